@@ -1,0 +1,214 @@
+/**
+ * Command-line wiring only: argv → options object → command → formatter → writer.
+ * Each command's code is imported lazily so a one-shot `encrypt` loads no XML or template code.
+ * One block per command; the work lives in src/commands, the printing in src/output.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { CliError, ExitCode, type ExitCodeValue } from './errors.js';
+import { version } from './version.js';
+
+const EXIT_TABLE = `
+Exit codes:
+  0  ok
+  1  input checked and found bad (validation errors, wrong key, corrupt or truncated file)
+  2  usage or configuration error (unknown option, missing argument, bad option value)
+  3  I/O or unexpected failure (unreadable file, disk full)`;
+
+const SECRETS_HELP = `
+Secrets: --key <pass> works but is visible in 'ps' (a warning says so); prefer
+--key-file <path> (first line) or --key-env <VAR>. The same goes for --ikm.
+Secrets never appear in output, errors or --json.`;
+
+/** Runs the CLI on argv (without node and script) and returns the exit code. */
+export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
+  let exitCode: ExitCodeValue = ExitCode.Ok;
+  const setExit = (code: ExitCodeValue): void => {
+    exitCode = code;
+  };
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    // A closed pipe (`cisco-prov … | head`) is not an error worth a message.
+    if (err.code === 'EPIPE') process.exit(exitCode);
+    throw err;
+  });
+
+  const program = new Command('cisco-prov')
+    .description(
+      'Render, encrypt, validate and inspect Cisco MPP (3PCC) IP phone provisioning profiles.',
+    )
+    .version(version, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({
+      outputError: (str, write) => write(`cisco-prov: ${str.replace(/^error: /, '')}`),
+    })
+    .addHelpText('after', EXIT_TABLE);
+
+  // ---- encrypt ----
+  program
+    .command('encrypt')
+    .summary('encrypt a profile for a phone (AES-256-CBC or RFC 8188 aes128gcm)')
+    .description(
+      'Encrypt a profile the way a Cisco MPP phone reads it: AES-256-CBC in OpenSSL `enc` format\n' +
+        '(for a Profile_Rule with [--key …]) or RFC 8188 aes128gcm (served with\n' +
+        'Content-Encoding: aes128gcm, key material in IKM_HTTP_Encrypt_Content).',
+    )
+    .argument('[input]', 'profile to encrypt; stdin when absent or -')
+    .option('-o, --output <file>', 'write here (atomically) instead of stdout')
+    .addOption(
+      new Option('-c, --cipher <cipher>', 'cipher (default: from --key or --ikm)').choices([
+        'aes-256-cbc',
+        'aes128gcm',
+      ]),
+    )
+    .option('--gzip', 'gzip before encrypting (the phone detects gzip itself)')
+    .option('--key <passphrase>', 'AES-256-CBC passphrase (visible in ps: prefer the next two)')
+    .option('--key-file <path>', 'read the passphrase from the first line of a file')
+    .option('--key-env <var>', 'read the passphrase from an environment variable')
+    .addOption(
+      new Option(
+        '--md <digest>',
+        'EVP_BytesToKey digest [open: Cisco documents openssl 0.9.7c, whose digest is md5]',
+      )
+        .choices(['md5', 'sha256'])
+        .default('md5'),
+    )
+    .option('--base64', 'AES-256-CBC: write base64 as `openssl enc -a` does')
+    .option(
+      '--ikm <ikm>',
+      'RFC 8188 input keying material: UTF-8 text, or hex:<hex> / base64url:<b64> for raw bytes [open: how the phone decodes the parameter; default UTF-8 text]',
+    )
+    .option('--ikm-file <path>', 'read the IKM from the first line of a file')
+    .option('--ikm-env <var>', 'read the IKM from an environment variable')
+    .option('--rs <n>', 'aes128gcm record size, >= 18 [open: default 4096]', '4096')
+    .option('--keyid <text>', 'aes128gcm key id [open: default empty]', '')
+    .option('--pad <n>', 'aes128gcm padding bytes', '0')
+    .option('--salt <hex>', 'fixed salt for reproducible output (8 bytes CBC, 16 aes128gcm)')
+    .option('-f, --force', 'write binary output to a terminal')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  cisco-prov encrypt --key-env PROV_KEY profile.xml -o profile.cfg
+  cisco-prov encrypt --gzip --key-file key.txt < profile.xml > profile.cfg
+  cisco-prov encrypt --cipher aes128gcm --ikm-env PROV_IKM profile.xml -o profile.xml.ece
+${SECRETS_HELP}`,
+    )
+    .action(async (input: string | undefined, opts) => {
+      const { runEncryptCli } = await import('./commands/crypto-cli.js');
+      setExit(await runEncryptCli(input, opts));
+    });
+
+  // ---- decrypt ----
+  program
+    .command('decrypt')
+    .summary('decrypt an encrypted profile, or describe it with --info')
+    .description(
+      'Decrypt a profile. `Salted__` (or its base64 form) is AES-256-CBC: md5 then sha256 are\n' +
+        'tried unless --md is given. With --ikm the input is RFC 8188 aes128gcm. A gzip payload\n' +
+        'is gunzipped. Success needs a valid padding/tag and a plaintext that is XML or gzip.',
+    )
+    .argument('[input]', 'encrypted profile; stdin when absent or -')
+    .option('-o, --output <file>', 'write here (atomically) instead of stdout')
+    .option('--key <passphrase>', 'AES-256-CBC passphrase (visible in ps: prefer the next two)')
+    .option('--key-file <path>', 'read the passphrase from the first line of a file')
+    .option('--key-env <var>', 'read the passphrase from an environment variable')
+    .addOption(
+      new Option(
+        '--md <digest>',
+        'only try this EVP_BytesToKey digest (default: md5, then sha256)',
+      ).choices(['md5', 'sha256']),
+    )
+    .option('--pbkdf2', 'the file was made with `openssl enc -pbkdf2` (PBKDF2-HMAC-SHA256)')
+    .option('--iter <n>', 'PBKDF2 iterations (openssl default 10000)', '10000')
+    .option('--ikm <ikm>', 'RFC 8188 IKM: UTF-8 text, or hex:<hex> / base64url:<b64>')
+    .option('--ikm-file <path>', 'read the IKM from the first line of a file')
+    .option('--ikm-env <var>', 'read the IKM from an environment variable')
+    .option('--no-gunzip', 'leave a gzip payload compressed')
+    .option('--raw', 'skip the check that the plaintext looks like XML or gzip')
+    .option(
+      '--info',
+      'describe the file (container, digest, salt, rs, sizes) instead of decrypting to output',
+    )
+    .option('--json', 'with --info: print JSON')
+    .option('-f, --force', 'write binary output to a terminal')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  cisco-prov decrypt --key-env PROV_KEY profile.cfg
+  cisco-prov decrypt --key-file key.txt --info --json profile.cfg
+  cisco-prov decrypt --ikm-env PROV_IKM body.ece -o profile.xml
+${SECRETS_HELP}`,
+    )
+    .action(async (input: string | undefined, opts) => {
+      const { runDecryptCli } = await import('./commands/crypto-cli.js');
+      setExit(await runDecryptCli(input, opts));
+    });
+
+  // ---- keygen ----
+  program
+    .command('keygen')
+    .summary('print a strong random passphrase or IKM')
+    .option('--ikm', 'an RFC 8188 IKM instead of an AES-256-CBC passphrase')
+    .option('--bytes <n>', 'random bytes (default 24 for a passphrase, 16 for an IKM)')
+    .addOption(
+      new Option(
+        '--encoding <enc>',
+        'how to print an IKM: text (its UTF-8 bytes are the IKM), hex:, base64url:',
+      )
+        .choices(['text', 'hex', 'base64url'])
+        .default('text'),
+    )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  cisco-prov keygen > key.txt && chmod 600 key.txt
+  cisco-prov keygen --ikm --encoding base64url`,
+    )
+    .action(async (opts) => {
+      const { runKeygenCli } = await import('./commands/crypto-cli.js');
+      setExit(await runKeygenCli(opts));
+    });
+
+  // ---- render ----
+  // (issue 3) wired by the render work.
+
+  // ---- validate ----
+  // (issue 4) wired by the validate work.
+
+  // ---- inspect ----
+  // (issue 5) wired by the inspect work.
+
+  // ---- models ----
+  // (issue 5) wired by the inspect work.
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+/** Turns any thrown value into one line on stderr and an exit code. Never a stack trace. */
+function reportError(err: unknown): ExitCodeValue {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') {
+      return ExitCode.Ok;
+    }
+    if (err.code === 'commander.help') return ExitCode.Ok;
+    return ExitCode.Usage; // commander has printed its own message already
+  }
+  if (err instanceof CliError) {
+    process.stderr.write(`cisco-prov: ${err.message}\n`);
+    if (err.hint) process.stderr.write(`  hint: ${err.hint}\n`);
+    return err.exitCode;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`cisco-prov: unexpected failure: ${message}\n`);
+  if (process.env.CISCO_PROV_DEBUG && err instanceof Error && err.stack) {
+    process.stderr.write(`${err.stack}\n`);
+  }
+  return ExitCode.Failure;
+}

@@ -1,0 +1,68 @@
+/**
+ * The one way out of cisco-prov. Commands throw a CliError; only the entry point (cli.ts) turns
+ * it into a message on stderr and an exit code. See the exit table in README.md.
+ */
+
+/** Exit codes, documented in `--help` and the README. */
+export const ExitCode = {
+  /** Everything worked. */
+  Ok: 0,
+  /** The input was checked and found bad: validation errors, a wrong key, a corrupt file. */
+  Bad: 1,
+  /** Usage or configuration error: unknown option, missing argument, bad option value. */
+  Usage: 2,
+  /** I/O or unexpected runtime failure: unreadable file, disk full, a bug. */
+  Failure: 3,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** An error meant for the user: one line of message, an optional hint, an exit code. */
+export class CliError extends Error {
+  readonly exitCode: ExitCodeValue;
+  readonly hint: string | undefined;
+
+  constructor(exitCode: ExitCodeValue, message: string, hint?: string) {
+    super(message);
+    this.name = 'CliError';
+    this.exitCode = exitCode;
+    this.hint = hint;
+  }
+}
+
+/** Shorthand for a usage error (exit 2). */
+export function usageError(message: string, hint?: string): CliError {
+  return new CliError(ExitCode.Usage, message, hint);
+}
+
+/** Shorthand for "input checked and found bad" (exit 1). */
+export function badInput(message: string, hint?: string): CliError {
+  return new CliError(ExitCode.Bad, message, hint);
+}
+
+/** Shorthand for an I/O failure (exit 3). */
+export function ioError(message: string, hint?: string): CliError {
+  return new CliError(ExitCode.Failure, message, hint);
+}
+
+/** Turns a Node.js system error (ENOENT, EACCES…) into a one-line message naming the path. */
+export function describeSystemError(err: unknown, path?: string): string {
+  const e = err as NodeJS.ErrnoException;
+  const where = path ?? e.path ?? '';
+  const prefix = where ? `${where}: ` : '';
+  switch (e?.code) {
+    case 'ENOENT':
+      return `${prefix}no such file or directory`;
+    case 'EACCES':
+    case 'EPERM':
+      return `${prefix}permission denied`;
+    case 'EISDIR':
+      return `${prefix}is a directory`;
+    case 'ENOTDIR':
+      return `${prefix}not a directory`;
+    case 'ENOSPC':
+      return `${prefix}no space left on device`;
+    default:
+      return `${prefix}${e?.message ?? String(err)}`;
+  }
+}

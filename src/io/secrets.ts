@@ -1,0 +1,76 @@
+/**
+ * Secrets (passphrases, IKMs) reach cisco-prov three ways: on the command line (works, but
+ * visible in `ps`, so it warns), from a file (first line, trailing newline removed), or from an
+ * environment variable. A secret's value never appears in a message.
+ */
+import { readFileSync } from 'node:fs';
+import { CliError, ExitCode, describeSystemError } from '../errors.js';
+
+export interface SecretSources {
+  /** The secret itself, given on the command line. */
+  value?: string | undefined;
+  /** A file whose first line is the secret. */
+  file?: string | undefined;
+  /** An environment variable holding the secret. */
+  env?: string | undefined;
+}
+
+export interface ResolvedSecret {
+  value: string;
+  /** Where it came from, for messages: `--key`, `--key-file <path>`, `--key-env <VAR>`. */
+  origin: string;
+  /** True when it was typed on the command line (the caller should warn). */
+  fromCommandLine: boolean;
+}
+
+/**
+ * Resolves one secret from at most one source.
+ * @param flag the option's base name, e.g. `key` or `ikm`
+ * @returns the secret, or undefined when no source was given
+ */
+export function resolveSecret(flag: string, sources: SecretSources): ResolvedSecret | undefined {
+  const given = [
+    sources.value !== undefined ? `--${flag}` : undefined,
+    sources.file !== undefined ? `--${flag}-file` : undefined,
+    sources.env !== undefined ? `--${flag}-env` : undefined,
+  ].filter((x): x is string => x !== undefined);
+  if (given.length > 1) {
+    throw new CliError(ExitCode.Usage, `give only one of ${given.join(', ')}`);
+  }
+  if (sources.value !== undefined) {
+    if (sources.value === '') throw new CliError(ExitCode.Usage, `--${flag} is empty`);
+    return { value: sources.value, origin: `--${flag}`, fromCommandLine: true };
+  }
+  if (sources.file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(sources.file, 'utf8');
+    } catch (err) {
+      throw new CliError(
+        ExitCode.Failure,
+        `cannot read --${flag}-file ${describeSystemError(err, sources.file)}`,
+      );
+    }
+    const value = (text.split(/\r?\n/, 1)[0] ?? '').replace(/\r$/, '');
+    if (value === '') {
+      throw new CliError(ExitCode.Usage, `--${flag}-file ${sources.file}: the first line is empty`);
+    }
+    return { value, origin: `--${flag}-file ${sources.file}`, fromCommandLine: false };
+  }
+  if (sources.env !== undefined) {
+    const value = process.env[sources.env];
+    if (value === undefined || value === '') {
+      throw new CliError(
+        ExitCode.Usage,
+        `--${flag}-env ${sources.env}: the environment variable is not set or empty`,
+      );
+    }
+    return { value, origin: `--${flag}-env ${sources.env}`, fromCommandLine: false };
+  }
+  return undefined;
+}
+
+/** The stderr warning for a secret typed on the command line. */
+export function commandLineSecretWarning(flag: string): string {
+  return `--${flag} on the command line is visible to other users in 'ps'; prefer --${flag}-file or --${flag}-env`;
+}
