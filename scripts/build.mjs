@@ -2,11 +2,10 @@
 // loads only what it imports), plus .d.ts files for library users.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+// dist/ is not wiped first: concurrent builds and running tests may be reading it.
 
 await build({
   absWorkingDir: root,
