@@ -3,7 +3,10 @@
  * Used by `inspect` (User-Agent → model), `render` (built-in template variables) and
  * `validate` (line/key capacity). Data, not code: extend the table, not the branches.
  *
- * NOTE: first cut with the shape fixed; the inspect work (issue 5) completes the rows and sources.
+ * Marks in `sources` follow docs/cisco-mpp-reference.md: [doc] stated by Cisco, [field] seen in
+ * third-party provisioning code, [open] sources disagree or are silent (the figure used is named).
+ * 9800-series and 8875 rows are left out: they run a newer platform (PhoneOS) whose line and
+ * firmware facts we could not source.
  */
 
 /** Product series as Cisco names them. */
@@ -28,11 +31,265 @@ export interface PhoneModel {
   maxExpansionModules: number;
   /** Firmware load prefix used in Upgrade_Rule file names: `sip88xx`. */
   firmwarePrefix: string;
+  /** Marketing name: `Cisco IP Phone 8841`. (Added by issue 5; display only.) */
+  displayName: string;
   /** Where the facts came from: field name → citation. */
   sources: Partial<Record<keyof Omit<PhoneModel, 'sources'> | 'row', string>>;
 }
 
+// Citations shared by several rows. Each names the document and what it states.
+const AG_6800 = 'Cisco IP Phone 6800 Series Multiplatform Phones Administration Guide [doc]';
+const AG_7800 =
+  'Cisco IP Phone 7800 Series Multiplatform Phones Administration Guide for Release 11.3(1) and Later [doc]';
+const DS_7800 =
+  'Cisco IP Phone 7800 Series with Multiplatform Phone Firmware Data Sheet (c78-738031) [doc]';
+const AG_8800 =
+  'Cisco IP Phone 8800 Series Multiplatform Phone Administration Guide for Release 11.3(1) and Later [doc]';
+const AG_7832 = 'Cisco IP Conference Phone 7832 Multiplatform Phones Administration Guide [doc]';
+const AG_8832 =
+  'Cisco IP Conference Phone 8832 Multiplatform Phones Administration Guide for Release 11.3(1) and Later [doc]';
+const PG_ATA =
+  'Cisco ATA 191 and ATA 192 Multiplatform Analog Telephone Adapter Provisioning Guide [doc]';
+const FN_PIDS =
+  'Cisco field notices (2022, 2023) list the PIDs CP-68x1/78xx/88xx-3PCC-K9, ATA191-3PW-K9, ATA192-3PW-K9 [doc]';
+const REF_6 = 'docs/cisco-mpp-reference.md §6: model → family table [doc/field]';
+const REF_6_PN = 'docs/cisco-mpp-reference.md §6 User-Agent examples `Cisco-<PN>/<fw>` [doc]';
+const FIELD_KEYS =
+  'third-party MPP provisioning UI (QuickConfig PHONE_MODELS): firmware-addressable keys per model [field]';
+const FW_88XX =
+  '8800 MPP admin guide Upgrade_Rule examples: sip88xx.<ver>.loads for 8811/8841/8851/8861, sip8845_65.<ver>.loads for 8845/8865 [doc]';
+const FW_78XX =
+  '7800 MPP admin guide Upgrade_Rule example tftp://…/sip78xx.11-0-1MPP-BN.loads [doc]';
+const FW_68XX = 'docs/cisco-mpp-reference.md §7 example sip68xx.11-2-1MPP-630.loads [doc]';
+const LINES_88XX =
+  '10 lines: the 88x1/88x5 MPP firmware offers line parameters _1_.._10_ (5 line keys, each with a session key) [field]; reference §6 "88x1: 5 lines + 5 session keys" [open: counted here as lines=10, lineKeys=5]';
+
 export const MODELS: readonly PhoneModel[] = [
+  // ---- 6800 series (sip68xx) ----
+  {
+    model: '6821',
+    productName: 'CP-6821-3PCC',
+    series: '6800',
+    templateFamily: 'mpp-desk',
+    lines: 2,
+    lineKeys: 2,
+    maxExpansionModules: 0,
+    firmwarePrefix: 'sip68xx',
+    displayName: 'Cisco IP Phone 6821',
+    sources: {
+      row: AG_6800,
+      productName: FN_PIDS,
+      series: REF_6,
+      lines: `${AG_6800}: two-line phone; ${FIELD_KEYS}: 2`,
+      lineKeys: `${AG_6800}; ${FIELD_KEYS}: 2`,
+      maxExpansionModules: `${FIELD_KEYS}: no KEM`,
+      firmwarePrefix: FW_68XX,
+    },
+  },
+  {
+    model: '6841',
+    productName: 'CP-6841-3PCC',
+    series: '6800',
+    templateFamily: 'mpp-desk',
+    lines: 4,
+    lineKeys: 4,
+    maxExpansionModules: 0,
+    firmwarePrefix: 'sip68xx',
+    displayName: 'Cisco IP Phone 6841',
+    sources: {
+      row: AG_6800,
+      productName: `${REF_6_PN}: Cisco-CP-6841-3PCC/12.0.1 [field]`,
+      series: REF_6,
+      lines: `${AG_6800}: four-line phone; ${FIELD_KEYS}: 4`,
+      lineKeys: `${FIELD_KEYS}: 4`,
+      maxExpansionModules: `${FIELD_KEYS}: no KEM`,
+      firmwarePrefix: FW_68XX,
+    },
+  },
+  {
+    model: '6851',
+    productName: 'CP-6851-3PCC',
+    series: '6800',
+    templateFamily: 'mpp-desk',
+    lines: 4,
+    lineKeys: 4,
+    maxExpansionModules: 1,
+    firmwarePrefix: 'sip68xx',
+    displayName: 'Cisco IP Phone 6851',
+    sources: {
+      row: AG_6800,
+      productName: FN_PIDS,
+      series: REF_6,
+      lines: `${FIELD_KEYS}: 4`,
+      lineKeys: `${FIELD_KEYS}: 4`,
+      maxExpansionModules: `${FIELD_KEYS}: one 14-key KEM [open: Cisco data sheet not re-read; field figure used]`,
+      firmwarePrefix: FW_68XX,
+    },
+  },
+  {
+    model: '6861',
+    productName: 'CP-6861-3PCC',
+    series: '6800',
+    templateFamily: 'mpp-desk',
+    lines: 4,
+    lineKeys: 4,
+    maxExpansionModules: 0,
+    firmwarePrefix: 'sip68xx',
+    displayName: 'Cisco IP Phone 6861',
+    sources: {
+      row: AG_6800,
+      productName:
+        'third-party device tables use CP-6861-3PCC [field]; the orderable PID is CP-6861-3PW-K9 [doc] [open: $PN assumed CP-6861-3PCC like its siblings]',
+      series: REF_6,
+      lines: `${FIELD_KEYS}: 4`,
+      lineKeys: `${FIELD_KEYS}: 4`,
+      maxExpansionModules: `${FIELD_KEYS}: no KEM`,
+      firmwarePrefix: FW_68XX,
+    },
+  },
+  {
+    model: '6871',
+    productName: 'CP-6871-3PCC',
+    series: '6800',
+    templateFamily: 'mpp-desk',
+    lines: 6,
+    lineKeys: 6,
+    maxExpansionModules: 1,
+    firmwarePrefix: 'sip68xx',
+    displayName: 'Cisco IP Phone 6871',
+    sources: {
+      row: AG_6800,
+      productName: FN_PIDS,
+      series: REF_6,
+      lines: `reference §6 "6871: 6" [field]; ${FIELD_KEYS}: 6`,
+      lineKeys: `reference §6 "6871: 6" [field]; ${FIELD_KEYS}: 6`,
+      maxExpansionModules: `${FIELD_KEYS}: one 14-key KEM [open: field figure used]`,
+      firmwarePrefix: FW_68XX,
+    },
+  },
+  // ---- 7800 series (sip78xx) ----
+  {
+    model: '7811',
+    productName: 'CP-7811-3PCC',
+    series: '7800',
+    templateFamily: 'mpp-desk',
+    lines: 1,
+    lineKeys: 0,
+    maxExpansionModules: 0,
+    firmwarePrefix: 'sip78xx',
+    displayName: 'Cisco IP Phone 7811',
+    sources: {
+      row: AG_7800,
+      productName: FN_PIDS,
+      series: REF_6,
+      lines: `${DS_7800}: single line; ${FIELD_KEYS}: 1`,
+      lineKeys: `${DS_7800}: the 7811 has no line keys [open: ${FIELD_KEYS} counts 1 addressable key; physical keys = 0]`,
+      maxExpansionModules: `${DS_7800}: no KEM on 7800`,
+      firmwarePrefix: FW_78XX,
+    },
+  },
+  {
+    model: '7821',
+    productName: 'CP-7821-3PCC',
+    series: '7800',
+    templateFamily: 'mpp-desk',
+    lines: 2,
+    lineKeys: 2,
+    maxExpansionModules: 0,
+    firmwarePrefix: 'sip78xx',
+    displayName: 'Cisco IP Phone 7821',
+    sources: {
+      row: AG_7800,
+      productName: FN_PIDS,
+      series: REF_6,
+      lines: `${DS_7800}: 2 lines; ${FIELD_KEYS}: 2`,
+      lineKeys: `${DS_7800}; ${FIELD_KEYS}: 2`,
+      maxExpansionModules: `${DS_7800}: no KEM on 7800`,
+      firmwarePrefix: FW_78XX,
+    },
+  },
+  {
+    model: '7841',
+    productName: 'CP-7841-3PCC',
+    series: '7800',
+    templateFamily: 'mpp-desk',
+    lines: 4,
+    lineKeys: 4,
+    maxExpansionModules: 0,
+    firmwarePrefix: 'sip78xx',
+    displayName: 'Cisco IP Phone 7841',
+    sources: {
+      row: AG_7800,
+      productName: FN_PIDS,
+      series: REF_6,
+      lines: `${DS_7800}: 4 lines; ${FIELD_KEYS}: 4`,
+      lineKeys: `${DS_7800}; ${FIELD_KEYS}: 4`,
+      maxExpansionModules: `${DS_7800}: no KEM on 7800`,
+      firmwarePrefix: FW_78XX,
+    },
+  },
+  {
+    model: '7861',
+    productName: 'CP-7861-3PCC',
+    series: '7800',
+    templateFamily: 'mpp-desk',
+    lines: 16,
+    lineKeys: 16,
+    maxExpansionModules: 0,
+    firmwarePrefix: 'sip78xx',
+    displayName: 'Cisco IP Phone 7861',
+    sources: {
+      row: AG_7800,
+      productName: FN_PIDS,
+      series: REF_6,
+      lines: `${DS_7800}: 16 lines; reference §6 "7861: 16" [field]; ${FIELD_KEYS}: 16`,
+      lineKeys: `${DS_7800}; ${FIELD_KEYS}: 16`,
+      maxExpansionModules: `${DS_7800}: no KEM on 7800`,
+      firmwarePrefix: FW_78XX,
+    },
+  },
+  {
+    model: '7832',
+    productName: 'CP-7832-3PCC',
+    series: '7800',
+    templateFamily: 'mpp-conference',
+    lines: 1,
+    lineKeys: 0,
+    maxExpansionModules: 0,
+    firmwarePrefix: 'sip7832',
+    displayName: 'Cisco IP Conference Phone 7832',
+    sources: {
+      row: AG_7832,
+      productName: `${REF_6_PN}: Cisco-CP-7832-3PCC/11.0.1`,
+      series: `${REF_6}: 7832 → 7800 conference`,
+      templateFamily: 'conference phone: one line, no line keys [doc]',
+      lines: `${AG_7832}: a single line [open: no line count stated; 1 used]`,
+      lineKeys: `${AG_7832}: no line keys`,
+      maxExpansionModules: 'conference phone: no KEM [doc]',
+      firmwarePrefix: `${AG_7832}: Upgrade_Rule example …/sip7832.12-0-7MPP0001-46.loads`,
+    },
+  },
+  // ---- 8800 series (sip88xx, sip8845_65) ----
+  {
+    model: '8811',
+    productName: 'CP-8811-3PCC',
+    series: '8800',
+    templateFamily: 'mpp-desk',
+    lines: 10,
+    lineKeys: 5,
+    maxExpansionModules: 0,
+    firmwarePrefix: 'sip88xx',
+    displayName: 'Cisco IP Phone 8811',
+    sources: {
+      row: AG_8800,
+      productName: FN_PIDS,
+      series: REF_6,
+      lines: LINES_88XX,
+      lineKeys: `${AG_8800}: 5 line keys; ${FIELD_KEYS} counts 10 addressable`,
+      maxExpansionModules: `${AG_8800}: KEMs on 8851/8861/8865 only`,
+      firmwarePrefix: FW_88XX,
+    },
+  },
   {
     model: '8841',
     productName: 'CP-8841-3PCC',
@@ -42,20 +299,185 @@ export const MODELS: readonly PhoneModel[] = [
     lineKeys: 5,
     maxExpansionModules: 0,
     firmwarePrefix: 'sip88xx',
-    sources: { row: 'Cisco IP Phone 8800 Series Multiplatform Phone Administration Guide' },
+    displayName: 'Cisco IP Phone 8841',
+    sources: {
+      row: AG_8800,
+      productName: 'seed excerpt of the 8800 admin guide: User-Agent Cisco-CP-8841-3PCC/11.0 [doc]',
+      series: REF_6,
+      lines: `${LINES_88XX}; ${FIELD_KEYS}: 10, confirmed on hardware`,
+      lineKeys: `${AG_8800}: 5 line keys`,
+      maxExpansionModules: `${AG_8800}: KEMs on 8851/8861/8865 only`,
+      firmwarePrefix: FW_88XX,
+    },
+  },
+  {
+    model: '8845',
+    productName: 'CP-8845-3PCC',
+    series: '8800',
+    templateFamily: 'mpp-desk',
+    lines: 10,
+    lineKeys: 5,
+    maxExpansionModules: 0,
+    firmwarePrefix: 'sip8845_65',
+    displayName: 'Cisco IP Phone 8845',
+    sources: {
+      row: AG_8800,
+      productName: FN_PIDS,
+      series: REF_6,
+      lines: LINES_88XX,
+      lineKeys: `${AG_8800}: 5 line keys`,
+      maxExpansionModules: `${AG_8800}: KEMs on 8851/8861/8865 only`,
+      firmwarePrefix: FW_88XX,
+    },
+  },
+  {
+    model: '8851',
+    productName: 'CP-8851-3PCC',
+    series: '8800',
+    templateFamily: 'mpp-desk',
+    lines: 10,
+    lineKeys: 5,
+    maxExpansionModules: 2,
+    firmwarePrefix: 'sip88xx',
+    displayName: 'Cisco IP Phone 8851',
+    sources: {
+      row: AG_8800,
+      productName: `${REF_6_PN}: Cisco-CP-8851-3PCC/11.3.7_MPP_0001 [field]`,
+      series: REF_6,
+      lines: LINES_88XX,
+      lineKeys: `${AG_8800}: 5 line keys`,
+      maxExpansionModules: `${AG_8800}: up to 2 KEMs; ${FIELD_KEYS}: 2 × 28 keys`,
+      firmwarePrefix: FW_88XX,
+    },
+  },
+  {
+    model: '8861',
+    productName: 'CP-8861-3PCC',
+    series: '8800',
+    templateFamily: 'mpp-desk',
+    lines: 10,
+    lineKeys: 5,
+    maxExpansionModules: 3,
+    firmwarePrefix: 'sip88xx',
+    displayName: 'Cisco IP Phone 8861',
+    sources: {
+      row: AG_8800,
+      productName: FN_PIDS,
+      series: REF_6,
+      lines: LINES_88XX,
+      lineKeys: `${AG_8800}: 5 line keys`,
+      maxExpansionModules: `${AG_8800}: up to 3 KEMs; ${FIELD_KEYS}: 3 × 28 keys`,
+      firmwarePrefix: FW_88XX,
+    },
+  },
+  {
+    model: '8865',
+    productName: 'CP-8865-3PCC',
+    series: '8800',
+    templateFamily: 'mpp-desk',
+    lines: 10,
+    lineKeys: 5,
+    maxExpansionModules: 3,
+    firmwarePrefix: 'sip8845_65',
+    displayName: 'Cisco IP Phone 8865',
+    sources: {
+      row: AG_8800,
+      productName: `${REF_6_PN}: SIP UA Cisco-CP-8865-3PCC/12.0.3_…`,
+      series: REF_6,
+      lines: LINES_88XX,
+      lineKeys: `${AG_8800}: 5 line keys`,
+      maxExpansionModules: `${AG_8800}: up to 3 KEMs; ${FIELD_KEYS}: 3 × 28 keys`,
+      firmwarePrefix: FW_88XX,
+    },
+  },
+  {
+    model: '8832',
+    productName: 'CP-8832-3PCC',
+    series: '8800',
+    templateFamily: 'mpp-conference',
+    lines: 1,
+    lineKeys: 0,
+    maxExpansionModules: 0,
+    firmwarePrefix: 'sip8832',
+    displayName: 'Cisco IP Conference Phone 8832',
+    sources: {
+      row: AG_8832,
+      productName: FN_PIDS,
+      series: `${REF_6}: 8832 → 8800 conference`,
+      templateFamily: 'conference phone: one line, no line keys [doc]',
+      lines: `${AG_8832}: a single line [open: no line count stated; 1 used]`,
+      lineKeys: `${AG_8832}: no line keys`,
+      maxExpansionModules: 'conference phone: no KEM [doc]',
+      firmwarePrefix: `${AG_8832}: Upgrade_Rule example http://…/sip8832.12-0-3MPP0001-87.loads`,
+    },
+  },
+  // ---- ATA 190 series (MPP) ----
+  {
+    model: '191',
+    productName: 'ATA191-MPP',
+    series: 'ATA190',
+    templateFamily: 'ata',
+    lines: 2,
+    lineKeys: 0,
+    maxExpansionModules: 0,
+    firmwarePrefix: 'ATA19x',
+    displayName: 'Cisco ATA 191 Multiplatform Analog Telephone Adapter',
+    sources: {
+      row: PG_ATA,
+      productName:
+        'User-Agent Cisco/ATA191-MPP-11-1-0-MSR4 (reference §6) [field]; DHCP option 60 "CISCO ATA191-MPP" [field]',
+      series: REF_6,
+      lines: `${PG_ATA}: two FXS ports, one line each (Line 1, Line 2)`,
+      lineKeys: 'analog adapter: no keys [doc]',
+      maxExpansionModules: 'analog adapter: no KEM [doc]',
+      firmwarePrefix:
+        'ATA 191/192 MPP release notes: ATA19x.11-2-2MPP0101-013.zip, Upgrade_Rule …/ATA19x.<ver>.img [doc]',
+    },
+  },
+  {
+    model: '192',
+    productName: 'ATA192-MPP',
+    series: 'ATA190',
+    templateFamily: 'ata',
+    lines: 2,
+    lineKeys: 0,
+    maxExpansionModules: 0,
+    firmwarePrefix: 'ATA19x',
+    displayName: 'Cisco ATA 192 Multiplatform Analog Telephone Adapter',
+    sources: {
+      row: PG_ATA,
+      productName:
+        'DHCP option 60 "CISCO ATA192-MPP" [field]; third-party device tables ATA192-MPP [field]',
+      series: REF_6,
+      lines: `${PG_ATA}: two FXS ports, one line each (Line 1, Line 2)`,
+      lineKeys: 'analog adapter: no keys [doc]',
+      maxExpansionModules: 'analog adapter: no KEM [doc]',
+      firmwarePrefix:
+        'ATA 191/192 MPP release notes: ATA19x.11-2-2MPP0101-013.zip, Upgrade_Rule …/ATA19x.<ver>.img [doc]',
+    },
   },
 ];
+
+/** Every spelling findModel accepts, upper-cased, mapped to its row. Built once. */
+const MODEL_INDEX: ReadonlyMap<string, PhoneModel> = buildModelIndex(MODELS);
+
+function buildModelIndex(models: readonly PhoneModel[]): Map<string, PhoneModel> {
+  const index = new Map<string, PhoneModel>();
+  for (const m of models) {
+    const pn = m.productName.toUpperCase();
+    const bare = pn.replace(/-3PCC$|-MPP$/, '');
+    for (const key of [m.model.toUpperCase(), pn, bare]) {
+      if (!index.has(key)) index.set(key, m);
+    }
+  }
+  return index;
+}
 
 /**
  * Finds a model by model number (`8841`), product name (`CP-8841-3PCC`) or a loose spelling
  * (`cp-8841`, `ATA191`). Returns undefined when unknown.
+ * @example findModel('cp-8841-3pcc')?.lines // 10
  */
 export function findModel(name: string): PhoneModel | undefined {
-  const key = name.trim().toUpperCase();
-  return MODELS.find(
-    (m) =>
-      m.model.toUpperCase() === key ||
-      m.productName.toUpperCase() === key ||
-      m.productName.toUpperCase().replace(/-3PCC$|-MPP$/, '') === key,
-  );
+  return MODEL_INDEX.get(name.trim().toUpperCase());
 }
