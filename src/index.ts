@@ -4,3 +4,21 @@
  */
 export { MODELS, findModel } from './device/models.js';
 export type { PhoneModel, Series, TemplateFamily } from './device/models.js';
+export {
+  DEFAULT_CATALOG,
+  catalogNames,
+  checkValue,
+  lookupParameter,
+  mergeCatalog,
+  parseCatalogJson,
+} from './profile/catalog.js';
+export type {
+  Catalog,
+  CatalogEntry,
+  CatalogFamily,
+  IndexKind,
+  IndexRange,
+  ParameterKind,
+  ParameterMatch,
+  ParameterType,
+} from './profile/catalog.js';
