@@ -100,7 +100,8 @@ export function generateNonce(nonceBase: Uint8Array, seq: number): Uint8Array {
   if (!Number.isSafeInteger(seq) || seq < 0) {
     throw new RangeError(`"seq" expected a non-negative safe integer, got ${seq}`);
   }
-  const nonce = nonceBase.slice();
+  // A copy, never a view: Buffer#slice shares memory, and NONCE0 must stay intact.
+  const nonce = new Uint8Array(nonceBase);
   let rest = seq;
   for (let i = NONCE_LENGTH - 1; i >= 0 && rest > 0; i--) {
     nonce[i] = (nonce[i] as number) ^ (rest % 256);
