@@ -94,8 +94,9 @@ Examples:
 ${SECRETS_HELP}`,
     )
     .action(async (input: string | undefined, opts) => {
-      const { runEncryptCli } = await import('./commands/crypto-cli.js');
-      setExit(await runEncryptCli(input, opts));
+      const { encrypt } = await import('./commands/encrypt.js');
+      const { emit } = await import('./output/emit.js');
+      await emit(await encrypt(input, opts), opts.output, opts.force);
     });
 
   // ---- decrypt ----
@@ -141,8 +142,24 @@ Examples:
 ${SECRETS_HELP}`,
     )
     .action(async (input: string | undefined, opts) => {
-      const { runDecryptCli } = await import('./commands/crypto-cli.js');
-      setExit(await runDecryptCli(input, opts));
+      const { decrypt } = await import('./commands/decrypt.js');
+      const { emit } = await import('./output/emit.js');
+      const { note } = await import('./output/writer.js');
+      const result = await decrypt(input, opts);
+      if (result.kind === 'info') {
+        const { formatProfileInfo } = await import('./output/decrypt-format.js');
+        await emit(
+          {
+            data: formatProfileInfo(result.info, opts.json ?? false),
+            binary: false,
+            warnings: result.warnings,
+          },
+          opts.output,
+        );
+        return;
+      }
+      result.notes.forEach(note);
+      await emit(result, opts.output, opts.force);
     });
 
   // ---- keygen ----
@@ -167,8 +184,9 @@ Examples:
   cisco-prov keygen --ikm --encoding base64url`,
     )
     .action(async (opts) => {
-      const { runKeygenCli } = await import('./commands/crypto-cli.js');
-      setExit(await runKeygenCli(opts));
+      const { keygen } = await import('./commands/keygen.js');
+      const { writeStdout } = await import('./output/writer.js');
+      await writeStdout(`${keygen(opts)}\n`);
     });
 
   // ---- render ----

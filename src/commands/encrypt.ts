@@ -1,0 +1,78 @@
+/** `cisco-prov encrypt`: gzip (optional) and encrypt a profile for a phone. */
+import { sealProfile, type Cipher, type Digest } from '../crypto/envelope.js';
+import { MIN_RS } from '../crypto/aes128gcm.js';
+import { usageError } from '../errors.js';
+import { readInput } from '../io/input.js';
+import { resolveKeys, type KeyOptions } from '../io/keys.js';
+import { parseHexOption, parseIntegerOption } from '../io/options.js';
+
+export interface EncryptOptions extends KeyOptions {
+  cipher?: Cipher;
+  gzip?: boolean;
+  md?: Digest;
+  base64?: boolean;
+  rs?: string;
+  keyid?: string;
+  pad?: string;
+  salt?: string;
+}
+
+export interface EncryptResult {
+  data: Uint8Array;
+  binary: boolean;
+  cipher: Cipher;
+  warnings: string[];
+}
+
+/** Reads the input, resolves the secret and returns the sealed bytes. */
+export async function encrypt(
+  input: string | undefined,
+  opts: EncryptOptions,
+): Promise<EncryptResult> {
+  const keys = resolveKeys(opts);
+  const cipher: Cipher | undefined =
+    opts.cipher ??
+    (keys.ikm && !keys.passphrase
+      ? 'aes128gcm'
+      : keys.passphrase && !keys.ikm
+        ? 'aes-256-cbc'
+        : undefined);
+  if (!cipher) {
+    throw usageError(
+      keys.ikm ? 'give --cipher: both a key and an IKM were given' : 'no key given',
+      'AES-256-CBC: --key-file/--key-env/--key; aes128gcm: --ikm-file/--ikm-env/--ikm',
+    );
+  }
+  if (cipher === 'aes-256-cbc' && !keys.passphrase) {
+    throw usageError('--cipher aes-256-cbc needs a passphrase: --key-file, --key-env or --key');
+  }
+  if (cipher === 'aes128gcm' && !keys.ikm) {
+    throw usageError('--cipher aes128gcm needs an IKM: --ikm-file, --ikm-env or --ikm');
+  }
+  if (cipher === 'aes128gcm' && opts.base64) {
+    throw usageError('--base64 is for aes-256-cbc (aes128gcm is an HTTP content coding: binary)');
+  }
+  const rs = parseIntegerOption('--rs', opts.rs ?? '4096', MIN_RS, 0xffffffff);
+  const pad = parseIntegerOption('--pad', opts.pad ?? '0', 0, 1 << 30);
+  const keyid = new TextEncoder().encode(opts.keyid ?? '');
+  if (keyid.length > 255)
+    throw usageError(`--keyid expected at most 255 bytes, got ${keyid.length}`);
+  const salt =
+    opts.salt !== undefined
+      ? parseHexOption('--salt', opts.salt, cipher === 'aes-256-cbc' ? 8 : 16)
+      : undefined;
+  const plaintext = await readInput(input);
+  const data = sealProfile(plaintext, {
+    cipher,
+    gzip: opts.gzip ?? false,
+    md: opts.md ?? 'md5',
+    base64: opts.base64 ?? false,
+    rs,
+    pad,
+    keyid,
+    ...(keys.passphrase !== undefined ? { passphrase: keys.passphrase } : {}),
+    ...(keys.ikm !== undefined ? { ikm: keys.ikm } : {}),
+    ...(salt ? { salt } : {}),
+  });
+  return { data, binary: !opts.base64, cipher, warnings: [] };
+}
