@@ -1,0 +1,51 @@
+/**
+ * The shape of a rule: an id, a default severity, a one-line description (shown in `--help`
+ * and the README) and a check that reports findings through its context.
+ */
+import type { PhoneModel } from '../device/models.js';
+import type { Catalog } from '../profile/catalog.js';
+import type { Severity } from './diagnostic.js';
+import type { ProfileDocument, ProfileParameter } from './profile-document.js';
+import type { RuleId } from './rule-ids.js';
+
+/** A finding before it has a line and column: an offset into the text. */
+export interface Finding {
+  offset: number;
+  message: string;
+  hint?: string;
+}
+
+/** What a rule sees. */
+export interface RuleContext {
+  readonly document: ProfileDocument;
+  readonly catalog: Catalog;
+  /** The phone model, when known (`--model`). */
+  readonly model: PhoneModel | undefined;
+  /** Whether the file was encrypted (plaintext-secret stays silent then). */
+  readonly encrypted: boolean;
+  /** Offset in the source of index `index` of a parameter's decoded value. */
+  valueOffset(parameter: ProfileParameter, index: number): number;
+  report(finding: Finding): void;
+}
+
+export interface Rule<Id extends RuleId = RuleId> {
+  id: Id;
+  severity: Severity;
+  /** One line: what the rule catches. */
+  description: string;
+  /**
+   * Rules run on a well-formed document only, except those marked `onMalformed` (the
+   * well-formedness rule itself).
+   */
+  onMalformed?: boolean;
+  check(context: RuleContext): void;
+}
+
+/**
+ * Declares a rule. The id's literal type is kept, so the registry can check that each key
+ * holds the rule of the same id.
+ * @example export default defineRule({ id: 'invalid-ua', severity: 'error', description: '…', check(ctx) {} });
+ */
+export function defineRule<Id extends RuleId>(rule: Rule<Id>): Rule<Id> {
+  return rule;
+}

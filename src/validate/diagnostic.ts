@@ -1,0 +1,27 @@
+/**
+ * Diagnostics are data: what `validate` found, where, and under which rule. Formatters
+ * (src/output/diagnostics-format.ts) turn them into ESLint-"stylish" text or JSON.
+ */
+import type { RuleId } from './rule-ids.js';
+
+export type Severity = 'error' | 'warning';
+
+/**
+ * One finding. `line` and `column` are 1-based; the column counts UTF-16 code units, as
+ * ESLint does. Messages never contain the value of a secret parameter or a key.
+ * @example { ruleId: 'invalid-ua', severity: 'error', message: 'ua="RW" …', file: 'a.xml', line: 3, column: 21 }
+ */
+export interface Diagnostic {
+  ruleId: RuleId;
+  severity: Severity;
+  message: string;
+  file: string;
+  line: number;
+  column: number;
+  hint?: string;
+}
+
+/** Sorts diagnostics by line, then column, keeping the rule order for ties. */
+export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
+  return a.line - b.line || a.column - b.column;
+}

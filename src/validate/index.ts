@@ -1,0 +1,146 @@
+/**
+ * `validate`'s pure entry points: text (or bytes) in, diagnostics out. No I/O. `render` calls
+ * {@link validateProfileText} on what it produced; the command reads files and decrypts.
+ */
+import { isUtf8 } from 'node:buffer';
+import { findModel, type PhoneModel } from '../device/models.js';
+import { DEFAULT_CATALOG, type Catalog } from '../profile/catalog.js';
+import type { Finding, RuleContext } from './define-rule.js';
+import { compareDiagnostics, type Diagnostic } from './diagnostic.js';
+import { readProfileDocument, type ProfileParameter } from './profile-document.js';
+import { RULE_LIST } from './registry.js';
+import type { RuleId } from './rule-ids.js';
+import { LineIndex, sourceOffsetOfText } from './xml-scanner.js';
+
+export type { Diagnostic, Severity } from './diagnostic.js';
+export { RULE_IDS, isRuleId, type RuleId } from './rule-ids.js';
+export { RULES, RULE_LIST } from './registry.js';
+
+export interface ValidateOptions {
+  /** Name shown in diagnostics. */
+  file: string;
+  /** The phone model (a PhoneModel, or a name for findModel); enables model-capacity. */
+  model?: PhoneModel | string;
+  /** Whether the profile will be (or was) encrypted: plaintext-secret stays silent then. */
+  encrypted?: boolean;
+  /** The parameter catalog (default: the built-in one). */
+  catalog?: Catalog;
+  /** Rule ids not to run. */
+  ignoreRules?: readonly string[];
+}
+
+/**
+ * Validates one profile's text. Diagnostics come sorted by line and column.
+ * @example
+ * validateProfileText('<flat-profile><Station_Name ua="xx">A</Station_Name></flat-profile>', { file: 'a.xml' })
+ * // [{ ruleId: 'invalid-ua', severity: 'error', message: 'ua="xx" on Station_Name must be …', file: 'a.xml', line: 1, column: 34 }]
+ */
+export function validateProfileText(text: string, options: ValidateOptions): Diagnostic[] {
+  const catalog = options.catalog ?? DEFAULT_CATALOG;
+  const model = typeof options.model === 'string' ? findModel(options.model) : options.model;
+  const ignored = options.ignoreRules ?? [];
+  const document = readProfileDocument(text, catalog);
+  const findings: { ruleId: RuleId; severity: Diagnostic['severity']; finding: Finding }[] = [];
+  const malformed = document.scan.error !== undefined;
+  for (const rule of RULE_LIST) {
+    if (ignored.includes(rule.id) || (malformed && !rule.onMalformed)) continue;
+    const context: RuleContext = {
+      document,
+      catalog,
+      model,
+      encrypted: options.encrypted === true,
+      valueOffset: (parameter: ProfileParameter, index: number) =>
+        sourceOffsetOfText(text, parameter.element, index),
+      report(finding) {
+        findings.push({ ruleId: rule.id, severity: rule.severity, finding });
+      },
+    };
+    rule.check(context);
+  }
+  if (findings.length === 0) return [];
+  const lines = new LineIndex(text);
+  return findings
+    .map(({ ruleId, severity, finding }) => {
+      const { line, column } = lines.position(finding.offset);
+      const diagnostic: Diagnostic = {
+        ruleId,
+        severity,
+        message: finding.message,
+        file: options.file,
+        line,
+        column,
+      };
+      if (finding.hint !== undefined) diagnostic.hint = finding.hint;
+      return diagnostic;
+    })
+    .sort(compareDiagnostics);
+}
+
+/**
+ * Validates a profile's bytes: checks the UTF-8 encoding first (fast-xml-parser does not), strips
+ * a BOM, then runs {@link validateProfileText}.
+ */
+export function validateProfileBytes(bytes: Uint8Array, options: ValidateOptions): Diagnostic[] {
+  if (!isUtf8(bytes)) {
+    const { line, column, offset } = locateInvalidUtf8(bytes);
+    if (options.ignoreRules?.includes('xml-well-formed')) return [];
+    return [
+      {
+        ruleId: 'xml-well-formed',
+        severity: 'error',
+        message: `invalid UTF-8 at byte ${offset}`,
+        file: options.file,
+        line,
+        column,
+        hint: 'save the file as UTF-8 (values must be ASCII anyway)',
+      },
+    ];
+  }
+  return validateProfileText(
+    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8'),
+    options,
+  );
+}
+
+/**
+ * Offset of the first byte that does not start a valid UTF-8 sequence (RFC 3629 §4: no
+ * overlong forms, no surrogates, nothing above U+10FFFF), or -1.
+ */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i] as number;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let length: number;
+    let low = 0x80;
+    let high = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) length = 2;
+    else if (b >= 0xe0 && b <= 0xef) {
+      length = 3;
+      if (b === 0xe0) low = 0xa0;
+      if (b === 0xed) high = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      length = 4;
+      if (b === 0xf0) low = 0x90;
+      if (b === 0xf4) high = 0x8f;
+    } else return i;
+    for (let k = 1; k < length; k++) {
+      const c = bytes[i + k];
+      if (c === undefined) return i;
+      if (k === 1 ? c < low || c > high : c < 0x80 || c > 0xbf) return i;
+    }
+    i += length;
+  }
+  return -1;
+}
+
+/** Line and column of the first invalid UTF-8 sequence, counting the characters before it. */
+function locateInvalidUtf8(bytes: Uint8Array): { line: number; column: number; offset: number } {
+  const offset = Math.max(0, firstInvalidUtf8(bytes));
+  const before = Buffer.from(bytes.subarray(0, offset)).toString('utf8');
+  const { line, column } = new LineIndex(before).position(before.length);
+  return { line, column, offset };
+}

@@ -1,0 +1,40 @@
+/**
+ * Every rule, keyed by id. `satisfies` makes the compiler check the table is complete (one
+ * rule per RuleId) and that each key holds the rule of the same id.
+ */
+import type { Rule } from './define-rule.js';
+import { RULE_IDS, type RuleId } from './rule-ids.js';
+import duplicateParameter from './rules/duplicate-parameter.js';
+import flatProfileMissing from './rules/flat-profile-missing.js';
+import invalidUa from './rules/invalid-ua.js';
+import invalidValue from './rules/invalid-value.js';
+import modelCapacity from './rules/model-capacity.js';
+import nestedParameter from './rules/nested-parameter.js';
+import nonAsciiValue from './rules/non-ascii-value.js';
+import plaintextSecret from './rules/plaintext-secret.js';
+import ruleSyntax from './rules/rule-syntax.js';
+import templateLeftover from './rules/template-leftover.js';
+import unknownParameter from './rules/unknown-parameter.js';
+import unreadableProfile from './rules/unreadable-profile.js';
+import whitespaceValue from './rules/whitespace-value.js';
+import xmlWellFormed from './rules/xml-well-formed.js';
+
+export const RULES = {
+  'xml-well-formed': xmlWellFormed,
+  'unreadable-profile': unreadableProfile,
+  'flat-profile-missing': flatProfileMissing,
+  'nested-parameter': nestedParameter,
+  'invalid-ua': invalidUa,
+  'duplicate-parameter': duplicateParameter,
+  'non-ascii-value': nonAsciiValue,
+  'whitespace-value': whitespaceValue,
+  'template-leftover': templateLeftover,
+  'unknown-parameter': unknownParameter,
+  'invalid-value': invalidValue,
+  'rule-syntax': ruleSyntax,
+  'plaintext-secret': plaintextSecret,
+  'model-capacity': modelCapacity,
+} as const satisfies { [Id in RuleId]: Rule<Id> };
+
+/** The rules in documentation order. */
+export const RULE_LIST: readonly Rule[] = RULE_IDS.map((id) => RULES[id] as Rule);

@@ -1,0 +1,28 @@
+/**
+ * The stable rule ids of `validate`, in the order they are documented. The registry
+ * (registry.ts) must hold exactly one rule for each: the compiler checks it.
+ */
+export const RULE_IDS = [
+  'xml-well-formed',
+  'unreadable-profile',
+  'flat-profile-missing',
+  'nested-parameter',
+  'invalid-ua',
+  'duplicate-parameter',
+  'non-ascii-value',
+  'whitespace-value',
+  'template-leftover',
+  'unknown-parameter',
+  'invalid-value',
+  'rule-syntax',
+  'plaintext-secret',
+  'model-capacity',
+] as const;
+
+/** A stable kebab-case rule id. */
+export type RuleId = (typeof RULE_IDS)[number];
+
+/** Whether a string is one of the rule ids (for `--ignore-rule`). */
+export function isRuleId(text: string): text is RuleId {
+  return (RULE_IDS as readonly string[]).includes(text);
+}

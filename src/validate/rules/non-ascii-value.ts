@@ -1,0 +1,28 @@
+import { defineRule } from '../define-rule.js';
+
+/** Cisco: "The phone firmware only supports ASCII characters" — after entity decoding. */
+export default defineRule({
+  id: 'non-ascii-value',
+  severity: 'error',
+  description: 'values are ASCII after entity decoding (the firmware supports ASCII only)',
+  check(context) {
+    for (const parameter of context.document.parameters) {
+      if (parameter.nested) continue;
+      const value = parameter.value;
+      for (let i = 0; i < value.length; i++) {
+        const code = value.charCodeAt(i);
+        if (code < 0x80) continue;
+        const cp = value.codePointAt(i) ?? code;
+        const secret = parameter.match?.entry.secret === true;
+        context.report({
+          offset: context.valueOffset(parameter, i),
+          message: secret
+            ? `${parameter.name} contains a non-ASCII character (value not shown)`
+            : `${parameter.name} contains U+${cp.toString(16).toUpperCase().padStart(4, '0')} '${String.fromCodePoint(cp)}'; the phone supports ASCII only`,
+          hint: 'replace it with an ASCII character',
+        });
+        break;
+      }
+    }
+  },
+});

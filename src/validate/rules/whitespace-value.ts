@@ -1,0 +1,47 @@
+import { defineRule } from '../define-rule.js';
+
+const LEADING = /^[ \t\n]+/;
+const TRAILING = /[ \t\n]+$/;
+
+/** Cisco: leading/trailing white space is stripped, a newline becomes a space (reference §1). */
+export default defineRule({
+  id: 'whitespace-value',
+  severity: 'warning',
+  description:
+    'no leading or trailing white space and no newline inside a value (the phone changes them)',
+  check(context) {
+    for (const parameter of context.document.parameters) {
+      if (parameter.nested) continue;
+      const value = parameter.value;
+      if (value === '') continue;
+      const trimmedStart = LEADING.exec(value)?.[0].length ?? 0;
+      const trimmedEnd = value.length - (TRAILING.exec(value)?.[0].length ?? 0);
+      if (trimmedStart === value.length) {
+        context.report({
+          offset: context.valueOffset(parameter, 0),
+          message: `${parameter.name} holds only white space; the phone reads it as empty`,
+        });
+        continue;
+      }
+      if (trimmedStart > 0) {
+        context.report({
+          offset: context.valueOffset(parameter, 0),
+          message: `${parameter.name} has leading white space; the phone strips it`,
+        });
+      }
+      const newline = value.indexOf('\n', trimmedStart);
+      if (newline >= 0 && newline < trimmedEnd) {
+        context.report({
+          offset: context.valueOffset(parameter, newline),
+          message: `${parameter.name} has a newline inside its value; the phone turns it into a space`,
+        });
+      }
+      if (trimmedEnd < value.length) {
+        context.report({
+          offset: context.valueOffset(parameter, trimmedEnd),
+          message: `${parameter.name} has trailing white space; the phone strips it`,
+        });
+      }
+    }
+  },
+});
