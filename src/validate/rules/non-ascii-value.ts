@@ -1,5 +1,12 @@
 import { defineRule } from '../define-rule.js';
 
+/** `U+00E9 'é'`; the glyph only when it is visible (never a control or bidi character). */
+function describeCodePoint(cp: number): string {
+  const code = `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`;
+  const glyph = String.fromCodePoint(cp);
+  return /^[\p{L}\p{N}\p{P}\p{S}]$/u.test(glyph) ? `${code} '${glyph}'` : code;
+}
+
 /** Cisco: "The phone firmware only supports ASCII characters" — after entity decoding. */
 export default defineRule({
   id: 'non-ascii-value',
@@ -18,7 +25,7 @@ export default defineRule({
           offset: context.valueOffset(parameter, i),
           message: secret
             ? `${parameter.name} contains a non-ASCII character (value not shown)`
-            : `${parameter.name} contains U+${cp.toString(16).toUpperCase().padStart(4, '0')} '${String.fromCodePoint(cp)}'; the phone supports ASCII only`,
+            : `${parameter.name} contains ${describeCodePoint(cp)}; the phone supports ASCII only`,
           hint: 'replace it with an ASCII character',
         });
         break;

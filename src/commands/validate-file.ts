@@ -1,0 +1,110 @@
+/**
+ * One file of `validate`: open it (plain, gzip, AES-256-CBC or aes128gcm), check its encoding
+ * and run the rules. Shared by the main thread and the worker threads.
+ */
+import {
+  DecryptError,
+  detectContainer,
+  looksLikeXml,
+  openProfile,
+  type OpenOptions,
+} from '../crypto/index.js';
+import type { FileDiagnostics } from '../output/diagnostics-format.js';
+import type { Catalog } from '../profile/catalog.js';
+import type { Diagnostic } from '../validate/diagnostic.js';
+import { validateProfileBytes } from '../validate/index.js';
+
+export interface FileCheckSettings {
+  model: string | undefined;
+  passphrase: string | undefined;
+  ikm: Uint8Array | undefined;
+  ignoreRules: string[];
+}
+
+function unreadable(file: string, message: string, hint?: string): Diagnostic {
+  const diagnostic: Diagnostic = {
+    ruleId: 'unreadable-profile',
+    severity: 'error',
+    message,
+    file,
+    line: 1,
+    column: 1,
+  };
+  if (hint) diagnostic.hint = hint;
+  return diagnostic;
+}
+
+function count(file: string, diagnostics: Diagnostic[]): FileDiagnostics {
+  let errorCount = 0;
+  let warningCount = 0;
+  for (const d of diagnostics) {
+    if (d.severity === 'error') errorCount++;
+    else warningCount++;
+  }
+  return { file, diagnostics, errorCount, warningCount };
+}
+
+/** Opens the bytes as the phone would; diagnostics instead of exceptions. */
+function open(
+  file: string,
+  bytes: Uint8Array,
+  settings: FileCheckSettings,
+): { plaintext: Uint8Array; encrypted: boolean } | Diagnostic {
+  const container = detectContainer(bytes, false);
+  if (container === 'unknown' && settings.ikm === undefined) {
+    // Not XML, gzip or OpenSSL enc: validate it as text, xml-well-formed will say why.
+    return { plaintext: bytes, encrypted: false };
+  }
+  if (
+    (container === 'openssl-enc' || container === 'openssl-enc-base64') &&
+    settings.passphrase === undefined
+  ) {
+    return unreadable(
+      file,
+      'encrypted profile (AES-256-CBC): no key given',
+      'give --key-file, --key-env or --key',
+    );
+  }
+  const options: OpenOptions = {};
+  if (settings.passphrase !== undefined) options.passphrase = settings.passphrase;
+  if (settings.ikm !== undefined) options.ikm = settings.ikm;
+  try {
+    const opened = openProfile(bytes, options);
+    return {
+      plaintext: opened.plaintext,
+      encrypted: opened.container !== 'plain' && opened.container !== 'gzip',
+    };
+  } catch (err) {
+    if (err instanceof DecryptError) {
+      // Never say why: "bad decrypt" is all (no oracle).
+      return unreadable(file, 'bad decrypt', 'check the key, and that the file is complete');
+    }
+    throw err;
+  }
+}
+
+/**
+ * Checks one profile file's bytes.
+ * @example checkProfileFile('a.xml', bytes, DEFAULT_CATALOG, { model: undefined, passphrase: undefined, ikm: undefined, ignoreRules: [] })
+ */
+export function checkProfileFile(
+  file: string,
+  bytes: Uint8Array,
+  catalog: Catalog,
+  settings: FileCheckSettings,
+): FileDiagnostics {
+  const opened = looksLikeXml(bytes)
+    ? { plaintext: bytes, encrypted: false }
+    : open(file, bytes, settings);
+  if ('ruleId' in opened) {
+    return count(file, settings.ignoreRules.includes('unreadable-profile') ? [] : [opened]);
+  }
+  const diagnostics = validateProfileBytes(opened.plaintext, {
+    file,
+    catalog,
+    encrypted: opened.encrypted,
+    ...(settings.model !== undefined ? { model: settings.model } : {}),
+    ignoreRules: settings.ignoreRules,
+  });
+  return count(file, diagnostics);
+}

@@ -1,0 +1,240 @@
+/**
+ * `cisco-prov validate`: typed options in, typed result out. Reads files, directories and
+ * stdin; opens gzip'd and encrypted profiles with the key given; runs the rules. No printing,
+ * no process.exit: usage and I/O problems are thrown as CliError.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { findModel, MODELS } from '../device/models.js';
+import { CliError, ExitCode, describeSystemError, type ExitCodeValue } from '../errors.js';
+import { readStdin } from '../io/input.js';
+import { commandLineSecretWarning, resolveSecret, type SecretSources } from '../io/secrets.js';
+import type { FileDiagnostics } from '../output/diagnostics-format.js';
+import {
+  DEFAULT_CATALOG,
+  mergeCatalog,
+  parseCatalogJson,
+  type Catalog,
+} from '../profile/catalog.js';
+import { isRuleId, RULE_IDS } from '../validate/rule-ids.js';
+import { checkProfileFile, type FileCheckSettings } from './validate-file.js';
+
+export interface ValidateCommandOptions {
+  /** Files, directories, or `-` for stdin. */
+  inputs: readonly string[];
+  /** Phone model for model-capacity (`8841`, `CP-8841-3PCC`). */
+  model?: string | undefined;
+  /** AES-256-CBC passphrase sources (`--key`, `--key-file`, `--key-env`). */
+  key?: SecretSources;
+  /** RFC 8188 IKM sources (`--ikm`, `--ikm-file`, `--ikm-env`). */
+  ikm?: SecretSources;
+  /** A catalog file that extends or overrides the built-in catalog. */
+  catalog?: string | undefined;
+  /** Warnings count as failure (exit 1). */
+  strict?: boolean;
+  /** Rule ids not to run. */
+  ignoreRules?: readonly string[];
+  /** Directory relative paths are resolved against (default: process.cwd()). */
+  cwd?: string;
+  /** Worker threads for many files: a number, or undefined for automatic. */
+  jobs?: number | undefined;
+  /** Reads stdin (injectable for tests). */
+  readStdin?: () => Promise<Uint8Array>;
+}
+
+export interface ValidateResult {
+  files: FileDiagnostics[];
+  errorCount: number;
+  warningCount: number;
+  exitCode: ExitCodeValue;
+  /** Warnings for stderr (a secret typed on the command line). */
+  notes: string[];
+}
+
+/** File names a directory walk takes as profiles. */
+const PROFILE_FILE = /\.(xml|cfg|gz|enc|ece|aes|bin)$/i;
+/** Below this many files, threads cost more than they save. */
+const WORKER_THRESHOLD = 64;
+
+/**
+ * Exit code from the counts: 1 on errors, or on warnings with --strict; else 0.
+ * @example exitCodeFor(0, 2, true) // 1
+ */
+export function exitCodeFor(errors: number, warnings: number, strict: boolean): ExitCodeValue {
+  return errors > 0 || (strict && warnings > 0) ? ExitCode.Bad : ExitCode.Ok;
+}
+
+/** Reads the user's catalog file and merges it over the built-in one. */
+function loadCatalog(path: string | undefined, cwd: string): Catalog {
+  if (path === undefined) return DEFAULT_CATALOG;
+  let text: string;
+  try {
+    text = readFileSync(resolve(cwd, path), 'utf8');
+  } catch (err) {
+    throw new CliError(ExitCode.Failure, `cannot read --catalog ${describeSystemError(err, path)}`);
+  }
+  try {
+    return mergeCatalog(DEFAULT_CATALOG, parseCatalogJson(text, path));
+  } catch (err) {
+    throw new CliError(ExitCode.Usage, `--catalog ${(err as Error).message}`);
+  }
+}
+
+function walkDirectory(dir: string, out: string[]): void {
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch (err) {
+    throw new CliError(ExitCode.Failure, `cannot read ${describeSystemError(err, dir)}`);
+  }
+  for (const name of names) {
+    if (name.startsWith('.')) continue;
+    const path = join(dir, name);
+    let stats;
+    try {
+      stats = statSync(path);
+    } catch (err) {
+      throw new CliError(ExitCode.Failure, `cannot read ${describeSystemError(err, path)}`);
+    }
+    if (stats.isDirectory()) walkDirectory(path, out);
+    else if (stats.isFile() && PROFILE_FILE.test(name)) out.push(path);
+  }
+}
+
+/** Expands the inputs: a directory means every profile file in it, recursively. */
+function expandInputs(inputs: readonly string[], cwd: string): string[] {
+  const files: string[] = [];
+  for (const input of inputs) {
+    if (input === '-') {
+      files.push('-');
+      continue;
+    }
+    let stats;
+    try {
+      stats = statSync(resolve(cwd, input));
+    } catch (err) {
+      throw new CliError(ExitCode.Failure, `cannot read ${describeSystemError(err, input)}`);
+    }
+    if (stats.isDirectory()) {
+      const found: string[] = [];
+      walkDirectory(input, found);
+      if (found.length === 0) {
+        throw new CliError(
+          ExitCode.Usage,
+          `${input}: no profiles in this directory`,
+          'profiles end in .xml, .cfg, .gz, .enc, .ece, .aes or .bin',
+        );
+      }
+      files.push(...found);
+    } else files.push(input);
+  }
+  return files;
+}
+
+/**
+ * Validates every input and returns the diagnostics per file, the counts and the exit code.
+ * @example await validate({ inputs: ['profiles/'], model: '8841', strict: true })
+ */
+export async function validate(options: ValidateCommandOptions): Promise<ValidateResult> {
+  const cwd = options.cwd ?? process.cwd();
+  if (options.inputs.length === 0) {
+    throw new CliError(ExitCode.Usage, 'no input given', 'pass files, directories, or - for stdin');
+  }
+  if (options.inputs.filter((i) => i === '-').length > 1) {
+    throw new CliError(ExitCode.Usage, 'stdin (-) can be given only once');
+  }
+  const ignoreRules = options.ignoreRules ?? [];
+  for (const id of ignoreRules) {
+    if (!isRuleId(id)) {
+      throw new CliError(
+        ExitCode.Usage,
+        `--ignore-rule: unknown rule id '${id}'`,
+        `rule ids: ${RULE_IDS.join(', ')}`,
+      );
+    }
+  }
+  if (options.model !== undefined && !findModel(options.model)) {
+    throw new CliError(
+      ExitCode.Usage,
+      `--model: unknown model '${options.model}'`,
+      `known models: ${MODELS.map((m) => m.model).join(', ')}`,
+    );
+  }
+  const notes: string[] = [];
+  const key = resolveSecret('key', options.key ?? {});
+  const ikm = resolveSecret('ikm', options.ikm ?? {});
+  if (key?.fromCommandLine) notes.push(commandLineSecretWarning('key'));
+  if (ikm?.fromCommandLine) notes.push(commandLineSecretWarning('ikm'));
+  let ikmBytes: Uint8Array | undefined;
+  if (ikm) {
+    const { parseIkm } = await import('../crypto/index.js');
+    try {
+      ikmBytes = parseIkm(ikm.value);
+    } catch {
+      throw new CliError(ExitCode.Usage, `${ikm.origin}: not a valid IKM (value not shown)`);
+    }
+  }
+  const settings: FileCheckSettings = {
+    model: options.model,
+    passphrase: key?.value,
+    ikm: ikmBytes,
+    ignoreRules: [...ignoreRules],
+  };
+  const catalog = loadCatalog(options.catalog, cwd);
+  const files = expandInputs(options.inputs, cwd);
+
+  let results: FileDiagnostics[];
+  const onDisk = files.filter((f) => f !== '-');
+  const jobs = options.jobs ?? Math.min(availableParallelism(), 8);
+  if (onDisk.length >= WORKER_THRESHOLD && jobs > 1) {
+    const { checkFilesInWorkers } = await import('./validate-worker.js');
+    const byName = new Map<string, FileDiagnostics>();
+    const fromWorkers = await checkFilesInWorkers(
+      onDisk.map((f) => resolve(cwd, f)),
+      onDisk,
+      { ...settings, catalog: options.catalog === undefined ? undefined : catalog },
+      jobs,
+    );
+    for (const r of fromWorkers) byName.set(r.file, r);
+    results = [];
+    for (const file of files) {
+      results.push(
+        file === '-'
+          ? checkProfileFile('<stdin>', await (options.readStdin ?? readStdin)(), catalog, settings)
+          : (byName.get(file) as FileDiagnostics),
+      );
+    }
+  } else {
+    results = [];
+    for (const file of files) {
+      const bytes =
+        file === '-'
+          ? await (options.readStdin ?? readStdin)()
+          : readProfile(resolve(cwd, file), file);
+      results.push(checkProfileFile(file === '-' ? '<stdin>' : file, bytes, catalog, settings));
+    }
+  }
+  let errorCount = 0;
+  let warningCount = 0;
+  for (const r of results) {
+    errorCount += r.errorCount;
+    warningCount += r.warningCount;
+  }
+  return {
+    files: results,
+    errorCount,
+    warningCount,
+    exitCode: exitCodeFor(errorCount, warningCount, options.strict === true),
+    notes,
+  };
+}
+
+/** Reads one file; a failure is a one-line I/O error (exit 3). */
+export function readProfile(path: string, shownAs: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new CliError(ExitCode.Failure, `cannot read ${describeSystemError(err, shownAs)}`);
+  }
+}
