@@ -193,7 +193,87 @@ Examples:
   // (issue 3) wired by the render work.
 
   // ---- validate ----
-  // (issue 4) wired by the validate work.
+  program
+    .command('validate')
+    .summary('check profiles for what a phone would silently ignore')
+    .description(
+      'Check Cisco MPP profiles: well-formed XML, <flat-profile>, known parameters and values of\n' +
+        'the right type, ua attributes, duplicates, ASCII-only values, white space, leftover\n' +
+        'template syntax, Profile_Rule/Upgrade_Rule/Report_Rule grammar, secrets in plain text and\n' +
+        "the model's line/key capacity. Reads plain, gzip'd and encrypted profiles; a directory\n" +
+        'means every .xml/.cfg/.gz/.enc/.ece/.aes/.bin file in it (recursively).',
+    )
+    .argument('<inputs...>', 'profile files, directories, or - for stdin')
+    .option('-m, --model <model>', 'phone model for model-capacity (8841, CP-8841-3PCC)')
+    .option('--key <passphrase>', 'AES-256-CBC passphrase (visible in ps: prefer the next two)')
+    .option('--key-file <path>', 'read the passphrase from the first line of a file')
+    .option('--key-env <var>', 'read the passphrase from an environment variable')
+    .option('--ikm <ikm>', 'RFC 8188 IKM: UTF-8 text, or hex:<hex> / base64url:<b64>')
+    .option('--ikm-file <path>', 'read the IKM from the first line of a file')
+    .option('--ikm-env <var>', 'read the IKM from an environment variable')
+    .option('--catalog <file>', 'JSON parameter catalog that extends or overrides the built-in one')
+    .addOption(
+      new Option('-f, --format <format>', 'output format')
+        .choices(['stylish', 'json'])
+        .default('stylish'),
+    )
+    .option('--strict', 'exit 1 on warnings too')
+    .option(
+      '--ignore-rule <id>',
+      'do not run this rule (repeatable)',
+      (id: string, previous: string[]) => [...previous, id],
+      [] as string[],
+    )
+    .addHelpText(
+      'after',
+      `
+Rules (error unless marked):
+  xml-well-formed       well-formed XML 1.0 in UTF-8 (undefined entities, control characters)
+  unreadable-profile    encrypted without a key, bad decrypt, corrupt gzip
+  flat-profile-missing  a <flat-profile> element, as the root or wrapped
+  nested-parameter      parameters are leaf elements
+  invalid-ua            ua is "na", "ro" or "rw"
+  duplicate-parameter   a parameter set twice (the phone keeps the last)
+  non-ascii-value       values are ASCII after entity decoding
+  whitespace-value      (warning) leading/trailing white space, newline inside a value
+  template-leftover     leftover {{ }}, {% %} or {# #}
+  unknown-parameter     a name not in the catalog, with "did you mean"
+  invalid-value         a value that does not fit its parameter's type
+  rule-syntax           Profile_Rule / Upgrade_Rule / Report_Rule grammar and macros
+  plaintext-secret      (warning) passwords, GPP_S*, IKM, literal --key in an unencrypted profile
+  model-capacity        line/key index beyond the --model's capacity
+
+Exit: 0 clean or warnings only, 1 errors (or warnings with --strict), 2 usage, 3 I/O.
+
+Examples:
+  cisco-prov validate profiles/ --model 8841
+  cisco-prov validate --format json --strict out/*.xml > report.json
+  cisco-prov validate --key-env PROV_KEY --ignore-rule whitespace-value profile.cfg
+  cisco-prov render … | cisco-prov validate -
+${SECRETS_HELP}`,
+    )
+    .action(async (inputs: string[], opts) => {
+      const { validate } = await import('./commands/validate.js');
+      const { formatJson, formatStylish } = await import('./output/diagnostics-format.js');
+      const { shouldColor } = await import('./output/inspect-format.js');
+      const { warn, writeStdout } = await import('./output/writer.js');
+      const result = await validate({
+        inputs,
+        model: opts.model,
+        key: { value: opts.key, file: opts.keyFile, env: opts.keyEnv },
+        ikm: { value: opts.ikm, file: opts.ikmFile, env: opts.ikmEnv },
+        catalog: opts.catalog,
+        strict: opts.strict === true,
+        ignoreRules: opts.ignoreRule,
+      });
+      result.notes.forEach(warn);
+      const output =
+        opts.format === 'json'
+          ? formatJson(result.files)
+          : formatStylish(result.files, { color: shouldColor(process.stdout.isTTY, process.env) });
+      await writeStdout(output);
+      setExit(result.exitCode);
+    });
 
   // ---- inspect ----
   // (issue 5) wired by the inspect work.
