@@ -276,10 +276,72 @@ ${SECRETS_HELP}`,
     });
 
   // ---- inspect ----
-  // (issue 5) wired by the inspect work.
+  program
+    .command('inspect')
+    .summary('parse phone User-Agents, or summarise a provisioning access log per phone')
+    .description(
+      'Parse Cisco MPP, ATA 191/192 and SPA User-Agents (arguments, or one per line on stdin):\n' +
+        'model, series, firmware, MAC (only when the string carries 12 hex digits) or serial.\n' +
+        'With --log, read a web-server access log (common or combined format) and show one row\n' +
+        "per phone with its last request's outcome: A success, B not found/corrupt, C other failure.\n" +
+        'A string that is not a Cisco User-Agent is a result (isCisco: false), not an error.',
+    )
+    .argument('[user-agent...]', 'User-Agent strings; stdin (one per line) when none is given')
+    .option('--log <file>', "access log to summarise ('-' for stdin)")
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']))
+    .option('--json', 'JSON output: one object per User-Agent per line; with --log one document')
+    .option('--fnf-success', 'with --log: phones have Resync_Fails_On_FNF=No, so 404 counts as A')
+    .option('--all-clients', 'with --log: also list non-phone clients by address')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  cisco-prov inspect 'Cisco-CP-8841-3PCC/11.0 (00562b043615)'
+  cisco-prov inspect --json < user-agents.txt
+  cisco-prov inspect --log /var/log/nginx/access.log
+  zcat access.log.2.gz | cisco-prov inspect --log - --format csv > phones.csv`,
+    )
+    .action(async (userAgents: string[], opts) => {
+      const { inspect } = await import('./commands/inspect.js');
+      const { renderInspect, shouldColor } = await import('./output/inspect-format.js');
+      const { note, writeStdout } = await import('./output/writer.js');
+      const result = await inspect({ ...opts, userAgents });
+      result.notes.forEach(note);
+      const color = shouldColor(process.stdout.isTTY, process.env);
+      await writeStdout(renderInspect(result, { color }));
+      setExit(ExitCode.Ok);
+    });
 
   // ---- models ----
-  // (issue 5) wired by the inspect work.
+  program
+    .command('models')
+    .summary('list the supported phone models (lines, keys, expansion modules, firmware prefix)')
+    .description(
+      'The model table that inspect, render and validate share: product name, series, template\n' +
+        'family, lines, line keys, key expansion modules and firmware file prefix, each fact with\n' +
+        'its source (--json, or --sources for the table).',
+    )
+    .argument('[model]', 'show one model: 8841, CP-8841-3PCC, ATA191…')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']))
+    .option('--json', 'JSON array of rows, sources included')
+    .option('--sources', 'table: list the source of each fact under the table')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  cisco-prov models
+  cisco-prov models 8851 --sources
+  cisco-prov models --json | jq '.[] | select(.maxExpansionModules > 0) | .model'`,
+    )
+    .action(async (model: string | undefined, opts) => {
+      const { models } = await import('./commands/models.js');
+      const { renderModels, shouldColor } = await import('./output/inspect-format.js');
+      const { writeStdout } = await import('./output/writer.js');
+      const result = models({ ...opts, model });
+      const color = shouldColor(process.stdout.isTTY, process.env);
+      await writeStdout(renderModels(result, { color }));
+      setExit(ExitCode.Ok);
+    });
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

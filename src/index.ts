@@ -22,3 +22,20 @@ export type {
   ParameterMatch,
   ParameterType,
 } from './profile/catalog.js';
+export { parseUserAgent } from './device/user-agent.js';
+export type { UserAgentFamily, UserAgentInfo } from './device/user-agent.js';
+export {
+  AccessLogAggregator,
+  outcomeForStatus,
+  parseAccessLogLine,
+  parseClfTime,
+  summarizeAccessLog,
+} from './device/access-log.js';
+export type {
+  AccessLogEntry,
+  AccessLogSummary,
+  Outcome,
+  PhoneSummary,
+  StatusOutcome,
+  SummarizeOptions,
+} from './device/access-log.js';

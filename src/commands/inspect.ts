@@ -1,0 +1,164 @@
+/**
+ * `cisco-prov inspect`: who is asking. User-Agents from arguments or stdin (one per line), or a
+ * web-server access log summarised per phone. Returns data; printing is the formatter's job.
+ */
+import { createReadStream, fstatSync, openSync, closeSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { resolve } from 'node:path';
+import { CliError, ExitCode, describeSystemError, usageError } from '../errors.js';
+import { AccessLogAggregator, type AccessLogSummary } from '../device/access-log.js';
+import { parseUserAgent, type UserAgentInfo } from '../device/user-agent.js';
+
+export type InspectFormat = 'table' | 'csv' | 'json';
+
+export interface InspectOptions {
+  /** User-Agents given as arguments; none = read them from stdin, one per line. */
+  userAgents?: readonly string[];
+  /** Access log to summarise: a path, or `-` for stdin. */
+  log?: string;
+  format?: InspectFormat;
+  /** Shorthand for `format: 'json'`. */
+  json?: boolean;
+  /** --log: the phones have Resync_Fails_On_FNF=No, so a 404 counts as success (A). */
+  fnfSuccess?: boolean;
+  /** --log: also give a row to every non-phone client, keyed by address. */
+  allClients?: boolean;
+  /** Injected for tests; defaults to process.stdin. */
+  stdin?: Readable & { isTTY?: boolean };
+  /** Base for a relative --log path; defaults to process.cwd(). */
+  cwd?: string;
+}
+
+export interface InspectUserAgentsResult {
+  kind: 'user-agents';
+  format: InspectFormat;
+  results: UserAgentInfo[];
+  /** Notes for stderr (never data). */
+  notes: string[];
+}
+
+export interface InspectLogResult {
+  kind: 'log';
+  format: InspectFormat;
+  /** The log's display name: its path or `<stdin>`. */
+  source: string;
+  summary: AccessLogSummary;
+  notes: string[];
+}
+
+export type InspectResult = InspectUserAgentsResult | InspectLogResult;
+
+function resolveFormat(options: InspectOptions): InspectFormat {
+  if (options.json && options.format !== undefined && options.format !== 'json') {
+    throw usageError(`--json conflicts with --format ${options.format}`, 'use one of them');
+  }
+  const format = options.json ? 'json' : (options.format ?? 'table');
+  if (format !== 'table' && format !== 'csv' && format !== 'json') {
+    throw usageError(`--format expected table, csv or json, got ${JSON.stringify(format)}`);
+  }
+  return format;
+}
+
+/** Every line of a stream, without line ends (CRLF or LF). */
+async function* readLines(stream: Readable): AsyncGenerator<string> {
+  const rl = createInterface({ input: stream, crlfDelay: Infinity });
+  try {
+    for await (const line of rl) yield line;
+  } finally {
+    rl.close();
+  }
+}
+
+/** Opens a log file for streaming; a missing or unreadable file is a one-line error (exit 3). */
+function openLog(path: string, cwd: string): Readable {
+  const full = resolve(cwd, path);
+  let fd: number;
+  try {
+    fd = openSync(full, 'r');
+  } catch (err) {
+    throw new CliError(ExitCode.Failure, `cannot read ${describeSystemError(err, path)}`);
+  }
+  if (fstatSync(fd).isDirectory()) {
+    closeSync(fd);
+    throw new CliError(ExitCode.Failure, `cannot read ${path}: is a directory`);
+  }
+  return createReadStream('', { fd, encoding: 'utf8' });
+}
+
+function stdinOf(options: InspectOptions, what: string): Readable {
+  const stdin = options.stdin ?? process.stdin;
+  if (stdin.isTTY) {
+    throw usageError(
+      `no ${what} given and stdin is a terminal`,
+      'pass them as arguments, or pipe them in',
+    );
+  }
+  return stdin;
+}
+
+async function summarizeLog(
+  options: InspectOptions,
+  format: InspectFormat,
+): Promise<InspectLogResult> {
+  const path = options.log ?? '-';
+  const source = path === '-' ? '<stdin>' : path;
+  const stream =
+    path === '-' ? stdinOf(options, 'log') : openLog(path, options.cwd ?? process.cwd());
+  const aggregator = new AccessLogAggregator({
+    fnfIsSuccess: options.fnfSuccess ?? false,
+    allClients: options.allClients ?? false,
+  });
+  try {
+    for await (const line of readLines(stream)) aggregator.addLine(line);
+  } catch (err) {
+    throw new CliError(ExitCode.Failure, `cannot read ${describeSystemError(err, source)}`);
+  }
+  const summary = aggregator.summary();
+  const notes: string[] = [];
+  const { lines } = summary;
+  if (lines.total > 0 && lines.malformed === lines.total - lines.blank) {
+    notes.push(`${source}: no line is in the common or combined log format`);
+  } else if (lines.malformed > 0) {
+    notes.push(
+      `${source}: ${lines.malformed} of ${lines.total} lines are not in the common or combined log format (counted, skipped)`,
+    );
+  }
+  if (lines.common > 0 && lines.combined === 0 && !options.allClients) {
+    notes.push(
+      `${source}: common log format has no User-Agent, so no phone can be identified; --all-clients lists clients by address`,
+    );
+  }
+  return { kind: 'log', format, source, summary, notes };
+}
+
+/**
+ * Parses User-Agents or summarises an access log.
+ * @throws CliError (exit 2) for conflicting options, (exit 3) for an unreadable log
+ */
+export async function inspect(options: InspectOptions): Promise<InspectResult> {
+  const format = resolveFormat(options);
+  const userAgents = options.userAgents ?? [];
+  if (options.log !== undefined) {
+    if (userAgents.length > 0) {
+      throw usageError('give User-Agents or --log, not both');
+    }
+    return summarizeLog(options, format);
+  }
+  if (options.fnfSuccess || options.allClients) {
+    throw usageError(
+      `${options.fnfSuccess ? '--fnf-success' : '--all-clients'} only applies with --log`,
+    );
+  }
+  const results: UserAgentInfo[] = [];
+  if (userAgents.length > 0) {
+    for (const ua of userAgents) results.push(parseUserAgent(ua));
+  } else {
+    for await (const line of readLines(stdinOf(options, 'User-Agent'))) {
+      if (line.trim() !== '') results.push(parseUserAgent(line));
+    }
+  }
+  const notes: string[] = [];
+  if (results.length === 0) notes.push('no User-Agent read from stdin');
+  return { kind: 'user-agents', format, results, notes };
+}

@@ -1,0 +1,47 @@
+/** `cisco-prov models`: the model table (src/device/models.ts), whole or one row. */
+import { usageError } from '../errors.js';
+import { MODELS, findModel, type PhoneModel } from '../device/models.js';
+
+export type ModelsFormat = 'table' | 'csv' | 'json';
+
+export interface ModelsOptions {
+  /** Show only this model (`8841`, `CP-8841-3PCC`, `ATA191`…). */
+  model?: string;
+  format?: ModelsFormat;
+  /** Shorthand for `format: 'json'`. */
+  json?: boolean;
+  /** Table output: list each row's sources under the table. */
+  sources?: boolean;
+}
+
+export interface ModelsResult {
+  format: ModelsFormat;
+  models: readonly PhoneModel[];
+  sources: boolean;
+}
+
+/**
+ * Selects rows of the model table.
+ * @throws CliError (exit 2) for an unknown model or conflicting options
+ */
+export function models(options: ModelsOptions = {}): ModelsResult {
+  if (options.json && options.format !== undefined && options.format !== 'json') {
+    throw usageError(`--json conflicts with --format ${options.format}`, 'use one of them');
+  }
+  const format = options.json ? 'json' : (options.format ?? 'table');
+  if (format !== 'table' && format !== 'csv' && format !== 'json') {
+    throw usageError(`--format expected table, csv or json, got ${JSON.stringify(format)}`);
+  }
+  let rows: readonly PhoneModel[] = MODELS;
+  if (options.model !== undefined) {
+    const row = findModel(options.model);
+    if (!row) {
+      throw usageError(
+        `unknown model ${JSON.stringify(options.model)}`,
+        `known: ${MODELS.map((m) => m.model).join(', ')}`,
+      );
+    }
+    rows = [row];
+  }
+  return { format, models: rows, sources: options.sources ?? false };
+}
