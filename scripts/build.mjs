@@ -18,6 +18,8 @@ await build({
   target: 'node20',
   chunkNames: 'chunks/[name]-[hash]',
   sourcemap: false,
+  minify: true,
+  keepNames: false,
   legalComments: 'none',
   logLevel: 'warning',
   // CommonJS dependencies inside an ESM bundle call require(): give them one.

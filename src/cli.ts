@@ -31,6 +31,9 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
     throw err;
   });
 
+  // The pure-JS crypto backend is loaded only when asked for (tests, or no node:crypto).
+  if (process.env.CISCO_PROV_CRYPTO === 'noble') await import('./crypto/backend-noble.js');
+
   const program = new Command('cisco-prov')
     .description(
       'Render, encrypt, validate and inspect Cisco MPP (3PCC) IP phone provisioning profiles.',
@@ -190,7 +193,83 @@ Examples:
     });
 
   // ---- render ----
-  // (issue 3) wired by the render work.
+  const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+  program
+    .command('render')
+    .summary('render one checked profile per phone from Liquid templates and an inventory')
+    .description(
+      'Render a profile per device from Liquid templates and an inventory (CSV, JSON or YAML).\n' +
+        'Variables, later layers win: model built-ins → --vars files in order → inventory\n' +
+        'defaults → the device group → the device row. Each profile is checked (well-formed XML,\n' +
+        'a flat-profile element, no leftover template syntax, ASCII) before it is written,\n' +
+        'atomically; an unchanged profile is not rewritten (with encryption the plaintext is\n' +
+        'compared, so its old ciphertext and mtime stay). A failing device is reported with its\n' +
+        'row; the others are still written; exit 1 if any failed.',
+    )
+    .requiredOption('-i, --inventory <file>', 'devices: .csv (header row), .json or .yaml')
+    .option(
+      '-t, --template <file|dir>',
+      'a template for every device, or a directory to choose from per device: the row’s\n' +
+        '`template` field, <model>.liquid, <family>.liquid, default.liquid (default: bundled templates/)',
+    )
+    .option('--vars <file>', 'YAML/JSON variables for every device (repeatable, in order)', collect)
+    .option('-o, --out <dir>', 'output directory (without it, one device goes to stdout)')
+    .option(
+      '--name <pattern>',
+      'file name with Cisco macros: $MA $MAU $MAC $SN $PN $PSN $(field) (default $MA.xml, $MA.cfg when encrypting)',
+    )
+    .option('-d, --device <mac|serial>', 'render only this device (repeatable)', collect)
+    .option(
+      '--explain <mac|serial>',
+      'print each variable of a device, its value and the layer that set it (secrets masked)',
+    )
+    .addOption(
+      new Option('--encrypt <cipher>', 'encrypt each profile in the same pass').choices([
+        'aes-256-cbc',
+        'aes128gcm',
+      ]),
+    )
+    .option(
+      '--key <passphrase>',
+      'AES-256-CBC passphrase for every device (visible in ps: prefer the next two)',
+    )
+    .option('--key-file <path>', 'read the passphrase from the first line of a file')
+    .option('--key-env <var>', 'read the passphrase from an environment variable')
+    .option('--key-field <field>', 'each device’s passphrase from this inventory field')
+    .option('--ikm <ikm>', 'RFC 8188 IKM for every device: text, hex:<hex> or base64url:<b64>')
+    .option('--ikm-file <path>', 'read the IKM from the first line of a file')
+    .option('--ikm-env <var>', 'read the IKM from an environment variable')
+    .option('--ikm-field <field>', 'each device’s IKM from this inventory field')
+    .addOption(
+      new Option(
+        '--md <digest>',
+        'EVP_BytesToKey digest [open: Cisco documents openssl 0.9.7c, whose digest is md5]',
+      )
+        .choices(['md5', 'sha256'])
+        .default('md5'),
+    )
+    .option('--gzip', 'gzip each profile (before encrypting; the phone detects gzip itself)')
+    .option('-j, --jobs <n>', 'worker threads (default: one per core, up to 4, for 200+ devices)')
+    .option('-n, --dry-run', 'render and check, report what would be written, write nothing')
+    .option('--json', 'print a JSON report (written / unchanged / failed per device) on stdout')
+    .option('-q, --quiet', 'no progress, summary or warnings on stderr (errors only)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  cisco-prov render -i examples/inventory.csv -t templates -o out/
+  cisco-prov render -i examples/inventory.yaml --vars examples/site.yaml -o out/ --json
+  cisco-prov render -i inventory.csv -o out/ --encrypt aes-256-cbc --key-env PROV_KEY --gzip
+  cisco-prov render -i inventory.csv -o out/ --encrypt aes-256-cbc --key-field profile_key
+  cisco-prov render -i inventory.csv -t templates/bootstrap.liquid -o boot/ --name 'boot-$MA.xml'
+  cisco-prov render -i inventory.csv --device 00:56:2B:04:36:15 > 00562b043615.xml
+  cisco-prov render -i inventory.csv --explain 0056.2b04.3615
+${SECRETS_HELP}`,
+    )
+    .action(async (opts) => {
+      const { runRenderCli } = await import('./commands/render-cli.js');
+      setExit(await runRenderCli(opts));
+    });
 
   // ---- validate ----
   program

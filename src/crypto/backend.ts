@@ -7,12 +7,6 @@
  * The format logic (OpenSSL `enc` framing, RFC 8188) is written once above this layer, and the
  * differential tests require both backends to produce identical bytes.
  */
-import { cbc, gcm } from '@noble/ciphers/aes.js';
-import { md5 as nobleMd5 } from '@noble/hashes/legacy.js';
-import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
-import { hmac as nobleHmac } from '@noble/hashes/hmac.js';
-import { pbkdf2 as noblePbkdf2 } from '@noble/hashes/pbkdf2.js';
-
 export type BackendName = 'node' | 'noble';
 export type HashName = 'md5' | 'sha256';
 
@@ -39,33 +33,16 @@ export interface CryptoBackend {
 
 const GCM_TAG_LENGTH = 16;
 
-/** The pure-JS backend. */
-export const nobleBackend: CryptoBackend = {
-  name: 'noble',
-  hash: (name, data) => (name === 'md5' ? nobleMd5(data) : nobleSha256(data)),
-  hmacSha256: (key, data) => nobleHmac(nobleSha256, key, data),
-  pbkdf2: (hash, password, salt, iterations, length) =>
-    noblePbkdf2(hash === 'md5' ? nobleMd5 : nobleSha256, password, salt, {
-      c: iterations,
-      dkLen: length,
-    }),
-  aes256CbcEncrypt: (key, iv, plaintext) => cbc(key, iv).encrypt(plaintext),
-  aes256CbcDecrypt: (key, iv, ciphertext) => {
-    try {
-      return cbc(key, iv).decrypt(ciphertext);
-    } catch {
-      return undefined;
-    }
-  },
-  aes128GcmEncrypt: (key, nonce, plaintext) => gcm(key, nonce).encrypt(plaintext),
-  aes128GcmDecrypt: (key, nonce, sealed) => {
-    try {
-      return gcm(key, nonce).decrypt(sealed);
-    } catch {
-      return undefined;
-    }
-  },
-};
+/**
+ * Backends loaded so far. The pure-JS one registers itself from backend-noble.ts, which the
+ * library entry imports; the CLI loads it only when CISCO_PROV_CRYPTO=noble (start-up cost).
+ */
+const registered: Partial<Record<BackendName, CryptoBackend>> = {};
+
+/** Makes a backend available to getBackend(). */
+export function registerBackend(backend: CryptoBackend): void {
+  registered[backend.name] = backend;
+}
 
 type NodeCrypto = typeof import('node:crypto');
 
@@ -108,13 +85,11 @@ function makeNodeBackend(c: NodeCrypto): CryptoBackend {
   };
 }
 
-// node:crypto where the runtime has it; a browser or worker without it falls back to noble.
-let nodeCrypto: NodeCrypto | undefined;
-try {
-  nodeCrypto = await import('node:crypto');
-} catch {
-  nodeCrypto = undefined;
-}
+// node:crypto where the runtime has it (Node ≥ 20.16 exposes built-ins synchronously through
+// process.getBuiltinModule); a browser or worker without it falls back to noble.
+const nodeCrypto: NodeCrypto | undefined = (
+  globalThis.process as { getBuiltinModule?: (id: string) => unknown } | undefined
+)?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined;
 
 /** The node:crypto backend, or undefined where node:crypto is missing. */
 export const nodeBackend: CryptoBackend | undefined = nodeCrypto
@@ -131,7 +106,14 @@ export function getBackend(name?: BackendName): CryptoBackend {
     name ??
     (globalThis.process?.env?.CISCO_PROV_CRYPTO as BackendName | undefined) ??
     (nodeBackend ? 'node' : 'noble');
-  if (wanted === 'noble') return nobleBackend;
+  if (wanted === 'noble') {
+    if (!registered.noble) {
+      throw new Error(
+        'the noble crypto backend is not loaded: import "cisco-prov" (or crypto/backend-noble)',
+      );
+    }
+    return registered.noble;
+  }
   if (wanted === 'node') {
     if (!nodeBackend) throw new Error('the node crypto backend needs node:crypto');
     return nodeBackend;

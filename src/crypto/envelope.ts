@@ -3,7 +3,6 @@
  * (`openssl-enc(gzip(xml))`; the phone detects gzip by its `1f 8b` header). Detects what a file
  * is, opens it with the key given, and seals a plaintext profile.
  */
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { type BackendName, type HashName } from './backend.js';
 import { fromBase64url, fromHex, startsWith, toBytes, toHex } from './bytes.js';
 import { DecryptError } from './errors.js';
@@ -90,12 +89,25 @@ export function parseIkm(text: string): Uint8Array {
   return ikm;
 }
 
-export function gzip(data: Uint8Array): Uint8Array {
-  return gzipSync(data);
+type Zlib = typeof import('node:zlib');
+
+/** node:zlib, fetched synchronously where the runtime has it (no static import: browsers). */
+function zlib(): Zlib {
+  const z = (
+    globalThis.process as { getBuiltinModule?: (id: string) => unknown } | undefined
+  )?.getBuiltinModule?.('node:zlib') as Zlib | undefined;
+  if (!z) throw new Error('gzip needs node:zlib, which this runtime does not have');
+  return z;
 }
 
+/** gzip (RFC 1952) of bytes. */
+export function gzip(data: Uint8Array): Uint8Array {
+  return zlib().gzipSync(data);
+}
+
+/** Gunzips bytes; throws on corrupt data. */
 export function gunzip(data: Uint8Array): Uint8Array {
-  return gunzipSync(data);
+  return zlib().gunzipSync(data);
 }
 
 export interface SealOptions {

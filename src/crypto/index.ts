@@ -3,9 +3,10 @@
  * that detects, opens and seals a profile. Pure: bytes in, bytes out.
  */
 export { DecryptError, type DecryptFailure } from './errors.js';
+export { nobleBackend } from './backend-noble.js';
 export {
   getBackend,
-  nobleBackend,
+  registerBackend,
   nodeBackend,
   type BackendName,
   type CryptoBackend,

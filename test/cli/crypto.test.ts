@@ -177,7 +177,7 @@ describe('failures: one line, the right exit code, no output file left behind', 
   test('tampered aes128gcm body: exit 1', async () => {
     const enc = await runCli(['encrypt', '--ikm-env', 'PROV_IKM', plain], { env });
     const body = Buffer.from(enc.stdoutBytes);
-    body[body.length - 20] ^= 1;
+    body.writeUInt8(body.readUInt8(body.length - 20) ^ 1, body.length - 20);
     const r = await runCli(['decrypt', '--ikm-env', 'PROV_IKM'], { input: body, env });
     assert.equal(r.code, 1);
     assert.match(r.stderr, /bad decrypt/);
@@ -283,5 +283,19 @@ describe('keygen', () => {
   test('--bytes below 16 is refused', async () => {
     const r = await runCli(['keygen', '--bytes', '8']);
     assert.equal(r.code, 2);
+  });
+});
+
+describe('CISCO_PROV_CRYPTO selects the backend', () => {
+  test('noble and node give the same bytes for the same salt, through the CLI', async () => {
+    const args = ['encrypt', '--key-env', 'PROV_KEY', '--salt', '0102030405060708', plain];
+    const viaNode = await runCli(args, { env: { ...env, CISCO_PROV_CRYPTO: 'node' } });
+    const viaNoble = await runCli(args, { env: { ...env, CISCO_PROV_CRYPTO: 'noble' } });
+    assert.equal(viaNoble.code, 0, viaNoble.stderr);
+    assert.deepEqual(viaNoble.stdoutBytes, viaNode.stdoutBytes);
+    const gcm = ['encrypt', '--ikm-env', 'PROV_IKM', '--salt', '00'.repeat(16), '--rs', '40', plain];
+    const gNode = await runCli(gcm, { env: { ...env, CISCO_PROV_CRYPTO: 'node' } });
+    const gNoble = await runCli(gcm, { env: { ...env, CISCO_PROV_CRYPTO: 'noble' } });
+    assert.deepEqual(gNoble.stdoutBytes, gNode.stdoutBytes);
   });
 });
