@@ -57,6 +57,12 @@ export type ParameterType =
   | { kind: 'dialplan' }
   /** A password or other secret: any text up to `maxLength`; never echoed in messages. */
   | { kind: 'password'; maxLength?: number }
+  /**
+   * A value that must match a regular expression (JavaScript syntax, anchored by the checker),
+   * for documented formats the other kinds do not cover: `Resync_At__HHmm_`, `Time_Zone`.
+   * `expected` says in words what the value looks like, for messages.
+   */
+  | { kind: 'pattern'; regex: string; expected: string }
   /** Anything: free text whose syntax the guides do not pin down. */
   | { kind: 'free' };
 
@@ -420,10 +426,25 @@ export function checkValue(type: ParameterType, rawValue: string): string | unde
       return type.maxLength === undefined || value.length <= type.maxLength
         ? undefined
         : `expected at most ${type.maxLength} characters, got ${value.length} (value not shown)`;
+    case 'pattern':
+      return compilePattern(type.regex).test(value)
+        ? undefined
+        : `expected ${type.expected}, got ${quote(value)}`;
     case 'rule':
     case 'free':
       return undefined;
   }
+}
+
+const patternCache = new Map<string, RegExp>();
+
+function compilePattern(source: string): RegExp {
+  let regex = patternCache.get(source);
+  if (!regex) {
+    regex = new RegExp(`^(?:${source})$`);
+    patternCache.set(source, regex);
+  }
+  return regex;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -455,6 +476,7 @@ export function checkValue(type: ParameterType, rawValue: string): string | unde
  *        | { "kind": "string", "maxLength": integer > 0 }
  *        | { "kind": "rule", "rule": "profile" | "upgrade" | "report" }
  *        | { "kind": "password", "maxLength"?: integer > 0 }
+ *        | { "kind": "pattern", "regex": string (JavaScript, anchored), "expected": string }
  */
 
 const SIMPLE_KINDS = ['bool', 'port', 'ip', 'schedule', 'dialplan', 'free'] as const;
@@ -471,6 +493,7 @@ const ALL_KINDS: readonly ParameterKind[] = [
   'rule',
   'dialplan',
   'password',
+  'pattern',
   'free',
 ];
 const INDEX_KINDS: readonly IndexKind[] = ['line', 'key', 'kem-unit', 'kem-key', 'other'];
@@ -576,6 +599,25 @@ function parseType(
     case 'password': {
       const maxLength = optionalPositiveInt('maxLength');
       return maxLength === undefined ? { kind: 'password' } : { kind: 'password', maxLength };
+    }
+    case 'pattern': {
+      const { regex, expected } = raw;
+      if (typeof regex !== 'string' || regex === '') {
+        return fail('type.regex', 'a non-empty regular expression string', regex);
+      }
+      try {
+        new RegExp(regex);
+      } catch (error) {
+        return fail(
+          'type.regex',
+          `a valid regular expression (${(error as Error).message})`,
+          regex,
+        );
+      }
+      if (typeof expected !== 'string' || expected === '') {
+        return fail('type.expected', 'a short description of the format', expected);
+      }
+      return { kind: 'pattern', regex, expected };
     }
     default:
       return { kind } as ParameterType;

@@ -1,16 +1,39 @@
 /**
- * The Cisco guides the catalog data is taken from. Each entry's `source` is one of these
- * titles plus the section or table, built with {@link cite}.
+ * The Cisco guides the catalog data is taken from. Every entry's `source` is one of these
+ * titles plus the tab, section or table, built with {@link cite}. Parameter names follow the
+ * guides' naming rule (web-UI label with spaces and `[ ] ( ) /` turned into `_`, `_<n>_` for
+ * per-extension fields; 6800 Provisioning Guide, "Element Tag Properties") unless the guide
+ * prints the XML element itself, which then wins.
  */
 export const GUIDES = {
-  admin6800: 'Cisco IP Phone 6800 Series Multiplatform Phones Administration Guide',
-  admin7800: 'Cisco IP Phone 7800 Series Multiplatform Phones Administration Guide',
-  admin8800: 'Cisco IP Phone 8800 Series Multiplatform Phone Administration Guide',
+  /** Parameter-by-parameter XML reference (tag, default, allowed values, models). */
+  xmlRef: 'XML Reference Guide for Cisco IP Phone Multiplatform Phones (updated 2025-11-19)',
+  /** The web-page field reference of the 11.x guide (chapter "Monitoring Phone Systems"). */
+  admin7800: 'Cisco IP Phone 7800 Series Multiplatform Phones Administration Guide (2019-04-29)',
+  admin8800:
+    'Cisco IP Phone 8800 Series Multiplatform Phone Administration Guide for Release 11.3(1) and Later',
+  admin6800:
+    'Cisco IP Phone 6800 Series Multiplatform Phones Administration Guide for Release 11.3(1) and Later',
+  adminConference:
+    'Cisco IP Conference Phone Multiplatform Phone Administration Guide (2025-11-19)',
   prov6800: 'Cisco IP Phone 6800 Series Multiplatform Phones Provisioning Guide',
-  prov8800: 'Cisco IP Phone 8800 Series Multiplatform Phones Provisioning Guide',
+  notes6800_1123:
+    'Cisco IP Phone 6800 Series Multiplatform Phones Release Notes for Firmware Release 11.2(3)',
 } as const;
 
+export type GuideKey = keyof typeof GUIDES;
+
 /** `"<guide>, <section>"`: the citation format of every catalog entry. */
-export function cite(guide: keyof typeof GUIDES, section: string): string {
+export function cite(guide: GuideKey, section: string): string {
   return `${GUIDES[guide]}, ${section}`;
+}
+
+/** Shorthand for the 7800 guide's web-page reference: `webPage('Voice > SIP > SIP Parameters')`. */
+export function webPage(path: string): string {
+  return cite('admin7800', `Monitoring Phone Systems > Cisco IP Phone Web Page > ${path}`);
+}
+
+/** Shorthand for an XML Reference Guide entry: `xmlRef('Register_Expires_n_')`. */
+export function xmlRef(tag: string): string {
+  return cite('xmlRef', `entry ${tag}`);
 }

@@ -1,0 +1,447 @@
+/**
+ * Phone tab: station identity, line keys (`_<n>_` = key number), line-key settings,
+ * supplementary services, ringtones, extension mobility, XSI phone service, XML services,
+ * multicast paging, programmable softkeys, menu visibility and LED patterns (web UI:
+ * Voice > Phone).
+ */
+import type { CatalogEntry } from '../catalog.js';
+import { cite, webPage, xmlRef } from './sources.js';
+import {
+  BOOL,
+  COUNT,
+  EXTENSION_CHOICE,
+  FREE,
+  LED,
+  LINE_KEY,
+  PASSWORD,
+  SECONDS,
+  URL,
+  int,
+  oneOf,
+  str,
+} from './types.js';
+
+const general = webPage('Voice > Phone > General');
+const lineKey = webPage('Voice > Phone > Line Key');
+const misc = webPage('Voice > Phone > Miscellaneous Line Key Settings');
+const services = webPage('Voice > Phone > Supplementary Services');
+const ringtone = webPage('Voice > Phone > Ringtone');
+const mobility = webPage('Voice > Phone > Extension Mobility');
+const xsi = webPage('Voice > Phone > XSI Phone Service');
+const xml = webPage('Voice > Phone > XML Service');
+const psk = webPage('Voice > Phone > Programmable Softkeys');
+
+const service = (name: string, value: string): CatalogEntry => ({
+  name,
+  type: BOOL,
+  default: value,
+  source: services,
+});
+const keyList = (name: string): CatalogEntry => ({ name, type: FREE, source: psk });
+
+export const PHONE_PARAMETERS: readonly CatalogEntry[] = [
+  // General
+  { name: 'Station_Name', type: FREE, source: general },
+  { name: 'Station_Display_Name', type: FREE, source: general },
+  { name: 'Voice_Mail_Number', type: FREE, source: general },
+  {
+    name: 'Bluetooth_Mode',
+    type: oneOf('Phone', 'Handsfree', 'Both'),
+    source: webPage('Voice > Phone > Handsfree'),
+  },
+  {
+    name: 'Line',
+    type: int(1, 16),
+    source: `${webPage('Voice > Phone > Handsfree')} (line number used with Bluetooth)`,
+  },
+
+  // Line keys
+  {
+    name: 'Extension_{n}_',
+    index: LINE_KEY,
+    type: EXTENSION_CHOICE,
+    source: `${lineKey}; ${xmlRef('Extension_n_')} (default: the key's own number)`,
+  },
+  { name: 'Short_Name_{n}_', index: LINE_KEY, type: FREE, default: '$USER', source: lineKey },
+  {
+    name: 'Share_Call_Appearance_{n}_',
+    index: LINE_KEY,
+    type: oneOf('private', 'shared'),
+    source: lineKey,
+  },
+  {
+    name: 'Extended_Function_{n}_',
+    index: LINE_KEY,
+    type: str(511),
+    source: `${lineKey}; ${xmlRef('Extended_Function_n_')}`,
+  },
+
+  // Miscellaneous line key settings
+  {
+    name: 'Line_ID_Mapping',
+    type: oneOf('Horizontal First', 'Vertical First'),
+    default: 'Horizontal First',
+    source: misc,
+  },
+  {
+    name: 'SCA_Barge-In-Enable',
+    type: BOOL,
+    default: 'No',
+    source: cite(
+      'adminConference',
+      'Phone Features and Setup: Parameters for Configuring a Shared Line',
+    ),
+  },
+  { name: 'SCA_Sticky_Auto_Line_Seize', type: BOOL, source: misc },
+  {
+    name: 'Call_Appearances_Per_Line',
+    type: int(1, 10),
+    default: '2',
+    source: `${xmlRef('Call_Appearances_Per_Line')}; ${misc} (2–10)`,
+  },
+  {
+    name: 'Enable_Direct_PLK_Configuration',
+    type: BOOL,
+    default: 'Yes',
+    source: xmlRef('Enable_Direct_PLK_Configuration'),
+  },
+
+  // Supplementary services
+  service('Conference_Serv', 'Yes'),
+  service('Attn_Transfer_Serv', 'Yes'),
+  service('Blind_Transfer_Serv', 'Yes'),
+  service('DND_Serv', 'Yes'),
+  service('Block_ANC_Serv', 'Yes'),
+  service('Block_CID_Serv', 'Yes'),
+  service('Secure_Call_Serv', 'Yes'),
+  service('Cfwd_All_Serv', 'Yes'),
+  service('Cfwd_Busy_Serv', 'Yes'),
+  service('Cfwd_No_Ans_Serv', 'Yes'),
+  service('Paging_Serv', 'Yes'),
+  service('Call_Park_Serv', 'Yes'),
+  service('Call_Pick_Up_Serv', 'Yes'),
+  service('ACD_Login_Serv', 'Yes'),
+  service('Group_Call_Pick_Up_Serv', 'Yes'),
+  service('Service_Annc_Serv', 'No'),
+  service('Call_Recording_Serv', 'No'),
+  service('Reverse_Phone_Lookup_Serv', 'Yes'),
+
+  // Ringtones
+  {
+    name: 'Ring{n}',
+    index: { min: 1, max: 12, kind: 'other' },
+    type: FREE,
+    source: `${ringtone}; ${cite('adminConference', 'Phone Features and Setup: Parameters for Ringtone')}`,
+  },
+  { name: 'Silent_Ring_Duration', type: SECONDS, source: ringtone },
+
+  // Extension mobility
+  { name: 'EM_Enable', type: BOOL, default: 'No', source: mobility },
+  { name: 'EM_User_Domain', type: FREE, source: mobility },
+  {
+    name: 'Session_Timer_m_',
+    type: COUNT,
+    default: '480',
+    source: cite(
+      'adminConference',
+      'Phone Features and Setup: Enable Extension Mobility on a Phone (minutes)',
+    ),
+  },
+  { name: 'Countdown_Timer_s_', type: SECONDS, default: '10', source: mobility },
+
+  // XSI phone service
+  { name: 'XSI_Host_Server', type: URL, source: xsi },
+  {
+    name: 'XSI_Authentication_Type',
+    type: oneOf('Login Credentials', 'SIP Credentials'),
+    default: 'Login Credentials',
+    source: xsi,
+  },
+  { name: 'Login_User_ID', type: FREE, source: xsi },
+  { name: 'Login_Password', type: PASSWORD, secret: true, source: xsi },
+  { name: 'SIP_Auth_ID', type: FREE, source: xsi },
+  { name: 'SIP_Password', type: PASSWORD, secret: true, source: xsi },
+  { name: 'Directory_Enable', type: BOOL, default: 'No', source: xsi },
+  { name: 'Directory_Name', type: FREE, source: xsi },
+  {
+    name: 'Directory_Type',
+    type: oneOf('Enterprise', 'Group', 'Personal'),
+    default: 'Enterprise',
+    source: xsi,
+  },
+  { name: 'CallLog_Enable', type: BOOL, default: 'No', source: xsi },
+  { name: 'CallLog_Associated_Line', type: int(1, 10), source: xsi },
+  {
+    name: 'Display_Recents_From',
+    type: oneOf('Phone', 'XSI Server', 'Webex'),
+    default: 'Phone',
+    source: xmlRef('Display_Recents_From'),
+  },
+  {
+    name: 'XsiDir_Individual_Mode_Enable',
+    type: BOOL,
+    default: 'No',
+    source: xmlRef('XsiDir_Individual_Mode_Enable'),
+  },
+  ...['Enterprise', 'EnterpriseCommon', 'Group', 'GroupCommon', 'Personal'].flatMap(
+    (kind): CatalogEntry[] => [
+      {
+        name: `XsiDir_${kind}_Enable`,
+        type: BOOL,
+        default: 'No',
+        source: xmlRef(`XsiDir_${kind}_Enable`),
+      },
+      { name: `XsiDir_${kind}_Name`, type: FREE, source: xmlRef(`XsiDir_${kind}_Name`) },
+    ],
+  ),
+  {
+    name: 'Add_Contacts_to_Directory_Personal',
+    type: BOOL,
+    default: 'No',
+    source: xmlRef('Add_Contacts_to_Directory_Personal'),
+  },
+  {
+    name: 'XMPP_Enable',
+    type: BOOL,
+    default: 'No',
+    source: webPage('Voice > Phone > Broadsoft XMPP'),
+  },
+
+  // XML services
+  { name: 'XML_Directory_Service_Name', type: FREE, source: xml },
+  { name: 'XML_Directory_Service_URL', type: URL, source: xml },
+  { name: 'XML_Application_Service_Name', type: FREE, source: xml },
+  { name: 'XML_Application_Service_URL', type: URL, source: xml },
+  { name: 'XML_User_Name', type: FREE, source: xml },
+  { name: 'XML_Password', type: PASSWORD, secret: true, source: xml },
+  { name: 'CISCO_XML_EXE_Enable', type: BOOL, default: 'No', source: xml },
+  {
+    name: 'CISCO_XML_EXE_Auth_Mode',
+    type: oneOf('Trusted', 'Local Credential', 'Remote Credential'),
+    default: 'Local Credential',
+    source: `${cite('adminConference', 'Phone Features and Setup: Parameters for XML Applications')} (default Trusted on 11.x: ${xml})`,
+  },
+
+  // Multicast paging
+  {
+    name: 'Group_{n}_Paging_Script',
+    index: { min: 1, max: 10, kind: 'other' },
+    type: FREE,
+    source: `${xmlRef('Group_n_Paging_Script')}; ${cite('adminConference', 'Phone Features and Setup: Parameters for Multiple Paging Group')}`,
+  },
+
+  // Directories
+  { name: 'LDAP_Dir_Enable', type: BOOL, default: 'No', source: webPage('Voice > Phone > LDAP') },
+  {
+    name: 'LDAP_StartTLS_Enable',
+    type: BOOL,
+    default: 'No',
+    source: xmlRef('LDAP_StartTLS_Enable'),
+  },
+  {
+    name: 'LDAP_Prompt_For_Empty_Credentials',
+    type: BOOL,
+    default: 'No',
+    source: xmlRef('LDAP_Prompt_For_Empty_Credentials'),
+  },
+  {
+    name: 'LDAP_Unified_Search_Enable',
+    type: BOOL,
+    default: 'No',
+    source: xmlRef('LDAP_Unified_Search_Enable'),
+  },
+  {
+    name: 'Personal_Directory_Enable',
+    type: BOOL,
+    default: 'Yes',
+    source: xmlRef('Personal_Directory_Enable'),
+  },
+  { name: 'Search_All_Enable', type: BOOL, default: 'Yes', source: xmlRef('Search_All_Enable') },
+  { name: 'Browse_Mode_Enable', type: BOOL, default: 'No', source: xmlRef('Browse_Mode_Enable') },
+  {
+    name: 'Max_Display_Records',
+    type: int(50, 999),
+    default: '50',
+    source: xmlRef('Max_Display_Records'),
+  },
+  {
+    name: 'Webex_Directory_Enable',
+    type: BOOL,
+    default: 'No',
+    source: xmlRef('Webex_Directory_Enable'),
+  },
+  { name: 'Webex_Directory_Name', type: FREE, source: xmlRef('Webex_Directory_Name') },
+  {
+    name: 'Webex_Calendar_Enable',
+    type: BOOL,
+    default: 'No',
+    source: xmlRef('Webex_Calendar_Enable'),
+    families: ['8800'],
+  },
+  {
+    name: 'Display_XMPP_User_ID_With_Top_Priority',
+    type: BOOL,
+    default: 'No',
+    source: xmlRef('Display_XMPP_User_ID_With_Top_Priority'),
+    families: ['8800'],
+  },
+
+  // Programmable softkeys
+  {
+    name: 'Programmable_Softkey_Enable',
+    type: BOOL,
+    default: 'No',
+    source: xmlRef('Programmable_Softkey_Enable'),
+  },
+  ...[
+    'Idle_Key_List',
+    'Missed_Call_Key_List',
+    'Off_Hook_Key_List',
+    'Dialing_Input_Key_List',
+    'Progressing_Key_List',
+    'Connected_Key_List',
+    'Start-Xfer_Key_List',
+    'Start-Conf_Key_List',
+    'Conferencing_Key_List',
+    'Releasing_Key_List',
+    'Hold_Key_List',
+    'Ringing_Key_List',
+    'Shared_Active_Key_List',
+    'Shared_Held_Key_List',
+  ].map(keyList),
+  {
+    name: 'PSK_{n}',
+    index: { min: 1, max: 16, kind: 'other' },
+    type: FREE,
+    source: `${psk}; ${xmlRef('PSK_n')}`,
+  },
+  {
+    name: 'Broadsoft_Call_History_Key_List',
+    type: FREE,
+    source: xmlRef('Broadsoft_Call_History_Key_List'),
+  },
+
+  // LCD menus and authentication
+  {
+    name: 'Require_Authentication_for_LCD_Menu_Access',
+    type: oneOf('Default', 'Customized', 'No'),
+    default: 'Default',
+    source: cite(
+      'adminConference',
+      'Phone Features and Setup: Parameters for User Authentication Control',
+    ),
+  },
+  { name: 'Factory_Reset_Menu', type: BOOL, default: 'Yes', source: xmlRef('Factory_Reset_Menu') },
+  { name: 'Profile_Rule_Menu', type: BOOL, default: 'Yes', source: xmlRef('Profile_Rule_Menu') },
+  {
+    name: 'Device_Administration',
+    type: BOOL,
+    default: 'Yes',
+    source: xmlRef('Device_Administration'),
+  },
+  {
+    name: 'Report_Problem_Menu',
+    type: BOOL,
+    default: 'Yes',
+    source: xmlRef('Report_Problem_Menu'),
+  },
+  { name: 'Speed_Dials', type: BOOL, default: 'Yes', source: xmlRef('Speed_Dials') },
+  { name: 'Status', type: BOOL, default: 'Yes', source: xmlRef('Status') },
+  { name: 'User_Preferences', type: BOOL, default: 'Yes', source: xmlRef('User_Preferences') },
+  {
+    name: 'Accessibility',
+    type: BOOL,
+    default: 'Yes',
+    source: xmlRef('Accessibility'),
+    families: ['8800'],
+  },
+  {
+    name: 'Assistant_Call_Filter',
+    type: BOOL,
+    default: 'Yes',
+    source: xmlRef('Assistant_Call_Filter'),
+    families: ['6800', '8800'],
+  },
+  {
+    name: 'Executive_Assistant_Role',
+    type: oneOf('Default', 'Executive', 'Assistant'),
+    default: 'Default',
+    source: xmlRef('Executive_Assistant_Role'),
+    families: ['6800', '8800'],
+  },
+  {
+    name: 'Keep_Focus_On_Active_Call',
+    type: BOOL,
+    default: 'No',
+    source: xmlRef('Keep_Focus_On_Active_Call'),
+  },
+  {
+    name: 'Forward_Softkey',
+    type: oneOf('All Cfwds', 'Only the Cfwd All'),
+    default: 'All Cfwds',
+    source: xmlRef('Forward_Softkey'),
+  },
+
+  // LED patterns (Att Console / Calls labels)
+  ...[
+    'ACD_Logged-off_LED',
+    'ACD_Logged-on_LED',
+    'Call_Forward_On_LED',
+    'Call_Forward_Off_LED',
+    'Divert_Off_LED',
+    'DND_On_LED',
+    'DND_Off_LED',
+  ].map((name): CatalogEntry => ({ name, type: LED, source: xmlRef(name) })),
+
+  // Display power saving (8800, 8832)
+  {
+    name: 'Office_Hours_Enabled',
+    type: oneOf('True', 'False'),
+    default: 'False',
+    source: xmlRef('Office_Hours_Enabled'),
+    families: ['8800'],
+  },
+  {
+    name: 'Work_Days',
+    type: FREE,
+    default: 'Monday|Tuesday|Wednesday|Thursday|Friday',
+    source: xmlRef('Work_Days'),
+    families: ['8800'],
+  },
+  {
+    name: 'Working_Hours_Start',
+    type: {
+      kind: 'pattern',
+      regex: '([01][0-9]|2[0-3]):[0-5][0-9]|24:00',
+      expected: 'a time HH:mm from 00:00 to 24:00',
+    },
+    default: '07:00',
+    source: xmlRef('Working_Hours_Start'),
+    families: ['8800'],
+  },
+  {
+    name: 'Working_Hours_End',
+    type: {
+      kind: 'pattern',
+      regex: '([01][0-9]|2[0-3]):[0-5][0-9]|24:00',
+      expected: 'a time HH:mm from 00:00 to 24:00',
+    },
+    default: '19:00',
+    source: xmlRef('Working_Hours_End'),
+    families: ['8800'],
+  },
+  {
+    name: 'LED_Indicator_In_Display_Off_Mode',
+    type: oneOf('Enabled', 'Disabled'),
+    default: 'Enabled',
+    source: xmlRef('LED_Indicator_In_Display_Off_Mode'),
+    families: ['8800'],
+  },
+  {
+    name: 'Display_Off_Idle_Timeout__mins_',
+    type: int(1, 60),
+    default: '5',
+    source: xmlRef('Display_Off_Idle_Timeout__mins_'),
+    families: ['8800'],
+  },
+];
