@@ -153,7 +153,12 @@ export function encryptAes128gcm(
   const { cek, nonceBase } = deriveKeyAndNonce(ikm, salt, backend);
   // Room in a record for data and padding, beside the delimiter and the tag.
   const capacity = rs - TAG_LENGTH - 1;
-  const parts: Uint8Array[] = [writeHeader(salt, rs, keyid)];
+  // Padding is spread first, so the record count follows from data + padding.
+  const records = Math.max(1, Math.ceil((plaintext.length + pad) / capacity));
+  const header = writeHeader(salt, rs, keyid);
+  const out = new Uint8Array(header.length + plaintext.length + pad + records * (TAG_LENGTH + 1));
+  out.set(header, 0);
+  let at = header.length;
   let offset = 0;
   let padLeft = pad;
   for (let seq = 0; ; seq++) {
@@ -161,15 +166,18 @@ export function encryptAes128gcm(
     const padHere = Math.min(padLeft, capacity - (dataLeft > 0 ? 1 : 0));
     const dataHere = Math.min(dataLeft, capacity - padHere);
     const last = dataHere === dataLeft && padHere === padLeft;
-    const record = new Uint8Array(dataHere + 1 + padHere);
-    record.set(plaintext.subarray(offset, offset + dataHere), 0);
-    record[dataHere] = last ? FINAL_DELIMITER : DELIMITER;
-    parts.push(backend.aes128GcmEncrypt(cek, generateNonce(nonceBase, seq), record));
+    // delimiter ‖ zero padding (RFC 8188 §2)
+    const trailer = new Uint8Array(1 + padHere);
+    trailer[0] = last ? FINAL_DELIMITER : DELIMITER;
+    const data = plaintext.subarray(offset, offset + dataHere);
+    backend.aes128GcmSeal(cek, generateNonce(nonceBase, seq), data, trailer, out, at);
+    at += dataHere + trailer.length + TAG_LENGTH;
     offset += dataHere;
     padLeft -= padHere;
     if (last) break;
   }
-  return concatBytes(...parts);
+  if (at !== out.length) throw new Error(`aes128gcm: wrote ${at} bytes, expected ${out.length}`);
+  return out;
 }
 
 export interface Aes128gcmDecryptResult {

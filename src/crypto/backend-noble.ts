@@ -26,7 +26,12 @@ export const nobleBackend: CryptoBackend = {
       return undefined;
     }
   },
-  aes128GcmEncrypt: (key, nonce, plaintext) => gcm(key, nonce).encrypt(plaintext),
+  aes128GcmSeal: (key, nonce, data, trailer, out, offset) => {
+    const record = new Uint8Array(data.length + trailer.length);
+    record.set(data, 0);
+    record.set(trailer, data.length);
+    out.set(gcm(key, nonce).encrypt(record), offset);
+  },
   aes128GcmDecrypt: (key, nonce, sealed) => {
     try {
       return gcm(key, nonce).decrypt(sealed);

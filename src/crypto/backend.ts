@@ -25,8 +25,19 @@ export interface CryptoBackend {
   aes256CbcEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array): Uint8Array;
   /** AES-256-CBC, PKCS#7 padding removed; undefined when the padding is bad. */
   aes256CbcDecrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Uint8Array | undefined;
-  /** AES-128-GCM, returns ciphertext ‖ 16-byte tag. */
-  aes128GcmEncrypt(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /**
+   * AES-128-GCM of `data ‖ trailer`, written as ciphertext ‖ 16-byte tag into `out` at
+   * `offset` (data.length + trailer.length + 16 bytes). Two parts and an output buffer spare
+   * RFC 8188's record loop a copy and an allocation per record.
+   */
+  aes128GcmSeal(
+    key: Uint8Array,
+    nonce: Uint8Array,
+    data: Uint8Array,
+    trailer: Uint8Array,
+    out: Uint8Array,
+    offset: number,
+  ): void;
   /** AES-128-GCM over ciphertext ‖ tag; undefined when the tag does not verify. */
   aes128GcmDecrypt(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array): Uint8Array | undefined;
 }
@@ -66,10 +77,18 @@ function makeNodeBackend(c: NodeCrypto): CryptoBackend {
         return undefined;
       }
     },
-    aes128GcmEncrypt: (key, nonce, plaintext) => {
+    aes128GcmSeal: (key, nonce, data, trailer, out, offset) => {
       const cipher = c.createCipheriv('aes-128-gcm', key, nonce);
-      const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-      return Buffer.concat([body, cipher.getAuthTag()]);
+      let at = offset;
+      for (const part of [data, trailer]) {
+        if (part.length === 0) continue;
+        const enc = cipher.update(part);
+        out.set(enc, at);
+        at += enc.length;
+      }
+      const rest = cipher.final();
+      out.set(rest, at);
+      out.set(cipher.getAuthTag(), at + rest.length);
     },
     aes128GcmDecrypt: (key, nonce, sealed) => {
       if (sealed.length < GCM_TAG_LENGTH) return undefined;
