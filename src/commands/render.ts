@@ -1,0 +1,434 @@
+/**
+ * `cisco-prov render`: one checked profile per phone, from templates and an inventory.
+ * Typed options in, typed result out; no printing, no process.exit (style.md).
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Cipher, Digest } from '../crypto/index.js';
+import { normalizeMac } from '../device/mac.js';
+import {
+  CliError,
+  ExitCode,
+  badInput,
+  describeSystemError,
+  ioError,
+  usageError,
+} from '../errors.js';
+import type { RenderDiagnostic } from '../render/check.js';
+import type {
+  RenderJob,
+  RenderJobResult,
+  RenderStatus,
+  RendererSettings,
+  FailureKind,
+} from '../render/device-renderer.js';
+import { TemplateChooser, templateSourceOf, type TemplateSource } from '../render/engine.js';
+import {
+  InventoryError,
+  formatInventoryProblem,
+  parseInventory,
+  type InventoryDevice,
+  type InventoryProblem,
+} from '../render/inventory.js';
+import { defaultNamePattern, fileNameFor } from '../render/naming.js';
+import {
+  VariableMerger,
+  checkGroups,
+  collectGroups,
+  deviceLayers,
+  explainLayers,
+  getPath,
+  parseVarsFile,
+  type ExplainedVariable,
+  type LayerSources,
+  type VarsFile,
+} from '../render/variables.js';
+
+export interface RenderEncryption {
+  cipher: Cipher;
+  /** EVP_BytesToKey digest for AES-256-CBC (default md5, reference §3). */
+  md?: Digest;
+  /** One passphrase for every device. */
+  passphrase?: string;
+  /** One IKM (text, hex:…, base64url:…) for every device. */
+  ikm?: string;
+  /** Take each device's passphrase from this inventory field instead. */
+  keyField?: string;
+  /** Take each device's IKM from this inventory field instead. */
+  ikmField?: string;
+}
+
+export interface RenderOptions {
+  /** Base for relative paths (default process.cwd()). */
+  cwd?: string;
+  inventory: string;
+  /** Template file or directory (default: the bundled templates/). */
+  template?: string;
+  vars?: readonly string[];
+  /** Output directory; absent with one device → the profile is returned for stdout. */
+  out?: string;
+  /** File name pattern with Cisco macros (default `$MA.xml`, `$MA.cfg` when encrypting). */
+  name?: string;
+  /** Render only these devices (MAC in any notation, or serial). */
+  devices?: readonly string[];
+  encryption?: RenderEncryption;
+  gzip?: boolean;
+  /** Worker threads (default: one per core, up to 4, for batches of 200 or more). */
+  jobs?: number;
+  dryRun?: boolean;
+  /** Called as devices finish, for a progress line. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface RenderDeviceReport {
+  /** MAC (12 hex digits) or, without one, the serial. */
+  device: string;
+  mac?: string;
+  serial?: string;
+  model: string;
+  /** `inventory.csv row 4` */
+  source: string;
+  template?: string;
+  file?: string;
+  status: RenderStatus;
+  failure?: FailureKind;
+  error?: string;
+  diagnostics?: RenderDiagnostic[];
+  bytes?: number;
+}
+
+export interface RenderReport {
+  inventory: string;
+  out?: string;
+  dryRun: boolean;
+  encrypted: boolean;
+  gzip: boolean;
+  summary: Record<RenderStatus, number> & { total: number };
+  devices: RenderDeviceReport[];
+}
+
+export interface RenderResult {
+  report: RenderReport;
+  /** The one profile, when no --out was given. */
+  stdout?: Uint8Array;
+}
+
+/** The templates shipped with cisco-prov: `<package>/templates`. */
+export function bundledTemplatesDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'templates'))) {
+      return join(dir, 'templates');
+    }
+    dir = dirname(dir);
+  }
+  throw ioError('cannot find the bundled templates directory');
+}
+
+function readText(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw ioError(`cannot read ${what} ${describeSystemError(err, path)}`);
+  }
+}
+
+function inventoryFailure(problems: readonly InventoryProblem[]): CliError {
+  const shown = problems.slice(0, 20).map(formatInventoryProblem);
+  if (problems.length > 20) shown.push(`… and ${problems.length - 20} more problems`);
+  return badInput(
+    shown.join('\ncisco-prov: '),
+    'nothing was written: fix the inventory and run again',
+  );
+}
+
+/** Everything render and explain share: the checked inventory, vars and layers. */
+interface Loaded {
+  cwd: string;
+  devices: InventoryDevice[];
+  sources: LayerSources;
+  templates: TemplateSource;
+}
+
+function load(options: RenderOptions): Loaded {
+  const cwd = options.cwd ?? process.cwd();
+  const inventoryPath = resolve(cwd, options.inventory);
+  const inventoryText = readText(inventoryPath, 'inventory');
+  let inventory;
+  try {
+    inventory = parseInventory(inventoryText, options.inventory);
+  } catch (err) {
+    if (err instanceof InventoryError) throw inventoryFailure(err.problems);
+    throw err;
+  }
+  const varsFiles: VarsFile[] = [];
+  const problems: InventoryProblem[] = [];
+  for (const v of options.vars ?? []) {
+    const parsed = parseVarsFile(readText(resolve(cwd, v), '--vars'), v);
+    if (Array.isArray(parsed)) problems.push(...parsed);
+    else varsFiles.push(parsed);
+  }
+  const groups = collectGroups(varsFiles, inventory.groups);
+  problems.push(...checkGroups(inventory.devices, groups, options.inventory));
+  if (problems.length > 0) throw inventoryFailure(problems);
+
+  let devices = inventory.devices;
+  if (options.devices && options.devices.length > 0) {
+    devices = options.devices.map((wanted) =>
+      findDevice(inventory.devices, wanted, options.inventory),
+    );
+  }
+
+  const templatePath =
+    options.template !== undefined ? resolve(cwd, options.template) : bundledTemplatesDir();
+  let templates: TemplateSource;
+  try {
+    templates = templateSourceOf(templatePath);
+  } catch (err) {
+    throw ioError(
+      `cannot read --template ${describeSystemError(err, options.template ?? templatePath)}`,
+    );
+  }
+  return {
+    cwd,
+    devices,
+    sources: { varsFiles, inventoryFile: options.inventory, defaults: inventory.defaults, groups },
+    templates,
+  };
+}
+
+/** A device by MAC (any notation) or serial; a usage error when the inventory has none. */
+export function findDevice(
+  devices: readonly InventoryDevice[],
+  wanted: string,
+  file: string,
+): InventoryDevice {
+  const mac = normalizeMac(wanted);
+  const found = devices.find(
+    (d) =>
+      (mac !== undefined && d.mac === mac) ||
+      (d.serial !== undefined && d.serial.toUpperCase() === wanted.trim().toUpperCase()),
+  );
+  if (!found) throw usageError(`no device ${wanted} in ${file} (give a MAC or a serial number)`);
+  return found;
+}
+
+export interface ExplainResult {
+  device: string;
+  source: string;
+  template: string;
+  layers: string[];
+  variables: ExplainedVariable[];
+}
+
+/**
+ * `render --explain <mac|serial>`: every variable's final value and the layer that set it,
+ * secrets masked, and the template the device would use.
+ */
+export function explainRender(options: RenderOptions & { explain: string }): ExplainResult {
+  const loaded = load({ ...options, devices: [] });
+  const device = findDevice(loaded.devices, options.explain, options.inventory);
+  const layers = deviceLayers(device, loaded.sources);
+  const chooser = new TemplateChooser(loaded.templates);
+  const named = typeof device.fields.template === 'string' ? device.fields.template : undefined;
+  const choice = chooser.choose(device.phone, named);
+  return {
+    device: device.mac ?? device.serial ?? '',
+    source: `${options.inventory} ${device.where}`,
+    template: 'path' in choice ? choice.path : `(none: ${choice.error})`,
+    layers: layers.map((l) => l.name),
+    variables: explainLayers(layers),
+  };
+}
+
+function secretField(vars: object, field: string): string | undefined {
+  const v = getPath(vars as Record<string, unknown>, field);
+  if (typeof v === 'string' && v !== '') return v;
+  if (typeof v === 'number') return String(v);
+  return undefined;
+}
+
+/**
+ * Renders the inventory's devices.
+ * @example await render({ inventory: 'examples/inventory.csv', template: 'templates', out: 'out' })
+ */
+export async function render(options: RenderOptions): Promise<RenderResult> {
+  const loaded = load(options);
+  const enc = options.encryption;
+  if (enc) {
+    if (
+      enc.cipher === 'aes-256-cbc' &&
+      enc.passphrase === undefined &&
+      enc.keyField === undefined
+    ) {
+      throw usageError('--encrypt aes-256-cbc needs --key, --key-file, --key-env or --key-field');
+    }
+    if (enc.cipher === 'aes128gcm' && enc.ikm === undefined && enc.ikmField === undefined) {
+      throw usageError('--encrypt aes128gcm needs --ikm, --ikm-file, --ikm-env or --ikm-field');
+    }
+  }
+  const outDir = options.out !== undefined ? resolve(loaded.cwd, options.out) : undefined;
+  if (outDir === undefined && loaded.devices.length !== 1) {
+    throw usageError(
+      `--out <dir> is needed to render ${loaded.devices.length} devices`,
+      'without --out, select one device with --device and the profile goes to stdout',
+    );
+  }
+  if (outDir !== undefined && existsSync(outDir) && !statSync(outDir).isDirectory()) {
+    throw usageError(`--out ${options.out}: not a directory`);
+  }
+  const pattern = options.name ?? defaultNamePattern(enc !== undefined);
+
+  const settings: RendererSettings = {
+    templates: loaded.templates,
+    ...(outDir !== undefined ? { outDir } : {}),
+    ...(enc
+      ? {
+          encryption: {
+            cipher: enc.cipher,
+            md: enc.md ?? 'md5',
+            ...(enc.passphrase !== undefined ? { passphrase: enc.passphrase } : {}),
+            ...(enc.ikm !== undefined ? { ikm: enc.ikm } : {}),
+          },
+        }
+      : {}),
+    gzip: options.gzip === true,
+    dryRun: options.dryRun === true,
+  };
+
+  const devices = loaded.devices;
+  const reports: RenderDeviceReport[] = devices.map((d) => ({
+    device: d.mac ?? d.serial ?? '',
+    ...(d.mac ? { mac: d.mac } : {}),
+    ...(d.serial ? { serial: d.serial } : {}),
+    model: d.phone.model,
+    source: `${options.inventory} ${d.where}`,
+    status: 'failed',
+  }));
+  const chooser = new TemplateChooser(loaded.templates);
+  const merger = new VariableMerger(loaded.sources);
+  const usedNames = new Map<string, string>();
+
+  /** Jobs, built one at a time as the renderer asks for them (streaming). */
+  function* jobs(): Generator<RenderJob | RenderJobResult> {
+    for (let id = 0; id < devices.length; id++) {
+      const device = devices[id]!;
+      const report = reports[id]!;
+      const fail = (failure: FailureKind, error: string): RenderJobResult => ({
+        id,
+        status: 'failed',
+        failure,
+        error,
+      });
+      const named = typeof device.fields.template === 'string' ? device.fields.template : undefined;
+      const choice = chooser.choose(device.phone, named);
+      if ('error' in choice) {
+        yield fail('template', named ? `field template: ${choice.error}` : choice.error);
+        continue;
+      }
+      report.template = choice.path;
+      const vars = merger.merge(device);
+      let file: string | undefined;
+      if (outDir !== undefined) {
+        // A device known only by its serial (ATA191/192) gets `$SN…` unless --name says otherwise.
+        const devicePattern =
+          options.name === undefined && device.mac === undefined
+            ? pattern.replace('$MA', '$SN')
+            : pattern;
+        const named = fileNameFor(devicePattern, { ...device, vars });
+        if ('error' in named) {
+          yield fail('input', named.error);
+          continue;
+        }
+        file = named.name;
+        const clash = usedNames.get(file);
+        if (clash) {
+          yield fail(
+            'input',
+            `file name ${file} is also the name of ${clash} (make --name unique)`,
+          );
+          continue;
+        }
+        usedNames.set(file, report.source);
+        report.file = file;
+      }
+      const job: RenderJob = {
+        id,
+        templatePath: choice.path,
+        vars,
+        model: device.phone.model,
+        ...(file !== undefined ? { file } : {}),
+      };
+      if (enc?.keyField !== undefined && enc.cipher === 'aes-256-cbc') {
+        const passphrase = secretField(vars, enc.keyField);
+        if (passphrase === undefined) {
+          yield fail('input', `field ${enc.keyField}: missing or empty (--key-field)`);
+          continue;
+        }
+        job.passphrase = passphrase;
+      }
+      if (enc?.ikmField !== undefined && enc.cipher === 'aes128gcm') {
+        const ikm = secretField(vars, enc.ikmField);
+        if (ikm === undefined) {
+          yield fail('input', `field ${enc.ikmField}: missing or empty (--ikm-field)`);
+          continue;
+        }
+        job.ikm = ikm;
+      }
+      yield job;
+    }
+  }
+
+  let done = 0;
+  let stdout: Uint8Array | undefined;
+  const onResult = (r: RenderJobResult): void => {
+    const report = reports[r.id]!;
+    report.status = r.status;
+    if (r.failure) report.failure = r.failure;
+    if (r.error) report.error = r.error;
+    if (r.diagnostics) report.diagnostics = r.diagnostics;
+    if (r.bytes !== undefined) report.bytes = r.bytes;
+    if (r.output) stdout = r.output;
+    done++;
+    options.onProgress?.(done, devices.length);
+  };
+
+  const workerCount = chooseWorkerCount(options.jobs, devices.length);
+  const { renderInProcess, renderInWorkers } = await import('../render/pool.js');
+  if (workerCount <= 1 || outDir === undefined) renderInProcess(jobs(), settings, onResult);
+  else await renderInWorkers(jobs(), settings, workerCount, onResult);
+
+  const summary = { total: devices.length, written: 0, unchanged: 0, 'would-write': 0, failed: 0 };
+  for (const r of reports) summary[r.status]++;
+  return {
+    report: {
+      inventory: options.inventory,
+      ...(options.out !== undefined ? { out: options.out } : {}),
+      dryRun: settings.dryRun,
+      encrypted: enc !== undefined,
+      gzip: settings.gzip,
+      summary,
+      devices: reports,
+    },
+    ...(stdout ? { stdout } : {}),
+  };
+}
+
+/** Batches below this many devices render in this thread: a worker costs ~100 ms to start. */
+export const MIN_DEVICES_FOR_WORKERS = 200;
+
+/** `--jobs`, or one worker per core (at most 4) for a batch large enough to gain from it. */
+export function chooseWorkerCount(jobs: number | undefined, deviceCount: number): number {
+  if (jobs !== undefined) return Math.max(1, Math.min(jobs, Math.ceil(deviceCount / 50)));
+  if (deviceCount < MIN_DEVICES_FOR_WORKERS) return 1;
+  return Math.max(1, Math.min(availableParallelism(), 4));
+}
+
+/** Exit code of a render: 3 when a write failed, 1 when a device failed, else 0. */
+export function renderExitCode(report: RenderReport): (typeof ExitCode)[keyof typeof ExitCode] {
+  if (report.devices.some((d) => d.failure === 'io')) return ExitCode.Failure;
+  if (report.summary.failed > 0) return ExitCode.Bad;
+  return ExitCode.Ok;
+}

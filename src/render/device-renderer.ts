@@ -1,0 +1,213 @@
+/**
+ * Renders one device: template → check → compare with the file already there → gzip/encrypt →
+ * atomic write. The same code runs in the main thread (small batches) and in each worker.
+ *
+ * Idempotence: a profile is rewritten only when its plaintext would change. The file already on
+ * disk is opened with the same key (and digest) and gunzipped; if its container (plain, gzip,
+ * AES-256-CBC, aes128gcm), its gzip flag and its plaintext all match, it is left alone — so an
+ * unchanged encrypted profile keeps its old ciphertext (and salt) and its mtime. A file that does
+ * not open with the key (key rotated, corrupt) is rewritten.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { openProfile, parseIkm, sealProfile, type Cipher, type Digest } from '../crypto/index.js';
+import { CliError, describeSystemError } from '../errors.js';
+import { writeFileAtomic } from '../output/writer.js';
+import { checkRenderedProfile, type RenderDiagnostic } from './check.js';
+import { TemplateChooser, describeTemplateError, type TemplateSource } from './engine.js';
+import type { Vars } from './inventory.js';
+
+/** What every device of a run shares. Plain data: it is copied to each worker. */
+export interface RendererSettings {
+  templates: TemplateSource;
+  /** Output directory; undefined → the profile bytes are returned (stdout). */
+  outDir?: string;
+  encryption?: {
+    cipher: Cipher;
+    md: Digest;
+    /** The shared passphrase or IKM text, unless every device brings its own. */
+    passphrase?: string;
+    ikm?: string;
+  };
+  gzip: boolean;
+  dryRun: boolean;
+}
+
+/** One device to render. */
+export interface RenderJob {
+  id: number;
+  templatePath: string;
+  vars: Vars;
+  /** Output name relative to outDir. */
+  file?: string;
+  model: string;
+  /** This device's own passphrase or IKM text (from --key-field / --ikm-field). */
+  passphrase?: string;
+  ikm?: string;
+}
+
+export type RenderStatus = 'written' | 'unchanged' | 'would-write' | 'failed';
+export type FailureKind = 'template' | 'check' | 'input' | 'io';
+
+export interface RenderJobResult {
+  id: number;
+  status: RenderStatus;
+  failure?: FailureKind;
+  /** One line, never a secret. */
+  error?: string;
+  diagnostics?: RenderDiagnostic[];
+  /** Size of what was (or would be) written. */
+  bytes?: number;
+  /** The output itself, when there is no outDir. */
+  output?: Uint8Array;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && Buffer.compare(a, b) === 0;
+}
+
+export class DeviceRenderer {
+  private readonly chooser: TemplateChooser;
+  private readonly madeDirs = new Set<string>();
+  private readonly sharedIkm: Uint8Array | undefined;
+
+  constructor(private readonly settings: RendererSettings) {
+    this.chooser = new TemplateChooser(settings.templates);
+    const ikm = settings.encryption?.ikm;
+    this.sharedIkm = ikm !== undefined ? parseIkm(ikm) : undefined;
+  }
+
+  /** Renders and checks the profile text of one device; throws nothing. */
+  renderText(job: RenderJob): { text: string } | RenderJobResult {
+    let text: string;
+    try {
+      text = this.chooser.render(job.templatePath, job.vars);
+    } catch (err) {
+      return {
+        id: job.id,
+        status: 'failed',
+        failure: 'template',
+        error: describeTemplateError(err, this.settings.templates.root),
+      };
+    }
+    const diagnostics = checkRenderedProfile(text, {
+      file: job.file ?? '<stdout>',
+      model: job.model,
+    });
+    const errors = diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length > 0) {
+      const first = errors[0]!;
+      return {
+        id: job.id,
+        status: 'failed',
+        failure: 'check',
+        error: `rendered profile line ${first.line}, col ${first.column}: ${first.message} [${first.ruleId}]${errors.length > 1 ? ` (+${errors.length - 1} more)` : ''}`,
+        diagnostics,
+      };
+    }
+    return { text };
+  }
+
+  process(job: RenderJob): RenderJobResult {
+    const rendered = this.renderText(job);
+    if (!('text' in rendered)) return rendered;
+    const plaintext = Buffer.from(rendered.text, 'utf8');
+
+    let key: { passphrase?: string; ikm?: Uint8Array } = {};
+    const enc = this.settings.encryption;
+    if (enc) {
+      try {
+        key =
+          enc.cipher === 'aes-256-cbc'
+            ? { passphrase: job.passphrase ?? enc.passphrase! }
+            : { ikm: job.ikm !== undefined ? parseIkm(job.ikm) : this.sharedIkm! };
+      } catch {
+        return {
+          id: job.id,
+          status: 'failed',
+          failure: 'input',
+          error: 'the device IKM is not valid (expected text, hex:<hex> or base64url:<b64>)',
+        };
+      }
+    }
+
+    if (this.settings.outDir === undefined || job.file === undefined) {
+      const output = this.seal(plaintext, key);
+      return { id: job.id, status: 'written', bytes: output.length, output };
+    }
+
+    const target = join(this.settings.outDir, job.file);
+    try {
+      if (this.isUnchanged(target, plaintext, key)) {
+        return { id: job.id, status: 'unchanged' };
+      }
+      const output = this.seal(plaintext, key);
+      if (this.settings.dryRun) return { id: job.id, status: 'would-write', bytes: output.length };
+      const dir = dirname(target);
+      if (!this.madeDirs.has(dir)) {
+        mkdirSync(dir, { recursive: true });
+        this.madeDirs.add(dir);
+      }
+      writeFileAtomic(target, output);
+      return { id: job.id, status: 'written', bytes: output.length };
+    } catch (err) {
+      const error =
+        err instanceof CliError ? err.message : `cannot write ${describeSystemError(err, target)}`;
+      return { id: job.id, status: 'failed', failure: 'io', error };
+    }
+  }
+
+  private seal(plaintext: Uint8Array, key: { passphrase?: string; ikm?: Uint8Array }): Uint8Array {
+    const enc = this.settings.encryption;
+    if (enc) {
+      return sealProfile(plaintext, {
+        cipher: enc.cipher,
+        gzip: this.settings.gzip,
+        md: enc.md,
+        ...key,
+      });
+    }
+    return this.settings.gzip ? gzipSync(plaintext) : plaintext;
+  }
+
+  /** Whether the file on disk already holds this plaintext in the requested form. */
+  private isUnchanged(
+    target: string,
+    plaintext: Uint8Array,
+    key: { passphrase?: string; ikm?: Uint8Array },
+  ): boolean {
+    let existing: Uint8Array;
+    try {
+      existing = readFileSync(target);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw err;
+    }
+    const isGzip = existing[0] === 0x1f && existing[1] === 0x8b;
+    const enc = this.settings.encryption;
+    if (!enc) {
+      if (this.settings.gzip !== isGzip) return false;
+      if (!isGzip) return sameBytes(existing, plaintext);
+      try {
+        return sameBytes(gunzipSync(existing), plaintext);
+      } catch {
+        return false;
+      }
+    }
+    try {
+      const opened = openProfile(existing, {
+        ...key,
+        ...(enc.cipher === 'aes-256-cbc' ? { md: enc.md } : {}),
+      });
+      const wanted = enc.cipher === 'aes-256-cbc' ? 'openssl-enc' : 'aes128gcm';
+      return (
+        opened.container === wanted &&
+        opened.gzip === this.settings.gzip &&
+        sameBytes(opened.plaintext, plaintext)
+      );
+    } catch {
+      return false; // does not open with this key: rewrite
+    }
+  }
+}

@@ -1,0 +1,198 @@
+/**
+ * The template engine: LiquidJS, set up so that a mistake in a template or a missing variable is
+ * an error before any file is written, output values are XML-escaped, and Cisco macros in the
+ * template text (`$MA`, `$(A:2:3)`) pass through untouched for the phone to expand.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import {
+  Liquid,
+  Tag,
+  Value,
+  type Context,
+  type TagToken,
+  type Template,
+  type TopLevelToken,
+} from 'liquidjs';
+import { formatMac, normalizeMac, type MacFormat } from '../device/mac.js';
+import type { PhoneModel } from '../device/models.js';
+
+/** Extension of template files; `{% include 'partials/line' %}` finds `partials/line.liquid`. */
+export const TEMPLATE_EXTENSION = '.liquid';
+
+const MAC_FORMATS: readonly MacFormat[] = ['lower', 'upper', 'colon', 'colon-upper', 'dash', 'dot'];
+
+const YES = new Set(['yes', 'y', 'true', 'on', '1']);
+const NO = new Set(['no', 'n', 'false', 'off', '0', '']);
+
+/**
+ * A Cisco Bool from a spreadsheet-ish value.
+ * @example toYesNo('true') // 'Yes'
+ */
+export function toYesNo(value: unknown): 'Yes' | 'No' {
+  if (value === true || value === 1) return 'Yes';
+  if (value === false || value === 0 || value === null || value === undefined) return 'No';
+  const text = String(value).trim().toLowerCase();
+  if (YES.has(text)) return 'Yes';
+  if (NO.has(text)) return 'No';
+  throw new Error(`yes_no: expected yes/no, true/false, on/off or 1/0, got "${String(value)}"`);
+}
+
+/**
+ * `{% raise "line 5 is beyond the model's line keys" %}`: a template's own check. The device
+ * fails with this message (and the template line) instead of a profile the phone would misread.
+ */
+class RaiseTag extends Tag {
+  private readonly message: Value;
+  constructor(token: TagToken, remainTokens: TopLevelToken[], liquid: Liquid) {
+    super(token, remainTokens, liquid);
+    this.message = new Value(token.args, liquid);
+  }
+  *render(ctx: Context): Generator<unknown, void, unknown> {
+    const message: unknown = yield this.message.value(ctx, false);
+    throw new Error(String(message));
+  }
+}
+
+/**
+ * A new LiquidJS engine for templates under `root`.
+ * strictVariables and strictFilters: a typo is an error with line and column, not an empty
+ * value. lenientIf: `{% if x %}` may test an optional variable. outputEscape: every `{{ }}` is
+ * XML-escaped (the phone reads `&#34;` for a quote); `| raw` is the one explicit way out.
+ */
+export function createEngine(root: string): Liquid {
+  const engine = new Liquid({
+    root: [root],
+    partials: [root],
+    layouts: [root],
+    extname: TEMPLATE_EXTENSION,
+    cache: true,
+    strictVariables: true,
+    strictFilters: true,
+    lenientIf: true,
+    ownPropertyOnly: true,
+    outputEscape: 'escape',
+  });
+  // `{{ mac | mac: 'colon' }}` — lower (default), upper, colon, colon-upper, dash, dot.
+  engine.registerFilter('mac', (value: unknown, format: unknown = 'lower') => {
+    const mac = normalizeMac(String(value ?? ''));
+    if (!mac) throw new Error(`mac: "${String(value)}" is not a MAC address`);
+    if (!MAC_FORMATS.includes(format as MacFormat)) {
+      throw new Error(
+        `mac: format expected one of ${MAC_FORMATS.join(', ')}, got "${String(format)}"`,
+      );
+    }
+    return formatMac(mac, format as MacFormat);
+  });
+  // `{{ enabled | yes_no }}` — Cisco's Bool type is Yes / No.
+  engine.registerFilter('yes_no', (value: unknown) => toYesNo(value));
+  // `{{ key | macro_escape }}` — a value going into a macro-expanded parameter (Profile_Rule,
+  // Upgrade_Rule) keeps a literal `$` by doubling it: Cisco's `$$` (reference §2).
+  engine.registerFilter('macro_escape', (value: unknown) =>
+    String(value ?? '').replace(/\$/g, '$$$$'),
+  );
+  engine.registerTag('raise', RaiseTag);
+  return engine;
+}
+
+/** Where the templates come from: one file for every device, or a directory to choose from. */
+export interface TemplateSource {
+  /** The directory includes are looked up in. */
+  root: string;
+  /** Set when `--template` named a file: every device uses it. */
+  file?: string;
+}
+
+/** `--template <file|dir>` → where templates come from. Throws when the path does not exist. */
+export function templateSourceOf(path: string): TemplateSource {
+  const full = resolve(path);
+  const st = statSync(full);
+  return st.isDirectory() ? { root: full } : { root: dirname(full), file: full };
+}
+
+/**
+ * The candidate template files of a device, in the order they are tried:
+ * the device's `template` field, its model (`8841.liquid`), its family (`mpp-desk.liquid`),
+ * then `default.liquid`.
+ */
+export function templateCandidates(
+  source: TemplateSource,
+  phone: PhoneModel,
+  named?: string,
+): string[] {
+  if (source.file) return [source.file];
+  const out: string[] = [];
+  if (named) {
+    const p = resolve(source.root, named);
+    out.push(p, `${p}${TEMPLATE_EXTENSION}`);
+  }
+  out.push(
+    join(source.root, `${phone.model}${TEMPLATE_EXTENSION}`),
+    join(source.root, `${phone.templateFamily}${TEMPLATE_EXTENSION}`),
+    join(source.root, `default${TEMPLATE_EXTENSION}`),
+  );
+  return out;
+}
+
+/** Chooses and parses templates, each file once. */
+export class TemplateChooser {
+  readonly engine: Liquid;
+  private readonly exists = new Map<string, boolean>();
+  private readonly parsed = new Map<string, Template[]>();
+
+  constructor(readonly source: TemplateSource) {
+    this.engine = createEngine(source.root);
+  }
+
+  /**
+   * The template file for a device, or an error text naming what was looked for.
+   */
+  choose(phone: PhoneModel, named?: string): { path: string } | { error: string } {
+    const candidates = templateCandidates(this.source, phone, named);
+    for (const c of candidates) {
+      let ok = this.exists.get(c);
+      if (ok === undefined) {
+        ok = existsSync(c) && statSync(c).isFile();
+        this.exists.set(c, ok);
+      }
+      if (ok) return { path: c };
+    }
+    if (named && !this.source.file) {
+      return { error: `template "${named}" not found in ${this.source.root}` };
+    }
+    return {
+      error: `no template for model ${phone.model} in ${this.source.root} (looked for ${candidates.map((c) => basename(c)).join(', ')})`,
+    };
+  }
+
+  /** Parses a template file once and keeps it. */
+  parse(path: string): Template[] {
+    let t = this.parsed.get(path);
+    if (!t) {
+      t = this.engine.parseFileSync(path);
+      this.parsed.set(path, t);
+    }
+    return t;
+  }
+
+  /** Renders a template file with variables. Throws LiquidJS's error (line and column). */
+  render(path: string, vars: object): string {
+    return this.engine.renderSync(this.parse(path), vars) as string;
+  }
+}
+
+/**
+ * One line from a LiquidJS error: what went wrong, in which template, line and column.
+ * @example describeTemplateError(err, 'templates') // 'mpp-desk.liquid line 3, col 5: undefined variable: sip.user'
+ */
+export function describeTemplateError(err: unknown, root: string): string {
+  const e = err as { message?: string; originalError?: Error };
+  let message = String(e?.message ?? err).split('\n')[0]!;
+  const m = /^(.*?), (?:file:(.*?), )?line:(\d+), col:(\d+)$/.exec(message);
+  if (m) {
+    const [, what, file, line, col] = m;
+    const where = file ? (file.startsWith(root) ? file.slice(root.length + 1) : file) : 'template';
+    message = `${where} line ${line}, col ${col}: ${what}`;
+  }
+  return message;
+}

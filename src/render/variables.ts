@@ -1,0 +1,261 @@
+/**
+ * Variable layers. A template sees one merged map; later layers win:
+ *   model built-ins → --vars files in order → inventory defaults → the device's group → the device.
+ * Maps merge key by key and lists position by position (so `lines.1.proxy` from a group and
+ * `lines.1.extension` from the device both reach line 1); any other value replaces what was there.
+ */
+import { parseDocument } from 'yaml';
+import type { PhoneModel } from '../device/models.js';
+import type { InventoryDevice, InventoryProblem, Vars } from './inventory.js';
+import { readGroups } from './inventory.js';
+
+/** One layer of variables and the name `--explain` shows for it. */
+export interface Layer {
+  name: string;
+  values: Vars;
+}
+
+/**
+ * The facts of the model every template can use (the lowest layer).
+ * @example builtinVariables(findModel('8841')!).line_key_count // 5
+ */
+export function builtinVariables(phone: PhoneModel): Vars {
+  return {
+    model: phone.model,
+    product_name: phone.productName,
+    // $PSN: the guides disagree (reference §2); the model number is what most of them show.
+    psn: phone.model,
+    series: phone.series,
+    family: phone.templateFamily,
+    line_count: phone.lines,
+    line_key_count: phone.lineKeys,
+    max_expansion_modules: phone.maxExpansionModules,
+    firmware_prefix: phone.firmwarePrefix,
+  };
+}
+
+function isPlainObject(v: unknown): v is Vars {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Deep-merges `over` onto `base` into a new value (inputs are not changed). */
+export function mergeValues(base: unknown, over: unknown): unknown {
+  if (over === undefined || over === null) return base;
+  if (isPlainObject(base) && isPlainObject(over)) {
+    const out: Vars = { ...base };
+    for (const [k, v] of Object.entries(over)) out[k] = mergeValues(base[k], v);
+    return out;
+  }
+  if (Array.isArray(base) && Array.isArray(over)) {
+    const out = base.slice();
+    for (let i = 0; i < over.length; i++) out[i] = mergeValues(base[i], over[i]);
+    return out;
+  }
+  return over;
+}
+
+/**
+ * Merges layers, lowest first.
+ * @example mergeLayers([{ name: 'a', values: { x: 1 } }, { name: 'b', values: { x: 2 } }]) // { x: 2 }
+ */
+export function mergeLayers(layers: readonly Layer[]): Vars {
+  let out: Vars = {};
+  for (const layer of layers) out = mergeValues(out, layer.values) as Vars;
+  return out;
+}
+
+/** One leaf of the merged variables and the layer that set it. */
+export interface ExplainedVariable {
+  /** Dotted path with 1-based list positions, as a CSV header would write it: `lines.1.extension`. */
+  path: string;
+  /** The final value; `********` for secrets. */
+  value: unknown;
+  layer: string;
+  secret: boolean;
+}
+
+const SECRET_NAME = /pass(word|wd)?|pwd|secret|ikm|^key$|_key$|^key_|-key$|token|credential/i;
+
+/**
+ * Whether a field's name says it holds a secret (password, secret, key, IKM…).
+ * @example isSecretName('sip.password') // true
+ */
+export function isSecretName(path: string): boolean {
+  return path.split('.').some((segment) => SECRET_NAME.test(segment));
+}
+
+/** The mask shown instead of a secret value. */
+export const SECRET_MASK = '********';
+
+function collectLeaves(
+  value: unknown,
+  prefix: string,
+  visit: (path: string, v: unknown) => void,
+): void {
+  if (isPlainObject(value)) {
+    for (const [k, v] of Object.entries(value))
+      collectLeaves(v, prefix ? `${prefix}.${k}` : k, visit);
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => collectLeaves(v, `${prefix}.${i + 1}`, visit));
+  } else if (value !== undefined && value !== null) {
+    visit(prefix, value);
+  }
+}
+
+/**
+ * Every final variable, the layer that set it, secrets masked: what `render --explain` prints.
+ */
+export function explainLayers(layers: readonly Layer[]): ExplainedVariable[] {
+  const final = new Map<string, ExplainedVariable>();
+  for (const layer of layers) {
+    collectLeaves(layer.values, '', (path, v) => {
+      const secret = isSecretName(path);
+      final.set(path, { path, value: secret ? SECRET_MASK : v, layer: layer.name, secret });
+    });
+  }
+  return [...final.values()].sort((a, b) => comparePaths(a.path, b.path));
+}
+
+function comparePaths(a: string, b: string): number {
+  const as = a.split('.');
+  const bs = b.split('.');
+  for (let i = 0; i < Math.min(as.length, bs.length); i++) {
+    const x = as[i]!;
+    const y = bs[i]!;
+    if (x === y) continue;
+    const nx = /^\d+$/.test(x) ? Number(x) : NaN;
+    const ny = /^\d+$/.test(y) ? Number(y) : NaN;
+    if (!Number.isNaN(nx) && !Number.isNaN(ny)) return nx - ny;
+    return x < y ? -1 : 1;
+  }
+  return as.length - bs.length;
+}
+
+/** Reads a dotted path (`sip.user`, `lines.1.extension`) from merged variables. */
+export function getPath(vars: Vars, path: string): unknown {
+  let node: unknown = vars;
+  for (const seg of path.split('.')) {
+    if (Array.isArray(node) && /^[1-9][0-9]*$/.test(seg)) node = node[Number(seg) - 1];
+    else if (isPlainObject(node)) node = node[seg];
+    else return undefined;
+  }
+  return node;
+}
+
+/** A `--vars` file: variables, plus an optional `groups` map (not a variable). */
+export interface VarsFile {
+  file: string;
+  values: Vars;
+  groups: Record<string, Vars>;
+}
+
+/**
+ * Parses a `--vars` file (YAML or JSON: a map of variables). A top-level `groups` key defines
+ * groups as an inventory's `groups` does, so a CSV inventory can use groups too.
+ * @throws InventoryProblem[] (as an array) on malformed input
+ */
+export function parseVarsFile(text: string, file: string): VarsFile | InventoryProblem[] {
+  const doc = parseDocument(text, { uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!;
+    const line = e.linePos?.[0]?.line;
+    return [
+      {
+        file,
+        where: line ? `line ${line}` : 'file',
+        message: `not valid YAML or JSON (${e.message.split('\n')[0]})`,
+      },
+    ];
+  }
+  const data = (doc.toJS({ maxAliasCount: 1000 }) ?? {}) as unknown;
+  if (!isPlainObject(data)) {
+    return [{ file, where: 'top level', message: 'expected a map of variables' }];
+  }
+  const problems: InventoryProblem[] = [];
+  const { groups: rawGroups, ...values } = data;
+  const groups = rawGroups === undefined ? {} : readGroups(rawGroups, file, problems);
+  if (problems.length > 0 || !groups) return problems;
+  return { file, values, groups };
+}
+
+/** Everything shared by all devices of one run, to build each device's layers. */
+export interface LayerSources {
+  varsFiles: readonly VarsFile[];
+  inventoryFile: string;
+  defaults: Vars;
+  /** Groups of the vars files and the inventory (the inventory's win). */
+  groups: Readonly<Record<string, Vars>>;
+}
+
+/** Groups from every vars file, then the inventory's; a later definition replaces an earlier. */
+export function collectGroups(
+  varsFiles: readonly VarsFile[],
+  inventoryGroups: Readonly<Record<string, Vars>>,
+): Record<string, Vars> {
+  const groups: Record<string, Vars> = {};
+  for (const v of varsFiles) Object.assign(groups, v.groups);
+  Object.assign(groups, inventoryGroups);
+  return groups;
+}
+
+/**
+ * The layers of one device, lowest first. The device's group must exist (checked by
+ * `checkGroups`).
+ */
+export function deviceLayers(device: InventoryDevice, sources: LayerSources): Layer[] {
+  const layers: Layer[] = [
+    { name: `model ${device.phone.model} built-ins`, values: builtinVariables(device.phone) },
+  ];
+  for (const v of sources.varsFiles) layers.push({ name: `--vars ${v.file}`, values: v.values });
+  if (Object.keys(sources.defaults).length > 0) {
+    layers.push({ name: `${sources.inventoryFile} defaults`, values: sources.defaults });
+  }
+  const group = typeof device.fields.group === 'string' ? device.fields.group : undefined;
+  if (group !== undefined && sources.groups[group]) {
+    layers.push({ name: `group ${group}`, values: sources.groups[group] });
+  }
+  layers.push({ name: `${sources.inventoryFile} ${device.where}`, values: device.fields });
+  return layers;
+}
+
+/** Every device whose `group` names no known group. */
+export function checkGroups(
+  devices: readonly InventoryDevice[],
+  groups: Readonly<Record<string, Vars>>,
+  file: string,
+): InventoryProblem[] {
+  const problems: InventoryProblem[] = [];
+  for (const d of devices) {
+    const g = d.fields.group;
+    if (typeof g === 'string' && !Object.hasOwn(groups, g)) {
+      const known = Object.keys(groups);
+      problems.push({
+        file,
+        where: d.where,
+        field: 'group',
+        message: `unknown group "${g}" (${known.length ? `known: ${known.join(', ')}` : 'no groups are defined'})`,
+      });
+    }
+  }
+  return problems;
+}
+
+/**
+ * Merges a device's layers, caching everything below the device layer per (model, group) so a
+ * batch of 10,000 devices merges the shared layers a handful of times.
+ */
+export class VariableMerger {
+  private readonly base = new Map<string, Vars>();
+  constructor(private readonly sources: LayerSources) {}
+
+  merge(device: InventoryDevice): Vars {
+    const group = typeof device.fields.group === 'string' ? device.fields.group : '';
+    const key = `${device.phone.model}\u0000${group}`;
+    let base = this.base.get(key);
+    if (!base) {
+      base = mergeLayers(deviceLayers(device, this.sources).slice(0, -1));
+      this.base.set(key, base);
+    }
+    return mergeValues(base, device.fields) as Vars;
+  }
+}
