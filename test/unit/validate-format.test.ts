@@ -1,0 +1,158 @@
+/**
+ * Formatters and registry: golden stylish and JSON output for the bad corpus
+ * (UPDATE_SNAPSHOTS=1 to refresh), the stylish layout on a hand-made case, and the registry's
+ * completeness at run time (the compiler checks it too).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  formatJson,
+  formatStylish,
+  type FileDiagnostics,
+} from '../../src/output/diagnostics-format.js';
+import { parseCatalogJson } from '../../src/profile/catalog.js';
+import type { Diagnostic } from '../../src/validate/diagnostic.js';
+import {
+  RULES,
+  RULE_IDS,
+  validateProfileBytes,
+  validateProfileText,
+} from '../../src/validate/index.js';
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/profiles/', import.meta.url));
+const GOLDEN = fileURLToPath(new URL('../golden/', import.meta.url));
+const catalog = parseCatalogJson(
+  readFileSync(join(FIXTURES, 'catalog.json'), 'utf8'),
+  'catalog.json',
+);
+const expected = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')) as Record<
+  string,
+  { model?: string }
+>;
+
+function corpusResults(): FileDiagnostics[] {
+  return readdirSync(join(FIXTURES, 'bad'))
+    .sort()
+    .map((name) => {
+      const file = `bad/${name}`;
+      const model = expected[file]?.model;
+      const diagnostics = validateProfileBytes(readFileSync(join(FIXTURES, file)), {
+        file,
+        catalog,
+        ...(model ? { model } : {}),
+      });
+      return {
+        file,
+        diagnostics,
+        errorCount: diagnostics.filter((d) => d.severity === 'error').length,
+        warningCount: diagnostics.filter((d) => d.severity === 'warning').length,
+      };
+    });
+}
+
+function golden(name: string, actual: string): void {
+  const path = join(GOLDEN, name);
+  if (process.env.UPDATE_SNAPSHOTS === '1' || !existsSync(path)) writeFileSync(path, actual);
+  assert.equal(actual, readFileSync(path, 'utf8'), `${name} (UPDATE_SNAPSHOTS=1 to refresh)`);
+}
+
+test('stylish output of the bad corpus matches test/golden/validate-corpus.stylish.txt', () => {
+  golden('validate-corpus.stylish.txt', formatStylish(corpusResults()));
+});
+
+test('JSON output of the bad corpus matches test/golden/validate-corpus.json', () => {
+  golden('validate-corpus.json', formatJson(corpusResults()));
+});
+
+test('stylish: ESLint layout, aligned columns, plural summary, nothing for clean files', () => {
+  const d = (line: number, column: number, severity: Diagnostic['severity']): Diagnostic => ({
+    ruleId: 'invalid-ua',
+    severity,
+    message: `m${line}.`,
+    file: 'a.xml',
+    line,
+    column,
+  });
+  const out = formatStylish([
+    { file: 'clean.xml', diagnostics: [], errorCount: 0, warningCount: 0 },
+    {
+      file: 'a.xml',
+      diagnostics: [d(2, 21, 'error'), d(10, 4, 'warning')],
+      errorCount: 1,
+      warningCount: 1,
+    },
+  ]);
+  assert.equal(
+    out,
+    '\na.xml\n' +
+      '   2:21  error    m2   invalid-ua\n' +
+      '  10:4   warning  m10  invalid-ua\n' +
+      '\n\u2716 2 problems (1 error, 1 warning)\n',
+  );
+  assert.equal(formatStylish([{ file: 'c', diagnostics: [], errorCount: 0, warningCount: 0 }]), '');
+  assert.match(
+    formatStylish(
+      [{ file: 'a.xml', diagnostics: [d(1, 1, 'error')], errorCount: 1, warningCount: 0 }],
+      { color: true },
+    ),
+    /\u001b\[31merror/,
+  );
+});
+
+test('JSON has exactly the documented keys', () => {
+  const [entry] = JSON.parse(formatJson(corpusResults())) as Record<string, unknown>[];
+  assert.deepEqual(Object.keys(entry!), ['file', 'errorCount', 'warningCount', 'diagnostics']);
+  const [diagnostic] = entry!.diagnostics as Record<string, unknown>[];
+  assert.deepEqual(Object.keys(diagnostic!), ['ruleId', 'severity', 'message', 'line', 'column']);
+});
+
+test('the registry holds one rule per id, under its own id', () => {
+  assert.deepEqual(Object.keys(RULES).sort(), [...RULE_IDS].sort());
+  for (const [id, rule] of Object.entries(RULES)) {
+    assert.equal(rule.id, id);
+    assert.match(rule.severity, /^(error|warning)$/);
+    assert.ok(rule.description.length > 10);
+  }
+});
+
+test('secrets never appear in messages', () => {
+  const text =
+    '<flat-profile><Admin_Passwd>S3cr\u00e9t-pass</Admin_Passwd><Password_1_> hunter2 </Password_1_>' +
+    '<Profile_Rule>[--key TopSecretKey] https://p/$MA.cfg</Profile_Rule><GPP_SA>{{ gpp }}</GPP_SA></flat-profile>';
+  const diagnostics = validateProfileText(text, { file: 'x', catalog });
+  assert.ok(diagnostics.some((d) => d.ruleId === 'plaintext-secret'));
+  for (const d of diagnostics) {
+    assert.doesNotMatch(`${d.message} ${d.hint ?? ''}`, /S3cr|hunter2|TopSecretKey/, d.message);
+  }
+  assert.deepEqual(
+    validateProfileText(text, { file: 'x', catalog, encrypted: true }).filter(
+      (d) => d.ruleId === 'plaintext-secret',
+    ),
+    [],
+  );
+});
+
+test('ignoreRules drops a rule; model-capacity only with a model', () => {
+  const text = '<flat-profile><Line_Enable_5_ ua="xx">Yes</Line_Enable_5_></flat-profile>';
+  const ids = (o: object): string[] =>
+    validateProfileText(text, { file: 'x', catalog, ...o }).map((d) => d.ruleId);
+  assert.deepEqual(ids({}), ['invalid-ua']);
+  assert.deepEqual(ids({ model: '6821' }), ['model-capacity', 'invalid-ua']);
+  assert.deepEqual(ids({ model: '6821', ignoreRules: ['invalid-ua'] }), ['model-capacity']);
+});
+
+test('unknown-parameter suggests the closest catalog names', () => {
+  const [d] = validateProfileText(
+    '<flat-profile><station_name>x</station_name><Line_Enabl_1_>Yes</Line_Enabl_1_></flat-profile>',
+    { file: 'x', catalog },
+  );
+  assert.match(d!.message, /did you mean Station_Name\?/);
+  const all = validateProfileText(
+    '<flat-profile><Line_Enabl_1_>Yes</Line_Enabl_1_></flat-profile>',
+    { file: 'x', catalog },
+  );
+  assert.match(all[0]!.message, /did you mean Line_Enable_1_/);
+});

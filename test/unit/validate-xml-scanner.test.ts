@@ -1,0 +1,136 @@
+/**
+ * The XML position layer (src/validate/xml-scanner.ts): positions of elements, attributes and
+ * values; a table of malformed documents with the error's line and column; and a differential
+ * check against fast-xml-parser's validator, including the three things it lets through.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { XMLValidator } from 'fast-xml-parser';
+import { LineIndex, scanXml, sourceOffsetOfText } from '../../src/validate/xml-scanner.js';
+import { validateProfileBytes, firstInvalidUtf8 } from '../../src/validate/index.js';
+
+function at(text: string, offset: number): string {
+  const { line, column } = new LineIndex(text).position(offset);
+  return `${line}:${column}`;
+}
+
+test('gives elements, attributes and values their offsets', () => {
+  const text =
+    '<?xml version="1.0"?>\n<flat-profile>\n  <A ua="na">x &amp; y</A>\n</flat-profile>\n';
+  const scan = scanXml(text);
+  assert.equal(scan.error, undefined);
+  const a = scan.root?.children[0];
+  assert.equal(a?.name, 'A');
+  assert.equal(at(text, a!.offset), '3:3');
+  assert.equal(a?.attributes[0]?.value, 'na');
+  assert.equal(at(text, a!.attributes[0]!.valueOffset), '3:10');
+  assert.equal(a?.text, 'x & y');
+  // index 4 of the decoded value ('y') sits after 'x ', the reference '&amp;' and ' '
+  assert.equal(at(text, sourceOffsetOfText(text, a!, 4)), '3:22');
+});
+
+test('line ends: LF, CR LF and CR each end a line; values read CR LF as LF', () => {
+  const text = '<r>\r\n<a>1\r\n2</a>\r<b/></r>';
+  const scan = scanXml(text);
+  assert.equal(scan.root?.children[0]?.text, '1\n2');
+  assert.equal(at(text, text.indexOf('<b')), '4:1');
+});
+
+const MALFORMED: [string, string, RegExp, string][] = [
+  ['mismatched end tag', '<a>\n<b></c></a>', /end tag <\/c> does not match <b>/, '2:4'],
+  ['unclosed element', '<a>\n  <b>', /<b> is never closed/, '2:3'],
+  ['undefined entity', '<a>x &nbsp; y</a>', /undefined entity &nbsp;/, '1:6'],
+  ['bare ampersand', '<a>x & y</a>', /'&' must start a reference/, '1:6'],
+  ['control character', '<a>x\u0007</a>', /U\+0007 is not allowed/, '1:5'],
+  [
+    'NUL by character reference',
+    '<a>&#0;</a>',
+    /&#0; is not an allowed character reference/,
+    '1:4',
+  ],
+  ['lone surrogate', '<a>\uD800</a>', /unpaired UTF-16 surrogate/, '1:4'],
+  ['U+FFFE', '<a>\uFFFE</a>', /U\+FFFE is not allowed/, '1:4'],
+  ['two roots', '<a/><b/>', /only one root element/, '1:5'],
+  ['text after root', '<a/>x', /text after the root/, '1:5'],
+  ['text before root', 'x<a/>', /text before the root/, '1:1'],
+  ['no root', '<?xml version="1.0"?>', /no root element/, '1:22'],
+  [
+    'late XML declaration',
+    '<a/>\n<?xml version="1.0"?>',
+    /XML declaration is allowed only at the very start/,
+    '2:1',
+  ],
+  ['unquoted attribute', '<a ua=na/>', /must be in quotes/, '1:7'],
+  ['repeated attribute', '<a ua="na" ua="ro"/>', /attribute ua is repeated/, '1:12'],
+  ['< in attribute', '<a ua="<"/>', /'<' is not allowed in an attribute value/, '1:8'],
+  ['missing space between attributes', '<a x="1"y="2"/>', /expected white space/, '1:9'],
+  ['-- in comment', '<a><!-- a -- b --></a>', /'--' is not allowed inside a comment/, '1:11'],
+  ['unclosed comment', '<a><!-- x</a>', /comment is never closed/, '1:4'],
+  [']]> in text', '<a>x]]>y</a>', /']]>' is not allowed in text/, '1:5'],
+  ['DOCTYPE', '<!DOCTYPE a [<!ENTITY x "y">]><a>&x;</a>', /DOCTYPE is not allowed/, '1:1'],
+  ['bad name', '<1a/>', /expected an element name/, '1:1'],
+  ['stray end tag', '<a></a></b>', /text after the root|without a start tag|only one root/, '1:8'],
+];
+
+for (const [what, text, message, position] of MALFORMED) {
+  test(`rejects ${what} at ${position}`, () => {
+    const scan = scanXml(text);
+    assert.ok(scan.error, 'an error is reported');
+    assert.match(scan.error.message, message);
+    assert.equal(at(text, scan.error.offset), position);
+  });
+}
+
+test('fast-xml-parser passes what the scanner rejects (why the scanner exists)', () => {
+  for (const text of ['<a>&foo;</a>', '<a>\u0001</a>']) {
+    assert.equal(
+      XMLValidator.validate(text),
+      true,
+      `fast-xml-parser accepts ${JSON.stringify(text)}`,
+    );
+    assert.ok(scanXml(text).error, `the scanner rejects ${JSON.stringify(text)}`);
+  }
+});
+
+test('invalid UTF-8 is found at its byte, with line and column', () => {
+  const bytes = Buffer.concat([
+    Buffer.from('<a>\n  caf'),
+    Buffer.from([0xe9]),
+    Buffer.from('</a>'),
+  ]);
+  assert.equal(firstInvalidUtf8(bytes), 9);
+  const [d] = validateProfileBytes(bytes, { file: 'x' });
+  assert.equal(d?.ruleId, 'xml-well-formed');
+  assert.equal(`${d?.line}:${d?.column}`, '2:6');
+  assert.equal(firstInvalidUtf8(Buffer.from('caf\u00e9 \u{1F600}')), -1);
+  for (const bad of [
+    [0xc0, 0x80],
+    [0xed, 0xa0, 0x80],
+    [0xf4, 0x90, 0x80, 0x80],
+    [0xe2, 0x82],
+  ]) {
+    assert.equal(firstInvalidUtf8(Uint8Array.from(bad)), 0, `rejects ${bad}`);
+  }
+});
+
+test('agrees with fast-xml-parser on generated well-formed documents', async () => {
+  const fc = await import('fast-check');
+  const name = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_.-]{0,12}$/);
+  const value = fc.string({ unit: fc.constantFrom(...'ab 1_-()[]|$*.,&<>"\''.split('')) });
+  const escape = (s: string): string =>
+    s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  fc.assert(
+    fc.property(fc.array(fc.tuple(name, value), { maxLength: 8 }), (params) => {
+      const body = params.map(([n, v]) => `  <${n} ua="na">${escape(v)}</${n}>`).join('\n');
+      const text = `<?xml version="1.0" encoding="UTF-8"?>\n<flat-profile>\n${body}\n</flat-profile>\n`;
+      assert.equal(XMLValidator.validate(text), true);
+      const scan = scanXml(text);
+      assert.equal(scan.error, undefined);
+      assert.deepEqual(
+        scan.root?.children.map((c) => [c.name, c.text]),
+        params.map(([n, v]) => [n, v]),
+      );
+    }),
+    { numRuns: 300 },
+  );
+});
