@@ -98,7 +98,7 @@ test('stylish: ESLint layout, aligned columns, plural summary, nothing for clean
       [{ file: 'a.xml', diagnostics: [d(1, 1, 'error')], errorCount: 1, warningCount: 0 }],
       { color: true },
     ),
-    /\u001b\[31merror/,
+    new RegExp(`${String.fromCharCode(27)}\\[31merror`),
   );
 });
 
