@@ -2,6 +2,9 @@
  * cisco-prov as a library: pure functions on bytes, strings and plain objects. No I/O, no
  * printing. The CLI is a thin layer over these.
  */
+// Crypto core: OpenSSL enc (AES-256-CBC), RFC 8188 aes128gcm, gzip and the profile envelope.
+export * from './crypto/index.js';
+export { normalizeMac, formatMac, type MacFormat } from './device/mac.js';
 export { MODELS, findModel } from './device/models.js';
 export type { PhoneModel, Series, TemplateFamily } from './device/models.js';
 export {

@@ -293,7 +293,16 @@ describe('CISCO_PROV_CRYPTO selects the backend', () => {
     const viaNoble = await runCli(args, { env: { ...env, CISCO_PROV_CRYPTO: 'noble' } });
     assert.equal(viaNoble.code, 0, viaNoble.stderr);
     assert.deepEqual(viaNoble.stdoutBytes, viaNode.stdoutBytes);
-    const gcm = ['encrypt', '--ikm-env', 'PROV_IKM', '--salt', '00'.repeat(16), '--rs', '40', plain];
+    const gcm = [
+      'encrypt',
+      '--ikm-env',
+      'PROV_IKM',
+      '--salt',
+      '00'.repeat(16),
+      '--rs',
+      '40',
+      plain,
+    ];
     const gNode = await runCli(gcm, { env: { ...env, CISCO_PROV_CRYPTO: 'node' } });
     const gNoble = await runCli(gcm, { env: { ...env, CISCO_PROV_CRYPTO: 'noble' } });
     assert.deepEqual(gNoble.stdoutBytes, gNode.stdoutBytes);
