@@ -1,0 +1,201 @@
+/**
+ * `cisco-prov validate`, spawned as a user runs it: exit codes 0/1/2/3, --strict,
+ * --ignore-rule, --format json, stdin, a directory, encrypted input, many files through the
+ * worker threads, and golden Markdown of whole runs (UPDATE_SNAPSHOTS=1 to refresh).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli, ROOT, type CliRun } from '../helpers/run-cli.js';
+
+const CATALOG = 'test/fixtures/profiles/catalog.json';
+const GOOD = 'test/fixtures/profiles/good/full.xml';
+const BAD = 'test/fixtures/profiles/bad';
+const GOLDEN = join(ROOT, 'test/golden');
+
+function validate(args: string[], input?: string | Uint8Array): Promise<CliRun> {
+  return runCli(['validate', '--catalog', CATALOG, ...args], input === undefined ? {} : { input });
+}
+
+function golden(name: string, args: string[], run: CliRun): void {
+  const text =
+    `# cisco-prov ${args.join(' ')}\n\nexit code: ${run.code}\n\n## stdout\n\n\`\`\`\n${run.stdout}\`\`\`\n\n` +
+    `## stderr\n\n\`\`\`\n${run.stderr}\`\`\`\n`;
+  const path = join(GOLDEN, name);
+  if (process.env.UPDATE_SNAPSHOTS === '1' || !existsSync(path)) writeFileSync(path, text);
+  assert.equal(text, readFileSync(path, 'utf8'), `${name} (UPDATE_SNAPSHOTS=1 to refresh)`);
+}
+
+test('a clean profile: exit 0, no output', async () => {
+  const r = await validate(['--model', '8841', GOOD]);
+  assert.equal(r.stderr, '');
+  assert.equal(r.stdout, '');
+  assert.equal(r.code, 0);
+});
+
+test('errors: exit 1, stylish output (golden)', async () => {
+  const args = [
+    'validate',
+    '--catalog',
+    CATALOG,
+    `${BAD}/invalid-ua.xml`,
+    `${BAD}/rule-syntax.xml`,
+  ];
+  const r = await runCli(args);
+  assert.equal(r.code, 1);
+  golden('validate-cli-errors.md', args, r);
+});
+
+test('--format json (golden), clean files included', async () => {
+  const args = [
+    'validate',
+    '--catalog',
+    CATALOG,
+    '--format',
+    'json',
+    GOOD,
+    `${BAD}/invalid-ua.xml`,
+  ];
+  const r = await runCli(args);
+  assert.equal(r.code, 1);
+  const report = JSON.parse(r.stdout) as { file: string; errorCount: number }[];
+  assert.deepEqual(
+    report.map((e) => [e.file, e.errorCount]),
+    [
+      [GOOD, 0],
+      [`${BAD}/invalid-ua.xml`, 1],
+    ],
+  );
+  golden('validate-cli-json.md', args, r);
+});
+
+test('warnings only: exit 0; with --strict exit 1', async () => {
+  const file = `${BAD}/plaintext-secret.xml`;
+  const plain = await validate([file]);
+  assert.equal(plain.code, 0);
+  assert.match(plain.stdout, /warning {2}Admin_Passwd holds a secret/);
+  assert.doesNotMatch(plain.stdout, /hunter2/);
+  const strict = await validate(['--strict', file]);
+  assert.equal(strict.code, 1);
+});
+
+test('--ignore-rule drops a rule (repeatable); an unknown id is a usage error', async () => {
+  const r = await validate([
+    '--ignore-rule',
+    'invalid-ua',
+    '--ignore-rule',
+    'rule-syntax',
+    `${BAD}/invalid-ua.xml`,
+    `${BAD}/rule-syntax.xml`,
+  ]);
+  assert.equal(r.code, 0);
+  assert.equal(r.stdout, '');
+  const bad = await validate(['--ignore-rule', 'no-such-rule', GOOD]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /unknown rule id 'no-such-rule'/);
+});
+
+test('stdin with -', async () => {
+  const r = await validate(
+    ['-'],
+    '<flat-profile><Station_Name ua="x">a</Station_Name></flat-profile>',
+  );
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /^<stdin>$/m);
+  assert.match(r.stdout, /1:33 {2}error {2}ua="x"/);
+});
+
+test('a directory means every profile in it', async () => {
+  const r = await validate(['--format', 'json', BAD]);
+  assert.equal(r.code, 1);
+  const report = JSON.parse(r.stdout) as { file: string }[];
+  assert.equal(report.length, 17);
+  assert.ok(report.every((e) => e.file.startsWith(`${BAD}/`)));
+});
+
+test('a missing file: one line on stderr, exit 3', async () => {
+  const r = await validate(['no/such/profile.xml']);
+  assert.equal(r.code, 3);
+  assert.equal(
+    r.stderr,
+    'cisco-prov: cannot read no/such/profile.xml: no such file or directory\n',
+  );
+});
+
+test('usage errors exit 2: no input, unknown model, unknown format', async () => {
+  assert.equal((await runCli(['validate'])).code, 2);
+  const model = await validate(['--model', '9999', GOOD]);
+  assert.equal(model.code, 2);
+  assert.match(model.stderr, /unknown model '9999'/);
+  assert.equal((await validate(['--format', 'xml', GOOD])).code, 2);
+});
+
+test('encrypted profiles: decrypted with the key, bad decrypt otherwise, no plaintext-secret', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-validate-'));
+  try {
+    const xml = join(dir, 'p.xml');
+    const cfg = join(dir, 'p.cfg');
+    writeFileSync(
+      xml,
+      '<flat-profile><Admin_Passwd>hunter2</Admin_Passwd><Station_Name ua="x">a</Station_Name></flat-profile>\n',
+    );
+    const enc = await runCli(['encrypt', '--gzip', '--key-env', 'K', xml, '-o', cfg], {
+      env: { K: 'right-key' },
+    });
+    assert.equal(enc.code, 0, enc.stderr);
+    const ok = await runCli(['validate', '--catalog', CATALOG, '--key-env', 'K', cfg], {
+      env: { K: 'right-key' },
+    });
+    assert.equal(ok.code, 1);
+    assert.match(ok.stdout, /invalid-ua/);
+    assert.doesNotMatch(ok.stdout, /plaintext-secret/);
+    const wrong = await runCli(['validate', '--key-env', 'K', cfg], { env: { K: 'wrong-key' } });
+    assert.equal(wrong.code, 1);
+    assert.match(wrong.stdout, /1:1 {2}error {2}bad decrypt {2}unreadable-profile/);
+    assert.doesNotMatch(wrong.stdout + wrong.stderr, /wrong-key|right-key/);
+    const none = await runCli(['validate', cfg]);
+    assert.match(none.stdout, /no key given/);
+    const argv = await runCli(['validate', '--catalog', CATALOG, '--key', 'right-key', cfg]);
+    assert.match(argv.stderr, /visible to other users in 'ps'/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('many files go through the worker threads and come back in order', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-validate-many-'));
+  try {
+    mkdirSync(join(dir, 'p'));
+    for (let i = 0; i < 150; i++) {
+      const ua = i % 50 === 7 ? 'bad' : 'na';
+      writeFileSync(
+        join(dir, 'p', `${String(i).padStart(3, '0')}.xml`),
+        `<flat-profile><Station_Name ua="${ua}">n${i}</Station_Name></flat-profile>\n`,
+      );
+    }
+    const r = await validate(['--format', 'json', join(dir, 'p')]);
+    assert.equal(r.code, 1, r.stderr);
+    const report = JSON.parse(r.stdout) as { file: string; errorCount: number }[];
+    assert.equal(report.length, 150);
+    assert.deepEqual(
+      report.map((e) => e.file),
+      [...report.map((e) => e.file)].sort(),
+    );
+    assert.deepEqual(
+      report.filter((e) => e.errorCount > 0).map((e) => e.file.slice(-7)),
+      ['007.xml', '057.xml', '107.xml'],
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--help lists every rule id and the exit codes', async () => {
+  const r = await runCli(['validate', '--help']);
+  assert.equal(r.code, 0);
+  const { RULE_IDS } = await import('../../src/validate/rule-ids.js');
+  for (const id of RULE_IDS) assert.match(r.stdout, new RegExp(`^  ${id} `, 'm'), id);
+  assert.match(r.stdout, /Exit: 0 clean/);
+});
