@@ -695,8 +695,16 @@ export function parseCatalogJson(text: string, fileName: string): CatalogEntry[]
         name,
       );
     }
-    if (/\{(?![nm]\})/.test(name))
+    if (/\{(?![nm]\})/.test(name)) {
       return fail('name', 'only {n} and {m} as index placeholders', name);
+    }
+    const placeholders = name.match(/\{[nm]\}/g) ?? [];
+    if (new Set(placeholders).size !== placeholders.length) {
+      return fail('name', 'each of {n} and {m} at most once', name);
+    }
+    if (name.includes('{m}') && !name.includes('{n}')) {
+      return fail('name', '{n} before a second index {m}', name);
+    }
     const previous = seen.get(name);
     if (previous !== undefined) {
       throw new Error(

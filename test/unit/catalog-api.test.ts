@@ -150,6 +150,26 @@ describe('parseCatalogJson', () => {
       /entry 1 \("X"\): duplicate name, already defined by entry 0/,
     ],
     ['unknown placeholder', '[{"name":"X_{k}_","type":"bool"}]', /only \{n\} and \{m\}/],
+    [
+      'repeated placeholder',
+      '[{"name":"X_{n}_{n}_","type":"bool","index":{"min":1,"max":2,"kind":"line"}}]',
+      /each of \{n\} and \{m\} at most once/,
+    ],
+    [
+      '{m} without {n}',
+      '[{"name":"X_{m}_","type":"bool","subIndex":{"min":1,"max":2,"kind":"key"}}]',
+      /\{n\} before a second index/,
+    ],
+    [
+      'bad pattern regex',
+      '[{"name":"X","type":{"kind":"pattern","regex":"(","expected":"x"}}]',
+      /"type\.regex" expected a valid regular expression/,
+    ],
+    [
+      'pattern without expected',
+      '[{"name":"X","type":{"kind":"pattern","regex":"a+"}}]',
+      /"type\.expected"/,
+    ],
   ];
   for (const [what, text, message] of bad) {
     it(`rejects ${what}`, () => {
