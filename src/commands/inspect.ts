@@ -3,7 +3,7 @@
  * web-server access log summarised per phone. Returns data; printing is the formatter's job.
  */
 import { createReadStream, fstatSync, openSync, closeSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { resolve } from 'node:path';
 import { CliError, ExitCode, describeSystemError, usageError } from '../errors.js';
@@ -60,14 +60,26 @@ function resolveFormat(options: InspectOptions): InspectFormat {
   return format;
 }
 
-/** Every line of a stream, without line ends (CRLF or LF). */
-async function* readLines(stream: Readable): AsyncGenerator<string> {
-  const rl = createInterface({ input: stream, crlfDelay: Infinity });
-  try {
-    for await (const line of rl) yield line;
-  } finally {
-    rl.close();
+/**
+ * Every line of a stream, without its line end (LF or CRLF), batched per chunk. A plain split
+ * on decoded chunks: about twice as fast as node:readline on large logs (bench/inspect.bench.ts).
+ */
+async function* readLineBatches(stream: Readable): AsyncGenerator<string[]> {
+  const decoder = new StringDecoder('utf8');
+  let carry = '';
+  for await (const chunk of stream) {
+    const text = carry + (typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer));
+    const lines = text.split('\n');
+    carry = lines.pop() ?? '';
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i] ?? '';
+      if (line.charCodeAt(line.length - 1) === 0x0d) lines[i] = line.slice(0, -1);
+    }
+    if (lines.length > 0) yield lines;
   }
+  carry += decoder.end();
+  if (carry.endsWith('\r')) carry = carry.slice(0, -1);
+  if (carry !== '') yield [carry];
 }
 
 /** Opens a log file for streaming; a missing or unreadable file is a one-line error (exit 3). */
@@ -83,7 +95,7 @@ function openLog(path: string, cwd: string): Readable {
     closeSync(fd);
     throw new CliError(ExitCode.Failure, `cannot read ${path}: is a directory`);
   }
-  return createReadStream('', { fd, encoding: 'utf8' });
+  return createReadStream('', { fd, highWaterMark: 1 << 20 });
 }
 
 function stdinOf(options: InspectOptions, what: string): Readable {
@@ -110,7 +122,9 @@ async function summarizeLog(
     allClients: options.allClients ?? false,
   });
   try {
-    for await (const line of readLines(stream)) aggregator.addLine(line);
+    for await (const batch of readLineBatches(stream)) {
+      for (const line of batch) aggregator.addLine(line);
+    }
   } catch (err) {
     throw new CliError(ExitCode.Failure, `cannot read ${describeSystemError(err, source)}`);
   }
@@ -154,8 +168,8 @@ export async function inspect(options: InspectOptions): Promise<InspectResult> {
   if (userAgents.length > 0) {
     for (const ua of userAgents) results.push(parseUserAgent(ua));
   } else {
-    for await (const line of readLines(stdinOf(options, 'User-Agent'))) {
-      if (line.trim() !== '') results.push(parseUserAgent(line));
+    for await (const batch of readLineBatches(stdinOf(options, 'User-Agent'))) {
+      for (const line of batch) if (line.trim() !== '') results.push(parseUserAgent(line));
     }
   }
   const notes: string[] = [];
