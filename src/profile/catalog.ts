@@ -109,13 +109,13 @@ export interface CatalogEntry {
 /** The whole catalog: a list of entries, each name (or pattern) once. */
 export type Catalog = readonly CatalogEntry[];
 
-/** What {@link lookupParameter} found. */
+/** What {@link lookupParameter} found. Shared between calls (memoised): read, don't mutate. */
 export interface ParameterMatch {
-  entry: CatalogEntry;
+  readonly entry: CatalogEntry;
   /** The value of `{n}` when the entry is a pattern. */
-  index?: number;
+  readonly index?: number;
   /** The value of `{m}` when the entry has a second index. */
-  subIndex?: number;
+  readonly subIndex?: number;
 }
 
 const INDEX_TOKEN = /\{([nm])\}/g;
@@ -196,20 +196,20 @@ export function lookupParameter(catalog: Catalog, name: string): ParameterMatch 
     for (const pattern of c.patterns) {
       const m = pattern.regex.exec(name);
       if (!m) continue;
-      const match: ParameterMatch = { entry: pattern.entry };
-      let ok = true;
-      pattern.order.forEach((token, i) => {
+      let index: number | undefined;
+      let subIndex: number | undefined;
+      for (const [i, token] of pattern.order.entries()) {
         const value = Number(m[i + 1]);
-        if (token === 'n') {
-          match.index = value;
-          ok &&= inRange(value, pattern.entry.index);
-        } else {
-          match.subIndex = value;
-          ok &&= inRange(value, pattern.entry.subIndex);
-        }
-      });
+        if (token === 'n') index = value;
+        else subIndex = value;
+      }
+      const ok =
+        (index === undefined || inRange(index, pattern.entry.index)) &&
+        (subIndex === undefined || inRange(subIndex, pattern.entry.subIndex));
       if (ok) {
-        found = match;
+        found = { entry: pattern.entry };
+        if (index !== undefined) found = { ...found, index };
+        if (subIndex !== undefined) found = { ...found, subIndex };
         break;
       }
     }
