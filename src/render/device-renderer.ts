@@ -79,7 +79,7 @@ export class DeviceRenderer {
   }
 
   /** Renders and checks the profile text of one device; throws nothing. */
-  renderText(job: RenderJob): { text: string } | RenderJobResult {
+  renderText(job: RenderJob): { text: string; diagnostics?: RenderDiagnostic[] } | RenderJobResult {
     let text: string;
     try {
       text = this.chooser.render(job.templatePath, job.vars);
@@ -94,6 +94,7 @@ export class DeviceRenderer {
     const diagnostics = checkRenderedProfile(text, {
       file: job.file ?? '<stdout>',
       model: job.model,
+      encrypted: this.settings.encryption !== undefined,
     });
     const errors = diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0) {
@@ -106,13 +107,14 @@ export class DeviceRenderer {
         diagnostics,
       };
     }
-    return { text };
+    return diagnostics.length > 0 ? { text, diagnostics } : { text };
   }
 
   process(job: RenderJob): RenderJobResult {
     const rendered = this.renderText(job);
     if (!('text' in rendered)) return rendered;
     const plaintext = Buffer.from(rendered.text, 'utf8');
+    const warnings = rendered.diagnostics ? { diagnostics: rendered.diagnostics } : {};
 
     let key: { passphrase?: string; ikm?: Uint8Array } = {};
     const enc = this.settings.encryption;
@@ -134,23 +136,25 @@ export class DeviceRenderer {
 
     if (this.settings.outDir === undefined || job.file === undefined) {
       const output = this.seal(plaintext, key);
-      return { id: job.id, status: 'written', bytes: output.length, output };
+      return { id: job.id, status: 'written', bytes: output.length, output, ...warnings };
     }
 
     const target = join(this.settings.outDir, job.file);
     try {
       if (this.isUnchanged(target, plaintext, key)) {
-        return { id: job.id, status: 'unchanged' };
+        return { id: job.id, status: 'unchanged', ...warnings };
       }
       const output = this.seal(plaintext, key);
-      if (this.settings.dryRun) return { id: job.id, status: 'would-write', bytes: output.length };
+      if (this.settings.dryRun) {
+        return { id: job.id, status: 'would-write', bytes: output.length, ...warnings };
+      }
       const dir = dirname(target);
       if (!this.madeDirs.has(dir)) {
         mkdirSync(dir, { recursive: true });
         this.madeDirs.add(dir);
       }
       writeFileAtomic(target, output);
-      return { id: job.id, status: 'written', bytes: output.length };
+      return { id: job.id, status: 'written', bytes: output.length, ...warnings };
     } catch (err) {
       const error =
         err instanceof CliError ? err.message : `cannot write ${describeSystemError(err, target)}`;

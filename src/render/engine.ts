@@ -149,13 +149,10 @@ export class TemplateChooser {
    */
   choose(phone: PhoneModel, named?: string): { path: string } | { error: string } {
     const candidates = templateCandidates(this.source, phone, named);
-    for (const c of candidates) {
-      let ok = this.exists.get(c);
-      if (ok === undefined) {
-        ok = existsSync(c) && statSync(c).isFile();
-        this.exists.set(c, ok);
-      }
-      if (ok) return { path: c };
+    // A template the row names must exist: a typo never falls back to another template.
+    const tried = named && !this.source.file ? candidates.slice(0, 2) : candidates;
+    for (const c of tried) {
+      if (this.isFile(c)) return { path: c };
     }
     if (named && !this.source.file) {
       return { error: `template "${named}" not found in ${this.source.root}` };
@@ -163,6 +160,15 @@ export class TemplateChooser {
     return {
       error: `no template for model ${phone.model} in ${this.source.root} (looked for ${candidates.map((c) => basename(c)).join(', ')})`,
     };
+  }
+
+  private isFile(path: string): boolean {
+    let ok = this.exists.get(path);
+    if (ok === undefined) {
+      ok = existsSync(path) && statSync(path).isFile();
+      this.exists.set(path, ok);
+    }
+    return ok;
   }
 
   /** Parses a template file once and keeps it. */
