@@ -76,6 +76,12 @@ export function checkFilesInWorkers(
       worker.on('exit', () => {
         running--;
         if (running === 0 && !failed) {
+          if (results.length !== paths.length) {
+            reject(
+              new Error(`worker threads returned ${results.length} of ${paths.length} results`),
+            );
+            return;
+          }
           const order = new Map(names.map((n, index) => [n, index]));
           results.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0));
           resolvePromise(results);

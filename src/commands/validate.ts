@@ -186,7 +186,9 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
 
   let results: FileDiagnostics[];
   const onDisk = files.filter((f) => f !== '-');
-  const jobs = options.jobs ?? Math.min(availableParallelism(), 8);
+  const jobs =
+    options.jobs ??
+    (Number(process.env.CISCO_PROV_VALIDATE_JOBS) || Math.min(availableParallelism(), 8));
   if (onDisk.length >= WORKER_THRESHOLD && jobs > 1) {
     const { checkFilesInWorkers } = await import('./validate-worker.js');
     const byName = new Map<string, FileDiagnostics>();

@@ -5,20 +5,20 @@
 import { parseRule, type ParsedRule, type RuleKind } from '../profile/rule.js';
 import type { ProfileParameter } from './profile-document.js';
 
-const RULE_NAMES: Readonly<Record<string, RuleKind>> = {
-  Profile_Rule: 'profile',
-  Profile_Rule_B: 'profile',
-  Profile_Rule_C: 'profile',
-  Profile_Rule_D: 'profile',
-  Upgrade_Rule: 'upgrade',
-  Report_Rule: 'report',
-};
+const RULE_NAMES: ReadonlyMap<string, RuleKind> = new Map([
+  ['Profile_Rule', 'profile'],
+  ['Profile_Rule_B', 'profile'],
+  ['Profile_Rule_C', 'profile'],
+  ['Profile_Rule_D', 'profile'],
+  ['Upgrade_Rule', 'upgrade'],
+  ['Report_Rule', 'report'],
+]);
 
 /** The rule kind of a parameter, or undefined when it holds no rule. */
 export function ruleKindOf(parameter: ProfileParameter): RuleKind | undefined {
   const type = parameter.match?.entry.type;
   if (type?.kind === 'rule') return type.rule;
-  return RULE_NAMES[parameter.name];
+  return RULE_NAMES.get(parameter.name);
 }
 
 const parsed = new WeakMap<ProfileParameter, { rule: ParsedRule; leading: number }>();

@@ -101,27 +101,21 @@ function isWhiteSpace(code: number): boolean {
   return code === CH_SPACE || code === CH_LF || code === CH_TAB || code === CH_CR;
 }
 
+/** ASCII part of XML 1.0 §2.3: 1 = NameStartChar (and NameChar), 2 = NameChar only. */
+const ASCII_NAME = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[A-Za-z_:]/.test(ch)) ASCII_NAME[c] = 1;
+  else if (/[0-9.-]/.test(ch)) ASCII_NAME[c] = 2;
+}
+
 function isNameStart(code: number, char: string): boolean {
-  if (code < 0x80) {
-    return (
-      (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95 || code === 58 // _ :
-    );
-  }
+  if (code < 0x80) return ASCII_NAME[code] === 1;
   return NAME_START_NON_ASCII.test(char);
 }
 
 function isNameChar(code: number, char: string): boolean {
-  if (code < 0x80) {
-    return (
-      (code >= 97 && code <= 122) ||
-      (code >= 65 && code <= 90) ||
-      (code >= 48 && code <= 57) ||
-      code === 95 || // _
-      code === 58 || // :
-      code === 45 || // -
-      code === 46 // .
-    );
-  }
+  if (code < 0x80) return ASCII_NAME[code] !== 0;
   return (
     NAME_START_NON_ASCII.test(char) ||
     NAME_CHAR_NON_ASCII.test(char) ||
@@ -162,9 +156,13 @@ class Scanner {
   private root: XmlElement | undefined;
   private readonly comments: [number, number][] = [];
   private readonly start: number;
+  private ampersand: number;
+  private cdataEnd: number;
 
   constructor(private readonly text: string) {
     this.start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+    this.ampersand = text.indexOf('&');
+    this.cdataEnd = text.indexOf(']]>');
   }
 
   run(): XmlScan {
@@ -234,7 +232,7 @@ class Scanner {
       }
       return;
     }
-    const cdataEnd = text.indexOf(']]>', start);
+    const cdataEnd = this.nextCdataEnd(start);
     if (cdataEnd >= 0 && cdataEnd + 3 <= end) {
       throw new ScanFailure("']]>' is not allowed in text (write ]]&gt;)", cdataEnd);
     }
@@ -244,7 +242,7 @@ class Scanner {
   /** Replaces character and entity references (XML 1.0 §4.1, §4.6). */
   private decode(start: number, end: number, attribute: boolean): string {
     const { text } = this;
-    let amp = text.indexOf('&', start);
+    let amp = this.nextAmpersand(start);
     if (amp < 0 || amp >= end) {
       const raw = text.slice(start, end);
       return attribute ? raw.replace(/\r\n|[\t\n\r]/g, ' ') : normaliseLineEnds(raw);
@@ -263,7 +261,7 @@ class Scanner {
       }
       out += this.reference(text.slice(amp + 1, semi), amp);
       from = semi + 1;
-      amp = text.indexOf('&', from);
+      amp = this.nextAmpersand(from);
     }
     const rest = text.slice(from, end);
     return out + (attribute ? rest.replace(/\r\n|[\t\n\r]/g, ' ') : normaliseLineEnds(rest));
@@ -292,16 +290,38 @@ class Scanner {
 
   private readName(at: number): number {
     const { text } = this;
+    const length = text.length;
     let i = at;
+    if (i >= length) return at;
     const first = text.charCodeAt(i);
-    if (i >= text.length || !isNameStart(first, text.charAt(i))) return at;
+    if (first < 0x80 ? ASCII_NAME[first] !== 1 : !isNameStart(first, text.charAt(i))) return at;
     i++;
-    while (i < text.length) {
+    while (i < length) {
       const code = text.charCodeAt(i);
-      if (!isNameChar(code, text.charAt(i))) break;
+      if (code < 0x80) {
+        if (ASCII_NAME[code] === 0) break;
+      } else if (!isNameChar(code, text.charAt(i))) break;
       i++;
     }
     return i;
+  }
+
+  /**
+   * The next `&` (or `]]>`) at or after `from`, or -1. The answer is kept, as the scan only moves
+   * forward: without it, a search from every text node to the end of the document is quadratic.
+   */
+  private nextAmpersand(from: number): number {
+    if (this.ampersand !== -1 && this.ampersand < from) {
+      this.ampersand = this.text.indexOf('&', from);
+    }
+    return this.ampersand;
+  }
+
+  private nextCdataEnd(from: number): number {
+    if (this.cdataEnd !== -1 && this.cdataEnd < from) {
+      this.cdataEnd = this.text.indexOf(']]>', from);
+    }
+    return this.cdataEnd;
   }
 
   private skipWhiteSpace(at: number): number {
@@ -465,17 +485,19 @@ export class LineIndex {
 
   constructor(text: string) {
     // LF, CR LF and lone CR each end a line (XML 1.0 §2.11).
-    let i = 0;
-    for (;;) {
-      const lf = text.indexOf('\n', i);
-      const cr = text.indexOf('\r', i);
-      if (lf < 0 && cr < 0) break;
-      if (cr >= 0 && (lf < 0 || cr < lf)) {
-        i = text.charCodeAt(cr + 1) === CH_LF ? cr + 2 : cr + 1;
-      } else {
-        i = lf + 1;
+    if (!text.includes('\r')) {
+      for (let lf = text.indexOf('\n'); lf >= 0; lf = text.indexOf('\n', lf + 1)) {
+        this.starts.push(lf + 1);
       }
-      this.starts.push(i);
+      return;
+    }
+    for (let i = 0; i < text.length; i++) {
+      const code = text.charCodeAt(i);
+      if (code === CH_LF) this.starts.push(i + 1);
+      else if (code === CH_CR) {
+        if (text.charCodeAt(i + 1) === CH_LF) i++;
+        this.starts.push(i + 1);
+      }
     }
   }
 
