@@ -42,3 +42,26 @@ export type {
   StatusOutcome,
   SummarizeOptions,
 } from './device/access-log.js';
+export {
+  validateProfileText,
+  validateProfileBytes,
+  RULE_IDS,
+  RULES,
+  isRuleId,
+} from './validate/index.js';
+export type { Diagnostic, Severity, RuleId, ValidateOptions } from './validate/index.js';
+export { parseRule } from './profile/rule.js';
+export type {
+  ParsedRule,
+  RuleAlternative,
+  RuleAssignment,
+  RuleComparison,
+  RuleKind,
+  RuleOperand,
+  RuleOperator,
+  RuleOption,
+  RuleSyntaxError,
+  RuleUrl,
+} from './profile/rule.js';
+export { formatJson, formatStylish } from './output/diagnostics-format.js';
+export type { FileDiagnostics } from './output/diagnostics-format.js';
