@@ -321,10 +321,12 @@ export function formatLogTable(
   }
   const o = summary.outcomes;
   const l = summary.lines;
+  // Other clients have rows only with --all-clients; their rows are the ones without a family.
+  const othersShown = summary.phones.some((p) => p.family === 'unknown');
   parts.push(
     `Outcomes: A ${o.A}, B ${o.B}, C ${o.C}, none yet ${o.none}\n` +
-      `Lines: ${l.total} read, ${l.phone} from phones, ${l.other} from other clients (not shown), ` +
-      `${l.malformed} malformed, ${l.blank} blank\n`,
+      `Lines: ${l.total} read, ${l.phone} from phones, ${l.other} from other clients` +
+      `${othersShown || l.other === 0 ? '' : ' (not shown)'}, ${l.malformed} malformed, ${l.blank} blank\n`,
   );
   return parts.join('\n');
 }

@@ -142,6 +142,7 @@ test('inspect --log hostile.log: escapes shown, never interpreted; 100 kB line c
   assert.equal(r.code, 0, r.stderr);
   assert.doesNotMatch(r.stdout, RAW_CONTROL);
   assert.match(r.stdout, /\/\\x1b\[2J\\x1b\[31mowned/);
+  assert.match(r.stdout, /^Lines: 7 read, 2 from phones, 5 from other clients, 0 malformed/m);
   assert.ok(
     r.stdout.split('\n').every((l) => l.length < 400),
     'no line is 100 kB long',
