@@ -3,8 +3,8 @@
  * an error before any file is written, output values are XML-escaped, and Cisco macros in the
  * template text (`$MA`, `$(A:2:3)`) pass through untouched for the phone to expand.
  */
-import { existsSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import {
   Liquid,
   Tag,
@@ -187,17 +187,45 @@ export class TemplateChooser {
   }
 }
 
+/** Template sources under a root, to name the file a LiquidJS error comes from. */
+const sourcesByRoot = new Map<string, Map<string, string>>();
+
+function templateFileOf(source: string, root: string): string | undefined {
+  let sources = sourcesByRoot.get(root);
+  if (!sources) {
+    sources = new Map();
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (entry.name.endsWith(TEMPLATE_EXTENSION))
+          sources!.set(readFileSync(path, 'utf8'), path);
+      }
+    };
+    try {
+      walk(root);
+    } catch {
+      // an unreadable directory only costs the file name in the message
+    }
+    sourcesByRoot.set(root, sources);
+  }
+  return sources.get(source);
+}
+
 /**
- * One line from a LiquidJS error: what went wrong, in which template, line and column.
- * @example describeTemplateError(err, 'templates') // 'mpp-desk.liquid line 3, col 5: undefined variable: sip.user'
+ * One line from a LiquidJS error: in which template file, line and column, and what went wrong.
+ * LiquidJS tokens carry the template source, not its path: the path is found by content.
+ * @example describeTemplateError(err, '/t') // 'partials/line.liquid line 3, col 5: undefined variable: line.extension'
  */
 export function describeTemplateError(err: unknown, root: string): string {
-  const e = err as { message?: string; originalError?: Error };
+  const e = err as { message?: string; token?: { input?: string } };
   let message = String(e?.message ?? err).split('\n')[0]!;
-  const m = /^(.*?), (?:file:(.*?), )?line:(\d+), col:(\d+)$/.exec(message);
+  const m = /^(.*), line:(\d+), col:(\d+)$/.exec(message);
   if (m) {
-    const [, what, file, line, col] = m;
-    const where = file ? (file.startsWith(root) ? file.slice(root.length + 1) : file) : 'template';
+    const [, what, line, col] = m;
+    const source = e.token?.input;
+    const file = source !== undefined ? templateFileOf(source, root) : undefined;
+    const where = file ? relative(root, file) : 'template';
     message = `${where} line ${line}, col ${col}: ${what}`;
   }
   return message;

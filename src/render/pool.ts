@@ -73,9 +73,14 @@ export async function renderInWorkers(
   };
 
   const url = new URL(import.meta.url);
-  const workers = Array.from(
-    { length: workerCount },
-    () => new Worker(url, { workerData: { kind: WORKER_KIND, settings } satisfies WorkerData }),
+  const workerData: WorkerData = { kind: WORKER_KIND, settings };
+  // From source (tests, bench under tsx) a worker needs tsx registered before it loads a .ts file.
+  const fromSource = url.pathname.endsWith('.ts');
+  const bootstrap = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
+  const workers = Array.from({ length: workerCount }, () =>
+    fromSource
+      ? new Worker(bootstrap, { eval: true, workerData })
+      : new Worker(url, { workerData }),
   );
   try {
     await Promise.all(
