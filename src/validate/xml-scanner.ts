@@ -35,7 +35,10 @@ export interface XmlElement {
   attributes: XmlAttribute[];
   children: XmlElement[];
   parent: XmlElement | undefined;
-  /** Decoded character data directly inside the element (children's text not included). */
+  /**
+   * Decoded character data directly inside the element (children's text not included; white
+   * space between child elements is dropped).
+   */
   text: string;
   /** Offset just after the start tag's `>` (for `<x/>`, just after `/>`). */
   contentStart: number;
@@ -107,6 +110,11 @@ for (let c = 0; c < 128; c++) {
   const ch = String.fromCharCode(c);
   if (/[A-Za-z_:]/.test(ch)) ASCII_NAME[c] = 1;
   else if (/[0-9.-]/.test(ch)) ASCII_NAME[c] = 2;
+}
+
+function isAllWhiteSpace(text: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (!isWhiteSpace(text.charCodeAt(i))) return false;
+  return true;
 }
 
 function isNameStart(code: number, char: string): boolean {
@@ -231,6 +239,9 @@ class Scanner {
         }
       }
       return;
+    }
+    if (top.children.length > 0 && isAllWhiteSpace(text, start, end)) {
+      return; // indentation between child elements: no one reads it, so no string is built
     }
     const cdataEnd = this.nextCdataEnd(start);
     if (cdataEnd >= 0 && cdataEnd + 3 <= end) {

@@ -13,7 +13,7 @@ export default defineRule({
       if (!entry || parameter.nested || entry.type.kind === 'rule') continue;
       const problem = checkValue(entry.type, parameter.value);
       if (problem === undefined) continue;
-      const leading = /^\s*/.exec(parameter.value)?.[0].length ?? 0;
+      const leading = parameter.value.length - parameter.value.trimStart().length;
       const secret = entry.secret === true && entry.type.kind !== 'password';
       context.report({
         offset: context.valueOffset(parameter, leading),

@@ -14,6 +14,10 @@ export default defineRule({
       if (parameter.nested) continue;
       const value = parameter.value;
       if (value === '') continue;
+      // Fast path: most values neither start nor end with white space nor hold a newline.
+      const first = value.charCodeAt(0);
+      const last = value.charCodeAt(value.length - 1);
+      if (first > 32 && last > 32 && !value.includes('\n')) continue;
       const trimmedStart = LEADING.exec(value)?.[0].length ?? 0;
       const trimmedEnd = value.length - (TRAILING.exec(value)?.[0].length ?? 0);
       if (trimmedStart === value.length) {
