@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Cipher, Digest } from '../crypto/index.js';
 import { normalizeMac } from '../device/mac.js';
@@ -127,11 +127,12 @@ export function bundledTemplatesDir(): string {
   throw ioError('cannot find the bundled templates directory');
 }
 
-function readText(path: string, what: string): string {
+/** Reads a file; the message names it as the user wrote it. */
+function readText(path: string, what: string, shownAs: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw ioError(`cannot read ${what} ${describeSystemError(err, path)}`);
+    throw ioError(`cannot read ${what} ${describeSystemError(err, shownAs)}`);
   }
 }
 
@@ -155,7 +156,7 @@ interface Loaded {
 function load(options: RenderOptions): Loaded {
   const cwd = options.cwd ?? process.cwd();
   const inventoryPath = resolve(cwd, options.inventory);
-  const inventoryText = readText(inventoryPath, 'inventory');
+  const inventoryText = readText(inventoryPath, 'inventory', options.inventory);
   let inventory;
   try {
     inventory = parseInventory(inventoryText, options.inventory);
@@ -166,7 +167,7 @@ function load(options: RenderOptions): Loaded {
   const varsFiles: VarsFile[] = [];
   const problems: InventoryProblem[] = [];
   for (const v of options.vars ?? []) {
-    const parsed = parseVarsFile(readText(resolve(cwd, v), '--vars'), v);
+    const parsed = parseVarsFile(readText(resolve(cwd, v), '--vars', v), v);
     if (Array.isArray(parsed)) problems.push(...parsed);
     else varsFiles.push(parsed);
   }
@@ -237,7 +238,7 @@ export function explainRender(options: RenderOptions & { explain: string }): Exp
   return {
     device: device.mac ?? device.serial ?? '',
     source: `${options.inventory} ${device.where}`,
-    template: 'path' in choice ? choice.path : `(none: ${choice.error})`,
+    template: 'path' in choice ? relative(loaded.cwd, choice.path) : `(none: ${choice.error})`,
     layers: layers.map((l) => l.name),
     variables: explainLayers(layers),
   };
@@ -328,7 +329,7 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
         yield fail('template', named ? `field template: ${choice.error}` : choice.error);
         continue;
       }
-      report.template = choice.path;
+      report.template = relative(loaded.cwd, choice.path);
       const vars = merger.merge(device);
       let file: string | undefined;
       if (outDir !== undefined) {

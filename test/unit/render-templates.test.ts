@@ -57,7 +57,7 @@ function fullDevice(m: PhoneModel): Vars {
     m.maxExpansionModules > 0
       ? Array.from({ length: m.maxExpansionModules }, (_, u) => ({
           unit: u + 1,
-          key: 1,
+          button: 1,
           type: 'blf',
           target: '400',
           label: 'KEM',
@@ -153,7 +153,7 @@ test('mpp-desk.liquid refuses expansion keys on a model without a module', () =>
   const m = MODELS.find((x) => x.templateFamily === 'mpp-desk' && x.maxExpansionModules === 0)!;
   const vars = {
     ...fullDevice(m),
-    expansion_keys: [{ unit: 1, key: 1, type: 'blf', target: '1' }],
+    expansion_keys: [{ unit: 1, button: 1, type: 'blf', target: '1' }],
   };
   assert.throws(
     () => chooser.render(`${TEMPLATES}/mpp-desk.liquid`, vars),

@@ -1,0 +1,368 @@
+/**
+ * `cisco-prov render`, spawned the way a user runs it. Golden renders of the bundled examples
+ * live in test/golden/render/ (UPDATE_SNAPSHOTS=1 to refresh them after a deliberate change).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, runCli } from '../helpers/run-cli.js';
+
+const GOLDEN = join(ROOT, 'test', 'golden', 'render');
+const UPDATE = process.env.UPDATE_SNAPSHOTS === '1';
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'cp-render-cli-'));
+}
+
+/** Compares every rendered file with its golden copy (or writes the goldens). */
+function compareWithGolden(outDir: string, goldenName: string): void {
+  const goldenDir = join(GOLDEN, goldenName);
+  const files = readdirSync(outDir).sort();
+  if (UPDATE) {
+    rmSync(goldenDir, { recursive: true, force: true });
+    mkdirSync(goldenDir, { recursive: true });
+    for (const f of files) writeFileSync(join(goldenDir, f), readFileSync(join(outDir, f)));
+    return;
+  }
+  assert.deepEqual(files, readdirSync(goldenDir).sort(), 'the same files as the golden set');
+  for (const f of files) {
+    assert.equal(
+      readFileSync(join(outDir, f), 'utf8'),
+      readFileSync(join(goldenDir, f), 'utf8'),
+      f,
+    );
+  }
+}
+
+test('the README main job: examples/inventory.csv with the bundled templates (golden)', async () => {
+  const out = join(tempDir(), 'out');
+  const r = await runCli([
+    'render',
+    '--inventory',
+    'examples/inventory.csv',
+    '--template',
+    'templates',
+    '--out',
+    out,
+  ]);
+  assert.equal(r.stderr, '', 'nothing on stderr when piped and all went well');
+  assert.equal(r.stdout, '');
+  assert.equal(r.code, 0);
+  assert.equal(readdirSync(out).length, 8);
+  compareWithGolden(out, 'csv');
+});
+
+test('examples/inventory.yaml with examples/site.yaml (golden)', async () => {
+  const out = join(tempDir(), 'out');
+  const r = await runCli([
+    'render',
+    '-i',
+    'examples/inventory.yaml',
+    '--vars',
+    'examples/site.yaml',
+    '-o',
+    out,
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, '');
+  compareWithGolden(out, 'yaml');
+});
+
+test('re-running is idempotent: --json says unchanged and every mtime stays', async () => {
+  const out = join(tempDir(), 'out');
+  const args = ['render', '-i', 'examples/inventory.csv', '-o', out];
+  assert.equal((await runCli(args)).code, 0);
+  const past = new Date('2021-06-01T00:00:00Z');
+  for (const f of readdirSync(out)) utimesSync(join(out, f), past, past);
+  const r = await runCli([...args, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as {
+    summary: Record<string, number>;
+    devices: { status: string }[];
+  };
+  assert.deepEqual(report.summary, {
+    total: 8,
+    written: 0,
+    unchanged: 8,
+    'would-write': 0,
+    failed: 0,
+  });
+  for (const f of readdirSync(out)) assert.equal(statSync(join(out, f)).mtimeMs, past.getTime(), f);
+});
+
+const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
+
+test(
+  'per-device keys: every file decrypts with `openssl enc -d -aes-256-cbc -md md5` and its own key',
+  { skip: !hasOpenssl && 'openssl not installed' },
+  async () => {
+    const out = join(tempDir(), 'out');
+    const r = await runCli([
+      'render',
+      '-i',
+      'examples/inventory.csv',
+      '-o',
+      out,
+      '--encrypt',
+      'aes-256-cbc',
+      '--key-field',
+      'profile_key',
+      '--gzip',
+      '--json',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(!r.stdout.includes('example-key-'), 'no key in the --json report');
+    const csv = readFileSync(join(ROOT, 'examples', 'inventory.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1);
+    const report = JSON.parse(r.stdout) as { devices: { file: string }[] };
+    assert.equal(report.devices.length, csv.length);
+    report.devices.forEach((d, i) => {
+      const key = csv[i]!.split(',').at(-1)!;
+      const dec = spawnSync('openssl', [
+        'enc',
+        '-d',
+        '-aes-256-cbc',
+        '-md',
+        'md5',
+        '-pass',
+        `pass:${key}`,
+        '-in',
+        join(out, d.file),
+      ]);
+      assert.equal(dec.status, 0, `${d.file}: ${dec.stderr.toString()}`);
+      const xml = spawnSync('gunzip', ['-c'], { input: dec.stdout }).stdout.toString();
+      assert.match(xml, /^<\?xml version="1\.0" encoding="UTF-8"\?>\n/);
+      assert.match(xml, /<\/flat-profile>\n$/);
+      // Another device's key must not open it.
+      const other = csv[(i + 1) % csv.length]!.split(',').at(-1)!;
+      const wrong = spawnSync('openssl', [
+        'enc',
+        '-d',
+        '-aes-256-cbc',
+        '-md',
+        'md5',
+        '-pass',
+        `pass:${other}`,
+        '-in',
+        join(out, d.file),
+      ]);
+      const wrongText = spawnSync('gunzip', ['-c'], { input: wrong.stdout }).stdout.toString();
+      assert.ok(
+        !wrongText.includes('<flat-profile>'),
+        `${d.file} opened with another device's key`,
+      );
+    });
+  },
+);
+
+test('one device without --out: the profile on stdout', async () => {
+  const r = await runCli([
+    'render',
+    '-i',
+    'examples/inventory.csv',
+    '--device',
+    '00:56:2B:04:36:15',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, readFileSync(join(GOLDEN, 'csv', '00562b043615.xml'), 'utf8'));
+});
+
+test('--explain prints each variable with its layer, secrets masked (golden)', async () => {
+  const r = await runCli([
+    'render',
+    '-i',
+    'examples/inventory.yaml',
+    '--vars',
+    'examples/site.yaml',
+    '--explain',
+    '0056.2b04.3701',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(!r.stdout.includes('example-sip-301'), 'SIP password masked');
+  assert.ok(!r.stdout.includes('Adm1n-Example'), 'admin password masked');
+  assert.match(r.stdout, /^sip\.proxy +"pbx\.example\.com" +← --vars examples\/site\.yaml$/m);
+  assert.match(r.stdout, /^voice_mail_number +"\*98" +← group hq$/m);
+  const golden = join(GOLDEN, 'explain-00562b043701.txt');
+  if (UPDATE) writeFileSync(golden, r.stdout);
+  else assert.equal(r.stdout, readFileSync(golden, 'utf8'));
+});
+
+// Bad input: one clear line per problem naming file, row and field; the right exit code; no stack.
+const BAD: ReadonlyArray<{
+  name: string;
+  csv: string;
+  args?: string[];
+  code: number;
+  stderr: RegExp;
+}> = [
+  {
+    name: 'bad MAC',
+    csv: 'mac,model\n00:56:2B,8841\n',
+    code: 1,
+    stderr: /^cisco-prov: inv\.csv: row 2, field mac: "00:56:2B" is not a MAC address/,
+  },
+  {
+    name: 'duplicate MAC',
+    csv: 'mac,model\n00562b043615,8841\n00:56:2b:04:36:15,8841\n',
+    code: 1,
+    stderr: /row 3, field mac: duplicate MAC 00562b043615 \(also row 2\)/,
+  },
+  {
+    name: 'duplicate serial',
+    csv: 'serial,model\nFCH1,ATA191\nFCH1,ATA192\n',
+    code: 1,
+    stderr: /row 3, field serial: duplicate serial FCH1 \(also row 2\)/,
+  },
+  {
+    name: 'unknown model',
+    csv: 'mac,model\n00562b043615,1234\n',
+    code: 1,
+    stderr: /row 2, field model: unknown model "1234"/,
+  },
+  {
+    name: 'undefined variable',
+    csv: 'mac,model,sip.proxy\n00562b043615,8841,pbx\n',
+    code: 1,
+    stderr:
+      /^cisco-prov: inv\.csv row 2 \(mac 00562b043615\): mpp-desk\.liquid line \d+, col \d+: no lines: give lines\.1\.extension/,
+  },
+  {
+    name: 'undefined field inside a line',
+    csv: 'mac,model,sip.proxy,lines.1.password\n00562b043615,8841,pbx,pw\n',
+    code: 1,
+    stderr:
+      /^cisco-prov: inv\.csv row 2 \(mac 00562b043615\): partials\/line\.liquid line \d+, col \d+: undefined variable: line\.extension/,
+  },
+  {
+    name: 'unknown group',
+    csv: 'mac,model,group\n00562b043615,8841,nope\n',
+    code: 1,
+    stderr: /row 2, field group: unknown group "nope"/,
+  },
+  {
+    name: 'missing inventory',
+    csv: '',
+    args: ['-i', 'missing.csv'],
+    code: 3,
+    stderr: /cannot read inventory missing\.csv: no such file or directory/,
+  },
+  {
+    name: 'no --out for many devices',
+    csv: 'mac,model\n00562b043615,8841\n00562b043616,8841\n',
+    args: ['-i', 'inv.csv'],
+    code: 2,
+    stderr: /--out <dir> is needed to render 2 devices/,
+  },
+  {
+    name: 'key without --encrypt',
+    csv: 'mac,model\n00562b043615,8841\n',
+    args: ['-i', 'inv.csv', '--key-env', 'HOME'],
+    code: 2,
+    stderr: /without --encrypt/,
+  },
+  {
+    name: 'bad --jobs',
+    csv: 'mac,model\n00562b043615,8841\n',
+    args: ['-i', 'inv.csv', '-o', 'o', '--jobs', 'many'],
+    code: 2,
+    stderr: /--jobs expected an integer from 1 to 64, got "many"/,
+  },
+];
+for (const c of BAD) {
+  test(`bad input: ${c.name} → exit ${c.code}, one clear message, no stack trace, no file`, async () => {
+    const dir = tempDir();
+    if (c.csv) writeFileSync(join(dir, 'inv.csv'), c.csv);
+    const r = await runCli(
+      ['render', ...(c.args ?? ['-i', 'inv.csv', '-o', 'out']), '-t', join(ROOT, 'templates')],
+      { cwd: dir },
+    );
+    assert.equal(r.code, c.code, r.stderr);
+    assert.match(r.stderr, c.stderr);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+    const out = join(dir, 'out');
+    assert.ok(!existsSync(out) || readdirSync(out).length === 0, 'nothing written');
+  });
+}
+
+test('a secret given with --key is never echoed, and --quiet silences the ps warning', async () => {
+  const dir = tempDir();
+  writeFileSync(
+    join(dir, 'inv.csv'),
+    'mac,model,lines.1.extension,sip.proxy\n00562b043615,8841,201,pbx\n',
+  );
+  const loud = await runCli(
+    [
+      'render',
+      '-i',
+      'inv.csv',
+      '-o',
+      'out',
+      '--encrypt',
+      'aes-256-cbc',
+      '--key',
+      'TopSecret99',
+      '--json',
+    ],
+    { cwd: dir },
+  );
+  assert.equal(loud.code, 0, loud.stderr);
+  assert.match(loud.stderr, /visible to other users in 'ps'/);
+  assert.ok(!loud.stderr.includes('TopSecret99') && !loud.stdout.includes('TopSecret99'));
+  const quiet = await runCli(
+    [
+      'render',
+      '-i',
+      'inv.csv',
+      '-o',
+      'out2',
+      '--encrypt',
+      'aes-256-cbc',
+      '--key',
+      'TopSecret99',
+      '-q',
+    ],
+    { cwd: dir },
+  );
+  assert.equal(quiet.code, 0);
+  assert.equal(quiet.stderr, '');
+});
+
+test('--help shows the options and examples', async () => {
+  const r = await runCli(['render', '--help']);
+  assert.equal(r.code, 0);
+  for (const o of [
+    '--inventory',
+    '--template',
+    '--vars',
+    '--out',
+    '--name',
+    '--device',
+    '--explain',
+    '--encrypt',
+    '--key-field',
+    '--ikm-field',
+    '--gzip',
+    '--jobs',
+    '--dry-run',
+    '--json',
+    '--quiet',
+  ]) {
+    assert.ok(r.stdout.includes(o), o);
+  }
+  assert.match(r.stdout, /Examples:/);
+});
