@@ -428,7 +428,8 @@ class RuleParser {
       while (j < end && !isSpace(text[j])) j++;
       const word = text.slice(i, j);
       if (!word.startsWith('--') || word.length === 2) {
-        this.error(`expected an option such as --key, got '${word}'`, i);
+        // The word is not echoed: it may be part of a passphrase written with a space in it.
+        this.error('expected an option such as --key (a value with spaces needs double quotes)', i);
         return;
       }
       const name = word.slice(2);
@@ -478,7 +479,7 @@ class RuleParser {
         this.error(`--${name} takes a GPP letter A to P`, valueStart);
       }
       if (option.value === '') this.error(`--${name} has an empty value`, option.offset);
-      this.checkMacros(valueStart, valueEnd, SECRET_OPTIONS.has(name));
+      this.checkMacros(valueStart, valueEnd, SECRET_OPTIONS.has(name), SECRET_OPTIONS.has(name));
     }
   }
 
@@ -501,8 +502,16 @@ class RuleParser {
       this.error("expected '://' after the scheme", start + raw.indexOf(':'));
     }
     const slash = rest.indexOf('/');
-    const authority = slash < 0 ? rest : rest.slice(0, slash);
     const path = slash < 0 ? '' : rest.slice(slash);
+    let authority = slash < 0 ? rest : rest.slice(0, slash);
+    const at = authority.lastIndexOf('@');
+    if (at >= 0) {
+      // Not echoed: it holds a password. The phone's credentials go in --uid/--pwd.
+      this.error('user:password@ does not belong in the URL; use [--uid … --pwd …]', restOffset);
+      authority = authority.slice(at + 1);
+      restOffset += at + 1;
+      rest = rest.slice(at + 1);
+    }
     let server = authority;
     let port: string | undefined;
     const portMatch = /^(.*?):([^:\]]*)$/.exec(authority);
@@ -518,7 +527,11 @@ class RuleParser {
       this.error(`missing server after ${schemeMatch[0]}`, restOffset);
     }
     if (server !== '' && !/^[A-Za-z0-9._\-$()[\]:]+$/.test(server)) {
-      this.error(`'${server}' is not a host name or IP address`, restOffset);
+      // Not echoed: `user:password@host` would put a password in the message.
+      this.error(
+        'the server is not a host name or IP address (no user:password@ in a rule)',
+        restOffset,
+      );
     }
     if (port !== undefined) {
       const portOffset = restOffset + authority.length - port.length;
@@ -535,7 +548,9 @@ class RuleParser {
   }
 
   /** Checks `$` macros in [start, end): known names, `$SA`..`$SD` only where allowed. */
-  private checkMacros(start: number, end: number, secretAllowed: boolean): void {
+  private checkMacros(start: number, end: number, secretAllowed: boolean, secret = false): void {
+    // In a --key/--uid/--pwd value the text may be a literal secret: name no macro from it.
+    const show = (macro: string): string => (secret ? 'in this secret value (not shown)' : macro);
     const { text } = this;
     let i = text.indexOf('$', start);
     while (i >= 0 && i < end) {
@@ -555,10 +570,13 @@ class RuleParser {
         const inner = text.slice(i + 2, close);
         const m = /^([A-Za-z0-9_]+)(?::([0-9]+)(?::([0-9]+))?)?$/.exec(inner);
         if (!m) {
-          this.error(`malformed macro $(${inner}) (expected $(NAME), $(NAME:p) or $(NAME:p:q))`, i);
+          this.error(
+            `malformed macro ${show(`$(${inner})`)} (expected $(NAME), $(NAME:p) or $(NAME:p:q))`,
+            i,
+          );
         } else {
           name = m[1];
-          if (name && !isKnownMacro(name)) this.error(`unknown macro $(${name})`, i);
+          if (name && !isKnownMacro(name)) this.error(`unknown macro ${show(`$(${name})`)}`, i);
         }
         length = close + 1 - i;
       } else {
@@ -567,7 +585,7 @@ class RuleParser {
         if (name) length = name.length + 1;
         else if (/^[A-Za-z_]/.test(after)) {
           const word = /^[A-Za-z0-9_]+/.exec(after)?.[0] ?? '';
-          this.error(`unknown macro $${word} (write $$ for a literal '$')`, i);
+          this.error(`unknown macro ${show(`$${word}`)} (write $$ for a literal '$')`, i);
           length = word.length + 1;
         }
       }

@@ -96,10 +96,9 @@ export function validateProfileBytes(bytes: Uint8Array, options: ValidateOptions
       },
     ];
   }
-  return validateProfileText(
-    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8'),
-    options,
-  );
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
+  // A UTF-8 BOM is no character of the document: columns on line 1 start after it.
+  return validateProfileText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, options);
 }
 
 /**

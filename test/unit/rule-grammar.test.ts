@@ -133,3 +133,26 @@ test('never throws on arbitrary text', async () => {
     { numRuns: 2000 },
   );
 });
+
+test('errors inside --key/--uid/--pwd values and servers never quote the secret', () => {
+  const cases = [
+    '[--key my Secret99] /a.cfg',
+    '[--pwd $Secret99] /a.cfg',
+    '[--uid "$(Secret99)"] /a.cfg',
+    'http://admin:Secret99@host/a.cfg',
+  ];
+  for (const rule of cases) {
+    const { errors } = parseRule(rule);
+    assert.ok(errors.length > 0, rule);
+    for (const e of errors) assert.doesNotMatch(e.message, /Secret99/, `${rule}: ${e.message}`);
+  }
+});
+
+test('a URL with user:password@ is refused but still parsed', () => {
+  const { alternatives, errors } = parseRule('https://u:p@prov.example.com:8443/cfg/$MA.xml');
+  assert.equal(errors.length, 1);
+  assert.equal(errors[0]?.offset, 8);
+  assert.equal(alternatives[0]?.url?.server, 'prov.example.com');
+  assert.equal(alternatives[0]?.url?.port, '8443');
+  assert.equal(alternatives[0]?.url?.path, '/cfg/$MA.xml');
+});

@@ -134,3 +134,11 @@ test('agrees with fast-xml-parser on generated well-formed documents', async () 
     { numRuns: 300 },
   );
 });
+
+test('a UTF-8 BOM does not shift columns on line 1', () => {
+  const bytes = Buffer.from(
+    '\uFEFF<flat-profile><Station_Name ua="x">a</Station_Name></flat-profile>',
+  );
+  const [d] = validateProfileBytes(bytes, { file: 'x' });
+  assert.equal(`${d?.ruleId} ${d?.line}:${d?.column}`, 'invalid-ua 1:33');
+});
