@@ -3,7 +3,7 @@
  * stdin; opens gzip'd and encrypted profiles with the key given; runs the rules. No printing,
  * no process.exit: usage and I/O problems are thrown as CliError.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { findModel, MODELS } from '../device/models.js';
@@ -81,10 +81,18 @@ function loadCatalog(path: string | undefined, cwd: string): Catalog {
   }
 }
 
-function walkDirectory(dir: string, out: string[]): void {
+/**
+ * Collects profile files under `dir` (shown as given, read relative to `cwd`), sorted, hidden
+ * entries skipped. Symlinked directories are followed once (a loop is not walked twice).
+ */
+function walkDirectory(dir: string, cwd: string, out: string[], seen: Set<string>): void {
+  const absolute = resolve(cwd, dir);
   let names: string[];
   try {
-    names = readdirSync(dir).sort();
+    const real = realpathSync(absolute);
+    if (seen.has(real)) return;
+    seen.add(real);
+    names = readdirSync(absolute).sort();
   } catch (err) {
     throw new CliError(ExitCode.Failure, `cannot read ${describeSystemError(err, dir)}`);
   }
@@ -93,11 +101,11 @@ function walkDirectory(dir: string, out: string[]): void {
     const path = join(dir, name);
     let stats;
     try {
-      stats = statSync(path);
+      stats = statSync(resolve(cwd, path));
     } catch (err) {
       throw new CliError(ExitCode.Failure, `cannot read ${describeSystemError(err, path)}`);
     }
-    if (stats.isDirectory()) walkDirectory(path, out);
+    if (stats.isDirectory()) walkDirectory(path, cwd, out, seen);
     else if (stats.isFile() && PROFILE_FILE.test(name)) out.push(path);
   }
 }
@@ -118,7 +126,7 @@ function expandInputs(inputs: readonly string[], cwd: string): string[] {
     }
     if (stats.isDirectory()) {
       const found: string[] = [];
-      walkDirectory(input, found);
+      walkDirectory(input, cwd, found, new Set());
       if (found.length === 0) {
         throw new CliError(
           ExitCode.Usage,

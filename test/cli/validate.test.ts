@@ -5,7 +5,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, ROOT, type CliRun } from '../helpers/run-cli.js';
@@ -198,4 +206,25 @@ test('--help lists every rule id and the exit codes', async () => {
   const { RULE_IDS } = await import('../../src/validate/rule-ids.js');
   for (const id of RULE_IDS) assert.match(r.stdout, new RegExp(`^  ${id} `, 'm'), id);
   assert.match(r.stdout, /Exit: 0 clean/);
+});
+
+test('a directory with a symlink loop is walked once; a directory without profiles is a usage error', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-validate-loop-'));
+  try {
+    mkdirSync(join(dir, 'a'));
+    writeFileSync(
+      join(dir, 'a', 'p.xml'),
+      '<flat-profile><Station_Name>x</Station_Name></flat-profile>\n',
+    );
+    symlinkSync(dir, join(dir, 'a', 'loop'));
+    const r = await validate(['--format', 'json', dir]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((JSON.parse(r.stdout) as unknown[]).length, 1);
+    mkdirSync(join(dir, 'empty'));
+    const empty = await validate([join(dir, 'empty')]);
+    assert.equal(empty.code, 2);
+    assert.match(empty.stderr, /no profiles in this directory/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
