@@ -5,6 +5,8 @@
  *
  * Marks in `sources` follow docs/cisco-mpp-reference.md: [doc] stated by Cisco, [field] seen in
  * third-party provisioning code, [open] sources disagree or are silent (the figure used is named).
+ * "[doc, recalled]" marks a figure attributed to the named Cisco document from memory, not
+ * re-read in a stored copy while this table was written: the first thing to re-check.
  * 9800-series and 8875 rows are left out: they run a newer platform (PhoneOS) whose line and
  * firmware facts we could not source.
  */
@@ -42,7 +44,9 @@ const AG_6800 = 'Cisco IP Phone 6800 Series Multiplatform Phones Administration 
 const AG_7800 =
   'Cisco IP Phone 7800 Series Multiplatform Phones Administration Guide for Release 11.3(1) and Later [doc]';
 const DS_7800 =
-  'Cisco IP Phone 7800 Series with Multiplatform Phone Firmware Data Sheet (c78-738031) [doc]';
+  'Cisco IP Phone 7800 Series with Multiplatform Phone Firmware Data Sheet (c78-738031) [doc, recalled]';
+const DS_6800 =
+  'Cisco IP Phone 6800 Series with Multiplatform Phone Firmware Data Sheet [doc, recalled]';
 const AG_8800 =
   'Cisco IP Phone 8800 Series Multiplatform Phone Administration Guide for Release 11.3(1) and Later [doc]';
 const AG_7832 = 'Cisco IP Conference Phone 7832 Multiplatform Phones Administration Guide [doc]';
@@ -81,8 +85,8 @@ export const MODELS: readonly PhoneModel[] = [
       row: AG_6800,
       productName: FN_PIDS,
       series: REF_6,
-      lines: `${AG_6800}: two-line phone; ${FIELD_KEYS}: 2`,
-      lineKeys: `${AG_6800}; ${FIELD_KEYS}: 2`,
+      lines: `${DS_6800}: 2 lines; ${FIELD_KEYS}: 2`,
+      lineKeys: `${DS_6800}: 2 line keys; ${FIELD_KEYS}: 2`,
       maxExpansionModules: `${FIELD_KEYS}: no KEM`,
       firmwarePrefix: FW_68XX,
     },
@@ -101,7 +105,7 @@ export const MODELS: readonly PhoneModel[] = [
       row: AG_6800,
       productName: `${REF_6_PN}: Cisco-CP-6841-3PCC/12.0.1 [field]`,
       series: REF_6,
-      lines: `${AG_6800}: four-line phone; ${FIELD_KEYS}: 4`,
+      lines: `${DS_6800}: 4 lines; ${FIELD_KEYS}: 4`,
       lineKeys: `${FIELD_KEYS}: 4`,
       maxExpansionModules: `${FIELD_KEYS}: no KEM`,
       firmwarePrefix: FW_68XX,
@@ -265,7 +269,7 @@ export const MODELS: readonly PhoneModel[] = [
       series: `${REF_6}: 7832 → 7800 conference`,
       templateFamily: 'conference phone: one line, no line keys [doc]',
       lines: `${AG_7832}: a single line [open: no line count stated; 1 used]`,
-      lineKeys: `${AG_7832}: no line keys`,
+      lineKeys: `${AG_7832} [recalled]: no line keys`,
       maxExpansionModules: 'conference phone: no KEM [doc]',
       firmwarePrefix: `${AG_7832}: Upgrade_Rule example …/sip7832.12-0-7MPP0001-46.loads`,
     },
@@ -286,7 +290,7 @@ export const MODELS: readonly PhoneModel[] = [
       productName: FN_PIDS,
       series: REF_6,
       lines: LINES_88XX,
-      lineKeys: `${AG_8800}: 5 line keys; ${FIELD_KEYS} counts 10 addressable`,
+      lineKeys: `${AG_8800} [recalled]: 5 line keys; ${FIELD_KEYS} counts 10 addressable`,
       maxExpansionModules: `${KEM_CHAPTER}: KEMs on 8851/8861/8865 only`,
       firmwarePrefix: FW_88XX,
     },
@@ -306,7 +310,7 @@ export const MODELS: readonly PhoneModel[] = [
       productName: 'seed excerpt of the 8800 admin guide: User-Agent Cisco-CP-8841-3PCC/11.0 [doc]',
       series: REF_6,
       lines: `${LINES_88XX}; the same tool marks its 10 for the 8841 as confirmed on hardware`,
-      lineKeys: `${AG_8800}: 5 line keys`,
+      lineKeys: `${AG_8800} [recalled]: 5 line keys (session keys on the other side not counted)`,
       maxExpansionModules: `${KEM_CHAPTER}: KEMs on 8851/8861/8865 only`,
       firmwarePrefix: FW_88XX,
     },
@@ -326,7 +330,7 @@ export const MODELS: readonly PhoneModel[] = [
       productName: FN_PIDS,
       series: REF_6,
       lines: LINES_88XX,
-      lineKeys: `${AG_8800}: 5 line keys`,
+      lineKeys: `${AG_8800} [recalled]: 5 line keys (session keys on the other side not counted)`,
       maxExpansionModules: `${KEM_CHAPTER}: KEMs on 8851/8861/8865 only`,
       firmwarePrefix: FW_88XX,
     },
@@ -346,7 +350,7 @@ export const MODELS: readonly PhoneModel[] = [
       productName: `${REF_6_PN}: Cisco-CP-8851-3PCC/11.3.7_MPP_0001 [field]`,
       series: REF_6,
       lines: LINES_88XX,
-      lineKeys: `${AG_8800}: 5 line keys`,
+      lineKeys: `${AG_8800} [recalled]: 5 line keys (session keys on the other side not counted)`,
       maxExpansionModules: `${KEM_CHAPTER}: 8851 takes 2 KEMs; ${FIELD_KEYS}: 2`,
       firmwarePrefix: FW_88XX,
     },
@@ -366,7 +370,7 @@ export const MODELS: readonly PhoneModel[] = [
       productName: FN_PIDS,
       series: REF_6,
       lines: LINES_88XX,
-      lineKeys: `${AG_8800}: 5 line keys`,
+      lineKeys: `${AG_8800} [recalled]: 5 line keys (session keys on the other side not counted)`,
       maxExpansionModules: `${KEM_CHAPTER}: 8861 and 8865 take 3 KEMs; ${FIELD_KEYS}: 3`,
       firmwarePrefix: FW_88XX,
     },
@@ -386,7 +390,7 @@ export const MODELS: readonly PhoneModel[] = [
       productName: `${REF_6_PN}: SIP UA Cisco-CP-8865-3PCC/12.0.3_…`,
       series: REF_6,
       lines: LINES_88XX,
-      lineKeys: `${AG_8800}: 5 line keys`,
+      lineKeys: `${AG_8800} [recalled]: 5 line keys (session keys on the other side not counted)`,
       maxExpansionModules: `${KEM_CHAPTER}: 8861 and 8865 take 3 KEMs; ${FIELD_KEYS}: 3`,
       firmwarePrefix: FW_88XX,
     },
@@ -407,7 +411,7 @@ export const MODELS: readonly PhoneModel[] = [
       series: `${REF_6}: 8832 → 8800 conference`,
       templateFamily: 'conference phone: one line, no line keys [doc]',
       lines: `${AG_8832}: a single line [open: no line count stated; 1 used]`,
-      lineKeys: `${AG_8832}: no line keys`,
+      lineKeys: `${AG_8832} [recalled]: no line keys`,
       maxExpansionModules: 'conference phone: no KEM [doc]',
       firmwarePrefix: `${AG_8832}: Upgrade_Rule example http://…/sip8832.12-0-3MPP0001-87.loads`,
     },
@@ -428,7 +432,7 @@ export const MODELS: readonly PhoneModel[] = [
       productName:
         'User-Agent Cisco/ATA191-MPP-11-1-0-MSR4 (reference §6) [field]; DHCP option 60 "CISCO ATA191-MPP" [field]',
       series: REF_6,
-      lines: `${PG_ATA}: two FXS ports, one line each (Line 1, Line 2)`,
+      lines: `${PG_ATA} [recalled]: two FXS ports, one line each (Line 1, Line 2)`,
       lineKeys: 'analog adapter: no keys [doc]',
       maxExpansionModules: 'analog adapter: no KEM [doc]',
       firmwarePrefix:
@@ -450,7 +454,7 @@ export const MODELS: readonly PhoneModel[] = [
       productName:
         'DHCP option 60 "CISCO ATA192-MPP" [field]; third-party device tables ATA192-MPP [field]',
       series: REF_6,
-      lines: `${PG_ATA}: two FXS ports, one line each (Line 1, Line 2)`,
+      lines: `${PG_ATA} [recalled]: two FXS ports, one line each (Line 1, Line 2)`,
       lineKeys: 'analog adapter: no keys [doc]',
       maxExpansionModules: 'analog adapter: no KEM [doc]',
       firmwarePrefix:
