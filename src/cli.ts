@@ -366,7 +366,7 @@ ${SECRETS_HELP}`,
         'A string that is not a Cisco User-Agent is a result (isCisco: false), not an error.',
     )
     .argument('[user-agent...]', 'User-Agent strings; stdin (one per line) when none is given')
-    .option('--log <file>', "access log to summarise ('-' for stdin)")
+    .option('--log <file>', "access log to summarise, plain or gzipped ('-' for stdin)")
     .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']))
     .option('--json', 'JSON output: one object per User-Agent per line; with --log one document')
     .option('--fnf-success', 'with --log: phones have Resync_Fails_On_FNF=No, so 404 counts as A')

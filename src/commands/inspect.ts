@@ -2,7 +2,9 @@
  * `cisco-prov inspect`: who is asking. User-Agents from arguments or stdin (one per line), or a
  * web-server access log summarised per phone. Returns data; printing is the formatter's job.
  */
-import { createReadStream, fstatSync, openSync, closeSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { resolve } from 'node:path';
@@ -95,7 +97,16 @@ function openLog(path: string, cwd: string): Readable {
     closeSync(fd);
     throw new CliError(ExitCode.Failure, `cannot read ${path}: is a directory`);
   }
-  return createReadStream('', { fd, highWaterMark: 1 << 20 });
+  // Rotated logs are often gzipped (access.log.2.gz): read them as they are (RFC 1952 magic).
+  const magic = Buffer.alloc(2);
+  const isGzip = readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  const file = createReadStream('', { fd, start: 0, highWaterMark: 1 << 20 });
+  if (!isGzip) return file;
+  const gunzip = createGunzip();
+  pipeline(file, gunzip, () => {
+    // Errors reach the consumer through `gunzip`, which pipeline destroys with them.
+  });
+  return gunzip;
 }
 
 function stdinOf(options: InspectOptions, what: string): Readable {
@@ -126,6 +137,11 @@ async function summarizeLog(
       for (const line of batch) aggregator.addLine(line);
     }
   } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    if (code.startsWith('Z_')) {
+      const reason = err instanceof Error ? err.message : String(err);
+      throw new CliError(ExitCode.Failure, `cannot read ${source}: corrupt gzip data (${reason})`);
+    }
     throw new CliError(ExitCode.Failure, `cannot read ${describeSystemError(err, source)}`);
   }
   const summary = aggregator.summary();

@@ -1,0 +1,120 @@
+/** The `inspect` and `models` commands in process: options in, data out, CliError for mistakes. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { inspect, type InspectResult } from '../../src/commands/inspect.js';
+import { models } from '../../src/commands/models.js';
+import { CliError } from '../../src/errors.js';
+
+const LOG = new URL('../fixtures/logs/combined.log', import.meta.url);
+
+function userAgents(result: InspectResult) {
+  assert.equal(result.kind, 'user-agents');
+  return result.kind === 'user-agents' ? result.results : [];
+}
+
+function summaryOf(result: InspectResult) {
+  assert.equal(result.kind, 'log');
+  if (result.kind !== 'log') throw new Error('not a log result');
+  return result.summary;
+}
+
+async function rejectsWith(promise: Promise<unknown>, exitCode: number, message: RegExp) {
+  await assert.rejects(promise, (err: unknown) => {
+    assert.ok(err instanceof CliError, String(err));
+    assert.equal(err.exitCode, exitCode);
+    assert.match(err.message, message);
+    return true;
+  });
+}
+
+test('stdin lines are split across chunk boundaries, CRLF and UTF-8 included', async () => {
+  const text =
+    'Cisco-CP-8841-3PCC/11.0 (00562b043615)\r\nnaïve é\n\nCisco/ATA191-MPP-11-1-0-MSR4 (FCH2443D9R4)';
+  const bytes = Buffer.from(text, 'utf8');
+  // Cut every 5 bytes: splits the MAC, the CRLF pair and the two-byte UTF-8 characters.
+  const chunks = [];
+  for (let i = 0; i < bytes.length; i += 5) chunks.push(bytes.subarray(i, i + 5));
+  const result = await inspect({ stdin: Readable.from(chunks) });
+  const parsed = userAgents(result);
+  assert.deepEqual(
+    parsed.map((r) => [r.userAgent, r.model]),
+    [
+      ['Cisco-CP-8841-3PCC/11.0 (00562b043615)', '8841'],
+      ['naïve é', null],
+      ['Cisco/ATA191-MPP-11-1-0-MSR4 (FCH2443D9R4)', '191'],
+    ],
+  );
+});
+
+test('a terminal on stdin with nothing to read is a usage error', async () => {
+  const tty = Object.assign(Readable.from([]), { isTTY: true });
+  await rejectsWith(inspect({ stdin: tty }), 2, /no User-Agent given and stdin is a terminal/);
+  await rejectsWith(inspect({ log: '-', stdin: tty }), 2, /no log given and stdin is a terminal/);
+});
+
+test('empty stdin gives no results and a note', async () => {
+  const result = await inspect({ stdin: Readable.from([]) });
+  assert.deepEqual(userAgents(result), []);
+  assert.deepEqual(result.notes, ['no User-Agent read from stdin']);
+});
+
+test('a relative --log is resolved against cwd; a gzipped log is read as is', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cisco-prov-inspect-'));
+  try {
+    const plainText = readFileSync(LOG);
+    writeFileSync(join(dir, 'access.log'), plainText);
+    writeFileSync(join(dir, 'access.log.1.gz'), gzipSync(plainText));
+    const plain = summaryOf(await inspect({ log: 'access.log', cwd: dir }));
+    const gz = summaryOf(await inspect({ log: 'access.log.1.gz', cwd: dir }));
+    assert.equal(plain.phones.length, 6);
+    assert.deepEqual(gz, plain);
+
+    writeFileSync(join(dir, 'broken.gz'), gzipSync(plainText).subarray(0, 200));
+    await rejectsWith(
+      inspect({ log: 'broken.gz', cwd: dir }),
+      3,
+      /^cannot read broken\.gz: corrupt gzip data \(unexpected end of file\)$/,
+    );
+    writeFileSync(join(dir, 'empty.log'), '');
+    const empty = summaryOf(await inspect({ log: 'empty.log', cwd: dir }));
+    assert.equal(empty.lines.total, 0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('option mistakes are usage errors (exit 2)', async () => {
+  await rejectsWith(inspect({ userAgents: ['x'], log: 'a.log' }), 2, /not both/);
+  await rejectsWith(
+    inspect({ userAgents: ['x'], allClients: true }),
+    2,
+    /--all-clients only applies with --log/,
+  );
+  await rejectsWith(
+    inspect({ userAgents: ['x'], json: true, format: 'table' }),
+    2,
+    /--json conflicts/,
+  );
+  await rejectsWith(
+    inspect({ userAgents: ['x'], format: 'yaml' as never }),
+    2,
+    /--format expected table, csv or json, got "yaml"/,
+  );
+});
+
+test('models: all rows, one row by any spelling, unknown is a usage error', () => {
+  assert.equal(models().models.length, 19);
+  assert.equal(models({ model: 'CP-8865' }).models[0]?.model, '8865');
+  assert.equal(models({ json: true }).format, 'json');
+  assert.throws(
+    () => models({ model: '7960' }),
+    (err: unknown) =>
+      err instanceof CliError && err.exitCode === 2 && /unknown model "7960"/.test(err.message),
+  );
+  assert.throws(() => models({ json: true, format: 'csv' }), /--json conflicts/);
+});
