@@ -8,27 +8,31 @@ export default defineRule({
   severity: 'error',
   description: 'each parameter is set once; of duplicates the phone keeps the last',
   check(context) {
-    const byName = new Map<string, ProfileParameter[]>();
-    let duplicates = false;
+    // One Map entry per name; lists are built only for the (rare) names that repeat.
+    const first = new Map<string, ProfileParameter>();
+    let repeats: Map<string, ProfileParameter[]> | undefined;
     for (const parameter of context.document.parameters) {
-      const list = byName.get(parameter.name);
-      if (list) {
-        list.push(parameter);
-        duplicates = true;
-      } else byName.set(parameter.name, [parameter]);
+      const earlier = first.get(parameter.name);
+      if (earlier === undefined) {
+        first.set(parameter.name, parameter);
+        continue;
+      }
+      repeats ??= new Map();
+      const list = repeats.get(parameter.name);
+      if (list) list.push(parameter);
+      else repeats.set(parameter.name, [earlier, parameter]);
     }
-    if (!duplicates) return;
+    if (!repeats) return;
     const lines = new LineIndex(context.document.text);
     const lineOf = (p: ProfileParameter): number => lines.position(p.element.offset).line;
-    for (const list of byName.values()) {
-      if (list.length < 2) continue;
+    for (const list of repeats.values()) {
       const last = list[list.length - 1] as ProfileParameter;
-      const first = list[0] as ProfileParameter;
+      const head = list[0] as ProfileParameter;
       for (const parameter of list.slice(1)) {
         context.report({
           offset: parameter.element.offset + 1,
           message:
-            `${parameter.name} is set again (first on line ${lineOf(first)}); ` +
+            `${parameter.name} is set again (first on line ${lineOf(head)}); ` +
             `the phone keeps the last value, on line ${lineOf(last)}`,
           hint: 'remove all but one',
         });
