@@ -68,20 +68,31 @@ function resolveFormat(options: InspectOptions): InspectFormat {
  */
 async function* readLineBatches(stream: Readable): AsyncGenerator<string[]> {
   const decoder = new StringDecoder('utf8');
-  let carry = '';
+  // The unfinished last line, in pieces: a line spanning many chunks is joined once, not
+  // re-split with every chunk (which would be quadratic on a huge line without newlines).
+  let pending: string[] = [];
   for await (const chunk of stream) {
-    const text = carry + (typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer));
+    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
+    if (text.indexOf('\n') === -1) {
+      if (text !== '') pending.push(text);
+      continue;
+    }
     const lines = text.split('\n');
-    carry = lines.pop() ?? '';
+    if (pending.length > 0) {
+      lines[0] = pending.join('') + (lines[0] ?? '');
+      pending = [];
+    }
+    const rest = lines.pop() ?? '';
+    if (rest !== '') pending.push(rest);
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i] ?? '';
       if (line.charCodeAt(line.length - 1) === 0x0d) lines[i] = line.slice(0, -1);
     }
-    if (lines.length > 0) yield lines;
+    yield lines;
   }
-  carry += decoder.end();
-  if (carry.endsWith('\r')) carry = carry.slice(0, -1);
-  if (carry !== '') yield [carry];
+  let last = pending.join('') + decoder.end();
+  if (last.endsWith('\r')) last = last.slice(0, -1);
+  if (last !== '') yield [last];
 }
 
 /** Opens a log file for streaming; a missing or unreadable file is a one-line error (exit 3). */

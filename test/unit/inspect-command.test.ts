@@ -118,3 +118,15 @@ test('models: all rows, one row by any spelling, unknown is a usage error', () =
   );
   assert.throws(() => models({ json: true, format: 'csv' }), /--json conflicts/);
 });
+
+test('a huge line without newlines is read in linear time, not re-split per chunk', async () => {
+  const chunk = 'x'.repeat(64 * 1024);
+  const chunks = [...Array.from({ length: 400 }, () => chunk), '\nCisco-CP-8841-3PCC/11.0\n'];
+  const start = performance.now();
+  const parsed = userAgents(await inspect({ stdin: Readable.from(chunks) }));
+  assert.ok(performance.now() - start < 3000, 'took too long');
+  assert.equal(parsed.length, 2);
+  assert.equal(parsed[0]?.userAgent.length, 400 * 64 * 1024);
+  assert.equal(parsed[0]?.isCisco, false);
+  assert.equal(parsed[1]?.model, '8841');
+});
