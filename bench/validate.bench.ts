@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLValidator } from 'fast-xml-parser';
@@ -82,6 +82,7 @@ if (!existsSync(join(ROOT, 'dist/cli.js'))) {
   console.error('build first: node scripts/build.mjs --no-types');
   process.exit(1);
 }
+const loadBefore = loadavg()[0] ?? 0;
 rmSync(WORK, { recursive: true, force: true });
 const [, genMs] = time(generate);
 const files = readdirSync(WORK).map((f) => join(WORK, f));
@@ -121,7 +122,9 @@ if (xmllint.status === 0) {
 console.log(
   `${COUNT} profiles, ${(totalBytes / COUNT / 1024).toFixed(1)} KB each on average, ` +
     `${(totalBytes / 1e6).toFixed(0)} MB; generated in ${(genMs / 1000).toFixed(1)} s; ` +
-    `${findings} findings in total; Node ${process.version}, ${availableParallelism()} cores, ${new Date().toISOString().slice(0, 10)}\n`,
+    `${findings} findings in total; Node ${process.version}, ${availableParallelism()} cores, ` +
+    `${new Date().toISOString().slice(0, 10)}; load average ${loadBefore.toFixed(1)} before, ` +
+    `${(loadavg()[0] ?? 0).toFixed(1)} after (other work on the machine slows every row)\n`,
 );
 console.log('| what | time (s) | MB/s | profiles/s |');
 console.log('|---|---:|---:|---:|');
