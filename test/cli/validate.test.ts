@@ -15,6 +15,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { runCli, ROOT, type CliRun } from '../helpers/run-cli.js';
 
@@ -165,6 +166,27 @@ test('encrypted profiles: decrypted with the key, bad decrypt otherwise, no plai
     assert.doesNotMatch(wrong.stdout + wrong.stderr, /wrong-key|right-key/);
     const none = await runCli(['validate', cfg]);
     assert.match(none.stdout, /no key given/);
+    const gz = join(dir, 'p.xml.gz');
+    writeFileSync(gz, gzipSync(readFileSync(xml)));
+    const gzipped = await validate(['--format', 'json', gz]);
+    const [gzReport] = JSON.parse(gzipped.stdout) as { diagnostics: { ruleId: string }[] }[];
+    assert.deepEqual(
+      gzReport?.diagnostics.map((d) => d.ruleId),
+      ['plaintext-secret', 'invalid-ua'],
+    );
+    const ece = join(dir, 'p.ece');
+    const sealed = await runCli(
+      ['encrypt', '--cipher', 'aes128gcm', '--ikm-env', 'I', xml, '-o', ece],
+      {
+        env: { I: 'ikm-text' },
+      },
+    );
+    assert.equal(sealed.code, 0, sealed.stderr);
+    const gcm = await runCli(['validate', '--catalog', CATALOG, '--ikm-env', 'I', ece], {
+      env: { I: 'ikm-text' },
+    });
+    assert.match(gcm.stdout, /invalid-ua/);
+    assert.doesNotMatch(gcm.stdout, /plaintext-secret/);
     const argv = await runCli(['validate', '--catalog', CATALOG, '--key', 'right-key', cfg]);
     assert.match(argv.stderr, /visible to other users in 'ps'/);
   } finally {
