@@ -152,7 +152,11 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
   if (options.inputs.filter((i) => i === '-').length > 1) {
     throw new CliError(ExitCode.Usage, 'stdin (-) can be given only once');
   }
-  const ignoreRules = options.ignoreRules ?? [];
+  // `--ignore-rule a --ignore-rule b` and `--ignore-rule a,b` both work.
+  const ignoreRules = (options.ignoreRules ?? [])
+    .flatMap((id) => id.split(','))
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
   for (const id of ignoreRules) {
     if (!isRuleId(id)) {
       throw new CliError(

@@ -101,6 +101,13 @@ test('--ignore-rule drops a rule (repeatable); an unknown id is a usage error', 
   ]);
   assert.equal(r.code, 0);
   assert.equal(r.stdout, '');
+  const listed = await validate([
+    '--ignore-rule',
+    'invalid-ua,rule-syntax',
+    `${BAD}/invalid-ua.xml`,
+    `${BAD}/rule-syntax.xml`,
+  ]);
+  assert.equal(listed.code, 0);
   const bad = await validate(['--ignore-rule', 'no-such-rule', GOOD]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /unknown rule id 'no-such-rule'/);
