@@ -299,7 +299,7 @@ ${SECRETS_HELP}`,
     .option('--strict', 'exit 1 on warnings too')
     .option(
       '--ignore-rule <id>',
-      'do not run this rule (repeatable)',
+      'do not run this rule (repeatable, or a comma-separated list)',
       (id: string, previous: string[]) => [...previous, id],
       [] as string[],
     )
