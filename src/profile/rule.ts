@@ -132,6 +132,19 @@ export function parseRule(text: string, kind: RuleKind = 'profile'): ParsedRule 
   return parser.parse();
 }
 
+/**
+ * Parses a bare condition, as `Resync_Trigger_1`/`_2` hold it (Cisco: without the `( )?` of a
+ * rule): comparisons joined by `and`.
+ * @example parseCondition('$PRVTMR ge 600').errors // []
+ */
+export function parseCondition(text: string): {
+  comparisons: RuleComparison[];
+  errors: RuleSyntaxError[];
+} {
+  const parser = new RuleParser(text, 'profile');
+  return parser.parseBareCondition();
+}
+
 /** Offset of the `)` matching the `(` at `open` (quotes and `$( )` macros respected), or -1. */
 function findClose(
   text: string,
@@ -190,6 +203,17 @@ class RuleParser {
       }
     });
     return { alternatives, errors: this.errors.sort((a, b) => a.offset - b.offset) };
+  }
+
+  parseBareCondition(): { comparisons: RuleComparison[]; errors: RuleSyntaxError[] } {
+    const { text } = this;
+    if (text.trim() === '') return { comparisons: [], errors: this.errors };
+    if (/^\s*\(.*\)\s*\?\s*$/s.test(text)) {
+      this.error("a trigger condition is written without '( )?'", text.indexOf('('));
+      return { comparisons: [], errors: this.errors };
+    }
+    const comparisons = this.condition(0, text.length);
+    return { comparisons, errors: this.errors.sort((a, b) => a.offset - b.offset) };
   }
 
   private error(message: string, offset: number): void {

@@ -2,7 +2,7 @@
  * Which parameters hold a resync/upgrade/report rule: the catalog says so (type kind `rule`);
  * the names below are the fallback when a user catalog lacks them (reference §2).
  */
-import { parseRule, type ParsedRule, type RuleKind } from '../profile/rule.js';
+import { parseCondition, parseRule, type ParsedRule, type RuleKind } from '../profile/rule.js';
 import type { ProfileParameter } from './profile-document.js';
 
 const RULE_NAMES: ReadonlyMap<string, RuleKind> = new Map([
@@ -38,4 +38,18 @@ export function parsedRuleOf(
     parsed.set(parameter, result);
   }
   return result;
+}
+
+/** `Resync_Trigger_<n>` holds a bare condition (Cisco: no `( )?` around it). */
+export function isTriggerCondition(parameter: ProfileParameter): boolean {
+  return /^Resync_Trigger_[0-9]+$/.test(parameter.name);
+}
+
+/** Errors of a trigger condition, with offsets in the trimmed value, and the trim. */
+export function triggerErrorsOf(parameter: ProfileParameter): {
+  errors: ParsedRule['errors'];
+  leading: number;
+} {
+  const leading = parameter.value.length - parameter.value.trimStart().length;
+  return { errors: parseCondition(parameter.value.trim()).errors, leading };
 }

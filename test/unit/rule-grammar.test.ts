@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseRule, type RuleKind } from '../../src/profile/rule.js';
+import { parseCondition, parseRule, type RuleKind } from '../../src/profile/rule.js';
 
 const VALID: [string, RuleKind?][] = [
   [''],
@@ -155,4 +155,15 @@ test('a URL with user:password@ is refused but still parsed', () => {
   assert.equal(alternatives[0]?.url?.server, 'prov.example.com');
   assert.equal(alternatives[0]?.url?.port, '8443');
   assert.equal(alternatives[0]?.url?.path, '/cfg/$MA.xml');
+});
+
+test('parseCondition: bare trigger conditions (Resync_Trigger_n)', () => {
+  assert.deepEqual(parseCondition('$PRVTMR ge 600').errors, []);
+  assert.deepEqual(parseCondition('$REGTMR1 gt 300 and $UPGTMR lt 60').errors, []);
+  assert.equal(parseCondition('$PRVTMR ge 600').comparisons[0]?.operator, 'ge');
+  const wrapped = parseCondition('($PRVTMR ge 600)?');
+  assert.match(wrapped.errors[0]?.message ?? '', /without '\( \)\?'/);
+  const missing = parseCondition('$PRVTMR 600');
+  assert.equal(missing.errors[0]?.offset, 8);
+  assert.deepEqual(parseCondition('  ').errors, []);
 });

@@ -159,6 +159,12 @@ const CASES: [string, string, Partial<ValidateOptions>, string[]][] = [
     ['rule-syntax 3:18 Profile_Rule_B: --delta is an option of Report_Rule only'],
   ],
   [
+    'a trigger condition is checked without parentheses',
+    '<Resync_Trigger_1>$PRVTMR ge</Resync_Trigger_1>',
+    { ignoreRules: ['unknown-parameter'] },
+    ["rule-syntax 2:29 Resync_Trigger_1: expected a value after 'ge'"],
+  ],
+  [
     'line keys beyond the model',
     '<Extended_Function_6_>fnc=sd</Extended_Function_6_>',
     { model: '8841' },

@@ -1,19 +1,30 @@
 import { defineRule } from '../define-rule.js';
-import { parsedRuleOf, ruleKindOf } from '../rule-parameters.js';
+import {
+  isTriggerCondition,
+  parsedRuleOf,
+  ruleKindOf,
+  triggerErrorsOf,
+} from '../rule-parameters.js';
 
 /** Profile_Rule / Upgrade_Rule / Report_Rule grammar (src/profile/rule.ts). */
 export default defineRule({
   id: 'rule-syntax',
   severity: 'error',
   description:
-    'Profile_Rule, Upgrade_Rule and Report_Rule follow the rule grammar (alternatives, conditions, assignments, options, scheme, macros)',
+    'Profile_Rule, Upgrade_Rule and Report_Rule follow the rule grammar (alternatives, conditions, assignments, options, scheme, macros); Resync_Trigger_n holds a bare condition',
   check(context) {
     for (const parameter of context.document.parameters) {
       if (parameter.nested) continue;
       const kind = ruleKindOf(parameter);
-      if (!kind) continue;
-      const { rule, leading } = parsedRuleOf(parameter, kind);
-      for (const error of rule.errors) {
+      let found;
+      if (kind) {
+        const { rule, leading } = parsedRuleOf(parameter, kind);
+        found = { errors: rule.errors, leading };
+      } else if (isTriggerCondition(parameter)) {
+        found = triggerErrorsOf(parameter);
+      } else continue;
+      const { errors, leading } = found;
+      for (const error of errors) {
         context.report({
           offset: context.valueOffset(parameter, leading + error.offset),
           message: `${parameter.name}: ${error.message}`,
