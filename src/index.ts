@@ -50,7 +50,7 @@ export {
   isRuleId,
 } from './validate/index.js';
 export type { Diagnostic, Severity, RuleId, ValidateOptions } from './validate/index.js';
-export { parseRule } from './profile/rule.js';
+export { parseCondition, parseRule } from './profile/rule.js';
 export type {
   ParsedRule,
   RuleAlternative,
