@@ -75,7 +75,7 @@ export interface RenderOptions {
   devices?: readonly string[];
   encryption?: RenderEncryption;
   gzip?: boolean;
-  /** Worker threads (default: one per core, up to 4, for batches of 200 or more). */
+  /** Worker threads (default: one per core, up to 4, for batches of 1000 or more). */
   jobs?: number;
   dryRun?: boolean;
   /** Called as devices finish, for a progress line. */
@@ -398,7 +398,7 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
 
   const workerCount = chooseWorkerCount(options.jobs, devices.length);
   const { renderInProcess, renderInWorkers } = await import('../render/pool.js');
-  if (workerCount <= 1 || outDir === undefined) renderInProcess(jobs(), settings, onResult);
+  if (workerCount <= 1 || outDir === undefined) await renderInProcess(jobs(), settings, onResult);
   else await renderInWorkers(jobs(), settings, workerCount, onResult);
 
   const summary = { total: devices.length, written: 0, unchanged: 0, 'would-write': 0, failed: 0 };
@@ -417,8 +417,8 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   };
 }
 
-/** Batches below this many devices render in this thread: a worker costs ~100 ms to start. */
-export const MIN_DEVICES_FOR_WORKERS = 200;
+/** Batches below this many devices render in this thread: a worker costs ~0.3 s of CPU to start. */
+export const MIN_DEVICES_FOR_WORKERS = 1000;
 
 /** `--jobs`, or one worker per core (at most 4) for a batch large enough to gain from it. */
 export function chooseWorkerCount(jobs: number | undefined, deviceCount: number): number {

@@ -8,12 +8,13 @@
  * unchanged encrypted profile keeps its old ciphertext (and salt) and its mtime. A file that does
  * not open with the key (key rotated, corrupt) is rewritten.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { openProfile, parseIkm, sealProfile, type Cipher, type Digest } from '../crypto/index.js';
 import { CliError, describeSystemError } from '../errors.js';
-import { writeFileAtomic } from '../output/writer.js';
 import { checkRenderedProfile, type RenderDiagnostic } from './check.js';
 import { TemplateChooser, describeTemplateError, type TemplateSource } from './engine.js';
 import type { Vars } from './inventory.js';
@@ -63,6 +64,40 @@ export interface RenderJobResult {
   output?: Uint8Array;
 }
 
+let tempCounter = 0;
+
+/**
+ * Writes a profile atomically for readers: a temp file beside the target, then a rename over it,
+ * so a phone (or the web server) sees the old file or the new one, never part of one. Unlike the
+ * shared writeFileAtomic there is no fsync per file: 10,000 fsyncs cost more than rendering the
+ * batch. After a crash a file may be lost or empty; the next run rewrites it (it no longer
+ * matches the plaintext).
+ */
+export async function writeProfileAtomically(target: string, data: Uint8Array): Promise<void> {
+  const tmp = join(
+    dirname(target),
+    `.${basename(target)}.${process.pid}-${threadId}-${tempCounter++}.tmp`,
+  );
+  try {
+    await writeFile(tmp, data, { flag: 'wx' });
+    await rename(tmp, target);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** A file already at the target: its bytes, undefined when there is none, or the read error. */
+type ExistingFile = Uint8Array | undefined | Error;
+
+async function readExisting(path: string): Promise<ExistingFile> {
+  try {
+    return await readFile(path);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : (err as Error);
+  }
+}
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.compare(a, b) === 0;
 }
@@ -110,7 +145,29 @@ export class DeviceRenderer {
     return diagnostics.length > 0 ? { text, diagnostics } : { text };
   }
 
-  process(job: RenderJob): RenderJobResult {
+  /**
+   * Renders a batch. File I/O overlaps the CPU work: the existing files are read in parallel
+   * first, then each profile is rendered, checked and sealed, and its write is started at once
+   * (libuv's thread pool) while the next device renders. Resolves when every write has settled.
+   */
+  async processBatch(jobs: readonly RenderJob[]): Promise<RenderJobResult[]> {
+    const outDir = this.settings.outDir;
+    const existing = await Promise.all(
+      jobs.map((job) =>
+        outDir !== undefined && job.file !== undefined
+          ? readExisting(join(outDir, job.file))
+          : Promise.resolve(undefined),
+      ),
+    );
+    const results = jobs.map((job, i) => this.processOne(job, existing[i]));
+    return Promise.all(results);
+  }
+
+  /** The CPU part of one device, then its write (awaited by processBatch). */
+  private processOne(
+    job: RenderJob,
+    existing: ExistingFile,
+  ): RenderJobResult | Promise<RenderJobResult> {
     const rendered = this.renderText(job);
     if (!('text' in rendered)) return rendered;
     const plaintext = Buffer.from(rendered.text, 'utf8');
@@ -140,8 +197,16 @@ export class DeviceRenderer {
     }
 
     const target = join(this.settings.outDir, job.file);
+    const ioFailure = (err: unknown): RenderJobResult => ({
+      id: job.id,
+      status: 'failed',
+      failure: 'io',
+      error:
+        err instanceof CliError ? err.message : `cannot write ${describeSystemError(err, target)}`,
+    });
     try {
-      if (this.isUnchanged(target, plaintext, key)) {
+      if (existing instanceof Error) throw existing;
+      if (existing !== undefined && this.isUnchanged(existing, plaintext, key)) {
         return { id: job.id, status: 'unchanged', ...warnings };
       }
       const output = this.seal(plaintext, key);
@@ -153,12 +218,17 @@ export class DeviceRenderer {
         mkdirSync(dir, { recursive: true });
         this.madeDirs.add(dir);
       }
-      writeFileAtomic(target, output);
-      return { id: job.id, status: 'written', bytes: output.length, ...warnings };
+      return writeProfileAtomically(target, output).then(
+        (): RenderJobResult => ({
+          id: job.id,
+          status: 'written',
+          bytes: output.length,
+          ...warnings,
+        }),
+        ioFailure,
+      );
     } catch (err) {
-      const error =
-        err instanceof CliError ? err.message : `cannot write ${describeSystemError(err, target)}`;
-      return { id: job.id, status: 'failed', failure: 'io', error };
+      return ioFailure(err);
     }
   }
 
@@ -177,17 +247,10 @@ export class DeviceRenderer {
 
   /** Whether the file on disk already holds this plaintext in the requested form. */
   private isUnchanged(
-    target: string,
+    existing: Uint8Array,
     plaintext: Uint8Array,
     key: { passphrase?: string; ikm?: Uint8Array },
   ): boolean {
-    let existing: Uint8Array;
-    try {
-      existing = readFileSync(target);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-      throw err;
-    }
     const isGzip = existing[0] === 0x1f && existing[1] === 0x8b;
     const enc = this.settings.encryption;
     if (!enc) {

@@ -183,7 +183,15 @@ export class TemplateChooser {
 
   /** Renders a template file with variables. Throws LiquidJS's error (line and column). */
   render(path: string, vars: object): string {
-    return this.engine.renderSync(this.parse(path), vars) as string;
+    // With strictVariables every optional variable a template tests (`{% if x %}`) that is absent
+    // costs LiquidJS an Error; without stack traces those are cheap. Messages keep line and column.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      return this.engine.renderSync(this.parse(path), vars) as string;
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
   }
 }
 

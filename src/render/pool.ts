@@ -26,19 +26,20 @@ if (!isMainThread && parentPort && (workerData as WorkerData | undefined)?.kind 
   const port = parentPort;
   let renderer: DeviceRenderer | undefined;
   port.on('message', (batch: RenderJob[]) => {
-    try {
-      renderer ??= new DeviceRenderer((workerData as WorkerData).settings);
-      port.postMessage(batch.map((job) => renderer!.process(job)));
-    } catch (err) {
-      port.postMessage(
-        batch.map((job): RenderJobResult => ({
-          id: job.id,
-          status: 'failed',
-          failure: 'io',
-          error: `worker failed: ${err instanceof Error ? err.message : String(err)}`,
-        })),
-      );
-    }
+    renderer ??= new DeviceRenderer((workerData as WorkerData).settings);
+    // Batches may overlap: one renders while the previous one's writes finish.
+    renderer.processBatch(batch).then(
+      (results) => port.postMessage(results),
+      (err: unknown) =>
+        port.postMessage(
+          batch.map((job): RenderJobResult => ({
+            id: job.id,
+            status: 'failed',
+            failure: 'io',
+            error: `worker failed: ${err instanceof Error ? err.message : String(err)}`,
+          })),
+        ),
+    );
   });
 }
 
@@ -116,18 +117,26 @@ export async function renderInWorkers(
 }
 
 /** The same, in this thread (small batches, --jobs 1). */
-export function renderInProcess(
+export async function renderInProcess(
   jobs: Iterable<RenderJob | RenderJobResult>,
   settings: RendererSettings,
   onResult: (result: RenderJobResult) => void,
-): void {
+): Promise<void> {
   let renderer: DeviceRenderer | undefined;
-  for (const job of jobs) {
-    if ('status' in job) {
-      onResult(job);
-      continue;
-    }
+  let batch: RenderJob[] = [];
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
     renderer ??= new DeviceRenderer(settings);
-    onResult(renderer.process(job));
+    const results = await renderer.processBatch(batch);
+    batch = [];
+    for (const r of results) onResult(r);
+  };
+  for (const job of jobs) {
+    if ('status' in job) onResult(job);
+    else {
+      batch.push(job);
+      if (batch.length >= BATCH_SIZE) await flush();
+    }
   }
+  await flush();
 }
