@@ -249,7 +249,7 @@ Examples:
         .default('md5'),
     )
     .option('--gzip', 'gzip each profile (before encrypting; the phone detects gzip itself)')
-    .option('-j, --jobs <n>', 'worker threads (default: one per core, up to 4, for 200+ devices)')
+    .option('-j, --jobs <n>', 'worker threads (default: one per core, up to 4, for 1000+ devices)')
     .option('-n, --dry-run', 'render and check, report what would be written, write nothing')
     .option('--json', 'print a JSON report (written / unchanged / failed per device) on stdout')
     .option('-q, --quiet', 'no progress, summary or warnings on stderr (errors only)')
