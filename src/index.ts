@@ -65,3 +65,41 @@ export type {
 } from './profile/rule.js';
 export { formatJson, formatStylish } from './output/diagnostics-format.js';
 export type { FileDiagnostics } from './output/diagnostics-format.js';
+// Render (issue 3): Cisco macros, inventories, variable layers and file names.
+export {
+  KNOWN_MACROS,
+  expandMacros,
+  isKnownMacro,
+  selectSubstring,
+  tokenizeMacros,
+} from './profile/macros.js';
+export type { ExpandOptions, MacroDefinition, MacroToken } from './profile/macros.js';
+export {
+  InventoryError,
+  formatInventoryProblem,
+  inventoryFormatOf,
+  parseInventory,
+} from './render/inventory.js';
+export type {
+  Inventory,
+  InventoryDevice,
+  InventoryFormat,
+  InventoryProblem,
+  Vars,
+} from './render/inventory.js';
+export {
+  SECRET_MASK,
+  VariableMerger,
+  builtinVariables,
+  checkGroups,
+  collectGroups,
+  deviceLayers,
+  explainLayers,
+  isSecretName,
+  mergeLayers,
+  mergeValues,
+  parseVarsFile,
+} from './render/variables.js';
+export type { ExplainedVariable, Layer, LayerSources, VarsFile } from './render/variables.js';
+export { defaultNamePattern, fileNameFor } from './render/naming.js';
+export type { NameSubject } from './render/naming.js';
