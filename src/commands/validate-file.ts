@@ -2,6 +2,7 @@
  * One file of `validate`: open it (plain, gzip, AES-256-CBC or aes128gcm), check its encoding
  * and run the rules. Shared by the main thread and the worker threads.
  */
+import { isUtf8 } from 'node:buffer';
 import {
   DecryptError,
   detectContainer,
@@ -52,8 +53,14 @@ function open(
 ): { plaintext: Uint8Array; encrypted: boolean } | Diagnostic {
   const container = detectContainer(bytes, false);
   if (container === 'unknown' && settings.ikm === undefined) {
-    // Not XML, gzip or OpenSSL enc: validate it as text, xml-well-formed will say why.
-    return { plaintext: bytes, encrypted: false };
+    // Text that is not XML: validate it, xml-well-formed will say why. Binary data without a
+    // recognisable header is most likely RFC 8188 aes128gcm, which has no magic bytes.
+    if (isUtf8(bytes)) return { plaintext: bytes, encrypted: false };
+    return unreadable(
+      file,
+      'not XML, gzip or OpenSSL enc: binary data with no known header',
+      'an RFC 8188 aes128gcm profile needs --ikm-file, --ikm-env or --ikm',
+    );
   }
   if (
     (container === 'openssl-enc' || container === 'openssl-enc-base64') &&

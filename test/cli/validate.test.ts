@@ -193,6 +193,9 @@ test('encrypted profiles: decrypted with the key, bad decrypt otherwise, no plai
       env: { I: 'ikm-text' },
     });
     assert.match(gcm.stdout, /invalid-ua/);
+    const noIkm = await validate([ece]);
+    assert.equal(noIkm.code, 1);
+    assert.match(noIkm.stdout, /1:1 {2}error {2}not XML, gzip or OpenSSL enc.*unreadable-profile/);
     assert.doesNotMatch(gcm.stdout, /plaintext-secret/);
     const argv = await runCli(['validate', '--catalog', CATALOG, '--key', 'right-key', cfg]);
     assert.match(argv.stderr, /visible to other users in 'ps'/);
