@@ -8,7 +8,7 @@ export default defineRule({
   id: 'unreadable-profile',
   severity: 'error',
   description:
-    'the file could be read: not encrypted without a key, no bad decrypt, no corrupt gzip',
+    'the file could be read: not encrypted without a key, no bad decrypt, no corrupt gzip, no headerless binary',
   onMalformed: true,
   check() {
     // Nothing to check in text: see src/commands/validate.ts.
