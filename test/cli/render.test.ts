@@ -366,3 +366,94 @@ test('--help shows the options and examples', async () => {
   }
   assert.match(r.stdout, /Examples:/);
 });
+
+test('--jobs 2 (worker threads of the built bundle) writes the same files as --jobs 1', async () => {
+  const dir = tempDir();
+  const rows = ['mac,model,display_name,sip.proxy,lines.1.extension,lines.1.password'];
+  for (let i = 0; i < 150; i++) {
+    rows.push(
+      `${(0x00562b100000 + i).toString(16).padStart(12, '0')},${i % 3 ? '8841' : 'ATA191'},User ${i},pbx,${3000 + i},pw${i}`,
+    );
+  }
+  writeFileSync(join(dir, 'inv.csv'), `${rows.join('\n')}\n`);
+  const two = await runCli(['render', '-i', 'inv.csv', '-o', 'two', '--jobs', '2', '--json'], {
+    cwd: dir,
+  });
+  const one = await runCli(['render', '-i', 'inv.csv', '-o', 'one', '--jobs', '1'], { cwd: dir });
+  assert.equal(two.code, 0, two.stderr);
+  assert.equal(one.code, 0, one.stderr);
+  assert.equal((JSON.parse(two.stdout) as { summary: { written: number } }).summary.written, 150);
+  const files = readdirSync(join(dir, 'one')).sort();
+  assert.equal(files.length, 150);
+  assert.deepEqual(readdirSync(join(dir, 'two')).sort(), files);
+  for (const f of files) {
+    assert.equal(
+      readFileSync(join(dir, 'two', f), 'utf8'),
+      readFileSync(join(dir, 'one', f), 'utf8'),
+      f,
+    );
+  }
+});
+
+test('per-device IKM (aes128gcm, --ikm-field): each body opens with its own IKM only', async () => {
+  const dir = tempDir();
+  writeFileSync(
+    join(dir, 'inv.csv'),
+    'mac,model,sip.proxy,lines.1.extension,profile_ikm\n00562b043615,8841,pbx,201,ikm-one\n00562b043616,8841,pbx,202,hex:00112233445566778899aabbccddeeff\n',
+  );
+  const r = await runCli(
+    [
+      'render',
+      '-i',
+      'inv.csv',
+      '-o',
+      'out',
+      '--encrypt',
+      'aes128gcm',
+      '--ikm-field',
+      'profile_ikm',
+      '--name',
+      '$MA.xml.ece',
+    ],
+    { cwd: dir },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const { openProfile, parseIkm } = await import('../../src/crypto/index.js');
+  const one = readFileSync(join(dir, 'out', '00562b043615.xml.ece'));
+  const two = readFileSync(join(dir, 'out', '00562b043616.xml.ece'));
+  assert.match(
+    Buffer.from(openProfile(one, { ikm: parseIkm('ikm-one') }).plaintext).toString(),
+    /<User_ID_1_ ua="na">201</,
+  );
+  assert.match(
+    Buffer.from(
+      openProfile(two, { ikm: parseIkm('hex:00112233445566778899aabbccddeeff') }).plaintext,
+    ).toString(),
+    /<User_ID_1_ ua="na">202</,
+  );
+  assert.throws(() => openProfile(two, { ikm: parseIkm('ikm-one') }), /bad decrypt/);
+});
+
+test('--explain --json: the same facts as data, secrets masked', async () => {
+  const r = await runCli([
+    'render',
+    '-i',
+    'examples/inventory.csv',
+    '--explain',
+    'FCH2443D9R5',
+    '--json',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const result = JSON.parse(r.stdout) as {
+    device: string;
+    template: string;
+    variables: { path: string; value: unknown; layer: string }[];
+  };
+  assert.equal(result.device, 'FCH2443D9R5');
+  assert.equal(result.template, 'templates/ata.liquid');
+  const byPath = new Map(result.variables.map((v) => [v.path, v]));
+  assert.equal(byPath.get('profile_key')?.value, '********');
+  assert.equal(byPath.get('lines.1.password')?.value, '********');
+  assert.equal(byPath.get('family')?.value, 'ata');
+  assert.ok(!r.stdout.includes('example-key-9r5'));
+});
