@@ -109,7 +109,10 @@ export async function runRenderCli(opts: RenderCliOptions): Promise<ExitCodeValu
   const encryption = encryptionOf(opts);
   const jobs = parseJobs(opts.jobs);
 
-  const showProgress = process.stderr.isTTY === true && !opts.quiet;
+  // ora needs the terminal's width to redraw its line; a pty that reports 0 columns makes it
+  // clear lines forever, so no spinner there.
+  const showProgress =
+    process.stderr.isTTY === true && (process.stderr.columns ?? 0) > 0 && !opts.quiet;
   let spinner: Spinner | undefined;
   let makeSpinner: ((text: string) => Spinner) | undefined;
   if (showProgress) {

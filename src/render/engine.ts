@@ -228,11 +228,11 @@ function templateFileOf(source: string, root: string): string | undefined {
 export function describeTemplateError(err: unknown, root: string): string {
   const e = err as { message?: string; token?: { input?: string } };
   let message = String(e?.message ?? err).split('\n')[0]!;
-  const m = /^(.*), line:(\d+), col:(\d+)$/.exec(message);
+  const m = /^(.*?)(?:, file:(.*?))?, line:(\d+), col:(\d+)$/.exec(message);
   if (m) {
-    const [, what, line, col] = m;
+    const [, what, named, line, col] = m;
     const source = e.token?.input;
-    const file = source !== undefined ? templateFileOf(source, root) : undefined;
+    const file = named ?? (source !== undefined ? templateFileOf(source, root) : undefined);
     const where = file ? relative(root, file) : 'template';
     message = `${where} line ${line}, col ${col}: ${what}`;
   }
