@@ -18,7 +18,7 @@ import {
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WORK = join(ROOT, 'bench', '.work', 'crypto');
-const BIN = join(ROOT, 'bin', 'cisco-prov.js');
+const BIN = join(ROOT, 'bin', 'cisco-prov.cjs');
 const PASS = 'SecretPhrase1234';
 const IKM = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
 const SIZES = [

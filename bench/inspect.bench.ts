@@ -125,7 +125,7 @@ rows.push([
   }),
 ]);
 
-const bin = fileURLToPath(new URL('../bin/cisco-prov.js', import.meta.url));
+const bin = fileURLToPath(new URL('../bin/cisco-prov.cjs', import.meta.url));
 const cli = spawnSync(process.execPath, [bin, 'inspect', '--log', logPath, '--json'], {
   encoding: 'utf8',
   maxBuffer: 1 << 26,

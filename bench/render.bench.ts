@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WORK = join(ROOT, 'bench', '.work', 'render');
-const BIN = join(ROOT, 'bin', 'cisco-prov.js');
+const BIN = join(ROOT, 'bin', 'cisco-prov.cjs');
 const DEVICES = Number(process.env.BENCH_DEVICES ?? 10_000);
 const SHELL_SAMPLE = 200;
 const TARGET_RATE = 2000;

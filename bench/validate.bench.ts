@@ -78,7 +78,7 @@ function time<T>(fn: () => T): [T, number] {
   return [result, Number(process.hrtime.bigint() - start) / 1e6];
 }
 
-if (!existsSync(join(ROOT, 'dist/cli.js'))) {
+if (!existsSync(join(ROOT, 'dist/cli.cjs'))) {
   console.error('build first: node scripts/build.mjs --no-types');
   process.exit(1);
 }
@@ -91,7 +91,7 @@ const totalBytes = files.reduce((sum, f) => sum + readFileSync(f).length, 0);
 const rows: [string, number][] = [];
 const cli = (jobs: string): number => {
   const [r, ms] = time(() =>
-    spawnSync(process.execPath, ['bin/cisco-prov.js', 'validate', '--format', 'json', WORK], {
+    spawnSync(process.execPath, ['bin/cisco-prov.cjs', 'validate', '--format', 'json', WORK], {
       cwd: ROOT,
       maxBuffer: 1 << 30,
       env: { ...process.env, CISCO_PROV_VALIDATE_JOBS: jobs },

@@ -1,31 +1,99 @@
-// Build: one esbuild ESM bundle for the CLI and the library (shared chunks, so each command
-// loads only what it imports), plus .d.ts files for library users.
+// Build, shaped by start-up cost (shell loops run cisco-prov once per phone):
+// - dist/cli.cjs: one CommonJS bundle with commander and the one-shot commands (encrypt,
+//   decrypt, keygen) inlined. CommonJS loads faster than ESM on Node 20, and nothing else is
+//   parsed for those commands.
+// - dist/esm/*.js + dist/chunks/: ESM with code splitting for the batch commands (render,
+//   validate, inspect, models): cli.cjs import()s them only when asked. Their worker threads
+//   start from their own chunk (import.meta.url), which needs ESM.
+// - dist/index.js: the library entry (ESM), plus .d.ts files.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-// dist/ is not wiped first: concurrent builds and running tests may be reading it.
 
-await build({
+/** cli.ts imports these lazily; they are bundled into cli.cjs itself. */
+const INLINE = new Set([
+  './commands/encrypt.js',
+  './commands/decrypt.js',
+  './commands/keygen.js',
+  './output/emit.js',
+  './output/writer.js',
+  './output/decrypt-format.js',
+]);
+
+/** cli.ts imports these lazily from the ESM build: dist/esm/<name>.js. */
+const ESM_COMMANDS = {
+  'render-cli': 'src/commands/render-cli.ts',
+  validate: 'src/commands/validate.ts',
+  'diagnostics-format': 'src/output/diagnostics-format.ts',
+  inspect: 'src/commands/inspect.ts',
+  'inspect-format': 'src/output/inspect-format.ts',
+  models: 'src/commands/models.ts',
+  'backend-noble': 'src/crypto/backend-noble.ts',
+};
+
+const common = {
   absWorkingDir: root,
-  entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts' },
-  outdir: 'dist',
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20',
-  chunkNames: 'chunks/[name]-[hash]',
-  sourcemap: false,
   minify: true,
-  keepNames: false,
+  sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
+};
+
+await build({
+  ...common,
+  entryPoints: {
+    index: 'src/index.ts',
+    ...Object.fromEntries(Object.entries(ESM_COMMANDS).map(([name, src]) => [`esm/${name}`, src])),
+  },
+  outdir: 'dist',
+  splitting: true,
+  format: 'esm',
+  chunkNames: 'chunks/[name]-[hash]',
   // CommonJS dependencies inside an ESM bundle call require(): give them one.
   banner: {
     js: "import { createRequire as __cpCreateRequire } from 'node:module'; const require = __cpCreateRequire(import.meta.url);",
   },
+});
+
+await build({
+  ...common,
+  entryPoints: { cli: 'src/cli.ts' },
+  outdir: 'dist',
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  plugins: [
+    {
+      name: 'cli-split',
+      setup(b) {
+        // cli.ts's lazy imports: inline the one-shot commands, send the rest to dist/esm/.
+        b.onResolve({ filter: /^\.\/(commands|output|crypto)\// }, (args) => {
+          if (!args.importer.endsWith('cli.ts') || INLINE.has(args.path)) return undefined;
+          const name = args.path.replace(/^.*\//, '').replace(/\.js$/, '');
+          if (!(name in ESM_COMMANDS)) {
+            throw new Error(`build: ${args.path} is neither inlined nor an ESM command entry`);
+          }
+          return { path: `./esm/${name}.js`, external: true };
+        });
+        // commander requires node:child_process (for executable subcommands, which we don't
+        // use) at load time; that costs ~3 ms of start-up. Load it only if ever touched.
+        b.onResolve({ filter: /^node:child_process$/ }, (args) =>
+          args.importer.includes('commander')
+            ? { path: 'lazy', namespace: 'child-process' }
+            : undefined,
+        );
+        b.onLoad({ filter: /.*/, namespace: 'child-process' }, () => ({
+          contents:
+            "module.exports = new Proxy({}, { get: (_, key) => require('node:child_process')[key] });",
+          loader: 'js',
+        }));
+      },
+    },
+  ],
 });
 
 if (!process.argv.includes('--no-types')) {

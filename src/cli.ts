@@ -4,7 +4,7 @@
  * One block per command; the work lives in src/commands, the printing in src/output.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { CliError, ExitCode, type ExitCodeValue } from './errors.js';
+import { ExitCode, isCliError, type ExitCodeValue } from './errors.js';
 import { version } from './version.js';
 
 const EXIT_TABLE = `
@@ -439,7 +439,7 @@ function reportError(err: unknown): ExitCodeValue {
     if (err.code === 'commander.help') return ExitCode.Ok;
     return ExitCode.Usage; // commander has printed its own message already
   }
-  if (err instanceof CliError) {
+  if (isCliError(err)) {
     process.stderr.write(`cisco-prov: ${err.message}\n`);
     if (err.hint) process.stderr.write(`  hint: ${err.hint}\n`);
     return err.exitCode;

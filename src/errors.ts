@@ -17,10 +17,13 @@ export const ExitCode = {
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
+const CLI_ERROR_BRAND = Symbol.for('cisco-prov.CliError');
+
 /** An error meant for the user: one line of message, an optional hint, an exit code. */
 export class CliError extends Error {
   readonly exitCode: ExitCodeValue;
   readonly hint: string | undefined;
+  readonly [CLI_ERROR_BRAND] = true;
 
   constructor(exitCode: ExitCodeValue, message: string, hint?: string) {
     super(message);
@@ -28,6 +31,14 @@ export class CliError extends Error {
     this.exitCode = exitCode;
     this.hint = hint;
   }
+}
+
+/**
+ * Whether a value is a CliError — by brand, not `instanceof`: the CLI's fast CommonJS bundle
+ * and the ESM chunks of the batch commands each carry their own copy of the class.
+ */
+export function isCliError(err: unknown): err is CliError {
+  return typeof err === 'object' && err !== null && CLI_ERROR_BRAND in err;
 }
 
 /** Shorthand for a usage error (exit 2). */

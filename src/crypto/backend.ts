@@ -48,7 +48,12 @@ const GCM_TAG_LENGTH = 16;
  * Backends loaded so far. The pure-JS one registers itself from backend-noble.ts, which the
  * library entry imports; the CLI loads it only when CISCO_PROV_CRYPTO=noble (start-up cost).
  */
-const registered: Partial<Record<BackendName, CryptoBackend>> = {};
+const REGISTRY = Symbol.for('cisco-prov.crypto-backends');
+// Kept on globalThis: the CLI's CommonJS bundle and the ESM chunks each have a copy of this
+// module, and a backend registered by one must be seen by the other.
+const registered: Partial<Record<BackendName, CryptoBackend>> = ((
+  globalThis as { [REGISTRY]?: Partial<Record<BackendName, CryptoBackend>> }
+)[REGISTRY] ??= {});
 
 /** Makes a backend available to getBackend(). */
 export function registerBackend(backend: CryptoBackend): void {

@@ -1,9 +1,9 @@
-/** Spawns the built CLI (bin/cisco-prov.js → dist/) the way a user's shell would. */
+/** Spawns the built CLI (bin/cisco-prov.cjs → dist/) the way a user's shell would. */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const BIN = fileURLToPath(new URL('../../bin/cisco-prov.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/cisco-prov.cjs', import.meta.url));
 
 export interface CliRun {
   code: number | null;
