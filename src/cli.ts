@@ -51,8 +51,8 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
     .command('encrypt')
     .summary('encrypt a profile for a phone (AES-256-CBC or RFC 8188 aes128gcm)')
     .description(
-      'Encrypt a profile the way a Cisco MPP phone reads it: AES-256-CBC in OpenSSL `enc` format\n' +
-        '(for a Profile_Rule with [--key …]) or RFC 8188 aes128gcm (served with\n' +
+      'Encrypt a profile the way a Cisco MPP phone reads it: AES-256-CBC in OpenSSL `enc` format ' +
+        '(for a Profile_Rule with [--key …]) or RFC 8188 aes128gcm (served with ' +
         'Content-Encoding: aes128gcm, key material in IKM_HTTP_Encrypt_Content).',
     )
     .argument('[input]', 'profile to encrypt; stdin when absent or -')
@@ -107,8 +107,8 @@ ${SECRETS_HELP}`,
     .command('decrypt')
     .summary('decrypt an encrypted profile, or describe it with --info')
     .description(
-      'Decrypt a profile. `Salted__` (or its base64 form) is AES-256-CBC: md5 then sha256 are\n' +
-        'tried unless --md is given. With --ikm the input is RFC 8188 aes128gcm. A gzip payload\n' +
+      'Decrypt a profile. `Salted__` (or its base64 form) is AES-256-CBC: md5 then sha256 are ' +
+        'tried unless --md is given. With --ikm the input is RFC 8188 aes128gcm. A gzip payload ' +
         'is gunzipped. Success needs a valid padding/tag and a plaintext that is XML or gzip.',
     )
     .argument('[input]', 'encrypted profile; stdin when absent or -')
@@ -198,25 +198,25 @@ Examples:
     .command('render')
     .summary('render one checked profile per phone from Liquid templates and an inventory')
     .description(
-      'Render a profile per device from Liquid templates and an inventory (CSV, JSON or YAML).\n' +
-        'Variables, later layers win: model built-ins → --vars files in order → inventory\n' +
-        'defaults → the device group → the device row. Each profile is checked (well-formed XML,\n' +
-        'a flat-profile element, no leftover template syntax, ASCII) before it is written,\n' +
-        'atomically; an unchanged profile is not rewritten (with encryption the plaintext is\n' +
-        'compared, so its old ciphertext and mtime stay). A failing device is reported with its\n' +
+      'Render a profile per device from Liquid templates and an inventory (CSV, JSON or YAML). ' +
+        'Variables, later layers win: model built-ins → --vars files in order → inventory ' +
+        'defaults → the device group → the device row. Each profile is checked by the validator (the ' +
+        'rules of `cisco-prov validate`, with the device model) before it is written, ' +
+        'atomically; an unchanged profile is not rewritten (with encryption the plaintext is ' +
+        'compared, so its old ciphertext and mtime stay). A failing device is reported with its ' +
         'row; the others are still written; exit 1 if any failed.',
     )
     .requiredOption('-i, --inventory <file>', 'devices: .csv (header row), .json or .yaml')
     .option(
       '-t, --template <file|dir>',
-      'a template for every device, or a directory to choose from per device: the row’s\n' +
+      'a template for every device, or a directory to choose from per device: the row’s ' +
         '`template` field, <model>.liquid, <family>.liquid, default.liquid (default: bundled templates/)',
     )
     .option('--vars <file>', 'YAML/JSON variables for every device (repeatable, in order)', collect)
     .option('-o, --out <dir>', 'output directory (without it, one device goes to stdout)')
     .option(
       '--name <pattern>',
-      'file name with Cisco macros: $MA $MAU $MAC $SN $PN $PSN $(field) (default $MA.xml, $MA.cfg when encrypting)',
+      'file name with Cisco macros: $MA $MAU $MAC $SN $PN $PSN $(field) (default $MA.xml, $MA.cfg when encrypting) [open: $PSN is the model number, e.g. 8841, as most guides show; a psn inventory field overrides it]',
     )
     .option('-d, --device <mac|serial>', 'render only this device (repeatable)', collect)
     .option(
@@ -276,8 +276,8 @@ ${SECRETS_HELP}`,
     .command('validate')
     .summary('check profiles for what a phone would silently ignore')
     .description(
-      'Check Cisco MPP profiles: well-formed XML, <flat-profile>, known parameters and values of\n' +
-        'the right type, ua attributes, duplicates, ASCII-only values, white space, leftover\n' +
+      'Check Cisco MPP profiles: well-formed XML, <flat-profile>, known parameters and values of ' +
+        'the right type, ua attributes, duplicates, ASCII-only values, white space, leftover ' +
         'template syntax, Profile_Rule/Upgrade_Rule/Report_Rule grammar, secrets in plain text and\n' +
         "the model's line/key capacity. Reads plain, gzip'd and encrypted profiles; a directory\n" +
         'means every .xml/.cfg/.gz/.enc/.ece/.aes/.bin file in it (recursively).',
@@ -359,8 +359,8 @@ ${SECRETS_HELP}`,
     .command('inspect')
     .summary('parse phone User-Agents, or summarise a provisioning access log per phone')
     .description(
-      'Parse Cisco MPP, ATA 191/192 and SPA User-Agents (arguments, or one per line on stdin):\n' +
-        'model, series, firmware, MAC (only when the string carries 12 hex digits) or serial.\n' +
+      'Parse Cisco MPP, ATA 191/192 and SPA User-Agents (arguments, or one per line on stdin): ' +
+        'model, series, firmware, MAC (only when the string carries 12 hex digits) or serial. ' +
         'With --log, read a web-server access log (common or combined format) and show one row\n' +
         "per phone with its last request's outcome: A success, B not found/corrupt, C other failure.\n" +
         'A string that is not a Cisco User-Agent is a result (isCisco: false), not an error.',
@@ -396,8 +396,8 @@ Examples:
     .command('models')
     .summary('list the supported phone models (lines, keys, expansion modules, firmware prefix)')
     .description(
-      'The model table that inspect, render and validate share: product name, series, template\n' +
-        'family, lines, line keys, key expansion modules and firmware file prefix, each fact with\n' +
+      'The model table that inspect, render and validate share: product name, series, template ' +
+        'family, lines, line keys, key expansion modules and firmware file prefix, each fact with ' +
         'its source (--json, or --sources for the table).',
     )
     .argument('[model]', 'show one model: 8841, CP-8841-3PCC, ATA191…')
