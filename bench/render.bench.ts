@@ -18,7 +18,7 @@ const TARGET_RATE = 2000;
 const TARGET_SPEEDUP = 20;
 const TARGET_RSS_MB = 300;
 
-if (!existsSync(join(ROOT, 'dist', 'cli.js'))) {
+if (!existsSync(join(ROOT, 'dist', 'cli.cjs'))) {
   console.error('build first: node scripts/build.mjs --no-types');
   process.exit(1);
 }
