@@ -208,7 +208,18 @@ function derivationsFor(options: OpenOptions): readonly KeyDerivation[] {
  */
 export function openProfile(data: Uint8Array, options: OpenOptions = {}): OpenedProfile {
   const accept = options.raw ? undefined : looksLikeProfilePlaintext;
-  const container = detectContainer(data, options.ikm !== undefined);
+  let container = detectContainer(data, options.ikm !== undefined);
+  // aes128gcm has no magic: a random salt can start like XML (`<` and a letter) or gzip
+  // (`1f 8b`). With an IKM in hand, a body whose GCM tags verify is aes128gcm, whatever its first
+  // bytes look like; anything else keeps the container its first bytes say.
+  if (options.ikm !== undefined && (container === 'plain' || container === 'gzip')) {
+    try {
+      decryptAes128gcm(data, options.ikm, options.backend ? { backend: options.backend } : {});
+      container = 'aes128gcm';
+    } catch {
+      // not aes128gcm under this IKM: plain XML or gzip after all
+    }
+  }
   let payload: Uint8Array;
   let opened: OpenedProfile;
   const backendOption = options.backend ? { backend: options.backend } : {};

@@ -142,3 +142,22 @@ describe('envelope', () => {
     assert.throws(() => openProfile(sealed), /a passphrase is needed/);
   });
 });
+
+describe('aes128gcm bodies whose salt looks like XML or gzip', () => {
+  for (const [name, first] of [
+    ['"<f"', [0x3c, 0x66]],
+    ['gzip magic', [0x1f, 0x8b, 0x08]],
+  ] as const) {
+    test(`a salt starting with ${name} is still opened as aes128gcm with the IKM`, () => {
+      const salt = new Uint8Array(16).fill(0x41);
+      salt.set(first, 0);
+      const ikm = utf8('k');
+      const body = sealProfile(PROFILE, { cipher: 'aes128gcm', ikm, salt });
+      const r = openProfile(body, { ikm });
+      assert.equal(r.container, 'aes128gcm');
+      assert.equal(text(r.plaintext), PROFILE);
+      // Plain XML with an IKM given still passes through.
+      assert.equal(openProfile(utf8(PROFILE), { ikm }).container, 'plain');
+    });
+  }
+});
