@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path';
 import { findModel, MODELS } from '../device/models.js';
 import { CliError, ExitCode, describeSystemError, type ExitCodeValue } from '../errors.js';
 import { readStdin } from '../io/input.js';
-import { commandLineSecretWarning, resolveSecret, type SecretSources } from '../io/secrets.js';
+import { resolveKeys } from '../io/keys.js';
+import type { SecretSources } from '../io/secrets.js';
 import type { FileDiagnostics } from '../output/diagnostics-format.js';
 import {
   DEFAULT_CATALOG,
@@ -174,23 +175,22 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
     );
   }
   const notes: string[] = [];
-  const key = resolveSecret('key', options.key ?? {});
-  const ikm = resolveSecret('ikm', options.ikm ?? {});
-  if (key?.fromCommandLine) notes.push(commandLineSecretWarning('key'));
-  if (ikm?.fromCommandLine) notes.push(commandLineSecretWarning('ikm'));
-  let ikmBytes: Uint8Array | undefined;
-  if (ikm) {
-    const { parseIkm } = await import('../crypto/index.js');
-    try {
-      ikmBytes = parseIkm(ikm.value);
-    } catch {
-      throw new CliError(ExitCode.Usage, `${ikm.origin}: not a valid IKM (value not shown)`);
-    }
-  }
+  // A secret typed on the command line is noted (the CLI prints notes on stderr).
+  const keys = resolveKeys(
+    {
+      key: options.key?.value,
+      keyFile: options.key?.file,
+      keyEnv: options.key?.env,
+      ikm: options.ikm?.value,
+      ikmFile: options.ikm?.file,
+      ikmEnv: options.ikm?.env,
+    },
+    (message) => notes.push(message),
+  );
   const settings: FileCheckSettings = {
     model: options.model,
-    passphrase: key?.value,
-    ikm: ikmBytes,
+    passphrase: keys.passphrase,
+    ikm: keys.ikm,
     ignoreRules: [...ignoreRules],
   };
   const catalog = loadCatalog(options.catalog, cwd);
