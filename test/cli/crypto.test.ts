@@ -1,11 +1,11 @@
 // encrypt / decrypt / keygen end to end: the built CLI, spawned as a user's shell would.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../helpers/run-cli.js';
+import { BIN, runCli } from '../helpers/run-cli.js';
 
 const PROFILE =
   '<?xml version="1.0" encoding="UTF-8"?>\n<flat-profile>\n  <Password_1_ ua="na">hunter2</Password_1_>\n</flat-profile>\n';
@@ -307,4 +307,57 @@ describe('CISCO_PROV_CRYPTO selects the backend', () => {
     const gNoble = await runCli(gcm, { env: { ...env, CISCO_PROV_CRYPTO: 'noble' } });
     assert.deepEqual(gNoble.stdoutBytes, gNode.stdoutBytes);
   });
+});
+
+describe('decrypt: what is not encrypted, and gzip kept on request', () => {
+  test('plain XML passes through with a note on stderr', async () => {
+    const r = await runCli(['decrypt', plain]);
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, PROFILE);
+    assert.match(r.stderr, /is not encrypted: passing it through/);
+  });
+  test('--no-gunzip leaves the gzip payload as it was', async () => {
+    const enc = await runCli(['encrypt', '--key-env', 'PROV_KEY', '--gzip', plain], { env });
+    const kept = await runCli(['decrypt', '--key-env', 'PROV_KEY', '--no-gunzip'], {
+      input: enc.stdoutBytes,
+      env,
+    });
+    assert.equal(kept.code, 0, kept.stderr);
+    assert.deepEqual([...kept.stdoutBytes.subarray(0, 2)], [0x1f, 0x8b]);
+    const opened = await runCli(['decrypt', '--key-env', 'PROV_KEY'], {
+      input: enc.stdoutBytes,
+      env,
+    });
+    assert.equal(opened.stdout, PROFILE);
+  });
+});
+
+describe('binary output and terminals', () => {
+  // `script` gives the child a pseudo-terminal as stdout, as an interactive shell would.
+  const hasScript = spawnSync('script', ['--version'], { stdio: 'ignore' }).status === 0;
+  test(
+    'encrypt refuses to write ciphertext to a terminal (exit 2) unless --force',
+    { skip: !hasScript && 'no script(1) here' },
+    () => {
+      const run = (extra: string) =>
+        spawnSync(
+          'script',
+          [
+            '-qec',
+            `"${process.execPath}" "${BIN}" encrypt --key-env PROV_KEY ${extra} "${plain}"`,
+            '/dev/null',
+          ],
+          {
+            env: { ...process.env, ...env },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        );
+      const refused = run('');
+      assert.equal(refused.status, 2);
+      assert.match(refused.stdout.toString(), /refusing to write binary data to a terminal/);
+      const forced = run('--force');
+      assert.equal(forced.status, 0);
+      assert.match(forced.stdout.toString('latin1'), /Salted__/);
+    },
+  );
 });
