@@ -8,12 +8,17 @@
  * unchanged encrypted profile keeps its old ciphertext (and salt) and its mtime. A file that does
  * not open with the key (key rotated, corrupt) is rewritten.
  */
-import { mkdirSync } from 'node:fs';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { threadId } from 'node:worker_threads';
-import { gunzipSync, gzipSync } from 'node:zlib';
-import { openProfile, parseIkm, sealProfile, type Cipher, type Digest } from '../crypto/index.js';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { writeFileAtomic } from '../output/writer.js';
+import { dirname, join } from 'node:path';
+import {
+  gzip,
+  openProfile,
+  parseIkm,
+  sealProfile,
+  type Cipher,
+  type Digest,
+} from '../crypto/index.js';
 import { CliError, describeSystemError } from '../errors.js';
 import { checkRenderedProfile, type RenderDiagnostic } from './check.js';
 import { TemplateChooser, describeTemplateError, type TemplateSource } from './engine.js';
@@ -64,35 +69,12 @@ export interface RenderJobResult {
   output?: Uint8Array;
 }
 
-let tempCounter = 0;
-
-/**
- * Writes a profile atomically for readers: a temp file beside the target, then a rename over it,
- * so a phone (or the web server) sees the old file or the new one, never part of one. Unlike the
- * shared writeFileAtomic there is no fsync per file: 10,000 fsyncs cost more than rendering the
- * batch. After a crash a file may be lost or empty; the next run rewrites it (it no longer
- * matches the plaintext).
- */
-export async function writeProfileAtomically(target: string, data: Uint8Array): Promise<void> {
-  const tmp = join(
-    dirname(target),
-    `.${basename(target)}.${process.pid}-${threadId}-${tempCounter++}.tmp`,
-  );
-  try {
-    await writeFile(tmp, data, { flag: 'wx' });
-    await rename(tmp, target);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-}
-
 /** A file already at the target: its bytes, undefined when there is none, or the read error. */
 type ExistingFile = Uint8Array | undefined | Error;
 
 async function readExisting(path: string): Promise<ExistingFile> {
   try {
-    return await readFile(path);
+    return readFileSync(path);
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : (err as Error);
   }
@@ -218,15 +200,8 @@ export class DeviceRenderer {
         mkdirSync(dir, { recursive: true });
         this.madeDirs.add(dir);
       }
-      return writeProfileAtomically(target, output).then(
-        (): RenderJobResult => ({
-          id: job.id,
-          status: 'written',
-          bytes: output.length,
-          ...warnings,
-        }),
-        ioFailure,
-      );
+      writeFileAtomic(target, output, { fsync: false });
+      return { id: job.id, status: 'written', bytes: output.length, ...warnings };
     } catch (err) {
       return ioFailure(err);
     }
@@ -242,7 +217,7 @@ export class DeviceRenderer {
         ...key,
       });
     }
-    return this.settings.gzip ? gzipSync(plaintext) : plaintext;
+    return this.settings.gzip ? gzip(plaintext) : plaintext;
   }
 
   /** Whether the file on disk already holds this plaintext in the requested form. */
@@ -251,13 +226,13 @@ export class DeviceRenderer {
     plaintext: Uint8Array,
     key: { passphrase?: string; ikm?: Uint8Array },
   ): boolean {
-    const isGzip = existing[0] === 0x1f && existing[1] === 0x8b;
     const enc = this.settings.encryption;
     if (!enc) {
-      if (this.settings.gzip !== isGzip) return false;
-      if (!isGzip) return sameBytes(existing, plaintext);
+      // Plain or gzip: openProfile detects which, and gunzips.
       try {
-        return sameBytes(gunzipSync(existing), plaintext);
+        const opened = openProfile(existing);
+        const wanted = this.settings.gzip ? 'gzip' : 'plain';
+        return opened.container === wanted && sameBytes(opened.plaintext, plaintext);
       } catch {
         return false;
       }

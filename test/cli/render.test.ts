@@ -457,3 +457,26 @@ test('--explain --json: the same facts as data, secrets masked', async () => {
   assert.equal(byPath.get('family')?.value, 'ata');
   assert.ok(!r.stdout.includes('example-key-9r5'));
 });
+
+test('a write that fails: one line naming the device and file, exit 3, the others written, no temp file', async () => {
+  const out = tempDir();
+  try {
+    // A directory where one profile should go: that write fails, the rest succeed.
+    mkdirSync(join(out, '00562b043615.xml'));
+    const r = await runCli(['render', '-i', 'examples/inventory.csv', '-o', out]);
+    assert.equal(r.code, 3);
+    assert.match(
+      r.stderr,
+      /row 2 \(mac 00562b043615\): cannot write .*00562b043615\.xml: is a directory/,
+    );
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+    const files = readdirSync(out);
+    assert.ok(files.includes('00562b043616.xml'), 'the other devices are written');
+    assert.deepEqual(
+      files.filter((f) => f.endsWith('.tmp')),
+      [],
+    );
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
