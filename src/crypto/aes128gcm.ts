@@ -8,7 +8,7 @@
  * most rs bytes; every record but the last is exactly rs bytes; delimiter 0x01 on every record
  * but the last, 0x02 on the last. Keys (§2.2, §2.3): HKDF-SHA-256 with the header's salt.
  */
-import { getBackend, randomBytes, type BackendName, type CryptoBackend } from './backend.js';
+import { getBackend, randomSalt, type BackendName, type CryptoBackend } from './backend.js';
 import { concatBytes, toBytes } from './bytes.js';
 import { DecryptError } from './errors.js';
 
@@ -146,7 +146,7 @@ export function encryptAes128gcm(
   const keyid = toBytes(options.keyid ?? '');
   checkInteger('keyid length', keyid.length, 0, 255);
   if (ikm.length === 0) throw new RangeError('"ikm" expected at least 1 byte, got 0');
-  const salt = options.salt ?? randomBytes(SALT_LENGTH);
+  const salt = options.salt ?? randomSalt(SALT_LENGTH);
   checkInteger('salt length', salt.length, SALT_LENGTH, SALT_LENGTH);
 
   const backend = getBackend(options.backend);

@@ -10,7 +10,7 @@
  * OpenSSL ≤ 1.0.2 used MD5, 1.1.0+ SHA-256: the phone's documented baseline is MD5.
  * `openssl enc -pbkdf2` files share the header but derive key ‖ iv with PBKDF2-HMAC.
  */
-import { getBackend, randomBytes, type BackendName, type HashName } from './backend.js';
+import { getBackend, randomSalt, type BackendName, type HashName } from './backend.js';
 import { concatBytes, startsWith, toBytes } from './bytes.js';
 import { DecryptError } from './errors.js';
 
@@ -98,7 +98,7 @@ export function encryptOpensslEnc(
   passphrase: string | Uint8Array,
   options: OpensslEncryptOptions = {},
 ): Uint8Array {
-  const salt = options.salt ?? randomBytes(SALT_LENGTH);
+  const salt = options.salt ?? randomSalt(SALT_LENGTH);
   if (salt.length !== SALT_LENGTH) {
     throw new RangeError(`"salt" expected ${SALT_LENGTH} bytes, got ${salt.length}`);
   }

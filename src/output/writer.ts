@@ -44,6 +44,14 @@ export function assertStdoutAcceptsBinary(isBinary: boolean, force: boolean): vo
 }
 
 /**
+ * Temp names: a random tag drawn once per thread, then a counter — unique across processes and
+ * threads without a CSPRNG call per file. The temp file is opened with O_EXCL ('wx'), so a name
+ * that exists (or a planted symlink) is an error, never followed.
+ */
+const tempTag = randomBytes(6).toString('hex');
+let tempCounter = 0;
+
+/**
  * Writes a file atomically: a temp file beside it, fsync, then rename over the target. A failure
  * leaves no partial file behind; readers see the old file or the new one, never part of one.
  * `fsync: false` (render's batches) skips the flush: 10,000 fsyncs cost more than rendering the
@@ -54,7 +62,10 @@ export function writeFileAtomic(
   data: string | Uint8Array,
   options: { fsync?: boolean } = {},
 ): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = join(
+    dirname(path),
+    `.${basename(path)}.${tempTag}${(tempCounter++).toString(36)}.tmp`,
+  );
   let fd: number | undefined;
   try {
     fd = openSync(tmp, 'wx', 0o666);

@@ -161,3 +161,17 @@ describe('aes128gcm bodies whose salt looks like XML or gzip', () => {
     });
   }
 });
+
+test('salts come from the pool once each: 3,000 encryptions, 3,000 distinct salts, none zero', async () => {
+  const { randomSalt } = await import('../../src/crypto/backend.js');
+  const seen = new Set<string>();
+  for (let i = 0; i < 3000; i++) {
+    const out = encryptOpensslEnc(utf8('x'), 'k', { md: 'md5' });
+    seen.add(Buffer.from(out.subarray(8, 16)).toString('hex'));
+  }
+  assert.equal(seen.size, 3000, 'a salt was handed out twice');
+  assert.ok(!seen.has('0000000000000000'));
+  // Sizes across the pool's edge, and a request larger than the pooled size.
+  const sizes = [16, 8, 1, 511, 512, 513, 4096];
+  for (const n of sizes) assert.equal(randomSalt(n).length, n);
+});
