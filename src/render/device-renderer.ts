@@ -8,9 +8,9 @@
  * unchanged encrypted profile keeps its old ciphertext (and salt) and its mtime. A file that does
  * not open with the key (key rotated, corrupt) is rewritten.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { writeFileAtomic } from '../output/writer.js';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import {
   gzip,
   openProfile,
@@ -87,6 +87,8 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 export class DeviceRenderer {
   private readonly chooser: TemplateChooser;
   private readonly madeDirs = new Set<string>();
+  /** Each output directory's names when first looked at (null: not listable, probe each file). */
+  private readonly listings = new Map<string, Set<string> | null>();
   private readonly sharedIkm: Uint8Array | undefined;
 
   constructor(private readonly settings: RendererSettings) {
@@ -135,14 +137,32 @@ export class DeviceRenderer {
   async processBatch(jobs: readonly RenderJob[]): Promise<RenderJobResult[]> {
     const outDir = this.settings.outDir;
     const existing = await Promise.all(
-      jobs.map((job) =>
-        outDir !== undefined && job.file !== undefined
-          ? readExisting(join(outDir, job.file))
-          : Promise.resolve(undefined),
-      ),
+      jobs.map((job) => {
+        if (outDir === undefined || job.file === undefined) return undefined;
+        const target = join(outDir, job.file);
+        return this.mayExist(target) ? readExisting(target) : undefined;
+      }),
     );
     const results = jobs.map((job, i) => this.processOne(job, existing[i]));
     return Promise.all(results);
+  }
+
+  /**
+   * Whether a file may already be at `target`. The directory is listed once: in a fresh output
+   * directory no file is probed (10,000 failed opens cost more than one readdir).
+   */
+  private mayExist(target: string): boolean {
+    const dir = dirname(target);
+    let names = this.listings.get(dir);
+    if (names === undefined) {
+      try {
+        names = new Set(readdirSync(dir));
+      } catch (err) {
+        names = (err as NodeJS.ErrnoException).code === 'ENOENT' ? new Set() : null;
+      }
+      this.listings.set(dir, names);
+    }
+    return names === null || names.has(basename(target));
   }
 
   /** The CPU part of one device, then its write (awaited by processBatch). */
