@@ -48,7 +48,7 @@ export function assertStdoutAcceptsBinary(isBinary: boolean, force: boolean): vo
  * threads without a CSPRNG call per file. The temp file is opened with O_EXCL ('wx'), so a name
  * that exists (or a planted symlink) is an error, never followed.
  */
-const tempTag = randomBytes(6).toString('hex');
+let tempTag: string | undefined;
 let tempCounter = 0;
 
 /**
@@ -64,7 +64,7 @@ export function writeFileAtomic(
 ): void {
   const tmp = join(
     dirname(path),
-    `.${basename(path)}.${tempTag}${(tempCounter++).toString(36)}.tmp`,
+    `.${basename(path)}.${(tempTag ??= randomBytes(6).toString('hex'))}${(tempCounter++).toString(36)}.tmp`,
   );
   let fd: number | undefined;
   try {
