@@ -169,6 +169,32 @@ test('loops, case, assign, capture and include with arguments', () => {
   );
 });
 
+test('layout and block, render, echo, liquid, cycle and tablerow', () => {
+  writeFileSync(
+    join(dir, 'partials', 'frame.liquid'),
+    '<{{ sip.proxy }}>{% block body %}default{% endblock %}</{{ n }}>',
+  );
+  writeFileSync(join(dir, 'partials', 'isolated.liquid'), '({{ x }}|{{ n | default: "none" }})');
+  assert.deepEqual(
+    both("{% layout 'partials/frame' %}{% block body %}[{{ a.b.c }}]{% endblock %}", VARS),
+    { text: '<pbx.example.com>[deep]</5>' },
+  );
+  assert.deepEqual(both("{% render 'partials/isolated', x: list.first %}", VARS), {
+    text: '(x|none)',
+  });
+  assert.deepEqual(both('{% echo v %}{% liquid\n  assign y = n | times: 2\n  echo y\n%}', VARS), {
+    text: '&lt;a &amp; &#34;b&#34; &#39;c&#39;&gt;10',
+  });
+  assert.deepEqual(both("{% for x in list %}{% cycle 'a', 'b' %}{{ x }}{% endfor %}", VARS), {
+    text: 'axbyaz',
+  });
+  const table = both('{% tablerow x in list cols:2 %}{{ x }}{% endtablerow %}', VARS);
+  assert.ok(
+    'text' in table && table.text.includes('<td class="col1">x</td>'),
+    JSON.stringify(table),
+  );
+});
+
 test('a failing filter or raise fails the same way', () => {
   const e1 = both('{{ v | mac }}', VARS);
   assert.ok('error' in e1 && /mac: ".*" is not a MAC address/.test(e1.error), JSON.stringify(e1));
