@@ -8,10 +8,11 @@
  * and that chain is most of the render time (measured: 0.42 ms of a 0.46 ms desk-phone render).
  *
  * For exactly those values this module gives the parsed `Value` a plain function that does what
- * LiquidJS does, through LiquidJS's own public pieces: `Context#findScope` and
- * `Context#readProperty` (Drops, `size`/`first`/`last`, ownPropertyOnly, function values), the
- * registered filter handlers (called with the same `this`), `toValue`/`toValueSync`, and the
- * same `UndefinedVariableError` on the same token, so messages keep their line and column.
+ * LiquidJS does, through LiquidJS's own pieces: `Context#findScope` (private in its typings: when
+ * it is missing nothing is accelerated) and the public `Context#readProperty` (Drops,
+ * `size`/`first`/`last`, ownPropertyOnly, function values), the registered filter handlers
+ * (called with the same `this`), `toValue`/`toValueSync`, and the same `UndefinedVariableError`
+ * on the same token, so messages keep their line and column.
  * Anything else — operators, ranges, keyword arguments, `a[b]` with a variable `b` — keeps
  * LiquidJS's own evaluator. The test suite renders every bundled template both ways and compares
  * the bytes and the errors.
