@@ -103,3 +103,9 @@ export {
 export type { ExplainedVariable, Layer, LayerSources, VarsFile } from './render/variables.js';
 export { defaultNamePattern, fileNameFor } from './render/naming.js';
 export type { NameSubject } from './render/naming.js';
+export {
+  isSecretParameter,
+  isSecretVariablePath,
+  maskSecretValues,
+  type SecretFlag,
+} from './profile/secrets.js';

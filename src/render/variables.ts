@@ -8,6 +8,7 @@ import { parseDocument } from 'yaml';
 import type { PhoneModel } from '../device/models.js';
 import type { InventoryDevice, InventoryProblem, Vars } from './inventory.js';
 import { readGroups } from './inventory.js';
+import { SECRET_MASK, isSecretVariablePath } from '../profile/secrets.js';
 
 /** One layer of variables and the name `--explain` shows for it. */
 export interface Layer {
@@ -74,18 +75,14 @@ export interface ExplainedVariable {
   secret: boolean;
 }
 
-const SECRET_NAME = /pass(word|wd)?|pwd|secret|ikm|^key$|_key$|^key_|-key$|token|credential/i;
-
 /**
- * Whether a field's name says it holds a secret (password, secret, key, IKM…).
+ * Whether a field's name says it holds a secret (password, secret, key, IKM, PSK, PIN…): the
+ * shared classifier in `profile/secrets.ts`.
  * @example isSecretName('sip.password') // true
  */
-export function isSecretName(path: string): boolean {
-  return path.split('.').some((segment) => SECRET_NAME.test(segment));
-}
+export const isSecretName = isSecretVariablePath;
 
-/** The mask shown instead of a secret value. */
-export const SECRET_MASK = '********';
+export { SECRET_MASK };
 
 function collectLeaves(
   value: unknown,

@@ -1,4 +1,5 @@
 import { defineRule } from '../define-rule.js';
+import { isSecretParameter } from '../../profile/secrets.js';
 import { parsedRuleOf, ruleKindOf } from '../rule-parameters.js';
 
 /**
@@ -6,8 +7,6 @@ import { parsedRuleOf, ruleKindOf } from '../rule-parameters.js';
  * guide, "it is recommended that HTTPS be used or the profile be encrypted"). The value is
  * never shown, only the parameter's name.
  */
-const SECRET_NAMES =
-  /^(Password_[0-9]+_|Admin_Passwd|User_Password|GPP_S[A-D]|IKM_HTTP_Encrypt_Content)$/;
 const LITERAL_SECRET_OPTIONS = new Set(['key', 'pwd']);
 
 export default defineRule({
@@ -20,7 +19,7 @@ export default defineRule({
     for (const parameter of context.document.parameters) {
       if (parameter.nested || parameter.value.trim() === '') continue;
       const entry = parameter.match?.entry;
-      const secret = entry ? entry.secret === true : SECRET_NAMES.test(parameter.name);
+      const secret = isSecretParameter(parameter.name, entry);
       if (secret) {
         context.report({
           offset: parameter.element.offset + 1,

@@ -1,0 +1,78 @@
+/**
+ * The one secret classifier. Every place that decides whether a value may be shown — the
+ * `plaintext-secret` rule, `render --explain`, error messages, `--json` output — asks here, so
+ * a password field is treated as one everywhere or nowhere.
+ *
+ * Two name spaces are classified:
+ * - Cisco parameter names (`Admin_Password`, `GPP_SA`, `Wi-Fi_PSK_1_`): the catalog's `secret`
+ *   flag when the entry says so, else the name patterns below, so that a new or unknown password
+ *   field is still a secret.
+ * - inventory variable paths (`sip.password`, `lines.1.auth.pw`): any path segment that names a
+ *   secret.
+ */
+
+/** The mask shown instead of a secret value. */
+export const SECRET_MASK = '********';
+
+/**
+ * Cisco parameter names that hold secrets. Spellings seen in the phones' own `cfg.xml` exports:
+ * `Password_1_`, `Admin_Password`, `User_Password`, `Admin_Passwd`, `LDAP_Password`,
+ * `XMPP_Password`, `IVR_Admin_Passwd`, `GPP_SA`..`GPP_SD` (hold `--key`/`--pwd` values for
+ * rules), `IKM_HTTP_Encrypt_Content`, Wi-Fi `*_PSK*`, `*Secret*`, PIN fields.
+ */
+const SECRET_PARAMETER =
+  /passw|passwd|(^|_)psk(_|$)|psk_|secret|^gpp_s[a-d]$|(^|_)ikm(_|$)|(^|_)pin(_|$)|passphrase/i;
+
+/**
+ * Parameter names the patterns above would catch that hold no secret: prompts and switches
+ * about a password, not the password. Checked before the patterns.
+ */
+const NOT_SECRET_PARAMETER =
+  /(_prompt|_enable|_required|_length|_type|_policy|_expir\w*|_change|_complexity|_mode)_?$/i;
+
+/** The part of a catalog entry the classifier reads. */
+export interface SecretFlag {
+  secret?: boolean | undefined;
+}
+
+/**
+ * Whether a Cisco parameter holds a secret. The catalog entry decides when it carries a `secret`
+ * flag; otherwise the name does.
+ * @example isSecretParameter('Admin_Password') // true
+ * @example isSecretParameter('User_Password_Prompt') // false
+ * @example isSecretParameter('Display_Name_1_', { secret: false }) // false
+ */
+export function isSecretParameter(name: string, entry?: SecretFlag): boolean {
+  if (entry && entry.secret !== undefined) return entry.secret;
+  if (NOT_SECRET_PARAMETER.test(name)) return false;
+  return SECRET_PARAMETER.test(name);
+}
+
+/** One segment of an inventory path that names a secret. */
+const SECRET_SEGMENT =
+  /pass|pwd|^pw$|_pw$|^pw_|secret|ikm|psk|^pin$|_pin$|^pin_|gpp_?s[a-d]$|^key$|_key$|^key_|-key$|token|credential/i;
+
+/**
+ * Whether an inventory variable path names a secret (any segment does).
+ * @example isSecretVariablePath('sip.password') // true
+ * @example isSecretVariablePath('ldap.pw') // true
+ * @example isSecretVariablePath('lines.1.extension') // false
+ */
+export function isSecretVariablePath(path: string): boolean {
+  return path.split('.').some((segment) => SECRET_SEGMENT.test(segment));
+}
+
+/**
+ * Replaces every occurrence of each secret value in a message with the mask, longest first so a
+ * secret that contains another is masked whole. Values shorter than 3 characters are left alone:
+ * masking `1` or `no` would garble messages without protecting anything.
+ * @example maskSecretValues('bad value "hunter22"', ['hunter22']) // 'bad value "********"'
+ */
+export function maskSecretValues(message: string, secrets: Iterable<string>): string {
+  const values = [...new Set(secrets)]
+    .filter((s) => s.length >= 3)
+    .sort((a, b) => b.length - a.length);
+  let out = message;
+  for (const value of values) out = out.split(value).join(SECRET_MASK);
+  return out;
+}
