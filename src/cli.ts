@@ -4,7 +4,7 @@
  * One block per command; the work lives in src/commands, the printing in src/output.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { ExitCode, isCliError, type ExitCodeValue } from './errors.js';
+import { ExitCode, asCliError, type ExitCodeValue } from './errors.js';
 import { version } from './version.js';
 
 const EXIT_TABLE = `
@@ -447,10 +447,11 @@ function reportError(err: unknown): ExitCodeValue {
     if (err.code === 'commander.help') return ExitCode.Ok;
     return ExitCode.Usage; // commander has printed its own message already
   }
-  if (isCliError(err)) {
-    process.stderr.write(`cisco-prov: ${err.message}\n`);
-    if (err.hint) process.stderr.write(`  hint: ${err.hint}\n`);
-    return err.exitCode;
+  const userError = asCliError(err);
+  if (userError) {
+    process.stderr.write(`cisco-prov: ${userError.message}\n`);
+    if (userError.hint) process.stderr.write(`  hint: ${userError.hint}\n`);
+    return userError.exitCode;
   }
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`cisco-prov: unexpected failure: ${message}\n`);
