@@ -4,7 +4,7 @@
  * One block per command; the work lives in src/commands, the printing in src/output.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { ExitCode, asCliError, type ExitCodeValue } from './errors.js';
+import { ExitCode, asCliError, usageError, type ExitCodeValue } from './errors.js';
 import { version } from './version.js';
 
 const EXIT_TABLE = `
@@ -61,9 +61,6 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
     if (err.code === 'EPIPE') process.exit(exitCode);
     throw err;
   });
-
-  // The pure-JS crypto backend is loaded only when asked for (tests, or no node:crypto).
-  if (process.env.CISCO_PROV_CRYPTO === 'noble') await import('./crypto/backend-noble.js');
 
   const program = new Command('cisco-prov')
     .description(
@@ -159,22 +156,19 @@ ${SECRETS_HELP}`,
       .action(async (input: string | undefined, opts) => {
         const { decrypt } = await import('./commands/decrypt.js');
         const { emit } = await import('./output/emit.js');
-        const { note } = await import('./output/writer.js');
+        const { note, warn } = await import('./output/writer.js');
         const result = await decrypt(input, opts);
+        result.warnings.forEach(warn);
         if (result.kind === 'info') {
           const { formatProfileInfo } = await import('./output/decrypt-format.js');
           await emit(
-            {
-              data: formatProfileInfo(result.info, opts.json ?? false),
-              binary: false,
-              warnings: result.warnings,
-            },
+            { data: formatProfileInfo(result.info, opts.json ?? false), binary: false },
             opts.output,
           );
           return;
         }
         result.notes.forEach(note);
-        await emit(result, opts.output, opts.force);
+        await emit({ data: result.data, binary: result.binary }, opts.output, opts.force);
       }),
   );
 
@@ -431,11 +425,26 @@ Examples:
     });
 
   try {
+    await selectCryptoBackend(process.env.CISCO_PROV_CRYPTO);
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (err) {
     return reportError(err);
   }
+}
+
+/**
+ * CISCO_PROV_CRYPTO=node|noble picks the crypto core's default backend (tests; runtimes
+ * without node:crypto). The pure-JS backend is loaded only when asked for: start-up cost.
+ */
+async function selectCryptoBackend(choice: string | undefined): Promise<void> {
+  if (choice === undefined || choice === '') return;
+  if (choice !== 'node' && choice !== 'noble') {
+    throw usageError(`CISCO_PROV_CRYPTO expected node or noble, got ${JSON.stringify(choice)}`);
+  }
+  if (choice === 'noble') await import('./crypto/backend-noble.js');
+  const { setDefaultBackend } = await import('./crypto/backend.js');
+  setDefaultBackend(choice);
 }
 
 /** Turns any thrown value into one line on stderr and an exit code. Never a stack trace. */

@@ -52,7 +52,7 @@ export async function decrypt(
   if (opts.info && !keys.passphrase && !keys.ikm) {
     return {
       kind: 'info',
-      warnings: [],
+      warnings: keys.warnings,
       info: {
         file: name,
         container: header.container,
@@ -101,7 +101,7 @@ export async function decrypt(
   if (opts.info) {
     return {
       kind: 'info',
-      warnings: [],
+      warnings: keys.warnings,
       info: {
         file: name,
         container: opened.container,
@@ -125,6 +125,6 @@ export async function decrypt(
     data: opened.plaintext,
     binary: stillGzip,
     notes,
-    warnings: [],
+    warnings: keys.warnings,
   };
 }

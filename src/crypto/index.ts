@@ -3,10 +3,13 @@
  * that detects, opens and seals a profile. Pure: bytes in, bytes out.
  */
 export { DecryptError, type DecryptFailure } from './errors.js';
-export { nobleBackend } from './backend-noble.js';
+// The noble backend is not re-exported here: importing the barrel (render, validate) must not
+// load it. The library entry (src/index.ts) and the CLI (CISCO_PROV_CRYPTO=noble) load it.
 export {
+  defaultBackendName,
   getBackend,
   registerBackend,
+  setDefaultBackend,
   nodeBackend,
   type BackendName,
   type CryptoBackend,
