@@ -31,6 +31,8 @@ const ESM_COMMANDS = {
   'inspect-format': 'src/output/inspect-format.ts',
   models: 'src/commands/models.ts',
   'backend-noble': 'src/crypto/backend-noble.ts',
+  rule: 'src/commands/rule.ts',
+  'rule-format': 'src/output/rule-format.ts',
 };
 
 const common = {

@@ -6,6 +6,8 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, asCliError, type ExitCodeValue } from './errors.js';
 import { version } from './version.js';
+import type { FileDiagnostics } from './output/diagnostics-format.js';
+import type { Diagnostic } from './validate/diagnostic.js';
 
 const EXIT_TABLE = `
 Exit codes:
@@ -49,6 +51,31 @@ function mdOption(): Option {
     .choices(['md5', 'sha256'])
     .default('md5');
 }
+
+/** The device facts of `rule expand` and `fetch`: a User-Agent, or one fact at a time. */
+function withDeviceOptions(command: Command): Command {
+  const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+  return command
+    .option('--ua <user-agent>', "the phone's User-Agent: model, firmware, MAC or serial")
+    .option('--mac <mac>', '$MA/$MAU/$MAC (overrides the User-Agent)')
+    .option(
+      '--model <model>',
+      '$PN and $PSN: 8841, CP-8841-3PCC, ATA191 [open: $PSN is the model number, e.g. 8841; --var PSN=… overrides]',
+    )
+    .option('--serial <sn>', '$SN')
+    .option('--firmware <version>', '$SWVER, as the phone reports it (sip88xx.11-3-2MPP0001-609)')
+    .option('--gpp <letter=value>', 'GPP_A..GPP_P, GPP_SA..GPP_SD contents (repeatable)', collect)
+    .option(
+      '--var <NAME=value>',
+      'any macro: HWVER, IP, EXTIP, PRVTMR, REGTMR1, UID1, CCERT… (repeatable)',
+      collect,
+    );
+}
+
+const RULE_KIND_OPTION = (): Option =>
+  new Option('--kind <kind>', 'which rule: Profile_Rule*, Upgrade_Rule or Report_Rule')
+    .choices(['profile', 'upgrade', 'report'])
+    .default('profile');
 
 /** Runs the CLI on argv (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
@@ -430,12 +457,93 @@ Examples:
       setExit(ExitCode.Ok);
     });
 
+  // ---- rule ----
+  const rule = program
+    .command('rule')
+    .summary('expand or check a Profile_Rule / Upgrade_Rule / Report_Rule as the phone would')
+    .description(
+      'See a rule through the phone’s eyes: `rule expand` evaluates its conditions for a device, ' +
+        'applies its assignments and expands its macros ($NAME, $(NAME), $(NAME:p:q), $$; unknown ' +
+        'names stay as written; $SA..$SD only inside --key/--uid/--pwd); `rule check` reports ' +
+        'grammar errors with their column (the parser `validate` uses).',
+    );
+  withDeviceOptions(
+    rule
+      .command('expand')
+      .summary('print the URL and options the phone would use')
+      .argument('<rule>', 'the rule text, e.g. "[--key $SA]https://prov.example.com/$MA.cfg"')
+      .addOption(RULE_KIND_OPTION())
+      .option('--json', 'print JSON: url, scheme, host, port, path, options, alternative, …')
+      .option('--show-secrets', 'show --key and --pwd values (masked by default)')
+      .addHelpText(
+        'after',
+        `
+Exit: 0 expanded (or no alternative applies), 1 grammar errors, 2 bad options or a condition
+that needs a macro without a value (give it with --var NAME=…).
+
+Examples:
+  cisco-prov rule expand '/$PSN.xml' --ua 'Cisco-CP-8841-3PCC/11.0 (00562b043615)'
+  cisco-prov rule expand '[--key $SA]https://prov.example.com/cfg/$MA.cfg' --mac 00:56:2b:04:36:15 --gpp SA=… --json
+  cisco-prov rule expand '($SWVER ne sip88xx.11-3-2MPP0001-609)? http://fw/sip88xx.11-3-2MPP0001-609.loads' \\
+      --kind upgrade --firmware sip88xx.11-3-1MPP0001-500`,
+      ),
+  ).action(async (text: string, opts) => {
+    const { RuleCheckFailed, ruleExpand } = await import('./commands/rule.js');
+    const { formatRuleExpansion } = await import('./output/rule-format.js');
+    const { formatStylish } = await import('./output/diagnostics-format.js');
+    const { warn, writeStdout } = await import('./output/writer.js');
+    try {
+      const result = ruleExpand(text, opts);
+      result.warnings.forEach(warn);
+      await writeStdout(
+        formatRuleExpansion(result.expansion, {
+          json: opts.json === true,
+          showSecrets: opts.showSecrets === true,
+        }),
+      );
+      setExit(ExitCode.Ok);
+    } catch (err) {
+      if (!(err instanceof RuleCheckFailed)) throw err;
+      process.stderr.write(formatStylish([fileDiagnostics(err.diagnostics)]));
+      setExit(ExitCode.Bad);
+    }
+  });
+  rule
+    .command('check')
+    .summary('report grammar errors with their column')
+    .argument('<rule>', 'the rule text')
+    .addOption(RULE_KIND_OPTION())
+    .option('--json', 'print the diagnostics as validate --format json does')
+    .addHelpText(
+      'after',
+      `
+Exit: 0 the rule parses, 1 grammar errors.
+
+Examples:
+  cisco-prov rule check '($PN eq "CP-8841-3PCC")? /a.xml | /b.xml'
+  cisco-prov rule check --kind report '[--delta] https://r.example.com/$MA.xml'`,
+    )
+    .action(async (text: string, opts) => {
+      const { ruleCheck } = await import('./commands/rule.js');
+      const { formatJson, formatStylish } = await import('./output/diagnostics-format.js');
+      const { writeStdout } = await import('./output/writer.js');
+      const diagnostics = ruleCheck(text, opts);
+      const file = fileDiagnostics(diagnostics);
+      await writeStdout(opts.json ? formatJson([file]) : formatStylish([file]));
+      setExit(diagnostics.length > 0 ? ExitCode.Bad : ExitCode.Ok);
+    });
+
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (err) {
     return reportError(err);
   }
+}
+
+/** One rule's diagnostics in the shape validate's formatters take. */
+function fileDiagnostics(diagnostics: Diagnostic[]): FileDiagnostics {
+  return { file: '<rule>', diagnostics, errorCount: diagnostics.length, warningCount: 0 };
 }
 
 /** Turns any thrown value into one line on stderr and an exit code. Never a stack trace. */
