@@ -225,18 +225,19 @@ export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
+    const closing = server.close(); // stops listening at once
     stderr(
       `serve: ${signal}: finishing ${server.requestsInFlight} request(s) in flight, then stopping`,
     );
-    void server.close().then(() => {
+    void closing.then(() => {
       process.off('SIGHUP', onHup);
       stderr('serve: stopped');
       resolveExit(ExitCode.Ok);
     });
   };
   process.on('SIGHUP', onHup);
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM')); // a second signal is ignored, not fatal
+  process.on('SIGINT', () => stop('SIGINT'));
 
   let address;
   try {

@@ -290,6 +290,14 @@ export class ProvisioningServer {
       );
       return false;
     }
+    if (next.devices.length === 0 && this.siteRef.devices.length > 0) {
+      // A file caught half-written (an editor saving in place) reads as an empty inventory.
+      this.emitEvent(
+        'error',
+        `${why}: kept the previous site (generation ${this.siteRef.generation}): the inventory has no devices now`,
+      );
+      return false;
+    }
     const templatesChanged = next.templatesHash !== this.siteRef.templatesHash;
     this.siteRef = next;
     if (templatesChanged) this.profiles.clearCache();

@@ -91,6 +91,8 @@ export function startServe(
 export interface HttpResult {
   status: number;
   headers: Record<string, string | string[] | undefined>;
+  /** Name/value pairs as sent (repeated headers stay apart). */
+  rawHeaders: string[];
   body: Buffer;
 }
 
@@ -126,6 +128,7 @@ export function httpRequest(
           resolve({
             status: res.statusCode ?? 0,
             headers: res.headers,
+            rawHeaders: res.rawHeaders,
             body: Buffer.concat(chunks),
           }),
         );
