@@ -18,7 +18,7 @@ import {
 import { DEFAULT_ROUTES } from '../serve/routes.js';
 import { ProvisioningServer, type ServeConfig } from '../serve/server.js';
 import { SiteLoadError } from '../serve/site.js';
-import { bundledTemplatesDir } from './render.js';
+import { bundledTemplatesDir } from '../render/batch.js';
 
 /** The options commander hands over (see the serve block of cli.ts). */
 export interface ServeCliOptions {
