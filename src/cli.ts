@@ -532,6 +532,111 @@ Examples:
       await writeStdout(opts.json ? formatJson([file]) : formatStylish([file]));
       setExit(diagnostics.length > 0 ? ExitCode.Bad : ExitCode.Ok);
     });
+  // ---- serve ----
+  withSecretOptions(
+    program
+      .command('serve')
+      .summary(
+        'serve each phone its profile over HTTP(S), rendered, checked and encrypted per request',
+      )
+      .description(
+        'A provisioning server on the templates and inventory of `render`: each request renders ' +
+          "the device's profile, checks it with the validator (a failing profile is never served: " +
+          '500 and a log line naming the rule) and encrypts it — RFC 8188 aes128gcm (Content-Encoding: ' +
+          'aes128gcm) for a device with an IKM, AES-256-CBC for a .cfg name with a key. The device is ' +
+          "found by path (MAC or serial) and cross-checked with the User-Agent's MAC or serial " +
+          '(mismatch: 403). Unknown devices get 404 (the phone retries later, outcome B). ' +
+          'Report_Rule uploads (POST/PUT) are decrypted and kept under --reports. One access-log ' +
+          'line per request on stdout (combined format, or --log-format json); reasons on stderr. ' +
+          'Inventory, vars and templates reload on change or SIGHUP; SIGTERM stops gracefully.',
+      )
+      .requiredOption('-i, --inventory <file>', 'devices: .csv (header row), .json or .yaml')
+      .option(
+        '-t, --template <file|dir>',
+        'a template for every device, or a directory (as render; default: bundled templates/)',
+      )
+      .option(
+        '--vars <file>',
+        'YAML/JSON variables for every device (repeatable, in order)',
+        collect,
+      )
+      .option('--host <address>', 'address to bind (default 127.0.0.1: loopback only)', '127.0.0.1')
+      .option('-p, --port <n>', 'TCP port (0: any free port)', '8080')
+      .option(
+        '--route <pattern>',
+        "a per-device path with render's --name macros: $MA $MAU $MAC $SN $PN $PSN $(field) (repeatable; default $MA.xml $MA.cfg $SN.xml $SN.cfg)",
+        collect,
+      )
+      .option(
+        '--bootstrap-template <file>',
+        'template of the common profile served at /<product name>.xml, /$PSN.xml, /spa$PSN.cfg (default: bootstrap.liquid of the template directory)',
+      )
+      .option('--no-bootstrap', 'serve no bootstrap profiles')
+      .addOption(
+        new Option(
+          '--encrypt <cipher>',
+          'every device profile must be encrypted with this cipher (a device without its key gets 500, never plaintext)',
+        ).choices(['aes-256-cbc', 'aes128gcm']),
+      )
+      .option(
+        '--key-field <field>',
+        'each device’s AES-256-CBC passphrase from this inventory field',
+      )
+      .option('--ikm-field <field>', 'each device’s RFC 8188 IKM from this inventory field')
+      .addOption(mdOption())
+      .option('--gzip', 'gzip each profile (inside the encryption; the phone detects gzip itself)')
+      .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM; with --tls-key)')
+      .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
+      .option(
+        '--auth-file <file>',
+        'require HTTP Basic or Digest auth: user:password lines (the --uid/--pwd of the rule)',
+      )
+      .option(
+        '--reports <dir>',
+        'accept Report_Rule uploads (POST/PUT) and keep them here (mode 0600)',
+      )
+      .option('--reports-keep <n>', 'reports kept per device', '5')
+      .option(
+        '--max-body <bytes>',
+        'largest request body accepted (413 beyond)',
+        String(1024 * 1024),
+      )
+      .addOption(
+        new Option('--log-format <format>', 'access log format')
+          .choices(['combined', 'json'])
+          .default('combined'),
+      )
+      .option('--access-log <file>', 'append access-log lines to this file instead of stdout')
+      .option(
+        '--cache-size <n>',
+        'renders cached per instance (key: device variables + templates hash)',
+        '50000',
+      )
+      .option('--no-cache', 'render every request afresh')
+      .option(
+        '--strict-user-agent',
+        'refuse (403) device requests whose User-Agent names no MAC or serial',
+      )
+      .option('--no-watch', 'reload only on SIGHUP, not when a file changes')
+      .addHelpText(
+        'after',
+        `
+Examples:
+  cisco-prov serve -i examples/inventory.csv --vars examples/site.yaml
+  cisco-prov serve -i inv.csv --key-field profile_key --gzip --reports /var/lib/cisco-prov/reports
+  cisco-prov serve -i inv.csv --ikm-field profile_ikm --tls-cert cert.pem --tls-key key.pem --host 0.0.0.0 --port 443
+  cisco-prov serve -i inv.csv --route 'cfg/$MA.xml' --auth-file phones.auth --log-format json
+
+Signals: SIGHUP reloads inventory, vars and templates (a bad file keeps the old ones);
+SIGTERM/SIGINT finish the requests in flight, then exit 0.
+${SECRETS_HELP}`,
+      )
+      .action(async (opts) => {
+        const { runServe } = await import('./commands/serve.js');
+        setExit(await runServe(opts));
+      }),
+    ' for every device',
+  );
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
