@@ -30,6 +30,9 @@ const ESM_COMMANDS = {
   inspect: 'src/commands/inspect.ts',
   'inspect-format': 'src/output/inspect-format.ts',
   models: 'src/commands/models.ts',
+  diff: 'src/commands/diff.ts',
+  'diff-format': 'src/output/diff-format.ts',
+  convert: 'src/commands/convert.ts',
   'backend-noble': 'src/crypto/backend-noble.ts',
 };
 
