@@ -18,7 +18,7 @@ import {
   renderExitCode,
   type RenderEncryption,
   type RenderOptions,
-} from './render.js';
+} from '../render/batch.js';
 
 /** The options commander hands over (see the render block of cli.ts). */
 export interface RenderCliOptions {

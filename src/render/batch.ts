@@ -1,5 +1,6 @@
 /**
- * `cisco-prov render`: one checked profile per phone, from templates and an inventory.
+ * The render batch: one checked profile per phone, from templates and an inventory — the
+ * inventory and vars loaded and checked, a job per device, run in this thread or on workers.
  * Typed options in, typed result out; no printing, no process.exit (style.md).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -16,23 +17,23 @@ import {
   ioError,
   usageError,
 } from '../errors.js';
-import type { RenderDiagnostic } from '../render/check.js';
+import type { RenderDiagnostic } from './check.js';
 import type {
   RenderJob,
   RenderJobResult,
   RenderStatus,
   RendererSettings,
   FailureKind,
-} from '../render/device-renderer.js';
-import { TemplateChooser, templateSourceOf, type TemplateSource } from '../render/engine.js';
+} from './device-renderer.js';
+import { TemplateChooser, templateSourceOf, type TemplateSource } from './engine.js';
 import {
   InventoryError,
   formatInventoryProblem,
   parseInventory,
   type InventoryDevice,
   type InventoryProblem,
-} from '../render/inventory.js';
-import { defaultNamePattern, fileNameFor } from '../render/naming.js';
+} from './inventory.js';
+import { defaultNamePattern, fileNameFor } from './naming.js';
 import {
   VariableMerger,
   checkGroups,
@@ -44,7 +45,7 @@ import {
   type ExplainedVariable,
   type LayerSources,
   type VarsFile,
-} from '../render/variables.js';
+} from './variables.js';
 
 export interface RenderEncryption {
   cipher: Cipher;
@@ -397,7 +398,7 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   };
 
   const workerCount = chooseWorkerCount(options.jobs, devices.length);
-  const { renderInProcess, renderInWorkers } = await import('../render/pool.js');
+  const { renderInProcess, renderInWorkers } = await import('./pool.js');
   if (workerCount <= 1 || outDir === undefined) await renderInProcess(jobs(), settings, onResult);
   else await renderInWorkers(jobs(), settings, workerCount, onResult);
 

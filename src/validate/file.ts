@@ -10,10 +10,9 @@ import {
   openProfile,
   type OpenOptions,
 } from '../crypto/index.js';
-import type { FileDiagnostics } from '../output/diagnostics-format.js';
 import type { Catalog } from '../profile/catalog.js';
-import type { Diagnostic } from '../validate/diagnostic.js';
-import { validateProfileBytes } from '../validate/index.js';
+import type { Diagnostic, FileDiagnostics } from './diagnostic.js';
+import { validateProfileBytes } from './index.js';
 
 export interface FileCheckSettings {
   model: string | undefined;

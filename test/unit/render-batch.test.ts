@@ -19,7 +19,7 @@ import {
   render,
   renderExitCode,
   type RenderOptions,
-} from '../../src/commands/render.js';
+} from '../../src/render/batch.js';
 
 function workspace(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'cp-render-'));

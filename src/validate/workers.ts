@@ -5,10 +5,10 @@
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
-import type { FileDiagnostics } from '../output/diagnostics-format.js';
+import type { FileDiagnostics } from './diagnostic.js';
 import { DEFAULT_CATALOG, type Catalog } from '../profile/catalog.js';
 import { CliError, ExitCode, describeSystemError } from '../errors.js';
-import { checkProfileFile, type FileCheckSettings } from './validate-file.js';
+import { checkProfileFile, type FileCheckSettings } from './file.js';
 
 const WORKER_TAG = 'cisco-prov:validate-worker';
 const BATCH = 32;
