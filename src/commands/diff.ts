@@ -4,42 +4,19 @@
  * secrets are masked unless asked. Exit as diff(1): 0 same, 1 different, 2 trouble.
  */
 import type { Digest } from '../crypto/index.js';
-import { ExitCode, usageError, type ExitCodeValue } from '../errors.js';
+import { ExitCode, usageError } from '../errors.js';
 import { resolveKeys, type KeyOptions } from '../io/keys.js';
 import { loadProfile } from '../io/profile-input.js';
 import { DEFAULT_CATALOG, lookupParameter } from '../profile/catalog.js';
 import type { ProfileNotation } from '../profile/profile-formats.js';
-import { compareProfiles, type ChangeKind, type ProfileEntry } from '../profile/profile-map.js';
+import { compareProfiles, type ProfileEntry } from '../profile/profile-map.js';
 import { SECRET_MASK, isSecretParameter } from '../profile/secrets.js';
+import type { DiffEntry, DiffResult } from '../output/diff-format.js';
 
 export interface DiffOptions extends KeyOptions {
   md?: Digest;
   from?: ProfileNotation;
   showSecrets?: boolean;
-}
-
-/** One difference, ready for output: secret values already masked. */
-export interface DiffEntry {
-  name: string;
-  change: ChangeKind;
-  /** The value in a (null when a lacks the parameter). */
-  a: string | null;
-  b: string | null;
-  /** Present when the ua attribute differs: each side's ua, null when absent. */
-  ua?: { a: string | null; b: string | null };
-  /** Whether the values were masked as secrets. */
-  secret: boolean;
-  /** Whether the value differs (a `changed` entry may differ in ua only). */
-  valueChanged: boolean;
-}
-
-export interface DiffResult {
-  a: string;
-  b: string;
-  changes: DiffEntry[];
-  /** Notes for stderr: duplicates, parts of the file read past. Never a value. */
-  notes: string[];
-  exitCode: ExitCodeValue;
 }
 
 /** Whether a parameter's values are secret: the catalog's flag, else the shared name patterns. */

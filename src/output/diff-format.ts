@@ -4,8 +4,33 @@
  * Values are shown JSON-quoted and escaped: white space and control characters stay visible.
  */
 import { Chalk } from 'chalk';
-import type { DiffEntry, DiffResult } from '../commands/diff.js';
+import type { ExitCodeValue } from '../errors.js';
+import type { ChangeKind } from '../profile/profile-map.js';
 import { escapeText, safeJson } from './inspect-format.js';
+
+/** One difference, ready for output: secret values already masked. */
+export interface DiffEntry {
+  name: string;
+  change: ChangeKind;
+  /** The value in a (null when a lacks the parameter). */
+  a: string | null;
+  b: string | null;
+  /** Present when the ua attribute differs: each side's ua, null when absent. */
+  ua?: { a: string | null; b: string | null };
+  /** Whether the values were masked as secrets. */
+  secret: boolean;
+  /** Whether the value differs (a `changed` entry may differ in ua only). */
+  valueChanged: boolean;
+}
+
+export interface DiffResult {
+  a: string;
+  b: string;
+  changes: DiffEntry[];
+  /** Notes for stderr: duplicates, parts of the file read past. Never a value. */
+  notes: string[];
+  exitCode: ExitCodeValue;
+}
 
 const MARK: Record<DiffEntry['change'], string> = { removed: '-', added: '+', changed: '~' };
 
