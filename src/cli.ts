@@ -128,7 +128,14 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
       .option('--rs <n>', 'aes128gcm record size, >= 18 [open: default 4096]', '4096')
       .option('--keyid <text>', 'aes128gcm key id [open: default empty]', '')
       .option('--pad <n>', 'aes128gcm padding bytes', '0')
-      .option('--salt <hex>', 'fixed salt for reproducible output (8 bytes CBC, 16 aes128gcm)')
+      .option(
+        '--salt <hex>',
+        'fixed salt for reproducible output (8 bytes CBC; 16 aes128gcm, which also needs --unsafe-fixed-salt)',
+      )
+      .option(
+        '--unsafe-fixed-salt',
+        'allow --salt with aes128gcm: reuses key and nonces across files (test vectors only)',
+      )
       .option('-f, --force', 'write binary output to a terminal')
       .addHelpText(
         'after',
@@ -167,7 +174,15 @@ ${SECRETS_HELP}`,
       .option('--pbkdf2', 'the file was made with `openssl enc -pbkdf2` (PBKDF2-HMAC-SHA256)')
       .option('--iter <n>', 'PBKDF2 iterations (openssl default 10000)', '10000')
       .option('--no-gunzip', 'leave a gzip payload compressed')
-      .option('--raw', 'skip the check that the plaintext looks like XML or gzip')
+      .option(
+        '--raw',
+        'skip the checks that the plaintext is XML or gzip (padding/tag still checked)',
+      )
+      .option(
+        '--max-size <size>',
+        'most bytes the gunzipped profile may have: 64M, 1G, or bytes (a gzip bomb stops there)',
+        '64M',
+      )
       .option(
         '--info',
         'describe the file (container, digest, salt, rs, sizes) instead of decrypting to output',
