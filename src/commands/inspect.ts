@@ -9,6 +9,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { resolve } from 'node:path';
 import { CliError, ExitCode, describeSystemError, usageError } from '../errors.js';
+import { resolveTableFormat } from '../io/options.js';
 import { AccessLogAggregator } from '../device/access-log.js';
 import { parseUserAgent, type UserAgentInfo } from '../device/user-agent.js';
 import type { InspectFormat, InspectLogResult, InspectResult } from '../output/inspect-format.js';
@@ -36,17 +37,6 @@ export interface InspectOptions {
   stdin?: Readable & { isTTY?: boolean };
   /** Base for a relative --log path; defaults to process.cwd(). */
   cwd?: string;
-}
-
-function resolveFormat(options: InspectOptions): InspectFormat {
-  if (options.json && options.format !== undefined && options.format !== 'json') {
-    throw usageError(`--json conflicts with --format ${options.format}`, 'use one of them');
-  }
-  const format = options.json ? 'json' : (options.format ?? 'table');
-  if (format !== 'table' && format !== 'csv' && format !== 'json') {
-    throw usageError(`--format expected table, csv or json, got ${JSON.stringify(format)}`);
-  }
-  return format;
 }
 
 /**
@@ -165,7 +155,7 @@ async function summarizeLog(
  * @throws CliError (exit 2) for conflicting options, (exit 3) for an unreadable log
  */
 export async function inspect(options: InspectOptions): Promise<InspectResult> {
-  const format = resolveFormat(options);
+  const format = resolveTableFormat(options);
   const userAgents = options.userAgents ?? [];
   if (options.log !== undefined) {
     if (userAgents.length > 0) {
