@@ -6,7 +6,8 @@
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { readFileSync } from 'node:fs';
 import type { FileDiagnostics } from '../output/diagnostics-format.js';
-import { DEFAULT_CATALOG, type Catalog } from '../profile/catalog.js';
+import type { Catalog } from '../profile/catalog.js';
+import { DEFAULT_CATALOG } from '../profile/catalog-data/index.js';
 import { CliError, ExitCode, describeSystemError } from '../errors.js';
 import { checkProfileFile, type FileCheckSettings } from './validate-file.js';
 

@@ -4,7 +4,8 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { findModel, type PhoneModel } from '../device/models.js';
-import { DEFAULT_CATALOG, type Catalog } from '../profile/catalog.js';
+import type { Catalog } from '../profile/catalog.js';
+import { DEFAULT_CATALOG } from '../profile/catalog-data/index.js';
 import type { Finding, RuleContext } from './define-rule.js';
 import { compareDiagnostics, type Diagnostic } from './diagnostic.js';
 import { readProfileDocument, type ProfileParameter } from './profile-document.js';

@@ -2,13 +2,10 @@
 // and the parameters validate depends on.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  DEFAULT_CATALOG,
-  catalogNames,
-  checkValue,
-  lookupParameter,
-  parseCatalogJson,
-} from '../../src/profile/catalog.js';
+import { catalogNames, lookupParameter } from '../../src/profile/catalog.js';
+import { DEFAULT_CATALOG } from '../../src/profile/catalog-data/index.js';
+import { parseCatalogJson } from '../../src/profile/catalog-json.js';
+import { checkValue } from '../../src/profile/catalog-values.js';
 import { GUIDES } from '../../src/profile/catalog-data/sources.js';
 
 const names = catalogNames(DEFAULT_CATALOG);

@@ -1,4 +1,4 @@
-import { checkValue } from '../../profile/catalog.js';
+import { checkValue } from '../../profile/catalog-values.js';
 import { defineRule } from '../define-rule.js';
 
 /** Values of the guides' data types: Bool, enumerations, integer ranges, ports, hosts… */
