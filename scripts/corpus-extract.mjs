@@ -73,6 +73,8 @@ if (/\.ya?ml$/.test(file)) {
 } else {
   // Drop template control lines, then walk the leaf elements in order.
   const body = text
+    // a value chosen by an inline {if}…{else}…{/if} is a placeholder too
+    .replace(/>([^<\n]*\{(?:if|else)\b[^<\n]*)</g, '>{$inline}<')
     .replace(/\{%[\s\S]*?%\}/g, '')
     .replace(/\{\/?(if|else|elseif|foreach|assign|php)\b[^}]*\}/g, '');
   const routerStart = body.indexOf('<router-configuration>');

@@ -1,13 +1,14 @@
 /**
  * The user catalog file (`--catalog <file>`): JSON in, checked {@link CatalogEntry} list out.
  */
-import type {
-  CatalogEntry,
-  CatalogFamily,
-  IndexKind,
-  IndexRange,
-  ParameterKind,
-  ParameterType,
+import {
+  CATALOG_FAMILIES,
+  type CatalogEntry,
+  type CatalogFamily,
+  type IndexKind,
+  type IndexRange,
+  type ParameterKind,
+  type ParameterType,
 } from './catalog.js';
 
 /*
@@ -23,7 +24,10 @@ import type {
  *     "subIndex": same as index, for {m}
  *     "default":  string
  *     "secret":   boolean
- *     "families": [ "6800" | "7800" | "8800" | "ATA190", … ]
+ *     "families": [ "6800" | "7800" | "7832" | "8800" | "8832" | "9800" | "8875" | "ATA190", … ]
+ *     "aliases":  [ string, … ]  other spellings, accepted with a warning naming "name"
+ *     "familyTypes": { "<family>": Type, … }  the type on a family where it differs
+ *     "section":  "router-configuration"     a leaf of the ATA's <router-configuration>
  *     "source":   string    optional; defaults to the file name
  *   }
  *
@@ -57,8 +61,20 @@ const ALL_KINDS: readonly ParameterKind[] = [
   'free',
 ];
 const INDEX_KINDS: readonly IndexKind[] = ['line', 'key', 'kem-unit', 'kem-key', 'other'];
-const FAMILIES: readonly CatalogFamily[] = ['6800', '7800', '8800', 'ATA190'];
-const ENTRY_KEYS = ['name', 'type', 'index', 'subIndex', 'default', 'secret', 'families', 'source'];
+const FAMILIES: readonly CatalogFamily[] = CATALOG_FAMILIES;
+const ENTRY_KEYS = [
+  'name',
+  'type',
+  'index',
+  'subIndex',
+  'default',
+  'secret',
+  'families',
+  'aliases',
+  'familyTypes',
+  'section',
+  'source',
+];
 
 type Json = unknown;
 
@@ -265,13 +281,15 @@ export function parseCatalogJson(text: string, fileName: string): CatalogEntry[]
     if (name.includes('{m}') && !name.includes('{n}')) {
       return fail('name', '{n} before a second index {m}', name);
     }
-    const previous = seen.get(name);
+    // A router-configuration leaf may share a flat parameter's name (the ATA's PRT_Upload_Method).
+    const key = `${raw.section === 'router-configuration' ? 'router:' : ''}${name}`;
+    const previous = seen.get(key);
     if (previous !== undefined) {
       throw new Error(
         `${fileName}: ${label()}: duplicate name, already defined by entry ${previous}`,
       );
     }
-    seen.set(name, position);
+    seen.set(key, position);
     const entry: CatalogEntry = { name, type: parseType(raw.type, fail), source: fileName };
     const hasN = name.includes('{n}');
     const hasM = name.includes('{m}');
@@ -293,6 +311,35 @@ export function parseCatalogJson(text: string, fileName: string): CatalogEntry[]
       if (!Array.isArray(fams) || !fams.every((f) => (FAMILIES as readonly Json[]).includes(f))) {
         fail('families', `an array of ${FAMILIES.join(', ')}`, fams);
       } else entry.families = fams as CatalogFamily[];
+    }
+    if (raw.aliases !== undefined) {
+      const aliases = raw.aliases;
+      if (
+        !Array.isArray(aliases) ||
+        !aliases.every((a) => typeof a === 'string' && /^[A-Za-z0-9_.-]+$/.test(a))
+      ) {
+        fail('aliases', 'an array of XML element names', aliases);
+      } else entry.aliases = aliases as string[];
+    }
+    if (raw.familyTypes !== undefined) {
+      const types = raw.familyTypes;
+      if (!isObject(types)) {
+        fail('familyTypes', 'an object of family -> type', types);
+      } else {
+        const familyTypes: Partial<Record<CatalogFamily, ParameterType>> = {};
+        for (const [family, type] of Object.entries(types)) {
+          if (!(FAMILIES as readonly string[]).includes(family)) {
+            fail('familyTypes', `families among ${FAMILIES.join(', ')}`, family);
+          }
+          familyTypes[family as CatalogFamily] = parseType(type, fail);
+        }
+        entry.familyTypes = familyTypes;
+      }
+    }
+    if (raw.section !== undefined) {
+      if (raw.section !== 'router-configuration') {
+        fail('section', '"router-configuration"', raw.section);
+      } else entry.section = raw.section;
     }
     if (raw.source !== undefined) {
       if (typeof raw.source !== 'string' || raw.source.trim() === '')

@@ -79,8 +79,55 @@ export interface IndexRange {
   kind: IndexKind;
 }
 
-/** Product families as the model table names them. */
-export type CatalogFamily = '6800' | '7800' | '8800' | 'ATA190';
+/**
+ * Parameter families: the model table's series, with the conference phones 7832 and 8832 as
+ * their own families (their firmware is a separate load with its own parameter set). An entry
+ * listing `7800` (or `8800`) also covers the 7832 (8832) unless it lists the conference family
+ * on its own: the guides' series-wide statements include them.
+ */
+export type CatalogFamily = '6800' | '7800' | '8800' | '7832' | '8832' | '9800' | '8875' | 'ATA190';
+
+/** Every family, in display order. */
+export const CATALOG_FAMILIES: readonly CatalogFamily[] = [
+  '6800',
+  '7800',
+  '7832',
+  '8800',
+  '8832',
+  '9800',
+  '8875',
+  'ATA190',
+];
+
+/** The desk and conference phones: every family but the ATA. */
+export const PHONE_FAMILIES: readonly CatalogFamily[] = CATALOG_FAMILIES.filter(
+  (f) => f !== 'ATA190',
+);
+
+/**
+ * Whether an entry exists on a family. No `families` means every family.
+ * @example entryOnFamily({ families: ['7800'] }, '7832') // true: the series statement covers it
+ * @example entryOnFamily({ families: ['ATA190'] }, '8800') // false
+ */
+export function entryOnFamily(
+  entry: { families?: readonly CatalogFamily[] | undefined },
+  family: CatalogFamily,
+): boolean {
+  const families = entry.families;
+  if (!families) return true;
+  if (families.includes(family)) return true;
+  if (family === '7832') return families.includes('7800');
+  if (family === '8832') return families.includes('8800');
+  return false;
+}
+
+/**
+ * The value type of an entry on a family: `familyTypes` where it names the family (the ATA's
+ * numeric enums), else `type`. Without a family every type applies (see checkEntryValue).
+ */
+export function entryTypeOn(entry: CatalogEntry, family: CatalogFamily): ParameterType {
+  return entry.familyTypes?.[family] ?? entry.type;
+}
 
 /**
  * One parameter, or a family of indexed parameters.
@@ -100,8 +147,27 @@ export interface CatalogEntry {
   default?: string;
   /** Credentials and key material: warn when sent in a profile that is not encrypted. */
   secret?: boolean;
-  /** Families that have the parameter; absent means every MPP family. */
+  /**
+   * Families that have the parameter, as the guides or the phones' exports show it; absent
+   * means every family. Only reported when a model is given (`--model`).
+   */
   families?: readonly CatalogFamily[];
+  /**
+   * A different value type on some families (the ATA191/192 export numeric codes where the
+   * desk phones export words: `PRT_Upload_Method` = `0`).
+   */
+  familyTypes?: Partial<Record<CatalogFamily, ParameterType>>;
+  /**
+   * Other spellings that reach the phone's parser (a guide's text spelling where the export
+   * differs: `Report_to_Server` for `Report_To_Server`): accepted with a warning naming `name`,
+   * never suggested.
+   */
+  aliases?: readonly string[];
+  /**
+   * Where the parameter lives: absent for a direct child of `<flat-profile>`;
+   * `router-configuration` for a leaf of the ATA191/192's `<router-configuration>` section.
+   */
+  section?: 'router-configuration';
   /** Where the facts come from: guide name and section or table. */
   source: string;
 }
@@ -116,6 +182,8 @@ export interface ParameterMatch {
   readonly index?: number;
   /** The value of `{m}` when the entry has a second index. */
   readonly subIndex?: number;
+  /** Set when the name found the entry through one of its aliases: the name as written. */
+  readonly alias?: string;
 }
 
 const INDEX_TOKEN = /\{([nm])\}/g;
@@ -125,13 +193,25 @@ interface CompiledPattern {
   regex: RegExp;
   /** Order of the captures: 'n' and/or 'm'. */
   order: ('n' | 'm')[];
+  /** True when the name is one of the entry's aliases. */
+  alias: boolean;
+}
+
+interface CompiledSection {
+  exact: Map<string, { entry: CatalogEntry; alias: boolean }>;
+  /**
+   * Patterns by shape (every digit run, and every `{n}`/`{m}`, read as `#`): a concrete name is
+   * only tried against the patterns of its own shape, not all of them (hundreds since the
+   * exports' indexed names joined the catalog).
+   */
+  patterns: Map<string, CompiledPattern[]>;
+  /** Memo of concrete names already resolved (the hot path of `validate`). */
+  memo: Map<string, ParameterMatch | null>;
 }
 
 interface CompiledCatalog {
-  exact: Map<string, CatalogEntry>;
-  patterns: CompiledPattern[];
-  /** Memo of concrete names already resolved (the hot path of `validate`). */
-  memo: Map<string, ParameterMatch | null>;
+  flat: CompiledSection;
+  router: CompiledSection;
 }
 
 const compiled = new WeakMap<Catalog, CompiledCatalog>();
@@ -144,28 +224,52 @@ function isPattern(name: string): boolean {
   return name.includes('{n}') || name.includes('{m}');
 }
 
+function shapeOf(name: string): string {
+  return name.replace(/\{[nm]\}|[0-9]+/g, '#');
+}
+
+function newSection(): CompiledSection {
+  return { exact: new Map(), patterns: new Map(), memo: new Map() };
+}
+
+function addName(
+  section: CompiledSection,
+  entry: CatalogEntry,
+  name: string,
+  alias: boolean,
+): void {
+  if (!isPattern(name)) {
+    // The first entry of a name wins; an alias never hides a canonical name.
+    const existing = section.exact.get(name);
+    if (!existing || (existing.alias && !alias)) section.exact.set(name, { entry, alias });
+    return;
+  }
+  const order: ('n' | 'm')[] = [];
+  const source = name
+    .split(INDEX_TOKEN)
+    .map((part, i) => {
+      if (i % 2 === 0) return escapeRegex(part);
+      order.push(part as 'n' | 'm');
+      return '(0|[1-9][0-9]{0,3})';
+    })
+    .join('');
+  const shape = shapeOf(name);
+  const list = section.patterns.get(shape) ?? [];
+  list.push({ entry, regex: new RegExp(`^${source}$`), order, alias });
+  // Canonical names before aliases, so an alias pattern never shadows a canonical one.
+  list.sort((x, y) => Number(x.alias) - Number(y.alias));
+  section.patterns.set(shape, list);
+}
+
 function compile(catalog: Catalog): CompiledCatalog {
   const cached = compiled.get(catalog);
   if (cached) return cached;
-  const exact = new Map<string, CatalogEntry>();
-  const patterns: CompiledPattern[] = [];
+  const result: CompiledCatalog = { flat: newSection(), router: newSection() };
   for (const entry of catalog) {
-    if (!isPattern(entry.name)) {
-      exact.set(entry.name, entry);
-      continue;
-    }
-    const order: ('n' | 'm')[] = [];
-    const source = entry.name
-      .split(INDEX_TOKEN)
-      .map((part, i) => {
-        if (i % 2 === 0) return escapeRegex(part);
-        order.push(part as 'n' | 'm');
-        return '([1-9][0-9]{0,3})';
-      })
-      .join('');
-    patterns.push({ entry, regex: new RegExp(`^${source}$`), order });
+    const section = entry.section === 'router-configuration' ? result.router : result.flat;
+    addName(section, entry, entry.name, false);
+    for (const alias of entry.aliases ?? []) addName(section, entry, alias, true);
   }
-  const result: CompiledCatalog = { exact, patterns, memo: new Map() };
   compiled.set(catalog, result);
   return result;
 }
@@ -174,61 +278,72 @@ function inRange(value: number, range: IndexRange | undefined): boolean {
   return range !== undefined && value >= range.min && value <= range.max;
 }
 
+function resolve(section: CompiledSection, name: string): ParameterMatch | null {
+  const exact = section.exact.get(name);
+  if (exact) return exact.alias ? { entry: exact.entry, alias: name } : { entry: exact.entry };
+  for (const pattern of section.patterns.get(shapeOf(name)) ?? []) {
+    const m = pattern.regex.exec(name);
+    if (!m) continue;
+    let index: number | undefined;
+    let subIndex: number | undefined;
+    for (const [i, token] of pattern.order.entries()) {
+      const value = Number(m[i + 1]);
+      if (token === 'n') index = value;
+      else subIndex = value;
+    }
+    const ok =
+      (index === undefined || inRange(index, pattern.entry.index)) &&
+      (subIndex === undefined || inRange(subIndex, pattern.entry.subIndex));
+    if (!ok) continue;
+    let found: ParameterMatch = { entry: pattern.entry };
+    if (index !== undefined) found = { ...found, index };
+    if (subIndex !== undefined) found = { ...found, subIndex };
+    if (pattern.alias) found = { ...found, alias: name };
+    return found;
+  }
+  return null;
+}
+
 /**
  * Finds the entry for a parameter name: an exact name first, then a pattern whose indexes
  * fall inside the entry's documented range (`Line_Enable_11_` does not match a 1–10 range).
- * Names are case-sensitive, as on the phone.
+ * Names are case-sensitive, as on the phone. An alias (a guide's spelling of a name the
+ * export spells otherwise) finds its entry with `alias` set to the name used.
+ * `section` picks the ATA's `<router-configuration>` parameters instead of the flat ones.
  *
  * @example
  * lookupParameter(DEFAULT_CATALOG, 'Line_Enable_3_'); // { entry: {name: 'Line_Enable_{n}_', …}, index: 3 }
  * lookupParameter(DEFAULT_CATALOG, 'Station_Name');    // { entry: {name: 'Station_Name', …} }
+ * lookupParameter(DEFAULT_CATALOG, 'Report_to_Server'); // { entry: {name: 'Report_To_Server', …}, alias: 'Report_to_Server' }
  * lookupParameter(DEFAULT_CATALOG, 'Staton_Name');     // undefined
  */
-export function lookupParameter(catalog: Catalog, name: string): ParameterMatch | undefined {
+export function lookupParameter(
+  catalog: Catalog,
+  name: string,
+  section?: 'router-configuration',
+): ParameterMatch | undefined {
   const c = compile(catalog);
-  const memo = c.memo.get(name);
+  const compiledSection = section === 'router-configuration' ? c.router : c.flat;
+  const memo = compiledSection.memo.get(name);
   if (memo !== undefined) return memo ?? undefined;
-  let found: ParameterMatch | null = null;
-  const entry = c.exact.get(name);
-  if (entry) {
-    found = { entry };
-  } else {
-    for (const pattern of c.patterns) {
-      const m = pattern.regex.exec(name);
-      if (!m) continue;
-      let index: number | undefined;
-      let subIndex: number | undefined;
-      for (const [i, token] of pattern.order.entries()) {
-        const value = Number(m[i + 1]);
-        if (token === 'n') index = value;
-        else subIndex = value;
-      }
-      const ok =
-        (index === undefined || inRange(index, pattern.entry.index)) &&
-        (subIndex === undefined || inRange(subIndex, pattern.entry.subIndex));
-      if (ok) {
-        found = { entry: pattern.entry };
-        if (index !== undefined) found = { ...found, index };
-        if (subIndex !== undefined) found = { ...found, subIndex };
-        break;
-      }
-    }
-  }
-  if (c.memo.size < 100_000) c.memo.set(name, found);
+  const found = resolve(compiledSection, name);
+  if (compiledSection.memo.size < 100_000) compiledSection.memo.set(name, found);
   return found ?? undefined;
 }
 
 /**
- * Every concrete parameter name in the catalog, patterns expanded over their index ranges, in
- * catalog order. For "did you mean" suggestions and coverage counts.
+ * Every concrete parameter name in the catalog (of the flat profile, or of `section`), patterns
+ * expanded over their index ranges, in catalog order; never an alias. For "did you mean"
+ * suggestions and coverage counts.
  *
  * @example
  * catalogNames([{ name: 'Line_Enable_{n}_', index: { min: 1, max: 2, kind: 'line' }, … }]);
  * // ['Line_Enable_1_', 'Line_Enable_2_']
  */
-export function catalogNames(catalog: Catalog): string[] {
+export function catalogNames(catalog: Catalog, section?: 'router-configuration'): string[] {
   const names: string[] = [];
   for (const entry of catalog) {
+    if (entry.section !== section) continue;
     if (!isPattern(entry.name)) {
       names.push(entry.name);
       continue;
@@ -261,14 +376,15 @@ function range(r: IndexRange): number[] {
  * mergeCatalog(DEFAULT_CATALOG, parseCatalogJson(text, 'site.json'));
  */
 export function mergeCatalog(base: Catalog, extra: Catalog): CatalogEntry[] {
-  const overrides = new Map(extra.map((e) => [e.name, e]));
-  const merged = base.map((e) => overrides.get(e.name) ?? e);
-  const baseNames = new Set(base.map((e) => e.name));
+  const key = (e: CatalogEntry): string => `${e.section ?? ''}:${e.name}`;
+  const overrides = new Map(extra.map((e) => [key(e), e]));
+  const merged = base.map((e) => overrides.get(key(e)) ?? e);
+  const baseNames = new Set(base.map(key));
   const appended = new Set<string>();
   for (const e of extra) {
-    if (baseNames.has(e.name) || appended.has(e.name)) continue;
-    appended.add(e.name);
-    merged.push(overrides.get(e.name) ?? e);
+    if (baseNames.has(key(e)) || appended.has(key(e))) continue;
+    appended.add(key(e));
+    merged.push(overrides.get(key(e)) ?? e);
   }
   return merged;
 }
