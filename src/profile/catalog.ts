@@ -105,6 +105,17 @@ export const PHONE_FAMILIES: readonly CatalogFamily[] = CATALOG_FAMILIES.filter(
 );
 
 /**
+ * The parameter family of a model from the model table: its series, except that the 7832 and
+ * 8832 conference phones are families of their own.
+ * @example catalogFamilyOf({ model: '8832', series: '8800' }) // '8832'
+ * @example catalogFamilyOf({ model: '191', series: 'ATA190' }) // 'ATA190'
+ */
+export function catalogFamilyOf(model: { model: string; series: string }): CatalogFamily {
+  if (model.model === '7832' || model.model === '8832') return model.model;
+  return model.series as CatalogFamily;
+}
+
+/**
  * Whether an entry exists on a family. No `families` means every family.
  * @example entryOnFamily({ families: ['7800'] }, '7832') // true: the series statement covers it
  * @example entryOnFamily({ families: ['ATA190'] }, '8800') // false
