@@ -30,7 +30,10 @@ const ESM_COMMANDS = {
   inspect: 'src/commands/inspect.ts',
   'inspect-format': 'src/output/inspect-format.ts',
   models: 'src/commands/models.ts',
+  serve: 'src/commands/serve.ts',
   'backend-noble': 'src/crypto/backend-noble.ts',
+  rule: 'src/commands/rule.ts',
+  'rule-format': 'src/output/rule-format.ts',
 };
 
 const common = {
