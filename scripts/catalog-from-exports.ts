@@ -260,7 +260,9 @@ const exportsOf = (members: { exportId: string }[]): string =>
 const entries: CatalogEntry[] = drafts
   .sort((a, b) => (a.section ?? '').localeCompare(b.section ?? '') || a.name.localeCompare(b.name))
   .map((d) => {
-    const secret = isSecretParameter(d.name) && !NOT_SECRET.test(d.name);
+    // Classify a concrete name (`wepKey1_1_`), not the pattern (`wepKey{n}_{m}_`).
+    const concrete = d.members[0]?.name ?? d.name;
+    const secret = isSecretParameter(concrete) && !NOT_SECRET.test(d.name);
     // Where ATA and phones both export a name, each side's values give its own type.
     const ata = d.members.filter((m) => m.family === 'ATA190');
     const phones = d.members.filter((m) => m.family !== 'ATA190');
@@ -278,7 +280,7 @@ const entries: CatalogEntry[] = drafts
       entry.default = values[0];
     }
     if (secret) entry.secret = true;
-    else if (isSecretParameter(d.name)) entry.secret = false;
+    else if (isSecretParameter(concrete)) entry.secret = false;
     const families = familiesOf(d.members);
     if (families) entry.families = families;
     if (d.section) entry.section = d.section;

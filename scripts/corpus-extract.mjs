@@ -11,7 +11,8 @@
  * holds a placeholder is recorded as null (its name counts, its value is not checked), an
  * element whose name holds one is skipped. The first occurrence of a name wins (templates
  * repeat names in if/else branches). Elements inside `<router-configuration>` (ATA191/192) are
- * recorded with `section: "router-configuration"`.
+ * recorded with `section: "router-configuration"`. Elements the phone exports commented out (its
+ * password fields, value withheld) are recorded with `commented: true` and a null value.
  */
 import { readFileSync } from 'node:fs';
 
@@ -87,6 +88,19 @@ if (/\.ya?ml$/.test(file)) {
       // "available options: A|B|C" (MPP) or "options: 0:Bridge, 1:NAT" (ATA) right after an element
       const note = /^\s*(?:available\s+)?options:\s*([\s\S]*?)\s*$/i.exec(m[1]);
       if (note && last && !last.options) last.options = note[1];
+      // The phones export password fields commented out, value withheld: `<!-- <LDAP_Password ua="na"/> -->`
+      const hidden =
+        /^\s*<([A-Za-z_][\w.:-]*)(?:\s+[\w:-]+\s*=\s*"[^"]*")*\s*(?:\/>|>[^<]*<\/\1\s*>)\s*$/.exec(
+          m[1],
+        );
+      if (hidden && !PLACEHOLDER.test(hidden[1]) && !hidden[1].includes('{')) {
+        const inRouter = routerStart >= 0 && m.index > routerStart && m.index < routerEnd;
+        add(hidden[1], null, {
+          commented: true,
+          ...(inRouter ? { section: 'router-configuration' } : {}),
+        });
+        last = undefined;
+      }
       continue;
     }
     const name = m[2];

@@ -36,7 +36,7 @@ import {
  *        | { "kind": "enum", "values": [string, …] (non-empty), "caseSensitive"?: boolean }
  *        | { "kind": "integer", "min": integer, "max": integer ≥ min }
  *        | { "kind": "time", "min"?: number, "max"?: number }
- *        | { "kind": "host", "port"?: boolean, "maxLength"?: integer > 0 }
+ *        | { "kind": "host", "port"?: boolean, "maxLength"?: integer > 0, "srv"?: boolean }
  *        | { "kind": "string", "maxLength": integer > 0 }
  *        | { "kind": "rule", "rule": "profile" | "upgrade" | "report" }
  *        | { "kind": "password", "maxLength"?: integer > 0 }
@@ -156,6 +156,10 @@ function parseType(
         return fail('type.port', 'true or false', port);
       const t: ParameterType = { kind: 'host' };
       if (port !== undefined) t.port = port;
+      const srv = raw.srv;
+      if (srv !== undefined && typeof srv !== 'boolean')
+        return fail('type.srv', 'true or false', srv);
+      if (srv !== undefined) t.srv = srv;
       const maxLength = optionalPositiveInt('maxLength');
       if (maxLength !== undefined) t.maxLength = maxLength;
       return t;

@@ -29,10 +29,27 @@ function isHostName(text: string): boolean {
   return labels.length > 0 && labels.every((label) => LABEL.test(label));
 }
 
+/** One entry of a static SRV list: `host:port`, then `:p=<priority>` and/or `:w=<weight>`. */
+const SRV_ENTRY = /^([^:|]+):([0-9]{1,5})((?::[pw]=[0-9]{1,5}){0,2})$/;
+
+function checkSrvList(value: string): string | undefined {
+  const at = value.indexOf(':SRV=');
+  const host = value.slice(0, at);
+  const entries = value.slice(at + ':SRV='.length).split('|');
+  const bad = `expected <host>:SRV=<host>:<port>:p=<priority>[:w=<weight>]|…, got ${quote(value)}`;
+  if (!isHostName(host) && !isIPv4(host)) return bad;
+  for (const entry of entries) {
+    const m = SRV_ENTRY.exec(entry);
+    if (!m || (!isHostName(m[1] ?? '') && !isIPv4(m[1] ?? '')) || Number(m[2]) > 65535) return bad;
+  }
+  return undefined;
+}
+
 function checkHost(
-  type: { port?: boolean; maxLength?: number },
+  type: { port?: boolean; maxLength?: number; srv?: boolean },
   value: string,
 ): string | undefined {
+  if (type.srv === true && value.includes(':SRV=')) return checkSrvList(value);
   const max = type.maxLength ?? 63;
   const allowPort = type.port !== false;
   const expected = `expected an IP address or host name${allowPort ? ' (optional :port)' : ''} of at most ${max} characters, got ${quote(value)}`;

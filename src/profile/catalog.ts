@@ -41,9 +41,11 @@ export type ParameterType =
   /**
    * `FQDN`: an IP address or a host name (labels of letters, digits and hyphens, each ≤ 63
    * characters), with an optional `:port` when `port` is not `false`. `maxLength` defaults
-   * to 63 (guides: "It can contain up to 63 characters"); set it for longer fields.
+   * to 63 (guides: "It can contain up to 63 characters"); set it for longer fields. `srv`
+   * also accepts Cisco's static DNS SRV list `<host>:SRV=<host>:<port>:p=<n>[:w=<n>]|…`, whose
+   * length is not bounded by `maxLength` (the Proxy_<n>_ fields).
    */
-  | { kind: 'host'; port?: boolean; maxLength?: number }
+  | { kind: 'host'; port?: boolean; maxLength?: number; srv?: boolean }
   /** `Str<n>`: printable ASCII of at most `maxLength` characters. */
   | { kind: 'string'; maxLength: number }
   /**

@@ -12,7 +12,22 @@ export type Correction = Partial<Omit<CatalogEntry, 'name' | 'source'>> & {
   source: string;
 };
 
+/** The proxy fields also take Cisco's static DNS SRV list. */
+const PROXY_WITH_SRV = { kind: 'host', srv: true } as const;
+const SRV_SOURCE =
+  'Cisco MPP admin guides, Ext(n) > Proxy and Registration: a static SRV list <proxy>:SRV=<host>:<port>:p=<priority>[:w=<weight>]|… longer than 63 characters [doc, recalled; issue 9]';
+
 export const CORRECTIONS: readonly Correction[] = [
+  { name: 'Proxy_{n}_', type: PROXY_WITH_SRV, source: SRV_SOURCE },
+  { name: 'Outbound_Proxy_{n}_', type: PROXY_WITH_SRV, source: SRV_SOURCE },
+  { name: 'Alternate_Proxy_{n}_', type: PROXY_WITH_SRV, source: SRV_SOURCE },
+  { name: 'Alternate_Outbound_Proxy_{n}_', type: PROXY_WITH_SRV, source: SRV_SOURCE },
+  {
+    // PSK_<n> are the programmable softkeys (beside Programmable_Softkey_Enable), not keys.
+    name: 'PSK_{n}',
+    secret: false,
+    source: 'exports fusionpbx-8851, fusionpbx-9861: PSK_1..16 next to Programmable_Softkey_Enable',
+  },
   {
     // The guide's 0–2; the exports write the syslog level by name.
     name: 'Debug_Level',

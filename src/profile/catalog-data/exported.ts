@@ -156,7 +156,17 @@ export const EXPORT_EVIDENCE: readonly ExportEvidence[] = [
     families: ['6800', '7800', '7832', '8800', '8832', '9800', '8875'],
   },
   {
+    name: 'ACS_Password',
+    source: 'exports: fusionpbx-8851',
+    families: ['6800', '7800', '7832', '8800', '8832', '9800', '8875'],
+  },
+  {
     name: 'Connection_Request_Username',
+    source: 'exports: fusionpbx-8851',
+    families: ['6800', '7800', '7832', '8800', '8832', '9800', '8875'],
+  },
+  {
+    name: 'Connection_Request_Password',
     source: 'exports: fusionpbx-8851',
     families: ['6800', '7800', '7832', '8800', '8832', '9800', '8875'],
   },
@@ -202,6 +212,11 @@ export const EXPORT_EVIDENCE: readonly ExportEvidence[] = [
   },
   {
     name: 'BACKUP_ACS_User',
+    source: 'exports: fusionpbx-8851',
+    families: ['6800', '7800', '7832', '8800', '8832', '9800', '8875'],
+  },
+  {
+    name: 'BACKUP_ACS_Password',
     source: 'exports: fusionpbx-8851',
     families: ['6800', '7800', '7832', '8800', '8832', '9800', '8875'],
   },
@@ -623,6 +638,16 @@ export const EXPORT_EVIDENCE: readonly ExportEvidence[] = [
     families: ['6800', '7800', '7832', '8800', '8832', '9800', '8875'],
   },
   {
+    name: 'Mute_Tone',
+    source: 'exports: fusionpbx-9861',
+    families: ['6800', '7800', '7832', '8800', '8832', '9800', '8875'],
+  },
+  {
+    name: 'Unmute_Tone',
+    source: 'exports: fusionpbx-9861',
+    families: ['6800', '7800', '7832', '8800', '8832', '9800', '8875'],
+  },
+  {
     name: 'System_Beep',
     source: 'exports: fusionpbx-8851, fusionpbx-9861',
     families: ['6800', '7800', '7832', '8800', '8832', '9800', '8875'],
@@ -709,12 +734,12 @@ export const EXPORT_EVIDENCE: readonly ExportEvidence[] = [
   },
   {
     name: 'Set_Local_Date__mm_dd_yyyy_',
-    source: 'exports: fusionpbx-8851',
+    source: 'exports: fusionpbx-8851, fusionpbx-9861',
     families: ['6800', '7800', '7832', '8800', '8832', '9800', '8875'],
   },
   {
     name: 'Set_Local_Time__HH_mm_',
-    source: 'exports: fusionpbx-8851',
+    source: 'exports: fusionpbx-8851, fusionpbx-9861',
     families: ['6800', '7800', '7832', '8800', '8832', '9800', '8875'],
   },
   {
@@ -843,6 +868,11 @@ export const EXPORT_EVIDENCE: readonly ExportEvidence[] = [
     families: ['6800', '7800', '7832', '8800', '8832', '9800', '8875'],
   },
   {
+    name: 'Auth_Page_Password_{n}_',
+    source: 'exports: fusionpbx-8851, fusionpbx-9861',
+    families: ['6800', '7800', '7832', '8800', '8832', '9800', '8875'],
+  },
+  {
     name: 'Voice_Mail_Server_{n}_',
     source: 'exports: fusionpbx-8851, fusionpbx-9861',
     families: ['6800', '7800', '7832', '8800', '8832', '9800', '8875'],
@@ -914,6 +944,11 @@ export const EXPORT_EVIDENCE: readonly ExportEvidence[] = [
   },
   {
     name: 'Login_User_ID_{n}_',
+    source: 'exports: fusionpbx-9861',
+    families: ['6800', '7800', '7832', '8800', '8832', '9800', '8875'],
+  },
+  {
+    name: 'Login_Password_{n}_',
     source: 'exports: fusionpbx-9861',
     families: ['6800', '7800', '7832', '8800', '8832', '9800', '8875'],
   },
@@ -1158,7 +1193,17 @@ export const EXPORT_EVIDENCE: readonly ExportEvidence[] = [
     families: ['6800', '7800', '7832', '8800', '8832', '9800', '8875'],
   },
   {
+    name: 'Login_Password',
+    source: 'exports: fusionpbx-9861',
+    families: ['6800', '7800', '7832', '8800', '8832', '9800', '8875'],
+  },
+  {
     name: 'SIP_Auth_ID',
+    source: 'exports: fusionpbx-9861',
+    families: ['6800', '7800', '7832', '8800', '8832', '9800', '8875'],
+  },
+  {
+    name: 'SIP_Password',
     source: 'exports: fusionpbx-9861',
     families: ['6800', '7800', '7832', '8800', '8832', '9800', '8875'],
   },
@@ -1239,6 +1284,11 @@ export const EXPORT_EVIDENCE: readonly ExportEvidence[] = [
   },
   {
     name: 'XML_User_Name',
+    source: 'exports: fusionpbx-8851',
+    families: ['6800', '7800', '7832', '8800', '8832', '9800', '8875'],
+  },
+  {
+    name: 'XML_Password',
     source: 'exports: fusionpbx-8851',
     families: ['6800', '7800', '7832', '8800', '8832', '9800', '8875'],
   },
@@ -2351,6 +2401,13 @@ export const EXPORTED_PARAMETERS: readonly CatalogEntry[] = [
     families: ['6800', '7800', '7832', '8800', '8832', '9800', '8875'],
   },
   {
+    name: 'Directory_Password',
+    type: { kind: 'password' },
+    source: 'exports: fusionpbx-8851',
+    secret: true,
+    families: ['6800', '7800', '7832', '8800', '8832', '9800', '8875'],
+  },
+  {
     name: 'Directory_User_ID',
     type: { kind: 'free' },
     source: 'exports: fusionpbx-8851',
@@ -3174,6 +3231,13 @@ export const EXPORTED_PARAMETERS: readonly CatalogEntry[] = [
     name: 'LDAP_Number_Mapping',
     type: { kind: 'free' },
     source: 'exports: fusionpbx-8851, fusionpbx-9861',
+    families: ['6800', '7800', '7832', '8800', '8832', '9800', '8875'],
+  },
+  {
+    name: 'LDAP_Password',
+    type: { kind: 'password' },
+    source: 'exports: fusionpbx-8851, fusionpbx-9861',
+    secret: true,
     families: ['6800', '7800', '7832', '8800', '8832', '9800', '8875'],
   },
   {
@@ -4184,10 +4248,11 @@ export const EXPORTED_PARAMETERS: readonly CatalogEntry[] = [
   },
   {
     name: 'wepKey{n}_{m}_',
-    type: { kind: 'free' },
+    type: { kind: 'password' },
     source: 'exports: fusionpbx-8851',
     index: { min: 0, max: 3, kind: 'other' },
     subIndex: { min: 2, max: 3, kind: 'other' },
+    secret: true,
     families: ['6800', '7800', '7832', '8800', '8832', '9800', '8875'],
   },
   {
@@ -4202,6 +4267,13 @@ export const EXPORTED_PARAMETERS: readonly CatalogEntry[] = [
     type: { kind: 'free' },
     source: 'exports: fusionpbx-8851',
     index: { min: 1, max: 3, kind: 'other' },
+    families: ['6800', '7800', '7832', '8800', '8832', '9800', '8875'],
+  },
+  {
+    name: 'Wi-Fi_Password_1_',
+    type: { kind: 'password' },
+    source: 'exports: fusionpbx-9861',
+    secret: true,
     families: ['6800', '7800', '7832', '8800', '8832', '9800', '8875'],
   },
   {
@@ -4239,6 +4311,14 @@ export const EXPORTED_PARAMETERS: readonly CatalogEntry[] = [
     type: { kind: 'free' },
     source: 'exports: fusionpbx-ata191',
     default: '1',
+    families: ['ATA190'],
+    section: 'router-configuration',
+  },
+  {
+    name: 'Auth_Password',
+    type: { kind: 'password' },
+    source: 'exports: fusionpbx-ata191',
+    secret: true,
     families: ['ATA190'],
     section: 'router-configuration',
   },
@@ -4553,6 +4633,14 @@ export const EXPORTED_PARAMETERS: readonly CatalogEntry[] = [
     section: 'router-configuration',
   },
   {
+    name: 'Privacy_Password',
+    type: { kind: 'password' },
+    source: 'exports: fusionpbx-ata191',
+    secret: true,
+    families: ['ATA190'],
+    section: 'router-configuration',
+  },
+  {
     name: 'Privacy_Protocol',
     type: { kind: 'enum', values: ['None', 'DES', 'AES'] },
     source: 'exports: fusionpbx-ata191',
@@ -4734,6 +4822,14 @@ export const EXPORTED_PARAMETERS: readonly CatalogEntry[] = [
     section: 'router-configuration',
   },
   {
+    name: 'SSH_Password',
+    type: { kind: 'password' },
+    source: 'exports: fusionpbx-ata191',
+    secret: true,
+    families: ['ATA190'],
+    section: 'router-configuration',
+  },
+  {
     name: 'SSH_User_ID',
     type: { kind: 'integer', min: 0, max: 50 },
     source: 'exports: fusionpbx-ata191',
@@ -4834,6 +4930,14 @@ export const EXPORTED_PARAMETERS: readonly CatalogEntry[] = [
     section: 'router-configuration',
   },
   {
+    name: 'TR_069_ACS_Password',
+    type: { kind: 'password' },
+    source: 'exports: fusionpbx-ata191',
+    secret: true,
+    families: ['ATA190'],
+    section: 'router-configuration',
+  },
+  {
     name: 'TR_069_ACS_URL',
     type: { kind: 'free' },
     source: 'exports: fusionpbx-ata191',
@@ -4844,6 +4948,14 @@ export const EXPORTED_PARAMETERS: readonly CatalogEntry[] = [
     name: 'TR_069_ACS_Username',
     type: { kind: 'free' },
     source: 'exports: fusionpbx-ata191',
+    families: ['ATA190'],
+    section: 'router-configuration',
+  },
+  {
+    name: 'TR_069_Connection_Request_Password',
+    type: { kind: 'password' },
+    source: 'exports: fusionpbx-ata191',
+    secret: true,
     families: ['ATA190'],
     section: 'router-configuration',
   },
@@ -4990,6 +5102,14 @@ export const EXPORTED_PARAMETERS: readonly CatalogEntry[] = [
     section: 'router-configuration',
   },
   {
+    name: 'WAN_PPPoE_Password',
+    type: { kind: 'password' },
+    source: 'exports: fusionpbx-ata191',
+    secret: true,
+    families: ['ATA190'],
+    section: 'router-configuration',
+  },
+  {
     name: 'WAN_PPPoE_Service_Name',
     type: { kind: 'free' },
     source: 'exports: fusionpbx-ata191',
@@ -5090,10 +5210,26 @@ export const EXPORTED_PARAMETERS: readonly CatalogEntry[] = [
     section: 'router-configuration',
   },
   {
+    name: 'Web_Login_Admin_Password',
+    type: { kind: 'password' },
+    source: 'exports: fusionpbx-ata191',
+    secret: true,
+    families: ['ATA190'],
+    section: 'router-configuration',
+  },
+  {
     name: 'Web_Login_Guest_Name',
     type: { kind: 'free' },
     source: 'exports: fusionpbx-ata191',
     default: 'cisco',
+    families: ['ATA190'],
+    section: 'router-configuration',
+  },
+  {
+    name: 'Web_Login_Guest_Password',
+    type: { kind: 'password' },
+    source: 'exports: fusionpbx-ata191',
+    secret: true,
     families: ['ATA190'],
     section: 'router-configuration',
   },
