@@ -128,7 +128,14 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
       .option('--rs <n>', 'aes128gcm record size, >= 18 [open: default 4096]', '4096')
       .option('--keyid <text>', 'aes128gcm key id [open: default empty]', '')
       .option('--pad <n>', 'aes128gcm padding bytes', '0')
-      .option('--salt <hex>', 'fixed salt for reproducible output (8 bytes CBC, 16 aes128gcm)')
+      .option(
+        '--salt <hex>',
+        'fixed salt for reproducible output (8 bytes CBC; 16 aes128gcm, which also needs --unsafe-fixed-salt)',
+      )
+      .option(
+        '--unsafe-fixed-salt',
+        'allow --salt with aes128gcm: reuses key and nonces across files (test vectors only)',
+      )
       .option('-f, --force', 'write binary output to a terminal')
       .addHelpText(
         'after',
@@ -167,7 +174,15 @@ ${SECRETS_HELP}`,
       .option('--pbkdf2', 'the file was made with `openssl enc -pbkdf2` (PBKDF2-HMAC-SHA256)')
       .option('--iter <n>', 'PBKDF2 iterations (openssl default 10000)', '10000')
       .option('--no-gunzip', 'leave a gzip payload compressed')
-      .option('--raw', 'skip the check that the plaintext looks like XML or gzip')
+      .option(
+        '--raw',
+        'skip the checks that the plaintext is XML or gzip (padding/tag still checked)',
+      )
+      .option(
+        '--max-size <size>',
+        'most bytes the gunzipped profile may have: 64M, 1G, or bytes (a gzip bomb stops there)',
+        '64M',
+      )
       .option(
         '--info',
         'describe the file (container, digest, salt, rs, sizes) instead of decrypting to output',
@@ -641,6 +656,103 @@ ${SECRETS_HELP}`,
         setExit(await runServe(opts));
       }),
     ' for every device',
+  );
+  // ---- diff ----
+  const notationOption = (): Option =>
+    new Option(
+      '--from <notation>',
+      'input notation (default: from the file name, else from the first character)',
+    ).choices(['xml', 'json', 'yaml']);
+  withSecretOptions(
+    program
+      .command('diff')
+      .summary('compare two profiles parameter by parameter')
+      .description(
+        'Compare two profiles, in any form cisco-prov reads (plain, gzip, AES-256-CBC, aes128gcm; ' +
+          'XML with or without a <device> wrapper, JSON or YAML): parameters removed (-), added (+) ' +
+          'and changed (~) with both values, and ua changes. Order is ignored; values are compared ' +
+          'as the phone reads them (trimmed, a newline read as a space); a parameter set twice ' +
+          'counts with its last value. Secret values are masked unless --show-secrets.',
+      )
+      .argument('<a>', 'the first profile (- for stdin)')
+      .argument('<b>', 'the second profile (- for stdin)')
+      .option('--json', 'print [{ "name", "change": "added"|"removed"|"changed", "a", "b" }]')
+      .option('--show-secrets', 'show passwords, GPP_SA..SD, IKM… instead of ********')
+      .addOption(notationOption())
+      .addOption(
+        new Option(
+          '--md <digest>',
+          'only try this EVP_BytesToKey digest (default: md5, then sha256)',
+        ).choices(['md5', 'sha256']),
+      )
+      .addHelpText(
+        'after',
+        `
+Exit: 0 the profiles hold the same parameters, 1 they differ, 2 trouble (usage, unreadable or
+bad profile, wrong key), 3 I/O — as diff(1).
+
+Examples:
+  cisco-prov diff out/00562b043615.xml reports/00562b043615.xml
+  cisco-prov diff --key-env PROV_KEY old.cfg new.cfg
+  cisco-prov diff --json a.xml b.xml | jq -r '.[] | select(.change == "changed") | .name'
+${SECRETS_HELP}`,
+      )
+      .action(async (a: string, b: string, opts) => {
+        const { diff } = await import('./commands/diff.js');
+        const { formatDiff, formatDiffJson } = await import('./output/diff-format.js');
+        const { shouldColor } = await import('./output/inspect-format.js');
+        const { note, writeStdout } = await import('./output/writer.js');
+        const result = await diff(a, b, opts);
+        result.notes.forEach(note);
+        await writeStdout(
+          opts.json
+            ? formatDiffJson(result)
+            : formatDiff(result, { color: shouldColor(process.stdout.isTTY, process.env) }),
+        );
+        setExit(result.exitCode);
+      }),
+  );
+
+  // ---- convert ----
+  withSecretOptions(
+    program
+      .command('convert')
+      .summary('a profile as JSON or YAML (for jq), or JSON/YAML back to a profile')
+      .description(
+        'Convert a profile between XML, JSON and YAML through its parameter map: ' +
+          '{ "<name>": { "value": "…", "ua": "na" } } in document order (ua only when set). ' +
+          'Reads every form cisco-prov reads; a parameter set twice keeps its last value, as on ' +
+          'the phone. YAML is read with every value as text (Yes and 0012 stay as written) and ' +
+          'written with every value quoted. The output holds the profile as it is, secrets included.',
+      )
+      .argument('[input]', 'profile to convert; stdin when absent or -')
+      .addOption(
+        new Option('--to <notation>', 'output notation')
+          .choices(['json', 'yaml', 'xml'])
+          .makeOptionMandatory(),
+      )
+      .addOption(notationOption())
+      .option('-o, --output <file>', 'write here (atomically) instead of stdout')
+      .addOption(
+        new Option(
+          '--md <digest>',
+          'only try this EVP_BytesToKey digest (default: md5, then sha256)',
+        ).choices(['md5', 'sha256']),
+      )
+      .addHelpText(
+        'after',
+        `
+Examples:
+  cisco-prov convert profile.xml --to json | jq -r '.Station_Name.value'
+  cisco-prov convert --key-env PROV_KEY profile.cfg --to yaml
+  jq '.Station_Name.value = "Lobby"' p.json | cisco-prov convert - --from json --to xml -o p.xml
+${SECRETS_HELP}`,
+      )
+      .action(async (input: string | undefined, opts) => {
+        const { convert } = await import('./commands/convert.js');
+        const { emit } = await import('./output/emit.js');
+        await emit(await convert(input, opts), opts.output);
+      }),
   );
 
   try {
