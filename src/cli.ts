@@ -327,7 +327,10 @@ ${SECRETS_HELP}`,
           'means every .xml/.cfg/.gz/.enc/.ece/.aes/.bin file in it (recursively).',
       )
       .argument('<inputs...>', 'profile files, directories, or - for stdin')
-      .option('-m, --model <model>', 'phone model for model-capacity (8841, CP-8841-3PCC)')
+      .option(
+        '-m, --model <model>',
+        "phone model (8841, CP-8841-3PCC, ATA191): the family's parameters and value types, model-capacity",
+      )
       .option(
         '--catalog <file>',
         'JSON parameter catalog that extends or overrides the built-in one',
@@ -358,10 +361,12 @@ Rules (error unless marked):
   whitespace-value      (warning) leading/trailing white space, newline inside a value
   template-leftover     leftover {{ }}, {% %} or {# #}
   unknown-parameter     a name not in the catalog, with "did you mean"
+  parameter-alias       (warning) a guide's spelling of a name the phone exports otherwise
   invalid-value         a value that does not fit its parameter's type
   rule-syntax           Profile_Rule / Upgrade_Rule / Report_Rule grammar and macros
   plaintext-secret      (warning) passwords, GPP_S*, IKM, literal --key in an unencrypted profile
   model-capacity        line/key index beyond the --model's capacity
+  model-family          (warning) with --model: a parameter only other families have
 
 Exit: 0 clean or warnings only, 1 errors (or warnings with --strict), 2 usage, 3 I/O.
 
