@@ -129,3 +129,28 @@ export {
   maskSecretValues,
   type SecretFlag,
 } from './profile/secrets.js';
+// A profile as a parameter map (diff, convert, drift): XML, JSON and YAML.
+export {
+  ProfileFormatError,
+  buildProfileXml,
+  compareProfiles,
+  parseProfileXml,
+  phoneValue,
+  profileFromObject,
+  profileToObject,
+} from './profile/profile-map.js';
+export type {
+  ChangeKind,
+  CompareOptions,
+  ParameterChange,
+  ParsedProfile,
+  ProfileEntry,
+  ProfileMap,
+} from './profile/profile-map.js';
+export {
+  notationOfFileName,
+  readProfileText,
+  sniffNotation,
+  writeProfileText,
+  type ProfileNotation,
+} from './profile/profile-formats.js';
