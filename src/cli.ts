@@ -632,6 +632,7 @@ Examples:
         'refuse (403) device requests whose User-Agent names no MAC or serial',
       )
       .option('--no-watch', 'reload only on SIGHUP, not when a file changes')
+      .option('--workers <n>', 'server processes sharing the port (node:cluster; default 1)', '1')
       .addHelpText(
         'after',
         `
