@@ -9,7 +9,8 @@
  * `3600`, `60,120,240` (the last repeats) and `1800+300` (a random spread). Resync_Random_Delay
  * counts in units of 20 s (its catalog entry).
  */
-import { DEFAULT_CATALOG, lookupParameter } from './catalog.js';
+import { lookupParameter } from './catalog.js';
+import { DEFAULT_CATALOG } from './catalog-data/index.js';
 
 /** A's, B's and C's meaning (reference §5). */
 export type ResyncOutcome = 'A' | 'B' | 'C';
