@@ -38,6 +38,8 @@ const ESM_COMMANDS = {
   'backend-noble': 'src/crypto/backend-noble.ts',
   rule: 'src/commands/rule.ts',
   'rule-format': 'src/output/rule-format.ts',
+  fetch: 'src/commands/fetch.ts',
+  'fetch-format': 'src/output/fetch-format.ts',
 };
 
 const common = {

@@ -9,14 +9,10 @@ export { nobleBackend } from './crypto/backend-noble.js';
 export { normalizeMac, formatMac, type MacFormat } from './device/mac.js';
 export { MODELS, findModel } from './device/models.js';
 export type { PhoneModel, Series, TemplateFamily } from './device/models.js';
-export {
-  DEFAULT_CATALOG,
-  catalogNames,
-  checkValue,
-  lookupParameter,
-  mergeCatalog,
-  parseCatalogJson,
-} from './profile/catalog.js';
+export { catalogNames, lookupParameter, mergeCatalog } from './profile/catalog.js';
+export { checkValue } from './profile/catalog-values.js';
+export { parseCatalogJson } from './profile/catalog-json.js';
+export { DEFAULT_CATALOG } from './profile/catalog-data/index.js';
 export type {
   Catalog,
   CatalogEntry,

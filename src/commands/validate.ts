@@ -12,12 +12,9 @@ import { readStdin } from '../io/input.js';
 import { resolveKeys } from '../io/keys.js';
 import type { SecretSources } from '../io/secrets.js';
 import type { FileDiagnostics } from '../validate/diagnostic.js';
-import {
-  DEFAULT_CATALOG,
-  mergeCatalog,
-  parseCatalogJson,
-  type Catalog,
-} from '../profile/catalog.js';
+import { mergeCatalog, type Catalog } from '../profile/catalog.js';
+import { DEFAULT_CATALOG } from '../profile/catalog-data/index.js';
+import { parseCatalogJson } from '../profile/catalog-json.js';
 import type { RuleId } from '../validate/rule-ids.js';
 import { checkProfileFile, type FileCheckSettings } from '../validate/file.js';
 

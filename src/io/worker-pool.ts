@@ -12,7 +12,8 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { defaultBackendName, setDefaultBackend, type BackendName } from '../crypto/backend.js';
 import { DomainError, isDomainError, type DomainErrorKind } from '../domain-errors.js';
 import { writeFileAtomic } from '../output/writer.js';
-import { DEFAULT_CATALOG, type Catalog } from '../profile/catalog.js';
+import type { Catalog } from '../profile/catalog.js';
+import { DEFAULT_CATALOG } from '../profile/catalog-data/index.js';
 import { BATCH_SIZE, type RunInWorkers } from '../render/batch.js';
 import {
   DeviceRenderer,
