@@ -152,3 +152,23 @@ export {
   writeProfileText,
   type ProfileNotation,
 } from './profile/profile-formats.js';
+// The render batch: checked profiles from templates and an inventory. Without `out`, one
+// device's profile comes back as bytes; with `out`, pass `writeFile` (how a file is written).
+export { bundledTemplatesDir, explainRender, findDevice, render } from './render/batch.js';
+export type {
+  ExplainResult,
+  RenderDeviceReport,
+  RenderEncryption,
+  RenderOptions,
+  RenderReport,
+  RenderResult,
+  RunInWorkers,
+} from './render/batch.js';
+export type { WriteFile } from './render/device-renderer.js';
+// The core's typed errors: a kind (usage, bad-input, io), a stable code, the file/row/field.
+export {
+  DomainError,
+  isDomainError,
+  type DomainErrorDetails,
+  type DomainErrorKind,
+} from './domain-errors.js';
