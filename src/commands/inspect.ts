@@ -6,6 +6,7 @@ import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node
 import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { StringDecoder } from 'node:string_decoder';
+import { isAscii } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import { resolve } from 'node:path';
 import { CliError, ExitCode, describeSystemError, usageError } from '../errors.js';
@@ -72,6 +73,28 @@ async function* readLineBatches(stream: Readable): AsyncGenerator<string[]> {
   if (last !== '') yield [last];
 }
 
+/**
+ * UTF-8 decoding of a log's chunks. A chunk of ASCII only (the usual log) is copied as Latin-1
+ * instead: the same text for bytes below 0x80, without the UTF-8 decoder (≈ 8 % of
+ * `inspect --log`'s time on a 134 MB log, bench/inspect.bench.ts). Safe only while the decoder
+ * holds no partial sequence, i.e. the last chunk it decoded ended on an ASCII byte.
+ */
+class LogDecoder {
+  private readonly utf8 = new StringDecoder('utf8');
+  private clean = true;
+
+  write(chunk: Buffer): string {
+    if (this.clean && isAscii(chunk)) return chunk.toString('latin1');
+    const text = this.utf8.write(chunk);
+    if (chunk.length > 0) this.clean = (chunk[chunk.length - 1] ?? 0) < 0x80;
+    return text;
+  }
+
+  end(): string {
+    return this.utf8.end();
+  }
+}
+
 /** Opens a log file for streaming; a missing or unreadable file is a one-line error (exit 3). */
 function openLog(path: string, cwd: string): Readable {
   const full = resolve(cwd, path);
@@ -121,9 +144,13 @@ async function summarizeLog(
     allClients: options.allClients ?? false,
   });
   try {
-    for await (const batch of readLineBatches(stream)) {
-      for (const line of batch) aggregator.addLine(line);
+    // The aggregator splits the decoded text into lines itself, reading them in place.
+    const decoder = new LogDecoder();
+    for await (const chunk of stream) {
+      aggregator.addText(typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer));
     }
+    aggregator.addText(decoder.end());
+    aggregator.end();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? '';
     if (code.startsWith('Z_')) {
