@@ -125,7 +125,11 @@ export async function fetchProfile(target: string, opts: FetchOptions): Promise<
     }
     throw err;
   }
-  warnings.push(...expanded.warnings);
+  // A secret given on the command line stands in for the rule's unexpanded $SA..$SD.
+  const secretsGiven = keys.passphrase !== undefined || pwdSecret !== undefined;
+  warnings.push(
+    ...expanded.warnings.filter((w) => !(secretsGiven && /^\$S[A-D] has no value/.test(w))),
+  );
   const { expansion, values } = expanded;
   if (expansion.alternative === null) {
     throw usageError('no alternative of the rule applies to this device: the phone skips the rule');

@@ -97,6 +97,7 @@ test('--json: outcome A, the documented shape, the profile saved 0600 with -o', 
   assert.deepEqual(json.diagnostics, []);
   assert.equal(readFileSync(out, 'utf8'), PROFILE);
   assert.equal(statSync(out).mode & 0o777, 0o600);
+  assert.doesNotMatch(run.stderr, /has no value/, '--key-env stands in for $SA');
   assert.doesNotMatch(run.stdout + run.stderr, new RegExp(`${PASS}|hunter22`));
 });
 
