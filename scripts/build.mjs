@@ -20,6 +20,7 @@ const INLINE = new Set([
   './output/emit.js',
   './output/writer.js',
   './output/decrypt-format.js',
+  './crypto/backend.js',
 ]);
 
 /** cli.ts imports these lazily from the ESM build: dist/esm/<name>.js. */

@@ -4,7 +4,7 @@
  * One block per command; the work lives in src/commands, the printing in src/output.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { ExitCode, asCliError, type ExitCodeValue } from './errors.js';
+import { ExitCode, asCliError, usageError, type ExitCodeValue } from './errors.js';
 import { version } from './version.js';
 import type { FileDiagnostics } from './output/diagnostics-format.js';
 import type { Diagnostic } from './validate/diagnostic.js';
@@ -88,9 +88,6 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
     if (err.code === 'EPIPE') process.exit(exitCode);
     throw err;
   });
-
-  // The pure-JS crypto backend is loaded only when asked for (tests, or no node:crypto).
-  if (process.env.CISCO_PROV_CRYPTO === 'noble') await import('./crypto/backend-noble.js');
 
   const program = new Command('cisco-prov')
     .description(
@@ -201,22 +198,19 @@ ${SECRETS_HELP}`,
       .action(async (input: string | undefined, opts) => {
         const { decrypt } = await import('./commands/decrypt.js');
         const { emit } = await import('./output/emit.js');
-        const { note } = await import('./output/writer.js');
+        const { note, warn } = await import('./output/writer.js');
         const result = await decrypt(input, opts);
+        result.warnings.forEach(warn);
         if (result.kind === 'info') {
           const { formatProfileInfo } = await import('./output/decrypt-format.js');
           await emit(
-            {
-              data: formatProfileInfo(result.info, opts.json ?? false),
-              binary: false,
-              warnings: result.warnings,
-            },
+            { data: formatProfileInfo(result.info, opts.json ?? false), binary: false },
             opts.output,
           );
           return;
         }
         result.notes.forEach(note);
-        await emit(result, opts.output, opts.force);
+        await emit({ data: result.data, binary: result.binary }, opts.output, opts.force);
       }),
   );
 
@@ -333,7 +327,10 @@ ${SECRETS_HELP}`,
           'means every .xml/.cfg/.gz/.enc/.ece/.aes/.bin file in it (recursively).',
       )
       .argument('<inputs...>', 'profile files, directories, or - for stdin')
-      .option('-m, --model <model>', 'phone model for model-capacity (8841, CP-8841-3PCC)')
+      .option(
+        '-m, --model <model>',
+        "phone model (8841, CP-8841-3PCC, ATA191): the family's parameters and value types, model-capacity",
+      )
       .option(
         '--catalog <file>',
         'JSON parameter catalog that extends or overrides the built-in one',
@@ -364,10 +361,12 @@ Rules (error unless marked):
   whitespace-value      (warning) leading/trailing white space, newline inside a value
   template-leftover     leftover {{ }}, {% %} or {# #}
   unknown-parameter     a name not in the catalog, with "did you mean"
+  parameter-alias       (warning) a guide's spelling of a name the phone exports otherwise
   invalid-value         a value that does not fit its parameter's type
   rule-syntax           Profile_Rule / Upgrade_Rule / Report_Rule grammar and macros
   plaintext-secret      (warning) passwords, GPP_S*, IKM, literal --key in an unencrypted profile
   model-capacity        line/key index beyond the --model's capacity
+  model-family          (warning) with --model: a parameter only other families have
 
 Exit: 0 clean or warnings only, 1 errors (or warnings with --strict), 2 usage, 3 I/O.
 
@@ -633,6 +632,7 @@ Examples:
         'refuse (403) device requests whose User-Agent names no MAC or serial',
       )
       .option('--no-watch', 'reload only on SIGHUP, not when a file changes')
+      .option('--workers <n>', 'server processes sharing the port (node:cluster; default 1)', '1')
       .addHelpText(
         'after',
         `
@@ -696,8 +696,9 @@ ${SECRETS_HELP}`,
         const { diff } = await import('./commands/diff.js');
         const { formatDiff, formatDiffJson } = await import('./output/diff-format.js');
         const { shouldColor } = await import('./output/inspect-format.js');
-        const { note, writeStdout } = await import('./output/writer.js');
+        const { note, warn, writeStdout } = await import('./output/writer.js');
         const result = await diff(a, b, opts);
+        result.warnings.forEach(warn);
         result.notes.forEach(note);
         await writeStdout(
           opts.json
@@ -843,11 +844,26 @@ ${SECRETS_HELP}`,
     });
 
   try {
+    await selectCryptoBackend(process.env.CISCO_PROV_CRYPTO);
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (err) {
     return reportError(err);
   }
+}
+
+/**
+ * CISCO_PROV_CRYPTO=node|noble picks the crypto core's default backend (tests; runtimes
+ * without node:crypto). The pure-JS backend is loaded only when asked for: start-up cost.
+ */
+async function selectCryptoBackend(choice: string | undefined): Promise<void> {
+  if (choice === undefined || choice === '') return;
+  if (choice !== 'node' && choice !== 'noble') {
+    throw usageError(`CISCO_PROV_CRYPTO expected node or noble, got ${JSON.stringify(choice)}`);
+  }
+  if (choice === 'noble') await import('./crypto/backend-noble.js');
+  const { setDefaultBackend } = await import('./crypto/backend.js');
+  setDefaultBackend(choice);
 }
 
 /** One rule's diagnostics in the shape validate's formatters take. */

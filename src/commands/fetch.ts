@@ -25,7 +25,7 @@ import { HttpFailure, httpExchange, type HttpResponse } from '../io/http-request
 import { resolveKeys, type KeyOptions } from '../io/keys.js';
 import { parseIntegerOption, parseSizeOption } from '../io/options.js';
 import { commandLineSecretWarning, resolveSecret } from '../io/secrets.js';
-import { DEFAULT_CATALOG } from '../profile/catalog.js';
+import { DEFAULT_CATALOG } from '../profile/catalog-data/index.js';
 import {
   ScheduleError,
   defaultTimer,
@@ -107,7 +107,8 @@ export async function fetchProfile(target: string, opts: FetchOptions): Promise<
   }
 
   const warnings: string[] = [];
-  const keys = resolveKeys(opts, (w) => warnings.push(w));
+  const keys = resolveKeys(opts);
+  warnings.push(...keys.warnings);
   const pwdSecret = resolveSecret('pwd', { value: opts.pwd, file: opts.pwdFile, env: opts.pwdEnv });
   if (pwdSecret?.fromCommandLine) warnings.push(commandLineSecretWarning('pwd'));
 

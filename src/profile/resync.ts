@@ -10,7 +10,8 @@
  * counts in units of 20 s (its catalog entry).
  */
 import { DomainError } from '../domain-errors.js';
-import { DEFAULT_CATALOG, lookupParameter } from './catalog.js';
+import { lookupParameter } from './catalog.js';
+import { DEFAULT_CATALOG } from './catalog-data/index.js';
 
 /** A's, B's and C's meaning (reference §5). */
 export type ResyncOutcome = 'A' | 'B' | 'C';
