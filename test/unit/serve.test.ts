@@ -270,3 +270,83 @@ describe('ProfileService', () => {
     assert.equal(r.reason.includes('hunter2-secret'), false, r.reason);
   });
 });
+
+describe('ProvisioningServer in-process: the fleet hook', () => {
+  test('onRequest hands one record per request; addPage serves a page built from them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'serve-hook-'));
+    writeFileSync(join(dir, 'inv.csv'), 'mac,model,display_name\n00562b043615,8841,A\n');
+    writeFileSync(
+      join(dir, 't.liquid'),
+      '<flat-profile><Station_Name>{{ display_name }}</Station_Name></flat-profile>\n',
+    );
+    const { ProvisioningServer } = await import('../../src/serve/index.js');
+    const server = new ProvisioningServer({
+      sources: {
+        inventory: join(dir, 'inv.csv'),
+        inventoryName: 'inv.csv',
+        vars: [],
+        template: join(dir, 't.liquid'),
+      },
+      routes: [...DEFAULT_ROUTES],
+      keys: { md: 'md5' },
+      gzip: false,
+      cacheSize: 100,
+      maxBodyBytes: 1 << 20,
+      strictUserAgent: false,
+      timeouts: { headersMs: 5000, requestMs: 5000, keepAliveMs: 1000, idleMs: 5000 },
+    });
+    const records: RequestRecord[] = [];
+    const lastSeen = new Map<string, RequestRecord>();
+    server.onRequest((r) => {
+      records.push(r);
+      if (r.device) lastSeen.set(r.device.id, r);
+    });
+    server.addPage('/fleet', () => ({
+      contentType: 'application/json',
+      body: JSON.stringify(
+        [...lastSeen.values()].map((r) => ({
+          id: r.device!.id,
+          status: r.status,
+          outcome: r.outcome,
+        })),
+      ),
+    }));
+    const { port } = await server.listen(0, '127.0.0.1');
+    try {
+      const get = async (path: string, ua: string) => {
+        const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+          headers: { 'User-Agent': ua },
+        });
+        return { status: res.status, text: await res.text() };
+      };
+      assert.equal(
+        (await get('/00562b043615.xml', 'Cisco-CP-8841-3PCC/11.0 (00562b043615)')).status,
+        200,
+      );
+      assert.equal(
+        (await get('/00562b043615.xml', 'Cisco-CP-8841-3PCC/11.0 (00562b043616)')).status,
+        403,
+      );
+      assert.equal((await get('/00562b043699.xml', 'curl/8')).status, 404);
+      const fleet = await get('/fleet', 'browser');
+      assert.deepEqual(JSON.parse(fleet.text), [{ id: '00562b043615', status: 403, outcome: 'C' }]);
+      await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(
+        records.map((r) => [r.status, r.kind, r.outcome, r.ua?.mac ?? null]),
+        [
+          [200, 'profile', 'A', '00562b043615'],
+          [403, 'profile', 'C', '00562b043616'],
+          [404, 'profile', 'B', null],
+          [200, 'other', 'A', null],
+        ],
+      );
+      assert.match(
+        records[1]!.reason!,
+        /User-Agent MAC 00562b043616 is not the MAC of 00562b043615/,
+      );
+      assert.equal(records[0]!.time instanceof Date, true);
+    } finally {
+      await server.close();
+    }
+  });
+});
