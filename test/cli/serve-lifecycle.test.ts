@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { runCli } from '../helpers/run-cli.js';
 import { httpRequest, startServe } from '../helpers/serve.js';
 
 const UA = (mac: string): string => `Cisco-CP-8841-3PCC/11.0 (${mac})`;
@@ -256,6 +257,24 @@ describe('serve: auth and TLS', () => {
         },
       });
       assert.equal(digest.status, 200);
+      // `cisco-prov fetch` answers the challenge as the phone would (its own Digest code).
+      const fetched = await runCli([
+        'fetch',
+        `[--uid phone --pwd pr0v-pass]http://127.0.0.1:${server.port}/$MA.xml`,
+        '--ua',
+        UA('00562b043615'),
+        '--json',
+      ]);
+      assert.equal(fetched.code, 0, fetched.stderr);
+      const chain = (JSON.parse(fetched.stdout) as { chain: { status: number; auth?: string }[] })
+        .chain;
+      assert.deepEqual(
+        chain.map((c) => [c.status, c.auth ?? null]),
+        [
+          [401, 'Digest'],
+          [200, null],
+        ],
+      );
       await server.waitForStdout(/"GET \/00562b043615\.xml HTTP\/1\.1" 200 \d+/);
       assert.match(server.stdout(), /^127\.0\.0\.1 - phone \[/m);
       assert.equal(server.stdout().includes('pr0v-pass'), false);
