@@ -234,11 +234,16 @@ export class ProvisioningServer {
     const handler = (req: IncomingMessage, res: ServerResponse): void => {
       void this.handle(req, res);
     };
-    const serverOptions = { maxHeaderSize: 16 * 1024 };
+    const t = config.timeouts;
+    const serverOptions = {
+      maxHeaderSize: 16 * 1024,
+      // Node checks headersTimeout/requestTimeout only this often (default every 30 s): a
+      // slow-headers client would otherwise hold a socket up to 30 s longer than told.
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(t.headersMs / 2))),
+    };
     this.server = config.tls
       ? createHttpsServer({ ...serverOptions, cert: config.tls.cert, key: config.tls.key }, handler)
       : createHttpServer(serverOptions, handler);
-    const t = config.timeouts;
     this.server.headersTimeout = t.headersMs;
     this.server.requestTimeout = t.requestMs;
     this.server.keepAliveTimeout = t.keepAliveMs;
