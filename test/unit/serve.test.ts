@@ -350,3 +350,46 @@ describe('ProvisioningServer in-process: the fleet hook', () => {
     }
   });
 });
+
+describe('reports', () => {
+  test('the newest --reports-keep per device stay, mode 0600 in a 0700 directory', async () => {
+    const { ReportStore } = await import('../../src/serve/reports.js');
+    const { readdirSync, readFileSync, statSync } = await import('node:fs');
+    const dir = join(mkdtempSync(join(tmpdir(), 'serve-reports-')), 'reports');
+    const store = new ReportStore({ dir, keep: 5, maxPlaintextBytes: 1 << 20 });
+    for (let i = 0; i < 7; i++) {
+      store.save(
+        '00562b043615',
+        Buffer.from(`<r n="${i}"/>`),
+        new Date(Date.UTC(2026, 10, 30, 9, 0, i)),
+      );
+    }
+    const files = readdirSync(join(dir, '00562b043615')).sort();
+    assert.equal(files.length, 5);
+    assert.deepEqual(
+      files.map((f) => readFileSync(join(dir, '00562b043615', f), 'utf8')),
+      [2, 3, 4, 5, 6].map((i) => `<r n="${i}"/>`),
+    );
+    assert.equal(statSync(join(dir, '00562b043615', files[0]!)).mode & 0o777, 0o600);
+    assert.equal(statSync(join(dir, '00562b043615')).mode & 0o777, 0o700);
+    assert.throws(() => store.save('../x', Buffer.from('<r/>')), /unsafe device id/);
+  });
+
+  test('a gzip bomb or an oversized report is refused (413), a non-XML one (400)', async () => {
+    const { openReport } = await import('../../src/serve/reports.js');
+    const { gzipSync } = await import('node:zlib');
+    const bomb = gzipSync(Buffer.alloc(10_000_000, 0x20));
+    const r1 = openReport(bomb, undefined, {}, 1 << 20);
+    assert.ok('status' in r1);
+    assert.equal(r1.status, 413);
+    const r2 = openReport(Buffer.from('not xml at all'), undefined, {}, 1 << 20);
+    assert.ok('status' in r2);
+    assert.equal(r2.status, 400);
+    const r3 = openReport(Buffer.from('<flat-profile/>'), 'br', {}, 1 << 20);
+    assert.ok('status' in r3);
+    assert.equal(r3.status, 415);
+    const ok = openReport(gzipSync(Buffer.from('<flat-profile/>')), undefined, {}, 1 << 20);
+    assert.ok('plaintext' in ok);
+    assert.equal(Buffer.from(ok.plaintext).toString(), '<flat-profile/>');
+  });
+});
