@@ -677,6 +677,8 @@ Examples:
       )
       .option('--no-watch', 'reload only on SIGHUP, not when a file changes')
       .option('--workers <n>', 'server processes sharing the port (node:cluster; default 1)', '1')
+      .option('--header-timeout <s>', 'seconds a client has to send its request headers', '10')
+      .option('--idle-timeout <s>', 'seconds a socket may stay silent before it is closed', '30')
       .addHelpText(
         'after',
         `
