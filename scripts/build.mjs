@@ -37,6 +37,8 @@ const ESM_COMMANDS = {
   'backend-noble': 'src/crypto/backend-noble.ts',
   rule: 'src/commands/rule.ts',
   'rule-format': 'src/output/rule-format.ts',
+  param: 'src/commands/param.ts',
+  'param-format': 'src/output/param-format.ts',
 };
 
 const common = {
