@@ -42,6 +42,8 @@ const ESM_COMMANDS = {
   'rule-format': 'src/output/rule-format.ts',
   fetch: 'src/commands/fetch.ts',
   'fetch-format': 'src/output/fetch-format.ts',
+  param: 'src/commands/param.ts',
+  'param-format': 'src/output/param-format.ts',
 };
 
 const common = {

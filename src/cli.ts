@@ -511,6 +511,36 @@ Examples:
       }),
     );
 
+  // ---- param ----
+  program
+    .command('param')
+    .summary('look a parameter up: its XML name, aliases, type and values, default, families')
+    .description(
+      'What the parameter catalog knows about a name: the spelling the phone exports, the guide ' +
+        'spellings accepted as aliases, the value type and allowed values, the default, the ' +
+        'families that have it, whether it is a secret, and the source of each fact. A pattern ' +
+        '(* and ?, case-insensitive) lists every match. Exit 1 when nothing matches.',
+    )
+    .argument('<name>', 'a parameter name (Admin_Password, Line_Enable_3_) or a pattern (*passw*)')
+    .option('--json', 'JSON: the matches with every field')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  cisco-prov param Report_To_Server
+  cisco-prov param '*admin*pass*'
+  cisco-prov param 'WAN_*' --json`,
+    )
+    .action(
+      run(async (name: string, opts: { json?: boolean }) => {
+        const { param } = await import('./commands/param.js');
+        const { renderParam } = await import('./output/param-format.js');
+        const { writeStdout } = await import('./output/writer.js');
+        await writeStdout(renderParam(param({ query: name, json: opts.json === true })));
+        return ExitCode.Ok;
+      }),
+    );
+
   // ---- rule ----
   const rule = program
     .command('rule')

@@ -9,7 +9,22 @@ export { nobleBackend } from './crypto/backend-noble.js';
 export { normalizeMac, formatMac, type MacFormat } from './device/mac.js';
 export { MODELS, findModel } from './device/models.js';
 export type { PhoneModel, Series, TemplateFamily } from './device/models.js';
-export { catalogNames, lookupParameter, mergeCatalog } from './profile/catalog.js';
+export {
+  CATALOG_FAMILIES,
+  catalogFamilyOf,
+  catalogNames,
+  entryOnFamily,
+  entryTypeOn,
+  lookupParameter,
+  mergeCatalog,
+} from './profile/catalog.js';
+export {
+  describeEntry,
+  describeType,
+  findParameter,
+  searchParameters,
+  type ParameterInfo,
+} from './profile/catalog-search.js';
 export { checkValue } from './profile/catalog-values.js';
 export { parseCatalogJson } from './profile/catalog-json.js';
 export { DEFAULT_CATALOG } from './profile/catalog-data/index.js';
