@@ -341,8 +341,36 @@ ${SECRETS_HELP}`,
       )
       .action(
         run(async (opts) => {
-          const { runRenderCli } = await import('./commands/render-cli.js');
-          return await runRenderCli(opts);
+          const { renderCommand } = await import('./commands/render.js');
+          const format = await import('./output/render-format.js');
+          const { startProgress } = await import('./output/progress.js');
+          const writer = await import('./output/writer.js');
+          const progress = await startProgress('rendering', opts.quiet === true);
+          let result;
+          try {
+            result = await renderCommand(opts, progress.onProgress);
+          } finally {
+            progress.stop();
+          }
+          if (result.kind === 'explain') {
+            const { explain, json } = result;
+            await writer.writeStdout(
+              json ? format.formatExplainJson(explain) : format.formatExplain(explain),
+            );
+            return ExitCode.Ok;
+          }
+          const { report } = result;
+          result.warnings.forEach(writer.warn);
+          for (const line of format.formatRenderFailures(report)) writer.note(line);
+          if (result.stdout) {
+            writer.assertStdoutAcceptsBinary(result.binary, false);
+            await writer.writeStdout(result.stdout);
+          } else if (result.json) {
+            await writer.writeStdout(format.formatRenderJson(report));
+          }
+          if (progress.shown && report.out !== undefined)
+            writer.note(format.formatRenderSummary(report));
+          return result.exitCode;
         }),
       ),
     ' for every device',
