@@ -121,8 +121,8 @@ ${SECRETS_HELP}`,
       )
       .action(async (input: string | undefined, opts) => {
         const { encrypt } = await import('./commands/encrypt.js');
-        const { emit } = await import('./output/emit.js');
-        await emit(await encrypt(input, opts), opts.output, opts.force);
+        const { emitChunks } = await import('./output/emit.js');
+        await emitChunks(encrypt(input, opts), opts.output, { force: opts.force });
       }),
   );
 
@@ -173,7 +173,8 @@ ${SECRETS_HELP}`,
       )
       .action(async (input: string | undefined, opts) => {
         const { decrypt } = await import('./commands/decrypt.js');
-        const { emit } = await import('./output/emit.js');
+        const { emit, emitChunks } = await import('./output/emit.js');
+        const { STDOUT_HOLD_BACK } = await import('./io/streams.js');
         const { note } = await import('./output/writer.js');
         const result = await decrypt(input, opts);
         if (result.kind === 'info') {
@@ -188,8 +189,11 @@ ${SECRETS_HELP}`,
           );
           return;
         }
-        result.notes.forEach(note);
-        await emit(result, opts.output, opts.force);
+        await emitChunks(result, opts.output, {
+          force: opts.force,
+          holdBack: STDOUT_HOLD_BACK,
+        });
+        result.notes().forEach(note);
       }),
   );
 
