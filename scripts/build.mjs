@@ -30,7 +30,13 @@ const ESM_COMMANDS = {
   inspect: 'src/commands/inspect.ts',
   'inspect-format': 'src/output/inspect-format.ts',
   models: 'src/commands/models.ts',
+  serve: 'src/commands/serve.ts',
+  diff: 'src/commands/diff.ts',
+  'diff-format': 'src/output/diff-format.ts',
+  convert: 'src/commands/convert.ts',
   'backend-noble': 'src/crypto/backend-noble.ts',
+  rule: 'src/commands/rule.ts',
+  'rule-format': 'src/output/rule-format.ts',
 };
 
 const common = {

@@ -3,6 +3,7 @@ import { describeContainer, type Container, type Digest } from '../crypto/envelo
 import { openStream, type StreamOpenInfo } from '../crypto/stream.js';
 import { DEFAULT_MAX_SIZE, DecryptError, SizeLimitError } from '../crypto/errors.js';
 import { DEFAULT_PBKDF2_ITERATIONS } from '../crypto/openssl-enc.js';
+import { containerName, type ProfileInfo } from '../crypto/profile-info.js';
 import { badInput, usageError } from '../errors.js';
 import { inputName } from '../io/input.js';
 import { readChunks } from '../io/streams.js';
@@ -20,22 +21,6 @@ export interface DecryptOptions extends KeyOptions {
   maxSize?: string;
 }
 
-/** What `--info` reports. Never a key, IKM or plaintext. */
-export interface ProfileInfo {
-  file: string;
-  container: Container;
-  /** Whether the key given opened it (null when no key was given). */
-  decrypted: boolean | null;
-  /** AES-256-CBC key derivation that worked: `md5`, `sha256`, `pbkdf2-sha256`… */
-  digest: string | null;
-  salt: string | null;
-  rs: number | null;
-  keyid: string | null;
-  records: number | null;
-  gzip: boolean | null;
-  sizes: { input: number; payload: number | null; plaintext: number | null };
-}
-
 export type DecryptResult =
   | {
       kind: 'plaintext';
@@ -48,20 +33,6 @@ export type DecryptResult =
       warnings: string[];
     }
   | { kind: 'info'; info: ProfileInfo; warnings: string[] };
-
-const CONTAINER_NAMES: Record<Container, string> = {
-  plain: 'plain XML',
-  gzip: 'gzip',
-  'openssl-enc': 'AES-256-CBC (OpenSSL enc)',
-  'openssl-enc-base64': 'AES-256-CBC (OpenSSL enc, base64)',
-  aes128gcm: 'RFC 8188 aes128gcm',
-  unknown: 'unknown',
-};
-
-/** Human name of a container, for messages. */
-export function containerName(c: Container): string {
-  return CONTAINER_NAMES[c];
-}
 
 function digestName(opened: Pick<StreamOpenInfo, 'derivation'>): string | null {
   const d = opened.derivation;

@@ -11,7 +11,7 @@ import { CliError, ExitCode, describeSystemError, type ExitCodeValue } from '../
 import { readStdin } from '../io/input.js';
 import { resolveKeys } from '../io/keys.js';
 import type { SecretSources } from '../io/secrets.js';
-import type { FileDiagnostics } from '../output/diagnostics-format.js';
+import type { FileDiagnostics } from '../validate/diagnostic.js';
 import {
   DEFAULT_CATALOG,
   mergeCatalog,
@@ -19,7 +19,7 @@ import {
   type Catalog,
 } from '../profile/catalog.js';
 import { isRuleId, RULE_IDS } from '../validate/rule-ids.js';
-import { checkProfileFile, type FileCheckSettings } from './validate-file.js';
+import { checkProfileFile, type FileCheckSettings } from '../validate/file.js';
 
 export interface ValidateCommandOptions {
   /** Files, directories, or `-` for stdin. */
@@ -202,7 +202,7 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
     options.jobs ??
     (Number(process.env.CISCO_PROV_VALIDATE_JOBS) || Math.min(availableParallelism(), 8));
   if (onDisk.length >= WORKER_THRESHOLD && jobs > 1) {
-    const { checkFilesInWorkers } = await import('./validate-worker.js');
+    const { checkFilesInWorkers } = await import('../io/worker-pool.js');
     const byName = new Map<string, FileDiagnostics>();
     const fromWorkers = await checkFilesInWorkers(
       onDisk.map((f) => resolve(cwd, f)),
