@@ -77,6 +77,29 @@ const RULE_KIND_OPTION = (): Option =>
     .choices(['profile', 'upgrade', 'report'])
     .default('profile');
 
+/** `encrypt|decrypt --out-dir`: the batch, its report on stderr (or JSON on stdout). */
+async function runCryptoBatch(
+  command: 'encrypt' | 'decrypt',
+  inputs: string[],
+  opts: { outDir?: string; output?: string; json?: boolean; info?: boolean },
+): Promise<ExitCodeValue> {
+  const { usageError } = await import('./errors.js');
+  if (opts.outDir === undefined) throw usageError(`${command} of several files needs --out-dir`);
+  if (opts.output !== undefined) throw usageError('give either -o or --out-dir');
+  if (opts.info) throw usageError('--info describes one file: drop --out-dir');
+  const { cryptoBatch, batchExitCode, formatBatchJson, formatBatchText } =
+    await import('./commands/crypto-batch.js');
+  const { warn, writeStdout } = await import('./output/writer.js');
+  const { report, warnings } = await cryptoBatch(command, inputs, {
+    ...opts,
+    outDir: opts.outDir,
+  });
+  warnings.forEach(warn);
+  if (opts.json) await writeStdout(formatBatchJson(report));
+  else process.stderr.write(formatBatchText(report));
+  return batchExitCode(report);
+}
+
 /** Runs the CLI on argv (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
   let exitCode: ExitCodeValue = ExitCode.Ok;
@@ -114,8 +137,24 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
           '(for a Profile_Rule with [--key …]) or RFC 8188 aes128gcm (served with ' +
           'Content-Encoding: aes128gcm, key material in IKM_HTTP_Encrypt_Content).',
       )
-      .argument('[input]', 'profile to encrypt; stdin when absent or -')
+      .argument(
+        '[inputs...]',
+        'profile to encrypt; stdin when absent or -. With --out-dir: files and directories',
+      )
       .option('-o, --output <file>', 'write here (atomically) instead of stdout')
+      .option(
+        '--out-dir <dir>',
+        'batch: encrypt every input into this directory (AES-256-CBC: <name>.cfg; aes128gcm keeps the name)',
+      )
+      .option(
+        '--keys <csv>',
+        'batch: a key per file from a CSV with columns file or mac, and key and/or ikm',
+      )
+      .option(
+        '-j, --jobs <n>',
+        'batch: overlap the reads and writes of n files (default 1: on a local disk one is fastest)',
+      )
+      .option('--json', 'batch: print a JSON report on stdout')
       .addOption(
         new Option('-c, --cipher <cipher>', 'cipher (default: from --key or --ikm)').choices([
           'aes-256-cbc',
@@ -146,7 +185,12 @@ Examples:
   cisco-prov encrypt --cipher aes128gcm --ikm-env PROV_IKM profile.xml -o profile.xml.ece
 ${SECRETS_HELP}`,
       )
-      .action(async (input: string | undefined, opts) => {
+      .action(async (inputs: string[], opts) => {
+        if (opts.outDir !== undefined || inputs.length > 1) {
+          setExit(await runCryptoBatch('encrypt', inputs, opts));
+          return;
+        }
+        const input = inputs[0];
         const { encrypt } = await import('./commands/encrypt.js');
         const { emitChunks } = await import('./output/emit.js');
         await emitChunks(encrypt(input, opts), opts.output, { force: opts.force });
@@ -163,8 +207,23 @@ ${SECRETS_HELP}`,
           'tried unless --md is given. With --ikm the input is RFC 8188 aes128gcm. A gzip payload ' +
           'is gunzipped. Success needs a valid padding/tag and a plaintext that is XML or gzip.',
       )
-      .argument('[input]', 'encrypted profile; stdin when absent or -')
+      .argument(
+        '[inputs...]',
+        'encrypted profile; stdin when absent or -. With --out-dir: files and directories',
+      )
       .option('-o, --output <file>', 'write here (atomically) instead of stdout')
+      .option(
+        '--out-dir <dir>',
+        'batch: decrypt every input into this directory (<name>.cfg becomes <name>.xml)',
+      )
+      .option(
+        '--keys <csv>',
+        'batch: a key per file from a CSV with columns file or mac, and key and/or ikm',
+      )
+      .option(
+        '-j, --jobs <n>',
+        'batch: overlap the reads and writes of n files (default 1: on a local disk one is fastest)',
+      )
       .addOption(
         new Option(
           '--md <digest>',
@@ -187,7 +246,7 @@ ${SECRETS_HELP}`,
         '--info',
         'describe the file (container, digest, salt, rs, sizes) instead of decrypting to output',
       )
-      .option('--json', 'with --info: print JSON')
+      .option('--json', 'with --info: print JSON; with --out-dir: a JSON report')
       .option('-f, --force', 'write binary output to a terminal')
       .addHelpText(
         'after',
@@ -198,7 +257,12 @@ Examples:
   cisco-prov decrypt --ikm-env PROV_IKM body.ece -o profile.xml
 ${SECRETS_HELP}`,
       )
-      .action(async (input: string | undefined, opts) => {
+      .action(async (inputs: string[], opts) => {
+        if (opts.outDir !== undefined || inputs.length > 1) {
+          setExit(await runCryptoBatch('decrypt', inputs, opts));
+          return;
+        }
+        const input = inputs[0];
         const { decrypt } = await import('./commands/decrypt.js');
         const { emit, emitChunks } = await import('./output/emit.js');
         const { STDOUT_HOLD_BACK } = await import('./io/streams.js');
