@@ -24,7 +24,7 @@ import {
   type Digest,
   type SealOptions,
 } from '../crypto/envelope.js';
-import { MIN_RS } from '../crypto/aes128gcm.js';
+import { DEFAULT_RS } from '../crypto/aes128gcm.js';
 import { DEFAULT_MAX_SIZE, DecryptError, SizeLimitError } from '../crypto/errors.js';
 import { DEFAULT_PBKDF2_ITERATIONS } from '../crypto/openssl-enc.js';
 import { normalizeMac } from '../device/mac.js';
@@ -36,7 +36,7 @@ import {
   type ExitCodeValue,
 } from '../errors.js';
 import { resolveKeys, type KeyOptions, type ResolvedKeys } from '../io/keys.js';
-import { describeSize, parseIntegerOption, parseSizeOption } from '../io/options.js';
+import { describeSize } from '../io/options.js';
 
 /** One file's outcome. `error` is one line naming what went wrong, never a key. */
 export interface BatchFileResult {
@@ -189,7 +189,7 @@ export function decryptedName(rel: string): string {
 
 export interface BatchOptions {
   outDir: string;
-  jobs?: string;
+  jobs?: number;
   keys?: string;
 }
 
@@ -279,7 +279,7 @@ export async function runBatch(
   options: BatchOptions,
   settings: BatchSettings,
 ): Promise<BatchReport> {
-  const jobs = parseIntegerOption('--jobs', options.jobs ?? '1', 1, 256);
+  const jobs = options.jobs ?? 1;
   const io = jobs === 1 ? SYNC_IO : ASYNC_IO;
   const files = await listInputs(inputs);
   const outDir = options.outDir;
@@ -428,15 +428,15 @@ export interface BatchCommandOptions extends BatchOptions, KeyOptions {
   gzip?: boolean;
   md?: Digest;
   base64?: boolean;
-  rs?: string;
+  rs?: number;
   keyid?: string;
-  pad?: string;
+  pad?: number;
   salt?: string;
   pbkdf2?: boolean;
-  iter?: string;
+  iter?: number;
   gunzip?: boolean;
   raw?: boolean;
-  maxSize?: string;
+  maxSize?: number;
 }
 
 /** `encrypt --out-dir` / `decrypt --out-dir`: options checked at the door, then the batch. */
@@ -470,26 +470,19 @@ export async function cryptoBatch(
       gzip: opts.gzip ?? false,
       md: opts.md ?? 'md5',
       base64: opts.base64 ?? false,
-      rs: parseIntegerOption('--rs', opts.rs ?? '4096', MIN_RS, 0xffffffff),
-      pad: parseIntegerOption('--pad', opts.pad ?? '0', 0, 1 << 30),
+      rs: opts.rs ?? DEFAULT_RS,
+      pad: opts.pad ?? 0,
       keyid,
     };
   } else {
-    const iterations = parseIntegerOption(
-      '--iter',
-      opts.iter ?? String(DEFAULT_PBKDF2_ITERATIONS),
-      1,
-      100_000_000,
-    );
+    const iterations = opts.iter ?? DEFAULT_PBKDF2_ITERATIONS;
     settings.open = {
       ...(opts.md ? { md: opts.md } : {}),
       ...(opts.pbkdf2 ? { pbkdf2: { iterations } } : {}),
       gunzip: opts.gunzip !== false,
       raw: opts.raw ?? false,
-      maxSize:
-        opts.maxSize === undefined ? DEFAULT_MAX_SIZE : parseSizeOption('--max-size', opts.maxSize),
+      maxSize: opts.maxSize ?? DEFAULT_MAX_SIZE,
     };
   }
-  // resolveKeys has printed its own warnings (a secret typed on the command line).
-  return { report: await runBatch(inputs, opts, settings), warnings: [] };
+  return { report: await runBatch(inputs, opts, settings), warnings: keys.warnings };
 }

@@ -8,17 +8,17 @@ import { badInput, usageError } from '../errors.js';
 import { inputName } from '../io/input.js';
 import { readChunks } from '../io/streams.js';
 import { resolveKeys, type KeyOptions } from '../io/keys.js';
-import { describeSize, parseIntegerOption, parseSizeOption } from '../io/options.js';
+import { describeSize } from '../io/options.js';
 
 export interface DecryptOptions extends KeyOptions {
   md?: Digest;
   pbkdf2?: boolean;
-  iter?: string;
+  iter?: number;
   gunzip?: boolean;
   raw?: boolean;
   info?: boolean;
   /** Most bytes the gunzipped profile may have: `64M`, `1G`, a number of bytes. */
-  maxSize?: string;
+  maxSize?: number;
 }
 
 export type DecryptResult =
@@ -54,19 +54,13 @@ export async function decrypt(
   opts: DecryptOptions,
 ): Promise<DecryptResult> {
   const keys = resolveKeys(opts);
-  const iterations = parseIntegerOption(
-    '--iter',
-    opts.iter ?? String(DEFAULT_PBKDF2_ITERATIONS),
-    1,
-    100_000_000,
-  );
-  const maxSize =
-    opts.maxSize === undefined ? DEFAULT_MAX_SIZE : parseSizeOption('--max-size', opts.maxSize);
+  const iterations = opts.iter ?? DEFAULT_PBKDF2_ITERATIONS;
+  const maxSize = opts.maxSize ?? DEFAULT_MAX_SIZE;
   const name = inputName(input);
   const source = readChunks(input);
 
   if (opts.info && !keys.passphrase && !keys.ikm) {
-    return { kind: 'info', warnings: [], info: await describeWithoutKey(source, name) };
+    return { kind: 'info', warnings: keys.warnings, info: await describeWithoutKey(source, name) };
   }
 
   const { chunks, info } = openStream(source, {
@@ -85,7 +79,7 @@ export async function decrypt(
     for await (const chunk of plaintext) void chunk; // decrypt and check all of it; keep nothing
     return {
       kind: 'info',
-      warnings: [],
+      warnings: keys.warnings,
       info: {
         file: name,
         container: info.container,
@@ -110,7 +104,7 @@ export async function decrypt(
       if (info.container === 'gzip') return [`${name} is gzip, not encrypted`];
       return [];
     },
-    warnings: [],
+    warnings: keys.warnings,
   };
 }
 

@@ -7,7 +7,8 @@
  * number (as `render --name` does) and `vars.PSN` overrides it.
  */
 import { formatMac, normalizeMac } from '../device/mac.js';
-import { findModel } from '../device/models.js';
+import { DomainError } from '../domain-errors.js';
+import { findModel, productSeriesNumber } from '../device/models.js';
 import { parseUserAgent, type UserAgentInfo } from '../device/user-agent.js';
 import { isKnownMacro } from './macros.js';
 
@@ -39,10 +40,10 @@ export interface DeviceFacts {
   notes: string[];
 }
 
-/** A device fact that can't be used (a malformed MAC, an unknown GPP letter). */
-export class DeviceFactError extends Error {
+/** A device fact that can't be used (a malformed MAC, an unknown GPP letter): a usage error. */
+export class DeviceFactError extends DomainError {
   constructor(message: string) {
-    super(message);
+    super('usage', 'device-fact', message);
     this.name = 'DeviceFactError';
   }
 }
@@ -82,7 +83,7 @@ export function deviceMacroValues(input: DeviceFactsInput): DeviceFacts {
       if (userAgent.mac) setMac(userAgent.mac, 'user-agent');
       else notes.push('the User-Agent carries no MAC: $MA, $MAU and $MAC need --mac');
       set('PN', userAgent.productName, 'user-agent');
-      set('PSN', userAgent.model, 'user-agent');
+      set('PSN', userAgent.model && productSeriesNumber(userAgent.model), 'user-agent');
       set('SN', userAgent.serial, 'user-agent');
       set('SWVER', userAgent.firmware, 'user-agent');
     }
@@ -104,7 +105,7 @@ export function deviceMacroValues(input: DeviceFactsInput): DeviceFacts {
       );
     }
     set('PN', model.productName, 'model');
-    set('PSN', model.model, 'model');
+    set('PSN', productSeriesNumber(model.model), 'model');
   }
   if (input.serial !== undefined) set('SN', input.serial, 'serial');
   if (input.firmware !== undefined) set('SWVER', input.firmware, 'firmware');
