@@ -531,13 +531,15 @@ Examples:
   cisco-prov param '*admin*pass*'
   cisco-prov param 'WAN_*' --json`,
     )
-    .action(async (name: string, opts: { json?: boolean }) => {
-      const { param } = await import('./commands/param.js');
-      const { renderParam } = await import('./output/param-format.js');
-      const { writeStdout } = await import('./output/writer.js');
-      await writeStdout(renderParam(param({ query: name, json: opts.json === true })));
-      setExit(ExitCode.Ok);
-    });
+    .action(
+      run(async (name: string, opts: { json?: boolean }) => {
+        const { param } = await import('./commands/param.js');
+        const { renderParam } = await import('./output/param-format.js');
+        const { writeStdout } = await import('./output/writer.js');
+        await writeStdout(renderParam(param({ query: name, json: opts.json === true })));
+        return ExitCode.Ok;
+      }),
+    );
 
   // ---- rule ----
   const rule = program
