@@ -20,6 +20,7 @@ const INLINE = new Set([
   './output/emit.js',
   './output/writer.js',
   './output/decrypt-format.js',
+  './crypto/backend.js',
 ]);
 
 /** cli.ts imports these lazily from the ESM build: dist/esm/<name>.js. */
@@ -39,6 +40,8 @@ const ESM_COMMANDS = {
   'rule-format': 'src/output/rule-format.ts',
   param: 'src/commands/param.ts',
   'param-format': 'src/output/param-format.ts',
+  fetch: 'src/commands/fetch.ts',
+  'fetch-format': 'src/output/fetch-format.ts',
 };
 
 const common = {

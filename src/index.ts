@@ -4,6 +4,8 @@
  */
 // Crypto core: OpenSSL enc (AES-256-CBC), RFC 8188 aes128gcm, gzip and the profile envelope.
 export * from './crypto/index.js';
+// The pure-JS backend, registered on import so `backend: 'noble'` works for library users.
+export { nobleBackend } from './crypto/backend-noble.js';
 export { normalizeMac, formatMac, type MacFormat } from './device/mac.js';
 export { MODELS, findModel } from './device/models.js';
 export type { PhoneModel, Series, TemplateFamily } from './device/models.js';

@@ -34,7 +34,11 @@ function shown(entry: ProfileEntry | undefined, secret: boolean): string | null 
  * Compares two profiles.
  * @example await diff('old.xml', 'new.cfg', { keyEnv: 'PROV_KEY' }) // { changes: [...], exitCode: 1 }
  */
-export async function diff(a: string, b: string, options: DiffOptions): Promise<DiffResult> {
+export async function diff(
+  a: string,
+  b: string,
+  options: DiffOptions,
+): Promise<DiffResult & { warnings: string[] }> {
   if (a === '-' && b === '-') throw usageError('only one of the two profiles can be stdin (-)');
   const keys = resolveKeys(options);
   const load = (path: string) =>
@@ -69,6 +73,7 @@ export async function diff(a: string, b: string, options: DiffOptions): Promise<
     return entry;
   });
   return {
+    warnings: keys.warnings,
     a: left.name,
     b: right.name,
     changes,

@@ -171,19 +171,16 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
       `known models: ${MODELS.map((m) => m.model).join(', ')}`,
     );
   }
-  const notes: string[] = [];
   // A secret typed on the command line is noted (the CLI prints notes on stderr).
-  const keys = resolveKeys(
-    {
-      key: options.key?.value,
-      keyFile: options.key?.file,
-      keyEnv: options.key?.env,
-      ikm: options.ikm?.value,
-      ikmFile: options.ikm?.file,
-      ikmEnv: options.ikm?.env,
-    },
-    (message) => notes.push(message),
-  );
+  const keys = resolveKeys({
+    key: options.key?.value,
+    keyFile: options.key?.file,
+    keyEnv: options.key?.env,
+    ikm: options.ikm?.value,
+    ikmFile: options.ikm?.file,
+    ikmEnv: options.ikm?.env,
+  });
+  const notes = keys.warnings;
   const settings: FileCheckSettings = {
     model: options.model,
     passphrase: keys.passphrase,
