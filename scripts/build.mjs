@@ -33,6 +33,7 @@ const ESM_COMMANDS = {
   inspect: 'src/commands/inspect.ts',
   'inspect-format': 'src/output/inspect-format.ts',
   models: 'src/commands/models.ts',
+  'crypto-batch': 'src/commands/crypto-batch.ts',
   serve: 'src/commands/serve.ts',
   diff: 'src/commands/diff.ts',
   'diff-format': 'src/output/diff-format.ts',
