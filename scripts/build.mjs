@@ -33,6 +33,8 @@ const ESM_COMMANDS = {
   diff: 'src/commands/diff.ts',
   'diff-format': 'src/output/diff-format.ts',
   convert: 'src/commands/convert.ts',
+  drift: 'src/commands/drift.ts',
+  'drift-format': 'src/output/drift-format.ts',
   'backend-noble': 'src/crypto/backend-noble.ts',
 };
 

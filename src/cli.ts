@@ -528,6 +528,59 @@ ${SECRETS_HELP}`,
       }),
   );
 
+  // ---- drift ----
+  withSecretOptions(
+    program
+      .command('drift')
+      .summary('compare what phones report with what they should have now')
+      .description(
+        'For each phone with a report (Report_Rule uploads: files named by MAC such as ' +
+          '<mac>.xml, or a directory per phone as serve --reports keeps them; the latest file per ' +
+          'phone), render the profile it should have now from the inventory, templates and vars — ' +
+          'as render does — and list the parameters whose reported value or ua differs. Only ' +
+          'parameters the profile sets are checked (a profile is partial); read-only and status ' +
+          'parameters and secrets the report hides (asterisks, absent) are left out; values are ' +
+          'compared as the phone reads them (trimmed; Bool and choices in any case; 0x10 = 16).',
+      )
+      .requiredOption('--reports <dir>', 'reported profiles, the latest file per phone')
+      .requiredOption('-i, --inventory <file>', 'devices: .csv (header row), .json or .yaml')
+      .option('-t, --template <file|dir>', 'templates, as for render (default: bundled templates/)')
+      .option(
+        '--vars <file>',
+        'YAML/JSON variables for every device (repeatable, in order)',
+        collect,
+      )
+      .option('--json', 'print the report as JSON')
+      .option('--show-secrets', 'show secret values the report carries instead of ********')
+      .addOption(
+        new Option(
+          '--md <digest>',
+          'encrypted reports: only try this EVP_BytesToKey digest (default: md5, then sha256)',
+        ).choices(['md5', 'sha256']),
+      )
+      .addHelpText(
+        'after',
+        `
+Exit: 0 every reported phone in sync, 1 drift (or a report or profile that cannot be read),
+2 usage, 3 I/O.
+
+Examples:
+  cisco-prov drift --reports reports/ -i inventory.csv -t templates --vars site.yaml
+  cisco-prov drift --reports /srv/prov/reports -i inventory.yaml --json | jq '.summary'
+  cisco-prov drift --reports reports/ -i inventory.csv --ikm-env PROV_IKM   # encrypted reports
+${SECRETS_HELP}`,
+      )
+      .action(async (opts) => {
+        const { drift } = await import('./commands/drift.js');
+        const { formatDrift, formatDriftJson } = await import('./output/drift-format.js');
+        const { note, writeStdout } = await import('./output/writer.js');
+        const result = await drift(opts);
+        result.notes.forEach(note);
+        await writeStdout(opts.json ? formatDriftJson(result.report) : formatDrift(result.report));
+        setExit(result.exitCode);
+      }),
+  );
+
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
