@@ -30,12 +30,15 @@ const ESM_COMMANDS = {
   inspect: 'src/commands/inspect.ts',
   'inspect-format': 'src/output/inspect-format.ts',
   models: 'src/commands/models.ts',
+  serve: 'src/commands/serve.ts',
   diff: 'src/commands/diff.ts',
   'diff-format': 'src/output/diff-format.ts',
   convert: 'src/commands/convert.ts',
   drift: 'src/commands/drift.ts',
   'drift-format': 'src/output/drift-format.ts',
   'backend-noble': 'src/crypto/backend-noble.ts',
+  rule: 'src/commands/rule.ts',
+  'rule-format': 'src/output/rule-format.ts',
 };
 
 const common = {

@@ -4,8 +4,10 @@
  * One block per command; the work lives in src/commands, the printing in src/output.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { ExitCode, isCliError, type ExitCodeValue } from './errors.js';
+import { ExitCode, asCliError, type ExitCodeValue } from './errors.js';
 import { version } from './version.js';
+import type { FileDiagnostics } from './output/diagnostics-format.js';
+import type { Diagnostic } from './validate/diagnostic.js';
 
 const EXIT_TABLE = `
 Exit codes:
@@ -49,6 +51,31 @@ function mdOption(): Option {
     .choices(['md5', 'sha256'])
     .default('md5');
 }
+
+/** The device facts of `rule expand` and `fetch`: a User-Agent, or one fact at a time. */
+function withDeviceOptions(command: Command): Command {
+  const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+  return command
+    .option('--ua <user-agent>', "the phone's User-Agent: model, firmware, MAC or serial")
+    .option('--mac <mac>', '$MA/$MAU/$MAC (overrides the User-Agent)')
+    .option(
+      '--model <model>',
+      '$PN and $PSN: 8841, CP-8841-3PCC, ATA191 [open: $PSN is the model number, e.g. 8841; --var PSN=… overrides]',
+    )
+    .option('--serial <sn>', '$SN')
+    .option('--firmware <version>', '$SWVER, as the phone reports it (sip88xx.11-3-2MPP0001-609)')
+    .option('--gpp <letter=value>', 'GPP_A..GPP_P, GPP_SA..GPP_SD contents (repeatable)', collect)
+    .option(
+      '--var <NAME=value>',
+      'any macro: HWVER, IP, EXTIP, PRVTMR, REGTMR1, UID1, CCERT… (repeatable)',
+      collect,
+    );
+}
+
+const RULE_KIND_OPTION = (): Option =>
+  new Option('--kind <kind>', 'which rule: Profile_Rule*, Upgrade_Rule or Report_Rule')
+    .choices(['profile', 'upgrade', 'report'])
+    .default('profile');
 
 /** Runs the CLI on argv (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
@@ -101,7 +128,14 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
       .option('--rs <n>', 'aes128gcm record size, >= 18 [open: default 4096]', '4096')
       .option('--keyid <text>', 'aes128gcm key id [open: default empty]', '')
       .option('--pad <n>', 'aes128gcm padding bytes', '0')
-      .option('--salt <hex>', 'fixed salt for reproducible output (8 bytes CBC, 16 aes128gcm)')
+      .option(
+        '--salt <hex>',
+        'fixed salt for reproducible output (8 bytes CBC; 16 aes128gcm, which also needs --unsafe-fixed-salt)',
+      )
+      .option(
+        '--unsafe-fixed-salt',
+        'allow --salt with aes128gcm: reuses key and nonces across files (test vectors only)',
+      )
       .option('-f, --force', 'write binary output to a terminal')
       .addHelpText(
         'after',
@@ -140,7 +174,15 @@ ${SECRETS_HELP}`,
       .option('--pbkdf2', 'the file was made with `openssl enc -pbkdf2` (PBKDF2-HMAC-SHA256)')
       .option('--iter <n>', 'PBKDF2 iterations (openssl default 10000)', '10000')
       .option('--no-gunzip', 'leave a gzip payload compressed')
-      .option('--raw', 'skip the check that the plaintext looks like XML or gzip')
+      .option(
+        '--raw',
+        'skip the checks that the plaintext is XML or gzip (padding/tag still checked)',
+      )
+      .option(
+        '--max-size <size>',
+        'most bytes the gunzipped profile may have: 64M, 1G, or bytes (a gzip bomb stops there)',
+        '64M',
+      )
       .option(
         '--info',
         'describe the file (container, digest, salt, rs, sizes) instead of decrypting to output',
@@ -430,6 +472,186 @@ Examples:
       setExit(ExitCode.Ok);
     });
 
+  // ---- rule ----
+  const rule = program
+    .command('rule')
+    .summary('expand or check a Profile_Rule / Upgrade_Rule / Report_Rule as the phone would')
+    .description(
+      'See a rule through the phone’s eyes: `rule expand` evaluates its conditions for a device, ' +
+        'applies its assignments and expands its macros ($NAME, $(NAME), $(NAME:p:q), $$; unknown ' +
+        'names stay as written; $SA..$SD only inside --key/--uid/--pwd); `rule check` reports ' +
+        'grammar errors with their column (the parser `validate` uses).',
+    );
+  withDeviceOptions(
+    rule
+      .command('expand')
+      .summary('print the URL and options the phone would use')
+      .argument('<rule>', 'the rule text, e.g. "[--key $SA]https://prov.example.com/$MA.cfg"')
+      .addOption(RULE_KIND_OPTION())
+      .option('--json', 'print JSON: url, scheme, host, port, path, options, alternative, …')
+      .option('--show-secrets', 'show --key and --pwd values (masked by default)')
+      .addHelpText(
+        'after',
+        `
+Exit: 0 expanded (or no alternative applies), 1 grammar errors, 2 bad options or a condition
+that needs a macro without a value (give it with --var NAME=…).
+
+Examples:
+  cisco-prov rule expand '/$PSN.xml' --ua 'Cisco-CP-8841-3PCC/11.0 (00562b043615)'
+  cisco-prov rule expand '[--key $SA]https://prov.example.com/cfg/$MA.cfg' --mac 00:56:2b:04:36:15 --gpp SA=… --json
+  cisco-prov rule expand '($SWVER ne sip88xx.11-3-2MPP0001-609)? http://fw/sip88xx.11-3-2MPP0001-609.loads' \\
+      --kind upgrade --firmware sip88xx.11-3-1MPP0001-500`,
+      ),
+  ).action(async (text: string, opts) => {
+    const { RuleCheckFailed, ruleExpand } = await import('./commands/rule.js');
+    const { formatRuleExpansion } = await import('./output/rule-format.js');
+    const { formatStylish } = await import('./output/diagnostics-format.js');
+    const { warn, writeStdout } = await import('./output/writer.js');
+    try {
+      const result = ruleExpand(text, opts);
+      result.warnings.forEach(warn);
+      await writeStdout(
+        formatRuleExpansion(result.expansion, {
+          json: opts.json === true,
+          showSecrets: opts.showSecrets === true,
+        }),
+      );
+      setExit(ExitCode.Ok);
+    } catch (err) {
+      if (!(err instanceof RuleCheckFailed)) throw err;
+      process.stderr.write(formatStylish([fileDiagnostics(err.diagnostics)]));
+      setExit(ExitCode.Bad);
+    }
+  });
+  rule
+    .command('check')
+    .summary('report grammar errors with their column')
+    .argument('<rule>', 'the rule text')
+    .addOption(RULE_KIND_OPTION())
+    .option('--json', 'print the diagnostics as validate --format json does')
+    .addHelpText(
+      'after',
+      `
+Exit: 0 the rule parses, 1 grammar errors.
+
+Examples:
+  cisco-prov rule check '($PN eq "CP-8841-3PCC")? /a.xml | /b.xml'
+  cisco-prov rule check --kind report '[--delta] https://r.example.com/$MA.xml'`,
+    )
+    .action(async (text: string, opts) => {
+      const { ruleCheck } = await import('./commands/rule.js');
+      const { formatJson, formatStylish } = await import('./output/diagnostics-format.js');
+      const { writeStdout } = await import('./output/writer.js');
+      const diagnostics = ruleCheck(text, opts);
+      const file = fileDiagnostics(diagnostics);
+      await writeStdout(opts.json ? formatJson([file]) : formatStylish([file]));
+      setExit(diagnostics.length > 0 ? ExitCode.Bad : ExitCode.Ok);
+    });
+  // ---- serve ----
+  withSecretOptions(
+    program
+      .command('serve')
+      .summary(
+        'serve each phone its profile over HTTP(S), rendered, checked and encrypted per request',
+      )
+      .description(
+        'A provisioning server on the templates and inventory of `render`: each request renders ' +
+          "the device's profile, checks it with the validator (a failing profile is never served: " +
+          '500 and a log line naming the rule) and encrypts it — RFC 8188 aes128gcm (Content-Encoding: ' +
+          'aes128gcm) for a device with an IKM, AES-256-CBC for a .cfg name with a key. The device is ' +
+          "found by path (MAC or serial) and cross-checked with the User-Agent's MAC or serial " +
+          '(mismatch: 403). Unknown devices get 404 (the phone retries later, outcome B). ' +
+          'Report_Rule uploads (POST/PUT) are decrypted and kept under --reports. One access-log ' +
+          'line per request on stdout (combined format, or --log-format json); reasons on stderr. ' +
+          'Inventory, vars and templates reload on change or SIGHUP; SIGTERM stops gracefully.',
+      )
+      .requiredOption('-i, --inventory <file>', 'devices: .csv (header row), .json or .yaml')
+      .option(
+        '-t, --template <file|dir>',
+        'a template for every device, or a directory (as render; default: bundled templates/)',
+      )
+      .option(
+        '--vars <file>',
+        'YAML/JSON variables for every device (repeatable, in order)',
+        collect,
+      )
+      .option('--host <address>', 'address to bind (default 127.0.0.1: loopback only)', '127.0.0.1')
+      .option('-p, --port <n>', 'TCP port (0: any free port)', '8080')
+      .option(
+        '--route <pattern>',
+        "a per-device path with render's --name macros: $MA $MAU $MAC $SN $PN $PSN $(field) (repeatable; default $MA.xml $MA.cfg $SN.xml $SN.cfg)",
+        collect,
+      )
+      .option(
+        '--bootstrap-template <file>',
+        'template of the common profile served at /<product name>.xml, /$PSN.xml, /spa$PSN.cfg (default: bootstrap.liquid of the template directory)',
+      )
+      .option('--no-bootstrap', 'serve no bootstrap profiles')
+      .addOption(
+        new Option(
+          '--encrypt <cipher>',
+          'every device profile must be encrypted with this cipher (a device without its key gets 500, never plaintext)',
+        ).choices(['aes-256-cbc', 'aes128gcm']),
+      )
+      .option(
+        '--key-field <field>',
+        'each device’s AES-256-CBC passphrase from this inventory field',
+      )
+      .option('--ikm-field <field>', 'each device’s RFC 8188 IKM from this inventory field')
+      .addOption(mdOption())
+      .option('--gzip', 'gzip each profile (inside the encryption; the phone detects gzip itself)')
+      .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM; with --tls-key)')
+      .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
+      .option(
+        '--auth-file <file>',
+        'require HTTP Basic or Digest auth: user:password lines (the --uid/--pwd of the rule)',
+      )
+      .option(
+        '--reports <dir>',
+        'accept Report_Rule uploads (POST/PUT) and keep them here (mode 0600)',
+      )
+      .option('--reports-keep <n>', 'reports kept per device', '5')
+      .option(
+        '--max-body <bytes>',
+        'largest request body accepted (413 beyond)',
+        String(1024 * 1024),
+      )
+      .addOption(
+        new Option('--log-format <format>', 'access log format')
+          .choices(['combined', 'json'])
+          .default('combined'),
+      )
+      .option('--access-log <file>', 'append access-log lines to this file instead of stdout')
+      .option(
+        '--cache-size <n>',
+        'renders cached per instance (key: device variables + templates hash)',
+        '50000',
+      )
+      .option('--no-cache', 'render every request afresh')
+      .option(
+        '--strict-user-agent',
+        'refuse (403) device requests whose User-Agent names no MAC or serial',
+      )
+      .option('--no-watch', 'reload only on SIGHUP, not when a file changes')
+      .addHelpText(
+        'after',
+        `
+Examples:
+  cisco-prov serve -i examples/inventory.csv --vars examples/site.yaml
+  cisco-prov serve -i inv.csv --key-field profile_key --gzip --reports /var/lib/cisco-prov/reports
+  cisco-prov serve -i inv.csv --ikm-field profile_ikm --tls-cert cert.pem --tls-key key.pem --host 0.0.0.0 --port 443
+  cisco-prov serve -i inv.csv --route 'cfg/$MA.xml' --auth-file phones.auth --log-format json
+
+Signals: SIGHUP reloads inventory, vars and templates (a bad file keeps the old ones);
+SIGTERM/SIGINT finish the requests in flight, then exit 0.
+${SECRETS_HELP}`,
+      )
+      .action(async (opts) => {
+        const { runServe } = await import('./commands/serve.js');
+        setExit(await runServe(opts));
+      }),
+    ' for every device',
+  );
   // ---- diff ----
   const notationOption = (): Option =>
     new Option(
@@ -589,6 +811,11 @@ ${SECRETS_HELP}`,
   }
 }
 
+/** One rule's diagnostics in the shape validate's formatters take. */
+function fileDiagnostics(diagnostics: Diagnostic[]): FileDiagnostics {
+  return { file: '<rule>', diagnostics, errorCount: diagnostics.length, warningCount: 0 };
+}
+
 /** Turns any thrown value into one line on stderr and an exit code. Never a stack trace. */
 function reportError(err: unknown): ExitCodeValue {
   if (err instanceof CommanderError) {
@@ -598,10 +825,11 @@ function reportError(err: unknown): ExitCodeValue {
     if (err.code === 'commander.help') return ExitCode.Ok;
     return ExitCode.Usage; // commander has printed its own message already
   }
-  if (isCliError(err)) {
-    process.stderr.write(`cisco-prov: ${err.message}\n`);
-    if (err.hint) process.stderr.write(`  hint: ${err.hint}\n`);
-    return err.exitCode;
+  const userError = asCliError(err);
+  if (userError) {
+    process.stderr.write(`cisco-prov: ${userError.message}\n`);
+    if (userError.hint) process.stderr.write(`  hint: ${userError.hint}\n`);
+    return userError.exitCode;
   }
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`cisco-prov: unexpected failure: ${message}\n`);

@@ -50,7 +50,26 @@ export {
   isRuleId,
 } from './validate/index.js';
 export type { Diagnostic, Severity, RuleId, ValidateOptions } from './validate/index.js';
-export { parseCondition, parseRule } from './profile/rule.js';
+export { parseCondition, parseRule, splitRuleUrl } from './profile/rule.js';
+// A rule through the phone's eyes (issue 13): conditions, assignments, macros, the URL.
+export {
+  RuleSyntaxFailure,
+  compareVersions,
+  evaluateComparison,
+  expandRule,
+} from './profile/rule-expand.js';
+export type {
+  ComparisonKind,
+  EvaluatedAlternative,
+  EvaluatedComparison,
+  ExpandedAssignment,
+  ExpandedRuleOptions,
+  MacroValues,
+  RuleExpansion,
+  RuleScheme,
+} from './profile/rule-expand.js';
+export { DeviceFactError, deviceMacroValues } from './profile/device-facts.js';
+export type { DeviceFacts, DeviceFactsInput } from './profile/device-facts.js';
 export type {
   ParsedRule,
   RuleAlternative,
@@ -62,6 +81,7 @@ export type {
   RuleOption,
   RuleSyntaxError,
   RuleUrl,
+  RuleUrlParts,
 } from './profile/rule.js';
 export { formatJson, formatStylish } from './output/diagnostics-format.js';
 export type { FileDiagnostics } from './output/diagnostics-format.js';

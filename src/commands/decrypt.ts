@@ -5,13 +5,13 @@ import {
   type Digest,
   type OpenedProfile,
 } from '../crypto/envelope.js';
-import { DecryptError } from '../crypto/errors.js';
+import { DEFAULT_MAX_SIZE, DecryptError, SizeLimitError } from '../crypto/errors.js';
 import { DEFAULT_PBKDF2_ITERATIONS } from '../crypto/openssl-enc.js';
 import { containerName, type ProfileInfo } from '../crypto/profile-info.js';
 import { badInput, usageError } from '../errors.js';
 import { inputName, readInput } from '../io/input.js';
 import { resolveKeys, type KeyOptions } from '../io/keys.js';
-import { parseIntegerOption } from '../io/options.js';
+import { describeSize, parseIntegerOption, parseSizeOption } from '../io/options.js';
 
 export interface DecryptOptions extends KeyOptions {
   md?: Digest;
@@ -20,6 +20,8 @@ export interface DecryptOptions extends KeyOptions {
   gunzip?: boolean;
   raw?: boolean;
   info?: boolean;
+  /** Most bytes the gunzipped profile may have: `64M`, `1G`, a number of bytes. */
+  maxSize?: string;
 }
 
 export type DecryptResult =
@@ -30,6 +32,14 @@ function digestName(opened: OpenedProfile): string | null {
   const d = opened.derivation;
   if (!d) return null;
   return d.kind === 'evp' ? d.md : `pbkdf2-${d.md} (${d.iterations} iterations)`;
+}
+
+/** Exit 1 naming what grew past --max-size. */
+export function sizeLimitHit(name: string, err: SizeLimitError) {
+  return badInput(
+    `${name}: ${err.what} exceeds --max-size ${describeSize(err.limit)}`,
+    'raise --max-size if the file is genuine',
+  );
 }
 
 /** Reads, detects, decrypts and gunzips; or, with `info`, describes. */
@@ -44,6 +54,8 @@ export async function decrypt(
     1,
     100_000_000,
   );
+  const maxSize =
+    opts.maxSize === undefined ? DEFAULT_MAX_SIZE : parseSizeOption('--max-size', opts.maxSize);
   const name = inputName(input);
   const data = await readInput(input);
   const header = describeContainer(data, keys.ikm !== undefined);
@@ -92,9 +104,11 @@ export async function decrypt(
       ...(opts.pbkdf2 ? { pbkdf2: { iterations } } : {}),
       gunzip: opts.gunzip !== false,
       raw: opts.raw ?? false,
+      maxSize,
     });
   } catch (err) {
     if (err instanceof DecryptError) throw badInput(`bad decrypt: ${name}`);
+    if (err instanceof SizeLimitError) throw sizeLimitHit(name, err);
     throw err;
   }
 

@@ -4,6 +4,7 @@
  */
 import { ExitCode, usageError, type ExitCodeValue } from '../errors.js';
 import { commandLineSecretWarning, resolveSecret } from '../io/secrets.js';
+import { renderInWorkers, writeRenderedProfile } from '../io/worker-pool.js';
 import {
   formatExplain,
   formatExplainJson,
@@ -15,9 +16,9 @@ import { assertStdoutAcceptsBinary, warn, writeStderrLine, writeStdout } from '.
 import {
   explainRender,
   render,
-  renderExitCode,
   type RenderEncryption,
   type RenderOptions,
+  type RenderReport,
 } from '../render/batch.js';
 
 /** The options commander hands over (see the render block of cli.ts). */
@@ -128,6 +129,8 @@ export async function runRenderCli(opts: RenderCliOptions): Promise<ExitCodeValu
     gzip: opts.gzip === true,
     ...(jobs !== undefined ? { jobs } : {}),
     dryRun: opts.dryRun === true,
+    writeFile: writeRenderedProfile,
+    runInWorkers: renderInWorkers,
     onProgress: (done, total) => {
       if (!makeSpinner || total < 2) return;
       spinner ??= makeSpinner('rendering').start();
@@ -151,4 +154,11 @@ export async function runRenderCli(opts: RenderCliOptions): Promise<ExitCodeValu
   if (showProgress && report.out !== undefined)
     writeStderrLine(`cisco-prov: ${formatRenderSummary(report)}`);
   return renderExitCode(report);
+}
+
+/** Exit code of a render: 3 when a write failed, 1 when a device failed, else 0. */
+export function renderExitCode(report: RenderReport): ExitCodeValue {
+  if (report.devices.some((d) => d.failure === 'io')) return ExitCode.Failure;
+  if (report.summary.failed > 0) return ExitCode.Bad;
+  return ExitCode.Ok;
 }

@@ -202,7 +202,7 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
     options.jobs ??
     (Number(process.env.CISCO_PROV_VALIDATE_JOBS) || Math.min(availableParallelism(), 8));
   if (onDisk.length >= WORKER_THRESHOLD && jobs > 1) {
-    const { checkFilesInWorkers } = await import('../validate/workers.js');
+    const { checkFilesInWorkers } = await import('../io/worker-pool.js');
     const byName = new Map<string, FileDiagnostics>();
     const fromWorkers = await checkFilesInWorkers(
       onDisk.map((f) => resolve(cwd, f)),

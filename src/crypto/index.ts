@@ -2,7 +2,9 @@
  * The crypto core: OpenSSL `enc` (AES-256-CBC) and RFC 8188 aes128gcm, gzip, and the envelope
  * that detects, opens and seals a profile. Pure: bytes in, bytes out.
  */
-export { DecryptError, type DecryptFailure } from './errors.js';
+export { DecryptError, SizeLimitError, DEFAULT_MAX_SIZE, type DecryptFailure } from './errors.js';
+export { gunzipStream } from './gzip.js';
+export { XmlPlaintextCheck, isWellFormedXmlText, isXmlCharacterText } from './plaintext-check.js';
 export { nobleBackend } from './backend-noble.js';
 export {
   getBackend,

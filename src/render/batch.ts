@@ -9,21 +9,16 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Cipher, Digest } from '../crypto/index.js';
 import { normalizeMac } from '../device/mac.js';
-import {
-  CliError,
-  ExitCode,
-  badInput,
-  describeSystemError,
-  ioError,
-  usageError,
-} from '../errors.js';
+import { DomainError, describeSystemError } from '../domain-errors.js';
 import type { RenderDiagnostic } from './check.js';
-import type {
-  RenderJob,
-  RenderJobResult,
-  RenderStatus,
-  RendererSettings,
-  FailureKind,
+import {
+  DeviceRenderer,
+  type FailureKind,
+  type RenderJob,
+  type RenderJobResult,
+  type RenderStatus,
+  type RendererSettings,
+  type WriteFile,
 } from './device-renderer.js';
 import { TemplateChooser, templateSourceOf, type TemplateSource } from './engine.js';
 import {
@@ -81,7 +76,22 @@ export interface RenderOptions {
   dryRun?: boolean;
   /** Called as devices finish, for a progress line. */
   onProgress?: (done: number, total: number) => void;
+  /** How a profile reaches the disk (the CLI passes its atomic writer). Needed with `out`. */
+  writeFile?: WriteFile;
+  /**
+   * Runs the jobs on worker threads (the CLI's pool, src/io/worker-pool.ts). Absent: every
+   * device renders in this thread, whatever `jobs` says.
+   */
+  runInWorkers?: RunInWorkers;
 }
+
+/** Renders jobs on `workerCount` threads, each result to `onResult` in completion order. */
+export type RunInWorkers = (
+  jobs: Iterable<RenderJob | RenderJobResult>,
+  settings: RendererSettings,
+  workerCount: number,
+  onResult: (result: RenderJobResult) => void,
+) => Promise<void>;
 
 export interface RenderDeviceReport {
   /** MAC (12 hex digits) or, without one, the serial. */
@@ -125,7 +135,7 @@ export function bundledTemplatesDir(): string {
     }
     dir = dirname(dir);
   }
-  throw ioError('cannot find the bundled templates directory');
+  throw new DomainError('io', 'templates-missing', 'cannot find the bundled templates directory');
 }
 
 /** Reads a file; the message names it as the user wrote it. */
@@ -133,17 +143,28 @@ function readText(path: string, what: string, shownAs: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw ioError(`cannot read ${what} ${describeSystemError(err, shownAs)}`);
+    throw new DomainError(
+      'io',
+      'read-failed',
+      `cannot read ${what} ${describeSystemError(err, shownAs)}`,
+      {
+        file: shownAs,
+      },
+    );
   }
 }
 
-function inventoryFailure(problems: readonly InventoryProblem[]): CliError {
+/** The inventory's problems, the first 20 shown, as one error (exit 1 in the CLI). */
+function inventoryFailure(problems: readonly InventoryProblem[]): DomainError {
   const shown = problems.slice(0, 20).map(formatInventoryProblem);
   if (problems.length > 20) shown.push(`… and ${problems.length - 20} more problems`);
-  return badInput(
-    shown.join('\ncisco-prov: '),
-    'nothing was written: fix the inventory and run again',
-  );
+  const first = problems[0];
+  return new DomainError('bad-input', 'inventory-invalid', shown.join('\ncisco-prov: '), {
+    hint: 'nothing was written: fix the inventory and run again',
+    file: first?.file,
+    where: first?.where,
+    field: first?.field,
+  });
 }
 
 /** Everything render and explain share: the checked inventory, vars and layers. */
@@ -189,8 +210,12 @@ function load(options: RenderOptions): Loaded {
   try {
     templates = templateSourceOf(templatePath);
   } catch (err) {
-    throw ioError(
-      `cannot read --template ${describeSystemError(err, options.template ?? templatePath)}`,
+    const shownAs = options.template ?? templatePath;
+    throw new DomainError(
+      'io',
+      'read-failed',
+      `cannot read --template ${describeSystemError(err, shownAs)}`,
+      { file: shownAs, field: '--template' },
     );
   }
   return {
@@ -213,7 +238,14 @@ export function findDevice(
       (mac !== undefined && d.mac === mac) ||
       (d.serial !== undefined && d.serial.toUpperCase() === wanted.trim().toUpperCase()),
   );
-  if (!found) throw usageError(`no device ${wanted} in ${file} (give a MAC or a serial number)`);
+  if (!found) {
+    throw new DomainError(
+      'usage',
+      'device-not-found',
+      `no device ${wanted} in ${file} (give a MAC or a serial number)`,
+      { file },
+    );
+  }
   return found;
 }
 
@@ -265,21 +297,37 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
       enc.passphrase === undefined &&
       enc.keyField === undefined
     ) {
-      throw usageError('--encrypt aes-256-cbc needs --key, --key-file, --key-env or --key-field');
+      throw new DomainError(
+        'usage',
+        'key-missing',
+        '--encrypt aes-256-cbc needs --key, --key-file, --key-env or --key-field',
+      );
     }
     if (enc.cipher === 'aes128gcm' && enc.ikm === undefined && enc.ikmField === undefined) {
-      throw usageError('--encrypt aes128gcm needs --ikm, --ikm-file, --ikm-env or --ikm-field');
+      throw new DomainError(
+        'usage',
+        'ikm-missing',
+        '--encrypt aes128gcm needs --ikm, --ikm-file, --ikm-env or --ikm-field',
+      );
     }
   }
   const outDir = options.out !== undefined ? resolve(loaded.cwd, options.out) : undefined;
   if (outDir === undefined && loaded.devices.length !== 1) {
-    throw usageError(
+    throw new DomainError(
+      'usage',
+      'out-missing',
       `--out <dir> is needed to render ${loaded.devices.length} devices`,
-      'without --out, select one device with --device and the profile goes to stdout',
+      { hint: 'without --out, select one device with --device and the profile goes to stdout' },
     );
   }
+  const writeFile = options.writeFile;
+  if (outDir !== undefined && writeFile === undefined) {
+    throw new DomainError('usage', 'writer-missing', 'render to a directory needs a writeFile');
+  }
   if (outDir !== undefined && existsSync(outDir) && !statSync(outDir).isDirectory()) {
-    throw usageError(`--out ${options.out}: not a directory`);
+    throw new DomainError('usage', 'out-not-directory', `--out ${options.out}: not a directory`, {
+      field: '--out',
+    });
   }
   const pattern = options.name ?? defaultNamePattern(enc !== undefined);
 
@@ -398,9 +446,11 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   };
 
   const workerCount = chooseWorkerCount(options.jobs, devices.length);
-  const { renderInProcess, renderInWorkers } = await import('./pool.js');
-  if (workerCount <= 1 || outDir === undefined) await renderInProcess(jobs(), settings, onResult);
-  else await renderInWorkers(jobs(), settings, workerCount, onResult);
+  if (workerCount <= 1 || outDir === undefined || options.runInWorkers === undefined) {
+    await renderInProcess(jobs(), settings, writeFile ?? refuseWrite, onResult);
+  } else {
+    await options.runInWorkers(jobs(), settings, workerCount, onResult);
+  }
 
   const summary = { total: devices.length, written: 0, unchanged: 0, 'would-write': 0, failed: 0 };
   for (const r of reports) summary[r.status]++;
@@ -428,9 +478,36 @@ export function chooseWorkerCount(jobs: number | undefined, deviceCount: number)
   return Math.max(1, Math.min(availableParallelism(), 4));
 }
 
-/** Exit code of a render: 3 when a write failed, 1 when a device failed, else 0. */
-export function renderExitCode(report: RenderReport): (typeof ExitCode)[keyof typeof ExitCode] {
-  if (report.devices.some((d) => d.failure === 'io')) return ExitCode.Failure;
-  if (report.summary.failed > 0) return ExitCode.Bad;
-  return ExitCode.Ok;
+/** How many jobs go to a worker (or to this thread's renderer) in one batch. */
+export const BATCH_SIZE = 50;
+
+/** Without an output directory nothing is written: the profile comes back as bytes. */
+const refuseWrite: WriteFile = (path) => {
+  throw new Error(`cannot write ${path}: no writer given`);
+};
+
+/** Renders every job in this thread, in batches; results to `onResult` in order. */
+export async function renderInProcess(
+  jobs: Iterable<RenderJob | RenderJobResult>,
+  settings: RendererSettings,
+  writeFile: WriteFile,
+  onResult: (result: RenderJobResult) => void,
+): Promise<void> {
+  let renderer: DeviceRenderer | undefined;
+  let batch: RenderJob[] = [];
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    renderer ??= new DeviceRenderer(settings, writeFile);
+    const results = await renderer.processBatch(batch);
+    batch = [];
+    for (const r of results) onResult(r);
+  };
+  for (const job of jobs) {
+    if ('status' in job) onResult(job);
+    else {
+      batch.push(job);
+      if (batch.length >= BATCH_SIZE) await flush();
+    }
+  }
+  await flush();
 }

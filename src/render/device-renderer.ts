@@ -9,7 +9,6 @@
  * not open with the key (key rotated, corrupt) is rewritten.
  */
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
-import { writeFileAtomic } from '../output/writer.js';
 import { basename, dirname, join } from 'node:path';
 import {
   gzip,
@@ -19,7 +18,7 @@ import {
   type Cipher,
   type Digest,
 } from '../crypto/index.js';
-import { CliError, describeSystemError } from '../errors.js';
+import { describeSystemError } from '../domain-errors.js';
 import { checkRenderedProfile, type RenderDiagnostic } from './check.js';
 import { TemplateChooser, describeTemplateError, type TemplateSource } from './engine.js';
 import type { Vars } from './inventory.js';
@@ -39,6 +38,12 @@ export interface RendererSettings {
   gzip: boolean;
   dryRun: boolean;
 }
+
+/**
+ * Puts a profile's bytes at `path`, replacing any file there atomically (the CLI passes its
+ * one writer, src/output/writer.ts). Throws an Error whose message is one line naming the file.
+ */
+export type WriteFile = (path: string, data: Uint8Array) => void;
 
 /** One device to render. */
 export interface RenderJob {
@@ -91,7 +96,10 @@ export class DeviceRenderer {
   private readonly listings = new Map<string, Set<string> | null>();
   private readonly sharedIkm: Uint8Array | undefined;
 
-  constructor(private readonly settings: RendererSettings) {
+  constructor(
+    private readonly settings: RendererSettings,
+    private readonly writeFile: WriteFile,
+  ) {
     this.chooser = new TemplateChooser(settings.templates);
     const ikm = settings.encryption?.ikm;
     this.sharedIkm = ikm !== undefined ? parseIkm(ikm) : undefined;
@@ -130,9 +138,9 @@ export class DeviceRenderer {
   }
 
   /**
-   * Renders a batch. File I/O overlaps the CPU work: the existing files are read in parallel
-   * first, then each profile is rendered, checked and sealed, and its write is started at once
-   * (libuv's thread pool) while the next device renders. Resolves when every write has settled.
+   * Renders a batch: each existing target is read first (synchronously), then each profile is
+   * rendered, checked, sealed and written in turn — all synchronous I/O; the promise is kept so
+   * a caller can overlap batches (the worker pool does).
    */
   async processBatch(jobs: readonly RenderJob[]): Promise<RenderJobResult[]> {
     const outDir = this.settings.outDir;
@@ -165,7 +173,7 @@ export class DeviceRenderer {
     return names === null || names.has(basename(target));
   }
 
-  /** The CPU part of one device, then its write (awaited by processBatch). */
+  /** One device: render, check, compare with `existing`, seal, write. */
   private processOne(
     job: RenderJob,
     existing: ExistingFile,
@@ -199,19 +207,19 @@ export class DeviceRenderer {
     }
 
     const target = join(this.settings.outDir, job.file);
-    const ioFailure = (err: unknown): RenderJobResult => ({
+    const ioFailure = (error: string): RenderJobResult => ({
       id: job.id,
       status: 'failed',
       failure: 'io',
-      error:
-        err instanceof CliError ? err.message : `cannot write ${describeSystemError(err, target)}`,
+      error,
     });
+    let output: Uint8Array;
     try {
       if (existing instanceof Error) throw existing;
       if (existing !== undefined && this.isUnchanged(existing, plaintext, key)) {
         return { id: job.id, status: 'unchanged', ...warnings };
       }
-      const output = this.seal(plaintext, key);
+      output = this.seal(plaintext, key);
       if (this.settings.dryRun) {
         return { id: job.id, status: 'would-write', bytes: output.length, ...warnings };
       }
@@ -220,11 +228,15 @@ export class DeviceRenderer {
         mkdirSync(dir, { recursive: true });
         this.madeDirs.add(dir);
       }
-      writeFileAtomic(target, output, { fsync: false });
-      return { id: job.id, status: 'written', bytes: output.length, ...warnings };
     } catch (err) {
-      return ioFailure(err);
+      return ioFailure(`cannot write ${describeSystemError(err, target)}`);
     }
+    try {
+      this.writeFile(target, output);
+    } catch (err) {
+      return ioFailure(err instanceof Error ? err.message : String(err));
+    }
+    return { id: job.id, status: 'written', bytes: output.length, ...warnings };
   }
 
   private seal(plaintext: Uint8Array, key: { passphrase?: string; ikm?: Uint8Array }): Uint8Array {

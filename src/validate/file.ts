@@ -3,6 +3,7 @@
  * and run the rules. Shared by the main thread and the worker threads.
  */
 import { isUtf8 } from 'node:buffer';
+import { readFileSync } from 'node:fs';
 import {
   DecryptError,
   detectContainer,
@@ -10,6 +11,7 @@ import {
   openProfile,
   type OpenOptions,
 } from '../crypto/index.js';
+import { DomainError, describeSystemError } from '../domain-errors.js';
 import type { Catalog } from '../profile/catalog.js';
 import type { Diagnostic, FileDiagnostics } from './diagnostic.js';
 import { validateProfileBytes } from './index.js';
@@ -113,4 +115,32 @@ export function checkProfileFile(
     ignoreRules: settings.ignoreRules,
   });
   return count(file, diagnostics);
+}
+
+/**
+ * Reads and checks a batch of files (a worker's share of a large `validate`).
+ * @param paths absolute paths to read
+ * @param names the names to show in diagnostics (as the user gave them)
+ * @throws DomainError (`io`, `read-failed`) for the first file that cannot be read
+ */
+export function checkProfileFiles(
+  paths: readonly string[],
+  names: readonly string[],
+  catalog: Catalog,
+  settings: FileCheckSettings,
+): FileDiagnostics[] {
+  const results: FileDiagnostics[] = [];
+  for (let i = 0; i < paths.length; i++) {
+    const name = names[i]!;
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(paths[i]!);
+    } catch (err) {
+      throw new DomainError('io', 'read-failed', `cannot read ${describeSystemError(err, name)}`, {
+        file: name,
+      });
+    }
+    results.push(checkProfileFile(name, bytes, catalog, settings));
+  }
+  return results;
 }

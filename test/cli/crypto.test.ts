@@ -299,12 +299,15 @@ describe('CISCO_PROV_CRYPTO selects the backend', () => {
       'PROV_IKM',
       '--salt',
       '00'.repeat(16),
+      '--unsafe-fixed-salt',
       '--rs',
       '40',
       plain,
     ];
     const gNode = await runCli(gcm, { env: { ...env, CISCO_PROV_CRYPTO: 'node' } });
     const gNoble = await runCli(gcm, { env: { ...env, CISCO_PROV_CRYPTO: 'noble' } });
+    assert.equal(gNode.code, 0, gNode.stderr);
+    assert.ok(gNode.stdoutBytes.length > 21);
     assert.deepEqual(gNoble.stdoutBytes, gNode.stdoutBytes);
   });
 });
