@@ -85,8 +85,11 @@ export async function drift(options: DriftOptions): Promise<DriftResult> {
   const wanted = matched.flatMap((m) => (m.device ? [m.device.mac ?? m.device.serial!] : []));
   const expected = new Map<string, { file?: string; error?: string; source: string }>();
   if (wanted.length > 0) {
-    // The render pipeline as `render -o` runs it, into a private temporary directory.
+    // The render pipeline as `render -o` runs it (in this thread), its writes kept in memory:
+    // the rendered profiles hold secrets and never touch the disk. The empty private directory
+    // only stands in for `-o`.
     const out = mkdtempSync(join(tmpdir(), 'cisco-prov-drift-'));
+    const written = new Map<string, Uint8Array>();
     try {
       const { report } = await render({
         cwd,
@@ -95,6 +98,7 @@ export async function drift(options: DriftOptions): Promise<DriftResult> {
         ...(options.vars ? { vars: options.vars } : {}),
         devices: wanted,
         out,
+        writeFile: (path, data) => written.set(path, data),
       });
       for (const d of report.devices) {
         const id = d.mac ?? d.serial ?? d.device;
@@ -102,7 +106,13 @@ export async function drift(options: DriftOptions): Promise<DriftResult> {
           expected.set(id, { error: `cannot render: ${d.error ?? 'failed'}`, source: d.source });
           continue;
         }
-        expected.set(id, { file: readFileSync(join(out, d.file), 'utf8'), source: d.source });
+        const bytes = written.get(join(out, d.file));
+        expected.set(
+          id,
+          bytes
+            ? { file: Buffer.from(bytes).toString('utf8'), source: d.source }
+            : { error: 'cannot render: no profile produced', source: d.source },
+        );
       }
     } finally {
       rmSync(out, { recursive: true, force: true });
