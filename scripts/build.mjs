@@ -36,6 +36,7 @@ const ESM_COMMANDS = {
   convert: 'src/commands/convert.ts',
   drift: 'src/commands/drift.ts',
   'drift-format': 'src/output/drift-format.ts',
+  fleet: 'src/commands/fleet.ts',
   'backend-noble': 'src/crypto/backend-noble.ts',
   rule: 'src/commands/rule.ts',
   'rule-format': 'src/output/rule-format.ts',

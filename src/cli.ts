@@ -803,6 +803,53 @@ ${SECRETS_HELP}`,
       }),
   );
 
+  // ---- fleet ----
+  withSecretOptions(
+    program
+      .command('fleet')
+      .summary('an HTML page of every phone seen in an access log (outcome, lateness, drift)')
+      .description(
+        'Write the fleet page — one self-contained HTML file, no external assets, a strict ' +
+          'Content-Security-Policy, works offline — from any web server access log (common or ' +
+          'combined format, as inspect --log reads it): every phone with its model, firmware, ' +
+          'MAC/serial, address, last request and outcome (A success, B not found/corrupt, C other ' +
+          'failure), when its next resync is due and whether it is late, its request history, ' +
+          'and with --reports and an inventory its drift. Sortable and filterable in the browser.',
+      )
+      .requiredOption('--log <file>', "access log, plain or gzipped ('-' for stdin)")
+      .option('-o, --output <file>', 'write the page here (atomically) instead of stdout')
+      .option('--reports <dir>', "reported profiles, for each phone's drift (needs --inventory)")
+      .option('-i, --inventory <file>', 'devices, as for render (with --reports)')
+      .option('-t, --template <file|dir>', 'templates, as for render (with --reports)')
+      .option('--vars <file>', 'variables, as for render (repeatable, with --reports)', collect)
+      .option(
+        '--resync-periodic <s>',
+        "the phones' Resync_Periodic: seconds, list or spread [open: the server cannot see it; default 3600, Cisco's default]",
+      )
+      .option(
+        '--error-retry-delay <s>',
+        "the phones' Resync_Error_Retry_Delay, e.g. 60,120,240,… on 2025 firmware [open: default 3600]",
+      )
+      .option('--grace <s>', 'seconds after the due time before a phone counts as late', '600')
+      .option('--now <time>', 'measure lateness at this ISO 8601 time (default: now)')
+      .option('--fnf-success', 'the phones have Resync_Fails_On_FNF=No, so 404 counts as A')
+      .option('--title <text>', 'page title', 'Cisco phone fleet')
+      .addHelpText(
+        'after',
+        `
+Examples:
+  cisco-prov fleet --log /var/log/nginx/access.log -o fleet.html
+  zcat access.log.1.gz | cisco-prov fleet --log - -o fleet.html
+  cisco-prov fleet --log access.log --reports reports/ -i inventory.csv -t templates -o fleet.html
+${SECRETS_HELP}`,
+      )
+      .action(async (opts) => {
+        const { fleet } = await import('./commands/fleet.js');
+        const { emit } = await import('./output/emit.js');
+        await emit(await fleet(opts), opts.output);
+      }),
+  );
+
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
