@@ -20,6 +20,7 @@ const INLINE = new Set([
   './output/emit.js',
   './output/writer.js',
   './output/decrypt-format.js',
+  './crypto/backend.js',
 ]);
 
 /** cli.ts imports these lazily from the ESM build: dist/esm/<name>.js. */
@@ -40,6 +41,8 @@ const ESM_COMMANDS = {
   'backend-noble': 'src/crypto/backend-noble.ts',
   rule: 'src/commands/rule.ts',
   'rule-format': 'src/output/rule-format.ts',
+  fetch: 'src/commands/fetch.ts',
+  'fetch-format': 'src/output/fetch-format.ts',
 };
 
 const common = {

@@ -4,7 +4,7 @@
  * One block per command; the work lives in src/commands, the printing in src/output.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { ExitCode, asCliError, type ExitCodeValue } from './errors.js';
+import { ExitCode, asCliError, usageError, type ExitCodeValue } from './errors.js';
 import { version } from './version.js';
 import type { FileDiagnostics } from './output/diagnostics-format.js';
 import type { Diagnostic } from './validate/diagnostic.js';
@@ -88,9 +88,6 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
     if (err.code === 'EPIPE') process.exit(exitCode);
     throw err;
   });
-
-  // The pure-JS crypto backend is loaded only when asked for (tests, or no node:crypto).
-  if (process.env.CISCO_PROV_CRYPTO === 'noble') await import('./crypto/backend-noble.js');
 
   const program = new Command('cisco-prov')
     .description(
@@ -201,22 +198,19 @@ ${SECRETS_HELP}`,
       .action(async (input: string | undefined, opts) => {
         const { decrypt } = await import('./commands/decrypt.js');
         const { emit } = await import('./output/emit.js');
-        const { note } = await import('./output/writer.js');
+        const { note, warn } = await import('./output/writer.js');
         const result = await decrypt(input, opts);
+        result.warnings.forEach(warn);
         if (result.kind === 'info') {
           const { formatProfileInfo } = await import('./output/decrypt-format.js');
           await emit(
-            {
-              data: formatProfileInfo(result.info, opts.json ?? false),
-              binary: false,
-              warnings: result.warnings,
-            },
+            { data: formatProfileInfo(result.info, opts.json ?? false), binary: false },
             opts.output,
           );
           return;
         }
         result.notes.forEach(note);
-        await emit(result, opts.output, opts.force);
+        await emit({ data: result.data, binary: result.binary }, opts.output, opts.force);
       }),
   );
 
@@ -333,7 +327,10 @@ ${SECRETS_HELP}`,
           'means every .xml/.cfg/.gz/.enc/.ece/.aes/.bin file in it (recursively).',
       )
       .argument('<inputs...>', 'profile files, directories, or - for stdin')
-      .option('-m, --model <model>', 'phone model for model-capacity (8841, CP-8841-3PCC)')
+      .option(
+        '-m, --model <model>',
+        "phone model (8841, CP-8841-3PCC, ATA191): the family's parameters and value types, model-capacity",
+      )
       .option(
         '--catalog <file>',
         'JSON parameter catalog that extends or overrides the built-in one',
@@ -364,10 +361,12 @@ Rules (error unless marked):
   whitespace-value      (warning) leading/trailing white space, newline inside a value
   template-leftover     leftover {{ }}, {% %} or {# #}
   unknown-parameter     a name not in the catalog, with "did you mean"
+  parameter-alias       (warning) a guide's spelling of a name the phone exports otherwise
   invalid-value         a value that does not fit its parameter's type
   rule-syntax           Profile_Rule / Upgrade_Rule / Report_Rule grammar and macros
   plaintext-secret      (warning) passwords, GPP_S*, IKM, literal --key in an unencrypted profile
   model-capacity        line/key index beyond the --model's capacity
+  model-family          (warning) with --model: a parameter only other families have
 
 Exit: 0 clean or warnings only, 1 errors (or warnings with --strict), 2 usage, 3 I/O.
 
@@ -633,6 +632,7 @@ Examples:
         'refuse (403) device requests whose User-Agent names no MAC or serial',
       )
       .option('--no-watch', 'reload only on SIGHUP, not when a file changes')
+      .option('--workers <n>', 'server processes sharing the port (node:cluster; default 1)', '1')
       .addHelpText(
         'after',
         `
@@ -696,8 +696,9 @@ ${SECRETS_HELP}`,
         const { diff } = await import('./commands/diff.js');
         const { formatDiff, formatDiffJson } = await import('./output/diff-format.js');
         const { shouldColor } = await import('./output/inspect-format.js');
-        const { note, writeStdout } = await import('./output/writer.js');
+        const { note, warn, writeStdout } = await import('./output/writer.js');
         const result = await diff(a, b, opts);
+        result.warnings.forEach(warn);
         result.notes.forEach(note);
         await writeStdout(
           opts.json
@@ -850,12 +851,119 @@ ${SECRETS_HELP}`,
       }),
   );
 
+  // ---- fetch ----
+  withDeviceOptions(
+    withSecretOptions(
+      program
+        .command('fetch')
+        .summary('perform one resync as the phone would and report outcome A, B or C')
+        .description(
+          'Expand a Profile_Rule (or take a URL) for a device and fetch it the way the phone ' +
+            'does: its User-Agent, 301/302 followed at once, 401/407 answered with --uid/--pwd ' +
+            '(Basic or Digest, at most 2 retries), HTTP/1.0 and 1.1, chunked bodies. The body is ' +
+            'decrypted with RFC 8188 when the answer says Content-Encoding: aes128gcm (IKM ' +
+            'needed), else AES-256-CBC when the rule has --key (or --key* is given), else taken ' +
+            'as plain; then gunzipped and validated. Reports A (applied), B (not found or corrupt) ' +
+            'or C (any other failure) with the status chain and when the phone would try next.',
+        )
+        .argument('<rule-or-url>', "a Profile_Rule ('[--key $SA]https://…/$MA.cfg') or a URL"),
+    ).addOption(
+      new Option(
+        '--md <digest>',
+        'AES-256-CBC: only this EVP_BytesToKey digest [open: default md5, then sha256]',
+      ).choices(['md5', 'sha256']),
+    ),
+  )
+    .option('--uid <user>', 'user for HTTP Basic/Digest (overrides the rule’s --uid)')
+    .option('--pwd <password>', 'password (visible in ps: prefer the next two)')
+    .option('--pwd-file <path>', 'read the password from the first line of a file')
+    .option('--pwd-env <var>', 'read the password from an environment variable')
+    .option('--json', 'print JSON: outcome, status, url, chain, cipher, nextAttemptSeconds, …')
+    .option(
+      '-o, --output <file>',
+      'save the decrypted profile (mode 0600, atomically) on outcome A',
+    )
+    .option('--insecure', 'accept any TLS certificate (self-signed test servers)')
+    .option('--ca <file>', 'trust these PEM CA certificates too')
+    .option('--timeout <seconds>', 'for each request [open: Cisco documents none; default 30]')
+    .option('--max-size <bytes>', 'largest body, and largest gunzipped profile (default 64M)')
+    .option('--max-redirects <n>', '301/302 to follow [open: Cisco documents no limit; default 5]')
+    .option('--fnf-success', 'the phone has Resync_Fails_On_FNF=No: a 404 counts as success (A)')
+    .option(
+      '--resync-periodic <schedule>',
+      "Resync_Periodic when the profile doesn't set it (Cisco's default 3600)",
+    )
+    .option(
+      '--resync-random-delay <n>',
+      "Resync_Random_Delay in units of 20 s when the profile doesn't set it (default 2)",
+    )
+    .option(
+      '--error-retry-delay <schedule>',
+      'Resync_Error_Retry_Delay for B and C [open: older firmware 3600; default the 2025 ' +
+        'backoff 60,120,240,…,86400]',
+    )
+    .option('--strict', 'exit 1 on outcome A when the profile has validation errors')
+    .addHelpText(
+      'after',
+      `
+Exit: 0 outcome A, 1 outcome B or C (or --strict and validation errors), 2 usage (a TFTP URL,
+no --ua, a rule that does not parse or whose condition needs a fact), 3 I/O.
+
+Examples:
+  cisco-prov fetch 'https://prov.example.com/cfg/$MA.cfg' --ua 'Cisco-CP-8841-3PCC/11.0 (00562b043615)'
+  cisco-prov fetch '[--key $SA]http://prov.example.com/$MA.cfg' --ua … --key-env PROV_KEY --json
+  cisco-prov fetch 'https://prov.example.com/$PSN.xml' --ua … --ikm-file ikm.txt -o 8841.xml
+  cisco-prov fetch '[--uid admin]https://prov.example.com/$MA.xml' --ua … --pwd-env PROV_PWD
+${SECRETS_HELP}`,
+    )
+    .action(async (target: string, opts) => {
+      const { fetchProfile } = await import('./commands/fetch.js');
+      const { fetchJson, formatFetch } = await import('./output/fetch-format.js');
+      const { formatStylish } = await import('./output/diagnostics-format.js');
+      const { warn, writeFileAtomic, writeStdout } = await import('./output/writer.js');
+      const result = await fetchProfile(target, opts);
+      result.warnings.forEach(warn);
+      if (opts.output !== undefined && result.profile !== undefined) {
+        writeFileAtomic(opts.output, result.profile, { mode: 0o600 });
+      }
+      if (opts.json) {
+        await writeStdout(`${JSON.stringify(fetchJson(result), null, 2)}\n`);
+      } else {
+        const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+        const diagnostics = formatStylish([
+          {
+            file: result.url,
+            diagnostics: result.diagnostics,
+            errorCount: errors,
+            warningCount: result.diagnostics.length - errors,
+          },
+        ]);
+        await writeStdout(formatFetch(result) + diagnostics);
+      }
+      setExit(result.exitCode);
+    });
+
   try {
+    await selectCryptoBackend(process.env.CISCO_PROV_CRYPTO);
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (err) {
     return reportError(err);
   }
+}
+
+/**
+ * CISCO_PROV_CRYPTO=node|noble picks the crypto core's default backend (tests; runtimes
+ * without node:crypto). The pure-JS backend is loaded only when asked for: start-up cost.
+ */
+async function selectCryptoBackend(choice: string | undefined): Promise<void> {
+  if (choice === undefined || choice === '') return;
+  if (choice !== 'node' && choice !== 'noble') {
+    throw usageError(`CISCO_PROV_CRYPTO expected node or noble, got ${JSON.stringify(choice)}`);
+  }
+  if (choice === 'noble') await import('./crypto/backend-noble.js');
+  const { setDefaultBackend } = await import('./crypto/backend.js');
+  setDefaultBackend(choice);
 }
 
 /** One rule's diagnostics in the shape validate's formatters take. */

@@ -4,17 +4,15 @@
  */
 // Crypto core: OpenSSL enc (AES-256-CBC), RFC 8188 aes128gcm, gzip and the profile envelope.
 export * from './crypto/index.js';
+// The pure-JS backend, registered on import so `backend: 'noble'` works for library users.
+export { nobleBackend } from './crypto/backend-noble.js';
 export { normalizeMac, formatMac, type MacFormat } from './device/mac.js';
 export { MODELS, findModel } from './device/models.js';
 export type { PhoneModel, Series, TemplateFamily } from './device/models.js';
-export {
-  DEFAULT_CATALOG,
-  catalogNames,
-  checkValue,
-  lookupParameter,
-  mergeCatalog,
-  parseCatalogJson,
-} from './profile/catalog.js';
+export { catalogNames, lookupParameter, mergeCatalog } from './profile/catalog.js';
+export { checkValue } from './profile/catalog-values.js';
+export { parseCatalogJson } from './profile/catalog-json.js';
+export { DEFAULT_CATALOG } from './profile/catalog-data/index.js';
 export type {
   Catalog,
   CatalogEntry,

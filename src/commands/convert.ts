@@ -39,6 +39,7 @@ export async function convert(
     ...(options.from ? { from: options.from } : {}),
   });
   const warnings = [
+    ...keys.warnings,
     ...loaded.duplicates.map(
       (name) =>
         `${loaded.name}: ${name} is set more than once; only the last value is kept (as on the phone)`,

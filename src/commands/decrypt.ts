@@ -64,7 +64,7 @@ export async function decrypt(
   if (opts.info && !keys.passphrase && !keys.ikm) {
     return {
       kind: 'info',
-      warnings: [],
+      warnings: keys.warnings,
       info: {
         file: name,
         container: header.container,
@@ -115,7 +115,7 @@ export async function decrypt(
   if (opts.info) {
     return {
       kind: 'info',
-      warnings: [],
+      warnings: keys.warnings,
       info: {
         file: name,
         container: opened.container,
@@ -139,6 +139,6 @@ export async function decrypt(
     data: opened.plaintext,
     binary: stillGzip,
     notes,
-    warnings: [],
+    warnings: keys.warnings,
   };
 }

@@ -7,7 +7,8 @@ import type { Digest } from '../crypto/index.js';
 import { ExitCode, usageError } from '../errors.js';
 import { resolveKeys, type KeyOptions } from '../io/keys.js';
 import { loadProfile } from '../io/profile-input.js';
-import { DEFAULT_CATALOG, lookupParameter } from '../profile/catalog.js';
+import { lookupParameter } from '../profile/catalog.js';
+import { DEFAULT_CATALOG } from '../profile/catalog-data/index.js';
 import type { ProfileNotation } from '../profile/profile-formats.js';
 import { compareProfiles, type ProfileEntry } from '../profile/profile-map.js';
 import { SECRET_MASK, isSecretParameter } from '../profile/secrets.js';
@@ -33,7 +34,11 @@ function shown(entry: ProfileEntry | undefined, secret: boolean): string | null 
  * Compares two profiles.
  * @example await diff('old.xml', 'new.cfg', { keyEnv: 'PROV_KEY' }) // { changes: [...], exitCode: 1 }
  */
-export async function diff(a: string, b: string, options: DiffOptions): Promise<DiffResult> {
+export async function diff(
+  a: string,
+  b: string,
+  options: DiffOptions,
+): Promise<DiffResult & { warnings: string[] }> {
   if (a === '-' && b === '-') throw usageError('only one of the two profiles can be stdin (-)');
   const keys = resolveKeys(options);
   const load = (path: string) =>
@@ -68,6 +73,7 @@ export async function diff(a: string, b: string, options: DiffOptions): Promise<
     return entry;
   });
   return {
+    warnings: keys.warnings,
     a: left.name,
     b: right.name,
     changes,

@@ -13,7 +13,7 @@ import { resolveKeys, type KeyOptions } from '../io/keys.js';
 import { loadProfile } from '../io/profile-input.js';
 import { latestReports, type ReportFile } from '../io/report-dir.js';
 import type { DriftReport, PhoneDrift } from '../output/drift-format.js';
-import { DEFAULT_CATALOG } from '../profile/catalog.js';
+import { DEFAULT_CATALOG } from '../profile/catalog-data/index.js';
 import { compareWithReport } from '../profile/drift.js';
 import { parseProfileXml } from '../profile/profile-map.js';
 import { render } from '../render/batch.js';

@@ -22,6 +22,7 @@ export interface EncryptResult {
   data: Uint8Array;
   binary: boolean;
   cipher: Cipher;
+  /** For stderr, printed before the data (a secret typed on the command line). */
   warnings: string[];
 }
 
@@ -83,5 +84,5 @@ export async function encrypt(
     ...(keys.ikm !== undefined ? { ikm: keys.ikm } : {}),
     ...(salt ? { salt } : {}),
   });
-  return { data, binary: !opts.base64, cipher, warnings: [] };
+  return { data, binary: !opts.base64, cipher, warnings: keys.warnings };
 }

@@ -8,10 +8,10 @@ import type { KeyOptions } from '../io/keys.js';
 import {
   DEFAULT_FLEET_SETTINGS,
   FleetTracker,
-  parseSchedule,
   type FleetDrift,
   type FleetSettings,
 } from '../device/fleet.js';
+import { ScheduleError, parseSchedule } from '../profile/resync.js';
 import { CliError, ExitCode, describeSystemError, usageError } from '../errors.js';
 import { parseIntegerOption } from '../io/options.js';
 import { renderFleetPage } from '../output/fleet-page.js';
@@ -49,10 +49,11 @@ export function fleetSettings(options: {
 }): FleetSettings {
   const schedule = (flag: string, value: string | undefined, fallback: string): string => {
     if (value === undefined) return fallback;
-    if (!parseSchedule(value)) {
-      throw usageError(
-        `${flag} expected seconds, a list (60,120,240) or a spread (1800+300), got ${JSON.stringify(value)}`,
-      );
+    try {
+      parseSchedule(value, flag);
+    } catch (err) {
+      if (err instanceof ScheduleError) throw usageError(err.message);
+      throw err;
     }
     return value.trim();
   };

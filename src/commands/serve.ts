@@ -4,6 +4,7 @@
  * one access-log line per request, reloads on SIGHUP and shuts down gracefully on SIGTERM/SIGINT.
  * It resolves with the exit code once the server has stopped.
  */
+import cluster from 'node:cluster';
 import { existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ExitCode, ioError, usageError, type ExitCodeValue } from '../errors.js';
@@ -53,6 +54,7 @@ export interface ServeCliOptions {
   cacheSize: string;
   strictUserAgent?: boolean;
   watch?: boolean;
+  workers?: string;
 }
 
 function integerOption(name: string, text: string, min: number, max: number): number {
@@ -175,7 +177,13 @@ export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
   const stderr = (line: string): void => {
     process.stderr.write(`cisco-prov: ${line}\n`);
   };
-  const { config, host, port } = serveConfigOf(opts, process.cwd(), (m) => stderr(`warning: ${m}`));
+  const workers = integerOption('workers', opts.workers ?? '1', 1, 64);
+  const { config, host, port } = serveConfigOf(
+    opts,
+    process.cwd(),
+    // A worker's warnings were already given by the primary.
+    cluster.isWorker ? () => {} : (m) => stderr(`warning: ${m}`),
+  );
   let server: ProvisioningServer;
   try {
     server = new ProvisioningServer(config);
@@ -187,6 +195,15 @@ export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
       );
     }
     throw err;
+  }
+  if (workers > 1 && cluster.isPrimary) {
+    // The primary only checks the input (above), forks and supervises.
+    return superviseWorkers(
+      workers,
+      server.site.devices.length,
+      config.tls ? 'https' : 'http',
+      stderr,
+    );
   }
   const json = opts.logFormat === 'json';
   let accessFd: number | undefined;
@@ -232,6 +249,8 @@ export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
     void closing.then(() => {
       process.off('SIGHUP', onHup);
       stderr('serve: stopped');
+      // A worker's IPC channel to the primary would keep it alive.
+      if (cluster.isWorker) cluster.worker?.disconnect();
       resolveExit(ExitCode.Ok);
     });
   };
@@ -250,10 +269,68 @@ export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
   const scheme = config.tls ? 'https' : 'http';
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const site = server.site;
+  if (cluster.isWorker) return stopped; // the primary says where it listens
   stderr(
     `serve: listening on ${scheme}://${shownHost}:${address.port} (${site.devices.length} devices` +
       `${site.bootstrap ? ', bootstrap profiles' : ''}${config.reports ? `, reports to ${opts.reports}` : ''})`,
   );
 
   return stopped;
+}
+
+/**
+ * `--workers <n>`: node:cluster forks n server processes that share the listening socket
+ * (requests are spread round-robin by the primary). The service is stateless but for
+ * --reports, so the workers need no coordination; each has its own render cache and watches the
+ * files itself. The primary forwards SIGHUP, replaces a worker that dies, and on SIGTERM/SIGINT
+ * lets every worker finish its requests before exiting 0.
+ */
+function superviseWorkers(
+  count: number,
+  devices: number,
+  scheme: string,
+  stderr: (line: string) => void,
+): Promise<ExitCodeValue> {
+  return new Promise((resolveExit) => {
+    let stopping = false;
+    let listening = 0;
+    let alive = 0;
+    const fork = (): void => {
+      alive++;
+      cluster.fork().on('listening', (address) => {
+        listening++;
+        if (listening === count) {
+          const host = address.addressType === 6 ? `[${address.address}]` : address.address;
+          stderr(
+            `serve: listening on ${scheme}://${host ?? '127.0.0.1'}:${address.port} (${devices} devices, ${count} workers)`,
+          );
+        }
+      });
+    };
+    cluster.on('exit', (worker, code, signal) => {
+      alive--;
+      if (stopping) {
+        if (alive === 0) {
+          stderr('serve: stopped');
+          resolveExit(ExitCode.Ok);
+        }
+        return;
+      }
+      stderr(`serve: worker ${worker.process.pid} exited (${signal ?? code}): starting another`);
+      fork();
+    });
+    const each = (signal: NodeJS.Signals): void => {
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill(signal);
+    };
+    process.on('SIGHUP', () => each('SIGHUP'));
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) return;
+      stopping = true;
+      stderr(`serve: ${signal}: stopping ${count} workers after their requests in flight`);
+      each('SIGTERM');
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    for (let i = 0; i < count; i++) fork();
+  });
 }

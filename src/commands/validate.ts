@@ -12,12 +12,9 @@ import { readStdin } from '../io/input.js';
 import { resolveKeys } from '../io/keys.js';
 import type { SecretSources } from '../io/secrets.js';
 import type { FileDiagnostics } from '../validate/diagnostic.js';
-import {
-  DEFAULT_CATALOG,
-  mergeCatalog,
-  parseCatalogJson,
-  type Catalog,
-} from '../profile/catalog.js';
+import { mergeCatalog, type Catalog } from '../profile/catalog.js';
+import { DEFAULT_CATALOG } from '../profile/catalog-data/index.js';
+import { parseCatalogJson } from '../profile/catalog-json.js';
 import { isRuleId, RULE_IDS } from '../validate/rule-ids.js';
 import { checkProfileFile, type FileCheckSettings } from '../validate/file.js';
 
@@ -174,19 +171,16 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
       `known models: ${MODELS.map((m) => m.model).join(', ')}`,
     );
   }
-  const notes: string[] = [];
   // A secret typed on the command line is noted (the CLI prints notes on stderr).
-  const keys = resolveKeys(
-    {
-      key: options.key?.value,
-      keyFile: options.key?.file,
-      keyEnv: options.key?.env,
-      ikm: options.ikm?.value,
-      ikmFile: options.ikm?.file,
-      ikmEnv: options.ikm?.env,
-    },
-    (message) => notes.push(message),
-  );
+  const keys = resolveKeys({
+    key: options.key?.value,
+    keyFile: options.key?.file,
+    keyEnv: options.key?.env,
+    ikm: options.ikm?.value,
+    ikmFile: options.ikm?.file,
+    ikmEnv: options.ikm?.env,
+  });
+  const notes = keys.warnings;
   const settings: FileCheckSettings = {
     model: options.model,
     passphrase: keys.passphrase,

@@ -5,10 +5,13 @@
 export { DecryptError, SizeLimitError, DEFAULT_MAX_SIZE, type DecryptFailure } from './errors.js';
 export { gunzipStream } from './gzip.js';
 export { XmlPlaintextCheck, isWellFormedXmlText, isXmlCharacterText } from './plaintext-check.js';
-export { nobleBackend } from './backend-noble.js';
+// The noble backend is not re-exported here: importing the barrel (render, validate) must not
+// load it. The library entry (src/index.ts) and the CLI (CISCO_PROV_CRYPTO=noble) load it.
 export {
+  defaultBackendName,
   getBackend,
   registerBackend,
+  setDefaultBackend,
   nodeBackend,
   type BackendName,
   type CryptoBackend,

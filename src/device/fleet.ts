@@ -9,6 +9,7 @@
  * random delay); after B or C, `Resync_Error_Retry_Delay` later — on 2025 firmware a backoff
  * list (`60,120,240,…`: the n-th consecutive failure waits the n-th delay, the last repeats).
  * The server cannot see the phones' values, so they are options with the guides' defaults.
+ * Schedules are read by src/profile/resync.ts, which `fetch` shares.
  */
 import {
   AccessLogAggregator,
@@ -20,6 +21,7 @@ import {
   type SummarizeOptions,
 } from './access-log.js';
 import { parseUserAgent, type UserAgentInfo } from './user-agent.js';
+import { parseSchedule, scheduleStep, type ScheduleStep } from '../profile/resync.js';
 import { isSecretVariablePath } from '../profile/secrets.js';
 
 /** One request of a phone, as the page shows it (no secret: secret query values masked). */
@@ -99,28 +101,6 @@ export const DEFAULT_FLEET_SETTINGS: FleetSettings = {
 export interface FleetTrackerOptions extends SummarizeOptions {
   /** Requests kept per phone (newest); default 50. */
   historyLimit?: number;
-}
-
-/**
- * Parses a resync schedule (catalog type `schedule`): `3600`, `60,120,240` (the last repeats),
- * `1800+300` (plus up to 300 random). Returns the base delays in seconds.
- * @example parseSchedule('60,120+30,240') // [60, 120, 240]
- * @returns undefined when the text is not a schedule
- */
-export function parseSchedule(text: string): number[] | undefined {
-  const parts = text.trim().split(',');
-  const delays: number[] = [];
-  for (const part of parts) {
-    const m = /^\s*(\d{1,9})(?:\s*\+\s*\d{1,9})?\s*$/.exec(part);
-    if (!m) return undefined;
-    delays.push(Number(m[1]));
-  }
-  return delays.length > 0 ? delays : undefined;
-}
-
-/** The delay of the n-th (1-based) consecutive attempt: the n-th item, the last repeating. */
-export function scheduleDelay(delays: readonly number[], attempt: number): number {
-  return delays[Math.min(Math.max(attempt, 1), delays.length) - 1] ?? 0;
 }
 
 /** The path with the values of secret-looking query parameters masked. */
@@ -216,8 +196,8 @@ export class FleetTracker {
   }): FleetData {
     const settings = options.settings ?? DEFAULT_FLEET_SETTINGS;
     const summary = this.aggregator.summary();
-    const periodic = parseSchedule(settings.resyncPeriodic) ?? [3600];
-    const retry = parseSchedule(settings.errorRetryDelay) ?? [3600];
+    const periodic = parseSchedule(settings.resyncPeriodic, 'Resync_Periodic');
+    const retry = parseSchedule(settings.errorRetryDelay, 'Resync_Error_Retry_Delay');
     const nowMs = options.now.getTime();
     let late = 0;
     let drifted: number | null = options.drift ? 0 : null;
@@ -262,8 +242,8 @@ export class FleetTracker {
 function dueOf(
   row: PhoneSummary,
   consecutiveFailures: number,
-  periodic: readonly number[],
-  retry: readonly number[],
+  periodic: readonly ScheduleStep[],
+  retry: readonly ScheduleStep[],
   settings: FleetSettings,
   nowMs: number,
 ): ResyncDue {
@@ -276,9 +256,10 @@ function dueOf(
   };
   if (row.outcome === null || row.lastSeen === null) return unknown;
   const success = row.outcome === 'A';
+  // The base delay: the random part (Resync_Random_Delay, `+spread`) is what --grace covers.
   const delaySeconds = success
-    ? scheduleDelay(periodic, 1)
-    : scheduleDelay(retry, Math.max(consecutiveFailures, 1));
+    ? scheduleStep(periodic, 1).seconds
+    : scheduleStep(retry, Math.max(consecutiveFailures, 1)).seconds;
   const dueMs = Date.parse(row.lastSeen) + delaySeconds * 1000;
   const lateByMs = nowMs - dueMs - settings.graceSeconds * 1000;
   return {

@@ -9,9 +9,11 @@
  * lives in the CLI layer because a render worker needs the CLI's writer.
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { defaultBackendName, setDefaultBackend, type BackendName } from '../crypto/backend.js';
 import { DomainError, isDomainError, type DomainErrorKind } from '../domain-errors.js';
 import { writeFileAtomic } from '../output/writer.js';
-import { DEFAULT_CATALOG, type Catalog } from '../profile/catalog.js';
+import type { Catalog } from '../profile/catalog.js';
+import { DEFAULT_CATALOG } from '../profile/catalog-data/index.js';
 import { BATCH_SIZE, type RunInWorkers } from '../render/batch.js';
 import {
   DeviceRenderer,
@@ -46,6 +48,8 @@ interface WorkerData<T extends TaskName = TaskName> {
   kind: typeof WORKER_KIND;
   task: T;
   settings: Tasks[T]['settings'];
+  /** The main thread's default crypto backend (CISCO_PROV_CRYPTO), chosen again in the worker. */
+  cryptoBackend: BackendName;
 }
 
 /** A failure of a whole batch, as it crosses the thread boundary. */
@@ -112,13 +116,20 @@ function errorOf(failure: BatchFailure): Error {
 
 if (!isMainThread && parentPort && (workerData as WorkerData | undefined)?.kind === WORKER_KIND) {
   const port = parentPort;
-  const handle = handlerFor(workerData as WorkerData);
+  const data = workerData as WorkerData;
+  const ready =
+    data.cryptoBackend === 'noble'
+      ? import('../crypto/backend-noble.js').then(() => setDefaultBackend('noble'))
+      : Promise.resolve(setDefaultBackend(data.cryptoBackend));
+  const handle = ready.then(() => handlerFor(data));
   port.on('message', (batch: unknown[]) => {
     // Batches may overlap: one runs while the previous one's writes finish.
-    handle(batch).then(
-      (results) => port.postMessage({ results } satisfies FromWorker),
-      (err: unknown) => port.postMessage({ failure: failureOf(err) } satisfies FromWorker),
-    );
+    handle
+      .then((run) => run(batch))
+      .then(
+        (results) => port.postMessage({ results } satisfies FromWorker),
+        (err: unknown) => port.postMessage({ failure: failureOf(err) } satisfies FromWorker),
+      );
   });
 }
 
@@ -156,7 +167,12 @@ export async function runInWorkers<T extends TaskName>(
   };
 
   const url = new URL(import.meta.url);
-  const data: WorkerData<T> = { kind: WORKER_KIND, task, settings };
+  const data: WorkerData<T> = {
+    kind: WORKER_KIND,
+    task,
+    settings,
+    cryptoBackend: defaultBackendName(),
+  };
   // From source (tests, bench under tsx) a worker needs tsx registered before it loads a .ts file.
   const fromSource = url.pathname.endsWith('.ts');
   const bootstrap = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;

@@ -55,12 +55,13 @@ let tempCounter = 0;
  * Writes a file atomically: a temp file beside it, fsync, then rename over the target. A failure
  * leaves no partial file behind; readers see the old file or the new one, never part of one.
  * `fsync: false` (render's batches) skips the flush: 10,000 fsyncs cost more than rendering the
- * batch, and after a crash a re-run rewrites any file that was lost.
+ * batch, and after a crash a re-run rewrites any file that was lost. `mode` (default 0o666, less
+ * the umask) is set on the temp file before any byte is written: 0o600 for a file with secrets.
  */
 export function writeFileAtomic(
   path: string,
   data: string | Uint8Array,
-  options: { fsync?: boolean } = {},
+  options: { fsync?: boolean; mode?: number } = {},
 ): void {
   const tmp = join(
     dirname(path),
@@ -68,7 +69,7 @@ export function writeFileAtomic(
   );
   let fd: number | undefined;
   try {
-    fd = openSync(tmp, 'wx', 0o666);
+    fd = openSync(tmp, 'wx', options.mode ?? 0o666);
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     let offset = 0;
     while (offset < bytes.length) offset += writeSync(fd, bytes, offset, bytes.length - offset);

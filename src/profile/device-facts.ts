@@ -7,7 +7,7 @@
  * number (as `render --name` does) and `vars.PSN` overrides it.
  */
 import { formatMac, normalizeMac } from '../device/mac.js';
-import { findModel } from '../device/models.js';
+import { findModel, productSeriesNumber } from '../device/models.js';
 import { parseUserAgent, type UserAgentInfo } from '../device/user-agent.js';
 import { isKnownMacro } from './macros.js';
 
@@ -82,7 +82,7 @@ export function deviceMacroValues(input: DeviceFactsInput): DeviceFacts {
       if (userAgent.mac) setMac(userAgent.mac, 'user-agent');
       else notes.push('the User-Agent carries no MAC: $MA, $MAU and $MAC need --mac');
       set('PN', userAgent.productName, 'user-agent');
-      set('PSN', userAgent.model, 'user-agent');
+      set('PSN', userAgent.model && productSeriesNumber(userAgent.model), 'user-agent');
       set('SN', userAgent.serial, 'user-agent');
       set('SWVER', userAgent.firmware, 'user-agent');
     }
@@ -104,7 +104,7 @@ export function deviceMacroValues(input: DeviceFactsInput): DeviceFacts {
       );
     }
     set('PN', model.productName, 'model');
-    set('PSN', model.model, 'model');
+    set('PSN', productSeriesNumber(model.model), 'model');
   }
   if (input.serial !== undefined) set('SN', input.serial, 'serial');
   if (input.firmware !== undefined) set('SWVER', input.firmware, 'firmware');

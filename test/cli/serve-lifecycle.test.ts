@@ -176,6 +176,42 @@ describe('serve: SIGTERM', () => {
   });
 });
 
+describe('serve: --workers', () => {
+  test('two processes share the port, both reload on SIGHUP, SIGTERM stops all, exit 0', async () => {
+    const fx = fixture([row('00562b043615', 'Reception')]);
+    const server = await startServe(['-i', fx.inventory, '--workers', '2', '--no-watch']);
+    try {
+      assert.match(
+        server.stderr(),
+        /listening on http:\/\/127\.0\.0\.1:\d+ \(1 devices, 2 workers\)/,
+      );
+      const before = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          httpRequest(server.port, '/00562b043615.xml', { userAgent: UA('00562b043615') }),
+        ),
+      );
+      assert.deepEqual(new Set(before.map((r) => r.status)), new Set([200]));
+      replaceFile(
+        fx.inventory,
+        `${HEADER}\n${row('00562b043615', 'Reception')}\n${row('00562b043620', 'New')}\n`,
+      );
+      server.child.kill('SIGHUP');
+      await server.waitForStderr(
+        /SIGHUP: serving 2 devices[^\n]*\n(?:.*\n)*.*SIGHUP: serving 2 devices/,
+      );
+      const after = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          httpRequest(server.port, '/00562b043620.xml', { userAgent: UA('00562b043620') }),
+        ),
+      );
+      assert.deepEqual(new Set(after.map((r) => r.status)), new Set([200]));
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+    assert.match(server.stderr(), /SIGTERM: stopping 2 workers/);
+  });
+});
+
 describe('serve: auth and TLS', () => {
   test('--auth-file: 401 with Digest and Basic challenges; both schemes let the phone in', async () => {
     const fx = fixture([row('00562b043615', 'Reception')]);

@@ -2,7 +2,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { reportIdOf } from '../../src/io/report-dir.js';
-import { DEFAULT_CATALOG, lookupParameter } from '../../src/profile/catalog.js';
+import { lookupParameter } from '../../src/profile/catalog.js';
+import { DEFAULT_CATALOG } from '../../src/profile/catalog-data/index.js';
 import { compareWithReport, isStatusParameter, sameSetting } from '../../src/profile/drift.js';
 import { parseProfileXml } from '../../src/profile/profile-map.js';
 

@@ -4,13 +4,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  FleetTracker,
-  maskQuery,
-  parseSchedule,
-  scheduleDelay,
-  type FleetData,
-} from '../../src/device/fleet.js';
+import { FleetTracker, maskQuery, type FleetData } from '../../src/device/fleet.js';
 import { renderFleetPage } from '../../src/output/fleet-page.js';
 import { ROOT } from '../helpers/run-cli.js';
 
@@ -23,30 +17,6 @@ function fleetOf(lines: readonly string[], settings?: FleetData['settings']): Fl
   return tracker.snapshot({ now: NOW, source: 'access.log', ...(settings ? { settings } : {}) });
 }
 
-describe('resync schedules (Resync_Periodic, Resync_Error_Retry_Delay)', () => {
-  test('parseSchedule reads seconds, lists and random spreads (catalog type schedule)', () => {
-    assert.deepEqual(parseSchedule('3600'), [3600]);
-    assert.deepEqual(
-      parseSchedule('60,120,240,480,960,1920,3840,7680,15360,30720,61440,86400'),
-      [60, 120, 240, 480, 960, 1920, 3840, 7680, 15360, 30720, 61440, 86400],
-    );
-    assert.deepEqual(parseSchedule('1800+300'), [1800]);
-    assert.deepEqual(parseSchedule(' 60, 120+30 '), [60, 120]);
-    for (const bad of ['', 'soon', '60,,120', '-5', '1e3']) {
-      assert.equal(parseSchedule(bad), undefined, bad);
-    }
-  });
-
-  test('the n-th consecutive failure waits the n-th delay; the last one repeats', () => {
-    const backoff = [60, 120, 240];
-    assert.deepEqual(
-      [1, 2, 3, 4, 9].map((n) => scheduleDelay(backoff, n)),
-      [60, 120, 240, 240, 240],
-    );
-    assert.equal(scheduleDelay(backoff, 0), 60);
-  });
-});
-
 describe('FleetTracker', () => {
   const data = fleetOf(LOG);
   const phone = (key: string) => data.phones.find((p) => p.summary.key === key)!;
@@ -55,13 +25,13 @@ describe('FleetTracker', () => {
     assert.deepEqual(
       data.phones.map((p) => [p.summary.key, p.summary.model, p.summary.outcome]),
       [
-        ['FCH2443D9R4', '191', 'A'],
         ['00562b043617', '6841', 'C'],
         ['00562b043619', '7832', 'A'],
         ['00562b043618', '7861', null],
         ['00562b043615', '8841', 'A'],
         ['00562b043616', '8851', 'B'],
         ['dcf719f39350', '8865', 'B'],
+        ['FCH2443D9R4', 'ATA191', 'A'],
       ],
     );
     assert.deepEqual(data.outcomes, { A: 3, B: 2, C: 1, none: 1 });
