@@ -633,6 +633,10 @@ Examples:
       )
       .option('--no-watch', 'reload only on SIGHUP, not when a file changes')
       .option('--workers <n>', 'server processes sharing the port (node:cluster; default 1)', '1')
+      .option(
+        '--fleet',
+        'serve the fleet page at /fleet (same auth as the profiles): every phone seen since start, live, with drift from --reports; with --workers each worker shows the phones it served',
+      )
       .addHelpText(
         'after',
         `

@@ -154,8 +154,10 @@ export class FleetTracker {
 
   /** Adds one access-log line (common or combined format, without its newline). */
   addLine(line: string): void {
-    this.aggregator.addLine(line);
     const entry = parseAccessLogLine(line);
+    // A POST/PUT is a Report_Rule upload, not a resync: it joins the history, not the outcome.
+    const upload = entry?.method === 'POST' || entry?.method === 'PUT';
+    if (!upload) this.aggregator.addLine(line);
     if (!entry) return;
     const info = entry.userAgent === null ? null : this.userAgentInfo(entry.userAgent);
     if (!info?.isCisco && !this.options.allClients) return;
@@ -212,7 +214,13 @@ export class FleetTracker {
           const tb = b.r.time ?? '';
           return ta < tb ? 1 : ta > tb ? -1 : b.i - a.i;
         })
-        .map(({ r }) => ({ ...r, outcome: outcomeForStatus(r.status, this.options).outcome }));
+        .map(({ r }) => ({
+          ...r,
+          outcome:
+            r.method === 'POST' || r.method === 'PUT'
+              ? null
+              : outcomeForStatus(r.status, this.options).outcome,
+        }));
       let consecutiveFailures = 0;
       for (const r of ordered) {
         if (r.outcome === 'A') break;

@@ -6,7 +6,9 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { ROOT, runCli } from '../helpers/run-cli.js';
+import { spawn } from 'node:child_process';
+import { get } from 'node:http';
+import { BIN, ROOT, runCli } from '../helpers/run-cli.js';
 
 const LOG = 'test/fixtures/fleet/access.log';
 let dir: string;
@@ -69,5 +71,35 @@ describe('fleet', () => {
       assert.match(run.stderr, message);
       assert.equal(run.stdout, '');
     });
+  }
+});
+
+test('serve without --fleet has no /fleet (404)', async () => {
+  const server = spawn(
+    process.execPath,
+    [BIN, 'serve', '-i', 'test/fixtures/drift/inventory.csv', '--port', '0', '--no-watch'],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  try {
+    const base = await new Promise<string>((resolve, reject) => {
+      let err = '';
+      server.stderr.on('data', (c: Buffer) => {
+        err += c.toString();
+        const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(err);
+        if (m) resolve(m[1]!);
+      });
+      server.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+    });
+    const status = await new Promise<number>((resolve, reject) => {
+      get(`${base}/fleet`, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      }).on('error', reject);
+    });
+    assert.equal(status, 404);
+  } finally {
+    const exited = new Promise((r) => server.once('exit', r));
+    server.kill('SIGTERM');
+    await exited;
   }
 });

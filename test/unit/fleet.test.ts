@@ -78,6 +78,22 @@ describe('FleetTracker', () => {
     assert.deepEqual([sales.delaySeconds, sales.due], [120, '2026-11-25T08:13:00.000Z']);
   });
 
+  test('a report upload (POST/PUT) joins the history but is no resync and no outcome', () => {
+    const tracker = new FleetTracker();
+    const ua = '"-" "Cisco-CP-8841-3PCC/11.0 (00562b043615)"';
+    tracker.addLine(`10.0.0.1 - - [25/Nov/2026:09:00:00 +0000] "GET /a.xml HTTP/1.1" 404 1 ${ua}`);
+    tracker.addLine(`10.0.0.1 - - [25/Nov/2026:09:00:05 +0000] "POST /a.xml HTTP/1.1" 200 0 ${ua}`);
+    const [only] = tracker.snapshot({ now: NOW, source: 'x' }).phones;
+    assert.equal(only!.summary.outcome, 'B');
+    assert.deepEqual(
+      only!.history.map((r) => [r.method, r.outcome]),
+      [
+        ['POST', null],
+        ['GET', 'B'],
+      ],
+    );
+  });
+
   test('history is bounded per phone', () => {
     const tracker = new FleetTracker({ historyLimit: 5 });
     for (let i = 0; i < 100; i++) {
