@@ -38,6 +38,8 @@ export interface DriftOptions extends KeyOptions {
 export interface DriftResult {
   report: DriftReport;
   notes: string[];
+  /** For stderr: a secret typed on the command line. */
+  warnings: string[];
   /** 0 every phone in sync; 1 drift, an unreadable report or a device that failed to render. */
   exitCode: 0 | 1;
 }
@@ -206,6 +208,7 @@ export async function drift(options: DriftOptions): Promise<DriftResult> {
       summary,
     },
     notes,
+    warnings: keys.warnings,
     exitCode: summary.drift + summary.error > 0 ? ExitCode.Bad : ExitCode.Ok,
   };
 }

@@ -107,7 +107,7 @@ export async function fleetDrift(
     reports: options.reports,
     inventory: options.inventory,
   });
-  warnings.push(...result.notes);
+  warnings.push(...result.warnings, ...result.notes);
   const map = new Map<string, FleetDrift>();
   for (const p of result.report.phones) {
     map.set(p.device, {

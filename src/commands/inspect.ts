@@ -6,9 +6,11 @@ import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node
 import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { StringDecoder } from 'node:string_decoder';
+import { isAscii } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import { resolve } from 'node:path';
 import { CliError, ExitCode, describeSystemError, usageError } from '../errors.js';
+import { resolveTableFormat } from '../io/options.js';
 import { AccessLogAggregator } from '../device/access-log.js';
 import { parseUserAgent, type UserAgentInfo } from '../device/user-agent.js';
 import type { InspectFormat, InspectLogResult, InspectResult } from '../output/inspect-format.js';
@@ -36,17 +38,6 @@ export interface InspectOptions {
   stdin?: Readable & { isTTY?: boolean };
   /** Base for a relative --log path; defaults to process.cwd(). */
   cwd?: string;
-}
-
-function resolveFormat(options: InspectOptions): InspectFormat {
-  if (options.json && options.format !== undefined && options.format !== 'json') {
-    throw usageError(`--json conflicts with --format ${options.format}`, 'use one of them');
-  }
-  const format = options.json ? 'json' : (options.format ?? 'table');
-  if (format !== 'table' && format !== 'csv' && format !== 'json') {
-    throw usageError(`--format expected table, csv or json, got ${JSON.stringify(format)}`);
-  }
-  return format;
 }
 
 /**
@@ -80,6 +71,28 @@ export async function* readLineBatches(stream: Readable): AsyncGenerator<string[
   let last = pending.join('') + decoder.end();
   if (last.endsWith('\r')) last = last.slice(0, -1);
   if (last !== '') yield [last];
+}
+
+/**
+ * UTF-8 decoding of a log's chunks. A chunk of ASCII only (the usual log) is copied as Latin-1
+ * instead: the same text for bytes below 0x80, without the UTF-8 decoder (≈ 8 % of
+ * `inspect --log`'s time on a 134 MB log, bench/inspect.bench.ts). Safe only while the decoder
+ * holds no partial sequence, i.e. the last chunk it decoded ended on an ASCII byte.
+ */
+class LogDecoder {
+  private readonly utf8 = new StringDecoder('utf8');
+  private clean = true;
+
+  write(chunk: Buffer): string {
+    if (this.clean && isAscii(chunk)) return chunk.toString('latin1');
+    const text = this.utf8.write(chunk);
+    if (chunk.length > 0) this.clean = (chunk[chunk.length - 1] ?? 0) < 0x80;
+    return text;
+  }
+
+  end(): string {
+    return this.utf8.end();
+  }
 }
 
 /** Opens a log file for streaming; a missing or unreadable file is a one-line error (exit 3). */
@@ -131,9 +144,13 @@ async function summarizeLog(
     allClients: options.allClients ?? false,
   });
   try {
-    for await (const batch of readLineBatches(stream)) {
-      for (const line of batch) aggregator.addLine(line);
+    // The aggregator splits the decoded text into lines itself, reading them in place.
+    const decoder = new LogDecoder();
+    for await (const chunk of stream) {
+      aggregator.addText(typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer));
     }
+    aggregator.addText(decoder.end());
+    aggregator.end();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? '';
     if (code.startsWith('Z_')) {
@@ -165,7 +182,7 @@ async function summarizeLog(
  * @throws CliError (exit 2) for conflicting options, (exit 3) for an unreadable log
  */
 export async function inspect(options: InspectOptions): Promise<InspectResult> {
-  const format = resolveFormat(options);
+  const format = resolveTableFormat(options);
   const userAgents = options.userAgents ?? [];
   if (options.log !== undefined) {
     if (userAgents.length > 0) {

@@ -40,19 +40,11 @@ export interface RenderCliOptions {
   ikmField?: string;
   md?: 'md5' | 'sha256';
   gzip?: boolean;
-  jobs?: string;
+  jobs?: number;
   dryRun?: boolean;
   json?: boolean;
   quiet?: boolean;
   explain?: string;
-}
-
-function parseJobs(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^[1-9][0-9]*$/.test(text) || Number(text) > 64) {
-    throw usageError(`--jobs expected an integer from 1 to 64, got ${JSON.stringify(text)}`);
-  }
-  return Number(text);
 }
 
 function encryptionOf(opts: RenderCliOptions): RenderEncryption | undefined {
@@ -108,7 +100,7 @@ export async function runRenderCli(opts: RenderCliOptions): Promise<ExitCodeValu
     throw usageError('--json reports on files written to --out: give --out <dir>');
   }
   const encryption = encryptionOf(opts);
-  const jobs = parseJobs(opts.jobs);
+  const jobs = opts.jobs;
 
   // ora needs the terminal's width to redraw its line; a pty that reports 0 columns makes it
   // clear lines forever, so no spinner there.
