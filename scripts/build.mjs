@@ -10,7 +10,7 @@
 //   benchmarks need is a devDependency.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -132,6 +132,27 @@ await build({
     },
   ],
 });
+
+// The bin shim compiles cli.cjs through vm.Script with V8's code cache; on Node 20 a script
+// compiled from a code cache loses its dynamic-import callback ("A dynamic import callback was
+// not specified"). So the bundle's import()s of its ESM chunks go through a function the shim
+// provides, and fall back to a plain import() when the bundle is require()d as usual.
+{
+  const cli = join(root, 'dist', 'cli.cjs');
+  const text = readFileSync(cli, 'utf8');
+  const rewritten = text.replaceAll('import("./esm/', '__cpImport("./esm/');
+  if (rewritten.includes('import('))
+    throw new Error('build: an import() in cli.cjs that the shim cannot serve');
+  const strict = '"use strict";';
+  const body = rewritten.startsWith(strict) ? rewritten.slice(strict.length) : rewritten;
+  writeFileSync(
+    cli,
+    `${strict}var __cpImport=globalThis.__ciscoProvImport??(s=>import(s));${body}`,
+  );
+}
+
+// V8's code cache for the CLI bundle, read by bin/cisco-prov.cjs (start-up: see the shim).
+execFileSync(process.execPath, ['scripts/code-cache.mjs'], { cwd: root, stdio: 'inherit' });
 
 if (!process.argv.includes('--no-types')) {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.types.json'], {
