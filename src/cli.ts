@@ -743,7 +743,7 @@ Examples:
         collect,
       )
       .option('--host <address>', 'address to bind (default 127.0.0.1: loopback only)', '127.0.0.1')
-      .option('-p, --port <n>', 'TCP port (0: any free port)', '8080')
+      .option('-p, --port <n>', 'TCP port (0: any free port)', integerArg('--port', 0, 65535), 8080)
       .option(
         '--route <pattern>',
         "a per-device path with render's --name macros: $MA $MAU $MAC $SN $PN $PSN $(field) (repeatable; default $MA.xml $MA.cfg $SN.xml $SN.cfg)",
@@ -777,11 +777,17 @@ Examples:
         '--reports <dir>',
         'accept Report_Rule uploads (POST/PUT) and keep them here (mode 0600)',
       )
-      .option('--reports-keep <n>', 'reports kept per device', '5')
+      .option(
+        '--reports-keep <n>',
+        'reports kept per device',
+        integerArg('--reports-keep', 1, 1000),
+        5,
+      )
       .option(
         '--max-body <bytes>',
         'largest request body accepted (413 beyond)',
-        String(1024 * 1024),
+        integerArg('--max-body', 1024, 1024 * 1024 * 1024),
+        1024 * 1024,
       )
       .addOption(
         new Option('--log-format <format>', 'access log format')
@@ -792,7 +798,8 @@ Examples:
       .option(
         '--cache-size <n>',
         'renders cached per instance (key: device variables + templates hash)',
-        '50000',
+        integerArg('--cache-size', 0, 10_000_000),
+        50000,
       )
       .option('--no-cache', 'render every request afresh')
       .option(
@@ -800,13 +807,28 @@ Examples:
         'refuse (403) device requests whose User-Agent names no MAC or serial',
       )
       .option('--no-watch', 'reload only on SIGHUP, not when a file changes')
-      .option('--workers <n>', 'server processes sharing the port (node:cluster; default 1)', '1')
+      .option(
+        '--workers <n>',
+        'server processes sharing the port (node:cluster; default 1)',
+        integerArg('--workers', 1, 64),
+        1,
+      )
       .option(
         '--fleet',
         'serve the fleet page at /fleet (same auth as the profiles): every phone seen since start, live, with drift from --reports; with --workers each worker shows the phones it served',
       )
-      .option('--header-timeout <s>', 'seconds a client has to send its request headers', '10')
-      .option('--idle-timeout <s>', 'seconds a socket may stay silent before it is closed', '30')
+      .option(
+        '--header-timeout <s>',
+        'seconds a client has to send its request headers',
+        integerArg('--header-timeout', 1, 3600),
+        10,
+      )
+      .option(
+        '--idle-timeout <s>',
+        'seconds a socket may stay silent before it is closed',
+        integerArg('--idle-timeout', 1, 3600),
+        30,
+      )
       .addHelpText(
         'after',
         `
@@ -1072,9 +1094,21 @@ ${SECRETS_HELP}`,
     )
     .option('--insecure', 'accept any TLS certificate (self-signed test servers)')
     .option('--ca <file>', 'trust these PEM CA certificates too')
-    .option('--timeout <seconds>', 'for each request [open: Cisco documents none; default 30]')
-    .option('--max-size <bytes>', 'largest body, and largest gunzipped profile (default 64M)')
-    .option('--max-redirects <n>', '301/302 to follow [open: Cisco documents no limit; default 5]')
+    .option(
+      '--timeout <seconds>',
+      'for each request [open: Cisco documents none; default 30]',
+      integerArg('--timeout', 1, 86400),
+    )
+    .option(
+      '--max-size <bytes>',
+      'largest body, and largest gunzipped profile (default 64M)',
+      sizeArg('--max-size'),
+    )
+    .option(
+      '--max-redirects <n>',
+      '301/302 to follow [open: Cisco documents no limit; default 5]',
+      integerArg('--max-redirects', 0, 100),
+    )
     .option('--fnf-success', 'the phone has Resync_Fails_On_FNF=No: a 404 counts as success (A)')
     .option(
       '--resync-periodic <schedule>',
