@@ -83,6 +83,16 @@ test('a long Profile_Rule (alternatives, options, URL macros)', () => {
   }
 });
 
+test('white space in values (whitespace-value)', () => {
+  const make = (n: number) => profile(`<Station_Name>${' '.repeat(n)}x</Station_Name>`);
+  assertLinear('leading spaces', make, validate, 50_000);
+  const trailing = validate(profile('<Station_Name> x \n y  </Station_Name>'));
+  assert.deepEqual(
+    trailing.filter((d) => d.ruleId === 'whitespace-value').map((d) => d.column),
+    [15, 18, 3],
+  );
+});
+
 test('many unknown parameter names (did-you-mean)', () => {
   const make = (n: number) => {
     let body = '';
@@ -110,7 +120,7 @@ test('sourceOffsetOfText: going on from a cursor gives the offsets a walk from t
       (queries) => {
         const cursor = newTextOffsetCursor();
         for (const [onA, index] of queries) {
-          const element = onA ? a : b;
+          const element: XmlElement = onA ? a : b;
           assert.equal(sourceOffsetOfText(text, element, index, cursor), fresh(element, index));
         }
       },
