@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, asCliError, usageError, type ExitCodeValue } from './errors.js';
+import { integerArg, ruleIdListArg, sizeArg } from './io/options.js';
 import { version } from './version.js';
 import type { FileDiagnostics } from './output/diagnostics-format.js';
 import type { Diagnostic } from './validate/diagnostic.js';
@@ -77,12 +78,45 @@ const RULE_KIND_OPTION = (): Option =>
     .choices(['profile', 'upgrade', 'report'])
     .default('profile');
 
+/** `encrypt|decrypt --out-dir`: the batch, its report on stderr (or JSON on stdout). */
+async function runCryptoBatch(
+  command: 'encrypt' | 'decrypt',
+  inputs: string[],
+  opts: { outDir?: string; output?: string; json?: boolean; info?: boolean },
+): Promise<ExitCodeValue> {
+  const { usageError } = await import('./errors.js');
+  if (opts.outDir === undefined) throw usageError(`${command} of several files needs --out-dir`);
+  if (opts.output !== undefined) throw usageError('give either -o or --out-dir');
+  if (opts.info) throw usageError('--info describes one file: drop --out-dir');
+  const { cryptoBatch, batchExitCode, formatBatchJson, formatBatchText } =
+    await import('./commands/crypto-batch.js');
+  const { warn, writeStdout } = await import('./output/writer.js');
+  const { report, warnings } = await cryptoBatch(command, inputs, {
+    ...opts,
+    outDir: opts.outDir,
+  });
+  warnings.forEach(warn);
+  if (opts.json) await writeStdout(formatBatchJson(report));
+  else process.stderr.write(formatBatchText(report));
+  return batchExitCode(report);
+}
+
+// commander types action arguments as any[]; each action names its own.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ActionArgs = any[];
+
 /** Runs the CLI on argv (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
   let exitCode: ExitCodeValue = ExitCode.Ok;
-  const setExit = (code: ExitCodeValue): void => {
-    exitCode = code;
-  };
+  /**
+   * The one runner: every command's action goes through it. The action returns its exit code
+   * (nothing means 0); a thrown CliError or DomainError reaches reportError below.
+   */
+  const run =
+    (action: (...args: ActionArgs) => Promise<ExitCodeValue | void>) =>
+    async (...args: ActionArgs): Promise<void> => {
+      exitCode = (await action(...args)) ?? ExitCode.Ok;
+    };
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     // A closed pipe (`cisco-prov … | head`) is not an error worth a message.
     if (err.code === 'EPIPE') process.exit(exitCode);
@@ -111,8 +145,25 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
           '(for a Profile_Rule with [--key …]) or RFC 8188 aes128gcm (served with ' +
           'Content-Encoding: aes128gcm, key material in IKM_HTTP_Encrypt_Content).',
       )
-      .argument('[input]', 'profile to encrypt; stdin when absent or -')
+      .argument(
+        '[inputs...]',
+        'profile to encrypt; stdin when absent or -. With --out-dir: files and directories',
+      )
       .option('-o, --output <file>', 'write here (atomically) instead of stdout')
+      .option(
+        '--out-dir <dir>',
+        'batch: encrypt every input into this directory (AES-256-CBC: <name>.cfg; aes128gcm keeps the name)',
+      )
+      .option(
+        '--keys <csv>',
+        'batch: a key per file from a CSV with columns file or mac, and key and/or ikm',
+      )
+      .option(
+        '-j, --jobs <n>',
+        'batch: overlap the reads and writes of n files (default 1: on a local disk one is fastest)',
+        integerArg('--jobs', 1, 256),
+      )
+      .option('--json', 'batch: print a JSON report on stdout')
       .addOption(
         new Option('-c, --cipher <cipher>', 'cipher (default: from --key or --ikm)').choices([
           'aes-256-cbc',
@@ -122,9 +173,14 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
       .option('--gzip', 'gzip before encrypting (the phone detects gzip itself)')
       .addOption(mdOption())
       .option('--base64', 'AES-256-CBC: write base64 as `openssl enc -a` does')
-      .option('--rs <n>', 'aes128gcm record size, >= 18 [open: default 4096]', '4096')
+      .option(
+        '--rs <n>',
+        'aes128gcm record size, >= 18 [open: default 4096]',
+        integerArg('--rs', 18, 0xffffffff), // RFC 8188 §2: rs ≥ 18 (MIN_RS)
+        4096,
+      )
       .option('--keyid <text>', 'aes128gcm key id [open: default empty]', '')
-      .option('--pad <n>', 'aes128gcm padding bytes', '0')
+      .option('--pad <n>', 'aes128gcm padding bytes', integerArg('--pad', 0, 1 << 30), 0)
       .option(
         '--salt <hex>',
         'fixed salt for reproducible output (8 bytes CBC; 16 aes128gcm, which also needs --unsafe-fixed-salt)',
@@ -143,11 +199,16 @@ Examples:
   cisco-prov encrypt --cipher aes128gcm --ikm-env PROV_IKM profile.xml -o profile.xml.ece
 ${SECRETS_HELP}`,
       )
-      .action(async (input: string | undefined, opts) => {
-        const { encrypt } = await import('./commands/encrypt.js');
-        const { emit } = await import('./output/emit.js');
-        await emit(await encrypt(input, opts), opts.output, opts.force);
-      }),
+      .action(
+        run(async (inputs: string[], opts) => {
+          if (opts.outDir !== undefined || inputs.length > 1) {
+            return runCryptoBatch('encrypt', inputs, opts);
+          }
+          const { encrypt } = await import('./commands/encrypt.js');
+          const { emitChunks } = await import('./output/emit.js');
+          await emitChunks(encrypt(inputs[0], opts), opts.output, { force: opts.force });
+        }),
+      ),
   );
 
   // ---- decrypt ----
@@ -160,8 +221,24 @@ ${SECRETS_HELP}`,
           'tried unless --md is given. With --ikm the input is RFC 8188 aes128gcm. A gzip payload ' +
           'is gunzipped. Success needs a valid padding/tag and a plaintext that is XML or gzip.',
       )
-      .argument('[input]', 'encrypted profile; stdin when absent or -')
+      .argument(
+        '[inputs...]',
+        'encrypted profile; stdin when absent or -. With --out-dir: files and directories',
+      )
       .option('-o, --output <file>', 'write here (atomically) instead of stdout')
+      .option(
+        '--out-dir <dir>',
+        'batch: decrypt every input into this directory (<name>.cfg becomes <name>.xml)',
+      )
+      .option(
+        '--keys <csv>',
+        'batch: a key per file from a CSV with columns file or mac, and key and/or ikm',
+      )
+      .option(
+        '-j, --jobs <n>',
+        'batch: overlap the reads and writes of n files (default 1: on a local disk one is fastest)',
+        integerArg('--jobs', 1, 256),
+      )
       .addOption(
         new Option(
           '--md <digest>',
@@ -169,7 +246,12 @@ ${SECRETS_HELP}`,
         ).choices(['md5', 'sha256']),
       )
       .option('--pbkdf2', 'the file was made with `openssl enc -pbkdf2` (PBKDF2-HMAC-SHA256)')
-      .option('--iter <n>', 'PBKDF2 iterations (openssl default 10000)', '10000')
+      .option(
+        '--iter <n>',
+        'PBKDF2 iterations (openssl default 10000)',
+        integerArg('--iter', 1, 100_000_000),
+        10000,
+      )
       .option('--no-gunzip', 'leave a gzip payload compressed')
       .option(
         '--raw',
@@ -177,14 +259,14 @@ ${SECRETS_HELP}`,
       )
       .option(
         '--max-size <size>',
-        'most bytes the gunzipped profile may have: 64M, 1G, or bytes (a gzip bomb stops there)',
-        '64M',
+        'most bytes the gunzipped profile may have: 64M (the default), 1G, or bytes (a gzip bomb stops there)',
+        sizeArg('--max-size'),
       )
       .option(
         '--info',
         'describe the file (container, digest, salt, rs, sizes) instead of decrypting to output',
       )
-      .option('--json', 'with --info: print JSON')
+      .option('--json', 'with --info: print JSON; with --out-dir: a JSON report')
       .option('-f, --force', 'write binary output to a terminal')
       .addHelpText(
         'after',
@@ -195,23 +277,32 @@ Examples:
   cisco-prov decrypt --ikm-env PROV_IKM body.ece -o profile.xml
 ${SECRETS_HELP}`,
       )
-      .action(async (input: string | undefined, opts) => {
-        const { decrypt } = await import('./commands/decrypt.js');
-        const { emit } = await import('./output/emit.js');
-        const { note, warn } = await import('./output/writer.js');
-        const result = await decrypt(input, opts);
-        result.warnings.forEach(warn);
-        if (result.kind === 'info') {
-          const { formatProfileInfo } = await import('./output/decrypt-format.js');
-          await emit(
-            { data: formatProfileInfo(result.info, opts.json ?? false), binary: false },
-            opts.output,
-          );
-          return;
-        }
-        result.notes.forEach(note);
-        await emit({ data: result.data, binary: result.binary }, opts.output, opts.force);
-      }),
+      .action(
+        run(async (inputs: string[], opts) => {
+          if (opts.outDir !== undefined || inputs.length > 1) {
+            return runCryptoBatch('decrypt', inputs, opts);
+          }
+          const { decrypt } = await import('./commands/decrypt.js');
+          const { emit, emitChunks } = await import('./output/emit.js');
+          const { STDOUT_HOLD_BACK } = await import('./io/streams.js');
+          const { note, warn } = await import('./output/writer.js');
+          const result = await decrypt(inputs[0], opts);
+          result.warnings.forEach(warn);
+          if (result.kind === 'info') {
+            const { formatProfileInfo } = await import('./output/decrypt-format.js');
+            await emit(
+              { data: formatProfileInfo(result.info, opts.json ?? false), binary: false },
+              opts.output,
+            );
+            return;
+          }
+          await emitChunks({ chunks: result.chunks, binary: result.binary }, opts.output, {
+            force: opts.force,
+            holdBack: STDOUT_HOLD_BACK,
+          });
+          result.notes().forEach(note);
+        }),
+      ),
   );
 
   // ---- keygen ----
@@ -219,7 +310,11 @@ ${SECRETS_HELP}`,
     .command('keygen')
     .summary('print a strong random passphrase or IKM')
     .option('--ikm', 'an RFC 8188 IKM instead of an AES-256-CBC passphrase')
-    .option('--bytes <n>', 'random bytes (default 24 for a passphrase, 16 for an IKM)')
+    .option(
+      '--bytes <n>',
+      'random bytes (default 24 for a passphrase, 16 for an IKM)',
+      integerArg('--bytes', 16, 1024),
+    )
     .addOption(
       new Option(
         '--encoding <enc>',
@@ -235,11 +330,13 @@ Examples:
   cisco-prov keygen > key.txt && chmod 600 key.txt
   cisco-prov keygen --ikm --encoding base64url`,
     )
-    .action(async (opts) => {
-      const { keygen } = await import('./commands/keygen.js');
-      const { writeStdout } = await import('./output/writer.js');
-      await writeStdout(`${keygen(opts)}\n`);
-    });
+    .action(
+      run(async (opts) => {
+        const { keygen } = await import('./commands/keygen.js');
+        const { writeStdout } = await import('./output/writer.js');
+        await writeStdout(`${keygen(opts)}\n`);
+      }),
+    );
 
   // ---- render ----
   const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -290,6 +387,7 @@ Examples:
       .option(
         '-j, --jobs <n>',
         'worker threads (default: one per core, up to 4, for 1000+ devices)',
+        integerArg('--jobs', 1, 64),
       )
       .option('-n, --dry-run', 'render and check, report what would be written, write nothing')
       .option('--json', 'print a JSON report (written / unchanged / failed per device) on stdout')
@@ -307,10 +405,40 @@ Examples:
   cisco-prov render -i inventory.csv --explain 0056.2b04.3615
 ${SECRETS_HELP}`,
       )
-      .action(async (opts) => {
-        const { runRenderCli } = await import('./commands/render-cli.js');
-        setExit(await runRenderCli(opts));
-      }),
+      .action(
+        run(async (opts) => {
+          const { renderCommand } = await import('./commands/render.js');
+          const format = await import('./output/render-format.js');
+          const { startProgress } = await import('./output/progress.js');
+          const writer = await import('./output/writer.js');
+          const progress = await startProgress('rendering', opts.quiet === true);
+          let result;
+          try {
+            result = await renderCommand(opts, progress.onProgress);
+          } finally {
+            progress.stop();
+          }
+          if (result.kind === 'explain') {
+            const { explain, json } = result;
+            await writer.writeStdout(
+              json ? format.formatExplainJson(explain) : format.formatExplain(explain),
+            );
+            return ExitCode.Ok;
+          }
+          const { report } = result;
+          result.warnings.forEach(writer.warn);
+          for (const line of format.formatRenderFailures(report)) writer.note(line);
+          if (result.stdout) {
+            writer.assertStdoutAcceptsBinary(result.binary, false);
+            await writer.writeStdout(result.stdout);
+          } else if (result.json) {
+            await writer.writeStdout(format.formatRenderJson(report));
+          }
+          if (progress.shown && report.out !== undefined)
+            writer.note(format.formatRenderSummary(report));
+          return result.exitCode;
+        }),
+      ),
     ' for every device',
   );
 
@@ -344,8 +472,8 @@ ${SECRETS_HELP}`,
       .option(
         '--ignore-rule <id>',
         'do not run this rule (repeatable, or a comma-separated list)',
-        (id: string, previous: string[]) => [...previous, id],
-        [] as string[],
+        ruleIdListArg,
+        [],
       )
       .addHelpText(
         'after',
@@ -377,30 +505,32 @@ Examples:
   cisco-prov render … | cisco-prov validate -
 ${SECRETS_HELP}`,
       )
-      .action(async (inputs: string[], opts) => {
-        const { validate } = await import('./commands/validate.js');
-        const { formatJson, formatStylish } = await import('./output/diagnostics-format.js');
-        const { shouldColor } = await import('./output/inspect-format.js');
-        const { warn, writeStdout } = await import('./output/writer.js');
-        const result = await validate({
-          inputs,
-          model: opts.model,
-          key: { value: opts.key, file: opts.keyFile, env: opts.keyEnv },
-          ikm: { value: opts.ikm, file: opts.ikmFile, env: opts.ikmEnv },
-          catalog: opts.catalog,
-          strict: opts.strict === true,
-          ignoreRules: opts.ignoreRule,
-        });
-        result.notes.forEach(warn);
-        const output =
-          opts.format === 'json'
-            ? formatJson(result.files)
-            : formatStylish(result.files, {
-                color: shouldColor(process.stdout.isTTY, process.env),
-              });
-        await writeStdout(output);
-        setExit(result.exitCode);
-      }),
+      .action(
+        run(async (inputs: string[], opts) => {
+          const { validate } = await import('./commands/validate.js');
+          const { formatJson, formatStylish } = await import('./output/diagnostics-format.js');
+          const { shouldColor } = await import('./output/inspect-format.js');
+          const { warn, writeStdout } = await import('./output/writer.js');
+          const result = await validate({
+            inputs,
+            model: opts.model,
+            key: { value: opts.key, file: opts.keyFile, env: opts.keyEnv },
+            ikm: { value: opts.ikm, file: opts.ikmFile, env: opts.ikmEnv },
+            catalog: opts.catalog,
+            strict: opts.strict === true,
+            ignoreRules: opts.ignoreRule,
+          });
+          result.notes.forEach(warn);
+          const output =
+            opts.format === 'json'
+              ? formatJson(result.files)
+              : formatStylish(result.files, {
+                  color: shouldColor(process.stdout.isTTY, process.env),
+                });
+          await writeStdout(output);
+          return result.exitCode;
+        }),
+      ),
   );
 
   // ---- inspect ----
@@ -429,16 +559,18 @@ Examples:
   cisco-prov inspect --log /var/log/nginx/access.log
   zcat access.log.2.gz | cisco-prov inspect --log - --format csv > phones.csv`,
     )
-    .action(async (userAgents: string[], opts) => {
-      const { inspect } = await import('./commands/inspect.js');
-      const { renderInspect, shouldColor } = await import('./output/inspect-format.js');
-      const { note, writeStdout } = await import('./output/writer.js');
-      const result = await inspect({ ...opts, userAgents });
-      result.notes.forEach(note);
-      const color = shouldColor(process.stdout.isTTY, process.env);
-      await writeStdout(renderInspect(result, { color }));
-      setExit(ExitCode.Ok);
-    });
+    .action(
+      run(async (userAgents: string[], opts) => {
+        const { inspect } = await import('./commands/inspect.js');
+        const { renderInspect, shouldColor } = await import('./output/inspect-format.js');
+        const { note, writeStdout } = await import('./output/writer.js');
+        const result = await inspect({ ...opts, userAgents });
+        result.notes.forEach(note);
+        const color = shouldColor(process.stdout.isTTY, process.env);
+        await writeStdout(renderInspect(result, { color }));
+        return ExitCode.Ok;
+      }),
+    );
 
   // ---- models ----
   program
@@ -461,15 +593,47 @@ Examples:
   cisco-prov models 8851 --sources
   cisco-prov models --json | jq '.[] | select(.maxExpansionModules > 0) | .model'`,
     )
-    .action(async (model: string | undefined, opts) => {
-      const { models } = await import('./commands/models.js');
-      const { renderModels, shouldColor } = await import('./output/inspect-format.js');
-      const { writeStdout } = await import('./output/writer.js');
-      const result = models({ ...opts, model });
-      const color = shouldColor(process.stdout.isTTY, process.env);
-      await writeStdout(renderModels(result, { color }));
-      setExit(ExitCode.Ok);
-    });
+    .action(
+      run(async (model: string | undefined, opts) => {
+        const { models } = await import('./commands/models.js');
+        const { renderModels, shouldColor } = await import('./output/inspect-format.js');
+        const { writeStdout } = await import('./output/writer.js');
+        const result = models({ ...opts, model });
+        const color = shouldColor(process.stdout.isTTY, process.env);
+        await writeStdout(renderModels(result, { color }));
+        return ExitCode.Ok;
+      }),
+    );
+
+  // ---- param ----
+  program
+    .command('param')
+    .summary('look a parameter up: its XML name, aliases, type and values, default, families')
+    .description(
+      'What the parameter catalog knows about a name: the spelling the phone exports, the guide ' +
+        'spellings accepted as aliases, the value type and allowed values, the default, the ' +
+        'families that have it, whether it is a secret, and the source of each fact. A pattern ' +
+        '(* and ?, case-insensitive) lists every match. Exit 1 when nothing matches.',
+    )
+    .argument('<name>', 'a parameter name (Admin_Password, Line_Enable_3_) or a pattern (*passw*)')
+    .option('--json', 'JSON: the matches with every field')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  cisco-prov param Report_To_Server
+  cisco-prov param '*admin*pass*'
+  cisco-prov param 'WAN_*' --json`,
+    )
+    .action(
+      run(async (name: string, opts: { json?: boolean }) => {
+        const { param } = await import('./commands/param.js');
+        const { renderParam } = await import('./output/param-format.js');
+        const { writeStdout } = await import('./output/writer.js');
+        await writeStdout(renderParam(param({ query: name, json: opts.json === true })));
+        return ExitCode.Ok;
+      }),
+    );
 
   // ---- rule ----
   const rule = program
@@ -501,27 +665,29 @@ Examples:
   cisco-prov rule expand '($SWVER ne sip88xx.11-3-2MPP0001-609)? http://fw/sip88xx.11-3-2MPP0001-609.loads' \\
       --kind upgrade --firmware sip88xx.11-3-1MPP0001-500`,
       ),
-  ).action(async (text: string, opts) => {
-    const { RuleCheckFailed, ruleExpand } = await import('./commands/rule.js');
-    const { formatRuleExpansion } = await import('./output/rule-format.js');
-    const { formatStylish } = await import('./output/diagnostics-format.js');
-    const { warn, writeStdout } = await import('./output/writer.js');
-    try {
-      const result = ruleExpand(text, opts);
-      result.warnings.forEach(warn);
-      await writeStdout(
-        formatRuleExpansion(result.expansion, {
-          json: opts.json === true,
-          showSecrets: opts.showSecrets === true,
-        }),
-      );
-      setExit(ExitCode.Ok);
-    } catch (err) {
-      if (!(err instanceof RuleCheckFailed)) throw err;
-      process.stderr.write(formatStylish([fileDiagnostics(err.diagnostics)]));
-      setExit(ExitCode.Bad);
-    }
-  });
+  ).action(
+    run(async (text: string, opts) => {
+      const { RuleCheckFailed, ruleExpand } = await import('./commands/rule.js');
+      const { formatRuleExpansion } = await import('./output/rule-format.js');
+      const { formatStylish } = await import('./output/diagnostics-format.js');
+      const { warn, writeStdout } = await import('./output/writer.js');
+      try {
+        const result = ruleExpand(text, opts);
+        result.warnings.forEach(warn);
+        await writeStdout(
+          formatRuleExpansion(result.expansion, {
+            json: opts.json === true,
+            showSecrets: opts.showSecrets === true,
+          }),
+        );
+        return ExitCode.Ok;
+      } catch (err) {
+        if (!(err instanceof RuleCheckFailed)) throw err;
+        process.stderr.write(formatStylish([fileDiagnostics(err.diagnostics)]));
+        return ExitCode.Bad;
+      }
+    }),
+  );
   rule
     .command('check')
     .summary('report grammar errors with their column')
@@ -537,15 +703,17 @@ Examples:
   cisco-prov rule check '($PN eq "CP-8841-3PCC")? /a.xml | /b.xml'
   cisco-prov rule check --kind report '[--delta] https://r.example.com/$MA.xml'`,
     )
-    .action(async (text: string, opts) => {
-      const { ruleCheck } = await import('./commands/rule.js');
-      const { formatJson, formatStylish } = await import('./output/diagnostics-format.js');
-      const { writeStdout } = await import('./output/writer.js');
-      const diagnostics = ruleCheck(text, opts);
-      const file = fileDiagnostics(diagnostics);
-      await writeStdout(opts.json ? formatJson([file]) : formatStylish([file]));
-      setExit(diagnostics.length > 0 ? ExitCode.Bad : ExitCode.Ok);
-    });
+    .action(
+      run(async (text: string, opts) => {
+        const { ruleCheck } = await import('./commands/rule.js');
+        const { formatJson, formatStylish } = await import('./output/diagnostics-format.js');
+        const { writeStdout } = await import('./output/writer.js');
+        const diagnostics = ruleCheck(text, opts);
+        const file = fileDiagnostics(diagnostics);
+        await writeStdout(opts.json ? formatJson([file]) : formatStylish([file]));
+        return diagnostics.length > 0 ? ExitCode.Bad : ExitCode.Ok;
+      }),
+    );
   // ---- serve ----
   withSecretOptions(
     program
@@ -633,6 +801,12 @@ Examples:
       )
       .option('--no-watch', 'reload only on SIGHUP, not when a file changes')
       .option('--workers <n>', 'server processes sharing the port (node:cluster; default 1)', '1')
+      .option(
+        '--fleet',
+        'serve the fleet page at /fleet (same auth as the profiles): every phone seen since start, live, with drift from --reports; with --workers each worker shows the phones it served',
+      )
+      .option('--header-timeout <s>', 'seconds a client has to send its request headers', '10')
+      .option('--idle-timeout <s>', 'seconds a socket may stay silent before it is closed', '30')
       .addHelpText(
         'after',
         `
@@ -646,10 +820,12 @@ Signals: SIGHUP reloads inventory, vars and templates (a bad file keeps the old 
 SIGTERM/SIGINT finish the requests in flight, then exit 0.
 ${SECRETS_HELP}`,
       )
-      .action(async (opts) => {
-        const { runServe } = await import('./commands/serve.js');
-        setExit(await runServe(opts));
-      }),
+      .action(
+        run(async (opts) => {
+          const { runServe } = await import('./commands/serve.js');
+          return await runServe(opts);
+        }),
+      ),
     ' for every device',
   );
   // ---- diff ----
@@ -692,21 +868,23 @@ Examples:
   cisco-prov diff --json a.xml b.xml | jq -r '.[] | select(.change == "changed") | .name'
 ${SECRETS_HELP}`,
       )
-      .action(async (a: string, b: string, opts) => {
-        const { diff } = await import('./commands/diff.js');
-        const { formatDiff, formatDiffJson } = await import('./output/diff-format.js');
-        const { shouldColor } = await import('./output/inspect-format.js');
-        const { note, warn, writeStdout } = await import('./output/writer.js');
-        const result = await diff(a, b, opts);
-        result.warnings.forEach(warn);
-        result.notes.forEach(note);
-        await writeStdout(
-          opts.json
-            ? formatDiffJson(result)
-            : formatDiff(result, { color: shouldColor(process.stdout.isTTY, process.env) }),
-        );
-        setExit(result.exitCode);
-      }),
+      .action(
+        run(async (a: string, b: string, opts) => {
+          const { diff } = await import('./commands/diff.js');
+          const { formatDiff, formatDiffJson } = await import('./output/diff-format.js');
+          const { shouldColor } = await import('./output/inspect-format.js');
+          const { note, warn, writeStdout } = await import('./output/writer.js');
+          const result = await diff(a, b, opts);
+          result.warnings.forEach(warn);
+          result.notes.forEach(note);
+          await writeStdout(
+            opts.json
+              ? formatDiffJson(result)
+              : formatDiff(result, { color: shouldColor(process.stdout.isTTY, process.env) }),
+          );
+          return result.exitCode;
+        }),
+      ),
   );
 
   // ---- convert ----
@@ -744,11 +922,120 @@ Examples:
   jq '.Station_Name.value = "Lobby"' p.json | cisco-prov convert - --from json --to xml -o p.xml
 ${SECRETS_HELP}`,
       )
-      .action(async (input: string | undefined, opts) => {
-        const { convert } = await import('./commands/convert.js');
-        const { emit } = await import('./output/emit.js');
-        await emit(await convert(input, opts), opts.output);
-      }),
+      .action(
+        run(async (input: string | undefined, opts) => {
+          const { convert } = await import('./commands/convert.js');
+          const { emit } = await import('./output/emit.js');
+          await emit(await convert(input, opts), opts.output);
+        }),
+      ),
+  );
+
+  // ---- drift ----
+  withSecretOptions(
+    program
+      .command('drift')
+      .summary('compare what phones report with what they should have now')
+      .description(
+        'For each phone with a report (Report_Rule uploads: files named by MAC such as ' +
+          '<mac>.xml, or a directory per phone as serve --reports keeps them; the latest file per ' +
+          'phone), render the profile it should have now from the inventory, templates and vars — ' +
+          'as render does — and list the parameters whose reported value or ua differs. Only ' +
+          'parameters the profile sets are checked (a profile is partial); read-only and status ' +
+          'parameters and secrets the report hides (asterisks, absent) are left out; values are ' +
+          'compared as the phone reads them (trimmed; Bool and choices in any case; 0x10 = 16).',
+      )
+      .requiredOption('--reports <dir>', 'reported profiles, the latest file per phone')
+      .requiredOption('-i, --inventory <file>', 'devices: .csv (header row), .json or .yaml')
+      .option('-t, --template <file|dir>', 'templates, as for render (default: bundled templates/)')
+      .option(
+        '--vars <file>',
+        'YAML/JSON variables for every device (repeatable, in order)',
+        collect,
+      )
+      .option('--json', 'print the report as JSON')
+      .option('--show-secrets', 'show secret values the report carries instead of ********')
+      .addOption(
+        new Option(
+          '--md <digest>',
+          'encrypted reports: only try this EVP_BytesToKey digest (default: md5, then sha256)',
+        ).choices(['md5', 'sha256']),
+      )
+      .addHelpText(
+        'after',
+        `
+Exit: 0 every reported phone in sync, 1 drift (or a report or profile that cannot be read),
+2 usage, 3 I/O.
+
+Examples:
+  cisco-prov drift --reports reports/ -i inventory.csv -t templates --vars site.yaml
+  cisco-prov drift --reports /srv/prov/reports -i inventory.yaml --json | jq '.summary'
+  cisco-prov drift --reports reports/ -i inventory.csv --ikm-env PROV_IKM   # encrypted reports
+${SECRETS_HELP}`,
+      )
+      .action(
+        run(async (opts) => {
+          const { drift } = await import('./commands/drift.js');
+          const { formatDrift, formatDriftJson } = await import('./output/drift-format.js');
+          const { note, warn, writeStdout } = await import('./output/writer.js');
+          const result = await drift(opts);
+          result.warnings.forEach(warn);
+          result.notes.forEach(note);
+          await writeStdout(
+            opts.json ? formatDriftJson(result.report) : formatDrift(result.report),
+          );
+          return result.exitCode;
+        }),
+      ),
+  );
+
+  // ---- fleet ----
+  withSecretOptions(
+    program
+      .command('fleet')
+      .summary('an HTML page of every phone seen in an access log (outcome, lateness, drift)')
+      .description(
+        'Write the fleet page — one self-contained HTML file, no external assets, a strict ' +
+          'Content-Security-Policy, works offline — from any web server access log (common or ' +
+          'combined format, as inspect --log reads it): every phone with its model, firmware, ' +
+          'MAC/serial, address, last request and outcome (A success, B not found/corrupt, C other ' +
+          'failure), when its next resync is due and whether it is late, its request history, ' +
+          'and with --reports and an inventory its drift. Sortable and filterable in the browser.',
+      )
+      .requiredOption('--log <file>', "access log, plain or gzipped ('-' for stdin)")
+      .option('-o, --output <file>', 'write the page here (atomically) instead of stdout')
+      .option('--reports <dir>', "reported profiles, for each phone's drift (needs --inventory)")
+      .option('-i, --inventory <file>', 'devices, as for render (with --reports)')
+      .option('-t, --template <file|dir>', 'templates, as for render (with --reports)')
+      .option('--vars <file>', 'variables, as for render (repeatable, with --reports)', collect)
+      .option(
+        '--resync-periodic <s>',
+        "the phones' Resync_Periodic: seconds, list or spread [open: the server cannot see it; default 3600, Cisco's default]",
+      )
+      .option(
+        '--error-retry-delay <s>',
+        "the phones' Resync_Error_Retry_Delay, e.g. 60,120,240,… on 2025 firmware [open: default 3600]",
+      )
+      .option('--grace <s>', 'seconds after the due time before a phone counts as late', '600')
+      .option('--now <time>', 'measure lateness at this ISO 8601 time (default: now)')
+      .option('--fnf-success', 'the phones have Resync_Fails_On_FNF=No, so 404 counts as A')
+      .option('--title <text>', 'page title', 'Cisco phone fleet')
+      .addHelpText(
+        'after',
+        `
+Examples:
+  cisco-prov fleet --log /var/log/nginx/access.log -o fleet.html
+  zcat access.log.1.gz | cisco-prov fleet --log - -o fleet.html
+  cisco-prov fleet --log access.log --reports reports/ -i inventory.csv -t templates -o fleet.html
+${SECRETS_HELP}`,
+      )
+      .action(
+        run(async (opts) => {
+          const { fleet } = await import('./commands/fleet.js');
+          const { emit } = await import('./output/emit.js');
+          await emit(await fleet(opts), opts.output);
+        }),
+      ),
   );
 
   // ---- fetch ----
@@ -816,32 +1103,34 @@ Examples:
   cisco-prov fetch '[--uid admin]https://prov.example.com/$MA.xml' --ua … --pwd-env PROV_PWD
 ${SECRETS_HELP}`,
     )
-    .action(async (target: string, opts) => {
-      const { fetchProfile } = await import('./commands/fetch.js');
-      const { fetchJson, formatFetch } = await import('./output/fetch-format.js');
-      const { formatStylish } = await import('./output/diagnostics-format.js');
-      const { warn, writeFileAtomic, writeStdout } = await import('./output/writer.js');
-      const result = await fetchProfile(target, opts);
-      result.warnings.forEach(warn);
-      if (opts.output !== undefined && result.profile !== undefined) {
-        writeFileAtomic(opts.output, result.profile, { mode: 0o600 });
-      }
-      if (opts.json) {
-        await writeStdout(`${JSON.stringify(fetchJson(result), null, 2)}\n`);
-      } else {
-        const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-        const diagnostics = formatStylish([
-          {
-            file: result.url,
-            diagnostics: result.diagnostics,
-            errorCount: errors,
-            warningCount: result.diagnostics.length - errors,
-          },
-        ]);
-        await writeStdout(formatFetch(result) + diagnostics);
-      }
-      setExit(result.exitCode);
-    });
+    .action(
+      run(async (target: string, opts) => {
+        const { fetchProfile } = await import('./commands/fetch.js');
+        const { fetchJson, formatFetch } = await import('./output/fetch-format.js');
+        const { formatStylish } = await import('./output/diagnostics-format.js');
+        const { warn, writeFileAtomic, writeStdout } = await import('./output/writer.js');
+        const result = await fetchProfile(target, opts);
+        result.warnings.forEach(warn);
+        if (opts.output !== undefined && result.profile !== undefined) {
+          writeFileAtomic(opts.output, result.profile, { mode: 0o600 });
+        }
+        if (opts.json) {
+          await writeStdout(`${JSON.stringify(fetchJson(result), null, 2)}\n`);
+        } else {
+          const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+          const diagnostics = formatStylish([
+            {
+              file: result.url,
+              diagnostics: result.diagnostics,
+              errorCount: errors,
+              warningCount: result.diagnostics.length - errors,
+            },
+          ]);
+          await writeStdout(formatFetch(result) + diagnostics);
+        }
+        return result.exitCode;
+      }),
+    );
 
   try {
     await selectCryptoBackend(process.env.CISCO_PROV_CRYPTO);

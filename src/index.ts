@@ -9,7 +9,22 @@ export { nobleBackend } from './crypto/backend-noble.js';
 export { normalizeMac, formatMac, type MacFormat } from './device/mac.js';
 export { MODELS, findModel } from './device/models.js';
 export type { PhoneModel, Series, TemplateFamily } from './device/models.js';
-export { catalogNames, lookupParameter, mergeCatalog } from './profile/catalog.js';
+export {
+  CATALOG_FAMILIES,
+  catalogFamilyOf,
+  catalogNames,
+  entryOnFamily,
+  entryTypeOn,
+  lookupParameter,
+  mergeCatalog,
+} from './profile/catalog.js';
+export {
+  describeEntry,
+  describeType,
+  findParameter,
+  searchParameters,
+  type ParameterInfo,
+} from './profile/catalog-search.js';
 export { checkValue } from './profile/catalog-values.js';
 export { parseCatalogJson } from './profile/catalog-json.js';
 export { DEFAULT_CATALOG } from './profile/catalog-data/index.js';
@@ -49,7 +64,7 @@ export {
 } from './validate/index.js';
 export type { Diagnostic, Severity, RuleId, ValidateOptions } from './validate/index.js';
 export { parseCondition, parseRule, splitRuleUrl } from './profile/rule.js';
-// A rule through the phone's eyes (issue 13): conditions, assignments, macros, the URL.
+// A rule through the phone's eyes: conditions, assignments, macros, the URL.
 export {
   RuleSyntaxFailure,
   compareVersions,
@@ -83,7 +98,7 @@ export type {
 } from './profile/rule.js';
 export { formatJson, formatStylish } from './output/diagnostics-format.js';
 export type { FileDiagnostics } from './output/diagnostics-format.js';
-// Render (issue 3): Cisco macros, inventories, variable layers and file names.
+// Render: Cisco macros, inventories, variable layers and file names.
 export {
   KNOWN_MACROS,
   expandMacros,
@@ -152,3 +167,36 @@ export {
   writeProfileText,
   type ProfileNotation,
 } from './profile/profile-formats.js';
+// The render batch: checked profiles from templates and an inventory. Without `out`, one
+// device's profile comes back as bytes; with `out`, pass `writeFile` (how a file is written).
+export { bundledTemplatesDir, explainRender, findDevice, render } from './render/batch.js';
+export type {
+  ExplainResult,
+  RenderDeviceReport,
+  RenderEncryption,
+  RenderOptions,
+  RenderReport,
+  RenderResult,
+  RunInWorkers,
+} from './render/batch.js';
+export type { WriteFile } from './render/device-renderer.js';
+// The core's typed errors: a kind (usage, bad-input, io), a stable code, the file/row/field.
+export {
+  DomainError,
+  isDomainError,
+  type DomainErrorDetails,
+  type DomainErrorKind,
+} from './domain-errors.js';
+// Drift (a phone's report against its profile) and the fleet (access-log lines → the page).
+export { compareWithReport, isStatusParameter, sameSetting } from './profile/drift.js';
+export type { DriftChange, DriftComparison, DriftOptions, ReadOnlyFlag } from './profile/drift.js';
+export { DEFAULT_FLEET_SETTINGS, FleetTracker, maskQuery } from './device/fleet.js';
+export type {
+  FleetData,
+  FleetDrift,
+  FleetPhone,
+  FleetRequest,
+  FleetSettings,
+  ResyncDue,
+} from './device/fleet.js';
+export { renderFleetPage, type FleetPage } from './output/fleet-page.js';

@@ -1,36 +1,50 @@
-/** `cisco-prov encrypt`: gzip (optional) and encrypt a profile for a phone. */
-import { sealProfile, type Cipher, type Digest } from '../crypto/envelope.js';
-import { MIN_RS } from '../crypto/aes128gcm.js';
+/** `cisco-prov encrypt`: gzip (optional) and encrypt a profile for a phone, streamed. */
+import type { Cipher, Digest, SealOptions } from '../crypto/envelope.js';
+import { DEFAULT_RS } from '../crypto/aes128gcm.js';
+import { sealStream } from '../crypto/stream.js';
 import { usageError } from '../errors.js';
-import { readInput } from '../io/input.js';
+import { readChunks } from '../io/streams.js';
 import { resolveKeys, type KeyOptions } from '../io/keys.js';
-import { parseHexOption, parseIntegerOption } from '../io/options.js';
+import { parseHexOption } from '../io/options.js';
 
 export interface EncryptOptions extends KeyOptions {
   cipher?: Cipher;
   gzip?: boolean;
   md?: Digest;
   base64?: boolean;
-  rs?: string;
+  rs?: number;
   keyid?: string;
-  pad?: string;
+  pad?: number;
   salt?: string;
   unsafeFixedSalt?: boolean;
 }
 
 export interface EncryptResult {
-  data: Uint8Array;
+  /** The sealed bytes, produced as they are pulled (and the input read). */
+  chunks: AsyncIterable<Uint8Array>;
   binary: boolean;
   cipher: Cipher;
   /** For stderr, printed before the data (a secret typed on the command line). */
   warnings: string[];
 }
 
-/** Reads the input, resolves the secret and returns the sealed bytes. */
-export async function encrypt(
-  input: string | undefined,
-  opts: EncryptOptions,
-): Promise<EncryptResult> {
+/** Checks the options, resolves the secret and returns the sealed stream of the input. */
+export function encrypt(input: string | undefined, opts: EncryptOptions): EncryptResult {
+  const { options, cipher, warnings } = sealOptions(opts);
+  return {
+    chunks: sealStream(readChunks(input), options),
+    binary: !opts.base64,
+    cipher,
+    warnings,
+  };
+}
+
+/** The encrypt options as the crypto core's SealOptions (usage errors: exit 2). */
+export function sealOptions(opts: EncryptOptions): {
+  options: SealOptions;
+  cipher: Cipher;
+  warnings: string[];
+} {
   const keys = resolveKeys(opts);
   const cipher: Cipher | undefined =
     opts.cipher ??
@@ -54,8 +68,8 @@ export async function encrypt(
   if (cipher === 'aes128gcm' && opts.base64) {
     throw usageError('--base64 is for aes-256-cbc (aes128gcm is an HTTP content coding: binary)');
   }
-  const rs = parseIntegerOption('--rs', opts.rs ?? '4096', MIN_RS, 0xffffffff);
-  const pad = parseIntegerOption('--pad', opts.pad ?? '0', 0, 1 << 30);
+  const rs = opts.rs ?? DEFAULT_RS;
+  const pad = opts.pad ?? 0;
   const keyid = new TextEncoder().encode(opts.keyid ?? '');
   if (keyid.length > 255)
     throw usageError(`--keyid expected at most 255 bytes, got ${keyid.length}`);
@@ -71,8 +85,7 @@ export async function encrypt(
     opts.salt !== undefined
       ? parseHexOption('--salt', opts.salt, cipher === 'aes-256-cbc' ? 8 : 16)
       : undefined;
-  const plaintext = await readInput(input);
-  const data = sealProfile(plaintext, {
+  const options: SealOptions = {
     cipher,
     gzip: opts.gzip ?? false,
     md: opts.md ?? 'md5',
@@ -83,6 +96,6 @@ export async function encrypt(
     ...(keys.passphrase !== undefined ? { passphrase: keys.passphrase } : {}),
     ...(keys.ikm !== undefined ? { ikm: keys.ikm } : {}),
     ...(salt ? { salt } : {}),
-  });
-  return { data, binary: !opts.base64, cipher, warnings: keys.warnings };
+  };
+  return { options, cipher, warnings: keys.warnings };
 }

@@ -10,6 +10,7 @@ import { isAscii } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import { resolve } from 'node:path';
 import { CliError, ExitCode, describeSystemError, usageError } from '../errors.js';
+import { resolveTableFormat } from '../io/options.js';
 import { AccessLogAggregator } from '../device/access-log.js';
 import { parseUserAgent, type UserAgentInfo } from '../device/user-agent.js';
 import type { InspectFormat, InspectLogResult, InspectResult } from '../output/inspect-format.js';
@@ -39,22 +40,11 @@ export interface InspectOptions {
   cwd?: string;
 }
 
-function resolveFormat(options: InspectOptions): InspectFormat {
-  if (options.json && options.format !== undefined && options.format !== 'json') {
-    throw usageError(`--json conflicts with --format ${options.format}`, 'use one of them');
-  }
-  const format = options.json ? 'json' : (options.format ?? 'table');
-  if (format !== 'table' && format !== 'csv' && format !== 'json') {
-    throw usageError(`--format expected table, csv or json, got ${JSON.stringify(format)}`);
-  }
-  return format;
-}
-
 /**
  * Every line of a stream, without its line end (LF or CRLF), batched per chunk. A plain split
  * on decoded chunks: about twice as fast as node:readline on large logs (bench/inspect.bench.ts).
  */
-async function* readLineBatches(stream: Readable): AsyncGenerator<string[]> {
+export async function* readLineBatches(stream: Readable): AsyncGenerator<string[]> {
   const decoder = new StringDecoder('utf8');
   // The unfinished last line, in pieces: a line spanning many chunks is joined once, not
   // re-split with every chunk (which would be quadratic on a huge line without newlines).
@@ -106,7 +96,7 @@ class LogDecoder {
 }
 
 /** Opens a log file for streaming; a missing or unreadable file is a one-line error (exit 3). */
-function openLog(path: string, cwd: string): Readable {
+export function openLog(path: string, cwd: string): Readable {
   const full = resolve(cwd, path);
   let fd: number;
   try {
@@ -192,7 +182,7 @@ async function summarizeLog(
  * @throws CliError (exit 2) for conflicting options, (exit 3) for an unreadable log
  */
 export async function inspect(options: InspectOptions): Promise<InspectResult> {
-  const format = resolveFormat(options);
+  const format = resolveTableFormat(options);
   const userAgents = options.userAgents ?? [];
   if (options.log !== undefined) {
     if (userAgents.length > 0) {

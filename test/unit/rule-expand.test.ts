@@ -12,6 +12,8 @@ import {
   type MacroValues,
 } from '../../src/profile/rule-expand.js';
 import { DeviceFactError, deviceMacroValues } from '../../src/profile/device-facts.js';
+import { SECRET_MASK } from '../../src/profile/secrets.js';
+import { formatRuleExpansion, ruleExpansionJson } from '../../src/output/rule-format.js';
 
 // Reference §2 worked examples: "MAC 000E08012345 — $(MAU)config.cfg → 000E08012345config.cfg;
 // $STRANGE$MAU.cfg → $STRANGE000E08012345.cfg; $$MAU → $MAU; with GPP_A=ABCDEF, $(A:2:3) → CDE".
@@ -331,4 +333,74 @@ test('a User-Agent that is not a phone is a note, not an error', () => {
   assert.deepEqual(facts.values, {});
   assert.match(facts.notes.join(), /not one a Cisco phone sends/);
   assert.match(deviceMacroValues({ vars: { SITE: 'x' } }).notes.join(), /\$SITE is not a macro/);
+});
+
+// Cisco: "[ conditional-expr ] [ assignment-expr ] [[ options ] URL ]" — an alternative may only
+// assign.
+test('an alternative that only assigns: no URL, the assignments listed', () => {
+  const r = expandRule('($A eq "1")? (b = "$MA";)! | /c.xml', { A: '1', MA: '000e08012345' });
+  assert.equal(r.alternative, 1);
+  assert.equal(r.url, null);
+  assert.deepEqual(r.assignments, [{ parameter: 'GPP_B', value: '000e08012345' }]);
+});
+
+test('rule-format: --key, --pwd and secret assignments masked unless asked', () => {
+  const r = expandRule(
+    '(GPP_SB = "t0ken"; Station_Name = "x";)! [--key $SA --uid u --pwd p4ss] http://h.example.com/a',
+    { SA: 'k3y!' },
+  );
+  const masked = ruleExpansionJson(r, false);
+  assert.equal(masked.options.key, SECRET_MASK);
+  assert.equal(masked.options.pwd, SECRET_MASK);
+  assert.equal(masked.options.uid, 'u');
+  assert.deepEqual(masked.assignments, [
+    { parameter: 'GPP_SB', value: SECRET_MASK },
+    { parameter: 'Station_Name', value: 'x' },
+  ]);
+  assert.doesNotMatch(
+    formatRuleExpansion(r, { json: false, showSecrets: false }),
+    /k3y!|p4ss|t0ken/,
+  );
+  const shown = ruleExpansionJson(r, true);
+  assert.equal(shown.options.key, 'k3y!');
+  assert.equal(shown.options.pwd, 'p4ss');
+});
+
+test('expandRule never throws anything but RuleSyntaxFailure on arbitrary text', async () => {
+  const fc = await import('fast-check');
+  const values = { MA: '000e08012345', A: 'x', SA: 'k', SWVER: '1.0.3', PRVTMR: '5' };
+  fc.assert(
+    fc.property(
+      fc.string({ unit: fc.constantFrom(...'()[]|?!"$=;:- /abAS0MPeqnlt.'.split('')) }),
+      (s) => {
+        try {
+          const r = expandRule(s, values);
+          assert.ok(r.alternative === null || r.alternative <= r.alternatives);
+        } catch (err) {
+          assert.ok(err instanceof RuleSyntaxFailure, String(err));
+        }
+      },
+    ),
+    { numRuns: 2000 },
+  );
+});
+
+test('compareVersions is antisymmetric and reflexive', async () => {
+  const fc = await import('fast-check');
+  const version = fc
+    .array(fc.oneof(fc.nat(20).map(String), fc.constantFrom('MPP', 'a', 'MN', '(b)')), {
+      minLength: 1,
+      maxLength: 5,
+    })
+    .map((parts) => `sip88xx.1${parts.join('-')}`);
+  fc.assert(
+    fc.property(version, version, (a, b) => {
+      assert.equal(compareVersions(a, a), 0);
+      const ab = compareVersions(a, b);
+      const ba = compareVersions(b, a);
+      assert.ok(ab !== undefined && ba !== undefined);
+      assert.equal(ab, ba === 0 ? 0 : -ba);
+    }),
+    { numRuns: 1000 },
+  );
 });
