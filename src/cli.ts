@@ -78,6 +78,29 @@ const RULE_KIND_OPTION = (): Option =>
     .choices(['profile', 'upgrade', 'report'])
     .default('profile');
 
+/** `encrypt|decrypt --out-dir`: the batch, its report on stderr (or JSON on stdout). */
+async function runCryptoBatch(
+  command: 'encrypt' | 'decrypt',
+  inputs: string[],
+  opts: { outDir?: string; output?: string; json?: boolean; info?: boolean },
+): Promise<ExitCodeValue> {
+  const { usageError } = await import('./errors.js');
+  if (opts.outDir === undefined) throw usageError(`${command} of several files needs --out-dir`);
+  if (opts.output !== undefined) throw usageError('give either -o or --out-dir');
+  if (opts.info) throw usageError('--info describes one file: drop --out-dir');
+  const { cryptoBatch, batchExitCode, formatBatchJson, formatBatchText } =
+    await import('./commands/crypto-batch.js');
+  const { warn, writeStdout } = await import('./output/writer.js');
+  const { report, warnings } = await cryptoBatch(command, inputs, {
+    ...opts,
+    outDir: opts.outDir,
+  });
+  warnings.forEach(warn);
+  if (opts.json) await writeStdout(formatBatchJson(report));
+  else process.stderr.write(formatBatchText(report));
+  return batchExitCode(report);
+}
+
 // commander types action arguments as any[]; each action names its own.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type ActionArgs = any[];
@@ -122,8 +145,25 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
           '(for a Profile_Rule with [--key …]) or RFC 8188 aes128gcm (served with ' +
           'Content-Encoding: aes128gcm, key material in IKM_HTTP_Encrypt_Content).',
       )
-      .argument('[input]', 'profile to encrypt; stdin when absent or -')
+      .argument(
+        '[inputs...]',
+        'profile to encrypt; stdin when absent or -. With --out-dir: files and directories',
+      )
       .option('-o, --output <file>', 'write here (atomically) instead of stdout')
+      .option(
+        '--out-dir <dir>',
+        'batch: encrypt every input into this directory (AES-256-CBC: <name>.cfg; aes128gcm keeps the name)',
+      )
+      .option(
+        '--keys <csv>',
+        'batch: a key per file from a CSV with columns file or mac, and key and/or ikm',
+      )
+      .option(
+        '-j, --jobs <n>',
+        'batch: overlap the reads and writes of n files (default 1: on a local disk one is fastest)',
+        integerArg('--jobs', 1, 256),
+      )
+      .option('--json', 'batch: print a JSON report on stdout')
       .addOption(
         new Option('-c, --cipher <cipher>', 'cipher (default: from --key or --ikm)').choices([
           'aes-256-cbc',
@@ -160,10 +200,13 @@ Examples:
 ${SECRETS_HELP}`,
       )
       .action(
-        run(async (input: string | undefined, opts) => {
+        run(async (inputs: string[], opts) => {
+          if (opts.outDir !== undefined || inputs.length > 1) {
+            return runCryptoBatch('encrypt', inputs, opts);
+          }
           const { encrypt } = await import('./commands/encrypt.js');
-          const { emit } = await import('./output/emit.js');
-          await emit(await encrypt(input, opts), opts.output, opts.force);
+          const { emitChunks } = await import('./output/emit.js');
+          await emitChunks(encrypt(inputs[0], opts), opts.output, { force: opts.force });
         }),
       ),
   );
@@ -178,8 +221,24 @@ ${SECRETS_HELP}`,
           'tried unless --md is given. With --ikm the input is RFC 8188 aes128gcm. A gzip payload ' +
           'is gunzipped. Success needs a valid padding/tag and a plaintext that is XML or gzip.',
       )
-      .argument('[input]', 'encrypted profile; stdin when absent or -')
+      .argument(
+        '[inputs...]',
+        'encrypted profile; stdin when absent or -. With --out-dir: files and directories',
+      )
       .option('-o, --output <file>', 'write here (atomically) instead of stdout')
+      .option(
+        '--out-dir <dir>',
+        'batch: decrypt every input into this directory (<name>.cfg becomes <name>.xml)',
+      )
+      .option(
+        '--keys <csv>',
+        'batch: a key per file from a CSV with columns file or mac, and key and/or ikm',
+      )
+      .option(
+        '-j, --jobs <n>',
+        'batch: overlap the reads and writes of n files (default 1: on a local disk one is fastest)',
+        integerArg('--jobs', 1, 256),
+      )
       .addOption(
         new Option(
           '--md <digest>',
@@ -207,7 +266,7 @@ ${SECRETS_HELP}`,
         '--info',
         'describe the file (container, digest, salt, rs, sizes) instead of decrypting to output',
       )
-      .option('--json', 'with --info: print JSON')
+      .option('--json', 'with --info: print JSON; with --out-dir: a JSON report')
       .option('-f, --force', 'write binary output to a terminal')
       .addHelpText(
         'after',
@@ -219,11 +278,15 @@ Examples:
 ${SECRETS_HELP}`,
       )
       .action(
-        run(async (input: string | undefined, opts) => {
+        run(async (inputs: string[], opts) => {
+          if (opts.outDir !== undefined || inputs.length > 1) {
+            return runCryptoBatch('decrypt', inputs, opts);
+          }
           const { decrypt } = await import('./commands/decrypt.js');
-          const { emit } = await import('./output/emit.js');
+          const { emit, emitChunks } = await import('./output/emit.js');
+          const { STDOUT_HOLD_BACK } = await import('./io/streams.js');
           const { note, warn } = await import('./output/writer.js');
-          const result = await decrypt(input, opts);
+          const result = await decrypt(inputs[0], opts);
           result.warnings.forEach(warn);
           if (result.kind === 'info') {
             const { formatProfileInfo } = await import('./output/decrypt-format.js');
@@ -233,8 +296,11 @@ ${SECRETS_HELP}`,
             );
             return;
           }
-          result.notes.forEach(note);
-          await emit({ data: result.data, binary: result.binary }, opts.output, opts.force);
+          await emitChunks({ chunks: result.chunks, binary: result.binary }, opts.output, {
+            force: opts.force,
+            holdBack: STDOUT_HOLD_BACK,
+          });
+          result.notes().forEach(note);
         }),
       ),
   );
@@ -341,8 +407,36 @@ ${SECRETS_HELP}`,
       )
       .action(
         run(async (opts) => {
-          const { runRenderCli } = await import('./commands/render-cli.js');
-          return await runRenderCli(opts);
+          const { renderCommand } = await import('./commands/render.js');
+          const format = await import('./output/render-format.js');
+          const { startProgress } = await import('./output/progress.js');
+          const writer = await import('./output/writer.js');
+          const progress = await startProgress('rendering', opts.quiet === true);
+          let result;
+          try {
+            result = await renderCommand(opts, progress.onProgress);
+          } finally {
+            progress.stop();
+          }
+          if (result.kind === 'explain') {
+            const { explain, json } = result;
+            await writer.writeStdout(
+              json ? format.formatExplainJson(explain) : format.formatExplain(explain),
+            );
+            return ExitCode.Ok;
+          }
+          const { report } = result;
+          result.warnings.forEach(writer.warn);
+          for (const line of format.formatRenderFailures(report)) writer.note(line);
+          if (result.stdout) {
+            writer.assertStdoutAcceptsBinary(result.binary, false);
+            await writer.writeStdout(result.stdout);
+          } else if (result.json) {
+            await writer.writeStdout(format.formatRenderJson(report));
+          }
+          if (progress.shown && report.out !== undefined)
+            writer.note(format.formatRenderSummary(report));
+          return result.exitCode;
         }),
       ),
     ' for every device',

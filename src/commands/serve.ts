@@ -380,6 +380,9 @@ function superviseWorkers(
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
+    // Each worker accepts its own connections (the kernel spreads them): no hop through the
+    // primary, which round-robin scheduling would add to every new connection.
+    cluster.schedulingPolicy = cluster.SCHED_NONE;
     for (let i = 0; i < count; i++) fork();
   });
 }
