@@ -1041,6 +1041,7 @@ ${SECRETS_HELP}`,
       .option('--grace <s>', 'seconds after the due time before a phone counts as late', '600')
       .option('--now <time>', 'measure lateness at this ISO 8601 time (default: now)')
       .option('--fnf-success', 'the phones have Resync_Fails_On_FNF=No, so 404 counts as A')
+      .option('--history <n>', 'requests shown per phone, the latest (default 20)')
       .option('--title <text>', 'page title', 'Cisco phone fleet')
       .addHelpText(
         'after',
