@@ -3,6 +3,7 @@
  * Typed options in, typed result out; no printing, no process.exit (style.md).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { sep } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +25,12 @@ import type {
   RendererSettings,
   FailureKind,
 } from '../render/device-renderer.js';
-import { TemplateChooser, templateSourceOf, type TemplateSource } from '../render/engine.js';
+import {
+  TEMPLATE_EXTENSION,
+  TemplateChooser,
+  templateSourceOf,
+  type TemplateSource,
+} from '../render/engine.js';
 import {
   InventoryError,
   formatInventoryProblem,
@@ -311,6 +317,7 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   const chooser = new TemplateChooser(loaded.templates);
   const merger = new VariableMerger(loaded.sources);
   const usedNames = new Map<string, string>();
+  const inputs = new InputFiles(loaded.cwd, options, loaded.templates);
 
   /** Jobs, built one at a time as the renderer asks for them (streaming). */
   function* jobs(): Generator<RenderJob | RenderJobResult> {
@@ -354,6 +361,11 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
         }
         usedNames.set(file, report.source);
         report.file = file;
+        const input = inputs.overwrittenBy(join(outDir, file), choice.path);
+        if (input) {
+          yield fail('input', `file name ${file} would overwrite ${input}, an input of this run`);
+          continue;
+        }
       }
       const job: RenderJob = {
         id,
@@ -415,6 +427,53 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
     },
     ...(stdout ? { stdout } : {}),
   };
+}
+
+/** A file's identity on disk (device and inode), or undefined when it does not exist. */
+function identityOf(path: string): string | undefined {
+  try {
+    const st = statSync(path);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The files a run reads — inventory, `--vars` files, templates — so that no output name replaces
+ * one of them (`--name inv.csv` into the inventory's directory). Compared by device and inode, so
+ * a symlink or a hard link to an input is caught too; any `.liquid` file under the template
+ * directory counts as a template (partials and layouts).
+ */
+class InputFiles {
+  private readonly byIdentity = new Map<string, string>();
+  private readonly templateRoot: string;
+
+  constructor(cwd: string, options: RenderOptions, templates: TemplateSource) {
+    this.add(resolve(cwd, options.inventory), `the inventory ${options.inventory}`);
+    for (const v of options.vars ?? []) this.add(resolve(cwd, v), `the --vars file ${v}`);
+    if (templates.file !== undefined) this.add(templates.file, `the template ${templates.file}`);
+    this.templateRoot = templates.root;
+  }
+
+  private add(path: string, what: string): void {
+    const id = identityOf(path);
+    if (id !== undefined) this.byIdentity.set(id, what);
+  }
+
+  /** What input `target` is, or undefined when it is none. */
+  overwrittenBy(target: string, templatePath: string): string | undefined {
+    const id = identityOf(target);
+    if (id !== undefined) {
+      const known = this.byIdentity.get(id);
+      if (known) return known;
+      if (id === identityOf(templatePath)) return `the template ${templatePath}`;
+    }
+    if (target.endsWith(TEMPLATE_EXTENSION) && target.startsWith(this.templateRoot + sep)) {
+      return `a template under ${this.templateRoot}`;
+    }
+    return undefined;
+  }
 }
 
 /** Batches below this many devices render in this thread: a worker costs ~0.3 s of CPU to start. */
