@@ -5,6 +5,8 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, isCliError, type ExitCodeValue } from './errors.js';
+import { parseModeOption } from './io/options.js';
+import { guardStandardStreams } from './io/writer.js';
 import { version } from './version.js';
 
 const EXIT_TABLE = `
@@ -40,6 +42,11 @@ function withSecretOptions(command: Command, scope = ''): Command {
     .option('--ikm-env <var>', 'read the IKM from an environment variable');
 }
 
+const MODE_HELP =
+  'permission bits of the file written, octal (e.g. 640 to serve it with a web server group); ' +
+  'default: a replaced file keeps its mode, owner and group; a new file is 0600 when it holds ' +
+  'plaintext secrets, else 0666 minus the umask';
+
 /** --md for encrypting: EVP_BytesToKey's digest, md5 by default ([open] in the reference). */
 function mdOption(): Option {
   return new Option(
@@ -56,11 +63,10 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
   const setExit = (code: ExitCodeValue): void => {
     exitCode = code;
   };
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    // A closed pipe (`cisco-prov … | head`) is not an error worth a message.
-    if (err.code === 'EPIPE') process.exit(exitCode);
-    throw err;
-  });
+  // A closed pipe (`cisco-prov … | head`) ends the output quietly and the command still exits
+  // with its own code; a full disk is one line, exit 3 — never an uncaught stack trace.
+  guardStandardStreams();
+  process.on('uncaughtException', (err) => process.exit(reportError(err)));
 
   // The pure-JS crypto backend is loaded only when asked for (tests, or no node:crypto).
   if (process.env.CISCO_PROV_CRYPTO === 'noble') await import('./crypto/backend-noble.js');
@@ -103,6 +109,7 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
       .option('--pad <n>', 'aes128gcm padding bytes', '0')
       .option('--salt <hex>', 'fixed salt for reproducible output (8 bytes CBC, 16 aes128gcm)')
       .option('-f, --force', 'write binary output to a terminal')
+      .option('--mode <octal>', MODE_HELP)
       .addHelpText(
         'after',
         `
@@ -115,7 +122,8 @@ ${SECRETS_HELP}`,
       .action(async (input: string | undefined, opts) => {
         const { encrypt } = await import('./commands/encrypt.js');
         const { emit } = await import('./output/emit.js');
-        await emit(await encrypt(input, opts), opts.output, opts.force);
+        const mode = parseModeOption(opts.mode);
+        await emit(await encrypt(input, opts), opts.output, opts.force, mode);
       }),
   );
 
@@ -147,6 +155,7 @@ ${SECRETS_HELP}`,
       )
       .option('--json', 'with --info: print JSON')
       .option('-f, --force', 'write binary output to a terminal')
+      .option('--mode <octal>', MODE_HELP)
       .addHelpText(
         'after',
         `
@@ -159,7 +168,8 @@ ${SECRETS_HELP}`,
       .action(async (input: string | undefined, opts) => {
         const { decrypt } = await import('./commands/decrypt.js');
         const { emit } = await import('./output/emit.js');
-        const { note } = await import('./output/writer.js');
+        const { note } = await import('./io/writer.js');
+        const mode = parseModeOption(opts.mode);
         const result = await decrypt(input, opts);
         if (result.kind === 'info') {
           const { formatProfileInfo } = await import('./output/decrypt-format.js');
@@ -170,11 +180,14 @@ ${SECRETS_HELP}`,
               warnings: result.warnings,
             },
             opts.output,
+            false,
+            mode,
           );
           return;
         }
         result.notes.forEach(note);
-        await emit(result, opts.output, opts.force);
+        // A decrypted profile is what the encryption protected: a new file is created 0600.
+        await emit({ ...result, secret: true }, opts.output, opts.force, mode);
       }),
   );
 
@@ -201,7 +214,7 @@ Examples:
     )
     .action(async (opts) => {
       const { keygen } = await import('./commands/keygen.js');
-      const { writeStdout } = await import('./output/writer.js');
+      const { writeStdout } = await import('./io/writer.js');
       await writeStdout(`${keygen(opts)}\n`);
     });
 
@@ -257,7 +270,11 @@ Examples:
       )
       .option('-n, --dry-run', 'render and check, report what would be written, write nothing')
       .option('--json', 'print a JSON report (written / unchanged / failed per device) on stdout')
-      .option('-q, --quiet', 'no progress, summary or warnings on stderr (errors only)')
+      .option('--mode <octal>', MODE_HELP)
+      .option(
+        '-q, --quiet',
+        'no progress, summary or warnings on stderr (errors only; the --key in ps warning stays)',
+      )
       .addHelpText(
         'after',
         `
@@ -340,7 +357,7 @@ ${SECRETS_HELP}`,
         const { validate } = await import('./commands/validate.js');
         const { formatJson, formatStylish } = await import('./output/diagnostics-format.js');
         const { shouldColor } = await import('./output/inspect-format.js');
-        const { warn, writeStdout } = await import('./output/writer.js');
+        const { warn, writeStdout } = await import('./io/writer.js');
         const result = await validate({
           inputs,
           model: opts.model,
@@ -391,7 +408,7 @@ Examples:
     .action(async (userAgents: string[], opts) => {
       const { inspect } = await import('./commands/inspect.js');
       const { renderInspect, shouldColor } = await import('./output/inspect-format.js');
-      const { note, writeStdout } = await import('./output/writer.js');
+      const { note, writeStdout } = await import('./io/writer.js');
       const result = await inspect({ ...opts, userAgents });
       result.notes.forEach(note);
       const color = shouldColor(process.stdout.isTTY, process.env);
@@ -423,7 +440,7 @@ Examples:
     .action(async (model: string | undefined, opts) => {
       const { models } = await import('./commands/models.js');
       const { renderModels, shouldColor } = await import('./output/inspect-format.js');
-      const { writeStdout } = await import('./output/writer.js');
+      const { writeStdout } = await import('./io/writer.js');
       const result = models({ ...opts, model });
       const color = shouldColor(process.stdout.isTTY, process.env);
       await writeStdout(renderModels(result, { color }));

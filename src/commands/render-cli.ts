@@ -3,6 +3,7 @@
  * terminal, the report formatted and written. Returns the exit code.
  */
 import { ExitCode, usageError, type ExitCodeValue } from '../errors.js';
+import { parseModeOption } from '../io/options.js';
 import { commandLineSecretWarning, resolveSecret } from '../io/secrets.js';
 import {
   formatExplain,
@@ -11,7 +12,7 @@ import {
   formatRenderJson,
   formatRenderSummary,
 } from '../output/render-format.js';
-import { assertStdoutAcceptsBinary, warn, writeStderrLine, writeStdout } from '../output/writer.js';
+import { assertStdoutAcceptsBinary, warn, writeStderrLine, writeStdout } from '../io/writer.js';
 import {
   explainRender,
   render,
@@ -44,6 +45,7 @@ export interface RenderCliOptions {
   json?: boolean;
   quiet?: boolean;
   explain?: string;
+  mode?: string;
 }
 
 function parseJobs(text: string | undefined): number | undefined {
@@ -72,10 +74,9 @@ function encryptionOf(opts: RenderCliOptions): RenderEncryption | undefined {
   if ((key && opts.keyField) || (ikm && opts.ikmField)) {
     throw usageError('give one shared secret or a per-device field, not both');
   }
-  if (!opts.quiet) {
-    if (key?.fromCommandLine) warn(commandLineSecretWarning('key'));
-    if (ikm?.fromCommandLine) warn(commandLineSecretWarning('ikm'));
-  }
+  // Even with --quiet: the secret is already in every user's `ps`, and only this says so.
+  if (key?.fromCommandLine) warn(commandLineSecretWarning('key'));
+  if (ikm?.fromCommandLine) warn(commandLineSecretWarning('ikm'));
   return {
     cipher: opts.encrypt,
     md: opts.md ?? 'md5',
@@ -108,6 +109,7 @@ export async function runRenderCli(opts: RenderCliOptions): Promise<ExitCodeValu
   }
   const encryption = encryptionOf(opts);
   const jobs = parseJobs(opts.jobs);
+  const { mode } = parseModeOption(opts.mode);
 
   // ora needs the terminal's width to redraw its line; a pty that reports 0 columns makes it
   // clear lines forever, so no spinner there.
@@ -127,6 +129,7 @@ export async function runRenderCli(opts: RenderCliOptions): Promise<ExitCodeValu
     ...(encryption ? { encryption } : {}),
     gzip: opts.gzip === true,
     ...(jobs !== undefined ? { jobs } : {}),
+    ...(mode !== undefined ? { mode } : {}),
     dryRun: opts.dryRun === true,
     onProgress: (done, total) => {
       if (!makeSpinner || total < 2) return;

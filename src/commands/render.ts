@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Cipher, Digest } from '../crypto/index.js';
+import { sweepTempFilesOnSignal } from '../io/writer.js';
 import { normalizeMac } from '../device/mac.js';
 import {
   CliError,
@@ -84,6 +85,8 @@ export interface RenderOptions {
   /** Worker threads (default: one per core, up to 4, for batches of 1000 or more). */
   jobs?: number;
   dryRun?: boolean;
+  /** Permission bits of every file written (`--mode`); default: see src/io/writer.ts. */
+  mode?: number;
   /** Called as devices finish, for a progress line. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -303,6 +306,7 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
       : {}),
     gzip: options.gzip === true,
     dryRun: options.dryRun === true,
+    ...(options.mode !== undefined ? { mode: options.mode } : {}),
   };
 
   const devices = loaded.devices;
@@ -318,6 +322,7 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   const merger = new VariableMerger(loaded.sources);
   const usedNames = new Map<string, string>();
   const inputs = new InputFiles(loaded.cwd, options, loaded.templates);
+  const sweptDirs = new Set<string>();
 
   /** Jobs, built one at a time as the renderer asks for them (streaming). */
   function* jobs(): Generator<RenderJob | RenderJobResult> {
@@ -361,6 +366,12 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
         }
         usedNames.set(file, report.source);
         report.file = file;
+        const dir = dirname(join(outDir, file));
+        if (!sweptDirs.has(dir)) {
+          // Worker threads write here; a signal reaches the main thread, which sweeps for them.
+          sweepTempFilesOnSignal(dir);
+          sweptDirs.add(dir);
+        }
         const input = inputs.overwrittenBy(join(outDir, file), choice.path);
         if (input) {
           yield fail('input', `file name ${file} would overwrite ${input}, an input of this run`);

@@ -4,7 +4,7 @@
  */
 import { parseIkm } from '../crypto/envelope.js';
 import { usageError } from '../errors.js';
-import { warn } from '../output/writer.js';
+import { warn } from './writer.js';
 import { commandLineSecretWarning, resolveSecret } from './secrets.js';
 
 export interface KeyOptions {

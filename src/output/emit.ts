@@ -1,10 +1,19 @@
-/** Where a command's data goes: `-o <file>` (atomically) or stdout. */
-import { assertStdoutAcceptsBinary, warn, writeFileAtomic, writeStdout } from './writer.js';
+/** Where a command's data goes: `-o <file>` (through the one writer) or stdout. */
+import {
+  assertStdoutAcceptsBinary,
+  ownDescriptorOf,
+  warn,
+  writeOutputFile,
+  writeStdout,
+  type WriteOptions,
+} from '../io/writer.js';
 
 export interface Emission {
   data: Uint8Array | string;
   /** Data that would garble a terminal (ciphertext, gzip). */
   binary: boolean;
+  /** Plaintext that may hold secrets (a decrypted profile): a new file is created 0600. */
+  secret?: boolean;
   warnings?: readonly string[];
 }
 
@@ -13,12 +22,17 @@ export async function emit(
   result: Emission,
   output: string | undefined,
   force = false,
+  fileOptions: Pick<WriteOptions, 'mode'> = {},
 ): Promise<void> {
   for (const w of result.warnings ?? []) warn(w);
-  if (output !== undefined && output !== '-') {
-    writeFileAtomic(output, result.data);
+  // `-o /dev/stdout` is stdout: written in order with everything else the command prints.
+  if (output !== undefined && output !== '-' && ownDescriptorOf(output) !== 1) {
+    writeOutputFile(output, result.data, {
+      ...(result.secret ? { secret: true } : {}),
+      ...fileOptions,
+    });
     return;
   }
-  assertStdoutAcceptsBinary(result.binary, force);
+  assertStdoutAcceptsBinary(result.binary, force || (output !== undefined && output !== '-'));
   await writeStdout(result.data);
 }

@@ -8,8 +8,9 @@
  * unchanged encrypted profile keeps its old ciphertext (and salt) and its mtime. A file that does
  * not open with the key (key rotated, corrupt) is rewritten.
  */
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
-import { writeFileAtomic } from '../output/writer.js';
+import { readdirSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { makeDirectoryWithin, readExistingTarget, writeOutputFile } from '../io/writer.js';
 import { basename, dirname, join } from 'node:path';
 import {
   gzip,
@@ -38,7 +39,15 @@ export interface RendererSettings {
   };
   gzip: boolean;
   dryRun: boolean;
+  /** Permission bits of every file written (`--mode`). */
+  mode?: number;
 }
+
+/**
+ * The largest existing target read for the unchanged-check. A profile is tens of KB; a bigger
+ * file at a target name is rewritten without being read.
+ */
+export const MAX_EXISTING_TARGET_BYTES = 16 * 1024 * 1024;
 
 /** One device to render. */
 export interface RenderJob {
@@ -69,15 +78,17 @@ export interface RenderJobResult {
   output?: Uint8Array;
 }
 
-/** A file already at the target: its bytes, undefined when there is none, or the read error. */
+/**
+ * A file already at the target: its bytes, undefined when there is none or it is not a regular
+ * file we may read (it is then replaced or refused by the writer), or the read error.
+ */
 type ExistingFile = Uint8Array | undefined | Error;
 
 async function readExisting(path: string): Promise<ExistingFile> {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : (err as Error);
-  }
+  const found = readExistingTarget(path, MAX_EXISTING_TARGET_BYTES);
+  if (found.kind === 'file') return found.bytes;
+  if (found.kind === 'error') return found.error;
+  return undefined;
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -217,10 +228,18 @@ export class DeviceRenderer {
       }
       const dir = dirname(target);
       if (!this.madeDirs.has(dir)) {
-        mkdirSync(dir, { recursive: true });
+        // Real path inside --out: a symlinked subdirectory leading elsewhere is refused.
+        makeDirectoryWithin(dir, this.settings.outDir);
         this.madeDirs.add(dir);
       }
-      writeFileAtomic(target, output, { fsync: false });
+      writeOutputFile(target, output, {
+        fsync: false,
+        // A plaintext profile with a password in it is created 0600.
+        secret: (rendered.diagnostics ?? []).some((d) => d.ruleId === 'plaintext-secret'),
+        nonRegular: 'refuse',
+        symlink: 'replace',
+        ...(this.settings.mode !== undefined ? { mode: this.settings.mode } : {}),
+      });
       return { id: job.id, status: 'written', bytes: output.length, ...warnings };
     } catch (err) {
       return ioFailure(err);
@@ -247,29 +266,29 @@ export class DeviceRenderer {
     key: { passphrase?: string; ikm?: Uint8Array },
   ): boolean {
     const enc = this.settings.encryption;
-    if (!enc) {
-      // Plain or gzip: openProfile detects which, and gunzips.
-      try {
-        const opened = openProfile(existing);
-        const wanted = this.settings.gzip ? 'gzip' : 'plain';
-        return opened.container === wanted && sameBytes(opened.plaintext, plaintext);
-      } catch {
-        return false;
-      }
-    }
     try {
+      // gunzip: false, then a gunzip capped at the new plaintext's size plus one byte: a gzip
+      // bomb at a target name costs nothing (any larger output means "changed").
       const opened = openProfile(existing, {
         ...key,
-        ...(enc.cipher === 'aes-256-cbc' ? { md: enc.md } : {}),
+        ...(enc?.cipher === 'aes-256-cbc' ? { md: enc.md } : {}),
+        gunzip: false,
       });
-      const wanted = enc.cipher === 'aes-256-cbc' ? 'openssl-enc' : 'aes128gcm';
-      return (
-        opened.container === wanted &&
-        opened.gzip === this.settings.gzip &&
-        sameBytes(opened.plaintext, plaintext)
-      );
+      const wanted = !enc
+        ? this.settings.gzip
+          ? 'gzip'
+          : 'plain'
+        : enc.cipher === 'aes-256-cbc'
+          ? 'openssl-enc'
+          : 'aes128gcm';
+      if (opened.container !== wanted) return false;
+      if (enc && opened.gzip !== this.settings.gzip) return false;
+      const old = opened.gzip
+        ? gunzipSync(opened.plaintext, { maxOutputLength: plaintext.length + 1 })
+        : opened.plaintext;
+      return sameBytes(old, plaintext);
     } catch {
-      return false; // does not open with this key: rewrite
+      return false; // does not open with this key, corrupt, or larger: rewrite
     }
   }
 }
