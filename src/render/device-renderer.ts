@@ -24,6 +24,8 @@ import { CliError, describeSystemError } from '../errors.js';
 import { checkRenderedProfile, type RenderDiagnostic } from './check.js';
 import { TemplateChooser, describeTemplateError, type TemplateSource } from './engine.js';
 import type { Vars } from './inventory.js';
+import { maskSecretValues } from '../profile/secrets.js';
+import { secretValuesOf } from './variables.js';
 
 /** What every device of a run shares. Plain data: it is copied to each worker. */
 export interface RendererSettings {
@@ -108,8 +110,33 @@ export class DeviceRenderer {
     this.sharedIkm = ikm !== undefined ? parseIkm(ikm) : undefined;
   }
 
-  /** Renders and checks the profile text of one device; throws nothing. */
+  /**
+   * Renders and checks the profile text of one device; throws nothing. Every message is masked:
+   * no value of a secret variable, passphrase or IKM survives in an error or a diagnostic.
+   */
   renderText(job: RenderJob): { text: string; diagnostics?: RenderDiagnostic[] } | RenderJobResult {
+    const result = this.renderTextUnmasked(job);
+    if (!('error' in result && result.error !== undefined) && !result.diagnostics) return result;
+    // Only a run with something to say pays for collecting the secret values.
+    const keys = [
+      job.passphrase,
+      job.ikm,
+      this.settings.encryption?.passphrase,
+      this.settings.encryption?.ikm,
+    ].filter((k): k is string => k !== undefined);
+    const secrets = [...secretValuesOf(job.vars), ...keys];
+    const mask = (m: string): string => maskSecretValues(m, secrets);
+    if ('error' in result && result.error !== undefined) result.error = mask(result.error);
+    for (const d of result.diagnostics ?? []) {
+      d.message = mask(d.message);
+      if (d.hint !== undefined) d.hint = mask(d.hint);
+    }
+    return result;
+  }
+
+  private renderTextUnmasked(
+    job: RenderJob,
+  ): { text: string; diagnostics?: RenderDiagnostic[] } | RenderJobResult {
     let text: string;
     try {
       text = this.chooser.render(job.templatePath, job.vars);

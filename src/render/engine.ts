@@ -26,6 +26,14 @@ const MAC_FORMATS: readonly MacFormat[] = ['lower', 'upper', 'colon', 'colon-upp
 const YES = new Set(['yes', 'y', 'true', 'on', '1']);
 const NO = new Set(['no', 'n', 'false', 'off', '0', '']);
 
+/** What a filter got, without showing it: `string of 19 characters`, `map`, `number`. */
+function describeKind(value: unknown): string {
+  if (typeof value === 'string') return `string of ${value.length} characters`;
+  if (Array.isArray(value)) return 'list';
+  if (value === null || value === undefined) return 'missing value';
+  return typeof value === 'object' ? 'map' : typeof value;
+}
+
 /**
  * A Cisco Bool from a spreadsheet-ish value.
  * @example toYesNo('true') // 'Yes'
@@ -36,7 +44,8 @@ export function toYesNo(value: unknown): 'Yes' | 'No' {
   const text = String(value).trim().toLowerCase();
   if (YES.has(text)) return 'Yes';
   if (NO.has(text)) return 'No';
-  throw new Error(`yes_no: expected yes/no, true/false, on/off or 1/0, got "${String(value)}"`);
+  // The value is not shown: it may be a password piped through the wrong filter.
+  throw new Error(`yes_no: expected yes/no, true/false, on/off or 1/0 (a ${describeKind(value)})`);
 }
 
 /**
@@ -84,7 +93,7 @@ export function createEngine(root: string, options: EngineOptions = {}): Liquid 
   // `{{ mac | mac: 'colon' }}` — lower (default), upper, colon, colon-upper, dash, dot.
   engine.registerFilter('mac', (value: unknown, format: unknown = 'lower') => {
     const mac = normalizeMac(String(value ?? ''));
-    if (!mac) throw new Error(`mac: "${String(value)}" is not a MAC address`);
+    if (!mac) throw new Error(`mac: not a MAC address (a ${describeKind(value)})`);
     if (!MAC_FORMATS.includes(format as MacFormat)) {
       throw new Error(
         `mac: format expected one of ${MAC_FORMATS.join(', ')}, got "${String(format)}"`,

@@ -14,7 +14,7 @@ import {
   readGroups,
   yamlToData,
 } from './inventory.js';
-import { SECRET_MASK, isSecretVariablePath } from '../profile/secrets.js';
+import { SECRET_MASK, isSecretVariablePath, maskSecretValues } from '../profile/secrets.js';
 
 /** One layer of variables and the name `--explain` shows for it. */
 export interface Layer {
@@ -273,4 +273,24 @@ export class VariableMerger {
     }
     return mergeValues(base, device.fields) as Vars;
   }
+}
+
+/**
+ * The values of every secret variable (by the shared classifier's path rules), to mask them in
+ * any message that might echo one: a template error, `{% raise %}`, a validator finding.
+ * @example secretValuesOf({ sip: { password: 'hunter22' }, name: 'x' }) // ['hunter22']
+ */
+export function secretValuesOf(vars: Vars): string[] {
+  const out: string[] = [];
+  collectLeaves(vars, '', (path, v) => {
+    if ((typeof v === 'string' || typeof v === 'number') && isSecretVariablePath(path)) {
+      out.push(String(v));
+    }
+  });
+  return out;
+}
+
+/** A message with every secret value of `vars` (and any `extra` secret) masked. */
+export function maskSecretsOf(message: string, vars: Vars, extra: readonly string[] = []): string {
+  return maskSecretValues(message, [...secretValuesOf(vars), ...extra]);
 }
