@@ -177,11 +177,12 @@ function load(options: RenderOptions): Loaded {
   const problems: InventoryProblem[] = [];
   for (const v of options.vars ?? []) {
     const parsed = parseVarsFile(readText(resolve(cwd, v), '--vars', v), v);
-    if (Array.isArray(parsed)) problems.push(...parsed);
+    if (Array.isArray(parsed)) for (const p of parsed) problems.push(p);
     else varsFiles.push(parsed);
   }
   const groups = collectGroups(varsFiles, inventory.groups);
-  problems.push(...checkGroups(inventory.devices, groups, options.inventory));
+  // A loop, not push(...list): 200,000 devices in unknown groups would overflow the stack.
+  for (const p of checkGroups(inventory.devices, groups, options.inventory)) problems.push(p);
   if (problems.length > 0) throw inventoryFailure(problems);
 
   let devices = inventory.devices;

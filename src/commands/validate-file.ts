@@ -3,6 +3,8 @@
  * and run the rules. Shared by the main thread and the worker threads.
  */
 import { isUtf8 } from 'node:buffer';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import {
   DecryptError,
   detectContainer,
@@ -20,6 +22,35 @@ export interface FileCheckSettings {
   passphrase: string | undefined;
   ikm: Uint8Array | undefined;
   ignoreRules: string[];
+}
+
+/**
+ * The largest profile validated, on disk and after gunzip. A full phone profile is well under
+ * 1 MB; anything beyond this is not a profile, and reading it whole would only exhaust memory.
+ */
+export const MAX_PROFILE_BYTES = 16 * 1024 * 1024;
+
+const TOO_LARGE = `larger than ${MAX_PROFILE_BYTES} bytes (the limit for a profile)`;
+
+/**
+ * Reads a profile file, at most MAX_PROFILE_BYTES + 1 bytes (a larger file is reported by
+ * checkProfileFile, not read whole). Throws the system error of a failed open or read.
+ */
+export function readProfileFile(path: string): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    const size = Math.min(fstatSync(fd).size, MAX_PROFILE_BYTES + 1);
+    const bytes = Buffer.allocUnsafe(size);
+    let offset = 0;
+    while (offset < size) {
+      const n = readSync(fd, bytes, offset, size - offset, null);
+      if (n === 0) break;
+      offset += n;
+    }
+    return bytes.subarray(0, offset);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function unreadable(file: string, message: string, hint?: string): Diagnostic {
@@ -72,13 +103,27 @@ function open(
       'give --key-file, --key-env or --key',
     );
   }
-  const options: OpenOptions = {};
+  const options: OpenOptions = { gunzip: false };
   if (settings.passphrase !== undefined) options.passphrase = settings.passphrase;
   if (settings.ikm !== undefined) options.ikm = settings.ikm;
   try {
     const opened = openProfile(bytes, options);
+    let plaintext = opened.plaintext;
+    if (opened.gzip) {
+      // Gunzip capped at the profile limit: a gzip bomb is a finding, not 3 GB of memory.
+      try {
+        plaintext = gunzipSync(plaintext, { maxOutputLength: MAX_PROFILE_BYTES });
+      } catch (err) {
+        if (err instanceof RangeError)
+          return unreadable(
+            file,
+            `gunzips to more than ${MAX_PROFILE_BYTES} bytes (the limit for a profile)`,
+          );
+        return unreadable(file, 'corrupt gzip data');
+      }
+    }
     return {
-      plaintext: opened.plaintext,
+      plaintext,
       encrypted: opened.container !== 'plain' && opened.container !== 'gzip',
     };
   } catch (err) {
@@ -100,6 +145,12 @@ export function checkProfileFile(
   catalog: Catalog,
   settings: FileCheckSettings,
 ): FileDiagnostics {
+  if (bytes.length > MAX_PROFILE_BYTES) {
+    return count(
+      file,
+      settings.ignoreRules.includes('unreadable-profile') ? [] : [unreadable(file, TOO_LARGE)],
+    );
+  }
   const opened = looksLikeXml(bytes)
     ? { plaintext: bytes, encrypted: false }
     : open(file, bytes, settings);

@@ -4,11 +4,10 @@
  * (it starts itself when loaded with our workerData), so the bundle needs no extra file.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { readFileSync } from 'node:fs';
 import type { FileDiagnostics } from '../output/diagnostics-format.js';
 import { DEFAULT_CATALOG, type Catalog } from '../profile/catalog.js';
 import { CliError, ExitCode, describeSystemError } from '../errors.js';
-import { checkProfileFile, type FileCheckSettings } from './validate-file.js';
+import { checkProfileFile, readProfileFile, type FileCheckSettings } from './validate-file.js';
 
 const WORKER_TAG = 'cisco-prov:validate-worker';
 const BATCH = 32;
@@ -64,7 +63,7 @@ export function checkFilesInWorkers(
           reject(new CliError(ExitCode.Failure, message.ioError));
           return;
         }
-        results.push(...message.results);
+        for (const r of message.results) results.push(r);
         feed(worker);
       });
       worker.on('error', (err) => {
@@ -105,7 +104,7 @@ function runWorker(settings: WorkerSettings): void {
       const name = message.names[i] as string;
       let bytes: Uint8Array;
       try {
-        bytes = readFileSync(path);
+        bytes = readProfileFile(path);
       } catch (err) {
         parentPort?.postMessage({
           ioError: `cannot read ${describeSystemError(err, name)}`,

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { findModel, MODELS } from '../device/models.js';
 import { CliError, ExitCode, describeSystemError, type ExitCodeValue } from '../errors.js';
-import { readStdin } from '../io/input.js';
+import { readStdinUpTo } from '../io/input.js';
 import { resolveKeys } from '../io/keys.js';
 import type { SecretSources } from '../io/secrets.js';
 import type { FileDiagnostics } from '../output/diagnostics-format.js';
@@ -19,7 +19,12 @@ import {
   type Catalog,
 } from '../profile/catalog.js';
 import { isRuleId, RULE_IDS } from '../validate/rule-ids.js';
-import { checkProfileFile, type FileCheckSettings } from './validate-file.js';
+import {
+  MAX_PROFILE_BYTES,
+  checkProfileFile,
+  readProfileFile,
+  type FileCheckSettings,
+} from './validate-file.js';
 
 export interface ValidateCommandOptions {
   /** Files, directories, or `-` for stdin. */
@@ -135,7 +140,7 @@ function expandInputs(inputs: readonly string[], cwd: string): string[] {
           'profiles end in .xml, .cfg, .gz, .enc, .ece, .aes or .bin',
         );
       }
-      files.push(...found);
+      for (const f of found) files.push(f); // no spread: 150,000 files overflow the stack
     } else files.push(input);
   }
   return files;
@@ -215,7 +220,12 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
     for (const file of files) {
       results.push(
         file === '-'
-          ? checkProfileFile('<stdin>', await (options.readStdin ?? readStdin)(), catalog, settings)
+          ? checkProfileFile(
+              '<stdin>',
+              await (options.readStdin ?? (() => readStdinUpTo(MAX_PROFILE_BYTES + 1)))(),
+              catalog,
+              settings,
+            )
           : (byName.get(file) as FileDiagnostics),
       );
     }
@@ -224,7 +234,7 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
     for (const file of files) {
       const bytes =
         file === '-'
-          ? await (options.readStdin ?? readStdin)()
+          ? await (options.readStdin ?? (() => readStdinUpTo(MAX_PROFILE_BYTES + 1)))()
           : readProfile(resolve(cwd, file), file);
       results.push(checkProfileFile(file === '-' ? '<stdin>' : file, bytes, catalog, settings));
     }
@@ -247,7 +257,7 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
 /** Reads one file; a failure is a one-line I/O error (exit 3). */
 export function readProfile(path: string, shownAs: string): Uint8Array {
   try {
-    return readFileSync(path);
+    return readProfileFile(path);
   } catch (err) {
     throw new CliError(ExitCode.Failure, `cannot read ${describeSystemError(err, shownAs)}`);
   }

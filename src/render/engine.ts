@@ -64,6 +64,27 @@ class RaiseTag extends Tag {
   }
 }
 
+/**
+ * LiquidJS's DoS limits, per render of one device. A profile is tens of KB and renders in well
+ * under a millisecond; these stop a template such as `{% for i in (1..100000000) %}` at once
+ * (memory: a range is charged its length) or after RENDER_TIME_LIMIT_MS, with a clear message,
+ * instead of gigabytes and minutes.
+ */
+export const TEMPLATE_LIMITS = {
+  /** Characters of template source parsed in one parse. */
+  parseLimit: 16_000_000,
+  /** Milliseconds for one device's render. */
+  renderLimit: 10_000,
+  /** LiquidJS memory units (range elements, characters made by filters) per render. */
+  memoryLimit: 16_000_000,
+} as const;
+
+const LIMIT_MESSAGES: Readonly<Record<string, string>> = {
+  'parse length limit exceeded': `the template is longer than ${TEMPLATE_LIMITS.parseLimit} characters (the parse limit)`,
+  'template render limit exceeded': `rendering took longer than ${TEMPLATE_LIMITS.renderLimit / 1000} s (the render time limit)`,
+  'memory alloc limit exceeded': `the template allocates more than ${TEMPLATE_LIMITS.memoryLimit} elements or characters, e.g. a huge range (the render memory limit)`,
+};
+
 export interface EngineOptions {
   /** false: LiquidJS's own evaluator for every value (the reference the fast path is tested against). */
   fastValues?: boolean;
@@ -89,6 +110,7 @@ export function createEngine(root: string, options: EngineOptions = {}): Liquid 
     lenientIf: true,
     ownPropertyOnly: true,
     outputEscape: 'escape',
+    ...TEMPLATE_LIMITS,
   });
   // `{{ mac | mac: 'colon' }}` — lower (default), upper, colon, colon-upper, dash, dot.
   engine.registerFilter('mac', (value: unknown, format: unknown = 'lower') => {
@@ -250,11 +272,14 @@ export function describeTemplateError(err: unknown, root: string): string {
   let message = String(e?.message ?? err).split('\n')[0]!;
   const m = /^(.*?)(?:, file:(.*?))?, line:(\d+), col:(\d+)$/.exec(message);
   if (m) {
-    const [, what, named, line, col] = m;
+    const [, raw, named, line, col] = m;
+    const what = LIMIT_MESSAGES[raw!] ?? raw;
     const source = e.token?.input;
     const file = named ?? (source !== undefined ? templateFileOf(source, root) : undefined);
     const where = file ? relative(root, file) : 'template';
     message = `${where} line ${line}, col ${col}: ${what}`;
+  } else {
+    message = LIMIT_MESSAGES[message] ?? message;
   }
   return message;
 }

@@ -611,7 +611,7 @@ function readYamlInventory(text: string, file: string, problems: InventoryProble
   }
   const forbidden = forbiddenYamlKeys(doc, lineCounter, file);
   if (forbidden.length > 0) {
-    problems.push(...forbidden);
+    for (const p of forbidden) problems.push(p);
     return { defaults: {}, groups: {}, devices: [] };
   }
   const converted = yamlToData(doc, file, 'YAML');
