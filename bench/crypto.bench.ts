@@ -15,6 +15,8 @@ import {
   encryptOpensslEnc,
   type BackendName,
 } from '../src/crypto/index.js';
+// Both backends are measured: register noble (the crypto barrel does not load it).
+import '../src/crypto/backend-noble.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WORK = join(ROOT, 'bench', '.work', 'crypto');

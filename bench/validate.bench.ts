@@ -10,12 +10,8 @@ import { availableParallelism, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLValidator } from 'fast-xml-parser';
-import {
-  catalogNames,
-  DEFAULT_CATALOG,
-  lookupParameter,
-  type ParameterType,
-} from '../src/profile/catalog.js';
+import { catalogNames, lookupParameter, type ParameterType } from '../src/profile/catalog.js';
+import { DEFAULT_CATALOG } from '../src/profile/catalog-data/index.js';
 import { validateProfileBytes } from '../src/validate/index.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

@@ -20,6 +20,7 @@ const INLINE = new Set([
   './output/emit.js',
   './io/writer.js',
   './output/decrypt-format.js',
+  './crypto/backend.js',
 ]);
 
 /** cli.ts imports these lazily from the ESM build: dist/esm/<name>.js. */
@@ -30,7 +31,15 @@ const ESM_COMMANDS = {
   inspect: 'src/commands/inspect.ts',
   'inspect-format': 'src/output/inspect-format.ts',
   models: 'src/commands/models.ts',
+  serve: 'src/commands/serve.ts',
+  diff: 'src/commands/diff.ts',
+  'diff-format': 'src/output/diff-format.ts',
+  convert: 'src/commands/convert.ts',
   'backend-noble': 'src/crypto/backend-noble.ts',
+  rule: 'src/commands/rule.ts',
+  'rule-format': 'src/output/rule-format.ts',
+  fetch: 'src/commands/fetch.ts',
+  'fetch-format': 'src/output/fetch-format.ts',
 };
 
 const common = {

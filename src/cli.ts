@@ -4,10 +4,12 @@
  * One block per command; the work lives in src/commands, the printing in src/output.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { ExitCode, isCliError, type ExitCodeValue } from './errors.js';
+import { ExitCode, asCliError, usageError, type ExitCodeValue } from './errors.js';
 import { parseModeOption } from './io/options.js';
 import { guardStandardStreams } from './io/writer.js';
 import { version } from './version.js';
+import type { FileDiagnostics } from './output/diagnostics-format.js';
+import type { Diagnostic } from './validate/diagnostic.js';
 
 const EXIT_TABLE = `
 Exit codes:
@@ -57,6 +59,31 @@ function mdOption(): Option {
     .default('md5');
 }
 
+/** The device facts of `rule expand` and `fetch`: a User-Agent, or one fact at a time. */
+function withDeviceOptions(command: Command): Command {
+  const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+  return command
+    .option('--ua <user-agent>', "the phone's User-Agent: model, firmware, MAC or serial")
+    .option('--mac <mac>', '$MA/$MAU/$MAC (overrides the User-Agent)')
+    .option(
+      '--model <model>',
+      '$PN and $PSN: 8841, CP-8841-3PCC, ATA191 [open: $PSN is the model number, e.g. 8841; --var PSN=… overrides]',
+    )
+    .option('--serial <sn>', '$SN')
+    .option('--firmware <version>', '$SWVER, as the phone reports it (sip88xx.11-3-2MPP0001-609)')
+    .option('--gpp <letter=value>', 'GPP_A..GPP_P, GPP_SA..GPP_SD contents (repeatable)', collect)
+    .option(
+      '--var <NAME=value>',
+      'any macro: HWVER, IP, EXTIP, PRVTMR, REGTMR1, UID1, CCERT… (repeatable)',
+      collect,
+    );
+}
+
+const RULE_KIND_OPTION = (): Option =>
+  new Option('--kind <kind>', 'which rule: Profile_Rule*, Upgrade_Rule or Report_Rule')
+    .choices(['profile', 'upgrade', 'report'])
+    .default('profile');
+
 /** Runs the CLI on argv (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
   let exitCode: ExitCodeValue = ExitCode.Ok;
@@ -67,9 +94,6 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
   // with its own code; a full disk is one line, exit 3 — never an uncaught stack trace.
   guardStandardStreams();
   process.on('uncaughtException', (err) => process.exit(reportError(err)));
-
-  // The pure-JS crypto backend is loaded only when asked for (tests, or no node:crypto).
-  if (process.env.CISCO_PROV_CRYPTO === 'noble') await import('./crypto/backend-noble.js');
 
   const program = new Command('cisco-prov')
     .description(
@@ -107,7 +131,14 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
       .option('--rs <n>', 'aes128gcm record size, >= 18 [open: default 4096]', '4096')
       .option('--keyid <text>', 'aes128gcm key id [open: default empty]', '')
       .option('--pad <n>', 'aes128gcm padding bytes', '0')
-      .option('--salt <hex>', 'fixed salt for reproducible output (8 bytes CBC, 16 aes128gcm)')
+      .option(
+        '--salt <hex>',
+        'fixed salt for reproducible output (8 bytes CBC; 16 aes128gcm, which also needs --unsafe-fixed-salt)',
+      )
+      .option(
+        '--unsafe-fixed-salt',
+        'allow --salt with aes128gcm: reuses key and nonces across files (test vectors only)',
+      )
       .option('-f, --force', 'write binary output to a terminal')
       .option('--mode <octal>', MODE_HELP)
       .addHelpText(
@@ -148,7 +179,15 @@ ${SECRETS_HELP}`,
       .option('--pbkdf2', 'the file was made with `openssl enc -pbkdf2` (PBKDF2-HMAC-SHA256)')
       .option('--iter <n>', 'PBKDF2 iterations (openssl default 10000)', '10000')
       .option('--no-gunzip', 'leave a gzip payload compressed')
-      .option('--raw', 'skip the check that the plaintext looks like XML or gzip')
+      .option(
+        '--raw',
+        'skip the checks that the plaintext is XML or gzip (padding/tag still checked)',
+      )
+      .option(
+        '--max-size <size>',
+        'most bytes the gunzipped profile may have: 64M, 1G, or bytes (a gzip bomb stops there)',
+        '64M',
+      )
       .option(
         '--info',
         'describe the file (container, digest, salt, rs, sizes) instead of decrypting to output',
@@ -168,17 +207,14 @@ ${SECRETS_HELP}`,
       .action(async (input: string | undefined, opts) => {
         const { decrypt } = await import('./commands/decrypt.js');
         const { emit } = await import('./output/emit.js');
-        const { note } = await import('./io/writer.js');
+        const { note, warn } = await import('./io/writer.js');
         const mode = parseModeOption(opts.mode);
         const result = await decrypt(input, opts);
+        result.warnings.forEach(warn);
         if (result.kind === 'info') {
           const { formatProfileInfo } = await import('./output/decrypt-format.js');
           await emit(
-            {
-              data: formatProfileInfo(result.info, opts.json ?? false),
-              binary: false,
-              warnings: result.warnings,
-            },
+            { data: formatProfileInfo(result.info, opts.json ?? false), binary: false },
             opts.output,
             false,
             mode,
@@ -187,7 +223,12 @@ ${SECRETS_HELP}`,
         }
         result.notes.forEach(note);
         // A decrypted profile is what the encryption protected: a new file is created 0600.
-        await emit({ ...result, secret: true }, opts.output, opts.force, mode);
+        await emit(
+          { data: result.data, binary: result.binary, secret: true },
+          opts.output,
+          opts.force,
+          mode,
+        );
       }),
   );
 
@@ -308,7 +349,10 @@ ${SECRETS_HELP}`,
           'means every .xml/.cfg/.gz/.enc/.ece/.aes/.bin file in it (recursively).',
       )
       .argument('<inputs...>', 'profile files, directories, or - for stdin')
-      .option('-m, --model <model>', 'phone model for model-capacity (8841, CP-8841-3PCC)')
+      .option(
+        '-m, --model <model>',
+        "phone model (8841, CP-8841-3PCC, ATA191): the family's parameters and value types, model-capacity",
+      )
       .option(
         '--catalog <file>',
         'JSON parameter catalog that extends or overrides the built-in one',
@@ -339,10 +383,12 @@ Rules (error unless marked):
   whitespace-value      (warning) leading/trailing white space, newline inside a value
   template-leftover     leftover {{ }}, {% %} or {# #}
   unknown-parameter     a name not in the catalog, with "did you mean"
+  parameter-alias       (warning) a guide's spelling of a name the phone exports otherwise
   invalid-value         a value that does not fit its parameter's type
   rule-syntax           Profile_Rule / Upgrade_Rule / Report_Rule grammar and macros
   plaintext-secret      (warning) passwords, GPP_S*, IKM, literal --key in an unencrypted profile
   model-capacity        line/key index beyond the --model's capacity
+  model-family          (warning) with --model: a parameter only other families have
 
 Exit: 0 clean or warnings only, 1 errors (or warnings with --strict), 2 usage, 3 I/O.
 
@@ -447,12 +493,404 @@ Examples:
       setExit(ExitCode.Ok);
     });
 
+  // ---- rule ----
+  const rule = program
+    .command('rule')
+    .summary('expand or check a Profile_Rule / Upgrade_Rule / Report_Rule as the phone would')
+    .description(
+      'See a rule through the phone’s eyes: `rule expand` evaluates its conditions for a device, ' +
+        'applies its assignments and expands its macros ($NAME, $(NAME), $(NAME:p:q), $$; unknown ' +
+        'names stay as written; $SA..$SD only inside --key/--uid/--pwd); `rule check` reports ' +
+        'grammar errors with their column (the parser `validate` uses).',
+    );
+  withDeviceOptions(
+    rule
+      .command('expand')
+      .summary('print the URL and options the phone would use')
+      .argument('<rule>', 'the rule text, e.g. "[--key $SA]https://prov.example.com/$MA.cfg"')
+      .addOption(RULE_KIND_OPTION())
+      .option('--json', 'print JSON: url, scheme, host, port, path, options, alternative, …')
+      .option('--show-secrets', 'show --key and --pwd values (masked by default)')
+      .addHelpText(
+        'after',
+        `
+Exit: 0 expanded (or no alternative applies), 1 grammar errors, 2 bad options or a condition
+that needs a macro without a value (give it with --var NAME=…).
+
+Examples:
+  cisco-prov rule expand '/$PSN.xml' --ua 'Cisco-CP-8841-3PCC/11.0 (00562b043615)'
+  cisco-prov rule expand '[--key $SA]https://prov.example.com/cfg/$MA.cfg' --mac 00:56:2b:04:36:15 --gpp SA=… --json
+  cisco-prov rule expand '($SWVER ne sip88xx.11-3-2MPP0001-609)? http://fw/sip88xx.11-3-2MPP0001-609.loads' \\
+      --kind upgrade --firmware sip88xx.11-3-1MPP0001-500`,
+      ),
+  ).action(async (text: string, opts) => {
+    const { RuleCheckFailed, ruleExpand } = await import('./commands/rule.js');
+    const { formatRuleExpansion } = await import('./output/rule-format.js');
+    const { formatStylish } = await import('./output/diagnostics-format.js');
+    const { warn, writeStdout } = await import('./io/writer.js');
+    try {
+      const result = ruleExpand(text, opts);
+      result.warnings.forEach(warn);
+      await writeStdout(
+        formatRuleExpansion(result.expansion, {
+          json: opts.json === true,
+          showSecrets: opts.showSecrets === true,
+        }),
+      );
+      setExit(ExitCode.Ok);
+    } catch (err) {
+      if (!(err instanceof RuleCheckFailed)) throw err;
+      process.stderr.write(formatStylish([fileDiagnostics(err.diagnostics)]));
+      setExit(ExitCode.Bad);
+    }
+  });
+  rule
+    .command('check')
+    .summary('report grammar errors with their column')
+    .argument('<rule>', 'the rule text')
+    .addOption(RULE_KIND_OPTION())
+    .option('--json', 'print the diagnostics as validate --format json does')
+    .addHelpText(
+      'after',
+      `
+Exit: 0 the rule parses, 1 grammar errors.
+
+Examples:
+  cisco-prov rule check '($PN eq "CP-8841-3PCC")? /a.xml | /b.xml'
+  cisco-prov rule check --kind report '[--delta] https://r.example.com/$MA.xml'`,
+    )
+    .action(async (text: string, opts) => {
+      const { ruleCheck } = await import('./commands/rule.js');
+      const { formatJson, formatStylish } = await import('./output/diagnostics-format.js');
+      const { writeStdout } = await import('./io/writer.js');
+      const diagnostics = ruleCheck(text, opts);
+      const file = fileDiagnostics(diagnostics);
+      await writeStdout(opts.json ? formatJson([file]) : formatStylish([file]));
+      setExit(diagnostics.length > 0 ? ExitCode.Bad : ExitCode.Ok);
+    });
+  // ---- serve ----
+  withSecretOptions(
+    program
+      .command('serve')
+      .summary(
+        'serve each phone its profile over HTTP(S), rendered, checked and encrypted per request',
+      )
+      .description(
+        'A provisioning server on the templates and inventory of `render`: each request renders ' +
+          "the device's profile, checks it with the validator (a failing profile is never served: " +
+          '500 and a log line naming the rule) and encrypts it — RFC 8188 aes128gcm (Content-Encoding: ' +
+          'aes128gcm) for a device with an IKM, AES-256-CBC for a .cfg name with a key. The device is ' +
+          "found by path (MAC or serial) and cross-checked with the User-Agent's MAC or serial " +
+          '(mismatch: 403). Unknown devices get 404 (the phone retries later, outcome B). ' +
+          'Report_Rule uploads (POST/PUT) are decrypted and kept under --reports. One access-log ' +
+          'line per request on stdout (combined format, or --log-format json); reasons on stderr. ' +
+          'Inventory, vars and templates reload on change or SIGHUP; SIGTERM stops gracefully.',
+      )
+      .requiredOption('-i, --inventory <file>', 'devices: .csv (header row), .json or .yaml')
+      .option(
+        '-t, --template <file|dir>',
+        'a template for every device, or a directory (as render; default: bundled templates/)',
+      )
+      .option(
+        '--vars <file>',
+        'YAML/JSON variables for every device (repeatable, in order)',
+        collect,
+      )
+      .option('--host <address>', 'address to bind (default 127.0.0.1: loopback only)', '127.0.0.1')
+      .option('-p, --port <n>', 'TCP port (0: any free port)', '8080')
+      .option(
+        '--route <pattern>',
+        "a per-device path with render's --name macros: $MA $MAU $MAC $SN $PN $PSN $(field) (repeatable; default $MA.xml $MA.cfg $SN.xml $SN.cfg)",
+        collect,
+      )
+      .option(
+        '--bootstrap-template <file>',
+        'template of the common profile served at /<product name>.xml, /$PSN.xml, /spa$PSN.cfg (default: bootstrap.liquid of the template directory)',
+      )
+      .option('--no-bootstrap', 'serve no bootstrap profiles')
+      .addOption(
+        new Option(
+          '--encrypt <cipher>',
+          'every device profile must be encrypted with this cipher (a device without its key gets 500, never plaintext)',
+        ).choices(['aes-256-cbc', 'aes128gcm']),
+      )
+      .option(
+        '--key-field <field>',
+        'each device’s AES-256-CBC passphrase from this inventory field',
+      )
+      .option('--ikm-field <field>', 'each device’s RFC 8188 IKM from this inventory field')
+      .addOption(mdOption())
+      .option('--gzip', 'gzip each profile (inside the encryption; the phone detects gzip itself)')
+      .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM; with --tls-key)')
+      .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
+      .option(
+        '--auth-file <file>',
+        'require HTTP Basic or Digest auth: user:password lines (the --uid/--pwd of the rule)',
+      )
+      .option(
+        '--reports <dir>',
+        'accept Report_Rule uploads (POST/PUT) and keep them here (mode 0600)',
+      )
+      .option('--reports-keep <n>', 'reports kept per device', '5')
+      .option(
+        '--max-body <bytes>',
+        'largest request body accepted (413 beyond)',
+        String(1024 * 1024),
+      )
+      .addOption(
+        new Option('--log-format <format>', 'access log format')
+          .choices(['combined', 'json'])
+          .default('combined'),
+      )
+      .option('--access-log <file>', 'append access-log lines to this file instead of stdout')
+      .option(
+        '--cache-size <n>',
+        'renders cached per instance (key: device variables + templates hash)',
+        '50000',
+      )
+      .option('--no-cache', 'render every request afresh')
+      .option(
+        '--strict-user-agent',
+        'refuse (403) device requests whose User-Agent names no MAC or serial',
+      )
+      .option('--no-watch', 'reload only on SIGHUP, not when a file changes')
+      .option('--workers <n>', 'server processes sharing the port (node:cluster; default 1)', '1')
+      .addHelpText(
+        'after',
+        `
+Examples:
+  cisco-prov serve -i examples/inventory.csv --vars examples/site.yaml
+  cisco-prov serve -i inv.csv --key-field profile_key --gzip --reports /var/lib/cisco-prov/reports
+  cisco-prov serve -i inv.csv --ikm-field profile_ikm --tls-cert cert.pem --tls-key key.pem --host 0.0.0.0 --port 443
+  cisco-prov serve -i inv.csv --route 'cfg/$MA.xml' --auth-file phones.auth --log-format json
+
+Signals: SIGHUP reloads inventory, vars and templates (a bad file keeps the old ones);
+SIGTERM/SIGINT finish the requests in flight, then exit 0.
+${SECRETS_HELP}`,
+      )
+      .action(async (opts) => {
+        const { runServe } = await import('./commands/serve.js');
+        setExit(await runServe(opts));
+      }),
+    ' for every device',
+  );
+  // ---- diff ----
+  const notationOption = (): Option =>
+    new Option(
+      '--from <notation>',
+      'input notation (default: from the file name, else from the first character)',
+    ).choices(['xml', 'json', 'yaml']);
+  withSecretOptions(
+    program
+      .command('diff')
+      .summary('compare two profiles parameter by parameter')
+      .description(
+        'Compare two profiles, in any form cisco-prov reads (plain, gzip, AES-256-CBC, aes128gcm; ' +
+          'XML with or without a <device> wrapper, JSON or YAML): parameters removed (-), added (+) ' +
+          'and changed (~) with both values, and ua changes. Order is ignored; values are compared ' +
+          'as the phone reads them (trimmed, a newline read as a space); a parameter set twice ' +
+          'counts with its last value. Secret values are masked unless --show-secrets.',
+      )
+      .argument('<a>', 'the first profile (- for stdin)')
+      .argument('<b>', 'the second profile (- for stdin)')
+      .option('--json', 'print [{ "name", "change": "added"|"removed"|"changed", "a", "b" }]')
+      .option('--show-secrets', 'show passwords, GPP_SA..SD, IKM… instead of ********')
+      .addOption(notationOption())
+      .addOption(
+        new Option(
+          '--md <digest>',
+          'only try this EVP_BytesToKey digest (default: md5, then sha256)',
+        ).choices(['md5', 'sha256']),
+      )
+      .addHelpText(
+        'after',
+        `
+Exit: 0 the profiles hold the same parameters, 1 they differ, 2 trouble (usage, unreadable or
+bad profile, wrong key), 3 I/O — as diff(1).
+
+Examples:
+  cisco-prov diff out/00562b043615.xml reports/00562b043615.xml
+  cisco-prov diff --key-env PROV_KEY old.cfg new.cfg
+  cisco-prov diff --json a.xml b.xml | jq -r '.[] | select(.change == "changed") | .name'
+${SECRETS_HELP}`,
+      )
+      .action(async (a: string, b: string, opts) => {
+        const { diff } = await import('./commands/diff.js');
+        const { formatDiff, formatDiffJson } = await import('./output/diff-format.js');
+        const { shouldColor } = await import('./output/inspect-format.js');
+        const { note, warn, writeStdout } = await import('./io/writer.js');
+        const result = await diff(a, b, opts);
+        result.warnings.forEach(warn);
+        result.notes.forEach(note);
+        await writeStdout(
+          opts.json
+            ? formatDiffJson(result)
+            : formatDiff(result, { color: shouldColor(process.stdout.isTTY, process.env) }),
+        );
+        setExit(result.exitCode);
+      }),
+  );
+
+  // ---- convert ----
+  withSecretOptions(
+    program
+      .command('convert')
+      .summary('a profile as JSON or YAML (for jq), or JSON/YAML back to a profile')
+      .description(
+        'Convert a profile between XML, JSON and YAML through its parameter map: ' +
+          '{ "<name>": { "value": "…", "ua": "na" } } in document order (ua only when set). ' +
+          'Reads every form cisco-prov reads; a parameter set twice keeps its last value, as on ' +
+          'the phone. YAML is read with every value as text (Yes and 0012 stay as written) and ' +
+          'written with every value quoted. The output holds the profile as it is, secrets included.',
+      )
+      .argument('[input]', 'profile to convert; stdin when absent or -')
+      .addOption(
+        new Option('--to <notation>', 'output notation')
+          .choices(['json', 'yaml', 'xml'])
+          .makeOptionMandatory(),
+      )
+      .addOption(notationOption())
+      .option('-o, --output <file>', 'write here (atomically) instead of stdout')
+      .addOption(
+        new Option(
+          '--md <digest>',
+          'only try this EVP_BytesToKey digest (default: md5, then sha256)',
+        ).choices(['md5', 'sha256']),
+      )
+      .addHelpText(
+        'after',
+        `
+Examples:
+  cisco-prov convert profile.xml --to json | jq -r '.Station_Name.value'
+  cisco-prov convert --key-env PROV_KEY profile.cfg --to yaml
+  jq '.Station_Name.value = "Lobby"' p.json | cisco-prov convert - --from json --to xml -o p.xml
+${SECRETS_HELP}`,
+      )
+      .action(async (input: string | undefined, opts) => {
+        const { convert } = await import('./commands/convert.js');
+        const { emit } = await import('./output/emit.js');
+        await emit(await convert(input, opts), opts.output);
+      }),
+  );
+
+  // ---- fetch ----
+  withDeviceOptions(
+    withSecretOptions(
+      program
+        .command('fetch')
+        .summary('perform one resync as the phone would and report outcome A, B or C')
+        .description(
+          'Expand a Profile_Rule (or take a URL) for a device and fetch it the way the phone ' +
+            'does: its User-Agent, 301/302 followed at once, 401/407 answered with --uid/--pwd ' +
+            '(Basic or Digest, at most 2 retries), HTTP/1.0 and 1.1, chunked bodies. The body is ' +
+            'decrypted with RFC 8188 when the answer says Content-Encoding: aes128gcm (IKM ' +
+            'needed), else AES-256-CBC when the rule has --key (or --key* is given), else taken ' +
+            'as plain; then gunzipped and validated. Reports A (applied), B (not found or corrupt) ' +
+            'or C (any other failure) with the status chain and when the phone would try next.',
+        )
+        .argument('<rule-or-url>', "a Profile_Rule ('[--key $SA]https://…/$MA.cfg') or a URL"),
+    ).addOption(
+      new Option(
+        '--md <digest>',
+        'AES-256-CBC: only this EVP_BytesToKey digest [open: default md5, then sha256]',
+      ).choices(['md5', 'sha256']),
+    ),
+  )
+    .option('--uid <user>', 'user for HTTP Basic/Digest (overrides the rule’s --uid)')
+    .option('--pwd <password>', 'password (visible in ps: prefer the next two)')
+    .option('--pwd-file <path>', 'read the password from the first line of a file')
+    .option('--pwd-env <var>', 'read the password from an environment variable')
+    .option('--json', 'print JSON: outcome, status, url, chain, cipher, nextAttemptSeconds, …')
+    .option(
+      '-o, --output <file>',
+      'save the decrypted profile (mode 0600, atomically) on outcome A',
+    )
+    .option('--insecure', 'accept any TLS certificate (self-signed test servers)')
+    .option('--ca <file>', 'trust these PEM CA certificates too')
+    .option('--timeout <seconds>', 'for each request [open: Cisco documents none; default 30]')
+    .option('--max-size <bytes>', 'largest body, and largest gunzipped profile (default 64M)')
+    .option('--max-redirects <n>', '301/302 to follow [open: Cisco documents no limit; default 5]')
+    .option('--fnf-success', 'the phone has Resync_Fails_On_FNF=No: a 404 counts as success (A)')
+    .option(
+      '--resync-periodic <schedule>',
+      "Resync_Periodic when the profile doesn't set it (Cisco's default 3600)",
+    )
+    .option(
+      '--resync-random-delay <n>',
+      "Resync_Random_Delay in units of 20 s when the profile doesn't set it (default 2)",
+    )
+    .option(
+      '--error-retry-delay <schedule>',
+      'Resync_Error_Retry_Delay for B and C [open: older firmware 3600; default the 2025 ' +
+        'backoff 60,120,240,…,86400]',
+    )
+    .option('--strict', 'exit 1 on outcome A when the profile has validation errors')
+    .addHelpText(
+      'after',
+      `
+Exit: 0 outcome A, 1 outcome B or C (or --strict and validation errors), 2 usage (a TFTP URL,
+no --ua, a rule that does not parse or whose condition needs a fact), 3 I/O.
+
+Examples:
+  cisco-prov fetch 'https://prov.example.com/cfg/$MA.cfg' --ua 'Cisco-CP-8841-3PCC/11.0 (00562b043615)'
+  cisco-prov fetch '[--key $SA]http://prov.example.com/$MA.cfg' --ua … --key-env PROV_KEY --json
+  cisco-prov fetch 'https://prov.example.com/$PSN.xml' --ua … --ikm-file ikm.txt -o 8841.xml
+  cisco-prov fetch '[--uid admin]https://prov.example.com/$MA.xml' --ua … --pwd-env PROV_PWD
+${SECRETS_HELP}`,
+    )
+    .action(async (target: string, opts) => {
+      const { fetchProfile } = await import('./commands/fetch.js');
+      const { fetchJson, formatFetch } = await import('./output/fetch-format.js');
+      const { formatStylish } = await import('./output/diagnostics-format.js');
+      const { warn, writeFileAtomic, writeStdout } = await import('./io/writer.js');
+      const result = await fetchProfile(target, opts);
+      result.warnings.forEach(warn);
+      if (opts.output !== undefined && result.profile !== undefined) {
+        writeFileAtomic(opts.output, result.profile, { secret: true });
+      }
+      if (opts.json) {
+        await writeStdout(`${JSON.stringify(fetchJson(result), null, 2)}\n`);
+      } else {
+        const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+        const diagnostics = formatStylish([
+          {
+            file: result.url,
+            diagnostics: result.diagnostics,
+            errorCount: errors,
+            warningCount: result.diagnostics.length - errors,
+          },
+        ]);
+        await writeStdout(formatFetch(result) + diagnostics);
+      }
+      setExit(result.exitCode);
+    });
+
   try {
+    await selectCryptoBackend(process.env.CISCO_PROV_CRYPTO);
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (err) {
     return reportError(err);
   }
+}
+
+/**
+ * CISCO_PROV_CRYPTO=node|noble picks the crypto core's default backend (tests; runtimes
+ * without node:crypto). The pure-JS backend is loaded only when asked for: start-up cost.
+ */
+async function selectCryptoBackend(choice: string | undefined): Promise<void> {
+  if (choice === undefined || choice === '') return;
+  if (choice !== 'node' && choice !== 'noble') {
+    throw usageError(`CISCO_PROV_CRYPTO expected node or noble, got ${JSON.stringify(choice)}`);
+  }
+  if (choice === 'noble') await import('./crypto/backend-noble.js');
+  const { setDefaultBackend } = await import('./crypto/backend.js');
+  setDefaultBackend(choice);
+}
+
+/** One rule's diagnostics in the shape validate's formatters take. */
+function fileDiagnostics(diagnostics: Diagnostic[]): FileDiagnostics {
+  return { file: '<rule>', diagnostics, errorCount: diagnostics.length, warningCount: 0 };
 }
 
 /** Turns any thrown value into one line on stderr and an exit code. Never a stack trace. */
@@ -464,10 +902,11 @@ function reportError(err: unknown): ExitCodeValue {
     if (err.code === 'commander.help') return ExitCode.Ok;
     return ExitCode.Usage; // commander has printed its own message already
   }
-  if (isCliError(err)) {
-    process.stderr.write(`cisco-prov: ${err.message}\n`);
-    if (err.hint) process.stderr.write(`  hint: ${err.hint}\n`);
-    return err.exitCode;
+  const userError = asCliError(err);
+  if (userError) {
+    process.stderr.write(`cisco-prov: ${userError.message}\n`);
+    if (userError.hint) process.stderr.write(`  hint: ${userError.hint}\n`);
+    return userError.exitCode;
   }
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`cisco-prov: unexpected failure: ${message}\n`);

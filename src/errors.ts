@@ -1,7 +1,9 @@
 /**
- * The one way out of cisco-prov. Commands throw a CliError; only the entry point (cli.ts) turns
- * it into a message on stderr and an exit code. See the exit table in README.md.
+ * The one way out of cisco-prov. Commands throw a CliError (the core throws a DomainError,
+ * src/domain-errors.ts); only the entry point (cli.ts) turns either into a message on stderr
+ * and an exit code. See the exit table in README.md.
  */
+import { isDomainError, type DomainErrorKind } from './domain-errors.js';
 
 /** Exit codes, documented in `--help` and the README. */
 export const ExitCode = {
@@ -56,24 +58,21 @@ export function ioError(message: string, hint?: string): CliError {
   return new CliError(ExitCode.Failure, message, hint);
 }
 
-/** Turns a Node.js system error (ENOENT, EACCES…) into a one-line message naming the path. */
-export function describeSystemError(err: unknown, path?: string): string {
-  const e = err as NodeJS.ErrnoException;
-  const where = path ?? e.path ?? '';
-  const prefix = where ? `${where}: ` : '';
-  switch (e?.code) {
-    case 'ENOENT':
-      return `${prefix}no such file or directory`;
-    case 'EACCES':
-    case 'EPERM':
-      return `${prefix}permission denied`;
-    case 'EISDIR':
-      return `${prefix}is a directory`;
-    case 'ENOTDIR':
-      return `${prefix}not a directory`;
-    case 'ENOSPC':
-      return `${prefix}no space left on device`;
-    default:
-      return `${prefix}${e?.message ?? String(err)}`;
-  }
+/** One line naming the path for a Node.js system error; lives with the core's errors. */
+export { describeSystemError } from './domain-errors.js';
+
+const EXIT_CODE_OF_KIND: Record<DomainErrorKind, ExitCodeValue> = {
+  usage: ExitCode.Usage,
+  'bad-input': ExitCode.Bad,
+  io: ExitCode.Failure,
+};
+
+/**
+ * The CLI's view of any error meant for the user: a CliError as it is, a core DomainError with
+ * the exit code of its kind; undefined for anything else (a bug: "unexpected failure").
+ */
+export function asCliError(err: unknown): CliError | undefined {
+  if (isCliError(err)) return err;
+  if (isDomainError(err)) return new CliError(EXIT_CODE_OF_KIND[err.kind], err.message, err.hint);
+  return undefined;
 }

@@ -4,17 +4,15 @@
  */
 // Crypto core: OpenSSL enc (AES-256-CBC), RFC 8188 aes128gcm, gzip and the profile envelope.
 export * from './crypto/index.js';
+// The pure-JS backend, registered on import so `backend: 'noble'` works for library users.
+export { nobleBackend } from './crypto/backend-noble.js';
 export { normalizeMac, formatMac, type MacFormat } from './device/mac.js';
 export { MODELS, findModel } from './device/models.js';
 export type { PhoneModel, Series, TemplateFamily } from './device/models.js';
-export {
-  DEFAULT_CATALOG,
-  catalogNames,
-  checkValue,
-  lookupParameter,
-  mergeCatalog,
-  parseCatalogJson,
-} from './profile/catalog.js';
+export { catalogNames, lookupParameter, mergeCatalog } from './profile/catalog.js';
+export { checkValue } from './profile/catalog-values.js';
+export { parseCatalogJson } from './profile/catalog-json.js';
+export { DEFAULT_CATALOG } from './profile/catalog-data/index.js';
 export type {
   Catalog,
   CatalogEntry,
@@ -50,7 +48,26 @@ export {
   isRuleId,
 } from './validate/index.js';
 export type { Diagnostic, Severity, RuleId, ValidateOptions } from './validate/index.js';
-export { parseCondition, parseRule } from './profile/rule.js';
+export { parseCondition, parseRule, splitRuleUrl } from './profile/rule.js';
+// A rule through the phone's eyes (issue 13): conditions, assignments, macros, the URL.
+export {
+  RuleSyntaxFailure,
+  compareVersions,
+  evaluateComparison,
+  expandRule,
+} from './profile/rule-expand.js';
+export type {
+  ComparisonKind,
+  EvaluatedAlternative,
+  EvaluatedComparison,
+  ExpandedAssignment,
+  ExpandedRuleOptions,
+  MacroValues,
+  RuleExpansion,
+  RuleScheme,
+} from './profile/rule-expand.js';
+export { DeviceFactError, deviceMacroValues } from './profile/device-facts.js';
+export type { DeviceFacts, DeviceFactsInput } from './profile/device-facts.js';
 export type {
   ParsedRule,
   RuleAlternative,
@@ -62,6 +79,7 @@ export type {
   RuleOption,
   RuleSyntaxError,
   RuleUrl,
+  RuleUrlParts,
 } from './profile/rule.js';
 export { formatJson, formatStylish } from './output/diagnostics-format.js';
 export type { FileDiagnostics } from './output/diagnostics-format.js';
@@ -109,3 +127,28 @@ export {
   maskSecretValues,
   type SecretFlag,
 } from './profile/secrets.js';
+// A profile as a parameter map (diff, convert, drift): XML, JSON and YAML.
+export {
+  ProfileFormatError,
+  buildProfileXml,
+  compareProfiles,
+  parseProfileXml,
+  phoneValue,
+  profileFromObject,
+  profileToObject,
+} from './profile/profile-map.js';
+export type {
+  ChangeKind,
+  CompareOptions,
+  ParameterChange,
+  ParsedProfile,
+  ProfileEntry,
+  ProfileMap,
+} from './profile/profile-map.js';
+export {
+  notationOfFileName,
+  readProfileText,
+  sniffNotation,
+  writeProfileText,
+  type ProfileNotation,
+} from './profile/profile-formats.js';

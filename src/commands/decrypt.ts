@@ -2,16 +2,16 @@
 import {
   describeContainer,
   openProfile,
-  type Container,
   type Digest,
   type OpenedProfile,
 } from '../crypto/envelope.js';
-import { DecryptError } from '../crypto/errors.js';
+import { DEFAULT_MAX_SIZE, DecryptError, SizeLimitError } from '../crypto/errors.js';
 import { DEFAULT_PBKDF2_ITERATIONS } from '../crypto/openssl-enc.js';
+import { containerName, type ProfileInfo } from '../crypto/profile-info.js';
 import { badInput, usageError } from '../errors.js';
 import { inputName, readInput } from '../io/input.js';
 import { resolveKeys, type KeyOptions } from '../io/keys.js';
-import { parseIntegerOption } from '../io/options.js';
+import { describeSize, parseIntegerOption, parseSizeOption } from '../io/options.js';
 
 export interface DecryptOptions extends KeyOptions {
   md?: Digest;
@@ -20,46 +20,26 @@ export interface DecryptOptions extends KeyOptions {
   gunzip?: boolean;
   raw?: boolean;
   info?: boolean;
-}
-
-/** What `--info` reports. Never a key, IKM or plaintext. */
-export interface ProfileInfo {
-  file: string;
-  container: Container;
-  /** Whether the key given opened it (null when no key was given). */
-  decrypted: boolean | null;
-  /** AES-256-CBC key derivation that worked: `md5`, `sha256`, `pbkdf2-sha256`… */
-  digest: string | null;
-  salt: string | null;
-  rs: number | null;
-  keyid: string | null;
-  records: number | null;
-  gzip: boolean | null;
-  sizes: { input: number; payload: number | null; plaintext: number | null };
+  /** Most bytes the gunzipped profile may have: `64M`, `1G`, a number of bytes. */
+  maxSize?: string;
 }
 
 export type DecryptResult =
   | { kind: 'plaintext'; data: Uint8Array; binary: boolean; notes: string[]; warnings: string[] }
   | { kind: 'info'; info: ProfileInfo; warnings: string[] };
 
-const CONTAINER_NAMES: Record<Container, string> = {
-  plain: 'plain XML',
-  gzip: 'gzip',
-  'openssl-enc': 'AES-256-CBC (OpenSSL enc)',
-  'openssl-enc-base64': 'AES-256-CBC (OpenSSL enc, base64)',
-  aes128gcm: 'RFC 8188 aes128gcm',
-  unknown: 'unknown',
-};
-
-/** Human name of a container, for messages. */
-export function containerName(c: Container): string {
-  return CONTAINER_NAMES[c];
-}
-
 function digestName(opened: OpenedProfile): string | null {
   const d = opened.derivation;
   if (!d) return null;
   return d.kind === 'evp' ? d.md : `pbkdf2-${d.md} (${d.iterations} iterations)`;
+}
+
+/** Exit 1 naming what grew past --max-size. */
+export function sizeLimitHit(name: string, err: SizeLimitError) {
+  return badInput(
+    `${name}: ${err.what} exceeds --max-size ${describeSize(err.limit)}`,
+    'raise --max-size if the file is genuine',
+  );
 }
 
 /** Reads, detects, decrypts and gunzips; or, with `info`, describes. */
@@ -74,6 +54,8 @@ export async function decrypt(
     1,
     100_000_000,
   );
+  const maxSize =
+    opts.maxSize === undefined ? DEFAULT_MAX_SIZE : parseSizeOption('--max-size', opts.maxSize);
   const name = inputName(input);
   const data = await readInput(input);
   const header = describeContainer(data, keys.ikm !== undefined);
@@ -82,7 +64,7 @@ export async function decrypt(
   if (opts.info && !keys.passphrase && !keys.ikm) {
     return {
       kind: 'info',
-      warnings: [],
+      warnings: keys.warnings,
       info: {
         file: name,
         container: header.container,
@@ -122,16 +104,18 @@ export async function decrypt(
       ...(opts.pbkdf2 ? { pbkdf2: { iterations } } : {}),
       gunzip: opts.gunzip !== false,
       raw: opts.raw ?? false,
+      maxSize,
     });
   } catch (err) {
     if (err instanceof DecryptError) throw badInput(`bad decrypt: ${name}`);
+    if (err instanceof SizeLimitError) throw sizeLimitHit(name, err);
     throw err;
   }
 
   if (opts.info) {
     return {
       kind: 'info',
-      warnings: [],
+      warnings: keys.warnings,
       info: {
         file: name,
         container: opened.container,
@@ -155,6 +139,6 @@ export async function decrypt(
     data: opened.plaintext,
     binary: stillGzip,
     notes,
-    warnings: [],
+    warnings: keys.warnings,
   };
 }

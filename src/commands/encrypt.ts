@@ -15,12 +15,14 @@ export interface EncryptOptions extends KeyOptions {
   keyid?: string;
   pad?: string;
   salt?: string;
+  unsafeFixedSalt?: boolean;
 }
 
 export interface EncryptResult {
   data: Uint8Array;
   binary: boolean;
   cipher: Cipher;
+  /** For stderr, printed before the data (a secret typed on the command line). */
   warnings: string[];
 }
 
@@ -57,6 +59,14 @@ export async function encrypt(
   const keyid = new TextEncoder().encode(opts.keyid ?? '');
   if (keyid.length > 255)
     throw usageError(`--keyid expected at most 255 bytes, got ${keyid.length}`);
+  if (cipher === 'aes128gcm' && opts.salt !== undefined && !opts.unsafeFixedSalt) {
+    // RFC 8188 §2.2-2.3: key and nonces come from IKM and salt; the same salt twice reuses
+    // them, and two ciphertexts XOR to their plaintexts' XOR.
+    throw usageError(
+      '--salt with aes128gcm reuses the key and nonces of every file encrypted with that IKM',
+      'leave the salt random; for test vectors only, add --unsafe-fixed-salt',
+    );
+  }
   const salt =
     opts.salt !== undefined
       ? parseHexOption('--salt', opts.salt, cipher === 'aes-256-cbc' ? 8 : 16)
@@ -74,5 +84,5 @@ export async function encrypt(
     ...(keys.ikm !== undefined ? { ikm: keys.ikm } : {}),
     ...(salt ? { salt } : {}),
   });
-  return { data, binary: !opts.base64, cipher, warnings: [] };
+  return { data, binary: !opts.base64, cipher, warnings: keys.warnings };
 }

@@ -9,10 +9,16 @@ import { StringDecoder } from 'node:string_decoder';
 import type { Readable } from 'node:stream';
 import { resolve } from 'node:path';
 import { CliError, ExitCode, describeSystemError, isCliError, usageError } from '../errors.js';
-import { AccessLogAggregator, type AccessLogSummary } from '../device/access-log.js';
+import { AccessLogAggregator } from '../device/access-log.js';
 import { parseUserAgent, type UserAgentInfo } from '../device/user-agent.js';
+import type { InspectFormat, InspectLogResult, InspectResult } from '../output/inspect-format.js';
 
-export type InspectFormat = 'table' | 'csv' | 'json';
+export type {
+  InspectFormat,
+  InspectLogResult,
+  InspectResult,
+  InspectUserAgentsResult,
+} from '../output/inspect-format.js';
 
 export interface InspectOptions {
   /** User-Agents given as arguments; none = read them from stdin, one per line. */
@@ -31,25 +37,6 @@ export interface InspectOptions {
   /** Base for a relative --log path; defaults to process.cwd(). */
   cwd?: string;
 }
-
-export interface InspectUserAgentsResult {
-  kind: 'user-agents';
-  format: InspectFormat;
-  results: UserAgentInfo[];
-  /** Notes for stderr (never data). */
-  notes: string[];
-}
-
-export interface InspectLogResult {
-  kind: 'log';
-  format: InspectFormat;
-  /** The log's display name: its path or `<stdin>`. */
-  source: string;
-  summary: AccessLogSummary;
-  notes: string[];
-}
-
-export type InspectResult = InspectUserAgentsResult | InspectLogResult;
 
 function resolveFormat(options: InspectOptions): InspectFormat {
   if (options.json && options.format !== undefined && options.format !== 'json') {

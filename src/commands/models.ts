@@ -1,8 +1,9 @@
 /** `cisco-prov models`: the model table (src/device/models.ts), whole or one row. */
 import { usageError } from '../errors.js';
 import { MODELS, findModel, type PhoneModel } from '../device/models.js';
+import type { ModelsFormat, ModelsResult } from '../output/inspect-format.js';
 
-export type ModelsFormat = 'table' | 'csv' | 'json';
+export type { ModelsFormat, ModelsResult } from '../output/inspect-format.js';
 
 export interface ModelsOptions {
   /** Show only this model (`8841`, `CP-8841-3PCC`, `ATA191`…). */
@@ -12,12 +13,6 @@ export interface ModelsOptions {
   json?: boolean;
   /** Table output: list each row's sources under the table. */
   sources?: boolean;
-}
-
-export interface ModelsResult {
-  format: ModelsFormat;
-  models: readonly PhoneModel[];
-  sources: boolean;
 }
 
 /**

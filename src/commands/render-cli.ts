@@ -5,6 +5,7 @@
 import { ExitCode, usageError, type ExitCodeValue } from '../errors.js';
 import { parseModeOption } from '../io/options.js';
 import { commandLineSecretWarning, resolveSecret } from '../io/secrets.js';
+import { renderInWorkers, writeRenderedProfile } from '../io/worker-pool.js';
 import {
   formatExplain,
   formatExplainJson,
@@ -12,14 +13,20 @@ import {
   formatRenderJson,
   formatRenderSummary,
 } from '../output/render-format.js';
-import { assertStdoutAcceptsBinary, warn, writeStderrLine, writeStdout } from '../io/writer.js';
+import {
+  assertStdoutAcceptsBinary,
+  sweepTempFilesOnSignal,
+  warn,
+  writeStderrLine,
+  writeStdout,
+} from '../io/writer.js';
 import {
   explainRender,
   render,
-  renderExitCode,
   type RenderEncryption,
   type RenderOptions,
-} from './render.js';
+  type RenderReport,
+} from '../render/batch.js';
 
 /** The options commander hands over (see the render block of cli.ts). */
 export interface RenderCliOptions {
@@ -131,6 +138,9 @@ export async function runRenderCli(opts: RenderCliOptions): Promise<ExitCodeValu
     ...(jobs !== undefined ? { jobs } : {}),
     ...(mode !== undefined ? { mode } : {}),
     dryRun: opts.dryRun === true,
+    writeFile: writeRenderedProfile,
+    onOutputDirectory: sweepTempFilesOnSignal,
+    runInWorkers: renderInWorkers,
     onProgress: (done, total) => {
       if (!makeSpinner || total < 2) return;
       spinner ??= makeSpinner('rendering').start();
@@ -154,4 +164,11 @@ export async function runRenderCli(opts: RenderCliOptions): Promise<ExitCodeValu
   if (showProgress && report.out !== undefined)
     writeStderrLine(`cisco-prov: ${formatRenderSummary(report)}`);
   return renderExitCode(report);
+}
+
+/** Exit code of a render: 3 when a write failed, 1 when a device failed, else 0. */
+export function renderExitCode(report: RenderReport): ExitCodeValue {
+  if (report.devices.some((d) => d.failure === 'io')) return ExitCode.Failure;
+  if (report.summary.failed > 0) return ExitCode.Bad;
+  return ExitCode.Ok;
 }

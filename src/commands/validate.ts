@@ -11,20 +11,17 @@ import { CliError, ExitCode, describeSystemError, type ExitCodeValue } from '../
 import { readStdinUpTo } from '../io/input.js';
 import { resolveKeys } from '../io/keys.js';
 import type { SecretSources } from '../io/secrets.js';
-import type { FileDiagnostics } from '../output/diagnostics-format.js';
-import {
-  DEFAULT_CATALOG,
-  mergeCatalog,
-  parseCatalogJson,
-  type Catalog,
-} from '../profile/catalog.js';
+import type { FileDiagnostics } from '../validate/diagnostic.js';
+import { mergeCatalog, type Catalog } from '../profile/catalog.js';
+import { DEFAULT_CATALOG } from '../profile/catalog-data/index.js';
+import { parseCatalogJson } from '../profile/catalog-json.js';
 import { isRuleId, RULE_IDS } from '../validate/rule-ids.js';
 import {
   MAX_PROFILE_BYTES,
   checkProfileFile,
-  readProfileFile,
+  readFileUpTo,
   type FileCheckSettings,
-} from './validate-file.js';
+} from '../validate/file.js';
 
 export interface ValidateCommandOptions {
   /** Files, directories, or `-` for stdin. */
@@ -179,19 +176,16 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
       `known models: ${MODELS.map((m) => m.model).join(', ')}`,
     );
   }
-  const notes: string[] = [];
   // A secret typed on the command line is noted (the CLI prints notes on stderr).
-  const keys = resolveKeys(
-    {
-      key: options.key?.value,
-      keyFile: options.key?.file,
-      keyEnv: options.key?.env,
-      ikm: options.ikm?.value,
-      ikmFile: options.ikm?.file,
-      ikmEnv: options.ikm?.env,
-    },
-    (message) => notes.push(message),
-  );
+  const keys = resolveKeys({
+    key: options.key?.value,
+    keyFile: options.key?.file,
+    keyEnv: options.key?.env,
+    ikm: options.ikm?.value,
+    ikmFile: options.ikm?.file,
+    ikmEnv: options.ikm?.env,
+  });
+  const notes = keys.warnings;
   const settings: FileCheckSettings = {
     model: options.model,
     passphrase: keys.passphrase,
@@ -207,7 +201,7 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
     options.jobs ??
     (Number(process.env.CISCO_PROV_VALIDATE_JOBS) || Math.min(availableParallelism(), 8));
   if (onDisk.length >= WORKER_THRESHOLD && jobs > 1) {
-    const { checkFilesInWorkers } = await import('./validate-worker.js');
+    const { checkFilesInWorkers } = await import('../io/worker-pool.js');
     const byName = new Map<string, FileDiagnostics>();
     const fromWorkers = await checkFilesInWorkers(
       onDisk.map((f) => resolve(cwd, f)),
@@ -257,7 +251,7 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
 /** Reads one file; a failure is a one-line I/O error (exit 3). */
 export function readProfile(path: string, shownAs: string): Uint8Array {
   try {
-    return readProfileFile(path);
+    return readFileUpTo(path);
   } catch (err) {
     throw new CliError(ExitCode.Failure, `cannot read ${describeSystemError(err, shownAs)}`);
   }

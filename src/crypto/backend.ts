@@ -3,7 +3,8 @@
  * implementations:
  * - `node`: node:crypto (OpenSSL, native speed) — the default under Node.js;
  * - `noble`: @noble/ciphers + @noble/hashes (audited, pure JS) — for runtimes without
- *   node:crypto, or when asked (`backend: 'noble'`, or CISCO_PROV_CRYPTO=noble for tests).
+ *   node:crypto, or when asked (`backend: 'noble'` per call, or setDefaultBackend('noble');
+ *   the CLI does that for CISCO_PROV_CRYPTO=noble).
  * The format logic (OpenSSL `enc` framing, RFC 8188) is written once above this layer, and the
  * differential tests require both backends to produce identical bytes.
  */
@@ -49,15 +50,33 @@ const GCM_TAG_LENGTH = 16;
  * library entry imports; the CLI loads it only when CISCO_PROV_CRYPTO=noble (start-up cost).
  */
 const REGISTRY = Symbol.for('cisco-prov.crypto-backends');
+const DEFAULT = Symbol.for('cisco-prov.crypto-default-backend');
 // Kept on globalThis: the CLI's CommonJS bundle and the ESM chunks each have a copy of this
-// module, and a backend registered by one must be seen by the other.
-const registered: Partial<Record<BackendName, CryptoBackend>> = ((
-  globalThis as { [REGISTRY]?: Partial<Record<BackendName, CryptoBackend>> }
-)[REGISTRY] ??= {});
+// module, and a backend registered (or chosen) by one must be seen by the other.
+const shared = globalThis as {
+  [REGISTRY]?: Partial<Record<BackendName, CryptoBackend>>;
+  [DEFAULT]?: BackendName;
+};
+const registered: Partial<Record<BackendName, CryptoBackend>> = (shared[REGISTRY] ??= {});
 
 /** Makes a backend available to getBackend(). */
 export function registerBackend(backend: CryptoBackend): void {
   registered[backend.name] = backend;
+}
+
+/**
+ * Chooses the backend used when a call names none (for this thread); undefined goes back to
+ * node:crypto where present, else noble.
+ * @example setDefaultBackend('noble') // after importing the noble backend
+ */
+export function setDefaultBackend(name: BackendName | undefined): void {
+  if (name !== undefined) getBackend(name); // fails now, not at the first encryption
+  shared[DEFAULT] = name;
+}
+
+/** The backend a call that names none gets. */
+export function defaultBackendName(): BackendName {
+  return shared[DEFAULT] ?? (nodeBackend ? 'node' : 'noble');
 }
 
 type NodeCrypto = typeof import('node:crypto');
@@ -121,15 +140,12 @@ export const nodeBackend: CryptoBackend | undefined = nodeCrypto
   : undefined;
 
 /**
- * Picks a backend: the one asked for, else CISCO_PROV_CRYPTO from the environment, else
- * node:crypto where present, else noble.
+ * Picks a backend: the one asked for, else the default (setDefaultBackend), else node:crypto
+ * where present, else noble.
  * @example getBackend('noble').name // 'noble'
  */
 export function getBackend(name?: BackendName): CryptoBackend {
-  const wanted =
-    name ??
-    (globalThis.process?.env?.CISCO_PROV_CRYPTO as BackendName | undefined) ??
-    (nodeBackend ? 'node' : 'noble');
+  const wanted = name ?? defaultBackendName();
   if (wanted === 'noble') {
     if (!registered.noble) {
       throw new Error(

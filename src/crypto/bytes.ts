@@ -7,8 +7,16 @@ export function toBytes(data: string | Uint8Array): Uint8Array {
   return typeof data === 'string' ? encoder.encode(data) : data;
 }
 
-/** Concatenates byte arrays. */
+/**
+ * Concatenates byte arrays. Meant for a few parts: a rest parameter puts each part on the stack,
+ * so join a long list with {@link joinBytes} instead.
+ */
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  return joinBytes(parts);
+}
+
+/** Concatenates a list of byte arrays of any length. */
+export function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
   let length = 0;
   for (const p of parts) length += p.length;
   const out = new Uint8Array(length);

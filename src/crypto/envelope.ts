@@ -4,12 +4,12 @@
  * is, opens it with the key given, and seals a plaintext profile.
  */
 import { type BackendName, type HashName } from './backend.js';
-import { fromBase64url, fromHex, startsWith, toBytes, toHex } from './bytes.js';
-import { DecryptError } from './errors.js';
+import { fromBase64url, fromHex, toBytes, toHex } from './bytes.js';
+import { detectContainer, isGzip, looksLikeProfilePlaintext, type Container } from './detect.js';
+import { DEFAULT_MAX_SIZE, DecryptError, SizeLimitError } from './errors.js';
+import { gunzip, gzip } from './gzip.js';
 import {
   DEFAULT_DERIVATIONS,
-  SALTED_BASE64_PREFIX,
-  SALTED_MAGIC,
   decryptOpensslEnc,
   encryptOpensslEnc,
   fromOpensslBase64,
@@ -18,61 +18,19 @@ import {
   type KeyDerivation,
 } from './openssl-enc.js';
 import { decryptAes128gcm, encryptAes128gcm, readHeader } from './aes128gcm.js';
+import { isWellFormedXmlText, isXmlCharacterText } from './plaintext-check.js';
+
+export {
+  detectContainer,
+  isGzip,
+  looksLikeXml,
+  looksLikeProfilePlaintext,
+  type Container,
+} from './detect.js';
+export { gzip, gunzip, gunzipStream } from './gzip.js';
 
 export type Digest = HashName;
 export type Cipher = 'aes-256-cbc' | 'aes128gcm';
-export type Container =
-  'plain' | 'gzip' | 'openssl-enc' | 'openssl-enc-base64' | 'aes128gcm' | 'unknown';
-
-const GZIP_MAGIC = Uint8Array.of(0x1f, 0x8b);
-const UTF8_BOM = Uint8Array.of(0xef, 0xbb, 0xbf);
-
-/** Whether bytes start with the gzip magic `1f 8b`. */
-export function isGzip(data: Uint8Array): boolean {
-  return startsWith(data, GZIP_MAGIC);
-}
-
-/**
- * Whether bytes look like an XML document: optional UTF-8 BOM and white space, then `<`
- * followed by `?`, `!` or a name character. Used to tell a right key from a wrong one.
- */
-export function looksLikeXml(data: Uint8Array): boolean {
-  let i = startsWith(data, UTF8_BOM) ? 3 : 0;
-  const limit = Math.min(data.length, i + 1024);
-  while (
-    i < limit &&
-    (data[i] === 0x20 || data[i] === 0x09 || data[i] === 0x0a || data[i] === 0x0d)
-  )
-    i++;
-  if (data[i] !== 0x3c) return false;
-  const next = data[i + 1];
-  if (next === undefined) return false;
-  return (
-    next === 0x3f || // ?
-    next === 0x21 || // !
-    next === 0x5f || // _
-    (next >= 0x41 && next <= 0x5a) ||
-    (next >= 0x61 && next <= 0x7a)
-  );
-}
-
-/** The check a decrypted plaintext must pass: XML, or gzip (the phone accepts both). */
-export function looksLikeProfilePlaintext(data: Uint8Array): boolean {
-  return (isGzip(data) && data.length >= 18 && data[2] === 0x08) || looksLikeXml(data);
-}
-
-/**
- * Detects the container from its first bytes. aes128gcm has no magic: it is reported only when
- * the caller says so (`assumeAes128gcm`), otherwise such data is `unknown`.
- */
-export function detectContainer(data: Uint8Array, assumeAes128gcm = false): Container {
-  if (startsWith(data, SALTED_MAGIC)) return 'openssl-enc';
-  const head = new TextDecoder().decode(data.subarray(0, 64)).trimStart();
-  if (head.startsWith(SALTED_BASE64_PREFIX)) return 'openssl-enc-base64';
-  if (isGzip(data)) return 'gzip';
-  if (looksLikeXml(data)) return 'plain';
-  return assumeAes128gcm ? 'aes128gcm' : 'unknown';
-}
 
 /**
  * Input keying material for RFC 8188 from its text form: `hex:<hex>` and `base64url:<b64>`
@@ -87,27 +45,6 @@ export function parseIkm(text: string): Uint8Array {
   else ikm = toBytes(text);
   if (ikm.length === 0) throw new TypeError('"ikm" expected at least 1 byte, got 0');
   return ikm;
-}
-
-type Zlib = typeof import('node:zlib');
-
-/** node:zlib, fetched synchronously where the runtime has it (no static import: browsers). */
-function zlib(): Zlib {
-  const z = (
-    globalThis.process as { getBuiltinModule?: (id: string) => unknown } | undefined
-  )?.getBuiltinModule?.('node:zlib') as Zlib | undefined;
-  if (!z) throw new Error('gzip needs node:zlib, which this runtime does not have');
-  return z;
-}
-
-/** gzip (RFC 1952) of bytes. */
-export function gzip(data: Uint8Array): Uint8Array {
-  return zlib().gzipSync(data);
-}
-
-/** Gunzips bytes; throws on corrupt data. */
-export function gunzip(data: Uint8Array): Uint8Array {
-  return zlib().gunzipSync(data);
 }
 
 export interface SealOptions {
@@ -166,8 +103,16 @@ export interface OpenOptions {
   pbkdf2?: { iterations: number };
   /** Gunzip a gzip payload (default true). */
   gunzip?: boolean;
-  /** Skip the "plaintext is XML or gzip" check (padding/tag are still checked). */
+  /** Skip the checks of the plaintext (padding and tag are still checked). */
   raw?: boolean;
+  /**
+   * AES-256-CBC has no MAC, so its whole plaintext is checked: `xml` (default) — UTF-8 text
+   * structured as one XML element; `text` — UTF-8 text without control characters, for callers
+   * that report XML mistakes themselves (a validator). A gzip payload is checked by its CRC.
+   */
+  plaintextCheck?: 'xml' | 'text';
+  /** Most bytes gunzipping may produce (default 64 MiB); more is a SizeLimitError. */
+  maxSize?: number;
   backend?: BackendName;
 }
 
@@ -202,27 +147,37 @@ function derivationsFor(options: OpenOptions): readonly KeyDerivation[] {
 /**
  * Detects the container, decrypts with the key given and gunzips.
  * Plain XML and bare gzip pass through (`container` says so).
+ * - With an IKM, data is aes128gcm unless it is wholly something else: an aes128gcm body whose
+ *   tags fail (wrong IKM, cut, tampered) is "bad decrypt" even when its random salt happens to
+ *   start like XML or gzip; it passes as plain only if all of it is XML text (a body's header
+ *   holds rs and idlen in binary), as gzip only if it gunzips with a good CRC.
+ * - AES-256-CBC has no MAC: the whole plaintext must be XML (see `plaintextCheck`) or gzip with
+ *   a good CRC-32, so most tampering and truncation is caught. What it cannot catch: a whole
+ *   other file encrypted under the same passphrase, swapped in.
  * @example openProfile(cfgBytes, { passphrase: 'SecretPhrase1234' }).plaintext
  * @throws DecryptError ("bad decrypt") on a wrong key or a corrupt, truncated or tampered file
+ * @throws SizeLimitError when the gunzipped plaintext would exceed `maxSize`
  * @throws TypeError when the data is encrypted and no (suitable) key was given
  */
 export function openProfile(data: Uint8Array, options: OpenOptions = {}): OpenedProfile {
-  const accept = options.raw ? undefined : looksLikeProfilePlaintext;
+  const maxSize = options.maxSize ?? DEFAULT_MAX_SIZE;
+  const backendOption = options.backend ? { backend: options.backend } : {};
   let container = detectContainer(data, options.ikm !== undefined);
-  // aes128gcm has no magic: a random salt can start like XML (`<` and a letter) or gzip
-  // (`1f 8b`). With an IKM in hand, a body whose GCM tags verify is aes128gcm, whatever its first
-  // bytes look like; anything else keeps the container its first bytes say.
+  // Whether a gzip payload must be gunzipped (to check its CRC) even under `gunzip: false`.
+  let verifyGzip = false;
+  let gcm: ReturnType<typeof decryptAes128gcm> | undefined;
   if (options.ikm !== undefined && (container === 'plain' || container === 'gzip')) {
     try {
-      decryptAes128gcm(data, options.ikm, options.backend ? { backend: options.backend } : {});
+      gcm = decryptAes128gcm(data, options.ikm, backendOption);
       container = 'aes128gcm';
-    } catch {
-      // not aes128gcm under this IKM: plain XML or gzip after all
+    } catch (err) {
+      if (!(err instanceof DecryptError)) throw err;
+      if (container === 'plain' && !isXmlCharacterText(data)) throw err;
+      verifyGzip = true;
     }
   }
   let payload: Uint8Array;
   let opened: OpenedProfile;
-  const backendOption = options.backend ? { backend: options.backend } : {};
   switch (container) {
     case 'plain':
     case 'gzip':
@@ -238,10 +193,16 @@ export function openProfile(data: Uint8Array, options: OpenOptions = {}): Opened
         container === 'openssl-enc' ? data : fromOpensslBase64(new TextDecoder().decode(data));
       const r = decryptOpensslEnc(binary, options.passphrase, {
         derivations: derivationsFor(options),
-        ...(accept ? { accept } : {}),
+        ...(options.raw ? {} : { accept: looksLikeProfilePlaintext }),
         ...backendOption,
       });
       payload = r.plaintext;
+      if (!options.raw) {
+        if (isGzip(payload)) verifyGzip = true;
+        else if (!checkPlaintext(payload, options.plaintextCheck ?? 'xml')) {
+          throw new DecryptError('corrupt-plaintext');
+        }
+      }
       opened = {
         plaintext: payload,
         container,
@@ -253,8 +214,10 @@ export function openProfile(data: Uint8Array, options: OpenOptions = {}): Opened
       break;
     }
     case 'aes128gcm': {
-      const r = decryptAes128gcm(data, options.ikm!, backendOption);
-      if (accept && !accept(r.plaintext)) throw new DecryptError('not-xml-or-gzip');
+      const r = gcm ?? decryptAes128gcm(data, options.ikm!, backendOption);
+      if (!options.raw && !looksLikeProfilePlaintext(r.plaintext)) {
+        throw new DecryptError('not-xml-or-gzip');
+      }
       payload = r.plaintext;
       opened = {
         plaintext: payload,
@@ -273,16 +236,25 @@ export function openProfile(data: Uint8Array, options: OpenOptions = {}): Opened
   }
   if (isGzip(payload)) {
     opened.gzip = true;
-    if (options.gunzip !== false) {
+    if (options.gunzip !== false || verifyGzip) {
+      let plaintext: Uint8Array;
       try {
-        opened.plaintext = gunzip(payload);
-      } catch {
+        plaintext = gunzip(payload, maxSize);
+      } catch (err) {
+        if (err instanceof SizeLimitError) throw err;
         throw new DecryptError('bad-gzip');
       }
-      opened.sizes.plaintext = opened.plaintext.length;
+      if (options.gunzip !== false) {
+        opened.plaintext = plaintext;
+        opened.sizes.plaintext = plaintext.length;
+      }
     }
   }
   return opened;
+}
+
+function checkPlaintext(plaintext: Uint8Array, check: 'xml' | 'text'): boolean {
+  return check === 'xml' ? isWellFormedXmlText(plaintext) : isXmlCharacterText(plaintext);
 }
 
 function sizes(input: Uint8Array, payload: Uint8Array, plaintext: Uint8Array) {

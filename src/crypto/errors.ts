@@ -16,7 +16,8 @@ export type DecryptFailure =
   | 'bad-delimiter'
   | 'missing-final-record'
   | 'not-xml-or-gzip'
-  | 'bad-gzip';
+  | 'bad-gzip'
+  | 'corrupt-plaintext';
 
 export class DecryptError extends Error {
   readonly reason: DecryptFailure;
@@ -25,5 +26,27 @@ export class DecryptError extends Error {
     super('bad decrypt');
     this.name = 'DecryptError';
     this.reason = reason;
+  }
+}
+
+/** 64 MiB: the default cap on what decrypting or gunzipping may produce. */
+export const DEFAULT_MAX_SIZE = 64 * 1024 * 1024;
+
+/**
+ * A decoding limit was hit: the output would be larger than the caller allowed (a gzip bomb, or
+ * simply a bigger file than expected). Not a decrypt failure: its message says what was
+ * exceeded, e.g. "gunzipped data exceeds 67108864 bytes".
+ */
+export class SizeLimitError extends Error {
+  /** What grew too large, e.g. "gunzipped data". */
+  readonly what: string;
+  /** The limit in bytes. */
+  readonly limit: number;
+
+  constructor(what: string, limit: number) {
+    super(`${what} exceeds ${limit} bytes`);
+    this.name = 'SizeLimitError';
+    this.what = what;
+    this.limit = limit;
   }
 }

@@ -2,11 +2,16 @@
  * The crypto core: OpenSSL `enc` (AES-256-CBC) and RFC 8188 aes128gcm, gzip, and the envelope
  * that detects, opens and seals a profile. Pure: bytes in, bytes out.
  */
-export { DecryptError, type DecryptFailure } from './errors.js';
-export { nobleBackend } from './backend-noble.js';
+export { DecryptError, SizeLimitError, DEFAULT_MAX_SIZE, type DecryptFailure } from './errors.js';
+export { gunzipStream } from './gzip.js';
+export { XmlPlaintextCheck, isWellFormedXmlText, isXmlCharacterText } from './plaintext-check.js';
+// The noble backend is not re-exported here: importing the barrel (render, validate) must not
+// load it. The library entry (src/index.ts) and the CLI (CISCO_PROV_CRYPTO=noble) load it.
 export {
+  defaultBackendName,
   getBackend,
   registerBackend,
+  setDefaultBackend,
   nodeBackend,
   type BackendName,
   type CryptoBackend,

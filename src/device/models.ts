@@ -7,8 +7,8 @@
  * third-party provisioning code, [open] sources disagree or are silent (the figure used is named).
  * "[doc, recalled]" marks a figure attributed to the named Cisco document from memory, not
  * re-read in a stored copy while this table was written: the first thing to re-check.
- * 9800-series and 8875 rows are left out: they run a newer platform (PhoneOS) whose line and
- * firmware facts we could not source.
+ * 9800-series and 8875 rows run a newer platform (PhoneOS) with the same MPP parameter profile;
+ * their line counts come from a 9861's own export and are marked [open] for the other models.
  */
 
 /** Product series as Cisco names them. */
@@ -18,7 +18,7 @@ export type Series = '6800' | '7800' | '8800' | 'ATA190' | '9800' | '8875';
 export type TemplateFamily = 'mpp-desk' | 'mpp-conference' | 'ata';
 
 export interface PhoneModel {
-  /** Short model number as written in product names: `8841`, `7832`, `191`. */
+  /** Model as `cisco-prov models` names it: `8841`, `7832`, `ATA191` (`191` is accepted too). */
   model: string;
   /** Product name as the phone reports it in $PN and the User-Agent: `CP-8841-3PCC`. */
   productName: string;
@@ -67,6 +67,12 @@ const FW_78XX =
 const FW_68XX = 'docs/cisco-mpp-reference.md §7 example sip68xx.11-2-1MPP-630.loads [doc]';
 const KEM_CHAPTER =
   'Cisco IP Desk Phone with Multiplatform Firmware (MPP) Administration Guide, chapter "Cisco IP Phone Key Expansion Module (8800 and 6800)", updated 2025-11-19 [doc]';
+const WEBEX_LAYOUTS =
+  'Webex help "Configure Layouts for Cisco MPP Devices in Control Hub": supported on Cisco Video Phone 8875 and Cisco 6800, 7800, 8800 and 9800 Series phones; KEMs for the Cisco Desk Phone 9851 [doc]';
+const EXPORT_9861 =
+  "a 9861's cfg.xml export (fusionpbx/fusionpbx resources/templates/provision/cisco/9861) [field]";
+const PHONEOS =
+  'Webex help "Configure phone features on the phone administration page": Cisco Desk Phone 9800 Series run PhoneOS firmware (PhoneOS 3.0.1 and later) [doc]';
 const LINES_88XX = `${KEM_CHAPTER}: "Phone line keys also support 16 extensions", "the status of all 16 extensions" [open: a third-party MPP tool addresses 10 [field]; the documented 16 is used]`;
 
 export const MODELS: readonly PhoneModel[] = [
@@ -416,9 +422,110 @@ export const MODELS: readonly PhoneModel[] = [
       firmwarePrefix: `${AG_8832}: Upgrade_Rule example http://…/sip8832.12-0-3MPP0001-87.loads`,
     },
   },
+  // ---- 9800 series and 8875 (PhoneOS, MPP parameter profile) ----
+  {
+    model: '9841',
+    productName: 'DP-9841',
+    series: '9800',
+    templateFamily: 'mpp-desk',
+    lines: 16,
+    lineKeys: 4,
+    maxExpansionModules: 0,
+    firmwarePrefix: 'PhoneOS',
+    displayName: 'Cisco Desk Phone 9841',
+    sources: {
+      row: WEBEX_LAYOUTS,
+      productName: `PID DP-9841-K9 (KEM_Type DP-9800-KEM in ${EXPORT_9861}); the $PN it reports is not documented [open]`,
+      series: REF_6,
+      lines: `16 as in a 9861's export [open]`,
+      lineKeys: 'Cisco Desk Phone 9800 Series data sheet [doc, recalled]',
+      maxExpansionModules: 'no KEM named for the 9841 [open]',
+      firmwarePrefix: `${PHONEOS}; load file names not documented [open]`,
+    },
+  },
+  {
+    model: '9851',
+    productName: 'DP-9851',
+    series: '9800',
+    templateFamily: 'mpp-desk',
+    lines: 16,
+    lineKeys: 6,
+    maxExpansionModules: 3,
+    firmwarePrefix: 'PhoneOS',
+    displayName: 'Cisco Desk Phone 9851',
+    sources: {
+      row: WEBEX_LAYOUTS,
+      productName: `PID DP-9851-K9 (KEM_Type DP-9800-KEM in ${EXPORT_9861}); the $PN it reports is not documented [open]`,
+      series: REF_6,
+      lines: `16 as in a 9861's export [open]`,
+      lineKeys: 'Cisco Desk Phone 9800 Series data sheet [doc, recalled]',
+      maxExpansionModules: `${WEBEX_LAYOUTS}; 3 units as on the 9861 [open]`,
+      firmwarePrefix: `${PHONEOS}; load file names not documented [open]`,
+    },
+  },
+  {
+    model: '9861',
+    productName: 'DP-9861',
+    series: '9800',
+    templateFamily: 'mpp-desk',
+    lines: 16,
+    lineKeys: 10,
+    maxExpansionModules: 3,
+    firmwarePrefix: 'PhoneOS',
+    displayName: 'Cisco Desk Phone 9861',
+    sources: {
+      row: WEBEX_LAYOUTS,
+      productName: `PID DP-9861-K9 (KEM_Type DP-9800-KEM in ${EXPORT_9861}); the $PN it reports is not documented [open]`,
+      series: REF_6,
+      lines: `${EXPORT_9861}: extensions 1–16`,
+      lineKeys: 'Cisco Desk Phone 9800 Series data sheet [doc, recalled]',
+      maxExpansionModules: `${EXPORT_9861}: Unit_1..3_ keys (KEM_Type DP-9800-KEM)`,
+      firmwarePrefix: `${PHONEOS}; load file names not documented [open]`,
+    },
+  },
+  {
+    model: '9871',
+    productName: 'DP-9871',
+    series: '9800',
+    templateFamily: 'mpp-desk',
+    lines: 16,
+    lineKeys: 10,
+    maxExpansionModules: 3,
+    firmwarePrefix: 'PhoneOS',
+    displayName: 'Cisco Desk Phone 9871',
+    sources: {
+      row: WEBEX_LAYOUTS,
+      productName: `PID DP-9871-K9 (KEM_Type DP-9800-KEM in ${EXPORT_9861}); the $PN it reports is not documented [open]`,
+      series: REF_6,
+      lines: `16 as in a 9861's export [open]`,
+      lineKeys: 'Cisco Desk Phone 9800 Series data sheet [doc, recalled]',
+      maxExpansionModules: `3 units as on the 9861 [open]`,
+      firmwarePrefix: `${PHONEOS}; load file names not documented [open]`,
+    },
+  },
+  {
+    model: '8875',
+    productName: 'CP-8875',
+    series: '8875',
+    templateFamily: 'mpp-desk',
+    lines: 16,
+    lineKeys: 0,
+    maxExpansionModules: 0,
+    firmwarePrefix: 'PhoneOS',
+    displayName: 'Cisco Video Phone 8875',
+    sources: {
+      row: WEBEX_LAYOUTS,
+      productName: 'PID CP-8875-K9 [doc, recalled]; the $PN it reports is not documented [open]',
+      series: REF_6,
+      lines: '16 as on the 9800 series [open]',
+      lineKeys: 'touch-screen video phone: no physical line keys [doc, recalled]',
+      maxExpansionModules: `${WEBEX_LAYOUTS}: KEMs named for the 9851 and 6800/8800 only`,
+      firmwarePrefix: `${PHONEOS} (the 8875 runs PhoneOS as the 9800 series) [open]`,
+    },
+  },
   // ---- ATA 190 series (MPP) ----
   {
-    model: '191',
+    model: 'ATA191',
     productName: 'ATA191-MPP',
     series: 'ATA190',
     templateFamily: 'ata',
@@ -440,7 +547,7 @@ export const MODELS: readonly PhoneModel[] = [
     },
   },
   {
-    model: '192',
+    model: 'ATA192',
     productName: 'ATA192-MPP',
     series: 'ATA190',
     templateFamily: 'ata',
@@ -463,6 +570,16 @@ export const MODELS: readonly PhoneModel[] = [
   },
 ];
 
+/**
+ * `$PSN` of a model by default: the model number, the ATAs' without their `ATA` prefix (`191`,
+ * as in their default Profile_Rule `/ata$PSN.cfg`). [open]: the guides disagree (reference §2).
+ * @example productSeriesNumber('ATA191') // '191'
+ * @example productSeriesNumber('8841') // '8841'
+ */
+export function productSeriesNumber(model: string): string {
+  return model.replace(/^ATA(?=[0-9]{3}$)/, '');
+}
+
 /** Every spelling findModel accepts, upper-cased, mapped to its row. Built once. */
 const MODEL_INDEX: ReadonlyMap<string, PhoneModel> = buildModelIndex(MODELS);
 
@@ -471,7 +588,9 @@ function buildModelIndex(models: readonly PhoneModel[]): Map<string, PhoneModel>
   for (const m of models) {
     const pn = m.productName.toUpperCase();
     const bare = pn.replace(/-3PCC$|-MPP$/, '');
-    for (const key of [m.model.toUpperCase(), pn, bare]) {
+    // `191`/`192`: the ATAs' bare numbers, as $PSN and older tables write them.
+    const number = m.model.replace(/^ATA/, '');
+    for (const key of [m.model.toUpperCase(), pn, bare, number]) {
       if (!index.has(key)) index.set(key, m);
     }
   }
@@ -480,7 +599,7 @@ function buildModelIndex(models: readonly PhoneModel[]): Map<string, PhoneModel>
 
 /**
  * Finds a model by model number (`8841`), product name (`CP-8841-3PCC`) or a loose spelling
- * (`cp-8841`, `ATA191`). Returns undefined when unknown.
+ * (`cp-8841`, `ATA191`, `191`). Returns undefined when unknown.
  * @example findModel('cp-8841-3pcc')?.lines // 10
  */
 export function findModel(name: string): PhoneModel | undefined {

@@ -8,21 +8,27 @@
  */
 import { findModel } from './models.js';
 
-/** Which family the User-Agent belongs to. `unknown` means "not a Cisco User-Agent". */
+/**
+ * Which family the User-Agent belongs to. `unknown`: not a Cisco User-Agent, or a Cisco-made
+ * device that is neither MPP, ATA191/192 nor SPA (`isCisco` tells them apart).
+ */
 export type UserAgentFamily = 'mpp' | 'ata' | 'spa' | 'unknown';
 
 /** What a User-Agent says about the device. Fields it does not state are null. */
 export interface UserAgentInfo {
   /** The string as given. */
   userAgent: string;
-  /** True when the string has one of the forms of reference §6 (Cisco, Linksys or Sipura). */
+  /**
+   * True when the string has one of the forms of reference §6, or names another Cisco-made
+   * device (Cisco, Linksys or Sipura brand).
+   */
   isCisco: boolean;
   /** `Cisco`, `Linksys` or `Sipura` (the SPA line's earlier brands), as the string spells it. */
   vendor: string | null;
   family: UserAgentFamily;
   /** Product name as reported: `CP-8841-3PCC`, `ATA191-MPP`, `SPA508G`, `SPA-942`. */
   productName: string | null;
-  /** Model as `cisco-prov models` spells it: `8841`, `191`; for SPA the product without dash: `SPA942`. */
+  /** Model as `cisco-prov models` spells it: `8841`, `ATA191`; for SPA the product without dash: `SPA942`. */
   model: string | null;
   /** `6800`, `7800`, `8800`, `9800`, `8875`, `ATA190`, `SPA500`…, or null. */
   series: string | null;
@@ -40,13 +46,20 @@ export const MAX_USER_AGENT_LENGTH = 1024;
 const HEX12 = /^[0-9a-f]{12}$/i;
 
 // Printable ASCII without space: the characters a product, firmware or id token may hold.
-// MPP `Cisco-<PN>/<fw>` — PN is CP-<4 digits>[letters]-3PCC (reference §6).
+// MPP `Cisco-<PN>/<fw>` — PN is CP-<4 digits>[letters]-3PCC (reference §6); the SIP form and
+// some firmware send the PN without `-3PCC` (`Cisco-CP-8845/12.0.1`).
 // The tail after the slash may carry a SIP instance id after the MAC (any non-space text); the
 // firmware part before it is checked to be printable ASCII.
-const MPP_FORM = /^Cisco-(CP-(\d{4})[A-Z]{0,3}-3PCC)\/(\S+?)((?:\s*\([^()]*\))*)$/i;
+const MPP_FORM = /^Cisco-(CP-(\d{4})[A-Z]{0,3}(?:-3PCC)?)\/(\S+?)((?:\s*\([^()]*\))*)$/i;
 const PRINTABLE = /^[\x21-\x7e]+$/;
-// ATA `Cisco/ATA<nnn>-MPP-<fw> (<serial>)`.
+// ATA `Cisco/ATA<nnn>-MPP-<fw> (<serial>)` (HTTP) and `Cisco-ATA<nnn>-MPP/<fw>` (its SIP form).
 const ATA_FORM = /^Cisco\/(ATA(\d{3})-MPP)-([\x21-\x7e]+?)((?:\s*\([^()]*\))*)$/i;
+const ATA_SIP_FORM = /^Cisco-(ATA(\d{3})-MPP)\/([\x21-\x7e]+?)((?:\s*\([^()]*\))*)$/i;
+// Any other Cisco-made device (`Cisco-ATA187/9.2.3`, `Cisco-CP7960G/8.0`, `Linksys/RT31P2-…`):
+// Cisco, but neither MPP, ATA191/192 nor SPA. The product runs to the `/` (Cisco-) or to the
+// dash before a version (Vendor/…); the version starts with a digit.
+const OTHER_CISCO_FORM =
+  /^(Cisco|Linksys|Sipura)(?:-([A-Za-z][A-Za-z0-9._-]*?)\/|\/([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z][A-Za-z0-9]*)*)(?:-|\/))(\d[\x21-\x7e]*?)((?:\s+\([^()]*\)(?:\s*\([^()]*\))*)?)$/i;
 // SPA line `<Vendor>/<product>-<fw> [(<MAC>)](<serial>)`: product is letters, an optional dash,
 // digits and letters (`SPA508G`, `SPA-942`, `PAP2T`); firmware starts with a digit and may hold
 // parentheses without spaces (`6.1.5(a)`).
@@ -65,10 +78,14 @@ function mppSeries(model: string): string | null {
     : null;
 }
 
-/** Series of an SPA product: `SPA508G` → `SPA500`, `SPA942` → `SPA900`; others null. */
+/**
+ * Series of an SPA product: its first digit, then zeros to the model number's length:
+ * `SPA508G` → `SPA500`, `SPA525G2` → `SPA500`, `SPA942` → `SPA900`, `SPA2102` → `SPA2000`,
+ * `SPA112` → `SPA100`; null for other products (PAP2T, WRP400).
+ */
 function spaSeries(model: string): string | null {
-  const m = /^SPA(\d)\d\d[A-Z]*$/.exec(model);
-  return m ? `SPA${m[1]}00` : null;
+  const m = /^SPA(\d)(\d{2,3})[A-Z0-9]*$/.exec(model);
+  return m ? `SPA${m[1]}${'0'.repeat((m[2] ?? '').length)}` : null;
 }
 
 /** Splits `(a)(b) (c)` into its bracketed values, trimmed; printable ASCII only, else dropped. */
@@ -154,7 +171,7 @@ function parseAta(userAgent: string, m: RegExpExecArray): UserAgentInfo {
     vendor: 'Cisco',
     family: 'ata',
     productName: (m[1] ?? '').toUpperCase(),
-    model: row?.model ?? digits,
+    model: row?.model ?? `ATA${digits}`,
     series: 'ATA190',
     firmware: m[3] || null,
     mac,
@@ -178,6 +195,26 @@ function parseSpa(userAgent: string, m: RegExpExecArray): UserAgentInfo {
     model,
     series: spaSeries(model),
     firmware: m[3] || null,
+    mac,
+    serial,
+  };
+}
+
+/** Another Cisco-made device: Cisco, family `unknown`, product and firmware as sent. */
+function parseOtherCisco(userAgent: string, m: RegExpExecArray): UserAgentInfo {
+  const vendorRaw = (m[1] ?? '').toLowerCase();
+  const vendor = vendorRaw === 'linksys' ? 'Linksys' : vendorRaw === 'sipura' ? 'Sipura' : 'Cisco';
+  const productName = (m[2] ?? m[3] ?? '').toUpperCase();
+  const { mac, serial } = classifyIds(bracketValues(m[5] ?? ''));
+  return {
+    userAgent,
+    isCisco: true,
+    vendor,
+    family: 'unknown',
+    productName: productName || null,
+    model: productName || null,
+    series: null,
+    firmware: m[4] || null,
     mac,
     serial,
   };
@@ -209,9 +246,11 @@ export function parseUserAgent(userAgent: string): UserAgentInfo {
   }
   let m = MPP_FORM.exec(text);
   if (m) return parseMpp(userAgent, m);
-  m = ATA_FORM.exec(text);
+  m = ATA_FORM.exec(text) ?? ATA_SIP_FORM.exec(text);
   if (m) return parseAta(userAgent, m);
   m = SPA_FORM.exec(text);
   if (m) return parseSpa(userAgent, m);
+  m = OTHER_CISCO_FORM.exec(text);
+  if (m) return parseOtherCisco(userAgent, m);
   return unknown(userAgent);
 }

@@ -4,7 +4,6 @@
  */
 import { parseIkm } from '../crypto/envelope.js';
 import { usageError } from '../errors.js';
-import { warn } from './writer.js';
 import { commandLineSecretWarning, resolveSecret } from './secrets.js';
 
 export interface KeyOptions {
@@ -19,21 +18,20 @@ export interface KeyOptions {
 export interface ResolvedKeys {
   passphrase?: string;
   ikm?: Uint8Array;
+  /** For stderr: a secret was typed on the command line (visible in `ps`). */
+  warnings: string[];
 }
 
 /**
  * Resolves both secret families; at most one source each. A secret typed on the command line
- * is warned about at once (before any later error), through `onWarning`.
+ * comes back as a warning; the caller prints it.
  */
-export function resolveKeys(
-  opts: KeyOptions,
-  onWarning: (message: string) => void = warn,
-): ResolvedKeys {
+export function resolveKeys(opts: KeyOptions): ResolvedKeys {
   const key = resolveSecret('key', { value: opts.key, file: opts.keyFile, env: opts.keyEnv });
   const ikmText = resolveSecret('ikm', { value: opts.ikm, file: opts.ikmFile, env: opts.ikmEnv });
-  if (key?.fromCommandLine) onWarning(commandLineSecretWarning('key'));
-  if (ikmText?.fromCommandLine) onWarning(commandLineSecretWarning('ikm'));
-  const result: ResolvedKeys = {};
+  const result: ResolvedKeys = { warnings: [] };
+  if (key?.fromCommandLine) result.warnings.push(commandLineSecretWarning('key'));
+  if (ikmText?.fromCommandLine) result.warnings.push(commandLineSecretWarning('ikm'));
   if (key) result.passphrase = key.value;
   if (ikmText) {
     try {

@@ -25,6 +25,35 @@ export function parseHexOption(flag: string, value: string, bytes: number): Uint
   return new Uint8Array(Buffer.from(t, 'hex'));
 }
 
+const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+/**
+ * Parses a size in bytes: a whole number with an optional binary unit, `K`/`KiB`, `M`/`MiB`,
+ * `G`/`GiB` (`64M` = 64 × 1024² bytes).
+ */
+export function parseSizeOption(flag: string, value: string): number {
+  const m = /^\s*(\d+)\s*(?:([kKmMgG])(?:i?[bB])?)?\s*$/.exec(value);
+  const n = m ? Number(m[1]) * (SIZE_UNITS[(m[2] ?? '').toLowerCase()] ?? NaN) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw usageError(
+      `${flag} expected a size in bytes (a number, or with K, M or G), got ${JSON.stringify(value)}`,
+    );
+  }
+  return n;
+}
+
+/** A size for messages: `67108864 bytes (64 MiB)`. */
+export function describeSize(bytes: number): string {
+  for (const [unit, size] of [
+    ['GiB', 1024 ** 3],
+    ['MiB', 1024 ** 2],
+    ['KiB', 1024],
+  ] as const) {
+    if (bytes >= size && bytes % size === 0) return `${bytes} bytes (${bytes / size} ${unit})`;
+  }
+  return `${bytes} bytes`;
+}
+
 /**
  * `--mode 640`: permission bits as 3 or 4 octal digits (set-id and sticky bits refused).
  * @returns `{ mode }` for the writer, or `{}` when the option is absent

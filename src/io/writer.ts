@@ -24,7 +24,6 @@ import {
   lstatSync,
   mkdirSync,
   openSync,
-  readSync,
   readdirSync,
   realpathSync,
   renameSync,
@@ -418,51 +417,6 @@ export function writeFileAtomic(
   options: WriteOptions = {},
 ): void {
   writeOutputFile(path, data, options);
-}
-
-// ---------------------------------------------------------------- reading targets
-
-/** What is at a target before it is rewritten. */
-export type ExistingTarget =
-  | { kind: 'none' }
-  | { kind: 'file'; bytes: Uint8Array }
-  /** A symlink, a device, a FIFO, a directory, or a file larger than the cap: not read. */
-  | { kind: 'other'; reason: string }
-  | { kind: 'error'; error: Error };
-
-/**
- * Reads the file already at a target, never following a symlink (O_NOFOLLOW), never waiting on
- * a FIFO (O_NONBLOCK), regular files only and at most `maxBytes`. A symlink to /dev/zero or a
- * FIFO planted at a target name is reported as `other`, not read.
- */
-export function readExistingTarget(path: string, maxBytes: number): ExistingTarget {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return { kind: 'none' };
-    if (code === 'ELOOP') return { kind: 'other', reason: 'a symbolic link' };
-    if (code === 'ENXIO') return { kind: 'other', reason: 'not a regular file' };
-    return { kind: 'error', error: err as Error };
-  }
-  try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) return { kind: 'other', reason: 'not a regular file' };
-    if (st.size > maxBytes) return { kind: 'other', reason: `larger than ${maxBytes} bytes` };
-    const bytes = Buffer.allocUnsafe(st.size);
-    let offset = 0;
-    while (offset < st.size) {
-      const n = readSync(fd, bytes, offset, st.size - offset, null);
-      if (n === 0) break;
-      offset += n;
-    }
-    return { kind: 'file', bytes: bytes.subarray(0, offset) };
-  } catch (err) {
-    return { kind: 'error', error: err as Error };
-  } finally {
-    closeSync(fd);
-  }
 }
 
 // ---------------------------------------------------------------- directories

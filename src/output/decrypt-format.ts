@@ -1,6 +1,5 @@
 /** Formatters for `decrypt --info`: human lines or JSON. Return strings; never print. */
-import type { ProfileInfo } from '../commands/decrypt.js';
-import { containerName } from '../commands/decrypt.js';
+import { containerName, type ProfileInfo } from '../crypto/profile-info.js';
 
 export function formatProfileInfo(info: ProfileInfo, json: boolean): string {
   if (json) return `${JSON.stringify(info)}\n`;

@@ -3,15 +3,9 @@
  * return strings; the CLI's writer prints them.
  */
 import { Chalk } from 'chalk';
-import type { Diagnostic } from '../validate/diagnostic.js';
+import type { FileDiagnostics } from '../validate/diagnostic.js';
 
-/** The diagnostics of one file, with counts. */
-export interface FileDiagnostics {
-  file: string;
-  diagnostics: Diagnostic[];
-  errorCount: number;
-  warningCount: number;
-}
+export type { FileDiagnostics };
 
 export interface StylishOptions {
   /** ANSI colours (decide with the writer's TTY/NO_COLOR check). Default false. */

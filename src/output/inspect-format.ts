@@ -9,11 +9,38 @@
  * formula (`=`, `+`, `-`, `@`) are prefixed with `'` (OWASP "CSV injection").
  */
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { InspectResult } from '../commands/inspect.js';
-import type { ModelsResult } from '../commands/models.js';
 import type { AccessLogSummary, PhoneSummary } from '../device/access-log.js';
 import type { PhoneModel } from '../device/models.js';
 import type { UserAgentInfo } from '../device/user-agent.js';
+
+export type InspectFormat = 'table' | 'csv' | 'json';
+
+export interface InspectUserAgentsResult {
+  kind: 'user-agents';
+  format: InspectFormat;
+  results: UserAgentInfo[];
+  /** Notes for stderr (never data). */
+  notes: string[];
+}
+
+export interface InspectLogResult {
+  kind: 'log';
+  format: InspectFormat;
+  /** The log's display name: its path or `<stdin>`. */
+  source: string;
+  summary: AccessLogSummary;
+  notes: string[];
+}
+
+export type InspectResult = InspectUserAgentsResult | InspectLogResult;
+
+export type ModelsFormat = 'table' | 'csv' | 'json';
+
+export interface ModelsResult {
+  format: ModelsFormat;
+  models: readonly PhoneModel[];
+  sources: boolean;
+}
 
 export interface HumanFormatOptions {
   /** Use ANSI colours (decide with `shouldColor`). Default false. */

@@ -1,7 +1,7 @@
 /**
  * Formatters for `render`: they return strings; the CLI adapter decides where they go.
  */
-import type { ExplainResult, RenderReport } from '../commands/render.js';
+import type { ExplainResult, RenderReport } from '../render/batch.js';
 
 /** One stderr line per failed device: where it is in the inventory, which device, what failed. */
 export function formatRenderFailures(report: RenderReport): string[] {

@@ -30,6 +30,11 @@ export type RuleKind = 'profile' | 'upgrade' | 'report';
 export interface RuleSyntaxError {
   message: string;
   offset: number;
+  /**
+   * `unknown-macro`: a `$NAME` the phone does not know. The phone leaves it as written, so
+   * `expandRule` goes on; `validate` reports it, since it is almost always a typo.
+   */
+  code?: 'unknown-macro';
 }
 
 export type RuleOperator = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
@@ -145,6 +150,70 @@ export function parseCondition(text: string): {
   return parser.parseBareCondition();
 }
 
+/** The parts of a rule URL `[scheme://][server[:port]]/path`, with offsets into the text. */
+export interface RuleUrlParts {
+  /** The scheme as written (any case), or undefined when none was written (tftp). */
+  schemeText: string | undefined;
+  /** Offset of the `:` of a scheme written `x:/` instead of `x://`, else -1. */
+  schemeMissingSlash: number;
+  /** Offset where the authority (`user@server:port`) starts. */
+  authorityOffset: number;
+  /** Whether a `user:password@` came before the server (it is not part of `server`). */
+  userinfo: boolean;
+  /** Offset of the server (after any `user@`). */
+  serverOffset: number;
+  /** Empty when absent (the DHCP option 66 server). IPv6 literals keep their brackets. */
+  server: string;
+  /** The port as written, when there is a `:`. */
+  port: string | undefined;
+  /** Offset of the path (the text's length when there is none). */
+  pathOffset: number;
+  /** From the first `/` on; empty when there is none. */
+  path: string;
+}
+
+/**
+ * Splits a rule URL (Cisco "URL Syntax": `[ scheme:// ] [ server [:port]] filepath`) into its
+ * parts without judging them. The rule parser reports what is wrong with them; `expandRule`
+ * decomposes the expanded URL with it.
+ * @example splitRuleUrl('http://h.example.com:8080/a.cfg').port // '8080'
+ */
+export function splitRuleUrl(raw: string): RuleUrlParts {
+  const schemeMatch = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(raw);
+  const authorityOffset = schemeMatch ? schemeMatch[0].length : 0;
+  const missing = /^[A-Za-z][A-Za-z0-9+.-]*:\/(?!\/)/.test(raw) && !schemeMatch;
+  const rest = raw.slice(authorityOffset);
+  const slash = rest.indexOf('/');
+  const path = slash < 0 ? '' : rest.slice(slash);
+  const pathOffset = authorityOffset + (slash < 0 ? rest.length : slash);
+  let authority = slash < 0 ? rest : rest.slice(0, slash);
+  const at = authority.lastIndexOf('@');
+  const serverOffset = authorityOffset + at + 1;
+  if (at >= 0) authority = authority.slice(at + 1);
+  let server = authority;
+  let port: string | undefined;
+  const portMatch = /^(.*?):([^:\]]*)$/.exec(authority);
+  if (portMatch && !authority.startsWith('[')) {
+    server = portMatch[1] ?? '';
+    port = portMatch[2] ?? '';
+  } else if (authority.startsWith('[')) {
+    const close = authority.indexOf(']');
+    server = authority.slice(0, close + 1);
+    if (authority[close + 1] === ':') port = authority.slice(close + 2);
+  }
+  return {
+    schemeText: schemeMatch?.[1],
+    schemeMissingSlash: missing ? raw.indexOf(':') : -1,
+    authorityOffset,
+    userinfo: at >= 0,
+    serverOffset,
+    server,
+    port,
+    pathOffset,
+    path,
+  };
+}
+
 /** Offset of the `)` matching the `(` at `open` (quotes and `$( )` macros respected), or -1. */
 function findClose(
   text: string,
@@ -216,8 +285,8 @@ class RuleParser {
     return { comparisons, errors: this.errors.sort((a, b) => a.offset - b.offset) };
   }
 
-  private error(message: string, offset: number): void {
-    this.errors.push({ message, offset });
+  private error(message: string, offset: number, code?: RuleSyntaxError['code']): void {
+    this.errors.push(code ? { message, offset, code } : { message, offset });
   }
 
   /** Splits at `|` outside quotes, parentheses, brackets and `$( )`. */
@@ -512,43 +581,26 @@ class RuleParser {
     const raw = text.slice(start, end);
     const space = raw.search(/\s/);
     if (space >= 0) this.error('white space inside the URL', start + space);
-    const schemeMatch = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(raw);
+    const parts = splitRuleUrl(raw);
     let scheme: RuleUrl['scheme'] = 'tftp';
-    let rest = raw;
-    let restOffset = start;
-    if (schemeMatch) {
-      const written = (schemeMatch[1] ?? '').toLowerCase();
+    if (parts.schemeText !== undefined) {
+      const written = parts.schemeText.toLowerCase();
       if (SCHEMES.has(written)) scheme = written as RuleUrl['scheme'];
-      else this.error(`unsupported scheme '${schemeMatch[1]}' (tftp, http or https)`, start);
-      rest = raw.slice(schemeMatch[0].length);
-      restOffset = start + schemeMatch[0].length;
-    } else if (/^[A-Za-z][A-Za-z0-9+.-]*:\/(?!\/)/.test(raw)) {
-      this.error("expected '://' after the scheme", start + raw.indexOf(':'));
+      else this.error(`unsupported scheme '${parts.schemeText}' (tftp, http or https)`, start);
+    } else if (parts.schemeMissingSlash >= 0) {
+      this.error("expected '://' after the scheme", start + parts.schemeMissingSlash);
     }
-    const slash = rest.indexOf('/');
-    const path = slash < 0 ? '' : rest.slice(slash);
-    let authority = slash < 0 ? rest : rest.slice(0, slash);
-    const at = authority.lastIndexOf('@');
-    if (at >= 0) {
+    const restOffset = start + parts.serverOffset;
+    if (parts.userinfo) {
       // Not echoed: it holds a password. The phone's credentials go in --uid/--pwd.
-      this.error('user:password@ does not belong in the URL; use [--uid … --pwd …]', restOffset);
-      authority = authority.slice(at + 1);
-      restOffset += at + 1;
-      rest = rest.slice(at + 1);
+      this.error(
+        'user:password@ does not belong in the URL; use [--uid … --pwd …]',
+        start + parts.authorityOffset,
+      );
     }
-    let server = authority;
-    let port: string | undefined;
-    const portMatch = /^(.*?):([^:\]]*)$/.exec(authority);
-    if (portMatch && !authority.startsWith('[')) {
-      server = portMatch[1] ?? '';
-      port = portMatch[2] ?? '';
-    } else if (authority.startsWith('[')) {
-      const close = authority.indexOf(']');
-      server = authority.slice(0, close + 1);
-      if (authority[close + 1] === ':') port = authority.slice(close + 2);
-    }
-    if (schemeMatch && server === '') {
-      this.error(`missing server after ${schemeMatch[0]}`, restOffset);
+    const { server, port, path } = parts;
+    if (parts.schemeText !== undefined && server === '') {
+      this.error(`missing server after ${parts.schemeText}://`, restOffset);
     }
     if (server !== '' && !/^[A-Za-z0-9._\-$()[\]:]+$/.test(server)) {
       // Not echoed: `user:password@host` would put a password in the message.
@@ -558,17 +610,25 @@ class RuleParser {
       );
     }
     if (port !== undefined) {
-      const portOffset = restOffset + authority.length - port.length;
+      const portOffset = start + parts.pathOffset - port.length;
       const n = Number(port);
       if (!/^\$/.test(port) && (!/^[0-9]+$/.test(port) || n < 1 || n > 65535)) {
         this.error(`port '${port}' is not a number from 1 to 65535`, portOffset);
       }
     }
     if (path === '') {
-      this.error("the file path must begin with '/' (an absolute path)", restOffset + rest.length);
+      this.error("the file path must begin with '/' (an absolute path)", start + parts.pathOffset);
     }
     this.checkMacros(start, end, false);
-    return { text: raw, offset: start, scheme, schemeGiven: !!schemeMatch, server, port, path };
+    return {
+      text: raw,
+      offset: start,
+      scheme,
+      schemeGiven: parts.schemeText !== undefined,
+      server,
+      port,
+      path,
+    };
   }
 
   /** Checks `$` macros in [start, end): known names, `$SA`..`$SD` only where allowed. */
@@ -600,7 +660,9 @@ class RuleParser {
           );
         } else {
           name = m[1];
-          if (name && !isKnownMacro(name)) this.error(`unknown macro ${show(`$(${name})`)}`, i);
+          if (name && !isKnownMacro(name)) {
+            this.error(`unknown macro ${show(`$(${name})`)}`, i, 'unknown-macro');
+          }
         }
         length = close + 1 - i;
       } else {
@@ -609,7 +671,11 @@ class RuleParser {
         if (name) length = name.length + 1;
         else if (/^[A-Za-z_]/.test(after)) {
           const word = /^[A-Za-z0-9_]+/.exec(after)?.[0] ?? '';
-          this.error(`unknown macro ${show(`$${word}`)} (write $$ for a literal '$')`, i);
+          this.error(
+            `unknown macro ${show(`$${word}`)} (write $$ for a literal '$')`,
+            i,
+            'unknown-macro',
+          );
           length = word.length + 1;
         }
       }

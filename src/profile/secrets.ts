@@ -18,17 +18,18 @@ export const SECRET_MASK = '********';
  * Cisco parameter names that hold secrets. Spellings seen in the phones' own `cfg.xml` exports:
  * `Password_1_`, `Admin_Password`, `User_Password`, `Admin_Passwd`, `LDAP_Password`,
  * `XMPP_Password`, `IVR_Admin_Passwd`, `GPP_SA`..`GPP_SD` (hold `--key`/`--pwd` values for
- * rules), `IKM_HTTP_Encrypt_Content`, Wi-Fi `*_PSK*`, `*Secret*`, PIN fields.
+ * rules), `IKM_HTTP_Encrypt_Content`, Wi-Fi `*_PSK*`, `passphrase_<n>_` and WEP keys
+ * (`wepKey1_1_`, 9861 export), `*Secret*`, PIN fields.
  */
 const SECRET_PARAMETER =
-  /passw|passwd|(^|_)psk(_|$)|psk_|secret|^gpp_s[a-d]$|(^|_)ikm(_|$)|(^|_)pin(_|$)|passphrase/i;
+  /passw|passwd|(^|_)psk(_|$)|psk_|secret|^gpp_s[a-d]$|(^|_)ikm(_|$)|(^|_)pin(_|$)|passphrase|^wepkey[0-9]/i;
 
 /**
  * Parameter names the patterns above would catch that hold no secret: prompts and switches
  * about a password, not the password. Checked before the patterns.
  */
 const NOT_SECRET_PARAMETER =
-  /(_prompt|_enable|_required|_length|_type|_policy|_expir\w*|_change|_complexity|_mode)_?$/i;
+  /(_prompt|_enable|_required|_length|_type|_policy|_expir\w*|_change|_complexity|_mode|_warnings?)_?$/i;
 
 /** The part of a catalog entry the classifier reads. */
 export interface SecretFlag {

@@ -8,9 +8,7 @@
  * unchanged encrypted profile keeps its old ciphertext (and salt) and its mtime. A file that does
  * not open with the key (key rotated, corrupt) is rewritten.
  */
-import { readdirSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
-import { makeDirectoryWithin, readExistingTarget, writeOutputFile } from '../io/writer.js';
+import { closeSync, constants, fstatSync, openSync, readSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import {
   gzip,
@@ -20,11 +18,11 @@ import {
   type Cipher,
   type Digest,
 } from '../crypto/index.js';
-import { CliError, describeSystemError } from '../errors.js';
+import { maskSecretValues } from '../profile/secrets.js';
+import { describeSystemError } from '../domain-errors.js';
 import { checkRenderedProfile, type RenderDiagnostic } from './check.js';
 import { TemplateChooser, describeTemplateError, type TemplateSource } from './engine.js';
 import type { Vars } from './inventory.js';
-import { maskSecretValues } from '../profile/secrets.js';
 import { secretValuesOf } from './variables.js';
 
 /** What every device of a run shares. Plain data: it is copied to each worker. */
@@ -44,6 +42,26 @@ export interface RendererSettings {
   /** Permission bits of every file written (`--mode`). */
   mode?: number;
 }
+
+/** What the writer is told about a profile besides its bytes. */
+export interface WriteHints {
+  /** A plaintext profile with a password in it: a new file is created 0600. */
+  secret: boolean;
+  /** Exact permission bits (`--mode`). */
+  mode?: number;
+  /**
+   * The output directory: the file's real path must stay inside it (a symlinked subdirectory
+   * that leads elsewhere is refused), and the writer makes the missing directories.
+   */
+  within: string;
+}
+
+/**
+ * Puts a profile's bytes at `path`, replacing any file there atomically (the CLI passes its
+ * one writer, src/io/writer.ts), making its directory inside `hints.within`. Throws an Error
+ * whose message is one line naming the file.
+ */
+export type WriteFile = (path: string, data: Uint8Array, hints: WriteHints) => void;
 
 /**
  * The largest existing target read for the unchanged-check. A profile is tens of KB; a bigger
@@ -81,16 +99,40 @@ export interface RenderJobResult {
 }
 
 /**
- * A file already at the target: its bytes, undefined when there is none or it is not a regular
- * file we may read (it is then replaced or refused by the writer), or the read error.
+ * A file already at the target: its bytes; undefined when there is none, or it is not a regular
+ * file of at most MAX_EXISTING_TARGET_BYTES (the writer then replaces or refuses it); or the
+ * read error.
  */
 type ExistingFile = Uint8Array | undefined | Error;
 
-async function readExisting(path: string): Promise<ExistingFile> {
-  const found = readExistingTarget(path, MAX_EXISTING_TARGET_BYTES);
-  if (found.kind === 'file') return found.bytes;
-  if (found.kind === 'error') return found.error;
-  return undefined;
+/**
+ * Reads the file at a target without following a symlink (O_NOFOLLOW: a link to /dev/zero is
+ * not read) or waiting on a FIFO (O_NONBLOCK), regular files only, up to the size cap.
+ */
+function readExisting(path: string): ExistingFile {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ELOOP' || code === 'ENXIO' ? undefined : (err as Error);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > MAX_EXISTING_TARGET_BYTES) return undefined;
+    const bytes = Buffer.allocUnsafe(st.size);
+    let offset = 0;
+    while (offset < st.size) {
+      const n = readSync(fd, bytes, offset, st.size - offset, null);
+      if (n === 0) break;
+      offset += n;
+    }
+    return bytes.subarray(0, offset);
+  } catch (err) {
+    return err as Error;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -99,12 +141,14 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 export class DeviceRenderer {
   private readonly chooser: TemplateChooser;
-  private readonly madeDirs = new Set<string>();
   /** Each output directory's names when first looked at (null: not listable, probe each file). */
   private readonly listings = new Map<string, Set<string> | null>();
   private readonly sharedIkm: Uint8Array | undefined;
 
-  constructor(private readonly settings: RendererSettings) {
+  constructor(
+    private readonly settings: RendererSettings,
+    private readonly writeFile: WriteFile,
+  ) {
     this.chooser = new TemplateChooser(settings.templates);
     const ikm = settings.encryption?.ikm;
     this.sharedIkm = ikm !== undefined ? parseIkm(ikm) : undefined;
@@ -168,9 +212,9 @@ export class DeviceRenderer {
   }
 
   /**
-   * Renders a batch. File I/O overlaps the CPU work: the existing files are read in parallel
-   * first, then each profile is rendered, checked and sealed, and its write is started at once
-   * (libuv's thread pool) while the next device renders. Resolves when every write has settled.
+   * Renders a batch: each existing target is read first (synchronously), then each profile is
+   * rendered, checked, sealed and written in turn — all synchronous I/O; the promise is kept so
+   * a caller can overlap batches (the worker pool does).
    */
   async processBatch(jobs: readonly RenderJob[]): Promise<RenderJobResult[]> {
     const outDir = this.settings.outDir;
@@ -203,7 +247,7 @@ export class DeviceRenderer {
     return names === null || names.has(basename(target));
   }
 
-  /** The CPU part of one device, then its write (awaited by processBatch). */
+  /** One device: render, check, compare with `existing`, seal, write. */
   private processOne(
     job: RenderJob,
     existing: ExistingFile,
@@ -237,40 +281,35 @@ export class DeviceRenderer {
     }
 
     const target = join(this.settings.outDir, job.file);
-    const ioFailure = (err: unknown): RenderJobResult => ({
+    const ioFailure = (error: string): RenderJobResult => ({
       id: job.id,
       status: 'failed',
       failure: 'io',
-      error:
-        err instanceof CliError ? err.message : `cannot write ${describeSystemError(err, target)}`,
+      error,
     });
+    let output: Uint8Array;
     try {
       if (existing instanceof Error) throw existing;
       if (existing !== undefined && this.isUnchanged(existing, plaintext, key)) {
         return { id: job.id, status: 'unchanged', ...warnings };
       }
-      const output = this.seal(plaintext, key);
+      output = this.seal(plaintext, key);
       if (this.settings.dryRun) {
         return { id: job.id, status: 'would-write', bytes: output.length, ...warnings };
       }
-      const dir = dirname(target);
-      if (!this.madeDirs.has(dir)) {
-        // Real path inside --out: a symlinked subdirectory leading elsewhere is refused.
-        makeDirectoryWithin(dir, this.settings.outDir);
-        this.madeDirs.add(dir);
-      }
-      writeOutputFile(target, output, {
-        fsync: false,
-        // A plaintext profile with a password in it is created 0600.
+    } catch (err) {
+      return ioFailure(`cannot write ${describeSystemError(err, target)}`);
+    }
+    try {
+      this.writeFile(target, output, {
         secret: (rendered.diagnostics ?? []).some((d) => d.ruleId === 'plaintext-secret'),
-        nonRegular: 'refuse',
-        symlink: 'replace',
+        within: this.settings.outDir,
         ...(this.settings.mode !== undefined ? { mode: this.settings.mode } : {}),
       });
-      return { id: job.id, status: 'written', bytes: output.length, ...warnings };
     } catch (err) {
-      return ioFailure(err);
+      return ioFailure(err instanceof Error ? err.message : String(err));
     }
+    return { id: job.id, status: 'written', bytes: output.length, ...warnings };
   }
 
   private seal(plaintext: Uint8Array, key: { passphrase?: string; ikm?: Uint8Array }): Uint8Array {
@@ -293,29 +332,33 @@ export class DeviceRenderer {
     key: { passphrase?: string; ikm?: Uint8Array },
   ): boolean {
     const enc = this.settings.encryption;
+    // Gunzip capped at the new plaintext's size plus one byte: a gzip bomb at a target name
+    // costs nothing (anything larger is "changed" and rewritten).
+    const maxSize = plaintext.length + 1;
+    if (!enc) {
+      // Plain or gzip: openProfile detects which, and gunzips.
+      try {
+        const opened = openProfile(existing, { maxSize });
+        const wanted = this.settings.gzip ? 'gzip' : 'plain';
+        return opened.container === wanted && sameBytes(opened.plaintext, plaintext);
+      } catch {
+        return false;
+      }
+    }
     try {
-      // gunzip: false, then a gunzip capped at the new plaintext's size plus one byte: a gzip
-      // bomb at a target name costs nothing (any larger output means "changed").
       const opened = openProfile(existing, {
         ...key,
-        ...(enc?.cipher === 'aes-256-cbc' ? { md: enc.md } : {}),
-        gunzip: false,
+        ...(enc.cipher === 'aes-256-cbc' ? { md: enc.md } : {}),
+        maxSize,
       });
-      const wanted = !enc
-        ? this.settings.gzip
-          ? 'gzip'
-          : 'plain'
-        : enc.cipher === 'aes-256-cbc'
-          ? 'openssl-enc'
-          : 'aes128gcm';
-      if (opened.container !== wanted) return false;
-      if (enc && opened.gzip !== this.settings.gzip) return false;
-      const old = opened.gzip
-        ? gunzipSync(opened.plaintext, { maxOutputLength: plaintext.length + 1 })
-        : opened.plaintext;
-      return sameBytes(old, plaintext);
+      const wanted = enc.cipher === 'aes-256-cbc' ? 'openssl-enc' : 'aes128gcm';
+      return (
+        opened.container === wanted &&
+        opened.gzip === this.settings.gzip &&
+        sameBytes(opened.plaintext, plaintext)
+      );
     } catch {
-      return false; // does not open with this key, corrupt, or larger: rewrite
+      return false; // does not open with this key: rewrite
     }
   }
 }

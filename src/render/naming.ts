@@ -4,7 +4,7 @@
  * `$PSN`, and any inventory field as `$(field)` (dotted paths allowed: `$(site.code)`).
  */
 import { formatMac } from '../device/mac.js';
-import type { PhoneModel } from '../device/models.js';
+import { productSeriesNumber, type PhoneModel } from '../device/models.js';
 import { selectSubstring, tokenizeMacros } from '../profile/macros.js';
 import type { Vars } from './inventory.js';
 import { getPath } from './variables.js';
@@ -38,7 +38,7 @@ function macroValue(name: string, s: NameSubject): string | undefined {
     case 'PN':
       return s.phone.productName;
     case 'PSN':
-      return s.phone.model;
+      return productSeriesNumber(s.phone.model);
     default:
       return undefined;
   }

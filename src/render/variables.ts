@@ -5,7 +5,7 @@
  * `lines.1.extension` from the device both reach line 1); any other value replaces what was there.
  */
 import { LineCounter, parseDocument } from 'yaml';
-import type { PhoneModel } from '../device/models.js';
+import { productSeriesNumber, type PhoneModel } from '../device/models.js';
 import type { InventoryDevice, InventoryProblem, Vars } from './inventory.js';
 import {
   emptyVars,
@@ -31,7 +31,7 @@ export function builtinVariables(phone: PhoneModel): Vars {
     model: phone.model,
     product_name: phone.productName,
     // $PSN: the guides disagree (reference §2); the model number is what most of them show.
-    psn: phone.model,
+    psn: productSeriesNumber(phone.model),
     series: phone.series,
     family: phone.templateFamily,
     line_count: phone.lines,

@@ -3,7 +3,7 @@
  * and the README) and a check that reports findings through its context.
  */
 import type { PhoneModel } from '../device/models.js';
-import type { Catalog } from '../profile/catalog.js';
+import type { Catalog, CatalogFamily } from '../profile/catalog.js';
 import type { Severity } from './diagnostic.js';
 import type { ProfileDocument, ProfileParameter } from './profile-document.js';
 import type { RuleId } from './rule-ids.js';
@@ -21,6 +21,11 @@ export interface RuleContext {
   readonly catalog: Catalog;
   /** The phone model, when known (`--model`). */
   readonly model: PhoneModel | undefined;
+  /**
+   * The model's parameter family: picks family value types and reports parameters of other
+   * families. Undefined without a model: then the union of all families applies.
+   */
+  readonly family: CatalogFamily | undefined;
   /** Whether the file was encrypted (plaintext-secret stays silent then). */
   readonly encrypted: boolean;
   /** Offset in the source of index `index` of a parameter's decoded value. */

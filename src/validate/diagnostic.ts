@@ -21,6 +21,14 @@ export interface Diagnostic {
   hint?: string;
 }
 
+/** The diagnostics of one file, with counts. */
+export interface FileDiagnostics {
+  file: string;
+  diagnostics: Diagnostic[];
+  errorCount: number;
+  warningCount: number;
+}
+
 /** Sorts diagnostics by line, then column, keeping the rule order for ties. */
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return a.line - b.line || a.column - b.column;

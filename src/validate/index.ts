@@ -4,7 +4,8 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { findModel, type PhoneModel } from '../device/models.js';
-import { DEFAULT_CATALOG, type Catalog } from '../profile/catalog.js';
+import { catalogFamilyOf, type Catalog } from '../profile/catalog.js';
+import { DEFAULT_CATALOG } from '../profile/catalog-data/index.js';
 import type { Finding, RuleContext } from './define-rule.js';
 import { compareDiagnostics, type Diagnostic } from './diagnostic.js';
 import { readProfileDocument, type ProfileParameter } from './profile-document.js';
@@ -38,6 +39,7 @@ export interface ValidateOptions {
 export function validateProfileText(text: string, options: ValidateOptions): Diagnostic[] {
   const catalog = options.catalog ?? DEFAULT_CATALOG;
   const model = typeof options.model === 'string' ? findModel(options.model) : options.model;
+  const family = model ? catalogFamilyOf(model) : undefined;
   const ignored = options.ignoreRules ?? [];
   const document = readProfileDocument(text, catalog);
   const findings: { ruleId: RuleId; severity: Diagnostic['severity']; finding: Finding }[] = [];
@@ -48,6 +50,7 @@ export function validateProfileText(text: string, options: ValidateOptions): Dia
       document,
       catalog,
       model,
+      family,
       encrypted: options.encrypted === true,
       valueOffset: (parameter: ProfileParameter, index: number) =>
         sourceOffsetOfText(text, parameter.element, index),

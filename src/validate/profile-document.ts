@@ -17,6 +17,8 @@ export interface ProfileParameter {
   nested: boolean;
   /** The catalog entry, when the name is known. */
   match: ParameterMatch | undefined;
+  /** Set for a leaf of the ATA's `<router-configuration>` section. */
+  section?: 'router-configuration';
 }
 
 export interface ProfileDocument {
@@ -24,8 +26,38 @@ export interface ProfileDocument {
   scan: XmlScan;
   /** Every `<flat-profile>` element: the root, or one wrapped in another element. */
   flatProfiles: XmlElement[];
-  /** Child elements of the flat-profile element(s), in document order. */
+  /**
+   * Child elements of the flat-profile element(s), in document order; the ATA's
+   * `<router-configuration>` section is not one of them.
+   */
   parameters: ProfileParameter[];
+  /** The `<router-configuration>` element(s) (ATA191/192 provisioning guide). */
+  routerSections: XmlElement[];
+  /** Leaf elements inside `<router-configuration>`, its group elements skipped. */
+  routerParameters: ProfileParameter[];
+}
+
+/** The ATA191/192's router section: a child of `<flat-profile>` holding groups of leaves. */
+export const ROUTER_CONFIGURATION = 'router-configuration';
+
+function collectRouterLeaves(element: XmlElement, catalog: Catalog, out: ProfileParameter[]): void {
+  for (const child of element.children) {
+    if (child.children.length > 0) {
+      collectRouterLeaves(child, catalog, out);
+      continue;
+    }
+    let ua: XmlAttribute | undefined;
+    for (const attribute of child.attributes) if (attribute.name === 'ua') ua = attribute;
+    out.push({
+      name: child.name,
+      element: child,
+      value: child.text,
+      ua,
+      nested: false,
+      match: lookupParameter(catalog, child.name, ROUTER_CONFIGURATION),
+      section: ROUTER_CONFIGURATION,
+    });
+  }
 }
 
 const FLAT_PROFILE = 'flat-profile';
@@ -43,10 +75,17 @@ export function readProfileDocument(text: string, catalog: Catalog): ProfileDocu
   const scan = scanXml(text);
   const flatProfiles: XmlElement[] = [];
   const parameters: ProfileParameter[] = [];
+  const routerSections: XmlElement[] = [];
+  const routerParameters: ProfileParameter[] = [];
   if (scan.root && !scan.error) {
     findFlatProfiles(scan.root, flatProfiles);
     for (const flat of flatProfiles) {
       for (const element of flat.children) {
+        if (element.name === ROUTER_CONFIGURATION) {
+          routerSections.push(element);
+          collectRouterLeaves(element, catalog, routerParameters);
+          continue;
+        }
         let ua: XmlAttribute | undefined;
         for (const attribute of element.attributes) if (attribute.name === 'ua') ua = attribute;
         parameters.push({
@@ -60,5 +99,5 @@ export function readProfileDocument(text: string, catalog: Catalog): ProfileDocu
       }
     }
   }
-  return { text, scan, flatProfiles, parameters };
+  return { text, scan, flatProfiles, parameters, routerSections, routerParameters };
 }

@@ -9,8 +9,10 @@ import flatProfileMissing from './rules/flat-profile-missing.js';
 import invalidUa from './rules/invalid-ua.js';
 import invalidValue from './rules/invalid-value.js';
 import modelCapacity from './rules/model-capacity.js';
+import modelFamily from './rules/model-family.js';
 import nestedParameter from './rules/nested-parameter.js';
 import nonAsciiValue from './rules/non-ascii-value.js';
+import parameterAlias from './rules/parameter-alias.js';
 import plaintextSecret from './rules/plaintext-secret.js';
 import ruleSyntax from './rules/rule-syntax.js';
 import templateLeftover from './rules/template-leftover.js';
@@ -30,10 +32,12 @@ export const RULES = {
   'whitespace-value': whitespaceValue,
   'template-leftover': templateLeftover,
   'unknown-parameter': unknownParameter,
+  'parameter-alias': parameterAlias,
   'invalid-value': invalidValue,
   'rule-syntax': ruleSyntax,
   'plaintext-secret': plaintextSecret,
   'model-capacity': modelCapacity,
+  'model-family': modelFamily,
 } as const satisfies { [Id in RuleId]: Rule<Id> };
 
 /** The rules in documentation order. */

@@ -13,10 +13,12 @@ export const RULE_IDS = [
   'whitespace-value',
   'template-leftover',
   'unknown-parameter',
+  'parameter-alias',
   'invalid-value',
   'rule-syntax',
   'plaintext-secret',
   'model-capacity',
+  'model-family',
 ] as const;
 
 /** A stable kebab-case rule id. */

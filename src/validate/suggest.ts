@@ -12,17 +12,21 @@ interface NameIndex {
 }
 
 const indexes = new WeakMap<Catalog, NameIndex>();
+const routerIndexes = new WeakMap<Catalog, NameIndex>();
 
-function indexOf(catalog: Catalog): NameIndex {
-  let index = indexes.get(catalog);
+function indexOf(catalog: Catalog, section?: 'router-configuration'): NameIndex {
+  const cache = section === undefined ? indexes : routerIndexes;
+  let index = cache.get(catalog);
   if (!index) {
-    const names = catalogNames(catalog);
+    // Canonical names only: an alias (a guide's spelling the phone does not export) is never
+    // suggested.
+    const names = catalogNames(catalog, section);
     index = {
       names,
       byLowerCase: new Map(names.map((n) => [n.toLowerCase(), n])),
       memo: new Map(),
     };
-    indexes.set(catalog, index);
+    cache.set(catalog, index);
   }
   return index;
 }
@@ -57,8 +61,13 @@ export function levenshtein(a: string, b: string, limit = Number.MAX_SAFE_INTEGE
  * Up to `max` catalog names closest to `name` (distance ≤ 2, or ≤ 3 for names over 12 chars).
  * @example suggestNames(DEFAULT_CATALOG, 'Staton_Name') // ['Station_Name']
  */
-export function suggestNames(catalog: Catalog, name: string, max = 3): string[] {
-  const index = indexOf(catalog);
+export function suggestNames(
+  catalog: Catalog,
+  name: string,
+  max = 3,
+  section?: 'router-configuration',
+): string[] {
+  const index = indexOf(catalog, section);
   const cached = index.memo.get(name);
   if (cached) return cached;
   const sameLetters = index.byLowerCase.get(name.toLowerCase());

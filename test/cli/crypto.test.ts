@@ -287,6 +287,64 @@ describe('keygen', () => {
 });
 
 describe('CISCO_PROV_CRYPTO selects the backend', () => {
+  /**
+   * A preload that breaks node:crypto's cipher and hash functions: a run that succeeds under it
+   * did not use the node backend. (Both backends give the same bytes by design, so equal
+   * output alone cannot show which one ran.)
+   */
+  function poisonNodeCrypto(): NodeJS.ProcessEnv {
+    const preload = join(dir, 'poison-node-crypto.mjs');
+    writeFileSync(
+      preload,
+      "import { createRequire } from 'node:module';\n" +
+        "const c = createRequire(import.meta.url)('node:crypto');\n" +
+        "for (const f of ['createCipheriv', 'createDecipheriv', 'createHash', 'createHmac', 'pbkdf2Sync']) {\n" +
+        '  c[f] = () => { throw new Error(`node:crypto ${f} was used`); };\n' +
+        '}\n',
+    );
+    return { NODE_OPTIONS: `--import ${preload}` };
+  }
+
+  test('noble is used when asked: node:crypto broken, the run still works', async () => {
+    const poison = poisonNodeCrypto();
+    const args = ['encrypt', '--key-env', 'PROV_KEY', '--salt', '0102030405060708', plain];
+    const viaNode = await runCli(args, { env: { ...env, ...poison, CISCO_PROV_CRYPTO: 'node' } });
+    assert.equal(viaNode.code, 3, 'the preload bites the node backend');
+    assert.match(viaNode.stderr, /node:crypto \w+ was used/);
+    const unset = await runCli(args, { env: { ...env, ...poison, CISCO_PROV_CRYPTO: '' } });
+    assert.equal(unset.code, 3, 'node:crypto is the default');
+    const viaNoble = await runCli(args, { env: { ...env, ...poison, CISCO_PROV_CRYPTO: 'noble' } });
+    assert.equal(viaNoble.code, 0, viaNoble.stderr);
+    const back = await runCli(['decrypt', '--key-env', 'PROV_KEY', '-'], {
+      env: { ...env, ...poison, CISCO_PROV_CRYPTO: 'noble' },
+      input: viaNoble.stdoutBytes,
+    });
+    assert.equal(back.code, 0, back.stderr);
+    assert.equal(back.stdout, PROFILE);
+  });
+
+  test('render worker threads use the backend chosen in the main thread', async () => {
+    const work = mkdtempSync(join(dir, 'render-'));
+    const rows = ['mac,model'];
+    for (let i = 0; i < 120; i++)
+      rows.push(`${(0x00562b000000 + i).toString(16).padStart(12, '0')},8841`);
+    writeFileSync(join(work, 'inv.csv'), `${rows.join('\n')}\n`);
+    writeFileSync(join(work, 'default.liquid'), '<flat-profile/>\n');
+    const args = ['render', '-i', 'inv.csv', '-t', 'default.liquid', '-o', 'out', '--jobs', '2'];
+    const r = await runCli([...args, '--encrypt', 'aes-256-cbc', '--key-env', 'PROV_KEY'], {
+      cwd: work,
+      env: { ...env, ...poisonNodeCrypto(), CISCO_PROV_CRYPTO: 'noble' },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(readdirSync(join(work, 'out')).length, 120);
+  });
+
+  test('an unknown backend name is a usage error (exit 2)', async () => {
+    const r = await runCli(['keygen'], { env: { CISCO_PROV_CRYPTO: 'openssl' } });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /CISCO_PROV_CRYPTO expected node or noble, got "openssl"/);
+  });
+
   test('noble and node give the same bytes for the same salt, through the CLI', async () => {
     const args = ['encrypt', '--key-env', 'PROV_KEY', '--salt', '0102030405060708', plain];
     const viaNode = await runCli(args, { env: { ...env, CISCO_PROV_CRYPTO: 'node' } });
@@ -299,12 +357,15 @@ describe('CISCO_PROV_CRYPTO selects the backend', () => {
       'PROV_IKM',
       '--salt',
       '00'.repeat(16),
+      '--unsafe-fixed-salt',
       '--rs',
       '40',
       plain,
     ];
     const gNode = await runCli(gcm, { env: { ...env, CISCO_PROV_CRYPTO: 'node' } });
     const gNoble = await runCli(gcm, { env: { ...env, CISCO_PROV_CRYPTO: 'noble' } });
+    assert.equal(gNode.code, 0, gNode.stderr);
+    assert.ok(gNode.stdoutBytes.length > 21);
     assert.deepEqual(gNoble.stdoutBytes, gNode.stdoutBytes);
   });
 });

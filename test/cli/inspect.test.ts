@@ -32,7 +32,7 @@ test('inspect --json <ua>: exactly the documented object', async () => {
     vendor: 'Cisco',
     family: 'ata',
     productName: 'ATA191-MPP',
-    model: '191',
+    model: 'ATA191',
     series: 'ATA190',
     firmware: '11-1-0-MSR4',
     mac: null,
@@ -54,7 +54,7 @@ test('inspect with no arguments reads one User-Agent per line from stdin (JSON L
     [
       [true, 'mpp', '8841'],
       [false, 'unknown', null],
-      [true, 'ata', '191'],
+      [true, 'ata', 'ATA191'],
     ],
   );
 });
@@ -192,7 +192,7 @@ test('errors: one line naming the problem, the right exit code, no stack trace',
 test('models: the whole table, one model, JSON with sources, CSV', async () => {
   const table = await runCli(['models']);
   assert.equal(table.code, 0);
-  assert.equal(table.stdout.trimEnd().split('\n').length, 1 + 19);
+  assert.equal(table.stdout.trimEnd().split('\n').length, 1 + 24);
   assert.match(table.stdout, /^8861\s+CP-8861-3PCC\s+8800\s+mpp-desk\s+16\s+5\s+3\s+sip88xx$/m);
 
   const one = await runCli(['models', 'cp-7832', '--sources']);
@@ -202,7 +202,7 @@ test('models: the whole table, one model, JSON with sources, CSV', async () => {
 
   const json = await runCli(['models', '--json']);
   const rows = JSON.parse(json.stdout);
-  assert.equal(rows.length, 19);
+  assert.equal(rows.length, 24);
   assert.ok(
     rows.every((m: { sources: Record<string, string> }) => typeof m.sources.lines === 'string'),
   );
@@ -210,7 +210,7 @@ test('models: the whole table, one model, JSON with sources, CSV', async () => {
   const csv = await runCli(['models', '--format', 'csv', 'ATA192']);
   assert.deepEqual(csv.stdout.split('\n'), [
     'model,productName,displayName,series,templateFamily,lines,lineKeys,maxExpansionModules,firmwarePrefix',
-    '192,ATA192-MPP,Cisco ATA 192 Multiplatform Analog Telephone Adapter,ATA190,ata,2,0,0,ATA19x',
+    'ATA192,ATA192-MPP,Cisco ATA 192 Multiplatform Analog Telephone Adapter,ATA190,ata,2,0,0,ATA19x',
     '',
   ]);
 });

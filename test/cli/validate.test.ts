@@ -127,7 +127,7 @@ test('a directory means every profile in it', async () => {
   const r = await validate(['--format', 'json', BAD]);
   assert.equal(r.code, 1);
   const report = JSON.parse(r.stdout) as { file: string }[];
-  assert.equal(report.length, 17);
+  assert.equal(report.length, 20);
   assert.ok(report.every((e) => e.file.startsWith(`${BAD}/`)));
 });
 

@@ -1,5 +1,7 @@
 /** Loads the named test vectors in test/vectors/ (see the README there for sources). */
 import { readFileSync } from 'node:fs';
+// BACKENDS names noble: register it (the crypto barrel no longer loads it on import).
+import '../../src/crypto/backend-noble.js';
 
 export function loadVectors<T>(name: string): T {
   return JSON.parse(readFileSync(new URL(`../vectors/${name}`, import.meta.url), 'utf8')) as T;

@@ -5,9 +5,9 @@ import {
   catalogNames,
   lookupParameter,
   mergeCatalog,
-  parseCatalogJson,
   type CatalogEntry,
 } from '../../src/profile/catalog.js';
+import { parseCatalogJson } from '../../src/profile/catalog-json.js';
 
 const SAMPLE: CatalogEntry[] = [
   { name: 'Station_Name', type: { kind: 'string', maxLength: 63 }, source: 'test' },

@@ -2,13 +2,11 @@
 // and the parameters validate depends on.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  DEFAULT_CATALOG,
-  catalogNames,
-  checkValue,
-  lookupParameter,
-  parseCatalogJson,
-} from '../../src/profile/catalog.js';
+import { catalogNames, lookupParameter } from '../../src/profile/catalog.js';
+import { DEFAULT_CATALOG } from '../../src/profile/catalog-data/index.js';
+import { parseCatalogJson } from '../../src/profile/catalog-json.js';
+import { checkValue } from '../../src/profile/catalog-values.js';
+import { EXPORT_SOURCES } from '../../src/profile/catalog-data/exported.js';
 import { GUIDES } from '../../src/profile/catalog-data/sources.js';
 
 const names = catalogNames(DEFAULT_CATALOG);
@@ -21,8 +19,9 @@ describe('DEFAULT_CATALOG', () => {
   it('has no duplicate entry names', () => {
     const seen = new Set<string>();
     for (const entry of DEFAULT_CATALOG) {
-      assert.ok(!seen.has(entry.name), `duplicate entry ${entry.name}`);
-      seen.add(entry.name);
+      const key = `${entry.section ?? ''}:${entry.name}`;
+      assert.ok(!seen.has(key), `duplicate entry ${key}`);
+      seen.add(key);
     }
   });
 
@@ -32,12 +31,14 @@ describe('DEFAULT_CATALOG', () => {
     assert.deepEqual(duplicates, []);
   });
 
-  it('cites a Cisco guide on every entry', () => {
+  it('cites a Cisco guide or a tuning export on every entry', () => {
     const titles = Object.values(GUIDES);
+    const exportIds = Object.keys(EXPORT_SOURCES);
     for (const entry of DEFAULT_CATALOG) {
       assert.ok(
-        titles.some((title) => entry.source.includes(title)),
-        `${entry.name}: source does not name a guide: ${entry.source}`,
+        titles.some((title) => entry.source.includes(title)) ||
+          exportIds.some((id) => entry.source.includes(id)),
+        `${entry.name}: source names neither a guide nor an export: ${entry.source}`,
       );
     }
   });

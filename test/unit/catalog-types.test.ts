@@ -2,7 +2,8 @@
 // message that says what was expected (MPP provisioning guides, "Data Types").
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkValue, type ParameterType } from '../../src/profile/catalog.js';
+import type { ParameterType } from '../../src/profile/catalog.js';
+import { checkValue } from '../../src/profile/catalog-values.js';
 
 interface Case {
   type: ParameterType;

@@ -156,12 +156,12 @@ test('combined.log: one row per phone, keyed by MAC, else serial, else address',
   assert.deepEqual(
     s.phones.map((p) => [p.model, p.keyKind, p.key, p.requests, p.outcome]),
     [
-      ['191', 'serial', 'FCH2443D9R4', 1, 'C'],
       ['6841', 'mac', 'aabbccddeeff', 2, 'A'],
       ['7832', 'mac', '001122334455', 3, 'C'],
       ['8841', 'mac', '00562b043615', 4, 'A'],
       ['8851', 'address', '10.0.0.30', 1, null],
       ['8865', 'mac', 'dcf719f39350', 2, 'B'],
+      ['ATA191', 'serial', 'FCH2443D9R4', 1, 'C'],
     ],
   );
   assert.deepEqual(s.outcomes, { A: 2, B: 1, C: 2, none: 1 });

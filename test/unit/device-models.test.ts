@@ -20,8 +20,13 @@ const EXPECTED_MODELS = [
   '8861',
   '8865',
   '8832',
-  '191',
-  '192',
+  '9841',
+  '9851',
+  '9861',
+  '9871',
+  '8875',
+  'ATA191',
+  'ATA192',
 ];
 
 test('the table has every MPP model of the brief, once each', () => {
@@ -51,6 +56,10 @@ test('every row is internally consistent and cites a source for every fact', () 
     if (m.templateFamily === 'ata') {
       assert.equal(m.series, 'ATA190', where);
       assert.match(m.productName, /^ATA\d{3}-MPP$/, where);
+    } else if (m.firmwarePrefix === 'PhoneOS') {
+      // 9800 series and 8875: PhoneOS, product names without -3PCC (reference §6)
+      assert.match(m.productName, /^(DP|CP)-\d{4}$/, where);
+      assert.ok(m.series === '9800' || m.series === '8875', where);
     } else {
       assert.match(m.productName, /^CP-\d{4}-3PCC$/, where);
       assert.equal(m.series, `${m.model.slice(0, 2)}00`, where);
@@ -73,7 +82,9 @@ test('findModel accepts model numbers, product names and loose spellings', () =>
   for (const spelling of ['ATA191', 'ATA191-MPP', 'ata191-mpp', '191']) {
     assert.equal(findModel(spelling)?.productName, 'ATA191-MPP', spelling);
   }
-  assert.equal(findModel('ATA192')?.model, '192');
+  assert.equal(findModel('ATA192')?.model, 'ATA192');
+  assert.equal(findModel('192')?.model, 'ATA192');
+  assert.equal(findModel('9861')?.series, '9800');
 });
 
 test('findModel returns undefined for unknown names', () => {

@@ -75,7 +75,7 @@ const REFERENCE_EXAMPLES: [string, string, Expected][] = [
       vendor: 'Cisco',
       family: 'ata',
       productName: 'ATA191-MPP',
-      model: '191',
+      model: 'ATA191',
       series: 'ATA190',
       firmware: '11-1-0-MSR4',
       mac: null,
@@ -136,7 +136,7 @@ const REFERENCE_EXAMPLES: [string, string, Expected][] = [
       family: 'spa',
       productName: 'SPA-2000',
       model: 'SPA2000',
-      series: null,
+      series: 'SPA2000',
       firmware: '3.1.15',
       mac: null,
       serial: null,
@@ -188,7 +188,42 @@ test('models outside the table still get their family and series; unknown series
   assert.equal(r.series, '9800');
   assert.equal(parseUserAgent('Cisco-CP-8875-3PCC/2.0 (aabbccddeeff)').series, '8875');
   assert.equal(parseUserAgent('Cisco-CP-5555-3PCC/1.0').series, null);
-  assert.equal(parseUserAgent('Cisco/ATA193-MPP-1-0-0 (X)').model, '193');
+  assert.equal(parseUserAgent('Cisco/ATA193-MPP-1-0-0 (X)').model, 'ATA193');
+});
+
+test('issue 9: the ATA SIP form, CP-<model> without -3PCC, other Cisco devices, SPA series', () => {
+  const ata = parseUserAgent('Cisco-ATA191-MPP/11-1-0-MSR4');
+  assert.deepEqual(
+    [ata.family, ata.productName, ata.model, ata.series, ata.firmware],
+    ['ata', 'ATA191-MPP', 'ATA191', 'ATA190', '11-1-0-MSR4'],
+  );
+  const bare = parseUserAgent('Cisco-CP-8841/11.0 (00562b043615)');
+  assert.deepEqual(
+    [bare.family, bare.productName, bare.model, bare.series, bare.mac],
+    ['mpp', 'CP-8841', '8841', '8800', '00562b043615'],
+  );
+  for (const [ua, product, firmware] of [
+    ['Cisco-ATA187/9.2.3', 'ATA187', '9.2.3'],
+    ['Cisco-CP7960G/8.0', 'CP7960G', '8.0'],
+    ['Cisco-CP8841/12.8.1', 'CP8841', '12.8.1'],
+    ['Linksys/RT31P2-3.1.6(LS)', 'RT31P2', '3.1.6(LS)'],
+  ] as const) {
+    const r = parseUserAgent(ua);
+    assert.deepEqual(
+      [r.isCisco, r.family, r.productName, r.series, r.firmware],
+      [true, 'unknown', product, null, firmware],
+      ua,
+    );
+  }
+  for (const [model, series] of [
+    ['SPA525G2', 'SPA500'],
+    ['SPA112', 'SPA100'],
+    ['SPA303', 'SPA300'],
+    ['SPA8000', 'SPA8000'],
+    ['SPA2102', 'SPA2000'],
+  ] as const) {
+    assert.equal(parseUserAgent(`Cisco/${model}-7.6.2 (CBT1)`).series, series, model);
+  }
 });
 
 test('strings that are not a Cisco User-Agent are results with every field null', () => {
@@ -201,8 +236,6 @@ test('strings that are not a Cisco User-Agent are results with every field null'
     'Cisco-',
     'Cisco-CP-8841-3PCC',
     'Cisco-CP-8841-3PCC/',
-    'Cisco-CP-8841/11.0 (00562b043615)', // enterprise (non-MPP) product name
-    'Cisco-CP8841/12.8.1',
     'Cisco-CP-8841-3PCC/11.0 (00562b043615) trailing',
     'Cisco-CP-8841-3PCC/11.0\u001b[31m (00562b043615)',
     'Cisco/ATA191-MPP- (X)',
@@ -255,7 +288,7 @@ test('fuzz: parseUserAgent never throws and always returns the same shape', () =
     fc.property(userAgentish, (ua) => {
       const r = parseUserAgent(ua);
       assert.equal(r.userAgent, ua);
-      assert.equal(r.isCisco, r.family !== 'unknown');
+      if (r.family !== 'unknown') assert.equal(r.isCisco, true);
       if (!r.isCisco)
         assert.deepEqual({ ...r, userAgent: undefined }, { ...NOT_CISCO, userAgent: undefined });
     }),

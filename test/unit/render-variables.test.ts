@@ -150,7 +150,8 @@ test('built-in variables come from the model table', () => {
   const v = builtinVariables(findModel('ATA191')!);
   assert.equal(v.family, 'ata');
   assert.equal(v.product_name, 'ATA191-MPP');
-  assert.equal(v.model, '191');
+  assert.equal(v.model, 'ATA191');
+  assert.equal(v.psn, '191'); // $PSN keeps the bare number (ata$PSN.cfg)
   assert.equal(typeof v.line_count, 'number');
 });
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseCatalogJson } from '../../src/profile/catalog.js';
+import { parseCatalogJson } from '../../src/profile/catalog-json.js';
 import { validateProfileBytes } from '../../src/validate/index.js';
 import { RULE_IDS } from '../../src/validate/rule-ids.js';
 

@@ -13,7 +13,7 @@ import {
   formatStylish,
   type FileDiagnostics,
 } from '../../src/output/diagnostics-format.js';
-import { parseCatalogJson } from '../../src/profile/catalog.js';
+import { parseCatalogJson } from '../../src/profile/catalog-json.js';
 import type { Diagnostic } from '../../src/validate/diagnostic.js';
 import {
   RULES,

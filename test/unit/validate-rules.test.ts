@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parseCatalogJson } from '../../src/profile/catalog.js';
+import { parseCatalogJson } from '../../src/profile/catalog-json.js';
 import { validateProfileText, type ValidateOptions } from '../../src/validate/index.js';
 
 const catalog = parseCatalogJson(

@@ -16,7 +16,8 @@ export default defineRule({
     'no password, GPP_S*, IKM or literal rule --key/--pwd in a profile that is not encrypted',
   check(context) {
     if (context.encrypted) return;
-    for (const parameter of context.document.parameters) {
+    const { parameters, routerParameters } = context.document;
+    for (const parameter of [...parameters, ...routerParameters]) {
       if (parameter.nested || parameter.value.trim() === '') continue;
       const entry = parameter.match?.entry;
       const secret = isSecretParameter(parameter.name, entry);

@@ -5,15 +5,18 @@ import { suggestNames } from '../suggest.js';
 export default defineRule({
   id: 'unknown-parameter',
   severity: 'error',
-  description: 'every parameter is in the catalog (built in, or extended with --catalog)',
+  description:
+    'every parameter (and every ATA <router-configuration> leaf) is in the catalog (built in, or extended with --catalog)',
   check(context) {
-    for (const parameter of context.document.parameters) {
+    const { parameters, routerParameters } = context.document;
+    for (const parameter of [...parameters, ...routerParameters]) {
       if (parameter.nested || parameter.match) continue;
-      const suggestions = suggestNames(context.catalog, parameter.name);
+      const suggestions = suggestNames(context.catalog, parameter.name, 3, parameter.section);
+      const what = parameter.section ? `${parameter.section} parameter` : 'parameter';
       context.report({
         offset: parameter.element.offset + 1,
         message:
-          `unknown parameter ${parameter.name}` +
+          `unknown ${what} ${parameter.name}` +
           (suggestions.length > 0 ? `; did you mean ${suggestions.join(', ')}?` : ''),
         hint: 'the phone ignores unknown names; add site-specific ones with --catalog <file>',
       });

@@ -1,45 +1,39 @@
 /**
- * `cisco-prov render`: one checked profile per phone, from templates and an inventory.
+ * The render batch: one checked profile per phone, from templates and an inventory — the
+ * inventory and vars loaded and checked, a job per device, run in this thread or on workers.
  * Typed options in, typed result out; no printing, no process.exit (style.md).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { sep } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Cipher, Digest } from '../crypto/index.js';
-import { sweepTempFilesOnSignal } from '../io/writer.js';
 import { normalizeMac } from '../device/mac.js';
+import { DomainError, describeSystemError } from '../domain-errors.js';
+import type { RenderDiagnostic } from './check.js';
 import {
-  CliError,
-  ExitCode,
-  badInput,
-  describeSystemError,
-  ioError,
-  usageError,
-} from '../errors.js';
-import type { RenderDiagnostic } from '../render/check.js';
-import type {
-  RenderJob,
-  RenderJobResult,
-  RenderStatus,
-  RendererSettings,
-  FailureKind,
-} from '../render/device-renderer.js';
+  DeviceRenderer,
+  type FailureKind,
+  type RenderJob,
+  type RenderJobResult,
+  type RenderStatus,
+  type RendererSettings,
+  type WriteFile,
+} from './device-renderer.js';
 import {
   TEMPLATE_EXTENSION,
   TemplateChooser,
   templateSourceOf,
   type TemplateSource,
-} from '../render/engine.js';
+} from './engine.js';
 import {
   InventoryError,
   formatInventoryProblem,
   parseInventory,
   type InventoryDevice,
   type InventoryProblem,
-} from '../render/inventory.js';
-import { defaultNamePattern, fileNameFor } from '../render/naming.js';
+} from './inventory.js';
+import { defaultNamePattern, fileNameFor } from './naming.js';
 import {
   VariableMerger,
   checkGroups,
@@ -51,7 +45,7 @@ import {
   type ExplainedVariable,
   type LayerSources,
   type VarsFile,
-} from '../render/variables.js';
+} from './variables.js';
 
 export interface RenderEncryption {
   cipher: Cipher;
@@ -85,11 +79,32 @@ export interface RenderOptions {
   /** Worker threads (default: one per core, up to 4, for batches of 1000 or more). */
   jobs?: number;
   dryRun?: boolean;
-  /** Permission bits of every file written (`--mode`); default: see src/io/writer.ts. */
+  /** Permission bits of every file written (`--mode`); default: the writer's choice. */
   mode?: number;
+  /**
+   * Called once for each output directory before anything is written into it (the CLI sweeps
+   * it for its temp files on SIGINT/SIGTERM: worker threads write there, signals reach only the
+   * main thread).
+   */
+  onOutputDirectory?: (dir: string) => void;
   /** Called as devices finish, for a progress line. */
   onProgress?: (done: number, total: number) => void;
+  /** How a profile reaches the disk (the CLI passes its atomic writer). Needed with `out`. */
+  writeFile?: WriteFile;
+  /**
+   * Runs the jobs on worker threads (the CLI's pool, src/io/worker-pool.ts). Absent: every
+   * device renders in this thread, whatever `jobs` says.
+   */
+  runInWorkers?: RunInWorkers;
 }
+
+/** Renders jobs on `workerCount` threads, each result to `onResult` in completion order. */
+export type RunInWorkers = (
+  jobs: Iterable<RenderJob | RenderJobResult>,
+  settings: RendererSettings,
+  workerCount: number,
+  onResult: (result: RenderJobResult) => void,
+) => Promise<void>;
 
 export interface RenderDeviceReport {
   /** MAC (12 hex digits) or, without one, the serial. */
@@ -133,7 +148,7 @@ export function bundledTemplatesDir(): string {
     }
     dir = dirname(dir);
   }
-  throw ioError('cannot find the bundled templates directory');
+  throw new DomainError('io', 'templates-missing', 'cannot find the bundled templates directory');
 }
 
 /** Reads a file; the message names it as the user wrote it. */
@@ -141,17 +156,28 @@ function readText(path: string, what: string, shownAs: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    throw ioError(`cannot read ${what} ${describeSystemError(err, shownAs)}`);
+    throw new DomainError(
+      'io',
+      'read-failed',
+      `cannot read ${what} ${describeSystemError(err, shownAs)}`,
+      {
+        file: shownAs,
+      },
+    );
   }
 }
 
-function inventoryFailure(problems: readonly InventoryProblem[]): CliError {
+/** The inventory's problems, the first 20 shown, as one error (exit 1 in the CLI). */
+function inventoryFailure(problems: readonly InventoryProblem[]): DomainError {
   const shown = problems.slice(0, 20).map(formatInventoryProblem);
   if (problems.length > 20) shown.push(`… and ${problems.length - 20} more problems`);
-  return badInput(
-    shown.join('\ncisco-prov: '),
-    'nothing was written: fix the inventory and run again',
-  );
+  const first = problems[0];
+  return new DomainError('bad-input', 'inventory-invalid', shown.join('\ncisco-prov: '), {
+    hint: 'nothing was written: fix the inventory and run again',
+    file: first?.file,
+    where: first?.where,
+    field: first?.field,
+  });
 }
 
 /** Everything render and explain share: the checked inventory, vars and layers. */
@@ -198,8 +224,12 @@ function load(options: RenderOptions): Loaded {
   try {
     templates = templateSourceOf(templatePath);
   } catch (err) {
-    throw ioError(
-      `cannot read --template ${describeSystemError(err, options.template ?? templatePath)}`,
+    const shownAs = options.template ?? templatePath;
+    throw new DomainError(
+      'io',
+      'read-failed',
+      `cannot read --template ${describeSystemError(err, shownAs)}`,
+      { file: shownAs, field: '--template' },
     );
   }
   return {
@@ -222,7 +252,14 @@ export function findDevice(
       (mac !== undefined && d.mac === mac) ||
       (d.serial !== undefined && d.serial.toUpperCase() === wanted.trim().toUpperCase()),
   );
-  if (!found) throw usageError(`no device ${wanted} in ${file} (give a MAC or a serial number)`);
+  if (!found) {
+    throw new DomainError(
+      'usage',
+      'device-not-found',
+      `no device ${wanted} in ${file} (give a MAC or a serial number)`,
+      { file },
+    );
+  }
   return found;
 }
 
@@ -274,21 +311,37 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
       enc.passphrase === undefined &&
       enc.keyField === undefined
     ) {
-      throw usageError('--encrypt aes-256-cbc needs --key, --key-file, --key-env or --key-field');
+      throw new DomainError(
+        'usage',
+        'key-missing',
+        '--encrypt aes-256-cbc needs --key, --key-file, --key-env or --key-field',
+      );
     }
     if (enc.cipher === 'aes128gcm' && enc.ikm === undefined && enc.ikmField === undefined) {
-      throw usageError('--encrypt aes128gcm needs --ikm, --ikm-file, --ikm-env or --ikm-field');
+      throw new DomainError(
+        'usage',
+        'ikm-missing',
+        '--encrypt aes128gcm needs --ikm, --ikm-file, --ikm-env or --ikm-field',
+      );
     }
   }
   const outDir = options.out !== undefined ? resolve(loaded.cwd, options.out) : undefined;
   if (outDir === undefined && loaded.devices.length !== 1) {
-    throw usageError(
+    throw new DomainError(
+      'usage',
+      'out-missing',
       `--out <dir> is needed to render ${loaded.devices.length} devices`,
-      'without --out, select one device with --device and the profile goes to stdout',
+      { hint: 'without --out, select one device with --device and the profile goes to stdout' },
     );
   }
+  const writeFile = options.writeFile;
+  if (outDir !== undefined && writeFile === undefined) {
+    throw new DomainError('usage', 'writer-missing', 'render to a directory needs a writeFile');
+  }
   if (outDir !== undefined && existsSync(outDir) && !statSync(outDir).isDirectory()) {
-    throw usageError(`--out ${options.out}: not a directory`);
+    throw new DomainError('usage', 'out-not-directory', `--out ${options.out}: not a directory`, {
+      field: '--out',
+    });
   }
   const pattern = options.name ?? defaultNamePattern(enc !== undefined);
 
@@ -323,7 +376,7 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   const merger = new VariableMerger(loaded.sources);
   const usedNames = new Map<string, string>();
   const inputs = new InputFiles(loaded.cwd, options, loaded.templates);
-  const sweptDirs = new Set<string>();
+  const outputDirs = new Set<string>();
 
   /** Jobs, built one at a time as the renderer asks for them (streaming). */
   function* jobs(): Generator<RenderJob | RenderJobResult> {
@@ -367,16 +420,15 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
         }
         usedNames.set(file, report.source);
         report.file = file;
-        const dir = dirname(join(outDir, file));
-        if (!sweptDirs.has(dir)) {
-          // Worker threads write here; a signal reaches the main thread, which sweeps for them.
-          sweepTempFilesOnSignal(dir);
-          sweptDirs.add(dir);
-        }
         const input = inputs.overwrittenBy(join(outDir, file), choice.path);
         if (input) {
           yield fail('input', `file name ${file} would overwrite ${input}, an input of this run`);
           continue;
+        }
+        const dir = dirname(join(outDir, file));
+        if (!outputDirs.has(dir)) {
+          outputDirs.add(dir);
+          options.onOutputDirectory?.(dir);
         }
       }
       const job: RenderJob = {
@@ -421,9 +473,11 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   };
 
   const workerCount = chooseWorkerCount(options.jobs, devices.length);
-  const { renderInProcess, renderInWorkers } = await import('../render/pool.js');
-  if (workerCount <= 1 || outDir === undefined) await renderInProcess(jobs(), settings, onResult);
-  else await renderInWorkers(jobs(), settings, workerCount, onResult);
+  if (workerCount <= 1 || outDir === undefined || options.runInWorkers === undefined) {
+    await renderInProcess(jobs(), settings, writeFile ?? refuseWrite, onResult);
+  } else {
+    await options.runInWorkers(jobs(), settings, workerCount, onResult);
+  }
 
   const summary = { total: devices.length, written: 0, unchanged: 0, 'would-write': 0, failed: 0 };
   for (const r of reports) summary[r.status]++;
@@ -498,9 +552,36 @@ export function chooseWorkerCount(jobs: number | undefined, deviceCount: number)
   return Math.max(1, Math.min(availableParallelism(), 4));
 }
 
-/** Exit code of a render: 3 when a write failed, 1 when a device failed, else 0. */
-export function renderExitCode(report: RenderReport): (typeof ExitCode)[keyof typeof ExitCode] {
-  if (report.devices.some((d) => d.failure === 'io')) return ExitCode.Failure;
-  if (report.summary.failed > 0) return ExitCode.Bad;
-  return ExitCode.Ok;
+/** How many jobs go to a worker (or to this thread's renderer) in one batch. */
+export const BATCH_SIZE = 50;
+
+/** Without an output directory nothing is written: the profile comes back as bytes. */
+const refuseWrite: WriteFile = (path) => {
+  throw new Error(`cannot write ${path}: no writer given`);
+};
+
+/** Renders every job in this thread, in batches; results to `onResult` in order. */
+export async function renderInProcess(
+  jobs: Iterable<RenderJob | RenderJobResult>,
+  settings: RendererSettings,
+  writeFile: WriteFile,
+  onResult: (result: RenderJobResult) => void,
+): Promise<void> {
+  let renderer: DeviceRenderer | undefined;
+  let batch: RenderJob[] = [];
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    renderer ??= new DeviceRenderer(settings, writeFile);
+    const results = await renderer.processBatch(batch);
+    batch = [];
+    for (const r of results) onResult(r);
+  };
+  for (const job of jobs) {
+    if ('status' in job) onResult(job);
+    else {
+      batch.push(job);
+      if (batch.length >= BATCH_SIZE) await flush();
+    }
+  }
+  await flush();
 }

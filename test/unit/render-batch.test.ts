@@ -12,14 +12,15 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openProfile } from '../../src/crypto/index.js';
-import { CliError } from '../../src/errors.js';
+import { renderExitCode } from '../../src/commands/render-cli.js';
+import { DomainError } from '../../src/domain-errors.js';
+import { renderInWorkers, writeRenderedProfile } from '../../src/io/worker-pool.js';
 import {
   chooseWorkerCount,
   explainRender,
   render,
-  renderExitCode,
   type RenderOptions,
-} from '../../src/commands/render.js';
+} from '../../src/render/batch.js';
 
 function workspace(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'cp-render-'));
@@ -40,7 +41,15 @@ const CSV = `mac,model,display_name,extension,key
 `;
 
 function options(dir: string, extra: Partial<RenderOptions> = {}): RenderOptions {
-  return { cwd: dir, inventory: 'inv.csv', template: 'default.liquid', out: 'out', ...extra };
+  return {
+    cwd: dir,
+    inventory: 'inv.csv',
+    template: 'default.liquid',
+    out: 'out',
+    writeFile: writeRenderedProfile,
+    runInWorkers: renderInWorkers,
+    ...extra,
+  };
 }
 
 test('renders one file per device, named $MA.xml, and reports each as written', async () => {
@@ -166,8 +175,12 @@ test('inventory errors stop the run before anything is written (exit 1, every pr
     'default.liquid': TEMPLATE,
   });
   await assert.rejects(render(options(dir)), (err: unknown) => {
-    assert.ok(err instanceof CliError);
-    assert.equal(err.exitCode, 1);
+    assert.ok(err instanceof DomainError);
+    assert.equal(err.kind, 'bad-input');
+    assert.equal(err.code, 'inventory-invalid');
+    assert.equal(err.file, 'inv.csv');
+    assert.equal(err.where, 'row 2');
+    assert.equal(err.field, 'mac');
     assert.match(err.message, /inv\.csv: row 2, field mac: "not-a-mac" is not a MAC address/);
     assert.match(err.message, /inv\.csv: row 3, field model: unknown model "nope"/);
     return true;

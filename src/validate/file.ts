@@ -4,18 +4,18 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import {
   DecryptError,
+  SizeLimitError,
   detectContainer,
   looksLikeXml,
   openProfile,
   type OpenOptions,
 } from '../crypto/index.js';
-import type { FileDiagnostics } from '../output/diagnostics-format.js';
+import { DomainError, describeSystemError } from '../domain-errors.js';
 import type { Catalog } from '../profile/catalog.js';
-import type { Diagnostic } from '../validate/diagnostic.js';
-import { validateProfileBytes } from '../validate/index.js';
+import type { Diagnostic, FileDiagnostics } from './diagnostic.js';
+import { validateProfileBytes } from './index.js';
 
 export interface FileCheckSettings {
   model: string | undefined;
@@ -33,13 +33,13 @@ export const MAX_PROFILE_BYTES = 16 * 1024 * 1024;
 const TOO_LARGE = `larger than ${MAX_PROFILE_BYTES} bytes (the limit for a profile)`;
 
 /**
- * Reads a profile file, at most MAX_PROFILE_BYTES + 1 bytes (a larger file is reported by
- * checkProfileFile, not read whole). Throws the system error of a failed open or read.
+ * Reads at most `max` bytes of a file: a larger profile is reported by checkProfileFile (its
+ * length is then above MAX_PROFILE_BYTES), never read whole. Throws the system error.
  */
-export function readProfileFile(path: string): Uint8Array {
+export function readFileUpTo(path: string, max = MAX_PROFILE_BYTES + 1): Uint8Array {
   const fd = openSync(path, 'r');
   try {
-    const size = Math.min(fstatSync(fd).size, MAX_PROFILE_BYTES + 1);
+    const size = Math.min(fstatSync(fd).size, max);
     const bytes = Buffer.allocUnsafe(size);
     let offset = 0;
     while (offset < size) {
@@ -103,30 +103,23 @@ function open(
       'give --key-file, --key-env or --key',
     );
   }
-  const options: OpenOptions = { gunzip: false };
+  // Gunzip capped at the profile limit: a gzip bomb is a finding, not gigabytes of memory.
+  const options: OpenOptions = { maxSize: MAX_PROFILE_BYTES };
   if (settings.passphrase !== undefined) options.passphrase = settings.passphrase;
   if (settings.ikm !== undefined) options.ikm = settings.ikm;
   try {
     const opened = openProfile(bytes, options);
-    let plaintext = opened.plaintext;
-    if (opened.gzip) {
-      // Gunzip capped at the profile limit: a gzip bomb is a finding, not 3 GB of memory.
-      try {
-        plaintext = gunzipSync(plaintext, { maxOutputLength: MAX_PROFILE_BYTES });
-      } catch (err) {
-        if (err instanceof RangeError)
-          return unreadable(
-            file,
-            `gunzips to more than ${MAX_PROFILE_BYTES} bytes (the limit for a profile)`,
-          );
-        return unreadable(file, 'corrupt gzip data');
-      }
-    }
     return {
-      plaintext,
+      plaintext: opened.plaintext,
       encrypted: opened.container !== 'plain' && opened.container !== 'gzip',
     };
   } catch (err) {
+    if (err instanceof SizeLimitError) {
+      return unreadable(
+        file,
+        `gunzips to more than ${MAX_PROFILE_BYTES} bytes (the limit for a profile)`,
+      );
+    }
     if (err instanceof DecryptError) {
       // Never say why: "bad decrypt" is all (no oracle).
       return unreadable(file, 'bad decrypt', 'check the key, and that the file is complete');
@@ -146,10 +139,8 @@ export function checkProfileFile(
   settings: FileCheckSettings,
 ): FileDiagnostics {
   if (bytes.length > MAX_PROFILE_BYTES) {
-    return count(
-      file,
-      settings.ignoreRules.includes('unreadable-profile') ? [] : [unreadable(file, TOO_LARGE)],
-    );
+    const ignored = settings.ignoreRules.includes('unreadable-profile');
+    return count(file, ignored ? [] : [unreadable(file, TOO_LARGE)]);
   }
   const opened = looksLikeXml(bytes)
     ? { plaintext: bytes, encrypted: false }
@@ -165,4 +156,32 @@ export function checkProfileFile(
     ignoreRules: settings.ignoreRules,
   });
   return count(file, diagnostics);
+}
+
+/**
+ * Reads and checks a batch of files (a worker's share of a large `validate`).
+ * @param paths absolute paths to read
+ * @param names the names to show in diagnostics (as the user gave them)
+ * @throws DomainError (`io`, `read-failed`) for the first file that cannot be read
+ */
+export function checkProfileFiles(
+  paths: readonly string[],
+  names: readonly string[],
+  catalog: Catalog,
+  settings: FileCheckSettings,
+): FileDiagnostics[] {
+  const results: FileDiagnostics[] = [];
+  for (let i = 0; i < paths.length; i++) {
+    const name = names[i]!;
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileUpTo(paths[i]!);
+    } catch (err) {
+      throw new DomainError('io', 'read-failed', `cannot read ${describeSystemError(err, name)}`, {
+        file: name,
+      });
+    }
+    results.push(checkProfileFile(name, bytes, catalog, settings));
+  }
+  return results;
 }

@@ -1,0 +1,250 @@
+// Serve benchmark (issue 14): `cisco-prov serve` on loopback, 5,000 distinct devices, each
+// request rendered, checked and encrypted (AES-256-CBC, one key per device, `.cfg`), driven by
+// autocannon with Cisco User-Agents — requests/s and p99 — beside the same profiles pre-rendered
+// by `cisco-prov render` and served as static files by a minimal node:http server, in the same
+// run. Three rows: static, serve --no-cache (every request renders), serve with its cache warm.
+// Every server writes one access-log line per request to a file, as a real one would.
+// Not a test. Run: npm run bench -- serve   (or node --import tsx bench/serve.bench.ts after a build)
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const WORK = mkdtempSync(join(tmpdir(), 'cisco-prov-bench-serve-'));
+const BIN = join(ROOT, 'bin', 'cisco-prov.cjs');
+const DEVICES = Number(process.env.BENCH_DEVICES ?? 5_000);
+const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const WORKERS = process.env.BENCH_WORKERS;
+const TARGET_RATE = 3000;
+const TARGET_UNCACHED = 0.3;
+const TARGET_CACHED = 0.7;
+
+if (!existsSync(join(ROOT, 'dist', 'cli.cjs'))) {
+  console.error('build first: node scripts/build.mjs --no-types');
+  process.exit(1);
+}
+
+// ---- the inventory: a mixed fleet, every family, a key per device ----
+const MIX = ['8841', '8851', '8861', '6841', '7841', '7861', '8845', '7832', '8832', 'ATA191'];
+const PRODUCT: Record<string, string> = {
+  ATA191: 'Cisco/ATA191-MPP-11-1-0-MSR4',
+};
+const header =
+  'mac,model,display_name,lines.1.extension,lines.1.password,keys.1.type,keys.2.type,keys.2.target,keys.2.label,profile_key';
+const rows = [header];
+const devices: { mac: string; ua: string }[] = [];
+for (let i = 0; i < DEVICES; i++) {
+  const mac = (0x00562b000000 + i).toString(16).padStart(12, '0');
+  const model = MIX[i % MIX.length]!;
+  const desk = !['7832', '8832', 'ATA191'].includes(model);
+  rows.push(
+    [
+      mac,
+      model,
+      `User ${i}`,
+      2000 + i,
+      `sip-pw-${i}`,
+      desk ? 'line' : '',
+      desk ? 'blf' : '',
+      desk ? 2000 + ((i + 1) % DEVICES) : '',
+      desk ? `Peer ${i + 1}` : '',
+      `device-key-${i}-${mac}`,
+    ].join(','),
+  );
+  const ua =
+    model in PRODUCT ? `${PRODUCT[model]} (${mac})` : `Cisco-CP-${model}-3PCC/12.0.1 (${mac})`;
+  devices.push({ mac, ua });
+}
+const inventory = join(WORK, 'inventory.csv');
+const vars = join(WORK, 'site.yaml');
+writeFileSync(inventory, `${rows.join('\n')}\n`);
+writeFileSync(
+  vars,
+  'sip:\n  proxy: pbx.example.com\nprovisioning:\n  server: https://prov.example.com\n',
+);
+
+// ---- the same profiles, pre-rendered for the static server ----
+const staticDir = join(WORK, 'static');
+const t0 = process.hrtime.bigint();
+const rendered = spawnSync(
+  process.execPath,
+  [
+    BIN,
+    'render',
+    '-i',
+    inventory,
+    '--vars',
+    vars,
+    '-o',
+    staticDir,
+    '--encrypt',
+    'aes-256-cbc',
+    '--key-field',
+    'profile_key',
+    '--quiet',
+  ],
+  { encoding: 'utf8' },
+);
+if (rendered.status !== 0) {
+  console.error(rendered.stderr);
+  process.exit(1);
+}
+const renderSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+
+// A minimal static file server: read the file per request (as a plain static server does),
+// one combined-format line per request to a log file.
+const STATIC_SERVER = `
+const http = require('node:http');
+const fs = require('node:fs');
+const path = require('node:path');
+const dir = process.argv[1];
+const log = fs.createWriteStream(process.argv[2], { flags: 'a' });
+const server = http.createServer((req, res) => {
+  const name = decodeURIComponent(req.url.split('?')[0]).slice(1);
+  if (name.includes('/') || name.includes('..')) { res.statusCode = 400; res.end(); return; }
+  fs.readFile(path.join(dir, name), (err, data) => {
+    if (err) { res.statusCode = 404; res.end(); }
+    else {
+      res.setHeader('Content-Type', 'application/octet-stream');
+      res.setHeader('Content-Length', data.length);
+      res.end(data);
+    }
+    log.write(req.socket.remoteAddress + ' - - [' + new Date().toISOString() + '] "' + req.method + ' ' + req.url + ' HTTP/1.1" ' + res.statusCode + ' ' + (data ? data.length : 0) + ' "-" "' + req.headers['user-agent'] + '"\\n');
+  });
+});
+server.listen(0, '127.0.0.1', () => process.stderr.write('listening on http://127.0.0.1:' + server.address().port + '\\n'));
+process.on('SIGTERM', () => server.close(() => process.exit(0)));
+`;
+
+interface Started {
+  child: ChildProcess;
+  port: number;
+}
+
+function start(args: string[]): Promise<Started> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  return new Promise((resolve, reject) => {
+    child.stderr!.on('data', (c: Buffer) => {
+      err += c.toString();
+      const m = /listening on https?:\/\/[^\s]+:(\d+)/.exec(err);
+      if (m) resolve({ child, port: Number(m[1]) });
+    });
+    child.on('close', (code) => reject(new Error(`server exited ${code}: ${err}`)));
+  });
+}
+
+function stop(s: Started): Promise<void> {
+  return new Promise((resolve) => {
+    s.child.removeAllListeners('close');
+    s.child.on('close', () => resolve());
+    s.child.kill('SIGTERM');
+  });
+}
+
+interface Result {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+  requests: number;
+}
+
+/** autocannon against a server: every request a device in turn, with its own User-Agent. */
+async function load(name: string, port: number, seconds: number): Promise<Result> {
+  let next = 0;
+  const r = await autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    requests: [
+      {
+        setupRequest: (req: Record<string, unknown>) => {
+          const d = devices[next++ % devices.length]!;
+          return { ...req, path: `/${d.mac}.cfg`, headers: { 'user-agent': d.ua } };
+        },
+      },
+    ],
+  });
+  return {
+    name,
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.timeouts,
+    non2xx: r.non2xx,
+    requests: r.requests.total,
+  };
+}
+
+const results: Result[] = [];
+const logs = (n: string): string => join(WORK, `${n}.log`);
+
+const stat = await start(['-e', STATIC_SERVER, staticDir, logs('static')]);
+await load('warm-up', stat.port, 2);
+results.push(await load('static files (node:http, read per request)', stat.port, DURATION));
+await stop(stat);
+
+const serveArgs = [
+  BIN,
+  'serve',
+  '-i',
+  inventory,
+  '--vars',
+  vars,
+  '--key-field',
+  'profile_key',
+  '--port',
+  '0',
+  '--no-watch',
+  ...(WORKERS ? ['--workers', WORKERS] : []),
+];
+const uncached = await start([...serveArgs, '--no-cache', '--access-log', logs('uncached')]);
+await load('warm-up', uncached.port, 2);
+results.push(
+  await load('serve --no-cache (render + check + encrypt each request)', uncached.port, DURATION),
+);
+await stop(uncached);
+
+const cached = await start([...serveArgs, '--access-log', logs('cached')]);
+await load('warm-up (fills the cache)', cached.port, Math.max(3, Math.ceil(DEVICES / 2000) + 1));
+results.push(await load('serve, cache warm', cached.port, DURATION));
+await stop(cached);
+
+// A cross-check that the servers really served profiles: the access logs count 200s.
+const count200 = (file: string): number =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => /" 200 \d+ /.test(l)).length;
+const served = {
+  static: count200(logs('static')),
+  uncached: count200(logs('uncached')),
+  cached: count200(logs('cached')),
+};
+
+const [s, u, c] = results as [Result, Result, Result];
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+const lines = [
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}; ${new Date().toISOString().slice(0, 10)}; load average before the run ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')} (shared machine: other builds run beside it).`,
+  `Fleet: ${DEVICES.toLocaleString('en-US')} devices (10 models), AES-256-CBC with a key per device, \`/<mac>.cfg\` with each phone's User-Agent; autocannon ${CONNECTIONS} connections × ${DURATION} s in the bench process, each server one process; the same 2 cores carry load generator and server. Pre-rendering the static files took ${renderSeconds.toFixed(1)} s.`,
+  '',
+  '| server | req/s | p50 ms | p99 ms | errors | non-2xx | vs static |',
+  '| ------ | ----: | -----: | -----: | -----: | ------: | --------: |',
+  ...results.map(
+    (r) =>
+      `| ${r.name} | ${fmt(r.rps)} | ${r.p50} | ${r.p99} | ${r.errors} | ${r.non2xx} | ${((r.rps / s.rps) * 100).toFixed(0)} % |`,
+  ),
+  '',
+  `Targets: ≥ ${TARGET_RATE.toLocaleString('en-US')} req/s uncached: ${u.rps >= TARGET_RATE ? 'met' : '**missed**'} (${fmt(u.rps)}); ≥ ${TARGET_UNCACHED * 100} % of static uncached: ${u.rps / s.rps >= TARGET_UNCACHED ? 'met' : '**missed**'} (${((u.rps / s.rps) * 100).toFixed(0)} %); ≥ ${TARGET_CACHED * 100} % cached: ${c.rps / s.rps >= TARGET_CACHED ? 'met' : '**missed**'} (${((c.rps / s.rps) * 100).toFixed(0)} %).`,
+  `Access-log lines with status 200: static ${fmt(served.static)}, uncached ${fmt(served.uncached)}, cached ${fmt(served.cached)} (warm-ups included).`,
+];
+console.log(lines.join('\n'));
+rmSync(WORK, { recursive: true, force: true });

@@ -1,0 +1,83 @@
+/**
+ * `cisco-prov diff <a> <b>`: which parameters differ between two profiles, in any form cisco-prov
+ * reads. Order is ignored, values are compared as the phone reads them (trimmed, newline = space),
+ * secrets are masked unless asked. Exit as diff(1): 0 same, 1 different, 2 trouble.
+ */
+import type { Digest } from '../crypto/index.js';
+import { ExitCode, usageError } from '../errors.js';
+import { resolveKeys, type KeyOptions } from '../io/keys.js';
+import { loadProfile } from '../io/profile-input.js';
+import { lookupParameter } from '../profile/catalog.js';
+import { DEFAULT_CATALOG } from '../profile/catalog-data/index.js';
+import type { ProfileNotation } from '../profile/profile-formats.js';
+import { compareProfiles, type ProfileEntry } from '../profile/profile-map.js';
+import { SECRET_MASK, isSecretParameter } from '../profile/secrets.js';
+import type { DiffEntry, DiffResult } from '../output/diff-format.js';
+
+export interface DiffOptions extends KeyOptions {
+  md?: Digest;
+  from?: ProfileNotation;
+  showSecrets?: boolean;
+}
+
+/** Whether a parameter's values are secret: the catalog's flag, else the shared name patterns. */
+export function isSecretParameterName(name: string): boolean {
+  return isSecretParameter(name, lookupParameter(DEFAULT_CATALOG, name)?.entry);
+}
+
+function shown(entry: ProfileEntry | undefined, secret: boolean): string | null {
+  if (entry === undefined) return null;
+  return secret && entry.value !== '' ? SECRET_MASK : entry.value;
+}
+
+/**
+ * Compares two profiles.
+ * @example await diff('old.xml', 'new.cfg', { keyEnv: 'PROV_KEY' }) // { changes: [...], exitCode: 1 }
+ */
+export async function diff(
+  a: string,
+  b: string,
+  options: DiffOptions,
+): Promise<DiffResult & { warnings: string[] }> {
+  if (a === '-' && b === '-') throw usageError('only one of the two profiles can be stdin (-)');
+  const keys = resolveKeys(options);
+  const load = (path: string) =>
+    loadProfile(path, {
+      keys,
+      badInputExit: ExitCode.Usage,
+      ...(options.md ? { md: options.md } : {}),
+      ...(options.from ? { from: options.from } : {}),
+    });
+  const left = await load(a);
+  const right = await load(b);
+  const notes: string[] = [];
+  for (const side of [left, right]) {
+    for (const name of side.duplicates) {
+      notes.push(
+        `${side.name}: ${name} is set more than once; the last value counts (as on the phone)`,
+      );
+    }
+    for (const warning of side.warnings) notes.push(`${side.name}: ${warning}`);
+  }
+  const changes = compareProfiles(left.parameters, right.parameters).map((c): DiffEntry => {
+    const secret = !options.showSecrets && isSecretParameterName(c.name);
+    const entry: DiffEntry = {
+      name: c.name,
+      change: c.change,
+      a: shown(c.a, secret),
+      b: shown(c.b, secret),
+      secret,
+      valueChanged: c.valueChanged,
+    };
+    if (c.uaChanged) entry.ua = { a: c.a?.ua ?? null, b: c.b?.ua ?? null };
+    return entry;
+  });
+  return {
+    warnings: keys.warnings,
+    a: left.name,
+    b: right.name,
+    changes,
+    notes,
+    exitCode: changes.length === 0 ? ExitCode.Ok : ExitCode.Bad,
+  };
+}

@@ -1,0 +1,336 @@
+/**
+ * `cisco-prov serve`: the provisioning server. This file turns commander's options into a
+ * ServeConfig (secrets resolved, files read), starts the server (src/serve/server.ts), writes
+ * one access-log line per request, reloads on SIGHUP and shuts down gracefully on SIGTERM/SIGINT.
+ * It resolves with the exit code once the server has stopped.
+ */
+import cluster from 'node:cluster';
+import { existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ExitCode, ioError, usageError, type ExitCodeValue } from '../errors.js';
+import { commandLineSecretWarning, resolveSecret } from '../io/secrets.js';
+import { parseAuthFile } from '../serve/auth.js';
+import {
+  formatCombined,
+  formatEvent,
+  formatJsonRecord,
+  formatReason,
+} from '../serve/log-format.js';
+import { DEFAULT_ROUTES } from '../serve/routes.js';
+import { ProvisioningServer, type ServeConfig } from '../serve/server.js';
+import { SiteLoadError } from '../serve/site.js';
+import { bundledTemplatesDir } from '../render/batch.js';
+
+/** The options commander hands over (see the serve block of cli.ts). */
+export interface ServeCliOptions {
+  inventory: string;
+  template?: string;
+  vars?: string[];
+  host: string;
+  port: string;
+  route?: string[];
+  bootstrapTemplate?: string;
+  bootstrap?: boolean;
+  encrypt?: 'aes-256-cbc' | 'aes128gcm';
+  key?: string;
+  keyFile?: string;
+  keyEnv?: string;
+  keyField?: string;
+  ikm?: string;
+  ikmFile?: string;
+  ikmEnv?: string;
+  ikmField?: string;
+  md?: 'md5' | 'sha256';
+  gzip?: boolean;
+  tlsCert?: string;
+  tlsKey?: string;
+  authFile?: string;
+  reports?: string;
+  reportsKeep: string;
+  maxBody: string;
+  logFormat: 'combined' | 'json';
+  accessLog?: string;
+  cache?: boolean;
+  cacheSize: string;
+  strictUserAgent?: boolean;
+  watch?: boolean;
+  workers?: string;
+}
+
+function integerOption(name: string, text: string, min: number, max: number): number {
+  if (!/^[0-9]+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw usageError(
+      `--${name} expected an integer from ${min} to ${max}, got ${JSON.stringify(text)}`,
+    );
+  }
+  return Number(text);
+}
+
+function readOptionFile(flag: string, path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw ioError(
+      `cannot read ${flag} ${path}: ${code === 'ENOENT' ? 'no such file or directory' : code}`,
+    );
+  }
+}
+
+/** Builds the server configuration from the command line; throws usage errors. */
+export function serveConfigOf(
+  opts: ServeCliOptions,
+  cwd = process.cwd(),
+  warn: (m: string) => void = () => {},
+): {
+  config: ServeConfig;
+  host: string;
+  port: number;
+} {
+  const key = resolveSecret('key', { value: opts.key, file: opts.keyFile, env: opts.keyEnv });
+  const ikm = resolveSecret('ikm', { value: opts.ikm, file: opts.ikmFile, env: opts.ikmEnv });
+  if (key?.fromCommandLine) warn(commandLineSecretWarning('key'));
+  if (ikm?.fromCommandLine) warn(commandLineSecretWarning('ikm'));
+  if ((key && opts.keyField) || (ikm && opts.ikmField)) {
+    throw usageError('give one shared secret or a per-device field, not both');
+  }
+  if (opts.encrypt === 'aes-256-cbc' && !key && !opts.keyField) {
+    throw usageError('--encrypt aes-256-cbc needs --key, --key-file, --key-env or --key-field');
+  }
+  if (opts.encrypt === 'aes128gcm' && !ikm && !opts.ikmField) {
+    throw usageError('--encrypt aes128gcm needs --ikm, --ikm-file, --ikm-env or --ikm-field');
+  }
+  if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
+    throw usageError('--tls-cert and --tls-key go together');
+  }
+  const port = integerOption('port', opts.port, 0, 65535);
+  const template =
+    opts.template !== undefined ? resolve(cwd, opts.template) : bundledTemplatesDir();
+  let bootstrapTemplate: string | undefined;
+  if (opts.bootstrap !== false) {
+    if (opts.bootstrapTemplate !== undefined)
+      bootstrapTemplate = resolve(cwd, opts.bootstrapTemplate);
+    else {
+      const dir = existsSync(template) && statSync(template).isDirectory() ? template : undefined;
+      const candidate = dir ? join(dir, 'bootstrap.liquid') : undefined;
+      if (candidate && existsSync(candidate)) bootstrapTemplate = candidate;
+    }
+  }
+  let auth: ServeConfig['auth'];
+  if (opts.authFile !== undefined) {
+    const st = existsSync(opts.authFile) ? statSync(opts.authFile) : undefined;
+    if (st && (st.mode & 0o004) !== 0) {
+      warn(`--auth-file ${opts.authFile} is readable by every user: chmod 600 it`);
+    }
+    const parsed = parseAuthFile(
+      readOptionFile('--auth-file', opts.authFile).toString('utf8'),
+      opts.authFile,
+    );
+    if ('error' in parsed) throw usageError(`--auth-file ${parsed.error}`);
+    auth = parsed;
+  }
+  const routes = opts.route && opts.route.length > 0 ? opts.route : [...DEFAULT_ROUTES];
+  const config: ServeConfig = {
+    sources: {
+      inventory: resolve(cwd, opts.inventory),
+      inventoryName: opts.inventory,
+      vars: (opts.vars ?? []).map((v) => ({ path: resolve(cwd, v), name: v })),
+      template,
+      bootstrapTemplate,
+    },
+    routes,
+    keys: {
+      passphrase: key?.value,
+      ikm: ikm?.value,
+      keyField: opts.keyField,
+      ikmField: opts.ikmField,
+      md: opts.md ?? 'md5',
+      require: opts.encrypt,
+    },
+    gzip: opts.gzip === true,
+    cacheSize:
+      opts.cache === false ? 0 : integerOption('cache-size', opts.cacheSize, 0, 10_000_000),
+    reports:
+      opts.reports !== undefined
+        ? {
+            dir: resolve(cwd, opts.reports),
+            keep: integerOption('reports-keep', opts.reportsKeep, 1, 1000),
+          }
+        : undefined,
+    auth,
+    maxBodyBytes: integerOption('max-body', opts.maxBody, 1024, 1024 * 1024 * 1024),
+    strictUserAgent: opts.strictUserAgent === true,
+    timeouts: { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000, idleMs: 30_000 },
+    tls:
+      opts.tlsCert !== undefined && opts.tlsKey !== undefined
+        ? {
+            cert: readOptionFile('--tls-cert', opts.tlsCert),
+            key: readOptionFile('--tls-key', opts.tlsKey),
+          }
+        : undefined,
+  };
+  return { config, host: opts.host, port };
+}
+
+/** Runs the server until SIGTERM or SIGINT; resolves with the exit code. */
+export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
+  const stderr = (line: string): void => {
+    process.stderr.write(`cisco-prov: ${line}\n`);
+  };
+  const workers = integerOption('workers', opts.workers ?? '1', 1, 64);
+  const { config, host, port } = serveConfigOf(
+    opts,
+    process.cwd(),
+    // A worker's warnings were already given by the primary.
+    cluster.isWorker ? () => {} : (m) => stderr(`warning: ${m}`),
+  );
+  let server: ProvisioningServer;
+  try {
+    server = new ProvisioningServer(config);
+  } catch (err) {
+    if (err instanceof SiteLoadError) {
+      throw usageError(
+        err.lines.join('\ncisco-prov: '),
+        'the server did not start: fix the input and run again',
+      );
+    }
+    throw err;
+  }
+  if (workers > 1 && cluster.isPrimary) {
+    // The primary only checks the input (above), forks and supervises.
+    return superviseWorkers(
+      workers,
+      server.site.devices.length,
+      config.tls ? 'https' : 'http',
+      stderr,
+    );
+  }
+  const json = opts.logFormat === 'json';
+  let accessFd: number | undefined;
+  if (opts.accessLog !== undefined) {
+    try {
+      accessFd = openSync(opts.accessLog, 'a', 0o640);
+    } catch (err) {
+      throw ioError(
+        `cannot open --access-log ${opts.accessLog}: ${(err as NodeJS.ErrnoException).code ?? err}`,
+      );
+    }
+  }
+  const writeAccess = (line: string): void => {
+    if (accessFd !== undefined) writeSync(accessFd, `${line}\n`);
+    else process.stdout.write(`${line}\n`);
+  };
+  server.onRequest((r) => {
+    writeAccess(json ? formatJsonRecord(r) : formatCombined(r));
+    if (!json) {
+      const reason = formatReason(r);
+      if (reason) stderr(reason);
+    }
+  });
+  server.onEvent((e) => {
+    if (json) process.stderr.write(`${formatEvent(e, true)}\n`);
+    else stderr(formatEvent(e, false));
+  });
+
+  // Signal handlers first: whoever reads the "listening" line may signal at once.
+  let stopping = false;
+  let resolveExit: (code: ExitCodeValue) => void = () => {};
+  const stopped = new Promise<ExitCodeValue>((r) => (resolveExit = r));
+  const onHup = (): void => {
+    server.reload('SIGHUP');
+  };
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    const closing = server.close(); // stops listening at once
+    stderr(
+      `serve: ${signal}: finishing ${server.requestsInFlight} request(s) in flight, then stopping`,
+    );
+    void closing.then(() => {
+      process.off('SIGHUP', onHup);
+      stderr('serve: stopped');
+      // A worker's IPC channel to the primary would keep it alive.
+      if (cluster.isWorker) cluster.worker?.disconnect();
+      resolveExit(ExitCode.Ok);
+    });
+  };
+  process.on('SIGHUP', onHup);
+  process.on('SIGTERM', () => stop('SIGTERM')); // a second signal is ignored, not fatal
+  process.on('SIGINT', () => stop('SIGINT'));
+
+  let address;
+  try {
+    address = await server.listen(port, host);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw ioError(`cannot listen on ${host}:${port}: ${code ?? (err as Error).message}`);
+  }
+  if (opts.watch !== false) server.watchSources();
+  const scheme = config.tls ? 'https' : 'http';
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const site = server.site;
+  if (cluster.isWorker) return stopped; // the primary says where it listens
+  stderr(
+    `serve: listening on ${scheme}://${shownHost}:${address.port} (${site.devices.length} devices` +
+      `${site.bootstrap ? ', bootstrap profiles' : ''}${config.reports ? `, reports to ${opts.reports}` : ''})`,
+  );
+
+  return stopped;
+}
+
+/**
+ * `--workers <n>`: node:cluster forks n server processes that share the listening socket
+ * (requests are spread round-robin by the primary). The service is stateless but for
+ * --reports, so the workers need no coordination; each has its own render cache and watches the
+ * files itself. The primary forwards SIGHUP, replaces a worker that dies, and on SIGTERM/SIGINT
+ * lets every worker finish its requests before exiting 0.
+ */
+function superviseWorkers(
+  count: number,
+  devices: number,
+  scheme: string,
+  stderr: (line: string) => void,
+): Promise<ExitCodeValue> {
+  return new Promise((resolveExit) => {
+    let stopping = false;
+    let listening = 0;
+    let alive = 0;
+    const fork = (): void => {
+      alive++;
+      cluster.fork().on('listening', (address) => {
+        listening++;
+        if (listening === count) {
+          const host = address.addressType === 6 ? `[${address.address}]` : address.address;
+          stderr(
+            `serve: listening on ${scheme}://${host ?? '127.0.0.1'}:${address.port} (${devices} devices, ${count} workers)`,
+          );
+        }
+      });
+    };
+    cluster.on('exit', (worker, code, signal) => {
+      alive--;
+      if (stopping) {
+        if (alive === 0) {
+          stderr('serve: stopped');
+          resolveExit(ExitCode.Ok);
+        }
+        return;
+      }
+      stderr(`serve: worker ${worker.process.pid} exited (${signal ?? code}): starting another`);
+      fork();
+    });
+    const each = (signal: NodeJS.Signals): void => {
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill(signal);
+    };
+    process.on('SIGHUP', () => each('SIGHUP'));
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) return;
+      stopping = true;
+      stderr(`serve: ${signal}: stopping ${count} workers after their requests in flight`);
+      each('SIGTERM');
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+    for (let i = 0; i < count; i++) fork();
+  });
+}

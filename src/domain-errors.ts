@@ -1,0 +1,90 @@
+/**
+ * Typed errors of the core (crypto, render, validate, profile, device). The core never picks an
+ * exit code or prints: it throws a DomainError that says what kind of problem it is and where
+ * (file, row, field), and the CLI (src/errors.ts) maps the kind to an exit code and a line on
+ * stderr. A library user catches it like any error and reads `kind`, `code` and `file`.
+ */
+
+/**
+ * What went wrong, in the terms of the exit table: `usage` the request itself is wrong (an
+ * option, a device that is not there); `bad-input` the input was read, checked and found bad;
+ * `io` a file could not be read or written.
+ */
+export type DomainErrorKind = 'usage' | 'bad-input' | 'io';
+
+export interface DomainErrorDetails {
+  /** A hint for the user: what to do about it. */
+  hint?: string | undefined;
+  /** The file the problem is in, as the user named it. */
+  file?: string | undefined;
+  /** `row 4`, `line 12`… */
+  where?: string | undefined;
+  /** The field or option concerned. */
+  field?: string | undefined;
+}
+
+const DOMAIN_ERROR_BRAND = Symbol.for('cisco-prov.DomainError');
+
+/**
+ * An error of the core: one line of message (never a secret), its kind and a stable code.
+ * @example throw new DomainError('usage', 'device-not-found', 'no device 0011 in inv.csv')
+ */
+export class DomainError extends Error {
+  readonly kind: DomainErrorKind;
+  /** Stable kebab-case id of the problem (`device-not-found`, `inventory-invalid`…). */
+  readonly code: string;
+  readonly hint: string | undefined;
+  readonly file: string | undefined;
+  readonly where: string | undefined;
+  readonly field: string | undefined;
+  readonly [DOMAIN_ERROR_BRAND] = true;
+
+  constructor(
+    kind: DomainErrorKind,
+    code: string,
+    message: string,
+    details: DomainErrorDetails = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+    this.kind = kind;
+    this.code = code;
+    this.hint = details.hint;
+    this.file = details.file;
+    this.where = details.where;
+    this.field = details.field;
+  }
+}
+
+/**
+ * Whether a value is a DomainError — by brand, not `instanceof`: the CLI's CommonJS bundle and
+ * the ESM chunks of the batch commands each carry their own copy of the class.
+ */
+export function isDomainError(err: unknown): err is DomainError {
+  return typeof err === 'object' && err !== null && DOMAIN_ERROR_BRAND in err;
+}
+
+/**
+ * Turns a Node.js system error (ENOENT, EACCES…) into a one-line message naming the path.
+ * @example describeSystemError(enoent, 'inv.csv') // 'inv.csv: no such file or directory'
+ */
+export function describeSystemError(err: unknown, path?: string): string {
+  const e = err as NodeJS.ErrnoException;
+  const where = path ?? e.path ?? '';
+  const prefix = where ? `${where}: ` : '';
+  switch (e?.code) {
+    case 'ENOENT':
+      return `${prefix}no such file or directory`;
+    case 'EACCES':
+    case 'EPERM':
+      return `${prefix}permission denied`;
+    case 'EISDIR':
+      return `${prefix}is a directory`;
+    case 'ENOTDIR':
+      return `${prefix}not a directory`;
+    case 'ENOSPC':
+      return `${prefix}no space left on device`;
+    default:
+      return `${prefix}${e?.message ?? String(err)}`;
+  }
+}

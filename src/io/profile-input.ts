@@ -1,0 +1,124 @@
+/**
+ * Reading a profile for `diff` and `convert`: a file (or stdin) in any form cisco-prov reads —
+ * plain, gzip, AES-256-CBC or RFC 8188 aes128gcm, in XML, JSON or YAML — into its parameter map.
+ * Errors are one line naming the file; a key never appears in one.
+ */
+import { isUtf8 } from 'node:buffer';
+import {
+  DecryptError,
+  detectContainer,
+  openProfile,
+  type Container,
+  type Digest,
+} from '../crypto/index.js';
+import { CliError, ExitCode, type ExitCodeValue } from '../errors.js';
+import {
+  notationOfFileName,
+  readProfileText,
+  sniffNotation,
+  type ProfileNotation,
+} from '../profile/profile-formats.js';
+import { ProfileFormatError, type ParsedProfile } from '../profile/profile-map.js';
+import { inputName, readInput } from './input.js';
+import type { ResolvedKeys } from './keys.js';
+
+export interface LoadProfileOptions {
+  keys: ResolvedKeys;
+  /** Only this EVP_BytesToKey digest for AES-256-CBC (default: md5, then sha256). */
+  md?: Digest;
+  /** The notation; default from the file name, else from the first character. */
+  from?: ProfileNotation;
+  /**
+   * Exit code for a profile that is read but found bad (corrupt, wrong key, not a profile).
+   * `convert` uses 1; `diff` uses 2, since its 1 means "the profiles differ" (as diff(1)).
+   */
+  badInputExit?: ExitCodeValue;
+}
+
+export interface LoadedProfile extends ParsedProfile {
+  /** The display name: the path or `<stdin>`. */
+  name: string;
+  container: Exclude<Container, 'unknown'>;
+  notation: ProfileNotation;
+}
+
+/** Reads, decrypts, gunzips and parses one profile. */
+export async function loadProfile(
+  path: string | undefined,
+  options: LoadProfileOptions,
+): Promise<LoadedProfile> {
+  const name = inputName(path);
+  const bad = (message: string, hint?: string): CliError =>
+    new CliError(options.badInputExit ?? ExitCode.Bad, message, hint);
+  const bytes = await readInput(path);
+  const nameSays = path ? notationOfFileName(path) : undefined;
+  const readAsText = (): { plaintext: Uint8Array; opened: 'plain' } | undefined => {
+    // JSON and YAML have no magic bytes either: UTF-8 text that says it is one of them is plain.
+    if (detectContainer(bytes, false) !== 'unknown' || !isUtf8(bytes)) return undefined;
+    const says = options.from ?? nameSays ?? sniffNotation(Buffer.from(bytes).toString('utf8'));
+    return says === 'json' || says === 'yaml' ? { plaintext: bytes, opened: 'plain' } : undefined;
+  };
+  const { plaintext, opened } = readAsText() ?? open(bytes, name, options, bad);
+  if (!isUtf8(plaintext)) throw bad(`${name}: not UTF-8 text (a wrong key, or not a profile)`);
+  const text = Buffer.from(plaintext.buffer, plaintext.byteOffset, plaintext.length).toString(
+    'utf8',
+  );
+  const notation = options.from ?? nameSays ?? sniffNotation(text);
+  if (notation === undefined) {
+    throw bad(
+      `${name}: cannot tell whether this is XML, JSON or YAML`,
+      'say which with --from xml|json|yaml',
+    );
+  }
+  try {
+    return { name, container: opened, notation, ...readProfileText(text, notation) };
+  } catch (err) {
+    if (err instanceof ProfileFormatError) {
+      const where =
+        err.line !== undefined
+          ? ` line ${err.line}${err.column ? `, col ${err.column}` : ''}:`
+          : '';
+      throw bad(`${name}:${where} ${err.message}`);
+    }
+    throw err;
+  }
+}
+
+/** Detects the container and decrypts and gunzips with the keys given. */
+function open(
+  bytes: Uint8Array,
+  name: string,
+  options: LoadProfileOptions,
+  bad: (message: string, hint?: string) => CliError,
+): { plaintext: Uint8Array; opened: Exclude<Container, 'unknown'> } {
+  const { passphrase, ikm } = options.keys;
+  const container = detectContainer(bytes, ikm !== undefined);
+  if (container === 'unknown') {
+    throw bad(
+      `${name}: not XML, JSON, YAML, gzip or an OpenSSL enc file`,
+      'an RFC 8188 aes128gcm body has no magic bytes: give --ikm-file or --ikm-env',
+    );
+  }
+  if ((container === 'openssl-enc' || container === 'openssl-enc-base64') && !passphrase) {
+    throw new CliError(
+      ExitCode.Usage,
+      `${name} is AES-256-CBC encrypted: a passphrase is needed`,
+      'give --key-file, --key-env or --key',
+    );
+  }
+  try {
+    const result = openProfile(bytes, {
+      ...(passphrase !== undefined ? { passphrase } : {}),
+      ...(ikm !== undefined ? { ikm } : {}),
+      ...(options.md ? { md: options.md } : {}),
+      // JSON and YAML are profiles too: the XML-or-gzip check would refuse them.
+      raw: true,
+    });
+    return { plaintext: result.plaintext, opened: result.container };
+  } catch (err) {
+    if (err instanceof DecryptError) {
+      throw bad(`bad decrypt: ${name}`, 'check the key, and that the file is complete');
+    }
+    throw err;
+  }
+}

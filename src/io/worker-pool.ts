@@ -1,0 +1,279 @@
+/**
+ * The one worker pool: `render` and `validate` spread their batches over worker_threads here.
+ * The main thread streams batches from a lazy iterator and keeps at most two in flight per
+ * worker, so memory stays flat however large the input: a render worker writes its profiles
+ * straight to disk and only a small status comes back.
+ *
+ * A worker runs this same module: whatever file it is bundled into, `import.meta.url` names it,
+ * and the check at the bottom starts the worker loop when it is loaded that way. The module
+ * lives in the CLI layer because a render worker needs the CLI's writer.
+ */
+import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { defaultBackendName, setDefaultBackend, type BackendName } from '../crypto/backend.js';
+import { DomainError, isDomainError, type DomainErrorKind } from '../domain-errors.js';
+import { dirname } from 'node:path';
+import { makeDirectoryWithin, writeOutputFile } from './writer.js';
+import type { Catalog } from '../profile/catalog.js';
+import { DEFAULT_CATALOG } from '../profile/catalog-data/index.js';
+import { BATCH_SIZE, type RunInWorkers } from '../render/batch.js';
+import {
+  DeviceRenderer,
+  type RenderJob,
+  type RenderJobResult,
+  type RendererSettings,
+  type WriteFile,
+} from '../render/device-renderer.js';
+import type { FileDiagnostics } from '../validate/diagnostic.js';
+import { checkProfileFiles, type FileCheckSettings } from '../validate/file.js';
+
+const WORKER_KIND = 'cisco-prov-worker';
+
+/** Settings of a validate worker: the file checks plus the catalog. */
+export interface ValidateWorkerSettings extends FileCheckSettings {
+  /** A user catalog (merged); undefined means the built-in one. */
+  catalog: Catalog | undefined;
+}
+
+/** The kinds of work a worker does, each with its settings, batch item and result. */
+interface Tasks {
+  render: { settings: RendererSettings; item: RenderJob; result: RenderJobResult };
+  validate: {
+    settings: ValidateWorkerSettings;
+    item: { path: string; name: string };
+    result: FileDiagnostics;
+  };
+}
+type TaskName = keyof Tasks;
+
+interface WorkerData<T extends TaskName = TaskName> {
+  kind: typeof WORKER_KIND;
+  task: T;
+  settings: Tasks[T]['settings'];
+  /** The main thread's default crypto backend (CISCO_PROV_CRYPTO), chosen again in the worker. */
+  cryptoBackend: BackendName;
+}
+
+/** A failure of a whole batch, as it crosses the thread boundary. */
+interface BatchFailure {
+  message: string;
+  domain?: { kind: DomainErrorKind; code: string; hint?: string | undefined };
+}
+type FromWorker = { results: unknown[] } | { failure: BatchFailure };
+
+/** Output directories this thread has made (and checked to lie inside the output directory). */
+const madeDirectories = new Set<string>();
+
+/**
+ * How `render` writes a profile, in this thread and in every worker: atomically, without
+ * fsync (10,000 fsyncs cost more than rendering the batch; a re-run rewrites a lost file); the
+ * directory made with its real path inside --out; a device, FIFO or socket at the target name
+ * refused (never written through, never replaced), a symlink there replaced by the file; a new
+ * file with a plaintext password 0600.
+ */
+export const writeRenderedProfile: WriteFile = (path, data, hints) => {
+  const dir = dirname(path);
+  if (!madeDirectories.has(dir)) {
+    makeDirectoryWithin(dir, hints.within);
+    madeDirectories.add(dir);
+  }
+  writeOutputFile(path, data, {
+    fsync: false,
+    secret: hints.secret,
+    ...(hints.mode !== undefined ? { mode: hints.mode } : {}),
+    nonRegular: 'refuse',
+    symlink: 'replace',
+  });
+};
+
+/** The worker side: one handler per task, built once per worker. */
+function handlerFor(data: WorkerData): (batch: unknown[]) => Promise<unknown[]> {
+  if (data.task === 'render') {
+    const renderer = new DeviceRenderer(data.settings as RendererSettings, writeRenderedProfile);
+    return async (batch) => {
+      const jobs = batch as RenderJob[];
+      try {
+        return await renderer.processBatch(jobs);
+      } catch (err) {
+        return jobs.map((job): RenderJobResult => ({
+          id: job.id,
+          status: 'failed',
+          failure: 'io',
+          error: `worker failed: ${err instanceof Error ? err.message : String(err)}`,
+        }));
+      }
+    };
+  }
+  const settings = data.settings as ValidateWorkerSettings;
+  const catalog = settings.catalog ?? DEFAULT_CATALOG;
+  return async (batch) => {
+    const items = batch as Tasks['validate']['item'][];
+    return checkProfileFiles(
+      items.map((i) => i.path),
+      items.map((i) => i.name),
+      catalog,
+      settings,
+    );
+  };
+}
+
+function failureOf(err: unknown): BatchFailure {
+  if (isDomainError(err)) {
+    return {
+      message: err.message,
+      domain: { kind: err.kind, code: err.code, hint: err.hint },
+    };
+  }
+  return { message: err instanceof Error ? err.message : String(err) };
+}
+
+function errorOf(failure: BatchFailure): Error {
+  const d = failure.domain;
+  return d
+    ? new DomainError(d.kind, d.code, failure.message, { hint: d.hint })
+    : new Error(failure.message);
+}
+
+if (!isMainThread && parentPort && (workerData as WorkerData | undefined)?.kind === WORKER_KIND) {
+  const port = parentPort;
+  const data = workerData as WorkerData;
+  const ready =
+    data.cryptoBackend === 'noble'
+      ? import('../crypto/backend-noble.js').then(() => setDefaultBackend('noble'))
+      : Promise.resolve(setDefaultBackend(data.cryptoBackend));
+  const handle = ready.then(() => handlerFor(data));
+  port.on('message', (batch: unknown[]) => {
+    // Batches may overlap: one runs while the previous one's writes finish.
+    handle
+      .then((run) => run(batch))
+      .then(
+        (results) => port.postMessage({ results } satisfies FromWorker),
+        (err: unknown) => port.postMessage({ failure: failureOf(err) } satisfies FromWorker),
+      );
+  });
+}
+
+/**
+ * Runs `task` over every item on `workerCount` threads; each batch's results go to
+ * `onResults` in completion order. A failed batch rejects the whole run.
+ * @param items produced lazily; the pool pulls from it as workers free up
+ * @param skip items that need no worker (already decided) go to `onSkipped` at once
+ */
+export async function runInWorkers<T extends TaskName>(
+  task: T,
+  settings: Tasks[T]['settings'],
+  items: Iterable<Tasks[T]['item'] | Tasks[T]['result']>,
+  options: {
+    workerCount: number;
+    batchSize: number;
+    isItem: (value: Tasks[T]['item'] | Tasks[T]['result']) => value is Tasks[T]['item'];
+    onResults: (results: Tasks[T]['result'][]) => void;
+  },
+): Promise<void> {
+  const iterator = items[Symbol.iterator]();
+  let exhausted = false;
+  const nextBatch = (): Tasks[T]['item'][] => {
+    const batch: Tasks[T]['item'][] = [];
+    while (!exhausted && batch.length < options.batchSize) {
+      const n = iterator.next();
+      if (n.done) {
+        exhausted = true;
+        break;
+      }
+      if (options.isItem(n.value)) batch.push(n.value);
+      else options.onResults([n.value as Tasks[T]['result']]);
+    }
+    return batch;
+  };
+
+  const url = new URL(import.meta.url);
+  const data: WorkerData<T> = {
+    kind: WORKER_KIND,
+    task,
+    settings,
+    cryptoBackend: defaultBackendName(),
+  };
+  // From source (tests, bench under tsx) a worker needs tsx registered before it loads a .ts file.
+  const fromSource = url.pathname.endsWith('.ts');
+  const bootstrap = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
+  const workers = Array.from({ length: Math.max(1, options.workerCount) }, () =>
+    fromSource
+      ? new Worker(bootstrap, { eval: true, workerData: data })
+      : new Worker(url, { workerData: data }),
+  );
+  try {
+    await Promise.all(
+      workers.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            let inFlight = 0;
+            const feed = (): void => {
+              while (inFlight < 2) {
+                const batch = nextBatch();
+                if (batch.length === 0) break;
+                inFlight++;
+                worker.postMessage(batch);
+              }
+              if (inFlight === 0) resolve();
+            };
+            worker.on('message', (message: FromWorker) => {
+              inFlight--;
+              if ('failure' in message) {
+                exhausted = true;
+                reject(errorOf(message.failure));
+                return;
+              }
+              options.onResults(message.results as Tasks[T]['result'][]);
+              feed();
+            });
+            worker.on('error', reject);
+            worker.on('exit', (code) => {
+              if (inFlight > 0) reject(new Error(`worker exited with code ${code}`));
+            });
+            feed();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
+
+/** `render`'s use of the pool (RenderOptions.runInWorkers). */
+export const renderInWorkers: RunInWorkers = (jobs, settings, workerCount, onResult) =>
+  runInWorkers('render', settings, jobs, {
+    workerCount,
+    batchSize: BATCH_SIZE,
+    isItem: (value): value is RenderJob => !('status' in value),
+    onResults: (results) => results.forEach(onResult),
+  });
+
+/** Files per validate batch: small files, so a batch is cheap; 32 keeps the workers even. */
+const VALIDATE_BATCH = 32;
+
+/**
+ * Checks files on worker threads; results come back in input order.
+ * @param paths absolute paths to read
+ * @param names the names to show in diagnostics (as the user gave them)
+ */
+export async function checkFilesInWorkers(
+  paths: readonly string[],
+  names: readonly string[],
+  settings: ValidateWorkerSettings,
+  jobs: number,
+): Promise<FileDiagnostics[]> {
+  const results: FileDiagnostics[] = [];
+  await runInWorkers(
+    'validate',
+    settings,
+    paths.map((path, i) => ({ path, name: names[i]! })),
+    {
+      workerCount: Math.max(1, Math.min(jobs, Math.ceil(paths.length / VALIDATE_BATCH))),
+      batchSize: VALIDATE_BATCH,
+      isItem: (value): value is Tasks['validate']['item'] => 'path' in value,
+      onResults: (batch) => results.push(...batch),
+    },
+  );
+  const order = new Map(names.map((n, index) => [n, index]));
+  results.sort((a, b) => (order.get(a.file) ?? 0) - (order.get(b.file) ?? 0));
+  return results;
+}

@@ -1,0 +1,53 @@
+/**
+ * Corrections the phones' own exports forced on guide (or generated) entries: wider types
+ * where an export holds a value the guide's type refused, the ATA's numeric codes, secrets the
+ * name patterns miss or misread. Keyed by the entry's name (the guide's spelling or the
+ * export's); each carries the export or guide that shows it.
+ */
+import type { CatalogEntry } from '../catalog.js';
+
+/** A change to one entry: the fields given replace the entry's; `source` is appended. */
+export type Correction = Partial<Omit<CatalogEntry, 'name' | 'source'>> & {
+  name: string;
+  source: string;
+};
+
+/** The proxy fields also take Cisco's static DNS SRV list. */
+const PROXY_WITH_SRV = { kind: 'host', srv: true } as const;
+const SRV_SOURCE =
+  'Cisco MPP admin guides, Ext(n) > Proxy and Registration: a static SRV list <proxy>:SRV=<host>:<port>:p=<priority>[:w=<weight>]|… longer than 63 characters [doc, recalled; issue 9]';
+
+export const CORRECTIONS: readonly Correction[] = [
+  { name: 'Proxy_{n}_', type: PROXY_WITH_SRV, source: SRV_SOURCE },
+  { name: 'Outbound_Proxy_{n}_', type: PROXY_WITH_SRV, source: SRV_SOURCE },
+  { name: 'Alternate_Proxy_{n}_', type: PROXY_WITH_SRV, source: SRV_SOURCE },
+  { name: 'Alternate_Outbound_Proxy_{n}_', type: PROXY_WITH_SRV, source: SRV_SOURCE },
+  {
+    // PSK_<n> are the programmable softkeys (beside Programmable_Softkey_Enable), not keys.
+    name: 'PSK_{n}',
+    secret: false,
+    source: 'exports fusionpbx-8851, fusionpbx-9861: PSK_1..16 next to Programmable_Softkey_Enable',
+  },
+  {
+    // The guide's 0–2; the exports write the syslog level by name.
+    name: 'Debug_Level',
+    type: {
+      kind: 'enum',
+      values: [
+        '0',
+        '1',
+        '2',
+        'EMERGENCY',
+        'ALERT',
+        'CRITICAL',
+        'ERROR',
+        'WARNING',
+        'NOTICE',
+        'INFO',
+        'DEBUG',
+      ],
+    },
+    source:
+      'export fusionpbx-9861 available options EMERGENCY|ALERT|CRITICAL|ERROR|WARNING|NOTICE|INFO|DEBUG; export fusionpbx-8851 value NOTICE',
+  },
+];

@@ -1,0 +1,85 @@
+/**
+ * A profile in three notations: the XML the phone reads, and JSON/YAML forms of the same
+ * parameter map for pipelines (`jq`, `yq`). See profile-map.ts for the map and its rules.
+ *
+ * JSON/YAML form: `{ "<name>": { "value": "…", "ua": "na" } }`, document order kept.
+ */
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import {
+  ProfileFormatError,
+  buildProfileXml,
+  parseProfileXml,
+  profileFromObject,
+  profileToObject,
+  type ParsedProfile,
+  type ProfileMap,
+} from './profile-map.js';
+
+export type ProfileNotation = 'xml' | 'json' | 'yaml';
+
+/** The notation a file name says: `.json`, `.yaml`/`.yml`; anything else (`.xml`, `.cfg`) XML. */
+export function notationOfFileName(name: string): ProfileNotation | undefined {
+  const lower = name.toLowerCase();
+  if (lower.endsWith('.json')) return 'json';
+  if (lower.endsWith('.yaml') || lower.endsWith('.yml')) return 'yaml';
+  if (lower.endsWith('.xml')) return 'xml';
+  return undefined;
+}
+
+/**
+ * Guesses the notation of a text: `<` first is XML, `{` JSON; undefined otherwise (ask the user).
+ * @example sniffNotation('  <flat-profile/>') // 'xml'
+ */
+export function sniffNotation(text: string): ProfileNotation | undefined {
+  const first = text.replace(/^\uFEFF/, '').trimStart()[0];
+  if (first === '<') return 'xml';
+  if (first === '{') return 'json';
+  return undefined;
+}
+
+/**
+ * Reads a profile in any of the three notations. YAML is read with the failsafe schema, so
+ * every scalar stays text: `Yes`, `0012` and `1e3` are values as written, never booleans or
+ * numbers.
+ * @example readProfileText('{"Station_Name":{"value":"Lobby"}}', 'json').parameters.get('Station_Name') // { value: 'Lobby' }
+ * @throws ProfileFormatError naming what is wrong (with line and column where known)
+ */
+export function readProfileText(text: string, notation: ProfileNotation): ParsedProfile {
+  if (notation === 'xml') return parseProfileXml(text);
+  let data: unknown;
+  if (notation === 'json') {
+    try {
+      data = JSON.parse(text);
+    } catch (err) {
+      throw new ProfileFormatError(`not valid JSON: ${(err as Error).message}`);
+    }
+  } else {
+    try {
+      data = parseYaml(text, { schema: 'failsafe', uniqueKeys: true, maxAliasCount: 0 });
+    } catch (err) {
+      const e = err as Error & { linePos?: { line: number; col: number }[] };
+      const pos = e.linePos?.[0];
+      throw new ProfileFormatError(
+        `not valid YAML: ${e.message.split('\n')[0]}`,
+        pos?.line,
+        pos?.col,
+      );
+    }
+  }
+  return { parameters: profileFromObject(data), duplicates: [], warnings: [] };
+}
+
+/**
+ * Writes a parameter map in a notation. JSON is indented by two spaces; YAML quotes every
+ * value, so YAML 1.1 readers (PyYAML) do not turn `Yes` into a boolean.
+ * @example writeProfileText(map, 'json') // '{\n  "Station_Name": {\n    "value": "Lobby"\n  }\n}\n'
+ */
+export function writeProfileText(parameters: ProfileMap, notation: ProfileNotation): string {
+  if (notation === 'xml') return buildProfileXml(parameters);
+  const data = profileToObject(parameters);
+  if (notation === 'json') return `${JSON.stringify(data, null, 2)}\n`;
+  return stringifyYaml(
+    { ...data },
+    { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 },
+  );
+}

@@ -1,0 +1,391 @@
+/**
+ * A profile as data: an ordered map from parameter name to `{ value, ua }`, read from the XML
+ * ("open") profile of reference §1 with fast-xml-parser and written back with its builder.
+ * `diff`, `convert` and `drift` work on this map.
+ *
+ * Reading follows the phone (reference §1): the parameters are the child elements of every
+ * `<flat-profile>` element, the root or wrapped (`<device><flat-profile>…`); a parameter set twice
+ * keeps its **last** value; comments are ignored; the five XML entities and numeric character
+ * references are decoded. Values are kept as written (white space included): `phoneValue`
+ * gives what the phone makes of one (trimmed, a newline read as a space).
+ */
+import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+
+/** One parameter: its value as decoded from the file, and its `ua` attribute when present. */
+export interface ProfileEntry {
+  value: string;
+  /** User access: `na`, `ro` or `rw` (kept as written; absent = keep the phone's access). */
+  ua?: string;
+}
+
+/** Parameter name → entry, in document order (a repeated name keeps its last place and value). */
+export type ProfileMap = Map<string, ProfileEntry>;
+
+export interface ParsedProfile {
+  parameters: ProfileMap;
+  /** Names set more than once (the phone keeps the last value). */
+  duplicates: string[];
+  /** Things read past: nested elements, attributes other than `ua`, stray text. Never values. */
+  warnings: string[];
+}
+
+/** A profile that cannot be read: not well-formed XML, no `<flat-profile>`, bad JSON/YAML shape. */
+export class ProfileFormatError extends Error {
+  readonly line: number | undefined;
+  readonly column: number | undefined;
+
+  constructor(message: string, line?: number, column?: number) {
+    super(message);
+    this.name = 'ProfileFormatError';
+    this.line = line;
+    this.column = column;
+  }
+}
+
+const FLAT_PROFILE = 'flat-profile';
+const TEXT = '#text';
+const CDATA = '#cdata';
+const ATTRIBUTES = ':@';
+/** Element names as the guides spell parameters: ASCII letters, digits, `_`, `-`, `.`. */
+const PARAMETER_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+/** C0 controls XML 1.0 does not allow (tab, LF and CR are allowed). */
+// eslint-disable-next-line no-control-regex -- these control characters are what we look for
+const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+const NAMED_ENTITIES: Readonly<Record<string, string>> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+};
+
+/** A node of fast-xml-parser's `preserveOrder` output. */
+type OrderedNode = Record<string, unknown> & { [ATTRIBUTES]?: Record<string, string> };
+
+/**
+ * The parser decodes nothing itself (`processEntities: false`): the XML entities and numeric
+ * references are decoded here in one pass, so `&amp;#40;` stays `&#40;` and CDATA stays raw.
+ * Values are strings as written: `parseTagValue: false` keeps `0012`, `Yes`, `1e3` intact.
+ */
+const parser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseTagValue: false,
+  parseAttributeValue: false,
+  trimValues: false,
+  processEntities: false,
+  htmlEntities: false,
+  cdataPropName: CDATA,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+});
+
+const builder = new XMLBuilder({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  format: true,
+  indentBy: '  ',
+  suppressEmptyNode: false,
+  processEntities: true,
+});
+
+/** `&…;` and bare `&`: each must be one of the five XML entities or a character reference. */
+const AMPERSAND = /&(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z_][A-Za-z0-9_.-]{0,31})?(;)?/g;
+
+function decodeEntities(text: string, where: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(AMPERSAND, (whole, body: string | undefined, semicolon: string) => {
+    let decoded: string | undefined;
+    if (body !== undefined && semicolon) {
+      if (body.startsWith('#x')) decoded = codePoint(parseInt(body.slice(2), 16));
+      else if (body.startsWith('#')) decoded = codePoint(Number(body.slice(1)));
+      else decoded = NAMED_ENTITIES[body];
+    }
+    if (decoded === undefined) {
+      throw new ProfileFormatError(
+        `${where}: ${JSON.stringify(whole)} is not an XML entity (write & as &amp;)`,
+      );
+    }
+    return decoded;
+  });
+}
+
+function codePoint(code: number): string | undefined {
+  const ok = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0x10ffff);
+  return ok && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : undefined;
+}
+
+function nameOf(node: OrderedNode): string | undefined {
+  for (const key of Object.keys(node)) if (key !== ATTRIBUTES) return key;
+  return undefined;
+}
+
+function childrenOf(node: OrderedNode, name: string): OrderedNode[] {
+  const children = node[name];
+  return Array.isArray(children) ? (children as OrderedNode[]) : [];
+}
+
+function collectFlatProfiles(nodes: readonly OrderedNode[], found: OrderedNode[][]): void {
+  for (const node of nodes) {
+    const name = nameOf(node);
+    if (name === undefined || name === TEXT || name === CDATA) continue;
+    const children = childrenOf(node, name);
+    // A flat-profile inside a flat-profile is a (nested) parameter, not a second profile.
+    if (name === FLAT_PROFILE) found.push(children);
+    else collectFlatProfiles(children, found);
+  }
+}
+
+/** The text of a parameter element: its text and CDATA children; `undefined` if it nests. */
+function textOf(children: readonly OrderedNode[], parameter: string): string | undefined {
+  let value = '';
+  for (const child of children) {
+    const name = nameOf(child);
+    if (name === TEXT) value += decodeEntities(String(child[TEXT] ?? ''), parameter);
+    else if (name === CDATA) {
+      for (const part of childrenOf(child, CDATA)) value += String(part[TEXT] ?? '');
+    } else return undefined;
+  }
+  return value;
+}
+
+/**
+ * Reads an XML profile into its parameter map.
+ * @example parseProfileXml('<flat-profile><Station_Name ua="na">Lobby</Station_Name></flat-profile>').parameters.get('Station_Name') // { value: 'Lobby', ua: 'na' }
+ * @throws ProfileFormatError when the text is not well-formed XML or has no `<flat-profile>`
+ */
+export function parseProfileXml(text: string): ParsedProfile {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  // A profile has no DTD; refusing one also rules out entity-expansion bombs.
+  const doctype = /<!DOCTYPE/i.exec(body);
+  if (doctype) {
+    const line = body.slice(0, doctype.index).split('\n').length;
+    throw new ProfileFormatError('a DOCTYPE is not allowed in a profile', line, 1);
+  }
+  const control = FORBIDDEN_CONTROL.exec(body);
+  if (control) {
+    const before = body.slice(0, control.index);
+    const line = before.split('\n').length;
+    const column = control.index - before.lastIndexOf('\n');
+    throw new ProfileFormatError(
+      `control character U+${control[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()} is not allowed in XML`,
+      line,
+      column,
+    );
+  }
+  const verdict = XMLValidator.validate(body);
+  if (verdict !== true) {
+    throw new ProfileFormatError(verdict.err.msg, verdict.err.line, verdict.err.col);
+  }
+  const flats: OrderedNode[][] = [];
+  collectFlatProfiles(parser.parse(body) as OrderedNode[], flats);
+  if (flats.length === 0) {
+    throw new ProfileFormatError('no <flat-profile> element (as the root or wrapped)');
+  }
+  const parameters: ProfileMap = new Map();
+  const duplicates = new Set<string>();
+  const warnings: string[] = [];
+  for (const flat of flats) {
+    for (const node of flat) {
+      const name = nameOf(node);
+      if (name === undefined || name === CDATA) continue;
+      if (name === TEXT) {
+        if (String(node[TEXT] ?? '').trim() !== '') {
+          warnings.push(`text directly inside <${FLAT_PROFILE}> is not a parameter (read past)`);
+        }
+        continue;
+      }
+      const value = textOf(childrenOf(node, name), name);
+      if (value === undefined) {
+        warnings.push(`${name} has child elements: not a parameter (read past)`);
+        continue;
+      }
+      const entry: ProfileEntry = { value };
+      for (const [attribute, raw] of Object.entries(node[ATTRIBUTES] ?? {})) {
+        if (attribute === 'ua') entry.ua = decodeEntities(String(raw), `${name} ua`);
+        else warnings.push(`${name}: attribute ${attribute} is not kept (only ua is)`);
+      }
+      if (parameters.has(name)) {
+        duplicates.add(name);
+        parameters.delete(name); // the last occurrence wins, in its own place
+      }
+      parameters.set(name, entry);
+    }
+  }
+  return { parameters, duplicates: [...duplicates], warnings };
+}
+
+/**
+ * Writes a parameter map as an XML profile: declaration, `<flat-profile>`, one element per line.
+ * @example buildProfileXml(new Map([['Station_Name', { value: 'Lobby', ua: 'na' }]]))
+ * // '<?xml version="1.0" encoding="UTF-8"?>\n<flat-profile>\n  <Station_Name ua="na">Lobby</Station_Name>\n</flat-profile>\n'
+ */
+export function buildProfileXml(parameters: ReadonlyMap<string, ProfileEntry>): string {
+  const nodes: OrderedNode[] = [];
+  for (const [name, entry] of parameters) {
+    checkParameter(name, entry, 'parameter');
+    const node: OrderedNode = { [name]: entry.value === '' ? [] : [{ [TEXT]: entry.value }] };
+    if (entry.ua !== undefined) node[ATTRIBUTES] = { ua: entry.ua };
+    nodes.push(node);
+  }
+  const xml =
+    nodes.length === 0
+      ? '<flat-profile></flat-profile>'
+      : builder.build([{ [FLAT_PROFILE]: nodes }]);
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${String(xml).trim()}\n`;
+}
+
+function checkParameter(name: string, entry: ProfileEntry, where: string): void {
+  if (!PARAMETER_NAME.test(name)) {
+    throw new ProfileFormatError(
+      `${where} name ${JSON.stringify(name)} is not an XML element name Cisco uses (letters, digits, _ - .)`,
+    );
+  }
+  if (FORBIDDEN_CONTROL.test(entry.value)) {
+    throw new ProfileFormatError(`${name}: the value holds a control character XML cannot carry`);
+  }
+  if (entry.ua !== undefined && FORBIDDEN_CONTROL.test(entry.ua)) {
+    throw new ProfileFormatError(`${name}: ua holds a control character XML cannot carry`);
+  }
+}
+
+/** A parameter in the JSON/YAML form: the value alone, or `{ value, ua }`. */
+export type ProfileObjectEntry = string | { value: string; ua?: string };
+
+/**
+ * The JSON/YAML form of a profile: `{ "<name>": { "value": "…", "ua": "na" } }` in document
+ * order (`ua` only when the XML has it).
+ * @example profileToObject(parseProfileXml(xml).parameters).Station_Name // { value: 'Lobby', ua: 'na' }
+ */
+export function profileToObject(
+  parameters: ReadonlyMap<string, ProfileEntry>,
+): Record<string, { value: string; ua?: string }> {
+  // A null prototype: a parameter named `__proto__` is data, not the object's prototype.
+  const out = Object.create(null) as Record<string, { value: string; ua?: string }>;
+  for (const [name, entry] of parameters) {
+    out[name] =
+      entry.ua !== undefined ? { value: entry.value, ua: entry.ua } : { value: entry.value };
+  }
+  return out;
+}
+
+/**
+ * Reads the JSON/YAML form back (see profileToObject). A parameter may also be given as a bare
+ * string (its value, no `ua`); numbers and booleans are refused rather than guessed at
+ * (YAML turns `yes` and `0012` into other things: quote them).
+ * @throws ProfileFormatError naming the parameter and what was expected
+ */
+export function profileFromObject(data: unknown): ProfileMap {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new ProfileFormatError(
+      `expected an object of parameters ({ "Station_Name": { "value": "…", "ua": "na" } }), got ${describe(data)}`,
+    );
+  }
+  const parameters: ProfileMap = new Map();
+  for (const [name, raw] of Object.entries(data as Record<string, unknown>)) {
+    let entry: ProfileEntry;
+    if (typeof raw === 'string') entry = { value: raw };
+    else if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
+      const fields = raw as Record<string, unknown>;
+      for (const key of Object.keys(fields)) {
+        if (key !== 'value' && key !== 'ua') {
+          throw new ProfileFormatError(
+            `${name}: unknown field ${JSON.stringify(key)} (expected value, ua)`,
+          );
+        }
+      }
+      const value = fields.value ?? '';
+      if (typeof value !== 'string') {
+        throw new ProfileFormatError(
+          `${name}: value expected a string, got ${describe(value)} (quote it)`,
+        );
+      }
+      entry = { value };
+      if (fields.ua !== undefined) {
+        if (typeof fields.ua !== 'string') {
+          throw new ProfileFormatError(`${name}: ua expected a string, got ${describe(fields.ua)}`);
+        }
+        entry.ua = fields.ua;
+      }
+    } else {
+      throw new ProfileFormatError(
+        `${name}: expected a string or { value, ua }, got ${describe(raw)} (quote values such as Yes, 0012)`,
+      );
+    }
+    checkParameter(name, entry, 'parameter');
+    parameters.set(name, entry);
+  }
+  return parameters;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return 'a string';
+  if (typeof value === 'object') return 'an object';
+  return `a ${typeof value} (${String(value)})`;
+}
+
+/**
+ * What the phone makes of a value (reference §1): leading and trailing white space stripped,
+ * a newline inside read as a space.
+ * @example phoneValue('  Front\n desk ') // 'Front  desk'
+ */
+export function phoneValue(value: string): string {
+  return value.replace(/\r\n|\r|\n/g, ' ').trim();
+}
+
+export type ChangeKind = 'added' | 'removed' | 'changed';
+
+/** One difference between two profiles. `a`/`b` are absent on the side that lacks the name. */
+export interface ParameterChange {
+  name: string;
+  change: ChangeKind;
+  a?: ProfileEntry;
+  b?: ProfileEntry;
+  /** For `changed`: whether the value, the ua, or both differ. */
+  valueChanged: boolean;
+  uaChanged: boolean;
+}
+
+export interface CompareOptions {
+  /** Whether two values are the same; default: equal as the phone reads them (phoneValue). */
+  sameValue?: (name: string, a: string, b: string) => boolean;
+}
+
+const samePhoneValue = (_name: string, a: string, b: string): boolean =>
+  a === b || phoneValue(a) === phoneValue(b);
+
+/**
+ * Compares two parameter maps, order ignored: removed (only in a), added (only in b), changed
+ * (value or ua differ). Listed in a's order, then b's additions in b's order.
+ * @example compareProfiles(a, b).map((c) => `${c.change} ${c.name}`) // ['changed Station_Name', 'added GPP_A']
+ */
+export function compareProfiles(
+  a: ReadonlyMap<string, ProfileEntry>,
+  b: ReadonlyMap<string, ProfileEntry>,
+  options: CompareOptions = {},
+): ParameterChange[] {
+  const sameValue = options.sameValue ?? samePhoneValue;
+  const changes: ParameterChange[] = [];
+  for (const [name, left] of a) {
+    const right = b.get(name);
+    if (right === undefined) {
+      changes.push({ name, change: 'removed', a: left, valueChanged: true, uaChanged: false });
+      continue;
+    }
+    const valueChanged = !sameValue(name, left.value, right.value);
+    const uaChanged = left.ua !== right.ua;
+    if (valueChanged || uaChanged) {
+      changes.push({ name, change: 'changed', a: left, b: right, valueChanged, uaChanged });
+    }
+  }
+  for (const [name, right] of b) {
+    if (!a.has(name)) {
+      changes.push({ name, change: 'added', b: right, valueChanged: true, uaChanged: false });
+    }
+  }
+  return changes;
+}

@@ -1,0 +1,683 @@
+/**
+ * The provisioning server behind `cisco-prov serve`: node:http / node:https, no framework.
+ *
+ * Each request: the path is checked (no traversal), the client authenticated when --auth-file is
+ * given, the route matched (a device's own profile, a bootstrap name, a report upload), the
+ * device cross-checked against its User-Agent (reference §6), and its profile rendered, checked
+ * by the validator and sealed for that request (profiles.ts). Every request ends in one
+ * RequestRecord, handed to each `onRequest` listener: the CLI turns it into an access-log line,
+ * a fleet page can keep the last one per phone.
+ *
+ * Stateless but for --reports: several instances behind a load balancer serve the same fleet.
+ */
+import { watch, type FSWatcher } from 'node:fs';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { basename, dirname } from 'node:path';
+import { outcomeForStatus, type Outcome } from '../device/access-log.js';
+import { parseUserAgent, type UserAgentInfo } from '../device/user-agent.js';
+import { isSecretVariablePath } from '../profile/secrets.js';
+import { challenges, checkAuthorization, type AuthConfig } from './auth.js';
+import { ProfileService, chooseForm, type ProfileForm, type ServeKeys } from './profiles.js';
+import { ReportStore, openReport, reportKeysOf } from './reports.js';
+import { checkRequestPath, compileRoute, matchRoute, type Route } from './routes.js';
+import {
+  SiteLoadError,
+  commonVars,
+  loadSite,
+  type Site,
+  type SiteDevice,
+  type SiteSources,
+} from './site.js';
+
+/** Everything a server instance needs. */
+export interface ServeConfig {
+  sources: SiteSources;
+  /** Per-device route patterns (render's --name macros); default DEFAULT_ROUTES. */
+  routes: readonly string[];
+  keys: ServeKeys;
+  gzip: boolean;
+  /** Cached renders per instance; 0 turns the cache off. */
+  cacheSize: number;
+  reports?: { dir: string; keep: number } | undefined;
+  auth?: AuthConfig | undefined;
+  /** Largest request body (report upload) accepted. */
+  maxBodyBytes: number;
+  /** Refuse (403) a device request whose User-Agent names no MAC or serial. */
+  strictUserAgent: boolean;
+  timeouts: { headersMs: number; requestMs: number; keepAliveMs: number; idleMs: number };
+  tls?: { cert: Buffer; key: Buffer } | undefined;
+}
+
+/** What kind of request it was. */
+export type RequestKind = 'profile' | 'bootstrap' | 'report' | 'health' | 'other';
+
+/**
+ * One request, as it ended: what a log line or a fleet tracker needs. Never holds a secret:
+ * query values whose names look secret are masked, and `reason` is masked too.
+ */
+export interface RequestRecord {
+  time: Date;
+  /** Client address. */
+  address: string;
+  /** The authenticated user (Basic/Digest), or null. */
+  user: string | null;
+  method: string;
+  /** The request target as logged (secret query values masked). */
+  target: string;
+  protocol: string;
+  status: number;
+  /** Body bytes sent. */
+  bytes: number;
+  referer: string | null;
+  userAgent: string | null;
+  /** The parsed User-Agent (model, firmware, MAC or serial). */
+  ua: UserAgentInfo | null;
+  kind: RequestKind;
+  /** The inventory device the request was for, when known. */
+  device: { id: string; mac?: string; serial?: string; model: string } | null;
+  /** What the phone does next (reference §5): A, B, C, or null (retries at once). */
+  outcome: Outcome | null;
+  /** Why it was not a plain success: one line, masked. */
+  reason?: string;
+  /** How a profile was sealed, and whether it came from the cache. */
+  form?: ProfileForm;
+  cached?: boolean;
+  /** Where a report was stored. */
+  reportFile?: string;
+  durationMs: number;
+}
+
+/** A server-level event for the operator's log (reloads, warnings, failures). */
+export interface ServerEvent {
+  time: Date;
+  level: 'info' | 'warn' | 'error';
+  message: string;
+}
+
+const SECRET_QUERY_MASK = '********';
+
+/** The request target with the values of secret-looking query parameters masked. */
+export function maskTarget(target: string): string {
+  const q = target.indexOf('?');
+  if (q < 0) return target;
+  const query = target
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq < 0) return pair;
+      let name = pair.slice(0, eq);
+      try {
+        name = decodeURIComponent(name);
+      } catch {
+        // leave it as sent
+      }
+      return isSecretVariablePath(name.toLowerCase())
+        ? `${pair.slice(0, eq)}=${SECRET_QUERY_MASK}`
+        : pair;
+    })
+    .join('&');
+  return `${target.slice(0, q)}?${query}`;
+}
+
+function deviceInfo(device: SiteDevice): NonNullable<RequestRecord['device']> {
+  const d = device.inventory;
+  return {
+    id: d.mac ?? d.serial ?? '',
+    ...(d.mac ? { mac: d.mac } : {}),
+    ...(d.serial ? { serial: d.serial } : {}),
+    model: d.phone.model,
+  };
+}
+
+/** Whether the User-Agent contradicts the device the path names (reference §6). */
+function userAgentMismatch(ua: UserAgentInfo, device: SiteDevice): string | undefined {
+  const d = device.inventory;
+  if (ua.mac !== null && d.mac !== undefined && ua.mac !== d.mac) {
+    return `User-Agent MAC ${ua.mac} is not the MAC of ${d.mac}`;
+  }
+  if (
+    ua.serial !== null &&
+    d.serial !== undefined &&
+    ua.serial.toUpperCase() !== d.serial.toUpperCase()
+  ) {
+    return `User-Agent serial ${ua.serial} is not the serial of ${d.mac ?? d.serial}`;
+  }
+  if (ua.mac !== null && d.mac === undefined && ua.serial === null) {
+    return `User-Agent MAC ${ua.mac} but ${d.serial} has no MAC in the inventory`;
+  }
+  return undefined;
+}
+
+class BodyTooLarge extends Error {}
+
+/** Reads a request body up to a limit. */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        over = true;
+        chunks.length = 0;
+        // Keep draining (discarding) so the client reads the 413; far beyond the limit, cut.
+        if (size > limit * 16) req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => (over ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks))));
+    req.on('error', reject);
+    req.on('close', () => {
+      if (over) reject(new BodyTooLarge());
+    });
+  });
+}
+
+/**
+ * A provisioning server instance.
+ * @example
+ * const server = new ProvisioningServer(config);
+ * server.onRequest((r) => console.log(r.status, r.target));
+ * await server.listen(8080, '127.0.0.1');
+ */
+export class ProvisioningServer {
+  private siteRef: Site;
+  private readonly routes: Route[];
+  private readonly profiles: ProfileService;
+  private readonly reportStore: ReportStore | undefined;
+  readonly server: Server;
+  private readonly requestListeners = new Set<(r: RequestRecord) => void>();
+  private readonly eventListeners = new Set<(e: ServerEvent) => void>();
+  private watchers: FSWatcher[] = [];
+  private reloadTimer: NodeJS.Timeout | undefined;
+  private shuttingDown = false;
+  private inFlight = 0;
+
+  /** Loads the site; throws SiteLoadError (every problem) or an Error for a bad route. */
+  constructor(readonly config: ServeConfig) {
+    this.routes = config.routes.map((p) => {
+      const r = compileRoute(p);
+      if ('error' in r) throw new SiteLoadError([r.error]);
+      return r;
+    });
+    this.siteRef = loadSite(config.sources, 1);
+    this.profiles = new ProfileService({
+      keys: config.keys,
+      gzip: config.gzip,
+      cacheSize: config.cacheSize,
+    });
+    this.reportStore = config.reports
+      ? new ReportStore({
+          dir: config.reports.dir,
+          keep: config.reports.keep,
+          maxPlaintextBytes: config.maxBodyBytes * 8,
+        })
+      : undefined;
+    const handler = (req: IncomingMessage, res: ServerResponse): void => {
+      void this.handle(req, res);
+    };
+    const serverOptions = { maxHeaderSize: 16 * 1024 };
+    this.server = config.tls
+      ? createHttpsServer({ ...serverOptions, cert: config.tls.cert, key: config.tls.key }, handler)
+      : createHttpServer(serverOptions, handler);
+    const t = config.timeouts;
+    this.server.headersTimeout = t.headersMs;
+    this.server.requestTimeout = t.requestMs;
+    this.server.keepAliveTimeout = t.keepAliveMs;
+    this.server.setTimeout(t.idleMs, (socket) => socket.destroy());
+    this.server.maxHeadersCount = 100;
+  }
+
+  /** The site being served now. */
+  get site(): Site {
+    return this.siteRef;
+  }
+
+  /** Subscribes to one record per finished request (the fleet hook). Returns an unsubscribe. */
+  onRequest(listener: (r: RequestRecord) => void): () => void {
+    this.requestListeners.add(listener);
+    return () => this.requestListeners.delete(listener);
+  }
+
+  /** Subscribes to server events (reloads, failures). Returns an unsubscribe. */
+  onEvent(listener: (e: ServerEvent) => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
+  }
+
+  private emitEvent(level: ServerEvent['level'], message: string): void {
+    const event = { time: new Date(), level, message };
+    for (const l of this.eventListeners) l(event);
+  }
+
+  /** Starts listening; resolves with the bound address. */
+  listen(port: number, host: string): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => reject(err);
+      this.server.once('error', onError);
+      this.server.listen(port, host, () => {
+        this.server.off('error', onError);
+        resolve(this.server.address() as AddressInfo);
+      });
+    });
+  }
+
+  /**
+   * Loads the inventory, vars and templates again and swaps them in. A request in flight
+   * finishes on the site it started with. On a problem the old site stays and an error event
+   * names it.
+   * @returns whether the new site is now served
+   */
+  reload(why = 'reload'): boolean {
+    let next: Site;
+    try {
+      next = loadSite(this.config.sources, this.siteRef.generation + 1);
+    } catch (err) {
+      const lines = err instanceof SiteLoadError ? err.lines : [(err as Error).message];
+      this.emitEvent(
+        'error',
+        `${why}: kept the previous site (generation ${this.siteRef.generation}): ${lines.join('; ')}`,
+      );
+      return false;
+    }
+    if (next.devices.length === 0 && this.siteRef.devices.length > 0) {
+      // A file caught half-written (an editor saving in place) reads as an empty inventory.
+      this.emitEvent(
+        'error',
+        `${why}: kept the previous site (generation ${this.siteRef.generation}): the inventory has no devices now`,
+      );
+      return false;
+    }
+    const templatesChanged = next.templatesHash !== this.siteRef.templatesHash;
+    this.siteRef = next;
+    if (templatesChanged) this.profiles.clearCache();
+    this.emitEvent(
+      'info',
+      `${why}: serving ${next.devices.length} devices (generation ${next.generation}${templatesChanged ? ', templates changed' : ''})`,
+    );
+    return true;
+  }
+
+  /** Reloads when the inventory, a vars file or a template changes (debounced). */
+  watchSources(debounceMs = 200): void {
+    const schedule = (): void => {
+      if (this.shuttingDown) return;
+      clearTimeout(this.reloadTimer);
+      this.reloadTimer = setTimeout(() => this.reload('change'), debounceMs);
+    };
+    const byDir = new Map<string, Set<string> | 'all'>();
+    const site = this.siteRef;
+    const templateDir = site.templates.file ? undefined : site.templates.root;
+    for (const path of site.watched) {
+      if (path === templateDir) continue;
+      // Watch the directory: an editor's save replaces the file (a new inode), which a watch on
+      // the file itself would miss.
+      const dir = dirname(path);
+      const names = byDir.get(dir);
+      if (names === 'all') continue;
+      (names ?? (byDir.set(dir, new Set()).get(dir) as Set<string>)).add(basename(path));
+    }
+    const add = (dir: string, recursive: boolean, names?: Set<string>): void => {
+      try {
+        const w = watch(dir, { recursive, persistent: false }, (_event, name) => {
+          if (!names || (name !== null && names.has(basename(String(name))))) schedule();
+        });
+        w.on('error', () => {});
+        this.watchers.push(w);
+      } catch (err) {
+        this.emitEvent(
+          'warn',
+          `cannot watch ${dir} (${(err as Error).message}): reload with SIGHUP`,
+        );
+      }
+    };
+    for (const [dir, names] of byDir) if (names !== 'all') add(dir, false, names);
+    if (templateDir) add(templateDir, true);
+  }
+
+  /**
+   * Stops accepting connections, lets requests in flight finish (keep-alive connections are
+   * closed after their current response), and after `graceMs` closes whatever is left.
+   */
+  close(graceMs = 10_000): Promise<void> {
+    this.shuttingDown = true;
+    clearTimeout(this.reloadTimer);
+    for (const w of this.watchers) w.close();
+    this.watchers = [];
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.server.closeAllConnections(), graceMs);
+      timer.unref();
+      this.server.close(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.server.closeIdleConnections();
+    });
+  }
+
+  /** Requests being answered now. */
+  get requestsInFlight(): number {
+    return this.inFlight;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = process.hrtime.bigint();
+    this.inFlight++;
+    const site = this.siteRef; // one site for the whole request, whatever a reload does
+    const uaHeader = req.headers['user-agent'];
+    const ua = uaHeader !== undefined ? parseUserAgent(uaHeader) : null;
+    const target = req.url ?? '';
+    const record: RequestRecord = {
+      time: new Date(),
+      address: req.socket.remoteAddress ?? '-',
+      user: null,
+      method: req.method ?? '-',
+      target: maskTarget(target),
+      protocol: `HTTP/${req.httpVersion}`,
+      status: 500,
+      bytes: 0,
+      referer: typeof req.headers.referer === 'string' ? req.headers.referer : null,
+      userAgent: uaHeader ?? null,
+      ua,
+      kind: 'other',
+      device: null,
+      outcome: null,
+      durationMs: 0,
+    };
+    if (this.shuttingDown) res.setHeader('Connection', 'close');
+    const send = (
+      status: number,
+      body: Uint8Array | string,
+      headers: Record<string, string | string[]> = {},
+    ): void => {
+      const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+      record.status = status;
+      res.statusCode = status;
+      res.setHeader('Cache-Control', 'no-store');
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      if (!('Content-Type' in headers)) res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+      for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+      res.setHeader('Content-Length', bytes.length);
+      if (req.method === 'HEAD') res.end();
+      else {
+        record.bytes = bytes.length;
+        res.end(bytes);
+      }
+    };
+    const fail = (
+      status: number,
+      reason: string,
+      headers: Record<string, string | string[]> = {},
+    ): void => {
+      record.reason = reason;
+      send(status, `${status} ${reasonPhrase(status)}\n`, headers);
+    };
+    try {
+      await this.dispatch(req, site, record, ua, send, fail);
+    } catch (err) {
+      if (err instanceof BodyTooLarge) {
+        fail(413, `request body larger than ${this.config.maxBodyBytes} bytes`, {
+          Connection: 'close',
+        });
+      } else if (!res.headersSent) {
+        fail(500, `internal error: ${(err as Error).message.split('\n')[0]}`);
+        this.emitEvent('error', `${record.method} ${record.target}: ${(err as Error).message}`);
+      } else {
+        res.destroy();
+      }
+    }
+    const finish = (): void => {
+      this.inFlight--;
+      record.durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      record.outcome = record.kind === 'report' ? null : outcomeForStatus(record.status).outcome;
+      for (const l of this.requestListeners) l(record);
+    };
+    if (res.writableFinished) finish();
+    else res.once('close', finish);
+  }
+
+  private async dispatch(
+    req: IncomingMessage,
+    site: Site,
+    record: RequestRecord,
+    ua: UserAgentInfo | null,
+    send: (
+      status: number,
+      body: Uint8Array | string,
+      headers?: Record<string, string | string[]>,
+    ) => void,
+    fail: (status: number, reason: string, headers?: Record<string, string | string[]>) => void,
+  ): Promise<void> {
+    const method = req.method ?? '';
+    const checked = checkRequestPath(req.url ?? '');
+    if ('refused' in checked) return fail(400, `refused: ${checked.refused}`);
+    const path = checked.path;
+    const isRead = method === 'GET' || method === 'HEAD';
+    const isWrite = method === 'POST' || method === 'PUT';
+
+    if (path === 'healthz' && isRead) {
+      record.kind = 'health';
+      return send(200, `ok ${site.devices.length} devices, generation ${site.generation}\n`);
+    }
+    if (!isRead && !(isWrite && this.reportStore)) {
+      req.resume();
+      return fail(405, `method ${method} not allowed`, {
+        Allow: this.reportStore ? 'GET, HEAD, POST, PUT' : 'GET, HEAD',
+      });
+    }
+    if (this.config.auth) {
+      const auth = checkAuthorization(
+        this.config.auth,
+        req.headers.authorization,
+        method,
+        req.url ?? '',
+      );
+      if (!auth.ok) {
+        req.resume();
+        if (auth.user !== undefined) record.user = auth.user;
+        return fail(
+          401,
+          req.headers.authorization ? 'authentication failed' : 'authentication required',
+          { 'WWW-Authenticate': challenges(this.config.auth, auth.stale) },
+        );
+      }
+      record.user = auth.user;
+    }
+    if (isWrite) return this.handleReport(req, site, path, record, ua, send, fail);
+    if (!isRead) return;
+    req.resume(); // a GET body is not read
+
+    const match = matchRoute(site, this.routes, path, site.bootstrap !== undefined);
+    switch (match.kind) {
+      case 'none':
+        return fail(404, `no route for /${path}`);
+      case 'unknown-device':
+        record.kind = 'profile';
+        return fail(
+          404,
+          `unknown device ${match.id}: not in ${this.config.sources.inventoryName} (the phone's outcome B)`,
+        );
+      case 'bootstrap':
+        return this.serveBootstrap(site, match.phone, record, send, fail);
+      case 'device':
+        break;
+    }
+    const device = match.device;
+    record.kind = 'profile';
+    record.device = deviceInfo(device);
+    if (ua && ua.isCisco) {
+      const mismatch = userAgentMismatch(ua, device);
+      if (mismatch) return fail(403, `refused: ${mismatch}`);
+    }
+    if (this.config.strictUserAgent && (ua === null || (ua.mac === null && ua.serial === null))) {
+      return fail(403, 'refused: the User-Agent names no MAC or serial (--strict-user-agent)');
+    }
+    if ('error' in device.template) return fail(500, `no template: ${device.template.error}`);
+    const choice = chooseForm(device, match.extension, this.config.keys);
+    if ('error' in choice) return fail(500, choice.error);
+    const result = this.profiles.profile(
+      site,
+      ProfileService.deviceSubject(device, device.template.path, path),
+      choice,
+    );
+    record.cached = result.cached;
+    if (!result.ok) return fail(500, `not served: ${result.reason}`);
+    record.form = result.form;
+    if (result.warnings.length > 0 && !result.cached) {
+      const w = result.warnings[0]!;
+      this.emitEvent(
+        'warn',
+        `${record.device.id}: ${w.message} [${w.ruleId}]${result.warnings.length > 1 ? ` (+${result.warnings.length - 1} more)` : ''}`,
+      );
+    }
+    send(200, result.body, profileHeaders(result.form, result.gzip));
+  }
+
+  private serveBootstrap(
+    site: Site,
+    phone: SiteDevice['inventory']['phone'],
+    record: RequestRecord,
+    send: (
+      status: number,
+      body: Uint8Array | string,
+      headers?: Record<string, string | string[]>,
+    ) => void,
+    fail: (status: number, reason: string) => void,
+  ): void {
+    record.kind = 'bootstrap';
+    const bootstrap = site.bootstrap!;
+    const vars = commonVars(site, phone);
+    const result = this.profiles.profile(
+      site,
+      {
+        id: `bootstrap:${phone.model}`,
+        vars,
+        varsHash: `common-${site.generation}`,
+        templatePath: bootstrap.path,
+        model: phone.model,
+        file: `${phone.model}.xml`,
+        secretValues: [],
+      },
+      { form: 'plain' },
+      bootstrap.chooser,
+    );
+    record.cached = result.cached;
+    if (!result.ok)
+      return fail(500, `bootstrap profile for ${phone.model} not served: ${result.reason}`);
+    record.form = 'plain';
+    send(200, result.body, profileHeaders('plain', result.gzip));
+  }
+
+  private async handleReport(
+    req: IncomingMessage,
+    site: Site,
+    path: string,
+    record: RequestRecord,
+    ua: UserAgentInfo | null,
+    send: (
+      status: number,
+      body: Uint8Array | string,
+      headers?: Record<string, string | string[]>,
+    ) => void,
+    fail: (status: number, reason: string, headers?: Record<string, string | string[]>) => void,
+  ): Promise<void> {
+    record.kind = 'report';
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (Number.isFinite(declared) && declared > this.config.maxBodyBytes) {
+      return fail(
+        413,
+        `request body of ${declared} bytes is larger than ${this.config.maxBodyBytes}`,
+        {
+          Connection: 'close',
+        },
+      );
+    }
+    const body = await readBody(req, this.config.maxBodyBytes);
+    // The device: by path (any profile route), else by its User-Agent.
+    const match = matchRoute(site, this.routes, path, false);
+    let device: SiteDevice | undefined;
+    if (match.kind === 'device') device = match.device;
+    else if (match.kind === 'unknown-device') {
+      return fail(
+        404,
+        `report from unknown device ${match.id}: not in ${this.config.sources.inventoryName}`,
+      );
+    }
+    if (ua && ua.isCisco && device) {
+      const mismatch = userAgentMismatch(ua, device);
+      if (mismatch) return fail(403, `refused: ${mismatch}`);
+    }
+    if (!device && ua) {
+      device =
+        (ua.mac !== null ? site.byMac.get(ua.mac) : undefined) ??
+        (ua.serial !== null ? site.bySerial.get(ua.serial.toUpperCase()) : undefined);
+      if (!device) {
+        const id = ua.mac ?? ua.serial;
+        return fail(
+          404,
+          id
+            ? `report from unknown device ${id}: not in ${this.config.sources.inventoryName}`
+            : 'report from an unidentified device (no MAC or serial in path or User-Agent)',
+        );
+      }
+    }
+    if (!device)
+      return fail(
+        404,
+        'report from an unidentified device (no MAC or serial in path or User-Agent)',
+      );
+    record.device = deviceInfo(device);
+    const keys = reportKeysOf([
+      chooseForm(device, '.cfg', { ...this.config.keys, require: 'aes-256-cbc' }),
+      chooseForm(device, '.cfg', { ...this.config.keys, require: 'aes128gcm' }),
+    ]);
+    const opened = openReport(
+      body,
+      req.headers['content-encoding'],
+      keys,
+      this.reportStore!.options.maxPlaintextBytes,
+    );
+    if ('status' in opened) return fail(opened.status, `report not stored: ${opened.reason}`);
+    const file = this.reportStore!.save(record.device.id, opened.plaintext);
+    record.reportFile = file;
+    send(200, 'stored\n');
+  }
+}
+
+/** Response headers of a profile: RFC 8188 is a content coding (reference §4). */
+function profileHeaders(form: ProfileForm, gzip: boolean): Record<string, string> {
+  if (form === 'aes128gcm') {
+    return {
+      'Content-Type': gzip ? 'application/gzip' : 'application/xml',
+      'Content-Encoding': 'aes128gcm',
+    };
+  }
+  if (form === 'aes-256-cbc' || gzip) return { 'Content-Type': 'application/octet-stream' };
+  return { 'Content-Type': 'application/xml; charset=utf-8' };
+}
+
+const PHRASES: Readonly<Record<number, string>> = {
+  200: 'OK',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  500: 'Internal Server Error',
+};
+
+function reasonPhrase(status: number): string {
+  return PHRASES[status] ?? '';
+}

@@ -1,0 +1,275 @@
+/**
+ * What `serve` serves from: the inventory, the --vars files and the templates, loaded into one
+ * immutable snapshot. A reload builds a new snapshot beside the old one and swaps the reference,
+ * so a request in flight finishes on the snapshot it started with and none is dropped.
+ *
+ * Built on the same core as `render`: parseInventory, the variable layers (VariableMerger), the
+ * TemplateChooser and the file-name macros — a device is served exactly what render writes.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { normalizeMac } from '../device/mac.js';
+import { findModel, type PhoneModel } from '../device/models.js';
+import { TEMPLATE_EXTENSION, TemplateChooser, templateSourceOf } from '../render/engine.js';
+import type { TemplateSource } from '../render/engine.js';
+import {
+  InventoryError,
+  formatInventoryProblem,
+  parseInventory,
+  type InventoryDevice,
+  type InventoryProblem,
+  type Vars,
+} from '../render/inventory.js';
+import {
+  VariableMerger,
+  builtinVariables,
+  checkGroups,
+  collectGroups,
+  getPath,
+  mergeLayers,
+  parseVarsFile,
+  type LayerSources,
+  type VarsFile,
+} from '../render/variables.js';
+import { isSecretVariablePath } from '../profile/secrets.js';
+
+/** Where a site is loaded from (paths resolved by the caller). */
+export interface SiteSources {
+  inventory: string;
+  /** How the inventory is named in messages (as the user wrote it). */
+  inventoryName: string;
+  vars: readonly { path: string; name: string }[];
+  /** Template file or directory. */
+  template: string;
+  /** Template for the bootstrap (common) profile; undefined: no bootstrap routes. */
+  bootstrapTemplate?: string | undefined;
+}
+
+/** Thrown when a site cannot be loaded: every problem, one line each. */
+export class SiteLoadError extends Error {
+  constructor(readonly lines: readonly string[]) {
+    super(lines.join('\n'));
+    this.name = 'SiteLoadError';
+  }
+}
+
+/** One device as the server knows it. */
+export interface SiteDevice {
+  inventory: InventoryDevice;
+  /** Its merged variables (model built-ins → vars → defaults → group → device). */
+  vars: Vars;
+  /** Template file, or why there is none. */
+  template: { path: string } | { error: string };
+  /** A hash of the merged variables: with the templates' hash, the render cache key. */
+  varsHash: string;
+  /** The values of its secret variables (for masking them out of messages). */
+  secretValues: readonly string[];
+}
+
+/** A loaded, checked site. Immutable once built. */
+export interface Site {
+  /** Increases with each successful load. */
+  generation: number;
+  loadedAt: Date;
+  devices: readonly SiteDevice[];
+  byMac: ReadonlyMap<string, SiteDevice>;
+  /** Upper-cased serial → device. */
+  bySerial: ReadonlyMap<string, SiteDevice>;
+  chooser: TemplateChooser;
+  /** sha-256 over every template file's path and content: a template edit changes it. */
+  templatesHash: string;
+  templates: TemplateSource;
+  /** Variables every device shares (vars files + inventory defaults), for the bootstrap profile. */
+  commonLayers: { varsFiles: readonly VarsFile[]; defaults: Vars };
+  bootstrap?: { chooser: TemplateChooser; path: string } | undefined;
+  /** The files a reload watches. */
+  watched: readonly string[];
+}
+
+function readText(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new SiteLoadError([`cannot read ${what} ${path}: ${code ?? (err as Error).message}`]);
+  }
+}
+
+/** Every template file under a root (or the one file), for hashing and watching. */
+function templateFiles(source: TemplateSource): string[] {
+  if (source.file) return [source.file];
+  const out: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith(TEMPLATE_EXTENSION)) out.push(path);
+    }
+  };
+  walk(source.root);
+  return out.sort();
+}
+
+/** sha-256 over the files' names and contents (file order is sorted). */
+function hashFiles(files: readonly string[]): string {
+  const h = createHash('sha256');
+  for (const f of files) {
+    h.update(f).update('\0');
+    h.update(readFileSync(f)).update('\0');
+  }
+  return h.digest('hex');
+}
+
+/** The values of the secret variables of a device (inventory paths the classifier flags). */
+function secretValuesOf(vars: Vars): string[] {
+  const out: string[] = [];
+  const walk = (value: unknown, path: string): void => {
+    if (value === null || value === undefined) return;
+    if (typeof value === 'object') {
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        walk(v, path === '' ? k : `${path}.${k}`);
+      }
+      return;
+    }
+    if (path !== '' && isSecretVariablePath(path)) out.push(String(value));
+  };
+  walk(vars, '');
+  return out;
+}
+
+/** A stable JSON text of variables (object keys sorted), for hashing. */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${stableJson((value as Vars)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * Loads and checks a site. Throws SiteLoadError naming every problem.
+ * @example loadSite({ inventory: '/srv/inv.csv', inventoryName: 'inv.csv', vars: [], template: '/srv/templates' }, 1)
+ */
+export function loadSite(sources: SiteSources, generation: number): Site {
+  const problems: InventoryProblem[] = [];
+  let inventory;
+  try {
+    inventory = parseInventory(readText(sources.inventory, 'inventory'), sources.inventoryName);
+  } catch (err) {
+    if (err instanceof InventoryError) {
+      throw new SiteLoadError(err.problems.map(formatInventoryProblem));
+    }
+    throw err;
+  }
+  const varsFiles: VarsFile[] = [];
+  for (const v of sources.vars) {
+    const parsed = parseVarsFile(readText(v.path, '--vars'), v.name);
+    if (Array.isArray(parsed)) problems.push(...parsed);
+    else varsFiles.push(parsed);
+  }
+  const groups = collectGroups(varsFiles, inventory.groups);
+  problems.push(...checkGroups(inventory.devices, groups, sources.inventoryName));
+  if (problems.length > 0) throw new SiteLoadError(problems.map(formatInventoryProblem));
+
+  let templates: TemplateSource;
+  let files: string[];
+  try {
+    templates = templateSourceOf(sources.template);
+    files = templateFiles(templates);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new SiteLoadError([`cannot read --template ${sources.template}: ${code ?? err}`]);
+  }
+  let bootstrap: Site['bootstrap'];
+  if (sources.bootstrapTemplate !== undefined) {
+    try {
+      const source = templateSourceOf(sources.bootstrapTemplate);
+      if (!source.file) throw new Error('not a file');
+      bootstrap = { chooser: new TemplateChooser(source), path: source.file };
+      if (!files.includes(source.file)) files.push(source.file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new SiteLoadError([
+        `cannot read --bootstrap-template ${sources.bootstrapTemplate}: ${code ?? (err as Error).message}`,
+      ]);
+    }
+  }
+  const templatesHash = hashFiles(files);
+  const chooser = new TemplateChooser(templates);
+  const layerSources: LayerSources = {
+    varsFiles,
+    inventoryFile: sources.inventoryName,
+    defaults: inventory.defaults,
+    groups,
+  };
+  const merger = new VariableMerger(layerSources);
+  const devices: SiteDevice[] = [];
+  const byMac = new Map<string, SiteDevice>();
+  const bySerial = new Map<string, SiteDevice>();
+  for (const d of inventory.devices) {
+    const vars = merger.merge(d);
+    const named = typeof d.fields.template === 'string' ? d.fields.template : undefined;
+    const device: SiteDevice = {
+      inventory: d,
+      vars,
+      template: chooser.choose(d.phone, named),
+      varsHash: createHash('sha256').update(stableJson(vars)).digest('base64url'),
+      secretValues: secretValuesOf(vars),
+    };
+    devices.push(device);
+    if (d.mac) byMac.set(d.mac, device);
+    if (d.serial) bySerial.set(d.serial.toUpperCase(), device);
+  }
+  return {
+    generation,
+    loadedAt: new Date(),
+    devices,
+    byMac,
+    bySerial,
+    chooser,
+    templatesHash,
+    templates,
+    commonLayers: { varsFiles, defaults: inventory.defaults },
+    bootstrap,
+    watched: [
+      sources.inventory,
+      ...sources.vars.map((v) => v.path),
+      templates.file ?? templates.root,
+      ...(bootstrap ? [bootstrap.path] : []),
+    ],
+  };
+}
+
+/** A device by MAC (any notation) or serial; undefined when the site has none. */
+export function findSiteDevice(site: Site, id: string): SiteDevice | undefined {
+  const mac = normalizeMac(id);
+  if (mac !== undefined) {
+    const d = site.byMac.get(mac);
+    if (d) return d;
+  }
+  return site.bySerial.get(id.trim().toUpperCase());
+}
+
+/** The variables of the common (bootstrap) profile of a model: built-ins, vars, defaults. */
+export function commonVars(site: Site, phone: PhoneModel): Vars {
+  return mergeLayers([
+    { name: 'built-ins', values: builtinVariables(phone) },
+    ...site.commonLayers.varsFiles.map((v) => ({ name: v.file, values: v.values })),
+    { name: 'defaults', values: site.commonLayers.defaults },
+  ]);
+}
+
+/** A secret field of a device's variables (`--key-field profile_key`), when set. */
+export function deviceSecretField(device: SiteDevice, field: string): string | undefined {
+  const v = getPath(device.vars, field);
+  if (typeof v === 'string' && v !== '') return v;
+  if (typeof v === 'number') return String(v);
+  return undefined;
+}
+
+/** The model a bootstrap name refers to: `CP-8841-3PCC`, `8841`, `ata191`, `spa8841`… */
+export function modelOfBootstrapName(name: string): PhoneModel | undefined {
+  return findModel(name) ?? findModel(name.replace(/^spa(?=\d)/i, ''));
+}

@@ -1,0 +1,316 @@
+// `cisco-prov serve` over its lifetime: reload on change and on SIGHUP while requests keep
+// coming (none may fail), a bad edit keeps the previous site, SIGTERM lets a request in flight
+// finish, Basic and Digest auth, HTTPS.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { httpRequest, startServe } from '../helpers/serve.js';
+
+const UA = (mac: string): string => `Cisco-CP-8841-3PCC/11.0 (${mac})`;
+const HEADER = 'mac,model,display_name,sip.proxy,lines.1.extension,provisioning.server';
+
+function row(mac: string, name: string): string {
+  return `${mac},8841,${name},pbx.example.com,201,https://prov.example.com`;
+}
+
+function fixture(rows: string[]): { dir: string; inventory: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'serve-life-'));
+  const inventory = join(dir, 'inventory.csv');
+  writeFileSync(inventory, `${HEADER}\n${rows.join('\n')}\n`);
+  return { dir, inventory };
+}
+
+/** Replaces a file the way careful tools do: write beside it, rename over it. */
+function replaceFile(path: string, text: string): void {
+  writeFileSync(`${path}.tmp`, text);
+  renameSync(`${path}.tmp`, path);
+}
+
+describe('serve: reload', () => {
+  test('under load: no request fails while the inventory changes and SIGHUP arrives', async () => {
+    const fx = fixture([row('00562b043615', 'Reception')]);
+    const server = await startServe(['-i', fx.inventory]);
+    const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+    const statuses = new Map<number, number>();
+    let errors = 0;
+    let running = true;
+    const loop = async (): Promise<void> => {
+      while (running) {
+        try {
+          const res = await httpRequest(server.port, '/00562b043615.xml', {
+            userAgent: UA('00562b043615'),
+            agent,
+          });
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        } catch {
+          errors++;
+        }
+      }
+    };
+    const loops = Array.from({ length: 6 }, loop);
+    try {
+      for (let i = 0; i < 8; i++) {
+        await new Promise((r) => setTimeout(r, 60));
+        const text = `${HEADER}\n${row('00562b043615', `Reception ${i}`)}\n${row('00562b043620', 'New')}\n`;
+        // Alternate: rename over (editors, config management) and rewrite in place.
+        if (i % 2 === 0) replaceFile(fx.inventory, text);
+        else writeFileSync(fx.inventory, text);
+        if (i % 3 === 0) server.child.kill('SIGHUP');
+      }
+      await server.waitForStderr(/SIGHUP: serving 2 devices/);
+      await server.waitForStderr(/change: serving 2 devices/);
+      await new Promise((r) => setTimeout(r, 300));
+    } finally {
+      running = false;
+      await Promise.all(loops);
+      agent.destroy();
+    }
+    const total = [...statuses.values()].reduce((a, b) => a + b, 0);
+    assert.ok(total > 50, `only ${total} requests were made`);
+    assert.equal(errors, 0);
+    assert.deepEqual([...statuses.keys()], [200], JSON.stringify([...statuses]));
+    const added = await httpRequest(server.port, '/00562b043620.xml', {
+      userAgent: UA('00562b043620'),
+    });
+    assert.equal(added.status, 200);
+    const latest = await httpRequest(server.port, '/00562b043615.xml', {
+      userAgent: UA('00562b043615'),
+    });
+    assert.match(latest.body.toString(), /<Station_Name ua="na">Reception 7<\/Station_Name>/);
+    assert.equal(await server.stop(), 0);
+  });
+
+  test('a broken edit keeps the previous site and says why', async () => {
+    const fx = fixture([row('00562b043615', 'Reception')]);
+    const server = await startServe(['-i', fx.inventory]);
+    try {
+      replaceFile(fx.inventory, `${HEADER}\n${row('00:11', 'Broken')}\n`);
+      await server.waitForStderr(/kept the previous site \(generation 1\): .*row 2, field mac/);
+      const res = await httpRequest(server.port, '/00562b043615.xml', {
+        userAgent: UA('00562b043615'),
+      });
+      assert.equal(res.status, 200);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('a template edit is served at once (the cache is keyed by the templates)', async () => {
+    const fx = fixture([row('00562b043615', 'Reception')]);
+    const tpl = join(fx.dir, 'phone.liquid');
+    writeFileSync(
+      tpl,
+      '<flat-profile><Station_Name>{{ display_name }}</Station_Name></flat-profile>\n',
+    );
+    const server = await startServe(['-i', fx.inventory, '-t', tpl, '--no-watch']);
+    try {
+      const first = await httpRequest(server.port, '/00562b043615.xml', {
+        userAgent: UA('00562b043615'),
+      });
+      assert.match(first.body.toString(), /<Station_Name>Reception</);
+      writeFileSync(
+        tpl,
+        '<flat-profile><Station_Name>{{ display_name }} (v2)</Station_Name></flat-profile>\n',
+      );
+      server.child.kill('SIGHUP');
+      await server.waitForStderr(/SIGHUP: serving 1 devices \(generation 2, templates changed\)/);
+      const second = await httpRequest(server.port, '/00562b043615.xml', {
+        userAgent: UA('00562b043615'),
+      });
+      assert.match(second.body.toString(), /<Station_Name>Reception \(v2\)</);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('serve: SIGTERM', () => {
+  test('a request in flight finishes, new connections are refused, exit 0', async () => {
+    const fx = fixture([row('00562b043615', 'Reception')]);
+    const server = await startServe(['-i', fx.inventory, '--reports', join(fx.dir, 'reports')]);
+    const body = Buffer.from('<flat-profile><Station_Name>R</Station_Name></flat-profile>\n');
+    const response = new Promise<number>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: server.port,
+          method: 'POST',
+          path: '/reports/00562b043615.xml',
+          headers: { 'User-Agent': UA('00562b043615'), 'Content-Length': body.length },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.write(body.subarray(0, 10));
+      setTimeout(() => {
+        server.child.kill('SIGTERM');
+        void server.waitForStderr(/SIGTERM: finishing 1 request/).then(async () => {
+          // Now closed for new connections…
+          const refused = await new Promise<boolean>((r) => {
+            const s = connect(server.port, '127.0.0.1');
+            s.on('connect', () => {
+              s.destroy();
+              r(false);
+            });
+            s.on('error', () => r(true));
+          });
+          assert.equal(refused, true, 'a new connection was accepted after SIGTERM');
+          // …while the request in flight gets its answer.
+          req.end(body.subarray(10));
+        }, reject);
+      }, 200);
+    });
+    assert.equal(await response, 200);
+    assert.equal(await server.stop(), 0);
+    assert.match(server.stderr(), /serve: stopped/);
+  });
+});
+
+describe('serve: --workers', () => {
+  test('two processes share the port, both reload on SIGHUP, SIGTERM stops all, exit 0', async () => {
+    const fx = fixture([row('00562b043615', 'Reception')]);
+    const server = await startServe(['-i', fx.inventory, '--workers', '2', '--no-watch']);
+    try {
+      assert.match(
+        server.stderr(),
+        /listening on http:\/\/127\.0\.0\.1:\d+ \(1 devices, 2 workers\)/,
+      );
+      const before = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          httpRequest(server.port, '/00562b043615.xml', { userAgent: UA('00562b043615') }),
+        ),
+      );
+      assert.deepEqual(new Set(before.map((r) => r.status)), new Set([200]));
+      replaceFile(
+        fx.inventory,
+        `${HEADER}\n${row('00562b043615', 'Reception')}\n${row('00562b043620', 'New')}\n`,
+      );
+      server.child.kill('SIGHUP');
+      await server.waitForStderr(
+        /SIGHUP: serving 2 devices[^\n]*\n(?:.*\n)*.*SIGHUP: serving 2 devices/,
+      );
+      const after = await Promise.all(
+        Array.from({ length: 8 }, () =>
+          httpRequest(server.port, '/00562b043620.xml', { userAgent: UA('00562b043620') }),
+        ),
+      );
+      assert.deepEqual(new Set(after.map((r) => r.status)), new Set([200]));
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+    assert.match(server.stderr(), /SIGTERM: stopping 2 workers/);
+  });
+});
+
+describe('serve: auth and TLS', () => {
+  test('--auth-file: 401 with Digest and Basic challenges; both schemes let the phone in', async () => {
+    const fx = fixture([row('00562b043615', 'Reception')]);
+    const authFile = join(fx.dir, 'phones.auth');
+    writeFileSync(authFile, '# user:password\nphone:pr0v-pass\n', { mode: 0o600 });
+    const server = await startServe(['-i', fx.inventory, '--auth-file', authFile]);
+    try {
+      const path = '/00562b043615.xml';
+      const challenge = await httpRequest(server.port, path, { userAgent: UA('00562b043615') });
+      assert.equal(challenge.status, 401);
+      const offers = challenge.rawHeaders.filter(
+        (_, i, all) => i % 2 === 1 && all[i - 1]!.toLowerCase() === 'www-authenticate',
+      );
+      assert.equal(offers.length, 2);
+      assert.match(
+        offers.join('\n'),
+        /^Digest realm="cisco-prov", qop="auth", algorithm=MD5, nonce="[^"]+"$/m,
+      );
+      assert.match(offers.join('\n'), /^Basic realm="cisco-prov"/m);
+
+      const basic = await httpRequest(server.port, path, {
+        userAgent: UA('00562b043615'),
+        headers: { Authorization: `Basic ${Buffer.from('phone:pr0v-pass').toString('base64')}` },
+      });
+      assert.equal(basic.status, 200);
+      const wrong = await httpRequest(server.port, path, {
+        userAgent: UA('00562b043615'),
+        headers: { Authorization: `Basic ${Buffer.from('phone:guess').toString('base64')}` },
+      });
+      assert.equal(wrong.status, 401);
+
+      // Digest (RFC 7616, MD5, qop=auth), computed here as a phone would.
+      const nonce = /nonce="([^"]+)"/.exec(offers.join('\n'))![1]!;
+      const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
+      const ha1 = md5('phone:cisco-prov:pr0v-pass');
+      const ha2 = md5(`GET:${path}`);
+      const response = md5(`${ha1}:${nonce}:00000001:0a4f113b:auth:${ha2}`);
+      const digest = await httpRequest(server.port, path, {
+        userAgent: UA('00562b043615'),
+        headers: {
+          Authorization: `Digest username="phone", realm="cisco-prov", nonce="${nonce}", uri="${path}", qop=auth, nc=00000001, cnonce="0a4f113b", response="${response}", algorithm=MD5`,
+        },
+      });
+      assert.equal(digest.status, 200);
+      await server.waitForStdout(/"GET \/00562b043615\.xml HTTP\/1\.1" 200 \d+/);
+      assert.match(server.stdout(), /^127\.0\.0\.1 - phone \[/m);
+      assert.equal(server.stdout().includes('pr0v-pass'), false);
+      assert.equal(server.stderr().includes('pr0v-pass'), false);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('--tls-cert/--tls-key: HTTPS on loopback', async () => {
+    const fx = fixture([row('00562b043615', 'Reception')]);
+    const cert = join(fx.dir, 'cert.pem');
+    const key = join(fx.dir, 'key.pem');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+      ],
+      { stdio: 'ignore' },
+    );
+    const server = await startServe(['-i', fx.inventory, '--tls-cert', cert, '--tls-key', key]);
+    try {
+      assert.match(server.stderr(), /listening on https:\/\/127\.0\.0\.1:/);
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = httpsRequest(
+          {
+            host: '127.0.0.1',
+            port: server.port,
+            path: '/00562b043615.xml',
+            rejectUnauthorized: false,
+            headers: { 'User-Agent': UA('00562b043615') },
+          },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res.statusCode ?? 0));
+          },
+        );
+        req.on('error', reject);
+        req.end();
+      });
+      assert.equal(status, 200);
+    } finally {
+      await server.stop();
+    }
+  });
+});

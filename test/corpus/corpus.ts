@@ -1,0 +1,85 @@
+/**
+ * The export corpus: name/value lists taken from real phones' cfg.xml exports (see README.md
+ * here for sources and the tuning/held-out split), built back into profiles and validated.
+ */
+import { validateProfileText, type Diagnostic } from '../../src/validate/index.js';
+
+export interface CorpusParameter {
+  name: string;
+  /** null where the published file holds a template placeholder instead of a value. */
+  value: string | null;
+  /** The export's own "available options" note for this parameter. */
+  options?: string;
+  section?: 'router-configuration';
+  /** A real mistake in the published file: validate must report an error on it. */
+  mistake?: string;
+}
+
+export interface CorpusExport {
+  id: string;
+  set: 'tuning' | 'held-out';
+  family: string;
+  model?: string;
+  source: { repo: string; path: string; commit: string };
+  note?: string;
+  parameters: CorpusParameter[];
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** The export as a profile: flat parameters, then the router section (ATA) if any. */
+export function profileOf(corpus: CorpusExport): string {
+  const element = (p: CorpusParameter): string =>
+    p.value === null || p.value === ''
+      ? `<${p.name}/>`
+      : `<${p.name}>${escapeXml(p.value)}</${p.name}>`;
+  const flat = corpus.parameters.filter((p) => p.section === undefined).map(element);
+  const router = corpus.parameters.filter((p) => p.section === 'router-configuration').map(element);
+  const routerBlock =
+    router.length > 0 ? ['<router-configuration>', ...router, '</router-configuration>'] : [];
+  return ['<flat-profile>', ...flat, ...routerBlock, '</flat-profile>', ''].join('\n');
+}
+
+export interface CorpusMeasure {
+  distinct: number;
+  known: number;
+  unknown: string[];
+  valueErrors: string[];
+  otherErrors: string[];
+  diagnostics: Diagnostic[];
+}
+
+/** Validates the export as a profile (with its model when known) and sorts the findings. */
+export function measureExport(corpus: CorpusExport, model = corpus.model): CorpusMeasure {
+  const text = profileOf(corpus);
+  const options: Parameters<typeof validateProfileText>[1] = { file: corpus.id, encrypted: true };
+  if (model !== undefined) options.model = model;
+  const diagnostics = validateProfileText(text, options);
+  const lines = text.split('\n');
+  const nameAt = (line: number): string => /^<([^/> ]+)/.exec(lines[line - 1] ?? '')?.[1] ?? '?';
+  const unknown = diagnostics
+    .filter((d) => d.ruleId === 'unknown-parameter')
+    .map((d) => nameAt(d.line));
+  const mistakes = new Set(corpus.parameters.filter((p) => p.mistake).map((p) => p.name));
+  const valueErrors = diagnostics
+    .filter((d) => d.severity === 'error' && d.ruleId === 'invalid-value')
+    .filter((d) => !mistakes.has(nameAt(d.line)))
+    .map((d) => d.message);
+  const otherErrors = diagnostics
+    .filter(
+      (d) =>
+        d.severity === 'error' && d.ruleId !== 'invalid-value' && d.ruleId !== 'unknown-parameter',
+    )
+    .map((d) => `${d.ruleId}: ${d.message}`);
+  const distinct = new Set(corpus.parameters.map((p) => p.name)).size;
+  return {
+    distinct,
+    known: distinct - new Set(unknown).size,
+    unknown,
+    valueErrors,
+    otherErrors,
+    diagnostics,
+  };
+}

@@ -1,0 +1,263 @@
+/**
+ * The export corpus (test/corpus/): name/value lists of real phones' cfg.xml exports, built
+ * back into profiles and validated with the built-in catalog, per family with its --model and
+ * without one. Then the real mistakes of public templates that must still be caught.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { lookupParameter } from '../../src/profile/catalog.js';
+import { DEFAULT_CATALOG } from '../../src/profile/catalog-data/index.js';
+import { isSecretParameter } from '../../src/profile/secrets.js';
+import { validateProfileText, type Diagnostic } from '../../src/validate/index.js';
+import { measureExport, profileOf, type CorpusExport } from '../corpus/corpus.js';
+
+const DIR = fileURLToPath(new URL('../corpus/exports/', import.meta.url));
+const corpus = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort()
+  .map((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')) as CorpusExport);
+
+/** A model of each family, for exports that name none (the Wazo template, the report). */
+const FAMILY_MODEL: Record<string, string> = {
+  '6800': '6851',
+  '7800': '7841',
+  '8800': '8851',
+  '9800': '9861',
+  ATA190: 'ATA191',
+};
+
+/**
+ * Share of distinct names known in each held-out export when the catalog was last measured
+ * (bench/RESULTS.md, "Parameter catalog"): the catalog may only grow past these.
+ */
+const HELD_OUT_FLOOR: Record<string, number> = {
+  'apfelwurm-report': 0.95,
+  'fusionpbx-ata192': 0.99,
+  'wazo-mpp-11-3-1': 0.96,
+};
+
+test('the corpus holds tuning and held-out exports of every family it claims', () => {
+  const families = (set: string): string[] =>
+    [...new Set(corpus.filter((c) => c.set === set).map((c) => c.family))].sort();
+  assert.deepEqual(families('tuning'), ['8800', '9800', 'ATA190']);
+  assert.deepEqual(families('held-out'), ['7800', 'ATA190']);
+  for (const c of corpus) {
+    assert.match(c.source.commit, /^[0-9a-f]{40}$/, c.id);
+    assert.ok(c.parameters.length >= 40, c.id);
+  }
+});
+
+for (const c of corpus.filter((x) => x.set === 'tuning')) {
+  const model = c.model ?? FAMILY_MODEL[c.family];
+  for (const withModel of [model, undefined]) {
+    test(`tuning export ${c.id} (${withModel ? `--model ${withModel}` : 'no model'}): every name known, no false error`, () => {
+      const m = measureExport(c, withModel);
+      assert.deepEqual(m.unknown, [], 'unknown names');
+      assert.deepEqual(m.valueErrors, [], 'value errors');
+      assert.deepEqual(m.otherErrors, [], 'other errors');
+      // Its own family has every name it exports.
+      const family = m.diagnostics.filter((d) => d.ruleId === 'model-family');
+      assert.deepEqual(
+        family.map((d) => d.message),
+        [],
+      );
+    });
+  }
+  test(`tuning export ${c.id}: its real mistakes are still reported`, () => {
+    const mistakes = c.parameters.filter((p) => p.mistake);
+    const text = profileOf(c);
+    const lines = text.split('\n');
+    const diagnostics = validateProfileText(text, { file: c.id, encrypted: true });
+    for (const p of mistakes) {
+      const line = lines.findIndex((l) => l.startsWith(`<${p.name}>`)) + 1;
+      assert.ok(
+        diagnostics.some((d) => d.line === line && d.severity === 'error'),
+        `${p.name}: ${p.mistake}`,
+      );
+    }
+  });
+}
+
+for (const c of corpus.filter((x) => x.set === 'held-out')) {
+  test(`held-out export ${c.id}: no false value error, names known at least as before`, () => {
+    for (const model of [c.model ?? FAMILY_MODEL[c.family], undefined]) {
+      const m = measureExport(c, model);
+      assert.deepEqual(m.valueErrors, [], `value errors (${model ?? 'no model'})`);
+      assert.deepEqual(m.otherErrors, [], `other errors (${model ?? 'no model'})`);
+      const floor = HELD_OUT_FLOOR[c.id] ?? 1;
+      assert.ok(m.known / m.distinct >= floor, `${m.known}/${m.distinct} below ${floor}`);
+    }
+  });
+}
+
+// ---------------------------------------------------------------- real mistakes
+
+function check(text: string, model?: string): Diagnostic[] {
+  return validateProfileText(`<flat-profile>\n${text}\n</flat-profile>\n`, {
+    file: 'p.xml',
+    ...(model ? { model } : {}),
+  });
+}
+
+function errorsOf(diagnostics: Diagnostic[]): string[] {
+  return diagnostics.filter((d) => d.severity === 'error').map((d) => `${d.ruleId}: ${d.message}`);
+}
+
+test('a key without its trailing underscore: Unit_1_Key_1 suggests Unit_1_Key_1_ first', () => {
+  const [d] = errorsOf(check('<Unit_1_Key_1>fnc=sd;ext=100</Unit_1_Key_1>'));
+  assert.match(
+    d ?? '',
+    /^unknown-parameter: unknown parameter Unit_1_Key_1; did you mean Unit_1_Key_1_[,?]/,
+  );
+});
+
+test('Share_Ext_1_ = private on MPP is an error (it is Yes/No; private is Share_Call_Appearance)', () => {
+  for (const model of ['8851', '9861', '7841', undefined]) {
+    assert.deepEqual(errorsOf(check('<Share_Ext_1_>private</Share_Ext_1_>', model)), [
+      'invalid-value: Share_Ext_1_: expected Yes or No, got "private"',
+    ]);
+  }
+  assert.deepEqual(
+    errorsOf(check('<Share_Call_Appearance_1_>private</Share_Call_Appearance_1_>')),
+    [],
+  );
+});
+
+test("a value holding the parameter's description: Disable_DF = Disable IP DF flag", () => {
+  assert.deepEqual(errorsOf(check('<Disable_DF>Disable IP DF flag</Disable_DF>')), [
+    'invalid-value: Disable_DF: expected Yes or No, got "Disable IP DF flag"',
+  ]);
+});
+
+test('Register_Expires_1_ = "18\\n0" is an error (the phone reads "18 0")', () => {
+  const errors = errorsOf(check('<Register_Expires_1_>18\n0</Register_Expires_1_>'));
+  assert.equal(errors.length, 1);
+  assert.match(errors[0] ?? '', /^invalid-value: Register_Expires_1_: expected an integer/);
+});
+
+test('an unclosed comment swallowing parameters is an error, not silence', () => {
+  const unclosed = check(
+    '<!-- line 2 off\n<Line_Enable_2_>No</Line_Enable_2_>\n<Station_Name>a</Station_Name>',
+  );
+  assert.deepEqual(errorsOf(unclosed), ["xml-well-formed: comment is never closed with '-->'"]);
+  const swallowed = check('<!-- line 2 off\n<Line_Enable_2_>No</Line_Enable_2_>\n<!-- line 3 -->');
+  assert.deepEqual(errorsOf(swallowed), ["xml-well-formed: '--' is not allowed inside a comment"]);
+});
+
+test('a plain typo suggests the export spelling, never a guide alias', () => {
+  assert.deepEqual(errorsOf(check('<Staton_Name>a</Staton_Name>')), [
+    'unknown-parameter: unknown parameter Staton_Name; did you mean Station_Name?',
+  ]);
+  const [d] = errorsOf(check('<Report_to_Servr>On Request</Report_to_Servr>'));
+  assert.match(d ?? '', /did you mean Report_To_Server\?$/);
+  assert.doesNotMatch(d ?? '', /Report_to_Server/);
+});
+
+test("a guide spelling is accepted with a warning naming the export's", () => {
+  const diagnostics = check('<Report_to_Server>On Request</Report_to_Server>');
+  assert.deepEqual(
+    diagnostics.map((d) => [d.severity, d.ruleId, d.message]),
+    [
+      [
+        'warning',
+        'parameter-alias',
+        'Report_to_Server is a guide spelling; the phone exports it as Report_To_Server',
+      ],
+    ],
+  );
+  assert.equal(
+    lookupParameter(DEFAULT_CATALOG, 'Periodic_Upload_to_Server')?.alias,
+    'Periodic_Upload_to_Server',
+  );
+  assert.equal(lookupParameter(DEFAULT_CATALOG, 'Periodic_Upload_To_Server')?.alias, undefined);
+});
+
+test('exports widen types: Debug_Level by name, an empty value, a static SRV list in Proxy_1_', () => {
+  assert.deepEqual(errorsOf(check('<Debug_Level>NOTICE</Debug_Level>')), []);
+  assert.deepEqual(errorsOf(check('<Debug_Level>LOUD</Debug_Level>')).length, 1);
+  assert.deepEqual(errorsOf(check('<Proxy_1_/>')), []);
+  const srv = 'sip.example.com:SRV=a.example.com:5060:p=0:w=1|b.example.com:5060:p=1:w=1';
+  assert.ok(srv.length > 63);
+  assert.deepEqual(errorsOf(check(`<Proxy_1_>${srv}</Proxy_1_>`)), []);
+  for (const bad of [
+    'sip.example.com:SRV=a.example.com',
+    'sip.example.com:SRV=a:99999:p=0',
+    'x y:SRV=a:5060',
+  ]) {
+    assert.equal(errorsOf(check(`<Proxy_1_>${bad}</Proxy_1_>`)).length, 1, bad);
+  }
+});
+
+// ---------------------------------------------------------------- families
+
+test('ATA: <router-configuration> is checked with the router catalog, not nested-parameter', () => {
+  const router =
+    '<router-configuration><WAN_Basic_Setting><WAN_Stack_Mode>0</WAN_Stack_Mode></WAN_Basic_Setting></router-configuration>';
+  assert.deepEqual(check(router, 'ATA191'), []);
+  assert.deepEqual(check(router), []);
+  const bad = check(router.replace('>0<', '>Dual<'), 'ATA192');
+  assert.deepEqual(errorsOf(bad), [
+    'invalid-value: WAN_Stack_Mode: expected one of "0", "1", "2", got "Dual"',
+  ]);
+  const typo = errorsOf(check(router.replace(/WAN_Stack_Mode/g, 'WAN_Stack_Mod'), 'ATA191'));
+  assert.match(
+    typo[0] ?? '',
+    /unknown router-configuration parameter WAN_Stack_Mod; did you mean WAN_Stack_Mode\?/,
+  );
+  // On a desk phone the section is reported (a warning: the phone ignores it).
+  const desk = check(router, '8851');
+  assert.deepEqual(
+    desk.map((d) => [d.severity, d.ruleId]),
+    [['warning', 'model-family']],
+  );
+});
+
+test('ATA: a desk-phone-only parameter is reported with --model, and not without', () => {
+  const text = '<Unit_1_Key_1_>fnc=sd</Unit_1_Key_1_>\n<IVR_Admin_Passwd/>';
+  const ata = check(text, 'ATA191').filter((d) => d.ruleId === 'model-family');
+  assert.equal(ata.length, 1);
+  assert.match(ata[0]?.message ?? '', /^Unit_1_Key_1_ is not a parameter of the ATA191-MPP/);
+  const desk = check(text, '8851').filter((d) => d.ruleId === 'model-family');
+  assert.match(
+    desk[0]?.message ?? '',
+    /^IVR_Admin_Passwd is not a parameter of the CP-8851-3PCC \(known on ATA191\/192\)/,
+  );
+  assert.deepEqual(errorsOf(check(text)), []);
+  assert.equal(check(text).filter((d) => d.ruleId === 'model-family').length, 0);
+});
+
+// ---------------------------------------------------------------- secrets
+
+test('catalog secrets: clear-text passwords warn; softkeys and switches about passwords do not', () => {
+  for (const name of [
+    'Admin_Password',
+    'LDAP_Password',
+    'XMPP_Password',
+    'IVR_Admin_Passwd',
+    'Wi-Fi_Password_1_',
+    'wepKey1_1_',
+    'Web_Login_Admin_Password',
+  ]) {
+    assert.ok(isSecretParameter(name, lookupParameter(DEFAULT_CATALOG, name)?.entry), name);
+    const warned = check(`<${name}>hunter22</${name}>`).filter(
+      (d) => d.ruleId === 'plaintext-secret',
+    );
+    assert.equal(warned.length, 1, name);
+    assert.doesNotMatch(warned[0]?.message ?? '', /hunter22/);
+  }
+  for (const name of [
+    'PSK_1',
+    'Display_Password_Warnings',
+    'User_Password_Prompt',
+    'wepKeyLen_1_',
+  ]) {
+    assert.equal(
+      isSecretParameter(name, lookupParameter(DEFAULT_CATALOG, name)?.entry),
+      false,
+      name,
+    );
+  }
+});

@@ -1,0 +1,272 @@
+// The pieces of `serve` in-process: path checks, route patterns, access-log lines (read back by
+// the core's own combined-log parser), Digest auth, query masking, and the render cache.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseAccessLogLine } from '../../src/device/access-log.js';
+import { parseUserAgent } from '../../src/device/user-agent.js';
+import { checkAuthorization, makeNonce, parseAuthFile } from '../../src/serve/auth.js';
+import { formatCombined } from '../../src/serve/log-format.js';
+import { ProfileService, chooseForm } from '../../src/serve/profiles.js';
+import {
+  checkRequestPath,
+  compileRoute,
+  matchRoute,
+  DEFAULT_ROUTES,
+} from '../../src/serve/routes.js';
+import { maskTarget, type RequestRecord } from '../../src/serve/server.js';
+import { loadSite } from '../../src/serve/site.js';
+
+function site(
+  csv: string,
+  template = '<flat-profile><Station_Name>{{ display_name }}</Station_Name></flat-profile>\n',
+) {
+  const dir = mkdtempSync(join(tmpdir(), 'serve-unit-'));
+  writeFileSync(join(dir, 'inv.csv'), csv);
+  writeFileSync(join(dir, 't.liquid'), template);
+  return loadSite(
+    {
+      inventory: join(dir, 'inv.csv'),
+      inventoryName: 'inv.csv',
+      vars: [],
+      template: join(dir, 't.liquid'),
+    },
+    1,
+  );
+}
+
+describe('checkRequestPath', () => {
+  const refused: [string, RegExp][] = [
+    ['/../etc/passwd', /"\.\." segment/],
+    ['/a/../b.xml', /"\.\." segment/],
+    ['/%2e%2e/x', /"\.\." segment/],
+    ['/%2E%2E%2Fx', /"\.\." segment|encoded "\/"/],
+    ['/a%2fb.xml', /encoded "\/"/],
+    ['/a%5cb.xml', /backslash/],
+    ['/a\\b.xml', /backslash/],
+    ['/x%00.xml', /control character/],
+    ['/x%0a.xml', /control character/],
+    ['/./x.xml', /"\." segment/],
+    ['//x.xml', /empty/],
+    ['/%zz', /percent-encoding/],
+    ['x.xml', /absolute path/],
+    ['http://evil/x.xml', /absolute path/],
+    [`/${'a'.repeat(1100)}`, /longer than 1024/],
+  ];
+  for (const [target, why] of refused) {
+    test(`refuses ${JSON.stringify(target.slice(0, 30))}`, () => {
+      const r = checkRequestPath(target);
+      assert.ok('refused' in r, JSON.stringify(r));
+      assert.match(r.refused, why);
+    });
+  }
+  test('accepts and decodes ordinary paths; drops the query', () => {
+    assert.deepEqual(checkRequestPath('/00562b043615.xml?x=1'), { path: '00562b043615.xml' });
+    assert.deepEqual(checkRequestPath('/cfg/CP-8841-3PCC.xml'), { path: 'cfg/CP-8841-3PCC.xml' });
+    assert.deepEqual(checkRequestPath('/a%20b.xml'), { path: 'a b.xml' });
+    assert.deepEqual(checkRequestPath('/'), { path: '' });
+  });
+});
+
+describe('routes', () => {
+  const s = site(
+    'mac,serial,model,display_name,site\n00:56:2B:04:36:15,,8841,A,hq\n,FCH2443D9R5,ATA192,B,hq\n',
+  );
+  const routes = DEFAULT_ROUTES.map((p) => compileRoute(p)).filter((r) => 'regex' in r);
+
+  test('a route must name the device', () => {
+    assert.match((compileRoute('/cfg/$PN.xml') as { error: string }).error, /must name the device/);
+    assert.match(
+      (compileRoute('$(MA:0:6).xml') as { error: string }).error,
+      /must name the device/,
+    );
+    assert.ok('regex' in compileRoute('/$(site)/$MAC.xml'));
+  });
+
+  test('MAC in either case, serial, bootstrap names, unknown devices', () => {
+    assert.equal(matchRoute(s, routes, '00562b043615.xml', true).kind, 'device');
+    assert.equal(matchRoute(s, routes, '00562B043615.cfg', true).kind, 'device');
+    assert.equal(matchRoute(s, routes, 'FCH2443D9R5.xml', true).kind, 'device');
+    const unknown = matchRoute(s, routes, '00562b043699.xml', true);
+    assert.equal(unknown.kind, 'unknown-device');
+    assert.equal((unknown as { id: string }).id, '00562b043699');
+    for (const name of [
+      'CP-8841-3PCC.xml',
+      '8841.xml',
+      'spa8841.cfg',
+      'ata191.cfg',
+      'ATA192-MPP.xml',
+    ]) {
+      assert.equal(matchRoute(s, routes, name, true).kind, 'bootstrap', name);
+    }
+    assert.equal(matchRoute(s, routes, '8841.xml', false).kind, 'unknown-device');
+    assert.equal(matchRoute(s, routes, 'index.html', true).kind, 'none');
+  });
+
+  test('a field in the pattern must match the device (render --name semantics)', () => {
+    const r = compileRoute('/$(site)/$MAC.xml');
+    assert.ok('regex' in r);
+    assert.equal(matchRoute(s, [r], 'hq/00:56:2b:04:36:15.xml', false).kind, 'device');
+    assert.equal(matchRoute(s, [r], 'branch/00:56:2b:04:36:15.xml', false).kind, 'none');
+  });
+});
+
+describe('access-log lines', () => {
+  const base: RequestRecord = {
+    time: new Date(Date.UTC(2026, 10, 30, 8, 45, 12)),
+    address: '192.0.2.7',
+    user: null,
+    method: 'GET',
+    target: '/00562b043615.xml',
+    protocol: 'HTTP/1.1',
+    status: 200,
+    bytes: 1234,
+    referer: null,
+    userAgent: 'Cisco-CP-8841-3PCC/11.0 (00562b043615)',
+    ua: parseUserAgent('Cisco-CP-8841-3PCC/11.0 (00562b043615)'),
+    kind: 'profile',
+    device: { id: '00562b043615', mac: '00562b043615', model: '8841' },
+    outcome: 'A',
+    durationMs: 1,
+  };
+
+  test('combined format, read back by the core parser', () => {
+    const line = formatCombined(base);
+    assert.equal(
+      line,
+      '192.0.2.7 - - [30/Nov/2026:08:45:12 +0000] "GET /00562b043615.xml HTTP/1.1" 200 1234 "-" "Cisco-CP-8841-3PCC/11.0 (00562b043615)"',
+    );
+    const parsed = parseAccessLogLine(line);
+    assert.equal(parsed?.format, 'combined');
+    assert.equal(parsed?.status, 200);
+    assert.equal(parsed?.timestamp, base.time.getTime());
+    assert.equal(parsed?.userAgent, base.userAgent);
+  });
+
+  test('a hostile User-Agent cannot forge a second line or break the quoting', () => {
+    const evil =
+      'x" 200 1 "-" "y\n127.0.0.1 - - [01/Jan/2026:00:00:00 +0000] "GET /forged HTTP/1.1" 200 1 "-" "z';
+    const line = formatCombined({ ...base, userAgent: evil, user: 'a b' });
+    assert.equal(line.includes('\n'), false);
+    const parsed = parseAccessLogLine(line);
+    assert.equal(parsed?.userAgent, evil);
+    assert.equal(parsed?.status, 200);
+  });
+
+  test('secret query values are masked', () => {
+    assert.equal(
+      maskTarget('/a.xml?pwd=x&password=y&key=z&ikm=w&mode=1'),
+      '/a.xml?pwd=********&password=********&key=********&ikm=********&mode=1',
+    );
+    assert.equal(maskTarget('/a.xml'), '/a.xml');
+  });
+});
+
+describe('auth', () => {
+  const config = parseAuthFile('# phones\nphone:pr0v-pass\n', 'auth');
+  assert.ok('users' in config);
+
+  test('auth file errors name the line, never the password', () => {
+    assert.deepEqual(parseAuthFile('nocolon\n', 'a.auth'), {
+      error: 'a.auth: line 1: expected user:password',
+    });
+    assert.deepEqual(parseAuthFile('# only comments\n', 'a.auth'), {
+      error: 'a.auth: no user:password line',
+    });
+  });
+
+  test('Digest: a right answer passes, a wrong URI, password or an old nonce does not', () => {
+    const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
+    const answer = (nonce: string, uri: string, password: string): string => {
+      const ha1 = md5(`phone:cisco-prov:${password}`);
+      const response = md5(`${ha1}:${nonce}:00000001:abc:auth:${md5(`GET:${uri}`)}`);
+      return `Digest username="phone", realm="cisco-prov", nonce="${nonce}", uri="${uri}", qop=auth, nc=00000001, cnonce="abc", response="${response}"`;
+    };
+    const now = Date.now();
+    const nonce = makeNonce(config, now);
+    assert.deepEqual(
+      checkAuthorization(config, answer(nonce, '/a.xml', 'pr0v-pass'), 'GET', '/a.xml', now),
+      { ok: true, user: 'phone' },
+    );
+    assert.equal(
+      checkAuthorization(config, answer(nonce, '/b.xml', 'pr0v-pass'), 'GET', '/a.xml', now).ok,
+      false,
+    );
+    assert.equal(
+      checkAuthorization(config, answer(nonce, '/a.xml', 'guess'), 'GET', '/a.xml', now).ok,
+      false,
+    );
+    const old = makeNonce(config, now - 10 * 60_000);
+    assert.deepEqual(
+      checkAuthorization(config, answer(old, '/a.xml', 'pr0v-pass'), 'GET', '/a.xml', now),
+      { ok: false, stale: true, user: 'phone' },
+    );
+    const forged = `${now.toString(36)}.AAAAAAAAAAAAAAAAAAAAAA`;
+    assert.equal(
+      checkAuthorization(config, answer(forged, '/a.xml', 'pr0v-pass'), 'GET', '/a.xml', now).ok,
+      false,
+    );
+  });
+});
+
+describe('ProfileService', () => {
+  const s = site(
+    'mac,model,display_name,profile_key,profile_ikm\n00562b043615,8841,A,k-3615-pass,\n00562b043616,8841,B,,ikm-3616\n00562b043617,8841,C,,\n',
+  );
+  const keys = { md: 'md5' as const, keyField: 'profile_key', ikmField: 'profile_ikm' };
+  const [a, b, c] = s.devices;
+
+  test('form: IKM → aes128gcm; key and .cfg → AES-256-CBC; else plain; --encrypt refuses plain', () => {
+    assert.equal((chooseForm(a!, '.cfg', keys) as { form: string }).form, 'aes-256-cbc');
+    assert.equal((chooseForm(a!, '.xml', keys) as { form: string }).form, 'plain');
+    assert.equal((chooseForm(b!, '.xml', keys) as { form: string }).form, 'aes128gcm');
+    assert.equal((chooseForm(c!, '.cfg', keys) as { form: string }).form, 'plain');
+    assert.match(
+      (chooseForm(c!, '.cfg', { ...keys, require: 'aes-256-cbc' }) as { error: string }).error,
+      /no passphrase/,
+    );
+    assert.match(
+      (chooseForm(c!, '.xml', { ...keys, require: 'aes128gcm' }) as { error: string }).error,
+      /no IKM/,
+    );
+  });
+
+  test('an unchanged render comes from the cache; another device or form does not', () => {
+    const service = new ProfileService({ keys, gzip: false, cacheSize: 10 });
+    const subject = (d: typeof a) =>
+      ProfileService.deviceSubject(d!, (d!.template as { path: string }).path, 'x.xml');
+    const first = service.profile(s, subject(a), { form: 'plain' });
+    const again = service.profile(s, subject(a), { form: 'plain' });
+    assert.equal(first.cached, false);
+    assert.equal(again.cached, true);
+    assert.deepEqual(again.ok && again.body, first.ok && first.body);
+    assert.equal(service.profile(s, subject(c), { form: 'plain' }).cached, false);
+    assert.equal(
+      service.profile(s, subject(a), { form: 'aes-256-cbc', passphrase: 'k-3615-pass' }).cached,
+      false,
+    );
+    const none = new ProfileService({ keys, gzip: false, cacheSize: 0 });
+    none.profile(s, subject(a), { form: 'plain' });
+    assert.equal(none.profile(s, subject(a), { form: 'plain' }).cached, false);
+  });
+
+  test('a failing profile names the rule and masks the device secrets', () => {
+    const bad = site(
+      'mac,model,sip.password\n00562b043615,8841,hunter2-secret\n',
+      '<flat-profile><Resync_Periodic>{{ sip.password }}</Resync_Periodic></flat-profile>\n',
+    );
+    const d = bad.devices[0]!;
+    const r = new ProfileService({ keys, gzip: false, cacheSize: 0 }).profile(
+      bad,
+      ProfileService.deviceSubject(d, (d.template as { path: string }).path, 'x.xml'),
+      { form: 'plain' },
+    );
+    assert.equal(r.ok, false);
+    assert.ok(!r.ok);
+    assert.equal(r.ruleId, 'invalid-value');
+    assert.equal(r.reason.includes('hunter2-secret'), false, r.reason);
+  });
+});
