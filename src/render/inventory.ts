@@ -55,9 +55,28 @@ export class InventoryError extends Error {
   }
 }
 
-/** `inventory.csv: row 4, field mac: "00:11" is not a MAC address` */
+// C0 and C1 controls, DEL, and the format characters that reorder or hide text: an inventory is
+// untrusted text, and a problem is printed on one line of a terminal.
+const UNPRINTABLE =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+/** Text with control and format characters shown as `\n`, `\x1b`, `\u202e`. */
+function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (ch) => {
+    const code = ch.charCodeAt(0);
+    if (ch === '\n') return '\\n';
+    if (ch === '\r') return '\\r';
+    if (ch === '\t') return '\\t';
+    return code <= 0xff
+      ? `\\x${code.toString(16).padStart(2, '0')}`
+      : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** `inventory.csv: row 4, field mac: "00:11" is not a MAC address` — always one line. */
 export function formatInventoryProblem(p: InventoryProblem): string {
-  return `${p.file}: ${p.where}${p.field ? `, field ${p.field}` : ''}: ${p.message}`;
+  return printable(`${p.file}: ${p.where}${p.field ? `, field ${p.field}` : ''}: ${p.message}`);
 }
 
 /** The inventory formats, chosen by file extension. */
@@ -459,6 +478,7 @@ function lineAndColumn(text: string, offset: number): string {
  */
 function withoutQuotedText(message: string): string {
   return message
+    .replace(/^Unexpected token .* is not valid JSON$/s, 'unexpected character')
     .replace(/, ".*" is not valid JSON$/s, '')
     .replace(/ in JSON at position \d+.*$/s, '')
     .replace(/"[^"]{2,}"/g, '"…"')

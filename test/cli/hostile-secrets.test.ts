@@ -65,13 +65,14 @@ test('a JSON inventory that does not parse shows no snippet of the file', async 
     `[{"mac":"${MAC}","model":"8841","admin_password":"${SECRET}"]`,
     `[{"mac":"${MAC}","model":"8841","admin_password":"${SECRET}\u0001"}]`,
     `[{"mac":"${MAC}","model":"8841","admin_password":"${SECRET}"},]`,
+    `[{"mac":"${MAC}","model":"8841","admin_password":${SECRET}}]`,
   ]) {
     writeFileSync(join(dir, 'inv.json'), text);
     const r = await runCli(['render', '-i', 'inv.json', '-t', 't.liquid', '-o', 'out'], {
       cwd: dir,
     });
     assertOneLineError(r, 1, /inv\.json: .*not valid JSON/);
-    assertNoSecret(r, SECRET, 'Zq7');
+    assertNoSecret(r, SECRET, 'Zq7', 'Value-42');
   }
 });
 
