@@ -5,7 +5,9 @@
 // - dist/esm/*.js + dist/chunks/: ESM with code splitting for the batch commands (render,
 //   validate, inspect, models): cli.cjs import()s them only when asked. Their worker threads
 //   start from their own chunk (import.meta.url), which needs ESM.
-// - dist/index.js: the library entry (ESM), plus .d.ts files.
+// - dist/index.js: the library entry (ESM, its npm dependencies left as imports), plus .d.ts
+//   files. The CLI bundles everything it uses, so what only the CLI, the tests or the
+//   benchmarks need is a devDependency.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +42,8 @@ const ESM_COMMANDS = {
   'rule-format': 'src/output/rule-format.ts',
   fetch: 'src/commands/fetch.ts',
   'fetch-format': 'src/output/fetch-format.ts',
+  param: 'src/commands/param.ts',
+  'param-format': 'src/output/param-format.ts',
 };
 
 const common = {
@@ -54,10 +58,20 @@ const common = {
   logLevel: 'warning',
 };
 
+// The library entry: one ESM file whose runtime dependencies stay external (they are the
+// package's `dependencies`; test/unit/package-truth.test.ts holds the two lists equal).
+const library = await build({
+  ...common,
+  entryPoints: { index: 'src/index.ts' },
+  outdir: 'dist',
+  format: 'esm',
+  packages: 'external',
+  metafile: true,
+});
+
 await build({
   ...common,
   entryPoints: {
-    index: 'src/index.ts',
     ...Object.fromEntries(Object.entries(ESM_COMMANDS).map(([name, src]) => [`esm/${name}`, src])),
   },
   outdir: 'dist',
@@ -111,4 +125,22 @@ if (!process.argv.includes('--no-types')) {
     cwd: root,
     stdio: 'inherit',
   });
+}
+
+// What the library entry imports from npm: printed with --deps (see package-truth.test.ts).
+if (process.argv.includes('--deps')) {
+  const packages = new Set();
+  for (const output of Object.values(library.metafile.outputs)) {
+    for (const imported of output.imports) {
+      if (imported.external && !imported.path.startsWith('node:')) {
+        packages.add(
+          imported.path
+            .split('/')
+            .slice(0, imported.path.startsWith('@') ? 2 : 1)
+            .join('/'),
+        );
+      }
+    }
+  }
+  console.log(JSON.stringify([...packages].sort()));
 }

@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, asCliError, usageError, type ExitCodeValue } from './errors.js';
-import { parseModeOption } from './io/options.js';
+import { integerArg, modeArg, ruleIdListArg, sizeArg } from './io/options.js';
 import { guardStandardStreams } from './io/writer.js';
 import { version } from './version.js';
 import type { FileDiagnostics } from './output/diagnostics-format.js';
@@ -84,12 +84,22 @@ const RULE_KIND_OPTION = (): Option =>
     .choices(['profile', 'upgrade', 'report'])
     .default('profile');
 
+// commander types action arguments as any[]; each action names its own.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ActionArgs = any[];
+
 /** Runs the CLI on argv (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
   let exitCode: ExitCodeValue = ExitCode.Ok;
-  const setExit = (code: ExitCodeValue): void => {
-    exitCode = code;
-  };
+  /**
+   * The one runner: every command's action goes through it. The action returns its exit code
+   * (nothing means 0); a thrown CliError or DomainError reaches reportError below.
+   */
+  const run =
+    (action: (...args: ActionArgs) => Promise<ExitCodeValue | void>) =>
+    async (...args: ActionArgs): Promise<void> => {
+      exitCode = (await action(...args)) ?? ExitCode.Ok;
+    };
   // A closed pipe (`cisco-prov … | head`) ends the output quietly and the command still exits
   // with its own code; a full disk is one line, exit 3 — never an uncaught stack trace.
   guardStandardStreams();
@@ -128,9 +138,14 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
       .option('--gzip', 'gzip before encrypting (the phone detects gzip itself)')
       .addOption(mdOption())
       .option('--base64', 'AES-256-CBC: write base64 as `openssl enc -a` does')
-      .option('--rs <n>', 'aes128gcm record size, >= 18 [open: default 4096]', '4096')
+      .option(
+        '--rs <n>',
+        'aes128gcm record size, >= 18 [open: default 4096]',
+        integerArg('--rs', 18, 0xffffffff), // RFC 8188 §2: rs ≥ 18 (MIN_RS)
+        4096,
+      )
       .option('--keyid <text>', 'aes128gcm key id [open: default empty]', '')
-      .option('--pad <n>', 'aes128gcm padding bytes', '0')
+      .option('--pad <n>', 'aes128gcm padding bytes', integerArg('--pad', 0, 1 << 30), 0)
       .option(
         '--salt <hex>',
         'fixed salt for reproducible output (8 bytes CBC; 16 aes128gcm, which also needs --unsafe-fixed-salt)',
@@ -140,7 +155,7 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
         'allow --salt with aes128gcm: reuses key and nonces across files (test vectors only)',
       )
       .option('-f, --force', 'write binary output to a terminal')
-      .option('--mode <octal>', MODE_HELP)
+      .option('--mode <octal>', MODE_HELP, modeArg)
       .addHelpText(
         'after',
         `
@@ -150,12 +165,13 @@ Examples:
   cisco-prov encrypt --cipher aes128gcm --ikm-env PROV_IKM profile.xml -o profile.xml.ece
 ${SECRETS_HELP}`,
       )
-      .action(async (input: string | undefined, opts) => {
-        const { encrypt } = await import('./commands/encrypt.js');
-        const { emit } = await import('./output/emit.js');
-        const mode = parseModeOption(opts.mode);
-        await emit(await encrypt(input, opts), opts.output, opts.force, mode);
-      }),
+      .action(
+        run(async (input: string | undefined, opts) => {
+          const { encrypt } = await import('./commands/encrypt.js');
+          const { emit } = await import('./output/emit.js');
+          await emit(await encrypt(input, opts), opts.output, opts.force, { mode: opts.mode });
+        }),
+      ),
   );
 
   // ---- decrypt ----
@@ -177,7 +193,12 @@ ${SECRETS_HELP}`,
         ).choices(['md5', 'sha256']),
       )
       .option('--pbkdf2', 'the file was made with `openssl enc -pbkdf2` (PBKDF2-HMAC-SHA256)')
-      .option('--iter <n>', 'PBKDF2 iterations (openssl default 10000)', '10000')
+      .option(
+        '--iter <n>',
+        'PBKDF2 iterations (openssl default 10000)',
+        integerArg('--iter', 1, 100_000_000),
+        10000,
+      )
       .option('--no-gunzip', 'leave a gzip payload compressed')
       .option(
         '--raw',
@@ -185,8 +206,8 @@ ${SECRETS_HELP}`,
       )
       .option(
         '--max-size <size>',
-        'most bytes the gunzipped profile may have: 64M, 1G, or bytes (a gzip bomb stops there)',
-        '64M',
+        'most bytes the gunzipped profile may have: 64M (the default), 1G, or bytes (a gzip bomb stops there)',
+        sizeArg('--max-size'),
       )
       .option(
         '--info',
@@ -194,7 +215,7 @@ ${SECRETS_HELP}`,
       )
       .option('--json', 'with --info: print JSON')
       .option('-f, --force', 'write binary output to a terminal')
-      .option('--mode <octal>', MODE_HELP)
+      .option('--mode <octal>', MODE_HELP, modeArg)
       .addHelpText(
         'after',
         `
@@ -204,32 +225,33 @@ Examples:
   cisco-prov decrypt --ikm-env PROV_IKM body.ece -o profile.xml
 ${SECRETS_HELP}`,
       )
-      .action(async (input: string | undefined, opts) => {
-        const { decrypt } = await import('./commands/decrypt.js');
-        const { emit } = await import('./output/emit.js');
-        const { note, warn } = await import('./io/writer.js');
-        const mode = parseModeOption(opts.mode);
-        const result = await decrypt(input, opts);
-        result.warnings.forEach(warn);
-        if (result.kind === 'info') {
-          const { formatProfileInfo } = await import('./output/decrypt-format.js');
+      .action(
+        run(async (input: string | undefined, opts) => {
+          const { decrypt } = await import('./commands/decrypt.js');
+          const { emit } = await import('./output/emit.js');
+          const { note, warn } = await import('./io/writer.js');
+          const result = await decrypt(input, opts);
+          result.warnings.forEach(warn);
+          if (result.kind === 'info') {
+            const { formatProfileInfo } = await import('./output/decrypt-format.js');
+            await emit(
+              { data: formatProfileInfo(result.info, opts.json ?? false), binary: false },
+              opts.output,
+              false,
+              { mode: opts.mode },
+            );
+            return;
+          }
+          result.notes.forEach(note);
+          // A decrypted profile is what the encryption protected: a new file is created 0600.
           await emit(
-            { data: formatProfileInfo(result.info, opts.json ?? false), binary: false },
+            { data: result.data, binary: result.binary, secret: true },
             opts.output,
-            false,
-            mode,
+            opts.force,
+            { mode: opts.mode },
           );
-          return;
-        }
-        result.notes.forEach(note);
-        // A decrypted profile is what the encryption protected: a new file is created 0600.
-        await emit(
-          { data: result.data, binary: result.binary, secret: true },
-          opts.output,
-          opts.force,
-          mode,
-        );
-      }),
+        }),
+      ),
   );
 
   // ---- keygen ----
@@ -237,7 +259,11 @@ ${SECRETS_HELP}`,
     .command('keygen')
     .summary('print a strong random passphrase or IKM')
     .option('--ikm', 'an RFC 8188 IKM instead of an AES-256-CBC passphrase')
-    .option('--bytes <n>', 'random bytes (default 24 for a passphrase, 16 for an IKM)')
+    .option(
+      '--bytes <n>',
+      'random bytes (default 24 for a passphrase, 16 for an IKM)',
+      integerArg('--bytes', 16, 1024),
+    )
     .addOption(
       new Option(
         '--encoding <enc>',
@@ -253,11 +279,13 @@ Examples:
   cisco-prov keygen > key.txt && chmod 600 key.txt
   cisco-prov keygen --ikm --encoding base64url`,
     )
-    .action(async (opts) => {
-      const { keygen } = await import('./commands/keygen.js');
-      const { writeStdout } = await import('./io/writer.js');
-      await writeStdout(`${keygen(opts)}\n`);
-    });
+    .action(
+      run(async (opts) => {
+        const { keygen } = await import('./commands/keygen.js');
+        const { writeStdout } = await import('./io/writer.js');
+        await writeStdout(`${keygen(opts)}\n`);
+      }),
+    );
 
   // ---- render ----
   const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -308,10 +336,11 @@ Examples:
       .option(
         '-j, --jobs <n>',
         'worker threads (default: one per core, up to 4, for 1000+ devices)',
+        integerArg('--jobs', 1, 64),
       )
       .option('-n, --dry-run', 'render and check, report what would be written, write nothing')
       .option('--json', 'print a JSON report (written / unchanged / failed per device) on stdout')
-      .option('--mode <octal>', MODE_HELP)
+      .option('--mode <octal>', MODE_HELP, modeArg)
       .option(
         '-q, --quiet',
         'no progress, summary or warnings on stderr (errors only; the --key in ps warning stays)',
@@ -329,10 +358,12 @@ Examples:
   cisco-prov render -i inventory.csv --explain 0056.2b04.3615
 ${SECRETS_HELP}`,
       )
-      .action(async (opts) => {
-        const { runRenderCli } = await import('./commands/render-cli.js');
-        setExit(await runRenderCli(opts));
-      }),
+      .action(
+        run(async (opts) => {
+          const { runRenderCli } = await import('./commands/render-cli.js');
+          return await runRenderCli(opts);
+        }),
+      ),
     ' for every device',
   );
 
@@ -366,8 +397,8 @@ ${SECRETS_HELP}`,
       .option(
         '--ignore-rule <id>',
         'do not run this rule (repeatable, or a comma-separated list)',
-        (id: string, previous: string[]) => [...previous, id],
-        [] as string[],
+        ruleIdListArg,
+        [],
       )
       .addHelpText(
         'after',
@@ -399,30 +430,32 @@ Examples:
   cisco-prov render … | cisco-prov validate -
 ${SECRETS_HELP}`,
       )
-      .action(async (inputs: string[], opts) => {
-        const { validate } = await import('./commands/validate.js');
-        const { formatJson, formatStylish } = await import('./output/diagnostics-format.js');
-        const { shouldColor } = await import('./output/inspect-format.js');
-        const { warn, writeStdout } = await import('./io/writer.js');
-        const result = await validate({
-          inputs,
-          model: opts.model,
-          key: { value: opts.key, file: opts.keyFile, env: opts.keyEnv },
-          ikm: { value: opts.ikm, file: opts.ikmFile, env: opts.ikmEnv },
-          catalog: opts.catalog,
-          strict: opts.strict === true,
-          ignoreRules: opts.ignoreRule,
-        });
-        result.notes.forEach(warn);
-        const output =
-          opts.format === 'json'
-            ? formatJson(result.files)
-            : formatStylish(result.files, {
-                color: shouldColor(process.stdout.isTTY, process.env),
-              });
-        await writeStdout(output);
-        setExit(result.exitCode);
-      }),
+      .action(
+        run(async (inputs: string[], opts) => {
+          const { validate } = await import('./commands/validate.js');
+          const { formatJson, formatStylish } = await import('./output/diagnostics-format.js');
+          const { shouldColor } = await import('./output/inspect-format.js');
+          const { warn, writeStdout } = await import('./io/writer.js');
+          const result = await validate({
+            inputs,
+            model: opts.model,
+            key: { value: opts.key, file: opts.keyFile, env: opts.keyEnv },
+            ikm: { value: opts.ikm, file: opts.ikmFile, env: opts.ikmEnv },
+            catalog: opts.catalog,
+            strict: opts.strict === true,
+            ignoreRules: opts.ignoreRule,
+          });
+          result.notes.forEach(warn);
+          const output =
+            opts.format === 'json'
+              ? formatJson(result.files)
+              : formatStylish(result.files, {
+                  color: shouldColor(process.stdout.isTTY, process.env),
+                });
+          await writeStdout(output);
+          return result.exitCode;
+        }),
+      ),
   );
 
   // ---- inspect ----
@@ -451,16 +484,18 @@ Examples:
   cisco-prov inspect --log /var/log/nginx/access.log
   zcat access.log.2.gz | cisco-prov inspect --log - --format csv > phones.csv`,
     )
-    .action(async (userAgents: string[], opts) => {
-      const { inspect } = await import('./commands/inspect.js');
-      const { renderInspect, shouldColor } = await import('./output/inspect-format.js');
-      const { note, writeStdout } = await import('./io/writer.js');
-      const result = await inspect({ ...opts, userAgents });
-      result.notes.forEach(note);
-      const color = shouldColor(process.stdout.isTTY, process.env);
-      await writeStdout(renderInspect(result, { color }));
-      setExit(ExitCode.Ok);
-    });
+    .action(
+      run(async (userAgents: string[], opts) => {
+        const { inspect } = await import('./commands/inspect.js');
+        const { renderInspect, shouldColor } = await import('./output/inspect-format.js');
+        const { note, writeStdout } = await import('./io/writer.js');
+        const result = await inspect({ ...opts, userAgents });
+        result.notes.forEach(note);
+        const color = shouldColor(process.stdout.isTTY, process.env);
+        await writeStdout(renderInspect(result, { color }));
+        return ExitCode.Ok;
+      }),
+    );
 
   // ---- models ----
   program
@@ -483,15 +518,47 @@ Examples:
   cisco-prov models 8851 --sources
   cisco-prov models --json | jq '.[] | select(.maxExpansionModules > 0) | .model'`,
     )
-    .action(async (model: string | undefined, opts) => {
-      const { models } = await import('./commands/models.js');
-      const { renderModels, shouldColor } = await import('./output/inspect-format.js');
-      const { writeStdout } = await import('./io/writer.js');
-      const result = models({ ...opts, model });
-      const color = shouldColor(process.stdout.isTTY, process.env);
-      await writeStdout(renderModels(result, { color }));
-      setExit(ExitCode.Ok);
-    });
+    .action(
+      run(async (model: string | undefined, opts) => {
+        const { models } = await import('./commands/models.js');
+        const { renderModels, shouldColor } = await import('./output/inspect-format.js');
+        const { writeStdout } = await import('./io/writer.js');
+        const result = models({ ...opts, model });
+        const color = shouldColor(process.stdout.isTTY, process.env);
+        await writeStdout(renderModels(result, { color }));
+        return ExitCode.Ok;
+      }),
+    );
+
+  // ---- param ----
+  program
+    .command('param')
+    .summary('look a parameter up: its XML name, aliases, type and values, default, families')
+    .description(
+      'What the parameter catalog knows about a name: the spelling the phone exports, the guide ' +
+        'spellings accepted as aliases, the value type and allowed values, the default, the ' +
+        'families that have it, whether it is a secret, and the source of each fact. A pattern ' +
+        '(* and ?, case-insensitive) lists every match. Exit 1 when nothing matches.',
+    )
+    .argument('<name>', 'a parameter name (Admin_Password, Line_Enable_3_) or a pattern (*passw*)')
+    .option('--json', 'JSON: the matches with every field')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  cisco-prov param Report_To_Server
+  cisco-prov param '*admin*pass*'
+  cisco-prov param 'WAN_*' --json`,
+    )
+    .action(
+      run(async (name: string, opts: { json?: boolean }) => {
+        const { param } = await import('./commands/param.js');
+        const { renderParam } = await import('./output/param-format.js');
+        const { writeStdout } = await import('./io/writer.js');
+        await writeStdout(renderParam(param({ query: name, json: opts.json === true })));
+        return ExitCode.Ok;
+      }),
+    );
 
   // ---- rule ----
   const rule = program
@@ -523,27 +590,29 @@ Examples:
   cisco-prov rule expand '($SWVER ne sip88xx.11-3-2MPP0001-609)? http://fw/sip88xx.11-3-2MPP0001-609.loads' \\
       --kind upgrade --firmware sip88xx.11-3-1MPP0001-500`,
       ),
-  ).action(async (text: string, opts) => {
-    const { RuleCheckFailed, ruleExpand } = await import('./commands/rule.js');
-    const { formatRuleExpansion } = await import('./output/rule-format.js');
-    const { formatStylish } = await import('./output/diagnostics-format.js');
-    const { warn, writeStdout } = await import('./io/writer.js');
-    try {
-      const result = ruleExpand(text, opts);
-      result.warnings.forEach(warn);
-      await writeStdout(
-        formatRuleExpansion(result.expansion, {
-          json: opts.json === true,
-          showSecrets: opts.showSecrets === true,
-        }),
-      );
-      setExit(ExitCode.Ok);
-    } catch (err) {
-      if (!(err instanceof RuleCheckFailed)) throw err;
-      process.stderr.write(formatStylish([fileDiagnostics(err.diagnostics)]));
-      setExit(ExitCode.Bad);
-    }
-  });
+  ).action(
+    run(async (text: string, opts) => {
+      const { RuleCheckFailed, ruleExpand } = await import('./commands/rule.js');
+      const { formatRuleExpansion } = await import('./output/rule-format.js');
+      const { formatStylish } = await import('./output/diagnostics-format.js');
+      const { warn, writeStdout } = await import('./io/writer.js');
+      try {
+        const result = ruleExpand(text, opts);
+        result.warnings.forEach(warn);
+        await writeStdout(
+          formatRuleExpansion(result.expansion, {
+            json: opts.json === true,
+            showSecrets: opts.showSecrets === true,
+          }),
+        );
+        return ExitCode.Ok;
+      } catch (err) {
+        if (!(err instanceof RuleCheckFailed)) throw err;
+        process.stderr.write(formatStylish([fileDiagnostics(err.diagnostics)]));
+        return ExitCode.Bad;
+      }
+    }),
+  );
   rule
     .command('check')
     .summary('report grammar errors with their column')
@@ -559,15 +628,17 @@ Examples:
   cisco-prov rule check '($PN eq "CP-8841-3PCC")? /a.xml | /b.xml'
   cisco-prov rule check --kind report '[--delta] https://r.example.com/$MA.xml'`,
     )
-    .action(async (text: string, opts) => {
-      const { ruleCheck } = await import('./commands/rule.js');
-      const { formatJson, formatStylish } = await import('./output/diagnostics-format.js');
-      const { writeStdout } = await import('./io/writer.js');
-      const diagnostics = ruleCheck(text, opts);
-      const file = fileDiagnostics(diagnostics);
-      await writeStdout(opts.json ? formatJson([file]) : formatStylish([file]));
-      setExit(diagnostics.length > 0 ? ExitCode.Bad : ExitCode.Ok);
-    });
+    .action(
+      run(async (text: string, opts) => {
+        const { ruleCheck } = await import('./commands/rule.js');
+        const { formatJson, formatStylish } = await import('./output/diagnostics-format.js');
+        const { writeStdout } = await import('./io/writer.js');
+        const diagnostics = ruleCheck(text, opts);
+        const file = fileDiagnostics(diagnostics);
+        await writeStdout(opts.json ? formatJson([file]) : formatStylish([file]));
+        return diagnostics.length > 0 ? ExitCode.Bad : ExitCode.Ok;
+      }),
+    );
   // ---- serve ----
   withSecretOptions(
     program
@@ -655,6 +726,8 @@ Examples:
       )
       .option('--no-watch', 'reload only on SIGHUP, not when a file changes')
       .option('--workers <n>', 'server processes sharing the port (node:cluster; default 1)', '1')
+      .option('--header-timeout <s>', 'seconds a client has to send its request headers', '10')
+      .option('--idle-timeout <s>', 'seconds a socket may stay silent before it is closed', '30')
       .addHelpText(
         'after',
         `
@@ -668,10 +741,12 @@ Signals: SIGHUP reloads inventory, vars and templates (a bad file keeps the old 
 SIGTERM/SIGINT finish the requests in flight, then exit 0.
 ${SECRETS_HELP}`,
       )
-      .action(async (opts) => {
-        const { runServe } = await import('./commands/serve.js');
-        setExit(await runServe(opts));
-      }),
+      .action(
+        run(async (opts) => {
+          const { runServe } = await import('./commands/serve.js');
+          return await runServe(opts);
+        }),
+      ),
     ' for every device',
   );
   // ---- diff ----
@@ -714,21 +789,23 @@ Examples:
   cisco-prov diff --json a.xml b.xml | jq -r '.[] | select(.change == "changed") | .name'
 ${SECRETS_HELP}`,
       )
-      .action(async (a: string, b: string, opts) => {
-        const { diff } = await import('./commands/diff.js');
-        const { formatDiff, formatDiffJson } = await import('./output/diff-format.js');
-        const { shouldColor } = await import('./output/inspect-format.js');
-        const { note, warn, writeStdout } = await import('./io/writer.js');
-        const result = await diff(a, b, opts);
-        result.warnings.forEach(warn);
-        result.notes.forEach(note);
-        await writeStdout(
-          opts.json
-            ? formatDiffJson(result)
-            : formatDiff(result, { color: shouldColor(process.stdout.isTTY, process.env) }),
-        );
-        setExit(result.exitCode);
-      }),
+      .action(
+        run(async (a: string, b: string, opts) => {
+          const { diff } = await import('./commands/diff.js');
+          const { formatDiff, formatDiffJson } = await import('./output/diff-format.js');
+          const { shouldColor } = await import('./output/inspect-format.js');
+          const { note, warn, writeStdout } = await import('./io/writer.js');
+          const result = await diff(a, b, opts);
+          result.warnings.forEach(warn);
+          result.notes.forEach(note);
+          await writeStdout(
+            opts.json
+              ? formatDiffJson(result)
+              : formatDiff(result, { color: shouldColor(process.stdout.isTTY, process.env) }),
+          );
+          return result.exitCode;
+        }),
+      ),
   );
 
   // ---- convert ----
@@ -766,11 +843,13 @@ Examples:
   jq '.Station_Name.value = "Lobby"' p.json | cisco-prov convert - --from json --to xml -o p.xml
 ${SECRETS_HELP}`,
       )
-      .action(async (input: string | undefined, opts) => {
-        const { convert } = await import('./commands/convert.js');
-        const { emit } = await import('./output/emit.js');
-        await emit(await convert(input, opts), opts.output);
-      }),
+      .action(
+        run(async (input: string | undefined, opts) => {
+          const { convert } = await import('./commands/convert.js');
+          const { emit } = await import('./output/emit.js');
+          await emit(await convert(input, opts), opts.output);
+        }),
+      ),
   );
 
   // ---- fetch ----
@@ -838,32 +917,34 @@ Examples:
   cisco-prov fetch '[--uid admin]https://prov.example.com/$MA.xml' --ua … --pwd-env PROV_PWD
 ${SECRETS_HELP}`,
     )
-    .action(async (target: string, opts) => {
-      const { fetchProfile } = await import('./commands/fetch.js');
-      const { fetchJson, formatFetch } = await import('./output/fetch-format.js');
-      const { formatStylish } = await import('./output/diagnostics-format.js');
-      const { warn, writeFileAtomic, writeStdout } = await import('./io/writer.js');
-      const result = await fetchProfile(target, opts);
-      result.warnings.forEach(warn);
-      if (opts.output !== undefined && result.profile !== undefined) {
-        writeFileAtomic(opts.output, result.profile, { secret: true });
-      }
-      if (opts.json) {
-        await writeStdout(`${JSON.stringify(fetchJson(result), null, 2)}\n`);
-      } else {
-        const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-        const diagnostics = formatStylish([
-          {
-            file: result.url,
-            diagnostics: result.diagnostics,
-            errorCount: errors,
-            warningCount: result.diagnostics.length - errors,
-          },
-        ]);
-        await writeStdout(formatFetch(result) + diagnostics);
-      }
-      setExit(result.exitCode);
-    });
+    .action(
+      run(async (target: string, opts) => {
+        const { fetchProfile } = await import('./commands/fetch.js');
+        const { fetchJson, formatFetch } = await import('./output/fetch-format.js');
+        const { formatStylish } = await import('./output/diagnostics-format.js');
+        const { warn, writeFileAtomic, writeStdout } = await import('./io/writer.js');
+        const result = await fetchProfile(target, opts);
+        result.warnings.forEach(warn);
+        if (opts.output !== undefined && result.profile !== undefined) {
+          writeFileAtomic(opts.output, result.profile, { secret: true });
+        }
+        if (opts.json) {
+          await writeStdout(`${JSON.stringify(fetchJson(result), null, 2)}\n`);
+        } else {
+          const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+          const diagnostics = formatStylish([
+            {
+              file: result.url,
+              diagnostics: result.diagnostics,
+              errorCount: errors,
+              warningCount: result.diagnostics.length - errors,
+            },
+          ]);
+          await writeStdout(formatFetch(result) + diagnostics);
+        }
+        return result.exitCode;
+      }),
+    );
 
   try {
     await selectCryptoBackend(process.env.CISCO_PROV_CRYPTO);

@@ -9,7 +9,22 @@ export { nobleBackend } from './crypto/backend-noble.js';
 export { normalizeMac, formatMac, type MacFormat } from './device/mac.js';
 export { MODELS, findModel } from './device/models.js';
 export type { PhoneModel, Series, TemplateFamily } from './device/models.js';
-export { catalogNames, lookupParameter, mergeCatalog } from './profile/catalog.js';
+export {
+  CATALOG_FAMILIES,
+  catalogFamilyOf,
+  catalogNames,
+  entryOnFamily,
+  entryTypeOn,
+  lookupParameter,
+  mergeCatalog,
+} from './profile/catalog.js';
+export {
+  describeEntry,
+  describeType,
+  findParameter,
+  searchParameters,
+  type ParameterInfo,
+} from './profile/catalog-search.js';
 export { checkValue } from './profile/catalog-values.js';
 export { parseCatalogJson } from './profile/catalog-json.js';
 export { DEFAULT_CATALOG } from './profile/catalog-data/index.js';
@@ -152,3 +167,23 @@ export {
   writeProfileText,
   type ProfileNotation,
 } from './profile/profile-formats.js';
+// The render batch: checked profiles from templates and an inventory. Without `out`, one
+// device's profile comes back as bytes; with `out`, pass `writeFile` (how a file is written).
+export { bundledTemplatesDir, explainRender, findDevice, render } from './render/batch.js';
+export type {
+  ExplainResult,
+  RenderDeviceReport,
+  RenderEncryption,
+  RenderOptions,
+  RenderReport,
+  RenderResult,
+  RunInWorkers,
+} from './render/batch.js';
+export type { WriteFile } from './render/device-renderer.js';
+// The core's typed errors: a kind (usage, bad-input, io), a stable code, the file/row/field.
+export {
+  DomainError,
+  isDomainError,
+  type DomainErrorDetails,
+  type DomainErrorKind,
+} from './domain-errors.js';

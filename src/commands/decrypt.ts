@@ -11,17 +11,17 @@ import { containerName, type ProfileInfo } from '../crypto/profile-info.js';
 import { badInput, usageError } from '../errors.js';
 import { inputName, readInput } from '../io/input.js';
 import { resolveKeys, type KeyOptions } from '../io/keys.js';
-import { describeSize, parseIntegerOption, parseSizeOption } from '../io/options.js';
+import { describeSize } from '../io/options.js';
 
 export interface DecryptOptions extends KeyOptions {
   md?: Digest;
   pbkdf2?: boolean;
-  iter?: string;
+  iter?: number;
   gunzip?: boolean;
   raw?: boolean;
   info?: boolean;
   /** Most bytes the gunzipped profile may have: `64M`, `1G`, a number of bytes. */
-  maxSize?: string;
+  maxSize?: number;
 }
 
 export type DecryptResult =
@@ -48,14 +48,8 @@ export async function decrypt(
   opts: DecryptOptions,
 ): Promise<DecryptResult> {
   const keys = resolveKeys(opts);
-  const iterations = parseIntegerOption(
-    '--iter',
-    opts.iter ?? String(DEFAULT_PBKDF2_ITERATIONS),
-    1,
-    100_000_000,
-  );
-  const maxSize =
-    opts.maxSize === undefined ? DEFAULT_MAX_SIZE : parseSizeOption('--max-size', opts.maxSize);
+  const iterations = opts.iter ?? DEFAULT_PBKDF2_ITERATIONS;
+  const maxSize = opts.maxSize ?? DEFAULT_MAX_SIZE;
   const name = inputName(input);
   const data = await readInput(input);
   const header = describeContainer(data, keys.ikm !== undefined);

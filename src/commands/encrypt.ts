@@ -1,19 +1,19 @@
 /** `cisco-prov encrypt`: gzip (optional) and encrypt a profile for a phone. */
 import { sealProfile, type Cipher, type Digest } from '../crypto/envelope.js';
-import { MIN_RS } from '../crypto/aes128gcm.js';
+import { DEFAULT_RS } from '../crypto/aes128gcm.js';
 import { usageError } from '../errors.js';
 import { readInput } from '../io/input.js';
 import { resolveKeys, type KeyOptions } from '../io/keys.js';
-import { parseHexOption, parseIntegerOption } from '../io/options.js';
+import { parseHexOption } from '../io/options.js';
 
 export interface EncryptOptions extends KeyOptions {
   cipher?: Cipher;
   gzip?: boolean;
   md?: Digest;
   base64?: boolean;
-  rs?: string;
+  rs?: number;
   keyid?: string;
-  pad?: string;
+  pad?: number;
   salt?: string;
   unsafeFixedSalt?: boolean;
 }
@@ -54,8 +54,8 @@ export async function encrypt(
   if (cipher === 'aes128gcm' && opts.base64) {
     throw usageError('--base64 is for aes-256-cbc (aes128gcm is an HTTP content coding: binary)');
   }
-  const rs = parseIntegerOption('--rs', opts.rs ?? '4096', MIN_RS, 0xffffffff);
-  const pad = parseIntegerOption('--pad', opts.pad ?? '0', 0, 1 << 30);
+  const rs = opts.rs ?? DEFAULT_RS;
+  const pad = opts.pad ?? 0;
   const keyid = new TextEncoder().encode(opts.keyid ?? '');
   if (keyid.length > 255)
     throw usageError(`--keyid expected at most 255 bytes, got ${keyid.length}`);

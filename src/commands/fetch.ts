@@ -7,10 +7,10 @@
  * other failure — with the next attempt time.
  */
 import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { decryptAes128gcm } from '../crypto/aes128gcm.js';
 import { isGzip, looksLikeProfilePlaintext, type Digest } from '../crypto/envelope.js';
-import { DecryptError } from '../crypto/errors.js';
+import { DEFAULT_MAX_SIZE, DecryptError, SizeLimitError } from '../crypto/errors.js';
+import { gunzip } from '../crypto/gzip.js';
 import {
   SALTED_MAGIC,
   decryptOpensslEnc,
@@ -23,7 +23,7 @@ import { CliError, ExitCode, describeSystemError, usageError } from '../errors.j
 import { authorize, parseChallenges } from '../io/http-auth.js';
 import { HttpFailure, httpExchange, type HttpResponse } from '../io/http-request.js';
 import { resolveKeys, type KeyOptions } from '../io/keys.js';
-import { parseIntegerOption } from '../io/options.js';
+import { parseIntegerOption, parseSizeOption } from '../io/options.js';
 import { commandLineSecretWarning, resolveSecret } from '../io/secrets.js';
 import { DEFAULT_CATALOG } from '../profile/catalog-data/index.js';
 import {
@@ -37,10 +37,11 @@ import {
 } from '../profile/resync.js';
 import { validateProfileBytes, type Diagnostic } from '../validate/index.js';
 import { readProfileDocument } from '../validate/profile-document.js';
+import type { FetchCipher, FetchHop, FetchResult } from '../output/fetch-format.js';
 import { RuleCheckFailed, ruleExpand, type DeviceOptions } from './rule.js';
 
-/** Default body limit, as decrypt's: 64 MiB. */
-export const DEFAULT_MAX_SIZE = 64 * 1024 * 1024;
+export type { FetchCipher, FetchHop, FetchResult };
+
 /** [open] Cisco documents no timeout; 30 s. */
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 /** [open] Cisco documents no redirect limit; 5. */
@@ -66,59 +67,6 @@ export interface FetchOptions extends DeviceOptions, KeyOptions {
   strict?: boolean;
 }
 
-/** One request of the chain. */
-export interface FetchHop {
-  method: 'GET' | 'POST';
-  url: string;
-  /** null when no answer came (refused, timeout…). */
-  status: number | null;
-  statusText?: string;
-  httpVersion?: string;
-  /** The challenge answered on this request's retry. */
-  auth?: 'Basic' | 'Digest';
-  location?: string;
-  error?: string;
-}
-
-export type FetchCipher = 'aes128gcm' | 'aes-256-cbc' | 'none';
-
-export interface FetchResult {
-  outcome: ResyncOutcome;
-  /** Why, in one line. */
-  reason: string;
-  /** The last HTTP status, or null when the last request got no answer. */
-  status: number | null;
-  /** The last URL requested. */
-  url: string;
-  chain: FetchHop[];
-  /** How the body was encrypted; null when no body was read. */
-  cipher: FetchCipher | null;
-  /** AES-256-CBC: the key derivation digest that opened it. */
-  digest: string | null;
-  gzip: boolean | null;
-  next: NextAttempt;
-  diagnostics: Diagnostic[];
-  /** The decrypted, gunzipped profile (outcome A with a body). Never printed. */
-  profile: Uint8Array | undefined;
-  /** Notes and warnings for stderr; never a secret. */
-  warnings: string[];
-  /** Exit code: 0 for A (1 with --strict and validation errors), 1 for B and C. */
-  exitCode: 0 | 1;
-}
-
-/** `64M`, `512k`, `1048576`: bytes. */
-export function parseSizeOption(flag: string, value: string): number {
-  const m = /^([0-9]+)\s*([kKmMgG]i?[bB]?)?$/.exec(value.trim());
-  const scale: Record<string, number> = { k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
-  const n = m ? Number(m[1]) * (m[2] ? (scale[m[2][0]!.toLowerCase()] ?? 1) : 1) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) {
-    throw usageError(
-      `${flag} expected a size in bytes (65536, 512k, 64M), got ${JSON.stringify(value)}`,
-    );
-  }
-  return n;
-}
-
 function checkSchedule(flag: string, value: string | undefined): TimerValue | undefined {
   if (value === undefined) return undefined;
   try {
@@ -136,7 +84,8 @@ export async function fetchProfile(target: string, opts: FetchOptions): Promise<
   const timeoutMs =
     parseIntegerOption('--timeout', opts.timeout ?? String(DEFAULT_TIMEOUT_SECONDS), 1, 86400) *
     1000;
-  const maxBytes = parseSizeOption('--max-size', opts.maxSize ?? String(DEFAULT_MAX_SIZE));
+  const maxBytes =
+    opts.maxSize === undefined ? DEFAULT_MAX_SIZE : parseSizeOption('--max-size', opts.maxSize);
   const maxRedirects = parseIntegerOption(
     '--max-redirects',
     opts.maxRedirects ?? String(DEFAULT_MAX_REDIRECTS),
@@ -177,7 +126,11 @@ export async function fetchProfile(target: string, opts: FetchOptions): Promise<
     }
     throw err;
   }
-  warnings.push(...expanded.warnings);
+  // A secret given on the command line stands in for the rule's unexpanded $SA..$SD.
+  const secretsGiven = keys.passphrase !== undefined || pwdSecret !== undefined;
+  warnings.push(
+    ...expanded.warnings.filter((w) => !(secretsGiven && /^\$S[A-D] has no value/.test(w))),
+  );
   const { expansion, values } = expanded;
   if (expansion.alternative === null) {
     throw usageError('no alternative of the rule applies to this device: the phone skips the rule');
@@ -500,12 +453,11 @@ function decodeBody(
   const gzip = isGzip(payload);
   if (gzip) {
     try {
-      plaintext = new Uint8Array(gunzipSync(payload, { maxOutputLength: keys.maxBytes }));
+      plaintext = gunzip(payload, keys.maxBytes);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
       return {
         failure:
-          code === 'ERR_BUFFER_TOO_LARGE'
+          err instanceof SizeLimitError
             ? `the gunzipped profile is larger than --max-size (${keys.maxBytes} bytes)`
             : 'corrupt gzip',
       };

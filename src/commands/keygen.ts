@@ -1,11 +1,10 @@
 /** `cisco-prov keygen`: a strong random passphrase (AES-256-CBC) or IKM (RFC 8188). */
 import { randomBytes } from '../crypto/backend.js';
 import { toBase64url, toHex } from '../crypto/bytes.js';
-import { parseIntegerOption } from '../io/options.js';
 
 export interface KeygenOptions {
   ikm?: boolean;
-  bytes?: string;
+  bytes?: number;
   encoding?: 'text' | 'hex' | 'base64url';
 }
 
@@ -16,7 +15,7 @@ export interface KeygenOptions {
  * documented default reading of IKM_HTTP_Encrypt_Content), or with a hex:/base64url: prefix.
  */
 export function keygen(opts: KeygenOptions): string {
-  const n = parseIntegerOption('--bytes', opts.bytes ?? (opts.ikm ? '16' : '24'), 16, 1024);
+  const n = opts.bytes ?? (opts.ikm ? 16 : 24);
   const bytes = randomBytes(n);
   if (!opts.ikm) return toBase64url(bytes);
   switch (opts.encoding ?? 'text') {

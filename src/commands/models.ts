@@ -1,5 +1,6 @@
 /** `cisco-prov models`: the model table (src/device/models.ts), whole or one row. */
 import { usageError } from '../errors.js';
+import { resolveTableFormat } from '../io/options.js';
 import { MODELS, findModel, type PhoneModel } from '../device/models.js';
 import type { ModelsFormat, ModelsResult } from '../output/inspect-format.js';
 
@@ -20,13 +21,7 @@ export interface ModelsOptions {
  * @throws CliError (exit 2) for an unknown model or conflicting options
  */
 export function models(options: ModelsOptions = {}): ModelsResult {
-  if (options.json && options.format !== undefined && options.format !== 'json') {
-    throw usageError(`--json conflicts with --format ${options.format}`, 'use one of them');
-  }
-  const format = options.json ? 'json' : (options.format ?? 'table');
-  if (format !== 'table' && format !== 'csv' && format !== 'json') {
-    throw usageError(`--format expected table, csv or json, got ${JSON.stringify(format)}`);
-  }
+  const format = resolveTableFormat(options);
   let rows: readonly PhoneModel[] = MODELS;
   if (options.model !== undefined) {
     const row = findModel(options.model);

@@ -3,7 +3,6 @@
  * terminal, the report formatted and written. Returns the exit code.
  */
 import { ExitCode, usageError, type ExitCodeValue } from '../errors.js';
-import { parseModeOption } from '../io/options.js';
 import { commandLineSecretWarning, resolveSecret } from '../io/secrets.js';
 import { renderInWorkers, writeRenderedProfile } from '../io/worker-pool.js';
 import {
@@ -47,20 +46,13 @@ export interface RenderCliOptions {
   ikmField?: string;
   md?: 'md5' | 'sha256';
   gzip?: boolean;
-  jobs?: string;
+  jobs?: number;
   dryRun?: boolean;
   json?: boolean;
   quiet?: boolean;
   explain?: string;
-  mode?: string;
-}
-
-function parseJobs(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^[1-9][0-9]*$/.test(text) || Number(text) > 64) {
-    throw usageError(`--jobs expected an integer from 1 to 64, got ${JSON.stringify(text)}`);
-  }
-  return Number(text);
+  /** `--mode`, parsed by commander (modeArg). */
+  mode?: number;
 }
 
 function encryptionOf(opts: RenderCliOptions): RenderEncryption | undefined {
@@ -115,8 +107,8 @@ export async function runRenderCli(opts: RenderCliOptions): Promise<ExitCodeValu
     throw usageError('--json reports on files written to --out: give --out <dir>');
   }
   const encryption = encryptionOf(opts);
-  const jobs = parseJobs(opts.jobs);
-  const { mode } = parseModeOption(opts.mode);
+  const jobs = opts.jobs;
+  const mode = opts.mode;
 
   // ora needs the terminal's width to redraw its line; a pty that reports 0 columns makes it
   // clear lines forever, so no spinner there.

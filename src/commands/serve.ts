@@ -55,6 +55,8 @@ export interface ServeCliOptions {
   strictUserAgent?: boolean;
   watch?: boolean;
   workers?: string;
+  headerTimeout?: string;
+  idleTimeout?: string;
 }
 
 function integerOption(name: string, text: string, min: number, max: number): number {
@@ -160,7 +162,12 @@ export function serveConfigOf(
     auth,
     maxBodyBytes: integerOption('max-body', opts.maxBody, 1024, 1024 * 1024 * 1024),
     strictUserAgent: opts.strictUserAgent === true,
-    timeouts: { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000, idleMs: 30_000 },
+    timeouts: {
+      headersMs: integerOption('header-timeout', opts.headerTimeout ?? '10', 1, 3600) * 1000,
+      requestMs: Math.max(30, Number(opts.headerTimeout ?? '10')) * 1000,
+      keepAliveMs: 5_000,
+      idleMs: integerOption('idle-timeout', opts.idleTimeout ?? '30', 1, 3600) * 1000,
+    },
     tls:
       opts.tlsCert !== undefined && opts.tlsKey !== undefined
         ? {

@@ -7,8 +7,9 @@
  * Combined: common + ` "referer" "user-agent"` (anything after that, e.g. nginx extras, is ignored)
  *
  * Hand-written scanner rather than one regex: it is linear on any input, copes with the escapes
- * Apache (`\"`, `\\`, `\xhh`) and nginx (`\xHH`) write inside quoted fields, and runs several
- * hundred thousand lines a second (bench/inspect.bench.ts).
+ * Apache (`\"`, `\\`, `\xhh`) and nginx (`\xHH`) write inside quoted fields, and reads a log
+ * chunk in place — offsets into the chunk, no string or object per line — which is what takes the
+ * whole `inspect --log` process past a million lines a second (bench/inspect.bench.ts).
  */
 import { parseUserAgent, type UserAgentFamily, type UserAgentInfo } from './user-agent.js';
 
@@ -49,20 +50,28 @@ export interface OutcomeOptions {
 }
 
 const NULLISH = '-';
-const MONTHS: Readonly<Record<string, number>> = {
-  Jan: 0,
-  Feb: 1,
-  Mar: 2,
-  Apr: 3,
-  May: 4,
-  Jun: 5,
-  Jul: 6,
-  Aug: 7,
-  Sep: 8,
-  Oct: 9,
-  Nov: 10,
-  Dec: 11,
-};
+const MONTH_NAMES = [
+  'Jan',
+  'Feb',
+  'Mar',
+  'Apr',
+  'May',
+  'Jun',
+  'Jul',
+  'Aug',
+  'Sep',
+  'Oct',
+  'Nov',
+  'Dec',
+];
+/** Month index by the three character codes of its name packed in one integer. */
+const MONTHS = new Map<number, number>(
+  MONTH_NAMES.map((name, index) => [monthKey(name, 0), index]),
+);
+
+function monthKey(text: string, at: number): number {
+  return (text.charCodeAt(at) << 16) | (text.charCodeAt(at + 1) << 8) | text.charCodeAt(at + 2);
+}
 
 function digitsAt(text: string, start: number, count: number): number {
   let value = 0;
@@ -79,21 +88,48 @@ function digitsAt(text: string, start: number, count: number): number {
  * @returns null when the text is not in that shape or a field is out of range
  */
 export function parseClfTime(text: string): number | null {
-  if (text.length !== 26 || text[2] !== '/' || text[6] !== '/' || text[11] !== ':') return null;
-  const day = digitsAt(text, 0, 2);
-  const month = MONTHS[text.slice(3, 6)];
-  const year = digitsAt(text, 7, 4);
-  const hour = digitsAt(text, 12, 2);
-  const minute = digitsAt(text, 15, 2);
-  const second = digitsAt(text, 18, 2);
-  const sign = text[21] === '-' ? -1 : text[21] === '+' ? 1 : 0;
-  const offH = digitsAt(text, 22, 2);
-  const offM = digitsAt(text, 24, 2);
-  if (month === undefined || sign === 0 || text[14] !== ':' || text[17] !== ':') return null;
-  if (text[20] !== ' ') return null;
+  return clfTimeAt(text, 0, text.length);
+}
+
+/** Date.UTC(year, month, day) of the last day parsed: a log's lines mostly share the day. */
+let lastDayKey = -1;
+let lastDayValue = 0;
+
+/** parseClfTime on `text[start, end)`, read in place (one call per log line). */
+function clfTimeAt(text: string, start: number, end: number): number | null {
+  if (end - start !== 26) return null;
+  const at = start;
+  if (
+    text.charCodeAt(at + 2) !== 0x2f ||
+    text.charCodeAt(at + 6) !== 0x2f ||
+    text.charCodeAt(at + 11) !== 0x3a
+  ) {
+    return null;
+  }
+  const day = digitsAt(text, at, 2);
+  const month = MONTHS.get(monthKey(text, at + 3));
+  const year = digitsAt(text, at + 7, 4);
+  const hour = digitsAt(text, at + 12, 2);
+  const minute = digitsAt(text, at + 15, 2);
+  const second = digitsAt(text, at + 18, 2);
+  const signCode = text.charCodeAt(at + 21);
+  const sign = signCode === 0x2d ? -1 : signCode === 0x2b ? 1 : 0;
+  const offH = digitsAt(text, at + 22, 2);
+  const offM = digitsAt(text, at + 24, 2);
+  if (month === undefined || sign === 0) return null;
+  if (text.charCodeAt(at + 14) !== 0x3a || text.charCodeAt(at + 17) !== 0x3a) return null;
+  if (text.charCodeAt(at + 20) !== 0x20) return null;
   if (!(day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 60)) return null;
   if (!(offH <= 23 && offM <= 59)) return null;
-  const utc = Date.UTC(year, month, day, hour, minute, second);
+  // Date.UTC(y, m, d, h, mi, s) is MakeDay(y, m, d) × msPerDay + MakeTime(h, mi, s, 0)
+  // (ECMA-262 §21.4.3.4): the day part is computed once per day, not once per line.
+  const dayKey = (year * 12 + month) * 32 + day;
+  if (dayKey !== lastDayKey) {
+    lastDayValue = Date.UTC(year, month, day);
+    // A NaN year (not digits) gives NaN, as Date.UTC does; it is never cached.
+    lastDayKey = Number.isNaN(dayKey) ? -1 : dayKey;
+  }
+  const utc = lastDayValue + ((hour * 60 + minute) * 60 + second) * 1000;
   return utc - sign * (offH * 60 + offM) * 60_000;
 }
 
@@ -122,42 +158,251 @@ function unescapeLogField(raw: string): string {
   return out;
 }
 
-/** Scans a quoted field starting at `start` (the opening quote). Returns [value, index after]. */
-function scanQuoted(line: string, start: number): [string, number] | null {
-  if (line.charCodeAt(start) !== 0x22) return null;
+/**
+ * The next index of a pattern at or after a position, remembered. The scanner reads a whole
+ * chunk of a log in place (no string per line), so a search for a character a line lacks runs
+ * on into the following lines; remembering where it stopped keeps every search linear over the
+ * chunk, however many lines lack the character.
+ */
+class NextIndex {
+  private from = 0;
+  private at = -1;
+  constructor(private readonly pattern: string) {}
+
+  /** Forgets what was found: call before searching another string. */
+  reset(): void {
+    this.from = 0;
+    this.at = -1;
+  }
+
+  /** The first index ≥ `from` of the pattern in `text`, or `text.length` when there is none. */
+  find(text: string, from: number): number {
+    if (from > this.at || from < this.from) {
+      const at = text.indexOf(this.pattern, from);
+      this.at = at === -1 ? text.length : at;
+      this.from = from;
+    }
+    return this.at;
+  }
+}
+
+/**
+ * One line's fields, filled in place by scanLine: the aggregator reads most lines without
+ * building an entry or slicing fields it does not need (bench/inspect.bench.ts: the entry object,
+ * its ten strings and the string per line were most of `inspect --log`'s time). Offsets index
+ * `text`, which holds the line between `start` and `end` (a whole chunk of a log, or just the
+ * line); a quoted field with escapes is unescaped on demand.
+ */
+class LineFields {
+  readonly spaces = new NextIndex(' ');
+  readonly brackets = new NextIndex(' [');
+  readonly closers = new NextIndex(']');
+  readonly quotes = new NextIndex('"');
+  readonly backslashes = new NextIndex('\\');
+  text = '';
+  format: AccessLogEntry['format'] = 'common';
+  start = 0;
+  addressEnd = 0;
+  identEnd = 0;
+  userEnd = 0;
+  timeStart = 0;
+  timeEnd = 0;
+  requestStart = 0;
+  requestEnd = 0;
+  requestEscaped = false;
+  status: number | null = null;
+  bytes: number | null = null;
+  refererStart = 0;
+  refererEnd = 0;
+  refererEscaped = false;
+  agentStart = 0;
+  agentEnd = 0;
+  agentEscaped = false;
+
+  /** Starts on another string: what the searches remembered no longer holds. */
+  reset(): void {
+    this.spaces.reset();
+    this.brackets.reset();
+    this.closers.reset();
+    this.quotes.reset();
+    this.backslashes.reset();
+  }
+}
+
+/**
+ * The index of the closing quote of a quoted field whose opening quote is at `start`, or -1 when
+ * there is none before `end`. Sets `f.escaped` when the field holds backslash escapes (possible
+ * only when the line holds a backslash: one search per line spares a character loop per field).
+ */
+function scanQuoted(
+  f: LineFields,
+  start: number,
+  end: number,
+  lineHasBackslash: boolean,
+  escapedOut: { escaped: boolean },
+): number {
+  escapedOut.escaped = false;
+  const text = f.text;
+  if (start >= end || text.charCodeAt(start) !== 0x22) return -1;
   const from = start + 1;
-  const quote = line.indexOf('"', from);
-  if (quote === -1) return null;
-  const backslash = line.indexOf('\\', from);
-  if (backslash === -1 || backslash > quote) return [line.slice(from, quote), quote + 1];
+  const quote = f.quotes.find(text, from);
+  if (quote >= end) return -1;
+  if (!lineHasBackslash) return quote;
+  let i = from;
+  while (i < quote && text.charCodeAt(i) !== 0x5c) i++;
+  if (i === quote) return quote;
   // Slow path: the field holds escapes; find the first quote not escaped.
-  for (let i = from; i < line.length; i++) {
-    const c = line.charCodeAt(i);
+  escapedOut.escaped = true;
+  for (; i < end; i++) {
+    const c = text.charCodeAt(i);
     if (c === 0x5c) i++;
-    else if (c === 0x22) return [unescapeLogField(line.slice(from, i)), i + 1];
+    else if (c === 0x22) return i;
   }
-  return null;
+  return -1;
 }
 
-/** The next space-delimited token from `start`: [token, index of the space or end]. */
-function scanToken(line: string, start: number): [string, number] {
-  const space = line.indexOf(' ', start);
-  const end = space === -1 ? line.length : space;
-  return [line.slice(start, end), end];
+/** The end of the space-delimited token from `start`: the index of the space, or `end`. */
+function tokenEnd(f: LineFields, start: number, end: number): number {
+  const space = f.spaces.find(f.text, start);
+  return space < end ? space : end;
 }
 
-function parseCount(token: string): number | null | undefined {
-  if (token === NULLISH) return null;
-  if (token.length === 0 || token.length > 15) return undefined;
-  for (let i = 0; i < token.length; i++) {
-    const c = token.charCodeAt(i);
-    if (c < 48 || c > 57) return undefined;
+/**
+ * A decimal count in `text[start, end)`: `-` is null, digits (at most 15) a number, anything
+ * else undefined.
+ */
+function countAt(text: string, start: number, end: number): number | null | undefined {
+  const length = end - start;
+  if (length === 1 && text.charCodeAt(start) === 0x2d) return null;
+  if (length <= 0 || length > 15) return undefined;
+  let value = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return undefined;
+    value = value * 10 + c;
   }
-  return Number(token);
+  return value;
 }
 
-let lastTimeText = '';
-let lastTimeValue: number | null = null;
+const quotedEscapes = { escaped: false };
+
+/** True when `text` has `-` at `at` followed by the character `next`. */
+function isDashThen(text: string, at: number, next: number): boolean {
+  return text.charCodeAt(at) === 0x2d && text.charCodeAt(at + 1) === next;
+}
+
+/**
+ * Fills `f` from the line `f.text[start, lineEnd)`; false when it is in neither format. The
+ * searches `f` remembers must be for `f.text` (reset() when it changes) and move forward only.
+ */
+function scanLine(f: LineFields, start: number, lineEnd: number): boolean {
+  const text = f.text;
+  if (lineEnd - start < 10) return false;
+  const end = text.charCodeAt(lineEnd - 1) === 0x0d ? lineEnd - 1 : lineEnd;
+  const hasBackslash = f.backslashes.find(text, start) < end;
+  const a = tokenEnd(f, start, end);
+  if (a === start || a >= end) return false;
+  // Most servers log `- -` for ident and user: recognised without a search (same results).
+  const b = isDashThen(text, a + 1, 0x20) ? a + 2 : tokenEnd(f, a + 1, end);
+  if (b >= end) return false;
+  // The user may (rarely) hold spaces: it runs up to ` [`.
+  const open =
+    text.charCodeAt(b + 1) === 0x5b
+      ? b
+      : isDashThen(text, b + 1, 0x20) && text.charCodeAt(b + 3) === 0x5b
+        ? b + 2
+        : f.brackets.find(text, b);
+  if (open >= end) return false;
+  const close = f.closers.find(text, open + 2);
+  if (close >= end) return false;
+  if (close + 1 >= end || text.charCodeAt(close + 1) !== 0x20) return false;
+  const requestEnd = scanQuoted(f, close + 2, end, hasBackslash, quotedEscapes);
+  if (requestEnd === -1) return false;
+  f.requestEscaped = quotedEscapes.escaped;
+  const c = requestEnd + 1;
+  if (c >= end || text.charCodeAt(c) !== 0x20) return false;
+  const d = tokenEnd(f, c + 1, end);
+  const status = countAt(text, c + 1, d);
+  if (status === undefined || (status !== null && (status < 100 || status > 999))) return false;
+  if (d >= end) return false;
+  const e = tokenEnd(f, d + 1, end);
+  const bytes = countAt(text, d + 1, e);
+  if (bytes === undefined) return false;
+
+  f.format = 'common';
+  if (e + 1 < end && text.charCodeAt(e + 1) === 0x22) {
+    const refererEnd = scanQuoted(f, e + 1, end, hasBackslash, quotedEscapes);
+    if (refererEnd !== -1 && refererEnd + 1 < end && text.charCodeAt(refererEnd + 1) === 0x20) {
+      f.refererEscaped = quotedEscapes.escaped;
+      const agentEnd = scanQuoted(f, refererEnd + 2, end, hasBackslash, quotedEscapes);
+      if (agentEnd !== -1) {
+        f.format = 'combined';
+        f.refererStart = e + 2;
+        f.refererEnd = refererEnd;
+        f.agentStart = refererEnd + 3;
+        f.agentEnd = agentEnd;
+        f.agentEscaped = quotedEscapes.escaped;
+      }
+    }
+  }
+  f.start = start;
+  f.addressEnd = a;
+  f.identEnd = b;
+  f.userEnd = open;
+  f.timeStart = open + 2;
+  f.timeEnd = close;
+  f.requestStart = close + 3;
+  f.requestEnd = requestEnd;
+  f.status = status;
+  f.bytes = bytes;
+  return true;
+}
+
+/** A quoted field's value, unescaped; null for `-`. */
+function quotedValue(text: string, start: number, end: number, escaped: boolean): string | null {
+  if (!escaped) {
+    if (end - start === 1 && text.charCodeAt(start) === 0x2d) return null;
+    return text.slice(start, end);
+  }
+  const value = unescapeLogField(text.slice(start, end));
+  return value === NULLISH ? null : value;
+}
+
+/** A space-delimited field's value; null for `-`. */
+function tokenValue(text: string, start: number, end: number): string | null {
+  if (end - start === 1 && text.charCodeAt(start) === 0x2d) return null;
+  return text.slice(start, end);
+}
+
+/** The request line of a scanned line, unescaped. */
+function requestOf(f: LineFields): string {
+  const raw = f.text.slice(f.requestStart, f.requestEnd);
+  return f.requestEscaped ? unescapeLogField(raw) : raw;
+}
+
+/** Method, path and protocol of a request line (`GET /x HTTP/1.1`); missing parts are null. */
+function splitRequest(request: string): [string | null, string | null, string | null] {
+  const firstSpace = request.indexOf(' ');
+  if (firstSpace <= 0) return [null, null, null];
+  const method = request.slice(0, firstSpace);
+  const lastSpace = request.lastIndexOf(' ');
+  if (lastSpace > firstSpace && request.startsWith('HTTP/', lastSpace + 1)) {
+    return [method, request.slice(firstSpace + 1, lastSpace), request.slice(lastSpace + 1)];
+  }
+  return [method, request.slice(firstSpace + 1), null];
+}
+
+/**
+ * A copy of `text` that does not share memory with the string it was sliced from. V8 makes a
+ * slice of 13 or more characters a view into its parent, and a log line's fields are slices of a
+ * 1 MiB chunk: a row that kept one would keep the whole chunk alive. Concatenation makes a new
+ * string that slice() then flattens into its own memory.
+ */
+function detach(text: string): string {
+  return ` ${text}`.slice(1);
+}
+
+const entryFields = new LineFields();
 
 /**
  * Parses one access-log line in the common or combined format.
@@ -167,80 +412,29 @@ let lastTimeValue: number | null = null;
  * // { format: 'combined', address: '10.0.0.5', status: 200, path: '/00562b043615.xml', userAgent: 'Cisco-CP-8841-3PCC/11.0 (00562b043615)', … }
  */
 export function parseAccessLogLine(line: string): AccessLogEntry | null {
-  if (typeof line !== 'string' || line.length < 10) return null;
-  let text = line;
-  if (text.charCodeAt(text.length - 1) === 0x0d) text = text.slice(0, -1);
-  const [address, a] = scanToken(text, 0);
-  if (address === '' || a >= text.length) return null;
-  const [ident, b] = scanToken(text, a + 1);
-  if (b >= text.length) return null;
-  // The user may (rarely) hold spaces: it runs up to ` [`.
-  const open = text.indexOf(' [', b);
-  if (open === -1) return null;
-  const user = text.slice(b + 1, open);
-  const close = text.indexOf(']', open + 2);
-  if (close === -1) return null;
-  const time = text.slice(open + 2, close);
-  if (text.charCodeAt(close + 1) !== 0x20) return null;
-  const req = scanQuoted(text, close + 2);
-  if (!req) return null;
-  const [request, c] = req;
-  if (text.charCodeAt(c) !== 0x20) return null;
-  const [statusToken, d] = scanToken(text, c + 1);
-  const status = parseCount(statusToken);
-  if (status === undefined || (status !== null && (status < 100 || status > 999))) return null;
-  if (d >= text.length) return null;
-  const [bytesToken, e] = scanToken(text, d + 1);
-  const bytes = parseCount(bytesToken);
-  if (bytes === undefined) return null;
-
-  let referer: string | null = null;
-  let userAgent: string | null = null;
-  let format: AccessLogEntry['format'] = 'common';
-  if (e < text.length && text.charCodeAt(e + 1) === 0x22) {
-    const ref = scanQuoted(text, e + 1);
-    if (ref && text.charCodeAt(ref[1]) === 0x20) {
-      const ua = scanQuoted(text, ref[1] + 1);
-      if (ua) {
-        format = 'combined';
-        referer = ref[0] === NULLISH ? null : ref[0];
-        userAgent = ua[0] === NULLISH ? null : ua[0];
-      }
-    }
-  }
-
-  const firstSpace = request.indexOf(' ');
-  const lastSpace = request.lastIndexOf(' ');
-  let method: string | null = null;
-  let path: string | null = null;
-  let protocol: string | null = null;
-  if (firstSpace > 0) {
-    method = request.slice(0, firstSpace);
-    if (lastSpace > firstSpace && request.startsWith('HTTP/', lastSpace + 1)) {
-      path = request.slice(firstSpace + 1, lastSpace);
-      protocol = request.slice(lastSpace + 1);
-    } else path = request.slice(firstSpace + 1);
-  }
-
-  if (time !== lastTimeText) {
-    lastTimeText = time;
-    lastTimeValue = parseClfTime(time);
-  }
+  if (typeof line !== 'string') return null;
+  const f = entryFields;
+  f.text = line;
+  f.reset();
+  if (!scanLine(f, 0, line.length)) return null;
+  const combined = f.format === 'combined';
+  const request = requestOf(f);
+  const [method, path, protocol] = splitRequest(request);
   return {
-    format,
-    address,
-    ident: ident === NULLISH ? null : ident,
-    user: user === NULLISH ? null : user,
-    time,
-    timestamp: lastTimeValue,
+    format: f.format,
+    address: line.slice(0, f.addressEnd),
+    ident: tokenValue(line, f.addressEnd + 1, f.identEnd),
+    user: tokenValue(line, f.identEnd + 1, f.userEnd),
+    time: line.slice(f.timeStart, f.timeEnd),
+    timestamp: clfTimeAt(line, f.timeStart, f.timeEnd),
     request,
     method,
     path,
     protocol,
-    status,
-    bytes,
-    referer,
-    userAgent,
+    status: f.status,
+    bytes: f.bytes,
+    referer: combined ? quotedValue(line, f.refererStart, f.refererEnd, f.refererEscaped) : null,
+    userAgent: combined ? quotedValue(line, f.agentStart, f.agentEnd, f.agentEscaped) : null,
   };
 }
 
@@ -338,17 +532,63 @@ interface PhoneState {
   last: number | null;
   lastOrderTime: number | null;
   trailingAuthChallenges: number;
+  /** Requests per status (-1 for "no status"); becomes row.statusCounts in summary(). */
+  statusCounts: Map<number, number>;
+  /** The request line behind row.lastMethod/lastPath: an unchanged one is not split again. */
+  lastRequest: string | null;
+  /**
+   * Where the latest request's address and request line are in the text being read: they are
+   * copied into the row once per chunk of text (flushRows), not once per line.
+   */
+  pending: boolean;
+  lineStart: number;
+  addressEnd: number;
+  requestStart: number;
+  requestEnd: number;
+  requestEscaped: boolean;
+  /** The User-Agent whose fields the row holds, and the last one whose firmware was noted. */
+  rowInfo: UserAgentInfo | null;
+  firmwareInfo: UserAgentInfo | null;
+}
+
+/** A parsed User-Agent, and the row it keys (by MAC or serial) once looked up. */
+interface AgentCacheEntry {
+  userAgent: string;
+  info: UserAgentInfo;
+  state: PhoneState | null;
 }
 
 const UA_CACHE_LIMIT = 10_000;
 /** A phone answered 401/407 this many times in a row: the first request and its 2 retries. */
 const AUTH_ATTEMPTS = 3;
 
-/** Streams log lines into per-phone rows. Feed it with addLine(), read it with summary(). */
+/** True when `text[start, end)` is empty or only whitespace (as String#trim sees it). */
+function isBlank(text: string, start: number, end: number): boolean {
+  if (start >= end) return true;
+  const c = text.charCodeAt(start);
+  // Printable ASCII other than space: the common case, decided without trimming.
+  if (c > 0x20 && c < 0x7f) return false;
+  return text.slice(start, end).trim() === '';
+}
+
+/**
+ * Streams log lines into per-phone rows. Feed it whole lines with addLine(), or a stream's text
+ * as it comes with addText() and end(); read it with summary().
+ */
 export class AccessLogAggregator {
   private readonly options: SummarizeOptions;
-  private readonly phones = new Map<string, PhoneState>();
-  private readonly uaCache = new Map<string, UserAgentInfo>();
+  private readonly allClients: boolean;
+  /** Rows by key kind, and all of them in order of first appearance. */
+  private readonly byMac = new Map<string, PhoneState>();
+  private readonly bySerial = new Map<string, PhoneState>();
+  private readonly byAddress = new Map<string, PhoneState>();
+  private readonly states: PhoneState[] = [];
+  /** Rows whose latest request is in the text being read (see flushRows). */
+  private readonly touched: PhoneState[] = [];
+  private readonly uaCache = new Map<string, AgentCacheEntry>();
+  private readonly fields = new LineFields();
+  /** addText(): the unfinished last line, in pieces (joined once when its end arrives). */
+  private pending: string[] = [];
   private readonly lines: AccessLogSummary['lines'] = {
     total: 0,
     blank: 0,
@@ -361,58 +601,146 @@ export class AccessLogAggregator {
 
   constructor(options: SummarizeOptions = {}) {
     this.options = options;
+    this.allClients = options.allClients ?? false;
   }
 
   /** Parses a User-Agent through a bounded cache: a log repeats the same few strings. */
-  private userAgentInfo(userAgent: string): UserAgentInfo {
-    let info = this.uaCache.get(userAgent);
-    if (info === undefined) {
-      info = parseUserAgent(userAgent);
+  private userAgentEntry(userAgent: string): AgentCacheEntry {
+    let entry = this.uaCache.get(userAgent);
+    if (entry === undefined) {
+      const own = detach(userAgent);
+      entry = { userAgent: own, info: parseUserAgent(own), state: null };
       if (this.uaCache.size >= UA_CACHE_LIMIT) this.uaCache.clear();
-      this.uaCache.set(userAgent, info);
+      this.uaCache.set(own, entry);
     }
-    return info;
+    return entry;
   }
 
-  /** Adds one line (without its newline). */
+  /** Adds one line (without its newline; a trailing CR is ignored). */
   addLine(line: string): void {
+    const f = this.fields;
+    f.text = line;
+    f.reset();
+    this.addSpan(f, 0, line.length);
+    this.flushRows(line);
+  }
+
+  /**
+   * Copies the address and request line of each row's latest request out of `text` (the text
+   * just read): once per row and chunk, and only when they changed — a phone asks from the
+   * same address for the same file.
+   */
+  private flushRows(text: string): void {
+    for (const state of this.touched) {
+      state.pending = false;
+      const row = state.row;
+      const address = text.slice(state.lineStart, state.addressEnd);
+      if (address !== row.address) row.address = detach(address);
+      const raw = text.slice(state.requestStart, state.requestEnd);
+      const request = state.requestEscaped ? unescapeLogField(raw) : raw;
+      if (request !== state.lastRequest) {
+        const own = detach(request);
+        const [method, path] = splitRequest(own);
+        state.lastRequest = own;
+        row.lastMethod = method;
+        row.lastPath = path;
+      }
+    }
+    this.touched.length = 0;
+  }
+
+  /**
+   * Adds the text of a log as it is read: lines end with LF or CRLF; an unfinished last line
+   * waits for the next call or end(). Lines are read in place, without a string each.
+   */
+  addText(text: string): void {
+    let from = 0;
+    if (this.pending.length > 0) {
+      const newline = text.indexOf('\n');
+      if (newline === -1) {
+        if (text !== '') this.pending.push(text);
+        return;
+      }
+      this.pending.push(text.slice(0, newline));
+      const line = this.pending.join('');
+      this.pending = [];
+      this.addLine(line.charCodeAt(line.length - 1) === 0x0d ? line.slice(0, -1) : line);
+      from = newline + 1;
+    }
+    const lastNewline = text.lastIndexOf('\n');
+    if (lastNewline >= from) {
+      const f = this.fields;
+      f.text = text;
+      f.reset();
+      let start = from;
+      while (start <= lastNewline) {
+        const newline = text.indexOf('\n', start);
+        const end =
+          newline > start && text.charCodeAt(newline - 1) === 0x0d ? newline - 1 : newline;
+        this.addSpan(f, start, end);
+        start = newline + 1;
+      }
+      this.flushRows(text);
+      from = lastNewline + 1;
+    }
+    if (from < text.length) this.pending.push(from === 0 ? text : text.slice(from));
+  }
+
+  /** Adds the unfinished last line of addText(), if any. */
+  end(): void {
+    if (this.pending.length === 0) return;
+    let line = this.pending.join('');
+    this.pending = [];
+    if (line.charCodeAt(line.length - 1) === 0x0d) line = line.slice(0, -1);
+    if (line !== '') this.addLine(line);
+  }
+
+  /** Adds the line `f.text[start, end)`. */
+  private addSpan(f: LineFields, start: number, end: number): void {
     this.lines.total++;
-    if (line.trim() === '') {
+    if (isBlank(f.text, start, end)) {
       this.lines.blank++;
       return;
     }
-    const entry = parseAccessLogLine(line);
-    if (!entry) {
+    if (!scanLine(f, start, end)) {
       this.lines.malformed++;
       return;
     }
-    this.lines[entry.format]++;
-    const info = entry.userAgent === null ? null : this.userAgentInfo(entry.userAgent);
-    if (info?.isCisco) this.lines.phone++;
+    let agent: AgentCacheEntry | null = null;
+    if (f.format === 'combined') {
+      this.lines.combined++;
+      const userAgent = quotedValue(f.text, f.agentStart, f.agentEnd, f.agentEscaped);
+      if (userAgent !== null) agent = this.userAgentEntry(userAgent);
+    } else this.lines.common++;
+    const isCisco = agent !== null && agent.info.isCisco;
+    if (isCisco) this.lines.phone++;
     else {
       this.lines.other++;
-      if (!this.options.allClients) return;
+      if (!this.allClients) return;
     }
-    this.record(entry, info?.isCisco ? info : null);
+    this.record(f, agent, isCisco);
   }
 
-  private record(entry: AccessLogEntry, info: UserAgentInfo | null): void {
+  /** The row of a line: by MAC, else serial (both cached with the User-Agent), else address. */
+  private stateOf(f: LineFields, info: UserAgentInfo | null): PhoneState {
     const keyKind: PhoneSummary['keyKind'] = info?.mac
       ? 'mac'
       : info?.serial
         ? 'serial'
         : 'address';
-    const key = info?.mac ?? info?.serial ?? entry.address;
-    const mapKey = `${keyKind}:${key}`;
-    let state = this.phones.get(mapKey);
+    const address = f.text.slice(f.start, f.addressEnd);
+    const map =
+      keyKind === 'mac' ? this.byMac : keyKind === 'serial' ? this.bySerial : this.byAddress;
+    let state = map.get(info?.mac ?? info?.serial ?? address);
     if (!state) {
+      const key = info?.mac ?? info?.serial ?? detach(address);
       state = {
         row: {
           key,
           keyKind,
           mac: info?.mac ?? null,
           serial: info?.serial ?? null,
-          address: entry.address,
+          address: keyKind === 'address' ? key : detach(address),
           vendor: null,
           family: 'unknown',
           productName: null,
@@ -435,29 +763,62 @@ export class AccessLogAggregator {
         last: null,
         lastOrderTime: null,
         trailingAuthChallenges: 0,
+        statusCounts: new Map(),
+        lastRequest: null,
+        pending: false,
+        lineStart: 0,
+        addressEnd: 0,
+        requestStart: 0,
+        requestEnd: 0,
+        requestEscaped: false,
+        rowInfo: null,
+        firmwareInfo: null,
       };
-      this.phones.set(mapKey, state);
+      map.set(key, state);
+      this.states.push(state);
     }
+    return state;
+  }
+
+  private record(f: LineFields, agent: AgentCacheEntry | null, isCisco: boolean): void {
+    const info = isCisco && agent !== null ? agent.info : null;
+    let state: PhoneState;
+    if (info !== null && agent !== null && (info.mac || info.serial)) {
+      state = agent.state ??= this.stateOf(f, info);
+    } else state = this.stateOf(f, info);
     const row = state.row;
     row.requests++;
-    const statusKey = entry.status === null ? '-' : String(entry.status);
-    row.statusCounts[statusKey] = (row.statusCounts[statusKey] ?? 0) + 1;
-    const ts = entry.timestamp;
+    const status = f.status;
+    const statusKey = status === null ? -1 : status;
+    state.statusCounts.set(statusKey, (state.statusCounts.get(statusKey) ?? 0) + 1);
+    const ts = clfTimeAt(f.text, f.timeStart, f.timeEnd);
     if (ts !== null) {
       if (state.first === null || ts < state.first) state.first = ts;
       if (state.last === null || ts > state.last) state.last = ts;
     }
-    if (info?.firmware && !row.firmwares.includes(info.firmware)) row.firmwares.push(info.firmware);
+    if (info !== null && info !== state.firmwareInfo) {
+      state.firmwareInfo = info;
+      if (info.firmware && !row.firmwares.includes(info.firmware)) {
+        row.firmwares.push(info.firmware);
+      }
+    }
     // The "last request" is the latest in time; equal or unreadable times go by file order.
     const isLatest = ts === null || state.lastOrderTime === null || ts >= state.lastOrderTime;
     if (!isLatest) return;
     if (ts !== null) state.lastOrderTime = ts;
-    row.address = entry.address;
-    row.lastMethod = entry.method;
-    row.lastPath = entry.path;
-    row.lastStatus = entry.status;
-    row.userAgent = entry.userAgent;
-    if (info) {
+    if (!state.pending) {
+      state.pending = true;
+      this.touched.push(state);
+    }
+    state.lineStart = f.start;
+    state.addressEnd = f.addressEnd;
+    state.requestStart = f.requestStart;
+    state.requestEnd = f.requestEnd;
+    state.requestEscaped = f.requestEscaped;
+    row.lastStatus = status;
+    row.userAgent = agent === null ? null : agent.userAgent;
+    if (info !== null && info !== state.rowInfo) {
+      state.rowInfo = info;
       row.vendor = info.vendor;
       row.family = info.family;
       row.productName = info.productName;
@@ -467,7 +828,7 @@ export class AccessLogAggregator {
       if (info.mac) row.mac = info.mac;
       if (info.serial) row.serial = info.serial;
     }
-    const challenged = entry.status === 401 || entry.status === 407;
+    const challenged = status === 401 || status === 407;
     state.trailingAuthChallenges = challenged ? state.trailingAuthChallenges + 1 : 0;
   }
 
@@ -480,8 +841,13 @@ export class AccessLogAggregator {
       { model: string; productName: string | null; phones: number }
     >();
     const byFirmware = new Map<string, { model: string; firmware: string; phones: number }>();
-    for (const state of this.phones.values()) {
-      const row = { ...state.row, statusCounts: { ...state.row.statusCounts } };
+    for (const state of this.states) {
+      const statusCounts: Record<string, number> = {};
+      // Object keys that are integers enumerate in ascending order, "-" after them.
+      for (const [status, count] of state.statusCounts) {
+        statusCounts[status === -1 ? '-' : String(status)] = count;
+      }
+      const row = { ...state.row, statusCounts };
       row.firmwares = [...state.row.firmwares];
       row.firstSeen = state.first === null ? null : new Date(state.first).toISOString();
       row.lastSeen = state.last === null ? null : new Date(state.last).toISOString();

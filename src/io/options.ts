@@ -3,6 +3,7 @@
  * what arrived (exit 2).
  */
 import { usageError } from '../errors.js';
+import { isRuleId, RULE_IDS, type RuleId } from '../validate/rule-ids.js';
 
 /** Parses an integer option within a range. */
 export function parseIntegerOption(flag: string, value: string, min: number, max: number): number {
@@ -12,6 +13,59 @@ export function parseIntegerOption(flag: string, value: string, min: number, max
     throw usageError(`${flag} expected an integer ${range}, got ${JSON.stringify(value)}`);
   }
   return n;
+}
+
+/**
+ * commander's argParser for an integer option in [min, max]: the value arrives as a number, and
+ * a bad one is a usage error naming the option.
+ * @example .option('--rs <n>', 'record size', integerArg('--rs', 18, 0xffffffff), 4096)
+ */
+export function integerArg(flag: string, min: number, max: number): (value: string) => number {
+  return (value) => parseIntegerOption(flag, value, min, max);
+}
+
+/** commander's argParser for a size option (`64M`): bytes as a number. */
+export function sizeArg(flag: string): (value: string) => number {
+  return (value) => parseSizeOption(flag, value);
+}
+
+/**
+ * commander's argParser for `--ignore-rule`: repeatable, each value one id or a comma-separated
+ * list; an unknown id is a usage error listing the known ones.
+ */
+export function ruleIdListArg(value: string, previous: readonly RuleId[] = []): RuleId[] {
+  const ids = value
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  for (const id of ids) {
+    if (!isRuleId(id)) {
+      throw usageError(
+        `--ignore-rule: unknown rule id '${id}'`,
+        `rule ids: ${RULE_IDS.join(', ')}`,
+      );
+    }
+  }
+  return [...previous, ...(ids as RuleId[])];
+}
+
+/** The output formats of `inspect` and `models`. */
+export type TableFormat = 'table' | 'csv' | 'json';
+
+/**
+ * `--json` is shorthand for `--format json`; with another --format it is a usage error.
+ * Written once for every command that has both.
+ * @example resolveTableFormat({ json: true }) // 'json'
+ */
+export function resolveTableFormat(options: { json?: boolean; format?: TableFormat }): TableFormat {
+  if (options.json && options.format !== undefined && options.format !== 'json') {
+    throw usageError(`--json conflicts with --format ${options.format}`, 'use one of them');
+  }
+  const format = options.json ? 'json' : (options.format ?? 'table');
+  if (format !== 'table' && format !== 'csv' && format !== 'json') {
+    throw usageError(`--format expected table, csv or json, got ${JSON.stringify(format)}`);
+  }
+  return format;
 }
 
 /** Parses a hex option of an exact byte length. */
@@ -67,4 +121,9 @@ export function parseModeOption(value: string | undefined): { mode?: number } {
     );
   }
   return { mode: parseInt(t, 8) };
+}
+
+/** commander's argParser for `--mode`: the permission bits as a number. */
+export function modeArg(value: string): number {
+  return parseModeOption(value).mode!;
 }

@@ -5,7 +5,6 @@ import {
   warn,
   writeOutputFile,
   writeStdout,
-  type WriteOptions,
 } from '../io/writer.js';
 
 export interface Emission {
@@ -22,14 +21,14 @@ export async function emit(
   result: Emission,
   output: string | undefined,
   force = false,
-  fileOptions: Pick<WriteOptions, 'mode'> = {},
+  fileOptions: { mode?: number | undefined } = {},
 ): Promise<void> {
   for (const w of result.warnings ?? []) warn(w);
   // `-o /dev/stdout` is stdout: written in order with everything else the command prints.
   if (output !== undefined && output !== '-' && ownDescriptorOf(output) !== 1) {
     writeOutputFile(output, result.data, {
       ...(result.secret ? { secret: true } : {}),
-      ...fileOptions,
+      ...(fileOptions.mode !== undefined ? { mode: fileOptions.mode } : {}),
     });
     return;
   }

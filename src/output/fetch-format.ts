@@ -2,8 +2,48 @@
  * `fetch` output: the request chain, the cipher, the outcome and the next attempt for people;
  * the same as JSON for scripts. Never a key, password, IKM or the profile itself.
  */
-import type { FetchResult } from '../commands/fetch.js';
+import type { NextAttempt, ResyncOutcome } from '../profile/resync.js';
 import type { Diagnostic } from '../validate/diagnostic.js';
+
+/** One request of the chain. */
+export interface FetchHop {
+  method: 'GET' | 'POST';
+  url: string;
+  /** null when no answer came (refused, timeout…). */
+  status: number | null;
+  statusText?: string;
+  httpVersion?: string;
+  /** The challenge answered on this request's retry. */
+  auth?: 'Basic' | 'Digest';
+  location?: string;
+  error?: string;
+}
+
+export type FetchCipher = 'aes128gcm' | 'aes-256-cbc' | 'none';
+
+export interface FetchResult {
+  outcome: ResyncOutcome;
+  /** Why, in one line. */
+  reason: string;
+  /** The last HTTP status, or null when the last request got no answer. */
+  status: number | null;
+  /** The last URL requested. */
+  url: string;
+  chain: FetchHop[];
+  /** How the body was encrypted; null when no body was read. */
+  cipher: FetchCipher | null;
+  /** AES-256-CBC: the key derivation digest that opened it. */
+  digest: string | null;
+  gzip: boolean | null;
+  next: NextAttempt;
+  diagnostics: Diagnostic[];
+  /** The decrypted, gunzipped profile (outcome A with a body). Never printed. */
+  profile: Uint8Array | undefined;
+  /** Notes and warnings for stderr; never a secret. */
+  warnings: string[];
+  /** Exit code: 0 for A (1 with --strict and validation errors), 1 for B and C. */
+  exitCode: 0 | 1;
+}
 
 /** The JSON document of `fetch --json`. */
 export interface FetchJson {

@@ -9,11 +9,12 @@
  * formula (`=`, `+`, `-`, `@`) are prefixed with `'` (OWASP "CSV injection").
  */
 import { Chalk, type ChalkInstance } from 'chalk';
+import type { TableFormat } from '../io/options.js';
 import type { AccessLogSummary, PhoneSummary } from '../device/access-log.js';
 import type { PhoneModel } from '../device/models.js';
 import type { UserAgentInfo } from '../device/user-agent.js';
 
-export type InspectFormat = 'table' | 'csv' | 'json';
+export type InspectFormat = TableFormat;
 
 export interface InspectUserAgentsResult {
   kind: 'user-agents';
@@ -34,7 +35,7 @@ export interface InspectLogResult {
 
 export type InspectResult = InspectUserAgentsResult | InspectLogResult;
 
-export type ModelsFormat = 'table' | 'csv' | 'json';
+export type ModelsFormat = TableFormat;
 
 export interface ModelsResult {
   format: ModelsFormat;

@@ -7,6 +7,7 @@
  * number (as `render --name` does) and `vars.PSN` overrides it.
  */
 import { formatMac, normalizeMac } from '../device/mac.js';
+import { DomainError } from '../domain-errors.js';
 import { findModel, productSeriesNumber } from '../device/models.js';
 import { parseUserAgent, type UserAgentInfo } from '../device/user-agent.js';
 import { isKnownMacro } from './macros.js';
@@ -39,10 +40,10 @@ export interface DeviceFacts {
   notes: string[];
 }
 
-/** A device fact that can't be used (a malformed MAC, an unknown GPP letter). */
-export class DeviceFactError extends Error {
+/** A device fact that can't be used (a malformed MAC, an unknown GPP letter): a usage error. */
+export class DeviceFactError extends DomainError {
   constructor(message: string) {
-    super(message);
+    super('usage', 'device-fact', message);
     this.name = 'DeviceFactError';
   }
 }

@@ -9,6 +9,7 @@
  * `3600`, `60,120,240` (the last repeats) and `1800+300` (a random spread). Resync_Random_Delay
  * counts in units of 20 s (its catalog entry).
  */
+import { DomainError } from '../domain-errors.js';
 import { lookupParameter } from './catalog.js';
 import { DEFAULT_CATALOG } from './catalog-data/index.js';
 
@@ -22,9 +23,9 @@ export interface ScheduleStep {
 }
 
 /** A schedule value that is not one. */
-export class ScheduleError extends Error {
+export class ScheduleError extends DomainError {
   constructor(message: string) {
-    super(message);
+    super('usage', 'schedule', message);
     this.name = 'ScheduleError';
   }
 }

@@ -14,6 +14,7 @@
  * The grammar is the one `validate` checks ({@link parseRule}); a rule with syntax errors is not
  * expanded.
  */
+import { DomainError } from '../domain-errors.js';
 import { expandMacros, tokenizeMacros } from './macros.js';
 import {
   parseRule,
@@ -115,10 +116,14 @@ export interface RuleExpansion {
 }
 
 /** A rule with grammar errors: the phone would not use it; nothing is expanded. */
-export class RuleSyntaxFailure extends Error {
+export class RuleSyntaxFailure extends DomainError {
   readonly errors: readonly RuleSyntaxError[];
   constructor(errors: readonly RuleSyntaxError[]) {
-    super(`the rule has ${errors.length} syntax error${errors.length === 1 ? '' : 's'}`);
+    super(
+      'bad-input',
+      'rule-syntax',
+      `the rule has ${errors.length} syntax error${errors.length === 1 ? '' : 's'}`,
+    );
     this.name = 'RuleSyntaxFailure';
     this.errors = errors;
   }

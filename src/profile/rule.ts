@@ -366,7 +366,10 @@ class RuleParser {
     let urlEnd = end;
     while (urlEnd > i && isSpace(text[urlEnd - 1])) urlEnd--;
     if (i >= urlEnd) {
-      this.error('missing URL', i);
+      // Cisco: "[ conditional-expr ] [ assignment-expr ] [[ options ] URL ]" — every part is
+      // optional, so `(GPP_A = "x";)!` alone is a rule that only assigns. Options need a URL.
+      const onlyAssigns = alternative.options.length === 0 && alternative.assignments;
+      if (!onlyAssigns) this.error('missing URL', i);
       return alternative;
     }
     alternative.url = this.url(i, urlEnd);

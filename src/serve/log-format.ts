@@ -18,8 +18,12 @@ export function formatClfTime(date: Date): string {
   return `${pad(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
 }
 
+const PLAIN_FIELD = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
 /** Escapes a value for a quoted log field (nginx's escaping). */
 export function escapeLogField(value: string): string {
+  // Most fields (a Cisco User-Agent, a profile path) need no escaping at all.
+  if (PLAIN_FIELD.test(value)) return value;
   let out = '';
   for (const byte of Buffer.from(value, 'utf8')) {
     if (byte === 0x22) out += '\\"';

@@ -137,6 +137,19 @@ function extensionOf(path: string): string {
   return m ? m[0].toLowerCase() : '';
 }
 
+/** Each device's name under each route (lower case), computed once per site. */
+const expectedNames = new WeakMap<SiteDevice, Map<string, string | undefined>>();
+
+function expectedName(device: SiteDevice, route: Route): string | undefined {
+  let names = expectedNames.get(device);
+  if (!names) expectedNames.set(device, (names = new Map()));
+  if (!names.has(route.pattern)) {
+    const r = fileNameFor(route.pattern, { ...device.inventory, vars: device.vars });
+    names.set(route.pattern, 'name' in r ? r.name.toLowerCase() : undefined);
+  }
+  return names.get(route.pattern);
+}
+
 /**
  * Finds what a checked path asks for. A device route matches when the path has its shape; the
  * device found by its MAC or serial must then have exactly that name (render's naming), compared
@@ -158,9 +171,8 @@ export function matchRoute(
       unknown ??= { kind: 'unknown-device', id, route };
       continue;
     }
-    const d = device.inventory;
-    const expected = fileNameFor(route.pattern, { ...d, vars: device.vars });
-    if ('name' in expected && expected.name.toLowerCase() === path.toLowerCase()) {
+    const expected = expectedName(device, route);
+    if (expected !== undefined && expected === path.toLowerCase()) {
       return { kind: 'device', device, route, extension: extensionOf(path) };
     }
   }

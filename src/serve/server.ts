@@ -101,6 +101,13 @@ export interface ServerEvent {
   message: string;
 }
 
+/** An extra page: what to answer a GET for its path. */
+export type ServerPage = (request: IncomingMessage) => {
+  status?: number;
+  contentType: string;
+  body: string | Uint8Array;
+};
+
 const SECRET_QUERY_MASK = '********';
 
 /** The request target with the values of secret-looking query parameters masked. */
@@ -202,6 +209,7 @@ export class ProvisioningServer {
   private reloadTimer: NodeJS.Timeout | undefined;
   private shuttingDown = false;
   private inFlight = 0;
+  private readonly pages = new Map<string, ServerPage>();
 
   /** Loads the site; throws SiteLoadError (every problem) or an Error for a bad route. */
   constructor(readonly config: ServeConfig) {
@@ -226,11 +234,16 @@ export class ProvisioningServer {
     const handler = (req: IncomingMessage, res: ServerResponse): void => {
       void this.handle(req, res);
     };
-    const serverOptions = { maxHeaderSize: 16 * 1024 };
+    const t = config.timeouts;
+    const serverOptions = {
+      maxHeaderSize: 16 * 1024,
+      // Node checks headersTimeout/requestTimeout only this often (default every 30 s): a
+      // slow-headers client would otherwise hold a socket up to 30 s longer than told.
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(t.headersMs / 2))),
+    };
     this.server = config.tls
       ? createHttpsServer({ ...serverOptions, cert: config.tls.cert, key: config.tls.key }, handler)
       : createHttpServer(serverOptions, handler);
-    const t = config.timeouts;
     this.server.headersTimeout = t.headersMs;
     this.server.requestTimeout = t.requestMs;
     this.server.keepAliveTimeout = t.keepAliveMs;
@@ -247,6 +260,15 @@ export class ProvisioningServer {
   onRequest(listener: (r: RequestRecord) => void): () => void {
     this.requestListeners.add(listener);
     return () => this.requestListeners.delete(listener);
+  }
+
+  /**
+   * Adds a read-only page (GET/HEAD) at a fixed path, e.g. a fleet overview at `/fleet` built
+   * from the records `onRequest` hands out. Pages are served after authentication and before
+   * the device routes; a page path shadows a device route of the same name.
+   */
+  addPage(path: string, page: ServerPage): void {
+    this.pages.set(path.replace(/^\/+/, ''), page);
   }
 
   /** Subscribes to server events (reloads, failures). Returns an unsubscribe. */
@@ -496,6 +518,11 @@ export class ProvisioningServer {
     if (isWrite) return this.handleReport(req, site, path, record, ua, send, fail);
     if (!isRead) return;
     req.resume(); // a GET body is not read
+    const page = this.pages.get(path);
+    if (page) {
+      const answer = page(req);
+      return send(answer.status ?? 200, answer.body, { 'Content-Type': answer.contentType });
+    }
 
     const match = matchRoute(site, this.routes, path, site.bootstrap !== undefined);
     switch (match.kind) {

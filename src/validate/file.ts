@@ -14,6 +14,7 @@ import {
 } from '../crypto/index.js';
 import { DomainError, describeSystemError } from '../domain-errors.js';
 import type { Catalog } from '../profile/catalog.js';
+import type { RuleId } from './rule-ids.js';
 import type { Diagnostic, FileDiagnostics } from './diagnostic.js';
 import { validateProfileBytes } from './index.js';
 
@@ -21,7 +22,7 @@ export interface FileCheckSettings {
   model: string | undefined;
   passphrase: string | undefined;
   ikm: Uint8Array | undefined;
-  ignoreRules: string[];
+  ignoreRules: RuleId[];
 }
 
 /**

@@ -1,6 +1,7 @@
 /** `cisco-prov rule expand|check`, spawned as a user runs it. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { assertGolden } from '../helpers/golden.js';
 import { runCli } from '../helpers/run-cli.js';
 
 // Seed excerpt: "User-Agent: Cisco-CP-8841-3PCC/11.0 (00562b043615)".
@@ -152,4 +153,25 @@ test('rule check reports the same errors validate does for the same Profile_Rule
     .map((d: { message: string }) => d.message.replace(/^Profile_Rule: /, ''));
   assert.ok(fromCheck.length > 0);
   assert.deepEqual(fromCheck, fromValidate);
+});
+
+test('golden: rule expand and rule check, whole runs', async () => {
+  const cases: [string, string[]][] = [
+    [
+      'rule-expand.md',
+      [
+        'rule',
+        'expand',
+        '($SWVER ge sip88xx.12-0-1MPP-1)? (d = "$MA";)! [--key $SA --uid $D] https://prov.example.com:8443/$PSN/$D.cfg | http://prov.example.com/old/$MA.xml',
+        '--ua',
+        'Cisco-CP-8841-3PCC/11.0 (00562b043615)',
+        '--firmware',
+        'sip88xx.12-0-2MPP-7',
+        '--gpp',
+        'SA=SecretPhrase1234',
+      ],
+    ],
+    ['rule-check.md', ['rule', 'check', '[--kye $SA] http://h:99999/$ZZZ.cfg | /b.xml']],
+  ];
+  for (const [name, args] of cases) assertGolden(name, args, await runCli(args));
 });

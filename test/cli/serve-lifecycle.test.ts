@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { runCli } from '../helpers/run-cli.js';
 import { httpRequest, startServe } from '../helpers/serve.js';
 
 const UA = (mac: string): string => `Cisco-CP-8841-3PCC/11.0 (${mac})`;
@@ -176,6 +177,42 @@ describe('serve: SIGTERM', () => {
   });
 });
 
+describe('serve: timeouts', () => {
+  test('a client that never finishes its headers, or never speaks, is cut off', async () => {
+    const fx = fixture([row('00562b043615', 'Reception')]);
+    const server = await startServe([
+      '-i',
+      fx.inventory,
+      '--header-timeout',
+      '1',
+      '--idle-timeout',
+      '2',
+    ]);
+    try {
+      const closedAfter = (payload: string): Promise<{ ms: number; data: string }> =>
+        new Promise((resolve, reject) => {
+          const started = Date.now();
+          let data = '';
+          const socket = connect(server.port, '127.0.0.1', () => socket.write(payload));
+          socket.on('data', (c) => (data += c.toString()));
+          socket.on('error', () => {});
+          socket.on('close', () => resolve({ ms: Date.now() - started, data }));
+          setTimeout(() => reject(new Error('still open after 15 s')), 15_000).unref();
+        });
+      const [slowHeaders, silent] = await Promise.all([
+        closedAfter('GET /00562b043615.xml HTTP/1.1\r\nHost: x\r\n'),
+        closedAfter(''),
+      ]);
+      assert.match(slowHeaders.data, /^HTTP\/1\.1 408 /);
+      assert.ok(slowHeaders.ms >= 900, `closed after ${slowHeaders.ms} ms`);
+      // A silent client never starts its headers: the header timeout cuts it off too.
+      assert.ok(silent.ms >= 900, `closed after ${silent.ms} ms`);
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe('serve: --workers', () => {
   test('two processes share the port, both reload on SIGHUP, SIGTERM stops all, exit 0', async () => {
     const fx = fixture([row('00562b043615', 'Reception')]);
@@ -256,6 +293,24 @@ describe('serve: auth and TLS', () => {
         },
       });
       assert.equal(digest.status, 200);
+      // `cisco-prov fetch` answers the challenge as the phone would (its own Digest code).
+      const fetched = await runCli([
+        'fetch',
+        `[--uid phone --pwd pr0v-pass]http://127.0.0.1:${server.port}/$MA.xml`,
+        '--ua',
+        UA('00562b043615'),
+        '--json',
+      ]);
+      assert.equal(fetched.code, 0, fetched.stderr);
+      const chain = (JSON.parse(fetched.stdout) as { chain: { status: number; auth?: string }[] })
+        .chain;
+      assert.deepEqual(
+        chain.map((c) => [c.status, c.auth ?? null]),
+        [
+          [401, 'Digest'],
+          [200, null],
+        ],
+      );
       await server.waitForStdout(/"GET \/00562b043615\.xml HTTP\/1\.1" 200 \d+/);
       assert.match(server.stdout(), /^127\.0\.0\.1 - phone \[/m);
       assert.equal(server.stdout().includes('pr0v-pass'), false);

@@ -133,6 +133,46 @@ describe('serve: devices, ciphers, logs', () => {
     assert.equal(plain.toString('utf8'), await rendered(fx.inventory, fx.site, '00562b043616'));
   });
 
+  test('`cisco-prov fetch` as the phone: A for both ciphers, B for an unknown device', async () => {
+    const base = `http://127.0.0.1:${server.port}`;
+    const cbc = await runCli([
+      'fetch',
+      `[--key $SA]${base}/$MA.cfg`,
+      '--ua',
+      UA_8841,
+      '--gpp',
+      `SA=${KEY_3615}`,
+      '--json',
+    ]);
+    assert.equal(cbc.code, 0, cbc.stderr);
+    const cbcJson = JSON.parse(cbc.stdout) as {
+      outcome: string;
+      cipher: string;
+      diagnostics: unknown[];
+    };
+    assert.equal(cbcJson.outcome, 'A');
+    assert.equal(cbcJson.cipher, 'aes-256-cbc');
+    const gcm = await runCli(
+      ['fetch', `${base}/$MA.xml`, '--ua', UA_8851, '--ikm-env', 'IKM', '--json'],
+      {
+        env: { IKM: IKM_3616 },
+      },
+    );
+    assert.equal(gcm.code, 0, gcm.stderr);
+    const gcmJson = JSON.parse(gcm.stdout) as { outcome: string; cipher: string };
+    assert.equal(gcmJson.outcome, 'A');
+    assert.equal(gcmJson.cipher, 'aes128gcm');
+    const unknown = await runCli([
+      'fetch',
+      `${base}/$MA.xml`,
+      '--ua',
+      'Cisco-CP-8841-3PCC/11.0 (00562b0436ff)',
+      '--json',
+    ]);
+    assert.equal(unknown.code, 1);
+    assert.equal((JSON.parse(unknown.stdout) as { outcome: string }).outcome, 'B');
+  });
+
   test('a profile failing validation gets 500 and a log line naming the rule, never the profile', async () => {
     const res = await httpRequest(server.port, '/00562b043617.xml', { userAgent: UA_6841 });
     assert.equal(res.status, 500);

@@ -6,7 +6,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
+import { assertLinear } from '../helpers/timing.js';
 import {
+  AccessLogAggregator,
   outcomeForStatus,
   parseAccessLogLine,
   parseClfTime,
@@ -303,4 +305,109 @@ test('fuzz: parseAccessLogLine and the aggregator never throw', () => {
     }),
     { numRuns: 1000 },
   );
+});
+
+/** Lines of a stream as `inspect --log` reads them: split on LF, one trailing CR dropped. */
+function streamLines(text: string): string[] {
+  const stripCr = (line: string) => (line.endsWith('\r') ? line.slice(0, -1) : line);
+  const parts = text.split('\n');
+  const last = stripCr(parts.pop() ?? '');
+  const lines = parts.map(stripCr);
+  if (last !== '') lines.push(last);
+  return lines;
+}
+
+const anyFixtureLine = fc.constantFrom(
+  ...fixture('combined.log'),
+  ...fixture('common.log'),
+  ...fixture('hostile.log').filter((line) => line.length < 1000),
+  '',
+  '   ',
+  '\r',
+);
+
+test('addText: any cut of a log into chunks gives the summary of its lines', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(anyFixtureLine, fc.constantFrom('\n', '\r\n')), { maxLength: 30 }),
+      fc.boolean(),
+      fc.array(fc.nat(), { maxLength: 8 }),
+      (lines, finalNewline, cuts) => {
+        let text = lines.map(([line, end]) => line + end).join('');
+        if (!finalNewline && text.endsWith('\n')) text = text.slice(0, -1);
+        const at = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+        const aggregator = new AccessLogAggregator({ allClients: true });
+        let from = 0;
+        for (const cut of [...at, text.length]) {
+          aggregator.addText(text.slice(from, cut));
+          from = cut;
+        }
+        aggregator.end();
+        const expected = summarizeAccessLog(streamLines(text), { allClients: true });
+        assert.deepEqual(aggregator.summary(), expected);
+      },
+    ),
+    { numRuns: 500 },
+  );
+});
+
+test('the row of one line holds what parseAccessLogLine reads from it', () => {
+  const logish = fc.oneof(
+    anyFixtureLine,
+    fc
+      .tuple(anyFixtureLine, fc.nat(), fc.constantFrom(' ', '"', '\\', '[', ']', '-', '\\x41'))
+      .map(([line, at, insert]) => {
+        const i = at % (line.length + 1);
+        return line.slice(0, i) + insert + line.slice(i);
+      }),
+  );
+  fc.assert(
+    fc.property(logish, (line) => {
+      const entry = parseAccessLogLine(line);
+      const summary = summarizeAccessLog([line], { allClients: true });
+      if (entry === null || line.trim() === '') {
+        assert.equal(summary.phones.length, 0);
+        return;
+      }
+      const row = summary.phones[0];
+      assert.ok(row);
+      assert.equal(row.address, entry.address);
+      assert.equal(row.lastMethod, entry.method);
+      assert.equal(row.lastPath, entry.path);
+      assert.equal(row.lastStatus, entry.status);
+      assert.equal(row.userAgent, entry.userAgent);
+      assert.equal(
+        row.firstSeen,
+        entry.timestamp === null ? null : new Date(entry.timestamp).toISOString(),
+      );
+    }),
+    { numRuns: 2000 },
+  );
+});
+
+test('addText is linear on lines that lack what the scanner looks for', () => {
+  // Each kind of line lacks a character the scanner searches for (space, " [", "]", the
+  // closing quote); read in place from one string, a search for it must not run to the end
+  // of the text for every line.
+  const hostile = [
+    'abcdefghijklmnop',
+    '10.0.0.1 - - 25/Nov/2026:10:00:00 +0000',
+    '10.0.0.1 - - [25/Nov/2026:10:00:00 +0000',
+    '10.0.0.1 - - [25/Nov/2026:10:00:00 +0000] "GET /x HTTP/1.1 200 1',
+    '10.0.0.1 - - [25/Nov/2026:10:00:00 +0000] "GET /x HTTP/1.1" 200 1 "-" "unterminated',
+  ];
+  const result = assertLinear(
+    'AccessLogAggregator#addText',
+    // In blocks: a search from a line of one kind runs on to the next block.
+    (n) => hostile.map((line) => `${line}\n`.repeat(n / hostile.length)).join(''),
+    (text) => {
+      const aggregator = new AccessLogAggregator();
+      aggregator.addText(text);
+      aggregator.end();
+      // Every line but the last kind (read as common format: the User-Agent never closes).
+      assert.equal(aggregator.summary().lines.malformed, ((text.split('\n').length - 1) * 4) / 5);
+    },
+    40_000,
+  );
+  assert.ok(result.ratio <= 3);
 });

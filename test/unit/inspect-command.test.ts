@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { inspect, type InspectResult } from '../../src/commands/inspect.js';
 import { models } from '../../src/commands/models.js';
 import { CliError } from '../../src/errors.js';
+import { summarizeAccessLog } from '../../src/device/access-log.js';
 
 const LOG = new URL('../fixtures/logs/combined.log', import.meta.url);
 
@@ -129,4 +130,47 @@ test('a huge line without newlines is read in linear time, not re-split per chun
   assert.equal(parsed[0]?.userAgent.length, 400 * 64 * 1024);
   assert.equal(parsed[0]?.isCisco, false);
   assert.equal(parsed[1]?.model, '8841');
+});
+
+test('--log: UTF-8 across the 1 MiB read boundary, between ASCII-only chunks, reads as UTF-8', async () => {
+  // The reader copies ASCII-only chunks as Latin-1 and decodes the others as UTF-8: a
+  // character split by the chunk boundary must still come out whole, and an ASCII-only chunk
+  // after a dangling lead byte must not be read before the decoder has replaced that byte.
+  const line = (i: number) =>
+    `10.0.${i >> 8}.${i & 255} - - [25/Nov/2026:10:00:00 +0000] "GET /cfg/${i}.xml HTTP/1.1" 200 1 "-" "curl/8.5.0"\n`;
+  const MiB = 1 << 20;
+  const parts: Buffer[] = [];
+  let size = 0;
+  let i = 0;
+  const push = (bytes: Buffer) => {
+    parts.push(bytes);
+    size += bytes.length;
+  };
+  /** Lines, then one line whose User-Agent puts `bytes` at the end of the chunk `chunkEnd`. */
+  const fillTo = (chunkEnd: number, address: string, bytes: Buffer, tail: string) => {
+    while (size < chunkEnd - 300) push(Buffer.from(line(i++)));
+    const head = `${address} - - [25/Nov/2026:10:00:00 +0000] "GET /x HTTP/1.1" 200 1 "-" "`;
+    const pad = chunkEnd - size - head.length - 1;
+    push(Buffer.from(head + 'a'.repeat(pad)));
+    push(bytes);
+    push(Buffer.from(`${tail}"\n`));
+  };
+  fillTo(MiB, '10.0.9.9', Buffer.from('é'), ' naïve'); // é's two bytes straddle 1 MiB
+  fillTo(2 * MiB, '10.0.9.8', Buffer.from([0xc3]), ''); // a lone lead byte ends chunk 2
+  while (size < 3 * MiB + 5000) push(Buffer.from(line(i++))); // ASCII only from here
+  const bytes = Buffer.concat(parts);
+  assert.equal(bytes.subarray(MiB - 1, MiB + 1).toString(), 'é');
+  assert.equal(bytes[2 * MiB - 1], 0xc3);
+  const text = bytes.toString('utf8');
+  const dir = mkdtempSync(join(tmpdir(), 'cisco-prov-inspect-'));
+  try {
+    writeFileSync(join(dir, 'access.log'), bytes);
+    const summary = summaryOf(await inspect({ log: 'access.log', cwd: dir, allClients: true }));
+    assert.match(summary.phones.find((p) => p.key === '10.0.9.9')?.userAgent ?? '', /aé naïve$/);
+    assert.match(summary.phones.find((p) => p.key === '10.0.9.8')?.userAgent ?? '', /a\ufffd$/);
+    const lines = text.split('\n').slice(0, -1);
+    assert.deepEqual(summary, summarizeAccessLog(lines, { allClients: true }));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

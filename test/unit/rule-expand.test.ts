@@ -12,6 +12,8 @@ import {
   type MacroValues,
 } from '../../src/profile/rule-expand.js';
 import { DeviceFactError, deviceMacroValues } from '../../src/profile/device-facts.js';
+import { SECRET_MASK } from '../../src/profile/secrets.js';
+import { formatRuleExpansion, ruleExpansionJson } from '../../src/output/rule-format.js';
 
 // Reference §2 worked examples: "MAC 000E08012345 — $(MAU)config.cfg → 000E08012345config.cfg;
 // $STRANGE$MAU.cfg → $STRANGE000E08012345.cfg; $$MAU → $MAU; with GPP_A=ABCDEF, $(A:2:3) → CDE".
@@ -331,4 +333,35 @@ test('a User-Agent that is not a phone is a note, not an error', () => {
   assert.deepEqual(facts.values, {});
   assert.match(facts.notes.join(), /not one a Cisco phone sends/);
   assert.match(deviceMacroValues({ vars: { SITE: 'x' } }).notes.join(), /\$SITE is not a macro/);
+});
+
+// Cisco: "[ conditional-expr ] [ assignment-expr ] [[ options ] URL ]" — an alternative may only
+// assign.
+test('an alternative that only assigns: no URL, the assignments listed', () => {
+  const r = expandRule('($A eq "1")? (b = "$MA";)! | /c.xml', { A: '1', MA: '000e08012345' });
+  assert.equal(r.alternative, 1);
+  assert.equal(r.url, null);
+  assert.deepEqual(r.assignments, [{ parameter: 'GPP_B', value: '000e08012345' }]);
+});
+
+test('rule-format: --key, --pwd and secret assignments masked unless asked', () => {
+  const r = expandRule(
+    '(GPP_SB = "t0ken"; Station_Name = "x";)! [--key $SA --uid u --pwd p4ss] http://h.example.com/a',
+    { SA: 'k3y!' },
+  );
+  const masked = ruleExpansionJson(r, false);
+  assert.equal(masked.options.key, SECRET_MASK);
+  assert.equal(masked.options.pwd, SECRET_MASK);
+  assert.equal(masked.options.uid, 'u');
+  assert.deepEqual(masked.assignments, [
+    { parameter: 'GPP_SB', value: SECRET_MASK },
+    { parameter: 'Station_Name', value: 'x' },
+  ]);
+  assert.doesNotMatch(
+    formatRuleExpansion(r, { json: false, showSecrets: false }),
+    /k3y!|p4ss|t0ken/,
+  );
+  const shown = ruleExpansionJson(r, true);
+  assert.equal(shown.options.key, 'k3y!');
+  assert.equal(shown.options.pwd, 'p4ss');
 });

@@ -27,6 +27,9 @@ const VALID: [string, RuleKind?][] = [
   ['[--delta --key $SA] https://r.example.com/$MA.xml', 'report'],
   ['[--status] https://r.example.com/$MA.xml', 'report'],
   ['(ne 1.0.33)? /legacy.cfg | /x.cfg'],
+  // Cisco: "[ conditional-expr ] [ assignment-expr ] [[ options ] URL ]": all parts optional.
+  ['(GPP_A = "x";)!'],
+  ['($A eq "1")? (b = "y";)! | /c.xml'],
 ];
 
 for (const [rule, kind] of VALID) {

@@ -270,3 +270,126 @@ describe('ProfileService', () => {
     assert.equal(r.reason.includes('hunter2-secret'), false, r.reason);
   });
 });
+
+describe('ProvisioningServer in-process: the fleet hook', () => {
+  test('onRequest hands one record per request; addPage serves a page built from them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'serve-hook-'));
+    writeFileSync(join(dir, 'inv.csv'), 'mac,model,display_name\n00562b043615,8841,A\n');
+    writeFileSync(
+      join(dir, 't.liquid'),
+      '<flat-profile><Station_Name>{{ display_name }}</Station_Name></flat-profile>\n',
+    );
+    const { ProvisioningServer } = await import('../../src/serve/index.js');
+    const server = new ProvisioningServer({
+      sources: {
+        inventory: join(dir, 'inv.csv'),
+        inventoryName: 'inv.csv',
+        vars: [],
+        template: join(dir, 't.liquid'),
+      },
+      routes: [...DEFAULT_ROUTES],
+      keys: { md: 'md5' },
+      gzip: false,
+      cacheSize: 100,
+      maxBodyBytes: 1 << 20,
+      strictUserAgent: false,
+      timeouts: { headersMs: 5000, requestMs: 5000, keepAliveMs: 1000, idleMs: 5000 },
+    });
+    const records: RequestRecord[] = [];
+    const lastSeen = new Map<string, RequestRecord>();
+    server.onRequest((r) => {
+      records.push(r);
+      if (r.device) lastSeen.set(r.device.id, r);
+    });
+    server.addPage('/fleet', () => ({
+      contentType: 'application/json',
+      body: JSON.stringify(
+        [...lastSeen.values()].map((r) => ({
+          id: r.device!.id,
+          status: r.status,
+          outcome: r.outcome,
+        })),
+      ),
+    }));
+    const { port } = await server.listen(0, '127.0.0.1');
+    try {
+      const get = async (path: string, ua: string) => {
+        const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+          headers: { 'User-Agent': ua },
+        });
+        return { status: res.status, text: await res.text() };
+      };
+      assert.equal(
+        (await get('/00562b043615.xml', 'Cisco-CP-8841-3PCC/11.0 (00562b043615)')).status,
+        200,
+      );
+      assert.equal(
+        (await get('/00562b043615.xml', 'Cisco-CP-8841-3PCC/11.0 (00562b043616)')).status,
+        403,
+      );
+      assert.equal((await get('/00562b043699.xml', 'curl/8')).status, 404);
+      const fleet = await get('/fleet', 'browser');
+      assert.deepEqual(JSON.parse(fleet.text), [{ id: '00562b043615', status: 403, outcome: 'C' }]);
+      await new Promise((r) => setTimeout(r, 20));
+      assert.deepEqual(
+        records.map((r) => [r.status, r.kind, r.outcome, r.ua?.mac ?? null]),
+        [
+          [200, 'profile', 'A', '00562b043615'],
+          [403, 'profile', 'C', '00562b043616'],
+          [404, 'profile', 'B', null],
+          [200, 'other', 'A', null],
+        ],
+      );
+      assert.match(
+        records[1]!.reason!,
+        /User-Agent MAC 00562b043616 is not the MAC of 00562b043615/,
+      );
+      assert.equal(records[0]!.time instanceof Date, true);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('reports', () => {
+  test('the newest --reports-keep per device stay, mode 0600 in a 0700 directory', async () => {
+    const { ReportStore } = await import('../../src/serve/reports.js');
+    const { readdirSync, readFileSync, statSync } = await import('node:fs');
+    const dir = join(mkdtempSync(join(tmpdir(), 'serve-reports-')), 'reports');
+    const store = new ReportStore({ dir, keep: 5, maxPlaintextBytes: 1 << 20 });
+    for (let i = 0; i < 7; i++) {
+      store.save(
+        '00562b043615',
+        Buffer.from(`<r n="${i}"/>`),
+        new Date(Date.UTC(2026, 10, 30, 9, 0, i)),
+      );
+    }
+    const files = readdirSync(join(dir, '00562b043615')).sort();
+    assert.equal(files.length, 5);
+    assert.deepEqual(
+      files.map((f) => readFileSync(join(dir, '00562b043615', f), 'utf8')),
+      [2, 3, 4, 5, 6].map((i) => `<r n="${i}"/>`),
+    );
+    assert.equal(statSync(join(dir, '00562b043615', files[0]!)).mode & 0o777, 0o600);
+    assert.equal(statSync(join(dir, '00562b043615')).mode & 0o777, 0o700);
+    assert.throws(() => store.save('../x', Buffer.from('<r/>')), /unsafe device id/);
+  });
+
+  test('a gzip bomb or an oversized report is refused (413), a non-XML one (400)', async () => {
+    const { openReport } = await import('../../src/serve/reports.js');
+    const { gzipSync } = await import('node:zlib');
+    const bomb = gzipSync(Buffer.alloc(10_000_000, 0x20));
+    const r1 = openReport(bomb, undefined, {}, 1 << 20);
+    assert.ok('status' in r1);
+    assert.equal(r1.status, 413);
+    const r2 = openReport(Buffer.from('not xml at all'), undefined, {}, 1 << 20);
+    assert.ok('status' in r2);
+    assert.equal(r2.status, 400);
+    const r3 = openReport(Buffer.from('<flat-profile/>'), 'br', {}, 1 << 20);
+    assert.ok('status' in r3);
+    assert.equal(r3.status, 415);
+    const ok = openReport(gzipSync(Buffer.from('<flat-profile/>')), undefined, {}, 1 << 20);
+    assert.ok('plaintext' in ok);
+    assert.equal(Buffer.from(ok.plaintext).toString(), '<flat-profile/>');
+  });
+});

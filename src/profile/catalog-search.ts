@@ -1,0 +1,149 @@
+/**
+ * Looking parameters up by name or by pattern, for `cisco-prov param`: what the catalog knows
+ * about a name (canonical spelling, aliases, type and allowed values, default, families,
+ * secret or not, sources). Pure: the command layer prints.
+ */
+import {
+  CATALOG_FAMILIES,
+  entryOnFamily,
+  lookupParameter,
+  type Catalog,
+  type CatalogEntry,
+  type CatalogFamily,
+  type IndexRange,
+  type ParameterType,
+} from './catalog.js';
+import { isSecretParameter } from './secrets.js';
+
+/** One entry as `param` shows it. */
+export interface ParameterInfo {
+  /** The canonical (export) spelling; `{n}`/`{m}` stand for indexes. */
+  name: string;
+  /** `router-configuration` for an ATA router-section leaf. */
+  section?: 'router-configuration';
+  aliases: string[];
+  index?: IndexRange;
+  subIndex?: IndexRange;
+  type: ParameterType;
+  /** The type in words: `Bool (Yes/No)`, `one of: On Request, …`, `integer 0–255`. */
+  typeText: string;
+  /** Types that differ on some families (the ATA's numeric codes). */
+  familyTypes?: Partial<Record<CatalogFamily, string>>;
+  default?: string;
+  /** The families that have it. */
+  families: CatalogFamily[];
+  secret: boolean;
+  source: string;
+}
+
+/**
+ * A value type in words.
+ * @example describeType({ kind: 'integer', min: 0, max: 255 }) // 'integer 0–255 (decimal or 0x hex)'
+ */
+export function describeType(type: ParameterType): string {
+  switch (type.kind) {
+    case 'bool':
+      return 'Bool (Yes/No)';
+    case 'enum':
+      return `one of: ${type.values.join(', ')}`;
+    case 'integer':
+      return `integer ${type.min}–${type.max} (decimal or 0x hex)`;
+    case 'port':
+      return 'port 0–65535';
+    case 'time':
+      return `seconds${type.min !== undefined || type.max !== undefined ? ` ${type.min ?? 0}–${type.max ?? '∞'}` : ''} (decimals allowed)`;
+    case 'ip':
+      return 'IP address (IPv4 or IPv6)';
+    case 'host':
+      return `IP or host name${type.port === false ? '' : ' [:port]'}, ≤ ${type.maxLength ?? 63} characters${type.srv ? '; or a static SRV list <host>:SRV=<host>:<port>:p=<n>[:w=<n>]|…' : ''}`;
+    case 'string':
+      return `text, ≤ ${type.maxLength} characters`;
+    case 'schedule':
+      return 'seconds, a list (60,120,240) or a random spread (1800+300)';
+    case 'rule':
+      return `${type.rule} rule (Profile_Rule grammar)`;
+    case 'dialplan':
+      return 'dial plan';
+    case 'password':
+      return `secret text${type.maxLength !== undefined ? `, ≤ ${type.maxLength} characters` : ''}`;
+    case 'pattern':
+      return type.expected;
+    case 'free':
+      return 'text';
+  }
+}
+
+/** Describes one entry. */
+export function describeEntry(entry: CatalogEntry): ParameterInfo {
+  const info: ParameterInfo = {
+    name: entry.name,
+    aliases: [...(entry.aliases ?? [])],
+    type: entry.type,
+    typeText: describeType(entry.type),
+    families: CATALOG_FAMILIES.filter((f) => entryOnFamily(entry, f)),
+    secret: isSecretParameter(entry.name.replace(/\{[nm]\}/g, '1'), entry),
+    source: entry.source,
+  };
+  if (entry.section) info.section = entry.section;
+  if (entry.index) info.index = entry.index;
+  if (entry.subIndex) info.subIndex = entry.subIndex;
+  if (entry.default !== undefined) info.default = entry.default;
+  if (entry.familyTypes) {
+    const familyTypes: Partial<Record<CatalogFamily, string>> = {};
+    for (const [family, type] of Object.entries(entry.familyTypes)) {
+      if (type) familyTypes[family as CatalogFamily] = describeType(type);
+    }
+    info.familyTypes = familyTypes;
+  }
+  return info;
+}
+
+/** Whether a query is a pattern: it holds `*` or `?`. */
+export function isNamePattern(query: string): boolean {
+  return /[*?]/.test(query);
+}
+
+function globRegex(glob: string): RegExp {
+  const source = glob
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`, 'i');
+}
+
+/**
+ * Entries whose name or alias matches a glob (`*` any run, `?` one character), case-insensitive.
+ * A pattern name matches in its written form (`Line_Enable_{n}_`) and with its indexes filled
+ * in with 1 (`Line_Enable_1_`), so both `Line_Enable_*` and `*_1_` find it.
+ * @example searchParameters(DEFAULT_CATALOG, '*admin*pass*').map((e) => e.name)
+ * // ['Admin_Passwd', 'Admin_Password', 'IVR_Admin_Passwd', …]
+ */
+export function searchParameters(catalog: Catalog, glob: string): CatalogEntry[] {
+  const regex = globRegex(glob);
+  const names = (entry: CatalogEntry): string[] => {
+    const all = [entry.name, ...(entry.aliases ?? [])];
+    return [...all, ...all.map((n) => n.replace(/\{[nm]\}/g, '1'))];
+  };
+  return catalog
+    .filter((entry) => names(entry).some((n) => regex.test(n)))
+    .sort(
+      (a, b) => a.name.localeCompare(b.name) || (a.section ?? '').localeCompare(b.section ?? ''),
+    );
+}
+
+/**
+ * The entries a plain name finds: as the phone reads it (exact, an index, an alias), in the
+ * flat profile and in the ATA's router section; else the same letters in another case.
+ */
+export function findParameter(catalog: Catalog, name: string): CatalogEntry[] {
+  const found = [
+    lookupParameter(catalog, name)?.entry,
+    lookupParameter(catalog, name, 'router-configuration')?.entry,
+  ].filter((e): e is CatalogEntry => e !== undefined);
+  if (found.length > 0) return found;
+  const lower = name.toLowerCase();
+  return catalog.filter(
+    (e) =>
+      e.name.toLowerCase() === lower || (e.aliases ?? []).some((a) => a.toLowerCase() === lower),
+  );
+}

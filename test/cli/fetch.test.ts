@@ -1,0 +1,181 @@
+/** `cisco-prov fetch`, spawned as a user runs it, against real local HTTP(S) servers. */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../helpers/run-cli.js';
+import {
+  closedPort,
+  selfSignedCertificate,
+  startServer,
+  type Certificate,
+  type Handler,
+  type TestServer,
+} from '../helpers/http-server.js';
+
+// Seed excerpt: "User-Agent: Cisco-CP-8841-3PCC/11.0 (00562b043615)".
+const UA = 'Cisco-CP-8841-3PCC/11.0 (00562b043615)';
+const PROFILE = `<?xml version="1.0" encoding="UTF-8"?>
+<flat-profile>
+  <Station_Name ua="na">Front desk</Station_Name>
+  <Admin_Passwd ua="na">hunter22</Admin_Passwd>
+</flat-profile>
+`;
+const PASS = 'SecretPhrase1234';
+
+let server: TestServer;
+let handler: Handler = (_req, res) => res.end();
+let dir: string;
+let cert: Certificate;
+let tlsServer: TestServer;
+
+before(async () => {
+  server = await startServer((req, res, body) => handler(req, res, body));
+  cert = selfSignedCertificate();
+  tlsServer = await startServer((_req, res) => res.end(PROFILE), cert);
+  dir = mkdtempSync(join(tmpdir(), 'cisco-prov-fetch-'));
+});
+after(async () => {
+  await server.close();
+  await tlsServer.close();
+  cert.cleanup();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('--json: outcome A, the documented shape, the profile saved 0600 with -o', async () => {
+  const encrypted = execFileSync('openssl', ['enc', '-aes-256-cbc', '-md', 'md5', '-k', PASS], {
+    input: PROFILE,
+  });
+  handler = (req, res) => {
+    if (req.url === '/old/00562b043615.cfg') {
+      res.writeHead(302, { Location: '/cfg/00562b043615.cfg' });
+      res.end();
+    } else res.end(encrypted);
+  };
+  const out = join(dir, 'profile.xml');
+  const run = await runCli(
+    [
+      'fetch',
+      `[--key $SA]${server.origin}/old/$MA.cfg`,
+      '--ua',
+      UA,
+      '--key-env',
+      'FETCH_TEST_KEY',
+      '--json',
+      '-o',
+      out,
+    ],
+    { env: { FETCH_TEST_KEY: PASS } },
+  );
+  assert.equal(run.code, 0, run.stderr);
+  const json = JSON.parse(run.stdout);
+  for (const key of [
+    'outcome',
+    'status',
+    'url',
+    'chain',
+    'cipher',
+    'nextAttemptSeconds',
+    'diagnostics',
+  ]) {
+    assert.ok(key in json, key);
+  }
+  assert.equal(json.outcome, 'A');
+  assert.equal(json.status, 200);
+  assert.equal(json.url, `${server.origin}/cfg/00562b043615.cfg`);
+  assert.deepEqual(
+    json.chain.map((h: { url: string; status: number }) => [h.url, h.status]),
+    [
+      [`${server.origin}/old/00562b043615.cfg`, 302],
+      [`${server.origin}/cfg/00562b043615.cfg`, 200],
+    ],
+  );
+  assert.equal(json.cipher, 'aes-256-cbc');
+  assert.equal(json.nextAttemptSeconds, 3600);
+  assert.deepEqual(json.diagnostics, []);
+  assert.equal(readFileSync(out, 'utf8'), PROFILE);
+  assert.equal(statSync(out).mode & 0o777, 0o600);
+  assert.doesNotMatch(run.stderr, /has no value/, '--key-env stands in for $SA');
+  assert.doesNotMatch(run.stdout + run.stderr, new RegExp(`${PASS}|hunter22`));
+});
+
+test('outcome B: exit 1, a table on stdout, -o leaves the existing file alone', async () => {
+  handler = (_req, res) => {
+    res.writeHead(404);
+    res.end();
+  };
+  const out = join(dir, 'keep.xml');
+  writeFileSync(out, 'old');
+  const run = await runCli(['fetch', `${server.origin}/$MA.xml`, '--ua', UA, '-o', out]);
+  assert.equal(run.code, 1);
+  assert.match(run.stdout, /^GET http:\/\/127\.0\.0\.1:\d+\/00562b043615\.xml {2}404 Not Found$/m);
+  assert.match(run.stdout, /^outcome +B \(file not found or corrupt profile\)/m);
+  assert.match(run.stdout, /^next +in 60 s \(Resync_Error_Retry_Delay = 60,120,/m);
+  assert.equal(readFileSync(out, 'utf8'), 'old');
+});
+
+test('outcome C: connection refused, exit 1, --json status null', async () => {
+  const port = await closedPort();
+  const run = await runCli(['fetch', `http://127.0.0.1:${port}/a.xml`, '--ua', UA, '--json']);
+  assert.equal(run.code, 1);
+  const json = JSON.parse(run.stdout);
+  assert.equal(json.outcome, 'C');
+  assert.equal(json.status, null);
+  assert.equal(json.nextAttemptSeconds, 60);
+});
+
+test('Digest with --pwd-env: the password never appears; a plaintext secret is a warning', async () => {
+  handler = (req, res) => {
+    if (req.headers.authorization?.startsWith('Digest ')) res.end(PROFILE);
+    else {
+      res.writeHead(401, { 'WWW-Authenticate': 'Digest realm="r", nonce="abc", qop="auth"' });
+      res.end();
+    }
+  };
+  const run = await runCli(
+    ['fetch', `[--uid admin]${server.origin}/a.xml`, '--ua', UA, '--pwd-env', 'FETCH_PWD'],
+    { env: { FETCH_PWD: 'pa55word' } },
+  );
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /401 Unauthorized → retry with Digest credentials/);
+  assert.match(run.stdout, /plaintext-secret/);
+  assert.doesNotMatch(run.stdout + run.stderr, /pa55word|hunter22/);
+});
+
+test('https: self-signed is C without --insecure and A with it', async () => {
+  const url = `${tlsServer.origin}/$MA.xml`;
+  const refused = await runCli(['fetch', url, '--ua', UA]);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stdout, /TLS .* failed/);
+  const ok = await runCli(['fetch', url, '--ua', UA, '--insecure', '--json']);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(JSON.parse(ok.stdout).outcome, 'A');
+});
+
+test('TFTP is not supported (exit 2); a missing --ua is exit 2', async () => {
+  const tftp = await runCli(['fetch', '/$PSN.xml', '--ua', UA]);
+  assert.equal(tftp.code, 2);
+  assert.match(tftp.stderr, /does not support TFTP \(the rule expands to \/8841\.xml\)/);
+  const noUa = await runCli(['fetch', 'http://127.0.0.1/a.xml']);
+  assert.equal(noUa.code, 2);
+});
+
+test('--help names the [open] defaults', async () => {
+  const run = await runCli(['fetch', '--help']);
+  assert.equal(run.code, 0);
+  const help = run.stdout.replace(/\s+/g, ' '); // commander wraps lines
+  assert.match(
+    help,
+    /--timeout <seconds> for each request \[open: Cisco documents none; default 30\]/,
+  );
+  assert.match(
+    help,
+    /--max-redirects <n> 301\/302 to follow \[open: Cisco documents no limit; default 5\]/,
+  );
+  assert.match(
+    help,
+    /--error-retry-delay <schedule> Resync_Error_Retry_Delay for B and C \[open: older firmware 3600/,
+  );
+});

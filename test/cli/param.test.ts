@@ -1,0 +1,70 @@
+// `cisco-prov param`: a name, an alias, a pattern, --json, nothing found; facts from real material.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runCli } from '../helpers/run-cli.js';
+import { param } from '../../src/commands/param.js';
+import { searchParameters } from '../../src/profile/catalog-search.js';
+import { DEFAULT_CATALOG } from '../../src/profile/catalog-data/index.js';
+
+test('param <name>: canonical name, type, default, families, secret, source', async () => {
+  const r = await runCli(['param', 'Debug_Level']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^Debug_Level\n/);
+  // 9861 export's available options: the log levels by name
+  assert.match(
+    r.stdout,
+    /type +one of: 0, 1, 2, EMERGENCY, ALERT, CRITICAL, ERROR, WARNING, NOTICE, INFO, DEBUG/,
+  );
+  assert.match(r.stdout, /secret +no/);
+  assert.match(
+    r.stdout,
+    /fusionpbx-9861 = fusionpbx\/fusionpbx resources\/templates\/provision\/cisco\/9861/,
+  );
+});
+
+test("param <guide spelling>: finds the export's spelling and lists the alias", async () => {
+  const r = await runCli(['param', 'Report_to_Server']);
+  assert.equal(r.code, 0);
+  assert.match(r.stdout, /^Report_To_Server\n {2}aliases +Report_to_Server/);
+});
+
+test('param <pattern>: case-insensitive glob over names and aliases; secrets marked', async () => {
+  const r = await runCli(['param', '*ADMIN*PASS*']);
+  assert.equal(r.code, 0);
+  for (const name of [
+    'Admin_Passwd',
+    'Admin_Password',
+    'IVR_Admin_Passwd',
+    'Web_Login_Admin_Password',
+  ]) {
+    assert.match(r.stdout, new RegExp(`^${name}\\b`, 'm'), name);
+  }
+  assert.doesNotMatch(r.stdout, /secret +no/);
+  const names = searchParameters(DEFAULT_CATALOG, 'Line_Enable_*').map((e) => e.name);
+  assert.deepEqual(names, ['Line_Enable_{n}_']);
+  assert.ok(searchParameters(DEFAULT_CATALOG, 'line_enable_?_').length === 1);
+});
+
+test('param --json: the fields of each match, router-section leaves included', async () => {
+  const r = await runCli(['param', 'WAN_Stack_Mode', '--json']);
+  assert.equal(r.code, 0);
+  const out = JSON.parse(r.stdout) as { matches: Record<string, unknown>[] };
+  assert.equal(out.matches.length, 1);
+  const [m] = out.matches;
+  assert.equal(m?.section, 'router-configuration');
+  assert.deepEqual(m?.families, ['ATA190']);
+  assert.deepEqual(m?.type, { kind: 'enum', values: ['0', '1', '2'] });
+  // an indexed name finds its pattern entry
+  assert.equal(param({ query: 'Line_Enable_3_' }).matches[0]?.name, 'Line_Enable_{n}_');
+});
+
+test('param: nothing found is exit 1 with "did you mean"; an empty name is a usage error', async () => {
+  const typo = await runCli(['param', 'Staton_Name']);
+  assert.equal(typo.code, 1);
+  assert.equal(typo.stdout, '');
+  assert.match(typo.stderr, /unknown parameter Staton_Name/);
+  assert.match(typo.stderr, /did you mean Station_Name\?/);
+  const none = await runCli(['param', '*no_such_thing*']);
+  assert.equal(none.code, 1);
+  assert.throws(() => param({ query: ' ' }), /expected a name or a pattern/);
+});
