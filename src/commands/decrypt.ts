@@ -1,15 +1,12 @@
 /** `cisco-prov decrypt`: open an encrypted (or gzip'd, or plain) profile, or describe it. */
-import {
-  describeContainer,
-  openProfile,
-  type Digest,
-  type OpenedProfile,
-} from '../crypto/envelope.js';
+import { describeContainer, type Container, type Digest } from '../crypto/envelope.js';
+import { openStream, type StreamOpenInfo } from '../crypto/stream.js';
 import { DEFAULT_MAX_SIZE, DecryptError, SizeLimitError } from '../crypto/errors.js';
 import { DEFAULT_PBKDF2_ITERATIONS } from '../crypto/openssl-enc.js';
 import { containerName, type ProfileInfo } from '../crypto/profile-info.js';
 import { badInput, usageError } from '../errors.js';
-import { inputName, readInput } from '../io/input.js';
+import { inputName } from '../io/input.js';
+import { readChunks } from '../io/streams.js';
 import { resolveKeys, type KeyOptions } from '../io/keys.js';
 import { describeSize } from '../io/options.js';
 
@@ -25,10 +22,19 @@ export interface DecryptOptions extends KeyOptions {
 }
 
 export type DecryptResult =
-  | { kind: 'plaintext'; data: Uint8Array; binary: boolean; notes: string[]; warnings: string[] }
+  | {
+      kind: 'plaintext';
+      /** The plaintext as it is decrypted; a failure (bad decrypt, a limit) is thrown from it. */
+      chunks: AsyncIterable<Uint8Array>;
+      /** Whether the output stays gzip: known once the first chunk is out. */
+      binary: () => boolean;
+      /** Notes for stderr (what the input was): known once the stream has ended. */
+      notes: () => string[];
+      warnings: string[];
+    }
   | { kind: 'info'; info: ProfileInfo; warnings: string[] };
 
-function digestName(opened: OpenedProfile): string | null {
+function digestName(opened: Pick<StreamOpenInfo, 'derivation'>): string | null {
   const d = opened.derivation;
   if (!d) return null;
   return d.kind === 'evp' ? d.md : `pbkdf2-${d.md} (${d.iterations} iterations)`;
@@ -42,7 +48,7 @@ export function sizeLimitHit(name: string, err: SizeLimitError) {
   );
 }
 
-/** Reads, detects, decrypts and gunzips; or, with `info`, describes. */
+/** Reads, detects, decrypts and gunzips (streamed); or, with `info`, describes. */
 export async function decrypt(
   input: string | undefined,
   opts: DecryptOptions,
@@ -51,88 +57,116 @@ export async function decrypt(
   const iterations = opts.iter ?? DEFAULT_PBKDF2_ITERATIONS;
   const maxSize = opts.maxSize ?? DEFAULT_MAX_SIZE;
   const name = inputName(input);
-  const data = await readInput(input);
-  const header = describeContainer(data, keys.ikm !== undefined);
-  const encrypted = header.container !== 'plain' && header.container !== 'gzip';
+  const source = readChunks(input);
 
   if (opts.info && !keys.passphrase && !keys.ikm) {
+    return { kind: 'info', warnings: keys.warnings, info: await describeWithoutKey(source, name) };
+  }
+
+  const { chunks, info } = openStream(source, {
+    ...(keys.passphrase !== undefined ? { passphrase: keys.passphrase } : {}),
+    ...(keys.ikm !== undefined ? { ikm: keys.ikm } : {}),
+    ...(opts.md ? { md: opts.md } : {}),
+    ...(opts.pbkdf2 ? { pbkdf2: { iterations } } : {}),
+    gunzip: opts.gunzip !== false,
+    raw: opts.raw ?? false,
+    maxSize,
+    onContainer: (container) => refuseContainer(container, name, keys.passphrase !== undefined),
+  });
+  const plaintext = withFileErrors(chunks, name);
+
+  if (opts.info) {
+    for await (const chunk of plaintext) void chunk; // decrypt and check all of it; keep nothing
     return {
       kind: 'info',
       warnings: keys.warnings,
       info: {
         file: name,
-        container: header.container,
-        decrypted: null,
-        digest: null,
-        salt: header.salt ?? null,
-        rs: header.rs ?? null,
-        keyid: header.keyid ?? null,
-        records: null,
-        gzip: header.container === 'gzip' ? true : encrypted ? null : false,
-        sizes: { input: data.length, payload: null, plaintext: null },
+        container: info.container,
+        decrypted: true,
+        digest: digestName(info),
+        salt: info.salt ?? null,
+        rs: info.rs ?? null,
+        keyid: info.keyid ?? null,
+        records: info.records ?? null,
+        gzip: info.gzip,
+        sizes: info.sizes,
       },
     };
   }
-  if (header.container === 'unknown') {
+  return {
+    kind: 'plaintext',
+    chunks: plaintext,
+    // Known once the first bytes are in: whether what is written stays gzip.
+    binary: () => info.gzip && opts.gunzip === false,
+    notes: () => {
+      if (info.container === 'plain') return [`${name} is not encrypted: passing it through`];
+      if (info.container === 'gzip') return [`${name} is gzip, not encrypted`];
+      return [];
+    },
+    warnings: keys.warnings,
+  };
+}
+
+/** The messages for what cannot be opened at all, before any decryption. */
+function refuseContainer(container: Container, name: string, hasPassphrase: boolean): void {
+  if (container === 'unknown') {
     throw badInput(
       `${name}: not XML, gzip or an OpenSSL enc file`,
       'an RFC 8188 aes128gcm body has no magic bytes: give --ikm-file or --ikm-env',
     );
   }
-  if (
-    (header.container === 'openssl-enc' || header.container === 'openssl-enc-base64') &&
-    !keys.passphrase
-  ) {
+  if ((container === 'openssl-enc' || container === 'openssl-enc-base64') && !hasPassphrase) {
     throw usageError(
-      `${name} is ${containerName(header.container)}: a passphrase is needed`,
+      `${name} is ${containerName(container)}: a passphrase is needed`,
       'give --key-file, --key-env or --key',
     );
   }
+}
 
-  let opened: OpenedProfile;
+/** Crypto errors as one line naming the file: "bad decrypt: <file>" (exit 1), never why. */
+async function* withFileErrors(
+  chunks: AsyncIterable<Uint8Array>,
+  name: string,
+): AsyncGenerator<Uint8Array> {
   try {
-    opened = openProfile(data, {
-      ...(keys.passphrase !== undefined ? { passphrase: keys.passphrase } : {}),
-      ...(keys.ikm !== undefined ? { ikm: keys.ikm } : {}),
-      ...(opts.md ? { md: opts.md } : {}),
-      ...(opts.pbkdf2 ? { pbkdf2: { iterations } } : {}),
-      gunzip: opts.gunzip !== false,
-      raw: opts.raw ?? false,
-      maxSize,
-    });
+    yield* chunks;
   } catch (err) {
     if (err instanceof DecryptError) throw badInput(`bad decrypt: ${name}`);
     if (err instanceof SizeLimitError) throw sizeLimitHit(name, err);
     throw err;
   }
+}
 
-  if (opts.info) {
-    return {
-      kind: 'info',
-      warnings: keys.warnings,
-      info: {
-        file: name,
-        container: opened.container,
-        decrypted: true,
-        digest: digestName(opened),
-        salt: opened.salt ?? null,
-        rs: opened.rs ?? null,
-        keyid: opened.keyid ?? null,
-        records: opened.records ?? null,
-        gzip: opened.gzip,
-        sizes: opened.sizes,
-      },
-    };
+/** `--info` without a key: the header, and the size (the input is read, not kept). */
+async function describeWithoutKey(
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  name: string,
+): Promise<ProfileInfo> {
+  const HEAD = 1024;
+  const head = new Uint8Array(HEAD);
+  let headLength = 0;
+  let size = 0;
+  for await (const chunk of source) {
+    if (headLength < HEAD) {
+      const take = chunk.subarray(0, HEAD - headLength);
+      head.set(take, headLength);
+      headLength += take.length;
+    }
+    size += chunk.length;
   }
-  const notes: string[] = [];
-  if (opened.container === 'plain') notes.push(`${name} is not encrypted: passing it through`);
-  if (opened.container === 'gzip') notes.push(`${name} is gzip, not encrypted`);
-  const stillGzip = opened.gzip && opts.gunzip === false;
+  const header = describeContainer(head.subarray(0, headLength), false);
+  const encrypted = header.container !== 'plain' && header.container !== 'gzip';
   return {
-    kind: 'plaintext',
-    data: opened.plaintext,
-    binary: stillGzip,
-    notes,
-    warnings: keys.warnings,
+    file: name,
+    container: header.container,
+    decrypted: null,
+    digest: null,
+    salt: header.salt ?? null,
+    rs: header.rs ?? null,
+    keyid: header.keyid ?? null,
+    records: null,
+    gzip: header.container === 'gzip' ? true : encrypted ? null : false,
+    sizes: { input: size, payload: null, plaintext: null },
   };
 }

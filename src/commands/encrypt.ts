@@ -1,8 +1,9 @@
-/** `cisco-prov encrypt`: gzip (optional) and encrypt a profile for a phone. */
-import { sealProfile, type Cipher, type Digest } from '../crypto/envelope.js';
+/** `cisco-prov encrypt`: gzip (optional) and encrypt a profile for a phone, streamed. */
+import type { Cipher, Digest, SealOptions } from '../crypto/envelope.js';
 import { DEFAULT_RS } from '../crypto/aes128gcm.js';
+import { sealStream } from '../crypto/stream.js';
 import { usageError } from '../errors.js';
-import { readInput } from '../io/input.js';
+import { readChunks } from '../io/streams.js';
 import { resolveKeys, type KeyOptions } from '../io/keys.js';
 import { parseHexOption } from '../io/options.js';
 
@@ -19,18 +20,31 @@ export interface EncryptOptions extends KeyOptions {
 }
 
 export interface EncryptResult {
-  data: Uint8Array;
+  /** The sealed bytes, produced as they are pulled (and the input read). */
+  chunks: AsyncIterable<Uint8Array>;
   binary: boolean;
   cipher: Cipher;
   /** For stderr, printed before the data (a secret typed on the command line). */
   warnings: string[];
 }
 
-/** Reads the input, resolves the secret and returns the sealed bytes. */
-export async function encrypt(
-  input: string | undefined,
-  opts: EncryptOptions,
-): Promise<EncryptResult> {
+/** Checks the options, resolves the secret and returns the sealed stream of the input. */
+export function encrypt(input: string | undefined, opts: EncryptOptions): EncryptResult {
+  const { options, cipher, warnings } = sealOptions(opts);
+  return {
+    chunks: sealStream(readChunks(input), options),
+    binary: !opts.base64,
+    cipher,
+    warnings,
+  };
+}
+
+/** The encrypt options as the crypto core's SealOptions (usage errors: exit 2). */
+export function sealOptions(opts: EncryptOptions): {
+  options: SealOptions;
+  cipher: Cipher;
+  warnings: string[];
+} {
   const keys = resolveKeys(opts);
   const cipher: Cipher | undefined =
     opts.cipher ??
@@ -71,8 +85,7 @@ export async function encrypt(
     opts.salt !== undefined
       ? parseHexOption('--salt', opts.salt, cipher === 'aes-256-cbc' ? 8 : 16)
       : undefined;
-  const plaintext = await readInput(input);
-  const data = sealProfile(plaintext, {
+  const options: SealOptions = {
     cipher,
     gzip: opts.gzip ?? false,
     md: opts.md ?? 'md5',
@@ -83,6 +96,6 @@ export async function encrypt(
     ...(keys.passphrase !== undefined ? { passphrase: keys.passphrase } : {}),
     ...(keys.ikm !== undefined ? { ikm: keys.ikm } : {}),
     ...(salt ? { salt } : {}),
-  });
-  return { data, binary: !opts.base64, cipher, warnings: keys.warnings };
+  };
+  return { options, cipher, warnings: keys.warnings };
 }

@@ -11,7 +11,7 @@
 import { getBackend, randomSalt, type BackendName, type CryptoBackend } from './backend.js';
 import { concatBytes, toBytes } from './bytes.js';
 import { detectContainer } from './detect.js';
-import { DecryptError } from './errors.js';
+import { DecryptError, SizeLimitError } from './errors.js';
 
 export const SALT_LENGTH = 16;
 export const TAG_LENGTH = 16;
@@ -252,4 +252,227 @@ export function decryptAes128gcm(
     seq++;
   }
   return { plaintext: plaintext.subarray(0, at), header, records: seq };
+}
+
+/**
+ * aes128gcm fed in pieces, for streams: the same bytes as {@link encryptAes128gcm} however the
+ * input is split. A record is sealed as soon as more data than it holds has arrived (so it is
+ * known not to be the last, RFC 8188 §2: delimiter 0x01); final() seals the rest (0x02).
+ * @example const enc = new Aes128gcmEncoder(ikm); out.write(enc.update(a)); out.write(enc.final())
+ */
+export class Aes128gcmEncoder {
+  /** The header (RFC 8188 §2.1); written before the first record. */
+  readonly header: Uint8Array;
+  private readonly rs: number;
+  private readonly cek: Uint8Array;
+  private readonly nonceBase: Uint8Array;
+  private readonly backend: CryptoBackend;
+  private headerSent = false;
+  private pending: Uint8Array = new Uint8Array(0);
+  private padLeft: number;
+  private seq = 0;
+  private done = false;
+
+  constructor(ikm: Uint8Array, options: Aes128gcmEncryptOptions = {}) {
+    this.rs = options.rs ?? DEFAULT_RS;
+    checkInteger('rs', this.rs, MIN_RS, MAX_RS);
+    this.padLeft = options.pad ?? 0;
+    checkInteger('pad', this.padLeft, 0, Number.MAX_SAFE_INTEGER);
+    const keyid = toBytes(options.keyid ?? '');
+    checkInteger('keyid length', keyid.length, 0, 255);
+    if (ikm.length === 0) throw new RangeError('"ikm" expected at least 1 byte, got 0');
+    const salt = options.salt ?? drawSalt(this.rs, keyid);
+    checkInteger('salt length', salt.length, SALT_LENGTH, SALT_LENGTH);
+    this.backend = getBackend(options.backend);
+    ({ cek: this.cek, nonceBase: this.nonceBase } = deriveKeyAndNonce(ikm, salt, this.backend));
+    this.header = writeHeader(salt, this.rs, keyid);
+  }
+
+  /** Seals every record known not to be the last; returns them (after the header, at first). */
+  update(data: Uint8Array): Uint8Array {
+    if (this.done) throw new Error('aes128gcm: update() after final()');
+    // pending ‖ data, read without joining them: only a record that spans both is copied.
+    const all = joined(this.pending, data);
+    const capacity = this.rs - TAG_LENGTH - 1;
+    // Non-final records: padding first (as encryptAes128gcm), at least one data byte each.
+    let offset = 0;
+    let records = 0;
+    let padLeft = this.padLeft;
+    for (;;) {
+      const padHere = Math.min(padLeft, capacity - 1);
+      if (all.length - offset <= capacity - padHere) break;
+      offset += capacity - padHere;
+      padLeft -= padHere;
+      records++;
+    }
+    const head = this.headerSent ? 0 : this.header.length;
+    const out = new Uint8Array(head + records * this.rs);
+    if (head) out.set(this.header, 0);
+    this.headerSent = true;
+    let at = head;
+    offset = 0;
+    for (let r = 0; r < records; r++) {
+      const padHere = Math.min(this.padLeft, capacity - 1);
+      const dataHere = capacity - padHere;
+      const trailer = new Uint8Array(1 + padHere);
+      trailer[0] = DELIMITER;
+      const nonce = generateNonce(this.nonceBase, this.seq++);
+      this.backend.aes128GcmSeal(
+        this.cek,
+        nonce,
+        all.subarray(offset, offset + dataHere),
+        trailer,
+        out,
+        at,
+      );
+      at += this.rs;
+      offset += dataHere;
+      this.padLeft -= padHere;
+    }
+    // A copy: the caller may reuse the buffer it passed in.
+    this.pending = all.copy(offset);
+    return out;
+  }
+
+  /** Seals what is left as the last record(s). */
+  final(): Uint8Array {
+    if (this.done) throw new Error('aes128gcm: final() called twice');
+    this.done = true;
+    const plaintext = this.pending;
+    const capacity = this.rs - TAG_LENGTH - 1;
+    const records = Math.max(1, Math.ceil((plaintext.length + this.padLeft) / capacity));
+    const head = this.headerSent ? 0 : this.header.length;
+    const out = new Uint8Array(head + plaintext.length + this.padLeft + records * (TAG_LENGTH + 1));
+    if (head) out.set(this.header, 0);
+    let at = head;
+    let offset = 0;
+    for (;;) {
+      const dataLeft = plaintext.length - offset;
+      const padHere = Math.min(this.padLeft, capacity - (dataLeft > 0 ? 1 : 0));
+      const dataHere = Math.min(dataLeft, capacity - padHere);
+      const last = dataHere === dataLeft && padHere === this.padLeft;
+      const trailer = new Uint8Array(1 + padHere);
+      trailer[0] = last ? FINAL_DELIMITER : DELIMITER;
+      const nonce = generateNonce(this.nonceBase, this.seq++);
+      this.backend.aes128GcmSeal(
+        this.cek,
+        nonce,
+        plaintext.subarray(offset, offset + dataHere),
+        trailer,
+        out,
+        at,
+      );
+      at += dataHere + trailer.length + TAG_LENGTH;
+      offset += dataHere;
+      this.padLeft -= padHere;
+      if (last) break;
+    }
+    this.pending = new Uint8Array(0);
+    return out.subarray(0, at);
+  }
+}
+
+/**
+ * aes128gcm opened in pieces, for streams. A record's plaintext is returned only after its tag
+ * verified; a record is known to be the last only when the input ends, so one record is kept
+ * back until final(). Memory: one record (rs bytes) plus the piece being fed.
+ * @throws DecryptError ("bad decrypt") from update() or final()
+ * @throws SizeLimitError when rs from the wire exceeds `maxRecord` (the record must be held whole)
+ */
+export class Aes128gcmDecoder {
+  header: Aes128gcmHeader | undefined;
+  records = 0;
+  private pending: Uint8Array = new Uint8Array(0);
+  private keys: KeyAndNonce | undefined;
+  private readonly backend: CryptoBackend;
+
+  constructor(
+    private readonly ikm: Uint8Array,
+    options: { backend?: BackendName; maxRecord?: number } = {},
+  ) {
+    this.backend = getBackend(options.backend);
+    this.maxRecord = options.maxRecord ?? MAX_RS;
+  }
+
+  private readonly maxRecord: number;
+
+  update(data: Uint8Array): Uint8Array {
+    let all = joined(this.pending, data);
+    let offset = 0;
+    if (!this.header) {
+      const bytes = all.copy(0);
+      all = joined(new Uint8Array(0), bytes);
+      if (
+        bytes.length < HEADER_BASE_LENGTH ||
+        bytes.length < HEADER_BASE_LENGTH + (bytes[SALT_LENGTH + 4] as number)
+      ) {
+        this.pending = bytes;
+        return new Uint8Array(0);
+      }
+      this.header = readHeader(bytes);
+      if (this.header.rs > this.maxRecord)
+        throw new SizeLimitError('an aes128gcm record', this.maxRecord);
+      this.keys = deriveKeyAndNonce(this.ikm, this.header.salt, this.backend);
+      offset = this.header.length;
+    }
+    const rs = this.header.rs;
+    const records = Math.max(0, Math.ceil((all.length - offset - rs) / rs));
+    const out = new Uint8Array(records * rs);
+    let at = 0;
+    for (let r = 0; r < records; r++) {
+      at += this.open(all.subarray(offset, offset + rs), false, out, at);
+      offset += rs;
+    }
+    this.pending = all.copy(offset);
+    return out.subarray(0, at);
+  }
+
+  final(): Uint8Array {
+    if (!this.header) throw new DecryptError('header-too-short');
+    const rest = this.pending;
+    this.pending = new Uint8Array(0);
+    if (rest.length === 0) throw new DecryptError('missing-final-record');
+    const out = new Uint8Array(rest.length);
+    return out.subarray(0, this.open(rest, true, out, 0));
+  }
+
+  /** Opens one record into `out` at `at`; returns its plaintext length. */
+  private open(sealed: Uint8Array, isLast: boolean, out: Uint8Array, at: number): number {
+    if (sealed.length <= TAG_LENGTH) throw new DecryptError('short-record');
+    const keys = this.keys as KeyAndNonce;
+    const record = this.backend.aes128GcmDecrypt(
+      keys.cek,
+      generateNonce(keys.nonceBase, this.records),
+      sealed,
+    );
+    if (!record) throw new DecryptError('bad-tag');
+    const data = unpad(record, isLast);
+    out.set(data, at);
+    this.records++;
+    return data.length;
+  }
+}
+
+/** Two byte arrays read as one, without joining them (see Aes128gcmEncoder#update). */
+interface Joined {
+  readonly length: number;
+  /** Bytes [from, to): a view when they lie in one part, a copy when they span both. */
+  subarray(from: number, to: number): Uint8Array;
+  /** A copy of bytes [from, length). */
+  copy(from: number): Uint8Array;
+}
+
+function joined(first: Uint8Array, second: Uint8Array): Joined {
+  const split = first.length;
+  const subarray = (from: number, to: number): Uint8Array =>
+    to <= split
+      ? first.subarray(from, to)
+      : from >= split
+        ? second.subarray(from - split, to - split)
+        : concatBytes(first.subarray(from), second.subarray(0, to - split));
+  return {
+    length: split + second.length,
+    subarray,
+    copy: (from) => new Uint8Array(subarray(from, split + second.length)),
+  };
 }

@@ -7,7 +7,8 @@ import { md5 as nobleMd5 } from '@noble/hashes/legacy.js';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { hmac as nobleHmac } from '@noble/hashes/hmac.js';
 import { pbkdf2 as noblePbkdf2 } from '@noble/hashes/pbkdf2.js';
-import { registerBackend, type CryptoBackend } from './backend.js';
+import { registerBackend, type CryptoBackend, type IncrementalCipher } from './backend.js';
+import { concatBytes } from './bytes.js';
 
 export const nobleBackend: CryptoBackend = {
   name: 'noble',
@@ -39,6 +40,66 @@ export const nobleBackend: CryptoBackend = {
       return undefined;
     }
   },
+  aes256CbcStream: (key, iv, direction, padding = true) =>
+    new NobleCbcStream(key, iv, direction, padding),
 };
+
+const BLOCK = 16;
+
+/**
+ * CBC in pieces over noble's one-shot cbc(): whole blocks are run without padding, and the last
+ * ciphertext block is the next piece's IV (NIST SP 800-38A §6.2). Decrypting keeps the last
+ * block back until final(), where the PKCS#7 padding is checked.
+ */
+class NobleCbcStream implements IncrementalCipher {
+  private iv: Uint8Array;
+  private rest = new Uint8Array(0);
+
+  constructor(
+    private readonly key: Uint8Array,
+    iv: Uint8Array,
+    private readonly direction: 'encrypt' | 'decrypt',
+    private readonly padding: boolean,
+  ) {
+    this.iv = iv.slice();
+  }
+
+  update(data: Uint8Array): Uint8Array {
+    const all = concatBytes(this.rest, data);
+    // Decrypting with padding keeps one whole block back for final().
+    const keep =
+      this.direction === 'decrypt' && this.padding && all.length % BLOCK === 0 ? BLOCK : 0;
+    const usable = Math.max(0, all.length - (all.length % BLOCK) - keep);
+    this.rest = all.slice(usable);
+    return this.run(all.subarray(0, usable));
+  }
+
+  final(): Uint8Array | undefined {
+    const rest = this.rest;
+    this.rest = new Uint8Array(0);
+    if (this.direction === 'encrypt') {
+      if (!this.padding) return rest.length % BLOCK === 0 ? this.run(rest) : undefined;
+      const n = BLOCK - (rest.length % BLOCK);
+      const padded = new Uint8Array(rest.length + n).fill(n);
+      padded.set(rest, 0);
+      return this.run(padded);
+    }
+    if (rest.length % BLOCK !== 0 || (this.padding && rest.length === 0)) return undefined;
+    const out = this.run(rest);
+    if (!this.padding) return out;
+    const n = out[out.length - 1] as number;
+    if (n < 1 || n > BLOCK) return undefined;
+    for (let i = out.length - n; i < out.length; i++) if (out[i] !== n) return undefined;
+    return out.subarray(0, out.length - n);
+  }
+
+  private run(blocks: Uint8Array): Uint8Array {
+    if (blocks.length === 0) return blocks;
+    const cipher = cbc(this.key, this.iv, { disablePadding: true });
+    const out = this.direction === 'encrypt' ? cipher.encrypt(blocks) : cipher.decrypt(blocks);
+    this.iv = (this.direction === 'encrypt' ? out : blocks).slice(-BLOCK);
+    return out;
+  }
+}
 
 registerBackend(nobleBackend);

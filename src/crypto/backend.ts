@@ -41,6 +41,24 @@ export interface CryptoBackend {
   ): void;
   /** AES-128-GCM over ciphertext ‖ tag; undefined when the tag does not verify. */
   aes128GcmDecrypt(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array): Uint8Array | undefined;
+  /**
+   * AES-256-CBC fed in pieces of any length, for streams: `update` returns what can be output so
+   * far, `final` the rest. With `padding` (default) PKCS#7 is added or checked and removed;
+   * without it the input must come to whole blocks.
+   */
+  aes256CbcStream(
+    key: Uint8Array,
+    iv: Uint8Array,
+    direction: 'encrypt' | 'decrypt',
+    padding?: boolean,
+  ): IncrementalCipher;
+}
+
+/** A cipher fed in pieces (see CryptoBackend#aes256CbcStream). */
+export interface IncrementalCipher {
+  update(data: Uint8Array): Uint8Array;
+  /** The rest of the output; undefined when the padding (or the total length) is bad. */
+  final(): Uint8Array | undefined;
 }
 
 const GCM_TAG_LENGTH = 16;
@@ -120,10 +138,29 @@ function makeNodeBackend(c: NodeCrypto): CryptoBackend {
         const split = sealed.length - GCM_TAG_LENGTH;
         const decipher = c.createDecipheriv('aes-128-gcm', key, nonce);
         decipher.setAuthTag(sealed.subarray(split));
-        return Buffer.concat([decipher.update(sealed.subarray(0, split)), decipher.final()]);
+        const plain = decipher.update(sealed.subarray(0, split));
+        const rest = decipher.final(); // GCM: empty, but it checks the tag
+        return rest.length === 0 ? plain : Buffer.concat([plain, rest]);
       } catch {
         return undefined;
       }
+    },
+    aes256CbcStream: (key, iv, direction, padding = true) => {
+      const cipher =
+        direction === 'encrypt'
+          ? c.createCipheriv('aes-256-cbc', key, iv)
+          : c.createDecipheriv('aes-256-cbc', key, iv);
+      if (!padding) cipher.setAutoPadding(false);
+      return {
+        update: (data) => cipher.update(data),
+        final: () => {
+          try {
+            return cipher.final();
+          } catch {
+            return undefined;
+          }
+        },
+      };
     },
   };
 }

@@ -91,6 +91,12 @@ export class XmlPlaintextCheck {
   private bracketDepth = 0;
   private rootDone = false;
   private refLength = 0;
+  private readonly structure: boolean;
+
+  /** @param options.structure check the XML structure too (default); false: characters only */
+  constructor(options: { structure?: boolean } = {}) {
+    this.structure = options.structure ?? true;
+  }
 
   /** Feeds the next chunk. Returns false once the plaintext is known to be bad. */
   update(chunk: Uint8Array): boolean {
@@ -103,6 +109,11 @@ export class XmlPlaintextCheck {
     }
     for (; i < chunk.length; i++) {
       const b = chunk[i] as number;
+      if (!this.structure) {
+        if (b < 0x80 && b >= 0x20 && this.need === 0) continue;
+        if (!this.checkUtf8(b)) return (this.ok = false);
+        continue;
+      }
       if (b >= 0x80 || b < 0x20) {
         const continuation = this.need > 0;
         if (!this.checkUtf8(b)) return (this.ok = false);
@@ -125,6 +136,7 @@ export class XmlPlaintextCheck {
 
   /** Whether everything fed so far forms one complete document. */
   finish(): boolean {
+    if (!this.structure) return this.ok && this.need === 0;
     return (
       this.ok &&
       this.need === 0 &&

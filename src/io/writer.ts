@@ -258,6 +258,128 @@ export function ownDescriptorOf(path: string): number | undefined {
   return Number(m[2]);
 }
 
+/** Where the bytes of a write go, once the target has been looked at. */
+type Destination =
+  | { kind: 'through'; target: string }
+  | { kind: 'atomic'; target: string; existing: Stats | undefined };
+
+/**
+ * Looks at a target: follows a symlink (unless told to replace it), sends devices, FIFOs and
+ * process streams through, refuses a directory.
+ */
+function destinationOf(path: string, options: WriteOptions): Destination {
+  let target = resolve(path);
+  let existing: Stats | undefined;
+  try {
+    existing = lstatSync(target);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  if (existing?.isSymbolicLink() && options.symlink !== 'replace') {
+    if (isProcessStream(target)) return { kind: 'through', target };
+    let real: string | undefined;
+    try {
+      real = realpathSync(target);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    if (real !== undefined) {
+      if (isProcessStream(real) || real.startsWith('/proc/')) return { kind: 'through', target };
+      target = real;
+      existing = statSync(real);
+    } else {
+      existing = undefined; // a dangling link: replaced by the new file
+    }
+  }
+  if (existing?.isDirectory()) {
+    throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+  }
+  if (existing && !existing.isFile() && !existing.isSymbolicLink()) {
+    return { kind: 'through', target };
+  }
+  return { kind: 'atomic', target, existing: existing?.isFile() ? existing : undefined };
+}
+
+/** An open output: bytes go in, then commit() makes them the target, or abort() drops them. */
+interface Sink {
+  write(bytes: Uint8Array): void;
+  commit(): void;
+  abort(): void;
+}
+
+/** Opens the sink of a target (see the module comment for what happens to each kind). */
+function openSink(path: string, options: WriteOptions): Sink {
+  const destination = destinationOf(path, options);
+  if (destination.kind === 'through') {
+    if (options.nonRegular === 'refuse') {
+      throw new CliError(
+        ExitCode.Failure,
+        `cannot write ${path}: not a regular file (a device, FIFO or socket is never replaced)`,
+      );
+    }
+    return throughSink(destination.target);
+  }
+  return atomicSink(destination.target, options, destination.existing);
+}
+
+/** Opens a non-regular target for writing (O_APPEND: `>>`-safe for /dev/stdout). */
+function throughSink(target: string): Sink {
+  let fd: number | undefined;
+  try {
+    fd = openSync(target, constants.O_WRONLY | constants.O_APPEND);
+  } catch (err) {
+    // A socket (a parent's stdout pipe) cannot be opened by path: write to the descriptor.
+    const own = ownDescriptorOf(target);
+    if ((err as NodeJS.ErrnoException).code !== 'ENXIO' || own === undefined) throw err;
+  }
+  const out = fd ?? ownDescriptorOf(target)!;
+  const close = (): void => {
+    if (fd !== undefined) closeSync(fd);
+    fd = undefined;
+  };
+  return { write: (bytes) => writeAll(out, bytes), commit: close, abort: close };
+}
+
+/** Temp file beside the target with the old file's mode and owner; rename on commit. */
+function atomicSink(target: string, options: WriteOptions, existing: Stats | undefined): Sink {
+  removeStaleTempFiles(dirname(target));
+  installSignalHandlers();
+  const tmp = tempPathFor(target);
+  const createMode = options.mode ?? (options.secret ? SECRET_FILE_MODE : NEW_FILE_MODE);
+  liveTemps.add(tmp);
+  let fd: number | undefined;
+  const abort = (): void => {
+    if (fd !== undefined) closeSync(fd);
+    fd = undefined;
+    rmSync(tmp, { force: true });
+    liveTemps.delete(tmp);
+  };
+  try {
+    fd = openSync(tmp, 'wx', existing ? 0o600 : createMode);
+    if (options.mode !== undefined) fchmodSync(fd, options.mode);
+    else if (existing) keepOwnerAndMode(fd, existing);
+  } catch (err) {
+    abort();
+    throw err;
+  }
+  return {
+    write: (bytes) => writeAll(fd!, bytes),
+    commit: () => {
+      if (options.fsync !== false) fsyncSync(fd!);
+      closeSync(fd!);
+      fd = undefined;
+      renameSync(tmp, target);
+      liveTemps.delete(tmp);
+    },
+    abort,
+  };
+}
+
+function asCliWriteError(err: unknown, path: string): CliError {
+  if (err instanceof CliError) return err;
+  return new CliError(ExitCode.Failure, `cannot write ${describeSystemError(err, path)}`);
+}
+
 /**
  * Writes a file safely: see the module comment. Errors are one line naming the path (exit 3).
  * @example writeOutputFile('out/00562b043615.xml', xml, { secret: true })
@@ -268,73 +390,52 @@ export function writeOutputFile(
   options: WriteOptions = {},
 ): void {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  let sink: Sink | undefined;
   try {
-    let target = resolve(path);
-    let existing: Stats | undefined;
-    try {
-      existing = lstatSync(target);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    if (existing?.isSymbolicLink() && options.symlink !== 'replace') {
-      if (isProcessStream(target)) return writeThrough(target, bytes, options, path);
-      let real: string | undefined;
-      try {
-        real = realpathSync(target);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      }
-      if (real !== undefined) {
-        if (isProcessStream(real) || real.startsWith('/proc/')) {
-          return writeThrough(target, bytes, options, path);
-        }
-        target = real;
-        existing = statSync(real);
-      } else {
-        existing = undefined; // a dangling link: replaced by the new file
-      }
-    }
-    if (existing?.isDirectory()) {
-      throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    }
-    if (existing && !existing.isFile() && !existing.isSymbolicLink()) {
-      return writeThrough(target, bytes, options, path);
-    }
-    const keep = existing?.isFile() ? existing : undefined;
-    writeAtomic(target, bytes, options, keep);
+    sink = openSink(path, options);
+    sink.write(bytes);
+    sink.commit();
   } catch (err) {
-    if (err instanceof CliError) throw err;
-    throw new CliError(ExitCode.Failure, `cannot write ${describeSystemError(err, path)}`);
+    sink?.abort();
+    throw asCliWriteError(err, path);
   }
 }
 
-/** Opens a non-regular target and writes into it (O_APPEND: `>>`-safe for /dev/stdout). */
-function writeThrough(
-  target: string,
-  bytes: Uint8Array,
-  options: WriteOptions,
-  shownAs: string,
-): void {
-  if (options.nonRegular === 'refuse') {
-    throw new CliError(
-      ExitCode.Failure,
-      `cannot write ${shownAs}: not a regular file (a device, FIFO or socket is never replaced)`,
-    );
-  }
-  let fd: number;
+/**
+ * Streams chunks into a file the same way (atomic replace, modes, write-through). If the stream
+ * throws — a bad decrypt found at its end, a read error — the temp file is removed, the target
+ * is left as it was, and the stream's own error is rethrown; a write failure is one line,
+ * exit 3. A signal meanwhile removes the temp file (it is registered until renamed).
+ */
+export async function writeOutputChunks(
+  path: string,
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  options: WriteOptions = {},
+  onChunk?: (bytes: number) => void,
+): Promise<void> {
+  let sink: Sink;
   try {
-    fd = openSync(target, constants.O_WRONLY | constants.O_APPEND);
+    sink = openSink(path, options);
   } catch (err) {
-    // A socket (a parent's stdout pipe) cannot be opened by path: write to the descriptor.
-    const own = ownDescriptorOf(target);
-    if ((err as NodeJS.ErrnoException).code !== 'ENXIO' || own === undefined) throw err;
-    writeAll(own, bytes);
-    return;
+    throw asCliWriteError(err, path);
   }
   try {
-    writeAll(fd, bytes);
-  } finally {
-    closeSync(fd);
+    for await (const chunk of chunks) {
+      onChunk?.(chunk.length);
+      try {
+        sink.write(chunk);
+      } catch (err) {
+        throw asCliWriteError(err, path);
+      }
+    }
+    try {
+      sink.commit();
+    } catch (err) {
+      throw asCliWriteError(err, path);
+    }
+  } catch (err) {
+    sink.abort();
+    throw err;
   }
 }
 
@@ -348,41 +449,6 @@ function writeAll(fd: number, bytes: Uint8Array): void {
       if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
     }
-  }
-}
-
-/** Temp file beside the target, the old file's mode and owner, fsync, rename. */
-function writeAtomic(
-  target: string,
-  bytes: Uint8Array,
-  options: WriteOptions,
-  existing: Stats | undefined,
-): void {
-  const dir = dirname(target);
-  removeStaleTempFiles(dir);
-  installSignalHandlers();
-  const tmp = tempPathFor(target);
-  const createMode = options.mode ?? (options.secret ? SECRET_FILE_MODE : NEW_FILE_MODE);
-  let fd: number | undefined;
-  liveTemps.add(tmp);
-  try {
-    fd = openSync(tmp, 'wx', existing ? 0o600 : createMode);
-    if (options.mode !== undefined) {
-      fchmodSync(fd, options.mode);
-    } else if (existing) {
-      keepOwnerAndMode(fd, existing);
-    }
-    writeAll(fd, bytes);
-    if (options.fsync !== false) fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, target);
-    liveTemps.delete(tmp);
-  } catch (err) {
-    if (fd !== undefined) closeSync(fd);
-    rmSync(tmp, { force: true });
-    liveTemps.delete(tmp);
-    throw err;
   }
 }
 
@@ -417,6 +483,11 @@ export function writeFileAtomic(
   options: WriteOptions = {},
 ): void {
   writeOutputFile(path, data, options);
+}
+
+/** Whether the reader of stdout has gone away (EPIPE): further output is dropped. */
+export function isStdoutClosed(): boolean {
+  return stdoutClosed;
 }
 
 // ---------------------------------------------------------------- directories
