@@ -126,3 +126,19 @@ test('ownDescriptorOf: /dev/stdout, /dev/fd/N, /proc/self/fd/N; not another pid'
   assert.equal(ownDescriptorOf('/proc/1/fd/1'), process.pid === 1 ? 1 : undefined);
   assert.equal(ownDescriptorOf('/tmp/stdout'), undefined);
 });
+
+test('a stream that fails part-way leaves the old file and no temp file', async () => {
+  const { writeOutputChunks } = await import('../../src/io/writer.js');
+  const d = dir();
+  writeFileSync(join(d, 'p'), 'old');
+  async function* failing(): AsyncGenerator<Uint8Array> {
+    yield Buffer.from('new part');
+    throw new Error('bad decrypt');
+  }
+  await assert.rejects(writeOutputChunks(join(d, 'p'), failing()), /bad decrypt/);
+  assert.equal(readFileSync(join(d, 'p'), 'utf8'), 'old');
+  assert.deepEqual(readdirSync(d), ['p']);
+  await writeOutputChunks(join(d, 'n'), [Buffer.from('a'), Buffer.from('b')], { secret: true });
+  assert.equal(readFileSync(join(d, 'n'), 'utf8'), 'ab');
+  assert.equal(mode(join(d, 'n')), 0o600);
+});
