@@ -387,6 +387,28 @@ describe('serve: options', () => {
     assert.match(r.stderr, /inventory\.csv: row 2, field mac/);
   });
 
+  test('a port already in use is exit 3 naming it; an over-long declared body is 413 for any method', async () => {
+    const fx = fixture();
+    const server = await startServe(['-i', fx.inventory, '--vars', fx.site, '--max-body', '2048']);
+    try {
+      const second = await runCli(['serve', '-i', fx.inventory, '--port', String(server.port)]);
+      assert.equal(second.code, 3);
+      assert.match(
+        second.stderr,
+        new RegExp(`cannot listen on 127\\.0\\.0\\.1:${server.port}: EADDRINUSE`),
+      );
+      const get = await httpRequest(server.port, '/00562b043615.xml', {
+        userAgent: UA_8841,
+        headers: { 'Content-Length': 4096 },
+        body: Buffer.alloc(4096, 0x41),
+      });
+      assert.equal(get.status, 413);
+      assert.equal(get.headers.connection, 'close');
+    } finally {
+      await server.stop();
+    }
+  });
+
   test('--route with macros: the path must be the name render would give the device', async () => {
     const fx = fixture();
     const server = await startServe([
