@@ -714,7 +714,7 @@ Examples:
         'YAML/JSON variables for every device (repeatable, in order)',
         collect,
       )
-      .option('--host <address>', 'address to bind (default 127.0.0.1: loopback only)', '127.0.0.1')
+      .option('--host <address>', 'address to bind (loopback only by default)', '127.0.0.1')
       .option('-p, --port <n>', 'TCP port (0: any free port)', '8080')
       .option(
         '--route <pattern>',
@@ -723,7 +723,7 @@ Examples:
       )
       .option(
         '--bootstrap-template <file>',
-        'template of the common profile served at /<product name>.xml, /$PSN.xml, /spa$PSN.cfg (default: bootstrap.liquid of the template directory)',
+        'template of the common profile served at /<product name>.xml, /$PSN.xml, /spa$PSN.cfg [open: $PSN is the model number, e.g. 8841] (default: bootstrap.liquid of the template directory)',
       )
       .option('--no-bootstrap', 'serve no bootstrap profiles')
       .addOption(
@@ -772,7 +772,7 @@ Examples:
         'refuse (403) device requests whose User-Agent names no MAC or serial',
       )
       .option('--no-watch', 'reload only on SIGHUP, not when a file changes')
-      .option('--workers <n>', 'server processes sharing the port (node:cluster; default 1)', '1')
+      .option('--workers <n>', 'server processes sharing the port (node:cluster)', '1')
       .option('--header-timeout <s>', 'seconds a client has to send its request headers', '10')
       .option('--idle-timeout <s>', 'seconds a socket may stay silent before it is closed', '30')
       .addHelpText(
