@@ -207,6 +207,23 @@ describe('serve: devices, ciphers, logs', () => {
     }
   });
 
+  test('an HTTP/1.0 request (phones speak 1.0 and 1.1) gets its profile and a closed connection', async () => {
+    const { connect } = await import('node:net');
+    const raw = await new Promise<string>((resolve, reject) => {
+      let data = '';
+      const socket = connect(server.port, '127.0.0.1', () =>
+        socket.write(`GET /00562b043615.xml HTTP/1.0\r\nUser-Agent: ${UA_8841}\r\n\r\n`),
+      );
+      socket.on('data', (c) => (data += c.toString('latin1')));
+      socket.on('end', () => resolve(data));
+      socket.on('error', reject);
+    });
+    assert.match(raw, /^HTTP\/1\.1 200 OK\r\n/);
+    assert.match(raw, /\r\nConnection: close\r\n/i);
+    assert.match(raw, /<flat-profile>/);
+    await server.waitForStdout(/"GET \/00562b043615\.xml HTTP\/1\.0" 200 /);
+  });
+
   test('only GET and HEAD for profiles; HEAD has no body', async () => {
     const head = await httpRequest(server.port, '/00562b043615.xml', {
       method: 'HEAD',
