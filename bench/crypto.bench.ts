@@ -1,175 +1,413 @@
-// Crypto benchmark (issue 2): MB/s of encrypt and decrypt for 50 KB and 16 MB inputs, both
-// ciphers, both backends, beside `openssl enc` (CBC) and `http_ece` (aes128gcm) on the same
-// inputs; and the wall time of one `cisco-prov encrypt` of a 50 KB file beside `node -e 0`.
-// Not a test: prints a table. Run: npm run bench -- crypto
+// Crypto benchmark (issues 2 and 12). Like is compared with like, and each table says which:
+// - whole process vs whole process: the CLI against `openssl enc` and against a small http_ece
+//   script, each a fresh process, timed wall-clock by a small parent; peak RSS from VmHWM;
+// - in-process vs in-process: our core against raw node:crypto and against http_ece, the same
+//   data in the same process.
+// Medians of interleaved runs; the machine's load average is printed with each table.
+// Not a test: prints Markdown. Run: npm run bench -- crypto  (QUICK=1 for fewer, smaller runs)
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { createCipheriv, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as ece from 'http_ece';
+import { registerBackend } from '../src/crypto/backend.js';
+import { nobleBackend } from '../src/crypto/backend-noble.js';
 import {
   decryptAes128gcm,
   decryptOpensslEnc,
   encryptAes128gcm,
   encryptOpensslEnc,
+  evpBytesToKey,
   type BackendName,
 } from '../src/crypto/index.js';
-// Both backends are measured: register noble (the crypto barrel does not load it).
-import '../src/crypto/backend-noble.js';
+import { sealStream } from '../src/crypto/stream.js';
 
+registerBackend(nobleBackend);
+const QUICK = process.env.QUICK === '1';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WORK = join(ROOT, 'bench', '.work', 'crypto');
 const BIN = join(ROOT, 'bin', 'cisco-prov.cjs');
+const RSS_HOOK = new URL('../test/helpers/max-rss.mjs', import.meta.url).href;
 const PASS = 'SecretPhrase1234';
-const IKM = Buffer.from('00112233445566778899aabbccddeeff', 'hex');
-const SIZES = [
-  ['50 KB', 50 * 1024],
-  ['16 MB', 16 * 1024 * 1024],
-] as const;
+const IKM = Buffer.from('0123456789abcdef'); // 16 bytes: http_ece takes raw 16-byte keys
+const MiB = 1024 * 1024;
 
 rmSync(WORK, { recursive: true, force: true });
 mkdirSync(WORK, { recursive: true });
 
-/** Runs fn until ≥ minMs has passed (at least twice); returns MB/s of the best third. */
-function mbps(bytes: number, fn: () => unknown, minMs = 400): number {
-  fn(); // warm-up
+// Both sides without NODE_EXTRA_CA_CERTS: Node 20 parses that bundle at every start (~45 ms
+// here), which hides the CLI's own cost.
+const ENV: NodeJS.ProcessEnv = { ...process.env, PROV_KEY: PASS, PROV_IKM: IKM.toString() };
+delete ENV.NODE_EXTRA_CA_CERTS;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' / ');
+const hasTime = existsSync('/usr/bin/time');
+
+/** One run of a process: wall ms (from this parent) and peak RSS in MiB. */
+function runProcess(cmd: string, args: string[], node: boolean): { ms: number; rss: number } {
+  const rssFile = join(WORK, 'rss');
+  rmSync(rssFile, { force: true });
+  // Node processes report VmHWM through a preloaded hook (ru_maxrss would carry this parent's);
+  // others are measured by /usr/bin/time, which forks a small process first.
+  const wrapped =
+    !node && hasTime ? ['/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
+  const env = node ? { ...ENV, NODE_OPTIONS: `--import ${RSS_HOOK}`, MAX_RSS_FILE: rssFile } : ENV;
+  const t0 = performance.now();
+  const r = spawnSync(wrapped[0] as string, wrapped[1] as string[], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  let rss = NaN;
+  if (existsSync(rssFile)) {
+    const text = readFileSync(rssFile, 'utf8').trim().split('\n').pop() ?? '';
+    rss = node ? Number(text) / MiB : Number(text) / 1024;
+  }
+  return { ms, rss };
+}
+
+/** Interleaved runs of several commands; medians of wall ms and peak RSS. */
+function interleave(cmds: Record<string, [string, string[], boolean]>, n: number) {
+  const out: Record<string, { ms: number[]; rss: number[] }> = {};
+  for (let i = 0; i < n; i++) {
+    for (const [name, [cmd, args, node]] of Object.entries(cmds)) {
+      const r = runProcess(cmd, args, node);
+      (out[name] ??= { ms: [], rss: [] }).ms.push(r.ms);
+      out[name].rss.push(r.rss);
+    }
+  }
+  return Object.fromEntries(
+    Object.entries(out).map(([k, v]) => [k, { ms: median(v.ms), rss: Math.max(...v.rss) }]),
+  );
+}
+
+const profileText = (bytes: number) => {
+  const line = '  <GPP_A ua="na">0123456789abcdef0123456789abcdef</GPP_A>\n';
+  return `<flat-profile>\n${line.repeat(Math.ceil(bytes / line.length))}</flat-profile>\n`;
+};
+
+console.log(
+  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${execFileSync('openssl', ['version']).toString().trim()}, ${new Date().toISOString()}; load average at start ${load()}`,
+);
+
+// ---------------------------------------------------------------- whole process: one-shot
+const p30 = join(WORK, 'p30.xml');
+writeFileSync(p30, profileText(30 * 1024));
+const eceScript = join(WORK, 'ece-encrypt.cjs');
+writeFileSync(
+  eceScript,
+  `const fs = require('fs'); const ece = require(${JSON.stringify(join(ROOT, 'node_modules', 'http_ece'))});
+fs.writeFileSync(process.argv[3], ece.encrypt(fs.readFileSync(process.argv[2]), { version: 'aes128gcm', key: Buffer.from(process.env.PROV_IKM), rs: 4096 }));\n`,
+);
+const one = interleave(
+  {
+    'node -e 0': [process.execPath, ['-e', '0'], true],
+    'cisco-prov encrypt (AES-256-CBC)': [
+      process.execPath,
+      [BIN, 'encrypt', '--key-env', 'PROV_KEY', p30, '-o', join(WORK, 'a.cfg')],
+      true,
+    ],
+    'openssl enc -aes-256-cbc -md md5': [
+      'openssl',
+      [
+        'enc',
+        '-e',
+        '-aes-256-cbc',
+        '-md',
+        'md5',
+        '-k',
+        PASS,
+        '-in',
+        p30,
+        '-out',
+        join(WORK, 'b.cfg'),
+      ],
+      false,
+    ],
+    'cisco-prov encrypt --cipher aes128gcm': [
+      process.execPath,
+      [BIN, 'encrypt', '--ikm-env', 'PROV_IKM', p30, '-o', join(WORK, 'a.ece')],
+      true,
+    ],
+    'node http_ece script (aes128gcm)': [
+      process.execPath,
+      [eceScript, p30, join(WORK, 'b.ece')],
+      true,
+    ],
+  },
+  QUICK ? 7 : 31,
+);
+const base = one['node -e 0']!.ms;
+console.log(`\n### Whole process vs whole process: one-shot encrypt of a 30 KB profile\n`);
+console.log(
+  `Median wall time of ${QUICK ? 7 : 31} interleaved runs each, no NODE_EXTRA_CA_CERTS; load ${load()}.\n`,
+);
+console.log('| process | ms | × `node -e 0` | peak RSS MiB |');
+console.log('|---|---:|---:|---:|');
+for (const [name, r] of Object.entries(one)) {
+  console.log(
+    `| \`${name}\` | ${r.ms.toFixed(1)} | ${(r.ms / base).toFixed(2)} | ${r.rss.toFixed(1)} |`,
+  );
+}
+
+// ---------------------------------------------------------------- whole process: 128 MB
+const bigSize = QUICK ? 32 * MiB : 128 * MiB;
+const big = join(WORK, 'big.bin');
+writeFileSync(big, randomBytes(bigSize));
+const bigRuns = interleave(
+  {
+    'cisco-prov encrypt': [
+      process.execPath,
+      [BIN, 'encrypt', '--key-env', 'PROV_KEY', big, '-o', join(WORK, 'big.cfg')],
+      true,
+    ],
+    'openssl enc -e': [
+      'openssl',
+      [
+        'enc',
+        '-e',
+        '-aes-256-cbc',
+        '-md',
+        'md5',
+        '-k',
+        PASS,
+        '-in',
+        big,
+        '-out',
+        join(WORK, 'big2.cfg'),
+      ],
+      false,
+    ],
+    'cisco-prov decrypt --raw': [
+      process.execPath,
+      [
+        BIN,
+        'decrypt',
+        '--raw',
+        '--key-env',
+        'PROV_KEY',
+        join(WORK, 'big2.cfg'),
+        '-o',
+        join(WORK, 'big.out'),
+      ],
+      true,
+    ],
+    'openssl enc -d': [
+      'openssl',
+      [
+        'enc',
+        '-d',
+        '-aes-256-cbc',
+        '-md',
+        'md5',
+        '-k',
+        PASS,
+        '-in',
+        join(WORK, 'big2.cfg'),
+        '-out',
+        join(WORK, 'big2.out'),
+      ],
+      false,
+    ],
+    'cisco-prov encrypt --cipher aes128gcm': [
+      process.execPath,
+      [BIN, 'encrypt', '--ikm-env', 'PROV_IKM', big, '-o', join(WORK, 'big.ece')],
+      true,
+    ],
+    'cisco-prov decrypt --raw (aes128gcm)': [
+      process.execPath,
+      [
+        BIN,
+        'decrypt',
+        '--raw',
+        '--ikm-env',
+        'PROV_IKM',
+        join(WORK, 'big.ece'),
+        '-o',
+        join(WORK, 'big3.out'),
+      ],
+      true,
+    ],
+  },
+  QUICK ? 2 : 5,
+);
+console.log(`\n### Whole process vs whole process: ${bigSize / MiB} MB, file in, file out\n`);
+console.log(`Median of ${QUICK ? 2 : 5} interleaved runs, start-up included; load ${load()}.\n`);
+console.log('| process | ms | MB/s | peak RSS MiB |');
+console.log('|---|---:|---:|---:|');
+for (const [name, r] of Object.entries(bigRuns)) {
+  console.log(
+    `| \`${name}\` | ${r.ms.toFixed(0)} | ${(bigSize / 1e6 / (r.ms / 1000)).toFixed(0)} | ${r.rss.toFixed(1)} |`,
+  );
+}
+console.log(
+  `\nAES-256-CBC encrypt: ${(bigRuns['openssl enc -e']!.ms / bigRuns['cisco-prov encrypt']!.ms).toFixed(2)}× openssl's throughput (target ≥ 0.6); decrypt ${(bigRuns['openssl enc -d']!.ms / bigRuns['cisco-prov decrypt --raw']!.ms).toFixed(2)}×.`,
+);
+for (const f of ['big.bin', 'big.cfg', 'big2.cfg', 'big.out', 'big2.out', 'big.ece', 'big3.out']) {
+  rmSync(join(WORK, f), { force: true });
+}
+
+// ---------------------------------------------------------------- whole process: batch
+const count = QUICK ? 300 : 2000;
+const inDir = join(WORK, 'profiles');
+mkdirSync(inDir);
+const body = profileText(30 * 1024);
+for (let i = 0; i < count; i++)
+  writeFileSync(join(inDir, `${(0x00562b000000 + i).toString(16).padStart(12, '0')}.xml`), body);
+const batchTimes: number[] = [];
+const loopTimes: number[] = [];
+for (let r = 0; r < (QUICK ? 1 : 2); r++) {
+  const outA = join(WORK, `batch-${r}`);
+  let t0 = performance.now();
+  const a = spawnSync(
+    process.execPath,
+    [BIN, 'encrypt', '--key-env', 'PROV_KEY', inDir, '--out-dir', outA],
+    { env: ENV, stdio: 'ignore' },
+  );
+  batchTimes.push(performance.now() - t0);
+  if (a.status !== 0) throw new Error('batch encrypt failed');
+  const outB = join(WORK, `loop-${r}`);
+  mkdirSync(outB);
+  t0 = performance.now();
+  const b = spawnSync(
+    'sh',
+    [
+      '-c',
+      `for f in "${inDir}"/*.xml; do openssl enc -e -aes-256-cbc -md md5 -k "$PROV_KEY" -in "$f" -out "${outB}/$(basename "$f" .xml).cfg" 2>/dev/null; done`,
+    ],
+    { env: ENV, stdio: 'ignore' },
+  );
+  loopTimes.push(performance.now() - t0);
+  if (b.status !== 0) throw new Error('openssl loop failed');
+  rmSync(outA, { recursive: true, force: true });
+  rmSync(outB, { recursive: true, force: true });
+}
+const batchMs = median(batchTimes);
+const loopMs = median(loopTimes);
+console.log(`\n### Whole process vs whole process: encrypting ${count} profiles of 30 KB\n`);
+console.log(
+  `Wall time, ${QUICK ? 1 : 2} alternating run(s) each (median), same disk; load ${load()}.\n`,
+);
+console.log('| way | s | files/s |');
+console.log('|---|---:|---:|');
+console.log(
+  `| \`cisco-prov encrypt <dir> --out-dir\` (one process) | ${(batchMs / 1000).toFixed(2)} | ${(count / (batchMs / 1000)).toFixed(0)} |`,
+);
+console.log(
+  `| shell loop, one \`openssl enc\` per file | ${(loopMs / 1000).toFixed(2)} | ${(count / (loopMs / 1000)).toFixed(0)} |`,
+);
+console.log(`\nOne call is ${(loopMs / batchMs).toFixed(1)}× the loop (target ≥ 20).`);
+rmSync(inDir, { recursive: true, force: true });
+
+// ---------------------------------------------------------------- in-process vs in-process
+/** MB/s: median of repeated runs (at least 5, at least minMs in all) after a warm-up. */
+function mbps(bytes: number, fn: () => unknown, minMs = QUICK ? 150 : 500): number {
+  fn();
   const times: number[] = [];
   const start = performance.now();
-  while (times.length < 3 || performance.now() - start < minMs) {
+  while (times.length < 5 || performance.now() - start < minMs) {
     const t0 = performance.now();
     fn();
     times.push(performance.now() - t0);
   }
-  times.sort((a, b) => a - b);
-  const best = times.slice(0, Math.max(1, Math.floor(times.length / 3)));
-  const ms = best.reduce((a, b) => a + b, 0) / best.length;
-  return bytes / 1e6 / (ms / 1000);
+  return bytes / 1e6 / (median(times) / 1000);
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] as number;
-}
-
-/** Wall time in ms of a process, median of n runs. */
-function processMs(cmd: string, args: string[], n: number, env?: NodeJS.ProcessEnv): number {
+async function mbpsAsync(bytes: number, fn: () => Promise<unknown>): Promise<number> {
+  await fn();
   const times: number[] = [];
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
-    const r = spawnSync(cmd, args, { stdio: 'ignore', env: env ?? process.env });
-    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}`);
+    await fn();
     times.push(performance.now() - t0);
   }
-  return median(times);
+  return bytes / 1e6 / (median(times) / 1000);
 }
-
-// One-shot start-up, measured first, while this process is small (a parent with a large heap
-// makes every spawn slower); runs interleaved so machine noise hits both alike.
-const profile = join(WORK, 'profile-50k.xml');
-writeFileSync(
-  profile,
-  `<flat-profile>\n${'<GPP_A ua="na">0123456789abcdef0123456789abcdef</GPP_A>\n'.repeat(1000)}</flat-profile>\n`,
-);
-const env = { ...process.env, PROV_KEY: PASS };
-const nodeTimes: number[] = [];
-const cliTimes: number[] = [];
-for (let i = 0; i < 41; i++) {
-  nodeTimes.push(processMs(process.execPath, ['-e', '0'], 1, env));
-  cliTimes.push(
-    processMs(
-      process.execPath,
-      [BIN, 'encrypt', '--key-env', 'PROV_KEY', profile, '-o', join(WORK, 'p.cfg')],
-      1,
-      env,
-    ),
-  );
-}
-const nodeMs = median(nodeTimes);
-const cliMs = median(cliTimes);
-console.log('\n| one-shot (median of 41, interleaved) | ms |');
-console.log('|---|---:|');
-console.log(`| \`node -e 0\` | ${nodeMs.toFixed(1)} |`);
-console.log(`| \`cisco-prov encrypt\` of a 50 KB profile | ${cliMs.toFixed(1)} |`);
-console.log(`| ratio (target ≤ 1.25) | ${(cliMs / nodeMs).toFixed(2)} |`);
-console.log(
-  `\nNODE_EXTRA_CA_CERTS=${process.env.NODE_EXTRA_CA_CERTS ?? '(unset)'} (Node 20 parses it at every start, for both commands)`,
-);
 
 const rows: string[][] = [];
 const fmt = (x: number) => x.toFixed(0);
-for (const [label, size] of SIZES) {
-  const data = new Uint8Array(size).map((_, i) => (i * 31 + 7) % 256);
-  const file = join(WORK, `in-${size}.bin`);
-  writeFileSync(file, data);
+for (const [label, size] of [
+  ['30 KB', 30 * 1024],
+  ['16 MB', 16 * MiB],
+] as const) {
+  const data = new Uint8Array(randomBytes(size));
+  const salt = new Uint8Array(8);
+  const { key, iv } = evpBytesToKey('md5', PASS, salt);
+  rows.push([
+    'AES-256-CBC, raw node:crypto (createCipheriv, one update)',
+    label,
+    fmt(
+      mbps(size, () =>
+        Buffer.concat([createCipheriv('aes-256-cbc', key, iv).update(data), Buffer.alloc(0)]),
+      ),
+    ),
+    '',
+  ]);
   for (const backend of ['node', 'noble'] as BackendName[]) {
-    const minMs = backend === 'noble' && size > 1e6 ? 1 : 400;
+    if (backend === 'noble' && size > MiB && QUICK) continue;
+    const minMs = backend === 'noble' && size > MiB ? 1 : undefined;
     const cbc = encryptOpensslEnc(data, PASS, { backend });
     rows.push([
-      `AES-256-CBC, cisco-prov (${backend})`,
+      `AES-256-CBC, our core (${backend}): encryptOpensslEnc / decryptOpensslEnc`,
       label,
       fmt(mbps(size, () => encryptOpensslEnc(data, PASS, { backend }), minMs)),
       fmt(mbps(size, () => decryptOpensslEnc(cbc, PASS, { backend }), minMs)),
     ]);
     const gcm = encryptAes128gcm(data, IKM, { backend });
     rows.push([
-      `aes128gcm rs 4096, cisco-prov (${backend})`,
+      `aes128gcm rs 4096, our core (${backend}): encryptAes128gcm / decryptAes128gcm`,
       label,
       fmt(mbps(size, () => encryptAes128gcm(data, IKM, { backend }), minMs)),
       fmt(mbps(size, () => decryptAes128gcm(gcm, IKM, { backend }), minMs)),
     ]);
   }
-  // openssl enc as a process per file: the way admins script it today.
-  const encFile = join(WORK, `in-${size}.cfg`);
-  execFileSync(
-    'openssl',
-    ['enc', '-e', '-aes-256-cbc', '-md', 'md5', '-k', PASS, '-in', file, '-out', encFile],
-    {
-      stdio: 'ignore',
-    },
-  );
-  const runs = size > 1e6 ? 5 : 21;
-  const encMs = processMs(
-    'openssl',
-    ['enc', '-e', '-aes-256-cbc', '-md', 'md5', '-k', PASS, '-in', file, '-out', join(WORK, 'o')],
-    runs,
-  );
-  const decMs = processMs(
-    'openssl',
-    [
-      'enc',
-      '-d',
-      '-aes-256-cbc',
-      '-md',
-      'md5',
-      '-k',
-      PASS,
-      '-in',
-      encFile,
-      '-out',
-      join(WORK, 'o'),
-    ],
-    runs,
+  const chunks = Array.from({ length: Math.ceil(size / MiB) }, (_, i) =>
+    data.subarray(i * MiB, (i + 1) * MiB),
   );
   rows.push([
-    'AES-256-CBC, `openssl enc` process (incl. start-up)',
+    'AES-256-CBC, our streaming core (sealStream, 1 MiB chunks)',
     label,
-    fmt(size / 1e6 / (encMs / 1000)),
-    fmt(size / 1e6 / (decMs / 1000)),
+    fmt(
+      await mbpsAsync(size, async () => {
+        for await (const c of sealStream(chunks, { cipher: 'aes-256-cbc', passphrase: PASS }))
+          void c;
+      }),
+    ),
+    '',
   ]);
   const buf = Buffer.from(data);
-  const theirs = ece.encrypt(buf, { version: 'aes128gcm', key: IKM, rs: 4096 });
-  rows.push([
-    'aes128gcm rs 4096, http_ece 1.2.1',
-    label,
-    fmt(mbps(size, () => ece.encrypt(buf, { version: 'aes128gcm', key: IKM, rs: 4096 }))),
-    fmt(mbps(size, () => ece.decrypt(theirs, { version: 'aes128gcm', key: IKM }))),
-  ]);
+  if (!(size > MiB && QUICK)) {
+    const theirs = ece.encrypt(buf, { version: 'aes128gcm', key: IKM, rs: 4096 });
+    rows.push([
+      'aes128gcm rs 4096, http_ece 1.2.1 in this process',
+      label,
+      fmt(
+        mbps(
+          size,
+          () => ece.encrypt(buf, { version: 'aes128gcm', key: IKM, rs: 4096 }),
+          size > MiB ? 1 : undefined,
+        ),
+      ),
+      fmt(
+        mbps(
+          size,
+          () => ece.decrypt(theirs, { version: 'aes128gcm', key: IKM }),
+          size > MiB ? 1 : undefined,
+        ),
+      ),
+    ]);
+  }
 }
-
-console.log(
-  `Machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, ${execFileSync('openssl', ['version']).toString().trim()}, ${new Date().toISOString().slice(0, 10)}\n`,
-);
+console.log(`\n### In-process vs in-process: MB/s, one core, median of repeated runs\n`);
+console.log(`Load ${load()}.\n`);
 console.log('| implementation | input | encrypt MB/s | decrypt MB/s |');
 console.log('|---|---:|---:|---:|');
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
+console.log(`\nLoad average at the end: ${load()}.`);

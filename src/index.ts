@@ -187,3 +187,16 @@ export {
   type DomainErrorDetails,
   type DomainErrorKind,
 } from './domain-errors.js';
+// Drift (a phone's report against its profile) and the fleet (access-log lines → the page).
+export { compareWithReport, isStatusParameter, sameSetting } from './profile/drift.js';
+export type { DriftChange, DriftComparison, DriftOptions, ReadOnlyFlag } from './profile/drift.js';
+export { DEFAULT_FLEET_SETTINGS, FleetTracker, maskQuery } from './device/fleet.js';
+export type {
+  FleetData,
+  FleetDrift,
+  FleetPhone,
+  FleetRequest,
+  FleetSettings,
+  ResyncDue,
+} from './device/fleet.js';
+export { renderFleetPage, type FleetPage } from './output/fleet-page.js';

@@ -81,6 +81,10 @@ function checkSchedule(flag: string, value: string | undefined): TimerValue | un
 /** Performs one resync. */
 export async function fetchProfile(target: string, opts: FetchOptions): Promise<FetchResult> {
   if (opts.ua === undefined) throw usageError('fetch needs --ua <User-Agent>: the phone sends one');
+  if (!/^[\x20-\x7e]+$/.test(opts.ua)) {
+    // A header value with control characters would be refused by node:http, or split a header.
+    throw usageError('--ua expected printable ASCII (a User-Agent header value)');
+  }
   const timeoutMs =
     parseIntegerOption('--timeout', opts.timeout ?? String(DEFAULT_TIMEOUT_SECONDS), 1, 86400) *
     1000;

@@ -616,6 +616,10 @@ describe('usage errors', () => {
     await assert.rejects(fetchProfile('/$PSN.xml', { ua: UA }), { exitCode: 2, message: /TFTP/ });
     await assert.rejects(fetchProfile('tftp://10.0.0.1/a.cfg', { ua: UA }), { exitCode: 2 });
     await assert.rejects(fetchProfile('http://127.0.0.1/a', {}), { exitCode: 2, message: /--ua/ });
+    await assert.rejects(fetchProfile('http://127.0.0.1/a', { ua: 'x\r\nX-Evil: 1' }), {
+      exitCode: 2,
+      message: /--ua expected printable ASCII/,
+    });
     await assert.rejects(fetchProfile('http://127.0.0.1/a', { ua: UA, errorRetryDelay: 'soon' }), {
       exitCode: 2,
       message: /--error-retry-delay expected seconds/,

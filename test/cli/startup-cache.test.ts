@@ -1,0 +1,47 @@
+// The CLI's start-up path (bin/cisco-prov.cjs): the bundle compiled from V8's code cache that
+// the build writes (dist/cli.cjs.cache), and the ESM chunks still reachable that way.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import vm from 'node:vm';
+import { spawnSync } from 'node:child_process';
+import { ROOT } from '../helpers/run-cli.js';
+
+const BUNDLE = join(ROOT, 'dist', 'cli.cjs');
+
+test('V8 accepts the code cache the build wrote (this Node, these flags)', () => {
+  const script = new vm.Script(
+    `(function (exports, require, module, __filename, __dirname) {${readFileSync(BUNDLE, 'utf8')}\n})`,
+    { filename: BUNDLE, cachedData: readFileSync(`${BUNDLE}.cache`) },
+  );
+  assert.equal(script.cachedDataRejected, false);
+});
+
+test('with the cache, without it, and with a corrupt one: one-shot and chunked commands run', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cisco-prov-startup-'));
+  try {
+    cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
+    cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
+    cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+    const cache = join(dir, 'dist', 'cli.cjs.cache');
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [join(dir, 'bin', 'cisco-prov.cjs'), ...args], {
+        encoding: 'utf8',
+      });
+    for (const state of ['cache', 'corrupt', 'none'] as const) {
+      if (state === 'corrupt') writeFileSync(cache, 'not a code cache');
+      if (state === 'none') rmSync(cache);
+      const keygen = run('keygen');
+      assert.equal(keygen.status, 0, `${state}: ${keygen.stderr}`);
+      assert.match(keygen.stdout, /^[A-Za-z0-9_-]{32}\n$/);
+      const models = run('models', '8841'); // an ESM chunk, through import()
+      assert.equal(models.status, 0, `${state}: ${models.stderr}`);
+      assert.match(models.stdout, /CP-8841-3PCC/);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
