@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
 import { assertNoSecret, assertOneLineError, modeOf, workDir } from '../helpers/hostile.js';
@@ -102,4 +102,20 @@ test('serve --reports naming a regular file: exit 3 naming --reports, file untou
   assertOneLineError(r, 3, /--reports reports: not a directory/);
   assert.doesNotMatch(r.stderr, /EEXIST|mkdir/);
   assert.ok(existsSync(join(dir, 'reports')));
+});
+
+test('encrypt --out-dir naming a regular file: one line, exit 3, the file untouched', async () => {
+  const dir = workDir('cp-qa-');
+  writeFileSync(join(dir, 'a.xml'), PROFILE_WITH_PASSWORD);
+  writeFileSync(join(dir, 'b.xml'), PROFILE_WITH_PASSWORD);
+  writeFileSync(join(dir, 'key.txt'), `${SECRET}\n`);
+  writeFileSync(join(dir, 'taken'), 'keep me\n');
+  const r = await runCli(
+    ['encrypt', '--key-file', 'key.txt', 'a.xml', 'b.xml', '--out-dir', 'taken'],
+    { cwd: dir },
+  );
+  assertOneLineError(r, 3, /cannot write --out-dir taken: not a directory$/);
+  assert.doesNotMatch(r.stderr, /EEXIST|mkdir/);
+  assert.equal(readFileSync(join(dir, 'taken'), 'utf8'), 'keep me\n');
+  assertNoSecret(r, SECRET);
 });
