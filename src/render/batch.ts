@@ -173,7 +173,7 @@ function inventoryFailure(problems: readonly InventoryProblem[]): DomainError {
   if (problems.length > 20) shown.push(`… and ${problems.length - 20} more problems`);
   const first = problems[0];
   return new DomainError('bad-input', 'inventory-invalid', shown.join('\ncisco-prov: '), {
-    hint: 'nothing was written: fix the inventory and run again',
+    hint: 'nothing was written: fix the file named above and run again',
     file: first?.file,
     where: first?.where,
     field: first?.field,

@@ -119,3 +119,16 @@ test('encrypt --out-dir naming a regular file: one line, exit 3, the file untouc
   assert.equal(readFileSync(join(dir, 'taken'), 'utf8'), 'keep me\n');
   assertNoSecret(r, SECRET);
 });
+
+test('render with a malformed --vars file: the hint does not blame the inventory', async () => {
+  const dir = workDir('cp-qa-');
+  writeFileSync(join(dir, 'inv.csv'), INVENTORY);
+  writeFileSync(join(dir, 'site.yaml'), '- a list, not a map\n');
+  const r = await runCli(
+    ['render', '-i', 'inv.csv', '-t', 't.liquid', '--vars', 'site.yaml', '-o', 'out'],
+    { cwd: dir },
+  );
+  assertOneLineError(r, 1, /^cisco-prov: site\.yaml: /);
+  assert.doesNotMatch(r.stderr, /fix the inventory/);
+  assert.ok(!existsSync(join(dir, 'out')), 'nothing written');
+});
