@@ -10,11 +10,16 @@
 //   benchmarks need is a devDependency.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+
+// Code-split output is named by hash and by entry: clear it, so no stale chunk or old entry
+// (a renamed command) is left for a test or a user to load.
+for (const dir of ['dist/esm', 'dist/chunks'])
+  rmSync(join(root, dir), { recursive: true, force: true });
 
 /** cli.ts imports these lazily; they are bundled into cli.cjs itself. */
 const INLINE = new Set([
@@ -29,7 +34,9 @@ const INLINE = new Set([
 
 /** cli.ts imports these lazily from the ESM build: dist/esm/<name>.js. */
 const ESM_COMMANDS = {
-  'render-cli': 'src/commands/render-cli.ts',
+  render: 'src/commands/render.ts',
+  'render-format': 'src/output/render-format.ts',
+  progress: 'src/output/progress.ts',
   validate: 'src/commands/validate.ts',
   'diagnostics-format': 'src/output/diagnostics-format.ts',
   inspect: 'src/commands/inspect.ts',
@@ -40,6 +47,9 @@ const ESM_COMMANDS = {
   diff: 'src/commands/diff.ts',
   'diff-format': 'src/output/diff-format.ts',
   convert: 'src/commands/convert.ts',
+  drift: 'src/commands/drift.ts',
+  'drift-format': 'src/output/drift-format.ts',
+  fleet: 'src/commands/fleet.ts',
   'backend-noble': 'src/crypto/backend-noble.ts',
   rule: 'src/commands/rule.ts',
   'rule-format': 'src/output/rule-format.ts',

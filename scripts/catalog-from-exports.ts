@@ -25,7 +25,8 @@ import type { CorpusExport } from '../test/corpus/corpus.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const EXPORTS = join(ROOT, 'test/corpus/exports');
-const OUT = join(ROOT, 'src/profile/catalog-data/exported.ts');
+/** Where to write: the data module, or the path given (the tests regenerate into a temp file). */
+const OUT = process.argv[2] ?? join(ROOT, 'src/profile/catalog-data/exported.ts');
 
 /** Names the secret patterns would catch that hold no secret: programmable softkeys (PSK_n). */
 const NOT_SECRET = /^PSK_\{n\}$|^Programmable_Softkey/;

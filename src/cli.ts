@@ -407,8 +407,36 @@ ${SECRETS_HELP}`,
       )
       .action(
         run(async (opts) => {
-          const { runRenderCli } = await import('./commands/render-cli.js');
-          return await runRenderCli(opts);
+          const { renderCommand } = await import('./commands/render.js');
+          const format = await import('./output/render-format.js');
+          const { startProgress } = await import('./output/progress.js');
+          const writer = await import('./output/writer.js');
+          const progress = await startProgress('rendering', opts.quiet === true);
+          let result;
+          try {
+            result = await renderCommand(opts, progress.onProgress);
+          } finally {
+            progress.stop();
+          }
+          if (result.kind === 'explain') {
+            const { explain, json } = result;
+            await writer.writeStdout(
+              json ? format.formatExplainJson(explain) : format.formatExplain(explain),
+            );
+            return ExitCode.Ok;
+          }
+          const { report } = result;
+          result.warnings.forEach(writer.warn);
+          for (const line of format.formatRenderFailures(report)) writer.note(line);
+          if (result.stdout) {
+            writer.assertStdoutAcceptsBinary(result.binary, false);
+            await writer.writeStdout(result.stdout);
+          } else if (result.json) {
+            await writer.writeStdout(format.formatRenderJson(report));
+          }
+          if (progress.shown && report.out !== undefined)
+            writer.note(format.formatRenderSummary(report));
+          return result.exitCode;
         }),
       ),
     ' for every device',
@@ -773,6 +801,10 @@ Examples:
       )
       .option('--no-watch', 'reload only on SIGHUP, not when a file changes')
       .option('--workers <n>', 'server processes sharing the port (node:cluster; default 1)', '1')
+      .option(
+        '--fleet',
+        'serve the fleet page at /fleet (same auth as the profiles): every phone seen since start, live, with drift from --reports; with --workers each worker shows the phones it served',
+      )
       .option('--header-timeout <s>', 'seconds a client has to send its request headers', '10')
       .option('--idle-timeout <s>', 'seconds a socket may stay silent before it is closed', '30')
       .addHelpText(
@@ -895,6 +927,113 @@ ${SECRETS_HELP}`,
           const { convert } = await import('./commands/convert.js');
           const { emit } = await import('./output/emit.js');
           await emit(await convert(input, opts), opts.output);
+        }),
+      ),
+  );
+
+  // ---- drift ----
+  withSecretOptions(
+    program
+      .command('drift')
+      .summary('compare what phones report with what they should have now')
+      .description(
+        'For each phone with a report (Report_Rule uploads: files named by MAC such as ' +
+          '<mac>.xml, or a directory per phone as serve --reports keeps them; the latest file per ' +
+          'phone), render the profile it should have now from the inventory, templates and vars — ' +
+          'as render does — and list the parameters whose reported value or ua differs. Only ' +
+          'parameters the profile sets are checked (a profile is partial); read-only and status ' +
+          'parameters and secrets the report hides (asterisks, absent) are left out; values are ' +
+          'compared as the phone reads them (trimmed; Bool and choices in any case; 0x10 = 16).',
+      )
+      .requiredOption('--reports <dir>', 'reported profiles, the latest file per phone')
+      .requiredOption('-i, --inventory <file>', 'devices: .csv (header row), .json or .yaml')
+      .option('-t, --template <file|dir>', 'templates, as for render (default: bundled templates/)')
+      .option(
+        '--vars <file>',
+        'YAML/JSON variables for every device (repeatable, in order)',
+        collect,
+      )
+      .option('--json', 'print the report as JSON')
+      .option('--show-secrets', 'show secret values the report carries instead of ********')
+      .addOption(
+        new Option(
+          '--md <digest>',
+          'encrypted reports: only try this EVP_BytesToKey digest (default: md5, then sha256)',
+        ).choices(['md5', 'sha256']),
+      )
+      .addHelpText(
+        'after',
+        `
+Exit: 0 every reported phone in sync, 1 drift (or a report or profile that cannot be read),
+2 usage, 3 I/O.
+
+Examples:
+  cisco-prov drift --reports reports/ -i inventory.csv -t templates --vars site.yaml
+  cisco-prov drift --reports /srv/prov/reports -i inventory.yaml --json | jq '.summary'
+  cisco-prov drift --reports reports/ -i inventory.csv --ikm-env PROV_IKM   # encrypted reports
+${SECRETS_HELP}`,
+      )
+      .action(
+        run(async (opts) => {
+          const { drift } = await import('./commands/drift.js');
+          const { formatDrift, formatDriftJson } = await import('./output/drift-format.js');
+          const { note, warn, writeStdout } = await import('./output/writer.js');
+          const result = await drift(opts);
+          result.warnings.forEach(warn);
+          result.notes.forEach(note);
+          await writeStdout(
+            opts.json ? formatDriftJson(result.report) : formatDrift(result.report),
+          );
+          return result.exitCode;
+        }),
+      ),
+  );
+
+  // ---- fleet ----
+  withSecretOptions(
+    program
+      .command('fleet')
+      .summary('an HTML page of every phone seen in an access log (outcome, lateness, drift)')
+      .description(
+        'Write the fleet page — one self-contained HTML file, no external assets, a strict ' +
+          'Content-Security-Policy, works offline — from any web server access log (common or ' +
+          'combined format, as inspect --log reads it): every phone with its model, firmware, ' +
+          'MAC/serial, address, last request and outcome (A success, B not found/corrupt, C other ' +
+          'failure), when its next resync is due and whether it is late, its request history, ' +
+          'and with --reports and an inventory its drift. Sortable and filterable in the browser.',
+      )
+      .requiredOption('--log <file>', "access log, plain or gzipped ('-' for stdin)")
+      .option('-o, --output <file>', 'write the page here (atomically) instead of stdout')
+      .option('--reports <dir>', "reported profiles, for each phone's drift (needs --inventory)")
+      .option('-i, --inventory <file>', 'devices, as for render (with --reports)')
+      .option('-t, --template <file|dir>', 'templates, as for render (with --reports)')
+      .option('--vars <file>', 'variables, as for render (repeatable, with --reports)', collect)
+      .option(
+        '--resync-periodic <s>',
+        "the phones' Resync_Periodic: seconds, list or spread [open: the server cannot see it; default 3600, Cisco's default]",
+      )
+      .option(
+        '--error-retry-delay <s>',
+        "the phones' Resync_Error_Retry_Delay, e.g. 60,120,240,… on 2025 firmware [open: default 3600]",
+      )
+      .option('--grace <s>', 'seconds after the due time before a phone counts as late', '600')
+      .option('--now <time>', 'measure lateness at this ISO 8601 time (default: now)')
+      .option('--fnf-success', 'the phones have Resync_Fails_On_FNF=No, so 404 counts as A')
+      .option('--title <text>', 'page title', 'Cisco phone fleet')
+      .addHelpText(
+        'after',
+        `
+Examples:
+  cisco-prov fleet --log /var/log/nginx/access.log -o fleet.html
+  zcat access.log.1.gz | cisco-prov fleet --log - -o fleet.html
+  cisco-prov fleet --log access.log --reports reports/ -i inventory.csv -t templates -o fleet.html
+${SECRETS_HELP}`,
+      )
+      .action(
+        run(async (opts) => {
+          const { fleet } = await import('./commands/fleet.js');
+          const { emit } = await import('./output/emit.js');
+          await emit(await fleet(opts), opts.output);
         }),
       ),
   );

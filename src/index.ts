@@ -64,7 +64,7 @@ export {
 } from './validate/index.js';
 export type { Diagnostic, Severity, RuleId, ValidateOptions } from './validate/index.js';
 export { parseCondition, parseRule, splitRuleUrl } from './profile/rule.js';
-// A rule through the phone's eyes (issue 13): conditions, assignments, macros, the URL.
+// A rule through the phone's eyes: conditions, assignments, macros, the URL.
 export {
   RuleSyntaxFailure,
   compareVersions,
@@ -98,7 +98,7 @@ export type {
 } from './profile/rule.js';
 export { formatJson, formatStylish } from './output/diagnostics-format.js';
 export type { FileDiagnostics } from './output/diagnostics-format.js';
-// Render (issue 3): Cisco macros, inventories, variable layers and file names.
+// Render: Cisco macros, inventories, variable layers and file names.
 export {
   KNOWN_MACROS,
   expandMacros,
@@ -187,3 +187,16 @@ export {
   type DomainErrorDetails,
   type DomainErrorKind,
 } from './domain-errors.js';
+// Drift (a phone's report against its profile) and the fleet (access-log lines → the page).
+export { compareWithReport, isStatusParameter, sameSetting } from './profile/drift.js';
+export type { DriftChange, DriftComparison, DriftOptions, ReadOnlyFlag } from './profile/drift.js';
+export { DEFAULT_FLEET_SETTINGS, FleetTracker, maskQuery } from './device/fleet.js';
+export type {
+  FleetData,
+  FleetDrift,
+  FleetPhone,
+  FleetRequest,
+  FleetSettings,
+  ResyncDue,
+} from './device/fleet.js';
+export { renderFleetPage, type FleetPage } from './output/fleet-page.js';

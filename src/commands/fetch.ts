@@ -35,7 +35,7 @@ import {
   type ResyncOutcome,
   type TimerValue,
 } from '../profile/resync.js';
-import { validateProfileBytes, type Diagnostic } from '../validate/index.js';
+import { RULE_IDS, validateProfileBytes, type Diagnostic } from '../validate/index.js';
 import { readProfileDocument } from '../validate/profile-document.js';
 import type { FetchCipher, FetchHop, FetchResult } from '../output/fetch-format.js';
 import { RuleCheckFailed, ruleExpand, type DeviceOptions } from './rule.js';
@@ -81,6 +81,10 @@ function checkSchedule(flag: string, value: string | undefined): TimerValue | un
 /** Performs one resync. */
 export async function fetchProfile(target: string, opts: FetchOptions): Promise<FetchResult> {
   if (opts.ua === undefined) throw usageError('fetch needs --ua <User-Agent>: the phone sends one');
+  if (!/^[\x20-\x7e]+$/.test(opts.ua)) {
+    // A header value with control characters would be refused by node:http, or split a header.
+    throw usageError('--ua expected printable ASCII (a User-Agent header value)');
+  }
   const timeoutMs =
     parseIntegerOption('--timeout', opts.timeout ?? String(DEFAULT_TIMEOUT_SECONDS), 1, 86400) *
     1000;
@@ -146,6 +150,12 @@ export async function fetchProfile(target: string, opts: FetchOptions): Promise<
   }
   if (expansion.problems.some((p) => /port|scheme|path|white space/.test(p))) {
     throw usageError(`the expanded URL is not usable: ${expansion.problems.join('; ')}`);
+  }
+  if (expansion.options.srv) {
+    throw usageError(
+      'fetch does not resolve DNS SRV records (the rule has --srv)',
+      'fetch the host the SRV record names: give the URL with that host and port',
+    );
   }
   let url: URL;
   try {
@@ -321,8 +331,12 @@ export async function fetchProfile(target: string, opts: FetchOptions): Promise<
       );
     }
     const file = url.href;
+    // With --alias the file is foreign XML that GPP_<alias> maps to parameters (reference §2):
+    // it only has to be well-formed.
+    const alias = expansion.options.alias !== null;
     const diagnostics = validateProfileBytes(decoded.plaintext, {
       file,
+      ...(alias ? { ignoreRules: RULE_IDS.filter((id) => id !== 'xml-well-formed') } : {}),
       // Over HTTPS or encrypted, secrets in the profile are not exposed (reference §1).
       encrypted: decoded.cipher !== 'none' || url.protocol === 'https:',
       ...(values.PSN !== undefined ? { model: values.PSN } : {}),

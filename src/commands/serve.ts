@@ -20,6 +20,9 @@ import { DEFAULT_ROUTES } from '../serve/routes.js';
 import { ProvisioningServer, type ServeConfig } from '../serve/server.js';
 import { SiteLoadError } from '../serve/site.js';
 import { bundledTemplatesDir } from '../render/batch.js';
+import { FleetTracker } from '../device/fleet.js';
+import { renderFleetPage } from '../output/fleet-page.js';
+import { fleetDrift } from './fleet.js';
 
 /** The options commander hands over (see the serve block of cli.ts). */
 export interface ServeCliOptions {
@@ -55,6 +58,7 @@ export interface ServeCliOptions {
   strictUserAgent?: boolean;
   watch?: boolean;
   workers?: string;
+  fleet?: boolean;
   headerTimeout?: string;
   idleTimeout?: string;
 }
@@ -185,12 +189,46 @@ export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
     process.stderr.write(`cisco-prov: ${line}\n`);
   };
   const workers = integerOption('workers', opts.workers ?? '1', 1, 64);
+  const startedAt = new Date().toISOString().slice(0, 19).replace('T', ' ') + 'Z';
   const { config, host, port } = serveConfigOf(
     opts,
     process.cwd(),
     // A worker's warnings were already given by the primary.
     cluster.isWorker ? () => {} : (m) => stderr(`warning: ${m}`),
   );
+  // --fleet: every request feeds the tracker (as a log line, so the page reads serve's requests
+  // as `fleet --log` reads any server's); /fleet renders the page, with drift from --reports.
+  const fleetTracker = opts.fleet ? new FleetTracker() : undefined;
+  if (fleetTracker) {
+    const tracker = fleetTracker;
+    config.fleet = {
+      page: async () => {
+        let drift;
+        if (opts.reports !== undefined) {
+          try {
+            drift = await fleetDrift(
+              {
+                log: '-',
+                reports: opts.reports,
+                inventory: opts.inventory,
+                ...(opts.template !== undefined ? { template: opts.template } : {}),
+                ...(opts.vars ? { vars: opts.vars } : {}),
+              },
+              [],
+            );
+          } catch (err) {
+            stderr(`warning: /fleet: drift not shown: ${(err as Error).message}`);
+          }
+        }
+        const data = tracker.snapshot({
+          now: new Date(),
+          source: `cisco-prov serve (live, since ${startedAt})`,
+          ...(drift ? { drift } : {}),
+        });
+        return renderFleetPage(data, { title: 'Cisco phone fleet (live)' });
+      },
+    };
+  }
   let server: ProvisioningServer;
   try {
     server = new ProvisioningServer(config);
@@ -227,6 +265,10 @@ export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
     if (accessFd !== undefined) writeSync(accessFd, `${line}\n`);
     else process.stdout.write(`${line}\n`);
   };
+  if (fleetTracker) {
+    const tracker = fleetTracker;
+    server.onRequest((r) => tracker.addLine(formatCombined(r)));
+  }
   server.onRequest((r) => {
     writeAccess(json ? formatJsonRecord(r) : formatCombined(r));
     if (!json) {
@@ -338,6 +380,9 @@ function superviseWorkers(
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
+    // Each worker accepts its own connections (the kernel spreads them): no hop through the
+    // primary, which round-robin scheduling would add to every new connection.
+    cluster.schedulingPolicy = cluster.SCHED_NONE;
     for (let i = 0; i < count; i++) fork();
   });
 }

@@ -56,11 +56,6 @@ export function startsWith(data: Uint8Array, prefix: Uint8Array): boolean {
   return true;
 }
 
-/** Base64 (standard alphabet) of bytes. */
-export function toBase64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64');
-}
-
 /** Base64url without padding (RFC 4648 §5), as RFC 8188 examples are written. */
 export function toBase64url(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64url');

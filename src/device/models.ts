@@ -33,7 +33,7 @@ export interface PhoneModel {
   maxExpansionModules: number;
   /** Firmware load prefix used in Upgrade_Rule file names: `sip88xx`. */
   firmwarePrefix: string;
-  /** Marketing name: `Cisco IP Phone 8841`. (Added by issue 5; display only.) */
+  /** Marketing name: `Cisco IP Phone 8841` (display only). */
   displayName: string;
   /** Where the facts came from: field name → citation. */
   sources: Partial<Record<keyof Omit<PhoneModel, 'sources'> | 'row', string>>;
@@ -315,7 +315,7 @@ export const MODELS: readonly PhoneModel[] = [
       row: AG_8800,
       productName: 'seed excerpt of the 8800 admin guide: User-Agent Cisco-CP-8841-3PCC/11.0 [doc]',
       series: REF_6,
-      lines: `${LINES_88XX}; the same tool marks its 10 for the 8841 as confirmed on hardware`,
+      lines: `${LINES_88XX}; that tool marks its 10 for the 8841 as seen on hardware, still below the documented 16 used here`,
       lineKeys: `${AG_8800} [recalled]: 5 line keys (session keys on the other side not counted)`,
       maxExpansionModules: `${KEM_CHAPTER}: KEMs on 8851/8861/8865 only`,
       firmwarePrefix: FW_88XX,

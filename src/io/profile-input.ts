@@ -33,6 +33,8 @@ export interface LoadProfileOptions {
    * `convert` uses 1; `diff` uses 2, since its 1 means "the profiles differ" (as diff(1)).
    */
   badInputExit?: ExitCodeValue;
+  /** The name messages use (default: the path as given, or `<stdin>`). */
+  displayName?: string;
 }
 
 export interface LoadedProfile extends ParsedProfile {
@@ -47,7 +49,7 @@ export async function loadProfile(
   path: string | undefined,
   options: LoadProfileOptions,
 ): Promise<LoadedProfile> {
-  const name = inputName(path);
+  const name = options.displayName ?? inputName(path);
   const bad = (message: string, hint?: string): CliError =>
     new CliError(options.badInputExit ?? ExitCode.Bad, message, hint);
   const bytes = await readInput(path);

@@ -11,7 +11,7 @@
  * Scripts > Data Types", e.g. Cisco IP Phone 6800 Series Multiplatform Phones Provisioning
  * Guide): Bool, `{a,b,c,…}`, Uns<n>/Sig<n>, Port, Time<n>, IP, FQDN, Str<n>, DialPlanScript.
  *
- * Decisions where the guides are silent (documented in docs/readme-catalog.md):
+ * Decisions where the guides are silent (documented in README.md, "The parameter catalog"):
  * - Values are checked after trimming leading/trailing white space, as the phone trims them
  *   (the `whitespace-value` rule reports the white space itself).
  * - An empty value is accepted for every type: the guides say an empty element sets an empty

@@ -177,7 +177,25 @@ export function parseProfileXml(text: string): ParsedProfile {
   }
   const verdict = XMLValidator.validate(body);
   if (verdict !== true) {
-    throw new ProfileFormatError(verdict.err.msg, verdict.err.line, verdict.err.col);
+    const { msg, line, col } = verdict.err;
+    // fast-xml-parser lists the elements left open as a JSON array: say it in words.
+    const open = /^Invalid '(\[[^']*\])' found\.$/.exec(msg.replace(/\s+/g, ' '));
+    if (open) {
+      let names: string[] = [];
+      try {
+        names = JSON.parse(open[1]!) as string[];
+      } catch {
+        // keep the parser's words
+      }
+      if (names.length > 0) {
+        const lastLine = body.split('\n').length;
+        throw new ProfileFormatError(
+          `the file ends inside ${names.map((n) => `<${n}>`).join(', ')} (truncated?)`,
+          lastLine,
+        );
+      }
+    }
+    throw new ProfileFormatError(msg, line, col);
   }
   const flats: OrderedNode[][] = [];
   collectFlatProfiles(parser.parse(body) as OrderedNode[], flats);

@@ -1,6 +1,6 @@
 /**
- * The check every rendered profile passes before it is written (issue 3): the full validator of
- * `validate` (issue 4) — well-formed XML, a flat-profile element, no leftover template syntax,
+ * The check every rendered profile passes before it is written: the full validator of
+ * `validate` — well-formed XML, a flat-profile element, no leftover template syntax,
  * ASCII values, known parameters and values, model capacity. Errors block the write; warnings
  * (a secret in a profile that is not encrypted…) are reported in --json and do not.
  * This is the one place render calls the validator.

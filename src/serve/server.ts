@@ -53,6 +53,11 @@ export interface ServeConfig {
   strictUserAgent: boolean;
   timeouts: { headersMs: number; requestMs: number; keepAliveMs: number; idleMs: number };
   tls?: { cert: Buffer; key: Buffer } | undefined;
+  /**
+   * `--fleet`: the fleet page at `/fleet` (GET/HEAD), behind the same auth as the profiles.
+   * The page (HTML and its Content-Security-Policy) comes from the caller, built per request.
+   */
+  fleet?: { page(): Promise<{ html: string; csp: string }> } | undefined;
 }
 
 /** What kind of request it was. */
@@ -516,6 +521,16 @@ export class ProvisioningServer {
       record.user = auth.user;
     }
     if (isWrite) return this.handleReport(req, site, path, record, ua, send, fail);
+    if (path === 'fleet' && this.config.fleet) {
+      req.resume();
+      const page = await this.config.fleet.page();
+      return send(200, page.html, {
+        'Content-Type': 'text/html; charset=utf-8',
+        'Content-Security-Policy': `${page.csp}; frame-ancestors 'none'`,
+        'Referrer-Policy': 'no-referrer',
+        'X-Frame-Options': 'DENY',
+      });
+    }
     if (!isRead) return;
     req.resume(); // a GET body is not read
     const page = this.pages.get(path);

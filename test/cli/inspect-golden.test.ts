@@ -3,21 +3,11 @@
  * stderr) in test/golden/. UPDATE_SNAPSHOTS=1 rewrites them; review the diff before committing.
  */
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT, runCli, type CliRun } from '../helpers/run-cli.js';
+import { assertGolden } from '../helpers/golden.js';
+import { runCli } from '../helpers/run-cli.js';
 
-const GOLDEN = join(ROOT, 'test/golden');
-
-function golden(name: string, args: string[], run: CliRun): void {
-  const text =
-    `# cisco-prov ${args.join(' ')}\n\nexit code: ${run.code}\n\n## stdout\n\n\`\`\`\n${run.stdout}\`\`\`\n\n` +
-    `## stderr\n\n\`\`\`\n${run.stderr}\`\`\`\n`;
-  const path = join(GOLDEN, name);
-  if (process.env.UPDATE_SNAPSHOTS === '1' || !existsSync(path)) writeFileSync(path, text);
-  assert.equal(text, readFileSync(path, 'utf8'), `${name} (UPDATE_SNAPSHOTS=1 to refresh)`);
-}
+/** Compares a run with its golden file (the one helper: a missing golden fails). */
+const golden = assertGolden;
 
 const REFERENCE_UAS = [
   'Cisco-CP-8841-3PCC/11.0 (00562b043615)',

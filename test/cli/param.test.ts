@@ -68,3 +68,16 @@ test('param: nothing found is exit 1 with "did you mean"; an empty name is a usa
   assert.equal(none.code, 1);
   assert.throws(() => param({ query: ' ' }), /expected a name or a pattern/);
 });
+
+test('ATA191/ATA192 by name, 191 accepted wherever a model is read (models, validate --model)', async () => {
+  const row = await runCli(['models', '191', '--json']);
+  assert.equal(row.code, 0);
+  assert.equal((JSON.parse(row.stdout) as { model: string }[])[0]?.model, 'ATA191');
+  const r = await runCli(['validate', '--model', '191', '-'], {
+    input:
+      '<flat-profile><router-configuration><WAN_Basic_Setting><WAN_Stack_Mode>Dual</WAN_Stack_Mode></WAN_Basic_Setting></router-configuration></flat-profile>\n',
+  });
+  assert.equal(r.code, 1);
+  assert.match(r.stdout, /WAN_Stack_Mode: expected one of "0", "1", "2", got "Dual"/);
+  assert.doesNotMatch(r.stdout, /nested-parameter/);
+});

@@ -5,37 +5,23 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { runCli, ROOT, type CliRun } from '../helpers/run-cli.js';
+import { assertGolden } from '../helpers/golden.js';
+import { runCli, type CliRun } from '../helpers/run-cli.js';
 
 const CATALOG = 'test/fixtures/profiles/catalog.json';
 const GOOD = 'test/fixtures/profiles/good/full.xml';
 const BAD = 'test/fixtures/profiles/bad';
-const GOLDEN = join(ROOT, 'test/golden');
 
 function validate(args: string[], input?: string | Uint8Array): Promise<CliRun> {
   return runCli(['validate', '--catalog', CATALOG, ...args], input === undefined ? {} : { input });
 }
 
-function golden(name: string, args: string[], run: CliRun): void {
-  const text =
-    `# cisco-prov ${args.join(' ')}\n\nexit code: ${run.code}\n\n## stdout\n\n\`\`\`\n${run.stdout}\`\`\`\n\n` +
-    `## stderr\n\n\`\`\`\n${run.stderr}\`\`\`\n`;
-  const path = join(GOLDEN, name);
-  if (process.env.UPDATE_SNAPSHOTS === '1' || !existsSync(path)) writeFileSync(path, text);
-  assert.equal(text, readFileSync(path, 'utf8'), `${name} (UPDATE_SNAPSHOTS=1 to refresh)`);
-}
+/** Compares a run with its golden file (the one helper: a missing golden fails). */
+const golden = assertGolden;
 
 test('a clean profile: exit 0, no output', async () => {
   const r = await validate(['--model', '8841', GOOD]);

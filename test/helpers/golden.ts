@@ -1,21 +1,37 @@
 /**
- * Golden Markdown files of whole CLI runs (command, exit code, stdout, stderr) in test/golden/.
- * UPDATE_SNAPSHOTS=1 rewrites them; review the diff before committing.
+ * Golden files in test/golden/: whole CLI runs as Markdown (command, exit code, stdout,
+ * stderr), or any text. UPDATE_SNAPSHOTS=1 writes them; review the diff before committing.
+ * Without it a missing golden file fails the test: a golden that writes itself cannot fail.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ROOT, type CliRun } from './run-cli.js';
 
-/** Compares a run with test/golden/<name>, writing it when absent or asked to. */
-export function assertGolden(name: string, args: readonly string[], run: CliRun): void {
-  const text =
-    `# cisco-prov ${args.join(' ')}\n\nexit code: ${run.code}\n\n## stdout\n\n\`\`\`\n${run.stdout}\`\`\`\n\n` +
-    `## stderr\n\n\`\`\`\n${run.stderr}\`\`\`\n`;
+/** Whether this run writes golden files instead of comparing with them. */
+export const UPDATE_SNAPSHOTS = process.env.UPDATE_SNAPSHOTS === '1';
+
+/** Compares text with test/golden/<name> (written only with UPDATE_SNAPSHOTS=1). */
+export function assertGoldenText(name: string, actual: string): void {
   const path = join(ROOT, 'test/golden', name);
-  if (process.env.UPDATE_SNAPSHOTS === '1' || !existsSync(path)) {
+  if (UPDATE_SNAPSHOTS) {
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
+    writeFileSync(path, actual);
+  } else if (!existsSync(path)) {
+    assert.fail(`test/golden/${name} is missing: run with UPDATE_SNAPSHOTS=1, then review it`);
   }
-  assert.equal(text, readFileSync(path, 'utf8'), `${name} (UPDATE_SNAPSHOTS=1 to refresh)`);
+  assert.equal(actual, readFileSync(path, 'utf8'), `${name} (UPDATE_SNAPSHOTS=1 to refresh)`);
+}
+
+/** A whole CLI run as the Markdown kept in a golden file. */
+export function goldenRun(args: readonly string[], run: CliRun): string {
+  return (
+    `# cisco-prov ${args.join(' ')}\n\nexit code: ${run.code}\n\n## stdout\n\n\`\`\`\n${run.stdout}\`\`\`\n\n` +
+    `## stderr\n\n\`\`\`\n${run.stderr}\`\`\`\n`
+  );
+}
+
+/** Compares a CLI run with test/golden/<name>. */
+export function assertGolden(name: string, args: readonly string[], run: CliRun): void {
+  assertGoldenText(name, goldenRun(args, run));
 }

@@ -18,7 +18,7 @@ function probe(up: string): { code: string; offences: number } {
   const lines = [
     `import { warn } from '${up}output/writer.js';`,
     `import { CliError } from '${up}errors.js';`,
-    `import type { RenderCliOptions } from '${up}commands/render-cli.js';`,
+    `import type { RenderCliOptions } from '${up}commands/render.js';`,
     `export { readInput } from '${up}io/input.js';`,
     `export const a = [warn, CliError, {} as RenderCliOptions];`,
     `export const b = process.env.HOME;`,

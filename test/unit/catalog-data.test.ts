@@ -6,7 +6,14 @@ import { catalogNames, lookupParameter } from '../../src/profile/catalog.js';
 import { DEFAULT_CATALOG } from '../../src/profile/catalog-data/index.js';
 import { parseCatalogJson } from '../../src/profile/catalog-json.js';
 import { checkValue } from '../../src/profile/catalog-values.js';
-import { EXPORT_SOURCES } from '../../src/profile/catalog-data/exported.js';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { assembleCatalog } from '../../src/profile/catalog-data/index.js';
+import * as exported from '../../src/profile/catalog-data/exported.js';
+import { GUIDE_PARAMETERS } from '../../src/profile/catalog-data/guide.js';
 import { GUIDES } from '../../src/profile/catalog-data/sources.js';
 
 const names = catalogNames(DEFAULT_CATALOG);
@@ -33,7 +40,7 @@ describe('DEFAULT_CATALOG', () => {
 
   it('cites a Cisco guide or a tuning export on every entry', () => {
     const titles = Object.values(GUIDES);
-    const exportIds = Object.keys(EXPORT_SOURCES);
+    const exportIds = Object.keys(exported.EXPORT_SOURCES);
     for (const entry of DEFAULT_CATALOG) {
       assert.ok(
         titles.some((title) => entry.source.includes(title)) ||
@@ -179,5 +186,45 @@ describe('DEFAULT_CATALOG', () => {
     assert.match(check('Extension_3_', '17') ?? '', /expected one of/);
     assert.equal(check('Extension_3_', 'Disabled'), undefined);
     assert.match(check('Primary_NTP_Server', 'ntp server') ?? '', /host name/);
+  });
+});
+
+describe('the catalog built from exports', () => {
+  it('is what scripts/catalog-from-exports.ts makes of the tuning exports (data and script agree)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cp-catalog-'));
+    try {
+      const out = join(dir, 'exported.ts');
+      const r = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', 'scripts/catalog-from-exports.ts', out],
+        {
+          encoding: 'utf8',
+        },
+      );
+      assert.equal(r.status, 0, r.stderr);
+      const fresh = (await import(pathToFileURL(out).href)) as typeof exported;
+      assert.deepEqual(fresh.EXPORTED_PARAMETERS, exported.EXPORTED_PARAMETERS);
+      assert.deepEqual(fresh.EXPORT_EVIDENCE, exported.EXPORT_EVIDENCE);
+      assert.deepEqual(fresh.EXPORT_SOURCES, exported.EXPORT_SOURCES);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a correction that names no entry (a stale one is caught at once)', () => {
+    assert.throws(
+      () => assembleCatalog(GUIDE_PARAMETERS, [], [{ name: 'No_Such_Name', source: 'x' }], []),
+      /catalog corrections name no entry: No_Such_Name/,
+    );
+  });
+
+  it('gives the export spelling as the name and keeps the guide spelling as an alias', () => {
+    const entry = DEFAULT_CATALOG.find((e) => e.name === 'Report_To_Server');
+    assert.deepEqual(entry?.aliases, ['Report_to_Server']);
+    assert.equal(
+      DEFAULT_CATALOG.find((e) => e.name === 'Report_to_Server'),
+      undefined,
+    );
+    assert.ok(!names.includes('Report_to_Server'));
   });
 });

@@ -592,11 +592,34 @@ describe('next attempt (Resync_Periodic / Resync_Error_Retry_Delay)', () => {
   });
 });
 
+describe('rule options', () => {
+  test('[--alias b]: foreign XML only has to be well-formed', async () => {
+    const foreign = '<config><line1><name>Lobby</name></line1></config>';
+    const plain = await fetchWith(send(200, foreign), 'ORIGIN/a.xml');
+    assert.equal(plain.outcome, 'B', 'without --alias it is no flat-profile');
+    const aliased = await fetchWith(send(200, foreign), '[--alias b]ORIGIN/a.xml');
+    assert.equal(aliased.outcome, 'A', aliased.reason);
+    const broken = await fetchWith(send(200, '<config>'), '[--alias b]ORIGIN/a.xml');
+    assert.equal(broken.outcome, 'B');
+  });
+
+  test('[--srv] is refused: fetch does not resolve DNS SRV', async () => {
+    await assert.rejects(fetchProfile('[--srv]http://prov.example.com/a.xml', { ua: UA }), {
+      exitCode: 2,
+      message: /DNS SRV/,
+    });
+  });
+});
+
 describe('usage errors', () => {
   test('TFTP, no --ua, a bad schedule, no alternative: exit 2', async () => {
     await assert.rejects(fetchProfile('/$PSN.xml', { ua: UA }), { exitCode: 2, message: /TFTP/ });
     await assert.rejects(fetchProfile('tftp://10.0.0.1/a.cfg', { ua: UA }), { exitCode: 2 });
     await assert.rejects(fetchProfile('http://127.0.0.1/a', {}), { exitCode: 2, message: /--ua/ });
+    await assert.rejects(fetchProfile('http://127.0.0.1/a', { ua: 'x\r\nX-Evil: 1' }), {
+      exitCode: 2,
+      message: /--ua expected printable ASCII/,
+    });
     await assert.rejects(fetchProfile('http://127.0.0.1/a', { ua: UA, errorRetryDelay: 'soon' }), {
       exitCode: 2,
       message: /--error-retry-delay expected seconds/,

@@ -110,6 +110,12 @@ describe('parseProfileXml', () => {
 
   const BAD: [string, string, RegExp, number | undefined][] = [
     ['not well-formed', '<flat-profile>\n<a></b></flat-profile>', /closing tag/, 2],
+    [
+      'a truncated file',
+      '<flat-profile>\n  <Time_Zone>GMT-05:',
+      /the file ends inside <flat-profile>, <Time_Zone> \(truncated\?\)/,
+      2,
+    ],
     ['no flat-profile', '<device><x>1</x></device>', /no <flat-profile>/, undefined],
     [
       'undefined entity',

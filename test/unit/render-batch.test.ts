@@ -12,7 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openProfile } from '../../src/crypto/index.js';
-import { renderExitCode } from '../../src/commands/render-cli.js';
+import { renderExitCode } from '../../src/commands/render.js';
 import { DomainError } from '../../src/domain-errors.js';
 import { renderInWorkers, writeRenderedProfile } from '../../src/io/worker-pool.js';
 import {

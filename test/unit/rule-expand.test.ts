@@ -365,3 +365,42 @@ test('rule-format: --key, --pwd and secret assignments masked unless asked', () 
   assert.equal(shown.options.key, 'k3y!');
   assert.equal(shown.options.pwd, 'p4ss');
 });
+
+test('expandRule never throws anything but RuleSyntaxFailure on arbitrary text', async () => {
+  const fc = await import('fast-check');
+  const values = { MA: '000e08012345', A: 'x', SA: 'k', SWVER: '1.0.3', PRVTMR: '5' };
+  fc.assert(
+    fc.property(
+      fc.string({ unit: fc.constantFrom(...'()[]|?!"$=;:- /abAS0MPeqnlt.'.split('')) }),
+      (s) => {
+        try {
+          const r = expandRule(s, values);
+          assert.ok(r.alternative === null || r.alternative <= r.alternatives);
+        } catch (err) {
+          assert.ok(err instanceof RuleSyntaxFailure, String(err));
+        }
+      },
+    ),
+    { numRuns: 2000 },
+  );
+});
+
+test('compareVersions is antisymmetric and reflexive', async () => {
+  const fc = await import('fast-check');
+  const version = fc
+    .array(fc.oneof(fc.nat(20).map(String), fc.constantFrom('MPP', 'a', 'MN', '(b)')), {
+      minLength: 1,
+      maxLength: 5,
+    })
+    .map((parts) => `sip88xx.1${parts.join('-')}`);
+  fc.assert(
+    fc.property(version, version, (a, b) => {
+      assert.equal(compareVersions(a, a), 0);
+      const ab = compareVersions(a, b);
+      const ba = compareVersions(b, a);
+      assert.ok(ab !== undefined && ba !== undefined);
+      assert.equal(ab, ba === 0 ? 0 : -ba);
+    }),
+    { numRuns: 1000 },
+  );
+});

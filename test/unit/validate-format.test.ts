@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -14,6 +14,7 @@ import {
   type FileDiagnostics,
 } from '../../src/output/diagnostics-format.js';
 import { parseCatalogJson } from '../../src/profile/catalog-json.js';
+import { assertGoldenText } from '../helpers/golden.js';
 import type { Diagnostic } from '../../src/validate/diagnostic.js';
 import {
   RULES,
@@ -23,7 +24,6 @@ import {
 } from '../../src/validate/index.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/profiles/', import.meta.url));
-const GOLDEN = fileURLToPath(new URL('../golden/', import.meta.url));
 const catalog = parseCatalogJson(
   readFileSync(join(FIXTURES, 'catalog.json'), 'utf8'),
   'catalog.json',
@@ -53,11 +53,8 @@ function corpusResults(): FileDiagnostics[] {
     });
 }
 
-function golden(name: string, actual: string): void {
-  const path = join(GOLDEN, name);
-  if (process.env.UPDATE_SNAPSHOTS === '1' || !existsSync(path)) writeFileSync(path, actual);
-  assert.equal(actual, readFileSync(path, 'utf8'), `${name} (UPDATE_SNAPSHOTS=1 to refresh)`);
-}
+/** Compares with test/golden/<name> (the one helper: a missing golden fails). */
+const golden = assertGoldenText;
 
 test('stylish output of the bad corpus matches test/golden/validate-corpus.stylish.txt', () => {
   golden('validate-corpus.stylish.txt', formatStylish(corpusResults()));

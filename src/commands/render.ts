@@ -1,21 +1,16 @@
 /**
- * CLI adapter for `render`: commander's options → RenderOptions, secrets resolved, progress on a
- * terminal, the report formatted and written. Returns the exit code.
+ * `cisco-prov render`: commander's options → RenderOptions (secrets resolved, combinations
+ * checked) → the render batch (src/render/batch.ts) with the CLI's writer and worker pool →
+ * a typed result. No printing: cli.ts hands the result to the formatters in
+ * src/output/render-format.ts, and `onProgress` is the caller's.
  */
 import { ExitCode, usageError, type ExitCodeValue } from '../errors.js';
 import { commandLineSecretWarning, resolveSecret } from '../io/secrets.js';
 import { renderInWorkers, writeRenderedProfile } from '../io/worker-pool.js';
 import {
-  formatExplain,
-  formatExplainJson,
-  formatRenderFailures,
-  formatRenderJson,
-  formatRenderSummary,
-} from '../output/render-format.js';
-import { assertStdoutAcceptsBinary, warn, writeStderrLine, writeStdout } from '../output/writer.js';
-import {
   explainRender,
   render,
+  type ExplainResult,
   type RenderEncryption,
   type RenderOptions,
   type RenderReport,
@@ -47,7 +42,8 @@ export interface RenderCliOptions {
   explain?: string;
 }
 
-function encryptionOf(opts: RenderCliOptions): RenderEncryption | undefined {
+/** The encryption settings, and a warning for each secret typed on the command line. */
+function encryptionOf(opts: RenderCliOptions, warnings: string[]): RenderEncryption | undefined {
   const key = resolveSecret('key', { value: opts.key, file: opts.keyFile, env: opts.keyEnv });
   const ikm = resolveSecret('ikm', { value: opts.ikm, file: opts.ikmFile, env: opts.ikmEnv });
   if (!opts.encrypt) {
@@ -66,8 +62,8 @@ function encryptionOf(opts: RenderCliOptions): RenderEncryption | undefined {
     throw usageError('give one shared secret or a per-device field, not both');
   }
   if (!opts.quiet) {
-    if (key?.fromCommandLine) warn(commandLineSecretWarning('key'));
-    if (ikm?.fromCommandLine) warn(commandLineSecretWarning('ikm'));
+    if (key?.fromCommandLine) warnings.push(commandLineSecretWarning('key'));
+    if (ikm?.fromCommandLine) warnings.push(commandLineSecretWarning('ikm'));
   }
   return {
     cipher: opts.encrypt,
@@ -79,73 +75,65 @@ function encryptionOf(opts: RenderCliOptions): RenderEncryption | undefined {
   };
 }
 
-interface Spinner {
-  text: string;
-  start(): Spinner;
-  stop(): Spinner;
-}
+export type RenderCommandResult =
+  | { kind: 'explain'; explain: ExplainResult; json: boolean }
+  | {
+      kind: 'render';
+      report: RenderReport;
+      /** The one profile, when there is no --out. */
+      stdout?: Uint8Array;
+      /** Whether `stdout` would garble a terminal (encrypted or gzip'd). */
+      binary: boolean;
+      json: boolean;
+      /** For stderr, before anything else. */
+      warnings: string[];
+      exitCode: ExitCodeValue;
+    };
 
-export async function runRenderCli(opts: RenderCliOptions): Promise<ExitCodeValue> {
+/**
+ * Runs `render` (or `--explain`) for the CLI.
+ * @param onProgress called as devices finish (the CLI draws a spinner with it)
+ */
+export async function renderCommand(
+  opts: RenderCliOptions,
+  onProgress?: (done: number, total: number) => void,
+): Promise<RenderCommandResult> {
   const base: RenderOptions = {
     inventory: opts.inventory,
     ...(opts.template !== undefined ? { template: opts.template } : {}),
     ...(opts.vars ? { vars: opts.vars } : {}),
   };
   if (opts.explain !== undefined) {
-    const result = explainRender({ ...base, explain: opts.explain });
-    await writeStdout(opts.json ? formatExplainJson(result) : formatExplain(result));
-    return ExitCode.Ok;
+    const explain = explainRender({ ...base, explain: opts.explain });
+    return { kind: 'explain', explain, json: opts.json === true };
   }
   if (opts.json && opts.out === undefined) {
     throw usageError('--json reports on files written to --out: give --out <dir>');
   }
-  const encryption = encryptionOf(opts);
-  const jobs = opts.jobs;
-
-  // ora needs the terminal's width to redraw its line; a pty that reports 0 columns makes it
-  // clear lines forever, so no spinner there.
-  const showProgress =
-    process.stderr.isTTY === true && (process.stderr.columns ?? 0) > 0 && !opts.quiet;
-  let spinner: Spinner | undefined;
-  let makeSpinner: ((text: string) => Spinner) | undefined;
-  if (showProgress) {
-    const { default: ora } = await import('ora');
-    makeSpinner = (text) => ora({ text, stream: process.stderr }) as unknown as Spinner;
-  }
-  const options: RenderOptions = {
+  const warnings: string[] = [];
+  const encryption = encryptionOf(opts, warnings);
+  const result = await render({
     ...base,
     ...(opts.out !== undefined ? { out: opts.out } : {}),
     ...(opts.name !== undefined ? { name: opts.name } : {}),
     ...(opts.device ? { devices: opts.device } : {}),
     ...(encryption ? { encryption } : {}),
     gzip: opts.gzip === true,
-    ...(jobs !== undefined ? { jobs } : {}),
+    ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}),
     dryRun: opts.dryRun === true,
     writeFile: writeRenderedProfile,
     runInWorkers: renderInWorkers,
-    onProgress: (done, total) => {
-      if (!makeSpinner || total < 2) return;
-      spinner ??= makeSpinner('rendering').start();
-      if (done % 50 === 0 || done === total) spinner.text = `rendering ${done}/${total}`;
-    },
+    ...(onProgress ? { onProgress } : {}),
+  });
+  return {
+    kind: 'render',
+    report: result.report,
+    ...(result.stdout ? { stdout: result.stdout } : {}),
+    binary: encryption !== undefined || opts.gzip === true,
+    json: opts.json === true,
+    warnings,
+    exitCode: renderExitCode(result.report),
   };
-  let result;
-  try {
-    result = await render(options);
-  } finally {
-    spinner?.stop();
-  }
-  const { report } = result;
-  for (const line of formatRenderFailures(report)) writeStderrLine(`cisco-prov: ${line}`);
-  if (result.stdout) {
-    assertStdoutAcceptsBinary(encryption !== undefined || opts.gzip === true, false);
-    await writeStdout(result.stdout);
-  } else if (opts.json) {
-    await writeStdout(formatRenderJson(report));
-  }
-  if (showProgress && report.out !== undefined)
-    writeStderrLine(`cisco-prov: ${formatRenderSummary(report)}`);
-  return renderExitCode(report);
 }
 
 /** Exit code of a render: 3 when a write failed, 1 when a device failed, else 0. */

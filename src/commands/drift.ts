@@ -1,0 +1,214 @@
+/**
+ * `cisco-prov drift --reports <dir> --inventory …`: for each phone with a report, render the
+ * profile it should have now (the render pipeline, unchanged) and list the parameters whose
+ * reported value differs, leaving out read-only/status parameters and secrets the report hides
+ * (src/profile/drift.ts).
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import type { Digest } from '../crypto/index.js';
+import { CliError, ExitCode, badInput, describeSystemError, ioError } from '../errors.js';
+import { resolveKeys, type KeyOptions } from '../io/keys.js';
+import { loadProfile } from '../io/profile-input.js';
+import { latestReports, type ReportFile } from '../io/report-dir.js';
+import type { DriftReport, PhoneDrift } from '../output/drift-format.js';
+import { DEFAULT_CATALOG } from '../profile/catalog-data/index.js';
+import { compareWithReport } from '../profile/drift.js';
+import { parseProfileXml } from '../profile/profile-map.js';
+import { render } from '../render/batch.js';
+import {
+  InventoryError,
+  formatInventoryProblem,
+  parseInventory,
+  type InventoryDevice,
+} from '../render/inventory.js';
+
+export interface DriftOptions extends KeyOptions {
+  reports: string;
+  inventory: string;
+  template?: string;
+  vars?: readonly string[];
+  md?: Digest;
+  showSecrets?: boolean;
+  /** Base for relative paths (default process.cwd()). */
+  cwd?: string;
+}
+
+export interface DriftResult {
+  report: DriftReport;
+  notes: string[];
+  /** For stderr: a secret typed on the command line. */
+  warnings: string[];
+  /** 0 every phone in sync; 1 drift, an unreadable report or a device that failed to render. */
+  exitCode: 0 | 1;
+}
+
+function readInventory(path: string, shown: string): InventoryDevice[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw ioError(`cannot read inventory ${describeSystemError(err, shown)}`);
+  }
+  try {
+    return parseInventory(text, shown).devices;
+  } catch (err) {
+    if (err instanceof InventoryError) {
+      throw badInput(err.problems.slice(0, 5).map(formatInventoryProblem).join('\ncisco-prov: '));
+    }
+    throw err;
+  }
+}
+
+function findInInventory(
+  devices: readonly InventoryDevice[],
+  report: ReportFile,
+): InventoryDevice | undefined {
+  if (report.mac) return devices.find((d) => d.mac === report.mac);
+  const serial = report.id.toUpperCase();
+  return devices.find((d) => d.serial !== undefined && d.serial.toUpperCase() === serial);
+}
+
+/**
+ * Compares every reported phone with the profile rendered for it now.
+ * @example await drift({ reports: 'reports', inventory: 'inventory.csv', template: 'templates' })
+ */
+export async function drift(options: DriftOptions): Promise<DriftResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const keys = resolveKeys(options);
+  const reportsDir = resolve(cwd, options.reports);
+  const reports = latestReports(reportsDir, options.reports);
+  const devices = readInventory(resolve(cwd, options.inventory), options.inventory);
+  const notes: string[] = [];
+  if (reports.length === 0) notes.push(`${options.reports}: no report files found`);
+
+  const matched = reports.map((r) => ({ report: r, device: findInInventory(devices, r) }));
+  const wanted = matched.flatMap((m) => (m.device ? [m.device.mac ?? m.device.serial!] : []));
+  const expected = new Map<string, { file?: string; error?: string; source: string }>();
+  if (wanted.length > 0) {
+    // The render pipeline as `render -o` runs it (in this thread), its writes kept in memory:
+    // the rendered profiles hold secrets and never touch the disk. The empty private directory
+    // only stands in for `-o`.
+    const out = mkdtempSync(join(tmpdir(), 'cisco-prov-drift-'));
+    const written = new Map<string, Uint8Array>();
+    try {
+      const { report } = await render({
+        cwd,
+        inventory: options.inventory,
+        ...(options.template !== undefined ? { template: options.template } : {}),
+        ...(options.vars ? { vars: options.vars } : {}),
+        devices: wanted,
+        out,
+        writeFile: (path, data) => written.set(path, data),
+      });
+      for (const d of report.devices) {
+        const id = d.mac ?? d.serial ?? d.device;
+        if (d.status === 'failed' || d.file === undefined) {
+          expected.set(id, { error: `cannot render: ${d.error ?? 'failed'}`, source: d.source });
+          continue;
+        }
+        const bytes = written.get(join(out, d.file));
+        expected.set(
+          id,
+          bytes
+            ? { file: Buffer.from(bytes).toString('utf8'), source: d.source }
+            : { error: 'cannot render: no profile produced', source: d.source },
+        );
+      }
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }
+
+  const phones: PhoneDrift[] = [];
+  for (const { report, device } of matched) {
+    const phone: PhoneDrift = {
+      device: report.id,
+      mac: report.mac,
+      model: device?.phone.model ?? null,
+      source: null,
+      report: relative(cwd, report.path) || report.path,
+      reportTime: new Date(report.mtime).toISOString(),
+      reports: report.count,
+      status: 'unknown',
+      changes: [],
+      checked: 0,
+      ignored: { status: 0, hiddenSecret: 0 },
+    };
+    phones.push(phone);
+    if (!device) continue;
+    const want = expected.get(device.mac ?? device.serial!);
+    phone.source = want?.source ?? null;
+    if (!want?.file) {
+      phone.status = 'error';
+      phone.error = want?.error ?? 'not rendered';
+      continue;
+    }
+    let reported;
+    try {
+      reported = await loadProfile(report.path, {
+        keys,
+        ...(options.md ? { md: options.md } : {}),
+        from: 'xml',
+        displayName: phone.report,
+      });
+    } catch (err) {
+      if (!(err instanceof CliError) || err.exitCode === ExitCode.Failure) throw err;
+      phone.status = 'error';
+      phone.error = err.message;
+      continue;
+    }
+    const comparison = compareWithReport(
+      parseProfileXml(want.file).parameters,
+      reported.parameters,
+      {
+        catalog: DEFAULT_CATALOG,
+        showSecrets: options.showSecrets === true,
+      },
+    );
+    phone.changes = comparison.changes;
+    phone.checked = comparison.checked;
+    phone.ignored = comparison.ignored;
+    phone.status = comparison.changes.length === 0 ? 'in-sync' : 'drift';
+  }
+
+  const reported = new Set(matched.flatMap((m) => (m.device ? [m.device.index] : [])));
+  const withoutReport = devices
+    .filter((d) => !reported.has(d.index))
+    .map((d) => d.mac ?? d.serial ?? `${options.inventory} ${d.where}`);
+  const byParameter = new Map<string, number>();
+  for (const p of phones) {
+    for (const c of p.changes) byParameter.set(c.name, (byParameter.get(c.name) ?? 0) + 1);
+  }
+  const count = (status: PhoneDrift['status']) => phones.filter((p) => p.status === status).length;
+  const summary: DriftReport['summary'] = {
+    phones: phones.length,
+    inSync: count('in-sync'),
+    drift: count('drift'),
+    error: count('error'),
+    unknown: count('unknown'),
+    withoutReport: withoutReport.length,
+    changes: phones.reduce((n, p) => n + p.changes.length, 0),
+    byParameter: [...byParameter]
+      .map(([name, n]) => ({ name, phones: n }))
+      .sort((a, b) => b.phones - a.phones || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+  };
+  for (const p of phones) {
+    if (p.status === 'unknown') {
+      notes.push(`${p.report}: ${p.device} is not in ${options.inventory} (not compared)`);
+    }
+  }
+  return {
+    report: {
+      reports: options.reports,
+      inventory: options.inventory,
+      phones,
+      withoutReport,
+      summary,
+    },
+    notes,
+    warnings: keys.warnings,
+    exitCode: summary.drift + summary.error > 0 ? ExitCode.Bad : ExitCode.Ok,
+  };
+}

@@ -1,0 +1,172 @@
+/**
+ * `cisco-prov fleet --log <access.log> [--reports <dir> -i …] -o fleet.html`: the fleet page as
+ * one static file, from any web server's access log (the `inspect --log` reader and aggregator),
+ * with each phone's drift when reports and an inventory are given (the `drift` command).
+ */
+import type { Readable } from 'node:stream';
+import type { KeyOptions } from '../io/keys.js';
+import {
+  DEFAULT_FLEET_SETTINGS,
+  FleetTracker,
+  type FleetDrift,
+  type FleetSettings,
+} from '../device/fleet.js';
+import { ScheduleError, parseSchedule } from '../profile/resync.js';
+import { CliError, ExitCode, describeSystemError, usageError } from '../errors.js';
+import { parseIntegerOption } from '../io/options.js';
+import { renderFleetPage } from '../output/fleet-page.js';
+import { drift } from './drift.js';
+import { openLog, readLineBatches } from './inspect.js';
+
+export interface FleetOptions extends KeyOptions {
+  log: string;
+  reports?: string;
+  inventory?: string;
+  template?: string;
+  vars?: readonly string[];
+  /** The time "late" is measured against (ISO 8601); default now. */
+  now?: string;
+  resyncPeriodic?: string;
+  errorRetryDelay?: string;
+  grace?: string;
+  fnfSuccess?: boolean;
+  title?: string;
+  cwd?: string;
+  stdin?: Readable & { isTTY?: boolean };
+}
+
+export interface FleetResult {
+  data: string;
+  binary: false;
+  warnings: string[];
+}
+
+/** Checks the resync options at the door. */
+export function fleetSettings(options: {
+  resyncPeriodic?: string | undefined;
+  errorRetryDelay?: string | undefined;
+  grace?: string | undefined;
+}): FleetSettings {
+  const schedule = (flag: string, value: string | undefined, fallback: string): string => {
+    if (value === undefined) return fallback;
+    try {
+      parseSchedule(value, flag);
+    } catch (err) {
+      if (err instanceof ScheduleError) throw usageError(err.message);
+      throw err;
+    }
+    return value.trim();
+  };
+  return {
+    resyncPeriodic: schedule(
+      '--resync-periodic',
+      options.resyncPeriodic,
+      DEFAULT_FLEET_SETTINGS.resyncPeriodic,
+    ),
+    errorRetryDelay: schedule(
+      '--error-retry-delay',
+      options.errorRetryDelay,
+      DEFAULT_FLEET_SETTINGS.errorRetryDelay,
+    ),
+    graceSeconds:
+      options.grace === undefined
+        ? DEFAULT_FLEET_SETTINGS.graceSeconds
+        : parseIntegerOption('--grace', options.grace, 0, 10 * 86_400),
+  };
+}
+
+/** Parses --now. */
+export function parseNow(text: string | undefined): Date {
+  if (text === undefined) return new Date();
+  const ms = Date.parse(text);
+  if (Number.isNaN(ms)) {
+    throw usageError(
+      `--now expected an ISO 8601 time (2026-11-25T10:00:00Z), got ${JSON.stringify(text)}`,
+    );
+  }
+  return new Date(ms);
+}
+
+/**
+ * Drift per phone id (MAC or serial) from a reports directory, for the page.
+ * @returns undefined when no --reports was given
+ */
+export async function fleetDrift(
+  options: FleetOptions,
+  warnings: string[],
+): Promise<Map<string, FleetDrift> | undefined> {
+  if (options.reports === undefined) return undefined;
+  if (options.inventory === undefined) {
+    throw usageError(
+      '--reports needs --inventory (and --template/--vars as for render)',
+      'drift compares each report with the profile rendered for the phone',
+    );
+  }
+  const result = await drift({
+    ...options,
+    reports: options.reports,
+    inventory: options.inventory,
+  });
+  warnings.push(...result.warnings, ...result.notes);
+  const map = new Map<string, FleetDrift>();
+  for (const p of result.report.phones) {
+    map.set(p.device, {
+      status: p.status,
+      count: p.changes.length,
+      reportTime: p.reportTime,
+      changes: p.changes.map((c) => ({
+        name: c.name,
+        change: c.change,
+        expected: c.expected,
+        reported: c.reported,
+      })),
+      ...(p.error !== undefined ? { error: p.error } : {}),
+    });
+  }
+  return map;
+}
+
+/**
+ * Writes the fleet page from an access log.
+ * @example await fleet({ log: '/var/log/nginx/access.log' }) // { data: '<!DOCTYPE html>…' }
+ */
+export async function fleet(options: FleetOptions): Promise<FleetResult> {
+  const settings = fleetSettings(options);
+  const now = parseNow(options.now);
+  const warnings: string[] = [];
+  const source = options.log === '-' ? '<stdin>' : options.log;
+  let stream: Readable;
+  if (options.log === '-') {
+    const stdin = options.stdin ?? process.stdin;
+    if ((stdin as { isTTY?: boolean }).isTTY) {
+      throw usageError('no log given and stdin is a terminal', 'give --log <file>, or pipe it in');
+    }
+    stream = stdin;
+  } else stream = openLog(options.log, options.cwd ?? process.cwd());
+  const tracker = new FleetTracker({ fnfIsSuccess: options.fnfSuccess === true });
+  try {
+    for await (const batch of readLineBatches(stream)) {
+      for (const line of batch) tracker.addLine(line);
+    }
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    if (code.startsWith('Z_')) {
+      throw new CliError(ExitCode.Failure, `cannot read ${source}: corrupt gzip data`);
+    }
+    throw new CliError(ExitCode.Failure, `cannot read ${describeSystemError(err, source)}`);
+  }
+  const driftByPhone = await fleetDrift(options, warnings);
+  const data = tracker.snapshot({
+    now,
+    source,
+    settings,
+    ...(driftByPhone ? { drift: driftByPhone } : {}),
+  });
+  if (data.lines.phone === 0) {
+    warnings.push(
+      `${source}: no request from a Cisco phone (combined log format with User-Agents needed)`,
+    );
+  }
+  const page = renderFleetPage(data, options.title !== undefined ? { title: options.title } : {});
+  return { data: page.html, binary: false, warnings };
+}

@@ -1,0 +1,280 @@
+/**
+ * The fleet as the provisioning server sees it: every phone that asked, its last request and
+ * what the phone does next (outcomes A/B/C, reference §5), when it should come back and whether
+ * it is late, and its recent requests. Fed with access-log lines — from a web server's log or
+ * from `serve`'s own records — through the `inspect --log` parser and aggregator, so both give
+ * the same rows.
+ *
+ * When is a phone due (reference §5): after outcome A, `Resync_Periodic` seconds later (plus a
+ * random delay); after B or C, `Resync_Error_Retry_Delay` later — on 2025 firmware a backoff
+ * list (`60,120,240,…`: the n-th consecutive failure waits the n-th delay, the last repeats).
+ * The server cannot see the phones' values, so they are options with the guides' defaults.
+ * Schedules are read by src/profile/resync.ts, which `fetch` shares.
+ */
+import {
+  AccessLogAggregator,
+  outcomeForStatus,
+  parseAccessLogLine,
+  type AccessLogSummary,
+  type Outcome,
+  type PhoneSummary,
+  type SummarizeOptions,
+} from './access-log.js';
+import { parseUserAgent, type UserAgentInfo } from './user-agent.js';
+import { parseSchedule, scheduleStep, type ScheduleStep } from '../profile/resync.js';
+import { isSecretVariablePath } from '../profile/secrets.js';
+
+/** One request of a phone, as the page shows it (no secret: secret query values masked). */
+export interface FleetRequest {
+  /** ISO 8601 UTC, or null when the log line's time did not parse. */
+  time: string | null;
+  method: string | null;
+  path: string | null;
+  status: number | null;
+  outcome: Outcome | null;
+  address: string;
+  firmware: string | null;
+}
+
+/** When the phone should come back, and whether it is late. */
+export interface ResyncDue {
+  /** ISO 8601 UTC; null when unknown (no outcome yet, or no readable time). */
+  due: string | null;
+  /** The delay used, in seconds, and which parameter it comes from. */
+  delaySeconds: number | null;
+  basis: 'Resync_Periodic' | 'Resync_Error_Retry_Delay' | null;
+  late: boolean;
+  /** How late, in seconds (0 when not late). */
+  lateBySeconds: number;
+}
+
+/** A phone's drift, from its last report (see `drift`). */
+export interface FleetDrift {
+  status: 'in-sync' | 'drift' | 'error' | 'unknown';
+  count: number;
+  reportTime: string;
+  /** The differing parameters: name, what it should be, what the phone has (secrets masked). */
+  changes: { name: string; change: string; expected: string; reported: string | null }[];
+  error?: string;
+}
+
+export interface FleetPhone {
+  summary: PhoneSummary;
+  resync: ResyncDue;
+  /** The latest requests, newest first (at most `historyLimit`). */
+  history: FleetRequest[];
+  /** Consecutive B/C outcomes at the end of the history. */
+  consecutiveFailures: number;
+  drift: FleetDrift | null;
+}
+
+export interface FleetData {
+  /** The time "late" is measured against, ISO 8601 UTC. */
+  now: string;
+  source: string;
+  settings: FleetSettings;
+  phones: FleetPhone[];
+  lines: AccessLogSummary['lines'];
+  byModel: AccessLogSummary['byModel'];
+  byFirmware: AccessLogSummary['byFirmware'];
+  outcomes: AccessLogSummary['outcomes'];
+  late: number;
+  /** Phones with drift counted (null: no reports were compared). */
+  drifted: number | null;
+}
+
+export interface FleetSettings {
+  /** Resync_Periodic as the phones have it (default 3600 s). */
+  resyncPeriodic: string;
+  /** Resync_Error_Retry_Delay as the phones have it (default 3600 s; 2025 firmware: a list). */
+  errorRetryDelay: string;
+  /** Seconds of slack before a phone counts as late (covers Resync_Random_Delay and clocks). */
+  graceSeconds: number;
+}
+
+export const DEFAULT_FLEET_SETTINGS: FleetSettings = {
+  resyncPeriodic: '3600',
+  errorRetryDelay: '3600',
+  graceSeconds: 600,
+};
+
+export interface FleetTrackerOptions extends SummarizeOptions {
+  /** Requests kept per phone (newest); default 50. */
+  historyLimit?: number;
+}
+
+/** The path with the values of secret-looking query parameters masked. */
+export function maskQuery(path: string): string {
+  const q = path.indexOf('?');
+  if (q < 0) return path;
+  const query = path
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq < 0) return pair;
+      let name = pair.slice(0, eq);
+      try {
+        name = decodeURIComponent(name);
+      } catch {
+        // leave it as sent
+      }
+      return isSecretVariablePath(name.toLowerCase()) ? `${pair.slice(0, eq)}=********` : pair;
+    })
+    .join('&');
+  return `${path.slice(0, q)}?${query}`;
+}
+
+const UA_CACHE_LIMIT = 10_000;
+
+/**
+ * Streams access-log lines into per-phone rows (the `inspect --log` aggregator) and each phone's
+ * recent requests. Feed with addLine(); read with snapshot().
+ */
+export class FleetTracker {
+  private readonly aggregator: AccessLogAggregator;
+  private readonly history = new Map<string, FleetRequest[]>();
+  private readonly uaCache = new Map<string, UserAgentInfo>();
+  private readonly historyLimit: number;
+
+  constructor(private readonly options: FleetTrackerOptions = {}) {
+    this.aggregator = new AccessLogAggregator(options);
+    this.historyLimit = options.historyLimit ?? 50;
+  }
+
+  private userAgentInfo(userAgent: string): UserAgentInfo {
+    let info = this.uaCache.get(userAgent);
+    if (info === undefined) {
+      info = parseUserAgent(userAgent);
+      if (this.uaCache.size >= UA_CACHE_LIMIT) this.uaCache.clear();
+      this.uaCache.set(userAgent, info);
+    }
+    return info;
+  }
+
+  /** Adds one access-log line (common or combined format, without its newline). */
+  addLine(line: string): void {
+    const entry = parseAccessLogLine(line);
+    // A POST/PUT is a Report_Rule upload, not a resync: it joins the history, not the outcome.
+    const upload = entry?.method === 'POST' || entry?.method === 'PUT';
+    if (!upload) this.aggregator.addLine(line);
+    if (!entry) return;
+    const info = entry.userAgent === null ? null : this.userAgentInfo(entry.userAgent);
+    if (!info?.isCisco && !this.options.allClients) return;
+    const phone = info?.isCisco ? info : null;
+    // The aggregator's key: MAC, else serial, else the client address.
+    const key = phone?.mac
+      ? `mac:${phone.mac}`
+      : phone?.serial
+        ? `serial:${phone.serial}`
+        : `address:${entry.address}`;
+    let list = this.history.get(key);
+    if (!list) {
+      list = [];
+      this.history.set(key, list);
+    }
+    list.push({
+      time: entry.timestamp === null ? null : new Date(entry.timestamp).toISOString(),
+      method: entry.method,
+      path: entry.path === null ? null : maskQuery(entry.path),
+      status: entry.status,
+      outcome: null,
+      address: entry.address,
+      firmware: phone?.firmware ?? null,
+    });
+    // Keep twice the limit between trims: one splice per `limit` lines, not one per line.
+    if (list.length > this.historyLimit * 2) list.splice(0, list.length - this.historyLimit);
+  }
+
+  /**
+   * The fleet now: rows, due times, history newest first, and drift joined by MAC or serial.
+   * @param drift drift per phone id (MAC or serial), from `drift`
+   */
+  snapshot(options: {
+    now: Date;
+    source: string;
+    settings?: FleetSettings;
+    drift?: ReadonlyMap<string, FleetDrift>;
+  }): FleetData {
+    const settings = options.settings ?? DEFAULT_FLEET_SETTINGS;
+    const summary = this.aggregator.summary();
+    const periodic = parseSchedule(settings.resyncPeriodic, 'Resync_Periodic');
+    const retry = parseSchedule(settings.errorRetryDelay, 'Resync_Error_Retry_Delay');
+    const nowMs = options.now.getTime();
+    let late = 0;
+    let drifted: number | null = options.drift ? 0 : null;
+    const phones = summary.phones.map((row): FleetPhone => {
+      const key = `${row.keyKind}:${row.key}`;
+      const requests = (this.history.get(key) ?? []).slice(-this.historyLimit);
+      // Sort by time (stable: equal or unreadable times keep file order), newest first.
+      const ordered = requests
+        .map((r, i) => ({ r, i }))
+        .sort((a, b) => {
+          const ta = a.r.time ?? '';
+          const tb = b.r.time ?? '';
+          return ta < tb ? 1 : ta > tb ? -1 : b.i - a.i;
+        })
+        .map(({ r }) => ({
+          ...r,
+          outcome:
+            r.method === 'POST' || r.method === 'PUT'
+              ? null
+              : outcomeForStatus(r.status, this.options).outcome,
+        }));
+      let consecutiveFailures = 0;
+      for (const r of ordered) {
+        if (r.outcome === 'A') break;
+        if (r.outcome === 'B' || r.outcome === 'C') consecutiveFailures++;
+      }
+      const resync = dueOf(row, consecutiveFailures, periodic, retry, settings, nowMs);
+      if (resync.late) late++;
+      const drift = options.drift?.get(row.mac ?? row.serial ?? '') ?? null;
+      if (drift && drift.status === 'drift' && drifted !== null) drifted++;
+      return { summary: row, resync, history: ordered, consecutiveFailures, drift };
+    });
+    return {
+      now: options.now.toISOString(),
+      source: options.source,
+      settings,
+      phones,
+      lines: summary.lines,
+      byModel: summary.byModel,
+      byFirmware: summary.byFirmware,
+      outcomes: summary.outcomes,
+      late,
+      drifted,
+    };
+  }
+}
+
+function dueOf(
+  row: PhoneSummary,
+  consecutiveFailures: number,
+  periodic: readonly ScheduleStep[],
+  retry: readonly ScheduleStep[],
+  settings: FleetSettings,
+  nowMs: number,
+): ResyncDue {
+  const unknown: ResyncDue = {
+    due: null,
+    delaySeconds: null,
+    basis: null,
+    late: false,
+    lateBySeconds: 0,
+  };
+  if (row.outcome === null || row.lastSeen === null) return unknown;
+  const success = row.outcome === 'A';
+  // The base delay: the random part (Resync_Random_Delay, `+spread`) is what --grace covers.
+  const delaySeconds = success
+    ? scheduleStep(periodic, 1).seconds
+    : scheduleStep(retry, Math.max(consecutiveFailures, 1)).seconds;
+  const dueMs = Date.parse(row.lastSeen) + delaySeconds * 1000;
+  const lateByMs = nowMs - dueMs - settings.graceSeconds * 1000;
+  return {
+    due: new Date(dueMs).toISOString(),
+    delaySeconds,
+    basis: success ? 'Resync_Periodic' : 'Resync_Error_Retry_Delay',
+    late: lateByMs > 0,
+    lateBySeconds: lateByMs > 0 ? Math.round((nowMs - dueMs) / 1000) : 0,
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * A directory of reported profiles (`Report_Rule` uploads), the latest per phone. Two layouts:
+ * - files named by the phone: `<dir>/00562b043615.xml`, `<dir>/00562B043615-20261125.xml`
+ *   (a MAC in any notation, alone or leading the name; else the name is taken as a serial);
+ * - a directory per phone, as `serve --reports` keeps them: `<dir>/00562b043615/<time>.xml`.
+ * The latest file of a phone is the one modified last (ties: the greater name, which for
+ * time-stamped names is the later one). Hidden and temporary files are skipped.
+ */
+import { readdirSync, statSync, type Dirent } from 'node:fs';
+import { join } from 'node:path';
+import { normalizeMac } from '../device/mac.js';
+import { CliError, ExitCode, describeSystemError } from '../errors.js';
+
+export interface ReportFile {
+  /** The MAC (12 lower-case hex digits) when the name carries one, else the name as a serial. */
+  id: string;
+  mac: string | null;
+  path: string;
+  /** Modification time, ms since the epoch. */
+  mtime: number;
+  /** Report files of this phone in the directory (the latest is `path`). */
+  count: number;
+}
+
+const LEADING_MAC = /^([0-9a-f]{12})(?![0-9a-f])/i;
+
+/** The phone a name stands for: a MAC (any notation, or leading the name), else a serial. */
+export function reportIdOf(name: string): { id: string; mac: string | null } | undefined {
+  const stem = name.replace(/\.(xml|cfg|gz|enc|ece|bin)$/gi, '').replace(/\.(xml|cfg)$/i, '');
+  if (stem === '') return undefined;
+  const mac = normalizeMac(stem) ?? LEADING_MAC.exec(stem)?.[1]?.toLowerCase();
+  if (mac) return { id: mac, mac };
+  return /^[0-9A-Za-z_-]+$/.test(stem) ? { id: stem, mac: null } : undefined;
+}
+
+function skipped(name: string): boolean {
+  return name.startsWith('.') || name.endsWith('.tmp') || name.endsWith('~');
+}
+
+function list(dir: string, shown: string): Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    throw new CliError(
+      ExitCode.Failure,
+      `cannot read --reports ${describeSystemError(err, shown)}`,
+    );
+  }
+}
+
+/**
+ * The latest report per phone in a directory, sorted by id.
+ * @throws CliError (exit 3) when the directory cannot be read
+ */
+export function latestReports(dir: string, shown = dir): ReportFile[] {
+  const latest = new Map<string, ReportFile>();
+  const consider = (id: { id: string; mac: string | null }, path: string): void => {
+    let mtime: number;
+    try {
+      const stat = statSync(path);
+      if (!stat.isFile()) return;
+      mtime = stat.mtimeMs;
+    } catch {
+      return; // removed while we looked (serve prunes old reports)
+    }
+    const known = latest.get(id.id);
+    const count = (known?.count ?? 0) + 1;
+    if (!known || mtime > known.mtime || (mtime === known.mtime && path > known.path)) {
+      latest.set(id.id, { ...id, path, mtime, count });
+    } else known.count = count;
+  };
+  for (const entry of list(dir, shown)) {
+    if (skipped(entry.name)) continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const id = normalizeMac(entry.name)
+        ? { id: normalizeMac(entry.name)!, mac: normalizeMac(entry.name)! }
+        : reportIdOf(entry.name);
+      if (!id) continue;
+      for (const inner of list(path, join(shown, entry.name))) {
+        if (!skipped(inner.name) && inner.isFile()) consider(id, join(path, inner.name));
+      }
+    } else if (entry.isFile()) {
+      const id = reportIdOf(entry.name);
+      if (id) consider(id, path);
+    }
+  }
+  return [...latest.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
