@@ -11,7 +11,7 @@ import { compareDiagnostics, type Diagnostic } from './diagnostic.js';
 import { readProfileDocument, type ProfileParameter } from './profile-document.js';
 import { RULE_LIST } from './registry.js';
 import type { RuleId } from './rule-ids.js';
-import { LineIndex, sourceOffsetOfText } from './xml-scanner.js';
+import { LineIndex, newTextOffsetCursor, sourceOffsetOfText } from './xml-scanner.js';
 
 export type { Diagnostic, Severity } from './diagnostic.js';
 export { RULE_IDS, isRuleId, type RuleId } from './rule-ids.js';
@@ -44,6 +44,7 @@ export function validateProfileText(text: string, options: ValidateOptions): Dia
   const document = readProfileDocument(text, catalog);
   const findings: { ruleId: RuleId; severity: Diagnostic['severity']; finding: Finding }[] = [];
   const malformed = document.scan.error !== undefined;
+  const cursor = newTextOffsetCursor();
   for (const rule of RULE_LIST) {
     if (ignored.includes(rule.id) || (malformed && !rule.onMalformed)) continue;
     const context: RuleContext = {
@@ -53,7 +54,7 @@ export function validateProfileText(text: string, options: ValidateOptions): Dia
       family,
       encrypted: options.encrypted === true,
       valueOffset: (parameter: ProfileParameter, index: number) =>
-        sourceOffsetOfText(text, parameter.element, index),
+        sourceOffsetOfText(text, parameter.element, index, cursor),
       report(finding) {
         findings.push({ ruleId: rule.id, severity: rule.severity, finding });
       },

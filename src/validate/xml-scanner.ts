@@ -100,6 +100,9 @@ const CH_EQUALS = 61;
 const CH_GT = 62;
 const CH_QUESTION = 63;
 
+/** Up to this many attributes, a repeated name is found by scanning the list (no Set built). */
+const MANY_ATTRIBUTES = 8;
+
 function isWhiteSpace(code: number): boolean {
   return code === CH_SPACE || code === CH_LF || code === CH_TAB || code === CH_CR;
 }
@@ -166,11 +169,13 @@ class Scanner {
   private readonly start: number;
   private ampersand: number;
   private cdataEnd: number;
+  private lessThan: number;
 
   constructor(private readonly text: string) {
     this.start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
     this.ampersand = text.indexOf('&');
     this.cdataEnd = text.indexOf(']]>');
+    this.lessThan = text.indexOf('<');
   }
 
   run(): XmlScan {
@@ -328,6 +333,14 @@ class Scanner {
     return this.ampersand;
   }
 
+  /** The next `<` at or after `from`, or -1; kept like nextAmpersand (attribute values ask). */
+  private nextLessThan(from: number): number {
+    if (this.lessThan !== -1 && this.lessThan < from) {
+      this.lessThan = this.text.indexOf('<', from);
+    }
+    return this.lessThan;
+  }
+
   private nextCdataEnd(from: number): number {
     if (this.cdataEnd !== -1 && this.cdataEnd < from) {
       this.cdataEnd = this.text.indexOf(']]>', from);
@@ -363,6 +376,9 @@ class Scanner {
       selfClosing: false,
     };
     let i = nameEnd;
+    // Names seen so far, once an element has many attributes: a scan of the list per attribute
+    // made 60,000 attributes take 12 s (issue 10).
+    let names: Set<string> | undefined;
     for (;;) {
       const afterSpace = this.skipWhiteSpace(i);
       const code = text.charCodeAt(afterSpace);
@@ -384,7 +400,10 @@ class Scanner {
       if (afterSpace === i) {
         throw new ScanFailure("expected white space, '>' or '/>'", afterSpace);
       }
-      i = this.attribute(element, afterSpace);
+      if (names === undefined && element.attributes.length >= MANY_ATTRIBUTES) {
+        names = new Set(element.attributes.map((a) => a.name));
+      }
+      i = this.attribute(element, afterSpace, names);
     }
     element.contentStart = i;
     element.contentEnd = i;
@@ -394,14 +413,15 @@ class Scanner {
     this.pos = i;
   }
 
-  private attribute(element: XmlElement, at: number): number {
+  private attribute(element: XmlElement, at: number, names: Set<string> | undefined): number {
     const { text } = this;
     const nameEnd = this.readName(at);
     if (nameEnd === at) throw new ScanFailure('expected an attribute name', at);
     const name = text.slice(at, nameEnd);
-    if (element.attributes.some((a) => a.name === name)) {
+    if (names ? names.has(name) : element.attributes.some((a) => a.name === name)) {
       throw new ScanFailure(`attribute ${name} is repeated in <${element.name}>`, at);
     }
+    names?.add(name);
     let i = this.skipWhiteSpace(nameEnd);
     if (text.charCodeAt(i) !== CH_EQUALS) {
       throw new ScanFailure(`expected '=' after attribute ${name}`, i);
@@ -413,7 +433,7 @@ class Scanner {
     }
     const close = text.indexOf(quote === CH_QUOTE ? '"' : "'", i + 1);
     if (close < 0) throw new ScanFailure(`the value of attribute ${name} is never closed`, i);
-    const lt = text.indexOf('<', i + 1);
+    const lt = this.nextLessThan(i + 1);
     if (lt >= 0 && lt < close) {
       throw new ScanFailure("'<' is not allowed in an attribute value (write &lt;)", lt);
     }
@@ -526,16 +546,56 @@ export class LineIndex {
 }
 
 /**
+ * Where a walk of {@link sourceOffsetOfText} stopped, so the next query on the same element
+ * with an index at least as large goes on from there: a rule reports many findings in one
+ * value in order, and walking from the start for each was quadratic (issue 10: a 2 MB
+ * Resync_Trigger_1 took 16 s).
+ */
+export interface TextOffsetCursor {
+  element: XmlElement | undefined;
+  /** The index asked for, and the walk's state at the start of the step that answered it. */
+  index: number;
+  offset: number;
+  decoded: number;
+}
+
+/** A cursor that has walked nothing yet. */
+export function newTextOffsetCursor(): TextOffsetCursor {
+  return { element: undefined, index: 0, offset: 0, decoded: 0 };
+}
+
+/**
  * Maps an index in a leaf element's decoded text back to an offset in the source: walks the
  * raw content the way {@link scanXml} decoded it (references, CDATA, comments, CR LF).
- * An index at or past the end maps to the end of the content.
+ * An index at or past the end maps to the end of the content. With a cursor, a query for the
+ * same element and an index not smaller than the last goes on from where the last stopped.
  */
-export function sourceOffsetOfText(text: string, element: XmlElement, index: number): number {
+export function sourceOffsetOfText(
+  text: string,
+  element: XmlElement,
+  index: number,
+  cursor?: TextOffsetCursor,
+): number {
   let decoded = 0;
   let i = element.contentStart;
+  if (cursor !== undefined && cursor.element === element && cursor.index <= index) {
+    i = cursor.offset;
+    decoded = cursor.decoded;
+  }
   const end = element.contentEnd;
+  const answer = (offset: number, stepStart: number, stepDecoded: number): number => {
+    if (cursor !== undefined) {
+      cursor.element = element;
+      cursor.index = index;
+      cursor.offset = stepStart;
+      cursor.decoded = stepDecoded;
+    }
+    return offset;
+  };
   while (i < end) {
-    if (decoded >= index) return i;
+    if (decoded >= index) return answer(i, i, decoded);
+    const stepStart = i;
+    const stepDecoded = decoded;
     const code = text.charCodeAt(i);
     if (code === 60 /* < */) {
       if (text.startsWith('<!--', i)) {
@@ -545,12 +605,14 @@ export function sourceOffsetOfText(text: string, element: XmlElement, index: num
       if (text.startsWith('<![CDATA[', i)) {
         const close = text.indexOf(']]>', i);
         const body = close - (i + 9);
-        if (decoded + body > index) return i + 9 + (index - decoded);
+        if (decoded + body > index) {
+          return answer(i + 9 + (index - decoded), stepStart, stepDecoded);
+        }
         decoded += body;
         i = close + 3;
         continue;
       }
-      return i; // a child element: not a leaf
+      return answer(i, stepStart, stepDecoded); // a child element: not a leaf
     }
     if (code === 38 /* & */) {
       const semi = text.indexOf(';', i);
@@ -561,7 +623,7 @@ export function sourceOffsetOfText(text: string, element: XmlElement, index: num
           ? parseInt(body.slice(1), 10)
           : 0;
       decoded += cp > 0xffff ? 2 : 1;
-      if (decoded > index) return i;
+      if (decoded > index) return answer(i, stepStart, stepDecoded);
       i = semi + 1;
       continue;
     }
@@ -573,5 +635,5 @@ export function sourceOffsetOfText(text: string, element: XmlElement, index: num
     i++;
     decoded++;
   }
-  return end;
+  return answer(end, i, decoded);
 }

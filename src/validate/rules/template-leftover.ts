@@ -1,6 +1,19 @@
 import { defineRule } from '../define-rule.js';
 
 /**
+ * A search for `pattern` in `text` that keeps its answer while the positions asked for only
+ * move forward: searching from every `{#` to the end of the text made 40,000 of them take 7 s
+ * (issue 10). Returns the first index ≥ `from`, or -1.
+ */
+function forwardSearch(text: string, pattern: string): (from: number) => number {
+  let found = -2;
+  return (from) => {
+    if (found !== -1 && found < from) found = text.indexOf(pattern, from);
+    return found;
+  };
+}
+
+/**
  * Template syntax that survived rendering (`{{ var }}`, `{% tag %}`, `{# comment #}`): the
  * phone would store it literally. Comments of the profile are skipped.
  */
@@ -12,13 +25,19 @@ export default defineRule({
     const { text, scan } = context.document;
     const comments = scan.comments;
     let comment = 0;
+    const closers: Readonly<Record<string, (from: number) => number>> = {
+      '{': forwardSearch(text, '}}'),
+      '%': forwardSearch(text, '%}'),
+      '#': forwardSearch(text, '#}'),
+    };
+    const nextLineEnd = forwardSearch(text, '\n');
     let i = text.indexOf('{');
     while (i >= 0) {
-      const next = text[i + 1];
+      const next = text[i + 1] ?? '';
       let found = next === '{' || next === '%';
       if (next === '#') {
-        const close = text.indexOf('#}', i + 2);
-        const lineEnd = text.indexOf('\n', i);
+        const close = closers['#']?.(i + 2) ?? -1;
+        const lineEnd = nextLineEnd(i);
         found = close >= 0 && (lineEnd < 0 || close < lineEnd);
       }
       if (found) {
@@ -30,7 +49,7 @@ export default defineRule({
             message: `leftover template syntax '${text.slice(i, i + 2)}'`,
             hint: 'render the template (cisco-prov render) and check that every variable is set',
           });
-          const close = text.indexOf(next === '{' ? '}}' : next === '%' ? '%}' : '#}', i + 2);
+          const close = closers[next]?.(i + 2) ?? -1;
           i = text.indexOf('{', close < 0 ? i + 2 : close + 2);
           continue;
         }

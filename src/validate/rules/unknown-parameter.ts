@@ -1,6 +1,13 @@
 import { defineRule } from '../define-rule.js';
 import { suggestNames } from '../suggest.js';
 
+/**
+ * "Did you mean" for at most this many unknown names per file: each costs distances to the
+ * catalog names of about its length, and a file of 300,000 unknown names took minutes
+ * (issue 10). Later names are still reported, without suggestions.
+ */
+export const SUGGESTIONS_PER_FILE = 100;
+
 /** Cisco: the phone silently ignores unknown parameter names (reference §1). */
 export default defineRule({
   id: 'unknown-parameter',
@@ -9,9 +16,13 @@ export default defineRule({
     'every parameter (and every ATA <router-configuration> leaf) is in the catalog (built in, or extended with --catalog)',
   check(context) {
     const { parameters, routerParameters } = context.document;
+    let suggestionsLeft = SUGGESTIONS_PER_FILE;
     for (const parameter of [...parameters, ...routerParameters]) {
       if (parameter.nested || parameter.match) continue;
-      const suggestions = suggestNames(context.catalog, parameter.name, 3, parameter.section);
+      const suggestions =
+        suggestionsLeft-- > 0
+          ? suggestNames(context.catalog, parameter.name, 3, parameter.section)
+          : [];
       const what = parameter.section ? `${parameter.section} parameter` : 'parameter';
       context.report({
         offset: parameter.element.offset + 1,

@@ -1,7 +1,21 @@
 import { defineRule } from '../define-rule.js';
 
 const LEADING = /^[ \t\n]+/;
-const TRAILING = /[ \t\n]+$/;
+
+/**
+ * Where the trailing run of space, TAB and LF starts. A loop from the end, not `/[ \t\n]+$/`:
+ * that regex retries at every run of white space and was quadratic on a value of many spaces
+ * followed by a letter.
+ */
+function trailingWhiteSpaceStart(value: string): number {
+  let end = value.length;
+  while (end > 0) {
+    const code = value.charCodeAt(end - 1);
+    if (code !== 0x20 && code !== 0x09 && code !== 0x0a) break;
+    end--;
+  }
+  return end;
+}
 
 /** Cisco: leading/trailing white space is stripped, a newline becomes a space (reference §1). */
 export default defineRule({
@@ -19,7 +33,7 @@ export default defineRule({
       const last = value.charCodeAt(value.length - 1);
       if (first > 32 && last > 32 && !value.includes('\n')) continue;
       const trimmedStart = LEADING.exec(value)?.[0].length ?? 0;
-      const trimmedEnd = value.length - (TRAILING.exec(value)?.[0].length ?? 0);
+      const trimmedEnd = trailingWhiteSpaceStart(value);
       if (trimmedStart === value.length) {
         context.report({
           offset: context.valueOffset(parameter, 0),
