@@ -967,7 +967,8 @@ ${SECRETS_HELP}`,
         run(async (input: string | undefined, opts) => {
           const { convert } = await import('./commands/convert.js');
           const { emit } = await import('./output/emit.js');
-          await emit(await convert(input, opts), opts.output);
+          // The profile as it is, secrets included: a new -o file is created 0600.
+          await emit(await convert(input, opts), opts.output, false, { secret: true });
         }),
       ),
   );

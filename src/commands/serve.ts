@@ -8,6 +8,7 @@ import cluster from 'node:cluster';
 import { existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ExitCode, ioError, usageError, type ExitCodeValue } from '../errors.js';
+import { describeSystemError } from '../domain-errors.js';
 import { commandLineSecretWarning, resolveSecret } from '../io/secrets.js';
 import { parseAuthFile } from '../serve/auth.js';
 import {
@@ -67,10 +68,7 @@ function readOptionFile(flag: string, path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw ioError(
-      `cannot read ${flag} ${path}: ${code === 'ENOENT' ? 'no such file or directory' : code}`,
-    );
+    throw ioError(`cannot read ${flag} ${describeSystemError(err, path)}`);
   }
 }
 
@@ -223,11 +221,23 @@ export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
   try {
     server = new ProvisioningServer(config);
   } catch (err) {
+    const hint = 'the server did not start: fix the input and run again';
     if (err instanceof SiteLoadError) {
+      throw (err.io ? ioError : usageError)(err.lines.join('\ncisco-prov: '), hint);
+    }
+    const code = (err as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && code.startsWith('ERR_OSSL')) {
+      // A PEM that does not parse: OpenSSL's message names neither file.
       throw usageError(
-        err.lines.join('\ncisco-prov: '),
-        'the server did not start: fix the input and run again',
+        `--tls-cert ${opts.tlsCert} / --tls-key ${opts.tlsKey}: not a PEM certificate and its private key (${(err as Error).message.replace(/^error:[0-9A-F]+:/, '')})`,
+        hint,
       );
+    }
+    if (opts.reports !== undefined && (code === 'EEXIST' || code === 'ENOTDIR')) {
+      throw ioError(`cannot use --reports ${opts.reports}: not a directory`, hint);
+    }
+    if (opts.reports !== undefined && (code === 'EACCES' || code === 'EPERM')) {
+      throw ioError(`cannot use --reports ${describeSystemError(err, opts.reports)}`, hint);
     }
     throw err;
   }
