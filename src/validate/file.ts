@@ -105,7 +105,7 @@ function open(
     );
   }
   // Gunzip capped at the profile limit: a gzip bomb is a finding, not gigabytes of memory.
-  const options: OpenOptions = { maxSize: MAX_PROFILE_BYTES };
+  const options: OpenOptions = { maxSize: MAX_PROFILE_BYTES, plaintextCheck: 'text' };
   if (settings.passphrase !== undefined) options.passphrase = settings.passphrase;
   if (settings.ikm !== undefined) options.ikm = settings.ikm;
   try {

@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { assertGolden } from '../helpers/golden.js';
@@ -242,6 +243,38 @@ test('a directory with a symlink loop is walked once; a directory without profil
     const empty = await validate([join(dir, 'empty')]);
     assert.equal(empty.code, 2);
     assert.match(empty.stderr, /no profiles in this directory/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an AES-256-CBC profile made by openssl whose XML is broken: the XML error, not "bad decrypt"', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-validate-cbc-'));
+  try {
+    const plain = join(dir, 'bad.xml');
+    const cfg = join(dir, 'bad.cfg');
+    writeFileSync(
+      plain,
+      '<flat-profile>\n<Station_Name>x</Station_Name>\n<Bad>\n</flat-profile>\n',
+    );
+    execFileSync('openssl', [
+      'enc',
+      '-aes-256-cbc',
+      '-md',
+      'md5',
+      '-pass',
+      'pass:s3cret-pass',
+      '-in',
+      plain,
+      '-out',
+      cfg,
+    ]);
+    const keyFile = join(dir, 'key');
+    writeFileSync(keyFile, 's3cret-pass\n');
+    const r = await validate(['--key-file', keyFile, cfg]);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /xml-well-formed/);
+    assert.doesNotMatch(r.stdout + r.stderr, /bad decrypt|s3cret-pass/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
