@@ -27,7 +27,7 @@ const INLINE = new Set([
   './commands/decrypt.js',
   './commands/keygen.js',
   './output/emit.js',
-  './output/writer.js',
+  './io/writer.js',
   './output/decrypt-format.js',
   './crypto/backend.js',
 ]);

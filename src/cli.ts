@@ -5,7 +5,8 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, asCliError, usageError, type ExitCodeValue } from './errors.js';
-import { integerArg, ruleIdListArg, sizeArg } from './io/options.js';
+import { integerArg, modeArg, ruleIdListArg, sizeArg } from './io/options.js';
+import { guardStandardStreams } from './io/writer.js';
 import { version } from './version.js';
 import type { FileDiagnostics } from './output/diagnostics-format.js';
 import type { Diagnostic } from './validate/diagnostic.js';
@@ -42,6 +43,11 @@ function withSecretOptions(command: Command, scope = ''): Command {
     .option('--ikm-file <path>', 'read the IKM from the first line of a file')
     .option('--ikm-env <var>', 'read the IKM from an environment variable');
 }
+
+const MODE_HELP =
+  'permission bits of the file written, octal (e.g. 640 to serve it with a web server group); ' +
+  'default: a replaced file keeps its mode, owner and group; a new file is 0600 when it holds ' +
+  'plaintext secrets, else 0666 minus the umask';
 
 /** --md for encrypting: EVP_BytesToKey's digest, md5 by default ([open] in the reference). */
 function mdOption(): Option {
@@ -90,7 +96,7 @@ async function runCryptoBatch(
   if (opts.info) throw usageError('--info describes one file: drop --out-dir');
   const { cryptoBatch, batchExitCode, formatBatchJson, formatBatchText } =
     await import('./commands/crypto-batch.js');
-  const { warn, writeStdout } = await import('./output/writer.js');
+  const { warn, writeStdout } = await import('./io/writer.js');
   const { report, warnings } = await cryptoBatch(command, inputs, {
     ...opts,
     outDir: opts.outDir,
@@ -117,11 +123,10 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
     async (...args: ActionArgs): Promise<void> => {
       exitCode = (await action(...args)) ?? ExitCode.Ok;
     };
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    // A closed pipe (`cisco-prov … | head`) is not an error worth a message.
-    if (err.code === 'EPIPE') process.exit(exitCode);
-    throw err;
-  });
+  // A closed pipe (`cisco-prov … | head`) ends the output quietly and the command still exits
+  // with its own code; a full disk is one line, exit 3 — never an uncaught stack trace.
+  guardStandardStreams();
+  process.on('uncaughtException', (err) => process.exit(reportError(err)));
 
   const program = new Command('cisco-prov')
     .description(
@@ -190,6 +195,7 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
         'allow --salt with aes128gcm: reuses key and nonces across files (test vectors only)',
       )
       .option('-f, --force', 'write binary output to a terminal')
+      .option('--mode <octal>', MODE_HELP, modeArg)
       .addHelpText(
         'after',
         `
@@ -206,7 +212,10 @@ ${SECRETS_HELP}`,
           }
           const { encrypt } = await import('./commands/encrypt.js');
           const { emitChunks } = await import('./output/emit.js');
-          await emitChunks(encrypt(inputs[0], opts), opts.output, { force: opts.force });
+          await emitChunks(encrypt(inputs[0], opts), opts.output, {
+            force: opts.force,
+            mode: opts.mode,
+          });
         }),
       ),
   );
@@ -268,6 +277,7 @@ ${SECRETS_HELP}`,
       )
       .option('--json', 'with --info: print JSON; with --out-dir: a JSON report')
       .option('-f, --force', 'write binary output to a terminal')
+      .option('--mode <octal>', MODE_HELP, modeArg)
       .addHelpText(
         'after',
         `
@@ -285,7 +295,7 @@ ${SECRETS_HELP}`,
           const { decrypt } = await import('./commands/decrypt.js');
           const { emit, emitChunks } = await import('./output/emit.js');
           const { STDOUT_HOLD_BACK } = await import('./io/streams.js');
-          const { note, warn } = await import('./output/writer.js');
+          const { note, warn } = await import('./io/writer.js');
           const result = await decrypt(inputs[0], opts);
           result.warnings.forEach(warn);
           if (result.kind === 'info') {
@@ -293,12 +303,17 @@ ${SECRETS_HELP}`,
             await emit(
               { data: formatProfileInfo(result.info, opts.json ?? false), binary: false },
               opts.output,
+              false,
+              { mode: opts.mode },
             );
             return;
           }
+          // A decrypted profile is what the encryption protected: a new file is created 0600.
           await emitChunks({ chunks: result.chunks, binary: result.binary }, opts.output, {
             force: opts.force,
             holdBack: STDOUT_HOLD_BACK,
+            secret: true,
+            mode: opts.mode,
           });
           result.notes().forEach(note);
         }),
@@ -333,7 +348,7 @@ Examples:
     .action(
       run(async (opts) => {
         const { keygen } = await import('./commands/keygen.js');
-        const { writeStdout } = await import('./output/writer.js');
+        const { writeStdout } = await import('./io/writer.js');
         await writeStdout(`${keygen(opts)}\n`);
       }),
     );
@@ -391,7 +406,11 @@ Examples:
       )
       .option('-n, --dry-run', 'render and check, report what would be written, write nothing')
       .option('--json', 'print a JSON report (written / unchanged / failed per device) on stdout')
-      .option('-q, --quiet', 'no progress, summary or warnings on stderr (errors only)')
+      .option('--mode <octal>', MODE_HELP, modeArg)
+      .option(
+        '-q, --quiet',
+        'no progress, summary or warnings on stderr (errors only; the --key in ps warning stays)',
+      )
       .addHelpText(
         'after',
         `
@@ -410,7 +429,7 @@ ${SECRETS_HELP}`,
           const { renderCommand } = await import('./commands/render.js');
           const format = await import('./output/render-format.js');
           const { startProgress } = await import('./output/progress.js');
-          const writer = await import('./output/writer.js');
+          const writer = await import('./io/writer.js');
           const progress = await startProgress('rendering', opts.quiet === true);
           let result;
           try {
@@ -510,7 +529,7 @@ ${SECRETS_HELP}`,
           const { validate } = await import('./commands/validate.js');
           const { formatJson, formatStylish } = await import('./output/diagnostics-format.js');
           const { shouldColor } = await import('./output/inspect-format.js');
-          const { warn, writeStdout } = await import('./output/writer.js');
+          const { warn, writeStdout } = await import('./io/writer.js');
           const result = await validate({
             inputs,
             model: opts.model,
@@ -563,7 +582,7 @@ Examples:
       run(async (userAgents: string[], opts) => {
         const { inspect } = await import('./commands/inspect.js');
         const { renderInspect, shouldColor } = await import('./output/inspect-format.js');
-        const { note, writeStdout } = await import('./output/writer.js');
+        const { note, writeStdout } = await import('./io/writer.js');
         const result = await inspect({ ...opts, userAgents });
         result.notes.forEach(note);
         const color = shouldColor(process.stdout.isTTY, process.env);
@@ -597,7 +616,7 @@ Examples:
       run(async (model: string | undefined, opts) => {
         const { models } = await import('./commands/models.js');
         const { renderModels, shouldColor } = await import('./output/inspect-format.js');
-        const { writeStdout } = await import('./output/writer.js');
+        const { writeStdout } = await import('./io/writer.js');
         const result = models({ ...opts, model });
         const color = shouldColor(process.stdout.isTTY, process.env);
         await writeStdout(renderModels(result, { color }));
@@ -629,7 +648,7 @@ Examples:
       run(async (name: string, opts: { json?: boolean }) => {
         const { param } = await import('./commands/param.js');
         const { renderParam } = await import('./output/param-format.js');
-        const { writeStdout } = await import('./output/writer.js');
+        const { writeStdout } = await import('./io/writer.js');
         await writeStdout(renderParam(param({ query: name, json: opts.json === true })));
         return ExitCode.Ok;
       }),
@@ -670,7 +689,7 @@ Examples:
       const { RuleCheckFailed, ruleExpand } = await import('./commands/rule.js');
       const { formatRuleExpansion } = await import('./output/rule-format.js');
       const { formatStylish } = await import('./output/diagnostics-format.js');
-      const { warn, writeStdout } = await import('./output/writer.js');
+      const { warn, writeStdout } = await import('./io/writer.js');
       try {
         const result = ruleExpand(text, opts);
         result.warnings.forEach(warn);
@@ -707,7 +726,7 @@ Examples:
       run(async (text: string, opts) => {
         const { ruleCheck } = await import('./commands/rule.js');
         const { formatJson, formatStylish } = await import('./output/diagnostics-format.js');
-        const { writeStdout } = await import('./output/writer.js');
+        const { writeStdout } = await import('./io/writer.js');
         const diagnostics = ruleCheck(text, opts);
         const file = fileDiagnostics(diagnostics);
         await writeStdout(opts.json ? formatJson([file]) : formatStylish([file]));
@@ -743,7 +762,7 @@ Examples:
         collect,
       )
       .option('--host <address>', 'address to bind (default 127.0.0.1: loopback only)', '127.0.0.1')
-      .option('-p, --port <n>', 'TCP port (0: any free port)', '8080')
+      .option('-p, --port <n>', 'TCP port (0: any free port)', integerArg('--port', 0, 65535), 8080)
       .option(
         '--route <pattern>',
         "a per-device path with render's --name macros: $MA $MAU $MAC $SN $PN $PSN $(field) (repeatable; default $MA.xml $MA.cfg $SN.xml $SN.cfg)",
@@ -777,11 +796,17 @@ Examples:
         '--reports <dir>',
         'accept Report_Rule uploads (POST/PUT) and keep them here (mode 0600)',
       )
-      .option('--reports-keep <n>', 'reports kept per device', '5')
+      .option(
+        '--reports-keep <n>',
+        'reports kept per device',
+        integerArg('--reports-keep', 1, 1000),
+        5,
+      )
       .option(
         '--max-body <bytes>',
         'largest request body accepted (413 beyond)',
-        String(1024 * 1024),
+        integerArg('--max-body', 1024, 1024 * 1024 * 1024),
+        1024 * 1024,
       )
       .addOption(
         new Option('--log-format <format>', 'access log format')
@@ -792,7 +817,8 @@ Examples:
       .option(
         '--cache-size <n>',
         'renders cached per instance (key: device variables + templates hash)',
-        '50000',
+        integerArg('--cache-size', 0, 10_000_000),
+        50000,
       )
       .option('--no-cache', 'render every request afresh')
       .option(
@@ -800,13 +826,28 @@ Examples:
         'refuse (403) device requests whose User-Agent names no MAC or serial',
       )
       .option('--no-watch', 'reload only on SIGHUP, not when a file changes')
-      .option('--workers <n>', 'server processes sharing the port (node:cluster; default 1)', '1')
+      .option(
+        '--workers <n>',
+        'server processes sharing the port (node:cluster; default 1)',
+        integerArg('--workers', 1, 64),
+        1,
+      )
       .option(
         '--fleet',
         'serve the fleet page at /fleet (same auth as the profiles): every phone seen since start, live, with drift from --reports; with --workers each worker shows the phones it served',
       )
-      .option('--header-timeout <s>', 'seconds a client has to send its request headers', '10')
-      .option('--idle-timeout <s>', 'seconds a socket may stay silent before it is closed', '30')
+      .option(
+        '--header-timeout <s>',
+        'seconds a client has to send its request headers',
+        integerArg('--header-timeout', 1, 3600),
+        10,
+      )
+      .option(
+        '--idle-timeout <s>',
+        'seconds a socket may stay silent before it is closed',
+        integerArg('--idle-timeout', 1, 3600),
+        30,
+      )
       .addHelpText(
         'after',
         `
@@ -873,7 +914,7 @@ ${SECRETS_HELP}`,
           const { diff } = await import('./commands/diff.js');
           const { formatDiff, formatDiffJson } = await import('./output/diff-format.js');
           const { shouldColor } = await import('./output/inspect-format.js');
-          const { note, warn, writeStdout } = await import('./output/writer.js');
+          const { note, warn, writeStdout } = await import('./io/writer.js');
           const result = await diff(a, b, opts);
           result.warnings.forEach(warn);
           result.notes.forEach(note);
@@ -926,7 +967,8 @@ ${SECRETS_HELP}`,
         run(async (input: string | undefined, opts) => {
           const { convert } = await import('./commands/convert.js');
           const { emit } = await import('./output/emit.js');
-          await emit(await convert(input, opts), opts.output);
+          // The profile as it is, secrets included: a new -o file is created 0600.
+          await emit(await convert(input, opts), opts.output, false, { secret: true });
         }),
       ),
   );
@@ -977,7 +1019,7 @@ ${SECRETS_HELP}`,
         run(async (opts) => {
           const { drift } = await import('./commands/drift.js');
           const { formatDrift, formatDriftJson } = await import('./output/drift-format.js');
-          const { note, warn, writeStdout } = await import('./output/writer.js');
+          const { note, warn, writeStdout } = await import('./io/writer.js');
           const result = await drift(opts);
           result.warnings.forEach(warn);
           result.notes.forEach(note);
@@ -1019,6 +1061,7 @@ ${SECRETS_HELP}`,
       .option('--grace <s>', 'seconds after the due time before a phone counts as late', '600')
       .option('--now <time>', 'measure lateness at this ISO 8601 time (default: now)')
       .option('--fnf-success', 'the phones have Resync_Fails_On_FNF=No, so 404 counts as A')
+      .option('--history <n>', 'requests shown per phone, the latest (default 20)')
       .option('--title <text>', 'page title', 'Cisco phone fleet')
       .addHelpText(
         'after',
@@ -1072,9 +1115,21 @@ ${SECRETS_HELP}`,
     )
     .option('--insecure', 'accept any TLS certificate (self-signed test servers)')
     .option('--ca <file>', 'trust these PEM CA certificates too')
-    .option('--timeout <seconds>', 'for each request [open: Cisco documents none; default 30]')
-    .option('--max-size <bytes>', 'largest body, and largest gunzipped profile (default 64M)')
-    .option('--max-redirects <n>', '301/302 to follow [open: Cisco documents no limit; default 5]')
+    .option(
+      '--timeout <seconds>',
+      'for each request [open: Cisco documents none; default 30]',
+      integerArg('--timeout', 1, 86400),
+    )
+    .option(
+      '--max-size <bytes>',
+      'largest body, and largest gunzipped profile (default 64M)',
+      sizeArg('--max-size'),
+    )
+    .option(
+      '--max-redirects <n>',
+      '301/302 to follow [open: Cisco documents no limit; default 5]',
+      integerArg('--max-redirects', 0, 100),
+    )
     .option('--fnf-success', 'the phone has Resync_Fails_On_FNF=No: a 404 counts as success (A)')
     .option(
       '--resync-periodic <schedule>',
@@ -1108,11 +1163,11 @@ ${SECRETS_HELP}`,
         const { fetchProfile } = await import('./commands/fetch.js');
         const { fetchJson, formatFetch } = await import('./output/fetch-format.js');
         const { formatStylish } = await import('./output/diagnostics-format.js');
-        const { warn, writeFileAtomic, writeStdout } = await import('./output/writer.js');
+        const { warn, writeFileAtomic, writeStdout } = await import('./io/writer.js');
         const result = await fetchProfile(target, opts);
         result.warnings.forEach(warn);
         if (opts.output !== undefined && result.profile !== undefined) {
-          writeFileAtomic(opts.output, result.profile, { mode: 0o600 });
+          writeFileAtomic(opts.output, result.profile, { secret: true });
         }
         if (opts.json) {
           await writeStdout(`${JSON.stringify(fetchJson(result), null, 2)}\n`);

@@ -32,6 +32,7 @@ import {
   CliError,
   ExitCode,
   describeSystemError,
+  ioError,
   usageError,
   type ExitCodeValue,
 } from '../errors.js';
@@ -283,6 +284,11 @@ export async function runBatch(
   const io = jobs === 1 ? SYNC_IO : ASYNC_IO;
   const files = await listInputs(inputs);
   const outDir = options.outDir;
+  // A file in the way: one line, not mkdir's EEXIST once per input.
+  const outStat = await stat(outDir).catch(() => undefined);
+  if (outStat !== undefined && !outStat.isDirectory()) {
+    throw ioError(`cannot write --out-dir ${outDir}: not a directory`);
+  }
   const report: BatchReport = {
     command: settings.command,
     outDir,

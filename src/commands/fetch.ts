@@ -23,7 +23,6 @@ import { CliError, ExitCode, describeSystemError, usageError } from '../errors.j
 import { authorize, parseChallenges } from '../io/http-auth.js';
 import { HttpFailure, httpExchange, type HttpResponse } from '../io/http-request.js';
 import { resolveKeys, type KeyOptions } from '../io/keys.js';
-import { parseIntegerOption, parseSizeOption } from '../io/options.js';
 import { commandLineSecretWarning, resolveSecret } from '../io/secrets.js';
 import { DEFAULT_CATALOG } from '../profile/catalog-data/index.js';
 import {
@@ -57,9 +56,9 @@ export interface FetchOptions extends DeviceOptions, KeyOptions {
   pwdEnv?: string;
   insecure?: boolean;
   ca?: string;
-  timeout?: string;
-  maxSize?: string;
-  maxRedirects?: string;
+  timeout?: number;
+  maxSize?: number;
+  maxRedirects?: number;
   fnfSuccess?: boolean;
   resyncPeriodic?: string;
   resyncRandomDelay?: string;
@@ -85,17 +84,9 @@ export async function fetchProfile(target: string, opts: FetchOptions): Promise<
     // A header value with control characters would be refused by node:http, or split a header.
     throw usageError('--ua expected printable ASCII (a User-Agent header value)');
   }
-  const timeoutMs =
-    parseIntegerOption('--timeout', opts.timeout ?? String(DEFAULT_TIMEOUT_SECONDS), 1, 86400) *
-    1000;
-  const maxBytes =
-    opts.maxSize === undefined ? DEFAULT_MAX_SIZE : parseSizeOption('--max-size', opts.maxSize);
-  const maxRedirects = parseIntegerOption(
-    '--max-redirects',
-    opts.maxRedirects ?? String(DEFAULT_MAX_REDIRECTS),
-    0,
-    100,
-  );
+  const timeoutMs = (opts.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
+  const maxBytes = opts.maxSize ?? DEFAULT_MAX_SIZE;
+  const maxRedirects = opts.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   const timerOptions = {
     periodic: checkSchedule('--resync-periodic', opts.resyncPeriodic),
     randomDelay: checkSchedule('--resync-random-delay', opts.resyncRandomDelay),

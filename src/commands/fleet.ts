@@ -30,6 +30,8 @@ export interface FleetOptions extends KeyOptions {
   errorRetryDelay?: string;
   grace?: string;
   fnfSuccess?: boolean;
+  /** Requests shown per phone (default 20). */
+  history?: string;
   title?: string;
   cwd?: string;
   stdin?: Readable & { isTTY?: boolean };
@@ -143,7 +145,12 @@ export async function fleet(options: FleetOptions): Promise<FleetResult> {
     }
     stream = stdin;
   } else stream = openLog(options.log, options.cwd ?? process.cwd());
-  const tracker = new FleetTracker({ fnfIsSuccess: options.fnfSuccess === true });
+  const tracker = new FleetTracker({
+    fnfIsSuccess: options.fnfSuccess === true,
+    ...(options.history !== undefined
+      ? { historyLimit: parseIntegerOption('--history', options.history, 1, 10_000) }
+      : {}),
+  });
   try {
     for await (const batch of readLineBatches(stream)) {
       for (const line of batch) tracker.addLine(line);

@@ -9,7 +9,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { isAscii } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import { resolve } from 'node:path';
-import { CliError, ExitCode, describeSystemError, usageError } from '../errors.js';
+import { CliError, ExitCode, describeSystemError, isCliError, usageError } from '../errors.js';
 import { resolveTableFormat } from '../io/options.js';
 import { AccessLogAggregator } from '../device/access-log.js';
 import { parseUserAgent, type UserAgentInfo } from '../device/user-agent.js';
@@ -95,6 +95,34 @@ class LogDecoder {
   }
 }
 
+/**
+ * The longest access-log line read (characters). A log line is a few hundred; a longer one is
+ * not a log, and without a cap one line with no newline (a gzip bomb of zeros) would grow until
+ * memory runs out. User-Agents on stdin are not capped.
+ */
+export const MAX_LINE_LENGTH = 1024 * 1024;
+
+/**
+ * Watches the decoded text of a log for a line longer than MAX_LINE_LENGTH, before the text is
+ * kept anywhere: two index searches per chunk, nothing per line.
+ */
+class LineLengthGuard {
+  /** Characters since the last newline. */
+  private open = 0;
+
+  /** Whether `text` (the next chunk) makes or continues a line over the limit. */
+  exceeds(text: string): boolean {
+    const first = text.indexOf('\n');
+    if (first === -1) {
+      this.open += text.length;
+      return this.open > MAX_LINE_LENGTH;
+    }
+    if (this.open + first > MAX_LINE_LENGTH) return true;
+    this.open = text.length - text.lastIndexOf('\n') - 1;
+    return this.open > MAX_LINE_LENGTH;
+  }
+}
+
 /** Opens a log file for streaming; a missing or unreadable file is a one-line error (exit 3). */
 export function openLog(path: string, cwd: string): Readable {
   const full = resolve(cwd, path);
@@ -146,12 +174,22 @@ async function summarizeLog(
   try {
     // The aggregator splits the decoded text into lines itself, reading them in place.
     const decoder = new LogDecoder();
+    const guard = new LineLengthGuard();
     for await (const chunk of stream) {
-      aggregator.addText(typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer));
+      const text = typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
+      if (guard.exceeds(text)) {
+        const line = aggregator.summary().lines.total + 1;
+        throw new CliError(
+          ExitCode.Bad,
+          `${source}: line ${line} is longer than ${MAX_LINE_LENGTH} characters (the limit for one line)`,
+        );
+      }
+      aggregator.addText(text);
     }
     aggregator.addText(decoder.end());
     aggregator.end();
   } catch (err) {
+    if (isCliError(err)) throw err;
     const code = (err as NodeJS.ErrnoException).code ?? '';
     if (code.startsWith('Z_')) {
       const reason = err instanceof Error ? err.message : String(err);

@@ -7,6 +7,7 @@
 import { ExitCode, usageError, type ExitCodeValue } from '../errors.js';
 import { commandLineSecretWarning, resolveSecret } from '../io/secrets.js';
 import { renderInWorkers, writeRenderedProfile } from '../io/worker-pool.js';
+import { sweepTempFilesOnSignal } from '../io/writer.js';
 import {
   explainRender,
   render,
@@ -40,6 +41,8 @@ export interface RenderCliOptions {
   json?: boolean;
   quiet?: boolean;
   explain?: string;
+  /** `--mode`, parsed by commander (modeArg). */
+  mode?: number;
 }
 
 /** The encryption settings, and a warning for each secret typed on the command line. */
@@ -61,10 +64,9 @@ function encryptionOf(opts: RenderCliOptions, warnings: string[]): RenderEncrypt
   if ((key && opts.keyField) || (ikm && opts.ikmField)) {
     throw usageError('give one shared secret or a per-device field, not both');
   }
-  if (!opts.quiet) {
-    if (key?.fromCommandLine) warnings.push(commandLineSecretWarning('key'));
-    if (ikm?.fromCommandLine) warnings.push(commandLineSecretWarning('ikm'));
-  }
+  // Even with --quiet: the secret is already in every user's `ps`, and only this says so.
+  if (key?.fromCommandLine) warnings.push(commandLineSecretWarning('key'));
+  if (ikm?.fromCommandLine) warnings.push(commandLineSecretWarning('ikm'));
   return {
     cipher: opts.encrypt,
     md: opts.md ?? 'md5',
@@ -121,7 +123,9 @@ export async function renderCommand(
     gzip: opts.gzip === true,
     ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}),
     dryRun: opts.dryRun === true,
+    ...(opts.mode !== undefined ? { mode: opts.mode } : {}),
     writeFile: writeRenderedProfile,
+    onOutputDirectory: sweepTempFilesOnSignal,
     runInWorkers: renderInWorkers,
     ...(onProgress ? { onProgress } : {}),
   });

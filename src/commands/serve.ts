@@ -8,6 +8,7 @@ import cluster from 'node:cluster';
 import { existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ExitCode, ioError, usageError, type ExitCodeValue } from '../errors.js';
+import { describeSystemError } from '../domain-errors.js';
 import { commandLineSecretWarning, resolveSecret } from '../io/secrets.js';
 import { parseAuthFile } from '../serve/auth.js';
 import {
@@ -30,7 +31,7 @@ export interface ServeCliOptions {
   template?: string;
   vars?: string[];
   host: string;
-  port: string;
+  port: number;
   route?: string[];
   bootstrapTemplate?: string;
   bootstrap?: boolean;
@@ -49,37 +50,25 @@ export interface ServeCliOptions {
   tlsKey?: string;
   authFile?: string;
   reports?: string;
-  reportsKeep: string;
-  maxBody: string;
+  reportsKeep: number;
+  maxBody: number;
   logFormat: 'combined' | 'json';
   accessLog?: string;
   cache?: boolean;
-  cacheSize: string;
+  cacheSize: number;
   strictUserAgent?: boolean;
   watch?: boolean;
-  workers?: string;
+  workers?: number;
   fleet?: boolean;
-  headerTimeout?: string;
-  idleTimeout?: string;
-}
-
-function integerOption(name: string, text: string, min: number, max: number): number {
-  if (!/^[0-9]+$/.test(text) || Number(text) < min || Number(text) > max) {
-    throw usageError(
-      `--${name} expected an integer from ${min} to ${max}, got ${JSON.stringify(text)}`,
-    );
-  }
-  return Number(text);
+  headerTimeout?: number;
+  idleTimeout?: number;
 }
 
 function readOptionFile(flag: string, path: string): Buffer {
   try {
     return readFileSync(path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw ioError(
-      `cannot read ${flag} ${path}: ${code === 'ENOENT' ? 'no such file or directory' : code}`,
-    );
+    throw ioError(`cannot read ${flag} ${describeSystemError(err, path)}`);
   }
 }
 
@@ -109,7 +98,7 @@ export function serveConfigOf(
   if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
     throw usageError('--tls-cert and --tls-key go together');
   }
-  const port = integerOption('port', opts.port, 0, 65535);
+  const port = opts.port;
   const template =
     opts.template !== undefined ? resolve(cwd, opts.template) : bundledTemplatesDir();
   let bootstrapTemplate: string | undefined;
@@ -154,23 +143,22 @@ export function serveConfigOf(
       require: opts.encrypt,
     },
     gzip: opts.gzip === true,
-    cacheSize:
-      opts.cache === false ? 0 : integerOption('cache-size', opts.cacheSize, 0, 10_000_000),
+    cacheSize: opts.cache === false ? 0 : opts.cacheSize,
     reports:
       opts.reports !== undefined
         ? {
             dir: resolve(cwd, opts.reports),
-            keep: integerOption('reports-keep', opts.reportsKeep, 1, 1000),
+            keep: opts.reportsKeep,
           }
         : undefined,
     auth,
-    maxBodyBytes: integerOption('max-body', opts.maxBody, 1024, 1024 * 1024 * 1024),
+    maxBodyBytes: opts.maxBody,
     strictUserAgent: opts.strictUserAgent === true,
     timeouts: {
-      headersMs: integerOption('header-timeout', opts.headerTimeout ?? '10', 1, 3600) * 1000,
+      headersMs: (opts.headerTimeout ?? 10) * 1000,
       requestMs: Math.max(30, Number(opts.headerTimeout ?? '10')) * 1000,
       keepAliveMs: 5_000,
-      idleMs: integerOption('idle-timeout', opts.idleTimeout ?? '30', 1, 3600) * 1000,
+      idleMs: (opts.idleTimeout ?? 30) * 1000,
     },
     tls:
       opts.tlsCert !== undefined && opts.tlsKey !== undefined
@@ -188,7 +176,7 @@ export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
   const stderr = (line: string): void => {
     process.stderr.write(`cisco-prov: ${line}\n`);
   };
-  const workers = integerOption('workers', opts.workers ?? '1', 1, 64);
+  const workers = opts.workers ?? 1;
   const startedAt = new Date().toISOString().slice(0, 19).replace('T', ' ') + 'Z';
   const { config, host, port } = serveConfigOf(
     opts,
@@ -233,11 +221,23 @@ export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
   try {
     server = new ProvisioningServer(config);
   } catch (err) {
+    const hint = 'the server did not start: fix the input and run again';
     if (err instanceof SiteLoadError) {
+      throw (err.io ? ioError : usageError)(err.lines.join('\ncisco-prov: '), hint);
+    }
+    const code = (err as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && code.startsWith('ERR_OSSL')) {
+      // A PEM that does not parse: OpenSSL's message names neither file.
       throw usageError(
-        err.lines.join('\ncisco-prov: '),
-        'the server did not start: fix the input and run again',
+        `--tls-cert ${opts.tlsCert} / --tls-key ${opts.tlsKey}: not a PEM certificate and its private key (${(err as Error).message.replace(/^error:[0-9A-F]+:/, '')})`,
+        hint,
       );
+    }
+    if (opts.reports !== undefined && (code === 'EEXIST' || code === 'ENOTDIR')) {
+      throw ioError(`cannot use --reports ${opts.reports}: not a directory`, hint);
+    }
+    if (opts.reports !== undefined && (code === 'EACCES' || code === 'EPERM')) {
+      throw ioError(`cannot use --reports ${describeSystemError(err, opts.reports)}`, hint);
     }
     throw err;
   }

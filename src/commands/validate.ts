@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { findModel, MODELS } from '../device/models.js';
 import { CliError, ExitCode, describeSystemError, type ExitCodeValue } from '../errors.js';
-import { readStdin } from '../io/input.js';
+import { readStdinUpTo } from '../io/input.js';
 import { resolveKeys } from '../io/keys.js';
 import type { SecretSources } from '../io/secrets.js';
 import type { FileDiagnostics } from '../validate/diagnostic.js';
@@ -16,7 +16,12 @@ import { mergeCatalog, type Catalog } from '../profile/catalog.js';
 import { DEFAULT_CATALOG } from '../profile/catalog-data/index.js';
 import { parseCatalogJson } from '../profile/catalog-json.js';
 import type { RuleId } from '../validate/rule-ids.js';
-import { checkProfileFile, type FileCheckSettings } from '../validate/file.js';
+import {
+  MAX_PROFILE_BYTES,
+  checkProfileFile,
+  readFileUpTo,
+  type FileCheckSettings,
+} from '../validate/file.js';
 
 export interface ValidateCommandOptions {
   /** Files, directories, or `-` for stdin. */
@@ -132,7 +137,7 @@ function expandInputs(inputs: readonly string[], cwd: string): string[] {
           'profiles end in .xml, .cfg, .gz, .enc, .ece, .aes or .bin',
         );
       }
-      files.push(...found);
+      for (const f of found) files.push(f); // no spread: 150,000 files overflow the stack
     } else files.push(input);
   }
   return files;
@@ -196,7 +201,12 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
     for (const file of files) {
       results.push(
         file === '-'
-          ? checkProfileFile('<stdin>', await (options.readStdin ?? readStdin)(), catalog, settings)
+          ? checkProfileFile(
+              '<stdin>',
+              await (options.readStdin ?? readLimitedStdin)(),
+              catalog,
+              settings,
+            )
           : (byName.get(file) as FileDiagnostics),
       );
     }
@@ -205,7 +215,7 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
     for (const file of files) {
       const bytes =
         file === '-'
-          ? await (options.readStdin ?? readStdin)()
+          ? await (options.readStdin ?? readLimitedStdin)()
           : readProfile(resolve(cwd, file), file);
       results.push(checkProfileFile(file === '-' ? '<stdin>' : file, bytes, catalog, settings));
     }
@@ -228,8 +238,14 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
 /** Reads one file; a failure is a one-line I/O error (exit 3). */
 export function readProfile(path: string, shownAs: string): Uint8Array {
   try {
-    return readFileSync(path);
+    // At most one byte over the limit: a larger profile is reported, never read whole.
+    return readFileUpTo(path);
   } catch (err) {
     throw new CliError(ExitCode.Failure, `cannot read ${describeSystemError(err, shownAs)}`);
   }
+}
+
+/** stdin, at most one byte over the profile limit (checkProfileFile reports a larger one). */
+function readLimitedStdin(): Promise<Uint8Array> {
+  return readStdinUpTo(MAX_PROFILE_BYTES + 1);
 }

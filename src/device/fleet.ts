@@ -99,8 +99,21 @@ export const DEFAULT_FLEET_SETTINGS: FleetSettings = {
 };
 
 export interface FleetTrackerOptions extends SummarizeOptions {
-  /** Requests kept per phone (newest); default 50. */
+  /** Requests kept per phone (the latest); default 20. */
   historyLimit?: number;
+}
+
+/** Requests kept per phone: enough to see a failure streak, small enough for 10,000 phones. */
+export const DEFAULT_HISTORY_LIMIT = 20;
+
+/** A request as held until snapshot(): raw time and path. */
+interface HeldRequest {
+  ms: number | null;
+  method: string | null;
+  path: string | null;
+  status: number | null;
+  address: string;
+  firmware: string | null;
 }
 
 /** The path with the values of secret-looking query parameters masked. */
@@ -133,13 +146,13 @@ const UA_CACHE_LIMIT = 10_000;
  */
 export class FleetTracker {
   private readonly aggregator: AccessLogAggregator;
-  private readonly history = new Map<string, FleetRequest[]>();
+  private readonly history = new Map<string, HeldRequest[]>();
   private readonly uaCache = new Map<string, UserAgentInfo>();
   private readonly historyLimit: number;
 
   constructor(private readonly options: FleetTrackerOptions = {}) {
     this.aggregator = new AccessLogAggregator(options);
-    this.historyLimit = options.historyLimit ?? 50;
+    this.historyLimit = options.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   }
 
   private userAgentInfo(userAgent: string): UserAgentInfo {
@@ -173,12 +186,12 @@ export class FleetTracker {
       list = [];
       this.history.set(key, list);
     }
+    // Kept raw; times are formatted and queries masked for the few kept, at snapshot().
     list.push({
-      time: entry.timestamp === null ? null : new Date(entry.timestamp).toISOString(),
+      ms: entry.timestamp,
       method: entry.method,
-      path: entry.path === null ? null : maskQuery(entry.path),
+      path: entry.path,
       status: entry.status,
-      outcome: null,
       address: entry.address,
       firmware: phone?.firmware ?? null,
     });
@@ -210,16 +223,21 @@ export class FleetTracker {
       const ordered = requests
         .map((r, i) => ({ r, i }))
         .sort((a, b) => {
-          const ta = a.r.time ?? '';
-          const tb = b.r.time ?? '';
+          const ta = a.r.ms ?? -Infinity;
+          const tb = b.r.ms ?? -Infinity;
           return ta < tb ? 1 : ta > tb ? -1 : b.i - a.i;
         })
-        .map(({ r }) => ({
-          ...r,
+        .map(({ r }): FleetRequest => ({
+          time: r.ms === null ? null : new Date(r.ms).toISOString(),
+          method: r.method,
+          path: r.path === null ? null : maskQuery(r.path),
+          status: r.status,
           outcome:
             r.method === 'POST' || r.method === 'PUT'
               ? null
               : outcomeForStatus(r.status, this.options).outcome,
+          address: r.address,
+          firmware: r.firmware,
         }));
       let consecutiveFailures = 0;
       for (const r of ordered) {

@@ -16,6 +16,25 @@ export async function readStdin(): Promise<Uint8Array> {
   return Buffer.concat(chunks);
 }
 
+/**
+ * Reads stdin, at most `max` bytes: the caller reports input that reaches the cap, and the rest
+ * is never held in memory.
+ */
+export async function readStdinUpTo(max: number): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of process.stdin) {
+    const c = chunk as Buffer;
+    chunks.push(c.subarray(0, max - total));
+    total += Math.min(c.length, max - total);
+    if (total >= max) {
+      process.stdin.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks);
+}
+
 /** Reads a file, or stdin when the path is absent or `-`. Errors name the file (exit 3). */
 export async function readInput(path: string | undefined): Promise<Uint8Array> {
   if (path === undefined || path === '-') {

@@ -107,3 +107,23 @@ export function describeSize(bytes: number): string {
   }
   return `${bytes} bytes`;
 }
+
+/**
+ * `--mode 640`: permission bits as 3 or 4 octal digits (set-id and sticky bits refused).
+ * @returns `{ mode }` for the writer, or `{}` when the option is absent
+ */
+export function parseModeOption(value: string | undefined): { mode?: number } {
+  if (value === undefined) return {};
+  const t = value.trim();
+  if (!/^0?[0-7]{3}$/.test(t)) {
+    throw usageError(
+      `--mode expected 3 octal digits such as 600 or 640, got ${JSON.stringify(value)}`,
+    );
+  }
+  return { mode: parseInt(t, 8) };
+}
+
+/** commander's argParser for `--mode`: the permission bits as a number. */
+export function modeArg(value: string): number {
+  return parseModeOption(value).mode!;
+}

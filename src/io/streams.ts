@@ -2,18 +2,9 @@
  * Streamed input and output for the crypto commands: a file or stdin in, chunk by chunk; an
  * atomic file (temp + rename) or stdout out. Memory stays at a chunk or two whatever the size.
  */
-import {
-  closeSync,
-  fstatSync,
-  fsyncSync,
-  openSync,
-  readSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { CliError, ExitCode, describeSystemError } from '../errors.js';
+import { isStdoutClosed, stdoutError, writeOutputChunks, type WriteOptions } from './writer.js';
 
 /** Bytes per read: large enough for native-speed crypto, small enough to keep memory flat. */
 export const CHUNK_SIZE = 1 << 20;
@@ -115,58 +106,19 @@ function exposeGc(): ((options?: { type: 'minor' }) => void) | null {
   }
 }
 
-let tempTag: string | undefined;
-let tempCounter = 0;
-
-function tempName(path: string): string {
-  tempTag ??= Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(6))).toString('hex');
-  return join(dirname(path), `.${basename(path)}.${tempTag}${(tempCounter++).toString(36)}.tmp`);
-}
-
 /**
- * Writes a stream to a file atomically: a temp file beside it (O_EXCL: a planted name or
- * symlink is an error, never followed), fsync, rename over the target. If the stream throws —
- * a bad decrypt found at the end, a read error — the temp file is removed, the target is left
- * as it was, and the stream's error is rethrown.
+ * Writes a stream to a file through the one writer (src/io/writer.ts): atomically (temp file,
+ * fsync, rename) for a regular file, keeping its mode and owner; written through for a device,
+ * FIFO or /dev/stdout. If the stream throws — a bad decrypt found at the end, a read error — the
+ * temp file is removed, the target is left as it was, and the stream's error is rethrown.
  */
 export async function writeChunksAtomic(
   path: string,
   chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
-  options: { mode?: number; fsync?: boolean } = {},
+  options: WriteOptions = {},
 ): Promise<void> {
-  const tmp = tempName(path);
-  let fd: number | undefined;
-  const ioError = (err: unknown) =>
-    new CliError(ExitCode.Failure, `cannot write ${describeSystemError(err, path)}`);
-  try {
-    try {
-      fd = openSync(tmp, 'wx', options.mode ?? 0o666);
-    } catch (err) {
-      throw ioError(err);
-    }
-    const memory = new MemoryReleaser();
-    for await (const chunk of chunks) {
-      memory.passed(chunk.length);
-      let offset = 0;
-      try {
-        while (offset < chunk.length) offset += writeSync(fd, chunk, offset, chunk.length - offset);
-      } catch (err) {
-        throw ioError(err);
-      }
-    }
-    try {
-      if (options.fsync !== false) fsyncSync(fd);
-      closeSync(fd);
-      fd = undefined;
-      renameSync(tmp, path);
-    } catch (err) {
-      throw ioError(err);
-    }
-  } catch (err) {
-    if (fd !== undefined) closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw err;
-  }
+  const memory = new MemoryReleaser();
+  await writeOutputChunks(path, chunks, options, (bytes) => memory.passed(bytes));
 }
 
 /** Output held back from stdout until the input has been checked whole (see writeChunksStdout). */
@@ -198,14 +150,31 @@ export async function writeChunksStdout(
     await write(chunk);
   }
   if (held && heldLength > 0) await write(Buffer.concat(held));
-  // Resolve once everything is handed to the OS.
+  if (isStdoutClosed()) return;
+  // Resolve once everything is handed to the OS. A reader that went away (EPIPE) is not an
+  // error: the command ends with its own exit code; a full disk is one line, exit 3.
   await new Promise<void>((resolve, reject) =>
-    process.stdout.write('', (err) => (err ? reject(err) : resolve())),
+    process.stdout.write('', (err) => {
+      if (!err || (err as NodeJS.ErrnoException).code === 'EPIPE') resolve();
+      else reject(stdoutError(err));
+    }),
   );
 }
 
 async function write(chunk: Uint8Array): Promise<void> {
+  if (isStdoutClosed()) return;
   if (!process.stdout.write(chunk)) {
-    await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
+    // 'drain' never comes once the pipe is closed: wait for either.
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        process.stdout.off('drain', done);
+        process.stdout.off('error', done);
+        process.stdout.off('close', done);
+        resolve();
+      };
+      process.stdout.once('drain', done);
+      process.stdout.once('error', done);
+      process.stdout.once('close', done);
+    });
   }
 }

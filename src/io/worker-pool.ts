@@ -11,7 +11,8 @@
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { defaultBackendName, setDefaultBackend, type BackendName } from '../crypto/backend.js';
 import { DomainError, isDomainError, type DomainErrorKind } from '../domain-errors.js';
-import { writeFileAtomic } from '../output/writer.js';
+import { dirname } from 'node:path';
+import { makeDirectoryWithin, writeOutputFile } from './writer.js';
 import type { Catalog } from '../profile/catalog.js';
 import { DEFAULT_CATALOG } from '../profile/catalog-data/index.js';
 import { BATCH_SIZE, type RunInWorkers } from '../render/batch.js';
@@ -59,12 +60,30 @@ interface BatchFailure {
 }
 type FromWorker = { results: unknown[] } | { failure: BatchFailure };
 
+/** Output directories this thread has made (and checked to lie inside the output directory). */
+const madeDirectories = new Set<string>();
+
 /**
  * How `render` writes a profile, in this thread and in every worker: atomically, without
- * fsync (10,000 fsyncs cost more than rendering the batch; a re-run rewrites a lost file).
+ * fsync (10,000 fsyncs cost more than rendering the batch; a re-run rewrites a lost file); the
+ * directory made with its real path inside --out; a device, FIFO or socket at the target name
+ * refused (never written through, never replaced), a symlink there replaced by the file; a new
+ * file with a plaintext password 0600.
  */
-export const writeRenderedProfile: WriteFile = (path, data) =>
-  writeFileAtomic(path, data, { fsync: false });
+export const writeRenderedProfile: WriteFile = (path, data, hints) => {
+  const dir = dirname(path);
+  if (!madeDirectories.has(dir)) {
+    makeDirectoryWithin(dir, hints.within);
+    madeDirectories.add(dir);
+  }
+  writeOutputFile(path, data, {
+    fsync: false,
+    secret: hints.secret,
+    ...(hints.mode !== undefined ? { mode: hints.mode } : {}),
+    nonRegular: 'refuse',
+    symlink: 'replace',
+  });
+};
 
 /** The worker side: one handler per task, built once per worker. */
 function handlerFor(data: WorkerData): (batch: unknown[]) => Promise<unknown[]> {

@@ -12,6 +12,34 @@ export interface StylishOptions {
   color?: boolean;
 }
 
+// C0 controls (but tab), DEL, C1 controls (U+009B is a one-byte CSI on some terminals), and
+// the format characters that reorder or hide text (bidi overrides U+202A-E, U+2066-9, line and
+// paragraph separators, BOM). A profile is untrusted text: these are shown, never acted on.
+const UNSAFE_IN_TERMINAL =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+/**
+ * Text with every control and format character shown as an escape (`\x1b`, `\u202e`).
+ * @example escapeControls('a\u202eb') // 'a\\u202eb'
+ */
+export function escapeControls(text: string): string {
+  return text.replace(UNSAFE_IN_TERMINAL, (ch) => {
+    const code = ch.charCodeAt(0);
+    return code <= 0xff
+      ? `\\x${code.toString(16).padStart(2, '0')}`
+      : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** JSON with the characters JSON.stringify leaves raw that a terminal may act on escaped. */
+function terminalSafeJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(
+    /[\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
 function pluralize(word: string, count: number): string {
   return count === 1 ? word : `${word}s`;
 }
@@ -35,21 +63,28 @@ export function formatStylish(
     if (result.diagnostics.length === 0) continue;
     errors += result.errorCount;
     warnings += result.warningCount;
-    output += `${chalk.underline(result.file)}\n`;
+    output += `${chalk.underline(escapeControls(result.file))}\n`;
     const rows = result.diagnostics.map((d) => ({
       position: `${d.line}:${d.column}`,
       line: String(d.line),
       severity: d.severity,
-      message: d.message.replace(/([^ ])\.$/, '$1'),
+      message: escapeControls(d.message.replace(/([^ ])\.$/, '$1')),
       ruleId: d.ruleId,
     }));
     // ESLint aligns line (right) and column (left) as separate columns, then joins them with ':'.
-    const lineWidth = Math.max(...rows.map((r) => r.line.length));
-    const positionWidth = Math.max(
-      ...rows.map((r) => r.position.length + (lineWidth - r.line.length)),
-    );
-    const severityWidth = Math.max(...rows.map((r) => r.severity.length));
-    const messageWidth = Math.max(...rows.map((r) => r.message.length));
+    // Loops, not Math.max(...rows): a spread of 120,000+ findings overflows the call stack.
+    let lineWidth = 0;
+    let severityWidth = 0;
+    let messageWidth = 0;
+    for (const r of rows) {
+      lineWidth = Math.max(lineWidth, r.line.length);
+      severityWidth = Math.max(severityWidth, r.severity.length);
+      messageWidth = Math.max(messageWidth, r.message.length);
+    }
+    let positionWidth = 0;
+    for (const r of rows) {
+      positionWidth = Math.max(positionWidth, r.position.length + (lineWidth - r.line.length));
+    }
     for (const row of rows) {
       const position = (' '.repeat(lineWidth - row.line.length) + row.position).padEnd(
         positionWidth,
@@ -89,5 +124,5 @@ export function formatJson(results: readonly FileDiagnostics[]): string {
       column: d.column,
     })),
   }));
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return `${terminalSafeJson(report)}\n`;
 }

@@ -1,6 +1,33 @@
-/** Where a command's data goes: `-o <file>` (atomically) or stdout. */
+/** Where a command's data goes: `-o <file>` (through the one writer) or stdout. */
 import { writeChunksAtomic, writeChunksStdout } from '../io/streams.js';
-import { assertStdoutAcceptsBinary, warn, writeFileAtomic, writeStdout } from './writer.js';
+import {
+  assertStdoutAcceptsBinary,
+  ownDescriptorOf,
+  warn,
+  writeOutputFile,
+  writeStdout,
+  type WriteOptions,
+} from '../io/writer.js';
+
+/** What the file written with `-o` gets: 0600 for plaintext secrets, or exactly `--mode`. */
+export interface FileOptions {
+  /** Plaintext that may hold secrets (a decrypted profile): a new file is created 0600. */
+  secret?: boolean;
+  /** `--mode`: exact permission bits. */
+  mode?: number | undefined;
+}
+
+function writeOptions(options: FileOptions): WriteOptions {
+  return {
+    ...(options.secret ? { secret: true } : {}),
+    ...(options.mode !== undefined ? { mode: options.mode } : {}),
+  };
+}
+
+/** `-o` names a file (not `-`, not this process's own stdout, which is written as stdout). */
+function isFileOutput(output: string | undefined): output is string {
+  return output !== undefined && output !== '-' && ownDescriptorOf(output) !== 1;
+}
 
 export interface Emission {
   data: Uint8Array | string;
@@ -14,13 +41,15 @@ export async function emit(
   result: Emission,
   output: string | undefined,
   force = false,
+  fileOptions: FileOptions = {},
 ): Promise<void> {
   for (const w of result.warnings ?? []) warn(w);
-  if (output !== undefined && output !== '-') {
-    writeFileAtomic(output, result.data);
+  if (isFileOutput(output)) {
+    writeOutputFile(output, result.data, writeOptions(fileOptions));
     return;
   }
-  assertStdoutAcceptsBinary(result.binary, force);
+  // `-o /dev/stdout` asked for stdout explicitly: no terminal check.
+  assertStdoutAcceptsBinary(result.binary, force || (output !== undefined && output !== '-'));
   await writeStdout(result.data);
 }
 
@@ -38,14 +67,14 @@ export interface StreamEmission {
 export async function emitChunks(
   result: StreamEmission,
   output: string | undefined,
-  options: { force?: boolean; holdBack?: number } = {},
+  options: { force?: boolean; holdBack?: number } & FileOptions = {},
 ): Promise<void> {
   for (const w of result.warnings ?? []) warn(w);
-  if (output !== undefined && output !== '-') {
-    await writeChunksAtomic(output, result.chunks);
+  if (isFileOutput(output)) {
+    await writeChunksAtomic(output, result.chunks, writeOptions(options));
     return;
   }
-  const force = options.force ?? false;
+  const force = (options.force ?? false) || (output !== undefined && output !== '-');
   const { binary } = result;
   if (typeof binary === 'boolean') {
     assertStdoutAcceptsBinary(binary, force);

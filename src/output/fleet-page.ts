@@ -331,7 +331,7 @@ function phoneBody(p: FleetPhone, index: number, showDrift: boolean): string {
         `<td data-label="${h(COLUMNS[i]!.label)}" data-sort="${h(sort)}"${COLUMNS[i]!.numeric ? ' class="num"' : COLUMNS[i]!.label === 'Path' ? ' class="path"' : COLUMNS[i]!.label.startsWith('Next') ? ' class="due"' : ''}><span>${html}</span></td>`,
     )
     .join('');
-  const details = `<tr class="details" id="${id}"><td colspan="${COLUMNS.length}"><h3>Requests, newest first${p.consecutiveFailures > 0 ? ` — ${p.consecutiveFailures} failed in a row` : ''}</h3>${historyTable(p.history)}${showDrift ? driftSection(p) : ''}<p class="meta">${h(s.outcomeReason)}${p.resync.basis ? `; next request expected ${h(duration(p.resync.delaySeconds ?? 0))} after the last one (${h(p.resync.basis)})` : ''}. User-Agent: <span class="mono">${h(s.userAgent)}</span></p></td></tr>`;
+  const details = `<tr class="details" id="${id}"><td colspan="${COLUMNS.length}"><h3>Latest requests, newest first${p.consecutiveFailures > 0 ? ` — ${p.consecutiveFailures} failed in a row` : ''}</h3>${historyTable(p.history)}${showDrift ? driftSection(p) : ''}<p class="meta">${h(s.outcomeReason)}${p.resync.basis ? `; next request expected ${h(duration(p.resync.delaySeconds ?? 0))} after the last one (${h(p.resync.basis)})` : ''}. User-Agent: <span class="mono">${h(s.userAgent)}</span></p></td></tr>`;
   return `<tbody data-search="${h(search)}" data-outcome="${h(outcome)}" data-late="${p.resync.late ? 1 : 0}" data-drift="${driftCount}"><tr class="phone">${tds}</tr>${details}</tbody>`;
 }
 

@@ -144,9 +144,12 @@ function table(
   const cells = rows.map((row) =>
     columns.map((col, i) => truncate(escapeText(row[i] ?? ''), col.max ?? 200)),
   );
-  const widths = columns.map((col, i) =>
-    Math.max(col.title.length, ...cells.map((row) => row[i]?.length ?? 0)),
-  );
+  // Loops, not Math.max(...cells): a spread of 120,000+ rows overflows the call stack.
+  const widths = columns.map((col, i) => {
+    let width = col.title.length;
+    for (const row of cells) width = Math.max(width, row[i]?.length ?? 0);
+    return width;
+  });
   const pad = (text: string, i: number): string =>
     columns[i]?.align === 'right' ? text.padStart(widths[i] ?? 0) : text.padEnd(widths[i] ?? 0);
   const lines = [

@@ -34,7 +34,9 @@ function showValue(v: unknown): string {
 
 /** `render --explain`: every variable, its value (secrets masked) and the layer that set it. */
 export function formatExplain(result: ExplainResult): string {
-  const width = Math.min(40, Math.max(8, ...result.variables.map((v) => v.path.length)));
+  // A loop, not Math.max(...list): a spread of 120,000+ values overflows the call stack.
+  let width = 8;
+  for (const v of result.variables) width = Math.max(width, Math.min(40, v.path.length));
   const lines = [
     `device   ${result.device} (${result.source})`,
     `template ${result.template}`,

@@ -51,7 +51,9 @@ export function readProfileText(text: string, notation: ProfileNotation): Parsed
     try {
       data = JSON.parse(text);
     } catch (err) {
-      throw new ProfileFormatError(`not valid JSON: ${(err as Error).message}`);
+      throw new ProfileFormatError(
+        `not valid JSON: ${jsonErrorWithoutText((err as Error).message)}`,
+      );
     }
   } else {
     try {
@@ -67,6 +69,21 @@ export function readProfileText(text: string, notation: ProfileNotation): Parsed
     }
   }
   return { parameters: profileFromObject(data), duplicates: [], warnings: [] };
+}
+
+/**
+ * V8's JSON.parse message without the input it quotes (`Unexpected token 'S', ..."word_1_":
+ * SuperSecre"... is not valid JSON`): that text may be a password.
+ * @example jsonErrorWithoutText('Unexpected token \'S\', "Secret" is not valid JSON') // 'unexpected character'
+ */
+function jsonErrorWithoutText(message: string): string {
+  return (
+    message
+      .replace(/^Unexpected token .* is not valid JSON$/s, 'unexpected character')
+      .replace(/, ".*" is not valid JSON$/s, '')
+      .replace(/"[^"]{2,}"/g, '"…"')
+      .split('\n')[0] ?? 'unexpected input'
+  );
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Cipher, Digest } from '../crypto/index.js';
 import { normalizeMac } from '../device/mac.js';
@@ -20,7 +20,12 @@ import {
   type RendererSettings,
   type WriteFile,
 } from './device-renderer.js';
-import { TemplateChooser, templateSourceOf, type TemplateSource } from './engine.js';
+import {
+  TEMPLATE_EXTENSION,
+  TemplateChooser,
+  templateSourceOf,
+  type TemplateSource,
+} from './engine.js';
 import {
   InventoryError,
   formatInventoryProblem,
@@ -74,6 +79,14 @@ export interface RenderOptions {
   /** Worker threads (default: one per core, up to 4, for batches of 1000 or more). */
   jobs?: number;
   dryRun?: boolean;
+  /** Permission bits of every file written (`--mode`); default: the writer's choice. */
+  mode?: number;
+  /**
+   * Called once for each output directory before anything is written into it (the CLI sweeps
+   * it for its temp files on SIGINT/SIGTERM: worker threads write there, signals reach only the
+   * main thread).
+   */
+  onOutputDirectory?: (dir: string) => void;
   /** Called as devices finish, for a progress line. */
   onProgress?: (done: number, total: number) => void;
   /** How a profile reaches the disk (the CLI passes its atomic writer). Needed with `out`. */
@@ -190,11 +203,12 @@ function load(options: RenderOptions): Loaded {
   const problems: InventoryProblem[] = [];
   for (const v of options.vars ?? []) {
     const parsed = parseVarsFile(readText(resolve(cwd, v), '--vars', v), v);
-    if (Array.isArray(parsed)) problems.push(...parsed);
+    if (Array.isArray(parsed)) for (const p of parsed) problems.push(p);
     else varsFiles.push(parsed);
   }
   const groups = collectGroups(varsFiles, inventory.groups);
-  problems.push(...checkGroups(inventory.devices, groups, options.inventory));
+  // A loop, not push(...list): 200,000 devices in unknown groups would overflow the stack.
+  for (const p of checkGroups(inventory.devices, groups, options.inventory)) problems.push(p);
   if (problems.length > 0) throw inventoryFailure(problems);
 
   let devices = inventory.devices;
@@ -346,6 +360,7 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
       : {}),
     gzip: options.gzip === true,
     dryRun: options.dryRun === true,
+    ...(options.mode !== undefined ? { mode: options.mode } : {}),
   };
 
   const devices = loaded.devices;
@@ -360,6 +375,8 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   const chooser = new TemplateChooser(loaded.templates);
   const merger = new VariableMerger(loaded.sources);
   const usedNames = new Map<string, string>();
+  const inputs = new InputFiles(loaded.cwd, options, loaded.templates);
+  const outputDirs = new Set<string>();
 
   /** Jobs, built one at a time as the renderer asks for them (streaming). */
   function* jobs(): Generator<RenderJob | RenderJobResult> {
@@ -403,6 +420,16 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
         }
         usedNames.set(file, report.source);
         report.file = file;
+        const input = inputs.overwrittenBy(join(outDir, file), choice.path);
+        if (input) {
+          yield fail('input', `file name ${file} would overwrite ${input}, an input of this run`);
+          continue;
+        }
+        const dir = dirname(join(outDir, file));
+        if (!outputDirs.has(dir)) {
+          outputDirs.add(dir);
+          options.onOutputDirectory?.(dir);
+        }
       }
       const job: RenderJob = {
         id,
@@ -466,6 +493,53 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
     },
     ...(stdout ? { stdout } : {}),
   };
+}
+
+/** A file's identity on disk (device and inode), or undefined when it does not exist. */
+function identityOf(path: string): string | undefined {
+  try {
+    const st = statSync(path);
+    return `${st.dev}:${st.ino}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The files a run reads — inventory, `--vars` files, templates — so that no output name replaces
+ * one of them (`--name inv.csv` into the inventory's directory). Compared by device and inode, so
+ * a symlink or a hard link to an input is caught too; any `.liquid` file under the template
+ * directory counts as a template (partials and layouts).
+ */
+class InputFiles {
+  private readonly byIdentity = new Map<string, string>();
+  private readonly templateRoot: string;
+
+  constructor(cwd: string, options: RenderOptions, templates: TemplateSource) {
+    this.add(resolve(cwd, options.inventory), `the inventory ${options.inventory}`);
+    for (const v of options.vars ?? []) this.add(resolve(cwd, v), `the --vars file ${v}`);
+    if (templates.file !== undefined) this.add(templates.file, `the template ${templates.file}`);
+    this.templateRoot = templates.root;
+  }
+
+  private add(path: string, what: string): void {
+    const id = identityOf(path);
+    if (id !== undefined) this.byIdentity.set(id, what);
+  }
+
+  /** What input `target` is, or undefined when it is none. */
+  overwrittenBy(target: string, templatePath: string): string | undefined {
+    const id = identityOf(target);
+    if (id !== undefined) {
+      const known = this.byIdentity.get(id);
+      if (known) return known;
+      if (id === identityOf(templatePath)) return `the template ${templatePath}`;
+    }
+    if (target.endsWith(TEMPLATE_EXTENSION) && target.startsWith(this.templateRoot + sep)) {
+      return `a template under ${this.templateRoot}`;
+    }
+    return undefined;
+  }
 }
 
 /** Batches below this many devices render in this thread: a worker costs ~0.3 s of CPU to start. */

@@ -8,7 +8,7 @@
  * unchanged encrypted profile keeps its old ciphertext (and salt) and its mtime. A file that does
  * not open with the key (key rotated, corrupt) is rewritten.
  */
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import {
   gzip,
@@ -18,10 +18,12 @@ import {
   type Cipher,
   type Digest,
 } from '../crypto/index.js';
+import { maskSecretValues } from '../profile/secrets.js';
 import { describeSystemError } from '../domain-errors.js';
 import { checkRenderedProfile, type RenderDiagnostic } from './check.js';
 import { TemplateChooser, describeTemplateError, type TemplateSource } from './engine.js';
 import type { Vars } from './inventory.js';
+import { secretValuesOf } from './variables.js';
 
 /** What every device of a run shares. Plain data: it is copied to each worker. */
 export interface RendererSettings {
@@ -37,13 +39,35 @@ export interface RendererSettings {
   };
   gzip: boolean;
   dryRun: boolean;
+  /** Permission bits of every file written (`--mode`). */
+  mode?: number;
+}
+
+/** What the writer is told about a profile besides its bytes. */
+export interface WriteHints {
+  /** A plaintext profile with a password in it: a new file is created 0600. */
+  secret: boolean;
+  /** Exact permission bits (`--mode`). */
+  mode?: number;
+  /**
+   * The output directory: the file's real path must stay inside it (a symlinked subdirectory
+   * that leads elsewhere is refused), and the writer makes the missing directories.
+   */
+  within: string;
 }
 
 /**
  * Puts a profile's bytes at `path`, replacing any file there atomically (the CLI passes its
- * one writer, src/output/writer.ts). Throws an Error whose message is one line naming the file.
+ * one writer, src/io/writer.ts), making its directory inside `hints.within`. Throws an Error
+ * whose message is one line naming the file.
  */
-export type WriteFile = (path: string, data: Uint8Array) => void;
+export type WriteFile = (path: string, data: Uint8Array, hints: WriteHints) => void;
+
+/**
+ * The largest existing target read for the unchanged-check. A profile is tens of KB; a bigger
+ * file at a target name is rewritten without being read.
+ */
+export const MAX_EXISTING_TARGET_BYTES = 16 * 1024 * 1024;
 
 /** One device to render. */
 export interface RenderJob {
@@ -74,14 +98,40 @@ export interface RenderJobResult {
   output?: Uint8Array;
 }
 
-/** A file already at the target: its bytes, undefined when there is none, or the read error. */
+/**
+ * A file already at the target: its bytes; undefined when there is none, or it is not a regular
+ * file of at most MAX_EXISTING_TARGET_BYTES (the writer then replaces or refuses it); or the
+ * read error.
+ */
 type ExistingFile = Uint8Array | undefined | Error;
 
-async function readExisting(path: string): Promise<ExistingFile> {
+/**
+ * Reads the file at a target without following a symlink (O_NOFOLLOW: a link to /dev/zero is
+ * not read) or waiting on a FIFO (O_NONBLOCK), regular files only, up to the size cap.
+ */
+function readExisting(path: string): ExistingFile {
+  let fd: number;
   try {
-    return readFileSync(path);
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : (err as Error);
+    const code = (err as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' || code === 'ELOOP' || code === 'ENXIO' ? undefined : (err as Error);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size > MAX_EXISTING_TARGET_BYTES) return undefined;
+    const bytes = Buffer.allocUnsafe(st.size);
+    let offset = 0;
+    while (offset < st.size) {
+      const n = readSync(fd, bytes, offset, st.size - offset, null);
+      if (n === 0) break;
+      offset += n;
+    }
+    return bytes.subarray(0, offset);
+  } catch (err) {
+    return err as Error;
+  } finally {
+    closeSync(fd);
   }
 }
 
@@ -91,7 +141,6 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 export class DeviceRenderer {
   private readonly chooser: TemplateChooser;
-  private readonly madeDirs = new Set<string>();
   /** Each output directory's names when first looked at (null: not listable, probe each file). */
   private readonly listings = new Map<string, Set<string> | null>();
   private readonly sharedIkm: Uint8Array | undefined;
@@ -105,8 +154,33 @@ export class DeviceRenderer {
     this.sharedIkm = ikm !== undefined ? parseIkm(ikm) : undefined;
   }
 
-  /** Renders and checks the profile text of one device; throws nothing. */
+  /**
+   * Renders and checks the profile text of one device; throws nothing. Every message is masked:
+   * no value of a secret variable, passphrase or IKM survives in an error or a diagnostic.
+   */
   renderText(job: RenderJob): { text: string; diagnostics?: RenderDiagnostic[] } | RenderJobResult {
+    const result = this.renderTextUnmasked(job);
+    if (!('error' in result && result.error !== undefined) && !result.diagnostics) return result;
+    // Only a run with something to say pays for collecting the secret values.
+    const keys = [
+      job.passphrase,
+      job.ikm,
+      this.settings.encryption?.passphrase,
+      this.settings.encryption?.ikm,
+    ].filter((k): k is string => k !== undefined);
+    const secrets = [...secretValuesOf(job.vars), ...keys];
+    const mask = (m: string): string => maskSecretValues(m, secrets);
+    if ('error' in result && result.error !== undefined) result.error = mask(result.error);
+    for (const d of result.diagnostics ?? []) {
+      d.message = mask(d.message);
+      if (d.hint !== undefined) d.hint = mask(d.hint);
+    }
+    return result;
+  }
+
+  private renderTextUnmasked(
+    job: RenderJob,
+  ): { text: string; diagnostics?: RenderDiagnostic[] } | RenderJobResult {
     let text: string;
     try {
       text = this.chooser.render(job.templatePath, job.vars);
@@ -223,16 +297,15 @@ export class DeviceRenderer {
       if (this.settings.dryRun) {
         return { id: job.id, status: 'would-write', bytes: output.length, ...warnings };
       }
-      const dir = dirname(target);
-      if (!this.madeDirs.has(dir)) {
-        mkdirSync(dir, { recursive: true });
-        this.madeDirs.add(dir);
-      }
     } catch (err) {
       return ioFailure(`cannot write ${describeSystemError(err, target)}`);
     }
     try {
-      this.writeFile(target, output);
+      this.writeFile(target, output, {
+        secret: (rendered.diagnostics ?? []).some((d) => d.ruleId === 'plaintext-secret'),
+        within: this.settings.outDir,
+        ...(this.settings.mode !== undefined ? { mode: this.settings.mode } : {}),
+      });
     } catch (err) {
       return ioFailure(err instanceof Error ? err.message : String(err));
     }
@@ -259,10 +332,13 @@ export class DeviceRenderer {
     key: { passphrase?: string; ikm?: Uint8Array },
   ): boolean {
     const enc = this.settings.encryption;
+    // Gunzip capped at the new plaintext's size plus one byte: a gzip bomb at a target name
+    // costs nothing (anything larger is "changed" and rewritten).
+    const maxSize = plaintext.length + 1;
     if (!enc) {
       // Plain or gzip: openProfile detects which, and gunzips.
       try {
-        const opened = openProfile(existing);
+        const opened = openProfile(existing, { maxSize });
         const wanted = this.settings.gzip ? 'gzip' : 'plain';
         return opened.container === wanted && sameBytes(opened.plaintext, plaintext);
       } catch {
@@ -273,6 +349,7 @@ export class DeviceRenderer {
       const opened = openProfile(existing, {
         ...key,
         ...(enc.cipher === 'aes-256-cbc' ? { md: enc.md } : {}),
+        maxSize,
       });
       const wanted = enc.cipher === 'aes-256-cbc' ? 'openssl-enc' : 'aes128gcm';
       return (

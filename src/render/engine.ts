@@ -26,6 +26,14 @@ const MAC_FORMATS: readonly MacFormat[] = ['lower', 'upper', 'colon', 'colon-upp
 const YES = new Set(['yes', 'y', 'true', 'on', '1']);
 const NO = new Set(['no', 'n', 'false', 'off', '0', '']);
 
+/** What a filter got, without showing it: `string of 19 characters`, `map`, `number`. */
+function describeKind(value: unknown): string {
+  if (typeof value === 'string') return `string of ${value.length} characters`;
+  if (Array.isArray(value)) return 'list';
+  if (value === null || value === undefined) return 'missing value';
+  return typeof value === 'object' ? 'map' : typeof value;
+}
+
 /**
  * A Cisco Bool from a spreadsheet-ish value.
  * @example toYesNo('true') // 'Yes'
@@ -36,7 +44,8 @@ export function toYesNo(value: unknown): 'Yes' | 'No' {
   const text = String(value).trim().toLowerCase();
   if (YES.has(text)) return 'Yes';
   if (NO.has(text)) return 'No';
-  throw new Error(`yes_no: expected yes/no, true/false, on/off or 1/0, got "${String(value)}"`);
+  // The value is not shown: it may be a password piped through the wrong filter.
+  throw new Error(`yes_no: expected yes/no, true/false, on/off or 1/0 (a ${describeKind(value)})`);
 }
 
 /**
@@ -54,6 +63,27 @@ class RaiseTag extends Tag {
     throw new Error(String(message));
   }
 }
+
+/**
+ * LiquidJS's DoS limits, per render of one device. A profile is tens of KB and renders in well
+ * under a millisecond; these stop a template such as `{% for i in (1..100000000) %}` at once
+ * (memory: a range is charged its length) or after RENDER_TIME_LIMIT_MS, with a clear message,
+ * instead of gigabytes and minutes.
+ */
+export const TEMPLATE_LIMITS = {
+  /** Characters of template source parsed in one parse. */
+  parseLimit: 16_000_000,
+  /** Milliseconds for one device's render. */
+  renderLimit: 10_000,
+  /** LiquidJS memory units (range elements, characters made by filters) per render. */
+  memoryLimit: 16_000_000,
+} as const;
+
+const LIMIT_MESSAGES: Readonly<Record<string, string>> = {
+  'parse length limit exceeded': `the template is longer than ${TEMPLATE_LIMITS.parseLimit} characters (the parse limit)`,
+  'template render limit exceeded': `rendering took longer than ${TEMPLATE_LIMITS.renderLimit / 1000} s (the render time limit)`,
+  'memory alloc limit exceeded': `the template allocates more than ${TEMPLATE_LIMITS.memoryLimit} elements or characters, e.g. a huge range (the render memory limit)`,
+};
 
 export interface EngineOptions {
   /** false: LiquidJS's own evaluator for every value (the reference the fast path is tested against). */
@@ -80,11 +110,12 @@ export function createEngine(root: string, options: EngineOptions = {}): Liquid 
     lenientIf: true,
     ownPropertyOnly: true,
     outputEscape: 'escape',
+    ...TEMPLATE_LIMITS,
   });
   // `{{ mac | mac: 'colon' }}` — lower (default), upper, colon, colon-upper, dash, dot.
   engine.registerFilter('mac', (value: unknown, format: unknown = 'lower') => {
     const mac = normalizeMac(String(value ?? ''));
-    if (!mac) throw new Error(`mac: "${String(value)}" is not a MAC address`);
+    if (!mac) throw new Error(`mac: not a MAC address (a ${describeKind(value)})`);
     if (!MAC_FORMATS.includes(format as MacFormat)) {
       throw new Error(
         `mac: format expected one of ${MAC_FORMATS.join(', ')}, got "${String(format)}"`,
@@ -241,11 +272,14 @@ export function describeTemplateError(err: unknown, root: string): string {
   let message = String(e?.message ?? err).split('\n')[0]!;
   const m = /^(.*?)(?:, file:(.*?))?, line:(\d+), col:(\d+)$/.exec(message);
   if (m) {
-    const [, what, named, line, col] = m;
+    const [, raw, named, line, col] = m;
+    const what = LIMIT_MESSAGES[raw!] ?? raw;
     const source = e.token?.input;
     const file = named ?? (source !== undefined ? templateFileOf(source, root) : undefined);
     const where = file ? relative(root, file) : 'template';
     message = `${where} line ${line}, col ${col}: ${what}`;
+  } else {
+    message = LIMIT_MESSAGES[message] ?? message;
   }
   return message;
 }

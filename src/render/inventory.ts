@@ -5,7 +5,7 @@
  * reported with the file, the row and the field.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
-import { LineCounter, isMap, isSeq, parseDocument } from 'yaml';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import { findModel, type PhoneModel } from '../device/models.js';
 import { normalizeMac } from '../device/mac.js';
 
@@ -55,9 +55,28 @@ export class InventoryError extends Error {
   }
 }
 
-/** `inventory.csv: row 4, field mac: "00:11" is not a MAC address` */
+// C0 and C1 controls, DEL, and the format characters that reorder or hide text: an inventory is
+// untrusted text, and a problem is printed on one line of a terminal.
+const UNPRINTABLE =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+/** Text with control and format characters shown as `\n`, `\x1b`, `\u202e`. */
+function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (ch) => {
+    const code = ch.charCodeAt(0);
+    if (ch === '\n') return '\\n';
+    if (ch === '\r') return '\\r';
+    if (ch === '\t') return '\\t';
+    return code <= 0xff
+      ? `\\x${code.toString(16).padStart(2, '0')}`
+      : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
+
+/** `inventory.csv: row 4, field mac: "00:11" is not a MAC address` — always one line. */
 export function formatInventoryProblem(p: InventoryProblem): string {
-  return `${p.file}: ${p.where}${p.field ? `, field ${p.field}` : ''}: ${p.message}`;
+  return printable(`${p.file}: ${p.where}${p.field ? `, field ${p.field}` : ''}: ${p.message}`);
 }
 
 /** The inventory formats, chosen by file extension. */
@@ -104,9 +123,45 @@ export function parseInventory(text: string, file: string, format?: InventoryFor
         ? readJsonInventory(text, file, problems)
         : readYamlInventory(text, file, problems);
   const devices = checkDevices(raw.devices, file, problems);
+  if (problems.length === 0 && raw.devices.length === 0) {
+    problems.push({
+      file,
+      where: 'file',
+      message: 'no devices (the inventory is empty, or has a header row only)',
+    });
+  }
   if (problems.length > 0) throw new InventoryError(problems);
   return { file, defaults: raw.defaults, groups: raw.groups, devices };
 }
+
+// ---- names that would reach JavaScript's Object prototype ----
+
+/**
+ * Field names refused everywhere (CSV headers, JSON and YAML keys at any depth, `--vars` files):
+ * `obj.__proto__ = …` replaces an object's prototype, and `prototype` / `constructor` lead to
+ * functions. Refusing them at the door keeps every later lookup an own-property lookup.
+ */
+const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'prototype', 'constructor']);
+
+/** Whether a field name is one of `__proto__`, `prototype`, `constructor`. */
+export function isForbiddenKey(name: string): boolean {
+  return FORBIDDEN_KEYS.has(name);
+}
+
+function forbiddenKeyMessage(name: string): string {
+  return `"${name}" is not allowed as a field name (it would reach JavaScript's Object prototype)`;
+}
+
+/** A map without a prototype: a key like `toString` is just a key. */
+export function emptyVars(): Vars {
+  return Object.create(null) as Vars;
+}
+
+/**
+ * The highest 1-based list position a field path may use. Cisco's models have at most 16 lines
+ * and a few hundred keys; anything above is a typo that would make a huge sparse list.
+ */
+export const MAX_LIST_POSITION = 1000;
 
 // ---- CSV ----
 
@@ -116,15 +171,68 @@ export function parseFieldPath(header: string): (string | number)[] | string {
   const path: (string | number)[] = [];
   for (const s of segments) {
     if (s === '') return `"${header}" has an empty segment`;
+    if (FORBIDDEN_KEYS.has(s)) return forbiddenKeyMessage(s);
     if (/^[0-9]+$/.test(s)) {
       const n = Number(s);
       if (n < 1) return `"${header}": list positions start at 1, got ${s}`;
+      if (n > MAX_LIST_POSITION) {
+        return `"${header}": list position ${s} is beyond ${MAX_LIST_POSITION}`;
+      }
       path.push(n);
     } else {
       path.push(s);
     }
   }
   return path;
+}
+
+/** One place in the tree of CSV headers: a value, a map of names or a list of positions. */
+interface HeaderNode {
+  kind: 'value' | 'map' | 'list' | 'unknown';
+  header?: string;
+  children: Map<string | number, HeaderNode>;
+}
+
+/**
+ * Finds the header that conflicts with `path` among those seen before (`sip` and `sip.proxy`:
+ * a value and a nested field; `lines.1.x` and `lines.a`: a list and a map), so a conflict is
+ * reported whatever the order of the columns.
+ */
+function addHeaderPath(
+  root: HeaderNode,
+  path: readonly (string | number)[],
+  header: string,
+): string | undefined {
+  let node = root;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i]!;
+    const kind = typeof seg === 'number' ? 'list' : 'map';
+    if (node.kind === 'value') {
+      return `conflicts with column ${node.header}: a value and a nested field of the same name`;
+    }
+    if (node.kind !== 'unknown' && node.kind !== kind) {
+      return `conflicts with column ${firstHeader(node)}: a list and a map at the same place`;
+    }
+    node.kind = kind;
+    let child = node.children.get(seg);
+    if (!child) {
+      child = { kind: 'unknown', children: new Map() };
+      node.children.set(seg, child);
+    }
+    node = child;
+  }
+  if (node.kind !== 'unknown') {
+    return `conflicts with column ${firstHeader(node)}: a value and a nested field of the same name`;
+  }
+  node.kind = 'value';
+  node.header = header;
+  return undefined;
+}
+
+function firstHeader(node: HeaderNode): string {
+  if (node.header !== undefined) return node.header;
+  for (const child of node.children.values()) return firstHeader(child);
+  return '?';
 }
 
 /**
@@ -147,7 +255,7 @@ export function setPath(
         node[seg - 1] = value;
         return undefined;
       }
-      node[seg - 1] ??= nextIsList ? [] : {};
+      node[seg - 1] ??= nextIsList ? [] : emptyVars();
       node = node[seg - 1] as Vars | unknown[];
     } else {
       if (Array.isArray(node)) return 'a name under a list';
@@ -155,8 +263,9 @@ export function setPath(
         node[seg] = value;
         return undefined;
       }
-      const existing = node[seg];
-      if (existing === undefined) node[seg] = nextIsList ? [] : {};
+      if (FORBIDDEN_KEYS.has(seg)) return forbiddenKeyMessage(seg);
+      const existing = Object.hasOwn(node, seg) ? node[seg] : undefined;
+      if (existing === undefined) node[seg] = nextIsList ? [] : emptyVars();
       else if (typeof existing !== 'object' || existing === null)
         return 'a value and a nested field of the same name';
       node = node[seg] as Vars | unknown[];
@@ -184,31 +293,42 @@ function readCsvInventory(text: string, file: string, problems: InventoryProblem
     problems.push({
       file,
       where: `row ${e.lines ?? '?'}`,
-      message: `not valid CSV (${(e.message ?? '').replace(/^Invalid [^:]*: /, '')})`,
+      message: `not valid CSV (${withoutQuotedText((e.message ?? '').replace(/^Invalid [^:]*: /, ''))})`,
     });
     return { defaults: {}, groups: {}, devices: [] };
   }
-  const [header, ...rows] = records;
+  const header = records[0];
   if (!header) return { defaults: {}, groups: {}, devices: [] };
   const paths: (string | number)[][] = [];
   const seen = new Set<string>();
+  const tree: HeaderNode = { kind: 'unknown', children: new Map() };
   header.record.forEach((name, col) => {
-    const where = `row ${header.info.lines}`;
+    const where = `row ${header.info.lines}, column ${col + 1}`;
     if (name === '') {
-      problems.push({ file, where, message: `column ${col + 1} has no header` });
-    } else if (seen.has(name)) {
+      problems.push({ file, where, message: 'the column has no header' });
+      paths.push([]);
+      return;
+    }
+    if (seen.has(name)) {
       problems.push({ file, where, field: name, message: 'the header appears twice' });
+      paths.push([]);
+      return;
     }
     seen.add(name);
     const path = parseFieldPath(name);
     if (typeof path === 'string') {
       problems.push({ file, where, field: name, message: path });
       paths.push([]);
-    } else paths.push(path);
+      return;
+    }
+    const conflict = addHeaderPath(tree, path, name);
+    if (conflict) problems.push({ file, where, field: name, message: conflict });
+    paths.push(path);
   });
   if (problems.length > 0) return { defaults: {}, groups: {}, devices: [] };
   const devices: RawDevice[] = [];
-  for (const { record, info } of rows) {
+  for (let r = 1; r < records.length; r++) {
+    const { record, info } = records[r]!;
     const where = `row ${info.lines}`;
     if (record.length > header.record.length) {
       problems.push({
@@ -218,7 +338,7 @@ function readCsvInventory(text: string, file: string, problems: InventoryProblem
       });
       continue;
     }
-    const fields: Vars = {};
+    const fields: Vars = emptyVars();
     record.forEach((cell, col) => {
       if (cell === '') return; // empty cells are absent, not empty strings
       const conflict = setPath(fields, paths[col]!, cell);
@@ -318,8 +438,17 @@ export function readGroups(
     });
     return undefined;
   }
-  const groups: Record<string, Vars> = {};
+  const groups = emptyVars() as Record<string, Vars>;
   for (const [name, vars] of Object.entries(value)) {
+    if (FORBIDDEN_KEYS.has(name)) {
+      problems.push({
+        file,
+        where: 'top level',
+        field: `groups.${name}`,
+        message: forbiddenKeyMessage(name),
+      });
+      continue;
+    }
     if (!isPlainObject(vars)) {
       problems.push({
         file,
@@ -332,15 +461,149 @@ export function readGroups(
   return groups;
 }
 
+/** `line 3, col 5` of a character offset. */
+function lineAndColumn(text: string, offset: number): string {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return `line ${line}, col ${offset - start + 1}`;
+}
+
+/**
+ * A parser's message without any quoted text: V8's JSON errors and csv-parse's quote errors
+ * quote the input around the mistake, and that may be a password.
+ */
+function withoutQuotedText(message: string): string {
+  return message
+    .replace(/^Unexpected token .* is not valid JSON$/s, 'unexpected character')
+    .replace(/, ".*" is not valid JSON$/s, '')
+    .replace(/ in JSON at position \d+.*$/s, '')
+    .replace(/"[^"]{2,}"/g, '"…"')
+    .split('\n')[0]!;
+}
+
+/**
+ * Copies parsed JSON into null-prototype maps, reporting every forbidden key (`__proto__`…)
+ * with its place: the key's line and column in the text, the path from the device (or from the
+ * top level, outside the device list).
+ */
+function sanitizeJson(
+  value: unknown,
+  path: (string | number)[],
+  report: (path: readonly (string | number)[]) => void,
+): unknown {
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < value.length; i++) out.push(sanitizeJson(value[i], [...path, i], report));
+    return out;
+  }
+  if (typeof value === 'object' && value !== null) {
+    const out = emptyVars();
+    for (const key of Object.keys(value)) {
+      if (FORBIDDEN_KEYS.has(key)) {
+        report([...path, key]);
+        continue;
+      }
+      out[key] = sanitizeJson((value as Vars)[key], [...path, key], report);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** The field path of a JSON/YAML place for messages: relative to its device, 1-based lists. */
+function fieldOfPath(path: readonly (string | number)[]): string {
+  let rest = path;
+  if (typeof rest[0] === 'number') rest = rest.slice(1);
+  else if (rest[0] === 'devices' && typeof rest[1] === 'number') rest = rest.slice(2);
+  return rest.map((s) => (typeof s === 'number' ? String(s + 1) : s)).join('.');
+}
+
 function readJsonInventory(text: string, file: string, problems: InventoryProblem[]): RawInventory {
-  let data: unknown;
+  const source = text.replace(/^\uFEFF/, '');
+  let parsed: unknown;
   try {
-    data = JSON.parse(text.replace(/^\uFEFF/, ''));
+    parsed = JSON.parse(source);
   } catch (err) {
-    problems.push({ file, where: 'file', message: `not valid JSON (${(err as Error).message})` });
+    const message = (err as Error).message;
+    const position = /at position (\d+)/.exec(message)?.[1];
+    problems.push({
+      file,
+      where: position !== undefined ? lineAndColumn(source, Number(position)) : 'file',
+      message: `not valid JSON (${withoutQuotedText(message)})`,
+    });
     return { defaults: {}, groups: {}, devices: [] };
   }
+  const before = problems.length;
+  const data = sanitizeJson(parsed, [], (path) => {
+    const key = String(path[path.length - 1]);
+    const at = new RegExp(`"${key}"\\s*:`).exec(source)?.index;
+    problems.push({
+      file,
+      where: at !== undefined ? lineAndColumn(source, at) : 'file',
+      field: fieldOfPath(path),
+      message: forbiddenKeyMessage(key),
+    });
+  });
+  if (problems.length > before) return { defaults: {}, groups: {}, devices: [] };
   return shapeInventory(data, file, problems, (i) => `device ${i + 1}`);
+}
+
+/**
+ * Every forbidden key (`__proto__`…) of a parsed YAML document, with the key's line and
+ * column. Checked on the syntax tree, before `toJS` builds any object.
+ */
+export function forbiddenYamlKeys(
+  doc: Document,
+  lineCounter: LineCounter,
+  file: string,
+): InventoryProblem[] {
+  const problems: InventoryProblem[] = [];
+  const walk = (node: unknown, path: (string | number)[]): void => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+        if (key !== undefined && FORBIDDEN_KEYS.has(key)) {
+          const offset = isScalar(pair.key) ? pair.key.range?.[0] : undefined;
+          const pos = offset !== undefined ? lineCounter.linePos(offset) : undefined;
+          problems.push({
+            file,
+            where: pos ? `line ${pos.line}, col ${pos.col}` : 'file',
+            field: fieldOfPath([...path, key]),
+            message: forbiddenKeyMessage(key),
+          });
+          continue;
+        }
+        walk(pair.value, [...path, key ?? '?']);
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => walk(item, [...path, i]));
+    }
+  };
+  walk(doc.contents, []);
+  return problems;
+}
+
+/**
+ * A YAML document as plain data in null-prototype maps; an alias bomb (more than 1,000 alias
+ * expansions) or any other failure of the conversion is a problem, not an exception.
+ */
+export function yamlToData(
+  doc: Document,
+  file: string,
+  what: string,
+): { data: unknown } | InventoryProblem {
+  try {
+    return { data: sanitizeJson(doc.toJS({ maxAliasCount: 1000 }), [], () => {}) };
+  } catch (err) {
+    const message = /alias/i.test((err as Error).message)
+      ? 'too many alias expansions (an alias bomb?)'
+      : withoutQuotedText((err as Error).message);
+    return { file, where: 'file', message: `not valid ${what} (${message})` };
+  }
 }
 
 function readYamlInventory(text: string, file: string, problems: InventoryProblem[]): RawInventory {
@@ -366,8 +629,17 @@ function readYamlInventory(text: string, file: string, problems: InventoryProble
       lines.push(offset !== undefined ? lineCounter.linePos(offset).line : 0);
     }
   }
-  const data = doc.toJS({ maxAliasCount: 1000 }) as unknown;
-  return shapeInventory(data, file, problems, (i) =>
+  const forbidden = forbiddenYamlKeys(doc, lineCounter, file);
+  if (forbidden.length > 0) {
+    for (const p of forbidden) problems.push(p);
+    return { defaults: {}, groups: {}, devices: [] };
+  }
+  const converted = yamlToData(doc, file, 'YAML');
+  if (!('data' in converted)) {
+    problems.push(converted);
+    return { defaults: {}, groups: {}, devices: [] };
+  }
+  return shapeInventory(converted.data ?? [], file, problems, (i) =>
     lines[i] ? `line ${lines[i]} (device ${i + 1})` : `device ${i + 1}`,
   );
 }
@@ -393,7 +665,7 @@ function checkDevices(
     const add = (field: string, message: string): void => {
       problems.push({ file, where, field, message });
     };
-    const fieldsOut: Vars = { ...fields };
+    const fieldsOut: Vars = Object.assign(emptyVars(), fields);
 
     let mac: string | undefined;
     if (fields.mac !== undefined) {

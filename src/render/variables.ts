@@ -4,11 +4,17 @@
  * Maps merge key by key and lists position by position (so `lines.1.proxy` from a group and
  * `lines.1.extension` from the device both reach line 1); any other value replaces what was there.
  */
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { productSeriesNumber, type PhoneModel } from '../device/models.js';
 import type { InventoryDevice, InventoryProblem, Vars } from './inventory.js';
-import { readGroups } from './inventory.js';
-import { SECRET_MASK, isSecretVariablePath } from '../profile/secrets.js';
+import {
+  emptyVars,
+  forbiddenYamlKeys,
+  isForbiddenKey,
+  readGroups,
+  yamlToData,
+} from './inventory.js';
+import { SECRET_MASK, isSecretVariablePath, maskSecretValues } from '../profile/secrets.js';
 
 /** One layer of variables and the name `--explain` shows for it. */
 export interface Layer {
@@ -43,8 +49,12 @@ function isPlainObject(v: unknown): v is Vars {
 export function mergeValues(base: unknown, over: unknown): unknown {
   if (over === undefined || over === null) return base;
   if (isPlainObject(base) && isPlainObject(over)) {
-    const out: Vars = { ...base };
-    for (const [k, v] of Object.entries(over)) out[k] = mergeValues(base[k], v);
+    // Null-prototype maps and own-property reads: a key is only ever a key.
+    const out: Vars = Object.assign(emptyVars(), base);
+    for (const k of Object.keys(over)) {
+      if (isForbiddenKey(k)) continue;
+      out[k] = mergeValues(Object.hasOwn(base, k) ? base[k] : undefined, over[k]);
+    }
     return out;
   }
   if (Array.isArray(base) && Array.isArray(over)) {
@@ -60,7 +70,7 @@ export function mergeValues(base: unknown, over: unknown): unknown {
  * @example mergeLayers([{ name: 'a', values: { x: 1 } }, { name: 'b', values: { x: 2 } }]) // { x: 2 }
  */
 export function mergeLayers(layers: readonly Layer[]): Vars {
-  let out: Vars = {};
+  let out: Vars = emptyVars();
   for (const layer of layers) out = mergeValues(out, layer.values) as Vars;
   return out;
 }
@@ -128,12 +138,15 @@ function comparePaths(a: string, b: string): number {
   return as.length - bs.length;
 }
 
-/** Reads a dotted path (`sip.user`, `lines.1.extension`) from merged variables. */
+/**
+ * Reads a dotted path (`sip.user`, `lines.1.extension`) from merged variables. Own properties
+ * only: `constructor` or `toString` is a missing field, never a function of Object's prototype.
+ */
 export function getPath(vars: Vars, path: string): unknown {
   let node: unknown = vars;
   for (const seg of path.split('.')) {
     if (Array.isArray(node) && /^[1-9][0-9]*$/.test(seg)) node = node[Number(seg) - 1];
-    else if (isPlainObject(node)) node = node[seg];
+    else if (isPlainObject(node) && Object.hasOwn(node, seg)) node = node[seg];
     else return undefined;
   }
   return node;
@@ -152,7 +165,8 @@ export interface VarsFile {
  * @throws InventoryProblem[] (as an array) on malformed input
  */
 export function parseVarsFile(text: string, file: string): VarsFile | InventoryProblem[] {
-  const doc = parseDocument(text, { uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const line = e.linePos?.[0]?.line;
@@ -164,7 +178,11 @@ export function parseVarsFile(text: string, file: string): VarsFile | InventoryP
       },
     ];
   }
-  const data = (doc.toJS({ maxAliasCount: 1000 }) ?? {}) as unknown;
+  const forbidden = forbiddenYamlKeys(doc, lineCounter, file);
+  if (forbidden.length > 0) return forbidden;
+  const converted = yamlToData(doc, file, 'YAML or JSON');
+  if (!('data' in converted)) return [converted];
+  const data = converted.data ?? emptyVars();
   if (!isPlainObject(data)) {
     return [{ file, where: 'top level', message: 'expected a map of variables' }];
   }
@@ -189,7 +207,7 @@ export function collectGroups(
   varsFiles: readonly VarsFile[],
   inventoryGroups: Readonly<Record<string, Vars>>,
 ): Record<string, Vars> {
-  const groups: Record<string, Vars> = {};
+  const groups = emptyVars() as Record<string, Vars>;
   for (const v of varsFiles) Object.assign(groups, v.groups);
   Object.assign(groups, inventoryGroups);
   return groups;
@@ -208,8 +226,8 @@ export function deviceLayers(device: InventoryDevice, sources: LayerSources): La
     layers.push({ name: `${sources.inventoryFile} defaults`, values: sources.defaults });
   }
   const group = typeof device.fields.group === 'string' ? device.fields.group : undefined;
-  if (group !== undefined && sources.groups[group]) {
-    layers.push({ name: `group ${group}`, values: sources.groups[group] });
+  if (group !== undefined && Object.hasOwn(sources.groups, group)) {
+    layers.push({ name: `group ${group}`, values: sources.groups[group]! });
   }
   layers.push({ name: `${sources.inventoryFile} ${device.where}`, values: device.fields });
   return layers;
@@ -255,4 +273,24 @@ export class VariableMerger {
     }
     return mergeValues(base, device.fields) as Vars;
   }
+}
+
+/**
+ * The values of every secret variable (by the shared classifier's path rules), to mask them in
+ * any message that might echo one: a template error, `{% raise %}`, a validator finding.
+ * @example secretValuesOf({ sip: { password: 'hunter22' }, name: 'x' }) // ['hunter22']
+ */
+export function secretValuesOf(vars: Vars): string[] {
+  const out: string[] = [];
+  collectLeaves(vars, '', (path, v) => {
+    if ((typeof v === 'string' || typeof v === 'number') && isSecretVariablePath(path)) {
+      out.push(String(v));
+    }
+  });
+  return out;
+}
+
+/** A message with every secret value of `vars` (and any `extra` secret) masked. */
+export function maskSecretsOf(message: string, vars: Vars, extra: readonly string[] = []): string {
+  return maskSecretValues(message, [...secretValuesOf(vars), ...extra]);
 }

@@ -170,6 +170,16 @@ function userAgentMismatch(ua: UserAgentInfo, device: SiteDevice): string | unde
 
 class BodyTooLarge extends Error {}
 
+/** Drains a body nobody reads; past the limit (a chunked flood) the connection is cut. */
+function discardBody(req: IncomingMessage, limit: number): void {
+  let size = 0;
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > limit) req.socket.destroy();
+  });
+  req.resume();
+}
+
 /** Reads a request body up to a limit. */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
@@ -491,13 +501,25 @@ export class ProvisioningServer {
     const path = checked.path;
     const isRead = method === 'GET' || method === 'HEAD';
     const isWrite = method === 'POST' || method === 'PUT';
+    // A declared body over the limit is refused before anything reads (or drains) it, whatever
+    // the method and before authentication.
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (Number.isFinite(declared) && declared > this.config.maxBodyBytes) {
+      return fail(
+        413,
+        `request body of ${declared} bytes is larger than ${this.config.maxBodyBytes}`,
+        {
+          Connection: 'close',
+        },
+      );
+    }
 
     if (path === 'healthz' && isRead) {
       record.kind = 'health';
       return send(200, `ok ${site.devices.length} devices, generation ${site.generation}\n`);
     }
     if (!isRead && !(isWrite && this.reportStore)) {
-      req.resume();
+      discardBody(req, this.config.maxBodyBytes);
       return fail(405, `method ${method} not allowed`, {
         Allow: this.reportStore ? 'GET, HEAD, POST, PUT' : 'GET, HEAD',
       });
@@ -510,7 +532,7 @@ export class ProvisioningServer {
         req.url ?? '',
       );
       if (!auth.ok) {
-        req.resume();
+        discardBody(req, this.config.maxBodyBytes);
         if (auth.user !== undefined) record.user = auth.user;
         return fail(
           401,
@@ -532,7 +554,7 @@ export class ProvisioningServer {
       });
     }
     if (!isRead) return;
-    req.resume(); // a GET body is not read
+    discardBody(req, this.config.maxBodyBytes); // a GET body is not read
     const page = this.pages.get(path);
     if (page) {
       const answer = page(req);
@@ -634,16 +656,6 @@ export class ProvisioningServer {
     fail: (status: number, reason: string, headers?: Record<string, string | string[]>) => void,
   ): Promise<void> {
     record.kind = 'report';
-    const declared = Number(req.headers['content-length'] ?? NaN);
-    if (Number.isFinite(declared) && declared > this.config.maxBodyBytes) {
-      return fail(
-        413,
-        `request body of ${declared} bytes is larger than ${this.config.maxBodyBytes}`,
-        {
-          Connection: 'close',
-        },
-      );
-    }
     const body = await readBody(req, this.config.maxBodyBytes);
     // The device: by path (any profile route), else by its User-Agent.
     const match = matchRoute(site, this.routes, path, false);

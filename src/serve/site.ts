@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeMac } from '../device/mac.js';
+import { describeSystemError } from '../domain-errors.js';
 import { findModel, type PhoneModel } from '../device/models.js';
 import { TEMPLATE_EXTENSION, TemplateChooser, templateSourceOf } from '../render/engine.js';
 import type { TemplateSource } from '../render/engine.js';
@@ -48,7 +49,11 @@ export interface SiteSources {
 
 /** Thrown when a site cannot be loaded: every problem, one line each. */
 export class SiteLoadError extends Error {
-  constructor(readonly lines: readonly string[]) {
+  /** @param io true when a file could not be read (exit 3), false for bad content (exit 2) */
+  constructor(
+    readonly lines: readonly string[],
+    readonly io = false,
+  ) {
     super(lines.join('\n'));
     this.name = 'SiteLoadError';
   }
@@ -91,8 +96,7 @@ function readText(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new SiteLoadError([`cannot read ${what} ${path}: ${code ?? (err as Error).message}`]);
+    throw new SiteLoadError([`cannot read ${what} ${describeSystemError(err, path)}`], true);
   }
 }
 
@@ -179,8 +183,10 @@ export function loadSite(sources: SiteSources, generation: number): Site {
     templates = templateSourceOf(sources.template);
     files = templateFiles(templates);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new SiteLoadError([`cannot read --template ${sources.template}: ${code ?? err}`]);
+    throw new SiteLoadError(
+      [`cannot read --template ${describeSystemError(err, sources.template)}`],
+      true,
+    );
   }
   let bootstrap: Site['bootstrap'];
   if (sources.bootstrapTemplate !== undefined) {
@@ -190,10 +196,10 @@ export function loadSite(sources: SiteSources, generation: number): Site {
       bootstrap = { chooser: new TemplateChooser(source), path: source.file };
       if (!files.includes(source.file)) files.push(source.file);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new SiteLoadError([
-        `cannot read --bootstrap-template ${sources.bootstrapTemplate}: ${code ?? (err as Error).message}`,
-      ]);
+      throw new SiteLoadError(
+        [`cannot read --bootstrap-template ${describeSystemError(err, sources.bootstrapTemplate)}`],
+        true,
+      );
     }
   }
   const templatesHash = hashFiles(files);

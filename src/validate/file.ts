@@ -3,9 +3,10 @@
  * and run the rules. Shared by the main thread and the worker threads.
  */
 import { isUtf8 } from 'node:buffer';
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import {
   DecryptError,
+  SizeLimitError,
   detectContainer,
   looksLikeXml,
   openProfile,
@@ -22,6 +23,35 @@ export interface FileCheckSettings {
   passphrase: string | undefined;
   ikm: Uint8Array | undefined;
   ignoreRules: RuleId[];
+}
+
+/**
+ * The largest profile validated, on disk and after gunzip. A full phone profile is well under
+ * 1 MB; anything beyond this is not a profile, and reading it whole would only exhaust memory.
+ */
+export const MAX_PROFILE_BYTES = 16 * 1024 * 1024;
+
+const TOO_LARGE = `larger than ${MAX_PROFILE_BYTES} bytes (the limit for a profile)`;
+
+/**
+ * Reads at most `max` bytes of a file: a larger profile is reported by checkProfileFile (its
+ * length is then above MAX_PROFILE_BYTES), never read whole. Throws the system error.
+ */
+export function readFileUpTo(path: string, max = MAX_PROFILE_BYTES + 1): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    const size = Math.min(fstatSync(fd).size, max);
+    const bytes = Buffer.allocUnsafe(size);
+    let offset = 0;
+    while (offset < size) {
+      const n = readSync(fd, bytes, offset, size - offset, null);
+      if (n === 0) break;
+      offset += n;
+    }
+    return bytes.subarray(0, offset);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function unreadable(file: string, message: string, hint?: string): Diagnostic {
@@ -74,7 +104,8 @@ function open(
       'give --key-file, --key-env or --key',
     );
   }
-  const options: OpenOptions = {};
+  // Gunzip capped at the profile limit: a gzip bomb is a finding, not gigabytes of memory.
+  const options: OpenOptions = { maxSize: MAX_PROFILE_BYTES };
   if (settings.passphrase !== undefined) options.passphrase = settings.passphrase;
   if (settings.ikm !== undefined) options.ikm = settings.ikm;
   try {
@@ -84,6 +115,12 @@ function open(
       encrypted: opened.container !== 'plain' && opened.container !== 'gzip',
     };
   } catch (err) {
+    if (err instanceof SizeLimitError) {
+      return unreadable(
+        file,
+        `gunzips to more than ${MAX_PROFILE_BYTES} bytes (the limit for a profile)`,
+      );
+    }
     if (err instanceof DecryptError) {
       // Never say why: "bad decrypt" is all (no oracle).
       return unreadable(file, 'bad decrypt', 'check the key, and that the file is complete');
@@ -102,6 +139,10 @@ export function checkProfileFile(
   catalog: Catalog,
   settings: FileCheckSettings,
 ): FileDiagnostics {
+  if (bytes.length > MAX_PROFILE_BYTES) {
+    const ignored = settings.ignoreRules.includes('unreadable-profile');
+    return count(file, ignored ? [] : [unreadable(file, TOO_LARGE)]);
+  }
   const opened = looksLikeXml(bytes)
     ? { plaintext: bytes, encrypted: false }
     : open(file, bytes, settings);
@@ -135,7 +176,7 @@ export function checkProfileFiles(
     const name = names[i]!;
     let bytes: Uint8Array;
     try {
-      bytes = readFileSync(paths[i]!);
+      bytes = readFileUpTo(paths[i]!);
     } catch (err) {
       throw new DomainError('io', 'read-failed', `cannot read ${describeSystemError(err, name)}`, {
         file: name,

@@ -148,7 +148,7 @@ describe('fleet page in Chromium', { skip: chromiumPath ? false : NO_CHROMIUM },
     assert.equal(await first.getAttribute('aria-expanded'), 'true');
     const details = page.locator('tr.details').first();
     assert.equal(await details.isVisible(), true);
-    assert.match((await details.textContent()) ?? '', /Requests, newest first/);
+    assert.match((await details.textContent()) ?? '', /Latest requests, newest first/);
     await page.keyboard.press('Space');
     assert.equal(await details.isHidden(), true);
     await page.close();

@@ -38,6 +38,16 @@ describe('fleet', () => {
     assert.equal((zipped.stdout.match(/<tr class="phone">/g) ?? []).length, 7);
   });
 
+  test('--history limits the requests shown per phone', async () => {
+    const run = await runCli(['fleet', '--log', LOG, '--history', '1']);
+    assert.equal(run.code, 0, run.stderr);
+    // 00562b043616 made three requests; only the latest (08:11, 404) is listed.
+    const details =
+      /<tr class="details" id="d4">([\s\S]*?)<\/tr>\s*<\/tbody>/.exec(run.stdout)?.[1] ?? '';
+    assert.equal((details.match(/<tr><td>2026-11-25/g) ?? []).length, 1);
+    assert.match(details, /2026-11-25 08:11:00Z/);
+  });
+
   test('a log without phones: the page says so, a warning too', async () => {
     const run = await runCli(['fleet', '--log', '-'], {
       input: '192.0.2.7 - - [25/Nov/2026:09:33:00 +0000] "GET / HTTP/1.1" 200 612\n',

@@ -207,6 +207,23 @@ describe('serve: devices, ciphers, logs', () => {
     }
   });
 
+  test('an HTTP/1.0 request (phones speak 1.0 and 1.1) gets its profile and a closed connection', async () => {
+    const { connect } = await import('node:net');
+    const raw = await new Promise<string>((resolve, reject) => {
+      let data = '';
+      const socket = connect(server.port, '127.0.0.1', () =>
+        socket.write(`GET /00562b043615.xml HTTP/1.0\r\nUser-Agent: ${UA_8841}\r\n\r\n`),
+      );
+      socket.on('data', (c) => (data += c.toString('latin1')));
+      socket.on('end', () => resolve(data));
+      socket.on('error', reject);
+    });
+    assert.match(raw, /^HTTP\/1\.1 200 OK\r\n/);
+    assert.match(raw, /\r\nConnection: close\r\n/i);
+    assert.match(raw, /<flat-profile>/);
+    await server.waitForStdout(/"GET \/00562b043615\.xml HTTP\/1\.0" 200 /);
+  });
+
   test('only GET and HEAD for profiles; HEAD has no body', async () => {
     const head = await httpRequest(server.port, '/00562b043615.xml', {
       method: 'HEAD',
@@ -385,6 +402,28 @@ describe('serve: options', () => {
     const r = await runCli(['serve', '-i', fx.inventory, '--port', '0']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /inventory\.csv: row 2, field mac/);
+  });
+
+  test('a port already in use is exit 3 naming it; an over-long declared body is 413 for any method', async () => {
+    const fx = fixture();
+    const server = await startServe(['-i', fx.inventory, '--vars', fx.site, '--max-body', '2048']);
+    try {
+      const second = await runCli(['serve', '-i', fx.inventory, '--port', String(server.port)]);
+      assert.equal(second.code, 3);
+      assert.match(
+        second.stderr,
+        new RegExp(`cannot listen on 127\\.0\\.0\\.1:${server.port}: EADDRINUSE`),
+      );
+      const get = await httpRequest(server.port, '/00562b043615.xml', {
+        userAgent: UA_8841,
+        headers: { 'Content-Length': 4096 },
+        body: Buffer.alloc(4096, 0x41),
+      });
+      assert.equal(get.status, 413);
+      assert.equal(get.headers.connection, 'close');
+    } finally {
+      await server.stop();
+    }
   });
 
   test('--route with macros: the path must be the name render would give the device', async () => {

@@ -68,7 +68,7 @@ async function fetchWith(
   handler = h;
   server.requests.length = 0;
   const target = rule.replace('ORIGIN', server.origin);
-  return fetchProfile(target, { ua: UA, timeout: '5', ...options });
+  return fetchProfile(target, { ua: UA, timeout: 5, ...options });
 }
 
 const send =
@@ -416,7 +416,7 @@ describe('gzip and corrupt bodies', () => {
 
   test('a body larger than --max-size → B, also when it arrives chunked', async () => {
     const big = Buffer.alloc(70_000, 0x41);
-    const declared = await fetchWith(send(200, big), 'ORIGIN/a.xml', { maxSize: '64k' });
+    const declared = await fetchWith(send(200, big), 'ORIGIN/a.xml', { maxSize: 64 * 1024 });
     assert.equal(declared.outcome, 'B');
     assert.match(declared.reason, /--max-size/);
     const chunked = await fetchWith(
@@ -426,11 +426,11 @@ describe('gzip and corrupt bodies', () => {
         res.end(big.subarray(40_000));
       },
       'ORIGIN/a.xml',
-      { maxSize: '64k' },
+      { maxSize: 64 * 1024 },
     );
     assert.equal(chunked.outcome, 'B');
     const bomb = await fetchWith(send(200, gzipSync(Buffer.alloc(200_000, 0x20))), 'ORIGIN/a', {
-      maxSize: '64k',
+      maxSize: 64 * 1024,
     });
     assert.equal(bomb.outcome, 'B');
     assert.match(bomb.reason, /gunzipped profile is larger/);
@@ -453,7 +453,7 @@ describe('transport', () => {
       socket.end(`HTTP/1.0 200 OK\r\nContent-Type: text/xml\r\n\r\n${PROFILE}`);
     });
     try {
-      const r = await fetchProfile(`http://127.0.0.1:${raw.port}/a.xml`, { ua: UA, timeout: '5' });
+      const r = await fetchProfile(`http://127.0.0.1:${raw.port}/a.xml`, { ua: UA, timeout: 5 });
       assert.equal(r.outcome, 'A', r.reason);
       assert.equal(r.chain[0]?.httpVersion, '1.0');
       assert.equal(Buffer.from(r.profile!).toString(), PROFILE);
@@ -472,7 +472,7 @@ describe('transport', () => {
       );
     });
     try {
-      const r = await fetchProfile(`http://127.0.0.1:${raw.port}/a.xml`, { ua: UA, timeout: '5' });
+      const r = await fetchProfile(`http://127.0.0.1:${raw.port}/a.xml`, { ua: UA, timeout: 5 });
       assert.equal(r.outcome, 'A', r.reason);
       assert.equal(Buffer.from(r.profile!).toString(), PROFILE);
     } finally {
@@ -485,7 +485,7 @@ describe('transport', () => {
       socket.end(`HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n${PROFILE}`);
     });
     try {
-      const r = await fetchProfile(`http://127.0.0.1:${raw.port}/a.xml`, { ua: UA, timeout: '5' });
+      const r = await fetchProfile(`http://127.0.0.1:${raw.port}/a.xml`, { ua: UA, timeout: 5 });
       assert.equal(r.outcome, 'C');
       assert.equal(r.status, null);
     } finally {
@@ -495,7 +495,7 @@ describe('transport', () => {
 
   test('connection refused → C', async () => {
     const port = await closedPort();
-    const r = await fetchProfile(`http://127.0.0.1:${port}/a.xml`, { ua: UA, timeout: '5' });
+    const r = await fetchProfile(`http://127.0.0.1:${port}/a.xml`, { ua: UA, timeout: 5 });
     assert.equal(r.outcome, 'C');
     assert.equal(r.status, null);
     assert.match(r.reason, /connection refused/);
@@ -505,7 +505,7 @@ describe('transport', () => {
   test('a server that never answers → C after --timeout', async () => {
     const raw = await startRawServer(() => {});
     try {
-      const r = await fetchProfile(`http://127.0.0.1:${raw.port}/a.xml`, { ua: UA, timeout: '1' });
+      const r = await fetchProfile(`http://127.0.0.1:${raw.port}/a.xml`, { ua: UA, timeout: 1 });
       assert.equal(r.outcome, 'C');
       assert.match(r.reason, /within 1 s/);
     } finally {
@@ -525,7 +525,7 @@ describe('transport', () => {
       ['/a', '/b', '/c'],
     );
     const loop = await fetchWith(send(302, '', { Location: '/a' }), 'ORIGIN/a', {
-      maxRedirects: '3',
+      maxRedirects: 3,
     });
     assert.equal(loop.outcome, 'C');
     assert.equal(loop.chain.length, 4);
@@ -557,12 +557,12 @@ describe('https', () => {
 
   test('a self-signed server is C without --insecure, A with it or with --ca', async () => {
     const url = `${tlsServer.origin}/$MA.xml`;
-    const refused = await fetchProfile(url, { ua: UA, timeout: '5' });
+    const refused = await fetchProfile(url, { ua: UA, timeout: 5 });
     assert.equal(refused.outcome, 'C');
     assert.match(refused.reason, /TLS/);
-    const insecure = await fetchProfile(url, { ua: UA, timeout: '5', insecure: true });
+    const insecure = await fetchProfile(url, { ua: UA, timeout: 5, insecure: true });
     assert.equal(insecure.outcome, 'A', insecure.reason);
-    const ca = await fetchProfile(url, { ua: UA, timeout: '5', ca: cert.certPath });
+    const ca = await fetchProfile(url, { ua: UA, timeout: 5, ca: cert.certPath });
     assert.equal(ca.outcome, 'A', ca.reason);
     assert.equal(tlsServer.requests.at(-1)?.headers['user-agent'], UA);
   });

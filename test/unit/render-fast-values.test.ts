@@ -197,7 +197,10 @@ test('layout and block, render, echo, liquid, cycle and tablerow', () => {
 
 test('a failing filter or raise fails the same way', () => {
   const e1 = both('{{ v | mac }}', VARS);
-  assert.ok('error' in e1 && /mac: ".*" is not a MAC address/.test(e1.error), JSON.stringify(e1));
+  assert.ok(
+    'error' in e1 && /mac: not a MAC address \(a string of \d+ characters\)/.test(e1.error),
+    JSON.stringify(e1),
+  );
   const e2 = both(
     '{% raise "too many: " | append: n | append: " on " | append: sip.proxy %}',
     VARS,

@@ -12,13 +12,19 @@ function problemsOf(text: string, file: string): string[] {
   assert.fail('expected an InventoryError');
 }
 
+/** The same data with ordinary prototypes, to compare with object literals. */
+function plain(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value)) as unknown;
+}
+
 test('CSV: dotted headers build nested values, numbers are 1-based list positions', () => {
   const inv = parseInventory(
     'mac,model,sip.user,lines.1.extension,lines.2.extension\n00:56:2B:04:36:15,8841,u1,201,202\n',
     'inv.csv',
   );
   assert.equal(inv.devices.length, 1);
-  assert.deepEqual(inv.devices[0]!.fields, {
+  assert.equal(Object.getPrototypeOf(inv.devices[0]!.fields), null, 'null-prototype maps');
+  assert.deepEqual(plain(inv.devices[0]!.fields), {
     mac: '00562b043615',
     model: '8841',
     sip: { user: 'u1' },
@@ -37,7 +43,7 @@ test('CSV: empty cells are absent, not empty strings; a gap in a list stays a ga
   const lines = fields.lines as unknown[];
   assert.equal(lines.length, 2);
   assert.equal(lines[0], undefined);
-  assert.deepEqual(lines[1], { extension: '202' });
+  assert.deepEqual(plain(lines[1]), { extension: '202' });
 });
 
 test('every common MAC notation normalises to 12 lower-case hex digits; models are canonical', () => {
@@ -90,12 +96,12 @@ const BAD_CSV: ReadonlyArray<[string, string, RegExp]> = [
   [
     'a header used twice',
     'mac,mac,model\n1,2,3\n',
-    /^inv\.csv: row 1, field mac: the header appears twice$/,
+    /^inv\.csv: row 1, column 2, field mac: the header appears twice$/,
   ],
   [
     'a value and a nested field under one name',
     'mac,model,sip,sip.user\n00562b043615,8841,x,y\n',
-    /^inv\.csv: row 2, field sip\.user: header makes a value and a nested field of the same name$/,
+    /^inv\.csv: row 1, column 4, field sip\.user: conflicts with column sip: a value and a nested field of the same name$/,
   ],
   [
     'list positions start at 1',
@@ -140,9 +146,9 @@ test('YAML: { defaults, groups, devices } keeps numbers and nested maps', () => 
     '  - { mac: 00562b043615, model: 8841, group: hq, lines: [ { extension: 201 } ] }',
   ].join('\n');
   const inv = parseInventory(yaml, 'inv.yml');
-  assert.deepEqual(inv.defaults, { time_zone: 'GMT' });
-  assert.deepEqual(inv.groups, { hq: { sip: { proxy: 'hq.example.com' } } });
-  assert.deepEqual(inv.devices[0]!.fields.lines, [{ extension: 201 }]);
+  assert.deepEqual(plain(inv.defaults), { time_zone: 'GMT' });
+  assert.deepEqual(plain(inv.groups), { hq: { sip: { proxy: 'hq.example.com' } } });
+  assert.deepEqual(plain(inv.devices[0]!.fields.lines), [{ extension: 201 }]);
   assert.equal(inv.devices[0]!.where, 'line 5 (device 1)');
 });
 
@@ -164,7 +170,7 @@ test('JSON: a list of devices, errors name the device', () => {
 });
 
 test('malformed JSON, YAML and unknown extensions are one clear problem each', () => {
-  assert.match(problemsOf('[{', 'inv.json')[0]!, /^inv\.json: file: not valid JSON/);
+  assert.match(problemsOf('[{', 'inv.json')[0]!, /^inv\.json: line 1, col 3: not valid JSON/);
   assert.match(problemsOf('a: [', 'inv.yaml')[0]!, /^inv\.yaml: line \d+: not valid YAML/);
   assert.match(
     problemsOf('x', 'inv.txt')[0]!,
@@ -175,6 +181,6 @@ test('malformed JSON, YAML and unknown extensions are one clear problem each', (
 test('setPath reports conflicts instead of overwriting', () => {
   const target = {};
   assert.equal(setPath(target, ['a', 1, 'b'], 'x'), undefined);
-  assert.deepEqual(target, { a: [{ b: 'x' }] });
+  assert.deepEqual(plain(target), { a: [{ b: 'x' }] });
   assert.match(setPath(target, ['a', 'c'], 'y') ?? '', /a list and a map at the same place/);
 });

@@ -49,6 +49,11 @@ function sources(varsTexts: string[] = []): {
   };
 }
 
+/** The same data with ordinary prototypes, to compare with object literals. */
+function plain(value: unknown): unknown {
+  return JSON.parse(JSON.stringify(value)) as unknown;
+}
+
 test('layer precedence: built-ins → --vars in order → defaults → group → device', () => {
   const { inventory, sources: s } = sources([
     'who: vars1\nline_count: 99\nonly1: a\ntz: vars1\nproxy: vars1',
@@ -90,14 +95,16 @@ test('VariableMerger gives the same result as merging every layer', () => {
 });
 
 test('maps merge key by key and lists position by position', () => {
-  assert.deepEqual(mergeValues({ sip: { proxy: 'a', port: 1 } }, { sip: { proxy: 'b' } }), {
+  assert.deepEqual(plain(mergeValues({ sip: { proxy: 'a', port: 1 } }, { sip: { proxy: 'b' } })), {
     sip: { proxy: 'b', port: 1 },
   });
   assert.deepEqual(
-    mergeValues({ lines: [{ proxy: 'p' }, { proxy: 'q' }] }, { lines: [{ extension: '1' }] }),
+    plain(
+      mergeValues({ lines: [{ proxy: 'p' }, { proxy: 'q' }] }, { lines: [{ extension: '1' }] }),
+    ),
     { lines: [{ proxy: 'p', extension: '1' }, { proxy: 'q' }] },
   );
-  assert.deepEqual(mergeValues({ a: { b: 1 } }, { a: 'scalar' }), { a: 'scalar' });
+  assert.deepEqual(plain(mergeValues({ a: { b: 1 } }, { a: 'scalar' })), { a: 'scalar' });
 });
 
 test('--explain: each final value with the layer that set it, secrets masked', () => {
@@ -165,9 +172,9 @@ test('an unknown group is an error naming file, row and field', () => {
 
 test('vars files: groups are not variables; the inventory groups win over them', () => {
   const v = varsFile('a: 1\ngroups: { hq: { x: vars } , branch: { x: b } }', 'site.yaml');
-  assert.deepEqual(v.values, { a: 1 });
+  assert.deepEqual(plain(v.values), { a: 1 });
   const groups = collectGroups([v], { hq: { x: 'inventory' } });
-  assert.deepEqual(groups, { hq: { x: 'inventory' }, branch: { x: 'b' } });
+  assert.deepEqual(plain(groups), { hq: { x: 'inventory' }, branch: { x: 'b' } });
   const bad = parseVarsFile('- 1\n- 2\n', 'list.yaml');
   assert.ok(Array.isArray(bad));
   assert.match(bad[0]!.message, /expected a map of variables/);

@@ -1,0 +1,544 @@
+/**
+ * The one writer of every command. Data (a profile, ciphertext, JSON) goes to stdout or a file;
+ * human notes, warnings and errors go to stderr, so a pipeline's stdout carries data only.
+ *
+ * Files are written so that nothing is lost and nothing leaks:
+ * - a regular file is replaced atomically (temp file beside it, rename), keeping the old file's
+ *   mode and, where the OS lets us, its owner and group; a new file holding plaintext secrets is
+ *   created 0600, any other new file 0666 minus the umask; an explicit `mode` wins over both;
+ * - a target that is not a regular file — a character device, a FIFO, `/dev/stdout` — is
+ *   written through (opened and written), never replaced by a regular file; where the caller
+ *   says so (render's output directory) it is refused instead;
+ * - a symlink given as `-o` is followed: the file it points to is replaced, the link stays;
+ * - temp files are removed on SIGINT, SIGTERM and SIGHUP, and temp files of ours left by a
+ *   process that no longer runs (SIGKILL, power loss) are removed by the next write into that
+ *   directory.
+ */
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fchownSync,
+  fstatSync,
+  fsyncSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { isMainThread } from 'node:worker_threads';
+import { CliError, ExitCode, describeSystemError } from '../errors.js';
+
+// ---------------------------------------------------------------- stderr and stdout
+
+/** Writes a line to stderr. */
+export function writeStderrLine(line: string): void {
+  process.stderr.write(line.endsWith('\n') ? line : `${line}\n`);
+}
+
+/** A warning on stderr, prefixed like every other message of the tool. */
+export function warn(message: string): void {
+  writeStderrLine(`cisco-prov: warning: ${message}`);
+}
+
+/** A note on stderr (information, not a problem). */
+export function note(message: string): void {
+  writeStderrLine(`cisco-prov: ${message}`);
+}
+
+/** Set once the reader of stdout has gone away (`cisco-prov … | head -1`). */
+let stdoutClosed = false;
+
+/**
+ * Writes text or bytes to stdout and resolves once they are handed to the OS. A closed pipe
+ * (EPIPE) is not an error: the rest of the output is dropped and the command still ends with
+ * its own exit code. Any other failure (a full disk behind `> file`) is one line, exit 3.
+ */
+export function writeStdout(data: string | Uint8Array): Promise<void> {
+  if (stdoutClosed) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    process.stdout.write(data, (err) => {
+      if (!err) return resolve();
+      if ((err as NodeJS.ErrnoException).code === 'EPIPE') {
+        stdoutClosed = true;
+        return resolve();
+      }
+      reject(stdoutError(err));
+    });
+  });
+}
+
+/** A failure to write stdout as a one-line error (exit 3). */
+export function stdoutError(err: unknown): CliError {
+  return new CliError(
+    ExitCode.Failure,
+    `cannot write ${describeSystemError(err, '<stdout>')}`.replace(/, write$/, ''),
+  );
+}
+
+/**
+ * Listens for errors on stdout and stderr, so that a closed pipe or a full disk never becomes an
+ * uncaught exception (Node prints the source line and a stack for those). EPIPE marks stdout
+ * closed; other errors reach the writer's callback, which reports them.
+ */
+export function guardStandardStreams(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') stdoutClosed = true;
+  });
+  process.stderr.on('error', () => {
+    // Nowhere left to report it.
+  });
+}
+
+/**
+ * Refuses to write binary data to a terminal (as gzip does) unless forced.
+ * @param isBinary whether the data would garble a terminal
+ */
+export function assertStdoutAcceptsBinary(isBinary: boolean, force: boolean): void {
+  if (isBinary && !force && process.stdout.isTTY) {
+    throw new CliError(
+      ExitCode.Usage,
+      'refusing to write binary data to a terminal',
+      'use -o <file>, redirect stdout, or pass --force',
+    );
+  }
+}
+
+// ---------------------------------------------------------------- temp files
+
+/**
+ * Temp names: `.NAME.cp<pid>-<tag><counter>.tmp` — the pid says whose it is (a temp of a process
+ * that no longer runs is stale), a random tag drawn once per thread and a counter make it unique
+ * across threads without a CSPRNG call per file. The temp file is opened with O_EXCL ('wx'), so
+ * a name that exists (or a planted symlink) is an error, never followed.
+ */
+let tempTag: string | undefined;
+let tempCounter = 0;
+const TEMP_NAME = /^\..*\.cp(\d+)-[0-9a-f]+[0-9a-z]*\.tmp$/;
+
+function tempPathFor(path: string): string {
+  tempTag ??= randomBytes(4).toString('hex');
+  // Keep the name within NAME_MAX (255) whatever the target's length.
+  const base = basename(path).slice(0, 200);
+  return join(
+    dirname(path),
+    `.${base}.cp${process.pid}-${tempTag}${(tempCounter++).toString(36)}.tmp`,
+  );
+}
+
+/** Temp files of this thread not yet renamed or removed. */
+const liveTemps = new Set<string>();
+/** Directories whose temp files of this process a signal handler sweeps (render's workers). */
+const sweptDirectories = new Set<string>();
+let signalHandlersInstalled = false;
+
+const SIGNAL_EXIT: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+
+function removeTempsOfThisProcess(): void {
+  for (const tmp of liveTemps) rmSync(tmp, { force: true });
+  liveTemps.clear();
+  for (const dir of sweptDirectories) {
+    try {
+      for (const name of readdirSync(dir)) {
+        if (TEMP_NAME.exec(name)?.[1] === String(process.pid))
+          rmSync(join(dir, name), { force: true });
+      }
+    } catch {
+      // the directory is gone: nothing to sweep
+    }
+  }
+}
+
+/**
+ * On SIGINT, SIGTERM or SIGHUP: remove our temp files, then exit as the signal would
+ * (128 + its number). Installed once, in the main thread, before the first temp file exists.
+ * A synchronous write is never cut: the handler runs after it, when its rename is done.
+ */
+function installSignalHandlers(): void {
+  if (signalHandlersInstalled || !isMainThread) return;
+  signalHandlersInstalled = true;
+  for (const [signal, code] of Object.entries(SIGNAL_EXIT)) {
+    process.on(signal, () => {
+      removeTempsOfThisProcess();
+      process.exit(code);
+    });
+  }
+}
+
+/**
+ * Also sweep `dir` for temp files of this process on a signal: render's worker threads write
+ * there, and a signal reaches only the main thread.
+ */
+export function sweepTempFilesOnSignal(dir: string): void {
+  installSignalHandlers();
+  sweptDirectories.add(dir);
+}
+
+/** Directories already cleaned of stale temp files by this thread. */
+const cleanedDirectories = new Set<string>();
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes temp files of ours in `dir` whose process no longer runs (killed with SIGKILL, a
+ * crash, a power loss). Once per directory per thread; never throws.
+ */
+export function removeStaleTempFiles(dir: string): void {
+  if (cleanedDirectories.has(dir)) return;
+  cleanedDirectories.add(dir);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = TEMP_NAME.exec(name)?.[1];
+    if (pid === undefined || Number(pid) === process.pid || isRunning(Number(pid))) continue;
+    rmSync(join(dir, name), { force: true });
+  }
+}
+
+// ---------------------------------------------------------------- writing files
+
+/** What a file holds, for the mode of a new file. */
+export interface WriteOptions {
+  /** fsync before the rename (default true). Render's batches skip it: re-run after a crash. */
+  fsync?: boolean;
+  /** The file holds plaintext secrets: a new file is created 0600. */
+  secret?: boolean;
+  /** Exact permission bits for the file, new or replaced (`--mode 640`); wins over the rest. */
+  mode?: number;
+  /**
+   * A target that is not a regular file: 'write-through' (default: `-o /dev/stdout`, a FIFO, a
+   * device) or 'refuse' (render's output directory, where such a node is a mistake or a trap).
+   */
+  nonRegular?: 'write-through' | 'refuse';
+  /**
+   * A symlink at the target: 'follow' (default: replace the file it points to, keep the link)
+   * or 'replace' (render: the link itself is replaced by the new file, whose real path then
+   * stays inside the output directory).
+   */
+  symlink?: 'follow' | 'replace';
+}
+
+/** Default mode for a new file; the umask applies. */
+const NEW_FILE_MODE = 0o666;
+const SECRET_FILE_MODE = 0o600;
+
+/** Paths whose node must be written through even when it is (or links to) a regular file. */
+function isProcessStream(path: string): boolean {
+  return /^\/dev\/(stdout|stderr|fd\/\d+)$/.test(path) || /^\/proc\/[^/]+\/fd\/\d+$/.test(path);
+}
+
+/**
+ * The descriptor of this process a path names (`/dev/stdout` → 1, `/dev/fd/3` → 3,
+ * `/proc/self/fd/2` → 2), or undefined.
+ */
+export function ownDescriptorOf(path: string): number | undefined {
+  if (path === '/dev/stdout') return 1;
+  if (path === '/dev/stderr') return 2;
+  const m = /^\/(?:dev|proc\/(?:self|(\d+)))\/fd\/(\d+)$/.exec(path);
+  if (!m || (m[1] !== undefined && Number(m[1]) !== process.pid)) return undefined;
+  return Number(m[2]);
+}
+
+/** Where the bytes of a write go, once the target has been looked at. */
+type Destination =
+  | { kind: 'through'; target: string }
+  | { kind: 'atomic'; target: string; existing: Stats | undefined };
+
+/**
+ * Looks at a target: follows a symlink (unless told to replace it), sends devices, FIFOs and
+ * process streams through, refuses a directory.
+ */
+function destinationOf(path: string, options: WriteOptions): Destination {
+  let target = resolve(path);
+  let existing: Stats | undefined;
+  try {
+    existing = lstatSync(target);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
+  if (existing?.isSymbolicLink() && options.symlink !== 'replace') {
+    if (isProcessStream(target)) return { kind: 'through', target };
+    let real: string | undefined;
+    try {
+      real = realpathSync(target);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    if (real !== undefined) {
+      if (isProcessStream(real) || real.startsWith('/proc/')) return { kind: 'through', target };
+      target = real;
+      existing = statSync(real);
+    } else {
+      existing = undefined; // a dangling link: replaced by the new file
+    }
+  }
+  if (existing?.isDirectory()) {
+    throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+  }
+  if (existing && !existing.isFile() && !existing.isSymbolicLink()) {
+    return { kind: 'through', target };
+  }
+  return { kind: 'atomic', target, existing: existing?.isFile() ? existing : undefined };
+}
+
+/** An open output: bytes go in, then commit() makes them the target, or abort() drops them. */
+interface Sink {
+  write(bytes: Uint8Array): void;
+  commit(): void;
+  abort(): void;
+}
+
+/** Opens the sink of a target (see the module comment for what happens to each kind). */
+function openSink(path: string, options: WriteOptions): Sink {
+  const destination = destinationOf(path, options);
+  if (destination.kind === 'through') {
+    if (options.nonRegular === 'refuse') {
+      throw new CliError(
+        ExitCode.Failure,
+        `cannot write ${path}: not a regular file (a device, FIFO or socket is never replaced)`,
+      );
+    }
+    return throughSink(destination.target);
+  }
+  return atomicSink(destination.target, options, destination.existing);
+}
+
+/** Opens a non-regular target for writing (O_APPEND: `>>`-safe for /dev/stdout). */
+function throughSink(target: string): Sink {
+  let fd: number | undefined;
+  try {
+    fd = openSync(target, constants.O_WRONLY | constants.O_APPEND);
+  } catch (err) {
+    // A socket (a parent's stdout pipe) cannot be opened by path: write to the descriptor.
+    const own = ownDescriptorOf(target);
+    if ((err as NodeJS.ErrnoException).code !== 'ENXIO' || own === undefined) throw err;
+  }
+  const out = fd ?? ownDescriptorOf(target)!;
+  const close = (): void => {
+    if (fd !== undefined) closeSync(fd);
+    fd = undefined;
+  };
+  return { write: (bytes) => writeAll(out, bytes), commit: close, abort: close };
+}
+
+/** Temp file beside the target with the old file's mode and owner; rename on commit. */
+function atomicSink(target: string, options: WriteOptions, existing: Stats | undefined): Sink {
+  removeStaleTempFiles(dirname(target));
+  installSignalHandlers();
+  const tmp = tempPathFor(target);
+  const createMode = options.mode ?? (options.secret ? SECRET_FILE_MODE : NEW_FILE_MODE);
+  liveTemps.add(tmp);
+  let fd: number | undefined;
+  const abort = (): void => {
+    if (fd !== undefined) closeSync(fd);
+    fd = undefined;
+    rmSync(tmp, { force: true });
+    liveTemps.delete(tmp);
+  };
+  try {
+    fd = openSync(tmp, 'wx', existing ? 0o600 : createMode);
+    if (options.mode !== undefined) fchmodSync(fd, options.mode);
+    else if (existing) keepOwnerAndMode(fd, existing);
+  } catch (err) {
+    abort();
+    throw err;
+  }
+  return {
+    write: (bytes) => writeAll(fd!, bytes),
+    commit: () => {
+      if (options.fsync !== false) fsyncSync(fd!);
+      closeSync(fd!);
+      fd = undefined;
+      renameSync(tmp, target);
+      liveTemps.delete(tmp);
+    },
+    abort,
+  };
+}
+
+function asCliWriteError(err: unknown, path: string): CliError {
+  if (err instanceof CliError) return err;
+  return new CliError(ExitCode.Failure, `cannot write ${describeSystemError(err, path)}`);
+}
+
+/**
+ * Writes a file safely: see the module comment. Errors are one line naming the path (exit 3).
+ * @example writeOutputFile('out/00562b043615.xml', xml, { secret: true })
+ */
+export function writeOutputFile(
+  path: string,
+  data: string | Uint8Array,
+  options: WriteOptions = {},
+): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  let sink: Sink | undefined;
+  try {
+    sink = openSink(path, options);
+    sink.write(bytes);
+    sink.commit();
+  } catch (err) {
+    sink?.abort();
+    throw asCliWriteError(err, path);
+  }
+}
+
+/**
+ * Streams chunks into a file the same way (atomic replace, modes, write-through). If the stream
+ * throws — a bad decrypt found at its end, a read error — the temp file is removed, the target
+ * is left as it was, and the stream's own error is rethrown; a write failure is one line,
+ * exit 3. A signal meanwhile removes the temp file (it is registered until renamed).
+ */
+export async function writeOutputChunks(
+  path: string,
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  options: WriteOptions = {},
+  onChunk?: (bytes: number) => void,
+): Promise<void> {
+  let sink: Sink;
+  try {
+    sink = openSink(path, options);
+  } catch (err) {
+    throw asCliWriteError(err, path);
+  }
+  try {
+    for await (const chunk of chunks) {
+      onChunk?.(chunk.length);
+      try {
+        sink.write(chunk);
+      } catch (err) {
+        throw asCliWriteError(err, path);
+      }
+    }
+    try {
+      sink.commit();
+    } catch (err) {
+      throw asCliWriteError(err, path);
+    }
+  } catch (err) {
+    sink.abort();
+    throw err;
+  }
+}
+
+/** Writes every byte; a non-blocking descriptor that is full (EAGAIN) is retried. */
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let offset = 0;
+  while (offset < bytes.length) {
+    try {
+      offset += writeSync(fd, bytes, offset, bytes.length - offset);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1);
+    }
+  }
+}
+
+/**
+ * The replacement gets the old file's group and owner (as far as we may: root can give any owner,
+ * a user any group they belong to), then its permission bits — in that order, because chown
+ * clears set-id bits.
+ */
+function keepOwnerAndMode(fd: number, existing: Stats): void {
+  const own = fstatSync(fd);
+  if (own.uid !== existing.uid || own.gid !== existing.gid) {
+    try {
+      fchownSync(fd, existing.uid, existing.gid);
+    } catch {
+      try {
+        fchownSync(fd, -1, existing.gid);
+      } catch {
+        // not ours to give: the file keeps our group, and its old mode below
+      }
+    }
+  }
+  fchmodSync(fd, existing.mode & 0o777);
+}
+
+/**
+ * Writes a file atomically (temp file, fsync, rename); see writeOutputFile for modes and
+ * non-regular targets.
+ */
+export function writeFileAtomic(
+  path: string,
+  data: string | Uint8Array,
+  options: WriteOptions = {},
+): void {
+  writeOutputFile(path, data, options);
+}
+
+/** Whether the reader of stdout has gone away (EPIPE): further output is dropped. */
+export function isStdoutClosed(): boolean {
+  return stdoutClosed;
+}
+
+// ---------------------------------------------------------------- directories
+
+/** Whether `path` is `root` or inside it (both real paths). */
+function isInside(path: string, root: string): boolean {
+  return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+
+/**
+ * Makes `dir` (and its parents) so that its real path stays inside `root`'s: a symlinked
+ * subdirectory under the output directory that leads elsewhere is refused before anything is
+ * created through it.
+ * @throws CliError (exit 3) naming the directory
+ */
+export function makeDirectoryWithin(dir: string, root: string): void {
+  let rootReal: string;
+  try {
+    mkdirSync(root, { recursive: true });
+    rootReal = realpathSync(root);
+  } catch (err) {
+    throw new CliError(ExitCode.Failure, `cannot write ${describeSystemError(err, root)}`);
+  }
+  let existing = dir;
+  for (;;) {
+    try {
+      statSync(existing);
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw new CliError(ExitCode.Failure, `cannot write ${describeSystemError(err, existing)}`);
+      }
+      const parent = dirname(existing);
+      if (parent === existing) break;
+      existing = parent;
+    }
+  }
+  const check = (path: string): void => {
+    if (!isInside(realpathSync(path), rootReal)) {
+      throw new CliError(
+        ExitCode.Failure,
+        `cannot write into ${dir}: its real path leaves the output directory (a symbolic link?)`,
+      );
+    }
+  };
+  try {
+    check(existing);
+    mkdirSync(dir, { recursive: true });
+    check(dir);
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError(ExitCode.Failure, `cannot write ${describeSystemError(err, dir)}`);
+  }
+}

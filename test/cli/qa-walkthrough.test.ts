@@ -1,0 +1,121 @@
+/**
+ * Regressions found by walking every command as a new admin would (bad files, wrong keys,
+ * secrets on the command line): each case is one thing that once went wrong.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../helpers/run-cli.js';
+import { assertNoSecret, assertOneLineError, modeOf, workDir } from '../helpers/hostile.js';
+
+const SECRET = 'Qa-Walk-Secret-91';
+const INVENTORY = 'mac,model,display_name\n00562b043615,8841,Lobby\n';
+const PROFILE_WITH_PASSWORD = `<flat-profile>
+  <Station_Name ua="na">Lobby</Station_Name>
+  <Password_1_ ua="na">${SECRET}</Password_1_>
+</flat-profile>
+`;
+
+// V8's JSON.parse messages quote the input around the mistake ("…word_1_": Qa-Walk-S"…).
+for (const [label, text] of [
+  ['an unquoted password value', `{"Password_1_": ${SECRET}}`],
+  ['a password as the first token', `${SECRET} {`],
+] as const) {
+  test(`convert --from json: ${label} is not echoed in the parse error`, async () => {
+    const dir = workDir('cp-qa-');
+    writeFileSync(join(dir, 'p.json'), text);
+    const r = await runCli(['convert', 'p.json', '--from', 'json', '--to', 'xml'], { cwd: dir });
+    assertOneLineError(r, 1, /p\.json: not valid JSON/);
+    assertNoSecret(r, SECRET, 'Qa-Walk');
+  });
+}
+
+test('diff of a malformed JSON profile does not echo the password in it', async () => {
+  const dir = workDir('cp-qa-');
+  writeFileSync(join(dir, 'a.json'), `{"Password_1_": ${SECRET}}`);
+  writeFileSync(join(dir, 'b.xml'), PROFILE_WITH_PASSWORD.replace(SECRET, 'x'));
+  const r = await runCli(['diff', 'a.json', 'b.xml'], { cwd: dir });
+  assertOneLineError(r, 2, /a\.json: not valid JSON/);
+  assertNoSecret(r, SECRET, 'Qa-Walk');
+});
+
+test('convert -o writes the profile (secrets included) as a new 0600 file', async () => {
+  const dir = workDir('cp-qa-');
+  writeFileSync(join(dir, 'p.xml'), PROFILE_WITH_PASSWORD);
+  const r = await runCli(['convert', 'p.xml', '--to', 'json', '-o', 'p.json'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(modeOf(join(dir, 'p.json')), 0o600);
+  assertNoSecret(r, SECRET);
+});
+
+test('serve with a missing inventory: exit 3, the path and "no such file", no errno code', async () => {
+  const dir = workDir('cp-qa-');
+  const r = await runCli(['serve', '-i', 'nope.csv', '-t', 't.liquid', '--port', '0'], {
+    cwd: dir,
+  });
+  assertOneLineError(r, 3, /cannot read inventory .*nope\.csv: no such file or directory$/);
+  assert.doesNotMatch(r.stderr, /ENOENT/);
+});
+
+test('serve with a missing --template: exit 3 naming --template', async () => {
+  const dir = workDir('cp-qa-');
+  writeFileSync(join(dir, 'inv.csv'), INVENTORY);
+  const r = await runCli(['serve', '-i', 'inv.csv', '-t', 'missing', '--port', '0'], { cwd: dir });
+  assertOneLineError(r, 3, /cannot read --template .*missing: no such file or directory$/);
+});
+
+test('serve with a --tls-cert that is not PEM: exit 2 naming the files, no OpenSSL dump', async () => {
+  const dir = workDir('cp-qa-');
+  writeFileSync(join(dir, 'inv.csv'), INVENTORY);
+  writeFileSync(join(dir, 'cert.pem'), 'not a certificate\n');
+  writeFileSync(join(dir, 'key.pem'), `${SECRET}\n`);
+  const r = await runCli(
+    [
+      'serve',
+      '-i',
+      'inv.csv',
+      '-t',
+      't.liquid',
+      '--port',
+      '0',
+      '--tls-cert',
+      'cert.pem',
+      '--tls-key',
+      'key.pem',
+    ],
+    { cwd: dir },
+  );
+  assertOneLineError(r, 2, /--tls-cert cert\.pem \/ --tls-key key\.pem: not a PEM certificate/);
+  assert.doesNotMatch(r.stderr, /error:[0-9A-F]{8}/);
+  assertNoSecret(r, SECRET);
+});
+
+test('serve --reports naming a regular file: exit 3 naming --reports, file untouched', async () => {
+  const dir = workDir('cp-qa-');
+  writeFileSync(join(dir, 'inv.csv'), INVENTORY);
+  writeFileSync(join(dir, 'reports'), 'keep me\n');
+  const r = await runCli(
+    ['serve', '-i', 'inv.csv', '-t', 't.liquid', '--port', '0', '--reports', 'reports'],
+    { cwd: dir },
+  );
+  assertOneLineError(r, 3, /--reports reports: not a directory/);
+  assert.doesNotMatch(r.stderr, /EEXIST|mkdir/);
+  assert.ok(existsSync(join(dir, 'reports')));
+});
+
+test('encrypt --out-dir naming a regular file: one line, exit 3, the file untouched', async () => {
+  const dir = workDir('cp-qa-');
+  writeFileSync(join(dir, 'a.xml'), PROFILE_WITH_PASSWORD);
+  writeFileSync(join(dir, 'b.xml'), PROFILE_WITH_PASSWORD);
+  writeFileSync(join(dir, 'key.txt'), `${SECRET}\n`);
+  writeFileSync(join(dir, 'taken'), 'keep me\n');
+  const r = await runCli(
+    ['encrypt', '--key-file', 'key.txt', 'a.xml', 'b.xml', '--out-dir', 'taken'],
+    { cwd: dir },
+  );
+  assertOneLineError(r, 3, /cannot write --out-dir taken: not a directory$/);
+  assert.doesNotMatch(r.stderr, /EEXIST|mkdir/);
+  assert.equal(readFileSync(join(dir, 'taken'), 'utf8'), 'keep me\n');
+  assertNoSecret(r, SECRET);
+});

@@ -1,0 +1,144 @@
+/**
+ * The one writer in process (src/io/writer.ts): modes and owners kept, 0600 for secrets,
+ * `--mode`, symlinks followed or replaced, non-regular targets written through or refused, the
+ * real path kept inside the output directory, stale temp files of dead processes removed.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  makeDirectoryWithin,
+  ownDescriptorOf,
+  removeStaleTempFiles,
+  writeOutputFile,
+} from '../../src/io/writer.js';
+import { isCliError } from '../../src/errors.js';
+
+const dir = (): string => mkdtempSync(join(tmpdir(), 'cp-writer-'));
+const mode = (p: string): number => statSync(p).mode & 0o777;
+const umasked = 0o666 & ~process.umask();
+
+test('a new file: 0666 minus umask, 0600 with secret, exactly --mode with mode', () => {
+  const d = dir();
+  writeOutputFile(join(d, 'a'), 'x');
+  writeOutputFile(join(d, 's'), 'x', { secret: true });
+  writeOutputFile(join(d, 'm'), 'x', { secret: true, mode: 0o640 });
+  assert.deepEqual(
+    [mode(join(d, 'a')), mode(join(d, 's')), mode(join(d, 'm'))],
+    [umasked, 0o600, 0o640],
+  );
+  assert.deepEqual(readdirSync(d).sort(), ['a', 'm', 's'], 'no temp file left');
+});
+
+test('a replaced file keeps its mode, even when the new content is secret', () => {
+  const d = dir();
+  writeFileSync(join(d, 'p'), 'old');
+  chmodSync(join(d, 'p'), 0o640);
+  writeOutputFile(join(d, 'p'), 'new', { secret: true });
+  assert.equal(readFileSync(join(d, 'p'), 'utf8'), 'new');
+  assert.equal(mode(join(d, 'p')), 0o640);
+});
+
+test('symlink: followed by default (link kept), replaced with symlink: replace', () => {
+  const d = dir();
+  writeFileSync(join(d, 'real'), 'old');
+  symlinkSync('real', join(d, 'link'));
+  writeOutputFile(join(d, 'link'), 'new');
+  assert.ok(lstatSync(join(d, 'link')).isSymbolicLink());
+  assert.equal(readFileSync(join(d, 'real'), 'utf8'), 'new');
+  writeOutputFile(join(d, 'link'), 'newer', { symlink: 'replace' });
+  assert.ok(lstatSync(join(d, 'link')).isFile());
+  assert.equal(readFileSync(join(d, 'real'), 'utf8'), 'new', 'the old target untouched');
+});
+
+const hasMkfifo = spawnSync('mkfifo', ['--version']).status === 0;
+
+test(
+  'a FIFO: refused with nonRegular: refuse (one line, exit 3), node left alone',
+  { skip: !hasMkfifo && 'no mkfifo' },
+  () => {
+    const d = dir();
+    assert.equal(spawnSync('mkfifo', [join(d, 'f')]).status, 0);
+    assert.throws(
+      () => writeOutputFile(join(d, 'f'), 'x', { nonRegular: 'refuse' }),
+      (err: unknown) =>
+        isCliError(err) && err.exitCode === 3 && /not a regular file/.test(err.message),
+    );
+    assert.ok(lstatSync(join(d, 'f')).isFIFO());
+  },
+);
+
+test('a directory target is one line, exit 3', () => {
+  const d = dir();
+  mkdirSync(join(d, 'sub'));
+  assert.throws(
+    () => writeOutputFile(join(d, 'sub'), 'x'),
+    (err: unknown) => isCliError(err) && err.exitCode === 3 && /is a directory/.test(err.message),
+  );
+});
+
+test('makeDirectoryWithin refuses a symlinked subdirectory leading outside, makes nothing there', () => {
+  const d = dir();
+  mkdirSync(join(d, 'out'));
+  mkdirSync(join(d, 'elsewhere'));
+  symlinkSync(join(d, 'elsewhere'), join(d, 'out', 'sub'));
+  assert.throws(
+    () => makeDirectoryWithin(join(d, 'out', 'sub', 'a', 'b'), join(d, 'out')),
+    /leaves the output directory/,
+  );
+  assert.ok(!existsSync(join(d, 'elsewhere', 'a')));
+  makeDirectoryWithin(join(d, 'out', 'x', 'y'), join(d, 'out'));
+  assert.ok(statSync(join(d, 'out', 'x', 'y')).isDirectory());
+});
+
+test('stale temp files: a dead pid is removed, a live one and foreign files stay', () => {
+  const d = dir();
+  const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+    encoding: 'utf8',
+  }).stdout;
+  writeFileSync(join(d, `.a.cp${dead}-00ff1.tmp`), '');
+  writeFileSync(join(d, `.b.cp${process.ppid}-00ff2.tmp`), '');
+  writeFileSync(join(d, '.c.tmp'), '');
+  removeStaleTempFiles(d);
+  assert.deepEqual(readdirSync(d).sort(), [`.b.cp${process.ppid}-00ff2.tmp`, '.c.tmp']);
+});
+
+test('ownDescriptorOf: /dev/stdout, /dev/fd/N, /proc/self/fd/N; not another pid', () => {
+  assert.equal(ownDescriptorOf('/dev/stdout'), 1);
+  assert.equal(ownDescriptorOf('/dev/stderr'), 2);
+  assert.equal(ownDescriptorOf('/dev/fd/7'), 7);
+  assert.equal(ownDescriptorOf('/proc/self/fd/1'), 1);
+  assert.equal(ownDescriptorOf(`/proc/${process.pid}/fd/2`), 2);
+  assert.equal(ownDescriptorOf('/proc/1/fd/1'), process.pid === 1 ? 1 : undefined);
+  assert.equal(ownDescriptorOf('/tmp/stdout'), undefined);
+});
+
+test('a stream that fails part-way leaves the old file and no temp file', async () => {
+  const { writeOutputChunks } = await import('../../src/io/writer.js');
+  const d = dir();
+  writeFileSync(join(d, 'p'), 'old');
+  async function* failing(): AsyncGenerator<Uint8Array> {
+    yield Buffer.from('new part');
+    throw new Error('bad decrypt');
+  }
+  await assert.rejects(writeOutputChunks(join(d, 'p'), failing()), /bad decrypt/);
+  assert.equal(readFileSync(join(d, 'p'), 'utf8'), 'old');
+  assert.deepEqual(readdirSync(d), ['p']);
+  await writeOutputChunks(join(d, 'n'), [Buffer.from('a'), Buffer.from('b')], { secret: true });
+  assert.equal(readFileSync(join(d, 'n'), 'utf8'), 'ab');
+  assert.equal(mode(join(d, 'n')), 0o600);
+});
