@@ -1,6 +1,10 @@
 /**
- * inspect --log throughput: access-log lines per second on one core.
- * Run: node --import tsx bench/inspect.bench.ts [lines]   (default 400,000 lines)
+ * inspect --log throughput: access-log lines per second.
+ * Run: node --import tsx bench/inspect.bench.ts [lines]   (default 1,000,000 lines, issue 12)
+ *
+ * Two kinds of rows, never mixed: in-process (our functions, timed inside this process) and
+ * whole process vs whole process (the built CLI against awk, interleaved run by run, each timed
+ * by /usr/bin/time for wall time, CPU time and peak RSS; medians).
  *
  * The log is synthetic but shaped like a provisioning server's: 200 phones of mixed models
  * resyncing (200/404/401/302/500), some browsers and scanners, combined format. Compared in
@@ -15,7 +19,8 @@ import { AccessLogAggregator, parseAccessLogLine } from '../src/device/access-lo
 import { parseUserAgent } from '../src/device/user-agent.js';
 import { inspect } from '../src/commands/inspect.js';
 
-const LINES = Number(process.argv[2] ?? 400_000);
+const LINES = Number(process.argv[2] ?? 1_000_000);
+const PROCESS_RUNS = 7;
 const RUNS = 5;
 const workDir = fileURLToPath(new URL('./.work/', import.meta.url));
 const logPath = `${workDir}inspect-access.log`;
@@ -126,43 +131,67 @@ rows.push([
 ]);
 
 const bin = fileURLToPath(new URL('../bin/cisco-prov.cjs', import.meta.url));
-const cli = spawnSync(process.execPath, [bin, 'inspect', '--log', logPath, '--json'], {
-  encoding: 'utf8',
-  maxBuffer: 1 << 26,
-});
-if (cli.status === 0) {
-  rows.push([
-    'cisco-prov inspect --log … --json (whole process, built CLI)',
-    measure(() => {
-      spawnSync(process.execPath, [bin, 'inspect', '--log', logPath, '--json'], {
-        maxBuffer: 1 << 26,
-      });
-    }),
-  ]);
-} else {
-  console.error('(built CLI not measured: run `node scripts/build.mjs` first)');
-}
-
 const awkProgram = '{ n[$6]++ } END { for (k in n) print n[k], k }';
-const awk = spawnSync('awk', ['-F', '"', awkProgram, logPath], { encoding: 'utf8' });
-if (awk.status === 0) {
-  rows.push([
-    "awk -F'\"' count per User-Agent (alternative)",
-    measure(() => {
-      spawnSync('awk', ['-F', '"', awkProgram, logPath]);
-    }),
-  ]);
+interface ProcessRun {
+  wall: number;
+  cpu: number;
+  rssKb: number;
 }
+/** One whole process under /usr/bin/time: wall ms (measured here), CPU ms and peak RSS. */
+function timeProcess(command: string[]): ProcessRun | undefined {
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', '%U %S %M', ...command], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  const wall = performance.now() - t0;
+  if (r.status !== 0) return undefined;
+  const [user, system, rss] = (r.stderr.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
+  return { wall, cpu: ((user ?? 0) + (system ?? 0)) * 1000, rssKb: rss ?? 0 };
+}
+const processes: [string, string[]][] = [
+  [
+    'cisco-prov inspect --log … --json',
+    [process.execPath, bin, 'inspect', '--log', logPath, '--json'],
+  ],
+  ["awk -F'\"' count per User-Agent", ['awk', '-F', '"', awkProgram, logPath]],
+];
+const processRuns = new Map<string, ProcessRun[]>(processes.map(([name]) => [name, []]));
+const loadBefore = (await import('node:os')).loadavg()[0] ?? 0;
+for (let i = 0; i < PROCESS_RUNS; i++) {
+  for (const [name, command] of processes) {
+    const run = timeProcess(command);
+    if (run) processRuns.get(name)?.push(run);
+  }
+}
+const loadAfter = (await import('node:os')).loadavg()[0] ?? 0;
 
 console.log(
-  `inspect log parsing: ${LINES.toLocaleString('en')} lines (${mb.toFixed(1)} MB), Node ${process.version}, median of ${RUNS}\n`,
+  `inspect log parsing: ${LINES.toLocaleString('en')} lines (${mb.toFixed(1)} MB), Node ${process.version}\n`,
 );
+console.log('In process, median of 5 after a warm-up:\n');
 console.log('| what | ms | lines/s | MB/s |');
 console.log('|---|---:|---:|---:|');
 for (const [name, ms] of rows) {
   const perSecond = Math.round((LINES / ms) * 1000);
   console.log(
     `| ${name} | ${ms.toFixed(0)} | ${perSecond.toLocaleString('en')} | ${((mb / ms) * 1000).toFixed(0)} |`,
+  );
+}
+console.log(
+  `\nWhole process vs whole process, ${PROCESS_RUNS} interleaved runs each, medians; ` +
+    `load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after (2 cores):\n`,
+);
+console.log('| process | wall ms | lines/s (wall) | CPU ms | lines/s (CPU) | peak RSS MB |');
+console.log('|---|---:|---:|---:|---:|---:|');
+for (const [name, runs] of processRuns) {
+  if (runs.length === 0) continue;
+  const wall = median(runs.map((r) => r.wall));
+  const cpu = median(runs.map((r) => r.cpu));
+  const rss = median(runs.map((r) => r.rssKb)) / 1024;
+  const rate = (ms: number) => Math.round((LINES / ms) * 1000).toLocaleString('en');
+  console.log(
+    `| ${name} | ${wall.toFixed(0)} | ${rate(wall)} | ${cpu.toFixed(0)} | ${rate(cpu)} | ${rss.toFixed(0)} |`,
   );
 }
 if (sink === -1) console.log('unreachable');
