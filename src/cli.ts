@@ -1058,10 +1058,18 @@ ${SECRETS_HELP}`,
         '--error-retry-delay <s>',
         "the phones' Resync_Error_Retry_Delay, e.g. 60,120,240,… on 2025 firmware [open: default 3600]",
       )
-      .option('--grace <s>', 'seconds after the due time before a phone counts as late', '600')
+      .option(
+        '--grace <s>',
+        'seconds after the due time before a phone counts as late (default 600)',
+        integerArg('--grace', 0, 10 * 86_400),
+      )
       .option('--now <time>', 'measure lateness at this ISO 8601 time (default: now)')
       .option('--fnf-success', 'the phones have Resync_Fails_On_FNF=No, so 404 counts as A')
-      .option('--history <n>', 'requests shown per phone, the latest (default 20)')
+      .option(
+        '--history <n>',
+        'requests shown per phone, the latest (default 20)',
+        integerArg('--history', 1, 10_000),
+      )
       .option('--title <text>', 'page title', 'Cisco phone fleet')
       .addHelpText(
         'after',

@@ -13,7 +13,6 @@ import {
 } from '../device/fleet.js';
 import { ScheduleError, parseSchedule } from '../profile/resync.js';
 import { CliError, ExitCode, describeSystemError, usageError } from '../errors.js';
-import { parseIntegerOption } from '../io/options.js';
 import { renderFleetPage } from '../output/fleet-page.js';
 import { drift } from './drift.js';
 import { openLog, readLineBatches } from './inspect.js';
@@ -28,10 +27,10 @@ export interface FleetOptions extends KeyOptions {
   now?: string;
   resyncPeriodic?: string;
   errorRetryDelay?: string;
-  grace?: string;
+  grace?: number;
   fnfSuccess?: boolean;
   /** Requests shown per phone (default 20). */
-  history?: string;
+  history?: number;
   title?: string;
   cwd?: string;
   stdin?: Readable & { isTTY?: boolean };
@@ -47,7 +46,7 @@ export interface FleetResult {
 export function fleetSettings(options: {
   resyncPeriodic?: string | undefined;
   errorRetryDelay?: string | undefined;
-  grace?: string | undefined;
+  grace?: number | undefined;
 }): FleetSettings {
   const schedule = (flag: string, value: string | undefined, fallback: string): string => {
     if (value === undefined) return fallback;
@@ -70,10 +69,7 @@ export function fleetSettings(options: {
       options.errorRetryDelay,
       DEFAULT_FLEET_SETTINGS.errorRetryDelay,
     ),
-    graceSeconds:
-      options.grace === undefined
-        ? DEFAULT_FLEET_SETTINGS.graceSeconds
-        : parseIntegerOption('--grace', options.grace, 0, 10 * 86_400),
+    graceSeconds: options.grace === undefined ? DEFAULT_FLEET_SETTINGS.graceSeconds : options.grace,
   };
 }
 
@@ -147,9 +143,7 @@ export async function fleet(options: FleetOptions): Promise<FleetResult> {
   } else stream = openLog(options.log, options.cwd ?? process.cwd());
   const tracker = new FleetTracker({
     fnfIsSuccess: options.fnfSuccess === true,
-    ...(options.history !== undefined
-      ? { historyLimit: parseIntegerOption('--history', options.history, 1, 10_000) }
-      : {}),
+    ...(options.history !== undefined ? { historyLimit: options.history } : {}),
   });
   try {
     for await (const batch of readLineBatches(stream)) {
