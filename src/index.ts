@@ -139,6 +139,7 @@ export type { NameSubject } from './render/naming.js';
 export {
   isSecretParameter,
   isSecretVariablePath,
+  maskSecretQuery,
   maskSecretValues,
   type SecretFlag,
 } from './profile/secrets.js';

@@ -22,7 +22,7 @@ import {
 } from './access-log.js';
 import { parseUserAgent, type UserAgentInfo } from './user-agent.js';
 import { parseSchedule, scheduleStep, type ScheduleStep } from '../profile/resync.js';
-import { isSecretVariablePath } from '../profile/secrets.js';
+import { maskSecretQuery } from '../profile/secrets.js';
 
 /** One request of a phone, as the page shows it (no secret: secret query values masked). */
 export interface FleetRequest {
@@ -116,27 +116,8 @@ interface HeldRequest {
   firmware: string | null;
 }
 
-/** The path with the values of secret-looking query parameters masked. */
-export function maskQuery(path: string): string {
-  const q = path.indexOf('?');
-  if (q < 0) return path;
-  const query = path
-    .slice(q + 1)
-    .split('&')
-    .map((pair) => {
-      const eq = pair.indexOf('=');
-      if (eq < 0) return pair;
-      let name = pair.slice(0, eq);
-      try {
-        name = decodeURIComponent(name);
-      } catch {
-        // leave it as sent
-      }
-      return isSecretVariablePath(name.toLowerCase()) ? `${pair.slice(0, eq)}=********` : pair;
-    })
-    .join('&');
-  return `${path.slice(0, q)}?${query}`;
-}
+/** The path with the values of secret-looking query parameters masked (the shared classifier). */
+export const maskQuery = maskSecretQuery;
 
 const UA_CACHE_LIMIT = 10_000;
 

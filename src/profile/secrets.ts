@@ -77,3 +77,32 @@ export function maskSecretValues(message: string, secrets: Iterable<string>): st
   for (const value of values) out = out.split(value).join(SECRET_MASK);
   return out;
 }
+
+/**
+ * A request target (`/path?query`) with the values of secret-looking query parameters masked,
+ * for access logs and the fleet page. Names are classified as inventory paths
+ * (`isSecretVariablePath`), after percent-decoding when that succeeds.
+ * @example maskSecretQuery('/a.xml?mac=1&pwd=x') // '/a.xml?mac=1&pwd=********'
+ */
+export function maskSecretQuery(target: string): string {
+  const q = target.indexOf('?');
+  if (q < 0) return target;
+  const query = target
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq < 0) return pair;
+      let name = pair.slice(0, eq);
+      try {
+        name = decodeURIComponent(name);
+      } catch {
+        // leave it as sent
+      }
+      return isSecretVariablePath(name.toLowerCase())
+        ? `${pair.slice(0, eq)}=${SECRET_MASK}`
+        : pair;
+    })
+    .join('&');
+  return `${target.slice(0, q)}?${query}`;
+}

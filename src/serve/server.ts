@@ -22,7 +22,7 @@ import type { AddressInfo } from 'node:net';
 import { basename, dirname } from 'node:path';
 import { outcomeForStatus, type Outcome } from '../device/access-log.js';
 import { parseUserAgent, type UserAgentInfo } from '../device/user-agent.js';
-import { isSecretVariablePath } from '../profile/secrets.js';
+import { maskSecretQuery } from '../profile/secrets.js';
 import { challenges, checkAuthorization, type AuthConfig } from './auth.js';
 import { ProfileService, chooseForm, type ProfileForm, type ServeKeys } from './profiles.js';
 import { ReportStore, openReport, reportKeysOf } from './reports.js';
@@ -113,31 +113,8 @@ export type ServerPage = (request: IncomingMessage) => {
   body: string | Uint8Array;
 };
 
-const SECRET_QUERY_MASK = '********';
-
 /** The request target with the values of secret-looking query parameters masked. */
-export function maskTarget(target: string): string {
-  const q = target.indexOf('?');
-  if (q < 0) return target;
-  const query = target
-    .slice(q + 1)
-    .split('&')
-    .map((pair) => {
-      const eq = pair.indexOf('=');
-      if (eq < 0) return pair;
-      let name = pair.slice(0, eq);
-      try {
-        name = decodeURIComponent(name);
-      } catch {
-        // leave it as sent
-      }
-      return isSecretVariablePath(name.toLowerCase())
-        ? `${pair.slice(0, eq)}=${SECRET_QUERY_MASK}`
-        : pair;
-    })
-    .join('&');
-  return `${target.slice(0, q)}?${query}`;
-}
+export const maskTarget = maskSecretQuery;
 
 function deviceInfo(device: SiteDevice): NonNullable<RequestRecord['device']> {
   const d = device.inventory;
