@@ -5,8 +5,8 @@
  * - time is this process's CPU time (process.cpuUsage), not wall time: being descheduled by
  *   other processes on a shared machine does not count;
  * - each size is timed best of 3;
- * - a failing ratio is measured again (up to 3 rounds) before the test fails: noise passes on a
- *   retry, a quadratic path fails every round.
+ * - a failing ratio is measured again (up to 6 interleaved rounds, keeping each size's minimum)
+ *   before the test fails: noise passes on a retry, a quadratic path fails every round.
  */
 import assert from 'node:assert/strict';
 
@@ -29,10 +29,16 @@ export interface DoublingResult {
   ratio: number;
 }
 
+/** Below this much CPU time at n, timer resolution and scheduling noise decide the ratio. */
+const MIN_MS_AT_N = 8;
+/** Rounds of (n, 2n) measurements before a ratio above 3 fails the test. */
+const ROUNDS = 6;
+
 /**
  * Asserts that `run(make(2n))` takes at most 3× `run(make(n))`. Inputs are built before timing.
- * Pick n so that the work at n takes some milliseconds (≥ 5 ms of CPU is plenty); a quadratic
- * path should take seconds at 2n.
+ * `n` is a starting size: while the work at n takes less than MIN_MS_AT_N of CPU, n is doubled
+ * (up to 64×), so a test does not fail on a 1 ms measurement. A quadratic path should take
+ * seconds at 2n.
  */
 export function assertLinear<T>(
   what: string,
@@ -40,21 +46,38 @@ export function assertLinear<T>(
   run: (input: T) => void,
   n: number,
 ): DoublingResult {
-  const small = make(n);
-  const large = make(2 * n);
+  let size = n;
+  let small = make(size);
   run(small); // warm-up: compile the code paths before timing
+  while (size < n * 64 && bestCpuMs(() => run(small), 2) < MIN_MS_AT_N) {
+    size *= 2;
+    small = make(size);
+    run(small);
+  }
+  const large = make(2 * size);
+  // Minima over interleaved rounds: a round slowed down by a neighbour (on a shared machine the
+  // other "core" may be a hyperthread of the same one, which slows this one's CPU time too)
+  // does not decide; a quadratic path is slow in every round.
+  let msAtN = Infinity;
+  let msAt2n = Infinity;
   let result: DoublingResult | undefined;
-  for (let round = 0; round < 3; round++) {
-    const msAtN = Math.max(
-      bestCpuMs(() => run(small)),
-      0.5,
+  for (let round = 0; round < ROUNDS; round++) {
+    msAtN = Math.min(
+      msAtN,
+      Math.max(
+        bestCpuMs(() => run(small)),
+        0.5,
+      ),
     );
-    const msAt2n = bestCpuMs(() => run(large));
-    result = { n, msAtN, msAt2n, ratio: msAt2n / msAtN };
+    msAt2n = Math.min(
+      msAt2n,
+      bestCpuMs(() => run(large)),
+    );
+    result = { n: size, msAtN, msAt2n, ratio: msAt2n / msAtN };
     if (result.ratio <= 3) return result;
   }
   assert.fail(
-    `${what}: not linear — n=${n}: ${result?.msAtN.toFixed(1)} ms, 2n: ` +
+    `${what}: not linear — n=${size}: ${result?.msAtN.toFixed(1)} ms, 2n: ` +
       `${result?.msAt2n.toFixed(1)} ms (ratio ${result?.ratio.toFixed(2)}, expected ≤ 3)`,
   );
 }

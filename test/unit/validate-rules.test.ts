@@ -74,6 +74,15 @@ const CASES: [string, string, Partial<ValidateOptions>, string[]][] = [
     {},
     ["template-leftover 2:1 leftover template syntax '{{'"],
   ],
+  [
+    'two leftovers on a line are one finding; each line has its own',
+    '<GPP_A>{{ first }} {{ last }}</GPP_A>\n<Station_Name>{{ n }}</Station_Name>',
+    {},
+    [
+      "template-leftover 2:8 leftover template syntax '{{' (and 1 more on this line)",
+      "template-leftover 3:15 leftover template syntax '{{'",
+    ],
+  ],
   ['leftover in a comment is ignored', '<!-- {{ x }} --><Station_Name>a</Station_Name>', {}, []],
   [
     'ua values are case-sensitive',

@@ -15,7 +15,10 @@ function forwardSearch(text: string, pattern: string): (from: number) => number 
 
 /**
  * Template syntax that survived rendering (`{{ var }}`, `{% tag %}`, `{# comment #}`): the
- * phone would store it literally. Comments of the profile are skipped.
+ * phone would store it literally. Comments of the profile are skipped. One finding per line, at
+ * its first leftover, counting the others on that line: a value holding thousands of `{{` is one
+ * mistake to fix, not thousands of lines of output (and thousands of findings made validate's
+ * time grow faster than its input, through garbage collection).
  */
 export default defineRule({
   id: 'template-leftover',
@@ -31,6 +34,17 @@ export default defineRule({
       '#': forwardSearch(text, '#}'),
     };
     const nextLineEnd = forwardSearch(text, '\n');
+    let pending: { offset: number; token: string; lineEnd: number; more: number } | undefined;
+    const flush = (): void => {
+      if (pending === undefined) return;
+      const more = pending.more > 0 ? ` (and ${pending.more} more on this line)` : '';
+      context.report({
+        offset: pending.offset,
+        message: `leftover template syntax '${pending.token}'${more}`,
+        hint: 'render the template (cisco-prov render) and check that every variable is set',
+      });
+      pending = undefined;
+    };
     let i = text.indexOf('{');
     while (i >= 0) {
       const next = text[i + 1] ?? '';
@@ -44,11 +58,12 @@ export default defineRule({
         while (comment < comments.length && (comments[comment]?.[1] ?? 0) <= i) comment++;
         const inComment = comment < comments.length && (comments[comment]?.[0] ?? 0) <= i;
         if (!inComment) {
-          context.report({
-            offset: i,
-            message: `leftover template syntax '${text.slice(i, i + 2)}'`,
-            hint: 'render the template (cisco-prov render) and check that every variable is set',
-          });
+          if (pending !== undefined && (pending.lineEnd < 0 || i < pending.lineEnd)) {
+            pending.more++;
+          } else {
+            flush();
+            pending = { offset: i, token: text.slice(i, i + 2), lineEnd: nextLineEnd(i), more: 0 };
+          }
           const close = closers[next]?.(i + 2) ?? -1;
           i = text.indexOf('{', close < 0 ? i + 2 : close + 2);
           continue;
@@ -56,5 +71,6 @@ export default defineRule({
       }
       i = text.indexOf('{', i + 1);
     }
+    flush();
   },
 });
