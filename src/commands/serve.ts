@@ -17,6 +17,7 @@ import {
   formatJsonRecord,
   formatReason,
 } from '../serve/log-format.js';
+import { LineBuffer } from '../serve/line-buffer.js';
 import { DEFAULT_ROUTES } from '../serve/routes.js';
 import { ProvisioningServer, type ServeConfig } from '../serve/server.js';
 import { SiteLoadError } from '../serve/site.js';
@@ -261,10 +262,22 @@ export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
       );
     }
   }
-  const writeAccess = (line: string): void => {
-    if (accessFd !== undefined) writeSync(accessFd, `${line}\n`);
-    else process.stdout.write(`${line}\n`);
-  };
+  // One write per turn of the event loop for all the lines of that turn, not one per request.
+  const fd = accessFd;
+  let lastWriteError: string | undefined;
+  const accessLog = new LineBuffer(
+    fd !== undefined
+      ? (text) => void writeSync(fd, text)
+      : (text) => void process.stdout.write(text),
+    (err) => {
+      const what = (err as NodeJS.ErrnoException).code ?? err.message;
+      if (what === lastWriteError) return;
+      lastWriteError = what;
+      stderr(`warning: cannot write the access log (${what}): lines are lost until it works again`);
+    },
+  );
+  const writeAccess = (line: string): void => accessLog.write(line);
+  process.on('exit', () => accessLog.flush());
   if (fleetTracker) {
     const tracker = fleetTracker;
     server.onRequest((r) => tracker.addLine(formatCombined(r)));
@@ -296,6 +309,7 @@ export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
       `serve: ${signal}: finishing ${server.requestsInFlight} request(s) in flight, then stopping`,
     );
     void closing.then(() => {
+      accessLog.flush();
       process.off('SIGHUP', onHup);
       stderr('serve: stopped');
       // A worker's IPC channel to the primary would keep it alive.

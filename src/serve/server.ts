@@ -116,6 +116,61 @@ export type ServerPage = (request: IncomingMessage) => {
 /** The request target with the values of secret-looking query parameters masked. */
 export const maskTarget = maskSecretQuery;
 
+/**
+ * Parsed User-Agents by string: a phone sends the same one at every resync, so each is parsed
+ * once. Bounded (emptied when full), and the parsed objects are frozen: records share them.
+ */
+const UA_CACHE_LIMIT = 20_000;
+const uaCache = new Map<string, UserAgentInfo>();
+
+function cachedUserAgent(header: string): UserAgentInfo {
+  let info = uaCache.get(header);
+  if (info === undefined) {
+    if (uaCache.size >= UA_CACHE_LIMIT) uaCache.clear();
+    info = Object.freeze(parseUserAgent(header));
+    uaCache.set(header, info);
+  }
+  return info;
+}
+
+/** Response headers as writeHead's flat list: name, value, name, value… (with Content-Type). */
+type HeaderList = readonly string[];
+
+/** Sends an answer (status, body, headers). Returns undefined so a handler can `return send(…)`. */
+type Send = (
+  status: number,
+  body: Uint8Array | string,
+  headers?: Record<string, string | string[]> | HeaderList,
+) => undefined;
+/** Sends a plain-text error answer and keeps the reason for the log. */
+type Fail = (
+  status: number,
+  reason: string,
+  headers?: Record<string, string | string[]>,
+) => undefined;
+
+/** Headers every answer carries. */
+const COMMON_HEADERS: readonly string[] = [
+  'Cache-Control',
+  'no-store',
+  'X-Content-Type-Options',
+  'nosniff',
+];
+
+function isHeaderList(h: Record<string, string | string[]> | HeaderList): h is HeaderList {
+  return Array.isArray(h);
+}
+
+function headerList(headers: Record<string, string | string[]>): string[] {
+  const out: string[] = [];
+  for (const k in headers) {
+    const v = headers[k]!;
+    if (typeof v === 'string') out.push(k, v);
+    else for (const one of v) out.push(k, one);
+  }
+  return out;
+}
+
 function deviceInfo(device: SiteDevice): NonNullable<RequestRecord['device']> {
   const d = device.inventory;
   return {
@@ -384,12 +439,12 @@ export class ProvisioningServer {
     return this.inFlight;
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private handle(req: IncomingMessage, res: ServerResponse): void {
     const started = process.hrtime.bigint();
     this.inFlight++;
     const site = this.siteRef; // one site for the whole request, whatever a reload does
     const uaHeader = req.headers['user-agent'];
-    const ua = uaHeader !== undefined ? parseUserAgent(uaHeader) : null;
+    const ua = uaHeader !== undefined ? cachedUserAgent(uaHeader) : null;
     const target = req.url ?? '';
     const record: RequestRecord = {
       time: new Date(),
@@ -408,37 +463,32 @@ export class ProvisioningServer {
       outcome: null,
       durationMs: 0,
     };
-    if (this.shuttingDown) res.setHeader('Connection', 'close');
-    const send = (
-      status: number,
-      body: Uint8Array | string,
-      headers: Record<string, string | string[]> = {},
-    ): void => {
+    const closing = this.shuttingDown;
+    const send: Send = (status, body, headers = {}) => {
       const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
       record.status = status;
-      res.statusCode = status;
-      res.setHeader('Cache-Control', 'no-store');
-      res.setHeader('X-Content-Type-Options', 'nosniff');
-      if (!('Content-Type' in headers)) res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-      for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-      res.setHeader('Content-Length', bytes.length);
+      // One flat header list for writeHead: no per-header setHeader bookkeeping.
+      const list = [...COMMON_HEADERS];
+      if (isHeaderList(headers)) for (const h of headers) list.push(h);
+      else {
+        if (!('Content-Type' in headers)) list.push('Content-Type', 'text/plain; charset=utf-8');
+        for (const h of headerList(headers)) list.push(h);
+      }
+      list.push('Content-Length', String(bytes.length));
+      if (closing && !list.includes('Connection')) list.push('Connection', 'close');
+      res.writeHead(status, list);
       if (req.method === 'HEAD') res.end();
       else {
         record.bytes = bytes.length;
         res.end(bytes);
       }
+      return undefined;
     };
-    const fail = (
-      status: number,
-      reason: string,
-      headers: Record<string, string | string[]> = {},
-    ): void => {
+    const fail: Fail = (status, reason, headers = {}) => {
       record.reason = reason;
-      send(status, `${status} ${reasonPhrase(status)}\n`, headers);
+      return send(status, `${status} ${reasonPhrase(status)}\n`, headers);
     };
-    try {
-      await this.dispatch(req, site, record, ua, send, fail);
-    } catch (err) {
+    const onError = (err: unknown): void => {
       if (err instanceof BodyTooLarge) {
         fail(413, `request body larger than ${this.config.maxBodyBytes} bytes`, {
           Connection: 'close',
@@ -449,29 +499,41 @@ export class ProvisioningServer {
       } else {
         res.destroy();
       }
-    }
+    };
     const finish = (): void => {
       this.inFlight--;
       record.durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       record.outcome = record.kind === 'report' ? null : outcomeForStatus(record.status).outcome;
       for (const l of this.requestListeners) l(record);
     };
-    if (res.writableFinished) finish();
-    else res.once('close', finish);
+    const done = (): void => {
+      if (res.writableFinished) finish();
+      else res.once('close', finish);
+    };
+    // A profile request is answered synchronously (no promise, no microtask); only report
+    // uploads and the fleet page wait for something.
+    let pending: Promise<void> | undefined;
+    try {
+      pending = this.dispatch(req, site, record, ua, send, fail);
+    } catch (err) {
+      onError(err);
+    }
+    if (pending === undefined) return done();
+    pending.then(done, (err: unknown) => {
+      onError(err);
+      done();
+    });
   }
 
-  private async dispatch(
+  /** Answers a request; returns a promise only when it has to wait (a report, the fleet page). */
+  private dispatch(
     req: IncomingMessage,
     site: Site,
     record: RequestRecord,
     ua: UserAgentInfo | null,
-    send: (
-      status: number,
-      body: Uint8Array | string,
-      headers?: Record<string, string | string[]>,
-    ) => void,
-    fail: (status: number, reason: string, headers?: Record<string, string | string[]>) => void,
-  ): Promise<void> {
+    send: Send,
+    fail: Fail,
+  ): Promise<void> | undefined {
     const method = req.method ?? '';
     const checked = checkRequestPath(req.url ?? '');
     if ('refused' in checked) return fail(400, `refused: ${checked.refused}`);
@@ -522,15 +584,16 @@ export class ProvisioningServer {
     if (isWrite) return this.handleReport(req, site, path, record, ua, send, fail);
     if (path === 'fleet' && this.config.fleet) {
       req.resume();
-      const page = await this.config.fleet.page();
-      return send(200, page.html, {
-        'Content-Type': 'text/html; charset=utf-8',
-        'Content-Security-Policy': `${page.csp}; frame-ancestors 'none'`,
-        'Referrer-Policy': 'no-referrer',
-        'X-Frame-Options': 'DENY',
+      return this.config.fleet.page().then((page) => {
+        send(200, page.html, {
+          'Content-Type': 'text/html; charset=utf-8',
+          'Content-Security-Policy': `${page.csp}; frame-ancestors 'none'`,
+          'Referrer-Policy': 'no-referrer',
+          'X-Frame-Options': 'DENY',
+        });
       });
     }
-    if (!isRead) return;
+    if (!isRead) return undefined;
     discardBody(req, this.config.maxBodyBytes); // a GET body is not read
     const page = this.pages.get(path);
     if (page) {
@@ -581,20 +644,16 @@ export class ProvisioningServer {
         `${record.device.id}: ${w.message} [${w.ruleId}]${result.warnings.length > 1 ? ` (+${result.warnings.length - 1} more)` : ''}`,
       );
     }
-    send(200, result.body, profileHeaders(result.form, result.gzip));
+    return send(200, result.body, profileHeaders(result.form, result.gzip));
   }
 
   private serveBootstrap(
     site: Site,
     phone: SiteDevice['inventory']['phone'],
     record: RequestRecord,
-    send: (
-      status: number,
-      body: Uint8Array | string,
-      headers?: Record<string, string | string[]>,
-    ) => void,
-    fail: (status: number, reason: string) => void,
-  ): void {
+    send: Send,
+    fail: Fail,
+  ): undefined {
     record.kind = 'bootstrap';
     const bootstrap = site.bootstrap!;
     const vars = commonVars(site, phone);
@@ -616,7 +675,7 @@ export class ProvisioningServer {
     if (!result.ok)
       return fail(500, `bootstrap profile for ${phone.model} not served: ${result.reason}`);
     record.form = 'plain';
-    send(200, result.body, profileHeaders('plain', result.gzip));
+    return send(200, result.body, profileHeaders('plain', result.gzip));
   }
 
   private async handleReport(
@@ -625,12 +684,8 @@ export class ProvisioningServer {
     path: string,
     record: RequestRecord,
     ua: UserAgentInfo | null,
-    send: (
-      status: number,
-      body: Uint8Array | string,
-      headers?: Record<string, string | string[]>,
-    ) => void,
-    fail: (status: number, reason: string, headers?: Record<string, string | string[]>) => void,
+    send: Send,
+    fail: Fail,
   ): Promise<void> {
     record.kind = 'report';
     const body = await readBody(req, this.config.maxBodyBytes);
@@ -685,16 +740,26 @@ export class ProvisioningServer {
   }
 }
 
+const HEADERS_AES128GCM: HeaderList = [
+  'Content-Type',
+  'application/xml',
+  'Content-Encoding',
+  'aes128gcm',
+];
+const HEADERS_AES128GCM_GZIP: HeaderList = [
+  'Content-Type',
+  'application/gzip',
+  'Content-Encoding',
+  'aes128gcm',
+];
+const HEADERS_BINARY: HeaderList = ['Content-Type', 'application/octet-stream'];
+const HEADERS_XML: HeaderList = ['Content-Type', 'application/xml; charset=utf-8'];
+
 /** Response headers of a profile: RFC 8188 is a content coding (reference §4). */
-function profileHeaders(form: ProfileForm, gzip: boolean): Record<string, string> {
-  if (form === 'aes128gcm') {
-    return {
-      'Content-Type': gzip ? 'application/gzip' : 'application/xml',
-      'Content-Encoding': 'aes128gcm',
-    };
-  }
-  if (form === 'aes-256-cbc' || gzip) return { 'Content-Type': 'application/octet-stream' };
-  return { 'Content-Type': 'application/xml; charset=utf-8' };
+function profileHeaders(form: ProfileForm, gzip: boolean): HeaderList {
+  if (form === 'aes128gcm') return gzip ? HEADERS_AES128GCM_GZIP : HEADERS_AES128GCM;
+  if (form === 'aes-256-cbc' || gzip) return HEADERS_BINARY;
+  return HEADERS_XML;
 }
 
 const PHRASES: Readonly<Record<number, string>> = {

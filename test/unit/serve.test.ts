@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { parseAccessLogLine } from '../../src/device/access-log.js';
 import { parseUserAgent } from '../../src/device/user-agent.js';
 import { checkAuthorization, makeNonce, parseAuthFile } from '../../src/serve/auth.js';
-import { formatCombined } from '../../src/serve/log-format.js';
+import { formatClfTime, formatCombined } from '../../src/serve/log-format.js';
+import { LineBuffer } from '../../src/serve/line-buffer.js';
 import { ProfileService, chooseForm } from '../../src/serve/profiles.js';
 import {
   checkRequestPath,
@@ -162,6 +163,47 @@ describe('access-log lines', () => {
       '/a.xml?pwd=********&password=********&key=********&ikm=********&mode=1',
     );
     assert.equal(maskTarget('/a.xml'), '/a.xml');
+  });
+});
+
+describe('access-log buffering', () => {
+  test('the lines of one event-loop turn go out in one write, in order', async () => {
+    const writes: string[] = [];
+    const buffer = new LineBuffer((t) => void writes.push(t), assert.fail);
+    for (let i = 0; i < 5; i++) buffer.write(`line ${i}`);
+    assert.equal(writes.length, 0, 'nothing is written before the turn ends');
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(writes, ['line 0\nline 1\nline 2\nline 3\nline 4\n']);
+    buffer.write('line 5');
+    buffer.flush();
+    assert.deepEqual(writes.slice(1), ['line 5\n']);
+    assert.deepEqual(buffer.stats, { lines: 6, writes: 2 });
+  });
+
+  test('past the size limit a batch is written at once; a failing write is reported, not thrown', () => {
+    const writes: string[] = [];
+    const errors: string[] = [];
+    const buffer = new LineBuffer((t) => void writes.push(t), assert.fail, 100);
+    for (let i = 0; i < 30; i++) buffer.write(`0123456789 ${i}`);
+    assert.ok(writes.length >= 3, `written in ${writes.length} batches before the turn ended`);
+    buffer.flush();
+    assert.equal(writes.join('').split('\n').length - 1, 30);
+    const failing = new LineBuffer(
+      () => {
+        throw Object.assign(new Error('no space'), { code: 'ENOSPC' });
+      },
+      (e) => void errors.push((e as NodeJS.ErrnoException).code ?? ''),
+    );
+    failing.write('x');
+    failing.flush();
+    assert.deepEqual(errors, ['ENOSPC']);
+  });
+
+  test('CLF time is right across a second boundary (it is made once per second)', () => {
+    assert.equal(formatClfTime(new Date('2026-11-30T08:45:12.100Z')), '30/Nov/2026:08:45:12 +0000');
+    assert.equal(formatClfTime(new Date('2026-11-30T08:45:12.900Z')), '30/Nov/2026:08:45:12 +0000');
+    assert.equal(formatClfTime(new Date('2026-11-30T08:45:13.000Z')), '30/Nov/2026:08:45:13 +0000');
+    assert.equal(formatClfTime(new Date('2026-01-01T00:00:00.000Z')), '01/Jan/2026:00:00:00 +0000');
   });
 });
 
