@@ -23,7 +23,7 @@ import { basename, dirname } from 'node:path';
 import { outcomeForStatus, type Outcome } from '../device/access-log.js';
 import { parseUserAgent, type UserAgentInfo } from '../device/user-agent.js';
 import { maskSecretQuery } from '../profile/secrets.js';
-import { challenges, checkAuthorization, type AuthConfig } from './auth.js';
+import { NonceCounts, challenges, checkAuthorization, type AuthConfig } from './auth.js';
 import { ProfileService, chooseForm, type ProfileForm, type ServeKeys } from './profiles.js';
 import { ReportStore, openReport, reportKeysOf } from './reports.js';
 import { checkRequestPath, compileRoute, matchRoute, type Route } from './routes.js';
@@ -257,6 +257,8 @@ export class ProvisioningServer {
   private shuttingDown = false;
   private inFlight = 0;
   private readonly pages = new Map<string, ServerPage>();
+  /** Digest nonce counts accepted by this process (replays are refused). */
+  private readonly nonceCounts = new NonceCounts();
 
   /** Loads the site; throws SiteLoadError (every problem) or an Error for a bad route. */
   constructor(readonly config: ServeConfig) {
@@ -569,15 +571,16 @@ export class ProvisioningServer {
         req.headers.authorization,
         method,
         req.url ?? '',
+        Date.now(),
+        this.nonceCounts,
       );
       if (!auth.ok) {
         discardBody(req, this.config.maxBodyBytes);
         if (auth.user !== undefined) record.user = auth.user;
-        return fail(
-          401,
-          req.headers.authorization ? 'authentication failed' : 'authentication required',
-          { 'WWW-Authenticate': challenges(this.config.auth, auth.stale) },
-        );
+        const why = req.headers.authorization ? 'authentication failed' : 'authentication required';
+        return fail(401, auth.reason !== undefined ? `${why}: ${auth.reason}` : why, {
+          'WWW-Authenticate': challenges(this.config.auth, auth.stale),
+        });
       }
       record.user = auth.user;
     }
