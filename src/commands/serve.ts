@@ -112,6 +112,15 @@ export function serveConfigOf(
       if (candidate && existsSync(candidate)) bootstrapTemplate = candidate;
     }
   }
+  if (
+    bootstrapTemplate !== undefined &&
+    opts.tlsCert === undefined &&
+    (key || ikm || opts.keyField !== undefined || opts.ikmField !== undefined)
+  ) {
+    warn(
+      'a phone the inventory names gets its key in its bootstrap profile (/$PSN.xml), in clear over plain HTTP: use --tls-cert/--tls-key or a TLS proxy in front, or --no-bootstrap',
+    );
+  }
   let auth: ServeConfig['auth'];
   if (opts.authFile !== undefined) {
     const st = existsSync(opts.authFile) ? statSync(opts.authFile) : undefined;

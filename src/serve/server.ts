@@ -24,7 +24,14 @@ import { outcomeForStatus, type Outcome } from '../device/access-log.js';
 import { parseUserAgent, type UserAgentInfo } from '../device/user-agent.js';
 import { maskSecretQuery } from '../profile/secrets.js';
 import { NonceCounts, challenges, checkAuthorization, type AuthConfig } from './auth.js';
-import { ProfileService, chooseForm, type ProfileForm, type ServeKeys } from './profiles.js';
+import {
+  ProfileService,
+  bootstrapVars,
+  chooseForm,
+  type ProfileForm,
+  type RenderSubject,
+  type ServeKeys,
+} from './profiles.js';
 import { ReportStore, openReport, reportKeysOf } from './reports.js';
 import { checkRequestPath, compileRoute, matchRoute, type Route } from './routes.js';
 import {
@@ -615,7 +622,7 @@ export class ProvisioningServer {
           `unknown device ${match.id}: not in ${this.config.sources.inventoryName} (the phone's outcome B)`,
         );
       case 'bootstrap':
-        return this.serveBootstrap(site, match.phone, record, send, fail);
+        return this.serveBootstrap(site, match.phone, record, ua, send, fail);
       case 'device':
         break;
     }
@@ -650,33 +657,69 @@ export class ProvisioningServer {
     return send(200, result.body, profileHeaders(result.form, result.gzip));
   }
 
+  /**
+   * A bootstrap name (`/$PSN.xml` and its spellings). When the User-Agent names a device of the
+   * inventory, that device's own bootstrap profile: the bootstrap template rendered with its
+   * variables and its key (bootstrapVars), so the Profile_Rule it sets leads the phone to its
+   * own profile, which it can then open. Otherwise the common profile of the model (built-ins,
+   * --vars, inventory defaults). A device whose inventory model is not the model the path names,
+   * or whose MAC and serial in the User-Agent disagree with the inventory, is refused (403).
+   */
   private serveBootstrap(
     site: Site,
     phone: SiteDevice['inventory']['phone'],
     record: RequestRecord,
+    ua: UserAgentInfo | null,
     send: Send,
     fail: Fail,
   ): undefined {
     record.kind = 'bootstrap';
     const bootstrap = site.bootstrap!;
-    const vars = commonVars(site, phone);
-    const result = this.profiles.profile(
-      site,
-      {
+    const device =
+      ua && ua.isCisco
+        ? ((ua.mac !== null ? site.byMac.get(ua.mac) : undefined) ??
+          (ua.serial !== null ? site.bySerial.get(ua.serial.toUpperCase()) : undefined))
+        : undefined;
+    let subject: RenderSubject;
+    if (device) {
+      record.device = deviceInfo(device);
+      const mismatch = userAgentMismatch(ua!, device);
+      if (mismatch) return fail(403, `refused: ${mismatch}`);
+      const model = device.inventory.phone.model;
+      if (model !== phone.model) {
+        return fail(
+          403,
+          `refused: the User-Agent names ${record.device.id}, a ${model} in ${this.config.sources.inventoryName}, but the path asks for the ${phone.model} bootstrap profile`,
+        );
+      }
+      const own = bootstrapVars(device, this.config.keys);
+      const d = device.inventory;
+      subject = {
+        id: `bootstrap-device:${d.mac ?? ''}:${d.serial ?? ''}`,
+        vars: own.vars,
+        varsHash: device.varsHash,
+        templatePath: bootstrap.path,
+        model,
+        file: `${phone.model}.xml`,
+        secretValues: own.secretValues,
+      };
+    } else {
+      subject = {
         id: `bootstrap:${phone.model}`,
-        vars,
+        vars: commonVars(site, phone),
         varsHash: `common-${site.generation}`,
         templatePath: bootstrap.path,
         model: phone.model,
         file: `${phone.model}.xml`,
         secretValues: [],
-      },
-      { form: 'plain' },
-      bootstrap.chooser,
-    );
+      };
+    }
+    const result = this.profiles.profile(site, subject, { form: 'plain' }, bootstrap.chooser);
     record.cached = result.cached;
-    if (!result.ok)
-      return fail(500, `bootstrap profile for ${phone.model} not served: ${result.reason}`);
+    if (!result.ok) {
+      const whose = device ? `${record.device!.id} (${phone.model})` : phone.model;
+      return fail(500, `bootstrap profile for ${whose} not served: ${result.reason}`);
+    }
     record.form = 'plain';
     return send(200, result.body, profileHeaders('plain', result.gzip));
   }
