@@ -3,7 +3,14 @@
 // finish, Basic and Digest auth, HTTPS.
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { Agent, request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
@@ -229,6 +236,22 @@ describe('serve: --workers', () => {
         ),
       );
       assert.deepEqual(new Set(before.map((r) => r.status)), new Set([200]));
+      // The workers run with a larger young generation (fewer scavenges per rendered profile).
+      const workers = (existsSync('/proc/self/cmdline') ? readdirSync('/proc') : [])
+        .filter((e) => /^\d+$/.test(e))
+        .filter((pid) => {
+          try {
+            const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+            return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === server.child.pid;
+          } catch {
+            return false;
+          }
+        });
+      assert.equal(workers.length, existsSync('/proc/self/cmdline') ? 2 : 0);
+      for (const pid of workers) {
+        const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        assert.ok(argv.includes('--max-semi-space-size=64'), argv.join(' '));
+      }
       replaceFile(
         fx.inventory,
         `${HEADER}\n${row('00562b043615', 'Reception')}\n${row('00562b043620', 'New')}\n`,
