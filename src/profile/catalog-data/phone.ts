@@ -38,6 +38,12 @@ const service = (name: string, value: string): CatalogEntry => ({
   source: services,
 });
 const keyList = (name: string): CatalogEntry => ({ name, type: FREE, source: psk });
+const ledFields = (source: string, names: string[]): CatalogEntry[] =>
+  names.map((name) => ({
+    name,
+    type: LED,
+    source: `${source} (field ${name.replace(/_/g, ' ')})`,
+  }));
 
 export const PHONE_PARAMETERS: readonly CatalogEntry[] = [
   // General
@@ -53,6 +59,15 @@ export const PHONE_PARAMETERS: readonly CatalogEntry[] = [
     name: 'Line',
     type: int(1, 16),
     source: `${webPage('Voice > Phone > Handsfree')} (line number used with Bluetooth)`,
+  },
+
+  {
+    // Named by caveat CSCvx78045 ("Add PoE Power Required parameter definitions to 8800 MPP
+    // administration guide"); its values are not given there, so any text is accepted.
+    name: 'PoE_Power_Required',
+    type: FREE,
+    families: ['8800'],
+    source: cite('notes8800_1201', 'Open Caveats, CSCvx78045 (parameter PoE Power Required)'),
   },
 
   // Line keys
@@ -205,6 +220,14 @@ export const PHONE_PARAMETERS: readonly CatalogEntry[] = [
     type: BOOL,
     default: 'No',
     source: webPage('Voice > Phone > Broadsoft XMPP'),
+  },
+  {
+    // The table's other fields are labelled Server, Port, User ID, Password and Retry Intvl;
+    // their cfg.xml names are not in the text we have, so only this one is taken.
+    name: 'Login_Invisible',
+    type: BOOL,
+    default: 'No',
+    source: cite('adminDesk', 'Call Features Configuration > Parameters for Set Up Presence'),
   },
 
   // XML services
@@ -392,6 +415,38 @@ export const PHONE_PARAMETERS: readonly CatalogEntry[] = [
     'DND_On_LED',
     'DND_Off_LED',
   ].map((name): CatalogEntry => ({ name, type: LED, source: xmlRef(name) })),
+
+  // Line Key LED Pattern and Att Console Key LED Pattern (Voice > Phone). The 8800 guide's
+  // tables name the basic-line, BLF and park states; the SPA500 guide's table (same firmware
+  // lineage, same section name) the shared-line and registration states.
+  ...ledFields(
+    cite('admin8800', 'Cisco IP Phone Configuration > Line Key LED Behavior Customization'),
+    [
+      'Local_Seized_LED',
+      'Local_Progressing_LED',
+      'Local_Ringing_LED',
+      'Local_Active_LED',
+      'Local_Held_LED',
+      'BLF_Idle_LED',
+      'BLF_Ringing_LED',
+      'BLF_Busy_LED',
+      'BLF_Held_LED',
+      'Parking_Lot_Busy_LED',
+    ],
+  ),
+  ...ledFields(cite('spa500', 'Configuring LED Patterns > Line Key LED Pattern'), [
+    'Idle_LED',
+    'Remote_Undefined_LED',
+    'Remote_Seized_LED',
+    'Remote_Progressing_LED',
+    'Remote_Ringing_LED',
+    'Remote_Active_LED',
+    'Remote_Held_LED',
+    'Register_Failed_LED',
+    'Registering_LED',
+    'Disabled_LED',
+    'Call_Back_Active_LED',
+  ]),
 
   // Display power saving (8800, 8832)
   {
