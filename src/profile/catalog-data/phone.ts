@@ -66,8 +66,18 @@ export const PHONE_PARAMETERS: readonly CatalogEntry[] = [
     // administration guide"); its values are not given there, so any text is accepted.
     name: 'PoE_Power_Required',
     type: FREE,
-    families: ['8800'],
     source: cite('notes8800_1201', 'Open Caveats, CSCvx78045 (parameter PoE Power Required)'),
+  },
+  {
+    // Voice > Phone > General on the 6841/6851; the default follows the hardware version
+    // (No on 00 and 01, Yes on 02), so no single default is recorded.
+    name: 'WideBand_Handset_Enable',
+    type: BOOL,
+    families: ['6800'],
+    source: cite(
+      'notes6800_1111sr3',
+      'Handset on Cisco IP Phone 6841 and 6851 Multiplatform Phones',
+    ),
   },
 
   // Line keys
@@ -163,6 +173,14 @@ export const PHONE_PARAMETERS: readonly CatalogEntry[] = [
     ),
   },
   { name: 'Countdown_Timer_s_', type: SECONDS, default: '10', source: mobility },
+  {
+    // The guide lists the options as "Alpha-numeric and Numeric" and the default as
+    // "Alphanumeric"; both spellings are accepted.
+    name: 'Preferred_Password_Input_Mode',
+    type: oneOf('Alphanumeric', 'Alpha-numeric', 'Numeric'),
+    default: 'Alphanumeric',
+    source: mobility,
+  },
 
   // XSI phone service
   { name: 'XSI_Host_Server', type: URL, source: xsi },

@@ -19,6 +19,11 @@ export const GUIDES = {
   prov6800: 'Cisco IP Phone 6800 Series Multiplatform Phones Provisioning Guide',
   notes6800_1123:
     'Cisco IP Phone 6800 Series Multiplatform Phones Release Notes for Firmware Release 11.2(3)',
+  /** The 11.1 guide (chapter "Cisco IP Phone Customization"). */
+  admin8800_111:
+    'Cisco IP Phone 8800 Series Multiplatform Phone Administration Guide, Release 11.1',
+  notes6800_1111sr3:
+    'Cisco IP Phone 6800 Series Multiplatform Phones Release Notes for Firmware Release 11.1(1)SR3',
   notes8800_1132:
     'Cisco IP Phone 8800 Series Multiplatform Phones Release Notes for Firmware Release 11.3(2)',
   notes8800_1201:

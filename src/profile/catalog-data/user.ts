@@ -4,7 +4,7 @@
  * with `ua="rw"` in profiles.
  */
 import type { CatalogEntry } from '../catalog.js';
-import { webPage, xmlRef } from './sources.js';
+import { cite, webPage, xmlRef } from './sources.js';
 import { BOOL, FREE, SECONDS, URL, int, oneOf } from './types.js';
 
 const forward = webPage('Voice > User > Call Forward');
@@ -84,6 +84,18 @@ export const USER_PARAMETERS: readonly CatalogEntry[] = [
     source: `${screen} (up to 2 lines of fewer than 32 characters)`,
   },
   { name: 'Picture_Download_URL', type: URL, source: screen },
+  {
+    // The 8800 11.1 guide's startup-screen procedure (Voice > User > Screen).
+    name: 'Boot_Display',
+    type: oneOf('Default', 'Download Picture', 'Logo', 'Text'),
+    default: 'Default',
+    source: cite('admin8800_111', 'Cisco IP Phone Customization > Customize the Startup Screen'),
+  },
+  {
+    name: 'Text_Display',
+    type: FREE,
+    source: `${cite('admin8800_111', 'Cisco IP Phone Customization > Customize the Startup Screen')} (two lines of fewer than 32 characters)`,
+  },
   {
     name: 'Font_Size',
     type: oneOf('Regular', 'Large'),
