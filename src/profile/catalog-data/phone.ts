@@ -38,6 +38,9 @@ const service = (name: string, value: string): CatalogEntry => ({
   source: services,
 });
 const keyList = (name: string): CatalogEntry => ({ name, type: FREE, source: psk });
+/** A Cisco SPA525G's cfg export with placeholders, as published by FusionPBX. */
+const SPA525G_EXPORT =
+  'SPA525G export: fusionpbx/fusionpbx resources/templates/provision/cisco/spa525g/{$mac}.xml @ c7a00dc';
 const ledFields = (source: string, names: string[]): CatalogEntry[] =>
   names.map((name) => ({
     name,
@@ -465,6 +468,24 @@ export const PHONE_PARAMETERS: readonly CatalogEntry[] = [
     'Disabled_LED',
     'Call_Back_Active_LED',
   ]),
+  // The rest of the SPA500's LED pattern fields, from an SPA525G export (the MPP 11.3(2)
+  // release notes name the same Att Console Key LED Pattern section; these states are not
+  // in an MPP guide we have). Free text: the SPA writes `c=g,p=sb`, not the MPP syntax.
+  ...[
+    'Trunk_In-use_LED',
+    'Trunk_No_Service_LED',
+    'Trunk_Reserved_LED',
+    'Application_LED',
+    'Serv_Subscribe_Failed_LED',
+    'Serv_Subscribing_LED',
+    'SNRM_Day_Mode_LED',
+    'SNRM_Night_Mode_LED',
+    'Parking_Lot_Idle_LED',
+  ].map((name): CatalogEntry => ({
+    name,
+    type: FREE,
+    source: `${SPA525G_EXPORT} (LED pattern field; SPA lineage, not confirmed on MPP)`,
+  })),
 
   // Display power saving (8800, 8832)
   {
