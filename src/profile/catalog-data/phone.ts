@@ -484,7 +484,7 @@ export const PHONE_PARAMETERS: readonly CatalogEntry[] = [
   ].map((name): CatalogEntry => ({
     name,
     type: FREE,
-    source: `${SPA525G_EXPORT} (LED pattern field; SPA lineage, not confirmed on MPP)`,
+    source: `${cite('notes8800_1132', 'Line Key LED Enhancement for Key Expansion Modules (LED pattern sections)')}; field name from the ${SPA525G_EXPORT} (SPA lineage, not confirmed on MPP)`,
   })),
 
   // Display power saving (8800, 8832)
