@@ -250,6 +250,40 @@ export const PHONE_PARAMETERS: readonly CatalogEntry[] = [
     default: 'No',
     source: cite('adminDesk', 'Call Features Configuration > Parameters for Set Up Presence'),
   },
+  // The 8832 guide's Set Up Presence table gives the cfg.xml names of the Broadsoft XMPP
+  // fields (Server, Port, User ID, Password); its Retry Intvl row repeats Login_Invisible,
+  // so no name is taken for that field.
+  {
+    name: 'XMPP_Server',
+    type: FREE,
+    source: cite(
+      'admin8832',
+      'Call Features Configuration > Parameters for Set Up Presence (cfg.xml examples)',
+    ),
+  },
+  {
+    name: 'XMPP_Port',
+    type: int(0, 65535),
+    default: '5222',
+    source: `${cite('admin8832', 'Call Features Configuration > Parameters for Set Up Presence (cfg.xml examples)')} (0: DNS SRV lookup)`,
+  },
+  {
+    name: 'XMPP_User_ID',
+    type: FREE,
+    source: cite(
+      'admin8832',
+      'Call Features Configuration > Parameters for Set Up Presence (cfg.xml examples)',
+    ),
+  },
+  {
+    name: 'XMPP_Password',
+    type: PASSWORD,
+    secret: true,
+    source: cite(
+      'admin8832',
+      'Call Features Configuration > Parameters for Set Up Presence (cfg.xml examples)',
+    ),
+  },
 
   // XML services
   { name: 'XML_Directory_Service_Name', type: FREE, source: xml },

@@ -19,6 +19,8 @@ export const GUIDES = {
   prov6800: 'Cisco IP Phone 6800 Series Multiplatform Phones Provisioning Guide',
   notes6800_1123:
     'Cisco IP Phone 6800 Series Multiplatform Phones Release Notes for Firmware Release 11.2(3)',
+  admin8832:
+    'Cisco IP Conference Phone 8832 Multiplatform Phones Administration Guide for Release 11.3(1) and Later',
   /** The 11.1 guide (chapter "Cisco IP Phone Customization"). */
   admin8800_111:
     'Cisco IP Phone 8800 Series Multiplatform Phone Administration Guide, Release 11.1',
