@@ -471,6 +471,14 @@ export const PHONE_PARAMETERS: readonly CatalogEntry[] = [
     'DND_Off_LED',
   ].map((name): CatalogEntry => ({ name, type: LED, source: xmlRef(name) })),
 
+  {
+    // Phone > Line Key LED Pattern > Custom LED: Default, Preset 1 or Custom (11.3(2) release
+    // notes); the cfg.xml name is the one caveat CSCvw73648 gives ("Custom LED Type").
+    name: 'Custom_LED_Type',
+    type: oneOf('Default', 'Preset 1', 'Custom'),
+    default: 'Default',
+    source: `${cite('notes8800_1132', 'Line Key LED Enhancement for Key Expansion Modules')}; ${cite('notes8800_1133', 'Open Caveats, CSCvw73648')}`,
+  },
   // Line Key LED Pattern and Att Console Key LED Pattern (Voice > Phone). The 8800 guide's
   // tables name the basic-line, BLF and park states; the SPA500 guide's table (same firmware
   // lineage, same section name) the shared-line and registration states.

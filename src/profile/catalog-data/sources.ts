@@ -28,6 +28,8 @@ export const GUIDES = {
     'Cisco IP Phone 6800 Series Multiplatform Phones Release Notes for Firmware Release 11.1(1)SR3',
   notes8800_1132:
     'Cisco IP Phone 8800 Series Multiplatform Phones Release Notes for Firmware Release 11.3(2)',
+  notes8800_1133:
+    'Cisco IP Phone 8800 Series Multiplatform Phones Release Notes for Firmware Release 11.3(3)',
   notes8800_1201:
     'Cisco IP Phone 8800 Series Multiplatform Phones Release Notes for Firmware Release 12.0(1)',
   /** The common 6800/7800/8800 guide (per-parameter tables with the cfg.xml syntax). */
