@@ -199,6 +199,24 @@ describe('access-log buffering', () => {
     assert.deepEqual(errors, ['ENOSPC']);
   });
 
+  test('with an atomic size, each write holds whole lines within it (a pipe shared by workers)', () => {
+    const writes: string[] = [];
+    const buffer = new LineBuffer((t) => void writes.push(t), assert.fail, 64 * 1024, 100);
+    const lines = Array.from({ length: 40 }, (_, i) => `${'é'.repeat(i % 7)} line ${i}`);
+    lines.push('x'.repeat(250)); // longer than the limit: alone
+    for (const l of lines) buffer.write(l);
+    buffer.flush();
+    assert.equal(writes.join(''), lines.map((l) => `${l}\n`).join(''));
+    for (const w of writes) {
+      assert.ok(w.endsWith('\n'));
+      assert.ok(
+        Buffer.byteLength(w) <= 100 || w.split('\n').length === 2,
+        `${Buffer.byteLength(w)} bytes`,
+      );
+    }
+    assert.ok(writes.length > 5);
+  });
+
   test('CLF time is right across a second boundary (it is made once per second)', () => {
     assert.equal(formatClfTime(new Date('2026-11-30T08:45:12.100Z')), '30/Nov/2026:08:45:12 +0000');
     assert.equal(formatClfTime(new Date('2026-11-30T08:45:12.900Z')), '30/Nov/2026:08:45:12 +0000');
