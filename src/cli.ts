@@ -1006,8 +1006,8 @@ ${SECRETS_HELP}`,
       .addHelpText(
         'after',
         `
-Exit: 0 every reported phone in sync, 1 drift (or a report or profile that cannot be read),
-2 usage, 3 I/O.
+Exit: 0 every reported phone in sync, 1 drift (or a report or profile that cannot be read, or
+nothing compared: no report file, no reporting phone in the inventory), 2 usage, 3 I/O.
 
 Examples:
   cisco-prov drift --reports reports/ -i inventory.csv -t templates --vars site.yaml
