@@ -47,6 +47,16 @@ export interface RuleExpansionJson {
 const mask = (value: string | null, show: boolean): string | null =>
   value === null || show ? value : SECRET_MASK;
 
+/**
+ * A `--key`/`--pwd` that is only a macro left unexpanded (`$SA`, `$(SB)`) holds no secret: shown
+ * as written, so `********` never hides that the key has no value.
+ */
+function maskOption(value: string | null, show: boolean, unexpanded: readonly string[]) {
+  const name = value === null ? undefined : /^\$(?:\(([A-Z0-9]+)\)|([A-Z0-9]+))$/.exec(value);
+  if (name && unexpanded.includes(name[1] ?? name[2] ?? '')) return value;
+  return mask(value, show);
+}
+
 /** The expansion as data, secrets masked unless `showSecrets`. */
 export function ruleExpansionJson(e: RuleExpansion, showSecrets: boolean): RuleExpansionJson {
   return {
@@ -57,8 +67,8 @@ export function ruleExpansionJson(e: RuleExpansion, showSecrets: boolean): RuleE
     path: e.path,
     options: {
       ...e.options,
-      key: mask(e.options.key, showSecrets),
-      pwd: mask(e.options.pwd, showSecrets),
+      key: maskOption(e.options.key, showSecrets, e.unexpanded),
+      pwd: maskOption(e.options.pwd, showSecrets, e.unexpanded),
     },
     alternative: e.alternative,
     postBody: e.postBody,
