@@ -1201,6 +1201,10 @@ ${SECRETS_HELP}`,
         result.warnings.forEach(warn);
         if (opts.output !== undefined && result.profile !== undefined) {
           writeFileAtomic(opts.output, result.profile, { secret: true });
+        } else if (opts.output !== undefined) {
+          warn(
+            `nothing written to ${opts.output}: ${result.outcome === 'A' ? 'no profile was downloaded' : `outcome ${result.outcome}`} (an existing file is left as it was)`,
+          );
         }
         if (opts.json) {
           await writeStdout(`${JSON.stringify(fetchJson(result), null, 2)}\n`);

@@ -114,6 +114,10 @@ test('outcome B: exit 1, a table on stdout, -o leaves the existing file alone', 
   assert.match(run.stdout, /^outcome +B \(file not found or corrupt profile\)/m);
   assert.match(run.stdout, /^next +in 60 s \(Resync_Error_Retry_Delay = 60,120,/m);
   assert.equal(readFileSync(out, 'utf8'), 'old');
+  assert.match(
+    run.stderr,
+    /nothing written to \S+keep\.xml: outcome B \(an existing file is left as it was\)/,
+  );
 });
 
 test('outcome C: connection refused, exit 1, --json status null', async () => {
