@@ -19,6 +19,7 @@ import {
 } from '../crypto/openssl-enc.js';
 import { startsWith } from '../crypto/bytes.js';
 import { outcomeForStatus } from '../device/access-log.js';
+import { maskSecretQuery } from '../profile/secrets.js';
 import { CliError, ExitCode, describeSystemError, usageError } from '../errors.js';
 import { authorize, parseChallenges } from '../io/http-auth.js';
 import { HttpFailure, httpExchange, type HttpResponse } from '../io/http-request.js';
@@ -193,7 +194,7 @@ function prepareRule(
   if (expansion.scheme === 'tftp') {
     return {
       kind: 'not-replayed',
-      reason: `fetch does not support TFTP (the rule expands to ${expansion.url})`,
+      reason: `fetch does not support TFTP (the rule expands to ${maskSecretQuery(expansion.url)})`,
       hint: 'cisco-prov rule expand shows the URL; fetch it with a TFTP client',
     };
   }
@@ -214,7 +215,10 @@ function prepareRule(
   try {
     url = new URL(expansion.url);
   } catch {
-    return { kind: 'unusable', reason: `the expanded URL is not usable: ${expansion.url}` };
+    return {
+      kind: 'unusable',
+      reason: `the expanded URL is not usable: ${maskSecretQuery(expansion.url)}`,
+    };
   }
   return { kind: 'fetch', url, expansion, values, warnings };
 }
@@ -451,7 +455,10 @@ function appliedProfile(
   return new TextEncoder().encode(buildProfileXml(merged));
 }
 
-/** One rule's download: the request chain, decryption, validation and its outcome. */
+/**
+ * One rule's download: the request chain, decryption, validation and its outcome. Every URL
+ * reported has the values of secret-looking query parameters (`?pwd=…`) masked.
+ */
 async function fetchRule(
   prepared: Extract<PreparedRule, { kind: 'fetch' }>,
   session: Session,
@@ -492,12 +499,12 @@ async function fetchRule(
     outcome,
     reason,
     status,
-    url: url.href,
+    url: maskSecretQuery(url.href),
     chain,
   });
 
   for (;;) {
-    const hop: FetchHop = { method, url: url.href, status: null };
+    const hop: FetchHop = { method, url: maskSecretQuery(url.href), status: null };
     chain.push(hop);
     const headers: Record<string, string> = { 'User-Agent': session.ua, Accept: '*/*' };
     if (method === 'POST') headers['Content-Type'] = 'application/x-www-form-urlencoded';
@@ -535,7 +542,7 @@ async function fetchRule(
         next = undefined;
       }
       if (!next) return failure('C', `${status} without a usable Location`, status);
-      hop.location = next.href;
+      hop.location = maskSecretQuery(next.href);
       if (next.protocol !== 'http:' && next.protocol !== 'https:') {
         return failure('C', `${status} to ${next.protocol} (only http and https)`, status);
       }
@@ -588,7 +595,7 @@ async function fetchRule(
           outcome: 'A',
           reason: verdict.meaning,
           status,
-          url: url.href,
+          url: maskSecretQuery(url.href),
           chain,
         };
       }
@@ -621,7 +628,7 @@ async function fetchRule(
     // it only has to be well-formed.
     const alias = expansion.options.alias !== null;
     const diagnostics = validateProfileBytes(decoded.plaintext, {
-      file: url.href,
+      file: maskSecretQuery(url.href),
       ...(alias ? { ignoreRules: RULE_IDS.filter((id) => id !== 'xml-well-formed') } : {}),
       // Over HTTPS or encrypted, secrets in the profile are not exposed (reference §1).
       encrypted: decoded.cipher !== 'none' || url.protocol === 'https:',
@@ -634,7 +641,7 @@ async function fetchRule(
     );
     const common = {
       status,
-      url: url.href,
+      url: maskSecretQuery(url.href),
       chain,
       cipher: decoded.cipher,
       digest: decoded.digest,

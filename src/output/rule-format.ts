@@ -3,7 +3,7 @@
  * assigned to secret parameters) are masked unless asked for.
  */
 import type { RuleExpansion } from '../profile/rule-expand.js';
-import { SECRET_MASK, isSecretParameter } from '../profile/secrets.js';
+import { SECRET_MASK, isSecretParameter, maskSecretQuery } from '../profile/secrets.js';
 
 /** The JSON document of `rule expand --json`. */
 export interface RuleExpansionJson {
@@ -59,12 +59,15 @@ function maskOption(value: string | null, show: boolean, unexpanded: readonly st
 
 /** The expansion as data, secrets masked unless `showSecrets`. */
 export function ruleExpansionJson(e: RuleExpansion, showSecrets: boolean): RuleExpansionJson {
+  // A secret in the query (`?pwd=…`) is masked like --pwd.
+  const query = (value: string | null): string | null =>
+    value === null || showSecrets ? value : maskSecretQuery(value);
   return {
-    url: e.url,
+    url: query(e.url),
     scheme: e.scheme,
     host: e.host,
     port: e.port,
-    path: e.path,
+    path: query(e.path),
     options: {
       ...e.options,
       key: maskOption(e.options.key, showSecrets, e.unexpanded),

@@ -266,3 +266,18 @@ test('the resync: Profile_Rule, then the Profile_Rule_B its profile sets; -o get
   assert.equal(wrong.code, 2);
   assert.match(wrong.stderr, /--only <rule>' argument 'B' is invalid/);
 });
+
+test('a secret in the query (?pwd=…) is masked in the report, --json and -o notes', async () => {
+  handler = (_req, res) => res.end(PROFILE.replace('hunter22', 'x'));
+  const url = `${server.origin}/cfg/$MA.xml?mac=$MA&pwd=Qu3ry-Secret`;
+  for (const extra of [[], ['--json']]) {
+    const run = await runCli(['fetch', url, '--ua', UA, ...extra]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(
+      server.requests.at(-1)?.url,
+      '/cfg/00562b043615.xml?mac=00562b043615&pwd=Qu3ry-Secret',
+    );
+    assert.match(run.stdout, /\?mac=00562b043615&pwd=\*{8}/);
+    assert.doesNotMatch(run.stdout + run.stderr, /Qu3ry-Secret/);
+  }
+});

@@ -112,6 +112,20 @@ test('rule expand: a --key/--pwd that is only an unexpanded $SA/$(SB) is shown, 
   assert.doesNotMatch(mixed.stdout, /Pre/);
 });
 
+test('rule expand: a secret query value (?pwd=…) is masked unless --show-secrets', async () => {
+  const rule = 'https://p.example.com/$MA.xml?mac=$MA&pwd=Qu3ry-Secret';
+  const masked = await runCli(['rule', 'expand', rule, '--mac', '00562b043615', '--json']);
+  const json = JSON.parse(masked.stdout);
+  assert.equal(json.url, 'https://p.example.com/00562b043615.xml?mac=00562b043615&pwd=********');
+  assert.equal(json.path, '/00562b043615.xml?mac=00562b043615&pwd=********');
+  assert.doesNotMatch(masked.stdout + masked.stderr, /Qu3ry-Secret/);
+  const shown = await runCli(['rule', 'expand', rule, '--mac', '00562b043615', '--show-secrets']);
+  assert.match(
+    shown.stdout,
+    /^url +https:\/\/p\.example\.com\/00562b043615\.xml\?mac=00562b043615&pwd=Qu3ry-Secret$/m,
+  );
+});
+
 test('rule expand: a condition needing an unknown fact is exit 2 with a hint', async () => {
   const run = await runCli(['rule', 'expand', '($PRVTMR ge 600)? /a.xml | /b.xml']);
   assert.equal(run.code, 2);
