@@ -337,7 +337,8 @@ export async function fetchProfile(target: string, opts: FetchOptions): Promise<
       if (outcome === 'C' && (opts.afterFailure ?? DEFAULT_AFTER_FAILURE) === 'stop') break;
       continue;
     }
-    warnings.push(...prepared.warnings.map((w) => about(name, w)));
+    // Notes about the device (a --gpp secret in ps…) are the same for every rule: said once.
+    for (const w of prepared.warnings) if (!warnings.includes(w)) warnings.push(about(name, w));
     const result = await fetchRule(prepared, session);
     rules.push({ ...base, ...result });
     if (result.outcome !== 'A') {
