@@ -1104,7 +1104,10 @@ ${SECRETS_HELP}`,
             'as plain; then gunzipped and validated. Reports A (applied), B (not found or corrupt) ' +
             'or C (any other failure) with the status chain and when the phone would try next.',
         )
-        .argument('<rule-or-url>', "a Profile_Rule ('[--key $SA]https://…/$MA.cfg') or a URL"),
+        .argument(
+          '<rule-or-url>',
+          "a Profile_Rule ('[--key $SA]https://…/$MA.cfg') or a URL; '' when the phone's is blank",
+        ),
     ).addOption(
       new Option(
         '--md <digest>',

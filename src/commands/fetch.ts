@@ -376,7 +376,9 @@ export async function fetchProfile(target: string, opts: FetchOptions): Promise<
   }
   const outcome: ResyncOutcome = failed?.outcome ?? 'A';
   const several = rules.length > 1;
-  const reason = several ? about(deciding.rule, deciding.reason) : deciding.reason;
+  const reason = several
+    ? `${deciding.rule}: ${deciding.reason}`
+    : about(deciding.rule, deciding.reason);
   const profile = outcome === 'A' ? appliedProfile(applied, warnings) : undefined;
   const errors = rules.flatMap((r) => r.diagnostics).filter((d) => d.severity === 'error');
   let exitCode: 0 | 1 | 2 = outcome === 'A' ? 0 : 1;

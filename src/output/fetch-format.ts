@@ -196,7 +196,7 @@ function hopLines(rule: Pick<RuleFetch, 'chain' | 'cipher' | 'digest' | 'gzip'>)
  */
 export function formatFetch(r: FetchResult): string {
   const lines: string[] = [];
-  if (r.rules.length <= 1) {
+  if (r.rules.length <= 1 && (r.rules[0]?.rule ?? 'Profile_Rule') === 'Profile_Rule') {
     lines.push(...hopLines(r));
     lines.push(`outcome  ${OUTCOME_TEXT[r.outcome]}: ${r.reason}`);
   } else {
