@@ -12,6 +12,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fetchProfile, type FetchOptions, type FetchResult } from '../../src/commands/fetch.js';
+import { formatFetch } from '../../src/output/fetch-format.js';
 import { parseProfileXml } from '../../src/profile/profile-map.js';
 import { startServer, type Handler, type TestServer } from '../helpers/http-server.js';
 
@@ -112,6 +113,8 @@ describe('the order and the combined result', () => {
     assert.deepEqual(paths(), ['/b.xml']);
     assert.deepEqual(summary(r), [['Profile_Rule_B', 'A']]);
     assert.equal(r.outcome, 'A');
+    assert.equal(r.reason, 'Profile_Rule_B: 200: the profile is applied');
+    assert.match(formatFetch(r), /^Profile_Rule_B \(from --rule-b\)\n {2}GET /);
   });
 
   test('a rule whose condition does not hold is skipped (outcome null); the rest run', async () => {
