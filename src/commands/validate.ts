@@ -3,7 +3,7 @@
  * stdin; opens gzip'd and encrypted profiles with the key given; runs the rules. No printing,
  * no process.exit: usage and I/O problems are thrown as CliError.
  */
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { findModel, MODELS } from '../device/models.js';
@@ -110,26 +110,32 @@ function loadCatalog(path: string | undefined, cwd: string): Catalog {
  */
 function walkDirectory(dir: string, cwd: string, out: string[], seen: Set<string>): void {
   const absolute = resolve(cwd, dir);
-  let names: string[];
+  let entries: Dirent[];
   try {
     const real = realpathSync(absolute);
     if (seen.has(real)) return;
     seen.add(real);
-    names = readdirSync(absolute).sort();
+    entries = readdirSync(absolute, { withFileTypes: true });
   } catch (err) {
     throw new CliError(ExitCode.Failure, `cannot read ${describeSystemError(err, dir)}`);
   }
-  for (const name of names) {
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const name = entry.name;
     if (name.startsWith('.')) continue;
     const path = join(dir, name);
-    let stats;
-    try {
-      stats = statSync(resolve(cwd, path));
-    } catch (err) {
-      throw new CliError(ExitCode.Failure, `cannot read ${describeSystemError(err, path)}`);
+    // The listing gives each entry's type: a stat per file (10,000 of them ahead of the
+    // workers' start) only for what it does not settle, a symbolic link, which is followed.
+    let kind: { isDirectory(): boolean; isFile(): boolean } = entry;
+    if (entry.isSymbolicLink() || !(entry.isFile() || entry.isDirectory())) {
+      try {
+        kind = statSync(resolve(cwd, path));
+      } catch (err) {
+        throw new CliError(ExitCode.Failure, `cannot read ${describeSystemError(err, path)}`);
+      }
     }
-    if (stats.isDirectory()) walkDirectory(path, cwd, out, seen);
-    else if (stats.isFile() && PROFILE_FILE.test(name)) out.push(path);
+    if (kind.isDirectory()) walkDirectory(path, cwd, out, seen);
+    else if (kind.isFile() && PROFILE_FILE.test(name)) out.push(path);
   }
 }
 

@@ -196,6 +196,11 @@ function isXmlChar(cp: number): boolean {
   );
 }
 
+function hasAttribute(element: XmlElement, name: string): boolean {
+  for (const attribute of element.attributes) if (attribute.name === name) return true;
+  return false;
+}
+
 /** Whether `text[start, end)` holds a TAB, LF or CR (which an attribute value normalises). */
 function hasTabOrLineEnd(text: string, start: number, end: number): boolean {
   for (let i = start; i < end; i++) {
@@ -492,7 +497,7 @@ class Scanner {
     const nameEnd = this.readName(at);
     if (nameEnd === at) throw new ScanFailure('expected an attribute name', at);
     const name = internName(text, at, nameEnd, this.nameHash);
-    if (names ? names.has(name) : element.attributes.some((a) => a.name === name)) {
+    if (names ? names.has(name) : hasAttribute(element, name)) {
       throw new ScanFailure(`attribute ${name} is repeated in <${element.name}>`, at);
     }
     names?.add(name);
