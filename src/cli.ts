@@ -8,7 +8,7 @@ import { ExitCode, asCliError, usageError, type ExitCodeValue } from './errors.j
 import { integerArg, modeArg, ruleIdListArg, sizeArg } from './io/options.js';
 import { guardStandardStreams } from './io/writer.js';
 import { version } from './version.js';
-import type { FileDiagnostics } from './output/diagnostics-format.js';
+import type { FileDiagnostics, ReportFormat } from './output/diagnostics-format.js';
 import type { Diagnostic } from './validate/diagnostic.js';
 
 const EXIT_TABLE = `
@@ -527,9 +527,22 @@ ${SECRETS_HELP}`,
       .action(
         run(async (inputs: string[], opts) => {
           const { validate } = await import('./commands/validate.js');
-          const { formatJson, formatStylish } = await import('./output/diagnostics-format.js');
+          const { renderFile, reportStream } = await import('./output/diagnostics-format.js');
           const { shouldColor } = await import('./output/inspect-format.js');
           const { warn, writeStdout } = await import('./io/writer.js');
+          // The report is printed as the files come in, a megabyte at a time: never held whole.
+          const format: ReportFormat =
+            opts.format === 'json'
+              ? { format: 'json' }
+              : { format: 'stylish', color: shouldColor(process.stdout.isTTY, process.env) };
+          const report = reportStream(format);
+          let pending = '';
+          let written = Promise.resolve();
+          const flush = (): void => {
+            const chunk = pending;
+            pending = '';
+            written = written.then(() => writeStdout(chunk));
+          };
           const result = await validate({
             inputs,
             model: opts.model,
@@ -538,15 +551,19 @@ ${SECRETS_HELP}`,
             catalog: opts.catalog,
             strict: opts.strict === true,
             ignoreRules: opts.ignoreRule,
+            onNotes: (notes) => notes.forEach(warn),
+            renderWith: format,
+            onFile: (file) => {
+              const { text } = file;
+              pending += report.add(
+                text === undefined ? renderFile(file, format) : { ...file, text },
+              );
+              if (pending.length >= 1 << 20) flush();
+            },
           });
-          result.notes.forEach(warn);
-          const output =
-            opts.format === 'json'
-              ? formatJson(result.files)
-              : formatStylish(result.files, {
-                  color: shouldColor(process.stdout.isTTY, process.env),
-                });
-          await writeStdout(output);
+          pending += report.end();
+          flush();
+          await written;
           return result.exitCode;
         }),
       ),
