@@ -498,8 +498,9 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
 /** A file's identity on disk (device and inode), or undefined when it does not exist. */
 function identityOf(path: string): string | undefined {
   try {
-    const st = statSync(path);
-    return `${st.dev}:${st.ino}`;
+    // throwIfNoEntry: most targets are new files, and an Error per device is measurable.
+    const st = statSync(path, { throwIfNoEntry: false });
+    return st ? `${st.dev}:${st.ino}` : undefined;
   } catch {
     return undefined;
   }
@@ -513,6 +514,8 @@ function identityOf(path: string): string | undefined {
  */
 class InputFiles {
   private readonly byIdentity = new Map<string, string>();
+  /** Each template's identity, looked up once. */
+  private readonly templateIdentity = new Map<string, string>();
   private readonly templateRoot: string;
 
   constructor(cwd: string, options: RenderOptions, templates: TemplateSource) {
@@ -533,7 +536,12 @@ class InputFiles {
     if (id !== undefined) {
       const known = this.byIdentity.get(id);
       if (known) return known;
-      if (id === identityOf(templatePath)) return `the template ${templatePath}`;
+      let template = this.templateIdentity.get(templatePath);
+      if (template === undefined) {
+        template = identityOf(templatePath) ?? '';
+        this.templateIdentity.set(templatePath, template);
+      }
+      if (id === template) return `the template ${templatePath}`;
     }
     if (target.endsWith(TEMPLATE_EXTENSION) && target.startsWith(this.templateRoot + sep)) {
       return `a template under ${this.templateRoot}`;
