@@ -258,7 +258,8 @@ function load(options: RenderOptions): Loaded {
   }
   if (problems.length > 0) throw inventoryFailure(problems);
 
-  let devices: () => Iterable<InventoryDevice> = () => inventory.devices([]);
+  // The rendering pass: already checked, so no duplicate maps (its only per-device memory).
+  let devices: () => Iterable<InventoryDevice> = () => inventory.devices([], { duplicates: false });
   if (wanted.length > 0) {
     const list = wanted.map((w) => {
       const found = selected.get(w);
@@ -434,6 +435,7 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   let ioFailures = 0;
   const chooser = new TemplateChooser(loaded.templates);
   const merger = new VariableMerger(loaded.sources);
+  /** Each output name → where its device is in the inventory (the one map that grows). */
   const usedNames = new Map<string, string>();
   const inputs = new InputFiles(loaded.cwd, options, loaded.templates);
   const outputDirs = new Set<string>();
@@ -484,11 +486,11 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
         if (clash) {
           yield fail(
             'input',
-            `file name ${file} is also the name of ${clash} (make --name unique)`,
+            `file name ${file} is also the name of ${options.inventory} ${clash} (make --name unique)`,
           );
           continue;
         }
-        usedNames.set(file, report.source);
+        usedNames.set(file, device.where);
         report.file = file;
         const input = inputs.overwrittenBy(join(outDir, file), choice.path);
         if (input) {

@@ -195,9 +195,14 @@ export class InventoryReader {
   /**
    * Every device that passes the checks, in inventory order; each problem goes to `problems`.
    * Each call is a new pass (duplicates are found within a pass).
+   * @param options.duplicates false: skip the duplicate MAC/serial check (a pass over an
+   *   inventory already checked: its two maps are the pass's only per-device memory)
    */
-  *devices(problems: InventoryProblem[]): Generator<InventoryDevice> {
-    const checker = new DeviceChecker(this.file, problems);
+  *devices(
+    problems: InventoryProblem[],
+    options: { duplicates?: boolean } = {},
+  ): Generator<InventoryDevice> {
+    const checker = new DeviceChecker(this.file, problems, options.duplicates !== false);
     let rows = 0;
     if (this.raw) {
       for (const p of this.shapeProblems) problems.push(p);
@@ -377,7 +382,7 @@ const CSV_OPTIONS = {
 type CsvRecord = { record: string[]; info: { lines: number } };
 
 /** How much CSV text is parsed at once (characters; a piece ends at a record boundary). */
-export const CSV_PIECE_SIZE = 256 * 1024;
+export const CSV_PIECE_SIZE = 64 * 1024;
 
 /**
  * Splits CSV text into pieces that end at record boundaries, each with the number of lines
@@ -837,6 +842,7 @@ class DeviceChecker {
   constructor(
     private readonly file: string,
     private readonly problems: InventoryProblem[],
+    private readonly trackDuplicates = true,
   ) {}
 
   /** The checked device, or undefined when it has a problem (reported). */
@@ -860,7 +866,7 @@ class DeviceChecker {
       } else if (byMac.has(mac)) {
         add('mac', `duplicate MAC ${mac} (also ${byMac.get(mac)})`);
       } else {
-        byMac.set(mac, where);
+        if (this.trackDuplicates) byMac.set(mac, where);
         fieldsOut.mac = mac;
       }
     }
@@ -877,7 +883,7 @@ class DeviceChecker {
       } else if (bySerial.has(serial.toUpperCase())) {
         add('serial', `duplicate serial ${serial} (also ${bySerial.get(serial.toUpperCase())})`);
       } else {
-        bySerial.set(serial.toUpperCase(), where);
+        if (this.trackDuplicates) bySerial.set(serial.toUpperCase(), where);
         fieldsOut.serial = serial;
       }
     }
