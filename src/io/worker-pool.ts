@@ -208,10 +208,13 @@ export async function runInWorkers<T extends TaskName>(
   // From source (tests, bench under tsx) a worker needs tsx registered before it loads a .ts file.
   const fromSource = url.pathname.endsWith('.ts');
   const bootstrap = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
+  // A validate worker makes ≈ 250 KB of short-lived objects per 30 KB profile: a larger young
+  // generation means fewer scavenges (10,000 profiles: ≈ 10 % less CPU with 64 MB).
+  const resourceLimits = task === 'validate' ? { maxYoungGenerationSizeMb: 64 } : undefined;
   const workers = Array.from({ length: Math.max(1, options.workerCount) }, () =>
     fromSource
-      ? new Worker(bootstrap, { eval: true, workerData: data })
-      : new Worker(url, { workerData: data }),
+      ? new Worker(bootstrap, { eval: true, workerData: data, resourceLimits })
+      : new Worker(url, { workerData: data, resourceLimits }),
   );
   try {
     await Promise.all(
