@@ -368,7 +368,16 @@ Examples:
           'compared, so its old ciphertext and mtime stay). A failing device is reported with its ' +
           'row; the others are still written; exit 1 if any failed.',
       )
-      .requiredOption('-i, --inventory <file>', 'devices: .csv (header row), .json or .yaml')
+      .requiredOption(
+        '-i, --inventory <file>',
+        'devices: .csv (header row), .json or .yaml; - reads stdin',
+      )
+      .addOption(
+        new Option(
+          '--inventory-format <format>',
+          'the inventory format, whatever its name (default: by extension; on stdin, sniffed: { or [ json, a first line like key: or - yaml, else csv)',
+        ).choices(['csv', 'json', 'yaml']),
+      )
       .option(
         '-t, --template <file|dir>',
         'a template for every device, or a directory to choose from per device: the row’s ' +
@@ -431,9 +440,27 @@ ${SECRETS_HELP}`,
           const { startProgress } = await import('./output/progress.js');
           const writer = await import('./io/writer.js');
           const progress = await startProgress('rendering', opts.quiet === true);
+          // Devices arrive one at a time and are not kept: failure lines are collected (failed
+          // devices only), the --json report is written to stdout as it grows.
+          const failures: string[] = [];
+          const streamJson = opts.json === true && opts.out !== undefined;
+          let json: InstanceType<typeof format.RenderJsonStream> | undefined;
+          let unwritten = '';
+          let writes: Promise<void> = Promise.resolve();
+          const flush = (): void => {
+            const chunk = unwritten;
+            unwritten = '';
+            if (chunk) writes = writes.then(() => writer.writeStdout(chunk));
+          };
           let result;
           try {
-            result = await renderCommand(opts, progress.onProgress);
+            result = await renderCommand(opts, progress.onProgress, (device, head) => {
+              if (device.status === 'failed') failures.push(format.formatRenderFailure(device));
+              if (!streamJson) return;
+              json ??= new format.RenderJsonStream(head);
+              unwritten += json.device(device);
+              if (unwritten.length >= 64 * 1024) flush();
+            });
           } finally {
             progress.stop();
           }
@@ -446,13 +473,16 @@ ${SECRETS_HELP}`,
           }
           const { report } = result;
           result.warnings.forEach(writer.warn);
-          for (const line of format.formatRenderFailures(report)) writer.note(line);
+          for (const line of failures) writer.note(line);
           if (result.stdout) {
             writer.assertStdoutAcceptsBinary(result.binary, false);
             await writer.writeStdout(result.stdout);
           } else if (result.json) {
-            await writer.writeStdout(format.formatRenderJson(report));
+            json ??= new format.RenderJsonStream(result.head);
+            unwritten += json.end(report.summary);
+            flush();
           }
+          await writes;
           if (progress.shown && report.out !== undefined)
             writer.note(format.formatRenderSummary(report));
           return result.exitCode;
@@ -768,7 +798,16 @@ Examples:
           'line per request on stdout (combined format, or --log-format json); reasons on stderr. ' +
           'Inventory, vars and templates reload on change or SIGHUP; SIGTERM stops gracefully.',
       )
-      .requiredOption('-i, --inventory <file>', 'devices: .csv (header row), .json or .yaml')
+      .requiredOption(
+        '-i, --inventory <file>',
+        'devices: .csv (header row), .json or .yaml; - reads stdin',
+      )
+      .addOption(
+        new Option(
+          '--inventory-format <format>',
+          'the inventory format, whatever its name (default: by extension; on stdin, sniffed: { or [ json, a first line like key: or - yaml, else csv)',
+        ).choices(['csv', 'json', 'yaml']),
+      )
       .option(
         '-t, --template <file|dir>',
         'a template for every device, or a directory (as render; default: bundled templates/)',
@@ -1005,7 +1044,16 @@ ${SECRETS_HELP}`,
           'compared as the phone reads them (trimmed; Bool and choices in any case; 0x10 = 16).',
       )
       .requiredOption('--reports <dir>', 'reported profiles, the latest file per phone')
-      .requiredOption('-i, --inventory <file>', 'devices: .csv (header row), .json or .yaml')
+      .requiredOption(
+        '-i, --inventory <file>',
+        'devices: .csv (header row), .json or .yaml; - reads stdin',
+      )
+      .addOption(
+        new Option(
+          '--inventory-format <format>',
+          'the inventory format, whatever its name (default: by extension; on stdin, sniffed: { or [ json, a first line like key: or - yaml, else csv)',
+        ).choices(['csv', 'json', 'yaml']),
+      )
       .option('-t, --template <file|dir>', 'templates, as for render (default: bundled templates/)')
       .option(
         '--vars <file>',
@@ -1023,8 +1071,8 @@ ${SECRETS_HELP}`,
       .addHelpText(
         'after',
         `
-Exit: 0 every reported phone in sync, 1 drift (or a report or profile that cannot be read),
-2 usage, 3 I/O.
+Exit: 0 every reported phone in sync, 1 drift (or a report or profile that cannot be read, or
+nothing compared: no report file, no reporting phone in the inventory), 2 usage, 3 I/O.
 
 Examples:
   cisco-prov drift --reports reports/ -i inventory.csv -t templates --vars site.yaml
@@ -1121,7 +1169,10 @@ ${SECRETS_HELP}`,
             'as plain; then gunzipped and validated. Reports A (applied), B (not found or corrupt) ' +
             'or C (any other failure) with the status chain and when the phone would try next.',
         )
-        .argument('<rule-or-url>', "a Profile_Rule ('[--key $SA]https://…/$MA.cfg') or a URL"),
+        .argument(
+          '<rule-or-url>',
+          "a Profile_Rule ('[--key $SA]https://…/$MA.cfg') or a URL; '' when the phone's is blank",
+        ),
     ).addOption(
       new Option(
         '--md <digest>',
@@ -1170,17 +1221,42 @@ ${SECRETS_HELP}`,
         'backoff 60,120,240,…,86400]',
     )
     .option('--strict', 'exit 1 on outcome A when the profile has validation errors')
+    .option('--rule-b <rule>', 'Profile_Rule_B as the phone has it: fetched after Profile_Rule')
+    .option('--rule-c <rule>', 'Profile_Rule_C, fetched after Profile_Rule_B')
+    .option('--rule-d <rule>', 'Profile_Rule_D, fetched last')
+    .addOption(
+      new Option(
+        '--only <rule>',
+        'run this rule only: not the others, nor Profile_Rule_B..D a fetched profile sets',
+      ).choices(['Profile_Rule', 'Profile_Rule_B', 'Profile_Rule_C', 'Profile_Rule_D']),
+    )
+    .addOption(
+      new Option(
+        '--after-failure <what>',
+        'after a rule fails, go on with the next rule or end the resync [open: Cisco says ' +
+          'B..D run after Profile_Rule "has completed"; default continue]',
+      )
+        .choices(['continue', 'stop'])
+        .default('continue'),
+    )
     .addHelpText(
       'after',
       `
+Like the phone, fetch runs Profile_Rule (the argument; '' when blank), then Profile_Rule_B, _C
+and _D: from --rule-b/-c/-d, or as a profile fetched earlier in the resync sets them (its GPP_*
+values count too). The resync is A when every rule fetched is A, else the outcome of the first
+rule that failed; -o saves the profiles applied, combined (a later file overrides an earlier one).
+
 Exit: 0 outcome A, 1 outcome B or C (or --strict and validation errors), 2 usage (a TFTP URL,
-no --ua, a rule that does not parse or whose condition needs a fact), 3 I/O.
+no --ua, a rule that does not parse or whose condition needs a fact; a TFTP or --srv rule set by
+a fetched profile, which fetch cannot replay), 3 I/O.
 
 Examples:
   cisco-prov fetch 'https://prov.example.com/cfg/$MA.cfg' --ua 'Cisco-CP-8841-3PCC/11.0 (00562b043615)'
   cisco-prov fetch '[--key $SA]http://prov.example.com/$MA.cfg' --ua … --key-env PROV_KEY --json
   cisco-prov fetch 'https://prov.example.com/$PSN.xml' --ua … --ikm-file ikm.txt -o 8841.xml
   cisco-prov fetch '[--uid admin]https://prov.example.com/$MA.xml' --ua … --pwd-env PROV_PWD
+  cisco-prov fetch 'https://prov.example.com/common.xml' --rule-b '[--key $SA]https://prov.example.com/$MA.cfg' --ua …
 ${SECRETS_HELP}`,
     )
     .action(
@@ -1193,19 +1269,25 @@ ${SECRETS_HELP}`,
         result.warnings.forEach(warn);
         if (opts.output !== undefined && result.profile !== undefined) {
           writeFileAtomic(opts.output, result.profile, { secret: true });
+        } else if (opts.output !== undefined) {
+          warn(
+            `nothing written to ${opts.output}: ${result.outcome === 'A' ? 'no profile was downloaded' : `outcome ${result.outcome}`} (an existing file is left as it was)`,
+          );
         }
         if (opts.json) {
           await writeStdout(`${JSON.stringify(fetchJson(result), null, 2)}\n`);
         } else {
-          const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-          const diagnostics = formatStylish([
-            {
-              file: result.url,
-              diagnostics: result.diagnostics,
-              errorCount: errors,
-              warningCount: result.diagnostics.length - errors,
-            },
-          ]);
+          const diagnostics = formatStylish(
+            result.rules.map((rule) => {
+              const errors = rule.diagnostics.filter((d) => d.severity === 'error').length;
+              return {
+                file: rule.url ?? rule.rule,
+                diagnostics: rule.diagnostics,
+                errorCount: errors,
+                warningCount: rule.diagnostics.length - errors,
+              };
+            }),
+          );
           await writeStdout(formatFetch(result) + diagnostics);
         }
         return result.exitCode;
