@@ -16,12 +16,11 @@ import { makeDirectoryWithin, writeOutputFile } from './writer.js';
 import type { Catalog } from '../profile/catalog.js';
 import { DEFAULT_CATALOG } from '../profile/catalog-data/index.js';
 import { BATCH_SIZE, type RunInWorkers } from '../render/batch.js';
-import {
-  DeviceRenderer,
-  type RenderJob,
-  type RenderJobResult,
-  type RendererSettings,
-  type WriteFile,
+import type {
+  RenderJob,
+  RenderJobResult,
+  RendererSettings,
+  WriteFile,
 } from '../render/device-renderer.js';
 import type { FileDiagnostics } from '../validate/diagnostic.js';
 import { renderFile, type ReportFormat } from '../output/diagnostics-format.js';
@@ -94,8 +93,11 @@ export const writeRenderedProfile: WriteFile = (path, data, hints) => {
 };
 
 /** The worker side: one handler per task, built once per worker. */
-function handlerFor(data: WorkerData): (batch: unknown[]) => Promise<unknown[]> {
+async function handlerFor(data: WorkerData): Promise<(batch: unknown[]) => Promise<unknown[]>> {
   if (data.task === 'render') {
+    // Loaded here, not at the top: a validate worker never needs LiquidJS and the renderer
+    // (≈ 50–100 ms of module loading per worker).
+    const { DeviceRenderer } = await import('../render/device-renderer.js');
     const renderer = new DeviceRenderer(data.settings as RendererSettings, writeRenderedProfile);
     return async (batch) => {
       const jobs = batch as RenderJob[];
