@@ -8,7 +8,7 @@ import { ExitCode, asCliError, usageError, type ExitCodeValue } from './errors.j
 import { integerArg, modeArg, ruleIdListArg, sizeArg } from './io/options.js';
 import { guardStandardStreams } from './io/writer.js';
 import { version } from './version.js';
-import type { FileDiagnostics } from './output/diagnostics-format.js';
+import type { FileDiagnostics, ReportFormat } from './output/diagnostics-format.js';
 import type { Diagnostic } from './validate/diagnostic.js';
 
 const EXIT_TABLE = `
@@ -557,9 +557,22 @@ ${SECRETS_HELP}`,
       .action(
         run(async (inputs: string[], opts) => {
           const { validate } = await import('./commands/validate.js');
-          const { formatJson, formatStylish } = await import('./output/diagnostics-format.js');
+          const { renderFile, reportStream } = await import('./output/diagnostics-format.js');
           const { shouldColor } = await import('./output/inspect-format.js');
           const { warn, writeStdout } = await import('./io/writer.js');
+          // The report is printed as the files come in, a megabyte at a time: never held whole.
+          const format: ReportFormat =
+            opts.format === 'json'
+              ? { format: 'json' }
+              : { format: 'stylish', color: shouldColor(process.stdout.isTTY, process.env) };
+          const report = reportStream(format);
+          let pending = '';
+          let written = Promise.resolve();
+          const flush = (): void => {
+            const chunk = pending;
+            pending = '';
+            written = written.then(() => writeStdout(chunk));
+          };
           const result = await validate({
             inputs,
             model: opts.model,
@@ -568,15 +581,19 @@ ${SECRETS_HELP}`,
             catalog: opts.catalog,
             strict: opts.strict === true,
             ignoreRules: opts.ignoreRule,
+            onNotes: (notes) => notes.forEach(warn),
+            renderWith: format,
+            onFile: (file) => {
+              const { text } = file;
+              pending += report.add(
+                text === undefined ? renderFile(file, format) : { ...file, text },
+              );
+              if (pending.length >= 1 << 20) flush();
+            },
           });
-          result.notes.forEach(warn);
-          const output =
-            opts.format === 'json'
-              ? formatJson(result.files)
-              : formatStylish(result.files, {
-                  color: shouldColor(process.stdout.isTTY, process.env),
-                });
-          await writeStdout(output);
+          pending += report.end();
+          flush();
+          await written;
           return result.exitCode;
         }),
       ),
@@ -1054,8 +1071,8 @@ ${SECRETS_HELP}`,
       .addHelpText(
         'after',
         `
-Exit: 0 every reported phone in sync, 1 drift (or a report or profile that cannot be read),
-2 usage, 3 I/O.
+Exit: 0 every reported phone in sync, 1 drift (or a report or profile that cannot be read, or
+nothing compared: no report file, no reporting phone in the inventory), 2 usage, 3 I/O.
 
 Examples:
   cisco-prov drift --reports reports/ -i inventory.csv -t templates --vars site.yaml
@@ -1152,7 +1169,10 @@ ${SECRETS_HELP}`,
             'as plain; then gunzipped and validated. Reports A (applied), B (not found or corrupt) ' +
             'or C (any other failure) with the status chain and when the phone would try next.',
         )
-        .argument('<rule-or-url>', "a Profile_Rule ('[--key $SA]https://…/$MA.cfg') or a URL"),
+        .argument(
+          '<rule-or-url>',
+          "a Profile_Rule ('[--key $SA]https://…/$MA.cfg') or a URL; '' when the phone's is blank",
+        ),
     ).addOption(
       new Option(
         '--md <digest>',
@@ -1201,17 +1221,42 @@ ${SECRETS_HELP}`,
         'backoff 60,120,240,…,86400]',
     )
     .option('--strict', 'exit 1 on outcome A when the profile has validation errors')
+    .option('--rule-b <rule>', 'Profile_Rule_B as the phone has it: fetched after Profile_Rule')
+    .option('--rule-c <rule>', 'Profile_Rule_C, fetched after Profile_Rule_B')
+    .option('--rule-d <rule>', 'Profile_Rule_D, fetched last')
+    .addOption(
+      new Option(
+        '--only <rule>',
+        'run this rule only: not the others, nor Profile_Rule_B..D a fetched profile sets',
+      ).choices(['Profile_Rule', 'Profile_Rule_B', 'Profile_Rule_C', 'Profile_Rule_D']),
+    )
+    .addOption(
+      new Option(
+        '--after-failure <what>',
+        'after a rule fails, go on with the next rule or end the resync [open: Cisco says ' +
+          'B..D run after Profile_Rule "has completed"; default continue]',
+      )
+        .choices(['continue', 'stop'])
+        .default('continue'),
+    )
     .addHelpText(
       'after',
       `
+Like the phone, fetch runs Profile_Rule (the argument; '' when blank), then Profile_Rule_B, _C
+and _D: from --rule-b/-c/-d, or as a profile fetched earlier in the resync sets them (its GPP_*
+values count too). The resync is A when every rule fetched is A, else the outcome of the first
+rule that failed; -o saves the profiles applied, combined (a later file overrides an earlier one).
+
 Exit: 0 outcome A, 1 outcome B or C (or --strict and validation errors), 2 usage (a TFTP URL,
-no --ua, a rule that does not parse or whose condition needs a fact), 3 I/O.
+no --ua, a rule that does not parse or whose condition needs a fact; a TFTP or --srv rule set by
+a fetched profile, which fetch cannot replay), 3 I/O.
 
 Examples:
   cisco-prov fetch 'https://prov.example.com/cfg/$MA.cfg' --ua 'Cisco-CP-8841-3PCC/11.0 (00562b043615)'
   cisco-prov fetch '[--key $SA]http://prov.example.com/$MA.cfg' --ua … --key-env PROV_KEY --json
   cisco-prov fetch 'https://prov.example.com/$PSN.xml' --ua … --ikm-file ikm.txt -o 8841.xml
   cisco-prov fetch '[--uid admin]https://prov.example.com/$MA.xml' --ua … --pwd-env PROV_PWD
+  cisco-prov fetch 'https://prov.example.com/common.xml' --rule-b '[--key $SA]https://prov.example.com/$MA.cfg' --ua …
 ${SECRETS_HELP}`,
     )
     .action(
@@ -1224,19 +1269,25 @@ ${SECRETS_HELP}`,
         result.warnings.forEach(warn);
         if (opts.output !== undefined && result.profile !== undefined) {
           writeFileAtomic(opts.output, result.profile, { secret: true });
+        } else if (opts.output !== undefined) {
+          warn(
+            `nothing written to ${opts.output}: ${result.outcome === 'A' ? 'no profile was downloaded' : `outcome ${result.outcome}`} (an existing file is left as it was)`,
+          );
         }
         if (opts.json) {
           await writeStdout(`${JSON.stringify(fetchJson(result), null, 2)}\n`);
         } else {
-          const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-          const diagnostics = formatStylish([
-            {
-              file: result.url,
-              diagnostics: result.diagnostics,
-              errorCount: errors,
-              warningCount: result.diagnostics.length - errors,
-            },
-          ]);
+          const diagnostics = formatStylish(
+            result.rules.map((rule) => {
+              const errors = rule.diagnostics.filter((d) => d.severity === 'error').length;
+              return {
+                file: rule.url ?? rule.rule,
+                diagnostics: rule.diagnostics,
+                errorCount: errors,
+                warningCount: rule.diagnostics.length - errors,
+              };
+            }),
+          );
           await writeStdout(formatFetch(result) + diagnostics);
         }
         return result.exitCode;
