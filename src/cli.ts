@@ -1206,7 +1206,7 @@ ${SECRETS_HELP}`,
           writeFileAtomic(opts.output, result.profile, { secret: true });
         } else if (opts.output !== undefined) {
           warn(
-            `nothing written to ${opts.output}: ${result.outcome === 'A' ? 'no profile was downloaded' : `outcome ${result.outcome}`} (an existing file is left as it was)`,
+            `nothing written to ${opts.output}: ${result.outcome === 'A' ? 'no profile to save' : `outcome ${result.outcome}`} (an existing file is left as it was)`,
           );
         }
         if (opts.json) {
