@@ -182,6 +182,7 @@ test('--help names the [open] defaults', async () => {
     help,
     /--error-retry-delay <schedule> Resync_Error_Retry_Delay for B and C \[open: older firmware 3600/,
   );
+  assert.match(help, /--after-failure <what> .*\[open: .*default continue\]/);
 });
 
 test('the resync: Profile_Rule, then the Profile_Rule_B its profile sets; -o gets both combined', async () => {
