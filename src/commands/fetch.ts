@@ -254,6 +254,16 @@ export async function fetchProfile(target: string, opts: FetchOptions): Promise<
     } catch (err) {
       throw new CliError(ExitCode.Failure, `cannot read --ca ${describeSystemError(err, opts.ca)}`);
     }
+    // Node ignores what is not a certificate in `ca`: a wrong file would end as a TLS failure
+    // whose hint says to give --ca. Say so at the door instead (the file's text is not echoed).
+    if (!/-----BEGIN CERTIFICATE-----/.test(ca)) {
+      throw usageError(
+        `--ca ${opts.ca}: no PEM certificate (-----BEGIN CERTIFICATE-----) in the file`,
+        /PRIVATE KEY-----/.test(ca)
+          ? 'this is a private key: give the CA certificate, and keep the key private'
+          : 'give the CA certificate(s) in PEM form',
+      );
+    }
   }
   const warnings: string[] = [];
   const keys = resolveKeys(opts);

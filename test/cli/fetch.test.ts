@@ -158,6 +158,26 @@ test('https: self-signed is C without --insecure and A with it', async () => {
   assert.equal(JSON.parse(ok.stdout).outcome, 'A');
 });
 
+test('--ca: a file without a PEM certificate (a key, /etc/hostname) is exit 2 before any request', async () => {
+  const url = `${tlsServer.origin}/$MA.xml`;
+  const keyFile = join(dir, 'key.pem');
+  writeFileSync(keyFile, cert.key);
+  const key = await runCli(['fetch', url, '--ua', UA, '--ca', keyFile]);
+  assert.equal(key.code, 2);
+  assert.match(
+    key.stderr,
+    /--ca \S+key\.pem: no PEM certificate .*\n {2}hint: this is a private key/,
+  );
+  assert.doesNotMatch(key.stderr, /BEGIN (EC )?PRIVATE/);
+  const text = join(dir, 'hostname');
+  writeFileSync(text, 'prov\n');
+  const other = await runCli(['fetch', url, '--ua', UA, '--ca', text]);
+  assert.equal(other.code, 2);
+  assert.equal(other.stdout, '');
+  const ok = await runCli(['fetch', url, '--ua', UA, '--ca', cert.certPath, '--json']);
+  assert.equal(ok.code, 0, ok.stderr);
+});
+
 test('TFTP is not supported (exit 2); a missing --ua is exit 2', async () => {
   const tftp = await runCli(['fetch', '/$PSN.xml', '--ua', UA]);
   assert.equal(tftp.code, 2);
