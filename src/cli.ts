@@ -8,7 +8,7 @@ import { ExitCode, asCliError, usageError, type ExitCodeValue } from './errors.j
 import { integerArg, modeArg, ruleIdListArg, sizeArg } from './io/options.js';
 import { guardStandardStreams } from './io/writer.js';
 import { version } from './version.js';
-import type { FileDiagnostics } from './output/diagnostics-format.js';
+import type { FileDiagnostics, ReportFormat } from './output/diagnostics-format.js';
 import type { Diagnostic } from './validate/diagnostic.js';
 
 const EXIT_TABLE = `
@@ -368,7 +368,16 @@ Examples:
           'compared, so its old ciphertext and mtime stay). A failing device is reported with its ' +
           'row; the others are still written; exit 1 if any failed.',
       )
-      .requiredOption('-i, --inventory <file>', 'devices: .csv (header row), .json or .yaml')
+      .requiredOption(
+        '-i, --inventory <file>',
+        'devices: .csv (header row), .json or .yaml; - reads stdin',
+      )
+      .addOption(
+        new Option(
+          '--inventory-format <format>',
+          'the inventory format, whatever its name (default: by extension; on stdin, sniffed: { or [ json, a first line like key: or - yaml, else csv)',
+        ).choices(['csv', 'json', 'yaml']),
+      )
       .option(
         '-t, --template <file|dir>',
         'a template for every device, or a directory to choose from per device: the row’s ' +
@@ -431,9 +440,27 @@ ${SECRETS_HELP}`,
           const { startProgress } = await import('./output/progress.js');
           const writer = await import('./io/writer.js');
           const progress = await startProgress('rendering', opts.quiet === true);
+          // Devices arrive one at a time and are not kept: failure lines are collected (failed
+          // devices only), the --json report is written to stdout as it grows.
+          const failures: string[] = [];
+          const streamJson = opts.json === true && opts.out !== undefined;
+          let json: InstanceType<typeof format.RenderJsonStream> | undefined;
+          let unwritten = '';
+          let writes: Promise<void> = Promise.resolve();
+          const flush = (): void => {
+            const chunk = unwritten;
+            unwritten = '';
+            if (chunk) writes = writes.then(() => writer.writeStdout(chunk));
+          };
           let result;
           try {
-            result = await renderCommand(opts, progress.onProgress);
+            result = await renderCommand(opts, progress.onProgress, (device, head) => {
+              if (device.status === 'failed') failures.push(format.formatRenderFailure(device));
+              if (!streamJson) return;
+              json ??= new format.RenderJsonStream(head);
+              unwritten += json.device(device);
+              if (unwritten.length >= 64 * 1024) flush();
+            });
           } finally {
             progress.stop();
           }
@@ -446,13 +473,16 @@ ${SECRETS_HELP}`,
           }
           const { report } = result;
           result.warnings.forEach(writer.warn);
-          for (const line of format.formatRenderFailures(report)) writer.note(line);
+          for (const line of failures) writer.note(line);
           if (result.stdout) {
             writer.assertStdoutAcceptsBinary(result.binary, false);
             await writer.writeStdout(result.stdout);
           } else if (result.json) {
-            await writer.writeStdout(format.formatRenderJson(report));
+            json ??= new format.RenderJsonStream(result.head);
+            unwritten += json.end(report.summary);
+            flush();
           }
+          await writes;
           if (progress.shown && report.out !== undefined)
             writer.note(format.formatRenderSummary(report));
           return result.exitCode;
@@ -527,9 +557,22 @@ ${SECRETS_HELP}`,
       .action(
         run(async (inputs: string[], opts) => {
           const { validate } = await import('./commands/validate.js');
-          const { formatJson, formatStylish } = await import('./output/diagnostics-format.js');
+          const { renderFile, reportStream } = await import('./output/diagnostics-format.js');
           const { shouldColor } = await import('./output/inspect-format.js');
           const { warn, writeStdout } = await import('./io/writer.js');
+          // The report is printed as the files come in, a megabyte at a time: never held whole.
+          const format: ReportFormat =
+            opts.format === 'json'
+              ? { format: 'json' }
+              : { format: 'stylish', color: shouldColor(process.stdout.isTTY, process.env) };
+          const report = reportStream(format);
+          let pending = '';
+          let written = Promise.resolve();
+          const flush = (): void => {
+            const chunk = pending;
+            pending = '';
+            written = written.then(() => writeStdout(chunk));
+          };
           const result = await validate({
             inputs,
             model: opts.model,
@@ -538,15 +581,19 @@ ${SECRETS_HELP}`,
             catalog: opts.catalog,
             strict: opts.strict === true,
             ignoreRules: opts.ignoreRule,
+            onNotes: (notes) => notes.forEach(warn),
+            renderWith: format,
+            onFile: (file) => {
+              const { text } = file;
+              pending += report.add(
+                text === undefined ? renderFile(file, format) : { ...file, text },
+              );
+              if (pending.length >= 1 << 20) flush();
+            },
           });
-          result.notes.forEach(warn);
-          const output =
-            opts.format === 'json'
-              ? formatJson(result.files)
-              : formatStylish(result.files, {
-                  color: shouldColor(process.stdout.isTTY, process.env),
-                });
-          await writeStdout(output);
+          pending += report.end();
+          flush();
+          await written;
           return result.exitCode;
         }),
       ),
@@ -751,7 +798,16 @@ Examples:
           'line per request on stdout (combined format, or --log-format json); reasons on stderr. ' +
           'Inventory, vars and templates reload on change or SIGHUP; SIGTERM stops gracefully.',
       )
-      .requiredOption('-i, --inventory <file>', 'devices: .csv (header row), .json or .yaml')
+      .requiredOption(
+        '-i, --inventory <file>',
+        'devices: .csv (header row), .json or .yaml; - reads stdin',
+      )
+      .addOption(
+        new Option(
+          '--inventory-format <format>',
+          'the inventory format, whatever its name (default: by extension; on stdin, sniffed: { or [ json, a first line like key: or - yaml, else csv)',
+        ).choices(['csv', 'json', 'yaml']),
+      )
       .option(
         '-t, --template <file|dir>',
         'a template for every device, or a directory (as render; default: bundled templates/)',
@@ -988,7 +1044,16 @@ ${SECRETS_HELP}`,
           'compared as the phone reads them (trimmed; Bool and choices in any case; 0x10 = 16).',
       )
       .requiredOption('--reports <dir>', 'reported profiles, the latest file per phone')
-      .requiredOption('-i, --inventory <file>', 'devices: .csv (header row), .json or .yaml')
+      .requiredOption(
+        '-i, --inventory <file>',
+        'devices: .csv (header row), .json or .yaml; - reads stdin',
+      )
+      .addOption(
+        new Option(
+          '--inventory-format <format>',
+          'the inventory format, whatever its name (default: by extension; on stdin, sniffed: { or [ json, a first line like key: or - yaml, else csv)',
+        ).choices(['csv', 'json', 'yaml']),
+      )
       .option('-t, --template <file|dir>', 'templates, as for render (default: bundled templates/)')
       .option(
         '--vars <file>',
