@@ -9,6 +9,7 @@ import { runCli } from '../helpers/run-cli.js';
 import {
   closedPort,
   selfSignedCertificate,
+  startRawServer,
   startServer,
   type Certificate,
   type Handler,
@@ -300,5 +301,22 @@ test('a secret in the query (?pwd=…) is masked in the report, --json and -o no
     );
     assert.match(run.stdout, /\?mac=00562b043615&pwd=\*{8}/);
     assert.doesNotMatch(run.stdout + run.stderr, /Qu3ry-Secret/);
+  }
+});
+
+test('a status line with escape sequences is shown escaped, never sent to the terminal raw', async () => {
+  const raw = await startRawServer((socket) => {
+    socket.end(
+      'HTTP/1.1 404 Not\u001b[2J\u001b]0;owned\u0007Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
+    );
+  });
+  try {
+    const run = await runCli(['fetch', `http://127.0.0.1:${raw.port}/a.xml`, '--ua', UA]);
+    assert.equal(run.code, 1);
+    const all = run.stdout + run.stderr;
+    assert.ok(!all.includes('\u001b') && !all.includes('\u0007'), 'no raw ESC or BEL');
+    assert.match(run.stdout, /404 Not\\u001b\[2J\\u001b\]0;owned\\u0007Found/);
+  } finally {
+    await raw.close();
   }
 });
