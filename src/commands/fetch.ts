@@ -399,7 +399,7 @@ export async function fetchProfile(target: string, opts: FetchOptions): Promise<
     outcome,
     reason,
     status: deciding.status,
-    url: deciding.url ?? '',
+    url: deciding.url,
     chain: deciding.chain,
     cipher: deciding.cipher,
     digest: deciding.digest,

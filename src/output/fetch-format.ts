@@ -60,8 +60,8 @@ export interface FetchResult {
   reason: string;
   /** The last HTTP status, or null when the last request got no answer. */
   status: number | null;
-  /** The last URL requested. */
-  url: string;
+  /** The last URL requested; null when the deciding rule requested nothing (it did not parse). */
+  url: string | null;
   chain: FetchHop[];
   /** How the body was encrypted; null when no body was read. */
   cipher: FetchCipher | null;
@@ -105,7 +105,7 @@ export interface RuleFetchJson {
 export interface FetchJson {
   outcome: 'A' | 'B' | 'C';
   status: number | null;
-  url: string;
+  url: string | null;
   chain: {
     url: string;
     status: number | null;

@@ -90,7 +90,7 @@ describe('the order and the combined result', () => {
       r.rules.map((x) => x.source),
       ['argument', 'option', 'option', 'option'],
     );
-    assert.equal(new URL(r.url).pathname, '/site.xml', 'top level: the last rule fetched');
+    assert.equal(new URL(r.url ?? '').pathname, '/site.xml', 'top level: the last rule fetched');
     const merged = parseProfileXml(Buffer.from(r.profile!).toString('utf8')).parameters;
     assert.deepEqual(Object.fromEntries(merged), {
       Station_Name: { value: 'Front desk', ua: 'rw' },
@@ -193,6 +193,7 @@ describe('a profile applied earlier in the resync', () => {
     assert.equal(r.exitCode, 1);
     assert.match(r.reason, /^Profile_Rule_B: the rule does not parse: column 10: /);
     assert.deepEqual(paths(), ['/a.xml'], 'nothing requested for it');
+    assert.equal(r.url, null, 'the deciding rule requested nothing');
   });
 
   test('a TFTP Profile_Rule_B from a profile is not replayed: reported, exit 2, not an A', async () => {
