@@ -134,6 +134,8 @@ interface Session {
   passphrase: string | undefined;
   ikm: Uint8Array | undefined;
   pwd: string | undefined;
+  /** Resync_Fails_On_FNF=No: a 404 counts as success. The option, then what profiles set. */
+  fnfSuccess: boolean;
   warnings: string[];
 }
 
@@ -280,6 +282,7 @@ export async function fetchProfile(target: string, opts: FetchOptions): Promise<
     passphrase: keys.passphrase,
     ikm: keys.ikm,
     pwd: pwdSecret?.value,
+    fnfSuccess: opts.fnfSuccess === true,
     warnings,
   };
 
@@ -361,6 +364,11 @@ export async function fetchProfile(target: string, opts: FetchOptions): Promise<
     applied.push({ url: result.url ?? '', profile: result.profile, parameters });
     if (!parameters || opts.only !== undefined) continue;
     for (const [parameter, entry] of parameters) {
+      // Resync_Fails_On_FNF decides how the next rules' 404 counts (Bool, any case).
+      if (parameter === 'Resync_Fails_On_FNF') {
+        const fails = phoneValue(entry.value).toLowerCase();
+        if (fails === 'no' || fails === 'yes') session.fnfSuccess = fails === 'no';
+      }
       const letter = /^GPP_(S?[A-P])$/.exec(parameter)?.[1];
       if (letter !== undefined) profileGpp[letter] = phoneValue(entry.value);
       const rule = PROFILE_RULES.find((r) => r === parameter);
@@ -601,7 +609,7 @@ async function fetchRule(
       continue;
     }
     if (status !== 200) {
-      const verdict = outcomeForStatus(status, { fnfIsSuccess: opts.fnfSuccess === true });
+      const verdict = outcomeForStatus(status, { fnfIsSuccess: session.fnfSuccess });
       if (verdict.outcome === 'A') {
         return {
           ...nothingRead,

@@ -270,6 +270,28 @@ describe('failures (the status table, reference §5)', () => {
     assert.equal(r.outcome, 'A');
   });
 
+  test('Resync_Fails_On_FNF set by an applied profile decides how a later 404 counts', async () => {
+    const lenient = await resync(
+      { '/a.xml': [200, flat('<Resync_Fails_On_FNF>no</Resync_Fails_On_FNF>')] },
+      'ORIGIN/a.xml',
+      { ruleB: 'ORIGIN/missing.xml' },
+    );
+    assert.deepEqual(summary(lenient), [
+      ['Profile_Rule', 'A'],
+      ['Profile_Rule_B', 'A'],
+    ]);
+    const strict = await resync(
+      { '/a.xml': [200, flat('<Resync_Fails_On_FNF>Yes</Resync_Fails_On_FNF>')] },
+      'ORIGIN/a.xml',
+      { ruleB: 'ORIGIN/missing.xml', fnfSuccess: true },
+    );
+    assert.deepEqual(summary(strict), [
+      ['Profile_Rule', 'A'],
+      ['Profile_Rule_B', 'B'],
+    ]);
+    assert.equal(strict.outcome, 'B');
+  });
+
   test('the first failure decides: 404 (B) then 500 (C) is B; its error retry delay comes from an applied profile', async () => {
     const r = await resync(
       {
