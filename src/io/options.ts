@@ -90,7 +90,7 @@ export function parseSizeOption(flag: string, value: string): number {
   const n = m ? Number(m[1]) * (SIZE_UNITS[(m[2] ?? '').toLowerCase()] ?? NaN) : NaN;
   if (!Number.isSafeInteger(n) || n < 1) {
     throw usageError(
-      `${flag} expected a size in bytes (a number, or with K, M or G), got ${JSON.stringify(value)}`,
+      `${flag} expected a size in bytes of at least 1 (a number, or with K, M or G), got ${JSON.stringify(value)}`,
     );
   }
   return n;

@@ -201,6 +201,15 @@ function inventoryFailure(problems: readonly InventoryProblem[]): DomainError {
   });
 }
 
+/**
+ * A path as reports show it: relative to the working directory when it lies under it, else
+ * absolute (the bundled templates seen from elsewhere were `../../usr/lib/…/templates/x.liquid`).
+ */
+function shownPath(cwd: string, path: string): string {
+  const rel = relative(cwd, path);
+  return rel === '..' || rel.startsWith(`..${sep}`) ? resolve(cwd, path) : rel;
+}
+
 /** Everything render and explain share: the checked inventory, vars and layers. */
 interface Loaded {
   cwd: string;
@@ -345,7 +354,7 @@ export function explainRender(options: RenderOptions & { explain: string }): Exp
   return {
     device: device.mac ?? device.serial ?? '',
     source: `${options.inventory} ${device.where}`,
-    template: 'path' in choice ? relative(loaded.cwd, choice.path) : `(none: ${choice.error})`,
+    template: 'path' in choice ? shownPath(loaded.cwd, choice.path) : `(none: ${choice.error})`,
     layers: layers.map((l) => l.name),
     variables: explainLayers(layers),
   };
@@ -467,7 +476,7 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
         yield fail('template', named ? `field template: ${choice.error}` : choice.error);
         continue;
       }
-      report.template = relative(loaded.cwd, choice.path);
+      report.template = shownPath(loaded.cwd, choice.path);
       const vars = merger.merge(device);
       let file: string | undefined;
       if (outDir !== undefined) {

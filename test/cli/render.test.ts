@@ -463,6 +463,21 @@ test('--explain --json: the same facts as data, secrets masked', async () => {
   assert.ok(!r.stdout.includes('example-key-9r5'));
 });
 
+test('--explain run outside the project names the bundled template by its absolute path', async () => {
+  const cwd = tempDir();
+  try {
+    const r = await runCli(
+      ['render', '-i', join(ROOT, 'examples/inventory.csv'), '--explain', 'FCH2443D9R5', '--json'],
+      { cwd },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const { template } = JSON.parse(r.stdout) as { template: string };
+    assert.equal(template, join(ROOT, 'templates/ata.liquid'));
+  } finally {
+    rmSync(cwd, { recursive: true, force: true });
+  }
+});
+
 test('a write that fails: one line naming the device and file, exit 3, the others written, no temp file', async () => {
   const out = tempDir();
   try {
