@@ -6,7 +6,8 @@
 'use strict';
 const path = require('node:path');
 
-const file = require.resolve('../dist/cli.cjs');
+// A plain join, not require.resolve: resolving reads package.json files (start-up).
+const file = path.join(__dirname, '..', 'dist', 'cli.cjs');
 
 /** The bundle's exports, compiled from the code cache when there is one. */
 function loadCli() {
