@@ -218,11 +218,11 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
           .addHelpText(
             'after',
             `
-    Examples:
-      cisco-prov encrypt --key-env PROV_KEY profile.xml -o profile.cfg
-      cisco-prov encrypt --gzip --key-file key.txt < profile.xml > profile.cfg
-      cisco-prov encrypt --cipher aes128gcm --ikm-env PROV_IKM profile.xml -o profile.xml.ece
-    ${SECRETS_HELP}`,
+Examples:
+  cisco-prov encrypt --key-env PROV_KEY profile.xml -o profile.cfg
+  cisco-prov encrypt --gzip --key-file key.txt < profile.xml > profile.cfg
+  cisco-prov encrypt --cipher aes128gcm --ikm-env PROV_IKM profile.xml -o profile.xml.ece
+${SECRETS_HELP}`,
           )
           .action(
             run(async (inputs: string[], opts) => {
@@ -302,11 +302,11 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
           .addHelpText(
             'after',
             `
-    Examples:
-      cisco-prov decrypt --key-env PROV_KEY profile.cfg
-      cisco-prov decrypt --key-file key.txt --info --json profile.cfg
-      cisco-prov decrypt --ikm-env PROV_IKM body.ece -o profile.xml
-    ${SECRETS_HELP}`,
+Examples:
+  cisco-prov decrypt --key-env PROV_KEY profile.cfg
+  cisco-prov decrypt --key-file key.txt --info --json profile.cfg
+  cisco-prov decrypt --ikm-env PROV_IKM body.ece -o profile.xml
+${SECRETS_HELP}`,
           )
           .action(
             run(async (inputs: string[], opts) => {
@@ -364,9 +364,9 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
         .addHelpText(
           'after',
           `
-    Examples:
-      cisco-prov keygen > key.txt && chmod 600 key.txt
-      cisco-prov keygen --ikm --encoding base64url`,
+Examples:
+  cisco-prov keygen > key.txt && chmod 600 key.txt
+  cisco-prov keygen --ikm --encoding base64url`,
         )
         .action(
           run(async (opts) => {
@@ -442,15 +442,15 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
           .addHelpText(
             'after',
             `
-    Examples:
-      cisco-prov render -i examples/inventory.csv -t templates -o out/
-      cisco-prov render -i examples/inventory.yaml --vars examples/site.yaml -o out/ --json
-      cisco-prov render -i inventory.csv -o out/ --encrypt aes-256-cbc --key-env PROV_KEY --gzip
-      cisco-prov render -i inventory.csv -o out/ --encrypt aes-256-cbc --key-field profile_key
-      cisco-prov render -i inventory.csv -t templates/bootstrap.liquid -o boot/ --name 'boot-$MA.xml'
-      cisco-prov render -i inventory.csv --device 00:56:2B:04:36:15 > 00562b043615.xml
-      cisco-prov render -i inventory.csv --explain 0056.2b04.3615
-    ${SECRETS_HELP}`,
+Examples:
+  cisco-prov render -i examples/inventory.csv -t templates -o out/
+  cisco-prov render -i examples/inventory.yaml --vars examples/site.yaml -o out/ --json
+  cisco-prov render -i inventory.csv -o out/ --encrypt aes-256-cbc --key-env PROV_KEY --gzip
+  cisco-prov render -i inventory.csv -o out/ --encrypt aes-256-cbc --key-field profile_key
+  cisco-prov render -i inventory.csv -t templates/bootstrap.liquid -o boot/ --name 'boot-$MA.xml'
+  cisco-prov render -i inventory.csv --device 00:56:2B:04:36:15 > 00562b043615.xml
+  cisco-prov render -i inventory.csv --explain 0056.2b04.3615
+${SECRETS_HELP}`,
           )
           .action(
             run(async (opts) => {
@@ -527,32 +527,32 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
           .addHelpText(
             'after',
             `
-    Rules (error unless marked):
-      xml-well-formed       well-formed XML 1.0 in UTF-8 (undefined entities, control characters)
-      unreadable-profile    encrypted without a key, bad decrypt, corrupt gzip
-      flat-profile-missing  a <flat-profile> element, as the root or wrapped
-      nested-parameter      parameters are leaf elements
-      invalid-ua            ua is "na", "ro" or "rw"
-      duplicate-parameter   a parameter set twice (the phone keeps the last)
-      non-ascii-value       values are ASCII after entity decoding
-      whitespace-value      (warning) leading/trailing white space, newline inside a value
-      template-leftover     leftover {{ }}, {% %} or {# #}
-      unknown-parameter     a name not in the catalog, with "did you mean"
-      parameter-alias       (warning) a guide's spelling of a name the phone exports otherwise
-      invalid-value         a value that does not fit its parameter's type
-      rule-syntax           Profile_Rule / Upgrade_Rule / Report_Rule grammar and macros
-      plaintext-secret      (warning) passwords, GPP_S*, IKM, literal --key in an unencrypted profile
-      model-capacity        line/key index beyond the --model's capacity
-      model-family          (warning) with --model: a parameter only other families have
+Rules (error unless marked):
+  xml-well-formed       well-formed XML 1.0 in UTF-8 (undefined entities, control characters)
+  unreadable-profile    encrypted without a key, bad decrypt, corrupt gzip
+  flat-profile-missing  a <flat-profile> element, as the root or wrapped
+  nested-parameter      parameters are leaf elements
+  invalid-ua            ua is "na", "ro" or "rw"
+  duplicate-parameter   a parameter set twice (the phone keeps the last)
+  non-ascii-value       values are ASCII after entity decoding
+  whitespace-value      (warning) leading/trailing white space, newline inside a value
+  template-leftover     leftover {{ }}, {% %} or {# #}
+  unknown-parameter     a name not in the catalog, with "did you mean"
+  parameter-alias       (warning) a guide's spelling of a name the phone exports otherwise
+  invalid-value         a value that does not fit its parameter's type
+  rule-syntax           Profile_Rule / Upgrade_Rule / Report_Rule grammar and macros
+  plaintext-secret      (warning) passwords, GPP_S*, IKM, literal --key in an unencrypted profile
+  model-capacity        line/key index beyond the --model's capacity
+  model-family          (warning) with --model: a parameter only other families have
 
-    Exit: 0 clean or warnings only, 1 errors (or warnings with --strict), 2 usage, 3 I/O.
+Exit: 0 clean or warnings only, 1 errors (or warnings with --strict), 2 usage, 3 I/O.
 
-    Examples:
-      cisco-prov validate profiles/ --model 8841
-      cisco-prov validate --format json --strict out/*.xml > report.json
-      cisco-prov validate --key-env PROV_KEY --ignore-rule whitespace-value profile.cfg
-      cisco-prov render … | cisco-prov validate -
-    ${SECRETS_HELP}`,
+Examples:
+  cisco-prov validate profiles/ --model 8841
+  cisco-prov validate --format json --strict out/*.xml > report.json
+  cisco-prov validate --key-env PROV_KEY --ignore-rule whitespace-value profile.cfg
+  cisco-prov render … | cisco-prov validate -
+${SECRETS_HELP}`,
           )
           .action(
             run(async (inputs: string[], opts) => {
@@ -612,11 +612,11 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
         .addHelpText(
           'after',
           `
-    Examples:
-      cisco-prov inspect 'Cisco-CP-8841-3PCC/11.0 (00562b043615)'
-      cisco-prov inspect --json < user-agents.txt
-      cisco-prov inspect --log /var/log/nginx/access.log
-      zcat access.log.2.gz | cisco-prov inspect --log - --format csv > phones.csv`,
+Examples:
+  cisco-prov inspect 'Cisco-CP-8841-3PCC/11.0 (00562b043615)'
+  cisco-prov inspect --json < user-agents.txt
+  cisco-prov inspect --log /var/log/nginx/access.log
+  zcat access.log.2.gz | cisco-prov inspect --log - --format csv > phones.csv`,
         )
         .action(
           run(async (userAgents: string[], opts) => {
@@ -653,10 +653,10 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
         .addHelpText(
           'after',
           `
-    Examples:
-      cisco-prov models
-      cisco-prov models 8851 --sources
-      cisco-prov models --json | jq '.[] | select(.maxExpansionModules > 0) | .model'`,
+Examples:
+  cisco-prov models
+  cisco-prov models 8851 --sources
+  cisco-prov models --json | jq '.[] | select(.maxExpansionModules > 0) | .model'`,
         )
         .action(
           run(async (model: string | undefined, opts) => {
@@ -690,10 +690,10 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
         .addHelpText(
           'after',
           `
-    Examples:
-      cisco-prov param Report_To_Server
-      cisco-prov param '*admin*pass*'
-      cisco-prov param 'WAN_*' --json`,
+Examples:
+  cisco-prov param Report_To_Server
+  cisco-prov param '*admin*pass*'
+  cisco-prov param 'WAN_*' --json`,
         )
         .action(
           run(async (name: string, opts: { json?: boolean }) => {
@@ -728,14 +728,14 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
           .addHelpText(
             'after',
             `
-    Exit: 0 expanded (or no alternative applies), 1 grammar errors, 2 bad options or a condition
-    that needs a macro without a value (give it with --var NAME=…).
+Exit: 0 expanded (or no alternative applies), 1 grammar errors, 2 bad options or a condition
+that needs a macro without a value (give it with --var NAME=…).
 
-    Examples:
-      cisco-prov rule expand '/$PSN.xml' --ua 'Cisco-CP-8841-3PCC/11.0 (00562b043615)'
-      cisco-prov rule expand '[--key $SA]https://prov.example.com/cfg/$MA.cfg' --mac 00:56:2b:04:36:15 --gpp SA=… --json
-      cisco-prov rule expand '($SWVER ne sip88xx.11-3-2MPP0001-609)? http://fw/sip88xx.11-3-2MPP0001-609.loads' \\
-          --kind upgrade --firmware sip88xx.11-3-1MPP0001-500`,
+Examples:
+  cisco-prov rule expand '/$PSN.xml' --ua 'Cisco-CP-8841-3PCC/11.0 (00562b043615)'
+  cisco-prov rule expand '[--key $SA]https://prov.example.com/cfg/$MA.cfg' --mac 00:56:2b:04:36:15 --gpp SA=… --json
+  cisco-prov rule expand '($SWVER ne sip88xx.11-3-2MPP0001-609)? http://fw/sip88xx.11-3-2MPP0001-609.loads' \\
+      --kind upgrade --firmware sip88xx.11-3-1MPP0001-500`,
           ),
       ).action(
         run(async (text: string, opts) => {
@@ -769,11 +769,11 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
         .addHelpText(
           'after',
           `
-    Exit: 0 the rule parses, 1 grammar errors.
+Exit: 0 the rule parses, 1 grammar errors.
 
-    Examples:
-      cisco-prov rule check '($PN eq "CP-8841-3PCC")? /a.xml | /b.xml'
-      cisco-prov rule check --kind report '[--delta] https://r.example.com/$MA.xml'`,
+Examples:
+  cisco-prov rule check '($PN eq "CP-8841-3PCC")? /a.xml | /b.xml'
+  cisco-prov rule check --kind report '[--delta] https://r.example.com/$MA.xml'`,
         )
         .action(
           run(async (text: string, opts) => {
@@ -919,15 +919,15 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
           .addHelpText(
             'after',
             `
-    Examples:
-      cisco-prov serve -i examples/inventory.csv --vars examples/site.yaml
-      cisco-prov serve -i inv.csv --key-field profile_key --gzip --reports /var/lib/cisco-prov/reports
-      cisco-prov serve -i inv.csv --ikm-field profile_ikm --tls-cert cert.pem --tls-key key.pem --host 0.0.0.0 --port 443
-      cisco-prov serve -i inv.csv --route 'cfg/$MA.xml' --auth-file phones.auth --log-format json
+Examples:
+  cisco-prov serve -i examples/inventory.csv --vars examples/site.yaml
+  cisco-prov serve -i inv.csv --key-field profile_key --gzip --reports /var/lib/cisco-prov/reports
+  cisco-prov serve -i inv.csv --ikm-field profile_ikm --tls-cert cert.pem --tls-key key.pem --host 0.0.0.0 --port 443
+  cisco-prov serve -i inv.csv --route 'cfg/$MA.xml' --auth-file phones.auth --log-format json
 
-    Signals: SIGHUP reloads inventory, vars and templates (a bad file keeps the old ones);
-    SIGTERM/SIGINT finish the requests in flight, then exit 0.
-    ${SECRETS_HELP}`,
+Signals: SIGHUP reloads inventory, vars and templates (a bad file keeps the old ones);
+SIGTERM/SIGINT finish the requests in flight, then exit 0.
+${SECRETS_HELP}`,
           )
           .action(
             run(async (opts) => {
@@ -966,14 +966,14 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
           .addHelpText(
             'after',
             `
-    Exit: 0 the profiles hold the same parameters, 1 they differ, 2 trouble (usage, unreadable or
-    bad profile, wrong key), 3 I/O — as diff(1).
+Exit: 0 the profiles hold the same parameters, 1 they differ, 2 trouble (usage, unreadable or
+bad profile, wrong key), 3 I/O — as diff(1).
 
-    Examples:
-      cisco-prov diff out/00562b043615.xml reports/00562b043615.xml
-      cisco-prov diff --key-env PROV_KEY old.cfg new.cfg
-      cisco-prov diff --json a.xml b.xml | jq -r '.[] | select(.change == "changed") | .name'
-    ${SECRETS_HELP}`,
+Examples:
+  cisco-prov diff out/00562b043615.xml reports/00562b043615.xml
+  cisco-prov diff --key-env PROV_KEY old.cfg new.cfg
+  cisco-prov diff --json a.xml b.xml | jq -r '.[] | select(.change == "changed") | .name'
+${SECRETS_HELP}`,
           )
           .action(
             run(async (a: string, b: string, opts) => {
@@ -1025,11 +1025,11 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
           .addHelpText(
             'after',
             `
-    Examples:
-      cisco-prov convert profile.xml --to json | jq -r '.Station_Name.value'
-      cisco-prov convert --key-env PROV_KEY profile.cfg --to yaml
-      jq '.Station_Name.value = "Lobby"' p.json | cisco-prov convert - --from json --to xml -o p.xml
-    ${SECRETS_HELP}`,
+Examples:
+  cisco-prov convert profile.xml --to json | jq -r '.Station_Name.value'
+  cisco-prov convert --key-env PROV_KEY profile.cfg --to yaml
+  jq '.Station_Name.value = "Lobby"' p.json | cisco-prov convert - --from json --to xml -o p.xml
+${SECRETS_HELP}`,
           )
           .action(
             run(async (input: string | undefined, opts) => {
@@ -1079,14 +1079,14 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
           .addHelpText(
             'after',
             `
-    Exit: 0 every reported phone in sync, 1 drift (or a report or profile that cannot be read),
-    2 usage, 3 I/O.
+Exit: 0 every reported phone in sync, 1 drift (or a report or profile that cannot be read),
+2 usage, 3 I/O.
 
-    Examples:
-      cisco-prov drift --reports reports/ -i inventory.csv -t templates --vars site.yaml
-      cisco-prov drift --reports /srv/prov/reports -i inventory.yaml --json | jq '.summary'
-      cisco-prov drift --reports reports/ -i inventory.csv --ikm-env PROV_IKM   # encrypted reports
-    ${SECRETS_HELP}`,
+Examples:
+  cisco-prov drift --reports reports/ -i inventory.csv -t templates --vars site.yaml
+  cisco-prov drift --reports /srv/prov/reports -i inventory.yaml --json | jq '.summary'
+  cisco-prov drift --reports reports/ -i inventory.csv --ikm-env PROV_IKM   # encrypted reports
+${SECRETS_HELP}`,
           )
           .action(
             run(async (opts) => {
@@ -1152,11 +1152,11 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
           .addHelpText(
             'after',
             `
-    Examples:
-      cisco-prov fleet --log /var/log/nginx/access.log -o fleet.html
-      zcat access.log.1.gz | cisco-prov fleet --log - -o fleet.html
-      cisco-prov fleet --log access.log --reports reports/ -i inventory.csv -t templates -o fleet.html
-    ${SECRETS_HELP}`,
+Examples:
+  cisco-prov fleet --log /var/log/nginx/access.log -o fleet.html
+  zcat access.log.1.gz | cisco-prov fleet --log - -o fleet.html
+  cisco-prov fleet --log access.log --reports reports/ -i inventory.csv -t templates -o fleet.html
+${SECRETS_HELP}`,
           )
           .action(
             run(async (opts) => {
@@ -1239,15 +1239,15 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
         .addHelpText(
           'after',
           `
-    Exit: 0 outcome A, 1 outcome B or C (or --strict and validation errors), 2 usage (a TFTP URL,
-    no --ua, a rule that does not parse or whose condition needs a fact), 3 I/O.
+Exit: 0 outcome A, 1 outcome B or C (or --strict and validation errors), 2 usage (a TFTP URL,
+no --ua, a rule that does not parse or whose condition needs a fact), 3 I/O.
 
-    Examples:
-      cisco-prov fetch 'https://prov.example.com/cfg/$MA.cfg' --ua 'Cisco-CP-8841-3PCC/11.0 (00562b043615)'
-      cisco-prov fetch '[--key $SA]http://prov.example.com/$MA.cfg' --ua … --key-env PROV_KEY --json
-      cisco-prov fetch 'https://prov.example.com/$PSN.xml' --ua … --ikm-file ikm.txt -o 8841.xml
-      cisco-prov fetch '[--uid admin]https://prov.example.com/$MA.xml' --ua … --pwd-env PROV_PWD
-    ${SECRETS_HELP}`,
+Examples:
+  cisco-prov fetch 'https://prov.example.com/cfg/$MA.cfg' --ua 'Cisco-CP-8841-3PCC/11.0 (00562b043615)'
+  cisco-prov fetch '[--key $SA]http://prov.example.com/$MA.cfg' --ua … --key-env PROV_KEY --json
+  cisco-prov fetch 'https://prov.example.com/$PSN.xml' --ua … --ikm-file ikm.txt -o 8841.xml
+  cisco-prov fetch '[--uid admin]https://prov.example.com/$MA.xml' --ua … --pwd-env PROV_PWD
+${SECRETS_HELP}`,
         )
         .action(
           run(async (target: string, opts) => {
