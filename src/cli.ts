@@ -18,6 +18,132 @@ Exit codes:
   2  usage or configuration error (unknown option, missing argument, bad option value)
   3  I/O or unexpected failure (unreadable file, disk full)`;
 
+/**
+ * What each exit code means for each command, exactly as its code returns them; printed as the
+ * last lines of the command's --help (after the examples). The general table is EXIT_TABLE;
+ * test/cli/help-exit-codes.test.ts requires an entry for every command and subcommand.
+ */
+export const COMMAND_EXIT_CODES: Readonly<
+  Record<string, readonly [ok: string, bad: string, usage: string, failure: string]>
+> = {
+  encrypt: [
+    'encrypted (with --out-dir: every file)',
+    'an empty input (0 bytes) without --allow-empty; --out-dir: a file with no key for it',
+    'usage: no key (or a key and an IKM without --cipher), a bad option value, a bad --keys CSV',
+    'an input that cannot be read, an output that cannot be written, or an unexpected failure',
+  ],
+  decrypt: [
+    'decrypted (or described, with --info); with --out-dir: every file',
+    'bad decrypt (wrong key, corrupt, truncated), not XML/gzip inside, empty, over --max-size',
+    'usage: a bad option value, an enc file without a passphrase, a bad --keys CSV',
+    'an input that cannot be read, an output that cannot be written, or an unexpected failure',
+  ],
+  keygen: [
+    'printed',
+    'not used (keygen reads no input)',
+    'usage: a bad option value',
+    'stdout cannot be written, or an unexpected failure',
+  ],
+  render: [
+    'every device rendered (and written or unchanged)',
+    'a device failed (template error, validation errors) or the inventory is invalid',
+    'usage: a bad option value, a --device not in the inventory',
+    'a template, inventory or vars file that cannot be read, an output not written, or an unexpected failure',
+  ],
+  validate: [
+    'no errors (warnings only, without --strict)',
+    'errors (or warnings with --strict), including an unreadable or undecryptable profile',
+    'usage: no input, a bad option value, a --catalog that does not load',
+    'an input or --catalog that cannot be read, or an unexpected failure',
+  ],
+  inspect: [
+    'parsed (a string that is not a Cisco User-Agent is a result, not an error)',
+    '--log: a line longer than the limit for one line',
+    'usage: a bad option value',
+    'the log cannot be read (or is corrupt gzip), or an unexpected failure',
+  ],
+  models: [
+    'listed',
+    'not used',
+    'usage: an unknown model, conflicting options',
+    'stdout cannot be written, or an unexpected failure',
+  ],
+  param: [
+    'found',
+    'nothing in the catalog matches',
+    'usage: an empty name or pattern',
+    'stdout cannot be written, or an unexpected failure',
+  ],
+  rule: [
+    'expanded, or the rule parses',
+    'grammar errors',
+    'usage: a bad option value; expand: a condition that needs a macro without a value',
+    'an unexpected failure',
+  ],
+  'rule expand': [
+    'expanded (or no alternative applies)',
+    'grammar errors',
+    'usage: bad options, or a condition that needs a macro without a value (--var NAME=…)',
+    'an unexpected failure',
+  ],
+  'rule check': [
+    'the rule parses',
+    'grammar errors',
+    'usage: a bad option value',
+    'an unexpected failure',
+  ],
+  serve: [
+    'stopped by SIGINT or SIGTERM',
+    'not used (a request that fails is an HTTP status, not an exit)',
+    'usage: a bad option value, templates or an inventory that do not load',
+    'cannot listen on the address, a file that cannot be read, or an unexpected failure',
+  ],
+  diff: [
+    'the profiles hold the same parameters (as diff(1))',
+    'they differ',
+    'trouble: usage, an unreadable or bad profile, a wrong key (as diff(1))',
+    'a file that cannot be read, or an unexpected failure',
+  ],
+  convert: [
+    'converted',
+    'the input is not a profile in its notation, or a wrong key (bad decrypt)',
+    'usage: no --to, a bad option value, an encrypted input without its key',
+    'an input that cannot be read, an output that cannot be written, or an unexpected failure',
+  ],
+  drift: [
+    'every reported phone in sync',
+    'drift, a report or profile that cannot be read, or an invalid inventory',
+    'usage: a bad option value',
+    'a file that cannot be read, or an unexpected failure',
+  ],
+  fleet: [
+    'page written',
+    'with --reports: the inventory is invalid',
+    'usage: a bad --resync-periodic/--error-retry-delay/--now, no log on a terminal',
+    'the log cannot be read (or is corrupt gzip), the page cannot be written, or an unexpected failure',
+  ],
+  fetch: [
+    'outcome A',
+    'outcome B or C (or --strict and validation errors)',
+    'usage: a TFTP URL, no --ua, a rule that does not parse or whose condition needs a fact',
+    'a --ca that cannot be read, -o that cannot be written, or an unexpected failure',
+  ],
+};
+
+/** The exit-code lines of one command's --help (see COMMAND_EXIT_CODES). */
+function exitCodesHelp(path: string): string {
+  const meanings = COMMAND_EXIT_CODES[path];
+  if (!meanings) return EXIT_TABLE;
+  const lines = meanings.map((meaning, code) => `  ${code}  ${meaning}`);
+  return `\nExit codes:\n${lines.join('\n')}`;
+}
+
+/** Adds the exit-code lines last to a command's help, and to its subcommands'. */
+function addExitCodesHelp(command: Command, path: string): void {
+  command.addHelpText('after', exitCodesHelp(path));
+  for (const sub of command.commands) addExitCodesHelp(sub, `${path} ${sub.name()}`);
+}
+
 const SECRETS_HELP = `
 Secrets: --key <pass> works but is visible in 'ps' (a warning says so); prefer
 --key-file <path> (first line) or --key-env <VAR>. The same goes for --ikm.
@@ -195,6 +321,10 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
             ]),
           )
           .option('--gzip', 'gzip before encrypting (the phone detects gzip itself)')
+          .option(
+            '--allow-empty',
+            'encrypt an empty input (0 bytes) instead of refusing it (exit 1)',
+          )
           .addOption(mdOption())
           .option('--base64', 'AES-256-CBC: write base64 as `openssl enc -a` does')
           .option(
@@ -231,7 +361,7 @@ ${SECRETS_HELP}`,
               }
               const { encrypt } = await import('./commands/encrypt.js');
               const { emitChunks } = await import('./output/emit.js');
-              await emitChunks(encrypt(inputs[0], opts), opts.output, {
+              await emitChunks(await encrypt(inputs[0], opts), opts.output, {
                 force: opts.force,
                 mode: opts.mode,
               });
@@ -545,8 +675,6 @@ Rules (error unless marked):
   model-capacity        line/key index beyond the --model's capacity
   model-family          (warning) with --model: a parameter only other families have
 
-Exit: 0 clean or warnings only, 1 errors (or warnings with --strict), 2 usage, 3 I/O.
-
 Examples:
   cisco-prov validate profiles/ --model 8841
   cisco-prov validate --format json --strict out/*.xml > report.json
@@ -728,9 +856,6 @@ Examples:
           .addHelpText(
             'after',
             `
-Exit: 0 expanded (or no alternative applies), 1 grammar errors, 2 bad options or a condition
-that needs a macro without a value (give it with --var NAME=…).
-
 Examples:
   cisco-prov rule expand '/$PSN.xml' --ua 'Cisco-CP-8841-3PCC/11.0 (00562b043615)'
   cisco-prov rule expand '[--key $SA]https://prov.example.com/cfg/$MA.cfg' --mac 00:56:2b:04:36:15 --gpp SA=… --json
@@ -769,8 +894,6 @@ Examples:
         .addHelpText(
           'after',
           `
-Exit: 0 the rule parses, 1 grammar errors.
-
 Examples:
   cisco-prov rule check '($PN eq "CP-8841-3PCC")? /a.xml | /b.xml'
   cisco-prov rule check --kind report '[--delta] https://r.example.com/$MA.xml'`,
@@ -966,9 +1089,6 @@ ${SECRETS_HELP}`,
           .addHelpText(
             'after',
             `
-Exit: 0 the profiles hold the same parameters, 1 they differ, 2 trouble (usage, unreadable or
-bad profile, wrong key), 3 I/O — as diff(1).
-
 Examples:
   cisco-prov diff out/00562b043615.xml reports/00562b043615.xml
   cisco-prov diff --key-env PROV_KEY old.cfg new.cfg
@@ -1079,9 +1199,6 @@ ${SECRETS_HELP}`,
           .addHelpText(
             'after',
             `
-Exit: 0 every reported phone in sync, 1 drift (or a report or profile that cannot be read),
-2 usage, 3 I/O.
-
 Examples:
   cisco-prov drift --reports reports/ -i inventory.csv -t templates --vars site.yaml
   cisco-prov drift --reports /srv/prov/reports -i inventory.yaml --json | jq '.summary'
@@ -1239,9 +1356,6 @@ ${SECRETS_HELP}`,
         .addHelpText(
           'after',
           `
-Exit: 0 outcome A, 1 outcome B or C (or --strict and validation errors), 2 usage (a TFTP URL,
-no --ua, a rule that does not parse or whose condition needs a fact), 3 I/O.
-
 Examples:
   cisco-prov fetch 'https://prov.example.com/cfg/$MA.cfg' --ua 'Cisco-CP-8841-3PCC/11.0 (00562b043615)'
   cisco-prov fetch '[--key $SA]http://prov.example.com/$MA.cfg' --ua … --key-env PROV_KEY --json
@@ -1285,6 +1399,7 @@ ${SECRETS_HELP}`,
   const only = onlyCommand(argv);
   registerCommands((name) => only === undefined || name === only);
   if (program.commands.length === 0) registerCommands(() => true);
+  for (const command of program.commands) addExitCodesHelp(command, command.name());
 
   try {
     await selectCryptoBackend(process.env.CISCO_PROV_CRYPTO);

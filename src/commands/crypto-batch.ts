@@ -272,6 +272,8 @@ export interface BatchSettings {
   seal?: Omit<SealOptions, 'cipher' | 'passphrase' | 'ikm'> & { cipher?: Cipher };
   /** decrypt: options for openProfile besides the key. */
   open?: Parameters<typeof openProfile>[1];
+  /** encrypt: an empty (0-byte) file is encrypted instead of failing (exit 1). */
+  allowEmpty?: boolean;
 }
 
 /** Encrypts or decrypts every input into `outDir`; never stops at a failing file. */
@@ -340,6 +342,14 @@ async function runOne(
     return fail(
       `cannot read: ${describeSystemError(err, '').replace(/^: /, '')}`,
       ExitCode.Failure,
+    );
+  }
+  if (data.length === 0 && !(settings.command === 'encrypt' && settings.allowEmpty)) {
+    return fail(
+      settings.command === 'encrypt'
+        ? 'empty input (0 bytes): nothing to encrypt (--allow-empty encrypts it anyway)'
+        : 'empty input (0 bytes): nothing to decrypt',
+      ExitCode.Bad,
     );
   }
   let bytes: Uint8Array;
@@ -443,6 +453,7 @@ export interface BatchCommandOptions extends BatchOptions, KeyOptions {
   gunzip?: boolean;
   raw?: boolean;
   maxSize?: number;
+  allowEmpty?: boolean;
 }
 
 /** `encrypt --out-dir` / `decrypt --out-dir`: options checked at the door, then the batch. */
@@ -460,7 +471,7 @@ export async function cryptoBatch(
       'one for all: --key-file/--key-env/--ikm-file/--ikm-env; per file: --keys <csv>',
     );
   }
-  const settings: BatchSettings = { command, keys, table };
+  const settings: BatchSettings = { command, keys, table, allowEmpty: opts.allowEmpty === true };
   if (command === 'encrypt') {
     if (opts.salt !== undefined) {
       throw usageError('--salt with --out-dir would give every file the same salt');
