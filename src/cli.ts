@@ -310,7 +310,7 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
           )
           .option(
             '-j, --jobs <n>',
-            'batch: overlap the reads and writes of n files (default 1: on a local disk one is fastest)',
+            'batch: files worked on at once, each on its own thread (default: one per CPU, at most 8)',
             integerArg('--jobs', 1, 256),
           )
           .option('--json', 'batch: print a JSON report on stdout')
@@ -396,7 +396,7 @@ ${SECRETS_HELP}`,
           )
           .option(
             '-j, --jobs <n>',
-            'batch: overlap the reads and writes of n files (default 1: on a local disk one is fastest)',
+            'batch: files worked on at once, each on its own thread (default: one per CPU, at most 8)',
             integerArg('--jobs', 1, 256),
           )
           .addOption(

@@ -30,6 +30,7 @@ import {
   rmSync,
   statSync,
   writeSync,
+  writevSync,
   type Stats,
 } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
@@ -470,6 +471,49 @@ export async function writeOutputChunks(
     }
   } catch (err) {
     sink.abort();
+    throw err;
+  }
+}
+
+/**
+ * A batch's atomic write, lean on system calls — open, writev, close, rename: four per file. The
+ * parts go to a temp file beside the target (O_EXCL, named like every temp file of ours, so a
+ * signal or the next run removes it), which is renamed over the target. No fsync (as render: a
+ * re-run rewrites a file lost in a crash; thousands of fsyncs cost more than the work), and no
+ * look at what is at the target first: a file or symlink there is replaced (never written
+ * through), a directory makes the rename fail. The caller registers the directory with
+ * {@link sweepTempFilesOnSignal} and calls {@link removeStaleTempFiles} once for it.
+ * @param mode permission bits of a new file (the umask applies)
+ * @throws the system error (the caller names the file)
+ */
+export function writeFileReplacing(path: string, parts: readonly Uint8Array[], mode: number): void {
+  const tmp = tempPathFor(path);
+  liveTemps.add(tmp);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'wx', mode);
+    const total = parts.reduce((sum, part) => sum + part.length, 0);
+    const written = writevSync(fd, parts as Uint8Array[]);
+    if (written < total) {
+      // A short write (rare on a regular file): the rest, part by part.
+      let skip = written;
+      for (const part of parts) {
+        if (skip >= part.length) {
+          skip -= part.length;
+          continue;
+        }
+        writeAll(fd, part.subarray(skip));
+        skip = 0;
+      }
+    }
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, path);
+    liveTemps.delete(tmp);
+  } catch (err) {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(tmp, { force: true });
+    liveTemps.delete(tmp);
     throw err;
   }
 }
