@@ -34,7 +34,7 @@ const FAMILY_MODEL: Record<string, string> = {
  * (bench/RESULTS.md, "Parameter catalog"): the catalog may only grow past these.
  */
 const HELD_OUT_FLOOR: Record<string, number> = {
-  'apfelwurm-report': 0.95,
+  'apfelwurm-report': 0.985,
   'fusionpbx-ata192': 0.99,
   'wazo-mpp-11-3-1': 0.96,
 };

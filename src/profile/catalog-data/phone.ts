@@ -38,6 +38,15 @@ const service = (name: string, value: string): CatalogEntry => ({
   source: services,
 });
 const keyList = (name: string): CatalogEntry => ({ name, type: FREE, source: psk });
+/** A Cisco SPA525G's cfg export with placeholders, as published by FusionPBX. */
+const SPA525G_EXPORT =
+  'SPA525G export: fusionpbx/fusionpbx resources/templates/provision/cisco/spa525g/{$mac}.xml @ c7a00dc';
+const ledFields = (source: string, names: string[]): CatalogEntry[] =>
+  names.map((name) => ({
+    name,
+    type: LED,
+    source: `${source} (field ${name.replace(/_/g, ' ')})`,
+  }));
 
 export const PHONE_PARAMETERS: readonly CatalogEntry[] = [
   // General
@@ -53,6 +62,25 @@ export const PHONE_PARAMETERS: readonly CatalogEntry[] = [
     name: 'Line',
     type: int(1, 16),
     source: `${webPage('Voice > Phone > Handsfree')} (line number used with Bluetooth)`,
+  },
+
+  {
+    // Named by caveat CSCvx78045 ("Add PoE Power Required parameter definitions to 8800 MPP
+    // administration guide"); its values are not given there, so any text is accepted.
+    name: 'PoE_Power_Required',
+    type: FREE,
+    source: cite('notes8800_1201', 'Open Caveats, CSCvx78045 (parameter PoE Power Required)'),
+  },
+  {
+    // Voice > Phone > General on the 6841/6851; the default follows the hardware version
+    // (No on 00 and 01, Yes on 02), so no single default is recorded.
+    name: 'WideBand_Handset_Enable',
+    type: BOOL,
+    families: ['6800'],
+    source: cite(
+      'notes6800_1111sr3',
+      'Handset on Cisco IP Phone 6841 and 6851 Multiplatform Phones',
+    ),
   },
 
   // Line keys
@@ -148,6 +176,14 @@ export const PHONE_PARAMETERS: readonly CatalogEntry[] = [
     ),
   },
   { name: 'Countdown_Timer_s_', type: SECONDS, default: '10', source: mobility },
+  {
+    // The guide lists the options as "Alpha-numeric and Numeric" and the default as
+    // "Alphanumeric"; both spellings are accepted.
+    name: 'Preferred_Password_Input_Mode',
+    type: oneOf('Alphanumeric', 'Alpha-numeric', 'Numeric'),
+    default: 'Alphanumeric',
+    source: mobility,
+  },
 
   // XSI phone service
   { name: 'XSI_Host_Server', type: URL, source: xsi },
@@ -205,6 +241,48 @@ export const PHONE_PARAMETERS: readonly CatalogEntry[] = [
     type: BOOL,
     default: 'No',
     source: webPage('Voice > Phone > Broadsoft XMPP'),
+  },
+  {
+    // The table's other fields are labelled Server, Port, User ID, Password and Retry Intvl;
+    // their cfg.xml names are not in the text we have, so only this one is taken.
+    name: 'Login_Invisible',
+    type: BOOL,
+    default: 'No',
+    source: cite('adminDesk', 'Call Features Configuration > Parameters for Set Up Presence'),
+  },
+  // The 8832 guide's Set Up Presence table gives the cfg.xml names of the Broadsoft XMPP
+  // fields (Server, Port, User ID, Password); its Retry Intvl row repeats Login_Invisible,
+  // so no name is taken for that field.
+  {
+    name: 'XMPP_Server',
+    type: FREE,
+    source: cite(
+      'admin8832',
+      'Call Features Configuration > Parameters for Set Up Presence (cfg.xml examples)',
+    ),
+  },
+  {
+    name: 'XMPP_Port',
+    type: int(0, 65535),
+    default: '5222',
+    source: `${cite('admin8832', 'Call Features Configuration > Parameters for Set Up Presence (cfg.xml examples)')} (0: DNS SRV lookup)`,
+  },
+  {
+    name: 'XMPP_User_ID',
+    type: FREE,
+    source: cite(
+      'admin8832',
+      'Call Features Configuration > Parameters for Set Up Presence (cfg.xml examples)',
+    ),
+  },
+  {
+    name: 'XMPP_Password',
+    type: PASSWORD,
+    secret: true,
+    source: cite(
+      'admin8832',
+      'Call Features Configuration > Parameters for Set Up Presence (cfg.xml examples)',
+    ),
   },
 
   // XML services
@@ -392,6 +470,64 @@ export const PHONE_PARAMETERS: readonly CatalogEntry[] = [
     'DND_On_LED',
     'DND_Off_LED',
   ].map((name): CatalogEntry => ({ name, type: LED, source: xmlRef(name) })),
+
+  {
+    // Phone > Line Key LED Pattern > Custom LED: Default, Preset 1 or Custom (11.3(2) release
+    // notes); the cfg.xml name is the one caveat CSCvw73648 gives ("Custom LED Type").
+    name: 'Custom_LED_Type',
+    type: oneOf('Default', 'Preset 1', 'Custom'),
+    default: 'Default',
+    source: `${cite('notes8800_1132', 'Line Key LED Enhancement for Key Expansion Modules')}; ${cite('notes8800_1133', 'Open Caveats, CSCvw73648')}`,
+  },
+  // Line Key LED Pattern and Att Console Key LED Pattern (Voice > Phone). The 8800 guide's
+  // tables name the basic-line, BLF and park states; the SPA500 guide's table (same firmware
+  // lineage, same section name) the shared-line and registration states.
+  ...ledFields(
+    cite('admin8800', 'Cisco IP Phone Configuration > Line Key LED Behavior Customization'),
+    [
+      'Local_Seized_LED',
+      'Local_Progressing_LED',
+      'Local_Ringing_LED',
+      'Local_Active_LED',
+      'Local_Held_LED',
+      'BLF_Idle_LED',
+      'BLF_Ringing_LED',
+      'BLF_Busy_LED',
+      'BLF_Held_LED',
+      'Parking_Lot_Busy_LED',
+    ],
+  ),
+  ...ledFields(cite('spa500', 'Configuring LED Patterns > Line Key LED Pattern'), [
+    'Idle_LED',
+    'Remote_Undefined_LED',
+    'Remote_Seized_LED',
+    'Remote_Progressing_LED',
+    'Remote_Ringing_LED',
+    'Remote_Active_LED',
+    'Remote_Held_LED',
+    'Register_Failed_LED',
+    'Registering_LED',
+    'Disabled_LED',
+    'Call_Back_Active_LED',
+  ]),
+  // The rest of the SPA500's LED pattern fields, from an SPA525G export (the MPP 11.3(2)
+  // release notes name the same Att Console Key LED Pattern section; these states are not
+  // in an MPP guide we have). Free text: the SPA writes `c=g,p=sb`, not the MPP syntax.
+  ...[
+    'Trunk_In-use_LED',
+    'Trunk_No_Service_LED',
+    'Trunk_Reserved_LED',
+    'Application_LED',
+    'Serv_Subscribe_Failed_LED',
+    'Serv_Subscribing_LED',
+    'SNRM_Day_Mode_LED',
+    'SNRM_Night_Mode_LED',
+    'Parking_Lot_Idle_LED',
+  ].map((name): CatalogEntry => ({
+    name,
+    type: FREE,
+    source: `${cite('notes8800_1132', 'Line Key LED Enhancement for Key Expansion Modules (LED pattern sections)')}; field name from the ${SPA525G_EXPORT} (SPA lineage, not confirmed on MPP)`,
+  })),
 
   // Display power saving (8800, 8832)
   {

@@ -19,6 +19,28 @@ export const GUIDES = {
   prov6800: 'Cisco IP Phone 6800 Series Multiplatform Phones Provisioning Guide',
   notes6800_1123:
     'Cisco IP Phone 6800 Series Multiplatform Phones Release Notes for Firmware Release 11.2(3)',
+  admin8832:
+    'Cisco IP Conference Phone 8832 Multiplatform Phones Administration Guide for Release 11.3(1) and Later',
+  /** The 11.1 guide (chapter "Cisco IP Phone Customization"). */
+  admin8800_111:
+    'Cisco IP Phone 8800 Series Multiplatform Phone Administration Guide, Release 11.1',
+  notes6800_1111sr3:
+    'Cisco IP Phone 6800 Series Multiplatform Phones Release Notes for Firmware Release 11.1(1)SR3',
+  notes8800_1132:
+    'Cisco IP Phone 8800 Series Multiplatform Phones Release Notes for Firmware Release 11.3(2)',
+  notes8800_1133:
+    'Cisco IP Phone 8800 Series Multiplatform Phones Release Notes for Firmware Release 11.3(3)',
+  notes8800_1201:
+    'Cisco IP Phone 8800 Series Multiplatform Phones Release Notes for Firmware Release 12.0(1)',
+  /** The common 6800/7800/8800 guide (per-parameter tables with the cfg.xml syntax). */
+  adminDesk:
+    'Cisco IP Desk Phone with Multiplatform Firmware (MPP) Administration Guide (6800/7800/8800, updated 2025-11-19)',
+  /**
+   * The SPA500 guide: the MPP firmware's predecessor, whose Line Key LED Pattern table the MPP
+   * phones kept (the 8800 MPP guide and 11.3(2) release notes name the same section).
+   */
+  spa500:
+    'Cisco Small Business SPA300 Series, SPA500 Series, and WIP310 IP Phone Administration Guide',
 } as const;
 
 export type GuideKey = keyof typeof GUIDES;

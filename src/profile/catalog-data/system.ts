@@ -4,7 +4,7 @@
  * VPN and security (web UI: Voice > System).
  */
 import type { CatalogEntry } from '../catalog.js';
-import { webPage, xmlRef } from './sources.js';
+import { cite, webPage, xmlRef } from './sources.js';
 import { BOOL, FREE, HOST, IP, PASSWORD, PORT, SECONDS, int, oneOf, str } from './types.js';
 
 const system = webPage('Voice > System > System Configuration');
@@ -38,6 +38,15 @@ export const SYSTEM_PARAMETERS: readonly CatalogEntry[] = [
   { name: 'User_Password', type: PASSWORD, secret: true, source: passwordNames },
   { name: 'Phone-UI-readonly', type: BOOL, default: 'No', source: system },
   { name: 'Phone-UI-User-Mode', type: BOOL, default: 'No', source: system },
+  {
+    name: 'User_Password_Prompt',
+    type: BOOL,
+    default: 'Yes',
+    source: cite(
+      'admin8832',
+      'Cisco IP Phone Security > Access Control Parameters (cfg.xml example)',
+    ),
+  },
   { name: 'Block_Nonproxy_SIP', type: BOOL, default: 'No', source: system },
   {
     name: 'Display_Password_Warnings',

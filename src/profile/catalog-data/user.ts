@@ -4,13 +4,17 @@
  * with `ua="rw"` in profiles.
  */
 import type { CatalogEntry } from '../catalog.js';
-import { webPage, xmlRef } from './sources.js';
-import { BOOL, FREE, SECONDS, URL, int, oneOf } from './types.js';
+import { cite, webPage, xmlRef } from './sources.js';
+import { BOOL, FREE, SECONDS, URL, int, oneOf, str } from './types.js';
 
 const forward = webPage('Voice > User > Call Forward');
 const services = webPage('Voice > User > Supplementary Services');
 const volume = webPage('Voice > User > Audio Volume');
 const screen = webPage('Voice > User > Screen');
+const display = cite(
+  'admin8800',
+  'Phone Information and Display Configuration (Customize the Startup Screen, Customize Wallpaper, Parameters for Screen Saver)',
+);
 
 export const USER_PARAMETERS: readonly CatalogEntry[] = [
   {
@@ -84,6 +88,25 @@ export const USER_PARAMETERS: readonly CatalogEntry[] = [
     source: `${screen} (up to 2 lines of fewer than 32 characters)`,
   },
   { name: 'Picture_Download_URL', type: URL, source: screen },
+  { name: 'Logo_URL', type: str(255), source: `${display} (a URL of at most 255 characters)` },
+  {
+    name: 'Phone_Background',
+    type: oneOf('Default', 'Download Picture', 'Logo'),
+    default: 'Default',
+    source: display,
+  },
+  {
+    // The 8800 11.1 guide's startup-screen procedure (Voice > User > Screen).
+    name: 'Boot_Display',
+    type: oneOf('Default', 'Download Picture', 'Logo', 'Text'),
+    default: 'Default',
+    source: `${cite('admin8800_111', 'Cisco IP Phone Customization > Customize the Startup Screen')}; ${display} (cfg.xml example)`,
+  },
+  {
+    name: 'Text_Display',
+    type: FREE,
+    source: `${cite('admin8800_111', 'Cisco IP Phone Customization > Customize the Startup Screen')} (two lines of fewer than 32 characters)`,
+  },
   {
     name: 'Font_Size',
     type: oneOf('Regular', 'Large'),
