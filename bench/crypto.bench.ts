@@ -1,6 +1,8 @@
 // Crypto benchmark (issues 2 and 12). Like is compared with like, and each table says which:
-// - whole process vs whole process: the CLI against `openssl enc` and against a small http_ece
-//   script, each a fresh process, timed wall-clock by a small parent; peak RSS from VmHWM;
+// - whole process vs whole process: the CLI against `node -e 0`, `openssl enc`, a small http_ece
+//   script and (batch) a shell loop of openssl, each a fresh process: wall time from a small
+//   parent, CPU time (user + sys) from getrusage through bash's `times` — no preload hook on the
+//   start-up runs, which would add to both sides — and peak RSS;
 // - in-process vs in-process: our core against raw node:crypto and against http_ece, the same
 //   data in the same process.
 // Medians of interleaved runs; the machine's load average is printed with each table.
@@ -88,6 +90,56 @@ function interleave(cmds: Record<string, [string, string[], boolean]>, n: number
   );
 }
 
+/** CPU time (user + sys, ms) of one run of a process, from bash's `times` (getrusage of its
+ * children: the process alone, not bash). No preload hook: a hook would add to the start-up. */
+function cpuOf(cmd: string, args: string[]): number {
+  return wallAndCpuOf(cmd, args).cpu;
+}
+
+/** Wall ms (including bash's start, ~3 ms) and CPU ms of one run through bash (see cpuOf). */
+function wallAndCpuOf(cmd: string, args: string[]): { wall: number; cpu: number } {
+  const t0 = performance.now();
+  const r = spawnSync(
+    'bash',
+    [
+      '-c',
+      'exec 3>&1; "$@" >/dev/null 2>&1 </dev/null; code=$?; times >&3; exit $code',
+      '_',
+      cmd,
+      ...args,
+    ],
+    { env: ENV, encoding: 'utf8' },
+  );
+  const wall = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}`);
+  const children = r.stdout.trim().split('\n').pop() ?? '';
+  const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map(
+    (m) => Number(m[1]) * 60 + Number(m[2]),
+  );
+  return { wall, cpu: ((seconds[0] ?? NaN) + (seconds[1] ?? NaN)) * 1000 };
+}
+
+/** Wall ms of one run, spawned directly (no hook, no shell). */
+function wallOf(cmd: string, args: string[]): number {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { env: ENV, stdio: ['ignore', 'ignore', 'pipe'] });
+  const ms = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return ms;
+}
+
+/** Peak RSS (MiB) of one run, from /usr/bin/time (a small parent: its own peak is not mixed in). */
+function rssOf(cmd: string, args: string[]): number {
+  if (!hasTime) return NaN;
+  const rssFile = join(WORK, 'rss');
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', '-o', rssFile, cmd, ...args], {
+    env: ENV,
+    stdio: 'ignore',
+  });
+  if (r.status !== 0) return NaN;
+  return Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024;
+}
+
 const profileText = (bytes: number) => {
   const line = '  <GPP_A ua="na">0123456789abcdef0123456789abcdef</GPP_A>\n';
   return `<flat-profile>\n${line.repeat(Math.ceil(bytes / line.length))}</flat-profile>\n`;
@@ -106,54 +158,63 @@ writeFileSync(
   `const fs = require('fs'); const ece = require(${JSON.stringify(join(ROOT, 'node_modules', 'http_ece'))});
 fs.writeFileSync(process.argv[3], ece.encrypt(fs.readFileSync(process.argv[2]), { version: 'aes128gcm', key: Buffer.from(process.env.PROV_IKM), rs: 4096 }));\n`,
 );
-const one = interleave(
-  {
-    'node -e 0': [process.execPath, ['-e', '0'], true],
-    'cisco-prov encrypt (AES-256-CBC)': [
-      process.execPath,
-      [BIN, 'encrypt', '--key-env', 'PROV_KEY', p30, '-o', join(WORK, 'a.cfg')],
-      true,
+const oneShot: Record<string, [string, string[]]> = {
+  'node -e 0': [process.execPath, ['-e', '0']],
+  'cisco-prov encrypt -o file (AES-256-CBC)': [
+    process.execPath,
+    [BIN, 'encrypt', '--key-env', 'PROV_KEY', p30, '-o', join(WORK, 'a.cfg')],
+  ],
+  'cisco-prov encrypt > stdout (AES-256-CBC)': [
+    process.execPath,
+    [BIN, 'encrypt', '--key-env', 'PROV_KEY', p30],
+  ],
+  'openssl enc -aes-256-cbc -md md5': [
+    'openssl',
+    [
+      'enc',
+      '-e',
+      '-aes-256-cbc',
+      '-md',
+      'md5',
+      '-k',
+      PASS,
+      '-in',
+      p30,
+      '-out',
+      join(WORK, 'b.cfg'),
     ],
-    'openssl enc -aes-256-cbc -md md5': [
-      'openssl',
-      [
-        'enc',
-        '-e',
-        '-aes-256-cbc',
-        '-md',
-        'md5',
-        '-k',
-        PASS,
-        '-in',
-        p30,
-        '-out',
-        join(WORK, 'b.cfg'),
-      ],
-      false,
-    ],
-    'cisco-prov encrypt --cipher aes128gcm': [
-      process.execPath,
-      [BIN, 'encrypt', '--ikm-env', 'PROV_IKM', p30, '-o', join(WORK, 'a.ece')],
-      true,
-    ],
-    'node http_ece script (aes128gcm)': [
-      process.execPath,
-      [eceScript, p30, join(WORK, 'b.ece')],
-      true,
-    ],
-  },
-  QUICK ? 7 : 31,
-);
-const base = one['node -e 0']!.ms;
+  ],
+  'cisco-prov encrypt --cipher aes128gcm -o file': [
+    process.execPath,
+    [BIN, 'encrypt', '--ikm-env', 'PROV_IKM', p30, '-o', join(WORK, 'a.ece')],
+  ],
+  'node http_ece script (aes128gcm)': [process.execPath, [eceScript, p30, join(WORK, 'b.ece')]],
+};
+const ONE_RUNS = QUICK ? 7 : 31;
+const oneWall: Record<string, number[]> = {};
+const oneCpu: Record<string, number[]> = {};
+const loadBeforeOne = load();
+for (let i = 0; i < ONE_RUNS; i++) {
+  for (const [name, [cmd, args]] of Object.entries(oneShot)) {
+    (oneWall[name] ??= []).push(wallOf(cmd, args));
+    (oneCpu[name] ??= []).push(cpuOf(cmd, args));
+  }
+}
+const baseWall = median(oneWall['node -e 0']!);
+const baseCpu = median(oneCpu['node -e 0']!);
 console.log(`\n### Whole process vs whole process: one-shot encrypt of a 30 KB profile\n`);
 console.log(
-  `Median wall time of ${QUICK ? 7 : 31} interleaved runs each, no NODE_EXTRA_CA_CERTS; load ${load()}.\n`,
+  `Medians of ${ONE_RUNS} interleaved runs each (wall: spawned directly; CPU: user + sys from ` +
+    `getrusage of a separate run), no NODE_EXTRA_CA_CERTS, no preload hook; load ` +
+    `${loadBeforeOne} before, ${load()} after. Peak RSS: one run under /usr/bin/time.\n`,
 );
-console.log('| process | ms | × `node -e 0` | peak RSS MiB |');
-console.log('|---|---:|---:|---:|');
-for (const [name, r] of Object.entries(one)) {
+console.log('| process | wall ms | × `node -e 0` | CPU ms | × `node -e 0` | peak RSS MiB |');
+console.log('|---|---:|---:|---:|---:|---:|');
+for (const [name, [cmd, args]] of Object.entries(oneShot)) {
+  const wall = median(oneWall[name]!);
+  const cpu = median(oneCpu[name]!);
   console.log(
-    `| \`${name}\` | ${r.ms.toFixed(1)} | ${(r.ms / base).toFixed(2)} | ${r.rss.toFixed(1)} |`,
+    `| \`${name}\` | ${wall.toFixed(1)} | ${(wall / baseWall).toFixed(2)} | ${cpu.toFixed(1)} | ${(cpu / baseCpu).toFixed(2)} | ${rssOf(cmd, args).toFixed(1)} |`,
   );
 }
 
@@ -261,49 +322,56 @@ mkdirSync(inDir);
 const body = profileText(30 * 1024);
 for (let i = 0; i < count; i++)
   writeFileSync(join(inDir, `${(0x00562b000000 + i).toString(16).padStart(12, '0')}.xml`), body);
-const batchTimes: number[] = [];
-const loopTimes: number[] = [];
-for (let r = 0; r < (QUICK ? 1 : 2); r++) {
-  const outA = join(WORK, `batch-${r}`);
-  let t0 = performance.now();
-  const a = spawnSync(
+const loopScript = (outB: string) =>
+  `for f in "${inDir}"/*.xml; do openssl enc -e -aes-256-cbc -md md5 -k "$PROV_KEY" -in "$f" -out "${outB}/$(basename "$f" .xml).cfg" 2>/dev/null; done`;
+const batchWays: Record<string, (out: string) => [string, string[]]> = {
+  '`cisco-prov encrypt <dir> --out-dir` (default: a thread per CPU)': (out) => [
     process.execPath,
-    [BIN, 'encrypt', '--key-env', 'PROV_KEY', inDir, '--out-dir', outA],
-    { env: ENV, stdio: 'ignore' },
-  );
-  batchTimes.push(performance.now() - t0);
-  if (a.status !== 0) throw new Error('batch encrypt failed');
-  const outB = join(WORK, `loop-${r}`);
-  mkdirSync(outB);
-  t0 = performance.now();
-  const b = spawnSync(
-    'sh',
-    [
-      '-c',
-      `for f in "${inDir}"/*.xml; do openssl enc -e -aes-256-cbc -md md5 -k "$PROV_KEY" -in "$f" -out "${outB}/$(basename "$f" .xml).cfg" 2>/dev/null; done`,
-    ],
-    { env: ENV, stdio: 'ignore' },
-  );
-  loopTimes.push(performance.now() - t0);
-  if (b.status !== 0) throw new Error('openssl loop failed');
-  rmSync(outA, { recursive: true, force: true });
-  rmSync(outB, { recursive: true, force: true });
+    [BIN, 'encrypt', '--key-env', 'PROV_KEY', inDir, '--out-dir', out],
+  ],
+  '`cisco-prov encrypt <dir> --out-dir --jobs 1`': (out) => [
+    process.execPath,
+    [BIN, 'encrypt', '--key-env', 'PROV_KEY', inDir, '--out-dir', out, '--jobs', '1'],
+  ],
+  'shell loop, one `openssl enc` per file': (out) => ['sh', ['-c', loopScript(out)]],
+};
+const BATCH_RUNS = QUICK ? 1 : 3;
+const batchWall: Record<string, number[]> = {};
+const batchCpu: Record<string, number[]> = {};
+const loadBeforeBatch = load();
+for (let r = 0; r < BATCH_RUNS; r++) {
+  for (const [name, way] of Object.entries(batchWays)) {
+    const out = join(WORK, `batch-${r}`);
+    mkdirSync(out);
+    const [cmd, args] = way(out);
+    const { wall, cpu } = wallAndCpuOf(cmd, args);
+    (batchWall[name] ??= []).push(wall);
+    (batchCpu[name] ??= []).push(cpu);
+    rmSync(out, { recursive: true, force: true });
+  }
 }
-const batchMs = median(batchTimes);
-const loopMs = median(loopTimes);
+const loopName = 'shell loop, one `openssl enc` per file';
+const loopWall = median(batchWall[loopName]!);
+const loopCpu = median(batchCpu[loopName]!);
 console.log(`\n### Whole process vs whole process: encrypting ${count} profiles of 30 KB\n`);
 console.log(
-  `Wall time, ${QUICK ? 1 : 2} alternating run(s) each (median), same disk; load ${load()}.\n`,
+  `Medians of ${BATCH_RUNS} interleaved round(s); wall and CPU (user + sys of the process and ` +
+    `its threads, or of the loop's shell and every openssl) of the same run; each run into a ` +
+    `new directory on the same disk; load ${loadBeforeBatch} before, ${load()} after.\n`,
 );
-console.log('| way | s | files/s |');
-console.log('|---|---:|---:|');
+console.log('| way | wall s | files/s | CPU s | loop ÷ this, wall | loop ÷ this, CPU |');
+console.log('|---|---:|---:|---:|---:|---:|');
+for (const name of Object.keys(batchWays)) {
+  const wall = median(batchWall[name]!);
+  const cpu = median(batchCpu[name]!);
+  console.log(
+    `| ${name} | ${(wall / 1000).toFixed(2)} | ${(count / (wall / 1000)).toFixed(0)} | ${(cpu / 1000).toFixed(2)} | ${(loopWall / wall).toFixed(1)} | ${(loopCpu / cpu).toFixed(1)} |`,
+  );
+}
+const defaultName = Object.keys(batchWays)[0]!;
 console.log(
-  `| \`cisco-prov encrypt <dir> --out-dir\` (one process) | ${(batchMs / 1000).toFixed(2)} | ${(count / (batchMs / 1000)).toFixed(0)} |`,
+  `\nOne call (default --jobs) is ${(loopWall / median(batchWall[defaultName]!)).toFixed(1)}× the loop on the wall clock (target ≥ 20), ${(loopCpu / median(batchCpu[defaultName]!)).toFixed(1)}× in CPU time.`,
 );
-console.log(
-  `| shell loop, one \`openssl enc\` per file | ${(loopMs / 1000).toFixed(2)} | ${(count / (loopMs / 1000)).toFixed(0)} |`,
-);
-console.log(`\nOne call is ${(loopMs / batchMs).toFixed(1)}× the loop (target ≥ 20).`);
 rmSync(inDir, { recursive: true, force: true });
 
 // ---------------------------------------------------------------- in-process vs in-process
