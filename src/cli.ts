@@ -282,10 +282,14 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
       'input notation (default: from the file name, else from the first character)',
     ).choices(['xml', 'json', 'yaml']);
 
-  /** Registers the commands `wants` names (see onlyCommand). */
+  /**
+   * Registers the commands `wants` names (see onlyCommand). One function per command, called
+   * only when wanted: V8 compiles a function (and the code cache holds it) only once it runs, so
+   * the other commands' option tables and help texts cost a one-shot command nothing.
+   */
   const registerCommands = (wants: (name: string) => boolean): void => {
     // ---- encrypt ----
-    if (wants('encrypt')) {
+    function registerEncrypt(): void {
       withSecretOptions(
         program
           .command('encrypt')
@@ -371,7 +375,7 @@ ${SECRETS_HELP}`,
     }
 
     // ---- decrypt ----
-    if (wants('decrypt')) {
+    function registerDecrypt(): void {
       withSecretOptions(
         program
           .command('decrypt')
@@ -473,7 +477,7 @@ ${SECRETS_HELP}`,
     }
 
     // ---- keygen ----
-    if (wants('keygen')) {
+    function registerKeygen(): void {
       program
         .command('keygen')
         .summary('print a strong random passphrase or IKM')
@@ -508,7 +512,7 @@ Examples:
     }
 
     // ---- render ----
-    if (wants('render')) {
+    function registerRender(): void {
       const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
       withSecretOptions(
         program
@@ -621,7 +625,7 @@ ${SECRETS_HELP}`,
     }
 
     // ---- validate ----
-    if (wants('validate')) {
+    function registerValidate(): void {
       withSecretOptions(
         program
           .command('validate')
@@ -712,7 +716,7 @@ ${SECRETS_HELP}`,
     }
 
     // ---- inspect ----
-    if (wants('inspect')) {
+    function registerInspect(): void {
       program
         .command('inspect')
         .summary('parse phone User-Agents, or summarise a provisioning access log per phone')
@@ -761,7 +765,7 @@ Examples:
     }
 
     // ---- models ----
-    if (wants('models')) {
+    function registerModels(): void {
       program
         .command('models')
         .summary(
@@ -800,7 +804,7 @@ Examples:
     }
 
     // ---- param ----
-    if (wants('param')) {
+    function registerParam(): void {
       program
         .command('param')
         .summary('look a parameter up: its XML name, aliases, type and values, default, families')
@@ -835,7 +839,7 @@ Examples:
     }
 
     // ---- rule ----
-    if (wants('rule')) {
+    function registerRule(): void {
       const rule = program
         .command('rule')
         .summary('expand or check a Profile_Rule / Upgrade_Rule / Report_Rule as the phone would')
@@ -912,7 +916,7 @@ Examples:
     }
 
     // ---- serve ----
-    if (wants('serve')) {
+    function registerServe(): void {
       withSecretOptions(
         program
           .command('serve')
@@ -1063,7 +1067,7 @@ ${SECRETS_HELP}`,
     }
 
     // ---- diff ----
-    if (wants('diff')) {
+    function registerDiff(): void {
       withSecretOptions(
         program
           .command('diff')
@@ -1116,7 +1120,7 @@ ${SECRETS_HELP}`,
     }
 
     // ---- convert ----
-    if (wants('convert')) {
+    function registerConvert(): void {
       withSecretOptions(
         program
           .command('convert')
@@ -1163,7 +1167,7 @@ ${SECRETS_HELP}`,
     }
 
     // ---- drift ----
-    if (wants('drift')) {
+    function registerDrift(): void {
       withSecretOptions(
         program
           .command('drift')
@@ -1223,7 +1227,7 @@ ${SECRETS_HELP}`,
     }
 
     // ---- fleet ----
-    if (wants('fleet')) {
+    function registerFleet(): void {
       withSecretOptions(
         program
           .command('fleet')
@@ -1286,7 +1290,7 @@ ${SECRETS_HELP}`,
     }
 
     // ---- fetch ----
-    if (wants('fetch')) {
+    function registerFetch(): void {
       withDeviceOptions(
         withSecretOptions(
           program
@@ -1392,6 +1396,24 @@ ${SECRETS_HELP}`,
           }),
         );
     }
+    const registrations: Record<string, () => void> = {
+      encrypt: registerEncrypt,
+      decrypt: registerDecrypt,
+      keygen: registerKeygen,
+      render: registerRender,
+      validate: registerValidate,
+      inspect: registerInspect,
+      models: registerModels,
+      param: registerParam,
+      rule: registerRule,
+      serve: registerServe,
+      diff: registerDiff,
+      convert: registerConvert,
+      drift: registerDrift,
+      fleet: registerFleet,
+      fetch: registerFetch,
+    };
+    for (const [name, register] of Object.entries(registrations)) if (wants(name)) register();
   };
   // Start-up: commander builds every option of every command it is given, so a one-shot
   // `cisco-prov encrypt …` registers encrypt alone; help, a misspelt command and anything
