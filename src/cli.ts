@@ -8,7 +8,7 @@ import { ExitCode, asCliError, usageError, type ExitCodeValue } from './errors.j
 import { integerArg, modeArg, ruleIdListArg, sizeArg } from './io/options.js';
 import { guardStandardStreams } from './io/writer.js';
 import { version } from './version.js';
-import type { FileDiagnostics } from './output/diagnostics-format.js';
+import type { FileDiagnostics, ReportFormat } from './output/diagnostics-format.js';
 import type { Diagnostic } from './validate/diagnostic.js';
 
 const EXIT_TABLE = `
@@ -58,7 +58,8 @@ export const COMMAND_EXIT_CODES: Readonly<
   ],
   inspect: [
     'parsed (a string that is not a Cisco User-Agent is a result, not an error)',
-    '--log: a line longer than the limit for one line',
+    'empty stdin (no User-Agent); --log: an empty log, no line in the common or combined ' +
+      'format, a line over the limit',
     'usage: a bad option value',
     'the log cannot be read (or is corrupt gzip), or an unexpected failure',
   ],
@@ -112,7 +113,8 @@ export const COMMAND_EXIT_CODES: Readonly<
   ],
   drift: [
     'every reported phone in sync',
-    'drift, a report or profile that cannot be read, or an invalid inventory',
+    'drift, a report or profile that cannot be read, nothing compared (no report file, no ' +
+      'reporting phone in the inventory), or an invalid inventory',
     'usage: a bad option value',
     'a file that cannot be read, or an unexpected failure',
   ],
@@ -125,7 +127,8 @@ export const COMMAND_EXIT_CODES: Readonly<
   fetch: [
     'outcome A',
     'outcome B or C (or --strict and validation errors)',
-    'usage: a TFTP URL, no --ua, a rule that does not parse or whose condition needs a fact',
+    'usage: a TFTP URL, no --ua, a rule that does not parse or whose condition needs a fact; ' +
+      'a TFTP or --srv rule set by a fetched profile (fetch cannot replay it)',
     'a --ca that cannot be read, -o that cannot be written, or an unexpected failure',
   ],
 };
@@ -527,7 +530,16 @@ Examples:
               'compared, so its old ciphertext and mtime stay). A failing device is reported with its ' +
               'row; the others are still written; exit 1 if any failed.',
           )
-          .requiredOption('-i, --inventory <file>', 'devices: .csv (header row), .json or .yaml')
+          .requiredOption(
+            '-i, --inventory <file>',
+            'devices: .csv (header row), .json or .yaml; - reads stdin',
+          )
+          .addOption(
+            new Option(
+              '--inventory-format <format>',
+              'the inventory format, whatever its name (default: by extension; on stdin, sniffed: { or [ json, a first line like key: or - yaml, else csv)',
+            ).choices(['csv', 'json', 'yaml']),
+          )
           .option(
             '-t, --template <file|dir>',
             'a template for every device, or a directory to choose from per device: the row’s ' +
@@ -593,9 +605,27 @@ ${SECRETS_HELP}`,
               const { startProgress } = await import('./output/progress.js');
               const writer = await import('./io/writer.js');
               const progress = await startProgress('rendering', opts.quiet === true);
+              // Devices arrive one at a time and are not kept: failure lines are collected (failed
+              // devices only), the --json report is written to stdout as it grows.
+              const failures: string[] = [];
+              const streamJson = opts.json === true && opts.out !== undefined;
+              let json: InstanceType<typeof format.RenderJsonStream> | undefined;
+              let unwritten = '';
+              let writes: Promise<void> = Promise.resolve();
+              const flush = (): void => {
+                const chunk = unwritten;
+                unwritten = '';
+                if (chunk) writes = writes.then(() => writer.writeStdout(chunk));
+              };
               let result;
               try {
-                result = await renderCommand(opts, progress.onProgress);
+                result = await renderCommand(opts, progress.onProgress, (device, head) => {
+                  if (device.status === 'failed') failures.push(format.formatRenderFailure(device));
+                  if (!streamJson) return;
+                  json ??= new format.RenderJsonStream(head);
+                  unwritten += json.device(device);
+                  if (unwritten.length >= 64 * 1024) flush();
+                });
               } finally {
                 progress.stop();
               }
@@ -608,13 +638,16 @@ ${SECRETS_HELP}`,
               }
               const { report } = result;
               result.warnings.forEach(writer.warn);
-              for (const line of format.formatRenderFailures(report)) writer.note(line);
+              for (const line of failures) writer.note(line);
               if (result.stdout) {
                 writer.assertStdoutAcceptsBinary(result.binary, false);
                 await writer.writeStdout(result.stdout);
               } else if (result.json) {
-                await writer.writeStdout(format.formatRenderJson(report));
+                json ??= new format.RenderJsonStream(result.head);
+                unwritten += json.end(report.summary);
+                flush();
               }
+              await writes;
               if (progress.shown && report.out !== undefined)
                 writer.note(format.formatRenderSummary(report));
               return result.exitCode;
@@ -689,9 +722,22 @@ ${SECRETS_HELP}`,
           .action(
             run(async (inputs: string[], opts) => {
               const { validate } = await import('./commands/validate.js');
-              const { formatJson, formatStylish } = await import('./output/diagnostics-format.js');
+              const { renderFile, reportStream } = await import('./output/diagnostics-format.js');
               const { shouldColor } = await import('./output/inspect-format.js');
               const { warn, writeStdout } = await import('./io/writer.js');
+              // The report is printed as the files come in, a megabyte at a time: never held whole.
+              const format: ReportFormat =
+                opts.format === 'json'
+                  ? { format: 'json' }
+                  : { format: 'stylish', color: shouldColor(process.stdout.isTTY, process.env) };
+              const report = reportStream(format);
+              let pending = '';
+              let written = Promise.resolve();
+              const flush = (): void => {
+                const chunk = pending;
+                pending = '';
+                written = written.then(() => writeStdout(chunk));
+              };
               const result = await validate({
                 inputs,
                 model: opts.model,
@@ -700,15 +746,19 @@ ${SECRETS_HELP}`,
                 catalog: opts.catalog,
                 strict: opts.strict === true,
                 ignoreRules: opts.ignoreRule,
+                onNotes: (notes) => notes.forEach(warn),
+                renderWith: format,
+                onFile: (file) => {
+                  const { text } = file;
+                  pending += report.add(
+                    text === undefined ? renderFile(file, format) : { ...file, text },
+                  );
+                  if (pending.length >= 1 << 20) flush();
+                },
               });
-              result.notes.forEach(warn);
-              const output =
-                opts.format === 'json'
-                  ? formatJson(result.files)
-                  : formatStylish(result.files, {
-                      color: shouldColor(process.stdout.isTTY, process.env),
-                    });
-              await writeStdout(output);
+              pending += report.end();
+              flush();
+              await written;
               return result.exitCode;
             }),
           ),
@@ -934,7 +984,16 @@ Examples:
               'line per request on stdout (combined format, or --log-format json); reasons on stderr. ' +
               'Inventory, vars and templates reload on change or SIGHUP; SIGTERM stops gracefully.',
           )
-          .requiredOption('-i, --inventory <file>', 'devices: .csv (header row), .json or .yaml')
+          .requiredOption(
+            '-i, --inventory <file>',
+            'devices: .csv (header row), .json or .yaml; - reads stdin',
+          )
+          .addOption(
+            new Option(
+              '--inventory-format <format>',
+              'the inventory format, whatever its name (default: by extension; on stdin, sniffed: { or [ json, a first line like key: or - yaml, else csv)',
+            ).choices(['csv', 'json', 'yaml']),
+          )
           .option(
             '-t, --template <file|dir>',
             'a template for every device, or a directory (as render; default: bundled templates/)',
@@ -1182,7 +1241,16 @@ ${SECRETS_HELP}`,
               'compared as the phone reads them (trimmed; Bool and choices in any case; 0x10 = 16).',
           )
           .requiredOption('--reports <dir>', 'reported profiles, the latest file per phone')
-          .requiredOption('-i, --inventory <file>', 'devices: .csv (header row), .json or .yaml')
+          .requiredOption(
+            '-i, --inventory <file>',
+            'devices: .csv (header row), .json or .yaml; - reads stdin',
+          )
+          .addOption(
+            new Option(
+              '--inventory-format <format>',
+              'the inventory format, whatever its name (default: by extension; on stdin, sniffed: { or [ json, a first line like key: or - yaml, else csv)',
+            ).choices(['csv', 'json', 'yaml']),
+          )
           .option(
             '-t, --template <file|dir>',
             'templates, as for render (default: bundled templates/)',
@@ -1305,7 +1373,10 @@ ${SECRETS_HELP}`,
                 'as plain; then gunzipped and validated. Reports A (applied), B (not found or corrupt) ' +
                 'or C (any other failure) with the status chain and when the phone would try next.',
             )
-            .argument('<rule-or-url>', "a Profile_Rule ('[--key $SA]https://…/$MA.cfg') or a URL"),
+            .argument(
+              '<rule-or-url>',
+              "a Profile_Rule ('[--key $SA]https://…/$MA.cfg') or a URL; '' when the phone's is blank",
+            ),
         ).addOption(
           new Option(
             '--md <digest>',
@@ -1357,14 +1428,38 @@ ${SECRETS_HELP}`,
             'backoff 60,120,240,…,86400]',
         )
         .option('--strict', 'exit 1 on outcome A when the profile has validation errors')
+        .option('--rule-b <rule>', 'Profile_Rule_B as the phone has it: fetched after Profile_Rule')
+        .option('--rule-c <rule>', 'Profile_Rule_C, fetched after Profile_Rule_B')
+        .option('--rule-d <rule>', 'Profile_Rule_D, fetched last')
+        .addOption(
+          new Option(
+            '--only <rule>',
+            'run this rule only: not the others, nor Profile_Rule_B..D a fetched profile sets',
+          ).choices(['Profile_Rule', 'Profile_Rule_B', 'Profile_Rule_C', 'Profile_Rule_D']),
+        )
+        .addOption(
+          new Option(
+            '--after-failure <what>',
+            'after a rule fails, go on with the next rule or end the resync [open: Cisco says ' +
+              'B..D run after Profile_Rule "has completed"; default continue]',
+          )
+            .choices(['continue', 'stop'])
+            .default('continue'),
+        )
         .addHelpText(
           'after',
           `
+Like the phone, fetch runs Profile_Rule (the argument; '' when blank), then Profile_Rule_B, _C
+and _D: from --rule-b/-c/-d, or as a profile fetched earlier in the resync sets them (its GPP_*
+values count too). The resync is A when every rule fetched is A, else the outcome of the first
+rule that failed; -o saves the profiles applied, combined (a later file overrides an earlier one).
+
 Examples:
   cisco-prov fetch 'https://prov.example.com/cfg/$MA.cfg' --ua 'Cisco-CP-8841-3PCC/11.0 (00562b043615)'
   cisco-prov fetch '[--key $SA]http://prov.example.com/$MA.cfg' --ua … --key-env PROV_KEY --json
   cisco-prov fetch 'https://prov.example.com/$PSN.xml' --ua … --ikm-file ikm.txt -o 8841.xml
   cisco-prov fetch '[--uid admin]https://prov.example.com/$MA.xml' --ua … --pwd-env PROV_PWD
+  cisco-prov fetch 'https://prov.example.com/common.xml' --rule-b '[--key $SA]https://prov.example.com/$MA.cfg' --ua …
 ${SECRETS_HELP}`,
         )
         .action(
@@ -1377,19 +1472,25 @@ ${SECRETS_HELP}`,
             result.warnings.forEach(warn);
             if (opts.output !== undefined && result.profile !== undefined) {
               writeFileAtomic(opts.output, result.profile, { secret: true });
+            } else if (opts.output !== undefined) {
+              warn(
+                `nothing written to ${opts.output}: ${result.outcome === 'A' ? 'no profile was downloaded' : `outcome ${result.outcome}`} (an existing file is left as it was)`,
+              );
             }
             if (opts.json) {
               await writeStdout(`${JSON.stringify(fetchJson(result), null, 2)}\n`);
             } else {
-              const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
-              const diagnostics = formatStylish([
-                {
-                  file: result.url,
-                  diagnostics: result.diagnostics,
-                  errorCount: errors,
-                  warningCount: result.diagnostics.length - errors,
-                },
-              ]);
+              const diagnostics = formatStylish(
+                result.rules.map((rule) => {
+                  const errors = rule.diagnostics.filter((d) => d.severity === 'error').length;
+                  return {
+                    file: rule.url ?? rule.rule,
+                    diagnostics: rule.diagnostics,
+                    errorCount: errors,
+                    warningCount: rule.diagnostics.length - errors,
+                  };
+                }),
+              );
               await writeStdout(formatFetch(result) + diagnostics);
             }
             return result.exitCode;

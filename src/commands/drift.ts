@@ -33,6 +33,11 @@ export interface DriftOptions extends KeyOptions {
   showSecrets?: boolean;
   /** Base for relative paths (default process.cwd()). */
   cwd?: string;
+  /**
+   * Whether a reports directory without a report is an error (exit 1, the `drift` command) or
+   * a note and an empty report (the fleet page, serve before the first upload). Default true.
+   */
+  noReportsIsError?: boolean;
 }
 
 export interface DriftResult {
@@ -81,7 +86,16 @@ export async function drift(options: DriftOptions): Promise<DriftResult> {
   const reports = latestReports(reportsDir, options.reports);
   const devices = readInventory(resolve(cwd, options.inventory), options.inventory);
   const notes: string[] = [];
-  if (reports.length === 0) notes.push(`${options.reports}: no report files found`);
+  // No report is nothing checked, not "every phone in sync": a wrong --reports path (or phones
+  // whose Report_Rule uploads elsewhere) must not pass a cron job's exit-code check.
+  if (reports.length === 0 && options.noReportsIsError === false) {
+    notes.push(`${options.reports}: no report files found`);
+  } else if (reports.length === 0) {
+    throw badInput(
+      `${options.reports}: no report files found: nothing to compare`,
+      'phones upload reports by Report_Rule; files are named by MAC (<mac>.xml) or kept per phone by serve --reports',
+    );
+  }
 
   const matched = reports.map((r) => ({ report: r, device: findInInventory(devices, r) }));
   const wanted = matched.flatMap((m) => (m.device ? [m.device.mac ?? m.device.serial!] : []));
@@ -199,6 +213,9 @@ export async function drift(options: DriftOptions): Promise<DriftResult> {
       notes.push(`${p.report}: ${p.device} is not in ${options.inventory} (not compared)`);
     }
   }
+  if (summary.phones > 0 && summary.phones === summary.unknown) {
+    notes.push(`no reporting phone is in ${options.inventory}: nothing was compared`);
+  }
   return {
     report: {
       reports: options.reports,
@@ -209,6 +226,8 @@ export async function drift(options: DriftOptions): Promise<DriftResult> {
     },
     notes,
     warnings: keys.warnings,
-    exitCode: summary.drift + summary.error > 0 ? ExitCode.Bad : ExitCode.Ok,
+    // Reports only from phones the inventory lacks: nothing was compared, so nothing is in sync.
+    exitCode:
+      summary.drift + summary.error > 0 || summary.inSync === 0 ? ExitCode.Bad : ExitCode.Ok,
   };
 }

@@ -19,6 +19,7 @@ import {
 } from '../crypto/openssl-enc.js';
 import { startsWith } from '../crypto/bytes.js';
 import { outcomeForStatus } from '../device/access-log.js';
+import { maskSecretQuery } from '../profile/secrets.js';
 import { CliError, ExitCode, describeSystemError, usageError } from '../errors.js';
 import { authorize, parseChallenges } from '../io/http-auth.js';
 import { HttpFailure, httpExchange, type HttpResponse } from '../io/http-request.js';
@@ -34,12 +35,26 @@ import {
   type ResyncOutcome,
   type TimerValue,
 } from '../profile/resync.js';
-import { RULE_IDS, validateProfileBytes, type Diagnostic } from '../validate/index.js';
+import { RULE_IDS, validateProfileBytes } from '../validate/index.js';
 import { readProfileDocument } from '../validate/profile-document.js';
-import type { FetchCipher, FetchHop, FetchResult } from '../output/fetch-format.js';
+import type {
+  FetchCipher,
+  FetchHop,
+  FetchResult,
+  ProfileRuleName,
+  RuleFetch,
+} from '../output/fetch-format.js';
+import {
+  ProfileFormatError,
+  buildProfileXml,
+  parseProfileXml,
+  phoneValue,
+  type ProfileMap,
+} from '../profile/profile-map.js';
+import type { MacroValues, RuleExpansion } from '../profile/rule-expand.js';
 import { RuleCheckFailed, ruleExpand, type DeviceOptions } from './rule.js';
 
-export type { FetchCipher, FetchHop, FetchResult };
+export type { FetchCipher, FetchHop, FetchResult, RuleFetch };
 
 /** [open] Cisco documents no timeout; 30 s. */
 export const DEFAULT_TIMEOUT_SECONDS = 30;
@@ -64,6 +79,14 @@ export interface FetchOptions extends DeviceOptions, KeyOptions {
   resyncRandomDelay?: string;
   errorRetryDelay?: string;
   strict?: boolean;
+  /** Profile_Rule_B..D as the phone holds them (the target is Profile_Rule). */
+  ruleB?: string;
+  ruleC?: string;
+  ruleD?: string;
+  /** Run this rule only: no other rule, none a profile sets. */
+  only?: ProfileRuleName;
+  /** [open] After a rule fails: go on with the next (default) or end the resync. */
+  afterFailure?: AfterFailure;
 }
 
 function checkSchedule(flag: string, value: string | undefined): TimerValue | undefined {
@@ -77,16 +100,148 @@ function checkSchedule(flag: string, value: string | undefined): TimerValue | un
   return { value, source: 'option' };
 }
 
-/** Performs one resync. */
+/**
+ * The four profile rules, in the order the phone runs them at every resync (reference §1: "The
+ * phone fetches Profile_Rule, Profile_Rule_B, _C, _D in that order; later files override earlier
+ * ones"). Cisco's guides: B..D "are executed sequentially after the primary Profile Rule resync
+ * operation has completed. If a resync is triggered and Profile Rule is blank, Profile Rule B,
+ * C, and D are still evaluated and executed."
+ */
+export const PROFILE_RULES = [
+  'Profile_Rule',
+  'Profile_Rule_B',
+  'Profile_Rule_C',
+  'Profile_Rule_D',
+] as const;
+export type { ProfileRuleName };
+
+/**
+ * [open] What the phone does with the rules after one that failed: the guides say B..D run after
+ * the primary rule "has completed" (not "succeeded") and even when it is blank, and never that a
+ * failure stops them. Default: go on; `stop` ends the resync at the first failure.
+ */
+export type AfterFailure = 'continue' | 'stop';
+export const DEFAULT_AFTER_FAILURE: AfterFailure = 'continue';
+
+/** What is shared by every rule of one resync: the device, secrets, limits, notes. */
+interface Session {
+  opts: FetchOptions;
+  ua: string;
+  timeoutMs: number;
+  maxBytes: number;
+  maxRedirects: number;
+  ca: string | undefined;
+  passphrase: string | undefined;
+  ikm: Uint8Array | undefined;
+  pwd: string | undefined;
+  warnings: string[];
+}
+
+/** A rule made ready to fetch, or why the phone (or fetch) does not fetch it. */
+type PreparedRule =
+  | {
+      kind: 'fetch';
+      url: URL;
+      expansion: RuleExpansion;
+      values: MacroValues;
+      warnings: string[];
+    }
+  /** The phone fetches nothing for this rule: no alternative applies, or it only assigns. */
+  | { kind: 'skip'; reason: string }
+  /** The phone cannot use the rule (it does not parse, a bad URL): outcome C. */
+  | { kind: 'unusable'; reason: string; hint?: string }
+  /** The phone would fetch it, fetch can't: TFTP, DNS SRV. */
+  | { kind: 'not-replayed'; reason: string; hint?: string };
+
+/** Expands one rule for the device (with the GPP values applied profiles set) and checks it. */
+function prepareRule(
+  text: string,
+  session: Session,
+  profileGpp: Readonly<Record<string, string>>,
+): PreparedRule {
+  let expanded;
+  try {
+    expanded = ruleExpand(text, { ...session.opts, profileGpp });
+  } catch (err) {
+    if (err instanceof RuleCheckFailed) {
+      const first = err.diagnostics[0];
+      return {
+        kind: 'unusable',
+        reason: `the rule does not parse: column ${first?.column ?? 1}: ${first?.message ?? ''}`,
+        hint: "see every error with: cisco-prov rule check '<rule>'",
+      };
+    }
+    throw err;
+  }
+  // A secret given on the command line (or set by a profile) stands in for $SA..$SD.
+  const secretsGiven = session.passphrase !== undefined || session.pwd !== undefined;
+  const warnings = expanded.warnings.filter(
+    (w) => !(secretsGiven && /^\$S[A-D] has no value/.test(w)),
+  );
+  const { expansion, values } = expanded;
+  if (expansion.alternative === null) {
+    return {
+      kind: 'skip',
+      reason: 'no alternative of the rule applies to this device: the phone skips the rule',
+    };
+  }
+  if (expansion.url === null || expansion.scheme === null) {
+    return {
+      kind: 'skip',
+      reason: 'the alternative that applies has no URL: the phone only assigns',
+    };
+  }
+  if (expansion.scheme === 'tftp') {
+    return {
+      kind: 'not-replayed',
+      reason: `fetch does not support TFTP (the rule expands to ${maskSecretQuery(expansion.url)})`,
+      hint: 'cisco-prov rule expand shows the URL; fetch it with a TFTP client',
+    };
+  }
+  if (expansion.problems.some((p) => /port|scheme|path|white space/.test(p))) {
+    return {
+      kind: 'unusable',
+      reason: `the expanded URL is not usable: ${expansion.problems.join('; ')}`,
+    };
+  }
+  if (expansion.options.srv) {
+    return {
+      kind: 'not-replayed',
+      reason: 'fetch does not resolve DNS SRV records (the rule has --srv)',
+      hint: 'fetch the host the SRV record names: give the URL with that host and port',
+    };
+  }
+  let url: URL;
+  try {
+    url = new URL(expansion.url);
+  } catch {
+    return {
+      kind: 'unusable',
+      reason: `the expanded URL is not usable: ${maskSecretQuery(expansion.url)}`,
+    };
+  }
+  return { kind: 'fetch', url, expansion, values, warnings };
+}
+
+/** `Profile_Rule_B: ` before a message about a rule other than the argument. */
+function about(name: ProfileRuleName, message: string): string {
+  return name === 'Profile_Rule' ? message : `${name}: ${message}`;
+}
+
+/**
+ * Performs one resync as the phone does: Profile_Rule (the target), then Profile_Rule_B, _C and
+ * _D (`--rule-b…`, or as a profile applied earlier in the same resync sets them), each fetched,
+ * decrypted and validated on its own; the resync succeeds (A) when every rule fetched did, else it
+ * takes the outcome of the first rule that failed. `only` runs one rule.
+ * @throws CliError (exit 2) for usage errors: no User-Agent, a rule given on the command line
+ *   that does not parse or cannot be fetched (TFTP, --srv), nothing to fetch
+ */
 export async function fetchProfile(target: string, opts: FetchOptions): Promise<FetchResult> {
   if (opts.ua === undefined) throw usageError('fetch needs --ua <User-Agent>: the phone sends one');
   if (!/^[\x20-\x7e]+$/.test(opts.ua)) {
     // A header value with control characters would be refused by node:http, or split a header.
     throw usageError('--ua expected printable ASCII (a User-Agent header value)');
   }
-  const timeoutMs = (opts.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
-  const maxBytes = opts.maxSize ?? DEFAULT_MAX_SIZE;
-  const maxRedirects = opts.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
   const timerOptions = {
     periodic: checkSchedule('--resync-periodic', opts.resyncPeriodic),
     randomDelay: checkSchedule('--resync-random-delay', opts.resyncRandomDelay),
@@ -100,73 +255,232 @@ export async function fetchProfile(target: string, opts: FetchOptions): Promise<
       throw new CliError(ExitCode.Failure, `cannot read --ca ${describeSystemError(err, opts.ca)}`);
     }
   }
-
   const warnings: string[] = [];
   const keys = resolveKeys(opts);
   warnings.push(...keys.warnings);
   const pwdSecret = resolveSecret('pwd', { value: opts.pwd, file: opts.pwdFile, env: opts.pwdEnv });
   if (pwdSecret?.fromCommandLine) warnings.push(commandLineSecretWarning('pwd'));
+  const session: Session = {
+    opts,
+    ua: opts.ua,
+    timeoutMs: (opts.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+    maxBytes: opts.maxSize ?? DEFAULT_MAX_SIZE,
+    maxRedirects: opts.maxRedirects ?? DEFAULT_MAX_REDIRECTS,
+    ca,
+    passphrase: keys.passphrase,
+    ikm: keys.ikm,
+    pwd: pwdSecret?.value,
+    warnings,
+  };
 
-  let expanded;
-  try {
-    expanded = ruleExpand(target, opts);
-  } catch (err) {
-    if (err instanceof RuleCheckFailed) {
-      const first = err.diagnostics[0];
-      throw new CliError(
-        ExitCode.Usage,
-        `the rule does not parse: column ${first?.column ?? 1}: ${first?.message ?? ''}`,
-        "see every error with: cisco-prov rule check '<rule>'",
-      );
+  // The rules as the phone holds them before this resync.
+  const given: Record<ProfileRuleName, string> = {
+    Profile_Rule: target,
+    Profile_Rule_B: opts.ruleB ?? '',
+    Profile_Rule_C: opts.ruleC ?? '',
+    Profile_Rule_D: opts.ruleD ?? '',
+  };
+  const optionOf: Record<ProfileRuleName, string> = {
+    Profile_Rule: 'the argument',
+    Profile_Rule_B: '--rule-b',
+    Profile_Rule_C: '--rule-c',
+    Profile_Rule_D: '--rule-d',
+  };
+  const order: readonly ProfileRuleName[] = opts.only ? [opts.only] : PROFILE_RULES;
+  if (opts.only !== undefined && given[opts.only].trim() === '') {
+    throw usageError(
+      `--only ${opts.only}: ${optionOf[opts.only]} is blank`,
+      opts.only === 'Profile_Rule' ? undefined : `give ${optionOf[opts.only]} '<rule>'`,
+    );
+  }
+  const present = order.filter((name) => given[name].trim() !== '');
+  if (present.length === 0) {
+    throw usageError(
+      'nothing to fetch: Profile_Rule is blank and no --rule-b, --rule-c or --rule-d is given',
+    );
+  }
+  // What the command line gives is checked before any request: a mistake there is exit 2.
+  for (const name of present) {
+    const prepared = prepareRule(given[name], session, {});
+    if (prepared.kind === 'unusable' || prepared.kind === 'not-replayed') {
+      throw usageError(about(name, prepared.reason), prepared.hint);
     }
+    if (prepared.kind === 'skip' && present.length === 1) {
+      throw usageError(about(name, prepared.reason));
+    }
+  }
+
+  const rules: RuleFetch[] = [];
+  const applied: { url: string; profile: Uint8Array; parameters: ProfileMap | undefined }[] = [];
+  const current: Record<ProfileRuleName, { text: string; setBy: string | null }> = {
+    Profile_Rule: { text: given.Profile_Rule, setBy: null },
+    Profile_Rule_B: { text: given.Profile_Rule_B, setBy: null },
+    Profile_Rule_C: { text: given.Profile_Rule_C, setBy: null },
+    Profile_Rule_D: { text: given.Profile_Rule_D, setBy: null },
+  };
+  const profileGpp: Record<string, string> = {};
+  let notReplayed = 0;
+  for (const name of order) {
+    const { text, setBy } = current[name];
+    if (text.trim() === '') continue;
+    const source = setBy !== null ? 'profile' : name === 'Profile_Rule' ? 'argument' : 'option';
+    const base = { rule: name, source, setBy } as const;
+    const prepared = prepareRule(text, session, profileGpp);
+    if (prepared.kind !== 'fetch') {
+      // Only a rule a profile set gets here with `unusable` or `not-replayed` (checked above).
+      const outcome = prepared.kind === 'unusable' ? 'C' : null;
+      if (prepared.kind === 'not-replayed') {
+        notReplayed++;
+        warnings.push(about(name, `not replayed: ${prepared.reason}`));
+      }
+      rules.push({ ...base, ...emptyFetch(), outcome, reason: prepared.reason });
+      if (outcome === 'C' && (opts.afterFailure ?? DEFAULT_AFTER_FAILURE) === 'stop') break;
+      continue;
+    }
+    // Notes about the device (a --gpp secret in ps…) are the same for every rule: said once.
+    for (const w of prepared.warnings) if (!warnings.includes(w)) warnings.push(about(name, w));
+    const result = await fetchRule(prepared, session);
+    rules.push({ ...base, ...result });
+    if (result.outcome !== 'A') {
+      if ((opts.afterFailure ?? DEFAULT_AFTER_FAILURE) === 'stop') break;
+      continue;
+    }
+    if (result.profile === undefined) continue;
+    // The phone applies the profile before the next rule: later rules see what it set.
+    const parameters = readParameters(result.profile);
+    applied.push({ url: result.url ?? '', profile: result.profile, parameters });
+    if (!parameters || opts.only !== undefined) continue;
+    for (const [parameter, entry] of parameters) {
+      const letter = /^GPP_(S?[A-P])$/.exec(parameter)?.[1];
+      if (letter !== undefined) profileGpp[letter] = phoneValue(entry.value);
+      const rule = PROFILE_RULES.find((r) => r === parameter);
+      if (rule === undefined) continue;
+      const value = phoneValue(entry.value);
+      if (PROFILE_RULES.indexOf(rule) > PROFILE_RULES.indexOf(name)) {
+        current[rule] = { text: value, setBy: result.url ?? '' };
+      } else if (value !== current[rule].text.trim()) {
+        warnings.push(
+          `${result.url ?? ''} sets ${rule}: the phone runs it from the next resync on, not in this one`,
+        );
+      }
+    }
+  }
+
+  const failed = rules.find((r) => r.outcome === 'B' || r.outcome === 'C');
+  const fetched = rules.filter((r) => r.outcome !== null);
+  const deciding = failed ?? fetched[fetched.length - 1] ?? rules[rules.length - 1];
+  if (deciding === undefined || fetched.length === 0) {
+    // Nothing was fetched at all: every rule was skipped, or could not be replayed.
+    const first = rules[0];
+    throw usageError(first ? about(first.rule, first.reason) : 'nothing to fetch');
+  }
+  const outcome: ResyncOutcome = failed?.outcome ?? 'A';
+  const several = rules.length > 1;
+  const reason = several
+    ? `${deciding.rule}: ${deciding.reason}`
+    : about(deciding.rule, deciding.reason);
+  const profile = outcome === 'A' ? appliedProfile(applied, warnings) : undefined;
+  const errors = rules.flatMap((r) => r.diagnostics).filter((d) => d.severity === 'error');
+  let exitCode: 0 | 1 | 2 = outcome === 'A' ? 0 : 1;
+  if (outcome === 'A' && errors.length > 0 && opts.strict === true) exitCode = 1;
+  // A resync fetch could not replay in full can't be called an A.
+  if (outcome === 'A' && notReplayed > 0) exitCode = 2;
+  return {
+    outcome,
+    reason,
+    status: deciding.status,
+    url: deciding.url ?? '',
+    chain: deciding.chain,
+    cipher: deciding.cipher,
+    digest: deciding.digest,
+    gzip: deciding.gzip,
+    diagnostics: deciding.diagnostics,
+    profile,
+    next: timerNext(
+      outcome,
+      applied.map((a) => a.profile),
+      timerOptions,
+      warnings,
+    ),
+    rules,
+    warnings: [...new Set(warnings)],
+    exitCode,
+  };
+}
+
+/** The fields of a rule that fetched nothing. */
+function emptyFetch(): Omit<RuleFetch, 'rule' | 'source' | 'setBy' | 'outcome' | 'reason'> {
+  return {
+    status: null,
+    url: null,
+    chain: [],
+    cipher: null,
+    digest: null,
+    gzip: null,
+    diagnostics: [],
+    profile: undefined,
+  };
+}
+
+/** A profile's parameters, or undefined when it is not an XML profile (`--alias` foreign XML). */
+function readParameters(profile: Uint8Array): ProfileMap | undefined {
+  try {
+    const text = Buffer.from(profile.buffer, profile.byteOffset, profile.length).toString('utf8');
+    return parseProfileXml(text).parameters;
+  } catch (err) {
+    if (err instanceof ProfileFormatError) return undefined;
     throw err;
   }
-  // A secret given on the command line stands in for the rule's unexpanded $SA..$SD.
-  const secretsGiven = keys.passphrase !== undefined || pwdSecret !== undefined;
-  warnings.push(
-    ...expanded.warnings.filter((w) => !(secretsGiven && /^\$S[A-D] has no value/.test(w))),
-  );
-  const { expansion, values } = expanded;
-  if (expansion.alternative === null) {
-    throw usageError('no alternative of the rule applies to this device: the phone skips the rule');
-  }
-  if (expansion.url === null || expansion.scheme === null) {
-    throw usageError('the alternative that applies has no URL: the phone only assigns');
-  }
-  if (expansion.scheme === 'tftp') {
-    throw usageError(
-      `fetch does not support TFTP (the rule expands to ${expansion.url})`,
-      'cisco-prov rule expand shows the URL; fetch it with a TFTP client',
-    );
-  }
-  if (expansion.problems.some((p) => /port|scheme|path|white space/.test(p))) {
-    throw usageError(`the expanded URL is not usable: ${expansion.problems.join('; ')}`);
-  }
-  if (expansion.options.srv) {
-    throw usageError(
-      'fetch does not resolve DNS SRV records (the rule has --srv)',
-      'fetch the host the SRV record names: give the URL with that host and port',
-    );
-  }
-  let url: URL;
-  try {
-    url = new URL(expansion.url);
-  } catch {
-    throw usageError(`the expanded URL is not usable: ${expansion.url}`);
-  }
+}
 
+/**
+ * What `-o` saves: the one profile applied, as downloaded; after several, one profile with the
+ * parameters they set together, the later file's value winning (reference §1).
+ */
+function appliedProfile(
+  applied: readonly { profile: Uint8Array; parameters: ProfileMap | undefined }[],
+  warnings: string[],
+): Uint8Array | undefined {
+  if (applied.length <= 1) return applied[0]?.profile;
+  const merged: ProfileMap = new Map();
+  for (const { parameters } of applied) {
+    if (!parameters) {
+      warnings.push('a profile of this resync is not a flat profile: -o cannot combine them');
+      return undefined;
+    }
+    for (const [name, entry] of parameters) {
+      const before = merged.get(name);
+      merged.delete(name);
+      // An absent `ua` keeps the access set before (reference §1).
+      merged.set(name, entry.ua === undefined && before?.ua ? { ...entry, ua: before.ua } : entry);
+    }
+  }
+  return new TextEncoder().encode(buildProfileXml(merged));
+}
+
+/**
+ * One rule's download: the request chain, decryption, validation and its outcome. Every URL
+ * reported has the values of secret-looking query parameters (`?pwd=…`) masked.
+ */
+async function fetchRule(
+  prepared: Extract<PreparedRule, { kind: 'fetch' }>,
+  session: Session,
+): Promise<Omit<RuleFetch, 'rule' | 'source' | 'setBy'>> {
+  const { expansion, values } = prepared;
+  const { opts, warnings } = session;
+  let url = prepared.url;
   // Secrets: the command line wins over the rule's own (expanded) --key/--uid/--pwd.
   const ruleKey = expansion.options.key;
   const passphrase =
-    keys.passphrase ?? (ruleKey !== null && !/\$/.test(ruleKey) ? ruleKey : undefined);
-  const hasKeyOption = ruleKey !== null || keys.passphrase !== undefined;
+    session.passphrase ?? (ruleKey !== null && !/\$/.test(ruleKey) ? ruleKey : undefined);
+  const hasKeyOption = ruleKey !== null || session.passphrase !== undefined;
   if (ruleKey !== null && passphrase === undefined) {
     warnings.push(
       'the rule has --key, but its value did not expand: give --gpp SA=… (GPP_SA) or --key-file/--key-env',
     );
   }
   const uid = opts.uid ?? expansion.options.uid ?? undefined;
-  const pwd = pwdSecret?.value ?? expansion.options.pwd ?? undefined;
+  const pwd = session.pwd ?? expansion.options.pwd ?? undefined;
   const credentials = uid !== undefined && pwd !== undefined ? { uid, pwd } : undefined;
 
   const method = expansion.options.post !== null ? 'POST' : 'GET';
@@ -176,33 +490,26 @@ export async function fetchProfile(target: string, opts: FetchOptions): Promise<
   let authHeader: { name: string; value: string } | undefined;
   let authRetries = 0;
   let redirects = 0;
-  const base = {
+  const nothingRead = {
     cipher: null,
     digest: null,
     gzip: null,
-    diagnostics: [] as Diagnostic[],
+    diagnostics: [],
     profile: undefined,
-    warnings,
   };
-  const finishFailure = (
-    outcome: 'B' | 'C',
-    reason: string,
-    status: number | null,
-  ): FetchResult => ({
-    ...base,
+  const failure = (outcome: 'B' | 'C', reason: string, status: number | null) => ({
+    ...nothingRead,
     outcome,
     reason,
     status,
-    url: url.href,
+    url: maskSecretQuery(url.href),
     chain,
-    next: timerNext(outcome, undefined, timerOptions, warnings),
-    exitCode: 1,
   });
 
   for (;;) {
-    const hop: FetchHop = { method, url: url.href, status: null };
+    const hop: FetchHop = { method, url: maskSecretQuery(url.href), status: null };
     chain.push(hop);
-    const headers: Record<string, string> = { 'User-Agent': opts.ua, Accept: '*/*' };
+    const headers: Record<string, string> = { 'User-Agent': session.ua, Accept: '*/*' };
     if (method === 'POST') headers['Content-Type'] = 'application/x-www-form-urlencoded';
     if (authHeader) headers[authHeader.name] = authHeader.value;
     let response: HttpResponse;
@@ -212,17 +519,17 @@ export async function fetchProfile(target: string, opts: FetchOptions): Promise<
         url,
         headers,
         body,
-        timeoutMs,
-        maxBytes,
+        timeoutMs: session.timeoutMs,
+        maxBytes: session.maxBytes,
         insecure: opts.insecure === true,
-        ca,
+        ca: session.ca,
       });
     } catch (err) {
       if (!(err instanceof HttpFailure)) throw err;
       hop.error = err.message;
       // A body too large to take is a download the phone can't use: B. No answer at all: C.
-      if (err.kind === 'too-large') return finishFailure('B', err.message, null);
-      return finishFailure('C', err.message, null);
+      if (err.kind === 'too-large') return failure('B', err.message, null);
+      return failure('C', err.message, null);
     }
     hop.status = response.status;
     hop.statusText = response.statusText;
@@ -237,13 +544,17 @@ export async function fetchProfile(target: string, opts: FetchOptions): Promise<
       } catch {
         next = undefined;
       }
-      if (!next) return finishFailure('C', `${status} without a usable Location`, status);
-      hop.location = next.href;
+      if (!next) return failure('C', `${status} without a usable Location`, status);
+      hop.location = maskSecretQuery(next.href);
       if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-        return finishFailure('C', `${status} to ${next.protocol} (only http and https)`, status);
+        return failure('C', `${status} to ${next.protocol} (only http and https)`, status);
       }
-      if (redirects >= maxRedirects) {
-        return finishFailure('C', `more than ${maxRedirects} redirects (--max-redirects)`, status);
+      if (redirects >= session.maxRedirects) {
+        return failure(
+          'C',
+          `more than ${session.maxRedirects} redirects (--max-redirects)`,
+          status,
+        );
       }
       redirects++;
       url = next;
@@ -252,14 +563,10 @@ export async function fetchProfile(target: string, opts: FetchOptions): Promise<
     }
     if (status === 401 || status === 407) {
       if (authRetries >= AUTH_RETRIES) {
-        return finishFailure(
-          'C',
-          `${status} after ${AUTH_RETRIES} retries with credentials`,
-          status,
-        );
+        return failure('C', `${status} after ${AUTH_RETRIES} retries with credentials`, status);
       }
       if (!credentials) {
-        return finishFailure(
+        return failure(
           'C',
           `${status}: the server asks for credentials and the rule has no --uid/--pwd (give --uid and --pwd-file)`,
           status,
@@ -274,9 +581,7 @@ export async function fetchProfile(target: string, opts: FetchOptions): Promise<
         uri: `${url.pathname}${url.search}`,
         body,
       });
-      if (!answer) {
-        return finishFailure('C', `${status} without a Basic or Digest challenge`, status);
-      }
+      if (!answer) return failure('C', `${status} without a Basic or Digest challenge`, status);
       hop.auth = answer.scheme;
       authHeader = {
         name: status === 401 ? 'Authorization' : 'Proxy-Authorization',
@@ -289,44 +594,44 @@ export async function fetchProfile(target: string, opts: FetchOptions): Promise<
       const verdict = outcomeForStatus(status, { fnfIsSuccess: opts.fnfSuccess === true });
       if (verdict.outcome === 'A') {
         return {
-          ...base,
+          ...nothingRead,
           outcome: 'A',
           reason: verdict.meaning,
           status,
-          url: url.href,
+          url: maskSecretQuery(url.href),
           chain,
-          next: timerNext('A', undefined, timerOptions, warnings),
-          exitCode: 0,
         };
       }
-      const outcome = verdict.outcome ?? 'C';
       const reason =
         verdict.outcome === null
           ? `status ${status} is not in Cisco's table: a failure`
           : verdict.meaning;
-      return finishFailure(outcome, `${status} ${response.statusText}: ${reason}`.trim(), status);
+      return failure(
+        verdict.outcome ?? 'C',
+        `${status} ${response.statusText}: ${reason}`.trim(),
+        status,
+      );
     }
 
     // 200: decrypt, gunzip, validate.
     const decoded = decodeBody(response, {
       passphrase,
       hasKeyOption,
-      ikm: keys.ikm,
+      ikm: session.ikm,
       md: opts.md,
-      maxBytes,
+      maxBytes: session.maxBytes,
     });
-    if ('failure' in decoded) return finishFailure('B', decoded.failure, status);
+    if ('failure' in decoded) return failure('B', decoded.failure, status);
     if (decoded.digest === 'sha256') {
       warnings.push(
         'opened with the sha256 key derivation (the OpenSSL 1.1+ default); Cisco documents openssl 0.9.7c, whose digest is md5 [open]: check that your phones read it',
       );
     }
-    const file = url.href;
     // With --alias the file is foreign XML that GPP_<alias> maps to parameters (reference §2):
     // it only has to be well-formed.
     const alias = expansion.options.alias !== null;
     const diagnostics = validateProfileBytes(decoded.plaintext, {
-      file,
+      file: maskSecretQuery(url.href),
       ...(alias ? { ignoreRules: RULE_IDS.filter((id) => id !== 'xml-well-formed') } : {}),
       // Over HTTPS or encrypted, secrets in the profile are not exposed (reference §1).
       encrypted: decoded.cipher !== 'none' || url.protocol === 'https:',
@@ -339,13 +644,12 @@ export async function fetchProfile(target: string, opts: FetchOptions): Promise<
     );
     const common = {
       status,
-      url: url.href,
+      url: maskSecretQuery(url.href),
       chain,
       cipher: decoded.cipher,
       digest: decoded.digest,
       gzip: decoded.gzip,
       diagnostics,
-      warnings,
     };
     if (unparsable) {
       return {
@@ -353,8 +657,6 @@ export async function fetchProfile(target: string, opts: FetchOptions): Promise<
         outcome: 'B',
         reason: `200, but the profile does not parse (${unparsable.ruleId}, line ${unparsable.line}): the phone counts it as corrupt`,
         profile: undefined,
-        next: timerNext('B', undefined, timerOptions, warnings),
-        exitCode: 1,
       };
     }
     const errors = diagnostics.filter((d) => d.severity === 'error').length;
@@ -366,8 +668,6 @@ export async function fetchProfile(target: string, opts: FetchOptions): Promise<
           ? `200: the profile is applied (${errors} validation error${errors === 1 ? '' : 's'}: the phone silently ignores what it does not understand)`
           : '200: the profile is applied',
       profile: decoded.plaintext,
-      next: timerNext('A', decoded.plaintext, timerOptions, warnings),
-      exitCode: errors > 0 && opts.strict === true ? 1 : 0,
     };
   }
 }
@@ -480,10 +780,13 @@ function profileValue(profile: Uint8Array, name: string): string | undefined {
   return value === '' ? undefined : value;
 }
 
-/** Timers from the fetched profile, else the options, else Cisco's defaults (the catalog's). */
+/**
+ * Timers from the profiles applied in this resync (a later file overrides an earlier one), else
+ * the options, else Cisco's defaults (the catalog's).
+ */
 function timerNext(
   outcome: ResyncOutcome,
-  profile: Uint8Array | undefined,
+  profiles: readonly Uint8Array[],
   options: {
     periodic: TimerValue | undefined;
     randomDelay: TimerValue | undefined;
@@ -495,7 +798,8 @@ function timerNext(
     name: 'Resync_Periodic' | 'Resync_Random_Delay' | 'Resync_Error_Retry_Delay',
     option: TimerValue | undefined,
   ): TimerValue => {
-    const fromProfile = profile && profileValue(profile, name);
+    let fromProfile: string | undefined;
+    for (const profile of profiles) fromProfile = profileValue(profile, name) ?? fromProfile;
     if (fromProfile !== undefined) {
       try {
         parseSchedule(fromProfile, name);

@@ -104,6 +104,8 @@ export async function fleetDrift(
     ...options,
     reports: options.reports,
     inventory: options.inventory,
+    // The page is worth having before the first phone reports.
+    noReportsIsError: false,
   });
   warnings.push(...result.warnings, ...result.notes);
   const map = new Map<string, FleetDrift>();

@@ -9,7 +9,14 @@ import { StringDecoder } from 'node:string_decoder';
 import { isAscii } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import { resolve } from 'node:path';
-import { CliError, ExitCode, describeSystemError, isCliError, usageError } from '../errors.js';
+import {
+  CliError,
+  ExitCode,
+  badInput,
+  describeSystemError,
+  isCliError,
+  usageError,
+} from '../errors.js';
 import { resolveTableFormat } from '../io/options.js';
 import { AccessLogAggregator } from '../device/access-log.js';
 import { parseUserAgent, type UserAgentInfo } from '../device/user-agent.js';
@@ -200,9 +207,18 @@ async function summarizeLog(
   const summary = aggregator.summary();
   const notes: string[] = [];
   const { lines } = summary;
-  if (lines.total > 0 && lines.malformed === lines.total - lines.blank) {
-    notes.push(`${source}: no line is in the common or combined log format`);
-  } else if (lines.malformed > 0) {
+  // Nothing to summarise is an input found bad (exit 1), not an empty table with exit 0: a
+  // script that checks the exit code must not take a truncated or wrong file for "no phones".
+  if (lines.total === lines.blank) {
+    throw badInput(`${source}: the log is empty: no request to inspect`);
+  }
+  if (lines.malformed === lines.total - lines.blank) {
+    throw badInput(
+      `${source}: no line is in the common or combined log format`,
+      'inspect --log reads web-server access logs (nginx, Apache, lighttpd: common or combined)',
+    );
+  }
+  if (lines.malformed > 0) {
     notes.push(
       `${source}: ${lines.malformed} of ${lines.total} lines are not in the common or combined log format (counted, skipped)`,
     );
@@ -217,7 +233,9 @@ async function summarizeLog(
 
 /**
  * Parses User-Agents or summarises an access log.
- * @throws CliError (exit 2) for conflicting options, (exit 3) for an unreadable log
+ * @throws CliError (exit 2) for conflicting options; (exit 1) when there is nothing to inspect —
+ *   empty stdin, an empty log, a log with no line in an access-log format; (exit 3) for an
+ *   unreadable log
  */
 export async function inspect(options: InspectOptions): Promise<InspectResult> {
   const format = resolveTableFormat(options);
@@ -241,7 +259,7 @@ export async function inspect(options: InspectOptions): Promise<InspectResult> {
       for (const line of batch) if (line.trim() !== '') results.push(parseUserAgent(line));
     }
   }
-  const notes: string[] = [];
-  if (results.length === 0) notes.push('no User-Agent read from stdin');
-  return { kind: 'user-agents', format, results, notes };
+  // Empty stdin: nothing was inspected, which a pipeline must be able to tell from a result.
+  if (results.length === 0) throw badInput('<stdin>: no User-Agent to inspect (stdin is empty)');
+  return { kind: 'user-agents', format, results, notes: [] };
 }

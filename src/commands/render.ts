@@ -5,6 +5,7 @@
  * src/output/render-format.ts, and `onProgress` is the caller's.
  */
 import { ExitCode, usageError, type ExitCodeValue } from '../errors.js';
+import { inputName, readStdin } from '../io/input.js';
 import { commandLineSecretWarning, resolveSecret } from '../io/secrets.js';
 import { renderInWorkers, writeRenderedProfile } from '../io/worker-pool.js';
 import { sweepTempFilesOnSignal } from '../io/writer.js';
@@ -12,14 +13,19 @@ import {
   explainRender,
   render,
   type ExplainResult,
+  type RenderDeviceReport,
   type RenderEncryption,
   type RenderOptions,
   type RenderReport,
 } from '../render/batch.js';
+import type { InventoryFormat } from '../render/inventory.js';
 
 /** The options commander hands over (see the render block of cli.ts). */
 export interface RenderCliOptions {
+  /** A file, or `-` for stdin. */
   inventory: string;
+  /** `--inventory-format`: csv, json or yaml (default: by extension; sniffed on stdin). */
+  inventoryFormat?: InventoryFormat;
   template?: string;
   vars?: string[];
   out?: string;
@@ -77,6 +83,9 @@ function encryptionOf(opts: RenderCliOptions, warnings: string[]): RenderEncrypt
   };
 }
 
+/** The --json report's fields before its device list. */
+export type RenderReportHead = Omit<RenderReport, 'summary' | 'devices'>;
+
 export type RenderCommandResult =
   | { kind: 'explain'; explain: ExplainResult; json: boolean }
   | {
@@ -87,21 +96,37 @@ export type RenderCommandResult =
       /** Whether `stdout` would garble a terminal (encrypted or gzip'd). */
       binary: boolean;
       json: boolean;
+      /** What the --json report says before its devices (they went to `onDevice`). */
+      head: RenderReportHead;
       /** For stderr, before anything else. */
       warnings: string[];
       exitCode: ExitCodeValue;
     };
 
+/** The text of `-i -`, read from stdin (a terminal there is a usage error). */
+async function stdinInventory(): Promise<string> {
+  if (process.stdin.isTTY) {
+    throw usageError('-i - reads the inventory from stdin, which is a terminal: pipe it in');
+  }
+  return Buffer.from(await readStdin()).toString('utf8');
+}
+
 /**
  * Runs `render` (or `--explain`) for the CLI.
  * @param onProgress called as devices finish (the CLI draws a spinner with it)
+ * @param onDevice each device's report in inventory order, as it is done (the CLI streams
+ *   --json and its failure lines from it); given it, `report.devices` is left empty
  */
 export async function renderCommand(
   opts: RenderCliOptions,
   onProgress?: (done: number, total: number) => void,
+  onDevice?: (device: RenderDeviceReport, head: RenderReportHead) => void,
 ): Promise<RenderCommandResult> {
+  const fromStdin = opts.inventory === '-';
   const base: RenderOptions = {
-    inventory: opts.inventory,
+    inventory: fromStdin ? inputName('-') : opts.inventory,
+    ...(fromStdin ? { inventoryText: await stdinInventory() } : {}),
+    ...(opts.inventoryFormat !== undefined ? { inventoryFormat: opts.inventoryFormat } : {}),
     ...(opts.template !== undefined ? { template: opts.template } : {}),
     ...(opts.vars ? { vars: opts.vars } : {}),
   };
@@ -114,6 +139,13 @@ export async function renderCommand(
   }
   const warnings: string[] = [];
   const encryption = encryptionOf(opts, warnings);
+  const head: RenderReportHead = {
+    inventory: base.inventory,
+    ...(opts.out !== undefined ? { out: opts.out } : {}),
+    dryRun: opts.dryRun === true,
+    encrypted: encryption !== undefined,
+    gzip: opts.gzip === true,
+  };
   const result = await render({
     ...base,
     ...(opts.out !== undefined ? { out: opts.out } : {}),
@@ -128,21 +160,29 @@ export async function renderCommand(
     onOutputDirectory: sweepTempFilesOnSignal,
     runInWorkers: renderInWorkers,
     ...(onProgress ? { onProgress } : {}),
+    ...(onDevice ? { onDevice: (device) => onDevice(device, head) } : {}),
   });
   return {
     kind: 'render',
     report: result.report,
+    head,
     ...(result.stdout ? { stdout: result.stdout } : {}),
     binary: encryption !== undefined || opts.gzip === true,
     json: opts.json === true,
     warnings,
-    exitCode: renderExitCode(result.report),
+    exitCode: renderExitCode(result.report, result.ioFailures),
   };
 }
 
-/** Exit code of a render: 3 when a write failed, 1 when a device failed, else 0. */
-export function renderExitCode(report: RenderReport): ExitCodeValue {
-  if (report.devices.some((d) => d.failure === 'io')) return ExitCode.Failure;
+/**
+ * Exit code of a render: 3 when a write failed, 1 when a device failed, else 0.
+ * @param ioFailures devices whose write failed (default: counted in `report.devices`)
+ */
+export function renderExitCode(
+  report: RenderReport,
+  ioFailures = report.devices.filter((d) => d.failure === 'io').length,
+): ExitCodeValue {
+  if (ioFailures > 0) return ExitCode.Failure;
   if (report.summary.failed > 0) return ExitCode.Bad;
   return ExitCode.Ok;
 }

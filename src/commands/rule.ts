@@ -25,6 +25,11 @@ export interface DeviceOptions {
   gpp?: string[];
   /** `NAME=value` (repeatable). */
   var?: string[];
+  /**
+   * GPP contents a profile applied earlier in the same resync set (`fetch`), keyed `A`, `SA`…;
+   * they override `gpp`, as the phone's new values would.
+   */
+  profileGpp?: Readonly<Record<string, string>>;
 }
 
 /** Splits repeated `NAME=value` options into a record; the value may contain `=`. */
@@ -62,7 +67,7 @@ export function resolveDevice(opts: DeviceOptions): DeviceFacts & { warnings: st
       model: opts.model,
       serial: opts.serial,
       firmware: opts.firmware,
-      gpp,
+      gpp: { ...gpp, ...opts.profileGpp },
       vars,
     });
     return { ...facts, warnings };

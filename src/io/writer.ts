@@ -305,12 +305,8 @@ type Destination =
  */
 function destinationOf(path: string, options: WriteOptions): Destination {
   let target = resolve(path);
-  let existing: Stats | undefined;
-  try {
-    existing = lstatSync(target);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
+  // throwIfNoEntry: a new file (the common case in render's batches) costs no Error object.
+  let existing: Stats | undefined = lstatSync(target, { throwIfNoEntry: false });
   if (existing?.isSymbolicLink() && options.symlink !== 'replace') {
     if (isProcessStream(target)) return { kind: 'through', target };
     let real: string | undefined;

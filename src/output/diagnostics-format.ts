@@ -40,6 +40,35 @@ function terminalSafeJson(value: unknown): string {
   );
 }
 
+/**
+ * How a report is printed: its layout, and for stylish whether in colour. Plain data, so a
+ * worker thread can be told it.
+ */
+export interface ReportFormat {
+  format: 'stylish' | 'json';
+  color?: boolean;
+}
+
+/**
+ * One file's part of a report, rendered wherever the file was checked (a worker thread, for a
+ * large run: then only this text crosses to the main thread, not every diagnostic).
+ */
+export interface RenderedFile {
+  file: string;
+  errorCount: number;
+  warningCount: number;
+  /** The file's text in the report, before what joins it to the others ('' when clean). */
+  text: string;
+}
+
+/** Joins rendered files into a report as they come, so a large run is never held whole. */
+export interface ReportStream {
+  /** The text that adds one more file ('' when it adds nothing). */
+  add(file: RenderedFile): string;
+  /** The text that ends the report. */
+  end(): string;
+}
+
 function pluralize(word: string, count: number): string {
   return count === 1 ? word : `${word}s`;
 }
@@ -55,56 +84,99 @@ export function formatStylish(
   results: readonly FileDiagnostics[],
   options: StylishOptions = {},
 ): string {
-  const chalk = new Chalk({ level: options.color ? 1 : 0 });
-  let output = '\n';
+  return formatWhole(results, { format: 'stylish', color: options.color === true });
+}
+
+/** The whole report at once: the stream's pieces joined. */
+function formatWhole(results: readonly FileDiagnostics[], format: ReportFormat): string {
+  const report = reportStream(format);
+  let output = '';
+  for (const result of results) output += report.add(renderFile(result, format));
+  return output + report.end();
+}
+
+/**
+ * One file's text in a report, independent of the other files (see {@link reportStream}).
+ * @example renderFile(result, { format: 'json' }).text // '{\n    "file": "a.xml",\n …'
+ */
+export function renderFile(result: FileDiagnostics, format: ReportFormat): RenderedFile {
+  const { file, errorCount, warningCount } = result;
+  const text =
+    format.format === 'json' ? jsonEntry(result) : stylishBlock(result, format.color === true);
+  return { file, errorCount, warningCount, text };
+}
+
+/**
+ * Joins {@link renderFile}'s pieces, in input order, into the report formatStylish or
+ * formatJson would print for all of them.
+ * @example const r = reportStream({ format: 'json' }); write(r.add(a)); write(r.add(b)); write(r.end());
+ */
+export function reportStream(format: ReportFormat): ReportStream {
+  return format.format === 'json' ? jsonStream() : stylishStream(format.color === true);
+}
+
+const chalks = [new Chalk({ level: 0 }), new Chalk({ level: 1 })] as const;
+
+/** The stylish rows of one file ('' when it has none). */
+function stylishBlock(result: FileDiagnostics, color: boolean): string {
+  if (result.diagnostics.length === 0) return '';
+  const chalk = chalks[color ? 1 : 0];
+  let output = `${chalk.underline(escapeControls(result.file))}\n`;
+  const rows = result.diagnostics.map((d) => ({
+    position: `${d.line}:${d.column}`,
+    line: String(d.line),
+    severity: d.severity,
+    message: escapeControls(d.message.replace(/([^ ])\.$/, '$1')),
+    ruleId: d.ruleId,
+  }));
+  // ESLint aligns line (right) and column (left) as separate columns, then joins them with ':'.
+  // Loops, not Math.max(...rows): a spread of 120,000+ findings overflows the call stack.
+  let lineWidth = 0;
+  let severityWidth = 0;
+  let messageWidth = 0;
+  for (const r of rows) {
+    lineWidth = Math.max(lineWidth, r.line.length);
+    severityWidth = Math.max(severityWidth, r.severity.length);
+    messageWidth = Math.max(messageWidth, r.message.length);
+  }
+  let positionWidth = 0;
+  for (const r of rows) {
+    positionWidth = Math.max(positionWidth, r.position.length + (lineWidth - r.line.length));
+  }
+  for (const row of rows) {
+    const position = (' '.repeat(lineWidth - row.line.length) + row.position).padEnd(positionWidth);
+    const severity = row.severity === 'error' ? chalk.red('error') : chalk.yellow('warning');
+    const severityPad = ' '.repeat(severityWidth - row.severity.length);
+    output +=
+      `  ${chalk.dim(position)}  ${severity}${severityPad}  ` +
+      `${row.message.padEnd(messageWidth)}  ${chalk.dim(row.ruleId)}`.trimEnd() +
+      '\n';
+  }
+  return `${output}\n`;
+}
+
+function stylishStream(color: boolean): ReportStream {
+  const chalk = chalks[color ? 1 : 0];
   let errors = 0;
   let warnings = 0;
-  for (const result of results) {
-    if (result.diagnostics.length === 0) continue;
-    errors += result.errorCount;
-    warnings += result.warningCount;
-    output += `${chalk.underline(escapeControls(result.file))}\n`;
-    const rows = result.diagnostics.map((d) => ({
-      position: `${d.line}:${d.column}`,
-      line: String(d.line),
-      severity: d.severity,
-      message: escapeControls(d.message.replace(/([^ ])\.$/, '$1')),
-      ruleId: d.ruleId,
-    }));
-    // ESLint aligns line (right) and column (left) as separate columns, then joins them with ':'.
-    // Loops, not Math.max(...rows): a spread of 120,000+ findings overflows the call stack.
-    let lineWidth = 0;
-    let severityWidth = 0;
-    let messageWidth = 0;
-    for (const r of rows) {
-      lineWidth = Math.max(lineWidth, r.line.length);
-      severityWidth = Math.max(severityWidth, r.severity.length);
-      messageWidth = Math.max(messageWidth, r.message.length);
-    }
-    let positionWidth = 0;
-    for (const r of rows) {
-      positionWidth = Math.max(positionWidth, r.position.length + (lineWidth - r.line.length));
-    }
-    for (const row of rows) {
-      const position = (' '.repeat(lineWidth - row.line.length) + row.position).padEnd(
-        positionWidth,
-      );
-      const severity = row.severity === 'error' ? chalk.red('error') : chalk.yellow('warning');
-      const severityPad = ' '.repeat(severityWidth - row.severity.length);
-      output +=
-        `  ${chalk.dim(position)}  ${severity}${severityPad}  ` +
-        `${row.message.padEnd(messageWidth)}  ${chalk.dim(row.ruleId)}`.trimEnd() +
-        '\n';
-    }
-    output += '\n';
-  }
-  const total = errors + warnings;
-  if (total === 0) return '';
-  const summary =
-    `\u2716 ${total} ${pluralize('problem', total)} ` +
-    `(${errors} ${pluralize('error', errors)}, ${warnings} ${pluralize('warning', warnings)})`;
-  const colored = errors > 0 ? chalk.red.bold(summary) : chalk.yellow.bold(summary);
-  return `${output}${colored}\n`;
+  const add = (file: RenderedFile): string => {
+    if (file.text === '') return '';
+    // The report opens with a blank line, once there is something to report.
+    const opening = errors + warnings === 0 ? '\n' : '';
+    errors += file.errorCount;
+    warnings += file.warningCount;
+    return opening + file.text;
+  };
+  const end = (): string => {
+    const total = errors + warnings;
+    if (total === 0) return '';
+    const summary =
+      `\u2716 ${total} ${pluralize('problem', total)} ` +
+      `(${errors} ${pluralize('error', errors)}, ${warnings} ${pluralize('warning', warnings)})`;
+    const colored = errors > 0 ? chalk.red.bold(summary) : chalk.yellow.bold(summary);
+    return `${colored}\n`;
+  };
+  return { add, end };
 }
 
 /**
@@ -112,7 +184,12 @@ export function formatStylish(
  * message, line, column }] }]`, one entry per file (clean files included), pretty-printed.
  */
 export function formatJson(results: readonly FileDiagnostics[]): string {
-  const report = results.map((r) => ({
+  return formatWhole(results, { format: 'json' });
+}
+
+/** One file's entry of the JSON array, indented as `JSON.stringify(all, null, 2)` would. */
+function jsonEntry(r: FileDiagnostics): string {
+  const entry = {
     file: r.file,
     errorCount: r.errorCount,
     warningCount: r.warningCount,
@@ -123,6 +200,14 @@ export function formatJson(results: readonly FileDiagnostics[]): string {
       line: d.line,
       column: d.column,
     })),
-  }));
-  return `${terminalSafeJson(report)}\n`;
+  };
+  // Every line break JSON.stringify writes is its own (strings escape theirs): one level in.
+  return terminalSafeJson(entry).replace(/\n/g, '\n  ');
+}
+
+function jsonStream(): ReportStream {
+  let count = 0;
+  const add = (file: RenderedFile): string => `${count++ === 0 ? '[\n  ' : ',\n  '}${file.text}`;
+  const end = (): string => (count === 0 ? '[]\n' : '\n]\n');
+  return { add, end };
 }

@@ -21,6 +21,39 @@ export interface FetchHop {
 
 export type FetchCipher = 'aes128gcm' | 'aes-256-cbc' | 'none';
 
+/** The four profile rules a resync runs, in order. */
+export type ProfileRuleName =
+  'Profile_Rule' | 'Profile_Rule_B' | 'Profile_Rule_C' | 'Profile_Rule_D';
+
+/** One rule of the resync: what was fetched for it and what the phone made of it. */
+export interface RuleFetch {
+  rule: ProfileRuleName;
+  /** Where its text came from: the argument, `--rule-b…`, or a profile applied before it. */
+  source: 'argument' | 'option' | 'profile';
+  /** The URL of the profile that set it (source `profile`), else null. */
+  setBy: string | null;
+  /**
+   * A, B or C; null when the phone fetched nothing for it (no alternative applies, it only
+   * assigns) or fetch could not replay it (TFTP, DNS SRV).
+   */
+  outcome: ResyncOutcome | null;
+  reason: string;
+  status: number | null;
+  /** The last URL requested; null when nothing was requested. */
+  url: string | null;
+  chain: FetchHop[];
+  cipher: FetchCipher | null;
+  digest: string | null;
+  gzip: boolean | null;
+  diagnostics: Diagnostic[];
+  /** The decrypted, gunzipped profile (outcome A with a body). Never printed. */
+  profile: Uint8Array | undefined;
+}
+
+/**
+ * A whole resync. The top-level fields describe the rule that decided the outcome: the first that
+ * failed, else the last fetched; `rules` has every rule run.
+ */
 export interface FetchResult {
   outcome: ResyncOutcome;
   /** Why, in one line. */
@@ -37,12 +70,35 @@ export interface FetchResult {
   gzip: boolean | null;
   next: NextAttempt;
   diagnostics: Diagnostic[];
-  /** The decrypted, gunzipped profile (outcome A with a body). Never printed. */
+  /**
+   * On outcome A, what `-o` saves: the one profile applied, or the parameters of several
+   * combined (a later file overriding an earlier one). Never printed.
+   */
   profile: Uint8Array | undefined;
+  rules: RuleFetch[];
   /** Notes and warnings for stderr; never a secret. */
   warnings: string[];
-  /** Exit code: 0 for A (1 with --strict and validation errors), 1 for B and C. */
-  exitCode: 0 | 1;
+  /**
+   * Exit code: 0 for A (1 with --strict and validation errors), 1 for B and C, 2 when a rule a
+   * profile set could not be replayed (TFTP, DNS SRV) and the rest reached A.
+   */
+  exitCode: 0 | 1 | 2;
+}
+
+/** One rule in `fetch --json`. */
+export interface RuleFetchJson {
+  rule: ProfileRuleName;
+  source: 'argument' | 'option' | 'profile';
+  setBy: string | null;
+  outcome: ResyncOutcome | null;
+  reason: string;
+  status: number | null;
+  url: string | null;
+  chain: FetchHop[];
+  cipher: FetchCipher | null;
+  digest: string | null;
+  gzip: boolean | null;
+  diagnostics: Diagnostic[];
 }
 
 /** The JSON document of `fetch --json`. */
@@ -74,6 +130,7 @@ export interface FetchJson {
     source: string;
     failure?: number;
   };
+  rules: RuleFetchJson[];
 }
 
 /** The result as data (no profile bytes, no secrets). */
@@ -90,6 +147,20 @@ export function fetchJson(r: FetchResult): FetchJson {
     digest: r.digest,
     gzip: r.gzip,
     nextAttempt: { ...r.next },
+    rules: r.rules.map((rule) => ({
+      rule: rule.rule,
+      source: rule.source,
+      setBy: rule.setBy,
+      outcome: rule.outcome,
+      reason: rule.reason,
+      status: rule.status,
+      url: rule.url,
+      chain: rule.chain.map((hop) => ({ ...hop })),
+      cipher: rule.cipher,
+      digest: rule.digest,
+      gzip: rule.gzip,
+      diagnostics: rule.diagnostics,
+    })),
   };
 }
 
@@ -99,10 +170,9 @@ const OUTCOME_TEXT = {
   C: 'C (other failure)',
 } as const;
 
-/** The report for people; validation diagnostics are added by the caller (stylish). */
-export function formatFetch(r: FetchResult): string {
+function hopLines(rule: Pick<RuleFetch, 'chain' | 'cipher' | 'digest' | 'gzip'>): string[] {
   const lines: string[] = [];
-  for (const hop of r.chain) {
+  for (const hop of rule.chain) {
     const answer =
       hop.status === null
         ? `no answer: ${hop.error ?? ''}`
@@ -112,12 +182,38 @@ export function formatFetch(r: FetchResult): string {
           (hop.auth ? ` → retry with ${hop.auth} credentials` : '');
     lines.push(`${hop.method} ${hop.url}  ${answer}`);
   }
-  if (r.cipher !== null) {
-    const cipher = r.cipher === 'none' ? 'none (plain)' : r.cipher;
-    const digest = r.digest ? ` (${r.digest})` : '';
-    lines.push(`cipher   ${cipher}${digest}${r.gzip ? ', gzip' : ''}`);
+  if (rule.cipher !== null) {
+    const cipher = rule.cipher === 'none' ? 'none (plain)' : rule.cipher;
+    const digest = rule.digest ? ` (${rule.digest})` : '';
+    lines.push(`cipher   ${cipher}${digest}${rule.gzip ? ', gzip' : ''}`);
   }
-  lines.push(`outcome  ${OUTCOME_TEXT[r.outcome]}: ${r.reason}`);
+  return lines;
+}
+
+/**
+ * The report for people; validation diagnostics are added by the caller (stylish). One rule
+ * reads as before the sequence existed; several get a heading each and `resync` sums them up.
+ */
+export function formatFetch(r: FetchResult): string {
+  const lines: string[] = [];
+  if (r.rules.length <= 1 && (r.rules[0]?.rule ?? 'Profile_Rule') === 'Profile_Rule') {
+    lines.push(...hopLines(r));
+    lines.push(`outcome  ${OUTCOME_TEXT[r.outcome]}: ${r.reason}`);
+  } else {
+    for (const rule of r.rules) {
+      const from =
+        rule.source === 'profile'
+          ? `set by ${rule.setBy ?? ''}`
+          : rule.source === 'option'
+            ? `from --rule-${rule.rule.slice(-1).toLowerCase()}`
+            : 'from the argument';
+      lines.push(`${rule.rule} (${from})`);
+      lines.push(...hopLines(rule).map((line) => `  ${line}`));
+      const result = rule.outcome === null ? 'not fetched' : OUTCOME_TEXT[rule.outcome];
+      lines.push(`  outcome  ${result}: ${rule.reason}`);
+    }
+    lines.push(`resync   ${OUTCOME_TEXT[r.outcome]}: ${r.reason}`);
+  }
   const n = r.next;
   const from = `${n.parameter} = ${n.value}, ${n.source === 'profile' ? 'from the profile' : n.source === 'option' ? 'from the option' : "Cisco's default"}`;
   if (n.seconds === null) {

@@ -1,16 +1,16 @@
 /**
  * Formatters for `render`: they return strings; the CLI adapter decides where they go.
  */
-import type { ExplainResult, RenderReport } from '../render/batch.js';
+import type { ExplainResult, RenderDeviceReport, RenderReport } from '../render/batch.js';
 
 /** One stderr line per failed device: where it is in the inventory, which device, what failed. */
 export function formatRenderFailures(report: RenderReport): string[] {
-  return report.devices
-    .filter((d) => d.status === 'failed')
-    .map(
-      (d) =>
-        `${d.source} (${d.mac ? `mac ${d.mac}` : `serial ${d.serial ?? '?'}`}): ${d.error ?? 'failed'}`,
-    );
+  return report.devices.filter((d) => d.status === 'failed').map(formatRenderFailure);
+}
+
+/** The stderr line of one failed device. */
+export function formatRenderFailure(d: RenderDeviceReport): string {
+  return `${d.source} (${d.mac ? `mac ${d.mac}` : `serial ${d.serial ?? '?'}`}): ${d.error ?? 'failed'}`;
 }
 
 /** `12 devices → out/: 10 written, 2 unchanged, 0 failed` */
@@ -26,6 +26,41 @@ export function formatRenderSummary(report: RenderReport): string {
 /** The `--json` report: summary and one entry per device. Holds no secret. */
 export function formatRenderJson(report: RenderReport): string {
   return `${JSON.stringify(report, null, 2)}\n`;
+}
+
+/**
+ * The `--json` report as a stream of text: the head, each device as it is done, the summary
+ * last — so no device is kept in memory. The text is the report's `JSON.stringify(…, null, 2)`
+ * with `summary` after `devices`.
+ * @example const json = new RenderJsonStream(head); out(json.device(d)); out(json.end(summary));
+ */
+export class RenderJsonStream {
+  private started = false;
+  private first = true;
+
+  constructor(private readonly head: Omit<RenderReport, 'summary' | 'devices'>) {}
+
+  private start(): string {
+    if (this.started) return '';
+    this.started = true;
+    const head = JSON.stringify(this.head, null, 2);
+    return `${head.slice(0, -2)},\n  "devices": [`;
+  }
+
+  /** The text for one more device. */
+  device(d: RenderDeviceReport): string {
+    const text = JSON.stringify(d, null, 2).replace(/\n/g, '\n    ');
+    const out = `${this.start()}${this.first ? '' : ','}\n    ${text}`;
+    this.first = false;
+    return out;
+  }
+
+  /** The rest of the report: the end of the device list and the summary. */
+  end(summary: RenderReport['summary']): string {
+    const list = this.first ? ']' : '\n  ]';
+    const tail = JSON.stringify(summary, null, 2).replace(/\n/g, '\n  ');
+    return `${this.start()}${list},\n  "summary": ${tail}\n}\n`;
+  }
 }
 
 function showValue(v: unknown): string {

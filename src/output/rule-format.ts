@@ -3,7 +3,7 @@
  * assigned to secret parameters) are masked unless asked for.
  */
 import type { RuleExpansion } from '../profile/rule-expand.js';
-import { SECRET_MASK, isSecretParameter } from '../profile/secrets.js';
+import { SECRET_MASK, isSecretParameter, maskSecretQuery } from '../profile/secrets.js';
 
 /** The JSON document of `rule expand --json`. */
 export interface RuleExpansionJson {
@@ -47,18 +47,31 @@ export interface RuleExpansionJson {
 const mask = (value: string | null, show: boolean): string | null =>
   value === null || show ? value : SECRET_MASK;
 
+/**
+ * A `--key`/`--pwd` that is only a macro left unexpanded (`$SA`, `$(SB)`) holds no secret: shown
+ * as written, so `********` never hides that the key has no value.
+ */
+function maskOption(value: string | null, show: boolean, unexpanded: readonly string[]) {
+  const name = value === null ? undefined : /^\$(?:\(([A-Z0-9]+)\)|([A-Z0-9]+))$/.exec(value);
+  if (name && unexpanded.includes(name[1] ?? name[2] ?? '')) return value;
+  return mask(value, show);
+}
+
 /** The expansion as data, secrets masked unless `showSecrets`. */
 export function ruleExpansionJson(e: RuleExpansion, showSecrets: boolean): RuleExpansionJson {
+  // A secret in the query (`?pwd=…`) is masked like --pwd.
+  const query = (value: string | null): string | null =>
+    value === null || showSecrets ? value : maskSecretQuery(value);
   return {
-    url: e.url,
+    url: query(e.url),
     scheme: e.scheme,
     host: e.host,
     port: e.port,
-    path: e.path,
+    path: query(e.path),
     options: {
       ...e.options,
-      key: mask(e.options.key, showSecrets),
-      pwd: mask(e.options.pwd, showSecrets),
+      key: maskOption(e.options.key, showSecrets, e.unexpanded),
+      pwd: maskOption(e.options.pwd, showSecrets, e.unexpanded),
     },
     alternative: e.alternative,
     postBody: e.postBody,

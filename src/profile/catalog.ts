@@ -335,13 +335,44 @@ export function lookupParameter(
   name: string,
   section?: 'router-configuration',
 ): ParameterMatch | undefined {
+  return lookupIn(sectionOf(catalog, section), name);
+}
+
+/**
+ * {@link lookupParameter} with the catalog and section fixed: for a loop over one profile's
+ * names, it finds the compiled catalog once rather than per name.
+ * @example const lookup = parameterLookup(DEFAULT_CATALOG); lookup('Line_Enable_3_')?.index // 3
+ */
+export function parameterLookup(
+  catalog: Catalog,
+  section?: 'router-configuration',
+): (name: string) => ParameterMatch | undefined {
+  const compiledSection = sectionOf(catalog, section);
+  return (name) => lookupIn(compiledSection, name);
+}
+
+function sectionOf(catalog: Catalog, section: 'router-configuration' | undefined): CompiledSection {
   const c = compile(catalog);
-  const compiledSection = section === 'router-configuration' ? c.router : c.flat;
-  const memo = compiledSection.memo.get(name);
+  return section === 'router-configuration' ? c.router : c.flat;
+}
+
+/** Names memoised at most (a profile has hundreds; a fleet's templates a few thousand). */
+const MEMO_LIMIT = 100_000;
+
+function lookupIn(section: CompiledSection, name: string): ParameterMatch | undefined {
+  const memo = section.memo.get(name);
   if (memo !== undefined) return memo ?? undefined;
-  const found = resolve(compiledSection, name);
-  if (compiledSection.memo.size < 100_000) compiledSection.memo.set(name, found);
+  const found = resolve(section, name);
+  // The key is a flat copy: a name sliced from a profile would keep the whole profile alive.
+  if (section.memo.size < MEMO_LIMIT) section.memo.set(flatCopy(name), found);
   return found ?? undefined;
+}
+
+/** A flat copy of a string (V8 internalises a property key; a slice is copied then). */
+function flatCopy(text: string): string {
+  const holder: Record<string, true> = {};
+  holder[text] = true;
+  return Object.keys(holder)[0] ?? text;
 }
 
 /**

@@ -28,9 +28,13 @@ import {
 } from './engine.js';
 import {
   InventoryError,
+  InventoryReader,
   formatInventoryProblem,
-  parseInventory,
+  inventoryFormatOf,
+  noDevicesProblem,
+  sniffInventoryFormat,
   type InventoryDevice,
+  type InventoryFormat,
   type InventoryProblem,
 } from './inventory.js';
 import { defaultNamePattern, fileNameFor } from './naming.js';
@@ -64,7 +68,15 @@ export interface RenderEncryption {
 export interface RenderOptions {
   /** Base for relative paths (default process.cwd()). */
   cwd?: string;
+  /** The inventory file; with `inventoryText`, only its name in messages (`<stdin>`). */
   inventory: string;
+  /** The inventory's text, when it does not come from the file `inventory` (stdin). */
+  inventoryText?: string;
+  /**
+   * csv, json or yaml; default: by the file's extension, or — for `inventoryText` without
+   * one — sniffed from the text (sniffInventoryFormat).
+   */
+  inventoryFormat?: InventoryFormat;
   /** Template file or directory (default: the bundled templates/). */
   template?: string;
   vars?: readonly string[];
@@ -89,6 +101,12 @@ export interface RenderOptions {
   onOutputDirectory?: (dir: string) => void;
   /** Called as devices finish, for a progress line. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Each device's report, in inventory order, as soon as it and every device before it are
+   * done. Given this, the result's `report.devices` stays empty: a caller that streams the
+   * report (the CLI's --json) keeps no per-device data, so memory does not grow with the fleet.
+   */
+  onDevice?: (device: RenderDeviceReport) => void;
   /** How a profile reaches the disk (the CLI passes its atomic writer). Needed with `out`. */
   writeFile?: WriteFile;
   /**
@@ -130,11 +148,14 @@ export interface RenderReport {
   encrypted: boolean;
   gzip: boolean;
   summary: Record<RenderStatus, number> & { total: number };
+  /** One entry per device, in inventory order; empty when they went to `onDevice`. */
   devices: RenderDeviceReport[];
 }
 
 export interface RenderResult {
   report: RenderReport;
+  /** Devices whose file could not be written (failure `io`: exit 3 in the CLI). */
+  ioFailures: number;
   /** The one profile, when no --out was given. */
   stdout?: Uint8Array;
 }
@@ -183,18 +204,31 @@ function inventoryFailure(problems: readonly InventoryProblem[]): DomainError {
 /** Everything render and explain share: the checked inventory, vars and layers. */
 interface Loaded {
   cwd: string;
-  devices: InventoryDevice[];
+  /** How many devices will be rendered. */
+  count: number;
+  /** The devices, one at a time (a new pass over the inventory each call). */
+  devices: () => Iterable<InventoryDevice>;
   sources: LayerSources;
   templates: TemplateSource;
 }
 
+/**
+ * Reads the inventory and vars and checks every device before anything is written: a first
+ * pass over the inventory keeps nothing per device but its MAC and serial (duplicates) and the
+ * devices `--device` selects; `devices()` makes a second pass for rendering.
+ */
 function load(options: RenderOptions): Loaded {
   const cwd = options.cwd ?? process.cwd();
-  const inventoryPath = resolve(cwd, options.inventory);
-  const inventoryText = readText(inventoryPath, 'inventory', options.inventory);
-  let inventory;
+  const inventoryText =
+    options.inventoryText ??
+    readText(resolve(cwd, options.inventory), 'inventory', options.inventory);
+  const format =
+    options.inventoryFormat ??
+    inventoryFormatOf(options.inventory) ??
+    (options.inventoryText !== undefined ? sniffInventoryFormat(inventoryText) : undefined);
+  let inventory: InventoryReader;
   try {
-    inventory = parseInventory(inventoryText, options.inventory);
+    inventory = new InventoryReader(inventoryText, options.inventory, format);
   } catch (err) {
     if (err instanceof InventoryError) throw inventoryFailure(err.problems);
     throw err;
@@ -207,15 +241,33 @@ function load(options: RenderOptions): Loaded {
     else varsFiles.push(parsed);
   }
   const groups = collectGroups(varsFiles, inventory.groups);
-  // A loop, not push(...list): 200,000 devices in unknown groups would overflow the stack.
-  for (const p of checkGroups(inventory.devices, groups, options.inventory)) problems.push(p);
+
+  // The checking pass. Devices are checked one at a time (groups too) and not kept.
+  const wanted = options.devices ?? [];
+  const selected = new Map<string, InventoryDevice>();
+  let count = 0;
+  for (const device of inventory.devices(problems)) {
+    count++;
+    for (const p of checkGroups([device], groups, options.inventory)) problems.push(p);
+    for (const w of wanted) {
+      if (!selected.has(w) && matchesDevice(device, w)) selected.set(w, device);
+    }
+  }
+  if (problems.length === 0 && inventory.lastPassRows === 0) {
+    problems.push(noDevicesProblem(options.inventory));
+  }
   if (problems.length > 0) throw inventoryFailure(problems);
 
-  let devices = inventory.devices;
-  if (options.devices && options.devices.length > 0) {
-    devices = options.devices.map((wanted) =>
-      findDevice(inventory.devices, wanted, options.inventory),
-    );
+  // The rendering pass: already checked, so no duplicate maps (its only per-device memory).
+  let devices: () => Iterable<InventoryDevice> = () => inventory.devices([], { duplicates: false });
+  if (wanted.length > 0) {
+    const list = wanted.map((w) => {
+      const found = selected.get(w);
+      if (!found) throw deviceNotFound(w, options.inventory);
+      return found;
+    });
+    devices = () => list;
+    count = list.length;
   }
 
   const templatePath =
@@ -234,10 +286,29 @@ function load(options: RenderOptions): Loaded {
   }
   return {
     cwd,
+    count,
     devices,
     sources: { varsFiles, inventoryFile: options.inventory, defaults: inventory.defaults, groups },
     templates,
   };
+}
+
+/** Whether a device is the one `wanted` names: its MAC in any notation, or its serial. */
+function matchesDevice(device: InventoryDevice, wanted: string): boolean {
+  const mac = normalizeMac(wanted);
+  return (
+    (mac !== undefined && device.mac === mac) ||
+    (device.serial !== undefined && device.serial.toUpperCase() === wanted.trim().toUpperCase())
+  );
+}
+
+function deviceNotFound(wanted: string, file: string): DomainError {
+  return new DomainError(
+    'usage',
+    'device-not-found',
+    `no device ${wanted} in ${file} (give a MAC or a serial number)`,
+    { file },
+  );
 }
 
 /** A device by MAC (any notation) or serial; a usage error when the inventory has none. */
@@ -246,20 +317,8 @@ export function findDevice(
   wanted: string,
   file: string,
 ): InventoryDevice {
-  const mac = normalizeMac(wanted);
-  const found = devices.find(
-    (d) =>
-      (mac !== undefined && d.mac === mac) ||
-      (d.serial !== undefined && d.serial.toUpperCase() === wanted.trim().toUpperCase()),
-  );
-  if (!found) {
-    throw new DomainError(
-      'usage',
-      'device-not-found',
-      `no device ${wanted} in ${file} (give a MAC or a serial number)`,
-      { file },
-    );
-  }
+  const found = devices.find((d) => matchesDevice(d, wanted));
+  if (!found) throw deviceNotFound(wanted, file);
   return found;
 }
 
@@ -276,8 +335,9 @@ export interface ExplainResult {
  * secrets masked, and the template the device would use.
  */
 export function explainRender(options: RenderOptions & { explain: string }): ExplainResult {
-  const loaded = load({ ...options, devices: [] });
-  const device = findDevice(loaded.devices, options.explain, options.inventory);
+  const loaded = load({ ...options, devices: [options.explain] });
+  const [device] = loaded.devices() as InventoryDevice[];
+  if (!device) throw deviceNotFound(options.explain, options.inventory);
   const layers = deviceLayers(device, loaded.sources);
   const chooser = new TemplateChooser(loaded.templates);
   const named = typeof device.fields.template === 'string' ? device.fields.template : undefined;
@@ -326,11 +386,11 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
     }
   }
   const outDir = options.out !== undefined ? resolve(loaded.cwd, options.out) : undefined;
-  if (outDir === undefined && loaded.devices.length !== 1) {
+  if (outDir === undefined && loaded.count !== 1) {
     throw new DomainError(
       'usage',
       'out-missing',
-      `--out <dir> is needed to render ${loaded.devices.length} devices`,
+      `--out <dir> is needed to render ${loaded.count} devices`,
       { hint: 'without --out, select one device with --device and the profile goes to stdout' },
     );
   }
@@ -363,28 +423,40 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
     ...(options.mode !== undefined ? { mode: options.mode } : {}),
   };
 
-  const devices = loaded.devices;
-  const reports: RenderDeviceReport[] = devices.map((d) => ({
-    device: d.mac ?? d.serial ?? '',
-    ...(d.mac ? { mac: d.mac } : {}),
-    ...(d.serial ? { serial: d.serial } : {}),
-    model: d.phone.model,
-    source: `${options.inventory} ${d.where}`,
-    status: 'failed',
-  }));
+  const total = loaded.count;
+  /** Reports of devices started and not yet handed on, by id (at most the jobs in flight). */
+  const pending = new Map<number, RenderDeviceReport>();
+  /** Finished reports waiting for an earlier device (completion order is not inventory order). */
+  const finished = new Map<number, RenderDeviceReport>();
+  let nextToHand = 0;
+  const kept: RenderDeviceReport[] = [];
+  const handOn = options.onDevice ?? ((d: RenderDeviceReport) => kept.push(d));
+  const summary = { total, written: 0, unchanged: 0, 'would-write': 0, failed: 0 };
+  let ioFailures = 0;
   const chooser = new TemplateChooser(loaded.templates);
   const merger = new VariableMerger(loaded.sources);
+  /** Each output name → where its device is in the inventory (the one map that grows). */
   const usedNames = new Map<string, string>();
   const inputs = new InputFiles(loaded.cwd, options, loaded.templates);
   const outputDirs = new Set<string>();
 
   /** Jobs, built one at a time as the renderer asks for them (streaming). */
   function* jobs(): Generator<RenderJob | RenderJobResult> {
-    for (let id = 0; id < devices.length; id++) {
-      const device = devices[id]!;
-      const report = reports[id]!;
+    let id = -1;
+    for (const device of loaded.devices()) {
+      id++;
+      const report: RenderDeviceReport = {
+        device: device.mac ?? device.serial ?? '',
+        ...(device.mac ? { mac: device.mac } : {}),
+        ...(device.serial ? { serial: device.serial } : {}),
+        model: device.phone.model,
+        source: `${options.inventory} ${device.where}`,
+        status: 'failed',
+      };
+      pending.set(id, report);
+      const jobId = id;
       const fail = (failure: FailureKind, error: string): RenderJobResult => ({
-        id,
+        id: jobId,
         status: 'failed',
         failure,
         error,
@@ -414,11 +486,11 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
         if (clash) {
           yield fail(
             'input',
-            `file name ${file} is also the name of ${clash} (make --name unique)`,
+            `file name ${file} is also the name of ${options.inventory} ${clash} (make --name unique)`,
           );
           continue;
         }
-        usedNames.set(file, report.source);
+        usedNames.set(file, device.where);
         report.file = file;
         const input = inputs.overwrittenBy(join(outDir, file), choice.path);
         if (input) {
@@ -432,7 +504,7 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
         }
       }
       const job: RenderJob = {
-        id,
+        id: jobId,
         templatePath: choice.path,
         vars,
         model: device.phone.model,
@@ -461,26 +533,32 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   let done = 0;
   let stdout: Uint8Array | undefined;
   const onResult = (r: RenderJobResult): void => {
-    const report = reports[r.id]!;
+    const report = pending.get(r.id)!;
+    pending.delete(r.id);
     report.status = r.status;
     if (r.failure) report.failure = r.failure;
     if (r.error) report.error = r.error;
     if (r.diagnostics) report.diagnostics = r.diagnostics;
     if (r.bytes !== undefined) report.bytes = r.bytes;
     if (r.output) stdout = r.output;
+    summary[r.status]++;
+    if (r.failure === 'io') ioFailures++;
+    finished.set(r.id, report);
+    for (let next = finished.get(nextToHand); next; next = finished.get(nextToHand)) {
+      finished.delete(nextToHand++);
+      handOn(next);
+    }
     done++;
-    options.onProgress?.(done, devices.length);
+    options.onProgress?.(done, total);
   };
 
-  const workerCount = chooseWorkerCount(options.jobs, devices.length);
+  const workerCount = chooseWorkerCount(options.jobs, total);
   if (workerCount <= 1 || outDir === undefined || options.runInWorkers === undefined) {
     await renderInProcess(jobs(), settings, writeFile ?? refuseWrite, onResult);
   } else {
     await options.runInWorkers(jobs(), settings, workerCount, onResult);
   }
 
-  const summary = { total: devices.length, written: 0, unchanged: 0, 'would-write': 0, failed: 0 };
-  for (const r of reports) summary[r.status]++;
   return {
     report: {
       inventory: options.inventory,
@@ -489,8 +567,9 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
       encrypted: enc !== undefined,
       gzip: settings.gzip,
       summary,
-      devices: reports,
+      devices: kept,
     },
+    ioFailures,
     ...(stdout ? { stdout } : {}),
   };
 }
@@ -498,8 +577,9 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
 /** A file's identity on disk (device and inode), or undefined when it does not exist. */
 function identityOf(path: string): string | undefined {
   try {
-    const st = statSync(path);
-    return `${st.dev}:${st.ino}`;
+    // throwIfNoEntry: most targets are new files, and an Error per device is measurable.
+    const st = statSync(path, { throwIfNoEntry: false });
+    return st ? `${st.dev}:${st.ino}` : undefined;
   } catch {
     return undefined;
   }
@@ -513,10 +593,14 @@ function identityOf(path: string): string | undefined {
  */
 class InputFiles {
   private readonly byIdentity = new Map<string, string>();
+  /** Each template's identity, looked up once. */
+  private readonly templateIdentity = new Map<string, string>();
   private readonly templateRoot: string;
 
   constructor(cwd: string, options: RenderOptions, templates: TemplateSource) {
-    this.add(resolve(cwd, options.inventory), `the inventory ${options.inventory}`);
+    if (options.inventoryText === undefined) {
+      this.add(resolve(cwd, options.inventory), `the inventory ${options.inventory}`);
+    }
     for (const v of options.vars ?? []) this.add(resolve(cwd, v), `the --vars file ${v}`);
     if (templates.file !== undefined) this.add(templates.file, `the template ${templates.file}`);
     this.templateRoot = templates.root;
@@ -533,7 +617,12 @@ class InputFiles {
     if (id !== undefined) {
       const known = this.byIdentity.get(id);
       if (known) return known;
-      if (id === identityOf(templatePath)) return `the template ${templatePath}`;
+      let template = this.templateIdentity.get(templatePath);
+      if (template === undefined) {
+        template = identityOf(templatePath) ?? '';
+        this.templateIdentity.set(templatePath, template);
+      }
+      if (id === template) return `the template ${templatePath}`;
     }
     if (target.endsWith(TEMPLATE_EXTENSION) && target.startsWith(this.templateRoot + sep)) {
       return `a template under ${this.templateRoot}`;

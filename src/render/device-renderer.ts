@@ -10,19 +10,13 @@
  */
 import { closeSync, constants, fstatSync, openSync, readSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import {
-  gzip,
-  openProfile,
-  parseIkm,
-  sealProfile,
-  type Cipher,
-  type Digest,
-} from '../crypto/index.js';
+import { openProfile, parseIkm, sealProfile, type Cipher, type Digest } from '../crypto/index.js';
 import { maskSecretValues } from '../profile/secrets.js';
 import { describeSystemError } from '../domain-errors.js';
 import { checkRenderedProfile, type RenderDiagnostic } from './check.js';
 import { TemplateChooser, describeTemplateError, type TemplateSource } from './engine.js';
 import type { Vars } from './inventory.js';
+import { ProfileGzip } from './profile-gzip.js';
 import { secretValuesOf } from './variables.js';
 
 /** What every device of a run shares. Plain data: it is copied to each worker. */
@@ -144,6 +138,8 @@ export class DeviceRenderer {
   /** Each output directory's names when first looked at (null: not listable, probe each file). */
   private readonly listings = new Map<string, Set<string> | null>();
   private readonly sharedIkm: Uint8Array | undefined;
+  /** Made on the first gzip'd profile: one deflate state per renderer (one per thread). */
+  private gzipper: ProfileGzip | undefined;
 
   constructor(
     private readonly settings: RendererSettings,
@@ -314,15 +310,14 @@ export class DeviceRenderer {
 
   private seal(plaintext: Uint8Array, key: { passphrase?: string; ikm?: Uint8Array }): Uint8Array {
     const enc = this.settings.encryption;
+    // gzip here through the renderer's one deflate state (profile-gzip.ts), then encrypt.
+    const data = this.settings.gzip
+      ? (this.gzipper ??= new ProfileGzip()).gzip(plaintext)
+      : plaintext;
     if (enc) {
-      return sealProfile(plaintext, {
-        cipher: enc.cipher,
-        gzip: this.settings.gzip,
-        md: enc.md,
-        ...key,
-      });
+      return sealProfile(data, { cipher: enc.cipher, gzip: false, md: enc.md, ...key });
     }
-    return this.settings.gzip ? gzip(plaintext) : plaintext;
+    return data;
   }
 
   /** Whether the file on disk already holds this plaintext in the requested form. */

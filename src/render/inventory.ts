@@ -104,34 +104,120 @@ interface RawInventory {
 }
 
 /**
- * Parses and checks an inventory.
+ * Parses and checks an inventory, keeping every device (see {@link InventoryReader} for one
+ * device at a time).
  * @example parseInventory('mac,model,display_name\n0056.2b04.3615,8841,Reception\n', 'inv.csv')
  * @throws InventoryError listing every problem (file, row, field)
  */
 export function parseInventory(text: string, file: string, format?: InventoryFormat): Inventory {
-  const kind = format ?? inventoryFormatOf(file);
-  if (!kind) {
-    throw new InventoryError([
-      { file, where: 'file name', message: 'expected a .csv, .json, .yaml or .yml inventory' },
-    ]);
-  }
+  const reader = new InventoryReader(text, file, format);
   const problems: InventoryProblem[] = [];
-  const raw =
-    kind === 'csv'
-      ? readCsvInventory(text, file, problems)
-      : kind === 'json'
-        ? readJsonInventory(text, file, problems)
-        : readYamlInventory(text, file, problems);
-  const devices = checkDevices(raw.devices, file, problems);
-  if (problems.length === 0 && raw.devices.length === 0) {
-    problems.push({
-      file,
-      where: 'file',
-      message: 'no devices (the inventory is empty, or has a header row only)',
-    });
-  }
+  const devices = [...reader.devices(problems)];
+  if (problems.length === 0 && reader.lastPassRows === 0) problems.push(noDevicesProblem(file));
   if (problems.length > 0) throw new InventoryError(problems);
-  return { file, defaults: raw.defaults, groups: raw.groups, devices };
+  return { file, defaults: reader.defaults, groups: reader.groups, devices };
+}
+
+/** The problem of an inventory with no device rows at all. */
+export function noDevicesProblem(file: string): InventoryProblem {
+  return {
+    file,
+    where: 'file',
+    message: 'no devices (the inventory is empty, or has a header row only)',
+  };
+}
+
+/**
+ * The format of an inventory read from stdin, from its first characters: `{` or `[` → json; a
+ * first line that is `---`, a `- ` list item, a comment or a `key:` → yaml; anything else csv
+ * (a header row such as `mac,model`).
+ * @example sniffInventoryFormat('mac,model\n…') // 'csv'
+ */
+export function sniffInventoryFormat(text: string): InventoryFormat {
+  const body = text.replace(/^\uFEFF/, '').trimStart();
+  if (body.startsWith('{') || body.startsWith('[')) return 'json';
+  const firstLine = body.split(/\r?\n/, 1)[0] ?? '';
+  if (/^(---|#|- |-$|[A-Za-z_][\w.-]*\s*:(\s|$))/.test(firstLine)) return 'yaml';
+  return 'csv';
+}
+
+/**
+ * An inventory read one device at a time: the text is parsed once up front for its shape (the
+ * CSV header; the whole JSON or YAML document), and each call of {@link devices} checks and
+ * yields the devices again without keeping them — a CSV's rows are parsed piece by piece from
+ * the text, so a pass over 100,000 devices holds one piece's records, not 100,000 objects.
+ * `render` makes two passes: one to check everything before anything is written, one to
+ * render. JSON and YAML have no such streaming here: their parsed document is kept.
+ * @throws InventoryError (from the constructor) when the format is unknown, the JSON or YAML
+ *   does not parse, or the CSV header is wrong
+ */
+export class InventoryReader {
+  readonly defaults: Vars;
+  readonly groups: Record<string, Vars>;
+  /** Device rows (or list items) seen by the last finished pass, good or bad. */
+  lastPassRows = 0;
+  private readonly csv: CsvShape | undefined;
+  private readonly raw: RawInventory | undefined;
+  /** JSON/YAML problems of the document's shape, reported with every pass's device problems. */
+  private readonly shapeProblems: InventoryProblem[] = [];
+
+  constructor(
+    private readonly text: string,
+    readonly file: string,
+    format?: InventoryFormat,
+  ) {
+    const kind = format ?? inventoryFormatOf(file);
+    if (!kind) {
+      throw new InventoryError([
+        { file, where: 'file name', message: 'expected a .csv, .json, .yaml or .yml inventory' },
+      ]);
+    }
+    if (kind === 'csv') {
+      const problems: InventoryProblem[] = [];
+      this.csv = readCsvHeader(text, file, problems);
+      if (problems.length > 0) throw new InventoryError(problems);
+      this.defaults = {};
+      this.groups = {};
+    } else {
+      const problems: InventoryProblem[] = [];
+      this.raw =
+        kind === 'json'
+          ? readJsonInventory(text, file, problems)
+          : readYamlInventory(text, file, problems);
+      // A document that does not parse has no devices to check: its problem alone is reported.
+      if (problems.length > 0 && this.raw.devices.length === 0) throw new InventoryError(problems);
+      this.shapeProblems = problems;
+      this.defaults = this.raw.defaults;
+      this.groups = this.raw.groups;
+    }
+  }
+
+  /**
+   * Every device that passes the checks, in inventory order; each problem goes to `problems`.
+   * Each call is a new pass (duplicates are found within a pass).
+   * @param options.duplicates false: skip the duplicate MAC/serial check (a pass over an
+   *   inventory already checked: its two maps are the pass's only per-device memory)
+   */
+  *devices(
+    problems: InventoryProblem[],
+    options: { duplicates?: boolean } = {},
+  ): Generator<InventoryDevice> {
+    const checker = new DeviceChecker(this.file, problems, options.duplicates !== false);
+    let rows = 0;
+    if (this.raw) {
+      for (const p of this.shapeProblems) problems.push(p);
+      for (const raw of this.raw.devices) {
+        const device = checker.check(raw, rows++);
+        if (device) yield device;
+      }
+    } else if (this.csv) {
+      for (const raw of readCsvRows(this.text, this.file, this.csv, problems)) {
+        const device = checker.check(raw, rows++);
+        if (device) yield device;
+      }
+    }
+    this.lastPassRows = rows;
+  }
 }
 
 // ---- names that would reach JavaScript's Object prototype ----
@@ -278,82 +364,178 @@ export function setPath(
   return undefined;
 }
 
-function readCsvInventory(text: string, file: string, problems: InventoryProblem[]): RawInventory {
-  let records: { record: string[]; info: { lines: number } }[];
+/** A CSV inventory's header: each column's field path. */
+interface CsvShape {
+  header: string[];
+  paths: (string | number)[][];
+}
+
+/** csv-parse's options for inventories (shared by the header and the rows). */
+const CSV_OPTIONS = {
+  bom: true,
+  info: true,
+  skip_empty_lines: true,
+  relax_column_count: true,
+  trim: true,
+} as const;
+
+type CsvRecord = { record: string[]; info: { lines: number } };
+
+/** How much CSV text is parsed at once (characters; a piece ends at a record boundary). */
+export const CSV_PIECE_SIZE = 64 * 1024;
+
+/**
+ * Splits CSV text into pieces that end at record boundaries, each with the number of lines
+ * before it. A newline ends a record when an even number of `"` came before it in the piece
+ * (RFC 4180: a quote inside a quoted field is doubled); up to the first misplaced quote this
+ * is exact, and csv-parse reports that quote as an error in whichever piece holds it. A text
+ * without `\n` (old Mac `\r` line ends) is one piece.
+ */
+export function* csvPieces(
+  text: string,
+  size = CSV_PIECE_SIZE,
+): Generator<{ piece: string; linesBefore: number }> {
+  let start = 0;
+  let linesBefore = 0;
+  let nextQuote = text.indexOf('"');
+  while (start < text.length) {
+    let quoted = false;
+    let i = start;
+    let lines = 0;
+    let cut = text.length;
+    for (;;) {
+      const newline = text.indexOf('\n', i);
+      if (newline === -1) break;
+      while (nextQuote !== -1 && nextQuote < newline) {
+        if (nextQuote >= i) quoted = !quoted;
+        nextQuote = text.indexOf('"', nextQuote + 1);
+      }
+      lines++;
+      i = newline + 1;
+      if (!quoted && i - start >= size) {
+        cut = i;
+        break;
+      }
+    }
+    if (cut === text.length) lines = countLines(text, start);
+    yield { piece: text.slice(start, cut), linesBefore };
+    linesBefore += lines;
+    start = cut;
+  }
+}
+
+function countLines(text: string, from: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n', from); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** One piece parsed, or its syntax error as a problem (row numbers of the whole file). */
+function parseCsvPiece(
+  piece: string,
+  linesBefore: number,
+  file: string,
+): CsvRecord[] | InventoryProblem {
   try {
-    records = parseCsv(text, {
-      bom: true,
-      info: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      trim: true,
-    }) as unknown as { record: string[]; info: { lines: number } }[];
+    const records = parseCsv(piece, CSV_OPTIONS) as unknown as CsvRecord[];
+    for (const r of records) r.info = { lines: r.info.lines + linesBefore };
+    return records;
   } catch (err) {
     const e = err as { message?: string; lines?: number };
-    problems.push({
+    return {
       file,
-      where: `row ${e.lines ?? '?'}`,
+      where: `row ${e.lines !== undefined ? e.lines + linesBefore : '?'}`,
       message: `not valid CSV (${withoutQuotedText((e.message ?? '').replace(/^Invalid [^:]*: /, ''))})`,
-    });
-    return { defaults: {}, groups: {}, devices: [] };
+    };
+  }
+}
+
+/** The header row of a CSV inventory; every problem goes to `problems`. */
+function readCsvHeader(text: string, file: string, problems: InventoryProblem[]): CsvShape {
+  const shape: CsvShape = { header: [], paths: [] };
+  const first = csvPieces(text).next();
+  if (first.done) return shape;
+  const records = parseCsvPiece(first.value.piece, 0, file);
+  if (!Array.isArray(records)) {
+    problems.push(records);
+    return shape;
   }
   const header = records[0];
-  if (!header) return { defaults: {}, groups: {}, devices: [] };
-  const paths: (string | number)[][] = [];
+  if (!header) return shape;
+  shape.header = header.record;
   const seen = new Set<string>();
   const tree: HeaderNode = { kind: 'unknown', children: new Map() };
   header.record.forEach((name, col) => {
     const where = `row ${header.info.lines}, column ${col + 1}`;
     if (name === '') {
       problems.push({ file, where, message: 'the column has no header' });
-      paths.push([]);
+      shape.paths.push([]);
       return;
     }
     if (seen.has(name)) {
       problems.push({ file, where, field: name, message: 'the header appears twice' });
-      paths.push([]);
+      shape.paths.push([]);
       return;
     }
     seen.add(name);
     const path = parseFieldPath(name);
     if (typeof path === 'string') {
       problems.push({ file, where, field: name, message: path });
-      paths.push([]);
+      shape.paths.push([]);
       return;
     }
     const conflict = addHeaderPath(tree, path, name);
     if (conflict) problems.push({ file, where, field: name, message: conflict });
-    paths.push(path);
+    shape.paths.push(path);
   });
-  if (problems.length > 0) return { defaults: {}, groups: {}, devices: [] };
-  const devices: RawDevice[] = [];
-  for (let r = 1; r < records.length; r++) {
-    const { record, info } = records[r]!;
-    const where = `row ${info.lines}`;
-    if (record.length > header.record.length) {
-      problems.push({
-        file,
-        where,
-        message: `${record.length} cells but the header has ${header.record.length} columns`,
-      });
-      continue;
+  return shape;
+}
+
+/**
+ * The data rows of a CSV inventory, one at a time, parsed a piece at a time. A syntax error
+ * anywhere replaces every problem this pass found before it (the file is reported as not CSV,
+ * as a whole-file parse would) and ends the pass.
+ */
+function* readCsvRows(
+  text: string,
+  file: string,
+  shape: CsvShape,
+  problems: InventoryProblem[],
+): Generator<RawDevice> {
+  const { header, paths } = shape;
+  if (header.length === 0) return;
+  const passStart = problems.length;
+  let first = true;
+  for (const { piece, linesBefore } of csvPieces(text)) {
+    const records = parseCsvPiece(piece, linesBefore, file);
+    if (!Array.isArray(records)) {
+      problems.splice(passStart, problems.length - passStart, records);
+      return;
     }
-    const fields: Vars = emptyVars();
-    record.forEach((cell, col) => {
-      if (cell === '') return; // empty cells are absent, not empty strings
-      const conflict = setPath(fields, paths[col]!, cell);
-      if (conflict) {
+    for (let r = first ? 1 : 0; r < records.length; r++) {
+      const { record, info } = records[r]!;
+      const where = `row ${info.lines}`;
+      if (record.length > header.length) {
         problems.push({
           file,
           where,
-          field: header.record[col],
-          message: `header makes ${conflict}`,
+          message: `${record.length} cells but the header has ${header.length} columns`,
         });
+        continue;
       }
-    });
-    devices.push({ where, fields });
+      const fields: Vars = emptyVars();
+      record.forEach((cell, col) => {
+        if (cell === '') return; // empty cells are absent, not empty strings
+        const conflict = setPath(fields, paths[col]!, cell);
+        if (conflict) {
+          problems.push({ file, where, field: header[col], message: `header makes ${conflict}` });
+        }
+      });
+      // A row whose cells conflict is still checked: its other problems are shown too.
+      yield { where, fields };
+    }
+    first = false;
   }
-  return { defaults: {}, groups: {}, devices };
 }
 
 // ---- JSON and YAML ----
@@ -652,15 +834,20 @@ function asText(v: unknown): string | undefined {
   return undefined;
 }
 
-function checkDevices(
-  raw: readonly RawDevice[],
-  file: string,
-  problems: InventoryProblem[],
-): InventoryDevice[] {
-  const byMac = new Map<string, string>();
-  const bySerial = new Map<string, string>();
-  const devices: InventoryDevice[] = [];
-  raw.forEach(({ where, fields }, i) => {
+/** Checks devices one at a time: MAC, serial, model; duplicates within one pass. */
+class DeviceChecker {
+  private readonly byMac = new Map<string, string>();
+  private readonly bySerial = new Map<string, string>();
+
+  constructor(
+    private readonly file: string,
+    private readonly problems: InventoryProblem[],
+    private readonly trackDuplicates = true,
+  ) {}
+
+  /** The checked device, or undefined when it has a problem (reported). */
+  check({ where, fields }: RawDevice, i: number): InventoryDevice | undefined {
+    const { file, problems, byMac, bySerial } = this;
     const before = problems.length;
     const add = (field: string, message: string): void => {
       problems.push({ file, where, field, message });
@@ -679,7 +866,7 @@ function checkDevices(
       } else if (byMac.has(mac)) {
         add('mac', `duplicate MAC ${mac} (also ${byMac.get(mac)})`);
       } else {
-        byMac.set(mac, where);
+        if (this.trackDuplicates) byMac.set(mac, where);
         fieldsOut.mac = mac;
       }
     }
@@ -696,7 +883,7 @@ function checkDevices(
       } else if (bySerial.has(serial.toUpperCase())) {
         add('serial', `duplicate serial ${serial} (also ${bySerial.get(serial.toUpperCase())})`);
       } else {
-        bySerial.set(serial.toUpperCase(), where);
+        if (this.trackDuplicates) bySerial.set(serial.toUpperCase(), where);
         fieldsOut.serial = serial;
       }
     }
@@ -720,16 +907,14 @@ function checkDevices(
     if (fields.template !== undefined && typeof fields.template !== 'string') {
       add('template', 'expected a template name');
     }
-    if (problems.length === before && phone) {
-      devices.push({
-        where,
-        index: i + 1,
-        ...(mac ? { mac } : {}),
-        ...(serial ? { serial } : {}),
-        phone,
-        fields: fieldsOut,
-      });
-    }
-  });
-  return devices;
+    if (problems.length !== before || !phone) return undefined;
+    return {
+      where,
+      index: i + 1,
+      ...(mac ? { mac } : {}),
+      ...(serial ? { serial } : {}),
+      phone,
+      fields: fieldsOut,
+    };
+  }
 }

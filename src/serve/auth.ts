@@ -3,16 +3,23 @@
  * MD5, qop=auth) — what a phone answers a 401 with, from the `--uid`/`--pwd` of its rule
  * (reference §2, §5: at most two retries, then outcome C).
  *
- * The file holds `user:password` lines (`#` comments). Digest nonces are stateless — a time
- * stamp and an HMAC over it keyed by a hash of the auth file — so every instance behind a load
- * balancer that reads the same file accepts the others' nonces. They expire after five minutes;
- * nonce counts are not tracked (no shared state), so a captured Digest answer can be replayed
- * within that window: use HTTPS.
+ * The file holds `user:password` lines (`#` comments). Digest nonces carry their own proof — a
+ * time stamp and an HMAC over it keyed by a hash of the auth file — so every instance behind a
+ * load balancer that reads the same file accepts the others' nonces. They expire after five
+ * minutes. Each process also tracks the nonce count (`nc`) of every nonce it has accepted
+ * (NonceCounts): an answer whose count is not higher than the last one accepted for that nonce
+ * (a replay, or a client that lost count) is refused with a fresh challenge marked stale, and
+ * so is a nonce without qop (no count) used twice. Counts live in one process: behind a load
+ * balancer or with --workers, an answer captured on the wire could still be replayed once to
+ * each other process within the nonce's five minutes — HTTPS closes that.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 export const AUTH_REALM = 'cisco-prov';
-const NONCE_LIFETIME_MS = 5 * 60_000;
+/** How long a Digest nonce is accepted after it was issued. */
+export const NONCE_LIFETIME_MS = 5 * 60_000;
+/** Nonces tracked at once per process; past that the oldest are dropped (and refused, stale). */
+const MAX_TRACKED_NONCES = 100_000;
 
 export interface AuthConfig {
   users: ReadonlyMap<string, string>;
@@ -61,16 +68,80 @@ export function makeNonce(config: AuthConfig, now = Date.now()): string {
   return `${ts}.${mac}`;
 }
 
-function nonceIsFresh(config: AuthConfig, nonce: string, now: number): boolean {
+/** When a nonce was issued, if it is one of ours (its HMAC checks) and still fresh. */
+function freshNonceTime(config: AuthConfig, nonce: string, now: number): number | undefined {
   const [ts, mac] = nonce.split('.');
-  if (!ts || !mac) return false;
+  if (!ts || !mac) return undefined;
   const expected = createHmac('sha256', config.nonceKey)
     .update(ts)
     .digest('base64url')
     .slice(0, 22);
-  if (!safeEqual(mac, expected)) return false;
+  if (!safeEqual(mac, expected)) return undefined;
   const t = parseInt(ts, 36);
-  return Number.isFinite(t) && now - t <= NONCE_LIFETIME_MS && t - now <= 60_000;
+  return Number.isFinite(t) && now - t <= NONCE_LIFETIME_MS && t - now <= 60_000 ? t : undefined;
+}
+
+/**
+ * The highest nonce count accepted for each nonce, in one process: a Digest answer is accepted
+ * once per count, counts only go up. Entries go when their nonce expires; when more than
+ * `limit` are tracked the oldest go early, and every nonce issued before the newest one dropped
+ * is refused from then on (it may have been counted).
+ */
+export class NonceCounts {
+  private readonly counts = new Map<string, { issued: number; nc: number }>();
+  /** Nonces issued at or before this time are no longer tracked: refused (stale). */
+  private floor = -Infinity;
+  private lastSweep = 0;
+
+  constructor(
+    private readonly limit = MAX_TRACKED_NONCES,
+    private readonly lifetimeMs = NONCE_LIFETIME_MS,
+  ) {}
+
+  /** Nonces tracked now. */
+  get size(): number {
+    return this.counts.size;
+  }
+
+  /**
+   * Records `nc` for a nonce issued at `issued` if it is higher than any accepted before.
+   * @returns whether the answer is accepted
+   */
+  accept(nonce: string, issued: number, nc: number, now: number): boolean {
+    this.sweep(now);
+    const seen = this.counts.get(nonce);
+    if (nc < 1) return false; // counts start at 00000001
+    if (seen === undefined) {
+      if (issued <= this.floor) return false;
+      this.counts.set(nonce, { issued, nc });
+      if (this.counts.size > this.limit) this.dropOldest();
+      return true;
+    }
+    if (nc <= seen.nc) return false;
+    seen.nc = nc;
+    return true;
+  }
+
+  /** Drops the entries of expired nonces (at most once a second). */
+  private sweep(now: number): void {
+    if (now - this.lastSweep < 1000) return;
+    this.lastSweep = now;
+    for (const [nonce, entry] of this.counts) {
+      if (now - entry.issued > this.lifetimeMs) this.counts.delete(nonce);
+    }
+  }
+
+  private dropOldest(): void {
+    let oldest: [string, { issued: number }] | undefined;
+    for (const entry of this.counts)
+      if (!oldest || entry[1].issued < oldest[1].issued) oldest = entry;
+    if (!oldest) return;
+    // Everything issued up to the dropped nonce's time is refused from now on (it is not known
+    // which of those were counted), so several of the same millisecond go together.
+    this.floor = Math.max(this.floor, oldest[1].issued);
+    for (const [nonce, entry] of this.counts)
+      if (entry.issued <= this.floor) this.counts.delete(nonce);
+  }
 }
 
 /** The `WWW-Authenticate` challenges of a 401: Digest first, then Basic. */
@@ -92,12 +163,24 @@ function parseParams(text: string): Map<string, string> {
 }
 
 /** The outcome of checking an Authorization header. */
-export type AuthResult = { ok: true; user: string } | { ok: false; stale: boolean; user?: string };
+export type AuthResult =
+  | { ok: true; user: string }
+  | {
+      ok: false;
+      /** A right answer to a nonce that is too old or used up: challenge again, `stale=true`. */
+      stale: boolean;
+      user?: string;
+      /** Why, for the log (never a password). */
+      reason?: string;
+    };
+
+const NC = /^[0-9A-Fa-f]{8}$/;
 
 /**
  * Checks a request's Authorization header.
  * @param method the request method (Digest hashes it)
  * @param target the request target as sent (a Digest answer must be for this URI)
+ * @param counts this process's nonce counts; without it counts are not checked (a unit test)
  */
 export function checkAuthorization(
   config: AuthConfig,
@@ -105,6 +188,7 @@ export function checkAuthorization(
   method: string,
   target: string,
   now = Date.now(),
+  counts?: NonceCounts,
 ): AuthResult {
   if (!header) return { ok: false, stale: false };
   const space = header.indexOf(' ');
@@ -136,12 +220,30 @@ export function checkAuthorization(
     const ha1 = md5(`${user}:${AUTH_REALM}:${password}`);
     const ha2 = md5(`${method}:${uri}`);
     const qop = p.get('qop');
+    const ncText = p.get('nc') ?? '';
+    if (qop !== undefined && qop !== 'auth') return { ok: false, stale: false, user };
+    if (qop === 'auth' && !NC.test(ncText)) {
+      return { ok: false, stale: false, user, reason: 'Digest nc is not 8 hex digits' };
+    }
     const expected =
       qop === 'auth'
-        ? md5(`${ha1}:${nonce}:${p.get('nc') ?? ''}:${p.get('cnonce') ?? ''}:auth:${ha2}`)
+        ? md5(`${ha1}:${nonce}:${ncText}:${p.get('cnonce') ?? ''}:auth:${ha2}`)
         : md5(`${ha1}:${nonce}:${ha2}`);
     if (!safeEqual(response, expected)) return { ok: false, stale: false, user };
-    if (!nonceIsFresh(config, nonce, now)) return { ok: false, stale: true, user };
+    const issued = freshNonceTime(config, nonce, now);
+    if (issued === undefined) {
+      return { ok: false, stale: true, user, reason: 'Digest nonce expired or not ours' };
+    }
+    // Without qop there is no count: such a nonce is good for one request.
+    const nc = qop === 'auth' ? parseInt(ncText, 16) : 1;
+    if (counts && !counts.accept(nonce, issued, nc, now)) {
+      return {
+        ok: false,
+        stale: true,
+        user,
+        reason: `Digest nonce count ${qop === 'auth' ? ncText : '(none)'} already used for this nonce (a replay?)`,
+      };
+    }
     return { ok: true, user };
   }
   return { ok: false, stale: false };

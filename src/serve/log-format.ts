@@ -13,8 +13,20 @@ function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
 }
 
-/** CLF time in UTC: `30/Nov/2026:08:45:12 +0000`. */
+let clfSecond = NaN;
+let clfText = '';
+
+/** CLF time in UTC: `30/Nov/2026:08:45:12 +0000` (made once per second: every line of a second shares it). */
 export function formatClfTime(date: Date): string {
+  const second = Math.floor(date.getTime() / 1000);
+  if (second !== clfSecond) {
+    clfText = formatClfTimeNow(date);
+    clfSecond = second;
+  }
+  return clfText;
+}
+
+function formatClfTimeNow(date: Date): string {
   return `${pad(date.getUTCDate())}/${MONTHS[date.getUTCMonth()]}/${date.getUTCFullYear()}:${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000`;
 }
 

@@ -79,6 +79,39 @@ export function chooseForm(
   return { form: 'plain' };
 }
 
+/**
+ * The variables of a device's own bootstrap profile: its merged variables, with the key the
+ * bundled `bootstrap.liquid` hands the phone set to the one serve seals that device's `.cfg`
+ * with — `profile_ikm` (RFC 8188 IKM text) or `profile_key` (AES-256-CBC passphrase), the other
+ * one removed — so the Profile_Rule the phone receives leads to a profile it can open.
+ * A device without a key keeps its variables as they are (its rule points at `$MA.xml`).
+ * @returns the variables and the secret values they hold (for masking messages)
+ */
+export function bootstrapVars(
+  device: SiteDevice,
+  keys: ServeKeys,
+): { vars: Vars; secretValues: readonly string[] } {
+  const choice = chooseForm(device, '.cfg', keys);
+  if ('error' in choice || choice.form === 'plain') {
+    return { vars: device.vars, secretValues: device.secretValues };
+  }
+  const vars: Vars = { ...device.vars };
+  let secret: string | undefined;
+  if (choice.form === 'aes128gcm') {
+    secret = keys.ikmField !== undefined ? deviceSecretField(device, keys.ikmField) : keys.ikm;
+    vars.profile_ikm = secret;
+    delete vars.profile_key;
+  } else {
+    secret = choice.passphrase;
+    vars.profile_key = secret;
+    delete vars.profile_ikm;
+  }
+  return {
+    vars,
+    secretValues: secret !== undefined ? [...device.secretValues, secret] : device.secretValues,
+  };
+}
+
 /** A rendered, checked and sealed profile, or why there is none. */
 export type ProfileResult =
   | {

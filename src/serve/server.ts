@@ -23,8 +23,15 @@ import { basename, dirname } from 'node:path';
 import { outcomeForStatus, type Outcome } from '../device/access-log.js';
 import { parseUserAgent, type UserAgentInfo } from '../device/user-agent.js';
 import { maskSecretQuery } from '../profile/secrets.js';
-import { challenges, checkAuthorization, type AuthConfig } from './auth.js';
-import { ProfileService, chooseForm, type ProfileForm, type ServeKeys } from './profiles.js';
+import { NonceCounts, challenges, checkAuthorization, type AuthConfig } from './auth.js';
+import {
+  ProfileService,
+  bootstrapVars,
+  chooseForm,
+  type ProfileForm,
+  type RenderSubject,
+  type ServeKeys,
+} from './profiles.js';
 import { ReportStore, openReport, reportKeysOf } from './reports.js';
 import { checkRequestPath, compileRoute, matchRoute, type Route } from './routes.js';
 import {
@@ -116,6 +123,61 @@ export type ServerPage = (request: IncomingMessage) => {
 /** The request target with the values of secret-looking query parameters masked. */
 export const maskTarget = maskSecretQuery;
 
+/**
+ * Parsed User-Agents by string: a phone sends the same one at every resync, so each is parsed
+ * once. Bounded (emptied when full), and the parsed objects are frozen: records share them.
+ */
+const UA_CACHE_LIMIT = 20_000;
+const uaCache = new Map<string, UserAgentInfo>();
+
+function cachedUserAgent(header: string): UserAgentInfo {
+  let info = uaCache.get(header);
+  if (info === undefined) {
+    if (uaCache.size >= UA_CACHE_LIMIT) uaCache.clear();
+    info = Object.freeze(parseUserAgent(header));
+    uaCache.set(header, info);
+  }
+  return info;
+}
+
+/** Response headers as writeHead's flat list: name, value, name, value… (with Content-Type). */
+type HeaderList = readonly string[];
+
+/** Sends an answer (status, body, headers). Returns undefined so a handler can `return send(…)`. */
+type Send = (
+  status: number,
+  body: Uint8Array | string,
+  headers?: Record<string, string | string[]> | HeaderList,
+) => undefined;
+/** Sends a plain-text error answer and keeps the reason for the log. */
+type Fail = (
+  status: number,
+  reason: string,
+  headers?: Record<string, string | string[]>,
+) => undefined;
+
+/** Headers every answer carries. */
+const COMMON_HEADERS: readonly string[] = [
+  'Cache-Control',
+  'no-store',
+  'X-Content-Type-Options',
+  'nosniff',
+];
+
+function isHeaderList(h: Record<string, string | string[]> | HeaderList): h is HeaderList {
+  return Array.isArray(h);
+}
+
+function headerList(headers: Record<string, string | string[]>): string[] {
+  const out: string[] = [];
+  for (const k in headers) {
+    const v = headers[k]!;
+    if (typeof v === 'string') out.push(k, v);
+    else for (const one of v) out.push(k, one);
+  }
+  return out;
+}
+
 function deviceInfo(device: SiteDevice): NonNullable<RequestRecord['device']> {
   const d = device.inventory;
   return {
@@ -202,6 +264,8 @@ export class ProvisioningServer {
   private shuttingDown = false;
   private inFlight = 0;
   private readonly pages = new Map<string, ServerPage>();
+  /** Digest nonce counts accepted by this process (replays are refused). */
+  private readonly nonceCounts = new NonceCounts();
 
   /** Loads the site; throws SiteLoadError (every problem) or an Error for a bad route. */
   constructor(readonly config: ServeConfig) {
@@ -384,12 +448,12 @@ export class ProvisioningServer {
     return this.inFlight;
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  private handle(req: IncomingMessage, res: ServerResponse): void {
     const started = process.hrtime.bigint();
     this.inFlight++;
     const site = this.siteRef; // one site for the whole request, whatever a reload does
     const uaHeader = req.headers['user-agent'];
-    const ua = uaHeader !== undefined ? parseUserAgent(uaHeader) : null;
+    const ua = uaHeader !== undefined ? cachedUserAgent(uaHeader) : null;
     const target = req.url ?? '';
     const record: RequestRecord = {
       time: new Date(),
@@ -408,37 +472,32 @@ export class ProvisioningServer {
       outcome: null,
       durationMs: 0,
     };
-    if (this.shuttingDown) res.setHeader('Connection', 'close');
-    const send = (
-      status: number,
-      body: Uint8Array | string,
-      headers: Record<string, string | string[]> = {},
-    ): void => {
+    const closing = this.shuttingDown;
+    const send: Send = (status, body, headers = {}) => {
       const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
       record.status = status;
-      res.statusCode = status;
-      res.setHeader('Cache-Control', 'no-store');
-      res.setHeader('X-Content-Type-Options', 'nosniff');
-      if (!('Content-Type' in headers)) res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-      for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-      res.setHeader('Content-Length', bytes.length);
+      // One flat header list for writeHead: no per-header setHeader bookkeeping.
+      const list = [...COMMON_HEADERS];
+      if (isHeaderList(headers)) for (const h of headers) list.push(h);
+      else {
+        if (!('Content-Type' in headers)) list.push('Content-Type', 'text/plain; charset=utf-8');
+        for (const h of headerList(headers)) list.push(h);
+      }
+      list.push('Content-Length', String(bytes.length));
+      if (closing && !list.includes('Connection')) list.push('Connection', 'close');
+      res.writeHead(status, list);
       if (req.method === 'HEAD') res.end();
       else {
         record.bytes = bytes.length;
         res.end(bytes);
       }
+      return undefined;
     };
-    const fail = (
-      status: number,
-      reason: string,
-      headers: Record<string, string | string[]> = {},
-    ): void => {
+    const fail: Fail = (status, reason, headers = {}) => {
       record.reason = reason;
-      send(status, `${status} ${reasonPhrase(status)}\n`, headers);
+      return send(status, `${status} ${reasonPhrase(status)}\n`, headers);
     };
-    try {
-      await this.dispatch(req, site, record, ua, send, fail);
-    } catch (err) {
+    const onError = (err: unknown): void => {
       if (err instanceof BodyTooLarge) {
         fail(413, `request body larger than ${this.config.maxBodyBytes} bytes`, {
           Connection: 'close',
@@ -449,29 +508,41 @@ export class ProvisioningServer {
       } else {
         res.destroy();
       }
-    }
+    };
     const finish = (): void => {
       this.inFlight--;
       record.durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       record.outcome = record.kind === 'report' ? null : outcomeForStatus(record.status).outcome;
       for (const l of this.requestListeners) l(record);
     };
-    if (res.writableFinished) finish();
-    else res.once('close', finish);
+    const done = (): void => {
+      if (res.writableFinished) finish();
+      else res.once('close', finish);
+    };
+    // A profile request is answered synchronously (no promise, no microtask); only report
+    // uploads and the fleet page wait for something.
+    let pending: Promise<void> | undefined;
+    try {
+      pending = this.dispatch(req, site, record, ua, send, fail);
+    } catch (err) {
+      onError(err);
+    }
+    if (pending === undefined) return done();
+    pending.then(done, (err: unknown) => {
+      onError(err);
+      done();
+    });
   }
 
-  private async dispatch(
+  /** Answers a request; returns a promise only when it has to wait (a report, the fleet page). */
+  private dispatch(
     req: IncomingMessage,
     site: Site,
     record: RequestRecord,
     ua: UserAgentInfo | null,
-    send: (
-      status: number,
-      body: Uint8Array | string,
-      headers?: Record<string, string | string[]>,
-    ) => void,
-    fail: (status: number, reason: string, headers?: Record<string, string | string[]>) => void,
-  ): Promise<void> {
+    send: Send,
+    fail: Fail,
+  ): Promise<void> | undefined {
     const method = req.method ?? '';
     const checked = checkRequestPath(req.url ?? '');
     if ('refused' in checked) return fail(400, `refused: ${checked.refused}`);
@@ -507,30 +578,32 @@ export class ProvisioningServer {
         req.headers.authorization,
         method,
         req.url ?? '',
+        Date.now(),
+        this.nonceCounts,
       );
       if (!auth.ok) {
         discardBody(req, this.config.maxBodyBytes);
         if (auth.user !== undefined) record.user = auth.user;
-        return fail(
-          401,
-          req.headers.authorization ? 'authentication failed' : 'authentication required',
-          { 'WWW-Authenticate': challenges(this.config.auth, auth.stale) },
-        );
+        const why = req.headers.authorization ? 'authentication failed' : 'authentication required';
+        return fail(401, auth.reason !== undefined ? `${why}: ${auth.reason}` : why, {
+          'WWW-Authenticate': challenges(this.config.auth, auth.stale),
+        });
       }
       record.user = auth.user;
     }
     if (isWrite) return this.handleReport(req, site, path, record, ua, send, fail);
     if (path === 'fleet' && this.config.fleet) {
       req.resume();
-      const page = await this.config.fleet.page();
-      return send(200, page.html, {
-        'Content-Type': 'text/html; charset=utf-8',
-        'Content-Security-Policy': `${page.csp}; frame-ancestors 'none'`,
-        'Referrer-Policy': 'no-referrer',
-        'X-Frame-Options': 'DENY',
+      return this.config.fleet.page().then((page) => {
+        send(200, page.html, {
+          'Content-Type': 'text/html; charset=utf-8',
+          'Content-Security-Policy': `${page.csp}; frame-ancestors 'none'`,
+          'Referrer-Policy': 'no-referrer',
+          'X-Frame-Options': 'DENY',
+        });
       });
     }
-    if (!isRead) return;
+    if (!isRead) return undefined;
     discardBody(req, this.config.maxBodyBytes); // a GET body is not read
     const page = this.pages.get(path);
     if (page) {
@@ -549,7 +622,7 @@ export class ProvisioningServer {
           `unknown device ${match.id}: not in ${this.config.sources.inventoryName} (the phone's outcome B)`,
         );
       case 'bootstrap':
-        return this.serveBootstrap(site, match.phone, record, send, fail);
+        return this.serveBootstrap(site, match.phone, record, ua, send, fail);
       case 'device':
         break;
     }
@@ -581,42 +654,74 @@ export class ProvisioningServer {
         `${record.device.id}: ${w.message} [${w.ruleId}]${result.warnings.length > 1 ? ` (+${result.warnings.length - 1} more)` : ''}`,
       );
     }
-    send(200, result.body, profileHeaders(result.form, result.gzip));
+    return send(200, result.body, profileHeaders(result.form, result.gzip));
   }
 
+  /**
+   * A bootstrap name (`/$PSN.xml` and its spellings). When the User-Agent names a device of the
+   * inventory, that device's own bootstrap profile: the bootstrap template rendered with its
+   * variables and its key (bootstrapVars), so the Profile_Rule it sets leads the phone to its
+   * own profile, which it can then open. Otherwise the common profile of the model (built-ins,
+   * --vars, inventory defaults). A device whose inventory model is not the model the path names,
+   * or whose MAC and serial in the User-Agent disagree with the inventory, is refused (403).
+   */
   private serveBootstrap(
     site: Site,
     phone: SiteDevice['inventory']['phone'],
     record: RequestRecord,
-    send: (
-      status: number,
-      body: Uint8Array | string,
-      headers?: Record<string, string | string[]>,
-    ) => void,
-    fail: (status: number, reason: string) => void,
-  ): void {
+    ua: UserAgentInfo | null,
+    send: Send,
+    fail: Fail,
+  ): undefined {
     record.kind = 'bootstrap';
     const bootstrap = site.bootstrap!;
-    const vars = commonVars(site, phone);
-    const result = this.profiles.profile(
-      site,
-      {
+    const device =
+      ua && ua.isCisco
+        ? ((ua.mac !== null ? site.byMac.get(ua.mac) : undefined) ??
+          (ua.serial !== null ? site.bySerial.get(ua.serial.toUpperCase()) : undefined))
+        : undefined;
+    let subject: RenderSubject;
+    if (device) {
+      record.device = deviceInfo(device);
+      const mismatch = userAgentMismatch(ua!, device);
+      if (mismatch) return fail(403, `refused: ${mismatch}`);
+      const model = device.inventory.phone.model;
+      if (model !== phone.model) {
+        return fail(
+          403,
+          `refused: the User-Agent names ${record.device.id}, a ${model} in ${this.config.sources.inventoryName}, but the path asks for the ${phone.model} bootstrap profile`,
+        );
+      }
+      const own = bootstrapVars(device, this.config.keys);
+      const d = device.inventory;
+      subject = {
+        id: `bootstrap-device:${d.mac ?? ''}:${d.serial ?? ''}`,
+        vars: own.vars,
+        varsHash: device.varsHash,
+        templatePath: bootstrap.path,
+        model,
+        file: `${phone.model}.xml`,
+        secretValues: own.secretValues,
+      };
+    } else {
+      subject = {
         id: `bootstrap:${phone.model}`,
-        vars,
+        vars: commonVars(site, phone),
         varsHash: `common-${site.generation}`,
         templatePath: bootstrap.path,
         model: phone.model,
         file: `${phone.model}.xml`,
         secretValues: [],
-      },
-      { form: 'plain' },
-      bootstrap.chooser,
-    );
+      };
+    }
+    const result = this.profiles.profile(site, subject, { form: 'plain' }, bootstrap.chooser);
     record.cached = result.cached;
-    if (!result.ok)
-      return fail(500, `bootstrap profile for ${phone.model} not served: ${result.reason}`);
+    if (!result.ok) {
+      const whose = device ? `${record.device!.id} (${phone.model})` : phone.model;
+      return fail(500, `bootstrap profile for ${whose} not served: ${result.reason}`);
+    }
     record.form = 'plain';
-    send(200, result.body, profileHeaders('plain', result.gzip));
+    return send(200, result.body, profileHeaders('plain', result.gzip));
   }
 
   private async handleReport(
@@ -625,12 +730,8 @@ export class ProvisioningServer {
     path: string,
     record: RequestRecord,
     ua: UserAgentInfo | null,
-    send: (
-      status: number,
-      body: Uint8Array | string,
-      headers?: Record<string, string | string[]>,
-    ) => void,
-    fail: (status: number, reason: string, headers?: Record<string, string | string[]>) => void,
+    send: Send,
+    fail: Fail,
   ): Promise<void> {
     record.kind = 'report';
     const body = await readBody(req, this.config.maxBodyBytes);
@@ -685,16 +786,26 @@ export class ProvisioningServer {
   }
 }
 
+const HEADERS_AES128GCM: HeaderList = [
+  'Content-Type',
+  'application/xml',
+  'Content-Encoding',
+  'aes128gcm',
+];
+const HEADERS_AES128GCM_GZIP: HeaderList = [
+  'Content-Type',
+  'application/gzip',
+  'Content-Encoding',
+  'aes128gcm',
+];
+const HEADERS_BINARY: HeaderList = ['Content-Type', 'application/octet-stream'];
+const HEADERS_XML: HeaderList = ['Content-Type', 'application/xml; charset=utf-8'];
+
 /** Response headers of a profile: RFC 8188 is a content coding (reference §4). */
-function profileHeaders(form: ProfileForm, gzip: boolean): Record<string, string> {
-  if (form === 'aes128gcm') {
-    return {
-      'Content-Type': gzip ? 'application/gzip' : 'application/xml',
-      'Content-Encoding': 'aes128gcm',
-    };
-  }
-  if (form === 'aes-256-cbc' || gzip) return { 'Content-Type': 'application/octet-stream' };
-  return { 'Content-Type': 'application/xml; charset=utf-8' };
+function profileHeaders(form: ProfileForm, gzip: boolean): HeaderList {
+  if (form === 'aes128gcm') return gzip ? HEADERS_AES128GCM_GZIP : HEADERS_AES128GCM;
+  if (form === 'aes-256-cbc' || gzip) return HEADERS_BINARY;
+  return HEADERS_XML;
 }
 
 const PHRASES: Readonly<Record<number, string>> = {

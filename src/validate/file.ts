@@ -38,10 +38,25 @@ const TOO_LARGE = `larger than ${MAX_PROFILE_BYTES} bytes (the limit for a profi
  * length is then above MAX_PROFILE_BYTES), never read whole. Throws the system error.
  */
 export function readFileUpTo(path: string, max = MAX_PROFILE_BYTES + 1): Uint8Array {
+  return readInto(path, max, false);
+}
+
+/**
+ * The buffer a batch reads its files into, one after the other: a new buffer per file was
+ * 10,000 short-lived 30 KB allocations outside V8's heap for a 10,000-file run.
+ */
+let batchBuffer: Buffer | undefined;
+const BATCH_BUFFER_BYTES = 1 << 20;
+
+/** Reads at most `max` bytes; with `reuse`, a small file lands in batchBuffer (see below). */
+function readInto(path: string, max: number, reuse: boolean): Uint8Array {
   const fd = openSync(path, 'r');
   try {
     const size = Math.min(fstatSync(fd).size, max);
-    const bytes = Buffer.allocUnsafe(size);
+    const bytes =
+      reuse && size <= BATCH_BUFFER_BYTES
+        ? (batchBuffer ??= Buffer.allocUnsafeSlow(BATCH_BUFFER_BYTES))
+        : Buffer.allocUnsafe(size);
     let offset = 0;
     while (offset < size) {
       const n = readSync(fd, bytes, offset, size - offset, null);
@@ -176,7 +191,9 @@ export function checkProfileFiles(
     const name = names[i]!;
     let bytes: Uint8Array;
     try {
-      bytes = readFileUpTo(paths[i]!);
+      // Valid until the next file is read: checkProfileFile keeps nothing of the bytes (the
+      // text is decoded into a string, gunzip and decrypt make new buffers).
+      bytes = readInto(paths[i]!, MAX_PROFILE_BYTES + 1, true);
     } catch (err) {
       throw new DomainError('io', 'read-failed', `cannot read ${describeSystemError(err, name)}`, {
         file: name,

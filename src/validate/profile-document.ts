@@ -2,7 +2,7 @@
  * A scanned profile seen as Cisco sees it: the `<flat-profile>` element(s) and their child
  * elements, the parameters (reference §1). Built once per file and shared by every rule.
  */
-import { lookupParameter, type Catalog, type ParameterMatch } from '../profile/catalog.js';
+import { parameterLookup, type Catalog, type ParameterMatch } from '../profile/catalog.js';
 import { scanXml, type XmlAttribute, type XmlElement, type XmlScan } from './xml-scanner.js';
 
 /** A child element of `<flat-profile>`. */
@@ -35,15 +35,22 @@ export interface ProfileDocument {
   routerSections: XmlElement[];
   /** Leaf elements inside `<router-configuration>`, its group elements skipped. */
   routerParameters: ProfileParameter[];
+  /**
+   * `parameters` then `routerParameters`, built once (three rules walk both); the same array
+   * as `parameters` when there are no router leaves.
+   */
+  everyParameter: readonly ProfileParameter[];
 }
 
 /** The ATA191/192's router section: a child of `<flat-profile>` holding groups of leaves. */
 export const ROUTER_CONFIGURATION = 'router-configuration';
 
-function collectRouterLeaves(element: XmlElement, catalog: Catalog, out: ProfileParameter[]): void {
+type Lookup = (name: string) => ParameterMatch | undefined;
+
+function collectRouterLeaves(element: XmlElement, lookup: Lookup, out: ProfileParameter[]): void {
   for (const child of element.children) {
     if (child.children.length > 0) {
-      collectRouterLeaves(child, catalog, out);
+      collectRouterLeaves(child, lookup, out);
       continue;
     }
     let ua: XmlAttribute | undefined;
@@ -54,7 +61,7 @@ function collectRouterLeaves(element: XmlElement, catalog: Catalog, out: Profile
       value: child.text,
       ua,
       nested: false,
-      match: lookupParameter(catalog, child.name, ROUTER_CONFIGURATION),
+      match: lookup(child.name),
       section: ROUTER_CONFIGURATION,
     });
   }
@@ -79,11 +86,14 @@ export function readProfileDocument(text: string, catalog: Catalog): ProfileDocu
   const routerParameters: ProfileParameter[] = [];
   if (scan.root && !scan.error) {
     findFlatProfiles(scan.root, flatProfiles);
+    const lookup = parameterLookup(catalog);
+    let routerLookup: Lookup | undefined;
     for (const flat of flatProfiles) {
       for (const element of flat.children) {
         if (element.name === ROUTER_CONFIGURATION) {
           routerSections.push(element);
-          collectRouterLeaves(element, catalog, routerParameters);
+          routerLookup ??= parameterLookup(catalog, ROUTER_CONFIGURATION);
+          collectRouterLeaves(element, routerLookup, routerParameters);
           continue;
         }
         let ua: XmlAttribute | undefined;
@@ -94,10 +104,12 @@ export function readProfileDocument(text: string, catalog: Catalog): ProfileDocu
           value: element.text,
           ua,
           nested: element.children.length > 0,
-          match: lookupParameter(catalog, element.name),
+          match: lookup(element.name),
         });
       }
     }
   }
-  return { text, scan, flatProfiles, parameters, routerSections, routerParameters };
+  const everyParameter =
+    routerParameters.length === 0 ? parameters : [...parameters, ...routerParameters];
+  return { text, scan, flatProfiles, parameters, routerSections, routerParameters, everyParameter };
 }

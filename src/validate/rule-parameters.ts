@@ -42,7 +42,8 @@ export function parsedRuleOf(
 
 /** `Resync_Trigger_<n>` holds a bare condition (Cisco: no `( )?` around it). */
 export function isTriggerCondition(parameter: ProfileParameter): boolean {
-  return /^Resync_Trigger_[0-9]+$/.test(parameter.name);
+  const name = parameter.name;
+  return name.startsWith('Resync_Trigger_') && /^Resync_Trigger_[0-9]+$/.test(name);
 }
 
 /** Errors of a trigger condition, with offsets in the trimmed value, and the trim. */

@@ -159,6 +159,40 @@ describe('drift', () => {
     }
   });
 
+  test('nothing compared is not "in sync": no report file, or no reporting phone in the inventory: exit 1', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'cisco-prov-drift-empty-'));
+    try {
+      const inventory = join(FIXTURES, 'inventory.csv');
+      const templates = join(FIXTURES, 'templates');
+      writeFileSync(join(empty, 'README.txt'), 'not a report');
+      const none = await runCli(['drift', '--reports', empty, '-i', inventory, '-t', templates]);
+      assert.equal(none.code, 1);
+      assert.equal(none.stdout, '', 'no empty table');
+      assert.match(
+        none.stderr,
+        /^cisco-prov: \S+: no report files found: nothing to compare\n {2}hint: /,
+      );
+      cpSync(join(FIXTURES, 'reports/aabbccddeeff.xml'), join(empty, 'aabbccddeeff.xml'));
+      const stranger = await runCli([
+        'drift',
+        '--reports',
+        empty,
+        '-i',
+        inventory,
+        '-t',
+        templates,
+      ]);
+      assert.equal(stranger.code, 1);
+      assert.match(stranger.stdout, /^aabbccddeeff +\? +not in inventory/m);
+      assert.match(
+        stranger.stderr,
+        /no reporting phone is in \S+inventory\.csv: nothing was compared/,
+      );
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
   test('a missing reports directory or inventory: exit 3, one line', async () => {
     const noDir = await runCli(
       [...ARGS.slice(0, 1), '--reports', 'absent', '-i', 'inventory.csv'],

@@ -114,6 +114,10 @@ test('outcome B: exit 1, a table on stdout, -o leaves the existing file alone', 
   assert.match(run.stdout, /^outcome +B \(file not found or corrupt profile\)/m);
   assert.match(run.stdout, /^next +in 60 s \(Resync_Error_Retry_Delay = 60,120,/m);
   assert.equal(readFileSync(out, 'utf8'), 'old');
+  assert.match(
+    run.stderr,
+    /nothing written to \S+keep\.xml: outcome B \(an existing file is left as it was\)/,
+  );
 });
 
 test('outcome C: connection refused, exit 1, --json status null', async () => {
@@ -178,4 +182,102 @@ test('--help names the [open] defaults', async () => {
     help,
     /--error-retry-delay <schedule> Resync_Error_Retry_Delay for B and C \[open: older firmware 3600/,
   );
+});
+
+test('the resync: Profile_Rule, then the Profile_Rule_B its profile sets; -o gets both combined', async () => {
+  const common = `<flat-profile>
+  <Station_Name ua="na">Common</Station_Name>
+  <Resync_Periodic>600</Resync_Periodic>
+  <Profile_Rule_B ua="na">${server.origin}/cfg/$MA.xml</Profile_Rule_B>
+</flat-profile>
+`;
+  handler = (req, res) => {
+    if (req.url === '/common.xml') res.end(common);
+    else if (req.url === '/cfg/00562b043615.xml') res.end(PROFILE);
+    else {
+      res.writeHead(404);
+      res.end();
+    }
+  };
+  const out = join(dir, 'resync.xml');
+  const human = await runCli(['fetch', `${server.origin}/common.xml`, '--ua', UA, '-o', out]);
+  assert.equal(human.code, 0, human.stderr);
+  const lines = human.stdout.split('\n');
+  assert.equal(lines[0], 'Profile_Rule (from the argument)');
+  assert.match(lines[1] ?? '', /^ {2}GET http:\/\/127\.0\.0\.1:\d+\/common\.xml {2}200 OK$/);
+  assert.equal(
+    lines[4],
+    `Profile_Rule_B (set by ${server.origin}/common.xml)`,
+    'B comes from the profile',
+  );
+  assert.match(
+    human.stdout,
+    /^resync +A \(success\): Profile_Rule_B: 200: the profile is applied$/m,
+  );
+  assert.match(human.stdout, /^next +in 600 s .*from the profile/m);
+  const saved = readFileSync(out, 'utf8');
+  assert.match(saved, /<Station_Name ua="na">Front desk<\/Station_Name>/, 'the later file wins');
+  assert.match(saved, /<Resync_Periodic>600<\/Resync_Periodic>/);
+  assert.match(saved, /<Admin_Passwd ua="na">hunter22<\/Admin_Passwd>/);
+  assert.equal(statSync(out).mode & 0o777, 0o600);
+
+  const json = await runCli([
+    'fetch',
+    `${server.origin}/common.xml`,
+    '--ua',
+    UA,
+    '--rule-c',
+    `${server.origin}/missing.xml`,
+    '--json',
+  ]);
+  assert.equal(json.code, 1);
+  const doc = JSON.parse(json.stdout);
+  assert.equal(doc.outcome, 'B');
+  assert.equal(doc.status, 404);
+  assert.deepEqual(
+    doc.rules.map((r: { rule: string; source: string; outcome: string }) => [
+      r.rule,
+      r.source,
+      r.outcome,
+    ]),
+    [
+      ['Profile_Rule', 'argument', 'A'],
+      ['Profile_Rule_B', 'profile', 'A'],
+      ['Profile_Rule_C', 'option', 'B'],
+    ],
+  );
+  assert.doesNotMatch(json.stdout + json.stderr, /hunter22/);
+
+  const only = await runCli([
+    'fetch',
+    `${server.origin}/common.xml`,
+    '--ua',
+    UA,
+    '--only',
+    'Profile_Rule',
+    '--json',
+  ]);
+  assert.equal(only.code, 0, only.stderr);
+  assert.deepEqual(
+    JSON.parse(only.stdout).rules.map((r: { rule: string }) => r.rule),
+    ['Profile_Rule'],
+  );
+  const wrong = await runCli(['fetch', 'http://127.0.0.1/a', '--ua', UA, '--only', 'B']);
+  assert.equal(wrong.code, 2);
+  assert.match(wrong.stderr, /--only <rule>' argument 'B' is invalid/);
+});
+
+test('a secret in the query (?pwd=…) is masked in the report, --json and -o notes', async () => {
+  handler = (_req, res) => res.end(PROFILE.replace('hunter22', 'x'));
+  const url = `${server.origin}/cfg/$MA.xml?mac=$MA&pwd=Qu3ry-Secret`;
+  for (const extra of [[], ['--json']]) {
+    const run = await runCli(['fetch', url, '--ua', UA, ...extra]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(
+      server.requests.at(-1)?.url,
+      '/cfg/00562b043615.xml?mac=00562b043615&pwd=Qu3ry-Secret',
+    );
+    assert.match(run.stdout, /\?mac=00562b043615&pwd=\*{8}/);
+    assert.doesNotMatch(run.stdout + run.stderr, /Qu3ry-Secret/);
+  }
 });

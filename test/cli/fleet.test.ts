@@ -57,6 +57,24 @@ describe('fleet', () => {
     assert.match(run.stderr, /no request from a Cisco phone/);
   });
 
+  test('--reports before the first phone reported: the page still, a note (unlike drift)', async () => {
+    const reports = mkdtempSync(join(dir, 'reports-'));
+    const run = await runCli([
+      'fleet',
+      '--log',
+      LOG,
+      '--reports',
+      reports,
+      '-i',
+      'test/fixtures/drift/inventory.csv',
+      '-t',
+      'test/fixtures/drift/templates',
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^<!DOCTYPE html>/);
+    assert.match(run.stderr, /no report files found\n/);
+  });
+
   const BAD: [string, string[], number, RegExp][] = [
     ['a missing log', ['--log', 'absent.log'], 3, /cannot read absent\.log: no such file/],
     [

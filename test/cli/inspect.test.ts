@@ -247,3 +247,30 @@ test('--help of both commands shows the options and examples', async () => {
   assert.equal(models.code, 0);
   assert.match(models.stdout, /--sources/);
 });
+
+test('nothing to inspect — empty stdin, an empty or non-log --log file — is one line, exit 1', async () => {
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const empty = await runCli(['inspect', '--json'], { input: '' });
+  assert.equal(empty.code, 1);
+  assert.equal(empty.stdout, '', 'no JSON for nothing');
+  assert.equal(empty.stderr, 'cisco-prov: <stdin>: no User-Agent to inspect (stdin is empty)\n');
+  const dir = mkdtempSync(join(tmpdir(), 'cisco-prov-inspect-cli-'));
+  try {
+    const log = join(dir, 'access.log');
+    writeFileSync(log, '');
+    const r = await runCli(['inspect', '--log', log]);
+    assert.equal(r.code, 1);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, `cisco-prov: ${log}: the log is empty: no request to inspect\n`);
+    writeFileSync(log, '[error] 1234#0: *1 open() "/srv/x.cfg" failed (2: No such file)\n');
+    const wrong = await runCli(['inspect', '--log', log, '--format', 'csv']);
+    assert.equal(wrong.code, 1);
+    assert.equal(wrong.stdout, '');
+    assert.match(wrong.stderr, /: no line is in the common or combined log format\n/);
+    noStack(wrong.stderr);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -94,6 +94,38 @@ test('rule expand: a macro without a value stays as written, with a warning', as
   assert.match(run.stderr, /\$MA has no value and stays as written \(give --mac or --ua\)/);
 });
 
+test('rule expand: a --key/--pwd that is only an unexpanded $SA/$(SB) is shown, not ********', async () => {
+  const rule = '[--key $SA --uid admin --pwd $(SB)]https://prov.example.com/cfg/$MA.cfg';
+  const run = await runCli(['rule', 'expand', rule, '--ua', UA_8841]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(run.stdout, /^key +\$SA$/m, 'masking it would hide that the key has no value');
+  assert.match(run.stdout, /^pwd +\$\(SB\)$/m);
+  assert.match(run.stderr, /\$SA has no value and stays as written \(give --gpp SA=…\)/);
+  // Anything more than the bare macro may carry a literal secret: masked.
+  const mixed = await runCli([
+    'rule',
+    'expand',
+    '[--key Pre$SA]https://p.example.com/a.cfg',
+    '--json',
+  ]);
+  assert.equal(JSON.parse(mixed.stdout).options.key, '********');
+  assert.doesNotMatch(mixed.stdout, /Pre/);
+});
+
+test('rule expand: a secret query value (?pwd=…) is masked unless --show-secrets', async () => {
+  const rule = 'https://p.example.com/$MA.xml?mac=$MA&pwd=Qu3ry-Secret';
+  const masked = await runCli(['rule', 'expand', rule, '--mac', '00562b043615', '--json']);
+  const json = JSON.parse(masked.stdout);
+  assert.equal(json.url, 'https://p.example.com/00562b043615.xml?mac=00562b043615&pwd=********');
+  assert.equal(json.path, '/00562b043615.xml?mac=00562b043615&pwd=********');
+  assert.doesNotMatch(masked.stdout + masked.stderr, /Qu3ry-Secret/);
+  const shown = await runCli(['rule', 'expand', rule, '--mac', '00562b043615', '--show-secrets']);
+  assert.match(
+    shown.stdout,
+    /^url +https:\/\/p\.example\.com\/00562b043615\.xml\?mac=00562b043615&pwd=Qu3ry-Secret$/m,
+  );
+});
+
 test('rule expand: a condition needing an unknown fact is exit 2 with a hint', async () => {
   const run = await runCli(['rule', 'expand', '($PRVTMR ge 600)? /a.xml | /b.xml']);
   assert.equal(run.code, 2);

@@ -1,9 +1,16 @@
 // `cisco-prov serve` over its lifetime: reload on change and on SIGHUP while requests keep
 // coming (none may fail), a bad edit keeps the previous site, SIGTERM lets a request in flight
 // finish, Basic and Digest auth, HTTPS.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { Agent, request } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
@@ -11,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { makeNonce, parseAuthFile } from '../../src/serve/auth.js';
 import { runCli } from '../helpers/run-cli.js';
 import { httpRequest, startServe } from '../helpers/serve.js';
 
@@ -228,6 +236,22 @@ describe('serve: --workers', () => {
         ),
       );
       assert.deepEqual(new Set(before.map((r) => r.status)), new Set([200]));
+      // The workers run with a larger young generation (fewer scavenges per rendered profile).
+      const workers = (existsSync('/proc/self/cmdline') ? readdirSync('/proc') : [])
+        .filter((e) => /^\d+$/.test(e))
+        .filter((pid) => {
+          try {
+            const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+            return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === server.child.pid;
+          } catch {
+            return false;
+          }
+        });
+      assert.equal(workers.length, existsSync('/proc/self/cmdline') ? 2 : 0);
+      for (const pid of workers) {
+        const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+        assert.ok(argv.includes('--max-semi-space-size=64'), argv.join(' '));
+      }
       replaceFile(
         fx.inventory,
         `${HEADER}\n${row('00562b043615', 'Reception')}\n${row('00562b043620', 'New')}\n`,
@@ -319,6 +343,97 @@ describe('serve: auth and TLS', () => {
       await server.stop();
     }
   });
+
+  test(
+    'Digest nonce counts: a replayed answer (captured from curl) gets a fresh stale challenge; counts must rise; an expired nonce is stale',
+    { skip: spawnSync('curl', ['--version']).status !== 0 && 'no curl' },
+    async () => {
+      const fx = fixture([row('00562b043615', 'Reception')]);
+      const authFile = join(fx.dir, 'phones.auth');
+      const authText = 'phone:pr0v-pass\n';
+      writeFileSync(authFile, authText, { mode: 0o600 });
+      const server = await startServe(['-i', fx.inventory, '--auth-file', authFile]);
+      try {
+        const path = '/00562b043615.xml';
+        const ua = UA('00562b043615');
+        // curl answers the challenge with its own Digest code; its Authorization is captured.
+        const curl = await new Promise<{ out: string; err: string }>((resolve, reject) =>
+          execFile(
+            'curl',
+            [
+              '-sv',
+              '-o',
+              '/dev/null',
+              '-w',
+              '%{http_code}',
+              '--digest',
+              '-u',
+              'phone:pr0v-pass',
+            ].concat(['-A', ua, `http://127.0.0.1:${server.port}${path}`]),
+            (err, out, errText) => (err ? reject(err) : resolve({ out, err: errText })),
+          ),
+        );
+        assert.equal(curl.out, '200');
+        const captured = /^> Authorization: (Digest .*?)\r?$/m.exec(curl.err)![1]!;
+        assert.match(captured, /nc=00000001/);
+        const challengeOf = (r: { rawHeaders: string[] }): string =>
+          r.rawHeaders.find(
+            (v, i, all) =>
+              i % 2 === 1 && /^www-authenticate$/i.test(all[i - 1]!) && v.startsWith('Digest'),
+          ) ?? '';
+
+        // The same answer again: a replay. Refused, with a new nonce marked stale.
+        const replay = await httpRequest(server.port, path, {
+          userAgent: ua,
+          headers: { Authorization: captured },
+        });
+        assert.equal(replay.status, 401);
+        const nonce = /nonce="([^"]+)"/.exec(captured)![1]!;
+        const fresh = /nonce="([^"]+)"/.exec(challengeOf(replay))![1]!;
+        assert.match(challengeOf(replay), /stale=true/);
+        assert.notEqual(fresh, nonce);
+        await server.waitForStderr(
+          /401 GET \/00562b043615\.xml: authentication failed: Digest nonce count 00000001 already used/,
+        );
+
+        // A phone that reuses the nonce counts up: 2 passes, 2 again and 1 do not.
+        const md5 = (t: string): string => createHash('md5').update(t).digest('hex');
+        const answer = (n: string, nc: string): string => {
+          const ha1 = md5('phone:cisco-prov:pr0v-pass');
+          const response = md5(`${ha1}:${n}:${nc}:c0ffee:auth:${md5(`GET:${path}`)}`);
+          return `Digest username="phone", realm="cisco-prov", nonce="${n}", uri="${path}", qop=auth, nc=${nc}, cnonce="c0ffee", response="${response}", algorithm=MD5`;
+        };
+        const status = async (authorization: string): Promise<number> =>
+          (
+            await httpRequest(server.port, path, {
+              userAgent: ua,
+              headers: { Authorization: authorization },
+            })
+          ).status;
+        assert.equal(await status(answer(nonce, '00000002')), 200);
+        assert.equal(await status(answer(nonce, '00000002')), 401);
+        assert.equal(await status(answer(nonce, '00000001')), 401);
+        assert.equal(await status(answer(nonce, '0000000a')), 200);
+        // The fresh nonce from the stale challenge works from 1.
+        assert.equal(await status(answer(fresh, '00000001')), 200);
+        // A nonce older than five minutes (made with the same file's key) is stale.
+        const config = parseAuthFile(authText, 'phones.auth');
+        assert.ok(!('error' in config));
+        const old = makeNonce(config, Date.now() - 6 * 60_000);
+        const expired = await httpRequest(server.port, path, {
+          userAgent: ua,
+          headers: { Authorization: answer(old, '00000001') },
+        });
+        assert.equal(expired.status, 401);
+        assert.match(challengeOf(expired), /stale=true/);
+        await server.waitForStderr(/Digest nonce expired or not ours/);
+        assert.equal(server.stdout().includes('pr0v-pass'), false);
+        assert.equal(server.stderr().includes('pr0v-pass'), false);
+      } finally {
+        await server.stop();
+      }
+    },
+  );
 
   test('--tls-cert/--tls-key: HTTPS on loopback', async () => {
     const fx = fixture([row('00562b043615', 'Reception')]);

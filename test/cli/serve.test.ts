@@ -182,15 +182,81 @@ describe('serve: devices, ciphers, logs', () => {
     );
   });
 
-  test('a bootstrap name serves the common profile', async () => {
-    for (const name of ['/CP-8841-3PCC.xml', '/8841.xml']) {
-      const res = await httpRequest(server.port, name, { userAgent: UA_8841 });
+  test('a bootstrap name serves the common profile to a phone the inventory does not name', async () => {
+    for (const [name, ua] of [
+      ['/CP-8841-3PCC.xml', 'Cisco-CP-8841-3PCC/11.0 (00562b0436ff)'],
+      ['/8841.xml', 'Cisco-CP-8841-3PCC/11.3.7_MPP_0001'],
+      ['/8841.xml', 'curl/8.0'],
+    ] as const) {
+      const res = await httpRequest(server.port, name, { userAgent: ua });
       assert.equal(res.status, 200, name);
+      const text = res.body.toString();
       assert.match(
-        res.body.toString(),
+        text,
         /<Profile_Rule ua="na">https:\/\/prov\.example\.com\/cisco\/\$MA\.xml<\/Profile_Rule>/,
       );
+      assert.equal(text.includes('GPP_SA'), false);
+      assert.match(text, /common profile/);
     }
+  });
+
+  test('a bootstrap name asked by a known phone: its own bootstrap, whose rule and key lead it to its encrypted profile', async () => {
+    const base = `http://127.0.0.1:${server.port}`;
+    const value = (text: string, name: string): string =>
+      new RegExp(`<${name} ua="na">([^<]*)</${name}>`).exec(text)?.[1] ?? '';
+    // AES-256-CBC: the passphrase goes into GPP_SA, the rule reads [--key $SA] …/$MA.cfg.
+    const boot = await httpRequest(server.port, '/8841.xml', { userAgent: UA_8841 });
+    assert.equal(boot.status, 200);
+    const text = boot.body.toString();
+    assert.match(text, /00562b043615/);
+    assert.equal(value(text, 'GPP_SA'), KEY_3615);
+    const rule = value(text, 'Profile_Rule');
+    assert.equal(rule, '[--key $SA]https://prov.example.com/cisco/$MA.cfg');
+    // The phone follows it (`cisco-prov fetch` as the phone, GPP_SA as the bootstrap set it): A.
+    const cbc = await runCli([
+      'fetch',
+      rule.replace('https://prov.example.com/cisco', base),
+      '--ua',
+      UA_8841,
+      '--gpp',
+      `SA=${value(text, 'GPP_SA')}`,
+      '--json',
+    ]);
+    assert.equal(cbc.code, 0, cbc.stderr);
+    const cbcJson = JSON.parse(cbc.stdout) as { outcome: string; cipher: string };
+    assert.deepEqual([cbcJson.outcome, cbcJson.cipher], ['A', 'aes-256-cbc']);
+    // RFC 8188: the IKM goes into IKM_HTTP_Encrypt_Content (--ikm-field profile_ikm).
+    const gcmBoot = await httpRequest(server.port, '/CP-8851-3PCC.xml', { userAgent: UA_8851 });
+    assert.equal(gcmBoot.status, 200);
+    const gcmText = gcmBoot.body.toString();
+    assert.equal(value(gcmText, 'IKM_HTTP_Encrypt_Content'), IKM_3616);
+    assert.equal(gcmText.includes('GPP_SA'), false);
+    const gcmRule = value(gcmText, 'Profile_Rule');
+    assert.equal(gcmRule, 'https://prov.example.com/cisco/$MA.cfg');
+    const gcm = await runCli(
+      [
+        'fetch',
+        gcmRule.replace('https://prov.example.com/cisco', base),
+        '--ua',
+        UA_8851,
+        '--ikm-env',
+        'IKM',
+        '--json',
+      ],
+      { env: { IKM: value(gcmText, 'IKM_HTTP_Encrypt_Content') } },
+    );
+    assert.equal(gcm.code, 0, gcm.stderr);
+    const gcmJson = JSON.parse(gcm.stdout) as { outcome: string; cipher: string };
+    assert.deepEqual([gcmJson.outcome, gcmJson.cipher], ['A', 'aes128gcm']);
+    // A phone known as an 8841 asking for another model's bootstrap name is refused and logged.
+    const wrong = await httpRequest(server.port, '/8861.xml', { userAgent: UA_8841 });
+    assert.equal(wrong.status, 403);
+    assert.equal(wrong.body.includes(Buffer.from(KEY_3615)), false);
+    await server.waitForStderr(
+      /403 GET \/8861\.xml: refused: the User-Agent names 00562b043615, a 8841 in .*inventory\.csv, but the path asks for the 8861 bootstrap profile/,
+    );
+    assert.equal(server.stderr().includes(KEY_3615), false);
+    assert.equal(server.stdout().includes(KEY_3615), false);
   });
 
   test('traversal and malformed paths are refused with 400', async () => {

@@ -58,10 +58,37 @@ test('a terminal on stdin with nothing to read is a usage error', async () => {
   await rejectsWith(inspect({ log: '-', stdin: tty }), 2, /no log given and stdin is a terminal/);
 });
 
-test('empty stdin gives no results and a note', async () => {
-  const result = await inspect({ stdin: Readable.from([]) });
-  assert.deepEqual(userAgents(result), []);
-  assert.deepEqual(result.notes, ['no User-Agent read from stdin']);
+test('empty stdin is nothing to inspect: exit 1, one line', async () => {
+  await rejectsWith(inspect({ stdin: Readable.from([]) }), 1, /^<stdin>: no User-Agent to inspect/);
+  // Blank lines only are as empty.
+  await rejectsWith(inspect({ stdin: Readable.from(['\n  \r\n\n']) }), 1, /no User-Agent/);
+});
+
+test('an empty log, a blank one and one with no access-log line are exit 1, not an empty table', async () => {
+  await rejectsWith(
+    inspect({ log: '-', stdin: Readable.from([]) }),
+    1,
+    /^<stdin>: the log is empty/,
+  );
+  await rejectsWith(inspect({ log: '-', stdin: Readable.from(['\n\r\n']) }), 1, /log is empty/);
+  await rejectsWith(
+    inspect({ log: '-', stdin: Readable.from(['PHP Warning: x in y.php on line 3\n']) }),
+    1,
+    /^<stdin>: no line is in the common or combined log format$/,
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'cisco-prov-inspect-'));
+  try {
+    writeFileSync(join(dir, 'access.log'), '');
+    writeFileSync(join(dir, 'access.log.1.gz'), gzipSync(''));
+    await rejectsWith(
+      inspect({ log: 'access.log', cwd: dir }),
+      1,
+      /^access\.log: the log is empty/,
+    );
+    await rejectsWith(inspect({ log: 'access.log.1.gz', cwd: dir }), 1, /log is empty/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('a relative --log is resolved against cwd; a gzipped log is read as is', async () => {
@@ -81,9 +108,6 @@ test('a relative --log is resolved against cwd; a gzipped log is read as is', as
       3,
       /^cannot read broken\.gz: corrupt gzip data \(unexpected end of file\)$/,
     );
-    writeFileSync(join(dir, 'empty.log'), '');
-    const empty = summaryOf(await inspect({ log: 'empty.log', cwd: dir }));
-    assert.equal(empty.lines.total, 0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

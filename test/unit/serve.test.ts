@@ -8,8 +8,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseAccessLogLine } from '../../src/device/access-log.js';
 import { parseUserAgent } from '../../src/device/user-agent.js';
-import { checkAuthorization, makeNonce, parseAuthFile } from '../../src/serve/auth.js';
-import { formatCombined } from '../../src/serve/log-format.js';
+import { NonceCounts, checkAuthorization, makeNonce, parseAuthFile } from '../../src/serve/auth.js';
+import { formatClfTime, formatCombined } from '../../src/serve/log-format.js';
+import { LineBuffer } from '../../src/serve/line-buffer.js';
 import { ProfileService, chooseForm } from '../../src/serve/profiles.js';
 import {
   checkRequestPath,
@@ -165,6 +166,47 @@ describe('access-log lines', () => {
   });
 });
 
+describe('access-log buffering', () => {
+  test('the lines of one event-loop turn go out in one write, in order', async () => {
+    const writes: string[] = [];
+    const buffer = new LineBuffer((t) => void writes.push(t), assert.fail);
+    for (let i = 0; i < 5; i++) buffer.write(`line ${i}`);
+    assert.equal(writes.length, 0, 'nothing is written before the turn ends');
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(writes, ['line 0\nline 1\nline 2\nline 3\nline 4\n']);
+    buffer.write('line 5');
+    buffer.flush();
+    assert.deepEqual(writes.slice(1), ['line 5\n']);
+    assert.deepEqual(buffer.stats, { lines: 6, writes: 2 });
+  });
+
+  test('past the size limit a batch is written at once; a failing write is reported, not thrown', () => {
+    const writes: string[] = [];
+    const errors: string[] = [];
+    const buffer = new LineBuffer((t) => void writes.push(t), assert.fail, 100);
+    for (let i = 0; i < 30; i++) buffer.write(`0123456789 ${i}`);
+    assert.ok(writes.length >= 3, `written in ${writes.length} batches before the turn ended`);
+    buffer.flush();
+    assert.equal(writes.join('').split('\n').length - 1, 30);
+    const failing = new LineBuffer(
+      () => {
+        throw Object.assign(new Error('no space'), { code: 'ENOSPC' });
+      },
+      (e) => void errors.push((e as NodeJS.ErrnoException).code ?? ''),
+    );
+    failing.write('x');
+    failing.flush();
+    assert.deepEqual(errors, ['ENOSPC']);
+  });
+
+  test('CLF time is right across a second boundary (it is made once per second)', () => {
+    assert.equal(formatClfTime(new Date('2026-11-30T08:45:12.100Z')), '30/Nov/2026:08:45:12 +0000');
+    assert.equal(formatClfTime(new Date('2026-11-30T08:45:12.900Z')), '30/Nov/2026:08:45:12 +0000');
+    assert.equal(formatClfTime(new Date('2026-11-30T08:45:13.000Z')), '30/Nov/2026:08:45:13 +0000');
+    assert.equal(formatClfTime(new Date('2026-01-01T00:00:00.000Z')), '01/Jan/2026:00:00:00 +0000');
+  });
+});
+
 describe('auth', () => {
   const config = parseAuthFile('# phones\nphone:pr0v-pass\n', 'auth');
   assert.ok('users' in config);
@@ -202,13 +244,74 @@ describe('auth', () => {
     const old = makeNonce(config, now - 10 * 60_000);
     assert.deepEqual(
       checkAuthorization(config, answer(old, '/a.xml', 'pr0v-pass'), 'GET', '/a.xml', now),
-      { ok: false, stale: true, user: 'phone' },
+      { ok: false, stale: true, user: 'phone', reason: 'Digest nonce expired or not ours' },
     );
     const forged = `${now.toString(36)}.AAAAAAAAAAAAAAAAAAAAAA`;
     assert.equal(
       checkAuthorization(config, answer(forged, '/a.xml', 'pr0v-pass'), 'GET', '/a.xml', now).ok,
       false,
     );
+  });
+});
+
+describe('Digest nonce counts', () => {
+  const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
+  const config = parseAuthFile('phone:pr0v-pass\n', 'a.auth');
+  if ('error' in config) throw new Error(config.error);
+  const answer = (nonce: string, nc: string | null): string => {
+    const ha1 = md5('phone:cisco-prov:pr0v-pass');
+    const ha2 = md5('GET:/a.xml');
+    if (nc === null) {
+      return `Digest username="phone", realm="cisco-prov", nonce="${nonce}", uri="/a.xml", response="${md5(`${ha1}:${nonce}:${ha2}`)}"`;
+    }
+    const response = md5(`${ha1}:${nonce}:${nc}:abc:auth:${ha2}`);
+    return `Digest username="phone", realm="cisco-prov", nonce="${nonce}", uri="/a.xml", qop=auth, nc=${nc}, cnonce="abc", response="${response}"`;
+  };
+
+  test('each count once, counts only rise; a qop-less nonce is good once; nc must be 8 hex digits', () => {
+    const counts = new NonceCounts();
+    const now = Date.now();
+    const nonce = makeNonce(config, now);
+    const check = (header: string) =>
+      checkAuthorization(config, header, 'GET', '/a.xml', now, counts);
+    assert.equal(check(answer(nonce, '00000001')).ok, true);
+    const replay = check(answer(nonce, '00000001'));
+    assert.deepEqual(replay, {
+      ok: false,
+      stale: true,
+      user: 'phone',
+      reason: 'Digest nonce count 00000001 already used for this nonce (a replay?)',
+    });
+    assert.equal(check(answer(nonce, '00000003')).ok, true);
+    assert.equal(check(answer(nonce, '00000002')).ok, false);
+    assert.equal(check(answer(nonce, '00000004')).ok, true);
+    assert.equal(check(answer(nonce, '00000000')).ok, false);
+    const other = makeNonce(config, now + 1);
+    assert.equal(check(answer(other, '00000000')).ok, false, 'counts start at 1');
+    assert.equal(check(answer(other, '00000001')).ok, true, 'each nonce has its own count');
+    const plain = makeNonce(config, now + 2);
+    assert.equal(check(answer(plain, null)).ok, true);
+    assert.equal(check(answer(plain, null)).ok, false);
+    const bad = check(answer(makeNonce(config, now + 3), '1'));
+    assert.equal(bad.ok, false);
+    assert.equal(!bad.ok && bad.stale, false);
+  });
+
+  test('entries expire with their nonce; past the limit the oldest go and older nonces are refused', () => {
+    const counts = new NonceCounts(3, 1000);
+    assert.equal(counts.accept('a', 1000, 1, 1000), true);
+    assert.equal(counts.accept('b', 1500, 1, 1500), true);
+    assert.equal(counts.size, 2);
+    // 2.6 s later 'a' and 'b' have expired (1 s lifetime) and are swept.
+    assert.equal(counts.accept('c', 4000, 1, 4100), true);
+    assert.equal(counts.size, 1);
+    assert.equal(counts.accept('d', 4100, 1, 4100), true);
+    assert.equal(counts.accept('e', 4200, 1, 4200), true);
+    assert.equal(counts.accept('f', 4300, 1, 4300), true); // over the limit: 'c' goes
+    assert.equal(counts.size, 3);
+    assert.equal(counts.accept('c', 4000, 2, 4300), false, 'a dropped nonce is refused');
+    assert.equal(counts.accept('g', 3900, 1, 4300), false, 'so is any nonce issued before it');
+    assert.equal(counts.accept('d', 4100, 2, 4300), true);
   });
 });
 

@@ -27,8 +27,7 @@ export default defineRule({
   description:
     "each value fits its parameter's type (Bool, choice, integer range, port, IP/FQDN, schedule…); with --model, the model family's type",
   check(context) {
-    const { parameters, routerParameters } = context.document;
-    for (const parameter of [...parameters, ...routerParameters]) {
+    for (const parameter of context.document.everyParameter) {
       const entry = parameter.match?.entry;
       if (!entry || parameter.nested || entry.type.kind === 'rule') continue;
       const problem = checkEntryValue(entry, parameter.value, context.family);

@@ -15,9 +15,8 @@ export default defineRule({
   description:
     'every parameter (and every ATA <router-configuration> leaf) is in the catalog (built in, or extended with --catalog)',
   check(context) {
-    const { parameters, routerParameters } = context.document;
     let suggestionsLeft = SUGGESTIONS_PER_FILE;
-    for (const parameter of [...parameters, ...routerParameters]) {
+    for (const parameter of context.document.everyParameter) {
       if (parameter.nested || parameter.match) continue;
       const suggestions =
         suggestionsLeft-- > 0
