@@ -33,7 +33,12 @@ import {
 } from '../errors.js';
 import { resolveKeys, type KeyOptions, type ResolvedKeys } from '../io/keys.js';
 import { describeSize } from '../io/options.js';
-import { removeStaleTempFiles, sweepTempFilesOnSignal, writeFileReplacing } from '../io/writer.js';
+import {
+  removeStaleTempFiles,
+  stopBeforeSignalSweep,
+  sweepTempFilesOnSignal,
+  writeFileReplacing,
+} from '../io/writer.js';
 
 /** One file's outcome. `error` is one line naming what went wrong, never a key. */
 export interface BatchFileResult {
@@ -245,6 +250,11 @@ export async function runBatch(
   if (outStat !== undefined && !outStat.isDirectory()) {
     throw ioError(`cannot write --out-dir ${outDir}: not a directory`);
   }
+  // A signal reaches this thread only: it sweeps every output directory of the temp files of
+  // this process, the workers' included (the directory does not depend on the cipher).
+  for (const dir of new Set(files.map((f) => dirname(join(outDir, f.rel))))) {
+    sweepTempFilesOnSignal(dir);
+  }
   const threads = batchThreads(options.jobs, files.length);
   const results =
     threads > 1
@@ -338,6 +348,8 @@ async function runOnThreads(
       ? new Worker(bootstrap, { eval: true, workerData: data })
       : new Worker(url, { workerData: data }),
   );
+  // On a signal the workers are stopped first, so that none makes a temp file after the sweep.
+  const release = stopBeforeSignalSweep(() => Promise.all(workers.map((w) => w.terminate())));
   const state: ThreadState = { made: new Set(), resolved: new Map() };
   const here = async (): Promise<void> => {
     for (let message = take(); message; message = take()) {
@@ -381,6 +393,7 @@ async function runOnThreads(
       ),
     ]);
   } finally {
+    release();
     await Promise.all(workers.map((w) => w.terminate()));
   }
   return results;
@@ -504,8 +517,7 @@ function runOne(
     const dir = dirname(output);
     if (!state.made.has(dir)) {
       mkdirSync(dir, { recursive: true });
-      // A signal removes this process's temp files there; a run killed before left some: gone.
-      sweepTempFilesOnSignal(dir);
+      // Temp files a run killed before left there: gone (a signal to this one: see runBatch).
       removeStaleTempFiles(dir);
       state.made.add(dir);
     }

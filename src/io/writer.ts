@@ -203,10 +203,30 @@ function installSignalHandlers(): void {
   signalHandlersInstalled = true;
   for (const [signal, code] of Object.entries(SIGNAL_EXIT)) {
     process.on(signal, () => {
-      removeTempsOfThisProcess();
-      process.exit(code);
+      if (stopOnSignal.size === 0) {
+        removeTempsOfThisProcess();
+        process.exit(code);
+      }
+      // Writers on other threads are stopped first, so none makes a temp file after the sweep.
+      void Promise.allSettled([...stopOnSignal].map((stop) => stop())).then(() => {
+        removeTempsOfThisProcess();
+        process.exit(code);
+      });
     });
   }
+}
+
+/** What stops the other threads that write (a batch's workers) before a signal's sweep. */
+const stopOnSignal = new Set<() => Promise<unknown>>();
+
+/**
+ * On SIGINT, SIGTERM or SIGHUP, run `stop` (terminate the worker threads that write files) and
+ * only then sweep the temp files and exit. Returns the function that takes `stop` back.
+ */
+export function stopBeforeSignalSweep(stop: () => Promise<unknown>): () => void {
+  installSignalHandlers();
+  stopOnSignal.add(stop);
+  return () => stopOnSignal.delete(stop);
 }
 
 /**

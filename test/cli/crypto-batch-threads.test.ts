@@ -4,7 +4,7 @@
 // from a --keys CSV honoured in the workers, failures reported at their file, no temp file left.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import {
   mkdirSync,
   mkdtempSync,
@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ece from 'http_ece';
 import { batchThreads } from '../../src/commands/crypto-batch.js';
-import { runCli } from '../helpers/run-cli.js';
+import { BIN, runCli } from '../helpers/run-cli.js';
 
 const ALL_KEY = 'Passphrase-For-All-1';
 const ROW_KEY = 'Passphrase-Row-By-Mac';
@@ -134,4 +134,44 @@ test('--jobs 2 decrypt: the same plaintexts, new files 0600 (they hold secrets)'
     assert.equal(readFileSync(file, 'utf8'), profile(i));
     assert.equal(statSync(file).mode & 0o777, 0o600);
   }
+});
+
+test('SIGTERM while threads write: exit 143 and no temp file left in any output directory', async (t) => {
+  const many = join(dir, 'many');
+  mkdirSync(join(many, 'b'), { recursive: true });
+  const body = profile(0).repeat(100);
+  for (let i = 0; i < 3000; i++) writeFileSync(join(many, i % 2 ? 'b' : '', `${mac(i)}.xml`), body);
+  const out = join(dir, 'many-out');
+  const child = spawn(
+    process.execPath,
+    [BIN, 'encrypt', '--key-env', 'ALL_KEY', many, '--out-dir', out, '-j', '2'],
+    { env: { ...process.env, ALL_KEY }, stdio: 'ignore' },
+  );
+  const exited = new Promise<number | null>((resolveExit) =>
+    child.on('exit', (code, signal) => resolveExit(code ?? (signal ? -1 : null))),
+  );
+  let running = true;
+  void exited.then(() => (running = false));
+  // Signal once the batch is under way (some files written), while it is still running.
+  const count = (): number => {
+    try {
+      return readdirSync(out).length;
+    } catch {
+      return 0;
+    }
+  };
+  while (running && count() < 20) await new Promise((r) => setTimeout(r, 5));
+  child.kill('SIGTERM');
+  const code = await exited;
+  if (code === 0) t.diagnostic('the batch ended before the signal: only the sweep is checked');
+  else assert.equal(code, 143);
+  const names = (d: string): string[] => {
+    try {
+      return readdirSync(d);
+    } catch {
+      return [];
+    }
+  };
+  const leftovers = [...names(out), ...names(join(out, 'b'))].filter((n) => n.endsWith('.tmp'));
+  assert.deepEqual(leftovers, []);
 });
