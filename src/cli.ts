@@ -317,7 +317,7 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
           )
           .option(
             '-j, --jobs <n>',
-            'batch: files worked on at once, each on its own thread (default: one per CPU, at most 8)',
+            'batch: files worked on at once, each on its own thread (default 1)',
             integerArg('--jobs', 1, 64),
           )
           .option('--json', 'batch: print a JSON report on stdout')
@@ -403,7 +403,7 @@ ${SECRETS_HELP}`,
           )
           .option(
             '-j, --jobs <n>',
-            'batch: files worked on at once, each on its own thread (default: one per CPU, at most 8)',
+            'batch: files worked on at once, each on its own thread (default 1)',
             integerArg('--jobs', 1, 64),
           )
           .addOption(

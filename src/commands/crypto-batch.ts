@@ -6,7 +6,6 @@
  */
 import { readdir, stat } from 'node:fs/promises';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -193,16 +192,14 @@ export function decryptedName(rel: string): string {
 
 export interface BatchOptions {
   outDir: string;
-  /** Threads encrypting or decrypting at once (default: one per CPU, at most 8). */
+  /** Threads encrypting or decrypting at once (default 1: this thread). */
   jobs?: number;
   keys?: string;
 }
 
-/** Most threads a batch starts by default; `--jobs` may ask for more. */
-const DEFAULT_MAX_THREADS = 8;
 /** Files per message to a worker thread: enough to make a message cheap, few enough to even out. */
 const FILES_PER_MESSAGE = 32;
-/** Fewer files than this are done in this thread: a worker's start-up would cost more. */
+/** Fewer files than this per thread are not worth a worker's start-up (~50 ms of CPU, cold JIT). */
 const FILES_PER_THREAD_AT_LEAST = 64;
 
 export interface BatchSettings {
@@ -224,19 +221,19 @@ interface BatchFile {
 }
 
 /**
- * How many threads: `--jobs`, else one per CPU (at most DEFAULT_MAX_THREADS), and never more
- * than the files keep busy; 1 means this thread alone.
+ * How many threads: `--jobs` (default 1, this thread alone), never more than the files keep
+ * busy. Not one per CPU by default: measured on a 2-core VM, 2,000 profiles spend more time in
+ * the kernel creating files in one directory (which threads do not share out) than in our code,
+ * and a second thread added its start-up without shortening the run.
  */
 export function batchThreads(jobs: number | undefined, files: number): number {
-  const wanted = jobs ?? Math.min(availableParallelism(), DEFAULT_MAX_THREADS);
-  return Math.max(1, Math.min(wanted, Math.floor(files / FILES_PER_THREAD_AT_LEAST)));
+  return Math.max(1, Math.min(jobs ?? 1, Math.floor(files / FILES_PER_THREAD_AT_LEAST)));
 }
 
 /**
  * Encrypts or decrypts every input into `outDir`; never stops at a failing file. With more than
  * one thread (see {@link batchThreads}) the files go to worker threads in messages of
- * FILES_PER_MESSAGE, each worker doing the same synchronous work as this thread would: 2,000
- * profiles of 30 KB take ~0.55 s of CPU here, which two cores share.
+ * FILES_PER_MESSAGE, each worker doing the same synchronous work as this thread would.
  */
 export async function runBatch(
   inputs: readonly string[],
