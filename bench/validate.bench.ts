@@ -1,12 +1,28 @@
 /**
- * validate benchmark: 10,000 profiles of ≈ 30 KB, validated through the built CLI on both
- * cores (worker threads), next to fast-xml-parser's XMLValidator alone and our validator on one
- * core in-process. Target (issue 4): ≤ 10 s on 2 cores.
- * Run: node scripts/build.mjs --no-types && node --import tsx bench/validate.bench.ts [count]
+ * validate benchmark (issues 4 and 12): 10,000 profiles of ≈ 30 KB.
+ *
+ * Whole process vs whole process, as a user times it: `cisco-prov validate <dir>` (the built
+ * CLI, worker threads on every core, report to /dev/null) against `xmllint --noout` over the
+ * same files in one process, interleaved rounds, medians; CPU time (user + sys) and peak RSS
+ * from /usr/bin/time; NODE_EXTRA_CA_CERTS unset for the CLI. Target (issue 12): no slower than
+ * xmllint. Then peak RSS at a quarter of the files (memory must not grow with the file count),
+ * and in-process vs in-process: our core against fast-xml-parser's validator, one core each.
+ *
+ * Run: npm run bench -- validate   (or: node --import tsx bench/validate.bench.ts [count] [rounds])
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, loadavg } from 'node:os';
+import {
+  closeSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { XMLValidator } from 'fast-xml-parser';
@@ -16,7 +32,9 @@ import { validateProfileBytes } from '../src/validate/index.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WORK = join(ROOT, 'bench/.work/validate');
+const QUARTER = join(ROOT, 'bench/.work/validate-quarter');
 const COUNT = Number(process.argv[2] ?? 10_000);
+const ROUNDS = Number(process.argv[3] ?? 3);
 const TARGET_BYTES = 30 * 1024;
 
 /** A value of the right type, so the run measures the full rule set on realistic input. */
@@ -68,64 +86,163 @@ function generate(): void {
   }
 }
 
-function time<T>(fn: () => T): [T, number] {
-  const start = process.hrtime.bigint();
-  const result = fn();
-  return [result, Number(process.hrtime.bigint() - start) / 1e6];
+interface ProcessRun {
+  wall: number;
+  cpu: number;
+  rssMb: number;
+  status: number | null;
 }
+
+const TIME = '/usr/bin/time';
+const hasTime = existsSync(TIME);
+
+/** Runs a whole process with stdout to /dev/null; wall time here, CPU and peak RSS from time(1). */
+function runProcess(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): ProcessRun {
+  const stats = join(tmpdir(), `cp-bench-time-${process.pid}.txt`);
+  const devNull = openSync('/dev/null', 'w');
+  const start = process.hrtime.bigint();
+  const r = hasTime
+    ? spawnSync(TIME, ['-o', stats, '-f', '%U %S %M', cmd, ...args], {
+        cwd,
+        env,
+        stdio: ['ignore', devNull, 'pipe'],
+        maxBuffer: 1 << 26,
+      })
+    : spawnSync(cmd, args, { cwd, env, stdio: ['ignore', devNull, 'pipe'], maxBuffer: 1 << 26 });
+  const wall = Number(process.hrtime.bigint() - start) / 1e9;
+  closeSync(devNull);
+  let cpu = NaN;
+  let rssMb = NaN;
+  if (hasTime) {
+    const [user, sys, rss] = readFileSync(stats, 'utf8').trim().split('\n').pop()!.split(' ');
+    cpu = Number(user) + Number(sys);
+    rssMb = Number(rss) / 1024;
+    rmSync(stats, { force: true });
+  }
+  return { wall, cpu, rssMb, status: r.status };
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
 
 if (!existsSync(join(ROOT, 'dist/cli.cjs'))) {
   console.error('build first: node scripts/build.mjs --no-types');
   process.exit(1);
 }
-const loadBefore = loadavg()[0] ?? 0;
+const loadBefore = loadavg();
 rmSync(WORK, { recursive: true, force: true });
-const [, genMs] = time(generate);
-const files = readdirSync(WORK).map((f) => join(WORK, f));
+const genStart = Date.now();
+generate();
+const genSeconds = (Date.now() - genStart) / 1000;
+const names = readdirSync(WORK).sort();
+const files = names.map((f) => join(WORK, f));
 const totalBytes = files.reduce((sum, f) => sum + readFileSync(f).length, 0);
+rmSync(QUARTER, { recursive: true, force: true });
+mkdirSync(QUARTER, { recursive: true });
+for (const name of names.slice(0, Math.ceil(COUNT / 4))) {
+  linkSync(join(WORK, name), join(QUARTER, name));
+}
 
-const rows: [string, number][] = [];
-const cli = (jobs: string): number => {
-  const [r, ms] = time(() =>
-    spawnSync(process.execPath, ['bin/cisco-prov.cjs', 'validate', '--format', 'json', WORK], {
-      cwd: ROOT,
-      maxBuffer: 1 << 30,
-      env: { ...process.env, CISCO_PROV_VALIDATE_JOBS: jobs },
-    }),
-  );
-  if (r.status !== 0 && r.status !== 1) throw new Error(`validate failed: ${r.stderr}`);
-  const report = JSON.parse(r.stdout.toString()) as { errorCount: number }[];
-  if (report.length !== COUNT) throw new Error(`expected ${COUNT} results, got ${report.length}`);
-  return ms;
+const cliEnv: NodeJS.ProcessEnv = { ...process.env };
+delete cliEnv.NODE_EXTRA_CA_CERTS;
+const bin = join(ROOT, 'bin/cisco-prov.cjs');
+const contenders: { what: string; run: () => ProcessRun }[] = [
+  {
+    what: '`cisco-prov validate --format json <dir>` (2 worker threads)',
+    run: () =>
+      runProcess(process.execPath, [bin, 'validate', '--format', 'json', WORK], ROOT, cliEnv),
+  },
+  {
+    what: '`cisco-prov validate <dir>` (stylish)',
+    run: () => runProcess(process.execPath, [bin, 'validate', WORK], ROOT, cliEnv),
+  },
+];
+const xmllint = spawnSync('xmllint', ['--version']).status === 0;
+if (xmllint) {
+  contenders.push({
+    what: '`xmllint --noout <files>` (one process, well-formedness only)',
+    run: () => runProcess('xmllint', ['--noout', ...names], WORK, process.env),
+  });
+}
+const measured = contenders.map(() => [] as ProcessRun[]);
+for (let round = 0; round < ROUNDS; round++) {
+  contenders.forEach((c, i) => {
+    const r = c.run();
+    if (r.status !== 0 && r.status !== 1) throw new Error(`${c.what} exited with ${r.status}`);
+    measured[i]!.push(r);
+  });
+}
+const quarter = runProcess(
+  process.execPath,
+  [bin, 'validate', '--format', 'json', QUARTER],
+  ROOT,
+  cliEnv,
+);
+
+const timeIn = <T>(fn: () => T): [T, number] => {
+  const start = process.cpuUsage();
+  const result = fn();
+  const used = process.cpuUsage(start);
+  return [result, (used.user + used.system) / 1e6];
 };
-rows.push([`cisco-prov validate (CLI, ${availableParallelism()} cores, worker threads)`, cli('')]);
-const [, fxpMs] = time(() => {
-  for (const f of files) XMLValidator.validate(readFileSync(f, 'utf8'));
-});
-rows.push(['fast-xml-parser XMLValidator alone (in-process, 1 core, well-formedness only)', fxpMs]);
-const [findings, oursMs] = time(() => {
+const [findings, oursCpu] = timeIn(() => {
   let count = 0;
   for (const f of files) count += validateProfileBytes(readFileSync(f), { file: f }).length;
   return count;
 });
-rows.push(['validateProfileBytes, all rules (in-process, 1 core)', oursMs]);
-const xmllint = spawnSync('xmllint', ['--version']);
-if (xmllint.status === 0) {
-  const [, ms] = time(() => spawnSync('xmllint', ['--noout', ...files.slice(0, 1000)]));
-  rows.push(['xmllint --noout (1,000 files, one process)', ms * (COUNT / 1000)]);
-}
+const [, fxpCpu] = timeIn(() => {
+  for (const f of files) XMLValidator.validate(readFileSync(f, 'utf8'));
+});
+const loadAfter = loadavg();
 
+const fmt = (n: number, digits = 2): string => (Number.isFinite(n) ? n.toFixed(digits) : '—');
 console.log(
-  `${COUNT} profiles, ${(totalBytes / COUNT / 1024).toFixed(1)} KB each on average, ` +
-    `${(totalBytes / 1e6).toFixed(0)} MB; generated in ${(genMs / 1000).toFixed(1)} s; ` +
-    `${findings} findings in total; Node ${process.version}, ${availableParallelism()} cores, ` +
-    `${new Date().toISOString().slice(0, 10)}; load average ${loadBefore.toFixed(1)} before, ` +
-    `${(loadavg()[0] ?? 0).toFixed(1)} after (other work on the machine slows every row)\n`,
+  `${COUNT} profiles, ${(totalBytes / COUNT / 1024).toFixed(1)} KB each on average ` +
+    `(${(totalBytes / 1e6).toFixed(0)} MB), generated in ${genSeconds.toFixed(1)} s; ` +
+    `${findings} findings in all. ${new Date().toISOString()}; ${cpus()[0]?.model ?? '?'} × ` +
+    `${availableParallelism()}, Node ${process.version}; load average ` +
+    `${loadBefore.map((l) => l.toFixed(1)).join(' / ')} before, ` +
+    `${loadAfter.map((l) => l.toFixed(1)).join(' / ')} after (other work slows every row).\n`,
 );
-console.log('| what | time (s) | MB/s | profiles/s |');
-console.log('|---|---:|---:|---:|');
-for (const [what, ms] of rows) {
+console.log(
+  `Whole process vs whole process: ${ROUNDS} interleaved rounds, medians (min–max wall).\n`,
+);
+console.log('| command | wall (s) | wall range | CPU user+sys (s) | peak RSS (MB) |');
+console.log('|---|---:|---:|---:|---:|');
+contenders.forEach((c, i) => {
+  const runs = measured[i]!;
+  const walls = runs.map((r) => r.wall);
   console.log(
-    `| ${what} | ${(ms / 1000).toFixed(2)} | ${(totalBytes / 1e6 / (ms / 1000)).toFixed(0)} | ${Math.round(COUNT / (ms / 1000))} |`,
+    `| ${c.what} | ${fmt(median(walls))} | ${fmt(Math.min(...walls))}–${fmt(Math.max(...walls))} | ` +
+      `${fmt(median(runs.map((r) => r.cpu)))} | ${fmt(median(runs.map((r) => r.rssMb)), 0)} |`,
+  );
+});
+if (xmllint) {
+  const ours = median(measured[0]!.map((r) => r.wall));
+  const theirs = median(measured[measured.length - 1]!.map((r) => r.wall));
+  const oursCpuTime = median(measured[0]!.map((r) => r.cpu));
+  const theirCpu = median(measured[measured.length - 1]!.map((r) => r.cpu));
+  console.log(
+    `\ncisco-prov (json) / xmllint, wall: **${fmt(ours / theirs)}×** (target ≤ 1.00×); ` +
+      `CPU: ${fmt(oursCpuTime / theirCpu)}×.`,
+  );
+} else console.log('\nxmllint is not installed: no whole-process comparison.');
+console.log(
+  `\nPeak RSS by file count (json): ${Math.ceil(COUNT / 4)} files ${fmt(quarter.rssMb, 0)} MB, ` +
+    `${COUNT} files ${fmt(median(measured[0]!.map((r) => r.rssMb)), 0)} MB.`,
+);
+console.log('\nIn-process vs in-process, one core, CPU time (read + check of every file):\n');
+console.log('| what | CPU (s) | MB/s | profiles/s |');
+console.log('|---|---:|---:|---:|');
+for (const [what, seconds] of [
+  ['`validateProfileBytes`, all rules', oursCpu],
+  ['fast-xml-parser `XMLValidator.validate` (well-formedness only)', fxpCpu],
+] as const) {
+  console.log(
+    `| ${what} | ${fmt(seconds)} | ${(totalBytes / 1e6 / seconds).toFixed(0)} | ${Math.round(COUNT / seconds)} |`,
   );
 }
+rmSync(QUARTER, { recursive: true, force: true });

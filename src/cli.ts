@@ -1021,7 +1021,7 @@ Examples:
           )
           .option(
             '--bootstrap-template <file>',
-            'template of the common profile served at /<product name>.xml, /$PSN.xml, /spa$PSN.cfg (default: bootstrap.liquid of the template directory)',
+            'template of the bootstrap profile served at /<product name>.xml, /$PSN.xml, /spa$PSN.cfg: a phone the inventory names (by its User-Agent) gets its own, with its key; others the common one (default: bootstrap.liquid of the template directory)',
           )
           .option('--no-bootstrap', 'serve no bootstrap profiles')
           .addOption(

@@ -284,6 +284,9 @@ export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
       lastWriteError = what;
       stderr(`warning: cannot write the access log (${what}): lines are lost until it works again`);
     },
+    64 * 1024,
+    // stdout may be a pipe shared by several --workers: writes of at most PIPE_BUF stay whole.
+    fd === undefined ? 4096 : undefined,
   );
   const writeAccess = (line: string): void => accessLog.write(line);
   process.on('exit', () => accessLog.flush());

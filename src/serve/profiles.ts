@@ -232,11 +232,12 @@ export class ProfileService {
       this.cache?.clear();
       this.cachedTemplatesHash = site.templatesHash;
     }
+    if (!this.cache) return this.renderUncached(subject, choice, chooser, site.templates.root);
     const key = `${subject.id}\0${subject.varsHash}\0${subject.templatePath}\0${choice.form}`;
-    const hit = this.cache?.get(key);
+    const hit = this.cache.get(key);
     if (hit) return { ...(hit as ProfileResult), cached: true };
     const result = this.renderUncached(subject, choice, chooser, site.templates.root);
-    this.cache?.set(key, result);
+    this.cache.set(key, result);
     return result;
   }
 

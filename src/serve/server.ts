@@ -125,12 +125,16 @@ export const maskTarget = maskSecretQuery;
 
 /**
  * Parsed User-Agents by string: a phone sends the same one at every resync, so each is parsed
- * once. Bounded (emptied when full), and the parsed objects are frozen: records share them.
+ * once. Bounded — at most UA_CACHE_LIMIT strings of at most UA_CACHE_MAX_LENGTH characters (a
+ * Cisco User-Agent has about 50), emptied when full — so a client sending endless long ones
+ * cannot grow it; the parsed objects are frozen: records share them.
  */
 const UA_CACHE_LIMIT = 20_000;
+const UA_CACHE_MAX_LENGTH = 160;
 const uaCache = new Map<string, UserAgentInfo>();
 
 function cachedUserAgent(header: string): UserAgentInfo {
+  if (header.length > UA_CACHE_MAX_LENGTH) return parseUserAgent(header);
   let info = uaCache.get(header);
   if (info === undefined) {
     if (uaCache.size >= UA_CACHE_LIMIT) uaCache.clear();

@@ -11,7 +11,7 @@ import { parseUserAgent } from '../../src/device/user-agent.js';
 import { NonceCounts, checkAuthorization, makeNonce, parseAuthFile } from '../../src/serve/auth.js';
 import { formatClfTime, formatCombined } from '../../src/serve/log-format.js';
 import { LineBuffer } from '../../src/serve/line-buffer.js';
-import { ProfileService, chooseForm } from '../../src/serve/profiles.js';
+import { ProfileService, bootstrapVars, chooseForm } from '../../src/serve/profiles.js';
 import {
   checkRequestPath,
   compileRoute,
@@ -199,6 +199,24 @@ describe('access-log buffering', () => {
     assert.deepEqual(errors, ['ENOSPC']);
   });
 
+  test('with an atomic size, each write holds whole lines within it (a pipe shared by workers)', () => {
+    const writes: string[] = [];
+    const buffer = new LineBuffer((t) => void writes.push(t), assert.fail, 64 * 1024, 100);
+    const lines = Array.from({ length: 40 }, (_, i) => `${'é'.repeat(i % 7)} line ${i}`);
+    lines.push('x'.repeat(250)); // longer than the limit: alone
+    for (const l of lines) buffer.write(l);
+    buffer.flush();
+    assert.equal(writes.join(''), lines.map((l) => `${l}\n`).join(''));
+    for (const w of writes) {
+      assert.ok(w.endsWith('\n'));
+      assert.ok(
+        Buffer.byteLength(w) <= 100 || w.split('\n').length === 2,
+        `${Buffer.byteLength(w)} bytes`,
+      );
+    }
+    assert.ok(writes.length > 5);
+  });
+
   test('CLF time is right across a second boundary (it is made once per second)', () => {
     assert.equal(formatClfTime(new Date('2026-11-30T08:45:12.100Z')), '30/Nov/2026:08:45:12 +0000');
     assert.equal(formatClfTime(new Date('2026-11-30T08:45:12.900Z')), '30/Nov/2026:08:45:12 +0000');
@@ -321,6 +339,23 @@ describe('ProfileService', () => {
   );
   const keys = { md: 'md5' as const, keyField: 'profile_key', ikmField: 'profile_ikm' };
   const [a, b, c] = s.devices;
+
+  test("a device's bootstrap variables carry the key serve seals its .cfg with, and only that one", () => {
+    const own = bootstrapVars(a!, keys);
+    assert.equal(own.vars.profile_key, 'k-3615-pass');
+    assert.equal('profile_ikm' in own.vars, false);
+    assert.ok(own.secretValues.includes('k-3615-pass'));
+    const gcm = bootstrapVars(b!, keys);
+    assert.equal(gcm.vars.profile_ikm, 'ikm-3616');
+    assert.equal('profile_key' in gcm.vars, false);
+    // No key: the device's own variables, untouched.
+    assert.equal(bootstrapVars(c!, keys).vars, c!.vars);
+    // One shared passphrase (--key): each known phone's bootstrap hands it over.
+    const shared = bootstrapVars(c!, { md: 'md5', passphrase: 'shared-pass' });
+    assert.equal(shared.vars.profile_key, 'shared-pass');
+    assert.ok(shared.secretValues.includes('shared-pass'));
+    assert.equal(c!.vars.profile_key, undefined, 'the site itself is not changed');
+  });
 
   test('form: IKM → aes128gcm; key and .cfg → AES-256-CBC; else plain; --encrypt refuses plain', () => {
     assert.equal((chooseForm(a!, '.cfg', keys) as { form: string }).form, 'aes-256-cbc');
