@@ -1465,16 +1465,17 @@ ${SECRETS_HELP}`,
         .action(
           run(async (target: string, opts) => {
             const { fetchProfile } = await import('./commands/fetch.js');
-            const { fetchJson, formatFetch } = await import('./output/fetch-format.js');
+            const { fetchJson, formatFetch, printable } = await import('./output/fetch-format.js');
             const { formatStylish } = await import('./output/diagnostics-format.js');
             const { warn, writeFileAtomic, writeStdout } = await import('./io/writer.js');
             const result = await fetchProfile(target, opts);
-            result.warnings.forEach(warn);
+            // Warnings can quote what a server or a fetched profile sent.
+            result.warnings.forEach((w) => warn(printable(w)));
             if (opts.output !== undefined && result.profile !== undefined) {
               writeFileAtomic(opts.output, result.profile, { secret: true });
             } else if (opts.output !== undefined) {
               warn(
-                `nothing written to ${opts.output}: ${result.outcome === 'A' ? 'no profile was downloaded' : `outcome ${result.outcome}`} (an existing file is left as it was)`,
+                `nothing written to ${opts.output}: ${result.outcome === 'A' ? 'no profile to save' : `outcome ${result.outcome}`} (an existing file is left as it was)`,
               );
             }
             if (opts.json) {

@@ -142,7 +142,8 @@ export async function drift(options: DriftOptions): Promise<DriftResult> {
       mac: report.mac,
       model: device?.phone.model ?? null,
       source: null,
-      report: relative(cwd, report.path) || report.path,
+      // As the user named the directory: `/srv/reports/<mac>.xml`, not `../../srv/reports/…`.
+      report: join(options.reports, relative(reportsDir, report.path)),
       reportTime: new Date(report.mtime).toISOString(),
       reports: report.count,
       status: 'unknown',

@@ -134,6 +134,8 @@ interface Session {
   passphrase: string | undefined;
   ikm: Uint8Array | undefined;
   pwd: string | undefined;
+  /** Resync_Fails_On_FNF=No: a 404 counts as success. The option, then what profiles set. */
+  fnfSuccess: boolean;
   warnings: string[];
 }
 
@@ -254,6 +256,16 @@ export async function fetchProfile(target: string, opts: FetchOptions): Promise<
     } catch (err) {
       throw new CliError(ExitCode.Failure, `cannot read --ca ${describeSystemError(err, opts.ca)}`);
     }
+    // Node ignores what is not a certificate in `ca`: a wrong file would end as a TLS failure
+    // whose hint says to give --ca. Say so at the door instead (the file's text is not echoed).
+    if (!/-----BEGIN CERTIFICATE-----/.test(ca)) {
+      throw usageError(
+        `--ca ${opts.ca}: no PEM certificate (-----BEGIN CERTIFICATE-----) in the file`,
+        /PRIVATE KEY-----/.test(ca)
+          ? 'this is a private key: give the CA certificate, and keep the key private'
+          : 'give the CA certificate(s) in PEM form',
+      );
+    }
   }
   const warnings: string[] = [];
   const keys = resolveKeys(opts);
@@ -270,6 +282,7 @@ export async function fetchProfile(target: string, opts: FetchOptions): Promise<
     passphrase: keys.passphrase,
     ikm: keys.ikm,
     pwd: pwdSecret?.value,
+    fnfSuccess: opts.fnfSuccess === true,
     warnings,
   };
 
@@ -351,6 +364,11 @@ export async function fetchProfile(target: string, opts: FetchOptions): Promise<
     applied.push({ url: result.url ?? '', profile: result.profile, parameters });
     if (!parameters || opts.only !== undefined) continue;
     for (const [parameter, entry] of parameters) {
+      // Resync_Fails_On_FNF decides how the next rules' 404 counts (Bool, any case).
+      if (parameter === 'Resync_Fails_On_FNF') {
+        const fails = phoneValue(entry.value).toLowerCase();
+        if (fails === 'no' || fails === 'yes') session.fnfSuccess = fails === 'no';
+      }
       const letter = /^GPP_(S?[A-P])$/.exec(parameter)?.[1];
       if (letter !== undefined) profileGpp[letter] = phoneValue(entry.value);
       const rule = PROFILE_RULES.find((r) => r === parameter);
@@ -389,7 +407,7 @@ export async function fetchProfile(target: string, opts: FetchOptions): Promise<
     outcome,
     reason,
     status: deciding.status,
-    url: deciding.url ?? '',
+    url: deciding.url,
     chain: deciding.chain,
     cipher: deciding.cipher,
     digest: deciding.digest,
@@ -591,7 +609,7 @@ async function fetchRule(
       continue;
     }
     if (status !== 200) {
-      const verdict = outcomeForStatus(status, { fnfIsSuccess: opts.fnfSuccess === true });
+      const verdict = outcomeForStatus(status, { fnfIsSuccess: session.fnfSuccess });
       if (verdict.outcome === 'A') {
         return {
           ...nothingRead,

@@ -12,10 +12,10 @@ import {
   type FleetSettings,
 } from '../device/fleet.js';
 import { ScheduleError, parseSchedule } from '../profile/resync.js';
-import { CliError, ExitCode, describeSystemError, usageError } from '../errors.js';
+import { CliError, ExitCode, describeSystemError, isCliError, usageError } from '../errors.js';
 import { renderFleetPage } from '../output/fleet-page.js';
 import { drift } from './drift.js';
-import { openLog, readLineBatches } from './inspect.js';
+import { guardedLogText, openLog, readLineBatches } from './inspect.js';
 
 export interface FleetOptions extends KeyOptions {
   log: string;
@@ -148,10 +148,11 @@ export async function fleet(options: FleetOptions): Promise<FleetResult> {
     ...(options.history !== undefined ? { historyLimit: options.history } : {}),
   });
   try {
-    for await (const batch of readLineBatches(stream)) {
+    for await (const batch of readLineBatches(guardedLogText(stream, source))) {
       for (const line of batch) tracker.addLine(line);
     }
   } catch (err) {
+    if (isCliError(err)) throw err;
     const code = (err as NodeJS.ErrnoException).code ?? '';
     if (code.startsWith('Z_')) {
       throw new CliError(ExitCode.Failure, `cannot read ${source}: corrupt gzip data`);

@@ -40,9 +40,11 @@ export function param(options: ParamOptions): ParamResult {
     : findParameter(DEFAULT_CATALOG, query);
   if (entries.length === 0) {
     const suggestions = pattern ? [] : suggestNames(DEFAULT_CATALOG, query);
+    // Echoed quoted and escaped when not plain ASCII: it must not drive the terminal.
+    const shown = /^[\x20-\x7e]*$/.test(query) ? query : JSON.stringify(query);
     throw new CliError(
       ExitCode.Bad,
-      pattern ? `no parameter matches ${query}` : `unknown parameter ${query}`,
+      pattern ? `no parameter matches ${shown}` : `unknown parameter ${shown}`,
       suggestions.length > 0
         ? `did you mean ${suggestions.join(', ')}?`
         : 'try a pattern such as *passw* (case-insensitive)',

@@ -6,6 +6,7 @@
 import { isUtf8 } from 'node:buffer';
 import {
   DecryptError,
+  SizeLimitError,
   detectContainer,
   openProfile,
   type Container,
@@ -120,6 +121,10 @@ function open(
   } catch (err) {
     if (err instanceof DecryptError) {
       throw bad(`bad decrypt: ${name}`, 'check the key, and that the file is complete');
+    }
+    // A gzip bomb, or simply not a profile: the input is bad, not the program.
+    if (err instanceof SizeLimitError) {
+      throw bad(`${name}: ${err.what} is larger than ${err.limit} bytes (the limit for a profile)`);
     }
     throw err;
   }

@@ -60,8 +60,8 @@ export interface FetchResult {
   reason: string;
   /** The last HTTP status, or null when the last request got no answer. */
   status: number | null;
-  /** The last URL requested. */
-  url: string;
+  /** The last URL requested; null when the deciding rule requested nothing (it did not parse). */
+  url: string | null;
   chain: FetchHop[];
   /** How the body was encrypted; null when no body was read. */
   cipher: FetchCipher | null;
@@ -105,7 +105,7 @@ export interface RuleFetchJson {
 export interface FetchJson {
   outcome: 'A' | 'B' | 'C';
   status: number | null;
-  url: string;
+  url: string | null;
   chain: {
     url: string;
     status: number | null;
@@ -164,6 +164,17 @@ export function fetchJson(r: FetchResult): FetchJson {
   };
 }
 
+/**
+ * Text from the network (a status line, a URL a profile set) made safe for a terminal: control,
+ * C1, line-separator and bidi-override characters become `\uXXXX`. A server answering
+ * `404 Not\x1b[2J` must not clear the admin's screen.
+ */
+// eslint-disable-next-line no-control-regex -- these are the characters to neutralise
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
 const OUTCOME_TEXT = {
   A: 'A (success)',
   B: 'B (file not found or corrupt profile)',
@@ -193,8 +204,13 @@ function hopLines(rule: Pick<RuleFetch, 'chain' | 'cipher' | 'digest' | 'gzip'>)
 /**
  * The report for people; validation diagnostics are added by the caller (stylish). One rule
  * reads as before the sequence existed; several get a heading each and `resync` sums them up.
+ * Every line goes through `printable`: much of it comes from servers and fetched profiles.
  */
 export function formatFetch(r: FetchResult): string {
+  return formatFetchLines(r).split('\n').map(printable).join('\n');
+}
+
+function formatFetchLines(r: FetchResult): string {
   const lines: string[] = [];
   if (r.rules.length <= 1 && (r.rules[0]?.rule ?? 'Profile_Rule') === 'Profile_Rule') {
     lines.push(...hopLines(r));

@@ -4,6 +4,7 @@
  */
 import type { RuleExpansion } from '../profile/rule-expand.js';
 import { SECRET_MASK, isSecretParameter, maskSecretQuery } from '../profile/secrets.js';
+import { printable } from './fetch-format.js';
 
 /** The JSON document of `rule expand --json`. */
 export interface RuleExpansionJson {
@@ -143,5 +144,6 @@ export function formatRuleExpansion(
 
 function table(rows: readonly [string, string][]): string {
   const width = Math.max(...rows.map(([k]) => k.length));
-  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n';
+  // A rule can come from a fetched profile: its text never reaches the terminal raw.
+  return rows.map(([k, v]) => `${k.padEnd(width)}  ${printable(v)}`).join('\n') + '\n';
 }

@@ -9,6 +9,7 @@ import { runCli } from '../helpers/run-cli.js';
 import {
   closedPort,
   selfSignedCertificate,
+  startRawServer,
   startServer,
   type Certificate,
   type Handler,
@@ -158,6 +159,26 @@ test('https: self-signed is C without --insecure and A with it', async () => {
   assert.equal(JSON.parse(ok.stdout).outcome, 'A');
 });
 
+test('--ca: a file without a PEM certificate (a key, /etc/hostname) is exit 2 before any request', async () => {
+  const url = `${tlsServer.origin}/$MA.xml`;
+  const keyFile = join(dir, 'key.pem');
+  writeFileSync(keyFile, cert.key);
+  const key = await runCli(['fetch', url, '--ua', UA, '--ca', keyFile]);
+  assert.equal(key.code, 2);
+  assert.match(
+    key.stderr,
+    /--ca \S+key\.pem: no PEM certificate .*\n {2}hint: this is a private key/,
+  );
+  assert.doesNotMatch(key.stderr, /BEGIN (EC )?PRIVATE/);
+  const text = join(dir, 'hostname');
+  writeFileSync(text, 'prov\n');
+  const other = await runCli(['fetch', url, '--ua', UA, '--ca', text]);
+  assert.equal(other.code, 2);
+  assert.equal(other.stdout, '');
+  const ok = await runCli(['fetch', url, '--ua', UA, '--ca', cert.certPath, '--json']);
+  assert.equal(ok.code, 0, ok.stderr);
+});
+
 test('TFTP is not supported (exit 2); a missing --ua is exit 2', async () => {
   const tftp = await runCli(['fetch', '/$PSN.xml', '--ua', UA]);
   assert.equal(tftp.code, 2);
@@ -182,6 +203,7 @@ test('--help names the [open] defaults', async () => {
     help,
     /--error-retry-delay <schedule> Resync_Error_Retry_Delay for B and C \[open: older firmware 3600/,
   );
+  assert.match(help, /--after-failure <what> .*\[open: .*default continue\]/);
 });
 
 test('the resync: Profile_Rule, then the Profile_Rule_B its profile sets; -o gets both combined', async () => {
@@ -279,5 +301,22 @@ test('a secret in the query (?pwd=…) is masked in the report, --json and -o no
     );
     assert.match(run.stdout, /\?mac=00562b043615&pwd=\*{8}/);
     assert.doesNotMatch(run.stdout + run.stderr, /Qu3ry-Secret/);
+  }
+});
+
+test('a status line with escape sequences is shown escaped, never sent to the terminal raw', async () => {
+  const raw = await startRawServer((socket) => {
+    socket.end(
+      'HTTP/1.1 404 Not\u001b[2J\u001b]0;owned\u0007Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n',
+    );
+  });
+  try {
+    const run = await runCli(['fetch', `http://127.0.0.1:${raw.port}/a.xml`, '--ua', UA]);
+    assert.equal(run.code, 1);
+    const all = run.stdout + run.stderr;
+    assert.ok(!all.includes('\u001b') && !all.includes('\u0007'), 'no raw ESC or BEL');
+    assert.match(run.stdout, /404 Not\\u001b\[2J\\u001b\]0;owned\\u0007Found/);
+  } finally {
+    await raw.close();
   }
 });

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { runCli } from '../helpers/run-cli.js';
@@ -83,6 +83,18 @@ test('inspect --log: a line longer than 1 MiB is an input error naming the line 
   // A gzip'd log that inflates to 64 MB without a newline: stopped at the cap, not held.
   writeFileSync(join(dir, 'zeros.log.gz'), gzipSync(Buffer.alloc(64 * 1024 * 1024)));
   const gz = await runCli(['inspect', '--log', 'zeros.log.gz'], { cwd: dir });
+  assertOneLineError(gz, 1, /zeros\.log\.gz: line 1 is longer than 1048576 characters/);
+});
+
+test('fleet --log: the same 1 MiB line cap — a gzip bomb without a newline is exit 1, not 800 MB', async () => {
+  const dir = workDir();
+  const ok = '10.0.0.1 - - [25/Nov/2026:09:00:00 +0000] "GET /a HTTP/1.1" 200 1 "-" "x"\n';
+  writeFileSync(join(dir, 'long.log'), ok + ok + 'x'.repeat(3 * 1024 * 1024));
+  const r = await runCli(['fleet', '--log', 'long.log', '-o', 'fleet.html'], { cwd: dir });
+  assertOneLineError(r, 1, /long\.log: line 3 is longer than 1048576 characters/);
+  assert.equal(existsSync(join(dir, 'fleet.html')), false, 'no page written');
+  writeFileSync(join(dir, 'zeros.log.gz'), gzipSync(Buffer.alloc(64 * 1024 * 1024)));
+  const gz = await runCli(['fleet', '--log', 'zeros.log.gz'], { cwd: dir });
   assertOneLineError(gz, 1, /zeros\.log\.gz: line 1 is longer than 1048576 characters/);
 });
 

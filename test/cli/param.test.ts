@@ -81,3 +81,10 @@ test('ATA191/ATA192 by name, 191 accepted wherever a model is read (models, vali
   assert.match(r.stdout, /WAN_Stack_Mode: expected one of "0", "1", "2", got "Dual"/);
   assert.doesNotMatch(r.stdout, /nested-parameter/);
 });
+
+test('param: an unknown name with control characters is echoed escaped, never raw', async () => {
+  const r = await runCli(['param', '\u001b]0;owned\u0007Station']);
+  assert.equal(r.code, 1);
+  assert.ok(!r.stderr.includes('\u001b') && !r.stderr.includes('\u0007'), 'no raw ESC or BEL');
+  assert.match(r.stderr, /^cisco-prov: unknown parameter "\\u001b\]0;owned\\u0007Station"\n/);
+});

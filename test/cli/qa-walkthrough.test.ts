@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { runCli } from '../helpers/run-cli.js';
 import { assertNoSecret, assertOneLineError, modeOf, workDir } from '../helpers/hostile.js';
 
@@ -131,4 +132,36 @@ test('render with a malformed --vars file: the hint does not blame the inventory
   assertOneLineError(r, 1, /^cisco-prov: site\.yaml: /);
   assert.doesNotMatch(r.stderr, /fix the inventory/);
   assert.ok(!existsSync(join(dir, 'out')), 'nothing written');
+});
+
+test('diff and convert of a gzip bomb: one line naming the file and the limit, not "unexpected failure"', async () => {
+  const dir = workDir('cp-qa-');
+  // 65 MiB of zeros: past the 64 MiB limit a profile may gunzip to.
+  writeFileSync(join(dir, 'bomb.xml.gz'), gzipSync(Buffer.alloc(65 * 1024 * 1024)));
+  writeFileSync(join(dir, 'p.xml'), PROFILE_WITH_PASSWORD);
+  const limit =
+    /^cisco-prov: bomb\.xml\.gz: gunzipped data is larger than 67108864 bytes \(the limit for a profile\)$/;
+  assertOneLineError(await runCli(['diff', 'bomb.xml.gz', 'p.xml'], { cwd: dir }), 2, limit);
+  assertOneLineError(
+    await runCli(['convert', 'bomb.xml.gz', '--to', 'json'], { cwd: dir }),
+    1,
+    limit,
+  );
+});
+
+test('drift names report files under --reports as given, not relative to the working directory', async () => {
+  const dir = workDir('cp-qa-');
+  const reports = workDir('cp-qa-reports-');
+  writeFileSync(join(reports, '00562b043615.xml'), PROFILE_WITH_PASSWORD);
+  writeFileSync(join(dir, 'inv.csv'), INVENTORY);
+  writeFileSync(join(dir, 't.liquid'), PROFILE_WITH_PASSWORD);
+  const r = await runCli(
+    ['drift', '--reports', reports, '-i', 'inv.csv', '-t', 't.liquid', '--json'],
+    {
+      cwd: dir,
+    },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).phones[0].report, join(reports, '00562b043615.xml'));
+  assertNoSecret(r, SECRET);
 });

@@ -207,3 +207,10 @@ test('golden: rule expand and rule check, whole runs', async () => {
   ];
   for (const [name, args] of cases) assertGolden(name, args, await runCli(args));
 });
+
+test('rule expand: control characters in the rule are shown escaped in the table', async () => {
+  const run = await runCli(['rule', 'expand', 'http://h.example.com/a\u001b[31mX.xml']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.ok(!run.stdout.includes('\u001b'), 'no raw ESC');
+  assert.match(run.stdout, /^url +http:\/\/h\.example\.com\/a\\u001b\[31mX\.xml$/m);
+});

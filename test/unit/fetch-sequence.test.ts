@@ -90,7 +90,7 @@ describe('the order and the combined result', () => {
       r.rules.map((x) => x.source),
       ['argument', 'option', 'option', 'option'],
     );
-    assert.equal(new URL(r.url).pathname, '/site.xml', 'top level: the last rule fetched');
+    assert.equal(new URL(r.url ?? '').pathname, '/site.xml', 'top level: the last rule fetched');
     const merged = parseProfileXml(Buffer.from(r.profile!).toString('utf8')).parameters;
     assert.deepEqual(Object.fromEntries(merged), {
       Station_Name: { value: 'Front desk', ua: 'rw' },
@@ -193,6 +193,7 @@ describe('a profile applied earlier in the resync', () => {
     assert.equal(r.exitCode, 1);
     assert.match(r.reason, /^Profile_Rule_B: the rule does not parse: column 10: /);
     assert.deepEqual(paths(), ['/a.xml'], 'nothing requested for it');
+    assert.equal(r.url, null, 'the deciding rule requested nothing');
   });
 
   test('a TFTP Profile_Rule_B from a profile is not replayed: reported, exit 2, not an A', async () => {
@@ -267,6 +268,28 @@ describe('failures (the status table, reference §5)', () => {
       ['Profile_Rule_B', 'A'],
     ]);
     assert.equal(r.outcome, 'A');
+  });
+
+  test('Resync_Fails_On_FNF set by an applied profile decides how a later 404 counts', async () => {
+    const lenient = await resync(
+      { '/a.xml': [200, flat('<Resync_Fails_On_FNF>no</Resync_Fails_On_FNF>')] },
+      'ORIGIN/a.xml',
+      { ruleB: 'ORIGIN/missing.xml' },
+    );
+    assert.deepEqual(summary(lenient), [
+      ['Profile_Rule', 'A'],
+      ['Profile_Rule_B', 'A'],
+    ]);
+    const strict = await resync(
+      { '/a.xml': [200, flat('<Resync_Fails_On_FNF>Yes</Resync_Fails_On_FNF>')] },
+      'ORIGIN/a.xml',
+      { ruleB: 'ORIGIN/missing.xml', fnfSuccess: true },
+    );
+    assert.deepEqual(summary(strict), [
+      ['Profile_Rule', 'A'],
+      ['Profile_Rule_B', 'B'],
+    ]);
+    assert.equal(strict.outcome, 'B');
   });
 
   test('the first failure decides: 404 (B) then 500 (C) is B; its error retry delay comes from an applied profile', async () => {
