@@ -6,7 +6,8 @@
 'use strict';
 const path = require('node:path');
 
-const file = require.resolve('../dist/cli.cjs');
+// A plain join, not require.resolve: resolving reads package.json files (start-up).
+const file = path.join(__dirname, '..', 'dist', 'cli.cjs');
 
 /** The bundle's exports, compiled from the code cache when there is one. */
 function loadCli() {
@@ -21,9 +22,10 @@ function loadCli() {
   // The bundle's chunks (see scripts/build.mjs): imported from here, where import() works.
   globalThis.__ciscoProvImport = (specifier) =>
     import(require('node:url').pathToFileURL(path.join(path.dirname(file), specifier)).href);
-  // The CommonJS wrapper, as Node's loader applies it.
+  // The CommonJS wrapper, as Node's loader applies it. The build writes the bundle in ASCII, so
+  // latin1 reads it as UTF-8 would, without UTF-8 decoding (start-up), into a one-byte string.
   const script = new vm.Script(
-    `(function (exports, require, module, __filename, __dirname) {${fs.readFileSync(file, 'utf8')}\n})`,
+    `(function (exports, require, module, __filename, __dirname) {${fs.readFileSync(file, 'latin1')}\n})`,
     {
       filename: file,
       cachedData,

@@ -145,9 +145,16 @@ await build({
     throw new Error('build: an import() in cli.cjs that the shim cannot serve');
   const strict = '"use strict";';
   const body = rewritten.startsWith(strict) ? rewritten.slice(strict.length) : rewritten;
+  // ASCII only: the shim reads the bundle as latin1 (no UTF-8 decoding at start-up). esbuild
+  // escapes non-ASCII in code (charset 'ascii'); what remains is in comments (NO_MINIFY), where
+  // a \u escape changes nothing.
+  const ascii = body.replace(
+    /[^\0-\x7f]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   writeFileSync(
     cli,
-    `${strict}var __cpImport=globalThis.__ciscoProvImport??(s=>import(s));${body}`,
+    `${strict}var __cpImport=globalThis.__ciscoProvImport??(s=>import(s));${ascii}`,
   );
 }
 

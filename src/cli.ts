@@ -18,6 +18,135 @@ Exit codes:
   2  usage or configuration error (unknown option, missing argument, bad option value)
   3  I/O or unexpected failure (unreadable file, disk full)`;
 
+/**
+ * What each exit code means for each command, exactly as its code returns them; printed as the
+ * last lines of the command's --help (after the examples). The general table is EXIT_TABLE;
+ * test/cli/help-exit-codes.test.ts requires an entry for every command and subcommand.
+ */
+export const COMMAND_EXIT_CODES: Readonly<
+  Record<string, readonly [ok: string, bad: string, usage: string, failure: string]>
+> = {
+  encrypt: [
+    'encrypted (with --out-dir: every file)',
+    'an empty input (0 bytes) without --allow-empty; --out-dir: a file with no key for it',
+    'usage: no key (or a key and an IKM without --cipher), a bad option value, a bad --keys CSV',
+    'an input that cannot be read, an output that cannot be written, or an unexpected failure',
+  ],
+  decrypt: [
+    'decrypted (or described, with --info); with --out-dir: every file',
+    'bad decrypt (wrong key, corrupt, truncated), not XML/gzip inside, empty, over --max-size',
+    'usage: a bad option value, an enc file without a passphrase, a bad --keys CSV',
+    'an input that cannot be read, an output that cannot be written, or an unexpected failure',
+  ],
+  keygen: [
+    'printed',
+    'not used (keygen reads no input)',
+    'usage: a bad option value',
+    'stdout cannot be written, or an unexpected failure',
+  ],
+  render: [
+    'every device rendered (and written or unchanged)',
+    'a device failed (template error, validation errors) or the inventory is invalid',
+    'usage: a bad option value, a --device not in the inventory',
+    'a template, inventory or vars file that cannot be read, an output not written, or an unexpected failure',
+  ],
+  validate: [
+    'no errors (warnings only, without --strict)',
+    'errors (or warnings with --strict), including an unreadable or undecryptable profile',
+    'usage: no input, a bad option value, a --catalog that does not load',
+    'an input or --catalog that cannot be read, or an unexpected failure',
+  ],
+  inspect: [
+    'parsed (a string that is not a Cisco User-Agent is a result, not an error)',
+    'empty stdin (no User-Agent); --log: an empty log, no line in the common or combined ' +
+      'format, a line over the limit',
+    'usage: a bad option value',
+    'the log cannot be read (or is corrupt gzip), or an unexpected failure',
+  ],
+  models: [
+    'listed',
+    'not used',
+    'usage: an unknown model, conflicting options',
+    'stdout cannot be written, or an unexpected failure',
+  ],
+  param: [
+    'found',
+    'nothing in the catalog matches',
+    'usage: an empty name or pattern',
+    'stdout cannot be written, or an unexpected failure',
+  ],
+  rule: [
+    'expanded, or the rule parses',
+    'grammar errors',
+    'usage: a bad option value; expand: a condition that needs a macro without a value',
+    'an unexpected failure',
+  ],
+  'rule expand': [
+    'expanded (or no alternative applies)',
+    'grammar errors',
+    'usage: bad options, or a condition that needs a macro without a value (--var NAME=…)',
+    'an unexpected failure',
+  ],
+  'rule check': [
+    'the rule parses',
+    'grammar errors',
+    'usage: a bad option value',
+    'an unexpected failure',
+  ],
+  serve: [
+    'stopped by SIGINT or SIGTERM',
+    'not used (a request that fails is an HTTP status, not an exit)',
+    'usage: a bad option value, templates or an inventory that do not load',
+    'cannot listen on the address, a file that cannot be read, or an unexpected failure',
+  ],
+  diff: [
+    'the profiles hold the same parameters (as diff(1))',
+    'they differ',
+    'trouble: usage, an unreadable or bad profile, a wrong key (as diff(1))',
+    'a file that cannot be read, or an unexpected failure',
+  ],
+  convert: [
+    'converted',
+    'the input is not a profile in its notation, or a wrong key (bad decrypt)',
+    'usage: no --to, a bad option value, an encrypted input without its key',
+    'an input that cannot be read, an output that cannot be written, or an unexpected failure',
+  ],
+  drift: [
+    'every reported phone in sync',
+    'drift, a report or profile that cannot be read, nothing compared (no report file, no ' +
+      'reporting phone in the inventory), or an invalid inventory',
+    'usage: a bad option value',
+    'a file that cannot be read, or an unexpected failure',
+  ],
+  fleet: [
+    'page written',
+    'with --reports: the inventory is invalid',
+    'usage: a bad --resync-periodic/--error-retry-delay/--now, no log on a terminal',
+    'the log cannot be read (or is corrupt gzip), the page cannot be written, or an unexpected failure',
+  ],
+  fetch: [
+    'outcome A',
+    'outcome B or C (or --strict and validation errors)',
+    'usage: a TFTP URL, no --ua, a rule that does not parse or whose condition needs a fact; ' +
+      'a TFTP or --srv rule set by a fetched profile (fetch cannot replay it)',
+    'a --ca that cannot be read, -o that cannot be written, or an unexpected failure',
+  ],
+};
+
+/** The exit-code lines of one command's --help (see COMMAND_EXIT_CODES). */
+function exitCodesHelp(path: string): string {
+  const meanings = COMMAND_EXIT_CODES[path];
+  if (!meanings) return EXIT_TABLE;
+  const lines = meanings.map((meaning, code) => `  ${code}  ${meaning}`);
+  return `\nExit codes:\n${lines.join('\n')}`;
+}
+
+/** Adds the exit-code lines last to a command's help, and to its subcommands'. */
+function addExitCodesHelp(command: Command, path: string): void {
+  command.addHelpText('after', exitCodesHelp(path));
+  for (const sub of command.commands) addExitCodesHelp(sub, `${path} ${sub.name()}`);
+}
+
 const SECRETS_HELP = `
 Secrets: --key <pass> works but is visible in 'ps' (a warning says so); prefer
 --key-file <path> (first line) or --key-env <VAR>. The same goes for --ikm.
@@ -111,6 +240,15 @@ async function runCryptoBatch(
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type ActionArgs = any[];
 
+/**
+ * The command argv names first, when it names one (`encrypt` in `encrypt --key-env K p.xml`);
+ * undefined for `--help`, `-V`, `help …` and an empty argv.
+ */
+function onlyCommand(argv: readonly string[]): string | undefined {
+  const first = argv[0];
+  return first === undefined || first.startsWith('-') || first === 'help' ? undefined : first;
+}
+
 /** Runs the CLI on argv (without node and script) and returns the exit code. */
 export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
   let exitCode: ExitCodeValue = ExitCode.Ok;
@@ -140,289 +278,316 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
     })
     .addHelpText('after', EXIT_TABLE);
 
-  // ---- encrypt ----
-  withSecretOptions(
-    program
-      .command('encrypt')
-      .summary('encrypt a profile for a phone (AES-256-CBC or RFC 8188 aes128gcm)')
-      .description(
-        'Encrypt a profile the way a Cisco MPP phone reads it: AES-256-CBC in OpenSSL `enc` format ' +
-          '(for a Profile_Rule with [--key …]) or RFC 8188 aes128gcm (served with ' +
-          'Content-Encoding: aes128gcm, key material in IKM_HTTP_Encrypt_Content).',
-      )
-      .argument(
-        '[inputs...]',
-        'profile to encrypt; stdin when absent or -. With --out-dir: files and directories',
-      )
-      .option('-o, --output <file>', 'write here (atomically) instead of stdout')
-      .option(
-        '--out-dir <dir>',
-        'batch: encrypt every input into this directory (AES-256-CBC: <name>.cfg; aes128gcm keeps the name)',
-      )
-      .option(
-        '--keys <csv>',
-        'batch: a key per file from a CSV with columns file or mac, and key and/or ikm',
-      )
-      .option(
-        '-j, --jobs <n>',
-        'batch: overlap the reads and writes of n files (default 1: on a local disk one is fastest)',
-        integerArg('--jobs', 1, 256),
-      )
-      .option('--json', 'batch: print a JSON report on stdout')
-      .addOption(
-        new Option('-c, --cipher <cipher>', 'cipher (default: from --key or --ikm)').choices([
-          'aes-256-cbc',
-          'aes128gcm',
-        ]),
-      )
-      .option('--gzip', 'gzip before encrypting (the phone detects gzip itself)')
-      .addOption(mdOption())
-      .option('--base64', 'AES-256-CBC: write base64 as `openssl enc -a` does')
-      .option(
-        '--rs <n>',
-        'aes128gcm record size, >= 18 [open: default 4096]',
-        integerArg('--rs', 18, 0xffffffff), // RFC 8188 §2: rs ≥ 18 (MIN_RS)
-        4096,
-      )
-      .option('--keyid <text>', 'aes128gcm key id [open: default empty]', '')
-      .option('--pad <n>', 'aes128gcm padding bytes', integerArg('--pad', 0, 1 << 30), 0)
-      .option(
-        '--salt <hex>',
-        'fixed salt for reproducible output (8 bytes CBC; 16 aes128gcm, which also needs --unsafe-fixed-salt)',
-      )
-      .option(
-        '--unsafe-fixed-salt',
-        'allow --salt with aes128gcm: reuses key and nonces across files (test vectors only)',
-      )
-      .option('-f, --force', 'write binary output to a terminal')
-      .option('--mode <octal>', MODE_HELP, modeArg)
-      .addHelpText(
-        'after',
-        `
+  const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+  const notationOption = (): Option =>
+    new Option(
+      '--from <notation>',
+      'input notation (default: from the file name, else from the first character)',
+    ).choices(['xml', 'json', 'yaml']);
+
+  /**
+   * Registers the commands `wants` names (see onlyCommand). One function per command, called
+   * only when wanted: V8 compiles a function (and the code cache holds it) only once it runs, so
+   * the other commands' option tables and help texts cost a one-shot command nothing.
+   */
+  const registerCommands = (wants: (name: string) => boolean): void => {
+    // ---- encrypt ----
+    function registerEncrypt(): void {
+      withSecretOptions(
+        program
+          .command('encrypt')
+          .summary('encrypt a profile for a phone (AES-256-CBC or RFC 8188 aes128gcm)')
+          .description(
+            'Encrypt a profile the way a Cisco MPP phone reads it: AES-256-CBC in OpenSSL `enc` format ' +
+              '(for a Profile_Rule with [--key …]) or RFC 8188 aes128gcm (served with ' +
+              'Content-Encoding: aes128gcm, key material in IKM_HTTP_Encrypt_Content).',
+          )
+          .argument(
+            '[inputs...]',
+            'profile to encrypt; stdin when absent or -. With --out-dir: files and directories',
+          )
+          .option('-o, --output <file>', 'write here (atomically) instead of stdout')
+          .option(
+            '--out-dir <dir>',
+            'batch: encrypt every input into this directory (AES-256-CBC: <name>.cfg; aes128gcm keeps the name)',
+          )
+          .option(
+            '--keys <csv>',
+            'batch: a key per file from a CSV with columns file or mac, and key and/or ikm',
+          )
+          .option(
+            '-j, --jobs <n>',
+            'batch: files worked on at once, each on its own thread (default 1)',
+            integerArg('--jobs', 1, 64),
+          )
+          .option('--json', 'batch: print a JSON report on stdout')
+          .addOption(
+            new Option('-c, --cipher <cipher>', 'cipher (default: from --key or --ikm)').choices([
+              'aes-256-cbc',
+              'aes128gcm',
+            ]),
+          )
+          .option('--gzip', 'gzip before encrypting (the phone detects gzip itself)')
+          .option(
+            '--allow-empty',
+            'encrypt an empty input (0 bytes) instead of refusing it (exit 1)',
+          )
+          .addOption(mdOption())
+          .option('--base64', 'AES-256-CBC: write base64 as `openssl enc -a` does')
+          .option(
+            '--rs <n>',
+            'aes128gcm record size, >= 18 [open: default 4096]',
+            integerArg('--rs', 18, 0xffffffff), // RFC 8188 §2: rs ≥ 18 (MIN_RS)
+            4096,
+          )
+          .option('--keyid <text>', 'aes128gcm key id [open: default empty]', '')
+          .option('--pad <n>', 'aes128gcm padding bytes', integerArg('--pad', 0, 1 << 30), 0)
+          .option(
+            '--salt <hex>',
+            'fixed salt for reproducible output (8 bytes CBC; 16 aes128gcm, which also needs --unsafe-fixed-salt)',
+          )
+          .option(
+            '--unsafe-fixed-salt',
+            'allow --salt with aes128gcm: reuses key and nonces across files (test vectors only)',
+          )
+          .option('-f, --force', 'write binary output to a terminal')
+          .option('--mode <octal>', MODE_HELP, modeArg)
+          .addHelpText(
+            'after',
+            `
 Examples:
   cisco-prov encrypt --key-env PROV_KEY profile.xml -o profile.cfg
   cisco-prov encrypt --gzip --key-file key.txt < profile.xml > profile.cfg
   cisco-prov encrypt --cipher aes128gcm --ikm-env PROV_IKM profile.xml -o profile.xml.ece
 ${SECRETS_HELP}`,
-      )
-      .action(
-        run(async (inputs: string[], opts) => {
-          if (opts.outDir !== undefined || inputs.length > 1) {
-            return runCryptoBatch('encrypt', inputs, opts);
-          }
-          const { encrypt } = await import('./commands/encrypt.js');
-          const { emitChunks } = await import('./output/emit.js');
-          await emitChunks(encrypt(inputs[0], opts), opts.output, {
-            force: opts.force,
-            mode: opts.mode,
-          });
-        }),
-      ),
-  );
+          )
+          .action(
+            run(async (inputs: string[], opts) => {
+              if (opts.outDir !== undefined || inputs.length > 1) {
+                return runCryptoBatch('encrypt', inputs, opts);
+              }
+              const { encrypt } = await import('./commands/encrypt.js');
+              const { emitChunks } = await import('./output/emit.js');
+              await emitChunks(await encrypt(inputs[0], opts), opts.output, {
+                force: opts.force,
+                mode: opts.mode,
+              });
+            }),
+          ),
+      );
+    }
 
-  // ---- decrypt ----
-  withSecretOptions(
-    program
-      .command('decrypt')
-      .summary('decrypt an encrypted profile, or describe it with --info')
-      .description(
-        'Decrypt a profile. `Salted__` (or its base64 form) is AES-256-CBC: md5 then sha256 are ' +
-          'tried unless --md is given. With --ikm the input is RFC 8188 aes128gcm. A gzip payload ' +
-          'is gunzipped. Success needs a valid padding/tag and a plaintext that is XML or gzip.',
-      )
-      .argument(
-        '[inputs...]',
-        'encrypted profile; stdin when absent or -. With --out-dir: files and directories',
-      )
-      .option('-o, --output <file>', 'write here (atomically) instead of stdout')
-      .option(
-        '--out-dir <dir>',
-        'batch: decrypt every input into this directory (<name>.cfg becomes <name>.xml)',
-      )
-      .option(
-        '--keys <csv>',
-        'batch: a key per file from a CSV with columns file or mac, and key and/or ikm',
-      )
-      .option(
-        '-j, --jobs <n>',
-        'batch: overlap the reads and writes of n files (default 1: on a local disk one is fastest)',
-        integerArg('--jobs', 1, 256),
-      )
-      .addOption(
-        new Option(
-          '--md <digest>',
-          'only try this EVP_BytesToKey digest (default: md5, then sha256)',
-        ).choices(['md5', 'sha256']),
-      )
-      .option('--pbkdf2', 'the file was made with `openssl enc -pbkdf2` (PBKDF2-HMAC-SHA256)')
-      .option(
-        '--iter <n>',
-        'PBKDF2 iterations (openssl default 10000)',
-        integerArg('--iter', 1, 100_000_000),
-        10000,
-      )
-      .option('--no-gunzip', 'leave a gzip payload compressed')
-      .option(
-        '--raw',
-        'skip the checks that the plaintext is XML or gzip (padding/tag still checked)',
-      )
-      .option(
-        '--max-size <size>',
-        'most bytes the gunzipped profile may have: 64M (the default), 1G, or bytes (a gzip bomb stops there)',
-        sizeArg('--max-size'),
-      )
-      .option(
-        '--info',
-        'describe the file (container, digest, salt, rs, sizes) instead of decrypting to output',
-      )
-      .option('--json', 'with --info: print JSON; with --out-dir: a JSON report')
-      .option('-f, --force', 'write binary output to a terminal')
-      .option('--mode <octal>', MODE_HELP, modeArg)
-      .addHelpText(
-        'after',
-        `
+    // ---- decrypt ----
+    function registerDecrypt(): void {
+      withSecretOptions(
+        program
+          .command('decrypt')
+          .summary('decrypt an encrypted profile, or describe it with --info')
+          .description(
+            'Decrypt a profile. `Salted__` (or its base64 form) is AES-256-CBC: md5 then sha256 are ' +
+              'tried unless --md is given. With --ikm the input is RFC 8188 aes128gcm. A gzip payload ' +
+              'is gunzipped. Success needs a valid padding/tag and a plaintext that is XML or gzip.',
+          )
+          .argument(
+            '[inputs...]',
+            'encrypted profile; stdin when absent or -. With --out-dir: files and directories',
+          )
+          .option('-o, --output <file>', 'write here (atomically) instead of stdout')
+          .option(
+            '--out-dir <dir>',
+            'batch: decrypt every input into this directory (<name>.cfg becomes <name>.xml)',
+          )
+          .option(
+            '--keys <csv>',
+            'batch: a key per file from a CSV with columns file or mac, and key and/or ikm',
+          )
+          .option(
+            '-j, --jobs <n>',
+            'batch: files worked on at once, each on its own thread (default 1)',
+            integerArg('--jobs', 1, 64),
+          )
+          .addOption(
+            new Option(
+              '--md <digest>',
+              'only try this EVP_BytesToKey digest (default: md5, then sha256)',
+            ).choices(['md5', 'sha256']),
+          )
+          .option('--pbkdf2', 'the file was made with `openssl enc -pbkdf2` (PBKDF2-HMAC-SHA256)')
+          .option(
+            '--iter <n>',
+            'PBKDF2 iterations (openssl default 10000)',
+            integerArg('--iter', 1, 100_000_000),
+            10000,
+          )
+          .option('--no-gunzip', 'leave a gzip payload compressed')
+          .option(
+            '--raw',
+            'skip the checks that the plaintext is XML or gzip (padding/tag still checked)',
+          )
+          .option(
+            '--max-size <size>',
+            'most bytes the gunzipped profile may have: 64M (the default), 1G, or bytes (a gzip bomb stops there)',
+            sizeArg('--max-size'),
+          )
+          .option(
+            '--info',
+            'describe the file (container, digest, salt, rs, sizes) instead of decrypting to output',
+          )
+          .option('--json', 'with --info: print JSON; with --out-dir: a JSON report')
+          .option('-f, --force', 'write binary output to a terminal')
+          .option('--mode <octal>', MODE_HELP, modeArg)
+          .addHelpText(
+            'after',
+            `
 Examples:
   cisco-prov decrypt --key-env PROV_KEY profile.cfg
   cisco-prov decrypt --key-file key.txt --info --json profile.cfg
   cisco-prov decrypt --ikm-env PROV_IKM body.ece -o profile.xml
 ${SECRETS_HELP}`,
-      )
-      .action(
-        run(async (inputs: string[], opts) => {
-          if (opts.outDir !== undefined || inputs.length > 1) {
-            return runCryptoBatch('decrypt', inputs, opts);
-          }
-          const { decrypt } = await import('./commands/decrypt.js');
-          const { emit, emitChunks } = await import('./output/emit.js');
-          const { STDOUT_HOLD_BACK } = await import('./io/streams.js');
-          const { note, warn } = await import('./io/writer.js');
-          const result = await decrypt(inputs[0], opts);
-          result.warnings.forEach(warn);
-          if (result.kind === 'info') {
-            const { formatProfileInfo } = await import('./output/decrypt-format.js');
-            await emit(
-              { data: formatProfileInfo(result.info, opts.json ?? false), binary: false },
-              opts.output,
-              false,
-              { mode: opts.mode },
-            );
-            return;
-          }
-          // A decrypted profile is what the encryption protected: a new file is created 0600.
-          await emitChunks({ chunks: result.chunks, binary: result.binary }, opts.output, {
-            force: opts.force,
-            holdBack: STDOUT_HOLD_BACK,
-            secret: true,
-            mode: opts.mode,
-          });
-          result.notes().forEach(note);
-        }),
-      ),
-  );
+          )
+          .action(
+            run(async (inputs: string[], opts) => {
+              if (opts.outDir !== undefined || inputs.length > 1) {
+                return runCryptoBatch('decrypt', inputs, opts);
+              }
+              const { decrypt } = await import('./commands/decrypt.js');
+              const { emit, emitChunks } = await import('./output/emit.js');
+              const { STDOUT_HOLD_BACK } = await import('./io/streams.js');
+              const { note, warn } = await import('./io/writer.js');
+              const result = await decrypt(inputs[0], opts);
+              result.warnings.forEach(warn);
+              if (result.kind === 'info') {
+                const { formatProfileInfo } = await import('./output/decrypt-format.js');
+                await emit(
+                  { data: formatProfileInfo(result.info, opts.json ?? false), binary: false },
+                  opts.output,
+                  false,
+                  { mode: opts.mode },
+                );
+                return;
+              }
+              // A decrypted profile is what the encryption protected: a new file is created 0600.
+              await emitChunks({ chunks: result.chunks, binary: result.binary }, opts.output, {
+                force: opts.force,
+                holdBack: STDOUT_HOLD_BACK,
+                secret: true,
+                mode: opts.mode,
+              });
+              result.notes().forEach(note);
+            }),
+          ),
+      );
+    }
 
-  // ---- keygen ----
-  program
-    .command('keygen')
-    .summary('print a strong random passphrase or IKM')
-    .option('--ikm', 'an RFC 8188 IKM instead of an AES-256-CBC passphrase')
-    .option(
-      '--bytes <n>',
-      'random bytes (default 24 for a passphrase, 16 for an IKM)',
-      integerArg('--bytes', 16, 1024),
-    )
-    .addOption(
-      new Option(
-        '--encoding <enc>',
-        'how to print an IKM: text (its UTF-8 bytes are the IKM), hex:, base64url:',
-      )
-        .choices(['text', 'hex', 'base64url'])
-        .default('text'),
-    )
-    .addHelpText(
-      'after',
-      `
+    // ---- keygen ----
+    function registerKeygen(): void {
+      program
+        .command('keygen')
+        .summary('print a strong random passphrase or IKM')
+        .option('--ikm', 'an RFC 8188 IKM instead of an AES-256-CBC passphrase')
+        .option(
+          '--bytes <n>',
+          'random bytes (default 24 for a passphrase, 16 for an IKM)',
+          integerArg('--bytes', 16, 1024),
+        )
+        .addOption(
+          new Option(
+            '--encoding <enc>',
+            'how to print an IKM: text (its UTF-8 bytes are the IKM), hex:, base64url:',
+          )
+            .choices(['text', 'hex', 'base64url'])
+            .default('text'),
+        )
+        .addHelpText(
+          'after',
+          `
 Examples:
   cisco-prov keygen > key.txt && chmod 600 key.txt
   cisco-prov keygen --ikm --encoding base64url`,
-    )
-    .action(
-      run(async (opts) => {
-        const { keygen } = await import('./commands/keygen.js');
-        const { writeStdout } = await import('./io/writer.js');
-        await writeStdout(`${keygen(opts)}\n`);
-      }),
-    );
+        )
+        .action(
+          run(async (opts) => {
+            const { keygen } = await import('./commands/keygen.js');
+            const { writeStdout } = await import('./io/writer.js');
+            await writeStdout(`${keygen(opts)}\n`);
+          }),
+        );
+    }
 
-  // ---- render ----
-  const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-  withSecretOptions(
-    program
-      .command('render')
-      .summary('render one checked profile per phone from Liquid templates and an inventory')
-      .description(
-        'Render a profile per device from Liquid templates and an inventory (CSV, JSON or YAML). ' +
-          'Variables, later layers win: model built-ins → --vars files in order → inventory ' +
-          'defaults → the device group → the device row. Each profile is checked by the validator (the ' +
-          'rules of `cisco-prov validate`, with the device model) before it is written, ' +
-          'atomically; an unchanged profile is not rewritten (with encryption the plaintext is ' +
-          'compared, so its old ciphertext and mtime stay). A failing device is reported with its ' +
-          'row; the others are still written; exit 1 if any failed.',
-      )
-      .requiredOption(
-        '-i, --inventory <file>',
-        'devices: .csv (header row), .json or .yaml; - reads stdin',
-      )
-      .addOption(
-        new Option(
-          '--inventory-format <format>',
-          'the inventory format, whatever its name (default: by extension; on stdin, sniffed: { or [ json, a first line like key: or - yaml, else csv)',
-        ).choices(['csv', 'json', 'yaml']),
-      )
-      .option(
-        '-t, --template <file|dir>',
-        'a template for every device, or a directory to choose from per device: the row’s ' +
-          '`template` field, <model>.liquid, <family>.liquid, default.liquid (default: bundled templates/)',
-      )
-      .option(
-        '--vars <file>',
-        'YAML/JSON variables for every device (repeatable, in order)',
-        collect,
-      )
-      .option('-o, --out <dir>', 'output directory (without it, one device goes to stdout)')
-      .option(
-        '--name <pattern>',
-        'file name with Cisco macros: $MA $MAU $MAC $SN $PN $PSN $(field) (default $MA.xml, $MA.cfg when encrypting) [open: $PSN is the model number, e.g. 8841, as most guides show; a psn inventory field overrides it]',
-      )
-      .option('-d, --device <mac|serial>', 'render only this device (repeatable)', collect)
-      .option(
-        '--explain <mac|serial>',
-        'print each variable of a device, its value and the layer that set it (secrets masked)',
-      )
-      .addOption(
-        new Option('--encrypt <cipher>', 'encrypt each profile in the same pass').choices([
-          'aes-256-cbc',
-          'aes128gcm',
-        ]),
-      )
-      .option('--key-field <field>', 'each device’s passphrase from this inventory field')
-      .option('--ikm-field <field>', 'each device’s IKM from this inventory field')
-      .addOption(mdOption())
-      .option('--gzip', 'gzip each profile (before encrypting; the phone detects gzip itself)')
-      .option(
-        '-j, --jobs <n>',
-        'worker threads (default: one per core, up to 4, for 1000+ devices)',
-        integerArg('--jobs', 1, 64),
-      )
-      .option('-n, --dry-run', 'render and check, report what would be written, write nothing')
-      .option('--json', 'print a JSON report (written / unchanged / failed per device) on stdout')
-      .option('--mode <octal>', MODE_HELP, modeArg)
-      .option(
-        '-q, --quiet',
-        'no progress, summary or warnings on stderr (errors only; the --key in ps warning stays)',
-      )
-      .addHelpText(
-        'after',
-        `
+    // ---- render ----
+    function registerRender(): void {
+      const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+      withSecretOptions(
+        program
+          .command('render')
+          .summary('render one checked profile per phone from Liquid templates and an inventory')
+          .description(
+            'Render a profile per device from Liquid templates and an inventory (CSV, JSON or YAML). ' +
+              'Variables, later layers win: model built-ins → --vars files in order → inventory ' +
+              'defaults → the device group → the device row. Each profile is checked by the validator (the ' +
+              'rules of `cisco-prov validate`, with the device model) before it is written, ' +
+              'atomically; an unchanged profile is not rewritten (with encryption the plaintext is ' +
+              'compared, so its old ciphertext and mtime stay). A failing device is reported with its ' +
+              'row; the others are still written; exit 1 if any failed.',
+          )
+          .requiredOption(
+            '-i, --inventory <file>',
+            'devices: .csv (header row), .json or .yaml; - reads stdin',
+          )
+          .addOption(
+            new Option(
+              '--inventory-format <format>',
+              'the inventory format, whatever its name (default: by extension; on stdin, sniffed: { or [ json, a first line like key: or - yaml, else csv)',
+            ).choices(['csv', 'json', 'yaml']),
+          )
+          .option(
+            '-t, --template <file|dir>',
+            'a template for every device, or a directory to choose from per device: the row’s ' +
+              '`template` field, <model>.liquid, <family>.liquid, default.liquid (default: bundled templates/)',
+          )
+          .option(
+            '--vars <file>',
+            'YAML/JSON variables for every device (repeatable, in order)',
+            collect,
+          )
+          .option('-o, --out <dir>', 'output directory (without it, one device goes to stdout)')
+          .option(
+            '--name <pattern>',
+            'file name with Cisco macros: $MA $MAU $MAC $SN $PN $PSN $(field) (default $MA.xml, $MA.cfg when encrypting) [open: $PSN is the model number, e.g. 8841, as most guides show; a psn inventory field overrides it]',
+          )
+          .option('-d, --device <mac|serial>', 'render only this device (repeatable)', collect)
+          .option(
+            '--explain <mac|serial>',
+            'print each variable of a device, its value and the layer that set it (secrets masked)',
+          )
+          .addOption(
+            new Option('--encrypt <cipher>', 'encrypt each profile in the same pass').choices([
+              'aes-256-cbc',
+              'aes128gcm',
+            ]),
+          )
+          .option('--key-field <field>', 'each device’s passphrase from this inventory field')
+          .option('--ikm-field <field>', 'each device’s IKM from this inventory field')
+          .addOption(mdOption())
+          .option('--gzip', 'gzip each profile (before encrypting; the phone detects gzip itself)')
+          .option(
+            '-j, --jobs <n>',
+            'worker threads (default: one per core, up to 4, for 1000+ devices)',
+            integerArg('--jobs', 1, 64),
+          )
+          .option('-n, --dry-run', 'render and check, report what would be written, write nothing')
+          .option(
+            '--json',
+            'print a JSON report (written / unchanged / failed per device) on stdout',
+          )
+          .option('--mode <octal>', MODE_HELP, modeArg)
+          .option(
+            '-q, --quiet',
+            'no progress, summary or warnings on stderr (errors only; the --key in ps warning stays)',
+          )
+          .addHelpText(
+            'after',
+            `
 Examples:
   cisco-prov render -i examples/inventory.csv -t templates -o out/
   cisco-prov render -i examples/inventory.yaml --vars examples/site.yaml -o out/ --json
@@ -432,101 +597,103 @@ Examples:
   cisco-prov render -i inventory.csv --device 00:56:2B:04:36:15 > 00562b043615.xml
   cisco-prov render -i inventory.csv --explain 0056.2b04.3615
 ${SECRETS_HELP}`,
-      )
-      .action(
-        run(async (opts) => {
-          const { renderCommand } = await import('./commands/render.js');
-          const format = await import('./output/render-format.js');
-          const { startProgress } = await import('./output/progress.js');
-          const writer = await import('./io/writer.js');
-          const progress = await startProgress('rendering', opts.quiet === true);
-          // Devices arrive one at a time and are not kept: failure lines are collected (failed
-          // devices only), the --json report is written to stdout as it grows.
-          const failures: string[] = [];
-          const streamJson = opts.json === true && opts.out !== undefined;
-          let json: InstanceType<typeof format.RenderJsonStream> | undefined;
-          let unwritten = '';
-          let writes: Promise<void> = Promise.resolve();
-          const flush = (): void => {
-            const chunk = unwritten;
-            unwritten = '';
-            if (chunk) writes = writes.then(() => writer.writeStdout(chunk));
-          };
-          let result;
-          try {
-            result = await renderCommand(opts, progress.onProgress, (device, head) => {
-              if (device.status === 'failed') failures.push(format.formatRenderFailure(device));
-              if (!streamJson) return;
-              json ??= new format.RenderJsonStream(head);
-              unwritten += json.device(device);
-              if (unwritten.length >= 64 * 1024) flush();
-            });
-          } finally {
-            progress.stop();
-          }
-          if (result.kind === 'explain') {
-            const { explain, json } = result;
-            await writer.writeStdout(
-              json ? format.formatExplainJson(explain) : format.formatExplain(explain),
-            );
-            return ExitCode.Ok;
-          }
-          const { report } = result;
-          result.warnings.forEach(writer.warn);
-          for (const line of failures) writer.note(line);
-          if (result.stdout) {
-            writer.assertStdoutAcceptsBinary(result.binary, false);
-            await writer.writeStdout(result.stdout);
-          } else if (result.json) {
-            json ??= new format.RenderJsonStream(result.head);
-            unwritten += json.end(report.summary);
-            flush();
-          }
-          await writes;
-          if (progress.shown && report.out !== undefined)
-            writer.note(format.formatRenderSummary(report));
-          return result.exitCode;
-        }),
-      ),
-    ' for every device',
-  );
+          )
+          .action(
+            run(async (opts) => {
+              const { renderCommand } = await import('./commands/render.js');
+              const format = await import('./output/render-format.js');
+              const { startProgress } = await import('./output/progress.js');
+              const writer = await import('./io/writer.js');
+              const progress = await startProgress('rendering', opts.quiet === true);
+              // Devices arrive one at a time and are not kept: failure lines are collected (failed
+              // devices only), the --json report is written to stdout as it grows.
+              const failures: string[] = [];
+              const streamJson = opts.json === true && opts.out !== undefined;
+              let json: InstanceType<typeof format.RenderJsonStream> | undefined;
+              let unwritten = '';
+              let writes: Promise<void> = Promise.resolve();
+              const flush = (): void => {
+                const chunk = unwritten;
+                unwritten = '';
+                if (chunk) writes = writes.then(() => writer.writeStdout(chunk));
+              };
+              let result;
+              try {
+                result = await renderCommand(opts, progress.onProgress, (device, head) => {
+                  if (device.status === 'failed') failures.push(format.formatRenderFailure(device));
+                  if (!streamJson) return;
+                  json ??= new format.RenderJsonStream(head);
+                  unwritten += json.device(device);
+                  if (unwritten.length >= 64 * 1024) flush();
+                });
+              } finally {
+                progress.stop();
+              }
+              if (result.kind === 'explain') {
+                const { explain, json } = result;
+                await writer.writeStdout(
+                  json ? format.formatExplainJson(explain) : format.formatExplain(explain),
+                );
+                return ExitCode.Ok;
+              }
+              const { report } = result;
+              result.warnings.forEach(writer.warn);
+              for (const line of failures) writer.note(line);
+              if (result.stdout) {
+                writer.assertStdoutAcceptsBinary(result.binary, false);
+                await writer.writeStdout(result.stdout);
+              } else if (result.json) {
+                json ??= new format.RenderJsonStream(result.head);
+                unwritten += json.end(report.summary);
+                flush();
+              }
+              await writes;
+              if (progress.shown && report.out !== undefined)
+                writer.note(format.formatRenderSummary(report));
+              return result.exitCode;
+            }),
+          ),
+        ' for every device',
+      );
+    }
 
-  // ---- validate ----
-  withSecretOptions(
-    program
-      .command('validate')
-      .summary('check profiles for what a phone would silently ignore')
-      .description(
-        'Check Cisco MPP profiles: well-formed XML, <flat-profile>, known parameters and values of ' +
-          'the right type, ua attributes, duplicates, ASCII-only values, white space, leftover ' +
-          'template syntax, Profile_Rule/Upgrade_Rule/Report_Rule grammar, secrets in plain text and ' +
-          "the model's line/key capacity. Reads plain, gzip'd and encrypted profiles; a directory " +
-          'means every .xml/.cfg/.gz/.enc/.ece/.aes/.bin file in it (recursively).',
-      )
-      .argument('<inputs...>', 'profile files, directories, or - for stdin')
-      .option(
-        '-m, --model <model>',
-        "phone model (8841, CP-8841-3PCC, ATA191): the family's parameters and value types, model-capacity",
-      )
-      .option(
-        '--catalog <file>',
-        'JSON parameter catalog that extends or overrides the built-in one',
-      )
-      .addOption(
-        new Option('-f, --format <format>', 'output format')
-          .choices(['stylish', 'json'])
-          .default('stylish'),
-      )
-      .option('--strict', 'exit 1 on warnings too')
-      .option(
-        '--ignore-rule <id>',
-        'do not run this rule (repeatable, or a comma-separated list)',
-        ruleIdListArg,
-        [],
-      )
-      .addHelpText(
-        'after',
-        `
+    // ---- validate ----
+    function registerValidate(): void {
+      withSecretOptions(
+        program
+          .command('validate')
+          .summary('check profiles for what a phone would silently ignore')
+          .description(
+            'Check Cisco MPP profiles: well-formed XML, <flat-profile>, known parameters and values of ' +
+              'the right type, ua attributes, duplicates, ASCII-only values, white space, leftover ' +
+              'template syntax, Profile_Rule/Upgrade_Rule/Report_Rule grammar, secrets in plain text and ' +
+              "the model's line/key capacity. Reads plain, gzip'd and encrypted profiles; a directory " +
+              'means every .xml/.cfg/.gz/.enc/.ece/.aes/.bin file in it (recursively).',
+          )
+          .argument('<inputs...>', 'profile files, directories, or - for stdin')
+          .option(
+            '-m, --model <model>',
+            "phone model (8841, CP-8841-3PCC, ATA191): the family's parameters and value types, model-capacity",
+          )
+          .option(
+            '--catalog <file>',
+            'JSON parameter catalog that extends or overrides the built-in one',
+          )
+          .addOption(
+            new Option('-f, --format <format>', 'output format')
+              .choices(['stylish', 'json'])
+              .default('stylish'),
+          )
+          .option('--strict', 'exit 1 on warnings too')
+          .option(
+            '--ignore-rule <id>',
+            'do not run this rule (repeatable, or a comma-separated list)',
+            ruleIdListArg,
+            [],
+          )
+          .addHelpText(
+            'after',
+            `
 Rules (error unless marked):
   xml-well-formed       well-formed XML 1.0 in UTF-8 (undefined entities, control characters)
   unreadable-profile    encrypted without a key, bad decrypt, corrupt gzip
@@ -545,368 +712,399 @@ Rules (error unless marked):
   model-capacity        line/key index beyond the --model's capacity
   model-family          (warning) with --model: a parameter only other families have
 
-Exit: 0 clean or warnings only, 1 errors (or warnings with --strict), 2 usage, 3 I/O.
-
 Examples:
   cisco-prov validate profiles/ --model 8841
   cisco-prov validate --format json --strict out/*.xml > report.json
   cisco-prov validate --key-env PROV_KEY --ignore-rule whitespace-value profile.cfg
   cisco-prov render … | cisco-prov validate -
 ${SECRETS_HELP}`,
-      )
-      .action(
-        run(async (inputs: string[], opts) => {
-          const { validate } = await import('./commands/validate.js');
-          const { renderFile, reportStream } = await import('./output/diagnostics-format.js');
-          const { shouldColor } = await import('./output/inspect-format.js');
-          const { warn, writeStdout } = await import('./io/writer.js');
-          // The report is printed as the files come in, a megabyte at a time: never held whole.
-          const format: ReportFormat =
-            opts.format === 'json'
-              ? { format: 'json' }
-              : { format: 'stylish', color: shouldColor(process.stdout.isTTY, process.env) };
-          const report = reportStream(format);
-          let pending = '';
-          let written = Promise.resolve();
-          const flush = (): void => {
-            const chunk = pending;
-            pending = '';
-            written = written.then(() => writeStdout(chunk));
-          };
-          const result = await validate({
-            inputs,
-            model: opts.model,
-            key: { value: opts.key, file: opts.keyFile, env: opts.keyEnv },
-            ikm: { value: opts.ikm, file: opts.ikmFile, env: opts.ikmEnv },
-            catalog: opts.catalog,
-            strict: opts.strict === true,
-            ignoreRules: opts.ignoreRule,
-            onNotes: (notes) => notes.forEach(warn),
-            renderWith: format,
-            onFile: (file) => {
-              const { text } = file;
-              pending += report.add(
-                text === undefined ? renderFile(file, format) : { ...file, text },
-              );
-              if (pending.length >= 1 << 20) flush();
-            },
-          });
-          pending += report.end();
-          flush();
-          await written;
-          return result.exitCode;
-        }),
-      ),
-  );
+          )
+          .action(
+            run(async (inputs: string[], opts) => {
+              const { validate } = await import('./commands/validate.js');
+              const { renderFile, reportStream } = await import('./output/diagnostics-format.js');
+              const { shouldColor } = await import('./output/inspect-format.js');
+              const { warn, writeStdout } = await import('./io/writer.js');
+              // The report is printed as the files come in, a megabyte at a time: never held whole.
+              const format: ReportFormat =
+                opts.format === 'json'
+                  ? { format: 'json' }
+                  : { format: 'stylish', color: shouldColor(process.stdout.isTTY, process.env) };
+              const report = reportStream(format);
+              let pending = '';
+              let written = Promise.resolve();
+              const flush = (): void => {
+                const chunk = pending;
+                pending = '';
+                written = written.then(() => writeStdout(chunk));
+              };
+              const result = await validate({
+                inputs,
+                model: opts.model,
+                key: { value: opts.key, file: opts.keyFile, env: opts.keyEnv },
+                ikm: { value: opts.ikm, file: opts.ikmFile, env: opts.ikmEnv },
+                catalog: opts.catalog,
+                strict: opts.strict === true,
+                ignoreRules: opts.ignoreRule,
+                onNotes: (notes) => notes.forEach(warn),
+                renderWith: format,
+                onFile: (file) => {
+                  const { text } = file;
+                  pending += report.add(
+                    text === undefined ? renderFile(file, format) : { ...file, text },
+                  );
+                  if (pending.length >= 1 << 20) flush();
+                },
+              });
+              pending += report.end();
+              flush();
+              await written;
+              return result.exitCode;
+            }),
+          ),
+      );
+    }
 
-  // ---- inspect ----
-  program
-    .command('inspect')
-    .summary('parse phone User-Agents, or summarise a provisioning access log per phone')
-    .description(
-      'Parse Cisco MPP, ATA 191/192 and SPA User-Agents (arguments, or one per line on stdin): ' +
-        'model, series, firmware, MAC (only when the string carries 12 hex digits) or serial. ' +
-        'With --log, read a web-server access log (common or combined format) and show one row ' +
-        "per phone with its last request's outcome: A success, B not found/corrupt, C other failure. " +
-        'A string that is not a Cisco User-Agent is a result (isCisco: false), not an error.',
-    )
-    .argument('[user-agent...]', 'User-Agent strings; stdin (one per line) when none is given')
-    .option('--log <file>', "access log to summarise, plain or gzipped ('-' for stdin)")
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']))
-    .option('--json', 'JSON output: one object per User-Agent per line; with --log one document')
-    .option('--fnf-success', 'with --log: phones have Resync_Fails_On_FNF=No, so 404 counts as A')
-    .option('--all-clients', 'with --log: also list non-phone clients by address')
-    .addHelpText(
-      'after',
-      `
+    // ---- inspect ----
+    function registerInspect(): void {
+      program
+        .command('inspect')
+        .summary('parse phone User-Agents, or summarise a provisioning access log per phone')
+        .description(
+          'Parse Cisco MPP, ATA 191/192 and SPA User-Agents (arguments, or one per line on stdin): ' +
+            'model, series, firmware, MAC (only when the string carries 12 hex digits) or serial. ' +
+            'With --log, read a web-server access log (common or combined format) and show one row ' +
+            "per phone with its last request's outcome: A success, B not found/corrupt, C other failure. " +
+            'A string that is not a Cisco User-Agent is a result (isCisco: false), not an error.',
+        )
+        .argument('[user-agent...]', 'User-Agent strings; stdin (one per line) when none is given')
+        .option('--log <file>', "access log to summarise, plain or gzipped ('-' for stdin)")
+        .addOption(
+          new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']),
+        )
+        .option(
+          '--json',
+          'JSON output: one object per User-Agent per line; with --log one document',
+        )
+        .option(
+          '--fnf-success',
+          'with --log: phones have Resync_Fails_On_FNF=No, so 404 counts as A',
+        )
+        .option('--all-clients', 'with --log: also list non-phone clients by address')
+        .addHelpText(
+          'after',
+          `
 Examples:
   cisco-prov inspect 'Cisco-CP-8841-3PCC/11.0 (00562b043615)'
   cisco-prov inspect --json < user-agents.txt
   cisco-prov inspect --log /var/log/nginx/access.log
   zcat access.log.2.gz | cisco-prov inspect --log - --format csv > phones.csv`,
-    )
-    .action(
-      run(async (userAgents: string[], opts) => {
-        const { inspect } = await import('./commands/inspect.js');
-        const { renderInspect, shouldColor } = await import('./output/inspect-format.js');
-        const { note, writeStdout } = await import('./io/writer.js');
-        const result = await inspect({ ...opts, userAgents });
-        result.notes.forEach(note);
-        const color = shouldColor(process.stdout.isTTY, process.env);
-        await writeStdout(renderInspect(result, { color }));
-        return ExitCode.Ok;
-      }),
-    );
+        )
+        .action(
+          run(async (userAgents: string[], opts) => {
+            const { inspect } = await import('./commands/inspect.js');
+            const { renderInspect, shouldColor } = await import('./output/inspect-format.js');
+            const { note, writeStdout } = await import('./io/writer.js');
+            const result = await inspect({ ...opts, userAgents });
+            result.notes.forEach(note);
+            const color = shouldColor(process.stdout.isTTY, process.env);
+            await writeStdout(renderInspect(result, { color }));
+            return ExitCode.Ok;
+          }),
+        );
+    }
 
-  // ---- models ----
-  program
-    .command('models')
-    .summary('list the supported phone models (lines, keys, expansion modules, firmware prefix)')
-    .description(
-      'The model table that inspect, render and validate share: product name, series, template ' +
-        'family, lines, line keys, key expansion modules and firmware file prefix, each fact with ' +
-        'its source (--json, or --sources for the table).',
-    )
-    .argument('[model]', 'show one model: 8841, CP-8841-3PCC, ATA191…')
-    .addOption(new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']))
-    .option('--json', 'JSON array of rows, sources included')
-    .option('--sources', 'table: list the source of each fact under the table')
-    .addHelpText(
-      'after',
-      `
+    // ---- models ----
+    function registerModels(): void {
+      program
+        .command('models')
+        .summary(
+          'list the supported phone models (lines, keys, expansion modules, firmware prefix)',
+        )
+        .description(
+          'The model table that inspect, render and validate share: product name, series, template ' +
+            'family, lines, line keys, key expansion modules and firmware file prefix, each fact with ' +
+            'its source (--json, or --sources for the table).',
+        )
+        .argument('[model]', 'show one model: 8841, CP-8841-3PCC, ATA191…')
+        .addOption(
+          new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']),
+        )
+        .option('--json', 'JSON array of rows, sources included')
+        .option('--sources', 'table: list the source of each fact under the table')
+        .addHelpText(
+          'after',
+          `
 Examples:
   cisco-prov models
   cisco-prov models 8851 --sources
   cisco-prov models --json | jq '.[] | select(.maxExpansionModules > 0) | .model'`,
-    )
-    .action(
-      run(async (model: string | undefined, opts) => {
-        const { models } = await import('./commands/models.js');
-        const { renderModels, shouldColor } = await import('./output/inspect-format.js');
-        const { writeStdout } = await import('./io/writer.js');
-        const result = models({ ...opts, model });
-        const color = shouldColor(process.stdout.isTTY, process.env);
-        await writeStdout(renderModels(result, { color }));
-        return ExitCode.Ok;
-      }),
-    );
+        )
+        .action(
+          run(async (model: string | undefined, opts) => {
+            const { models } = await import('./commands/models.js');
+            const { renderModels, shouldColor } = await import('./output/inspect-format.js');
+            const { writeStdout } = await import('./io/writer.js');
+            const result = models({ ...opts, model });
+            const color = shouldColor(process.stdout.isTTY, process.env);
+            await writeStdout(renderModels(result, { color }));
+            return ExitCode.Ok;
+          }),
+        );
+    }
 
-  // ---- param ----
-  program
-    .command('param')
-    .summary('look a parameter up: its XML name, aliases, type and values, default, families')
-    .description(
-      'What the parameter catalog knows about a name: the spelling the phone exports, the guide ' +
-        'spellings accepted as aliases, the value type and allowed values, the default, the ' +
-        'families that have it, whether it is a secret, and the source of each fact. A pattern ' +
-        '(* and ?, case-insensitive) lists every match. Exit 1 when nothing matches.',
-    )
-    .argument('<name>', 'a parameter name (Admin_Password, Line_Enable_3_) or a pattern (*passw*)')
-    .option('--json', 'JSON: the matches with every field')
-    .addHelpText(
-      'after',
-      `
+    // ---- param ----
+    function registerParam(): void {
+      program
+        .command('param')
+        .summary('look a parameter up: its XML name, aliases, type and values, default, families')
+        .description(
+          'What the parameter catalog knows about a name: the spelling the phone exports, the guide ' +
+            'spellings accepted as aliases, the value type and allowed values, the default, the ' +
+            'families that have it, whether it is a secret, and the source of each fact. A pattern ' +
+            '(* and ?, case-insensitive) lists every match. Exit 1 when nothing matches.',
+        )
+        .argument(
+          '<name>',
+          'a parameter name (Admin_Password, Line_Enable_3_) or a pattern (*passw*)',
+        )
+        .option('--json', 'JSON: the matches with every field')
+        .addHelpText(
+          'after',
+          `
 Examples:
   cisco-prov param Report_To_Server
   cisco-prov param '*admin*pass*'
   cisco-prov param 'WAN_*' --json`,
-    )
-    .action(
-      run(async (name: string, opts: { json?: boolean }) => {
-        const { param } = await import('./commands/param.js');
-        const { renderParam } = await import('./output/param-format.js');
-        const { writeStdout } = await import('./io/writer.js');
-        await writeStdout(renderParam(param({ query: name, json: opts.json === true })));
-        return ExitCode.Ok;
-      }),
-    );
+        )
+        .action(
+          run(async (name: string, opts: { json?: boolean }) => {
+            const { param } = await import('./commands/param.js');
+            const { renderParam } = await import('./output/param-format.js');
+            const { writeStdout } = await import('./io/writer.js');
+            await writeStdout(renderParam(param({ query: name, json: opts.json === true })));
+            return ExitCode.Ok;
+          }),
+        );
+    }
 
-  // ---- rule ----
-  const rule = program
-    .command('rule')
-    .summary('expand or check a Profile_Rule / Upgrade_Rule / Report_Rule as the phone would')
-    .description(
-      'See a rule through the phone’s eyes: `rule expand` evaluates its conditions for a device, ' +
-        'applies its assignments and expands its macros ($NAME, $(NAME), $(NAME:p:q), $$; unknown ' +
-        'names stay as written; $SA..$SD only inside --key/--uid/--pwd); `rule check` reports ' +
-        'grammar errors with their column (the parser `validate` uses).',
-    );
-  withDeviceOptions(
-    rule
-      .command('expand')
-      .summary('print the URL and options the phone would use')
-      .argument('<rule>', 'the rule text, e.g. "[--key $SA]https://prov.example.com/$MA.cfg"')
-      .addOption(RULE_KIND_OPTION())
-      .option('--json', 'print JSON: url, scheme, host, port, path, options, alternative, …')
-      .option('--show-secrets', 'show --key and --pwd values (masked by default)')
-      .addHelpText(
-        'after',
-        `
-Exit: 0 expanded (or no alternative applies), 1 grammar errors, 2 bad options or a condition
-that needs a macro without a value (give it with --var NAME=…).
-
+    // ---- rule ----
+    function registerRule(): void {
+      const rule = program
+        .command('rule')
+        .summary('expand or check a Profile_Rule / Upgrade_Rule / Report_Rule as the phone would')
+        .description(
+          'See a rule through the phone’s eyes: `rule expand` evaluates its conditions for a device, ' +
+            'applies its assignments and expands its macros ($NAME, $(NAME), $(NAME:p:q), $$; unknown ' +
+            'names stay as written; $SA..$SD only inside --key/--uid/--pwd); `rule check` reports ' +
+            'grammar errors with their column (the parser `validate` uses).',
+        );
+      withDeviceOptions(
+        rule
+          .command('expand')
+          .summary('print the URL and options the phone would use')
+          .argument('<rule>', 'the rule text, e.g. "[--key $SA]https://prov.example.com/$MA.cfg"')
+          .addOption(RULE_KIND_OPTION())
+          .option('--json', 'print JSON: url, scheme, host, port, path, options, alternative, …')
+          .option('--show-secrets', 'show --key and --pwd values (masked by default)')
+          .addHelpText(
+            'after',
+            `
 Examples:
   cisco-prov rule expand '/$PSN.xml' --ua 'Cisco-CP-8841-3PCC/11.0 (00562b043615)'
   cisco-prov rule expand '[--key $SA]https://prov.example.com/cfg/$MA.cfg' --mac 00:56:2b:04:36:15 --gpp SA=… --json
   cisco-prov rule expand '($SWVER ne sip88xx.11-3-2MPP0001-609)? http://fw/sip88xx.11-3-2MPP0001-609.loads' \\
       --kind upgrade --firmware sip88xx.11-3-1MPP0001-500`,
-      ),
-  ).action(
-    run(async (text: string, opts) => {
-      const { RuleCheckFailed, ruleExpand } = await import('./commands/rule.js');
-      const { formatRuleExpansion } = await import('./output/rule-format.js');
-      const { formatStylish } = await import('./output/diagnostics-format.js');
-      const { warn, writeStdout } = await import('./io/writer.js');
-      try {
-        const result = ruleExpand(text, opts);
-        result.warnings.forEach(warn);
-        await writeStdout(
-          formatRuleExpansion(result.expansion, {
-            json: opts.json === true,
-            showSecrets: opts.showSecrets === true,
-          }),
-        );
-        return ExitCode.Ok;
-      } catch (err) {
-        if (!(err instanceof RuleCheckFailed)) throw err;
-        process.stderr.write(formatStylish([fileDiagnostics(err.diagnostics)]));
-        return ExitCode.Bad;
-      }
-    }),
-  );
-  rule
-    .command('check')
-    .summary('report grammar errors with their column')
-    .argument('<rule>', 'the rule text')
-    .addOption(RULE_KIND_OPTION())
-    .option('--json', 'print the diagnostics as validate --format json does')
-    .addHelpText(
-      'after',
-      `
-Exit: 0 the rule parses, 1 grammar errors.
-
+          ),
+      ).action(
+        run(async (text: string, opts) => {
+          const { RuleCheckFailed, ruleExpand } = await import('./commands/rule.js');
+          const { formatRuleExpansion } = await import('./output/rule-format.js');
+          const { formatStylish } = await import('./output/diagnostics-format.js');
+          const { warn, writeStdout } = await import('./io/writer.js');
+          try {
+            const result = ruleExpand(text, opts);
+            result.warnings.forEach(warn);
+            await writeStdout(
+              formatRuleExpansion(result.expansion, {
+                json: opts.json === true,
+                showSecrets: opts.showSecrets === true,
+              }),
+            );
+            return ExitCode.Ok;
+          } catch (err) {
+            if (!(err instanceof RuleCheckFailed)) throw err;
+            process.stderr.write(formatStylish([fileDiagnostics(err.diagnostics)]));
+            return ExitCode.Bad;
+          }
+        }),
+      );
+      rule
+        .command('check')
+        .summary('report grammar errors with their column')
+        .argument('<rule>', 'the rule text')
+        .addOption(RULE_KIND_OPTION())
+        .option('--json', 'print the diagnostics as validate --format json does')
+        .addHelpText(
+          'after',
+          `
 Examples:
   cisco-prov rule check '($PN eq "CP-8841-3PCC")? /a.xml | /b.xml'
   cisco-prov rule check --kind report '[--delta] https://r.example.com/$MA.xml'`,
-    )
-    .action(
-      run(async (text: string, opts) => {
-        const { ruleCheck } = await import('./commands/rule.js');
-        const { formatJson, formatStylish } = await import('./output/diagnostics-format.js');
-        const { writeStdout } = await import('./io/writer.js');
-        const diagnostics = ruleCheck(text, opts);
-        const file = fileDiagnostics(diagnostics);
-        await writeStdout(opts.json ? formatJson([file]) : formatStylish([file]));
-        return diagnostics.length > 0 ? ExitCode.Bad : ExitCode.Ok;
-      }),
-    );
-  // ---- serve ----
-  withSecretOptions(
-    program
-      .command('serve')
-      .summary(
-        'serve each phone its profile over HTTP(S), rendered, checked and encrypted per request',
-      )
-      .description(
-        'A provisioning server on the templates and inventory of `render`: each request renders ' +
-          "the device's profile, checks it with the validator (a failing profile is never served: " +
-          '500 and a log line naming the rule) and encrypts it — RFC 8188 aes128gcm (Content-Encoding: ' +
-          'aes128gcm) for a device with an IKM, AES-256-CBC for a .cfg name with a key. The device is ' +
-          "found by path (MAC or serial) and cross-checked with the User-Agent's MAC or serial " +
-          '(mismatch: 403). Unknown devices get 404 (the phone retries later, outcome B). ' +
-          'Report_Rule uploads (POST/PUT) are decrypted and kept under --reports. One access-log ' +
-          'line per request on stdout (combined format, or --log-format json); reasons on stderr. ' +
-          'Inventory, vars and templates reload on change or SIGHUP; SIGTERM stops gracefully.',
-      )
-      .requiredOption(
-        '-i, --inventory <file>',
-        'devices: .csv (header row), .json or .yaml; - reads stdin',
-      )
-      .addOption(
-        new Option(
-          '--inventory-format <format>',
-          'the inventory format, whatever its name (default: by extension; on stdin, sniffed: { or [ json, a first line like key: or - yaml, else csv)',
-        ).choices(['csv', 'json', 'yaml']),
-      )
-      .option(
-        '-t, --template <file|dir>',
-        'a template for every device, or a directory (as render; default: bundled templates/)',
-      )
-      .option(
-        '--vars <file>',
-        'YAML/JSON variables for every device (repeatable, in order)',
-        collect,
-      )
-      .option('--host <address>', 'address to bind (default 127.0.0.1: loopback only)', '127.0.0.1')
-      .option('-p, --port <n>', 'TCP port (0: any free port)', integerArg('--port', 0, 65535), 8080)
-      .option(
-        '--route <pattern>',
-        "a per-device path with render's --name macros: $MA $MAU $MAC $SN $PN $PSN $(field) (repeatable; default $MA.xml $MA.cfg $SN.xml $SN.cfg)",
-        collect,
-      )
-      .option(
-        '--bootstrap-template <file>',
-        'template of the bootstrap profile served at /<product name>.xml, /$PSN.xml, /spa$PSN.cfg: a phone the inventory names (by its User-Agent) gets its own, with its key; others the common one (default: bootstrap.liquid of the template directory)',
-      )
-      .option('--no-bootstrap', 'serve no bootstrap profiles')
-      .addOption(
-        new Option(
-          '--encrypt <cipher>',
-          'every device profile must be encrypted with this cipher (a device without its key gets 500, never plaintext)',
-        ).choices(['aes-256-cbc', 'aes128gcm']),
-      )
-      .option(
-        '--key-field <field>',
-        'each device’s AES-256-CBC passphrase from this inventory field',
-      )
-      .option('--ikm-field <field>', 'each device’s RFC 8188 IKM from this inventory field')
-      .addOption(mdOption())
-      .option('--gzip', 'gzip each profile (inside the encryption; the phone detects gzip itself)')
-      .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM; with --tls-key)')
-      .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
-      .option(
-        '--auth-file <file>',
-        'require HTTP Basic or Digest auth: user:password lines (the --uid/--pwd of the rule)',
-      )
-      .option(
-        '--reports <dir>',
-        'accept Report_Rule uploads (POST/PUT) and keep them here (mode 0600)',
-      )
-      .option(
-        '--reports-keep <n>',
-        'reports kept per device',
-        integerArg('--reports-keep', 1, 1000),
-        5,
-      )
-      .option(
-        '--max-body <bytes>',
-        'largest request body accepted (413 beyond)',
-        integerArg('--max-body', 1024, 1024 * 1024 * 1024),
-        1024 * 1024,
-      )
-      .addOption(
-        new Option('--log-format <format>', 'access log format')
-          .choices(['combined', 'json'])
-          .default('combined'),
-      )
-      .option('--access-log <file>', 'append access-log lines to this file instead of stdout')
-      .option(
-        '--cache-size <n>',
-        'renders cached per instance (key: device variables + templates hash)',
-        integerArg('--cache-size', 0, 10_000_000),
-        50000,
-      )
-      .option('--no-cache', 'render every request afresh')
-      .option(
-        '--strict-user-agent',
-        'refuse (403) device requests whose User-Agent names no MAC or serial',
-      )
-      .option('--no-watch', 'reload only on SIGHUP, not when a file changes')
-      .option(
-        '--workers <n>',
-        'server processes sharing the port (node:cluster; default 1)',
-        integerArg('--workers', 1, 64),
-        1,
-      )
-      .option(
-        '--fleet',
-        'serve the fleet page at /fleet (same auth as the profiles): every phone seen since start, live, with drift from --reports; with --workers each worker shows the phones it served',
-      )
-      .option(
-        '--header-timeout <s>',
-        'seconds a client has to send its request headers',
-        integerArg('--header-timeout', 1, 3600),
-        10,
-      )
-      .option(
-        '--idle-timeout <s>',
-        'seconds a socket may stay silent before it is closed',
-        integerArg('--idle-timeout', 1, 3600),
-        30,
-      )
-      .addHelpText(
-        'after',
-        `
+        )
+        .action(
+          run(async (text: string, opts) => {
+            const { ruleCheck } = await import('./commands/rule.js');
+            const { formatJson, formatStylish } = await import('./output/diagnostics-format.js');
+            const { writeStdout } = await import('./io/writer.js');
+            const diagnostics = ruleCheck(text, opts);
+            const file = fileDiagnostics(diagnostics);
+            await writeStdout(opts.json ? formatJson([file]) : formatStylish([file]));
+            return diagnostics.length > 0 ? ExitCode.Bad : ExitCode.Ok;
+          }),
+        );
+    }
+
+    // ---- serve ----
+    function registerServe(): void {
+      withSecretOptions(
+        program
+          .command('serve')
+          .summary(
+            'serve each phone its profile over HTTP(S), rendered, checked and encrypted per request',
+          )
+          .description(
+            'A provisioning server on the templates and inventory of `render`: each request renders ' +
+              "the device's profile, checks it with the validator (a failing profile is never served: " +
+              '500 and a log line naming the rule) and encrypts it — RFC 8188 aes128gcm (Content-Encoding: ' +
+              'aes128gcm) for a device with an IKM, AES-256-CBC for a .cfg name with a key. The device is ' +
+              "found by path (MAC or serial) and cross-checked with the User-Agent's MAC or serial " +
+              '(mismatch: 403). Unknown devices get 404 (the phone retries later, outcome B). ' +
+              'Report_Rule uploads (POST/PUT) are decrypted and kept under --reports. One access-log ' +
+              'line per request on stdout (combined format, or --log-format json); reasons on stderr. ' +
+              'Inventory, vars and templates reload on change or SIGHUP; SIGTERM stops gracefully.',
+          )
+          .requiredOption(
+            '-i, --inventory <file>',
+            'devices: .csv (header row), .json or .yaml; - reads stdin',
+          )
+          .addOption(
+            new Option(
+              '--inventory-format <format>',
+              'the inventory format, whatever its name (default: by extension; on stdin, sniffed: { or [ json, a first line like key: or - yaml, else csv)',
+            ).choices(['csv', 'json', 'yaml']),
+          )
+          .option(
+            '-t, --template <file|dir>',
+            'a template for every device, or a directory (as render; default: bundled templates/)',
+          )
+          .option(
+            '--vars <file>',
+            'YAML/JSON variables for every device (repeatable, in order)',
+            collect,
+          )
+          .option(
+            '--host <address>',
+            'address to bind (default 127.0.0.1: loopback only)',
+            '127.0.0.1',
+          )
+          .option(
+            '-p, --port <n>',
+            'TCP port (0: any free port)',
+            integerArg('--port', 0, 65535),
+            8080,
+          )
+          .option(
+            '--route <pattern>',
+            "a per-device path with render's --name macros: $MA $MAU $MAC $SN $PN $PSN $(field) (repeatable; default $MA.xml $MA.cfg $SN.xml $SN.cfg)",
+            collect,
+          )
+          .option(
+            '--bootstrap-template <file>',
+            'template of the bootstrap profile served at /<product name>.xml, /$PSN.xml, /spa$PSN.cfg: a phone the inventory names (by its User-Agent) gets its own, with its key; others the common one (default: bootstrap.liquid of the template directory)',
+          )
+          .option('--no-bootstrap', 'serve no bootstrap profiles')
+          .addOption(
+            new Option(
+              '--encrypt <cipher>',
+              'every device profile must be encrypted with this cipher (a device without its key gets 500, never plaintext)',
+            ).choices(['aes-256-cbc', 'aes128gcm']),
+          )
+          .option(
+            '--key-field <field>',
+            'each device’s AES-256-CBC passphrase from this inventory field',
+          )
+          .option('--ikm-field <field>', 'each device’s RFC 8188 IKM from this inventory field')
+          .addOption(mdOption())
+          .option(
+            '--gzip',
+            'gzip each profile (inside the encryption; the phone detects gzip itself)',
+          )
+          .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM; with --tls-key)')
+          .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
+          .option(
+            '--auth-file <file>',
+            'require HTTP Basic or Digest auth: user:password lines (the --uid/--pwd of the rule)',
+          )
+          .option(
+            '--reports <dir>',
+            'accept Report_Rule uploads (POST/PUT) and keep them here (mode 0600)',
+          )
+          .option(
+            '--reports-keep <n>',
+            'reports kept per device',
+            integerArg('--reports-keep', 1, 1000),
+            5,
+          )
+          .option(
+            '--max-body <bytes>',
+            'largest request body accepted (413 beyond)',
+            integerArg('--max-body', 1024, 1024 * 1024 * 1024),
+            1024 * 1024,
+          )
+          .addOption(
+            new Option('--log-format <format>', 'access log format')
+              .choices(['combined', 'json'])
+              .default('combined'),
+          )
+          .option('--access-log <file>', 'append access-log lines to this file instead of stdout')
+          .option(
+            '--cache-size <n>',
+            'renders cached per instance (key: device variables + templates hash)',
+            integerArg('--cache-size', 0, 10_000_000),
+            50000,
+          )
+          .option('--no-cache', 'render every request afresh')
+          .option(
+            '--strict-user-agent',
+            'refuse (403) device requests whose User-Agent names no MAC or serial',
+          )
+          .option('--no-watch', 'reload only on SIGHUP, not when a file changes')
+          .option(
+            '--workers <n>',
+            'server processes sharing the port (node:cluster; default 1)',
+            integerArg('--workers', 1, 64),
+            1,
+          )
+          .option(
+            '--fleet',
+            'serve the fleet page at /fleet (same auth as the profiles): every phone seen since start, live, with drift from --reports; with --workers each worker shows the phones it served',
+          )
+          .option(
+            '--header-timeout <s>',
+            'seconds a client has to send its request headers',
+            integerArg('--header-timeout', 1, 3600),
+            10,
+          )
+          .option(
+            '--idle-timeout <s>',
+            'seconds a socket may stay silent before it is closed',
+            integerArg('--idle-timeout', 1, 3600),
+            30,
+          )
+          .addHelpText(
+            'after',
+            `
 Examples:
   cisco-prov serve -i examples/inventory.csv --vars examples/site.yaml
   cisco-prov serve -i inv.csv --key-field profile_key --gzip --reports /var/lib/cisco-prov/reports
@@ -916,340 +1114,345 @@ Examples:
 Signals: SIGHUP reloads inventory, vars and templates (a bad file keeps the old ones);
 SIGTERM/SIGINT finish the requests in flight, then exit 0.
 ${SECRETS_HELP}`,
-      )
-      .action(
-        run(async (opts) => {
-          const { runServe } = await import('./commands/serve.js');
-          return await runServe(opts);
-        }),
-      ),
-    ' for every device',
-  );
-  // ---- diff ----
-  const notationOption = (): Option =>
-    new Option(
-      '--from <notation>',
-      'input notation (default: from the file name, else from the first character)',
-    ).choices(['xml', 'json', 'yaml']);
-  withSecretOptions(
-    program
-      .command('diff')
-      .summary('compare two profiles parameter by parameter')
-      .description(
-        'Compare two profiles, in any form cisco-prov reads (plain, gzip, AES-256-CBC, aes128gcm; ' +
-          'XML with or without a <device> wrapper, JSON or YAML): parameters removed (-), added (+) ' +
-          'and changed (~) with both values, and ua changes. Order is ignored; values are compared ' +
-          'as the phone reads them (trimmed, a newline read as a space); a parameter set twice ' +
-          'counts with its last value. Secret values are masked unless --show-secrets.',
-      )
-      .argument('<a>', 'the first profile (- for stdin)')
-      .argument('<b>', 'the second profile (- for stdin)')
-      .option('--json', 'print [{ "name", "change": "added"|"removed"|"changed", "a", "b" }]')
-      .option('--show-secrets', 'show passwords, GPP_SA..SD, IKM… instead of ********')
-      .addOption(notationOption())
-      .addOption(
-        new Option(
-          '--md <digest>',
-          'only try this EVP_BytesToKey digest (default: md5, then sha256)',
-        ).choices(['md5', 'sha256']),
-      )
-      .addHelpText(
-        'after',
-        `
-Exit: 0 the profiles hold the same parameters, 1 they differ, 2 trouble (usage, unreadable or
-bad profile, wrong key), 3 I/O — as diff(1).
+          )
+          .action(
+            run(async (opts) => {
+              const { runServe } = await import('./commands/serve.js');
+              return await runServe(opts);
+            }),
+          ),
+        ' for every device',
+      );
+    }
 
+    // ---- diff ----
+    function registerDiff(): void {
+      withSecretOptions(
+        program
+          .command('diff')
+          .summary('compare two profiles parameter by parameter')
+          .description(
+            'Compare two profiles, in any form cisco-prov reads (plain, gzip, AES-256-CBC, aes128gcm; ' +
+              'XML with or without a <device> wrapper, JSON or YAML): parameters removed (-), added (+) ' +
+              'and changed (~) with both values, and ua changes. Order is ignored; values are compared ' +
+              'as the phone reads them (trimmed, a newline read as a space); a parameter set twice ' +
+              'counts with its last value. Secret values are masked unless --show-secrets.',
+          )
+          .argument('<a>', 'the first profile (- for stdin)')
+          .argument('<b>', 'the second profile (- for stdin)')
+          .option('--json', 'print [{ "name", "change": "added"|"removed"|"changed", "a", "b" }]')
+          .option('--show-secrets', 'show passwords, GPP_SA..SD, IKM… instead of ********')
+          .addOption(notationOption())
+          .addOption(
+            new Option(
+              '--md <digest>',
+              'only try this EVP_BytesToKey digest (default: md5, then sha256)',
+            ).choices(['md5', 'sha256']),
+          )
+          .addHelpText(
+            'after',
+            `
 Examples:
   cisco-prov diff out/00562b043615.xml reports/00562b043615.xml
   cisco-prov diff --key-env PROV_KEY old.cfg new.cfg
   cisco-prov diff --json a.xml b.xml | jq -r '.[] | select(.change == "changed") | .name'
 ${SECRETS_HELP}`,
-      )
-      .action(
-        run(async (a: string, b: string, opts) => {
-          const { diff } = await import('./commands/diff.js');
-          const { formatDiff, formatDiffJson } = await import('./output/diff-format.js');
-          const { shouldColor } = await import('./output/inspect-format.js');
-          const { note, warn, writeStdout } = await import('./io/writer.js');
-          const result = await diff(a, b, opts);
-          result.warnings.forEach(warn);
-          result.notes.forEach(note);
-          await writeStdout(
-            opts.json
-              ? formatDiffJson(result)
-              : formatDiff(result, { color: shouldColor(process.stdout.isTTY, process.env) }),
-          );
-          return result.exitCode;
-        }),
-      ),
-  );
+          )
+          .action(
+            run(async (a: string, b: string, opts) => {
+              const { diff } = await import('./commands/diff.js');
+              const { formatDiff, formatDiffJson } = await import('./output/diff-format.js');
+              const { shouldColor } = await import('./output/inspect-format.js');
+              const { note, warn, writeStdout } = await import('./io/writer.js');
+              const result = await diff(a, b, opts);
+              result.warnings.forEach(warn);
+              result.notes.forEach(note);
+              await writeStdout(
+                opts.json
+                  ? formatDiffJson(result)
+                  : formatDiff(result, { color: shouldColor(process.stdout.isTTY, process.env) }),
+              );
+              return result.exitCode;
+            }),
+          ),
+      );
+    }
 
-  // ---- convert ----
-  withSecretOptions(
-    program
-      .command('convert')
-      .summary('a profile as JSON or YAML (for jq), or JSON/YAML back to a profile')
-      .description(
-        'Convert a profile between XML, JSON and YAML through its parameter map: ' +
-          '{ "<name>": { "value": "…", "ua": "na" } } in document order (ua only when set). ' +
-          'Reads every form cisco-prov reads; a parameter set twice keeps its last value, as on ' +
-          'the phone. YAML is read with every value as text (Yes and 0012 stay as written) and ' +
-          'written with every value quoted. The output holds the profile as it is, secrets included.',
-      )
-      .argument('[input]', 'profile to convert; stdin when absent or -')
-      .addOption(
-        new Option('--to <notation>', 'output notation')
-          .choices(['json', 'yaml', 'xml'])
-          .makeOptionMandatory(),
-      )
-      .addOption(notationOption())
-      .option('-o, --output <file>', 'write here (atomically) instead of stdout')
-      .addOption(
-        new Option(
-          '--md <digest>',
-          'only try this EVP_BytesToKey digest (default: md5, then sha256)',
-        ).choices(['md5', 'sha256']),
-      )
-      .addHelpText(
-        'after',
-        `
+    // ---- convert ----
+    function registerConvert(): void {
+      withSecretOptions(
+        program
+          .command('convert')
+          .summary('a profile as JSON or YAML (for jq), or JSON/YAML back to a profile')
+          .description(
+            'Convert a profile between XML, JSON and YAML through its parameter map: ' +
+              '{ "<name>": { "value": "…", "ua": "na" } } in document order (ua only when set). ' +
+              'Reads every form cisco-prov reads; a parameter set twice keeps its last value, as on ' +
+              'the phone. YAML is read with every value as text (Yes and 0012 stay as written) and ' +
+              'written with every value quoted. The output holds the profile as it is, secrets included.',
+          )
+          .argument('[input]', 'profile to convert; stdin when absent or -')
+          .addOption(
+            new Option('--to <notation>', 'output notation')
+              .choices(['json', 'yaml', 'xml'])
+              .makeOptionMandatory(),
+          )
+          .addOption(notationOption())
+          .option('-o, --output <file>', 'write here (atomically) instead of stdout')
+          .addOption(
+            new Option(
+              '--md <digest>',
+              'only try this EVP_BytesToKey digest (default: md5, then sha256)',
+            ).choices(['md5', 'sha256']),
+          )
+          .addHelpText(
+            'after',
+            `
 Examples:
   cisco-prov convert profile.xml --to json | jq -r '.Station_Name.value'
   cisco-prov convert --key-env PROV_KEY profile.cfg --to yaml
   jq '.Station_Name.value = "Lobby"' p.json | cisco-prov convert - --from json --to xml -o p.xml
 ${SECRETS_HELP}`,
-      )
-      .action(
-        run(async (input: string | undefined, opts) => {
-          const { convert } = await import('./commands/convert.js');
-          const { emit } = await import('./output/emit.js');
-          // The profile as it is, secrets included: a new -o file is created 0600.
-          await emit(await convert(input, opts), opts.output, false, { secret: true });
-        }),
-      ),
-  );
+          )
+          .action(
+            run(async (input: string | undefined, opts) => {
+              const { convert } = await import('./commands/convert.js');
+              const { emit } = await import('./output/emit.js');
+              // The profile as it is, secrets included: a new -o file is created 0600.
+              await emit(await convert(input, opts), opts.output, false, { secret: true });
+            }),
+          ),
+      );
+    }
 
-  // ---- drift ----
-  withSecretOptions(
-    program
-      .command('drift')
-      .summary('compare what phones report with what they should have now')
-      .description(
-        'For each phone with a report (Report_Rule uploads: files named by MAC such as ' +
-          '<mac>.xml, or a directory per phone as serve --reports keeps them; the latest file per ' +
-          'phone), render the profile it should have now from the inventory, templates and vars — ' +
-          'as render does — and list the parameters whose reported value or ua differs. Only ' +
-          'parameters the profile sets are checked (a profile is partial); read-only and status ' +
-          'parameters and secrets the report hides (asterisks, absent) are left out; values are ' +
-          'compared as the phone reads them (trimmed; Bool and choices in any case; 0x10 = 16).',
-      )
-      .requiredOption('--reports <dir>', 'reported profiles, the latest file per phone')
-      .requiredOption(
-        '-i, --inventory <file>',
-        'devices: .csv (header row), .json or .yaml; - reads stdin',
-      )
-      .addOption(
-        new Option(
-          '--inventory-format <format>',
-          'the inventory format, whatever its name (default: by extension; on stdin, sniffed: { or [ json, a first line like key: or - yaml, else csv)',
-        ).choices(['csv', 'json', 'yaml']),
-      )
-      .option('-t, --template <file|dir>', 'templates, as for render (default: bundled templates/)')
-      .option(
-        '--vars <file>',
-        'YAML/JSON variables for every device (repeatable, in order)',
-        collect,
-      )
-      .option('--json', 'print the report as JSON')
-      .option('--show-secrets', 'show secret values the report carries instead of ********')
-      .addOption(
-        new Option(
-          '--md <digest>',
-          'encrypted reports: only try this EVP_BytesToKey digest (default: md5, then sha256)',
-        ).choices(['md5', 'sha256']),
-      )
-      .addHelpText(
-        'after',
-        `
-Exit: 0 every reported phone in sync, 1 drift (or a report or profile that cannot be read, or
-nothing compared: no report file, no reporting phone in the inventory), 2 usage, 3 I/O.
-
+    // ---- drift ----
+    function registerDrift(): void {
+      withSecretOptions(
+        program
+          .command('drift')
+          .summary('compare what phones report with what they should have now')
+          .description(
+            'For each phone with a report (Report_Rule uploads: files named by MAC such as ' +
+              '<mac>.xml, or a directory per phone as serve --reports keeps them; the latest file per ' +
+              'phone), render the profile it should have now from the inventory, templates and vars — ' +
+              'as render does — and list the parameters whose reported value or ua differs. Only ' +
+              'parameters the profile sets are checked (a profile is partial); read-only and status ' +
+              'parameters and secrets the report hides (asterisks, absent) are left out; values are ' +
+              'compared as the phone reads them (trimmed; Bool and choices in any case; 0x10 = 16).',
+          )
+          .requiredOption('--reports <dir>', 'reported profiles, the latest file per phone')
+          .requiredOption(
+            '-i, --inventory <file>',
+            'devices: .csv (header row), .json or .yaml; - reads stdin',
+          )
+          .addOption(
+            new Option(
+              '--inventory-format <format>',
+              'the inventory format, whatever its name (default: by extension; on stdin, sniffed: { or [ json, a first line like key: or - yaml, else csv)',
+            ).choices(['csv', 'json', 'yaml']),
+          )
+          .option(
+            '-t, --template <file|dir>',
+            'templates, as for render (default: bundled templates/)',
+          )
+          .option(
+            '--vars <file>',
+            'YAML/JSON variables for every device (repeatable, in order)',
+            collect,
+          )
+          .option('--json', 'print the report as JSON')
+          .option('--show-secrets', 'show secret values the report carries instead of ********')
+          .addOption(
+            new Option(
+              '--md <digest>',
+              'encrypted reports: only try this EVP_BytesToKey digest (default: md5, then sha256)',
+            ).choices(['md5', 'sha256']),
+          )
+          .addHelpText(
+            'after',
+            `
 Examples:
   cisco-prov drift --reports reports/ -i inventory.csv -t templates --vars site.yaml
   cisco-prov drift --reports /srv/prov/reports -i inventory.yaml --json | jq '.summary'
   cisco-prov drift --reports reports/ -i inventory.csv --ikm-env PROV_IKM   # encrypted reports
 ${SECRETS_HELP}`,
-      )
-      .action(
-        run(async (opts) => {
-          const { drift } = await import('./commands/drift.js');
-          const { formatDrift, formatDriftJson } = await import('./output/drift-format.js');
-          const { note, warn, writeStdout } = await import('./io/writer.js');
-          const result = await drift(opts);
-          result.warnings.forEach(warn);
-          result.notes.forEach(note);
-          await writeStdout(
-            opts.json ? formatDriftJson(result.report) : formatDrift(result.report),
-          );
-          return result.exitCode;
-        }),
-      ),
-  );
+          )
+          .action(
+            run(async (opts) => {
+              const { drift } = await import('./commands/drift.js');
+              const { formatDrift, formatDriftJson } = await import('./output/drift-format.js');
+              const { note, warn, writeStdout } = await import('./io/writer.js');
+              const result = await drift(opts);
+              result.warnings.forEach(warn);
+              result.notes.forEach(note);
+              await writeStdout(
+                opts.json ? formatDriftJson(result.report) : formatDrift(result.report),
+              );
+              return result.exitCode;
+            }),
+          ),
+      );
+    }
 
-  // ---- fleet ----
-  withSecretOptions(
-    program
-      .command('fleet')
-      .summary('an HTML page of every phone seen in an access log (outcome, lateness, drift)')
-      .description(
-        'Write the fleet page — one self-contained HTML file, no external assets, a strict ' +
-          'Content-Security-Policy, works offline — from any web server access log (common or ' +
-          'combined format, as inspect --log reads it): every phone with its model, firmware, ' +
-          'MAC/serial, address, last request and outcome (A success, B not found/corrupt, C other ' +
-          'failure), when its next resync is due and whether it is late, its request history, ' +
-          'and with --reports and an inventory its drift. Sortable and filterable in the browser.',
-      )
-      .requiredOption('--log <file>', "access log, plain or gzipped ('-' for stdin)")
-      .option('-o, --output <file>', 'write the page here (atomically) instead of stdout')
-      .option('--reports <dir>', "reported profiles, for each phone's drift (needs --inventory)")
-      .option('-i, --inventory <file>', 'devices, as for render (with --reports)')
-      .option('-t, --template <file|dir>', 'templates, as for render (with --reports)')
-      .option('--vars <file>', 'variables, as for render (repeatable, with --reports)', collect)
-      .option(
-        '--resync-periodic <s>',
-        "the phones' Resync_Periodic: seconds, list or spread [open: the server cannot see it; default 3600, Cisco's default]",
-      )
-      .option(
-        '--error-retry-delay <s>',
-        "the phones' Resync_Error_Retry_Delay, e.g. 60,120,240,… on 2025 firmware [open: default 3600]",
-      )
-      .option(
-        '--grace <s>',
-        'seconds after the due time before a phone counts as late (default 600)',
-        integerArg('--grace', 0, 10 * 86_400),
-      )
-      .option('--now <time>', 'measure lateness at this ISO 8601 time (default: now)')
-      .option('--fnf-success', 'the phones have Resync_Fails_On_FNF=No, so 404 counts as A')
-      .option(
-        '--history <n>',
-        'requests shown per phone, the latest (default 20)',
-        integerArg('--history', 1, 10_000),
-      )
-      .option('--title <text>', 'page title', 'Cisco phone fleet')
-      .addHelpText(
-        'after',
-        `
+    // ---- fleet ----
+    function registerFleet(): void {
+      withSecretOptions(
+        program
+          .command('fleet')
+          .summary('an HTML page of every phone seen in an access log (outcome, lateness, drift)')
+          .description(
+            'Write the fleet page — one self-contained HTML file, no external assets, a strict ' +
+              'Content-Security-Policy, works offline — from any web server access log (common or ' +
+              'combined format, as inspect --log reads it): every phone with its model, firmware, ' +
+              'MAC/serial, address, last request and outcome (A success, B not found/corrupt, C other ' +
+              'failure), when its next resync is due and whether it is late, its request history, ' +
+              'and with --reports and an inventory its drift. Sortable and filterable in the browser.',
+          )
+          .requiredOption('--log <file>', "access log, plain or gzipped ('-' for stdin)")
+          .option('-o, --output <file>', 'write the page here (atomically) instead of stdout')
+          .option(
+            '--reports <dir>',
+            "reported profiles, for each phone's drift (needs --inventory)",
+          )
+          .option('-i, --inventory <file>', 'devices, as for render (with --reports)')
+          .option('-t, --template <file|dir>', 'templates, as for render (with --reports)')
+          .option('--vars <file>', 'variables, as for render (repeatable, with --reports)', collect)
+          .option(
+            '--resync-periodic <s>',
+            "the phones' Resync_Periodic: seconds, list or spread [open: the server cannot see it; default 3600, Cisco's default]",
+          )
+          .option(
+            '--error-retry-delay <s>',
+            "the phones' Resync_Error_Retry_Delay, e.g. 60,120,240,… on 2025 firmware [open: default 3600]",
+          )
+          .option(
+            '--grace <s>',
+            'seconds after the due time before a phone counts as late (default 600)',
+            integerArg('--grace', 0, 10 * 86_400),
+          )
+          .option('--now <time>', 'measure lateness at this ISO 8601 time (default: now)')
+          .option('--fnf-success', 'the phones have Resync_Fails_On_FNF=No, so 404 counts as A')
+          .option(
+            '--history <n>',
+            'requests shown per phone, the latest (default 20)',
+            integerArg('--history', 1, 10_000),
+          )
+          .option('--title <text>', 'page title', 'Cisco phone fleet')
+          .addHelpText(
+            'after',
+            `
 Examples:
   cisco-prov fleet --log /var/log/nginx/access.log -o fleet.html
   zcat access.log.1.gz | cisco-prov fleet --log - -o fleet.html
   cisco-prov fleet --log access.log --reports reports/ -i inventory.csv -t templates -o fleet.html
 ${SECRETS_HELP}`,
-      )
-      .action(
-        run(async (opts) => {
-          const { fleet } = await import('./commands/fleet.js');
-          const { emit } = await import('./output/emit.js');
-          await emit(await fleet(opts), opts.output);
-        }),
-      ),
-  );
+          )
+          .action(
+            run(async (opts) => {
+              const { fleet } = await import('./commands/fleet.js');
+              const { emit } = await import('./output/emit.js');
+              await emit(await fleet(opts), opts.output);
+            }),
+          ),
+      );
+    }
 
-  // ---- fetch ----
-  withDeviceOptions(
-    withSecretOptions(
-      program
-        .command('fetch')
-        .summary('perform one resync as the phone would and report outcome A, B or C')
-        .description(
-          'Expand a Profile_Rule (or take a URL) for a device and fetch it the way the phone ' +
-            'does: its User-Agent, 301/302 followed at once, 401/407 answered with --uid/--pwd ' +
-            '(Basic or Digest, at most 2 retries), HTTP/1.0 and 1.1, chunked bodies. The body is ' +
-            'decrypted with RFC 8188 when the answer says Content-Encoding: aes128gcm (IKM ' +
-            'needed), else AES-256-CBC when the rule has --key (or --key* is given), else taken ' +
-            'as plain; then gunzipped and validated. Reports A (applied), B (not found or corrupt) ' +
-            'or C (any other failure) with the status chain and when the phone would try next.',
-        )
-        .argument(
-          '<rule-or-url>',
-          "a Profile_Rule ('[--key $SA]https://…/$MA.cfg') or a URL; '' when the phone's is blank",
+    // ---- fetch ----
+    function registerFetch(): void {
+      withDeviceOptions(
+        withSecretOptions(
+          program
+            .command('fetch')
+            .summary('perform one resync as the phone would and report outcome A, B or C')
+            .description(
+              'Expand a Profile_Rule (or take a URL) for a device and fetch it the way the phone ' +
+                'does: its User-Agent, 301/302 followed at once, 401/407 answered with --uid/--pwd ' +
+                '(Basic or Digest, at most 2 retries), HTTP/1.0 and 1.1, chunked bodies. The body is ' +
+                'decrypted with RFC 8188 when the answer says Content-Encoding: aes128gcm (IKM ' +
+                'needed), else AES-256-CBC when the rule has --key (or --key* is given), else taken ' +
+                'as plain; then gunzipped and validated. Reports A (applied), B (not found or corrupt) ' +
+                'or C (any other failure) with the status chain and when the phone would try next.',
+            )
+            .argument(
+              '<rule-or-url>',
+              "a Profile_Rule ('[--key $SA]https://…/$MA.cfg') or a URL; '' when the phone's is blank",
+            ),
+        ).addOption(
+          new Option(
+            '--md <digest>',
+            'AES-256-CBC: only this EVP_BytesToKey digest [open: default md5, then sha256]',
+          ).choices(['md5', 'sha256']),
         ),
-    ).addOption(
-      new Option(
-        '--md <digest>',
-        'AES-256-CBC: only this EVP_BytesToKey digest [open: default md5, then sha256]',
-      ).choices(['md5', 'sha256']),
-    ),
-  )
-    .option('--uid <user>', 'user for HTTP Basic/Digest (overrides the rule’s --uid)')
-    .option('--pwd <password>', 'password (visible in ps: prefer the next two)')
-    .option('--pwd-file <path>', 'read the password from the first line of a file')
-    .option('--pwd-env <var>', 'read the password from an environment variable')
-    .option('--json', 'print JSON: outcome, status, url, chain, cipher, nextAttemptSeconds, …')
-    .option(
-      '-o, --output <file>',
-      'save the decrypted profile (mode 0600, atomically) on outcome A',
-    )
-    .option('--insecure', 'accept any TLS certificate (self-signed test servers)')
-    .option('--ca <file>', 'trust these PEM CA certificates too')
-    .option(
-      '--timeout <seconds>',
-      'for each request [open: Cisco documents none; default 30]',
-      integerArg('--timeout', 1, 86400),
-    )
-    .option(
-      '--max-size <bytes>',
-      'largest body, and largest gunzipped profile (default 64M)',
-      sizeArg('--max-size'),
-    )
-    .option(
-      '--max-redirects <n>',
-      '301/302 to follow [open: Cisco documents no limit; default 5]',
-      integerArg('--max-redirects', 0, 100),
-    )
-    .option('--fnf-success', 'the phone has Resync_Fails_On_FNF=No: a 404 counts as success (A)')
-    .option(
-      '--resync-periodic <schedule>',
-      "Resync_Periodic when the profile doesn't set it (Cisco's default 3600)",
-    )
-    .option(
-      '--resync-random-delay <n>',
-      "Resync_Random_Delay in units of 20 s when the profile doesn't set it (default 2)",
-    )
-    .option(
-      '--error-retry-delay <schedule>',
-      'Resync_Error_Retry_Delay for B and C [open: older firmware 3600; default the 2025 ' +
-        'backoff 60,120,240,…,86400]',
-    )
-    .option('--strict', 'exit 1 on outcome A when the profile has validation errors')
-    .option('--rule-b <rule>', 'Profile_Rule_B as the phone has it: fetched after Profile_Rule')
-    .option('--rule-c <rule>', 'Profile_Rule_C, fetched after Profile_Rule_B')
-    .option('--rule-d <rule>', 'Profile_Rule_D, fetched last')
-    .addOption(
-      new Option(
-        '--only <rule>',
-        'run this rule only: not the others, nor Profile_Rule_B..D a fetched profile sets',
-      ).choices(['Profile_Rule', 'Profile_Rule_B', 'Profile_Rule_C', 'Profile_Rule_D']),
-    )
-    .addOption(
-      new Option(
-        '--after-failure <what>',
-        'after a rule fails, go on with the next rule or end the resync [open: Cisco says ' +
-          'B..D run after Profile_Rule "has completed"; default continue]',
       )
-        .choices(['continue', 'stop'])
-        .default('continue'),
-    )
-    .addHelpText(
-      'after',
-      `
+        .option('--uid <user>', 'user for HTTP Basic/Digest (overrides the rule’s --uid)')
+        .option('--pwd <password>', 'password (visible in ps: prefer the next two)')
+        .option('--pwd-file <path>', 'read the password from the first line of a file')
+        .option('--pwd-env <var>', 'read the password from an environment variable')
+        .option('--json', 'print JSON: outcome, status, url, chain, cipher, nextAttemptSeconds, …')
+        .option(
+          '-o, --output <file>',
+          'save the decrypted profile (mode 0600, atomically) on outcome A',
+        )
+        .option('--insecure', 'accept any TLS certificate (self-signed test servers)')
+        .option('--ca <file>', 'trust these PEM CA certificates too')
+        .option(
+          '--timeout <seconds>',
+          'for each request [open: Cisco documents none; default 30]',
+          integerArg('--timeout', 1, 86400),
+        )
+        .option(
+          '--max-size <bytes>',
+          'largest body, and largest gunzipped profile (default 64M)',
+          sizeArg('--max-size'),
+        )
+        .option(
+          '--max-redirects <n>',
+          '301/302 to follow [open: Cisco documents no limit; default 5]',
+          integerArg('--max-redirects', 0, 100),
+        )
+        .option(
+          '--fnf-success',
+          'the phone has Resync_Fails_On_FNF=No: a 404 counts as success (A)',
+        )
+        .option(
+          '--resync-periodic <schedule>',
+          "Resync_Periodic when the profile doesn't set it (Cisco's default 3600)",
+        )
+        .option(
+          '--resync-random-delay <n>',
+          "Resync_Random_Delay in units of 20 s when the profile doesn't set it (default 2)",
+        )
+        .option(
+          '--error-retry-delay <schedule>',
+          'Resync_Error_Retry_Delay for B and C [open: older firmware 3600; default the 2025 ' +
+            'backoff 60,120,240,…,86400]',
+        )
+        .option('--strict', 'exit 1 on outcome A when the profile has validation errors')
+        .option('--rule-b <rule>', 'Profile_Rule_B as the phone has it: fetched after Profile_Rule')
+        .option('--rule-c <rule>', 'Profile_Rule_C, fetched after Profile_Rule_B')
+        .option('--rule-d <rule>', 'Profile_Rule_D, fetched last')
+        .addOption(
+          new Option(
+            '--only <rule>',
+            'run this rule only: not the others, nor Profile_Rule_B..D a fetched profile sets',
+          ).choices(['Profile_Rule', 'Profile_Rule_B', 'Profile_Rule_C', 'Profile_Rule_D']),
+        )
+        .addOption(
+          new Option(
+            '--after-failure <what>',
+            'after a rule fails, go on with the next rule or end the resync [open: Cisco says ' +
+              'B..D run after Profile_Rule "has completed"; default continue]',
+          )
+            .choices(['continue', 'stop'])
+            .default('continue'),
+        )
+        .addHelpText(
+          'after',
+          `
 Like the phone, fetch runs Profile_Rule (the argument; '' when blank), then Profile_Rule_B, _C
 and _D: from --rule-b/-c/-d, or as a profile fetched earlier in the resync sets them (its GPP_*
 values count too). The resync is A when every rule fetched is A, else the outcome of the first
 rule that failed; -o saves the profiles applied, combined (a later file overrides an earlier one).
-
-Exit: 0 outcome A, 1 outcome B or C (or --strict and validation errors), 2 usage (a TFTP URL,
-no --ua, a rule that does not parse or whose condition needs a fact; a TFTP or --srv rule set by
-a fetched profile, which fetch cannot replay), 3 I/O.
 
 Examples:
   cisco-prov fetch 'https://prov.example.com/cfg/$MA.cfg' --ua 'Cisco-CP-8841-3PCC/11.0 (00562b043615)'
@@ -1258,42 +1461,69 @@ Examples:
   cisco-prov fetch '[--uid admin]https://prov.example.com/$MA.xml' --ua … --pwd-env PROV_PWD
   cisco-prov fetch 'https://prov.example.com/common.xml' --rule-b '[--key $SA]https://prov.example.com/$MA.cfg' --ua …
 ${SECRETS_HELP}`,
-    )
-    .action(
-      run(async (target: string, opts) => {
-        const { fetchProfile } = await import('./commands/fetch.js');
-        const { fetchJson, formatFetch, printable } = await import('./output/fetch-format.js');
-        const { formatStylish } = await import('./output/diagnostics-format.js');
-        const { warn, writeFileAtomic, writeStdout } = await import('./io/writer.js');
-        const result = await fetchProfile(target, opts);
-        // Warnings can quote what a server or a fetched profile sent.
-        result.warnings.forEach((w) => warn(printable(w)));
-        if (opts.output !== undefined && result.profile !== undefined) {
-          writeFileAtomic(opts.output, result.profile, { secret: true });
-        } else if (opts.output !== undefined) {
-          warn(
-            `nothing written to ${opts.output}: ${result.outcome === 'A' ? 'no profile to save' : `outcome ${result.outcome}`} (an existing file is left as it was)`,
-          );
-        }
-        if (opts.json) {
-          await writeStdout(`${JSON.stringify(fetchJson(result), null, 2)}\n`);
-        } else {
-          const diagnostics = formatStylish(
-            result.rules.map((rule) => {
-              const errors = rule.diagnostics.filter((d) => d.severity === 'error').length;
-              return {
-                file: rule.url ?? rule.rule,
-                diagnostics: rule.diagnostics,
-                errorCount: errors,
-                warningCount: rule.diagnostics.length - errors,
-              };
-            }),
-          );
-          await writeStdout(formatFetch(result) + diagnostics);
-        }
-        return result.exitCode;
-      }),
-    );
+        )
+        .action(
+          run(async (target: string, opts) => {
+            const { fetchProfile } = await import('./commands/fetch.js');
+            const { fetchJson, formatFetch, printable } = await import('./output/fetch-format.js');
+            const { formatStylish } = await import('./output/diagnostics-format.js');
+            const { warn, writeFileAtomic, writeStdout } = await import('./io/writer.js');
+            const result = await fetchProfile(target, opts);
+            // Warnings can quote what a server or a fetched profile sent.
+            result.warnings.forEach((w) => warn(printable(w)));
+            if (opts.output !== undefined && result.profile !== undefined) {
+              writeFileAtomic(opts.output, result.profile, { secret: true });
+            } else if (opts.output !== undefined) {
+              warn(
+                `nothing written to ${opts.output}: ${result.outcome === 'A' ? 'no profile to save' : `outcome ${result.outcome}`} (an existing file is left as it was)`,
+              );
+            }
+            if (opts.json) {
+              await writeStdout(`${JSON.stringify(fetchJson(result), null, 2)}\n`);
+            } else {
+              const diagnostics = formatStylish(
+                result.rules.map((rule) => {
+                  const errors = rule.diagnostics.filter((d) => d.severity === 'error').length;
+                  return {
+                    file: rule.url ?? rule.rule,
+                    diagnostics: rule.diagnostics,
+                    errorCount: errors,
+                    warningCount: rule.diagnostics.length - errors,
+                  };
+                }),
+              );
+              await writeStdout(formatFetch(result) + diagnostics);
+            }
+            return result.exitCode;
+          }),
+        );
+    }
+    const registrations: Record<string, () => void> = {
+      encrypt: registerEncrypt,
+      decrypt: registerDecrypt,
+      keygen: registerKeygen,
+      render: registerRender,
+      validate: registerValidate,
+      inspect: registerInspect,
+      models: registerModels,
+      param: registerParam,
+      rule: registerRule,
+      serve: registerServe,
+      diff: registerDiff,
+      convert: registerConvert,
+      drift: registerDrift,
+      fleet: registerFleet,
+      fetch: registerFetch,
+    };
+    for (const [name, register] of Object.entries(registrations)) if (wants(name)) register();
+  };
+  // Start-up: commander builds every option of every command it is given, so a one-shot
+  // `cisco-prov encrypt …` registers encrypt alone; help, a misspelt command and anything
+  // else get them all (the command list, "did you mean").
+  const only = onlyCommand(argv);
+  registerCommands((name) => only === undefined || name === only);
+  if (program.commands.length === 0) registerCommands(() => true);
+  for (const command of program.commands) addExitCodesHelp(command, command.name());
 
   try {
     await selectCryptoBackend(process.env.CISCO_PROV_CRYPTO);

@@ -6,7 +6,7 @@ import { DEFAULT_PBKDF2_ITERATIONS } from '../crypto/openssl-enc.js';
 import { containerName, type ProfileInfo } from '../crypto/profile-info.js';
 import { badInput, usageError } from '../errors.js';
 import { inputName } from '../io/input.js';
-import { readChunks } from '../io/streams.js';
+import { nonEmptyChunks, readChunks } from '../io/streams.js';
 import { resolveKeys, type KeyOptions } from '../io/keys.js';
 import { describeSize } from '../io/options.js';
 
@@ -57,7 +57,8 @@ export async function decrypt(
   const iterations = opts.iter ?? DEFAULT_PBKDF2_ITERATIONS;
   const maxSize = opts.maxSize ?? DEFAULT_MAX_SIZE;
   const name = inputName(input);
-  const source = readChunks(input);
+  // An empty input is no container at all: one plain line (exit 1), not "not XML or enc".
+  const source = await nonEmptyChunks(readChunks(input), name, 'decrypt');
 
   if (opts.info && !keys.passphrase && !keys.ikm) {
     return { kind: 'info', warnings: keys.warnings, info: await describeWithoutKey(source, name) };

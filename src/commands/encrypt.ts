@@ -3,7 +3,8 @@ import type { Cipher, Digest, SealOptions } from '../crypto/envelope.js';
 import { DEFAULT_RS } from '../crypto/aes128gcm.js';
 import { sealStream } from '../crypto/stream.js';
 import { usageError } from '../errors.js';
-import { readChunks } from '../io/streams.js';
+import { inputName } from '../io/input.js';
+import { nonEmptyChunks, readChunks } from '../io/streams.js';
 import { resolveKeys, type KeyOptions } from '../io/keys.js';
 import { parseHexOption } from '../io/options.js';
 
@@ -17,6 +18,8 @@ export interface EncryptOptions extends KeyOptions {
   pad?: number;
   salt?: string;
   unsafeFixedSalt?: boolean;
+  /** Encrypt an empty input (0 bytes) instead of refusing it (exit 1). */
+  allowEmpty?: boolean;
 }
 
 export interface EncryptResult {
@@ -28,11 +31,23 @@ export interface EncryptResult {
   warnings: string[];
 }
 
-/** Checks the options, resolves the secret and returns the sealed stream of the input. */
-export function encrypt(input: string | undefined, opts: EncryptOptions): EncryptResult {
+/**
+ * Checks the options, resolves the secret and returns the sealed stream of the input, once its
+ * first byte is in: an empty input is refused (exit 1) unless `allowEmpty`.
+ */
+export async function encrypt(
+  input: string | undefined,
+  opts: EncryptOptions,
+): Promise<EncryptResult> {
   const { options, cipher, warnings } = sealOptions(opts);
+  const source = await nonEmptyChunks(
+    readChunks(input),
+    inputName(input),
+    'encrypt',
+    opts.allowEmpty,
+  );
   return {
-    chunks: sealStream(readChunks(input), options),
+    chunks: sealStream(source, options),
     binary: !opts.base64,
     cipher,
     warnings,

@@ -198,10 +198,15 @@ export function getBackend(name?: BackendName): CryptoBackend {
   throw new Error(`crypto backend expected "node" or "noble", got ${JSON.stringify(wanted)}`);
 }
 
-/** Random bytes from the platform's CSPRNG. Keys come from here: nothing is kept after the call. */
+/**
+ * Random bytes from the platform's CSPRNG. Keys come from here: nothing is kept after the call.
+ * node:crypto's randomFillSync where it is loaded (the same OpenSSL CSPRNG as WebCrypto's
+ * getRandomValues, without loading the WebCrypto modules: start-up), else WebCrypto.
+ */
 export function randomBytes(length: number): Uint8Array {
   const out = new Uint8Array(length);
-  globalThis.crypto.getRandomValues(out);
+  if (nodeCrypto) nodeCrypto.randomFillSync(out);
+  else globalThis.crypto.getRandomValues(out);
   return out;
 }
 

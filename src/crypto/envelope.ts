@@ -12,6 +12,7 @@ import {
   DEFAULT_DERIVATIONS,
   decryptOpensslEnc,
   encryptOpensslEnc,
+  encryptOpensslEncParts,
   fromOpensslBase64,
   readOpensslHeader,
   toOpensslBase64,
@@ -63,6 +64,28 @@ export interface SealOptions {
   pad?: number;
   salt?: Uint8Array;
   backend?: BackendName;
+}
+
+/**
+ * {@link sealProfile} as the parts of the sealed file, in order (AES-256-CBC without base64:
+ * header and ciphertext apart, no copy of the whole; otherwise one part) — for a writer that
+ * writes them with one writev.
+ * @example sealProfileParts(xml, { cipher: 'aes-256-cbc', passphrase: 'k' }) // [header, body…]
+ */
+export function sealProfileParts(
+  plaintext: Uint8Array | string,
+  options: SealOptions,
+): Uint8Array[] {
+  if (options.cipher !== 'aes-256-cbc' || options.base64 || options.passphrase === undefined) {
+    return [sealProfile(plaintext, options)];
+  }
+  let data = toBytes(plaintext);
+  if (options.gzip) data = gzip(data);
+  return encryptOpensslEncParts(data, options.passphrase, {
+    md: options.md ?? 'md5',
+    ...(options.salt ? { salt: options.salt } : {}),
+    ...(options.backend ? { backend: options.backend } : {}),
+  });
 }
 
 /**

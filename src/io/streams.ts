@@ -37,6 +37,59 @@ export function readChunks(
   return fileChunks(fd, path, size);
 }
 
+/** What an empty input gets from `encrypt` and `decrypt` (one line, exit 1). */
+export function emptyInputError(name: string, verb: 'encrypt' | 'decrypt'): CliError {
+  return new CliError(
+    ExitCode.Bad,
+    `${name}: empty input (0 bytes): nothing to ${verb}`,
+    verb === 'encrypt'
+      ? 'an empty profile is most likely a mistake upstream; --allow-empty encrypts it anyway'
+      : undefined,
+  );
+}
+
+/**
+ * The input's chunks, once its first byte has arrived: an empty input (a 0-byte file, stdin
+ * closed at once) is refused with {@link emptyInputError} before anything is written — no
+ * header on stdout, no output file. With `allowEmpty` an empty input passes as it is.
+ */
+export async function nonEmptyChunks(
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  name: string,
+  verb: 'encrypt' | 'decrypt',
+  allowEmpty = false,
+): Promise<AsyncIterable<Uint8Array> | Iterable<Uint8Array>> {
+  const iterator =
+    Symbol.asyncIterator in source
+      ? source[Symbol.asyncIterator]()
+      : (source as Iterable<Uint8Array>)[Symbol.iterator]();
+  let first: Uint8Array | undefined;
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) {
+      if (allowEmpty) return [];
+      throw emptyInputError(name, verb);
+    }
+    if (next.value.length > 0) {
+      first = next.value;
+      break;
+    }
+  }
+  const head = first;
+  return (async function* rest(): AsyncGenerator<Uint8Array> {
+    try {
+      yield head;
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        yield next.value;
+      }
+    } finally {
+      await iterator.return?.();
+    }
+  })();
+}
+
 function* fileChunks(fd: number, path: string, size: number): Generator<Uint8Array> {
   try {
     // A small regular file is read in one piece (+1 byte to see its end in the same call).

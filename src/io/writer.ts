@@ -30,11 +30,10 @@ import {
   rmSync,
   statSync,
   writeSync,
+  writevSync,
   type Stats,
 } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { isMainThread } from 'node:worker_threads';
 import { CliError, ExitCode, describeSystemError } from '../errors.js';
 
 // ---------------------------------------------------------------- stderr and stdout
@@ -88,13 +87,45 @@ export function stdoutError(err: unknown): CliError {
  * Listens for errors on stdout and stderr, so that a closed pipe or a full disk never becomes an
  * uncaught exception (Node prints the source line and a stack for those). EPIPE marks stdout
  * closed; other errors reach the writer's callback, which reports them.
+ *
+ * Start-up: Node creates `process.stdout` and `process.stderr` the first time they are read, and
+ * creating one loads the stream modules (and `net` for a pipe) — a few milliseconds that a
+ * one-shot `encrypt -o file` never needs. So each listener is attached when its stream is first
+ * read: Node's lazy getter is wrapped, and the wrapper attaches the listener to the stream it
+ * returns. Where the property is not a configurable getter, the listener is attached at once.
  */
 export function guardStandardStreams(): void {
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  guardWhenCreated('stdout', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') stdoutClosed = true;
   });
-  process.stderr.on('error', () => {
+  guardWhenCreated('stderr', () => {
     // Nowhere left to report it.
+  });
+}
+
+const guardedStreams = new WeakSet<object>();
+
+function guardWhenCreated(
+  name: 'stdout' | 'stderr',
+  onError: (err: NodeJS.ErrnoException) => void,
+): void {
+  const guard = (stream: NodeJS.WriteStream): NodeJS.WriteStream => {
+    if (!guardedStreams.has(stream)) {
+      guardedStreams.add(stream);
+      stream.on('error', onError);
+    }
+    return stream;
+  };
+  const descriptor = Object.getOwnPropertyDescriptor(process, name);
+  const get = descriptor?.get;
+  if (!descriptor?.configurable || !get) {
+    guard(process[name]);
+    return;
+  }
+  Object.defineProperty(process, name, {
+    configurable: true,
+    enumerable: descriptor.enumerable ?? false,
+    get: () => guard(get.call(process) as NodeJS.WriteStream),
   });
 }
 
@@ -125,7 +156,9 @@ let tempCounter = 0;
 const TEMP_NAME = /^\..*\.cp(\d+)-[0-9a-f]+[0-9a-z]*\.tmp$/;
 
 function tempPathFor(path: string): string {
-  tempTag ??= randomBytes(4).toString('hex');
+  // node:crypto through getBuiltinModule: loaded when the first temp file is named, not at
+  // start-up (an encryption has loaded it by then anyway).
+  tempTag ??= process.getBuiltinModule('node:crypto').randomBytes(4).toString('hex');
   // Keep the name within NAME_MAX (255) whatever the target's length.
   const base = basename(path).slice(0, 200);
   return join(
@@ -159,18 +192,41 @@ function removeTempsOfThisProcess(): void {
 
 /**
  * On SIGINT, SIGTERM or SIGHUP: remove our temp files, then exit as the signal would
- * (128 + its number). Installed once, in the main thread, before the first temp file exists.
- * A synchronous write is never cut: the handler runs after it, when its rename is done.
+ * (128 + its number). Installed once per thread, before the first temp file exists; only the
+ * main thread's handlers ever run (Node delivers no signals to worker threads' `process`, so
+ * there they are inert — and asking node:worker_threads which thread this is would cost
+ * start-up). A synchronous write is never cut: the handler runs after it, when its rename is
+ * done.
  */
 function installSignalHandlers(): void {
-  if (signalHandlersInstalled || !isMainThread) return;
+  if (signalHandlersInstalled) return;
   signalHandlersInstalled = true;
   for (const [signal, code] of Object.entries(SIGNAL_EXIT)) {
     process.on(signal, () => {
-      removeTempsOfThisProcess();
-      process.exit(code);
+      if (stopOnSignal.size === 0) {
+        removeTempsOfThisProcess();
+        process.exit(code);
+      }
+      // Writers on other threads are stopped first, so none makes a temp file after the sweep.
+      void Promise.allSettled([...stopOnSignal].map((stop) => stop())).then(() => {
+        removeTempsOfThisProcess();
+        process.exit(code);
+      });
     });
   }
+}
+
+/** What stops the other threads that write (a batch's workers) before a signal's sweep. */
+const stopOnSignal = new Set<() => Promise<unknown>>();
+
+/**
+ * On SIGINT, SIGTERM or SIGHUP, run `stop` (terminate the worker threads that write files) and
+ * only then sweep the temp files and exit. Returns the function that takes `stop` back.
+ */
+export function stopBeforeSignalSweep(stop: () => Promise<unknown>): () => void {
+  installSignalHandlers();
+  stopOnSignal.add(stop);
+  return () => stopOnSignal.delete(stop);
 }
 
 /**
@@ -431,6 +487,49 @@ export async function writeOutputChunks(
     }
   } catch (err) {
     sink.abort();
+    throw err;
+  }
+}
+
+/**
+ * A batch's atomic write, lean on system calls — open, writev, close, rename: four per file. The
+ * parts go to a temp file beside the target (O_EXCL, named like every temp file of ours, so a
+ * signal or the next run removes it), which is renamed over the target. No fsync (as render: a
+ * re-run rewrites a file lost in a crash; thousands of fsyncs cost more than the work), and no
+ * look at what is at the target first: a file or symlink there is replaced (never written
+ * through), a directory makes the rename fail. The caller registers the directory with
+ * {@link sweepTempFilesOnSignal} and calls {@link removeStaleTempFiles} once for it.
+ * @param mode permission bits of a new file (the umask applies)
+ * @throws the system error (the caller names the file)
+ */
+export function writeFileReplacing(path: string, parts: readonly Uint8Array[], mode: number): void {
+  const tmp = tempPathFor(path);
+  liveTemps.add(tmp);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'wx', mode);
+    const total = parts.reduce((sum, part) => sum + part.length, 0);
+    const written = writevSync(fd, parts as Uint8Array[]);
+    if (written < total) {
+      // A short write (rare on a regular file): the rest, part by part.
+      let skip = written;
+      for (const part of parts) {
+        if (skip >= part.length) {
+          skip -= part.length;
+          continue;
+        }
+        writeAll(fd, part.subarray(skip));
+        skip = 0;
+      }
+    }
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, path);
+    liveTemps.delete(tmp);
+  } catch (err) {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(tmp, { force: true });
+    liveTemps.delete(tmp);
     throw err;
   }
 }

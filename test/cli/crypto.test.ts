@@ -183,13 +183,19 @@ describe('failures: one line, the right exit code, no output file left behind', 
     assert.match(r.stderr, /bad decrypt/);
   });
 
-  test('empty input: encrypt works (an empty profile), decrypt says bad input', async () => {
+  test('empty input: refused by both (exit 1); encrypt --allow-empty makes an empty profile', async () => {
     const enc = await runCli(['encrypt', '--key-env', 'PROV_KEY'], { input: '', env });
-    assert.equal(enc.code, 0);
-    assert.equal(enc.stdoutBytes.length, 32);
+    assert.equal(enc.code, 1);
+    assert.match(enc.stderr, /empty input \(0 bytes\): nothing to encrypt/);
+    const allowed = await runCli(['encrypt', '--key-env', 'PROV_KEY', '--allow-empty'], {
+      input: '',
+      env,
+    });
+    assert.equal(allowed.code, 0);
+    assert.equal(allowed.stdoutBytes.length, 32);
     const dec = await runCli(['decrypt', '--key-env', 'PROV_KEY'], { input: '', env });
     assert.equal(dec.code, 1);
-    assert.match(dec.stderr, /not XML, gzip or an OpenSSL enc file/);
+    assert.match(dec.stderr, /empty input \(0 bytes\): nothing to decrypt/);
   });
 
   test("unknown cipher: exit 2 with commander's message", async () => {
