@@ -16,6 +16,7 @@ import {
 } from 'liquidjs';
 import { formatMac, normalizeMac, type MacFormat } from '../device/mac.js';
 import type { PhoneModel } from '../device/models.js';
+import { accelerateRenderer } from './fast-tags.js';
 import { AcceleratingCache } from './fast-values.js';
 
 /** Extension of template files; `{% include 'partials/line' %}` finds `partials/line.liquid`. */
@@ -131,6 +132,8 @@ export function createEngine(root: string, options: EngineOptions = {}): Liquid 
     String(value ?? '').replace(/\$/g, '$$$$'),
   );
   engine.registerTag('raise', RaiseTag);
+  // Blocks, `if` and `unless` without generators in a synchronous render (fast-tags.ts).
+  if (options.fastValues !== false) accelerateRenderer(engine);
   return engine;
 }
 

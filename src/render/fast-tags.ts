@@ -1,0 +1,123 @@
+/**
+ * A fast path for LiquidJS's block rendering and its `{% if %}` / `{% unless %}` tags.
+ *
+ * After fast-values.ts, the largest cost of a render (profile of a desk-phone profile) was the
+ * generator trampoline itself: every block of templates (`renderTemplates`) and every `if` and
+ * `unless` is a generator that LiquidJS's `toValueSync` drives one `yield` at a time, creating
+ * an iterator and a state object per step. In a synchronous render (`ctx.sync`, which is how
+ * render and serve render) nothing ever needs to suspend, so:
+ *
+ * - the engine's `renderer.renderTemplates` becomes a plain function doing what LiquidJS's does
+ *   (the render time limit checked before the block and before each template, a child's
+ *   generator driven by `toValueSync`, a non-LiquidJS error wrapped in a `RenderError` on the
+ *   failing template, the stop on `break`/`continue`), whenever it renders into a given emitter
+ *   synchronously without `catchAllErrors`; otherwise LiquidJS's own generator runs;
+ * - a parsed `if`/`unless` gets a plain `render` doing what its generator does: each branch's
+ *   condition through `Value#value` (lenient under `lenientIf`), `toValue`, then LiquidJS's own
+ *   `isTruthy`/`isFalsy` (so `nil`/`false` are false, `0`, `""` and `[]` are true, Drops are
+ *   asked for their value) and the chosen block. An asynchronous render keeps the generator.
+ *
+ * The test suite renders every bundled template and hostile cases both ways and compares the
+ * bytes and the errors.
+ */
+import {
+  IfTag,
+  LiquidError,
+  RenderError,
+  UnlessTag,
+  isTruthy,
+  toValue,
+  toValueSync,
+  type Context,
+  type Emitter,
+  type Liquid,
+  type Template,
+} from 'liquidjs';
+
+type Test = (value: unknown, ctx: Context) => boolean;
+
+interface Branch {
+  value: { value: (ctx: Context, lenient?: boolean) => unknown };
+  templates: Template[];
+  test?: Test;
+}
+
+interface ConditionalTag {
+  branches: Branch[];
+  elseTemplates?: Template[];
+  liquid: Liquid;
+  render: (ctx: Context, emitter: Emitter) => unknown;
+}
+
+/** The context internals the block renderer reads (all set by LiquidJS's Context). */
+interface ContextState {
+  sync: boolean;
+  breakCalled: boolean;
+  continueCalled: boolean;
+  renderLimit: { check(now: number): void };
+  opts: { catchAllErrors?: boolean };
+}
+
+type RenderTemplates = (templates: Template[], ctx: Context, emitter?: Emitter) => unknown;
+
+/** LiquidJS reads the clock through `global.performance`; so does this. */
+const clock: { now(): number } = globalThis.performance ?? Date;
+
+/** Replaces an engine's block renderer by a plain function for synchronous renders (idempotent). */
+export function accelerateRenderer(engine: Liquid): void {
+  const renderer = engine.renderer as unknown as {
+    renderTemplates: RenderTemplates & { fast?: true };
+  };
+  const original = renderer.renderTemplates;
+  if (typeof original !== 'function' || original.fast) return;
+  const fast: RenderTemplates & { fast?: true } = function (
+    this: unknown,
+    templates,
+    ctx,
+    emitter,
+  ) {
+    const state = ctx as unknown as ContextState;
+    if (!emitter || !state.sync || state.opts.catchAllErrors) {
+      return original.call(this, templates, ctx, emitter);
+    }
+    state.renderLimit.check(clock.now());
+    for (const tpl of templates) {
+      state.renderLimit.check(clock.now());
+      try {
+        const html = toValueSync(tpl.render(ctx, emitter));
+        if (html) emitter.write(html);
+        if (state.breakCalled || state.continueCalled) break;
+      } catch (e) {
+        throw LiquidError.is(e) ? e : new RenderError(e as Error, tpl);
+      }
+    }
+    return emitter.buffer;
+  };
+  fast.fast = true;
+  renderer.renderTemplates = fast;
+}
+
+/** Gives a parsed `if` or `unless` a plain render for synchronous renders; says whether it did. */
+export function accelerateConditional(node: object): boolean {
+  const isIf = node instanceof IfTag;
+  if (!isIf && !(node instanceof UnlessTag)) return false;
+  const tag = node as unknown as ConditionalTag;
+  if (!Array.isArray(tag.branches)) return false;
+  const original = tag.render;
+  if (typeof original !== 'function') return false;
+  tag.render = function (ctx: Context, emitter: Emitter): unknown {
+    const state = ctx as unknown as ContextState & { opts: { lenientIf?: boolean } };
+    if (!state.sync) return original.call(this, ctx, emitter);
+    const r = tag.liquid.renderer as unknown as { renderTemplates: RenderTemplates };
+    for (const { value, test, templates } of tag.branches) {
+      const v = toValue(toValueSync(value.value(ctx, state.opts.lenientIf)));
+      if ((isIf ? isTruthy : (test ?? isTruthy))(v, ctx)) {
+        toValueSync(r.renderTemplates(templates, ctx, emitter));
+        return undefined; // as the generator: the output went to the emitter
+      }
+    }
+    toValueSync(r.renderTemplates(tag.elseTemplates ?? [], ctx, emitter));
+    return undefined;
+  };
+  return true;
+}
