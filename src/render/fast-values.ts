@@ -34,7 +34,7 @@ import {
   type LiquidOptions,
   type Template,
 } from 'liquidjs';
-import { accelerateConditional } from './fast-tags.js';
+import { accelerateConditional, accelerateText } from './fast-tags.js';
 
 /** A value's evaluation: the scope lookup (or literal), then lenient or strict. */
 type Getter = (ctx: Context, lenient: boolean) => unknown;
@@ -171,6 +171,7 @@ function accelerateTree(node: unknown, seen: WeakSet<object>): void {
     return;
   }
   if (node instanceof Token || node instanceof Drop) return;
+  if (accelerateText(node)) return;
   accelerateConditional(node);
   if (Array.isArray(node)) {
     for (const child of node) accelerateTree(child, seen);
