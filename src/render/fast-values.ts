@@ -89,14 +89,28 @@ function getterOf(token: unknown): Getter | undefined {
   }
   const props = t.props;
   if (!Array.isArray(props) || props.length === 0) return undefined;
-  if (!props.every((p) => isObject(p) && 'content' in p)) return undefined;
-  const path = props.map((p) => p.content as string | number);
-  const first = String(path[0]);
+  if (!isObject(props[0]) || !('content' in props[0])) return undefined;
+  // Each segment is a literal, or (after the first) a plain path: `lines[forloop.index0]`.
+  const segments: (string | number | Getter)[] = [];
+  for (const p of props) {
+    if (isObject(p) && 'content' in p) segments.push(p.content as string | number);
+    else {
+      const g = getterOf(p);
+      if (!g) return undefined;
+      segments.push(g);
+    }
+  }
+  const first = String(segments[0]);
+  const dynamic = segments.some((x) => typeof x === 'function');
   return (ctx, lenient) => {
+    // As evalPropertyAccessToken: a segment's own path first (never lenient, its own errors).
+    const path = dynamic
+      ? segments.map((x) => (typeof x === 'function' ? toValue(x(ctx, false)) : x))
+      : (segments as (string | number)[]);
     // As Context#_get: the innermost scope that has the first name, then one property at a time.
     let value: unknown = (ctx as unknown as ContextInternals).findScope(first);
     for (let i = 0; i < path.length; i++) {
-      value = ctx.readProperty(value as object, path[i]!);
+      value = ctx.readProperty(value as object, path[i] as string);
       if (value === undefined && ctx.strictVariables) {
         // What LiquidJS's property access does with a missing variable.
         if (lenient) return null;
@@ -111,11 +125,55 @@ function getterOf(token: unknown): Getter | undefined {
   };
 }
 
+/** The binary operators an expression may use here (LiquidJS's `not` is unary: declined). */
+const BINARY = new Set(['==', '!=', '>', '<', '>=', '<=', 'contains', 'and', 'or']);
+
+type Operator = (l: unknown, r: unknown, ctx: Context) => unknown;
+
+/**
+ * A postfix expression of plain operands and binary operators (`a == 'b'`, `x and y.z`), as
+ * Expression#evaluate: every operand evaluated in order (Liquid does not short-circuit), each
+ * operator through the engine's own `operators` table, driven synchronously.
+ */
+function expressionOf(postfix: unknown[]): Getter | undefined {
+  const steps: (Getter | string)[] = [];
+  let depth = 0;
+  for (const token of postfix) {
+    if (TypeGuards.isOperatorToken(token as Token)) {
+      const op = (token as unknown as { operator: string }).operator;
+      if (!BINARY.has(op) || depth < 2) return undefined;
+      steps.push(op);
+      depth--;
+    } else {
+      const g = getterOf(token);
+      if (!g) return undefined;
+      steps.push(g);
+      depth++;
+    }
+  }
+  if (depth !== 1) return undefined;
+  return (ctx, lenient) => {
+    const operators = ctx.opts.operators as unknown as Record<string, Operator>;
+    const operands: unknown[] = [];
+    for (const step of steps) {
+      if (typeof step === 'string') {
+        const r = operands.pop();
+        const l = operands.pop();
+        operands.push(toValueSync(operators[step]!(l, r, ctx)));
+      } else {
+        operands.push(step(ctx, lenient));
+      }
+    }
+    return operands[0];
+  };
+}
+
 /** Gives one parsed Value the fast path, when it is simple enough; says whether it did. */
 function accelerate(value: ParsedValue): boolean {
   const postfix = value.initial?.postfix;
-  if (!Array.isArray(postfix) || postfix.length !== 1) return false;
-  const initial = getterOf(postfix[0]);
+  if (!Array.isArray(postfix) || postfix.length === 0) return false;
+  const single = postfix.length === 1;
+  const initial = single ? getterOf(postfix[0]) : expressionOf(postfix);
   if (!initial) return false;
   if (!Array.isArray(value.filters)) return false;
   const filters: { filter: ParsedFilter; args: Getter[] }[] = [];
@@ -131,7 +189,12 @@ function accelerate(value: ParsedValue): boolean {
     filters.push({ filter, args });
   }
   const defaultFirst = value.filters[0]?.name === 'default';
+  const original = value.value;
   value.value = (ctx: Context, lenient = false): unknown => {
+    // Operators are generators that may wait on a Drop: an asynchronous render keeps LiquidJS's.
+    if (!single && !(ctx as unknown as { sync: boolean }).sync) {
+      return original.call(value, ctx, lenient);
+    }
     // As Value#value: `| default` first makes the lookup lenient under lenientIf.
     let v = initial(ctx, lenient || (ctx.opts.lenientIf && defaultFirst));
     for (const { filter, args } of filters) {
