@@ -1,0 +1,250 @@
+// The fast paths for blocks, `if`/`unless`, template text and operator conditions
+// (src/render/fast-tags.ts, src/render/fast-values.ts) against LiquidJS's own evaluator: the
+// same bytes out and the same errors (message, line, column), including hostile cases.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Drop, IfTag, UnlessTag } from 'liquidjs';
+import { TemplateChooser, createEngine, describeTemplateError } from '../../src/render/engine.js';
+
+type Outcome = { text: string } | { error: string; name: string };
+
+function outcome(chooser: TemplateChooser, path: string, vars: object, root: string): Outcome {
+  try {
+    return { text: chooser.render(path, vars) };
+  } catch (err) {
+    return { error: describeTemplateError(err, root), name: (err as Error).name };
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'cisco-prov-fast-tags-'));
+mkdirSync(join(dir, 'partials'));
+writeFileSync(
+  join(dir, 'partials', 'cond.liquid'),
+  '{% if item.on %}+{{ item.name }}{% elsif item.name == "b" %}={% else %}-{% endif %}',
+);
+const fast = new TemplateChooser({ root: dir });
+const reference = new TemplateChooser({ root: dir }, { fastValues: false });
+let caseNumber = 0;
+
+/** Renders `template` with both engines; returns the fast one's outcome after comparing. */
+function both(template: string, vars: object): Outcome {
+  const path = join(dir, `case-${++caseNumber}.liquid`);
+  writeFileSync(path, template);
+  const a = outcome(fast, path, vars, dir);
+  const b = outcome(reference, path, vars, dir);
+  assert.deepEqual(a, b, `template: ${template}`);
+  return a;
+}
+
+/** A Drop whose value is a number and which answers unknown properties. */
+class CountDrop extends Drop {
+  constructor(private readonly n: number) {
+    super();
+  }
+  override valueOf(): number {
+    return this.n;
+  }
+  override liquidMethodMissing(key: string): string | undefined {
+    return key.startsWith('x') ? `m:${key}` : undefined;
+  }
+}
+/** A Drop whose value is false. */
+class FalseDrop extends Drop {
+  override valueOf(): boolean {
+    return false;
+  }
+}
+
+const VARS = {
+  nil: null,
+  no: false,
+  yes: true,
+  zero: 0,
+  one: 1,
+  blank: '',
+  space: ' ',
+  text: 'abc',
+  none: [],
+  list: ['x', 'y', 'z'],
+  emptyMap: {},
+  map: { k: 'v', n: 2 },
+  idx: 1,
+  key: 'k',
+  drop: new CountDrop(3),
+  zeroDrop: new CountDrop(0),
+  falseDrop: new FalseDrop(),
+  items: [
+    { name: 'a', on: true, sub: [1, 2] },
+    { name: 'b', on: false, sub: [] },
+    { name: 'c', on: null, sub: [3] },
+  ],
+};
+
+const VALUES = Object.keys(VARS).filter((k) => k !== 'items');
+
+test('the fast paths are engaged: if and unless get their own render, text too', () => {
+  const path = join(dir, 'engaged.liquid');
+  writeFileSync(path, 'a{% if one == 1 %}b{% endif %}{% unless no %}c{% endunless %}');
+  const [text, ifTag, unlessTag] = fast.parse(path);
+  assert.ok(text && Object.hasOwn(text, 'render'), 'text');
+  assert.ok(ifTag instanceof IfTag && Object.hasOwn(ifTag, 'render'), 'if');
+  assert.ok(unlessTag instanceof UnlessTag && Object.hasOwn(unlessTag, 'render'), 'unless');
+  const [plainText, plainIf] = reference.parse(path);
+  assert.ok(!Object.hasOwn(plainText!, 'render') && !Object.hasOwn(plainIf!, 'render'));
+  assert.equal(fast.render(path, VARS), 'abc');
+});
+
+test('truthiness as Liquid defines it: only nil and false are false (Drops by their value)', () => {
+  for (const name of VALUES) {
+    both(`{% if ${name} %}T{% else %}F{% endif %}|{% unless ${name} %}U{% endunless %}`, VARS);
+  }
+  const t = both(
+    '{% if nil %}1{% endif %}{% if no %}2{% endif %}{% if zero %}3{% endif %}{% if blank %}4{% endif %}{% if none %}5{% endif %}{% if falseDrop %}6{% endif %}{% if zeroDrop %}7{% endif %}',
+    VARS,
+  );
+  assert.deepEqual(t, { text: '3457' });
+});
+
+test('comparisons of paths with literals, with each other, and with empty/blank/nil', () => {
+  const ops = ['==', '!=', '>', '<', '>=', '<=', 'contains'];
+  const operands = [
+    'zero',
+    'one',
+    '1',
+    '"1"',
+    'text',
+    '"abc"',
+    'list',
+    '"y"',
+    'nil',
+    'empty',
+    'blank',
+    'drop',
+    '3',
+    'map.n',
+    'missing',
+    'none',
+  ];
+  for (const op of ops) {
+    for (const l of operands) {
+      const r = operands[(operands.indexOf(l) + 5) % operands.length]!;
+      both(`{% if ${l} ${op} ${r} %}T{% else %}F{% endif %}{{ ${l} ${op} ${l} }}`, VARS);
+    }
+  }
+  assert.deepEqual(both('{% if drop > 2 and drop < 4 %}in{% endif %}', VARS), { text: 'in' });
+  assert.deepEqual(both('{% if list contains "y" or nil %}y{% endif %}', VARS), { text: 'y' });
+  assert.deepEqual(
+    both('{% if none == empty and space == blank and nil == nil %}e{% endif %}', VARS),
+    { text: 'e' },
+  );
+});
+
+test('and/or chains: right-to-left grouping, no short-circuit, missing operands lenient in if', () => {
+  for (const expr of [
+    'yes and no or yes',
+    'no or no or one',
+    'nil and missing',
+    'missing or text',
+    'yes and missing.deeper.still',
+    'map.k == "v" and map.n != 2',
+    'zero or no and nil',
+  ]) {
+    both(`{% if ${expr} %}T{% elsif ${expr} == false %}E{% else %}F{% endif %}`, VARS);
+  }
+  // Every operand is evaluated: a failing right-hand side fails even after a false left one.
+  const e = both('{% if no and list[nope] %}x{% endif %}', VARS);
+  assert.ok('error' in e && /undefined variable: nope$/.test(e.error), JSON.stringify(e));
+});
+
+test('undefined variables in strict mode: outputs and a[b] indexes fail with line and column', () => {
+  const e1 = both('x\n  {{ missing == 1 }}', VARS);
+  assert.ok(
+    'error' in e1 && /line 2, col 6: undefined variable: missing$/.test(e1.error),
+    JSON.stringify(e1),
+  );
+  const e2 = both('{{ one == map.nope }}', VARS);
+  assert.ok('error' in e2 && /undefined variable: map\.nope$/.test(e2.error), JSON.stringify(e2));
+  // The index of a[b] is never lenient, even in a condition.
+  const e3 = both('\n\n {% if list[nope] %}x{% endif %}', VARS);
+  assert.ok(
+    'error' in e3 && /line 3, col \d+: undefined variable: nope$/.test(e3.error),
+    JSON.stringify(e3),
+  );
+  // A present index to a missing element: lenient in a condition, an error in an output.
+  assert.deepEqual(
+    both(
+      '{% if list[zero] %}{{ list[idx] }}{{ map[key] }}{% endif %}{% if list[9] %}n{% endif %}',
+      VARS,
+    ),
+    { text: 'yv' },
+  );
+  const e4 = both('{{ map[text] }}', VARS);
+  assert.ok('error' in e4 && /undefined variable: map\.abc$/.test(e4.error), JSON.stringify(e4));
+  assert.deepEqual(
+    both('{{ drop.xyz }}{% if drop.xa %}m{% endif %}{% if drop.q %}q{% endif %}', VARS),
+    { text: 'm:xyzm' },
+  );
+});
+
+test('nested loops with forloop, break and continue, conditions on the loop variables', () => {
+  assert.deepEqual(
+    both(
+      '{% for it in items %}{{ forloop.index }}{% if forloop.first %}F{% endif %}{% if forloop.last %}L{% endif %}:{% for s in it.sub %}{% if s == 2 %}{% continue %}{% endif %}{{ forloop.index0 }}{{ s }}{% if forloop.parentloop %}?{% endif %}{% else %}none{% endfor %}{% unless it.on %}!{% endunless %};{% if it.name == "c" %}{% break %}{% endif %}{% endfor %}',
+      VARS,
+    ),
+    { text: '1F:01;2:none!;3L:03!;' },
+  );
+  assert.deepEqual(
+    both(
+      '{% for it in items %}{% include "partials/cond", item: it %}{% if forloop.index == idx %}{% break %}{% endif %}{% endfor %}',
+      VARS,
+    ),
+    { text: '+a' },
+  );
+  both(
+    '{% for it in items %}{% include "partials/cond", item: it %}{% endfor %}{% for i in (1..3) %}{% if list[forloop.index0] == "y" %}Y{% else %}{{ i }}{% endif %}{% endfor %}',
+    VARS,
+  );
+});
+
+test('unless with elsif and else, capture of a conditional, whitespace control', () => {
+  for (const v of VALUES) {
+    both(`{% unless ${v} %}U{% elsif ${v} == 0 %}Z{% else %}E{% endunless %}`, VARS);
+  }
+  assert.deepEqual(
+    both(
+      '{% capture c %} {%- if one > zero -%} big {%- else -%} small {%- endif -%} {% endcapture %}[{{ c }}]',
+      VARS,
+    ),
+    { text: '[big]' },
+  );
+});
+
+test('errors inside a conditional block and in a filter on a condition keep their place', () => {
+  const e1 = both(
+    '{% if yes %}\n{% if no %}{% else %}\n   {{ text | mac }}{% endif %}{% endif %}',
+    VARS,
+  );
+  assert.ok(
+    'error' in e1 && /line 3, col 4: mac: not a MAC address/.test(e1.error),
+    JSON.stringify(e1),
+  );
+  const e2 = both(
+    '{% assign u = text | upcase %}{% if u == "ABC" %}up{% endif %}{% if yes %}{% raise "stop " | append: one %}{% endif %}',
+    VARS,
+  );
+  assert.ok('error' in e2 && /stop 1/.test(e2.error), JSON.stringify(e2));
+});
+
+test('an asynchronous render gives the same output as a synchronous one', async () => {
+  const engine = createEngine(dir);
+  const template =
+    '{% for it in items %}{% if it.on or it.name == "c" %}{{ it.name }}{% endif %}{% unless it.sub == empty %}s{% endunless %}{% endfor %}{% if drop > 2 %}d{% endif %}';
+  const parsed = engine.parse(template);
+  const sync = engine.renderSync(parsed, VARS);
+  assert.equal(await engine.render(parsed, VARS), sync);
+  assert.equal(sync, 'ascsd');
+});
