@@ -60,6 +60,13 @@ interface ContextState {
 
 type RenderTemplates = (templates: Template[], ctx: Context, emitter?: Emitter) => unknown;
 
+/**
+ * Templates that write at once (text, a plain `{{ value }}`): LiquidJS reads the clock before
+ * each template to enforce the render time limit; before these the check is left to the next
+ * tag or block (a clock read was an eighth of a render), so the limit holds as before.
+ */
+export const CONSTANT_TIME = new WeakSet<object>();
+
 /** LiquidJS reads the clock through `global.performance`; so does this. */
 const clock: { now(): number } = globalThis.performance ?? Date;
 
@@ -82,7 +89,7 @@ export function accelerateRenderer(engine: Liquid): void {
     }
     state.renderLimit.check(clock.now());
     for (const tpl of templates) {
-      state.renderLimit.check(clock.now());
+      if (!CONSTANT_TIME.has(tpl)) state.renderLimit.check(clock.now());
       try {
         const html = toValueSync(tpl.render(ctx, emitter));
         if (html) emitter.write(html);
@@ -136,5 +143,6 @@ export function accelerateText(node: object): boolean {
   html.render = function (this: { str: string }, _ctx: Context, emitter: Emitter): void {
     emitter.write(this.str);
   };
+  CONSTANT_TIME.add(node);
   return true;
 }

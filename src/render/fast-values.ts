@@ -34,7 +34,7 @@ import {
   type LiquidOptions,
   type Template,
 } from 'liquidjs';
-import { accelerateConditional, accelerateText } from './fast-tags.js';
+import { CONSTANT_TIME, accelerateConditional, accelerateText } from './fast-tags.js';
 
 /** A value's evaluation: the scope lookup (or literal), then lenient or strict. */
 type Getter = (ctx: Context, lenient: boolean) => unknown;
@@ -226,6 +226,7 @@ function accelerateTree(node: unknown, seen: WeakSet<object>): void {
       output.render = (ctx, emitter) => {
         emitter.write(toValue((value as unknown as ParsedValue).value(ctx, false)));
       };
+      CONSTANT_TIME.add(node);
     }
     return;
   }
