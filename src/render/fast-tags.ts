@@ -84,7 +84,7 @@ export function accelerateRenderer(engine: Liquid): void {
     emitter,
   ) {
     const state = ctx as unknown as ContextState;
-    if (!emitter || !state.sync || state.opts.catchAllErrors) {
+    if (!emitter || state.sync !== true || state.opts.catchAllErrors || !state.renderLimit) {
       return original.call(this, templates, ctx, emitter);
     }
     state.renderLimit.check(clock.now());
