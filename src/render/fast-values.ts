@@ -28,6 +28,7 @@ import {
   TypeGuards,
   UndefinedVariableError,
   Value,
+  filters as builtinFilters,
   toValue,
   toValueSync,
   type Emitter,
@@ -168,6 +169,10 @@ function expressionOf(postfix: unknown[]): Getter | undefined {
   };
 }
 
+/** LiquidJS's `escape` filter (the engine's outputEscape), and what it replaces. */
+const ESCAPE: unknown = (builtinFilters as Record<string, unknown>)['escape'];
+const NEEDS_ESCAPE = /[&<>"']/;
+
 /** Gives one parsed Value the fast path, when it is simple enough; says whether it did. */
 function accelerate(value: ParsedValue): boolean {
   const postfix = value.initial?.postfix;
@@ -198,6 +203,11 @@ function accelerate(value: ParsedValue): boolean {
     // As Value#value: `| default` first makes the lookup lenient under lenientIf.
     let v = initial(ctx, lenient || (ctx.opts.lenientIf && defaultFirst));
     for (const { filter, args } of filters) {
+      if (filter.handler === ESCAPE && typeof v === 'string' && !NEEDS_ESCAPE.test(v)) {
+        // LiquidJS's escape of a string with nothing to escape: its memory charge, the same string.
+        ctx.memoryLimit.use(v.length);
+        continue;
+      }
       const argv = args.map((g) => g(ctx, false));
       v = toValueSync(
         filter.handler.apply({ context: ctx, token: filter.token, liquid: filter.liquid }, [

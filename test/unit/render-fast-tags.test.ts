@@ -248,3 +248,21 @@ test('an asynchronous render gives the same output as a synchronous one', async 
   assert.equal(await engine.render(parsed, VARS), sync);
   assert.equal(sync, 'ascsd');
 });
+
+test('output escaping: each special character alone, none, numbers and lists', () => {
+  const vars = {
+    amp: 'a&b',
+    lt: 'a<b',
+    gt: 'a>b',
+    dq: 'a"b',
+    sq: "it's",
+    plain: 'ok',
+    num: 7,
+    arr: ['<', "'"],
+  };
+  const t = both(
+    '{{ amp }}|{{ lt }}|{{ gt }}|{{ dq }}|{{ sq }}|{{ plain }}|{{ num }}|{{ arr }}|{{ sq | append: "!" }}',
+    vars,
+  );
+  assert.deepEqual(t, { text: 'a&amp;b|a&lt;b|a&gt;b|a&#34;b|it&#39;s|ok|7|&lt;&#39;|it&#39;s!' });
+});
