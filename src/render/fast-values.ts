@@ -35,7 +35,12 @@ import {
   type LiquidOptions,
   type Template,
 } from 'liquidjs';
-import { CONSTANT_TIME, accelerateConditional, accelerateText } from './fast-tags.js';
+import {
+  CONSTANT_TIME,
+  accelerateConditional,
+  accelerateInclude,
+  accelerateText,
+} from './fast-tags.js';
 
 /** A value's evaluation: the scope lookup (or literal), then lenient or strict. */
 type Getter = (ctx: Context, lenient: boolean) => unknown;
@@ -247,6 +252,7 @@ function accelerateTree(node: unknown, seen: WeakSet<object>): void {
   if (node instanceof Token || node instanceof Drop) return;
   if (accelerateText(node)) return;
   accelerateConditional(node);
+  accelerateInclude(node, getterOf);
   if (Array.isArray(node)) {
     for (const child of node) accelerateTree(child, seen);
     return;

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Drop, IfTag, UnlessTag } from 'liquidjs';
+import { Drop, IfTag, IncludeTag, UnlessTag } from 'liquidjs';
 import { TemplateChooser, createEngine, describeTemplateError } from '../../src/render/engine.js';
 
 type Outcome = { text: string } | { error: string; name: string };
@@ -25,6 +25,20 @@ writeFileSync(
   join(dir, 'partials', 'cond.liquid'),
   '{% if item.on %}+{{ item.name }}{% elsif item.name == "b" %}={% else %}-{% endif %}',
 );
+writeFileSync(
+  join(dir, 'partials', 'args.liquid'),
+  '<{{ a }}|{{ b }}|{{ c }}|{% if flag %}F{% endif %}{% assign leaked = a %}{% include "partials/inner", a: b %}>',
+);
+writeFileSync(
+  join(dir, 'partials', 'inner.liquid'),
+  '({{ a }}{% if item %}{{ item.name }}{% endif %})',
+);
+writeFileSync(join(dir, 'partials', 'frame.liquid'), '[{% block body %}frame{% endblock %}]');
+writeFileSync(
+  join(dir, 'partials', 'blocky.liquid'),
+  '{% layout "partials/frame" %}{% block body %}{{ a }}{% endblock %}',
+);
+writeFileSync(join(dir, 'partials', 'bad.liquid'), 'ok\n  {{ a.nope }}');
 const fast = new TemplateChooser({ root: dir });
 const reference = new TemplateChooser({ root: dir }, { fastValues: false });
 let caseNumber = 0;
@@ -265,4 +279,38 @@ test('output escaping: each special character alone, none, numbers and lists', (
     vars,
   );
   assert.deepEqual(t, { text: 'a&amp;b|a&lt;b|a&gt;b|a&#34;b|it&#39;s|ok|7|&lt;&#39;|it&#39;s!' });
+});
+
+test('include with literal and path arguments, flags, scope, nested includes and blocks', () => {
+  const path = join(dir, 'include-engaged.liquid');
+  writeFileSync(path, '{% include "partials/inner", a: one %}{% include partialName %}');
+  const [plain, dynamic] = fast.parse(path);
+  assert.ok(plain instanceof IncludeTag && Object.hasOwn(plain, 'render'), 'literal file');
+  assert.ok(dynamic instanceof IncludeTag && !Object.hasOwn(dynamic, 'render'), 'declined');
+  const vars = { ...VARS, partialName: 'partials/inner', a: 'outer' };
+  assert.deepEqual(both('{% include "partials/inner", a: one %}{% include partialName %}', vars), {
+    text: '(1)(outer)',
+  });
+  assert.deepEqual(
+    both(
+      '{% for item in items %}{% include "partials/args", a: item.name, b: forloop.index, c: "lit", flag: item.on %}{% endfor %}{{ leaked }}|{{ a }}',
+      vars,
+    ),
+    { text: '<a|1|lit|F(1a)><b|2|lit|(2b)><c|3|lit|(3c)>c|outer' },
+  );
+  both('{% include "partials/args", a: 1, b: 2, c: 3, flag %}', vars);
+  both('{% include "partials/blocky", a: text %}{% include "partials/blocky" %}', vars);
+  const e1 = both('\n {% include "partials/inner", a: map.nope %}', vars);
+  assert.ok(
+    'error' in e1 && /line 2, col \d+: undefined variable: map\.nope$/.test(e1.error),
+    JSON.stringify(e1),
+  );
+  const e2 = both('{% include "partials/bad", a: map %}', vars);
+  assert.ok(
+    'error' in e2 &&
+      /^partials\/bad\.liquid line 2, col 6: undefined variable: a\.nope$/.test(e2.error),
+    JSON.stringify(e2),
+  );
+  const e3 = both('{% include "partials/none" %}', vars);
+  assert.ok('error' in e3 && /ENOENT/.test(e3.error), JSON.stringify(e3));
 });
