@@ -38,6 +38,7 @@ writeFileSync(
   join(dir, 'partials', 'blocky.liquid'),
   '{% layout "partials/frame" %}{% block body %}{{ a }}{% endblock %}',
 );
+writeFileSync(join(dir, 'partials', 'withblock.liquid'), 'x{% block b %}inner{% endblock %}y');
 writeFileSync(join(dir, 'partials', 'bad.liquid'), 'ok\n  {{ a.nope }}');
 const fast = new TemplateChooser({ root: dir });
 const reference = new TemplateChooser({ root: dir }, { fastValues: false });
@@ -300,6 +301,15 @@ test('include with literal and path arguments, flags, scope, nested includes and
   );
   both('{% include "partials/args", a: 1, b: 2, c: 3, flag %}', vars);
   both('{% include "partials/blocky", a: text %}{% include "partials/blocky" %}', vars);
+  // The partial's blocks are output; the registers (block mode, blocks) are restored after it.
+  assert.deepEqual(both('{% include "partials/withblock" %}', vars), { text: 'xinnery' });
+  assert.deepEqual(
+    both(
+      '{% layout "partials/frame" %}{% include "partials/withblock" %}{% block body %}B{% endblock %}',
+      vars,
+    ),
+    { text: '[B]' },
+  );
   const e1 = both('\n {% include "partials/inner", a: map.nope %}', vars);
   assert.ok(
     'error' in e1 && /line 2, col \d+: undefined variable: map\.nope$/.test(e1.error),
