@@ -241,9 +241,13 @@ async function summarizeLog(
     throw badInput(`${source}: the log is empty: no request to inspect`);
   }
   if (lines.malformed === lines.total - lines.blank) {
+    const json = aggregator.jsonLikeLines === lines.malformed;
     throw badInput(
-      `${source}: no line is in the common or combined log format`,
-      'inspect --log reads web-server access logs (nginx, Apache, lighttpd: common or combined)',
+      `${source}: no line is in the common or combined log format` +
+        (json ? ' (these are JSON lines)' : ''),
+      json
+        ? 'inspect --log reads common or combined access logs; serve writes one unless given --log-format json'
+        : 'inspect --log reads web-server access logs (nginx, Apache, lighttpd: common or combined)',
     );
   }
   if (lines.malformed > 0) {

@@ -571,6 +571,13 @@ function isBlank(text: string, start: number, end: number): boolean {
   return text.slice(start, end).trim() === '';
 }
 
+/** The index of the first character of `text[start, end)` that is not a space or tab. */
+function firstNonBlank(text: string, start: number, end: number): number {
+  let i = start;
+  while (i < end && (text.charCodeAt(i) === 0x20 || text.charCodeAt(i) === 0x09)) i++;
+  return i;
+}
+
 /**
  * Streams log lines into per-phone rows. Feed it whole lines with addLine(), or a stream's text
  * as it comes with addText() and end(); read it with summary().
@@ -599,6 +606,9 @@ export class AccessLogAggregator {
     common: 0,
   };
 
+  /** Malformed lines that start with `{`: JSON lines, such as serve --log-format json writes. */
+  private jsonLike = 0;
+
   constructor(options: SummarizeOptions = {}) {
     this.options = options;
     this.allClients = options.allClients ?? false;
@@ -614,6 +624,11 @@ export class AccessLogAggregator {
       this.uaCache.set(own, entry);
     }
     return entry;
+  }
+
+  /** How many of the lines that are in no access-log format start with `{` (JSON lines). */
+  get jsonLikeLines(): number {
+    return this.jsonLike;
   }
 
   /** Adds one line (without its newline; a trailing CR is ignored). */
@@ -704,6 +719,7 @@ export class AccessLogAggregator {
     }
     if (!scanLine(f, start, end)) {
       this.lines.malformed++;
+      if (f.text.charCodeAt(firstNonBlank(f.text, start, end)) === 0x7b) this.jsonLike++;
       return;
     }
     let agent: AgentCacheEntry | null = null;
