@@ -984,16 +984,7 @@ Examples:
               'line per request on stdout (combined format, or --log-format json); reasons on stderr. ' +
               'Inventory, vars and templates reload on change or SIGHUP; SIGTERM stops gracefully.',
           )
-          .requiredOption(
-            '-i, --inventory <file>',
-            'devices: .csv (header row), .json or .yaml; - reads stdin',
-          )
-          .addOption(
-            new Option(
-              '--inventory-format <format>',
-              'the inventory format, whatever its name (default: by extension; on stdin, sniffed: { or [ json, a first line like key: or - yaml, else csv)',
-            ).choices(['csv', 'json', 'yaml']),
-          )
+          .requiredOption('-i, --inventory <file>', 'devices: .csv (header row), .json or .yaml')
           .option(
             '-t, --template <file|dir>',
             'a template for every device, or a directory (as render; default: bundled templates/)',
@@ -1241,16 +1232,7 @@ ${SECRETS_HELP}`,
               'compared as the phone reads them (trimmed; Bool and choices in any case; 0x10 = 16).',
           )
           .requiredOption('--reports <dir>', 'reported profiles, the latest file per phone')
-          .requiredOption(
-            '-i, --inventory <file>',
-            'devices: .csv (header row), .json or .yaml; - reads stdin',
-          )
-          .addOption(
-            new Option(
-              '--inventory-format <format>',
-              'the inventory format, whatever its name (default: by extension; on stdin, sniffed: { or [ json, a first line like key: or - yaml, else csv)',
-            ).choices(['csv', 'json', 'yaml']),
-          )
+          .requiredOption('-i, --inventory <file>', 'devices: .csv (header row), .json or .yaml')
           .option(
             '-t, --template <file|dir>',
             'templates, as for render (default: bundled templates/)',
