@@ -25,27 +25,35 @@ export type FetchCipher = 'aes128gcm' | 'aes-256-cbc' | 'none';
 export type ProfileRuleName =
   'Profile_Rule' | 'Profile_Rule_B' | 'Profile_Rule_C' | 'Profile_Rule_D';
 
-/** One rule of the resync: what was fetched for it and what the phone made of it. */
-export interface RuleFetch {
+/** What a fetch found, for one rule or for the resync's deciding rule. */
+interface FetchFindings<O> {
+  outcome: O;
+  /** Why, in one line. */
+  reason: string;
+  /** The last HTTP status, or null when the last request got no answer. */
+  status: number | null;
+  /** The last URL requested; null when nothing was requested. */
+  url: string | null;
+  chain: FetchHop[];
+  /** How the body was encrypted; null when no body was read. */
+  cipher: FetchCipher | null;
+  /** AES-256-CBC: the key derivation digest that opened it. */
+  digest: string | null;
+  gzip: boolean | null;
+  diagnostics: Diagnostic[];
+}
+
+/**
+ * One rule of the resync: what was fetched for it and what the phone made of it. The outcome is
+ * null when the phone fetched nothing for it (no alternative applies, it only assigns) or fetch
+ * could not replay it (TFTP, DNS SRV).
+ */
+export interface RuleFetch extends FetchFindings<ResyncOutcome | null> {
   rule: ProfileRuleName;
   /** Where its text came from: the argument, `--rule-b…`, or a profile applied before it. */
   source: 'argument' | 'option' | 'profile';
   /** The URL of the profile that set it (source `profile`), else null. */
   setBy: string | null;
-  /**
-   * A, B or C; null when the phone fetched nothing for it (no alternative applies, it only
-   * assigns) or fetch could not replay it (TFTP, DNS SRV).
-   */
-  outcome: ResyncOutcome | null;
-  reason: string;
-  status: number | null;
-  /** The last URL requested; null when nothing was requested. */
-  url: string | null;
-  chain: FetchHop[];
-  cipher: FetchCipher | null;
-  digest: string | null;
-  gzip: boolean | null;
-  diagnostics: Diagnostic[];
   /** The decrypted, gunzipped profile (outcome A with a body). Never printed. */
   profile: Uint8Array | undefined;
 }
@@ -54,22 +62,8 @@ export interface RuleFetch {
  * A whole resync. The top-level fields describe the rule that decided the outcome: the first that
  * failed, else the last fetched; `rules` has every rule run.
  */
-export interface FetchResult {
-  outcome: ResyncOutcome;
-  /** Why, in one line. */
-  reason: string;
-  /** The last HTTP status, or null when the last request got no answer. */
-  status: number | null;
-  /** The last URL requested; null when the deciding rule requested nothing (it did not parse). */
-  url: string | null;
-  chain: FetchHop[];
-  /** How the body was encrypted; null when no body was read. */
-  cipher: FetchCipher | null;
-  /** AES-256-CBC: the key derivation digest that opened it. */
-  digest: string | null;
-  gzip: boolean | null;
+export interface FetchResult extends FetchFindings<ResyncOutcome> {
   next: NextAttempt;
-  diagnostics: Diagnostic[];
   /**
    * On outcome A, what `-o` saves: the one profile applied, or the parameters of several
    * combined (a later file overriding an earlier one). Never printed.
@@ -85,21 +79,8 @@ export interface FetchResult {
   exitCode: 0 | 1 | 2;
 }
 
-/** One rule in `fetch --json`. */
-export interface RuleFetchJson {
-  rule: ProfileRuleName;
-  source: 'argument' | 'option' | 'profile';
-  setBy: string | null;
-  outcome: ResyncOutcome | null;
-  reason: string;
-  status: number | null;
-  url: string | null;
-  chain: FetchHop[];
-  cipher: FetchCipher | null;
-  digest: string | null;
-  gzip: boolean | null;
-  diagnostics: Diagnostic[];
-}
+/** One rule in `fetch --json`: everything but the profile. */
+export type RuleFetchJson = Omit<RuleFetch, 'profile'>;
 
 /** The JSON document of `fetch --json`. */
 export interface FetchJson {

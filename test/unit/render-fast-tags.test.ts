@@ -3,24 +3,13 @@
 // same bytes out and the same errors (message, line, column), including hostile cases.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Drop, IfTag, IncludeTag, UnlessTag } from 'liquidjs';
-import { TemplateChooser, createEngine, describeTemplateError } from '../../src/render/engine.js';
+import { createEngine } from '../../src/render/engine.js';
+import { bothEngines } from '../helpers/fast-render.js';
 
-type Outcome = { text: string } | { error: string; name: string };
-
-function outcome(chooser: TemplateChooser, path: string, vars: object, root: string): Outcome {
-  try {
-    return { text: chooser.render(path, vars) };
-  } catch (err) {
-    return { error: describeTemplateError(err, root), name: (err as Error).name };
-  }
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'cisco-prov-fast-tags-'));
-mkdirSync(join(dir, 'partials'));
+const { dir, fast, reference, both } = bothEngines('cisco-prov-fast-tags-');
 writeFileSync(
   join(dir, 'partials', 'cond.liquid'),
   '{% if item.on %}+{{ item.name }}{% elsif item.name == "b" %}={% else %}-{% endif %}',
@@ -40,19 +29,6 @@ writeFileSync(
 );
 writeFileSync(join(dir, 'partials', 'withblock.liquid'), 'x{% block b %}inner{% endblock %}y');
 writeFileSync(join(dir, 'partials', 'bad.liquid'), 'ok\n  {{ a.nope }}');
-const fast = new TemplateChooser({ root: dir });
-const reference = new TemplateChooser({ root: dir }, { fastValues: false });
-let caseNumber = 0;
-
-/** Renders `template` with both engines; returns the fast one's outcome after comparing. */
-function both(template: string, vars: object): Outcome {
-  const path = join(dir, `case-${++caseNumber}.liquid`);
-  writeFileSync(path, template);
-  const a = outcome(fast, path, vars, dir);
-  const b = outcome(reference, path, vars, dir);
-  assert.deepEqual(a, b, `template: ${template}`);
-  return a;
-}
 
 /** A Drop whose value is a number and which answers unknown properties. */
 class CountDrop extends Drop {

@@ -3,43 +3,19 @@
 // every kind of value the fast path takes or declines.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Output } from 'liquidjs';
 import { MODELS } from '../../src/device/models.js';
-import { TemplateChooser, describeTemplateError } from '../../src/render/engine.js';
+import { TemplateChooser } from '../../src/render/engine.js';
 import { builtinVariables, mergeValues } from '../../src/render/variables.js';
 import type { Vars } from '../../src/render/inventory.js';
+import { bothEngines, outcome } from '../helpers/fast-render.js';
 
-type Outcome = { text: string } | { error: string; name: string };
-
-function outcome(chooser: TemplateChooser, path: string, vars: object, root: string): Outcome {
-  try {
-    return { text: chooser.render(path, vars) };
-  } catch (err) {
-    return { error: describeTemplateError(err, root), name: (err as Error).name };
-  }
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'cisco-prov-fast-values-'));
-mkdirSync(join(dir, 'partials'));
+const { dir, fast, reference, both } = bothEngines('cisco-prov-fast-values-');
 writeFileSync(join(dir, 'partials', 'item.liquid'), '[{{ n }}:{{ item.name | upcase }}]');
 writeFileSync(join(dir, 'partials', 'missing.liquid'), 'x {{ item.nope }}');
-const fast = new TemplateChooser({ root: dir });
-const reference = new TemplateChooser({ root: dir }, { fastValues: false });
-let caseNumber = 0;
-
-/** Renders `template` with both engines; returns the fast one's outcome after comparing. */
-function both(template: string, vars: object): Outcome {
-  const path = join(dir, `case-${++caseNumber}.liquid`);
-  writeFileSync(path, template);
-  const a = outcome(fast, path, vars, dir);
-  const b = outcome(reference, path, vars, dir);
-  assert.deepEqual(a, b, `template: ${template}`);
-  return a;
-}
 
 const VARS = {
   a: { b: { c: 'deep' } },
