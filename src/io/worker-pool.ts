@@ -89,6 +89,7 @@ export const writeRenderedProfile: WriteFile = (path, data, hints) => {
     ...(hints.mode !== undefined ? { mode: hints.mode } : {}),
     nonRegular: 'refuse',
     symlink: 'replace',
+    ...(hints.absent === true ? { absent: true } : {}),
   });
 };
 

@@ -291,6 +291,13 @@ export interface WriteOptions {
    * stays inside the output directory).
    */
   symlink?: 'follow' | 'replace';
+  /**
+   * The caller has just seen no entry at the path (render lists its output directory once): the
+   * target is not looked at again (one lstat per file fewer). The write is still a temp file
+   * renamed over the path, so whatever appeared there since — a file, a symlink — is replaced
+   * whole (never written through), and a directory makes the rename fail.
+   */
+  absent?: boolean;
 }
 
 /** Default mode for a new file; the umask applies. */
@@ -325,6 +332,7 @@ type Destination =
  */
 function destinationOf(path: string, options: WriteOptions): Destination {
   let target = resolve(path);
+  if (options.absent === true) return { kind: 'atomic', target, existing: undefined };
   // throwIfNoEntry: a new file (the common case in render's batches) costs no Error object.
   let existing: Stats | undefined = lstatSync(target, { throwIfNoEntry: false });
   if (existing?.isSymbolicLink() && options.symlink !== 'replace') {

@@ -48,6 +48,11 @@ export interface WriteHints {
    * that leads elsewhere is refused), and the writer makes the missing directories.
    */
   within: string;
+  /**
+   * The output directory's listing (taken once per run) had no entry of this name: the writer
+   * need not look at the target before its temp file + rename.
+   */
+  absent?: boolean;
 }
 
 /**
@@ -98,6 +103,9 @@ export interface RenderJobResult {
  * read error.
  */
 type ExistingFile = Uint8Array | undefined | Error;
+
+/** No entry of that name in the output directory's listing: nothing was read. */
+const ABSENT = Symbol('absent');
 
 /**
  * Reads the file at a target without following a symlink (O_NOFOLLOW: a link to /dev/zero is
@@ -215,10 +223,10 @@ export class DeviceRenderer {
   async processBatch(jobs: readonly RenderJob[]): Promise<RenderJobResult[]> {
     const outDir = this.settings.outDir;
     const existing = await Promise.all(
-      jobs.map((job) => {
+      jobs.map((job): ExistingFile | typeof ABSENT => {
         if (outDir === undefined || job.file === undefined) return undefined;
         const target = join(outDir, job.file);
-        return this.mayExist(target) ? readExisting(target) : undefined;
+        return this.mayExist(target) ? readExisting(target) : ABSENT;
       }),
     );
     const results = jobs.map((job, i) => this.processOne(job, existing[i]));
@@ -246,8 +254,10 @@ export class DeviceRenderer {
   /** One device: render, check, compare with `existing`, seal, write. */
   private processOne(
     job: RenderJob,
-    existing: ExistingFile,
+    found: ExistingFile | typeof ABSENT,
   ): RenderJobResult | Promise<RenderJobResult> {
+    const absent = found === ABSENT;
+    const existing = absent ? undefined : found;
     const rendered = this.renderText(job);
     if (!('text' in rendered)) return rendered;
     const plaintext = Buffer.from(rendered.text, 'utf8');
@@ -301,6 +311,7 @@ export class DeviceRenderer {
         secret: (rendered.diagnostics ?? []).some((d) => d.ruleId === 'plaintext-secret'),
         within: this.settings.outDir,
         ...(this.settings.mode !== undefined ? { mode: this.settings.mode } : {}),
+        ...(absent ? { absent } : {}),
       });
     } catch (err) {
       return ioFailure(err instanceof Error ? err.message : String(err));

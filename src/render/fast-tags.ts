@@ -17,23 +17,43 @@
  *   `isTruthy`/`isFalsy` (so `nil`/`false` are false, `0`, `""` and `[]` are true, Drops are
  *   asked for their value) and the chosen block. An asynchronous render keeps the generator.
  *
+ * - a parsed `for` gets a plain `render` doing what ForTag's generator does (the collection
+ *   evaluated once — a plain path, a literal or a range of those; `limit`/`offset`/`reversed`
+ *   and `offset: continue` through LiquidJS's own Hash; LiquidJS's own `forloop` drop; `else`;
+ *   `break`/`continue`); `assign` and `case` likewise. A `for` over anything else (a filtered
+ *   value, `a[b]` with a variable `b`) keeps its generator.
+ *
  * The test suite renders every bundled template and hostile cases both ways and compares the
  * bytes and the errors.
  */
 import {
+  AssignTag,
+  CaseTag,
+  Drop,
+  ForTag,
   IfTag,
   IncludeTag,
   Liquid,
   LiquidError,
+  LookupType,
   RenderError,
+  TypeGuards,
   UnlessTag,
-  isTruthy,
-  toValue,
-  toValueSync,
+  defaultOperators,
+  isTruthy as liquidIsTruthy,
+  toValue as liquidToValue,
+  toValueSync as liquidToValueSync,
   type Context,
   type Emitter,
   type Template,
+  type Token,
 } from 'liquidjs';
+
+// LiquidJS is a CommonJS package: in the bundle each use of an imported name goes through an
+// export getter (a tenth of a render). The hot ones are bound once here.
+const toValue = liquidToValue;
+const toValueSync = liquidToValueSync;
+const isTruthy = liquidIsTruthy;
 
 type Test = (value: unknown, ctx: Context) => boolean;
 
@@ -193,6 +213,13 @@ export function accelerateInclude(node: object, getterOf: GetterOf): boolean {
   }
   const original = tag.render;
   if (typeof original !== 'function') return false;
+  // The partial as LiquidJS's cached parse finds it: its cache key for a partial that is not
+  // relative (`./x`, `../x`: those are keyed by the including file and keep the full path).
+  const cache = tag.liquid.options.cache as { read?: (key: string) => unknown } | undefined;
+  const cacheKey =
+    typeof cache?.read === 'function' && !file.startsWith('.')
+      ? `${LookupType.Partials}:${file}`
+      : undefined;
   tag.render = function (ctx: Context, emitter: Emitter): unknown {
     if ((ctx as unknown as ContextState).sync !== true) return original.call(this, ctx, emitter);
     const saved = ctx.saveRegister('blocks', 'blockMode');
@@ -200,8 +227,13 @@ export function accelerateInclude(node: object, getterOf: GetterOf): boolean {
     ctx.setRegister('blockMode', BLOCK_MODE_OUTPUT);
     const scope = Object.create(null) as Record<string, unknown>;
     for (const [key, g] of args) scope[key] = g ? g(ctx, false) : true;
-    const templates = toValueSync(
-      tag.liquid._parsePartialFile(file, true, tag.currentFile),
+    // A cache hit is what _parsePartialFile returns, without the Parser and Loader it builds
+    // first (a twentieth of a render); a miss parses (and caches) through it.
+    const hit = cacheKey !== undefined ? cache!.read!(cacheKey) : undefined;
+    const templates = (
+      Array.isArray(hit)
+        ? hit
+        : toValueSync(tag.liquid._parsePartialFile(file, true, tag.currentFile))
     ) as Template[];
     ctx.push(scope);
     toValueSync(
@@ -213,6 +245,233 @@ export function accelerateInclude(node: object, getterOf: GetterOf): boolean {
     );
     ctx.pop();
     ctx.restoreRegister(saved);
+    return undefined;
+  };
+  return true;
+}
+
+/** A constructor LiquidJS does not export, taken from what it renders: its `forloop` drop. */
+type ForloopDrop = Drop & { next(): void };
+type ForloopDropClass = new (length: number, collection: string, variable: string) => ForloopDrop;
+const FORLOOP_CLASS: ForloopDropClass | undefined = (() => {
+  try {
+    const probe = new Liquid();
+    const found: { cls?: unknown } = {};
+    probe.registerFilter('probe', (v: unknown) => {
+      found.cls = (v as object | undefined)?.constructor;
+      return '';
+    });
+    probe.parseAndRenderSync('{% for x in (1..1) %}{{ forloop | probe }}{% endfor %}');
+    const cls = found.cls;
+    if (typeof cls !== 'function') return undefined;
+    const proto = (cls as { prototype?: { next?: unknown } }).prototype;
+    return typeof proto?.next === 'function' ? (cls as unknown as ForloopDropClass) : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
+/** LiquidJS's `isArray` (compatible with its `toEnumerable`). */
+const isArrayLike = (v: unknown): v is unknown[] =>
+  Object.prototype.toString.call(v) === '[object Array]';
+
+/** LiquidJS's `toEnumerable`: what a `for` iterates over. */
+function toEnumerable(value: unknown): unknown[] {
+  const v = toValue(value);
+  if (isArrayLike(v)) return v;
+  if (typeof v === 'string' && v.length > 0) return [v];
+  const isObj = v !== null && (typeof v === 'object' || typeof v === 'function');
+  if (isObj && Symbol.iterator in (v as object)) return Array.from(v as Iterable<unknown>);
+  if (isObj)
+    return Object.keys(v as object).map((key) => [key, (v as Record<string, unknown>)[key]]);
+  return [];
+}
+
+/** The evaluation of a `for` collection as `evalToken(token, ctx)`, or undefined. */
+function collectionGetter(
+  token: unknown,
+  getterOf: GetterOf,
+): ((ctx: Context) => unknown) | undefined {
+  if (typeof token !== 'object' || token === null) return undefined;
+  if (TypeGuards.isRangeToken(token as Token)) {
+    const range = token as unknown as { lhs: unknown; rhs: unknown };
+    const low = getterOf(range.lhs);
+    const high = getterOf(range.rhs);
+    if (!low || !high) return undefined;
+    // As evalRangeToken: both ends as values, the range charged to the memory limit.
+    return (ctx) => {
+      const l = toValue(low(ctx, false)) as number;
+      const h = toValue(high(ctx, false)) as number;
+      ctx.memoryLimit.use(h - l + 1);
+      const out: number[] = [];
+      for (let i = +l; i < +h + 1; i++) out.push(i);
+      return out;
+    };
+  }
+  const get = getterOf(token);
+  return get ? (ctx) => get(ctx, false) : undefined;
+}
+
+interface ParsedFor {
+  variable: string;
+  collection: { getText(): string };
+  hash: { hash: Record<string, unknown>; render(ctx: Context): unknown };
+  templates: Template[];
+  elseTemplates: Template[];
+  liquid: Liquid;
+  render: (ctx: Context, emitter: Emitter) => unknown;
+}
+
+const FOR_MODIFIERS = ['offset', 'limit', 'reversed'];
+
+/**
+ * Gives a parsed `{% for %}` a plain render for synchronous renders, doing what ForTag#render
+ * does (LiquidJS 10); says whether it did.
+ */
+export function accelerateFor(node: object, getterOf: GetterOf): boolean {
+  if (!(node instanceof ForTag) || FORLOOP_CLASS === undefined) return false;
+  const Forloop = FORLOOP_CLASS;
+  const tag = node as unknown as ParsedFor;
+  const variable = tag.variable;
+  if (typeof variable !== 'string' || typeof tag.collection?.getText !== 'function') return false;
+  if (!Array.isArray(tag.templates) || !Array.isArray(tag.elseTemplates)) return false;
+  if (typeof tag.hash?.render !== 'function' || typeof tag.hash.hash !== 'object') return false;
+  const collectionOf = collectionGetter(tag.collection, getterOf);
+  if (!collectionOf) return false;
+  const original = tag.render;
+  if (typeof original !== 'function') return false;
+  const collectionText = tag.collection.getText();
+  const continueKey = `continue-${variable}-${collectionText}`;
+  const plain = Object.keys(tag.hash.hash).length === 0;
+  tag.render = function (ctx: Context, emitter: Emitter): unknown {
+    const state = ctx as unknown as ContextState;
+    if (state.sync !== true) return original.call(this, ctx, emitter);
+    const r = tag.liquid.renderer as unknown as { renderTemplates: RenderTemplates };
+    let collection = toEnumerable(collectionOf(ctx));
+    if (!collection.length) {
+      toValueSync(r.renderTemplates(tag.elseTemplates, ctx, emitter));
+      return undefined;
+    }
+    if (plain) {
+      // No modifiers: what the generator's hash steps come to.
+      ctx.setRegister(continueKey, 0 + collection.length);
+    } else {
+      const scope = Object.create(null) as Record<string, unknown>;
+      scope['continue'] = ctx.getRegister(continueKey, {});
+      ctx.push(scope);
+      const hash = toValueSync(tag.hash.render(ctx)) as Record<string, unknown>;
+      ctx.pop();
+      const modifiers = tag.liquid.options.orderedFilterParameters
+        ? Object.keys(hash).filter((x) => FOR_MODIFIERS.includes(x))
+        : FOR_MODIFIERS.filter((x) => hash[x] !== undefined);
+      for (const modifier of modifiers) {
+        if (modifier === 'offset') collection = collection.slice(hash['offset'] as number);
+        else if (modifier === 'limit') collection = collection.slice(0, hash['limit'] as number);
+        else collection = [...collection].reverse();
+      }
+      ctx.setRegister(continueKey, ((hash['offset'] as number) || 0) + collection.length);
+    }
+    const forloop = new Forloop(collection.length, collectionText, variable);
+    const scope = Object.create(null) as Record<string, unknown>;
+    scope['forloop'] = forloop;
+    ctx.push(scope);
+    for (const item of collection) {
+      scope[variable] = item;
+      state.continueCalled = state.breakCalled = false;
+      toValueSync(r.renderTemplates(tag.templates, ctx, emitter));
+      if (state.breakCalled) break;
+      forloop.next();
+    }
+    state.continueCalled = state.breakCalled = false;
+    ctx.pop();
+    return undefined;
+  };
+  return true;
+}
+
+interface ParsedAssign {
+  key: string;
+  value: { value: (ctx: Context, lenient?: boolean) => unknown };
+  liquid: Liquid;
+  render: (ctx: Context, emitter: Emitter) => unknown;
+}
+
+/** Gives a parsed `{% assign %}` a plain render for synchronous renders; says whether it did. */
+export function accelerateAssign(node: object): boolean {
+  if (!(node instanceof AssignTag)) return false;
+  const tag = node as unknown as ParsedAssign;
+  const original = tag.render;
+  if (typeof tag.key !== 'string' || typeof tag.value?.value !== 'function') return false;
+  if (typeof original !== 'function') return false;
+  tag.render = function (ctx: Context, emitter: Emitter): unknown {
+    if ((ctx as unknown as ContextState).sync !== true) return original.call(this, ctx, emitter);
+    const scope = ctx.bottom() as Record<string, unknown>;
+    scope[tag.key] = toValueSync(tag.value.value(ctx, tag.liquid.options.lenientIf));
+    return undefined;
+  };
+  return true;
+}
+
+interface ParsedCase {
+  value: { value: (ctx: Context, lenient?: boolean) => unknown };
+  branches: { values: unknown[]; templates: Template[] }[];
+  elseTemplates: Template[];
+  liquid: Liquid;
+  render: (ctx: Context, emitter: Emitter) => unknown;
+}
+
+/** LiquidJS's `==` (its `equals`): a primitive on both sides is `===`, anything else its own. */
+const EQUALS = (defaultOperators as unknown as Record<string, (l: unknown, r: unknown) => unknown>)[
+  '=='
+];
+function caseEquals(target: unknown, value: unknown): boolean {
+  const primitive = (x: unknown): boolean =>
+    x === null || (typeof x !== 'object' && typeof x !== 'function');
+  if (primitive(target) && primitive(value)) return target === value;
+  return Boolean(toValueSync(EQUALS!(target, value)));
+}
+
+/**
+ * Gives a parsed `{% case %}` whose `when` values are literals or plain paths a plain render for
+ * synchronous renders, doing what CaseTag#render does (every branch whose value matches is
+ * rendered, `else` when none did); says whether it did.
+ */
+export function accelerateCase(node: object, getterOf: GetterOf): boolean {
+  if (!(node instanceof CaseTag) || typeof EQUALS !== 'function') return false;
+  const tag = node as unknown as ParsedCase;
+  const original = tag.render;
+  if (typeof original !== 'function' || typeof tag.value?.value !== 'function') return false;
+  if (!Array.isArray(tag.branches) || !Array.isArray(tag.elseTemplates)) return false;
+  const branches: {
+    getters: ((ctx: Context, lenient: boolean) => unknown)[];
+    templates: Template[];
+  }[] = [];
+  for (const branch of tag.branches) {
+    if (!Array.isArray(branch.values) || !Array.isArray(branch.templates)) return false;
+    const getters = [];
+    for (const token of branch.values) {
+      const g = getterOf(token);
+      if (!g) return false;
+      getters.push(g);
+    }
+    branches.push({ getters, templates: branch.templates });
+  }
+  tag.render = function (ctx: Context, emitter: Emitter): unknown {
+    if ((ctx as unknown as ContextState).sync !== true) return original.call(this, ctx, emitter);
+    const r = tag.liquid.renderer as unknown as { renderTemplates: RenderTemplates };
+    const lenient = ctx.opts.lenientIf;
+    const target = toValue(toValueSync(tag.value.value(ctx, lenient)));
+    let hit = false;
+    for (const { getters, templates } of branches) {
+      for (const get of getters) {
+        if (caseEquals(target, get(ctx, lenient))) {
+          toValueSync(r.renderTemplates(templates, ctx, emitter));
+          hit = true;
+          break;
+        }
+      }
+    }
+    if (!hit) toValueSync(r.renderTemplates(tag.elseTemplates, ctx, emitter));
     return undefined;
   };
   return true;

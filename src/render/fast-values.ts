@@ -29,15 +29,24 @@ import {
   UndefinedVariableError,
   Value,
   filters as builtinFilters,
-  toValue,
-  toValueSync,
+  toValue as liquidToValue,
+  toValueSync as liquidToValueSync,
   type Emitter,
   type LiquidOptions,
   type Template,
 } from 'liquidjs';
+
+// LiquidJS is a CommonJS package: in the bundle each use of an imported name goes through an
+// export getter (a tenth of a render). The hot ones are bound once here.
+const toValue = liquidToValue;
+const toValueSync = liquidToValueSync;
+
 import {
   CONSTANT_TIME,
+  accelerateAssign,
+  accelerateCase,
   accelerateConditional,
+  accelerateFor,
   accelerateInclude,
   accelerateText,
 } from './fast-tags.js';
@@ -208,10 +217,14 @@ function accelerate(value: ParsedValue): boolean {
     // As Value#value: `| default` first makes the lookup lenient under lenientIf.
     let v = initial(ctx, lenient || (ctx.opts.lenientIf && defaultFirst));
     for (const { filter, args } of filters) {
-      if (filter.handler === ESCAPE && typeof v === 'string' && !NEEDS_ESCAPE.test(v)) {
-        // LiquidJS's escape of a string with nothing to escape: its memory charge, the same string.
-        ctx.memoryLimit.use(v.length);
-        continue;
+      if (filter.handler === ESCAPE) {
+        // LiquidJS's escape of a string with nothing to escape, or of a number (its text never
+        // has anything to escape): its memory charge, the same text.
+        if (typeof v === 'number') v = String(v);
+        if (typeof v === 'string' && !NEEDS_ESCAPE.test(v)) {
+          ctx.memoryLimit.use(v.length);
+          continue;
+        }
       }
       const argv = args.map((g) => g(ctx, false));
       v = toValueSync(
@@ -253,6 +266,9 @@ function accelerateTree(node: unknown, seen: WeakSet<object>): void {
   if (accelerateText(node)) return;
   accelerateConditional(node);
   accelerateInclude(node, getterOf);
+  accelerateFor(node, getterOf);
+  accelerateAssign(node);
+  accelerateCase(node, getterOf);
   if (Array.isArray(node)) {
     for (const child of node) accelerateTree(child, seen);
     return;

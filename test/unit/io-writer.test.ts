@@ -82,6 +82,26 @@ test(
   },
 );
 
+test('absent: no look at the target — a file or symlink that appeared is replaced whole', () => {
+  const d = dir();
+  writeOutputFile(join(d, 'new'), 'x', { absent: true, secret: true });
+  assert.equal(mode(join(d, 'new')), 0o600);
+  // What a listing missed: a symlink to a file elsewhere is replaced, never followed.
+  writeFileSync(join(d, 'real'), 'old');
+  symlinkSync('real', join(d, 'link'));
+  writeOutputFile(join(d, 'link'), 'new', { absent: true });
+  assert.ok(lstatSync(join(d, 'link')).isFile());
+  assert.equal(readFileSync(join(d, 'real'), 'utf8'), 'old', 'the link target untouched');
+  assert.equal(mode(join(d, 'link')), umasked, 'a new file: mode from the options');
+  // A directory there: the rename fails, one line, exit 3, no temp file left.
+  mkdirSync(join(d, 'sub'));
+  assert.throws(
+    () => writeOutputFile(join(d, 'sub'), 'x', { absent: true }),
+    (err: unknown) => isCliError(err) && err.exitCode === 3 && err.message.includes('sub'),
+  );
+  assert.deepEqual(readdirSync(d).sort(), ['link', 'new', 'real', 'sub']);
+});
+
 test('a directory target is one line, exit 3', () => {
   const d = dir();
   mkdirSync(join(d, 'sub'));

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Drop, IfTag, IncludeTag, UnlessTag } from 'liquidjs';
+import { AssignTag, CaseTag, Drop, ForTag, IfTag, IncludeTag, UnlessTag } from 'liquidjs';
 import { createEngine } from '../../src/render/engine.js';
 import { bothEngines } from '../helpers/fast-render.js';
 
@@ -299,4 +299,166 @@ test('include with literal and path arguments, flags, scope, nested includes and
   );
   const e3 = both('{% include "partials/none" %}', vars);
   assert.ok('error' in e3 && /ENOENT/.test(e3.error), JSON.stringify(e3));
+});
+
+test('for, assign and case get their own render', () => {
+  const path = join(dir, 'for-engaged.liquid');
+  writeFileSync(
+    path,
+    '{% for i in list %}{% endfor %}{% for i in (1..idx) %}{% endfor %}{% assign a = 1 %}{% case text %}{% when "abc" %}{% endcase %}',
+  );
+  const [forList, forRange, assign, caseTag] = fast.parse(path);
+  for (const [node, cls] of [
+    [forList, ForTag],
+    [forRange, ForTag],
+    [assign, AssignTag],
+    [caseTag, CaseTag],
+  ] as const) {
+    assert.ok(node instanceof cls && Object.hasOwn(node, 'render'), cls.name);
+  }
+  const [plainFor] = reference.parse(path);
+  assert.ok(!Object.hasOwn(plainFor!, 'render'));
+});
+
+test('for: every forloop variable, the drop itself, else on every empty kind', () => {
+  const forloop =
+    '{{ forloop.index }}{{ forloop.index0 }}{{ forloop.rindex }}{{ forloop.rindex0 }}{{ forloop.first }}{{ forloop.last }}{{ forloop.length }}{{ forloop.name }}';
+  assert.deepEqual(both(`{% for x in list %}${forloop}[{{ x }}];{% endfor %}`, VARS), {
+    text: '1032truefalse3x-list[x];2121falsefalse3x-list[y];3210falsetrue3x-list[z];',
+  });
+  both('{% for x in list %}{{ forloop }}{{ forloop | json }}{% endfor %}', VARS);
+  const empties = [...VALUES, 'items[1].sub', 'map', '"lit"', '""', '3', 'nil', 'missing'];
+  for (const c of empties) {
+    both(`{% for x in ${c} %}<{{ x }}|{{ forloop.length }}>{% else %}E{% endfor %}`, VARS);
+    both(`{% for x in ${c} %}{{ x }}{% endfor %}`, VARS);
+  }
+  // A map is its [key, value] pairs; a Set is iterated; a Drop by its value.
+  const vars = { ...VARS, set: new Set(['p', 'q']), nested: { a: { b: ['deep'] } } };
+  assert.deepEqual(
+    both(
+      '{% for p in map %}{{ p[0] }}={{ p[1] }};{% endfor %}{% for s in set %}{{ s }}{% endfor %}{% for d in nested.a.b %}{{ d }}{% endfor %}{% for d in nested["a"].b %}{{ d }}{% endfor %}',
+      vars,
+    ),
+    { text: 'k=v;n=2;pqdeepdeep' },
+  );
+  both('{% for d in drop %}{{ d }}{% else %}none{% endfor %}', VARS);
+});
+
+test('for: limit, offset, reversed in every order, offset: continue, ranges', () => {
+  const mods = ['limit: 2', 'offset: 1', 'reversed', 'limit: idx', 'offset: one', 'limit: "2"'];
+  for (const a of mods) {
+    for (const b of mods) {
+      if (a === b) continue;
+      both(`{% for x in items %}{{ x.name }}{{ forloop.index }}{% endfor %}`, VARS);
+      both(`{% for x in items ${a} ${b} %}{{ x.name }}{{ forloop.rindex }}{% endfor %}`, VARS);
+      both(`{% for i in (1..5) ${a} ${b} %}{{ i }}{% else %}E{% endfor %}`, VARS);
+    }
+  }
+  assert.deepEqual(
+    both(
+      '{% for i in (1..6) limit: 2 %}{{ i }}{% endfor %}|{% for i in (1..6) offset: continue limit: 3 %}{{ i }}{% endfor %}|{% for i in (1..6) offset: continue %}{{ i }}{% endfor %}',
+      VARS,
+    ),
+    { text: '12|345|6' },
+  );
+  assert.deepEqual(
+    both(
+      '{% for i in (one..3) %}{{ i }}{% endfor %}{% for i in (3..1) %}{{ i }}{% else %}E{% endfor %}{% for i in (zero..idx) reversed %}{{ i }}{% endfor %}{% for i in ("2".."4") %}{{ i }}{% endfor %}',
+      VARS,
+    ),
+    { text: '123E10234' },
+  );
+  const e1 = both('\n  {% for i in (1..nope) %}{{ i }}{% endfor %}', VARS);
+  assert.ok('error' in e1 && /line 2, col \d+: undefined variable: nope$/.test(e1.error));
+  const e2 = both('{% for i in (1..100000000) %}{{ i }}{% endfor %}', VARS);
+  assert.ok('error' in e2 && /memory/.test(e2.error), JSON.stringify(e2));
+  const e3 = both('{% for i in missing.list %}{% endfor %}', VARS);
+  assert.ok('error' in e3 && /undefined variable: missing$/.test(e3.error), JSON.stringify(e3));
+});
+
+test('for: break and continue at every depth, nested loops, assign inside, errors inside', () => {
+  assert.deepEqual(
+    both(
+      '{% for a in (1..3) %}{% for b in (1..3) %}{% if b == 2 %}{% continue %}{% endif %}{% if a == 2 %}{% break %}{% endif %}{{ a }}{{ b }},{% endfor %}{% if a == 3 %}{% break %}{% endif %}{{ forloop.index }}/{% endfor %}',
+      VARS,
+    ),
+    { text: '11,13,1/2/31,33,' },
+  );
+  assert.deepEqual(
+    both(
+      '{% for x in list %}{% assign last = x %}{% unless forloop.last %}{% continue %}{% endunless %}[{{ x }}]{% endfor %}{{ last }}{% for x in list %}{% break %}{% else %}E{% endfor %}{{ x }}',
+      { ...VARS, x: 'outer' },
+    ),
+    { text: '[z]zouter' },
+  );
+  both('{% for x in list %}{% break %}{% endfor %}{% for y in list %}{{ y }}{% endfor %}', VARS);
+  both(
+    '{% for it in items %}{% for s in it.sub %}{% for t in it.sub reversed %}{{ s }}{{ t }}{{ forloop.length }}{% endfor %}{% endfor %}{% endfor %}',
+    VARS,
+  );
+  const e = both('{% for it in items %}\n   {{ it.sub | mac }}{% endfor %}', VARS);
+  assert.ok('error' in e && /line 2, col 4: mac:/.test(e.error), JSON.stringify(e));
+  const e2 = both(
+    '{% for it in items %}{% if forloop.index == 3 %}{{ it.nope }}{% endif %}{% endfor %}',
+    VARS,
+  );
+  assert.ok('error' in e2 && /undefined variable: it\.nope$/.test(e2.error), JSON.stringify(e2));
+  // After an error the engine renders the next template cleanly (no scope left pushed).
+  assert.deepEqual(both('{{ it }}{% for it in list %}{% endfor %}', { ...VARS, it: 'top' }), {
+    text: 'top',
+  });
+});
+
+test('case: every matching branch, or/comma lists, paths, drops, lists, else', () => {
+  const vars = { ...VARS, other: ['x', 'y', 'z'], which: 'b' };
+  for (const target of [...VALUES, 'items[1].name', 'missing', 'list', 'drop']) {
+    both(
+      `{% case ${target} %}{% when "abc" %}A{% when 1, "k" or 3 %}N{% when list %}L{% when nil %}Z{% when 3 %}D{% when blank %}B{% when which %}W{% when "abc" %}again{% else %}E{% endcase %}`,
+      vars,
+    );
+  }
+  assert.deepEqual(both('{% case text %}{% when "abc" %}1{% when "abc" %}2{% endcase %}', VARS), {
+    text: '12',
+  });
+  assert.deepEqual(both('{% case list %}{% when other %}same{% else %}no{% endcase %}', vars), {
+    text: 'same',
+  });
+  const e = both('{% case text %}{% when "abc" %}\n {{ nope }}{% endcase %}', VARS);
+  assert.ok('error' in e && /line 2, col \d+: undefined variable: nope$/.test(e.error));
+  both('{% case text %}{% when missing.deeper %}m{% else %}e{% endcase %}', VARS);
+});
+
+test('assign: filters, lenient values, the value kept as is (a Drop stays a Drop)', () => {
+  assert.deepEqual(
+    both(
+      '{% assign a = text | upcase %}{% assign b = missing | default: "d" %}{% assign c = drop %}{% assign d = list %}{{ a }}{{ b }}{{ c }}{{ c.xq }}{{ d | join: "-" }}{% for x in (1..2) %}{% assign e = forloop.index %}{% endfor %}{{ e }}',
+      VARS,
+    ),
+    { text: 'ABCd3m:xqx-y-z2' },
+  );
+  // assign is lenient under lenientIf (a missing value is nil); its filters are not.
+  assert.deepEqual(both('\n{% assign a = nope %}[{{ a }}]', VARS), { text: '\n[]' });
+  const e = both('\n{% assign a = text | mac %}', VARS);
+  assert.ok('error' in e && /line 2, col \d+: mac: not a MAC address/.test(e.error));
+});
+
+test('include: a partial already parsed comes from the engine cache, not a new parser', () => {
+  const path = join(dir, 'include-cached.liquid');
+  writeFileSync(path, '{% include "partials/inner", a: one %}{% include "partials/inner", a: 2 %}');
+  const engine = fast.engine as unknown as { _parsePartialFile: (...a: unknown[]) => unknown };
+  const original = engine._parsePartialFile;
+  let parses = 0;
+  engine._parsePartialFile = function (this: unknown, ...args: unknown[]) {
+    parses++;
+    return original.apply(this, args);
+  };
+  try {
+    assert.equal(fast.render(path, VARS), '(1)(2)');
+    const first = parses;
+    assert.ok(first <= 1, `parsed ${first} times`);
+    assert.equal(fast.render(path, VARS), '(1)(2)');
+    assert.equal(parses, first);
+  } finally {
+    engine._parsePartialFile = original;
+  }
 });
