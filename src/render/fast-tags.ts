@@ -88,6 +88,24 @@ type RenderTemplates = (templates: Template[], ctx: Context, emitter?: Emitter) 
  */
 export const CONSTANT_TIME = new WeakSet<object>();
 
+/** Where a block keeps which of its templates need the clock read before them. */
+const CLOCK_CHECKS = Symbol('cisco-prov clock checks');
+
+/**
+ * Which templates of a block need the clock read before them (all but the CONSTANT_TIME ones),
+ * worked out on the block's first render and kept on its array: one look-up per block instead
+ * of a WeakSet look-up per template (a parsed block is never changed after its parse).
+ */
+function clockChecksOf(templates: Template[]): readonly boolean[] {
+  const holder = templates as Template[] & { [CLOCK_CHECKS]?: boolean[] };
+  let checks = holder[CLOCK_CHECKS];
+  if (checks === undefined || checks.length !== templates.length) {
+    checks = templates.map((tpl) => !CONSTANT_TIME.has(tpl));
+    if (templates.length > 0 && Object.isExtensible(templates)) holder[CLOCK_CHECKS] = checks;
+  }
+  return checks;
+}
+
 /** LiquidJS reads the clock through `global.performance`; so does this. */
 const clock: { now(): number } = globalThis.performance ?? Date;
 
@@ -109,8 +127,10 @@ export function accelerateRenderer(engine: Liquid): void {
       return original.call(this, templates, ctx, emitter);
     }
     state.renderLimit.check(clock.now());
-    for (const tpl of templates) {
-      if (!CONSTANT_TIME.has(tpl)) state.renderLimit.check(clock.now());
+    const checks = clockChecksOf(templates);
+    for (let i = 0; i < templates.length; i++) {
+      const tpl = templates[i]!;
+      if (checks[i]) state.renderLimit.check(clock.now());
       try {
         const html = toValueSync(tpl.render(ctx, emitter));
         if (html) emitter.write(html);

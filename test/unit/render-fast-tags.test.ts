@@ -462,3 +462,22 @@ test('include: a partial already parsed comes from the engine cache, not a new p
     engine._parsePartialFile = original;
   }
 });
+
+test('the render time limit still stops a long loop of text and plain outputs', () => {
+  for (const chooser of [fast, reference]) {
+    const options = chooser.engine.options as { renderLimit: number };
+    const saved = options.renderLimit;
+    options.renderLimit = 20;
+    try {
+      const path = join(dir, 'slow.liquid');
+      // Two million iterations run for seconds; the 20 ms limit stops them (without it: no error).
+      writeFileSync(path, '{% for i in (1..2000000) %}x{{ i }}{{ text }}{% endfor %}');
+      assert.throws(
+        () => chooser.render(path, VARS),
+        (err: unknown) => /template render limit exceeded/.test(String(err)),
+      );
+    } finally {
+      options.renderLimit = saved;
+    }
+  }
+});
