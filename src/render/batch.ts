@@ -448,6 +448,8 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
   const usedNames = new Map<string, string>();
   const inputs = new InputFiles(loaded.cwd, options, loaded.templates);
   const outputDirs = new Set<string>();
+  /** Each template's path as reports show it (a handful of templates for the whole run). */
+  const shownTemplates = new Map<string, string>();
 
   /** Jobs, built one at a time as the renderer asks for them (streaming). */
   function* jobs(): Generator<RenderJob | RenderJobResult> {
@@ -476,7 +478,12 @@ export async function render(options: RenderOptions): Promise<RenderResult> {
         yield fail('template', named ? `field template: ${choice.error}` : choice.error);
         continue;
       }
-      report.template = shownPath(loaded.cwd, choice.path);
+      let shown = shownTemplates.get(choice.path);
+      if (shown === undefined) {
+        shown = shownPath(loaded.cwd, choice.path);
+        shownTemplates.set(choice.path, shown);
+      }
+      report.template = shown;
       const vars = merger.merge(device);
       let file: string | undefined;
       if (outDir !== undefined) {

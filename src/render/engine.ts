@@ -181,6 +181,7 @@ export class TemplateChooser {
   readonly engine: Liquid;
   private readonly exists = new Map<string, boolean>();
   private readonly parsed = new Map<string, Template[]>();
+  private readonly choices = new Map<string, Readonly<{ path: string } | { error: string }>>();
 
   constructor(
     readonly source: TemplateSource,
@@ -193,6 +194,17 @@ export class TemplateChooser {
    * The template file for a device, or an error text naming what was looked for.
    */
   choose(phone: PhoneModel, named?: string): { path: string } | { error: string } {
+    // The same model and name choose the same file all run long (existence is cached too).
+    const key = `${phone.model}\u0000${phone.templateFamily}\u0000${named ?? ''}`;
+    let choice = this.choices.get(key);
+    if (!choice) {
+      choice = this.chooseUncached(phone, named);
+      this.choices.set(key, choice);
+    }
+    return choice;
+  }
+
+  private chooseUncached(phone: PhoneModel, named?: string): { path: string } | { error: string } {
     const candidates = templateCandidates(this.source, phone, named);
     // A template the row names must exist: a typo never falls back to another template.
     const tried = named && !this.source.file ? candidates.slice(0, 2) : candidates;
