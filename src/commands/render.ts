@@ -7,7 +7,7 @@
 import { ExitCode, usageError, type ExitCodeValue } from '../errors.js';
 import { inputName, readStdin } from '../io/input.js';
 import { commandLineSecretWarning, resolveSecret } from '../io/secrets.js';
-import { renderInWorkers, writeRenderedProfile } from '../io/worker-pool.js';
+import { prestartRenderWorkers, renderInWorkers, writeRenderedProfile } from '../io/worker-pool.js';
 import { sweepTempFilesOnSignal } from '../io/writer.js';
 import {
   explainRender,
@@ -159,6 +159,7 @@ export async function renderCommand(
     writeFile: writeRenderedProfile,
     onOutputDirectory: sweepTempFilesOnSignal,
     runInWorkers: renderInWorkers,
+    prestartWorkers: prestartRenderWorkers,
     ...(onProgress ? { onProgress } : {}),
     ...(onDevice ? { onDevice: (device) => onDevice(device, head) } : {}),
   });

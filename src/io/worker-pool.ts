@@ -55,7 +55,8 @@ type TaskName = keyof Tasks;
 interface WorkerData<T extends TaskName = TaskName> {
   kind: typeof WORKER_KIND;
   task: T;
-  settings: Tasks[T]['settings'];
+  /** Undefined for a worker started ahead of its run: the settings come as its first message. */
+  settings: Tasks[T]['settings'] | undefined;
   /** The main thread's default crypto backend (CISCO_PROV_CRYPTO), chosen again in the worker. */
   cryptoBackend: BackendName;
 }
@@ -149,6 +150,11 @@ function errorOf(failure: BatchFailure): Error {
     : new Error(failure.message);
 }
 
+/** The message that gives a worker started ahead of its run its settings. */
+interface SettingsMessage {
+  settings: unknown;
+}
+
 if (!isMainThread && parentPort && (workerData as WorkerData | undefined)?.kind === WORKER_KIND) {
   const port = parentPort;
   const data = workerData as WorkerData;
@@ -156,8 +162,21 @@ if (!isMainThread && parentPort && (workerData as WorkerData | undefined)?.kind 
     data.cryptoBackend === 'noble'
       ? import('../crypto/backend-noble.js').then(() => setDefaultBackend('noble'))
       : Promise.resolve(setDefaultBackend(data.cryptoBackend));
-  const handle = ready.then(() => handlerFor(data));
-  port.on('message', (batch: unknown[]) => {
+  let giveSettings: (settings: unknown) => void = () => {};
+  const handle =
+    data.settings !== undefined
+      ? ready.then(() => handlerFor(data))
+      : // Started ahead: load the renderer now, build the handler when the settings arrive.
+        Promise.all([
+          data.task === 'render' ? import('../render/device-renderer.js') : undefined,
+          new Promise<unknown>((resolve) => (giveSettings = resolve)),
+          ready,
+        ]).then(([, settings]) => handlerFor({ ...data, settings } as WorkerData));
+  port.on('message', (batch: unknown[] | SettingsMessage) => {
+    if (!Array.isArray(batch)) {
+      giveSettings(batch.settings);
+      return;
+    }
     // Batches may overlap: one runs while the previous one's writes finish.
     handle
       .then((run) => run(batch))
@@ -216,11 +235,18 @@ export async function runInWorkers<T extends TaskName>(
   const limits = options.youngGenerationMb
     ? { resourceLimits: { maxYoungGenerationSizeMb: options.youngGenerationMb } }
     : {};
-  const workers = Array.from({ length: Math.max(1, options.workerCount) }, () =>
-    fromSource
+  const workers = Array.from({ length: Math.max(1, options.workerCount) }, () => {
+    const early = takePrestarted(task);
+    if (early) {
+      early.postMessage({ settings } satisfies SettingsMessage);
+      early.ref();
+      return early;
+    }
+    return fromSource
       ? new Worker(bootstrap, { eval: true, workerData: data, ...limits })
-      : new Worker(url, { workerData: data, ...limits }),
-  );
+      : new Worker(url, { workerData: data, ...limits });
+  });
+  discardPrestarted();
   try {
     await Promise.all(
       workers.map(
@@ -258,6 +284,64 @@ export async function runInWorkers<T extends TaskName>(
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }
+
+/** Workers started ahead of their run (render's checking pass runs meanwhile), not yet taken. */
+const prestarted: { worker: Worker; task: TaskName; alive: boolean }[] = [];
+
+/** A live worker started ahead for `task`, taken out of the waiting list; or undefined. */
+function takePrestarted(task: TaskName): Worker | undefined {
+  for (let i = 0; i < prestarted.length; i++) {
+    const p = prestarted[i]!;
+    if (p.task === task && p.alive) {
+      prestarted.splice(i, 1);
+      return p.worker;
+    }
+  }
+  return undefined;
+}
+
+/** Ends the workers started ahead that no run took. */
+function discardPrestarted(): void {
+  for (const p of prestarted.splice(0)) void p.worker.terminate();
+}
+
+/**
+ * Starts `count` workers for `task` before their settings are known, so their start-up (Node,
+ * the bundle, LiquidJS and the validator: ~0.1–0.3 s each) overlaps the caller's own work —
+ * render's checking pass over the inventory. The next runInWorkers for that task takes them
+ * and sends the settings first. Unreferenced while they wait: an unused one never keeps the
+ * process alive; one that fails to start is not taken (a fresh worker is started instead).
+ */
+function prestartWorkers(task: TaskName, count: number, youngGenerationMb?: number): void {
+  const url = new URL(import.meta.url);
+  // From source (tests under tsx) a bootstrap would be needed: start nothing ahead there.
+  if (url.pathname.endsWith('.ts')) return;
+  const data: WorkerData = {
+    kind: WORKER_KIND,
+    task,
+    settings: undefined,
+    cryptoBackend: defaultBackendName(),
+  };
+  const limits = youngGenerationMb
+    ? { resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb } }
+    : {};
+  for (let i = 0; i < count; i++) {
+    const entry = { worker: new Worker(url, { workerData: data, ...limits }), task, alive: true };
+    const dead = (): void => {
+      entry.alive = false;
+    };
+    entry.worker.on('error', dead);
+    entry.worker.on('exit', dead);
+    entry.worker.unref();
+    prestarted.push(entry);
+  }
+}
+
+/** `render`'s early start of its workers (RenderOptions.prestartWorkers). */
+export const prestartRenderWorkers = (count: number): (() => void) => {
+  prestartWorkers('render', count, RENDER_YOUNG_GENERATION_MB);
+  return discardPrestarted;
+};
 
 /**
  * A render worker's young generation. A device's garbage (template output, its gzip and

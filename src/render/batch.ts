@@ -114,6 +114,12 @@ export interface RenderOptions {
    * device renders in this thread, whatever `jobs` says.
    */
   runInWorkers?: RunInWorkers;
+  /**
+   * Starts that many workers ahead, while the inventory is checked (the CLI's pool); called
+   * once, before the checking pass, when a CSV inventory's line count says workers will be used.
+   * Returns what ends those of them no run took.
+   */
+  prestartWorkers?: (count: number) => () => void;
 }
 
 /** Renders jobs on `workerCount` threads, each result to `onResult` in completion order. */
@@ -219,6 +225,8 @@ interface Loaded {
   devices: () => Iterable<InventoryDevice>;
   sources: LayerSources;
   templates: TemplateSource;
+  /** Ends the workers started ahead that no run took (none: does nothing). */
+  discardPrestarted: () => void;
 }
 
 /**
@@ -249,6 +257,24 @@ function load(options: RenderOptions): Loaded {
     if (Array.isArray(parsed)) for (const p of parsed) problems.push(p);
     else varsFiles.push(parsed);
   }
+  const discardPrestarted = prestartFor(options, format, inventoryText);
+  try {
+    return checked(options, cwd, inventory, varsFiles, problems, discardPrestarted);
+  } catch (err) {
+    discardPrestarted();
+    throw err;
+  }
+}
+
+/** load()'s checking pass and the rest of what it returns. */
+function checked(
+  options: RenderOptions,
+  cwd: string,
+  inventory: InventoryReader,
+  varsFiles: VarsFile[],
+  problems: InventoryProblem[],
+  discardPrestarted: () => void,
+): Loaded {
   const groups = collectGroups(varsFiles, inventory.groups);
 
   // The checking pass. Devices are checked one at a time (groups too) and not kept.
@@ -299,7 +325,23 @@ function load(options: RenderOptions): Loaded {
     devices,
     sources: { varsFiles, inventoryFile: options.inventory, defaults: inventory.defaults, groups },
     templates,
+    discardPrestarted,
   };
+}
+
+/**
+ * Starts the workers a render will use while its inventory is checked: only for a CSV
+ * inventory (its lines count the devices, at most one too many: the header) large enough for
+ * workers, written to --out, and no --device selection.
+ */
+function prestartFor(options: RenderOptions, format: string | undefined, text: string): () => void {
+  const none = (): void => {};
+  if (!options.prestartWorkers || options.out === undefined || options.devices?.length) return none;
+  if (format !== 'csv') return none;
+  let lines = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
+  const count = chooseWorkerCount(options.jobs, Math.max(0, lines - 1));
+  return count > 1 ? options.prestartWorkers(count) : none;
 }
 
 /** Whether a device is the one `wanted` names: its MAC in any notation, or its serial. */
@@ -373,6 +415,14 @@ function secretField(vars: object, field: string): string | undefined {
  */
 export async function render(options: RenderOptions): Promise<RenderResult> {
   const loaded = load(options);
+  try {
+    return await renderLoaded(options, loaded);
+  } finally {
+    loaded.discardPrestarted();
+  }
+}
+
+async function renderLoaded(options: RenderOptions, loaded: Loaded): Promise<RenderResult> {
   const enc = options.encryption;
   if (enc) {
     if (

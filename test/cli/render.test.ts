@@ -400,6 +400,22 @@ test('--jobs 2 (worker threads of the built bundle) writes the same files as --j
   }
 });
 
+test('--jobs 2 with a bad row at the end: the workers started ahead are let go, exit 1 at once', async () => {
+  const dir = tempDir();
+  const rows = ['mac,model,display_name,sip.proxy,lines.1.extension'];
+  for (let i = 0; i < 1200; i++) {
+    rows.push(
+      `${(0x00562b100000 + i).toString(16).padStart(12, '0')},8841,User ${i},pbx,${3000 + i}`,
+    );
+  }
+  rows.push('not-a-mac,8841,Last,pbx,9999');
+  writeFileSync(join(dir, 'inv.csv'), `${rows.join('\n')}\n`);
+  const r = await runCli(['render', '-i', 'inv.csv', '-o', 'out', '--jobs', '2'], { cwd: dir });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /row 1202, field mac/);
+  assert.ok(!existsSync(join(dir, 'out')), 'nothing written');
+});
+
 test('per-device IKM (aes128gcm, --ikm-field): each body opens with its own IKM only', async () => {
   const dir = tempDir();
   writeFileSync(
