@@ -10,10 +10,7 @@ import vm from 'node:vm';
 
 const file = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
 // Compiled exactly as the shim compiles it: the same source gives the same cache.
-const script = new vm.Script(
-  `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'latin1')}\n})`,
-  { filename: file },
-);
+const script = new vm.Script(readFileSync(file, 'latin1'), { filename: file });
 globalThis.__ciscoProvImport = (specifier) =>
   import(pathToFileURL(join(dirname(file), specifier)).href);
 const cliModule = { exports: {} };
