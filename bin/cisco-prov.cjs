@@ -1,19 +1,20 @@
 #!/usr/bin/env node
-// The executable shim: CommonJS for start-up speed (see scripts/build.mjs). dist/cli.cjs is the
-// bundle as a function expression (CommonJS's module wrapper, applied by the build), compiled
-// here with V8's code cache (dist/cli.cjs.cache, made by the build after a warm-up run), so its
-// functions are not parsed and compiled again at every start; without the cache, or with a
+// The executable shim: CommonJS for start-up speed (see scripts/build.mjs). Each bundle in dist/
+// is written as a function expression (CommonJS's module wrapper, applied by the build) and
+// compiled here with V8's code cache (<bundle>.cache, made by the build after a warm-up run), so
+// its functions are not parsed and compiled again at every start; without the cache, or with a
 // cache another Node version made (V8 rejects it), it is compiled as usual.
 'use strict';
 const path = require('node:path');
 const fs = require('node:fs');
 const vm = require('node:vm');
 
-// A plain join, not require.resolve: resolving reads package.json files (start-up).
-const file = path.join(__dirname, '..', 'dist', 'cli.cjs');
+// Plain joins, not require.resolve: resolving reads package.json files (start-up).
+const dist = path.join(__dirname, '..', 'dist');
 
-/** The bundle's exports, compiled from the code cache when there is one. */
-function loadCli() {
+/** The exports of dist/<name>, compiled from its code cache when there is one. */
+function load(name) {
+  const file = path.join(dist, name);
   let cachedData;
   try {
     cachedData = fs.readFileSync(`${file}.cache`);
@@ -21,22 +22,32 @@ function loadCli() {
     // No cache: compiled from the text alone.
   }
   // The bundle's chunks (see scripts/build.mjs): imported from here, where import() works.
-  globalThis.__ciscoProvImport = (specifier) =>
-    import(require('node:url').pathToFileURL(path.join(path.dirname(file), specifier)).href);
-  // The build writes the bundle in ASCII, so latin1 reads it as UTF-8 would, without UTF-8
+  globalThis.__ciscoProvImport ??= (specifier) =>
+    import(require('node:url').pathToFileURL(path.join(dist, specifier)).href);
+  // The build writes the bundles in ASCII, so latin1 reads them as UTF-8 would, without UTF-8
   // decoding (start-up), into a one-byte string.
   const script = new vm.Script(fs.readFileSync(file, 'latin1'), { filename: file, cachedData });
-  const cliModule = { exports: {} };
+  const bundle = { exports: {} };
   script.runInThisContext()(
-    cliModule.exports,
+    bundle.exports,
     require('node:module').createRequire(file),
-    cliModule,
+    bundle,
     file,
-    path.dirname(file),
+    dist,
   );
-  return cliModule.exports;
+  return bundle.exports;
 }
 
-loadCli()
-  .main(process.argv.slice(2))
-  .then((code) => (process.exitCode = code));
+/**
+ * `encrypt` in its plainest forms runs without commander (dist/oneshot.cjs; src/cli-oneshot.ts
+ * says which argv it takes); every other argv, and those it declines, run in the full CLI.
+ */
+async function run(argv) {
+  if (argv[0] === 'encrypt') {
+    const code = await load('oneshot.cjs').main(argv);
+    if (code !== undefined) return code;
+  }
+  return load('cli.cjs').main(argv);
+}
+
+run(process.argv.slice(2)).then((code) => (process.exitCode = code));

@@ -28,6 +28,7 @@ const INLINE = new Set([
   './commands/decrypt.js',
   './commands/keygen.js',
   './output/emit.js',
+  './output/failure.js',
   './io/writer.js',
   './output/decrypt-format.js',
   './crypto/backend.js',
@@ -100,7 +101,9 @@ await build({
 
 await build({
   ...common,
-  entryPoints: { cli: 'src/cli.ts' },
+  // oneshot: `encrypt` in its plainest forms, without commander (src/cli-oneshot.ts); the shim
+  // runs it first for `encrypt` and falls back to cli.cjs for any other argv.
+  entryPoints: { cli: 'src/cli.ts', oneshot: 'src/cli-oneshot.ts' },
   outdir: 'dist',
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
@@ -134,16 +137,16 @@ await build({
   ],
 });
 
-// The bin shim compiles cli.cjs through vm.Script with V8's code cache; on Node 20 a script
-// compiled from a code cache loses its dynamic-import callback ("A dynamic import callback was
-// not specified"). So the bundle's import()s of its ESM chunks go through a function the shim
-// provides, and fall back to a plain import() when the bundle is require()d as usual.
-{
-  const cli = join(root, 'dist', 'cli.cjs');
+// The bin shim compiles cli.cjs and oneshot.cjs through vm.Script with V8's code cache; on
+// Node 20 a script compiled from a code cache loses its dynamic-import callback ("A dynamic
+// import callback was not specified"). So the bundle's import()s of its ESM chunks go through a
+// function the shim provides (a plain import() where none is given).
+for (const name of ['cli.cjs', 'oneshot.cjs']) {
+  const cli = join(root, 'dist', name);
   const text = readFileSync(cli, 'utf8');
   const rewritten = text.replaceAll('import("./esm/', '__cpImport("./esm/');
   if (rewritten.includes('import('))
-    throw new Error('build: an import() in cli.cjs that the shim cannot serve');
+    throw new Error(`build: an import() in ${name} that the shim cannot serve`);
   const strict = '"use strict";';
   const body = rewritten.startsWith(strict) ? rewritten.slice(strict.length) : rewritten;
   // ASCII only: the shim reads the bundle as latin1 (no UTF-8 decoding at start-up). esbuild
@@ -163,7 +166,7 @@ await build({
   );
 }
 
-// V8's code cache for the CLI bundle, read by bin/cisco-prov.cjs (start-up: see the shim).
+// V8's code cache for both bundles, read by bin/cisco-prov.cjs (start-up: see the shim).
 execFileSync(process.execPath, ['scripts/code-cache.mjs'], { cwd: root, stdio: 'inherit' });
 
 if (!process.argv.includes('--no-types')) {
