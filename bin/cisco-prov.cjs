@@ -28,13 +28,9 @@ function load(name) {
   // decoding (start-up), into a one-byte string.
   const script = new vm.Script(fs.readFileSync(file, 'latin1'), { filename: file, cachedData });
   const bundle = { exports: {} };
-  script.runInThisContext()(
-    bundle.exports,
-    require('node:module').createRequire(file),
-    bundle,
-    file,
-    dist,
-  );
+  // This file's own require: the bundles require Node's built-in modules only (everything else
+  // is bundled), and createRequire would load node:module and the ESM loader (start-up).
+  script.runInThisContext()(bundle.exports, require, bundle, file, dist);
   return bundle.exports;
 }
 
