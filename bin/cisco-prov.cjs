@@ -40,10 +40,11 @@ function load(name) {
  */
 async function run(argv) {
   if (argv[0] === 'encrypt') {
-    const code = await load('oneshot.cjs').main(argv);
-    if (code !== undefined) return code;
+    const oneShot = load('oneshot.cjs');
+    const code = await oneShot.main(argv);
+    if (code !== undefined) return oneShot.exitWith(code);
   }
-  return load('cli.cjs').main(argv);
+  process.exitCode = await load('cli.cjs').main(argv);
 }
 
-run(process.argv.slice(2)).then((code) => (process.exitCode = code));
+run(process.argv.slice(2));

@@ -15,7 +15,7 @@
 import { encrypt, type EncryptOptions } from './commands/encrypt.js';
 import { ExitCode, type ExitCodeValue } from './errors.js';
 import { modeArg } from './io/options.js';
-import { guardStandardStreams } from './io/writer.js';
+import { guardStandardStreams, standardStreamsDrained } from './io/writer.js';
 import { emitChunks } from './output/emit.js';
 import { reportFailure } from './output/failure.js';
 
@@ -146,4 +146,15 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue | und
   } catch (err) {
     return reportFailure(err);
   }
+}
+
+/**
+ * Ends the process with `code` at once when everything written has been handed to the OS
+ * (files are written synchronously; stdout and stderr hold no buffered write): that skips Node's
+ * teardown of the heap and platform, about 1 ms of CPU a finished one-shot run does not need.
+ * Otherwise the exit code is set and Node ends as usual once the writes are done.
+ */
+export function exitWith(code: ExitCodeValue): void {
+  if (standardStreamsDrained()) process.exit(code);
+  process.exitCode = code;
 }

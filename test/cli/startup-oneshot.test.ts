@@ -4,7 +4,7 @@
 // same crypto backend), outputs compared byte for byte, and what it writes opens with openssl.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -18,7 +18,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseOneShotEncrypt } from '../../src/cli-oneshot.js';
-import { ROOT, runCli, type CliRun } from '../helpers/run-cli.js';
+import { BIN, ROOT, runCli, type CliRun } from '../helpers/run-cli.js';
 
 const PASS = 'one-shot passphrase';
 const SALT = '0011223344556677';
@@ -203,5 +203,39 @@ test('each argv gives the same exit code, output, messages and files both ways',
     assert.equal(statSync(join(dirs[0]!, 'm.cfg')).mode & 0o777, 0o640);
   } finally {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('exiting at once loses nothing: 3 MB through a pipe read late arrive whole, with the warning', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cisco-prov-oneshot-'));
+  try {
+    const line = '  <GPP_A ua="na">0123456789abcdef0123456789abcdef</GPP_A>\n';
+    const big = `<flat-profile>\n${line.repeat(50_000)}</flat-profile>\n`;
+    writeFileSync(join(dir, 'big.xml'), big);
+    const args = ['encrypt', '--key', PASS, 'big.xml'];
+    assert.ok(parseOneShotEncrypt(args));
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, stdio: 'pipe' });
+    child.stdout.pause(); // the pipe fills; nothing is read for a while
+    const stderr: Buffer[] = [];
+    child.stderr.on('data', (c: Buffer) => stderr.push(c));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const out: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stdout.resume();
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    assert.equal(code, 0);
+    assert.match(Buffer.concat(stderr).toString(), /visible to other users in 'ps'/);
+    const opened = execFileSync(
+      'openssl',
+      ['enc', '-d', '-aes-256-cbc', '-md', 'md5', '-k', PASS],
+      {
+        input: Buffer.concat(out),
+        maxBuffer: 64 << 20,
+        stdio: ['pipe', 'pipe', 'ignore'],
+      },
+    );
+    assert.equal(opened.length, Buffer.byteLength(big));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
