@@ -35,7 +35,7 @@ const FAMILY_MODEL: Record<string, string> = {
  */
 const HELD_OUT_FLOOR: Record<string, number> = {
   'apfelwurm-report': 0.985,
-  'fusionpbx-8851-factory': 0.988,
+  'fusionpbx-8851-factory': 0.991,
   'fusionpbx-ata192': 0.99,
   'wazo-mpp-11-3-1': 0.96,
 };
