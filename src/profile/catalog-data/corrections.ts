@@ -29,6 +29,13 @@ export const CORRECTIONS: readonly Correction[] = [
     source: 'exports fusionpbx-8851, fusionpbx-9861: PSK_1..16 next to Programmable_Softkey_Enable',
   },
   {
+    // The ATA export's spelling (fusionpbx-ata191); the ATA guide spells it Gateway.
+    name: 'WAN_Static_IP6_Gatway',
+    aliases: ['WAN_Static_IP6_Gateway'],
+    source:
+      'Cisco ATA 191 and ATA 192 Analog Telephone Adapter Provisioning Guide for Multiplatform Firmware, Router Configuration Parameters > WAN_IP6_Setting Parameters: WAN_Static_IP6_Gateway',
+  },
+  {
     // The guide's 0–2; the exports write the syslog level by name.
     name: 'Debug_Level',
     type: {
