@@ -36,7 +36,7 @@ const FAMILY_MODEL: Record<string, string> = {
 const HELD_OUT_FLOOR: Record<string, number> = {
   'apfelwurm-report': 0.985,
   'fusionpbx-8851-factory': 0.991,
-  'fusionpbx-ata192': 0.995,
+  'fusionpbx-ata192': 0.996,
   'wazo-mpp-11-3-1': 0.96,
 };
 
@@ -235,6 +235,29 @@ test("ATA: the guide's router leaves the export lacks (forwarding rules, QoS, HT
     lookupParameter(DEFAULT_CATALOG, 'WAN_Static_IP6_Gateway', 'router-configuration')?.alias,
     'WAN_Static_IP6_Gateway',
   );
+});
+
+test("ATA: the ATA guide's spellings of exported names are aliases; its HTTPS_Name_Validate is known", () => {
+  const profile = [
+    '<IVR_Admin_Passwd>1234</IVR_Admin_Passwd>',
+    '<Resync_At_HHmm>0300</Resync_At_HHmm>',
+    '<Mark_all_AVT_Packets>Yes</Mark_all_AVT_Packets>',
+    '<HTTPS_Name_Validate>Yes</HTTPS_Name_Validate>',
+  ].join('\n');
+  const diagnostics = check(profile, 'ATA192');
+  assert.deepEqual(errorsOf(diagnostics), []);
+  assert.deepEqual(
+    diagnostics.filter((d) => d.ruleId === 'parameter-alias').map((d) => d.message),
+    [
+      'Resync_At_HHmm is a guide spelling; the phone exports it as Resync_At__HHmm_',
+      'Mark_all_AVT_Packets is a guide spelling; the phone exports it as Mark_All_AVT_Packets',
+    ],
+  );
+  assert.equal(
+    lookupParameter(DEFAULT_CATALOG, 'IVR_Admin_Password')?.entry.name,
+    'IVR_Admin_Passwd',
+  );
+  assert.equal(errorsOf(check('<HTTPS_Name_Validate>maybe</HTTPS_Name_Validate>')).length, 1);
 });
 
 test('the executive-assistant service codes of the admin guide are known on the 8800', () => {
