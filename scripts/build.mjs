@@ -149,7 +149,7 @@ for (const name of ['cli.cjs', 'oneshot.cjs']) {
     throw new Error(`build: an import() in ${name} that the shim cannot serve`);
   const strict = '"use strict";';
   const body = rewritten.startsWith(strict) ? rewritten.slice(strict.length) : rewritten;
-  // ASCII only: the shim reads the bundle as latin1 (no UTF-8 decoding at start-up). esbuild
+  // ASCII only: the text the shim reads is then a one-byte string for V8. esbuild
   // escapes non-ASCII in code (charset 'ascii'); what remains is in comments (NO_MINIFY), where
   // a \u escape changes nothing.
   const ascii = body.replace(

@@ -19,7 +19,7 @@ try {
   for (const name of ['cli.cjs', 'oneshot.cjs']) {
     const file = join(dist, name);
     // Compiled exactly as the shim compiles it: the same source gives the same cache.
-    const script = new vm.Script(readFileSync(file, 'latin1'), { filename: file });
+    const script = new vm.Script(readFileSync(file, 'utf8'), { filename: file });
     const bundle = { exports: {} };
     script.runInThisContext()(bundle.exports, createRequire(file), bundle, file, dirname(file));
     const code = await bundle.exports.main([
