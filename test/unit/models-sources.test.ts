@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MODELS, findModel, type PhoneModel } from '../../src/device/models.js';
 import { validateProfileText } from '../../src/validate/index.js';
+import { profileOf, type CorpusExport } from '../corpus/corpus.js';
 
 type Field = 'lines' | 'lineKeys' | 'maxExpansionModules' | 'firmwarePrefix' | 'productName';
 
@@ -203,5 +204,21 @@ test("a 9861's own export passes --model 9861; its second KEM unit is refused on
       message,
       /^Unit_[23]_\w+: index [23] is beyond the 1 key expansion modules of the DP-9851$/,
     );
+  }
+});
+
+test('the 8851 and 8861 exports in the corpus get no model-capacity error with their --model', () => {
+  // fusionpbx c36f1c3968 (an 8851 after factory default) and 9425225820 (an 8861, 2019): both
+  // list Extension_n_, Short_Name_n_, Share_Call_Appearance_n_, Extended_Function_n_ for
+  // n = 1-10, which the 5 line keys the table had refused (20 false errors per file).
+  for (const id of ['fusionpbx-8851-factory', 'fusionpbx-8861-2019']) {
+    const file = fileURLToPath(new URL(`../corpus/exports/${id}.json`, import.meta.url));
+    const corpus = JSON.parse(readFileSync(file, 'utf8')) as CorpusExport;
+    const text = profileOf(corpus);
+    assert.match(text, /<Extended_Function_10_/, `${id} has line key 10`);
+    const found = validateProfileText(text, { file: id, model: corpus.model, encrypted: true })
+      .filter((d) => d.ruleId === 'model-capacity')
+      .map((d) => d.message);
+    assert.deepEqual(found, [], id);
   }
 });
