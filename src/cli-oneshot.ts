@@ -4,14 +4,16 @@
  * tables and parse were ~2 ms of CPU of each such start, more than everything here.
  *
  * bin/cisco-prov.cjs runs this bundle (dist/oneshot.cjs) first when argv starts with `encrypt`.
- * It takes argv only in its plainest forms: each option below at most once, written
- * `--option value` (or its short form), values that do not start with `-`, at most one input.
+ * It takes argv only in its plainest forms, read by node:util's parseArgs: each option below at
+ * most once, written `--option value` (or its short form), values that do not start with `-`, at
+ * most one input.
  * For those it builds exactly the options object commander builds (defaults included;
  * test/unit/cli-oneshot.test.ts holds the two equal) and runs the same code after it
  * ({@link encryptOne}). Anything else — help, a usage error, a batch, `--opt=value`, a repeated
  * option, an option not listed — gets `undefined`, and the full CLI (src/cli.ts) takes the argv
  * from the start, so every message and exit code stays commander's.
  */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { encrypt, type EncryptOptions } from './commands/encrypt.js';
 import { ExitCode, type ExitCodeValue } from './errors.js';
 import { modeArg } from './io/options.js';
@@ -36,28 +38,43 @@ type ValueOption = 'output' | 'cipher' | 'md' | 'salt' | 'mode' | KeyOptionName;
 type KeyOptionName = 'key' | 'keyFile' | 'keyEnv' | 'ikm' | 'ikmFile' | 'ikmEnv';
 type FlagOption = 'gzip' | 'base64' | 'force' | 'allowEmpty';
 
-/** The options taken here, by every spelling commander accepts for them (src/cli.ts). */
-const VALUE_OPTIONS: Readonly<Record<string, ValueOption>> = {
-  '-o': 'output',
-  '--output': 'output',
-  '-c': 'cipher',
-  '--cipher': 'cipher',
-  '--md': 'md',
-  '--salt': 'salt',
-  '--mode': 'mode',
-  '--key': 'key',
-  '--key-file': 'keyFile',
-  '--key-env': 'keyEnv',
-  '--ikm': 'ikm',
-  '--ikm-file': 'ikmFile',
-  '--ikm-env': 'ikmEnv',
-};
-const FLAG_OPTIONS: Readonly<Record<string, FlagOption>> = {
-  '--gzip': 'gzip',
-  '--base64': 'base64',
-  '-f': 'force',
-  '--force': 'force',
-  '--allow-empty': 'allowEmpty',
+/**
+ * The options taken here, as node:util's parseArgs reads them, with the spellings commander
+ * accepts for them (src/cli.ts), and the property commander gives each.
+ */
+const OPTIONS = {
+  output: { type: 'string', short: 'o' },
+  cipher: { type: 'string', short: 'c' },
+  md: { type: 'string' },
+  salt: { type: 'string' },
+  mode: { type: 'string' },
+  key: { type: 'string' },
+  'key-file': { type: 'string' },
+  'key-env': { type: 'string' },
+  ikm: { type: 'string' },
+  'ikm-file': { type: 'string' },
+  'ikm-env': { type: 'string' },
+  gzip: { type: 'boolean' },
+  base64: { type: 'boolean' },
+  force: { type: 'boolean', short: 'f' },
+  'allow-empty': { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+const PROPERTY: Readonly<Record<keyof typeof OPTIONS, ValueOption | FlagOption>> = {
+  output: 'output',
+  cipher: 'cipher',
+  md: 'md',
+  salt: 'salt',
+  mode: 'mode',
+  key: 'key',
+  'key-file': 'keyFile',
+  'key-env': 'keyEnv',
+  ikm: 'ikm',
+  'ikm-file': 'ikmFile',
+  'ikm-env': 'ikmEnv',
+  gzip: 'gzip',
+  base64: 'base64',
+  force: 'force',
+  'allow-empty': 'allowEmpty',
 };
 /** The choices commander checks (`.choices([...])` in src/cli.ts). */
 const CHOICES: Partial<Record<ValueOption, readonly string[]>> = {
@@ -67,51 +84,59 @@ const CHOICES: Partial<Record<ValueOption, readonly string[]>> = {
 
 /**
  * The input and options of an `encrypt` argv in its plainest forms; undefined for anything the
- * full CLI must take (see the module comment).
+ * full CLI must take (see the module comment). node:util's parseArgs reads the argv; what it
+ * refuses, and the forms left to commander (`--opt=value`, grouped short options, a repeated
+ * option, `--`, a value or an input starting with `-`), go to the full CLI.
  * @example parseOneShotEncrypt(['encrypt', '--key-env', 'K', 'p.xml', '-o', 'p.cfg'])
  * // { input: 'p.xml', options: { keyEnv: 'K', output: 'p.cfg', md: 'md5', rs: 4096, keyid: '', pad: 0 } }
  */
 export function parseOneShotEncrypt(argv: readonly string[]): OneShotEncrypt | undefined {
   if (argv[0] !== 'encrypt') return undefined;
-  const given: Partial<Record<ValueOption, string>> = {};
-  const flags: Partial<Record<FlagOption, true>> = {};
-  let input: string | undefined;
-  for (let i = 1; i < argv.length; i++) {
-    const token = argv[i]!;
-    const valueOption = VALUE_OPTIONS[token];
-    if (valueOption !== undefined) {
-      const value = argv[++i];
-      if (value === undefined || value.startsWith('-') || given[valueOption] !== undefined) {
-        return undefined;
-      }
-      if (CHOICES[valueOption] && !CHOICES[valueOption].includes(value)) return undefined;
-      given[valueOption] = value;
-      continue;
-    }
-    const flag = FLAG_OPTIONS[token];
-    if (flag !== undefined) {
-      if (flags[flag]) return undefined;
-      flags[flag] = true;
-      continue;
-    }
-    if (token.startsWith('-') || input !== undefined) return undefined;
-    input = token;
-  }
-  let mode: number | undefined;
-  if (given.mode !== undefined) {
-    try {
-      mode = modeArg(given.mode);
-    } catch {
-      return undefined; // the full CLI words the usage error
-    }
+  const args = argv.slice(1);
+  let tokens;
+  try {
+    ({ tokens } = parseArgs({
+      args,
+      options: OPTIONS,
+      strict: true,
+      allowPositionals: true,
+      tokens: true,
+    }));
+  } catch {
+    return undefined; // an unknown option, a missing or ambiguous value: commander words it
   }
   // Defaults as src/cli.ts declares them (mdOption, --rs, --keyid, --pad).
   const options: EncryptCliOptions = { md: 'md5', rs: 4096, keyid: '', pad: 0 };
-  for (const [name, value] of Object.entries(given) as [ValueOption, string][]) {
-    if (name !== 'mode') Object.assign(options, { [name]: value });
+  const seen = new Set<string>();
+  let input: string | undefined;
+  for (const token of tokens) {
+    if (token.kind === 'option-terminator') return undefined;
+    if (token.kind === 'positional') {
+      if (token.value.startsWith('-') || input !== undefined) return undefined;
+      input = token.value;
+      continue;
+    }
+    const name = PROPERTY[token.name as keyof typeof OPTIONS];
+    // `--opt=value` and grouped short options (`-fo x`) are commander's to read.
+    if (seen.has(name) || token.inlineValue || args[token.index] !== token.rawName) {
+      return undefined;
+    }
+    seen.add(name);
+    if (token.value === undefined) {
+      Object.assign(options, { [name]: true });
+      continue;
+    }
+    if (token.value.startsWith('-')) return undefined;
+    const choices = CHOICES[name as ValueOption];
+    if (choices && !choices.includes(token.value)) return undefined;
+    if (name === 'mode') {
+      try {
+        options.mode = modeArg(token.value);
+      } catch {
+        return undefined; // the full CLI words the usage error
+      }
+    } else Object.assign(options, { [name]: token.value });
   }
-  if (mode !== undefined) options.mode = mode;
-  Object.assign(options, flags);
   return { input, options };
 }
 
