@@ -55,7 +55,8 @@ const ATA_PROFILE = [
   '',
 ].join('\n');
 
-const WRAPPED = '<device>\n <flat-profile>\n  <Admin_Passwd>secret</Admin_Passwd>\n </flat-profile>\n</device>\n';
+const WRAPPED =
+  '<device>\n <flat-profile>\n  <Admin_Passwd>secret</Admin_Passwd>\n </flat-profile>\n</device>\n';
 
 /** Generated inputs, each aimed at a rule or a well-formedness check. */
 const GENERATED: Record<string, string> = {
@@ -63,8 +64,7 @@ const GENERATED: Record<string, string> = {
   'double-dash-comment': '<flat-profile><!-- a -- b --><A>1</A></flat-profile>',
   'bad-entity': '<flat-profile><Station_Name>a &foo; b</Station_Name></flat-profile>',
   'bare-ampersand': '<flat-profile><Station_Name>a & b</Station_Name></flat-profile>',
-  'char-refs':
-    '<flat-profile><Station_Name>&#65;&#x42;&#x1F600;&#0;</Station_Name></flat-profile>',
+  'char-refs': '<flat-profile><Station_Name>&#65;&#x42;&#x1F600;&#0;</Station_Name></flat-profile>',
   'char-refs-ok':
     '<flat-profile><Station_Name>&#65;&#x42;&#x1F600;x&lt;&gt;&apos;&quot;</Station_Name></flat-profile>',
   'bad-char-ref': '<flat-profile><Station_Name>&#xZZ;</Station_Name></flat-profile>',
@@ -73,10 +73,9 @@ const GENERATED: Record<string, string> = {
   'end-without-start': '</flat-profile>',
   'malformed-end': '<flat-profile><A>1</A </flat-profile>',
   'end-tag-space': '<flat-profile><A>1</A  ></flat-profile >',
-  'bom': '\ufeff<flat-profile><Station_Name>A</Station_Name></flat-profile>',
+  bom: '\ufeff<flat-profile><Station_Name>A</Station_Name></flat-profile>',
   'bom-twice': '\ufeff\ufeff<flat-profile/>',
-  'crlf':
-    '<flat-profile>\r\n  <Station_Name>A\r\nB</Station_Name>\r\n  <Text_Logo>  x </Text_Logo>\r\n</flat-profile>\r\n',
+  crlf: '<flat-profile>\r\n  <Station_Name>A\r\nB</Station_Name>\r\n  <Text_Logo>  x </Text_Logo>\r\n</flat-profile>\r\n',
   'lone-cr': '<flat-profile>\r<Station_Name>A\rB &amp; C</Station_Name>\r</flat-profile>',
   'attr-crlf': '<flat-profile><Station_Name ua="n\r\na">A</Station_Name></flat-profile>',
   'attr-tab': '<flat-profile><Station_Name ua="\tna">A</Station_Name></flat-profile>',
@@ -95,33 +94,35 @@ const GENERATED: Record<string, string> = {
   'ua-values':
     '<flat-profile><Station_Name ua="RW">A</Station_Name><Primary_DNS ua=" na ">1.1.1.1</Primary_DNS><Text_Logo ua="">x</Text_Logo></flat-profile>',
   'non-utf8': '<flat-profile><Station_Name>caf\u00e9</Station_Name></flat-profile>',
-  'non-ascii': '<flat-profile><Station_Name>caf\u00e9 \u202e</Station_Name><Admin_Passwd>p\u00e4ss</Admin_Passwd></flat-profile>',
-  'astral': '<flat-profile><Station_Name>\ud83d\ude00</Station_Name></flat-profile>',
+  'non-ascii':
+    '<flat-profile><Station_Name>caf\u00e9 \u202e</Station_Name><Admin_Passwd>p\u00e4ss</Admin_Passwd></flat-profile>',
+  astral: '<flat-profile><Station_Name>\ud83d\ude00</Station_Name></flat-profile>',
   'lone-surrogate': '<flat-profile><Station_Name>\ud83d</Station_Name></flat-profile>',
   'control-char': '<flat-profile><Station_Name>a\u0001b</Station_Name></flat-profile>',
-  'fffe': '<flat-profile><Station_Name>a\ufffeb</Station_Name></flat-profile>',
+  fffe: '<flat-profile><Station_Name>a\ufffeb</Station_Name></flat-profile>',
   'huge-value': `<flat-profile><Station_Name>${'x'.repeat(70_000)}</Station_Name><Text_Logo> ${'y '.repeat(5_000)}</Text_Logo></flat-profile>`,
   'template-leftovers':
     '<flat-profile>\n<!-- {{ in a comment }} -->\n<Station_Name>{{ name }} {{ x }}</Station_Name>\n<A>{% if %}</A><B>{# c #}</B><C>{#</C>\n<D>{ {</D>\n</flat-profile>',
   'template-in-attr': '<flat-profile><Station_Name ua="{{ ua }}">A</Station_Name></flat-profile>',
-  'duplicates':
+  duplicates:
     '<flat-profile>\n<Station_Name>A</Station_Name>\n<Primary_DNS>1.1.1.1</Primary_DNS>\n<Station_Name>B</Station_Name>\n<Station_Name>C</Station_Name>\n<Primary_DNS>2.2.2.2</Primary_DNS>\n</flat-profile>',
   'nested-parameters':
     '<flat-profile><Station_Name><b>x</b>y<c/></Station_Name><Text_Logo>a<flat-profile>z</flat-profile></Text_Logo></flat-profile>',
-  'nested-flat-profiles': '<x><flat-profile><A>1</A></flat-profile><flat-profile><A>2</A></flat-profile></x>',
+  'nested-flat-profiles':
+    '<x><flat-profile><A>1</A></flat-profile><flat-profile><A>2</A></flat-profile></x>',
   'no-flat-profile': '<device><Station_Name>A</Station_Name></device>',
   'self-closing-root': '<flat-profile/>',
   'two-roots': '<flat-profile/><flat-profile/>',
   'text-before-root': 'x<flat-profile/>',
   'text-after-root': '<flat-profile/>x',
   'no-root': '<?xml version="1.0"?>\n<!-- c -->\n',
-  'empty': '',
+  empty: '',
   'whitespace-only': ' \n\t',
   'xml-decl-late': '<flat-profile/>\n<?xml version="1.0"?>',
   'pi-unclosed': '<?xml version="1.0"',
   'pi-no-name': '<? x?><flat-profile/>',
   'pi-inside': '<flat-profile><?php x ?><A>1</A></flat-profile>',
-  'doctype': '<!DOCTYPE flat-profile><flat-profile/>',
+  doctype: '<!DOCTYPE flat-profile><flat-profile/>',
   'bang-other': '<flat-profile><!FOO></flat-profile>',
   'cdata-outside': '<![CDATA[x]]><flat-profile/>',
   'cdata-unclosed': '<flat-profile><A><![CDATA[x</A></flat-profile>',
@@ -131,15 +132,16 @@ const GENERATED: Record<string, string> = {
   'comment-in-value': '<flat-profile><Station_Name>a<!-- x -->b  </Station_Name></flat-profile>',
   'lt-in-text': '<flat-profile><A>a < b</A></flat-profile>',
   'bad-element-name': '<flat-profile><1A>x</1A></flat-profile>',
-  'non-ascii-names': '<flat-profile><Stati\u00f3n>x</Stati\u00f3n><\u00e9\u0300>y</\u00e9\u0300></flat-profile>',
+  'non-ascii-names':
+    '<flat-profile><Stati\u00f3n>x</Stati\u00f3n><\u00e9\u0300>y</\u00e9\u0300></flat-profile>',
   'router-on-desk': ATA_PROFILE,
   'whitespace-values':
     '<flat-profile>\n<Station_Name>   </Station_Name>\n<Text_Logo> a</Text_Logo>\n<Primary_DNS>1.1.1.1 </Primary_DNS>\n<Display_Name_1_>a\nb</Display_Name_1_>\n<User_ID_1_>\n</User_ID_1_>\n</flat-profile>',
-  'rules':
+  rules:
     '<flat-profile>\n<Profile_Rule>  ($PN eq)? https://x/$MA.xml</Profile_Rule>\n<Upgrade_Rule>[--pwd abc] http://x/f.loads</Upgrade_Rule>\n<Report_Rule>[--key $SA] http://x/r</Report_Rule>\n<Resync_Trigger_2>($UPGTMR gt 10)</Resync_Trigger_2>\n<Profile_Rule_B>[--key $(SB)] tftp://x/y</Profile_Rule_B>\n</flat-profile>',
-  'capacity':
+  capacity:
     '<flat-profile><Line_Enable_17_>Yes</Line_Enable_17_><Extension_3_>1</Extension_3_><Unit_1_Key_1_>x</Unit_1_Key_1_></flat-profile>',
-  'aliases': '<flat-profile><Report_to_Server>x</Report_to_Server></flat-profile>',
+  aliases: '<flat-profile><Report_to_Server>x</Report_to_Server></flat-profile>',
   'many-unknown': `<flat-profile>${Array.from({ length: 150 }, (_, i) => `<Unknown_${i}_Parameter>x</Unknown_${i}_Parameter>`).join('')}</flat-profile>`,
 };
 
@@ -195,13 +197,17 @@ export function differentialInputs(): DifferentialInput[] {
 }
 
 /** The option sets each input is validated with. */
-export const OPTION_SETS: { label: string; model?: string; encrypted?: boolean; ignoreRules?: string[] }[] =
-  [
-    { label: 'plain' },
-    { label: '8841', model: '8841' },
-    { label: 'ata191', model: 'ATA191', encrypted: true },
-    { label: '7811-ignore', model: '7811', ignoreRules: ['unknown-parameter', 'xml-well-formed'] },
-  ];
+export const OPTION_SETS: {
+  label: string;
+  model?: string;
+  encrypted?: boolean;
+  ignoreRules?: string[];
+}[] = [
+  { label: 'plain' },
+  { label: '8841', model: '8841' },
+  { label: 'ata191', model: 'ATA191', encrypted: true },
+  { label: '7811-ignore', model: '7811', ignoreRules: ['unknown-parameter', 'xml-well-formed'] },
+];
 
 /** A short digest of a result, for the expected file. */
 export function digest(value: unknown): string {
