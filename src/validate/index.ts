@@ -54,7 +54,7 @@ export function validateProfileText(text: string, options: ValidateOptions): Dia
       family,
       encrypted: options.encrypted === true,
       valueOffset: (parameter: ProfileParameter, index: number) =>
-        sourceOffsetOfText(text, parameter.element, index, cursor),
+        sourceOffsetOfText(text, parameter, index, cursor),
       report(finding) {
         findings.push({ ruleId: rule.id, severity: rule.severity, finding });
       },

@@ -17,7 +17,7 @@ export default defineRule({
         .replace('{n}', String(match.index ?? '{n}'))
         .replace('{m}', String(match.subIndex ?? '{m}'));
       context.report({
-        offset: parameter.element.offset + 1,
+        offset: parameter.offset + 1,
         message: `${parameter.name} is a guide spelling; the phone exports it as ${canonical}`,
         hint: `write ${canonical}`,
       });
