@@ -41,6 +41,8 @@ export interface ProfileParameter extends XmlContent {
 
 export interface ProfileDocument {
   text: string;
+  /** Every character of the text is ASCII (then only a character reference can be another). */
+  ascii: boolean;
   /** The scan's well-formedness error, and its comments. */
   scan: { error: XmlScanError | undefined; comments: [number, number][] };
   /** The root element, when its start tag was read. */
@@ -152,14 +154,18 @@ function findFlatProfiles(index: XmlIndex, element: number, found: number[]): vo
 /**
  * Scans the text and collects the parameters.
  * @param options.charactersChecked the caller has checked the text for characters XML forbids
+ * @param options.ascii the caller knows every character of the text is ASCII
  */
 export function readProfileDocument(
   text: string,
   catalog: Catalog,
-  options: { charactersChecked?: boolean } = {},
+  options: { charactersChecked?: boolean; ascii?: boolean } = {},
 ): ProfileDocument {
   // Read here and dropped: the records stay in the scanner's scratch space.
-  const scan = indexXml(text, { ...options, transient: true });
+  const scan = indexXml(text, {
+    charactersChecked: options.charactersChecked === true,
+    transient: true,
+  });
   const flatProfiles: XmlNode[] = [];
   const parameters: ProfileParameter[] = [];
   const routerSections: XmlNode[] = [];
@@ -186,6 +192,7 @@ export function readProfileDocument(
     routerParameters.length === 0 ? parameters : [...parameters, ...routerParameters];
   return {
     text,
+    ascii: options.ascii === true,
     scan: { error: scan.error, comments: scan.comments },
     root: rootIndex >= 0 ? nodeOf(scan, rootIndex) : undefined,
     flatProfiles,
