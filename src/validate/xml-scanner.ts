@@ -874,11 +874,43 @@ class Scanner {
     }
     if (selfClosing) elements[base + F_SELF_CLOSING] = 1;
     else {
+      const end = this.leafEnd(i, lt + 1, name.length);
+      if (end >= 0) {
+        // <Name …>value</Name>: text and end tag read at once, never on the stack.
+        if (end > i) elements[base + F_TEXT] = end;
+        elements[base + F_CONTENT_END] = end;
+        this.pos = end + 3 + name.length;
+        return;
+      }
       this.stack.push(element);
       this.lastChild.push(NONE);
       this.top = element;
     }
     this.pos = i;
+  }
+
+  /**
+   * The usual parameter, a leaf whose text needs no decoding, read in one step: when the content
+   * from `start` is plain text (no reference, CR or `]]>`) followed directly by the matching
+   * end tag `</name>`, the offset of that end tag's `<`; else -1, and the general path reads it
+   * (and finds any error) as before.
+   */
+  private leafEnd(start: number, nameAt: number, nameLength: number): number {
+    const { text } = this;
+    const lt = text.indexOf('<', start);
+    if (lt < 0 || text.charCodeAt(lt + 1) !== CH_SLASH) return NONE;
+    const gt = lt + 2 + nameLength;
+    if (gt >= text.length || text.charCodeAt(gt) !== CH_GT) return NONE;
+    if (!sameCharacters(text, lt + 2, nameAt, nameLength)) return NONE;
+    if (lt > start) {
+      const amp = this.nextAmpersand(start);
+      if (amp >= 0 && amp < lt) return NONE;
+      const cr = this.nextCarriageReturn(start);
+      if (cr >= 0 && cr < lt) return NONE;
+      const cdataEnd = this.nextCdataEnd(start);
+      if (cdataEnd >= 0 && cdataEnd < lt) return NONE;
+    }
+    return lt;
   }
 
   private attribute(
