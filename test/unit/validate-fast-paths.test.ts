@@ -7,6 +7,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { formatJson } from '../../src/output/diagnostics-format.js';
+import type { FileDiagnostics } from '../../src/validate/diagnostic.js';
+import { RULE_IDS } from '../../src/validate/rule-ids.js';
 import {
   hasForbiddenControl,
   validateProfileBytes,
@@ -68,6 +71,58 @@ test('validateProfileBytes reports what validateProfileText reports on the decod
         validateProfileBytes(bytes, { file: 'p.xml' }),
         validateProfileText(text, { file: 'p.xml' }),
       );
+    }),
+    { numRuns: 2000 },
+  );
+});
+
+/** The JSON report as it was made before: one JSON.stringify of each entry, then escaped. */
+function referenceJson(results: readonly FileDiagnostics[]): string {
+  const unsafe = /[\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+  const entries = results.map((r) =>
+    JSON.stringify(
+      {
+        file: r.file,
+        errorCount: r.errorCount,
+        warningCount: r.warningCount,
+        diagnostics: r.diagnostics.map((d) => ({
+          ruleId: d.ruleId,
+          severity: d.severity,
+          message: d.message,
+          line: d.line,
+          column: d.column,
+        })),
+      },
+      null,
+      2,
+    )
+      .replace(unsafe, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)
+      .replace(/\n/g, '\n  '),
+  );
+  return entries.length === 0 ? '[]\n' : `[\n  ${entries.join(',\n  ')}\n]\n`;
+}
+
+test('the JSON report is byte for byte what one JSON.stringify per file made', () => {
+  const text = fc.string({ unit: 'binary', maxLength: 12 });
+  const diagnostic = fc.record({
+    ruleId: fc.constantFrom(...RULE_IDS),
+    severity: fc.constantFrom('error' as const, 'warning' as const),
+    message: fc.oneof(text, fc.constantFrom('a\u202eb', '\u0085', 'x\n"y"\\', '\ufeff')),
+    file: fc.constant('f'),
+    line: fc.nat(),
+    column: fc.nat(),
+  });
+  const result = fc
+    .record({ file: text, diagnostics: fc.array(diagnostic, { maxLength: 4 }) })
+    .map(({ file, diagnostics }) => ({
+      file,
+      diagnostics,
+      errorCount: diagnostics.filter((d) => d.severity === 'error').length,
+      warningCount: diagnostics.filter((d) => d.severity === 'warning').length,
+    }));
+  fc.assert(
+    fc.property(fc.array(result, { maxLength: 4 }), (results) => {
+      assert.equal(formatJson(results), referenceJson(results));
     }),
     { numRuns: 2000 },
   );
