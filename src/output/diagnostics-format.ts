@@ -205,10 +205,11 @@ function jsonEntry(r: FileDiagnostics): string {
   let first = true;
   for (const d of r.diagnostics) {
     out +=
-      `${first ? '' : ','}\n      {\n        "ruleId": ${jsonString(d.ruleId)},\n` +
-      `        "severity": ${jsonString(d.severity)},\n` +
+      // A rule id and a severity are plain ASCII words: JSON writes them as they are.
+      `${first ? '' : ','}\n      {\n        "ruleId": "${d.ruleId}",\n` +
+      `        "severity": "${d.severity}",\n` +
       `        "message": ${jsonString(d.message)},\n` +
-      `        "line": ${JSON.stringify(d.line)},\n        "column": ${JSON.stringify(d.column)}\n      }`;
+      `        "line": ${d.line},\n        "column": ${d.column}\n      }`;
     first = false;
   }
   return `${out}\n    ]\n  }`;

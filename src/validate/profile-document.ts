@@ -6,7 +6,6 @@ import { parameterLookup, type Catalog, type ParameterMatch } from '../profile/c
 import {
   NameMemo,
   indexXml,
-  type XmlAttribute,
   type XmlContent,
   type XmlIndex,
   type XmlScanError,
@@ -27,8 +26,10 @@ export interface ProfileParameter extends XmlContent {
   offset: number;
   /** The value as decoded from the file, before the phone trims it. */
   value: string;
-  /** The `ua` attribute, if present. */
-  ua: XmlAttribute | undefined;
+  /** The `ua` attribute's value, if present. */
+  ua: string | undefined;
+  /** Offset of the `ua` attribute's value (-1 when there is none). */
+  uaOffset: number;
   /** True when the element has child elements (then it is no parameter: nested-parameter). */
   nested: boolean;
   /** The first element nested inside, when `nested`. */
@@ -117,7 +118,8 @@ function parameterOf(index: XmlIndex, element: number, lookup: Lookup): ProfileP
     contentStart: index.contentStartOf(element),
     contentEnd: index.contentEndOf(element),
     value: index.textOf(element),
-    ua: ua < 0 ? undefined : index.attribute(ua),
+    ua: ua < 0 ? undefined : index.attributeValue(ua),
+    uaOffset: ua < 0 ? -1 : index.attributeValueOffset(ua),
     nested: child >= 0,
     firstChild: child >= 0 ? nodeOf(index, child) : undefined,
     match: lookup(name, nameId),
