@@ -61,18 +61,27 @@ const seen: Seen[] = tuning.flatMap((e) =>
 
 const INDEX = /\{([nm])\}/g;
 const escape = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-const guidePatterns = GUIDE_PARAMETERS.map((entry) => {
-  const order: ('n' | 'm')[] = [];
-  const source = entry.name
-    .split(INDEX)
-    .map((part, i) => {
-      if (i % 2 === 0) return escape(part);
-      order.push(part as 'n' | 'm');
-      return '([0-9]+)';
-    })
-    .join('');
-  return { entry, regex: new RegExp(`^${source}$`, 'i'), exact: new RegExp(`^${source}$`), order };
-});
+// Flat exported names are matched against the guide's flat entries only: a router-section
+// guide entry (catalog-data/router.ts) may share a name with a flat one (Daylight_Saving_Time_Rule).
+const guidePatterns = GUIDE_PARAMETERS.filter((entry) => entry.section === undefined).map(
+  (entry) => {
+    const order: ('n' | 'm')[] = [];
+    const source = entry.name
+      .split(INDEX)
+      .map((part, i) => {
+        if (i % 2 === 0) return escape(part);
+        order.push(part as 'n' | 'm');
+        return '([0-9]+)';
+      })
+      .join('');
+    return {
+      entry,
+      regex: new RegExp(`^${source}$`, 'i'),
+      exact: new RegExp(`^${source}$`),
+      order,
+    };
+  },
+);
 
 interface Evidence {
   name: string;
@@ -300,6 +309,7 @@ interface EvidenceRecord {
 }
 const records: EvidenceRecord[] = [];
 for (const entry of GUIDE_PARAMETERS) {
+  if (entry.section !== undefined) continue;
   const ev = evidence.get(entry.name);
   if (!ev) continue;
   const record: EvidenceRecord = {

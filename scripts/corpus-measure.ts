@@ -15,7 +15,7 @@ for (const file of readdirSync(root)
   .sort()) {
   const corpus = JSON.parse(readFileSync(join(root, file), 'utf8')) as CorpusExport;
   if (which !== 'all' && corpus.set !== which) continue;
-  const m = measureExport(corpus);
+  const m = measureExport(corpus, corpus.model);
   const pct = ((100 * m.known) / m.distinct).toFixed(2);
   console.log(
     `${corpus.id.padEnd(22)} ${corpus.set.padEnd(9)} names ${m.known}/${m.distinct} (${pct} %), value errors ${m.valueErrors.length}, other errors ${m.otherErrors.length}`,

@@ -51,7 +51,7 @@ import {
   phoneValue,
   type ProfileMap,
 } from '../profile/profile-map.js';
-import type { MacroValues, RuleExpansion } from '../profile/rule-expand.js';
+import type { ExpandedAssignment, MacroValues, RuleExpansion } from '../profile/rule-expand.js';
 import { RuleCheckFailed, ruleExpand, type DeviceOptions } from './rule.js';
 
 export type { FetchCipher, FetchHop, FetchResult, RuleFetch };
@@ -139,8 +139,12 @@ interface Session {
   warnings: string[];
 }
 
-/** A rule made ready to fetch, or why the phone (or fetch) does not fetch it. */
-type PreparedRule =
+/**
+ * A rule made ready to fetch, or why the phone (or fetch) does not fetch it — with what the
+ * alternative taken assigns, which the phone applies whether or not it then fetches anything.
+ */
+type PreparedRule = RuleVerdict & { assignments: readonly ExpandedAssignment[] };
+type RuleVerdict =
   | {
       kind: 'fetch';
       url: URL;
@@ -171,10 +175,16 @@ function prepareRule(
         kind: 'unusable',
         reason: `the rule does not parse: column ${first?.column ?? 1}: ${first?.message ?? ''}`,
         hint: "see every error with: cisco-prov rule check '<rule>'",
+        assignments: [],
       };
     }
     throw err;
   }
+  return { ...judgeRule(expanded, session), assignments: expanded.expansion.assignments };
+}
+
+/** Whether fetch can replay an expanded rule, and the URL if so. */
+function judgeRule(expanded: ReturnType<typeof ruleExpand>, session: Session): RuleVerdict {
   // A secret given on the command line (or set by a profile) stands in for $SA..$SD.
   const secretsGiven = session.passphrase !== undefined || session.pwd !== undefined;
   const warnings = expanded.warnings.filter(
@@ -339,6 +349,11 @@ export async function fetchProfile(target: string, opts: FetchOptions): Promise<
     const source = setBy !== null ? 'profile' : name === 'Profile_Rule' ? 'argument' : 'option';
     const base = { rule: name, source, setBy } as const;
     const prepared = prepareRule(text, session, profileGpp);
+    // `(a = "…";)!` sets GPP_A on the phone before it fetches: later rules expand $A with it.
+    for (const { parameter, value } of prepared.assignments) {
+      const letter = /^GPP_(S?[A-P])$/.exec(parameter)?.[1];
+      if (letter !== undefined) profileGpp[letter] = value;
+    }
     if (prepared.kind !== 'fetch') {
       // Only a rule a profile set gets here with `unusable` or `not-replayed` (checked above).
       const outcome = prepared.kind === 'unusable' ? 'C' : null;

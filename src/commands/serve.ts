@@ -18,6 +18,7 @@ import {
   formatReason,
 } from '../serve/log-format.js';
 import { LineBuffer } from '../serve/line-buffer.js';
+import { SharedNonceLedger, nonceLedgerHost } from '../serve/nonce-ledger.js';
 import { DEFAULT_ROUTES } from '../serve/routes.js';
 import { ProvisioningServer, type ServeConfig } from '../serve/server.js';
 import { SiteLoadError } from '../serve/site.js';
@@ -227,6 +228,12 @@ export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
       },
     };
   }
+  if (cluster.isWorker && config.auth) {
+    // Digest nonce counts are the primary's: a replay to any worker is refused.
+    const ledger = new SharedNonceLedger((message) => process.send?.(message));
+    process.on('message', (message) => ledger.receive(message));
+    config.nonceLedger = ledger;
+  }
   let server: ProvisioningServer;
   try {
     server = new ProvisioningServer(config);
@@ -358,9 +365,9 @@ export const SERVE_SEMI_SPACE_MB = 64;
 
 /**
  * `--workers <n>`: node:cluster forks n server processes that share the listening socket
- * (requests are spread round-robin by the primary). The service is stateless but for
- * --reports, so the workers need no coordination; each has its own render cache and watches the
- * files itself. The primary forwards SIGHUP, replaces a worker that dies, and on SIGTERM/SIGINT
+ * (the kernel spreads the connections). The service is stateless but for --reports and the
+ * Digest nonce counts, which the primary keeps and answers for (nonce-ledger.ts); each worker has
+ * its own render cache and watches the files itself. The primary forwards SIGHUP, replaces a worker that dies, and on SIGTERM/SIGINT
  * lets every worker finish its requests before exiting 0.
  */
 function superviseWorkers(
@@ -396,6 +403,11 @@ function superviseWorkers(
       }
       stderr(`serve: worker ${worker.process.pid} exited (${signal ?? code}): starting another`);
       fork();
+    });
+    const ledger = nonceLedgerHost();
+    cluster.on('message', (worker, message) => {
+      const answer = ledger(message);
+      if (answer !== undefined && worker.isConnected()) worker.send(answer);
     });
     const each = (signal: NodeJS.Signals): void => {
       for (const w of Object.values(cluster.workers ?? {})) w?.process.kill(signal);

@@ -5,10 +5,10 @@
  *
  * Marks in `sources` follow docs/cisco-mpp-reference.md: [doc] stated by Cisco, [field] seen in
  * third-party provisioning code, [open] sources disagree or are silent (the figure used is named).
- * "[doc, recalled]" marks a figure attributed to the named Cisco document from memory, not
- * re-read in a stored copy while this table was written: the first thing to re-check.
+ * Every [doc] mark names the document and the place in it that states the figure, as read in a
+ * stored copy; test/unit/models-sources.test.ts holds each figure against the quoted text.
  * 9800-series and 8875 rows run a newer platform (PhoneOS) with the same MPP parameter profile;
- * their line counts come from a 9861's own export and are marked [open] for the other models.
+ * their line counts come from Cisco's PhoneOS release notes and a 9861's own export.
  */
 
 /** Product series as Cisco names them. */
@@ -27,7 +27,7 @@ export interface PhoneModel {
   templateFamily: TemplateFamily;
   /** Number of lines (extensions, `_<n>_` indexes of line parameters) the firmware offers. */
   lines: number;
-  /** Physical line keys on the phone. */
+  /** Line keys the firmware addresses (`Extension_<n>_`): buttons, or virtual keys on a touchscreen. */
   lineKeys: number;
   /** Key expansion modules the model accepts (0 = none). */
   maxExpansionModules: number;
@@ -39,14 +39,28 @@ export interface PhoneModel {
   sources: Partial<Record<keyof Omit<PhoneModel, 'sources'> | 'row', string>>;
 }
 
-// Citations shared by several rows. Each names the document and what it states.
+// Citations shared by several rows. Each names the document, where in it, and what it states.
+// Documents were read in stored copies (cisco.com and help.webex.com pages) on 2026-11-30.
 const AG_6800 = 'Cisco IP Phone 6800 Series Multiplatform Phones Administration Guide [doc]';
 const AG_7800 =
   'Cisco IP Phone 7800 Series Multiplatform Phones Administration Guide for Release 11.3(1) and Later [doc]';
-const DS_7800 =
-  'Cisco IP Phone 7800 Series with Multiplatform Phone Firmware Data Sheet (c78-738031) [doc, recalled]';
-const DS_6800 =
-  'Cisco IP Phone 6800 Series with Multiplatform Phone Firmware Data Sheet [doc, recalled]';
+/** The 7800 hardware is the same under both firmwares; the CUCM guide is the one that tabulates the keys. */
+export const AG_7800_KEYS =
+  'Cisco IP Phone 7800 Series Administration Guide for Cisco Unified Communications Manager, chapter "Cisco IP Phone Hardware" (updated 2025-05-29), table "Phone / Supported Line Keys": 7811 0, 7821 2, 7841 4, 7861 16; "The Cisco IP Phone 7811 does not have programmable feature buttons or line buttons" (cisco.com/c/en/us/td/docs/voice_ip_comm/cuipph/7800-series/english/admin-guide/pa2d_b_7800-series-admin-guide-cucm/pa2d_b_7800-series-admin-guide-cucm_chapter_011.html) [doc]';
+/** 8800 MPP 11.0(0): the session buttons became line keys, on by default. */
+export const RN_8800_ELM =
+  'Cisco IP Phone 8800 Series Multiplatform Phones Release Notes for Firmware Release 11.0(0), "Enhanced Line Mode": "The buttons on the left and right of the phone screen can be set up as line buttons, giving up to five more line keys", "Enhanced line mode is enabled by default" (cisco.com/c/en/us/td/docs/voice_ip_comm/cuipph/8800-series/3pcc/11-0-0/english/release-notes/p881_b_8800-mpp-1101.html) [doc]';
+const AG_8800_CUCM_KEYS =
+  'Cisco IP Phone 8800 Series Administration Guide for Cisco Unified Communications Manager, chapter "Cisco IP Phone Hardware" (updated 2025-11-06): "Programmable feature buttons that support up to 5 lines in Session Line Mode or up to 10 lines with Enhanced Line Mode" [doc]';
+/** Cisco's XML reference: parameter-level facts for every MPP model. */
+export const XML_REF =
+  'XML Reference Guide for Cisco IP Phone Multiplatform Phones (updated 2025-11-19, cisco.com/c/en/us/td/docs/voice_ip_comm/cuipph/MPP/common/xml_ref_guide/tpcc_b_xml-command-ref.html) [doc]';
+const XML_REF_KEYS = `${XML_REF}: Extension_n_ "n is the extension (1-10) assigned to a line key"`;
+const XML_REF_NO_PLK = `${XML_REF}: Enable_Direct_PLK_Configuration (label "Line Key") applies to "All MPP phones except 7811, 7832, and 8832"; ACD_Logged-off_LED (line-key LED) to "All MPP phones except 7832 and 8832"`;
+const EXPORT_8851 =
+  'an 8851\'s own cfg.xml after factory default (fusionpbx/fusionpbx commit c36f1c3968, resources/templates/provision/cisco/8851/{$mac}.xml): Extension_1_ … Extension_10_, "available options: 1|2|…|10|Disabled" [field]';
+const EXPORT_8861 =
+  "an 8861's own cfg.xml (fusionpbx/fusionpbx commit 9425225820, resources/templates/provision/cisco/8861/{$mac}.xml): Extension_1_ … Extension_10_ [field]";
 const AG_8800 =
   'Cisco IP Phone 8800 Series Multiplatform Phone Administration Guide for Release 11.3(1) and Later [doc]';
 const AG_7832 = 'Cisco IP Conference Phone 7832 Multiplatform Phones Administration Guide [doc]';
@@ -54,8 +68,10 @@ const AG_8832 =
   'Cisco IP Conference Phone 8832 Multiplatform Phones Administration Guide for Release 11.3(1) and Later [doc]';
 const PG_ATA =
   'Cisco ATA 191 and ATA 192 Multiplatform Analog Telephone Adapter Provisioning Guide [doc]';
+const ATA_PORTS =
+  'Cisco ATA 191 Analog Telephone Adapter Administration Guide for Cisco Unified Communications Manager, chapter "Voice Menu Codes": "the phone connected to PHONE1 or PHONE2" [doc]; the ATA191/ATA192 MPP exports (fusionpbx/fusionpbx spa191, spa192 templates) have Line_Enable_1_ and Line_Enable_2_ only [field]';
 const FN_PIDS =
-  'Cisco field notices (2022, 2023) list the PIDs CP-68x1/78xx/88xx-3PCC-K9, ATA191-3PW-K9, ATA192-3PW-K9 [doc]';
+  'Cisco Field Notice FN72302 (rev. 1.3, 2023-06-07), "Products Affected": CP-68x1/78xx/88xx-3PCC-K9, CP-6861-3PW-K9, ATA191-3PW-K9, ATA192-3PW-K9, CP-8875-K9 (cisco.com/c/en/us/support/docs/field-notices/723/fn72302.html) [doc]';
 const REF_6 = 'docs/cisco-mpp-reference.md §6: model → family table [doc/field]';
 const REF_6_PN = 'docs/cisco-mpp-reference.md §6 User-Agent examples `Cisco-<PN>/<fw>` [doc]';
 const FIELD_KEYS =
@@ -64,16 +80,41 @@ const FW_88XX =
   '8800 MPP admin guide Upgrade_Rule examples: sip88xx.<ver>.loads for 8811/8841/8851/8861, sip8845_65.<ver>.loads for 8845/8865 [doc]';
 const FW_78XX =
   '7800 MPP admin guide Upgrade_Rule example tftp://…/sip78xx.11-0-1MPP-BN.loads [doc]';
-const FW_68XX = 'docs/cisco-mpp-reference.md §7 example sip68xx.11-2-1MPP-630.loads [doc]';
+/** 6800 MPP 12.0(7)SR3 release notes: the 6821 has its own load, the others share sip68xx. */
+export const RN_6800_LOADS =
+  'Cisco IP Phone 6800 Series Multiplatform Phones Release Notes for Firmware Release 12.0(7)SR3 (2025-11-19), "Upgrade Firmware": "6821: …/sip6821.12-0-7MPP0301-92.loads", "Other phones in 6800 series: …/sip68xx.12-0-7MPP0301-92.loads" [doc]';
+const FW_68XX = `${RN_6800_LOADS}; docs/cisco-mpp-reference.md §7 example sip68xx.11-2-1MPP-630.loads [doc]`;
+const RN_6861 =
+  'Cisco IP Phone 6861 Multiplatform Phones Release Notes for Firmware Release 11.2(4) (cisco.com/c/en/us/td/docs/voice_ip_comm/cuipph/MPP/6800/firmware/11-2-4/ip66_b_release-notes-6861mpp-1124.html) [doc]';
+const RN_6871 =
+  'Cisco IP Phone 6871 Multiplatform Phones Release Notes for Firmware Release 11.3(1) (cisco.com/c/en/us/td/docs/voice_ip_comm/cuipph/MPP/6800/firmware/11-3-1_6871/ip67_b_6871-rn-1131.html) [doc]';
+/** What was searched for the 6800 figures no Cisco text in reach states. */
+const OPEN_6800 =
+  '[open: no Cisco text found stating it — searched the 6800 MPP data sheet (not stored), the 6800 MPP admin and user guides and the 6800 release notes for "line keys", "lines"; the figure of the third-party table is used]';
 const KEM_CHAPTER =
   'Cisco IP Desk Phone with Multiplatform Firmware (MPP) Administration Guide, chapter "Cisco IP Phone Key Expansion Module (8800 and 6800)", updated 2025-11-19 [doc]';
 const WEBEX_LAYOUTS =
-  'Webex help "Configure Layouts for Cisco MPP Devices in Control Hub": supported on Cisco Video Phone 8875 and Cisco 6800, 7800, 8800 and 9800 Series phones; KEMs for the Cisco Desk Phone 9851 [doc]';
+  'Webex help "Configure layouts for Cisco phones in Control Hub" (article nb0brcp, updated 2025-12-04): "Supported on Cisco Video Phone 8875 and Cisco 6800, 7800, 8800, and 9800 Series phones"; KEMs "for Cisco Desk Phones 9851, 9861, and 9871, Cisco 6800 and 8800 Series phones" [doc]';
+/** Webex help, Cisco Desk Phone 9800 Key Expansion Module: KEMs and lines per 9800 model. */
+export const WEBEX_9800_KEM =
+  'Webex help "Cisco Desk Phone 9800 Key Expansion Module" (article ngr795j, updated 2025-04-22), Table 1: 9851 "Supports 1 KEM and 46 lines (6 lines on phone)", 9861 "Supports up to 3 KEMs and 130 lines (10 lines on phone)", 9871 "Supports up to 3 KEMs and 124-128 lines … (4 or 8 lines on phone screen)"; the 9841 is not listed [doc]';
+/** PhoneOS 5.0(1): 9871 and 8875 virtual line keys 16 → 32, SIP lines stay 16. */
+export const RN_PHONEOS_KEYS =
+  'Webex help "Release Notes for Cisco PhoneOS Phones 9800 and 8875" (article n1trwjh), PhoneOS 5.0(1) (2026-08-19), "Support more line keys on 8875 and 9871": "the number of programmable virtual line keys has increased from 16 to 32", "the maximum number of extension SIP line remains 16" [doc]';
+const LAYOUT_9871 = `${WEBEX_LAYOUTS}: the 9871 "supports a total of 16 programmable virtual line keys"`;
+/** Why 16, not 32: the catalog indexes line keys 1–16; the later firmware's 32 is open. */
+const KEYS_16_OF_32 =
+  '[open: PhoneOS 5.0(1) raises it to 32; the line-key parameters (Extension_n_ …) are known for n = 1–16, so 16 is used until an export shows keys 17–32]';
+const DEV_NOTES_MODEL =
+  'Cisco Unified IP Phone Services Application Development Notes for Cisco Unified Communications Manager and Multiplatform Phones, chapter "HTTP Requests and Header Settings" (updated 2026-08-06), x-CiscoIPPhoneModelName: "Some examples of manufacturing Model Names are CP-7861, CP-8875, CP-8845, and DP-9841" [doc]';
+const PN_OPEN =
+  'the $PN it reports is not printed in any Cisco text found (searched: PhoneOS release notes, XML reference, 9800 KEM and layout articles; a 9861 export uses $PN and $PSN without showing their values) [open]';
 const EXPORT_9861 =
-  "a 9861's cfg.xml export (fusionpbx/fusionpbx resources/templates/provision/cisco/9861) [field]";
+  "a 9861's cfg.xml export (fusionpbx/fusionpbx resources/templates/provision/cisco/9861, commit 94f787a068): Line_Enable_1_ … _16_, Extension_1_ … Extension_10_, Unit_1..3_ keys (KEM_Type DP-9800-KEM) [field]";
 const PHONEOS =
   'Webex help "Configure phone features on the phone administration page": Cisco Desk Phone 9800 Series run PhoneOS firmware (PhoneOS 3.0.1 and later) [doc]';
-const LINES_88XX = `${KEM_CHAPTER}: "Phone line keys also support 16 extensions", "the status of all 16 extensions" [open: a third-party MPP tool addresses 10 [field]; the documented 16 is used]`;
+const LINES_88XX = `${KEM_CHAPTER}: "Phone line keys also support 16 extensions", "the status of all 16 extensions" [open: the 8851 and 8861 exports enable lines 1–10 (${EXPORT_8851}); a third-party MPP tool addresses 10 [field]; the documented 16 is used]`;
+const KEYS_88XX = `10: ${RN_8800_ELM}; ${XML_REF_KEYS}; ${AG_8800_CUCM_KEYS}`;
 
 export const MODELS: readonly PhoneModel[] = [
   // ---- 6800 series (sip68xx) ----
@@ -85,16 +126,16 @@ export const MODELS: readonly PhoneModel[] = [
     lines: 2,
     lineKeys: 2,
     maxExpansionModules: 0,
-    firmwarePrefix: 'sip68xx',
+    firmwarePrefix: 'sip6821',
     displayName: 'Cisco IP Phone 6821',
     sources: {
       row: AG_6800,
       productName: FN_PIDS,
       series: REF_6,
-      lines: `${DS_6800}: 2 lines; ${FIELD_KEYS}: 2`,
-      lineKeys: `${DS_6800}: 2 line keys; ${FIELD_KEYS}: 2`,
-      maxExpansionModules: `${FIELD_KEYS}: no KEM`,
-      firmwarePrefix: FW_68XX,
+      lines: `2 ${OPEN_6800}; ${FIELD_KEYS}: 2`,
+      lineKeys: `2 ${OPEN_6800}; ${FIELD_KEYS}: 2`,
+      maxExpansionModules: `${KEM_CHAPTER} names only the 6851 as taking a KEM among 6800s; ${FIELD_KEYS}: no KEM`,
+      firmwarePrefix: RN_6800_LOADS,
     },
   },
   {
@@ -111,9 +152,9 @@ export const MODELS: readonly PhoneModel[] = [
       row: AG_6800,
       productName: `${REF_6_PN}: Cisco-CP-6841-3PCC/12.0.1 [field]`,
       series: REF_6,
-      lines: `${DS_6800}: 4 lines; ${FIELD_KEYS}: 4`,
-      lineKeys: `${FIELD_KEYS}: 4`,
-      maxExpansionModules: `${FIELD_KEYS}: no KEM`,
+      lines: `4 ${OPEN_6800}; ${FIELD_KEYS}: 4`,
+      lineKeys: `4 ${OPEN_6800}; ${FIELD_KEYS}: 4`,
+      maxExpansionModules: `${KEM_CHAPTER} names only the 6851 as taking a KEM among 6800s; ${FIELD_KEYS}: no KEM`,
       firmwarePrefix: FW_68XX,
     },
   },
@@ -131,8 +172,8 @@ export const MODELS: readonly PhoneModel[] = [
       row: AG_6800,
       productName: FN_PIDS,
       series: REF_6,
-      lines: `${FIELD_KEYS}: 4`,
-      lineKeys: `${FIELD_KEYS}: 4`,
+      lines: `4 ${OPEN_6800}; ${FIELD_KEYS}: 4`,
+      lineKeys: `4 ${OPEN_6800}; ${FIELD_KEYS}: 4`,
       maxExpansionModules: `${KEM_CHAPTER}: "The Cisco IP Phone 6851 Multiplatform Phone supports only one key expansion module" (14 keys × 2 pages); ${FIELD_KEYS}: 1`,
       firmwarePrefix: FW_68XX,
     },
@@ -152,10 +193,10 @@ export const MODELS: readonly PhoneModel[] = [
       productName:
         'third-party device tables use CP-6861-3PCC [field]; the orderable PID is CP-6861-3PW-K9 [doc] [open: $PN assumed CP-6861-3PCC like its siblings]',
       series: REF_6,
-      lines: `${FIELD_KEYS}: 4`,
-      lineKeys: `${FIELD_KEYS}: 4`,
-      maxExpansionModules: `${FIELD_KEYS}: no KEM`,
-      firmwarePrefix: FW_68XX,
+      lines: `${RN_6861}, "Cisco IP Phone 6861 Multiplatform Phones": "Supports for four lines"; ${FIELD_KEYS}: 4`,
+      lineKeys: `4 ${OPEN_6800}; ${FIELD_KEYS}: 4`,
+      maxExpansionModules: `${KEM_CHAPTER} names only the 6851 as taking a KEM among 6800s; ${FIELD_KEYS}: no KEM`,
+      firmwarePrefix: `${RN_6800_LOADS} (the 6861's first release, 11.2(4), had its own sip6861.11-2-4MPP-395.loads: ${RN_6861})`,
     },
   },
   {
@@ -172,8 +213,8 @@ export const MODELS: readonly PhoneModel[] = [
       row: AG_6800,
       productName: FN_PIDS,
       series: REF_6,
-      lines: `reference §6 "6871: 6" [field]; ${FIELD_KEYS}: 6`,
-      lineKeys: `reference §6 "6871: 6" [field]; ${FIELD_KEYS}: 6`,
+      lines: `${RN_6871}, "Cisco IP Phone 6871 Multiplatform Phones": "Support for six lines"; reference §6 "6871: 6" [field]; ${FIELD_KEYS}: 6`,
+      lineKeys: `6 ${OPEN_6800}; reference §6 "6871: 6" [field]; ${FIELD_KEYS}: 6`,
       maxExpansionModules: `${KEM_CHAPTER} names only the 6851 as taking a KEM among 6800s [open: ${FIELD_KEYS} lists one 14-key KEM for the 6871; the documented 0 is used]`,
       firmwarePrefix: FW_68XX,
     },
@@ -193,9 +234,9 @@ export const MODELS: readonly PhoneModel[] = [
       row: AG_7800,
       productName: FN_PIDS,
       series: REF_6,
-      lines: `${DS_7800}: single line; ${FIELD_KEYS}: 1`,
-      lineKeys: `${DS_7800}: the 7811 has no line keys [open: ${FIELD_KEYS} counts 1 addressable key; physical keys = 0]`,
-      maxExpansionModules: `${DS_7800}: no KEM on 7800`,
+      lines: `one line, no line key [open: no Cisco text gives the line count of the keyless 7811; ${FIELD_KEYS}: 1]`,
+      lineKeys: `${AG_7800_KEYS}; ${XML_REF_NO_PLK} [open: ${FIELD_KEYS} counts 1 addressable key; the documented 0 is used]`,
+      maxExpansionModules: `${KEM_CHAPTER} and ${WEBEX_LAYOUTS} name KEMs for the 6800, 8800 and 9800 only: none on the 7800`,
       firmwarePrefix: FW_78XX,
     },
   },
@@ -213,9 +254,9 @@ export const MODELS: readonly PhoneModel[] = [
       row: AG_7800,
       productName: FN_PIDS,
       series: REF_6,
-      lines: `${DS_7800}: 2 lines; ${FIELD_KEYS}: 2`,
-      lineKeys: `${DS_7800}; ${FIELD_KEYS}: 2`,
-      maxExpansionModules: `${DS_7800}: no KEM on 7800`,
+      lines: `${AG_7800_KEYS}: one line per line key, 2; ${FIELD_KEYS}: 2`,
+      lineKeys: `${AG_7800_KEYS}; ${FIELD_KEYS}: 2`,
+      maxExpansionModules: `${KEM_CHAPTER} and ${WEBEX_LAYOUTS} name KEMs for the 6800, 8800 and 9800 only: none on the 7800`,
       firmwarePrefix: FW_78XX,
     },
   },
@@ -233,9 +274,9 @@ export const MODELS: readonly PhoneModel[] = [
       row: AG_7800,
       productName: FN_PIDS,
       series: REF_6,
-      lines: `${DS_7800}: 4 lines; ${FIELD_KEYS}: 4`,
-      lineKeys: `${DS_7800}; ${FIELD_KEYS}: 4`,
-      maxExpansionModules: `${DS_7800}: no KEM on 7800`,
+      lines: `${AG_7800_KEYS}: one line per line key, 4; ${FIELD_KEYS}: 4`,
+      lineKeys: `${AG_7800_KEYS}; ${FIELD_KEYS}: 4`,
+      maxExpansionModules: `${KEM_CHAPTER} and ${WEBEX_LAYOUTS} name KEMs for the 6800, 8800 and 9800 only: none on the 7800`,
       firmwarePrefix: FW_78XX,
     },
   },
@@ -253,9 +294,9 @@ export const MODELS: readonly PhoneModel[] = [
       row: AG_7800,
       productName: FN_PIDS,
       series: REF_6,
-      lines: `${DS_7800}: 16 lines; reference §6 "7861: 16" [field]; ${FIELD_KEYS}: 16`,
-      lineKeys: `${DS_7800}; ${FIELD_KEYS}: 16`,
-      maxExpansionModules: `${DS_7800}: no KEM on 7800`,
+      lines: `${AG_7800_KEYS}: one line per line key, 16; reference §6 "7861: 16" [field]; ${FIELD_KEYS}: 16`,
+      lineKeys: `${AG_7800_KEYS}; ${FIELD_KEYS}: 16`,
+      maxExpansionModules: `${KEM_CHAPTER} and ${WEBEX_LAYOUTS} name KEMs for the 6800, 8800 and 9800 only: none on the 7800`,
       firmwarePrefix: FW_78XX,
     },
   },
@@ -275,7 +316,7 @@ export const MODELS: readonly PhoneModel[] = [
       series: `${REF_6}: 7832 → 7800 conference`,
       templateFamily: 'conference phone: one line, no line keys [doc]',
       lines: `${AG_7832}: a single line [open: no line count stated; 1 used]`,
-      lineKeys: `${AG_7832} [recalled]: no line keys`,
+      lineKeys: `${XML_REF_NO_PLK}`,
       maxExpansionModules: 'conference phone: no KEM [doc]',
       firmwarePrefix: `${AG_7832}: Upgrade_Rule example …/sip7832.12-0-7MPP0001-46.loads`,
     },
@@ -287,7 +328,7 @@ export const MODELS: readonly PhoneModel[] = [
     series: '8800',
     templateFamily: 'mpp-desk',
     lines: 16,
-    lineKeys: 5,
+    lineKeys: 10,
     maxExpansionModules: 0,
     firmwarePrefix: 'sip88xx',
     displayName: 'Cisco IP Phone 8811',
@@ -296,7 +337,7 @@ export const MODELS: readonly PhoneModel[] = [
       productName: FN_PIDS,
       series: REF_6,
       lines: LINES_88XX,
-      lineKeys: `${AG_8800} [recalled]: 5 line keys; ${FIELD_KEYS} counts 10 addressable`,
+      lineKeys: `${KEYS_88XX}; ${FIELD_KEYS}: 10`,
       maxExpansionModules: `${KEM_CHAPTER}: KEMs on 8851/8861/8865 only`,
       firmwarePrefix: FW_88XX,
     },
@@ -307,7 +348,7 @@ export const MODELS: readonly PhoneModel[] = [
     series: '8800',
     templateFamily: 'mpp-desk',
     lines: 16,
-    lineKeys: 5,
+    lineKeys: 10,
     maxExpansionModules: 0,
     firmwarePrefix: 'sip88xx',
     displayName: 'Cisco IP Phone 8841',
@@ -316,7 +357,7 @@ export const MODELS: readonly PhoneModel[] = [
       productName: 'seed excerpt of the 8800 admin guide: User-Agent Cisco-CP-8841-3PCC/11.0 [doc]',
       series: REF_6,
       lines: `${LINES_88XX}; that tool marks its 10 for the 8841 as seen on hardware, still below the documented 16 used here`,
-      lineKeys: `${AG_8800} [recalled]: 5 line keys (session keys on the other side not counted)`,
+      lineKeys: `${KEYS_88XX}; ${FIELD_KEYS}: 10 (marked as seen on an 8841)`,
       maxExpansionModules: `${KEM_CHAPTER}: KEMs on 8851/8861/8865 only`,
       firmwarePrefix: FW_88XX,
     },
@@ -327,7 +368,7 @@ export const MODELS: readonly PhoneModel[] = [
     series: '8800',
     templateFamily: 'mpp-desk',
     lines: 16,
-    lineKeys: 5,
+    lineKeys: 10,
     maxExpansionModules: 0,
     firmwarePrefix: 'sip8845_65',
     displayName: 'Cisco IP Phone 8845',
@@ -336,7 +377,7 @@ export const MODELS: readonly PhoneModel[] = [
       productName: FN_PIDS,
       series: REF_6,
       lines: LINES_88XX,
-      lineKeys: `${AG_8800} [recalled]: 5 line keys (session keys on the other side not counted)`,
+      lineKeys: KEYS_88XX,
       maxExpansionModules: `${KEM_CHAPTER}: KEMs on 8851/8861/8865 only`,
       firmwarePrefix: FW_88XX,
     },
@@ -347,7 +388,7 @@ export const MODELS: readonly PhoneModel[] = [
     series: '8800',
     templateFamily: 'mpp-desk',
     lines: 16,
-    lineKeys: 5,
+    lineKeys: 10,
     maxExpansionModules: 2,
     firmwarePrefix: 'sip88xx',
     displayName: 'Cisco IP Phone 8851',
@@ -356,7 +397,7 @@ export const MODELS: readonly PhoneModel[] = [
       productName: `${REF_6_PN}: Cisco-CP-8851-3PCC/11.3.7_MPP_0001 [field]`,
       series: REF_6,
       lines: LINES_88XX,
-      lineKeys: `${AG_8800} [recalled]: 5 line keys (session keys on the other side not counted)`,
+      lineKeys: `${KEYS_88XX}; ${EXPORT_8851}`,
       maxExpansionModules: `${KEM_CHAPTER}: 8851 takes 2 KEMs; ${FIELD_KEYS}: 2`,
       firmwarePrefix: FW_88XX,
     },
@@ -367,7 +408,7 @@ export const MODELS: readonly PhoneModel[] = [
     series: '8800',
     templateFamily: 'mpp-desk',
     lines: 16,
-    lineKeys: 5,
+    lineKeys: 10,
     maxExpansionModules: 3,
     firmwarePrefix: 'sip88xx',
     displayName: 'Cisco IP Phone 8861',
@@ -376,7 +417,7 @@ export const MODELS: readonly PhoneModel[] = [
       productName: FN_PIDS,
       series: REF_6,
       lines: LINES_88XX,
-      lineKeys: `${AG_8800} [recalled]: 5 line keys (session keys on the other side not counted)`,
+      lineKeys: `${KEYS_88XX}; ${EXPORT_8861}`,
       maxExpansionModules: `${KEM_CHAPTER}: 8861 and 8865 take 3 KEMs; ${FIELD_KEYS}: 3`,
       firmwarePrefix: FW_88XX,
     },
@@ -387,7 +428,7 @@ export const MODELS: readonly PhoneModel[] = [
     series: '8800',
     templateFamily: 'mpp-desk',
     lines: 16,
-    lineKeys: 5,
+    lineKeys: 10,
     maxExpansionModules: 3,
     firmwarePrefix: 'sip8845_65',
     displayName: 'Cisco IP Phone 8865',
@@ -396,7 +437,7 @@ export const MODELS: readonly PhoneModel[] = [
       productName: `${REF_6_PN}: SIP UA Cisco-CP-8865-3PCC/12.0.3_…`,
       series: REF_6,
       lines: LINES_88XX,
-      lineKeys: `${AG_8800} [recalled]: 5 line keys (session keys on the other side not counted)`,
+      lineKeys: KEYS_88XX,
       maxExpansionModules: `${KEM_CHAPTER}: 8861 and 8865 take 3 KEMs; ${FIELD_KEYS}: 3`,
       firmwarePrefix: FW_88XX,
     },
@@ -417,7 +458,7 @@ export const MODELS: readonly PhoneModel[] = [
       series: `${REF_6}: 8832 → 8800 conference`,
       templateFamily: 'conference phone: one line, no line keys [doc]',
       lines: `${AG_8832}: a single line [open: no line count stated; 1 used]`,
-      lineKeys: `${AG_8832} [recalled]: no line keys`,
+      lineKeys: `${XML_REF_NO_PLK}`,
       maxExpansionModules: 'conference phone: no KEM [doc]',
       firmwarePrefix: `${AG_8832}: Upgrade_Rule example http://…/sip8832.12-0-3MPP0001-87.loads`,
     },
@@ -434,12 +475,13 @@ export const MODELS: readonly PhoneModel[] = [
     firmwarePrefix: 'PhoneOS',
     displayName: 'Cisco Desk Phone 9841',
     sources: {
-      row: WEBEX_LAYOUTS,
-      productName: `PID DP-9841-K9 (KEM_Type DP-9800-KEM in ${EXPORT_9861}); the $PN it reports is not documented [open]`,
+      row: `${WEBEX_LAYOUTS}; ${WEBEX_9800_KEM}`,
+      productName: `${DEV_NOTES_MODEL}; PID DP-9841-K9 (KEM_Type DP-9800-KEM in ${EXPORT_9861}); ${PN_OPEN}`,
       series: REF_6,
-      lines: `16 as in a 9861's export [open]`,
-      lineKeys: 'Cisco Desk Phone 9800 Series data sheet [doc, recalled]',
-      maxExpansionModules: 'no KEM named for the 9841 [open]',
+      lines: `16 as in a 9861's export [open] (${EXPORT_9861}); the PhoneOS release notes give 16 SIP lines for the 9871 and 8875 (${RN_PHONEOS_KEYS})`,
+      lineKeys:
+        "4 [open: no Cisco text found stating the 9841's line keys — searched the 9800 KEM and layout articles (which list the 9851, 9861 and 9871 only), the PhoneOS release notes and the Services Development Notes; the 9800 data sheet is not stored; the earlier figure is kept]",
+      maxExpansionModules: `0: ${WEBEX_9800_KEM}; ${WEBEX_LAYOUTS}`,
       firmwarePrefix: `${PHONEOS}; load file names not documented [open]`,
     },
   },
@@ -450,16 +492,16 @@ export const MODELS: readonly PhoneModel[] = [
     templateFamily: 'mpp-desk',
     lines: 16,
     lineKeys: 6,
-    maxExpansionModules: 3,
+    maxExpansionModules: 1,
     firmwarePrefix: 'PhoneOS',
     displayName: 'Cisco Desk Phone 9851',
     sources: {
-      row: WEBEX_LAYOUTS,
-      productName: `PID DP-9851-K9 (KEM_Type DP-9800-KEM in ${EXPORT_9861}); the $PN it reports is not documented [open]`,
+      row: `${WEBEX_LAYOUTS}; ${WEBEX_9800_KEM}`,
+      productName: `${DEV_NOTES_MODEL}; PID DP-9851-K9 (KEM_Type DP-9800-KEM in ${EXPORT_9861}); ${PN_OPEN}`,
       series: REF_6,
-      lines: `16 as in a 9861's export [open]`,
-      lineKeys: 'Cisco Desk Phone 9800 Series data sheet [doc, recalled]',
-      maxExpansionModules: `${WEBEX_LAYOUTS}; 3 units as on the 9861 [open]`,
+      lines: `16 as in a 9861's export [open] (${EXPORT_9861}); the PhoneOS release notes give 16 SIP lines for the 9871 and 8875 (${RN_PHONEOS_KEYS})`,
+      lineKeys: WEBEX_9800_KEM,
+      maxExpansionModules: `1: ${WEBEX_9800_KEM}`,
       firmwarePrefix: `${PHONEOS}; load file names not documented [open]`,
     },
   },
@@ -474,12 +516,12 @@ export const MODELS: readonly PhoneModel[] = [
     firmwarePrefix: 'PhoneOS',
     displayName: 'Cisco Desk Phone 9861',
     sources: {
-      row: WEBEX_LAYOUTS,
-      productName: `PID DP-9861-K9 (KEM_Type DP-9800-KEM in ${EXPORT_9861}); the $PN it reports is not documented [open]`,
+      row: `${WEBEX_LAYOUTS}; ${WEBEX_9800_KEM}`,
+      productName: `${DEV_NOTES_MODEL}; PID DP-9861-K9 (KEM_Type DP-9800-KEM in ${EXPORT_9861}); ${PN_OPEN}`,
       series: REF_6,
-      lines: `${EXPORT_9861}: extensions 1–16`,
-      lineKeys: 'Cisco Desk Phone 9800 Series data sheet [doc, recalled]',
-      maxExpansionModules: `${EXPORT_9861}: Unit_1..3_ keys (KEM_Type DP-9800-KEM)`,
+      lines: `${EXPORT_9861}; ${RN_PHONEOS_KEYS}`,
+      lineKeys: `${WEBEX_9800_KEM}; ${EXPORT_9861}`,
+      maxExpansionModules: `${WEBEX_9800_KEM}; ${EXPORT_9861}`,
       firmwarePrefix: `${PHONEOS}; load file names not documented [open]`,
     },
   },
@@ -489,17 +531,17 @@ export const MODELS: readonly PhoneModel[] = [
     series: '9800',
     templateFamily: 'mpp-desk',
     lines: 16,
-    lineKeys: 10,
+    lineKeys: 16,
     maxExpansionModules: 3,
     firmwarePrefix: 'PhoneOS',
     displayName: 'Cisco Desk Phone 9871',
     sources: {
-      row: WEBEX_LAYOUTS,
-      productName: `PID DP-9871-K9 (KEM_Type DP-9800-KEM in ${EXPORT_9861}); the $PN it reports is not documented [open]`,
+      row: `${WEBEX_LAYOUTS}; ${WEBEX_9800_KEM}`,
+      productName: `${DEV_NOTES_MODEL}; PID DP-9871-K9 (KEM_Type DP-9800-KEM in ${EXPORT_9861}); ${PN_OPEN}`,
       series: REF_6,
-      lines: `16 as in a 9861's export [open]`,
-      lineKeys: 'Cisco Desk Phone 9800 Series data sheet [doc, recalled]',
-      maxExpansionModules: `3 units as on the 9861 [open]`,
+      lines: RN_PHONEOS_KEYS,
+      lineKeys: `16: ${LAYOUT_9871}; ${RN_PHONEOS_KEYS} ${KEYS_16_OF_32}`,
+      maxExpansionModules: WEBEX_9800_KEM,
       firmwarePrefix: `${PHONEOS}; load file names not documented [open]`,
     },
   },
@@ -509,16 +551,16 @@ export const MODELS: readonly PhoneModel[] = [
     series: '8875',
     templateFamily: 'mpp-desk',
     lines: 16,
-    lineKeys: 0,
+    lineKeys: 16,
     maxExpansionModules: 0,
     firmwarePrefix: 'PhoneOS',
     displayName: 'Cisco Video Phone 8875',
     sources: {
-      row: WEBEX_LAYOUTS,
-      productName: 'PID CP-8875-K9 [doc, recalled]; the $PN it reports is not documented [open]',
+      row: `${WEBEX_LAYOUTS}; ${RN_PHONEOS_KEYS} (the 8875 runs PhoneOS with the 9800 series and is provisioned from Webex Calling or BroadWorks like them)`,
+      productName: `${DEV_NOTES_MODEL}; PID CP-8875-K9: ${FN_PIDS}; ${PN_OPEN}`,
       series: REF_6,
-      lines: '16 as on the 9800 series [open]',
-      lineKeys: 'touch-screen video phone: no physical line keys [doc, recalled]',
+      lines: RN_PHONEOS_KEYS,
+      lineKeys: `16 virtual line keys on the touchscreen: ${RN_PHONEOS_KEYS} ${KEYS_16_OF_32}`,
       maxExpansionModules: `${WEBEX_LAYOUTS}: KEMs named for the 9851 and 6800/8800 only`,
       firmwarePrefix: `${PHONEOS} (the 8875 runs PhoneOS as the 9800 series) [open]`,
     },
@@ -539,7 +581,7 @@ export const MODELS: readonly PhoneModel[] = [
       productName:
         'User-Agent Cisco/ATA191-MPP-11-1-0-MSR4 (reference §6) [field]; DHCP option 60 "CISCO ATA191-MPP" [field]',
       series: REF_6,
-      lines: `${PG_ATA} [recalled]: two FXS ports, one line each (Line 1, Line 2)`,
+      lines: `${ATA_PORTS}: two FXS ports, one line each`,
       lineKeys: 'analog adapter: no keys [doc]',
       maxExpansionModules: 'analog adapter: no KEM [doc]',
       firmwarePrefix:
@@ -561,7 +603,7 @@ export const MODELS: readonly PhoneModel[] = [
       productName:
         'DHCP option 60 "CISCO ATA192-MPP" [field]; third-party device tables ATA192-MPP [field]',
       series: REF_6,
-      lines: `${PG_ATA} [recalled]: two FXS ports, one line each (Line 1, Line 2)`,
+      lines: `${ATA_PORTS}: two FXS ports, one line each`,
       lineKeys: 'analog adapter: no keys [doc]',
       maxExpansionModules: 'analog adapter: no KEM [doc]',
       firmwarePrefix:
@@ -600,7 +642,7 @@ function buildModelIndex(models: readonly PhoneModel[]): Map<string, PhoneModel>
 /**
  * Finds a model by model number (`8841`), product name (`CP-8841-3PCC`) or a loose spelling
  * (`cp-8841`, `ATA191`, `191`). Returns undefined when unknown.
- * @example findModel('cp-8841-3pcc')?.lines // 10
+ * @example findModel('cp-8841-3pcc')?.lineKeys // 10
  */
 export function findModel(name: string): PhoneModel | undefined {
   return MODEL_INDEX.get(name.trim().toUpperCase());

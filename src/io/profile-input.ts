@@ -62,7 +62,13 @@ export async function loadProfile(
     return says === 'json' || says === 'yaml' ? { plaintext: bytes, opened: 'plain' } : undefined;
   };
   const { plaintext, opened } = readAsText() ?? open(bytes, name, options, bad);
-  if (!isUtf8(plaintext)) throw bad(`${name}: not UTF-8 text (a wrong key, or not a profile)`);
+  if (!isUtf8(plaintext)) {
+    // A wrong key passes the CBC padding check about once in 256 tries: its plaintext is noise.
+    if (opened !== 'plain' && opened !== 'gzip') {
+      throw bad(`bad decrypt: ${name}`, 'check the key, and that the file is complete');
+    }
+    throw bad(`${name}: not UTF-8 text (not a profile)`);
+  }
   const text = Buffer.from(plaintext.buffer, plaintext.byteOffset, plaintext.length).toString(
     'utf8',
   );

@@ -9,9 +9,11 @@
  * minutes. Each process also tracks the nonce count (`nc`) of every nonce it has accepted
  * (NonceCounts): an answer whose count is not higher than the last one accepted for that nonce
  * (a replay, or a client that lost count) is refused with a fresh challenge marked stale, and
- * so is a nonce without qop (no count) used twice. Counts live in one process: behind a load
- * balancer or with --workers, an answer captured on the wire could still be replayed once to
- * each other process within the nonce's five minutes — HTTPS closes that.
+ * so is a nonce without qop (no count) used twice. With --workers the counts live in the primary
+ * process and every worker asks it (nonce-ledger.ts), so a replay to another worker is refused
+ * too. Behind a load balancer in front of several instances each instance counts for itself: an
+ * answer captured on the wire could still be replayed once to each other instance within the
+ * nonce's five minutes — HTTPS closes that.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
@@ -87,7 +89,13 @@ function freshNonceTime(config: AuthConfig, nonce: string, now: number): number 
  * `limit` are tracked the oldest go early, and every nonce issued before the newest one dropped
  * is refused from then on (it may have been counted).
  */
-export class NonceCounts {
+/** Where nonce counts are kept: this process (NonceCounts) or one shared by several. */
+export interface NonceLedger {
+  /** Whether `nc` is higher than any count accepted before for this nonce (and records it). */
+  accept(nonce: string, issued: number, nc: number, now: number): boolean | Promise<boolean>;
+}
+
+export class NonceCounts implements NonceLedger {
   private readonly counts = new Map<string, { issued: number; nc: number }>();
   /** Nonces issued at or before this time are no longer tracked: refused (stale). */
   private floor = -Infinity;
@@ -180,16 +188,33 @@ const NC = /^[0-9A-Fa-f]{8}$/;
  * Checks a request's Authorization header.
  * @param method the request method (Digest hashes it)
  * @param target the request target as sent (a Digest answer must be for this URI)
- * @param counts this process's nonce counts; without it counts are not checked (a unit test)
+ * @param counts the nonce counts, kept in this process (an answer at once) or shared with other
+ *   processes (a promise); without it counts are not checked (a unit test)
  */
 export function checkAuthorization(
   config: AuthConfig,
   header: string | undefined,
   method: string,
   target: string,
-  now = Date.now(),
+  now?: number,
   counts?: NonceCounts,
-): AuthResult {
+): AuthResult;
+export function checkAuthorization(
+  config: AuthConfig,
+  header: string | undefined,
+  method: string,
+  target: string,
+  now: number,
+  counts: NonceLedger | undefined,
+): AuthResult | Promise<AuthResult>;
+export function checkAuthorization(
+  config: AuthConfig,
+  header: string | undefined,
+  method: string,
+  target: string,
+  now = Date.now(),
+  counts?: NonceLedger,
+): AuthResult | Promise<AuthResult> {
   if (!header) return { ok: false, stale: false };
   const space = header.indexOf(' ');
   const scheme = (space < 0 ? header : header.slice(0, space)).toLowerCase();
@@ -236,15 +261,16 @@ export function checkAuthorization(
     }
     // Without qop there is no count: such a nonce is good for one request.
     const nc = qop === 'auth' ? parseInt(ncText, 16) : 1;
-    if (counts && !counts.accept(nonce, issued, nc, now)) {
-      return {
-        ok: false,
-        stale: true,
-        user,
-        reason: `Digest nonce count ${qop === 'auth' ? ncText : '(none)'} already used for this nonce (a replay?)`,
-      };
-    }
-    return { ok: true, user };
+    const accepted: AuthResult = { ok: true, user };
+    const replay: AuthResult = {
+      ok: false,
+      stale: true,
+      user,
+      reason: `Digest nonce count ${qop === 'auth' ? ncText : '(none)'} already used for this nonce (a replay?)`,
+    };
+    const verdict = counts ? counts.accept(nonce, issued, nc, now) : true;
+    if (typeof verdict === 'boolean') return verdict ? accepted : replay;
+    return verdict.then((ok) => (ok ? accepted : replay));
   }
   return { ok: false, stale: false };
 }

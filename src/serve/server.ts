@@ -23,7 +23,14 @@ import { basename, dirname } from 'node:path';
 import { outcomeForStatus, type Outcome } from '../device/access-log.js';
 import { parseUserAgent, type UserAgentInfo } from '../device/user-agent.js';
 import { maskSecretQuery } from '../profile/secrets.js';
-import { NonceCounts, challenges, checkAuthorization, type AuthConfig } from './auth.js';
+import {
+  NonceCounts,
+  challenges,
+  checkAuthorization,
+  type AuthConfig,
+  type AuthResult,
+  type NonceLedger,
+} from './auth.js';
 import {
   ProfileService,
   bootstrapVars,
@@ -65,6 +72,8 @@ export interface ServeConfig {
    * The page (HTML and its Content-Security-Policy) comes from the caller, built per request.
    */
   fleet?: { page(): Promise<{ html: string; csp: string }> } | undefined;
+  /** Where Digest nonce counts are kept; default this process's own (NonceCounts). */
+  nonceLedger?: NonceLedger | undefined;
 }
 
 /** What kind of request it was. */
@@ -268,8 +277,8 @@ export class ProvisioningServer {
   private shuttingDown = false;
   private inFlight = 0;
   private readonly pages = new Map<string, ServerPage>();
-  /** Digest nonce counts accepted by this process (replays are refused). */
-  private readonly nonceCounts = new NonceCounts();
+  /** Digest nonce counts accepted so far (replays are refused). */
+  private readonly nonceCounts: NonceLedger;
 
   /** Loads the site; throws SiteLoadError (every problem) or an Error for a bad route. */
   constructor(readonly config: ServeConfig) {
@@ -279,6 +288,7 @@ export class ProvisioningServer {
       return r;
     });
     this.siteRef = loadSite(config.sources, 1);
+    this.nonceCounts = config.nonceLedger ?? new NonceCounts();
     this.profiles = new ProfileService({
       keys: config.keys,
       gzip: config.gzip,
@@ -576,25 +586,45 @@ export class ProvisioningServer {
         Allow: this.reportStore ? 'GET, HEAD, POST, PUT' : 'GET, HEAD',
       });
     }
-    if (this.config.auth) {
-      const auth = checkAuthorization(
-        this.config.auth,
-        req.headers.authorization,
-        method,
-        req.url ?? '',
-        Date.now(),
-        this.nonceCounts,
-      );
-      if (!auth.ok) {
+    const auth = this.config.auth;
+    if (auth === undefined) return this.answer(req, site, path, record, ua, send, fail);
+    const verdict = checkAuthorization(
+      auth,
+      req.headers.authorization,
+      method,
+      req.url ?? '',
+      Date.now(),
+      this.nonceCounts,
+    );
+    const then = (result: AuthResult): Promise<void> | undefined => {
+      if (!result.ok) {
         discardBody(req, this.config.maxBodyBytes);
-        if (auth.user !== undefined) record.user = auth.user;
+        if (result.user !== undefined) record.user = result.user;
         const why = req.headers.authorization ? 'authentication failed' : 'authentication required';
-        return fail(401, auth.reason !== undefined ? `${why}: ${auth.reason}` : why, {
-          'WWW-Authenticate': challenges(this.config.auth, auth.stale),
+        return fail(401, result.reason !== undefined ? `${why}: ${result.reason}` : why, {
+          'WWW-Authenticate': challenges(auth, result.stale),
         });
       }
-      record.user = auth.user;
-    }
+      record.user = result.user;
+      return this.answer(req, site, path, record, ua, send, fail);
+    };
+    // With --workers the primary keeps the nonce counts: the request waits for its answer.
+    return verdict instanceof Promise ? verdict.then(then) : then(verdict);
+  }
+
+  /** Answers a request that passed the method, size and authentication checks. */
+  private answer(
+    req: IncomingMessage,
+    site: Site,
+    path: string,
+    record: RequestRecord,
+    ua: UserAgentInfo | null,
+    send: Send,
+    fail: Fail,
+  ): Promise<void> | undefined {
+    const method = req.method ?? '';
+    const isRead = method === 'GET' || method === 'HEAD';
+    const isWrite = method === 'POST' || method === 'PUT';
     if (isWrite) return this.handleReport(req, site, path, record, ua, send, fail);
     if (path === 'fleet' && this.config.fleet) {
       req.resume();

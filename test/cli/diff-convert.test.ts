@@ -3,6 +3,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { createDecipheriv } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import * as ece from 'http_ece';
 import { assertGolden } from '../helpers/golden.js';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 import { parseProfileXml } from '../../src/profile/profile-map.js';
+import { evpBytesToKey } from '../../src/crypto/openssl-enc.js';
 
 const OLD = 'test/fixtures/diff/old.xml';
 const NEW = 'test/fixtures/diff/new.xml';
@@ -116,6 +118,31 @@ describe('diff', () => {
     const noKey = await runCli(['diff', cfg, OLD]);
     assert.equal(noKey.code, 2);
     assert.match(noKey.stderr, /AES-256-CBC encrypted: a passphrase is needed/);
+  });
+
+  test('a wrong key that passes the CBC padding check (1 in 256) is still "bad decrypt"', async () => {
+    const enc = opensslEncrypt(readFileSync(join(ROOT, OLD)), 'md5');
+    const salt = enc.subarray(8, 16);
+    // Look for a wrong passphrase whose MD5-derived key ends the ciphertext in valid padding.
+    let wrong: string | undefined;
+    for (let i = 0; wrong === undefined && i < 20_000; i++) {
+      const { key, iv } = evpBytesToKey('md5', `wrong-${i}`, salt);
+      const decipher = createDecipheriv('aes-256-cbc', key, iv);
+      try {
+        decipher.update(enc.subarray(16));
+        decipher.final();
+        wrong = `wrong-${i}`;
+      } catch {
+        // bad padding: the usual wrong-key case
+      }
+    }
+    assert.ok(wrong, 'a passphrase that passes the padding check');
+    const cfg = join(dir, 'lucky.cfg');
+    writeFileSync(cfg, enc);
+    const run = await runCli(['diff', '--key-env', 'WRONG', cfg, OLD], { env: { WRONG: wrong } });
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^cisco-prov: bad decrypt: .*lucky\.cfg$/m);
+    assert.ok(!run.stderr.includes(wrong));
   });
 
   test('trouble is 2 (bad profile) or 3 (I/O), never 1, and never a stack trace', async () => {

@@ -289,6 +289,40 @@ test('the resync: Profile_Rule, then the Profile_Rule_B its profile sets; -o get
   assert.match(wrong.stderr, /--only <rule>' argument 'B' is invalid/);
 });
 
+// Cisco, "Assignment Expressions": `(a = "…";)!` sets GPP_A before the URL is fetched; GPP_A is
+// then the phone's own parameter, so a later rule's $A expands to it in the same resync.
+test('an assignment in Profile_Rule reaches Profile_Rule_B: $B expands to what (b = …)! set', async () => {
+  const seen: string[] = [];
+  handler = (req, res) => {
+    seen.push(req.url ?? '');
+    if (req.url === '/common.xml')
+      res.end('<flat-profile><Resync_Periodic>600</Resync_Periodic></flat-profile>');
+    else if (req.url === '/site7/00562b043615.xml') res.end(PROFILE);
+    else {
+      res.writeHead(404);
+      res.end();
+    }
+  };
+  const run = await runCli([
+    'fetch',
+    `(b = "site7";)! ${server.origin}/common.xml`,
+    '--ua',
+    UA,
+    '--rule-b',
+    `${server.origin}/$B/$MA.xml`,
+    '--json',
+  ]);
+  assert.equal(run.code, 0, run.stdout + run.stderr);
+  assert.deepEqual(seen, ['/common.xml', '/site7/00562b043615.xml']);
+  assert.deepEqual(
+    JSON.parse(run.stdout).rules.map((r: { rule: string; outcome: string }) => [r.rule, r.outcome]),
+    [
+      ['Profile_Rule', 'A'],
+      ['Profile_Rule_B', 'A'],
+    ],
+  );
+});
+
 test('a secret in the query (?pwd=…) is masked in the report, --json and -o notes', async () => {
   handler = (_req, res) => res.end(PROFILE.replace('hunter22', 'x'));
   const url = `${server.origin}/cfg/$MA.xml?mac=$MA&pwd=Qu3ry-Secret`;

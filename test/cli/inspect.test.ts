@@ -193,7 +193,7 @@ test('models: the whole table, one model, JSON with sources, CSV', async () => {
   const table = await runCli(['models']);
   assert.equal(table.code, 0);
   assert.equal(table.stdout.trimEnd().split('\n').length, 1 + 24);
-  assert.match(table.stdout, /^8861\s+CP-8861-3PCC\s+8800\s+mpp-desk\s+16\s+5\s+3\s+sip88xx$/m);
+  assert.match(table.stdout, /^8861\s+CP-8861-3PCC\s+8800\s+mpp-desk\s+16\s+10\s+3\s+sip88xx$/m);
 
   const one = await runCli(['models', 'cp-7832', '--sources']);
   assert.equal(one.code, 0);

@@ -271,6 +271,55 @@ describe('serve: --workers', () => {
     }
     assert.match(server.stderr(), /SIGTERM: stopping 2 workers/);
   });
+
+  test('Digest nonce counts are shared: a replay is refused by every worker, a rising count accepted', async () => {
+    const fx = fixture([row('00562b043615', 'Reception')]);
+    const authFile = join(fx.dir, 'phones.auth');
+    writeFileSync(authFile, 'phone:pr0v-pass\n', { mode: 0o600 });
+    const server = await startServe([
+      '-i',
+      fx.inventory,
+      '--auth-file',
+      authFile,
+      '--workers',
+      '2',
+      '--no-watch',
+    ]);
+    try {
+      const path = '/00562b043615.xml';
+      const ua = UA('00562b043615');
+      const challenge = await httpRequest(server.port, path, { userAgent: ua });
+      const nonce = /nonce="([^"]+)"/.exec(challenge.rawHeaders.join('\n'))![1]!;
+      const md5 = (t: string): string => createHash('md5').update(t).digest('hex');
+      const answer = (nc: string): string => {
+        const ha1 = md5('phone:cisco-prov:pr0v-pass');
+        const response = md5(`${ha1}:${nonce}:${nc}:c0ffee:auth:${md5(`GET:${path}`)}`);
+        return `Digest username="phone", realm="cisco-prov", nonce="${nonce}", uri="${path}", qop=auth, nc=${nc}, cnonce="c0ffee", response="${response}", algorithm=MD5`;
+      };
+      // The same answer on 12 new connections at once, spread over both workers by the kernel:
+      // one is accepted, every other is a replay, whichever worker it reaches.
+      const statuses = await Promise.all(
+        Array.from({ length: 12 }, () =>
+          httpRequest(server.port, path, {
+            userAgent: ua,
+            headers: { Authorization: answer('00000001') },
+          }).then((r) => r.status),
+        ),
+      );
+      assert.deepEqual(
+        statuses.sort(),
+        [200, ...Array.from({ length: 11 }, () => 401)],
+        `statuses: ${statuses.join(' ')}`,
+      );
+      const next = await httpRequest(server.port, path, {
+        userAgent: ua,
+        headers: { Authorization: answer('00000002') },
+      });
+      assert.equal(next.status, 200);
+    } finally {
+      assert.equal(await server.stop(), 0);
+    }
+  });
 });
 
 describe('serve: auth and TLS', () => {

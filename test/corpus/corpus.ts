@@ -51,8 +51,11 @@ export interface CorpusMeasure {
   diagnostics: Diagnostic[];
 }
 
-/** Validates the export as a profile (with its model when known) and sorts the findings. */
-export function measureExport(corpus: CorpusExport, model = corpus.model): CorpusMeasure {
+/**
+ * Validates the export as a profile and sorts the findings. `model` is explicit: `undefined`
+ * means no --model (the union of families), not the export's own model.
+ */
+export function measureExport(corpus: CorpusExport, model: string | undefined): CorpusMeasure {
   const text = profileOf(corpus);
   const options: Parameters<typeof validateProfileText>[1] = { file: corpus.id, encrypted: true };
   if (model !== undefined) options.model = model;

@@ -35,15 +35,29 @@ const FAMILY_MODEL: Record<string, string> = {
  */
 const HELD_OUT_FLOOR: Record<string, number> = {
   'apfelwurm-report': 0.985,
-  'fusionpbx-ata192': 0.99,
+  'fusionpbx-8851-factory': 0.991,
+  'fusionpbx-ata192': 0.996,
   'wazo-mpp-11-3-1': 0.96,
+};
+
+/**
+ * False errors a held-out export is known to get, reported in bench/RESULTS.md and not
+ * patched here: the 88xx exports list line keys 6-10 (Extension_n_, Short_Name_n_,
+ * Share_Call_Appearance_n_, Extended_Function_n_) where the model table gives the 8851 and
+ * 8861 five line keys, so `model-capacity` (src/validate) reports them with --model.
+ */
+const HELD_OUT_KNOWN_ERRORS: Record<string, RegExp> = {
+  'fusionpbx-8851-factory':
+    /^model-capacity: (Extension|Short_Name|Share_Call_Appearance|Extended_Function)_(6|7|8|9|10)_: index \d+ is beyond the 5 line keys of the CP-8851-3PCC$/,
+  'fusionpbx-8861-2019':
+    /^model-capacity: (Extension|Short_Name|Share_Call_Appearance|Extended_Function)_(6|7|8|9|10)_: index \d+ is beyond the 5 line keys of the CP-8861-3PCC$/,
 };
 
 test('the corpus holds tuning and held-out exports of every family it claims', () => {
   const families = (set: string): string[] =>
     [...new Set(corpus.filter((c) => c.set === set).map((c) => c.family))].sort();
   assert.deepEqual(families('tuning'), ['8800', '9800', 'ATA190']);
-  assert.deepEqual(families('held-out'), ['7800', 'ATA190']);
+  assert.deepEqual(families('held-out'), ['7800', '8800', 'ATA190']);
   for (const c of corpus) {
     assert.match(c.source.commit, /^[0-9a-f]{40}$/, c.id);
     assert.ok(c.parameters.length >= 40, c.id);
@@ -86,7 +100,9 @@ for (const c of corpus.filter((x) => x.set === 'held-out')) {
     for (const model of [c.model ?? FAMILY_MODEL[c.family], undefined]) {
       const m = measureExport(c, model);
       assert.deepEqual(m.valueErrors, [], `value errors (${model ?? 'no model'})`);
-      assert.deepEqual(m.otherErrors, [], `other errors (${model ?? 'no model'})`);
+      const known = HELD_OUT_KNOWN_ERRORS[c.id];
+      const other = m.otherErrors.filter((e) => !(model && known?.test(e)));
+      assert.deepEqual(other, [], `other errors (${model ?? 'no model'})`);
       const floor = HELD_OUT_FLOOR[c.id] ?? 1;
       assert.ok(m.known / m.distinct >= floor, `${m.known}/${m.distinct} below ${floor}`);
     }
@@ -192,6 +208,64 @@ test('exports widen types: Debug_Level by name, an empty value, a static SRV lis
 });
 
 // ---------------------------------------------------------------- families
+
+test("ATA: the guide's router leaves the export lacks (forwarding rules, QoS, HTTP proxy) are known", () => {
+  // ATA 191/192 provisioning guide, "Router Configuration Parameters": its own examples.
+  const router = [
+    '<router-configuration>',
+    '<Port_Range_Forwarding><Port_Range_Forwarding_Index>0:1</Port_Range_Forwarding_Index>',
+    '<Rule0>1:Rule_0:br1:50:60:tcp:192.198.15.22</Rule0></Port_Range_Forwarding>',
+    '<QoS_Bandwidth_Control><WAN><QoS_Always_ON>1</QoS_Always_ON>',
+    '<Upstream_Bandwidth>20000</Upstream_Bandwidth></WAN></QoS_Bandwidth_Control>',
+    '<HTTP_Proxy><Proxy_Mode>Manual</Proxy_Mode><Proxy_Host>proxy.example.com</Proxy_Host>',
+    '<Proxy_Port>3128</Proxy_Port><Proxy_Server_Requires_Authentication>1</Proxy_Server_Requires_Authentication>',
+    '<Use_Auto_Discovery__WPAD_>No</Use_Auto_Discovery__WPAD_></HTTP_Proxy>',
+    '<WAN_IP6_Setting><WAN_Static_IP6_Gateway>fe80::1</WAN_Static_IP6_Gateway></WAN_IP6_Setting>',
+    '</router-configuration>',
+  ].join('\n');
+  assert.deepEqual(errorsOf(check(router, 'ATA192')), []);
+  assert.deepEqual(errorsOf(check(router)), []);
+  // Rule<index> is 0-9; the proxy mode is one of three words.
+  assert.deepEqual(errorsOf(check(router.replace(/Rule0/g, 'Rule10'), 'ATA191')).length, 1);
+  assert.deepEqual(errorsOf(check(router.replace('>Manual<', '>On<'), 'ATA191')), [
+    'invalid-value: Proxy_Mode: expected one of "Off", "Auto", "Manual", got "On"',
+  ]);
+  // The guide's spelling of the export's WAN_Static_IP6_Gatway is an alias of it.
+  assert.equal(
+    lookupParameter(DEFAULT_CATALOG, 'WAN_Static_IP6_Gateway', 'router-configuration')?.alias,
+    'WAN_Static_IP6_Gateway',
+  );
+});
+
+test("ATA: the ATA guide's spellings of exported names are aliases; its HTTPS_Name_Validate is known", () => {
+  const profile = [
+    '<IVR_Admin_Passwd>1234</IVR_Admin_Passwd>',
+    '<Resync_At_HHmm>0300</Resync_At_HHmm>',
+    '<Mark_all_AVT_Packets>Yes</Mark_all_AVT_Packets>',
+    '<HTTPS_Name_Validate>Yes</HTTPS_Name_Validate>',
+  ].join('\n');
+  const diagnostics = check(profile, 'ATA192');
+  assert.deepEqual(errorsOf(diagnostics), []);
+  assert.deepEqual(
+    diagnostics.filter((d) => d.ruleId === 'parameter-alias').map((d) => d.message),
+    [
+      'Resync_At_HHmm is a guide spelling; the phone exports it as Resync_At__HHmm_',
+      'Mark_all_AVT_Packets is a guide spelling; the phone exports it as Mark_All_AVT_Packets',
+    ],
+  );
+  assert.equal(
+    lookupParameter(DEFAULT_CATALOG, 'IVR_Admin_Password')?.entry.name,
+    'IVR_Admin_Passwd',
+  );
+  assert.equal(errorsOf(check('<HTTPS_Name_Validate>maybe</HTTPS_Name_Validate>')).length, 1);
+});
+
+test('the executive-assistant service codes of the admin guide are known on the 8800', () => {
+  const codes =
+    '<Exec_Assistant_Call_Initiate_Code>#64</Exec_Assistant_Call_Initiate_Code>\n<Exec_Call_Bridge_Code>*15</Exec_Call_Bridge_Code>';
+  assert.deepEqual(check(codes, '8851'), []);
+  assert.equal(errorsOf(check(codes.replace('*15', '*15*15*15'), '8851')).length, 1);
+});
 
 test('ATA: <router-configuration> is checked with the router catalog, not nested-parameter', () => {
   const router =

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { parseAccessLogLine } from '../../src/device/access-log.js';
 import { parseUserAgent } from '../../src/device/user-agent.js';
 import { NonceCounts, checkAuthorization, makeNonce, parseAuthFile } from '../../src/serve/auth.js';
+import { SharedNonceLedger, nonceLedgerHost } from '../../src/serve/nonce-ledger.js';
 import { formatClfTime, formatCombined } from '../../src/serve/log-format.js';
 import { LineBuffer } from '../../src/serve/line-buffer.js';
 import { ProfileService, bootstrapVars, chooseForm } from '../../src/serve/profiles.js';
@@ -330,6 +331,33 @@ describe('Digest nonce counts', () => {
     assert.equal(counts.accept('c', 4000, 2, 4300), false, 'a dropped nonce is refused');
     assert.equal(counts.accept('g', 3900, 1, 4300), false, 'so is any nonce issued before it');
     assert.equal(counts.accept('d', 4100, 2, 4300), true);
+  });
+
+  test('--workers: two workers asking one primary ledger refuse a replay to either of them', async () => {
+    const host = nonceLedgerHost();
+    // Two workers' ledgers, wired to the primary as cluster IPC would (asynchronously).
+    const worker = (): SharedNonceLedger => {
+      const ledger: SharedNonceLedger = new SharedNonceLedger((message) =>
+        setImmediate(() => ledger.receive(host(message))),
+      );
+      return ledger;
+    };
+    const [one, two] = [worker(), worker()];
+    const now = Date.now();
+    const nonce = makeNonce(config, now);
+    const check = (ledger: SharedNonceLedger, nc: string) =>
+      checkAuthorization(config, answer(nonce, nc), 'GET', '/a.xml', now, ledger);
+    const first = check(one, '00000001');
+    assert.ok(first instanceof Promise, 'a shared ledger answers later');
+    assert.equal((await first).ok, true);
+    assert.equal((await check(two, '00000001')).ok, false, 'the replay to the other worker');
+    assert.equal((await check(one, '00000001')).ok, false);
+    assert.equal((await check(two, '00000002')).ok, true, 'the count rises across workers');
+    assert.equal(host({ type: 'something else' }), undefined);
+    assert.equal(one.receive({ type: 'something else' }), false);
+    // A primary that never answers: refused (stale) after the timeout, never accepted.
+    const silent = new SharedNonceLedger(() => {}, 20);
+    assert.equal(await silent.accept(nonce, now, 9, now), false);
   });
 });
 

@@ -175,10 +175,11 @@ const CASES: [string, string, Partial<ValidateOptions>, string[]][] = [
   ],
   [
     'line keys beyond the model',
-    '<Extended_Function_6_>fnc=sd</Extended_Function_6_>',
+    // 10 line keys on the 8841 in enhanced line mode, the MPP default (models-sources.test.ts)
+    '<Extended_Function_11_>fnc=sd</Extended_Function_11_>',
     { model: '8841' },
     [
-      'model-capacity 2:2 Extended_Function_6_: index 6 is beyond the 5 line keys of the CP-8841-3PCC',
+      'model-capacity 2:2 Extended_Function_11_: index 11 is beyond the 10 line keys of the CP-8841-3PCC',
     ],
   ],
   [

@@ -17,6 +17,9 @@ const PROXY_WITH_SRV = { kind: 'host', srv: true } as const;
 const SRV_SOURCE =
   'Cisco MPP admin guides, Ext(n) > Proxy and Registration: a static SRV list <proxy>:SRV=<host>:<port>:p=<priority>[:w=<weight>]|… longer than 63 characters [doc, recalled; issue 9]';
 
+const ATA_VOICE =
+  'Cisco ATA 191 and ATA 192 Analog Telephone Adapter Provisioning Guide for Multiplatform Firmware, Voice Parameters';
+
 export const CORRECTIONS: readonly Correction[] = [
   { name: 'Proxy_{n}_', type: PROXY_WITH_SRV, source: SRV_SOURCE },
   { name: 'Outbound_Proxy_{n}_', type: PROXY_WITH_SRV, source: SRV_SOURCE },
@@ -27,6 +30,29 @@ export const CORRECTIONS: readonly Correction[] = [
     name: 'PSK_{n}',
     secret: false,
     source: 'exports fusionpbx-8851, fusionpbx-9861: PSK_1..16 next to Programmable_Softkey_Enable',
+  },
+  {
+    // The ATA export's spelling (fusionpbx-ata191); the ATA guide spells it Gateway.
+    name: 'WAN_Static_IP6_Gatway',
+    aliases: ['WAN_Static_IP6_Gateway'],
+    source:
+      'Cisco ATA 191 and ATA 192 Analog Telephone Adapter Provisioning Guide for Multiplatform Firmware, Router Configuration Parameters > WAN_IP6_Setting Parameters: WAN_Static_IP6_Gateway',
+  },
+  // The ATA guide's spellings of names the ATA191 export spells otherwise (accepted, warned).
+  {
+    name: 'IVR_Admin_Passwd',
+    aliases: ['IVR_Admin_Password'],
+    source: `${ATA_VOICE}: <IVR_Admin_Password>`,
+  },
+  {
+    name: 'Resync_At__HHmm_',
+    aliases: ['Resync_At_HHmm'],
+    source: `${ATA_VOICE}: <Resync_At_HHmm>`,
+  },
+  {
+    name: 'Mark_All_AVT_Packets',
+    aliases: ['Mark_all_AVT_Packets'],
+    source: `${ATA_VOICE}: <Mark_all_AVT_Packets>`,
   },
   {
     // The guide's 0–2; the exports write the syslog level by name.

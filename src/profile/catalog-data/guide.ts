@@ -8,6 +8,7 @@ import { LINE_PARAMETERS } from './line.js';
 import { PHONE_PARAMETERS } from './phone.js';
 import { PROVISIONING_PARAMETERS } from './provisioning.js';
 import { REGIONAL_PARAMETERS } from './regional.js';
+import { ROUTER_PARAMETERS } from './router.js';
 import { SIP_PARAMETERS } from './sip.js';
 import { SYSTEM_PARAMETERS } from './system.js';
 import { USER_PARAMETERS } from './user.js';
@@ -22,4 +23,5 @@ export const GUIDE_PARAMETERS: readonly CatalogEntry[] = [
   ...PHONE_PARAMETERS,
   ...USER_PARAMETERS,
   ...EXPANSION_MODULE_PARAMETERS,
+  ...ROUTER_PARAMETERS,
 ];

@@ -47,7 +47,8 @@ export function assembleCatalog(
   const byName = new Map(evidence.map((e) => [e.name, e]));
   const fixes = new Map(corrections.map((c) => [c.name, c]));
   const out = guide.map((entry) => {
-    const ev = byName.get(entry.name);
+    // Evidence is about flat names; a router-section entry of the same name is another parameter.
+    const ev = entry.section === undefined ? byName.get(entry.name) : undefined;
     let result = ev ? withEvidence(entry, ev) : entry;
     const fix = fixes.get(entry.name) ?? fixes.get(result.name);
     if (fix) {

@@ -79,6 +79,14 @@ export const PROVISIONING_PARAMETERS: readonly CatalogEntry[] = [
   { name: 'User_Configurable_Resync', type: BOOL, default: 'Yes', source: profileConf },
   { name: 'Resync_Fails_On_FNF', type: BOOL, default: 'Yes', source: profileConf },
   {
+    // The ATA's guide lists it among its Configuration Profile Parameters (SAN check on HTTPS).
+    name: 'HTTPS_Name_Validate',
+    type: BOOL,
+    default: 'Yes',
+    families: ['ATA190'],
+    source: cite('provAta', 'Provisioning Parameters > Configuration Profile Parameters'),
+  },
+  {
     name: 'Profile_Authentication_Type',
     type: oneOf('Disabled', 'Basic Http Authentication', 'XSI Authentication'),
     default: 'Basic Http Authentication',

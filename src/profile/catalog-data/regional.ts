@@ -32,6 +32,17 @@ const star = (name: string, value: string): CatalogEntry => ({
   default: value,
   source: `${codes}; ${starCode}`,
 });
+const execCodes = cite(
+  'adminMppCopy',
+  'p. 248, Executive-Assistant Service Activation Codes in the XML Configuration File',
+);
+const execCode = (name: string, value: string): CatalogEntry => ({
+  name,
+  type: STAR,
+  default: value,
+  families: ['6800', '8800'],
+  source: `${execCodes}; ${starCode}; families: ${xmlRef('Executive_Assistant_Role')}`,
+});
 const codec = (name: string, value?: string): CatalogEntry =>
   value === undefined
     ? { name, type: STAR, source: `${codecCodes}; ${starCode}` }
@@ -99,6 +110,14 @@ export const REGIONAL_PARAMETERS: readonly CatalogEntry[] = [
   star('Call_Pickup_Code', '*36'),
   star('Call_Unpark_Code', '*39'),
   star('Group_Call_Pickup_Code', '*37'),
+  // The executive-assistant codes: the guide's sample cfg.xml section gives each with its value
+  // ("the # or * code"); the feature is on the 6871 and the 8800 series (Executive_Assistant_Role).
+  execCode('Exec_Assistant_Call_Initiate_Code', '#64'),
+  execCode('Exec_Call_Filter_Act_Code', '#61'),
+  execCode('Exec_Call_Filter_Deact_Code', '#62'),
+  execCode('Exec_Assistant_Call_Push_Code', '#63'),
+  execCode('Exec_Call_Retrieve_Code', '*11'),
+  execCode('Exec_Call_Bridge_Code', '*15'),
   { name: 'Referral_Services_Codes', type: str(79), source: codes },
   { name: 'Feature_Dial_Services_Codes', type: str(79), source: codes },
   {

@@ -41,6 +41,15 @@ export const GUIDES = {
    */
   spa500:
     'Cisco Small Business SPA300 Series, SPA500 Series, and WIP310 IP Phone Administration Guide',
+  /**
+   * A Cisco MPP phone administration guide as copied page by page at
+   * https://www.easymanua.ls/cisco/calnet-3/manual/1560225 (the copy's listing does not give the
+   * guide's title; the pages are Cisco's executive-assistant and vertical-service-code text).
+   */
+  /** The ATA's guide: chapter "Router Configuration Parameters" (the <router-configuration> leaves). */
+  provAta:
+    'Cisco ATA 191 and ATA 192 Analog Telephone Adapter Provisioning Guide for Multiplatform Firmware (updated 2026-01-30)',
+  adminMppCopy: 'Cisco MPP phone administration guide (page copy at easymanua.ls, manual 1560225)',
 } as const;
 
 export type GuideKey = keyof typeof GUIDES;
