@@ -229,6 +229,27 @@ function internName(text: string, start: number, end: number, hash: number): str
   return copy;
 }
 
+/** Element names predicted by place in the document (see Scanner.startTag), as slots. */
+const PREDICTED_ELEMENTS = 1 << 14;
+const predictedNames = new Int32Array(PREDICTED_ELEMENTS).fill(-1);
+
+function predictedLength(slot: number): number {
+  return (nameStrings[slot] as string).length;
+}
+
+/**
+ * The end of the stored name `slot` when `text` holds exactly that name at `at` (followed by a
+ * character that cannot continue a name), else -1.
+ */
+function storedNameEnd(text: string, at: number, slot: number): number {
+  const length = predictedLength(slot);
+  const end = at + length;
+  if (end >= text.length) return -1;
+  const next = text.charCodeAt(end);
+  if (next >= 0x80 || ASCII_NAME[next] !== 0) return -1;
+  return storedNameAt(text, at, length, nameStarts[slot] as number) ? end : -1;
+}
+
 /** Whether `text` holds the same characters at `a` and at `b`, `length` of them. */
 function sameCharacters(text: string, a: number, b: number, length: number): boolean {
   for (let k = 0; k < length; k++) {
@@ -805,16 +826,31 @@ class Scanner {
 
   private startTag(lt: number): void {
     const { text } = this;
-    const nameEnd = this.readName(lt + 1);
-    if (nameEnd === lt + 1) {
-      throw new ScanFailure("expected an element name after '<' (write &lt; for '<')", lt);
+    const element = this.names.length;
+    // The name the element at this place had in the document scanned before: a fleet's
+    // profiles come from one template, so it is usually the same, and one comparison with the
+    // stored name replaces reading, hashing and comparing it.
+    const predicted = element < PREDICTED_ELEMENTS ? (predictedNames[element] as number) : NONE;
+    let nameEnd = predicted >= 0 ? storedNameEnd(text, lt + 1, predicted) : NONE;
+    const hit = nameEnd >= 0;
+    if (!hit) {
+      nameEnd = this.readName(lt + 1);
+      if (nameEnd === lt + 1) {
+        throw new ScanFailure("expected an element name after '<' (write &lt; for '<')", lt);
+      }
     }
     const parent = this.top;
     if (parent === NONE && this.names.length > 0) {
       throw new ScanFailure('only one root element is allowed', lt);
     }
-    const name = internName(text, lt + 1, nameEnd, this.nameHash);
-    const element = this.names.length;
+    let name: string;
+    if (hit) {
+      name = nameStrings[predicted] as string;
+      internedSlot = predicted;
+    } else {
+      name = internName(text, lt + 1, nameEnd, this.nameHash);
+      if (element < PREDICTED_ELEMENTS) predictedNames[element] = internedSlot;
+    }
     const base = element * ELEMENT_FIELDS;
     if (base + ELEMENT_FIELDS > this.elements.length) {
       elementScratch = this.elements = grown(this.elements, base + ELEMENT_FIELDS);

@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { formatJson } from '../../src/output/diagnostics-format.js';
 import type { FileDiagnostics } from '../../src/validate/diagnostic.js';
 import { RULE_IDS } from '../../src/validate/rule-ids.js';
+import { scanXml } from '../../src/validate/xml-scanner.js';
 import {
   hasForbiddenControl,
   validateProfileBytes,
@@ -126,4 +127,23 @@ test('the JSON report is byte for byte what one JSON.stringify per file made', (
     }),
     { numRuns: 2000 },
   );
+});
+
+test('element names predicted from the document before are taken only when they match', () => {
+  const names = (text: string): string[] =>
+    scanXml(text).root?.children.map((c) => `${c.name}=${c.text}`) ?? [];
+  const before =
+    '<flat-profile><Line_1>a</Line_1><AB>b</AB><X/><Long_Name>c</Long_Name></flat-profile>';
+  assert.deepEqual(names(before), ['Line_1=a', 'AB=b', 'X=', 'Long_Name=c']);
+  // Same places, other names: a prefix, an extension, the same length, a non-ASCII follower.
+  const after =
+    '<flat-profile><Line_12>a</Line_12><A>b</A><Y/><Long_Namé>c</Long_Namé></flat-profile>';
+  assert.deepEqual(names(after), ['Line_12=a', 'A=b', 'Y=', 'Long_Namé=c']);
+  assert.deepEqual(names(before), ['Line_1=a', 'AB=b', 'X=', 'Long_Name=c']);
+  // A prediction never hides an error at its place.
+  assert.match(
+    scanXml('<flat-profile><Line_1.>a</Line_1></flat-profile>').error?.message ?? '',
+    /does not match/,
+  );
+  assert.match(scanXml('<flat-profile><Line_1').error?.message ?? '', /not closed/);
 });
