@@ -1,7 +1,8 @@
 // Build, shaped by start-up cost (shell loops run cisco-prov once per phone):
 // - dist/cli.cjs: one CommonJS bundle with commander and the one-shot commands (encrypt,
-//   decrypt, keygen) inlined. CommonJS loads faster than ESM on Node 20, and nothing else is
-//   parsed for those commands.
+//   decrypt, keygen) inlined, written inside CommonJS's module wrapper for bin/cisco-prov.cjs to
+//   compile with its code cache (not for require()). CommonJS loads faster than ESM on Node 20,
+//   and nothing else is parsed for those commands.
 // - dist/esm/*.js + dist/chunks/: ESM with code splitting for the batch commands (render,
 //   validate, inspect, models): cli.cjs import()s them only when asked. Their worker threads
 //   start from their own chunk (import.meta.url), which needs ESM.
@@ -27,6 +28,7 @@ const INLINE = new Set([
   './commands/decrypt.js',
   './commands/keygen.js',
   './output/emit.js',
+  './output/failure.js',
   './io/writer.js',
   './output/decrypt-format.js',
   './crypto/backend.js',
@@ -99,7 +101,9 @@ await build({
 
 await build({
   ...common,
-  entryPoints: { cli: 'src/cli.ts' },
+  // oneshot: `encrypt` in its plainest forms, without commander (src/cli-oneshot.ts); the shim
+  // runs it first for `encrypt` and falls back to cli.cjs for any other argv.
+  entryPoints: { cli: 'src/cli.ts', oneshot: 'src/cli-oneshot.ts' },
   outdir: 'dist',
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
@@ -133,32 +137,36 @@ await build({
   ],
 });
 
-// The bin shim compiles cli.cjs through vm.Script with V8's code cache; on Node 20 a script
-// compiled from a code cache loses its dynamic-import callback ("A dynamic import callback was
-// not specified"). So the bundle's import()s of its ESM chunks go through a function the shim
-// provides, and fall back to a plain import() when the bundle is require()d as usual.
-{
-  const cli = join(root, 'dist', 'cli.cjs');
+// The bin shim compiles cli.cjs and oneshot.cjs through vm.Script with V8's code cache; on
+// Node 20 a script compiled from a code cache loses its dynamic-import callback ("A dynamic
+// import callback was not specified"). So the bundle's import()s of its ESM chunks go through a
+// function the shim provides (a plain import() where none is given).
+for (const name of ['cli.cjs', 'oneshot.cjs']) {
+  const cli = join(root, 'dist', name);
   const text = readFileSync(cli, 'utf8');
   const rewritten = text.replaceAll('import("./esm/', '__cpImport("./esm/');
   if (rewritten.includes('import('))
-    throw new Error('build: an import() in cli.cjs that the shim cannot serve');
+    throw new Error(`build: an import() in ${name} that the shim cannot serve`);
   const strict = '"use strict";';
   const body = rewritten.startsWith(strict) ? rewritten.slice(strict.length) : rewritten;
-  // ASCII only: the shim reads the bundle as latin1 (no UTF-8 decoding at start-up). esbuild
+  // ASCII only: the text the shim reads is then a one-byte string for V8. esbuild
   // escapes non-ASCII in code (charset 'ascii'); what remains is in comments (NO_MINIFY), where
   // a \u escape changes nothing.
   const ascii = body.replace(
     /[^\0-\x7f]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
+  // Written as the function expression the shim compiles (CommonJS's wrapper, applied here
+  // once): the shim passes the file's text to V8 as it is read, with no copy into a wrapper
+  // string at every start (a copy of the bundle is 100+ KB of young heap: start-up pays for it
+  // in a scavenge).
   writeFileSync(
     cli,
-    `${strict}var __cpImport=globalThis.__ciscoProvImport??(s=>import(s));${ascii}`,
+    `(function (exports, require, module, __filename, __dirname) {${strict}var __cpImport=globalThis.__ciscoProvImport??(s=>import(s));${ascii}\n})`,
   );
 }
 
-// V8's code cache for the CLI bundle, read by bin/cisco-prov.cjs (start-up: see the shim).
+// V8's code cache for both bundles, read by bin/cisco-prov.cjs (start-up: see the shim).
 execFileSync(process.execPath, ['scripts/code-cache.mjs'], { cwd: root, stdio: 'inherit' });
 
 if (!process.argv.includes('--no-types')) {

@@ -4,9 +4,10 @@
  * One block per command; the work lives in src/commands, the printing in src/output.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { ExitCode, asCliError, usageError, type ExitCodeValue } from './errors.js';
+import { ExitCode, usageError, type ExitCodeValue } from './errors.js';
 import { integerArg, modeArg, ruleIdListArg, sizeArg } from './io/options.js';
 import { guardStandardStreams } from './io/writer.js';
+import { reportFailure } from './output/failure.js';
 import { version } from './version.js';
 import type { FileDiagnostics, ReportFormat } from './output/diagnostics-format.js';
 import type { Diagnostic } from './validate/diagnostic.js';
@@ -366,12 +367,9 @@ ${SECRETS_HELP}`,
               if (opts.outDir !== undefined || inputs.length > 1) {
                 return runCryptoBatch('encrypt', inputs, opts);
               }
-              const { encrypt } = await import('./commands/encrypt.js');
-              const { emitChunks } = await import('./output/emit.js');
-              await emitChunks(await encrypt(inputs[0], opts), opts.output, {
-                force: opts.force,
-                mode: opts.mode,
-              });
+              // The same code as the one-shot path without commander (bin/cisco-prov.cjs).
+              const { encryptOne } = await import('./cli-oneshot.js');
+              await encryptOne(inputs[0], opts);
             }),
           ),
       );
@@ -1544,16 +1542,5 @@ function reportError(err: unknown): ExitCodeValue {
     if (err.code === 'commander.help') return ExitCode.Ok;
     return ExitCode.Usage; // commander has printed its own message already
   }
-  const userError = asCliError(err);
-  if (userError) {
-    process.stderr.write(`cisco-prov: ${userError.message}\n`);
-    if (userError.hint) process.stderr.write(`  hint: ${userError.hint}\n`);
-    return userError.exitCode;
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`cisco-prov: unexpected failure: ${message}\n`);
-  if (process.env.CISCO_PROV_DEBUG && err instanceof Error && err.stack) {
-    process.stderr.write(`${err.stack}\n`);
-  }
-  return ExitCode.Failure;
+  return reportFailure(err);
 }

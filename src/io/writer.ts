@@ -104,6 +104,18 @@ export function guardStandardStreams(): void {
 }
 
 const guardedStreams = new WeakSet<object>();
+/** stdout and stderr, once created (in the order they were), for {@link standardStreamsDrained}. */
+const createdStandardStreams: NodeJS.WriteStream[] = [];
+
+/**
+ * Whether everything written to stdout and stderr has been handed to the OS: true when neither
+ * was created (after {@link guardStandardStreams}), or each holds no buffered write (a write to a
+ * pipe that is full stays buffered; process.exit would drop it). An entry point may then exit at
+ * once.
+ */
+export function standardStreamsDrained(): boolean {
+  return createdStandardStreams.every((stream) => stream.writableLength === 0);
+}
 
 function guardWhenCreated(
   name: 'stdout' | 'stderr',
@@ -112,6 +124,7 @@ function guardWhenCreated(
   const guard = (stream: NodeJS.WriteStream): NodeJS.WriteStream => {
     if (!guardedStreams.has(stream)) {
       guardedStreams.add(stream);
+      createdStandardStreams.push(stream);
       stream.on('error', onError);
     }
     return stream;

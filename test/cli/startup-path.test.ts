@@ -35,9 +35,13 @@ test('one-shot encrypt -o loads neither worker_threads, zlib, WebCrypto nor net'
   const dir = mkdtempSync(join(tmpdir(), 'cisco-prov-startup-'));
   try {
     writeFileSync(join(dir, 'p.xml'), '<flat-profile><GPP_A>x</GPP_A></flat-profile>\n');
+    // The plain forms run without commander (src/cli-oneshot.ts); `--key-env=…` goes through
+    // the full CLI: both paths are held to the list.
     for (const cipher of [
       ['--key-env', 'PROV_KEY'],
       ['--ikm-env', 'PROV_IKM'],
+      ['--key-env=PROV_KEY'],
+      ['--ikm-env=PROV_IKM'],
     ]) {
       const modules = await loadedModules(['encrypt', ...cipher, 'p.xml', '-o', 'p.out'], dir);
       for (const unwanted of [

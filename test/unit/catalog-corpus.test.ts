@@ -40,19 +40,6 @@ const HELD_OUT_FLOOR: Record<string, number> = {
   'wazo-mpp-11-3-1': 0.96,
 };
 
-/**
- * False errors a held-out export is known to get, reported in bench/RESULTS.md and not
- * patched here: the 88xx exports list line keys 6-10 (Extension_n_, Short_Name_n_,
- * Share_Call_Appearance_n_, Extended_Function_n_) where the model table gives the 8851 and
- * 8861 five line keys, so `model-capacity` (src/validate) reports them with --model.
- */
-const HELD_OUT_KNOWN_ERRORS: Record<string, RegExp> = {
-  'fusionpbx-8851-factory':
-    /^model-capacity: (Extension|Short_Name|Share_Call_Appearance|Extended_Function)_(6|7|8|9|10)_: index \d+ is beyond the 5 line keys of the CP-8851-3PCC$/,
-  'fusionpbx-8861-2019':
-    /^model-capacity: (Extension|Short_Name|Share_Call_Appearance|Extended_Function)_(6|7|8|9|10)_: index \d+ is beyond the 5 line keys of the CP-8861-3PCC$/,
-};
-
 test('the corpus holds tuning and held-out exports of every family it claims', () => {
   const families = (set: string): string[] =>
     [...new Set(corpus.filter((c) => c.set === set).map((c) => c.family))].sort();
@@ -100,9 +87,8 @@ for (const c of corpus.filter((x) => x.set === 'held-out')) {
     for (const model of [c.model ?? FAMILY_MODEL[c.family], undefined]) {
       const m = measureExport(c, model);
       assert.deepEqual(m.valueErrors, [], `value errors (${model ?? 'no model'})`);
-      const known = HELD_OUT_KNOWN_ERRORS[c.id];
-      const other = m.otherErrors.filter((e) => !(model && known?.test(e)));
-      assert.deepEqual(other, [], `other errors (${model ?? 'no model'})`);
+      // Line keys 6-10 of the 88xx exports included: the model table gives the 88xx ten.
+      assert.deepEqual(m.otherErrors, [], `other errors (${model ?? 'no model'})`);
       const floor = HELD_OUT_FLOOR[c.id] ?? 1;
       assert.ok(m.known / m.distinct >= floor, `${m.known}/${m.distinct} below ${floor}`);
     }

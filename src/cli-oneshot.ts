@@ -1,0 +1,185 @@
+/**
+ * A one-shot `encrypt` without commander (start-up, issue 12). Shell loops run
+ * `cisco-prov encrypt --key-env K p.xml -o p.cfg` once per phone; commander's load, option
+ * tables and parse were ~2 ms of CPU of each such start, more than everything here.
+ *
+ * bin/cisco-prov.cjs runs this bundle (dist/oneshot.cjs) first when argv starts with `encrypt`.
+ * It takes argv only in its plainest forms, read by node:util's parseArgs: each option below at
+ * most once, written `--option value` (or its short form), values that do not start with `-`, at
+ * most one input.
+ * For those it builds exactly the options object commander builds (defaults included;
+ * test/unit/cli-oneshot.test.ts holds the two equal) and runs the same code after it
+ * ({@link encryptOne}). Anything else — help, a usage error, a batch, `--opt=value`, a repeated
+ * option, an option not listed — gets `undefined`, and the full CLI (src/cli.ts) takes the argv
+ * from the start, so every message and exit code stays commander's.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { encrypt, type EncryptOptions } from './commands/encrypt.js';
+import { ExitCode, type ExitCodeValue } from './errors.js';
+import { modeArg } from './io/options.js';
+import { guardStandardStreams, standardStreamsDrained } from './io/writer.js';
+import { emitChunks } from './output/emit.js';
+import { reportFailure } from './output/failure.js';
+
+/** `encrypt`'s options as commander gives them for one input (see src/cli.ts). */
+export interface EncryptCliOptions extends EncryptOptions {
+  output?: string;
+  force?: boolean;
+  mode?: number;
+}
+
+/** An `encrypt` argv this module runs itself: its one input (stdin when absent) and options. */
+export interface OneShotEncrypt {
+  input: string | undefined;
+  options: EncryptCliOptions;
+}
+
+type ValueOption = 'output' | 'cipher' | 'md' | 'salt' | 'mode' | KeyOptionName;
+type KeyOptionName = 'key' | 'keyFile' | 'keyEnv' | 'ikm' | 'ikmFile' | 'ikmEnv';
+type FlagOption = 'gzip' | 'base64' | 'force' | 'allowEmpty';
+
+/**
+ * The options taken here, as node:util's parseArgs reads them, with the spellings commander
+ * accepts for them (src/cli.ts), and the property commander gives each.
+ */
+const OPTIONS = {
+  output: { type: 'string', short: 'o' },
+  cipher: { type: 'string', short: 'c' },
+  md: { type: 'string' },
+  salt: { type: 'string' },
+  mode: { type: 'string' },
+  key: { type: 'string' },
+  'key-file': { type: 'string' },
+  'key-env': { type: 'string' },
+  ikm: { type: 'string' },
+  'ikm-file': { type: 'string' },
+  'ikm-env': { type: 'string' },
+  gzip: { type: 'boolean' },
+  base64: { type: 'boolean' },
+  force: { type: 'boolean', short: 'f' },
+  'allow-empty': { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+const PROPERTY: Readonly<Record<keyof typeof OPTIONS, ValueOption | FlagOption>> = {
+  output: 'output',
+  cipher: 'cipher',
+  md: 'md',
+  salt: 'salt',
+  mode: 'mode',
+  key: 'key',
+  'key-file': 'keyFile',
+  'key-env': 'keyEnv',
+  ikm: 'ikm',
+  'ikm-file': 'ikmFile',
+  'ikm-env': 'ikmEnv',
+  gzip: 'gzip',
+  base64: 'base64',
+  force: 'force',
+  'allow-empty': 'allowEmpty',
+};
+/** The choices commander checks (`.choices([...])` in src/cli.ts). */
+const CHOICES: Partial<Record<ValueOption, readonly string[]>> = {
+  cipher: ['aes-256-cbc', 'aes128gcm'],
+  md: ['md5', 'sha256'],
+};
+
+/**
+ * The input and options of an `encrypt` argv in its plainest forms; undefined for anything the
+ * full CLI must take (see the module comment). node:util's parseArgs reads the argv; what it
+ * refuses, and the forms left to commander (`--opt=value`, grouped short options, a repeated
+ * option, `--`, a value or an input starting with `-`), go to the full CLI.
+ * @example parseOneShotEncrypt(['encrypt', '--key-env', 'K', 'p.xml', '-o', 'p.cfg'])
+ * // { input: 'p.xml', options: { keyEnv: 'K', output: 'p.cfg', md: 'md5', rs: 4096, keyid: '', pad: 0 } }
+ */
+export function parseOneShotEncrypt(argv: readonly string[]): OneShotEncrypt | undefined {
+  if (argv[0] !== 'encrypt') return undefined;
+  const args = argv.slice(1);
+  let tokens;
+  try {
+    ({ tokens } = parseArgs({
+      args,
+      options: OPTIONS,
+      strict: true,
+      allowPositionals: true,
+      tokens: true,
+    }));
+  } catch {
+    return undefined; // an unknown option, a missing or ambiguous value: commander words it
+  }
+  // Defaults as src/cli.ts declares them (mdOption, --rs, --keyid, --pad).
+  const options: EncryptCliOptions = { md: 'md5', rs: 4096, keyid: '', pad: 0 };
+  const seen = new Set<string>();
+  let input: string | undefined;
+  for (const token of tokens) {
+    if (token.kind === 'option-terminator') return undefined;
+    if (token.kind === 'positional') {
+      if (token.value.startsWith('-') || input !== undefined) return undefined;
+      input = token.value;
+      continue;
+    }
+    const name = PROPERTY[token.name as keyof typeof OPTIONS];
+    // `--opt=value` and grouped short options (`-fo x`) are commander's to read.
+    if (seen.has(name) || token.inlineValue || args[token.index] !== token.rawName) {
+      return undefined;
+    }
+    seen.add(name);
+    if (token.value === undefined) {
+      Object.assign(options, { [name]: true });
+      continue;
+    }
+    if (token.value.startsWith('-')) return undefined;
+    const choices = CHOICES[name as ValueOption];
+    if (choices && !choices.includes(token.value)) return undefined;
+    if (name === 'mode') {
+      try {
+        options.mode = modeArg(token.value);
+      } catch {
+        return undefined; // the full CLI words the usage error
+      }
+    } else Object.assign(options, { [name]: token.value });
+  }
+  return { input, options };
+}
+
+/**
+ * One input encrypted to `-o` or stdout: the action of `encrypt` without --out-dir, shared by
+ * src/cli.ts and {@link main}.
+ */
+export async function encryptOne(
+  input: string | undefined,
+  options: EncryptCliOptions,
+): Promise<void> {
+  await emitChunks(await encrypt(input, options), options.output, {
+    force: options.force,
+    mode: options.mode,
+  });
+}
+
+/**
+ * Runs an `encrypt` argv in its plainest forms and returns its exit code; undefined (having done
+ * nothing) for any other argv, or when CISCO_PROV_CRYPTO asks for a crypto backend: the full CLI
+ * takes those.
+ */
+export async function main(argv: readonly string[]): Promise<ExitCodeValue | undefined> {
+  if (process.env.CISCO_PROV_CRYPTO) return undefined;
+  const oneShot = parseOneShotEncrypt(argv);
+  if (!oneShot) return undefined;
+  guardStandardStreams();
+  process.on('uncaughtException', (err) => process.exit(reportFailure(err)));
+  try {
+    await encryptOne(oneShot.input, oneShot.options);
+    return ExitCode.Ok;
+  } catch (err) {
+    return reportFailure(err);
+  }
+}
+
+/**
+ * Ends the process with `code` at once when everything written has been handed to the OS
+ * (files are written synchronously; stdout and stderr hold no buffered write): that skips Node's
+ * teardown of the heap and platform, about 1 ms of CPU a finished one-shot run does not need.
+ * Otherwise the exit code is set and Node ends as usual once the writes are done.
+ */
+export function exitWith(code: ExitCodeValue): void {
+  if (standardStreamsDrained()) process.exit(code);
+  process.exitCode = code;
+}
