@@ -2,7 +2,7 @@
  * `validate`'s pure entry points: text (or bytes) in, diagnostics out. No I/O. `render` calls
  * {@link validateProfileText} on what it produced; the command reads files and decrypts.
  */
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { findModel, type PhoneModel } from '../device/models.js';
 import { catalogFamilyOf, type Catalog } from '../profile/catalog.js';
 import { DEFAULT_CATALOG } from '../profile/catalog-data/index.js';
@@ -37,11 +37,28 @@ export interface ValidateOptions {
  * // [{ ruleId: 'invalid-ua', severity: 'error', message: 'ua="xx" on Station_Name must be …', file: 'a.xml', line: 1, column: 34 }]
  */
 export function validateProfileText(text: string, options: ValidateOptions): Diagnostic[] {
+  return validateText(text, options, NO_HINTS);
+}
+
+/** What the bytes showed before the text was decoded (validateProfileBytes). */
+interface TextHints {
+  /** No character XML forbids (checked on the bytes), so the scanner need not look again. */
+  charactersChecked: boolean;
+  /** Every character is ASCII (references aside). */
+  ascii: boolean;
+}
+
+const NO_HINTS: TextHints = { charactersChecked: false, ascii: false };
+
+function validateText(text: string, options: ValidateOptions, hints: TextHints): Diagnostic[] {
   const catalog = options.catalog ?? DEFAULT_CATALOG;
   const model = typeof options.model === 'string' ? findModel(options.model) : options.model;
   const family = model ? catalogFamilyOf(model) : undefined;
   const ignored = options.ignoreRules ?? [];
-  const document = readProfileDocument(text, catalog);
+  const document = readProfileDocument(text, catalog, {
+    charactersChecked: hints.charactersChecked,
+    ascii: hints.ascii,
+  });
   const findings: { ruleId: RuleId; severity: Diagnostic['severity']; finding: Finding }[] = [];
   const malformed = document.scan.error !== undefined;
   const cursor = newTextOffsetCursor();
@@ -54,7 +71,7 @@ export function validateProfileText(text: string, options: ValidateOptions): Dia
       family,
       encrypted: options.encrypted === true,
       valueOffset: (parameter: ProfileParameter, index: number) =>
-        sourceOffsetOfText(text, parameter.element, index, cursor),
+        sourceOffsetOfText(text, parameter, index, cursor),
       report(finding) {
         findings.push({ ruleId: rule.id, severity: rule.severity, finding });
       },
@@ -101,8 +118,41 @@ export function validateProfileBytes(bytes: Uint8Array, options: ValidateOptions
     ];
   }
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
+  // ASCII bytes (a native check): no U+FFFE/U+FFFF, and after isUtf8 no lone surrogate either,
+  // so only the C0 controls are left to look for — on the bytes, four at a time, in less than
+  // half the time of the scanner's regular expression over the text. When one is there, the
+  // scanner looks again and reports it.
+  const ascii = isAscii(bytes);
+  const hints: TextHints = { charactersChecked: ascii && !hasForbiddenControl(bytes), ascii };
   // A UTF-8 BOM is no character of the document: columns on line 1 start after it.
-  return validateProfileText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, options);
+  return validateText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, options, hints);
+}
+
+/** XML 1.0 §2.2: a C0 control other than TAB, LF and CR is no character of a document. */
+function isForbiddenControl(byte: number): boolean {
+  return byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d;
+}
+
+/**
+ * Whether the bytes hold a C0 control other than TAB, LF or CR. Four bytes at a time where the
+ * buffer is aligned: `(x - 0x20202020) & ~x & 0x80808080` is non-zero exactly when one of the
+ * word's bytes is below 0x20 (a borrow only runs on from a byte that is); such a word, as
+ * every line's LF makes some, is then checked byte by byte.
+ */
+export function hasForbiddenControl(bytes: Uint8Array): boolean {
+  let i = 0;
+  if ((bytes.byteOffset & 3) === 0) {
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2);
+    for (let w = 0; w < words.length; w++) {
+      const x = words[w] as number;
+      if (((x - 0x20202020) & ~x & 0x80808080) === 0) continue;
+      const at = w << 2;
+      for (let k = at; k < at + 4; k++) if (isForbiddenControl(bytes[k] as number)) return true;
+    }
+    i = words.length << 2;
+  }
+  for (; i < bytes.length; i++) if (isForbiddenControl(bytes[i] as number)) return true;
+  return false;
 }
 
 /**

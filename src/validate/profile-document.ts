@@ -3,18 +3,37 @@
  * elements, the parameters (reference §1). Built once per file and shared by every rule.
  */
 import { parameterLookup, type Catalog, type ParameterMatch } from '../profile/catalog.js';
-import { scanXml, type XmlAttribute, type XmlElement, type XmlScan } from './xml-scanner.js';
+import {
+  NameMemo,
+  indexXml,
+  type XmlContent,
+  type XmlIndex,
+  type XmlScanError,
+} from './xml-scanner.js';
 
-/** A child element of `<flat-profile>`. */
-export interface ProfileParameter {
+/** An element by its name and the offset of its `<`. */
+export interface XmlNode {
   name: string;
-  element: XmlElement;
+  offset: number;
+}
+
+/** A child element of `<flat-profile>`; its content offsets locate findings in its value. */
+export interface ProfileParameter extends XmlContent {
+  name: string;
+  /** The name's id, for per-name facts kept in a {@link NameMemo} (-1: none). */
+  nameId: number;
+  /** Offset of the `<` of the element's start tag. */
+  offset: number;
   /** The value as decoded from the file, before the phone trims it. */
   value: string;
-  /** The `ua` attribute, if present. */
-  ua: XmlAttribute | undefined;
+  /** The `ua` attribute's value, if present. */
+  ua: string | undefined;
+  /** Offset of the `ua` attribute's value (-1 when there is none). */
+  uaOffset: number;
   /** True when the element has child elements (then it is no parameter: nested-parameter). */
   nested: boolean;
+  /** The first element nested inside, when `nested`. */
+  firstChild: XmlNode | undefined;
   /** The catalog entry, when the name is known. */
   match: ParameterMatch | undefined;
   /** Set for a leaf of the ATA's `<router-configuration>` section. */
@@ -23,16 +42,21 @@ export interface ProfileParameter {
 
 export interface ProfileDocument {
   text: string;
-  scan: XmlScan;
+  /** Every character of the text is ASCII (then only a character reference can be another). */
+  ascii: boolean;
+  /** The scan's well-formedness error, and its comments. */
+  scan: { error: XmlScanError | undefined; comments: [number, number][] };
+  /** The root element, when its start tag was read. */
+  root: XmlNode | undefined;
   /** Every `<flat-profile>` element: the root, or one wrapped in another element. */
-  flatProfiles: XmlElement[];
+  flatProfiles: XmlNode[];
   /**
    * Child elements of the flat-profile element(s), in document order; the ATA's
    * `<router-configuration>` section is not one of them.
    */
   parameters: ProfileParameter[];
   /** The `<router-configuration>` element(s) (ATA191/192 provisioning guide). */
-  routerSections: XmlElement[];
+  routerSections: XmlNode[];
   /** Leaf elements inside `<router-configuration>`, its group elements skipped. */
   routerParameters: ProfileParameter[];
   /**
@@ -45,71 +69,138 @@ export interface ProfileDocument {
 /** The ATA191/192's router section: a child of `<flat-profile>` holding groups of leaves. */
 export const ROUTER_CONFIGURATION = 'router-configuration';
 
-type Lookup = (name: string) => ParameterMatch | undefined;
+const FLAT_PROFILE = 'flat-profile';
+const USER_ACCESS = 'ua';
 
-function collectRouterLeaves(element: XmlElement, lookup: Lookup, out: ProfileParameter[]): void {
-  for (const child of element.children) {
-    if (child.children.length > 0) {
-      collectRouterLeaves(child, lookup, out);
+/** A catalog look-up by name and name id. */
+type Lookup = (name: string, id: number) => ParameterMatch | undefined;
+
+/** Catalog matches by name id, per catalog and section (null: not in the catalog). */
+const matchMemos = new WeakMap<Catalog, Map<string, NameMemo<ParameterMatch | null>>>();
+
+function lookupOf(catalog: Catalog, section?: typeof ROUTER_CONFIGURATION): Lookup {
+  const byName = parameterLookup(catalog, section);
+  let memos = matchMemos.get(catalog);
+  if (!memos) {
+    memos = new Map();
+    matchMemos.set(catalog, memos);
+  }
+  const key = section ?? '';
+  let memo = memos.get(key);
+  if (!memo) {
+    memo = new NameMemo();
+    memos.set(key, memo);
+  }
+  const byId = memo;
+  return (name, id) => {
+    const known = byId.get(id);
+    if (known !== undefined) return known ?? undefined;
+    const found = byName(name);
+    byId.set(id, found ?? null);
+    return found;
+  };
+}
+
+function nodeOf(index: XmlIndex, element: number): XmlNode {
+  return { name: index.nameOf(element), offset: index.offsetOf(element) };
+}
+
+/** The parameter an element is (its name looked up in the catalog). */
+function parameterOf(index: XmlIndex, element: number, lookup: Lookup): ProfileParameter {
+  const name = index.nameOf(element);
+  const nameId = index.nameIdOf(element);
+  const ua = index.findAttribute(element, USER_ACCESS);
+  const child = index.firstChildOf(element);
+  return {
+    name,
+    nameId,
+    offset: index.offsetOf(element),
+    contentStart: index.contentStartOf(element),
+    contentEnd: index.contentEndOf(element),
+    value: index.textOf(element),
+    ua: ua < 0 ? undefined : index.attributeValue(ua),
+    uaOffset: ua < 0 ? -1 : index.attributeValueOffset(ua),
+    nested: child >= 0,
+    firstChild: child >= 0 ? nodeOf(index, child) : undefined,
+    match: lookup(name, nameId),
+  };
+}
+
+function collectRouterLeaves(
+  index: XmlIndex,
+  element: number,
+  lookup: Lookup,
+  out: ProfileParameter[],
+): void {
+  for (let child = index.firstChildOf(element); child >= 0; child = index.nextSiblingOf(child)) {
+    if (index.firstChildOf(child) >= 0) {
+      collectRouterLeaves(index, child, lookup, out);
       continue;
     }
-    let ua: XmlAttribute | undefined;
-    for (const attribute of child.attributes) if (attribute.name === 'ua') ua = attribute;
-    out.push({
-      name: child.name,
-      element: child,
-      value: child.text,
-      ua,
-      nested: false,
-      match: lookup(child.name),
-      section: ROUTER_CONFIGURATION,
-    });
+    const leaf = parameterOf(index, child, lookup);
+    leaf.section = ROUTER_CONFIGURATION;
+    out.push(leaf);
   }
 }
 
-const FLAT_PROFILE = 'flat-profile';
-
-function findFlatProfiles(element: XmlElement, found: XmlElement[]): void {
-  if (element.name === FLAT_PROFILE) {
+function findFlatProfiles(index: XmlIndex, element: number, found: number[]): void {
+  if (index.nameOf(element) === FLAT_PROFILE) {
     found.push(element);
     return; // a flat-profile inside a flat-profile is a nested parameter, not a second profile
   }
-  for (const child of element.children) findFlatProfiles(child, found);
+  for (let child = index.firstChildOf(element); child >= 0; child = index.nextSiblingOf(child)) {
+    findFlatProfiles(index, child, found);
+  }
 }
 
-/** Scans the text and collects the parameters. */
-export function readProfileDocument(text: string, catalog: Catalog): ProfileDocument {
-  const scan = scanXml(text);
-  const flatProfiles: XmlElement[] = [];
+/**
+ * Scans the text and collects the parameters.
+ * @param options.charactersChecked the caller has checked the text for characters XML forbids
+ * @param options.ascii the caller knows every character of the text is ASCII
+ */
+export function readProfileDocument(
+  text: string,
+  catalog: Catalog,
+  options: { charactersChecked?: boolean; ascii?: boolean } = {},
+): ProfileDocument {
+  // Read here and dropped: the records stay in the scanner's scratch space.
+  const scan = indexXml(text, {
+    charactersChecked: options.charactersChecked === true,
+    transient: true,
+  });
+  const flatProfiles: XmlNode[] = [];
   const parameters: ProfileParameter[] = [];
-  const routerSections: XmlElement[] = [];
+  const routerSections: XmlNode[] = [];
   const routerParameters: ProfileParameter[] = [];
-  if (scan.root && !scan.error) {
-    findFlatProfiles(scan.root, flatProfiles);
-    const lookup = parameterLookup(catalog);
+  const rootIndex = scan.root;
+  if (rootIndex >= 0 && !scan.error) {
+    const flats: number[] = [];
+    findFlatProfiles(scan, rootIndex, flats);
+    const lookup = lookupOf(catalog);
     let routerLookup: Lookup | undefined;
-    for (const flat of flatProfiles) {
-      for (const element of flat.children) {
-        if (element.name === ROUTER_CONFIGURATION) {
-          routerSections.push(element);
-          routerLookup ??= parameterLookup(catalog, ROUTER_CONFIGURATION);
-          collectRouterLeaves(element, routerLookup, routerParameters);
-          continue;
-        }
-        let ua: XmlAttribute | undefined;
-        for (const attribute of element.attributes) if (attribute.name === 'ua') ua = attribute;
-        parameters.push({
-          name: element.name,
-          element,
-          value: element.text,
-          ua,
-          nested: element.children.length > 0,
-          match: lookup(element.name),
-        });
+    for (const flat of flats) {
+      flatProfiles.push(nodeOf(scan, flat));
+      for (let element = scan.firstChildOf(flat); element >= 0;) {
+        if (scan.nameOf(element) === ROUTER_CONFIGURATION) {
+          routerSections.push(nodeOf(scan, element));
+          routerLookup ??= lookupOf(catalog, ROUTER_CONFIGURATION);
+          collectRouterLeaves(scan, element, routerLookup, routerParameters);
+        } else parameters.push(parameterOf(scan, element, lookup));
+        element = scan.nextSiblingOf(element);
       }
     }
   }
   const everyParameter =
     routerParameters.length === 0 ? parameters : [...parameters, ...routerParameters];
-  return { text, scan, flatProfiles, parameters, routerSections, routerParameters, everyParameter };
+  return {
+    text,
+    ascii: options.ascii === true,
+    scan: { error: scan.error, comments: scan.comments },
+    root: rootIndex >= 0 ? nodeOf(scan, rootIndex) : undefined,
+    flatProfiles,
+    parameters,
+    routerSections,
+    routerParameters,
+    everyParameter,
+  };
 }

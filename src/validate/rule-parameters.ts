@@ -19,6 +19,9 @@ const RULE_NAMES: ReadonlyMap<string, RuleKind> = new Map([
 export function ruleKindOf(parameter: ProfileParameter): RuleKind | undefined {
   const type = parameter.match?.entry.type;
   if (type?.kind === 'rule') return type.rule;
+  // Only names starting P, U or R can be one (a look-up by name for every parameter was not free).
+  const first = parameter.name.charCodeAt(0);
+  if (first !== 80 && first !== 85 && first !== 82) return undefined;
   return RULE_NAMES.get(parameter.name);
 }
 
@@ -71,7 +74,12 @@ export function parsedRuleOf(
 /** `Resync_Trigger_<n>` holds a bare condition (Cisco: no `( )?` around it). */
 export function isTriggerCondition(parameter: ProfileParameter): boolean {
   const name = parameter.name;
-  return name.startsWith('Resync_Trigger_') && /^Resync_Trigger_[0-9]+$/.test(name);
+  return (
+    name.length > 15 &&
+    name.charCodeAt(7) === 84 /* T */ &&
+    name.startsWith('Resync_Trigger_') &&
+    /^Resync_Trigger_[0-9]+$/.test(name)
+  );
 }
 
 /** Errors of a trigger condition, with offsets in the trimmed value, and the trim. */

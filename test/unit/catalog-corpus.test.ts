@@ -216,10 +216,16 @@ test("ATA: the guide's router leaves the export lacks (forwarding rules, QoS, HT
   assert.deepEqual(errorsOf(check(router.replace('>Manual<', '>On<'), 'ATA191')), [
     'invalid-value: Proxy_Mode: expected one of "Off", "Auto", "Manual", got "On"',
   ]);
-  // The guide's spelling of the export's WAN_Static_IP6_Gatway is an alias of it.
+  // The guide's spelling of the export's WAN_Static_IP6_Gatway is an alias of it, warned as one.
   assert.equal(
     lookupParameter(DEFAULT_CATALOG, 'WAN_Static_IP6_Gateway', 'router-configuration')?.alias,
     'WAN_Static_IP6_Gateway',
+  );
+  assert.deepEqual(
+    check(router, 'ATA192')
+      .filter((d) => d.ruleId === 'parameter-alias')
+      .map((d) => d.message),
+    ['WAN_Static_IP6_Gateway is a guide spelling; the phone exports it as WAN_Static_IP6_Gatway'],
   );
 });
 

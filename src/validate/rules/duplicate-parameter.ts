@@ -1,4 +1,4 @@
-import { LineIndex, flatCopy } from '../xml-scanner.js';
+import { LineIndex, NAME_ID_LIMIT, flatCopy } from '../xml-scanner.js';
 import { defineRule } from '../define-rule.js';
 import type { ProfileParameter } from '../profile-document.js';
 
@@ -9,13 +9,26 @@ import type { ProfileParameter } from '../profile-document.js';
  */
 const lastSeen = new Map<string, number>();
 const LAST_SEEN_LIMIT = 50_000;
+/** The same by name id (see NAME_ID_LIMIT): an array read instead of a look-up by name. */
+const lastSeenById = new Int32Array(NAME_ID_LIMIT);
 let checkNumber = 0;
 
 /** Whether some name repeats: one look-up per parameter, in the map kept between files. */
 function hasRepeats(parameters: readonly ProfileParameter[]): boolean {
+  if (checkNumber === 0x7fffffff) {
+    checkNumber = 0;
+    lastSeenById.fill(0);
+    lastSeen.clear();
+  }
   const stamp = ++checkNumber;
   if (lastSeen.size > LAST_SEEN_LIMIT) lastSeen.clear();
   for (const parameter of parameters) {
+    const id = parameter.nameId;
+    if (id >= 0) {
+      if (lastSeenById[id] === stamp) return true;
+      lastSeenById[id] = stamp;
+      continue;
+    }
     const seen = lastSeen.get(parameter.name);
     if (seen === stamp) return true;
     // A new name is stored as a flat copy: a slice would keep its whole profile alive.
@@ -47,13 +60,13 @@ export default defineRule({
     }
     if (!repeats) return;
     const lines = new LineIndex(context.document.text);
-    const lineOf = (p: ProfileParameter): number => lines.position(p.element.offset).line;
+    const lineOf = (p: ProfileParameter): number => lines.position(p.offset).line;
     for (const list of repeats.values()) {
       const last = list[list.length - 1] as ProfileParameter;
       const head = list[0] as ProfileParameter;
       for (const parameter of list.slice(1)) {
         context.report({
-          offset: parameter.element.offset + 1,
+          offset: parameter.offset + 1,
           message:
             `${parameter.name} is set again (first on line ${lineOf(head)}); ` +
             `the phone keeps the last value, on line ${lineOf(last)}`,

@@ -7,11 +7,11 @@ export default defineRule({
   description:
     'a <flat-profile> element exists, as the root or wrapped (e.g. <device><flat-profile>)',
   check(context) {
-    const { scan, flatProfiles } = context.document;
-    if (flatProfiles.length > 0 || !scan.root) return;
+    const { root, flatProfiles } = context.document;
+    if (flatProfiles.length > 0 || !root) return;
     context.report({
-      offset: scan.root.offset,
-      message: `no <flat-profile> element (the root is <${scan.root.name}>)`,
+      offset: root.offset,
+      message: `no <flat-profile> element (the root is <${root.name}>)`,
       hint: 'the phone reads parameters only from the children of <flat-profile>',
     });
   },

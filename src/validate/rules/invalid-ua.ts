@@ -10,11 +10,11 @@ export default defineRule({
   check(context) {
     for (const parameter of context.document.parameters) {
       const ua = parameter.ua;
-      if (!ua || USER_ACCESS.includes(ua.value)) continue;
-      const lower = ua.value.trim().toLowerCase();
+      if (ua === undefined || USER_ACCESS.includes(ua)) continue;
+      const lower = ua.trim().toLowerCase();
       context.report({
-        offset: ua.valueOffset,
-        message: `ua="${ua.value}" on ${parameter.name} must be "na", "ro" or "rw"`,
+        offset: parameter.uaOffset,
+        message: `ua="${ua}" on ${parameter.name} must be "na", "ro" or "rw"`,
         ...(USER_ACCESS.includes(lower) ? { hint: `write ua="${lower}"` } : {}),
       });
     }

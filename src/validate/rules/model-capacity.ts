@@ -30,7 +30,7 @@ export default defineRule({
         const available = capacity.of(model);
         if (index <= available) continue;
         context.report({
-          offset: parameter.element.offset + 1,
+          offset: parameter.offset + 1,
           message: `${parameter.name}: index ${index} is beyond the ${available} ${capacity.noun} of the ${model.productName}`,
           hint: 'the phone ignores it; check the model or the template',
         });

@@ -33,7 +33,7 @@ export default defineRule({
       if (!entry || parameter.nested || entryOnFamily(entry, family)) continue;
       const on = CATALOG_FAMILIES.filter((f) => entryOnFamily(entry, f)).map(familyName);
       context.report({
-        offset: parameter.element.offset + 1,
+        offset: parameter.offset + 1,
         message: `${parameter.name} is not a parameter of the ${model} (known on ${on.join(', ')})`,
         hint: 'the phone ignores it; check --model or the template',
       });

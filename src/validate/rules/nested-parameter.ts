@@ -7,7 +7,7 @@ export default defineRule({
   description: 'parameters are leaf elements: no element nested inside a parameter',
   check(context) {
     for (const parameter of context.document.parameters) {
-      const child = parameter.element.children[0];
+      const child = parameter.firstChild;
       if (!parameter.nested || !child) continue;
       context.report({
         offset: child.offset + 1,

@@ -13,7 +13,10 @@ export default defineRule({
   severity: 'error',
   description: 'values are ASCII after entity decoding (the firmware supports ASCII only)',
   check(context) {
-    for (const parameter of context.document.parameters) {
+    const { document } = context;
+    // ASCII text without a character reference (&#…;) holds only ASCII values.
+    if (document.ascii && !document.text.includes('&#')) return;
+    for (const parameter of document.parameters) {
       if (parameter.nested) continue;
       const value = parameter.value;
       for (let i = 0; i < value.length; i++) {

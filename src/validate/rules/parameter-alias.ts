@@ -10,14 +10,15 @@ export default defineRule({
   severity: 'warning',
   description: "a guide's spelling of a parameter the phone exports under another name",
   check(context) {
-    for (const parameter of context.document.parameters) {
+    // The ATA's <router-configuration> leaves too (WAN_Static_IP6_Gateway for the export's …Gatway).
+    for (const parameter of context.document.everyParameter) {
       const match = parameter.match;
       if (!match?.alias || parameter.nested) continue;
       const canonical = match.entry.name
         .replace('{n}', String(match.index ?? '{n}'))
         .replace('{m}', String(match.subIndex ?? '{m}'));
       context.report({
-        offset: parameter.element.offset + 1,
+        offset: parameter.offset + 1,
         message: `${parameter.name} is a guide spelling; the phone exports it as ${canonical}`,
         hint: `write ${canonical}`,
       });

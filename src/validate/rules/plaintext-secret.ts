@@ -1,6 +1,6 @@
 import type { Catalog } from '../../profile/catalog.js';
 import { defineRule } from '../define-rule.js';
-import { flatCopy } from '../xml-scanner.js';
+import { NameMemo, flatCopy } from '../xml-scanner.js';
 import { isSecretParameter } from '../../profile/secrets.js';
 import { parsedRuleOf, ruleKindOf } from '../rule-parameters.js';
 
@@ -16,13 +16,19 @@ const LITERAL_SECRET_OPTIONS = new Set(['key', 'pwd']);
  * isSecretParameter runs two regular expressions per name, ≈ 5 % of validate's time when it
  * ran for every parameter of every file.
  */
-const secretNames = new WeakMap<Catalog, Map<string, boolean>>();
+const secretNames = new WeakMap<
+  Catalog,
+  { byId: NameMemo<boolean>; byName: Map<string, boolean> }
+>();
 const SECRET_MEMO_LIMIT = 100_000;
 
-function secretNamesOf(catalog: Catalog): Map<string, boolean> {
+function secretNamesOf(catalog: Catalog): {
+  byId: NameMemo<boolean>;
+  byName: Map<string, boolean>;
+} {
   let names = secretNames.get(catalog);
   if (!names) {
-    names = new Map();
+    names = { byId: new NameMemo(), byName: new Map() };
     secretNames.set(catalog, names);
   }
   return names;
@@ -35,20 +41,22 @@ export default defineRule({
     'no password, GPP_S*, IKM or literal rule --key/--pwd in a profile that is not encrypted',
   check(context) {
     if (context.encrypted) return;
-    const secretByName = secretNamesOf(context.catalog);
+    const { byId, byName } = secretNamesOf(context.catalog);
     for (const parameter of context.document.everyParameter) {
       if (parameter.nested || parameter.value.trim() === '') continue;
-      let secret = secretByName.get(parameter.name);
+      // A router leaf may share a name with a flat parameter but not its entry: not kept.
+      const flat = parameter.section === undefined;
+      let secret = flat ? (byId.get(parameter.nameId) ?? byName.get(parameter.name)) : undefined;
       if (secret === undefined) {
         secret = isSecretParameter(parameter.name, parameter.match?.entry);
-        // A router leaf may share a name with a flat parameter but not its entry: not kept.
-        if (secretByName.size < SECRET_MEMO_LIMIT && parameter.section === undefined) {
-          secretByName.set(flatCopy(parameter.name), secret);
+        if (flat) {
+          if (parameter.nameId >= 0) byId.set(parameter.nameId, secret);
+          else if (byName.size < SECRET_MEMO_LIMIT) byName.set(flatCopy(parameter.name), secret);
         }
       }
       if (secret) {
         context.report({
-          offset: parameter.element.offset + 1,
+          offset: parameter.offset + 1,
           message: `${parameter.name} holds a secret in a profile that is not encrypted`,
           hint: 'encrypt the profile (cisco-prov encrypt) or serve it only over HTTPS',
         });

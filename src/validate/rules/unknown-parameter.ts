@@ -24,7 +24,7 @@ export default defineRule({
           : [];
       const what = parameter.section ? `${parameter.section} parameter` : 'parameter';
       context.report({
-        offset: parameter.element.offset + 1,
+        offset: parameter.offset + 1,
         message:
           `unknown ${what} ${parameter.name}` +
           (suggestions.length > 0 ? `; did you mean ${suggestions.join(', ')}?` : ''),
