@@ -379,7 +379,7 @@ const CSV_OPTIONS = {
   trim: true,
 } as const;
 
-export type CsvRecord = { record: string[]; info: { lines: number } };
+type CsvRecord = { record: string[]; info: { lines: number } };
 
 /** How much CSV text is parsed at once (characters; a piece ends at a record boundary). */
 export const CSV_PIECE_SIZE = 64 * 1024;
@@ -430,52 +430,12 @@ function countLines(text: string, from: number): number {
   return n;
 }
 
-/**
- * Text csv-parse would treat specially with CSV_OPTIONS: a quote, or whitespace other than the
- * space and the newline (`\r`, a tab, a BOM, a no-break space… — csv-parse trims exactly JS's
- * `\s` characters).
- */
-const UNUSUAL_CSV = /[^\S \n]|"/;
-
-/**
- * A piece without quotes, carriage returns or unusual whitespace, whose cells neither start nor
- * end with a space, parsed as csv-parse parses it with CSV_OPTIONS — a record per non-empty line,
- * split at each comma, `lines` its line number — about ten times faster; undefined for any
- * other piece (csv-parse then parses it). test/unit/render-inventory-fuzz.test.ts compares the
- * two on random text.
- */
-export function parsePlainCsvPiece(piece: string, linesBefore = 0): CsvRecord[] | undefined {
-  if (UNUSUAL_CSV.test(piece)) return undefined;
-  const records: CsvRecord[] = [];
-  let line = linesBefore;
-  for (let start = 0; start < piece.length;) {
-    let end = piece.indexOf('\n', start);
-    if (end === -1) end = piece.length;
-    line++;
-    if (end > start) {
-      const record = piece.slice(start, end).split(',');
-      for (const cell of record) {
-        if (
-          cell.length > 0 &&
-          (cell.charCodeAt(0) === 32 || cell.charCodeAt(cell.length - 1) === 32)
-        )
-          return undefined;
-      }
-      records.push({ record, info: { lines: line } });
-    }
-    start = end + 1;
-  }
-  return records;
-}
-
 /** One piece parsed, or its syntax error as a problem (row numbers of the whole file). */
 function parseCsvPiece(
   piece: string,
   linesBefore: number,
   file: string,
 ): CsvRecord[] | InventoryProblem {
-  const plain = parsePlainCsvPiece(piece, linesBefore);
-  if (plain) return plain;
   try {
     const records = parseCsv(piece, CSV_OPTIONS) as unknown as CsvRecord[];
     for (const r of records) r.info = { lines: r.info.lines + linesBefore };

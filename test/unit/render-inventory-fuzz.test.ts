@@ -7,12 +7,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parse as parseCsv } from 'csv-parse/sync';
 import {
   InventoryError,
   formatInventoryProblem,
   parseInventory,
-  parsePlainCsvPiece,
   type Inventory,
   type InventoryFormat,
 } from '../../src/render/inventory.js';
@@ -156,51 +154,4 @@ test('in process: __proto__ paths are refused and never reach Object.prototype',
     );
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
   }
-});
-
-test('the plain-CSV fast path parses exactly as csv-parse does, or declines', () => {
-  // csv-parse with the inventory's options; the fast path must agree on records and line numbers.
-  const reference = (text: string): { record: string[]; lines: number }[] =>
-    (
-      parseCsv(text, {
-        bom: true,
-        info: true,
-        skip_empty_lines: true,
-        relax_column_count: true,
-        trim: true,
-      }) as unknown as { record: string[]; info: { lines: number } }[]
-    ).map((r) => ({ record: r.record, lines: r.info.lines }));
-  const piece = fc
-    .array(
-      fc.oneof(
-        fc.constantFrom('a', 'B1', '8841', 'x.y', 'é', '\u0000', '', ',', ',,', '\n', '\n\n'),
-        fc.constantFrom(' ', ' a', 'a ', '"', '\r', '\t', '\ufeff', '\u00a0', '\u2028', '\v'),
-      ),
-      { maxLength: 30 },
-    )
-    .map((parts) => parts.join(''));
-  let accepted = 0;
-  fc.assert(
-    fc.property(piece, fc.nat(50), (text, linesBefore) => {
-      const fast = parsePlainCsvPiece(text, linesBefore);
-      if (fast === undefined) return;
-      accepted++;
-      assert.deepEqual(
-        fast.map((r) => ({ record: r.record, lines: r.info.lines - linesBefore })),
-        reference(text),
-        JSON.stringify(text),
-      );
-    }),
-    { numRuns: 3000 },
-  );
-  assert.ok(accepted > 300, `only ${accepted} pieces took the fast path`);
-  // Declined: anything csv-parse treats specially.
-  for (const text of ['a,"b"', 'a\r\nb', ' a,b', 'a ,b', 'a,\tb', '\ufeffa,b', 'a\u00a0,b']) {
-    assert.equal(parsePlainCsvPiece(text), undefined, JSON.stringify(text));
-  }
-  assert.deepEqual(parsePlainCsvPiece('h1,h2\n\nv1,\n,v2\n', 3), [
-    { record: ['h1', 'h2'], info: { lines: 4 } },
-    { record: ['v1', ''], info: { lines: 6 } },
-    { record: ['', 'v2'], info: { lines: 7 } },
-  ]);
 });
