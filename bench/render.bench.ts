@@ -582,7 +582,7 @@ this round of work (commit b30861c) and after it (commit 3d752be — the workers
 | gzip (zlib deflate, level 6) | 0.43 | 0.42 |
 | encryption (EVP_BytesToKey MD5, AES-256-CBC) | 0.33 | 0.27 |
 | GC (scavenges) | 0.25 | 0.17 |
-| CSV reading, main thread, both passes | 0.14 | 0.05 |
+| CSV reading, main thread, both passes | 0.14 | 0.05 (a hand-written splitter, since reverted: csv-parse again, ≈ 0.14) |
 | structured clone of each device's variables to the workers | 0.10 | 0.10 |
 | everything else (start-up, module loading, code before it is optimized, job building) | 1.32 | 1.30 |
 | total | 6.82 | 5.60 |
@@ -592,8 +592,9 @@ fewer generator functions also means less for TurboFan to compile), an include o
 partial skips the Parser and Loader LiquidJS built per include, LiquidJS's helpers are bound once
 (the bundle reached them through an export getter per call), numbers skip the escape filter, the
 clock reads for the render time limit are decided once per block, the lstat before each write is
-gone (the output directory's listing already says nothing is there), plain CSV pieces are split
-without csv-parse, and the workers start while the inventory is checked.
+gone (the output directory's listing already says nothing is there), and the workers start while
+the inventory is checked. (A hand-written CSV splitter in front of csv-parse was measured in this
+profile and then reverted: the project does not write by hand what a library does.)
 The CLI adds start-up, each worker's load and warm-up, CSV parsing, variable merging and the
 hand-off to workers: this run measured ${cpuPerDevice?.toFixed(2) ?? '?'} ms of CPU per device.
 ≥ ${TARGET_SPEEDUP}× this run's sed loop needs the whole run in
