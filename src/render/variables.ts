@@ -24,7 +24,7 @@ export interface Layer {
 
 /**
  * The facts of the model every template can use (the lowest layer).
- * @example builtinVariables(findModel('8841')!).line_key_count // 5
+ * @example builtinVariables(findModel('8841')!).line_key_count // 10 (five each side, Enhanced Line Mode)
  */
 export function builtinVariables(phone: PhoneModel): Vars {
   return {
