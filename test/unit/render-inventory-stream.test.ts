@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { parse as parseCsv } from 'csv-parse/sync';
 import {
   InventoryError,
+  CSV_KEPT_ROWS,
   InventoryReader,
   csvPieces,
   parseInventory,
@@ -119,6 +120,45 @@ test('InventoryReader: two passes over a 20,000-device CSV (many pieces) yield w
     assert.equal(devices.length, 20_000);
     assert.deepEqual(devices, all);
     assert.equal(devices[19_999]!.where, 'row 20001');
+  }
+});
+
+/** The rows a reader kept from its last clean pass (a private field, read for the test). */
+const keptRows = (reader: InventoryReader): unknown[] | undefined =>
+  (reader as unknown as { csvRows?: unknown[] }).csvRows;
+
+test('InventoryReader: the rows of a whole clean pass are kept up to CSV_KEPT_ROWS, and the next pass yields the same devices', () => {
+  const text = inventoryOf(CSV_KEPT_ROWS);
+  const all = parseInventory(text, 'inv.csv').devices;
+  const reader = new InventoryReader(text, 'inv.csv');
+  // A pass left half-way keeps nothing.
+  const first = reader.devices([]);
+  for (let i = 0; i < 10; i++) first.next();
+  first.return(undefined);
+  assert.equal(keptRows(reader), undefined);
+  assert.deepEqual([...reader.devices([])], all);
+  assert.equal(keptRows(reader)?.length, CSV_KEPT_ROWS);
+  const problems: InventoryProblem[] = [];
+  assert.deepEqual([...reader.devices(problems)], all);
+  assert.deepEqual(problems, []);
+  assert.equal(reader.lastPassRows, CSV_KEPT_ROWS);
+
+  // One row more: parsed again at every pass.
+  const bigger = new InventoryReader(`${text}00562bffffff,8841,Last,1\n`, 'inv.csv');
+  assert.equal([...bigger.devices([])].length, CSV_KEPT_ROWS + 1);
+  assert.equal(keptRows(bigger), undefined);
+  assert.equal([...bigger.devices([])].length, CSV_KEPT_ROWS + 1);
+});
+
+test('InventoryReader: a pass with problems keeps nothing: every pass reports them again', () => {
+  const dup = `${inventoryOf(50)}00562b000007,8841,Again,1\n`;
+  const reader = new InventoryReader(dup, 'inv.csv');
+  for (let pass = 0; pass < 2; pass++) {
+    const problems: InventoryProblem[] = [];
+    assert.equal([...reader.devices(problems)].length, 50);
+    assert.equal(problems.length, 1);
+    assert.equal(problems[0]!.where, 'row 52');
+    assert.equal(keptRows(reader), undefined);
   }
 });
 
