@@ -173,7 +173,10 @@ export class DeviceRenderer {
       this.settings.encryption?.ikm,
     ].filter((k): k is string => k !== undefined);
     const secrets = [...secretValuesOf(job.vars), ...keys];
-    const mask = (m: string): string => maskSecretValues(m, secrets);
+    // Most messages hold no secret (a model's unknown parameter): those skip the masking's
+    // sort and splits. maskSecretValues leaves values under 3 characters alone, as here.
+    const mask = (m: string): string =>
+      secrets.some((s) => s.length >= 3 && m.includes(s)) ? maskSecretValues(m, secrets) : m;
     if ('error' in result && result.error !== undefined) result.error = mask(result.error);
     for (const d of result.diagnostics ?? []) {
       d.message = mask(d.message);

@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { isSecretVariablePath } from '../../src/profile/secrets.js';
 import { findModel } from '../../src/device/models.js';
 import { parseInventory } from '../../src/render/inventory.js';
 import {
@@ -14,6 +16,7 @@ import {
   mergeLayers,
   mergeValues,
   parseVarsFile,
+  secretValuesOf,
   type LayerSources,
   type VarsFile,
 } from '../../src/render/variables.js';
@@ -178,4 +181,73 @@ test('vars files: groups are not variables; the inventory groups win over them',
   const bad = parseVarsFile('- 1\n- 2\n', 'list.yaml');
   assert.ok(Array.isArray(bad));
   assert.match(bad[0]!.message, /expected a map of variables/);
+});
+
+/** secretValuesOf as first written: every leaf's dotted path through isSecretVariablePath. */
+function secretValuesByPath(vars: unknown): string[] {
+  const out: string[] = [];
+  const walk = (value: unknown, prefix: string): void => {
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+      for (const [k, v] of Object.entries(value)) walk(v, prefix ? `${prefix}.${k}` : k);
+    } else if (Array.isArray(value)) {
+      value.forEach((v, i) => walk(v, `${prefix}.${i + 1}`));
+    } else if (
+      (typeof value === 'string' || typeof value === 'number') &&
+      isSecretVariablePath(prefix)
+    ) {
+      out.push(String(value));
+    }
+  };
+  walk(vars, '');
+  return out;
+}
+
+test('secretValuesOf: the values of secret paths, as a walk of dotted paths finds them', () => {
+  assert.deepEqual(
+    secretValuesOf({
+      sip: { password: 'hunter22', proxy: 'pbx' },
+      lines: [
+        { extension: '2000', password: 'pw-1' },
+        { extension: 7000, pin: 1234 },
+      ],
+      credentials: { user: 'u', list: ['a', 'b'] },
+      'ldap.pw': 'dotted',
+      name: 'x',
+    }),
+    ['hunter22', 'pw-1', '1234', 'u', 'a', 'b', 'dotted'],
+  );
+  const key = fc.constantFrom(
+    'password',
+    'pw',
+    'x_pw',
+    'pin',
+    'key',
+    'profile_key',
+    'token',
+    'sip',
+    'name',
+    'lines',
+    '',
+    'a.b',
+    'ldap.pw',
+    '1',
+    'PassWord',
+    'gpp_sa',
+  );
+  const leaf = fc.oneof(fc.string({ maxLength: 6 }), fc.integer(), fc.boolean(), fc.constant(null));
+  const { tree } = fc.letrec((t) => ({
+    tree: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      leaf,
+      fc.array(t('tree'), { maxLength: 4 }),
+      fc.dictionary(key, t('tree'), { maxKeys: 5 }),
+    ),
+  }));
+  fc.assert(
+    fc.property(fc.dictionary(key, tree, { maxKeys: 6 }), (vars) => {
+      const v = Object.assign(Object.create(null) as Record<string, unknown>, vars);
+      assert.deepEqual(secretValuesOf(v as never), secretValuesByPath(v));
+    }),
+    { numRuns: 500 },
+  );
 });
