@@ -549,8 +549,10 @@ Growth from the smallest to the largest fleet: ${growthPerDevice !== undefined ?
 with the fleet: the inventory's text (kept for the second pass; about 110 bytes a device here),
 the map of output names that catches two devices given the same \`--name\` (one entry a device),
 and V8's heap sizing, which lets garbage pile up longer in a bigger run before a full collection.
-Per device, nothing else is kept: the CSV is parsed 64 KB at a time (twice: every device is
-checked before anything is written, then rendered), the report is streamed in inventory order.
+Per device, nothing else is kept: the CSV is parsed 64 KB at a time (every device is checked
+before anything is written, then rendered; up to 20,000 rows the first pass's rows are kept for
+the second, about 1.5 KB a device, so it parses nothing again; a larger CSV is parsed twice), the
+report is streamed in inventory order.
 A JSON or YAML inventory is parsed whole and kept (no streaming parser here).
 
 This machine: two CPU-bound processes together do ${parallelScaling.toFixed(2)}× the work of one
@@ -595,6 +597,20 @@ clock reads for the render time limit are decided once per block, the lstat befo
 gone (the output directory's listing already says nothing is there), and the workers start while
 the inventory is checked. (A hand-written CSV splitter in front of csv-parse was measured in this
 profile and then reverted: the project does not write by hand what a library does.)
+
+Since (2026-11-30 14:45–14:55 UTC, \`--cpu-prof\` of every thread and interleaved runs, load 3–6):
+the rows of a CSV of up to 20,000 devices are kept from the check pass for the render pass
+instead of parsing the text again (main thread 1.04–1.32 → 0.91–1.02 s busy, two runs each;
+peak RSS +15 MB at 10,000 devices); the render time limit reads the clock at every 16th check
+(≈ 120 → 32 reads a device; user CPU 4.36 → 4.26 s, medians of 4 interleaved runs); a device's
+warnings (the ATA191/192's five) are masked without building a path string per variable and
+only when a message holds a secret value. Looked at and left: the shared (site/defaults)
+variables are already cloned once per batch (V8's clone keeps shared objects shared; what each
+job carries is ≈ 0.9 KB, 45 ms to serialize and 50 ms to deserialize all 10,000, and merging in
+the worker would add back most of that); the per-device crypto set-up is one cipher and three
+MD5s (\`crypto.hash\` instead of \`createHash\` would save ≈ 20 ms); a larger young generation
+for the workers (8 → 16 or 32 MB) changed nothing measurable; the workers load ESM chunks, which
+Node 20 cannot compile from a code cache (only the CommonJS bundles the bin shim loads can).
 The CLI adds start-up, each worker's load and warm-up, CSV parsing, variable merging and the
 hand-off to workers: this run measured ${cpuPerDevice?.toFixed(2) ?? '?'} ms of CPU per device.
 ≥ ${TARGET_SPEEDUP}× this run's sed loop needs the whole run in
