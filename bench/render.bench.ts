@@ -550,8 +550,8 @@ with the fleet: the inventory's text (kept for the second pass; about 110 bytes 
 the map of output names that catches two devices given the same \`--name\` (one entry a device),
 and V8's heap sizing, which lets garbage pile up longer in a bigger run before a full collection.
 Per device, nothing else is kept: the CSV is parsed 64 KB at a time (every device is checked
-before anything is written, then rendered; up to 20,000 rows the first pass's rows are kept for
-the second, about 1.5 KB a device, so it parses nothing again; a larger CSV is parsed twice), the
+before anything is written, then rendered; a CSV of up to 2 MiB, about 20,000 devices, has the
+first pass's rows kept for the second, about 1.5 KB a device; a larger one is parsed twice), the
 report is streamed in inventory order.
 A JSON or YAML inventory is parsed whole and kept (no streaming parser here).
 
@@ -599,7 +599,7 @@ the inventory is checked. (A hand-written CSV splitter in front of csv-parse was
 profile and then reverted: the project does not write by hand what a library does.)
 
 Since (2026-11-30 14:45–14:55 UTC, \`--cpu-prof\` of every thread and interleaved runs, load 3–6):
-the rows of a CSV of up to 20,000 devices are kept from the check pass for the render pass
+the rows of a CSV of up to 2 MiB (≈ 20,000 devices) are kept from the check pass for the render pass
 instead of parsing the text again (main thread 1.04–1.32 → 0.91–1.02 s busy, two runs each;
 peak RSS +15 MB at 10,000 devices); the render time limit reads the clock at every 16th check
 (≈ 120 → 32 reads a device; user CPU 4.36 → 4.26 s, medians of 4 interleaved runs); a device's
