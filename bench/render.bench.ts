@@ -611,6 +611,11 @@ the worker would add back most of that); the per-device crypto set-up is one cip
 MD5s (\`crypto.hash\` instead of \`createHash\` would save ≈ 20 ms); a larger young generation
 for the workers (8 → 16 or 32 MB) changed nothing measurable; the workers load ESM chunks, which
 Node 20 cannot compile from a code cache (only the CommonJS bundles the bin shim loads can).
+Together (A/B of the built CLI against this round's start, commit 12b79d5, same job, 5
+interleaved pairs at load 0.3–1.7 with the file system quiet): user CPU 4.51 → 4.28 s, wall
+2.87 → 2.73 s (medians; 5 more pairs while the file system was busy: user 4.56 → 4.52 s). This
+bench run's 2.51 s is the last round's 2.48–2.52 s: the gain is inside a single run's noise,
+and 20× stays missed.
 The CLI adds start-up, each worker's load and warm-up, CSV parsing, variable merging and the
 hand-off to workers: this run measured ${cpuPerDevice?.toFixed(2) ?? '?'} ms of CPU per device.
 ≥ ${TARGET_SPEEDUP}× this run's sed loop needs the whole run in
