@@ -15,7 +15,7 @@ import { dirname } from 'node:path';
 import { makeDirectoryWithin, writeOutputFile } from './writer.js';
 import type { Catalog } from '../profile/catalog.js';
 import { DEFAULT_CATALOG } from '../profile/catalog-data/index.js';
-import { BATCH_SIZE, type RunInWorkers } from '../render/batch.js';
+import type { RunInWorkers } from '../render/batch.js';
 import type {
   RenderJob,
   RenderJobResult,
@@ -351,15 +351,22 @@ export const prestartRenderWorkers = (count: number): (() => void) => {
  */
 export const RENDER_YOUNG_GENERATION_MB = 8;
 
-/** `render`'s use of the pool (RenderOptions.runInWorkers). */
-export const renderInWorkers: RunInWorkers = (jobs, settings, workerCount, onResult) =>
-  runInWorkers('render', settings, jobs, {
+/**
+ * `render`'s use of the pool (RenderOptions.runInWorkers). render/batch.js is imported here,
+ * not at the top: its imports (LiquidJS, csv-parse, yaml, the renderer: ≈ 500 KB of bundle) would
+ * otherwise be compiled and run by validate's main thread and by every validate worker, which
+ * load this module too (render has them loaded already).
+ */
+export const renderInWorkers: RunInWorkers = async (jobs, settings, workerCount, onResult) => {
+  const { BATCH_SIZE } = await import('../render/batch.js');
+  return runInWorkers('render', settings, jobs, {
     workerCount,
     youngGenerationMb: RENDER_YOUNG_GENERATION_MB,
     batchSize: BATCH_SIZE,
     isItem: (value): value is RenderJob => !('status' in value),
     onResults: (results) => results.forEach(onResult),
   });
+};
 
 /**
  * A validate worker makes ≈ 250 KB of short-lived objects per 30 KB profile: a larger young
@@ -369,6 +376,16 @@ const VALIDATE_YOUNG_GENERATION_MB = 64;
 
 /** Files per validate batch: small files, so a batch is cheap; 32 keeps the workers even. */
 const VALIDATE_BATCH = 32;
+
+/**
+ * `validate`'s early start of its workers: their start-up (Node, the bundle, the catalog:
+ * ≈ 50–100 ms each) overlaps the main thread's listing of the inputs. Returns what ends those no
+ * run took (too few files for workers after all).
+ */
+export const prestartValidateWorkers = (count: number): (() => void) => {
+  prestartWorkers('validate', count, VALIDATE_YOUNG_GENERATION_MB);
+  return discardPrestarted;
+};
 
 /**
  * Checks files on worker threads; results come back in input order. With `onResult`, each

@@ -8,7 +8,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validate } from '../../src/commands/validate.js';
@@ -120,5 +128,53 @@ test('validate() gives the same results on 1 and 2 workers, collected or streame
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('workers started ahead for a flat directory get the run settings; a failure before the run ends them', async () => {
+  // One flat directory: its listing alone passes the threshold, so the CLI starts its workers
+  // before the catalog is read and the directory walked (src/commands/validate.ts).
+  const { dir: nested, files } = corpusDirectory();
+  const root = mkdtempSync(join(tmpdir(), 'cp-validate-flat-'));
+  try {
+    mkdirSync(join(root, 'flat'));
+    const names = files.map((f) => f.replace('/', '-')).sort();
+    files.forEach((f, i) => copyFileSync(join(nested, f), join(root, 'flat', names[i]!)));
+    assert.ok(names.length >= 64);
+    const catalog = parseCatalogJson(readFileSync(CATALOG, 'utf8'), 'catalog.json');
+    const settings = { model: '8841', passphrase: undefined, ikm: undefined, ignoreRules: [] };
+    const expected = names.map((f) =>
+      checkProfileFile(join('flat', f), readFileSync(join(root, 'flat', f)), catalog, settings),
+    );
+    const args = (catalogFile: string) => [
+      'validate',
+      '--format',
+      'json',
+      '--model',
+      '8841',
+      '--catalog',
+      catalogFile,
+      'flat',
+    ];
+    for (const jobs of ['2', '1']) {
+      const run = await runCli(args(CATALOG), {
+        cwd: root,
+        env: { CISCO_PROV_VALIDATE_JOBS: jobs },
+      });
+      assert.equal(run.code, 1, run.stderr);
+      assert.equal(run.stdout, formatJson(expected), `${jobs} job(s): the core's results`);
+    }
+    // A catalog that fails to load after the workers started: exit 2, one line, no hang.
+    writeFileSync(join(root, 'bad.json'), '{}');
+    const run = await runCli(args('bad.json'), {
+      cwd: root,
+      env: { CISCO_PROV_VALIDATE_JOBS: '2' },
+    });
+    assert.equal(run.code, 2, run.stderr);
+    assert.equal(run.stdout, '');
+    assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
+  } finally {
+    rmSync(nested, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true });
   }
 });
