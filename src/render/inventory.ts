@@ -95,6 +95,11 @@ export function inventoryFormatOf(file: string): InventoryFormat | undefined {
 interface RawDevice {
   where: string;
   fields: Vars;
+  /**
+   * `fields` is JSON.parse's own object (already checked for forbidden keys): copied into
+   * prototype-less maps when a pass reaches it, so the whole inventory is never held twice.
+   */
+  parsed?: true;
 }
 
 interface RawInventory {
@@ -166,8 +171,11 @@ export class InventoryReader {
   /** JSON/YAML problems of the document's shape, reported with every pass's device problems. */
   private readonly shapeProblems: InventoryProblem[] = [];
 
+  /** A CSV's text, read again by each pass; a JSON or YAML text is not kept once parsed. */
+  private readonly text: string = '';
+
   constructor(
-    private readonly text: string,
+    text: string,
     readonly file: string,
     format?: InventoryFormat,
   ) {
@@ -179,6 +187,7 @@ export class InventoryReader {
     }
     if (kind === 'csv') {
       const problems: InventoryProblem[] = [];
+      this.text = text;
       this.csv = readCsvHeader(text, file, problems);
       if (problems.length > 0) throw new InventoryError(problems);
       this.defaults = {};
@@ -212,7 +221,8 @@ export class InventoryReader {
     if (this.raw) {
       for (const p of this.shapeProblems) problems.push(p);
       for (const raw of this.raw.devices) {
-        const device = checker.check(raw, rows++);
+        const fields = raw.parsed ? (toVars(raw.fields) as Vars) : raw.fields;
+        const device = checker.check({ where: raw.where, fields }, rows++);
         if (device) yield device;
       }
     } else if (this.csvRows) {
@@ -695,6 +705,33 @@ function withoutQuotedText(message: string): string {
  * with its place: the key's line and column in the text, the path from the device (or from the
  * top level, outside the device list).
  */
+/** A JSON value with every object copied into a prototype-less map (see emptyVars). */
+function toVars(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(toVars);
+  if (typeof value === 'object' && value !== null) {
+    const out = emptyVars();
+    for (const key of Object.keys(value)) out[key] = toVars((value as Vars)[key]);
+    return out;
+  }
+  return value;
+}
+
+/** Reports every forbidden key of a parsed JSON value, without copying it. */
+function findForbiddenKeys(
+  value: unknown,
+  path: (string | number)[],
+  report: (path: readonly (string | number)[]) => void,
+): void {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) findForbiddenKeys(value[i], [...path, i], report);
+  } else if (typeof value === 'object' && value !== null) {
+    for (const key of Object.keys(value)) {
+      if (FORBIDDEN_KEYS.has(key)) report([...path, key]);
+      else findForbiddenKeys((value as Vars)[key], [...path, key], report);
+    }
+  }
+}
+
 function sanitizeJson(
   value: unknown,
   path: (string | number)[],
@@ -743,7 +780,7 @@ function readJsonInventory(text: string, file: string, problems: InventoryProble
     return { defaults: {}, groups: {}, devices: [] };
   }
   const before = problems.length;
-  const data = sanitizeJson(parsed, [], (path) => {
+  findForbiddenKeys(parsed, [], (path) => {
     const key = String(path[path.length - 1]);
     const at = new RegExp(`"${key}"\\s*:`).exec(source)?.index;
     problems.push({
@@ -754,7 +791,16 @@ function readJsonInventory(text: string, file: string, problems: InventoryProble
     });
   });
   if (problems.length > before) return { defaults: {}, groups: {}, devices: [] };
-  return shapeInventory(data, file, problems, (i) => `device ${i + 1}`);
+  // The devices stay JSON.parse's objects until a pass copies each (memory flat at any size);
+  // the defaults and groups, read by every device, are copied once.
+  const shaped = shapeInventory(parsed, file, problems, (i) => `device ${i + 1}`);
+  const groups = emptyVars() as Record<string, Vars>;
+  for (const [name, vars] of Object.entries(shaped.groups)) groups[name] = toVars(vars) as Vars;
+  return {
+    defaults: toVars(shaped.defaults) as Vars,
+    groups,
+    devices: shaped.devices.map((d) => ({ ...d, parsed: true })),
+  };
 }
 
 /**
