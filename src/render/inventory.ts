@@ -705,12 +705,17 @@ function withoutQuotedText(message: string): string {
  * with its place: the key's line and column in the text, the path from the device (or from the
  * top level, outside the device list).
  */
-/** A JSON value with every object copied into a prototype-less map (see emptyVars). */
+/**
+ * Parsed JSON or YAML data with every object copied into a prototype-less map (see emptyVars).
+ * Callers report forbidden keys first (findForbiddenKeys, forbiddenYamlKeys); any left are dropped.
+ */
 function toVars(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(toVars);
   if (typeof value === 'object' && value !== null) {
     const out = emptyVars();
-    for (const key of Object.keys(value)) out[key] = toVars((value as Vars)[key]);
+    for (const key of Object.keys(value)) {
+      if (!FORBIDDEN_KEYS.has(key)) out[key] = toVars((value as Vars)[key]);
+    }
     return out;
   }
   return value;
@@ -730,30 +735,6 @@ function findForbiddenKeys(
       else findForbiddenKeys((value as Vars)[key], [...path, key], report);
     }
   }
-}
-
-function sanitizeJson(
-  value: unknown,
-  path: (string | number)[],
-  report: (path: readonly (string | number)[]) => void,
-): unknown {
-  if (Array.isArray(value)) {
-    const out: unknown[] = [];
-    for (let i = 0; i < value.length; i++) out.push(sanitizeJson(value[i], [...path, i], report));
-    return out;
-  }
-  if (typeof value === 'object' && value !== null) {
-    const out = emptyVars();
-    for (const key of Object.keys(value)) {
-      if (FORBIDDEN_KEYS.has(key)) {
-        report([...path, key]);
-        continue;
-      }
-      out[key] = sanitizeJson((value as Vars)[key], [...path, key], report);
-    }
-    return out;
-  }
-  return value;
 }
 
 /** The field path of a JSON/YAML place for messages: relative to its device, 1-based lists. */
@@ -848,7 +829,7 @@ export function yamlToData(
   what: string,
 ): { data: unknown } | InventoryProblem {
   try {
-    return { data: sanitizeJson(doc.toJS({ maxAliasCount: 1000 }), [], () => {}) };
+    return { data: toVars(doc.toJS({ maxAliasCount: 1000 })) };
   } catch (err) {
     const message = /alias/i.test((err as Error).message)
       ? 'too many alias expansions (an alias bomb?)'
