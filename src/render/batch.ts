@@ -3,9 +3,9 @@
  * inventory and vars loaded and checked, a job per device, run in this thread or on workers.
  * Typed options in, typed result out; no printing, no process.exit (style.md).
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Cipher, Digest } from '../crypto/index.js';
 import { normalizeMac } from '../device/mac.js';
@@ -13,6 +13,7 @@ import { DomainError, describeSystemError } from '../domain-errors.js';
 import type { RenderDiagnostic } from './check.js';
 import {
   DeviceRenderer,
+  ListedDirectories,
   type FailureKind,
   type RenderJob,
   type RenderJobResult,
@@ -678,29 +679,15 @@ class InputFiles {
   }
 
   /**
-   * Each output directory's names when first looked at (null: not listable). An input exists
-   * before the run, so a name missing from its directory's first listing is no input, and
-   * needs no stat (one fewer system call per device in the thread that feeds the workers).
+   * An input exists before the run, so a name missing from its directory's first listing is no
+   * input, and needs no stat (one fewer system call per device in the thread that feeds the
+   * workers).
    */
-  private readonly listings = new Map<string, Set<string> | null>();
-
-  private mayExist(target: string): boolean {
-    const dir = dirname(target);
-    let names = this.listings.get(dir);
-    if (names === undefined) {
-      try {
-        names = new Set(readdirSync(dir));
-      } catch (err) {
-        names = (err as NodeJS.ErrnoException).code === 'ENOENT' ? new Set() : null;
-      }
-      this.listings.set(dir, names);
-    }
-    return names === null || names.has(basename(target));
-  }
+  private readonly listed = new ListedDirectories();
 
   /** What input `target` is, or undefined when it is none. */
   overwrittenBy(target: string, templatePath: string): string | undefined {
-    const id = this.mayExist(target) ? identityOf(target) : undefined;
+    const id = this.listed.mayExist(target) ? identityOf(target) : undefined;
     if (id !== undefined) {
       const known = this.byIdentity.get(id);
       if (known) return known;

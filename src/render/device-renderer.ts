@@ -143,8 +143,8 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 export class DeviceRenderer {
   private readonly chooser: TemplateChooser;
-  /** Each output directory's names when first looked at (null: not listable, probe each file). */
-  private readonly listings = new Map<string, Set<string> | null>();
+  /** Whether an output file may exist, each output directory listed once. */
+  private readonly listed = new ListedDirectories();
   private readonly sharedIkm: Uint8Array | undefined;
   /** Made on the first gzip'd profile: one deflate state per renderer (one per thread). */
   private gzipper: ProfileGzip | undefined;
@@ -229,29 +229,11 @@ export class DeviceRenderer {
       jobs.map((job): ExistingFile | typeof ABSENT => {
         if (outDir === undefined || job.file === undefined) return undefined;
         const target = join(outDir, job.file);
-        return this.mayExist(target) ? readExisting(target) : ABSENT;
+        return this.listed.mayExist(target) ? readExisting(target) : ABSENT;
       }),
     );
     const results = jobs.map((job, i) => this.processOne(job, existing[i]));
     return Promise.all(results);
-  }
-
-  /**
-   * Whether a file may already be at `target`. The directory is listed once: in a fresh output
-   * directory no file is probed (10,000 failed opens cost more than one readdir).
-   */
-  private mayExist(target: string): boolean {
-    const dir = dirname(target);
-    let names = this.listings.get(dir);
-    if (names === undefined) {
-      try {
-        names = new Set(readdirSync(dir));
-      } catch (err) {
-        names = (err as NodeJS.ErrnoException).code === 'ENOENT' ? new Set() : null;
-      }
-      this.listings.set(dir, names);
-    }
-    return names === null || names.has(basename(target));
   }
 
   /** One device: render, check, compare with `existing`, seal, write. */
@@ -369,5 +351,29 @@ export class DeviceRenderer {
     } catch {
       return false; // does not open with this key: rewrite
     }
+  }
+}
+
+/**
+ * Whether a file may already be at a path, each directory listed once: in a fresh output
+ * directory no file is probed (10,000 failed opens or stats cost more than one readdir). A name
+ * missing from its directory's first listing is taken as absent for the rest of the run.
+ */
+export class ListedDirectories {
+  /** Each directory's names when first looked at (null: not listable, so anything may exist). */
+  private readonly listings = new Map<string, Set<string> | null>();
+
+  mayExist(target: string): boolean {
+    const dir = dirname(target);
+    let names = this.listings.get(dir);
+    if (names === undefined) {
+      try {
+        names = new Set(readdirSync(dir));
+      } catch (err) {
+        names = (err as NodeJS.ErrnoException).code === 'ENOENT' ? new Set() : null;
+      }
+      this.listings.set(dir, names);
+    }
+    return names === null || names.has(basename(target));
   }
 }
