@@ -30,6 +30,7 @@ import {
 import {
   InventoryError,
   InventoryReader,
+  JSON_WHOLE_PARSE_BYTES,
   formatInventoryProblem,
   inventoryFormatOf,
   noDevicesProblem,
@@ -195,6 +196,15 @@ function readText(path: string, what: string, shownAs: string): string {
   }
 }
 
+/** A file's size in bytes; 0 when it cannot be stat'ed (reading it says why). */
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
+}
+
 /** The inventory's problems, the first 20 shown, as one error (exit 1 in the CLI). */
 function inventoryFailure(problems: readonly InventoryProblem[]): DomainError {
   const shown = problems.slice(0, 20).map(formatInventoryProblem);
@@ -237,16 +247,26 @@ interface Loaded {
  */
 function load(options: RenderOptions): Loaded {
   const cwd = options.cwd ?? process.cwd();
-  const inventoryText =
-    options.inventoryText ??
-    readText(resolve(cwd, options.inventory), 'inventory', options.inventory);
+  const inventoryPath = resolve(cwd, options.inventory);
+  // A JSON file above JSON_WHOLE_PARSE_BYTES is read from disk at each pass, not kept as text.
+  const streamedJson =
+    options.inventoryText === undefined &&
+    (options.inventoryFormat ?? inventoryFormatOf(options.inventory)) === 'json' &&
+    fileSize(inventoryPath) > JSON_WHOLE_PARSE_BYTES;
+  const inventoryText = streamedJson
+    ? ''
+    : (options.inventoryText ?? readText(inventoryPath, 'inventory', options.inventory));
   const format =
     options.inventoryFormat ??
     inventoryFormatOf(options.inventory) ??
     (options.inventoryText !== undefined ? sniffInventoryFormat(inventoryText) : undefined);
   let inventory: InventoryReader;
   try {
-    inventory = new InventoryReader(inventoryText, options.inventory, format);
+    inventory = new InventoryReader(
+      streamedJson ? { path: inventoryPath } : inventoryText,
+      options.inventory,
+      format,
+    );
   } catch (err) {
     if (err instanceof InventoryError) throw inventoryFailure(err.problems);
     throw err;
