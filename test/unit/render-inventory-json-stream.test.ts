@@ -249,64 +249,118 @@ test('generated inventories with a mistake typed in anywhere: the same problem, 
 
 // ---- past the threshold: the default options stream, and say what the whole parse says ----
 
+/** `{ defaults, devices }`, a device a line, each padded with a 300-character note. */
 function bigInventory(count: number, last = ''): string {
   const devices: string[] = [];
-  for (let i = 0; i < count; i++) devices.push(`  ${DEVICE(i, i === count - 1 ? last : '')}`);
+  const note = `,"notes":"${'n'.repeat(300)}"`;
+  for (let i = 0; i < count; i++) {
+    devices.push(`  ${DEVICE(i, note + (i === count - 1 ? last : ''))}`);
+  }
   return `{\n "defaults": {"voice_mail_number": "*97"},\n "devices": [\n${devices.join(',\n')}\n ]\n}\n`;
 }
 
+/** The first pass of a reader with the default threshold or parsing whole: its error or counts. */
+function firstPass(text: string, whole: boolean): unknown {
+  try {
+    const reader = new InventoryReader(text, 'inv.json', 'json', {
+      ...(whole ? { jsonWholeParseMax: Infinity } : {}),
+    });
+    const problems: InventoryProblem[] = [];
+    const devices = [...reader.devices(problems)];
+    return { devices: devices.length, problems: problems.map(formatInventoryProblem) };
+  } catch (err) {
+    assert.ok(err instanceof InventoryError);
+    return { error: err.problems.map(formatInventoryProblem) };
+  }
+}
+
 test('past JSON_WHOLE_PARSE_BYTES: a mistake at the end is found by the same line and column', () => {
-  const count = Math.ceil(JSON_WHOLE_PARSE_BYTES / 100) + 1000;
+  const count = Math.ceil(JSON_WHOLE_PARSE_BYTES / 400) + 500;
   const clean = bigInventory(count);
   assert.ok(clean.length > JSON_WHOLE_PARSE_BYTES, `${clean.length} characters`);
-  const bad = [
-    bigInventory(count, ',"__proto__":{"polluted":1}'),
-    bigInventory(count, ',"model":"no-such-model"'),
-    bigInventory(count, `,"mac":"${(0x00562b000000).toString(16).padStart(12, '0')}"`),
-    `${clean.slice(0, -8)},${clean.slice(-8)}`,
-    clean.slice(0, -3),
-  ];
   const lines = clean.split('\n').length;
-  const defaults = (text: string): Outcome => outcome(text, false);
-  for (const text of [clean, ...bad]) {
-    const streamedByDefault = (() => {
-      try {
-        const reader = new InventoryReader(text, 'inv.json');
-        const problems: InventoryProblem[] = [];
-        const devices = [...reader.devices(problems)];
-        return { devices: devices.length, problems: problems.map(formatInventoryProblem) };
-      } catch (err) {
-        assert.ok(err instanceof InventoryError);
-        return { error: err.problems.map(formatInventoryProblem) };
-      }
-    })();
-    const whole = defaults(text);
-    if ('error' in whole) {
-      assert.deepEqual(streamedByDefault, { error: whole.error });
+  const cases: [string, RegExp][] = [
+    [clean, /^$/],
+    [
+      bigInventory(count, ',"__proto__":{"polluted":1}'),
+      new RegExp(
+        `^inv\\.json: line ${lines - 3}, col \\d+, field __proto__: "__proto__" is not allowed`,
+      ),
+    ],
+    [
+      bigInventory(count, ',"model":"no-such-model"'),
+      new RegExp(`^inv\\.json: device ${count}, field model: unknown model`),
+    ],
+    [
+      `${clean.slice(0, -6)},${clean.slice(-6)}`,
+      new RegExp(`^inv\\.json: line ${lines - 2}, col 2: not valid JSON \\(unexpected '\\]'\\)`),
+    ],
+    [
+      clean.slice(0, -3),
+      new RegExp(
+        `^inv\\.json: line ${lines - 2}, col 3: not valid JSON \\(unexpected end of input\\)`,
+      ),
+    ],
+  ];
+  for (const [text, pattern] of cases) {
+    const streamed = firstPass(text, false) as {
+      error?: string[];
+      problems?: string[];
+      devices?: number;
+    };
+    assert.deepEqual(streamed, firstPass(text, true));
+    const first = streamed.error?.[0] ?? streamed.problems?.[0] ?? '';
+    assert.match(first, pattern);
+    if (pattern.source === '^$') assert.equal(streamed.devices, count);
+  }
+});
+
+test("syntax errors are placed at the offending character, where V8's JSON.parse says (the library's messages, read for their position)", () => {
+  // [text, index of the offending character in the text without its byte order mark]
+  const cases: [string, number][] = [
+    ['[1, x]', 4],
+    ['[tru]', 4],
+    ['[1.]', 3],
+    ['[-]', 2],
+    ['[1e]', 3],
+    ['["a\u0001"]', 3],
+    ['["\\x"]', 3],
+    ['[1 2]', 3],
+    ['{"a" 1}', 5],
+    ['{"a":1,}', 7],
+    ['[1] [2]', 4],
+    ['[1]x', 3],
+    ['\n\n  [\n  {"mac": "é😀", "b": ?}]', 28],
+    ['\ufeff[1, x]', 4],
+    ['\ufeff\n[1, x]', 5],
+    ['[\ufeff1]', 1],
+    ['{\ufeff"a": 1}', 1],
+    ['\n\ufeff[]', 1],
+    ['[1,\ufeff2]', 3],
+  ];
+  for (const [text, index] of cases) {
+    const source = text.replace(/^\ufeff/, '');
+    assert.throws(() => JSON.parse(source), JSON.stringify(text));
+    try {
+      JSON.parse(source);
+    } catch (err) {
+      const v8 = /at position (\d+)/.exec((err as Error).message)?.[1];
+      if (v8 !== undefined) assert.equal(Number(v8), index, `V8 agrees on ${JSON.stringify(text)}`);
+    }
+    const before = source.slice(0, index);
+    const where = `line ${before.split('\n').length}, col ${index - before.lastIndexOf('\n')}`;
+    for (const streamed of [false, true]) {
+      const o = outcome(text, streamed);
+      assert.ok('error' in o, JSON.stringify(text));
       assert.match(
-        whole.error[0]!,
-        new RegExp(`line (${lines - 3}|${lines - 2}|${lines - 1}|${lines}), col \\d+`),
+        o.error[0]!,
+        new RegExp(`^inv\\.json: ${where}: not valid JSON`),
+        JSON.stringify(text),
       );
-    } else {
-      assert.deepEqual(streamedByDefault, {
-        devices: whole.passes[0]!.devices.length,
-        problems: whole.passes[0]!.problems,
-      });
     }
   }
-  const [proto, model, dup] = bad.map(defaults);
-  assert.match(
-    (proto as { error: string[] }).error[0]!,
-    /field __proto__: "__proto__" is not allowed/,
-  );
-  assert.match(
-    (model as { passes: { problems: string[] }[] }).passes[0]!.problems[0]!,
-    new RegExp(`device ${count}, field model: unknown model`),
-  );
-  assert.match(
-    (dup as { passes: { problems: string[] }[] }).passes[0]!.problems[0]!,
-    new RegExp(`device ${count}, field mac: duplicate MAC`),
-  );
+  // A byte order mark inside a string is a character like any other.
+  assert.ok('passes' in outcome(`[{"mac":"00562b000001","model":"8841","n":"\ufeff"}]`, true));
 });
 
 test('jsonPositions: lines count newlines, columns count UTF-16 units, a byte order mark is not a column', () => {
