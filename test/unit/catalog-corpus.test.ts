@@ -45,6 +45,8 @@ const HELD_OUT_FLOOR: Record<string, number> = {
   'apfelwurm-report': 0.985,
   'fusionpbx-8851-factory': 0.991,
   'fusionpbx-9861-export': 0.996,
+  'jthop-8832-export': 0.998,
+  'jthop-8865-export': 0.961,
   'fusionpbx-ata192': 0.996,
   'wazo-mpp-11-3-1': 0.96,
 };
@@ -53,7 +55,7 @@ test('the corpus holds tuning and held-out exports of every family it claims', (
   const families = (set: string): string[] =>
     [...new Set(corpus.filter((c) => c.set === set).map((c) => c.family))].sort();
   assert.deepEqual(families('tuning'), ['8800', '9800', 'ATA190']);
-  assert.deepEqual(families('held-out'), ['7800', '8800', '9800', 'ATA190']);
+  assert.deepEqual(families('held-out'), ['7800', '8800', '8832', '9800', 'ATA190']);
   for (const c of corpus) {
     assert.match(c.source.commit, /^[0-9a-f]{40}$/, c.id);
     assert.ok(c.parameters.length >= 40, c.id);
@@ -91,6 +93,17 @@ for (const c of corpus.filter((x) => x.set === 'tuning')) {
   });
 }
 
+/**
+ * False errors a held-out export is known to get, reported in bench/RESULTS-catalog.md and not
+ * patched here (src/device is not this branch's): the 8832's own export has line key 1
+ * (Extension_1_, Short_Name_1_, Share_Call_Appearance_1_) where the model table gives the 8832
+ * no line keys, so `model-capacity` reports them with --model 8832.
+ */
+const HELD_OUT_KNOWN_ERRORS: Record<string, RegExp> = {
+  'jthop-8832-export':
+    /^model-capacity: (Extension|Short_Name|Share_Call_Appearance)_1_: index 1 is beyond the 0 line keys of the CP-8832-3PCC$/,
+};
+
 test('every held-out export has its first measure recorded, taken on the file as it is now', () => {
   const heldOut = corpus.filter((c) => c.set === 'held-out').map((c) => c.id);
   assert.deepEqual(Object.keys(FIRST_MEASURES).sort(), heldOut.sort());
@@ -107,7 +120,9 @@ for (const c of corpus.filter((x) => x.set === 'held-out')) {
       const m = measureExport(c, model);
       assert.deepEqual(m.valueErrors, [], `value errors (${model ?? 'no model'})`);
       // Line keys 6-10 of the 88xx exports included: the model table gives the 88xx ten.
-      assert.deepEqual(m.otherErrors, [], `other errors (${model ?? 'no model'})`);
+      const known = HELD_OUT_KNOWN_ERRORS[c.id];
+      const other = m.otherErrors.filter((e) => !(model && known?.test(e)));
+      assert.deepEqual(other, [], `other errors (${model ?? 'no model'})`);
       const floor = HELD_OUT_FLOOR[c.id] ?? 1;
       assert.ok(m.known / m.distinct >= floor, `${m.known}/${m.distinct} below ${floor}`);
     }
