@@ -55,6 +55,12 @@ export interface FirstMeasure {
   known: number;
   distinct: number;
   unknown: string[];
+  /**
+   * Names this measure knew only through catalog entries added while held-out gaps were in
+   * view (the third round's executive-assistant codes and ATA guide entries, see README): not
+   * independent, so counted as unknown in the untainted figures.
+   */
+  taintedKnown?: string[];
   valueErrors: { model: number; none: number; messages: string[] };
   otherErrors: { model: number; none: number };
 }
