@@ -361,3 +361,45 @@ test('catalog secrets: clear-text passwords warn; softkeys and switches about pa
     );
   }
 });
+
+test('secret name patterns: the issue 9 list and the Wi-Fi keys an 8865 export comments out', () => {
+  // Unknown or new names still classify by pattern (no catalog entry passed).
+  for (const name of [
+    'WEP_Key_1_',
+    'WEP_Key_4_',
+    'PSK_Passphrase_1_',
+    'PSK_Passphrase_4_',
+    'Wi-Fi_Password_3_',
+    'wepKey1_1_',
+    'Some_New_Password',
+    'Admin_Passwd',
+    'Wi-Fi_PSK_1_',
+    'Client_Secret',
+    'GPP_SA',
+    'GPP_SD',
+    'IKM_HTTP_Encrypt_Content',
+    'Voice_Mail_PIN',
+  ]) {
+    assert.equal(isSecretParameter(name), true, name);
+  }
+  for (const name of [
+    'wepKeyLen_1_',
+    'WEP_Key_Length_1_',
+    'GPP_SE',
+    'GPP_A',
+    'Security_Mode_2_',
+    'Network_Name_2_',
+    'User_Password_Prompt',
+    'Spinner',
+  ]) {
+    assert.equal(isSecretParameter(name), false, name);
+  }
+  // A clear-text WEP key in a profile warns without echoing the key, with and without --model.
+  for (const model of ['8865', undefined]) {
+    const found = check('<WEP_Key_2_>0123456789</WEP_Key_2_>', model).filter(
+      (d) => d.ruleId === 'plaintext-secret',
+    );
+    assert.equal(found.length, 1, model ?? 'no model');
+    assert.doesNotMatch(JSON.stringify(found), /0123456789/);
+  }
+});
