@@ -75,6 +75,12 @@ export interface RenderOptions {
   /** The inventory's text, when it does not come from the file `inventory` (stdin). */
   inventoryText?: string;
   /**
+   * The inventory's bytes (UTF-8), instead of `inventoryText`: stdin as read. A JSON inventory
+   * above JSON_WHOLE_PARSE_BYTES is read from them a device at a time, never copied into a
+   * string (off V8's heap: ≈ 45 MB less peak for 100,000 devices); any other is decoded.
+   */
+  inventoryBytes?: Uint8Array;
+  /**
    * csv, json or yaml; default: by the file's extension, or — for `inventoryText` without
    * one — sniffed from the text (sniffInventoryFormat).
    */
@@ -196,6 +202,23 @@ function readText(path: string, what: string, shownAs: string): string {
   }
 }
 
+/** How much of an inventory given as bytes is decoded to sniff its format. */
+const SNIFF_BYTES = 4096;
+
+/** UTF-8 bytes as text (no copy of the bytes). */
+function utf8(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
+/**
+ * The text of the first SNIFF_BYTES (a character cut at the end is harmless to sniffing), or of
+ * all the bytes when those are blank.
+ */
+function utf8Head(bytes: Uint8Array): string {
+  const head = utf8(bytes.subarray(0, SNIFF_BYTES));
+  return head.trim() === '' ? utf8(bytes) : head;
+}
+
 /** A file's size in bytes; 0 when it cannot be stat'ed (reading it says why). */
 function fileSize(path: string): number {
   try {
@@ -248,22 +271,27 @@ interface Loaded {
 function load(options: RenderOptions): Loaded {
   const cwd = options.cwd ?? process.cwd();
   const inventoryPath = resolve(cwd, options.inventory);
+  const bytes = options.inventoryText === undefined ? options.inventoryBytes : undefined;
+  const given = options.inventoryText !== undefined || bytes !== undefined;
   // A JSON file above JSON_WHOLE_PARSE_BYTES is read from disk at each pass, not kept as text.
   const streamedJson =
-    options.inventoryText === undefined &&
+    !given &&
     (options.inventoryFormat ?? inventoryFormatOf(options.inventory)) === 'json' &&
     fileSize(inventoryPath) > JSON_WHOLE_PARSE_BYTES;
-  const inventoryText = streamedJson
-    ? ''
-    : (options.inventoryText ?? readText(inventoryPath, 'inventory', options.inventory));
   const format =
     options.inventoryFormat ??
     inventoryFormatOf(options.inventory) ??
-    (options.inventoryText !== undefined ? sniffInventoryFormat(inventoryText) : undefined);
+    (given ? sniffInventoryFormat(options.inventoryText ?? utf8Head(bytes!)) : undefined);
+  // JSON bytes stay bytes (the reader decodes a small inventory itself); anything else is text.
+  const inventoryText =
+    streamedJson || (bytes && format === 'json')
+      ? ''
+      : (options.inventoryText ??
+        (bytes ? utf8(bytes) : readText(inventoryPath, 'inventory', options.inventory)));
   let inventory: InventoryReader;
   try {
     inventory = new InventoryReader(
-      streamedJson ? { path: inventoryPath } : inventoryText,
+      streamedJson ? { path: inventoryPath } : bytes && format === 'json' ? bytes : inventoryText,
       options.inventory,
       format,
     );
@@ -685,7 +713,7 @@ class InputFiles {
   private readonly templateRoot: string;
 
   constructor(cwd: string, options: RenderOptions, templates: TemplateSource) {
-    if (options.inventoryText === undefined) {
+    if (options.inventoryText === undefined && options.inventoryBytes === undefined) {
       this.add(resolve(cwd, options.inventory), `the inventory ${options.inventory}`);
     }
     for (const v of options.vars ?? []) this.add(resolve(cwd, v), `the --vars file ${v}`);

@@ -63,6 +63,20 @@ export function jsonTextSource(text: string, chunkChars = JSON_CHUNK_BYTES): Jso
 }
 
 /**
+ * A JSON document's bytes in memory (an inventory read from stdin), handed over a chunk at a
+ * time without a copy.
+ */
+export function jsonBytesSource(bytes: Uint8Array, chunkBytes = JSON_CHUNK_BYTES): JsonSource {
+  return {
+    *chunks() {
+      for (let start = 0; start < bytes.length; start += chunkBytes) {
+        yield bytes.subarray(start, start + chunkBytes);
+      }
+    },
+  };
+}
+
+/**
  * A JSON file read from disk at every pass. The first complete read records the file's device
  * and inode and a SHA-256 of each 64 KiB block; a later read of another file at that path
  * (replaced) or of a changed block stops with a DomainError (`inventory-changed`, exit 3)

@@ -10,6 +10,7 @@ import { findModel, type PhoneModel } from '../device/models.js';
 import { normalizeMac } from '../device/mac.js';
 import {
   JsonFileSource,
+  jsonBytesSource,
   jsonDeviceItems,
   jsonPositions,
   jsonTextSource,
@@ -214,11 +215,12 @@ export class InventoryReader {
   private readonly text: string = '';
 
   /**
-   * @param input the inventory's text, or (a JSON inventory only) its file, read at each pass
+   * @param input the inventory's text, its bytes (UTF-8: stdin; a large JSON inventory is read
+   *   from them without a copy as text), or — a JSON inventory only — its file, read at each pass
    * @param file its name in messages
    */
   constructor(
-    input: string | InventoryFile,
+    input: string | Uint8Array | InventoryFile,
     readonly file: string,
     format?: InventoryFormat,
     options: InventoryReaderOptions = {},
@@ -229,24 +231,28 @@ export class InventoryReader {
         { file, where: 'file name', message: 'expected a .csv, .json, .yaml or .yml inventory' },
       ]);
     }
-    if (typeof input !== 'string' && kind !== 'json') {
+    const max = options.jsonWholeParseMax ?? JSON_WHOLE_PARSE_BYTES;
+    let source: JsonSource | undefined;
+    let text = '';
+    if (typeof input === 'string') {
+      if (kind === 'json' && input.length > max) source = jsonTextSource(input);
+      else text = input;
+    } else if (input instanceof Uint8Array) {
+      if (kind === 'json' && input.length > max) source = jsonBytesSource(input);
+      else text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
+    } else if (kind === 'json') {
+      source = new JsonFileSource(input.path, file);
+    } else {
       throw new TypeError(`a ${kind} inventory is read from its text, not from its file`);
     }
     const problems: InventoryProblem[] = [];
     if (kind === 'csv') {
-      const text = input as string;
       this.text = text;
       this.csv = readCsvHeader(text, file, problems);
       if (problems.length > 0) throw new InventoryError(problems);
       this.defaults = {};
       this.groups = {};
-    } else if (
-      kind === 'json' &&
-      (typeof input !== 'string' ||
-        input.length > (options.jsonWholeParseMax ?? JSON_WHOLE_PARSE_BYTES))
-    ) {
-      const source =
-        typeof input === 'string' ? jsonTextSource(input) : new JsonFileSource(input.path, file);
+    } else if (source) {
       const streamed = readJsonStreamed(source, file, problems);
       if (problems.length > 0 && streamed.devices === 0) throw new InventoryError(problems);
       this.shapeProblems = problems;
@@ -254,7 +260,6 @@ export class InventoryReader {
       this.defaults = streamed.defaults;
       this.groups = streamed.groups;
     } else {
-      const text = input as string;
       this.raw =
         kind === 'json'
           ? readJsonInventory(text, file, problems)
