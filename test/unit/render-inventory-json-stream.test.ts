@@ -34,7 +34,7 @@ type Outcome =
     };
 
 /** Everything a reader says about an inventory: its error, or two passes' devices and problems. */
-function outcome(input: string | InventoryFile, streamed: boolean): Outcome {
+function outcome(input: string | Uint8Array | InventoryFile, streamed: boolean): Outcome {
   try {
     const reader = new InventoryReader(input, 'inv.json', 'json', {
       jsonWholeParseMax: streamed ? 0 : Infinity,
@@ -383,13 +383,16 @@ function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'cisco-prov-json-stream-'));
 }
 
-test('a JSON file read at each pass gives what its text gives', () => {
+test('a JSON file read at each pass, or bytes in memory, give what the text gives', () => {
   const dir = tempDir();
   try {
     const text = bigInventory(3000);
     const path = join(dir, 'inv.json');
     writeFileSync(path, text);
     assert.deepEqual(outcome({ path }, true), outcome(text, false));
+    // stdin's bytes, streamed or decoded, give the same
+    assert.deepEqual(outcome(Buffer.from(`\ufeff${text}`), true), outcome(text, false));
+    assert.deepEqual(outcome(Buffer.from(text), false), outcome(text, false));
     writeFileSync(path, `${text.slice(0, -5)}x${text.slice(-5)}`);
     assert.deepEqual(outcome({ path }, true), outcome(readFileSync(path, 'utf8'), false));
   } finally {
