@@ -17,6 +17,7 @@ import type { Catalog } from '../profile/catalog.js';
 import { DEFAULT_CATALOG } from '../profile/catalog-data/index.js';
 import type { RunInWorkers } from '../render/batch.js';
 import type {
+  DeviceRenderer,
   RenderJob,
   RenderJobResult,
   RendererSettings,
@@ -94,6 +95,23 @@ export const writeRenderedProfile: WriteFile = (path, data, hints) => {
   });
 };
 
+/**
+ * One render batch, in a worker or in the thread that feeds them: an unexpected failure fails
+ * the batch's devices (failure io), not the run.
+ */
+function renderBatch(renderer: DeviceRenderer, jobs: RenderJob[]): RenderJobResult[] {
+  try {
+    return renderer.processBatchSync(jobs);
+  } catch (err) {
+    return jobs.map((job): RenderJobResult => ({
+      id: job.id,
+      status: 'failed',
+      failure: 'io',
+      error: `worker failed: ${err instanceof Error ? err.message : String(err)}`,
+    }));
+  }
+}
+
 /** The worker side: one handler per task, built once per worker. */
 async function handlerFor(data: WorkerData): Promise<(batch: unknown[]) => Promise<unknown[]>> {
   if (data.task === 'render') {
@@ -101,19 +119,7 @@ async function handlerFor(data: WorkerData): Promise<(batch: unknown[]) => Promi
     // (≈ 50–100 ms of module loading per worker).
     const { DeviceRenderer } = await import('../render/device-renderer.js');
     const renderer = new DeviceRenderer(data.settings as RendererSettings, writeRenderedProfile);
-    return async (batch) => {
-      const jobs = batch as RenderJob[];
-      try {
-        return await renderer.processBatch(jobs);
-      } catch (err) {
-        return jobs.map((job): RenderJobResult => ({
-          id: job.id,
-          status: 'failed',
-          failure: 'io',
-          error: `worker failed: ${err instanceof Error ? err.message : String(err)}`,
-        }));
-      }
-    };
+    return async (batch) => renderBatch(renderer, batch as RenderJob[]);
   }
   const settings = data.settings as ValidateWorkerSettings;
   const catalog = settings.catalog ?? DEFAULT_CATALOG;
@@ -204,6 +210,11 @@ export async function runInWorkers<T extends TaskName>(
     onResults: (results: Tasks[T]['result'][]) => void;
     /** Each worker's young generation (V8's default is larger; see RENDER_YOUNG_GENERATION_MB). */
     youngGenerationMb?: number;
+    /**
+     * This thread works through batches too, with this function, between feeding the workers
+     * (each has a second batch queued meanwhile): one thread more without a worker's start-up.
+     */
+    here?: (batch: Tasks[T]['item'][]) => Tasks[T]['result'][];
   },
 ): Promise<void> {
   const iterator = items[Symbol.iterator]();
@@ -247,9 +258,10 @@ export async function runInWorkers<T extends TaskName>(
       : new Worker(url, { workerData: data, ...limits });
   });
   discardPrestarted();
+  const here = options.here;
   try {
-    await Promise.all(
-      workers.map(
+    await Promise.all([
+      ...workers.map(
         (worker) =>
           new Promise<void>((resolve, reject) => {
             let inFlight = 0;
@@ -279,7 +291,22 @@ export async function runInWorkers<T extends TaskName>(
             feed();
           }),
       ),
-    );
+      here &&
+        (async () => {
+          for (let batch = nextBatch(); batch.length > 0; batch = nextBatch()) {
+            let results: Tasks[T]['result'][];
+            try {
+              results = here(batch);
+            } catch (err) {
+              exhausted = true;
+              throw err;
+            }
+            options.onResults(results);
+            // Let the workers' results in and feed them.
+            await new Promise((resolveTurn) => setImmediate(resolveTurn));
+          }
+        })(),
+    ]);
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
@@ -337,9 +364,12 @@ function prestartWorkers(task: TaskName, count: number, youngGenerationMb?: numb
   }
 }
 
-/** `render`'s early start of its workers (RenderOptions.prestartWorkers). */
-export const prestartRenderWorkers = (count: number): (() => void) => {
-  prestartWorkers('render', count, RENDER_YOUNG_GENERATION_MB);
+/**
+ * `render`'s early start of its workers (RenderOptions.prestartWorkers): `threads` − 1 of them,
+ * as renderInWorkers renders in this thread too.
+ */
+export const prestartRenderWorkers = (threads: number): (() => void) => {
+  prestartWorkers('render', threads - 1, RENDER_YOUNG_GENERATION_MB);
   return discardPrestarted;
 };
 
@@ -352,19 +382,28 @@ export const prestartRenderWorkers = (count: number): (() => void) => {
 export const RENDER_YOUNG_GENERATION_MB = 8;
 
 /**
- * `render`'s use of the pool (RenderOptions.runInWorkers). render/batch.js is imported here,
- * not at the top: its imports (LiquidJS, csv-parse, yaml, the renderer: ≈ 500 KB of bundle) would
- * otherwise be compiled and run by validate's main thread and by every validate worker, which
- * load this module too (render has them loaded already).
+ * `render`'s use of the pool (RenderOptions.runInWorkers) on `threads` threads: this one, which
+ * also builds the jobs, and `threads` − 1 workers. This thread rendering instead of feeding an
+ * idle-waiting extra worker saves that worker's start-up, its warm-up (TurboFan compiles the
+ * renderer and the validator once per thread) and the copy of its jobs: 10,000 devices on 2
+ * cores, ≈ 0.5 s of CPU (bench/RESULTS-render.md).
+ * render/batch.js is imported here, not at the top: its imports (LiquidJS, csv-parse, yaml, the
+ * renderer: ≈ 500 KB of bundle) would otherwise be compiled and run by validate's main thread and
+ * by every validate worker, which load this module too (render has them loaded already).
  */
-export const renderInWorkers: RunInWorkers = async (jobs, settings, workerCount, onResult) => {
-  const { BATCH_SIZE } = await import('../render/batch.js');
+export const renderInWorkers: RunInWorkers = async (jobs, settings, threads, onResult) => {
+  const [{ BATCH_SIZE }, { DeviceRenderer }] = await Promise.all([
+    import('../render/batch.js'),
+    import('../render/device-renderer.js'),
+  ]);
+  const renderer = new DeviceRenderer(settings, writeRenderedProfile);
   return runInWorkers('render', settings, jobs, {
-    workerCount,
+    workerCount: threads - 1,
     youngGenerationMb: RENDER_YOUNG_GENERATION_MB,
     batchSize: BATCH_SIZE,
     isItem: (value): value is RenderJob => !('status' in value),
     onResults: (results) => results.forEach(onResult),
+    here: (batch) => renderBatch(renderer, batch),
   });
 };
 

@@ -219,28 +219,27 @@ export class DeviceRenderer {
   }
 
   /**
-   * Renders a batch: each existing target is read first (synchronously), then each profile is
-   * rendered, checked, sealed and written in turn — all synchronous I/O; the promise is kept so
-   * a caller can overlap batches (the worker pool does).
+   * Renders a batch: each existing target is read first, then each profile is rendered,
+   * checked, sealed and written in turn — all synchronous I/O, so a thread that also feeds
+   * workers (src/io/worker-pool.ts) can run a batch between two of their messages.
    */
-  async processBatch(jobs: readonly RenderJob[]): Promise<RenderJobResult[]> {
+  processBatchSync(jobs: readonly RenderJob[]): RenderJobResult[] {
     const outDir = this.settings.outDir;
-    const existing = await Promise.all(
-      jobs.map((job): ExistingFile | typeof ABSENT => {
-        if (outDir === undefined || job.file === undefined) return undefined;
-        const target = join(outDir, job.file);
-        return this.listed.mayExist(target) ? readExisting(target) : ABSENT;
-      }),
-    );
-    const results = jobs.map((job, i) => this.processOne(job, existing[i]));
-    return Promise.all(results);
+    const existing = jobs.map((job): ExistingFile | typeof ABSENT => {
+      if (outDir === undefined || job.file === undefined) return undefined;
+      const target = join(outDir, job.file);
+      return this.listed.mayExist(target) ? readExisting(target) : ABSENT;
+    });
+    return jobs.map((job, i) => this.processOne(job, existing[i]));
+  }
+
+  /** processBatchSync as a promise (a caller may overlap batches: the worker pool does). */
+  async processBatch(jobs: readonly RenderJob[]): Promise<RenderJobResult[]> {
+    return this.processBatchSync(jobs);
   }
 
   /** One device: render, check, compare with `existing`, seal, write. */
-  private processOne(
-    job: RenderJob,
-    found: ExistingFile | typeof ABSENT,
-  ): RenderJobResult | Promise<RenderJobResult> {
+  private processOne(job: RenderJob, found: ExistingFile | typeof ABSENT): RenderJobResult {
     const absent = found === ABSENT;
     const existing = absent ? undefined : found;
     const rendered = this.renderText(job);

@@ -8,7 +8,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDomainError } from '../../src/domain-errors.js';
-import { checkFilesInWorkers, type ValidateWorkerSettings } from '../../src/io/worker-pool.js';
+import {
+  checkFilesInWorkers,
+  runInWorkers,
+  type ValidateWorkerSettings,
+} from '../../src/io/worker-pool.js';
 
 const SETTINGS: ValidateWorkerSettings = {
   catalog: undefined,
@@ -72,4 +76,63 @@ test('an unreadable file rejects the run with an io DomainError naming it', asyn
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('`here`: this thread works through batches too, after the workers got theirs; every item once', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-pool-'));
+  try {
+    const items = Array.from({ length: 40 }, (_, index) => {
+      const name = `${index}.xml`;
+      writeFileSync(join(dir, name), '<flat-profile/>\n');
+      return { path: join(dir, name), name, index };
+    });
+    const byThread = { here: 0, worker: 0 };
+    const seen: number[] = [];
+    await runInWorkers('validate', SETTINGS, items, {
+      workerCount: 1,
+      batchSize: 4,
+      isItem: (v): v is (typeof items)[number] => 'path' in v,
+      onResults: (results) => {
+        for (const { index, result } of results) {
+          seen.push(index);
+          // A worker's result names the file it read; this thread's stand-in says "here".
+          byThread[result.file === 'here' ? 'here' : 'worker']++;
+        }
+      },
+      here: (batch) =>
+        batch.map(({ index }) => ({
+          index,
+          result: { file: 'here', diagnostics: [], errorCount: 0, warningCount: 0 },
+        })),
+    });
+    assert.deepEqual(
+      seen.sort((a, b) => a - b),
+      items.map((i) => i.index),
+    );
+    // The worker is given two batches before this thread takes any: both sides did some.
+    assert.ok(byThread.worker >= 8, JSON.stringify(byThread));
+    assert.ok(byThread.here >= 4, JSON.stringify(byThread));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('`here` failing rejects the run (and the workers are ended)', async () => {
+  const items = Array.from({ length: 40 }, (_, index) => ({
+    path: join(tmpdir(), `cp-pool-none-${index}.xml`),
+    name: `${index}.xml`,
+    index,
+  }));
+  await assert.rejects(
+    runInWorkers('validate', SETTINGS, items, {
+      workerCount: 1,
+      batchSize: 4,
+      isItem: (v): v is (typeof items)[number] => 'path' in v,
+      onResults: () => {},
+      here: () => {
+        throw new Error('here failed');
+      },
+    }),
+    /here failed/,
+  );
 });
