@@ -18,6 +18,7 @@ import { DEFAULT_CATALOG } from '../profile/catalog-data/index.js';
 import type { RunInWorkers } from '../render/batch.js';
 import type {
   DeviceRenderer,
+  RenderedText,
   RenderJob,
   RenderJobResult,
   RendererSettings,
@@ -44,6 +45,12 @@ export interface ValidateWorkerSettings extends FileCheckSettings {
 /** The kinds of work a worker does, each with its settings, batch item and result. */
 interface Tasks {
   render: { settings: RendererSettings; item: RenderJob; result: RenderJobResult };
+  /** Render and check only: the texts come back to be sealed and written by the feeding thread. */
+  'render-text': {
+    settings: RendererSettings;
+    item: RenderJob;
+    result: RenderedText | RenderJobResult;
+  };
   validate: {
     settings: ValidateWorkerSettings;
     /** `index`: the file's place in the input, so results can be put back in order. */
@@ -112,6 +119,11 @@ function renderBatch(renderer: DeviceRenderer, jobs: RenderJob[]): RenderJobResu
   }
 }
 
+/** A render-text worker renders only: a write there would be a mistake of this module. */
+const refuseWrite: WriteFile = (path) => {
+  throw new Error(`cannot write ${path}: this worker only renders`);
+};
+
 /** The worker side: one handler per task, built once per worker. */
 async function handlerFor(data: WorkerData): Promise<(batch: unknown[]) => Promise<unknown[]>> {
   if (data.task === 'render') {
@@ -120,6 +132,11 @@ async function handlerFor(data: WorkerData): Promise<(batch: unknown[]) => Promi
     const { DeviceRenderer } = await import('../render/device-renderer.js');
     const renderer = new DeviceRenderer(data.settings as RendererSettings, writeRenderedProfile);
     return async (batch) => renderBatch(renderer, batch as RenderJob[]);
+  }
+  if (data.task === 'render-text') {
+    const { DeviceRenderer } = await import('../render/device-renderer.js');
+    const renderer = new DeviceRenderer(data.settings as RendererSettings, refuseWrite);
+    return async (batch) => renderer.renderTextBatch(batch as RenderJob[]);
   }
   const settings = data.settings as ValidateWorkerSettings;
   const catalog = settings.catalog ?? DEFAULT_CATALOG;
@@ -174,7 +191,9 @@ if (!isMainThread && parentPort && (workerData as WorkerData | undefined)?.kind 
       ? ready.then(() => handlerFor(data))
       : // Started ahead: load the renderer now, build the handler when the settings arrive.
         Promise.all([
-          data.task === 'render' ? import('../render/device-renderer.js') : undefined,
+          data.task === 'render' || data.task === 'render-text'
+            ? import('../render/device-renderer.js')
+            : undefined,
           new Promise<unknown>((resolve) => (giveSettings = resolve)),
           ready,
         ]).then(([, settings]) => handlerFor({ ...data, settings } as WorkerData));
@@ -215,6 +234,8 @@ export async function runInWorkers<T extends TaskName>(
      * (each has a second batch queued meanwhile): one thread more without a worker's start-up.
      */
     here?: (batch: Tasks[T]['item'][]) => Tasks[T]['result'][];
+    /** Batches each worker has at once (default 2: one runs while the next waits). */
+    inFlight?: number;
   },
 ): Promise<void> {
   const iterator = items[Symbol.iterator]();
@@ -259,6 +280,7 @@ export async function runInWorkers<T extends TaskName>(
   });
   discardPrestarted();
   const here = options.here;
+  const inFlightPerWorker = options.inFlight ?? 2;
   try {
     await Promise.all([
       ...workers.map(
@@ -266,7 +288,7 @@ export async function runInWorkers<T extends TaskName>(
           new Promise<void>((resolve, reject) => {
             let inFlight = 0;
             const feed = (): void => {
-              while (inFlight < 2) {
+              while (inFlight < inFlightPerWorker) {
                 const batch = nextBatch();
                 if (batch.length === 0) break;
                 inFlight++;
@@ -365,11 +387,12 @@ function prestartWorkers(task: TaskName, count: number, youngGenerationMb?: numb
 }
 
 /**
- * `render`'s early start of its workers (RenderOptions.prestartWorkers): `threads` − 1 of them,
- * as renderInWorkers renders in this thread too.
+ * `render`'s early start of its workers (RenderOptions.prestartWorkers) for a run on `threads`
+ * threads: the workers renderInWorkers will use, one fewer than the threads.
  */
 export const prestartRenderWorkers = (threads: number): (() => void) => {
-  prestartWorkers('render', threads - 1, RENDER_YOUNG_GENERATION_MB);
+  if (threads === 2) prestartWorkers('render-text', 1, RENDER_YOUNG_GENERATION_MB);
+  else prestartWorkers('render', threads - 1, RENDER_YOUNG_GENERATION_MB);
   return discardPrestarted;
 };
 
@@ -383,10 +406,15 @@ export const RENDER_YOUNG_GENERATION_MB = 8;
 
 /**
  * `render`'s use of the pool (RenderOptions.runInWorkers) on `threads` threads: this one, which
- * also builds the jobs, and `threads` − 1 workers. This thread rendering instead of feeding an
- * idle-waiting extra worker saves that worker's start-up, its warm-up (TurboFan compiles the
- * renderer and the validator once per thread) and the copy of its jobs: 10,000 devices on 2
- * cores, ≈ 0.5 s of CPU (bench/RESULTS-render.md).
+ * also builds the jobs, and `threads` − 1 workers.
+ *
+ * On two threads the work is split by stage: the worker renders and checks (LiquidJS and the
+ * validator: most of the JavaScript), this thread builds the jobs and compares, seals and writes
+ * what comes back (zlib, the cipher, the file system: mostly native code). Each stage's code is
+ * then compiled and warmed up in one thread only — TurboFan alone was ≈ 18 % of the CPU of a
+ * 10,000-device run when both threads ran everything — and the two stages take about the same
+ * time. On more threads this one could not keep up with sealing and writing for all of them:
+ * every thread renders whole devices there, this one between feeding the workers.
  * render/batch.js is imported here, not at the top: its imports (LiquidJS, csv-parse, yaml, the
  * renderer: ≈ 500 KB of bundle) would otherwise be compiled and run by validate's main thread and
  * by every validate worker, which load this module too (render has them loaded already).
@@ -397,15 +425,66 @@ export const renderInWorkers: RunInWorkers = async (jobs, settings, threads, onR
     import('../render/device-renderer.js'),
   ]);
   const renderer = new DeviceRenderer(settings, writeRenderedProfile);
-  return runInWorkers('render', settings, jobs, {
-    workerCount: threads - 1,
+  const isItem = (value: RenderJob | RenderJobResult): value is RenderJob => !('status' in value);
+  if (threads !== 2) {
+    return runInWorkers('render', settings, jobs, {
+      workerCount: threads - 1,
+      youngGenerationMb: RENDER_YOUNG_GENERATION_MB,
+      batchSize: BATCH_SIZE,
+      isItem,
+      onResults: (results) => results.forEach(onResult),
+      here: (batch) => renderBatch(renderer, batch),
+    });
+  }
+  /** The jobs handed to the worker and not yet back, by id. */
+  const sent = new Map<number, RenderJob>();
+  function* tracked(): Generator<RenderJob | RenderJobResult> {
+    for (const job of jobs) {
+      if (isItem(job)) sent.set(job.id, job);
+      yield job;
+    }
+  }
+  return runInWorkers('render-text', settings, tracked(), {
+    workerCount: 1,
     youngGenerationMb: RENDER_YOUNG_GENERATION_MB,
     batchSize: BATCH_SIZE,
-    isItem: (value): value is RenderJob => !('status' in value),
-    onResults: (results) => results.forEach(onResult),
-    here: (batch) => renderBatch(renderer, batch),
+    // This thread seals and writes a batch when it comes back: the worker has the next ones.
+    inFlight: 3,
+    isItem: (value): value is RenderJob => 'templatePath' in value,
+    onResults: (results) => {
+      const texts: RenderedText[] = [];
+      const textJobs: RenderJob[] = [];
+      for (const r of results) {
+        const job = sent.get(r.id);
+        sent.delete(r.id);
+        if ('status' in r) onResult(r);
+        else {
+          texts.push(r);
+          textJobs.push(job!);
+        }
+      }
+      if (texts.length > 0) finishBatch(renderer, textJobs, texts).forEach(onResult);
+    },
   });
 };
+
+/** renderBatch's second half (sealing and writing what a render-text worker sent back). */
+function finishBatch(
+  renderer: DeviceRenderer,
+  jobs: RenderJob[],
+  texts: RenderedText[],
+): RenderJobResult[] {
+  try {
+    return renderer.finishBatchSync(jobs, texts);
+  } catch (err) {
+    return jobs.map((job): RenderJobResult => ({
+      id: job.id,
+      status: 'failed',
+      failure: 'io',
+      error: `render failed: ${err instanceof Error ? err.message : String(err)}`,
+    }));
+  }
+}
 
 /**
  * A validate worker makes ≈ 250 KB of short-lived objects per 30 KB profile: a larger young
