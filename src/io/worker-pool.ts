@@ -48,7 +48,7 @@ interface Tasks {
   /** Render and check only: the texts come back to be sealed and written by the feeding thread. */
   'render-text': {
     settings: RendererSettings;
-    item: RenderJob;
+    item: StagedJob;
     result: RenderedText | RenderJobResult;
   };
   validate: {
@@ -119,10 +119,11 @@ function renderBatch(renderer: DeviceRenderer, jobs: RenderJob[]): RenderJobResu
   }
 }
 
-/** A render-text worker renders only: a write there would be a mistake of this module. */
-const refuseWrite: WriteFile = (path) => {
-  throw new Error(`cannot write ${path}: this worker only renders`);
-};
+/**
+ * A job for a render-text worker: rendered and checked there, or with `whole`, also sealed and
+ * written there (the feeding thread hands some over when it is the busier of the two).
+ */
+type StagedJob = RenderJob & { whole?: true };
 
 /** The worker side: one handler per task, built once per worker. */
 async function handlerFor(data: WorkerData): Promise<(batch: unknown[]) => Promise<unknown[]>> {
@@ -135,8 +136,16 @@ async function handlerFor(data: WorkerData): Promise<(batch: unknown[]) => Promi
   }
   if (data.task === 'render-text') {
     const { DeviceRenderer } = await import('../render/device-renderer.js');
-    const renderer = new DeviceRenderer(data.settings as RendererSettings, refuseWrite);
-    return async (batch) => renderer.renderTextBatch(batch as RenderJob[]);
+    const renderer = new DeviceRenderer(data.settings as RendererSettings, writeRenderedProfile);
+    return async (batch) => {
+      const jobs = batch as StagedJob[];
+      const results: (RenderedText | RenderJobResult)[] = renderer.renderTextBatch(
+        jobs.filter((job) => !job.whole),
+      );
+      const whole = jobs.filter((job) => job.whole);
+      if (whole.length > 0) results.push(...renderBatch(renderer, whole));
+      return results;
+    };
   }
   const settings = data.settings as ValidateWorkerSettings;
   const catalog = settings.catalog ?? DEFAULT_CATALOG;
@@ -436,11 +445,28 @@ export const renderInWorkers: RunInWorkers = async (jobs, settings, threads, onR
       here: (batch) => renderBatch(renderer, batch),
     });
   }
-  /** The jobs handed to the worker and not yet back, by id. */
+  /** The jobs handed to the worker for their text and not yet back, by id. */
   const sent = new Map<number, RenderJob>();
-  function* tracked(): Generator<RenderJob | RenderJobResult> {
+  /**
+   * The share of devices the worker does whole (render to write), raised while this thread is
+   * the busier one — its event loop never idle between the worker's batches — and lowered while
+   * it waits for the worker: the two stages take about the same time on a quiet machine, but
+   * file creation costs more when the disk or the CPU is busy.
+   */
+  let wholeShare = 0;
+  let credit = 0;
+  let utilization = performance.eventLoopUtilization();
+  function* tracked(): Generator<StagedJob | RenderJobResult> {
     for (const job of jobs) {
-      if (isItem(job)) sent.set(job.id, job);
+      if (isItem(job)) {
+        credit += wholeShare;
+        if (credit >= 1) {
+          credit -= 1;
+          yield { ...job, whole: true };
+          continue;
+        }
+        sent.set(job.id, job);
+      }
       yield job;
     }
   }
@@ -452,6 +478,12 @@ export const renderInWorkers: RunInWorkers = async (jobs, settings, threads, onR
     inFlight: 3,
     isItem: (value): value is RenderJob => 'templatePath' in value,
     onResults: (results) => {
+      const now = performance.eventLoopUtilization();
+      const busy = performance.eventLoopUtilization(now, utilization).utilization > BUSY_LOOP;
+      utilization = now;
+      wholeShare = busy
+        ? Math.min(MAX_WHOLE_SHARE, wholeShare + WHOLE_SHARE_STEP)
+        : Math.max(0, wholeShare - WHOLE_SHARE_STEP);
       const texts: RenderedText[] = [];
       const textJobs: RenderJob[] = [];
       for (const r of results) {
@@ -467,6 +499,12 @@ export const renderInWorkers: RunInWorkers = async (jobs, settings, threads, onR
     },
   });
 };
+
+/** Event-loop utilization above which the feeding thread counts as the busier one. */
+const BUSY_LOOP = 0.95;
+/** The most the render-text worker does whole, and the change per batch back. */
+const MAX_WHOLE_SHARE = 0.5;
+const WHOLE_SHARE_STEP = 0.02;
 
 /** renderBatch's second half (sealing and writing what a render-text worker sent back). */
 function finishBatch(

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDomainError } from '../../src/domain-errors.js';
@@ -135,4 +135,55 @@ test('`here` failing rejects the run (and the workers are ended)', async () => {
     }),
     /here failed/,
   );
+});
+
+test('a render-text worker sends back texts, and writes the jobs marked whole itself', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-pool-'));
+  try {
+    const templatePath = join(dir, 'default.liquid');
+    writeFileSync(
+      templatePath,
+      '<flat-profile>\n  <Station_Name ua="na">{{ display_name }}</Station_Name>\n</flat-profile>\n',
+    );
+    const out = join(dir, 'out');
+    const jobs = Array.from({ length: 12 }, (_, id) => ({
+      id,
+      templatePath,
+      vars: { display_name: `User ${id}` },
+      model: '8841',
+      file: `${id}.xml`,
+      ...(id % 3 === 0 ? { whole: true as const } : {}),
+    }));
+    const results: unknown[] = [];
+    await runInWorkers(
+      'render-text',
+      { templates: { root: dir }, outDir: out, gzip: false, dryRun: false },
+      jobs,
+      {
+        workerCount: 1,
+        batchSize: 4,
+        isItem: (v): v is (typeof jobs)[number] => 'templatePath' in v,
+        onResults: (batch) => results.push(...batch),
+      },
+    );
+    const byId = new Map(results.map((r) => [(r as { id: number }).id, r]));
+    assert.equal(byId.size, 12);
+    for (const job of jobs) {
+      const r = byId.get(job.id) as { status?: string; text?: string };
+      if (job.whole) {
+        assert.equal(r.status, 'written', `job ${job.id}`);
+        assert.match(readFileSync(join(out, job.file), 'utf8'), new RegExp(`User ${job.id}<`));
+      } else {
+        assert.equal(r.status, undefined, `job ${job.id}`);
+        assert.match(r.text ?? '', new RegExp(`User ${job.id}<`));
+      }
+    }
+    assert.deepEqual(
+      readdirSync(out).sort(),
+      ['0.xml', '3.xml', '6.xml', '9.xml'],
+      'only the whole jobs were written by the worker',
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
