@@ -36,6 +36,14 @@ import { DomainError, describeSystemError } from '../domain-errors.js';
 /** How many bytes a pass hands the tokenizer at once, and the block of a file's digests. */
 export const JSON_CHUNK_BYTES = 64 * 1024;
 
+/**
+ * The deepest nesting of lists and maps a JSON inventory may have, the top level counted: a
+ * device's fields need a few levels (`{ devices: [ { lines: [ { … } ] } ] }` is four). Deeper
+ * text is refused where it goes deeper, before any pass or walk over the values could exhaust
+ * the stack.
+ */
+export const MAX_JSON_DEPTH = 64;
+
 /** The bytes of a JSON document, from the start, each time `chunks()` is called. */
 export interface JsonSource {
   /** The document a chunk at a time; a chunk is valid until the next one is asked for. */
@@ -196,8 +204,11 @@ export interface JsonScan {
   notMaps: number[];
   /** Items of the device list. */
   items: number;
-  /** The first syntax error: its byte offset (after any byte order mark) and what was found. */
-  syntaxError?: { offset: number; message: string };
+  /**
+   * The first syntax error: its byte offset (after any byte order mark) and what was found;
+   * `depth` when the text nests deeper than MAX_JSON_DEPTH there (valid JSON, refused).
+   */
+  syntaxError?: { offset: number; message: string; depth?: true };
   /** Every forbidden key outside the value of another (JSON.parse order is not kept). */
   forbidden: JsonForbiddenKey[];
 }
@@ -327,8 +338,11 @@ function walk(
     return p;
   };
 
+  /** Where the text first nests deeper than MAX_JSON_DEPTH: the walk stops there. */
+  let tooDeep: number | undefined;
   const tokenizer = new Tokenizer({ stringBufferSize: JSON_CHUNK_BYTES });
   tokenizer.onToken = (t: ParsedTokenInfo): void => {
+    if (tooDeep !== undefined) return;
     tokenOffset = t.offset;
     lastToken = t.token;
     const top = frames[frames.length - 1];
@@ -341,6 +355,10 @@ function walk(
         break;
       case TokenType.LEFT_BRACE:
       case TokenType.LEFT_BRACKET:
+        if (frames.length === MAX_JSON_DEPTH) {
+          tooDeep ??= t.offset;
+          return;
+        }
         startValue(t.token);
         frames.push({
           list: t.token === TokenType.LEFT_BRACKET,
@@ -394,6 +412,14 @@ function walk(
         tokenizer.write(misplacedBom === -1 ? chunk : chunk.subarray(0, misplacedBom));
       } catch (err) {
         fail(err, false);
+        return;
+      }
+      if (tooDeep !== undefined) {
+        scan.syntaxError = {
+          offset: tooDeep,
+          message: `nested deeper than ${MAX_JSON_DEPTH} levels`,
+          depth: true,
+        };
         return;
       }
       if (misplacedBom !== -1) {

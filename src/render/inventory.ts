@@ -10,6 +10,7 @@ import { findModel, type PhoneModel } from '../device/models.js';
 import { normalizeMac } from '../device/mac.js';
 import {
   JsonFileSource,
+  MAX_JSON_DEPTH,
   jsonBytesSource,
   jsonDeviceItems,
   jsonPositions,
@@ -86,7 +87,9 @@ function printable(text: string): string {
 
 /** `inventory.csv: row 4, field mac: "00:11" is not a MAC address` — always one line. */
 export function formatInventoryProblem(p: InventoryProblem): string {
-  return printable(`${p.file}: ${p.where}${p.field ? `, field ${p.field}` : ''}: ${p.message}`);
+  // A field name is echoed up to 80 characters: a header of thousands stays a short line.
+  const field = p.field && p.field.length > 80 ? `${p.field.slice(0, 79)}…` : p.field;
+  return printable(`${p.file}: ${p.where}${field ? `, field ${field}` : ''}: ${p.message}`);
 }
 
 /** The inventory formats, chosen by file extension. */
@@ -353,6 +356,9 @@ export const MAX_LIST_POSITION = 1000;
 /** Splits a dotted header into path segments; numbers are 1-based list positions. */
 export function parseFieldPath(header: string): (string | number)[] | string {
   const segments = header.split('.');
+  if (segments.length > MAX_JSON_DEPTH) {
+    return `"${header.slice(0, 40)}…" nests deeper than ${MAX_JSON_DEPTH} levels`;
+  }
   const path: (string | number)[] = [];
   for (const s of segments) {
     if (s === '') return `"${header}" has an empty segment`;
@@ -784,20 +790,30 @@ function toVars(value: unknown): unknown {
   return value;
 }
 
-/** Reports every forbidden key of a parsed JSON value, without copying it. */
+/**
+ * Reports every forbidden key of a parsed JSON value, without copying it.
+ * @returns false, searching no deeper, where the value nests deeper than MAX_JSON_DEPTH (the
+ * streaming scan then says where)
+ */
 function findForbiddenKeys(
   value: unknown,
   path: (string | number)[],
   report: (path: readonly (string | number)[]) => void,
-): void {
+): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (path.length === MAX_JSON_DEPTH) return false;
+  let shallow = true;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) findForbiddenKeys(value[i], [...path, i], report);
-  } else if (typeof value === 'object' && value !== null) {
+    for (let i = 0; i < value.length; i++) {
+      shallow = findForbiddenKeys(value[i], [...path, i], report) && shallow;
+    }
+  } else {
     for (const key of Object.keys(value)) {
       if (FORBIDDEN_KEYS.has(key)) report([...path, key]);
-      else findForbiddenKeys((value as Vars)[key], [...path, key], report);
+      else shallow = findForbiddenKeys((value as Vars)[key], [...path, key], report) && shallow;
     }
   }
+  return shallow;
 }
 
 /** The field path of a JSON/YAML place for messages: relative to its device, 1-based lists. */
@@ -815,7 +831,8 @@ function fieldOfPath(path: readonly (string | number)[]): string {
 function jsonScanProblems(source: JsonSource, scan: JsonScan, file: string): InventoryProblem[] {
   if (scan.syntaxError) {
     const [where] = jsonPositions(source, [scan.syntaxError.offset]);
-    return [{ file, where: where!, message: `not valid JSON (${scan.syntaxError.message})` }];
+    const { message, depth } = scan.syntaxError;
+    return [{ file, where: where!, message: depth ? message : `not valid JSON (${message})` }];
   }
   const wheres = jsonPositions(
     source,
@@ -864,8 +881,8 @@ function readJsonInventory(text: string, file: string, problems: InventoryProble
   // duplicate key replaces (JSON.parse keeps the last; the streaming reader sees both): the
   // scan decides, and runs only for a text that could spell one — its letters, or a \u escape.
   const forbidden: (string | number)[][] = [];
-  findForbiddenKeys(parsed, [], (path) => forbidden.push([...path]));
-  if (forbidden.length > 0 || MAY_SPELL_FORBIDDEN_KEY.test(source)) {
+  const shallow = findForbiddenKeys(parsed, [], (path) => forbidden.push([...path]));
+  if (forbidden.length > 0 || !shallow || MAY_SPELL_FORBIDDEN_KEY.test(source)) {
     const scan = scanJson(jsonTextSource(source), isForbiddenKey);
     const scanned = jsonScanProblems(jsonTextSource(source), scan, file);
     for (const p of scanned) problems.push(p);
