@@ -12,13 +12,21 @@ import { lookupParameter } from '../../src/profile/catalog.js';
 import { DEFAULT_CATALOG } from '../../src/profile/catalog-data/index.js';
 import { isSecretParameter } from '../../src/profile/secrets.js';
 import { validateProfileText, type Diagnostic } from '../../src/validate/index.js';
-import { measureExport, profileOf, type CorpusExport } from '../corpus/corpus.js';
+import {
+  measureExport,
+  profileOf,
+  type CorpusExport,
+  type FirstMeasure,
+} from '../corpus/corpus.js';
 
 const DIR = fileURLToPath(new URL('../corpus/exports/', import.meta.url));
 const corpus = readdirSync(DIR)
   .filter((f) => f.endsWith('.json'))
   .sort()
   .map((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')) as CorpusExport);
+const FIRST_MEASURES = JSON.parse(
+  readFileSync(fileURLToPath(new URL('../corpus/first-measures.json', import.meta.url)), 'utf8'),
+) as Record<string, FirstMeasure>;
 
 /** A model of each family, for exports that name none (the Wazo template, the report). */
 const FAMILY_MODEL: Record<string, string> = {
@@ -36,6 +44,9 @@ const FAMILY_MODEL: Record<string, string> = {
 const HELD_OUT_FLOOR: Record<string, number> = {
   'apfelwurm-report': 0.985,
   'fusionpbx-8851-factory': 0.991,
+  'fusionpbx-9861-export': 0.996,
+  'jthop-8832-export': 0.998,
+  'jthop-8865-export': 0.961,
   'fusionpbx-ata192': 0.996,
   'wazo-mpp-11-3-1': 0.96,
 };
@@ -44,7 +55,7 @@ test('the corpus holds tuning and held-out exports of every family it claims', (
   const families = (set: string): string[] =>
     [...new Set(corpus.filter((c) => c.set === set).map((c) => c.family))].sort();
   assert.deepEqual(families('tuning'), ['8800', '9800', 'ATA190']);
-  assert.deepEqual(families('held-out'), ['7800', '8800', 'ATA190']);
+  assert.deepEqual(families('held-out'), ['7800', '8800', '8832', '9800', 'ATA190']);
   for (const c of corpus) {
     assert.match(c.source.commit, /^[0-9a-f]{40}$/, c.id);
     assert.ok(c.parameters.length >= 40, c.id);
@@ -82,13 +93,36 @@ for (const c of corpus.filter((x) => x.set === 'tuning')) {
   });
 }
 
+/**
+ * False errors a held-out export is known to get, reported in bench/RESULTS-catalog.md and not
+ * patched here (src/device is not this branch's): the 8832's own export has line key 1
+ * (Extension_1_, Short_Name_1_, Share_Call_Appearance_1_) where the model table gives the 8832
+ * no line keys, so `model-capacity` reports them with --model 8832.
+ */
+const HELD_OUT_KNOWN_ERRORS: Record<string, RegExp> = {
+  'jthop-8832-export':
+    /^model-capacity: (Extension|Short_Name|Share_Call_Appearance)_1_: index 1 is beyond the 0 line keys of the CP-8832-3PCC$/,
+};
+
+test('every held-out export has its first measure recorded, taken on the file as it is now', () => {
+  const heldOut = corpus.filter((c) => c.set === 'held-out').map((c) => c.id);
+  assert.deepEqual(Object.keys(FIRST_MEASURES).sort(), heldOut.sort());
+  for (const c of corpus.filter((x) => x.set === 'held-out')) {
+    const first = FIRST_MEASURES[c.id];
+    assert.equal(first?.distinct, new Set(c.parameters.map((p) => p.name)).size, c.id);
+    assert.equal(first.known + first.unknown.length, first.distinct, c.id);
+  }
+});
+
 for (const c of corpus.filter((x) => x.set === 'held-out')) {
   test(`held-out export ${c.id}: no false value error, names known at least as before`, () => {
     for (const model of [c.model ?? FAMILY_MODEL[c.family], undefined]) {
       const m = measureExport(c, model);
       assert.deepEqual(m.valueErrors, [], `value errors (${model ?? 'no model'})`);
       // Line keys 6-10 of the 88xx exports included: the model table gives the 88xx ten.
-      assert.deepEqual(m.otherErrors, [], `other errors (${model ?? 'no model'})`);
+      const known = HELD_OUT_KNOWN_ERRORS[c.id];
+      const other = m.otherErrors.filter((e) => !(model && known?.test(e)));
+      assert.deepEqual(other, [], `other errors (${model ?? 'no model'})`);
       const floor = HELD_OUT_FLOOR[c.id] ?? 1;
       assert.ok(m.known / m.distinct >= floor, `${m.known}/${m.distinct} below ${floor}`);
     }
