@@ -570,7 +570,7 @@ Examples:
           .option('--gzip', 'gzip each profile (before encrypting; the phone detects gzip itself)')
           .option(
             '-j, --jobs <n>',
-            'worker threads (default: one per core, up to 4, for 1000+ devices)',
+            'threads that render: this one and n − 1 workers (default: one per core, up to 4, for 1000+ devices)',
             integerArg('--jobs', 1, 64),
           )
           .option('-n, --dry-run', 'render and check, report what would be written, write nothing')

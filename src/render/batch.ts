@@ -89,7 +89,10 @@ export interface RenderOptions {
   devices?: readonly string[];
   encryption?: RenderEncryption;
   gzip?: boolean;
-  /** Worker threads (default: one per core, up to 4, for batches of 1000 or more). */
+  /**
+   * Threads that render, this one included (default: one per core, up to 4, for batches of 1000
+   * or more).
+   */
   jobs?: number;
   dryRun?: boolean;
   /** Permission bits of every file written (`--mode`); default: the writer's choice. */
@@ -116,14 +119,18 @@ export interface RenderOptions {
    */
   runInWorkers?: RunInWorkers;
   /**
-   * Starts that many workers ahead, while the inventory is checked (the CLI's pool); called
+   * Starts the workers of a run on that many threads ahead, while the inventory is checked (the
+   * CLI's pool: one fewer than the threads, as this thread renders too); called
    * once, before the checking pass, when a CSV inventory's line count says workers will be used.
    * Returns what ends those of them no run took.
    */
   prestartWorkers?: (count: number) => () => void;
 }
 
-/** Renders jobs on `workerCount` threads, each result to `onResult` in completion order. */
+/**
+ * Renders jobs on `workerCount` threads (the CLI's pool: this one and `workerCount` − 1 workers),
+ * each result to `onResult` in completion order.
+ */
 export type RunInWorkers = (
   jobs: Iterable<RenderJob | RenderJobResult>,
   settings: RendererSettings,
@@ -708,7 +715,7 @@ class InputFiles {
 /** Batches below this many devices render in this thread: a worker costs ~0.3 s of CPU to start. */
 export const MIN_DEVICES_FOR_WORKERS = 1000;
 
-/** `--jobs`, or one worker per core (at most 4) for a batch large enough to gain from it. */
+/** `--jobs`, or one thread per core (at most 4) for a batch large enough to gain from it. */
 export function chooseWorkerCount(jobs: number | undefined, deviceCount: number): number {
   if (jobs !== undefined) return Math.max(1, Math.min(jobs, Math.ceil(deviceCount / 50)));
   if (deviceCount < MIN_DEVICES_FOR_WORKERS) return 1;

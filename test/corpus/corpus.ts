@@ -11,6 +11,8 @@ export interface CorpusParameter {
   /** The export's own "available options" note for this parameter. */
   options?: string;
   section?: 'router-configuration';
+  /** The phone exports the element commented out, value withheld (its password fields). */
+  commented?: boolean;
   /** A real mistake in the published file: validate must report an error on it. */
   mistake?: string;
 }
@@ -22,6 +24,11 @@ export interface CorpusExport {
   model?: string;
   source: { repo: string; path: string; commit: string };
   note?: string;
+  /**
+   * Set when the export shows it was taken from a development firmware build: what shows it.
+   * Catalog entries built from such exports alone say so in their source.
+   */
+  development?: string;
   parameters: CorpusParameter[];
 }
 
@@ -52,6 +59,11 @@ export function profileOf(corpus: CorpusExport): string {
 export interface FirstMeasure {
   round: number;
   catalog: string;
+  /**
+   * The round that moved the file from held-out to tuning after this measure (fifth round: the
+   * 8865 export). The measure stays as history; the file no longer counts as held-out.
+   */
+  movedToTuning?: number;
   known: number;
   distinct: number;
   unknown: string[];
