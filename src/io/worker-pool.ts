@@ -30,7 +30,7 @@ import type {
   CryptoBatchResult,
   CryptoWorkerSettings,
 } from '../commands/crypto-batch.js';
-import type { ReportFormat } from '../output/diagnostics-format.js';
+import type { RenderedBytes, RenderedFile, ReportFormat } from '../output/diagnostics-format.js';
 import type { FileCheckSettings } from '../validate/file.js';
 
 const WORKER_KIND = 'cisco-prov-worker';
@@ -60,7 +60,7 @@ interface Tasks {
     settings: ValidateWorkerSettings;
     /** `index`: the file's place in the input, so results can be put back in order. */
     item: { path: string; name: string; index: number };
-    result: { index: number; result: FileDiagnostics & { text?: string } };
+    result: { index: number; result: FileDiagnostics & { bytes?: Uint8Array } };
   };
   crypto: { settings: CryptoWorkerSettings; item: CryptoBatchItem; result: CryptoBatchResult };
 }
@@ -182,11 +182,32 @@ async function handlerFor(data: WorkerData): Promise<(batch: unknown[]) => Promi
       settings,
     );
     const format = settings.renderWith;
-    return results.map((result, i) => ({
-      index: items[i]!.index,
-      result: format ? { ...renderFile(result, format), diagnostics: [] } : result,
-    }));
+    if (!format) return results.map((result, i) => ({ index: items[i]!.index, result }));
+    return encodeRendered(results.map((result) => renderFile(result, format))).map(
+      (rendered, i) => ({ index: items[i]!.index, result: { ...rendered, diagnostics: [] } }),
+    );
   };
+}
+
+/**
+ * A batch's rendered files as UTF-8, each a view of one buffer (copied once when posted): the
+ * main thread then writes the bytes as they are. Sent as text, each file's report crossed as a
+ * UTF-16 string (its messages hold '…' and '–'), was copied into the main thread's heap, joined
+ * and encoded there — 10,000 files, 190,000 findings: 4.65–4.88 s of CPU against 4.29–4.52 s
+ * with nothing sent (interleaved, load 11–12).
+ */
+function encodeRendered(files: RenderedFile[]): RenderedBytes[] {
+  let size = 0;
+  for (const file of files) size += Buffer.byteLength(file.text);
+  // Its own memory, not a slice of Node's shared pool (which posting would copy whole).
+  const buffer = Buffer.allocUnsafeSlow(size);
+  let offset = 0;
+  return files.map(({ file, errorCount, warningCount, text }) => {
+    const length = text === '' ? 0 : buffer.write(text, offset);
+    const bytes = buffer.subarray(offset, offset + length);
+    offset += length;
+    return { file, errorCount, warningCount, bytes };
+  });
 }
 
 function failureOf(err: unknown): BatchFailure {
@@ -589,11 +610,11 @@ export async function checkFilesInWorkers(
   names: readonly string[],
   settings: ValidateWorkerSettings,
   jobs: number,
-  onResult?: (result: FileDiagnostics & { text?: string }) => void,
+  onResult?: (result: FileDiagnostics & { bytes?: Uint8Array }) => void,
 ): Promise<FileDiagnostics[]> {
   const collected: FileDiagnostics[] = [];
   const emit = onResult ?? ((result: FileDiagnostics) => collected.push(result));
-  const waiting = new Map<number, FileDiagnostics & { text?: string }>();
+  const waiting = new Map<number, FileDiagnostics & { bytes?: Uint8Array }>();
   let next = 0;
   function* items(): Generator<Tasks['validate']['item']> {
     for (let index = 0; index < paths.length; index++) {
