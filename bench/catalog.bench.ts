@@ -13,40 +13,23 @@
  * and is summed with the held-out files once more, for comparison only.
  * Run: node --import tsx bench/catalog.bench.ts
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
+  FAMILY_MODEL,
+  loadCorpus,
+  loadFirstMeasures,
   measureExport,
   type CorpusExport,
   type CorpusMeasure,
-  type FirstMeasure,
 } from '../test/corpus/corpus.js';
 
-const DIR = fileURLToPath(new URL('../test/corpus/exports/', import.meta.url));
-const FIRST_MEASURES = JSON.parse(
-  readFileSync(
-    fileURLToPath(new URL('../test/corpus/first-measures.json', import.meta.url)),
-    'utf8',
-  ),
-) as Record<string, FirstMeasure>;
-const FAMILY_MODEL: Record<string, string> = {
-  '6800': '6851',
-  '7800': '7841',
-  '8800': '8851',
-  '9800': '9861',
-  ATA190: 'ATA191',
-};
+const FIRST_MEASURES = loadFirstMeasures();
 const ROUND_LABEL: Record<number, string> = {
   1: 'first split',
   3: 'added in round 3',
   4: 'added in round 4',
 };
 
-const corpus = readdirSync(DIR)
-  .filter((f) => f.endsWith('.json'))
-  .sort()
-  .map((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')) as CorpusExport);
+const corpus = loadCorpus();
 const tuningNames = new Set(
   corpus.filter((c) => c.set === 'tuning').flatMap((c) => c.parameters.map((p) => p.name)),
 );

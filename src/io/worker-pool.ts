@@ -127,13 +127,18 @@ function renderBatch(renderer: DeviceRenderer, jobs: RenderJob[]): RenderJobResu
   try {
     return renderer.processBatchSync(jobs);
   } catch (err) {
-    return jobs.map((job): RenderJobResult => ({
-      id: job.id,
-      status: 'failed',
-      failure: 'io',
-      error: `worker failed: ${err instanceof Error ? err.message : String(err)}`,
-    }));
+    return failedBatch(jobs, 'worker failed', err);
   }
+}
+
+/** Every device of a batch failed (failure io) by one unexpected error. */
+function failedBatch(jobs: RenderJob[], what: string, err: unknown): RenderJobResult[] {
+  return jobs.map((job): RenderJobResult => ({
+    id: job.id,
+    status: 'failed',
+    failure: 'io',
+    error: `${what}: ${err instanceof Error ? err.message : String(err)}`,
+  }));
 }
 
 /**
@@ -570,12 +575,7 @@ function finishBatch(
   try {
     return renderer.finishBatchSync(jobs, texts);
   } catch (err) {
-    return jobs.map((job): RenderJobResult => ({
-      id: job.id,
-      status: 'failed',
-      failure: 'io',
-      error: `render failed: ${err instanceof Error ? err.message : String(err)}`,
-    }));
+    return failedBatch(jobs, 'render failed', err);
   }
 }
 

@@ -3,6 +3,9 @@
  * here for sources and the tuning/held-out split), built back into profiles and validated.
  */
 import { validateProfileText, type Diagnostic } from '../../src/validate/index.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface CorpusParameter {
   name: string;
@@ -121,3 +124,27 @@ export function measureExport(corpus: CorpusExport, model: string | undefined): 
     diagnostics,
   };
 }
+
+/** Every export of the corpus (test/corpus/exports), in file-name order. */
+export function loadCorpus(): CorpusExport[] {
+  const dir = fileURLToPath(new URL('./exports/', import.meta.url));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as CorpusExport);
+}
+
+/** Each held-out file's first measure (test/corpus/first-measures.json), by corpus id. */
+export function loadFirstMeasures(): Record<string, FirstMeasure> {
+  const file = fileURLToPath(new URL('./first-measures.json', import.meta.url));
+  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, FirstMeasure>;
+}
+
+/** A model of each family, for exports that name none (the Wazo template, the report). */
+export const FAMILY_MODEL: Record<string, string> = {
+  '6800': '6851',
+  '7800': '7841',
+  '8800': '8851',
+  '9800': '9861',
+  ATA190: 'ATA191',
+};

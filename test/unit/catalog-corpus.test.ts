@@ -5,38 +5,21 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { entryTypeOn, lookupParameter } from '../../src/profile/catalog.js';
 import { checkValue } from '../../src/profile/catalog-values.js';
 import { DEFAULT_CATALOG } from '../../src/profile/catalog-data/index.js';
 import { isSecretParameter } from '../../src/profile/secrets.js';
 import { validateProfileText, type Diagnostic } from '../../src/validate/index.js';
 import {
+  FAMILY_MODEL,
+  loadCorpus,
+  loadFirstMeasures,
   measureExport,
   profileOf,
-  type CorpusExport,
-  type FirstMeasure,
 } from '../corpus/corpus.js';
 
-const DIR = fileURLToPath(new URL('../corpus/exports/', import.meta.url));
-const corpus = readdirSync(DIR)
-  .filter((f) => f.endsWith('.json'))
-  .sort()
-  .map((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')) as CorpusExport);
-const FIRST_MEASURES = JSON.parse(
-  readFileSync(fileURLToPath(new URL('../corpus/first-measures.json', import.meta.url)), 'utf8'),
-) as Record<string, FirstMeasure>;
-
-/** A model of each family, for exports that name none (the Wazo template, the report). */
-const FAMILY_MODEL: Record<string, string> = {
-  '6800': '6851',
-  '7800': '7841',
-  '8800': '8851',
-  '9800': '9861',
-  ATA190: 'ATA191',
-};
+const corpus = loadCorpus();
+const FIRST_MEASURES = loadFirstMeasures();
 
 /**
  * Share of distinct names known in each held-out export when the catalog was last measured
