@@ -9,7 +9,8 @@
  *
  * Types are inferred conservatively, so that no value a phone exports is an error: the export's
  * own "available options" note gives an enumeration; Yes/No values give Bool; anything else is
- * free text. Names the secret classifier calls secret become `password` entries.
+ * free text. Names the secret classifier calls secret become `password` entries. A name seen
+ * only in exports of a development build (CorpusExport.development) says so in its source.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -267,6 +268,22 @@ function familiesOf(members: { family: CatalogFamily }[]): CatalogFamily[] | und
 const exportsOf = (members: { exportId: string }[]): string =>
   `exports: ${[...new Set(members.map((m) => m.exportId))].sort().join(', ')}`;
 
+/** What shows each development-build export to be one (CorpusExport.development). */
+const development = new Map(
+  tuning.flatMap((e) => (e.development === undefined ? [] : [[e.id, e.development] as const])),
+);
+
+/**
+ * The source of a new entry: the exports that have it, and, when every one of them is a
+ * development build, a note saying the name is seen on a development build only.
+ */
+function sourceOf(members: { exportId: string }[]): string {
+  const ids = [...new Set(members.map((m) => m.exportId))].sort();
+  const dev = ids.map((id) => development.get(id));
+  if (dev.some((d) => d === undefined)) return exportsOf(members);
+  return `${exportsOf(members)} (seen on a development build only: ${dev.join('; ')})`;
+}
+
 const entries: CatalogEntry[] = drafts
   .sort((a, b) => (a.section ?? '').localeCompare(b.section ?? '') || a.name.localeCompare(b.name))
   .map((d) => {
@@ -278,7 +295,7 @@ const entries: CatalogEntry[] = drafts
     const phones = d.members.filter((m) => m.family !== 'ATA190');
     const both = ata.length > 0 && phones.length > 0;
     const type = inferType(both ? { ...d, members: phones } : d, secret);
-    const entry: CatalogEntry = { name: d.name, type, source: exportsOf(d.members) };
+    const entry: CatalogEntry = { name: d.name, type, source: sourceOf(d.members) };
     if (both) {
       const ataType = inferType({ ...d, members: ata }, secret);
       if (JSON.stringify(ataType) !== JSON.stringify(type)) entry.familyTypes = { ATA190: ataType };

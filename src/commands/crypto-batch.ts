@@ -7,7 +7,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { parse as parseCsv } from 'csv-parse/sync';
 import {
   parseIkm,
@@ -18,7 +17,6 @@ import {
   type SealOptions,
 } from '../crypto/envelope.js';
 import { DEFAULT_RS } from '../crypto/aes128gcm.js';
-import { defaultBackendName, setDefaultBackend, type BackendName } from '../crypto/backend.js';
 import { DEFAULT_MAX_SIZE, DecryptError, SizeLimitError } from '../crypto/errors.js';
 import { DEFAULT_PBKDF2_ITERATIONS } from '../crypto/openssl-enc.js';
 import { normalizeMac } from '../device/mac.js';
@@ -32,12 +30,7 @@ import {
 } from '../errors.js';
 import { resolveKeys, type KeyOptions, type ResolvedKeys } from '../io/keys.js';
 import { describeSize } from '../io/options.js';
-import {
-  removeStaleTempFiles,
-  stopBeforeSignalSweep,
-  sweepTempFilesOnSignal,
-  writeFileReplacing,
-} from '../io/writer.js';
+import { removeStaleTempFiles, sweepTempFilesOnSignal, writeFileReplacing } from '../io/writer.js';
 
 /** One file's outcome. `error` is one line naming what went wrong, never a key. */
 export interface BatchFileResult {
@@ -294,25 +287,41 @@ function runHere(
   return files.map((f) => runOne(f, outDir, settings, state));
 }
 
-const WORKER_KIND = 'cisco-prov-crypto-batch';
-
-interface CryptoWorkerData {
-  kind: typeof WORKER_KIND;
+/** What a worker thread of the batch is given once: the output directory and the settings. */
+export interface CryptoWorkerSettings {
   outDir: string;
   settings: BatchSettings;
-  /** The main thread's default crypto backend (CISCO_PROV_CRYPTO), chosen again in the worker. */
-  cryptoBackend: BackendName;
 }
 
-type ToWorker = { files: BatchFile[]; first: number };
-type FromWorker = { results: BatchFileResult[]; first: number } | { failure: string };
+/** One file as it goes to a thread; `index`, its place in the input, puts its result back. */
+export interface CryptoBatchItem extends BatchFile {
+  index: number;
+}
+
+export interface CryptoBatchResult {
+  index: number;
+  result: BatchFileResult;
+}
 
 /**
- * Runs the batch on `threads` threads — this one and `threads - 1` workers — each pulling
- * messages of files (a worker has two in flight, so it never waits for the next), results placed
- * back in input order. Temp files: the
- * workers name theirs like this thread's (the process id in the name), so a signal here sweeps
- * every output directory of them (see src/io/writer.ts).
+ * One thread's side of the batch (this thread's, or a worker's of src/io/worker-pool.ts): runs
+ * a message of files, keeping the thread's state (directories made and resolved) across them.
+ */
+export function cryptoBatchRunner({
+  outDir,
+  settings,
+}: CryptoWorkerSettings): (items: readonly CryptoBatchItem[]) => CryptoBatchResult[] {
+  const state: ThreadState = { made: new Set(), resolved: new Map() };
+  return (items) =>
+    items.map((item) => ({ index: item.index, result: runOne(item, outDir, settings, state) }));
+}
+
+/**
+ * Runs the batch on `threads` threads of the shared pool — this one and `threads - 1` workers —
+ * each pulling messages of FILES_PER_MESSAGE files, results placed back in input order. Temp
+ * files: the workers name theirs like this thread's (the process id in the name), so a signal
+ * here, once the pool has stopped the workers, sweeps every output directory of them (see
+ * src/io/writer.ts).
  */
 async function runOnThreads(
   files: readonly BatchFile[],
@@ -320,105 +329,26 @@ async function runOnThreads(
   settings: BatchSettings,
   threads: number,
 ): Promise<BatchFileResult[]> {
+  // Loaded only here: a one-thread batch never needs the pool.
+  const { runInWorkers } = await import('../io/worker-pool.js');
   const results = new Array<BatchFileResult>(files.length);
-  let next = 0;
-  const take = (): ToWorker | undefined => {
-    if (next >= files.length) return undefined;
-    const first = next;
-    next = Math.min(files.length, next + FILES_PER_MESSAGE);
-    return { files: files.slice(first, next), first };
-  };
-  const url = new URL(import.meta.url);
-  const data: CryptoWorkerData = {
-    kind: WORKER_KIND,
-    outDir,
-    settings,
-    cryptoBackend: defaultBackendName(),
-  };
-  // From source (tests, bench under tsx) a worker needs tsx registered before it loads a .ts file.
-  const fromSource = url.pathname.endsWith('.ts');
-  const bootstrap = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
-  // This thread is one of the `threads`: it works through messages too, between feeding the
-  // workers (a message takes a few milliseconds; each worker has a second one queued meanwhile).
-  const workers = Array.from({ length: threads - 1 }, () =>
-    fromSource
-      ? new Worker(bootstrap, { eval: true, workerData: data })
-      : new Worker(url, { workerData: data }),
-  );
-  // On a signal the workers are stopped first, so that none makes a temp file after the sweep.
-  const release = stopBeforeSignalSweep(() => Promise.all(workers.map((w) => w.terminate())));
-  const state: ThreadState = { made: new Set(), resolved: new Map() };
-  const here = async (): Promise<void> => {
-    for (let message = take(); message; message = take()) {
-      const { files: batch, first } = message;
-      batch.forEach((f, k) => (results[first + k] = runOne(f, outDir, settings, state)));
-      await new Promise((resolveTurn) => setImmediate(resolveTurn));
+  function* items(): Generator<CryptoBatchItem> {
+    for (let index = 0; index < files.length; index++) {
+      const { path, rel } = files[index]!;
+      yield { path, rel, index };
     }
-  };
-  try {
-    await Promise.all([
-      here(),
-      ...workers.map(
-        (worker) =>
-          new Promise<void>((resolveWorker, reject) => {
-            let inFlight = 0;
-            const feed = (): void => {
-              while (inFlight < 2) {
-                const message = take();
-                if (!message) break;
-                inFlight++;
-                worker.postMessage(message satisfies ToWorker);
-              }
-              if (inFlight === 0) resolveWorker();
-            };
-            worker.on('message', (message: FromWorker) => {
-              inFlight--;
-              if ('failure' in message) {
-                next = files.length;
-                reject(new Error(message.failure));
-                return;
-              }
-              message.results.forEach((r, k) => (results[message.first + k] = r));
-              feed();
-            });
-            worker.on('error', reject);
-            worker.on('exit', (code) => {
-              if (inFlight > 0) reject(new Error(`worker exited with code ${code}`));
-            });
-            feed();
-          }),
-      ),
-    ]);
-  } finally {
-    release();
-    await Promise.all(workers.map((w) => w.terminate()));
   }
-  return results;
-}
-
-if (
-  !isMainThread &&
-  parentPort &&
-  (workerData as CryptoWorkerData | undefined)?.kind === WORKER_KIND
-) {
-  const port = parentPort;
-  const data = workerData as CryptoWorkerData;
-  const ready =
-    data.cryptoBackend === 'noble'
-      ? import('../crypto/backend-noble.js').then(() => setDefaultBackend('noble'))
-      : Promise.resolve(setDefaultBackend(data.cryptoBackend));
-  const state: ThreadState = { made: new Set(), resolved: new Map() };
-  port.on('message', (message: ToWorker) => {
-    ready
-      .then(() => message.files.map((f) => runOne(f, data.outDir, data.settings, state)))
-      .then(
-        (results) => port.postMessage({ results, first: message.first } satisfies FromWorker),
-        (err: unknown) =>
-          port.postMessage({
-            failure: err instanceof Error ? err.message : String(err),
-          } satisfies FromWorker),
-      );
+  await runInWorkers('crypto', { outDir, settings }, items(), {
+    workerCount: threads - 1,
+    batchSize: FILES_PER_MESSAGE,
+    isItem: (value): value is CryptoBatchItem => 'path' in value,
+    here: cryptoBatchRunner({ outDir, settings }),
+    stopOnSignal: true,
+    onResults: (batch) => {
+      for (const { index, result } of batch) results[index] = result;
+    },
   });
+  return results;
 }
 
 /** Permission bits of a new output file: decrypted profiles hold secrets (0600). */

@@ -18,11 +18,12 @@ export const SECRET_MASK = '********';
  * Cisco parameter names that hold secrets. Spellings seen in the phones' own `cfg.xml` exports:
  * `Password_1_`, `Admin_Password`, `User_Password`, `Admin_Passwd`, `LDAP_Password`,
  * `XMPP_Password`, `IVR_Admin_Passwd`, `GPP_SA`..`GPP_SD` (hold `--key`/`--pwd` values for
- * rules), `IKM_HTTP_Encrypt_Content`, Wi-Fi `*_PSK*`, `passphrase_<n>_` and WEP keys
- * (`wepKey1_1_`, 9861 export), `*Secret*`, PIN fields.
+ * rules), `IKM_HTTP_Encrypt_Content`, Wi-Fi `*_PSK*`, `passphrase_<n>_`, `PSK_Passphrase_<n>_` and
+ * WEP keys (`wepKey1_1_` of the 9861 export, `WEP_Key_<n>_` of an 8865's, which the phone comments
+ * out as it does its passwords; `wepKeyLen_<n>_` is a length, not a key), `*Secret*`, PIN fields.
  */
 const SECRET_PARAMETER =
-  /passw|passwd|(^|_)psk(_|$)|psk_|secret|^gpp_s[a-d]$|(^|_)ikm(_|$)|(^|_)pin(_|$)|passphrase|^wepkey[0-9]/i;
+  /passw|passwd|(^|_)psk(_|$)|psk_|secret|^gpp_s[a-d]$|(^|_)ikm(_|$)|(^|_)pin(_|$)|passphrase|^wepkey[0-9]|(^|_)wep_key(_[0-9]+_?)?$/i;
 
 /**
  * Parameter names the patterns above would catch that hold no secret: prompts and switches

@@ -88,3 +88,28 @@ test('param: an unknown name with control characters is echoed escaped, never ra
   assert.ok(!r.stderr.includes('\u001b') && !r.stderr.includes('\u0007'), 'no raw ESC or BEL');
   assert.match(r.stderr, /^cisco-prov: unknown parameter "\\u001b\]0;owned\\u0007Station"\n/);
 });
+
+test("param 'Video*': the 8865 export's video names, with the export cited and the dev build said", async () => {
+  const r = await runCli(['param', 'Video*']);
+  assert.equal(r.code, 0);
+  for (const name of [
+    'Video',
+    'Video_Serv',
+    'Video_Encryption_Method_{n}_',
+    'Video_RTP_TOS_DiffServ_Value_{n}_',
+  ]) {
+    assert.match(r.stdout, new RegExp(`^${name.replace(/[{}]/g, '\\$&')}$`, 'm'), name);
+  }
+  assert.match(
+    r.stdout,
+    /jthop-8865-export = jthop\/voip app\/templates\/examples\/8800-full\.xml @ 64c2408/,
+  );
+  assert.match(r.stdout, /development build only/);
+  assert.match(r.stdout, /families +8800\b/);
+  const json = await runCli(['param', 'PSK_Passphrase_2_', '--json']);
+  const out = JSON.parse(json.stdout) as { matches: { name: string; secret?: boolean }[] };
+  assert.deepEqual(
+    out.matches.map((m) => [m.name, m.secret]),
+    [['PSK_Passphrase_{n}_', true]],
+  );
+});

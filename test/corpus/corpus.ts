@@ -11,6 +11,8 @@ export interface CorpusParameter {
   /** The export's own "available options" note for this parameter. */
   options?: string;
   section?: 'router-configuration';
+  /** The phone exports the element commented out, value withheld (its password fields). */
+  commented?: boolean;
   /** A real mistake in the published file: validate must report an error on it. */
   mistake?: string;
 }
@@ -22,6 +24,11 @@ export interface CorpusExport {
   model?: string;
   source: { repo: string; path: string; commit: string };
   note?: string;
+  /**
+   * Set when the export shows it was taken from a development firmware build: what shows it.
+   * Catalog entries built from such exports alone say so in their source.
+   */
+  development?: string;
   parameters: CorpusParameter[];
 }
 
@@ -40,6 +47,34 @@ export function profileOf(corpus: CorpusExport): string {
   const routerBlock =
     router.length > 0 ? ['<router-configuration>', ...router, '</router-configuration>'] : [];
   return ['<flat-profile>', ...flat, ...routerBlock, '</flat-profile>', ''].join('\n');
+}
+
+/**
+ * A held-out export's first measure (test/corpus/first-measures.json): taken when the file was
+ * added, before any catalog change, and kept so that later catalog changes cannot hide it.
+ * `round` is the search round that added the file; `catalog` the commit whose catalog measured
+ * it (the first split's three files: the untainted re-measure of the third round, see README).
+ * Value errors are counted as found, before any was marked a mistake.
+ */
+export interface FirstMeasure {
+  round: number;
+  catalog: string;
+  /**
+   * The round that moved the file from held-out to tuning after this measure (fifth round: the
+   * 8865 export). The measure stays as history; the file no longer counts as held-out.
+   */
+  movedToTuning?: number;
+  known: number;
+  distinct: number;
+  unknown: string[];
+  /**
+   * Names this measure knew only through catalog entries added while held-out gaps were in
+   * view (the third round's executive-assistant codes and ATA guide entries, see README): not
+   * independent, so counted as unknown in the untainted figures.
+   */
+  taintedKnown?: string[];
+  valueErrors: { model: number; none: number; messages: string[] };
+  otherErrors: { model: number; none: number };
 }
 
 export interface CorpusMeasure {

@@ -8,17 +8,26 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { lookupParameter } from '../../src/profile/catalog.js';
+import { entryTypeOn, lookupParameter } from '../../src/profile/catalog.js';
+import { checkValue } from '../../src/profile/catalog-values.js';
 import { DEFAULT_CATALOG } from '../../src/profile/catalog-data/index.js';
 import { isSecretParameter } from '../../src/profile/secrets.js';
 import { validateProfileText, type Diagnostic } from '../../src/validate/index.js';
-import { measureExport, profileOf, type CorpusExport } from '../corpus/corpus.js';
+import {
+  measureExport,
+  profileOf,
+  type CorpusExport,
+  type FirstMeasure,
+} from '../corpus/corpus.js';
 
 const DIR = fileURLToPath(new URL('../corpus/exports/', import.meta.url));
 const corpus = readdirSync(DIR)
   .filter((f) => f.endsWith('.json'))
   .sort()
   .map((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')) as CorpusExport);
+const FIRST_MEASURES = JSON.parse(
+  readFileSync(fileURLToPath(new URL('../corpus/first-measures.json', import.meta.url)), 'utf8'),
+) as Record<string, FirstMeasure>;
 
 /** A model of each family, for exports that name none (the Wazo template, the report). */
 const FAMILY_MODEL: Record<string, string> = {
@@ -31,20 +40,23 @@ const FAMILY_MODEL: Record<string, string> = {
 
 /**
  * Share of distinct names known in each held-out export when the catalog was last measured
- * (bench/RESULTS.md, "Parameter catalog"): the catalog may only grow past these.
+ * (bench/RESULTS-catalog.md, "Fifth round"): the catalog may only grow past these.
  */
 const HELD_OUT_FLOOR: Record<string, number> = {
-  'apfelwurm-report': 0.985,
-  'fusionpbx-8851-factory': 0.991,
-  'fusionpbx-ata192': 0.996,
-  'wazo-mpp-11-3-1': 0.96,
+  'apfelwurm-report': 0.987, // 1,090/1,104
+  'fusionpbx-8851-factory': 0.994, // 1,930/1,940
+  'fusionpbx-8861-2019': 1, // 1,486/1,486
+  'fusionpbx-9861-export': 0.996, // 2,972/2,982
+  'jthop-8832-export': 1, // 577/577
+  'fusionpbx-ata192': 0.996, // 797/800
+  'wazo-mpp-11-3-1': 0.96, // 48/50
 };
 
 test('the corpus holds tuning and held-out exports of every family it claims', () => {
   const families = (set: string): string[] =>
     [...new Set(corpus.filter((c) => c.set === set).map((c) => c.family))].sort();
   assert.deepEqual(families('tuning'), ['8800', '9800', 'ATA190']);
-  assert.deepEqual(families('held-out'), ['7800', '8800', 'ATA190']);
+  assert.deepEqual(families('held-out'), ['7800', '8800', '8832', '9800', 'ATA190']);
   for (const c of corpus) {
     assert.match(c.source.commit, /^[0-9a-f]{40}$/, c.id);
     assert.ok(c.parameters.length >= 40, c.id);
@@ -82,18 +94,131 @@ for (const c of corpus.filter((x) => x.set === 'tuning')) {
   });
 }
 
+/**
+ * False errors a held-out export is known to get, reported in bench/RESULTS-catalog.md and not
+ * patched. None now: the 8832's three model-capacity errors (its own export has line key 1,
+ * Extension_1_, Short_Name_1_, Share_Call_Appearance_1_, where the model table gave the 8832 no
+ * line keys) went with the model table's line key 1 for the 8832 (fourth round, after).
+ */
+const HELD_OUT_KNOWN_ERRORS: Record<string, RegExp> = {};
+
+test('every held-out export has its first measure recorded, taken on the file as it is now', () => {
+  const heldOut = corpus.filter((c) => c.set === 'held-out').map((c) => c.id);
+  // A file moved to tuning after its first measure keeps it, as history (fifth round: the 8865).
+  const moved = corpus
+    .filter((c) => c.set === 'tuning' && FIRST_MEASURES[c.id]?.movedToTuning !== undefined)
+    .map((c) => c.id);
+  assert.deepEqual(moved, ['jthop-8865-export']);
+  assert.deepEqual(Object.keys(FIRST_MEASURES).sort(), [...heldOut, ...moved].sort());
+  for (const id of heldOut) assert.equal(FIRST_MEASURES[id]?.movedToTuning, undefined, id);
+  for (const c of corpus.filter((x) => FIRST_MEASURES[x.id] !== undefined)) {
+    const first = FIRST_MEASURES[c.id];
+    assert.equal(first?.distinct, new Set(c.parameters.map((p) => p.name)).size, c.id);
+    assert.equal(first.known + first.unknown.length, first.distinct, c.id);
+  }
+});
+
 for (const c of corpus.filter((x) => x.set === 'held-out')) {
   test(`held-out export ${c.id}: no false value error, names known at least as before`, () => {
     for (const model of [c.model ?? FAMILY_MODEL[c.family], undefined]) {
       const m = measureExport(c, model);
       assert.deepEqual(m.valueErrors, [], `value errors (${model ?? 'no model'})`);
       // Line keys 6-10 of the 88xx exports included: the model table gives the 88xx ten.
-      assert.deepEqual(m.otherErrors, [], `other errors (${model ?? 'no model'})`);
+      const known = HELD_OUT_KNOWN_ERRORS[c.id];
+      const other = m.otherErrors.filter((e) => !(model && known?.test(e)));
+      assert.deepEqual(other, [], `other errors (${model ?? 'no model'})`);
       const floor = HELD_OUT_FLOOR[c.id] ?? 1;
       assert.ok(m.known / m.distinct >= floor, `${m.known}/${m.distinct} below ${floor}`);
     }
   });
 }
+
+// ---------------------------------------------------------------- the 8865 export (round 5)
+
+const EXPORT_8865 = corpus.find((c) => c.id === 'jthop-8865-export');
+
+test("the 8865 export's names (moved to tuning): its values and options pass, each entry cites it", () => {
+  assert.ok(EXPORT_8865);
+  const gaps = new Set(FIRST_MEASURES['jthop-8865-export']?.unknown);
+  assert.equal(gaps.size, 70);
+  for (const p of EXPORT_8865.parameters.filter((x) => gaps.has(x.name))) {
+    const match = lookupParameter(DEFAULT_CATALOG, p.name);
+    assert.ok(match, p.name);
+    assert.match(match.entry.source, /jthop-8865-export/, p.name);
+    const type = entryTypeOn(match.entry, '8800');
+    if (p.value !== null)
+      assert.equal(checkValue(type, p.value), undefined, `${p.name}=${p.value}`);
+    // The export's own "available options" note: every option is accepted, and is the enum.
+    for (const option of p.options?.split('|') ?? []) {
+      assert.equal(checkValue(type, option), undefined, `${p.name} option ${option}`);
+    }
+    // Security_Mode_n_ stays free text: the 9861's note for profile 1 lists other modes
+    // (EAP-PEAP, EAP-TLS) and unnamed ones (`Auto|EAP-FAST|||PSK||…`), so no enum is safe.
+    if (p.options !== undefined && !p.name.startsWith('Security_Mode_')) {
+      assert.deepEqual(type, { kind: 'enum', values: p.options.split('|') }, p.name);
+    }
+  }
+  // Names no other tuning export has: the entry says they were seen on a development build.
+  for (const name of ['Video', 'Camera_Exposure', 'Wi-Fi_Profile_Order_3_', 'WEP_Key_2_']) {
+    assert.match(
+      lookupParameter(DEFAULT_CATALOG, name)?.entry.source ?? '',
+      /development build only: its Upgrade_Rule names the load sip8845_65\.0104-MPP-9875dev/,
+      name,
+    );
+  }
+  // Profile 1 is also the 9861's: not a development-build-only name.
+  assert.doesNotMatch(
+    lookupParameter(DEFAULT_CATALOG, 'Network_Name_1_')?.entry.source ?? '',
+    /development build/,
+  );
+});
+
+test('8865 export: the values it exports, checked against its entries', () => {
+  const value = (name: string): string | null | undefined =>
+    EXPORT_8865?.parameters.find((p) => p.name === name)?.value;
+  // The export's values, then values its notes do not list.
+  assert.equal(value('Bandwidth_Allowance'), 'Auto');
+  assert.deepEqual(errorsOf(check('<Bandwidth_Allowance>750 Kbps</Bandwidth_Allowance>')), []);
+  assert.equal(errorsOf(check('<Bandwidth_Allowance>3 Mbps</Bandwidth_Allowance>')).length, 1);
+  assert.equal(value('Video_Encryption_Method_7_'), 'AES 128');
+  assert.equal(
+    errorsOf(check('<Video_Encryption_Method_7_>AES 512</Video_Encryption_Method_7_>')).length,
+    1,
+  );
+  assert.equal(value('Sidetone'), 'Low');
+  assert.deepEqual(errorsOf(check('<Sidetone>Very Low</Sidetone>')), []);
+  assert.equal(value('Camera_Exposure'), '8');
+  assert.deepEqual(errorsOf(check('<Camera_Exposure>8</Camera_Exposure>', '8865')), []);
+  assert.equal(value('Connected_Video_Key_List'), 'hold|1;endcall|2;calllist|3;pip|4;swap|5;');
+  // Wi-Fi: four profiles (its Wi-Fi_Profile_Order note lists 1|2|3|4), as profile 1 on every phone.
+  assert.equal(value('Wi-Fi_Profile_Order_4_'), '4');
+  assert.deepEqual(errorsOf(check('<Wi-Fi_Profile_Order_2_>4</Wi-Fi_Profile_Order_2_>')), []);
+  assert.equal(errorsOf(check('<Wi-Fi_Profile_Order_2_>5</Wi-Fi_Profile_Order_2_>')).length, 1);
+  assert.equal(lookupParameter(DEFAULT_CATALOG, 'Network_Name_5_'), undefined);
+  for (const model of ['8861', '9861']) {
+    assert.deepEqual(check('<Security_Mode_3_>PSK</Security_Mode_3_>', model), [], model);
+  }
+  // The keys the export withholds (commented out) are secrets.
+  for (const name of ['PSK_Passphrase_1_', 'WEP_Key_4_', 'Wi-Fi_Password_3_']) {
+    assert.equal(EXPORT_8865?.parameters.find((p) => p.name === name)?.commented, true, name);
+    assert.equal(lookupParameter(DEFAULT_CATALOG, name)?.entry.secret, true, name);
+  }
+  // Video and camera: the 8800 family; reported on another family with --model.
+  assert.deepEqual(lookupParameter(DEFAULT_CATALOG, 'H264_BP1_Enable_3_')?.entry.families, [
+    '8800',
+  ]);
+  assert.deepEqual(check('<Video>Yes</Video>', '8865'), []);
+  assert.deepEqual(
+    check('<Video>Yes</Video>', '7841').map((d) => [d.severity, d.ruleId]),
+    [['warning', 'model-family']],
+  );
+  // The two values marked mistake stay errors.
+  for (const name of ['Syslog_Identifier', 'Report_To_Server']) {
+    const p = EXPORT_8865?.parameters.find((x) => x.name === name);
+    assert.ok(p?.mistake, name);
+    assert.equal(errorsOf(check(`<${name}>${p.value ?? ''}</${name}>`, '8865')).length, 1, name);
+  }
+});
 
 // ---------------------------------------------------------------- real mistakes
 
@@ -325,5 +450,47 @@ test('catalog secrets: clear-text passwords warn; softkeys and switches about pa
       false,
       name,
     );
+  }
+});
+
+test('secret name patterns: the issue 9 list and the Wi-Fi keys an 8865 export comments out', () => {
+  // Unknown or new names still classify by pattern (no catalog entry passed).
+  for (const name of [
+    'WEP_Key_1_',
+    'WEP_Key_4_',
+    'PSK_Passphrase_1_',
+    'PSK_Passphrase_4_',
+    'Wi-Fi_Password_3_',
+    'wepKey1_1_',
+    'Some_New_Password',
+    'Admin_Passwd',
+    'Wi-Fi_PSK_1_',
+    'Client_Secret',
+    'GPP_SA',
+    'GPP_SD',
+    'IKM_HTTP_Encrypt_Content',
+    'Voice_Mail_PIN',
+  ]) {
+    assert.equal(isSecretParameter(name), true, name);
+  }
+  for (const name of [
+    'wepKeyLen_1_',
+    'WEP_Key_Length_1_',
+    'GPP_SE',
+    'GPP_A',
+    'Security_Mode_2_',
+    'Network_Name_2_',
+    'User_Password_Prompt',
+    'Spinner',
+  ]) {
+    assert.equal(isSecretParameter(name), false, name);
+  }
+  // A clear-text WEP key in a profile warns without echoing the key, with and without --model.
+  for (const model of ['8865', undefined]) {
+    const found = check('<WEP_Key_2_>0123456789</WEP_Key_2_>', model).filter(
+      (d) => d.ruleId === 'plaintext-secret',
+    );
+    assert.equal(found.length, 1, model ?? 'no model');
+    assert.doesNotMatch(JSON.stringify(found), /0123456789/);
   }
 });

@@ -52,12 +52,22 @@ const KEYS_8800: Fact[] = ['8811', '8841', '8845', '8851', '8861', '8865'].map((
 
 // XML Reference Guide for Cisco IP Phone Multiplatform Phones (2025-11-19):
 // Enable_Direct_PLK_Configuration, label "Line Key": "All MPP phones except 7811, 7832, and 8832".
-const KEYS_CONFERENCE: Fact[] = ['7832', '8832'].map((model) => ({
-  model,
-  field: 'lineKeys',
-  value: 0,
-  quote: 'All MPP phones except 7811, 7832, and 8832',
-}));
+// The 8832 keeps its one line on line key 1 (its guide: a single line), so it has 1, no more.
+const KEYS_CONFERENCE: Fact[] = [
+  {
+    model: '7832',
+    field: 'lineKeys',
+    value: 0,
+    quote: 'All MPP phones except 7811, 7832, and 8832',
+  },
+  {
+    model: '8832',
+    field: 'lineKeys',
+    value: 1,
+    quote: 'All MPP phones except 7811, 7832, and 8832',
+  },
+  { model: '8832', field: 'lineKeys', value: 1, quote: 'is configured as line key 1' },
+];
 
 // Webex help "Cisco Desk Phone 9800 Key Expansion Module" (ngr795j, 2025-04-22), Table 1.
 // The 9851 takes one KEM, not 3 as the table had ("[open]").
@@ -144,7 +154,8 @@ test('the line-key figures no Cisco text states are exactly these, each marked [
   // 6800s: no 6800 data sheet or guide in reach gives line keys (the third-party table's count
   // is used); 6821/6841/6851 line counts likewise. 9841: nothing found (earlier figure kept).
   // 9871/8875: 16 of the 32 PhoneOS 5.0(1) allows (the catalog knows keys 1-16). 7811: the
-  // documented 0 against a third-party count of 1.
+  // documented 0 against a third-party count of 1. 8832: its single line on key 1, no Cisco
+  // text printing the key-1 fields found.
   const open = MODELS.filter((m) => (m.sources.lineKeys ?? '').includes('[open')).map(
     (m) => m.model,
   );
@@ -155,6 +166,7 @@ test('the line-key figures no Cisco text states are exactly these, each marked [
     '6861',
     '6871',
     '7811',
+    '8832',
     '8875',
     '9841',
     '9871',
@@ -182,6 +194,17 @@ test("an 8851's own line keys 1-10 pass --model 8851; an 11th does not", () => {
   assert.deepEqual(capacity('<Extension_11_>Disabled</Extension_11_>', '8851'), [
     'Extension_11_: index 11 is beyond the 10 line keys of the CP-8851-3PCC',
   ]);
+});
+
+test('the 8832 has its one line on line key 1 (Extension_1_ passes --model 8832); key 2 is refused', () => {
+  const key1 =
+    '<Extension_1_>1</Extension_1_>\n<Short_Name_1_>$USER</Short_Name_1_>\n<Share_Call_Appearance_1_>private</Share_Call_Appearance_1_>';
+  assert.deepEqual(capacity(key1, '8832'), []);
+  assert.deepEqual(capacity('<Extension_2_>2</Extension_2_>', '8832'), [
+    'Extension_2_: index 2 is beyond the 1 line keys of the CP-8832-3PCC',
+  ]);
+  // The 7832 stays at 0: nothing shows it otherwise.
+  assert.equal(capacity(key1, '7832').length, 3);
 });
 
 test("a 9861's own export passes --model 9861; its second KEM unit is refused on a 9851", () => {

@@ -20,7 +20,27 @@ const SRV_SOURCE =
 const ATA_VOICE =
   'Cisco ATA 191 and ATA 192 Analog Telephone Adapter Provisioning Guide for Multiplatform Firmware, Voice Parameters';
 
+/**
+ * The 8865 export's video and camera settings (fifth round). The catalog's families are
+ * series-wide, so they are put on the 8800 family, as the guide's H264_BP0_Enable_n_ and
+ * H264_HP_Enable_n_ (Video Configuration) are.
+ */
+const VIDEO_8800 =
+  'families: 8800 — the export is an 8865 (camera, video), the 8845/8865 being the 88xx video phones; [open] whether the other 88xx (no camera) export these names too';
+const VIDEO_NAMES = [
+  'Video',
+  'Video_Serv',
+  'Camera_Exposure',
+  'Bandwidth_Allowance',
+  'Connected_Video_Key_List',
+  'H264_BP1_Dynamic_Payload',
+  'H264_BP1_Enable_{n}_',
+  'Video_Encryption_Method_{n}_',
+  'Video_RTP_TOS_DiffServ_Value_{n}_',
+];
+
 export const CORRECTIONS: readonly Correction[] = [
+  ...VIDEO_NAMES.map((name): Correction => ({ name, families: ['8800'], source: VIDEO_8800 })),
   { name: 'Proxy_{n}_', type: PROXY_WITH_SRV, source: SRV_SOURCE },
   { name: 'Outbound_Proxy_{n}_', type: PROXY_WITH_SRV, source: SRV_SOURCE },
   { name: 'Alternate_Proxy_{n}_', type: PROXY_WITH_SRV, source: SRV_SOURCE },
