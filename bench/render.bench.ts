@@ -559,9 +559,8 @@ were copied lazily) against 268 MB from CSV — the 300 MB target holds for CSV 
 
 This machine: two CPU-bound processes together do ${parallelScaling.toFixed(2)}× the work of one
 (a spin loop timed alone and two at a time), so "2 cores" here is about ${parallelScaling.toFixed(1)}
-cores of throughput. CPU per device with workers: ${cpuPerDevice?.toFixed(2) ?? '?'} ms (one thread:
-${singleCpu?.toFixed(2) ?? '?'} ms; workers add each one's load and warm-up of LiquidJS, the templates and
-the validator's catalog, and the structured clone of each device's variables).
+cores of throughput. CPU per device on two threads: ${cpuPerDevice?.toFixed(2) ?? '?'} ms (one thread,
+\`--jobs 1\`: ${singleCpu?.toFixed(2) ?? '?'} ms).
 
 **The file system is part of the figure.** The same ${DEVICES.toLocaleString('en-US')} atomic writes
 (temp file, 900 bytes, rename) with no rendering at all, one thread, in the same temp dir:
@@ -573,7 +572,69 @@ for that reason, not for rendering. The bench therefore waits (up to 8 minutes) 
 writes take ≤ ${SETTLED_MS_PER_WRITE} ms each, deletes nothing before or between its runs, and removes its temp
 dir only at the end — so a second bench started at once waits.
 
-Where the CPU goes (not part of this run: \`perf record -g\` on-CPU samples of every thread, the
+**This round (render3, 2026-11-30 16:00–16:50 UTC, load 10–14 the whole time: six helpers on two
+cores).** A fresh profile of the 10,000-device job said the fixed costs of each rendering thread
+were the largest item left: TurboFan compiling the hot code, ≈ 18 % of all CPU (\`perf\`, on the
+V8 platform threads), and code running before it is optimized — one thread in-process takes
+≈ 3,000 devices to reach its steady 0.2 ms a device, the first 1,000 costing 0.3–0.8 ms each.
+Each rendering thread paid that for LiquidJS, the fast paths and the validator, and the main
+thread fed two such workers while mostly idle. Now:
+
+- \`--jobs n\` counts threads, this one included (as batch \`encrypt\`): n − 1 workers; on more
+  than two threads every thread renders whole devices, this one between feeding the workers.
+- On two threads (the default here) the work is split by stage: the worker renders and checks
+  (LiquidJS and the validator: most of the JavaScript), the main thread builds the jobs and
+  compares, seals and writes the texts that come back (zlib, the cipher, the file system:
+  mostly native code). Each stage's code is compiled and warmed up in one thread only. While the
+  main thread is the busier one (its event loop never idle between the worker's batches: file
+  creation costs more on a busy machine) a share of the devices, up to half, goes to the worker
+  whole.
+
+Direct 10,000-device runs of the built CLI (\`render … --jobs 2 --encrypt aes-256-cbc
+--key-field profile_key --gzip\`, output to tmpfs so the ext4 state above does not move the
+figures, \`NODE_EXTRA_CA_CERTS\` unset), interleaved rounds, medians, CPU = user + sys of the
+whole process:
+
+| build | rounds | CPU (s) | wall (s) at load 10–14 | peak RSS (MB) |
+|---|---:|---:|---:|---:|
+| before this round (b691a8d: two workers, main thread feeding) | 6 | 5.28 | 10.92 | 180 |
+| every thread whole devices (c32ca63) | 6 | 5.30 | 12.26 | 163 |
+| split by stage (f58edf6) | 6 | 3.66 | 9.16 | 171 |
+| split by stage (f58edf6), second set | 6 | 3.78 | 10.08 | 172 |
+| + whole devices to the worker while the main thread is busier (2094957) | 6 | 3.86 | 9.13 | 171 |
+
+Per thread (from /proc, split by stage, load 13): main 1.51–1.53 s, worker 1.36–1.39 s, the V8
+platform threads (TurboFan, GC helpers) ≈ 0.2 s each. Outputs of \`--jobs 2\` and \`--jobs 1\` decrypted
+and compared: 10,000 of 10,000 identical. Wall figures at this load say little; the integrator
+re-measures on a quiet machine.
+
+Where the rest goes (\`perf record -g\` of the same job after this round, every thread, unminified
+build with \`--perf-basic-prof\`, load 12; perf's own overhead makes the total larger than a plain
+run's ≈ 3.8 s):
+
+| part | CPU (s) | share |
+|---|---:|---:|
+| TurboFan compiling the hot code (main thread's and worker's code) | 0.73 | 16 % |
+| template render (LiquidJS and the fast paths) | 0.66 | 14 % |
+| the full validator (src/validate) | 0.62 | 13 % |
+| other: code before it is optimized, V8 runtime, kernel scheduling | 0.61 | 13 % |
+| gzip (zlib deflate, level 6) | 0.42 | 9 % |
+| GC | 0.38 | 8 % |
+| file writes (open, write, close, rename of the temp file) | 0.36 | 8 % |
+| encryption (EVP_BytesToKey MD5, AES-256-CBC) | 0.20 | 4 % |
+| start-up, module loading | 0.19 | 4 % |
+| job building (second pass, variables, names) | 0.15 | 3 % |
+| hand-off between the threads (structured clone both ways) | 0.14 | 3 % |
+| inventory check pass (CSV parse, device checks), before anything is rendered | 0.13 | 3 % |
+| total | 4.60 | |
+
+Looked at and left this round: V8 flags for the compiler (\`--maglev\`, half the inlining budget,
+twice the interrupt budget) changed nothing beyond noise (3 rounds each, load 10–13); the
+system calls are four per file already (\`strace -c -f\`: openat, write, close, rename);
+gzip's cost is deflate itself (24–27 µs for a 2.3 KB profile in a tight loop, ≈ 40 µs in the
+run), kept at level 6.
+
+Where the CPU went before (not part of this run: \`perf record -g\` on-CPU samples of every thread, the
 same 10,000-device job with \`--jobs 2\`, 2026-11-30 14:12 UTC, load 5–7; two runs each, before
 this round of work (commit b30861c) and after it (commit 3d752be — the workers' early start came later), CPU seconds for the whole run):
 
@@ -627,7 +688,7 @@ stricter loop needs ${(flatteredExtrapolated / TARGET_SPEEDUP).toFixed(2)} s (${
 The check before writing is part of the job and is kept.
 
 Re-run with nothing changed: ${rerun.seconds.toFixed(2)} s (each existing file is decrypted with its
-key and its plaintext compared; none is rewritten). One worker: ${single.seconds.toFixed(2)} s. Plain
+key and its plaintext compared; none is rewritten). One thread (\`--jobs 1\`): ${single.seconds.toFixed(2)} s. Plain
 XML without gzip or encryption: ${plain.seconds.toFixed(2)} s.
 `;
 writeFileSync(join(ROOT, 'bench', 'RESULTS-render.md'), md);

@@ -570,7 +570,7 @@ Examples:
           .option('--gzip', 'gzip each profile (before encrypting; the phone detects gzip itself)')
           .option(
             '-j, --jobs <n>',
-            'worker threads (default: one per core, up to 4, for 1000+ devices)',
+            'threads that render: this one and n − 1 workers (default: one per core, up to 4, for 1000+ devices)',
             integerArg('--jobs', 1, 64),
           )
           .option('-n, --dry-run', 'render and check, report what would be written, write nothing')
@@ -724,16 +724,28 @@ ${SECRETS_HELP}`,
               const { shouldColor } = await import('./output/inspect-format.js');
               const { warn, writeStdout } = await import('./io/writer.js');
               // The report is printed as the files come in, a megabyte at a time: never held whole.
+              // Files checked on worker threads come as UTF-8 bytes, written as they are.
               const format: ReportFormat =
                 opts.format === 'json'
                   ? { format: 'json' }
                   : { format: 'stylish', color: shouldColor(process.stdout.isTTY, process.env) };
               const report = reportStream(format);
               let pending = '';
+              let parts: Uint8Array[] = [];
+              let size = 0;
               let written = Promise.resolve();
-              const flush = (): void => {
-                const chunk = pending;
+              const take = (): void => {
+                if (pending === '') return;
+                const bytes = Buffer.from(pending);
                 pending = '';
+                parts.push(bytes);
+                size += bytes.length;
+              };
+              const flush = (): void => {
+                take();
+                const chunk = parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
+                parts = [];
+                size = 0;
                 written = written.then(() => writeStdout(chunk));
               };
               const result = await validate({
@@ -747,11 +759,17 @@ ${SECRETS_HELP}`,
                 onNotes: (notes) => notes.forEach(warn),
                 renderWith: format,
                 onFile: (file) => {
-                  const { text } = file;
-                  pending += report.add(
-                    text === undefined ? renderFile(file, format) : { ...file, text },
-                  );
-                  if (pending.length >= 1 << 20) flush();
+                  const { bytes } = file;
+                  if (bytes === undefined) pending += report.add(renderFile(file, format));
+                  else {
+                    pending += report.addBytes({ ...file, bytes });
+                    if (bytes.length > 0) {
+                      take();
+                      parts.push(bytes);
+                      size += bytes.length;
+                    }
+                  }
+                  if (pending.length + size >= 1 << 20) flush();
                 },
               });
               pending += report.end();

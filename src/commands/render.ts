@@ -103,12 +103,15 @@ export type RenderCommandResult =
       exitCode: ExitCodeValue;
     };
 
-/** The text of `-i -`, read from stdin (a terminal there is a usage error). */
-async function stdinInventory(): Promise<string> {
+/**
+ * The bytes of `-i -`, read from stdin (a terminal there is a usage error). Stdin cannot be read
+ * twice: render keeps them, and reads a large JSON inventory from them a device at a time.
+ */
+async function stdinInventory(): Promise<Uint8Array> {
   if (process.stdin.isTTY) {
     throw usageError('-i - reads the inventory from stdin, which is a terminal: pipe it in');
   }
-  return Buffer.from(await readStdin()).toString('utf8');
+  return readStdin();
 }
 
 /**
@@ -125,7 +128,7 @@ export async function renderCommand(
   const fromStdin = opts.inventory === '-';
   const base: RenderOptions = {
     inventory: fromStdin ? inputName('-') : opts.inventory,
-    ...(fromStdin ? { inventoryText: await stdinInventory() } : {}),
+    ...(fromStdin ? { inventoryBytes: await stdinInventory() } : {}),
     ...(opts.inventoryFormat !== undefined ? { inventoryFormat: opts.inventoryFormat } : {}),
     ...(opts.template !== undefined ? { template: opts.template } : {}),
     ...(opts.vars ? { vars: opts.vars } : {}),

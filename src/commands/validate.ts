@@ -52,17 +52,20 @@ export interface ValidateCommandOptions {
   onFile?: (result: CheckedFile) => void;
   /**
    * With `onFile`: files checked on worker threads come with their report text already
-   * rendered in this format (`text`), and without their diagnostics, which then never cross
-   * to the main thread. Files checked in this thread come as they are.
+   * rendered in this format and encoded as UTF-8 (`bytes`), and without their diagnostics,
+   * which then never cross to the main thread. Files checked in this thread come as they are.
    */
   renderWith?: ReportFormat;
   /** Takes the notes (see ValidateResult) before the first file is checked. */
   onNotes?: (notes: readonly string[]) => void;
 }
 
-/** A file's result; with `renderWith`, perhaps rendered (`text` set, `diagnostics` empty). */
+/**
+ * A file's result; with `renderWith`, perhaps rendered: its report text as UTF-8 in `bytes`
+ * (see RenderedBytes in src/output/diagnostics-format.ts), `diagnostics` empty.
+ */
 export interface CheckedFile extends FileDiagnostics {
-  text?: string;
+  bytes?: Uint8Array;
 }
 
 export interface ValidateResult {

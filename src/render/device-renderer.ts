@@ -81,6 +81,14 @@ export interface RenderJob {
   ikm?: string;
 }
 
+/** A device's checked profile text, rendered but not yet sealed or written. */
+export interface RenderedText {
+  id: number;
+  text: string;
+  /** The check's warnings (errors make a failed RenderJobResult instead). */
+  diagnostics?: RenderDiagnostic[];
+}
+
 export type RenderStatus = 'written' | 'unchanged' | 'would-write' | 'failed';
 export type FailureKind = 'template' | 'check' | 'input' | 'io';
 
@@ -219,32 +227,64 @@ export class DeviceRenderer {
   }
 
   /**
-   * Renders a batch: each existing target is read first (synchronously), then each profile is
-   * rendered, checked, sealed and written in turn — all synchronous I/O; the promise is kept so
-   * a caller can overlap batches (the worker pool does).
+   * Renders a batch: each existing target is read first, then each profile is rendered,
+   * checked, sealed and written in turn — all synchronous I/O, so a thread that also feeds
+   * workers (src/io/worker-pool.ts) can run a batch between two of their messages.
    */
-  async processBatch(jobs: readonly RenderJob[]): Promise<RenderJobResult[]> {
-    const outDir = this.settings.outDir;
-    const existing = await Promise.all(
-      jobs.map((job): ExistingFile | typeof ABSENT => {
-        if (outDir === undefined || job.file === undefined) return undefined;
-        const target = join(outDir, job.file);
-        return this.listed.mayExist(target) ? readExisting(target) : ABSENT;
-      }),
-    );
-    const results = jobs.map((job, i) => this.processOne(job, existing[i]));
-    return Promise.all(results);
+  processBatchSync(jobs: readonly RenderJob[]): RenderJobResult[] {
+    const existing = this.existingTargets(jobs);
+    return jobs.map((job, i) => {
+      const rendered = this.renderText(job);
+      return 'text' in rendered ? this.finishOne(job, rendered, existing[i]!) : rendered;
+    });
   }
 
-  /** One device: render, check, compare with `existing`, seal, write. */
-  private processOne(
+  /**
+   * The first half of processBatchSync, for a thread that renders but does not write: each
+   * job's checked (and masked) text, or its failure. finishBatchSync does the rest elsewhere.
+   */
+  renderTextBatch(jobs: readonly RenderJob[]): (RenderedText | RenderJobResult)[] {
+    return jobs.map((job) => {
+      const rendered = this.renderText(job);
+      return 'text' in rendered ? { id: job.id, ...rendered } : rendered;
+    });
+  }
+
+  /**
+   * The second half: each rendered text compared with the file already there, sealed and
+   * written, exactly as processBatchSync would. `rendered[i]` is the text of `jobs[i]`.
+   */
+  finishBatchSync(
+    jobs: readonly RenderJob[],
+    rendered: readonly RenderedText[],
+  ): RenderJobResult[] {
+    const existing = this.existingTargets(jobs);
+    return jobs.map((job, i) => this.finishOne(job, rendered[i]!, existing[i]!));
+  }
+
+  /** Each job's target as found on disk, read up front for the batch. */
+  private existingTargets(jobs: readonly RenderJob[]): (ExistingFile | typeof ABSENT)[] {
+    const outDir = this.settings.outDir;
+    return jobs.map((job): ExistingFile | typeof ABSENT => {
+      if (outDir === undefined || job.file === undefined) return undefined;
+      const target = join(outDir, job.file);
+      return this.listed.mayExist(target) ? readExisting(target) : ABSENT;
+    });
+  }
+
+  /** processBatchSync as a promise (a caller may overlap batches: the worker pool does). */
+  async processBatch(jobs: readonly RenderJob[]): Promise<RenderJobResult[]> {
+    return this.processBatchSync(jobs);
+  }
+
+  /** One rendered device: compare with `existing`, seal, write. */
+  private finishOne(
     job: RenderJob,
+    rendered: { text: string; diagnostics?: RenderDiagnostic[] },
     found: ExistingFile | typeof ABSENT,
-  ): RenderJobResult | Promise<RenderJobResult> {
+  ): RenderJobResult {
     const absent = found === ABSENT;
     const existing = absent ? undefined : found;
-    const rendered = this.renderText(job);
-    if (!('text' in rendered)) return rendered;
     const plaintext = Buffer.from(rendered.text, 'utf8');
     const warnings = rendered.diagnostics ? { diagnostics: rendered.diagnostics } : {};
 

@@ -8,6 +8,17 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
 import { findModel, type PhoneModel } from '../device/models.js';
 import { normalizeMac } from '../device/mac.js';
+import {
+  JsonFileSource,
+  MAX_JSON_DEPTH,
+  jsonBytesSource,
+  jsonDeviceItems,
+  jsonPositions,
+  jsonTextSource,
+  scanJson,
+  type JsonScan,
+  type JsonSource,
+} from './inventory-json.js';
 
 /** Plain variables: what a template sees. Values are strings, numbers, booleans, lists, maps. */
 export type Vars = { [name: string]: unknown };
@@ -76,7 +87,9 @@ function printable(text: string): string {
 
 /** `inventory.csv: row 4, field mac: "00:11" is not a MAC address` — always one line. */
 export function formatInventoryProblem(p: InventoryProblem): string {
-  return printable(`${p.file}: ${p.where}${p.field ? `, field ${p.field}` : ''}: ${p.message}`);
+  // A field name is echoed up to 80 characters: a header of thousands stays a short line.
+  const field = p.field && p.field.length > 80 ? `${p.field.slice(0, 79)}…` : p.field;
+  return printable(`${p.file}: ${p.where}${field ? `, field ${field}` : ''}: ${p.message}`);
 }
 
 /** The inventory formats, chosen by file extension. */
@@ -147,12 +160,40 @@ export function sniffInventoryFormat(text: string): InventoryFormat {
 }
 
 /**
+ * A JSON inventory larger than this (bytes of a file, characters of a text) is read a device at
+ * a time at each pass (src/render/inventory-json.ts) instead of `JSON.parse`d whole. Parsing
+ * whole is the faster of the two (V8's parser is native; the streaming tokenizer is JavaScript:
+ * ≈ 0.45 s against ≈ 0.7 s a pass for 100,000 devices, 41 MB), but holds every device's objects
+ * at once, about four times the text: 8 MiB (≈ 20,000 pretty-printed devices) costs ≈ 35 MB.
+ */
+export const JSON_WHOLE_PARSE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * An inventory read from its file at every pass instead of from a text in memory: a JSON
+ * inventory above JSON_WHOLE_PARSE_BYTES (render stats the file to decide).
+ */
+export interface InventoryFile {
+  path: string;
+}
+
+export interface InventoryReaderOptions {
+  /**
+   * A JSON text longer than this many characters is read a device at a time rather than parsed
+   * whole (default JSON_WHOLE_PARSE_BYTES; 0 streams every JSON text — the tests compare both).
+   */
+  jsonWholeParseMax?: number;
+}
+
+/**
  * An inventory read one device at a time: the text is parsed once up front for its shape (the
  * CSV header; the whole JSON or YAML document), and each call of {@link devices} checks and
  * yields the devices again without keeping them — a CSV's rows are parsed piece by piece from
  * the text, so a pass over 100,000 devices holds one piece's records, not 100,000 objects.
  * `render` makes two passes: one to check everything before anything is written, one to
- * render. JSON and YAML have no such streaming here: their parsed document is kept.
+ * render. A JSON inventory above JSON_WHOLE_PARSE_BYTES is streamed too: a scan when the
+ * reader is made (syntax, forbidden keys, the top level, `defaults` and `groups`), then one
+ * device at a time at each pass, from the file on disk (checked to be the same file, unchanged)
+ * or from the text. A YAML document, and a smaller JSON one, are parsed whole and kept.
  * @throws InventoryError (from the constructor) when the format is unknown, the JSON or YAML
  *   does not parse, or the CSV header is wrong
  */
@@ -168,16 +209,24 @@ export class InventoryReader {
    */
   private csvRows: RawDevice[] | undefined;
   private readonly raw: RawInventory | undefined;
+  /** A JSON inventory read a device at a time: its bytes and what the scan learned. */
+  private readonly jsonStream: { source: JsonSource; scan: JsonScan } | undefined;
   /** JSON/YAML problems of the document's shape, reported with every pass's device problems. */
   private readonly shapeProblems: InventoryProblem[] = [];
 
   /** A CSV's text, read again by each pass; a JSON or YAML text is not kept once parsed. */
   private readonly text: string = '';
 
+  /**
+   * @param input the inventory's text, its bytes (UTF-8: stdin; a large JSON inventory is read
+   *   from them without a copy as text), or — a JSON inventory only — its file, read at each pass
+   * @param file its name in messages
+   */
   constructor(
-    text: string,
+    input: string | Uint8Array | InventoryFile,
     readonly file: string,
     format?: InventoryFormat,
+    options: InventoryReaderOptions = {},
   ) {
     const kind = format ?? inventoryFormatOf(file);
     if (!kind) {
@@ -185,15 +234,35 @@ export class InventoryReader {
         { file, where: 'file name', message: 'expected a .csv, .json, .yaml or .yml inventory' },
       ]);
     }
+    const max = options.jsonWholeParseMax ?? JSON_WHOLE_PARSE_BYTES;
+    let source: JsonSource | undefined;
+    let text = '';
+    if (typeof input === 'string') {
+      if (kind === 'json' && input.length > max) source = jsonTextSource(input);
+      else text = input;
+    } else if (input instanceof Uint8Array) {
+      if (kind === 'json' && input.length > max) source = jsonBytesSource(input);
+      else text = Buffer.from(input.buffer, input.byteOffset, input.byteLength).toString('utf8');
+    } else if (kind === 'json') {
+      source = new JsonFileSource(input.path, file);
+    } else {
+      throw new TypeError(`a ${kind} inventory is read from its text, not from its file`);
+    }
+    const problems: InventoryProblem[] = [];
     if (kind === 'csv') {
-      const problems: InventoryProblem[] = [];
       this.text = text;
       this.csv = readCsvHeader(text, file, problems);
       if (problems.length > 0) throw new InventoryError(problems);
       this.defaults = {};
       this.groups = {};
+    } else if (source) {
+      const streamed = readJsonStreamed(source, file, problems);
+      if (problems.length > 0 && streamed.devices === 0) throw new InventoryError(problems);
+      this.shapeProblems = problems;
+      this.jsonStream = { source, scan: streamed.scan };
+      this.defaults = streamed.defaults;
+      this.groups = streamed.groups;
     } else {
-      const problems: InventoryProblem[] = [];
       this.raw =
         kind === 'json'
           ? readJsonInventory(text, file, problems)
@@ -218,7 +287,15 @@ export class InventoryReader {
   ): Generator<InventoryDevice> {
     const checker = new DeviceChecker(this.file, problems, options.duplicates !== false);
     let rows = 0;
-    if (this.raw) {
+    if (this.jsonStream) {
+      for (const p of this.shapeProblems) problems.push(p);
+      const { source, scan } = this.jsonStream;
+      for (const item of jsonDeviceItems(source, scan, isForbiddenKey)) {
+        const fields = toVars(item.value) as Vars;
+        const device = checker.check({ where: `device ${item.index + 1}`, fields }, rows++);
+        if (device) yield device;
+      }
+    } else if (this.raw) {
       for (const p of this.shapeProblems) problems.push(p);
       for (const raw of this.raw.devices) {
         const fields = raw.parsed ? (toVars(raw.fields) as Vars) : raw.fields;
@@ -279,6 +356,9 @@ export const MAX_LIST_POSITION = 1000;
 /** Splits a dotted header into path segments; numbers are 1-based list positions. */
 export function parseFieldPath(header: string): (string | number)[] | string {
   const segments = header.split('.');
+  if (segments.length > MAX_JSON_DEPTH) {
+    return `"${header.slice(0, 40)}…" nests deeper than ${MAX_JSON_DEPTH} levels`;
+  }
   const path: (string | number)[] = [];
   for (const s of segments) {
     if (s === '') return `"${header}" has an empty segment`;
@@ -676,17 +756,6 @@ export function readGroups(
   return groups;
 }
 
-/** `line 3, col 5` of a character offset. */
-function lineAndColumn(text: string, offset: number): string {
-  let line = 1;
-  let start = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    start = i + 1;
-  }
-  return `line ${line}, col ${offset - start + 1}`;
-}
-
 /**
  * A parser's message without any quoted text: V8's JSON errors and csv-parse's quote errors
  * quote the input around the mistake, and that may be a password.
@@ -721,20 +790,30 @@ function toVars(value: unknown): unknown {
   return value;
 }
 
-/** Reports every forbidden key of a parsed JSON value, without copying it. */
+/**
+ * Reports every forbidden key of a parsed JSON value, without copying it.
+ * @returns false, searching no deeper, where the value nests deeper than MAX_JSON_DEPTH (the
+ * streaming scan then says where)
+ */
 function findForbiddenKeys(
   value: unknown,
   path: (string | number)[],
   report: (path: readonly (string | number)[]) => void,
-): void {
+): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (path.length === MAX_JSON_DEPTH) return false;
+  let shallow = true;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) findForbiddenKeys(value[i], [...path, i], report);
-  } else if (typeof value === 'object' && value !== null) {
+    for (let i = 0; i < value.length; i++) {
+      shallow = findForbiddenKeys(value[i], [...path, i], report) && shallow;
+    }
+  } else {
     for (const key of Object.keys(value)) {
       if (FORBIDDEN_KEYS.has(key)) report([...path, key]);
-      else findForbiddenKeys((value as Vars)[key], [...path, key], report);
+      else shallow = findForbiddenKeys((value as Vars)[key], [...path, key], report) && shallow;
     }
   }
+  return shallow;
 }
 
 /** The field path of a JSON/YAML place for messages: relative to its device, 1-based lists. */
@@ -745,33 +824,81 @@ function fieldOfPath(path: readonly (string | number)[]): string {
   return rest.map((s) => (typeof s === 'number' ? String(s + 1) : s)).join('.');
 }
 
+/**
+ * A JSON document's syntax error or forbidden keys as problems, from its scan: the position of
+ * each (line and column) read from the source again; empty when it has neither.
+ */
+function jsonScanProblems(source: JsonSource, scan: JsonScan, file: string): InventoryProblem[] {
+  if (scan.syntaxError) {
+    const [where] = jsonPositions(source, [scan.syntaxError.offset]);
+    const { message, depth } = scan.syntaxError;
+    return [{ file, where: where!, message: depth ? message : `not valid JSON (${message})` }];
+  }
+  const wheres = jsonPositions(
+    source,
+    scan.forbidden.map((f) => f.offset),
+  );
+  return scan.forbidden.map((f, i) => ({
+    file,
+    where: wheres[i]!,
+    field: fieldOfPath(f.path),
+    message: forbiddenKeyMessage(f.key),
+  }));
+}
+
+/** Text in which a JSON key could be `__proto__`, `prototype` or `constructor`. */
+const MAY_SPELL_FORBIDDEN_KEY = /proto|constructor|\\u/;
+
+/**
+ * A JSON inventory parsed whole (JSON.parse, the fast path). A document that does not parse or
+ * has a forbidden key is scanned again by the streaming reader, whose problems say where: the
+ * same messages and positions as a streamed inventory's, whatever the size.
+ */
 function readJsonInventory(text: string, file: string, problems: InventoryProblem[]): RawInventory {
   const source = text.replace(/^\uFEFF/, '');
+  const empty: RawInventory = { defaults: {}, groups: {}, devices: [] };
   let parsed: unknown;
   try {
     parsed = JSON.parse(source);
   } catch (err) {
-    const message = (err as Error).message;
-    const position = /at position (\d+)/.exec(message)?.[1];
-    problems.push({
+    const scanned = jsonScanProblems(
+      jsonTextSource(source),
+      scanJson(jsonTextSource(source), isForbiddenKey),
       file,
-      where: position !== undefined ? lineAndColumn(source, Number(position)) : 'file',
-      message: `not valid JSON (${withoutQuotedText(message)})`,
-    });
-    return { defaults: {}, groups: {}, devices: [] };
+    );
+    if (scanned.length > 0) {
+      for (const p of scanned) problems.push(p);
+    } else {
+      problems.push({
+        file,
+        where: 'file',
+        message: `not valid JSON (${withoutQuotedText((err as Error).message)})`,
+      });
+    }
+    return empty;
   }
-  const before = problems.length;
-  findForbiddenKeys(parsed, [], (path) => {
-    const key = String(path[path.length - 1]);
-    const at = new RegExp(`"${key}"\\s*:`).exec(source)?.index;
-    problems.push({
-      file,
-      where: at !== undefined ? lineAndColumn(source, at) : 'file',
-      field: fieldOfPath(path),
-      message: forbiddenKeyMessage(key),
-    });
-  });
-  if (problems.length > before) return { defaults: {}, groups: {}, devices: [] };
+  // A forbidden key is refused wherever the text has it, even in a value that a later
+  // duplicate key replaces (JSON.parse keeps the last; the streaming reader sees both): the
+  // scan decides, and runs only for a text that could spell one — its letters, or a \u escape.
+  const forbidden: (string | number)[][] = [];
+  const shallow = findForbiddenKeys(parsed, [], (path) => forbidden.push([...path]));
+  if (forbidden.length > 0 || !shallow || MAY_SPELL_FORBIDDEN_KEY.test(source)) {
+    const scan = scanJson(jsonTextSource(source), isForbiddenKey);
+    const scanned = jsonScanProblems(jsonTextSource(source), scan, file);
+    for (const p of scanned) problems.push(p);
+    if (scanned.length === 0) {
+      for (const path of forbidden) {
+        const key = String(path[path.length - 1]);
+        problems.push({
+          file,
+          where: 'file',
+          field: fieldOfPath(path),
+          message: forbiddenKeyMessage(key),
+        });
+      }
+    }
+    if (problems.length > 0) return empty;
+  }
   // The devices stay JSON.parse's objects until a pass copies each (memory flat at any size);
   // the defaults and groups, read by every device, are copied once.
   const shaped = shapeInventory(parsed, file, problems, (i) => `device ${i + 1}`);
@@ -781,6 +908,45 @@ function readJsonInventory(text: string, file: string, problems: InventoryProble
     defaults: toVars(shaped.defaults) as Vars,
     groups,
     devices: shaped.devices.map((d) => ({ ...d, parsed: true })),
+  };
+}
+
+/**
+ * A JSON inventory read a device at a time: the scan's problems (syntax, forbidden keys, then
+ * the top level's shape and the items that are not maps, in the order readJsonInventory gives
+ * them) into `problems`, and the `defaults` and `groups`.
+ * @returns how many of the device list's items are maps (the devices each pass will check)
+ */
+function readJsonStreamed(
+  source: JsonSource,
+  file: string,
+  problems: InventoryProblem[],
+): { scan: JsonScan; defaults: Vars; groups: Record<string, Vars>; devices: number } {
+  const scan = scanJson(source, isForbiddenKey);
+  const invalid = jsonScanProblems(source, scan, file);
+  if (invalid.length > 0) {
+    for (const p of invalid) problems.push(p);
+    return { scan, defaults: {}, groups: {}, devices: 0 };
+  }
+  // The top level as shapeInventory knows it: a list (its items come in each pass), a map of
+  // the keys the scan saw (`devices` an empty list or not a list), or something else.
+  const top = scan.root === 'list' ? [] : scan.root === 'map' ? scan.top : null;
+  const before = problems.length;
+  const shaped = shapeInventory(top, file, problems, (i) => `device ${i + 1}`);
+  const devicesIsList = scan.root === 'list' || Array.isArray(scan.top.devices);
+  if (problems.length > before && !devicesIsList) {
+    return { scan, defaults: {}, groups: {}, devices: 0 };
+  }
+  for (const i of scan.notMaps) {
+    problems.push({ file, where: `device ${i + 1}`, message: 'expected a map of fields' });
+  }
+  const groups = emptyVars() as Record<string, Vars>;
+  for (const [name, vars] of Object.entries(shaped.groups)) groups[name] = toVars(vars) as Vars;
+  return {
+    scan,
+    defaults: toVars(shaped.defaults) as Vars,
+    groups,
+    devices: scan.items - scan.notMaps.length,
   };
 }
 

@@ -133,15 +133,23 @@ const NAME_TABLE_MASK = NAME_TABLE_SIZE - 1;
 const NAME_TABLE_LIMIT = NAME_TABLE_SIZE >> 1;
 const NAME_TABLE_MAX_LENGTH = 80;
 const nameHashes = new Int32Array(NAME_TABLE_SIZE);
-const nameStrings: (string | undefined)[] = new Array<string | undefined>(NAME_TABLE_SIZE).fill(
-  undefined,
-);
+/** The id stored in each slot of the hash table, or -1 for an empty slot. */
+const slotIds = new Int32Array(NAME_TABLE_SIZE).fill(-1);
+/**
+ * By name id: the string, and its length. Ids are handed out in the order names are first
+ * seen (not the hash slot), so a template's few hundred names have neighbouring ids and every
+ * per-name array (these, the catalog match, the secret memo, the duplicate stamps) is read in
+ * a small, mostly sequential range: reads by hash slot were scattered over 16,384 entries of
+ * each array, and the cache misses showed in the profile as ≈ 5 % of a worker's time.
+ */
+const nameStrings: string[] = [];
+const nameLengths = new Int32Array(NAME_TABLE_SIZE);
 let namesStored = 0;
-/** The slot of the name {@link internName} returned last, or -1 when it was not stored. */
-let internedSlot = -1;
+/** The id of the name {@link internName} returned last, or -1 when it was not stored. */
+let internedId = -1;
 
 /**
- * Ids of names: a stored name keeps its slot for the life of the process, so per-name facts (a
+ * Ids of names: a stored name keeps its id for the life of the process, so per-name facts (a
  * catalog entry, whether it names a secret, the duplicate check's stamp) can be kept in arrays
  * indexed by it instead of maps hashed by the string. An id is below this; -1 means none.
  */
@@ -182,6 +190,7 @@ export function flatCopy(text: string): string {
  */
 let nameChars = new Uint16Array(1 << 15);
 let nameCharsUsed = 0;
+/** By name id: where its characters begin in nameChars. */
 const nameStarts = new Int32Array(NAME_TABLE_SIZE);
 
 /** Whether `text[start, start + length)` is the stored name whose characters begin at `from`. */
@@ -198,20 +207,20 @@ function internName(text: string, start: number, end: number, hash: number): str
   const length = end - start;
   let slot = hash & NAME_TABLE_MASK;
   for (;;) {
-    const stored = nameStrings[slot];
-    if (stored === undefined) break;
+    const id = slotIds[slot] as number;
+    if (id < 0) break;
     if (
       nameHashes[slot] === hash &&
-      stored.length === length &&
-      storedNameAt(text, start, length, nameStarts[slot] as number)
+      nameLengths[id] === length &&
+      storedNameAt(text, start, length, nameStarts[id] as number)
     ) {
-      internedSlot = slot;
-      return stored;
+      internedId = id;
+      return nameStrings[id] as string;
     }
     slot = (slot + 1) & NAME_TABLE_MASK;
   }
   const name = text.slice(start, end);
-  internedSlot = -1;
+  internedId = -1;
   if (namesStored >= NAME_TABLE_LIMIT || length > NAME_TABLE_MAX_LENGTH) return name;
   const copy = flatCopy(name);
   if (nameCharsUsed + length > nameChars.length) {
@@ -220,34 +229,74 @@ function internName(text: string, start: number, end: number, hash: number): str
     nameChars = bigger;
   }
   for (let k = 0; k < length; k++) nameChars[nameCharsUsed + k] = copy.charCodeAt(k);
-  nameStarts[slot] = nameCharsUsed;
+  const id = namesStored++;
+  nameStarts[id] = nameCharsUsed;
   nameCharsUsed += length;
-  nameStrings[slot] = copy;
+  nameStrings.push(copy);
+  nameLengths[id] = length;
   nameHashes[slot] = hash;
-  namesStored++;
-  internedSlot = slot;
+  slotIds[slot] = id;
+  internedId = id;
   return copy;
 }
 
-/** Element names predicted by place in the document (see Scanner.startTag), as slots. */
+/** Element names predicted by place in the document (see Scanner.startTag), as name ids. */
 const PREDICTED_ELEMENTS = 1 << 14;
 const predictedNames = new Int32Array(PREDICTED_ELEMENTS).fill(-1);
 
-function predictedLength(slot: number): number {
-  return (nameStrings[slot] as string).length;
-}
-
 /**
- * The end of the stored name `slot` when `text` holds exactly that name at `at` (followed by a
+ * The end of the stored name `id` when `text` holds exactly that name at `at` (followed by a
  * character that cannot continue a name), else -1.
  */
-function storedNameEnd(text: string, at: number, slot: number): number {
-  const length = predictedLength(slot);
+function storedNameEnd(text: string, at: number, id: number): number {
+  const length = nameLengths[id] as number;
   const end = at + length;
   if (end >= text.length) return -1;
   const next = text.charCodeAt(end);
   if (next >= 0x80 || ASCII_NAME[next] !== 0) return -1;
-  return storedNameAt(text, at, length, nameStarts[slot] as number) ? end : -1;
+  return storedNameAt(text, at, length, nameStarts[id] as number) ? end : -1;
+}
+
+/*
+ * Start-tag tails predicted by place, like names: what follows an element's name up to and
+ * including its `>` (` ua="na">`), with the attributes it holds. A fleet's profiles repeat
+ * these too; when the element at place k has the name and the tail the element at place k had
+ * in the document scanned before, its attributes are recorded from the stored tail after one
+ * comparison of its characters, instead of being read one by one (white space, name, `=`,
+ * quotes, a search for the closing quote and for `<`, `&` and line ends in the value: ≈ 10 % of
+ * validate's time). Only tails whose values read as their source (no reference, TAB, CR or LF)
+ * and that end in `>` are stored: for those the same characters always read the same way.
+ */
+const TAIL_LIMIT = 4096;
+const TAIL_MAX_LENGTH = 96;
+const TAIL_MAX_ATTRIBUTES = 4;
+const predictedTails = new Int32Array(PREDICTED_ELEMENTS).fill(-1);
+/** By tail id: where its characters begin in tailChars, their count, its first attribute. */
+const tailStarts = new Int32Array(TAIL_LIMIT);
+const tailLengths = new Int32Array(TAIL_LIMIT);
+const tailFirstAttribute = new Int32Array(TAIL_LIMIT);
+const tailAttributeCount = new Int32Array(TAIL_LIMIT);
+let tailChars = new Uint16Array(1 << 14);
+let tailCharsUsed = 0;
+/** Tail ids by their text (read only when a tail is stored). */
+const tailIds = new Map<string, number>();
+/**
+ * The stored tails' attributes, ATTRIBUTE_FIELDS integers each, offsets relative to the end
+ * of the element name (A_RAW unused), and their names.
+ */
+let tailAttributes: Int32Array = new Int32Array(1 << 12);
+const tailAttributeNames: string[] = [];
+
+/** Whether `text` holds the stored tail `tail` at `at`. */
+function storedTailAt(text: string, at: number, tail: number): boolean {
+  const length = tailLengths[tail] as number;
+  if (at + length > text.length) return false;
+  const chars = tailChars;
+  const from = tailStarts[tail] as number;
+  for (let k = 0; k < length; k++) {
+    if (text.charCodeAt(at + k) !== chars[from + k]) return false;
+  }
+  return true;
 }
 
 /** Whether `text` holds the same characters at `a` and at `b`, `length` of them. */
@@ -846,10 +895,10 @@ class Scanner {
     let name: string;
     if (hit) {
       name = nameStrings[predicted] as string;
-      internedSlot = predicted;
+      internedId = predicted;
     } else {
       name = internName(text, lt + 1, nameEnd, this.nameHash);
-      if (element < PREDICTED_ELEMENTS) predictedNames[element] = internedSlot;
+      if (element < PREDICTED_ELEMENTS) predictedNames[element] = internedId;
     }
     const base = element * ELEMENT_FIELDS;
     if (base + ELEMENT_FIELDS > this.elements.length) {
@@ -867,37 +916,46 @@ class Scanner {
     elements[base + F_ATTRIBUTES] = firstAttribute;
     elements[base + F_TEXT] = TEXT_EMPTY;
     elements[base + F_SELF_CLOSING] = 0;
-    elements[base + F_NAME_ID] = internedSlot;
+    elements[base + F_NAME_ID] = internedId;
     let i = nameEnd;
     // Names seen so far, once an element has many attributes: a scan of the list per attribute
     // made 60,000 attributes take 12 s (issue 10).
     let names: Set<string> | undefined;
     let selfClosing = false;
-    for (;;) {
-      const afterSpace = this.skipWhiteSpace(i);
-      const code = text.charCodeAt(afterSpace);
-      if (afterSpace >= text.length) {
-        throw new ScanFailure(`start tag <${name}> is not closed with '>'`, lt);
-      }
-      if (code === CH_GT) {
-        i = afterSpace + 1;
-        break;
-      }
-      if (code === CH_SLASH) {
-        if (text.charCodeAt(afterSpace + 1) !== CH_GT) {
-          throw new ScanFailure("expected '/>'", afterSpace);
+    const tail = hit && element < PREDICTED_ELEMENTS ? (predictedTails[element] as number) : NONE;
+    if (tail >= 0 && storedTailAt(text, nameEnd, tail)) {
+      this.replayTail(tail, nameEnd);
+      i = nameEnd + (tailLengths[tail] as number);
+    } else {
+      for (;;) {
+        const afterSpace = this.skipWhiteSpace(i);
+        const code = text.charCodeAt(afterSpace);
+        if (afterSpace >= text.length) {
+          throw new ScanFailure(`start tag <${name}> is not closed with '>'`, lt);
         }
-        selfClosing = true;
-        i = afterSpace + 2;
-        break;
+        if (code === CH_GT) {
+          i = afterSpace + 1;
+          break;
+        }
+        if (code === CH_SLASH) {
+          if (text.charCodeAt(afterSpace + 1) !== CH_GT) {
+            throw new ScanFailure("expected '/>'", afterSpace);
+          }
+          selfClosing = true;
+          i = afterSpace + 2;
+          break;
+        }
+        if (afterSpace === i) {
+          throw new ScanFailure("expected white space, '>' or '/>'", afterSpace);
+        }
+        if (names === undefined && this.attributeNames.length - firstAttribute >= MANY_ATTRIBUTES) {
+          names = new Set(this.attributeNames.slice(firstAttribute));
+        }
+        i = this.attribute(name, firstAttribute, afterSpace, names);
       }
-      if (afterSpace === i) {
-        throw new ScanFailure("expected white space, '>' or '/>'", afterSpace);
+      if (element < PREDICTED_ELEMENTS) {
+        predictedTails[element] = selfClosing ? NONE : this.storeTail(nameEnd, i, firstAttribute);
       }
-      if (names === undefined && this.attributeNames.length - firstAttribute >= MANY_ATTRIBUTES) {
-        names = new Set(this.attributeNames.slice(firstAttribute));
-      }
-      i = this.attribute(name, firstAttribute, afterSpace, names);
     }
     elements[base + F_CONTENT_START] = i;
     elements[base + F_CONTENT_END] = i;
@@ -949,6 +1007,75 @@ class Scanner {
       if (cdataEnd >= 0 && cdataEnd < lt) return NONE;
     }
     return lt;
+  }
+
+  /** Records the attributes of the stored tail `tail`, which follows an element name at `at`. */
+  private replayTail(tail: number, at: number): void {
+    const first = tailFirstAttribute[tail] as number;
+    const count = tailAttributeCount[tail] as number;
+    for (let k = 0; k < count; k++) {
+      const attribute = this.attributeNames.length;
+      this.attributeNames.push(tailAttributeNames[first + k] as string);
+      const base = attribute * ATTRIBUTE_FIELDS;
+      if (base + ATTRIBUTE_FIELDS > this.attributes.length) {
+        attributeScratch = this.attributes = grown(this.attributes, base + ATTRIBUTE_FIELDS);
+      }
+      const stored = (first + k) * ATTRIBUTE_FIELDS;
+      const attributes = this.attributes;
+      attributes[base + A_NAME_OFFSET] = at + (tailAttributes[stored + A_NAME_OFFSET] as number);
+      attributes[base + A_VALUE_START] = at + (tailAttributes[stored + A_VALUE_START] as number);
+      attributes[base + A_VALUE_END] = at + (tailAttributes[stored + A_VALUE_END] as number);
+      attributes[base + A_RAW] = 1;
+    }
+  }
+
+  /**
+   * Stores the tail `text[at, end)` of a start tag just read (its attributes from
+   * `firstAttribute` on) for the next document's element at this place; its id, or -1 when it
+   * cannot be replayed (a value that needed decoding, too long, too many attributes) or the
+   * table is full.
+   */
+  private storeTail(at: number, end: number, firstAttribute: number): number {
+    const length = end - at;
+    const count = this.attributeNames.length - firstAttribute;
+    if (length > TAIL_MAX_LENGTH || count > TAIL_MAX_ATTRIBUTES) return NONE;
+    for (let a = firstAttribute; a < firstAttribute + count; a++) {
+      if (this.attributes[a * ATTRIBUTE_FIELDS + A_RAW] !== 1) return NONE;
+    }
+    const { text } = this;
+    const key = text.slice(at, end);
+    const known = tailIds.get(key);
+    if (known !== undefined) return known;
+    const id = tailIds.size;
+    if (id >= TAIL_LIMIT) return NONE;
+    if (tailCharsUsed + length > tailChars.length) {
+      const bigger = new Uint16Array(tailChars.length * 2);
+      bigger.set(tailChars);
+      tailChars = bigger;
+    }
+    for (let k = 0; k < length; k++) tailChars[tailCharsUsed + k] = text.charCodeAt(at + k);
+    tailStarts[id] = tailCharsUsed;
+    tailLengths[id] = length;
+    tailCharsUsed += length;
+    const stored = tailAttributeNames.length;
+    if ((stored + count) * ATTRIBUTE_FIELDS > tailAttributes.length) {
+      tailAttributes = grown(tailAttributes, (stored + count) * ATTRIBUTE_FIELDS);
+    }
+    for (let k = 0; k < count; k++) {
+      const from = (firstAttribute + k) * ATTRIBUTE_FIELDS;
+      const to = (stored + k) * ATTRIBUTE_FIELDS;
+      const name = this.attributeNames[firstAttribute + k] as string;
+      // A flat copy: an attribute name that was not interned is a slice of this document.
+      tailAttributeNames.push(flatCopy(name));
+      tailAttributes[to + A_NAME_OFFSET] = (this.attributes[from + A_NAME_OFFSET] as number) - at;
+      tailAttributes[to + A_VALUE_START] = (this.attributes[from + A_VALUE_START] as number) - at;
+      tailAttributes[to + A_VALUE_END] = (this.attributes[from + A_VALUE_END] as number) - at;
+    }
+    tailFirstAttribute[id] = stored;
+    tailAttributeCount[id] = count;
+    // A flat copy as the key: a slice would keep this document alive.
+    tailIds.set(flatCopy(key), id);
+    return id;
   }
 
   private attribute(

@@ -175,3 +175,52 @@ test('render never overwrites its own inputs (inventory, template, vars)', async
   assert.equal(readFileSync(join(dir, 'inv.csv'), 'utf8'), inventory);
   assert.equal(readFileSync(join(dir, 'vars.yaml'), 'utf8'), 'x: 1\n');
 });
+
+test('deeply nested inventories are one line with their place, exit 1, not a stack overflow', async () => {
+  const dir = workDir();
+  const deep = (n: number): string => `${'['.repeat(n)}${']'.repeat(n)}`;
+  const device = (x: string): string => `[{"mac":"${MAC}","model":"8841","x":${x}}]`;
+  // Parsed whole (small), and streamed (past the 8 MiB threshold: spaces in front).
+  writeFileSync(join(dir, 'deep.json'), device(deep(20_000)));
+  writeFileSync(join(dir, 'big.json'), ' '.repeat(9 * 1024 * 1024) + device(deep(20_000)));
+  writeFileSync(join(dir, 'top.json'), deep(200_000));
+  for (const [file, col] of [
+    ['deep.json', 105],
+    ['big.json', 9 * 1024 * 1024 + 105],
+    ['top.json', 65],
+  ] as const) {
+    const r = await runCli(['render', '-i', file, '-t', 't.liquid', '-o', 'out'], { cwd: dir });
+    assertOneLineError(
+      r,
+      1,
+      new RegExp(`${file.replace('.', '\\.')}: line 1, col ${col}: nested deeper than 64 levels`),
+    );
+  }
+  // 64 levels are still read (the device's fields checked as usual: no lines for the template).
+  writeFileSync(join(dir, 'ok.json'), device(deep(62)));
+  const ok = await runCli(['render', '-i', 'ok.json', '-t', 't.liquid', '-o', 'out'], {
+    cwd: dir,
+  });
+  assert.doesNotMatch(ok.stderr, /nested deeper/);
+  // A CSV header of 20,000 dotted segments: refused, and the line stays short.
+  writeFileSync(
+    join(dir, 'deep.csv'),
+    `mac,model,${Array(20_000).fill('a').join('.')}\n${MAC},8841,1\n`,
+  );
+  const csv = await runCli(['render', '-i', 'deep.csv', '-t', 't.liquid', '-o', 'out'], {
+    cwd: dir,
+  });
+  assertOneLineError(
+    csv,
+    1,
+    /deep\.csv: row 1, column 3, field a\.a\.a.*…: .*nests deeper than 64 levels/,
+  );
+  assert.ok(csv.stderr.length < 400, `a short line: ${csv.stderr.length} characters`);
+  // YAML: the library's own limit, one line naming the line.
+  writeFileSync(join(dir, 'deep.yaml'), `- mac: ${MAC}\n  model: "8841"\n  x: ${deep(20_000)}\n`);
+  const yaml = await runCli(['render', '-i', 'deep.yaml', '-t', 't.liquid', '-o', 'out'], {
+    cwd: dir,
+  });
+  assertOneLineError(yaml, 1, /deep\.yaml: line 3: /);
+  assert.ok(!existsSync(join(dir, 'out')), 'nothing written');
+});

@@ -324,7 +324,7 @@ test('fuzz: every extracted field is printable ASCII; mac is 12 lower-case hex o
   );
 });
 
-test('fuzz: adversarial inputs, no catastrophic backtracking (doubling: time(2n) ≤ 8 × time(n), best of 5)', () => {
+test('fuzz: adversarial inputs, no catastrophic backtracking (doubling: CPU time(2n) ≤ 8 × time(n), best of 5, up to 3 measures)', () => {
   // Inputs up to MAX_USER_AGENT_LENGTH are parsed (longer ones are refused at once), so the
   // doubling goes from ~480 to ~960 characters. A doubling ratio is robust to a loaded machine
   // where a wall-clock limit is not. The bound is 8, not 3: MPP_FORM's lazy firmware token
@@ -337,17 +337,22 @@ test('fuzz: adversarial inputs, no catastrophic backtracking (doubling: time(2n)
     (n) => `Cisco/ATA191-MPP-${'_'.repeat(n)}`,
     (n) => `Cisco-CP-8841-3PCC/${'1_'.repeat(n / 2)}`,
   ];
-  /** Time per call: calls repeated for at least 20 ms, best of 5 rounds. */
+  /** CPU time of this process in ms (a preempted thread's wait is not counted, as wall time is). */
+  const cpuMs = (): number => {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  };
+  /** CPU time per call: calls repeated for at least 20 ms, best of 5 rounds. */
   const perCall = (ua: string): number => {
     let best = Infinity;
     for (let round = 0; round < 5; round++) {
       let calls = 0;
-      const start = performance.now();
+      const start = cpuMs();
       let elapsed = 0;
       while (elapsed < 20) {
         for (let i = 0; i < 20; i++) parseUserAgent(ua);
         calls += 20;
-        elapsed = performance.now() - start;
+        elapsed = cpuMs() - start;
       }
       best = Math.min(best, elapsed / calls);
     }
@@ -358,7 +363,15 @@ test('fuzz: adversarial inputs, no catastrophic backtracking (doubling: time(2n)
     const large = shape(960);
     assert.ok(large.length <= MAX_USER_AGENT_LENGTH, 'the large input is still parsed');
     perCall(small); // warm up: the regexes tier up to native code
-    const ratio = perCall(large) / perCall(small);
-    assert.ok(ratio <= 8, `${ratio.toFixed(2)}x for twice the input: ${large.slice(0, 40)}…`);
+    // Up to three measures: one taken while the machine stalls the process (a full CI box) can
+    // exceed the bound; exponential backtracking exceeds it every time.
+    const ratios: number[] = [];
+    for (let attempt = 0; attempt < 3 && !(ratios.at(-1)! <= 8); attempt++) {
+      ratios.push(perCall(large) / perCall(small));
+    }
+    assert.ok(
+      ratios.at(-1)! <= 8,
+      `${ratios.map((r) => r.toFixed(2)).join(', ')}x for twice the input: ${large.slice(0, 40)}…`,
+    );
   }
 });

@@ -19,6 +19,7 @@ import {
   chooseWorkerCount,
   explainRender,
   render,
+  type RenderDeviceReport,
   type RenderOptions,
 } from '../../src/render/batch.js';
 
@@ -262,15 +263,48 @@ test('worker threads produce the same files as the main thread', async () => {
   for (let i = 0; i < 300; i++)
     rows.push(`${(0x00562b000000 + i).toString(16).padStart(12, '0')},8841,User ${i},${1000 + i}`);
   const dir = workspace({ 'inv.csv': `${rows.join('\n')}\n`, 'default.liquid': TEMPLATE });
-  const threaded = await render(options(dir, { jobs: 2, out: 'threads' }));
   const inline = await render(options(dir, { jobs: 1, out: 'inline' }));
-  assert.equal(threaded.report.summary.written, 300);
   assert.equal(inline.report.summary.written, 300);
-  for (const f of readdirSync(join(dir, 'inline'))) {
-    assert.deepEqual(
-      readFileSync(join(dir, 'threads', f)),
-      readFileSync(join(dir, 'inline', f)),
-      f,
+  // 2 threads: the worker renders and checks, this thread seals and writes; 3: whole devices
+  // on every thread.
+  for (const jobs of [2, 3]) {
+    const out = `threads-${jobs}`;
+    const threaded = await render(options(dir, { jobs, out }));
+    assert.equal(threaded.report.summary.written, 300, `--jobs ${jobs}`);
+    for (const f of readdirSync(join(dir, 'inline'))) {
+      assert.deepEqual(
+        readFileSync(join(dir, out, f)),
+        readFileSync(join(dir, 'inline', f)),
+        `--jobs ${jobs}: ${f}`,
+      );
+    }
+    const again = await render(options(dir, { jobs, out }));
+    assert.equal(again.report.summary.unchanged, 300, `--jobs ${jobs}, run again`);
+  }
+});
+
+test('on worker threads a device whose template fails is reported, the others written', async () => {
+  const rows = ['mac,model,display_name,extension'];
+  for (let i = 0; i < 120; i++) {
+    const name = i === 77 ? 'Broken' : `User ${i}`;
+    rows.push(`${(0x00562b000000 + i).toString(16).padStart(12, '0')},8841,${name},${1000 + i}`);
+  }
+  const failing = `{% if display_name == "Broken" %}{% raise "device 77 is broken" %}{% endif %}${TEMPLATE}`;
+  const dir = workspace({ 'inv.csv': `${rows.join('\n')}\n`, 'default.liquid': failing });
+  for (const jobs of [2, 3]) {
+    const devices: RenderDeviceReport[] = [];
+    const { report } = await render(
+      options(dir, { jobs, out: `out-${jobs}`, onDevice: (d) => devices.push(d) }),
     );
+    assert.equal(report.summary.written, 119, `--jobs ${jobs}`);
+    assert.equal(report.summary.failed, 1, `--jobs ${jobs}`);
+    assert.deepEqual(
+      devices.map((d) => d.source),
+      rows.slice(1).map((_, i) => `inv.csv row ${i + 2}`),
+      'in inventory order',
+    );
+    assert.equal(devices[77]!.failure, 'template');
+    assert.match(devices[77]!.error ?? '', /device 77 is broken/);
+    assert.equal(readdirSync(join(dir, `out-${jobs}`)).length, 119);
   }
 });

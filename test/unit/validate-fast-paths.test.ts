@@ -147,3 +147,45 @@ test('element names predicted from the document before are taken only when they 
   );
   assert.match(scanXml('<flat-profile><Line_1').error?.message ?? '', /not closed/);
 });
+
+test('start-tag tails predicted from the document before are taken only when they match', () => {
+  const attributes = (text: string): string[] =>
+    scanXml(text).root?.children.map(
+      (c) =>
+        `${c.name}[${c.attributes.map((a) => `${a.name}@${a.nameOffset}=${a.value}@${a.valueOffset}`).join(' ')}]${c.text}`,
+    ) ?? [];
+  const before =
+    '<flat-profile><A ua="na">1</A><B ua="rw" x=\'2\'>2</B><C ua="na">3</C><D>4</D></flat-profile>';
+  const fresh = attributes(before);
+  assert.deepEqual(attributes(before), fresh, 'the same document again: tails replayed');
+  assert.deepEqual(fresh, [
+    'A[ua@17=na@21]1',
+    'B[ua@33=rw@37 x@41=2@44]2',
+    'C[ua@55=na@59]3',
+    'D[]4',
+  ]);
+  // Same names at the same places, other tails: another value, an extra attribute, a value that
+  // needs decoding, a TAB to normalise, white space before '>', an attribute where there was none.
+  const after =
+    '<flat-profile><A ua="ro">1</A><B ua="rw" x=\'2\' y="3">2</B><C ua="&amp;">3</C><D ua="a\tb" >4</D></flat-profile>';
+  const afterFresh = [
+    'A[ua@17=ro@21]1',
+    'B[ua@33=rw@37 x@41=2@44 y@47=3@50]2',
+    'C[ua@61=&@65]3',
+    'D[ua@80=a b@84]4',
+  ];
+  assert.deepEqual(attributes(after), afterFresh);
+  assert.deepEqual(attributes(after), afterFresh, 'and again, from the tails just stored');
+  assert.deepEqual(attributes(before), fresh);
+  // A replayed tail never hides an error after it, nor one in place of it.
+  assert.match(
+    scanXml('<flat-profile><A ua="na">1</B><B ua="rw" x=\'2\'>2</B></flat-profile>').error
+      ?.message ?? '',
+    /does not match/,
+  );
+  assert.match(
+    scanXml('<flat-profile><A ua="na" ua="na">1</A></flat-profile>').error?.message ?? '',
+    /repeated/,
+  );
+  assert.match(scanXml('<flat-profile><A ua="na"').error?.message ?? '', /not closed/);
+});

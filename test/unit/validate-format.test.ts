@@ -11,7 +11,10 @@ import { fileURLToPath } from 'node:url';
 import {
   formatJson,
   formatStylish,
+  renderFile,
+  reportStream,
   type FileDiagnostics,
+  type ReportFormat,
 } from '../../src/output/diagnostics-format.js';
 import { parseCatalogJson } from '../../src/profile/catalog-json.js';
 import { assertGoldenText } from '../helpers/golden.js';
@@ -152,4 +155,53 @@ test('unknown-parameter suggests the closest catalog names', () => {
     { file: 'x', catalog },
   );
   assert.match(all[0]!.message, /did you mean Line_Enable_1_/);
+});
+
+test('a report joined from files rendered as UTF-8 bytes is the report formatJson and formatStylish print', () => {
+  const diagnostic = (message: string, severity: Diagnostic['severity']): Diagnostic => ({
+    ruleId: 'invalid-value',
+    severity,
+    message,
+    file: 'x',
+    line: 3,
+    column: 7,
+  });
+  const files: FileDiagnostics[] = [
+    { file: 'clean.xml', diagnostics: [], errorCount: 0, warningCount: 0 },
+    {
+      file: 'b\u00e9.xml',
+      diagnostics: [diagnostic('Time_Zone: expected GMT-12:00 \u2026 GMT+13:00', 'error')],
+      errorCount: 1,
+      warningCount: 0,
+    },
+    { file: 'clean2.xml', diagnostics: [], errorCount: 0, warningCount: 0 },
+    {
+      file: 'c.xml',
+      diagnostics: [diagnostic('128\u2013149', 'warning'), diagnostic('\u202e', 'error')],
+      errorCount: 1,
+      warningCount: 1,
+    },
+  ];
+  const formats: [ReportFormat, string][] = [
+    [{ format: 'json' }, formatJson(files)],
+    [{ format: 'stylish', color: false }, formatStylish(files)],
+    [{ format: 'stylish', color: true }, formatStylish(files, { color: true })],
+  ];
+  for (const [format, whole] of formats) {
+    for (const first of [0, 1]) {
+      // Files as bytes from the first or the second on (a run mixes both: stdin in this thread).
+      const report = reportStream(format);
+      const parts: Buffer[] = [];
+      files.forEach((result, i) => {
+        const rendered = renderFile(result, format);
+        if (i < first) parts.push(Buffer.from(report.add(rendered)));
+        else {
+          const bytes = Buffer.from(rendered.text);
+          parts.push(Buffer.from(report.addBytes({ ...rendered, bytes })), bytes);
+        }
+      });
+      parts.push(Buffer.from(report.end()));
+      assert.equal(Buffer.concat(parts).toString('utf8'), whole, `${format.format} from ${first}`);
+    }
+  }
 });

@@ -4,11 +4,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDomainError } from '../../src/domain-errors.js';
-import { checkFilesInWorkers, type ValidateWorkerSettings } from '../../src/io/worker-pool.js';
+import {
+  checkFilesInWorkers,
+  runInWorkers,
+  type ValidateWorkerSettings,
+} from '../../src/io/worker-pool.js';
 
 const SETTINGS: ValidateWorkerSettings = {
   catalog: undefined,
@@ -68,6 +72,116 @@ test('an unreadable file rejects the run with an io DomainError naming it', asyn
         assert.equal(err.message, 'cannot read 0.xml: no such file or directory');
         return true;
       },
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('`here`: this thread works through batches too, after the workers got theirs; every item once', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-pool-'));
+  try {
+    const items = Array.from({ length: 40 }, (_, index) => {
+      const name = `${index}.xml`;
+      writeFileSync(join(dir, name), '<flat-profile/>\n');
+      return { path: join(dir, name), name, index };
+    });
+    const byThread = { here: 0, worker: 0 };
+    const seen: number[] = [];
+    await runInWorkers('validate', SETTINGS, items, {
+      workerCount: 1,
+      batchSize: 4,
+      isItem: (v): v is (typeof items)[number] => 'path' in v,
+      onResults: (results) => {
+        for (const { index, result } of results) {
+          seen.push(index);
+          // A worker's result names the file it read; this thread's stand-in says "here".
+          byThread[result.file === 'here' ? 'here' : 'worker']++;
+        }
+      },
+      here: (batch) =>
+        batch.map(({ index }) => ({
+          index,
+          result: { file: 'here', diagnostics: [], errorCount: 0, warningCount: 0 },
+        })),
+    });
+    assert.deepEqual(
+      seen.sort((a, b) => a - b),
+      items.map((i) => i.index),
+    );
+    // The worker is given two batches before this thread takes any: both sides did some.
+    assert.ok(byThread.worker >= 8, JSON.stringify(byThread));
+    assert.ok(byThread.here >= 4, JSON.stringify(byThread));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('`here` failing rejects the run (and the workers are ended)', async () => {
+  const items = Array.from({ length: 40 }, (_, index) => ({
+    path: join(tmpdir(), `cp-pool-none-${index}.xml`),
+    name: `${index}.xml`,
+    index,
+  }));
+  await assert.rejects(
+    runInWorkers('validate', SETTINGS, items, {
+      workerCount: 1,
+      batchSize: 4,
+      isItem: (v): v is (typeof items)[number] => 'path' in v,
+      onResults: () => {},
+      here: () => {
+        throw new Error('here failed');
+      },
+    }),
+    /here failed/,
+  );
+});
+
+test('a render-text worker sends back texts, and writes the jobs marked whole itself', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-pool-'));
+  try {
+    const templatePath = join(dir, 'default.liquid');
+    writeFileSync(
+      templatePath,
+      '<flat-profile>\n  <Station_Name ua="na">{{ display_name }}</Station_Name>\n</flat-profile>\n',
+    );
+    const out = join(dir, 'out');
+    const jobs = Array.from({ length: 12 }, (_, id) => ({
+      id,
+      templatePath,
+      vars: { display_name: `User ${id}` },
+      model: '8841',
+      file: `${id}.xml`,
+      ...(id % 3 === 0 ? { whole: true as const } : {}),
+    }));
+    const results: unknown[] = [];
+    await runInWorkers(
+      'render-text',
+      { templates: { root: dir }, outDir: out, gzip: false, dryRun: false },
+      jobs,
+      {
+        workerCount: 1,
+        batchSize: 4,
+        isItem: (v): v is (typeof jobs)[number] => 'templatePath' in v,
+        onResults: (batch) => results.push(...batch),
+      },
+    );
+    const byId = new Map(results.map((r) => [(r as { id: number }).id, r]));
+    assert.equal(byId.size, 12);
+    for (const job of jobs) {
+      const r = byId.get(job.id) as { status?: string; text?: string };
+      if (job.whole) {
+        assert.equal(r.status, 'written', `job ${job.id}`);
+        assert.match(readFileSync(join(out, job.file), 'utf8'), new RegExp(`User ${job.id}<`));
+      } else {
+        assert.equal(r.status, undefined, `job ${job.id}`);
+        assert.match(r.text ?? '', new RegExp(`User ${job.id}<`));
+      }
+    }
+    assert.deepEqual(
+      readdirSync(out).sort(),
+      ['0.xml', '3.xml', '6.xml', '9.xml'],
+      'only the whole jobs were written by the worker',
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
