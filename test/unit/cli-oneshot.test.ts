@@ -3,7 +3,9 @@
 // run both ways, in test/cli/startup-oneshot.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseOneShotEncrypt } from '../../src/cli-oneshot.js';
+import { parseArgs as packageParseArgs } from '@pkgjs/parseargs';
+import { parseArgs as nodeParseArgs } from 'node:util';
+import { OPTIONS, parseOneShotEncrypt } from '../../src/cli-oneshot.js';
 
 /** The defaults src/cli.ts declares for encrypt (mdOption, --rs, --keyid, --pad). */
 const DEFAULTS = { md: 'md5', rs: 4096, keyid: '', pad: 0 };
@@ -90,5 +92,40 @@ test("declined: everything whose wording or meaning is commander's to decide", (
   ];
   for (const argv of declined) {
     assert.equal(parseOneShotEncrypt(argv), undefined, argv.join(' '));
+  }
+});
+
+test("the bundled parseArgs (@pkgjs/parseargs) reads every argv as node:util's does", () => {
+  // The one-shot path takes parseArgs from the package so that the code cache holds it
+  // (src/cli-oneshot.ts); node:util's is the reference. Same values, positionals and tokens, or
+  // the same error code, for the forms taken and the forms declined.
+  const argvs: string[][] = [
+    ['--key-env', 'K', 'p.xml', '-o', 'p.cfg'],
+    ['-o', 'p.cfg', 'p.xml', '--key-env', 'K', '-c', 'aes128gcm', '-f'],
+    ['--key', 'secret', '--output', 'o', '--gzip', '--base64', '--allow-empty', '--md', 'sha256'],
+    ['--ikm-file', 'i.txt', '--cipher', 'aes128gcm', '--salt', '00', '--mode', '600'],
+    ['--key-env=K', 'p.xml'],
+    ['--key-env', 'K', '--key-env', 'L'],
+    ['--key-env'],
+    ['--key-env', 'K', '-o', '-'],
+    ['--key-env', '-K'],
+    ['--key-env', 'K', '--', 'p.xml', '-o'],
+    ['--key-env', 'K', '-fo', 'x'],
+    ['-of', 'x'],
+    ['--key-env', 'K', '--bogus'],
+    ['--key-env', 'K', '-V'],
+    ['--gzip=yes'],
+    ['-'],
+    [],
+  ];
+  const run = (parse: typeof nodeParseArgs, args: string[]) => {
+    try {
+      return parse({ args, options: OPTIONS, strict: true, allowPositionals: true, tokens: true });
+    } catch (err) {
+      return { error: (err as { code?: string }).code };
+    }
+  };
+  for (const args of argvs) {
+    assert.deepEqual(run(packageParseArgs, args), run(nodeParseArgs, args), args.join(' '));
   }
 });
