@@ -364,13 +364,13 @@ if (runs('batch')) {
   const loopScript = (outB: string) =>
     `for f in "${inDir}"/*.xml; do openssl enc -e -aes-256-cbc -md md5 -k "$PROV_KEY" -in "$f" -out "${outB}/$(basename "$f" .xml).cfg" 2>/dev/null; done`;
   const batchWays: Record<string, (out: string) => [string, string[]]> = {
-    '`cisco-prov encrypt <dir> --out-dir` (default: one thread)': (out) => [
+    '`cisco-prov encrypt <dir> --out-dir` (default: a thread per core, at most 4)': (out) => [
       process.execPath,
       [BIN, 'encrypt', '--key-env', 'PROV_KEY', inDir, '--out-dir', out],
     ],
-    '`cisco-prov encrypt <dir> --out-dir --jobs 2`': (out) => [
+    '`cisco-prov encrypt <dir> --out-dir --jobs 1`': (out) => [
       process.execPath,
-      [BIN, 'encrypt', '--key-env', 'PROV_KEY', inDir, '--out-dir', out, '--jobs', '2'],
+      [BIN, 'encrypt', '--key-env', 'PROV_KEY', inDir, '--out-dir', out, '--jobs', '1'],
     ],
     'shell loop, one `openssl enc` per file': (out) => ['sh', ['-c', loopScript(out)]],
   };

@@ -318,7 +318,7 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
           )
           .option(
             '-j, --jobs <n>',
-            'batch: files worked on at once, each on its own thread (default 1)',
+            'batch: files worked on at once, each on its own thread (default: one per core, at most 4; a thread per 64 files at most)',
             integerArg('--jobs', 1, 64),
           )
           .option('--json', 'batch: print a JSON report on stdout')
@@ -401,7 +401,7 @@ ${SECRETS_HELP}`,
           )
           .option(
             '-j, --jobs <n>',
-            'batch: files worked on at once, each on its own thread (default 1)',
+            'batch: files worked on at once, each on its own thread (default: one per core, at most 4; a thread per 64 files at most)',
             integerArg('--jobs', 1, 64),
           )
           .addOption(

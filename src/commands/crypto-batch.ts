@@ -4,6 +4,7 @@
  * file name or by the MAC in the name) and written atomically into the output directory. A file
  * that fails is reported and the batch goes on. Keys never appear in the report.
  */
+import { availableParallelism } from 'node:os';
 import { readdir, stat } from 'node:fs/promises';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
@@ -214,13 +215,18 @@ interface BatchFile {
 }
 
 /**
- * How many threads: `--jobs` (default 1, this thread alone), never more than the files keep
- * busy. Not one per CPU by default: measured on a 2-core VM, 2,000 profiles spend more time in
- * the kernel creating files in one directory (which threads do not share out) than in our code,
- * and a second thread added its start-up without shortening the run.
+ * How many threads: `--jobs` (default one per core, at most 4, as render), never more than the
+ * files keep busy (64 each). Measured on the 2-core build box, 2,000 profiles of 30 KB: two
+ * threads finish first in every run (0.35 against 0.45 s, 1.22 against 1.28 s after a mass
+ * delete slowed the file system; 2026-11-30), for ≈ 15 % more CPU; `--jobs 1` keeps to one.
  */
-export function batchThreads(jobs: number | undefined, files: number): number {
-  return Math.max(1, Math.min(jobs ?? 1, Math.floor(files / FILES_PER_THREAD_AT_LEAST)));
+export function batchThreads(
+  jobs: number | undefined,
+  files: number,
+  cores = availableParallelism(),
+): number {
+  const wanted = jobs ?? Math.min(cores, 4);
+  return Math.max(1, Math.min(wanted, Math.floor(files / FILES_PER_THREAD_AT_LEAST)));
 }
 
 /**

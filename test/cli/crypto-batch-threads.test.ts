@@ -46,12 +46,15 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('batchThreads: --jobs (default 1), a thread needs 64 files, 1 means this thread', () => {
+test('batchThreads: --jobs (default one per core, at most 4), a thread needs 64 files, 1 means this thread', () => {
   assert.equal(batchThreads(2, 200), 2);
   assert.equal(batchThreads(4, 200), 3);
   assert.equal(batchThreads(2, 127), 1);
   assert.equal(batchThreads(1, 10_000), 1);
-  assert.equal(batchThreads(undefined, 10_000), 1);
+  assert.equal(batchThreads(undefined, 10_000, 2), 2);
+  assert.equal(batchThreads(undefined, 10_000, 1), 1);
+  assert.equal(batchThreads(undefined, 10_000, 16), 4);
+  assert.equal(batchThreads(undefined, 100, 2), 1);
 });
 
 test('--jobs 2: every file encrypted with its key, report in input order, failures in place', async () => {
