@@ -722,7 +722,7 @@ ${SECRETS_HELP}`,
               const { validate } = await import('./commands/validate.js');
               const { renderFile, reportStream } = await import('./output/diagnostics-format.js');
               const { shouldColor } = await import('./output/inspect-format.js');
-              const { warn, writeStdout } = await import('./io/writer.js');
+              const { ChunkedStdout, warn } = await import('./io/writer.js');
               // The report is printed as the files come in, a megabyte at a time: never held whole.
               // Files checked on worker threads come as UTF-8 bytes, written as they are.
               const format: ReportFormat =
@@ -730,24 +730,7 @@ ${SECRETS_HELP}`,
                   ? { format: 'json' }
                   : { format: 'stylish', color: shouldColor(process.stdout.isTTY, process.env) };
               const report = reportStream(format);
-              let pending = '';
-              let parts: Uint8Array[] = [];
-              let size = 0;
-              let written = Promise.resolve();
-              const take = (): void => {
-                if (pending === '') return;
-                const bytes = Buffer.from(pending);
-                pending = '';
-                parts.push(bytes);
-                size += bytes.length;
-              };
-              const flush = (): void => {
-                take();
-                const chunk = parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
-                parts = [];
-                size = 0;
-                written = written.then(() => writeStdout(chunk));
-              };
+              const out = new ChunkedStdout();
               const result = await validate({
                 inputs,
                 model: opts.model,
@@ -760,21 +743,15 @@ ${SECRETS_HELP}`,
                 renderWith: format,
                 onFile: (file) => {
                   const { bytes } = file;
-                  if (bytes === undefined) pending += report.add(renderFile(file, format));
+                  if (bytes === undefined) out.text(report.add(renderFile(file, format)));
                   else {
-                    pending += report.addBytes({ ...file, bytes });
-                    if (bytes.length > 0) {
-                      take();
-                      parts.push(bytes);
-                      size += bytes.length;
-                    }
+                    out.text(report.addBytes({ ...file, bytes }));
+                    out.bytes(bytes);
                   }
-                  if (pending.length + size >= 1 << 20) flush();
                 },
               });
-              pending += report.end();
-              flush();
-              await written;
+              out.text(report.end());
+              await out.end();
               return result.exitCode;
             }),
           ),

@@ -75,6 +75,60 @@ export function writeStdout(data: string | Uint8Array): Promise<void> {
   });
 }
 
+/**
+ * stdout written a chunk of about a megabyte at a time as text and bytes come in, in order: a
+ * long report is never held whole, and bytes made elsewhere (a worker's part of the report) are
+ * written as they are, not decoded and encoded again.
+ */
+export class ChunkedStdout {
+  private pending = '';
+  private parts: Uint8Array[] = [];
+  private size = 0;
+  private written = Promise.resolve();
+
+  constructor(private readonly chunkBytes = 1 << 20) {}
+
+  text(text: string): void {
+    this.pending += text;
+    this.flushIfFull();
+  }
+
+  bytes(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.takePending();
+    this.parts.push(bytes);
+    this.size += bytes.length;
+    this.flushIfFull();
+  }
+
+  /** Writes what is left; resolves once everything is handed to the OS. */
+  async end(): Promise<void> {
+    this.flush();
+    await this.written;
+  }
+
+  private takePending(): void {
+    if (this.pending === '') return;
+    const bytes = Buffer.from(this.pending);
+    this.pending = '';
+    this.parts.push(bytes);
+    this.size += bytes.length;
+  }
+
+  private flushIfFull(): void {
+    if (this.pending.length + this.size >= this.chunkBytes) this.flush();
+  }
+
+  private flush(): void {
+    this.takePending();
+    if (this.size === 0) return;
+    const chunk = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.size);
+    this.parts = [];
+    this.size = 0;
+    this.written = this.written.then(() => writeStdout(chunk));
+  }
+}
+
 /** A failure to write stdout as a one-line error (exit 3). */
 export function stdoutError(err: unknown): CliError {
   return new CliError(

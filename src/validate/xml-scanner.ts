@@ -515,10 +515,7 @@ export class XmlIndex {
 
   /** The index of the element's attribute of that name, or -1. */
   findAttribute(element: number, name: string): number {
-    const first = this.elements[element * ELEMENT_FIELDS + F_ATTRIBUTES] as number;
-    const next = (element + 1) * ELEMENT_FIELDS + F_ATTRIBUTES;
-    const end =
-      next < this.elements.length ? (this.elements[next] as number) : this.attributeNames.length;
+    const { first, end } = this.attributesOf(element);
     for (let a = first; a < end; a++) if (this.attributeNames[a] === name) return a;
     return NONE;
   }
