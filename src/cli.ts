@@ -1537,7 +1537,9 @@ function reportError(err: unknown): ExitCodeValue {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') {
       return ExitCode.Ok;
     }
-    if (err.code === 'commander.help') return ExitCode.Ok;
+    // Help asked for is 0; help shown because a command was missing (`cisco-prov`, `cisco-prov
+    // help nosuch`) is commander's exit code 1 there: a usage error here, as `cisco-prov rule`.
+    if (err.code === 'commander.help') return err.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
     return ExitCode.Usage; // commander has printed its own message already
   }
   return reportFailure(err);
