@@ -3,6 +3,9 @@
 // kept from coming back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
 
 test('cisco-prov with no command prints the usage on stderr and exits 2, as a missing argument', async () => {
@@ -24,4 +27,24 @@ test('cisco-prov help <unknown command> exits 2; help and help <command> exit 0'
   assert.match(helpRule.stdout, /^Usage: cisco-prov rule/);
   const rule = await runCli(['rule']);
   assert.equal(rule.code, 2);
+});
+
+test('fleet on an empty file or on a file that is not an access log: exit 1, the page in place kept', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-usertrial-fleet-'));
+  try {
+    const page = join(dir, 'fleet.html');
+    writeFileSync(page, 'yesterday’s page');
+    const empty = await runCli(['fleet', '--log', '-', '-o', page], { input: '' });
+    assert.equal(empty.code, 1, empty.stderr);
+    assert.match(empty.stderr, /^cisco-prov: <stdin>: the log is empty/);
+    const notALog = join(dir, 'error.log');
+    writeFileSync(notALog, '2026/11/25 09:00:00 [error] 12#12: *1 open() failed\n\n');
+    const wrong = await runCli(['fleet', '--log', notALog, '-o', page]);
+    assert.equal(wrong.code, 1, wrong.stderr);
+    assert.match(wrong.stderr, /error\.log: no line is in the common or combined log format/);
+    assert.equal(readFileSync(page, 'utf8'), 'yesterday’s page');
+    assert.deepEqual(readdirSync(dir).sort(), ['error.log', 'fleet.html']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
