@@ -367,6 +367,11 @@ ${SECRETS_HELP}`,
               if (opts.outDir !== undefined || inputs.length > 1) {
                 return runCryptoBatch('encrypt', inputs, opts);
               }
+              if (opts.json === true) {
+                throw usageError(
+                  '--json needs --out-dir: a single encrypt writes the ciphertext, not a report',
+                );
+              }
               // The same code as the one-shot path without commander (bin/cisco-prov.cjs).
               const { encryptOne } = await import('./cli-oneshot.js');
               await encryptOne(inputs[0], opts);
@@ -447,6 +452,13 @@ ${SECRETS_HELP}`,
             run(async (inputs: string[], opts) => {
               if (opts.outDir !== undefined || inputs.length > 1) {
                 return runCryptoBatch('decrypt', inputs, opts);
+              }
+              // A script asking for JSON must not be handed the plaintext profile instead.
+              if (opts.json === true && opts.info !== true) {
+                throw usageError(
+                  '--json needs --info or --out-dir: a decrypted profile is XML, not JSON',
+                  'add --info to describe the file as JSON',
+                );
               }
               const { decrypt } = await import('./commands/decrypt.js');
               const { emit, emitChunks } = await import('./output/emit.js');

@@ -48,3 +48,34 @@ test('fleet on an empty file or on a file that is not an access log: exit 1, the
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('decrypt --json without --info or --out-dir, encrypt --json without --out-dir: usage, no profile on stdout', async () => {
+  const env = { PROV_KEY: 'usertrial-key' };
+  const cfg = await runCli(['encrypt', '--key-env', 'PROV_KEY', 'test/fixtures/diff/old.xml'], {
+    env,
+  });
+  assert.equal(cfg.code, 0, cfg.stderr);
+  // A script asking for JSON must not get the plaintext profile, passwords and all, instead.
+  const dec = await runCli(['decrypt', '--key-env', 'PROV_KEY', '--json', '-'], {
+    env,
+    input: cfg.stdoutBytes,
+  });
+  assert.equal(dec.code, 2);
+  assert.equal(dec.stdout, '');
+  assert.match(dec.stderr, /^cisco-prov: --json needs --info or --out-dir/);
+  const info = await runCli(['decrypt', '--key-env', 'PROV_KEY', '--json', '--info', '-'], {
+    env,
+    input: cfg.stdoutBytes,
+  });
+  assert.equal(info.code, 0, info.stderr);
+  assert.equal((JSON.parse(info.stdout) as { container: string }).container, 'openssl-enc');
+  const enc = await runCli(
+    ['encrypt', '--key-env', 'PROV_KEY', '--json', 'test/fixtures/diff/old.xml'],
+    {
+      env,
+    },
+  );
+  assert.equal(enc.code, 2);
+  assert.equal(enc.stdout, '');
+  assert.match(enc.stderr, /^cisco-prov: --json needs --out-dir/);
+});
