@@ -3,7 +3,14 @@
 // kept from coming back.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
@@ -78,4 +85,20 @@ test('decrypt --json without --info or --out-dir, encrypt --json without --out-d
   assert.equal(enc.code, 2);
   assert.equal(enc.stdout, '');
   assert.match(enc.stderr, /^cisco-prov: --json needs --out-dir/);
+});
+
+test('a system error the CLI has no words of its own for is the OS reason, without Node’s code and a second copy of the path', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-usertrial-loop-'));
+  try {
+    symlinkSync('loop-b', join(dir, 'loop-a'));
+    symlinkSync('loop-a', join(dir, 'loop-b'));
+    const run = await runCli(['validate', join(dir, 'loop-a')]);
+    assert.equal(run.code, 3);
+    assert.equal(
+      run.stderr,
+      `cisco-prov: cannot read ${join(dir, 'loop-a')}: too many symbolic links encountered\n`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
