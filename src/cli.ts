@@ -517,6 +517,11 @@ Examples:
         )
         .action(
           run(async (opts) => {
+            if (opts.ikm !== true && opts.encoding !== 'text') {
+              throw usageError(
+                `--encoding ${String(opts.encoding)} is for an IKM (--ikm): a passphrase is printed as base64url text`,
+              );
+            }
             const { keygen } = await import('./commands/keygen.js');
             const { writeStdout } = await import('./io/writer.js');
             await writeStdout(`${keygen(opts)}\n`);

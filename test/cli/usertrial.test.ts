@@ -102,3 +102,15 @@ test('a system error the CLI has no words of its own for is the OS reason, witho
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('keygen --encoding hex without --ikm is a usage error, not a base64url passphrase printed anyway', async () => {
+  const run = await runCli(['keygen', '--encoding', 'hex']);
+  assert.equal(run.code, 2);
+  assert.equal(run.stdout, '');
+  assert.match(run.stderr, /^cisco-prov: --encoding hex is for an IKM \(--ikm\)/);
+  const ikm = await runCli(['keygen', '--ikm', '--encoding', 'hex']);
+  assert.equal(ikm.code, 0);
+  assert.match(ikm.stdout, /^hex:[0-9a-f]{32}\n$/);
+  const pass = await runCli(['keygen']);
+  assert.match(pass.stdout, /^[A-Za-z0-9_-]{32}\n$/);
+});
