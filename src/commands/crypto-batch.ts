@@ -21,6 +21,7 @@ import { DEFAULT_RS } from '../crypto/aes128gcm.js';
 import { DEFAULT_MAX_SIZE, DecryptError, SizeLimitError } from '../crypto/errors.js';
 import { DEFAULT_PBKDF2_ITERATIONS } from '../crypto/openssl-enc.js';
 import { normalizeMac } from '../device/mac.js';
+import { escapeControls } from '../output/terminal-text.js';
 import {
   CliError,
   ExitCode,
@@ -477,10 +478,10 @@ export function batchExitCode(report: BatchReport): ExitCodeValue {
 export function formatBatchText(report: BatchReport): string {
   const lines = report.files
     .filter((f) => f.status === 'failed')
-    .map((f) => `cisco-prov: ${f.input}: ${f.error}\n`);
+    .map((f) => `cisco-prov: ${escapeControls(`${f.input}: ${f.error}`)}\n`);
   const verb = report.command === 'encrypt' ? 'encrypted' : 'decrypted';
   lines.push(
-    `cisco-prov: ${verb} ${report.written} of ${report.files.length} file(s) into ${report.outDir}${report.failed ? `, ${report.failed} failed` : ''}\n`,
+    `cisco-prov: ${verb} ${report.written} of ${report.files.length} file(s) into ${escapeControls(report.outDir)}${report.failed ? `, ${report.failed} failed` : ''}\n`,
   );
   return lines.join('');
 }

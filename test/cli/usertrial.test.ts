@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
@@ -113,4 +114,32 @@ test('keygen --encoding hex without --ikm is a usage error, not a base64url pass
   assert.match(ikm.stdout, /^hex:[0-9a-f]{32}\n$/);
   const pass = await runCli(['keygen']);
   assert.match(pass.stdout, /^[A-Za-z0-9_-]{32}\n$/);
+});
+
+test('a file name the terminal would act on is escaped in error lines, single and batch', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-usertrial-names-'));
+  try {
+    // Anyone who can drop a file into a directory an admin walks names it.
+    const evil = 'x\u001b]0;pwned\u0007\u001b[2J\u202ey';
+    const shown = 'x\\x1b]0;pwned\\x07\\x1b[2J\\u202ey';
+    mkdirSync(join(dir, 'in'));
+    writeFileSync(join(dir, 'in', `${evil}.cfg`), Buffer.from('Salted__12345678garbagegarbage!!'));
+    const env = { PROV_KEY: 'usertrial-key' };
+    const one = await runCli(['decrypt', '--key-env', 'PROV_KEY', join(dir, 'in', `${evil}.cfg`)], {
+      env,
+    });
+    assert.equal(one.code, 1);
+    assert.equal(one.stderr, `cisco-prov: bad decrypt: ${join(dir, 'in', shown)}.cfg\n`);
+    const batch = await runCli(
+      ['decrypt', '--key-env', 'PROV_KEY', join(dir, 'in'), '--out-dir', join(dir, 'out')],
+      { env },
+    );
+    assert.equal(batch.code, 1);
+    assert.ok(batch.stderr.includes(`${shown}.cfg: bad decrypt\n`), batch.stderr);
+    for (const run of [one, batch]) {
+      assert.doesNotMatch(run.stderr, /[\u0000-\u0009\u000b-\u001f\u202e]/); // eslint-disable-line no-control-regex
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
