@@ -143,3 +143,20 @@ test('a file name the terminal would act on is escaped in error lines, single an
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('convert and diff read a JSON profile saved with a UTF-8 BOM, as they read XML and YAML with one', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-usertrial-bom-'));
+  try {
+    const json = await runCli(['convert', 'test/fixtures/diff/old.xml', '--to', 'json']);
+    assert.equal(json.code, 0, json.stderr);
+    const file = join(dir, 'notepad.json');
+    writeFileSync(file, `\uFEFF${json.stdout}`);
+    const xml = await runCli(['convert', file, '--to', 'xml']);
+    assert.equal(xml.code, 0, xml.stderr);
+    assert.match(xml.stdout, /<Station_Name ua="na">Front desk<\/Station_Name>/);
+    const same = await runCli(['diff', file, 'test/fixtures/diff/old.xml']);
+    assert.equal(same.code, 0, same.stderr);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
