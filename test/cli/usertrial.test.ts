@@ -14,7 +14,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../helpers/run-cli.js';
+import { spawnSync } from 'node:child_process';
+import { BIN, runCli } from '../helpers/run-cli.js';
 
 test('cisco-prov with no command prints the usage on stderr and exits 2, as a missing argument', async () => {
   const run = await runCli([]);
@@ -159,4 +160,22 @@ test('convert and diff read a JSON profile saved with a UTF-8 BOM, as they read 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('validate - on a terminal is exit 2 at once, as encrypt, render -i - and inspect are', async (t) => {
+  // script(1) gives the CLI a pseudo-terminal as stdin.
+  const script = spawnSync('script', ['--version'], { encoding: 'utf8' });
+  if (script.status !== 0) return t.skip('script(1) is not installed');
+  const run = spawnSync(
+    'script',
+    ['-qec', `"${process.execPath}" "${BIN}" validate -`, '/dev/null'],
+    {
+      encoding: 'utf8',
+      input: '',
+      timeout: 20_000,
+      env: { ...process.env, NO_COLOR: '1' },
+    },
+  );
+  assert.equal(run.status, 2, run.stdout);
+  assert.match(run.stdout, /cisco-prov: stdin \(-\) is a terminal/);
 });
