@@ -15,6 +15,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { BIN, runCli } from '../helpers/run-cli.js';
 
 test('cisco-prov with no command prints the usage on stderr and exits 2, as a missing argument', async () => {
@@ -178,4 +179,29 @@ test('validate - on a terminal is exit 2 at once, as encrypt, render -i - and in
   );
   assert.equal(run.status, 2, run.stdout);
   assert.match(run.stdout, /cisco-prov: stdin \(-\) is a terminal/);
+});
+
+test('serve on a port already taken says so in words, exit 3', async () => {
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (taken.address() as AddressInfo).port;
+    const run = await runCli([
+      'serve',
+      '-i',
+      'examples/inventory.csv',
+      '--vars',
+      'examples/site.yaml',
+      '--port',
+      String(port),
+      '--no-watch',
+    ]);
+    assert.equal(run.code, 3);
+    assert.match(
+      run.stderr,
+      new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: EADDRINUSE \\(the port is in use`),
+    );
+  } finally {
+    taken.close();
+  }
 });
