@@ -86,6 +86,12 @@ export function readKeyTable(path: string): KeyTable {
     const line = (err as { lines?: number }).lines;
     throw usageError(`--keys ${path}${line ? `:${line}` : ''}: not a valid CSV file`);
   }
+  const header = rows[0] === undefined ? [] : Object.keys(rows[0]);
+  if (header.length > 0 && !header.includes('file') && !header.includes('mac')) {
+    throw usageError(
+      `--keys ${path}:1: the header has no file or mac column (it has ${header.join(', ')})`,
+    );
+  }
   const table: KeyTable = { byFile: new Map(), byMac: new Map() };
   rows.forEach((row, i) => {
     const where = `--keys ${path}:${i + 2}`;

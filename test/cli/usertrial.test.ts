@@ -205,3 +205,26 @@ test('serve on a port already taken says so in words, exit 3', async () => {
     taken.close();
   }
 });
+
+test('encrypt --keys: a header without a file or mac column is named as the header (line 1)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-usertrial-keys-'));
+  try {
+    const keys = join(dir, 'keys.csv');
+    writeFileSync(keys, 'name,key\nlobby,k1\n');
+    const run = await runCli([
+      'encrypt',
+      '--keys',
+      keys,
+      'test/fixtures/diff/old.xml',
+      '--out-dir',
+      join(dir, 'out'),
+    ]);
+    assert.equal(run.code, 2);
+    assert.equal(
+      run.stderr,
+      `cisco-prov: --keys ${keys}:1: the header has no file or mac column (it has name, key)\n`,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
