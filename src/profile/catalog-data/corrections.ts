@@ -4,7 +4,8 @@
  * name patterns miss or misread. Keyed by the entry's name (the guide's spelling or the
  * export's); each carries the export or guide that shows it.
  */
-import type { CatalogEntry } from '../catalog.js';
+import { CATALOG_FAMILIES, type CatalogEntry } from '../catalog.js';
+import { cite } from './sources.js';
 
 /** A change to one entry: the fields given replace the entry's; `source` is appended. */
 export type Correction = Partial<Omit<CatalogEntry, 'name' | 'source'>> & {
@@ -39,7 +40,21 @@ const VIDEO_NAMES = [
   'Video_RTP_TOS_DiffServ_Value_{n}_',
 ];
 
+/**
+ * GPP_SA..GPP_SD (the special-purpose parameters that hold a profile key for `[--key $SA]`)
+ * exist on every MPP phone and the ATA: the provisioning guide's macro table gives $SA..$SD
+ * for the desk phones and the conference guide for the 7832/8832. Only the ATA exports list
+ * them — an 8832's own export (jthop-8832-export) omits them while its guide documents them —
+ * so the export evidence's ATA-only families are too narrow.
+ */
+const SPECIAL_GPP_SOURCE = `${cite('prov6800', 'Macro Expansion Variables: SA through SD, the contents of GPP_SA..GPP_SD')}; families: every MPP family and the ATA (the desk and conference phones' exports omit these secret-holding fields)`;
+
 export const CORRECTIONS: readonly Correction[] = [
+  ...['GPP_SA', 'GPP_SB', 'GPP_SC', 'GPP_SD'].map((name): Correction => ({
+    name,
+    families: [...CATALOG_FAMILIES],
+    source: SPECIAL_GPP_SOURCE,
+  })),
   ...VIDEO_NAMES.map((name): Correction => ({ name, families: ['8800'], source: VIDEO_8800 })),
   { name: 'Proxy_{n}_', type: PROXY_WITH_SRV, source: SRV_SOURCE },
   { name: 'Outbound_Proxy_{n}_', type: PROXY_WITH_SRV, source: SRV_SOURCE },
