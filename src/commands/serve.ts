@@ -104,6 +104,12 @@ export function serveConfigOf(
   if (opts.encrypt === 'aes128gcm' && !ikm && !opts.ikmField) {
     throw usageError('--encrypt aes128gcm needs --ikm, --ikm-file, --ikm-env or --ikm-field');
   }
+  if ((key || opts.keyField !== undefined) && opts.encrypt === undefined) {
+    // The response table: a passphrase encrypts a .cfg request only; /<mac>.xml is plain.
+    warn(
+      `a device with a passphrase (${key ? '--key' : `--key-field ${opts.keyField}`}) is still served in clear when /<mac>.xml is asked for (only .cfg is encrypted): add --encrypt aes-256-cbc to serve nothing in clear`,
+    );
+  }
   if ((opts.tlsCert === undefined) !== (opts.tlsKey === undefined)) {
     throw usageError('--tls-cert and --tls-key go together');
   }
