@@ -18,8 +18,9 @@
  * stream between the read and the write, and stdout written without creating process.stdout.
  * stdin and a larger file go to the streamed path (src/cli-oneshot-stream.ts), which the shim
  * loads from its own bundle, dist/oneshot-stream.cjs, only then. Measured (callgrind, net of
- * V8's random hash-seed search, medians of 3): 105.3 -> 105.2 M instructions with `-o`, 109.2
- * -> 104.3 M to stdout (bench/RESULTS-startup.md).
+ * V8's random hash-seed set-up, main's build against this one): to stdout (/dev/null) 109.0 ->
+ * 103.9 M instructions, ~1.1 ms of CPU, nearly all of it process.stdout not created; with `-o`
+ * 105.4 either way (bench/RESULTS-startup.md says where that goes).
  *
  * parseArgs comes from @pkgjs/parseargs — node:util's parseArgs as a package, the same code —
  * bundled into dist/oneshot.cjs, so that the bundle's V8 code cache holds its compiled functions:
