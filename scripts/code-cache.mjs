@@ -31,10 +31,13 @@ try {
     ],
     'oneshot-stream.cjs': async (bundle) => {
       const options = { md: 'md5', rs: 4096, keyid: '', pad: 0 };
+      const keyEnv = 'CISCO_PROV_CACHE_KEY';
       await bundle.runOneShot({
         input,
-        options: { ...options, keyEnv: 'CISCO_PROV_CACHE_KEY', output: join(dir, 's.cfg') },
+        options: { ...options, keyEnv, output: join(dir, 's.cfg') },
       });
+      // stdin's usual way out: the stream to stdout.
+      if (stdoutIsNull()) await bundle.runOneShot({ input, options: { ...options, keyEnv } });
       return [0];
     },
   };
