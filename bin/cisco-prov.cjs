@@ -37,12 +37,13 @@ function load(name) {
 
 /**
  * `encrypt` in its plainest forms runs without commander (dist/oneshot.cjs; src/cli-oneshot.ts
- * says which argv it takes); every other argv, and those it declines, run in the full CLI.
+ * says which argv it takes), streaming from dist/oneshot-stream.cjs only when it must (stdin, a
+ * large or non-regular file); every other argv, and those it declines, run in the full CLI.
  */
 async function run(argv) {
   if (argv[0] === 'encrypt') {
     const oneShot = load('oneshot.cjs');
-    const code = await oneShot.main(argv);
+    const code = await oneShot.main(argv, () => load('oneshot-stream.cjs'));
     if (code !== undefined) return oneShot.exitWith(code);
   }
   process.exitCode = await load('cli.cjs').main(argv);

@@ -133,8 +133,13 @@ await build({
 await build({
   ...common,
   // oneshot: `encrypt` in its plainest forms, without commander (src/cli-oneshot.ts); the shim
-  // runs it first for `encrypt` and falls back to cli.cjs for any other argv.
-  entryPoints: { cli: 'src/cli.ts', oneshot: 'src/cli-oneshot.ts' },
+  // runs it first for `encrypt` and falls back to cli.cjs for any other argv. oneshot-stream:
+  // its streamed path (stdin, a large file), loaded by the shim only when oneshot asks for it.
+  entryPoints: {
+    cli: 'src/cli.ts',
+    oneshot: 'src/cli-oneshot.ts',
+    'oneshot-stream': 'src/cli-oneshot-stream.ts',
+  },
   outdir: 'dist',
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
@@ -177,11 +182,11 @@ await build({
   ],
 });
 
-// The bin shim compiles cli.cjs and oneshot.cjs through vm.Script with V8's code cache; on
+// The bin shim compiles the three bundles through vm.Script with V8's code cache; on
 // Node 20 a script compiled from a code cache loses its dynamic-import callback ("A dynamic
 // import callback was not specified"). So the bundle's import()s of its ESM chunks go through a
 // function the shim provides (a plain import() where none is given).
-for (const name of ['cli.cjs', 'oneshot.cjs']) {
+for (const name of ['cli.cjs', 'oneshot.cjs', 'oneshot-stream.cjs']) {
   const cli = join(root, 'dist', name);
   const text = readFileSync(cli, 'utf8');
   const rewritten = text.replaceAll('import("./esm/', '__cpImport("./esm/');
@@ -207,7 +212,11 @@ for (const name of ['cli.cjs', 'oneshot.cjs']) {
 }
 
 // V8's code cache for both bundles, read by bin/cisco-prov.cjs (start-up: see the shim).
-execFileSync(process.execPath, ['scripts/code-cache.mjs'], { cwd: root, stdio: 'inherit' });
+// Its stdout is /dev/null: the warm-up writes one-shot output there (see code-cache.mjs).
+execFileSync(process.execPath, ['scripts/code-cache.mjs'], {
+  cwd: root,
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
 
 if (!process.argv.includes('--no-types')) {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.types.json'], {

@@ -7,10 +7,20 @@
  * It takes argv only in its plainest forms, read by parseArgs: each option below at most once,
  * written `--option value` (or its short form), values that do not start with `-`, at most one
  * input. For those it builds exactly the options object commander builds (defaults included;
- * test/unit/cli-oneshot.test.ts holds the two equal) and runs the same code after it
- * ({@link encryptOne}). Anything else — help, a usage error, a batch, `--opt=value`, a repeated
- * option, an option not listed — gets `undefined`, and the full CLI (src/cli.ts) takes the argv
- * from the start, so every message and exit code stays commander's.
+ * test/unit/cli-oneshot.test.ts holds the two equal) and runs the same code after it (the same
+ * checks and messages: test/cli/startup-oneshot.test.ts runs each argv both ways). Anything else
+ * — help, a usage error, a batch, `--opt=value`, a repeated option, an option not listed — gets
+ * `undefined`, and the full CLI (src/cli.ts) takes the argv from the start, so every message and
+ * exit code stays commander's.
+ *
+ * A named input that ends within WHOLE_INPUT_LIMIT (1 MiB; a profile is tens of kilobytes) is
+ * read whole, sealed and written synchronously ({@link encryptOneShot}): no promise, generator or
+ * stream between the read and the write, and stdout written without creating process.stdout.
+ * stdin and a larger file go to the streamed path (src/cli-oneshot-stream.ts), which the shim
+ * loads from its own bundle, dist/oneshot-stream.cjs, only then. Measured (callgrind, net of
+ * V8's random hash-seed set-up, main's build against this one): to stdout (/dev/null) 109.0 ->
+ * 103.9 M instructions, ~1.1 ms of CPU, nearly all of it process.stdout not created; with `-o`
+ * 105.4 either way (bench/RESULTS-startup.md says where that goes).
  *
  * parseArgs comes from @pkgjs/parseargs — node:util's parseArgs as a package, the same code —
  * bundled into dist/oneshot.cjs, so that the bundle's V8 code cache holds its compiled functions:
@@ -20,11 +30,28 @@
  */
 import { parseArgs } from '@pkgjs/parseargs';
 import type { ParseArgsConfig } from 'node:util';
-import { encrypt, type EncryptOptions } from './commands/encrypt.js';
+import {
+  sealOptions,
+  sealWhole,
+  WHOLE_INPUT_LIMIT,
+  type EncryptOptions,
+} from './commands/encrypt.js';
 import { ExitCode, type ExitCodeValue } from './errors.js';
 import { modeArg } from './io/options.js';
-import { guardStandardStreams, standardStreamsDrained } from './io/writer.js';
-import { emitChunks } from './output/emit.js';
+import { joinBytes } from './crypto/bytes.js';
+import {
+  readInputUpTo,
+  stdoutTakesPlainWrites,
+  writeStdoutSync,
+  type OpenedInput,
+} from './io/sync-io.js';
+import {
+  guardStandardStreams,
+  ownDescriptorOf,
+  standardStreamsDrained,
+  warn,
+} from './io/writer.js';
+import { emit } from './output/emit.js';
 import { reportFailure } from './output/failure.js';
 
 /** `encrypt`'s options as commander gives them for one input (see src/cli.ts). */
@@ -146,33 +173,64 @@ export function parseOneShotEncrypt(argv: readonly string[]): OneShotEncrypt | u
   return { input, options };
 }
 
+/** The streamed one-shot (src/cli-oneshot-stream.ts), from its bundle: see the module comment. */
+export interface StreamedOneShot {
+  runOneShot(oneShot: OneShotEncrypt, opened?: OpenedInput): Promise<void>;
+}
+
 /**
- * One input encrypted to `-o` or stdout: the action of `encrypt` without --out-dir, shared by
- * src/cli.ts and {@link main}.
+ * One `encrypt` argv of the one-shot path: a small regular file read whole, sealed and written
+ * synchronously; everything else streamed (see the module comment). The same checks, in the same
+ * order, with the same messages as the streamed path: options and key, then the input (a missing
+ * file, an empty one), then the output.
  */
-export async function encryptOne(
-  input: string | undefined,
-  options: EncryptCliOptions,
+async function encryptOneShot(
+  oneShot: OneShotEncrypt,
+  streamed: () => StreamedOneShot,
 ): Promise<void> {
-  await emitChunks(await encrypt(input, options), options.output, {
-    force: options.force,
-    mode: options.mode,
-  });
+  const { input, options } = oneShot;
+  if (input === undefined || input === '-') return streamed().runOneShot(oneShot);
+  const { options: seal, warnings } = sealOptions(options);
+  const read = readInputUpTo(input, WHOLE_INPUT_LIMIT);
+  if (!(read instanceof Uint8Array)) return streamed().runOneShot(oneShot, read);
+  const parts = sealWhole(read, input, seal, options.allowEmpty);
+  const { output } = options;
+  if (
+    (output === undefined || output === '-' || ownDescriptorOf(output) === 1) &&
+    stdoutTakesPlainWrites()
+  ) {
+    // No terminal to refuse binary data to, and no process.stdout to create (src/io/sync-io.ts).
+    for (const w of warnings) warn(w);
+    for (const part of parts) writeStdoutSync(part);
+    return;
+  }
+  // joinBytes, not Buffer.concat: compiled already (the key derivation uses it), where
+  // Buffer.concat's first call compiles Node's (~0.6 M instructions).
+  const data = parts.length === 1 ? parts[0]! : joinBytes(parts);
+  await emit(
+    { data, binary: !options.base64, warnings },
+    output,
+    options.force ?? false,
+    options.mode !== undefined ? { mode: options.mode } : {},
+  );
 }
 
 /**
  * Runs an `encrypt` argv in its plainest forms and returns its exit code; undefined (having done
  * nothing) for any other argv, or when CISCO_PROV_CRYPTO asks for a crypto backend: the full CLI
- * takes those.
+ * takes those. `streamed` gives the streamed path (bin/cisco-prov.cjs loads its bundle).
  */
-export async function main(argv: readonly string[]): Promise<ExitCodeValue | undefined> {
+export async function main(
+  argv: readonly string[],
+  streamed: () => StreamedOneShot,
+): Promise<ExitCodeValue | undefined> {
   if (process.env.CISCO_PROV_CRYPTO) return undefined;
   const oneShot = parseOneShotEncrypt(argv);
   if (!oneShot) return undefined;
   guardStandardStreams();
   process.on('uncaughtException', (err) => process.exit(reportFailure(err)));
   try {
-    await encryptOne(oneShot.input, oneShot.options);
+    await encryptOneShot(oneShot, streamed);
     return ExitCode.Ok;
   } catch (err) {
     return reportFailure(err);

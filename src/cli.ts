@@ -373,7 +373,7 @@ ${SECRETS_HELP}`,
                 );
               }
               // The same code as the one-shot path without commander (bin/cisco-prov.cjs).
-              const { encryptOne } = await import('./cli-oneshot.js');
+              const { encryptOne } = await import('./cli-oneshot-stream.js');
               await encryptOne(inputs[0], opts);
             }),
           ),

@@ -1,10 +1,16 @@
 /** `cisco-prov encrypt`: gzip (optional) and encrypt a profile for a phone, streamed. */
-import type { Cipher, Digest, SealOptions } from '../crypto/envelope.js';
+import {
+  sealProfileParts,
+  type Cipher,
+  type Digest,
+  type SealOptions,
+} from '../crypto/envelope.js';
 import { DEFAULT_RS } from '../crypto/aes128gcm.js';
 import { sealStream } from '../crypto/stream.js';
 import { usageError } from '../errors.js';
 import { inputName } from '../io/input.js';
-import { nonEmptyChunks, readChunks } from '../io/streams.js';
+import { emptyInputError, nonEmptyChunks, openedFileChunks, readChunks } from '../io/streams.js';
+import type { OpenedInput } from '../io/sync-io.js';
 import { resolveKeys, type KeyOptions } from '../io/keys.js';
 import { parseHexOption } from '../io/options.js';
 
@@ -33,15 +39,17 @@ export interface EncryptResult {
 
 /**
  * Checks the options, resolves the secret and returns the sealed stream of the input, once its
- * first byte is in: an empty input is refused (exit 1) unless `allowEmpty`.
+ * first byte is in: an empty input is refused (exit 1) unless `allowEmpty`. `opened`: the input
+ * file, opened already by the one-shot path (src/cli-oneshot.ts), which streams it from there.
  */
 export async function encrypt(
   input: string | undefined,
   opts: EncryptOptions,
+  opened?: OpenedInput,
 ): Promise<EncryptResult> {
   const { options, cipher, warnings } = sealOptions(opts);
   const source = await nonEmptyChunks(
-    readChunks(input),
+    opened ? openedFileChunks(opened) : readChunks(input),
     inputName(input),
     'encrypt',
     opts.allowEmpty,
@@ -52,6 +60,29 @@ export async function encrypt(
     cipher,
     warnings,
   };
+}
+
+/**
+ * The largest input the one-shot path reads whole and seals in one piece (a regular file: a
+ * phone's profile is tens of kilobytes). The streamed path reads a file smaller than this in one
+ * chunk as well, so memory is the same either way.
+ */
+export const WHOLE_INPUT_LIMIT = 1 << 20;
+
+/**
+ * The sealed file's parts, in order, for an input held whole (the one-shot path's small regular
+ * file): the bytes {@link encrypt}'s stream gives, through the core's in-memory API, with no
+ * promise, generator or stream in between. An empty input is refused as encrypt refuses it.
+ * @param name the input's name for the message
+ */
+export function sealWhole(
+  plaintext: Uint8Array,
+  name: string,
+  options: SealOptions,
+  allowEmpty = false,
+): Uint8Array[] {
+  if (plaintext.length === 0 && !allowEmpty) throw emptyInputError(name, 'encrypt');
+  return sealProfileParts(plaintext, options);
 }
 
 /** The encrypt options as the crypto core's SealOptions (usage errors: exit 2). */

@@ -90,8 +90,27 @@ export async function nonEmptyChunks(
   })();
 }
 
-function* fileChunks(fd: number, path: string, size: number): Generator<Uint8Array> {
+/**
+ * The chunks of an input file opened and read in part already (src/io/sync-io.ts readInputUpTo:
+ * the one-shot path streams a file that did not end within its limit): the bytes read, then the
+ * rest, as readChunks gives them; the file is closed at the end.
+ */
+export function openedFileChunks(input: {
+  fd: number;
+  path: string;
+  head: Uint8Array;
+}): Iterable<Uint8Array> {
+  return fileChunks(input.fd, input.path, 0, input.head);
+}
+
+function* fileChunks(
+  fd: number,
+  path: string,
+  size: number,
+  head?: Uint8Array,
+): Generator<Uint8Array> {
   try {
+    if (head) yield head;
     // A small regular file is read in one piece (+1 byte to see its end in the same call).
     let want = size > 0 && size < CHUNK_SIZE ? size + 1 : CHUNK_SIZE;
     for (;;) {

@@ -9,7 +9,9 @@ import vm from 'node:vm';
 import { spawnSync } from 'node:child_process';
 import { ROOT } from '../helpers/run-cli.js';
 
-const BUNDLES = ['cli.cjs', 'oneshot.cjs'].map((name) => join(ROOT, 'dist', name));
+const BUNDLES = ['cli.cjs', 'oneshot.cjs', 'oneshot-stream.cjs'].map((name) =>
+  join(ROOT, 'dist', name),
+);
 
 test('V8 accepts the code caches the build wrote (this Node, these flags)', () => {
   for (const bundle of BUNDLES) {
@@ -36,12 +38,15 @@ test('with the cache, without it, and with a corrupt one: one-shot and chunked c
     cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
     cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
     symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
-    const caches = ['cli.cjs.cache', 'oneshot.cjs.cache'].map((name) => join(dir, 'dist', name));
+    const caches = ['cli.cjs.cache', 'oneshot.cjs.cache', 'oneshot-stream.cjs.cache'].map((name) =>
+      join(dir, 'dist', name),
+    );
     writeFileSync(join(dir, 'p.xml'), '<flat-profile><GPP_A>x</GPP_A></flat-profile>\n');
     const run = (...args: string[]) =>
       spawnSync(process.execPath, [join(dir, 'bin', 'cisco-prov.cjs'), ...args], {
         cwd: dir,
         encoding: 'utf8',
+        input: '<flat-profile><GPP_A>x</GPP_A></flat-profile>\n',
         env: { ...process.env, PROV_KEY: 'k3y-phrase' },
       });
     for (const state of ['cache', 'corrupt', 'none'] as const) {
@@ -51,6 +56,8 @@ test('with the cache, without it, and with a corrupt one: one-shot and chunked c
       }
       const encrypt = run('encrypt', '--key-env', 'PROV_KEY', 'p.xml', '-o', 'p.cfg'); // oneshot
       assert.equal(encrypt.status, 0, `${state}: ${encrypt.stderr}`);
+      const streamed = run('encrypt', '--key-env', 'PROV_KEY', '-o', 's.cfg'); // stdin: streamed
+      assert.equal(streamed.status, 0, `${state}: ${streamed.stderr}`);
       const keygen = run('keygen');
       assert.equal(keygen.status, 0, `${state}: ${keygen.stderr}`);
       assert.match(keygen.stdout, /^[A-Za-z0-9_-]{32}\n$/);

@@ -8,6 +8,8 @@ import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   cpSync,
   existsSync,
+  lstatSync,
+  mkdirSync,
   mkdtempSync,
   readFileSync,
   rmSync,
@@ -66,7 +68,12 @@ interface Case {
   files?: string[];
   /** aes128gcm draws its salt: compare what the CLI decrypts, not the bytes. */
   decryptWith?: string[];
+  /** What the run's directory holds beforehand (made the same in both directories). */
+  setup?: (dir: string) => void;
 }
+
+/** One byte over the limit of the whole-file path (src/commands/encrypt.ts WHOLE_INPUT_LIMIT). */
+const OVER_LIMIT = (1 << 20) + 1;
 
 const CASES: Case[] = [
   {
@@ -140,6 +147,71 @@ const CASES: Case[] = [
     args: ['encrypt', '--key-env', 'PROV_KEY', 'missing.xml', '-o', 'x.cfg'],
     files: ['x.cfg'],
   },
+  // The whole-file path (a small regular file) against the full CLI's stream, target by target.
+  {
+    name: '-o an existing 0640 file: replaced, its mode kept',
+    args: ['encrypt', '--key-env', 'PROV_KEY', '--salt', SALT, 'p.xml', '-o', 'old.cfg'],
+    setup: (dir) => writeFileSync(join(dir, 'old.cfg'), 'old', { mode: 0o640 }),
+    files: ['old.cfg'],
+  },
+  {
+    name: '-o a symlink: the file it points to is replaced, the link stays',
+    args: ['encrypt', '--key-env', 'PROV_KEY', '--salt', SALT, 'p.xml', '-o', 'link.cfg'],
+    setup: (dir) => {
+      writeFileSync(join(dir, 'target.cfg'), 'old', { mode: 0o600 });
+      symlinkSync('target.cfg', join(dir, 'link.cfg'));
+    },
+    files: ['target.cfg', 'link.cfg'],
+  },
+  {
+    name: '-o a directory: exit 3, left alone',
+    args: ['encrypt', '--key-env', 'PROV_KEY', 'p.xml', '-o', 'a-dir'],
+    setup: (dir) => mkdirSync(join(dir, 'a-dir')),
+  },
+  {
+    name: '-o into a missing directory: exit 3',
+    args: ['encrypt', '--key-env', 'PROV_KEY', 'p.xml', '-o', 'nowhere/p.cfg'],
+  },
+  {
+    name: 'a directory as input: exit 3',
+    args: ['encrypt', '--key-env', 'PROV_KEY', 'in-dir', '-o', 'd.cfg'],
+    setup: (dir) => mkdirSync(join(dir, 'in-dir')),
+    files: ['d.cfg'],
+  },
+  {
+    name: '-o /dev/stdout: stdout',
+    args: ['encrypt', '--key-env', 'PROV_KEY', '--salt', SALT, 'p.xml', '-o', '/dev/stdout'],
+  },
+  {
+    name: '--gzip --base64 from a file, -o, --mode 600',
+    args: [
+      'encrypt',
+      '--key-env',
+      'PROV_KEY',
+      '--gzip',
+      '--base64',
+      '--salt',
+      SALT,
+      '--mode',
+      '600',
+      'p.xml',
+      '-o',
+      'g.cfg',
+    ],
+    files: ['g.cfg'],
+  },
+  {
+    name: 'a file at the limit, read whole',
+    args: ['encrypt', '--key-env', 'PROV_KEY', '--salt', SALT, 'at.xml', '-o', 'at.cfg'],
+    setup: (dir) => writeFileSync(join(dir, 'at.xml'), Buffer.alloc(OVER_LIMIT - 1, 0x41)),
+    files: ['at.cfg'],
+  },
+  {
+    name: 'a file over the limit, streamed',
+    args: ['encrypt', '--key-env', 'PROV_KEY', '--salt', SALT, 'over.xml', '-o', 'over.cfg'],
+    setup: (dir) => writeFileSync(join(dir, 'over.xml'), Buffer.alloc(OVER_LIMIT, 0x41)),
+    files: ['over.cfg'],
+  },
 ];
 
 /** What a run leaves: exit code, both streams, and each named file's bytes and mode. */
@@ -168,6 +240,7 @@ test('each argv gives the same exit code, output, messages and files both ways',
     for (const c of CASES) {
       // The case must be one the one-shot path takes, or the comparison proves nothing.
       assert.ok(parseOneShotEncrypt(c.args), `${c.name}: taken by the one-shot path`);
+      for (const dir of dirs) c.setup?.(dir);
       const [fast, full] = await Promise.all(
         dirs.map((cwd, i) =>
           runCli(c.args, {
@@ -201,6 +274,28 @@ test('each argv gives the same exit code, output, messages and files both ways',
     );
     assert.equal(opened.toString(), PROFILE);
     assert.equal(statSync(join(dirs[0]!, 'm.cfg')).mode & 0o777, 0o640);
+    // The facts behind the comparisons, on the one-shot side.
+    assert.equal(statSync(join(dirs[0]!, 'old.cfg')).mode & 0o777, 0o640, 'mode kept');
+    assert.ok(lstatSync(join(dirs[0]!, 'link.cfg')).isSymbolicLink(), 'the link stays');
+    assert.equal(statSync(join(dirs[0]!, 'g.cfg')).mode & 0o777, 0o600, '--mode');
+    for (const name of ['at', 'over']) {
+      const decrypted = execFileSync(
+        'openssl',
+        [
+          'enc',
+          '-d',
+          '-aes-256-cbc',
+          '-md',
+          'md5',
+          '-k',
+          PASS,
+          '-in',
+          join(dirs[0]!, `${name}.cfg`),
+        ],
+        { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 4 << 20 },
+      );
+      assert.equal(decrypted.length, name === 'at' ? OVER_LIMIT - 1 : OVER_LIMIT, name);
+    }
   } finally {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   }
@@ -235,6 +330,95 @@ test('exiting at once loses nothing: 3 MB through a pipe read late arrive whole,
       },
     );
     assert.equal(opened.length, Buffer.byteLength(big));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a small file to stdout: a regular file, /dev/null, a pipe and a socket, openssl opens each', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cisco-prov-oneshot-'));
+  try {
+    writeFileSync(join(dir, 'p.xml'), PROFILE);
+    const open = (bytes: Buffer) =>
+      execFileSync('openssl', ['enc', '-d', '-aes-256-cbc', '-md', 'md5', '-k', PASS], {
+        input: bytes,
+        stdio: ['pipe', 'pipe', 'ignore'],
+      }).toString();
+    const env = { ...process.env, PROV_KEY: PASS };
+    const encrypt = `"${process.execPath}" "${BIN}" encrypt --key-env PROV_KEY p.xml`;
+    // `> file` (appended to what the shell wrote first: the CLI writes where stdout stands).
+    execFileSync('sh', ['-c', `printf x > out.cfg && ${encrypt} >> out.cfg`], { cwd: dir, env });
+    const file = readFileSync(join(dir, 'out.cfg'));
+    assert.equal(file.subarray(0, 1).toString(), 'x');
+    assert.equal(open(file.subarray(1)), PROFILE);
+    // `> /dev/null`: exit 0, nothing on stderr.
+    const toNull = spawnSync('sh', ['-c', `${encrypt} > /dev/null`], { cwd: dir, env });
+    assert.equal(toNull.status, 0, toNull.stderr.toString());
+    assert.equal(toNull.stderr.toString(), '');
+    // `| …` (a pipe) and a socket (Node's spawn).
+    assert.equal(
+      open(execFileSync('sh', ['-c', `${encrypt} | cat`], { cwd: dir, env, encoding: 'buffer' })),
+      PROFILE,
+    );
+    const socket = spawnSync(process.execPath, [BIN, 'encrypt', '--key-env', 'PROV_KEY', 'p.xml'], {
+      cwd: dir,
+      env,
+    });
+    assert.equal(socket.status, 0);
+    assert.equal(open(socket.stdout), PROFILE);
+    // A reader that goes away after a byte (EPIPE: 1 MiB does not fit in a pipe's buffer): no
+    // message, exit 0, as the streamed path.
+    writeFileSync(join(dir, 'at.xml'), Buffer.alloc(OVER_LIMIT - 1, 0x41));
+    const closed = spawnSync(
+      'bash',
+      [
+        '-c',
+        `${encrypt.replace('p.xml', 'at.xml')} | head -c 1 >/dev/null; echo "exit \${PIPESTATUS[0]}" >&2`,
+      ],
+      { cwd: dir, env },
+    );
+    assert.equal(closed.stderr.toString(), 'exit 0\n');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the size bound: over it, or from stdin, the streamed bundle runs; within it, it is not loaded', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cisco-prov-oneshot-'));
+  try {
+    cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
+    cpSync(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
+    cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+    symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+    writeFileSync(join(dir, 'p.xml'), PROFILE);
+    writeFileSync(join(dir, 'at.xml'), Buffer.alloc(OVER_LIMIT - 1, 0x41));
+    writeFileSync(join(dir, 'over.xml'), Buffer.alloc(OVER_LIMIT, 0x41));
+    const run = (args: string[], input?: string) =>
+      spawnSync(process.execPath, [join(dir, 'bin', 'cisco-prov.cjs'), 'encrypt', ...args], {
+        cwd: dir,
+        encoding: 'utf8',
+        input: input ?? '',
+        env: { ...process.env, PROV_KEY: PASS },
+      });
+    const key = ['--key-env', 'PROV_KEY'];
+    for (const present of [true, false]) {
+      if (!present) {
+        rmSync(join(dir, 'dist', 'oneshot-stream.cjs'));
+        rmSync(join(dir, 'dist', 'oneshot-stream.cjs.cache'));
+      }
+      for (const name of ['p', 'at']) {
+        const r = run([...key, `${name}.xml`, '-o', `${name}.cfg`]);
+        assert.equal(r.status, 0, `${name}, streamed bundle ${present}: ${r.stderr}`);
+      }
+      for (const args of [[...key, 'over.xml', '-o', 'over.cfg'], key]) {
+        const r = run(args, PROFILE);
+        if (present) assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+        else {
+          assert.notEqual(r.status, 0, `${args.join(' ')} needs the streamed bundle`);
+          assert.match(r.stderr, /oneshot-stream\.cjs/);
+        }
+      }
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

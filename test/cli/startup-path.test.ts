@@ -60,3 +60,24 @@ test('one-shot encrypt -o loads neither worker_threads, zlib, WebCrypto nor net'
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('one-shot encrypt of a small file to stdout (a socket) creates no process.stdout: no net', async (t) => {
+  if (!Array.isArray((process as { moduleLoadList?: unknown }).moduleLoadList)) {
+    t.skip('this Node has no process.moduleLoadList');
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'cisco-prov-startup-'));
+  try {
+    writeFileSync(join(dir, 'p.xml'), '<flat-profile><GPP_A>x</GPP_A></flat-profile>\n');
+    // runCli's stdout is a socket: process.stdout would be a net.Socket (src/io/sync-io.ts).
+    const small = await loadedModules(['encrypt', '--key-env', 'PROV_KEY', 'p.xml'], dir);
+    assert.ok(!small.includes('NativeModule net'), 'process.stdout was created');
+    assert.ok(small.includes('NativeModule crypto'), 'the check itself sees node:crypto');
+    // The streamed path (a file over the limit) writes through process.stdout: the check sees it.
+    writeFileSync(join(dir, 'big.xml'), Buffer.alloc((1 << 20) + 1, 0x41));
+    const streamed = await loadedModules(['encrypt', '--key-env', 'PROV_KEY', 'big.xml'], dir);
+    assert.ok(streamed.includes('NativeModule net'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
