@@ -117,42 +117,10 @@ type ExistingFile = Uint8Array | undefined | Error;
 const ABSENT = Symbol('absent');
 
 /**
- * The largest existing target or plaintext held in a renderer's reused buffers (larger ones get
- * a buffer of their own, dropped after the device): a profile is a few KB, so the buffers stay
- * small whatever a stray large file at a target name.
- */
-const REUSED_BUFFER_MAX = 1024 * 1024;
-
-/**
- * A buffer reused from one device to the next (one per renderer, so one per thread): grown to the
- * largest size asked for, up to REUSED_BUFFER_MAX. What it hands out is valid until the next
- * call — the renderer reads, compares and writes one device at a time, synchronously.
- *
- * Why (issue 12): in a re-render every device's existing file and its rendered plaintext were
- * each a new Buffer (the plaintext, ≈ 5 KB, above Node's pooled size: an ArrayBuffer of its own
- * each time); 100,000 of them are ≈ 1 GB of memory outside the heap that only a garbage
- * collection gives back.
- */
-class ReusedBuffer {
-  private buffer = Buffer.allocUnsafeSlow(0);
-
-  /** A buffer of at least `size` bytes (its first `size` are the caller's until the next call). */
-  take(size: number): Buffer {
-    if (size <= this.buffer.length) return this.buffer;
-    if (size > REUSED_BUFFER_MAX) return Buffer.allocUnsafeSlow(size);
-    let grown = Math.max(4096, this.buffer.length);
-    while (grown < size) grown *= 2;
-    this.buffer = Buffer.allocUnsafeSlow(Math.min(grown, REUSED_BUFFER_MAX));
-    return this.buffer;
-  }
-}
-
-/**
  * Reads the file at a target without following a symlink (O_NOFOLLOW: a link to /dev/zero is
- * not read) or waiting on a FIFO (O_NONBLOCK), regular files only, up to the size cap, into
- * `into`'s buffer.
+ * not read) or waiting on a FIFO (O_NONBLOCK), regular files only, up to the size cap.
  */
-function readExisting(path: string, into: ReusedBuffer): ExistingFile {
+function readExisting(path: string): ExistingFile {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
@@ -163,7 +131,7 @@ function readExisting(path: string, into: ReusedBuffer): ExistingFile {
   try {
     const st = fstatSync(fd);
     if (!st.isFile() || st.size > MAX_EXISTING_TARGET_BYTES) return undefined;
-    const bytes = into.take(st.size);
+    const bytes = Buffer.allocUnsafe(st.size);
     let offset = 0;
     while (offset < st.size) {
       const n = readSync(fd, bytes, offset, st.size - offset, null);
@@ -178,13 +146,6 @@ function readExisting(path: string, into: ReusedBuffer): ExistingFile {
   }
 }
 
-/** A profile's text as UTF-8 in `into`'s buffer (valid until its next use). */
-function encodeInto(text: string, into: ReusedBuffer): Uint8Array {
-  // At most 3 bytes per UTF-16 code unit; most profiles are ASCII, 1 byte each.
-  const bytes = into.take(text.length * 3);
-  return bytes.subarray(0, bytes.write(text, 0, 'utf8'));
-}
-
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && Buffer.compare(a, b) === 0;
 }
@@ -196,9 +157,6 @@ export class DeviceRenderer {
   private readonly sharedIkm: Uint8Array | undefined;
   /** Made on the first gzip'd profile: one deflate state per renderer (one per thread). */
   private gzipper: ProfileGzip | undefined;
-  /** Where each device's existing file is read, and its new plaintext encoded, in turn. */
-  private readonly existingBytes = new ReusedBuffer();
-  private readonly plaintextBytes = new ReusedBuffer();
 
   constructor(
     private readonly settings: RendererSettings,
@@ -275,9 +233,10 @@ export class DeviceRenderer {
    * workers (src/io/worker-pool.ts) can run a batch between two of their messages.
    */
   processBatchSync(jobs: readonly RenderJob[]): RenderJobResult[] {
-    return jobs.map((job) => {
+    const existing = this.existingTargets(jobs);
+    return jobs.map((job, i) => {
       const rendered = this.renderText(job);
-      return 'text' in rendered ? this.finishOne(job, rendered) : rendered;
+      return 'text' in rendered ? this.finishOne(job, rendered, existing[i]!) : rendered;
     });
   }
 
@@ -300,15 +259,18 @@ export class DeviceRenderer {
     jobs: readonly RenderJob[],
     rendered: readonly RenderedText[],
   ): RenderJobResult[] {
-    return jobs.map((job, i) => this.finishOne(job, rendered[i]!));
+    const existing = this.existingTargets(jobs);
+    return jobs.map((job, i) => this.finishOne(job, rendered[i]!, existing[i]!));
   }
 
-  /**
-   * The file at `target` as found on disk, read into the renderer's reused buffer (valid until
-   * the next device's), or ABSENT when the output directory's listing had no such name.
-   */
-  private existingTarget(target: string): ExistingFile | typeof ABSENT {
-    return this.listed.mayExist(target) ? readExisting(target, this.existingBytes) : ABSENT;
+  /** Each job's target as found on disk, read up front for the batch. */
+  private existingTargets(jobs: readonly RenderJob[]): (ExistingFile | typeof ABSENT)[] {
+    const outDir = this.settings.outDir;
+    return jobs.map((job): ExistingFile | typeof ABSENT => {
+      if (outDir === undefined || job.file === undefined) return undefined;
+      const target = join(outDir, job.file);
+      return this.listed.mayExist(target) ? readExisting(target) : ABSENT;
+    });
   }
 
   /** processBatchSync as a promise (a caller may overlap batches: the worker pool does). */
@@ -316,16 +278,15 @@ export class DeviceRenderer {
     return this.processBatchSync(jobs);
   }
 
-  /** One rendered device: compare with the file already at its target, seal, write. */
+  /** One rendered device: compare with `existing`, seal, write. */
   private finishOne(
     job: RenderJob,
     rendered: { text: string; diagnostics?: RenderDiagnostic[] },
+    found: ExistingFile | typeof ABSENT,
   ): RenderJobResult {
-    const toFile = this.settings.outDir !== undefined && job.file !== undefined;
-    // Into the reused buffer only when the bytes go to a file: a profile for stdout is returned.
-    const plaintext = toFile
-      ? encodeInto(rendered.text, this.plaintextBytes)
-      : Buffer.from(rendered.text, 'utf8');
+    const absent = found === ABSENT;
+    const existing = absent ? undefined : found;
+    const plaintext = Buffer.from(rendered.text, 'utf8');
     const warnings = rendered.diagnostics ? { diagnostics: rendered.diagnostics } : {};
 
     let key: { passphrase?: string; ikm?: Uint8Array } = {};
@@ -352,9 +313,6 @@ export class DeviceRenderer {
     }
 
     const target = join(this.settings.outDir, job.file);
-    const found = this.existingTarget(target);
-    const absent = found === ABSENT;
-    const existing = absent ? undefined : found;
     const ioFailure = (error: string): RenderJobResult => ({
       id: job.id,
       status: 'failed',
@@ -368,9 +326,6 @@ export class DeviceRenderer {
         return { id: job.id, status: 'unchanged', ...warnings };
       }
       output = this.seal(plaintext, key);
-      // Neither gzip'd nor encrypted: the plaintext itself, in the reused buffer — the writer
-      // (any WriteFile) gets bytes of its own.
-      if (output === plaintext) output = Buffer.from(plaintext);
       if (this.settings.dryRun) {
         return { id: job.id, status: 'would-write', bytes: output.length, ...warnings };
       }
