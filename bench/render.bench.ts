@@ -40,6 +40,12 @@ const RSS_SIZES = (process.env.BENCH_RSS_SIZES ?? '10000,50000,100000')
   .split(',')
   .map(Number)
   .filter((n) => n > 0);
+// Fleet sizes rendered a second time over their own output (every profile there and unchanged:
+// each is read, decrypted and compared) — by default the largest only, to keep the run short.
+const RERENDER_SIZES = (process.env.BENCH_RERENDER_SIZES ?? String(Math.max(...RSS_SIZES)))
+  .split(',')
+  .map(Number)
+  .filter((n) => RSS_SIZES.includes(n));
 const loadAtStart = loadavg();
 
 if (!existsSync(join(ROOT, 'dist', 'cli.cjs'))) {
@@ -395,6 +401,8 @@ console.log(`file system alone, again after the runs: ${fsAfter.toFixed(2)} s`);
 interface RssRun {
   devices: number;
   stdin: boolean;
+  /** A second run over the first one's output (everything there, unchanged). */
+  rerender?: boolean;
   run: Run;
 }
 const rssRuns: RssRun[] = [];
@@ -403,7 +411,9 @@ for (const [i, n] of rssSizes.entries()) {
   const file = join(WORK, `inventory-${n}.csv`);
   writeInventory(n, file);
   const viaStdin = i === rssSizes.length - 1 ? [false, true] : [false];
-  for (const stdin of viaStdin) {
+  const passes = viaStdin.map((stdin) => ({ stdin, rerender: false }));
+  if (RERENDER_SIZES.includes(n)) passes.splice(1, 0, { stdin: false, rerender: true });
+  for (const { stdin, rerender } of passes) {
     const run = runRender(
       [
         'render',
@@ -425,9 +435,9 @@ for (const [i, n] of rssSizes.entries()) {
       );
       process.exit(1);
     }
-    rssRuns.push({ devices: n, stdin, run });
+    rssRuns.push({ devices: n, stdin, rerender, run });
     console.log(
-      `${`peak RSS, ${n.toLocaleString('en-US')} devices${stdin ? ' (inventory on stdin)' : ''}`.padEnd(58)} ${run.seconds
+      `${`peak RSS, ${n.toLocaleString('en-US')} devices${stdin ? ' (inventory on stdin)' : ''}${rerender ? ' (re-render, all unchanged)' : ''}`.padEnd(58)} ${run.seconds
         .toFixed(2)
         .padStart(6)} s  ${Math.round(n / run.seconds)
         .toString()
@@ -476,7 +486,7 @@ const cpuPerDevice = full.cpuSeconds !== undefined ? (full.cpuSeconds * 1000) / 
 const singleCpu =
   single.cpuSeconds !== undefined ? (single.cpuSeconds * 1000) / DEVICES : undefined;
 const rssMax = Math.max(...rssRuns.map((r) => r.run.maxRssMb ?? Infinity));
-const fileRuns = rssRuns.filter((r) => !r.stdin);
+const fileRuns = rssRuns.filter((r) => !r.stdin && !r.rerender);
 const firstRss = fileRuns[0];
 const lastRss = fileRuns[fileRuns.length - 1];
 const growthPerDevice =
@@ -485,8 +495,8 @@ const growthPerDevice =
       (lastRss.devices - firstRss.devices)
     : undefined;
 const rssRows = rssRuns.map(
-  ({ devices, stdin, run }) =>
-    `| ${devices.toLocaleString('en-US')}${stdin ? ' (inventory on stdin, `-i -`)' : ''} | ${run.seconds.toFixed(1)} | ${Math.round(devices / run.seconds)} | ${run.maxRssMb?.toFixed(0) ?? '?'} |`,
+  ({ devices, stdin, rerender, run }) =>
+    `| ${devices.toLocaleString('en-US')}${stdin ? ' (inventory on stdin, `-i -`)' : ''}${rerender ? ' again over its own output (all unchanged: each file read, decrypted, compared)' : ''} | ${run.seconds.toFixed(1)} | ${Math.round(devices / run.seconds)} | ${run.maxRssMb?.toFixed(0) ?? '?'} |`,
 );
 const loadAtEnd = loadavg();
 const md = `# render benchmark
@@ -539,16 +549,18 @@ start-up, gzip and encryption only.
 ## Peak RSS by fleet size
 
 The same job (render + gzip + encrypt with a key per device, default \`--jobs\`), \`--json\` report
-to /dev/null, one run each:
+to /dev/null, one run each; "again" rows render the same fleet a second time over its own output
+(every profile there and unchanged):
 
 | devices | seconds | devices/s | peak RSS (MB) |
 |---:|---:|---:|---:|
 ${rssRows.join('\n')}
 
 Growth from the smallest to the largest fleet: ${growthPerDevice !== undefined ? `${growthPerDevice.toFixed(0)} bytes per device` : '—'}. What still grows
-with the fleet: the inventory's text (kept for the second pass; about 110 bytes a device here),
-the map of output names that catches two devices given the same \`--name\` (one entry a device),
-and V8's heap sizing, which lets garbage pile up longer in a bigger run before a full collection.
+with the fleet: the inventory's text (kept for the second pass; about 110 bytes a device here,
+outside V8's heap when it is ASCII), the map of output names that catches two devices given the
+same \`--name\` (one entry a device, ≈ 40 bytes outside the heap), in a re-render the listing of
+the output directory (the same), and V8's heap sizing, which lets garbage pile up longer in a bigger run before a full collection.
 Per device, nothing else is kept: the CSV is parsed 64 KB at a time (every device is checked
 before anything is written, then rendered; a CSV of up to 2 MiB, about 20,000 devices, has the
 first pass's rows kept for the second, about 1.5 KB a device; a larger one is parsed twice), the
@@ -556,6 +568,83 @@ report is streamed in inventory order.
 A JSON or YAML inventory is parsed whole and kept (no streaming parser here): measured by hand
 (2026-11-30 15:33, the same 100,000 devices), 380 MB peak from JSON (530 MB before its devices
 were copied lazily) against 268 MB from CSV — the 300 MB target holds for CSV only.
+
+## Re-render over existing profiles (rss4, 2026-11-30 18:10–19:25 UTC)
+
+Rendering again into an output directory that already holds every profile (each one read,
+decrypted with its device's key, gunzipped and compared; none rewritten) peaked higher than a
+fresh run: 314–336 MB for 100,000 devices (17:32 run). Where it went, on the main thread
+(\`--trace-gc\`, and a heap snapshot mid-run with \`--heapsnapshot-signal\`): ≈ 40 MB survived each
+full collection — the two listings of the output directory (the renderer's and the check that no
+output replaces an input: a \`Set\` of 100,000 names each, 11.6 MB), the map of output names that
+catches a \`--name\` shared by two devices (≈ 10 MB) and the CSV inventory's text (11.3 MB, one
+string) — and V8 let the old space grow to about four times that (160 MB used, 191 MB committed)
+before the next one. Nothing leaked: that is why a capped heap (\`--max-old-space-size=128\`) also
+worked. A fresh run has empty listings, hence its lower peak.
+
+What changed (no V8 flags; outputs and reports as before):
+
+- the listings and the map of output names are a \`NameTable\` (\`src/render/name-table.ts\`):
+  names as Latin-1 bytes in one buffer with a hash index in typed arrays, exact lookups, ≈ 40
+  bytes a name outside V8's heap (a name with other characters: a plain \`Map\` beside it);
+- an inventory whose bytes are all ASCII is decoded as Latin-1 — the same text — which Node
+  makes an external string above ≈ 1 MB, outside the heap (\`src/render/decode-text.ts\`); any
+  other is decoded as UTF-8 as before.
+
+Tried and reverted: reading each device's existing file, and encoding its new plaintext, into a
+buffer the renderer reuses (no ≈ 5 KB ArrayBuffer per device): 4–5 % more CPU in a 10,000-device
+re-render (3-build A/B below) and no peak-RSS gain that could be told from the noise.
+
+After: ≈ 9–13 MB survive each full collection on the main thread, and its old space peaks at
+≈ 35–58 MB committed (from 190).
+
+Measured with the built CLI, the same job as above (\`render … --encrypt aes-256-cbc
+--key-field profile_key --gzip --json > /dev/null\`, default \`--jobs\` = 2 threads), output on
+tmpfs, \`NODE_EXTRA_CA_CERTS\` unset; before = fb31f59, after = ba8c4c4 (the changes above plus
+the reused buffers, since reverted: the same data kept), interleaved (before, after) in each of 3
+rounds; a fresh run into an empty directory, then a re-render over its
+output; the JSON inventory is the same 100,000 devices (45 MB). Load average 3.9–9.7 (six
+helpers on two cores). Peak RSS best–worst of 3, CPU (user + sys) median of 3:
+
+| run | peak RSS before (MB) | after (MB) | CPU before (s) | after (s) |
+|---|---:|---:|---:|---:|
+| CSV 10,000, fresh | 160–160 | 155–156 | 3.24 | 3.42 |
+| CSV 10,000, re-render | 174–174 | 169–170 | 3.01 | 3.01 |
+| CSV 50,000, fresh | 186–191 | 163–173 | 13.52 | 13.78 |
+| CSV 50,000, re-render | 200–234 | 194–215 | 11.77 | 11.99 |
+| CSV 100,000, fresh | 210–247 | 193–199 | 27.72 | 26.33 |
+| CSV 100,000, re-render | **292–321** | **230–235** | 22.94 | 23.27 |
+| JSON 100,000, fresh | 219–227 | 191–205 | 30.99 | 31.97 |
+| JSON 100,000, re-render | 266–298 | 205–214 | 27.53 | 27.93 |
+
+CPU at that load moves by ±5 % from run to run; a separate A/B of CPU alone, 7 interleaved
+rounds of the 10,000-device fresh run (load 5.5–6.5): before 3.60 s, after 3.62 s (medians);
+a 10,000-device re-render in three builds, 5 interleaved rounds (load 7–8): before 3.38 s, the
+changes above (0cbc2e2) 3.42 s, with the reused buffers (ba8c4c4) 3.56 s; again (mid, reused reads
+only, both): 3.33 / 3.46 / 3.64 s — hence the revert.
+
+The code as kept (0cbc2e2's render path; 19:12–19:25 and 18:22–18:25, load 7–12 and 4–7), 100,000
+devices: CSV re-render 217, 224, 223, 229, 242, 246 MB (six runs); JSON re-render 201, 204, 221 MB;
+CSV fresh 191 MB; CPU of a CSV re-render 23.3–25.9 s (before: 22.9–24.5 s in the interleaved
+sets; the 25.7–25.9 s runs were at load 9–12 with no before run beside them).
+
+What the peak is made of now (100,000 devices, re-render, main thread sampled every 200 ms
+with \`process.memoryUsage()\` and /proc): ≈ 50 MB file-backed (node and the bundle), the main
+thread's heap ≈ 70–90 MB committed of which its young generation is 34 MB (V8's default
+semi-space of 16 MB; the workers get 8 MB through \`resourceLimits\`, the main thread only
+through a flag), ≈ 20–25 MB of ArrayBuffers awaiting a scavenge (mostly the gunzipped copy of
+each existing profile that \`openProfile\` makes), and the worker. Left for later: the CSV text
+could be read a piece at a time from the file rather than kept (src/render/inventory.ts); the
+compare could gunzip through one reused inflate state, as \`ProfileGzip\` deflates (src/crypto).
+
+Tests: \`test/unit/render-name-table.test.ts\` (exact lookups, keys beyond Latin-1, 200,000
+keys), \`test/unit/render-rerender.test.ts\` (the compare path on 1, 2 and 3 threads: unchanged
+files keep their bytes and mtime; a corrupt, changed, empty, plain-XML, un-gzip'd, 2 MB or
+symlinked target is rewritten with the link's file left alone; a directory or FIFO at a target
+is refused and stays; a file no device names is not touched; a writer gets bytes of its own;
+a large ASCII and a UTF-8 inventory read the same; a large ASCII text stays off the heap).
+The bench now also renders its largest fleet again over its own output
+(\`BENCH_RERENDER_SIZES\` for more sizes).
 
 This machine: two CPU-bound processes together do ${parallelScaling.toFixed(2)}× the work of one
 (a spin loop timed alone and two at a time), so "2 cores" here is about ${parallelScaling.toFixed(1)}

@@ -39,6 +39,8 @@ import {
   type InventoryFormat,
   type InventoryProblem,
 } from './inventory.js';
+import { decodeUtf8Text } from './decode-text.js';
+import { NameTable } from './name-table.js';
 import { defaultNamePattern, fileNameFor } from './naming.js';
 import {
   VariableMerger,
@@ -193,10 +195,10 @@ export function bundledTemplatesDir(): string {
   throw new DomainError('io', 'templates-missing', 'cannot find the bundled templates directory');
 }
 
-/** Reads a file; the message names it as the user wrote it. */
+/** Reads a file as text (see {@link textOf}); the message names it as the user wrote it. */
 function readText(path: string, what: string, shownAs: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    return decodeUtf8Text(readFileSync(path));
   } catch (err) {
     throw new DomainError(
       'io',
@@ -294,7 +296,7 @@ function load(options: RenderOptions): Loaded {
     streamedJson || (bytes && format === 'json')
       ? ''
       : (options.inventoryText ??
-        (bytes ? utf8(bytes) : readText(inventoryPath, 'inventory', options.inventory)));
+        (bytes ? decodeUtf8Text(bytes) : readText(inventoryPath, 'inventory', options.inventory)));
   let inventory: InventoryReader;
   try {
     inventory = new InventoryReader(
@@ -550,8 +552,11 @@ async function renderLoaded(options: RenderOptions, loaded: Loaded): Promise<Ren
   let ioFailures = 0;
   const chooser = new TemplateChooser(loaded.templates);
   const merger = new VariableMerger(loaded.sources);
-  /** Each output name → where its device is in the inventory (the one map that grows). */
-  const usedNames = new Map<string, string>();
+  /**
+   * Each output name → where its device is in the inventory (the one map that grows with the
+   * fleet; off V8's heap, see name-table.ts).
+   */
+  const usedNames = new NameTable();
   const inputs = new InputFiles(loaded.cwd, options, loaded.templates);
   const outputDirs = new Set<string>();
   /** Each template's path as reports show it (a handful of templates for the whole run). */
@@ -612,7 +617,7 @@ async function renderLoaded(options: RenderOptions, loaded: Loaded): Promise<Ren
           );
           continue;
         }
-        usedNames.set(file, device.where);
+        usedNames.add(file, device.where);
         report.file = file;
         const input = inputs.overwrittenBy(join(outDir, file), choice.path);
         if (input) {

@@ -16,6 +16,7 @@ import { describeSystemError } from '../domain-errors.js';
 import { checkRenderedProfile, type RenderDiagnostic } from './check.js';
 import { TemplateChooser, describeTemplateError, type TemplateSource } from './engine.js';
 import type { Vars } from './inventory.js';
+import { NameTable } from './name-table.js';
 import { ProfileGzip } from './profile-gzip.js';
 import { secretValuesOf } from './variables.js';
 
@@ -400,17 +401,21 @@ export class DeviceRenderer {
  * missing from its directory's first listing is taken as absent for the rest of the run.
  */
 export class ListedDirectories {
-  /** Each directory's names when first looked at (null: not listable, so anything may exist). */
-  private readonly listings = new Map<string, Set<string> | null>();
+  /**
+   * Each directory's names when first looked at (null: not listable, so anything may exist),
+   * off V8's heap: a re-render lists 100,000 existing profiles here (name-table.ts says why).
+   */
+  private readonly listings = new Map<string, NameTable | null>();
 
   mayExist(target: string): boolean {
     const dir = dirname(target);
     let names = this.listings.get(dir);
     if (names === undefined) {
+      names = new NameTable();
       try {
-        names = new Set(readdirSync(dir));
+        for (const name of readdirSync(dir)) names.add(name);
       } catch (err) {
-        names = (err as NodeJS.ErrnoException).code === 'ENOENT' ? new Set() : null;
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') names = null;
       }
       this.listings.set(dir, names);
     }
