@@ -35,6 +35,7 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { CliError, ExitCode, describeSystemError } from '../errors.js';
+import { escapeControlsKeepingLines } from '../output/terminal-text.js';
 
 // ---------------------------------------------------------------- stderr and stdout
 
@@ -45,12 +46,13 @@ export function writeStderrLine(line: string): void {
 
 /** A warning on stderr, prefixed like every other message of the tool. */
 export function warn(message: string): void {
-  writeStderrLine(`cisco-prov: warning: ${message}`);
+  // A file name or field in the message must not drive the terminal (as failure lines).
+  writeStderrLine(`cisco-prov: warning: ${escapeControlsKeepingLines(message)}`);
 }
 
 /** A note on stderr (information, not a problem). */
 export function note(message: string): void {
-  writeStderrLine(`cisco-prov: ${message}`);
+  writeStderrLine(`cisco-prov: ${escapeControlsKeepingLines(message)}`);
 }
 
 /** Set once the reader of stdout has gone away (`cisco-prov … | head -1`). */
