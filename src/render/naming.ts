@@ -82,11 +82,17 @@ export function fileNameFor(pattern: string, s: NameSubject): { name: string } |
   return checkRelativeName(name);
 }
 
-/** A file name must stay inside --out: relative, no `..`, no empty segment. */
+/** A file name must stay inside --out: relative, no `..`, no empty segment, no control character. */
 export function checkRelativeName(name: string): { name: string } | { error: string } {
   if (name === '') return { error: '--name gives an empty file name' };
   if (name.startsWith('/') || name.startsWith('\\') || /^[A-Za-z]:/.test(name)) {
     return { error: `file name "${name}" is absolute; --name must give a name inside --out` };
+  }
+  // A control character in a file name (an inventory field holding ESC, a newline) would reach
+  // every listing and terminal that shows it.
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) {
+    return { error: `file name ${JSON.stringify(name)} holds a control character` };
   }
   const segments = name.split(/[/\\]/);
   if (segments.some((s) => s === '..' || s === '' || s === '.')) {

@@ -8,7 +8,13 @@ const subject = {
   mac: '00562b043615',
   serial: 'FCH2443D9R4',
   phone,
-  vars: { site: { code: 'hq' }, room: 'B 12', path: 'a/b', lines: [{ extension: '201' }] },
+  vars: {
+    site: { code: 'hq' },
+    room: 'B 12',
+    path: 'a/b',
+    evil: 'x\u001b[2Jy',
+    lines: [{ extension: '201' }],
+  },
 };
 
 const NAMES: ReadonlyArray<[string, string]> = [
@@ -38,6 +44,12 @@ const BAD: ReadonlyArray<[string, object, RegExp]> = [
   ['$(site).xml', subject, /no field site/],
   ['$(path).xml', subject, /would make a path/],
   ['../$MA.xml', subject, /leaves --out/],
+  [
+    '$(evil)/$MA.xml',
+    subject,
+    /file name "x\\u001b\[2Jy\/00562b043615\.xml" holds a control character/,
+  ],
+  ['$MA\n.xml', subject, /holds a control character/],
   ['/etc/$MA', subject, /absolute/],
 ];
 for (const [pattern, s, expected] of BAD) {
