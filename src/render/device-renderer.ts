@@ -8,7 +8,15 @@
  * unchanged encrypted profile keeps its old ciphertext (and salt) and its mtime. A file that does
  * not open with the key (key rotated, corrupt) is rewritten.
  */
-import { closeSync, constants, fstatSync, openSync, readSync, readdirSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fchmodSync,
+  fstatSync,
+  openSync,
+  readSync,
+  readdirSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { openProfile, parseIkm, sealProfile, type Cipher, type Digest } from '../crypto/index.js';
 import { maskSecretValues } from '../profile/secrets.js';
@@ -115,6 +123,20 @@ type ExistingFile = Uint8Array | undefined | Error;
 
 /** No entry of that name in the output directory's listing: nothing was read. */
 const ABSENT = Symbol('absent');
+
+/**
+ * `--mode` on a file left unchanged: its permission bits set as a write would set them, through
+ * a descriptor opened without following a symlink (as {@link readExisting} reads it).
+ */
+function applyMode(path: string, mode: number): void {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    const st = fstatSync(fd);
+    if (st.isFile() && (st.mode & 0o7777) !== mode) fchmodSync(fd, mode);
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /**
  * Reads the file at a target without following a symlink (O_NOFOLLOW: a link to /dev/zero is
@@ -323,6 +345,9 @@ export class DeviceRenderer {
     try {
       if (existing instanceof Error) throw existing;
       if (existing !== undefined && this.isUnchanged(existing, plaintext, key)) {
+        if (this.settings.mode !== undefined && !this.settings.dryRun) {
+          applyMode(target, this.settings.mode);
+        }
         return { id: job.id, status: 'unchanged', ...warnings };
       }
       output = this.seal(plaintext, key);

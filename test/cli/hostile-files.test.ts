@@ -73,6 +73,16 @@ test('--mode 640 sets the bits of every file written; a bad --mode is a usage er
   );
   assert.equal(r.code, 0, r.stderr);
   assert.equal(modeOf(join(dir, 'out', `${MAC}.xml`)), 0o640);
+  // a file left unchanged gets the bits too: --mode says what the files end with
+  r = await runCli(['render', '-i', 'inv.csv', '-t', 't.liquid', '-o', 'out', '--mode', '604'], {
+    cwd: dir,
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(modeOf(join(dir, 'out', `${MAC}.xml`)), 0o604);
+  r = await runCli(['render', '-i', 'inv.csv', '-t', 't.liquid', '-o', 'out', '--json'], {
+    cwd: dir,
+  });
+  assert.match(r.stdout, /"status": "unchanged"/);
   r = await runCli(['render', '-i', 'inv.csv', '-t', 't.liquid', '-o', 'o2', '--mode', '4755'], {
     cwd: dir,
   });
