@@ -53,6 +53,13 @@ export interface YamlDeviceChunk {
   lineCounter: TextLines;
   /** The device list's path from the top: `[]` or `['devices']`. */
   listPath: string[];
+  /** Whether the chunk's text has an alias (`*name`); without one no device needs resolving. */
+  hasAliases: boolean;
+  /**
+   * Each anchor name (`&name`) of the text read so far, with the offset of its first
+   * occurrence: the anchors before a device, in it and in the skeleton before the list.
+   */
+  anchors: ReadonlyMap<string, number>;
 }
 
 export interface YamlStreamed {
@@ -112,6 +119,10 @@ export function streamYamlDocument(
   let nextOffset = 0;
   let index = 0;
   const chunkErrors: YAMLParseError[] = [];
+  const anchors = new Map<string, number>();
+  /** Alias lexemes so far, and as many when the last chunk was composed. */
+  let aliases = 0;
+  let aliasesComposed = 0;
 
   const composeChunk = (items: CST.BlockSequence['items']): void => {
     if (!list || !documentToken) return;
@@ -131,8 +142,18 @@ export function streamYamlDocument(
     if (isSeq(seq) && seq.range) nextOffset = seq.range[1];
     const devices = isSeq(seq) ? seq.items.length : 0;
     for (const e of doc.errors) chunkErrors.push(e);
-    if (chunkErrors.length === 0 && devices > 0)
-      onChunk({ doc, firstIndex: index, lineCounter, listPath: listPath ?? [] });
+    const hasAliases = aliases > aliasesComposed;
+    aliasesComposed = aliases;
+    if (chunkErrors.length === 0 && devices > 0) {
+      onChunk({
+        doc,
+        firstIndex: index,
+        lineCounter,
+        listPath: listPath ?? [],
+        hasAliases,
+        anchors,
+      });
+    }
     index += devices;
   };
 
@@ -178,6 +199,14 @@ export function streamYamlDocument(
     const lexemes = new Lexer().lex(text);
     for (;;) {
       const next = lexemes.next();
+      if (!next.done) {
+        // The lexer gives an alias or an anchor as one lexeme: `*name`, `&name`.
+        const first = next.value.charCodeAt(0);
+        if (first === 0x2a) aliases++;
+        else if (first === 0x26 && !anchors.has(next.value.slice(1))) {
+          anchors.set(next.value.slice(1), parser.offset);
+        }
+      }
       const out = next.done ? parser.end() : parser.next(next.value);
       for (const token of out) {
         if (token.type === 'directive' && documents === 0) directives.push(token);

@@ -1161,8 +1161,6 @@ interface YamlKeptDevices {
 /** Why the streamed reader stopped converting devices: the first one `toJS` refused. */
 interface YamlDeviceFailure {
   problem: InventoryProblem;
-  /** An alias to an anchor not in its own device: its name and offset. */
-  alias?: { name: string; offset: number };
 }
 
 /**
@@ -1181,13 +1179,12 @@ function readYamlStreamed(
 ): YamlKeptDevices | RawInventory {
   const forbidden: { offset: number; problem: InventoryProblem }[] = [];
   let failure: YamlDeviceFailure | undefined;
-  /** The first offset of each anchor name among the devices read. */
-  const anchors = new Map<string, number>();
   const kept = new SerializedValues();
   const places: number[] = [];
   const notMaps: string[] = [];
 
-  const onChunk = ({ doc, firstIndex, lineCounter, listPath }: YamlDeviceChunk): void => {
+  const onChunk = (chunk: YamlDeviceChunk): void => {
+    const { doc, firstIndex, lineCounter, listPath, hasAliases, anchors } = chunk;
     const seq = doc.contents;
     if (!isSeq(seq)) return;
     seq.items.forEach((node, k) => {
@@ -1199,7 +1196,7 @@ function readYamlStreamed(
         });
       });
       if (forbidden.length > 0 || failure || !isNode(node)) return;
-      const foreign = aliasOutside(node, anchors);
+      const foreign = hasAliases ? aliasOutside(node, anchors) : undefined;
       if (foreign?.elsewhere) {
         failure = { problem: aliasOutsideProblem(foreign, lineCounter, file) };
         return;
@@ -1208,10 +1205,7 @@ function readYamlStreamed(
       try {
         data = toVars(node.toJS(doc, { maxAliasCount: 1000 }));
       } catch (err) {
-        failure = {
-          problem: yamlConversionProblem(err, file, 'YAML'),
-          ...(foreign ? { alias: { name: foreign.name, offset: foreign.offset } } : {}),
-        };
+        failure = { problem: yamlConversionProblem(err, file, 'YAML') };
         return;
       }
       const line = node.range ? lineCounter.linePos(node.range[0]).line : 0;
@@ -1244,12 +1238,7 @@ function readYamlStreamed(
     return empty;
   }
   if (failure) {
-    const alias = failure.alias;
-    problems.push(
-      alias && anchoredBefore(doc, alias.name, alias.offset)
-        ? aliasOutsideProblem(alias, lineCounter, file)
-        : failure.problem,
-    );
+    problems.push(failure.problem);
     return empty;
   }
   const converted = yamlToData(doc, file, 'YAML');
@@ -1264,12 +1253,13 @@ function readYamlStreamed(
 
 /**
  * The first alias under a device's node whose anchor is not before it in the same device (in
- * the order the library resolves aliases: `visit`'s); each anchor name met goes into `anchors`
- * with its first offset.
+ * the order the library resolves aliases: `visit`'s); `elsewhere` when the text has that anchor
+ * before the alias all the same (`anchors`: each name's first offset), in another device or
+ * before the list — which parsing whole would resolve.
  */
 function aliasOutside(
   node: YamlNode,
-  anchors: Map<string, number>,
+  anchors: ReadonlyMap<string, number>,
 ): { name: string; offset: number; elsewhere: boolean } | undefined {
   const own = new Set<string>();
   let found: { name: string; offset: number; elsewhere: boolean } | undefined;
@@ -1281,21 +1271,7 @@ function aliasOutside(
           const offset = n.range?.[0] ?? 0;
           found = { name: n.source, offset, elsewhere: (anchors.get(n.source) ?? offset) < offset };
         }
-      } else if (n.anchor) {
-        own.add(n.anchor);
-        if (!anchors.has(n.anchor)) anchors.set(n.anchor, n.range?.[0] ?? 0);
-      }
-    },
-  });
-  return found;
-}
-
-/** Whether the skeleton (the document without its streamed devices) anchors `name` before `offset`. */
-function anchoredBefore(doc: Document, name: string, offset: number): boolean {
-  let found = false;
-  visit(doc, {
-    Node: (_key, n) => {
-      if (!isAlias(n) && n.anchor === name && (n.range?.[0] ?? Infinity) < offset) found = true;
+      } else if (n.anchor) own.add(n.anchor);
     },
   });
   return found;
