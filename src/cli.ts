@@ -855,11 +855,12 @@ Examples:
           'What the parameter catalog knows about a name: the spelling the phone exports, the guide ' +
             'spellings accepted as aliases, the value type and allowed values, the default, the ' +
             'families that have it, whether it is a secret, and the source of each fact. A pattern ' +
-            '(* and ?, case-insensitive) lists every match. Exit 1 when nothing matches.',
+            '(* and ?, case-insensitive) lists every match; so do words that are not a name ' +
+            '(admin password: every parameter holding each word). Exit 1 when nothing matches.',
         )
         .argument(
-          '<name>',
-          'a parameter name (Admin_Password, Line_Enable_3_) or a pattern (*passw*)',
+          '<name...>',
+          'a parameter name (Admin_Password, Line_Enable_3_), a pattern (*passw*) or words (admin password)',
         )
         .option('--json', 'JSON: the matches with every field')
         .addHelpText(
@@ -868,14 +869,16 @@ Examples:
 Examples:
   cisco-prov param Report_To_Server
   cisco-prov param '*admin*pass*'
+  cisco-prov param admin password
   cisco-prov param 'WAN_*' --json`,
         )
         .action(
-          run(async (name: string, opts: { json?: boolean }) => {
+          run(async (words: string[], opts: { json?: boolean }) => {
             const { param } = await import('./commands/param.js');
             const { renderParam } = await import('./output/param-format.js');
             const { writeStdout } = await import('./io/writer.js');
-            await writeStdout(renderParam(param({ query: name, json: opts.json === true })));
+            const query = words.join(' ');
+            await writeStdout(renderParam(param({ query, json: opts.json === true })));
             return ExitCode.Ok;
           }),
         );

@@ -7,19 +7,23 @@ import {
   findParameter,
   isNamePattern,
   searchParameters,
+  searchWords,
   type ParameterInfo,
 } from '../profile/catalog-search.js';
 import { suggestNames } from '../validate/suggest.js';
 
 export interface ParamOptions {
-  /** A parameter name (`Admin_Password`, `Line_Enable_3_`) or a glob (`*passw*`). */
+  /**
+   * A parameter name (`Admin_Password`, `Line_Enable_3_`), a glob (`*passw*`), or words
+   * (`admin password`): a name that is not found lists the parameters holding every word.
+   */
   query: string;
   json?: boolean;
 }
 
 export interface ParamResult {
   query: string;
-  /** True when the query was a glob. */
+  /** True when the result is a list: the query was a glob, or words that are not a name. */
   pattern: boolean;
   matches: ParameterInfo[];
   /** The tuning exports an entry's source names, id → repository, path and commit. */
@@ -35,9 +39,14 @@ export function param(options: ParamOptions): ParamResult {
   const query = options.query.trim();
   if (query === '') throw new CliError(ExitCode.Usage, 'param: expected a name or a pattern');
   const pattern = isNamePattern(query);
-  const entries = pattern
+  let entries = pattern
     ? searchParameters(DEFAULT_CATALOG, query)
     : findParameter(DEFAULT_CATALOG, query);
+  let list = pattern;
+  if (entries.length === 0 && !pattern) {
+    entries = searchWords(DEFAULT_CATALOG, query);
+    list = entries.length > 0;
+  }
   if (entries.length === 0) {
     const suggestions = pattern ? [] : suggestNames(DEFAULT_CATALOG, query);
     // Echoed quoted and escaped when not plain ASCII: it must not drive the terminal.
@@ -47,7 +56,7 @@ export function param(options: ParamOptions): ParamResult {
       pattern ? `no parameter matches ${shown}` : `unknown parameter ${shown}`,
       suggestions.length > 0
         ? `did you mean ${suggestions.join(', ')}?`
-        : 'try a pattern such as *passw* (case-insensitive)',
+        : 'try words (admin password) or a pattern such as *passw* (case-insensitive)',
     );
   }
   const matches = entries.map(describeEntry);
@@ -57,5 +66,5 @@ export function param(options: ParamOptions): ParamResult {
       if (m.source.includes(id)) exports[id] = where;
     }
   }
-  return { query, pattern, matches, exports, json: options.json === true };
+  return { query, pattern: list, matches, exports, json: options.json === true };
 }

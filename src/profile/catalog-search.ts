@@ -132,6 +132,51 @@ export function searchParameters(catalog: Catalog, glob: string): CatalogEntry[]
 }
 
 /**
+ * Entries whose name or an alias holds every word of a query, case-insensitive: how an admin
+ * asks ("admin password", "sip port", "wifi psk"). Words are split at spaces and `_`; hyphens
+ * are ignored on both sides (`wifi` finds `Wi-Fi_…`). A pattern name is searched in its written
+ * form and with its indexes filled in with 1, as by {@link searchParameters}. Listed best first:
+ * the name that is the words, then names starting with them, holding them in order, holding each.
+ * @example searchWords(DEFAULT_CATALOG, 'admin password').map((e) => e.name)
+ * // ['Admin_Password', 'IVR_Admin_Passwd' (alias IVR_Admin_Password), 'Web_Login_Admin_Password']
+ */
+export function searchWords(catalog: Catalog, query: string): CatalogEntry[] {
+  const words = query
+    .toLowerCase()
+    .replace(/-/g, '')
+    .split(/[\s_]+/)
+    .filter((w) => w !== '');
+  if (words.length === 0) return [];
+  const phrase = words.join('_');
+  // 0: the name is the words (Line_Enable_{n}_ for "line enable"); 1: it starts with them;
+  // 2: it holds them in order; 3: it holds each; undefined: it lacks one.
+  const rank = (n: string): number | undefined => {
+    const lower = n.toLowerCase().replace(/-/g, '');
+    if (!words.every((w) => lower.includes(w))) return undefined;
+    const bare = lower.replace(/(_?\{[nm]\})+_?$/, '').replace(/_+$/, '');
+    if (bare === phrase) return 0;
+    if (lower.startsWith(phrase)) return 1;
+    return lower.includes(phrase) ? 2 : 3;
+  };
+  const ranked: { entry: CatalogEntry; rank: number }[] = [];
+  for (const entry of catalog) {
+    const all = [entry.name, ...(entry.aliases ?? [])];
+    const ranks = all
+      .flatMap((n) => [rank(n), rank(n.replace(/\{[nm]\}/g, '1'))])
+      .filter((r): r is number => r !== undefined);
+    if (ranks.length > 0) ranked.push({ entry, rank: Math.min(...ranks) });
+  }
+  return ranked
+    .sort(
+      (a, b) =>
+        a.rank - b.rank ||
+        a.entry.name.localeCompare(b.entry.name) ||
+        (a.entry.section ?? '').localeCompare(b.entry.section ?? ''),
+    )
+    .map((r) => r.entry);
+}
+
+/**
  * The entries a plain name finds: as the phone reads it (exact, an index, an alias), in the
  * flat profile and in the ATA's router section; else the same letters in another case.
  */

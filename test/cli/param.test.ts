@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli } from '../helpers/run-cli.js';
 import { param } from '../../src/commands/param.js';
-import { searchParameters } from '../../src/profile/catalog-search.js';
+import { searchParameters, searchWords } from '../../src/profile/catalog-search.js';
 import { DEFAULT_CATALOG } from '../../src/profile/catalog-data/index.js';
 
 test('param <name>: canonical name, type, default, families, secret, source', async () => {
@@ -112,4 +112,30 @@ test("param 'Video*': the 8865 export's video names, with the export cited and t
     out.matches.map((m) => [m.name, m.secret]),
     [['PSK_Passphrase_{n}_', true]],
   );
+});
+
+test('param <words>: a name not found lists the parameters holding every word, as admins ask', async () => {
+  // "what's the XML name for the admin password": Admin_Password is the spelling the phones'
+  // exports use (fusionpbx-8851, fusionpbx-9861); Web_Login_Admin_Password the ATA191 export's
+  // <router-configuration> leaf (fusionpbx-ata191).
+  const r = await runCli(['param', 'admin', 'password']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^\d+ parameters match admin password\n/);
+  assert.match(r.stdout, /^Admin_Password\n/m);
+  assert.match(r.stdout, /^Web_Login_Admin_Password {2}\(in <router-configuration>\)\n/m);
+  // every word must appear: Admin_Passwd holds "admin" but not "password"
+  assert.doesNotMatch(r.stdout, /^Admin_Passwd\n/m);
+  // one quoted argument is the same query; hyphens are ignored (the 8865 export's Wi-Fi names)
+  assert.deepEqual(
+    searchWords(DEFAULT_CATALOG, 'wifi password').map((e) => e.name),
+    ['Wi-Fi_Password_{n}_'],
+  );
+  assert.equal(param({ query: 'line enable' }).matches[0]?.name, 'Line_Enable_{n}_');
+  assert.equal(param({ query: 'line enable' }).pattern, true);
+  // a name that is found is still shown alone, not as a list
+  assert.equal(param({ query: 'Admin_Password' }).pattern, false);
+  const none = await runCli(['param', 'admin', 'pasword']);
+  assert.equal(none.code, 1);
+  assert.match(none.stderr, /unknown parameter admin pasword/);
+  assert.match(none.stderr, /try words \(admin password\)/);
 });
