@@ -18,6 +18,8 @@ import { stringify } from 'yaml';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const sizes = (process.argv[2] ?? '10000,50000,100000').split(',').map(Number);
 const runs = Number(process.argv[3] ?? 3);
+/** `csv,yaml` (default) or one of them: BENCH_KINDS=yaml. */
+const kinds = (process.env.BENCH_KINDS ?? 'csv,yaml').split(',');
 const work = mkdtempSync(join(tmpdir(), 'cisco-prov-yaml-rss-'));
 const MIX = [
   '8841',
@@ -120,9 +122,9 @@ for (const n of sizes) {
   writeInventories(n);
   const results = { csv: [], yaml: [] };
   for (let i = 0; i < runs; i++) {
-    for (const kind of ['csv', 'yaml']) results[kind].push(run(join(work, `inv${n}.${kind}`)));
+    for (const kind of kinds) results[kind].push(run(join(work, `inv${n}.${kind}`)));
   }
-  for (const kind of ['csv', 'yaml']) {
+  for (const kind of kinds) {
     const rs = results[kind];
     const mbs = rs.map((r) => r.mb);
     console.log(
