@@ -121,7 +121,7 @@ export const COMMAND_EXIT_CODES: Readonly<
   ],
   fleet: [
     'page written',
-    'with --reports: the inventory is invalid',
+    'an empty log or no line in the common or combined format; with --reports: the inventory is invalid',
     'usage: a bad --resync-periodic/--error-retry-delay/--now, no log on a terminal',
     'the log cannot be read (or is corrupt gzip), the page cannot be written, or an unexpected failure',
   ],
@@ -367,6 +367,11 @@ ${SECRETS_HELP}`,
               if (opts.outDir !== undefined || inputs.length > 1) {
                 return runCryptoBatch('encrypt', inputs, opts);
               }
+              if (opts.json === true) {
+                throw usageError(
+                  '--json needs --out-dir: a single encrypt writes the ciphertext, not a report',
+                );
+              }
               // The same code as the one-shot path without commander (bin/cisco-prov.cjs).
               const { encryptOne } = await import('./cli-oneshot.js');
               await encryptOne(inputs[0], opts);
@@ -448,6 +453,13 @@ ${SECRETS_HELP}`,
               if (opts.outDir !== undefined || inputs.length > 1) {
                 return runCryptoBatch('decrypt', inputs, opts);
               }
+              // A script asking for JSON must not be handed the plaintext profile instead.
+              if (opts.json === true && opts.info !== true) {
+                throw usageError(
+                  '--json needs --info or --out-dir: a decrypted profile is XML, not JSON',
+                  'add --info to describe the file as JSON',
+                );
+              }
               const { decrypt } = await import('./commands/decrypt.js');
               const { emit, emitChunks } = await import('./output/emit.js');
               const { STDOUT_HOLD_BACK } = await import('./io/streams.js');
@@ -505,6 +517,11 @@ Examples:
         )
         .action(
           run(async (opts) => {
+            if (opts.ikm !== true && opts.encoding !== 'text') {
+              throw usageError(
+                `--encoding ${String(opts.encoding)} is for an IKM (--ikm): a passphrase is printed as base64url text`,
+              );
+            }
             const { keygen } = await import('./commands/keygen.js');
             const { writeStdout } = await import('./io/writer.js');
             await writeStdout(`${keygen(opts)}\n`);
@@ -1537,7 +1554,9 @@ function reportError(err: unknown): ExitCodeValue {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') {
       return ExitCode.Ok;
     }
-    if (err.code === 'commander.help') return ExitCode.Ok;
+    // Help asked for is 0; help shown because a command was missing (`cisco-prov`, `cisco-prov
+    // help nosuch`) is commander's exit code 1 there: a usage error here, as `cisco-prov rule`.
+    if (err.code === 'commander.help') return err.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
     return ExitCode.Usage; // commander has printed its own message already
   }
   return reportFailure(err);

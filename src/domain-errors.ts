@@ -85,6 +85,17 @@ export function describeSystemError(err: unknown, path?: string): string {
     case 'ENOSPC':
       return `${prefix}no space left on device`;
     default:
-      return `${prefix}${e?.message ?? String(err)}`;
+      return `${prefix}${systemReason(e) ?? e?.message ?? String(err)}`;
   }
+}
+
+/**
+ * The OS's reason alone from a Node system error's message (`ELOOP: too many symbolic links
+ * encountered, stat '/x'` → `too many symbolic links encountered`): the caller names the path
+ * already, and a second, absolute copy of it would only repeat it. Undefined for other errors.
+ */
+function systemReason(e: NodeJS.ErrnoException | undefined): string | undefined {
+  if (typeof e?.code !== 'string' || typeof e.syscall !== 'string') return undefined;
+  const match = /^[A-Z0-9_]+: (.*?)(?:, [a-z_]+(?: '.*')?)?$/s.exec(e.message);
+  return match?.[1] === undefined || match[1] === '' ? undefined : match[1];
 }

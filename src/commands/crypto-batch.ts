@@ -21,6 +21,7 @@ import { DEFAULT_RS } from '../crypto/aes128gcm.js';
 import { DEFAULT_MAX_SIZE, DecryptError, SizeLimitError } from '../crypto/errors.js';
 import { DEFAULT_PBKDF2_ITERATIONS } from '../crypto/openssl-enc.js';
 import { normalizeMac } from '../device/mac.js';
+import { escapeControls } from '../output/terminal-text.js';
 import {
   CliError,
   ExitCode,
@@ -84,6 +85,12 @@ export function readKeyTable(path: string): KeyTable {
   } catch (err) {
     const line = (err as { lines?: number }).lines;
     throw usageError(`--keys ${path}${line ? `:${line}` : ''}: not a valid CSV file`);
+  }
+  const header = rows[0] === undefined ? [] : Object.keys(rows[0]);
+  if (header.length > 0 && !header.includes('file') && !header.includes('mac')) {
+    throw usageError(
+      `--keys ${path}:1: the header has no file or mac column (it has ${header.join(', ')})`,
+    );
   }
   const table: KeyTable = { byFile: new Map(), byMac: new Map() };
   rows.forEach((row, i) => {
@@ -477,10 +484,10 @@ export function batchExitCode(report: BatchReport): ExitCodeValue {
 export function formatBatchText(report: BatchReport): string {
   const lines = report.files
     .filter((f) => f.status === 'failed')
-    .map((f) => `cisco-prov: ${f.input}: ${f.error}\n`);
+    .map((f) => `cisco-prov: ${escapeControls(`${f.input}: ${f.error}`)}\n`);
   const verb = report.command === 'encrypt' ? 'encrypted' : 'decrypted';
   lines.push(
-    `cisco-prov: ${verb} ${report.written} of ${report.files.length} file(s) into ${report.outDir}${report.failed ? `, ${report.failed} failed` : ''}\n`,
+    `cisco-prov: ${verb} ${report.written} of ${report.files.length} file(s) into ${escapeControls(report.outDir)}${report.failed ? `, ${report.failed} failed` : ''}\n`,
   );
   return lines.join('');
 }

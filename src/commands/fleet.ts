@@ -12,7 +12,14 @@ import {
   type FleetSettings,
 } from '../device/fleet.js';
 import { ScheduleError, parseSchedule } from '../profile/resync.js';
-import { CliError, ExitCode, describeSystemError, isCliError, usageError } from '../errors.js';
+import {
+  CliError,
+  ExitCode,
+  badInput,
+  describeSystemError,
+  isCliError,
+  usageError,
+} from '../errors.js';
 import { renderFleetPage } from '../output/fleet-page.js';
 import { drift } from './drift.js';
 import { guardedLogText, openLog, readLineBatches } from './inspect.js';
@@ -158,6 +165,18 @@ export async function fleet(options: FleetOptions): Promise<FleetResult> {
       throw new CliError(ExitCode.Failure, `cannot read ${source}: corrupt gzip data`);
     }
     throw new CliError(ExitCode.Failure, `cannot read ${describeSystemError(err, source)}`);
+  }
+  // As `inspect --log`: nothing to show is an input found bad (exit 1), not a page of no phones
+  // that replaces yesterday's from a cron job given the wrong file (an error log, a truncated one).
+  const lines = tracker.lineCounts;
+  if (lines.total === lines.blank) {
+    throw badInput(`${source}: the log is empty: no request to show`);
+  }
+  if (lines.malformed === lines.total - lines.blank) {
+    throw badInput(
+      `${source}: no line is in the common or combined log format`,
+      'fleet --log reads web-server access logs (nginx, Apache, lighttpd: common or combined)',
+    );
   }
   const driftByPhone = await fleetDrift(options, warnings);
   const data = tracker.snapshot({

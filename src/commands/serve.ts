@@ -28,6 +28,13 @@ import { renderFleetPage } from '../output/fleet-page.js';
 import { fleetDrift } from './fleet.js';
 
 /** The options commander hands over (see the serve block of cli.ts). */
+/** What the usual listen errors mean to an admin (the code stays, for searching). */
+const LISTEN_REASON: Readonly<Record<string, string>> = {
+  EADDRINUSE: ' (the port is in use: another server, or a serve still running?)',
+  EACCES: ' (permission denied: a port below 1024 needs privileges)',
+  EADDRNOTAVAIL: ' (no such address on this machine: check --host)',
+};
+
 export interface ServeCliOptions {
   inventory: string;
   template?: string;
@@ -345,7 +352,8 @@ export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
     address = await server.listen(port, host);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw ioError(`cannot listen on ${host}:${port}: ${code ?? (err as Error).message}`);
+    const why = code === undefined ? (err as Error).message : `${code}${LISTEN_REASON[code] ?? ''}`;
+    throw ioError(`cannot listen on ${host}:${port}: ${why}`);
   }
   if (opts.watch !== false) server.watchSources();
   const scheme = config.tls ? 'https' : 'http';

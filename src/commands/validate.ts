@@ -309,5 +309,11 @@ export function readProfile(path: string, shownAs: string): Uint8Array {
 
 /** stdin, at most one byte over the profile limit (checkProfileFile reports a larger one). */
 function readLimitedStdin(): Promise<Uint8Array> {
+  // As every other command: `-` on a terminal waits for typing nobody means to do.
+  if (process.stdin.isTTY) {
+    return Promise.reject(
+      new CliError(ExitCode.Usage, 'stdin (-) is a terminal', 'pipe a profile in, or give a file'),
+    );
+  }
   return readStdinUpTo(MAX_PROFILE_BYTES + 1);
 }

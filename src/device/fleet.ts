@@ -130,6 +130,7 @@ export class FleetTracker {
   private readonly history = new Map<string, HeldRequest[]>();
   private readonly uaCache = new Map<string, UserAgentInfo>();
   private readonly historyLimit: number;
+  private readonly counts = { total: 0, blank: 0, malformed: 0 };
 
   constructor(private readonly options: FleetTrackerOptions = {}) {
     this.aggregator = new AccessLogAggregator(options);
@@ -149,6 +150,11 @@ export class FleetTracker {
   /** Adds one access-log line (common or combined format, without its newline). */
   addLine(line: string): void {
     const entry = parseAccessLogLine(line);
+    this.counts.total++;
+    if (entry === null) {
+      if (line.trim() === '') this.counts.blank++;
+      else this.counts.malformed++;
+    }
     // A POST/PUT is a Report_Rule upload, not a resync: it joins the history, not the outcome.
     const upload = entry?.method === 'POST' || entry?.method === 'PUT';
     if (!upload) this.aggregator.addLine(line);
@@ -178,6 +184,15 @@ export class FleetTracker {
     });
     // Keep twice the limit between trims: one splice per `limit` lines, not one per line.
     if (list.length > this.historyLimit * 2) list.splice(0, list.length - this.historyLimit);
+  }
+
+  /**
+   * Every line added so far (uploads too): how many, how many blank, how many in neither the
+   * common nor the combined format — whether the input was an access log at all.
+   * @example tracker.lineCounts // { total: 17, blank: 1, malformed: 1 }
+   */
+  get lineCounts(): { total: number; blank: number; malformed: number } {
+    return { ...this.counts };
   }
 
   /**

@@ -12,25 +12,9 @@ export interface StylishOptions {
   color?: boolean;
 }
 
-// C0 controls (but tab), DEL, C1 controls (U+009B is a one-byte CSI on some terminals), and
-// the format characters that reorder or hide text (bidi overrides U+202A-E, U+2066-9, line and
-// paragraph separators, BOM). A profile is untrusted text: these are shown, never acted on.
-const UNSAFE_IN_TERMINAL =
-  // eslint-disable-next-line no-control-regex
-  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+import { escapeControls } from './terminal-text.js';
 
-/**
- * Text with every control and format character shown as an escape (`\x1b`, `\u202e`).
- * @example escapeControls('a\u202eb') // 'a\\u202eb'
- */
-export function escapeControls(text: string): string {
-  return text.replace(UNSAFE_IN_TERMINAL, (ch) => {
-    const code = ch.charCodeAt(0);
-    return code <= 0xff
-      ? `\\x${code.toString(16).padStart(2, '0')}`
-      : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-}
+export { escapeControls };
 
 /** JSON with the characters JSON.stringify leaves raw that a terminal may act on escaped. */
 function terminalSafeJson(value: unknown): string {

@@ -4,6 +4,7 @@
  * commander (src/cli-oneshot.ts), so both report a failure alike.
  */
 import { ExitCode, asCliError, type ExitCodeValue } from '../errors.js';
+import { escapeControlsKeepingLines } from './terminal-text.js';
 
 /**
  * Turns any thrown value into one line on stderr and an exit code. Never a stack trace (unless
@@ -13,12 +14,16 @@ import { ExitCode, asCliError, type ExitCodeValue } from '../errors.js';
 export function reportFailure(err: unknown): ExitCodeValue {
   const userError = asCliError(err);
   if (userError) {
-    process.stderr.write(`cisco-prov: ${userError.message}\n`);
-    if (userError.hint) process.stderr.write(`  hint: ${userError.hint}\n`);
+    // A message names files and echoes values (a file name from a directory walk, a server's
+    // status line): whatever the terminal would act on is shown as an escape instead.
+    process.stderr.write(`cisco-prov: ${escapeControlsKeepingLines(userError.message)}\n`);
+    if (userError.hint) {
+      process.stderr.write(`  hint: ${escapeControlsKeepingLines(userError.hint)}\n`);
+    }
     return userError.exitCode;
   }
   const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`cisco-prov: unexpected failure: ${message}\n`);
+  process.stderr.write(`cisco-prov: unexpected failure: ${escapeControlsKeepingLines(message)}\n`);
   if (process.env.CISCO_PROV_DEBUG && err instanceof Error && err.stack) {
     process.stderr.write(`${err.stack}\n`);
   }

@@ -233,7 +233,8 @@ function parseIndex(
 export function parseCatalogJson(text: string, fileName: string): CatalogEntry[] {
   let doc: Json;
   try {
-    doc = JSON.parse(text);
+    // A BOM is no part of JSON (RFC 8259 §8.1), but Windows editors save one: read past it.
+    doc = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new Error(`${fileName}: not valid JSON: ${(error as Error).message}`);
   }

@@ -49,7 +49,8 @@ export function readProfileText(text: string, notation: ProfileNotation): Parsed
   let data: unknown;
   if (notation === 'json') {
     try {
-      data = JSON.parse(text);
+      // A BOM is no part of JSON (RFC 8259 §8.1), but Windows editors save one: read past it.
+      data = JSON.parse(text.replace(/^\uFEFF/, ''));
     } catch (err) {
       throw new ProfileFormatError(
         `not valid JSON: ${jsonErrorWithoutText((err as Error).message)}`,

@@ -1,0 +1,40 @@
+/**
+ * Text for a terminal: what a file name, a field or a server's answer may hold that the terminal
+ * would act on is shown as an escape instead. Small and dependency-free: the one-shot `encrypt`
+ * path loads it with every failure line.
+ */
+
+// C0 controls (but tab), DEL, C1 controls (U+009B is a one-byte CSI on some terminals), and
+// the format characters that reorder or hide text (bidi overrides U+202A-E, U+2066-9, line and
+// paragraph separators, BOM). Matching control characters is the point here.
+const UNSAFE_IN_TERMINAL =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+// The same less the newline, for messages that are several lines on purpose.
+const UNSAFE_IN_LINES =
+  // eslint-disable-next-line no-control-regex
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+function escapeChar(ch: string): string {
+  const code = ch.charCodeAt(0);
+  return code <= 0xff
+    ? `\\x${code.toString(16).padStart(2, '0')}`
+    : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+
+/**
+ * Text with every control and format character shown as an escape (`\x1b`, `\u202e`).
+ * @example escapeControls('a\u202eb') // 'a\\u202eb'
+ */
+export function escapeControls(text: string): string {
+  return text.replace(UNSAFE_IN_TERMINAL, escapeChar);
+}
+
+/**
+ * As escapeControls, but a newline stays a newline: for a message of several lines.
+ * @example escapeControlsKeepingLines('bad\u001b[2J\nnext') // 'bad\\x1b[2J\nnext'
+ */
+export function escapeControlsKeepingLines(text: string): string {
+  return text.replace(UNSAFE_IN_LINES, escapeChar);
+}
