@@ -5,7 +5,18 @@
  * reported with the file, the row and the field.
  */
 import { parse as parseCsv } from 'csv-parse/sync';
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Document } from 'yaml';
+import {
+  LineCounter,
+  isAlias,
+  isMap,
+  isNode,
+  isScalar,
+  isSeq,
+  parseDocument,
+  visit,
+  type Document,
+  type Node as YamlNode,
+} from 'yaml';
 import { findModel, type PhoneModel } from '../device/models.js';
 import { normalizeMac } from '../device/mac.js';
 import {
@@ -19,6 +30,13 @@ import {
   type JsonScan,
   type JsonSource,
 } from './inventory-json.js';
+import {
+  SerializedValues,
+  YAML_WHOLE_PARSE_CHARS,
+  type TextLines,
+  streamYamlDocument,
+  type YamlDeviceChunk,
+} from './inventory-yaml.js';
 
 /** Plain variables: what a template sees. Values are strings, numbers, booleans, lists, maps. */
 export type Vars = { [name: string]: unknown };
@@ -182,6 +200,11 @@ export interface InventoryReaderOptions {
    * whole (default JSON_WHOLE_PARSE_BYTES; 0 streams every JSON text — the tests compare both).
    */
   jsonWholeParseMax?: number;
+  /**
+   * A YAML text longer than this many characters is read a device at a time rather than parsed
+   * whole (default YAML_WHOLE_PARSE_CHARS; 0 streams every YAML text — the tests compare both).
+   */
+  yamlWholeParseMax?: number;
 }
 
 /**
@@ -209,6 +232,8 @@ export class InventoryReader {
    */
   private csvRows: RawDevice[] | undefined;
   private readonly raw: RawInventory | undefined;
+  /** A YAML inventory read a device at a time: its devices, kept serialised, and their places. */
+  private readonly yamlStream: YamlKeptDevices | undefined;
   /** A JSON inventory read a device at a time: its bytes and what the scan learned. */
   private readonly jsonStream: { source: JsonSource; scan: JsonScan } | undefined;
   /** JSON/YAML problems of the document's shape, reported with every pass's device problems. */
@@ -262,6 +287,24 @@ export class InventoryReader {
       this.jsonStream = { source, scan: streamed.scan };
       this.defaults = streamed.defaults;
       this.groups = streamed.groups;
+    } else if (
+      kind === 'yaml' &&
+      text.length > (options.yamlWholeParseMax ?? YAML_WHOLE_PARSE_CHARS)
+    ) {
+      const read = readYamlStreamed(text, file, problems);
+      if ('kept' in read) {
+        if (problems.length > 0 && read.kept.length === 0) throw new InventoryError(problems);
+        this.shapeProblems = problems;
+        this.yamlStream = read;
+        this.defaults = read.defaults;
+        this.groups = read.groups;
+      } else {
+        if (problems.length > 0 && read.devices.length === 0) throw new InventoryError(problems);
+        this.raw = read;
+        this.shapeProblems = problems;
+        this.defaults = read.defaults;
+        this.groups = read.groups;
+      }
     } else {
       this.raw =
         kind === 'json'
@@ -293,6 +336,17 @@ export class InventoryReader {
       for (const item of jsonDeviceItems(source, scan, isForbiddenKey)) {
         const fields = toVars(item.value) as Vars;
         const device = checker.check({ where: `device ${item.index + 1}`, fields }, rows++);
+        if (device) yield device;
+      }
+    } else if (this.yamlStream) {
+      for (const p of this.shapeProblems) problems.push(p);
+      const { kept, places } = this.yamlStream;
+      let k = 0;
+      for (const value of kept.values()) {
+        const index = places[k++]!;
+        const line = places[k++]!;
+        const where = line ? `line ${line} (device ${index + 1})` : `device ${index + 1}`;
+        const device = checker.check({ where, fields: toVars(value) as Vars }, rows++);
         if (device) yield device;
       }
     } else if (this.raw) {
@@ -951,38 +1005,76 @@ function readJsonStreamed(
 }
 
 /**
+ * Every forbidden key (`__proto__`…) under a YAML node, in document order: its key's offset
+ * and its path from the top (`path` is the node's own).
+ */
+function walkForbiddenYamlKeys(
+  node: unknown,
+  path: (string | number)[],
+  found: (key: string, offset: number | undefined, path: (string | number)[]) => void,
+): void {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+      if (key !== undefined && FORBIDDEN_KEYS.has(key)) {
+        found(key, isScalar(pair.key) ? pair.key.range?.[0] : undefined, [...path, key]);
+        continue;
+      }
+      walkForbiddenYamlKeys(pair.value, [...path, key ?? '?'], found);
+    }
+  } else if (isSeq(node)) {
+    node.items.forEach((item, i) => walkForbiddenYamlKeys(item, [...path, i], found));
+  }
+}
+
+/** Line and column of a text's offsets: the library's LineCounter, or TextLines. */
+type LinePositions = Pick<LineCounter | TextLines, 'linePos'>;
+
+/** The problem of a forbidden YAML key, placed by its key's offset. */
+function forbiddenYamlKeyProblem(
+  key: string,
+  offset: number | undefined,
+  path: (string | number)[],
+  lineCounter: LinePositions,
+  file: string,
+): InventoryProblem {
+  const pos = offset !== undefined ? lineCounter.linePos(offset) : undefined;
+  return {
+    file,
+    where: pos ? `line ${pos.line}, col ${pos.col}` : 'file',
+    field: fieldOfPath(path),
+    message: forbiddenKeyMessage(key),
+  };
+}
+
+/**
  * Every forbidden key (`__proto__`…) of a parsed YAML document, with the key's line and
  * column. Checked on the syntax tree, before `toJS` builds any object.
  */
 export function forbiddenYamlKeys(
   doc: Document,
-  lineCounter: LineCounter,
+  lineCounter: Pick<LineCounter, 'linePos'>,
   file: string,
 ): InventoryProblem[] {
   const problems: InventoryProblem[] = [];
-  const walk = (node: unknown, path: (string | number)[]): void => {
-    if (isMap(node)) {
-      for (const pair of node.items) {
-        const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
-        if (key !== undefined && FORBIDDEN_KEYS.has(key)) {
-          const offset = isScalar(pair.key) ? pair.key.range?.[0] : undefined;
-          const pos = offset !== undefined ? lineCounter.linePos(offset) : undefined;
-          problems.push({
-            file,
-            where: pos ? `line ${pos.line}, col ${pos.col}` : 'file',
-            field: fieldOfPath([...path, key]),
-            message: forbiddenKeyMessage(key),
-          });
-          continue;
-        }
-        walk(pair.value, [...path, key ?? '?']);
-      }
-    } else if (isSeq(node)) {
-      node.items.forEach((item, i) => walk(item, [...path, i]));
-    }
-  };
-  walk(doc.contents, []);
+  walkForbiddenYamlKeys(doc.contents, [], (key, offset, path) => {
+    problems.push(forbiddenYamlKeyProblem(key, offset, path, lineCounter, file));
+  });
   return problems;
+}
+
+/** The problem of a YAML document or node that `toJS` refused. */
+function yamlConversionProblem(err: unknown, file: string, what: string): InventoryProblem {
+  const text = (err as Error).message;
+  const unresolved = /^Unresolved alias \(the anchor must be set before the alias\): (.*)$/s.exec(
+    text,
+  );
+  const message = unresolved
+    ? `alias *${unresolved[1]} has no anchor before it`
+    : /alias/i.test(text)
+      ? 'too many alias expansions (an alias bomb?)'
+      : withoutQuotedText(text);
+  return { file, where: 'file', message: `not valid ${what} (${message})` };
 }
 
 /**
@@ -997,24 +1089,38 @@ export function yamlToData(
   try {
     return { data: toVars(doc.toJS({ maxAliasCount: 1000 })) };
   } catch (err) {
-    const message = /alias/i.test((err as Error).message)
-      ? 'too many alias expansions (an alias bomb?)'
-      : withoutQuotedText((err as Error).message);
-    return { file, where: 'file', message: `not valid ${what} (${message})` };
+    return yamlConversionProblem(err, file, what);
   }
+}
+
+/** The first error of a parsed YAML document as a problem (the only one reported). */
+function firstYamlError(doc: Document, file: string): InventoryProblem | undefined {
+  const e = doc.errors[0];
+  if (!e) return undefined;
+  const line = e.linePos?.[0]?.line;
+  return {
+    file,
+    where: line ? `line ${line}` : 'file',
+    message: `not valid YAML (${e.message.split('\n')[0]})`,
+  };
 }
 
 function readYamlInventory(text: string, file: string, problems: InventoryProblem[]): RawInventory {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    const line = e.linePos?.[0]?.line;
-    problems.push({
-      file,
-      where: line ? `line ${line}` : 'file',
-      message: `not valid YAML (${e.message.split('\n')[0]})`,
-    });
+  return yamlDocumentInventory(doc, lineCounter, file, problems);
+}
+
+/** A YAML inventory from its whole document (parsed whole, or streamed with nothing to stream). */
+function yamlDocumentInventory(
+  doc: Document,
+  lineCounter: LinePositions,
+  file: string,
+  problems: InventoryProblem[],
+): RawInventory {
+  const error = firstYamlError(doc, file);
+  if (error) {
+    problems.push(error);
     return { defaults: {}, groups: {}, devices: [] };
   }
   // Line of each device, for messages: the list itself, or the `devices` list of a map.
@@ -1040,6 +1146,148 @@ function readYamlInventory(text: string, file: string, problems: InventoryProble
   return shapeInventory(converted.data ?? [], file, problems, (i) =>
     lines[i] ? `line ${lines[i]} (device ${i + 1})` : `device ${i + 1}`,
   );
+}
+
+/** A streamed YAML inventory's devices, kept between passes. */
+interface YamlKeptDevices {
+  defaults: Vars;
+  groups: Record<string, Vars>;
+  /** Each map of the device list, toVars'd, serialised. */
+  kept: SerializedValues;
+  /** For each kept device: its 0-based position in the list and its line (two numbers). */
+  places: number[];
+}
+
+/** Why the streamed reader stopped converting devices: the first one `toJS` refused. */
+interface YamlDeviceFailure {
+  problem: InventoryProblem;
+}
+
+/**
+ * A YAML inventory read a device at a time (src/render/inventory-yaml.ts): the problems in the
+ * order and wording of readYamlInventory — the first syntax error alone; else every forbidden
+ * key; else the first value `toJS` refuses; else the shape's — and the devices kept serialised.
+ * A device whose alias names an anchor outside it (in another device, in `defaults`) is refused
+ * with its line: streamed, each device is converted on its own.
+ * @returns the kept devices, or — when the document has no block list of devices to stream —
+ *   the inventory readYamlInventory would give
+ */
+function readYamlStreamed(
+  text: string,
+  file: string,
+  problems: InventoryProblem[],
+): YamlKeptDevices | RawInventory {
+  const forbidden: { offset: number; problem: InventoryProblem }[] = [];
+  let failure: YamlDeviceFailure | undefined;
+  const kept = new SerializedValues();
+  const places: number[] = [];
+  const notMaps: string[] = [];
+
+  const onChunk = (chunk: YamlDeviceChunk): void => {
+    const { doc, firstIndex, lineCounter, listPath, hasAliases, anchors } = chunk;
+    const seq = doc.contents;
+    if (!isSeq(seq)) return;
+    seq.items.forEach((node, k) => {
+      const index = firstIndex + k;
+      walkForbiddenYamlKeys(node, [...listPath, index], (key, offset, path) => {
+        forbidden.push({
+          offset: offset ?? 0,
+          problem: forbiddenYamlKeyProblem(key, offset, path, lineCounter, file),
+        });
+      });
+      if (forbidden.length > 0 || failure || !isNode(node)) return;
+      const foreign = hasAliases ? aliasOutside(node, anchors) : undefined;
+      if (foreign?.elsewhere) {
+        failure = { problem: aliasOutsideProblem(foreign, lineCounter, file) };
+        return;
+      }
+      let data: unknown;
+      try {
+        data = toVars(node.toJS(doc, { maxAliasCount: 1000 }));
+      } catch (err) {
+        failure = { problem: yamlConversionProblem(err, file, 'YAML') };
+        return;
+      }
+      const line = node.range ? lineCounter.linePos(node.range[0]).line : 0;
+      if (isPlainObject(data)) {
+        kept.push(data);
+        places.push(index, line);
+      } else notMaps.push(line ? `line ${line} (device ${index + 1})` : `device ${index + 1}`);
+    });
+  };
+
+  const streamed = streamYamlDocument(text, { uniqueKeys: true }, onChunk);
+  const { doc, lineCounter } = streamed;
+  if (streamed.listPath === undefined)
+    return yamlDocumentInventory(doc, lineCounter, file, problems);
+  const empty: RawInventory = { defaults: {}, groups: {}, devices: [] };
+  const error = firstYamlError(doc, file);
+  if (error) {
+    problems.push(error);
+    return empty;
+  }
+  walkForbiddenYamlKeys(doc.contents, [], (key, offset, path) => {
+    forbidden.push({
+      offset: offset ?? 0,
+      problem: forbiddenYamlKeyProblem(key, offset, path, lineCounter, file),
+    });
+  });
+  if (forbidden.length > 0) {
+    forbidden.sort((a, b) => a.offset - b.offset);
+    for (const f of forbidden) problems.push(f.problem);
+    return empty;
+  }
+  if (failure) {
+    problems.push(failure.problem);
+    return empty;
+  }
+  const converted = yamlToData(doc, file, 'YAML');
+  if (!('data' in converted)) {
+    problems.push(converted);
+    return empty;
+  }
+  const shaped = shapeInventory(converted.data ?? [], file, problems, (i) => `device ${i + 1}`);
+  for (const where of notMaps) problems.push({ file, where, message: 'expected a map of fields' });
+  return { defaults: shaped.defaults, groups: shaped.groups, kept, places };
+}
+
+/**
+ * The first alias under a device's node whose anchor is not before it in the same device (in
+ * the order the library resolves aliases: `visit`'s); `elsewhere` when the text has that anchor
+ * before the alias all the same (`anchors`: each name's first offset), in another device or
+ * before the list — which parsing whole would resolve.
+ */
+function aliasOutside(
+  node: YamlNode,
+  anchors: ReadonlyMap<string, number>,
+): { name: string; offset: number; elsewhere: boolean } | undefined {
+  const own = new Set<string>();
+  let found: { name: string; offset: number; elsewhere: boolean } | undefined;
+  visit(node, {
+    Node: (_key, n) => {
+      if (isAlias(n)) {
+        if (!found && !own.has(n.source)) {
+          // elsewhere: an earlier device has the anchor (the whole document would resolve it).
+          const offset = n.range?.[0] ?? 0;
+          found = { name: n.source, offset, elsewhere: (anchors.get(n.source) ?? offset) < offset };
+        }
+      } else if (n.anchor) own.add(n.anchor);
+    },
+  });
+  return found;
+}
+
+function aliasOutsideProblem(
+  alias: { name: string; offset: number },
+  lineCounter: TextLines,
+  file: string,
+): InventoryProblem {
+  const pos = lineCounter.linePos(alias.offset);
+  return {
+    file,
+    where: `line ${pos.line}, col ${pos.col}`,
+    message: `alias *${alias.name} names an anchor outside its device, which a YAML inventory above ${YAML_WHOLE_PARSE_CHARS / 1024 / 1024} MiB cannot use (it is read a device at a time): repeat the values, or put them in defaults or a group`,
+  };
 }
 
 // ---- checks shared by every format ----
