@@ -308,3 +308,37 @@ test('on worker threads a device whose template fails is reported, the others wr
     assert.equal(readdirSync(join(dir, `out-${jobs}`)).length, 119);
   }
 });
+
+test('workers are started while a large YAML inventory is read a device at a time, as for CSV', async () => {
+  // 8,000 devices: 1.25 MB of YAML, above the size read a device at a time; a small one is not.
+  const yaml = (n: number): string =>
+    Array.from({ length: n }, (_, i) => {
+      const mac = (0x00562b000000 + i).toString(16).padStart(12, '0');
+      return `- mac: "${mac}"\n  model: "8841"\n  display_name: "Desk ${i} of the third floor, east wing"\n  extension: "${1000 + i}"\n  key: "k-${i}-a-passphrase-long-enough"\n`;
+    }).join('');
+  const big = yaml(8000);
+  assert.ok(big.length > 1024 * 1024, `${big.length}`);
+  for (const [text, expected] of [
+    [big, [2]],
+    [yaml(3), []],
+  ] as const) {
+    const dir = workspace({ 'inv.yaml': text, 'default.liquid': TEMPLATE });
+    const started: number[] = [];
+    const { report } = await render(
+      options(dir, {
+        inventory: 'inv.yaml',
+        jobs: 2,
+        runInWorkers: undefined,
+        prestartWorkers: (count) => {
+          started.push(count);
+          return () => {};
+        },
+      }),
+    );
+    assert.deepEqual(started, expected);
+    assert.equal(
+      report.devices.filter((d) => d.status === 'written').length,
+      text === big ? 8000 : 3,
+    );
+  }
+});
