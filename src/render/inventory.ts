@@ -273,6 +273,9 @@ export class InventoryReader {
     } else {
       throw new TypeError(`a ${kind} inventory is read from its text, not from its file`);
     }
+    // A byte order mark some editors save: the yaml library takes one before a mapping but
+    // not before a list of devices ("Unexpected scalar at node end"). CSV and JSON skip it too.
+    if (kind === 'yaml' && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     const problems: InventoryProblem[] = [];
     if (kind === 'csv') {
       this.text = text;

@@ -228,3 +228,26 @@ test('encrypt --keys: a header without a file or mac column is named as the head
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('render reads a YAML inventory saved with a UTF-8 BOM, from a file and from stdin, as a CSV with one', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-usertrial-yamlbom-'));
+  try {
+    const yaml =
+      '\uFEFF- mac: "00562b043615"\n  model: "8841"\n  lines:\n    - extension: "201"\n  sip:\n    proxy: pbx.example.com\n';
+    writeFileSync(join(dir, 'inv.yaml'), yaml);
+    const file = await runCli(['render', '-i', 'inv.yaml', '-o', 'out'], { cwd: dir });
+    assert.equal(file.code, 0, file.stderr);
+    assert.match(
+      readFileSync(join(dir, 'out', '00562b043615.xml'), 'utf8'),
+      /<User_ID_1_ ua="na">201<\/User_ID_1_>/,
+    );
+    const stdin = await runCli(['render', '-i', '-', '--inventory-format', 'yaml'], {
+      cwd: dir,
+      input: yaml,
+    });
+    assert.equal(stdin.code, 0, stdin.stderr);
+    assert.match(stdin.stdout, /<Proxy_1_ ua="na">pbx\.example\.com<\/Proxy_1_>/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
