@@ -13,48 +13,20 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import {
-  InventoryError,
-  InventoryReader,
-  formatInventoryProblem,
-  type InventoryProblem,
-} from '../../src/render/inventory.js';
+  assertSameBothWays as sameBothWays,
+  outcome as readerOutcome,
+  type Outcome,
+} from '../helpers/inventory-differential.js';
+import { InventoryReader, type InventoryProblem } from '../../src/render/inventory.js';
 import {
   SerializedValues,
   YAML_WHOLE_PARSE_CHARS,
   streamYamlDocument,
 } from '../../src/render/inventory-yaml.js';
 
-type Outcome =
-  | { error: string[] }
-  | {
-      defaults: unknown;
-      groups: unknown;
-      passes: { devices: unknown[]; problems: string[]; rows: number }[];
-    };
-
-/** Everything a reader says about an inventory: its error, or two passes' devices and problems. */
-function outcome(text: string | Uint8Array, streamed: boolean): Outcome {
-  try {
-    const reader = new InventoryReader(text, 'inv.yaml', 'yaml', {
-      yamlWholeParseMax: streamed ? 0 : Infinity,
-    });
-    const passes = [0, 1].map(() => {
-      const problems: InventoryProblem[] = [];
-      const devices = [...reader.devices(problems)];
-      return { devices, problems: problems.map(formatInventoryProblem), rows: reader.lastPassRows };
-    });
-    return { defaults: reader.defaults, groups: reader.groups, passes };
-  } catch (err) {
-    assert.ok(err instanceof InventoryError, `not an InventoryError: ${String(err)}`);
-    return { error: err.problems.map(formatInventoryProblem) };
-  }
-}
-
-function assertSameBothWays(text: string): Outcome {
-  const whole = outcome(text, false);
-  assert.deepEqual(outcome(text, true), whole, text.length < 600 ? text : undefined);
-  return whole;
-}
+const outcome = (input: Parameters<typeof readerOutcome>[0], streamed: boolean): Outcome =>
+  readerOutcome(input, 'yaml', streamed);
+const assertSameBothWays = (text: string): Outcome => sameBothWays(text, 'yaml');
 
 const DEVICE = (n: number): string =>
   `- mac: 00:56:2b:04:${(n >> 8).toString(16).padStart(2, '0')}:${(n & 255).toString(16).padStart(2, '0')}\n  model: '8841'\n  display_name: Phone ${n}\n`;

@@ -7,15 +7,10 @@
  * bound, or the measurement could not tell the two apart.
  */
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { assertRssGrowthFlat } from '../helpers/inventory-rss.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const MAX_RSS_HOOK = new URL('../helpers/max-rss.mjs', import.meta.url).href;
 const CHILD = fileURLToPath(new URL('../helpers/inventory-passes.mjs', import.meta.url));
 /** How much more the peak may be at twice the devices (the whole parse grows by ≈ 50 MB). */
 const BOUND_MB = 16;
@@ -31,39 +26,12 @@ function writeInventory(path: string, count: number): void {
   writeFileSync(path, `[\n${devices.join(',\n')}\n]\n`);
 }
 
-/** Peak RSS in MB of a child that reads `path` (streamed, or whole) and makes two passes. */
-function peakRssMb(dir: string, path: string, count: number, mode: 'stream' | 'whole'): number {
-  const rssFile = join(dir, 'rss');
-  const r = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', '--import', MAX_RSS_HOOK, CHILD, path, mode],
-    { cwd: ROOT, env: { ...process.env, MAX_RSS_FILE: rssFile }, encoding: 'utf8' },
-  );
-  assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout.trim(), JSON.stringify([count, count]), 'every device, both passes');
-  return Number(readFileSync(rssFile, 'utf8')) / 1e6;
-}
-
 test('streamed JSON inventory: peak RSS at 2n devices is within 16 MB of n (parsed whole: it is not)', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'cisco-prov-json-rss-'));
-  try {
-    const n = 25_000;
-    const small = join(dir, 'small.json');
-    const large = join(dir, 'large.json');
-    writeInventory(small, n);
-    writeInventory(large, 2 * n);
-    const growth = (mode: 'stream' | 'whole'): number =>
-      peakRssMb(dir, large, 2 * n, mode) - peakRssMb(dir, small, n, mode);
-    const streamed: number[] = [];
-    for (let attempt = 0; attempt < 3; attempt++) {
-      streamed.push(growth('stream'));
-      if (streamed[streamed.length - 1]! <= BOUND_MB) break;
-    }
-    const best = Math.min(...streamed);
-    assert.ok(best <= BOUND_MB, `streamed: +${best.toFixed(1)} MB at 2n (runs: ${streamed})`);
-    const whole = growth('whole');
-    assert.ok(whole > BOUND_MB, `control, parsed whole: only +${whole.toFixed(1)} MB at 2n`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  assertRssGrowthFlat({
+    ext: 'json',
+    child: CHILD,
+    devices: 25_000,
+    boundMb: BOUND_MB,
+    writeInventory,
+  });
 });

@@ -13,53 +13,25 @@ import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
+import {
+  assertSameBothWays as sameBothWays,
+  outcome as readerOutcome,
+  type Outcome,
+} from '../helpers/inventory-differential.js';
 import { parse as parseYaml } from 'yaml';
 import {
   InventoryError,
   InventoryReader,
   JSON_WHOLE_PARSE_BYTES,
   formatInventoryProblem,
-  type InventoryFile,
   type InventoryProblem,
 } from '../../src/render/inventory.js';
 import { jsonPositions, jsonTextSource } from '../../src/render/inventory-json.js';
 import { isDomainError } from '../../src/domain-errors.js';
 
-type Outcome =
-  | { error: string[] }
-  | {
-      defaults: unknown;
-      groups: unknown;
-      passes: { devices: unknown[]; problems: string[]; rows: number }[];
-    };
-
-/** Everything a reader says about an inventory: its error, or two passes' devices and problems. */
-function outcome(input: string | Uint8Array | InventoryFile, streamed: boolean): Outcome {
-  try {
-    const reader = new InventoryReader(input, 'inv.json', 'json', {
-      jsonWholeParseMax: streamed ? 0 : Infinity,
-    });
-    const passes = [0, 1].map(() => {
-      const problems: InventoryProblem[] = [];
-      const devices = [...reader.devices(problems)];
-      return {
-        devices,
-        problems: problems.map(formatInventoryProblem),
-        rows: reader.lastPassRows,
-      };
-    });
-    return { defaults: reader.defaults, groups: reader.groups, passes };
-  } catch (err) {
-    assert.ok(err instanceof InventoryError, `not an InventoryError: ${String(err)}`);
-    return { error: err.problems.map(formatInventoryProblem) };
-  }
-}
-
-function assertSameBothWays(text: string): Outcome {
-  const whole = outcome(text, false);
-  assert.deepEqual(outcome(text, true), whole, text.length < 400 ? text : undefined);
-  return whole;
-}
+const outcome = (input: Parameters<typeof readerOutcome>[0], streamed: boolean): Outcome =>
+  readerOutcome(input, 'json', streamed);
+const assertSameBothWays = (text: string): Outcome => sameBothWays(text, 'json');
 
 const DEVICE = (i: number, extra = ''): string =>
   `{"mac":"${(0x00562b000000 + i).toString(16).padStart(12, '0')}","model":"${['8841', 'ATA191', '7832'][i % 3]}","display_name":"User ${i} é😀","lines":[{"extension":"${2000 + i}","password":"sip-pw-${i}"}]${extra}}`;
