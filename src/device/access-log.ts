@@ -11,6 +11,7 @@
  * chunk in place — offsets into the chunk, no string or object per line — which is what takes the
  * whole `inspect --log` process past a million lines a second (bench/inspect.bench.ts).
  */
+import { maskSecretQuery } from '../profile/secrets.js';
 import { parseUserAgent, type UserAgentFamily, type UserAgentInfo } from './user-agent.js';
 
 /** One parsed log line. */
@@ -494,6 +495,7 @@ export interface PhoneSummary {
   firstSeen: string | null;
   lastSeen: string | null;
   lastMethod: string | null;
+  /** The path of the last request, values of secret-looking query parameters masked. */
   lastPath: string | null;
   lastStatus: number | null;
   /** Status code → number of requests (`"-"` for lines without a status). */
@@ -658,7 +660,8 @@ export class AccessLogAggregator {
         const [method, path] = splitRequest(own);
         state.lastRequest = own;
         row.lastMethod = method;
-        row.lastPath = path;
+        // A query may carry credentials (`?pwd=…`): the row, and all that shows it, has them masked.
+        row.lastPath = path === null ? null : maskSecretQuery(path);
       }
     }
     this.touched.length = 0;

@@ -1,0 +1,46 @@
+// A second user trial, of the later commands (serve, fetch, rule, inspect, fleet, convert…) as
+// telephony admins and attackers would use them: each test is a defect found that way, fixed,
+// and kept from coming back. test/unit/usertrial2.test.ts checks the same in-process.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../helpers/run-cli.js';
+
+function scratch(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `cp-usertrial2-${prefix}-`));
+}
+
+// A provisioning log where phones (or a careless rule) put credentials in the query string.
+const SECRET_QUERY_LOG = [
+  '127.0.0.1 - - [30/Nov/2026:08:52:32 +0000] "GET /00562b043615.xml?pwd=hunter2-pw&site=hq HTTP/1.1" 200 14 "-" "Cisco-CP-8841-3PCC/11.0 (00562b043615)"',
+  '127.0.0.1 - - [30/Nov/2026:08:52:35 +0000] "GET /00562b043617.xml?Password_1_=s3cr3t-val&GPP_SA=sa-secret-val HTTP/1.1" 200 14 "-" "Cisco-CP-8841-3PCC/11.0 (00562b043617)"',
+  '',
+].join('\n');
+const QUERY_SECRETS = /hunter2-pw|s3cr3t-val|sa-secret-val/;
+
+test('inspect --log: a secret in a phone’s last query string is masked, in the table and in --json', async () => {
+  const table = await runCli(['inspect', '--log', '-'], { input: SECRET_QUERY_LOG });
+  assert.equal(table.code, 0, table.stderr);
+  assert.doesNotMatch(table.stdout + table.stderr, QUERY_SECRETS);
+  assert.match(table.stdout, /pwd=\*{8}/);
+  const json = await runCli(['inspect', '--log', '-', '--json'], { input: SECRET_QUERY_LOG });
+  assert.equal(json.code, 0, json.stderr);
+  assert.doesNotMatch(json.stdout + json.stderr, QUERY_SECRETS);
+  assert.match(json.stdout, /Password_1_=\*{8}&GPP_SA=\*{8}/);
+});
+
+test('fleet: the page holds no secret from a query string (the phone row’s last path too)', async () => {
+  const dir = scratch('fleet');
+  try {
+    const page = join(dir, 'fleet.html');
+    const run = await runCli(['fleet', '--log', '-', '-o', page], { input: SECRET_QUERY_LOG });
+    assert.equal(run.code, 0, run.stderr);
+    const html = readFileSync(page, 'utf8');
+    assert.doesNotMatch(html, QUERY_SECRETS);
+    assert.match(html, /00562b043615\.xml\?pwd=\*{8}&amp;site=hq/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
