@@ -18,7 +18,7 @@ import {
   type ServerResponse,
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { basename, dirname } from 'node:path';
 import { outcomeForStatus, type Outcome } from '../device/access-log.js';
 import { parseUserAgent, type UserAgentInfo } from '../device/user-agent.js';
@@ -276,6 +276,13 @@ export class ProvisioningServer {
   private reloadTimer: NodeJS.Timeout | undefined;
   private shuttingDown = false;
   private inFlight = 0;
+  /** Every TCP connection open now (for TLS, the socket under the TLS one). */
+  private readonly connections = new Set<Socket>();
+  /**
+   * The connections HTTP reads requests from (for TLS, those past the handshake), each with
+   * the number of its requests being answered now: stopping closes those at 0 at once.
+   */
+  private readonly requestSockets = new Map<Socket, number>();
   private readonly pages = new Map<string, ServerPage>();
   /** Digest nonce counts accepted so far (replays are refused). */
   private readonly nonceCounts: NonceLedger;
@@ -312,8 +319,29 @@ export class ProvisioningServer {
       connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(t.headersMs / 2))),
     };
     this.server = config.tls
-      ? createHttpsServer({ ...serverOptions, cert: config.tls.cert, key: config.tls.key }, handler)
+      ? createHttpsServer(
+          {
+            ...serverOptions,
+            cert: config.tls.cert,
+            key: config.tls.key,
+            // A handshake gets the time the headers get (Node's default is 120 s): a client that
+            // stalls in it holds a socket no longer than one that stalls in its headers.
+            handshakeTimeout: t.headersMs,
+          },
+          handler,
+        )
       : createHttpServer(serverOptions, handler);
+    // Tracked so that stopping need not wait for a client that is not asking anything:
+    // Node's server.close() waits for every connection, and closeIdleConnections() leaves one
+    // that has sent nothing, half a request, or (TLS) not finished its handshake.
+    this.server.on('connection', (socket: Socket) => {
+      this.connections.add(socket);
+      socket.once('close', () => this.connections.delete(socket));
+    });
+    this.server.on(config.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
+      this.requestSockets.set(socket, 0);
+      socket.once('close', () => this.requestSockets.delete(socket));
+    });
     this.server.headersTimeout = t.headersMs;
     this.server.requestTimeout = t.requestMs;
     this.server.keepAliveTimeout = t.keepAliveMs;
@@ -447,13 +475,20 @@ export class ProvisioningServer {
     for (const w of this.watchers) w.close();
     this.watchers = [];
     return new Promise((resolve) => {
-      const timer = setTimeout(() => this.server.closeAllConnections(), graceMs);
+      const timer = setTimeout(() => {
+        this.server.closeAllConnections();
+        // A TLS client still in its handshake is no HTTP connection yet.
+        for (const socket of this.connections) socket.destroy();
+      }, graceMs);
       timer.unref();
       this.server.close(() => {
         clearTimeout(timer);
         resolve();
       });
       this.server.closeIdleConnections();
+      // A connection with no request being answered (silent, or half a request sent) is no
+      // request in flight: closed now, as an idle keep-alive one is.
+      for (const [socket, answering] of this.requestSockets) if (answering === 0) socket.destroy();
     });
   }
 
@@ -465,6 +500,9 @@ export class ProvisioningServer {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const started = process.hrtime.bigint();
     this.inFlight++;
+    const socket = req.socket;
+    const answering = this.requestSockets.get(socket);
+    if (answering !== undefined) this.requestSockets.set(socket, answering + 1);
     const site = this.siteRef; // one site for the whole request, whatever a reload does
     const uaHeader = req.headers['user-agent'];
     const ua = uaHeader !== undefined ? cachedUserAgent(uaHeader) : null;
@@ -486,7 +524,6 @@ export class ProvisioningServer {
       outcome: null,
       durationMs: 0,
     };
-    const closing = this.shuttingDown;
     const send: Send = (status, body, headers = {}) => {
       const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
       record.status = status;
@@ -498,7 +535,8 @@ export class ProvisioningServer {
         for (const h of headerList(headers)) list.push(h);
       }
       list.push('Content-Length', String(bytes.length));
-      if (closing && !list.includes('Connection')) list.push('Connection', 'close');
+      // Stopping (now, not only when the request came in): this is the connection's last answer.
+      if (this.shuttingDown && !list.includes('Connection')) list.push('Connection', 'close');
       res.writeHead(status, list);
       if (req.method === 'HEAD') res.end();
       else {
@@ -525,6 +563,8 @@ export class ProvisioningServer {
     };
     const finish = (): void => {
       this.inFlight--;
+      const answering = this.requestSockets.get(socket);
+      if (answering !== undefined) this.requestSockets.set(socket, answering - 1);
       record.durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       record.outcome = record.kind === 'report' ? null : outcomeForStatus(record.status).outcome;
       for (const l of this.requestListeners) l(record);

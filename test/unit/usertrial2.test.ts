@@ -2,7 +2,15 @@
 // convert…), checked in-process; test/cli/usertrial2.test.ts checks the same through the CLI.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { summarizeAccessLog } from '../../src/device/access-log.js';
+import { DEFAULT_ROUTES } from '../../src/serve/routes.js';
+import { ProvisioningServer } from '../../src/serve/index.js';
+import { selfSignedCertificate, type Certificate } from '../helpers/http-server.js';
 
 const SECRET_QUERY_LINE =
   '127.0.0.1 - - [30/Nov/2026:08:52:35 +0000] "GET /00562b043617.xml?Password_1_=s3cr3t-val&GPP_SA=sa-secret-val&site=hq HTTP/1.1" 200 14 "-" "Cisco-CP-8841-3PCC/11.0 (00562b043617)"';
@@ -11,3 +19,117 @@ test('access-log summary: a phone row’s last path has the values of secret-loo
   const [row] = summarizeAccessLog([SECRET_QUERY_LINE]).phones;
   assert.equal(row?.lastPath, '/00562b043617.xml?Password_1_=********&GPP_SA=********&site=hq');
 });
+
+// --- serve: stopping -------------------------------------------------------------------------
+
+async function servingSite(
+  tls?: Certificate,
+  reports = false,
+): Promise<{ server: ProvisioningServer; port: number; dir: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-usertrial2-serve-'));
+  writeFileSync(join(dir, 'inv.csv'), 'mac,model,display_name\n00562b043615,8841,A\n');
+  writeFileSync(
+    join(dir, 't.liquid'),
+    '<flat-profile><Station_Name>{{ display_name }}</Station_Name></flat-profile>\n',
+  );
+  const server = new ProvisioningServer({
+    sources: {
+      inventory: join(dir, 'inv.csv'),
+      inventoryName: 'inv.csv',
+      vars: [],
+      template: join(dir, 't.liquid'),
+    },
+    routes: [...DEFAULT_ROUTES],
+    keys: { md: 'md5' },
+    gzip: false,
+    cacheSize: 100,
+    maxBodyBytes: 1 << 20,
+    strictUserAgent: false,
+    // Long timeouts: the point is that stopping does not wait for them.
+    timeouts: { headersMs: 120_000, requestMs: 120_000, keepAliveMs: 120_000, idleMs: 120_000 },
+    ...(tls ? { tls: { cert: Buffer.from(tls.cert), key: Buffer.from(tls.key) } } : {}),
+    ...(reports ? { reports: { dir: join(dir, 'reports'), keep: 5 } } : {}),
+  });
+  const { port } = await server.listen(0, '127.0.0.1');
+  return { server, port, dir };
+}
+
+/** A client that connects and then sends `bytes` (maybe nothing, maybe half a request) and waits. */
+async function silentClient(port: number, bytes: string | Buffer): Promise<Socket> {
+  const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {});
+  await once(socket, 'connect');
+  if (bytes.length > 0) socket.write(bytes);
+  // Let the server see the connection (and the bytes) before it is told to stop.
+  await new Promise((r) => setTimeout(r, 100));
+  return socket;
+}
+
+for (const [what, bytes] of [
+  ['sends nothing', ''],
+  ['sends half a request line', 'GET /00562b043615.xml HT'],
+  ['sends headers without the blank line', 'GET /00562b043615.xml HTTP/1.1\r\nHost: x\r\n'],
+] as const) {
+  test(
+    `serve stops at once when a client ${what}: it is not a request in flight`,
+    { timeout: 30_000 },
+    async () => {
+      const { server, port, dir } = await servingSite();
+      const client = await silentClient(port, bytes);
+      try {
+        // A grace far longer than the test's timeout: close() must not wait for this client.
+        await server.close(10 * 60_000);
+      } finally {
+        client.destroy();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+}
+
+test(
+  'serve over TLS stops within its grace time when a client stalls in the TLS handshake',
+  { timeout: 30_000 },
+  async () => {
+    const certificate = selfSignedCertificate();
+    const { server, port, dir } = await servingSite(certificate);
+    // A ClientHello's record header and nothing more: the handshake never completes.
+    const client = await silentClient(port, Buffer.from([0x16, 0x03, 0x01]));
+    try {
+      await server.close(200);
+      // …and the stalled client was let go, not left holding a socket.
+      if (!client.destroyed) await once(client, 'close');
+    } finally {
+      client.destroy();
+      certificate.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
+
+test(
+  'serve lets a request in flight finish when it stops (a report upload half sent)',
+  { timeout: 30_000 },
+  async () => {
+    const { server, port, dir } = await servingSite(undefined, true);
+    const body = '<flat-profile><Station_Name>A</Station_Name></flat-profile>\n';
+    const client = await silentClient(
+      port,
+      `PUT /00562b043615.xml HTTP/1.1\r\nHost: x\r\nUser-Agent: Cisco-CP-8841-3PCC/11.0 (00562b043615)\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, 10)}`,
+    );
+    let answer = '';
+    client.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+    try {
+      const closed = server.close(10 * 60_000);
+      await new Promise((r) => setTimeout(r, 100));
+      client.write(body.slice(10));
+      await closed;
+      if (!client.destroyed) await once(client, 'close');
+      assert.match(answer, /^HTTP\/1\.1 200 /);
+      assert.match(answer, /\r\nConnection: close\r\n/i);
+    } finally {
+      client.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
