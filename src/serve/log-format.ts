@@ -5,6 +5,7 @@
  * fields are escaped the way nginx does (`\"`, `\\`, `\xHH` for control and non-ASCII bytes), so
  * a hostile User-Agent cannot forge a second line.
  */
+import { escapeControls } from '../output/terminal-text.js';
 import type { RequestRecord, ServerEvent } from './server.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -32,12 +33,16 @@ function formatClfTimeNow(date: Date): string {
 
 const PLAIN_FIELD = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
-/** Escapes a value for a quoted log field (nginx's escaping). */
-export function escapeLogField(value: string): string {
+/**
+ * Escapes a value for a quoted log field (nginx's escaping).
+ * @param encoding how the value's characters become the bytes escaped: `latin1` for a header
+ * as Node hands it over (one character per byte received), `utf8` for text of our own
+ */
+export function escapeLogField(value: string, encoding: 'utf8' | 'latin1' = 'utf8'): string {
   // Most fields (a Cisco User-Agent, a profile path) need no escaping at all.
   if (PLAIN_FIELD.test(value)) return value;
   let out = '';
-  for (const byte of Buffer.from(value, 'utf8')) {
+  for (const byte of Buffer.from(value, encoding)) {
     if (byte === 0x22) out += '\\"';
     else if (byte === 0x5c) out += '\\\\';
     else if (byte < 0x20 || byte >= 0x7f)
@@ -96,7 +101,9 @@ export function formatJsonRecord(r: RequestRecord): string {
  */
 export function formatReason(r: RequestRecord): string | undefined {
   if (r.reason === undefined) return undefined;
-  return `serve: ${r.status} ${r.method} ${escapeLogField(r.target)}: ${r.reason}`;
+  // The reason may quote the decoded path (`no route for /…`): what a terminal would act on
+  // (C1 controls, bidi overrides) is shown as an escape.
+  return `serve: ${r.status} ${r.method} ${escapeLogField(r.target)}: ${escapeControls(r.reason)}`;
 }
 
 /** A server event as a text line or JSON. */

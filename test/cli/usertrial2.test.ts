@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
+import { httpRequest, startServe } from '../helpers/serve.js';
 
 function scratch(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `cp-usertrial2-${prefix}-`));
@@ -42,5 +43,23 @@ test('fleet: the page holds no secret from a query string (the phone row’s las
     assert.match(html, /00562b043615\.xml\?pwd=\*{8}&amp;site=hq/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('serve: the operator’s stderr line shows a path’s decoded C1 or bidi characters as escapes', async () => {
+  const server = await startServe(['-i', 'examples/inventory.csv', '-t', 'templates']);
+  try {
+    // U+009B (a one-byte CSI on some terminals), U+202E (right-to-left override), U+2028.
+    for (const path of ['/%C2%9B31m.xml', '/%E2%80%AE00562b043615.xml', '/x%E2%80%A8y.cfg']) {
+      assert.equal((await httpRequest(server.port, path)).status, 404);
+    }
+    await server.waitForStderr(/404 GET \/x%E2%80%A8y\.cfg: [^\n]*\n/);
+    const stderr = server.stderr();
+    assert.doesNotMatch(stderr, /[\u0080-\u009f\u202a-\u202e\u2028\u2029]/);
+    assert.match(stderr, /no route for \/\\x9b31m\.xml/);
+    assert.match(stderr, /no route for \/\\u202e00562b043615\.xml/);
+    assert.match(stderr, /no route for \/x\\u2028y\.cfg/);
+  } finally {
+    assert.equal(await server.stop(), 0);
   }
 });

@@ -8,6 +8,9 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { summarizeAccessLog } from '../../src/device/access-log.js';
+import { parseUserAgent } from '../../src/device/user-agent.js';
+import { formatReason } from '../../src/serve/log-format.js';
+import type { RequestRecord } from '../../src/serve/server.js';
 import { DEFAULT_ROUTES } from '../../src/serve/routes.js';
 import { ProvisioningServer } from '../../src/serve/index.js';
 import { selfSignedCertificate, type Certificate } from '../helpers/http-server.js';
@@ -133,3 +136,33 @@ test(
     }
   },
 );
+
+// --- serve: log lines ------------------------------------------------------------------------
+
+const RECORD: RequestRecord = {
+  time: new Date(Date.UTC(2026, 10, 30, 8, 45, 12)),
+  address: '192.0.2.7',
+  user: null,
+  method: 'GET',
+  target: '/00562b043615.xml',
+  protocol: 'HTTP/1.1',
+  status: 200,
+  bytes: 1234,
+  referer: null,
+  userAgent: 'Cisco-CP-8841-3PCC/11.0 (00562b043615)',
+  ua: parseUserAgent('Cisco-CP-8841-3PCC/11.0 (00562b043615)'),
+  kind: 'profile',
+  device: { id: '00562b043615', mac: '00562b043615', model: '8841' },
+  outcome: 'A',
+  durationMs: 1,
+};
+
+test('serve log: the operator’s line escapes C1 and bidi characters a reason quotes from the decoded path', () => {
+  const line = formatReason({
+    ...RECORD,
+    status: 404,
+    target: '/%C2%9B2J%E2%80%AE.xml',
+    reason: 'no route for /\u009b2J\u202e.xml',
+  });
+  assert.equal(line, 'serve: 404 GET /%C2%9B2J%E2%80%AE.xml: no route for /\\x9b2J\\u202e.xml');
+});
