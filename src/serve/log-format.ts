@@ -65,7 +65,7 @@ function bareField(value: string | null): string {
  */
 export function formatCombined(r: RequestRecord): string {
   const request = `${r.method} ${r.target} ${r.protocol}`;
-  return `${bareField(r.address)} - ${bareField(r.user)} [${formatClfTime(r.time)}] "${escapeLogField(request)}" ${r.status} ${r.bytes > 0 ? r.bytes : '-'} "${escapeLogField(r.referer ?? '-')}" "${escapeLogField(r.userAgent ?? '-')}"`;
+  return `${bareField(r.address)} - ${bareField(r.user)} [${formatClfTime(r.time)}] "${escapeLogField(request)}" ${r.status} ${r.bytes > 0 ? r.bytes : '-'} "${escapeLogField(r.referer ?? '-', 'latin1')}" "${escapeLogField(r.userAgent ?? '-', 'latin1')}"`;
 }
 
 /** One JSON object per request (no newline): the record, flattened for collectors. */

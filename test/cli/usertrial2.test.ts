@@ -63,3 +63,19 @@ test('serve: the operator’s stderr line shows a path’s decoded C1 or bidi ch
     assert.equal(await server.stop(), 0);
   }
 });
+
+test('serve: a UTF-8 User-Agent is logged byte for byte as nginx escapes it, not encoded twice', async () => {
+  const server = await startServe(['-i', 'examples/inventory.csv', '-t', 'templates']);
+  try {
+    // Node hands header bytes over one character per byte: "é" sent as UTF-8 is C3 A9.
+    const utf8 = Buffer.from('Cisco-CP-8841-3PCC/11.0 (00562b043615) café', 'utf8');
+    const res = await httpRequest(server.port, '/00562b043615.xml', {
+      userAgent: utf8.toString('latin1'),
+    });
+    assert.equal(res.status, 200);
+    await server.waitForStdout(/\(00562b043615\) caf/);
+    assert.match(server.stdout(), /"Cisco-CP-8841-3PCC\/11\.0 \(00562b043615\) caf\\xC3\\xA9"\n/);
+  } finally {
+    assert.equal(await server.stop(), 0);
+  }
+});

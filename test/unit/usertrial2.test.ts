@@ -7,9 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { summarizeAccessLog } from '../../src/device/access-log.js';
+import { parseAccessLogLine, summarizeAccessLog } from '../../src/device/access-log.js';
 import { parseUserAgent } from '../../src/device/user-agent.js';
-import { formatReason } from '../../src/serve/log-format.js';
+import { formatCombined, formatReason } from '../../src/serve/log-format.js';
 import type { RequestRecord } from '../../src/serve/server.js';
 import { DEFAULT_ROUTES } from '../../src/serve/routes.js';
 import { ProvisioningServer } from '../../src/serve/index.js';
@@ -156,6 +156,17 @@ const RECORD: RequestRecord = {
   outcome: 'A',
   durationMs: 1,
 };
+
+test('serve log: a User-Agent as Node hands it over (a character per byte) is escaped byte for byte, once', () => {
+  const sent = 'Cisco-CP-8841-3PCC/11.0 (00562b043615) café';
+  const asNodeHasIt = Buffer.from(sent, 'utf8').toString('latin1');
+  const line = formatCombined({ ...RECORD, userAgent: asNodeHasIt, referer: asNodeHasIt });
+  assert.match(line, /"Cisco-CP-8841-3PCC\/11\.0 \(00562b043615\) caf\\xC3\\xA9"$/);
+  // The reader keeps bytes above 0x7f escaped, as nginx wrote them: the bytes sent, once.
+  const parsed = parseAccessLogLine(line);
+  assert.equal(parsed?.userAgent, 'Cisco-CP-8841-3PCC/11.0 (00562b043615) caf\\xC3\\xA9');
+  assert.equal(parsed?.referer, parsed?.userAgent);
+});
 
 test('serve log: the operator’s line escapes C1 and bidi characters a reason quotes from the decoded path', () => {
   const line = formatReason({
