@@ -192,10 +192,11 @@ export function splitRuleUrl(raw: string): RuleUrlParts {
   if (at >= 0) authority = authority.slice(at + 1);
   let server = authority;
   let port: string | undefined;
-  const portMatch = /^(.*?):([^:\]]*)$/.exec(authority);
-  if (portMatch && !authority.startsWith('[')) {
-    server = portMatch[1] ?? '';
-    port = portMatch[2] ?? '';
+  // The port follows the last ':' — not one inside a substring macro, `$(A:0:4).example.com`.
+  const colon = authority.startsWith('[') ? -1 : lastColonOutsideMacros(authority);
+  if (colon >= 0 && !authority.includes(']', colon)) {
+    server = authority.slice(0, colon);
+    port = authority.slice(colon + 1);
   } else if (authority.startsWith('[')) {
     const close = authority.indexOf(']');
     server = authority.slice(0, close + 1);
@@ -212,6 +213,22 @@ export function splitRuleUrl(raw: string): RuleUrlParts {
     pathOffset,
     path,
   };
+}
+
+/** Offset of the last `:` of a URL's authority that is not inside a `$( )` macro, or -1. */
+function lastColonOutsideMacros(authority: string): number {
+  let last = -1;
+  for (let i = 0; i < authority.length; i++) {
+    const ch = authority[i];
+    if (ch === '$' && authority[i + 1] === '$') i++;
+    else if (ch === '$' && authority[i + 1] === '(') {
+      const close = authority.indexOf(')', i + 2);
+      // An unclosed `$(` is the parser's error to report; its colons are no port either.
+      if (close < 0) break;
+      i = close;
+    } else if (ch === ':') last = i;
+  }
+  return last;
 }
 
 /** Offset of the `)` matching the `(` at `open` (quotes and `$( )` macros respected), or -1. */

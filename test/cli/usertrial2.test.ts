@@ -79,3 +79,24 @@ test('serve: a UTF-8 User-Agent is logged byte for byte as nginx escapes it, not
     assert.equal(await server.stop(), 0);
   }
 });
+
+test('rule expand and check: a substring macro in the server ($(SN:0:3).prov…) is no port', async () => {
+  const rule = 'https://$(SN:0:3).prov.example.com/cfg/$MA.cfg';
+  const check = await runCli(['rule', 'check', rule]);
+  assert.equal(check.code, 0, check.stdout + check.stderr);
+  const expand = await runCli([
+    'rule',
+    'expand',
+    rule,
+    '--ua',
+    'Cisco/ATA191-MPP-11-1-0-MSR4 (FCH2443D9R4)',
+    '--mac',
+    '00562b04361b',
+    '--json',
+  ]);
+  assert.equal(expand.code, 0, expand.stdout + expand.stderr);
+  const json = JSON.parse(expand.stdout) as { host: string; port: number; url: string };
+  assert.equal(json.host, 'FCH.prov.example.com');
+  assert.equal(json.port, 443);
+  assert.equal(json.url, 'https://FCH.prov.example.com/cfg/00562b04361b.cfg');
+});

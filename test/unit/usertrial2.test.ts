@@ -11,6 +11,9 @@ import { parseAccessLogLine, summarizeAccessLog } from '../../src/device/access-
 import { parseUserAgent } from '../../src/device/user-agent.js';
 import { formatCombined, formatReason } from '../../src/serve/log-format.js';
 import type { RequestRecord } from '../../src/serve/server.js';
+import { deviceMacroValues } from '../../src/profile/device-facts.js';
+import { parseRule, splitRuleUrl } from '../../src/profile/rule.js';
+import { expandRule } from '../../src/profile/rule-expand.js';
 import { DEFAULT_ROUTES } from '../../src/serve/routes.js';
 import { ProvisioningServer } from '../../src/serve/index.js';
 import { selfSignedCertificate, type Certificate } from '../helpers/http-server.js';
@@ -176,4 +179,22 @@ test('serve log: the operator’s line escapes C1 and bidi characters a reason q
     reason: 'no route for /\u009b2J\u202e.xml',
   });
   assert.equal(line, 'serve: 404 GET /%C2%9B2J%E2%80%AE.xml: no route for /\\x9b2J\\u202e.xml');
+});
+
+// --- rule ------------------------------------------------------------------------------------
+
+test('rule: a substring macro in the server, $(A:0:4), is part of the host, not a port', () => {
+  // Reference §2: "$(NAME:p:q) take a substring"; the URL is [scheme://][server[:port]]/path.
+  assert.deepEqual(parseRule('http://$(A:0:4).example.com/$MA.cfg').errors, []);
+  const parts = splitRuleUrl('http://$(A:0:4).example.com/x.cfg');
+  assert.equal(parts.server, '$(A:0:4).example.com');
+  assert.equal(parts.port, undefined);
+  const withPort = splitRuleUrl('http://$(A:0:4).example.com:8080/x.cfg');
+  assert.equal(withPort.server, '$(A:0:4).example.com');
+  assert.equal(withPort.port, '8080');
+  const values = deviceMacroValues({ mac: '000E08012345', gpp: { A: 'ABCDEF' } }).values;
+  const r = expandRule('http://$(A:0:4).example.com/$MA.cfg', values);
+  assert.equal(r.host, 'ABCD.example.com');
+  assert.equal(r.port, 80);
+  assert.equal(r.path, '/000e08012345.cfg');
 });
