@@ -150,7 +150,8 @@ export function expandRule(
   const parsed = parseRule(text, kind);
   // An unknown `$NAME` is not an error to the phone: "An unrecognized name is not translated,
   // and the $NAME or $(NAME) form remains unchanged".
-  const errors = parsed.errors.filter((e) => e.code !== 'unknown-macro');
+  // Nor is a control character in the URL (rule check reports both).
+  const errors = parsed.errors.filter((e) => e.code === undefined);
   if (errors.length > 0) throw new RuleSyntaxFailure(errors);
   const result: RuleExpansion = {
     alternative: null,
@@ -176,7 +177,7 @@ export function expandRule(
     unexpanded: [],
     undetermined: null,
     problems: parsed.errors
-      .filter((e) => e.code === 'unknown-macro')
+      .filter((e) => e.code !== undefined)
       .map((e) => `${e.message.replace(/ \(write .*$/, '')}: left as written`),
   };
   let chosen: RuleAlternative | undefined;

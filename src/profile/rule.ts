@@ -33,8 +33,11 @@ export interface RuleSyntaxError {
   /**
    * `unknown-macro`: a `$NAME` the phone does not know. The phone leaves it as written, so
    * `expandRule` goes on; `validate` reports it, since it is almost always a typo.
+   * `control-character`: a control character (not white space) inside the URL: nothing Cisco
+   * documents refuses it, so `expandRule` goes on too (showing it escaped is the formatter's
+   * job); `rule check` and `validate` report it, since no file name holds one.
    */
-  code?: 'unknown-macro';
+  code?: 'unknown-macro' | 'control-character';
 }
 
 export type RuleOperator = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
@@ -619,8 +622,22 @@ class RuleParser {
   private url(start: number, end: number): RuleUrl {
     const { text } = this;
     const raw = text.slice(start, end);
+    // A control character would be sent as written (or cut the request line): name it, as a
+    // code point — echoing it would let the rule drive the terminal.
+    // eslint-disable-next-line no-control-regex
+    const control = raw.search(/[\u0000-\u001f\u007f-\u009f]/);
     const space = raw.search(/\s/);
-    if (space >= 0) this.error('white space inside the URL', start + space);
+    if (control >= 0) {
+      const code = raw.charCodeAt(control).toString(16).toUpperCase().padStart(4, '0');
+      // White space (tab, newline) splits the URL: a grammar error, as a space is.
+      const splits = control === space;
+      this.error(
+        `control character U+${code} inside the URL`,
+        start + control,
+        splits ? undefined : 'control-character',
+      );
+      if (!splits && space >= 0) this.error('white space inside the URL', start + space);
+    } else if (space >= 0) this.error('white space inside the URL', start + space);
     const parts = splitRuleUrl(raw);
     let scheme: RuleUrl['scheme'] = 'tftp';
     if (parts.schemeText !== undefined) {

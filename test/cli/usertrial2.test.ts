@@ -80,6 +80,25 @@ test('serve: a UTF-8 User-Agent is logged byte for byte as nginx escapes it, not
   }
 });
 
+test('rule check: a control character in the URL is exit 1 naming it and its column (rule expand shows it escaped)', async () => {
+  const rule = 'http://prov.example.com/cfg/$MA\u001b[2J.cfg';
+  const check = await runCli(['rule', 'check', rule]);
+  assert.equal(check.code, 1, check.stdout + check.stderr);
+  assert.match(check.stdout, /1:32 +error +control character U\+001B inside the URL +rule-syntax/);
+  assert.equal((check.stdout + check.stderr).includes('\u001b'), false);
+  const expand = await runCli([
+    'rule',
+    'expand',
+    rule,
+    '--ua',
+    'Cisco-CP-8841-3PCC/11.0 (00562b043615)',
+    '--json',
+  ]);
+  assert.equal(expand.code, 0, expand.stdout + expand.stderr);
+  const json = JSON.parse(expand.stdout) as { problems: string[] };
+  assert.deepEqual(json.problems, ['control character U+001B inside the URL: left as written']);
+});
+
 test('rule expand and check: a substring macro in the server ($(SN:0:3).prov…) is no port', async () => {
   const rule = 'https://$(SN:0:3).prov.example.com/cfg/$MA.cfg';
   const check = await runCli(['rule', 'check', rule]);

@@ -198,3 +198,28 @@ test('rule: a substring macro in the server, $(A:0:4), is part of the host, not 
   assert.equal(r.port, 80);
   assert.equal(r.path, '/000e08012345.cfg');
 });
+
+test('rule: a control character in the URL is an error naming it, at its column', () => {
+  for (const [rule, shown, offset, code] of [
+    ['http://h/a\u001b[31m.cfg', 'U+001B', 10, 'control-character'],
+    ['/x\u007f.cfg', 'U+007F', 2, 'control-character'],
+    ['/x\u009b.cfg', 'U+009B', 2, 'control-character'],
+    // Tab and newline split the URL, as a space does: a grammar error for expand too.
+    ['http://h/a\nb.cfg', 'U+000A', 10, undefined],
+    ['http://h/a\tb.cfg', 'U+0009', 10, undefined],
+  ] as const) {
+    const { errors } = parseRule(rule);
+    assert.equal(errors.length, 1, `${JSON.stringify(rule)}: ${JSON.stringify(errors)}`);
+    assert.equal(errors[0]?.message, `control character ${shown} inside the URL`);
+    assert.equal(errors[0]?.offset, offset);
+    assert.equal(errors[0]?.code, code);
+  }
+  assert.match(
+    parseRule('http://h/a b.cfg').errors[0]?.message ?? '',
+    /white space inside the URL/,
+  );
+  const values = deviceMacroValues({ mac: '000E08012345' }).values;
+  assert.deepEqual(expandRule('http://h/a\u001b.cfg', values).problems, [
+    'control character U+001B inside the URL: left as written',
+  ]);
+});
