@@ -27,13 +27,14 @@ export function notationOfFileName(name: string): ProfileNotation | undefined {
 }
 
 /**
- * Guesses the notation of a text: `<` first is XML, `{` JSON; undefined otherwise (ask the user).
+ * Guesses the notation of a text: `<` first is XML, `{` or `[` JSON (an array is then refused
+ * as JSON that holds no parameter map); undefined otherwise (ask the user).
  * @example sniffNotation('  <flat-profile/>') // 'xml'
  */
 export function sniffNotation(text: string): ProfileNotation | undefined {
   const first = text.replace(/^\uFEFF/, '').trimStart()[0];
   if (first === '<') return 'xml';
-  if (first === '{') return 'json';
+  if (first === '{' || first === '[') return 'json';
   return undefined;
 }
 

@@ -119,3 +119,17 @@ test('rule expand and check: a substring macro in the server ($(SN:0:3).prov…)
   assert.equal(json.port, 443);
   assert.equal(json.url, 'https://FCH.prov.example.com/cfg/00562b04361b.cfg');
 });
+
+test('convert, diff: a JSON array on stdin is named as JSON that is not an object of parameters', async () => {
+  const convert = await runCli(['convert', '-', '--to', 'xml'], {
+    input: '[{"Station_Name":"x"}]\n',
+  });
+  assert.equal(convert.code, 1, convert.stderr);
+  assert.match(
+    convert.stderr,
+    /^cisco-prov: <stdin>: expected an object of parameters .*, got an array\n/,
+  );
+  const diff = await runCli(['diff', '-', 'test/fixtures/diff/old.xml'], { input: '  []' });
+  assert.equal(diff.code, 2, diff.stderr);
+  assert.match(diff.stderr, /<stdin>: expected an object of parameters .*, got an array/);
+});

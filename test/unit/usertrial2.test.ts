@@ -12,6 +12,7 @@ import { parseUserAgent } from '../../src/device/user-agent.js';
 import { formatCombined, formatReason } from '../../src/serve/log-format.js';
 import type { RequestRecord } from '../../src/serve/server.js';
 import { deviceMacroValues } from '../../src/profile/device-facts.js';
+import { sniffNotation } from '../../src/profile/profile-formats.js';
 import { parseRule, splitRuleUrl } from '../../src/profile/rule.js';
 import { expandRule } from '../../src/profile/rule-expand.js';
 import { DEFAULT_ROUTES } from '../../src/serve/routes.js';
@@ -222,4 +223,13 @@ test('rule: a control character in the URL is an error naming it, at its column'
   assert.deepEqual(expandRule('http://h/a\u001b.cfg', values).problems, [
     'control character U+001B inside the URL: left as written',
   ]);
+});
+
+// --- convert ---------------------------------------------------------------------------------
+
+test('convert: a text starting with [ is JSON (then refused as an array), not an unknown notation', () => {
+  assert.equal(sniffNotation('[{"Station_Name":"x"}]'), 'json');
+  assert.equal(sniffNotation('\uFEFF  [ ]'), 'json');
+  assert.equal(sniffNotation('{}'), 'json');
+  assert.equal(sniffNotation('Station_Name: x'), undefined);
 });
