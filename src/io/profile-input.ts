@@ -54,6 +54,8 @@ export async function loadProfile(
   const bad = (message: string, hint?: string): CliError =>
     new CliError(options.badInputExit ?? ExitCode.Bad, message, hint);
   const bytes = await readInput(path);
+  // Nothing to detect: saying so beats "not XML, JSON, YAML…" and a hint about aes128gcm.
+  if (bytes.length === 0) throw bad(`${name}: empty (no profile in it)`);
   const nameSays = path ? notationOfFileName(path) : undefined;
   const readAsText = (): { plaintext: Uint8Array; opened: 'plain' } | undefined => {
     // JSON and YAML have no magic bytes either: UTF-8 text that says it is one of them is plain.

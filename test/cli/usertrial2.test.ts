@@ -133,3 +133,11 @@ test('convert, diff: a JSON array on stdin is named as JSON that is not an objec
   assert.equal(diff.code, 2, diff.stderr);
   assert.match(diff.stderr, /<stdin>: expected an object of parameters .*, got an array/);
 });
+test('convert, diff: an empty input says it is empty, not that it might be aes128gcm', async () => {
+  const convert = await runCli(['convert', '-', '--to', 'json'], { input: '' });
+  assert.equal(convert.code, 1, convert.stderr);
+  assert.equal(convert.stderr, 'cisco-prov: <stdin>: empty (no profile in it)\n');
+  const diff = await runCli(['diff', 'test/fixtures/diff/old.xml', '-'], { input: '' });
+  assert.equal(diff.code, 2, diff.stderr);
+  assert.equal(diff.stderr, 'cisco-prov: <stdin>: empty (no profile in it)\n');
+});
