@@ -103,12 +103,32 @@ export function isNamePattern(query: string): boolean {
   return /[*?]/.test(query);
 }
 
-function globRegex(glob: string): RegExp {
-  const source = glob
-    .split('')
-    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${source}$`, 'i');
+/**
+ * Whether `text` matches `glob` (`*` any run, `?` one character), both lower-cased by the caller.
+ * Not a regular expression: `.*` repeated backtracks exponentially on a miss (`********zz`, the
+ * secret mask pasted, ran for minutes). This walks both once, going back only to the last `*`:
+ * at most length(glob) × length(text) steps.
+ */
+function globMatches(glob: string, text: string): boolean {
+  let g = 0;
+  let t = 0;
+  let star = -1; // the glob position after the last `*` seen
+  let starText = 0; // where in the text that `*` now ends
+  while (t < text.length) {
+    const c = glob[g];
+    if (c === '*') {
+      star = ++g;
+      starText = t;
+    } else if (c !== undefined && (c === '?' || c === text[t])) {
+      g++;
+      t++;
+    } else if (star >= 0) {
+      g = star;
+      t = ++starText;
+    } else return false;
+  }
+  while (glob[g] === '*') g++;
+  return g === glob.length;
 }
 
 /**
@@ -119,13 +139,13 @@ function globRegex(glob: string): RegExp {
  * // ['Admin_Passwd', 'Admin_Password', 'IVR_Admin_Passwd', …]
  */
 export function searchParameters(catalog: Catalog, glob: string): CatalogEntry[] {
-  const regex = globRegex(glob);
+  const pattern = glob.toLowerCase();
   const names = (entry: CatalogEntry): string[] => {
     const all = [entry.name, ...(entry.aliases ?? [])];
     return [...all, ...all.map((n) => n.replace(/\{[nm]\}/g, '1'))];
   };
   return catalog
-    .filter((entry) => names(entry).some((n) => regex.test(n)))
+    .filter((entry) => names(entry).some((n) => globMatches(pattern, n.toLowerCase())))
     .sort(
       (a, b) => a.name.localeCompare(b.name) || (a.section ?? '').localeCompare(b.section ?? ''),
     );

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../helpers/run-cli.js';
+import { spawnSync } from 'node:child_process';
+import { BIN, runCli } from '../helpers/run-cli.js';
 import { httpRequest, startServe } from '../helpers/serve.js';
 
 function scratch(prefix: string): string {
@@ -140,4 +141,17 @@ test('convert, diff: an empty input says it is empty, not that it might be aes12
   const diff = await runCli(['diff', 'test/fixtures/diff/old.xml', '-'], { input: '' });
   assert.equal(diff.code, 2, diff.stderr);
   assert.equal(diff.stderr, 'cisco-prov: <stdin>: empty (no profile in it)\n');
+});
+
+test('param: a pattern of stars (the ******** mask pasted from a diff) answers at once', () => {
+  // Killed after 20 s: as a regular expression, eight stars and a miss backtracked for minutes.
+  for (const pattern of ['********zz', `${'*'.repeat(40)}zzzz`, `${'*?'.repeat(20)}zz#`]) {
+    const run = spawnSync(process.execPath, [BIN, 'param', pattern], {
+      encoding: 'utf8',
+      timeout: 20_000,
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    assert.equal(run.status, 1, `${pattern}: ${run.signal ?? ''} ${run.stderr}`);
+    assert.match(run.stderr, /^cisco-prov: no parameter matches /);
+  }
 });

@@ -12,6 +12,8 @@ import { parseUserAgent } from '../../src/device/user-agent.js';
 import { formatCombined, formatReason } from '../../src/serve/log-format.js';
 import type { RequestRecord } from '../../src/serve/server.js';
 import { deviceMacroValues } from '../../src/profile/device-facts.js';
+import { DEFAULT_CATALOG } from '../../src/profile/catalog-data/index.js';
+import { searchParameters } from '../../src/profile/catalog-search.js';
 import { sniffNotation } from '../../src/profile/profile-formats.js';
 import { parseRule, splitRuleUrl } from '../../src/profile/rule.js';
 import { expandRule } from '../../src/profile/rule-expand.js';
@@ -232,4 +234,30 @@ test('convert: a text starting with [ is JSON (then refused as an array), not an
   assert.equal(sniffNotation('\uFEFF  [ ]'), 'json');
   assert.equal(sniffNotation('{}'), 'json');
   assert.equal(sniffNotation('Station_Name: x'), undefined);
+});
+
+// --- param -----------------------------------------------------------------------------------
+
+// The pathological patterns (`${'*'.repeat(40)}zzzz`) are tried through the CLI
+// (test/cli/usertrial2.test.ts), in a child that a time-out can kill: here, before the fix, the
+// match ran synchronously for minutes and no test time-out could stop it.
+test('param: stars in any number match any run, once', () => {
+  assert.equal(searchParameters(DEFAULT_CATALOG, '********').length, DEFAULT_CATALOG.length);
+  assert.equal(searchParameters(DEFAULT_CATALOG, '*?*').length, DEFAULT_CATALOG.length);
+  assert.deepEqual(
+    searchParameters(DEFAULT_CATALOG, '**Station**Name**').map((e) => e.name),
+    ['Station_Display_Name', 'Station_Name'],
+  );
+});
+
+test('param: patterns match as before — * any run, ? one character, case-insensitive, the rest literal', () => {
+  const names = (glob: string) => searchParameters(DEFAULT_CATALOG, glob).map((e) => e.name);
+  assert.ok(names('*admin*pass*').includes('Admin_Passwd'));
+  assert.deepEqual(names('station_name'), ['Station_Name']);
+  assert.deepEqual(names('Station_Nam?'), ['Station_Name']);
+  assert.deepEqual(names('Station_Na?'), []);
+  assert.ok(names('Line_Enable_*').includes('Line_Enable_{n}_'));
+  assert.ok(names('*_1_').includes('Line_Enable_{n}_'));
+  assert.deepEqual(names('Station.Name'), []);
+  assert.deepEqual(names('*[*'), []);
 });
