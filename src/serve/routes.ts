@@ -17,11 +17,23 @@ import { findSiteDevice, modelOfBootstrapName, type Site, type SiteDevice } from
 /** The default per-device routes: what render names files by default, plain and encrypted. */
 export const DEFAULT_ROUTES = ['$MA.xml', '$MA.cfg', '$SN.xml', '$SN.cfg'] as const;
 
+/**
+ * One step of a route, in order: literal text, a fixed-shape token (a whole MAC), or a run of
+ * characters of one class (a field, a serial, part of a MAC), shortest first as `+?` takes it.
+ */
+export type RouteStep =
+  | { kind: 'text'; text: string }
+  | { kind: 'fixed'; sticky: RegExp; id: boolean }
+  | { kind: 'run'; char: RegExp; min: 0 | 1; id: boolean };
+
 /** A compiled route pattern. */
 export interface Route {
   /** As given, without a leading `/`. */
   pattern: string;
+  /** The pattern as a regular expression (documentation and tests; matching uses `steps`). */
   regex: RegExp;
+  /** The same pattern as steps, matched by {@link execRoute} in bounded time. */
+  steps: RouteStep[];
   /** Which capture group holds the device's identity, and what kind. */
   idGroup: number;
   idKind: 'mac' | 'serial';
@@ -46,28 +58,43 @@ export function compileRoute(pattern: string): Route | { error: string } {
   let group = 0;
   let idGroup = 0;
   let idKind: 'mac' | 'serial' = 'mac';
+  const steps: RouteStep[] = [];
   for (const token of tokenizeMacros(clean)) {
     if (token.kind === 'text') {
       source += escapeRegex(token.text);
+      steps.push({ kind: 'text', text: token.text });
       continue;
     }
     group++;
     const whole = token.offset === undefined && token.length === undefined;
+    const id = idGroup === 0 && whole && ['MA', 'MAU', 'MAC', 'SN'].includes(token.name);
     switch (token.name) {
       case 'MA':
       case 'MAU':
         source += whole ? `(${MAC_BARE})` : '([0-9A-Fa-f]*?)';
+        steps.push(
+          whole
+            ? { kind: 'fixed', sticky: new RegExp(MAC_BARE, 'y'), id }
+            : { kind: 'run', char: /[0-9A-Fa-f]/, min: 0, id },
+        );
         break;
       case 'MAC':
         source += whole ? `(${MAC_COLON})` : '([0-9A-Fa-f:]*?)';
+        steps.push(
+          whole
+            ? { kind: 'fixed', sticky: new RegExp(MAC_COLON, 'y'), id }
+            : { kind: 'run', char: /[0-9A-Fa-f:]/, min: 0, id },
+        );
         break;
       case 'SN':
         source += '([A-Za-z0-9._-]+?)';
+        steps.push({ kind: 'run', char: /[A-Za-z0-9._-]/, min: 1, id });
         break;
       default:
         source += '([^/]+?)';
+        steps.push({ kind: 'run', char: /[^/]/, min: 1, id });
     }
-    if (idGroup === 0 && whole && ['MA', 'MAU', 'MAC', 'SN'].includes(token.name)) {
+    if (id) {
       idGroup = group;
       idKind = token.name === 'SN' ? 'serial' : 'mac';
     }
@@ -75,7 +102,54 @@ export function compileRoute(pattern: string): Route | { error: string } {
   if (idGroup === 0) {
     return { error: `--route "${pattern}" must name the device by $MA, $MAU, $MAC or $SN` };
   }
-  return { pattern: clean, regex: new RegExp(`${source}$`), idGroup, idKind };
+  return { pattern: clean, regex: new RegExp(`${source}$`), steps, idGroup, idKind };
+}
+
+/**
+ * The MAC or serial a path names under a route (what `route.regex` captures in its id group),
+ * or undefined when the path does not have the route's shape.
+ *
+ * Not the regular expression: a path is the attacker's, and several fields in one segment
+ * (`$(region)-$(site)-$(floor)-$(room)-$MA.xml`) backtrack in n^fields steps — one 1,000-
+ * character path of dashes held the event loop for minutes. This tries the same alternatives in
+ * the same order (so it finds the same id) but remembers where a step already failed: at most
+ * steps × n positions, each trying at most n ends.
+ * @example execRoute(compileRoute('$(site)/$MA.xml') as Route, 'hq/00562b043615.xml') // '00562b043615'
+ */
+export function execRoute(route: Route, path: string): string | undefined {
+  const { steps } = route;
+  const n = path.length;
+  const failed = new Uint8Array((steps.length + 1) * (n + 1));
+  let id: string | undefined;
+  const matchFrom = (i: number, p: number): boolean => {
+    const step = steps[i];
+    if (step === undefined) return p === n;
+    const key = i * (n + 1) + p;
+    if (failed[key] === 1) return false;
+    let ok = false;
+    if (step.kind === 'text') {
+      ok = path.startsWith(step.text, p) && matchFrom(i + 1, p + step.text.length);
+    } else if (step.kind === 'fixed') {
+      step.sticky.lastIndex = p;
+      const m = step.sticky.exec(path);
+      if (m && matchFrom(i + 1, p + m[0].length)) {
+        ok = true;
+        if (step.id) id = m[0];
+      }
+    } else {
+      for (let end = p; end <= n; end++) {
+        if (end > p && !step.char.test(path[end - 1]!)) break;
+        if (end - p >= step.min && matchFrom(i + 1, end)) {
+          ok = true;
+          if (step.id) id = path.slice(p, end);
+          break;
+        }
+      }
+    }
+    if (!ok) failed[key] = 1;
+    return ok;
+  };
+  return matchFrom(0, 0) ? id : undefined;
 }
 
 /** A request path after the safety checks: its segments, decoded. */
@@ -163,9 +237,8 @@ export function matchRoute(
 ): RouteMatch {
   let unknown: RouteMatch | undefined;
   for (const route of routes) {
-    const m = route.regex.exec(path);
-    if (!m) continue;
-    const id = m[route.idGroup]!;
+    const id = execRoute(route, path);
+    if (id === undefined) continue;
     const device = findSiteDevice(site, id);
     if (!device) {
       unknown ??= { kind: 'unknown-device', id, route };

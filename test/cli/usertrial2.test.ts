@@ -3,7 +3,7 @@
 // and kept from coming back. test/unit/usertrial2.test.ts checks the same in-process.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -153,5 +153,43 @@ test('param: a pattern of stars (the ******** mask pasted from a diff) answers a
     });
     assert.equal(run.status, 1, `${pattern}: ${run.signal ?? ''} ${run.stderr}`);
     assert.match(run.stderr, /^cisco-prov: no parameter matches /);
+  }
+});
+
+test('serve --route with several fields in one segment: a long hostile path is answered at once, and so is the next phone', async () => {
+  const dir = scratch('route');
+  writeFileSync(
+    join(dir, 'inv.csv'),
+    'mac,model,display_name,region,site,floor,room\n00562b043615,8841,A,eu,new-york,3,a\n',
+  );
+  writeFileSync(
+    join(dir, 't.liquid'),
+    '<flat-profile><Station_Name>{{ display_name }}</Station_Name></flat-profile>\n',
+  );
+  const server = await startServe([
+    '-i',
+    join(dir, 'inv.csv'),
+    '-t',
+    join(dir, 't.liquid'),
+    '--route',
+    '/$(region)-$(site)-$(floor)-$(room)-$MA.xml',
+  ]);
+  try {
+    const get = (path: string) =>
+      fetch(`http://127.0.0.1:${server.port}${path}`, {
+        headers: { 'User-Agent': 'Cisco-CP-8841-3PCC/11.0 (00562b043615)' },
+        // As a regular expression the route backtracked for minutes on this path.
+        signal: AbortSignal.timeout(20_000),
+      });
+    assert.equal((await get(`/${'-'.repeat(1000)}`)).status, 404);
+    const ok = await get('/eu-new-york-3-a-00562b043615.xml');
+    assert.equal(ok.status, 200);
+    assert.match(await ok.text(), /<Station_Name>A<\/Station_Name>/);
+  } finally {
+    // A server stuck in a match cannot run its SIGTERM handler.
+    const killer = setTimeout(() => server.child.kill('SIGKILL'), 10_000);
+    await server.stop();
+    clearTimeout(killer);
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -17,7 +17,8 @@ import { searchParameters } from '../../src/profile/catalog-search.js';
 import { sniffNotation } from '../../src/profile/profile-formats.js';
 import { parseRule, splitRuleUrl } from '../../src/profile/rule.js';
 import { expandRule } from '../../src/profile/rule-expand.js';
-import { DEFAULT_ROUTES } from '../../src/serve/routes.js';
+import fc from 'fast-check';
+import { DEFAULT_ROUTES, compileRoute, execRoute, type Route } from '../../src/serve/routes.js';
 import { ProvisioningServer } from '../../src/serve/index.js';
 import { selfSignedCertificate, type Certificate } from '../helpers/http-server.js';
 
@@ -260,4 +261,36 @@ test('param: patterns match as before — * any run, ? one character, case-insen
   assert.ok(names('*_1_').includes('Line_Enable_{n}_'));
   assert.deepEqual(names('Station.Name'), []);
   assert.deepEqual(names('*[*'), []);
+});
+
+// --- serve: routes ---------------------------------------------------------------------------
+
+const ROUTE_PATTERNS = [
+  '$MA.xml',
+  '$SN.cfg',
+  'cfg/$(site)/$MAU.xml',
+  '$(site)-$MA.xml',
+  '$(region)-$(site)-$(floor)-$(room)-$MA.xml',
+  '$(MA:0:6)/$MAC.cfg',
+  '$(site).$SN.$(model).xml',
+  '$(a)$(b)$SN$(c).xml',
+];
+
+test('serve routes: execRoute finds the id the route’s regular expression captures, on any path', () => {
+  const routes = ROUTE_PATTERNS.map((p) => compileRoute(p) as Route);
+  // Short paths from the characters routes care about: the regex stays fast on them.
+  const path = fc
+    .array(fc.constantFrom(...'-./:aAf0912zxml'.split(''), '00562b043615', 'hq', '.xml'), {
+      maxLength: 14,
+    })
+    .map((parts) => parts.join(''));
+  fc.assert(
+    fc.property(fc.constantFrom(...routes), path, (route, p) => {
+      const m = route.regex.exec(p);
+      assert.equal(execRoute(route, p), m ? m[route.idGroup] : undefined, `${route.pattern} ${p}`);
+    }),
+    { numRuns: 3000 },
+  );
+  const r = compileRoute('$(region)-$(site)-$(floor)-$(room)-$MA.xml') as Route;
+  assert.equal(execRoute(r, 'eu-new-york-3-a-00562b043615.xml'), '00562b043615');
 });
