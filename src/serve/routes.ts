@@ -34,6 +34,8 @@ export interface Route {
   regex: RegExp;
   /** The same pattern as steps, matched by {@link execRoute} in bounded time. */
   steps: RouteStep[];
+  /** How many of the steps are runs (fields): with two or more, the regex could backtrack. */
+  runs: number;
   /** Which capture group holds the device's identity, and what kind. */
   idGroup: number;
   idKind: 'mac' | 'serial';
@@ -102,7 +104,8 @@ export function compileRoute(pattern: string): Route | { error: string } {
   if (idGroup === 0) {
     return { error: `--route "${pattern}" must name the device by $MA, $MAU, $MAC or $SN` };
   }
-  return { pattern: clean, regex: new RegExp(`${source}$`), steps, idGroup, idKind };
+  const runs = steps.filter((s) => s.kind === 'run').length;
+  return { pattern: clean, regex: new RegExp(`${source}$`), steps, runs, idGroup, idKind };
 }
 
 /**
@@ -118,6 +121,12 @@ export function compileRoute(pattern: string): Route | { error: string } {
  */
 export function execRoute(route: Route, path: string): string | undefined {
   const { steps } = route;
+  // One run or none cannot backtrack more than n steps: the regular expression is then the
+  // faster way (0.1 µs against 0.7 µs for `$MA.xml`, on every request).
+  if (route.runs <= 1) {
+    const m = route.regex.exec(path);
+    return m ? m[route.idGroup] : undefined;
+  }
   const n = path.length;
   const failed = new Uint8Array((steps.length + 1) * (n + 1));
   let id: string | undefined;
