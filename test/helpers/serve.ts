@@ -18,6 +18,8 @@ export interface ServeProcess {
   waitForStdout(pattern: RegExp, timeoutMs?: number): Promise<void>;
   /** SIGTERM, then resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Resolves with the exit code once the process has exited, sending no signal. */
+  exited(): Promise<number | null>;
 }
 
 /** Spawns `cisco-prov serve --port 0 …args` and waits for it to listen. */
@@ -79,6 +81,7 @@ export function startServe(
             await new Promise((r) => setTimeout(r, 10));
           }
         },
+        exited: () => exited,
         stop: (signal = 'SIGTERM') => {
           if (child.exitCode === null) child.kill(signal);
           return exited;
