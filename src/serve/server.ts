@@ -814,10 +814,16 @@ export class ProvisioningServer {
     let device: SiteDevice | undefined;
     if (match.kind === 'device') device = match.device;
     else if (match.kind === 'unknown-device') {
-      return fail(
-        404,
-        `report from unknown device ${match.id}: not in ${this.config.sources.inventoryName}`,
-      );
+      const unknown = `report from unknown device ${match.id}: not in ${this.config.sources.inventoryName}`;
+      // `$SN.xml` has the shape of any `<word>.xml`: a Report_Rule such as /report.xml names no
+      // serial, so the User-Agent decides (as for /upload); a MAC in the path names a device.
+      const byUserAgent =
+        match.route.idKind === 'serial' && ua
+          ? ((ua.mac !== null ? site.byMac.get(ua.mac) : undefined) ??
+            (ua.serial !== null ? site.bySerial.get(ua.serial.toUpperCase()) : undefined))
+          : undefined;
+      if (!byUserAgent) return fail(404, unknown);
+      device = byUserAgent;
     }
     if (ua && ua.isCisco && device) {
       const mismatch = userAgentMismatch(ua, device);

@@ -3,7 +3,7 @@
 // and kept from coming back. test/unit/usertrial2.test.ts checks the same in-process.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -190,6 +190,40 @@ test('serve --route with several fields in one segment: a long hostile path is a
     const killer = setTimeout(() => server.child.kill('SIGKILL'), 10_000);
     await server.stop();
     clearTimeout(killer);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('serve --reports: a Report_Rule to /report.xml is stored for the phone its User-Agent names (the name is no serial)', async () => {
+  const dir = scratch('reports');
+  const reports = join(dir, 'reports');
+  const server = await startServe([
+    '-i',
+    'examples/inventory.csv',
+    '-t',
+    'templates',
+    '--reports',
+    reports,
+  ]);
+  try {
+    const body = Buffer.from(
+      '<flat-profile><Station_Name>Reception</Station_Name></flat-profile>\n',
+    );
+    const upload = (path: string, userAgent: string) =>
+      httpRequest(server.port, path, { method: 'POST', userAgent, body });
+    // Cisco's guides write Report_Rule as http://server/<name>.xml as often as /$MA.xml.
+    const named = await upload('/report.xml', 'Cisco-CP-8841-3PCC/11.0 (00562b043615)');
+    assert.equal(named.status, 200, server.stderr());
+    assert.equal(readdirSync(join(reports, '00562b043615')).length, 1);
+    // A User-Agent of no known phone: still the path's 404.
+    const stranger = await upload('/report.xml', 'Cisco-CP-8841-3PCC/11.0 (00562b043699)');
+    assert.equal(stranger.status, 404);
+    // A MAC in the path names the device: an unknown one is 404 whatever the User-Agent says.
+    const otherMac = await upload('/00562b043699.xml', 'Cisco-CP-8841-3PCC/11.0 (00562b043615)');
+    assert.equal(otherMac.status, 404);
+    assert.equal(readdirSync(join(reports, '00562b043615')).length, 1);
+  } finally {
+    assert.equal(await server.stop(), 0);
     rmSync(dir, { recursive: true, force: true });
   }
 });
