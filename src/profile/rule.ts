@@ -622,22 +622,21 @@ class RuleParser {
   private url(start: number, end: number): RuleUrl {
     const { text } = this;
     const raw = text.slice(start, end);
-    // A control character would be sent as written (or cut the request line): name it, as a
-    // code point — echoing it would let the rule drive the terminal.
+    // A control character that is not white space (ESC, DEL, C1) would be sent as written: named
+    // by its code point, never echoed (it would drive the terminal). White space (a tab, a
+    // newline) splits the URL, a grammar error as a space is.
     // eslint-disable-next-line no-control-regex
-    const control = raw.search(/[\u0000-\u001f\u007f-\u009f]/);
-    const space = raw.search(/\s/);
+    const control = raw.search(/(?!\s)[\u0000-\u001f\u007f-\u009f]/);
     if (control >= 0) {
       const code = raw.charCodeAt(control).toString(16).toUpperCase().padStart(4, '0');
-      // White space (tab, newline) splits the URL: a grammar error, as a space is.
-      const splits = control === space;
       this.error(
         `control character U+${code} inside the URL`,
         start + control,
-        splits ? undefined : 'control-character',
+        'control-character',
       );
-      if (!splits && space >= 0) this.error('white space inside the URL', start + space);
-    } else if (space >= 0) this.error('white space inside the URL', start + space);
+    }
+    const space = raw.search(/\s/);
+    if (space >= 0) this.error('white space inside the URL', start + space);
     const parts = splitRuleUrl(raw);
     let scheme: RuleUrl['scheme'] = 'tftp';
     if (parts.schemeText !== undefined) {

@@ -204,24 +204,23 @@ test('rule: a substring macro in the server, $(A:0:4), is part of the host, not 
 });
 
 test('rule: a control character in the URL is an error naming it, at its column', () => {
-  for (const [rule, shown, offset, code] of [
-    ['http://h/a\u001b[31m.cfg', 'U+001B', 10, 'control-character'],
-    ['/x\u007f.cfg', 'U+007F', 2, 'control-character'],
-    ['/x\u009b.cfg', 'U+009B', 2, 'control-character'],
-    // Tab and newline split the URL, as a space does: a grammar error for expand too.
-    ['http://h/a\nb.cfg', 'U+000A', 10, undefined],
-    ['http://h/a\tb.cfg', 'U+0009', 10, undefined],
+  for (const [rule, shown, offset] of [
+    ['http://h/a\u001b[31m.cfg', 'U+001B', 10],
+    ['/x\u007f.cfg', 'U+007F', 2],
+    ['/x\u009b.cfg', 'U+009B', 2],
   ] as const) {
     const { errors } = parseRule(rule);
     assert.equal(errors.length, 1, `${JSON.stringify(rule)}: ${JSON.stringify(errors)}`);
     assert.equal(errors[0]?.message, `control character ${shown} inside the URL`);
     assert.equal(errors[0]?.offset, offset);
-    assert.equal(errors[0]?.code, code);
+    assert.equal(errors[0]?.code, 'control-character');
   }
-  assert.match(
-    parseRule('http://h/a b.cfg').errors[0]?.message ?? '',
-    /white space inside the URL/,
-  );
+  // Tab and newline split the URL, as a space does: a grammar error for expand too.
+  for (const rule of ['http://h/a b.cfg', 'http://h/a\nb.cfg', 'http://h/a\tb.cfg']) {
+    assert.deepEqual(parseRule(rule).errors, [
+      { message: 'white space inside the URL', offset: 10 },
+    ]);
+  }
   const values = deviceMacroValues({ mac: '000E08012345' }).values;
   assert.deepEqual(expandRule('http://h/a\u001b.cfg', values).problems, [
     'control character U+001B inside the URL: left as written',
