@@ -68,6 +68,17 @@ export function formatCombined(r: RequestRecord): string {
   return `${bareField(r.address)} - ${bareField(r.user)} [${formatClfTime(r.time)}] "${escapeLogField(request)}" ${r.status} ${r.bytes > 0 ? r.bytes : '-'} "${escapeLogField(r.referer ?? '-', 'latin1')}" "${escapeLogField(r.userAgent ?? '-', 'latin1')}"`;
 }
 
+/**
+ * A header value as text: Node hands header bytes over one character per byte, so UTF-8 sent by
+ * a client arrives as `cafÃ©`; read as UTF-8 it is `café` again (a byte that is no UTF-8 becomes
+ * U+FFFD). ASCII, nearly every User-Agent, is returned as it is.
+ */
+function headerText(value: string | null): string | null {
+  // eslint-disable-next-line no-control-regex
+  if (value === null || /^[\u0000-\u007f]*$/.test(value)) return value;
+  return Buffer.from(value, 'latin1').toString('utf8');
+}
+
 /** One JSON object per request (no newline): the record, flattened for collectors. */
 export function formatJsonRecord(r: RequestRecord): string {
   return JSON.stringify({
@@ -87,11 +98,11 @@ export function formatJsonRecord(r: RequestRecord): string {
     ...(r.reason !== undefined ? { reason: r.reason } : {}),
     ...(r.form !== undefined ? { form: r.form } : {}),
     ...(r.cached !== undefined ? { cached: r.cached } : {}),
-    userAgent: r.userAgent,
+    userAgent: headerText(r.userAgent),
     uaMac: r.ua?.mac ?? null,
     uaSerial: r.ua?.serial ?? null,
     firmware: r.ua?.firmware ?? null,
-    referer: r.referer,
+    referer: headerText(r.referer),
   });
 }
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAccessLogLine, summarizeAccessLog } from '../../src/device/access-log.js';
 import { parseUserAgent } from '../../src/device/user-agent.js';
-import { formatCombined, formatReason } from '../../src/serve/log-format.js';
+import { formatCombined, formatJsonRecord, formatReason } from '../../src/serve/log-format.js';
 import type { RequestRecord } from '../../src/serve/server.js';
 import { deviceMacroValues } from '../../src/profile/device-facts.js';
 import { DEFAULT_CATALOG } from '../../src/profile/catalog-data/index.js';
@@ -173,6 +173,19 @@ test('serve log: a User-Agent as Node hands it over (a character per byte) is es
   const parsed = parseAccessLogLine(line);
   assert.equal(parsed?.userAgent, 'Cisco-CP-8841-3PCC/11.0 (00562b043615) caf\\xC3\\xA9');
   assert.equal(parsed?.referer, parsed?.userAgent);
+});
+
+test('serve --log-format json: a UTF-8 User-Agent or Referer is the text sent, not read a byte per character', () => {
+  const sent = 'Cisco-CP-8841-3PCC/11.0 (00562b043615) café';
+  const asNodeHasIt = Buffer.from(sent, 'utf8').toString('latin1');
+  const json = JSON.parse(
+    formatJsonRecord({ ...RECORD, userAgent: asNodeHasIt, referer: asNodeHasIt }),
+  ) as { userAgent: string; referer: string };
+  assert.equal(json.userAgent, sent);
+  assert.equal(json.referer, sent);
+  const plain = JSON.parse(formatJsonRecord(RECORD)) as { userAgent: string; referer: null };
+  assert.equal(plain.userAgent, RECORD.userAgent);
+  assert.equal(plain.referer, null);
 });
 
 test('serve log: the operator’s line escapes C1 and bidi characters a reason quotes from the decoded path', () => {
