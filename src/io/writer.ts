@@ -237,10 +237,10 @@ function tempPathFor(path: string): string {
     .padStart(8, '0');
   // Keep the name within NAME_MAX (255) whatever the target's length.
   const base = basename(path).slice(0, 200);
-  return join(
-    dirname(path),
-    `.${base}.cp${process.pid}-${tempTag}${(tempCounter++).toString(36)}.tmp`,
-  );
+  // Joined by hand: path.join (and the normalize it calls) would be compiled for this alone in a
+  // one-shot run (dirname gives a directory without a trailing separator, except a root).
+  const dir = dirname(path);
+  return `${dir}${dir.endsWith(sep) ? '' : sep}.${base}.cp${process.pid}-${tempTag}${(tempCounter++).toString(36)}.tmp`;
 }
 
 /** Temp files of this thread not yet renamed or removed. */
