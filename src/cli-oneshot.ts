@@ -211,7 +211,7 @@ async function encryptOneShot(
     { data, binary: !options.base64, warnings },
     output,
     options.force ?? false,
-    options.mode !== undefined ? { mode: options.mode } : {},
+    options.mode !== undefined ? { mode: options.mode, input } : { input },
   );
 }
 

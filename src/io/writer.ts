@@ -374,6 +374,13 @@ export interface WriteOptions {
    * whole (never written through), and a directory makes the rename fail.
    */
   absent?: boolean;
+  /**
+   * The file the data is read from (its path, or an open descriptor: 0 for stdin): a target that
+   * is that file — by the same name, another path, a hard link or a symlink to it — is refused
+   * (exit 2, the input untouched), as the batch refuses an output that is its input. Looked at
+   * only when a regular file is already at the target (device and inode compared).
+   */
+  input?: string | number;
 }
 
 /** Default mode for a new file; the umask applies. */
@@ -433,7 +440,25 @@ function destinationOf(path: string, options: WriteOptions): Destination {
   if (existing && !existing.isFile() && !existing.isSymbolicLink()) {
     return { kind: 'through', target };
   }
-  return { kind: 'atomic', target, existing: existing?.isFile() ? existing : undefined };
+  const file = existing?.isFile() ? existing : undefined;
+  if (file && options.input !== undefined) refuseInput(path, file, options.input);
+  return { kind: 'atomic', target, existing: file };
+}
+
+/** Refuses a target that is the input file itself: writing it would replace the input. */
+function refuseInput(path: string, target: Stats, input: string | number): void {
+  let source: Stats;
+  try {
+    source = typeof input === 'number' ? fstatSync(input) : statSync(input);
+  } catch {
+    return; // the input is gone or not a file: it cannot be replaced
+  }
+  if (source.ino === target.ino && source.dev === target.dev) {
+    throw new CliError(
+      ExitCode.Usage,
+      `the output ${path} would replace the input: choose another -o`,
+    );
+  }
 }
 
 /** An open output: bytes go in, then commit() makes them the target, or abort() drops them. */
