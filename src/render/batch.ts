@@ -38,6 +38,7 @@ import {
   type InventoryDevice,
   type InventoryFormat,
   type InventoryProblem,
+  type Vars,
 } from './inventory.js';
 import { YAML_WHOLE_PARSE_CHARS } from './inventory-yaml.js';
 import { decodeUtf8Text } from './decode-text.js';
@@ -271,6 +272,12 @@ interface Loaded {
   templates: TemplateSource;
   /** Ends the workers started ahead that no run took (none: does nothing). */
   discardPrestarted: () => void;
+  /**
+   * Each output name → the device it is for, filled by the checking pass when rendering the
+   * whole inventory to --out (two devices given one name stop the run before anything is
+   * written); absent with --device or without --out.
+   */
+  names?: NameTable;
 }
 
 /**
@@ -335,16 +342,40 @@ function checked(
   discardPrestarted: () => void,
 ): Loaded {
   const groups = collectGroups(varsFiles, inventory.groups);
+  const sources: LayerSources = {
+    varsFiles,
+    inventoryFile: options.inventory,
+    defaults: inventory.defaults,
+    groups,
+  };
 
   // The checking pass. Devices are checked one at a time (groups too) and not kept.
   const wanted = options.devices ?? [];
   const selected = new Map<string, InventoryDevice>();
+  // Output names are taken here, so that two devices given one name stop the run before
+  // anything is written. A device whose name cannot be made is left to the rendering pass,
+  // which reports it as that device's failure.
+  const names = options.out !== undefined && wanted.length === 0 ? new NameTable() : undefined;
+  const namesNeedVars = names !== undefined && namePatternOf(options).includes('$(');
+  const merger = namesNeedVars ? new VariableMerger(sources) : undefined;
   let count = 0;
   for (const device of inventory.devices(problems)) {
     count++;
+    const before = problems.length;
     for (const p of checkGroups([device], groups, options.inventory)) problems.push(p);
     for (const w of wanted) {
       if (!selected.has(w) && matchesDevice(device, w)) selected.set(w, device);
+    }
+    if (names && problems.length === before) {
+      const named = outputNameOf(options, device, merger ? merger.merge(device) : {});
+      if ('name' in named && !names.add(named.name, device.where)) {
+        problems.push({
+          file: options.inventory,
+          where: device.where,
+          field: '--name',
+          message: `file name ${named.name} is also the name of ${options.inventory} ${names.get(named.name)} (make --name unique)`,
+        });
+      }
     }
   }
   if (problems.length === 0 && inventory.lastPassRows === 0) {
@@ -382,10 +413,33 @@ function checked(
     cwd,
     count,
     devices,
-    sources: { varsFiles, inventoryFile: options.inventory, defaults: inventory.defaults, groups },
+    sources,
     templates,
     discardPrestarted,
+    ...(names ? { names } : {}),
   };
+}
+
+/** The `--name` pattern: the user's, or the default (`$MA.xml`, `$MA.cfg` when encrypting). */
+function namePatternOf(options: RenderOptions): string {
+  return options.name ?? defaultNamePattern(options.encryption !== undefined);
+}
+
+/**
+ * A device's output file name, or why it has none. A device known only by its serial
+ * (ATA191/192) gets `$SN…` unless --name says otherwise.
+ */
+function outputNameOf(
+  options: RenderOptions,
+  device: InventoryDevice,
+  vars: Vars,
+): { name: string } | { error: string } {
+  const pattern = namePatternOf(options);
+  const devicePattern =
+    options.name === undefined && device.mac === undefined
+      ? pattern.replace('$MA', '$SN')
+      : pattern;
+  return fileNameFor(devicePattern, { ...device, vars });
 }
 
 /**
@@ -530,7 +584,6 @@ async function renderLoaded(options: RenderOptions, loaded: Loaded): Promise<Ren
       field: '--out',
     });
   }
-  const pattern = options.name ?? defaultNamePattern(enc !== undefined);
 
   const settings: RendererSettings = {
     templates: loaded.templates,
@@ -566,7 +619,7 @@ async function renderLoaded(options: RenderOptions, loaded: Loaded): Promise<Ren
    * Each output name → where its device is in the inventory (the one map that grows with the
    * fleet; off V8's heap, see name-table.ts).
    */
-  const usedNames = new NameTable();
+  const usedNames = loaded.names ?? new NameTable();
   const inputs = new InputFiles(loaded.cwd, options, loaded.templates);
   const outputDirs = new Set<string>();
   /** Each template's path as reports show it (a handful of templates for the whole run). */
@@ -608,26 +661,22 @@ async function renderLoaded(options: RenderOptions, loaded: Loaded): Promise<Ren
       const vars = merger.merge(device);
       let file: string | undefined;
       if (outDir !== undefined) {
-        // A device known only by its serial (ATA191/192) gets `$SN…` unless --name says otherwise.
-        const devicePattern =
-          options.name === undefined && device.mac === undefined
-            ? pattern.replace('$MA', '$SN')
-            : pattern;
-        const named = fileNameFor(devicePattern, { ...device, vars });
+        const named = outputNameOf(options, device, vars);
         if ('error' in named) {
           yield fail('input', named.error);
           continue;
         }
         file = named.name;
-        const clash = usedNames.get(file);
-        if (clash) {
+        // Taken by the checking pass already (the whole inventory), or here (a --device list).
+        const owner = usedNames.get(file);
+        if (owner !== undefined && owner !== device.where) {
           yield fail(
             'input',
-            `file name ${file} is also the name of ${options.inventory} ${clash} (make --name unique)`,
+            `file name ${file} is also the name of ${options.inventory} ${owner} (make --name unique)`,
           );
           continue;
         }
-        usedNames.add(file, device.where);
+        if (owner === undefined) usedNames.add(file, device.where);
         report.file = file;
         const input = inputs.overwrittenBy(join(outDir, file), choice.path);
         if (input) {

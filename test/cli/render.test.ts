@@ -516,3 +516,18 @@ test('a write that fails: one line naming the device and file, exit 3, the other
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test('two devices given one --name: one line naming both rows, exit 1, nothing written', async () => {
+  const dir = tempDir();
+  const inventory = join(dir, 'inv.csv');
+  writeFileSync(inventory, 'mac,model\n00562b043615,8841\n00562b043616,8841\n');
+  const out = join(dir, 'out');
+  const r = await runCli(['render', '-i', inventory, '-o', out, '--name', '$PSN.xml']);
+  assert.equal(r.code, 1);
+  assert.match(
+    r.stderr,
+    /inv\.csv: row 3, field --name: file name 8841\.xml is also the name of \S*inv\.csv row 2 \(make --name unique\)/,
+  );
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  assert.ok(!existsSync(out), 'not even the first device is written');
+});

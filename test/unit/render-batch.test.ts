@@ -163,9 +163,70 @@ test('a profile failing the check is not written', async () => {
   assert.ok(!existsSync(join(dir, 'out', '00562b043615.xml')));
 });
 
-test('a duplicate file name fails the second device, naming the first', async () => {
+test('two devices given one file name stop the run before anything is written, naming both', async () => {
   const dir = workspace({ 'inv.csv': CSV, 'default.liquid': TEMPLATE });
-  const { report } = await render(options(dir, { name: '$PSN.xml' }));
+  await assert.rejects(render(options(dir, { name: '$PSN.xml' })), (err: unknown) => {
+    assert.ok(err instanceof DomainError);
+    assert.equal(err.kind, 'bad-input');
+    assert.equal(err.where, 'row 3');
+    assert.match(
+      err.message,
+      /^inv\.csv: row 3, field --name: file name 8841\.xml is also the name of inv\.csv row 2 \(make --name unique\)$/,
+    );
+    return true;
+  });
+  assert.ok(!existsSync(join(dir, 'out')), 'nothing written, not even the first device');
+});
+
+test('a name clash through a field of a group or default ($(field)) is found before writing', async () => {
+  const dir = workspace({
+    'inv.json': JSON.stringify({
+      defaults: { site: 'hq' },
+      groups: { branch: { site: 'b1' } },
+      devices: [
+        {
+          mac: '00562b043615',
+          model: '8841',
+          display_name: 'P15',
+          extension: '215',
+          group: 'branch',
+        },
+        { mac: '00562b043616', model: '8841', display_name: 'P16', extension: '216' },
+        {
+          mac: '00562b043617',
+          model: '8841',
+          display_name: 'P17',
+          extension: '217',
+          group: 'branch',
+        },
+      ],
+    }),
+    'default.liquid': TEMPLATE,
+  });
+  await assert.rejects(
+    render(options(dir, { inventory: 'inv.json', name: '$(site)-$PSN.xml' })),
+    (err: unknown) => {
+      assert.ok(err instanceof DomainError);
+      assert.match(err.message, /file name b1-8841\.xml is also the name of inv\.json device 1/);
+      assert.doesNotMatch(
+        err.message,
+        /hq-8841/,
+        'the device on the default site has its own name',
+      );
+      return true;
+    },
+  );
+  assert.ok(!existsSync(join(dir, 'out')));
+  // The same names given unique: every device written.
+  const { report } = await render(options(dir, { inventory: 'inv.json', name: '$(site)-$MA.xml' }));
+  assert.equal(report.summary.written, 3);
+});
+
+test('with --device, a clash between the selected devices fails the second one only', async () => {
+  const dir = workspace({ 'inv.csv': CSV, 'default.liquid': TEMPLATE });
+  const { report } = await render(
+    options(dir, { name: '$PSN.xml', devices: ['00562b043615', '00562b043616'] }),
+  );
   assert.equal(report.devices[0]!.status, 'written');
   assert.match(report.devices[1]!.error!, /file name 8841\.xml is also the name of inv\.csv row 2/);
 });

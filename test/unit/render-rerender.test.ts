@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import {
+  existsSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
@@ -110,13 +111,19 @@ test('output names beyond Latin-1: a second run finds every file unchanged; a cl
     const again = await render(options(dir, { jobs, out, name: 'Ωmega-$MA.xml' }));
     assert.equal(again.report.summary.unchanged, 120, `--jobs ${jobs}, run again`);
   }
-  const clash = await render(options(dir, { out: 'clash', name: 'Ωmega-$PSN.xml' }));
-  assert.equal(clash.report.summary.written, 1);
-  assert.equal(clash.report.summary.failed, 119);
-  assert.match(
-    clash.report.devices[5]!.error!,
-    /file name Ωmega-8841\.xml is also the name of inv\.csv row 2/,
+  await assert.rejects(
+    render(options(dir, { out: 'clash', name: 'Ωmega-$PSN.xml' })),
+    (err: unknown) => {
+      assert.ok(err instanceof Error);
+      assert.match(
+        err.message,
+        /row 7, field --name: file name Ωmega-8841\.xml is also the name of inv\.csv row 2/,
+      );
+      assert.match(err.message, /… and 99 more problems/);
+      return true;
+    },
   );
+  assert.ok(!existsSync(join(dir, 'clash')));
 });
 
 // ---- the compare path: each device's existing file read (into a buffer reused from one device
