@@ -340,6 +340,8 @@ export function removeStaleTempFiles(dir: string): void {
     return;
   }
   for (const name of names) {
+    // Most names are no temp file: no regular expression run (its first run compiles it).
+    if (!name.endsWith('.tmp')) continue;
     const pid = TEMP_NAME.exec(name)?.[1];
     if (pid === undefined || Number(pid) === process.pid || isRunning(Number(pid))) continue;
     rmSync(join(dir, name), { force: true });
@@ -397,6 +399,8 @@ function isProcessStream(path: string): boolean {
  * `/proc/self/fd/2` → 2), or undefined.
  */
 export function ownDescriptorOf(path: string): number | undefined {
+  // Most paths are none of these: no regular expression run (its first run compiles it).
+  if (!path.startsWith('/dev/') && !path.startsWith('/proc/')) return undefined;
   if (path === '/dev/stdout') return 1;
   if (path === '/dev/stderr') return 2;
   const m = /^\/(?:dev|proc\/(?:self|(\d+)))\/fd\/(\d+)$/.exec(path);
