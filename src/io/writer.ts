@@ -468,6 +468,8 @@ function refuseInput(path: string, target: Stats, input: string | number): void 
 /** An open output: bytes go in, then commit() makes them the target, or abort() drops them. */
 interface Sink {
   write(bytes: Uint8Array): void;
+  /** Several buffers in order (a regular file: one writev). */
+  writeParts(parts: readonly Uint8Array[]): void;
   commit(): void;
   abort(): void;
 }
@@ -502,7 +504,12 @@ function throughSink(target: string): Sink {
     if (fd !== undefined) closeSync(fd);
     fd = undefined;
   };
-  return { write: (bytes) => writeAll(out, bytes), commit: close, abort: close };
+  return {
+    write: (bytes) => writeAll(out, bytes),
+    writeParts: (parts) => parts.forEach((part) => writeAll(out, part)),
+    commit: close,
+    abort: close,
+  };
 }
 
 /** Temp file beside the target with the old file's mode and owner; rename on commit. */
@@ -529,6 +536,7 @@ function atomicSink(target: string, options: WriteOptions, existing: Stats | und
   }
   return {
     write: (bytes) => writeAll(fd!, bytes),
+    writeParts: (parts) => writevAll(fd!, parts),
     commit: () => {
       if (options.fsync !== false) fsyncSync(fd!);
       closeSync(fd!);
@@ -551,14 +559,15 @@ function asCliWriteError(err: unknown, path: string): CliError {
  */
 export function writeOutputFile(
   path: string,
-  data: string | Uint8Array,
+  data: string | Uint8Array | readonly Uint8Array[],
   options: WriteOptions = {},
 ): void {
-  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   let sink: Sink | undefined;
   try {
     sink = openSink(path, options);
-    sink.write(bytes);
+    if (typeof data === 'string') sink.write(Buffer.from(data, 'utf8'));
+    else if (data instanceof Uint8Array) sink.write(data);
+    else sink.writeParts(data);
     sink.commit();
   } catch (err) {
     sink?.abort();
@@ -621,20 +630,7 @@ export function writeFileReplacing(path: string, parts: readonly Uint8Array[], m
   let fd: number | undefined;
   try {
     fd = openSync(tmp, 'wx', mode);
-    const total = parts.reduce((sum, part) => sum + part.length, 0);
-    const written = writevSync(fd, parts as Uint8Array[]);
-    if (written < total) {
-      // A short write (rare on a regular file): the rest, part by part.
-      let skip = written;
-      for (const part of parts) {
-        if (skip >= part.length) {
-          skip -= part.length;
-          continue;
-        }
-        writeAll(fd, part.subarray(skip));
-        skip = 0;
-      }
-    }
+    writevAll(fd, parts);
     closeSync(fd);
     fd = undefined;
     renameSync(tmp, path);
@@ -644,6 +640,26 @@ export function writeFileReplacing(path: string, parts: readonly Uint8Array[], m
     rmSync(tmp, { force: true });
     liveTemps.delete(tmp);
     throw err;
+  }
+}
+
+/**
+ * Writes every byte of the parts to a regular file with one writev (a short write, rare on a
+ * regular file, goes on part by part). writevSync, not writeSync: a one-shot run compiles one of
+ * them, and Node's writevSync is the shorter function (~0.3 M instructions less).
+ */
+function writevAll(fd: number, parts: readonly Uint8Array[]): void {
+  const total = parts.reduce((sum, part) => sum + part.length, 0);
+  const written = writevSync(fd, parts as Uint8Array[]);
+  if (written === total) return;
+  let skip = written;
+  for (const part of parts) {
+    if (skip >= part.length) {
+      skip -= part.length;
+      continue;
+    }
+    writeAll(fd, part.subarray(skip));
+    skip = 0;
   }
 }
 
