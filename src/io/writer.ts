@@ -422,7 +422,7 @@ function destinationOf(path: string, options: WriteOptions): Destination {
   if (options.absent === true) return { kind: 'atomic', target, existing: undefined };
   // throwIfNoEntry: a new file (the common case in render's batches) costs no Error object.
   let existing: Stats | undefined = lstatSync(target, { throwIfNoEntry: false });
-  if (existing?.isSymbolicLink() && options.symlink !== 'replace') {
+  if (existing && typeOf(existing) === constants.S_IFLNK && options.symlink !== 'replace') {
     if (isProcessStream(target)) return { kind: 'through', target };
     let real: string | undefined;
     try {
@@ -438,13 +438,14 @@ function destinationOf(path: string, options: WriteOptions): Destination {
       existing = undefined; // a dangling link: replaced by the new file
     }
   }
-  if (existing?.isDirectory()) {
+  const type = existing && typeOf(existing);
+  if (type === constants.S_IFDIR) {
     throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
   }
-  if (existing && !existing.isFile() && !existing.isSymbolicLink()) {
+  if (type !== undefined && type !== constants.S_IFREG && type !== constants.S_IFLNK) {
     return { kind: 'through', target };
   }
-  const file = existing?.isFile() ? existing : undefined;
+  const file = type === constants.S_IFREG ? existing : undefined;
   if (file && options.input !== undefined) refuseInput(path, file, options.input);
   return { kind: 'atomic', target, existing: file };
 }
@@ -463,6 +464,14 @@ function refuseInput(path: string, target: Stats, input: string | number): void 
       `the output ${path} would replace the input: choose another -o`,
     );
   }
+}
+
+/**
+ * A Stats' file type bits, read from its mode: what isFile() and its siblings test, without
+ * compiling those methods in a one-shot run (four first calls).
+ */
+function typeOf(stats: Stats): number {
+  return stats.mode & constants.S_IFMT;
 }
 
 /** An open output: bytes go in, then commit() makes them the target, or abort() drops them. */
