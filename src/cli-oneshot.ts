@@ -42,7 +42,7 @@ import { joinBytes } from './crypto/bytes.js';
 import {
   readInputUpTo,
   stdoutTakesPlainWrites,
-  writeStdoutSync,
+  writeStdoutPartsSync,
   type OpenedInput,
 } from './io/sync-io.js';
 import {
@@ -200,7 +200,7 @@ async function encryptOneShot(
   if (toStdout && stdoutTakesPlainWrites()) {
     // No terminal to refuse binary data to, and no process.stdout to create (src/io/sync-io.ts).
     for (const w of warnings) warn(w);
-    for (const part of parts) writeStdoutSync(part);
+    writeStdoutPartsSync(parts);
     return;
   }
   if (!toStdout) {
