@@ -2,6 +2,7 @@
  * The export corpus: name/value lists taken from real phones' cfg.xml exports (see README.md
  * here for sources and the tuning/held-out split), built back into profiles and validated.
  */
+import type { Catalog } from '../../src/profile/catalog.js';
 import { validateProfileText, type Diagnostic } from '../../src/validate/index.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -91,12 +92,18 @@ export interface CorpusMeasure {
 
 /**
  * Validates the export as a profile and sorts the findings. `model` is explicit: `undefined`
- * means no --model (the union of families), not the export's own model.
+ * means no --model (the union of families), not the export's own model. `catalog` defaults to
+ * the built-in one (the leave-one-out measure passes a catalog built without the export).
  */
-export function measureExport(corpus: CorpusExport, model: string | undefined): CorpusMeasure {
+export function measureExport(
+  corpus: CorpusExport,
+  model: string | undefined,
+  catalog?: Catalog,
+): CorpusMeasure {
   const text = profileOf(corpus);
   const options: Parameters<typeof validateProfileText>[1] = { file: corpus.id, encrypted: true };
   if (model !== undefined) options.model = model;
+  if (catalog !== undefined) options.catalog = catalog;
   const diagnostics = validateProfileText(text, options);
   const lines = text.split('\n');
   const nameAt = (line: number): string => /^<([^/> ]+)/.exec(lines[line - 1] ?? '')?.[1] ?? '?';
