@@ -5,16 +5,19 @@
 // its functions are not parsed and compiled again at every start; without the cache, or with a
 // cache another Node version made (V8 rejects it), it is compiled as usual.
 'use strict';
-const path = require('node:path');
 const fs = require('node:fs');
 const vm = require('node:vm');
 
-// Plain joins, not require.resolve: resolving reads package.json files (start-up).
-const dist = path.join(__dirname, '..', 'dist');
+// dist/ beside bin/, joined by hand: not require.resolve (it reads package.json files), nor
+// path.join (it and path.normalize would be compiled for these joins alone; the writer joins its
+// temp names by hand too: ~0.3 M instructions of a one-shot start). __dirname is absolute,
+// normalized and ends in `bin`; the character before that is the separator.
+const sep = __dirname[__dirname.length - 4];
+const dist = `${__dirname.slice(0, -3)}dist`;
 
 /** The exports of dist/<name>, compiled from its code cache when there is one. */
 function load(name) {
-  const file = path.join(dist, name);
+  const file = `${dist}${sep}${name}`;
   let cachedData;
   try {
     cachedData = fs.readFileSync(`${file}.cache`);
@@ -23,7 +26,7 @@ function load(name) {
   }
   // The bundle's chunks (see scripts/build.mjs): imported from here, where import() works.
   globalThis.__ciscoProvImport ??= (specifier) =>
-    import(require('node:url').pathToFileURL(path.join(dist, specifier)).href);
+    import(require('node:url').pathToFileURL(require('node:path').join(dist, specifier)).href);
   // 'utf8': Node reads it in one native call (no Buffer, no encoding look-up in JS: ~0.15 ms
   // less than 'latin1' for the one-shot bundle); the build writes ASCII, so the text is a
   // one-byte string either way.

@@ -22,6 +22,7 @@ export async function encryptOne(
   await emitChunks(await encrypt(input, options, opened), options.output, {
     force: options.force,
     mode: options.mode,
+    input: input === undefined || input === '-' ? 0 : input,
   });
 }
 

@@ -42,7 +42,7 @@ import { joinBytes } from './crypto/bytes.js';
 import {
   readInputUpTo,
   stdoutTakesPlainWrites,
-  writeStdoutSync,
+  writeStdoutPartsSync,
   type OpenedInput,
 } from './io/sync-io.js';
 import {
@@ -50,6 +50,7 @@ import {
   ownDescriptorOf,
   standardStreamsDrained,
   warn,
+  writeOutputFile,
 } from './io/writer.js';
 import { emit } from './output/emit.js';
 import { reportFailure } from './output/failure.js';
@@ -195,15 +196,24 @@ async function encryptOneShot(
   if (!(read instanceof Uint8Array)) return streamed().runOneShot(oneShot, read);
   const parts = sealWhole(read, input, seal, options.allowEmpty);
   const { output } = options;
-  if (
-    (output === undefined || output === '-' || ownDescriptorOf(output) === 1) &&
-    stdoutTakesPlainWrites()
-  ) {
+  const toStdout = output === undefined || output === '-' || ownDescriptorOf(output) === 1;
+  if (toStdout && stdoutTakesPlainWrites()) {
     // No terminal to refuse binary data to, and no process.stdout to create (src/io/sync-io.ts).
     for (const w of warnings) warn(w);
-    for (const part of parts) writeStdoutSync(part);
+    writeStdoutPartsSync(parts);
     return;
   }
+  if (!toStdout) {
+    // A file, as emit() writes one, but the parts as they are (one writev, no copy of the whole).
+    for (const w of warnings) warn(w);
+    writeOutputFile(
+      output,
+      parts,
+      options.mode !== undefined ? { mode: options.mode, input } : { input },
+    );
+    return;
+  }
+  // A terminal (refused unless forced) or another device, through process.stdout.
   // joinBytes, not Buffer.concat: compiled already (the key derivation uses it), where
   // Buffer.concat's first call compiles Node's (~0.6 M instructions).
   const data = parts.length === 1 ? parts[0]! : joinBytes(parts);

@@ -472,7 +472,10 @@ ${SECRETS_HELP}`,
                   { data: formatProfileInfo(result.info, opts.json ?? false), binary: false },
                   opts.output,
                   false,
-                  { mode: opts.mode },
+                  {
+                    mode: opts.mode,
+                    input: inputs[0] === undefined || inputs[0] === '-' ? 0 : inputs[0],
+                  },
                 );
                 return;
               }
@@ -482,6 +485,7 @@ ${SECRETS_HELP}`,
                 holdBack: STDOUT_HOLD_BACK,
                 secret: true,
                 mode: opts.mode,
+                input: inputs[0] === undefined || inputs[0] === '-' ? 0 : inputs[0],
               });
               result.notes().forEach(note);
             }),

@@ -15,12 +15,15 @@ export interface FileOptions {
   secret?: boolean;
   /** `--mode`: exact permission bits. */
   mode?: number | undefined;
+  /** The input file (path, or descriptor: 0 for stdin): an output that is that file is refused. */
+  input?: string | number | undefined;
 }
 
 function writeOptions(options: FileOptions): WriteOptions {
   return {
     ...(options.secret ? { secret: true } : {}),
     ...(options.mode !== undefined ? { mode: options.mode } : {}),
+    ...(options.input !== undefined ? { input: options.input } : {}),
   };
 }
 

@@ -6,11 +6,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
+  closeSync,
   cpSync,
   existsSync,
+  linkSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -301,11 +305,20 @@ test('each argv gives the same exit code, output, messages and files both ways',
   }
 });
 
-test('exiting at once loses nothing: 3 MB through a pipe read late arrive whole, with the warning', async () => {
+test('exiting at once loses nothing: 0.9 and 3 MB through a pipe read late arrive whole, with the warning', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cisco-prov-oneshot-'));
   try {
+    // 0.9 MB: the whole-file path (one writev into the full pipe); 3 MB: the streamed one.
+    for (const lines of [15_000, 50_000]) await lateReader(dir, lines);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+async function lateReader(dir: string, lines: number): Promise<void> {
+  {
     const line = '  <GPP_A ua="na">0123456789abcdef0123456789abcdef</GPP_A>\n';
-    const big = `<flat-profile>\n${line.repeat(50_000)}</flat-profile>\n`;
+    const big = `<flat-profile>\n${line.repeat(lines)}</flat-profile>\n`;
     writeFileSync(join(dir, 'big.xml'), big);
     const args = ['encrypt', '--key', PASS, 'big.xml'];
     assert.ok(parseOneShotEncrypt(args));
@@ -330,10 +343,8 @@ test('exiting at once loses nothing: 3 MB through a pipe read late arrive whole,
       },
     );
     assert.equal(opened.length, Buffer.byteLength(big));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
-});
+}
 
 test('a small file to stdout: a regular file, /dev/null, a pipe and a socket, openssl opens each', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cisco-prov-oneshot-'));
@@ -419,6 +430,92 @@ test('the size bound: over it, or from stdin, the streamed bundle runs; within i
         }
       }
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an output that is the input is refused (exit 2, one line, the input untouched), by any path to it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cisco-prov-oneshot-'));
+  try {
+    const big = `<flat-profile>\n${'  <GPP_A ua="na">over the one-shot limit</GPP_A>\n'.repeat(OVER_LIMIT / 40)}</flat-profile>\n`;
+    writeFileSync(join(dir, 'p.xml'), PROFILE);
+    writeFileSync(join(dir, 'big.xml'), big); // the streamed path (over the whole-file limit)
+    linkSync(join(dir, 'p.xml'), join(dir, 'hard.xml'));
+    symlinkSync('p.xml', join(dir, 'sym.xml'));
+    mkdirSync(join(dir, 'sub'));
+    const env = { PROV_KEY: PASS };
+    const refused = (r: CliRun, name: string): void => {
+      assert.equal(r.code, 2, `${name}: ${r.stderr}`);
+      assert.match(
+        r.stderr,
+        /^cisco-prov: the output \S+ would replace the input: choose another -o\n$/,
+        name,
+      );
+      assert.equal(r.stdoutBytes.length, 0, name);
+    };
+    for (const via of ['oneshot', 'full CLI'] as const) {
+      const crypto = { CISCO_PROV_CRYPTO: via === 'oneshot' ? '' : 'node' };
+      for (const [input, output] of [
+        ['p.xml', 'p.xml'],
+        ['p.xml', './p.xml'],
+        ['p.xml', join(dir, 'p.xml')],
+        ['sub/../p.xml', 'p.xml'],
+        ['p.xml', 'hard.xml'],
+        ['p.xml', 'sym.xml'],
+        ['sym.xml', 'p.xml'],
+        ['big.xml', 'big.xml'],
+      ] as const) {
+        const r = await runCli(['encrypt', '--key-env', 'PROV_KEY', input, '-o', output], {
+          cwd: dir,
+          env: { ...env, ...crypto },
+        });
+        refused(r, `${via}: encrypt ${input} -o ${output}`);
+      }
+      // stdin redirected from the file itself.
+      const fd = openSync(join(dir, 'p.xml'), 'r');
+      try {
+        const r = spawnSync(
+          process.execPath,
+          [BIN, 'encrypt', '--key-env', 'PROV_KEY', '-o', 'p.xml'],
+          {
+            cwd: dir,
+            stdio: [fd, 'pipe', 'pipe'],
+            env: { ...process.env, ...env, ...crypto },
+          },
+        );
+        refused(
+          { code: r.status, stdout: '', stderr: r.stderr.toString(), stdoutBytes: r.stdout },
+          `${via}: stdin`,
+        );
+      } finally {
+        closeSync(fd);
+      }
+    }
+    assert.equal(readFileSync(join(dir, 'p.xml'), 'utf8'), PROFILE, 'the input untouched');
+    assert.equal(readFileSync(join(dir, 'big.xml'), 'utf8'), big, 'the large input untouched');
+    assert.ok(lstatSync(join(dir, 'sym.xml')).isSymbolicLink(), 'the link stays');
+    assert.deepEqual(
+      readdirSync(dir).sort(),
+      ['big.xml', 'hard.xml', 'p.xml', 'sub', 'sym.xml'],
+      'no temp file left',
+    );
+    // decrypt the same way; another existing file is still replaced.
+    writeFileSync(join(dir, 'old.cfg'), 'old');
+    const sealed = await runCli(['encrypt', '--key-env', 'PROV_KEY', 'p.xml', '-o', 'old.cfg'], {
+      cwd: dir,
+      env,
+    });
+    assert.equal(sealed.code, 0, sealed.stderr);
+    const before = readFileSync(join(dir, 'old.cfg'));
+    refused(
+      await runCli(['decrypt', '--key-env', 'PROV_KEY', 'old.cfg', '-o', 'old.cfg'], {
+        cwd: dir,
+        env,
+      }),
+      'decrypt',
+    );
+    assert.deepEqual(readFileSync(join(dir, 'old.cfg')), before);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
