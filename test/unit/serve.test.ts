@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseAccessLogLine } from '../../src/device/access-log.js';
-import { parseUserAgent } from '../../src/device/user-agent.js';
+import { PROFILE_REQUEST } from '../helpers/request-record.js';
 import { NonceCounts, checkAuthorization, makeNonce, parseAuthFile } from '../../src/serve/auth.js';
 import { SharedNonceLedger, nonceLedgerHost } from '../../src/serve/nonce-ledger.js';
 import { formatClfTime, formatCombined } from '../../src/serve/log-format.js';
@@ -117,23 +117,7 @@ describe('routes', () => {
 });
 
 describe('access-log lines', () => {
-  const base: RequestRecord = {
-    time: new Date(Date.UTC(2026, 10, 30, 8, 45, 12)),
-    address: '192.0.2.7',
-    user: null,
-    method: 'GET',
-    target: '/00562b043615.xml',
-    protocol: 'HTTP/1.1',
-    status: 200,
-    bytes: 1234,
-    referer: null,
-    userAgent: 'Cisco-CP-8841-3PCC/11.0 (00562b043615)',
-    ua: parseUserAgent('Cisco-CP-8841-3PCC/11.0 (00562b043615)'),
-    kind: 'profile',
-    device: { id: '00562b043615', mac: '00562b043615', model: '8841' },
-    outcome: 'A',
-    durationMs: 1,
-  };
+  const base: RequestRecord = PROFILE_REQUEST;
 
   test('combined format, read back by the core parser', () => {
     const line = formatCombined(base);

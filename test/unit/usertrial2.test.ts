@@ -8,7 +8,7 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAccessLogLine, summarizeAccessLog } from '../../src/device/access-log.js';
-import { parseUserAgent } from '../../src/device/user-agent.js';
+import { PROFILE_REQUEST } from '../helpers/request-record.js';
 import { formatCombined, formatJsonRecord, formatReason } from '../../src/serve/log-format.js';
 import type { RequestRecord } from '../../src/serve/server.js';
 import { deviceMacroValues } from '../../src/profile/device-facts.js';
@@ -146,23 +146,7 @@ test(
 
 // --- serve: log lines ------------------------------------------------------------------------
 
-const RECORD: RequestRecord = {
-  time: new Date(Date.UTC(2026, 10, 30, 8, 45, 12)),
-  address: '192.0.2.7',
-  user: null,
-  method: 'GET',
-  target: '/00562b043615.xml',
-  protocol: 'HTTP/1.1',
-  status: 200,
-  bytes: 1234,
-  referer: null,
-  userAgent: 'Cisco-CP-8841-3PCC/11.0 (00562b043615)',
-  ua: parseUserAgent('Cisco-CP-8841-3PCC/11.0 (00562b043615)'),
-  kind: 'profile',
-  device: { id: '00562b043615', mac: '00562b043615', model: '8841' },
-  outcome: 'A',
-  durationMs: 1,
-};
+const RECORD: RequestRecord = PROFILE_REQUEST;
 
 test('serve log: a User-Agent as Node hands it over (a character per byte) is escaped byte for byte, once', () => {
   const sent = 'Cisco-CP-8841-3PCC/11.0 (00562b043615) café';
