@@ -8,6 +8,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseAccessLogLine } from '../../src/device/access-log.js';
 import { PROFILE_REQUEST } from '../helpers/request-record.js';
+import { oneDeviceSite } from '../helpers/serve-site.js';
 import { NonceCounts, checkAuthorization, makeNonce, parseAuthFile } from '../../src/serve/auth.js';
 import { SharedNonceLedger, nonceLedgerHost } from '../../src/serve/nonce-ledger.js';
 import { formatClfTime, formatCombined } from '../../src/serve/log-format.js';
@@ -423,26 +424,10 @@ describe('ProfileService', () => {
 
 describe('ProvisioningServer in-process: the fleet hook', () => {
   test('onRequest hands one record per request; addPage serves a page built from them', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'serve-hook-'));
-    writeFileSync(join(dir, 'inv.csv'), 'mac,model,display_name\n00562b043615,8841,A\n');
-    writeFileSync(
-      join(dir, 't.liquid'),
-      '<flat-profile><Station_Name>{{ display_name }}</Station_Name></flat-profile>\n',
-    );
+    const { config } = oneDeviceSite('serve-hook-');
     const { ProvisioningServer } = await import('../../src/serve/index.js');
     const server = new ProvisioningServer({
-      sources: {
-        inventory: join(dir, 'inv.csv'),
-        inventoryName: 'inv.csv',
-        vars: [],
-        template: join(dir, 't.liquid'),
-      },
-      routes: [...DEFAULT_ROUTES],
-      keys: { md: 'md5' },
-      gzip: false,
-      cacheSize: 100,
-      maxBodyBytes: 1 << 20,
-      strictUserAgent: false,
+      ...config,
       timeouts: { headersMs: 5000, requestMs: 5000, keepAliveMs: 1000, idleMs: 5000 },
     });
     const records: RequestRecord[] = [];

@@ -3,12 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAccessLogLine, summarizeAccessLog } from '../../src/device/access-log.js';
 import { PROFILE_REQUEST } from '../helpers/request-record.js';
+import { oneDeviceSite } from '../helpers/serve-site.js';
 import { formatCombined, formatJsonRecord, formatReason } from '../../src/serve/log-format.js';
 import type { RequestRecord } from '../../src/serve/server.js';
 import { deviceMacroValues } from '../../src/profile/device-facts.js';
@@ -18,7 +18,7 @@ import { sniffNotation } from '../../src/profile/profile-formats.js';
 import { parseRule, splitRuleUrl } from '../../src/profile/rule.js';
 import { expandRule } from '../../src/profile/rule-expand.js';
 import fc from 'fast-check';
-import { DEFAULT_ROUTES, compileRoute, execRoute, type Route } from '../../src/serve/routes.js';
+import { compileRoute, execRoute, type Route } from '../../src/serve/routes.js';
 import { ProvisioningServer } from '../../src/serve/index.js';
 import { selfSignedCertificate, type Certificate } from '../helpers/http-server.js';
 
@@ -36,25 +36,9 @@ async function servingSite(
   tls?: Certificate,
   reports = false,
 ): Promise<{ server: ProvisioningServer; port: number; dir: string }> {
-  const dir = mkdtempSync(join(tmpdir(), 'cp-usertrial2-serve-'));
-  writeFileSync(join(dir, 'inv.csv'), 'mac,model,display_name\n00562b043615,8841,A\n');
-  writeFileSync(
-    join(dir, 't.liquid'),
-    '<flat-profile><Station_Name>{{ display_name }}</Station_Name></flat-profile>\n',
-  );
+  const { dir, config } = oneDeviceSite('cp-usertrial2-serve-');
   const server = new ProvisioningServer({
-    sources: {
-      inventory: join(dir, 'inv.csv'),
-      inventoryName: 'inv.csv',
-      vars: [],
-      template: join(dir, 't.liquid'),
-    },
-    routes: [...DEFAULT_ROUTES],
-    keys: { md: 'md5' },
-    gzip: false,
-    cacheSize: 100,
-    maxBodyBytes: 1 << 20,
-    strictUserAgent: false,
+    ...config,
     // Long timeouts: the point is that stopping does not wait for them.
     timeouts: { headersMs: 120_000, requestMs: 120_000, keepAliveMs: 120_000, idleMs: 120_000 },
     ...(tls ? { tls: { cert: Buffer.from(tls.cert), key: Buffer.from(tls.key) } } : {}),
