@@ -179,6 +179,11 @@ const MODE_HELP =
   'default: a replaced file keeps its mode, owner and group; a new file is 0600 when it holds ' +
   'plaintext secrets, else 0666 minus the umask';
 
+/** --md for reading: which digests are tried ([open] in the reference: md5 first, then sha256). */
+const DECRYPT_MD_HELP =
+  'only try this EVP_BytesToKey digest [open: Cisco documents openssl 0.9.7c (md5), newer ' +
+  'openssl uses sha256; default: md5, then sha256]';
+
 /** --md for encrypting: EVP_BytesToKey's digest, md5 by default ([open] in the reference). */
 function mdOption(): Option {
   return new Option(
@@ -409,12 +414,7 @@ ${SECRETS_HELP}`,
             'batch: files worked on at once, each on its own thread (default: one per core, at most 4; a thread per 64 files at most)',
             integerArg('--jobs', 1, 64),
           )
-          .addOption(
-            new Option(
-              '--md <digest>',
-              'only try this EVP_BytesToKey digest (default: md5, then sha256)',
-            ).choices(['md5', 'sha256']),
-          )
+          .addOption(new Option('--md <digest>', DECRYPT_MD_HELP).choices(['md5', 'sha256']))
           .option('--pbkdf2', 'the file was made with `openssl enc -pbkdf2` (PBKDF2-HMAC-SHA256)')
           .option(
             '--iter <n>',
@@ -507,7 +507,8 @@ ${SECRETS_HELP}`,
         .addOption(
           new Option(
             '--encoding <enc>',
-            'how to print an IKM: text (its UTF-8 bytes are the IKM), hex:, base64url:',
+            'how to print an IKM: text (its UTF-8 bytes are the IKM), hex:, base64url: [open: how the ' +
+              'phone decodes IKM_HTTP_Encrypt_Content; default text, its UTF-8 bytes]',
           )
             .choices(['text', 'hex', 'base64url'])
             .default('text'),
@@ -580,10 +581,11 @@ Examples:
             'print each variable of a device, its value and the layer that set it (secrets masked)',
           )
           .addOption(
-            new Option('--encrypt <cipher>', 'encrypt each profile in the same pass').choices([
-              'aes-256-cbc',
-              'aes128gcm',
-            ]),
+            new Option(
+              '--encrypt <cipher>',
+              'encrypt each profile in the same pass (aes128gcm: record size 4096, empty key id [open: ' +
+                'not documented by Cisco; fixed here, encrypt --rs/--keyid choose others])',
+            ).choices(['aes-256-cbc', 'aes128gcm']),
           )
           .option('--key-field <field>', 'each device’s passphrase from this inventory field')
           .option('--ikm-field <field>', 'each device’s IKM from this inventory field')
@@ -838,7 +840,10 @@ Examples:
         .description(
           'The model table that inspect, render and validate share: product name, series, template ' +
             'family, lines, line keys, key expansion modules and firmware file prefix, each fact with ' +
-            'its source (--json, or --sources for the table).',
+            'its source (--json, or --sources for the table). Where sources disagree or none states a ' +
+            'figure (line-key counts of some models, the $PN of the 9800 series) the figure used is ' +
+            'marked [open] in its source (see --sources); validate --ignore-rule model-capacity when a ' +
+            'phone has more.',
         )
         .argument('[model]', 'show one model: 8841, CP-8841-3PCC, ATA191…')
         .addOption(
@@ -1029,13 +1034,13 @@ Examples:
           )
           .option(
             '--bootstrap-template <file>',
-            'template of the bootstrap profile served at /<product name>.xml, /$PSN.xml, /spa$PSN.cfg: a phone the inventory names (by its User-Agent) gets its own, with its key; others the common one (default: bootstrap.liquid of the template directory)',
+            'template of the bootstrap profile served at /<product name>.xml, /$PSN.xml, /spa$PSN.cfg ([open]: $PSN taken as the model number, 8841, 191 for an ATA191): a phone the inventory names (by its User-Agent) gets its own, with its key; others the common one (default: bootstrap.liquid of the template directory)',
           )
           .option('--no-bootstrap', 'serve no bootstrap profiles')
           .addOption(
             new Option(
               '--encrypt <cipher>',
-              'every device profile must be encrypted with this cipher (a device without its key gets 500, never plaintext)',
+              'every device profile must be encrypted with this cipher (a device without its key gets 500, never plaintext; aes128gcm: record size 4096, empty key id [open: not documented by Cisco; fixed here])',
             ).choices(['aes-256-cbc', 'aes128gcm']),
           )
           .option(
@@ -1151,12 +1156,7 @@ ${SECRETS_HELP}`,
           .option('--json', 'print [{ "name", "change": "added"|"removed"|"changed", "a", "b" }]')
           .option('--show-secrets', 'show passwords, GPP_SA..SD, IKM… instead of ********')
           .addOption(notationOption())
-          .addOption(
-            new Option(
-              '--md <digest>',
-              'only try this EVP_BytesToKey digest (default: md5, then sha256)',
-            ).choices(['md5', 'sha256']),
-          )
+          .addOption(new Option('--md <digest>', DECRYPT_MD_HELP).choices(['md5', 'sha256']))
           .addHelpText(
             'after',
             `
@@ -1207,12 +1207,7 @@ ${SECRETS_HELP}`,
           )
           .addOption(notationOption())
           .option('-o, --output <file>', 'write here (atomically) instead of stdout')
-          .addOption(
-            new Option(
-              '--md <digest>',
-              'only try this EVP_BytesToKey digest (default: md5, then sha256)',
-            ).choices(['md5', 'sha256']),
-          )
+          .addOption(new Option('--md <digest>', DECRYPT_MD_HELP).choices(['md5', 'sha256']))
           .addHelpText(
             'after',
             `
@@ -1262,10 +1257,10 @@ ${SECRETS_HELP}`,
           .option('--json', 'print the report as JSON')
           .option('--show-secrets', 'show secret values the report carries instead of ********')
           .addOption(
-            new Option(
-              '--md <digest>',
-              'encrypted reports: only try this EVP_BytesToKey digest (default: md5, then sha256)',
-            ).choices(['md5', 'sha256']),
+            new Option('--md <digest>', `encrypted reports: ${DECRYPT_MD_HELP}`).choices([
+              'md5',
+              'sha256',
+            ]),
           )
           .addHelpText(
             'after',
