@@ -279,3 +279,31 @@ test('an AES-256-CBC profile made by openssl whose XML is broken: the XML error,
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a --catalog that is not JSON: one line with its line and column, no quoted text, exit 2', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-catalog-json-'));
+  try {
+    // a missing comma on line 3; and a bare word (a default typed without quotes) that V8
+    // would quote back with the text around it
+    const comma = join(dir, 'comma.json');
+    writeFileSync(
+      comma,
+      '{"parameters": [\n  {"name": "Site_Code", "type": "free"}\n  {"name": "X"}\n]}\n',
+    );
+    const bare = join(dir, 'bare.json');
+    writeFileSync(bare, '[{"name": "X", "type": "free", "default": SuperSecret1}]');
+    const r1 = await runCli(['validate', '--catalog', comma, GOOD]);
+    assert.equal(r1.code, 2);
+    assert.equal(
+      r1.stderr,
+      `cisco-prov: --catalog ${comma}: line 3, col 3: not valid JSON (expected ',' or ']' after array element)\n`,
+    );
+    const r2 = await runCli(['validate', '--catalog', bare, GOOD]);
+    assert.equal(r2.code, 2);
+    assert.equal(r2.stderr.split('\n').length, 2, r2.stderr);
+    assert.match(r2.stderr, /^cisco-prov: --catalog .*bare\.json: .*not valid JSON \(unexpected/);
+    assert.doesNotMatch(r2.stderr, /SuperSecret1|at position/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
