@@ -712,6 +712,15 @@ ${SECRETS_HELP}`,
             ruleIdListArg,
             [],
           )
+          .addOption(
+            new Option(
+              '--empty-values <mode>',
+              'an empty value (<X/>, <X></X>): accept it for every type, or warn (rule empty-value) ' +
+                '[open: the guides say both "sets an empty value" and "resets to the default"; default accept]',
+            )
+              .choices(['accept', 'warn'])
+              .default('accept'),
+          )
           .addHelpText(
             'after',
             `
@@ -724,6 +733,7 @@ Rules (error unless marked):
   duplicate-parameter   a parameter set twice (the phone keeps the last)
   non-ascii-value       values are ASCII after entity decoding
   whitespace-value      (warning) leading/trailing white space, newline inside a value
+  empty-value           (warning) with --empty-values warn: an empty value (meaning [open])
   template-leftover     leftover {{ }}, {% %} or {# #}
   unknown-parameter     a name not in the catalog, with "did you mean"
   parameter-alias       (warning) a guide's spelling of a name the phone exports otherwise
@@ -762,6 +772,7 @@ ${SECRETS_HELP}`,
                 catalog: opts.catalog,
                 strict: opts.strict === true,
                 ignoreRules: opts.ignoreRule,
+                emptyValues: opts.emptyValues,
                 onNotes: (notes) => notes.forEach(warn),
                 renderWith: format,
                 onFile: (file) => {

@@ -123,6 +123,16 @@ const FACTS: OpenFact[] = [
     option: '--bootstrap-template',
     says: [/\/\$PSN\.xml/, /\[open\]: \$PSN taken as the model number, 8841, 191 for an ATA191/],
   },
+  // §1: what an empty value means.
+  {
+    fact: '§1 empty values',
+    command: ['validate'],
+    option: '--empty-values',
+    says: [
+      /\[open: the guides say both "sets an empty value" and "resets to the default"; default accept\]/,
+      /default: "accept"/,
+    ],
+  },
   // §6: line-key counts per model.
   {
     fact: '§6 line and key counts per model',
