@@ -350,7 +350,7 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
           .option('--pad <n>', 'aes128gcm padding bytes', integerArg('--pad', 0, 1 << 30), 0)
           .option(
             '--salt <hex>',
-            'fixed salt for reproducible output (8 bytes CBC; 16 aes128gcm, which also needs --unsafe-fixed-salt)',
+            'fixed salt for reproducible output (8 bytes CBC; 16 aes128gcm, which also needs --unsafe-fixed-salt); default: a random salt per file',
           )
           .option(
             '--unsafe-fixed-salt',
@@ -418,7 +418,7 @@ ${SECRETS_HELP}`,
           .option('--pbkdf2', 'the file was made with `openssl enc -pbkdf2` (PBKDF2-HMAC-SHA256)')
           .option(
             '--iter <n>',
-            'PBKDF2 iterations (openssl default 10000)',
+            "PBKDF2 iterations (openssl's own number too)",
             integerArg('--iter', 1, 100_000_000),
             10000,
           )
@@ -694,7 +694,7 @@ ${SECRETS_HELP}`,
           .argument('<inputs...>', 'profile files, directories, or - for stdin')
           .option(
             '-m, --model <model>',
-            "phone model (8841, CP-8841-3PCC, ATA191): the family's parameters and value types, model-capacity",
+            "phone model (8841, CP-8841-3PCC, ATA191): the family's parameters and value types, model-capacity; without it every family's parameters and values pass",
           )
           .option(
             '--catalog <file>',
@@ -807,7 +807,9 @@ ${SECRETS_HELP}`,
         .argument('[user-agent...]', 'User-Agent strings; stdin (one per line) when none is given')
         .option('--log <file>', "access log to summarise, plain or gzipped ('-' for stdin)")
         .addOption(
-          new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']),
+          new Option('--format <format>', 'output format (default: table; --json is json)').choices(
+            ['table', 'csv', 'json'],
+          ),
         )
         .option(
           '--json',
@@ -858,7 +860,9 @@ Examples:
         )
         .argument('[model]', 'show one model: 8841, CP-8841-3PCC, ATA191…')
         .addOption(
-          new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']),
+          new Option('--format <format>', 'output format (default: table; --json is json)').choices(
+            ['table', 'csv', 'json'],
+          ),
         )
         .option('--json', 'JSON array of rows, sources included')
         .option('--sources', 'table: list the source of each fact under the table')
@@ -1029,7 +1033,7 @@ Examples:
           )
           .option(
             '--host <address>',
-            'address to bind (default 127.0.0.1: loopback only)',
+            'address to bind (loopback only unless another address is given)',
             '127.0.0.1',
           )
           .option(
@@ -1106,7 +1110,7 @@ Examples:
           .option('--no-watch', 'reload only on SIGHUP, not when a file changes')
           .option(
             '--workers <n>',
-            'server processes sharing the port (node:cluster; default 1)',
+            'server processes sharing the port (node:cluster)',
             integerArg('--workers', 1, 64),
             1,
           )
