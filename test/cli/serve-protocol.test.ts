@@ -1,0 +1,105 @@
+// `cisco-prov serve` at the edges of HTTP/1.1, through the spawned CLI: absolute-form request
+// targets (RFC 9112 §3.2.2, a phone behind an HTTP proxy), requests Node's parser refuses (logged,
+// answered), and a second stop signal while stopping.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runCli } from '../helpers/run-cli.js';
+import { startServe, type ServeProcess } from '../helpers/serve.js';
+
+const UA = 'Cisco-CP-8841-3PCC/11.0 (00562b043615)';
+
+function fixture(): { dir: string; inventory: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'serve-protocol-'));
+  const inventory = join(dir, 'inventory.csv');
+  writeFileSync(
+    inventory,
+    'mac,model,display_name,sip.proxy,lines.1.extension,lines.1.password\n' +
+      '00562b043615,8841,Reception,pbx.example.com,201,sip-secret-201\n',
+  );
+  return { dir, inventory };
+}
+
+/** Sends raw bytes on one connection; resolves with everything read until the server closes. */
+function rawExchange(port: number, payload: string | Buffer, timeoutMs = 15_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let data = '';
+    const socket = connect(port, '127.0.0.1', () => socket.write(payload));
+    socket.on('data', (c: Buffer) => (data += c.toString('latin1')));
+    socket.on('error', () => {});
+    socket.on('close', () => resolve(data));
+    setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`connection still open after ${timeoutMs} ms; read so far:\n${data}`));
+    }, timeoutMs).unref();
+  });
+}
+
+/** One request with a given request line on a fresh connection (Connection: close). */
+function requestLine(port: number, line: string, headers = `User-Agent: ${UA}\r\n`) {
+  return rawExchange(port, `${line}\r\nHost: 127.0.0.1\r\n${headers}Connection: close\r\n\r\n`);
+}
+
+describe('serve: absolute-form request targets (RFC 9112 §3.2.2)', () => {
+  const fx = fixture();
+  let server: ServeProcess;
+  before(async () => {
+    server = await startServe(['-i', fx.inventory]);
+  });
+  after(async () => {
+    await server.stop();
+  });
+
+  test('GET http://host:port/path is the profile render writes, logged as sent', async () => {
+    const render = await runCli(['render', '-i', fx.inventory, '--device', '00562b043615']);
+    assert.equal(render.code, 0, render.stderr);
+    // The Host header names another server: the URL's authority is the one that counts, and
+    // serve answers for any (it is no proxy and forwards nothing).
+    const raw = await requestLine(
+      server.port,
+      `GET http://prov.example.com:${server.port}/00562b043615.xml?x=1 HTTP/1.1`,
+    );
+    assert.match(raw, /^HTTP\/1\.1 200 OK\r\n/);
+    assert.equal(raw.slice(raw.indexOf('\r\n\r\n') + 4), render.stdout);
+    await server.waitForStdout(
+      /"GET http:\/\/prov\.example\.com:\d+\/00562b043615\.xml\?x=1 HTTP\/1\.1" 200 \d+ "-" "Cisco-CP-8841-3PCC/,
+    );
+  });
+
+  test('every path check still applies: traversal, encoded slash, unknown device, userinfo', async () => {
+    const cases: [string, RegExp, RegExp][] = [
+      [
+        'http://h/../etc/passwd',
+        /^HTTP\/1\.1 400 /,
+        /400 GET http:\/\/h\/\.\.\/etc\/passwd: refused: path has a "\.\." segment/,
+      ],
+      [
+        'http://h/a%2f..%2fb.xml',
+        /^HTTP\/1\.1 400 /,
+        /refused: path has an encoded "\/"|"\.\." segment/,
+      ],
+      [
+        'HTTP://h/00562b043699.xml',
+        /^HTTP\/1\.1 404 /,
+        /404 GET HTTP:\/\/h\/00562b043699\.xml: unknown device 00562b043699/,
+      ],
+      ['ftp://h/00562b043615.xml', /^HTTP\/1\.1 400 /, /refused: request target is a ftp: URL/],
+      [
+        'http://admin:Secret99@h/00562b043615.xml',
+        /^HTTP\/1\.1 400 /,
+        /400 GET http:\/\/\*{8}@h\/00562b043615\.xml: refused: request target URL has userinfo/,
+      ],
+    ];
+    for (const [target, status, logged] of cases) {
+      const raw = await requestLine(server.port, `GET ${target} HTTP/1.1`);
+      assert.match(raw, status, target);
+      await server.waitForStderr(logged);
+    }
+    await server.waitForStdout(/"GET http:\/\/\*{8}@h\/00562b043615\.xml HTTP\/1\.1" 400 /);
+    assert.equal(server.stdout().includes('Secret99'), false);
+    assert.equal(server.stderr().includes('Secret99'), false);
+  });
+});
