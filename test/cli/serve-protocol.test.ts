@@ -103,3 +103,65 @@ describe('serve: absolute-form request targets (RFC 9112 §3.2.2)', () => {
     assert.equal(server.stderr().includes('Secret99'), false);
   });
 });
+
+describe("serve: requests Node's HTTP parser refuses are answered and logged", () => {
+  const fx = fixture();
+  let server: ServeProcess;
+  before(async () => {
+    server = await startServe(['-i', fx.inventory]);
+  });
+  after(async () => {
+    await server.stop();
+  });
+
+  test('a bad request line: 400 with a body, one access-log line and a reason, no byte of it echoed', async () => {
+    // A request line with a secret in its query and a terminal escape after the version.
+    const raw = await rawExchange(
+      server.port,
+      'GET /00562b043615.xml?password=hunter22 HTTP/1.1\x1b[2J\r\nHost: x\r\n\r\n',
+    );
+    assert.match(raw, /^HTTP\/1\.1 400 Bad Request\r\n/);
+    assert.match(raw, /\r\nConnection: close\r\n/);
+    assert.match(raw, /\r\nContent-Length: 16\r\n/);
+    assert.match(raw, /\r\n\r\n400 Bad Request\n$/);
+    await server.waitForStdout(/^127\.0\.0\.1 - - \[[^\]]+\] "-" 400 16 "-" "-"$/m);
+    await server.waitForStderr(
+      /serve: 400 from 127\.0\.0\.1: malformed request: Expected CRLF after version \(HPE_INVALID_VERSION\)/,
+    );
+    for (const text of [server.stdout(), server.stderr()]) {
+      assert.equal(text.includes('hunter22'), false);
+      assert.equal(text.includes('\x1b'), false);
+    }
+  });
+
+  test('headers over 16 KiB: 431, logged; a TLS hello on the plain port: 400, logged', async () => {
+    const big = await rawExchange(
+      server.port,
+      `GET /00562b043615.xml HTTP/1.1\r\nHost: x\r\nX-Pad: ${'a'.repeat(20_000)}\r\n\r\n`,
+    );
+    assert.match(big, /^HTTP\/1\.1 431 Request Header Fields Too Large\r\n/);
+    await server.waitForStderr(
+      /serve: 431 from 127\.0\.0\.1: malformed request: request headers larger than 16 KiB \(HPE_HEADER_OVERFLOW\)/,
+    );
+    await server.waitForStdout(/"-" 431 /);
+    const hello = await rawExchange(server.port, Buffer.from('16030100a5010000a10303', 'hex'));
+    assert.match(hello, /^HTTP\/1\.1 400 /);
+    await server.waitForStderr(/serve: 400 from 127\.0\.0\.1: malformed request: Invalid method/);
+  });
+
+  test('a client that sends garbage and goes away at once does not stop the server', async () => {
+    for (let i = 0; i < 20; i++) {
+      await new Promise<void>((resolve) => {
+        const socket = connect(server.port, '127.0.0.1', () => {
+          socket.write('\x00\x01garbage\r\n\r\n');
+          socket.destroy();
+          resolve();
+        });
+        socket.on('error', () => resolve());
+      });
+    }
+    const raw = await requestLine(server.port, 'GET /00562b043615.xml HTTP/1.1');
+    assert.match(raw, /^HTTP\/1\.1 200 OK\r\n/);
+    assert.equal(server.child.exitCode, null);
+  });
+});
