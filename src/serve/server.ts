@@ -511,6 +511,20 @@ export class ProvisioningServer {
     });
   }
 
+  /**
+   * Stops now (a second stop signal): every connection is cut, requests in flight included.
+   * The promise of close(), when it was called, resolves once they are gone.
+   */
+  closeNow(): void {
+    this.shuttingDown = true;
+    clearTimeout(this.reloadTimer);
+    for (const w of this.watchers) w.close();
+    this.watchers = [];
+    if (this.server.listening) this.server.close();
+    this.server.closeAllConnections();
+    for (const socket of this.connections) socket.destroy();
+  }
+
   /** Requests being answered now. */
   get requestsInFlight(): number {
     return this.inFlight;
@@ -650,6 +664,12 @@ export class ProvisioningServer {
         fail(413, `request body larger than ${this.config.maxBodyBytes} bytes`, {
           Connection: 'close',
         });
+      } else if ((err as NodeJS.ErrnoException).code === 'ECONNRESET') {
+        // The client went away (or a second stop signal cut it off) before its body arrived:
+        // no one to answer, nothing wrong here. Logged with nginx's 499 "client closed request".
+        record.status = 499;
+        record.reason = 'connection closed before the request body arrived';
+        res.destroy();
       } else if (!res.headersSent) {
         fail(500, `internal error: ${(err as Error).message.split('\n')[0]}`);
         this.emitEvent('error', `${record.method} ${record.target}: ${(err as Error).message}`);
@@ -666,7 +686,7 @@ export class ProvisioningServer {
       for (const l of this.requestListeners) l(record);
     };
     const done = (): void => {
-      if (res.writableFinished) finish();
+      if (res.writableFinished || res.closed) finish();
       else res.once('close', finish);
     };
     // A profile request is answered synchronously (no promise, no microtask); only report

@@ -2,6 +2,7 @@
 // targets (RFC 9112 §3.2.2, a phone behind an HTTP proxy), requests Node's parser refuses (logged,
 // answered), and a second stop signal while stopping.
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -163,5 +164,79 @@ describe("serve: requests Node's HTTP parser refuses are answered and logged", (
     const raw = await requestLine(server.port, 'GET /00562b043615.xml HTTP/1.1');
     assert.match(raw, /^HTTP\/1\.1 200 OK\r\n/);
     assert.equal(server.child.exitCode, null);
+  });
+});
+
+describe('serve: a second stop signal while stopping stops at once', () => {
+  /** Starts an upload and sends half its body: a request in flight until the body is done. */
+  function uploadInFlight(port: number): Promise<string> {
+    return new Promise((resolve) => {
+      const body = Buffer.from('<flat-profile><Station_Name>R</Station_Name></flat-profile>\n');
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: '/reports/00562b043615.xml',
+          headers: { 'User-Agent': UA, 'Content-Length': body.length },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(`answered ${res.statusCode}`));
+        },
+      );
+      req.on('error', (err: NodeJS.ErrnoException) => resolve(`cut: ${err.code}`));
+      req.write(body.subarray(0, 10));
+    });
+  }
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    test(`${signal} twice: the request in flight is cut off, exit 3, the log says so`, async () => {
+      const fx = fixture();
+      const server = await startServe(['-i', fx.inventory, '--reports', join(fx.dir, 'reports')]);
+      const upload = uploadInFlight(server.port);
+      // The first signal: stopping, waiting for the upload (for up to 10 s).
+      await new Promise((r) => setTimeout(r, 200));
+      server.child.kill(signal);
+      await server.waitForStderr(
+        new RegExp(`serve: ${signal}: finishing 1 request\\(s\\) in flight, then stopping`),
+      );
+      server.child.kill(signal);
+      assert.equal(await server.exited(), 3, server.stderr());
+      assert.match(
+        server.stderr(),
+        new RegExp(`serve: ${signal} again: stopped at once, 1 request\\(s\\) in flight cut off`),
+      );
+      assert.doesNotMatch(server.stderr(), /serve: stopped\n/);
+      // The request cut off is logged as nginx logs a client gone (499), not as our failure.
+      await server.waitForStdout(/"POST \/reports\/00562b043615\.xml HTTP\/1\.1" 499 /);
+      assert.doesNotMatch(server.stderr(), /internal error|serve: error:/);
+      assert.match(await upload, /^cut: /);
+    });
+  }
+
+  test('--workers 2, SIGTERM twice: the primary forwards it, the busy worker stops at once, exit 3', async () => {
+    const fx = fixture();
+    const server = await startServe([
+      '-i',
+      fx.inventory,
+      '--reports',
+      join(fx.dir, 'reports'),
+      '--workers',
+      '2',
+    ]);
+    const upload = uploadInFlight(server.port);
+    await new Promise((r) => setTimeout(r, 300));
+    server.child.kill('SIGTERM');
+    await server.waitForStderr(/serve: SIGTERM: finishing 1 request\(s\) in flight/);
+    server.child.kill('SIGTERM');
+    assert.equal(await server.exited(), 3, server.stderr());
+    // The idle worker may have gone already, or take both signals as one.
+    assert.match(server.stderr(), /serve: SIGTERM again: stopping [12] worker\(s\) at once/);
+    assert.match(
+      server.stderr(),
+      /serve: SIGTERM again: stopped at once, 1 request\(s\) in flight cut off/,
+    );
+    assert.match(await upload, /^cut: /);
   });
 });
