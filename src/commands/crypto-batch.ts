@@ -143,11 +143,19 @@ function keysFor(file: string, table: KeyTable | undefined, all: ResolvedKeys): 
   };
 }
 
-/** Input files: files as given, directories walked (hidden entries skipped), in order. */
+/**
+ * Input files: files as given, directories walked (hidden entries skipped), in order. The
+ * `--out-dir`, when it lies inside an input directory (`skipDir`), is not walked: a re-run would
+ * otherwise encrypt the last run's output into `out/out/`.
+ */
 export async function listInputs(
   inputs: readonly string[],
+  skipDir?: string,
 ): Promise<{ path: string; rel: string }[]> {
   const out: { path: string; rel: string }[] = [];
+  const skip = skipDir === undefined ? undefined : await stat(skipDir).catch(() => undefined);
+  const idOf = (s: { dev: number; ino: number }): string => `${s.dev}:${s.ino}`;
+  const skipId = skip?.isDirectory() ? idOf(skip) : undefined;
   for (const input of inputs) {
     let info;
     try {
@@ -168,8 +176,13 @@ export async function listInputs(
         if (e.name.startsWith('.')) continue;
         const path = join(dir, e.name);
         const rel = relDir === '' ? e.name : `${relDir}${sep}${e.name}`;
-        if (e.isDirectory()) await walk(path, rel);
-        else if (e.isFile()) out.push({ path, rel });
+        if (e.isDirectory()) {
+          if (skipId !== undefined) {
+            const found = await stat(path).catch(() => undefined);
+            if (found !== undefined && idOf(found) === skipId) continue;
+          }
+          await walk(path, rel);
+        } else if (e.isFile()) out.push({ path, rel });
       }
     };
     await walk(input, '');
@@ -247,7 +260,7 @@ export async function runBatch(
   settings: BatchSettings,
 ): Promise<BatchReport> {
   const outDir = options.outDir;
-  const listed = await listInputs(inputs);
+  const listed = await listInputs(inputs, outDir);
   // Two inputs with one output name (`a.xml` and `a.txt` both make `a.cfg`; the same name from
   // two directories): the first is written, each later one fails — never two "written" files of
   // which one silently replaced the other.

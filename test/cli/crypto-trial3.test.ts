@@ -78,4 +78,16 @@ describe('encrypt/decrypt --out-dir: names and the walk', () => {
     assert.match(d.stderr, /lobby\.xml: its output name is .*lobby\.cfg's too/);
     assert.match(d.stderr, /decrypted 1 of 2 file\(s\)/);
   });
+
+  test('an --out-dir inside the input directory is not walked: a re-run does not encrypt its own output', async () => {
+    const inDir = fresh('inside/profiles');
+    writeFileSync(join(inDir, '00562b043615.xml'), profile('one'));
+    const out = join(inDir, 'enc');
+    for (let run = 0; run < 2; run++) {
+      const r = await runCli(['encrypt', '--key-env', 'KEY', inDir, '--out-dir', out], { env });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /encrypted 1 of 1 file/);
+    }
+    assert.deepEqual(tree(out), ['00562b043615.cfg']);
+  });
 });
