@@ -144,9 +144,12 @@ function keysFor(file: string, table: KeyTable | undefined, all: ResolvedKeys): 
 }
 
 /**
- * Input files: files as given, directories walked (hidden entries skipped), in order. The
- * `--out-dir`, when it lies inside an input directory (`skipDir`), is not walked: a re-run would
- * otherwise encrypt the last run's output into `out/out/`.
+ * Input files: files as given, directories walked (hidden entries skipped), in order. A symlink
+ * met in the walk is followed — to a file it is an input like any other, to a directory it is
+ * walked (a link back to a directory being walked is not: it would never end); a dangling one is
+ * listed, so it fails with its own line instead of vanishing. The `--out-dir`, when it lies
+ * inside an input directory (`skipDir`), is not walked: a re-run would otherwise encrypt the last
+ * run's output into `out/out/`.
  */
 export async function listInputs(
   inputs: readonly string[],
@@ -168,7 +171,8 @@ export async function listInputs(
       continue;
     }
     // `rel` is built as the walk goes down (path.relative per file costs more than the rest).
-    const walk = async (dir: string, relDir: string): Promise<void> => {
+    // `above`: the directories being walked (device:inode), against a symlink loop.
+    const walk = async (dir: string, relDir: string, above: Set<string>): Promise<void> => {
       const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
         a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
       );
@@ -176,16 +180,24 @@ export async function listInputs(
         if (e.name.startsWith('.')) continue;
         const path = join(dir, e.name);
         const rel = relDir === '' ? e.name : `${relDir}${sep}${e.name}`;
-        if (e.isDirectory()) {
-          if (skipId !== undefined) {
-            const found = await stat(path).catch(() => undefined);
-            if (found !== undefined && idOf(found) === skipId) continue;
+        let isDirectory = e.isDirectory();
+        if (e.isSymbolicLink()) {
+          const target = await stat(path).catch(() => undefined);
+          if (target === undefined || target.isFile()) {
+            out.push({ path, rel });
+            continue;
           }
-          await walk(path, rel);
+          isDirectory = target.isDirectory();
+        }
+        if (isDirectory) {
+          const found = await stat(path).catch(() => undefined);
+          const id = found === undefined ? '' : idOf(found);
+          if (id !== '' && (id === skipId || above.has(id))) continue;
+          await walk(path, rel, new Set([...above, id]));
         } else if (e.isFile()) out.push({ path, rel });
       }
     };
-    await walk(input, '');
+    await walk(input, '', new Set([idOf(info)]));
   }
   return out;
 }

@@ -4,7 +4,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
@@ -89,5 +89,25 @@ describe('encrypt/decrypt --out-dir: names and the walk', () => {
       assert.match(r.stderr, /encrypted 1 of 1 file/);
     }
     assert.deepEqual(tree(out), ['00562b043615.cfg']);
+  });
+
+  test('symlinks in a walked directory are followed (a file, a directory), a loop is not, a dangling one fails alone', async () => {
+    const root = fresh('links');
+    const elsewhere = fresh('links/elsewhere');
+    writeFileSync(join(elsewhere, 'target.xml'), profile('linked'));
+    const inDir = fresh('links/in');
+    mkdirSync(join(inDir, 'sub'));
+    writeFileSync(join(inDir, 'sub', 'real.xml'), profile('real'));
+    symlinkSync(join(elsewhere, 'target.xml'), join(inDir, 'linked.xml'));
+    symlinkSync(elsewhere, join(inDir, 'linkdir'));
+    symlinkSync('..', join(inDir, 'sub', 'loop'));
+    symlinkSync(join(root, 'missing.xml'), join(inDir, 'dangling.xml'));
+    const out = join(root, 'out');
+    const r = await runCli(['encrypt', '--key-env', 'KEY', inDir, '--out-dir', out], { env });
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /dangling\.xml: cannot read: no such file or directory/);
+    assert.match(r.stderr, /encrypted 3 of 4 file\(s\)/);
+    assert.deepEqual(tree(out), ['linkdir/target.cfg', 'linked.cfg', 'sub/real.cfg']);
+    assert.equal(opensslDecrypt(join(out, 'linked.cfg'), KEY), profile('linked'));
   });
 });
