@@ -4,9 +4,18 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as ece from 'http_ece';
 import { runCli } from '../helpers/run-cli.js';
 
 const KEY = 'Trial3-Passphrase';
@@ -109,5 +118,35 @@ describe('encrypt/decrypt --out-dir: names and the walk', () => {
     assert.match(r.stderr, /encrypted 3 of 4 file\(s\)/);
     assert.deepEqual(tree(out), ['linkdir/target.cfg', 'linked.cfg', 'sub/real.cfg']);
     assert.equal(opensslDecrypt(join(out, 'linked.cfg'), KEY), profile('linked'));
+  });
+});
+
+describe('decrypt: aes128gcm record sizes at the RFC limits', () => {
+  test('an http_ece body with rs 2^32 - 1 (one short record) opens: -o, stdout, and --out-dir', async () => {
+    const xml = profile('one record');
+    const body = ece.encrypt(Buffer.from(xml), {
+      version: 'aes128gcm',
+      key: Buffer.from('sixteen byte ikm'),
+      rs: 0xffffffff,
+    });
+    const root = fresh('rsmax');
+    const file = join(root, 'big-rs.xml');
+    writeFileSync(file, body);
+    const ikmEnv = { IKM: 'sixteen byte ikm' };
+    const toStdout = await runCli(['decrypt', '--ikm-env', 'IKM', file], { env: ikmEnv });
+    assert.equal(toStdout.code, 0, toStdout.stderr);
+    assert.equal(toStdout.stdout, xml);
+    const out = join(root, 'plain.xml');
+    const toFile = await runCli(['decrypt', '--ikm-env', 'IKM', file, '-o', out], { env: ikmEnv });
+    assert.equal(toFile.code, 0, toFile.stderr);
+    assert.equal(readFileSync(out, 'utf8'), xml);
+    const batch = await runCli(
+      ['decrypt', '--ikm-env', 'IKM', file, '--out-dir', join(root, 'd')],
+      {
+        env: ikmEnv,
+      },
+    );
+    assert.equal(batch.code, 0, batch.stderr);
+    assert.equal(readFileSync(join(root, 'd', 'big-rs.xml'), 'utf8'), xml);
   });
 });
