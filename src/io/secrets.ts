@@ -51,7 +51,10 @@ export function resolveSecret(flag: string, sources: SecretSources): ResolvedSec
         `cannot read --${flag}-file ${describeSystemError(err, sources.file)}`,
       );
     }
-    const value = (text.split(/\r?\n/, 1)[0] ?? '').replace(/\r$/, '');
+    // The first line without its line end, every \r before the \n included: what `openssl enc
+    // -kfile` reads (checked against OpenSSL 3.0: `-kfile` drops trailing \r and \n, while
+    // `-pass file:` drops the \n only and keeps a \r).
+    const value = (text.split('\n', 1)[0] ?? '').replace(/\r+$/, '');
     if (value === '') {
       throw new CliError(ExitCode.Usage, `--${flag}-file ${sources.file}: the first line is empty`);
     }

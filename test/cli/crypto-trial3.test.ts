@@ -150,3 +150,45 @@ describe('decrypt: aes128gcm record sizes at the RFC limits', () => {
     assert.equal(readFileSync(join(root, 'd', 'big-rs.xml'), 'utf8'), xml);
   });
 });
+
+describe('secrets from a key file, the environment, the command line', () => {
+  const opensslKfile = (file: string, keyFile: string) =>
+    execFileSync(
+      'openssl',
+      ['enc', '-d', '-aes-256-cbc', '-md', 'md5', '-kfile', keyFile, '-in', file],
+      { stdio: ['ignore', 'pipe', 'ignore'] },
+    ).toString();
+
+  test('a key file is read as `openssl enc -kfile` reads it: UTF-8, CRLF, several CRs, no line end', async () => {
+    const root = fresh('kfile');
+    const xml = join(root, 'p.xml');
+    writeFileSync(xml, profile('kfile'));
+    const cases: [string, Buffer][] = [
+      ['utf8', Buffer.from('Café-Schlüssel\n')],
+      ['crlf', Buffer.from('Trial3-Passphrase\r\nsecond line\r\n')],
+      ['crs', Buffer.from('Trial3-Passphrase\r\r\r\n')],
+      ['bare', Buffer.from('Trial3-Passphrase')],
+      ['tab', Buffer.from('with\ttab and space \n')],
+    ];
+    for (const [name, bytes] of cases) {
+      const keyFile = join(root, `${name}.key`);
+      writeFileSync(keyFile, bytes);
+      const out = join(root, `${name}.cfg`);
+      const r = await runCli(['encrypt', '--key-file', keyFile, xml, '-o', out]);
+      assert.equal(r.code, 0, `${name}: ${r.stderr}`);
+      assert.equal(opensslKfile(out, keyFile), profile('kfile'), name);
+      // and back: a file openssl made with -kfile opens with the same --key-file
+      const theirs = join(root, `${name}.openssl.cfg`);
+      execFileSync(
+        'openssl',
+        ['enc', '-aes-256-cbc', '-md', 'md5', '-kfile', keyFile, '-in', xml, '-out', theirs],
+        {
+          stdio: 'ignore',
+        },
+      );
+      const d = await runCli(['decrypt', '--key-file', keyFile, theirs]);
+      assert.equal(d.code, 0, `${name}: ${d.stderr}`);
+      assert.equal(d.stdout, profile('kfile'), name);
+    }
+  });
+});
