@@ -191,4 +191,30 @@ describe('secrets from a key file, the environment, the command line', () => {
       assert.equal(d.stdout, profile('kfile'), name);
     }
   });
+
+  test('a secret that is not UTF-8 or holds a NUL is refused (exit 2), never shown, nothing written', async () => {
+    const root = fresh('badsecret');
+    const xml = join(root, 'p.xml');
+    writeFileSync(xml, profile('bad'));
+    const latin1 = join(root, 'latin1.key');
+    writeFileSync(latin1, Buffer.from('Geheimnis-caf\xe9\n', 'latin1'));
+    const nul = join(root, 'nul.key');
+    writeFileSync(nul, Buffer.from('Geheimnis\0rest\n'));
+    const out = join(root, 'p.cfg');
+    const runs = [
+      await runCli(['encrypt', '--key-file', latin1, xml, '-o', out]),
+      await runCli(['encrypt', '--key-file', latin1, xml]),
+      await runCli(['encrypt', '--key-file', nul, xml, '-o', out]),
+      await runCli(['decrypt', '--key-file', latin1, xml]),
+      await runCli(['encrypt', '--ikm-file', latin1, xml, '-o', out]),
+      await runCli(['encrypt', '--key-file', latin1, xml, '--out-dir', join(root, 'o')]),
+    ];
+    for (const r of runs) {
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /: the secret (is not UTF-8 text|contains a NUL byte)/);
+      assert.doesNotMatch(r.stderr, /Geheimnis/);
+      assert.equal(r.stdout, '');
+    }
+    assert.deepEqual(readdirSync(root).sort(), ['latin1.key', 'nul.key', 'p.xml']);
+  });
 });
