@@ -1,0 +1,53 @@
+/**
+ * The third user trial of `render` (helper usertrial3): what telephony admins bring — Excel's
+ * CSV, YAML that reads MACs as numbers, profiles re-rendered over files an admin chmod'ed — and
+ * what an attacker would try. Each test failed before its fix.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../helpers/run-cli.js';
+import { assertNoTempFiles, modeOf, workDir } from '../helpers/hostile.js';
+
+const MAC = '00562b043615';
+
+/** A template that puts the inventory's `pw` into Admin_Passwd: a plaintext secret. */
+const SECRET_TEMPLATE =
+  '<flat-profile>\n  <Station_Name ua="na">{{ display_name }}</Station_Name>\n' +
+  '  <Admin_Passwd ua="na">{{ pw }}</Admin_Passwd>\n</flat-profile>\n';
+
+test('render over a world-readable profile that now holds a password: the file is no longer world-readable', async () => {
+  const dir = workDir('cp-ut3-');
+  writeFileSync(join(dir, 'secret.liquid'), SECRET_TEMPLATE);
+  writeFileSync(join(dir, 'inv.csv'), `mac,model,display_name,pw\n${MAC},8841,Hello,Pa55-w0rd-X\n`);
+  const file = join(dir, 'out', `${MAC}.xml`);
+  // Rendered first without a secret: 0666 minus the umask; the admin makes it 0644 to serve it.
+  let r = await runCli(['render', '-i', 'inv.csv', '-t', 't.liquid', '-o', 'out'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  chmodSync(file, 0o664);
+  // Now the template puts the admin password in: the group keeps reading it, the world does not.
+  r = await runCli(['render', '-i', 'inv.csv', '-t', 'secret.liquid', '-o', 'out'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(modeOf(file), 0o660);
+  // A profile left unchanged that holds a password loses the world's bits too.
+  chmodSync(file, 0o644);
+  r = await runCli(['render', '-i', 'inv.csv', '-t', 'secret.liquid', '-o', 'out', '--json'], {
+    cwd: dir,
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /"status": "unchanged"/);
+  assert.equal(modeOf(file), 0o640);
+  // --mode still says exactly what the files get, as documented.
+  r = await runCli(
+    ['render', '-i', 'inv.csv', '-t', 'secret.liquid', '-o', 'out', '--mode', '644'],
+    { cwd: dir },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(modeOf(file), 0o644);
+  // Without a secret, an existing file keeps its mode.
+  r = await runCli(['render', '-i', 'inv.csv', '-t', 't.liquid', '-o', 'out'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(modeOf(file), 0o644);
+  assertNoTempFiles(dir);
+});
