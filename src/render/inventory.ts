@@ -19,6 +19,7 @@ import {
 } from 'yaml';
 import { findModel, type PhoneModel } from '../device/models.js';
 import { normalizeMac } from '../device/mac.js';
+import { keepNumberText } from './yaml-numbers.js';
 import {
   JsonFileSource,
   MAX_JSON_DEPTH,
@@ -1110,7 +1111,7 @@ function firstYamlError(doc: Document, file: string): InventoryProblem | undefin
 
 function readYamlInventory(text: string, file: string, problems: InventoryProblem[]): RawInventory {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, customTags: keepNumberText });
   return yamlDocumentInventory(doc, lineCounter, file, problems);
 }
 
@@ -1219,7 +1220,11 @@ function readYamlStreamed(
     });
   };
 
-  const streamed = streamYamlDocument(text, { uniqueKeys: true }, onChunk);
+  const streamed = streamYamlDocument(
+    text,
+    { uniqueKeys: true, customTags: keepNumberText },
+    onChunk,
+  );
   const { doc, lineCounter } = streamed;
   if (streamed.listPath === undefined)
     return yamlDocumentInventory(doc, lineCounter, file, problems);

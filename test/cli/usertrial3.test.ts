@@ -5,10 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
-import { assertNoTempFiles, modeOf, workDir } from '../helpers/hostile.js';
+import { assertNoTempFiles, listTree, modeOf, workDir } from '../helpers/hostile.js';
 
 const MAC = '00562b043615';
 
@@ -50,4 +50,22 @@ test('render over a world-readable profile that now holds a password: the file i
   assert.equal(r.code, 0, r.stderr);
   assert.equal(modeOf(file), 0o644);
   assertNoTempFiles(dir);
+});
+
+test('render a YAML inventory whose MACs are unquoted digits: 001122334455 and 001e13123456 are the MACs written', async () => {
+  const dir = workDir('cp-ut3-');
+  writeFileSync(
+    join(dir, 'inv.yaml'),
+    '- mac: 001122334455\n  model: 8851\n  display_name: 0201\n' +
+      '- mac: 001e13123456\n  model: 8851\n  display_name: Lobby\n',
+  );
+  const r = await runCli(['render', '-i', 'inv.yaml', '-t', 't.liquid', '-o', 'out'], {
+    cwd: dir,
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(listTree(join(dir, 'out')), ['001122334455.xml', '001e13123456.xml']);
+  assert.match(
+    readFileSync(join(dir, 'out', '001122334455.xml'), 'utf8'),
+    /<Station_Name ua="na">0201<\/Station_Name>/,
+  );
 });
