@@ -527,14 +527,43 @@ export function setPath(
   return undefined;
 }
 
-/** A CSV inventory's header: each column's field path. */
+/** A CSV inventory's header: each column's field path, and the separator of its cells. */
 interface CsvShape {
   header: string[];
   paths: (string | number)[][];
+  delimiter: CsvDelimiter;
+}
+
+/** The cell separators a CSV inventory may use, as spreadsheets save them. */
+const CSV_DELIMITERS = [',', ';', '\t'] as const;
+export type CsvDelimiter = (typeof CSV_DELIMITERS)[number];
+
+/**
+ * The cell separator of a CSV inventory, read from its header row: whichever of `,`, `;` and
+ * tab occurs most there outside quotes, `,` on a tie or when none does. Excel saves "CSV" with
+ * `;` where the decimal separator is a comma (German, French, Dutch… locales), and "Unicode
+ * text" with tabs; field names hold none of the three.
+ * @example sniffCsvDelimiter('mac;model;display_name\r\n…') // ';'
+ */
+export function sniffCsvDelimiter(text: string): CsvDelimiter {
+  const counts = new Map<string, number>();
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && (c === '\n' || c === '\r')) break;
+    else if (!quoted) counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  let best: CsvDelimiter = ',';
+  for (const d of CSV_DELIMITERS) {
+    if ((counts.get(d) ?? 0) > (counts.get(best) ?? 0)) best = d;
+  }
+  return best;
 }
 
 /** csv-parse's options for inventories (shared by the header and the rows). */
 const CSV_OPTIONS = {
+  delimiter: ',' as CsvDelimiter,
   bom: true,
   info: true,
   skip_empty_lines: true,
@@ -606,9 +635,11 @@ function parseCsvPiece(
   piece: string,
   linesBefore: number,
   file: string,
+  delimiter: CsvDelimiter,
 ): CsvRecord[] | InventoryProblem {
   try {
-    const records = parseCsv(piece, CSV_OPTIONS) as unknown as CsvRecord[];
+    const options = delimiter === ',' ? CSV_OPTIONS : { ...CSV_OPTIONS, delimiter };
+    const records = parseCsv(piece, options) as unknown as CsvRecord[];
     for (const r of records) r.info = { lines: r.info.lines + linesBefore };
     return records;
   } catch (err) {
@@ -623,10 +654,10 @@ function parseCsvPiece(
 
 /** The header row of a CSV inventory; every problem goes to `problems`. */
 function readCsvHeader(text: string, file: string, problems: InventoryProblem[]): CsvShape {
-  const shape: CsvShape = { header: [], paths: [] };
+  const shape: CsvShape = { header: [], paths: [], delimiter: sniffCsvDelimiter(text) };
   const first = csvPieces(text).next();
   if (first.done) return shape;
-  const records = parseCsvPiece(first.value.piece, 0, file);
+  const records = parseCsvPiece(first.value.piece, 0, file, shape.delimiter);
   if (!Array.isArray(records)) {
     problems.push(records);
     return shape;
@@ -673,12 +704,12 @@ function* readCsvRows(
   shape: CsvShape,
   problems: InventoryProblem[],
 ): Generator<RawDevice> {
-  const { header, paths } = shape;
+  const { header, paths, delimiter } = shape;
   if (header.length === 0) return;
   const passStart = problems.length;
   let first = true;
   for (const { piece, linesBefore } of csvPieces(text)) {
-    const records = parseCsvPiece(piece, linesBefore, file);
+    const records = parseCsvPiece(piece, linesBefore, file, delimiter);
     if (!Array.isArray(records)) {
       problems.splice(passStart, problems.length - passStart, records);
       return;

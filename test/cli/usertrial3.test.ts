@@ -69,3 +69,26 @@ test('render a YAML inventory whose MACs are unquoted digits: 001122334455 and 0
     /<Station_Name ua="na">0201<\/Station_Name>/,
   );
 });
+
+test('render an Excel "CSV (semicolon)" (BOM, CRLF, `;`, a comma in a cell) and a tab-separated export', async () => {
+  const dir = workDir('cp-ut3-');
+  writeFileSync(
+    join(dir, 'excel.csv'),
+    '\ufeffmac;model;display_name\r\n00:56:2B:04:36:15;CP-8841-3PCC;Sales, 2nd floor\r\n' +
+      '00-56-2b-04-36-16;8851;"Lobby; east"\r\n',
+  );
+  writeFileSync(
+    join(dir, 'tabs.csv'),
+    'mac\tmodel\tdisplay_name\n0056.2b04.3617\t7861\tFront Office\n',
+  );
+  let r = await runCli(['render', '-i', 'excel.csv', '-t', 't.liquid', '-o', 'out'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(listTree(join(dir, 'out')), ['00562b043615.xml', '00562b043616.xml']);
+  assert.match(readFileSync(join(dir, 'out', '00562b043615.xml'), 'utf8'), />Sales, 2nd floor</);
+  assert.match(readFileSync(join(dir, 'out', '00562b043616.xml'), 'utf8'), />Lobby; east</);
+  r = await runCli(['render', '-i', 'tabs.csv', '-t', 't.liquid', '--device', '0056.2b04.3617'], {
+    cwd: dir,
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, />Front Office</);
+});

@@ -8,6 +8,7 @@ import { parseDocument } from 'yaml';
 import { outcome } from '../helpers/inventory-differential.js';
 import { parseVarsFile } from '../../src/render/variables.js';
 import { keepNumberText } from '../../src/render/yaml-numbers.js';
+import { sniffCsvDelimiter } from '../../src/render/inventory.js';
 
 /** A YAML inventory whose plain scalars YAML's schemas would read as numbers. */
 const NUMBER_LOOKALIKES =
@@ -54,4 +55,13 @@ test('YAML --vars: leading zeros and 0x survive; keepNumberText keeps what reads
     customTags: keepNumberText,
   }).toJS() as Record<string, unknown>;
   assert.deepEqual(js11, { a: '2024-01-05', b: '017', c: false });
+});
+
+test('sniffCsvDelimiter: the header row decides between `,`, `;` and tab, quotes respected', () => {
+  assert.equal(sniffCsvDelimiter('mac,model\n1;2;3;4\n'), ',');
+  assert.equal(sniffCsvDelimiter('\ufeffmac;model;display_name\r\na,b,c,d\r\n'), ';');
+  assert.equal(sniffCsvDelimiter('mac\tmodel\tsite.code\n'), '\t');
+  assert.equal(sniffCsvDelimiter('"a;b;c",mac,model\n'), ',');
+  assert.equal(sniffCsvDelimiter('mac\n001122334455\n'), ',');
+  assert.equal(sniffCsvDelimiter(''), ',');
 });
