@@ -670,7 +670,8 @@ function readCsvHeader(text: string, file: string, problems: InventoryProblem[])
   header.record.forEach((name, col) => {
     const where = `row ${header.info.lines}, column ${col + 1}`;
     if (name === '') {
-      problems.push({ file, where, message: 'the column has no header' });
+      // Excel saves the empty columns of its used range (`mac,model,,`): a column without a
+      // header is fine while its cells are empty; a value in one is the row's problem.
       shape.paths.push([]);
       return;
     }
@@ -717,7 +718,7 @@ function* readCsvRows(
     for (let r = first ? 1 : 0; r < records.length; r++) {
       const { record, info } = records[r]!;
       const where = `row ${info.lines}`;
-      if (record.length > header.length) {
+      if (record.length > header.length && record.slice(header.length).some((c) => c !== '')) {
         problems.push({
           file,
           where,
@@ -728,6 +729,15 @@ function* readCsvRows(
       const fields: Vars = emptyVars();
       record.forEach((cell, col) => {
         if (cell === '') return; // empty cells are absent, not empty strings
+        if (col >= header.length) return; // an empty cell past the header (checked above)
+        if (header[col] === '') {
+          problems.push({
+            file,
+            where: `${where}, column ${col + 1}`,
+            message: 'a value in a column without a header',
+          });
+          return;
+        }
         const conflict = setPath(fields, paths[col]!, cell);
         if (conflict) {
           problems.push({ file, where, field: header[col], message: `header makes ${conflict}` });

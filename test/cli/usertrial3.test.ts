@@ -92,3 +92,26 @@ test('render an Excel "CSV (semicolon)" (BOM, CRLF, `;`, a comma in a cell) and 
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, />Front Office</);
 });
+
+test('render a CSV with Excel’s empty trailing columns (no header, no value); a value under no header is the row’s error', async () => {
+  const dir = workDir('cp-ut3-');
+  writeFileSync(
+    join(dir, 'inv.csv'),
+    'mac,model,display_name,,\r\n00562b043615,8841,Lobby,,\r\n00562b043616,8841,Hall,,,,\r\n',
+  );
+  let r = await runCli(['render', '-i', 'inv.csv', '-t', 't.liquid', '-o', 'out'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(listTree(join(dir, 'out')), ['00562b043615.xml', '00562b043616.xml']);
+  writeFileSync(
+    join(dir, 'bad.csv'),
+    'mac,model,,display_name\n00562b043615,8841,forgot,Lobby\n00562b043616,8841,,Hall,x\n',
+  );
+  r = await runCli(['render', '-i', 'bad.csv', '-t', 't.liquid', '-o', 'bad'], { cwd: dir });
+  assert.equal(r.code, 1);
+  assert.match(
+    r.stderr,
+    /^cisco-prov: bad\.csv: row 2, column 3: a value in a column without a header$/m,
+  );
+  assert.match(r.stderr, /^cisco-prov: bad\.csv: row 3: 5 cells but the header has 4 columns$/m);
+  assert.equal(listTree(dir).filter((f) => f.startsWith('bad/')).length, 0);
+});
