@@ -640,7 +640,21 @@ function parseCsvPiece(
   try {
     const options = delimiter === ',' ? CSV_OPTIONS : { ...CSV_OPTIONS, delimiter };
     const records = parseCsv(piece, options) as unknown as CsvRecord[];
-    for (const r of records) r.info = { lines: r.info.lines + linesBefore };
+    // csv-parse's `info.lines` is the line a record ends on, and counts every CR in a quoted
+    // cell as a line of its own (a CR LF as two). A record is named by the line it starts on
+    // (the line an editor or a spreadsheet shows for it), lines counted at LF as csvPieces does.
+    let carriageReturns = 0;
+    for (const r of records) {
+      let lineFeeds = 0;
+      for (const cell of r.record) {
+        if (cell.length === 0) continue;
+        for (let i = cell.indexOf('\n'); i !== -1; i = cell.indexOf('\n', i + 1)) lineFeeds++;
+        for (let i = cell.indexOf('\r'); i !== -1; i = cell.indexOf('\r', i + 1)) {
+          carriageReturns++;
+        }
+      }
+      r.info = { lines: r.info.lines - carriageReturns - lineFeeds + linesBefore };
+    }
     return records;
   } catch (err) {
     const e = err as { message?: string; lines?: number };

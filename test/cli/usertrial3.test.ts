@@ -115,3 +115,18 @@ test('render a CSV with Excel’s empty trailing columns (no header, no value); 
   assert.match(r.stderr, /^cisco-prov: bad\.csv: row 3: 5 cells but the header has 4 columns$/m);
   assert.equal(listTree(dir).filter((f) => f.startsWith('bad/')).length, 0);
 });
+
+test('render names the row a device starts on, after an Excel cell with a line break (CR LF inside quotes)', async () => {
+  const dir = workDir('cp-ut3-');
+  writeFileSync(
+    join(dir, 'inv.csv'),
+    'mac,model,display_name\r\n00562b043615,8841,"Reception\r\nDesk 1"\r\n' +
+      '00562b043616,8841,"Sales\r\nDesk 2"\r\n00562b043615,8841,Hall\r\n',
+  );
+  const r = await runCli(['render', '-i', 'inv.csv', '-t', 't.liquid', '-o', 'out'], { cwd: dir });
+  assert.equal(r.code, 1);
+  assert.match(
+    r.stderr,
+    /^cisco-prov: inv\.csv: row 6, field mac: duplicate MAC 00562b043615 \(also row 2\)$/m,
+  );
+});

@@ -8,7 +8,7 @@ import { parseDocument } from 'yaml';
 import { outcome } from '../helpers/inventory-differential.js';
 import { parseVarsFile } from '../../src/render/variables.js';
 import { keepNumberText } from '../../src/render/yaml-numbers.js';
-import { sniffCsvDelimiter } from '../../src/render/inventory.js';
+import { parseInventory, sniffCsvDelimiter } from '../../src/render/inventory.js';
 
 /** A YAML inventory whose plain scalars YAML's schemas would read as numbers. */
 const NUMBER_LOOKALIKES =
@@ -64,4 +64,31 @@ test('sniffCsvDelimiter: the header row decides between `,`, `;` and tab, quotes
   assert.equal(sniffCsvDelimiter('"a;b;c",mac,model\n'), ',');
   assert.equal(sniffCsvDelimiter('mac\n001122334455\n'), ',');
   assert.equal(sniffCsvDelimiter(''), ',');
+});
+
+test('CSV: a device is named by the line its row starts on, after cells with CR LF or LF inside quotes, across pieces', () => {
+  for (const eol of ['\r\n', '\n']) {
+    let text = `mac,model,display_name,note${eol}`;
+    let line = 2;
+    const expected: string[] = [];
+    // 3,000 rows (past one 64 KiB piece), every third with a note of one to three lines.
+    for (let n = 0; n < 3000; n++) {
+      const mac = `0056${n.toString(16).padStart(8, '0')}`;
+      const breaks = n % 3 === 0 ? 1 + (n % 3) + (n % 2) : 0;
+      const note =
+        breaks > 0 ? `"${Array.from({ length: breaks + 1 }, (_, i) => `l${i}`).join(eol)}"` : 'x';
+      expected.push(`row ${line}`);
+      text += `${mac},8841,Phone ${n},${note}${eol}`;
+      line += 1 + breaks;
+      if (n % 500 === 0) {
+        text += eol; // an empty line: skipped, but still a line
+        line++;
+      }
+    }
+    const inventory = parseInventory(text, 'inv.csv');
+    assert.deepEqual(
+      inventory.devices.map((d) => d.where),
+      expected,
+    );
+  }
 });
