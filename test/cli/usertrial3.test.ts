@@ -130,3 +130,35 @@ test('render names the row a device starts on, after an Excel cell with a line b
     /^cisco-prov: inv\.csv: row 6, field mac: duplicate MAC 00562b043615 \(also row 2\)$/m,
   );
 });
+
+test('render: two --name results that differ only in case clash (one file on macOS or Windows), checked and per --device', async () => {
+  const dir = workDir('cp-ut3-');
+  writeFileSync(
+    join(dir, 'inv.csv'),
+    'mac,model,display_name,room\n00562b043615,8841,A,Lobby\n00562b043616,8841,B,LOBBY\n00562b043617,8841,C,Hall\n',
+  );
+  let r = await runCli(
+    ['render', '-i', 'inv.csv', '-t', 't.liquid', '-o', 'out', '--name', '$(room).xml'],
+    { cwd: dir },
+  );
+  assert.equal(r.code, 1);
+  assert.match(
+    r.stderr,
+    /^cisco-prov: inv\.csv: row 3, field --name: file name LOBBY\.xml differs only in case from Lobby\.xml, the name of inv\.csv row 2: one file on a case-insensitive file system \(make --name unique\)$/m,
+  );
+  assert.equal(listTree(dir).filter((f) => f.startsWith('out/')).length, 0, 'nothing written');
+  r = await runCli(
+    ['render', '-i', 'inv.csv', '-t', 't.liquid', '-o', 'out', '--name', '$(room).xml'].concat([
+      '--device',
+      '00562b043615',
+      '--device',
+      '00562b043616',
+      '--device',
+      '00562b043617',
+    ]),
+    { cwd: dir },
+  );
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /row 3 \(mac 00562b043616\): file name LOBBY\.xml differs only in case/);
+  assert.deepEqual(listTree(join(dir, 'out')), ['Hall.xml', 'Lobby.xml']);
+});
