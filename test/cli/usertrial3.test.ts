@@ -162,3 +162,21 @@ test('render: two --name results that differ only in case clash (one file on mac
   assert.match(r.stderr, /row 3 \(mac 00562b043616\): file name LOBBY\.xml differs only in case/);
   assert.deepEqual(listTree(join(dir, 'out')), ['Hall.xml', 'Lobby.xml']);
 });
+
+test('render: a --name longer than a file system takes is the device’s input error (exit 1), not a write failure (exit 3)', async () => {
+  const dir = workDir('cp-ut3-');
+  writeFileSync(
+    join(dir, 'inv.csv'),
+    `mac,model,display_name,room\n${MAC},8841,A,${'é'.repeat(130)}\n`,
+  );
+  const r = await runCli(
+    ['render', '-i', 'inv.csv', '-t', 't.liquid', '-o', 'out', '--name', '$(room).xml'],
+    { cwd: dir },
+  );
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(
+    r.stderr,
+    /^cisco-prov: inv\.csv row 2 \(mac 00562b043615\): file name "é{40}…" is 264 bytes long; file systems take at most 255 for a name$/m,
+  );
+  assert.doesNotMatch(r.stderr, /é{41}/, 'the name is shortened in the message');
+});
