@@ -15,6 +15,7 @@ import {
 import { DomainError, describeSystemError } from '../domain-errors.js';
 import type { Catalog } from '../profile/catalog.js';
 import { sniffUtf16Or32 } from '../profile/text-encoding.js';
+import type { EmptyValueMode } from './define-rule.js';
 import type { RuleId } from './rule-ids.js';
 import type { Diagnostic, FileDiagnostics } from './diagnostic.js';
 import { validateProfileBytes } from './index.js';
@@ -24,6 +25,8 @@ export interface FileCheckSettings {
   passphrase: string | undefined;
   ikm: Uint8Array | undefined;
   ignoreRules: RuleId[];
+  /** What an empty value is taken for (default `accept`; see ValidateOptions). */
+  emptyValues?: EmptyValueMode;
 }
 
 /**
@@ -172,6 +175,7 @@ export function checkProfileFile(
     encrypted: opened.encrypted,
     ...(settings.model !== undefined ? { model: settings.model } : {}),
     ignoreRules: settings.ignoreRules,
+    ...(settings.emptyValues !== undefined ? { emptyValues: settings.emptyValues } : {}),
   });
   return count(file, diagnostics);
 }
