@@ -72,3 +72,26 @@ test('convert and diff: one line naming the file, exit 1 (convert) / 2 (diff)', 
   assert.match(diff.stderr, /le\.xml: UTF-16 text \(little-endian, no BOM\)/);
   assert.equal(converted.stdout + latin1.stdout + diff.stdout, '');
 });
+
+test('convert --to yaml: C1 and bidi characters are YAML escapes, and --from yaml reads them back', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'yaml-escape-'));
+  const xml = join(dir, 'p.xml');
+  writeFileSync(
+    xml,
+    '<flat-profile>\n  <Station_Name>Lobby\u202e1gpj.exe</Station_Name>\n  <Display_Name>a\u0085b\u009b31m\u2066c</Display_Name>\n</flat-profile>\n',
+  );
+  const toYaml = await runCli(['convert', '--to', 'yaml', xml]);
+  assert.equal(toYaml.code, 0, toYaml.stderr);
+  assert.equal(
+    toYaml.stdout,
+    'Station_Name:\n  value: "Lobby\\u202E1gpj.exe"\nDisplay_Name:\n  value: "a\\x85b\\x9B31m\\u2066c"\n',
+  );
+  const yamlFile = join(dir, 'p.yaml');
+  writeFileSync(yamlFile, toYaml.stdout);
+  const back = await runCli(['convert', '--to', 'json', yamlFile]);
+  assert.equal(back.code, 0, back.stderr);
+  assert.deepEqual(JSON.parse(back.stdout), {
+    Station_Name: { value: 'Lobby\u202e1gpj.exe' },
+    Display_Name: { value: 'a\u0085b\u009b31m\u2066c' },
+  });
+});
