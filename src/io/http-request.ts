@@ -46,8 +46,62 @@ export class HttpFailure extends Error {
 
 const TLS_CODES = /CERT|SSL|TLS|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|HOSTNAME|ALTNAME/;
 
+/** What the certificate error means, and what to do about it. */
+function tlsFailure(
+  err: NodeJS.ErrnoException & { cert?: { subjectaltname?: unknown } },
+  where: string,
+  url: URL,
+  caGiven: boolean,
+): HttpFailure {
+  const code = err.code ?? '';
+  const trust = (what: string): string =>
+    caGiven
+      ? `the --ca file does not hold ${what}: give it with --ca <file> (PEM)`
+      : `trust it with --ca <file> holding ${what} (PEM), or --insecure for a test server`;
+  let why: string;
+  let hint: string;
+  switch (code) {
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+      why = "the server's certificate is self-signed";
+      hint = trust("the server's own certificate");
+      break;
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'UNABLE_TO_GET_ISSUER_CERT':
+    case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
+      why = "the server's certificate is signed by a CA not trusted here";
+      hint = trust("the CA's certificate");
+      break;
+    case 'ERR_TLS_CERT_ALTNAME_INVALID': {
+      // The names are the server's text: printable ASCII only, and not all of a long list.
+      const raw = err.cert?.subjectaltname;
+      const names =
+        typeof raw === 'string' && raw !== ''
+          ? raw.replace(/[^ -~]/g, '?').slice(0, 200)
+          : 'no subjectAltName';
+      why = `the server's certificate is not for ${url.hostname} (it names ${names})`;
+      hint = `use a URL with a name the certificate holds, or reissue it for ${url.hostname} (--ca does not change the name check)`;
+      break;
+    }
+    case 'CERT_HAS_EXPIRED':
+      why = "the server's certificate has expired";
+      hint = "renew it, or check this machine's clock";
+      break;
+    case 'CERT_NOT_YET_VALID':
+      why = "the server's certificate is not valid yet";
+      hint = "check this machine's clock";
+      break;
+    default:
+      return new HttpFailure(
+        'tls',
+        `TLS with ${where} failed: ${code} (a private CA: --ca <file>; a self-signed test server: --insecure)`,
+      );
+  }
+  return new HttpFailure('tls', `TLS with ${where} failed: ${why} (${code}): ${hint}`);
+}
+
 /** Describes a socket error in one line, without echoing anything the server sent. */
-function failureOf(err: NodeJS.ErrnoException, url: URL): HttpFailure {
+function failureOf(err: NodeJS.ErrnoException, url: URL, caGiven = false): HttpFailure {
   const where = `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`;
   switch (err.code) {
     case 'ECONNREFUSED':
@@ -67,12 +121,7 @@ function failureOf(err: NodeJS.ErrnoException, url: URL): HttpFailure {
     case 'HPE_UNEXPECTED_CONTENT_LENGTH':
       return new HttpFailure('protocol', `${where} answered with malformed HTTP (${err.code})`);
     default:
-      if (err.code && TLS_CODES.test(err.code)) {
-        return new HttpFailure(
-          'tls',
-          `TLS with ${where} failed: ${err.code} (for a self-signed test server: --insecure or --ca)`,
-        );
-      }
+      if (err.code && TLS_CODES.test(err.code)) return tlsFailure(err, where, url, caGiven);
       return new HttpFailure(
         'connection',
         `connection to ${where} failed: ${err.code ?? err.message}`,
@@ -132,7 +181,9 @@ export function httpExchange(options: HttpRequestOptions): Promise<HttpResponse>
           }
         : {}),
     });
-    req.on('error', (err: NodeJS.ErrnoException) => finish(failureOf(err, url)));
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      finish(failureOf(err, url, options.ca !== undefined)),
+    );
     req.on('response', (res: IncomingMessage) => {
       const declared = Number(res.headers['content-length']);
       if (Number.isFinite(declared) && declared > options.maxBytes) {

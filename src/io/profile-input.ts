@@ -20,6 +20,12 @@ import {
   type ProfileNotation,
 } from '../profile/profile-formats.js';
 import { ProfileFormatError, type ParsedProfile } from '../profile/profile-map.js';
+import {
+  describeNotUtf8,
+  firstInvalidUtf8,
+  foreignUnicodeMessage,
+  sniffUtf16Or32,
+} from '../profile/text-encoding.js';
 import { inputName, readInput } from './input.js';
 import type { ResolvedKeys } from './keys.js';
 
@@ -56,6 +62,10 @@ export async function loadProfile(
   const bytes = await readInput(path);
   // Nothing to detect: saying so beats "not XML, JSON, YAML…" and a hint about aes128gcm.
   if (bytes.length === 0) throw bad(`${name}: empty (no profile in it)`);
+  // UTF-16/32 text has no magic bytes and is no UTF-8: say what it is (not "not a profile").
+  // With an IKM, bytes with no header are an aes128gcm body, whose random salt is no text.
+  const foreign = options.keys.ikm === undefined ? sniffUtf16Or32(bytes) : undefined;
+  if (foreign) throw bad(`${name}: ${foreignUnicodeMessage(foreign)}`);
   const nameSays = path ? notationOfFileName(path) : undefined;
   const readAsText = (): { plaintext: Uint8Array; opened: 'plain' } | undefined => {
     // JSON and YAML have no magic bytes either: UTF-8 text that says it is one of them is plain.
@@ -64,12 +74,16 @@ export async function loadProfile(
     return says === 'json' || says === 'yaml' ? { plaintext: bytes, opened: 'plain' } : undefined;
   };
   const { plaintext, opened } = readAsText() ?? open(bytes, name, options, bad);
+  // Gzipped UTF-16 (plain UTF-16 was told above; a decrypted one is left to the checks below:
+  // a wrong key's noise must read as "bad decrypt", nothing else).
+  const inner = opened === 'gzip' ? sniffUtf16Or32(plaintext) : undefined;
+  if (inner) throw bad(`${name}: ${foreignUnicodeMessage(inner)}`);
   if (!isUtf8(plaintext)) {
     // A wrong key passes the CBC padding check about once in 256 tries: its plaintext is noise.
     if (opened !== 'plain' && opened !== 'gzip') {
       throw bad(`bad decrypt: ${name}`, 'check the key, and that the file is complete');
     }
-    throw bad(`${name}: not UTF-8 text (not a profile)`);
+    throw bad(`${name}: ${describeNotUtf8(plaintext, Math.max(0, firstInvalidUtf8(plaintext)))}`);
   }
   const text = Buffer.from(plaintext.buffer, plaintext.byteOffset, plaintext.length).toString(
     'utf8',

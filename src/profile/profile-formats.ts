@@ -97,8 +97,32 @@ export function writeProfileText(parameters: ProfileMap, notation: ProfileNotati
   if (notation === 'xml') return buildProfileXml(parameters);
   const data = profileToObject(parameters);
   if (notation === 'json') return `${JSON.stringify(data, null, 2)}\n`;
-  return stringifyYaml(
+  // A parameter name with such a character (XML allows U+200C in a name) is quoted too.
+  const plainKeys = ![...parameters.keys()].some((name) => YAML_ESCAPED_ONE.test(name));
+  const text = stringifyYaml(
     { ...data },
-    { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN', lineWidth: 0 },
+    { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: plainKeys ? 'PLAIN' : null, lineWidth: 0 },
   );
+  return text.replace(YAML_ESCAPED, yamlEscape);
+}
+
+/**
+ * What the YAML is written with escapes for, and the yaml library writes raw: DEL and the C1
+ * controls (YAML 1.2 §5.1: outside the printable set, a stream must not carry them; PyYAML
+ * refuses such a file), and the format characters that reorder or hide text on a screen (bidi
+ * embeddings, overrides and isolates U+202A-E and U+2066-9, U+061C, zero-width U+200B-F, line
+ * and paragraph separators, BOM). The library escapes only what JSON.stringify does (C0) and has
+ * no option for more, so its output is escaped after: sound because every string it writes here
+ * is double-quoted (defaultStringType, and keys that hold one), where `\xHH` and `\uHHHH` are
+ * YAML 1.2 §5.7 escapes. A test reads the result back with the library and with PyYAML.
+ */
+const YAML_ESCAPED =
+  /[\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+const YAML_ESCAPED_ONE = new RegExp(YAML_ESCAPED.source);
+
+function yamlEscape(ch: string): string {
+  const code = ch.charCodeAt(0);
+  return code <= 0xff
+    ? `\\x${code.toString(16).toUpperCase().padStart(2, '0')}`
+    : `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
 }

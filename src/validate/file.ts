@@ -14,6 +14,7 @@ import {
 } from '../crypto/index.js';
 import { DomainError, describeSystemError } from '../domain-errors.js';
 import type { Catalog } from '../profile/catalog.js';
+import { sniffUtf16Or32 } from '../profile/text-encoding.js';
 import type { EmptyValueMode } from './define-rule.js';
 import type { RuleId } from './rule-ids.js';
 import type { Diagnostic, FileDiagnostics } from './diagnostic.js';
@@ -105,7 +106,8 @@ function open(
   if (container === 'unknown' && settings.ikm === undefined) {
     // Text that is not XML: validate it, xml-well-formed will say why. Binary data without a
     // recognisable header is most likely RFC 8188 aes128gcm, which has no magic bytes.
-    if (isUtf8(bytes)) return { plaintext: bytes, encrypted: false };
+    // UTF-16/32 text is text too: validateProfileBytes says what it is and how to convert it.
+    if (isUtf8(bytes) || sniffUtf16Or32(bytes)) return { plaintext: bytes, encrypted: false };
     return unreadable(
       file,
       'not XML, gzip or OpenSSL enc: binary data with no known header',

@@ -6,6 +6,12 @@ import { isAscii, isUtf8 } from 'node:buffer';
 import { findModel, type PhoneModel } from '../device/models.js';
 import { catalogFamilyOf, type Catalog } from '../profile/catalog.js';
 import { DEFAULT_CATALOG } from '../profile/catalog-data/index.js';
+import {
+  describeNotUtf8,
+  firstInvalidUtf8,
+  foreignUnicodeMessage,
+  sniffUtf16Or32,
+} from '../profile/text-encoding.js';
 import type { EmptyValueMode, Finding, RuleContext } from './define-rule.js';
 import { compareDiagnostics, type Diagnostic } from './diagnostic.js';
 import { readProfileDocument, type ProfileParameter } from './profile-document.js';
@@ -17,6 +23,7 @@ export type { Diagnostic, Severity } from './diagnostic.js';
 export type { EmptyValueMode } from './define-rule.js';
 export { RULE_IDS, isRuleId, type RuleId } from './rule-ids.js';
 export { RULES, RULE_LIST } from './registry.js';
+export { firstInvalidUtf8 } from '../profile/text-encoding.js';
 
 export interface ValidateOptions {
   /** Name shown in diagnostics. */
@@ -109,17 +116,22 @@ function validateText(text: string, options: ValidateOptions, hints: TextHints):
  * a BOM, then runs {@link validateProfileText}.
  */
 export function validateProfileBytes(bytes: Uint8Array, options: ValidateOptions): Diagnostic[] {
-  if (!isUtf8(bytes)) {
-    const { line, column, offset } = locateInvalidUtf8(bytes);
+  // UTF-16 of ASCII text is valid UTF-8 (its zero bytes are U+0000): told apart by its first
+  // bytes, before the UTF-8 check, at the cost of two comparisons for a UTF-8 profile.
+  const foreign = sniffUtf16Or32(bytes);
+  if (foreign !== undefined || !isUtf8(bytes)) {
     if (options.ignoreRules?.includes('xml-well-formed')) return [];
+    const where = foreign ? { line: 1, column: 1 } : locateInvalidUtf8(bytes);
     return [
       {
         ruleId: 'xml-well-formed',
         severity: 'error',
-        message: `invalid UTF-8 at byte ${offset}`,
+        message: foreign
+          ? foreignUnicodeMessage(foreign)
+          : describeNotUtf8(bytes, (where as { offset: number }).offset),
         file: options.file,
-        line,
-        column,
+        line: where.line,
+        column: where.column,
         hint: 'save the file as UTF-8 (values must be ASCII anyway)',
       },
     ];
@@ -160,41 +172,6 @@ export function hasForbiddenControl(bytes: Uint8Array): boolean {
   }
   for (; i < bytes.length; i++) if (isForbiddenControl(bytes[i] as number)) return true;
   return false;
-}
-
-/**
- * Offset of the first byte that does not start a valid UTF-8 sequence (RFC 3629 §4: no
- * overlong forms, no surrogates, nothing above U+10FFFF), or -1.
- */
-export function firstInvalidUtf8(bytes: Uint8Array): number {
-  let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i] as number;
-    if (b < 0x80) {
-      i++;
-      continue;
-    }
-    let length: number;
-    let low = 0x80;
-    let high = 0xbf;
-    if (b >= 0xc2 && b <= 0xdf) length = 2;
-    else if (b >= 0xe0 && b <= 0xef) {
-      length = 3;
-      if (b === 0xe0) low = 0xa0;
-      if (b === 0xed) high = 0x9f;
-    } else if (b >= 0xf0 && b <= 0xf4) {
-      length = 4;
-      if (b === 0xf0) low = 0x90;
-      if (b === 0xf4) high = 0x8f;
-    } else return i;
-    for (let k = 1; k < length; k++) {
-      const c = bytes[i + k];
-      if (c === undefined) return i;
-      if (k === 1 ? c < low || c > high : c < 0x80 || c > 0xbf) return i;
-    }
-    i += length;
-  }
-  return -1;
 }
 
 /** Line and column of the first invalid UTF-8 sequence, counting the characters before it. */
