@@ -75,6 +75,12 @@ export function readKeyTable(path: string): KeyTable {
   } catch (err) {
     throw new CliError(ExitCode.Failure, `cannot read --keys ${describeSystemError(err, path)}`);
   }
+  // A key is UTF-8 text (see src/io/secrets.ts): a byte that is no UTF-8 reads as U+FFFD.
+  const notUtf8 = text.indexOf('\uFFFD');
+  if (notUtf8 >= 0) {
+    const line = text.slice(0, notUtf8).split('\n').length;
+    throw usageError(`--keys ${path}:${line}: not UTF-8 text (save the file as UTF-8)`);
+  }
   let rows: Record<string, string>[];
   try {
     rows = parseCsv(text, {
@@ -108,6 +114,9 @@ export function readKeyTable(path: string): KeyTable {
       }
     }
     if (!entry.passphrase && !entry.ikm) throw usageError(`${where}: expected a key or an ikm`);
+    if (row.key?.includes('\0') || row.ikm?.includes('\0')) {
+      throw usageError(`${where}: a key or ikm contains a NUL byte`);
+    }
     if (file) table.byFile.set(file, entry);
     if (macText) {
       const mac = normalizeMac(macText);

@@ -218,3 +218,26 @@ describe('secrets from a key file, the environment, the command line', () => {
     assert.deepEqual(readdirSync(root).sort(), ['latin1.key', 'nul.key', 'p.xml']);
   });
 });
+
+describe('--keys CSV', () => {
+  const setup = (name: string, csv: string | Buffer) => {
+    const root = fresh(`keys-${name}`);
+    const inDir = fresh(`keys-${name}/in`);
+    writeFileSync(join(inDir, '00562b043615.xml'), profile('mac'));
+    writeFileSync(join(inDir, 'lobby.xml'), profile('lobby'));
+    const keys = join(root, 'keys.csv');
+    writeFileSync(keys, csv);
+    return { root, inDir, keys, out: join(root, 'out') };
+  };
+
+  test('a CSV that is not UTF-8 is refused naming its line, not turned into U+FFFD keys', async () => {
+    const { inDir, keys, out, root } = setup(
+      'latin1',
+      Buffer.from('mac,key\n00:56:2B:04:36:15,Cl\xe9-secr\xe8te\n', 'latin1'),
+    );
+    const r = await runCli(['encrypt', '--keys', keys, inDir, '--out-dir', out]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /keys\.csv:2: not UTF-8 text/);
+    assert.deepEqual(readdirSync(root).sort(), ['in', 'keys.csv']);
+  });
+});
