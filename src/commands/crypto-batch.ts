@@ -81,26 +81,29 @@ export function readKeyTable(path: string): KeyTable {
     const line = text.slice(0, notUtf8).split('\n').length;
     throw usageError(`--keys ${path}:${line}: not UTF-8 text (save the file as UTF-8)`);
   }
-  let rows: Record<string, string>[];
+  let rows: { record: Record<string, string>; info: { lines: number } }[];
   try {
     rows = parseCsv(text, {
       columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
       skip_empty_lines: true,
       trim: true,
-    }) as Record<string, string>[];
+      info: true,
+    }) as { record: Record<string, string>; info: { lines: number } }[];
   } catch (err) {
     const line = (err as { lines?: number }).lines;
     throw usageError(`--keys ${path}${line ? `:${line}` : ''}: not a valid CSV file`);
   }
-  const header = rows[0] === undefined ? [] : Object.keys(rows[0]);
+  const header = rows[0] === undefined ? [] : Object.keys(rows[0].record);
   if (header.length > 0 && !header.includes('file') && !header.includes('mac')) {
     throw usageError(
       `--keys ${path}:1: the header has no file or mac column (it has ${header.join(', ')})`,
     );
   }
   const table: KeyTable = { byFile: new Map(), byMac: new Map() };
-  rows.forEach((row, i) => {
-    const where = `--keys ${path}:${i + 2}`;
+  for (const { record: row, info } of rows) {
+    // The line the row ends on (csv-parse counts lines, blank ones and quoted line breaks too).
+    const line = info.lines;
+    const where = `--keys ${path}:${line}`;
     const file = row.file ?? '';
     const macText = row.mac ?? '';
     if (!file && !macText) throw usageError(`${where}: expected a file or mac column`);
@@ -123,7 +126,7 @@ export function readKeyTable(path: string): KeyTable {
       if (!mac) throw usageError(`${where}: mac expected 12 hex digits (any notation)`);
       table.byMac.set(mac, entry);
     }
-  });
+  }
   return table;
 }
 

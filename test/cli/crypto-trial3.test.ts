@@ -230,6 +230,28 @@ describe('--keys CSV', () => {
     return { root, inDir, keys, out: join(root, 'out') };
   };
 
+  test('a BOM, CRLF line ends and any MAC notation are read; both files open with their own key', async () => {
+    const { inDir, keys, out } = setup(
+      'bom',
+      '\ufeffMAC,File,Key\r\n00:56:2B:04:36:15,,Key-By-Mac\r\n,lobby.xml,Key-By-File\r\n',
+    );
+    const r = await runCli(['encrypt', '--keys', keys, inDir, '--out-dir', out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(opensslDecrypt(join(out, '00562b043615.cfg'), 'Key-By-Mac'), profile('mac'));
+    assert.equal(opensslDecrypt(join(out, 'lobby.cfg'), 'Key-By-File'), profile('lobby'));
+  });
+
+  test('an error names the line the row is on, counting blank lines and quoted line breaks', async () => {
+    const { inDir, keys, out } = setup(
+      'lines',
+      'file,key\nlobby.xml,Key-One\n\n\nother.xml,"Key\nwith a line break"\nbad.xml,\n',
+    );
+    const r = await runCli(['encrypt', '--keys', keys, inDir, '--out-dir', out]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /keys\.csv:7: expected a key or an ikm/);
+    assert.doesNotMatch(r.stderr, /Key-One|line break/);
+  });
+
   test('a CSV that is not UTF-8 is refused naming its line, not turned into U+FFFD keys', async () => {
     const { inDir, keys, out, root } = setup(
       'latin1',
