@@ -100,6 +100,19 @@ export function readKeyTable(path: string): KeyTable {
     );
   }
   const table: KeyTable = { byFile: new Map(), byMac: new Map() };
+  // Where each file name and MAC was first given, for a row that gives it again.
+  const firstLine = new Map<string, number>();
+  /** Adds a row under a name; the same name again with other keys is an error (which wins?). */
+  const add = (map: Map<string, KeyRow>, id: string, entry: KeyRow, line: number, what: string) => {
+    const earlier = map.get(id);
+    if (earlier !== undefined && !sameKeys(earlier, entry)) {
+      throw usageError(
+        `--keys ${path}:${line}: ${what} is also on line ${firstLine.get(what)} with another key or ikm: give each one row`,
+      );
+    }
+    if (earlier === undefined) firstLine.set(what, line);
+    map.set(id, entry);
+  };
   for (const { record: row, info } of rows) {
     // The line the row ends on (csv-parse counts lines, blank ones and quoted line breaks too).
     const line = info.lines;
@@ -120,14 +133,20 @@ export function readKeyTable(path: string): KeyTable {
     if (row.key?.includes('\0') || row.ikm?.includes('\0')) {
       throw usageError(`${where}: a key or ikm contains a NUL byte`);
     }
-    if (file) table.byFile.set(file, entry);
+    if (file) add(table.byFile, file, entry, line, `file ${file}`);
     if (macText) {
       const mac = normalizeMac(macText);
       if (!mac) throw usageError(`${where}: mac expected 12 hex digits (any notation)`);
-      table.byMac.set(mac, entry);
+      add(table.byMac, mac, entry, line, `mac ${mac}`);
     }
   }
   return table;
+}
+
+/** Whether two rows hold the same passphrase and IKM. */
+function sameKeys(a: KeyRow, b: KeyRow): boolean {
+  const ikm = (r: KeyRow) => (r.ikm === undefined ? undefined : Buffer.from(r.ikm).toString('hex'));
+  return a.passphrase === b.passphrase && ikm(a) === ikm(b);
 }
 
 const MAC_IN_NAME = /(?:^|[^0-9a-f])([0-9a-f]{12})(?![0-9a-f])/i;

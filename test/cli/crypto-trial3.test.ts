@@ -252,6 +252,31 @@ describe('--keys CSV', () => {
     assert.doesNotMatch(r.stderr, /Key-One|line break/);
   });
 
+  test('one MAC or file name on two rows with different keys is refused (exit 2, both lines named); the same key twice is fine', async () => {
+    const clash = setup('dup', 'mac,key\n00:56:2B:04:36:15,Key-First\n0056.2b04.3615,Key-Second\n');
+    const r = await runCli(['encrypt', '--keys', clash.keys, clash.inDir, '--out-dir', clash.out]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /keys\.csv:3: mac 00562b043615 is also on line 2 with another key/);
+    assert.doesNotMatch(r.stderr, /Key-First|Key-Second/);
+    assert.deepEqual(readdirSync(clash.root).sort(), ['in', 'keys.csv']);
+
+    const files = setup('dupfile', 'file,key\nlobby.xml,Key-A\nlobby.xml,Key-B\n');
+    const f = await runCli(['encrypt', '--keys', files.keys, files.inDir, '--out-dir', files.out]);
+    assert.equal(f.code, 2, f.stderr);
+    assert.match(f.stderr, /keys\.csv:3: file lobby\.xml is also on line 2/);
+
+    const same = setup('dupsame', 'mac,key\n00:56:2B:04:36:15,Key-Same\n0056.2b04.3615,Key-Same\n');
+    const s = await runCli([
+      'encrypt',
+      '--keys',
+      same.keys,
+      join(same.inDir, '00562b043615.xml'),
+      '--out-dir',
+      same.out,
+    ]);
+    assert.equal(s.code, 0, s.stderr);
+  });
+
   test('a CSV that is not UTF-8 is refused naming its line, not turned into U+FFFD keys', async () => {
     const { inDir, keys, out, root } = setup(
       'latin1',
