@@ -323,7 +323,7 @@ export async function runBatch(
   const ran =
     threads > 1
       ? await runOnThreads(files, outDir, settings, threads)
-      : runHere(files, outDir, settings);
+      : await runHere(files, outDir, settings);
   const results = clashes.size === 0 ? ran : mergeClashes(listed, ran, clashes);
   const written = results.filter((r) => r.status === 'written').length;
   return {
@@ -410,13 +410,24 @@ function absolutePath(path: string, state: ThreadState): string {
   return join(absolute, basename(path));
 }
 
-function runHere(
+/**
+ * The batch on this thread alone. Each file's work is synchronous, so the event loop is let run
+ * between every FILES_PER_MESSAGE files: a SIGINT/SIGTERM handler (src/io/writer.ts: sweep the
+ * temp files, exit 130/143) only runs there — without it a Ctrl-C waited for the whole batch
+ * and the run then exited 0. No temp file is open between two files.
+ */
+async function runHere(
   files: readonly BatchFile[],
   outDir: string,
   settings: BatchSettings,
-): BatchFileResult[] {
+): Promise<BatchFileResult[]> {
   const state: ThreadState = { made: new Set(), resolved: new Map() };
-  return files.map((f) => runOne(f, outDir, settings, state));
+  const results: BatchFileResult[] = [];
+  for (let i = 0; i < files.length; i++) {
+    if (i > 0 && i % FILES_PER_MESSAGE === 0) await new Promise((done) => setImmediate(done));
+    results.push(runOne(files[i]!, outDir, settings, state));
+  }
+  return results;
 }
 
 /** What a worker thread of the batch is given once: the output directory and the settings. */

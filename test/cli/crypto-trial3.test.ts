@@ -3,8 +3,9 @@
 // secrets read from files, aes128gcm record sizes at the RFC's limits.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -16,7 +17,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ece from 'http_ece';
-import { runCli } from '../helpers/run-cli.js';
+import { BIN, runCli } from '../helpers/run-cli.js';
 
 const KEY = 'Trial3-Passphrase';
 const env = { KEY };
@@ -286,5 +287,35 @@ describe('--keys CSV', () => {
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /keys\.csv:2: not UTF-8 text/);
     assert.deepEqual(readdirSync(root).sort(), ['in', 'keys.csv']);
+  });
+});
+
+describe('a signal during a one-thread batch', () => {
+  test('SIGINT while --jobs 1 encrypts 3,000 files: it stops (exit 130) before the end, no temp file left', async () => {
+    const root = fresh('sigint');
+    const inDir = fresh('sigint/in');
+    for (let i = 0; i < 3000; i++) writeFileSync(join(inDir, `p${i}.xml`), profile(String(i)));
+    const out = join(root, 'out');
+    const child = spawn(
+      process.execPath,
+      [BIN, 'encrypt', '--key-env', 'KEY', '--gzip', inDir, '--out-dir', out, '--jobs', '1'],
+      { env: { ...process.env, KEY }, stdio: 'ignore' },
+    );
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    // As soon as the first file is there, the batch is under way: interrupt it.
+    let started = false;
+    while (!started) {
+      await new Promise((done) => setTimeout(done, 5));
+      started = existsSync(out) && readdirSync(out).some((n) => n.endsWith('.cfg'));
+      if (child.exitCode !== null) break;
+    }
+    child.kill('SIGINT');
+    assert.equal(await exited, 130);
+    const left = readdirSync(out);
+    assert.deepEqual(
+      left.filter((n) => n.endsWith('.tmp')),
+      [],
+    );
+    assert.ok(left.length < 3000, `${left.length} files: the batch ran to its end`);
   });
 });
