@@ -512,11 +512,15 @@ ${SECRETS_HELP}`,
             .choices(['text', 'hex', 'base64url'])
             .default('text'),
         )
+        .option(
+          '-o, --output <file>',
+          'write to a new file, created 0600; an existing file is never replaced (exit 2)',
+        )
         .addHelpText(
           'after',
           `
 Examples:
-  cisco-prov keygen > key.txt && chmod 600 key.txt
+  cisco-prov keygen -o key.txt
   cisco-prov keygen --ikm --encoding base64url`,
         )
         .action(
@@ -526,7 +530,11 @@ Examples:
                 `--encoding ${String(opts.encoding)} is for an IKM (--ikm): a passphrase is printed as base64url text`,
               );
             }
-            const { keygen } = await import('./commands/keygen.js');
+            const { keygen, writeKeyFile } = await import('./commands/keygen.js');
+            if (typeof opts.output === 'string') {
+              writeKeyFile(opts.output, `${keygen(opts)}\n`);
+              return;
+            }
             const { writeStdout } = await import('./io/writer.js');
             await writeStdout(`${keygen(opts)}\n`);
           }),

@@ -3,7 +3,7 @@
 // secrets read from files, aes128gcm record sizes at the RFC's limits.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -11,6 +11,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -317,5 +318,22 @@ describe('a signal during a one-thread batch', () => {
       [],
     );
     assert.ok(left.length < 3000, `${left.length} files: the batch ran to its end`);
+  });
+});
+
+describe('keygen -o', () => {
+  test('a new key file is 0600 whatever the umask, and an existing one is never replaced (exit 2)', () => {
+    const root = fresh('keygen');
+    const file = join(root, 'key.txt');
+    // umask 0: a plain `keygen > key.txt` would make it 0666, readable and writable by anyone.
+    execFileSync('sh', ['-c', 'umask 0 && "$0" "$1" keygen -o "$2"', process.execPath, BIN, file]);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const key = readFileSync(file, 'utf8');
+    assert.match(key, /^[A-Za-z0-9_-]{32}\n$/);
+    const again = spawnSync(process.execPath, [BIN, 'keygen', '--ikm', '-o', file]);
+    assert.equal(again.status, 2);
+    assert.match(again.stderr.toString(), /key\.txt exists: keygen never replaces a key file/);
+    assert.equal(readFileSync(file, 'utf8'), key);
+    assert.equal(again.stdout.length, 0);
   });
 });
