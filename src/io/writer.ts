@@ -4,8 +4,9 @@
  *
  * Files are written so that nothing is lost and nothing leaks:
  * - a regular file is replaced atomically (temp file beside it, rename), keeping the old file's
- *   mode and, where the OS lets us, its owner and group; a new file holding plaintext secrets is
- *   created 0600, any other new file 0666 minus the umask; an explicit `mode` wins over both;
+ *   mode (less the bits of others when it now holds plaintext secrets) and, where the OS lets
+ *   us, its owner and group; a new file holding plaintext secrets is created 0600, any other new
+ *   file 0666 minus the umask; an explicit `mode` wins over both;
  * - a target that is not a regular file — a character device, a FIFO, `/dev/stdout` — is
  *   written through (opened and written), never replaced by a regular file; where the caller
  *   says so (render's output directory) it is refused instead;
@@ -354,7 +355,7 @@ export function removeStaleTempFiles(dir: string): void {
 export interface WriteOptions {
   /** fsync before the rename (default true). Render's batches skip it: re-run after a crash. */
   fsync?: boolean;
-  /** The file holds plaintext secrets: a new file is created 0600. */
+  /** The file holds plaintext secrets: a new file is created 0600, a replaced one loses o-rwx. */
   secret?: boolean;
   /** Exact permission bits for the file, new or replaced (`--mode 640`); wins over the rest. */
   mode?: number;
@@ -538,7 +539,7 @@ function atomicSink(target: string, options: WriteOptions, existing: Stats | und
   try {
     fd = openSync(tmp, 'wx', existing ? 0o600 : createMode);
     if (options.mode !== undefined) fchmodSync(fd, options.mode);
-    else if (existing) keepOwnerAndMode(fd, existing);
+    else if (existing) keepOwnerAndMode(fd, existing, options.secret === true);
   } catch (err) {
     abort();
     throw err;
@@ -688,9 +689,11 @@ function writeAll(fd: number, bytes: Uint8Array): void {
 /**
  * The replacement gets the old file's group and owner (as far as we may: root can give any owner,
  * a user any group they belong to), then its permission bits — in that order, because chown
- * clears set-id bits.
+ * clears set-id bits. A replacement holding plaintext secrets drops the bits of "others": a
+ * profile the admin made 0644 before it held a password must not stay world-readable (its
+ * group keeps what it had, e.g. a web server's group).
  */
-function keepOwnerAndMode(fd: number, existing: Stats): void {
+function keepOwnerAndMode(fd: number, existing: Stats, secret: boolean): void {
   const own = fstatSync(fd);
   if (own.uid !== existing.uid || own.gid !== existing.gid) {
     try {
@@ -703,8 +706,11 @@ function keepOwnerAndMode(fd: number, existing: Stats): void {
       }
     }
   }
-  fchmodSync(fd, existing.mode & 0o777);
+  fchmodSync(fd, existing.mode & (secret ? SECRET_KEPT_BITS : 0o777));
 }
+
+/** The permission bits a replaced file holding plaintext secrets may keep: none for others. */
+const SECRET_KEPT_BITS = 0o770;
 
 /**
  * Writes a file atomically (temp file, fsync, rename); see writeOutputFile for modes and

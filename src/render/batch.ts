@@ -368,13 +368,16 @@ function checked(
     }
     if (names && problems.length === before) {
       const named = outputNameOf(options, device, merger ? merger.merge(device) : {});
-      if ('name' in named && !names.add(named.name, device.where)) {
-        problems.push({
-          file: options.inventory,
-          where: device.where,
-          field: '--name',
-          message: `file name ${named.name} is also the name of ${options.inventory} ${names.get(named.name)} (make --name unique)`,
-        });
+      if ('name' in named) {
+        const key = nameKey(named.name);
+        if (!names.add(key, nameOwner(device.where, named.name, key))) {
+          problems.push({
+            file: options.inventory,
+            where: device.where,
+            field: '--name',
+            message: nameClash(named.name, names.get(key)!, key, options.inventory),
+          });
+        }
       }
     }
   }
@@ -501,6 +504,33 @@ export interface ExplainResult {
   template: string;
   layers: string[];
   variables: ExplainedVariable[];
+}
+
+/**
+ * The key of an output name among the names taken: its lower case (and, beyond ASCII, its NFC
+ * form), so that two names differing only in case or in Unicode normalization clash. They are
+ * one file on a case-insensitive file system — macOS and Windows by default, many SMB shares
+ * and the TFTP servers on them — where the second device's profile (and its passwords) would
+ * silently replace the first's.
+ */
+function nameKey(name: string): string {
+  const lower = name.toLowerCase();
+  return /[^ -~]/.test(lower) ? lower.normalize('NFC') : lower;
+}
+
+/** What the table of names keeps for a name: where its device is, and the name unless it is its key. */
+function nameOwner(where: string, name: string, key: string): string {
+  return name === key ? where : `${where}\u0000${name}`;
+}
+
+/** The message for a name already taken (by its key), naming the other device and its name. */
+function nameClash(name: string, owner: string, key: string, inventory: string): string {
+  const cut = owner.indexOf('\u0000');
+  const where = cut === -1 ? owner : owner.slice(0, cut);
+  const other = cut === -1 ? key : owner.slice(cut + 1);
+  return other === name
+    ? `file name ${name} is also the name of ${inventory} ${where} (make --name unique)`
+    : `file name ${name} differs only in case from ${other}, the name of ${inventory} ${where}: one file on a case-insensitive file system (make --name unique)`;
 }
 
 /**
@@ -668,15 +698,13 @@ async function renderLoaded(options: RenderOptions, loaded: Loaded): Promise<Ren
         }
         file = named.name;
         // Taken by the checking pass already (the whole inventory), or here (a --device list).
-        const owner = usedNames.get(file);
-        if (owner !== undefined && owner !== device.where) {
-          yield fail(
-            'input',
-            `file name ${file} is also the name of ${options.inventory} ${owner} (make --name unique)`,
-          );
+        const key = nameKey(file);
+        const owner = usedNames.get(key);
+        if (owner !== undefined && owner !== nameOwner(device.where, file, key)) {
+          yield fail('input', nameClash(file, owner, key, options.inventory));
           continue;
         }
-        if (owner === undefined) usedNames.add(file, device.where);
+        if (owner === undefined) usedNames.add(key, nameOwner(device.where, file, key));
         report.file = file;
         const input = inputs.overwrittenBy(join(outDir, file), choice.path);
         if (input) {

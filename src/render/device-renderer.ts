@@ -125,14 +125,27 @@ type ExistingFile = Uint8Array | undefined | Error;
 const ABSENT = Symbol('absent');
 
 /**
- * `--mode` on a file left unchanged: its permission bits set as a write would set them, through
- * a descriptor opened without following a symlink (as {@link readExisting} reads it).
+ * The permission bits a file left unchanged that holds plaintext secrets may keep: none for
+ * others, as the writer gives a replaced one (src/io/writer.ts).
  */
-function applyMode(path: string, mode: number): void {
+const SECRET_KEPT_BITS = 0o770;
+
+/** Whether the validator found a plaintext secret in the profile (it is then written 0600). */
+function holdsPlaintextSecret(diagnostics: readonly RenderDiagnostic[] | undefined): boolean {
+  return (diagnostics ?? []).some((d) => d.ruleId === 'plaintext-secret');
+}
+
+/**
+ * A file left unchanged: its permission bits set as a write would set them — `--mode`, or the
+ * old bits less those of others when it holds a password — through a descriptor opened without
+ * following a symlink (as {@link readExisting} reads it).
+ */
+function applyMode(path: string, mode: number | ((old: number) => number)): void {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
     const st = fstatSync(fd);
-    if (st.isFile() && (st.mode & 0o7777) !== mode) fchmodSync(fd, mode);
+    const bits = typeof mode === 'number' ? mode : mode(st.mode & 0o7777);
+    if (st.isFile() && (st.mode & 0o7777) !== bits) fchmodSync(fd, bits);
   } finally {
     closeSync(fd);
   }
@@ -347,6 +360,8 @@ export class DeviceRenderer {
       if (existing !== undefined && this.isUnchanged(existing, plaintext, key)) {
         if (this.settings.mode !== undefined && !this.settings.dryRun) {
           applyMode(target, this.settings.mode);
+        } else if (!this.settings.dryRun && holdsPlaintextSecret(rendered.diagnostics)) {
+          applyMode(target, (mode) => mode & SECRET_KEPT_BITS);
         }
         return { id: job.id, status: 'unchanged', ...warnings };
       }
@@ -359,7 +374,7 @@ export class DeviceRenderer {
     }
     try {
       this.writeFile(target, output, {
-        secret: (rendered.diagnostics ?? []).some((d) => d.ruleId === 'plaintext-secret'),
+        secret: holdsPlaintextSecret(rendered.diagnostics),
         within: this.settings.outDir,
         ...(this.settings.mode !== undefined ? { mode: this.settings.mode } : {}),
         ...(absent ? { absent } : {}),

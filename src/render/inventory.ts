@@ -19,6 +19,7 @@ import {
 } from 'yaml';
 import { findModel, type PhoneModel } from '../device/models.js';
 import { normalizeMac } from '../device/mac.js';
+import { keepNumberText } from './yaml-numbers.js';
 import {
   JsonFileSource,
   MAX_JSON_DEPTH,
@@ -526,14 +527,43 @@ export function setPath(
   return undefined;
 }
 
-/** A CSV inventory's header: each column's field path. */
+/** A CSV inventory's header: each column's field path, and the separator of its cells. */
 interface CsvShape {
   header: string[];
   paths: (string | number)[][];
+  delimiter: CsvDelimiter;
+}
+
+/** The cell separators a CSV inventory may use, as spreadsheets save them. */
+const CSV_DELIMITERS = [',', ';', '\t'] as const;
+export type CsvDelimiter = (typeof CSV_DELIMITERS)[number];
+
+/**
+ * The cell separator of a CSV inventory, read from its header row: whichever of `,`, `;` and
+ * tab occurs most there outside quotes, `,` on a tie or when none does. Excel saves "CSV" with
+ * `;` where the decimal separator is a comma (German, French, Dutch… locales), and "Unicode
+ * text" with tabs; field names hold none of the three.
+ * @example sniffCsvDelimiter('mac;model;display_name\r\n…') // ';'
+ */
+export function sniffCsvDelimiter(text: string): CsvDelimiter {
+  const counts = new Map<string, number>();
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') quoted = !quoted;
+    else if (!quoted && (c === '\n' || c === '\r')) break;
+    else if (!quoted) counts.set(c, (counts.get(c) ?? 0) + 1);
+  }
+  let best: CsvDelimiter = ',';
+  for (const d of CSV_DELIMITERS) {
+    if ((counts.get(d) ?? 0) > (counts.get(best) ?? 0)) best = d;
+  }
+  return best;
 }
 
 /** csv-parse's options for inventories (shared by the header and the rows). */
 const CSV_OPTIONS = {
+  delimiter: ',' as CsvDelimiter,
   bom: true,
   info: true,
   skip_empty_lines: true,
@@ -605,10 +635,26 @@ function parseCsvPiece(
   piece: string,
   linesBefore: number,
   file: string,
+  delimiter: CsvDelimiter,
 ): CsvRecord[] | InventoryProblem {
   try {
-    const records = parseCsv(piece, CSV_OPTIONS) as unknown as CsvRecord[];
-    for (const r of records) r.info = { lines: r.info.lines + linesBefore };
+    const options = delimiter === ',' ? CSV_OPTIONS : { ...CSV_OPTIONS, delimiter };
+    const records = parseCsv(piece, options) as unknown as CsvRecord[];
+    // csv-parse's `info.lines` is the line a record ends on, and counts every CR in a quoted
+    // cell as a line of its own (a CR LF as two). A record is named by the line it starts on
+    // (the line an editor or a spreadsheet shows for it), lines counted at LF as csvPieces does.
+    let carriageReturns = 0;
+    for (const r of records) {
+      let lineFeeds = 0;
+      for (const cell of r.record) {
+        if (cell.length === 0) continue;
+        for (let i = cell.indexOf('\n'); i !== -1; i = cell.indexOf('\n', i + 1)) lineFeeds++;
+        for (let i = cell.indexOf('\r'); i !== -1; i = cell.indexOf('\r', i + 1)) {
+          carriageReturns++;
+        }
+      }
+      r.info = { lines: r.info.lines - carriageReturns - lineFeeds + linesBefore };
+    }
     return records;
   } catch (err) {
     const e = err as { message?: string; lines?: number };
@@ -622,10 +668,10 @@ function parseCsvPiece(
 
 /** The header row of a CSV inventory; every problem goes to `problems`. */
 function readCsvHeader(text: string, file: string, problems: InventoryProblem[]): CsvShape {
-  const shape: CsvShape = { header: [], paths: [] };
+  const shape: CsvShape = { header: [], paths: [], delimiter: sniffCsvDelimiter(text) };
   const first = csvPieces(text).next();
   if (first.done) return shape;
-  const records = parseCsvPiece(first.value.piece, 0, file);
+  const records = parseCsvPiece(first.value.piece, 0, file, shape.delimiter);
   if (!Array.isArray(records)) {
     problems.push(records);
     return shape;
@@ -638,7 +684,8 @@ function readCsvHeader(text: string, file: string, problems: InventoryProblem[])
   header.record.forEach((name, col) => {
     const where = `row ${header.info.lines}, column ${col + 1}`;
     if (name === '') {
-      problems.push({ file, where, message: 'the column has no header' });
+      // Excel saves the empty columns of its used range (`mac,model,,`): a column without a
+      // header is fine while its cells are empty; a value in one is the row's problem.
       shape.paths.push([]);
       return;
     }
@@ -672,12 +719,12 @@ function* readCsvRows(
   shape: CsvShape,
   problems: InventoryProblem[],
 ): Generator<RawDevice> {
-  const { header, paths } = shape;
+  const { header, paths, delimiter } = shape;
   if (header.length === 0) return;
   const passStart = problems.length;
   let first = true;
   for (const { piece, linesBefore } of csvPieces(text)) {
-    const records = parseCsvPiece(piece, linesBefore, file);
+    const records = parseCsvPiece(piece, linesBefore, file, delimiter);
     if (!Array.isArray(records)) {
       problems.splice(passStart, problems.length - passStart, records);
       return;
@@ -685,7 +732,7 @@ function* readCsvRows(
     for (let r = first ? 1 : 0; r < records.length; r++) {
       const { record, info } = records[r]!;
       const where = `row ${info.lines}`;
-      if (record.length > header.length) {
+      if (record.length > header.length && record.slice(header.length).some((c) => c !== '')) {
         problems.push({
           file,
           where,
@@ -696,6 +743,15 @@ function* readCsvRows(
       const fields: Vars = emptyVars();
       record.forEach((cell, col) => {
         if (cell === '') return; // empty cells are absent, not empty strings
+        if (col >= header.length) return; // an empty cell past the header (checked above)
+        if (header[col] === '') {
+          problems.push({
+            file,
+            where: `${where}, column ${col + 1}`,
+            message: 'a value in a column without a header',
+          });
+          return;
+        }
         const conflict = setPath(fields, paths[col]!, cell);
         if (conflict) {
           problems.push({ file, where, field: header[col], message: `header makes ${conflict}` });
@@ -1110,7 +1166,7 @@ function firstYamlError(doc: Document, file: string): InventoryProblem | undefin
 
 function readYamlInventory(text: string, file: string, problems: InventoryProblem[]): RawInventory {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, customTags: keepNumberText });
   return yamlDocumentInventory(doc, lineCounter, file, problems);
 }
 
@@ -1219,7 +1275,11 @@ function readYamlStreamed(
     });
   };
 
-  const streamed = streamYamlDocument(text, { uniqueKeys: true }, onChunk);
+  const streamed = streamYamlDocument(
+    text,
+    { uniqueKeys: true, customTags: keepNumberText },
+    onChunk,
+  );
   const { doc, lineCounter } = streamed;
   if (streamed.listPath === undefined)
     return yamlDocumentInventory(doc, lineCounter, file, problems);

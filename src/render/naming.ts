@@ -98,5 +98,23 @@ export function checkRelativeName(name: string): { name: string } | { error: str
   if (segments.some((s) => s === '..' || s === '' || s === '.')) {
     return { error: `file name "${name}" leaves --out or has an empty path segment` };
   }
+  const long = segments.find(
+    (s) => s.length > NAME_MAX_BYTES / 3 && utf8Length(s) > NAME_MAX_BYTES,
+  );
+  if (long !== undefined) {
+    return {
+      error: `file name "${long.slice(0, 40)}…" is ${utf8Length(long)} bytes long; file systems take at most ${NAME_MAX_BYTES} for a name`,
+    };
+  }
   return { name };
+}
+
+/**
+ * The longest name of one file or directory: NAME_MAX of Linux's and macOS's file systems, in
+ * bytes of UTF-8 (ext4, XFS, APFS; NTFS counts 255 UTF-16 units, never fewer characters).
+ */
+const NAME_MAX_BYTES = 255;
+
+function utf8Length(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
 }

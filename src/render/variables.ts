@@ -7,6 +7,7 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { productSeriesNumber, type PhoneModel } from '../device/models.js';
 import type { InventoryDevice, InventoryProblem, Vars } from './inventory.js';
+import { keepNumberText } from './yaml-numbers.js';
 import {
   emptyVars,
   forbiddenYamlKeys,
@@ -166,7 +167,7 @@ export interface VarsFile {
  */
 export function parseVarsFile(text: string, file: string): VarsFile | InventoryProblem[] {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, customTags: keepNumberText });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
     const line = e.linePos?.[0]?.line;

@@ -1,0 +1,182 @@
+/**
+ * The third user trial of `render` (helper usertrial3): what telephony admins bring — Excel's
+ * CSV, YAML that reads MACs as numbers, profiles re-rendered over files an admin chmod'ed — and
+ * what an attacker would try. Each test failed before its fix.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../helpers/run-cli.js';
+import { assertNoTempFiles, listTree, modeOf, workDir } from '../helpers/hostile.js';
+
+const MAC = '00562b043615';
+
+/** A template that puts the inventory's `pw` into Admin_Passwd: a plaintext secret. */
+const SECRET_TEMPLATE =
+  '<flat-profile>\n  <Station_Name ua="na">{{ display_name }}</Station_Name>\n' +
+  '  <Admin_Passwd ua="na">{{ pw }}</Admin_Passwd>\n</flat-profile>\n';
+
+test('render over a world-readable profile that now holds a password: the file is no longer world-readable', async () => {
+  const dir = workDir('cp-ut3-');
+  writeFileSync(join(dir, 'secret.liquid'), SECRET_TEMPLATE);
+  writeFileSync(join(dir, 'inv.csv'), `mac,model,display_name,pw\n${MAC},8841,Hello,Pa55-w0rd-X\n`);
+  const file = join(dir, 'out', `${MAC}.xml`);
+  // Rendered first without a secret: 0666 minus the umask; the admin makes it 0644 to serve it.
+  let r = await runCli(['render', '-i', 'inv.csv', '-t', 't.liquid', '-o', 'out'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  chmodSync(file, 0o664);
+  // Now the template puts the admin password in: the group keeps reading it, the world does not.
+  r = await runCli(['render', '-i', 'inv.csv', '-t', 'secret.liquid', '-o', 'out'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(modeOf(file), 0o660);
+  // A profile left unchanged that holds a password loses the world's bits too.
+  chmodSync(file, 0o644);
+  r = await runCli(['render', '-i', 'inv.csv', '-t', 'secret.liquid', '-o', 'out', '--json'], {
+    cwd: dir,
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /"status": "unchanged"/);
+  assert.equal(modeOf(file), 0o640);
+  // --mode still says exactly what the files get, as documented.
+  r = await runCli(
+    ['render', '-i', 'inv.csv', '-t', 'secret.liquid', '-o', 'out', '--mode', '644'],
+    { cwd: dir },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(modeOf(file), 0o644);
+  // Without a secret, an existing file keeps its mode.
+  r = await runCli(['render', '-i', 'inv.csv', '-t', 't.liquid', '-o', 'out'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(modeOf(file), 0o644);
+  assertNoTempFiles(dir);
+});
+
+test('render a YAML inventory whose MACs are unquoted digits: 001122334455 and 001e13123456 are the MACs written', async () => {
+  const dir = workDir('cp-ut3-');
+  writeFileSync(
+    join(dir, 'inv.yaml'),
+    '- mac: 001122334455\n  model: 8851\n  display_name: 0201\n' +
+      '- mac: 001e13123456\n  model: 8851\n  display_name: Lobby\n',
+  );
+  const r = await runCli(['render', '-i', 'inv.yaml', '-t', 't.liquid', '-o', 'out'], {
+    cwd: dir,
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(listTree(join(dir, 'out')), ['001122334455.xml', '001e13123456.xml']);
+  assert.match(
+    readFileSync(join(dir, 'out', '001122334455.xml'), 'utf8'),
+    /<Station_Name ua="na">0201<\/Station_Name>/,
+  );
+});
+
+test('render an Excel "CSV (semicolon)" (BOM, CRLF, `;`, a comma in a cell) and a tab-separated export', async () => {
+  const dir = workDir('cp-ut3-');
+  writeFileSync(
+    join(dir, 'excel.csv'),
+    '\ufeffmac;model;display_name\r\n00:56:2B:04:36:15;CP-8841-3PCC;Sales, 2nd floor\r\n' +
+      '00-56-2b-04-36-16;8851;"Lobby; east"\r\n',
+  );
+  writeFileSync(
+    join(dir, 'tabs.csv'),
+    'mac\tmodel\tdisplay_name\n0056.2b04.3617\t7861\tFront Office\n',
+  );
+  let r = await runCli(['render', '-i', 'excel.csv', '-t', 't.liquid', '-o', 'out'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(listTree(join(dir, 'out')), ['00562b043615.xml', '00562b043616.xml']);
+  assert.match(readFileSync(join(dir, 'out', '00562b043615.xml'), 'utf8'), />Sales, 2nd floor</);
+  assert.match(readFileSync(join(dir, 'out', '00562b043616.xml'), 'utf8'), />Lobby; east</);
+  r = await runCli(['render', '-i', 'tabs.csv', '-t', 't.liquid', '--device', '0056.2b04.3617'], {
+    cwd: dir,
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, />Front Office</);
+});
+
+test('render a CSV with Excel’s empty trailing columns (no header, no value); a value under no header is the row’s error', async () => {
+  const dir = workDir('cp-ut3-');
+  writeFileSync(
+    join(dir, 'inv.csv'),
+    'mac,model,display_name,,\r\n00562b043615,8841,Lobby,,\r\n00562b043616,8841,Hall,,,,\r\n',
+  );
+  let r = await runCli(['render', '-i', 'inv.csv', '-t', 't.liquid', '-o', 'out'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(listTree(join(dir, 'out')), ['00562b043615.xml', '00562b043616.xml']);
+  writeFileSync(
+    join(dir, 'bad.csv'),
+    'mac,model,,display_name\n00562b043615,8841,forgot,Lobby\n00562b043616,8841,,Hall,x\n',
+  );
+  r = await runCli(['render', '-i', 'bad.csv', '-t', 't.liquid', '-o', 'bad'], { cwd: dir });
+  assert.equal(r.code, 1);
+  assert.match(
+    r.stderr,
+    /^cisco-prov: bad\.csv: row 2, column 3: a value in a column without a header$/m,
+  );
+  assert.match(r.stderr, /^cisco-prov: bad\.csv: row 3: 5 cells but the header has 4 columns$/m);
+  assert.equal(listTree(dir).filter((f) => f.startsWith('bad/')).length, 0);
+});
+
+test('render names the row a device starts on, after an Excel cell with a line break (CR LF inside quotes)', async () => {
+  const dir = workDir('cp-ut3-');
+  writeFileSync(
+    join(dir, 'inv.csv'),
+    'mac,model,display_name\r\n00562b043615,8841,"Reception\r\nDesk 1"\r\n' +
+      '00562b043616,8841,"Sales\r\nDesk 2"\r\n00562b043615,8841,Hall\r\n',
+  );
+  const r = await runCli(['render', '-i', 'inv.csv', '-t', 't.liquid', '-o', 'out'], { cwd: dir });
+  assert.equal(r.code, 1);
+  assert.match(
+    r.stderr,
+    /^cisco-prov: inv\.csv: row 6, field mac: duplicate MAC 00562b043615 \(also row 2\)$/m,
+  );
+});
+
+test('render: two --name results that differ only in case clash (one file on macOS or Windows), checked and per --device', async () => {
+  const dir = workDir('cp-ut3-');
+  writeFileSync(
+    join(dir, 'inv.csv'),
+    'mac,model,display_name,room\n00562b043615,8841,A,Lobby\n00562b043616,8841,B,LOBBY\n00562b043617,8841,C,Hall\n',
+  );
+  let r = await runCli(
+    ['render', '-i', 'inv.csv', '-t', 't.liquid', '-o', 'out', '--name', '$(room).xml'],
+    { cwd: dir },
+  );
+  assert.equal(r.code, 1);
+  assert.match(
+    r.stderr,
+    /^cisco-prov: inv\.csv: row 3, field --name: file name LOBBY\.xml differs only in case from Lobby\.xml, the name of inv\.csv row 2: one file on a case-insensitive file system \(make --name unique\)$/m,
+  );
+  assert.equal(listTree(dir).filter((f) => f.startsWith('out/')).length, 0, 'nothing written');
+  r = await runCli(
+    ['render', '-i', 'inv.csv', '-t', 't.liquid', '-o', 'out', '--name', '$(room).xml'].concat([
+      '--device',
+      '00562b043615',
+      '--device',
+      '00562b043616',
+      '--device',
+      '00562b043617',
+    ]),
+    { cwd: dir },
+  );
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /row 3 \(mac 00562b043616\): file name LOBBY\.xml differs only in case/);
+  assert.deepEqual(listTree(join(dir, 'out')), ['Hall.xml', 'Lobby.xml']);
+});
+
+test('render: a --name longer than a file system takes is the device’s input error (exit 1), not a write failure (exit 3)', async () => {
+  const dir = workDir('cp-ut3-');
+  writeFileSync(
+    join(dir, 'inv.csv'),
+    `mac,model,display_name,room\n${MAC},8841,A,${'é'.repeat(130)}\n`,
+  );
+  const r = await runCli(
+    ['render', '-i', 'inv.csv', '-t', 't.liquid', '-o', 'out', '--name', '$(room).xml'],
+    { cwd: dir },
+  );
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(
+    r.stderr,
+    /^cisco-prov: inv\.csv row 2 \(mac 00562b043615\): file name "é{40}…" is 264 bytes long; file systems take at most 255 for a name$/m,
+  );
+  assert.doesNotMatch(r.stderr, /é{41}/, 'the name is shortened in the message');
+});
