@@ -40,10 +40,10 @@ export const COMMAND_EXIT_CODES: Readonly<
     'an input that cannot be read, an output that cannot be written, or an unexpected failure',
   ],
   keygen: [
-    'printed',
+    'printed (or written to -o)',
     'not used (keygen reads no input)',
-    'usage: a bad option value',
-    'stdout cannot be written, or an unexpected failure',
+    'usage: a bad option value, or the -o file exists (never replaced)',
+    'stdout or the -o file cannot be written, or an unexpected failure',
   ],
   render: [
     'every device rendered (and written or unchanged)',
