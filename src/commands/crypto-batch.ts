@@ -64,6 +64,9 @@ export interface KeyTable {
   byMac: Map<string, KeyRow>;
 }
 
+/** The columns of a `--keys` CSV. */
+const KEY_TABLE_COLUMNS = new Set(['file', 'mac', 'key', 'ikm']);
+
 /**
  * Reads a `--keys` CSV: a header row naming `file` and/or `mac`, and `key` and/or `ikm`.
  * Errors name the file and line, never a value.
@@ -81,10 +84,11 @@ export function readKeyTable(path: string): KeyTable {
     const line = text.slice(0, notUtf8).split('\n').length;
     throw usageError(`--keys ${path}:${line}: not UTF-8 text (save the file as UTF-8)`);
   }
+  let header: string[] = [];
   let rows: { record: Record<string, string>; info: { lines: number } }[];
   try {
     rows = parseCsv(text, {
-      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      columns: (names: string[]) => (header = names.map((h) => h.trim().toLowerCase())),
       skip_empty_lines: true,
       trim: true,
       info: true,
@@ -93,10 +97,14 @@ export function readKeyTable(path: string): KeyTable {
     const line = (err as { lines?: number }).lines;
     throw usageError(`--keys ${path}${line ? `:${line}` : ''}: not a valid CSV file`);
   }
-  const header = rows[0] === undefined ? [] : Object.keys(rows[0].record);
   if (header.length > 0 && !header.includes('file') && !header.includes('mac')) {
+    // Only the names this table reads are shown: a CSV without its header row has a key here.
+    const known = header.filter((h) => KEY_TABLE_COLUMNS.has(h));
+    const others = header.length - known.length;
+    const has = [...known, ...(others > 0 ? [`${others} other column(s), not shown`] : [])];
     throw usageError(
-      `--keys ${path}:1: the header has no file or mac column (it has ${header.join(', ')})`,
+      `--keys ${path}:1: the header has no file or mac column (it has ${has.join(', ')})`,
+      'the first line names the columns: file and/or mac, key and/or ikm',
     );
   }
   const table: KeyTable = { byFile: new Map(), byMac: new Map() };

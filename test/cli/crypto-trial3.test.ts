@@ -337,3 +337,22 @@ describe('keygen -o', () => {
     assert.equal(again.stdout.length, 0);
   });
 });
+
+describe('--keys CSV without its header row', () => {
+  test('the first row is taken for the header: refused naming only known columns, never its key', async () => {
+    const root = fresh('nohdr');
+    const xml = join(root, 'p.xml');
+    writeFileSync(xml, profile('nohdr'));
+    for (const [name, csv] of [
+      ['two.csv', '00562b043615,Secret-In-Row-1\n00562b043616,Secret-In-Row-2\n'],
+      ['one.csv', 'lobby.xml,Secret-In-Row-1\n'],
+    ] as const) {
+      const keys = join(root, name);
+      writeFileSync(keys, csv);
+      const r = await runCli(['encrypt', '--keys', keys, xml, '--out-dir', join(root, 'out')]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /:1: the header has no file or mac column \(it has 2 other column/);
+      assert.doesNotMatch(r.stderr, /secret-in-row/i);
+    }
+  });
+});
