@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { readdir, stat } from 'node:fs/promises';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import {
@@ -527,6 +527,19 @@ function runOne(
   const key = keysFor(rel, settings.table, settings.keys);
   if (!key)
     return fail('no key for this file (not in --keys, and no --key*/--ikm* for all)', ExitCode.Bad);
+  // A batch holds each file whole (the one-file decrypt streams): an input larger than what it
+  // may open to is refused unread, so a directory of hostile uploads (a 1.5 GB "report") cannot
+  // take gigabytes a thread. A profile's ciphertext is about its size; the cap is --max-size.
+  if (settings.command === 'decrypt') {
+    const limit = settings.open?.maxSize ?? DEFAULT_MAX_SIZE;
+    const size = statSizeOf(path);
+    if (size !== undefined && size > limit) {
+      return fail(
+        `the file exceeds --max-size ${describeSize(limit)}: a batch holds each file whole — decrypt it on its own (-o streams it) or raise --max-size`,
+        ExitCode.Bad,
+      );
+    }
+  }
   let data: Uint8Array;
   try {
     data = readFileSync(path);
@@ -602,6 +615,15 @@ function runOne(
     return fail(`cannot write ${describeSystemError(err, output)}`, ExitCode.Failure, output);
   }
   return { input: path, output, status: 'written', ...(cipher ? { cipher } : {}) };
+}
+
+/** A file's size, or undefined when it cannot be stat'ed (the read that follows says why). */
+function statSizeOf(path: string): number | undefined {
+  try {
+    return statSync(path).size;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The batch's exit code: 0 if all were written, else the worst failure's. */

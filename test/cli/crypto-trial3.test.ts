@@ -13,6 +13,7 @@ import {
   rmSync,
   statSync,
   symlinkSync,
+  truncateSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -354,5 +355,32 @@ describe('--keys CSV without its header row', () => {
       assert.match(r.stderr, /:1: the header has no file or mac column \(it has 2 other column/);
       assert.doesNotMatch(r.stderr, /secret-in-row/i);
     }
+  });
+});
+
+describe('decrypt --out-dir: bounded memory', () => {
+  test('a file larger than --max-size is refused unread (a batch holds each file whole); the others open', async () => {
+    const root = fresh('maxsize');
+    const inDir = fresh('maxsize/in');
+    const ok = join(inDir, 'ok.cfg');
+    execFileSync('openssl', ['enc', '-aes-256-cbc', '-md', 'md5', '-k', KEY, '-out', ok], {
+      input: profile('small'),
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    // 3 GB of nothing (sparse): read whole, it would be gigabytes of memory — or, past 2 GiB, a
+    // read error (exit 3) instead of the limit's message.
+    const huge = join(inDir, 'huge.cfg');
+    writeFileSync(huge, '');
+    truncateSync(huge, 3 * 1024 ** 3);
+    const out = join(root, 'out');
+    const r = await runCli(['decrypt', '--key-env', 'KEY', inDir, '--out-dir', out], { env });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /huge\.cfg: the file exceeds --max-size 67108864 bytes \(64 MiB\)/);
+    assert.deepEqual(tree(out), ['ok.xml']);
+    const small = await runCli(
+      ['decrypt', '--key-env', 'KEY', ok, '--out-dir', join(root, 'o2'), '--max-size', '100'],
+      { env },
+    );
+    assert.equal(small.code, 0, small.stderr);
   });
 });
