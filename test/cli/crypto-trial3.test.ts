@@ -222,6 +222,23 @@ describe('secrets from a key file, the environment, the command line', () => {
   });
 });
 
+describe('a key file that is no key file', () => {
+  test('--key-file /dev/zero: refused after 64 KiB with no line end (exit 2), not read forever', async () => {
+    const root = fresh('devzero');
+    const xml = join(root, 'p.xml');
+    writeFileSync(xml, profile('zero'));
+    for (const args of [
+      ['encrypt', '--key-file', '/dev/zero', xml, '-o', join(root, 'p.cfg')],
+      ['decrypt', '--ikm-file', '/dev/zero', xml],
+    ]) {
+      const r = spawnSync(process.execPath, [BIN, ...args], { timeout: 60_000 });
+      assert.equal(r.status, 2, r.stderr.toString());
+      assert.match(r.stderr.toString(), /\/dev\/zero: no line end in its first 65536 bytes/);
+    }
+    assert.deepEqual(readdirSync(root), ['p.xml']);
+  });
+});
+
 describe('--keys CSV', () => {
   const setup = (name: string, csv: string | Buffer) => {
     const root = fresh(`keys-${name}`);
