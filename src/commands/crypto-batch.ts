@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { readdir, stat } from 'node:fs/promises';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import {
@@ -64,6 +64,32 @@ export interface KeyTable {
   byMac: Map<string, KeyRow>;
 }
 
+/** 64 MiB: a `--keys` CSV of a million phones is a tenth of that. */
+const KEY_TABLE_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * A file's text, read no further than `limit` bytes: `--keys /dev/zero` or a mistyped large
+ * file must not read forever or fill memory (a device or pipe has no size to check first).
+ * @returns undefined when the file holds more than `limit` bytes
+ */
+function readUpTo(path: string, limit: number): string | undefined {
+  const fd = openSync(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1024 * 1024, limit + 1 - total));
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) return Buffer.concat(chunks, total).toString('utf8');
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+      if (total > limit) return undefined;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The columns of a `--keys` CSV. */
 const KEY_TABLE_COLUMNS = new Set(['file', 'mac', 'key', 'ikm']);
 
@@ -72,11 +98,16 @@ const KEY_TABLE_COLUMNS = new Set(['file', 'mac', 'key', 'ikm']);
  * Errors name the file and line, never a value.
  */
 export function readKeyTable(path: string): KeyTable {
-  let text: string;
+  let text: string | undefined;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readUpTo(path, KEY_TABLE_LIMIT);
   } catch (err) {
     throw new CliError(ExitCode.Failure, `cannot read --keys ${describeSystemError(err, path)}`);
+  }
+  if (text === undefined) {
+    throw usageError(
+      `--keys ${path}: larger than ${describeSize(KEY_TABLE_LIMIT)}: not a key table`,
+    );
   }
   // A key is UTF-8 text (see src/io/secrets.ts): a byte that is no UTF-8 reads as U+FFFD.
   const notUtf8 = text.indexOf('\uFFFD');

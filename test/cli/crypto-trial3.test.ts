@@ -237,6 +237,20 @@ describe('a key file that is no key file', () => {
     }
     assert.deepEqual(readdirSync(root), ['p.xml']);
   });
+
+  test('--keys /dev/zero: refused past 64 MiB (exit 2), not read forever', () => {
+    const root = fresh('keyszero');
+    const xml = join(root, 'p.xml');
+    writeFileSync(xml, profile('zero'));
+    const r = spawnSync(
+      process.execPath,
+      [BIN, 'encrypt', '--keys', '/dev/zero', xml, '--out-dir', join(root, 'out')],
+      { timeout: 60_000 },
+    );
+    assert.equal(r.status, 2, r.stderr.toString());
+    assert.match(r.stderr.toString(), /--keys \/dev\/zero: larger than 67108864 bytes \(64 MiB\)/);
+    assert.deepEqual(readdirSync(root), ['p.xml']);
+  });
 });
 
 describe('--keys CSV', () => {
