@@ -40,10 +40,10 @@ export const COMMAND_EXIT_CODES: Readonly<
     'an input that cannot be read, an output that cannot be written, or an unexpected failure',
   ],
   keygen: [
-    'printed',
+    'printed (or written to -o)',
     'not used (keygen reads no input)',
-    'usage: a bad option value',
-    'stdout cannot be written, or an unexpected failure',
+    'usage: a bad option value, or the -o file exists (never replaced)',
+    'stdout or the -o file cannot be written, or an unexpected failure',
   ],
   render: [
     'every device rendered (and written or unchanged)',
@@ -513,11 +513,15 @@ ${SECRETS_HELP}`,
             .choices(['text', 'hex', 'base64url'])
             .default('text'),
         )
+        .option(
+          '-o, --output <file>',
+          'write to a new file, created 0600; an existing file is never replaced (exit 2)',
+        )
         .addHelpText(
           'after',
           `
 Examples:
-  cisco-prov keygen > key.txt && chmod 600 key.txt
+  cisco-prov keygen -o key.txt
   cisco-prov keygen --ikm --encoding base64url`,
         )
         .action(
@@ -527,7 +531,11 @@ Examples:
                 `--encoding ${String(opts.encoding)} is for an IKM (--ikm): a passphrase is printed as base64url text`,
               );
             }
-            const { keygen } = await import('./commands/keygen.js');
+            const { keygen, writeKeyFile } = await import('./commands/keygen.js');
+            if (typeof opts.output === 'string') {
+              writeKeyFile(opts.output, `${keygen(opts)}\n`);
+              return;
+            }
             const { writeStdout } = await import('./io/writer.js');
             await writeStdout(`${keygen(opts)}\n`);
           }),

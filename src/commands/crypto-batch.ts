@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { readdir, stat } from 'node:fs/promises';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import {
@@ -64,37 +64,98 @@ export interface KeyTable {
   byMac: Map<string, KeyRow>;
 }
 
+/** 64 MiB: a `--keys` CSV of a million phones is a tenth of that. */
+const KEY_TABLE_LIMIT = 64 * 1024 * 1024;
+
+/**
+ * A file's text, read no further than `limit` bytes: `--keys /dev/zero` or a mistyped large
+ * file must not read forever or fill memory (a device or pipe has no size to check first).
+ * @returns undefined when the file holds more than `limit` bytes
+ */
+function readUpTo(path: string, limit: number): string | undefined {
+  const fd = openSync(path, 'r');
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1024 * 1024, limit + 1 - total));
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) return Buffer.concat(chunks, total).toString('utf8');
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+      if (total > limit) return undefined;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The columns of a `--keys` CSV. */
+const KEY_TABLE_COLUMNS = new Set(['file', 'mac', 'key', 'ikm']);
+
 /**
  * Reads a `--keys` CSV: a header row naming `file` and/or `mac`, and `key` and/or `ikm`.
  * Errors name the file and line, never a value.
  */
 export function readKeyTable(path: string): KeyTable {
-  let text: string;
+  let text: string | undefined;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readUpTo(path, KEY_TABLE_LIMIT);
   } catch (err) {
     throw new CliError(ExitCode.Failure, `cannot read --keys ${describeSystemError(err, path)}`);
   }
-  let rows: Record<string, string>[];
+  if (text === undefined) {
+    throw usageError(
+      `--keys ${path}: larger than ${describeSize(KEY_TABLE_LIMIT)}: not a key table`,
+    );
+  }
+  // A key is UTF-8 text (see src/io/secrets.ts): a byte that is no UTF-8 reads as U+FFFD.
+  const notUtf8 = text.indexOf('\uFFFD');
+  if (notUtf8 >= 0) {
+    const line = text.slice(0, notUtf8).split('\n').length;
+    throw usageError(`--keys ${path}:${line}: not UTF-8 text (save the file as UTF-8)`);
+  }
+  let header: string[] = [];
+  let rows: { record: Record<string, string>; info: { lines: number } }[];
   try {
     rows = parseCsv(text, {
-      columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+      columns: (names: string[]) => (header = names.map((h) => h.trim().toLowerCase())),
       skip_empty_lines: true,
       trim: true,
-    }) as Record<string, string>[];
+      info: true,
+    }) as { record: Record<string, string>; info: { lines: number } }[];
   } catch (err) {
     const line = (err as { lines?: number }).lines;
     throw usageError(`--keys ${path}${line ? `:${line}` : ''}: not a valid CSV file`);
   }
-  const header = rows[0] === undefined ? [] : Object.keys(rows[0]);
   if (header.length > 0 && !header.includes('file') && !header.includes('mac')) {
+    // Only the names this table reads are shown: a CSV without its header row has a key here.
+    const known = header.filter((h) => KEY_TABLE_COLUMNS.has(h));
+    const others = header.length - known.length;
+    const has = [...known, ...(others > 0 ? [`${others} other column(s), not shown`] : [])];
     throw usageError(
-      `--keys ${path}:1: the header has no file or mac column (it has ${header.join(', ')})`,
+      `--keys ${path}:1: the header has no file or mac column (it has ${has.join(', ')})`,
+      'the first line names the columns: file and/or mac, key and/or ikm',
     );
   }
   const table: KeyTable = { byFile: new Map(), byMac: new Map() };
-  rows.forEach((row, i) => {
-    const where = `--keys ${path}:${i + 2}`;
+  // Where each file name and MAC was first given, for a row that gives it again.
+  const firstLine = new Map<string, number>();
+  /** Adds a row under a name; the same name again with other keys is an error (which wins?). */
+  const add = (map: Map<string, KeyRow>, id: string, entry: KeyRow, line: number, what: string) => {
+    const earlier = map.get(id);
+    if (earlier !== undefined && !sameKeys(earlier, entry)) {
+      throw usageError(
+        `--keys ${path}:${line}: ${what} is also on line ${firstLine.get(what)} with another key or ikm: give each one row`,
+      );
+    }
+    if (earlier === undefined) firstLine.set(what, line);
+    map.set(id, entry);
+  };
+  for (const { record: row, info } of rows) {
+    // The line the row ends on (csv-parse counts lines, blank ones and quoted line breaks too).
+    const line = info.lines;
+    const where = `--keys ${path}:${line}`;
     const file = row.file ?? '';
     const macText = row.mac ?? '';
     if (!file && !macText) throw usageError(`${where}: expected a file or mac column`);
@@ -108,14 +169,23 @@ export function readKeyTable(path: string): KeyTable {
       }
     }
     if (!entry.passphrase && !entry.ikm) throw usageError(`${where}: expected a key or an ikm`);
-    if (file) table.byFile.set(file, entry);
+    if (row.key?.includes('\0') || row.ikm?.includes('\0')) {
+      throw usageError(`${where}: a key or ikm contains a NUL byte`);
+    }
+    if (file) add(table.byFile, file, entry, line, `file ${file}`);
     if (macText) {
       const mac = normalizeMac(macText);
       if (!mac) throw usageError(`${where}: mac expected 12 hex digits (any notation)`);
-      table.byMac.set(mac, entry);
+      add(table.byMac, mac, entry, line, `mac ${mac}`);
     }
-  });
+  }
   return table;
+}
+
+/** Whether two rows hold the same passphrase and IKM. */
+function sameKeys(a: KeyRow, b: KeyRow): boolean {
+  const ikm = (r: KeyRow) => (r.ikm === undefined ? undefined : Buffer.from(r.ikm).toString('hex'));
+  return a.passphrase === b.passphrase && ikm(a) === ikm(b);
 }
 
 const MAC_IN_NAME = /(?:^|[^0-9a-f])([0-9a-f]{12})(?![0-9a-f])/i;
@@ -292,7 +362,7 @@ export async function runBatch(
   const ran =
     threads > 1
       ? await runOnThreads(files, outDir, settings, threads)
-      : runHere(files, outDir, settings);
+      : await runHere(files, outDir, settings);
   const results = clashes.size === 0 ? ran : mergeClashes(listed, ran, clashes);
   const written = results.filter((r) => r.status === 'written').length;
   return {
@@ -379,13 +449,24 @@ function absolutePath(path: string, state: ThreadState): string {
   return join(absolute, basename(path));
 }
 
-function runHere(
+/**
+ * The batch on this thread alone. Each file's work is synchronous, so the event loop is let run
+ * between every FILES_PER_MESSAGE files: a SIGINT/SIGTERM handler (src/io/writer.ts: sweep the
+ * temp files, exit 130/143) only runs there — without it a Ctrl-C waited for the whole batch
+ * and the run then exited 0. No temp file is open between two files.
+ */
+async function runHere(
   files: readonly BatchFile[],
   outDir: string,
   settings: BatchSettings,
-): BatchFileResult[] {
+): Promise<BatchFileResult[]> {
   const state: ThreadState = { made: new Set(), resolved: new Map() };
-  return files.map((f) => runOne(f, outDir, settings, state));
+  const results: BatchFileResult[] = [];
+  for (let i = 0; i < files.length; i++) {
+    if (i > 0 && i % FILES_PER_MESSAGE === 0) await new Promise((done) => setImmediate(done));
+    results.push(runOne(files[i]!, outDir, settings, state));
+  }
+  return results;
 }
 
 /** What a worker thread of the batch is given once: the output directory and the settings. */
@@ -477,6 +558,19 @@ function runOne(
   const key = keysFor(rel, settings.table, settings.keys);
   if (!key)
     return fail('no key for this file (not in --keys, and no --key*/--ikm* for all)', ExitCode.Bad);
+  // A batch holds each file whole (the one-file decrypt streams): an input larger than what it
+  // may open to is refused unread, so a directory of hostile uploads (a 1.5 GB "report") cannot
+  // take gigabytes a thread. A profile's ciphertext is about its size; the cap is --max-size.
+  if (settings.command === 'decrypt') {
+    const limit = settings.open?.maxSize ?? DEFAULT_MAX_SIZE;
+    const size = statSizeOf(path);
+    if (size !== undefined && size > limit) {
+      return fail(
+        `the file exceeds --max-size ${describeSize(limit)}: a batch holds each file whole — decrypt it on its own (-o streams it) or raise --max-size`,
+        ExitCode.Bad,
+      );
+    }
+  }
   let data: Uint8Array;
   try {
     data = readFileSync(path);
@@ -552,6 +646,15 @@ function runOne(
     return fail(`cannot write ${describeSystemError(err, output)}`, ExitCode.Failure, output);
   }
   return { input: path, output, status: 'written', ...(cipher ? { cipher } : {}) };
+}
+
+/** A file's size, or undefined when it cannot be stat'ed (the read that follows says why). */
+function statSizeOf(path: string): number | undefined {
+  try {
+    return statSync(path).size;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The batch's exit code: 0 if all were written, else the worst failure's. */

@@ -1,6 +1,8 @@
 /** `cisco-prov keygen`: a strong random passphrase (AES-256-CBC) or IKM (RFC 8188). */
+import { closeSync, fchmodSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from '../crypto/backend.js';
 import { toBase64url, toHex } from '../crypto/bytes.js';
+import { describeSystemError, ioError, usageError } from '../errors.js';
 
 export interface KeygenOptions {
   ikm?: boolean;
@@ -25,5 +27,41 @@ export function keygen(opts: KeygenOptions): string {
       return `base64url:${toBase64url(bytes)}`;
     case 'text':
       return toBase64url(bytes);
+  }
+}
+
+/**
+ * `keygen -o <file>`: the key written to a new file, created 0600 (never readable by others, not
+ * even for the moment between `keygen > key.txt` and a `chmod`) and only if nothing is there
+ * (O_EXCL): an existing key file is never replaced — the phones may hold that key. A failed
+ * write removes the file it made.
+ * @throws CliError exit 2 when the file exists, exit 3 on any other I/O error
+ */
+export function writeKeyFile(path: string, text: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx', 0o600);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw usageError(
+        `${path} exists: keygen never replaces a key file (the phones may hold that key)`,
+        'remove it first if it is really no longer used, or choose another name',
+      );
+    }
+    throw ioError(`cannot write ${describeSystemError(err, path)}`);
+  }
+  try {
+    // umask may have taken bits away, never added them; fchmod makes 0600 exact either way.
+    fchmodSync(fd, 0o600);
+    writeFileSync(fd, text);
+    closeSync(fd);
+  } catch (err) {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+    rmSync(path, { force: true });
+    throw ioError(`cannot write ${describeSystemError(err, path)}`);
   }
 }

@@ -3,7 +3,7 @@
  * visible in `ps`, so it warns), from a file (first line, trailing newline removed), or from an
  * environment variable. A secret's value never appears in a message.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { CliError, ExitCode, describeSystemError } from '../errors.js';
 
 export interface SecretSources {
@@ -42,13 +42,19 @@ export function resolveSecret(flag: string, sources: SecretSources): ResolvedSec
     return checked({ value: sources.value, origin: `--${flag}`, fromCommandLine: true });
   }
   if (sources.file !== undefined) {
-    let text: string;
+    let text: string | undefined;
     try {
-      text = readFileSync(sources.file, 'utf8');
+      text = readFirstLine(sources.file);
     } catch (err) {
       throw new CliError(
         ExitCode.Failure,
         `cannot read --${flag}-file ${describeSystemError(err, sources.file)}`,
+      );
+    }
+    if (text === undefined) {
+      throw new CliError(
+        ExitCode.Usage,
+        `--${flag}-file ${sources.file}: no line end in its first ${FIRST_LINE_LIMIT} bytes: not a key file`,
       );
     }
     // The first line without its line end, every \r before the \n included: what `openssl enc
@@ -71,6 +77,33 @@ export function resolveSecret(flag: string, sources: SecretSources): ResolvedSec
     return checked({ value, origin: `--${flag}-env ${sources.env}`, fromCommandLine: false });
   }
   return undefined;
+}
+
+/** How far a key file is read for its first line: a passphrase is tens of bytes. */
+const FIRST_LINE_LIMIT = 64 * 1024;
+
+/**
+ * The start of a key file up to its first \n (or its end), read no further than
+ * FIRST_LINE_LIMIT: `--key-file /dev/zero` or a mistyped name of a large file must not read
+ * forever or fill memory. A pipe (`--key-file <(pass show phones)`) is read up to its first line.
+ * @returns undefined when there is no line end within FIRST_LINE_LIMIT bytes
+ */
+function readFirstLine(path: string): string | undefined {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(FIRST_LINE_LIMIT);
+    let length = 0;
+    while (length < FIRST_LINE_LIMIT) {
+      const n = readSync(fd, buffer, length, FIRST_LINE_LIMIT - length, null);
+      if (n === 0 || buffer.subarray(length, length + n).includes(10)) {
+        return buffer.toString('utf8', 0, length + n);
+      }
+      length += n;
+    }
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

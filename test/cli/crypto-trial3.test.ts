@@ -3,20 +3,23 @@
 // secrets read from files, aes128gcm record sizes at the RFC's limits.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
+  statSync,
   symlinkSync,
+  truncateSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ece from 'http_ece';
-import { runCli } from '../helpers/run-cli.js';
+import { BIN, runCli } from '../helpers/run-cli.js';
 
 const KEY = 'Trial3-Passphrase';
 const env = { KEY };
@@ -216,5 +219,199 @@ describe('secrets from a key file, the environment, the command line', () => {
       assert.equal(r.stdout, '');
     }
     assert.deepEqual(readdirSync(root).sort(), ['latin1.key', 'nul.key', 'p.xml']);
+  });
+});
+
+describe('a key file that is no key file', () => {
+  test('--key-file /dev/zero: refused after 64 KiB with no line end (exit 2), not read forever', async () => {
+    const root = fresh('devzero');
+    const xml = join(root, 'p.xml');
+    writeFileSync(xml, profile('zero'));
+    for (const args of [
+      ['encrypt', '--key-file', '/dev/zero', xml, '-o', join(root, 'p.cfg')],
+      ['decrypt', '--ikm-file', '/dev/zero', xml],
+    ]) {
+      const r = spawnSync(process.execPath, [BIN, ...args], { timeout: 60_000 });
+      assert.equal(r.status, 2, r.stderr.toString());
+      assert.match(r.stderr.toString(), /\/dev\/zero: no line end in its first 65536 bytes/);
+    }
+    assert.deepEqual(readdirSync(root), ['p.xml']);
+  });
+
+  test('--keys /dev/zero: refused past 64 MiB (exit 2), not read forever', () => {
+    const root = fresh('keyszero');
+    const xml = join(root, 'p.xml');
+    writeFileSync(xml, profile('zero'));
+    const r = spawnSync(
+      process.execPath,
+      [BIN, 'encrypt', '--keys', '/dev/zero', xml, '--out-dir', join(root, 'out')],
+      { timeout: 60_000 },
+    );
+    assert.equal(r.status, 2, r.stderr.toString());
+    assert.match(r.stderr.toString(), /--keys \/dev\/zero: larger than 67108864 bytes \(64 MiB\)/);
+    assert.deepEqual(readdirSync(root), ['p.xml']);
+  });
+});
+
+describe('--keys CSV', () => {
+  const setup = (name: string, csv: string | Buffer) => {
+    const root = fresh(`keys-${name}`);
+    const inDir = fresh(`keys-${name}/in`);
+    writeFileSync(join(inDir, '00562b043615.xml'), profile('mac'));
+    writeFileSync(join(inDir, 'lobby.xml'), profile('lobby'));
+    const keys = join(root, 'keys.csv');
+    writeFileSync(keys, csv);
+    return { root, inDir, keys, out: join(root, 'out') };
+  };
+
+  test('a BOM, CRLF line ends and any MAC notation are read; both files open with their own key', async () => {
+    const { inDir, keys, out } = setup(
+      'bom',
+      '\ufeffMAC,File,Key\r\n00:56:2B:04:36:15,,Key-By-Mac\r\n,lobby.xml,Key-By-File\r\n',
+    );
+    const r = await runCli(['encrypt', '--keys', keys, inDir, '--out-dir', out]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(opensslDecrypt(join(out, '00562b043615.cfg'), 'Key-By-Mac'), profile('mac'));
+    assert.equal(opensslDecrypt(join(out, 'lobby.cfg'), 'Key-By-File'), profile('lobby'));
+  });
+
+  test('an error names the line the row is on, counting blank lines and quoted line breaks', async () => {
+    const { inDir, keys, out } = setup(
+      'lines',
+      'file,key\nlobby.xml,Key-One\n\n\nother.xml,"Key\nwith a line break"\nbad.xml,\n',
+    );
+    const r = await runCli(['encrypt', '--keys', keys, inDir, '--out-dir', out]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /keys\.csv:7: expected a key or an ikm/);
+    assert.doesNotMatch(r.stderr, /Key-One|line break/);
+  });
+
+  test('one MAC or file name on two rows with different keys is refused (exit 2, both lines named); the same key twice is fine', async () => {
+    const clash = setup('dup', 'mac,key\n00:56:2B:04:36:15,Key-First\n0056.2b04.3615,Key-Second\n');
+    const r = await runCli(['encrypt', '--keys', clash.keys, clash.inDir, '--out-dir', clash.out]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /keys\.csv:3: mac 00562b043615 is also on line 2 with another key/);
+    assert.doesNotMatch(r.stderr, /Key-First|Key-Second/);
+    assert.deepEqual(readdirSync(clash.root).sort(), ['in', 'keys.csv']);
+
+    const files = setup('dupfile', 'file,key\nlobby.xml,Key-A\nlobby.xml,Key-B\n');
+    const f = await runCli(['encrypt', '--keys', files.keys, files.inDir, '--out-dir', files.out]);
+    assert.equal(f.code, 2, f.stderr);
+    assert.match(f.stderr, /keys\.csv:3: file lobby\.xml is also on line 2/);
+
+    const same = setup('dupsame', 'mac,key\n00:56:2B:04:36:15,Key-Same\n0056.2b04.3615,Key-Same\n');
+    const s = await runCli([
+      'encrypt',
+      '--keys',
+      same.keys,
+      join(same.inDir, '00562b043615.xml'),
+      '--out-dir',
+      same.out,
+    ]);
+    assert.equal(s.code, 0, s.stderr);
+  });
+
+  test('a CSV that is not UTF-8 is refused naming its line, not turned into U+FFFD keys', async () => {
+    const { inDir, keys, out, root } = setup(
+      'latin1',
+      Buffer.from('mac,key\n00:56:2B:04:36:15,Cl\xe9-secr\xe8te\n', 'latin1'),
+    );
+    const r = await runCli(['encrypt', '--keys', keys, inDir, '--out-dir', out]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /keys\.csv:2: not UTF-8 text/);
+    assert.deepEqual(readdirSync(root).sort(), ['in', 'keys.csv']);
+  });
+});
+
+describe('a signal during a one-thread batch', () => {
+  test('SIGINT while --jobs 1 encrypts 3,000 files: it stops (exit 130) before the end, no temp file left', async () => {
+    const root = fresh('sigint');
+    const inDir = fresh('sigint/in');
+    for (let i = 0; i < 3000; i++) writeFileSync(join(inDir, `p${i}.xml`), profile(String(i)));
+    const out = join(root, 'out');
+    const child = spawn(
+      process.execPath,
+      [BIN, 'encrypt', '--key-env', 'KEY', '--gzip', inDir, '--out-dir', out, '--jobs', '1'],
+      { env: { ...process.env, KEY }, stdio: 'ignore' },
+    );
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    // As soon as the first file is there, the batch is under way: interrupt it.
+    let started = false;
+    while (!started) {
+      await new Promise((done) => setTimeout(done, 5));
+      started = existsSync(out) && readdirSync(out).some((n) => n.endsWith('.cfg'));
+      if (child.exitCode !== null) break;
+    }
+    child.kill('SIGINT');
+    assert.equal(await exited, 130);
+    const left = readdirSync(out);
+    assert.deepEqual(
+      left.filter((n) => n.endsWith('.tmp')),
+      [],
+    );
+    assert.ok(left.length < 3000, `${left.length} files: the batch ran to its end`);
+  });
+});
+
+describe('keygen -o', () => {
+  test('a new key file is 0600 whatever the umask, and an existing one is never replaced (exit 2)', () => {
+    const root = fresh('keygen');
+    const file = join(root, 'key.txt');
+    // umask 0: a plain `keygen > key.txt` would make it 0666, readable and writable by anyone.
+    execFileSync('sh', ['-c', 'umask 0 && "$0" "$1" keygen -o "$2"', process.execPath, BIN, file]);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const key = readFileSync(file, 'utf8');
+    assert.match(key, /^[A-Za-z0-9_-]{32}\n$/);
+    const again = spawnSync(process.execPath, [BIN, 'keygen', '--ikm', '-o', file]);
+    assert.equal(again.status, 2);
+    assert.match(again.stderr.toString(), /key\.txt exists: keygen never replaces a key file/);
+    assert.equal(readFileSync(file, 'utf8'), key);
+    assert.equal(again.stdout.length, 0);
+  });
+});
+
+describe('--keys CSV without its header row', () => {
+  test('the first row is taken for the header: refused naming only known columns, never its key', async () => {
+    const root = fresh('nohdr');
+    const xml = join(root, 'p.xml');
+    writeFileSync(xml, profile('nohdr'));
+    for (const [name, csv] of [
+      ['two.csv', '00562b043615,Secret-In-Row-1\n00562b043616,Secret-In-Row-2\n'],
+      ['one.csv', 'lobby.xml,Secret-In-Row-1\n'],
+    ] as const) {
+      const keys = join(root, name);
+      writeFileSync(keys, csv);
+      const r = await runCli(['encrypt', '--keys', keys, xml, '--out-dir', join(root, 'out')]);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /:1: the header has no file or mac column \(it has 2 other column/);
+      assert.doesNotMatch(r.stderr, /secret-in-row/i);
+    }
+  });
+});
+
+describe('decrypt --out-dir: bounded memory', () => {
+  test('a file larger than --max-size is refused unread (a batch holds each file whole); the others open', async () => {
+    const root = fresh('maxsize');
+    const inDir = fresh('maxsize/in');
+    const ok = join(inDir, 'ok.cfg');
+    execFileSync('openssl', ['enc', '-aes-256-cbc', '-md', 'md5', '-k', KEY, '-out', ok], {
+      input: profile('small'),
+      stdio: ['pipe', 'ignore', 'ignore'],
+    });
+    // 3 GB of nothing (sparse): read whole, it would be gigabytes of memory — or, past 2 GiB, a
+    // read error (exit 3) instead of the limit's message.
+    const huge = join(inDir, 'huge.cfg');
+    writeFileSync(huge, '');
+    truncateSync(huge, 3 * 1024 ** 3);
+    const out = join(root, 'out');
+    const r = await runCli(['decrypt', '--key-env', 'KEY', inDir, '--out-dir', out], { env });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /huge\.cfg: the file exceeds --max-size 67108864 bytes \(64 MiB\)/);
+    assert.deepEqual(tree(out), ['ok.xml']);
+    const small = await runCli(
+      ['decrypt', '--key-env', 'KEY', ok, '--out-dir', join(root, 'o2'), '--max-size', '100'],
+      { env },
+    );
+    assert.equal(small.code, 0, small.stderr);
   });
 });
