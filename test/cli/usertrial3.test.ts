@@ -180,3 +180,16 @@ test('render: a --name longer than a file system takes is the device’s input e
   );
   assert.doesNotMatch(r.stderr, /é{41}/, 'the name is shortened in the message');
 });
+
+test('render: a --name of 244 bytes of UTF-8 (120 é) is written; its temp name stays within 255 bytes', async () => {
+  const dir = workDir('cp-ut3-');
+  const room = 'é'.repeat(120);
+  writeFileSync(join(dir, 'inv.csv'), `mac,model,display_name,room\n${MAC},8841,A,${room}\n`);
+  const r = await runCli(
+    ['render', '-i', 'inv.csv', '-t', 't.liquid', '-o', 'out', '--name', '$(room).xml'],
+    { cwd: dir },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(listTree(join(dir, 'out')), [`${room}.xml`]);
+  assertNoTempFiles(dir);
+});
