@@ -179,6 +179,11 @@ const MODE_HELP =
   'default: a replaced file keeps its mode, owner and group; a new file is 0600 when it holds ' +
   'plaintext secrets, else 0666 minus the umask';
 
+/** --md for reading: which digests are tried ([open] in the reference: md5 first, then sha256). */
+const DECRYPT_MD_HELP =
+  'only try this EVP_BytesToKey digest [open: Cisco documents openssl 0.9.7c (md5), newer ' +
+  'openssl uses sha256; default: md5, then sha256]';
+
 /** --md for encrypting: EVP_BytesToKey's digest, md5 by default ([open] in the reference). */
 function mdOption(): Option {
   return new Option(
@@ -345,7 +350,7 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
           .option('--pad <n>', 'aes128gcm padding bytes', integerArg('--pad', 0, 1 << 30), 0)
           .option(
             '--salt <hex>',
-            'fixed salt for reproducible output (8 bytes CBC; 16 aes128gcm, which also needs --unsafe-fixed-salt)',
+            'fixed salt for reproducible output (8 bytes CBC; 16 aes128gcm, which also needs --unsafe-fixed-salt); default: a random salt per file',
           )
           .option(
             '--unsafe-fixed-salt',
@@ -409,16 +414,11 @@ ${SECRETS_HELP}`,
             'batch: files worked on at once, each on its own thread (default: one per core, at most 4; a thread per 64 files at most)',
             integerArg('--jobs', 1, 64),
           )
-          .addOption(
-            new Option(
-              '--md <digest>',
-              'only try this EVP_BytesToKey digest (default: md5, then sha256)',
-            ).choices(['md5', 'sha256']),
-          )
+          .addOption(new Option('--md <digest>', DECRYPT_MD_HELP).choices(['md5', 'sha256']))
           .option('--pbkdf2', 'the file was made with `openssl enc -pbkdf2` (PBKDF2-HMAC-SHA256)')
           .option(
             '--iter <n>',
-            'PBKDF2 iterations (openssl default 10000)',
+            "PBKDF2 iterations (openssl's own number too)",
             integerArg('--iter', 1, 100_000_000),
             10000,
           )
@@ -507,7 +507,8 @@ ${SECRETS_HELP}`,
         .addOption(
           new Option(
             '--encoding <enc>',
-            'how to print an IKM: text (its UTF-8 bytes are the IKM), hex:, base64url:',
+            'how to print an IKM: text (its UTF-8 bytes are the IKM), hex:, base64url: [open: how the ' +
+              'phone decodes IKM_HTTP_Encrypt_Content; default text, its UTF-8 bytes]',
           )
             .choices(['text', 'hex', 'base64url'])
             .default('text'),
@@ -580,10 +581,11 @@ Examples:
             'print each variable of a device, its value and the layer that set it (secrets masked)',
           )
           .addOption(
-            new Option('--encrypt <cipher>', 'encrypt each profile in the same pass').choices([
-              'aes-256-cbc',
-              'aes128gcm',
-            ]),
+            new Option(
+              '--encrypt <cipher>',
+              'encrypt each profile in the same pass (aes128gcm: record size 4096, empty key id [open: ' +
+                'not documented by Cisco; fixed here, encrypt --rs/--keyid choose others])',
+            ).choices(['aes-256-cbc', 'aes128gcm']),
           )
           .option('--key-field <field>', 'each device’s passphrase from this inventory field')
           .option('--ikm-field <field>', 'each device’s IKM from this inventory field')
@@ -692,7 +694,7 @@ ${SECRETS_HELP}`,
           .argument('<inputs...>', 'profile files, directories, or - for stdin')
           .option(
             '-m, --model <model>',
-            "phone model (8841, CP-8841-3PCC, ATA191): the family's parameters and value types, model-capacity",
+            "phone model (8841, CP-8841-3PCC, ATA191): the family's parameters and value types, model-capacity; without it every family's parameters and values pass",
           )
           .option(
             '--catalog <file>',
@@ -710,6 +712,15 @@ ${SECRETS_HELP}`,
             ruleIdListArg,
             [],
           )
+          .addOption(
+            new Option(
+              '--empty-values <mode>',
+              'an empty value (<X/>, <X></X>): accept it for every type, or warn (rule empty-value) ' +
+                '[open: the guides say both "sets an empty value" and "resets to the default"; default accept]',
+            )
+              .choices(['accept', 'warn'])
+              .default('accept'),
+          )
           .addHelpText(
             'after',
             `
@@ -722,6 +733,7 @@ Rules (error unless marked):
   duplicate-parameter   a parameter set twice (the phone keeps the last)
   non-ascii-value       values are ASCII after entity decoding
   whitespace-value      (warning) leading/trailing white space, newline inside a value
+  empty-value           (warning) with --empty-values warn: an empty value (meaning [open])
   template-leftover     leftover {{ }}, {% %} or {# #}
   unknown-parameter     a name not in the catalog, with "did you mean"
   parameter-alias       (warning) a guide's spelling of a name the phone exports otherwise
@@ -760,6 +772,7 @@ ${SECRETS_HELP}`,
                 catalog: opts.catalog,
                 strict: opts.strict === true,
                 ignoreRules: opts.ignoreRule,
+                emptyValues: opts.emptyValues,
                 onNotes: (notes) => notes.forEach(warn),
                 renderWith: format,
                 onFile: (file) => {
@@ -794,7 +807,9 @@ ${SECRETS_HELP}`,
         .argument('[user-agent...]', 'User-Agent strings; stdin (one per line) when none is given')
         .option('--log <file>', "access log to summarise, plain or gzipped ('-' for stdin)")
         .addOption(
-          new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']),
+          new Option('--format <format>', 'output format (default: table; --json is json)').choices(
+            ['table', 'csv', 'json'],
+          ),
         )
         .option(
           '--json',
@@ -838,11 +853,16 @@ Examples:
         .description(
           'The model table that inspect, render and validate share: product name, series, template ' +
             'family, lines, line keys, key expansion modules and firmware file prefix, each fact with ' +
-            'its source (--json, or --sources for the table).',
+            'its source (--json, or --sources for the table). Where sources disagree or none states a ' +
+            'figure (line-key counts of some models, the $PN of the 9800 series) the figure used is ' +
+            'marked [open] in its source (see --sources); validate --ignore-rule model-capacity when a ' +
+            'phone has more.',
         )
         .argument('[model]', 'show one model: 8841, CP-8841-3PCC, ATA191…')
         .addOption(
-          new Option('--format <format>', 'output format').choices(['table', 'csv', 'json']),
+          new Option('--format <format>', 'output format (default: table; --json is json)').choices(
+            ['table', 'csv', 'json'],
+          ),
         )
         .option('--json', 'JSON array of rows, sources included')
         .option('--sources', 'table: list the source of each fact under the table')
@@ -1013,7 +1033,7 @@ Examples:
           )
           .option(
             '--host <address>',
-            'address to bind (default 127.0.0.1: loopback only)',
+            'address to bind (loopback only unless another address is given)',
             '127.0.0.1',
           )
           .option(
@@ -1029,13 +1049,13 @@ Examples:
           )
           .option(
             '--bootstrap-template <file>',
-            'template of the bootstrap profile served at /<product name>.xml, /$PSN.xml, /spa$PSN.cfg: a phone the inventory names (by its User-Agent) gets its own, with its key; others the common one (default: bootstrap.liquid of the template directory)',
+            'template of the bootstrap profile served at /<product name>.xml, /$PSN.xml, /spa$PSN.cfg ([open]: $PSN taken as the model number, 8841, 191 for an ATA191): a phone the inventory names (by its User-Agent) gets its own, with its key; others the common one (default: bootstrap.liquid of the template directory)',
           )
           .option('--no-bootstrap', 'serve no bootstrap profiles')
           .addOption(
             new Option(
               '--encrypt <cipher>',
-              'every device profile must be encrypted with this cipher (a device without its key gets 500, never plaintext)',
+              'every device profile must be encrypted with this cipher (a device without its key gets 500, never plaintext; aes128gcm: record size 4096, empty key id [open: not documented by Cisco; fixed here])',
             ).choices(['aes-256-cbc', 'aes128gcm']),
           )
           .option(
@@ -1090,7 +1110,7 @@ Examples:
           .option('--no-watch', 'reload only on SIGHUP, not when a file changes')
           .option(
             '--workers <n>',
-            'server processes sharing the port (node:cluster; default 1)',
+            'server processes sharing the port (node:cluster)',
             integerArg('--workers', 1, 64),
             1,
           )
@@ -1151,12 +1171,7 @@ ${SECRETS_HELP}`,
           .option('--json', 'print [{ "name", "change": "added"|"removed"|"changed", "a", "b" }]')
           .option('--show-secrets', 'show passwords, GPP_SA..SD, IKM… instead of ********')
           .addOption(notationOption())
-          .addOption(
-            new Option(
-              '--md <digest>',
-              'only try this EVP_BytesToKey digest (default: md5, then sha256)',
-            ).choices(['md5', 'sha256']),
-          )
+          .addOption(new Option('--md <digest>', DECRYPT_MD_HELP).choices(['md5', 'sha256']))
           .addHelpText(
             'after',
             `
@@ -1207,12 +1222,7 @@ ${SECRETS_HELP}`,
           )
           .addOption(notationOption())
           .option('-o, --output <file>', 'write here (atomically) instead of stdout')
-          .addOption(
-            new Option(
-              '--md <digest>',
-              'only try this EVP_BytesToKey digest (default: md5, then sha256)',
-            ).choices(['md5', 'sha256']),
-          )
+          .addOption(new Option('--md <digest>', DECRYPT_MD_HELP).choices(['md5', 'sha256']))
           .addHelpText(
             'after',
             `
@@ -1262,10 +1272,10 @@ ${SECRETS_HELP}`,
           .option('--json', 'print the report as JSON')
           .option('--show-secrets', 'show secret values the report carries instead of ********')
           .addOption(
-            new Option(
-              '--md <digest>',
-              'encrypted reports: only try this EVP_BytesToKey digest (default: md5, then sha256)',
-            ).choices(['md5', 'sha256']),
+            new Option('--md <digest>', `encrypted reports: ${DECRYPT_MD_HELP}`).choices([
+              'md5',
+              'sha256',
+            ]),
           )
           .addHelpText(
             'after',

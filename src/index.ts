@@ -62,7 +62,13 @@ export {
   RULES,
   isRuleId,
 } from './validate/index.js';
-export type { Diagnostic, Severity, RuleId, ValidateOptions } from './validate/index.js';
+export type {
+  Diagnostic,
+  EmptyValueMode,
+  Severity,
+  RuleId,
+  ValidateOptions,
+} from './validate/index.js';
 export { parseCondition, parseRule, splitRuleUrl } from './profile/rule.js';
 // A rule through the phone's eyes: conditions, assignments, macros, the URL.
 export {

@@ -143,11 +143,22 @@ function keysFor(file: string, table: KeyTable | undefined, all: ResolvedKeys): 
   };
 }
 
-/** Input files: files as given, directories walked (hidden entries skipped), in order. */
+/**
+ * Input files: files as given, directories walked (hidden entries skipped), in order. A symlink
+ * met in the walk is followed — to a file it is an input like any other, to a directory it is
+ * walked (a link back to a directory being walked is not: it would never end); a dangling one is
+ * listed, so it fails with its own line instead of vanishing. The `--out-dir`, when it lies
+ * inside an input directory (`skipDir`), is not walked: a re-run would otherwise encrypt the last
+ * run's output into `out/out/`.
+ */
 export async function listInputs(
   inputs: readonly string[],
+  skipDir?: string,
 ): Promise<{ path: string; rel: string }[]> {
   const out: { path: string; rel: string }[] = [];
+  const skip = skipDir === undefined ? undefined : await stat(skipDir).catch(() => undefined);
+  const idOf = (s: { dev: number; ino: number }): string => `${s.dev}:${s.ino}`;
+  const skipId = skip?.isDirectory() ? idOf(skip) : undefined;
   for (const input of inputs) {
     let info;
     try {
@@ -160,7 +171,8 @@ export async function listInputs(
       continue;
     }
     // `rel` is built as the walk goes down (path.relative per file costs more than the rest).
-    const walk = async (dir: string, relDir: string): Promise<void> => {
+    // `above`: the directories being walked (device:inode), against a symlink loop.
+    const walk = async (dir: string, relDir: string, above: Set<string>): Promise<void> => {
       const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
         a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
       );
@@ -168,11 +180,24 @@ export async function listInputs(
         if (e.name.startsWith('.')) continue;
         const path = join(dir, e.name);
         const rel = relDir === '' ? e.name : `${relDir}${sep}${e.name}`;
-        if (e.isDirectory()) await walk(path, rel);
-        else if (e.isFile()) out.push({ path, rel });
+        let isDirectory = e.isDirectory();
+        if (e.isSymbolicLink()) {
+          const target = await stat(path).catch(() => undefined);
+          if (target === undefined || target.isFile()) {
+            out.push({ path, rel });
+            continue;
+          }
+          isDirectory = target.isDirectory();
+        }
+        if (isDirectory) {
+          const found = await stat(path).catch(() => undefined);
+          const id = found === undefined ? '' : idOf(found);
+          if (id !== '' && (id === skipId || above.has(id))) continue;
+          await walk(path, rel, new Set([...above, id]));
+        } else if (e.isFile()) out.push({ path, rel });
       }
     };
-    await walk(input, '');
+    await walk(input, '', new Set([idOf(info)]));
   }
   return out;
 }
@@ -246,8 +271,13 @@ export async function runBatch(
   options: BatchOptions,
   settings: BatchSettings,
 ): Promise<BatchReport> {
-  const files = await listInputs(inputs);
   const outDir = options.outDir;
+  const listed = await listInputs(inputs, outDir);
+  // Two inputs with one output name (`a.xml` and `a.txt` both make `a.cfg`; the same name from
+  // two directories): the first is written, each later one fails — never two "written" files of
+  // which one silently replaced the other.
+  const clashes = findOutputClashes(listed, settings);
+  const files = clashes.size === 0 ? listed : listed.filter((_, i) => !clashes.has(i));
   // A file in the way: one line, not mkdir's EEXIST once per input.
   const outStat = await stat(outDir).catch(() => undefined);
   if (outStat !== undefined && !outStat.isDirectory()) {
@@ -259,10 +289,11 @@ export async function runBatch(
     sweepTempFilesOnSignal(dir);
   }
   const threads = batchThreads(options.jobs, files.length);
-  const results =
+  const ran =
     threads > 1
       ? await runOnThreads(files, outDir, settings, threads)
       : runHere(files, outDir, settings);
+  const results = clashes.size === 0 ? ran : mergeClashes(listed, ran, clashes);
   const written = results.filter((r) => r.status === 'written').length;
   return {
     command: settings.command,
@@ -271,6 +302,63 @@ export async function runBatch(
     written,
     failed: results.length - written,
   };
+}
+
+/** The cipher a file is sealed with: `--cipher`, else the kind of secret its key row holds. */
+function cipherFor(key: KeyRow, seal: NonNullable<BatchSettings['seal']>): Cipher | undefined {
+  return (
+    seal.cipher ??
+    (key.ikm && !key.passphrase
+      ? 'aes128gcm'
+      : key.passphrase && !key.ikm
+        ? 'aes-256-cbc'
+        : undefined)
+  );
+}
+
+/** The name under --out-dir a file would be written to; undefined when it will fail before. */
+function outputName(file: BatchFile, settings: BatchSettings): string | undefined {
+  if (settings.command === 'decrypt') return decryptedName(file.rel);
+  const key = keysFor(file.rel, settings.table, settings.keys);
+  const cipher = key && cipherFor(key, settings.seal ?? {});
+  return cipher && encryptedName(file.rel, cipher);
+}
+
+/** Index of each file whose output name an earlier file already has → that earlier input. */
+function findOutputClashes(
+  files: readonly BatchFile[],
+  settings: BatchSettings,
+): Map<number, string> {
+  const first = new Map<string, string>();
+  const clashes = new Map<number, string>();
+  files.forEach((file, i) => {
+    const name = outputName(file, settings);
+    if (name === undefined) return;
+    const earlier = first.get(name);
+    if (earlier === undefined) first.set(name, file.path);
+    else clashes.set(i, earlier);
+  });
+  return clashes;
+}
+
+/** The results of the files that ran, with a failure for each clash, in input order. */
+function mergeClashes(
+  listed: readonly BatchFile[],
+  ran: readonly BatchFileResult[],
+  clashes: ReadonlyMap<number, string>,
+): BatchFileResult[] {
+  let next = 0;
+  return listed.map((file, i) => {
+    const earlier = clashes.get(i);
+    if (earlier === undefined) return ran[next++]!;
+    return {
+      input: file.path,
+      output: null,
+      status: 'failed',
+      error: `its output name is ${earlier}'s too (not written): rename one, or give them to separate runs`,
+      exitCode: ExitCode.Usage,
+    };
+  });
 }
 
 /** What one thread keeps across files: the directories it has made (and set up for temps). */
@@ -411,13 +499,7 @@ function runOne(
   let cipher: Cipher | undefined;
   if (settings.command === 'encrypt') {
     const seal = settings.seal ?? {};
-    cipher =
-      seal.cipher ??
-      (key.ikm && !key.passphrase
-        ? 'aes128gcm'
-        : key.passphrase && !key.ikm
-          ? 'aes-256-cbc'
-          : undefined);
+    cipher = cipherFor(key, seal);
     if (!cipher) return fail('both a key and an IKM for this file: give --cipher', ExitCode.Usage);
     if (cipher === 'aes-256-cbc' && !key.passphrase)
       return fail('no passphrase for this file', ExitCode.Bad);

@@ -328,30 +328,48 @@ export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
 
   // Signal handlers first: whoever reads the "listening" line may signal at once.
   let stopping = false;
+  let exited = false;
   let resolveExit: (code: ExitCodeValue) => void = () => {};
   const stopped = new Promise<ExitCodeValue>((r) => (resolveExit = r));
+  const exit = (code: ExitCodeValue, line: string): void => {
+    if (exited) return;
+    exited = true;
+    accessLog.flush();
+    process.off('SIGHUP', onHup);
+    stderr(line);
+    // A worker's IPC channel to the primary would keep it alive.
+    if (cluster.isWorker && cluster.worker?.isConnected()) cluster.worker.disconnect();
+    resolveExit(code);
+  };
   const onHup = (): void => {
     server.reload('SIGHUP');
   };
   const stop = (signal: string): void => {
-    if (stopping) return;
+    if (stopping) {
+      // A second signal while requests finish: stop now, as most servers do (Ctrl-C twice).
+      // Requests cut off are answers lost: exit 3; none in flight, nothing lost: exit 0.
+      const cut = server.requestsInFlight;
+      server.closeNow();
+      exit(
+        cut > 0 ? ExitCode.Failure : ExitCode.Ok,
+        `serve: ${signal} again: stopped at once${cut > 0 ? `, ${cut} request(s) in flight cut off` : ''}`,
+      );
+      return;
+    }
     stopping = true;
     const closing = server.close(); // stops listening at once
     stderr(
-      `serve: ${signal}: finishing ${server.requestsInFlight} request(s) in flight, then stopping`,
+      `serve: ${signal}: finishing ${server.requestsInFlight} request(s) in flight, then stopping (${signal} again: at once)`,
     );
-    void closing.then(() => {
-      accessLog.flush();
-      process.off('SIGHUP', onHup);
-      stderr('serve: stopped');
-      // A worker's IPC channel to the primary would keep it alive.
-      if (cluster.isWorker) cluster.worker?.disconnect();
-      resolveExit(ExitCode.Ok);
-    });
+    void closing.then(() => exit(ExitCode.Ok, 'serve: stopped'));
   };
   process.on('SIGHUP', onHup);
-  process.on('SIGTERM', () => stop('SIGTERM')); // a second signal is ignored, not fatal
-  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  // Ctrl-C reaches every process of the terminal's group: a worker leaves SIGINT to the primary,
+  // which stops the workers with SIGTERM (a second Ctrl-C: a second SIGTERM, at once).
+  process.on('SIGINT', () => {
+    if (!cluster.isWorker) stop('SIGINT');
+  });
 
   let address;
   try {
@@ -406,12 +424,15 @@ function superviseWorkers(
         }
       });
     };
+    let cutOff = false;
     cluster.on('exit', (worker, code, signal) => {
       alive--;
       if (stopping) {
+        // A worker stopped at once with requests in flight exits 3: so does the whole.
+        if (code !== 0) cutOff = true;
         if (alive === 0) {
           stderr('serve: stopped');
-          resolveExit(ExitCode.Ok);
+          resolveExit(cutOff ? ExitCode.Failure : ExitCode.Ok);
         }
         return;
       }
@@ -428,9 +449,16 @@ function superviseWorkers(
     };
     process.on('SIGHUP', () => each('SIGHUP'));
     const stop = (signal: NodeJS.Signals): void => {
-      if (stopping) return;
+      if (stopping) {
+        // A second signal: a second SIGTERM makes each worker stop at once.
+        stderr(`serve: ${signal} again: stopping ${alive} worker(s) at once`);
+        each('SIGTERM');
+        return;
+      }
       stopping = true;
-      stderr(`serve: ${signal}: stopping ${count} workers after their requests in flight`);
+      stderr(
+        `serve: ${signal}: stopping ${count} workers after their requests in flight (${signal} again: at once)`,
+      );
       each('SIGTERM');
     };
     process.on('SIGTERM', () => stop('SIGTERM'));

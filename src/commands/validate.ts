@@ -17,6 +17,7 @@ import { mergeCatalog, type Catalog } from '../profile/catalog.js';
 import { DEFAULT_CATALOG } from '../profile/catalog-data/index.js';
 import { parseCatalogJson } from '../profile/catalog-json.js';
 import type { RuleId } from '../validate/rule-ids.js';
+import type { EmptyValueMode } from '../validate/define-rule.js';
 import {
   MAX_PROFILE_BYTES,
   checkProfileFile,
@@ -39,6 +40,8 @@ export interface ValidateCommandOptions {
   strict?: boolean;
   /** Rule ids not to run. */
   ignoreRules?: readonly RuleId[];
+  /** What an empty value is taken for: `accept` (default) or `warn` (reference §1, [open]). */
+  emptyValues?: EmptyValueMode;
   /** Directory relative paths are resolved against (default: process.cwd()). */
   cwd?: string;
   /** Worker threads for many files: a number, or undefined for automatic. */
@@ -228,6 +231,7 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
     passphrase: keys.passphrase,
     ikm: keys.ikm,
     ignoreRules: [...ignoreRules],
+    ...(options.emptyValues !== undefined ? { emptyValues: options.emptyValues } : {}),
   };
   const jobs =
     options.jobs ??

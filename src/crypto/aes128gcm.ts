@@ -377,7 +377,7 @@ export class Aes128gcmEncoder {
  * verified; a record is known to be the last only when the input ends, so one record is kept
  * back until final(). Memory: one record (rs bytes) plus the piece being fed.
  * @throws DecryptError ("bad decrypt") from update() or final()
- * @throws SizeLimitError when rs from the wire exceeds `maxRecord` (the record must be held whole)
+ * @throws SizeLimitError when a record on the wire is longer than `maxRecord` (it is held whole)
  */
 export class Aes128gcmDecoder {
   header: Aes128gcmHeader | undefined;
@@ -410,12 +410,16 @@ export class Aes128gcmDecoder {
         return new Uint8Array(0);
       }
       this.header = readHeader(bytes);
-      if (this.header.rs > this.maxRecord)
-        throw new SizeLimitError('an aes128gcm record', this.maxRecord);
       this.keys = deriveKeyAndNonce(this.ikm, this.header.salt, this.backend);
       offset = this.header.length;
     }
     const rs = this.header.rs;
+    // The record being read is min(rs, what is left) bytes: past maxRecord only when both are.
+    // rs alone says nothing — RFC 8188 allows up to 2^32 - 1, and a body sent as one short record
+    // under a huge rs (http_ece opens it) must open here too.
+    if (rs > this.maxRecord && all.length - offset > this.maxRecord) {
+      throw new SizeLimitError('an aes128gcm record', this.maxRecord);
+    }
     const records = Math.max(0, Math.ceil((all.length - offset - rs) / rs));
     const out = new Uint8Array(records * rs);
     let at = 0;

@@ -39,7 +39,7 @@ export function resolveSecret(flag: string, sources: SecretSources): ResolvedSec
   }
   if (sources.value !== undefined) {
     if (sources.value === '') throw new CliError(ExitCode.Usage, `--${flag} is empty`);
-    return { value: sources.value, origin: `--${flag}`, fromCommandLine: true };
+    return checked({ value: sources.value, origin: `--${flag}`, fromCommandLine: true });
   }
   if (sources.file !== undefined) {
     let text: string;
@@ -51,11 +51,14 @@ export function resolveSecret(flag: string, sources: SecretSources): ResolvedSec
         `cannot read --${flag}-file ${describeSystemError(err, sources.file)}`,
       );
     }
-    const value = (text.split(/\r?\n/, 1)[0] ?? '').replace(/\r$/, '');
+    // The first line without its line end, every \r before the \n included: what `openssl enc
+    // -kfile` reads (checked against OpenSSL 3.0: `-kfile` drops trailing \r and \n, while
+    // `-pass file:` drops the \n only and keeps a \r).
+    const value = (text.split('\n', 1)[0] ?? '').replace(/\r+$/, '');
     if (value === '') {
       throw new CliError(ExitCode.Usage, `--${flag}-file ${sources.file}: the first line is empty`);
     }
-    return { value, origin: `--${flag}-file ${sources.file}`, fromCommandLine: false };
+    return checked({ value, origin: `--${flag}-file ${sources.file}`, fromCommandLine: false });
   }
   if (sources.env !== undefined) {
     const value = process.env[sources.env];
@@ -65,9 +68,26 @@ export function resolveSecret(flag: string, sources: SecretSources): ResolvedSec
         `--${flag}-env ${sources.env}: the environment variable is not set or empty`,
       );
     }
-    return { value, origin: `--${flag}-env ${sources.env}`, fromCommandLine: false };
+    return checked({ value, origin: `--${flag}-env ${sources.env}`, fromCommandLine: false });
   }
   return undefined;
+}
+
+/**
+ * A secret is text: its UTF-8 bytes are the passphrase or IKM, and the phone gets it inside an
+ * XML profile. Bytes that are no UTF-8 (a Latin-1 `café` in a key file, an environment variable
+ * or argument in another locale) reach Node as U+FFFD, and a NUL cannot be in XML (openssl reads
+ * a key file only up to it): either would make a key that nothing else derives, silently. Refused
+ * (exit 2), naming where the secret came from, never its value.
+ */
+function checked(secret: ResolvedSecret): ResolvedSecret {
+  const bad = secret.value.includes('\uFFFD')
+    ? 'is not UTF-8 text (a byte that is no UTF-8 character, read as U+FFFD)'
+    : secret.value.includes('\0')
+      ? 'contains a NUL byte'
+      : undefined;
+  if (bad !== undefined) throw new CliError(ExitCode.Usage, `${secret.origin}: the secret ${bad}`);
+  return secret;
 }
 
 /** The stderr warning for a secret typed on the command line. */

@@ -45,7 +45,7 @@ export function renderParam(result: ParamResult): string {
     return `${JSON.stringify({ query: result.query, matches, exports: result.exports }, null, 2)}\n`;
   }
   const head = result.pattern
-    ? `${result.matches.length} parameter${result.matches.length === 1 ? '' : 's'} match ${result.query}\n\n`
+    ? `${result.matches.length} ${result.matches.length === 1 ? 'parameter matches' : 'parameters match'} ${result.query}\n\n`
     : '';
   return `${head}${result.matches.map((m) => block(m, result.exports)).join('\n\n')}\n`;
 }

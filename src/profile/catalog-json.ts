@@ -10,6 +10,7 @@ import {
   type ParameterKind,
   type ParameterType,
 } from './catalog.js';
+import { describeJsonSyntaxError } from './json-syntax-error.js';
 
 /*
  * User catalog format (`--catalog <file>`), JSON:
@@ -232,11 +233,13 @@ function parseIndex(
  */
 export function parseCatalogJson(text: string, fileName: string): CatalogEntry[] {
   let doc: Json;
+  // A BOM is no part of JSON (RFC 8259 §8.1), but Windows editors save one: read past it.
+  const source = text.replace(/^\uFEFF/, '');
   try {
-    // A BOM is no part of JSON (RFC 8259 §8.1), but Windows editors save one: read past it.
-    doc = JSON.parse(text.replace(/^\uFEFF/, ''));
+    doc = JSON.parse(source);
   } catch (error) {
-    throw new Error(`${fileName}: not valid JSON: ${(error as Error).message}`);
+    // Where, and never the text V8 quotes around the mistake (a catalog may hold a default).
+    throw new Error(`${fileName}: ${describeJsonSyntaxError((error as Error).message, source)}`);
   }
   let list: Json;
   if (Array.isArray(doc)) list = doc;

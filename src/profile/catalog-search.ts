@@ -153,7 +153,7 @@ export function searchParameters(catalog: Catalog, glob: string): CatalogEntry[]
 
 /**
  * Entries whose name or an alias holds every word of a query, case-insensitive: how an admin
- * asks ("admin password", "sip port", "wifi psk"). Words are split at spaces and `_`; hyphens
+ * asks ("admin password", "sip port", "wifi password"). Words are split at spaces and `_`; hyphens
  * are ignored on both sides (`wifi` finds `Wi-Fi_…`). A pattern name is searched in its written
  * form and with its indexes filled in with 1, as by {@link searchParameters}. Listed best first:
  * the name that is the words, then names starting with them, holding them in order, holding each.

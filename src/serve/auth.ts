@@ -16,6 +16,7 @@
  * nonce's five minutes — HTTPS closes that.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { originFormOf } from './request-target.js';
 
 export const AUTH_REALM = 'cisco-prov';
 /** How long a Digest nonce is accepted after it was issued. */
@@ -55,6 +56,18 @@ export function parseAuthFile(text: string, file: string): AuthConfig | { error:
 
 function md5(text: string): string {
   return createHash('md5').update(text).digest('hex');
+}
+
+/**
+ * Whether a Digest `uri` names the request target. RFC 7616 §3.4 makes it the effective request
+ * URI; clients send the request target as they wrote it, so an absolute-form request (through
+ * a proxy) may carry either the URL or its path: both are accepted, nothing else.
+ */
+function sameTarget(uri: string, target: string): boolean {
+  if (uri === target) return true;
+  if (target.startsWith('/')) return false;
+  const origin = originFormOf(target);
+  return !('refused' in origin) && uri === origin.target;
 }
 
 function safeEqual(a: string, b: string): boolean {
@@ -237,7 +250,7 @@ export function checkAuthorization(
     const nonce = p.get('nonce') ?? '';
     const uri = p.get('uri') ?? '';
     const response = p.get('response') ?? '';
-    if (password === undefined || p.get('realm') !== AUTH_REALM || uri !== target) {
+    if (password === undefined || p.get('realm') !== AUTH_REALM || !sameTarget(uri, target)) {
       return { ok: false, stale: false, user };
     }
     const algorithm = (p.get('algorithm') ?? 'MD5').toUpperCase();

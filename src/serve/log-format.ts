@@ -64,7 +64,8 @@ function bareField(value: string | null): string {
  * // 127.0.0.1 - - [30/Nov/2026:08:45:12 +0000] "GET /00562b043615.xml HTTP/1.1" 200 1234 "-" "Cisco-CP-8841-3PCC/11.0 (00562b043615)"
  */
 export function formatCombined(r: RequestRecord): string {
-  const request = `${r.method} ${r.target} ${r.protocol}`;
+  // A request the parser refused has no request line to show (nor are its bytes shown).
+  const request = r.kind === 'malformed' ? '-' : `${r.method} ${r.target} ${r.protocol}`;
   return `${bareField(r.address)} - ${bareField(r.user)} [${formatClfTime(r.time)}] "${escapeLogField(request)}" ${r.status} ${r.bytes > 0 ? r.bytes : '-'} "${escapeLogField(r.referer ?? '-', 'latin1')}" "${escapeLogField(r.userAgent ?? '-', 'latin1')}"`;
 }
 
@@ -112,6 +113,9 @@ export function formatJsonRecord(r: RequestRecord): string {
  */
 export function formatReason(r: RequestRecord): string | undefined {
   if (r.reason === undefined) return undefined;
+  if (r.kind === 'malformed') {
+    return `serve: ${r.status} from ${escapeLogField(r.address)}: ${escapeControls(r.reason)}`;
+  }
   // The reason may quote the decoded path (`no route for /…`): what a terminal would act on
   // (C1 controls, bidi overrides) is shown as an escape.
   return `serve: ${r.status} ${r.method} ${escapeLogField(r.target)}: ${escapeControls(r.reason)}`;

@@ -12,6 +12,7 @@
 import type { PhoneModel } from '../device/models.js';
 import { tokenizeMacros } from '../profile/macros.js';
 import { fileNameFor } from '../render/naming.js';
+import { originFormOf } from './request-target.js';
 import { findSiteDevice, modelOfBootstrapName, type Site, type SiteDevice } from './site.js';
 
 /** The default per-device routes: what render names files by default, plain and encrypted. */
@@ -165,12 +166,19 @@ export function execRoute(route: Route, path: string): string | undefined {
 export type CheckedPath = { path: string } | { refused: string };
 
 /**
- * Checks and decodes a request target's path (the query is dropped).
+ * Checks and decodes a request target's path (the query is dropped). An absolute-form target
+ * (an http or https URL) is checked by its path (originFormOf).
  * @example checkRequestPath('/00562b043615.xml?x=1') // { path: '00562b043615.xml' }
+ * @example checkRequestPath('http://h/00562b043615.xml') // { path: '00562b043615.xml' }
  * @example checkRequestPath('/../etc/passwd') // { refused: 'path has a ".." segment' }
  */
-export function checkRequestPath(target: string): CheckedPath {
-  if (!target.startsWith('/')) return { refused: 'request target is not an absolute path' };
+export function checkRequestPath(requestTarget: string): CheckedPath {
+  let target = requestTarget;
+  if (!target.startsWith('/')) {
+    const origin = originFormOf(target);
+    if ('refused' in origin) return origin;
+    target = origin.target;
+  }
   const raw = target.split('?', 1)[0]!.split('#', 1)[0]!;
   if (raw.length > 1024) return { refused: 'path longer than 1024 characters' };
   if (raw.includes('\\')) return { refused: 'path has a backslash' };

@@ -22,7 +22,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { basename, dirname } from 'node:path';
 import { outcomeForStatus, type Outcome } from '../device/access-log.js';
 import { parseUserAgent, type UserAgentInfo } from '../device/user-agent.js';
-import { maskSecretQuery } from '../profile/secrets.js';
+import { SECRET_MASK, maskSecretQuery } from '../profile/secrets.js';
 import {
   NonceCounts,
   challenges,
@@ -76,8 +76,11 @@ export interface ServeConfig {
   nonceLedger?: NonceLedger | undefined;
 }
 
-/** What kind of request it was. */
-export type RequestKind = 'profile' | 'bootstrap' | 'report' | 'health' | 'other';
+/**
+ * What kind of request it was. `malformed`: refused by Node's HTTP parser before it became a
+ * request (method, target and protocol are then `-`).
+ */
+export type RequestKind = 'profile' | 'bootstrap' | 'report' | 'health' | 'other' | 'malformed';
 
 /**
  * One request, as it ended: what a log line or a fleet tracker needs. Never holds a secret:
@@ -129,8 +132,16 @@ export type ServerPage = (request: IncomingMessage) => {
   body: string | Uint8Array;
 };
 
-/** The request target with the values of secret-looking query parameters masked. */
-export const maskTarget = maskSecretQuery;
+const USERINFO = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/;
+
+/**
+ * The request target with the values of secret-looking query parameters masked, and the
+ * userinfo of an absolute-form target (`http://user:password@host/…`, refused but logged).
+ */
+export function maskTarget(target: string): string {
+  const masked = maskSecretQuery(target);
+  return target.startsWith('/') ? masked : masked.replace(USERINFO, `$1${SECRET_MASK}@`);
+}
 
 /**
  * Parsed User-Agents by string: a phone sends the same one at every resync, so each is parsed
@@ -283,6 +294,10 @@ export class ProvisioningServer {
    * the number of its requests being answered now: stopping closes those at 0 at once.
    */
   private readonly requestSockets = new Map<Socket, number>();
+  /** Bytes read from each request connection when its last request began (or it opened). */
+  private readonly bytesAtRequest = new WeakMap<Socket, number>();
+  /** Connections already answered for a parser error: closing, nothing more is said on them. */
+  private readonly refusedSockets = new WeakSet<Socket>();
   private readonly pages = new Map<string, ServerPage>();
   /** Digest nonce counts accepted so far (replays are refused). */
   private readonly nonceCounts: NonceLedger;
@@ -340,8 +355,12 @@ export class ProvisioningServer {
     });
     this.server.on(config.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
       this.requestSockets.set(socket, 0);
+      this.bytesAtRequest.set(socket, socket.bytesRead);
       socket.once('close', () => this.requestSockets.delete(socket));
     });
+    this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) =>
+      this.clientError(err, socket),
+    );
     this.server.headersTimeout = t.headersMs;
     this.server.requestTimeout = t.requestMs;
     this.server.keepAliveTimeout = t.keepAliveMs;
@@ -492,9 +511,99 @@ export class ProvisioningServer {
     });
   }
 
+  /**
+   * Stops now (a second stop signal): every connection is cut, requests in flight included.
+   * The promise of close(), when it was called, resolves once they are gone.
+   */
+  closeNow(): void {
+    this.shuttingDown = true;
+    clearTimeout(this.reloadTimer);
+    for (const w of this.watchers) w.close();
+    this.watchers = [];
+    if (this.server.listening) this.server.close();
+    this.server.closeAllConnections();
+    for (const socket of this.connections) socket.destroy();
+  }
+
   /** Requests being answered now. */
   get requestsInFlight(): number {
     return this.inFlight;
+  }
+
+  /**
+   * What Node's HTTP parser refused before it became a request (a bad request line, headers over
+   * 16 KiB, Content-Length with Transfer-Encoding…), or a request whose headers did not arrive in
+   * time. Node would answer 400/431/408 and log nothing; here the answer is a whole response
+   * (Connection: close) and the access log gets one record: the address, the status and llhttp's
+   * reason with its code — never the bytes received, which may hold a secret or a terminal
+   * escape. A client gone, or one that never sent a byte before the header timeout (a browser's
+   * preconnect), gets no record; a connection whose response is already under way is closed.
+   */
+  private clientError(err: NodeJS.ErrnoException, socket: Socket): void {
+    if (this.refusedSockets.has(socket)) return;
+    const code = typeof err.code === 'string' ? err.code : '';
+    const timeout = code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    const answering = this.requestSockets.get(socket) ?? 0;
+    const parseError = code.startsWith('HPE_') && code !== 'HPE_INVALID_EOF_STATE';
+    // Bytes since the last request began: part of a next request (one sent in the same segment
+    // as the previous one is not told apart from that one, and goes unlogged).
+    const partial = socket.bytesRead > (this.bytesAtRequest.get(socket) ?? 0);
+    if ((!parseError && !timeout) || answering > 0 || socket.destroyed) {
+      socket.destroy();
+      return;
+    }
+    const status = CLIENT_ERROR_STATUS[code] ?? 400;
+    const body = `${status} ${reasonPhrase(status)}\n`;
+    if (parseError || partial) {
+      const llhttpReason = (err as { reason?: unknown }).reason;
+      const why =
+        code === 'HPE_HEADER_OVERFLOW'
+          ? 'request headers larger than 16 KiB'
+          : timeout
+            ? `request headers not complete within ${this.config.timeouts.headersMs / 1000} s`
+            : typeof llhttpReason === 'string'
+              ? llhttpReason.slice(0, 100)
+              : 'unreadable request';
+      const record: RequestRecord = {
+        time: new Date(),
+        address: socket.remoteAddress ?? '-',
+        user: null,
+        method: '-',
+        target: '-',
+        protocol: '-',
+        status,
+        bytes: socket.writable ? Buffer.byteLength(body) : 0,
+        referer: null,
+        userAgent: null,
+        ua: null,
+        kind: 'malformed',
+        device: null,
+        outcome: outcomeForStatus(status).outcome,
+        reason: `malformed request: ${why}${timeout ? '' : ` (${code})`}`,
+        durationMs: 0,
+      };
+      for (const l of this.requestListeners) l(record);
+    }
+    this.refusedSockets.add(socket);
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const head = [
+      `HTTP/1.1 ${status} ${reasonPhrase(status)}`,
+      'Connection: close',
+      'Content-Type: text/plain; charset=utf-8',
+      `Content-Length: ${Buffer.byteLength(body)}`,
+    ];
+    for (let i = 0; i < COMMON_HEADERS.length; i += 2) {
+      head.push(`${COMMON_HEADERS[i]}: ${COMMON_HEADERS[i + 1]}`);
+    }
+    // End, not destroy: closing with unread bytes would send a reset that can overtake the answer.
+    // A client that neither reads nor closes is cut off shortly after.
+    socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+    const timer = setTimeout(() => socket.destroy(), 2000);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
@@ -503,6 +612,7 @@ export class ProvisioningServer {
     const socket = req.socket;
     const answering = this.requestSockets.get(socket);
     if (answering !== undefined) this.requestSockets.set(socket, answering + 1);
+    this.bytesAtRequest.set(socket, socket.bytesRead);
     const site = this.siteRef; // one site for the whole request, whatever a reload does
     const uaHeader = req.headers['user-agent'];
     const ua = uaHeader !== undefined ? cachedUserAgent(uaHeader) : null;
@@ -554,6 +664,12 @@ export class ProvisioningServer {
         fail(413, `request body larger than ${this.config.maxBodyBytes} bytes`, {
           Connection: 'close',
         });
+      } else if ((err as NodeJS.ErrnoException).code === 'ECONNRESET') {
+        // The client went away (or a second stop signal cut it off) before its body arrived:
+        // no one to answer, nothing wrong here. Logged with nginx's 499 "client closed request".
+        record.status = 499;
+        record.reason = 'connection closed before the request body arrived';
+        res.destroy();
       } else if (!res.headersSent) {
         fail(500, `internal error: ${(err as Error).message.split('\n')[0]}`);
         this.emitEvent('error', `${record.method} ${record.target}: ${(err as Error).message}`);
@@ -570,7 +686,7 @@ export class ProvisioningServer {
       for (const l of this.requestListeners) l(record);
     };
     const done = (): void => {
-      if (res.writableFinished) finish();
+      if (res.writableFinished || res.closed) finish();
       else res.once('close', finish);
     };
     // A profile request is answered synchronously (no promise, no microtask); only report
@@ -895,9 +1011,18 @@ const PHRASES: Readonly<Record<number, string>> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Timeout',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
+};
+
+/** The answer to a parser error or timeout, as Node's default handler gives it. */
+const CLIENT_ERROR_STATUS: Readonly<Record<string, number>> = {
+  HPE_HEADER_OVERFLOW: 431,
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: 413,
+  ERR_HTTP_REQUEST_TIMEOUT: 408,
 };
 
 function reasonPhrase(status: number): string {

@@ -8,6 +8,13 @@ import type { Severity } from './diagnostic.js';
 import type { ProfileDocument, ProfileParameter } from './profile-document.js';
 import type { RuleId } from './rule-ids.js';
 
+/**
+ * What an empty value (`<X/>`, `<X></X>`) is taken for. Cisco's guides contradict each other —
+ * "sets an empty value" against "resets to the default" (reference §1, [open]) — so by default
+ * it is accepted for every type (`accept`); `warn` reports each one (rule `empty-value`).
+ */
+export type EmptyValueMode = 'accept' | 'warn';
+
 /** A finding before it has a line and column: an offset into the text. */
 export interface Finding {
   offset: number;
@@ -28,6 +35,8 @@ export interface RuleContext {
   readonly family: CatalogFamily | undefined;
   /** Whether the file was encrypted (plaintext-secret stays silent then). */
   readonly encrypted: boolean;
+  /** What an empty value is taken for (`--empty-values`; default `accept`). */
+  readonly emptyValues: EmptyValueMode;
   /** Offset in the source of index `index` of a parameter's decoded value. */
   valueOffset(parameter: ProfileParameter, index: number): number;
   report(finding: Finding): void;

@@ -14,6 +14,7 @@ import {
 } from '../crypto/index.js';
 import { DomainError, describeSystemError } from '../domain-errors.js';
 import type { Catalog } from '../profile/catalog.js';
+import type { EmptyValueMode } from './define-rule.js';
 import type { RuleId } from './rule-ids.js';
 import type { Diagnostic, FileDiagnostics } from './diagnostic.js';
 import { validateProfileBytes } from './index.js';
@@ -23,6 +24,8 @@ export interface FileCheckSettings {
   passphrase: string | undefined;
   ikm: Uint8Array | undefined;
   ignoreRules: RuleId[];
+  /** What an empty value is taken for (default `accept`; see ValidateOptions). */
+  emptyValues?: EmptyValueMode;
 }
 
 /**
@@ -170,6 +173,7 @@ export function checkProfileFile(
     encrypted: opened.encrypted,
     ...(settings.model !== undefined ? { model: settings.model } : {}),
     ignoreRules: settings.ignoreRules,
+    ...(settings.emptyValues !== undefined ? { emptyValues: settings.emptyValues } : {}),
   });
   return count(file, diagnostics);
 }

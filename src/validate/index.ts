@@ -6,7 +6,7 @@ import { isAscii, isUtf8 } from 'node:buffer';
 import { findModel, type PhoneModel } from '../device/models.js';
 import { catalogFamilyOf, type Catalog } from '../profile/catalog.js';
 import { DEFAULT_CATALOG } from '../profile/catalog-data/index.js';
-import type { Finding, RuleContext } from './define-rule.js';
+import type { EmptyValueMode, Finding, RuleContext } from './define-rule.js';
 import { compareDiagnostics, type Diagnostic } from './diagnostic.js';
 import { readProfileDocument, type ProfileParameter } from './profile-document.js';
 import { RULE_LIST } from './registry.js';
@@ -14,6 +14,7 @@ import type { RuleId } from './rule-ids.js';
 import { LineIndex, newTextOffsetCursor, sourceOffsetOfText } from './xml-scanner.js';
 
 export type { Diagnostic, Severity } from './diagnostic.js';
+export type { EmptyValueMode } from './define-rule.js';
 export { RULE_IDS, isRuleId, type RuleId } from './rule-ids.js';
 export { RULES, RULE_LIST } from './registry.js';
 
@@ -28,6 +29,11 @@ export interface ValidateOptions {
   catalog?: Catalog;
   /** Rule ids not to run. */
   ignoreRules?: readonly string[];
+  /**
+   * What an empty value is taken for: `accept` (the default: the guides contradict each other,
+   * reference §1 [open]) or `warn` (an `empty-value` warning for each).
+   */
+  emptyValues?: EmptyValueMode;
 }
 
 /**
@@ -70,6 +76,7 @@ function validateText(text: string, options: ValidateOptions, hints: TextHints):
       model,
       family,
       encrypted: options.encrypted === true,
+      emptyValues: options.emptyValues ?? 'accept',
       valueOffset: (parameter: ProfileParameter, index: number) =>
         sourceOffsetOfText(text, parameter, index, cursor),
       report(finding) {

@@ -5,6 +5,7 @@
 import type { Rule } from './define-rule.js';
 import { RULE_IDS, type RuleId } from './rule-ids.js';
 import duplicateParameter from './rules/duplicate-parameter.js';
+import emptyValue from './rules/empty-value.js';
 import flatProfileMissing from './rules/flat-profile-missing.js';
 import invalidUa from './rules/invalid-ua.js';
 import invalidValue from './rules/invalid-value.js';
@@ -30,6 +31,7 @@ export const RULES = {
   'duplicate-parameter': duplicateParameter,
   'non-ascii-value': nonAsciiValue,
   'whitespace-value': whitespaceValue,
+  'empty-value': emptyValue,
   'template-leftover': templateLeftover,
   'unknown-parameter': unknownParameter,
   'parameter-alias': parameterAlias,

@@ -11,6 +11,7 @@ export const RULE_IDS = [
   'duplicate-parameter',
   'non-ascii-value',
   'whitespace-value',
+  'empty-value',
   'template-leftover',
   'unknown-parameter',
   'parameter-alias',

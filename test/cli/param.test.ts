@@ -130,6 +130,10 @@ test('param <words>: a name not found lists the parameters holding every word, a
     searchWords(DEFAULT_CATALOG, 'wifi password').map((e) => e.name),
     ['Wi-Fi_Password_{n}_'],
   );
+  // the README's second example of words (it once read `param wifi psk`, which nothing holds)
+  const wifi = await runCli(['param', 'wifi', 'password']);
+  assert.equal(wifi.code, 0, wifi.stderr);
+  assert.match(wifi.stdout, /^1 parameter matches wifi password\n\nWi-Fi_Password_\{n\}_\n/);
   assert.equal(param({ query: 'line enable' }).matches[0]?.name, 'Line_Enable_{n}_');
   assert.equal(param({ query: 'line enable' }).pattern, true);
   // a name that is found is still shown alone, not as a list

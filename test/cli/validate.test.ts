@@ -114,7 +114,7 @@ test('a directory means every profile in it', async () => {
   const r = await validate(['--format', 'json', BAD]);
   assert.equal(r.code, 1);
   const report = JSON.parse(r.stdout) as { file: string }[];
-  assert.equal(report.length, 20);
+  assert.equal(report.length, 21);
   assert.ok(report.every((e) => e.file.startsWith(`${BAD}/`)));
 });
 
@@ -275,6 +275,82 @@ test('an AES-256-CBC profile made by openssl whose XML is broken: the XML error,
     assert.equal(r.code, 1);
     assert.match(r.stdout, /xml-well-formed/);
     assert.doesNotMatch(r.stdout + r.stderr, /bad decrypt|s3cret-pass/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a --catalog that is not JSON: one line with its line and column, no quoted text, exit 2', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-catalog-json-'));
+  try {
+    // a missing comma on line 3; and a bare word (a default typed without quotes) that V8
+    // would quote back with the text around it
+    const comma = join(dir, 'comma.json');
+    writeFileSync(
+      comma,
+      '{"parameters": [\n  {"name": "Site_Code", "type": "free"}\n  {"name": "X"}\n]}\n',
+    );
+    const bare = join(dir, 'bare.json');
+    writeFileSync(bare, '[{"name": "X", "type": "free", "default": SuperSecret1}]');
+    const r1 = await runCli(['validate', '--catalog', comma, GOOD]);
+    assert.equal(r1.code, 2);
+    assert.equal(
+      r1.stderr,
+      `cisco-prov: --catalog ${comma}: line 3, col 3: not valid JSON (expected ',' or ']' after array element)\n`,
+    );
+    const r2 = await runCli(['validate', '--catalog', bare, GOOD]);
+    assert.equal(r2.code, 2);
+    assert.equal(r2.stderr.split('\n').length, 2, r2.stderr);
+    assert.match(r2.stderr, /^cisco-prov: --catalog .*bare\.json: .*not valid JSON \(unexpected/);
+    assert.doesNotMatch(r2.stderr, /SuperSecret1|at position/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--empty-values: accept (the default, an [open] question) or warn; strict makes warn fail', async () => {
+  // Reference §1 [open]: "<GPP_A></GPP_A> and <GPP_A/> set an empty value" against "an empty
+  // value resets to default"; <X ua="rw"/> changes access only and is never reported.
+  const file = `${BAD}/empty-value.xml`;
+  const accepted = await validate([file]);
+  assert.equal(accepted.code, 0, accepted.stderr);
+  assert.equal(accepted.stdout, '');
+  const explicit = await validate(['--empty-values', 'accept', file]);
+  assert.equal(explicit.stdout, '');
+  const warned = await validate(['--empty-values', 'warn', '--format', 'json', file]);
+  assert.equal(warned.code, 0, warned.stderr);
+  const [report] = JSON.parse(warned.stdout) as {
+    warningCount: number;
+    diagnostics: { ruleId: string; line: number; message: string }[];
+  }[];
+  assert.deepEqual(
+    report!.diagnostics.map((d) => [d.ruleId, d.line]),
+    [
+      ['empty-value', 3],
+      ['empty-value', 5],
+    ],
+  );
+  assert.match(report!.diagnostics[0]!.message, /^GPP_A is empty: Cisco's guides disagree/);
+  const strict = await validate(['--empty-values', 'warn', '--strict', file]);
+  assert.equal(strict.code, 1);
+  const ignored = await validate(['--empty-values', 'warn', '--ignore-rule', 'empty-value', file]);
+  assert.equal(ignored.stdout, '');
+  const bad = await validate(['--empty-values', 'error', file]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /'--empty-values <mode>' argument 'error' is invalid/);
+});
+
+test('--empty-values warn reaches the worker threads (64 files or more)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-empty-values-'));
+  try {
+    for (let i = 0; i < 70; i++) {
+      writeFileSync(join(dir, `p${i}.xml`), '<flat-profile>\n  <GPP_A/>\n</flat-profile>\n');
+    }
+    const r = await validate(['--empty-values', 'warn', '--format', 'json', dir], undefined);
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as { warningCount: number }[];
+    assert.equal(report.length, 70);
+    assert.ok(report.every((f) => f.warningCount === 1));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

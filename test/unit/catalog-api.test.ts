@@ -98,7 +98,7 @@ describe('parseCatalogJson', () => {
     assert.equal(parseCatalogJson('[{"name":"A","type":"free"}]', 'a.json').length, 1);
   });
   const bad: [string, string, RegExp][] = [
-    ['not JSON', '{', /^bad\.json: not valid JSON/],
+    ['not JSON', '{', /^bad\.json: line 1, col 2: not valid JSON/],
     ['not a list', '{"x":1}', /^bad\.json: expected an array of entries/],
     ['entry not an object', '[1]', /^bad\.json: entry 0: expected an object, got number 1/],
     ['missing name', '[{"type":"bool"}]', /entry 0: "name" expected .*got nothing/],

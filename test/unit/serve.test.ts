@@ -21,6 +21,7 @@ import {
   DEFAULT_ROUTES,
 } from '../../src/serve/routes.js';
 import { maskTarget, type RequestRecord } from '../../src/serve/server.js';
+import { originFormOf } from '../../src/serve/request-target.js';
 import { loadSite } from '../../src/serve/site.js';
 
 function site(
@@ -56,7 +57,16 @@ describe('checkRequestPath', () => {
     ['//x.xml', /empty/],
     ['/%zz', /percent-encoding/],
     ['x.xml', /absolute path/],
-    ['http://evil/x.xml', /absolute path/],
+    // Absolute form (RFC 9112 §3.2.2) is accepted, but its path gets every check, and a URL
+    // that is no http(s) URL, names no host or carries userinfo is refused.
+    ['http://h/../etc/passwd', /"\.\." segment/],
+    ['http://h/%2e%2e/x.xml', /"\.\." segment/],
+    ['http://h//x.xml', /empty/],
+    ['http://user:pw@h/x.xml', /userinfo/],
+    ['ftp://h/x.xml', /ftp: URL/],
+    ['http:///x.xml', /no host/],
+    ['http://:8080/x.xml', /no host/],
+    ['http:/x.xml', /absolute URL/],
     [`/${'a'.repeat(1100)}`, /longer than 1024/],
   ];
   for (const [target, why] of refused) {
@@ -71,6 +81,28 @@ describe('checkRequestPath', () => {
     assert.deepEqual(checkRequestPath('/cfg/CP-8841-3PCC.xml'), { path: 'cfg/CP-8841-3PCC.xml' });
     assert.deepEqual(checkRequestPath('/a%20b.xml'), { path: 'a b.xml' });
     assert.deepEqual(checkRequestPath('/'), { path: '' });
+  });
+  test('absolute form (RFC 9112 §3.2.2, a client behind a proxy): the path and query of the URL', () => {
+    assert.deepEqual(checkRequestPath('http://evil/x.xml'), { path: 'x.xml' });
+    assert.deepEqual(checkRequestPath('HTTP://prov.example.com:8080/cfg/x.xml?a=1'), {
+      path: 'cfg/x.xml',
+    });
+    assert.deepEqual(checkRequestPath('https://[::1]:8443/a%20b.xml'), { path: 'a b.xml' });
+    assert.deepEqual(checkRequestPath('http://h'), { path: '' });
+    assert.deepEqual(originFormOf('http://h:8080/cfg/x.xml?a=1'), {
+      target: '/cfg/x.xml?a=1',
+      authority: 'h:8080',
+    });
+    assert.deepEqual(originFormOf('http://h?a=1'), { target: '/?a=1', authority: 'h' });
+    assert.deepEqual(originFormOf('/x.xml'), { target: '/x.xml', authority: null });
+  });
+  test('a logged absolute-form target has its userinfo masked, as secret query values are', () => {
+    assert.equal(
+      maskTarget('http://admin:Secret99@h/x.xml?password=hunter2'),
+      'http://********@h/x.xml?password=********',
+    );
+    assert.equal(maskTarget('http://a@b:c@h/x.xml'), 'http://********@h/x.xml');
+    assert.equal(maskTarget('/a@b/x.xml'), '/a@b/x.xml');
   });
 });
 
@@ -255,6 +287,28 @@ describe('auth', () => {
       checkAuthorization(config, answer(forged, '/a.xml', 'pr0v-pass'), 'GET', '/a.xml', now).ok,
       false,
     );
+  });
+
+  test('Digest through a proxy (absolute-form target): the uri may be the URL or its path, not another path', () => {
+    const md5 = (s: string): string => createHash('md5').update(s).digest('hex');
+    const answer = (nonce: string, uri: string): string => {
+      const ha1 = md5('phone:cisco-prov:pr0v-pass');
+      const response = md5(`${ha1}:${nonce}:00000001:abc:auth:${md5(`GET:${uri}`)}`);
+      return `Digest username="phone", realm="cisco-prov", nonce="${nonce}", uri="${uri}", qop=auth, nc=00000001, cnonce="abc", response="${response}"`;
+    };
+    const now = Date.now();
+    const url = 'http://prov.example.com:8080/a.xml';
+    for (const uri of [url, '/a.xml']) {
+      const nonce = makeNonce(config, now);
+      assert.deepEqual(checkAuthorization(config, answer(nonce, uri), 'GET', url, now), {
+        ok: true,
+        user: 'phone',
+      });
+    }
+    for (const uri of ['/b.xml', 'http://prov.example.com:8080/b.xml']) {
+      const nonce = makeNonce(config, now);
+      assert.equal(checkAuthorization(config, answer(nonce, uri), 'GET', url, now).ok, false);
+    }
   });
 });
 

@@ -16,7 +16,11 @@ const DIR = fileURLToPath(new URL('../fixtures/profiles/', import.meta.url));
 const catalog = parseCatalogJson(readFileSync(join(DIR, 'catalog.json'), 'utf8'), 'catalog.json');
 const expected = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8')) as Record<
   string,
-  { model?: string; diagnostics: { ruleId: string; line: number; column: number }[] }
+  {
+    model?: string;
+    emptyValues?: 'accept' | 'warn';
+    diagnostics: { ruleId: string; line: number; column: number }[];
+  }
 >;
 
 for (const name of readdirSync(join(DIR, 'good')).sort()) {
@@ -37,6 +41,7 @@ for (const name of badFiles) {
       file: name,
       catalog,
       ...(spec.model ? { model: spec.model } : {}),
+      ...(spec.emptyValues ? { emptyValues: spec.emptyValues } : {}),
     });
     assert.deepEqual(
       diagnostics.map(({ ruleId, line, column }) => ({ ruleId, line, column })),
