@@ -10,6 +10,7 @@ import {
   Tag,
   Value,
   type Context,
+  type FS,
   type TagToken,
   type Template,
   type TopLevelToken,
@@ -99,6 +100,7 @@ export interface EngineOptions {
  */
 export function createEngine(root: string, options: EngineOptions = {}): Liquid {
   const engine = new Liquid({
+    fs: bomFreeFs(),
     root: [root],
     partials: [root],
     layouts: [root],
@@ -135,6 +137,30 @@ export function createEngine(root: string, options: EngineOptions = {}): Liquid 
   // Blocks, `if` and `unless` without generators in a synchronous render (fast-tags.ts).
   if (options.fastValues !== false) accelerateRenderer(engine);
   return engine;
+}
+
+/** A template's text without the byte order mark Windows editors (Notepad) save before it. */
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+let bomFree: FS | undefined;
+
+/**
+ * LiquidJS's own file system, reading each template and partial without a leading byte order
+ * mark: a BOM is no content, but LiquidJS renders it — before `<?xml …?>` at the top of the
+ * profile, and as a U+FEFF character between two parameters where a partial is included.
+ */
+function bomFreeFs(): FS {
+  if (!bomFree) {
+    const fs = new Liquid().options.fs;
+    bomFree = {
+      ...fs,
+      readFileSync: (path) => withoutBom(fs.readFileSync(path)),
+      readFile: async (path) => withoutBom(await fs.readFile(path)),
+    };
+  }
+  return bomFree;
 }
 
 /** Where the templates come from: one file for every device, or a directory to choose from. */
@@ -264,7 +290,7 @@ function templateFileOf(source: string, root: string): string | undefined {
         const path = join(dir, entry.name);
         if (entry.isDirectory()) walk(path);
         else if (entry.name.endsWith(TEMPLATE_EXTENSION))
-          sources!.set(readFileSync(path, 'utf8'), path);
+          sources!.set(withoutBom(readFileSync(path, 'utf8')), path);
       }
     };
     try {

@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
 import { assertNoTempFiles, listTree, modeOf, workDir } from '../helpers/hostile.js';
@@ -192,4 +192,31 @@ test('render: a --name of 244 bytes of UTF-8 (120 é) is written; its temp name 
   assert.equal(r.code, 0, r.stderr);
   assert.deepEqual(listTree(join(dir, 'out')), [`${room}.xml`]);
   assertNoTempFiles(dir);
+});
+
+test('render: templates saved with a BOM (Notepad) give profiles without U+FEFF, at the top or where a partial is included', async () => {
+  const dir = workDir('cp-ut3-');
+  mkdirSync(join(dir, 'tpl', 'partials'), { recursive: true });
+  writeFileSync(
+    join(dir, 'tpl', 'default.liquid'),
+    '\ufeff<?xml version="1.0" encoding="UTF-8"?>\r\n<flat-profile>\r\n{% include "partials/name" %}\r\n</flat-profile>\r\n',
+  );
+  writeFileSync(
+    join(dir, 'tpl', 'partials', 'name.liquid'),
+    '\ufeff  <Station_Name ua="na">{{ display_name }}</Station_Name>\r\n',
+  );
+  writeFileSync(join(dir, 'inv.csv'), `mac,model,display_name\n${MAC},8841,Lobby\n`);
+  let r = await runCli(['render', '-i', 'inv.csv', '-t', 'tpl', '--device', MAC], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(r.stdout.startsWith('<?xml version="1.0"'), JSON.stringify(r.stdout.slice(0, 10)));
+  assert.ok(!r.stdout.includes('\ufeff'), 'no U+FEFF in the profile');
+  assert.match(r.stdout, /<flat-profile>\r\n {2}<Station_Name ua="na">Lobby<\/Station_Name>/);
+  // An error in a partial saved with a BOM still names the partial, line and column.
+  writeFileSync(
+    join(dir, 'tpl', 'partials', 'name.liquid'),
+    '\ufeff  <Station_Name ua="na">{{ room }}</Station_Name>\r\n',
+  );
+  r = await runCli(['render', '-i', 'inv.csv', '-t', 'tpl', '--device', MAC], { cwd: dir });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /partials\/name\.liquid line 1, col 2\d: undefined variable: room/);
 });
