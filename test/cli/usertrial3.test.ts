@@ -220,3 +220,28 @@ test('render: templates saved with a BOM (Notepad) give profiles without U+FEFF,
   assert.equal(r.code, 1);
   assert.match(r.stderr, /partials\/name\.liquid line 1, col 2\d: undefined variable: room/);
 });
+
+test('models and render take a Cisco order number (CP-8851-3PCC-K9=, CP-8841-W-K9=) as the model it orders', async () => {
+  let r = await runCli(['models', 'CP-8851-3PCC-K9=', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(
+    (JSON.parse(r.stdout) as { model: string }[]).map((m) => m.model),
+    ['8851'],
+  );
+  r = await runCli(['models', 'CP-8851-X']);
+  assert.equal(r.code, 2, 'an unknown suffix is still unknown');
+  const dir = workDir('cp-ut3-');
+  writeFileSync(
+    join(dir, 'inv.csv'),
+    `mac,model,display_name\n${MAC},CP-8841-W-K9=,Lobby\n00562b043616,CP-8851NR-K9++=,Hall\n`,
+  );
+  r = await runCli(['render', '-i', 'inv.csv', '-t', 't.liquid', '-o', 'out', '--json'], {
+    cwd: dir,
+  });
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as { devices: { model: string }[] };
+  assert.deepEqual(
+    report.devices.map((d) => d.model),
+    ['8841', '8851'],
+  );
+});
