@@ -104,6 +104,21 @@ function printable(text: string): string {
   });
 }
 
+/**
+ * Why a MAC may have become what it is: a spreadsheet that read the column as numbers writes
+ * `001122334455` as `1122334455` and `112233445566` as `1.12233E+11` when it saves the CSV.
+ */
+function numberedMacHint(text: string | undefined): string {
+  if (text === undefined) return '';
+  if (/^[0-9]+(?:[.,][0-9]+)?E\+?[0-9]+$/i.test(text)) {
+    return '; a spreadsheet wrote it as a number in scientific notation: format the column as Text and export again';
+  }
+  if (/^[0-9]{1,11}$/.test(text)) {
+    return '; leading zeros lost? a spreadsheet read it as a number: format the column as Text and export again';
+  }
+  return '';
+}
+
 /** `inventory.csv: row 4, field mac: "00:11" is not a MAC address` — always one line. */
 export function formatInventoryProblem(p: InventoryProblem): string {
   // A field name is echoed up to 80 characters: a header of thousands stays a short line.
@@ -1388,7 +1403,7 @@ class DeviceChecker {
       if (!mac) {
         add(
           'mac',
-          `${JSON.stringify(fields.mac)} is not a MAC address (expected 12 hex digits, e.g. 00:56:2B:04:36:15, 0056.2b04.3615)`,
+          `${JSON.stringify(fields.mac)} is not a MAC address (expected 12 hex digits, e.g. 00:56:2B:04:36:15, 0056.2b04.3615)${numberedMacHint(text)}`,
         );
       } else if (byMac.has(mac)) {
         add('mac', `duplicate MAC ${mac} (also ${byMac.get(mac)})`);

@@ -245,3 +245,22 @@ test('models and render take a Cisco order number (CP-8851-3PCC-K9=, CP-8841-W-K
     ['8841', '8851'],
   );
 });
+
+test('render: a MAC a spreadsheet turned into a number (leading zeros lost, 1.12233E+11) says so', async () => {
+  const dir = workDir('cp-ut3-');
+  writeFileSync(join(dir, 'inv.csv'), 'mac,model\n1122334455,8841\n1.12233E+11,8841\n00:11,8841\n');
+  const r = await runCli(['render', '-i', 'inv.csv', '-t', 't.liquid', '-o', 'out'], { cwd: dir });
+  assert.equal(r.code, 1);
+  assert.match(
+    r.stderr,
+    /row 2, field mac: "1122334455" is not a MAC address .*; leading zeros lost\? a spreadsheet read it as a number: format the column as Text and export again$/m,
+  );
+  assert.match(
+    r.stderr,
+    /row 3, field mac: "1\.12233E\+11" is not a MAC address .*; a spreadsheet wrote it as a number in scientific notation/m,
+  );
+  assert.match(
+    r.stderr,
+    /row 4, field mac: "00:11" is not a MAC address \(expected 12 hex digits, e\.g\. 00:56:2B:04:36:15, 0056\.2b04\.3615\)$/m,
+  );
+});
