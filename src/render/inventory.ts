@@ -1425,7 +1425,10 @@ class DeviceChecker {
       } else if (bySerial.has(serial.toUpperCase())) {
         add('serial', `duplicate serial ${serial} (also ${bySerial.get(serial.toUpperCase())})`);
       } else {
-        if (this.trackDuplicates) bySerial.set(serial.toUpperCase(), where);
+        // Upper case, as the phone reports it (`(FCH2443D9R4)` in an ATA's User-Agent,
+        // reference §6) and as `$SN` names the file it asks for.
+        serial = serial.toUpperCase();
+        if (this.trackDuplicates) bySerial.set(serial, where);
         fieldsOut.serial = serial;
       }
     }

@@ -264,3 +264,16 @@ test('render: a MAC a spreadsheet turned into a number (leading zeros lost, 1.12
     /row 4, field mac: "00:11" is not a MAC address \(expected 12 hex digits, e\.g\. 00:56:2B:04:36:15, 0056\.2b04\.3615\)$/m,
   );
 });
+
+test('render: an ATA’s serial typed in lower case is named and rendered as the phone reports it, upper case', async () => {
+  const dir = workDir('cp-ut3-');
+  writeFileSync(
+    join(dir, 'sn.liquid'),
+    '<flat-profile>\n  <Station_Name ua="na">{{ serial }}</Station_Name>\n</flat-profile>\n',
+  );
+  writeFileSync(join(dir, 'inv.csv'), 'serial,model\nfch2443d9r4,ATA191\n');
+  const r = await runCli(['render', '-i', 'inv.csv', '-t', 'sn.liquid', '-o', 'out'], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(listTree(join(dir, 'out')), ['FCH2443D9R4.xml']);
+  assert.match(readFileSync(join(dir, 'out', 'FCH2443D9R4.xml'), 'utf8'), />FCH2443D9R4</);
+});
