@@ -277,3 +277,19 @@ test('render: an ATA’s serial typed in lower case is named and rendered as the
   assert.deepEqual(listTree(join(dir, 'out')), ['FCH2443D9R4.xml']);
   assert.match(readFileSync(join(dir, 'out', 'FCH2443D9R4.xml'), 'utf8'), />FCH2443D9R4</);
 });
+
+test('render --explain shows a field name or value that a terminal would act on (ESC, C1 CSI, bidi override) as escapes', async () => {
+  const dir = workDir('cp-ut3-');
+  writeFileSync(
+    join(dir, 'inv.csv'),
+    `mac,model,display_name,x\u001b]0;owned\u0007\n${MAC},8841,\u009b2J\u202eevil,v\n`,
+  );
+  const r = await runCli(['render', '-i', 'inv.csv', '-t', 't.liquid', '--explain', MAC], {
+    cwd: dir,
+  });
+  assert.equal(r.code, 0, r.stderr);
+  // eslint-disable-next-line no-control-regex
+  assert.doesNotMatch(r.stdout, /[\u001b\u0007\u009b\u202e]/);
+  assert.match(r.stdout, /^display_name {2,}"\\x9b2J\\u202eevil" {2}← inv\.csv row 2$/m);
+  assert.match(r.stdout, /^x\\x1b\]0;owned\\x07 +"v"/m);
+});
