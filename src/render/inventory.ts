@@ -105,6 +105,19 @@ function printable(text: string): string {
 }
 
 /**
+ * When a device lacks a field it must have but holds one of that name in other letters (a
+ * spreadsheet's `MAC`, `Model` header): the hint that field names are case-sensitive.
+ */
+function otherCase(fields: Vars, ...names: string[]): string {
+  const found = Object.keys(fields).find(
+    (k) => !names.includes(k) && names.includes(k.toLowerCase()),
+  );
+  return found === undefined
+    ? ''
+    : `; it has ${found}: field names are case-sensitive, write ${found.toLowerCase()}`;
+}
+
+/**
  * Why a MAC may have become what it is: a spreadsheet that read the column as numbers writes
  * `001122334455` as `1122334455` and `112233445566` as `1.12233E+11` when it saves the CSV.
  */
@@ -1433,13 +1446,19 @@ class DeviceChecker {
       }
     }
     if (fields.mac === undefined && fields.serial === undefined) {
-      add('mac', 'a device needs a mac (or, for an ATA191/192, a serial)');
+      add(
+        'mac',
+        `a device needs a mac (or, for an ATA191/192, a serial)${otherCase(fields, 'mac', 'serial')}`,
+      );
     }
 
     let phone: PhoneModel | undefined;
     const modelText = asText(fields.model);
     if (modelText === undefined || modelText === '') {
-      add('model', 'missing (expected a model such as 8841, CP-7832-3PCC, ATA191)');
+      add(
+        'model',
+        `missing (expected a model such as 8841, CP-7832-3PCC, ATA191)${otherCase(fields, 'model')}`,
+      );
     } else {
       phone = findModel(modelText);
       if (!phone)

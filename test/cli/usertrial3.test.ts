@@ -293,3 +293,25 @@ test('render --explain shows a field name or value that a terminal would act on 
   assert.match(r.stdout, /^display_name {2,}"\\x9b2J\\u202eevil" {2}← inv\.csv row 2$/m);
   assert.match(r.stdout, /^x\\x1b\]0;owned\\x07 +"v"/m);
 });
+
+test('render: a MAC, Serial or Model header in capitals is named in the error (field names are case-sensitive)', async () => {
+  const dir = workDir('cp-ut3-');
+  writeFileSync(join(dir, 'inv.csv'), `MAC,Model,display_name\n${MAC},8841,Lobby\n`);
+  writeFileSync(join(dir, 'inv.yaml'), '- Serial: FCH2443D9R4\n  model: ATA191\n');
+  let r = await runCli(['render', '-i', 'inv.csv', '-t', 't.liquid', '-o', 'out'], { cwd: dir });
+  assert.equal(r.code, 1);
+  assert.match(
+    r.stderr,
+    /^cisco-prov: inv\.csv: row 2, field mac: a device needs a mac \(or, for an ATA191\/192, a serial\); it has MAC: field names are case-sensitive, write mac$/m,
+  );
+  assert.match(
+    r.stderr,
+    /field model: missing .*; it has Model: field names are case-sensitive, write model$/m,
+  );
+  r = await runCli(['render', '-i', 'inv.yaml', '-t', 't.liquid', '-o', 'out'], { cwd: dir });
+  assert.equal(r.code, 1);
+  assert.match(
+    r.stderr,
+    /field mac: a device needs a mac .*; it has Serial: field names are case-sensitive, write serial$/m,
+  );
+});
