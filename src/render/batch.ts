@@ -41,7 +41,7 @@ import {
   type Vars,
 } from './inventory.js';
 import { YAML_WHOLE_PARSE_CHARS } from './inventory-yaml.js';
-import { decodeUtf8Text } from './decode-text.js';
+import { decodeTextFile } from './decode-text.js';
 import { NameTable } from './name-table.js';
 import { defaultNamePattern, fileNameFor } from './naming.js';
 import {
@@ -199,8 +199,9 @@ export function bundledTemplatesDir(): string {
 
 /** Reads a file as text (see {@link textOf}); the message names it as the user wrote it. */
 function readText(path: string, what: string, shownAs: string): string {
+  let bytes: Uint8Array;
   try {
-    return decodeUtf8Text(readFileSync(path));
+    bytes = readFileSync(path);
   } catch (err) {
     throw new DomainError(
       'io',
@@ -211,6 +212,14 @@ function readText(path: string, what: string, shownAs: string): string {
       },
     );
   }
+  return decodedText(bytes, shownAs);
+}
+
+/** Text of an inventory or `--vars` file (see decodeTextFile); bytes that are not text: exit 1. */
+function decodedText(bytes: Uint8Array, shownAs: string): string {
+  const text = decodeTextFile(bytes);
+  if (typeof text === 'string') return text;
+  throw inventoryFailure([{ file: shownAs, where: text.where, message: text.message }]);
 }
 
 /** How much of an inventory given as bytes is decoded to sniff its format. */
@@ -304,7 +313,9 @@ function load(options: RenderOptions): Loaded {
     streamedJson || (bytes && format === 'json')
       ? ''
       : (options.inventoryText ??
-        (bytes ? decodeUtf8Text(bytes) : readText(inventoryPath, 'inventory', options.inventory)));
+        (bytes
+          ? decodedText(bytes, options.inventory)
+          : readText(inventoryPath, 'inventory', options.inventory)));
   let inventory: InventoryReader;
   try {
     inventory = new InventoryReader(

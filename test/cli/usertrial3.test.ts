@@ -315,3 +315,41 @@ test('render: a MAC, Serial or Model header in capitals is named in the error (f
     /field mac: a device needs a mac .*; it has Serial: field names are case-sensitive, write serial$/m,
   );
 });
+
+test('render reads Excel’s "Unicode Text" (UTF-16 with BOM, tabs), from a file and stdin; a Windows-1252 CSV is one line naming it', async () => {
+  const dir = workDir('cp-ut3-');
+  const text = `mac\tmodel\tdisplay_name\r\n${MAC}\t8841\tZoë\r\n`;
+  writeFileSync(
+    join(dir, 'le.csv'),
+    Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]),
+  );
+  writeFileSync(
+    join(dir, 'be.csv'),
+    Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]),
+  );
+  for (const file of ['le.csv', 'be.csv']) {
+    const r = await runCli(['render', '-i', file, '-t', 't.liquid', '--explain', MAC], {
+      cwd: dir,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^display_name +"Zoë"/m);
+  }
+  const stdin = await runCli(['render', '-i', '-', '-t', 't.liquid', '--explain', MAC], {
+    cwd: dir,
+    input: Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]),
+  });
+  assert.equal(stdin.code, 0, stdin.stderr);
+  writeFileSync(
+    join(dir, 'cp1252.csv'),
+    Buffer.from(`mac,model,display_name\r\n${MAC},8841,Zo\xeb\r\n`, 'latin1'),
+  );
+  const r = await runCli(['render', '-i', 'cp1252.csv', '-t', 't.liquid', '-o', 'out'], {
+    cwd: dir,
+  });
+  assert.equal(r.code, 1);
+  assert.match(
+    r.stderr,
+    /^cisco-prov: cp1252\.csv: line 2: not UTF-8 \(byte 0xeb: saved as Windows-1252 or Latin-1\? .*iconv -f windows-1252 -t utf-8\)$/m,
+  );
+  assert.equal(listTree(dir).filter((f) => f.startsWith('out/')).length, 0);
+});

@@ -8,6 +8,7 @@ import { parseDocument } from 'yaml';
 import { outcome } from '../helpers/inventory-differential.js';
 import { parseVarsFile } from '../../src/render/variables.js';
 import { keepNumberText } from '../../src/render/yaml-numbers.js';
+import { decodeTextFile } from '../../src/render/decode-text.js';
 import { parseInventory, sniffCsvDelimiter } from '../../src/render/inventory.js';
 
 /** A YAML inventory whose plain scalars YAML's schemas would read as numbers. */
@@ -92,3 +93,34 @@ test('CSV: a device is named by the line its row starts on, after cells with CR 
     );
   }
 });
+
+test('decodeTextFile: UTF-8 (BOM kept for the readers), UTF-16 LE/BE by BOM; other bytes name the line and the first bad byte', () => {
+  assert.equal(decodeTextFile(Buffer.from('\ufeffmac,model\nZoë\n')), '\ufeffmac,model\nZoë\n');
+  const text = 'mac\tmodel\r\nZoë 𝄞\r\n';
+  const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+  assert.equal(decodeTextFile(le), text);
+  const be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]);
+  assert.equal(decodeTextFile(be), text);
+  const bad = (bytes: number[]) => decodeTextFile(Buffer.from(bytes));
+  // 'a\n' then Windows-1252 ë; a UTF-8 sequence cut at the end; an overlong form; a surrogate.
+  assert.deepEqual(bad([0x61, 0x0a, 0xc3, 0xab, 0x0a, 0xeb]), {
+    where: 'line 3',
+    message: decodeProblemMessage(0xeb),
+  });
+  assert.deepEqual(bad([0x61, 0xe2, 0x82]), {
+    where: 'line 1',
+    message: decodeProblemMessage(0xe2),
+  });
+  assert.deepEqual(bad([0x0a, 0xc0, 0xaf]), {
+    where: 'line 2',
+    message: decodeProblemMessage(0xc0),
+  });
+  assert.deepEqual(bad([0xc3, 0xab, 0xed, 0xa0, 0x80]), {
+    where: 'line 1',
+    message: decodeProblemMessage(0xed),
+  });
+});
+
+function decodeProblemMessage(byte: number): string {
+  return `not UTF-8 (byte 0x${byte.toString(16)}: saved as Windows-1252 or Latin-1? save it as UTF-8 — Excel: "CSV UTF-8" — or convert it: iconv -f windows-1252 -t utf-8)`;
+}
