@@ -134,6 +134,18 @@ export async function renderCommand(
     ...(opts.vars ? { vars: opts.vars } : {}),
   };
   if (opts.explain !== undefined) {
+    // --explain prints one device's variables and writes nothing: an option that selects or
+    // writes would be silently ignored (`-o out --explain X` rendered nothing, exit 0).
+    const ignored = [
+      opts.out !== undefined && '--out',
+      (opts.device?.length ?? 0) > 0 && '--device',
+      opts.dryRun === true && '--dry-run',
+    ].filter((o): o is string => typeof o === 'string');
+    if (ignored.length > 0) {
+      throw usageError(
+        `--explain prints one device's variables and writes nothing: drop ${ignored.join(', ')}`,
+      );
+    }
     const explain = explainRender({ ...base, explain: opts.explain });
     return { kind: 'explain', explain, json: opts.json === true };
   }

@@ -353,3 +353,19 @@ test('render reads Excel’s "Unicode Text" (UTF-16 with BOM, tabs), from a file
   );
   assert.equal(listTree(dir).filter((f) => f.startsWith('out/')).length, 0);
 });
+
+test('render --explain with --out, --device or --dry-run is a usage error (exit 2), not a run that silently writes nothing', async () => {
+  const dir = workDir('cp-ut3-');
+  writeFileSync(join(dir, 'inv.csv'), `mac,model,display_name\n${MAC},8841,Lobby\n`);
+  for (const extra of [['-o', 'out'], ['--device', MAC], ['--dry-run']]) {
+    const r = await runCli(
+      ['render', '-i', 'inv.csv', '-t', 't.liquid', '--explain', MAC, ...extra],
+      {
+        cwd: dir,
+      },
+    );
+    assert.equal(r.code, 2, `${extra.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, /--explain prints one device's variables and writes nothing: drop --/);
+    assert.equal(r.stdout, '');
+  }
+});
