@@ -4,7 +4,7 @@
  * template text (`$MA`, `$(A:2:3)`) pass through untouched for the phone to expand.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import {
   Liquid,
   Tag,
@@ -231,6 +231,17 @@ export class TemplateChooser {
   }
 
   private chooseUncached(phone: PhoneModel, named?: string): { path: string } | { error: string } {
+    // A row names a template inside --template <dir>, never a file elsewhere: not an absolute
+    // path, not `../` out of it (LiquidJS would refuse it anyway, as "ENOENT: Failed to lookup",
+    // after this chooser had told files that exist from files that do not).
+    if (named && !this.source.file) {
+      const rel = relative(this.source.root, resolve(this.source.root, named));
+      if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+        return {
+          error: `template "${named}" is outside the template directory ${this.source.root}`,
+        };
+      }
+    }
     const candidates = templateCandidates(this.source, phone, named);
     // A template the row names must exist: a typo never falls back to another template.
     const tried = named && !this.source.file ? candidates.slice(0, 2) : candidates;

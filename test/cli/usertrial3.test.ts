@@ -369,3 +369,23 @@ test('render --explain with --out, --device or --dry-run is a usage error (exit 
     assert.equal(r.stdout, '');
   }
 });
+
+test('render: an inventory’s template field cannot name a file outside --template <dir> (absolute or ../), existing or not', async () => {
+  const dir = workDir('cp-ut3-');
+  mkdirSync(join(dir, 'tpl'));
+  writeFileSync(join(dir, 'tpl', 'default.liquid'), readFileSync(join(dir, 't.liquid')));
+  writeFileSync(join(dir, 'outside.liquid'), '<flat-profile>TOPSECRET</flat-profile>\n');
+  writeFileSync(
+    join(dir, 'inv.csv'),
+    `mac,model,display_name,template\n${MAC},8841,A,../outside.liquid\n` +
+      `00562b043616,8841,B,${join(dir, 'outside.liquid')}\n00562b043617,8841,C,../missing\n00562b043618,8841,D,\n`,
+  );
+  const r = await runCli(['render', '-i', 'inv.csv', '-t', 'tpl', '-o', 'out'], { cwd: dir });
+  assert.equal(r.code, 1);
+  const lines = r.stderr.trim().split('\n');
+  assert.equal(lines.length, 3, r.stderr);
+  for (const line of lines) {
+    assert.match(line, /field template: template ".*" is outside the template directory /);
+  }
+  assert.deepEqual(listTree(join(dir, 'out')), ['00562b043618.xml']);
+});
