@@ -672,13 +672,19 @@ function parseCsvPiece(
     // cell as a line of its own (a CR LF as two). A record is named by the line it starts on
     // (the line an editor or a spreadsheet shows for it), lines counted at LF as csvPieces does.
     let carriageReturns = 0;
+    let previousEnd = 0;
     for (const r of records) {
       let lineFeeds = 0;
-      for (const cell of r.record) {
-        if (cell.length === 0) continue;
-        for (let i = cell.indexOf('\n'); i !== -1; i = cell.indexOf('\n', i + 1)) lineFeeds++;
-        for (let i = cell.indexOf('\r'); i !== -1; i = cell.indexOf('\r', i + 1)) {
-          carriageReturns++;
+      // A record one line after the last holds no line break: its cells are not searched.
+      const multiline = r.info.lines - previousEnd > 1;
+      previousEnd = r.info.lines;
+      if (multiline) {
+        for (const cell of r.record) {
+          if (cell.length === 0) continue;
+          for (let i = cell.indexOf('\n'); i !== -1; i = cell.indexOf('\n', i + 1)) lineFeeds++;
+          for (let i = cell.indexOf('\r'); i !== -1; i = cell.indexOf('\r', i + 1)) {
+            carriageReturns++;
+          }
         }
       }
       r.info = { lines: r.info.lines - carriageReturns - lineFeeds + linesBefore };
