@@ -1414,6 +1414,15 @@ class DeviceChecker {
       problems.push({ file, where, field, message });
     };
     const fieldsOut: Vars = Object.assign(emptyVars(), fields);
+    // `mac: null`, `mac: ""` or a bare `mac:` (an ATA known by its serial, exported from a
+    // database or a YAML skeleton) is no MAC, as an empty CSV cell is none.
+    for (const id of ['mac', 'serial'] as const) {
+      if (fields[id] === null || fields[id] === '') {
+        fields = Object.assign(emptyVars(), fields);
+        delete fields[id];
+        delete fieldsOut[id];
+      }
+    }
 
     let mac: string | undefined;
     if (fields.mac !== undefined) {

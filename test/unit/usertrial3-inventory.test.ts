@@ -124,3 +124,32 @@ test('decodeTextFile: UTF-8 (BOM kept for the readers), UTF-16 LE/BE by BOM; oth
 function decodeProblemMessage(byte: number): string {
   return `not UTF-8 (byte 0x${byte.toString(16)}: saved as Windows-1252 or Latin-1? save it as UTF-8 — Excel: "CSV UTF-8" — or convert it: iconv -f windows-1252 -t utf-8)`;
 }
+
+test('JSON and YAML: mac null, "" or bare is no MAC (an ATA known by its serial), as an empty CSV cell, parsed whole or streamed', () => {
+  const json =
+    '[{"mac": null, "serial": "FCH2443D9R4", "model": "ATA191"},' +
+    ' {"mac": "", "serial": "FCH2443D9R5", "model": "ATA192"}]';
+  const yaml =
+    '- mac:\n  serial: FCH2443D9R4\n  model: ATA191\n- mac: ~\n  serial: FCH2443D9R5\n  model: ATA192\n';
+  for (const [text, format] of [
+    [json, 'json'],
+    [yaml, 'yaml'],
+  ] as const) {
+    for (const streamed of [false, true]) {
+      const got = outcome(text, format, streamed);
+      assert.ok('passes' in got, JSON.stringify(got));
+      assert.deepEqual(got.passes[0]!.problems, []);
+      const devices = got.passes[0]!.devices as { mac?: string; serial?: string; fields: object }[];
+      assert.deepEqual(
+        devices.map((d) => [d.mac, d.serial, 'mac' in d.fields]),
+        [
+          [undefined, 'FCH2443D9R4', false],
+          [undefined, 'FCH2443D9R5', false],
+        ],
+      );
+    }
+  }
+  // Neither a MAC nor a serial: still the one line saying so.
+  const none = outcome('[{"mac": null, "model": "8841"}]', 'json', false);
+  assert.ok('error' in none || none.passes[0]!.problems.length === 1, JSON.stringify(none));
+});
