@@ -400,11 +400,17 @@ function checked(
   // The rendering pass: already checked, so no duplicate maps (its only per-device memory).
   let devices: () => Iterable<InventoryDevice> = () => inventory.devices([], { duplicates: false });
   if (wanted.length > 0) {
-    const list = wanted.map((w) => {
-      const found = selected.get(w);
-      if (!found) throw deviceNotFound(w, options.inventory);
-      return found;
-    });
+    // One device named twice (`--device 0056.2b04.3615 --device 00:56:2B:04:36:15`, or by its MAC
+    // and its serial) is rendered once.
+    const list = [
+      ...new Set(
+        wanted.map((w) => {
+          const found = selected.get(w);
+          if (!found) throw deviceNotFound(w, options.inventory);
+          return found;
+        }),
+      ),
+    ];
     devices = () => list;
     count = list.length;
   }

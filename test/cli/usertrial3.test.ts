@@ -389,3 +389,35 @@ test('render: an inventory’s template field cannot name a file outside --templ
   }
   assert.deepEqual(listTree(join(dir, 'out')), ['00562b043618.xml']);
 });
+
+test('render --device naming one device twice (two notations, or MAC and serial) renders it once, also to stdout', async () => {
+  const dir = workDir('cp-ut3-');
+  writeFileSync(
+    join(dir, 'inv.csv'),
+    `mac,serial,model,display_name\n${MAC},FCH2443D9R4,ATA191,Fax\n00562b043616,,8841,Hall\n`,
+  );
+  let r = await runCli(
+    ['render', '-i', 'inv.csv', '-t', 't.liquid', '-o', 'out', '--json'].concat([
+      '--device',
+      '0056.2b04.3615',
+      '--device',
+      '00:56:2B:04:36:15',
+      '--device',
+      'fch2443d9r4',
+    ]),
+    { cwd: dir },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as { devices: unknown[]; summary: { total: number } };
+  assert.equal(report.devices.length, 1);
+  assert.equal(report.summary.total, 1);
+  r = await runCli(
+    ['render', '-i', 'inv.csv', '-t', 't.liquid', '--device', MAC, '--device', 'FCH2443D9R4'],
+    { cwd: dir },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stdout,
+    /^<flat-profile>\n {2}<Station_Name ua="na">Fax<\/Station_Name>\n<\/flat-profile>\n$/,
+  );
+});
