@@ -146,7 +146,12 @@ export async function renderCommand(
         `--explain prints one device's variables and writes nothing: drop ${ignored.join(', ')}`,
       );
     }
-    const explain = explainRender({ ...base, explain: opts.explain });
+    // The fields --key-field and --ikm-field name hold a passphrase or IKM whatever they are
+    // called (`pk`): masked as the classifier's secrets are.
+    const secretFields = [opts.keyField, opts.ikmField].filter(
+      (f): f is string => typeof f === 'string',
+    );
+    const explain = explainRender({ ...base, explain: opts.explain, secretFields });
     return { kind: 'explain', explain, json: opts.json === true };
   }
   if (opts.json && opts.out === undefined) {

@@ -554,7 +554,13 @@ function nameClash(name: string, owner: string, key: string, inventory: string):
  * `render --explain <mac|serial>`: every variable's final value and the layer that set it,
  * secrets masked, and the template the device would use.
  */
-export function explainRender(options: RenderOptions & { explain: string }): ExplainResult {
+export function explainRender(
+  options: RenderOptions & {
+    explain: string;
+    /** Fields that hold a secret whatever their name (`--key-field pk`): masked too. */
+    secretFields?: readonly string[];
+  },
+): ExplainResult {
   const loaded = load({ ...options, devices: [options.explain] });
   const [device] = loaded.devices() as InventoryDevice[];
   if (!device) throw deviceNotFound(options.explain, options.inventory);
@@ -567,7 +573,7 @@ export function explainRender(options: RenderOptions & { explain: string }): Exp
     source: `${options.inventory} ${device.where}`,
     template: 'path' in choice ? shownPath(loaded.cwd, choice.path) : `(none: ${choice.error})`,
     layers: layers.map((l) => l.name),
-    variables: explainLayers(layers),
+    variables: explainLayers(layers, options.secretFields),
   };
 }
 

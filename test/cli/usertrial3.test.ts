@@ -421,3 +421,26 @@ test('render --device naming one device twice (two notations, or MAC and serial)
     /^<flat-profile>\n {2}<Station_Name ua="na">Fax<\/Station_Name>\n<\/flat-profile>\n$/,
   );
 });
+
+test('render --explain masks the fields --key-field and --ikm-field name, whatever they are called', async () => {
+  const dir = workDir('cp-ut3-');
+  writeFileSync(
+    join(dir, 'inv.csv'),
+    `mac,model,display_name,pk,site.gcm\n${MAC},8841,Lobby,Sup3r-Pass-Phrase,Ikm-Text-Value-77\n`,
+  );
+  for (const args of [
+    ['--encrypt', 'aes-256-cbc', '--key-field', 'pk'],
+    ['--encrypt', 'aes128gcm', '--ikm-field', 'site.gcm'],
+  ]) {
+    for (const json of [[], ['--json']]) {
+      const r = await runCli(
+        ['render', '-i', 'inv.csv', '-t', 't.liquid', '--explain', MAC, ...args, ...json],
+        { cwd: dir },
+      );
+      assert.equal(r.code, 0, r.stderr);
+      const secret = args[3] === 'pk' ? 'Sup3r-Pass-Phrase' : 'Ikm-Text-Value-77';
+      assert.ok(!r.stdout.includes(secret), `${args.join(' ')} ${json.join('')}: ${r.stdout}`);
+      assert.match(r.stdout, /\*{8}/);
+    }
+  }
+});
