@@ -202,6 +202,7 @@ export function sniffInventoryFormat(text: string): InventoryFormat {
   const body = text.replace(/^\uFEFF/, '').trimStart();
   if (body.startsWith('{') || body.startsWith('[')) return 'json';
   const firstLine = body.split(/\r?\n/, 1)[0] ?? '';
+  if (csvPreamble(firstLine)) return 'csv'; // PowerShell's `#TYPE …` line is no YAML comment
   if (/^(---|#|- |-$|[A-Za-z_][\w.-]*\s*:(\s|$))/.test(firstLine)) return 'yaml';
   return 'csv';
 }
@@ -560,6 +561,21 @@ interface CsvShape {
   header: string[];
   paths: (string | number)[][];
   delimiter: CsvDelimiter;
+  /** Records before the header: 1 for a `sep=;` or `#TYPE …` line, else 0. */
+  preamble: number;
+}
+
+/**
+ * A line some tools write before a CSV's header: Excel's `sep=;` (the separator, which Excel
+ * honours when it opens the file) and Windows PowerShell's `Export-Csv` type line
+ * (`#TYPE System.Management.Automation.PSCustomObject`, written unless -NoTypeInformation).
+ * @returns whether there is one, and the separator a `sep=` line names
+ */
+function csvPreamble(text: string): { delimiter?: CsvDelimiter } | undefined {
+  const m = /^\ufeff?(?:sep=(.)|#TYPE [^\r\n]*)\r?(?:\n|$)/.exec(text);
+  if (!m) return undefined;
+  const named = CSV_DELIMITERS.find((d) => d === m[1]);
+  return named ? { delimiter: named } : {};
 }
 
 /** The cell separators a CSV inventory may use, as spreadsheets save them. */
@@ -702,7 +718,15 @@ function parseCsvPiece(
 
 /** The header row of a CSV inventory; every problem goes to `problems`. */
 function readCsvHeader(text: string, file: string, problems: InventoryProblem[]): CsvShape {
-  const shape: CsvShape = { header: [], paths: [], delimiter: sniffCsvDelimiter(text) };
+  const preamble = csvPreamble(text);
+  const shape: CsvShape = {
+    header: [],
+    paths: [],
+    delimiter:
+      preamble?.delimiter ??
+      sniffCsvDelimiter(preamble ? text.slice(text.indexOf('\n') + 1) : text),
+    preamble: preamble ? 1 : 0,
+  };
   const first = csvPieces(text).next();
   if (first.done) return shape;
   const records = parseCsvPiece(first.value.piece, 0, file, shape.delimiter);
@@ -710,7 +734,7 @@ function readCsvHeader(text: string, file: string, problems: InventoryProblem[])
     problems.push(records);
     return shape;
   }
-  const header = records[0];
+  const header = records[shape.preamble];
   if (!header) return shape;
   shape.header = header.record;
   const seen = new Set<string>();
@@ -763,7 +787,7 @@ function* readCsvRows(
       problems.splice(passStart, problems.length - passStart, records);
       return;
     }
-    for (let r = first ? 1 : 0; r < records.length; r++) {
+    for (let r = first ? shape.preamble + 1 : 0; r < records.length; r++) {
       const { record, info } = records[r]!;
       const where = `row ${info.lines}`;
       if (record.length > header.length && record.slice(header.length).some((c) => c !== '')) {

@@ -444,3 +444,33 @@ test('render --explain masks the fields --key-field and --ikm-field name, whatev
     }
   }
 });
+
+test('render a CSV that starts with Excel’s sep=; line or PowerShell’s #TYPE line (Export-Csv), from a file or stdin', async () => {
+  const dir = workDir('cp-ut3-');
+  writeFileSync(
+    join(dir, 'sep.csv'),
+    `sep=;\r\nmac;model;display_name\r\n${MAC};8841;Lobby, east\r\n`,
+  );
+  writeFileSync(
+    join(dir, 'ps.csv'),
+    `#TYPE System.Management.Automation.PSCustomObject\r\n"mac","model","display_name"\r\n"${MAC}","8841","Lobby"\r\n` +
+      `"${MAC}","8841","Hall"\r\n`,
+  );
+  let r = await runCli(['render', '-i', 'sep.csv', '-t', 't.liquid', '--device', MAC], {
+    cwd: dir,
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, />Lobby, east</);
+  // Row numbers still count the preamble line: the duplicate is on line 4, its first on line 3.
+  for (const input of [
+    ['-i', 'ps.csv'],
+    ['-i', '-'],
+  ]) {
+    r = await runCli(['render', ...input, '-t', 't.liquid', '-o', 'out'], {
+      cwd: dir,
+      ...(input[1] === '-' ? { input: readFileSync(join(dir, 'ps.csv')) } : {}),
+    });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /: row 4, field mac: duplicate MAC 00562b043615 \(also row 3\)$/m);
+  }
+});
