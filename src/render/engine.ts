@@ -3,7 +3,7 @@
  * an error before any file is written, output values are XML-escaped, and Cisco macros in the
  * template text (`$MA`, `$(A:2:3)`) pass through untouched for the phone to expand.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import {
   Liquid,
@@ -154,10 +154,15 @@ let bomFree: FS | undefined;
 function bomFreeFs(): FS {
   if (!bomFree) {
     const fs = new Liquid().options.fs;
+    const loaded = (text: string, path: string): string => {
+      const source = withoutBom(text);
+      loadedSources.set(source, path);
+      return source;
+    };
     bomFree = {
       ...fs,
-      readFileSync: (path) => withoutBom(fs.readFileSync(path)),
-      readFile: async (path) => withoutBom(await fs.readFile(path)),
+      readFileSync: (path) => loaded(fs.readFileSync(path), path),
+      readFile: async (path) => loaded(await fs.readFile(path), path),
     };
   }
   return bomFree;
@@ -289,29 +294,17 @@ export class TemplateChooser {
   }
 }
 
-/** Template sources under a root, to name the file a LiquidJS error comes from. */
-const sourcesByRoot = new Map<string, Map<string, string>>();
+/**
+ * The file each template text LiquidJS has read came from (filled by bomFreeFs as it reads), to
+ * name the file an error comes from: LiquidJS tokens carry the text, not the path. It replaced a
+ * walk of every `.liquid` file under the template root at the first error — with `-t
+ * /tmp/x.liquid` that read all of /tmp (10 s for 64,000 files), and named whichever file under
+ * the root had the same text (a copy elsewhere) instead of the one rendered.
+ */
+const loadedSources = new Map<string, string>();
 
-function templateFileOf(source: string, root: string): string | undefined {
-  let sources = sourcesByRoot.get(root);
-  if (!sources) {
-    sources = new Map();
-    const walk = (dir: string): void => {
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        const path = join(dir, entry.name);
-        if (entry.isDirectory()) walk(path);
-        else if (entry.name.endsWith(TEMPLATE_EXTENSION))
-          sources!.set(withoutBom(readFileSync(path, 'utf8')), path);
-      }
-    };
-    try {
-      walk(root);
-    } catch {
-      // an unreadable directory only costs the file name in the message
-    }
-    sourcesByRoot.set(root, sources);
-  }
-  return sources.get(source);
+function templateFileOf(source: string): string | undefined {
+  return loadedSources.get(source);
 }
 
 /**
@@ -327,7 +320,7 @@ export function describeTemplateError(err: unknown, root: string): string {
     const [, raw, named, line, col] = m;
     const what = LIMIT_MESSAGES[raw!] ?? raw;
     const source = e.token?.input;
-    const file = named ?? (source !== undefined ? templateFileOf(source, root) : undefined);
+    const file = named ?? (source !== undefined ? templateFileOf(source) : undefined);
     const where = file ? relative(root, file) : 'template';
     message = `${where} line ${line}, col ${col}: ${what}`;
   } else {

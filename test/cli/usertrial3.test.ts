@@ -4,10 +4,11 @@
  * what an attacker would try. Each test failed before its fix.
  */
 import { test } from 'node:test';
+import { spawn, spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../helpers/run-cli.js';
+import { BIN, runCli } from '../helpers/run-cli.js';
 import { assertNoTempFiles, listTree, modeOf, workDir } from '../helpers/hostile.js';
 
 const MAC = '00562b043615';
@@ -474,3 +475,35 @@ test('render a CSV that starts with Excel’s sep=; line or PowerShell’s #TYPE
     assert.match(r.stderr, /: row 4, field mac: duplicate MAC 00562b043615 \(also row 3\)$/m);
   }
 });
+
+test(
+  'render: a template error names the template rendered, without reading the other files beside it (a FIFO there hung it)',
+  { skip: spawnSync('mkfifo', ['--version']).status !== 0 && 'needs mkfifo' },
+  async () => {
+    const dir = workDir('cp-ut3-');
+    // A copy of the template elsewhere under the same directory, and a FIFO named like a template:
+    // a walk of the directory to find the file by its text read the FIFO and never returned.
+    mkdirSync(join(dir, 'old'));
+    writeFileSync(join(dir, 'old', 'copy.liquid'), readFileSync(join(dir, 't.liquid')));
+    assert.equal(spawnSync('mkfifo', [join(dir, 'zz-pipe.liquid')]).status, 0);
+    writeFileSync(join(dir, 'inv.csv'), `mac,model\n${MAC},8841\n`);
+    const child = spawn(
+      process.execPath,
+      [BIN, 'render', '-i', 'inv.csv', '-t', 't.liquid', '--device', MAC],
+      {
+        cwd: dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    clearTimeout(timer);
+    assert.equal(code, 1, `exit ${code} (killed after 20 s?), stderr: ${stderr}`);
+    assert.match(
+      stderr,
+      /^cisco-prov: inv\.csv row 2 \(mac 00562b043615\): t\.liquid line 2, col \d+: undefined variable: display_name$/m,
+    );
+  },
+);
