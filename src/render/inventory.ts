@@ -824,6 +824,12 @@ function* readCsvRows(
 
 // ---- JSON and YAML ----
 
+/** What to write instead of a map of devices keyed by MAC (its first key as the example). */
+function keyedMapShape(macs: readonly string[]): string {
+  const first = macs[0]!;
+  return `a map of devices keyed by MAC (${JSON.stringify(first)}${macs.length > 1 ? ', …' : ''}): write a list, each device with its mac — JSON [{"mac": ${JSON.stringify(first)}, …}], YAML "- mac: ${first}"`;
+}
+
 function isPlainObject(v: unknown): v is Vars {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -841,6 +847,16 @@ function shapeInventory(
   if (Array.isArray(data)) {
     list = data;
   } else if (isPlainObject(data)) {
+    const keyedByMac = Object.keys(data).filter((k) => normalizeMac(k) !== undefined);
+    if (keyedByMac.length > 0) {
+      // `{ "00:56:2b:04:36:15": { … }, … }`: one line for the shape, not one per device.
+      problems.push({
+        file,
+        where: 'top level',
+        message: `${keyedMapShape(keyedByMac)}; or put defaults, groups and devices at the top`,
+      });
+      return empty;
+    }
     for (const key of Object.keys(data)) {
       if (!['defaults', 'groups', 'devices'].includes(key)) {
         problems.push({
@@ -870,11 +886,17 @@ function shapeInventory(
     return empty;
   }
   if (!Array.isArray(list)) {
+    // The first two keys decide (all a large JSON file's scan keeps): the same message either way.
+    const keys = isPlainObject(list) ? Object.keys(list).slice(0, 2) : [];
+    const keyedByMac = normalizeMac(keys[0] ?? '') !== undefined ? keys : [];
     problems.push({
       file,
       where: 'top level',
       field: 'devices',
-      message: 'expected a list of devices',
+      message:
+        keyedByMac.length > 0
+          ? `expected a list of devices, not ${keyedMapShape(keyedByMac)}`
+          : 'expected a list of devices',
     });
     return empty;
   }

@@ -153,3 +153,34 @@ test('JSON and YAML: mac null, "" or bare is no MAC (an ATA known by its serial)
   const none = outcome('[{"mac": null, "model": "8841"}]', 'json', false);
   assert.ok('error' in none || none.passes[0]!.problems.length === 1, JSON.stringify(none));
 });
+
+test('JSON and YAML: a map of devices keyed by MAC is one line saying to write a list, parsed whole or streamed', () => {
+  const top = '{"00:56:2b:04:36:15": {"model": "8841"}, "00:56:2b:04:36:16": {"model": "8841"}}';
+  const under = '{"devices": {"00562b043615": {"model": "8841"}}}';
+  const yaml = 'devices:\n  00562b043615:\n    model: 8841\n';
+  const cases: [string, 'json' | 'yaml', RegExp][] = [
+    [
+      top,
+      'json',
+      /^inv\.json: top level: a map of devices keyed by MAC \("00:56:2b:04:36:15", …\): write a list/,
+    ],
+    [
+      under,
+      'json',
+      /^inv\.json: top level, field devices: expected a list of devices, not a map of devices keyed by MAC \("00562b043615"\)/,
+    ],
+    [
+      yaml,
+      'yaml',
+      /^inv\.yaml: top level, field devices: expected a list of devices, not a map of devices keyed by MAC \("00562b043615"\)/,
+    ],
+  ];
+  for (const [text, format, expected] of cases) {
+    for (const streamed of [false, true]) {
+      const got = outcome(text, format, streamed);
+      const problems = 'error' in got ? got.error : got.passes[0]!.problems;
+      assert.equal(problems.length, 1, `${format} streamed=${streamed}: ${problems.join('\n')}`);
+      assert.match(problems[0]!, expected);
+    }
+  }
+});
