@@ -507,3 +507,38 @@ test(
     );
   },
 );
+
+test('models takes a series (8800, ata190) or a pattern (88*, cp-78*, 8?41) as an admin types them; no match is still exit 2', async () => {
+  const modelsOf = async (query: string): Promise<string[]> => {
+    const r = await runCli(['models', query, '--json']);
+    assert.equal(r.code, 0, `${query}: ${r.stderr}`);
+    return (JSON.parse(r.stdout) as { model: string }[]).map((m) => m.model);
+  };
+  assert.deepEqual(await modelsOf('8800'), [
+    '8811',
+    '8841',
+    '8845',
+    '8851',
+    '8861',
+    '8865',
+    '8832',
+  ]);
+  assert.deepEqual(await modelsOf('ata190'), ['ATA191', 'ATA192']);
+  assert.deepEqual(await modelsOf('88*'), [
+    '8811',
+    '8841',
+    '8845',
+    '8851',
+    '8861',
+    '8865',
+    '8832',
+    '8875',
+  ]);
+  assert.deepEqual(await modelsOf('cp-78*'), ['7811', '7821', '7841', '7861', '7832']);
+  assert.deepEqual(await modelsOf('8?41'), ['8841']);
+  for (const query of ['88', '(', 'x*']) {
+    const r = await runCli(['models', query]);
+    assert.equal(r.code, 2, query);
+    assert.match(r.stderr, /unknown model/);
+  }
+});
