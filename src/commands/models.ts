@@ -25,13 +25,35 @@ export function models(options: ModelsOptions = {}): ModelsResult {
   let rows: readonly PhoneModel[] = MODELS;
   if (options.model !== undefined) {
     const row = findModel(options.model);
-    if (!row) {
+    const matching = row ? [row] : modelsMatching(options.model);
+    if (matching.length === 0) {
       throw usageError(
         `unknown model ${JSON.stringify(options.model)}`,
-        `known: ${MODELS.map((m) => m.model).join(', ')}`,
+        `known: ${MODELS.map((m) => m.model).join(', ')}; or a series (8800) or a pattern (88*, CP-78*)`,
       );
     }
-    rows = [row];
+    rows = matching;
   }
   return { format, models: rows, sources: options.sources ?? false };
+}
+
+/**
+ * The rows an admin means by a series (`8800`, `ata190`) or a pattern with `*` and `?` over
+ * the model number and the product name (`88*`, `cp-78*`, `ATA*`), case-insensitive.
+ * @example modelsMatching('8800').length // 7
+ */
+function modelsMatching(text: string): PhoneModel[] {
+  const wanted = text.trim().toUpperCase();
+  if (wanted === '') return [];
+  if (/[*?]/.test(wanted)) {
+    const source = wanted
+      .split('')
+      .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}-]/g, '\\$&')))
+      .join('');
+    const pattern = new RegExp(`^(?:${source})$`);
+    return MODELS.filter(
+      (m) => pattern.test(m.model.toUpperCase()) || pattern.test(m.productName.toUpperCase()),
+    );
+  }
+  return MODELS.filter((m) => m.series.toUpperCase() === wanted);
 }

@@ -134,7 +134,24 @@ export async function renderCommand(
     ...(opts.vars ? { vars: opts.vars } : {}),
   };
   if (opts.explain !== undefined) {
-    const explain = explainRender({ ...base, explain: opts.explain });
+    // --explain prints one device's variables and writes nothing: an option that selects or
+    // writes would be silently ignored (`-o out --explain X` rendered nothing, exit 0).
+    const ignored = [
+      opts.out !== undefined && '--out',
+      (opts.device?.length ?? 0) > 0 && '--device',
+      opts.dryRun === true && '--dry-run',
+    ].filter((o): o is string => typeof o === 'string');
+    if (ignored.length > 0) {
+      throw usageError(
+        `--explain prints one device's variables and writes nothing: drop ${ignored.join(', ')}`,
+      );
+    }
+    // The fields --key-field and --ikm-field name hold a passphrase or IKM whatever they are
+    // called (`pk`): masked as the classifier's secrets are.
+    const secretFields = [opts.keyField, opts.ikmField].filter(
+      (f): f is string => typeof f === 'string',
+    );
+    const explain = explainRender({ ...base, explain: opts.explain, secretFields });
     return { kind: 'explain', explain, json: opts.json === true };
   }
   if (opts.json && opts.out === undefined) {

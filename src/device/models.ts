@@ -640,10 +640,28 @@ function buildModelIndex(models: readonly PhoneModel[]): Map<string, PhoneModel>
 }
 
 /**
- * Finds a model by model number (`8841`), product name (`CP-8841-3PCC`) or a loose spelling
- * (`cp-8841`, `ATA191`, `191`). Returns undefined when unknown.
+ * Finds a model by model number (`8841`), product name (`CP-8841-3PCC`), order number
+ * (`CP-8841-3PCC-K9=`) or a loose spelling (`cp-8841`, `ATA191`, `191`). Returns undefined when
+ * unknown.
  * @example findModel('cp-8841-3pcc')?.lineKeys // 10
  */
 export function findModel(name: string): PhoneModel | undefined {
-  return MODEL_INDEX.get(name.trim().toUpperCase());
+  const key = name.trim().toUpperCase();
+  return MODEL_INDEX.get(key) ?? MODEL_INDEX.get(withoutOrderSuffixes(key));
+}
+
+/**
+ * A Cisco order number (SKU, as on a purchase order or an asset list) without what it adds to
+ * the product name: `=` (a spare), `-K9` (export class), `++` (TAA), and a hardware variant
+ * that is the same phone to provision — `-W` white, `-A` Arabic keypad, `-R` made in Russia,
+ * `-NC`, `NR` no radio. `CP-8851-3PCC-K9=` → `CP-8851-3PCC`, `CP-8851-W-K9=` → `CP-8851`.
+ * Source: the affected-SKU table of Cisco field notice FN74296 (CP-8851-A-K9=, CP-8851-K9++=,
+ * CP-8851NR-K9=, CP-8841-W-K9=, …) [field].
+ */
+function withoutOrderSuffixes(key: string): string {
+  return key
+    .replace(/=$/, '')
+    .replace(/-K9(\+\+)?$/, '')
+    .replace(/-(W|A|R|NC)$/, '')
+    .replace(/^(CP-[0-9]{4})NR(?=$|-)/, '$1');
 }

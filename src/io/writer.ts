@@ -236,12 +236,32 @@ function tempPathFor(path: string): string {
     .randomFillSync(new Uint32Array(1))[0]!
     .toString(16)
     .padStart(8, '0');
-  // Keep the name within NAME_MAX (255) whatever the target's length.
-  const base = basename(path).slice(0, 200);
+  // Keep the name within NAME_MAX (255 bytes) whatever the target's length: at most 200 bytes of
+  // its UTF-8 (a name of 120 `é` is 240 bytes, a valid file name, its first 200 characters not).
+  let base = basename(path);
+  if (base.length > TEMP_BASE_BYTES / 3) base = headOfUtf8(base, TEMP_BASE_BYTES);
   // Joined by hand: path.join (and the normalize it calls) would be compiled for this alone in a
   // one-shot run (dirname gives a directory without a trailing separator, except a root).
   const dir = dirname(path);
   return `${dir}${dir.endsWith(sep) ? '' : sep}.${base}.cp${process.pid}-${tempTag}${(tempCounter++).toString(36)}.tmp`;
+}
+
+/** The most of a target's name a temp name keeps, in bytes of UTF-8. */
+const TEMP_BASE_BYTES = 200;
+
+/** The longest head of `text` whose UTF-8 takes at most `maxBytes`, surrogate pairs kept whole. */
+function headOfUtf8(text: string, maxBytes: number): string {
+  let bytes = 0;
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    const pair = c >= 0xd800 && c < 0xdc00 && i + 1 < text.length;
+    const size = c < 0x80 ? 1 : c < 0x800 ? 2 : pair ? 4 : 3;
+    if (bytes + size > maxBytes) break;
+    bytes += size;
+    i += pair ? 2 : 1;
+  }
+  return text.slice(0, i);
 }
 
 /** Temp files of this thread not yet renamed or removed. */

@@ -2,6 +2,7 @@
  * Formatters for `render`: they return strings; the CLI adapter decides where they go.
  */
 import type { ExplainResult, RenderDeviceReport, RenderReport } from '../render/batch.js';
+import { escapeControls } from './terminal-text.js';
 
 /** One stderr line per failed device: where it is in the inventory, which device, what failed. */
 export function formatRenderFailures(report: RenderReport): string[] {
@@ -79,7 +80,9 @@ export function formatExplain(result: ExplainResult): string {
     '',
     ...result.variables.map((v) => `${v.path.padEnd(width)}  ${showValue(v.value)}  ← ${v.layer}`),
   ];
-  return `${lines.join('\n')}\n`;
+  // A field name, a value, a group or a file name may hold what a terminal acts on (ESC, C1,
+  // bidi overrides): shown as escapes, as every message shows them.
+  return `${lines.map(escapeControls).join('\n')}\n`;
 }
 
 /** `render --explain --json`. */

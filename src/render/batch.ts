@@ -41,7 +41,7 @@ import {
   type Vars,
 } from './inventory.js';
 import { YAML_WHOLE_PARSE_CHARS } from './inventory-yaml.js';
-import { decodeUtf8Text } from './decode-text.js';
+import { decodeTextFile } from './decode-text.js';
 import { NameTable } from './name-table.js';
 import { defaultNamePattern, fileNameFor } from './naming.js';
 import {
@@ -199,8 +199,9 @@ export function bundledTemplatesDir(): string {
 
 /** Reads a file as text (see {@link textOf}); the message names it as the user wrote it. */
 function readText(path: string, what: string, shownAs: string): string {
+  let bytes: Uint8Array;
   try {
-    return decodeUtf8Text(readFileSync(path));
+    bytes = readFileSync(path);
   } catch (err) {
     throw new DomainError(
       'io',
@@ -211,6 +212,14 @@ function readText(path: string, what: string, shownAs: string): string {
       },
     );
   }
+  return decodedText(bytes, shownAs);
+}
+
+/** Text of an inventory or `--vars` file (see decodeTextFile); bytes that are not text: exit 1. */
+function decodedText(bytes: Uint8Array, shownAs: string): string {
+  const text = decodeTextFile(bytes);
+  if (typeof text === 'string') return text;
+  throw inventoryFailure([{ file: shownAs, where: text.where, message: text.message }]);
 }
 
 /** How much of an inventory given as bytes is decoded to sniff its format. */
@@ -304,7 +313,9 @@ function load(options: RenderOptions): Loaded {
     streamedJson || (bytes && format === 'json')
       ? ''
       : (options.inventoryText ??
-        (bytes ? decodeUtf8Text(bytes) : readText(inventoryPath, 'inventory', options.inventory)));
+        (bytes
+          ? decodedText(bytes, options.inventory)
+          : readText(inventoryPath, 'inventory', options.inventory)));
   let inventory: InventoryReader;
   try {
     inventory = new InventoryReader(
@@ -389,11 +400,17 @@ function checked(
   // The rendering pass: already checked, so no duplicate maps (its only per-device memory).
   let devices: () => Iterable<InventoryDevice> = () => inventory.devices([], { duplicates: false });
   if (wanted.length > 0) {
-    const list = wanted.map((w) => {
-      const found = selected.get(w);
-      if (!found) throw deviceNotFound(w, options.inventory);
-      return found;
-    });
+    // One device named twice (`--device 0056.2b04.3615 --device 00:56:2B:04:36:15`, or by its MAC
+    // and its serial) is rendered once.
+    const list = [
+      ...new Set(
+        wanted.map((w) => {
+          const found = selected.get(w);
+          if (!found) throw deviceNotFound(w, options.inventory);
+          return found;
+        }),
+      ),
+    ];
     devices = () => list;
     count = list.length;
   }
@@ -537,7 +554,13 @@ function nameClash(name: string, owner: string, key: string, inventory: string):
  * `render --explain <mac|serial>`: every variable's final value and the layer that set it,
  * secrets masked, and the template the device would use.
  */
-export function explainRender(options: RenderOptions & { explain: string }): ExplainResult {
+export function explainRender(
+  options: RenderOptions & {
+    explain: string;
+    /** Fields that hold a secret whatever their name (`--key-field pk`): masked too. */
+    secretFields?: readonly string[];
+  },
+): ExplainResult {
   const loaded = load({ ...options, devices: [options.explain] });
   const [device] = loaded.devices() as InventoryDevice[];
   if (!device) throw deviceNotFound(options.explain, options.inventory);
@@ -550,7 +573,7 @@ export function explainRender(options: RenderOptions & { explain: string }): Exp
     source: `${options.inventory} ${device.where}`,
     template: 'path' in choice ? shownPath(loaded.cwd, choice.path) : `(none: ${choice.error})`,
     layers: layers.map((l) => l.name),
-    variables: explainLayers(layers),
+    variables: explainLayers(layers, options.secretFields),
   };
 }
 

@@ -3,13 +3,14 @@
  * an error before any file is written, output values are XML-escaped, and Cisco macros in the
  * template text (`$MA`, `$(A:2:3)`) pass through untouched for the phone to expand.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import {
   Liquid,
   Tag,
   Value,
   type Context,
+  type FS,
   type TagToken,
   type Template,
   type TopLevelToken,
@@ -99,6 +100,7 @@ export interface EngineOptions {
  */
 export function createEngine(root: string, options: EngineOptions = {}): Liquid {
   const engine = new Liquid({
+    fs: bomFreeFs(),
     root: [root],
     partials: [root],
     layouts: [root],
@@ -135,6 +137,35 @@ export function createEngine(root: string, options: EngineOptions = {}): Liquid 
   // Blocks, `if` and `unless` without generators in a synchronous render (fast-tags.ts).
   if (options.fastValues !== false) accelerateRenderer(engine);
   return engine;
+}
+
+/** A template's text without the byte order mark Windows editors (Notepad) save before it. */
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+let bomFree: FS | undefined;
+
+/**
+ * LiquidJS's own file system, reading each template and partial without a leading byte order
+ * mark: a BOM is no content, but LiquidJS renders it — before `<?xml …?>` at the top of the
+ * profile, and as a U+FEFF character between two parameters where a partial is included.
+ */
+function bomFreeFs(): FS {
+  if (!bomFree) {
+    const fs = new Liquid().options.fs;
+    const loaded = (text: string, path: string): string => {
+      const source = withoutBom(text);
+      loadedSources.set(source, path);
+      return source;
+    };
+    bomFree = {
+      ...fs,
+      readFileSync: (path) => loaded(fs.readFileSync(path), path),
+      readFile: async (path) => loaded(await fs.readFile(path), path),
+    };
+  }
+  return bomFree;
 }
 
 /** Where the templates come from: one file for every device, or a directory to choose from. */
@@ -205,6 +236,17 @@ export class TemplateChooser {
   }
 
   private chooseUncached(phone: PhoneModel, named?: string): { path: string } | { error: string } {
+    // A row names a template inside --template <dir>, never a file elsewhere: not an absolute
+    // path, not `../` out of it (LiquidJS would refuse it anyway, as "ENOENT: Failed to lookup",
+    // after this chooser had told files that exist from files that do not).
+    if (named && !this.source.file) {
+      const rel = relative(this.source.root, resolve(this.source.root, named));
+      if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+        return {
+          error: `template "${named}" is outside the template directory ${this.source.root}`,
+        };
+      }
+    }
     const candidates = templateCandidates(this.source, phone, named);
     // A template the row names must exist: a typo never falls back to another template.
     const tried = named && !this.source.file ? candidates.slice(0, 2) : candidates;
@@ -252,29 +294,17 @@ export class TemplateChooser {
   }
 }
 
-/** Template sources under a root, to name the file a LiquidJS error comes from. */
-const sourcesByRoot = new Map<string, Map<string, string>>();
+/**
+ * The file each template text LiquidJS has read came from (filled by bomFreeFs as it reads), to
+ * name the file an error comes from: LiquidJS tokens carry the text, not the path. It replaced a
+ * walk of every `.liquid` file under the template root at the first error — with `-t
+ * /tmp/x.liquid` that read all of /tmp (10 s for 64,000 files), and named whichever file under
+ * the root had the same text (a copy elsewhere) instead of the one rendered.
+ */
+const loadedSources = new Map<string, string>();
 
-function templateFileOf(source: string, root: string): string | undefined {
-  let sources = sourcesByRoot.get(root);
-  if (!sources) {
-    sources = new Map();
-    const walk = (dir: string): void => {
-      for (const entry of readdirSync(dir, { withFileTypes: true })) {
-        const path = join(dir, entry.name);
-        if (entry.isDirectory()) walk(path);
-        else if (entry.name.endsWith(TEMPLATE_EXTENSION))
-          sources!.set(readFileSync(path, 'utf8'), path);
-      }
-    };
-    try {
-      walk(root);
-    } catch {
-      // an unreadable directory only costs the file name in the message
-    }
-    sourcesByRoot.set(root, sources);
-  }
-  return sources.get(source);
+function templateFileOf(source: string): string | undefined {
+  return loadedSources.get(source);
 }
 
 /**
@@ -290,7 +320,7 @@ export function describeTemplateError(err: unknown, root: string): string {
     const [, raw, named, line, col] = m;
     const what = LIMIT_MESSAGES[raw!] ?? raw;
     const source = e.token?.input;
-    const file = named ?? (source !== undefined ? templateFileOf(source, root) : undefined);
+    const file = named ?? (source !== undefined ? templateFileOf(source) : undefined);
     const where = file ? relative(root, file) : 'template';
     message = `${where} line ${line}, col ${col}: ${what}`;
   } else {

@@ -194,7 +194,8 @@ export interface JsonScan {
   root: 'list' | 'map' | 'other' | 'none';
   /**
    * A map's top-level keys in the order `JSON.parse` would give them, each once; `devices`
-   * with `[]` when its (last) value is a list, else `null`; `defaults` and `groups` with their
+   * with `[]` when its (last) value is a list, a map of its first two keys when it is a map,
+   * else `null`; `defaults` and `groups` with their
    * (last) values; any other key with `true`.
    */
   top: Record<string, unknown>;
@@ -301,7 +302,12 @@ function walk(
     if (top.list) top.index++;
     else if (frames.length === 1 && top.key === 'devices') {
       devicesIsList = token === TokenType.LEFT_BRACKET;
-      scan.top.devices = devicesIsList ? [] : null;
+      // A map of devices keeps its first two keys, for the message naming that shape.
+      scan.top.devices = devicesIsList
+        ? []
+        : token === TokenType.LEFT_BRACE
+          ? Object.create(null)
+          : null;
     }
   };
 
@@ -318,6 +324,9 @@ function walk(
     if (frames.length === 1) {
       if (!(key in scan.top)) scan.top[key] = true;
       if (key === 'devices') scan.deviceLists = ++deviceList;
+    } else if (frames.length === 2 && !devicesIsList && frames[0]!.key === 'devices') {
+      const keyed = scan.top.devices as Record<string, unknown> | null;
+      if (keyed && Object.keys(keyed).length < 2 && !(key in keyed)) keyed[key] = true;
     }
   };
 

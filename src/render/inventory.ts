@@ -104,6 +104,34 @@ function printable(text: string): string {
   });
 }
 
+/**
+ * When a device lacks a field it must have but holds one of that name in other letters (a
+ * spreadsheet's `MAC`, `Model` header): the hint that field names are case-sensitive.
+ */
+function otherCase(fields: Vars, ...names: string[]): string {
+  const found = Object.keys(fields).find(
+    (k) => !names.includes(k) && names.includes(k.toLowerCase()),
+  );
+  return found === undefined
+    ? ''
+    : `; it has ${found}: field names are case-sensitive, write ${found.toLowerCase()}`;
+}
+
+/**
+ * Why a MAC may have become what it is: a spreadsheet that read the column as numbers writes
+ * `001122334455` as `1122334455` and `112233445566` as `1.12233E+11` when it saves the CSV.
+ */
+function numberedMacHint(text: string | undefined): string {
+  if (text === undefined) return '';
+  if (/^[0-9]+(?:[.,][0-9]+)?E\+?[0-9]+$/i.test(text)) {
+    return '; a spreadsheet wrote it as a number in scientific notation: format the column as Text and export again';
+  }
+  if (/^[0-9]{1,11}$/.test(text)) {
+    return '; leading zeros lost? a spreadsheet read it as a number: format the column as Text and export again';
+  }
+  return '';
+}
+
 /** `inventory.csv: row 4, field mac: "00:11" is not a MAC address` — always one line. */
 export function formatInventoryProblem(p: InventoryProblem): string {
   // A field name is echoed up to 80 characters: a header of thousands stays a short line.
@@ -174,6 +202,7 @@ export function sniffInventoryFormat(text: string): InventoryFormat {
   const body = text.replace(/^\uFEFF/, '').trimStart();
   if (body.startsWith('{') || body.startsWith('[')) return 'json';
   const firstLine = body.split(/\r?\n/, 1)[0] ?? '';
+  if (csvPreamble(firstLine)) return 'csv'; // PowerShell's `#TYPE …` line is no YAML comment
   if (/^(---|#|- |-$|[A-Za-z_][\w.-]*\s*:(\s|$))/.test(firstLine)) return 'yaml';
   return 'csv';
 }
@@ -532,6 +561,21 @@ interface CsvShape {
   header: string[];
   paths: (string | number)[][];
   delimiter: CsvDelimiter;
+  /** Records before the header: 1 for a `sep=;` or `#TYPE …` line, else 0. */
+  preamble: number;
+}
+
+/**
+ * A line some tools write before a CSV's header: Excel's `sep=;` (the separator, which Excel
+ * honours when it opens the file) and Windows PowerShell's `Export-Csv` type line
+ * (`#TYPE System.Management.Automation.PSCustomObject`, written unless -NoTypeInformation).
+ * @returns whether there is one, and the separator a `sep=` line names
+ */
+function csvPreamble(text: string): { delimiter?: CsvDelimiter } | undefined {
+  const m = /^\ufeff?(?:sep=(.)|#TYPE [^\r\n]*)\r?(?:\n|$)/.exec(text);
+  if (!m) return undefined;
+  const named = CSV_DELIMITERS.find((d) => d === m[1]);
+  return named ? { delimiter: named } : {};
 }
 
 /** The cell separators a CSV inventory may use, as spreadsheets save them. */
@@ -644,13 +688,19 @@ function parseCsvPiece(
     // cell as a line of its own (a CR LF as two). A record is named by the line it starts on
     // (the line an editor or a spreadsheet shows for it), lines counted at LF as csvPieces does.
     let carriageReturns = 0;
+    let previousEnd = 0;
     for (const r of records) {
       let lineFeeds = 0;
-      for (const cell of r.record) {
-        if (cell.length === 0) continue;
-        for (let i = cell.indexOf('\n'); i !== -1; i = cell.indexOf('\n', i + 1)) lineFeeds++;
-        for (let i = cell.indexOf('\r'); i !== -1; i = cell.indexOf('\r', i + 1)) {
-          carriageReturns++;
+      // A record one line after the last holds no line break: its cells are not searched.
+      const multiline = r.info.lines - previousEnd > 1;
+      previousEnd = r.info.lines;
+      if (multiline) {
+        for (const cell of r.record) {
+          if (cell.length === 0) continue;
+          for (let i = cell.indexOf('\n'); i !== -1; i = cell.indexOf('\n', i + 1)) lineFeeds++;
+          for (let i = cell.indexOf('\r'); i !== -1; i = cell.indexOf('\r', i + 1)) {
+            carriageReturns++;
+          }
         }
       }
       r.info = { lines: r.info.lines - carriageReturns - lineFeeds + linesBefore };
@@ -668,7 +718,15 @@ function parseCsvPiece(
 
 /** The header row of a CSV inventory; every problem goes to `problems`. */
 function readCsvHeader(text: string, file: string, problems: InventoryProblem[]): CsvShape {
-  const shape: CsvShape = { header: [], paths: [], delimiter: sniffCsvDelimiter(text) };
+  const preamble = csvPreamble(text);
+  const shape: CsvShape = {
+    header: [],
+    paths: [],
+    delimiter:
+      preamble?.delimiter ??
+      sniffCsvDelimiter(preamble ? text.slice(text.indexOf('\n') + 1) : text),
+    preamble: preamble ? 1 : 0,
+  };
   const first = csvPieces(text).next();
   if (first.done) return shape;
   const records = parseCsvPiece(first.value.piece, 0, file, shape.delimiter);
@@ -676,7 +734,7 @@ function readCsvHeader(text: string, file: string, problems: InventoryProblem[])
     problems.push(records);
     return shape;
   }
-  const header = records[0];
+  const header = records[shape.preamble];
   if (!header) return shape;
   shape.header = header.record;
   const seen = new Set<string>();
@@ -729,7 +787,7 @@ function* readCsvRows(
       problems.splice(passStart, problems.length - passStart, records);
       return;
     }
-    for (let r = first ? 1 : 0; r < records.length; r++) {
+    for (let r = first ? shape.preamble + 1 : 0; r < records.length; r++) {
       const { record, info } = records[r]!;
       const where = `row ${info.lines}`;
       if (record.length > header.length && record.slice(header.length).some((c) => c !== '')) {
@@ -766,6 +824,12 @@ function* readCsvRows(
 
 // ---- JSON and YAML ----
 
+/** What to write instead of a map of devices keyed by MAC (its first key as the example). */
+function keyedMapShape(macs: readonly string[]): string {
+  const first = macs[0]!;
+  return `a map of devices keyed by MAC (${JSON.stringify(first)}${macs.length > 1 ? ', …' : ''}): write a list, each device with its mac — JSON [{"mac": ${JSON.stringify(first)}, …}], YAML "- mac: ${first}"`;
+}
+
 function isPlainObject(v: unknown): v is Vars {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -783,6 +847,16 @@ function shapeInventory(
   if (Array.isArray(data)) {
     list = data;
   } else if (isPlainObject(data)) {
+    const keyedByMac = Object.keys(data).filter((k) => normalizeMac(k) !== undefined);
+    if (keyedByMac.length > 0) {
+      // `{ "00:56:2b:04:36:15": { … }, … }`: one line for the shape, not one per device.
+      problems.push({
+        file,
+        where: 'top level',
+        message: `${keyedMapShape(keyedByMac)}; or put defaults, groups and devices at the top`,
+      });
+      return empty;
+    }
     for (const key of Object.keys(data)) {
       if (!['defaults', 'groups', 'devices'].includes(key)) {
         problems.push({
@@ -812,11 +886,17 @@ function shapeInventory(
     return empty;
   }
   if (!Array.isArray(list)) {
+    // The first two keys decide (all a large JSON file's scan keeps): the same message either way.
+    const keys = isPlainObject(list) ? Object.keys(list).slice(0, 2) : [];
+    const keyedByMac = normalizeMac(keys[0] ?? '') !== undefined ? keys : [];
     problems.push({
       file,
       where: 'top level',
       field: 'devices',
-      message: 'expected a list of devices',
+      message:
+        keyedByMac.length > 0
+          ? `expected a list of devices, not ${keyedMapShape(keyedByMac)}`
+          : 'expected a list of devices',
     });
     return empty;
   }
@@ -1380,6 +1460,15 @@ class DeviceChecker {
       problems.push({ file, where, field, message });
     };
     const fieldsOut: Vars = Object.assign(emptyVars(), fields);
+    // `mac: null`, `mac: ""` or a bare `mac:` (an ATA known by its serial, exported from a
+    // database or a YAML skeleton) is no MAC, as an empty CSV cell is none.
+    for (const id of ['mac', 'serial'] as const) {
+      if (fields[id] === null || fields[id] === '') {
+        fields = Object.assign(emptyVars(), fields);
+        delete fields[id];
+        delete fieldsOut[id];
+      }
+    }
 
     let mac: string | undefined;
     if (fields.mac !== undefined) {
@@ -1388,7 +1477,7 @@ class DeviceChecker {
       if (!mac) {
         add(
           'mac',
-          `${JSON.stringify(fields.mac)} is not a MAC address (expected 12 hex digits, e.g. 00:56:2B:04:36:15, 0056.2b04.3615)`,
+          `${JSON.stringify(fields.mac)} is not a MAC address (expected 12 hex digits, e.g. 00:56:2B:04:36:15, 0056.2b04.3615)${numberedMacHint(text)}`,
         );
       } else if (byMac.has(mac)) {
         add('mac', `duplicate MAC ${mac} (also ${byMac.get(mac)})`);
@@ -1410,18 +1499,27 @@ class DeviceChecker {
       } else if (bySerial.has(serial.toUpperCase())) {
         add('serial', `duplicate serial ${serial} (also ${bySerial.get(serial.toUpperCase())})`);
       } else {
-        if (this.trackDuplicates) bySerial.set(serial.toUpperCase(), where);
+        // Upper case, as the phone reports it (`(FCH2443D9R4)` in an ATA's User-Agent,
+        // reference §6) and as `$SN` names the file it asks for.
+        serial = serial.toUpperCase();
+        if (this.trackDuplicates) bySerial.set(serial, where);
         fieldsOut.serial = serial;
       }
     }
     if (fields.mac === undefined && fields.serial === undefined) {
-      add('mac', 'a device needs a mac (or, for an ATA191/192, a serial)');
+      add(
+        'mac',
+        `a device needs a mac (or, for an ATA191/192, a serial)${otherCase(fields, 'mac', 'serial')}`,
+      );
     }
 
     let phone: PhoneModel | undefined;
     const modelText = asText(fields.model);
     if (modelText === undefined || modelText === '') {
-      add('model', 'missing (expected a model such as 8841, CP-7832-3PCC, ATA191)');
+      add(
+        'model',
+        `missing (expected a model such as 8841, CP-7832-3PCC, ATA191)${otherCase(fields, 'model')}`,
+      );
     } else {
       phone = findModel(modelText);
       if (!phone)

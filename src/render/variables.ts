@@ -113,11 +113,15 @@ function collectLeaves(
 /**
  * Every final variable, the layer that set it, secrets masked: what `render --explain` prints.
  */
-export function explainLayers(layers: readonly Layer[]): ExplainedVariable[] {
+export function explainLayers(
+  layers: readonly Layer[],
+  secretFields: readonly string[] = [],
+): ExplainedVariable[] {
   const final = new Map<string, ExplainedVariable>();
   for (const layer of layers) {
     collectLeaves(layer.values, '', (path, v) => {
-      const secret = isSecretName(path);
+      const secret =
+        isSecretName(path) || secretFields.some((f) => path === f || path.startsWith(`${f}.`));
       final.set(path, { path, value: secret ? SECRET_MASK : v, layer: layer.name, secret });
     });
   }

@@ -8,6 +8,7 @@ import { parseDocument } from 'yaml';
 import { outcome } from '../helpers/inventory-differential.js';
 import { parseVarsFile } from '../../src/render/variables.js';
 import { keepNumberText } from '../../src/render/yaml-numbers.js';
+import { decodeTextFile } from '../../src/render/decode-text.js';
 import { parseInventory, sniffCsvDelimiter } from '../../src/render/inventory.js';
 
 /** A YAML inventory whose plain scalars YAML's schemas would read as numbers. */
@@ -90,5 +91,96 @@ test('CSV: a device is named by the line its row starts on, after cells with CR 
       inventory.devices.map((d) => d.where),
       expected,
     );
+  }
+});
+
+test('decodeTextFile: UTF-8 (BOM kept for the readers), UTF-16 LE/BE by BOM; other bytes name the line and the first bad byte', () => {
+  assert.equal(decodeTextFile(Buffer.from('\ufeffmac,model\nZoë\n')), '\ufeffmac,model\nZoë\n');
+  const text = 'mac\tmodel\r\nZoë 𝄞\r\n';
+  const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+  assert.equal(decodeTextFile(le), text);
+  const be = Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(text, 'utf16le').swap16()]);
+  assert.equal(decodeTextFile(be), text);
+  const bad = (bytes: number[]) => decodeTextFile(Buffer.from(bytes));
+  // 'a\n' then Windows-1252 ë; a UTF-8 sequence cut at the end; an overlong form; a surrogate.
+  assert.deepEqual(bad([0x61, 0x0a, 0xc3, 0xab, 0x0a, 0xeb]), {
+    where: 'line 3',
+    message: decodeProblemMessage(0xeb),
+  });
+  assert.deepEqual(bad([0x61, 0xe2, 0x82]), {
+    where: 'line 1',
+    message: decodeProblemMessage(0xe2),
+  });
+  assert.deepEqual(bad([0x0a, 0xc0, 0xaf]), {
+    where: 'line 2',
+    message: decodeProblemMessage(0xc0),
+  });
+  assert.deepEqual(bad([0xc3, 0xab, 0xed, 0xa0, 0x80]), {
+    where: 'line 1',
+    message: decodeProblemMessage(0xed),
+  });
+});
+
+function decodeProblemMessage(byte: number): string {
+  return `not UTF-8 (byte 0x${byte.toString(16)}: saved as Windows-1252 or Latin-1? save it as UTF-8 — Excel: "CSV UTF-8" — or convert it: iconv -f windows-1252 -t utf-8)`;
+}
+
+test('JSON and YAML: mac null, "" or bare is no MAC (an ATA known by its serial), as an empty CSV cell, parsed whole or streamed', () => {
+  const json =
+    '[{"mac": null, "serial": "FCH2443D9R4", "model": "ATA191"},' +
+    ' {"mac": "", "serial": "FCH2443D9R5", "model": "ATA192"}]';
+  const yaml =
+    '- mac:\n  serial: FCH2443D9R4\n  model: ATA191\n- mac: ~\n  serial: FCH2443D9R5\n  model: ATA192\n';
+  for (const [text, format] of [
+    [json, 'json'],
+    [yaml, 'yaml'],
+  ] as const) {
+    for (const streamed of [false, true]) {
+      const got = outcome(text, format, streamed);
+      assert.ok('passes' in got, JSON.stringify(got));
+      assert.deepEqual(got.passes[0]!.problems, []);
+      const devices = got.passes[0]!.devices as { mac?: string; serial?: string; fields: object }[];
+      assert.deepEqual(
+        devices.map((d) => [d.mac, d.serial, 'mac' in d.fields]),
+        [
+          [undefined, 'FCH2443D9R4', false],
+          [undefined, 'FCH2443D9R5', false],
+        ],
+      );
+    }
+  }
+  // Neither a MAC nor a serial: still the one line saying so.
+  const none = outcome('[{"mac": null, "model": "8841"}]', 'json', false);
+  assert.ok('error' in none || none.passes[0]!.problems.length === 1, JSON.stringify(none));
+});
+
+test('JSON and YAML: a map of devices keyed by MAC is one line saying to write a list, parsed whole or streamed', () => {
+  const top = '{"00:56:2b:04:36:15": {"model": "8841"}, "00:56:2b:04:36:16": {"model": "8841"}}';
+  const under = '{"devices": {"00562b043615": {"model": "8841"}}}';
+  const yaml = 'devices:\n  00562b043615:\n    model: 8841\n';
+  const cases: [string, 'json' | 'yaml', RegExp][] = [
+    [
+      top,
+      'json',
+      /^inv\.json: top level: a map of devices keyed by MAC \("00:56:2b:04:36:15", …\): write a list/,
+    ],
+    [
+      under,
+      'json',
+      /^inv\.json: top level, field devices: expected a list of devices, not a map of devices keyed by MAC \("00562b043615"\)/,
+    ],
+    [
+      yaml,
+      'yaml',
+      /^inv\.yaml: top level, field devices: expected a list of devices, not a map of devices keyed by MAC \("00562b043615"\)/,
+    ],
+  ];
+  for (const [text, format, expected] of cases) {
+    for (const streamed of [false, true]) {
+      const got = outcome(text, format, streamed);
+      const problems = 'error' in got ? got.error : got.passes[0]!.problems;
+      assert.equal(problems.length, 1, `${format} streamed=${streamed}: ${problems.join('\n')}`);
+      assert.match(problems[0]!, expected);
+    }
   }
 });
