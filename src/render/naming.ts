@@ -37,8 +37,12 @@ function macroValue(name: string, s: NameSubject): string | undefined {
       return s.serial;
     case 'PN':
       return s.phone.productName;
-    case 'PSN':
+    case 'PSN': {
+      // A `psn` inventory field overrides the model number, as it does in templates.
+      const psn = s.vars['psn'];
+      if ((typeof psn === 'string' && psn !== '') || typeof psn === 'number') return String(psn);
       return productSeriesNumber(s.phone.model);
+    }
     default:
       return undefined;
   }

@@ -36,6 +36,15 @@ for (const [pattern, expected] of NAMES) {
   });
 }
 
+test("--name $PSN takes the device's psn field when it has one (README: a psn inventory field overrides $PSN)", () => {
+  assert.deepEqual(fileNameFor('$PSN.xml', { ...subject, vars: { psn: '8841-3PCC' } }), {
+    name: '8841-3PCC.xml',
+  });
+  assert.deepEqual(fileNameFor('$PSN.xml', { ...subject, vars: { psn: '' } }), {
+    name: '8841.xml',
+  });
+});
+
 const BAD: ReadonlyArray<[string, object, RegExp]> = [
   ['$SN.xml', { ...subject, serial: undefined }, /uses \$SN but the device has no serial/],
   ['$MA.xml', { ...subject, mac: undefined }, /uses \$MA but the device has no mac/],
