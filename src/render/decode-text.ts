@@ -11,6 +11,7 @@
  * @example decodeUtf8Text(readFileSync('inventory.csv'))
  */
 import { isAscii, isUtf8 } from 'node:buffer';
+import { firstInvalidUtf8 } from '../profile/text-encoding.js';
 
 export function decodeUtf8Text(bytes: Uint8Array): string {
   const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -39,33 +40,11 @@ export function decodeTextFile(bytes: Uint8Array): string | TextDecodeProblem {
     return swapped.swap16().toString('utf16le');
   }
   if (isUtf8(buffer)) return buffer.toString('utf8');
-  const at = firstInvalidUtf8(buffer);
+  const at = firstInvalidUtf8(buffer); // not -1: the buffer is not UTF-8
   let line = 1;
   for (let i = buffer.indexOf(0x0a); i !== -1 && i < at; i = buffer.indexOf(0x0a, i + 1)) line++;
   return {
     where: `line ${line}`,
     message: `not UTF-8 (byte 0x${buffer[at]!.toString(16).padStart(2, '0')}: saved as Windows-1252 or Latin-1? save it as UTF-8 — Excel: "CSV UTF-8" — or convert it: iconv -f windows-1252 -t utf-8)`,
   };
-}
-
-/** The offset of the first byte that does not belong to a well-formed UTF-8 sequence. */
-function firstInvalidUtf8(bytes: Uint8Array): number {
-  let i = 0;
-  while (i < bytes.length) {
-    const b = bytes[i]!;
-    const size =
-      b < 0x80
-        ? 1
-        : b >= 0xc2 && b < 0xe0
-          ? 2
-          : b >= 0xe0 && b < 0xf0
-            ? 3
-            : b >= 0xf0 && b < 0xf5
-              ? 4
-              : 0;
-    if (size === 0 || i + size > bytes.length) return i;
-    if (size > 1 && !isUtf8(bytes.subarray(i, i + size))) return i;
-    i += size;
-  }
-  return bytes.length;
 }
