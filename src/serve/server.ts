@@ -296,6 +296,12 @@ export class ProvisioningServer {
   private readonly requestSockets = new Map<Socket, number>();
   /** Bytes read from each request connection when its last request began (or it opened). */
   private readonly bytesAtRequest = new WeakMap<Socket, number>();
+  /**
+   * Connections that have carried a request. On one of them Node times out only a next request
+   * that has begun (an idle keep-alive connection is not on its timer), so such a timeout is
+   * always a stalled request, even when its bytes came in the same read as the previous one.
+   */
+  private readonly answeredSockets = new WeakSet<Socket>();
   /** Connections already answered for a parser error: closing, nothing more is said on them. */
   private readonly refusedSockets = new WeakSet<Socket>();
   private readonly pages = new Map<string, ServerPage>();
@@ -545,9 +551,11 @@ export class ProvisioningServer {
     const timeout = code === 'ERR_HTTP_REQUEST_TIMEOUT';
     const answering = this.requestSockets.get(socket) ?? 0;
     const parseError = code.startsWith('HPE_') && code !== 'HPE_INVALID_EOF_STATE';
-    // Bytes since the last request began: part of a next request (one sent in the same segment
-    // as the previous one is not told apart from that one, and goes unlogged).
-    const partial = socket.bytesRead > (this.bytesAtRequest.get(socket) ?? 0);
+    // Bytes since the last request began, or a timeout after a request: part of a next request
+    // (one sent in the same segment as the previous one reads no bytes after it began).
+    const partial =
+      socket.bytesRead > (this.bytesAtRequest.get(socket) ?? 0) ||
+      (timeout && this.answeredSockets.has(socket));
     if ((!parseError && !timeout) || answering > 0 || socket.destroyed) {
       socket.destroy();
       return;
@@ -613,6 +621,7 @@ export class ProvisioningServer {
     const answering = this.requestSockets.get(socket);
     if (answering !== undefined) this.requestSockets.set(socket, answering + 1);
     this.bytesAtRequest.set(socket, socket.bytesRead);
+    this.answeredSockets.add(socket);
     const site = this.siteRef; // one site for the whole request, whatever a reload does
     const uaHeader = req.headers['user-agent'];
     const ua = uaHeader !== undefined ? cachedUserAgent(uaHeader) : null;
