@@ -19,7 +19,7 @@ import {
 } from '../crypto/openssl-enc.js';
 import { startsWith } from '../crypto/bytes.js';
 import { outcomeForStatus } from '../device/access-log.js';
-import { SECRET_MASK, maskSecretQuery } from '../profile/secrets.js';
+import { maskSecretQuery } from '../profile/secrets.js';
 import { CliError, ExitCode, describeSystemError, usageError } from '../errors.js';
 import { authorize, parseChallenges } from '../io/http-auth.js';
 import { HttpFailure, httpExchange, type HttpResponse } from '../io/http-request.js';
@@ -87,17 +87,6 @@ export interface FetchOptions extends DeviceOptions, KeyOptions {
   only?: ProfileRuleName;
   /** [open] After a rule fails: go on with the next (default) or end the resync. */
   afterFailure?: AfterFailure;
-}
-
-/**
- * A URL as shown in output, errors and --json: secret-looking query values masked, and the
- * userinfo of a URL a server redirected to (`http://user:password@host/…`) too.
- */
-function shownUrl(href: string): string {
-  return maskSecretQuery(href).replace(
-    /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/,
-    `$1${SECRET_MASK}@`,
-  );
 }
 
 function checkSchedule(flag: string, value: string | undefined): TimerValue | undefined {
@@ -217,7 +206,7 @@ function judgeRule(expanded: ReturnType<typeof ruleExpand>, session: Session): R
   if (expansion.scheme === 'tftp') {
     return {
       kind: 'not-replayed',
-      reason: `fetch does not support TFTP (the rule expands to ${shownUrl(expansion.url)})`,
+      reason: `fetch does not support TFTP (the rule expands to ${maskSecretQuery(expansion.url)})`,
       hint: 'cisco-prov rule expand shows the URL; fetch it with a TFTP client',
     };
   }
@@ -240,7 +229,7 @@ function judgeRule(expanded: ReturnType<typeof ruleExpand>, session: Session): R
   } catch {
     return {
       kind: 'unusable',
-      reason: `the expanded URL is not usable: ${shownUrl(expansion.url)}`,
+      reason: `the expanded URL is not usable: ${maskSecretQuery(expansion.url)}`,
     };
   }
   return { kind: 'fetch', url, expansion, values, warnings };
@@ -546,12 +535,12 @@ async function fetchRule(
     outcome,
     reason,
     status,
-    url: shownUrl(url.href),
+    url: maskSecretQuery(url.href),
     chain,
   });
 
   for (;;) {
-    const hop: FetchHop = { method, url: shownUrl(url.href), status: null };
+    const hop: FetchHop = { method, url: maskSecretQuery(url.href), status: null };
     chain.push(hop);
     const headers: Record<string, string> = { 'User-Agent': session.ua, Accept: '*/*' };
     if (method === 'POST') headers['Content-Type'] = 'application/x-www-form-urlencoded';
@@ -589,7 +578,7 @@ async function fetchRule(
         next = undefined;
       }
       if (!next) return failure('C', `${status} without a usable Location`, status);
-      hop.location = shownUrl(next.href);
+      hop.location = maskSecretQuery(next.href);
       if (next.protocol !== 'http:' && next.protocol !== 'https:') {
         return failure('C', `${status} to ${next.protocol} (only http and https)`, status);
       }
@@ -642,7 +631,7 @@ async function fetchRule(
           outcome: 'A',
           reason: verdict.meaning,
           status,
-          url: shownUrl(url.href),
+          url: maskSecretQuery(url.href),
           chain,
         };
       }
@@ -675,7 +664,7 @@ async function fetchRule(
     // it only has to be well-formed.
     const alias = expansion.options.alias !== null;
     const diagnostics = validateProfileBytes(decoded.plaintext, {
-      file: shownUrl(url.href),
+      file: maskSecretQuery(url.href),
       ...(alias ? { ignoreRules: RULE_IDS.filter((id) => id !== 'xml-well-formed') } : {}),
       // Over HTTPS or encrypted, secrets in the profile are not exposed (reference §1).
       encrypted: decoded.cipher !== 'none' || url.protocol === 'https:',
@@ -688,7 +677,7 @@ async function fetchRule(
     );
     const common = {
       status,
-      url: shownUrl(url.href),
+      url: maskSecretQuery(url.href),
       chain,
       cipher: decoded.cipher,
       digest: decoded.digest,

@@ -79,13 +79,20 @@ export function maskSecretValues(message: string, secrets: Iterable<string>): st
   return out;
 }
 
+/** The userinfo (`user:password@`) of an absolute URL. */
+const URL_USERINFO = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/;
+
 /**
  * A request target (`/path?query`) with the values of secret-looking query parameters masked,
  * for access logs and the fleet page. Names are classified as inventory paths
- * (`isSecretVariablePath`), after percent-decoding when that succeeds.
+ * (`isSecretVariablePath`), after percent-decoding when that succeeds. An absolute-form target
+ * (`http://user:password@host/…`, as a proxy is asked, or a redirect's Location) has its
+ * userinfo masked too.
  * @example maskSecretQuery('/a.xml?mac=1&pwd=x') // '/a.xml?mac=1&pwd=********'
+ * @example maskSecretQuery('http://u:pw@h/a.xml') // 'http://********@h/a.xml'
  */
 export function maskSecretQuery(target: string): string {
+  if (!target.startsWith('/')) target = target.replace(URL_USERINFO, `$1${SECRET_MASK}@`);
   const q = target.indexOf('?');
   if (q < 0) return target;
   const query = target

@@ -22,7 +22,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { basename, dirname } from 'node:path';
 import { outcomeForStatus, type Outcome } from '../device/access-log.js';
 import { parseUserAgent, type UserAgentInfo } from '../device/user-agent.js';
-import { SECRET_MASK, maskSecretQuery } from '../profile/secrets.js';
+import { maskSecretQuery } from '../profile/secrets.js';
 import {
   NonceCounts,
   challenges,
@@ -132,15 +132,12 @@ export type ServerPage = (request: IncomingMessage) => {
   body: string | Uint8Array;
 };
 
-const USERINFO = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/;
-
 /**
  * The request target with the values of secret-looking query parameters masked, and the
  * userinfo of an absolute-form target (`http://user:password@host/…`, refused but logged).
  */
 export function maskTarget(target: string): string {
-  const masked = maskSecretQuery(target);
-  return target.startsWith('/') ? masked : masked.replace(USERINFO, `$1${SECRET_MASK}@`);
+  return maskSecretQuery(target);
 }
 
 /**

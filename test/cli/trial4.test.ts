@@ -1,0 +1,72 @@
+/**
+ * trial4: serve, fetch, rule, drift, fleet, inspect, validate, param and models driven as an
+ * admin and as an attacker would, spawned as a user runs them.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../helpers/run-cli.js';
+import { startServer, type Handler, type TestServer } from '../helpers/http-server.js';
+
+// Seed excerpt: "User-Agent: Cisco-CP-8841-3PCC/11.0 (00562b043615)".
+const UA = 'Cisco-CP-8841-3PCC/11.0 (00562b043615)';
+const PROFILE = '<flat-profile><Station_Name>Front desk</Station_Name></flat-profile>\n';
+
+let server: TestServer;
+let handler: Handler = (_req, res) => res.end();
+let dir: string;
+
+before(async () => {
+  server = await startServer((req, res, body) => handler(req, res, body));
+  dir = mkdtempSync(join(tmpdir(), 'cisco-prov-trial4-'));
+});
+after(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('fetch: a redirect whose Location carries user:password@ never shows the password', async () => {
+  handler = (req, res) => {
+    if (req.url === '/old.xml') {
+      res.writeHead(302, { Location: `http://admin:hunter2@127.0.0.1:${server.port}/new.xml` });
+      res.end();
+    } else res.end(PROFILE);
+  };
+  for (const json of [false, true]) {
+    const run = await runCli([
+      'fetch',
+      `http://127.0.0.1:${server.port}/old.xml`,
+      '--ua',
+      UA,
+      ...(json ? ['--json'] : []),
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.doesNotMatch(run.stdout + run.stderr, /hunter2/);
+    assert.match(run.stdout, /http:\/\/\*+@127\.0\.0\.1:\d+\/new\.xml/);
+  }
+});
+
+test('inspect --log and fleet: an absolute-form target with user:password@ is shown masked', async () => {
+  // What a phone behind an HTTP proxy sends, as nginx logs it ($request).
+  const log = join(dir, 'absolute-form.log');
+  writeFileSync(
+    log,
+    `10.0.0.5 - - [01/Dec/2026:02:00:00 +0000] "GET http://u:hunter2@prov.example.com/00562b043615.xml HTTP/1.1" 200 100 "-" "${UA}"\n`,
+  );
+  const masked = /http:\/\/\*+@prov\.example\.com\/00562b043615\.xml/;
+  for (const format of ['table', 'csv', 'json']) {
+    const run = await runCli(['inspect', '--log', log, '--format', format]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.doesNotMatch(run.stdout + run.stderr, /hunter2/, format);
+    // The table cuts long paths short.
+    assert.match(run.stdout, format === 'table' ? /http:\/\/\*+@prov/ : masked, format);
+  }
+  const page = join(dir, 'fleet.html');
+  const fleet = await runCli(['fleet', '--log', log, '-o', page]);
+  assert.equal(fleet.code, 0, fleet.stderr);
+  const html = readFileSync(page, 'utf8');
+  assert.doesNotMatch(html, /hunter2/);
+  assert.match(html, masked);
+});

@@ -1,0 +1,52 @@
+// ProvisioningServer in-process, as a hostile or broken client drives it (trial4).
+import { connect } from 'node:net';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ProvisioningServer, type RequestRecord } from '../../src/serve/server.js';
+import { oneDeviceSite } from '../helpers/serve-site.js';
+
+/** Writes the payload in one write; resolves with all that came back once closed. */
+function exchange(port: number, payload: string): Promise<string> {
+  return new Promise((resolve) => {
+    let data = '';
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.setNoDelay(true);
+      socket.write(payload);
+    });
+    socket.on('data', (c: Buffer) => (data += c.toString('latin1')));
+    socket.on('error', () => {});
+    socket.on('close', () => resolve(data));
+  });
+}
+
+test('a stalled keep-alive request sent in the same segment as the previous one is logged', async () => {
+  const { config } = oneDeviceSite('serve-trial4-');
+  const server = new ProvisioningServer({
+    ...config,
+    timeouts: { headersMs: 600, requestMs: 5000, keepAliveMs: 2000, idleMs: 10_000 },
+  });
+  const records: RequestRecord[] = [];
+  server.onRequest((r) => records.push(r));
+  const { port } = await server.listen(0, '127.0.0.1');
+  try {
+    const [stalled, idle] = await Promise.all([
+      exchange(
+        port,
+        'GET /00562b043615.xml HTTP/1.1\r\nHost: x\r\n\r\nGET /00562b043615.xml HTTP/1.1\r\n',
+      ),
+      // One whole request, then silence past the header timeout: an idle keep-alive connection,
+      // closed at the keep-alive timeout without a record.
+      exchange(port, 'GET /00562b043615.xml HTTP/1.1\r\nHost: x\r\n\r\n'),
+    ]);
+    assert.match(stalled, /^HTTP\/1\.1 200 OK\r\n[\s\S]*HTTP\/1\.1 408 /);
+    assert.match(idle, /^HTTP\/1\.1 200 OK\r\n/);
+    assert.doesNotMatch(idle, /408/);
+  } finally {
+    await server.close(100);
+  }
+  assert.deepEqual(records.map((r) => [r.kind, r.status, r.reason ?? null]).sort(), [
+    ['malformed', 408, 'malformed request: request headers not complete within 0.6 s'],
+    ['profile', 200, null],
+    ['profile', 200, null],
+  ]);
+});
