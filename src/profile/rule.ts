@@ -106,6 +106,23 @@ const OPTIONS: Readonly<Record<string, { value: boolean; reportOnly?: boolean }>
   delta: { value: false, reportOnly: true },
   status: { value: false, reportOnly: true },
 };
+/**
+ * The error for an unknown option. The word may hold a passphrase (`--pwd=secret`, `--keysecret`,
+ * or the tail of an unquoted value with a space in it), so only a plain option-like name is
+ * echoed.
+ */
+function unknownOptionMessage(name: string): string {
+  const glued = Object.keys(OPTIONS).find((o) => OPTIONS[o]!.value && name.startsWith(o));
+  if (glued !== undefined) {
+    return `--${glued} takes its value after a space: --${glued} <value> (the word is not shown: it may hold a secret)`;
+  }
+  const known = Object.keys(OPTIONS)
+    .map((o) => `--${o}`)
+    .join(' ');
+  if (/^[A-Za-z][A-Za-z-]{0,19}$/.test(name)) return `unknown option --${name} (known: ${known})`;
+  return `unknown option (not shown: part of a value with spaces? It needs double quotes; known: ${known})`;
+}
+
 /** Options whose value may use `$SA`..`$SD`. */
 const SECRET_OPTIONS = new Set(['key', 'uid', 'pwd']);
 
@@ -571,12 +588,7 @@ class RuleParser {
       const name = word.slice(2);
       const spec = OPTIONS[name];
       if (!spec) {
-        this.error(
-          `unknown option --${name} (known: ${Object.keys(OPTIONS)
-            .map((o) => `--${o}`)
-            .join(' ')})`,
-          i,
-        );
+        this.error(unknownOptionMessage(name), i);
         return;
       }
       if (spec.reportOnly && this.kind !== 'report') {
