@@ -43,6 +43,15 @@ export function param(options: ParamOptions): ParamResult {
     ? searchParameters(DEFAULT_CATALOG, query)
     : findParameter(DEFAULT_CATALOG, query);
   let list = pattern;
+  if (entries.length === 0 && !pattern && /[[\]()/]/.test(query)) {
+    // A web-page label: Cisco's names are the label with spaces and [ ] ( ) / turned into _
+    // ("Resync At (HHmm)" → Resync_At__HHmm_), an index in brackets without its space
+    // ("Dial Plan [1]" → Dial_Plan_1_).
+    for (const label of [query.replace(/ \[/g, '['), query]) {
+      entries = findParameter(DEFAULT_CATALOG, label.replace(/[ [\]()/]/g, '_'));
+      if (entries.length > 0) break;
+    }
+  }
   if (entries.length === 0 && !pattern) {
     entries = searchWords(DEFAULT_CATALOG, query);
     list = entries.length > 0;

@@ -70,3 +70,19 @@ test('inspect --log and fleet: an absolute-form target with user:password@ is sh
   assert.doesNotMatch(html, /hunter2/);
   assert.match(html, masked);
 });
+
+test('param: a web-page label finds its parameter (Cisco: spaces and [ ] ( ) / become _)', async () => {
+  // Reference §1: "Dial Plan [1]" → Dial_Plan_1_, "Resync At (HHmm)" → Resync_At__HHmm_.
+  for (const [label, name] of [
+    ['Dial Plan [1]', 'Dial_Plan_{n}_'],
+    ['Resync At (HHmm)', 'Resync_At__HHmm_'],
+  ]) {
+    const run = await runCli(['param', label!, '--json']);
+    assert.equal(run.code, 0, run.stderr);
+    const result = JSON.parse(run.stdout) as { matches: { name: string }[] };
+    assert.deepEqual(
+      result.matches.map((m) => m.name),
+      [name],
+    );
+  }
+});
