@@ -299,6 +299,8 @@ export class ProvisioningServer {
    * always a stalled request, even when its bytes came in the same read as the previous one.
    */
   private readonly answeredSockets = new WeakSet<Socket>();
+  /** Connections Node cut at the request timeout while their body was still awaited. */
+  private readonly timedOutSockets = new WeakSet<Socket>();
   /** Connections already answered for a parser error: closing, nothing more is said on them. */
   private readonly refusedSockets = new WeakSet<Socket>();
   private readonly pages = new Map<string, ServerPage>();
@@ -554,6 +556,8 @@ export class ProvisioningServer {
       socket.bytesRead > (this.bytesAtRequest.get(socket) ?? 0) ||
       (timeout && this.answeredSockets.has(socket));
     if ((!parseError && !timeout) || answering > 0 || socket.destroyed) {
+      // A request being answered whose body stalled: its record says so (408), not 499.
+      if (timeout && answering > 0) this.timedOutSockets.add(socket);
       socket.destroy();
       return;
     }
@@ -670,6 +674,14 @@ export class ProvisioningServer {
         fail(413, `request body larger than ${this.config.maxBodyBytes} bytes`, {
           Connection: 'close',
         });
+      } else if (
+        (err as NodeJS.ErrnoException).code === 'ECONNRESET' &&
+        this.timedOutSockets.has(socket)
+      ) {
+        // Cut by Node's request timeout (as nginx logs it: 408, nothing sent).
+        record.status = 408;
+        record.reason = `request body not complete within ${this.config.timeouts.requestMs / 1000} s`;
+        res.destroy();
       } else if ((err as NodeJS.ErrnoException).code === 'ECONNRESET') {
         // The client went away (or a second stop signal cut it off) before its body arrived:
         // no one to answer, nothing wrong here. Logged with nginx's 499 "client closed request".

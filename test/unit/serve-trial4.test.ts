@@ -1,5 +1,7 @@
 // ProvisioningServer in-process, as a hostile or broken client drives it (trial4).
 import { connect } from 'node:net';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ProvisioningServer, type RequestRecord } from '../../src/serve/server.js';
@@ -49,4 +51,30 @@ test('a stalled keep-alive request sent in the same segment as the previous one 
     ['profile', 200, null],
     ['profile', 200, null],
   ]);
+});
+
+test('a report upload whose body stalls is logged as 408 (the request timeout), not 499', async () => {
+  const { dir, config } = oneDeviceSite('serve-trial4-');
+  const server = new ProvisioningServer({
+    ...config,
+    reports: { dir: join(dir, 'reports'), keep: 5 },
+    timeouts: { headersMs: 400, requestMs: 800, keepAliveMs: 2000, idleMs: 10_000 },
+  });
+  const records: RequestRecord[] = [];
+  server.onRequest((r) => records.push(r));
+  const { port } = await server.listen(0, '127.0.0.1');
+  try {
+    await exchange(
+      port,
+      'POST /00562b043615.xml HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nabc',
+    );
+    // The record follows the close by a tick or two.
+    for (let i = 0; i < 100 && records.length === 0; i++) await delay(20);
+  } finally {
+    await server.close(100);
+  }
+  assert.deepEqual(
+    records.map((r) => [r.kind, r.status, r.reason ?? null]),
+    [['report', 408, 'request body not complete within 0.8 s']],
+  );
 });
