@@ -241,7 +241,10 @@ export function checkAuthorization(
     if (expected !== undefined && safeEqual(decoded.slice(colon + 1), expected)) {
       return { ok: true, user };
     }
-    return { ok: false, stale: false, user };
+    // A name not in the file is not logged: it may be the password typed in the wrong field.
+    return expected === undefined
+      ? { ok: false, stale: false, reason: 'unknown user' }
+      : { ok: false, stale: false, user };
   }
   if (scheme === 'digest') {
     const p = parseParams(rest);
@@ -250,7 +253,8 @@ export function checkAuthorization(
     const nonce = p.get('nonce') ?? '';
     const uri = p.get('uri') ?? '';
     const response = p.get('response') ?? '';
-    if (password === undefined || p.get('realm') !== AUTH_REALM || !sameTarget(uri, target)) {
+    if (password === undefined) return { ok: false, stale: false, reason: 'unknown user' };
+    if (p.get('realm') !== AUTH_REALM || !sameTarget(uri, target)) {
       return { ok: false, stale: false, user };
     }
     const algorithm = (p.get('algorithm') ?? 'MD5').toUpperCase();

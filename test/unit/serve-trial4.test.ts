@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { parseAuthFile } from '../../src/serve/auth.js';
 import { ProvisioningServer, type RequestRecord } from '../../src/serve/server.js';
 import { oneDeviceSite } from '../helpers/serve-site.js';
 
@@ -77,4 +78,44 @@ test('a report upload whose body stalls is logged as 408 (the request timeout), 
     records.map((r) => [r.kind, r.status, r.reason ?? null]),
     [['report', 408, 'request body not complete within 0.8 s']],
   );
+});
+
+test('a failed login with a user name not in the auth file does not log that name', async () => {
+  const { config } = oneDeviceSite('serve-trial4-');
+  const auth = parseAuthFile('phone:pr0v-pass\n', 'auth');
+  assert.ok(!('error' in auth));
+  const server = new ProvisioningServer({
+    ...config,
+    auth,
+    timeouts: { headersMs: 2000, requestMs: 5000, keepAliveMs: 100, idleMs: 10_000 },
+  });
+  const records: RequestRecord[] = [];
+  server.onRequest((r) => records.push(r));
+  const { port } = await server.listen(0, '127.0.0.1');
+  const basic = (text: string): string => `Basic ${Buffer.from(text).toString('base64')}`;
+  try {
+    for (const authorization of [
+      basic('pr0v-pass:phone'), // the fields swapped
+      'Digest username="pr0v-pass", realm="cisco-prov", nonce="x", uri="/00562b043615.xml", response="0"',
+      basic('phone:wrong'),
+    ]) {
+      const answer = await exchange(
+        port,
+        `GET /00562b043615.xml HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: ${authorization}\r\n\r\n`,
+      );
+      assert.match(answer, /^HTTP\/1\.1 401 /);
+    }
+    for (let i = 0; i < 100 && records.length < 3; i++) await delay(20);
+  } finally {
+    await server.close(100);
+  }
+  assert.deepEqual(
+    records.map((r) => [r.status, r.user, r.reason]),
+    [
+      [401, null, 'authentication failed: unknown user'],
+      [401, null, 'authentication failed: unknown user'],
+      [401, 'phone', 'authentication failed'],
+    ],
+  );
+  assert.doesNotMatch(JSON.stringify(records), /pr0v-pass/);
 });
