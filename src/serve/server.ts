@@ -22,7 +22,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { basename, dirname } from 'node:path';
 import { outcomeForStatus, type Outcome } from '../device/access-log.js';
 import { parseUserAgent, type UserAgentInfo } from '../device/user-agent.js';
-import { maskSecretQuery } from '../profile/secrets.js';
+import { SECRET_MASK, maskSecretQuery } from '../profile/secrets.js';
 import {
   NonceCounts,
   challenges,
@@ -366,6 +366,10 @@ export class ProvisioningServer {
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) =>
       this.clientError(err, socket),
     );
+    // Node hands CONNECT to this event only (without a listener it drops the connection unlogged).
+    this.server.on('connect', (req: IncomingMessage, socket: Socket) =>
+      this.refuseConnect(req, socket),
+    );
     this.server.headersTimeout = t.headersMs;
     this.server.requestTimeout = t.requestMs;
     this.server.keepAliveTimeout = t.keepAliveMs;
@@ -544,6 +548,56 @@ export class ProvisioningServer {
    * escape. A client gone, or one that never sent a byte before the header timeout (a browser's
    * preconnect), gets no record; a connection whose response is already under way is closed.
    */
+  /**
+   * A CONNECT request (a client taking serve for a proxy): 405 like any other method not served,
+   * one access-log record, and the connection closed.
+   */
+  private refuseConnect(req: IncomingMessage, socket: Socket): void {
+    const status = 405;
+    const body = `${status} ${reasonPhrase(status)}\n`;
+    const uaHeader = req.headers['user-agent'];
+    // The authority form (host:port); a user:password@ before it is masked.
+    const raw = req.url ?? '';
+    const at = raw.lastIndexOf('@');
+    const record: RequestRecord = {
+      time: new Date(),
+      address: socket.remoteAddress ?? '-',
+      user: null,
+      method: 'CONNECT',
+      target: at < 0 ? maskTarget(raw) : `${SECRET_MASK}@${maskTarget(raw.slice(at + 1))}`,
+      protocol: `HTTP/${req.httpVersion}`,
+      status,
+      bytes: socket.writable ? Buffer.byteLength(body) : 0,
+      referer: typeof req.headers.referer === 'string' ? req.headers.referer : null,
+      userAgent: uaHeader ?? null,
+      ua: uaHeader !== undefined ? cachedUserAgent(uaHeader) : null,
+      kind: 'other',
+      device: null,
+      outcome: outcomeForStatus(status).outcome,
+      reason: 'method CONNECT not allowed',
+      durationMs: 0,
+    };
+    for (const l of this.requestListeners) l(record);
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const head = [
+      `HTTP/1.1 ${status} ${reasonPhrase(status)}`,
+      `Allow: ${this.reportStore ? 'GET, HEAD, POST, PUT' : 'GET, HEAD'}`,
+      'Connection: close',
+      'Content-Type: text/plain; charset=utf-8',
+      `Content-Length: ${Buffer.byteLength(body)}`,
+    ];
+    for (let i = 0; i < COMMON_HEADERS.length; i += 2) {
+      head.push(`${COMMON_HEADERS[i]}: ${COMMON_HEADERS[i + 1]}`);
+    }
+    socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+    const timer = setTimeout(() => socket.destroy(), 2000);
+    timer.unref();
+    socket.once('close', () => clearTimeout(timer));
+  }
+
   private clientError(err: NodeJS.ErrnoException, socket: Socket): void {
     if (this.refusedSockets.has(socket)) return;
     const code = typeof err.code === 'string' ? err.code : '';

@@ -5,6 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseAuthFile } from '../../src/serve/auth.js';
+import { formatCombined } from '../../src/serve/log-format.js';
 import { ProvisioningServer, type RequestRecord } from '../../src/serve/server.js';
 import { oneDeviceSite } from '../helpers/serve-site.js';
 
@@ -118,4 +119,30 @@ test('a failed login with a user name not in the auth file does not log that nam
     ],
   );
   assert.doesNotMatch(JSON.stringify(records), /pr0v-pass/);
+});
+
+test('CONNECT (serve taken for a proxy) gets 405 and an access-log record', async () => {
+  const { config } = oneDeviceSite('serve-trial4-');
+  const server = new ProvisioningServer({
+    ...config,
+    timeouts: { headersMs: 2000, requestMs: 5000, keepAliveMs: 100, idleMs: 10_000 },
+  });
+  const records: RequestRecord[] = [];
+  server.onRequest((r) => records.push(r));
+  const { port } = await server.listen(0, '127.0.0.1');
+  try {
+    const answer = await exchange(
+      port,
+      'CONNECT u:hunter2@127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\nUser-Agent: scanner\r\n\r\n',
+    );
+    assert.match(answer, /^HTTP\/1\.1 405 Method Not Allowed\r\n/);
+    assert.match(answer, /\r\nAllow: GET, HEAD\r\n/);
+  } finally {
+    await server.close(100);
+  }
+  assert.deepEqual(
+    records.map((r) => [r.method, r.status, r.userAgent, r.reason]),
+    [['CONNECT', 405, 'scanner', 'method CONNECT not allowed']],
+  );
+  assert.equal(formatCombined(records[0]!).includes('hunter2'), false);
 });
