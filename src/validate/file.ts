@@ -141,6 +141,10 @@ function open(
         `gunzips to more than ${MAX_PROFILE_BYTES} bytes (the limit for a profile)`,
       );
     }
+    if (err instanceof DecryptError && bytes[0] === 0x1f && bytes[1] === 0x8b) {
+      // A plain gzip file (no key involved, so no oracle): say what it is.
+      return unreadable(file, 'corrupt or truncated gzip (not encrypted)');
+    }
     if (err instanceof DecryptError) {
       // Never say why: "bad decrypt" is all (no oracle).
       return unreadable(file, 'bad decrypt', 'check the key, and that the file is complete');

@@ -4,6 +4,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,4 +86,17 @@ test('param: a web-page label finds its parameter (Cisco: spaces and [ ] ( ) / b
       [name],
     );
   }
+});
+
+test('validate: a cut gzip profile is named corrupt gzip, not "bad decrypt" with a key hint', async () => {
+  const gz = execFileSync('gzip', ['-c'], { input: PROFILE });
+  const cut = join(dir, 'cut.xml.gz');
+  writeFileSync(cut, gz.subarray(0, gz.length - 6)); // the CRC and length trailer missing
+  const run = await runCli(['validate', cut, '-f', 'json']);
+  assert.equal(run.code, 1, run.stderr);
+  const [file] = JSON.parse(run.stdout) as { diagnostics: { ruleId: string; message: string }[] }[];
+  assert.deepEqual(
+    file!.diagnostics.map((d) => [d.ruleId, d.message]),
+    [['unreadable-profile', 'corrupt or truncated gzip (not encrypted)']],
+  );
 });
