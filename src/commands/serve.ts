@@ -20,8 +20,8 @@ import {
 import { LineBuffer } from '../serve/line-buffer.js';
 import { SharedNonceLedger, nonceLedgerHost } from '../serve/nonce-ledger.js';
 import { DEFAULT_ROUTES } from '../serve/routes.js';
-import { ProvisioningServer, type ServeConfig } from '../serve/server.js';
-import { SiteLoadError } from '../serve/site.js';
+import { ProvisioningServer, type RequestRecord, type ServeConfig } from '../serve/server.js';
+import { SiteLoadError, type Site } from '../serve/site.js';
 import { bundledTemplatesDir } from '../render/batch.js';
 import { FleetTracker } from '../device/fleet.js';
 import { renderFleetPage } from '../output/fleet-page.js';
@@ -195,6 +195,50 @@ export function serveConfigOf(
   return { config, host: opts.host, port };
 }
 
+/** Phones not in the inventory the live fleet page keeps at most (a bound on its memory). */
+export const FLEET_UNKNOWN_LIMIT = 10_000;
+
+/**
+ * The --fleet listener: each request becomes a line of the fleet tracker. Phones of the
+ * inventory are always kept; others (any MAC, serial or address a client claims, before
+ * authentication) only up to `limit`, so a client sending endless made-up User-Agents cannot
+ * grow the tracker, or the page, without end. `warn` is told once when the limit is reached.
+ */
+export function fleetFeed(
+  tracker: FleetTracker,
+  site: () => Pick<Site, 'byMac' | 'bySerial'>,
+  limit: number,
+  warn: (message: string) => void,
+): (r: RequestRecord) => void {
+  const unknown = new Set<string>();
+  let warned = false;
+  return (r) => {
+    const ua = r.ua;
+    if (ua?.isCisco) {
+      const { byMac, bySerial } = site();
+      const known =
+        (ua.mac !== null && byMac.has(ua.mac)) ||
+        (ua.serial !== null && bySerial.has(ua.serial.toUpperCase()));
+      if (!known) {
+        const key = ua.mac ?? (ua.serial !== null ? `serial:${ua.serial}` : `address:${r.address}`);
+        if (!unknown.has(key)) {
+          if (unknown.size >= limit) {
+            if (!warned) {
+              warned = true;
+              warn(
+                `/fleet: more than ${limit} phones not in the inventory have asked; further ones are not shown`,
+              );
+            }
+            return;
+          }
+          unknown.add(key);
+        }
+      }
+    }
+    tracker.addLine(formatCombined(r));
+  };
+}
+
 /** Runs the server until SIGTERM or SIGINT; resolves with the exit code. */
 export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
   const stderr = (line: string): void => {
@@ -311,8 +355,14 @@ export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
   const writeAccess = (line: string): void => accessLog.write(line);
   process.on('exit', () => accessLog.flush());
   if (fleetTracker) {
-    const tracker = fleetTracker;
-    server.onRequest((r) => tracker.addLine(formatCombined(r)));
+    server.onRequest(
+      fleetFeed(
+        fleetTracker,
+        () => server.site,
+        FLEET_UNKNOWN_LIMIT,
+        (m) => stderr(`warning: ${m}`),
+      ),
+    );
   }
   server.onRequest((r) => {
     writeAccess(json ? formatJsonRecord(r) : formatCombined(r));

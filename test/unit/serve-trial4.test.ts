@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { fleetFeed } from '../../src/commands/serve.js';
+import { FleetTracker } from '../../src/device/fleet.js';
+import { parseUserAgent } from '../../src/device/user-agent.js';
 import { parseAuthFile } from '../../src/serve/auth.js';
 import { formatCombined } from '../../src/serve/log-format.js';
 import { ProvisioningServer, type RequestRecord } from '../../src/serve/server.js';
@@ -145,4 +148,57 @@ test('CONNECT (serve taken for a proxy) gets 405 and an access-log record', asyn
     [['CONNECT', 405, 'scanner', 'method CONNECT not allowed']],
   );
   assert.equal(formatCombined(records[0]!).includes('hunter2'), false);
+});
+
+test('serve --fleet keeps at most the limit of phones not in the inventory', () => {
+  const tracker = new FleetTracker();
+  const site = { byMac: new Map([['00562b043615', {} as never]]), bySerial: new Map() };
+  const warnings: string[] = [];
+  const feed = fleetFeed(
+    tracker,
+    () => site,
+    2,
+    (m) => warnings.push(m),
+  );
+  const request = (mac: string): RequestRecord => {
+    const userAgent = `Cisco-CP-8841-3PCC/11.0 (${mac})`;
+    return {
+      time: new Date('2026-12-01T03:00:00Z'),
+      address: '10.0.0.9',
+      user: null,
+      method: 'GET',
+      target: `/${mac}.xml`,
+      protocol: 'HTTP/1.1',
+      status: 401,
+      bytes: 17,
+      referer: null,
+      userAgent,
+      ua: parseUserAgent(userAgent),
+      kind: 'other',
+      device: null,
+      outcome: null,
+      durationMs: 1,
+    };
+  };
+  // A client making MACs up, before authentication: three new ones, the known phone after them.
+  for (const mac of [
+    'aaaaaaaaaa01',
+    'aaaaaaaaaa02',
+    'aaaaaaaaaa03',
+    'aaaaaaaaaa01',
+    '00562b043615',
+  ]) {
+    feed(request(mac));
+  }
+  const phones = tracker
+    .snapshot({ now: new Date('2026-12-01T03:01:00Z'), source: 'test' })
+    .phones.map((p) => [p.summary.key, p.summary.requests]);
+  assert.deepEqual(phones.sort(), [
+    ['00562b043615', 1],
+    ['aaaaaaaaaa01', 2],
+    ['aaaaaaaaaa02', 1],
+  ]);
+  assert.deepEqual(warnings, [
+    '/fleet: more than 2 phones not in the inventory have asked; further ones are not shown',
+  ]);
 });
