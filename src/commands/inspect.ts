@@ -89,13 +89,29 @@ export async function* readLineBatches(
  * holds no partial sequence, i.e. the last chunk it decoded ended on an ASCII byte.
  */
 class LogDecoder {
-  private readonly utf8 = new StringDecoder('utf8');
+  private utf8 = new StringDecoder('utf8');
   private clean = true;
+  private first = true;
+  /** UTF-16: never copied as Latin-1. */
+  private wide = false;
 
   write(chunk: Buffer): string {
+    if (this.first && chunk.length > 0) {
+      this.first = false;
+      // A byte-order mark: UTF-16LE (a Windows editor's "Unicode"), or UTF-8's, is skipped.
+      if (chunk[0] === 0xff && chunk[1] === 0xfe) {
+        this.utf8 = new StringDecoder('utf16le');
+        this.clean = false;
+        this.wide = true;
+        return this.utf8.write(chunk.subarray(2));
+      }
+      if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+    }
     if (this.clean && isAscii(chunk)) return chunk.toString('latin1');
     const text = this.utf8.write(chunk);
-    if (chunk.length > 0) this.clean = (chunk[chunk.length - 1] ?? 0) < 0x80;
+    if (chunk.length > 0 && !this.wide) {
+      this.clean = (chunk[chunk.length - 1] ?? 0) < 0x80;
+    }
     return text;
   }
 

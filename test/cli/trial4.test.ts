@@ -100,3 +100,23 @@ test('validate: a cut gzip profile is named corrupt gzip, not "bad decrypt" with
     [['unreadable-profile', 'corrupt or truncated gzip (not encrypted)']],
   );
 });
+
+test('inspect --log and fleet read a UTF-16LE log with its byte-order mark (Windows "Unicode")', async () => {
+  const line = `10.0.0.5 - - [01/Dec/2026:02:00:00 +0000] "GET /00562b043615.xml HTTP/1.1" 200 100 "-" "${UA}"\r\n`;
+  const log = join(dir, 'utf16.log');
+  writeFileSync(
+    log,
+    Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(line + line, 'utf16le')]),
+  );
+  const run = await runCli(['inspect', '--log', log, '--json']);
+  assert.equal(run.code, 0, run.stderr);
+  const summary = JSON.parse(run.stdout) as { lines: { phone: number }; phones: { key: string }[] };
+  assert.equal(summary.lines.phone, 2);
+  assert.deepEqual(
+    summary.phones.map((p) => p.key),
+    ['00562b043615'],
+  );
+  const fleet = await runCli(['fleet', '--log', log, '-o', join(dir, 'utf16.html')]);
+  assert.equal(fleet.code, 0, fleet.stderr);
+  assert.match(readFileSync(join(dir, 'utf16.html'), 'utf8'), /00562b043615/);
+});
