@@ -10,6 +10,7 @@
  * gives what the phone makes of one (trimmed, a newline read as a space).
  */
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { isSecretParameter } from './secrets.js';
 
 /** One parameter: its value as decoded from the file, and its `ua` attribute when present. */
 export interface ProfileEntry {
@@ -104,8 +105,11 @@ function decodeEntities(text: string, where: string): string {
       else decoded = NAMED_ENTITIES[body];
     }
     if (decoded === undefined) {
+      // In a password's value the reference is part of the password: not quoted.
       throw new ProfileFormatError(
-        `${where}: ${JSON.stringify(whole)} is not an XML entity (write & as &amp;)`,
+        isSecretParameter(where)
+          ? `${where}: a '&' that starts no XML entity (not shown: a secret; write & as &amp;)`
+          : `${where}: ${JSON.stringify(whole)} is not an XML entity (write & as &amp;)`,
       );
     }
     return decoded;

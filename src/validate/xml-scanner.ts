@@ -16,6 +16,7 @@
  * line ends (CRLF and CR read as LF). A DOCTYPE is refused: a phone does not read DTDs, and
  * entity expansion from a DTD is an attack surface.
  */
+import { isSecretParameter } from '../profile/secrets.js';
 
 /** An attribute with the offsets of its name and of the first character of its value. */
 export interface XmlAttribute {
@@ -741,7 +742,21 @@ class Scanner {
         }
       }
     }
-    this.appendText(top, this.decode(start, end, false));
+    let decoded: string;
+    try {
+      decoded = this.decode(start, end, false);
+    } catch (err) {
+      // A reference error quotes the text; in a password's value that would be part of it.
+      const name = this.names[top];
+      if (err instanceof ScanFailure && name !== undefined && isSecretParameter(name)) {
+        throw new ScanFailure(
+          `bad '&' reference in the value of ${name} (not shown: a secret; write & as &amp;, only &lt; &gt; &amp; &apos; &quot; and &#…; exist)`,
+          err.offset,
+        );
+      }
+      throw err;
+    }
+    this.appendText(top, decoded);
   }
 
   /** Appends decoded text to an element's, which is then kept as a string. */

@@ -5,10 +5,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../helpers/run-cli.js';
+import { ROOT, runCli } from '../helpers/run-cli.js';
 import { startServer, type Handler, type TestServer } from '../helpers/http-server.js';
 
 // Seed excerpt: "User-Agent: Cisco-CP-8841-3PCC/11.0 (00562b043615)".
@@ -119,4 +119,42 @@ test('inspect --log and fleet read a UTF-16LE log with its byte-order mark (Wind
   const fleet = await runCli(['fleet', '--log', log, '-o', join(dir, 'utf16.html')]);
   assert.equal(fleet.code, 0, fleet.stderr);
   assert.match(readFileSync(join(dir, 'utf16.html'), 'utf8'), /00562b043615/);
+});
+
+test('validate and drift: a bad & reference inside a password never quotes the password', async () => {
+  // A password written with a raw '&' (my&secretpw;x): the reference error must not show it.
+  const profile =
+    '<flat-profile>\n<Station_Name>Reception</Station_Name>\n<Password_1_>my&secretpw;x</Password_1_>\n</flat-profile>\n';
+  const file = join(dir, 'amp.xml');
+  writeFileSync(file, profile);
+  const run = await runCli(['validate', file, '-f', 'json']);
+  assert.equal(run.code, 1, run.stderr);
+  assert.doesNotMatch(run.stdout + run.stderr, /secretpw/);
+  assert.match(run.stdout, /bad '&' reference in the value of Password_1_ \(not shown: a secret/);
+  // The same file as a phone's report, read by drift (another reader).
+  const fixtures = join(ROOT, 'test/fixtures/drift');
+  const reports = join(dir, 'amp-reports');
+  mkdirSync(reports);
+  writeFileSync(join(reports, '00562b043615.xml'), profile);
+  for (const json of [false, true]) {
+    const drift = await runCli(
+      [
+        'drift',
+        '--reports',
+        reports,
+        '-i',
+        join(fixtures, 'inventory.csv'),
+        '-t',
+        join(fixtures, 'templates'),
+        ...(json ? ['--json'] : []),
+      ],
+      { cwd: dir },
+    );
+    assert.equal(drift.code, 1, drift.stderr);
+    assert.doesNotMatch(drift.stdout + drift.stderr, /secretpw/);
+    assert.match(
+      drift.stdout,
+      /Password_1_: a '&' that starts no XML entity \(not shown: a secret/,
+    );
+  }
 });
