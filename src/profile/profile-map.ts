@@ -193,11 +193,24 @@ export function parseProfileXml(text: string): ParsedProfile {
       }
       if (names.length > 0) {
         const lastLine = body.split('\n').length;
+        // Names opened inside a password may be pieces of its value (a raw '<'): not shown.
+        const secret = names.findIndex((n) => isSecretParameter(n));
+        const shown = secret >= 0 && secret < names.length - 1 ? names.slice(0, secret + 1) : names;
         throw new ProfileFormatError(
-          `the file ends inside ${names.map((n) => `<${n}>`).join(', ')} (truncated?)`,
+          `the file ends inside ${shown.map((n) => `<${n}>`).join(', ')}${shown.length < names.length ? ' (and more, not shown: inside a secret)' : ''} (truncated?)`,
           lastLine,
         );
       }
+    }
+    const mismatch = /^Expected closing tag '([^']*)' .* instead of closing tag '([^']*)'/.exec(
+      msg,
+    );
+    if (mismatch && (isSecretParameter(mismatch[1]!) || isSecretParameter(mismatch[2]!))) {
+      throw new ProfileFormatError(
+        "an end tag does not match inside a secret parameter's value (not shown: a secret; a '<' in a value is written &lt;)",
+        line,
+        col,
+      );
     }
     throw new ProfileFormatError(msg, line, col);
   }

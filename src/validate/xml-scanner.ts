@@ -1167,6 +1167,16 @@ class Scanner {
     const openName = this.names[top] as string;
     if (openName !== name) {
       const openOffset = this.elements[top * ELEMENT_FIELDS + F_OFFSET] as number;
+      // Inside a password, both names may be pieces of its value (a raw '<'): neither is shown.
+      const secret = this.stack
+        .map((e) => this.names[e] as string)
+        .find((n) => isSecretParameter(n));
+      if (secret !== undefined) {
+        throw new ScanFailure(
+          `an end tag does not match inside the value of ${secret} (not shown: a secret; a '<' in a value is written &lt;)`,
+          lt,
+        );
+      }
       throw new ScanFailure(
         `end tag </${name}> does not match <${openName}> (line ${lineOf(text, openOffset)})`,
         lt,
