@@ -161,7 +161,12 @@ test('validate and drift: a bad & reference inside a password never quotes the p
 
 test('validate and drift: a raw < inside a password never shows the piece after it', async () => {
   const fixtures = join(ROOT, 'test/fixtures/drift');
-  for (const [i, value] of ['a<bsecret>c', 'a</bsecret>c', 'a<bsecret>c</x'].entries()) {
+  for (const [i, value] of [
+    'a<bsecret>c',
+    'a</bsecret>c',
+    'a<bsecret>c</x',
+    'a<bsecret>c</bsecret>', // well-formed: an element nested in the password
+  ].entries()) {
     const profile = `<flat-profile>\n<Station_Name>Reception</Station_Name>\n<Password_1_>${value}</Password_1_>\n</flat-profile>\n`;
     const file = join(dir, `lt${i}.xml`);
     writeFileSync(file, profile);
@@ -169,6 +174,8 @@ test('validate and drift: a raw < inside a password never shows the piece after 
     assert.equal(run.code, 1, run.stderr);
     assert.doesNotMatch(run.stdout + run.stderr, /bsecret/, value);
     if (i < 2) assert.match(run.stdout, /inside the value of Password_1_ \(not shown: a secret/);
+    if (i === 3)
+      assert.match(run.stdout, /nested inside parameter Password_1_ \(not shown: a secret/);
     const reports = join(dir, `lt-reports${i}`);
     mkdirSync(reports);
     writeFileSync(join(reports, '00562b043615.xml'), profile);
