@@ -47,10 +47,12 @@ const HEX12 = /^[0-9a-f]{12}$/i;
 
 // Printable ASCII without space: the characters a product, firmware or id token may hold.
 // MPP `Cisco-<PN>/<fw>` — PN is CP-<4 digits>[letters]-3PCC (reference §6); the SIP form and
-// some firmware send the PN without `-3PCC` (`Cisco-CP-8845/12.0.1`).
+// some firmware send the PN without `-3PCC` (`Cisco-CP-8845/12.0.1`). The 9800 series' product
+// names are DP-98x1 (Cisco's model-name example "DP-9841"; see models.ts), read the same way.
 // The tail after the slash may carry a SIP instance id after the MAC (any non-space text); the
 // firmware part before it is checked to be printable ASCII.
-const MPP_FORM = /^Cisco-(CP-(\d{4})[A-Z]{0,3}(?:-3PCC)?)\/(\S+?)((?:\s*\([^()]*\))*)$/i;
+const MPP_FORM =
+  /^Cisco-((?:CP-(\d{4})[A-Z]{0,3}(?:-3PCC)?|DP-(98\d\d)))\/(\S+?)((?:\s*\([^()]*\))*)$/i;
 const PRINTABLE = /^[\x21-\x7e]+$/;
 // ATA `Cisco/ATA<nnn>-MPP-<fw> (<serial>)` (HTTP) and `Cisco-ATA<nnn>-MPP/<fw>` (its SIP form).
 const ATA_FORM = /^Cisco\/(ATA(\d{3})-MPP)-([\x21-\x7e]+?)((?:\s*\([^()]*\))*)$/i;
@@ -131,9 +133,9 @@ function unknown(userAgent: string): UserAgentInfo {
  */
 function parseMpp(userAgent: string, m: RegExpExecArray): UserAgentInfo {
   const productName = (m[1] ?? '').toUpperCase();
-  const model = m[2] ?? '';
-  const tail = m[3] ?? '';
-  const ids = bracketValues(m[4] ?? '');
+  const model = m[2] ?? m[3] ?? '';
+  const tail = m[4] ?? '';
+  const ids = bracketValues(m[5] ?? '');
   let firmware = tail;
   let tailMac: string | null = null;
   const segments = tail.split('_');
