@@ -971,7 +971,7 @@ Examples:
         run(async (text: string, opts) => {
           const { RuleCheckFailed, ruleExpand } = await import('./commands/rule.js');
           const { formatRuleExpansion } = await import('./output/rule-format.js');
-          const { formatStylish } = await import('./output/diagnostics-format.js');
+          const { formatJson, formatStylish } = await import('./output/diagnostics-format.js');
           const { warn, writeStdout } = await import('./io/writer.js');
           try {
             const result = ruleExpand(text, opts);
@@ -985,7 +985,10 @@ Examples:
             return ExitCode.Ok;
           } catch (err) {
             if (!(err instanceof RuleCheckFailed)) throw err;
-            process.stderr.write(formatStylish([fileDiagnostics(err.diagnostics)]));
+            // --json: the grammar errors as `rule check --json` prints them, on stdout for jq.
+            if (opts.json === true)
+              await writeStdout(formatJson([fileDiagnostics(err.diagnostics)]));
+            else process.stderr.write(formatStylish([fileDiagnostics(err.diagnostics)]));
             return ExitCode.Bad;
           }
         }),

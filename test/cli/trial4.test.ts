@@ -195,3 +195,11 @@ test('validate and drift: a raw < inside a password never shows the piece after 
     assert.doesNotMatch(drift.stdout + drift.stderr, /bsecret/, value);
   }
 });
+
+test('rule expand --json: grammar errors are JSON on stdout (as rule check --json), exit 1', async () => {
+  const run = await runCli(['rule', 'expand', '/$()', '--mac', '00562b043615', '--json']);
+  assert.equal(run.code, 1, run.stderr);
+  const check = await runCli(['rule', 'check', '/$()', '--json']);
+  assert.deepEqual(JSON.parse(run.stdout), JSON.parse(check.stdout));
+  assert.equal((JSON.parse(run.stdout) as { errorCount: number }[])[0]!.errorCount, 1);
+});
