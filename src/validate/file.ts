@@ -96,6 +96,12 @@ function count(file: string, diagnostics: Diagnostic[]): FileDiagnostics {
   return { file, diagnostics, errorCount, warningCount };
 }
 
+/** Whether bytes start as an OpenSSL enc file: `Salted__`, or its base64 `U2FsdGVkX1`. */
+function isOpensslEncHeader(bytes: Uint8Array): boolean {
+  const head = String.fromCharCode(...bytes.subarray(0, 10));
+  return head.startsWith('Salted__') || head === 'U2FsdGVkX1';
+}
+
 /** Opens the bytes as the phone would; diagnostics instead of exceptions. */
 function open(
   file: string,
@@ -130,6 +136,14 @@ function open(
   if (settings.ikm !== undefined) options.ikm = settings.ikm;
   try {
     const opened = openProfile(bytes, options);
+    if (opened.container === 'gzip' && isOpensslEncHeader(opened.plaintext)) {
+      // gzip(encrypt(xml)): the phone gunzips only what it decrypted (reference §3).
+      return unreadable(
+        file,
+        'gzip around an encrypted profile (Salted__ inside): the phone reads encrypt(gzip(xml)), not gzip(encrypt(xml))',
+        'gzip the XML first, then encrypt it (cisco-prov encrypt --gzip, or openssl enc on the .gz)',
+      );
+    }
     return {
       plaintext: opened.plaintext,
       encrypted: opened.container !== 'plain' && opened.container !== 'gzip',

@@ -203,3 +203,26 @@ test('rule expand --json: grammar errors are JSON on stdout (as rule check --jso
   assert.deepEqual(JSON.parse(run.stdout), JSON.parse(check.stdout));
   assert.equal((JSON.parse(run.stdout) as { errorCount: number }[])[0]!.errorCount, 1);
 });
+
+test('validate: gzip(openssl enc(xml)), the wrong order, is named as such', async () => {
+  // Reference §3: gzip first, then encrypt; here the encrypted file was gzipped afterwards.
+  const encrypted = execFileSync(
+    'openssl',
+    ['enc', '-aes-256-cbc', '-md', 'md5', '-k', 'pass1234'],
+    {
+      input: PROFILE,
+    },
+  );
+  const file = join(dir, 'wrong-order.cfg');
+  writeFileSync(file, execFileSync('gzip', ['-c'], { input: encrypted }));
+  const run = await runCli(['validate', file, '-f', 'json']);
+  assert.equal(run.code, 1, run.stderr);
+  const [result] = JSON.parse(run.stdout) as {
+    diagnostics: { ruleId: string; message: string }[];
+  }[];
+  assert.deepEqual(
+    result!.diagnostics.map((d) => d.ruleId),
+    ['unreadable-profile'],
+  );
+  assert.match(result!.diagnostics[0]!.message, /not gzip\(encrypt\(xml\)\)/);
+});
