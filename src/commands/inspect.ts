@@ -303,8 +303,14 @@ export async function inspect(options: InspectOptions): Promise<InspectResult> {
   if (userAgents.length > 0) {
     for (const ua of userAgents) results.push(parseUserAgent(ua));
   } else {
+    let first = true;
     for await (const batch of readLineBatches(stdinOf(options, 'User-Agent'))) {
-      for (const line of batch) if (line.trim() !== '') results.push(parseUserAgent(line));
+      for (let line of batch) {
+        // A file saved with a byte-order mark (Windows editors): the mark is not part of it.
+        if (first && line.charCodeAt(0) === 0xfeff) line = line.slice(1);
+        first = false;
+        if (line.trim() !== '') results.push(parseUserAgent(line));
+      }
     }
   }
   // Empty stdin: nothing was inspected, which a pipeline must be able to tell from a result.

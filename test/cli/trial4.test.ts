@@ -226,3 +226,19 @@ test('validate: gzip(openssl enc(xml)), the wrong order, is named as such', asyn
   );
   assert.match(result!.diagnostics[0]!.message, /not gzip\(encrypt\(xml\)\)/);
 });
+
+test('inspect: a User-Agent list saved with a UTF-8 byte-order mark reads its first line whole', async () => {
+  const run = await runCli(['inspect', '--json'], { input: `\ufeff${UA}\n${UA}\n` });
+  assert.equal(run.code, 0, run.stderr);
+  const rows = run.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { userAgent: string; mac: string });
+  assert.deepEqual(
+    rows.map((r) => [r.userAgent, r.mac]),
+    [
+      [UA, '00562b043615'],
+      [UA, '00562b043615'],
+    ],
+  );
+});
