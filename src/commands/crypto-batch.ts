@@ -214,6 +214,33 @@ function keysFor(file: string, table: KeyTable | undefined, all: ResolvedKeys): 
 }
 
 /**
+ * The key of the one file an `encrypt`/`decrypt` without --out-dir works on when `--keys` is
+ * given: its row found as the batch finds it (by its name, `.xml`/`.cfg` counterpart included,
+ * else by the MAC in its name), else the key or IKM given for all. stdin has no name to look
+ * up (exit 2); a file with no key for it fails as it does in a batch (exit 1).
+ */
+export function keysForOneFile(
+  command: 'encrypt' | 'decrypt',
+  input: string | undefined,
+  opts: KeyOptions & { keys: string },
+): ResolvedKeys {
+  if (input === undefined || input === '-') {
+    throw usageError(
+      `--keys finds a key by the input's file name: give ${command} a file, not stdin`,
+    );
+  }
+  const all = resolveKeys(opts);
+  const row = keysFor(basename(input), readKeyTable(opts.keys), all);
+  if (!row) {
+    throw new CliError(
+      ExitCode.Bad,
+      `${input}: no key for this file (no row of --keys ${opts.keys} by its name or the MAC in it, and no --key*/--ikm* for all)`,
+    );
+  }
+  return { ...row, warnings: all.warnings };
+}
+
+/**
  * Input files: files as given, directories walked (hidden entries skipped), in order. A symlink
  * met in the walk is followed — to a file it is an input like any other, to a directory it is
  * walked (a link back to a directory being walked is not: it would never end); a dangling one is

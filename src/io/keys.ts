@@ -13,6 +13,11 @@ export interface KeyOptions {
   ikm?: string;
   ikmFile?: string;
   ikmEnv?: string;
+  /**
+   * Keys resolved already (one file's row of a `--keys` CSV: see crypto-batch.ts's
+   * keysForOneFile); when given, the options above are not read again.
+   */
+  resolved?: ResolvedKeys;
 }
 
 export interface ResolvedKeys {
@@ -27,6 +32,7 @@ export interface ResolvedKeys {
  * comes back as a warning; the caller prints it.
  */
 export function resolveKeys(opts: KeyOptions): ResolvedKeys {
+  if (opts.resolved !== undefined) return opts.resolved;
   const key = resolveSecret('key', { value: opts.key, file: opts.keyFile, env: opts.keyEnv });
   const ikmText = resolveSecret('ikm', { value: opts.ikm, file: opts.ikmFile, env: opts.ikmEnv });
   const result: ResolvedKeys = { warnings: [] };

@@ -1,0 +1,94 @@
+// The leftovers of the last trial round (gaps4), each through the spawned CLI: --keys for one
+// file, duplicate keys in a JSON inventory, JSON syntax errors by line and column, YAML
+// inventory messages, a misspelt --keys header, key files readable by others, and a one-thread
+// render stopped by SIGINT.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../helpers/run-cli.js';
+
+const profile = (n: string) =>
+  `<flat-profile>\n  <Display_Name_1_>${n}</Display_Name_1_>\n</flat-profile>\n`;
+
+let dir: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'cisco-prov-gaps4-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A fresh directory under the test's temp directory. */
+function fresh(name: string): string {
+  const path = join(dir, name);
+  mkdirSync(path, { recursive: true });
+  return path;
+}
+
+const opensslDecrypt = (file: string, pass: string) =>
+  execFileSync('openssl', ['enc', '-d', '-aes-256-cbc', '-md', 'md5', '-k', pass, '-in', file], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  }).toString();
+
+describe('encrypt/decrypt --keys without --out-dir: the key is looked up as a batch does', () => {
+  test('encrypt takes the row of the file by its name, not a key asked for elsewhere', async () => {
+    const d = fresh('keys-one-name');
+    writeFileSync(join(d, 'lobby.xml'), profile('Lobby'));
+    writeFileSync(join(d, 'keys.csv'), 'file,key\nlobby.xml,Row-Secret-1\nother.xml,Row-2\n');
+    const r = await runCli(['encrypt', '--keys', 'keys.csv', 'lobby.xml', '-o', 'lobby.cfg'], {
+      cwd: d,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(opensslDecrypt(join(d, 'lobby.cfg'), 'Row-Secret-1'), profile('Lobby'));
+    // decrypt finds lobby.cfg's key under lobby.xml, as a batch does.
+    const back = await runCli(['decrypt', '--keys', 'keys.csv', 'lobby.cfg'], { cwd: d });
+    assert.equal(back.code, 0, back.stderr);
+    assert.equal(back.stdout, profile('Lobby'));
+  });
+
+  test('by the MAC in the file name; the row wins over a key for all, which is the fallback', async () => {
+    const d = fresh('keys-one-mac');
+    writeFileSync(join(d, 'SEP001122AABBCC.xml'), profile('Mac'));
+    writeFileSync(join(d, 'plain.xml'), profile('All'));
+    writeFileSync(join(d, 'keys.csv'), 'mac,key\n00:11:22:aa:bb:cc,Mac-Row-Key\n');
+    const env = { ALL: 'Key-For-All' };
+    const a = await runCli(
+      ['encrypt', '--keys', 'keys.csv', '--key-env', 'ALL', 'SEP001122AABBCC.xml', '-o', 'a.cfg'],
+      { cwd: d, env },
+    );
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(opensslDecrypt(join(d, 'a.cfg'), 'Mac-Row-Key'), profile('Mac'));
+    const b = await runCli(
+      ['encrypt', '--keys', 'keys.csv', '--key-env', 'ALL', 'plain.xml', '-o', 'b.cfg'],
+      { cwd: d, env },
+    );
+    assert.equal(b.code, 0, b.stderr);
+    assert.equal(opensslDecrypt(join(d, 'b.cfg'), 'Key-For-All'), profile('All'));
+  });
+
+  test('a file with no row and no key for all: exit 1, one line naming the file, no key', async () => {
+    const d = fresh('keys-one-none');
+    writeFileSync(join(d, 'p.xml'), profile('P'));
+    writeFileSync(join(d, 'keys.csv'), 'file,key\nother.xml,Never-Shown\n');
+    for (const command of ['encrypt', 'decrypt']) {
+      const r = await runCli([command, '--keys', 'keys.csv', 'p.xml'], { cwd: d });
+      assert.equal(r.code, 1, `${command}: ${r.stderr}`);
+      assert.match(r.stderr, /p\.xml: no key for this file/);
+      assert.doesNotMatch(r.stderr, /Never-Shown/);
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.equal(r.stdout, '');
+    }
+  });
+
+  test('stdin has no name to look up: exit 2, before reading it', async () => {
+    const d = fresh('keys-one-stdin');
+    writeFileSync(join(d, 'keys.csv'), 'file,key\np.xml,K\n');
+    for (const command of ['encrypt', 'decrypt']) {
+      const r = await runCli([command, '--keys', 'keys.csv'], { cwd: d, input: profile('x') });
+      assert.equal(r.code, 2, `${command}: ${r.stderr}`);
+      assert.match(r.stderr, /--keys finds a key by the input's file name/);
+      assert.equal(r.stdout, '');
+    }
+  });
+});
