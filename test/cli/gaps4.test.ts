@@ -5,7 +5,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
@@ -91,4 +91,44 @@ describe('encrypt/decrypt --keys without --out-dir: the key is looked up as a ba
       assert.equal(r.stdout, '');
     }
   });
+});
+
+describe('render: a JSON inventory with a key given twice in one device is refused', () => {
+  const TEMPLATE =
+    '<flat-profile><Display_Name_1_>{{ display_name }}</Display_Name_1_></flat-profile>\n';
+  const device = (i: number, extra = '') =>
+    `  {"mac":"${(0x00562b000000 + i).toString(16).padStart(12, '0')}","model":"8841","display_name":"User ${i}","notes":"${'n'.repeat(300)}"${extra}}`;
+
+  for (const [name, count] of [
+    ['parsed whole (a small file)', 3],
+    // Past JSON_WHOLE_PARSE_BYTES (8 MiB) the file is read a device at a time from disk.
+    ['read a device at a time (a file above 8 MiB)', 25_000],
+  ] as const) {
+    test(`${name}: exit 1, file, line and the key's name, never its values; nothing written`, async () => {
+      const d = fresh(`dup-json-${count}`);
+      writeFileSync(join(d, '$MA.xml'), TEMPLATE);
+      const devices = Array.from({ length: count }, (_, i) =>
+        device(
+          i,
+          i === count - 1 ? ',\n   "sip_password":"Dup-Pw-One","sip_password":"Dup-Pw-Two"' : '',
+        ),
+      );
+      const text = `{"devices":[\n${devices.join(',\n')}\n]}\n`;
+      if (count > 3) assert.ok(text.length > 8 * 1024 * 1024, `${text.length} bytes`);
+      writeFileSync(join(d, 'inv.json'), text);
+      const r = await runCli(['render', '-t', '$MA.xml', '-i', 'inv.json', '-o', 'out'], {
+        cwd: d,
+      });
+      assert.equal(r.code, 1, r.stderr);
+      const line = count + 2;
+      assert.match(
+        r.stderr,
+        new RegExp(
+          `^cisco-prov: inv\\.json: line ${line}, col 32, field sip_password: "sip_password" is given twice in one map \\(first at line ${line}, col 4\\)`,
+        ),
+      );
+      assert.doesNotMatch(r.stderr, /Dup-Pw/);
+      assert.equal(existsSync(join(d, 'out')), false, 'nothing written');
+    });
+  }
 });
