@@ -6,7 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ExitCode, usageError, type ExitCodeValue } from './errors.js';
 import { integerArg, modeArg, ruleIdListArg, sizeArg } from './io/options.js';
-import { guardStandardStreams } from './io/writer.js';
+import { guardStandardStreams, ownDescriptorOf } from './io/writer.js';
 import { reportFailure } from './output/failure.js';
 import { version } from './version.js';
 import type { FileDiagnostics, ReportFormat } from './output/diagnostics-format.js';
@@ -523,7 +523,8 @@ ${SECRETS_HELP}`,
         )
         .option(
           '-o, --output <file>',
-          'write to a new file, created 0600; an existing file is never replaced (exit 2)',
+          'write to a new file, created 0600 and fsynced; an existing file is never replaced ' +
+            '(exit 2); - prints',
         )
         .addHelpText(
           'after',
@@ -540,7 +541,12 @@ Examples:
               );
             }
             const { keygen, writeKeyFile } = await import('./commands/keygen.js');
-            if (typeof opts.output === 'string') {
+            // `-o -` and `-o /dev/stdout` print, as every other command's -o does.
+            if (
+              typeof opts.output === 'string' &&
+              opts.output !== '-' &&
+              ownDescriptorOf(opts.output) !== 1
+            ) {
               writeKeyFile(opts.output, `${keygen(opts)}\n`);
               return;
             }
