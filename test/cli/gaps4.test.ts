@@ -132,3 +132,35 @@ describe('render: a JSON inventory with a key given twice in one device is refus
     });
   }
 });
+
+describe('convert and diff: a JSON syntax error by line and column, never the text', () => {
+  const SECRET = 'Gaps4-Json-Secret';
+  const cases: [string, string, string][] = [
+    // V8 names a position: turned into line and column.
+    [
+      'a missing comma',
+      `{\n  "Station_Name": {"value": "Lobby"}\n  "Password_1_": {"value": "${SECRET}"}\n}\n`,
+      "line 3, col 3: not valid JSON (expected ',' or '}' after property value)",
+    ],
+    // V8 (Node 20) names none for an unexpected token: the streaming reader places it.
+    [
+      'an unquoted value',
+      `{\n  "Station_Name": {"value": "Lobby"},\n  "Password_1_": {"value": ${SECRET}}\n}\n`,
+      'line 3, col 28: not valid JSON (unexpected character)',
+    ],
+  ];
+  for (const [label, text, expected] of cases) {
+    test(`${label}: convert exit 1, diff exit 2, one line with the place`, async () => {
+      const d = fresh(`json-place-${label.replace(/ /g, '-')}`);
+      writeFileSync(join(d, 'p.json'), text);
+      writeFileSync(join(d, 'q.xml'), profile('x'));
+      const c = await runCli(['convert', 'p.json', '--to', 'xml'], { cwd: d });
+      assert.equal(c.code, 1, c.stderr);
+      assert.equal(c.stderr, `cisco-prov: p.json: ${expected}\n`);
+      const r = await runCli(['diff', 'p.json', 'q.xml'], { cwd: d });
+      assert.equal(r.code, 2, r.stderr);
+      assert.equal(r.stderr, `cisco-prov: p.json: ${expected}\n`);
+      assert.doesNotMatch(c.stderr + r.stderr + c.stdout + r.stdout, new RegExp(SECRET));
+    });
+  }
+});
