@@ -64,11 +64,10 @@ export function readProfileText(text: string, notation: ProfileNotation): Parsed
     } catch (err) {
       const e = err as Error & { linePos?: { line: number; col: number }[] };
       const pos = e.linePos?.[0];
-      throw new ProfileFormatError(
-        `not valid YAML: ${e.message.split('\n')[0]}`,
-        pos?.line,
-        pos?.col,
-      );
+      // The first line only (the next ones quote the file), without the ` at line L, column
+      // C:` it ends with: the place is said before the message.
+      const reason = (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+      throw new ProfileFormatError(`not valid YAML: ${reason}`, pos?.line, pos?.col);
     }
   }
   return { parameters: profileFromObject(data), duplicates: [], warnings: [] };

@@ -1290,13 +1290,37 @@ export function yamlToData(
 /** The first error of a parsed YAML document as a problem (the only one reported). */
 function firstYamlError(doc: Document, file: string): InventoryProblem | undefined {
   const e = doc.errors[0];
-  if (!e) return undefined;
-  const line = e.linePos?.[0]?.line;
+  return e ? yamlErrorProblem(e, file, 'YAML') : undefined;
+}
+
+/**
+ * A YAML parse error as one clean line: placed by `line L, col C`, and the yaml library's
+ * message without what follows its first line (the file's text around the mistake, where a
+ * password may be) nor the ` at line L, column C:` that first line ends with (the place is
+ * said already; the colon introduced the text not shown).
+ * @example yamlErrorProblem(err, 'inv.yaml', 'YAML') // { where: 'line 3, col 5', message: 'not valid YAML (map keys must be unique)' }
+ */
+export function yamlErrorProblem(
+  e: { message: string; linePos?: readonly { line: number; col: number }[] | undefined },
+  file: string,
+  what: string,
+): InventoryProblem {
+  const pos = e.linePos?.[0];
   return {
     file,
-    where: line ? `line ${line}` : 'file',
-    message: `not valid YAML (${e.message.split('\n')[0]})`,
+    where: pos ? `line ${pos.line}, col ${pos.col}` : 'file',
+    message: `not valid ${what} (${yamlErrorReason(e.message)})`,
   };
+}
+
+/**
+ * The yaml library's message as a reason: its first line, without ` at line L, column C:` at
+ * its end, the first letter lower-cased as the other readers' reasons are
+ * (`Map keys must be unique at line 3, column 5:` → `map keys must be unique`).
+ */
+export function yamlErrorReason(message: string): string {
+  const first = (message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '').trim();
+  return /^[A-Z][a-z]/.test(first) ? first.charAt(0).toLowerCase() + first.slice(1) : first;
 }
 
 function readYamlInventory(text: string, file: string, problems: InventoryProblem[]): RawInventory {

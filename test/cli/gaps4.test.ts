@@ -164,3 +164,79 @@ describe('convert and diff: a JSON syntax error by line and column, never the te
     });
   }
 });
+
+describe('YAML errors: one clean line with file, line and column, no stray colon', () => {
+  const SECRET = 'Gaps4-Yaml-Secret';
+  const TEMPLATE = '<flat-profile><Display_Name_1_>{{ mac }}</Display_Name_1_></flat-profile>\n';
+  const cases: [string, string, string][] = [
+    [
+      'a key twice',
+      `devices:\n  - mac: 00562b000001\n    model: "8841"\n    sip_password: ${SECRET}\n    sip_password: ${SECRET}2\n`,
+      'line 5, col 5: not valid YAML (map keys must be unique)',
+    ],
+    [
+      'an unclosed quote',
+      `devices:\n  - mac: 00562b000001\n    sip_password: "${SECRET}\n`,
+      'line 4, col 1: not valid YAML (missing closing "quote)',
+    ],
+    [
+      'a tab as indentation',
+      `devices:\n\t- mac: 00562b000001\n`,
+      'line 2, col 1: not valid YAML (tabs are not allowed as indentation)',
+    ],
+    [
+      'a reserved character',
+      `devices:\n  - mac: 00562b000001\n    model: @${SECRET}\n`,
+      'line 3, col 12: not valid YAML (plain value cannot start with reserved character @)',
+    ],
+  ];
+  for (const [label, text, expected] of cases) {
+    test(`${label}: the inventory (whole and read a device at a time) and --vars: exit 1`, async () => {
+      const d = fresh(`yaml-error-${label.replace(/ /g, '-')}`);
+      writeFileSync(join(d, '$MA.xml'), TEMPLATE);
+      writeFileSync(join(d, 'inv.yaml'), text);
+      // Past YAML_WHOLE_PARSE_CHARS (1 MiB) the inventory is read a device at a time: the
+      // mistake, a megabyte of comment lines further down, is reported alike.
+      const lines = 20_000;
+      writeFileSync(
+        join(d, 'big.yaml'),
+        `${'# padding line of a large inventory ....\n'.repeat(lines)}${text}`,
+      );
+      const bigExpected = expected.replace(
+        /^line (\d+)/,
+        (_, n: string) => `line ${Number(n) + lines}`,
+      );
+      const ok = 'devices:\n  - mac: 00562b000001\n    model: "8841"\n';
+      writeFileSync(join(d, 'ok.yaml'), ok);
+      writeFileSync(join(d, 'vars.yaml'), text);
+      const runs: [string[], string, number][] = [
+        [['render', '-t', '$MA.xml', '-i', 'inv.yaml', '-o', 'out'], `inv.yaml: ${expected}`, 1],
+        [['render', '-t', '$MA.xml', '-i', 'big.yaml', '-o', 'out'], `big.yaml: ${bigExpected}`, 1],
+        [
+          ['render', '-t', '$MA.xml', '-i', 'ok.yaml', '--vars', 'vars.yaml', '-o', 'out'],
+          `vars.yaml: ${expected.replace('not valid YAML', 'not valid YAML or JSON')}`,
+          1,
+        ],
+      ];
+      for (const [args, line, code] of runs) {
+        const r = await runCli(args, { cwd: d });
+        assert.equal(r.code, code, `${args.join(' ')}: ${r.stderr}`);
+        const first = r.stderr.split('\n')[0]!;
+        assert.equal(first, `cisco-prov: ${line}`, args.join(' '));
+        assert.doesNotMatch(r.stderr, new RegExp(SECRET));
+        assert.equal(existsSync(join(d, 'out')), false);
+      }
+    });
+  }
+
+  test('convert and diff of a YAML profile: the place once, no stray colon', async () => {
+    const d = fresh('yaml-profile-error');
+    writeFileSync(join(d, 'p.yaml'), `Station_Name: a\nPassword_1_: ${SECRET}\nStation_Name: b\n`);
+    const r = await runCli(['convert', 'p.yaml', '--to', 'xml'], { cwd: d });
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(
+      r.stderr,
+      'cisco-prov: p.yaml: line 3, col 1: not valid YAML: Map keys must be unique\n',
+    );
+  });
+});
