@@ -125,19 +125,12 @@ export function readKeyTable(path: string): KeyTable {
       info: true,
     }) as { record: Record<string, string>; info: { lines: number } }[];
   } catch (err) {
+    // A wrong header says so first: its rows' mistakes may follow from it.
+    checkKeyTableHeader(path, header);
     const line = (err as { lines?: number }).lines;
     throw usageError(`--keys ${path}${line ? `:${line}` : ''}: not a valid CSV file`);
   }
-  if (header.length > 0 && !header.includes('file') && !header.includes('mac')) {
-    // Only the names this table reads are shown: a CSV without its header row has a key here.
-    const known = header.filter((h) => KEY_TABLE_COLUMNS.has(h));
-    const others = header.length - known.length;
-    const has = [...known, ...(others > 0 ? [`${others} other column(s), not shown`] : [])];
-    throw usageError(
-      `--keys ${path}:1: the header has no file or mac column (it has ${has.join(', ')})`,
-      'the first line names the columns: file and/or mac, key and/or ikm',
-    );
-  }
+  checkKeyTableHeader(path, header);
   const table: KeyTable = { byFile: new Map(), byMac: new Map() };
   // Where each file name and MAC was first given, for a row that gives it again.
   const firstLine = new Map<string, number>();
@@ -180,6 +173,95 @@ export function readKeyTable(path: string): KeyTable {
     }
   }
   return table;
+}
+
+/** The columns a `--keys` header must name. */
+const KEY_TABLE_EXPECTED = 'expected file and/or mac, and key and/or ikm';
+
+/** Names people give the columns, and the column each means. */
+const KEY_TABLE_ALIASES: Readonly<Record<string, string>> = {
+  filename: 'file',
+  'file name': 'file',
+  file_name: 'file',
+  name: 'file',
+  path: 'file',
+  'mac address': 'mac',
+  macaddress: 'mac',
+  mac_address: 'mac',
+  'mac-address': 'mac',
+  // Not `password` or `secret`: a CSV without its header row could have such a word as a key.
+  passphrase: 'key',
+};
+
+/**
+ * The column a header cell was probably meant to be: a known alias, or a known name one edit
+ * away (two for `file`: `fiel`, `flie`, `keyy`, `ikms`).
+ */
+function meantColumn(cell: string): string | undefined {
+  const alias = KEY_TABLE_ALIASES[cell];
+  if (alias) return alias;
+  for (const name of KEY_TABLE_COLUMNS) {
+    if (editDistance(cell, name) <= (name.length >= 4 ? 2 : 1)) return name;
+  }
+  return undefined;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions, transpositions. */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      }
+      d[i]![j] = best;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/**
+ * A `--keys` header must name `file` and/or `mac`, and `key` and/or `ikm` (every row needs
+ * both). A first line with one of those names, or a near miss (`keyy`), is a header: the message
+ * shows it — column names are no secret — with what each near miss was probably meant to be. A
+ * first line with none is a data row of a CSV without its header row: it holds a key, so none
+ * of it is shown.
+ */
+function checkKeyTableHeader(path: string, header: readonly string[]): void {
+  if (header.length === 0) return;
+  const hasId = header.includes('file') || header.includes('mac');
+  const hasKey = header.includes('key') || header.includes('ikm');
+  if (hasId && hasKey) return;
+  const isHeader = header.some((h) => KEY_TABLE_COLUMNS.has(h) || meantColumn(h) !== undefined);
+  if (!isHeader) {
+    throw usageError(
+      `--keys ${path}:1: no header row: ${KEY_TABLE_EXPECTED}; the first line names none of them (its ${header.length} cell(s) are not shown: a data row holds a key)`,
+    );
+  }
+  // A line with a column name as it is spelt is surely the header: all of it is shown. One with
+  // near misses only could be a data row whose key is a word (`lobby.xml,password`): only the
+  // near misses are.
+  const surely = header.some((h) => KEY_TABLE_COLUMNS.has(h));
+  const cells = surely ? header : header.filter((h) => meantColumn(h) !== undefined);
+  const hidden = header.length - cells.length;
+  const shown = [
+    ...cells.map((h) => escapeControls(h.length > 40 ? `${h.slice(0, 40)}…` : h)),
+    ...(hidden > 0 ? [`${hidden} other cell(s), not shown`] : []),
+  ];
+  const guesses = header
+    .filter((h) => !KEY_TABLE_COLUMNS.has(h))
+    .flatMap((h) => {
+      const meant = meantColumn(h);
+      return meant === undefined ? [] : [`${meant} for ${escapeControls(h)}`];
+    });
+  const missing = hasId ? 'key or ikm' : 'file or mac';
+  throw usageError(
+    `--keys ${path}:1: the header has no ${missing} column: ${KEY_TABLE_EXPECTED}; found ${shown.join(', ')}${guesses.length > 0 ? ` (did you mean ${guesses.join(', ')}?)` : ''}`,
+  );
 }
 
 /** Whether two rows hold the same passphrase and IKM. */

@@ -240,3 +240,44 @@ describe('YAML errors: one clean line with file, line and column, no stray colon
     );
   });
 });
+
+describe('--keys CSV with a misspelt header: the expected columns and the header found', () => {
+  const cases: [string, string, string][] = [
+    [
+      'file,keyy',
+      'the header has no key or ikm column: expected file and/or mac, and key and/or ikm; found file, keyy (did you mean key for keyy?)',
+      'a key column misspelt',
+    ],
+    [
+      'fiel,key,notes',
+      'the header has no file or mac column: expected file and/or mac, and key and/or ikm; found fiel, key, notes (did you mean file for fiel?)',
+      'a file column misspelt, an extra column',
+    ],
+    [
+      'MAC Address,IKM',
+      'the header has no file or mac column: expected file and/or mac, and key and/or ikm; found mac address, ikm (did you mean mac for mac address?)',
+      'a common name for a column',
+    ],
+    [
+      'lobby.xml,Row-Secret-Not-Shown',
+      'no header row: expected file and/or mac, and key and/or ikm; the first line names none of them (its 2 cell(s) are not shown: a data row holds a key)',
+      'no header row: the data row is never echoed',
+    ],
+  ];
+  for (const [header, message, label] of cases) {
+    test(`${label}: exit 2, one line`, async () => {
+      const d = fresh(`keys-header-${label.replace(/[^a-z]+/g, '-')}`);
+      writeFileSync(join(d, 'p.xml'), profile('P'));
+      writeFileSync(join(d, 'keys.csv'), `${header}\np.xml,Row-Secret-Two\n`);
+      for (const args of [
+        ['--out-dir', 'out'],
+        ['-o', 'p.cfg'],
+      ]) {
+        const r = await runCli(['encrypt', '--keys', 'keys.csv', 'p.xml', ...args], { cwd: d });
+        assert.equal(r.code, 2, r.stderr);
+        assert.equal(r.stderr, `cisco-prov: --keys keys.csv:1: ${message}\n`);
+        assert.doesNotMatch(r.stderr, /Row-Secret/i);
+      }
+    });
+  }
+});
