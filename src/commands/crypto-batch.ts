@@ -6,7 +6,15 @@
  */
 import { availableParallelism } from 'node:os';
 import { readdir, stat } from 'node:fs/promises';
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  statSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import {
@@ -32,6 +40,7 @@ import {
 } from '../errors.js';
 import { resolveKeys, type KeyOptions, type ResolvedKeys } from '../io/keys.js';
 import { describeSize } from '../io/options.js';
+import { exposedFileWarning } from '../io/secrets.js';
 import { removeStaleTempFiles, sweepTempFilesOnSignal, writeFileReplacing } from '../io/writer.js';
 
 /** One file's outcome. `error` is one line naming what went wrong, never a key. */
@@ -72,9 +81,11 @@ const KEY_TABLE_LIMIT = 64 * 1024 * 1024;
  * file must not read forever or fill memory (a device or pipe has no size to check first).
  * @returns undefined when the file holds more than `limit` bytes
  */
-function readUpTo(path: string, limit: number): string | undefined {
+function readUpTo(path: string, limit: number, warnings: string[]): string | undefined {
   const fd = openSync(path, 'r');
   try {
+    const exposed = exposedFileWarning('--keys', path, fstatSync(fd));
+    if (exposed !== undefined) warnings.push(exposed);
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
@@ -96,11 +107,12 @@ const KEY_TABLE_COLUMNS = new Set(['file', 'mac', 'key', 'ikm']);
 /**
  * Reads a `--keys` CSV: a header row naming `file` and/or `mac`, and `key` and/or `ikm`.
  * Errors name the file and line, never a value.
+ * @param warnings gets the warning for a file other users can read
  */
-export function readKeyTable(path: string): KeyTable {
+export function readKeyTable(path: string, warnings: string[]): KeyTable {
   let text: string | undefined;
   try {
-    text = readUpTo(path, KEY_TABLE_LIMIT);
+    text = readUpTo(path, KEY_TABLE_LIMIT, warnings);
   } catch (err) {
     throw new CliError(ExitCode.Failure, `cannot read --keys ${describeSystemError(err, path)}`);
   }
@@ -312,14 +324,15 @@ export function keysForOneFile(
     );
   }
   const all = resolveKeys(opts);
-  const row = keysFor(basename(input), readKeyTable(opts.keys), all);
+  const warnings = [...all.warnings];
+  const row = keysFor(basename(input), readKeyTable(opts.keys, warnings), all);
   if (!row) {
     throw new CliError(
       ExitCode.Bad,
       `${input}: no key for this file (no row of --keys ${opts.keys} by its name or the MAC in it, and no --key*/--ikm* for all)`,
     );
   }
-  return { ...row, warnings: all.warnings };
+  return { ...row, warnings };
 }
 
 /**
@@ -820,7 +833,8 @@ export async function cryptoBatch(
 ): Promise<{ report: BatchReport; warnings: string[] }> {
   if (inputs.length === 0) throw usageError('--out-dir needs input files or directories');
   const keys = resolveKeys(opts);
-  const table = opts.keys !== undefined ? readKeyTable(opts.keys) : undefined;
+  const warnings = [...keys.warnings];
+  const table = opts.keys !== undefined ? readKeyTable(opts.keys, warnings) : undefined;
   if (!table && keys.passphrase === undefined && keys.ikm === undefined) {
     throw usageError(
       'no key given',
@@ -857,5 +871,5 @@ export async function cryptoBatch(
       maxSize: opts.maxSize ?? DEFAULT_MAX_SIZE,
     };
   }
-  return { report: await runBatch(inputs, opts, settings), warnings: keys.warnings };
+  return { report: await runBatch(inputs, opts, settings), warnings };
 }

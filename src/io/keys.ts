@@ -38,6 +38,8 @@ export function resolveKeys(opts: KeyOptions): ResolvedKeys {
   const result: ResolvedKeys = { warnings: [] };
   if (key?.fromCommandLine) result.warnings.push(commandLineSecretWarning('key'));
   if (ikmText?.fromCommandLine) result.warnings.push(commandLineSecretWarning('ikm'));
+  if (key?.exposedWarning) result.warnings.push(key.exposedWarning);
+  if (ikmText?.exposedWarning) result.warnings.push(ikmText.exposedWarning);
   if (key) result.passphrase = key.value;
   if (ikmText) {
     try {

@@ -4,11 +4,11 @@
 // render stopped by SIGINT.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../helpers/run-cli.js';
+import { BIN, runCli } from '../helpers/run-cli.js';
 
 const profile = (n: string) =>
   `<flat-profile>\n  <Display_Name_1_>${n}</Display_Name_1_>\n</flat-profile>\n`;
@@ -280,4 +280,115 @@ describe('--keys CSV with a misspelt header: the expected columns and the header
       }
     });
   }
+});
+
+describe('a key file or --keys CSV other users can read: one warning, the command still runs', () => {
+  const WARNING =
+    /can be read by (every user|its group) \(mode 0\d{3}\); a file of secrets should be readable by its owner only/;
+  const count = (text: string) => text.split('\n').filter((l) => WARNING.test(l)).length;
+
+  test('--key-file 0644 and 0640 warn once (encrypt, decrypt); 0600 does not', async () => {
+    const d = fresh('exposed-key-file');
+    writeFileSync(join(d, 'p.xml'), profile('P'));
+    writeFileSync(join(d, 'key.txt'), 'Exposed-Key\n');
+    for (const [mode, who] of [
+      [0o644, 'every user (mode 0644)'],
+      [0o640, 'its group (mode 0640)'],
+    ] as const) {
+      chmodSync(join(d, 'key.txt'), mode);
+      const e = await runCli(['encrypt', '--key-file', 'key.txt', 'p.xml', '-o', 'p.cfg'], {
+        cwd: d,
+      });
+      assert.equal(e.code, 0, e.stderr);
+      assert.equal(
+        e.stderr,
+        `cisco-prov: warning: --key-file key.txt can be read by ${who}; a file of secrets should be readable by its owner only: chmod 600 it\n`,
+      );
+      assert.equal(opensslDecrypt(join(d, 'p.cfg'), 'Exposed-Key'), profile('P'));
+      const back = await runCli(['decrypt', '--key-file', 'key.txt', 'p.cfg'], { cwd: d });
+      assert.equal(back.code, 0, back.stderr);
+      assert.equal(count(back.stderr), 1, back.stderr);
+      assert.doesNotMatch(back.stderr, /Exposed-Key/);
+    }
+    chmodSync(join(d, 'key.txt'), 0o600);
+    const quiet = await runCli(['encrypt', '--key-file', 'key.txt', 'p.xml', '-o', 'p.cfg'], {
+      cwd: d,
+    });
+    assert.equal(quiet.code, 0, quiet.stderr);
+    assert.equal(quiet.stderr, '');
+  });
+
+  test('not for stdin, /dev/fd or a FIFO, whatever their mode', async () => {
+    const d = fresh('exposed-key-pipe');
+    writeFileSync(join(d, 'p.xml'), profile('P'));
+    // /dev/stdin and /dev/fd/3 opened on a 0644 file by the shell: the user's own redirection.
+    writeFileSync(join(d, 'key.txt'), 'Shell-Key\n');
+    chmodSync(join(d, 'key.txt'), 0o644);
+    for (const [path, redirect] of [
+      ['/dev/stdin', '< key.txt'],
+      ['/dev/fd/3', '3< key.txt'],
+    ]) {
+      const shell = spawnSync(
+        'sh',
+        [
+          '-c',
+          `"$1" "$2" encrypt --key-file ${path} p.xml -o a.cfg ${redirect}`,
+          'sh',
+          process.execPath,
+          BIN,
+        ],
+        { cwd: d, encoding: 'utf8' },
+      );
+      assert.equal(shell.status, 0, shell.stderr);
+      assert.equal(shell.stderr, '', path);
+      assert.equal(opensslDecrypt(join(d, 'a.cfg'), 'Shell-Key'), profile('P'));
+    }
+    const fifo = join(d, 'key.fifo');
+    execFileSync('mkfifo', ['-m', '644', fifo]);
+    const writer = spawn('sh', ['-c', `printf 'Fifo-Key\\n' > "$1"`, 'sh', fifo]);
+    const written = new Promise((done) => writer.on('close', done));
+    const r = await runCli(['encrypt', '--key-file', fifo, 'p.xml', '-o', 'b.cfg'], { cwd: d });
+    await written;
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    assert.equal(opensslDecrypt(join(d, 'b.cfg'), 'Fifo-Key'), profile('P'));
+  });
+
+  test('--keys 0644: one warning on stderr, never in the --json report on stdout', async () => {
+    const d = fresh('exposed-keys-csv');
+    writeFileSync(join(d, 'p.xml'), profile('P'));
+    writeFileSync(join(d, 'keys.csv'), 'file,key\np.xml,Csv-Key\n');
+    chmodSync(join(d, 'keys.csv'), 0o644);
+    const r = await runCli(
+      ['encrypt', '--keys', 'keys.csv', 'p.xml', '--out-dir', 'out', '--json'],
+      {
+        cwd: d,
+      },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(count(r.stderr), 1, r.stderr);
+    assert.match(r.stderr, /--keys keys\.csv can be read by every user/);
+    assert.equal(JSON.parse(r.stdout).written, 1);
+    assert.doesNotMatch(r.stdout, /warning|mode/);
+    const one = await runCli(['encrypt', '--keys', 'keys.csv', 'p.xml', '-o', 'p.cfg'], { cwd: d });
+    assert.equal(one.code, 0, one.stderr);
+    assert.equal(count(one.stderr), 1, one.stderr);
+  });
+
+  test('render: the warning, silenced by --quiet', async () => {
+    const d = fresh('exposed-render');
+    writeFileSync(join(d, '$MA.xml'), profile('{{ mac }}'));
+    writeFileSync(join(d, 'inv.csv'), 'mac,model\n00562b000001,8841\n');
+    writeFileSync(join(d, 'key.txt'), 'Render-Key\n');
+    chmodSync(join(d, 'key.txt'), 0o644);
+    const base = ['render', '-t', '$MA.xml', '-i', 'inv.csv', '--encrypt', 'aes-256-cbc'];
+    const loud = await runCli([...base, '--key-file', 'key.txt', '-o', 'a'], { cwd: d });
+    assert.equal(loud.code, 0, loud.stderr);
+    assert.equal(count(loud.stderr), 1, loud.stderr);
+    const quiet = await runCli([...base, '--key-file', 'key.txt', '-o', 'b', '--quiet'], {
+      cwd: d,
+    });
+    assert.equal(quiet.code, 0, quiet.stderr);
+    assert.equal(count(quiet.stderr), 0, quiet.stderr);
+  });
 });
