@@ -5,7 +5,15 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, runCli } from '../helpers/run-cli.js';
@@ -390,5 +398,43 @@ describe('a key file or --keys CSV other users can read: one warning, the comman
     });
     assert.equal(quiet.code, 0, quiet.stderr);
     assert.equal(count(quiet.stderr), 0, quiet.stderr);
+  });
+});
+
+describe('a signal during a one-thread render', () => {
+  test('SIGINT while render --jobs 1 writes 20,000 profiles: exit 130 before the end, no temp file left', async () => {
+    const d = fresh('render-sigint');
+    const rows = Array.from(
+      { length: 20_000 },
+      (_, i) => `${(0x00562b000000 + i).toString(16).padStart(12, '0')},8841,User ${i}`,
+    );
+    writeFileSync(join(d, 'inv.csv'), `mac,model,display_name\n${rows.join('\n')}\n`);
+    writeFileSync(
+      join(d, 't.xml'),
+      '<flat-profile>\n<Station_Name>{{ display_name }}</Station_Name>\n<Text_Logo>{% for i in (1..200) %}{{ i }}{% endfor %}</Text_Logo>\n</flat-profile>\n',
+    );
+    const out = join(d, 'out');
+    const child = spawn(
+      process.execPath,
+      [BIN, 'render', '-t', 't.xml', '-i', 'inv.csv', '-o', out, '--jobs', '1'],
+      { cwd: d, stdio: 'ignore' },
+    );
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    // As soon as the first profile is there, the writing is under way: interrupt it.
+    let started = false;
+    while (!started) {
+      await new Promise((done) => setTimeout(done, 5));
+      started = existsSync(out) && readdirSync(out).some((n) => n.endsWith('.xml'));
+      if (child.exitCode !== null) break;
+    }
+    child.kill('SIGINT');
+    assert.equal(await exited, 130);
+    const left = readdirSync(out);
+    assert.deepEqual(
+      left.filter((n) => !n.endsWith('.xml')),
+      [],
+      'no temp file left',
+    );
+    assert.ok(left.length < 20_000, `${left.length} files: the render ran to its end`);
   });
 });
