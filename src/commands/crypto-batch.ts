@@ -6,15 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { readdir, stat } from 'node:fs/promises';
-import {
-  closeSync,
-  fstatSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readSync,
-  statSync,
-} from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import {
@@ -41,7 +33,12 @@ import {
 import { resolveKeys, type KeyOptions, type ResolvedKeys } from '../io/keys.js';
 import { describeSize } from '../io/options.js';
 import { exposedFileWarning } from '../io/secrets.js';
-import { removeStaleTempFiles, sweepTempFilesOnSignal, writeFileReplacing } from '../io/writer.js';
+import {
+  makeDirectoryWithin,
+  removeStaleTempFiles,
+  sweepTempFilesOnSignal,
+  writeFileReplacing,
+} from '../io/writer.js';
 
 /** One file's outcome. `error` is one line naming what went wrong, never a key. */
 export interface BatchFileResult {
@@ -754,7 +751,9 @@ function runOne(
   try {
     const dir = dirname(output);
     if (!state.made.has(dir)) {
-      mkdirSync(dir, { recursive: true });
+      // As render --out: a symlinked subdirectory of --out-dir that leads elsewhere is refused
+      // before anything is written through it (the names come from the inputs' directories).
+      makeDirectoryWithin(dir, outDir);
       // Temp files a run killed before left there: gone (a signal to this one: see runBatch).
       removeStaleTempFiles(dir);
       state.made.add(dir);
@@ -765,6 +764,7 @@ function runOne(
       settings.command === 'decrypt' ? PLAINTEXT_MODE : CIPHERTEXT_MODE,
     );
   } catch (err) {
+    if (err instanceof CliError) return fail(err.message, err.exitCode, output);
     return fail(`cannot write ${describeSystemError(err, output)}`, ExitCode.Failure, output);
   }
   return { input: path, output, status: 'written', ...(cipher ? { cipher } : {}) };

@@ -12,6 +12,7 @@ import {
   mkdtempSync,
   readdirSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -436,5 +437,28 @@ describe('a signal during a one-thread render', () => {
       'no temp file left',
     );
     assert.ok(left.length < 20_000, `${left.length} files: the render ran to its end`);
+  });
+});
+
+describe('encrypt/decrypt --out-dir: a symlinked subdirectory of --out-dir', () => {
+  test('that leads elsewhere is refused for its files (exit 3), nothing written through it', async () => {
+    const d = fresh('outdir-symlink');
+    mkdirSync(join(d, 'in/sub'), { recursive: true });
+    writeFileSync(join(d, 'in/top.xml'), profile('top'));
+    writeFileSync(join(d, 'in/sub/x.xml'), profile('x'));
+    mkdirSync(join(d, 'out'));
+    mkdirSync(join(d, 'elsewhere'));
+    symlinkSync(join(d, 'elsewhere'), join(d, 'out/sub'));
+    const r = await runCli(['encrypt', '--key-env', 'K', 'in', '--out-dir', 'out'], {
+      cwd: d,
+      env: { K: 'Symlink-Key' },
+    });
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(
+      r.stderr,
+      /in\/sub\/x\.xml: cannot write into out\/sub: its real path leaves the output directory/,
+    );
+    assert.deepEqual(readdirSync(join(d, 'elsewhere')), []);
+    assert.equal(opensslDecrypt(join(d, 'out/top.cfg'), 'Symlink-Key'), profile('top'));
   });
 });
