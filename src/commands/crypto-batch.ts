@@ -326,7 +326,8 @@ export function keysForOneFile(
   if (!row) {
     throw new CliError(
       ExitCode.Bad,
-      `${input}: no key for this file (no row of --keys ${opts.keys} by its name or the MAC in it, and no --key*/--ikm* for all)`,
+      // Escaped here (a newline too): the failure line keeps a message's own line breaks.
+      `${escapeControls(input)}: no key for this file (no row of --keys ${escapeControls(opts.keys)} by its name or the MAC in it, and no --key*/--ikm* for all)`,
     );
   }
   return { ...row, warnings };

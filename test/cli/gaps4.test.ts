@@ -90,6 +90,19 @@ describe('encrypt/decrypt --keys without --out-dir: the key is looked up as a ba
     }
   });
 
+  test('a file name with a newline and an escape is one line, escaped', async () => {
+    const d = fresh('keys-one-newline');
+    const name = 'a\nb\u001b[31m.xml';
+    writeFileSync(join(d, name), profile('P'));
+    writeFileSync(join(d, 'keys.csv'), 'file,key\nother.xml,K\n');
+    const r = await runCli(['encrypt', '--keys', 'keys.csv', name], { cwd: d });
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(
+      r.stderr,
+      'cisco-prov: a\\x0ab\\x1b[31m.xml: no key for this file (no row of --keys keys.csv by its name or the MAC in it, and no --key*/--ikm* for all)\n',
+    );
+  });
+
   test('stdin has no name to look up: exit 2, before reading it', async () => {
     const d = fresh('keys-one-stdin');
     writeFileSync(join(d, 'keys.csv'), 'file,key\np.xml,K\n');
