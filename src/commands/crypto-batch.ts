@@ -323,6 +323,7 @@ export function keysForOneFile(
   const all = resolveKeys(opts);
   const warnings = [...all.warnings];
   const row = keysFor(basename(input), readKeyTable(opts.keys, warnings), all);
+  const table = statSync(opts.keys, { throwIfNoEntry: false });
   if (!row) {
     throw new CliError(
       ExitCode.Bad,
@@ -330,7 +331,15 @@ export function keysForOneFile(
       `${escapeControls(input)}: no key for this file (no row of --keys ${escapeControls(opts.keys)} by its name or the MAC in it, and no --key*/--ikm* for all)`,
     );
   }
-  return { ...row, warnings };
+  return {
+    ...row,
+    warnings,
+    // The CSV is a file of secrets too: `-o` must not replace it (see refuseOutputOverSecretFile).
+    secretFiles: [
+      ...(all.secretFiles ?? []),
+      ...(table?.isFile() ? [{ option: '--keys CSV', id: `${table.dev}:${table.ino}` }] : []),
+    ],
+  };
 }
 
 /**

@@ -23,6 +23,8 @@ export interface ResolvedSecret {
   fromCommandLine: boolean;
   /** For stderr: the key file can be read by other users (see {@link exposedFileWarning}). */
   exposedWarning?: string;
+  /** The key file's `device:inode`, when it is one (an output must not replace it). */
+  fileId?: string;
 }
 
 /**
@@ -46,8 +48,9 @@ export function resolveSecret(flag: string, sources: SecretSources): ResolvedSec
   if (sources.file !== undefined) {
     let text: string | undefined;
     let exposedWarning: string | undefined;
+    let fileId: string | undefined;
     try {
-      ({ text, exposedWarning } = readFirstLine(sources.file, `--${flag}-file`));
+      ({ text, exposedWarning, fileId } = readFirstLine(sources.file, `--${flag}-file`));
     } catch (err) {
       throw new CliError(
         ExitCode.Failure,
@@ -72,6 +75,7 @@ export function resolveSecret(flag: string, sources: SecretSources): ResolvedSec
       origin: `--${flag}-file ${sources.file}`,
       fromCommandLine: false,
       ...(exposedWarning !== undefined ? { exposedWarning } : {}),
+      ...(fileId !== undefined ? { fileId } : {}),
     });
   }
   if (sources.env !== undefined) {
@@ -100,20 +104,22 @@ const FIRST_LINE_LIMIT = 64 * 1024;
 function readFirstLine(
   path: string,
   option: string,
-): { text: string | undefined; exposedWarning: string | undefined } {
+): { text: string | undefined; exposedWarning: string | undefined; fileId: string | undefined } {
   const fd = openSync(path, 'r');
   try {
-    const exposedWarning = exposedFileWarning(option, path, fstatSync(fd));
+    const stats = fstatSync(fd);
+    const exposedWarning = exposedFileWarning(option, path, stats);
+    const fileId = stats.isFile() ? `${stats.dev}:${stats.ino}` : undefined;
     const buffer = Buffer.alloc(FIRST_LINE_LIMIT);
     let length = 0;
     while (length < FIRST_LINE_LIMIT) {
       const n = readSync(fd, buffer, length, FIRST_LINE_LIMIT - length, null);
       if (n === 0 || buffer.subarray(length, length + n).includes(10)) {
-        return { text: buffer.toString('utf8', 0, length + n), exposedWarning };
+        return { text: buffer.toString('utf8', 0, length + n), exposedWarning, fileId };
       }
       length += n;
     }
-    return { text: undefined, exposedWarning };
+    return { text: undefined, exposedWarning, fileId };
   } finally {
     closeSync(fd);
   }

@@ -11,6 +11,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   symlinkSync,
   writeFileSync,
@@ -473,5 +474,51 @@ describe('encrypt/decrypt --out-dir: a symlinked subdirectory of --out-dir', () 
     );
     assert.deepEqual(readdirSync(join(d, 'elsewhere')), []);
     assert.equal(opensslDecrypt(join(d, 'out/top.cfg'), 'Symlink-Key'), profile('top'));
+  });
+});
+
+describe('-o onto the file a secret came from is refused (exit 2): the key is never lost', () => {
+  test('encrypt, decrypt, convert with --key-file, by name or a link; encrypt with --keys', async () => {
+    const d = fresh('output-over-key');
+    writeFileSync(join(d, 'p.xml'), profile('P'));
+    writeFileSync(join(d, 'key.txt'), 'Kept-Key\n', { mode: 0o600 });
+    writeFileSync(join(d, 'keys.csv'), 'file,key\np.xml,Kept-Row\n', { mode: 0o600 });
+    symlinkSync('key.txt', join(d, 'key-link'));
+    const made = await runCli(['encrypt', '--key-file', 'key.txt', 'p.xml', '-o', 'p.cfg'], {
+      cwd: d,
+    });
+    assert.equal(made.code, 0, made.stderr);
+    const runs: [string[], string][] = [
+      [
+        ['encrypt', '--key-file', 'key.txt', 'p.xml', '-o', 'key.txt'],
+        '-o key.txt is the --key-file',
+      ],
+      [
+        ['encrypt', '--key-file', 'key.txt', 'p.xml', '-o', 'key-link'],
+        '-o key-link is the --key-file',
+      ],
+      [
+        ['decrypt', '--key-file', 'key.txt', 'p.cfg', '-o', 'key.txt'],
+        '-o key.txt is the --key-file',
+      ],
+      [
+        ['convert', '--key-file', 'key.txt', 'p.cfg', '--to', 'json', '-o', 'key.txt'],
+        '-o key.txt is the --key-file',
+      ],
+      [
+        ['encrypt', '--keys', 'keys.csv', 'p.xml', '-o', 'keys.csv'],
+        '-o keys.csv is the --keys CSV',
+      ],
+    ];
+    for (const [args, message] of runs) {
+      const r = await runCli(args, { cwd: d });
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.equal(
+        r.stderr,
+        `cisco-prov: ${message}: writing there would replace the secret; choose another -o\n`,
+      );
+      assert.equal(readFileSync(join(d, 'key.txt'), 'utf8'), 'Kept-Key\n');
+      assert.equal(readFileSync(join(d, 'keys.csv'), 'utf8'), 'file,key\np.xml,Kept-Row\n');
+    }
   });
 });
