@@ -257,11 +257,14 @@ function checkKeyTableHeader(path: string, header: readonly string[]): void {
   const surely = header.some((h) => KEY_TABLE_COLUMNS.has(h));
   const cells = surely ? header : header.filter((h) => meantColumn(h) !== undefined);
   const hidden = header.length - cells.length;
+  // At most 20 names of 40 characters: a header of thousands of columns is not one line.
+  const listed = cells.slice(0, 20);
   const shown = [
-    ...cells.map((h) => escapeControls(h.length > 40 ? `${h.slice(0, 40)}…` : h)),
+    ...listed.map((h) => escapeControls(h.length > 40 ? `${h.slice(0, 40)}…` : h)),
+    ...(cells.length > listed.length ? [`${cells.length - listed.length} more`] : []),
     ...(hidden > 0 ? [`${hidden} other cell(s), not shown`] : []),
   ];
-  const guesses = header
+  const guesses = listed
     .filter((h) => !KEY_TABLE_COLUMNS.has(h))
     .flatMap((h) => {
       const meant = meantColumn(h);

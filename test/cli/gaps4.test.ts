@@ -287,6 +287,17 @@ describe('--keys CSV with a misspelt header: the expected columns and the header
       'no header row: the data row is never echoed',
     ],
   ];
+  test('a header of 5,000 columns: at most 20 names in the line', async () => {
+    const d = fresh('keys-header-wide');
+    writeFileSync(join(d, 'p.xml'), profile('P'));
+    const names = ['file', ...Array.from({ length: 4999 }, (_, i) => `col${i}`)];
+    writeFileSync(join(d, 'keys.csv'), `${names.join(',')}\n`);
+    const r = await runCli(['encrypt', '--keys', 'keys.csv', 'p.xml', '-o', 'p.cfg'], { cwd: d });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /; found file, col0, .*, col18, 4980 more\n$/);
+    assert.ok(r.stderr.length < 400, `${r.stderr.length} characters`);
+  });
+
   for (const [header, message, label] of cases) {
     test(`${label}: exit 2, one line`, async () => {
       const d = fresh(`keys-header-${label.replace(/[^a-z]+/g, '-')}`);
