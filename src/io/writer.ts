@@ -365,7 +365,11 @@ export function removeStaleTempFiles(dir: string): void {
     if (!name.endsWith('.tmp')) continue;
     const pid = TEMP_NAME.exec(name)?.[1];
     if (pid === undefined || Number(pid) === process.pid || isRunning(Number(pid))) continue;
-    rmSync(join(dir, name), { force: true });
+    try {
+      rmSync(join(dir, name), { force: true });
+    } catch {
+      // not ours to remove (another user's, in a sticky directory such as /tmp): it stays
+    }
   }
 }
 

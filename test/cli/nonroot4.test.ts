@@ -1,0 +1,112 @@
+// The CLI run as an unprivileged user (`nobody`), as admins, a `tftp`/`www-data` service user and
+// CI containers run it: every other test runs as root, which no permission bit stops. These run
+// only when the test process is root and `runuser` can start the built CLI as `nobody` (no user
+// is created); the files they use live in a temp directory of their own.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, type CliRun } from '../helpers/run-cli.js';
+
+const USER = 'nobody';
+
+/** uid and gid of `nobody`, when the tests can run as it; undefined skips them. */
+function unprivileged(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const id = spawnSync('id', ['-u', USER], { encoding: 'utf8' });
+  const gid = spawnSync('id', ['-g', USER], { encoding: 'utf8' });
+  if (id.status !== 0 || gid.status !== 0) return undefined;
+  const version = spawnSync('runuser', ['-u', USER, '--', process.execPath, BIN, '--version'], {
+    encoding: 'utf8',
+    cwd: '/',
+  });
+  if (version.status !== 0) return undefined;
+  return { uid: Number(id.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+
+const who = unprivileged();
+const skip = who === undefined ? 'needs root, runuser and a checkout `nobody` can read' : false;
+
+/** Runs `cisco-prov …args` as `nobody`. */
+function runAsNobody(
+  args: readonly string[],
+  options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('runuser', ['-u', USER, '--', process.execPath, BIN, ...args], {
+      cwd: options.cwd ?? base,
+      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const stdoutBytes = Buffer.concat(out);
+      resolve({
+        code,
+        stdout: stdoutBytes.toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        stdoutBytes,
+      });
+    });
+    child.stdin.on('error', () => {});
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+const PROFILE = '<flat-profile>\n  <Station_Name>Lobby</Station_Name>\n</flat-profile>\n';
+const KEY = ['--key-env', 'NR4_KEY'];
+const KEY_ENV = { NR4_KEY: 'correct-horse-battery' };
+
+let base: string;
+/** A fresh directory under the temp dir: `owner` nobody or root, with `mode`. */
+let counter = 0;
+function dirOf(mode: number, owner: 'nobody' | 'root' = 'nobody'): string {
+  const dir = join(base, `d${counter++}`);
+  mkdirSync(dir);
+  if (owner === 'nobody') chownSync(dir, who!.uid, who!.gid);
+  chmodSync(dir, mode);
+  return dir;
+}
+
+before(() => {
+  if (skip) return;
+  base = mkdtempSync(join(tmpdir(), 'cisco-prov-nonroot4-'));
+  chmodSync(base, 0o755);
+});
+after(() => {
+  if (base) rmSync(base, { recursive: true, force: true });
+});
+
+describe('as an unprivileged user', { skip }, () => {
+  test('a stale temp file of another user it may not remove (sticky dir) does not stop -o', async () => {
+    const dir = dirOf(0o1777, 'root');
+    const stale = join(dir, '.out.enc.cp999999-abcdef120.tmp');
+    writeFileSync(stale, 'left by a crashed run of root');
+    writeFileSync(join(dir, 'p.xml'), PROFILE);
+    const run = await runAsNobody(
+      ['encrypt', ...KEY, join(dir, 'p.xml'), '-o', join(dir, 'out.enc')],
+      {
+        env: KEY_ENV,
+      },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(statSync(join(dir, 'out.enc')).uid, who!.uid);
+    assert.equal(readFileSync(stale, 'utf8'), 'left by a crashed run of root');
+    assert.doesNotMatch(run.stderr, /cannot|unexpected/);
+  });
+});
