@@ -10,6 +10,7 @@ import {
   chownSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -17,7 +18,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, type CliRun } from '../helpers/run-cli.js';
+import { BIN, ROOT, type CliRun } from '../helpers/run-cli.js';
 
 const USER = 'nobody';
 
@@ -83,6 +84,15 @@ function dirOf(mode: number, owner: 'nobody' | 'root' = 'nobody'): string {
   return dir;
 }
 
+function assertOneLine(run: CliRun, pattern: RegExp): void {
+  const lines = run.stderr.split('\n').filter((l) => l !== '' && !/warning: --key on/.test(l));
+  assert.ok(
+    lines.some((l) => pattern.test(l)),
+    run.stderr,
+  );
+  assert.doesNotMatch(run.stderr, /\n\s+at |unexpected failure/, run.stderr);
+}
+
 before(() => {
   if (skip) return;
   base = mkdtempSync(join(tmpdir(), 'cisco-prov-nonroot4-'));
@@ -108,5 +118,65 @@ describe('as an unprivileged user', { skip }, () => {
     assert.equal(statSync(join(dir, 'out.enc')).uid, who!.uid);
     assert.equal(readFileSync(stale, 'utf8'), 'left by a crashed run of root');
     assert.doesNotMatch(run.stderr, /cannot|unexpected/);
+  });
+});
+
+describe('a file of another user it may not write is never replaced', { skip }, () => {
+  /** A 0777 directory holding root's 0644 `name` (as an admin's copy left in a shared dir). */
+  function withRootFile(name: string): { dir: string; path: string } {
+    const dir = dirOf(0o777, 'root');
+    const path = join(dir, name);
+    writeFileSync(path, "root's own\n", { mode: 0o644 });
+    chmodSync(path, 0o644);
+    return { dir, path };
+  }
+  function assertUntouched(dir: string, path: string, names: string[]): void {
+    assert.equal(readFileSync(path, 'utf8'), "root's own\n");
+    assert.equal(statSync(path).uid, 0);
+    assert.deepEqual(readdirSync(dir).sort(), names.sort());
+  }
+
+  test('encrypt -o', async () => {
+    const { dir, path } = withRootFile('out.enc');
+    writeFileSync(join(dir, 'p.xml'), PROFILE);
+    const run = await runAsNobody(['encrypt', ...KEY, join(dir, 'p.xml'), '-o', path], {
+      env: KEY_ENV,
+    });
+    assert.equal(run.code, 3, run.stderr);
+    assertOneLine(run, /cannot write .*out\.enc: permission denied/);
+    assertUntouched(dir, path, ['out.enc', 'p.xml']);
+  });
+
+  test('encrypt --out-dir: that file fails, the rest of the batch is written', async () => {
+    const { dir, path } = withRootFile('a.cfg');
+    const inputs = dirOf(0o755);
+    writeFileSync(join(inputs, 'a.xml'), PROFILE);
+    writeFileSync(join(inputs, 'b.xml'), PROFILE);
+    const run = await runAsNobody(['encrypt', ...KEY, '--out-dir', dir, inputs], {
+      env: KEY_ENV,
+    });
+    assert.equal(run.code, 3, run.stderr);
+    assertOneLine(run, /a\.cfg: permission denied/);
+    assertUntouched(dir, path, ['a.cfg', 'b.cfg']);
+  });
+
+  test('render -o <dir>', async () => {
+    const { dir, path } = withRootFile('00562b043615.xml');
+    const run = await runAsNobody([
+      'render',
+      '-i',
+      join(ROOT, 'examples/inventory.csv'),
+      '-t',
+      join(ROOT, 'templates'),
+      '-d',
+      '00562b043615',
+      '-d',
+      '00562b043616',
+      '-o',
+      dir,
+    ]);
+    assert.equal(run.code, 3, run.stderr);
+    assertOneLine(run, /cannot write .*00562b043615\.xml: permission denied/);
+    assertUntouched(dir, path, ['00562b043615.xml', '00562b043616.xml']);
   });
 });
