@@ -702,7 +702,8 @@ async function renderLoaded(options: RenderOptions, loaded: Loaded): Promise<Ren
       const named = typeof device.fields.template === 'string' ? device.fields.template : undefined;
       const choice = chooser.choose(device.phone, named);
       if ('error' in choice) {
-        yield fail('template', named ? `field template: ${choice.error}` : choice.error);
+        const why = named ? `field template: ${choice.error}` : choice.error;
+        yield fail(choice.io === true ? 'io' : 'template', why);
         continue;
       }
       let shown = shownTemplates.get(choice.path);

@@ -22,7 +22,12 @@ import { openProfile, parseIkm, sealProfile, type Cipher, type Digest } from '..
 import { maskSecretValues } from '../profile/secrets.js';
 import { describeSystemError } from '../domain-errors.js';
 import { checkRenderedProfile, type RenderDiagnostic } from './check.js';
-import { TemplateChooser, describeTemplateError, type TemplateSource } from './engine.js';
+import {
+  TemplateChooser,
+  describeTemplateError,
+  isTemplateReadError,
+  type TemplateSource,
+} from './engine.js';
 import type { Vars } from './inventory.js';
 import { NameTable } from './name-table.js';
 import { ProfileGzip } from './profile-gzip.js';
@@ -239,7 +244,7 @@ export class DeviceRenderer {
       return {
         id: job.id,
         status: 'failed',
-        failure: 'template',
+        failure: isTemplateReadError(err) ? 'io' : 'template',
         error: describeTemplateError(err, this.settings.templates.root),
       };
     }

@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
+  cpSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -178,5 +179,57 @@ describe('a file of another user it may not write is never replaced', { skip }, 
     assert.equal(run.code, 3, run.stderr);
     assertOneLine(run, /cannot write .*00562b043615\.xml: permission denied/);
     assertUntouched(dir, path, ['00562b043615.xml', '00562b043616.xml']);
+  });
+});
+
+describe('render: a template it cannot read is an I/O failure naming the file', { skip }, () => {
+  /** A copy of templates/ (root's, readable by all), for `change` to take permissions from. */
+  function templates(): string {
+    const dir = dirOf(0o755, 'root');
+    cpSync(join(ROOT, 'templates'), dir, { recursive: true });
+    spawnSync('chmod', ['-R', 'a+rX', dir]);
+    return dir;
+  }
+  const renderWith = (template: string, out: string): Promise<CliRun> =>
+    runAsNobody([
+      'render',
+      '-i',
+      join(ROOT, 'examples/inventory.csv'),
+      '-t',
+      template,
+      '-d',
+      '00562b043615',
+      '-o',
+      out,
+    ]);
+
+  test('a 0600 template file of root', async () => {
+    const dir = templates();
+    chmodSync(join(dir, 'mpp-desk.liquid'), 0o600);
+    const out = join(dirOf(0o755), 'out');
+    const run = await renderWith(join(dir, 'mpp-desk.liquid'), out);
+    assert.equal(run.code, 3, run.stderr);
+    assertOneLine(run, /cannot read template .*mpp-desk\.liquid: permission denied$/);
+    assert.doesNotMatch(run.stderr, /EACCES/);
+  });
+
+  test('a template directory without search permission is not "no template for model"', async () => {
+    const dir = templates();
+    chmodSync(dir, 0o644);
+    const run = await renderWith(dir, join(dirOf(0o755), 'out'));
+    assert.equal(run.code, 3, run.stderr);
+    assertOneLine(run, /cannot read template .*: permission denied$/);
+    assert.doesNotMatch(run.stderr, /no template for model/);
+  });
+
+  test('an unreadable partial', async () => {
+    const dir = templates();
+    chmodSync(join(dir, 'partials/header.liquid'), 0o600);
+    const run = await renderWith(dir, join(dirOf(0o755), 'out'));
+    assert.equal(run.code, 3, run.stderr);
+    assertOneLine(
+      run,
+      /mpp-desk\.liquid line \d+, col \d+: cannot read template .*partials\/header\.liquid: permission denied$/,
+    );
   });
 });
