@@ -233,3 +233,68 @@ describe('render: a template it cannot read is an I/O failure naming the file', 
     );
   });
 });
+
+describe('render over profiles of another user in a group-writable directory', { skip }, () => {
+  const INVENTORY = (): string => join(ROOT, 'examples/inventory.csv');
+  /** A setgid 2775 directory of root and `nobody`'s group, holding root's 0664 `name` as given. */
+  async function sharedDirWith(mac: string): Promise<{ dir: string; path: string }> {
+    const dir = dirOf(0o2775, 'root');
+    chownSync(dir, 0, who!.gid);
+    chmodSync(dir, 0o2775);
+    const rendered = await runAsNobody([
+      'render',
+      '-i',
+      INVENTORY(),
+      '-t',
+      join(ROOT, 'templates'),
+      '-d',
+      mac,
+    ]);
+    assert.equal(rendered.code, 0, rendered.stderr);
+    const path = join(dir, `${mac}.xml`);
+    writeFileSync(path, rendered.stdoutBytes);
+    chownSync(path, 0, who!.gid);
+    chmodSync(path, 0o664);
+    return { dir, path };
+  }
+
+  test('an unchanged profile with a password that others may read loses their bits', async () => {
+    const { dir, path } = await sharedDirWith('00562b043615');
+    const before = readFileSync(path);
+    const run = await runAsNobody([
+      'render',
+      '-i',
+      INVENTORY(),
+      '-t',
+      join(ROOT, 'templates'),
+      '-d',
+      '00562b043615',
+      '-o',
+      dir,
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    const st = statSync(path);
+    assert.equal(st.mode & 0o777, 0o660);
+    assert.equal(st.gid, who!.gid);
+    assert.deepEqual(readFileSync(path), before);
+  });
+
+  test('--mode on an unchanged profile of another user', async () => {
+    const { dir, path } = await sharedDirWith('00562b043616');
+    const run = await runAsNobody([
+      'render',
+      '-i',
+      INVENTORY(),
+      '-t',
+      join(ROOT, 'templates'),
+      '-d',
+      '00562b043616',
+      '--mode',
+      '640',
+      '-o',
+      dir,
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(statSync(path).mode & 0o777, 0o640);
+  });
+});
