@@ -298,3 +298,43 @@ describe('render over profiles of another user in a group-writable directory', {
     assert.equal(statSync(path).mode & 0o777, 0o640);
   });
 });
+
+describe(
+  'a system error no command expected is one line naming the file, not "unexpected failure"',
+  { skip },
+  () => {
+    test('encrypt --out-dir over a directory with a subdirectory it cannot list', async () => {
+      const inputs = dirOf(0o755, 'root');
+      writeFileSync(join(inputs, 'a.xml'), PROFILE);
+      mkdirSync(join(inputs, 'sub'), { mode: 0o700 });
+      writeFileSync(join(inputs, 'sub', 'b.xml'), PROFILE);
+      const run = await runAsNobody(
+        ['encrypt', ...KEY, '--out-dir', join(dirOf(0o755), 'out'), inputs],
+        {
+          env: KEY_ENV,
+        },
+      );
+      assert.equal(run.code, 3, run.stderr);
+      assertOneLine(run, /^cisco-prov: cannot read .*sub: permission denied$/);
+    });
+
+    test('drift with a TMPDIR it cannot write', async () => {
+      const reports = dirOf(0o755);
+      writeFileSync(join(reports, '00562b043615.xml'), PROFILE);
+      const run = await runAsNobody(
+        [
+          'drift',
+          '--reports',
+          reports,
+          '-i',
+          join(ROOT, 'examples/inventory.csv'),
+          '-t',
+          join(ROOT, 'templates'),
+        ],
+        { env: { TMPDIR: dirOf(0o755, 'root') } },
+      );
+      assert.equal(run.code, 3, run.stderr);
+      assertOneLine(run, /^cisco-prov: cannot write .*cisco-prov-drift-.*: permission denied$/);
+    });
+  },
+);
