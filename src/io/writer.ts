@@ -521,7 +521,7 @@ function openSink(path: string, options: WriteOptions): Sink {
     }
     return throughSink(destination.target);
   }
-  return atomicSink(destination.target, options, destination.existing);
+  return atomicSink(destination.target, options, destination.existing, path);
 }
 
 /** Opens a non-regular target for writing (O_APPEND: `>>`-safe for /dev/stdout). */
@@ -564,7 +564,12 @@ function refuseOthersReadOnlyFile(target: string, existing: Stats | undefined): 
 }
 
 /** Temp file beside the target with the old file's mode and owner; rename on commit. */
-function atomicSink(target: string, options: WriteOptions, existing: Stats | undefined): Sink {
+function atomicSink(
+  target: string,
+  options: WriteOptions,
+  existing: Stats | undefined,
+  shown = target,
+): Sink {
   refuseOthersReadOnlyFile(target, existing);
   removeStaleTempFiles(dirname(target));
   installSignalHandlers();
@@ -584,7 +589,7 @@ function atomicSink(target: string, options: WriteOptions, existing: Stats | und
     else if (existing) keepOwnerAndMode(fd, existing, options.secret === true);
   } catch (err) {
     abort();
-    throw err;
+    throw fd === undefined && existing ? directoryDenied(err, target, shown) : err;
   }
   return {
     write: (bytes) => writeAll(fd!, bytes),
@@ -598,6 +603,22 @@ function atomicSink(target: string, options: WriteOptions, existing: Stats | und
     },
     abort,
   };
+}
+
+/**
+ * A file we may write in a directory we may not (a service user's profile under a root-owned
+ * directory): "permission denied" alone would point at the file. The write makes a new file
+ * beside it, so the directory is what must be writable.
+ */
+function directoryDenied(err: unknown, target: string, shown: string): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code !== 'EACCES' && code !== 'EPERM') return err;
+  // The directory as the user named it, unless a symlink led elsewhere.
+  const dir = resolve(shown) === target ? dirname(shown) : dirname(target);
+  return new CliError(
+    ExitCode.Failure,
+    `cannot write ${shown}: permission denied on its directory ${dir} (the file is replaced by a new one made there)`,
+  );
 }
 
 function asCliWriteError(err: unknown, path: string): CliError {

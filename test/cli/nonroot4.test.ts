@@ -338,3 +338,21 @@ describe(
     });
   },
 );
+
+test(
+  '-o over its own file in a directory it may not write names the directory',
+  { skip },
+  async () => {
+    const dir = dirOf(0o755, 'root');
+    const path = join(dir, 'phone.cfg');
+    writeFileSync(path, 'old');
+    chownSync(path, who!.uid, who!.gid);
+    writeFileSync(join(dir, 'p.xml'), PROFILE);
+    const run = await runAsNobody(['encrypt', ...KEY, join(dir, 'p.xml'), '-o', path], {
+      env: KEY_ENV,
+    });
+    assert.equal(run.code, 3, run.stderr);
+    assertOneLine(run, /cannot write .*phone\.cfg: permission denied on its directory .*d\d+ \(/);
+    assert.equal(readFileSync(path, 'utf8'), 'old');
+  },
+);
