@@ -356,3 +356,39 @@ test(
     assert.equal(readFileSync(path, 'utf8'), 'old');
   },
 );
+
+test(
+  'files with plaintext secrets are not readable by others whatever the umask',
+  { skip },
+  async () => {
+    const secret = '<flat-profile>\n  <Admin_Passwd>s3cret-Admin</Admin_Passwd>\n</flat-profile>\n';
+    for (const umask of ['022', '002', '077']) {
+      const dir = dirOf(0o755);
+      const p = join(dir, 'p.xml');
+      writeFileSync(p, secret);
+      chmodSync(p, 0o644);
+      const script = [
+        `umask ${umask}`,
+        'set -e',
+        `"$0" "$1" keygen -o "$2/key"`,
+        `"$0" "$1" encrypt --key-env NR4_KEY "$2/p.xml" -o "$2/p.enc"`,
+        `"$0" "$1" decrypt --key-env NR4_KEY "$2/p.enc" -o "$2/d.xml"`,
+        `"$0" "$1" decrypt --key-env NR4_KEY --out-dir "$2/dd" "$2/p.enc"`,
+        `"$0" "$1" convert --to json "$2/d.xml" -o "$2/d.json"`,
+        `"$0" "$1" render -i "$3/examples/inventory.csv" -t "$3/templates" -d 00562b043615 -o "$2/r"`,
+      ].join('\n');
+      const run = spawnSync(
+        'runuser',
+        ['-u', USER, '--', 'sh', '-c', script, process.execPath, BIN, dir, ROOT],
+        { env: { ...process.env, ...KEY_ENV }, encoding: 'utf8' },
+      );
+      assert.equal(run.status, 0, run.stderr);
+      for (const name of ['key', 'd.xml', 'dd/p.enc', 'd.json', 'r/00562b043615.xml']) {
+        const mode = statSync(join(dir, name)).mode & 0o777;
+        assert.equal(mode & 0o077, 0, `umask ${umask}: ${name} is ${mode.toString(8)}`);
+      }
+      const expected = 0o666 & ~parseInt(umask, 8);
+      assert.equal(statSync(join(dir, 'p.enc')).mode & 0o777, expected, `umask ${umask}: p.enc`);
+    }
+  },
+);
