@@ -2,7 +2,7 @@
 // CI containers run it: every other test runs as root, which no permission bit stops. These run
 // only when the test process is root and `runuser` can start the built CLI as `nobody` (no user
 // is created); the files they use live in a temp directory of their own.
-import { describe, test, before, after } from 'node:test';
+import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import {
@@ -34,11 +34,22 @@ function unprivileged(): { uid: number; gid: number } | undefined {
     cwd: '/',
   });
   if (version.status !== 0) return undefined;
+  // The temp directory must be one `nobody` can enter (a TMPDIR of 0700 would not be).
+  const dir = mkdtempSync(join(tmpdir(), 'cisco-prov-nonroot4-'));
+  chmodSync(dir, 0o755);
+  if (spawnSync('runuser', ['-u', USER, '--', 'test', '-x', dir]).status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    return undefined;
+  }
+  base = dir;
   return { uid: Number(id.stdout.trim()), gid: Number(gid.stdout.trim()) };
 }
 
+/** The temp directory every test works in (made by unprivileged()). */
+let base = '';
 const who = unprivileged();
-const skip = who === undefined ? 'needs root, runuser and a checkout `nobody` can read' : false;
+const skip =
+  who === undefined ? 'needs root, runuser, and a checkout and TMPDIR `nobody` can read' : false;
 
 /** Runs `cisco-prov …args` as `nobody`. */
 function runAsNobody(
@@ -74,7 +85,6 @@ const PROFILE = '<flat-profile>\n  <Station_Name>Lobby</Station_Name>\n</flat-pr
 const KEY = ['--key-env', 'NR4_KEY'];
 const KEY_ENV = { NR4_KEY: 'correct-horse-battery' };
 
-let base: string;
 /** A fresh directory under the temp dir: `owner` nobody or root, with `mode`. */
 let counter = 0;
 function dirOf(mode: number, owner: 'nobody' | 'root' = 'nobody'): string {
@@ -94,11 +104,6 @@ function assertOneLine(run: CliRun, pattern: RegExp): void {
   assert.doesNotMatch(run.stderr, /\n\s+at |unexpected failure/, run.stderr);
 }
 
-before(() => {
-  if (skip) return;
-  base = mkdtempSync(join(tmpdir(), 'cisco-prov-nonroot4-'));
-  chmodSync(base, 0o755);
-});
 after(() => {
   if (base) rmSync(base, { recursive: true, force: true });
 });
