@@ -397,3 +397,26 @@ test(
     }
   },
 );
+
+test(
+  'render --out it cannot write fails once, before rendering, not once per device',
+  { skip },
+  async () => {
+    const parent = dirOf(0o755, 'root');
+    for (const out of [parent, join(parent, 'new')]) {
+      const run = await runAsNobody([
+        'render',
+        '-i',
+        join(ROOT, 'examples/inventory.csv'),
+        '-t',
+        join(ROOT, 'templates'),
+        '-o',
+        out,
+      ]);
+      assert.equal(run.code, 3, run.stderr);
+      assert.equal(run.stderr.trimEnd().split('\n').length, 1, run.stderr);
+      assertOneLine(run, /^cisco-prov: cannot write --out .*: permission denied$/);
+    }
+    assert.deepEqual(readdirSync(parent), []);
+  },
+);
