@@ -29,13 +29,13 @@ export const COMMAND_EXIT_CODES: Readonly<
 > = {
   encrypt: [
     'encrypted (with --out-dir: every file)',
-    'an empty input (0 bytes) without --allow-empty; --out-dir: a file with no key for it',
+    'an empty input (0 bytes) without --allow-empty; --out-dir or --keys: a file with no key for it',
     'usage: no key (or a key and an IKM without --cipher), a bad option value, a bad --keys CSV',
     'an input that cannot be read, an output that cannot be written, or an unexpected failure',
   ],
   decrypt: [
     'decrypted (or described, with --info); with --out-dir: every file',
-    'bad decrypt (wrong key, corrupt, truncated), not XML/gzip inside, empty, over --max-size',
+    'bad decrypt (wrong key, corrupt, truncated), not XML/gzip inside, empty, over --max-size, --keys: no key for the file',
     'usage: a bad option value, an enc file without a passphrase, a bad --keys CSV',
     'an input that cannot be read, an output that cannot be written, or an unexpected failure',
   ],
@@ -319,7 +319,7 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
           )
           .option(
             '--keys <csv>',
-            'batch: a key per file from a CSV with columns file or mac, and key and/or ikm',
+            'a key per file from a CSV with columns file or mac, and key and/or ikm, found by file name, then by the MAC in it (one input without --out-dir: its row; stdin refused)',
           )
           .option(
             '-j, --jobs <n>',
@@ -377,6 +377,10 @@ ${SECRETS_HELP}`,
                   '--json needs --out-dir: a single encrypt writes the ciphertext, not a report',
                 );
               }
+              if (opts.keys !== undefined) {
+                const { keysForOneFile } = await import('./commands/crypto-batch.js');
+                opts.resolved = keysForOneFile('encrypt', inputs[0], opts);
+              }
               // The same code as the one-shot path without commander (bin/cisco-prov.cjs).
               const { encryptOne } = await import('./cli-oneshot-stream.js');
               await encryptOne(inputs[0], opts);
@@ -407,7 +411,7 @@ ${SECRETS_HELP}`,
           )
           .option(
             '--keys <csv>',
-            'batch: a key per file from a CSV with columns file or mac, and key and/or ikm',
+            'a key per file from a CSV with columns file or mac, and key and/or ikm, found by file name, then by the MAC in it (one input without --out-dir: its row; stdin refused)',
           )
           .option(
             '-j, --jobs <n>',
@@ -459,6 +463,10 @@ ${SECRETS_HELP}`,
                   '--json needs --info or --out-dir: a decrypted profile is XML, not JSON',
                   'add --info to describe the file as JSON',
                 );
+              }
+              if (opts.keys !== undefined) {
+                const { keysForOneFile } = await import('./commands/crypto-batch.js');
+                opts.resolved = keysForOneFile('decrypt', inputs[0], opts);
               }
               const { decrypt } = await import('./commands/decrypt.js');
               const { emit, emitChunks } = await import('./output/emit.js');

@@ -5,7 +5,7 @@
  */
 import type { Digest } from '../crypto/index.js';
 import { badInput, usageError } from '../errors.js';
-import { resolveKeys, type KeyOptions } from '../io/keys.js';
+import { refuseOutputOverSecretFile, resolveKeys, type KeyOptions } from '../io/keys.js';
 import { loadProfile } from '../io/profile-input.js';
 import { writeProfileText, type ProfileNotation } from '../profile/profile-formats.js';
 import { ProfileFormatError } from '../profile/profile-map.js';
@@ -14,6 +14,8 @@ export interface ConvertOptions extends KeyOptions {
   to?: ProfileNotation;
   from?: ProfileNotation;
   md?: Digest;
+  /** `-o`: refused when it is a file a secret came from. */
+  output?: string;
 }
 
 export interface ConvertResult {
@@ -33,6 +35,7 @@ export async function convert(
 ): Promise<ConvertResult> {
   if (options.to === undefined) throw usageError('--to json|yaml|xml is required');
   const keys = resolveKeys(options);
+  refuseOutputOverSecretFile(options.output, keys);
   const loaded = await loadProfile(input, {
     keys,
     ...(options.md ? { md: options.md } : {}),

@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { readdir, stat } from 'node:fs/promises';
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import {
@@ -32,7 +32,13 @@ import {
 } from '../errors.js';
 import { resolveKeys, type KeyOptions, type ResolvedKeys } from '../io/keys.js';
 import { describeSize } from '../io/options.js';
-import { removeStaleTempFiles, sweepTempFilesOnSignal, writeFileReplacing } from '../io/writer.js';
+import { exposedFileWarning } from '../io/secrets.js';
+import {
+  makeDirectoryWithin,
+  removeStaleTempFiles,
+  sweepTempFilesOnSignal,
+  writeFileReplacing,
+} from '../io/writer.js';
 
 /** One file's outcome. `error` is one line naming what went wrong, never a key. */
 export interface BatchFileResult {
@@ -72,9 +78,11 @@ const KEY_TABLE_LIMIT = 64 * 1024 * 1024;
  * file must not read forever or fill memory (a device or pipe has no size to check first).
  * @returns undefined when the file holds more than `limit` bytes
  */
-function readUpTo(path: string, limit: number): string | undefined {
+function readUpTo(path: string, limit: number, warnings: string[]): string | undefined {
   const fd = openSync(path, 'r');
   try {
+    const exposed = exposedFileWarning('--keys', path, fstatSync(fd));
+    if (exposed !== undefined) warnings.push(exposed);
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
@@ -96,11 +104,12 @@ const KEY_TABLE_COLUMNS = new Set(['file', 'mac', 'key', 'ikm']);
 /**
  * Reads a `--keys` CSV: a header row naming `file` and/or `mac`, and `key` and/or `ikm`.
  * Errors name the file and line, never a value.
+ * @param warnings gets the warning for a file other users can read
  */
-export function readKeyTable(path: string): KeyTable {
+export function readKeyTable(path: string, warnings: string[]): KeyTable {
   let text: string | undefined;
   try {
-    text = readUpTo(path, KEY_TABLE_LIMIT);
+    text = readUpTo(path, KEY_TABLE_LIMIT, warnings);
   } catch (err) {
     throw new CliError(ExitCode.Failure, `cannot read --keys ${describeSystemError(err, path)}`);
   }
@@ -125,19 +134,12 @@ export function readKeyTable(path: string): KeyTable {
       info: true,
     }) as { record: Record<string, string>; info: { lines: number } }[];
   } catch (err) {
+    // A wrong header says so first: its rows' mistakes may follow from it.
+    checkKeyTableHeader(path, header);
     const line = (err as { lines?: number }).lines;
     throw usageError(`--keys ${path}${line ? `:${line}` : ''}: not a valid CSV file`);
   }
-  if (header.length > 0 && !header.includes('file') && !header.includes('mac')) {
-    // Only the names this table reads are shown: a CSV without its header row has a key here.
-    const known = header.filter((h) => KEY_TABLE_COLUMNS.has(h));
-    const others = header.length - known.length;
-    const has = [...known, ...(others > 0 ? [`${others} other column(s), not shown`] : [])];
-    throw usageError(
-      `--keys ${path}:1: the header has no file or mac column (it has ${has.join(', ')})`,
-      'the first line names the columns: file and/or mac, key and/or ikm',
-    );
-  }
+  checkKeyTableHeader(path, header);
   const table: KeyTable = { byFile: new Map(), byMac: new Map() };
   // Where each file name and MAC was first given, for a row that gives it again.
   const firstLine = new Map<string, number>();
@@ -182,6 +184,98 @@ export function readKeyTable(path: string): KeyTable {
   return table;
 }
 
+/** The columns a `--keys` header must name. */
+const KEY_TABLE_EXPECTED = 'expected file and/or mac, and key and/or ikm';
+
+/** Names people give the columns, and the column each means. */
+const KEY_TABLE_ALIASES: Readonly<Record<string, string>> = {
+  filename: 'file',
+  'file name': 'file',
+  file_name: 'file',
+  name: 'file',
+  path: 'file',
+  'mac address': 'mac',
+  macaddress: 'mac',
+  mac_address: 'mac',
+  'mac-address': 'mac',
+  // Not `password` or `secret`: a CSV without its header row could have such a word as a key.
+  passphrase: 'key',
+};
+
+/**
+ * The column a header cell was probably meant to be: a known alias, or a known name one edit
+ * away (two for `file`: `fiel`, `flie`, `keyy`, `ikms`).
+ */
+function meantColumn(cell: string): string | undefined {
+  const alias = KEY_TABLE_ALIASES[cell];
+  if (alias) return alias;
+  for (const name of KEY_TABLE_COLUMNS) {
+    if (editDistance(cell, name) <= (name.length >= 4 ? 2 : 1)) return name;
+  }
+  return undefined;
+}
+
+/** Optimal string alignment distance: insertions, deletions, substitutions, transpositions. */
+function editDistance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2) return 3;
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      }
+      d[i]![j] = best;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/**
+ * A `--keys` header must name `file` and/or `mac`, and `key` and/or `ikm` (every row needs
+ * both). A first line with one of those names, or a near miss (`keyy`), is a header: the message
+ * shows it — column names are no secret — with what each near miss was probably meant to be. A
+ * first line with none is a data row of a CSV without its header row: it holds a key, so none
+ * of it is shown.
+ */
+function checkKeyTableHeader(path: string, header: readonly string[]): void {
+  if (header.length === 0) return;
+  const hasId = header.includes('file') || header.includes('mac');
+  const hasKey = header.includes('key') || header.includes('ikm');
+  if (hasId && hasKey) return;
+  const isHeader = header.some((h) => KEY_TABLE_COLUMNS.has(h) || meantColumn(h) !== undefined);
+  if (!isHeader) {
+    throw usageError(
+      `--keys ${path}:1: no header row: ${KEY_TABLE_EXPECTED}; the first line names none of them (its ${header.length} cell(s) are not shown: a data row holds a key)`,
+    );
+  }
+  // A line with a column name as it is spelt is surely the header: all of it is shown. One with
+  // near misses only could be a data row whose key is a word (`lobby.xml,password`): only the
+  // near misses are.
+  const surely = header.some((h) => KEY_TABLE_COLUMNS.has(h));
+  const cells = surely ? header : header.filter((h) => meantColumn(h) !== undefined);
+  const hidden = header.length - cells.length;
+  // At most 20 names of 40 characters: a header of thousands of columns is not one line.
+  const listed = cells.slice(0, 20);
+  const shown = [
+    ...listed.map((h) => escapeControls(h.length > 40 ? `${h.slice(0, 40)}…` : h)),
+    ...(cells.length > listed.length ? [`${cells.length - listed.length} more`] : []),
+    ...(hidden > 0 ? [`${hidden} other cell(s), not shown`] : []),
+  ];
+  const guesses = listed
+    .filter((h) => !KEY_TABLE_COLUMNS.has(h))
+    .flatMap((h) => {
+      const meant = meantColumn(h);
+      return meant === undefined ? [] : [`${meant} for ${escapeControls(h)}`];
+    });
+  const missing = hasId ? 'key or ikm' : 'file or mac';
+  throw usageError(
+    `--keys ${path}:1: the header has no ${missing} column: ${KEY_TABLE_EXPECTED}; found ${shown.join(', ')}${guesses.length > 0 ? ` (did you mean ${guesses.join(', ')}?)` : ''}`,
+  );
+}
+
 /** Whether two rows hold the same passphrase and IKM. */
 function sameKeys(a: KeyRow, b: KeyRow): boolean {
   const ikm = (r: KeyRow) => (r.ikm === undefined ? undefined : Buffer.from(r.ikm).toString('hex'));
@@ -210,6 +304,44 @@ function keysFor(file: string, table: KeyTable | undefined, all: ResolvedKeys): 
   return {
     ...(all.passphrase !== undefined ? { passphrase: all.passphrase } : {}),
     ...(all.ikm !== undefined ? { ikm: all.ikm } : {}),
+  };
+}
+
+/**
+ * The key of the one file an `encrypt`/`decrypt` without --out-dir works on when `--keys` is
+ * given: its row found as the batch finds it (by its name, `.xml`/`.cfg` counterpart included,
+ * else by the MAC in its name), else the key or IKM given for all. stdin has no name to look
+ * up (exit 2); a file with no key for it fails as it does in a batch (exit 1).
+ */
+export function keysForOneFile(
+  command: 'encrypt' | 'decrypt',
+  input: string | undefined,
+  opts: KeyOptions & { keys: string },
+): ResolvedKeys {
+  if (input === undefined || input === '-') {
+    throw usageError(
+      `--keys finds a key by the input's file name: give ${command} a file, not stdin`,
+    );
+  }
+  const all = resolveKeys(opts);
+  const warnings = [...all.warnings];
+  const row = keysFor(basename(input), readKeyTable(opts.keys, warnings), all);
+  const table = statSync(opts.keys, { throwIfNoEntry: false });
+  if (!row) {
+    throw new CliError(
+      ExitCode.Bad,
+      // Escaped here (a newline too): the failure line keeps a message's own line breaks.
+      `${escapeControls(input)}: no key for this file (no row of --keys ${escapeControls(opts.keys)} by its name or the MAC in it, and no --key*/--ikm* for all)`,
+    );
+  }
+  return {
+    ...row,
+    warnings,
+    // The CSV is a file of secrets too: `-o` must not replace it (see refuseOutputOverSecretFile).
+    secretFiles: [
+      ...(all.secretFiles ?? []),
+      ...(table?.isFile() ? [{ option: '--keys CSV', id: `${table.dev}:${table.ino}` }] : []),
+    ],
   };
 }
 
@@ -632,7 +764,9 @@ function runOne(
   try {
     const dir = dirname(output);
     if (!state.made.has(dir)) {
-      mkdirSync(dir, { recursive: true });
+      // As render --out: a symlinked subdirectory of --out-dir that leads elsewhere is refused
+      // before anything is written through it (the names come from the inputs' directories).
+      makeDirectoryWithin(dir, outDir);
       // Temp files a run killed before left there: gone (a signal to this one: see runBatch).
       removeStaleTempFiles(dir);
       state.made.add(dir);
@@ -643,6 +777,7 @@ function runOne(
       settings.command === 'decrypt' ? PLAINTEXT_MODE : CIPHERTEXT_MODE,
     );
   } catch (err) {
+    if (err instanceof CliError) return fail(err.message, err.exitCode, output);
     return fail(`cannot write ${describeSystemError(err, output)}`, ExitCode.Failure, output);
   }
   return { input: path, output, status: 'written', ...(cipher ? { cipher } : {}) };
@@ -711,7 +846,8 @@ export async function cryptoBatch(
 ): Promise<{ report: BatchReport; warnings: string[] }> {
   if (inputs.length === 0) throw usageError('--out-dir needs input files or directories');
   const keys = resolveKeys(opts);
-  const table = opts.keys !== undefined ? readKeyTable(opts.keys) : undefined;
+  const warnings = [...keys.warnings];
+  const table = opts.keys !== undefined ? readKeyTable(opts.keys, warnings) : undefined;
   if (!table && keys.passphrase === undefined && keys.ikm === undefined) {
     throw usageError(
       'no key given',
@@ -748,5 +884,5 @@ export async function cryptoBatch(
       maxSize: opts.maxSize ?? DEFAULT_MAX_SIZE,
     };
   }
-  return { report: await runBatch(inputs, opts, settings), warnings: keys.warnings };
+  return { report: await runBatch(inputs, opts, settings), warnings };
 }

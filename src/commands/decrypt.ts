@@ -7,7 +7,7 @@ import { containerName, type ProfileInfo } from '../crypto/profile-info.js';
 import { badInput, usageError } from '../errors.js';
 import { inputName } from '../io/input.js';
 import { nonEmptyChunks, readChunks } from '../io/streams.js';
-import { resolveKeys, type KeyOptions } from '../io/keys.js';
+import { refuseOutputOverSecretFile, resolveKeys, type KeyOptions } from '../io/keys.js';
 import { describeSize } from '../io/options.js';
 
 export interface DecryptOptions extends KeyOptions {
@@ -19,6 +19,8 @@ export interface DecryptOptions extends KeyOptions {
   info?: boolean;
   /** Most bytes the gunzipped profile may have: `64M`, `1G`, a number of bytes. */
   maxSize?: number;
+  /** `-o`: refused when it is a file a secret came from. */
+  output?: string;
 }
 
 export type DecryptResult =
@@ -54,6 +56,7 @@ export async function decrypt(
   opts: DecryptOptions,
 ): Promise<DecryptResult> {
   const keys = resolveKeys(opts);
+  refuseOutputOverSecretFile(opts.output, keys);
   const iterations = opts.iter ?? DEFAULT_PBKDF2_ITERATIONS;
   const maxSize = opts.maxSize ?? DEFAULT_MAX_SIZE;
   const name = inputName(input);

@@ -11,7 +11,7 @@ import { usageError } from '../errors.js';
 import { inputName } from '../io/input.js';
 import { emptyInputError, nonEmptyChunks, openedFileChunks, readChunks } from '../io/streams.js';
 import type { OpenedInput } from '../io/sync-io.js';
-import { resolveKeys, type KeyOptions } from '../io/keys.js';
+import { refuseOutputOverSecretFile, resolveKeys, type KeyOptions } from '../io/keys.js';
 import { parseHexOption } from '../io/options.js';
 
 export interface EncryptOptions extends KeyOptions {
@@ -26,6 +26,8 @@ export interface EncryptOptions extends KeyOptions {
   unsafeFixedSalt?: boolean;
   /** Encrypt an empty input (0 bytes) instead of refusing it (exit 1). */
   allowEmpty?: boolean;
+  /** `-o`: refused when it is a file a secret came from. */
+  output?: string;
 }
 
 export interface EncryptResult {
@@ -92,6 +94,7 @@ export function sealOptions(opts: EncryptOptions): {
   warnings: string[];
 } {
   const keys = resolveKeys(opts);
+  refuseOutputOverSecretFile(opts.output, keys);
   const cipher: Cipher | undefined =
     opts.cipher ??
     (keys.ikm && !keys.passphrase

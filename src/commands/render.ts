@@ -73,6 +73,10 @@ function encryptionOf(opts: RenderCliOptions, warnings: string[]): RenderEncrypt
   // Even with --quiet: the secret is already in every user's `ps`, and only this says so.
   if (key?.fromCommandLine) warnings.push(commandLineSecretWarning('key'));
   if (ikm?.fromCommandLine) warnings.push(commandLineSecretWarning('ikm'));
+  // A key file others can read: a warning --quiet silences (the user chose the file's mode).
+  for (const secret of [key, ikm]) {
+    if (secret?.exposedWarning && opts.quiet !== true) warnings.push(secret.exposedWarning);
+  }
   return {
     cipher: opts.encrypt,
     md: opts.md ?? 'md5',

@@ -3,6 +3,7 @@
  * crypto core. Shared by encrypt, decrypt, validate and render.
  */
 import { parseIkm } from '../crypto/envelope.js';
+import { statSync } from 'node:fs';
 import { usageError } from '../errors.js';
 import { commandLineSecretWarning, resolveSecret } from './secrets.js';
 
@@ -13,6 +14,11 @@ export interface KeyOptions {
   ikm?: string;
   ikmFile?: string;
   ikmEnv?: string;
+  /**
+   * Keys resolved already (one file's row of a `--keys` CSV: see crypto-batch.ts's
+   * keysForOneFile); when given, the options above are not read again.
+   */
+  resolved?: ResolvedKeys;
 }
 
 export interface ResolvedKeys {
@@ -20,6 +26,8 @@ export interface ResolvedKeys {
   ikm?: Uint8Array;
   /** For stderr: a secret was typed on the command line (visible in `ps`). */
   warnings: string[];
+  /** The files the secrets came from (`device:inode`), which an output must not replace. */
+  secretFiles?: { option: string; id: string }[];
 }
 
 /**
@@ -27,11 +35,21 @@ export interface ResolvedKeys {
  * comes back as a warning; the caller prints it.
  */
 export function resolveKeys(opts: KeyOptions): ResolvedKeys {
+  if (opts.resolved !== undefined) return opts.resolved;
   const key = resolveSecret('key', { value: opts.key, file: opts.keyFile, env: opts.keyEnv });
   const ikmText = resolveSecret('ikm', { value: opts.ikm, file: opts.ikmFile, env: opts.ikmEnv });
   const result: ResolvedKeys = { warnings: [] };
   if (key?.fromCommandLine) result.warnings.push(commandLineSecretWarning('key'));
   if (ikmText?.fromCommandLine) result.warnings.push(commandLineSecretWarning('ikm'));
+  if (key?.exposedWarning) result.warnings.push(key.exposedWarning);
+  if (ikmText?.exposedWarning) result.warnings.push(ikmText.exposedWarning);
+  for (const [secret, option] of [
+    [key, '--key-file'],
+    [ikmText, '--ikm-file'],
+  ] as const) {
+    if (secret?.fileId !== undefined)
+      (result.secretFiles ??= []).push({ option, id: secret.fileId });
+  }
   if (key) result.passphrase = key.value;
   if (ikmText) {
     try {
@@ -42,4 +60,22 @@ export function resolveKeys(opts: KeyOptions): ResolvedKeys {
     }
   }
   return result;
+}
+
+/**
+ * Refuses (exit 2) an `-o` that is the file a key or IKM came from (by device and inode: any
+ * path or link to it): `encrypt --key-file k -o k` replaced the key with the ciphertext it
+ * sealed, and both were lost.
+ */
+export function refuseOutputOverSecretFile(output: string | undefined, keys: ResolvedKeys): void {
+  if (keys.secretFiles === undefined || output === undefined || output === '-') return;
+  const stats = statSync(output, { throwIfNoEntry: false });
+  if (stats === undefined) return;
+  const id = `${stats.dev}:${stats.ino}`;
+  const same = keys.secretFiles.find((f) => f.id === id);
+  if (same) {
+    throw usageError(
+      `-o ${output} is the ${same.option}: writing there would replace the secret; choose another -o`,
+    );
+  }
 }

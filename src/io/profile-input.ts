@@ -99,6 +99,9 @@ export async function loadProfile(
     return { name, container: opened, notation, ...readProfileText(text, notation) };
   } catch (err) {
     if (err instanceof ProfileFormatError) {
+      if (notation === 'json' && err.message.startsWith('not valid JSON')) {
+        throw bad(`${name}: ${await placeJsonSyntaxError(text)}${err.message}`);
+      }
       const where =
         err.line !== undefined
           ? ` line ${err.line}${err.column ? `, col ${err.column}` : ''}:`
@@ -150,4 +153,17 @@ function open(
     }
     throw err;
   }
+}
+
+/**
+ * `line L, col C: ` of a JSON text's first syntax error, for the one V8 gives no position for
+ * (Node 20: `Unexpected token 'S', "…" is not valid JSON`), from the streaming JSON reader, whose
+ * positions are V8's where both give one (test/unit/render-inventory-json-stream.test.ts).
+ * Loaded only here, on an error path.
+ */
+async function placeJsonSyntaxError(text: string): Promise<string> {
+  const { jsonPositions, jsonTextSource, scanJson } = await import('../render/inventory-json.js');
+  const json = text.replace(/^\uFEFF/, '');
+  const offset = scanJson(jsonTextSource(json), () => false).syntaxError?.offset;
+  return offset === undefined ? '' : `${jsonPositions(jsonTextSource(json), [offset])[0]}: `;
 }

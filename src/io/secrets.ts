@@ -3,7 +3,7 @@
  * visible in `ps`, so it warns), from a file (first line, trailing newline removed), or from an
  * environment variable. A secret's value never appears in a message.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { CliError, ExitCode, describeSystemError } from '../errors.js';
 
 export interface SecretSources {
@@ -21,6 +21,10 @@ export interface ResolvedSecret {
   origin: string;
   /** True when it was typed on the command line (the caller should warn). */
   fromCommandLine: boolean;
+  /** For stderr: the key file can be read by other users (see {@link exposedFileWarning}). */
+  exposedWarning?: string;
+  /** The key file's `device:inode`, when it is one (an output must not replace it). */
+  fileId?: string;
 }
 
 /**
@@ -43,8 +47,10 @@ export function resolveSecret(flag: string, sources: SecretSources): ResolvedSec
   }
   if (sources.file !== undefined) {
     let text: string | undefined;
+    let exposedWarning: string | undefined;
+    let fileId: string | undefined;
     try {
-      text = readFirstLine(sources.file);
+      ({ text, exposedWarning, fileId } = readFirstLine(sources.file, `--${flag}-file`));
     } catch (err) {
       throw new CliError(
         ExitCode.Failure,
@@ -64,7 +70,13 @@ export function resolveSecret(flag: string, sources: SecretSources): ResolvedSec
     if (value === '') {
       throw new CliError(ExitCode.Usage, `--${flag}-file ${sources.file}: the first line is empty`);
     }
-    return checked({ value, origin: `--${flag}-file ${sources.file}`, fromCommandLine: false });
+    return checked({
+      value,
+      origin: `--${flag}-file ${sources.file}`,
+      fromCommandLine: false,
+      ...(exposedWarning !== undefined ? { exposedWarning } : {}),
+      ...(fileId !== undefined ? { fileId } : {}),
+    });
   }
   if (sources.env !== undefined) {
     const value = process.env[sources.env];
@@ -86,24 +98,53 @@ const FIRST_LINE_LIMIT = 64 * 1024;
  * The start of a key file up to its first \n (or its end), read no further than
  * FIRST_LINE_LIMIT: `--key-file /dev/zero` or a mistyped name of a large file must not read
  * forever or fill memory. A pipe (`--key-file <(pass show phones)`) is read up to its first line.
- * @returns undefined when there is no line end within FIRST_LINE_LIMIT bytes
+ * @param option the option that named the file, for the warning
+ * @returns `text` undefined when there is no line end within FIRST_LINE_LIMIT bytes
  */
-function readFirstLine(path: string): string | undefined {
+function readFirstLine(
+  path: string,
+  option: string,
+): { text: string | undefined; exposedWarning: string | undefined; fileId: string | undefined } {
   const fd = openSync(path, 'r');
   try {
+    const stats = fstatSync(fd);
+    const exposedWarning = exposedFileWarning(option, path, stats);
+    const fileId = stats.isFile() ? `${stats.dev}:${stats.ino}` : undefined;
     const buffer = Buffer.alloc(FIRST_LINE_LIMIT);
     let length = 0;
     while (length < FIRST_LINE_LIMIT) {
       const n = readSync(fd, buffer, length, FIRST_LINE_LIMIT - length, null);
       if (n === 0 || buffer.subarray(length, length + n).includes(10)) {
-        return buffer.toString('utf8', 0, length + n);
+        return { text: buffer.toString('utf8', 0, length + n), exposedWarning, fileId };
       }
       length += n;
     }
-    return undefined;
+    return { text: undefined, exposedWarning, fileId };
   } finally {
     closeSync(fd);
   }
+}
+
+/** Files warned about already: a file given twice (`--key-file k --keys k`) is said once. */
+const warnedFiles = new Set<string>();
+
+/**
+ * The stderr warning for a file of secrets (`--key-file`, `--ikm-file`, `--keys`) that users
+ * other than its owner can read — its group or everyone (mode & 0o044), as ssh says of a private
+ * key, but a warning, not a refusal: the command still runs. Only for a regular file: stdin, a
+ * pipe (`<(pass show phones)`) or a `/dev/fd/N` is nobody else's to read. Once per file and process.
+ * @param stats the file's, from fstat of the open descriptor (the file that was read)
+ * @returns undefined when the file is private (or not a regular file, or warned about already)
+ */
+export function exposedFileWarning(option: string, path: string, stats: Stats): string | undefined {
+  if (!stats.isFile() || (stats.mode & 0o044) === 0) return undefined;
+  if (/^\/(dev|proc)\//.test(path)) return undefined;
+  const id = `${stats.dev}:${stats.ino}`;
+  if (warnedFiles.has(id)) return undefined;
+  warnedFiles.add(id);
+  const mode = (stats.mode & 0o777).toString(8).padStart(4, '0');
+  const who = (stats.mode & 0o004) !== 0 ? 'every user' : 'its group';
+  return `${option} ${path} can be read by ${who} (mode ${mode}); a file of secrets should be readable by its owner only: chmod 600 it`;
 }
 
 /**

@@ -5,6 +5,7 @@
  * JSON/YAML form: `{ "<name>": { "value": "…", "ua": "na" } }`, document order kept.
  */
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { describeJsonSyntaxError } from './json-syntax-error.js';
 import {
   ProfileFormatError,
   buildProfileXml,
@@ -49,13 +50,13 @@ export function readProfileText(text: string, notation: ProfileNotation): Parsed
   if (notation === 'xml') return parseProfileXml(text);
   let data: unknown;
   if (notation === 'json') {
+    // A BOM is no part of JSON (RFC 8259 §8.1), but Windows editors save one: read past it.
+    const json = text.replace(/^\uFEFF/, '');
     try {
-      // A BOM is no part of JSON (RFC 8259 §8.1), but Windows editors save one: read past it.
-      data = JSON.parse(text.replace(/^\uFEFF/, ''));
+      data = JSON.parse(json);
     } catch (err) {
-      throw new ProfileFormatError(
-        `not valid JSON: ${jsonErrorWithoutText((err as Error).message)}`,
-      );
+      // `line L, col C: not valid JSON (…)`, as `validate --catalog` says it; never the text.
+      throw new ProfileFormatError(describeJsonSyntaxError((err as Error).message, json));
     }
   } else {
     try {
@@ -63,29 +64,13 @@ export function readProfileText(text: string, notation: ProfileNotation): Parsed
     } catch (err) {
       const e = err as Error & { linePos?: { line: number; col: number }[] };
       const pos = e.linePos?.[0];
-      throw new ProfileFormatError(
-        `not valid YAML: ${e.message.split('\n')[0]}`,
-        pos?.line,
-        pos?.col,
-      );
+      // The first line only (the next ones quote the file), without the ` at line L, column
+      // C:` it ends with: the place is said before the message.
+      const reason = (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+      throw new ProfileFormatError(`not valid YAML: ${reason}`, pos?.line, pos?.col);
     }
   }
   return { parameters: profileFromObject(data), duplicates: [], warnings: [] };
-}
-
-/**
- * V8's JSON.parse message without the input it quotes (`Unexpected token 'S', ..."word_1_":
- * SuperSecre"... is not valid JSON`): that text may be a password.
- * @example jsonErrorWithoutText('Unexpected token \'S\', "Secret" is not valid JSON') // 'unexpected character'
- */
-function jsonErrorWithoutText(message: string): string {
-  return (
-    message
-      .replace(/^Unexpected token .* is not valid JSON$/s, 'unexpected character')
-      .replace(/, ".*" is not valid JSON$/s, '')
-      .replace(/"[^"]{2,}"/g, '"…"')
-      .split('\n')[0] ?? 'unexpected input'
-  );
 }
 
 /**

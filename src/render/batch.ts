@@ -929,7 +929,13 @@ const refuseWrite: WriteFile = (path) => {
   throw new Error(`cannot write ${path}: no writer given`);
 };
 
-/** Renders every job in this thread, in batches; results to `onResult` in order. */
+/**
+ * Renders every job in this thread, in batches; results to `onResult` in order. Between two
+ * batches the event loop is let run (a macrotask, not only the microtasks an `await` of a
+ * settled promise gives): a caller's SIGINT/SIGTERM handler runs only there — without it a
+ * Ctrl-C of a one-thread `render -o dir` waited for every device to be written and the run could
+ * then exit 0 (as crypto-batch.ts's one-thread batch did).
+ */
 export async function renderInProcess(
   jobs: Iterable<RenderJob | RenderJobResult>,
   settings: RendererSettings,
@@ -944,6 +950,7 @@ export async function renderInProcess(
     const results = await renderer.processBatch(batch);
     batch = [];
     for (const r of results) onResult(r);
+    await new Promise((done) => setImmediate(done));
   };
   for (const job of jobs) {
     if ('status' in job) onResult(job);

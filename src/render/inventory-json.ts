@@ -188,6 +188,22 @@ export interface JsonForbiddenKey {
   path: (string | number)[];
 }
 
+/**
+ * A key given twice in one map, where the scan found it again. JSON.parse keeps the last value
+ * silently (RFC 8259 §4: names SHOULD be unique, and a parser's choice is not interoperable); a
+ * second `mac` or `sip_password` is a typo that would configure the wrong phone, so the reader
+ * refuses it, as the YAML reader does (`uniqueKeys`).
+ */
+export interface JsonDuplicateKey {
+  key: string;
+  /** Byte offset of the second key's opening quote, after any byte order mark. */
+  offset: number;
+  /** Byte offset of the first one's. */
+  firstOffset: number;
+  /** From the top level: keys, and 0-based list positions; the key itself last. */
+  path: (string | number)[];
+}
+
 /** What the scan (the first pass) learned about a document. */
 export interface JsonScan {
   /** The top-level value's kind (`none`: no value at all). */
@@ -212,6 +228,8 @@ export interface JsonScan {
   syntaxError?: { offset: number; message: string; depth?: true };
   /** Every forbidden key outside the value of another (JSON.parse order is not kept). */
   forbidden: JsonForbiddenKey[];
+  /** Every key given again in its map (outside a forbidden key's value), in text order. */
+  duplicates: JsonDuplicateKey[];
 }
 
 /** One item of the device list. */
@@ -231,7 +249,17 @@ interface Frame {
   keyForbidden: boolean;
   /** Inside the value of a forbidden key. */
   inForbidden: boolean;
+  /**
+   * A map: its keys so far and the byte offset of each, side by side (searched in order: a
+   * device has a dozen keys, where an array beats a Map's set-up), and past MANY_KEYS a Map.
+   */
+  keyNames: string[] | undefined;
+  keyOffsets: number[] | undefined;
+  keyMap: Map<string, number> | undefined;
 }
+
+/** Keys of one map searched in order; a map with more gets a Map. */
+const MANY_KEYS = 32;
 
 const TOKEN_NAMES: Record<TokenType, string> = {
   [TokenType.LEFT_BRACE]: "'{'",
@@ -311,6 +339,40 @@ function walk(
     }
   };
 
+  /** Records the key's offset in its map; a key already there is a duplicate. */
+  const noteKey = (top: Frame, key: string, offset: number): void => {
+    let first: number | undefined;
+    if (top.keyMap !== undefined) {
+      first = top.keyMap.get(key);
+      if (first === undefined) top.keyMap.set(key, offset);
+    } else if (top.keyNames === undefined) {
+      top.keyNames = [key];
+      top.keyOffsets = [offset];
+      return;
+    } else {
+      const names = top.keyNames;
+      const at = names.indexOf(key);
+      if (at !== -1) first = top.keyOffsets![at];
+      else if (names.length < MANY_KEYS) {
+        names.push(key);
+        top.keyOffsets!.push(offset);
+      } else {
+        top.keyMap = new Map(names.map((name, i) => [name, top.keyOffsets![i]!]));
+        top.keyMap.set(key, offset);
+        top.keyNames = top.keyOffsets = undefined;
+      }
+    }
+    if (first === undefined) return;
+    // A forbidden key given twice is reported as forbidden (twice), not again as a duplicate.
+    if (top.inForbidden || top.keyForbidden) return;
+    scan.duplicates.push({
+      key,
+      offset,
+      firstOffset: first,
+      path: frames.map((f) => (f.list ? f.index : (f.key as string))),
+    });
+  };
+
   const onKey = (top: Frame, key: string, offset: number): void => {
     top.key = key;
     top.keyForbidden = isForbiddenKey(key);
@@ -321,6 +383,7 @@ function walk(
         path: frames.map((f) => (f.list ? f.index : (f.key as string))),
       });
     }
+    noteKey(top, key, offset);
     if (frames.length === 1) {
       if (!(key in scan.top)) scan.top[key] = true;
       if (key === 'devices') scan.deviceLists = ++deviceList;
@@ -375,6 +438,9 @@ function walk(
           key: undefined,
           keyForbidden: false,
           inForbidden: top !== undefined && (top.inForbidden || (!top.list && top.keyForbidden)),
+          keyNames: undefined,
+          keyOffsets: undefined,
+          keyMap: undefined,
         });
         expectKey = t.token === TokenType.LEFT_BRACE;
         break;
@@ -458,6 +524,7 @@ function emptyScan(): JsonScan {
     notMaps: [],
     items: 0,
     forbidden: [],
+    duplicates: [],
   };
 }
 

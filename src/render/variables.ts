@@ -13,6 +13,7 @@ import {
   forbiddenYamlKeys,
   isForbiddenKey,
   readGroups,
+  yamlErrorProblem,
   yamlToData,
 } from './inventory.js';
 import { SECRET_MASK, isSecretVariablePath, maskSecretValues } from '../profile/secrets.js';
@@ -173,15 +174,7 @@ export function parseVarsFile(text: string, file: string): VarsFile | InventoryP
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, customTags: keepNumberText });
   if (doc.errors.length > 0) {
-    const e = doc.errors[0]!;
-    const line = e.linePos?.[0]?.line;
-    return [
-      {
-        file,
-        where: line ? `line ${line}` : 'file',
-        message: `not valid YAML or JSON (${e.message.split('\n')[0]})`,
-      },
-    ];
+    return [yamlErrorProblem(doc.errors[0]!, file, 'YAML or JSON')];
   }
   const forbidden = forbiddenYamlKeys(doc, lineCounter, file);
   if (forbidden.length > 0) return forbidden;

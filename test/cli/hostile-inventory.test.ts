@@ -221,6 +221,6 @@ test('deeply nested inventories are one line with their place, exit 1, not a sta
   const yaml = await runCli(['render', '-i', 'deep.yaml', '-t', 't.liquid', '-o', 'out'], {
     cwd: dir,
   });
-  assertOneLineError(yaml, 1, /deep\.yaml: line 3: /);
+  assertOneLineError(yaml, 1, /deep\.yaml: line 3, col \d+: /);
   assert.ok(!existsSync(join(dir, 'out')), 'nothing written');
 });

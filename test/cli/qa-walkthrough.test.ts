@@ -27,7 +27,7 @@ for (const [label, text] of [
     const dir = workDir('cp-qa-');
     writeFileSync(join(dir, 'p.json'), text);
     const r = await runCli(['convert', 'p.json', '--from', 'json', '--to', 'xml'], { cwd: dir });
-    assertOneLineError(r, 1, /p\.json: not valid JSON/);
+    assertOneLineError(r, 1, /p\.json: line 1, col \d+: not valid JSON/);
     assertNoSecret(r, SECRET, 'Qa-Walk');
   });
 }
@@ -37,7 +37,7 @@ test('diff of a malformed JSON profile does not echo the password in it', async 
   writeFileSync(join(dir, 'a.json'), `{"Password_1_": ${SECRET}}`);
   writeFileSync(join(dir, 'b.xml'), PROFILE_WITH_PASSWORD.replace(SECRET, 'x'));
   const r = await runCli(['diff', 'a.json', 'b.xml'], { cwd: dir });
-  assertOneLineError(r, 2, /a\.json: not valid JSON/);
+  assertOneLineError(r, 2, /a\.json: line 1, col 17: not valid JSON/);
   assertNoSecret(r, SECRET, 'Qa-Walk');
 });
 

@@ -38,6 +38,13 @@ function bigInventory(lastExtra = ''): string {
   return text;
 }
 
+/** The text with the last occurrence of `find` replaced. */
+function replaceLast(text: string, find: string, by: string): string {
+  const at = text.lastIndexOf(find);
+  assert.ok(at >= 0, find);
+  return text.slice(0, at) + by + text.slice(at + find.length);
+}
+
 test('a 9 MB JSON inventory (file or stdin) renders a device as a small inventory does', async () => {
   const dir = workDir('cp-json-stream-');
   writeFileSync(join(dir, 't.liquid'), TEMPLATE);
@@ -82,12 +89,19 @@ test('mistakes at the end of a 9 MB JSON inventory: one line, its place, exit 1,
     ],
     [
       'model',
-      bigInventory(', "model": "9999"'),
+      replaceLast(clean, '"model": "8841"', '"model": "9999"'),
       new RegExp(`big\\.json: device ${COUNT}, field model: unknown model "9999"`),
     ],
     [
+      'a key twice',
+      bigInventory(', "model": "9999"'),
+      new RegExp(
+        `big\\.json: line ${lastDeviceLine}, col \\d{3}, field model: "model" is given twice in one map \\(first at line ${lastDeviceLine}, col \\d+\\)`,
+      ),
+    ],
+    [
       'duplicate',
-      bigInventory(`, "mac": "${macOf(0)}"`),
+      replaceLast(clean, `"mac": "${macOf(LAST)}"`, `"mac": "${macOf(0)}"`),
       new RegExp(
         `big\\.json: device ${COUNT}, field mac: duplicate MAC ${macOf(0)} \\(also device 1\\)`,
       ),

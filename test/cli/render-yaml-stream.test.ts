@@ -69,7 +69,7 @@ test('a large YAML inventory with mistakes: one line each, file and line, exit 1
       'syntax',
       `${padding}- mac: 0056.2b04.3615\n  model: "8841\n`,
       new RegExp(
-        `^cisco-prov: big\\.yaml: line ${lines + 3}: not valid YAML \\(Missing closing "quote at line ${lines + 3}, column 1:\\)$`,
+        `^cisco-prov: big\\.yaml: line ${lines + 3}, col 1: not valid YAML \\(missing closing "quote\\)$`,
       ),
     ],
     [

@@ -222,8 +222,7 @@ test('encrypt --keys: a header without a file or mac column is named as the head
     assert.equal(run.code, 2);
     assert.equal(
       run.stderr,
-      `cisco-prov: --keys ${keys}:1: the header has no file or mac column (it has key, 1 other column(s), not shown)\n` +
-        '  hint: the first line names the columns: file and/or mac, key and/or ikm\n',
+      `cisco-prov: --keys ${keys}:1: the header has no file or mac column: expected file and/or mac, and key and/or ikm; found name, key (did you mean file for name?)\n`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

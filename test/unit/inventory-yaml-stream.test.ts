@@ -133,7 +133,7 @@ test('an alias with no anchor anywhere says so, both ways', () => {
 
 test('the messages the table relies on are the ones a user sees', () => {
   assert.deepEqual(assertSameBothWays(CASES['unclosed quote in a device']!), {
-    error: ['inv.yaml: line 6: not valid YAML (Missing closing "quote at line 6, column 1:)'],
+    error: ['inv.yaml: line 6, col 1: not valid YAML (missing closing "quote)'],
   });
   const forbidden = assertSameBothWays(CASES['forbidden keys in devices and defaults']!);
   assert.deepEqual(forbidden, {

@@ -102,6 +102,61 @@ test('hand-written cases: shapes, duplicates, forbidden keys and syntax errors s
   ]);
 });
 
+test('a key given twice in one map is refused both ways, naming the key and both places, never a value', () => {
+  const SECRET = 'Dup-Secret-Value';
+  const cases: [string, string[]][] = [
+    [
+      `[{"mac":"00562b000001","model":"8841","sip_password":"${SECRET}1",\n "sip_password":"${SECRET}2"}]`,
+      [
+        'inv.json: line 2, col 2, field sip_password: "sip_password" is given twice in one map (first at line 1, col 39): JSON would silently keep the last; give it once',
+      ],
+    ],
+    [
+      // Whitespace before the colon, and a MAC given twice (the second would configure another phone).
+      `[{"mac" : "00562b000001", "model" : "8841", "mac" : "00562b000002"}]`,
+      [
+        'inv.json: line 1, col 45, field mac: "mac" is given twice in one map (first at line 1, col 3): JSON would silently keep the last; give it once',
+      ],
+    ],
+    [
+      // The same key spelt with an escape is the same key to JSON.parse.
+      `[{"mac":"00562b000001","model":"8841","m\\u0061c":"00562b000002"}]`,
+      [
+        'inv.json: line 1, col 39, field mac: "mac" is given twice in one map (first at line 1, col 3): JSON would silently keep the last; give it once',
+      ],
+    ],
+    [
+      `{"defaults":{"a":1,"a":2},"groups":{"hq":{"x":1}},"groups":{},"devices":[{"mac":"00562b000001","model":"8841","lines":[{"e":"1","e":"2"}]}]}`,
+      [
+        'inv.json: line 1, col 20, field defaults.a: "a" is given twice in one map (first at line 1, col 14): JSON would silently keep the last; give it once',
+        'inv.json: line 1, col 51, field groups: "groups" is given twice in one map (first at line 1, col 27): JSON would silently keep the last; give it once',
+        'inv.json: line 1, col 129, field lines.1.e: "e" is given twice in one map (first at line 1, col 121): JSON would silently keep the last; give it once',
+      ],
+    ],
+  ];
+  // A map of more keys than are searched in order (MANY_KEYS): the duplicate is found as well.
+  const many = Array.from({ length: 40 }, (_, i) => `"k${i}":${i}`).join(',');
+  cases.push([
+    `{"defaults":{${many},"k3":0},"devices":[]}`,
+    [
+      `inv.json: line 1, col ${14 + many.length + 1}, field defaults.k3: "k3" is given twice in one map (first at line 1, col ${14 + many.indexOf('"k3"')}): JSON would silently keep the last; give it once`,
+    ],
+  ]);
+  for (const [text, expected] of cases) {
+    const o = assertSameBothWays(text);
+    assert.deepEqual(o, { error: expected }, text);
+    assert.doesNotMatch(JSON.stringify(o), new RegExp(SECRET));
+  }
+  // Not a duplicate: the same key in two maps, and a value that holds `":`.
+  for (const text of [
+    `[{"mac":"00562b000001","model":"8841","x":"a\\":b"},{"mac":"00562b000002","model":"8841"}]`,
+    `[{"mac":"00562b000001","model":"8841","lines":[{"e":"1"},{"e":"2"}]}]`,
+  ]) {
+    const o = assertSameBothWays(text);
+    assert.ok('passes' in o && o.passes[0]!.devices.length >= 1, text);
+  }
+});
+
 // ---- generated inventories, and the same with a mistake typed into them ----
 
 const HOSTILE_KEYS = ['__proto__', 'constructor', 'prototype', 'toString'];
@@ -231,6 +286,12 @@ function bigInventory(count: number, last = ''): string {
   return `{\n "defaults": {"voice_mail_number": "*97"},\n "devices": [\n${devices.join(',\n')}\n ]\n}\n`;
 }
 
+/** The text with its last device's model replaced. */
+function withLastModel(text: string, model: string): string {
+  const at = text.lastIndexOf('"model":"') + '"model":"'.length;
+  return `${text.slice(0, at)}${model}${text.slice(text.indexOf('"', at))}`;
+}
+
 /** The first pass of a reader with the default threshold or parsing whole: its error or counts. */
 function firstPass(text: string, whole: boolean): unknown {
   try {
@@ -260,8 +321,14 @@ test('past JSON_WHOLE_PARSE_BYTES: a mistake at the end is found by the same lin
       ),
     ],
     [
-      bigInventory(count, ',"model":"no-such-model"'),
+      withLastModel(clean, 'no-such-model'),
       new RegExp(`^inv\\.json: device ${count}, field model: unknown model`),
+    ],
+    [
+      bigInventory(count, ',"model":"no-such-model"'),
+      new RegExp(
+        `^inv\\.json: line ${lines - 3}, col \\d+, field model: "model" is given twice in one map \\(first at line ${lines - 3}, col \\d+\\)`,
+      ),
     ],
     [
       `${clean.slice(0, -6)},${clean.slice(-6)}`,

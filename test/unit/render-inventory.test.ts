@@ -171,7 +171,7 @@ test('JSON: a list of devices, errors name the device', () => {
 
 test('malformed JSON, YAML and unknown extensions are one clear problem each', () => {
   assert.match(problemsOf('[{', 'inv.json')[0]!, /^inv\.json: line 1, col 3: not valid JSON/);
-  assert.match(problemsOf('a: [', 'inv.yaml')[0]!, /^inv\.yaml: line \d+: not valid YAML/);
+  assert.match(problemsOf('a: [', 'inv.yaml')[0]!, /^inv\.yaml: line \d+, col \d+: not valid YAML/);
   assert.match(
     problemsOf('x', 'inv.txt')[0]!,
     /expected a \.csv, \.json, \.yaml or \.yml inventory/,
