@@ -16,6 +16,7 @@
  *   directory.
  */
 import {
+  accessSync,
   closeSync,
   constants,
   fchmodSync,
@@ -365,7 +366,11 @@ export function removeStaleTempFiles(dir: string): void {
     if (!name.endsWith('.tmp')) continue;
     const pid = TEMP_NAME.exec(name)?.[1];
     if (pid === undefined || Number(pid) === process.pid || isRunning(Number(pid))) continue;
-    rmSync(join(dir, name), { force: true });
+    try {
+      rmSync(join(dir, name), { force: true });
+    } catch {
+      // not ours to remove (another user's, in a sticky directory such as /tmp): it stays
+    }
   }
 }
 
@@ -516,7 +521,7 @@ function openSink(path: string, options: WriteOptions): Sink {
     }
     return throughSink(destination.target);
   }
-  return atomicSink(destination.target, options, destination.existing);
+  return atomicSink(destination.target, options, destination.existing, path);
 }
 
 /** Opens a non-regular target for writing (O_APPEND: `>>`-safe for /dev/stdout). */
@@ -542,8 +547,30 @@ function throughSink(target: string): Sink {
   };
 }
 
+/**
+ * Refuses to replace a file of another user that we may not write (EACCES, so the caller's
+ * message says "permission denied"): the directory's write bit lets the rename go through, but
+ * the file was not ours to replace, as `cp` or a shell's `>` would not write it. Root may write
+ * any file: not looked at for root (nor where there are no user ids).
+ */
+function refuseOthersReadOnlyFile(target: string, existing: Stats | undefined): void {
+  const euid = process.geteuid?.();
+  if (existing === undefined || euid === undefined || euid === 0 || existing.uid === euid) return;
+  try {
+    accessSync(target, constants.W_OK);
+  } catch {
+    throw Object.assign(new Error(`${target}: permission denied`), { code: 'EACCES' });
+  }
+}
+
 /** Temp file beside the target with the old file's mode and owner; rename on commit. */
-function atomicSink(target: string, options: WriteOptions, existing: Stats | undefined): Sink {
+function atomicSink(
+  target: string,
+  options: WriteOptions,
+  existing: Stats | undefined,
+  shown = target,
+): Sink {
+  refuseOthersReadOnlyFile(target, existing);
   removeStaleTempFiles(dirname(target));
   installSignalHandlers();
   const tmp = tempPathFor(target);
@@ -562,7 +589,7 @@ function atomicSink(target: string, options: WriteOptions, existing: Stats | und
     else if (existing) keepOwnerAndMode(fd, existing, options.secret === true);
   } catch (err) {
     abort();
-    throw err;
+    throw fd === undefined && existing ? directoryDenied(err, target, shown) : err;
   }
   return {
     write: (bytes) => writeAll(fd!, bytes),
@@ -576,6 +603,22 @@ function atomicSink(target: string, options: WriteOptions, existing: Stats | und
     },
     abort,
   };
+}
+
+/**
+ * A file we may write in a directory we may not (a service user's profile under a root-owned
+ * directory): "permission denied" alone would point at the file. The write makes a new file
+ * beside it, so the directory is what must be writable.
+ */
+function directoryDenied(err: unknown, target: string, shown: string): unknown {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code !== 'EACCES' && code !== 'EPERM') return err;
+  // The directory as the user named it, unless a symlink led elsewhere.
+  const dir = resolve(shown) === target ? dirname(shown) : dirname(target);
+  return new CliError(
+    ExitCode.Failure,
+    `cannot write ${shown}: permission denied on its directory ${dir} (the file is replaced by a new one made there)`,
+  );
 }
 
 function asCliWriteError(err: unknown, path: string): CliError {
@@ -648,13 +691,18 @@ export async function writeOutputChunks(
  * parts go to a temp file beside the target (O_EXCL, named like every temp file of ours, so a
  * signal or the next run removes it), which is renamed over the target. No fsync (as render: a
  * re-run rewrites a file lost in a crash; thousands of fsyncs cost more than the work), and no
- * look at what is at the target first: a file or symlink there is replaced (never written
- * through), a directory makes the rename fail. The caller registers the directory with
+ * look at what is at the target first (but one stat when not root: another user's file we may
+ * not write is refused, EACCES): a file or symlink there is replaced (never written through), a
+ * directory makes the rename fail. The caller registers the directory with
  * {@link sweepTempFilesOnSignal} and calls {@link removeStaleTempFiles} once for it.
  * @param mode permission bits of a new file (the umask applies)
  * @throws the system error (the caller names the file)
  */
 export function writeFileReplacing(path: string, parts: readonly Uint8Array[], mode: number): void {
+  // Not root: a file of another user at the path is replaced only if we may write it (one stat).
+  if (process.geteuid?.() !== 0) {
+    refuseOthersReadOnlyFile(path, statSync(path, { throwIfNoEntry: false }));
+  }
   const tmp = tempPathFor(path);
   liveTemps.add(tmp);
   let fd: number | undefined;

@@ -3,7 +3,7 @@
  * Shared by the CLI (src/cli.ts, after commander's own errors) and the one-shot path without
  * commander (src/cli-oneshot.ts), so both report a failure alike.
  */
-import { ExitCode, asCliError, type ExitCodeValue } from '../errors.js';
+import { ExitCode, asCliError, describeSystemError, type ExitCodeValue } from '../errors.js';
 import { escapeControlsKeepingLines } from './terminal-text.js';
 
 /**
@@ -22,10 +22,41 @@ export function reportFailure(err: unknown): ExitCodeValue {
     }
     return userError.exitCode;
   }
-  const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`cisco-prov: unexpected failure: ${escapeControlsKeepingLines(message)}\n`);
+  const message =
+    systemErrorLine(err) ??
+    `unexpected failure: ${String(err instanceof Error ? err.message : err)}`;
+  process.stderr.write(`cisco-prov: ${escapeControlsKeepingLines(message)}\n`);
   if (process.env.CISCO_PROV_DEBUG && err instanceof Error && err.stack) {
     process.stderr.write(`${err.stack}\n`);
   }
   return ExitCode.Failure;
+}
+
+/** System calls that read (or look at) a path; any other that names one writes it. */
+const READING_CALLS = new Set([
+  'open',
+  'read',
+  'scandir',
+  'opendir',
+  'readdir',
+  'stat',
+  'lstat',
+  'access',
+  'realpath',
+  'readlink',
+]);
+
+/**
+ * A Node system error that no command turned into a message of its own — a file it cannot read
+ * or write met where nobody expected it (`EACCES: permission denied, scandir 'in/sub'` as a user
+ * other than root) — as the one line the commands give for those: `cannot read in/sub:
+ * permission denied`. Still an I/O failure (exit 3). Undefined for anything else.
+ */
+function systemErrorLine(err: unknown): string | undefined {
+  const e = err as NodeJS.ErrnoException | undefined;
+  if (typeof e?.code !== 'string' || typeof e.syscall !== 'string' || typeof e.path !== 'string') {
+    return undefined;
+  }
+  const verb = READING_CALLS.has(e.syscall) ? 'read' : 'write';
+  return `cannot ${verb} ${describeSystemError(e, e.path)}`;
 }

@@ -3,7 +3,7 @@
  * inventory and vars loaded and checked, a job per device, run in this thread or on workers.
  * Typed options in, typed result out; no printing, no process.exit (style.md).
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -637,6 +637,9 @@ async function renderLoaded(options: RenderOptions, loaded: Loaded): Promise<Ren
       field: '--out',
     });
   }
+  if (outDir !== undefined && options.dryRun !== true) {
+    assertOutWritable(outDir, options.out!, !namePatternOf(options).includes('/'));
+  }
 
   const settings: RendererSettings = {
     templates: loaded.templates,
@@ -702,7 +705,8 @@ async function renderLoaded(options: RenderOptions, loaded: Loaded): Promise<Ren
       const named = typeof device.fields.template === 'string' ? device.fields.template : undefined;
       const choice = chooser.choose(device.phone, named);
       if ('error' in choice) {
-        yield fail('template', named ? `field template: ${choice.error}` : choice.error);
+        const why = named ? `field template: ${choice.error}` : choice.error;
+        yield fail(choice.io === true ? 'io' : 'template', why);
         continue;
       }
       let shown = shownTemplates.get(choice.path);
@@ -809,6 +813,38 @@ async function renderLoaded(options: RenderOptions, loaded: Loaded): Promise<Ren
     ioFailures,
     ...(stdout ? { stdout } : {}),
   };
+}
+
+/**
+ * Fails the run once, before any device is rendered, when --out cannot be written — as a user
+ * other than root, a root-owned directory or parent — instead of one "cannot write" line per
+ * device (10,000 of them for a fleet). A missing --out needs a writable parent to be made; an
+ * existing one is checked only when every file goes straight into it (`flat`: a --name with
+ * subdirectories may write into ones that are writable under a directory that is not).
+ * Root passes (but a read-only file system does not).
+ */
+function assertOutWritable(outDir: string, shown: string, flat: boolean): void {
+  let dir = outDir;
+  while (!existsSync(dir)) {
+    const parent = dirname(dir);
+    if (parent === dir) return;
+    dir = parent;
+  }
+  if (dir === outDir && !flat) return;
+  try {
+    if (!statSync(dir).isDirectory()) return; // "not a directory": said when it is written
+    accessSync(dir, constants.W_OK | constants.X_OK);
+  } catch (err) {
+    const where = dir === outDir ? shown : `${shown} (in ${dir})`;
+    throw new DomainError(
+      'io',
+      'out-not-writable',
+      `cannot write --out ${describeSystemError(err, where)}`,
+      {
+        field: '--out',
+      },
+    );
+  }
 }
 
 /** A file's identity on disk (device and inode), or undefined when it does not exist. */

@@ -22,7 +22,12 @@ import { openProfile, parseIkm, sealProfile, type Cipher, type Digest } from '..
 import { maskSecretValues } from '../profile/secrets.js';
 import { describeSystemError } from '../domain-errors.js';
 import { checkRenderedProfile, type RenderDiagnostic } from './check.js';
-import { TemplateChooser, describeTemplateError, type TemplateSource } from './engine.js';
+import {
+  TemplateChooser,
+  describeTemplateError,
+  isTemplateReadError,
+  type TemplateSource,
+} from './engine.js';
 import type { Vars } from './inventory.js';
 import { NameTable } from './name-table.js';
 import { ProfileGzip } from './profile-gzip.js';
@@ -138,14 +143,20 @@ function holdsPlaintextSecret(diagnostics: readonly RenderDiagnostic[] | undefin
 /**
  * A file left unchanged: its permission bits set as a write would set them — `--mode`, or the
  * old bits less those of others when it holds a password — through a descriptor opened without
- * following a symlink (as {@link readExisting} reads it).
+ * following a symlink (as {@link readExisting} reads it). False when the file is another user's
+ * (chmod: EPERM, as a user other than root): the caller then writes the file again, which makes
+ * it ours, with those bits.
  */
-function applyMode(path: string, mode: number | ((old: number) => number)): void {
+function applyMode(path: string, mode: number | ((old: number) => number)): boolean {
   const fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   try {
     const st = fstatSync(fd);
     const bits = typeof mode === 'number' ? mode : mode(st.mode & 0o7777);
     if (st.isFile() && (st.mode & 0o7777) !== bits) fchmodSync(fd, bits);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EPERM') return false;
+    throw err;
   } finally {
     closeSync(fd);
   }
@@ -239,7 +250,7 @@ export class DeviceRenderer {
       return {
         id: job.id,
         status: 'failed',
-        failure: 'template',
+        failure: isTemplateReadError(err) ? 'io' : 'template',
         error: describeTemplateError(err, this.settings.templates.root),
       };
     }
@@ -354,18 +365,22 @@ export class DeviceRenderer {
       failure: 'io',
       error,
     });
-    let output: Uint8Array;
+    let output: Uint8Array | undefined;
     try {
       if (existing instanceof Error) throw existing;
       if (existing !== undefined && this.isUnchanged(existing, plaintext, key)) {
+        let modeSet = true;
         if (this.settings.mode !== undefined && !this.settings.dryRun) {
-          applyMode(target, this.settings.mode);
+          modeSet = applyMode(target, this.settings.mode);
         } else if (!this.settings.dryRun && holdsPlaintextSecret(rendered.diagnostics)) {
-          applyMode(target, (mode) => mode & SECRET_KEPT_BITS);
+          modeSet = applyMode(target, (mode) => mode & SECRET_KEPT_BITS);
         }
-        return { id: job.id, status: 'unchanged', ...warnings };
+        if (modeSet) return { id: job.id, status: 'unchanged', ...warnings };
+        // Another user's file whose bits we may not change (a profile with a password that
+        // others may read): written again, the same bytes, as ours with the bits it must have.
+        output = existing;
       }
-      output = this.seal(plaintext, key);
+      output ??= this.seal(plaintext, key);
       if (this.settings.dryRun) {
         return { id: job.id, status: 'would-write', bytes: output.length, ...warnings };
       }

@@ -3,7 +3,7 @@
  * an error before any file is written, output values are XML-escaped, and Cisco macros in the
  * template text (`$MA`, `$(A:2:3)`) pass through untouched for the phone to expand.
  */
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import {
   Liquid,
@@ -16,6 +16,7 @@ import {
   type TopLevelToken,
 } from 'liquidjs';
 import { formatMac, normalizeMac, type MacFormat } from '../device/mac.js';
+import { describeSystemError } from '../domain-errors.js';
 import type { PhoneModel } from '../device/models.js';
 import { accelerateRenderer } from './fast-tags.js';
 import { AcceleratingCache } from './fast-values.js';
@@ -161,11 +162,49 @@ function bomFreeFs(): FS {
     };
     bomFree = {
       ...fs,
-      readFileSync: (path) => loaded(fs.readFileSync(path), path),
-      readFile: async (path) => loaded(await fs.readFile(path), path),
+      readFileSync: (path) => {
+        try {
+          return loaded(fs.readFileSync(path), path);
+        } catch (err) {
+          throw templateReadError(err, path);
+        }
+      },
+      readFile: async (path) => {
+        try {
+          return loaded(await fs.readFile(path), path);
+        } catch (err) {
+          throw templateReadError(err, path);
+        }
+      },
     };
   }
   return bomFree;
+}
+
+const TEMPLATE_READ_ERROR = Symbol.for('cisco-prov.TemplateReadError');
+
+/**
+ * A template or partial that cannot be read (no read permission, a directory on the way without
+ * search permission, an I/O error) as one line naming the file — not Node's `EACCES: …, open
+ * '…'` — marked so that the renderer counts it as an I/O failure (exit 3), not a template error.
+ */
+function templateReadError(err: unknown, path: string): unknown {
+  if (typeof (err as NodeJS.ErrnoException | undefined)?.code !== 'string') return err;
+  return Object.assign(new Error(`cannot read template ${describeSystemError(err, path)}`), {
+    [TEMPLATE_READ_ERROR]: true,
+  });
+}
+
+/**
+ * Whether a render failed because a template file could not be read (an I/O failure), the
+ * error as LiquidJS threw it (it wraps a partial's error, keeping it as `originalError`).
+ */
+export function isTemplateReadError(err: unknown): boolean {
+  for (let e = err as { originalError?: unknown } | undefined, depth = 0; e && depth < 8; depth++) {
+    if (typeof e === 'object' && TEMPLATE_READ_ERROR in e) return true;
+    e = e.originalError as { originalError?: unknown } | undefined;
+  }
+  return false;
 }
 
 /** Where the templates come from: one file for every device, or a directory to choose from. */
@@ -207,12 +246,15 @@ export function templateCandidates(
   return out;
 }
 
+/** A device's template file, or why there is none (`io`: a file could not be looked at). */
+export type TemplateChoice = { path: string } | { error: string; io?: true };
+
 /** Chooses and parses templates, each file once. */
 export class TemplateChooser {
   readonly engine: Liquid;
-  private readonly exists = new Map<string, boolean>();
+  private readonly exists = new Map<string, boolean | Error>();
   private readonly parsed = new Map<string, Template[]>();
-  private readonly choices = new Map<string, Readonly<{ path: string } | { error: string }>>();
+  private readonly choices = new Map<string, Readonly<TemplateChoice>>();
 
   constructor(
     readonly source: TemplateSource,
@@ -222,9 +264,10 @@ export class TemplateChooser {
   }
 
   /**
-   * The template file for a device, or an error text naming what was looked for.
+   * The template file for a device, or an error text naming what was looked for (`io`: a
+   * candidate could not be looked at — a directory without search permission).
    */
-  choose(phone: PhoneModel, named?: string): { path: string } | { error: string } {
+  choose(phone: PhoneModel, named?: string): TemplateChoice {
     // The same model and name choose the same file all run long (existence is cached too).
     const key = `${phone.model}\u0000${phone.templateFamily}\u0000${named ?? ''}`;
     let choice = this.choices.get(key);
@@ -235,7 +278,7 @@ export class TemplateChooser {
     return choice;
   }
 
-  private chooseUncached(phone: PhoneModel, named?: string): { path: string } | { error: string } {
+  private chooseUncached(phone: PhoneModel, named?: string): TemplateChoice {
     // A row names a template inside --template <dir>, never a file elsewhere: not an absolute
     // path, not `../` out of it (LiquidJS would refuse it anyway, as "ENOENT: Failed to lookup",
     // after this chooser had told files that exist from files that do not).
@@ -251,7 +294,11 @@ export class TemplateChooser {
     // A template the row names must exist: a typo never falls back to another template.
     const tried = named && !this.source.file ? candidates.slice(0, 2) : candidates;
     for (const c of tried) {
-      if (this.isFile(c)) return { path: c };
+      const found = this.isFile(c);
+      if (found === true) return { path: c };
+      if (found !== false) {
+        return { error: `cannot read template ${describeSystemError(found, c)}`, io: true };
+      }
     }
     if (named && !this.source.file) {
       return { error: `template "${named}" not found in ${this.source.root}` };
@@ -261,10 +308,17 @@ export class TemplateChooser {
     };
   }
 
-  private isFile(path: string): boolean {
+  /** Whether a regular file is at the path; the error when it cannot be looked at (EACCES). */
+  private isFile(path: string): boolean | Error {
     let ok = this.exists.get(path);
     if (ok === undefined) {
-      ok = existsSync(path) && statSync(path).isFile();
+      try {
+        ok = statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+      } catch (err) {
+        // A file name on the way that is no directory: no such template. Anything else (no
+        // search permission on the template directory) is not "no template for model …".
+        ok = (err as NodeJS.ErrnoException).code === 'ENOTDIR' ? false : (err as Error);
+      }
       this.exists.set(path, ok);
     }
     return ok;
