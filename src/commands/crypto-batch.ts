@@ -356,8 +356,8 @@ export function keysForOneFile(
 export async function listInputs(
   inputs: readonly string[],
   skipDir?: string,
-): Promise<{ path: string; rel: string }[]> {
-  const out: { path: string; rel: string }[] = [];
+): Promise<BatchFile[]> {
+  const out: BatchFile[] = [];
   const skip = skipDir === undefined ? undefined : await stat(skipDir).catch(() => undefined);
   const idOf = (s: { dev: number; ino: number }): string => `${s.dev}:${s.ino}`;
   const skipId = skip?.isDirectory() ? idOf(skip) : undefined;
@@ -374,10 +374,18 @@ export async function listInputs(
     }
     // `rel` is built as the walk goes down (path.relative per file costs more than the rest).
     // `above`: the directories being walked (device:inode), against a symlink loop.
+    // A directory it cannot list (EACCES as a user other than root) is listed as a failure of
+    // its own: the rest of the batch goes on, as it does past a file it cannot read.
     const walk = async (dir: string, relDir: string, above: Set<string>): Promise<void> => {
-      const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
-        a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-      );
+      let listed;
+      try {
+        listed = await readdir(dir, { withFileTypes: true });
+      } catch (err) {
+        const why = describeSystemError(err, '').replace(/^: /, '');
+        out.push({ path: dir, rel: relDir, error: `cannot read the directory: ${why}` });
+        return;
+      }
+      const entries = listed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       for (const e of entries) {
         if (e.name.startsWith('.')) continue;
         const path = join(dir, e.name);
@@ -446,6 +454,8 @@ export interface BatchSettings {
 interface BatchFile {
   path: string;
   rel: string;
+  /** Set for a directory of the walk it could not list: failed before the batch runs. */
+  error?: string;
 }
 
 /**
@@ -526,7 +536,10 @@ function outputName(file: BatchFile, settings: BatchSettings): string | undefine
   return cipher && encryptedName(file.rel, cipher);
 }
 
-/** Index of each file whose output name an earlier file already has → that earlier input. */
+/**
+ * Index of each file whose output name an earlier file already has → that earlier input; of a
+ * directory it could not list → '' (it fails too, with its own error).
+ */
 function findOutputClashes(
   files: readonly BatchFile[],
   settings: BatchSettings,
@@ -534,6 +547,11 @@ function findOutputClashes(
   const first = new Map<string, string>();
   const clashes = new Map<number, string>();
   files.forEach((file, i) => {
+    // A directory it could not list fails as it is (see listInputs): no output name.
+    if (file.error !== undefined) {
+      clashes.set(i, '');
+      return;
+    }
     const name = outputName(file, settings);
     if (name === undefined) return;
     const earlier = first.get(name);
@@ -543,7 +561,7 @@ function findOutputClashes(
   return clashes;
 }
 
-/** The results of the files that ran, with a failure for each clash, in input order. */
+/** The results of the files that ran, with a failure for each clash and unlisted directory, in input order. */
 function mergeClashes(
   listed: readonly BatchFile[],
   ran: readonly BatchFileResult[],
@@ -553,6 +571,15 @@ function mergeClashes(
   return listed.map((file, i) => {
     const earlier = clashes.get(i);
     if (earlier === undefined) return ran[next++]!;
+    if (file.error !== undefined) {
+      return {
+        input: file.path,
+        output: null,
+        status: 'failed',
+        error: file.error,
+        exitCode: ExitCode.Failure,
+      };
+    }
     return {
       input: file.path,
       output: null,

@@ -1,0 +1,134 @@
+// Follow-ups of the fourth trial round on encrypt/decrypt: a batch past a directory it cannot
+// list (as `nobody`), a batch keeping an existing output's mode and group, failure lines that
+// stay one line, and `-` as --key-file or as a batch input. Through the spawned CLI; the
+// unprivileged tests run only when the test process is root and `runuser` can start the CLI
+// as `nobody` (as test/cli/nonroot4.test.ts).
+import { describe, test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, type CliRun } from '../helpers/run-cli.js';
+
+const USER = 'nobody';
+const base = mkdtempSync(join(tmpdir(), 'cisco-prov-follow4a-'));
+chmodSync(base, 0o755);
+after(() => rmSync(base, { recursive: true, force: true }));
+
+/** uid and gid of `nobody`, when the tests can run as it; undefined skips them. */
+function unprivileged(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const id = spawnSync('id', ['-u', USER], { encoding: 'utf8' });
+  const gid = spawnSync('id', ['-g', USER], { encoding: 'utf8' });
+  if (id.status !== 0 || gid.status !== 0) return undefined;
+  const version = spawnSync('runuser', ['-u', USER, '--', process.execPath, BIN, '--version'], {
+    cwd: '/',
+  });
+  if (version.status !== 0) return undefined;
+  if (spawnSync('runuser', ['-u', USER, '--', 'test', '-x', base]).status !== 0) return undefined;
+  return { uid: Number(id.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+const who = unprivileged();
+const asNobody =
+  who === undefined ? 'needs root, runuser, and a checkout and TMPDIR `nobody` can read' : false;
+
+/** Runs `cisco-prov …args` as `nobody` in `cwd`. */
+function runAsNobody(
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('runuser', ['-u', USER, '--', process.execPath, BIN, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const stdoutBytes = Buffer.concat(out);
+      resolve({
+        code,
+        stdout: stdoutBytes.toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        stdoutBytes,
+      });
+    });
+  });
+}
+
+const PROFILE = '<flat-profile>\n  <Station_Name>Lobby</Station_Name>\n</flat-profile>\n';
+const KEY = ['--key-env', 'F4A_KEY'];
+const KEY_ENV = { F4A_KEY: 'correct-horse-battery' };
+
+let counter = 0;
+/** A fresh directory under the temp dir, owned by `nobody` when the tests run as it. */
+function fresh(): string {
+  const dir = join(base, `d${counter++}`);
+  mkdirSync(dir);
+  if (who) chownSync(dir, who.uid, who.gid);
+  return dir;
+}
+
+/** The lines of stderr, warnings about the key left out. */
+const errorLines = (run: CliRun): string[] =>
+  run.stderr.split('\n').filter((l) => l !== '' && !/warning:/.test(l));
+
+describe('a batch past a directory it cannot list', { skip: asNobody }, () => {
+  test('that directory fails with its own line; the rest is encrypted; exit 3', async () => {
+    const dir = fresh();
+    const input = join(dir, 'in');
+    mkdirSync(join(input, 'secret'), { recursive: true });
+    chownSync(input, who!.uid, who!.gid);
+    writeFileSync(join(input, 'a.xml'), PROFILE);
+    writeFileSync(join(input, 'z.xml'), PROFILE);
+    writeFileSync(join(input, 'secret', 'hidden.xml'), PROFILE);
+    chmodSync(join(input, 'secret'), 0o700); // root's, 0700: nobody cannot list it
+    const run = await runAsNobody(['encrypt', ...KEY, 'in', '--out-dir', 'out'], dir, KEY_ENV);
+    assert.equal(run.code, 3, run.stderr);
+    assert.ok(existsSync(join(dir, 'out', 'a.cfg')), run.stderr);
+    assert.ok(existsSync(join(dir, 'out', 'z.cfg')), run.stderr);
+    assert.deepEqual(errorLines(run), [
+      `cisco-prov: ${join('in', 'secret')}: cannot read the directory: permission denied`,
+      'cisco-prov: encrypted 2 of 3 file(s) into out, 1 failed',
+    ]);
+  });
+
+  test('--json lists it as failed, with no output', async () => {
+    const dir = fresh();
+    mkdirSync(join(dir, 'in', 'locked'), { recursive: true });
+    chownSync(join(dir, 'in'), who!.uid, who!.gid);
+    writeFileSync(join(dir, 'in', 'a.xml'), PROFILE);
+    chmodSync(join(dir, 'in', 'locked'), 0o700);
+    const run = await runAsNobody(
+      ['encrypt', ...KEY, 'in', '--out-dir', 'out', '--json'],
+      dir,
+      KEY_ENV,
+    );
+    assert.equal(run.code, 3, run.stderr);
+    const report = JSON.parse(run.stdout) as {
+      files: { input: string; status: string; output: string | null; error?: string }[];
+    };
+    assert.deepEqual(
+      report.files.map((f) => [f.input, f.status]),
+      [
+        [join('in', 'a.xml'), 'written'],
+        [join('in', 'locked'), 'failed'],
+      ],
+    );
+    assert.match(report.files[1]!.error!, /permission denied/);
+  });
+});
