@@ -798,11 +798,9 @@ function runOne(
       removeStaleTempFiles(dir);
       state.made.add(dir);
     }
-    writeFileReplacing(
-      output,
-      parts,
-      settings.command === 'decrypt' ? PLAINTEXT_MODE : CIPHERTEXT_MODE,
-    );
+    // A file already there keeps its mode and group, as with -o (plaintext: none for others).
+    const plain = settings.command === 'decrypt';
+    writeFileReplacing(output, parts, plain ? PLAINTEXT_MODE : CIPHERTEXT_MODE, plain);
   } catch (err) {
     if (err instanceof CliError) return fail(err.message, err.exitCode, output);
     return fail(`cannot write ${describeSystemError(err, output)}`, ExitCode.Failure, output);

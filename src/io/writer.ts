@@ -691,23 +691,36 @@ export async function writeOutputChunks(
  * parts go to a temp file beside the target (O_EXCL, named like every temp file of ours, so a
  * signal or the next run removes it), which is renamed over the target. No fsync (as render: a
  * re-run rewrites a file lost in a crash; thousands of fsyncs cost more than the work), and no
- * look at what is at the target first (but one stat when not root: another user's file we may
- * not write is refused, EACCES): a file or symlink there is replaced (never written through), a
- * directory makes the rename fail. The caller registers the directory with
+ * look at what is at the target first but one lstat: a file there keeps its mode, owner and
+ * group as `-o` keeps them (`secret`: less any bits for others), and when not root another user's
+ * file we may not write is refused (EACCES); a symlink there is replaced (never written through),
+ * a directory makes the rename fail. The caller registers the directory with
  * {@link sweepTempFilesOnSignal} and calls {@link removeStaleTempFiles} once for it.
  * @param mode permission bits of a new file (the umask applies)
+ * @param secret the file holds plaintext secrets: a replaced file keeps no bits for others
  * @throws the system error (the caller names the file)
  */
-export function writeFileReplacing(path: string, parts: readonly Uint8Array[], mode: number): void {
-  // Not root: a file of another user at the path is replaced only if we may write it (one stat).
+export function writeFileReplacing(
+  path: string,
+  parts: readonly Uint8Array[],
+  mode: number,
+  secret = false,
+): void {
+  const found = lstatSync(path, { throwIfNoEntry: false });
+  const existing = found?.isFile() ? found : undefined;
+  // Not root: a file of another user at the path is replaced only if we may write it.
   if (process.geteuid?.() !== 0) {
-    refuseOthersReadOnlyFile(path, statSync(path, { throwIfNoEntry: false }));
+    refuseOthersReadOnlyFile(
+      path,
+      found?.isSymbolicLink() ? statSync(path, { throwIfNoEntry: false }) : found,
+    );
   }
   const tmp = tempPathFor(path);
   liveTemps.add(tmp);
   let fd: number | undefined;
   try {
-    fd = openSync(tmp, 'wx', mode);
+    fd = openSync(tmp, 'wx', existing ? 0o600 : mode);
+    if (existing) keepOwnerAndMode(fd, existing, secret);
     writevAll(fd, parts);
     closeSync(fd);
     fd = undefined;

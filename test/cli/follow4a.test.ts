@@ -12,12 +12,14 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
+  readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, type CliRun } from '../helpers/run-cli.js';
+import { BIN, runCli, type CliRun } from '../helpers/run-cli.js';
 
 const USER = 'nobody';
 const base = mkdtempSync(join(tmpdir(), 'cisco-prov-follow4a-'));
@@ -130,5 +132,75 @@ describe('a batch past a directory it cannot list', { skip: asNobody }, () => {
       ],
     );
     assert.match(report.files[1]!.error!, /permission denied/);
+  });
+});
+
+describe('a batch over existing output files keeps their mode and group, as -o does', () => {
+  const root = process.getuid?.() === 0;
+  /** A directory holding in/a.xml and out/<name> (mode `mode`, group `gid` if root). */
+  function withExisting(name: string, mode: number, gid?: number): { dir: string; out: string } {
+    const dir = fresh();
+    mkdirSync(join(dir, 'in'));
+    mkdirSync(join(dir, 'out'));
+    writeFileSync(join(dir, 'in', 'a.xml'), PROFILE);
+    const out = join(dir, 'out', name);
+    writeFileSync(out, "the last run's\n");
+    chmodSync(out, mode);
+    if (gid !== undefined) chownSync(out, process.getuid!(), gid);
+    return { dir, out };
+  }
+  const otherGid = root ? (who?.gid ?? 1) : undefined;
+
+  test('encrypt: a 0660 a.cfg stays 0660 with its group', async () => {
+    const { dir, out } = withExisting('a.cfg', 0o660, otherGid);
+    const run = await runCli(['encrypt', ...KEY, 'in', '--out-dir', 'out'], {
+      cwd: dir,
+      env: KEY_ENV,
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.notEqual(readFileSync(out, 'utf8'), "the last run's\n");
+    assert.equal(statSync(out).mode & 0o7777, 0o660);
+    if (otherGid !== undefined) assert.equal(statSync(out).gid, otherGid);
+  });
+
+  test('decrypt: a 0664 a.xml keeps group access, drops the bits for others', async () => {
+    const { dir } = withExisting('x', 0o600);
+    const enc = await runCli(['encrypt', ...KEY, 'in', '--out-dir', 'enc'], {
+      cwd: dir,
+      env: KEY_ENV,
+    });
+    assert.equal(enc.code, 0, enc.stderr);
+    const out = join(dir, 'out', 'a.xml');
+    writeFileSync(out, 'old plaintext\n');
+    chmodSync(out, 0o664);
+    if (otherGid !== undefined) chownSync(out, process.getuid!(), otherGid);
+    const run = await runCli(['decrypt', ...KEY, 'enc', '--out-dir', 'out'], {
+      cwd: dir,
+      env: KEY_ENV,
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(readFileSync(out, 'utf8'), PROFILE);
+    assert.equal(statSync(out).mode & 0o7777, 0o660);
+    if (otherGid !== undefined) assert.equal(statSync(out).gid, otherGid);
+    // A new file is still 0600.
+    const fresh2 = join(dir, 'new');
+    const again = await runCli(['decrypt', ...KEY, 'enc', '--out-dir', fresh2], {
+      cwd: dir,
+      env: KEY_ENV,
+    });
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(statSync(join(fresh2, 'a.xml')).mode & 0o777, 0o600);
+  });
+
+  test('root replacing a file of another user keeps its owner', { skip: asNobody }, async () => {
+    const { dir, out } = withExisting('a.cfg', 0o640);
+    chownSync(out, who!.uid, who!.gid);
+    const run = await runCli(['encrypt', ...KEY, 'in', '--out-dir', 'out'], {
+      cwd: dir,
+      env: KEY_ENV,
+    });
+    assert.equal(run.code, 0, run.stderr);
+    const st = statSync(out);
+    assert.deepEqual([st.uid, st.gid, st.mode & 0o777], [who!.uid, who!.gid, 0o640]);
   });
 });
