@@ -4,7 +4,7 @@
  * commander (src/cli-oneshot.ts), so both report a failure alike.
  */
 import { ExitCode, asCliError, describeSystemError, type ExitCodeValue } from '../errors.js';
-import { escapeControlsKeepingLines } from './terminal-text.js';
+import { escapeControls } from './terminal-text.js';
 
 /**
  * Turns any thrown value into one line on stderr and an exit code. Never a stack trace (unless
@@ -16,20 +16,31 @@ export function reportFailure(err: unknown): ExitCodeValue {
   if (userError) {
     // A message names files and echoes values (a file name from a directory walk, a server's
     // status line): whatever the terminal would act on is shown as an escape instead.
-    process.stderr.write(`cisco-prov: ${escapeControlsKeepingLines(userError.message)}\n`);
-    if (userError.hint) {
-      process.stderr.write(`  hint: ${escapeControlsKeepingLines(userError.hint)}\n`);
-    }
+    process.stderr.write(`cisco-prov: ${escapeLines(userError.message)}\n`);
+    if (userError.hint) process.stderr.write(`  hint: ${escapeControls(userError.hint)}\n`);
     return userError.exitCode;
   }
   const message =
     systemErrorLine(err) ??
     `unexpected failure: ${String(err instanceof Error ? err.message : err)}`;
-  process.stderr.write(`cisco-prov: ${escapeControlsKeepingLines(message)}\n`);
+  process.stderr.write(`cisco-prov: ${escapeControls(message)}\n`);
   if (process.env.CISCO_PROV_DEBUG && err instanceof Error && err.stack) {
     process.stderr.write(`${err.stack}\n`);
   }
   return ExitCode.Failure;
+}
+
+/** What joins the lines of a failure that is several on purpose (an inventory's problems). */
+const LINE_BREAK = '\ncisco-prov: ';
+
+/**
+ * A failure's text for stderr: each of its lines one line — a newline in a file name (`cannot
+ * read a⏎b.xml`) or a value is shown as `\x0a`, as every control — but a failure that is several
+ * lines on purpose (an inventory's problems, joined by LINE_BREAK) stays so.
+ * @example escapeLines('cannot read a\nb.xml') // 'cannot read a\\x0ab.xml'
+ */
+function escapeLines(message: string): string {
+  return message.split(LINE_BREAK).map(escapeControls).join(LINE_BREAK);
 }
 
 /** System calls that read (or look at) a path; any other that names one writes it. */

@@ -204,3 +204,32 @@ describe('a batch over existing output files keeps their mode and group, as -o d
     assert.deepEqual([st.uid, st.gid, st.mode & 0o777], [who!.uid, who!.gid, 0o640]);
   });
 });
+
+describe('a failure line is one line', () => {
+  test('a newline in a file name is shown as \\x0a (encrypt -o, decrypt, validate)', async () => {
+    const dir = fresh();
+    for (const args of [
+      ['encrypt', ...KEY, 'a\nb.xml', '-o', 'out.cfg'],
+      ['decrypt', ...KEY, 'a\nb.cfg'],
+      ['validate', 'a\rb.xml'],
+    ]) {
+      const run = await runCli(args, { cwd: dir, env: KEY_ENV });
+      assert.equal(run.code, 3, run.stderr);
+      assert.deepEqual(errorLines(run), [
+        `cisco-prov: cannot read a${args[0] === 'validate' ? '\\x0d' : '\\x0a'}b.${args[0] === 'decrypt' ? 'cfg' : 'xml'}: no such file or directory`,
+      ]);
+    }
+  });
+
+  test('a failure of several lines on purpose (inventory problems) stays several', async () => {
+    const dir = fresh();
+    writeFileSync(join(dir, 'inv.csv'), 'mac,model,name\nzz,8845,a\nyy,8845,b\n');
+    const templates = join(BIN, '..', '..', 'templates');
+    const run = await runCli(['render', '-i', 'inv.csv', '-t', templates, '-o', 'r'], { cwd: dir });
+    assert.equal(run.code, 1, run.stderr);
+    const lines = run.stderr.split('\n').filter((l) => l !== '');
+    assert.equal(lines.filter((l) => l.startsWith('cisco-prov: ')).length, 2, run.stderr);
+    assert.match(lines[0]!, /row 2, field mac/);
+    assert.match(lines[1]!, /row 3, field mac/);
+  });
+});
