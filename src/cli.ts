@@ -167,10 +167,16 @@ function withSecretOptions(command: Command, scope = ''): Command {
       '--key <passphrase>',
       `AES-256-CBC passphrase${scope} (visible in ps: prefer the next two)`,
     )
-    .option('--key-file <path>', 'read the passphrase from the first line of a file')
+    .option(
+      '--key-file <path>',
+      'read the passphrase from the first line of a file (- : of stdin; the input must then be a file)',
+    )
     .option('--key-env <var>', 'read the passphrase from an environment variable')
     .option('--ikm <ikm>', `RFC 8188 input keying material${scope}: ${IKM_TEXT}`)
-    .option('--ikm-file <path>', 'read the IKM from the first line of a file')
+    .option(
+      '--ikm-file <path>',
+      'read the IKM from the first line of a file (- : of stdin; the input must then be a file)',
+    )
     .option('--ikm-env <var>', 'read the IKM from an environment variable');
 }
 
@@ -310,7 +316,7 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
           )
           .argument(
             '[inputs...]',
-            'profile to encrypt; stdin when absent or -. With --out-dir: files and directories',
+            'profile to encrypt; stdin when absent or -. With --out-dir: files and directories (not -)',
           )
           .option('-o, --output <file>', 'write here (atomically) instead of stdout')
           .option(
@@ -402,7 +408,7 @@ ${SECRETS_HELP}`,
           )
           .argument(
             '[inputs...]',
-            'encrypted profile; stdin when absent or -. With --out-dir: files and directories',
+            'encrypted profile; stdin when absent or -. With --out-dir: files and directories (not -)',
           )
           .option('-o, --output <file>', 'write here (atomically) instead of stdout')
           .option(

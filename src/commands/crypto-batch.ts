@@ -870,6 +870,11 @@ export async function cryptoBatch(
   opts: BatchCommandOptions,
 ): Promise<{ report: BatchReport; warnings: string[] }> {
   if (inputs.length === 0) throw usageError('--out-dir needs input files or directories');
+  if (inputs.includes('-')) {
+    throw usageError(
+      `--out-dir ${command}s files and directories, not stdin (-): give files, or drop --out-dir to ${command} stdin`,
+    );
+  }
   const keys = resolveKeys(opts);
   const warnings = [...keys.warnings];
   const table = opts.keys !== undefined ? readKeyTable(opts.keys, warnings) : undefined;

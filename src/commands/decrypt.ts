@@ -7,7 +7,12 @@ import { containerName, type ProfileInfo } from '../crypto/profile-info.js';
 import { badInput, usageError } from '../errors.js';
 import { inputName } from '../io/input.js';
 import { nonEmptyChunks, readChunks } from '../io/streams.js';
-import { refuseOutputOverSecretFile, resolveKeys, type KeyOptions } from '../io/keys.js';
+import {
+  refuseOutputOverSecretFile,
+  refuseSecretAndInputOnStdin,
+  resolveKeys,
+  type KeyOptions,
+} from '../io/keys.js';
 import { describeSize } from '../io/options.js';
 
 export interface DecryptOptions extends KeyOptions {
@@ -55,6 +60,7 @@ export async function decrypt(
   input: string | undefined,
   opts: DecryptOptions,
 ): Promise<DecryptResult> {
+  refuseSecretAndInputOnStdin(opts, input);
   const keys = resolveKeys(opts);
   refuseOutputOverSecretFile(opts.output, keys);
   const iterations = opts.iter ?? DEFAULT_PBKDF2_ITERATIONS;

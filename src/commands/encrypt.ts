@@ -11,7 +11,12 @@ import { usageError } from '../errors.js';
 import { inputName } from '../io/input.js';
 import { emptyInputError, nonEmptyChunks, openedFileChunks, readChunks } from '../io/streams.js';
 import type { OpenedInput } from '../io/sync-io.js';
-import { refuseOutputOverSecretFile, resolveKeys, type KeyOptions } from '../io/keys.js';
+import {
+  refuseOutputOverSecretFile,
+  refuseSecretAndInputOnStdin,
+  resolveKeys,
+  type KeyOptions,
+} from '../io/keys.js';
 import { parseHexOption } from '../io/options.js';
 
 export interface EncryptOptions extends KeyOptions {
@@ -49,6 +54,7 @@ export async function encrypt(
   opts: EncryptOptions,
   opened?: OpenedInput,
 ): Promise<EncryptResult> {
+  refuseSecretAndInputOnStdin(opts, input);
   const { options, cipher, warnings } = sealOptions(opts);
   const source = await nonEmptyChunks(
     opened ? openedFileChunks(opened) : readChunks(input),

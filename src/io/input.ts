@@ -3,6 +3,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { CliError, ExitCode, describeSystemError } from '../errors.js';
+import { refuseStdinTakenBySecret } from './secrets.js';
 
 /** A display name for an input: the path, or `<stdin>`. */
 export function inputName(path: string | undefined): string {
@@ -11,6 +12,7 @@ export function inputName(path: string | undefined): string {
 
 /** Reads all of stdin. */
 export async function readStdin(): Promise<Uint8Array> {
+  refuseStdinTakenBySecret();
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
@@ -21,6 +23,7 @@ export async function readStdin(): Promise<Uint8Array> {
  * is never held in memory.
  */
 export async function readStdinUpTo(max: number): Promise<Uint8Array> {
+  refuseStdinTakenBySecret();
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of process.stdin) {
@@ -38,6 +41,7 @@ export async function readStdinUpTo(max: number): Promise<Uint8Array> {
 /** Reads a file, or stdin when the path is absent or `-`. Errors name the file (exit 3). */
 export async function readInput(path: string | undefined): Promise<Uint8Array> {
   if (path === undefined || path === '-') {
+    refuseStdinTakenBySecret();
     if (process.stdin.isTTY) {
       throw new CliError(
         ExitCode.Usage,

@@ -63,6 +63,17 @@ export function resolveKeys(opts: KeyOptions): ResolvedKeys {
 }
 
 /**
+ * Refuses (exit 2) a secret from stdin (`--key-file -`, `--ikm-file -`) when the input is stdin
+ * too, before either is read: the key's line and the profile cannot share one stream.
+ */
+export function refuseSecretAndInputOnStdin(opts: KeyOptions, input: string | undefined): void {
+  if (opts.resolved !== undefined || (input !== undefined && input !== '-')) return;
+  const option = opts.keyFile === '-' ? '--key-file' : opts.ikmFile === '-' ? '--ikm-file' : '';
+  if (option === '') return;
+  throw usageError(`${option} - reads the secret from stdin: give the input as a file, not stdin`);
+}
+
+/**
  * Refuses (exit 2) an `-o` that is the file a key or IKM came from (by device and inode: any
  * path or link to it): `encrypt --key-file k -o k` replaced the key with the ciphertext it
  * sealed, and both were lost.

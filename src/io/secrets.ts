@@ -46,6 +46,15 @@ export function resolveSecret(flag: string, sources: SecretSources): ResolvedSec
     return checked({ value: sources.value, origin: `--${flag}`, fromCommandLine: true });
   }
   if (sources.file !== undefined) {
+    if (sources.file === '-') {
+      if (secretFromStdin !== undefined) {
+        throw new CliError(
+          ExitCode.Usage,
+          `${secretFromStdin} - and --${flag}-file -: only one secret can come from stdin`,
+        );
+      }
+      secretFromStdin = `--${flag}-file`;
+    }
     let text: string | undefined;
     let exposedWarning: string | undefined;
     let fileId: string | undefined;
@@ -91,6 +100,21 @@ export function resolveSecret(flag: string, sources: SecretSources): ResolvedSec
   return undefined;
 }
 
+/** The option that read its secret from stdin (`--key-file -`), if one did: stdin is taken. */
+let secretFromStdin: string | undefined;
+
+/**
+ * Refuses (exit 2) to read an input from stdin once a secret was read from it (`--key-file -`):
+ * the key's line and the profile would be one stream.
+ */
+export function refuseStdinTakenBySecret(): void {
+  if (secretFromStdin === undefined) return;
+  throw new CliError(
+    ExitCode.Usage,
+    `${secretFromStdin} - reads the secret from stdin: give the input as a file, not stdin`,
+  );
+}
+
 /** How far a key file is read for its first line: a passphrase is tens of bytes. */
 const FIRST_LINE_LIMIT = 64 * 1024;
 
@@ -105,15 +129,16 @@ function readFirstLine(
   path: string,
   option: string,
 ): { text: string | undefined; exposedWarning: string | undefined; fileId: string | undefined } {
-  const fd = openSync(path, 'r');
+  // `-`: stdin (`--key-file -`, as openssl's `-pass stdin`), read to its first line only.
+  const fd = path === '-' ? 0 : openSync(path, 'r');
   try {
     const stats = fstatSync(fd);
-    const exposedWarning = exposedFileWarning(option, path, stats);
+    const exposedWarning = exposedFileWarning(option, path === '-' ? '<stdin>' : path, stats);
     const fileId = stats.isFile() ? `${stats.dev}:${stats.ino}` : undefined;
     const buffer = Buffer.alloc(FIRST_LINE_LIMIT);
     let length = 0;
     while (length < FIRST_LINE_LIMIT) {
-      const n = readSync(fd, buffer, length, FIRST_LINE_LIMIT - length, null);
+      const n = readSomeSync(fd, buffer, length, FIRST_LINE_LIMIT - length);
       if (n === 0 || buffer.subarray(length, length + n).includes(10)) {
         return { text: buffer.toString('utf8', 0, length + n), exposedWarning, fileId };
       }
@@ -121,7 +146,19 @@ function readFirstLine(
     }
     return { text: undefined, exposedWarning, fileId };
   } finally {
-    closeSync(fd);
+    if (fd !== 0) closeSync(fd);
+  }
+}
+
+/** readSync that waits out EAGAIN (a non-blocking stdin pipe with nothing in it yet). */
+function readSomeSync(fd: number, buffer: Buffer, offset: number, length: number): number {
+  for (;;) {
+    try {
+      return readSync(fd, buffer, offset, length, null);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
   }
 }
 

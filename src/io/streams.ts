@@ -5,6 +5,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { CliError, ExitCode, describeSystemError } from '../errors.js';
 import { isStdoutClosed, stdoutError, writeOutputChunks, type WriteOptions } from './writer.js';
+import { refuseStdinTakenBySecret } from './secrets.js';
 
 /** Bytes per read: large enough for native-speed crypto, small enough to keep memory flat. */
 export const CHUNK_SIZE = 1 << 20;
@@ -17,6 +18,7 @@ export function readChunks(
   path: string | undefined,
 ): AsyncIterable<Uint8Array> | Iterable<Uint8Array> {
   if (path === undefined || path === '-') {
+    refuseStdinTakenBySecret();
     if (process.stdin.isTTY) {
       throw new CliError(
         ExitCode.Usage,

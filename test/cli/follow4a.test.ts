@@ -233,3 +233,61 @@ describe('a failure line is one line', () => {
     assert.match(lines[1]!, /row 3, field mac/);
   });
 });
+
+describe('`-`: the key from stdin, and no stdin in a batch', () => {
+  const opensslDecrypt = (file: string, pass: string): string =>
+    spawnSync('openssl', ['enc', '-d', '-aes-256-cbc', '-md', 'md5', '-k', pass, '-in', file], {
+      encoding: 'utf8',
+    }).stdout;
+
+  test('encrypt --key-file - reads the passphrase from stdin (openssl opens it); decrypt too', async () => {
+    const dir = fresh();
+    writeFileSync(join(dir, 'p.xml'), PROFILE);
+    const run = await runCli(['encrypt', '--key-file', '-', 'p.xml', '-o', 'p.cfg'], {
+      cwd: dir,
+      input: 'From-Stdin-1\nnot read\n',
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(opensslDecrypt(join(dir, 'p.cfg'), 'From-Stdin-1'), PROFILE);
+    const back = await runCli(['decrypt', '--key-file', '-', 'p.cfg'], {
+      cwd: dir,
+      input: 'From-Stdin-1\n',
+    });
+    assert.equal(back.code, 0, back.stderr);
+    assert.equal(back.stdout, PROFILE);
+  });
+
+  test('the input on stdin too is a usage error before anything is read (exit 2, one line)', async () => {
+    const dir = fresh();
+    for (const args of [
+      ['encrypt', '--key-file', '-', '-o', 'x.cfg'],
+      ['encrypt', '--key-file', '-', '-'],
+      ['decrypt', '--ikm-file', '-'],
+      ['encrypt', '--key-file', '-', '--ikm-file', '-', '-c', 'aes128gcm', 'p.xml'],
+    ]) {
+      const run = await runCli(args, { cwd: dir, input: 'k\n' + PROFILE });
+      assert.equal(run.code, 2, `${args.join(' ')}: ${run.stderr}`);
+      assert.equal(errorLines(run).length, 1, run.stderr);
+      assert.match(run.stderr, /^cisco-prov: --(key|ikm)-file - .*stdin/, run.stderr);
+      assert.equal(run.stdout, '');
+      assert.ok(!existsSync(join(dir, 'x.cfg')));
+    }
+  });
+
+  test('encrypt/decrypt --out-dir d - : stdin is no batch input (exit 2, one line)', async () => {
+    const dir = fresh();
+    writeFileSync(join(dir, 'p.xml'), PROFILE);
+    for (const verb of ['encrypt', 'decrypt']) {
+      const run = await runCli([verb, ...KEY, '--out-dir', 'd', 'p.xml', '-'], {
+        cwd: dir,
+        env: KEY_ENV,
+        input: PROFILE,
+      });
+      assert.equal(run.code, 2, run.stderr);
+      assert.deepEqual(errorLines(run), [
+        `cisco-prov: --out-dir ${verb}s files and directories, not stdin (-): give files, or drop --out-dir to ${verb} stdin`,
+      ]);
+      assert.ok(!existsSync(join(dir, 'd')), 'nothing written');
+    }
+  });
+});
