@@ -1,0 +1,134 @@
+// validate, drift, fleet, serve and fetch run as an unprivileged user (`nobody`): a file or
+// directory of another user it may not read, a directory it may not write. Every other test runs
+// as root, which no permission bit stops. These run only when the test process is root and
+// `runuser` can start the built CLI as `nobody`; their files live in a temp directory of their own.
+import { describe, test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN, type CliRun } from '../helpers/run-cli.js';
+
+const USER = 'nobody';
+
+/** uid and gid of `nobody`, when the tests can run as it; undefined skips them. */
+function unprivileged(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const id = spawnSync('id', ['-u', USER], { encoding: 'utf8' });
+  const gid = spawnSync('id', ['-g', USER], { encoding: 'utf8' });
+  if (id.status !== 0 || gid.status !== 0) return undefined;
+  const version = spawnSync('runuser', ['-u', USER, '--', process.execPath, BIN, '--version'], {
+    encoding: 'utf8',
+    cwd: '/',
+  });
+  if (version.status !== 0) return undefined;
+  // The temp directory must be one `nobody` can enter (a TMPDIR of 0700 would not be).
+  const dir = mkdtempSync(join(tmpdir(), 'cisco-prov-follow4b-'));
+  chmodSync(dir, 0o755);
+  if (spawnSync('runuser', ['-u', USER, '--', 'test', '-x', dir]).status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    return undefined;
+  }
+  base = dir;
+  return { uid: Number(id.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+
+/** The temp directory every test works in (made by unprivileged()). */
+let base = '';
+const who = unprivileged();
+const skip =
+  who === undefined ? 'needs root, runuser, and a checkout and TMPDIR `nobody` can read' : false;
+
+/** Runs `cisco-prov …args` as `nobody`. */
+function runAsNobody(
+  args: readonly string[],
+  options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {},
+): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('runuser', ['-u', USER, '--', process.execPath, BIN, ...args], {
+      cwd: options.cwd ?? base,
+      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const stdoutBytes = Buffer.concat(out);
+      resolve({
+        code,
+        stdout: stdoutBytes.toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        stdoutBytes,
+      });
+    });
+    child.stdin.on('error', () => {});
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+const PROFILE = '<flat-profile>\n  <Station_Name>Lobby</Station_Name>\n</flat-profile>\n';
+
+/** A fresh directory under the temp dir: `owner` nobody or root, with `mode`. */
+let counter = 0;
+function dirOf(mode: number, owner: 'nobody' | 'root' = 'root'): string {
+  const dir = join(base, `d${counter++}`);
+  mkdirSync(dir);
+  if (owner === 'nobody') chownSync(dir, who!.uid, who!.gid);
+  chmodSync(dir, mode);
+  return dir;
+}
+
+/** Writes root's file `path` with `mode` (0600: `nobody` cannot read it). */
+function rootFile(path: string, text: string, mode = 0o644): void {
+  writeFileSync(path, text);
+  chmodSync(path, mode);
+}
+
+/** The stderr lines, with no stack trace and no "unexpected failure" among them. */
+function errLines(run: CliRun): string[] {
+  assert.doesNotMatch(run.stderr, /\n\s+at |unexpected failure|EACCES/, run.stderr);
+  return run.stderr.split('\n').filter((l) => l !== '');
+}
+
+after(() => {
+  if (base) rmSync(base, { recursive: true, force: true });
+});
+
+describe('validate <dir>: what it cannot read is reported, the rest is validated', { skip }, () => {
+  /** d/ holding a.xml, b.xml (root's 0600), c.xml and sub/ (root's 0700, one profile in it). */
+  function tree(files: number): string {
+    const dir = dirOf(0o755);
+    for (let i = 0; i < files; i++)
+      rootFile(join(dir, `p${String(i).padStart(3, '0')}.xml`), PROFILE);
+    rootFile(join(dir, 'b.xml'), PROFILE, 0o600);
+    const sub = join(dir, 'sub');
+    mkdirSync(sub);
+    rootFile(join(sub, 'x.xml'), PROFILE);
+    chmodSync(sub, 0o700);
+    return dir;
+  }
+  for (const files of [2, 80]) {
+    test(`${files} files${files > 64 ? ' (worker threads)' : ''}`, async () => {
+      const dir = tree(files);
+      const run = await runAsNobody(['validate', '--format', 'json', dir], {
+        env: { CISCO_PROV_VALIDATE_JOBS: '2' },
+      });
+      assert.equal(run.code, 3, run.stderr);
+      const lines = errLines(run);
+      assert.deepEqual(lines.sort(), [
+        `cisco-prov: cannot read ${join(dir, 'b.xml')}: permission denied`,
+        `cisco-prov: cannot read ${join(dir, 'sub')}: permission denied`,
+      ]);
+      const report = JSON.parse(run.stdout) as { file: string }[];
+      assert.equal(report.length, files);
+      assert.ok(
+        report.every((f) => /p\d{3}\.xml$/.test(f.file)),
+        run.stdout.slice(0, 300),
+      );
+    });
+  }
+});
