@@ -51,7 +51,7 @@ const skip =
 /** Runs `cisco-prov …args` as `nobody`. */
 function runAsNobody(
   args: readonly string[],
-  options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {},
+  options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv; stopAfterMs?: number } = {},
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn('runuser', ['-u', USER, '--', process.execPath, BIN, ...args], {
@@ -64,7 +64,13 @@ function runAsNobody(
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => err.push(c));
     child.on('error', reject);
+    // A server that started (where it should have refused to): stopped, so the test fails.
+    const timer =
+      options.stopAfterMs === undefined
+        ? undefined
+        : setTimeout(() => child.kill('SIGTERM'), options.stopAfterMs);
     child.on('close', (code) => {
+      clearTimeout(timer);
       const stdoutBytes = Buffer.concat(out);
       resolve({
         code,
@@ -189,6 +195,24 @@ describe(
       errLines(run);
       assert.match(run.stdout, /^<!DOCTYPE html>/);
       assert.match(run.stdout, /cannot read report reports\/00562b043616\.xml: permission denied/);
+    });
+  },
+);
+
+describe(
+  'serve: what it cannot read or write stops start-up with one line, exit 3',
+  { skip },
+  () => {
+    const SITE = ['-i', join(ROOT, 'examples/inventory.csv'), '--port', '0'];
+    const serve = (args: string[]): Promise<CliRun> =>
+      runAsNobody(['serve', ...SITE, ...args], { stopAfterMs: 15_000 });
+
+    test('--reports: a directory it may not write', async () => {
+      const dir = dirOf(0o755);
+      const run = await serve(['-t', join(ROOT, 'templates'), '--reports', dir]);
+      assert.equal(run.code, 3, run.stderr);
+      assert.match(errLines(run)[0]!, /^cisco-prov: cannot use --reports .*: permission denied$/);
+      assert.doesNotMatch(run.stderr, /listening/);
     });
   },
 );
