@@ -330,9 +330,7 @@ export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
     try {
       accessFd = openSync(opts.accessLog, 'a', 0o640);
     } catch (err) {
-      throw ioError(
-        `cannot open --access-log ${opts.accessLog}: ${(err as NodeJS.ErrnoException).code ?? err}`,
-      );
+      throw ioError(`cannot open --access-log ${describeSystemError(err, opts.accessLog)}`);
     }
   }
   // One write per turn of the event loop for all the lines of that turn, not one per request.

@@ -214,5 +214,15 @@ describe(
       assert.match(errLines(run)[0]!, /^cisco-prov: cannot use --reports .*: permission denied$/);
       assert.doesNotMatch(run.stderr, /listening/);
     });
+
+    test('--access-log: a file it may not create', async () => {
+      const log = join(dirOf(0o755), 'access.log');
+      const run = await serve(['-t', join(ROOT, 'templates'), '--access-log', log]);
+      assert.equal(run.code, 3, run.stderr);
+      assert.equal(
+        errLines(run)[0],
+        `cisco-prov: cannot open --access-log ${log}: permission denied`,
+      );
+    });
   },
 );
