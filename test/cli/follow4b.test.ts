@@ -11,6 +11,7 @@ import {
   cpSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   rmSync,
   writeFileSync,
 } from 'node:fs';
@@ -222,6 +223,23 @@ describe(
       assert.equal(
         errLines(run)[0],
         `cisco-prov: cannot open --access-log ${log}: permission denied`,
+      );
+    });
+
+    test('a template it may not read', async () => {
+      const templates = dirOf(0o755);
+      cpSync(join(ROOT, 'templates'), templates, { recursive: true });
+      spawnSync('chmod', ['-R', 'a+rX', templates]);
+      const hidden = join(
+        templates,
+        readdirSync(templates).find((n) => n.endsWith('.liquid'))!,
+      );
+      chmodSync(hidden, 0o600);
+      const run = await serve(['-t', templates]);
+      assert.equal(run.code, 3, run.stderr);
+      assert.equal(
+        errLines(run)[0],
+        `cisco-prov: cannot read template ${hidden}: permission denied`,
       );
     });
   },
