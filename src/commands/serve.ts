@@ -95,6 +95,9 @@ export function serveConfigOf(
   const ikm = resolveSecret('ikm', { value: opts.ikm, file: opts.ikmFile, env: opts.ikmEnv });
   if (key?.fromCommandLine) warn(commandLineSecretWarning('key'));
   if (ikm?.fromCommandLine) warn(commandLineSecretWarning('ikm'));
+  // A key file other users can read, as every other command says.
+  if (key?.exposedWarning) warn(key.exposedWarning);
+  if (ikm?.exposedWarning) warn(ikm.exposedWarning);
   if ((key && opts.keyField) || (ikm && opts.ikmField)) {
     throw usageError('give one shared secret or a per-device field, not both');
   }

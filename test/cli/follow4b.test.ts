@@ -17,7 +17,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, ROOT, type CliRun } from '../helpers/run-cli.js';
+import { BIN, ROOT, runCli, type CliRun } from '../helpers/run-cli.js';
 
 const USER = 'nobody';
 
@@ -244,3 +244,66 @@ describe(
     });
   },
 );
+
+describe('serve and fetch warn of a key or password file other users can read', () => {
+  /** A secret file of mode 0644 in a temp directory of its own. */
+  function exposed(text: string): { dir: string; file: string } {
+    const dir = mkdtempSync(join(tmpdir(), 'cisco-prov-follow4b-'));
+    const file = join(dir, 'secret.txt');
+    writeFileSync(file, `${text}\n`);
+    chmodSync(file, 0o644);
+    return { dir, file };
+  }
+  const EXPOSED =
+    /^cisco-prov: warning: --(key|ikm|pwd)-file .*secret\.txt can be read by every user \(mode 0644\).*chmod 600 it$/m;
+
+  for (const flag of ['--key-file', '--ikm-file']) {
+    test(`serve ${flag}`, async () => {
+      const { dir, file } = exposed(
+        flag === '--key-file' ? 'correct-horse' : 'base64url:BO3ZVPxUlnLORbVGMpbT1Q',
+      );
+      try {
+        // A --reports path that is a file stops start-up (exit 3) after the warnings.
+        const notDir = join(dir, 'reports');
+        writeFileSync(notDir, '');
+        const run = await runCli([
+          'serve',
+          '-i',
+          join(ROOT, 'examples/inventory.csv'),
+          '--port',
+          '0',
+          flag,
+          file,
+          '--reports',
+          notDir,
+        ]);
+        assert.equal(run.code, 3, run.stderr);
+        assert.match(run.stderr, EXPOSED);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  test('fetch --pwd-file: on stderr, not in --json', async () => {
+    const { dir, file } = exposed('s3cret');
+    try {
+      // Nothing listens on port 1: outcome C, exit 1, after the warnings.
+      const run = await runCli([
+        'fetch',
+        '[--uid admin]http://127.0.0.1:1/$MA.xml',
+        '--ua',
+        'Cisco-CP-8841-3PCC/11.0 (00562b043615)',
+        '--pwd-file',
+        file,
+        '--timeout',
+        '5',
+        '--json',
+      ]);
+      assert.match(run.stderr, EXPOSED);
+      assert.doesNotMatch(run.stdout, /secret\.txt/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
