@@ -242,6 +242,19 @@ describe(
         `cisco-prov: cannot read template ${hidden}: permission denied`,
       );
     });
+
+    test('a template directory it may not list', async () => {
+      const templates = dirOf(0o755);
+      cpSync(join(ROOT, 'templates'), templates, { recursive: true });
+      spawnSync('chmod', ['-R', 'a+rX', templates]);
+      chmodSync(join(templates, 'partials'), 0o700);
+      const run = await serve(['-t', templates]);
+      assert.equal(run.code, 3, run.stderr);
+      assert.equal(
+        errLines(run)[0],
+        `cisco-prov: cannot read template ${join(templates, 'partials')}: permission denied`,
+      );
+    });
   },
 );
 
