@@ -783,7 +783,7 @@ ${SECRETS_HELP}`,
               const { validate } = await import('./commands/validate.js');
               const { renderFile, reportStream } = await import('./output/diagnostics-format.js');
               const { shouldColor } = await import('./output/inspect-format.js');
-              const { ChunkedStdout, warn } = await import('./io/writer.js');
+              const { ChunkedStdout, note, warn } = await import('./io/writer.js');
               // The report is printed as the files come in, a megabyte at a time: never held whole.
               // Files checked on worker threads come as UTF-8 bytes, written as they are.
               const format: ReportFormat =
@@ -802,6 +802,8 @@ ${SECRETS_HELP}`,
                 ignoreRules: opts.ignoreRule,
                 emptyValues: opts.emptyValues,
                 onNotes: (notes) => notes.forEach(warn),
+                // A file or directory it cannot read: one line, the others checked, exit 3.
+                onReadError: note,
                 renderWith: format,
                 onFile: (file) => {
                   const { bytes } = file;

@@ -4,7 +4,7 @@
  * reported value differs, leaving out read-only/status parameters and secrets the report hides
  * (src/profile/drift.ts).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { Digest } from '../crypto/index.js';
@@ -153,11 +153,25 @@ export async function drift(options: DriftOptions): Promise<DriftResult> {
     };
     phones.push(phone);
     if (!device) continue;
+    if (report.error !== undefined) {
+      phone.status = 'error';
+      phone.error = report.error;
+      continue;
+    }
     const want = expected.get(device.mac ?? device.serial!);
     phone.source = want?.source ?? null;
     if (!want?.file) {
       phone.status = 'error';
       phone.error = want?.error ?? 'not rendered';
+      continue;
+    }
+    // A report of another user (0600) is that phone's error, named as the user named it; the
+    // other phones are compared.
+    try {
+      closeSync(openSync(report.path, 'r'));
+    } catch (err) {
+      phone.status = 'error';
+      phone.error = `cannot read report ${describeSystemError(err, phone.report)}`;
       continue;
     }
     let reported;
@@ -169,7 +183,7 @@ export async function drift(options: DriftOptions): Promise<DriftResult> {
         displayName: phone.report,
       });
     } catch (err) {
-      if (!(err instanceof CliError) || err.exitCode === ExitCode.Failure) throw err;
+      if (!(err instanceof CliError)) throw err;
       phone.status = 'error';
       phone.error = err.message;
       continue;

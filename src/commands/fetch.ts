@@ -282,6 +282,8 @@ export async function fetchProfile(target: string, opts: FetchOptions): Promise<
   warnings.push(...keys.warnings);
   const pwdSecret = resolveSecret('pwd', { value: opts.pwd, file: opts.pwdFile, env: opts.pwdEnv });
   if (pwdSecret?.fromCommandLine) warnings.push(commandLineSecretWarning('pwd'));
+  // A password file other users can read, as every other command says.
+  if (pwdSecret?.exposedWarning) warnings.push(pwdSecret.exposedWarning);
   const session: Session = {
     opts,
     ua: opts.ua,

@@ -95,6 +95,9 @@ export function serveConfigOf(
   const ikm = resolveSecret('ikm', { value: opts.ikm, file: opts.ikmFile, env: opts.ikmEnv });
   if (key?.fromCommandLine) warn(commandLineSecretWarning('key'));
   if (ikm?.fromCommandLine) warn(commandLineSecretWarning('ikm'));
+  // A key file other users can read, as every other command says.
+  if (key?.exposedWarning) warn(key.exposedWarning);
+  if (ikm?.exposedWarning) warn(ikm.exposedWarning);
   if ((key && opts.keyField) || (ikm && opts.ikmField)) {
     throw usageError('give one shared secret or a per-device field, not both');
   }
@@ -330,9 +333,7 @@ export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
     try {
       accessFd = openSync(opts.accessLog, 'a', 0o640);
     } catch (err) {
-      throw ioError(
-        `cannot open --access-log ${opts.accessLog}: ${(err as NodeJS.ErrnoException).code ?? err}`,
-      );
+      throw ioError(`cannot open --access-log ${describeSystemError(err, opts.accessLog)}`);
     }
   }
   // One write per turn of the event loop for all the lines of that turn, not one per request.

@@ -22,6 +22,7 @@ import {
   MAX_PROFILE_BYTES,
   checkProfileFile,
   readFileUpTo,
+  unreadableFile,
   type FileCheckSettings,
 } from '../validate/file.js';
 
@@ -59,6 +60,11 @@ export interface ValidateCommandOptions {
    * which then never cross to the main thread. Files checked in this thread come as they are.
    */
   renderWith?: ReportFormat;
+  /**
+   * Takes the line for each file or directory that cannot be read (`cannot read <path>:
+   * permission denied`); the run goes on without it and ends with exit 3.
+   */
+  onReadError?: (message: string) => void;
   /** Takes the notes (see ValidateResult) before the first file is checked. */
   onNotes?: (notes: readonly string[]) => void;
 }
@@ -76,6 +82,8 @@ export interface ValidateResult {
   files: FileDiagnostics[];
   errorCount: number;
   warningCount: number;
+  /** Files and directories that could not be read (each went to onReadError): exit 3. */
+  unreadableCount: number;
   exitCode: ExitCodeValue;
   /** Warnings for stderr (a secret typed on the command line). */
   notes: string[];
@@ -114,7 +122,7 @@ function loadCatalog(path: string | undefined, cwd: string): Catalog {
  * Collects profile files under `dir` (shown as given, read relative to `cwd`), sorted, hidden
  * entries skipped. Symlinked directories are followed once (a loop is not walked twice).
  */
-function walkDirectory(dir: string, cwd: string, out: string[], seen: Set<string>): void {
+function walkDirectory(dir: string, cwd: string, out: Input[], seen: Set<string>): void {
   const absolute = resolve(cwd, dir);
   let entries: Dirent[];
   try {
@@ -123,7 +131,9 @@ function walkDirectory(dir: string, cwd: string, out: string[], seen: Set<string
     seen.add(real);
     entries = readdirSync(absolute, { withFileTypes: true });
   } catch (err) {
-    throw new CliError(ExitCode.Failure, `cannot read ${describeSystemError(err, dir)}`);
+    // One directory it cannot read stops no run: it is reported, the rest is walked.
+    out.push(unreadableFile(dir, err));
+    return;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
@@ -137,7 +147,8 @@ function walkDirectory(dir: string, cwd: string, out: string[], seen: Set<string
       try {
         kind = statSync(resolve(cwd, path));
       } catch (err) {
-        throw new CliError(ExitCode.Failure, `cannot read ${describeSystemError(err, path)}`);
+        out.push(unreadableFile(path, err));
+        continue;
       }
     }
     if (kind.isDirectory()) walkDirectory(path, cwd, out, seen);
@@ -165,9 +176,15 @@ function mayNeedWorkers(inputs: readonly string[], cwd: string): boolean {
   return false;
 }
 
-/** Expands the inputs: a directory means every profile file in it, recursively. */
-function expandInputs(inputs: readonly string[], cwd: string): string[] {
-  const files: string[] = [];
+/** A file to check, or the result for one (or a directory) that cannot be read. */
+type Input = string | FileDiagnostics;
+
+/**
+ * Expands the inputs: a directory means every profile file in it, recursively. What cannot be
+ * read inside a directory is an unreadableFile result in its place.
+ */
+function expandInputs(inputs: readonly string[], cwd: string): Input[] {
+  const files: Input[] = [];
   for (const input of inputs) {
     if (input === '-') {
       files.push('-');
@@ -180,7 +197,7 @@ function expandInputs(inputs: readonly string[], cwd: string): string[] {
       throw new CliError(ExitCode.Failure, `cannot read ${describeSystemError(err, input)}`);
     }
     if (stats.isDirectory()) {
-      const found: string[] = [];
+      const found: Input[] = [];
       walkDirectory(input, cwd, found, new Set());
       if (found.length === 0) {
         throw new CliError(
@@ -249,15 +266,24 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
     const results: FileDiagnostics[] = [];
     let errorCount = 0;
     let warningCount = 0;
+    let unreadableCount = 0;
     const take = (result: CheckedFile): void => {
+      if (result.readError !== undefined) {
+        // Not in the report (it was not checked): one line on stderr, exit 3 at the end.
+        unreadableCount++;
+        options.onReadError?.(result.readError);
+        return;
+      }
       errorCount += result.errorCount;
       warningCount += result.warningCount;
       if (options.onFile) options.onFile(result);
       else results.push(result);
     };
     const readStdin = options.readStdin ?? readLimitedStdin;
-    const onDisk = files.filter((f) => f !== '-');
+    const onDisk = files.filter((f): f is string => typeof f === 'string' && f !== '-');
     if (onDisk.length >= WORKER_THRESHOLD && jobs > 1) {
+      // What could not be listed is reported first; the files then come in input order.
+      for (const f of files) if (typeof f !== 'string') take(f);
       // stdin is checked first, so that its result can take its place among the workers' ones.
       const stdinAt = files.indexOf('-');
       const fromStdin =
@@ -284,15 +310,30 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
       if (at === stdinAt && fromStdin) take(fromStdin);
     } else {
       for (const file of files) {
-        const bytes = file === '-' ? await readStdin() : readProfile(resolve(cwd, file), file);
-        take(checkProfileFile(file === '-' ? '<stdin>' : file, bytes, catalog, settings));
+        if (typeof file !== 'string') take(file);
+        else if (file === '-')
+          take(checkProfileFile('<stdin>', await readStdin(), catalog, settings));
+        else {
+          let bytes: Uint8Array;
+          try {
+            bytes = readFileUpTo(resolve(cwd, file));
+          } catch (err) {
+            take(unreadableFile(file, err));
+            continue;
+          }
+          take(checkProfileFile(file, bytes, catalog, settings));
+        }
       }
     }
     return {
       files: results,
       errorCount,
       warningCount,
-      exitCode: exitCodeFor(errorCount, warningCount, options.strict === true),
+      unreadableCount,
+      exitCode:
+        unreadableCount > 0
+          ? ExitCode.Failure
+          : exitCodeFor(errorCount, warningCount, options.strict === true),
       notes,
     };
   } finally {

@@ -20,6 +20,11 @@ export interface ReportFile {
   mtime: number;
   /** Report files of this phone in the directory (the latest is `path`). */
   count: number;
+  /**
+   * Set when the phone's own directory cannot be read (`cannot read report <dir>: permission
+   * denied`): `path` is that directory, `count` 0; the other phones are read as usual.
+   */
+  error?: string;
 }
 
 const LEADING_MAC = /^([0-9a-f]{12})(?![0-9a-f])/i;
@@ -50,7 +55,8 @@ function list(dir: string, shown: string): Dirent[] {
 
 /**
  * The latest report per phone in a directory, sorted by id.
- * @throws CliError (exit 3) when the directory cannot be read
+ * @throws CliError (exit 3) when the directory cannot be read (a phone's own directory that
+ *   cannot be read is that phone's `error`)
  */
 export function latestReports(dir: string, shown = dir): ReportFile[] {
   const latest = new Map<string, ReportFile>();
@@ -77,7 +83,28 @@ export function latestReports(dir: string, shown = dir): ReportFile[] {
         ? { id: normalizeMac(entry.name)!, mac: normalizeMac(entry.name)! }
         : reportIdOf(entry.name);
       if (!id) continue;
-      for (const inner of list(path, join(shown, entry.name))) {
+      let inside: Dirent[];
+      try {
+        inside = readdirSync(path, { withFileTypes: true });
+      } catch (err) {
+        // One phone's directory it cannot read (another user's 0700) is that phone's error.
+        const where = join(shown, entry.name);
+        let mtime = 0;
+        try {
+          mtime = statSync(path).mtimeMs;
+        } catch {
+          // removed meanwhile: the time stays unknown
+        }
+        latest.set(id.id, {
+          ...id,
+          path,
+          mtime,
+          count: 0,
+          error: `cannot read report ${describeSystemError(err, where)}`,
+        });
+        continue;
+      }
+      for (const inner of inside) {
         if (!skipped(inner.name) && inner.isFile()) consider(id, join(path, inner.name));
       }
     } else if (entry.isFile()) {

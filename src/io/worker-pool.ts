@@ -188,9 +188,15 @@ async function handlerFor(data: WorkerData): Promise<(batch: unknown[]) => Promi
     );
     const format = settings.renderWith;
     if (!format) return results.map((result, i) => ({ index: items[i]!.index, result }));
-    return encodeRendered(results.map((result) => renderFile(result, format))).map(
-      (rendered, i) => ({ index: items[i]!.index, result: { ...rendered, diagnostics: [] } }),
+    // A file that could not be read goes back as it is (readError), never rendered.
+    const rendered = encodeRendered(
+      results.filter((r) => r.readError === undefined).map((r) => renderFile(r, format)),
     );
+    let at = 0;
+    return results.map((result, i) => ({
+      index: items[i]!.index,
+      result: result.readError !== undefined ? result : { ...rendered[at++]!, diagnostics: [] },
+    }));
   };
 }
 

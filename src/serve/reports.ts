@@ -11,6 +11,8 @@
 import { randomBytes } from 'node:crypto';
 import {
   closeSync,
+  accessSync,
+  constants,
   mkdirSync,
   openSync,
   readdirSync,
@@ -117,6 +119,8 @@ function stamp(now: Date): string {
 export class ReportStore {
   constructor(readonly options: ReportStoreOptions) {
     mkdirSync(options.dir, { recursive: true, mode: 0o700 });
+    // A directory it may not write (another user's): refused at start-up, not by a 500 per upload.
+    accessSync(options.dir, constants.W_OK | constants.X_OK);
   }
 
   /**

@@ -105,7 +105,15 @@ function templateFiles(source: TemplateSource): string[] {
   if (source.file) return [source.file];
   const out: string[] = [];
   const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (err) {
+      // A directory of templates it may not list (another user's 0700), named as it is.
+      if (dir === source.root) throw err;
+      throw new SiteLoadError([`cannot read template ${describeSystemError(err, dir)}`], true);
+    }
+    for (const entry of entries) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
       else if (entry.name.endsWith(TEMPLATE_EXTENSION)) out.push(path);
@@ -120,7 +128,14 @@ function hashFiles(files: readonly string[]): string {
   const h = createHash('sha256');
   for (const f of files) {
     h.update(f).update('\0');
-    h.update(readFileSync(f)).update('\0');
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(f);
+    } catch (err) {
+      // A template it may not read (another user's 0600): one line naming it, exit 3.
+      throw new SiteLoadError([`cannot read template ${describeSystemError(err, f)}`], true);
+    }
+    h.update(bytes).update('\0');
   }
   return h.digest('hex');
 }
@@ -185,6 +200,7 @@ export function loadSite(sources: SiteSources, generation: number): Site {
     templates = templateSourceOf(sources.template);
     files = templateFiles(templates);
   } catch (err) {
+    if (err instanceof SiteLoadError) throw err;
     throw new SiteLoadError(
       [`cannot read --template ${describeSystemError(err, sources.template)}`],
       true,

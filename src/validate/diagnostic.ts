@@ -27,6 +27,11 @@ export interface FileDiagnostics {
   diagnostics: Diagnostic[];
   errorCount: number;
   warningCount: number;
+  /**
+   * Set when the file could not be read (`cannot read <file>: permission denied`): it was not
+   * checked, `diagnostics` is empty, and the run goes on with the other files.
+   */
+  readError?: string;
 }
 
 /** Sorts diagnostics by line, then column, keeping the rule order for ties. */

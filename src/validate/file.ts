@@ -12,7 +12,7 @@ import {
   openProfile,
   type OpenOptions,
 } from '../crypto/index.js';
-import { DomainError, describeSystemError } from '../domain-errors.js';
+import { describeSystemError } from '../domain-errors.js';
 import type { Catalog } from '../profile/catalog.js';
 import { sniffUtf16Or32 } from '../profile/text-encoding.js';
 import type { EmptyValueMode } from './define-rule.js';
@@ -202,7 +202,7 @@ export function checkProfileFile(
  * Reads and checks a batch of files (a worker's share of a large `validate`).
  * @param paths absolute paths to read
  * @param names the names to show in diagnostics (as the user gave them)
- * @throws DomainError (`io`, `read-failed`) for the first file that cannot be read
+ * A file that cannot be read comes back with `readError` set (see unreadableFile).
  */
 export function checkProfileFiles(
   paths: readonly string[],
@@ -219,11 +219,25 @@ export function checkProfileFiles(
       // text is decoded into a string, gunzip and decrypt make new buffers).
       bytes = readInto(paths[i]!, MAX_PROFILE_BYTES + 1, true);
     } catch (err) {
-      throw new DomainError('io', 'read-failed', `cannot read ${describeSystemError(err, name)}`, {
-        file: name,
-      });
+      // Not checked, and not the end of the run: the others are read and checked.
+      results.push(unreadableFile(name, err));
+      continue;
     }
     results.push(checkProfileFile(name, bytes, catalog, settings));
   }
   return results;
+}
+
+/**
+ * The result for a file that cannot be read: no diagnostics, `readError` one line naming it.
+ * @example unreadableFile('d/b.xml', err).readError // 'cannot read d/b.xml: permission denied'
+ */
+export function unreadableFile(file: string, err: unknown): FileDiagnostics {
+  return {
+    file,
+    diagnostics: [],
+    errorCount: 0,
+    warningCount: 0,
+    readError: `cannot read ${describeSystemError(err, file)}`,
+  };
 }
