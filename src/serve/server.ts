@@ -582,20 +582,9 @@ export class ProvisioningServer {
       socket.destroy();
       return;
     }
-    const head = [
-      `HTTP/1.1 ${status} ${reasonPhrase(status)}`,
+    endWithAnswer(socket, status, body, [
       `Allow: ${this.reportStore ? 'GET, HEAD, POST, PUT' : 'GET, HEAD'}`,
-      'Connection: close',
-      'Content-Type: text/plain; charset=utf-8',
-      `Content-Length: ${Buffer.byteLength(body)}`,
-    ];
-    for (let i = 0; i < COMMON_HEADERS.length; i += 2) {
-      head.push(`${COMMON_HEADERS[i]}: ${COMMON_HEADERS[i + 1]}`);
-    }
-    socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
-    const timer = setTimeout(() => socket.destroy(), 2000);
-    timer.unref();
-    socket.once('close', () => clearTimeout(timer));
+    ]);
   }
 
   private clientError(err: NodeJS.ErrnoException, socket: Socket): void {
@@ -652,21 +641,7 @@ export class ProvisioningServer {
       socket.destroy();
       return;
     }
-    const head = [
-      `HTTP/1.1 ${status} ${reasonPhrase(status)}`,
-      'Connection: close',
-      'Content-Type: text/plain; charset=utf-8',
-      `Content-Length: ${Buffer.byteLength(body)}`,
-    ];
-    for (let i = 0; i < COMMON_HEADERS.length; i += 2) {
-      head.push(`${COMMON_HEADERS[i]}: ${COMMON_HEADERS[i + 1]}`);
-    }
-    // End, not destroy: closing with unread bytes would send a reset that can overtake the answer.
-    // A client that neither reads nor closes is cut off shortly after.
-    socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
-    const timer = setTimeout(() => socket.destroy(), 2000);
-    timer.unref();
-    socket.once('close', () => clearTimeout(timer));
+    endWithAnswer(socket, status, body);
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
@@ -1099,4 +1074,27 @@ const CLIENT_ERROR_STATUS: Readonly<Record<string, number>> = {
 
 function reasonPhrase(status: number): string {
   return PHRASES[status] ?? '';
+}
+
+/**
+ * Answers on a raw socket Node's HTTP layer has let go of (a refused CONNECT, a request its
+ * parser rejected) and closes it: the status line, `extra` headers, the common ones, the body.
+ * End, not destroy: closing with unread bytes would send a reset that can overtake the answer;
+ * a client that neither reads nor closes is cut off shortly after.
+ */
+function endWithAnswer(socket: Socket, status: number, body: string, extra: string[] = []): void {
+  const head = [
+    `HTTP/1.1 ${status} ${reasonPhrase(status)}`,
+    ...extra,
+    'Connection: close',
+    'Content-Type: text/plain; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+  ];
+  for (let i = 0; i < COMMON_HEADERS.length; i += 2) {
+    head.push(`${COMMON_HEADERS[i]}: ${COMMON_HEADERS[i + 1]}`);
+  }
+  socket.end(`${head.join('\r\n')}\r\n\r\n${body}`);
+  const timer = setTimeout(() => socket.destroy(), 2000);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
 }
