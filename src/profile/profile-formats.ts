@@ -6,6 +6,7 @@
  */
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { describeJsonSyntaxError } from './json-syntax-error.js';
+import { jsonPositions, jsonTextSource, scanJson } from '../render/inventory-json.js';
 import {
   ProfileFormatError,
   buildProfileXml,
@@ -58,6 +59,7 @@ export function readProfileText(text: string, notation: ProfileNotation): Parsed
       // `line L, col C: not valid JSON (…)`, as `validate --catalog` says it; never the text.
       throw new ProfileFormatError(describeJsonSyntaxError((err as Error).message, json));
     }
+    refuseDuplicateJsonKey(json);
   } else {
     try {
       data = parseYaml(text, { schema: 'failsafe', uniqueKeys: true, maxAliasCount: 0 });
@@ -110,4 +112,25 @@ function yamlEscape(ch: string): string {
   return code <= 0xff
     ? `\\x${code.toString(16).toUpperCase().padStart(2, '0')}`
     : `\\u${code.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * A key given twice in one JSON map is refused, as the YAML reader refuses it (`uniqueKeys`):
+ * JSON.parse keeps the last silently, so a second `Station_Name` or `value` would change the
+ * profile unseen. Names the key (a parameter or field name, never a value) and both places.
+ * @throws ProfileFormatError at the second key's line and column
+ */
+function refuseDuplicateJsonKey(json: string): void {
+  const duplicate = scanJson(jsonTextSource(json), () => false).duplicates[0];
+  if (!duplicate) return;
+  const [at, first] = jsonPositions(jsonTextSource(json), [
+    duplicate.offset,
+    duplicate.firstOffset,
+  ]);
+  const place = /^line (\d+), col (\d+)$/.exec(at ?? '');
+  throw new ProfileFormatError(
+    `not valid as a profile: "${duplicate.key}" is given twice in one map (first at ${first}): JSON would silently keep the last; give it once`,
+    place ? Number(place[1]) : undefined,
+    place ? Number(place[2]) : undefined,
+  );
 }
