@@ -5,43 +5,25 @@
 // as `nobody` (as test/cli/nonroot4.test.ts).
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, runCli, type CliRun } from '../helpers/run-cli.js';
+import { NOBODY, SKIP_REASON, nobodyIn, workspace } from '../helpers/unprivileged.js';
 
-const USER = 'nobody';
-const base = mkdtempSync(join(tmpdir(), 'cisco-prov-follow4a-'));
-chmodSync(base, 0o755);
+const base = workspace('cisco-prov-follow4a-');
 after(() => rmSync(base, { recursive: true, force: true }));
-
-/** uid and gid of `nobody`, when the tests can run as it; undefined skips them. */
-function unprivileged(): { uid: number; gid: number } | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  const id = spawnSync('id', ['-u', USER], { encoding: 'utf8' });
-  const gid = spawnSync('id', ['-g', USER], { encoding: 'utf8' });
-  if (id.status !== 0 || gid.status !== 0) return undefined;
-  const version = spawnSync('runuser', ['-u', USER, '--', process.execPath, BIN, '--version'], {
-    cwd: '/',
-  });
-  if (version.status !== 0) return undefined;
-  if (spawnSync('runuser', ['-u', USER, '--', 'test', '-x', base]).status !== 0) return undefined;
-  return { uid: Number(id.stdout.trim()), gid: Number(gid.stdout.trim()) };
-}
-const who = unprivileged();
-const asNobody =
-  who === undefined ? 'needs root, runuser, and a checkout and TMPDIR `nobody` can read' : false;
+const who = nobodyIn(base);
+const asNobody = who === undefined ? SKIP_REASON : false;
 
 /** Runs `cisco-prov …args` as `nobody` in `cwd`. */
 function runAsNobody(
@@ -49,27 +31,7 @@ function runAsNobody(
   cwd: string,
   env: NodeJS.ProcessEnv = {},
 ): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('runuser', ['-u', USER, '--', process.execPath, BIN, ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const stdoutBytes = Buffer.concat(out);
-      resolve({
-        code,
-        stdout: stdoutBytes.toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-        stdoutBytes,
-      });
-    });
-  });
+  return runCli(args, { cwd, env, user: NOBODY });
 }
 
 const PROFILE = '<flat-profile>\n  <Station_Name>Lobby</Station_Name>\n</flat-profile>\n';

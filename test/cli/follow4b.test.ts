@@ -4,7 +4,7 @@
 // `runuser` can start the built CLI as `nobody`; their files live in a temp directory of their own.
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
@@ -17,72 +17,20 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, ROOT, runCli, type CliRun } from '../helpers/run-cli.js';
+import { ROOT, runCli, type CliRun } from '../helpers/run-cli.js';
+import { NOBODY, SKIP_REASON, nobodyIn, workspace } from '../helpers/unprivileged.js';
 
-const USER = 'nobody';
+/** The temp directory every test works in. */
+const base = workspace('cisco-prov-follow4b-');
+const who = nobodyIn(base);
+const skip = who === undefined ? SKIP_REASON : false;
 
-/** uid and gid of `nobody`, when the tests can run as it; undefined skips them. */
-function unprivileged(): { uid: number; gid: number } | undefined {
-  if (process.getuid?.() !== 0) return undefined;
-  const id = spawnSync('id', ['-u', USER], { encoding: 'utf8' });
-  const gid = spawnSync('id', ['-g', USER], { encoding: 'utf8' });
-  if (id.status !== 0 || gid.status !== 0) return undefined;
-  const version = spawnSync('runuser', ['-u', USER, '--', process.execPath, BIN, '--version'], {
-    encoding: 'utf8',
-    cwd: '/',
-  });
-  if (version.status !== 0) return undefined;
-  // The temp directory must be one `nobody` can enter (a TMPDIR of 0700 would not be).
-  const dir = mkdtempSync(join(tmpdir(), 'cisco-prov-follow4b-'));
-  chmodSync(dir, 0o755);
-  if (spawnSync('runuser', ['-u', USER, '--', 'test', '-x', dir]).status !== 0) {
-    rmSync(dir, { recursive: true, force: true });
-    return undefined;
-  }
-  base = dir;
-  return { uid: Number(id.stdout.trim()), gid: Number(gid.stdout.trim()) };
-}
-
-/** The temp directory every test works in (made by unprivileged()). */
-let base = '';
-const who = unprivileged();
-const skip =
-  who === undefined ? 'needs root, runuser, and a checkout and TMPDIR `nobody` can read' : false;
-
-/** Runs `cisco-prov …args` as `nobody`. */
+/** Runs `cisco-prov …args` as `nobody` (in the temp directory unless told). */
 function runAsNobody(
   args: readonly string[],
   options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv; stopAfterMs?: number } = {},
 ): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('runuser', ['-u', USER, '--', process.execPath, BIN, ...args], {
-      cwd: options.cwd ?? base,
-      env: { ...process.env, NO_COLOR: '1', ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
-    child.on('error', reject);
-    // A server that started (where it should have refused to): stopped, so the test fails.
-    const timer =
-      options.stopAfterMs === undefined
-        ? undefined
-        : setTimeout(() => child.kill('SIGTERM'), options.stopAfterMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      const stdoutBytes = Buffer.concat(out);
-      resolve({
-        code,
-        stdout: stdoutBytes.toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-        stdoutBytes,
-      });
-    });
-    child.stdin.on('error', () => {});
-    child.stdin.end(options.input ?? '');
-  });
+  return runCli(args, { cwd: base, ...options, user: NOBODY });
 }
 
 const PROFILE = '<flat-profile>\n  <Station_Name>Lobby</Station_Name>\n</flat-profile>\n';
@@ -109,9 +57,7 @@ function errLines(run: CliRun): string[] {
   return run.stderr.split('\n').filter((l) => l !== '');
 }
 
-after(() => {
-  if (base) rmSync(base, { recursive: true, force: true });
-});
+after(() => rmSync(base, { recursive: true, force: true }));
 
 describe('validate <dir>: what it cannot read is reported, the rest is validated', { skip }, () => {
   /** d/ holding a.xml, b.xml (root's 0600), c.xml and sub/ (root's 0700, one profile in it). */

@@ -16,12 +16,20 @@ export interface RunOptions {
   input?: string | Uint8Array;
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Run as this user (`runuser -u <user> --`; the test process must be root). */
+  user?: string;
+  /** Send SIGTERM after this many ms (a server that started where it should have refused). */
+  stopAfterMs?: number;
 }
 
 /** Runs `cisco-prov …args` with optional stdin; resolves with exit code and both streams. */
 export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const command =
+      options.user === undefined
+        ? [process.execPath, BIN, ...args]
+        : ['runuser', '-u', options.user, '--', process.execPath, BIN, ...args];
+    const child = spawn(command[0]!, command.slice(1), {
       cwd: options.cwd ?? ROOT,
       env: { ...process.env, NO_COLOR: '1', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
@@ -31,7 +39,12 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => err.push(c));
     child.on('error', reject);
+    const timer =
+      options.stopAfterMs === undefined
+        ? undefined
+        : setTimeout(() => child.kill('SIGTERM'), options.stopAfterMs);
     child.on('close', (code) => {
+      clearTimeout(timer);
       const stdoutBytes = Buffer.concat(out);
       resolve({
         code,
