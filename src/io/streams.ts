@@ -30,13 +30,16 @@ export function readChunks(
   }
   let fd: number;
   let size: number;
+  let pipe: boolean;
   try {
     fd = openSync(path, 'r');
-    size = fstatSync(fd).size;
+    const stats = fstatSync(fd);
+    size = stats.size;
+    pipe = isPipe(stats);
   } catch (err) {
     throw new CliError(ExitCode.Failure, `cannot read ${describeSystemError(err, path)}`);
   }
-  return fileChunks(fd, path, size);
+  return pipe ? pipeChunks(fd, path) : fileChunks(fd, path, size);
 }
 
 /** What an empty input gets from `encrypt` and `decrypt` (one line, exit 1). */
@@ -101,8 +104,16 @@ export function openedFileChunks(input: {
   fd: number;
   path: string;
   head: Uint8Array;
-}): Iterable<Uint8Array> {
-  return fileChunks(input.fd, input.path, 0, input.head);
+}): AsyncIterable<Uint8Array> | Iterable<Uint8Array> {
+  let pipe = false;
+  try {
+    pipe = isPipe(fstatSync(input.fd));
+  } catch {
+    // read on as a file: the read names any error
+  }
+  return pipe
+    ? pipeChunks(input.fd, input.path, input.head)
+    : fileChunks(input.fd, input.path, 0, input.head);
 }
 
 function* fileChunks(
@@ -129,6 +140,65 @@ function* fileChunks(
     }
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * The chunks of a FIFO or a socket given by path (`<(producer)`, `/dev/stdin` on a pipe), read
+ * as Node reads stdin: a libuv pipe, non-blocking, on the event loop. readSync there waits for a
+ * slow writer with the event loop blocked, so a SIGINT, SIGTERM or SIGHUP was handled only once
+ * data came, and then lost when the process ended (exit 0); fs.read on the thread pool would
+ * hold process.exit until the read returned. Other files (a character device) are read as a
+ * regular file is.
+ */
+async function* pipeChunks(
+  fd: number,
+  path: string,
+  head?: Uint8Array,
+): AsyncGenerator<Uint8Array> {
+  const net = process.getBuiltinModule('node:net');
+  let socket: import('node:net').Socket;
+  try {
+    socket = new net.Socket({ fd, readable: true, writable: false });
+  } catch (err) {
+    closeSync(fd);
+    throw new CliError(ExitCode.Failure, `cannot read ${describeSystemError(err, path)}`);
+  }
+  try {
+    if (head) yield head;
+    for await (const chunk of socket) yield chunk as Uint8Array;
+  } catch (err) {
+    if (err instanceof CliError) throw err;
+    throw new CliError(ExitCode.Failure, `cannot read ${describeSystemError(err, path)}`);
+  } finally {
+    socket.destroy();
+  }
+}
+
+/** Whether a file is read through {@link pipeChunks}. */
+function isPipe(stats: { isFIFO(): boolean; isSocket(): boolean }): boolean {
+  return stats.isFIFO() || stats.isSocket();
+}
+
+/**
+ * The chunks, with a turn of the event loop after every `every` bytes. A regular file's chunks
+ * are read synchronously and sealed or opened in promise jobs, which never let the event loop
+ * run: a SIGINT, SIGTERM or SIGHUP (src/io/writer.ts: remove the temp file, exit 128 + n) waited
+ * for the whole stream and was then lost when the process ended — exit 0, the output written.
+ * One setImmediate per MiB costs microseconds.
+ */
+export async function* withSignalTurns(
+  chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  every = CHUNK_SIZE,
+): AsyncGenerator<Uint8Array> {
+  let since = 0;
+  for await (const chunk of chunks) {
+    yield chunk;
+    since += chunk.length;
+    if (since >= every) {
+      since = 0;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 }
 
@@ -192,7 +262,7 @@ export async function writeChunksAtomic(
   options: WriteOptions = {},
 ): Promise<void> {
   const memory = new MemoryReleaser();
-  await writeOutputChunks(path, chunks, options, (bytes) => memory.passed(bytes));
+  await writeOutputChunks(path, withSignalTurns(chunks), options, (bytes) => memory.passed(bytes));
 }
 
 /** Output held back from stdout until the input has been checked whole (see writeChunksStdout). */
@@ -210,7 +280,7 @@ export async function writeChunksStdout(
   let held: Uint8Array[] | undefined = holdBack > 0 ? [] : undefined;
   let heldLength = 0;
   const memory = new MemoryReleaser();
-  for await (const chunk of chunks) {
+  for await (const chunk of withSignalTurns(chunks)) {
     memory.passed(chunk.length);
     if (held) {
       held.push(chunk);
