@@ -1172,7 +1172,8 @@ Examples:
   cisco-prov serve -i inv.csv --ikm-field profile_ikm --tls-cert cert.pem --tls-key key.pem --host 0.0.0.0 --port 443
   cisco-prov serve -i inv.csv --route 'cfg/$MA.xml' --auth-file phones.auth --log-format json
 
-Signals: SIGHUP reloads inventory, vars and templates (a bad file keeps the old ones);
+Signals: SIGHUP reloads inventory, vars and templates (a bad file keeps the old ones)
+and reopens --access-log (logrotate; a log moved or deleted is also reopened within a second);
 SIGTERM/SIGINT finish the requests in flight, then exit 0.
 ${SECRETS_HELP}`,
           )

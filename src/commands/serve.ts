@@ -5,10 +5,11 @@
  * It resolves with the exit code once the server has stopped.
  */
 import cluster from 'node:cluster';
-import { existsSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ExitCode, ioError, usageError, type ExitCodeValue } from '../errors.js';
 import { describeSystemError } from '../domain-errors.js';
+import { AccessLogFile } from '../io/access-log-file.js';
 import { commandLineSecretWarning, resolveSecret } from '../io/secrets.js';
 import { parseAuthFile } from '../serve/auth.js';
 import {
@@ -328,20 +329,21 @@ export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
     );
   }
   const json = opts.logFormat === 'json';
-  let accessFd: number | undefined;
+  let file: AccessLogFile | undefined;
   if (opts.accessLog !== undefined) {
     try {
-      accessFd = openSync(opts.accessLog, 'a', 0o640);
+      // Opened again on SIGHUP, or when rotated away (src/io/access-log-file.ts).
+      file = new AccessLogFile(opts.accessLog, (m) => stderr(`warning: ${m}`));
     } catch (err) {
       throw ioError(`cannot open --access-log ${describeSystemError(err, opts.accessLog)}`);
     }
   }
+  const accessFile = file;
   // One write per turn of the event loop for all the lines of that turn, not one per request.
-  const fd = accessFd;
   let lastWriteError: string | undefined;
   const accessLog = new LineBuffer(
-    fd !== undefined
-      ? (text) => void writeSync(fd, text)
+    accessFile !== undefined
+      ? (text) => accessFile.write(text)
       : (text) => void process.stdout.write(text),
     (err) => {
       const what = (err as NodeJS.ErrnoException).code ?? err.message;
@@ -351,7 +353,7 @@ export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
     },
     64 * 1024,
     // stdout may be a pipe shared by several --workers: writes of at most PIPE_BUF stay whole.
-    fd === undefined ? 4096 : undefined,
+    accessFile === undefined ? 4096 : undefined,
   );
   const writeAccess = (line: string): void => accessLog.write(line);
   process.on('exit', () => accessLog.flush());
@@ -393,6 +395,9 @@ export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
     resolveExit(code);
   };
   const onHup = (): void => {
+    // logrotate's postrotate: the lines so far go to the old file, the next to a new one.
+    accessLog.flush();
+    accessFile?.reopen();
     server.reload('SIGHUP');
   };
   const stop = (signal: string): void => {

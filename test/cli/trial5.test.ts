@@ -7,11 +7,23 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN } from '../helpers/run-cli.js';
+import { httpRequest, startServe } from '../helpers/serve.js';
 
 let dir: string;
 let keyFile: string;
@@ -89,3 +101,88 @@ test('SIGTERM while decrypt reads a FIFO whose writer is slow: exit 143 at once,
     await writer.close().catch(() => {});
   }
 });
+
+/** Reads a file, or '' when it is not there. */
+function readOr(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Resolves once `path` holds `text` (the access line is written after the response); throws once
+ * the test is given up (its timeout only ends a run that would wait for ever: no speed is asserted).
+ */
+async function fileHolds(path: string, text: string, signal: AbortSignal): Promise<void> {
+  while (!readOr(path).includes(text)) {
+    signal.throwIfAborted();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+const SERVE_ARGS = ['-i', 'examples/inventory.csv', '--vars', 'examples/site.yaml', '--no-watch'];
+const PHONE = { path: '/00562b043615.xml', userAgent: 'Cisco-CP-8841-3PCC/11.0 (00562b043615)' };
+
+test(
+  'serve --access-log: logrotate moves the file and sends SIGHUP: the next lines go to a new file',
+  { timeout: 120_000 },
+  async (t) => {
+    const work = join(dir, 'rotate-hup');
+    mkdirSync(work);
+    const log = join(work, 'access.log');
+    const serve = await startServe([...SERVE_ARGS, '--access-log', log]);
+    try {
+      const ask = async (n: number): Promise<void> => {
+        const r = await httpRequest(serve.port, `${PHONE.path}?n=${n}`, PHONE);
+        assert.equal(r.status, 200);
+      };
+      await ask(1);
+      await fileHolds(log, '?n=1 ', t.signal);
+      renameSync(log, `${log}.1`);
+      serve.child.kill('SIGHUP');
+      await serve.waitForStderr(/SIGHUP: serving \d+ devices \(generation 2\)/);
+      await ask(2);
+      await fileHolds(log, '?n=2 ', t.signal);
+      assert.match(readOr(`${log}.1`), /\?n=1 /);
+      assert.doesNotMatch(readOr(`${log}.1`), /\?n=2 /);
+      assert.doesNotMatch(readOr(log), /\?n=1 /);
+      assert.equal(statSync(log).mode & 0o777, 0o640);
+    } finally {
+      assert.equal(await serve.stop(), 0);
+    }
+  },
+);
+
+// The timeout only ends a run that would never log again (the defect): no speed is asserted.
+test(
+  'serve --access-log: a log deleted or moved away without SIGHUP is made again by itself',
+  { timeout: 120_000 },
+  async () => {
+    const work = join(dir, 'rotate-auto');
+    mkdirSync(work);
+    const log = join(work, 'access.log');
+    const serve = await startServe([...SERVE_ARGS, '--access-log', log]);
+    try {
+      let n = 0;
+      /** Asks until a request's line reaches the file at `log` (the check runs once a second). */
+      const askUntilLogged = async (): Promise<void> => {
+        for (;;) {
+          const r = await httpRequest(serve.port, `${PHONE.path}?n=${++n}`, PHONE);
+          assert.equal(r.status, 200);
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          if (readOr(log).includes(`?n=${n} `)) return;
+        }
+      };
+      await askUntilLogged();
+      rmSync(log);
+      await askUntilLogged();
+      renameSync(log, `${log}.1`);
+      await askUntilLogged();
+      assert.ok(existsSync(`${log}.1`));
+    } finally {
+      assert.equal(await serve.stop(), 0);
+    }
+  },
+);
