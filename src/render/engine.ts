@@ -91,6 +91,13 @@ const LIMIT_MESSAGES: Readonly<Record<string, string>> = {
 export interface EngineOptions {
   /** false: LiquidJS's own evaluator for every value (the reference the fast path is tested against). */
   fastValues?: boolean;
+  /**
+   * Template texts by absolute path, read once (serve's site): the engine parses these, not what
+   * is on disk when a template is first used — a file rewritten in place later (an editor saving
+   * over it) is never read half-written, and a site renders the templates its hash names. Files
+   * not in the map (a partial outside a single `-t` file's snapshot) are read from disk.
+   */
+  sources?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -101,7 +108,7 @@ export interface EngineOptions {
  */
 export function createEngine(root: string, options: EngineOptions = {}): Liquid {
   const engine = new Liquid({
-    fs: bomFreeFs(),
+    fs: options.sources ? snapshotFs(options.sources) : bomFreeFs(),
     root: [root],
     partials: [root],
     layouts: [root],
@@ -181,6 +188,25 @@ function bomFreeFs(): FS {
   return bomFree;
 }
 
+/** LiquidJS's file system over a snapshot of template texts, disk for any other file. */
+function snapshotFs(sources: ReadonlyMap<string, string>): FS {
+  const disk = bomFreeFs();
+  const text = (path: string): string | undefined => {
+    const source = sources.get(resolve(path));
+    if (source === undefined) return undefined;
+    const clean = withoutBom(source);
+    loadedSources.set(clean, path);
+    return clean;
+  };
+  return {
+    ...disk,
+    exists: async (path) => sources.has(resolve(path)) || disk.exists(path),
+    existsSync: (path) => sources.has(resolve(path)) || disk.existsSync(path),
+    readFileSync: (path) => text(path) ?? disk.readFileSync(path),
+    readFile: async (path) => text(path) ?? disk.readFile(path),
+  };
+}
+
 const TEMPLATE_READ_ERROR = Symbol.for('cisco-prov.TemplateReadError');
 
 /**
@@ -255,12 +281,14 @@ export class TemplateChooser {
   private readonly exists = new Map<string, boolean | Error>();
   private readonly parsed = new Map<string, Template[]>();
   private readonly choices = new Map<string, Readonly<TemplateChoice>>();
+  private readonly sources: ReadonlyMap<string, string> | undefined;
 
   constructor(
     readonly source: TemplateSource,
     options: EngineOptions = {},
   ) {
     this.engine = createEngine(source.root, options);
+    this.sources = options.sources;
   }
 
   /**
@@ -311,6 +339,7 @@ export class TemplateChooser {
   /** Whether a regular file is at the path; the error when it cannot be looked at (EACCES). */
   private isFile(path: string): boolean | Error {
     let ok = this.exists.get(path);
+    if (ok === undefined && this.sources?.has(resolve(path))) ok = true;
     if (ok === undefined) {
       try {
         ok = statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;

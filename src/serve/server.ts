@@ -447,6 +447,15 @@ export class ProvisioningServer {
       return false;
     }
     const templatesChanged = next.templatesHash !== this.siteRef.templatesHash;
+    const broken = templatesChanged ? newlyBrokenTemplate(this.siteRef, next) : undefined;
+    if (broken !== undefined) {
+      // A template caught half-written (an editor saving in place) rarely parses.
+      this.emitEvent(
+        'error',
+        `${why}: kept the previous site (generation ${this.siteRef.generation}): ${broken}`,
+      );
+      return false;
+    }
     this.siteRef = next;
     if (templatesChanged) this.profiles.clearCache();
     this.emitEvent(
@@ -1097,4 +1106,28 @@ function endWithAnswer(socket: Socket, status: number, body: string, extra: stri
   const timer = setTimeout(() => socket.destroy(), 2000);
   timer.unref();
   socket.once('close', () => clearTimeout(timer));
+}
+
+/**
+ * The first template file of `next` that does not parse while it parsed (or was not there) in
+ * `previous`, as a message; undefined when there is none. A file already broken before does not
+ * hold up a reload that fixes something else.
+ */
+function newlyBrokenTemplate(previous: Site, next: Site): string | undefined {
+  const parses = (site: Site, path: string): string | undefined => {
+    if (!site.templateTexts.has(path)) return undefined;
+    try {
+      site.chooser.parse(path);
+      return undefined;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  };
+  for (const path of next.templateTexts.keys()) {
+    const error = parses(next, path);
+    if (error !== undefined && parses(previous, path) === undefined) {
+      return `template ${path} does not parse: ${error}`;
+    }
+  }
+  return undefined;
 }

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { normalizeMac } from '../device/mac.js';
 import { describeSystemError } from '../domain-errors.js';
 import { findModel, type PhoneModel } from '../device/models.js';
@@ -84,6 +84,8 @@ export interface Site {
   chooser: TemplateChooser;
   /** sha-256 over every template file's path and content: a template edit changes it. */
   templatesHash: string;
+  /** The texts of those files by absolute path, as read then: what this site renders. */
+  templateTexts: ReadonlyMap<string, string>;
   templates: TemplateSource;
   /** Variables every device shares (vars files + inventory defaults), for the bootstrap profile. */
   commonLayers: { varsFiles: readonly VarsFile[]; defaults: Vars };
@@ -123,8 +125,16 @@ function templateFiles(source: TemplateSource): string[] {
   return out.sort();
 }
 
-/** sha-256 over the files' names and contents (file order is sorted). */
-function hashFiles(files: readonly string[]): string {
+/**
+ * sha-256 over the files' names and contents (file order is sorted), and the texts it hashed:
+ * the site's engines render these (see EngineOptions.sources), so what is served is what the hash
+ * names, whatever happens to the files until the next reload.
+ */
+function readTemplateFiles(files: readonly string[]): {
+  hash: string;
+  sources: Map<string, string>;
+} {
+  const sources = new Map<string, string>();
   const h = createHash('sha256');
   for (const f of files) {
     h.update(f).update('\0');
@@ -136,8 +146,9 @@ function hashFiles(files: readonly string[]): string {
       throw new SiteLoadError([`cannot read template ${describeSystemError(err, f)}`], true);
     }
     h.update(bytes).update('\0');
+    sources.set(resolve(f), bytes.toString('utf8'));
   }
-  return h.digest('hex');
+  return { hash: h.digest('hex'), sources };
 }
 
 /** The values of the secret variables of a device (inventory paths the classifier flags). */
@@ -206,12 +217,12 @@ export function loadSite(sources: SiteSources, generation: number): Site {
       true,
     );
   }
-  let bootstrap: Site['bootstrap'];
+  let bootstrapSource: TemplateSource | undefined;
   if (sources.bootstrapTemplate !== undefined) {
     try {
       const source = templateSourceOf(sources.bootstrapTemplate);
       if (!source.file) throw new Error('not a file');
-      bootstrap = { chooser: new TemplateChooser(source), path: source.file };
+      bootstrapSource = source;
       if (!files.includes(source.file)) files.push(source.file);
     } catch (err) {
       throw new SiteLoadError(
@@ -220,8 +231,15 @@ export function loadSite(sources: SiteSources, generation: number): Site {
       );
     }
   }
-  const templatesHash = hashFiles(files);
-  const chooser = new TemplateChooser(templates);
+  // Read once: this site renders these texts until the next reload (EngineOptions.sources).
+  const { hash: templatesHash, sources: templateTexts } = readTemplateFiles(files);
+  const chooser = new TemplateChooser(templates, { sources: templateTexts });
+  const bootstrap: Site['bootstrap'] = bootstrapSource?.file
+    ? {
+        chooser: new TemplateChooser(bootstrapSource, { sources: templateTexts }),
+        path: bootstrapSource.file,
+      }
+    : undefined;
   const layerSources: LayerSources = {
     varsFiles,
     inventoryFile: sources.inventoryName,
@@ -254,6 +272,7 @@ export function loadSite(sources: SiteSources, generation: number): Site {
     bySerial,
     chooser,
     templatesHash,
+    templateTexts,
     templates,
     commonLayers: { varsFiles, defaults: inventory.defaults },
     bootstrap,

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
 import {
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -22,7 +23,7 @@ import {
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN } from '../helpers/run-cli.js';
+import { BIN, ROOT } from '../helpers/run-cli.js';
 import { httpRequest, startServe } from '../helpers/serve.js';
 
 let dir: string;
@@ -186,3 +187,35 @@ test(
     }
   },
 );
+
+test('serve: a template rewritten in place (half written) is never rendered: the site keeps the texts it loaded', async () => {
+  const work = join(dir, 'template-in-place');
+  const templates = join(work, 'templates');
+  cpSync(join(ROOT, 'templates'), templates, { recursive: true });
+  const conference = join(templates, 'mpp-conference.liquid');
+  const whole = readFileSync(conference, 'utf8');
+  const serve = await startServe([...SERVE_ARGS, '-t', templates]);
+  // The 8832 (mpp-conference.liquid) is not asked for before its template is cut.
+  const room = { path: '/00562b04361a.xml', userAgent: 'Cisco-CP-8832-3PCC/11.0 (00562b04361a)' };
+  try {
+    assert.equal((await httpRequest(serve.port, PHONE.path, PHONE)).status, 200);
+    // An editor saving in place: truncated, then the first half written, the rest not yet.
+    writeFileSync(conference, whole.slice(0, whole.length >> 1));
+    const during = await httpRequest(serve.port, room.path, room);
+    assert.equal(during.status, 200, serve.stderr());
+    assert.match(during.body.toString(), /<\/flat-profile>/);
+    // A reload meanwhile keeps the previous site: the half file does not parse.
+    serve.child.kill('SIGHUP');
+    await serve.waitForStderr(
+      /SIGHUP: kept the previous site \(generation 1\): template .*mpp-conference\.liquid does not parse/,
+    );
+    assert.equal((await httpRequest(serve.port, room.path, room)).status, 200);
+    // The save completes (a changed text): the next reload takes it.
+    writeFileSync(conference, `{%- comment -%} saved {%- endcomment -%}\n${whole}`);
+    serve.child.kill('SIGHUP');
+    await serve.waitForStderr(/SIGHUP: serving \d+ devices \(generation 2, templates changed\)/);
+    assert.equal((await httpRequest(serve.port, room.path, room)).status, 200);
+  } finally {
+    assert.equal(await serve.stop(), 0);
+  }
+});
