@@ -341,16 +341,25 @@ export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
   const accessFile = file;
   // One write per turn of the event loop for all the lines of that turn, not one per request.
   let lastWriteError: string | undefined;
+  const logWriteFailed = (err: Error): void => {
+    const what = (err as NodeJS.ErrnoException).code ?? err.message;
+    if (what === lastWriteError) return;
+    lastWriteError = what;
+    stderr(`warning: cannot write the access log (${what}): lines are lost until it works again`);
+  };
+  // stdout's reader gone (`serve | tee log` and tee killed): EPIPE comes to the write's callback
+  // only; said once — the stream stays closed, and its later writes fail as "destroyed".
+  let stdoutFailed = false;
   const accessLog = new LineBuffer(
     accessFile !== undefined
       ? (text) => accessFile.write(text)
-      : (text) => void process.stdout.write(text),
-    (err) => {
-      const what = (err as NodeJS.ErrnoException).code ?? err.message;
-      if (what === lastWriteError) return;
-      lastWriteError = what;
-      stderr(`warning: cannot write the access log (${what}): lines are lost until it works again`);
-    },
+      : (text) =>
+          void process.stdout.write(text, (err) => {
+            if (!err || stdoutFailed) return;
+            stdoutFailed = true;
+            logWriteFailed(err);
+          }),
+    logWriteFailed,
     64 * 1024,
     // stdout may be a pipe shared by several --workers: writes of at most PIPE_BUF stay whole.
     accessFile === undefined ? 4096 : undefined,

@@ -219,3 +219,24 @@ test('serve: a template rewritten in place (half written) is never rendered: the
     assert.equal(await serve.stop(), 0);
   }
 });
+
+test(
+  'serve | tee with tee gone: phones are still served, and stderr says the access log is lost',
+  { timeout: 120_000 },
+  async (t) => {
+    const serve = await startServe(SERVE_ARGS);
+    try {
+      serve.child.stdout!.destroy(); // the reader of the access log goes away
+      // Asked until the warning comes (the first line after the reader went may still fit the pipe).
+      while (!/cannot write the access log \(EPIPE\)/.test(serve.stderr())) {
+        t.signal.throwIfAborted();
+        assert.equal((await httpRequest(serve.port, PHONE.path, PHONE)).status, 200);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      assert.equal((await httpRequest(serve.port, PHONE.path, PHONE)).status, 200);
+      assert.equal(serve.stderr().match(/cannot write the access log/g)?.length, 1);
+    } finally {
+      assert.equal(await serve.stop(), 0);
+    }
+  },
+);
