@@ -80,7 +80,14 @@ export function refuseSecretAndInputOnStdin(opts: KeyOptions, input: string | un
  */
 export function refuseOutputOverSecretFile(output: string | undefined, keys: ResolvedKeys): void {
   if (keys.secretFiles === undefined || output === undefined || output === '-') return;
-  const stats = statSync(output, { throwIfNoEntry: false });
+  let stats;
+  try {
+    stats = statSync(output, { throwIfNoEntry: false });
+  } catch {
+    // Not a file we can look at (a name too long, a directory on the way we may not search):
+    // no secret file either; the write names what is wrong ("cannot write …"), not a read.
+    return;
+  }
   if (stats === undefined) return;
   const id = `${stats.dev}:${stats.ino}`;
   const same = keys.secretFiles.find((f) => f.id === id);

@@ -23,7 +23,7 @@ import {
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN, ROOT } from '../helpers/run-cli.js';
+import { BIN, ROOT, runCli } from '../helpers/run-cli.js';
 import { httpRequest, startServe } from '../helpers/serve.js';
 
 let dir: string;
@@ -240,3 +240,25 @@ test(
     }
   },
 );
+
+test('encrypt/decrypt -o with a name too long for the file system: "cannot write" it, exit 3 (not "cannot read")', async () => {
+  const work = join(dir, 'long-name');
+  mkdirSync(work);
+  const profile = join(work, 'p.xml');
+  writeFileSync(profile, '<flat-profile><Station_Name>x</Station_Name></flat-profile>\n');
+  const output = join(work, `${'n'.repeat(300)}.cfg`);
+  for (const args of [
+    ['encrypt', '--key-file', keyFile, '-o', output, profile],
+    ['encrypt', '--key-file', keyFile, '--gzip', '-o', output, profile],
+    ['decrypt', '--key-file', keyFile, '-o', output, profile],
+  ]) {
+    const run = await runCli(args);
+    assert.equal(run.code, 3, args.join(' '));
+    assert.match(
+      run.stderr,
+      /^cisco-prov: cannot write .*n{20}.*\.cfg: name too long$/m,
+      args.join(' '),
+    );
+    assert.deepEqual(readdirSync(work), ['p.xml']);
+  }
+});
