@@ -4,7 +4,7 @@
  * One block per command; the work lives in src/commands, the printing in src/output.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { ExitCode, usageError, type ExitCodeValue } from './errors.js';
+import { CliError, ExitCode, usageError, type ExitCodeValue } from './errors.js';
 import { integerArg, modeArg, ruleIdListArg, sizeArg } from './io/options.js';
 import { guardStandardStreams, ownDescriptorOf } from './io/writer.js';
 import { reportFailure } from './output/failure.js';
@@ -1606,6 +1606,25 @@ function reportError(err: unknown): ExitCodeValue {
     // help nosuch`) is commander's exit code 1 there: a usage error here, as `cisco-prov rule`.
     if (err.code === 'commander.help') return err.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
     return ExitCode.Usage; // commander has printed its own message already
+  }
+  // A shell left in a directory since deleted (a release directory swapped under it) or deeper
+  // than PATH_MAX: Node cannot tell where a relative path leads. Not an "unexpected failure".
+  if ((err as NodeJS.ErrnoException | null)?.syscall === 'uv_cwd') {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'it no longer exists'
+        : code === 'ERANGE' || code === 'ENAMETOOLONG'
+          ? 'its path is longer than the system allows'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : code;
+    return reportFailure(
+      new CliError(
+        ExitCode.Failure,
+        `cannot use the current directory (${why}): cd to a directory that exists and run again`,
+      ),
+    );
   }
   return reportFailure(err);
 }

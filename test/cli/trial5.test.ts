@@ -5,8 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import {
   cpSync,
   existsSync,
@@ -260,5 +259,45 @@ test('encrypt/decrypt -o with a name too long for the file system: "cannot write
       args.join(' '),
     );
     assert.deepEqual(readdirSync(work), ['p.xml']);
+  }
+});
+
+test('run from a directory since deleted: one line saying so, exit 3, not "unexpected failure"', () => {
+  const gone = join(dir, 'gone');
+  const profile = join(dir, 'gone-p.xml');
+  writeFileSync(profile, '<flat-profile><Station_Name>x</Station_Name></flat-profile>\n');
+  mkdirSync(gone);
+  for (const args of [
+    ['validate', profile],
+    [
+      'render',
+      '-i',
+      join(ROOT, 'examples/inventory.csv'),
+      '--vars',
+      join(ROOT, 'examples/site.yaml'),
+      '-o',
+      'out',
+    ],
+  ]) {
+    // A shell left in a release directory that a deploy removed.
+    const run = spawnSync(
+      'bash',
+      [
+        '-c',
+        'cd "$1" && rmdir "$1" && shift && exec "$@"',
+        'bash',
+        gone,
+        process.execPath,
+        BIN,
+        ...args,
+      ],
+      { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
+    );
+    mkdirSync(gone);
+    assert.equal(run.status, 3, run.stderr);
+    assert.equal(
+      run.stderr,
+      'cisco-prov: cannot use the current directory (it no longer exists): cd to a directory that exists and run again\n',
+    );
   }
 });
