@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { ExitCode, ioError, usageError, type ExitCodeValue } from '../errors.js';
 import { describeSystemError } from '../domain-errors.js';
 import { AccessLogFile } from '../io/access-log-file.js';
+import { BoundedWriter } from '../io/bounded-writer.js';
 import { commandLineSecretWarning, resolveSecret } from '../io/secrets.js';
 import { parseAuthFile } from '../serve/auth.js';
 import {
@@ -245,8 +246,12 @@ export function fleetFeed(
 
 /** Runs the server until SIGTERM or SIGINT; resolves with the exit code. */
 export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
+  // stdout and stderr may be pipes no one reads for a while: bounded (src/io/bounded-writer.ts).
+  const errorOut = new BoundedWriter(process.stderr, (m) =>
+    process.stderr.write(`cisco-prov: warning: stderr ${m}\n`),
+  );
   const stderr = (line: string): void => {
-    process.stderr.write(`cisco-prov: ${line}\n`);
+    errorOut.write(`cisco-prov: ${line}\n`);
   };
   const workers = opts.workers ?? 1;
   const startedAt = new Date().toISOString().slice(0, 19).replace('T', ' ') + 'Z';
@@ -350,11 +355,14 @@ export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
   // stdout's reader gone (`serve | tee log` and tee killed): EPIPE comes to the write's callback
   // only; said once — the stream stays closed, and its later writes fail as "destroyed".
   let stdoutFailed = false;
+  const accessOut = new BoundedWriter(process.stdout, (m) =>
+    stderr(`warning: the access log on stdout is ${m}`),
+  );
   const accessLog = new LineBuffer(
     accessFile !== undefined
       ? (text) => accessFile.write(text)
       : (text) =>
-          void process.stdout.write(text, (err) => {
+          void accessOut.write(text, (err) => {
             if (!err || stdoutFailed) return;
             stdoutFailed = true;
             logWriteFailed(err);
@@ -384,13 +392,14 @@ export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
     }
   });
   server.onEvent((e) => {
-    if (json) process.stderr.write(`${formatEvent(e, true)}\n`);
+    if (json) errorOut.write(`${formatEvent(e, true)}\n`);
     else stderr(formatEvent(e, false));
   });
 
   // Signal handlers first: whoever reads the "listening" line may signal at once.
   let stopping = false;
   let exited = false;
+  let exitCode: ExitCodeValue = ExitCode.Ok;
   let resolveExit: (code: ExitCodeValue) => void = () => {};
   const stopped = new Promise<ExitCodeValue>((r) => (resolveExit = r));
   const exit = (code: ExitCodeValue, line: string): void => {
@@ -401,6 +410,11 @@ export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
     stderr(line);
     // A worker's IPC channel to the primary would keep it alive.
     if (cluster.isWorker && cluster.worker?.isConnected()) cluster.worker.disconnect();
+    // Node writes all of stdout and stderr before it exits: a reader that stopped reading
+    // (`serve | logger`, the logger stuck) held the process for ever after "stopped", deaf to
+    // SIGTERM. What it has not read a few seconds on is dropped (at once on another signal).
+    exitCode = code;
+    setTimeout(() => exitIfOutputUnread(code), STOP_OUTPUT_GRACE_MS).unref();
     resolveExit(code);
   };
   const onHup = (): void => {
@@ -410,6 +424,7 @@ export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
     server.reload('SIGHUP');
   };
   const stop = (signal: string): void => {
+    if (exited) return exitIfOutputUnread(exitCode);
     if (stopping) {
       // A second signal while requests finish: stop now, as most servers do (Ctrl-C twice).
       // Requests cut off are answers lost: exit 3; none in flight, nothing lost: exit 0.
@@ -455,6 +470,17 @@ export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
   );
 
   return stopped;
+}
+
+/** How long a stopped serve waits for stdout and stderr to be read before dropping the rest. */
+const STOP_OUTPUT_GRACE_MS = 5000;
+
+/**
+ * Ends the stopped process when stdout or stderr still holds what its reader has not taken: Node
+ * cannot close them (their destroy() does nothing), so the rest is dropped by exiting.
+ */
+function exitIfOutputUnread(code: ExitCodeValue): void {
+  if (process.stdout.writableLength > 0 || process.stderr.writableLength > 0) process.exit(code);
 }
 
 /** Young-generation semi-space (MB) for serve's worker processes; see the README's serve speed. */

@@ -301,3 +301,44 @@ test('run from a directory since deleted: one line saying so, exit 3, not "unexp
     );
   }
 });
+
+test(
+  'serve | a reader that stops reading: past 4 MiB unread the access log drops lines (said once), and SIGTERM still ends it',
+  { timeout: 180_000 },
+  async (t) => {
+    // Before: every line was kept in memory for the stuck reader (~300 MB per million requests),
+    // and after SIGTERM's "stopped" the process waited for that reader for ever.
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...SERVE_ARGS], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'], // stdout is never read
+    });
+    let stderr = '';
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    );
+    try {
+      while (!/listening on http:\/\/127\.0\.0\.1:(\d+)/.test(stderr)) {
+        t.signal.throwIfAborted();
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      const port = Number(/listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stderr)![1]);
+      // Lines of about 8 KB (the query is logged): the 4 MiB are reached in some 600 requests.
+      const pad = 'x'.repeat(8000);
+      while (!/access log on stdout is not read \(over 4 MiB waiting\)/.test(stderr)) {
+        t.signal.throwIfAborted();
+        const r = await httpRequest(port, `${PHONE.path}?pad=${pad}`, PHONE);
+        assert.equal(r.status, 200);
+      }
+      for (let i = 0; i < 50; i++) {
+        assert.equal((await httpRequest(port, `${PHONE.path}?pad=${pad}`, PHONE)).status, 200);
+      }
+      assert.equal(stderr.match(/lines are dropped/g)?.length, 1);
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  },
+);
