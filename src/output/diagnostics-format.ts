@@ -2,7 +2,6 @@
  * Formatters for `validate`: ESLint's "stylish" layout for people, JSON for machines. Both
  * return strings; the CLI's writer prints them.
  */
-import { Chalk } from 'chalk';
 import type { FileDiagnostics } from '../validate/diagnostic.js';
 
 export type { FileDiagnostics };
@@ -12,6 +11,7 @@ export interface StylishOptions {
   color?: boolean;
 }
 
+import { styles } from './ansi.js';
 import { escapeControls } from './terminal-text.js';
 
 export { escapeControls };
@@ -117,12 +117,10 @@ export function reportStream(format: ReportFormat): ReportStream {
   return format.format === 'json' ? jsonStream() : stylishStream(format.color === true);
 }
 
-const chalks = [new Chalk({ level: 0 }), new Chalk({ level: 1 })] as const;
-
 /** The stylish rows of one file ('' when it has none). */
 function stylishBlock(result: FileDiagnostics, color: boolean): string {
   if (result.diagnostics.length === 0) return '';
-  const chalk = chalks[color ? 1 : 0];
+  const chalk = styles(color);
   let output = `${chalk.underline(escapeControls(result.file))}\n`;
   const rows = result.diagnostics.map((d) => ({
     position: `${d.line}:${d.column}`,
@@ -158,7 +156,7 @@ function stylishBlock(result: FileDiagnostics, color: boolean): string {
 }
 
 function stylishStream(color: boolean): ReportStream {
-  const chalk = chalks[color ? 1 : 0];
+  const chalk = styles(color);
   let errors = 0;
   let warnings = 0;
   /** What goes before a file's text: a blank line opens the report, once it has something. */
@@ -178,7 +176,7 @@ function stylishStream(color: boolean): ReportStream {
     const summary =
       `\u2716 ${total} ${pluralize('problem', total)} ` +
       `(${errors} ${pluralize('error', errors)}, ${warnings} ${pluralize('warning', warnings)})`;
-    const colored = errors > 0 ? chalk.red.bold(summary) : chalk.yellow.bold(summary);
+    const colored = errors > 0 ? chalk.redBold(summary) : chalk.yellowBold(summary);
     return `${colored}\n`;
   };
   return { add, addBytes, end };
