@@ -1,0 +1,256 @@
+// The README's shell examples as a user runs them, read from README.md at test time: Get started
+// (render the bundled fleet, the round trip through encrypt/decrypt/validate), decrypt's three
+// lines, render's examples, serve's start line and request, rule expand and its output. Each runs
+// in a fresh directory holding a copy of examples/ and templates/, and is held to what the
+// README says next to it (file names, models, exit codes, the lines it shows).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT, runCli, type CliRun } from '../helpers/run-cli.js';
+import {
+  README,
+  blocksUnder,
+  matchesShown,
+  outputLines,
+  shellLines,
+  shellWords,
+  type FencedBlock,
+} from '../helpers/readme.js';
+import { httpRequest, startServe } from '../helpers/serve.js';
+
+let dir: string;
+const env: Record<string, string> = {};
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'cp-readme5-'));
+  for (const d of ['examples', 'templates'])
+    cpSync(join(ROOT, d), join(dir, d), { recursive: true });
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The words of `[npx ]cisco-prov …` (no other shell syntax). */
+function cliWords(command: string): string[] {
+  const words = shellWords(command.replace(/^npx /, ''));
+  assert.ok(words && words[0] === 'cisco-prov', `a cisco-prov command: ${command}`);
+  return words.slice(1);
+}
+
+/**
+ * Runs one README shell line the way sh would for the forms the README uses: `npm ci && …`
+ * (installing is this test run's own), `export VAR="$(npx cisco-prov …)"`, a pipe of two
+ * cisco-prov commands, `> file`. Returns every command's run, in order.
+ */
+async function sh(command: string): Promise<CliRun[]> {
+  const install = /^npm ci && (.*)$/.exec(command);
+  if (install) return sh(install[1]!);
+  const exported = /^export (\w+)="\$\((.*)\)"$/.exec(command);
+  if (exported) {
+    const [run] = await sh(exported[2]!);
+    env[exported[1]!] = run!.stdout.replace(/\n$/, '');
+    return [run!];
+  }
+  const redirected = /^(.*) > (\S+)$/.exec(command);
+  if (redirected) {
+    const runs = await sh(redirected[1]!);
+    writeFileSync(join(dir, redirected[2]!), runs.at(-1)!.stdoutBytes);
+    return runs;
+  }
+  const runs: CliRun[] = [];
+  let input: Buffer | undefined;
+  for (const part of command.split(' | ')) {
+    const run = await runCli(cliWords(part), { cwd: dir, env, ...(input ? { input } : {}) });
+    runs.push(run);
+    input = run.stdoutBytes;
+  }
+  return runs;
+}
+
+function section(heading: string): string {
+  const start = README.indexOf(`\n${heading}\n`);
+  assert.notEqual(start, -1, heading);
+  return README.slice(start, README.indexOf('\n#', start + heading.length + 2));
+}
+
+interface Report {
+  devices: { device: string; model: string; status: string; file?: string }[];
+}
+
+describe('Get started, as written', () => {
+  const [install, roundTrip] = blocksUnder('## Get started', 'sh') as [FencedBlock, FencedBlock];
+
+  test('the first command renders the bundled fleet into out/, one profile per phone', async () => {
+    const [first] = shellLines(install);
+    assert.match(first!.command, /^npm ci && npx cisco-prov render /);
+    const [run] = await sh(first!.command);
+    assert.equal(run!.code, 0, run!.stderr);
+    // "an 8841, an 8851 with a key expansion module, a 6841, … an ATA191 and an ATA192"
+    const prose = /renders the bundled example fleet — ([^—]+) —/.exec(section('## Get started'));
+    assert.ok(prose, 'the README lists the fleet');
+    const models = [...prose[1]!.matchAll(/\b(\d{4}|ATA19\d)\b/g)].map((m) => m[1]!);
+    const dry = await runCli(
+      [...cliWords(first!.command.replace(/^npm ci && /, '')), '--dry-run', '--json'],
+      {
+        cwd: dir,
+      },
+    );
+    const report = JSON.parse(dry.stdout) as Report;
+    assert.deepEqual(report.devices.map((d) => d.model).sort(), models.sort());
+    const files = readdirSync(join(dir, 'out')).sort();
+    assert.deepEqual(files, report.devices.map((d) => d.file!).sort(), 'one file per phone');
+    // "named the way the phone asks for it (`00562b043615.xml`; `FCH2443D9R5.xml` for an ATA …)"
+    const named = /\(`(\w+\.xml)`; `(\w+\.xml)` for an ATA known only by its serial\)/.exec(README);
+    assert.ok(named, 'the README names two of the files');
+    assert.ok(files.includes(named[1]!) && files.includes(named[2]!), files.join(' '));
+  });
+
+  test('the round trip: keygen, encrypt --gzip, decrypt | validate -', async () => {
+    const lines = shellLines(roundTrip).map((l) => l.command);
+    assert.equal(lines.length, 3);
+    const [keygen] = await sh(lines[0]!);
+    // keygen: "prints a 32-character passphrase"
+    assert.match(section('### `keygen`'), /prints a 32-character passphrase/);
+    assert.match(env.PROV_KEY ?? '', /^[\w-]{32}$/);
+    assert.equal(keygen!.code, 0);
+    const [encrypt] = await sh(lines[1]!);
+    assert.equal(encrypt!.code, 0, encrypt!.stderr);
+    const cfg = readFileSync(join(dir, '00562b043615.cfg'));
+    assert.equal(cfg.subarray(0, 8).toString('latin1'), 'Salted__');
+    const [decrypt, validate] = await sh(lines[2]!);
+    assert.equal(decrypt!.code, 0, decrypt!.stderr);
+    assert.deepEqual(decrypt!.stdoutBytes, readFileSync(join(dir, 'out/00562b043615.xml')));
+    // exit 0: "for `validate`: clean or warnings only" (a password in a plain profile warns)
+    assert.equal(validate!.code, 0, validate!.stdout);
+    assert.match(validate!.stdout, /\(0 errors, \d+ warnings?\)/);
+  });
+
+  test("decrypt's three examples on that file", async () => {
+    const lines = shellLines(
+      blocksUnder('### `decrypt` — open, or just describe, what a phone would fetch', 'sh')[0]!,
+    );
+    assert.deepEqual(
+      lines.map((l) => l.comment),
+      ['the XML on stdout', '', 'header only, no key'],
+    );
+    const [xml] = await sh(lines[0]!.command);
+    assert.equal(xml!.code, 0, xml!.stderr);
+    assert.deepEqual(xml!.stdoutBytes, readFileSync(join(dir, 'out/00562b043615.xml')));
+    // "--info prints the container, the digest that worked, salt, rs, keyid, record count, gzip
+    // and sizes; --json for scripts. Never the key."
+    const [info] = await sh(lines[1]!.command);
+    assert.equal(info!.code, 0, info!.stderr);
+    const json = JSON.parse(info!.stdout) as Record<string, unknown>;
+    for (const key of ['container', 'digest', 'salt', 'rs', 'keyid', 'records', 'gzip', 'sizes']) {
+      assert.ok(key in json, `--info --json has ${key}`);
+    }
+    assert.equal(json.digest, 'md5');
+    assert.equal(json.gzip, true);
+    assert.ok(!info!.stdout.includes(env.PROV_KEY!), 'never the key');
+    const [header] = await sh(lines[2]!.command);
+    assert.equal(header!.code, 0, header!.stderr);
+    assert.match(header!.stdout, /AES-256-CBC/);
+    assert.match(header!.stdout, /not tried \(no key given\)/);
+  });
+});
+
+describe("render's examples", () => {
+  const lines = shellLines(blocksUnder('#### Examples', 'sh')[0]!);
+  const on = (pattern: RegExp): { command: string; comment: string } => {
+    const found = lines.find((l) => pattern.test(l.command));
+    assert.ok(found, `README has ${pattern}`);
+    return found;
+  };
+
+  test('on the bundled inventory.yaml with --vars: written, with a JSON report', async () => {
+    const [run] = await sh(on(/inventory\.yaml --vars examples\/site\.yaml/).command);
+    assert.equal(run!.code, 0, run!.stderr);
+    const report = JSON.parse(run!.stdout) as Report;
+    assert.ok(report.devices.length > 0);
+    for (const d of report.devices) assert.equal(d.status, 'written', d.device);
+  });
+
+  // The other examples name an inventory.csv of your own; the bundled one stands for it.
+  const bundled = (command: string): string =>
+    command
+      .replace(/ inventory\.csv/, ' examples/inventory.csv')
+      .replace(/ site\.yaml/, ' examples/site.yaml');
+
+  test('a key per device from the inventory, gzip: one .cfg per device', async () => {
+    const [run] = await sh(bundled(on(/--key-field profile_key --gzip/).command));
+    assert.equal(run!.code, 0, run!.stderr);
+    const files = readdirSync(join(dir, 'cfg'));
+    assert.equal(files.length, 8);
+    for (const f of files) assert.match(f, /\.cfg$/);
+  });
+
+  test('--name boot-$MA.xml: as the comment says, a device known only by its serial fails', async () => {
+    assert.ok(
+      README.includes(
+        '# $MA: every device needs a MAC (a device known only by its serial fails: name it with $SN)',
+      ),
+      'the comment is above the example',
+    );
+    const [run] = await sh(bundled(on(/--name 'boot-\$MA\.xml'/).command));
+    assert.equal(run!.code, 1);
+    assert.match(run!.stderr, /serial FCH2443D9R5\): --name uses \$MA but the device has no mac/);
+    assert.equal(readdirSync(join(dir, 'boot')).length, 7, 'the others are written');
+  });
+
+  test('--device > file, and --explain with its secrets masked', async () => {
+    const [one] = await sh(bundled(on(/--device 0056\.2b04\.3615 >/).command));
+    assert.equal(one!.code, 0, one!.stderr);
+    assert.deepEqual(
+      readFileSync(join(dir, '00562b043615.xml')),
+      readFileSync(join(dir, 'out/00562b043615.xml')),
+    );
+    const [explain] = await sh(bundled(on(/--explain 0056\.2b04\.3615/).command));
+    assert.equal(explain!.code, 0, explain!.stderr);
+    assert.match(explain!.stdout, /^admin_password +"\*{8}"/m);
+    assert.ok(!explain!.stdout.includes('Adm1n-Example'), 'no secret shown');
+    assert.ok(!existsSync(join(dir, 'explain')), '--explain writes nothing');
+  });
+});
+
+test("serve's example: the start line the README shows, the request, exit 0 on SIGTERM", async () => {
+  const block = blocksUnder(
+    '### `serve` — each phone its current profile, rendered per request',
+    'sh',
+  )[0]!;
+  const [start, request] = shellLines(block).map((l) => l.command);
+  const startLine = block.lines.find((l) => l.startsWith('# cisco-prov: serve: listening'))!;
+  const args = cliWords(start!).slice(1); // without `serve`: startServe adds it and --port 0
+  const server = await startServe(args, { cwd: dir });
+  try {
+    const shown = startLine.slice(2).replace(':8080', `:${server.port}`);
+    assert.ok(server.stderr().split('\n').includes(shown), server.stderr());
+    const curl = /^curl -A '([^']+)' http:\/\/127\.0\.0\.1:8080(\/\S+)$/.exec(request!);
+    assert.ok(curl, request);
+    const answer = await httpRequest(server.port, curl[2]!, { userAgent: curl[1]! });
+    assert.equal(answer.status, 200);
+    // "The same inventory, --vars and templates as render": the profile render makes of them.
+    const rendered = await runCli(['render', ...args, '--device', '0056.2b04.3615'], { cwd: dir });
+    assert.equal(rendered.code, 0, rendered.stderr);
+    assert.deepEqual(answer.body, rendered.stdoutBytes);
+  } finally {
+    assert.equal(await server.stop('SIGTERM'), 0);
+  }
+});
+
+test('rule expand prints what the README shows under it', async () => {
+  const heading = "### `rule`: a Profile_Rule through the phone's eyes";
+  const [block] = blocksUnder(heading, 'sh');
+  const [command] = shellLines(block!).map((l) => l.command);
+  // the output block right after the command's
+  const output = blocksUnder(heading, '').find((b) => b.line > block!.line)!;
+  const [run] = await sh(command!);
+  assert.equal(run!.code, 0, run!.stderr);
+  assert.ok(
+    matchesShown(
+      output.lines.filter((l) => l !== ''),
+      outputLines(run!.stdout),
+    ),
+    run!.stdout,
+  );
+});
