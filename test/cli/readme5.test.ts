@@ -155,6 +155,68 @@ describe('Get started, as written', () => {
   });
 });
 
+describe("encrypt's examples, on a profile and keys of one's own", () => {
+  test('one file: AES-256-CBC with gzip, and aes128gcm from an IKM file', async () => {
+    const lines = shellLines(
+      blocksUnder('### `encrypt` — a profile the phone can decrypt', 'sh')[0]!,
+    );
+    assert.equal(lines.length, 3);
+    // profile.xml and ikm.txt are the user's: a rendered profile, and keygen --ikm's output
+    writeFileSync(join(dir, 'profile.xml'), readFileSync(join(dir, 'out/00562b043615.xml')));
+    const ikm = await runCli(['keygen', '--ikm', '-o', join(dir, 'ikm.txt')]);
+    assert.equal(ikm.code, 0, ikm.stderr);
+    for (const { command } of lines) {
+      const [run] = await sh(command);
+      assert.equal(run!.code, 0, `${command}: ${run!.stderr}`);
+    }
+    const cbc = await runCli(['decrypt', '--key-env', 'PROV_KEY', '00562b043615.cfg'], {
+      cwd: dir,
+      env,
+    });
+    assert.equal(cbc.code, 0, cbc.stderr);
+    assert.deepEqual(cbc.stdoutBytes, readFileSync(join(dir, 'profile.xml')));
+    const gcm = await runCli(['decrypt', '--ikm-file', 'ikm.txt', '00562b043615.xml'], {
+      cwd: dir,
+    });
+    assert.equal(gcm.code, 0, gcm.stderr);
+    assert.deepEqual(gcm.stdoutBytes, readFileSync(join(dir, 'profile.xml')));
+  });
+
+  test('many files: --out-dir with one key, with a key per phone, and back', async () => {
+    const lines = shellLines(blocksUnder('#### Many files in one call: `--out-dir`', 'sh')[0]!);
+    assert.deepEqual(
+      lines.map((l) => l.comment),
+      ['AES-256-CBC: <name>.cfg', 'a key per phone', '<name>.cfg -> <name>.xml'],
+    );
+    cpSync(join(dir, 'out'), join(dir, 'profiles'), { recursive: true });
+    rmSync(join(dir, 'cfg'), { recursive: true, force: true });
+    const names = readdirSync(join(dir, 'profiles')).sort();
+    // keys.csv: "a header row with file and/or mac, and key and/or ikm"
+    writeFileSync(
+      join(dir, 'keys.csv'),
+      `file,key\n${names.map((n, i) => `${n},Phone-Key-${i}`).join('\n')}\n`,
+      { mode: 0o600 },
+    );
+    const [one] = await sh(lines[0]!.command);
+    assert.equal(one!.code, 0, one!.stderr);
+    const cfgNames = names.map((n) => n.replace(/\.xml$/, '.cfg')).sort();
+    assert.deepEqual(readdirSync(join(dir, 'cfg')).sort(), cfgNames);
+    const [each] = await sh(lines[1]!.command);
+    assert.equal(each!.code, 0, each!.stderr);
+    assert.ok(!each!.stdout.includes('Phone-Key-'), 'the --json report holds no key');
+    const lobby = await runCli(['decrypt', '--key', 'Phone-Key-0', join('cfg', cfgNames[0]!)], {
+      cwd: dir,
+    });
+    assert.equal(lobby.code, 0, 'each file sealed with its own key');
+    const [back] = await sh(lines[2]!.command);
+    assert.equal(back!.code, 0, back!.stderr);
+    assert.deepEqual(readdirSync(join(dir, 'plain')).sort(), names);
+    for (const n of names) {
+      assert.deepEqual(readFileSync(join(dir, 'plain', n)), readFileSync(join(dir, 'profiles', n)));
+    }
+  });
+});
+
 describe("render's examples", () => {
   const lines = shellLines(blocksUnder('#### Examples', 'sh')[0]!);
   const on = (pattern: RegExp): { command: string; comment: string } => {
