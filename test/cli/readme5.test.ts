@@ -19,6 +19,7 @@ import {
   shellWords,
   type FencedBlock,
 } from '../helpers/readme.js';
+import { startServer } from '../helpers/http-server.js';
 import { httpRequest, startServe } from '../helpers/serve.js';
 
 let dir: string;
@@ -315,4 +316,65 @@ test('rule expand prints what the README shows under it', async () => {
     ),
     run!.stdout,
   );
+});
+
+test("fetch's two examples, with a local server in prov.example.com's place", async () => {
+  const heading = '### `fetch`: one resync, as the phone would do it';
+  const [command] = shellLines(blocksUnder(heading, 'sh')[0]!).map((l) => l.command);
+  const [first, second] = blocksUnder(heading, '');
+  // the profile behind the redirect: AES-256-CBC of gzip, Resync_Periodic 7200 (as shown)
+  writeFileSync(
+    join(dir, 'fetched.xml'),
+    '<flat-profile>\n  <Station_Name>Lobby</Station_Name>\n  <Resync_Periodic>7200</Resync_Periodic>\n</flat-profile>\n',
+  );
+  const sealed = await runCli(
+    ['encrypt', '--key-env', 'PROV_KEY', '--gzip', 'fetched.xml', '-o', 'fetched.cfg'],
+    {
+      cwd: dir,
+      env,
+    },
+  );
+  assert.equal(sealed.code, 0, sealed.stderr);
+  const server = await startServer((req, res) => {
+    if (req.url === '/old/00562b043615.cfg') {
+      res.writeHead(302, { Location: '/cfg/00562b043615.cfg' });
+      res.end();
+    } else if (req.url === '/cfg/00562b043615.cfg') {
+      res.writeHead(200);
+      res.end(readFileSync(join(dir, 'fetched.cfg')));
+    } else if (req.url === '/common.xml') {
+      res.writeHead(200);
+      res.end(
+        `<flat-profile><Profile_Rule_B>${server.origin}/b/$MA.cfg</Profile_Rule_B></flat-profile>`,
+      );
+    } else {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  try {
+    const local = (text: string): string =>
+      text.replaceAll('http://prov.example.com', server.origin);
+    const [run] = await sh(local(command!));
+    assert.equal(run!.code, 0, run!.stderr);
+    assert.ok(matchesShown(first!.lines.map(local), outputLines(run!.stdout)), run!.stdout);
+    assert.deepEqual(
+      readFileSync(join(dir, '00562b043615.xml')),
+      readFileSync(join(dir, 'fetched.xml')),
+    );
+    // the second: Profile_Rule fetches common.xml, which sets Profile_Rule_B (here: a 404)
+    const shown = second!.lines
+      .map(local)
+      .map((l) => l.replace(`${server.origin}/cfg/`, `${server.origin}/b/`));
+    const rules = await runCli([
+      'fetch',
+      `${server.origin}/common.xml`,
+      '--ua',
+      'Cisco-CP-8841-3PCC/11.0 (00562b043615)',
+    ]);
+    assert.equal(rules.code, 1, 'exit 1 for outcome B');
+    assert.ok(matchesShown(shown, outputLines(rules.stdout)), rules.stdout);
+  } finally {
+    await server.close();
+  }
 });
