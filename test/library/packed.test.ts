@@ -191,6 +191,7 @@ out.rule = { alternatives: rule.alternatives.map((a) => Object.keys(a)), errors:
 out.ua = lib.parseUserAgent('Cisco-CP-8841-3PCC/11.0 (00562b043615)');
 const salt = new Uint8Array(8).fill(7);
 const viaNode = lib.encryptOpensslEnc(xml, passphrase, { salt });
+out.noblePerCall = Buffer.from(lib.encryptOpensslEnc(xml, passphrase, { salt, backend: 'noble' })).equals(Buffer.from(viaNode));
 lib.setDefaultBackend('noble');
 out.nobleSame = Buffer.from(lib.encryptOpensslEnc(xml, passphrase, { salt })).equals(Buffer.from(viaNode));
 lib.setDefaultBackend('node');
@@ -342,6 +343,7 @@ test('the packed tarball, installed in a fresh project: contents, exports, types
       [(out.ua as { model: string }).model, (out.ua as { mac: string }).mac],
       ['8841', '00562b043615'],
     );
+    assert.equal(out.noblePerCall, true, "backend: 'noble' gives the same bytes");
     assert.equal(out.nobleSame, true, 'setDefaultBackend("noble") gives the same bytes');
     assert.match(String(out.stylish), /^\na\.xml\n.*invalid-ua\n\n✖ 1 problem/s);
     assert.ok(
