@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 import {
+  README,
   matchesShown,
   outputLines,
   shellWords,
@@ -138,4 +139,33 @@ test('the matcher: … lines skip, inline … is any text, everything else is ex
     'check',
     '/cfg/$ZZZ.cfg | ftp://x/a',
   ]);
+});
+
+// The README's usage blocks (`cisco-prov render --inventory <file|-> […]`) name the options of the
+// command's --help, all of them (`--key…` standing for --key, --key-file, --key-env), no other.
+test("the README's usage blocks list the options --help lists", async () => {
+  const usages = [...README.matchAll(/```\n(cisco-prov (\w+) [\s\S]*?)```/g)];
+  assert.deepEqual(
+    usages.map((m) => m[2]),
+    ['render', 'validate', 'serve'],
+  );
+  for (const [, usage, command] of usages) {
+    const shown = new Set([...usage!.matchAll(/--[a-z][a-z0-9-]*/g)].map((m) => m[0]));
+    const help = (await runCli([command!, '--help'])).stdout;
+    const options = help.split('\nOptions:\n')[1]!.split('\n\n')[0]!;
+    const listed = [...options.matchAll(/^ {2}(?:-\w, )?(--[a-z][a-z0-9-]*)/gm)]
+      .map((m) => m[1]!)
+      .filter((flag) => flag !== '--help');
+    const family = (flag: string): string => flag.replace(/^--(key|ikm)-(file|env)$/, '--$1');
+    assert.deepEqual(
+      [...shown].filter((flag) => !listed.includes(flag)),
+      [],
+      `README's ${command} usage names options --help does not list`,
+    );
+    assert.deepEqual(
+      listed.filter((flag) => !shown.has(family(flag))),
+      [],
+      `README's ${command} usage leaves out options --help lists`,
+    );
+  }
 });
