@@ -75,6 +75,9 @@ const DOCUMENTED_FIELDS = new Set([
   'where',
   'field',
   'reason',
+  'problems',
+  'line',
+  'column',
   // Node's and TypeScript's words
   'require',
   'moduleResolution',
@@ -183,6 +186,12 @@ try { lib.openProfile(cfg, { passphrase: 'wrong' }); } catch (e) {
 }
 try { await lib.render({ inventory: 'examples/inventory.csv', devices: ['00:11:22:33:44:55'] }); } catch (e) {
   out.domainError = { isClass: e instanceof lib.DomainError, is: lib.isDomainError(e), kind: e.kind, code: e.code, file: e.file, oneLine: !e.message.includes('\\n') };
+}
+try { lib.parseInventory('mac,model\\nzz,8841\\nzz,8841\\n', 'inv.csv'); } catch (e) {
+  out.inventoryError = { isClass: e instanceof lib.InventoryError, problems: e.problems.length, lines: e.message.split('\\n').length };
+}
+try { lib.parseProfileXml('<flat-profile>\\n<A>x</B>'); } catch (e) {
+  out.profileError = { isClass: e instanceof lib.ProfileFormatError, line: e.line };
 }
 out.diagnostics = lib.validateProfileBytes(opened.plaintext, { file: 'a.xml', model: '8841' }).map((d) => Object.keys(d).sort().join(','));
 out.validateText = lib.validateProfileText('<flat-profile><Station_Name ua="RW">x</Station_Name></flat-profile>', { file: 'a.xml', model: '8841', encrypted: false });
@@ -325,6 +334,8 @@ test('the packed tarball, installed in a fresh project: contents, exports, types
       file: 'examples/inventory.csv',
       oneLine: true,
     });
+    assert.deepEqual(out.inventoryError, { isClass: true, problems: 2, lines: 2 });
+    assert.deepEqual(out.profileError, { isClass: true, line: 2 });
     // README: → [{ ruleId, severity, message, file, line, column, hint? }]
     for (const keys of [
       ...(out.diagnostics as string[]),
