@@ -193,6 +193,9 @@ try { lib.parseInventory('mac,model\\nzz,8841\\nzz,8841\\n', 'inv.csv'); } catch
 try { lib.parseProfileXml('<flat-profile>\\n<A>x</B>'); } catch (e) {
   out.profileError = { isClass: e instanceof lib.ProfileFormatError, line: e.line };
 }
+const explained = lib.explainRender({ inventory: 'examples/inventory.csv', explain: '0056.2b04.3615' });
+const variable = (path) => explained.variables.find((v) => v.path === path);
+out.explain = { admin: variable('admin_password')?.value, macLayer: variable('mac')?.layer };
 out.diagnostics = lib.validateProfileBytes(opened.plaintext, { file: 'a.xml', model: '8841' }).map((d) => Object.keys(d).sort().join(','));
 out.validateText = lib.validateProfileText('<flat-profile><Station_Name ua="RW">x</Station_Name></flat-profile>', { file: 'a.xml', model: '8841', encrypted: false });
 const rule = lib.parseRule('($SWVER ne sip88xx.11-3-2MPP0001-609)? http://fw/sip88xx.11-3-2MPP0001-609.loads', 'upgrade');
@@ -333,6 +336,11 @@ test('the packed tarball, installed in a fresh project: contents, exports, types
       code: 'device-not-found',
       file: 'examples/inventory.csv',
       oneLine: true,
+    });
+    // explainRender: "each variable and the layer that set it, secrets masked"
+    assert.deepEqual(out.explain, {
+      admin: '********',
+      macLayer: 'examples/inventory.csv row 2',
     });
     assert.deepEqual(out.inventoryError, { isClass: true, problems: 2, lines: 2 });
     assert.deepEqual(out.profileError, { isClass: true, line: 2 });
