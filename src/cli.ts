@@ -1380,6 +1380,12 @@ ${SECRETS_HELP}`,
             integerArg('--history', 1, 10_000),
           )
           .option('--title <text>', 'page title', 'Cisco phone fleet')
+          .addOption(
+            new Option('--md <digest>', `encrypted reports: ${DECRYPT_MD_HELP}`).choices([
+              'md5',
+              'sha256',
+            ]),
+          )
           .addHelpText(
             'after',
             `

@@ -5,10 +5,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, type CliRun } from '../helpers/run-cli.js';
+import { ROOT, runCli, type CliRun } from '../helpers/run-cli.js';
 import { startServer, type TestServer } from '../helpers/http-server.js';
 import { README, matchesShown, outputLines } from '../helpers/readme.js';
 
@@ -357,4 +357,36 @@ test('fetch: the defaults --help states (resync timers, redirects) are the ones 
   const shown = README.split('\n').find((l) => l.startsWith('next     in 60 s'));
   assert.ok(shown, 'the README shows the retry after a B');
   assert.ok(matchesShown([shown], [outputLines(missing.stdout).at(-1)!]), missing.stdout);
+});
+
+test('fleet --md: encrypted reports open with md5, then sha256, unless --md says which', async () => {
+  assert.match(
+    await optionHelp(['fleet'], '--md'),
+    /\[open: Cisco documents openssl 0\.9\.7c \(md5\), newer openssl uses sha256; default: md5, then sha256\]/,
+  );
+  const site = join(dir, 'fleet-site');
+  cpSync(join(ROOT, 'test/fixtures/drift'), site, { recursive: true });
+  const report = join(site, 'reports', '00562b043615.xml');
+  const sealed = await runCli(
+    ['encrypt', '--key-env', 'K', '--md', 'md5', report, '-o', `${report}.cfg`],
+    { env },
+  );
+  assert.equal(sealed.code, 0, sealed.stderr);
+  renameSync(`${report}.cfg`, report);
+  const page = (extra: string[]): Promise<CliRun> =>
+    runCli(
+      [
+        ...['fleet', '--log', join(ROOT, LOG), '--now', '2026-11-25T12:00:00Z'],
+        ...['--reports', 'reports', '-i', 'inventory.csv', '-t', 'templates', '--key-env', 'K'],
+        ...extra,
+      ],
+      { cwd: site, env },
+    );
+  const without = await page([]);
+  assert.equal(without.code, 0, without.stderr);
+  assert.ok(same(without, await page(['--md', 'md5'])), '--md md5 is what fleet tries first');
+  const sha = await page(['--md', 'sha256']);
+  assert.equal(sha.code, 0, sha.stderr);
+  assert.ok(!same(without, sha), 'a report sealed with md5 does not open with --md sha256');
+  assert.match(sha.stdout, /bad decrypt/);
 });
