@@ -261,6 +261,18 @@ describe("render's examples", () => {
     assert.equal(readdirSync(join(dir, 'boot')).length, 7, 'the others are written');
   });
 
+  test("--name '$(site)/$MA.xml': as the comment says, a column or variable named site", async () => {
+    assert.ok(README.includes('# $(site): an inventory column (or variable) named site'));
+    writeFileSync(join(dir, 'site-vars.yaml'), 'site: hq\n');
+    const command = on(/--name '\$\(site\)\/\$MA\.xml'/).command.replace(
+      ' inventory.csv',
+      ' examples/inventory.csv --vars site-vars.yaml',
+    );
+    const [run] = await sh(command.replace(' -o out/', ' -o by-site/'));
+    assert.equal(run!.code, 1, 'the device known only by its serial has no $MA');
+    assert.equal(readdirSync(join(dir, 'by-site', 'hq')).length, 7);
+  });
+
   test('--device > file, and --explain with its secrets masked', async () => {
     const [one] = await sh(bundled(on(/--device 0056\.2b04\.3615 >/).command));
     assert.equal(one!.code, 0, one!.stderr);
