@@ -169,3 +169,14 @@ test("the README's usage blocks list the options --help lists", async () => {
     );
   }
 });
+
+// validate's `--format json` block is the JSON of the example above it (the same fixture).
+test("the README's validate --format json block is what the stylish example's file gives", async () => {
+  const block = /files included \(the example above\):\n\n```json\n([\s\S]*?)```/.exec(README);
+  assert.ok(block, 'the README shows the JSON');
+  const run = await runCli(['validate', 'profiles/', '--model', '6821', '--format', 'json'], {
+    cwd: join(ROOT, 'test/fixtures/readme'),
+  });
+  assert.equal(run.code, 1, run.stderr);
+  assert.deepEqual(JSON.parse(run.stdout), JSON.parse(block[1]!));
+});
