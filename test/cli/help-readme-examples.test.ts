@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 import {
   README,
@@ -179,4 +180,52 @@ test("the README's validate --format json block is what the stylish example's fi
   });
   assert.equal(run.code, 1, run.stderr);
   assert.deepEqual(JSON.parse(run.stdout), JSON.parse(block[1]!));
+});
+
+/** The first column of the README table whose header starts `| field`, under a heading. */
+function fieldTable(heading: string): string[] {
+  const start = README.indexOf(`\n${heading}\n`);
+  assert.notEqual(start, -1, heading);
+  const lines = README.slice(start).split('\n');
+  const header = lines.findIndex((l) => l.startsWith('| field'));
+  const fields: string[] = [];
+  for (const line of lines.slice(header + 2)) {
+    if (!line.startsWith('|')) break;
+    fields.push(/^\| `(\w+)`/.exec(line)![1]!);
+  }
+  return fields;
+}
+
+test("the README's JSON field tables (inspect, models) are the fields --json prints", async () => {
+  const ua = await runCli(['inspect', '--json', 'Cisco-CP-8841-3PCC/11.0 (00562b043615)']);
+  assert.deepEqual(
+    Object.keys(JSON.parse(ua.stdout) as object).sort(),
+    fieldTable('#### JSON fields (`--json`, one object per line)').sort(),
+  );
+  const models = await runCli(['models', '8841', '--json']);
+  assert.deepEqual(
+    Object.keys((JSON.parse(models.stdout) as object[])[0]!).sort(),
+    fieldTable('### `models`: the model table').sort(),
+  );
+});
+
+// inspect --log --json: the README's document is the fixture log's, its lists cut short.
+test("the README's inspect --log --json document is an excerpt of the real one", async () => {
+  const block = /`--json` prints one document:\n\n```json\n([\s\S]*?)```/.exec(README);
+  assert.ok(block, 'the README shows the document');
+  const shown = JSON.parse(block[1]!) as Record<string, unknown>;
+  const run = await runCli(['inspect', '--log', 'test/fixtures/logs/combined.log', '--json']);
+  const real = JSON.parse(run.stdout) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(shown), Object.keys(real));
+  for (const [key, value] of Object.entries(shown)) {
+    if (Array.isArray(value)) {
+      for (const item of value)
+        assert.ok(
+          (real[key] as unknown[]).some((r) => isDeepStrictEqual(r, item)),
+          `${key}: ${JSON.stringify(item)}`,
+        );
+    } else {
+      assert.deepEqual(value, real[key], key);
+    }
+  }
 });
