@@ -379,6 +379,22 @@ test('the packed tarball, installed in a fresh project: contents, exports, types
       'exported as the README says',
     );
 
+    // The bin from the tarball, with only `dependencies` installed: the CLI bundles the rest.
+    const bin = join(modules, 'cisco-prov', 'bin', 'cisco-prov.cjs');
+    const cli = spawnSync(
+      process.execPath,
+      [bin, 'render', '-i', 'examples/inventory.csv', '--device', '0056.2b04.3615'],
+      { cwd: app, encoding: 'utf8' },
+    );
+    assert.equal(cli.status, 0, cli.stderr);
+    assert.match(cli.stdout, /^<\?xml /);
+    const sealed = spawnSync(process.execPath, [bin, 'encrypt', '--key-env', 'K', '-o', 'p.cfg'], {
+      cwd: app,
+      input: cli.stdout,
+      env: { PATH: process.env.PATH, K: 'Example-Key-1' },
+    });
+    assert.equal(sealed.status, 0, String(sealed.stderr));
+
     // CommonJS.
     const cjs = spawnSync(process.execPath, ['require.cjs'], { cwd: app, encoding: 'utf8' });
     assert.equal(cjs.status, 0, cjs.stderr);
