@@ -27,7 +27,6 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Script } from 'node:vm';
 import { ROOT } from '../helpers/run-cli.js';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -274,16 +273,29 @@ test('the packed tarball, installed in a fresh project: contents, exports, types
     );
     assert.deepEqual(unwanted, [], 'no tests, sources, keys, temp or hidden files');
     // A code cache ships beside its bundle and was made by this Node (npm pack runs the build
-    // that makes it): V8 takes it, or start-up would compile from scratch.
-    for (const cache of files.filter((f) => f.endsWith('.cache'))) {
-      const bundle = cache.slice(0, -'.cache'.length);
-      assert.ok(files.includes(bundle), `${cache} has its bundle`);
-      const script = new Script(readFileSync(join(ROOT, bundle), 'utf8'), {
-        filename: join(ROOT, bundle),
-        cachedData: readFileSync(join(ROOT, cache)),
-      });
-      assert.equal(script.cachedDataRejected, false, `${cache} is accepted by this Node`);
+    // that makes it): V8 takes it in a plain `node` as the bin runs, or start-up would compile
+    // from scratch.
+    const caches = files.filter((f) => f.endsWith('.cache'));
+    for (const cache of caches) {
+      assert.ok(files.includes(cache.slice(0, -'.cache'.length)), `${cache} has its bundle`);
     }
+    const probe = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `const { readFileSync } = require('node:fs'); const { Script } = require('node:vm');
+         for (const cache of JSON.parse(process.argv[1])) {
+           const file = require('node:path').join(process.argv[2], cache.slice(0, -6));
+           const s = new Script(readFileSync(file, 'utf8'), { filename: file, cachedData: readFileSync(file + '.cache') });
+           if (s.cachedDataRejected) console.log(cache);
+         }`,
+        JSON.stringify(caches),
+        ROOT,
+      ],
+      { encoding: 'utf8', env: { PATH: process.env.PATH } },
+    );
+    assert.equal(probe.status, 0, probe.stderr);
+    assert.equal(probe.stdout, '', 'every code cache is accepted by this Node');
 
     // A fresh project: the tarball in node_modules/cisco-prov, its dependencies beside it.
     const app = join(dir, 'app');
