@@ -173,6 +173,9 @@ const out = {};
 const { stdout: xml, report } = await lib.render({ inventory: 'examples/inventory.csv', devices: ['0056.2b04.3615'] });
 out.status = report.devices[0].status;
 out.xmlStart = new TextDecoder().decode(xml.subarray(0, 60));
+const written = [];
+const fleet = await lib.render({ inventory: 'examples/inventory.csv', out: 'profiles', writeFile: (path, bytes) => written.push([path, bytes.length]) });
+out.written = { files: written.map(([path]) => path).sort(), allBytes: written.every(([, n]) => n > 0), statuses: [...new Set(fleet.report.devices.map((d) => d.status))] };
 const passphrase = 'Example-Key-1';
 const cfg = lib.sealProfile(xml, { cipher: 'aes-256-cbc', passphrase, gzip: true });
 const opened = lib.openProfile(cfg, { passphrase });
@@ -333,6 +336,14 @@ test('the packed tarball, installed in a fresh project: contents, exports, types
     };
     assert.deepEqual(out.touched, { env: [], streams: [], isatty: [] }, 'no environment read');
     assert.equal(out.status, 'written');
+    // "With `out` it writes one file per device through the `writeFile(path, bytes)` you pass"
+    const written = out.written as { files: string[]; allBytes: boolean; statuses: string[] };
+    assert.equal(written.files.length, 8, written.files.join(' '));
+    assert.ok(
+      written.files.every((f) => /\/app\/profiles\/\w+\.xml$/.test(f)),
+      written.files.join(' '),
+    );
+    assert.deepEqual([written.allBytes, written.statuses], [true, ['written']]);
     assert.match(String(out.xmlStart), /^<\?xml version="1\.0" encoding="UTF-8"\?>/);
     assert.deepEqual(out.opened, { container: 'openssl-enc', gzip: true, same: true });
     assert.equal(out.gcm, 'aes128gcm');
