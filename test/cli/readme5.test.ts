@@ -308,6 +308,16 @@ test("serve's example: the start line the README shows, the request, exit 0 on S
     const rendered = await runCli(['render', ...args, '--device', '0056.2b04.3615'], { cwd: dir });
     assert.equal(rendered.code, 0, rendered.stderr);
     assert.deepEqual(answer.body, rendered.stdoutBytes);
+    // Bootstrap: `/8841.xml` from a phone the inventory names is "what render writes for it
+    // with -t templates/bootstrap.liquid"
+    const bootstrap = await httpRequest(server.port, '/8841.xml', { userAgent: curl[1]! });
+    assert.equal(bootstrap.status, 200, server.stderr());
+    const own = await runCli(
+      ['render', ...args, '-t', 'templates/bootstrap.liquid', '--device', '0056.2b04.3615'],
+      { cwd: dir },
+    );
+    assert.equal(own.code, 0, own.stderr);
+    assert.deepEqual(bootstrap.body, own.stdoutBytes);
   } finally {
     assert.equal(await server.stop('SIGTERM'), 0);
   }
