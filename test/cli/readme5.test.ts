@@ -1,12 +1,21 @@
 // The README's shell examples as a user runs them, read from README.md at test time: Get started
 // (render the bundled fleet, the round trip through encrypt/decrypt/validate), decrypt's three
-// lines, render's examples, serve's start line and request, rule expand and its output. Each runs
-// in a fresh directory holding a copy of examples/ and templates/, and is held to what the
-// README says next to it (file names, models, exit codes, the lines it shows).
+// lines, encrypt's (one file, --out-dir, --keys), render's examples, serve's start line, request
+// and bootstrap, rule expand and its output, fetch's two runs (a local server stands in for
+// prov.example.com). Each runs in a fresh directory holding a copy of examples/ and templates/,
+// and is held to what the README says next to it (file names, models, exit codes, the lines it
+// shows).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, runCli, type CliRun } from '../helpers/run-cli.js';
