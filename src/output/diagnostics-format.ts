@@ -2,6 +2,7 @@
  * Formatters for `validate`: ESLint's "stylish" layout for people, JSON for machines. Both
  * return strings; the CLI's writer prints them.
  */
+import { Chalk } from 'chalk';
 import type { FileDiagnostics } from '../validate/diagnostic.js';
 
 export type { FileDiagnostics };
@@ -11,7 +12,6 @@ export interface StylishOptions {
   color?: boolean;
 }
 
-import { styles } from './ansi.js';
 import { escapeControls } from './terminal-text.js';
 
 export { escapeControls };
@@ -117,10 +117,12 @@ export function reportStream(format: ReportFormat): ReportStream {
   return format.format === 'json' ? jsonStream() : stylishStream(format.color === true);
 }
 
+const chalks = [new Chalk({ level: 0 }), new Chalk({ level: 1 })] as const;
+
 /** The stylish rows of one file ('' when it has none). */
 function stylishBlock(result: FileDiagnostics, color: boolean): string {
   if (result.diagnostics.length === 0) return '';
-  const chalk = styles(color);
+  const chalk = chalks[color ? 1 : 0];
   let output = `${chalk.underline(escapeControls(result.file))}\n`;
   const rows = result.diagnostics.map((d) => ({
     position: `${d.line}:${d.column}`,
@@ -156,7 +158,7 @@ function stylishBlock(result: FileDiagnostics, color: boolean): string {
 }
 
 function stylishStream(color: boolean): ReportStream {
-  const chalk = styles(color);
+  const chalk = chalks[color ? 1 : 0];
   let errors = 0;
   let warnings = 0;
   /** What goes before a file's text: a blank line opens the report, once it has something. */
@@ -176,7 +178,7 @@ function stylishStream(color: boolean): ReportStream {
     const summary =
       `\u2716 ${total} ${pluralize('problem', total)} ` +
       `(${errors} ${pluralize('error', errors)}, ${warnings} ${pluralize('warning', warnings)})`;
-    const colored = errors > 0 ? chalk.redBold(summary) : chalk.yellowBold(summary);
+    const colored = errors > 0 ? chalk.red.bold(summary) : chalk.yellow.bold(summary);
     return `${colored}\n`;
   };
   return { add, addBytes, end };

@@ -3,7 +3,7 @@
  * or the JSON array `[{ "name", "change", "a", "b" }]` (plus `ua` when the access differs).
  * Values are shown JSON-quoted and escaped: white space and control characters stay visible.
  */
-import { styles } from './ansi.js';
+import { Chalk } from 'chalk';
 import type { ExitCodeValue } from '../errors.js';
 import type { ChangeKind } from '../profile/profile-map.js';
 import { escapeText, safeJson } from './inspect-format.js';
@@ -56,7 +56,7 @@ function line(c: DiffEntry): string {
 /** Human output: nothing when the profiles are the same (as diff(1)), else a line per change and a count. */
 export function formatDiff(result: DiffResult, options: { color?: boolean } = {}): string {
   if (result.changes.length === 0) return '';
-  const chalk = styles(options.color);
+  const chalk = new Chalk({ level: options.color ? 1 : 0 });
   const paint: Record<DiffEntry['change'], (s: string) => string> = {
     removed: chalk.red,
     added: chalk.green,

@@ -8,7 +8,7 @@
  * `\xHH` / `\uHHHH` escapes, never interpreted. CSV cells that a spreadsheet would run as a
  * formula (`=`, `+`, `-`, `@`) are prefixed with `'` (OWASP "CSV injection").
  */
-import { styles, type Styles } from './ansi.js';
+import { Chalk, type ChalkInstance } from 'chalk';
 import type { TableFormat } from '../io/options.js';
 import type { AccessLogSummary, PhoneSummary } from '../device/access-log.js';
 import type { PhoneModel } from '../device/models.js';
@@ -138,7 +138,7 @@ type Paint = (text: string) => string;
 function table(
   columns: readonly Column[],
   rows: readonly (readonly string[])[],
-  chalk: Styles,
+  chalk: ChalkInstance,
   paint?: (row: number, column: number) => Paint | undefined,
 ): string {
   const cells = rows.map((row) =>
@@ -210,7 +210,7 @@ export function formatUserAgentsTable(
   results: readonly UserAgentInfo[],
   options: HumanFormatOptions = {},
 ): string {
-  const chalk = styles(options.color);
+  const chalk = new Chalk({ level: options.color ? 1 : 0 });
   const columns: Column[] = [
     { title: 'FAMILY' },
     { title: 'MODEL' },
@@ -294,7 +294,7 @@ export function formatLogTable(
   summary: AccessLogSummary,
   options: HumanFormatOptions = {},
 ): string {
-  const chalk = styles(options.color);
+  const chalk = new Chalk({ level: options.color ? 1 : 0 });
   const outcomePaint: Record<string, Paint> = {
     A: chalk.green,
     B: chalk.yellow,
@@ -392,7 +392,7 @@ export function formatModelsTable(
   models: readonly PhoneModel[],
   options: HumanFormatOptions & { sources?: boolean } = {},
 ): string {
-  const chalk = styles(options.color);
+  const chalk = new Chalk({ level: options.color ? 1 : 0 });
   const columns: Column[] = [
     { title: 'MODEL' },
     { title: 'PRODUCT NAME' },
