@@ -446,6 +446,16 @@ export class ProvisioningServer {
       );
       return false;
     }
+    const cut = next.unterminated.find((path) => !this.siteRef.unterminated.includes(path));
+    if (cut !== undefined) {
+      // An editor or a script writing the file in place, caught half-way: the rest is coming
+      // (a watch reloads again when it is written).
+      this.emitEvent(
+        'error',
+        `${why}: kept the previous site (generation ${this.siteRef.generation}): ${cut} ends in the middle of a line now (caught half-written? if it is whole, end it with a line break)`,
+      );
+      return false;
+    }
     const templatesChanged = next.templatesHash !== this.siteRef.templatesHash;
     const broken = templatesChanged ? newlyBrokenTemplate(this.siteRef, next) : undefined;
     if (broken !== undefined) {

@@ -86,6 +86,12 @@ export interface Site {
   templatesHash: string;
   /** The texts of those files by absolute path, as read then: what this site renders. */
   templateTexts: ReadonlyMap<string, string>;
+  /**
+   * The inventory and vars files whose text does not end with a line break: a file caught while
+   * it is written in place still parses when cut between two rows or keys (a device or a value
+   * fewer). A reload where a file that ended with one no longer does keeps the previous site.
+   */
+  unterminated: readonly string[];
   templates: TemplateSource;
   /** Variables every device shares (vars files + inventory defaults), for the bootstrap profile. */
   commonLayers: { varsFiles: readonly VarsFile[]; defaults: Vars };
@@ -151,6 +157,11 @@ function readTemplateFiles(files: readonly string[]): {
   return { hash: h.digest('hex'), sources };
 }
 
+/** Whether a non-empty text stops without a line break (LF; CRLF ends with one too). */
+function endsMidLine(text: string): boolean {
+  return text.length > 0 && !text.endsWith('\n');
+}
+
 /** The values of the secret variables of a device (inventory paths the classifier flags). */
 function secretValuesOf(vars: Vars): string[] {
   const out: string[] = [];
@@ -183,10 +194,13 @@ function stableJson(value: unknown): string {
  * @example loadSite({ inventory: '/srv/inv.csv', inventoryName: 'inv.csv', vars: [], template: '/srv/templates' }, 1)
  */
 export function loadSite(sources: SiteSources, generation: number): Site {
+  const unterminated: string[] = [];
   const problems: InventoryProblem[] = [];
   let inventory;
   try {
-    inventory = parseInventory(readText(sources.inventory, 'inventory'), sources.inventoryName);
+    const text = readText(sources.inventory, 'inventory');
+    if (endsMidLine(text)) unterminated.push(sources.inventory);
+    inventory = parseInventory(text, sources.inventoryName);
   } catch (err) {
     if (err instanceof InventoryError) {
       throw new SiteLoadError(err.problems.map(formatInventoryProblem));
@@ -195,7 +209,9 @@ export function loadSite(sources: SiteSources, generation: number): Site {
   }
   const varsFiles: VarsFile[] = [];
   for (const v of sources.vars) {
-    const parsed = parseVarsFile(readText(v.path, '--vars'), v.name);
+    const text = readText(v.path, '--vars');
+    if (endsMidLine(text)) unterminated.push(v.path);
+    const parsed = parseVarsFile(text, v.name);
     // Loops, not push(...list): a spread of 120,000+ problems overflows the call stack.
     if (Array.isArray(parsed)) for (const problem of parsed) problems.push(problem);
     else varsFiles.push(parsed);
@@ -273,6 +289,7 @@ export function loadSite(sources: SiteSources, generation: number): Site {
     chooser,
     templatesHash,
     templateTexts,
+    unterminated,
     templates,
     commonLayers: { varsFiles, defaults: inventory.defaults },
     bootstrap,

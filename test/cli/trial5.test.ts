@@ -342,3 +342,33 @@ test(
     }
   },
 );
+
+test('serve: an inventory caught half-written in place (cut inside a row that still parses) keeps the previous site', async () => {
+  const work = join(dir, 'inventory-in-place');
+  mkdirSync(work);
+  const inventory = join(work, 'inventory.csv');
+  const whole = readFileSync(join(ROOT, 'examples/inventory.csv'), 'utf8');
+  writeFileSync(inventory, whole);
+  const serve = await startServe(['-i', inventory, '--vars', 'examples/site.yaml', '--no-watch']);
+  const last = { path: '/00562b04361b.xml', userAgent: 'Cisco-ATA191-MPP/11.0 (00562b04361b)' };
+  try {
+    assert.equal((await httpRequest(serve.port, last.path, last)).status, 200);
+    // Cut inside the 8832's row, after its model: the row still parses (a device with
+    // fields missing) and the rows after it are gone.
+    const row = whole.indexOf('00:56:2b:04:36:1a,');
+    writeFileSync(
+      inventory,
+      whole.slice(0, whole.indexOf('CP-8832-3PCC', row) + 'CP-8832-3PCC'.length),
+    );
+    serve.child.kill('SIGHUP');
+    await serve.waitForStderr(
+      /SIGHUP: kept the previous site \(generation 1\): .*inventory\.csv ends in the middle of a line now/,
+    );
+    assert.equal((await httpRequest(serve.port, last.path, last)).status, 200);
+    writeFileSync(inventory, whole);
+    serve.child.kill('SIGHUP');
+    await serve.waitForStderr(/SIGHUP: serving 8 devices \(generation 2\)/);
+  } finally {
+    assert.equal(await serve.stop(), 0);
+  }
+});
