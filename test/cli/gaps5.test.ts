@@ -1,0 +1,46 @@
+// The leftovers of the last rounds (gaps5), each through the spawned CLI: validate's messages for
+// malformed tags, attributes the phone does not know, drift and diff comparing values as the
+// phone reads them, and `inspect -` reading stdin.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../helpers/run-cli.js';
+
+let dir: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'cisco-prov-gaps5-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Writes `text` to `name` in the test's temp directory; its path. */
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('validate: a malformed tag is named as written, where it breaks', () => {
+  test("an end tag without '>' names the element and points after its name", async () => {
+    const path = file(
+      'end-tag.xml',
+      '<flat-profile>\n<Station_Name>x</Station_Name\n</flat-profile>\n',
+    );
+    const r = await runCli(['validate', path]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(
+      r.stdout,
+      /\n {2}2:30 {2}error {2}end tag <\/Station_Name is not closed with '>' {2}xml-well-formed\n/,
+    );
+    assert.doesNotMatch(r.stdout, /<\/name>/);
+  });
+
+  test("a start tag cut off inside a password's value does not show the piece", async () => {
+    const path = file('secret-tag.xml', '<flat-profile>\n<Password_1_>hunter<pw2');
+    const r = await runCli(['validate', '-f', 'json', path]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.doesNotMatch(r.stdout + r.stderr, /pw2/);
+    assert.match(r.stdout, /inside the value of Password_1_ \(not shown: a secret/);
+  });
+});
