@@ -834,7 +834,10 @@ ${SECRETS_HELP}`,
             "per phone with its last request's outcome: A success, B not found/corrupt, C other failure. " +
             'A string that is not a Cisco User-Agent is a result (isCisco: false), not an error.',
         )
-        .argument('[user-agent...]', 'User-Agent strings; stdin (one per line) when none is given')
+        .argument(
+          '[user-agent...]',
+          "User-Agent strings; stdin (one per line) when none is given or for '-'",
+        )
         .option('--log <file>', "access log to summarise, plain or gzipped ('-' for stdin)")
         .addOption(
           new Option('--format <format>', 'output format (default: table; --json is json)').choices(

@@ -44,3 +44,31 @@ describe('validate: a malformed tag is named as written, where it breaks', () =>
     assert.match(r.stdout, /inside the value of Password_1_ \(not shown: a secret/);
   });
 });
+
+describe("inspect: '-' is stdin", () => {
+  test("inspect --json - parses the User-Agent on stdin, not the string '-'", async () => {
+    const r = await runCli(['inspect', '--json', '-'], {
+      input: 'Cisco-CP-8841-3PCC/11.0 (00562b043615)\n',
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const parsed = JSON.parse(r.stdout) as { userAgent: string; model: string; mac: string };
+    assert.deepEqual(
+      [parsed.userAgent, parsed.model, parsed.mac],
+      ['Cisco-CP-8841-3PCC/11.0 (00562b043615)', '8841', '00562b043615'],
+    );
+  });
+
+  test("inspect - with empty stdin is 'nothing to inspect' (exit 1), as with no argument", async () => {
+    const r = await runCli(['inspect', '-']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /no User-Agent to inspect/);
+  });
+
+  test("--help says '-' reads stdin", async () => {
+    const r = await runCli(['inspect', '--help']);
+    assert.match(
+      r.stdout.replace(/\s+/g, ' '),
+      /stdin \(one per line\) when none is given or for '-'/,
+    );
+  });
+});
