@@ -757,7 +757,9 @@ Rules (error unless marked):
   unreadable-profile    encrypted without a key, bad decrypt, corrupt gzip
   flat-profile-missing  a <flat-profile> element, as the root or wrapped
   nested-parameter      parameters are leaf elements
-  invalid-ua            ua is "na", "ro" or "rw"
+  invalid-ua            ua is "na", "ro" or "rw", spelt ua (UA="na" is ignored)
+  unknown-attribute     (warning) an attribute the phone does not read (on a parameter:
+                        anything but ua, preserve-value, group; any on <flat-profile>)
   duplicate-parameter   a parameter set twice (the phone keeps the last)
   non-ascii-value       values are ASCII after entity decoding
   whitespace-value      (warning) leading/trailing white space, newline inside a value

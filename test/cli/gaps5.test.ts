@@ -72,3 +72,42 @@ describe("inspect: '-' is stdin", () => {
     );
   });
 });
+
+describe('validate: attributes the phone does not read (reference §1: ua, lower case, na/ro/rw)', () => {
+  test('UA="na" is an error naming the attribute', async () => {
+    const path = file(
+      'ua-case.xml',
+      '<flat-profile>\n<Station_Name UA="na">x</Station_Name>\n</flat-profile>\n',
+    );
+    const r = await runCli(['validate', '-f', 'json', path]);
+    assert.equal(r.code, 1, r.stderr);
+    const [entry] = JSON.parse(r.stdout) as {
+      diagnostics: {
+        ruleId: string;
+        severity: string;
+        line: number;
+        column: number;
+        message: string;
+        hint?: string;
+      }[];
+    }[];
+    assert.deepEqual(
+      entry!.diagnostics.map((m) => [m.ruleId, m.severity, `${m.line}:${m.column}`]),
+      [['invalid-ua', 'error', '2:15']],
+    );
+    assert.match(entry!.diagnostics[0]!.message, /^attribute UA on Station_Name is not ua/);
+  });
+
+  test('an unknown attribute on <flat-profile> or a parameter is a warning: exit 0, unless --strict', async () => {
+    const path = file(
+      'attributes.xml',
+      '<flat-profile version="2">\n<Station_Name ua="na" colour="red">x</Station_Name>\n</flat-profile>\n',
+    );
+    const r = await runCli(['validate', path]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /1:15 +warning +unknown attribute version on <flat-profile>/);
+    assert.match(r.stdout, /2:23 +warning +unknown attribute colour on Station_Name/);
+    const strict = await runCli(['validate', '--strict', path]);
+    assert.equal(strict.code, 1);
+  });
+});

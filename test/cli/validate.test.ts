@@ -114,7 +114,7 @@ test('a directory means every profile in it', async () => {
   const r = await validate(['--format', 'json', BAD]);
   assert.equal(r.code, 1);
   const report = JSON.parse(r.stdout) as { file: string }[];
-  assert.equal(report.length, 21);
+  assert.equal(report.length, 23);
   assert.ok(report.every((e) => e.file.startsWith(`${BAD}/`)));
 });
 
