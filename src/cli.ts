@@ -1201,13 +1201,19 @@ ${SECRETS_HELP}`,
             'Compare two profiles, in any form cisco-prov reads (plain, gzip, AES-256-CBC, aes128gcm; ' +
               'XML with or without a <device> wrapper, JSON or YAML): parameters removed (-), added (+) ' +
               'and changed (~) with both values, and ua changes. Order is ignored; values are compared ' +
-              'as the phone reads them (trimmed, a newline read as a space); a parameter set twice ' +
-              'counts with its last value. Secret values are masked unless --show-secrets.',
+              'as the phone reads them (trimmed, a newline read as a space, then by the parameter type: ' +
+              'Bool and choices in any case, integers and ports decimal or 0x hex, times as seconds — ' +
+              'as drift compares); a parameter set twice counts with its last value. Secret values are ' +
+              'masked unless --show-secrets.',
           )
           .argument('<a>', 'the first profile (- for stdin)')
           .argument('<b>', 'the second profile (- for stdin)')
           .option('--json', 'print [{ "name", "change": "added"|"removed"|"changed", "a", "b" }]')
           .option('--show-secrets', 'show passwords, GPP_SA..SD, IKM… instead of ********')
+          .option(
+            '--exact',
+            'compare values as text (trimmed), not by type: Yes/yes, 16/0x10 differ',
+          )
           .addOption(notationOption())
           .addOption(new Option('--md <digest>', DECRYPT_MD_HELP).choices(['md5', 'sha256']))
           .addHelpText(

@@ -111,3 +111,46 @@ describe('validate: attributes the phone does not read (reference §1: ua, lower
     assert.equal(strict.code, 1);
   });
 });
+
+describe('diff and drift compare values by the parameter type (reference §1 value types)', () => {
+  const A =
+    '<flat-profile>\n<Resync_On_Reset>Yes</Resync_On_Reset>\n<SIP_Port_1_>5060</SIP_Port_1_>\n<Resync_Periodic>86400</Resync_Periodic>\n</flat-profile>\n';
+  const B =
+    '<flat-profile>\n<Resync_On_Reset>YES</Resync_On_Reset>\n<SIP_Port_1_>0x13C4</SIP_Port_1_>\n<Resync_Periodic>0x15180</Resync_Periodic>\n</flat-profile>\n';
+
+  test('diff: YES = Yes (Bool), 0x13C4 = 5060 (Port); a schedule stays text', async () => {
+    const r = await runCli(['diff', '--json', file('types-a.xml', A), file('types-b.xml', B)]);
+    assert.equal(r.code, 1, r.stderr);
+    const changes = JSON.parse(r.stdout) as { name: string; a: string; b: string }[];
+    assert.deepEqual(
+      changes.map((c) => [c.name, c.a, c.b]),
+      [['Resync_Periodic', '86400', '0x15180']],
+    );
+  });
+
+  test('diff --exact: the text differs for all three', async () => {
+    const r = await runCli([
+      'diff',
+      '--exact',
+      '--json',
+      file('exact-a.xml', A),
+      file('exact-b.xml', B),
+    ]);
+    assert.equal(r.code, 1, r.stderr);
+    const changes = JSON.parse(r.stdout) as { name: string }[];
+    assert.deepEqual(
+      changes.map((c) => c.name),
+      ['Resync_On_Reset', 'SIP_Port_1_', 'Resync_Periodic'],
+    );
+  });
+
+  test('diff: profiles equal by type are "the same" (exit 0, no output)', async () => {
+    const r = await runCli([
+      'diff',
+      file('same-a.xml', '<flat-profile><Resync_On_Reset>No</Resync_On_Reset></flat-profile>'),
+      file('same-b.xml', '<flat-profile><Resync_On_Reset>no</Resync_On_Reset></flat-profile>'),
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '');
+  });
+});
