@@ -1,22 +1,17 @@
 // The leftovers of the last rounds (gaps5), each through the spawned CLI: validate's messages for
 // malformed tags, attributes the phone does not know, drift and diff comparing values as the
 // phone reads them, and `inspect -` reading stdin.
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { runCli } from '../helpers/run-cli.js';
+import { testDirectory } from '../helpers/temp-dir.js';
 
-let dir: string;
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'cisco-prov-gaps5-'));
-});
-after(() => rmSync(dir, { recursive: true, force: true }));
+const dir = testDirectory('cisco-prov-gaps5-');
 
 /** Writes `text` to `name` in the test's temp directory; its path. */
 function file(name: string, text: string): string {
-  const path = join(dir, name);
+  const path = dir.path(name);
   writeFileSync(path, text);
   return path;
 }
