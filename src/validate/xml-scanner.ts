@@ -1220,9 +1220,13 @@ class Scanner {
     this.pos = gt + 1;
   }
 
-  /** The innermost open element that is a secret parameter (its value is not shown), if any. */
+  /**
+   * The outermost open element that is a secret parameter (its value is not shown), if any: the
+   * outermost, as anything opened inside it is a piece of its value (`<Password_1_>a<bsecret>`
+   * names Password_1_, not the piece "bsecret").
+   */
   private openSecret(): string | undefined {
-    for (let k = this.stack.length - 1; k >= 0; k--) {
+    for (let k = 0; k < this.stack.length; k++) {
       const name = this.names[this.stack[k] as number] as string;
       if (isSecretParameter(name)) return name;
     }

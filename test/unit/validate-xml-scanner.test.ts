@@ -262,3 +262,12 @@ test('a UTF-8 BOM does not shift columns on line 1', () => {
   const [d] = validateProfileBytes(bytes, { file: 'x' });
   assert.equal(`${d?.ruleId} ${d?.line}:${d?.column}`, 'invalid-ua 1:33');
 });
+
+test('inside a password, a malformed tag names the password, not an element opened in its value', () => {
+  // "bsecret" is itself a secret-looking name: it is a piece of Password_1_'s value.
+  const scan = scanXml('<flat-profile>\n<Password_1_>a<bsecret>c</Password_1_>\n</flat-profile>');
+  assert.match(scan.error?.message ?? '', /inside the value of Password_1_ /);
+  assert.ok(!scan.error?.message.includes('bsecret'));
+  const cut = scanXml('<flat-profile>\n<Password_1_>a<bsecret>c<d e</Password_1_>');
+  assert.match(cut.error?.message ?? '', /^a malformed start tag inside the value of Password_1_ /);
+});
