@@ -10,6 +10,7 @@
  * gives what the phone makes of one (trimmed, a newline read as a space).
  */
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { LineIndex, indexXml } from '../validate/xml-scanner.js';
 import { isSecretParameter } from './secrets.js';
 
 /** One parameter: its value as decoded from the file, and its `ua` attribute when present. */
@@ -201,6 +202,14 @@ export function parseProfileXml(text: string): ParsedProfile {
           lastLine,
         );
       }
+    }
+    // Anything else: validate's scanner says what is wrong, as `validate` words it, and never
+    // quotes a piece of a password that a raw '<' made look like a tag. fast-xml-parser's own
+    // message quoted it ("boolean attribute 'ef</Password_1_' is not allowed").
+    const scanned = indexXml(body).error;
+    if (scanned !== undefined) {
+      const at = new LineIndex(body).position(scanned.offset);
+      throw new ProfileFormatError(scanned.message, at.line, at.column);
     }
     const mismatch = /^Expected closing tag '([^']*)' .* instead of closing tag '([^']*)'/.exec(
       msg,

@@ -109,7 +109,13 @@ describe('parseProfileXml', () => {
   });
 
   const BAD: [string, string, RegExp, number | undefined][] = [
-    ['not well-formed', '<flat-profile>\n<a></b></flat-profile>', /closing tag/, 2],
+    // Worded as validate words it (its scanner): the same file gets the same message everywhere.
+    [
+      'not well-formed',
+      '<flat-profile>\n<a></b></flat-profile>',
+      /^end tag <\/b> does not match <a> \(line 2\)$/,
+      2,
+    ],
     [
       'a truncated file',
       '<flat-profile>\n  <Time_Zone>GMT-05:',
@@ -132,7 +138,20 @@ describe('parseProfileXml', () => {
       /not an XML entity/,
       undefined,
     ],
-    ['not XML at all', 'Station_Name=Lobby', /char 'S' is not expected/, 1],
+    ['not XML at all', 'Station_Name=Lobby', /^text before the root element$/, 1],
+    // A raw '<' inside a password: the "tag" it seems to open is a piece of the password.
+    [
+      'a malformed tag inside a password',
+      '<flat-profile>\n<Password_1_>ab<cd ef</Password_1_>\n</flat-profile>',
+      /^a malformed start tag inside the value of Password_1_ \(not shown: a secret/,
+      2,
+    ],
+    [
+      'a malformed end tag inside a password',
+      '<flat-profile>\n<Admin_Passwd>ab</cdef\n</flat-profile>',
+      /^a malformed end tag inside the value of Admin_Passwd \(not shown: a secret/,
+      2,
+    ],
   ];
   for (const [what, xml, message, line] of BAD) {
     test(`refuses ${what} with a ProfileFormatError`, () => {
