@@ -149,3 +149,44 @@ describe('diff and drift compare values by the parameter type (reference §1 val
     assert.equal(r.stdout, '');
   });
 });
+
+describe('diff and convert: a malformed tag inside a password is not quoted', () => {
+  // A raw '<' in a password makes the rest look like a tag; fast-xml-parser's messages quoted it
+  // ("boolean attribute 'ef</Password_1_' is not allowed", "Closing tag 'cdef' can't have …").
+  const CASES = [
+    '<flat-profile>\n<Password_1_>ab<cd ef</Password_1_>\n</flat-profile>\n',
+    '<flat-profile>\n<Admin_Passwd>ab</cdef\n</flat-profile>\n',
+    '<flat-profile>\n<Password_1_>ab<cdef</Password_1_>\n</flat-profile>\n',
+  ];
+  for (const [i, text] of CASES.entries()) {
+    test(`case ${i + 1}: validate, diff and convert give the same message, without the piece`, async () => {
+      const path = file(`leak${i}.xml`, text);
+      const good = file(
+        `leak${i}-other.xml`,
+        '<flat-profile><Station_Name>x</Station_Name></flat-profile>',
+      );
+      const validate = await runCli(['validate', '-f', 'json', path]);
+      const diff = await runCli(['diff', path, good]);
+      const convert = await runCli(['convert', '--to', 'json', path]);
+      assert.deepEqual([validate.code, diff.code, convert.code], [1, 2, 1]);
+      for (const run of [validate, diff, convert]) {
+        assert.doesNotMatch(run.stdout + run.stderr, /\bcd\b|\bef\b|cdef/);
+      }
+      const message = (
+        JSON.parse(validate.stdout) as {
+          diagnostics: { message: string; line: number; column: number }[];
+        }[]
+      )[0]!.diagnostics[0]!;
+      assert.match(
+        message.message,
+        /^a malformed (start|end) tag inside the value of \w+ \(not shown: a secret/,
+      );
+      for (const run of [diff, convert]) {
+        assert.ok(
+          run.stderr.includes(`line ${message.line}, col ${message.column}: ${message.message}`),
+          run.stderr,
+        );
+      }
+    });
+  }
+});
