@@ -3,6 +3,7 @@
  * elements, the parameters (reference §1). Built once per file and shared by every rule.
  */
 import { parameterLookup, type Catalog, type ParameterMatch } from '../profile/catalog.js';
+import { levenshtein } from './suggest.js';
 import {
   NameMemo,
   indexXml,
@@ -66,6 +67,11 @@ export interface ProfileDocument {
   root: XmlNode | undefined;
   /** Every `<flat-profile>` element: the root, or one wrapped in another element. */
   flatProfiles: XmlNode[];
+  /**
+   * When there is no `<flat-profile>`: the first element whose name is one mistyped
+   * (`<Flat-Profile>`, `<flat_profile>`), which the phone does not read as one.
+   */
+  nearFlatProfile?: XmlNode;
   /**
    * Child elements of the flat-profile element(s), in document order; the ATA's
    * `<router-configuration>` section is not one of them.
@@ -234,6 +240,17 @@ function findFlatProfiles(
   if (found.length > before) out.push(...attributes);
 }
 
+/** The first element, in document order, whose name is `flat-profile` mistyped; -1 if none. */
+function findNearFlatProfile(index: XmlIndex, element: number): number {
+  const name = index.nameOf(element).toLowerCase().replace(/_/g, '-');
+  if (levenshtein(name, FLAT_PROFILE, 2) <= 2) return element;
+  for (let child = index.firstChildOf(element); child >= 0; child = index.nextSiblingOf(child)) {
+    const found = findNearFlatProfile(index, child);
+    if (found >= 0) return found;
+  }
+  return -1;
+}
+
 /**
  * Scans the text and collects the parameters.
  * @param options.charactersChecked the caller has checked the text for characters XML forbids
@@ -276,12 +293,17 @@ export function readProfileDocument(
   }
   const everyParameter =
     routerParameters.length === 0 ? parameters : [...parameters, ...routerParameters];
+  const near =
+    flatProfiles.length === 0 && rootIndex >= 0 && !scan.error
+      ? findNearFlatProfile(scan, rootIndex)
+      : -1;
   return {
     text,
     ascii: options.ascii === true,
     scan: { error: scan.error, comments: scan.comments },
     root: rootIndex >= 0 ? nodeOf(scan, rootIndex) : undefined,
     flatProfiles,
+    ...(near >= 0 ? { nearFlatProfile: nodeOf(scan, near) } : {}),
     parameters,
     routerSections,
     routerParameters,

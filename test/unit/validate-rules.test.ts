@@ -293,3 +293,20 @@ test('attributes on <flat-profile> and on the elements wrapping it are reported,
     ],
   );
 });
+
+test('a mistyped <flat-profile> is named where it is (reference §1: names are case-sensitive)', () => {
+  const report = (text: string) =>
+    validateProfileText(text, { file: 'x', catalog }).map(
+      (d) => `${d.ruleId} ${d.line}:${d.column} ${d.message}`,
+    );
+  assert.deepEqual(report('<Flat-Profile>\n<Station_Name>a</Station_Name>\n</Flat-Profile>\n'), [
+    'flat-profile-missing 1:1 no <flat-profile> element: <Flat-Profile> is not <flat-profile> (element names are case-sensitive)',
+  ]);
+  assert.deepEqual(
+    report('<device>\n  <flat_profile><Station_Name>a</Station_Name></flat_profile>\n</device>'),
+    ['flat-profile-missing 2:3 no <flat-profile> element: <flat_profile> is not <flat-profile>'],
+  );
+  assert.deepEqual(report('<profile><Station_Name>a</Station_Name></profile>'), [
+    'flat-profile-missing 1:1 no <flat-profile> element (the root is <profile>)',
+  ]);
+});
