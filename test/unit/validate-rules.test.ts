@@ -137,6 +137,15 @@ const CASES: [string, string, Partial<ValidateOptions>, string[]][] = [
     ],
   ],
   [
+    'copies on one line: positions by line and column',
+    '<GPP_A>1</GPP_A><GPP_A>2</GPP_A><GPP_A>3</GPP_A>',
+    {},
+    [
+      'duplicate-parameter 2:18 GPP_A is set again (first at 2:2); the phone keeps the last value, at 2:34',
+      'duplicate-parameter 2:34 GPP_A is set again (first at 2:2); the phone keeps the last value, at 2:34',
+    ],
+  ],
+  [
     'three copies: the last wins',
     '<GPP_A>1</GPP_A>\n<GPP_A>2</GPP_A>\n<GPP_A>3</GPP_A>',
     {},
