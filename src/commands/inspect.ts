@@ -296,15 +296,16 @@ function readsStdin(userAgents: readonly string[] | undefined): boolean {
  */
 export async function inspect(options: InspectOptions): Promise<InspectResult> {
   const format = resolveTableFormat(options);
-  // `-` alone is stdin, as for every other command that reads a file (a lone `-` is also what an
-  // access log writes for "no User-Agent", which is nothing to parse).
-  const userAgents = readsStdin(options.userAgents) ? [] : (options.userAgents ?? []);
   if (options.log !== undefined) {
-    if (userAgents.length > 0) {
+    // `-` too: stdin of User-Agents beside a log is two inputs (`--log -` reads the log there).
+    if ((options.userAgents ?? []).length > 0) {
       throw usageError('give User-Agents or --log, not both');
     }
     return summarizeLog(options, format);
   }
+  // `-` alone is stdin, as for every other command that reads a file (a lone `-` is also what an
+  // access log writes for "no User-Agent", which is nothing to parse).
+  const userAgents = readsStdin(options.userAgents) ? [] : (options.userAgents ?? []);
   if (options.fnfSuccess || options.allClients) {
     throw usageError(
       `${options.fnfSuccess ? '--fnf-success' : '--all-clients'} only applies with --log`,

@@ -211,4 +211,10 @@ test("'-' as the only User-Agent argument reads stdin, as every other command re
     2,
     /'-' \(read User-Agents from stdin\) cannot be mixed/,
   );
+  // Beside --log, '-' is a second input, as any User-Agent argument is.
+  await rejectsWith(
+    inspect({ userAgents: ['-'], log: '-', stdin: Readable.from([]) }),
+    2,
+    /give User-Agents or --log, not both/,
+  );
 });
