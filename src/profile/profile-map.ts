@@ -343,7 +343,7 @@ export function profileFromObject(data: unknown): ProfileMap {
       const value = fields.value ?? '';
       if (typeof value !== 'string') {
         throw new ProfileFormatError(
-          `${name}: value expected a string, got ${describe(value)} (quote it)`,
+          `${name}: value expected a string, got ${describe(value, isSecretParameter(name))} (quote it)`,
         );
       }
       entry = { value };
@@ -355,7 +355,7 @@ export function profileFromObject(data: unknown): ProfileMap {
       }
     } else {
       throw new ProfileFormatError(
-        `${name}: expected a string or { value, ua }, got ${describe(raw)} (quote values such as Yes, 0012)`,
+        `${name}: expected a string or { value, ua }, got ${describe(raw, isSecretParameter(name))} (quote values such as Yes, 0012)`,
       );
     }
     checkParameter(name, entry, 'parameter');
@@ -364,12 +364,14 @@ export function profileFromObject(data: unknown): ProfileMap {
   return parameters;
 }
 
-function describe(value: unknown): string {
+/** What a value is, for a message; a number or boolean is quoted unless it is a secret's. */
+function describe(value: unknown, secret = false): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return 'a string';
   if (typeof value === 'object') return 'an object';
-  return `a ${typeof value} (${String(value)})`;
+  // A PIN or password written unquoted (`"Password_1_": 1234`) is still the secret.
+  return `a ${typeof value} (${secret ? 'not shown: a secret' : String(value)})`;
 }
 
 /**

@@ -190,3 +190,24 @@ describe('diff and convert: a malformed tag inside a password is not quoted', ()
     });
   }
 });
+
+describe('convert: a password written as a JSON number is refused without its value', () => {
+  test('the message says what it is, not the PIN (YAML reads it as text: accepted)', async () => {
+    const json = file('pin.json', '{\n  "Password_1_": { "value": 4711 }\n}\n');
+    const r = await runCli(['convert', '--to', 'xml', json]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      /Password_1_: value expected a string, got a number \(not shown: a secret\)/,
+    );
+    assert.doesNotMatch(r.stdout + r.stderr, /4711/);
+    const yaml = await runCli([
+      'convert',
+      '--to',
+      'xml',
+      file('pin.yaml', 'Password_1_:\n  value: 4711\n'),
+    ]);
+    assert.equal(yaml.code, 0, yaml.stderr);
+    assert.match(yaml.stdout, /<Password_1_>4711<\/Password_1_>/);
+  });
+});

@@ -245,6 +245,17 @@ describe('the JSON/YAML form', () => {
     ['a boolean value field', { A: { value: true } }, /A: value expected a string, got a boolean/],
     ['an unknown field', { A: { value: 'x', access: 'na' } }, /unknown field "access"/],
     ['a name with a space', { 'Station Name': 'x' }, /not an XML element name/],
+    // A PIN written unquoted is still the secret: the message says what it is, not its value.
+    [
+      'a password given as a number',
+      { Password_1_: { value: 4711 } },
+      /^Password_1_: value expected a string, got a number \(not shown: a secret\) \(quote it\)$/,
+    ],
+    [
+      'a password given bare as a number',
+      { Admin_Passwd: 4711 },
+      /^Admin_Passwd: expected a string or \{ value, ua \}, got a number \(not shown: a secret\)/,
+    ],
   ];
   for (const [what, data, message] of WRONG) {
     test(`profileFromObject refuses ${what}`, () => {
