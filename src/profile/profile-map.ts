@@ -10,6 +10,7 @@
  * gives what the phone makes of one (trimmed, a newline read as a space).
  */
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { levenshtein } from '../validate/suggest.js';
 import { LineIndex, indexXml } from '../validate/xml-scanner.js';
 import { isSecretParameter } from './secrets.js';
 
@@ -143,6 +144,21 @@ function collectFlatProfiles(nodes: readonly OrderedNode[], found: OrderedNode[]
   }
 }
 
+/**
+ * The first element whose name is `flat-profile` mistyped (`Flat-Profile`, `flat_profile`), as
+ * validate's flat-profile-missing names it; undefined if none.
+ */
+function findNearFlatProfile(nodes: readonly OrderedNode[]): string | undefined {
+  for (const node of nodes) {
+    const name = nameOf(node);
+    if (name === undefined || name === TEXT || name === CDATA) continue;
+    if (levenshtein(name.toLowerCase().replace(/_/g, '-'), FLAT_PROFILE, 2) <= 2) return name;
+    const inside = findNearFlatProfile(childrenOf(node, name));
+    if (inside !== undefined) return inside;
+  }
+  return undefined;
+}
+
 /** The text of a parameter element: its text and CDATA children; `undefined` if it nests. */
 function textOf(children: readonly OrderedNode[], parameter: string): string | undefined {
   let value = '';
@@ -224,9 +240,16 @@ export function parseProfileXml(text: string): ParsedProfile {
     throw new ProfileFormatError(msg, line, col);
   }
   const flats: OrderedNode[][] = [];
-  collectFlatProfiles(parser.parse(body) as OrderedNode[], flats);
+  const tree = parser.parse(body) as OrderedNode[];
+  collectFlatProfiles(tree, flats);
   if (flats.length === 0) {
-    throw new ProfileFormatError('no <flat-profile> element (as the root or wrapped)');
+    const near = findNearFlatProfile(tree);
+    throw new ProfileFormatError(
+      near === undefined
+        ? 'no <flat-profile> element (as the root or wrapped)'
+        : `no <flat-profile> element: <${near}> is not <flat-profile>` +
+            (near.toLowerCase() === FLAT_PROFILE ? ' (element names are case-sensitive)' : ''),
+    );
   }
   const parameters: ProfileMap = new Map();
   const duplicates = new Set<string>();

@@ -124,6 +124,18 @@ describe('parseProfileXml', () => {
     ],
     ['no flat-profile', '<device><x>1</x></device>', /no <flat-profile>/, undefined],
     [
+      'a flat-profile in the wrong case',
+      '<Flat-Profile><A>1</A></Flat-Profile>',
+      /^no <flat-profile> element: <Flat-Profile> is not <flat-profile> \(element names are case-sensitive\)$/,
+      undefined,
+    ],
+    [
+      'a wrapped flat_profile',
+      '<device><flat_profile><A>1</A></flat_profile></device>',
+      /^no <flat-profile> element: <flat_profile> is not <flat-profile>$/,
+      undefined,
+    ],
+    [
       'undefined entity',
       '<flat-profile><a>&nbsp;</a></flat-profile>',
       /"&nbsp;" is not an XML entity/,
