@@ -704,7 +704,13 @@ class Scanner {
         this.elements[this.top * ELEMENT_FIELDS + F_OFFSET] as number,
       );
     }
-    if (this.names.length === 0) throw new ScanFailure('no root element', length);
+    if (this.names.length === 0) {
+      // Nothing but white space (an empty upload, a truncated write): said as convert and diff say it.
+      if (isAllWhiteSpace(text, this.start, length)) {
+        throw new ScanFailure('the file is empty (no root element)', 0);
+      }
+      throw new ScanFailure('no root element', length);
+    }
   }
 
   /** Text between markup: white space only outside the root; no `]]>` inside. */

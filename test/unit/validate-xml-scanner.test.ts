@@ -53,7 +53,10 @@ const MALFORMED: [string, string, RegExp, string][] = [
   ['two roots', '<a/><b/>', /only one root element/, '1:5'],
   ['text after root', '<a/>x', /text after the root/, '1:5'],
   ['text before root', 'x<a/>', /text before the root/, '1:1'],
-  ['no root', '<?xml version="1.0"?>', /no root element/, '1:22'],
+  ['no root', '<?xml version="1.0"?>', /^no root element$/, '1:22'],
+  // An empty upload, or white space only: said as convert and diff say it, at the start.
+  ['an empty file', '', /^the file is empty \(no root element\)$/, '1:1'],
+  ['white space only', '\n  \n', /^the file is empty \(no root element\)$/, '1:1'],
   [
     'late XML declaration',
     '<a/>\n<?xml version="1.0"?>',
