@@ -10,7 +10,7 @@
  * gives what the phone makes of one (trimmed, a newline read as a space).
  */
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
-import { levenshtein } from '../validate/suggest.js';
+import { isMistypedFlatProfile } from '../validate/suggest.js';
 import { LineIndex, indexXml } from '../validate/xml-scanner.js';
 import { isSecretParameter } from './secrets.js';
 
@@ -152,7 +152,7 @@ function findNearFlatProfile(nodes: readonly OrderedNode[]): string | undefined 
   for (const node of nodes) {
     const name = nameOf(node);
     if (name === undefined || name === TEXT || name === CDATA) continue;
-    if (levenshtein(name.toLowerCase().replace(/_/g, '-'), FLAT_PROFILE, 2) <= 2) return name;
+    if (isMistypedFlatProfile(name)) return name;
     const inside = findNearFlatProfile(childrenOf(node, name));
     if (inside !== undefined) return inside;
   }

@@ -3,7 +3,7 @@
  * elements, the parameters (reference §1). Built once per file and shared by every rule.
  */
 import { parameterLookup, type Catalog, type ParameterMatch } from '../profile/catalog.js';
-import { levenshtein } from './suggest.js';
+import { isMistypedFlatProfile } from './suggest.js';
 import {
   NameMemo,
   indexXml,
@@ -242,8 +242,7 @@ function findFlatProfiles(
 
 /** The first element, in document order, whose name is `flat-profile` mistyped; -1 if none. */
 function findNearFlatProfile(index: XmlIndex, element: number): number {
-  const name = index.nameOf(element).toLowerCase().replace(/_/g, '-');
-  if (levenshtein(name, FLAT_PROFILE, 2) <= 2) return element;
+  if (isMistypedFlatProfile(index.nameOf(element))) return element;
   for (let child = index.firstChildOf(element); child >= 0; child = index.nextSiblingOf(child)) {
     const found = findNearFlatProfile(index, child);
     if (found >= 0) return found;
