@@ -211,3 +211,25 @@ describe('convert: a password written as a JSON number is refused without its va
     assert.match(yaml.stdout, /<Password_1_>4711<\/Password_1_>/);
   });
 });
+
+describe("validate, convert: a Latin-1 byte inside a password's value is not named", () => {
+  test('the message says where and what to do, not the character or its code', async () => {
+    const path = dir.path('latin1-secret.xml');
+    writeFileSync(
+      path,
+      Buffer.from(
+        '<flat-profile>\n<Password_1_>sekr\xe9t</Password_1_>\n</flat-profile>\n',
+        'latin1',
+      ),
+    );
+    for (const args of [
+      ['validate', path],
+      ['convert', '--to', 'json', path],
+    ]) {
+      const r = await runCli(args);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stdout + r.stderr, /in the value of Password_1_ \(not shown: a secret\)/);
+      assert.doesNotMatch(r.stdout + r.stderr, /0xE9|é/);
+    }
+  });
+});
