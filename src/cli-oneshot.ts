@@ -30,7 +30,6 @@
  * hash-seed set-up, `-o` over an existing file 104.5 -> 103.1 M instructions (~0.3 ms of CPU),
  * to stdout 103.35 -> 102.2; the bundle 34.7 -> 25.9 KB, its code cache 68 -> 47 KB.
  */
-import type { ParseArgsConfig } from 'node:util';
 import {
   sealOptions,
   sealWhole,
@@ -74,60 +73,63 @@ type KeyOptionName = 'key' | 'keyFile' | 'keyEnv' | 'ikm' | 'ikmFile' | 'ikmEnv'
 type FlagOption = 'gzip' | 'base64' | 'force' | 'allowEmpty';
 
 /**
- * The options taken here, as parseArgs reads them, with the spellings commander
- * accepts for them (src/cli.ts), and the property commander gives each.
+ * The option of `encrypt` an argument spells, as the property commander gives it: `--name` for
+ * each option taken here (as src/cli.ts spells them), `-o`, `-c` and `-f`; undefined for
+ * anything else (`-`, `--`, `--opt=value`, `-fo`, an option not taken here). A switch, not a
+ * table: nothing is built at load (start-up, issue 12).
  */
-export const OPTIONS = {
-  output: { type: 'string', short: 'o' },
-  cipher: { type: 'string', short: 'c' },
-  md: { type: 'string' },
-  salt: { type: 'string' },
-  mode: { type: 'string' },
-  key: { type: 'string' },
-  'key-file': { type: 'string' },
-  'key-env': { type: 'string' },
-  ikm: { type: 'string' },
-  'ikm-file': { type: 'string' },
-  'ikm-env': { type: 'string' },
-  gzip: { type: 'boolean' },
-  base64: { type: 'boolean' },
-  force: { type: 'boolean', short: 'f' },
-  'allow-empty': { type: 'boolean' },
-} as const satisfies ParseArgsConfig['options'];
-const PROPERTY: Readonly<Record<keyof typeof OPTIONS, ValueOption | FlagOption>> = {
-  output: 'output',
-  cipher: 'cipher',
-  md: 'md',
-  salt: 'salt',
-  mode: 'mode',
-  key: 'key',
-  'key-file': 'keyFile',
-  'key-env': 'keyEnv',
-  ikm: 'ikm',
-  'ikm-file': 'ikmFile',
-  'ikm-env': 'ikmEnv',
-  gzip: 'gzip',
-  base64: 'base64',
-  force: 'force',
-  'allow-empty': 'allowEmpty',
-};
-/** The choices commander checks (`.choices([...])` in src/cli.ts). */
-const CHOICES: Partial<Record<ValueOption, readonly string[]>> = {
-  cipher: ['aes-256-cbc', 'aes128gcm'],
-  md: ['md5', 'sha256'],
-};
+function optionOf(arg: string): ValueOption | FlagOption | undefined {
+  switch (arg) {
+    case '--output':
+    case '-o':
+      return 'output';
+    case '--cipher':
+    case '-c':
+      return 'cipher';
+    case '--md':
+      return 'md';
+    case '--salt':
+      return 'salt';
+    case '--mode':
+      return 'mode';
+    case '--key':
+      return 'key';
+    case '--key-file':
+      return 'keyFile';
+    case '--key-env':
+      return 'keyEnv';
+    case '--ikm':
+      return 'ikm';
+    case '--ikm-file':
+      return 'ikmFile';
+    case '--ikm-env':
+      return 'ikmEnv';
+    case '--gzip':
+      return 'gzip';
+    case '--base64':
+      return 'base64';
+    case '--force':
+    case '-f':
+      return 'force';
+    case '--allow-empty':
+      return 'allowEmpty';
+    default:
+      return undefined;
+  }
+}
 
-/** The short spellings in {@link OPTIONS}, by their letter. */
-const SHORT: Readonly<Record<string, keyof typeof OPTIONS>> = {
-  o: 'output',
-  c: 'cipher',
-  f: 'force',
-};
+/** Whether a value is outside the choices commander checks (`.choices([...])` in src/cli.ts). */
+function notAChoice(name: ValueOption, value: string): boolean {
+  if (name === 'cipher') return value !== 'aes-256-cbc' && value !== 'aes128gcm';
+  if (name === 'md') return value !== 'md5' && value !== 'sha256';
+  return false;
+}
 
 /**
  * The input and options of an `encrypt` argv in its plainest forms; undefined for anything the
  * full CLI must take (see the module comment). A scan of the argv that takes exactly what
- * parseArgs (strict, positionals allowed, {@link OPTIONS}) reads without an error, less the forms
+ * parseArgs (strict, positionals allowed, the options of {@link optionOf}) reads without an error,
+ * less the forms
  * left to commander: `--opt=value`, grouped short options (`-fo x`), a short option with its
  * value attached (`-ofile`), a repeated option, `--`, a value or an input starting with `-`.
  * Every argument starting with `-` is then one option of OPTIONS by its whole spelling, and a
@@ -149,26 +151,16 @@ export function parseOneShotEncrypt(argv: readonly string[]): OneShotEncrypt | u
       input = arg;
       continue;
     }
-    // `--name` or `-x`, nothing attached; `-` (stdin by name), `--`, `--opt=value`, `-fo` and
-    // an option not listed are not found here.
-    const spelling = arg.startsWith('--')
-      ? arg.slice(2)
-      : arg.length === 2 && Object.hasOwn(SHORT, arg[1]!)
-        ? SHORT[arg[1]!]!
-        : '';
-    if (!Object.hasOwn(OPTIONS, spelling)) return undefined;
-    const option = spelling as keyof typeof OPTIONS;
-    const name = PROPERTY[option];
+    const name = optionOf(arg);
+    if (name === undefined) return undefined;
     if (seen.has(name)) return undefined; // repeated: the last wins in commander
     seen.add(name);
-    if (OPTIONS[option].type === 'boolean') {
-      Object.assign(options, { [name]: true });
+    if (name === 'gzip' || name === 'base64' || name === 'force' || name === 'allowEmpty') {
+      options[name] = true;
       continue;
     }
     const value = argv[++i];
-    if (value === undefined || value.startsWith('-')) return undefined;
-    const choices = CHOICES[name as ValueOption];
-    if (choices && !choices.includes(value)) return undefined;
+    if (value === undefined || value.startsWith('-') || notAChoice(name, value)) return undefined;
     if (name === 'mode') {
       try {
         options.mode = modeArg(value);

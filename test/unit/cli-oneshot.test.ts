@@ -4,8 +4,30 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseArgs as nodeParseArgs } from 'node:util';
-import { OPTIONS, parseOneShotEncrypt } from '../../src/cli-oneshot.js';
+import { parseOneShotEncrypt } from '../../src/cli-oneshot.js';
 import { modeArg } from '../../src/io/options.js';
+
+/**
+ * The options the one-shot path takes, as a parseArgs config: the spellings commander accepts
+ * for them (src/cli.ts). The reference the scan is held to below.
+ */
+const OPTIONS = {
+  output: { type: 'string', short: 'o' },
+  cipher: { type: 'string', short: 'c' },
+  md: { type: 'string' },
+  salt: { type: 'string' },
+  mode: { type: 'string' },
+  key: { type: 'string' },
+  'key-file': { type: 'string' },
+  'key-env': { type: 'string' },
+  ikm: { type: 'string' },
+  'ikm-file': { type: 'string' },
+  'ikm-env': { type: 'string' },
+  gzip: { type: 'boolean' },
+  base64: { type: 'boolean' },
+  force: { type: 'boolean', short: 'f' },
+  'allow-empty': { type: 'boolean' },
+} as const;
 
 /** The defaults src/cli.ts declares for encrypt (mdOption, --rs, --keyid, --pad). */
 const DEFAULTS = { md: 'md5', rs: 4096, keyid: '', pad: 0 };
