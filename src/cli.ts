@@ -601,7 +601,7 @@ Examples:
           .option('-o, --out <dir>', 'output directory (without it, one device goes to stdout)')
           .option(
             '--name <pattern>',
-            'file name with Cisco macros: $MA $MAU $MAC $SN $PN $PSN $(field) (default $MA.xml, $MA.cfg when encrypting) [open: $PSN is the model number, e.g. 8841, as most guides show; a psn inventory field overrides it]',
+            'file name with Cisco macros: $MA $MAU $MAC $SN $PN $PSN $(field) (default $MA.xml, $MA.cfg when encrypting; $SN.xml, $SN.cfg for a device without a MAC) [open: $PSN is the model number, e.g. 8841, as most guides show; a psn inventory field overrides it]',
           )
           .option('-d, --device <mac|serial>', 'render only this device (repeatable)', collect)
           .option(
@@ -1380,6 +1380,12 @@ ${SECRETS_HELP}`,
             integerArg('--history', 1, 10_000),
           )
           .option('--title <text>', 'page title', 'Cisco phone fleet')
+          .addOption(
+            new Option('--md <digest>', `encrypted reports: ${DECRYPT_MD_HELP}`).choices([
+              'md5',
+              'sha256',
+            ]),
+          )
           .addHelpText(
             'after',
             `

@@ -4,6 +4,7 @@
  * with each phone's drift when reports and an inventory are given (the `drift` command).
  */
 import type { Readable } from 'node:stream';
+import type { Digest } from '../crypto/index.js';
 import type { KeyOptions } from '../io/keys.js';
 import {
   DEFAULT_FLEET_SETTINGS,
@@ -39,6 +40,8 @@ export interface FleetOptions extends KeyOptions {
   /** Requests shown per phone (default 20). */
   history?: number;
   title?: string;
+  /** Encrypted reports: only this EVP_BytesToKey digest (default md5, then sha256), as drift. */
+  md?: Digest;
   cwd?: string;
   stdin?: Readable & { isTTY?: boolean };
 }
