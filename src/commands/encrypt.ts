@@ -6,7 +6,6 @@ import {
   type SealOptions,
 } from '../crypto/envelope.js';
 import { DEFAULT_RS } from '../crypto/aes128gcm.js';
-import { toBytes } from '../crypto/bytes.js';
 import { sealStream } from '../crypto/stream.js';
 import { usageError } from '../errors.js';
 import { inputName } from '../io/input.js';
@@ -126,7 +125,7 @@ export function sealOptions(opts: EncryptOptions): {
   }
   const rs = opts.rs ?? DEFAULT_RS;
   const pad = opts.pad ?? 0;
-  const keyid = toBytes(opts.keyid ?? '');
+  const keyid = new TextEncoder().encode(opts.keyid ?? '');
   if (keyid.length > 255)
     throw usageError(`--keyid expected at most 255 bytes, got ${keyid.length}`);
   if (cipher === 'aes128gcm' && opts.salt !== undefined && !opts.unsafeFixedSalt) {

@@ -26,8 +26,8 @@ export const DEFAULT_RS = 4096;
 const DELIMITER = 0x01;
 const FINAL_DELIMITER = 0x02;
 
-const CEK_INFO = toBytes('Content-Encoding: aes128gcm\0');
-const NONCE_INFO = toBytes('Content-Encoding: nonce\0');
+const CEK_INFO = new TextEncoder().encode('Content-Encoding: aes128gcm\0');
+const NONCE_INFO = new TextEncoder().encode('Content-Encoding: nonce\0');
 
 export interface Aes128gcmHeader {
   salt: Uint8Array;

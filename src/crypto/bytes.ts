@@ -1,57 +1,10 @@
 /** Small byte helpers shared by the crypto modules. */
 
-let encoder: { encode(text: string): Uint8Array } | undefined;
+const encoder = new TextEncoder();
 
 /** UTF-8 bytes of a string, or the bytes themselves. */
 export function toBytes(data: string | Uint8Array): Uint8Array {
-  if (typeof data !== 'string') return data;
-  if (data.length <= SHORT_TEXT) return shortUtf8(data);
-  return (encoder ??= new TextEncoder()).encode(data);
-}
-
-/** The longest string {@link shortUtf8} encodes (a passphrase, a key id, a constant). */
-const SHORT_TEXT = 256;
-
-/**
- * UTF-8 of a short string in plain JavaScript, byte for byte as TextEncoder gives it (a lone
- * surrogate becomes U+FFFD): a one-shot CLI run, whose strings to encode are its passphrase and
- * a few constants, then creates no TextEncoder, whose class and encode() Node compiles from
- * source at their first use (~0.35 M instructions of a start, issue 12).
- * test/unit/bytes-utf8.test.ts holds it equal to TextEncoder.
- */
-function shortUtf8(text: string): Uint8Array {
-  // Three bytes per UTF-16 unit at most (a surrogate pair: four bytes for two units).
-  const out = new Uint8Array(text.length * 3);
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    let c = text.charCodeAt(i);
-    if (c < 0x80) {
-      out[n++] = c;
-      continue;
-    }
-    if (c < 0x800) {
-      out[n++] = 0xc0 | (c >> 6);
-      out[n++] = 0x80 | (c & 0x3f);
-      continue;
-    }
-    if (c >= 0xd800 && c < 0xe000) {
-      const low = text.charCodeAt(i + 1); // NaN past the end
-      if (c < 0xdc00 && low >= 0xdc00 && low < 0xe000) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
-        i++;
-        out[n++] = 0xf0 | (c >> 18);
-        out[n++] = 0x80 | ((c >> 12) & 0x3f);
-        out[n++] = 0x80 | ((c >> 6) & 0x3f);
-        out[n++] = 0x80 | (c & 0x3f);
-        continue;
-      }
-      c = 0xfffd; // a lone surrogate
-    }
-    out[n++] = 0xe0 | (c >> 12);
-    out[n++] = 0x80 | ((c >> 6) & 0x3f);
-    out[n++] = 0x80 | (c & 0x3f);
-  }
-  return out.slice(0, n);
+  return typeof data === 'string' ? encoder.encode(data) : data;
 }
 
 /**

@@ -15,7 +15,7 @@ import { concatBytes, startsWith, toBytes } from './bytes.js';
 import { DecryptError } from './errors.js';
 
 /** The 8-byte magic OpenSSL writes before the salt. */
-export const SALTED_MAGIC = toBytes('Salted__');
+export const SALTED_MAGIC = new TextEncoder().encode('Salted__');
 export const SALT_LENGTH = 8;
 export const KEY_LENGTH = 32;
 export const IV_LENGTH = 16;
