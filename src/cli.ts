@@ -11,6 +11,7 @@ import { reportFailure } from './output/failure.js';
 import { version } from './version.js';
 import type { FileDiagnostics, ReportFormat } from './output/diagnostics-format.js';
 import type { Diagnostic } from './validate/diagnostic.js';
+import type { Digest } from './crypto/index.js';
 
 const EXIT_TABLE = `
 Exit codes:
@@ -749,6 +750,12 @@ ${SECRETS_HELP}`,
               .choices(['accept', 'warn'])
               .default('accept'),
           )
+          .addOption(
+            new Option('--md <digest>', `encrypted profiles: ${DECRYPT_MD_HELP}`).choices([
+              'md5',
+              'sha256',
+            ]),
+          )
           .addHelpText(
             'after',
             `
@@ -803,6 +810,7 @@ ${SECRETS_HELP}`,
                 strict: opts.strict === true,
                 ignoreRules: opts.ignoreRule,
                 emptyValues: opts.emptyValues,
+                ...(opts.md !== undefined ? { md: opts.md as Digest } : {}),
                 onNotes: (notes) => notes.forEach(warn),
                 // A file or directory it cannot read: one line, the others checked, exit 3.
                 onReadError: note,
