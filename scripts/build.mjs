@@ -11,9 +11,9 @@
 //   benchmarks need is a devDependency.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -60,37 +60,6 @@ const ESM_COMMANDS = {
   param: 'src/commands/param.ts',
   'param-format': 'src/output/param-format.ts',
 };
-
-/** The primordials @pkgjs/parseargs gets (see the cli-split plugin below). */
-const PARSEARGS_PRIMORDIALS = join(root, 'scripts', 'parseargs-primordials.cjs');
-{
-  // Every name the package destructures from its primordials must be defined there: a newer
-  // version that takes another fails the build, not a user's run.
-  const defined = new Set(
-    Object.keys((await import(pathToFileURL(PARSEARGS_PRIMORDIALS).href)).default),
-  );
-  const pkg = join(root, 'node_modules', '@pkgjs', 'parseargs');
-  for (const file of [
-    'index.js',
-    'utils.js',
-    ...readdirSync(join(pkg, 'internal')).map((f) => `internal/${f}`),
-  ]) {
-    const text = readFileSync(join(pkg, file), 'utf8');
-    for (const [, names] of text.matchAll(
-      /const \{([^}]*)\} = require\('\.\.?\/(?:internal\/)?primordials'\)/g,
-    )) {
-      for (const name of names
-        .split(',')
-        .map((n) => n.split(':')[0].trim())
-        .filter(Boolean)) {
-        if (!defined.has(name))
-          throw new Error(
-            `build: @pkgjs/parseargs/${file} takes primordial ${name}, which scripts/parseargs-primordials.cjs does not define`,
-          );
-      }
-    }
-  }
-}
 
 const common = {
   absWorkingDir: root,
@@ -156,15 +125,6 @@ await build({
           }
           return { path: `./esm/${name}.js`, external: true };
         });
-        // @pkgjs/parseargs (node:util's parseArgs as a package, bundled so that the code cache
-        // holds its compiled functions: see src/cli-oneshot.ts) takes its primordials from
-        // scripts/parseargs-primordials.cjs, not from its own module (which copies every method
-        // of ~50 built-ins at load).
-        b.onResolve({ filter: /\/primordials$/ }, (args) =>
-          args.importer.includes('/@pkgjs/parseargs/')
-            ? { path: PARSEARGS_PRIMORDIALS }
-            : undefined,
-        );
         // commander requires node:child_process (for executable subcommands, which we don't
         // use) at load time; that costs ~3 ms of start-up. Load it only if ever touched.
         b.onResolve({ filter: /^node:child_process$/ }, (args) =>

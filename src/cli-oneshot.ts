@@ -4,7 +4,8 @@
  * tables and parse were ~2 ms of CPU of each such start, more than everything here.
  *
  * bin/cisco-prov.cjs runs this bundle (dist/oneshot.cjs) first when argv starts with `encrypt`.
- * It takes argv only in its plainest forms, read by parseArgs: each option below at most once,
+ * It takes argv only in its plainest forms, read by a scan ({@link parseOneShotEncrypt}): each
+ * option below at most once,
  * written `--option value` (or its short form), values that do not start with `-`, at most one
  * input. For those it builds exactly the options object commander builds (defaults included;
  * test/unit/cli-oneshot.test.ts holds the two equal) and runs the same code after it (the same
@@ -22,14 +23,13 @@
  * 103.9 M instructions, ~1.1 ms of CPU, nearly all of it process.stdout not created; with `-o`
  * 105.4 either way (bench/RESULTS-startup.md says where that goes).
  *
- * parseArgs comes from @pkgjs/parseargs — node:util's parseArgs as a package, the same code —
- * bundled into dist/oneshot.cjs, so that the bundle's V8 code cache holds its compiled functions:
- * node:util's copy is compiled from source at every start (Node caches only its modules' top
- * levels). Measured (callgrind, medians of 3 runs): 107.2 -> 105.3 M instructions per one-shot run,
- * ~0.45 ms of CPU. test/unit/cli-oneshot.test.ts holds the two parsers equal on a table of argv.
+ * The argv is scanned by hand, taking exactly what parseArgs (strict, the options below) reads
+ * without an error in those forms; test/unit/cli-oneshot.test.ts holds the two equal on a random
+ * table of argv. parseArgs (bundled from @pkgjs/parseargs so that the code cache held it) cost
+ * its modules' load and its option checks at every start: callgrind, medians of 3, net of V8's
+ * hash-seed set-up, `-o` over an existing file 104.5 -> 103.1 M instructions (~0.3 ms of CPU),
+ * to stdout 103.35 -> 102.2; the bundle 34.7 -> 25.9 KB, its code cache 68 -> 47 KB.
  */
-import { parseArgs } from '@pkgjs/parseargs';
-import type { ParseArgsConfig } from 'node:util';
 import {
   sealOptions,
   sealWhole,
@@ -73,103 +73,101 @@ type KeyOptionName = 'key' | 'keyFile' | 'keyEnv' | 'ikm' | 'ikmFile' | 'ikmEnv'
 type FlagOption = 'gzip' | 'base64' | 'force' | 'allowEmpty';
 
 /**
- * The options taken here, as parseArgs reads them, with the spellings commander
- * accepts for them (src/cli.ts), and the property commander gives each.
+ * The option of `encrypt` an argument spells, as the property commander gives it: `--name` for
+ * each option taken here (as src/cli.ts spells them), `-o`, `-c` and `-f`; undefined for
+ * anything else (`-`, `--`, `--opt=value`, `-fo`, an option not taken here). A switch, not a
+ * table: nothing is built at load (start-up, issue 12).
  */
-export const OPTIONS = {
-  output: { type: 'string', short: 'o' },
-  cipher: { type: 'string', short: 'c' },
-  md: { type: 'string' },
-  salt: { type: 'string' },
-  mode: { type: 'string' },
-  key: { type: 'string' },
-  'key-file': { type: 'string' },
-  'key-env': { type: 'string' },
-  ikm: { type: 'string' },
-  'ikm-file': { type: 'string' },
-  'ikm-env': { type: 'string' },
-  gzip: { type: 'boolean' },
-  base64: { type: 'boolean' },
-  force: { type: 'boolean', short: 'f' },
-  'allow-empty': { type: 'boolean' },
-} as const satisfies ParseArgsConfig['options'];
-const PROPERTY: Readonly<Record<keyof typeof OPTIONS, ValueOption | FlagOption>> = {
-  output: 'output',
-  cipher: 'cipher',
-  md: 'md',
-  salt: 'salt',
-  mode: 'mode',
-  key: 'key',
-  'key-file': 'keyFile',
-  'key-env': 'keyEnv',
-  ikm: 'ikm',
-  'ikm-file': 'ikmFile',
-  'ikm-env': 'ikmEnv',
-  gzip: 'gzip',
-  base64: 'base64',
-  force: 'force',
-  'allow-empty': 'allowEmpty',
-};
-/** The choices commander checks (`.choices([...])` in src/cli.ts). */
-const CHOICES: Partial<Record<ValueOption, readonly string[]>> = {
-  cipher: ['aes-256-cbc', 'aes128gcm'],
-  md: ['md5', 'sha256'],
-};
+function optionOf(arg: string): ValueOption | FlagOption | undefined {
+  switch (arg) {
+    case '--output':
+    case '-o':
+      return 'output';
+    case '--cipher':
+    case '-c':
+      return 'cipher';
+    case '--md':
+      return 'md';
+    case '--salt':
+      return 'salt';
+    case '--mode':
+      return 'mode';
+    case '--key':
+      return 'key';
+    case '--key-file':
+      return 'keyFile';
+    case '--key-env':
+      return 'keyEnv';
+    case '--ikm':
+      return 'ikm';
+    case '--ikm-file':
+      return 'ikmFile';
+    case '--ikm-env':
+      return 'ikmEnv';
+    case '--gzip':
+      return 'gzip';
+    case '--base64':
+      return 'base64';
+    case '--force':
+    case '-f':
+      return 'force';
+    case '--allow-empty':
+      return 'allowEmpty';
+    default:
+      return undefined;
+  }
+}
+
+/** Whether a value is outside the choices commander checks (`.choices([...])` in src/cli.ts). */
+function notAChoice(name: ValueOption, value: string): boolean {
+  if (name === 'cipher') return value !== 'aes-256-cbc' && value !== 'aes128gcm';
+  if (name === 'md') return value !== 'md5' && value !== 'sha256';
+  return false;
+}
 
 /**
  * The input and options of an `encrypt` argv in its plainest forms; undefined for anything the
- * full CLI must take (see the module comment). parseArgs reads the argv; what it
- * refuses, and the forms left to commander (`--opt=value`, grouped short options, a repeated
- * option, `--`, a value or an input starting with `-`), go to the full CLI.
+ * full CLI must take (see the module comment). A scan of the argv that takes exactly what
+ * parseArgs (strict, positionals allowed, the options of {@link optionOf}) reads without an error,
+ * less the forms
+ * left to commander: `--opt=value`, grouped short options (`-fo x`), a short option with its
+ * value attached (`-ofile`), a repeated option, `--`, a value or an input starting with `-`.
+ * Every argument starting with `-` is then one option of OPTIONS by its whole spelling, and a
+ * string option takes the next argument as its value. test/unit/cli-oneshot.test.ts holds it
+ * equal to the parseArgs reading (node:util's) on every argv of a random table.
  * @example parseOneShotEncrypt(['encrypt', '--key-env', 'K', 'p.xml', '-o', 'p.cfg'])
  * // { input: 'p.xml', options: { keyEnv: 'K', output: 'p.cfg', md: 'md5', rs: 4096, keyid: '', pad: 0 } }
  */
 export function parseOneShotEncrypt(argv: readonly string[]): OneShotEncrypt | undefined {
   if (argv[0] !== 'encrypt') return undefined;
-  const args = argv.slice(1);
-  let tokens;
-  try {
-    ({ tokens } = parseArgs({
-      args,
-      options: OPTIONS,
-      strict: true,
-      allowPositionals: true,
-      tokens: true,
-    }));
-  } catch {
-    return undefined; // an unknown option, a missing or ambiguous value: commander words it
-  }
   // Defaults as src/cli.ts declares them (mdOption, --rs, --keyid, --pad).
   const options: EncryptCliOptions = { md: 'md5', rs: 4096, keyid: '', pad: 0 };
   const seen = new Set<string>();
   let input: string | undefined;
-  for (const token of tokens) {
-    if (token.kind === 'option-terminator') return undefined;
-    if (token.kind === 'positional') {
-      if (token.value.startsWith('-') || input !== undefined) return undefined;
-      input = token.value;
+  for (let i = 1; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('-')) {
+      if (input !== undefined) return undefined; // a batch
+      input = arg;
       continue;
     }
-    const name = PROPERTY[token.name as keyof typeof OPTIONS];
-    // `--opt=value` and grouped short options (`-fo x`) are commander's to read.
-    if (seen.has(name) || token.inlineValue || args[token.index] !== token.rawName) {
-      return undefined;
-    }
+    const name = optionOf(arg);
+    if (name === undefined) return undefined;
+    if (seen.has(name)) return undefined; // repeated: the last wins in commander
     seen.add(name);
-    if (token.value === undefined) {
-      Object.assign(options, { [name]: true });
+    if (name === 'gzip' || name === 'base64' || name === 'force' || name === 'allowEmpty') {
+      options[name] = true;
       continue;
     }
-    if (token.value.startsWith('-')) return undefined;
-    const choices = CHOICES[name as ValueOption];
-    if (choices && !choices.includes(token.value)) return undefined;
+    const value = argv[++i];
+    if (value === undefined || value.startsWith('-') || notAChoice(name, value)) return undefined;
     if (name === 'mode') {
       try {
-        options.mode = modeArg(token.value);
+        options.mode = modeArg(value);
       } catch {
         return undefined; // the full CLI words the usage error
       }
-    } else Object.assign(options, { [name]: token.value });
+    } else Object.assign(options, { [name]: value });
   }
   return { input, options };
 }

@@ -11,6 +11,7 @@ import { reportFailure } from './output/failure.js';
 import { version } from './version.js';
 import type { FileDiagnostics, ReportFormat } from './output/diagnostics-format.js';
 import type { Diagnostic } from './validate/diagnostic.js';
+import type { Digest } from './crypto/index.js';
 
 const EXIT_TABLE = `
 Exit codes:
@@ -749,6 +750,12 @@ ${SECRETS_HELP}`,
               .choices(['accept', 'warn'])
               .default('accept'),
           )
+          .addOption(
+            new Option('--md <digest>', `encrypted profiles: ${DECRYPT_MD_HELP}`).choices([
+              'md5',
+              'sha256',
+            ]),
+          )
           .addHelpText(
             'after',
             `
@@ -757,7 +764,9 @@ Rules (error unless marked):
   unreadable-profile    encrypted without a key, bad decrypt, corrupt gzip
   flat-profile-missing  a <flat-profile> element, as the root or wrapped
   nested-parameter      parameters are leaf elements
-  invalid-ua            ua is "na", "ro" or "rw"
+  invalid-ua            ua is "na", "ro" or "rw", spelt ua (UA="na" is ignored)
+  unknown-attribute     (warning) an attribute the phone does not read (on a parameter:
+                        anything but ua, preserve-value, group; any on <flat-profile>)
   duplicate-parameter   a parameter set twice (the phone keeps the last)
   non-ascii-value       values are ASCII after entity decoding
   whitespace-value      (warning) leading/trailing white space, newline inside a value
@@ -801,6 +810,7 @@ ${SECRETS_HELP}`,
                 strict: opts.strict === true,
                 ignoreRules: opts.ignoreRule,
                 emptyValues: opts.emptyValues,
+                ...(opts.md !== undefined ? { md: opts.md as Digest } : {}),
                 onNotes: (notes) => notes.forEach(warn),
                 // A file or directory it cannot read: one line, the others checked, exit 3.
                 onReadError: note,
@@ -834,7 +844,10 @@ ${SECRETS_HELP}`,
             "per phone with its last request's outcome: A success, B not found/corrupt, C other failure. " +
             'A string that is not a Cisco User-Agent is a result (isCisco: false), not an error.',
         )
-        .argument('[user-agent...]', 'User-Agent strings; stdin (one per line) when none is given')
+        .argument(
+          '[user-agent...]',
+          "User-Agent strings; stdin (one per line) when none is given or for '-'",
+        )
         .option('--log <file>', "access log to summarise, plain or gzipped ('-' for stdin)")
         .addOption(
           new Option('--format <format>', 'output format (default: table; --json is json)').choices(
@@ -1197,13 +1210,19 @@ ${SECRETS_HELP}`,
             'Compare two profiles, in any form cisco-prov reads (plain, gzip, AES-256-CBC, aes128gcm; ' +
               'XML with or without a <device> wrapper, JSON or YAML): parameters removed (-), added (+) ' +
               'and changed (~) with both values, and ua changes. Order is ignored; values are compared ' +
-              'as the phone reads them (trimmed, a newline read as a space); a parameter set twice ' +
-              'counts with its last value. Secret values are masked unless --show-secrets.',
+              'as the phone reads them (trimmed, a newline read as a space, then by the parameter type: ' +
+              'Bool and choices in any case, integers and ports decimal or 0x hex, times as seconds — ' +
+              'as drift compares); a parameter set twice counts with its last value. Secret values are ' +
+              'masked unless --show-secrets.',
           )
           .argument('<a>', 'the first profile (- for stdin)')
           .argument('<b>', 'the second profile (- for stdin)')
           .option('--json', 'print [{ "name", "change": "added"|"removed"|"changed", "a", "b" }]')
           .option('--show-secrets', 'show passwords, GPP_SA..SD, IKM… instead of ********')
+          .option(
+            '--exact',
+            'compare values as text (trimmed), not by type: Yes/yes, 16/0x10 differ',
+          )
           .addOption(notationOption())
           .addOption(new Option('--md <digest>', DECRYPT_MD_HELP).choices(['md5', 'sha256']))
           .addHelpText(

@@ -1,7 +1,8 @@
 /**
  * `cisco-prov diff <a> <b>`: which parameters differ between two profiles, in any form cisco-prov
- * reads. Order is ignored, values are compared as the phone reads them (trimmed, newline = space),
- * secrets are masked unless asked. Exit as diff(1): 0 same, 1 different, 2 trouble.
+ * reads. Order is ignored, values are compared as the phone reads them (trimmed, newline = space,
+ * then by the parameter's catalog type as `drift` does; `exact` compares text), secrets are masked
+ * unless asked. Exit as diff(1): 0 same, 1 different, 2 trouble.
  */
 import type { Digest } from '../crypto/index.js';
 import { ExitCode, usageError } from '../errors.js';
@@ -11,6 +12,7 @@ import { lookupParameter } from '../profile/catalog.js';
 import { DEFAULT_CATALOG } from '../profile/catalog-data/index.js';
 import type { ProfileNotation } from '../profile/profile-formats.js';
 import { compareProfiles, type ProfileEntry } from '../profile/profile-map.js';
+import { sameSetting } from '../profile/drift.js';
 import { SECRET_MASK, isSecretParameter } from '../profile/secrets.js';
 import type { DiffEntry, DiffResult } from '../output/diff-format.js';
 
@@ -18,6 +20,20 @@ export interface DiffOptions extends KeyOptions {
   md?: Digest;
   from?: ProfileNotation;
   showSecrets?: boolean;
+  /**
+   * Compare values as text (trimmed, a newline read as a space) instead of by the parameter's
+   * type: then `Yes`/`yes` and `16`/`0x10` differ.
+   */
+  exact?: boolean;
+}
+
+/**
+ * Whether two values of a parameter are the same setting as the phone reads them: by the
+ * catalog type of the parameter (Bool and choices case-insensitive, integers, ports and times
+ * by number), as `drift` compares; text for a parameter the catalog does not know.
+ */
+function samePhoneSetting(name: string, a: string, b: string): boolean {
+  return sameSetting(lookupParameter(DEFAULT_CATALOG, name)?.entry.type, a, b);
 }
 
 /** Whether a parameter's values are secret: the catalog's flag, else the shared name patterns. */
@@ -59,7 +75,11 @@ export async function diff(
     }
     for (const warning of side.warnings) notes.push(`${side.name}: ${warning}`);
   }
-  const changes = compareProfiles(left.parameters, right.parameters).map((c): DiffEntry => {
+  const changes = compareProfiles(
+    left.parameters,
+    right.parameters,
+    options.exact === true ? {} : { sameValue: samePhoneSetting },
+  ).map((c): DiffEntry => {
     const secret = !options.showSecrets && isSecretParameterName(c.name);
     const entry: DiffEntry = {
       name: c.name,

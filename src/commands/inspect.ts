@@ -279,6 +279,15 @@ async function summarizeLog(
   return { kind: 'log', format, source, summary, notes };
 }
 
+/** Whether the User-Agent arguments are `-` (read stdin); `-` among others is a usage error. */
+function readsStdin(userAgents: readonly string[] | undefined): boolean {
+  if (userAgents === undefined || !userAgents.includes('-')) return false;
+  if (userAgents.length > 1) {
+    throw usageError("'-' (read User-Agents from stdin) cannot be mixed with User-Agent arguments");
+  }
+  return true;
+}
+
 /**
  * Parses User-Agents or summarises an access log.
  * @throws CliError (exit 2) for conflicting options; (exit 1) when there is nothing to inspect —
@@ -287,13 +296,16 @@ async function summarizeLog(
  */
 export async function inspect(options: InspectOptions): Promise<InspectResult> {
   const format = resolveTableFormat(options);
-  const userAgents = options.userAgents ?? [];
   if (options.log !== undefined) {
-    if (userAgents.length > 0) {
+    // `-` too: stdin of User-Agents beside a log is two inputs (`--log -` reads the log there).
+    if ((options.userAgents ?? []).length > 0) {
       throw usageError('give User-Agents or --log, not both');
     }
     return summarizeLog(options, format);
   }
+  // `-` alone is stdin, as for every other command that reads a file (a lone `-` is also what an
+  // access log writes for "no User-Agent", which is nothing to parse).
+  const userAgents = readsStdin(options.userAgents) ? [] : (options.userAgents ?? []);
   if (options.fnfSuccess || options.allClients) {
     throw usageError(
       `${options.fnfSuccess ? '--fnf-success' : '--all-clients'} only applies with --log`,

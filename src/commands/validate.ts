@@ -18,6 +18,7 @@ import { DEFAULT_CATALOG } from '../profile/catalog-data/index.js';
 import { parseCatalogJson } from '../profile/catalog-json.js';
 import type { RuleId } from '../validate/rule-ids.js';
 import type { EmptyValueMode } from '../validate/define-rule.js';
+import type { Digest } from '../crypto/index.js';
 import {
   MAX_PROFILE_BYTES,
   checkProfileFile,
@@ -43,6 +44,8 @@ export interface ValidateCommandOptions {
   ignoreRules?: readonly RuleId[];
   /** What an empty value is taken for: `accept` (default) or `warn` (reference §1, [open]). */
   emptyValues?: EmptyValueMode;
+  /** Only this EVP_BytesToKey digest for AES-256-CBC profiles (default: md5, then sha256). */
+  md?: Digest;
   /** Directory relative paths are resolved against (default: process.cwd()). */
   cwd?: string;
   /** Worker threads for many files: a number, or undefined for automatic. */
@@ -249,6 +252,7 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
     ikm: keys.ikm,
     ignoreRules: [...ignoreRules],
     ...(options.emptyValues !== undefined ? { emptyValues: options.emptyValues } : {}),
+    ...(options.md !== undefined ? { md: options.md } : {}),
   };
   const jobs =
     options.jobs ??

@@ -75,10 +75,18 @@ function guideInteger(text: string): number {
   return m[1] === '-' ? -magnitude : magnitude;
 }
 
+/** A `Time` value (reference §1 value types: seconds, optional decimals) as a number; NaN else. */
+function guideSeconds(text: string): number {
+  return /^[0-9]+(\.[0-9]*)?$|^\.[0-9]+$/.test(text) ? Number(text) : Number.NaN;
+}
+
 /**
  * Whether two values are the same setting for a parameter of this type, as the phone reads
- * them: trimmed (reference §1); Bool and enumerations case-insensitive (the catalog's rules);
- * integers and ports by number (`0x10` = `16`).
+ * them (reference §1): trimmed; Bool (`Yes`/`No`, case-insensitive) and enumerations
+ * case-insensitive (the catalog's rules); Uns/Sig integers and ports by number (decimal or `0x`
+ * hex: `0x10` = `16`); Time by number of seconds (`30` = `30.0`). Everything else as text —
+ * a resync schedule too: the guides give it in decimal only (`3600`, `60,120,240`,
+ * `1800+300`), so `0x15180` is not taken for `86400` there (validate reports it as invalid).
  * @example sameSetting({ kind: 'bool' }, 'yes', 'Yes') // true
  */
 export function sameSetting(type: ParameterType | undefined, a: string, b: string): boolean {
@@ -94,6 +102,10 @@ export function sameSetting(type: ParameterType | undefined, a: string, b: strin
     case 'port': {
       const m = guideInteger(x);
       return !Number.isNaN(m) && m === guideInteger(y);
+    }
+    case 'time': {
+      const seconds = guideSeconds(x);
+      return !Number.isNaN(seconds) && seconds === guideSeconds(y);
     }
     default:
       return false;

@@ -10,6 +10,8 @@
  * gives what the phone makes of one (trimmed, a newline read as a space).
  */
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { isMistypedFlatProfile } from '../validate/suggest.js';
+import { LineIndex, indexXml } from '../validate/xml-scanner.js';
 import { isSecretParameter } from './secrets.js';
 
 /** One parameter: its value as decoded from the file, and its `ua` attribute when present. */
@@ -142,6 +144,21 @@ function collectFlatProfiles(nodes: readonly OrderedNode[], found: OrderedNode[]
   }
 }
 
+/**
+ * The first element whose name is `flat-profile` mistyped (`Flat-Profile`, `flat_profile`), as
+ * validate's flat-profile-missing names it; undefined if none.
+ */
+function findNearFlatProfile(nodes: readonly OrderedNode[]): string | undefined {
+  for (const node of nodes) {
+    const name = nameOf(node);
+    if (name === undefined || name === TEXT || name === CDATA) continue;
+    if (isMistypedFlatProfile(name)) return name;
+    const inside = findNearFlatProfile(childrenOf(node, name));
+    if (inside !== undefined) return inside;
+  }
+  return undefined;
+}
+
 /** The text of a parameter element: its text and CDATA children; `undefined` if it nests. */
 function textOf(children: readonly OrderedNode[], parameter: string): string | undefined {
   let value = '';
@@ -202,6 +219,14 @@ export function parseProfileXml(text: string): ParsedProfile {
         );
       }
     }
+    // Anything else: validate's scanner says what is wrong, as `validate` words it, and never
+    // quotes a piece of a password that a raw '<' made look like a tag. fast-xml-parser's own
+    // message quoted it ("boolean attribute 'ef</Password_1_' is not allowed").
+    const scanned = indexXml(body).error;
+    if (scanned !== undefined) {
+      const at = new LineIndex(body).position(scanned.offset);
+      throw new ProfileFormatError(scanned.message, at.line, at.column);
+    }
     const mismatch = /^Expected closing tag '([^']*)' .* instead of closing tag '([^']*)'/.exec(
       msg,
     );
@@ -215,9 +240,16 @@ export function parseProfileXml(text: string): ParsedProfile {
     throw new ProfileFormatError(msg, line, col);
   }
   const flats: OrderedNode[][] = [];
-  collectFlatProfiles(parser.parse(body) as OrderedNode[], flats);
+  const tree = parser.parse(body) as OrderedNode[];
+  collectFlatProfiles(tree, flats);
   if (flats.length === 0) {
-    throw new ProfileFormatError('no <flat-profile> element (as the root or wrapped)');
+    const near = findNearFlatProfile(tree);
+    throw new ProfileFormatError(
+      near === undefined
+        ? 'no <flat-profile> element (as the root or wrapped)'
+        : `no <flat-profile> element: <${near}> is not <flat-profile>` +
+            (near.toLowerCase() === FLAT_PROFILE ? ' (element names are case-sensitive)' : ''),
+    );
   }
   const parameters: ProfileMap = new Map();
   const duplicates = new Set<string>();
@@ -334,7 +366,7 @@ export function profileFromObject(data: unknown): ProfileMap {
       const value = fields.value ?? '';
       if (typeof value !== 'string') {
         throw new ProfileFormatError(
-          `${name}: value expected a string, got ${describe(value)} (quote it)`,
+          `${name}: value expected a string, got ${describe(value, isSecretParameter(name))} (quote it)`,
         );
       }
       entry = { value };
@@ -346,7 +378,7 @@ export function profileFromObject(data: unknown): ProfileMap {
       }
     } else {
       throw new ProfileFormatError(
-        `${name}: expected a string or { value, ua }, got ${describe(raw)} (quote values such as Yes, 0012)`,
+        `${name}: expected a string or { value, ua }, got ${describe(raw, isSecretParameter(name))} (quote values such as Yes, 0012)`,
       );
     }
     checkParameter(name, entry, 'parameter');
@@ -355,12 +387,14 @@ export function profileFromObject(data: unknown): ProfileMap {
   return parameters;
 }
 
-function describe(value: unknown): string {
+/** What a value is, for a message; a number or boolean is quoted unless it is a secret's. */
+function describe(value: unknown, secret = false): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'string') return 'a string';
   if (typeof value === 'object') return 'an object';
-  return `a ${typeof value} (${String(value)})`;
+  // A PIN or password written unquoted (`"Password_1_": 1234`) is still the secret.
+  return `a ${typeof value} (${secret ? 'not shown: a secret' : String(value)})`;
 }
 
 /**

@@ -8,6 +8,7 @@
  * first six bytes at most; {@link describeNotUtf8} runs only once a file has already failed the
  * UTF-8 check.
  */
+import { isSecretParameter } from './secrets.js';
 
 /** A Unicode encoding other than UTF-8, recognised by its first bytes. */
 export interface ForeignUnicode {
@@ -82,6 +83,22 @@ export function foreignUnicodeMessage(found: ForeignUnicode): string {
   return `${found.encoding} text (${what}); profiles must be UTF-8: convert it with iconv -f ${found.iconvFrom} -t UTF-8`;
 }
 
+/** How far back {@link secretValueAt} looks for the start tag around a byte. */
+const START_TAG_LOOK_BACK = 4096;
+
+/**
+ * The name of the secret parameter (a password, GPP_SA…) whose value holds the byte at `offset`,
+ * if it does: the text before it, read as Latin-1, ends in its start tag and text.
+ */
+function secretValueAt(bytes: Uint8Array, offset: number): string | undefined {
+  const from = Math.max(0, offset - START_TAG_LOOK_BACK);
+  const before = Buffer.from(bytes.buffer, bytes.byteOffset + from, offset - from).toString(
+    'latin1',
+  );
+  const open = /<([A-Za-z_][A-Za-z0-9_.:-]*)(?:\s[^<>]*)?>[^<]*$/.exec(before);
+  return open !== null && isSecretParameter(open[1] as string) ? open[1] : undefined;
+}
+
 /**
  * Why bytes that failed the UTF-8 check are not UTF-8, for the byte at `offset` (the first
  * invalid sequence). Text with no NUL byte whose high bytes do not form UTF-8 is, in practice,
@@ -92,7 +109,12 @@ export function foreignUnicodeMessage(found: ForeignUnicode): string {
  * // 'invalid UTF-8 at byte 3 (0xE9, "é" in Latin-1): Latin-1 or Windows-1252 text? profiles must be UTF-8: convert it with iconv -f WINDOWS-1252 -t UTF-8'
  */
 export function describeNotUtf8(bytes: Uint8Array, offset: number): string {
-  const at = `invalid UTF-8 at byte ${offset}`;
+  // In a password's value the byte is a character of the password: neither it nor its code shown.
+  const secret = secretValueAt(bytes, offset);
+  const at =
+    secret === undefined
+      ? `invalid UTF-8 at byte ${offset}`
+      : `invalid UTF-8 at byte ${offset}, in the value of ${secret} (not shown: a secret)`;
   const byte = bytes[offset];
   if (byte === undefined || byte < 0x80 || bytes.includes(0)) return at;
   // A lead byte whose continuation bytes the end of the file cut off: UTF-8, truncated.
@@ -105,7 +127,8 @@ export function describeNotUtf8(bytes: Uint8Array, offset: number): string {
   const hex = `0x${byte.toString(16).toUpperCase()}`;
   // 0xA0 (no-break space) and the C1 range show nothing a reader could recognise.
   const shown = byte > 0xa0 ? `, "${String.fromCharCode(byte)}" in Latin-1` : '';
-  return `${at} (${hex}${shown}): Latin-1 or Windows-1252 text? profiles must be UTF-8: convert it with iconv -f WINDOWS-1252 -t UTF-8`;
+  const what = secret === undefined ? ` (${hex}${shown})` : '';
+  return `${at}${what}: Latin-1 or Windows-1252 text? profiles must be UTF-8: convert it with iconv -f WINDOWS-1252 -t UTF-8`;
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   detectContainer,
   looksLikeXml,
   openProfile,
+  type Digest,
   type OpenOptions,
 } from '../crypto/index.js';
 import { describeSystemError } from '../domain-errors.js';
@@ -27,6 +28,8 @@ export interface FileCheckSettings {
   ignoreRules: RuleId[];
   /** What an empty value is taken for (default `accept`; see ValidateOptions). */
   emptyValues?: EmptyValueMode;
+  /** Only this EVP_BytesToKey digest for AES-256-CBC (default: md5, then sha256) [open]. */
+  md?: Digest;
 }
 
 /**
@@ -134,6 +137,7 @@ function open(
   const options: OpenOptions = { maxSize: MAX_PROFILE_BYTES, plaintextCheck: 'text' };
   if (settings.passphrase !== undefined) options.passphrase = settings.passphrase;
   if (settings.ikm !== undefined) options.ikm = settings.ikm;
+  if (settings.md !== undefined) options.md = settings.md;
   try {
     const opened = openProfile(bytes, options);
     if (opened.container === 'gzip' && isOpensslEncHeader(opened.plaintext)) {

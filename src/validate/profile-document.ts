@@ -3,6 +3,7 @@
  * elements, the parameters (reference §1). Built once per file and shared by every rule.
  */
 import { parameterLookup, type Catalog, type ParameterMatch } from '../profile/catalog.js';
+import { isMistypedFlatProfile } from './suggest.js';
 import {
   NameMemo,
   indexXml,
@@ -40,6 +41,22 @@ export interface ProfileParameter extends XmlContent {
   section?: 'router-configuration';
 }
 
+/**
+ * An attribute other than a parameter's `ua`: the phone reads `ua` on a parameter (reference
+ * §1), so each of these is checked by name (rules `invalid-ua`, `unknown-attribute`).
+ */
+export interface ProfileAttribute {
+  name: string;
+  /** Offset of the attribute's name. */
+  offset: number;
+  /** The decoded value. */
+  value: string;
+  /** The element it is on. */
+  element: XmlNode;
+  /** The parameter it is on; undefined on `<flat-profile>`, a wrapper or a group element. */
+  parameter: ProfileParameter | undefined;
+}
+
 export interface ProfileDocument {
   text: string;
   /** Every character of the text is ASCII (then only a character reference can be another). */
@@ -50,6 +67,11 @@ export interface ProfileDocument {
   root: XmlNode | undefined;
   /** Every `<flat-profile>` element: the root, or one wrapped in another element. */
   flatProfiles: XmlNode[];
+  /**
+   * When there is no `<flat-profile>`: the first element whose name is one mistyped
+   * (`<Flat-Profile>`, `<flat_profile>`), which the phone does not read as one.
+   */
+  nearFlatProfile?: XmlNode;
   /**
    * Child elements of the flat-profile element(s), in document order; the ATA's
    * `<router-configuration>` section is not one of them.
@@ -64,6 +86,12 @@ export interface ProfileDocument {
    * as `parameters` when there are no router leaves.
    */
   everyParameter: readonly ProfileParameter[];
+  /**
+   * Every attribute but a parameter's `ua`: on parameters (router leaves included), on
+   * `<flat-profile>`, the elements wrapping it, `<router-configuration>` and its groups; in
+   * document order per element kind.
+   */
+  attributes: ProfileAttribute[];
 }
 
 /** The ATA191/192's router section: a child of `<flat-profile>` holding groups of leaves. */
@@ -105,25 +133,71 @@ function nodeOf(index: XmlIndex, element: number): XmlNode {
   return { name: index.nameOf(element), offset: index.offsetOf(element) };
 }
 
-/** The parameter an element is (its name looked up in the catalog). */
-function parameterOf(index: XmlIndex, element: number, lookup: Lookup): ProfileParameter {
+/**
+ * Adds the element's attributes to `out`, but for a parameter's `ua`; the index of that `ua`
+ * (-1: none).
+ */
+function collectAttributes(
+  index: XmlIndex,
+  element: number,
+  parameter: ProfileParameter | undefined,
+  out: ProfileAttribute[],
+): number {
+  const { first, end } = index.attributesOf(element);
+  let ua = -1;
+  for (let a = first; a < end; a++) {
+    const name = index.attributeName(a);
+    if (parameter !== undefined && name === USER_ACCESS && ua < 0) {
+      ua = a;
+      continue;
+    }
+    out.push({
+      name,
+      offset: index.attributeNameOffset(a),
+      value: index.attributeValue(a),
+      element: parameter ?? nodeOf(index, element),
+      parameter,
+    });
+  }
+  return ua;
+}
+
+/** The parameter an element is (its name looked up in the catalog); its attributes to `out`. */
+function parameterOf(
+  index: XmlIndex,
+  element: number,
+  lookup: Lookup,
+  out: ProfileAttribute[],
+): ProfileParameter {
   const name = index.nameOf(element);
   const nameId = index.nameIdOf(element);
-  const ua = index.findAttribute(element, USER_ACCESS);
   const child = index.firstChildOf(element);
-  return {
+  const parameter: ProfileParameter = {
     name,
     nameId,
     offset: index.offsetOf(element),
     contentStart: index.contentStartOf(element),
     contentEnd: index.contentEndOf(element),
     value: index.textOf(element),
-    ua: ua < 0 ? undefined : index.attributeValue(ua),
-    uaOffset: ua < 0 ? -1 : index.attributeValueOffset(ua),
+    ua: undefined,
+    uaOffset: -1,
     nested: child >= 0,
     firstChild: child >= 0 ? nodeOf(index, child) : undefined,
     match: lookup(name, nameId),
   };
+  // Most parameters carry `ua` alone, or nothing: no attribute list is walked for those.
+  const { first, end } = index.attributesOf(element);
+  if (end - first === 1 && index.attributeName(first) === USER_ACCESS) {
+    parameter.ua = index.attributeValue(first);
+    parameter.uaOffset = index.attributeValueOffset(first);
+  } else if (end > first) {
+    const ua = collectAttributes(index, element, parameter, out);
+    if (ua >= 0) {
+      parameter.ua = index.attributeValue(ua);
+      parameter.uaOffset = index.attributeValueOffset(ua);
+    }
+  }
+  return parameter;
 }
 
 function collectRouterLeaves(
@@ -131,26 +205,49 @@ function collectRouterLeaves(
   element: number,
   lookup: Lookup,
   out: ProfileParameter[],
+  attributes: ProfileAttribute[],
 ): void {
   for (let child = index.firstChildOf(element); child >= 0; child = index.nextSiblingOf(child)) {
     if (index.firstChildOf(child) >= 0) {
-      collectRouterLeaves(index, child, lookup, out);
+      collectAttributes(index, child, undefined, attributes);
+      collectRouterLeaves(index, child, lookup, out, attributes);
       continue;
     }
-    const leaf = parameterOf(index, child, lookup);
+    const leaf = parameterOf(index, child, lookup, attributes);
     leaf.section = ROUTER_CONFIGURATION;
     out.push(leaf);
   }
 }
 
-function findFlatProfiles(index: XmlIndex, element: number, found: number[]): void {
+/** Finds the flat-profile elements; the attributes of the elements wrapping them go to `out`. */
+function findFlatProfiles(
+  index: XmlIndex,
+  element: number,
+  found: number[],
+  out: ProfileAttribute[],
+): void {
   if (index.nameOf(element) === FLAT_PROFILE) {
     found.push(element);
     return; // a flat-profile inside a flat-profile is a nested parameter, not a second profile
   }
+  const before = found.length;
+  const attributes: ProfileAttribute[] = [];
+  collectAttributes(index, element, undefined, attributes);
   for (let child = index.firstChildOf(element); child >= 0; child = index.nextSiblingOf(child)) {
-    findFlatProfiles(index, child, found);
+    findFlatProfiles(index, child, found, out);
   }
+  // Only an element around a flat-profile: anything else in the file the phone does not read.
+  if (found.length > before) out.push(...attributes);
+}
+
+/** The first element, in document order, whose name is `flat-profile` mistyped; -1 if none. */
+function findNearFlatProfile(index: XmlIndex, element: number): number {
+  if (isMistypedFlatProfile(index.nameOf(element))) return element;
+  for (let child = index.firstChildOf(element); child >= 0; child = index.nextSiblingOf(child)) {
+    const found = findNearFlatProfile(index, child);
+    if (found >= 0) return found;
+  }
+  return -1;
 }
 
 /**
@@ -172,35 +269,44 @@ export function readProfileDocument(
   const parameters: ProfileParameter[] = [];
   const routerSections: XmlNode[] = [];
   const routerParameters: ProfileParameter[] = [];
+  const attributes: ProfileAttribute[] = [];
   const rootIndex = scan.root;
   if (rootIndex >= 0 && !scan.error) {
     const flats: number[] = [];
-    findFlatProfiles(scan, rootIndex, flats);
+    findFlatProfiles(scan, rootIndex, flats, attributes);
     const lookup = lookupOf(catalog);
     let routerLookup: Lookup | undefined;
     for (const flat of flats) {
       flatProfiles.push(nodeOf(scan, flat));
+      collectAttributes(scan, flat, undefined, attributes);
       for (let element = scan.firstChildOf(flat); element >= 0;) {
         if (scan.nameOf(element) === ROUTER_CONFIGURATION) {
           routerSections.push(nodeOf(scan, element));
+          collectAttributes(scan, element, undefined, attributes);
           routerLookup ??= lookupOf(catalog, ROUTER_CONFIGURATION);
-          collectRouterLeaves(scan, element, routerLookup, routerParameters);
-        } else parameters.push(parameterOf(scan, element, lookup));
+          collectRouterLeaves(scan, element, routerLookup, routerParameters, attributes);
+        } else parameters.push(parameterOf(scan, element, lookup, attributes));
         element = scan.nextSiblingOf(element);
       }
     }
   }
   const everyParameter =
     routerParameters.length === 0 ? parameters : [...parameters, ...routerParameters];
+  const near =
+    flatProfiles.length === 0 && rootIndex >= 0 && !scan.error
+      ? findNearFlatProfile(scan, rootIndex)
+      : -1;
   return {
     text,
     ascii: options.ascii === true,
     scan: { error: scan.error, comments: scan.comments },
     root: rootIndex >= 0 ? nodeOf(scan, rootIndex) : undefined,
     flatProfiles,
+    ...(near >= 0 ? { nearFlatProfile: nodeOf(scan, near) } : {}),
     parameters,
     routerSections,
     routerParameters,
     everyParameter,
+    attributes,
   };
 }

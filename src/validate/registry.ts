@@ -17,6 +17,7 @@ import parameterAlias from './rules/parameter-alias.js';
 import plaintextSecret from './rules/plaintext-secret.js';
 import ruleSyntax from './rules/rule-syntax.js';
 import templateLeftover from './rules/template-leftover.js';
+import unknownAttribute from './rules/unknown-attribute.js';
 import unknownParameter from './rules/unknown-parameter.js';
 import unreadableProfile from './rules/unreadable-profile.js';
 import whitespaceValue from './rules/whitespace-value.js';
@@ -28,6 +29,7 @@ export const RULES = {
   'flat-profile-missing': flatProfileMissing,
   'nested-parameter': nestedParameter,
   'invalid-ua': invalidUa,
+  'unknown-attribute': unknownAttribute,
   'duplicate-parameter': duplicateParameter,
   'non-ascii-value': nonAsciiValue,
   'whitespace-value': whitespaceValue,

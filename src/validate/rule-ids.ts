@@ -8,6 +8,7 @@ export const RULE_IDS = [
   'flat-profile-missing',
   'nested-parameter',
   'invalid-ua',
+  'unknown-attribute',
   'duplicate-parameter',
   'non-ascii-value',
   'whitespace-value',

@@ -119,3 +119,16 @@ export function suggestNames(
   if (index.memo.size < 10_000) index.memo.set(name, result);
   return result;
 }
+
+/**
+ * Whether an element name is `flat-profile` mistyped: another case, `_` for `-`, or up to two
+ * letters off (`<Flat-Profile>`, `<flat_profile>`, `<flatprofile>`). Names are case-sensitive
+ * (reference §1), so the phone reads no parameter from such an element.
+ * @example isMistypedFlatProfile('Flat-Profile') // true
+ */
+export function isMistypedFlatProfile(name: string): boolean {
+  return (
+    name !== 'flat-profile' &&
+    levenshtein(name.toLowerCase().replace(/_/g, '-'), 'flat-profile', 2) <= 2
+  );
+}

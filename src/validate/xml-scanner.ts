@@ -704,7 +704,13 @@ class Scanner {
         this.elements[this.top * ELEMENT_FIELDS + F_OFFSET] as number,
       );
     }
-    if (this.names.length === 0) throw new ScanFailure('no root element', length);
+    if (this.names.length === 0) {
+      // Nothing but white space (an empty upload, a truncated write): said as convert and diff say it.
+      if (isAllWhiteSpace(text, this.start, length)) {
+        throw new ScanFailure('the file is empty (no root element)', 0);
+      }
+      throw new ScanFailure('no root element', length);
+    }
   }
 
   /** Text between markup: white space only outside the root; no `]]>` inside. */
@@ -939,31 +945,51 @@ class Scanner {
       this.replayTail(tail, nameEnd);
       i = nameEnd + (tailLengths[tail] as number);
     } else {
-      for (;;) {
-        const afterSpace = this.skipWhiteSpace(i);
-        const code = text.charCodeAt(afterSpace);
-        if (afterSpace >= text.length) {
-          throw new ScanFailure(`start tag <${name}> is not closed with '>'`, lt);
-        }
-        if (code === CH_GT) {
-          i = afterSpace + 1;
-          break;
-        }
-        if (code === CH_SLASH) {
-          if (text.charCodeAt(afterSpace + 1) !== CH_GT) {
-            throw new ScanFailure("expected '/>'", afterSpace);
+      try {
+        for (;;) {
+          const afterSpace = this.skipWhiteSpace(i);
+          const code = text.charCodeAt(afterSpace);
+          if (afterSpace >= text.length) {
+            throw new ScanFailure(`start tag <${name} is not closed with '>'`, lt);
           }
-          selfClosing = true;
-          i = afterSpace + 2;
-          break;
+          if (code === CH_GT) {
+            i = afterSpace + 1;
+            break;
+          }
+          if (code === CH_SLASH) {
+            if (text.charCodeAt(afterSpace + 1) !== CH_GT) {
+              throw new ScanFailure(
+                `expected '>' right after '/' in start tag <${name}`,
+                afterSpace + 1,
+              );
+            }
+            selfClosing = true;
+            i = afterSpace + 2;
+            break;
+          }
+          if (code === 60 /* < */) {
+            // The next tag begins: this one stops where its '>' is missing.
+            throw new ScanFailure(`start tag <${name} is not closed with '>'`, i);
+          }
+          if (afterSpace === i) {
+            throw new ScanFailure(
+              `expected white space, '>' or '/>' in start tag <${name}`,
+              afterSpace,
+            );
+          }
+          if (
+            names === undefined &&
+            this.attributeNames.length - firstAttribute >= MANY_ATTRIBUTES
+          ) {
+            names = new Set(this.attributeNames.slice(firstAttribute));
+          }
+          i = this.attribute(name, firstAttribute, afterSpace, names);
         }
-        if (afterSpace === i) {
-          throw new ScanFailure("expected white space, '>' or '/>'", afterSpace);
-        }
-        if (names === undefined && this.attributeNames.length - firstAttribute >= MANY_ATTRIBUTES) {
-          names = new Set(this.attributeNames.slice(firstAttribute));
-        }
-        i = this.attribute(name, firstAttribute, afterSpace, names);
+      } catch (err) {
+        // Inside a password, the "tag" is likely a piece of its value after a raw '<'.
+        const secret = parent === NONE ? undefined : this.openSecret();
+        if (secret === undefined || !(err instanceof ScanFailure)) throw err;
+        throw this.malformedInSecret(secret, 'start tag', lt);
       }
       if (element < PREDICTED_ELEMENTS) {
         predictedTails[element] = selfClosing ? NONE : this.storeTail(nameEnd, i, firstAttribute);
@@ -1098,7 +1124,9 @@ class Scanner {
   ): number {
     const { text } = this;
     const nameEnd = this.readName(at);
-    if (nameEnd === at) throw new ScanFailure('expected an attribute name', at);
+    if (nameEnd === at) {
+      throw new ScanFailure(`expected an attribute name in start tag <${elementName}`, at);
+    }
     const name = internName(text, at, nameEnd, this.nameHash);
     if (names ? names.has(name) : this.attributeNames.indexOf(name, firstAttribute) >= 0) {
       throw new ScanFailure(`attribute ${name} is repeated in <${elementName}>`, at);
@@ -1158,19 +1186,31 @@ class Scanner {
     }
     // Anything else: read it again the slow way, which finds the error.
     const nameEnd = this.readName(lt + 2);
+    if (nameEnd === lt + 2) {
+      throw new ScanFailure("expected an element name right after '</'", lt + 2);
+    }
     const name = text.slice(lt + 2, nameEnd);
+    const openName = top === NONE ? undefined : (this.names[top] as string);
+    // Inside a password, a name that is not the open element's may be a piece of its value (a
+    // raw '<'): it is not shown.
+    const secret = openName === name ? undefined : this.openSecret();
     const gt = this.skipWhiteSpace(nameEnd);
-    if (nameEnd === lt + 2 || text.charCodeAt(gt) !== CH_GT) {
-      throw new ScanFailure(`malformed end tag (expected </name>)`, lt);
+    if (text.charCodeAt(gt) !== CH_GT) {
+      if (secret !== undefined) throw this.malformedInSecret(secret, 'end tag', lt);
+      // Where the '>' is missing: right after the name when the tag just stops (a line end or
+      // the next tag follows), else at the character that does not belong in an end tag.
+      const next = text.charCodeAt(gt);
+      const stops = gt >= text.length || next === 60; /* < */
+      throw new ScanFailure(
+        stops
+          ? `end tag </${name} is not closed with '>'`
+          : `end tag </${name} is not closed with '>' (an end tag holds only its name)`,
+        stops ? nameEnd : gt,
+      );
     }
     if (top === NONE) throw new ScanFailure(`end tag </${name}> without a start tag`, lt);
-    const openName = this.names[top] as string;
     if (openName !== name) {
       const openOffset = this.elements[top * ELEMENT_FIELDS + F_OFFSET] as number;
-      // Inside a password, both names may be pieces of its value (a raw '<'): neither is shown.
-      const secret = this.stack
-        .map((e) => this.names[e] as string)
-        .find((n) => isSecretParameter(n));
       if (secret !== undefined) {
         throw new ScanFailure(
           `an end tag does not match inside the value of ${secret} (not shown: a secret; a '<' in a value is written &lt;)`,
@@ -1184,6 +1224,31 @@ class Scanner {
     }
     this.close(lt);
     this.pos = gt + 1;
+  }
+
+  /**
+   * The outermost open element that is a secret parameter (its value is not shown), if any: the
+   * outermost, as anything opened inside it is a piece of its value (`<Password_1_>a<bsecret>`
+   * names Password_1_, not the piece "bsecret").
+   */
+  private openSecret(): string | undefined {
+    for (let k = 0; k < this.stack.length; k++) {
+      const name = this.names[this.stack[k] as number] as string;
+      if (isSecretParameter(name)) return name;
+    }
+    return undefined;
+  }
+
+  /**
+   * The error for a malformed tag inside a secret's value: what looks like a tag there is more
+   * likely a piece of the password after a raw '<', so neither its name nor its attributes are
+   * shown.
+   */
+  private malformedInSecret(secret: string, what: string, offset: number): ScanFailure {
+    return new ScanFailure(
+      `a malformed ${what} inside the value of ${secret} (not shown: a secret; a '<' in a value is written &lt;)`,
+      offset,
+    );
   }
 
   /** Closes the innermost open element at its end tag's `<`. */
@@ -1230,7 +1295,10 @@ class Scanner {
     if (text.startsWith('<!DOCTYPE', lt)) {
       throw new ScanFailure('a DOCTYPE is not allowed in a profile (phones do not read DTDs)', lt);
     }
-    throw new ScanFailure("expected '<!--', '<![CDATA[' after '<!'", lt);
+    throw new ScanFailure(
+      "'<!' starts neither a comment (<!--) nor a CDATA section (<![CDATA[)",
+      lt,
+    );
   }
 }
 

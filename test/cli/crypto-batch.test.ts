@@ -2,7 +2,6 @@
 // atomic writes, a per-file report that does not stop the batch, no key in any output.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -15,6 +14,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ece from 'http_ece';
+import { opensslDecrypt } from '../helpers/openssl-enc.js';
 import { runCli } from '../helpers/run-cli.js';
 
 const ALL_KEY = 'Passphrase-For-All-1';
@@ -50,11 +50,6 @@ before(() => {
   );
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-const opensslDecrypt = (file: string, pass: string) =>
-  execFileSync('openssl', ['enc', '-d', '-aes-256-cbc', '-md', 'md5', '-k', pass, '-in', file], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  }).toString();
 
 describe('encrypt --out-dir', () => {
   test('a directory, keys by MAC and by file name, one for the rest; names; openssl and http_ece open them', async () => {

@@ -1,48 +1,29 @@
 // encrypt/decrypt as an admin and an attacker would use them (cryptotrial3): batch names that
 // collide, an --out-dir inside its input, symlinks in a walked directory, --keys CSV edge cases,
 // secrets read from files, aes128gcm record sizes at the RFC's limits.
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
-  existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
-  rmSync,
   statSync,
   symlinkSync,
   truncateSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ece from 'http_ece';
+import { displayNameProfile, opensslDecrypt } from '../helpers/openssl-enc.js';
+import { interruptOnceWritten } from '../helpers/interrupt.js';
 import { BIN, runCli } from '../helpers/run-cli.js';
+import { testDirectory } from '../helpers/temp-dir.js';
 
 const KEY = 'Trial3-Passphrase';
 const env = { KEY };
-const profile = (n: string) =>
-  `<flat-profile>\n  <Display_Name_1_>${n}</Display_Name_1_>\n</flat-profile>\n`;
-
-let dir: string;
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'cisco-prov-trial3-'));
-});
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A fresh directory under the test's temp directory. */
-function fresh(name: string): string {
-  const path = join(dir, name);
-  mkdirSync(path, { recursive: true });
-  return path;
-}
-
-const opensslDecrypt = (file: string, pass: string) =>
-  execFileSync('openssl', ['enc', '-d', '-aes-256-cbc', '-md', 'md5', '-k', pass, '-in', file], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  }).toString();
+const profile = displayNameProfile;
+const { fresh } = testDirectory('cisco-prov-trial3-');
 
 /** Every file under `root`, relative, sorted. */
 const tree = (root: string): string[] =>
@@ -329,22 +310,14 @@ describe('a signal during a one-thread batch', () => {
     const inDir = fresh('sigint/in');
     for (let i = 0; i < 3000; i++) writeFileSync(join(inDir, `p${i}.xml`), profile(String(i)));
     const out = join(root, 'out');
-    const child = spawn(
-      process.execPath,
-      [BIN, 'encrypt', '--key-env', 'KEY', '--gzip', inDir, '--out-dir', out, '--jobs', '1'],
-      { env: { ...process.env, KEY }, stdio: 'ignore' },
-    );
-    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
     // As soon as the first file is there, the batch is under way: interrupt it.
-    let started = false;
-    while (!started) {
-      await new Promise((done) => setTimeout(done, 5));
-      started = existsSync(out) && readdirSync(out).some((n) => n.endsWith('.cfg'));
-      if (child.exitCode !== null) break;
-    }
-    child.kill('SIGINT');
-    assert.equal(await exited, 130);
-    const left = readdirSync(out);
+    const { code, left } = await interruptOnceWritten(
+      ['encrypt', '--key-env', 'KEY', '--gzip', inDir, '--out-dir', out, '--jobs', '1'],
+      out,
+      '.cfg',
+      { env: { KEY } },
+    );
+    assert.equal(code, 130);
     assert.deepEqual(
       left.filter((n) => n.endsWith('.tmp')),
       [],

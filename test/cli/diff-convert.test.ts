@@ -150,7 +150,10 @@ describe('diff', () => {
     writeFileSync(broken, '<flat-profile>\n  <Station_Name>x</Station_Nam>\n</flat-profile>\n');
     const bad = await runCli(['diff', OLD, broken]);
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /^cisco-prov: .*broken\.xml: line 2, col \d+: .*closing tag/m);
+    assert.match(
+      bad.stderr,
+      /^cisco-prov: .*broken\.xml: line 2, col 18: end tag <\/Station_Nam> does not match <Station_Name> \(line 2\)$/m,
+    );
     const missing = await runCli(['diff', OLD, join(dir, 'absent.xml')]);
     assert.equal(missing.code, 3);
     assert.match(missing.stderr, /absent\.xml: no such file or directory/);

@@ -5,7 +5,6 @@
 // as `nobody` (as test/cli/nonroot4.test.ts).
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import {
   chmodSync,
   chownSync,
@@ -17,6 +16,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { opensslDecrypt } from '../helpers/openssl-enc.js';
 import { BIN, runCli, type CliRun } from '../helpers/run-cli.js';
 import { NOBODY, SKIP_REASON, nobodyIn, workspace } from '../helpers/unprivileged.js';
 
@@ -197,11 +197,6 @@ describe('a failure line is one line', () => {
 });
 
 describe('`-`: the key from stdin, and no stdin in a batch', () => {
-  const opensslDecrypt = (file: string, pass: string): string =>
-    spawnSync('openssl', ['enc', '-d', '-aes-256-cbc', '-md', 'md5', '-k', pass, '-in', file], {
-      encoding: 'utf8',
-    }).stdout;
-
   test('encrypt --key-file - reads the passphrase from stdin (openssl opens it); decrypt too', async () => {
     const dir = fresh();
     writeFileSync(join(dir, 'p.xml'), PROFILE);

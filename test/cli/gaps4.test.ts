@@ -2,44 +2,26 @@
 // file, duplicate keys in a JSON inventory, JSON syntax errors by line and column, YAML
 // inventory messages, a misspelt --keys header, key files readable by others, and a one-thread
 // render stopped by SIGINT.
-import { describe, test, before, after } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
-  rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { displayNameProfile, opensslDecrypt } from '../helpers/openssl-enc.js';
+import { interruptOnceWritten } from '../helpers/interrupt.js';
 import { BIN, runCli } from '../helpers/run-cli.js';
+import { testDirectory } from '../helpers/temp-dir.js';
 
-const profile = (n: string) =>
-  `<flat-profile>\n  <Display_Name_1_>${n}</Display_Name_1_>\n</flat-profile>\n`;
-
-let dir: string;
-before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'cisco-prov-gaps4-'));
-});
-after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A fresh directory under the test's temp directory. */
-function fresh(name: string): string {
-  const path = join(dir, name);
-  mkdirSync(path, { recursive: true });
-  return path;
-}
-
-const opensslDecrypt = (file: string, pass: string) =>
-  execFileSync('openssl', ['enc', '-d', '-aes-256-cbc', '-md', 'md5', '-k', pass, '-in', file], {
-    stdio: ['ignore', 'pipe', 'ignore'],
-  }).toString();
+const profile = displayNameProfile;
+const { fresh } = testDirectory('cisco-prov-gaps4-');
 
 describe('encrypt/decrypt --keys without --out-dir: the key is looked up as a batch does', () => {
   test('encrypt takes the row of the file by its name, not a key asked for elsewhere', async () => {
@@ -440,22 +422,14 @@ describe('a signal during a one-thread render', () => {
       '<flat-profile>\n<Station_Name>{{ display_name }}</Station_Name>\n<Text_Logo>{% for i in (1..200) %}{{ i }}{% endfor %}</Text_Logo>\n</flat-profile>\n',
     );
     const out = join(d, 'out');
-    const child = spawn(
-      process.execPath,
-      [BIN, 'render', '-t', 't.xml', '-i', 'inv.csv', '-o', out, '--jobs', '1'],
-      { cwd: d, stdio: 'ignore' },
-    );
-    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
     // As soon as the first profile is there, the writing is under way: interrupt it.
-    let started = false;
-    while (!started) {
-      await new Promise((done) => setTimeout(done, 5));
-      started = existsSync(out) && readdirSync(out).some((n) => n.endsWith('.xml'));
-      if (child.exitCode !== null) break;
-    }
-    child.kill('SIGINT');
-    assert.equal(await exited, 130);
-    const left = readdirSync(out);
+    const { code, left } = await interruptOnceWritten(
+      ['render', '-t', 't.xml', '-i', 'inv.csv', '-o', out, '--jobs', '1'],
+      out,
+      '.xml',
+      { cwd: d },
+    );
+    assert.equal(code, 130);
     assert.deepEqual(
       left.filter((n) => !n.endsWith('.xml')),
       [],

@@ -55,7 +55,7 @@ const FACTS: OpenFact[] = [
     option: '--md',
     says: ENCRYPT_MD,
   })),
-  ...[['decrypt'], ['diff'], ['convert'], ['drift'], ['fleet']].map((command) => ({
+  ...[['decrypt'], ['validate'], ['diff'], ['convert'], ['drift'], ['fleet']].map((command) => ({
     fact: '§3 AES-256-CBC digest (reading)',
     command,
     option: '--md',

@@ -31,6 +31,43 @@ test('V8 accepts the code caches the build wrote (this Node, these flags)', () =
   }
 });
 
+test('the shim reads each code cache whole and V8 takes it (deserialized, not rejected)', () => {
+  // V8's --profile-deserialization prints "[Deserializing from N bytes …]" for a code cache it
+  // accepts (and leaves the cache's flag check alone): the shim's own read of the cache
+  // (bin/cisco-prov.cjs readCache) must hand V8 the whole file, or V8 rejects it and every
+  // start compiles the bundle from its text, silently.
+  const dir = mkdtempSync(join(tmpdir(), 'cisco-prov-startup-'));
+  try {
+    writeFileSync(join(dir, 'p.xml'), '<flat-profile><GPP_A>x</GPP_A></flat-profile>\n');
+    const cases: [string, string[]][] = [
+      ['oneshot.cjs', ['encrypt', '--key-env', 'PROV_KEY', 'p.xml', '-o', 'p.cfg']],
+      ['oneshot-stream.cjs', ['encrypt', '--key-env', 'PROV_KEY', '-o', 's.cfg']],
+      ['cli.cjs', ['keygen']],
+    ];
+    for (const [bundle, args] of cases) {
+      const r = spawnSync(
+        process.execPath,
+        ['--profile-deserialization', join(ROOT, 'bin', 'cisco-prov.cjs'), ...args],
+        {
+          cwd: dir,
+          encoding: 'utf8',
+          input: '<flat-profile><GPP_A>x</GPP_A></flat-profile>\n',
+          env: { ...process.env, PROV_KEY: 'k3y-phrase' },
+        },
+      );
+      assert.equal(r.status, 0, r.stderr);
+      const size = readFileSync(join(ROOT, 'dist', `${bundle}.cache`)).length;
+      assert.ok(
+        r.stdout.includes(`[Deserializing from ${size} bytes`) ||
+          r.stderr.includes(`[Deserializing from ${size} bytes`),
+        `${bundle}: its ${size}-byte cache deserialized`,
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('with the cache, without it, and with a corrupt one: one-shot and chunked commands run', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cisco-prov-startup-'));
   try {

@@ -114,7 +114,7 @@ test('a directory means every profile in it', async () => {
   const r = await validate(['--format', 'json', BAD]);
   assert.equal(r.code, 1);
   const report = JSON.parse(r.stdout) as { file: string }[];
-  assert.equal(report.length, 21);
+  assert.equal(report.length, 23);
   assert.ok(report.every((e) => e.file.startsWith(`${BAD}/`)));
 });
 
@@ -275,6 +275,50 @@ test('an AES-256-CBC profile made by openssl whose XML is broken: the XML error,
     assert.equal(r.code, 1);
     assert.match(r.stdout, /xml-well-formed/);
     assert.doesNotMatch(r.stdout + r.stderr, /bad decrypt|s3cret-pass/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('--md: an AES-256-CBC profile from openssl enc opens with its digest only (md5, then sha256 without it) [open, reference §3]', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-validate-md-'));
+  try {
+    const plain = join(dir, 'p.xml');
+    writeFileSync(plain, '<flat-profile>\n<Station_Name>Desk</Station_Name>\n</flat-profile>\n');
+    const sealed = (md: string) => {
+      const cfg = join(dir, `${md}.cfg`);
+      execFileSync('openssl', [
+        'enc',
+        '-aes-256-cbc',
+        '-md',
+        md,
+        '-pass',
+        'pass:k-1',
+        '-in',
+        plain,
+        '-out',
+        cfg,
+      ]);
+      return cfg;
+    };
+    const md5 = sealed('md5');
+    const sha256 = sealed('sha256');
+    const key = ['--key-env', 'K'];
+    const env = { K: 'k-1' };
+    for (const [args, file, code] of [
+      [[], md5, 0],
+      [[], sha256, 0],
+      [['--md', 'md5'], md5, 0],
+      [['--md', 'md5'], sha256, 1],
+      [['--md', 'sha256'], sha256, 0],
+      [['--md', 'sha256'], md5, 1],
+    ] as const) {
+      const r = await runCli(['validate', ...key, ...args, file], { env });
+      assert.equal(r.code, code, `${args.join(' ')} ${file}: ${r.stdout}${r.stderr}`);
+      if (code === 1) assert.match(r.stdout, /unreadable-profile/);
+    }
+    const bad = await runCli(['validate', ...key, '--md', 'sha1', md5], { env });
+    assert.equal(bad.code, 2);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,9 +1,13 @@
 // The drift core: which parameters count, how values compare, and report file names.
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { reportIdOf } from '../../src/io/report-dir.js';
 import { lookupParameter } from '../../src/profile/catalog.js';
 import { DEFAULT_CATALOG } from '../../src/profile/catalog-data/index.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { diff } from '../../src/commands/diff.js';
 import { compareWithReport, isStatusParameter, sameSetting } from '../../src/profile/drift.js';
 import { parseProfileXml } from '../../src/profile/profile-map.js';
 
@@ -20,6 +24,14 @@ describe('sameSetting', () => {
     ['SIP_Port_1_', '5060', '5061', false],
     ['Station_Name', 'Lobby', 'lobby', false], // free text: case counts
     ['Station_Name', 'Front\ndesk', 'Front desk', true], // a newline is read as a space
+    ['Resync_On_Reset', 'Yes', 'YES', true], // reference §1 value types: Bool case-insensitive
+    ['SIP_Port_1_', '0x13c4', '0X13C4', true], // reference §1: decimal or 0x hex integer
+    ['Subscribe_Expires', '30', '30.0', true], // reference §1: Time, seconds, optional decimals
+    ['Subscribe_Expires', '30', '30.5', false],
+    ['Subscribe_Expires', '30', '0x1e', false], // Time is not an integer type: no hex
+    // A schedule is decimal only (reference §1 "schedule"; guides: Configurable Schedules):
+    // 0x15180 is not 86400 there.
+    ['Resync_Periodic', '86400', '0x15180', false],
   ];
   for (const [name, a, b, same] of CASES) {
     test(`${name}: ${JSON.stringify(a)} ${same ? '=' : '≠'} ${JSON.stringify(b)}`, () => {
@@ -129,5 +141,40 @@ describe('reportIdOf', () => {
   test('names that are no phone id are skipped', () => {
     assert.equal(reportIdOf('.xml'), undefined);
     assert.equal(reportIdOf('notes about phones.txt'), undefined);
+  });
+});
+
+describe('diff compares values as drift does (by catalog type), or as text with exact', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cisco-prov-diff-types-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const write = (name: string, body: string): string => {
+    const path = join(dir, name);
+    writeFileSync(path, `<flat-profile>\n${body}\n</flat-profile>\n`);
+    return path;
+  };
+  const a = write(
+    'a.xml',
+    '<Resync_On_Reset>Yes</Resync_On_Reset><SIP_Port_1_>5060</SIP_Port_1_><Station_Name>A</Station_Name>',
+  );
+  const b = write(
+    'b.xml',
+    '<Resync_On_Reset>YES</Resync_On_Reset><SIP_Port_1_>0x13C4</SIP_Port_1_><Station_Name>a</Station_Name>',
+  );
+
+  test('Bool in any case and hex integers are the same setting; text keeps its case', async () => {
+    const result = await diff(a, b, {});
+    assert.deepEqual(
+      result.changes.map((c) => c.name),
+      ['Station_Name'],
+    );
+    assert.equal(result.exitCode, 1);
+  });
+
+  test('exact: every textual difference', async () => {
+    const result = await diff(a, b, { exact: true });
+    assert.deepEqual(
+      result.changes.map((c) => c.name),
+      ['Resync_On_Reset', 'SIP_Port_1_', 'Station_Name'],
+    );
   });
 });

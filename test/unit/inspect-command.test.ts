@@ -198,3 +198,23 @@ test('--log: UTF-8 across the 1 MiB read boundary, between ASCII-only chunks, re
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("'-' as the only User-Agent argument reads stdin, as every other command reads '-'", async () => {
+  const stdin = Readable.from([Buffer.from('Cisco-CP-8841-3PCC/11.0 (00562b043615)\n')]);
+  const parsed = userAgents(await inspect({ userAgents: ['-'], stdin }));
+  assert.deepEqual(
+    parsed.map((r) => [r.userAgent, r.mac]),
+    [['Cisco-CP-8841-3PCC/11.0 (00562b043615)', '00562b043615']],
+  );
+  await rejectsWith(
+    inspect({ userAgents: ['-', 'Cisco-CP-8841-3PCC/11.0'], stdin: Readable.from([]) }),
+    2,
+    /'-' \(read User-Agents from stdin\) cannot be mixed/,
+  );
+  // Beside --log, '-' is a second input, as any User-Agent argument is.
+  await rejectsWith(
+    inspect({ userAgents: ['-'], log: '-', stdin: Readable.from([]) }),
+    2,
+    /give User-Agents or --log, not both/,
+  );
+});

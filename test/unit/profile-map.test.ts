@@ -109,7 +109,13 @@ describe('parseProfileXml', () => {
   });
 
   const BAD: [string, string, RegExp, number | undefined][] = [
-    ['not well-formed', '<flat-profile>\n<a></b></flat-profile>', /closing tag/, 2],
+    // Worded as validate words it (its scanner): the same file gets the same message everywhere.
+    [
+      'not well-formed',
+      '<flat-profile>\n<a></b></flat-profile>',
+      /^end tag <\/b> does not match <a> \(line 2\)$/,
+      2,
+    ],
     [
       'a truncated file',
       '<flat-profile>\n  <Time_Zone>GMT-05:',
@@ -117,6 +123,18 @@ describe('parseProfileXml', () => {
       2,
     ],
     ['no flat-profile', '<device><x>1</x></device>', /no <flat-profile>/, undefined],
+    [
+      'a flat-profile in the wrong case',
+      '<Flat-Profile><A>1</A></Flat-Profile>',
+      /^no <flat-profile> element: <Flat-Profile> is not <flat-profile> \(element names are case-sensitive\)$/,
+      undefined,
+    ],
+    [
+      'a wrapped flat_profile',
+      '<device><flat_profile><A>1</A></flat_profile></device>',
+      /^no <flat-profile> element: <flat_profile> is not <flat-profile>$/,
+      undefined,
+    ],
     [
       'undefined entity',
       '<flat-profile><a>&nbsp;</a></flat-profile>',
@@ -132,7 +150,20 @@ describe('parseProfileXml', () => {
       /not an XML entity/,
       undefined,
     ],
-    ['not XML at all', 'Station_Name=Lobby', /char 'S' is not expected/, 1],
+    ['not XML at all', 'Station_Name=Lobby', /^text before the root element$/, 1],
+    // A raw '<' inside a password: the "tag" it seems to open is a piece of the password.
+    [
+      'a malformed tag inside a password',
+      '<flat-profile>\n<Password_1_>ab<cd ef</Password_1_>\n</flat-profile>',
+      /^a malformed start tag inside the value of Password_1_ \(not shown: a secret/,
+      2,
+    ],
+    [
+      'a malformed end tag inside a password',
+      '<flat-profile>\n<Admin_Passwd>ab</cdef\n</flat-profile>',
+      /^a malformed end tag inside the value of Admin_Passwd \(not shown: a secret/,
+      2,
+    ],
   ];
   for (const [what, xml, message, line] of BAD) {
     test(`refuses ${what} with a ProfileFormatError`, () => {
@@ -226,6 +257,17 @@ describe('the JSON/YAML form', () => {
     ['a boolean value field', { A: { value: true } }, /A: value expected a string, got a boolean/],
     ['an unknown field', { A: { value: 'x', access: 'na' } }, /unknown field "access"/],
     ['a name with a space', { 'Station Name': 'x' }, /not an XML element name/],
+    // A PIN written unquoted is still the secret: the message says what it is, not its value.
+    [
+      'a password given as a number',
+      { Password_1_: { value: 4711 } },
+      /^Password_1_: value expected a string, got a number \(not shown: a secret\) \(quote it\)$/,
+    ],
+    [
+      'a password given bare as a number',
+      { Admin_Passwd: 4711 },
+      /^Admin_Passwd: expected a string or \{ value, ua \}, got a number \(not shown: a secret\)/,
+    ],
   ];
   for (const [what, data, message] of WRONG) {
     test(`profileFromObject refuses ${what}`, () => {

@@ -100,6 +100,20 @@ describe('Latin-1 / Windows-1252 text', () => {
       'invalid UTF-8 at byte 3: a character cut off by the end of the file (truncated?)',
     );
   });
+  test("a byte inside a password's value is neither shown nor given by its code", () => {
+    const bytes = Buffer.from(
+      '<flat-profile>\n<Password_1_ ua="na">sekr\xe9t</Password_1_>',
+      'latin1',
+    );
+    const message = describeNotUtf8(bytes, firstInvalidUtf8(bytes));
+    assert.equal(
+      message,
+      'invalid UTF-8 at byte 40, in the value of Password_1_ (not shown: a secret): Latin-1 or Windows-1252 text? profiles must be UTF-8: convert it with iconv -f WINDOWS-1252 -t UTF-8',
+    );
+    // The same byte in a plain value is named, to help find it.
+    const plain = Buffer.from('<flat-profile>\n<Station_Name>Caf\xe9</Station_Name>', 'latin1');
+    assert.match(describeNotUtf8(plain, firstInvalidUtf8(plain)), /\(0xE9, "é" in Latin-1\)/);
+  });
   test('binary with NUL bytes is not guessed at', () => {
     const bytes = Uint8Array.from([0x3c, 0x61, 0x00, 0xe9, 0x3e]);
     assert.equal(describeNotUtf8(bytes, 3), 'invalid UTF-8 at byte 3');

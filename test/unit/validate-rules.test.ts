@@ -90,6 +90,61 @@ const CASES: [string, string, Partial<ValidateOptions>, string[]][] = [
     {},
     ['invalid-ua 2:19 ua="Na" on Station_Name must be "na", "ro" or "rw"'],
   ],
+  // Reference §1: ua (lower case) = na/ro/rw. XML names are case-sensitive: UA is another
+  // attribute, which the phone ignores, so the access the author set never happens.
+  [
+    'ua spelt in capitals is not ua',
+    '<Station_Name UA="na">a</Station_Name>',
+    {},
+    [
+      'invalid-ua 2:15 attribute UA on Station_Name is not ua (attribute names are case-sensitive): the phone ignores it, so the user access is not set',
+    ],
+  ],
+  [
+    'ua misspelt beside a real ua',
+    '<Station_Name ua="na" au="rw">a</Station_Name>',
+    {},
+    ['invalid-ua 2:23 attribute au on Station_Name is not ua: the phone ignores it'],
+  ],
+  [
+    'a ua value with a trailing space',
+    '<Station_Name ua="ro ">a</Station_Name>',
+    {},
+    ['invalid-ua 2:19 ua="ro " on Station_Name must be "na", "ro" or "rw"'],
+  ],
+  [
+    'preserve-value (reference §1), group (SPA exports) and xmlns are read or harmless',
+    '<Station_Name ua="na" preserve-value="y" group="System/System_Configuration" xmlns:x="urn:x">a</Station_Name>',
+    {},
+    [],
+  ],
+  [
+    'an unknown attribute on a parameter, with did-you-mean',
+    '<Station_Name Preserve-Value="y" colour="red">a</Station_Name>',
+    {},
+    [
+      'unknown-attribute 2:15 unknown attribute Preserve-Value on Station_Name; the phone ignores it; did you mean preserve-value?',
+      'unknown-attribute 2:34 unknown attribute colour on Station_Name; the phone ignores it',
+    ],
+  ],
+  [
+    'an attribute on a group element of the router section',
+    '<router-configuration UA="na"><Wan x="1"><WAN_Stack_Mode>1</WAN_Stack_Mode></Wan></router-configuration>',
+    {},
+    [
+      'unknown-attribute 2:23 attribute UA on <router-configuration> has no effect: the phone reads ua on each parameter',
+      'unknown-attribute 2:36 unknown attribute x on <Wan>; the phone ignores it',
+    ],
+  ],
+  [
+    'copies on one line: positions by line and column',
+    '<GPP_A>1</GPP_A><GPP_A>2</GPP_A><GPP_A>3</GPP_A>',
+    {},
+    [
+      'duplicate-parameter 2:18 GPP_A is set again (first at 2:2); the phone keeps the last value, at 2:34',
+      'duplicate-parameter 2:34 GPP_A is set again (first at 2:2); the phone keeps the last value, at 2:34',
+    ],
+  ],
   [
     'three copies: the last wins',
     '<GPP_A>1</GPP_A>\n<GPP_A>2</GPP_A>\n<GPP_A>3</GPP_A>',
@@ -231,4 +286,36 @@ test('a malformed document reports only the well-formedness error', () => {
 
 test('ignoring xml-well-formed on a malformed document leaves nothing to report', () => {
   assert.deepEqual(check('<a>', { ignoreRules: ['xml-well-formed'] }), []);
+});
+
+test('attributes on <flat-profile> and on the elements wrapping it are reported, nothing else', () => {
+  const text =
+    '<device model="8841" xmlns="urn:x">\n<flat-profile ua="na" version="2">\n<Station_Name>a</Station_Name>\n</flat-profile>\n</device>\n<!-- x -->\n';
+  assert.deepEqual(
+    validateProfileText(text, { file: 'x', catalog }).map(
+      (d) => `${d.ruleId} ${d.severity} ${d.line}:${d.column} ${d.message}`,
+    ),
+    [
+      'unknown-attribute warning 1:9 unknown attribute model on <device>; the phone ignores it',
+      'unknown-attribute warning 2:15 attribute ua on <flat-profile> has no effect: the phone reads ua on each parameter',
+      'unknown-attribute warning 2:23 unknown attribute version on <flat-profile>; the phone ignores it',
+    ],
+  );
+});
+
+test('a mistyped <flat-profile> is named where it is (reference §1: names are case-sensitive)', () => {
+  const report = (text: string) =>
+    validateProfileText(text, { file: 'x', catalog }).map(
+      (d) => `${d.ruleId} ${d.line}:${d.column} ${d.message}`,
+    );
+  assert.deepEqual(report('<Flat-Profile>\n<Station_Name>a</Station_Name>\n</Flat-Profile>\n'), [
+    'flat-profile-missing 1:1 no <flat-profile> element: <Flat-Profile> is not <flat-profile> (element names are case-sensitive)',
+  ]);
+  assert.deepEqual(
+    report('<device>\n  <flat_profile><Station_Name>a</Station_Name></flat_profile>\n</device>'),
+    ['flat-profile-missing 2:3 no <flat-profile> element: <flat_profile> is not <flat-profile>'],
+  );
+  assert.deepEqual(report('<profile><Station_Name>a</Station_Name></profile>'), [
+    'flat-profile-missing 1:1 no <flat-profile> element (the root is <profile>)',
+  ]);
 });

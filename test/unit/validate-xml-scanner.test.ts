@@ -53,7 +53,10 @@ const MALFORMED: [string, string, RegExp, string][] = [
   ['two roots', '<a/><b/>', /only one root element/, '1:5'],
   ['text after root', '<a/>x', /text after the root/, '1:5'],
   ['text before root', 'x<a/>', /text before the root/, '1:1'],
-  ['no root', '<?xml version="1.0"?>', /no root element/, '1:22'],
+  ['no root', '<?xml version="1.0"?>', /^no root element$/, '1:22'],
+  // An empty upload, or white space only: said as convert and diff say it, at the start.
+  ['an empty file', '', /^the file is empty \(no root element\)$/, '1:1'],
+  ['white space only', '\n  \n', /^the file is empty \(no root element\)$/, '1:1'],
   [
     'late XML declaration',
     '<a/>\n<?xml version="1.0"?>',
@@ -80,6 +83,126 @@ for (const [what, text, message, position] of MALFORMED) {
     assert.equal(at(text, scan.error.offset), position);
   });
 }
+
+/**
+ * Malformed tags: the message names the element as written (no placeholder such as "</name>"),
+ * and the position is where the '>' is missing or the character that does not belong.
+ */
+const MALFORMED_TAGS: [string, string, string, string][] = [
+  [
+    "end tag without '>' before a line end",
+    '<flat-profile>\n<Station_Name>x</Station_Name\n</flat-profile>\n',
+    "end tag </Station_Name is not closed with '>'",
+    '2:30',
+  ],
+  [
+    "end tag without '>' at the end of the file",
+    '<flat-profile>\n<Station_Name>x</Station_Name',
+    "end tag </Station_Name is not closed with '>'",
+    '2:30',
+  ],
+  [
+    'end tag holding more than its name',
+    '<flat-profile>\n<Station_Name>x</Station_Name ua="na">\n</flat-profile>',
+    "end tag </Station_Name is not closed with '>' (an end tag holds only its name)",
+    '2:31',
+  ],
+  [
+    "white space after '</'",
+    '<flat-profile>\n<Station_Name>x</ Station_Name>\n</flat-profile>',
+    "expected an element name right after '</'",
+    '2:18',
+  ],
+  [
+    "start tag without '>' before the next tag",
+    '<flat-profile>\n<Station_Name</Station_Name>\n</flat-profile>',
+    "start tag <Station_Name is not closed with '>'",
+    '2:14',
+  ],
+  [
+    "start tag without '>' after an attribute, before the next tag",
+    '<flat-profile>\n<Station_Name ua="na"\n</flat-profile>',
+    "start tag <Station_Name is not closed with '>'",
+    '2:22',
+  ],
+  [
+    "start tag without '>' at the end of the file",
+    '<flat-profile>\n<Station_Name ua="na"',
+    "start tag <Station_Name is not closed with '>'",
+    '2:1',
+  ],
+  [
+    "'/' not followed by '>'",
+    '<flat-profile>\n<Station_Name /x>\n</flat-profile>',
+    "expected '>' right after '/' in start tag <Station_Name",
+    '2:16',
+  ],
+  [
+    'no space between attributes',
+    '<flat-profile>\n<Station_Name ua="na"x="y">a</Station_Name>\n</flat-profile>',
+    "expected white space, '>' or '/>' in start tag <Station_Name",
+    '2:22',
+  ],
+  [
+    "'=' without a name",
+    '<flat-profile>\n<Station_Name ="na">a</Station_Name>\n</flat-profile>',
+    'expected an attribute name in start tag <Station_Name',
+    '2:15',
+  ],
+  [
+    "'<!' of neither comment nor CDATA",
+    '<flat-profile><!x></flat-profile>',
+    "'<!' starts neither a comment (<!--) nor a CDATA section (<![CDATA[)",
+    '1:15',
+  ],
+];
+
+for (const [what, text, message, position] of MALFORMED_TAGS) {
+  test(`malformed tag: ${what} — named as written, at ${position}`, () => {
+    const scan = scanXml(text);
+    assert.equal(scan.error?.message, message);
+    assert.equal(at(text, scan.error.offset), position);
+  });
+}
+
+/*
+ * A raw '<' inside a password makes the rest of the value look like a tag; whatever the scanner
+ * then finds wrong with that "tag" must not quote it (its name and attributes are the password).
+ */
+const SECRET_PIECES: [string, string][] = [
+  [
+    'an attribute without =',
+    '<flat-profile>\n<Password_1_>ab<cd ef</Password_1_>\n</flat-profile>',
+  ],
+  ['a start tag cut by the file end', '<flat-profile>\n<Password_1_>ab<cdef'],
+  [
+    'a repeated attribute',
+    '<flat-profile>\n<Password_1_>ab<cd e="1" e="2"></Password_1_>\n</flat-profile>',
+  ],
+  ['a start tag cut by the next tag', '<flat-profile>\n<Admin_Passwd>ab<cdef</Admin_Passwd>'],
+  ['an end tag without >', '<flat-profile>\n<Admin_Passwd>ab</cdef\n</flat-profile>'],
+];
+
+for (const [what, text] of SECRET_PIECES) {
+  test(`a malformed tag inside a password's value (${what}) is not quoted`, () => {
+    const scan = scanXml(text);
+    assert.ok(scan.error);
+    assert.match(
+      scan.error.message,
+      /^a malformed (start|end) tag inside the value of \w+ \(not shown: a secret/,
+    );
+    for (const piece of ['cd', 'ef', 'cdef']) assert.ok(!scan.error.message.includes(piece));
+    assert.equal(
+      at(text, scan.error.offset),
+      '2:' + String(text.split('\n')[1]!.indexOf('<', 1) + 1),
+    );
+  });
+}
+
+test("a password's own end tag without '>' is named (its name is no secret)", () => {
+  const text = '<flat-profile>\n<Password_1_>abc</Password_1_\n</flat-profile>';
+  assert.equal(scanXml(text).error?.message, "end tag </Password_1_ is not closed with '>'");
+});
 
 test('fast-xml-parser passes what the scanner rejects (why the scanner exists)', () => {
   for (const text of ['<a>&foo;</a>', '<a>\u0001</a>']) {
@@ -141,4 +264,13 @@ test('a UTF-8 BOM does not shift columns on line 1', () => {
   );
   const [d] = validateProfileBytes(bytes, { file: 'x' });
   assert.equal(`${d?.ruleId} ${d?.line}:${d?.column}`, 'invalid-ua 1:33');
+});
+
+test('inside a password, a malformed tag names the password, not an element opened in its value', () => {
+  // "bsecret" is itself a secret-looking name: it is a piece of Password_1_'s value.
+  const scan = scanXml('<flat-profile>\n<Password_1_>a<bsecret>c</Password_1_>\n</flat-profile>');
+  assert.match(scan.error?.message ?? '', /inside the value of Password_1_ /);
+  assert.ok(!scan.error?.message.includes('bsecret'));
+  const cut = scanXml('<flat-profile>\n<Password_1_>a<bsecret>c<d e</Password_1_>');
+  assert.match(cut.error?.message ?? '', /^a malformed start tag inside the value of Password_1_ /);
 });

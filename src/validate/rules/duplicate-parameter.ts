@@ -60,16 +60,22 @@ export default defineRule({
     }
     if (!repeats) return;
     const lines = new LineIndex(context.document.text);
-    const lineOf = (p: ProfileParameter): number => lines.position(p.offset).line;
     for (const list of repeats.values()) {
-      const last = list[list.length - 1] as ProfileParameter;
-      const head = list[0] as ProfileParameter;
-      for (const parameter of list.slice(1)) {
+      const positions = list.map((p) => lines.position(p.offset + 1));
+      // By line; by line and column when copies share a line (a profile written on one line),
+      // where "first on line 1 … the last value, on line 1" would tell nothing.
+      const shareALine = new Set(positions.map((p) => p.line)).size < positions.length;
+      const where = (k: number): string => {
+        const { line, column } = positions[k] as { line: number; column: number };
+        return shareALine ? `at ${line}:${column}` : `on line ${line}`;
+      };
+      for (let k = 1; k < list.length; k++) {
+        const parameter = list[k] as ProfileParameter;
         context.report({
           offset: parameter.offset + 1,
           message:
-            `${parameter.name} is set again (first on line ${lineOf(head)}); ` +
-            `the phone keeps the last value, on line ${lineOf(last)}`,
+            `${parameter.name} is set again (first ${where(0)}); ` +
+            `the phone keeps the last value, ${where(list.length - 1)}`,
           hint: 'remove all but one',
         });
       }
