@@ -4,8 +4,9 @@
  * file name or by the MAC in the name) and written atomically into the output directory. A file
  * that fails is reported and the batch goes on. Keys never appear in the report.
  */
+import { isUtf8 } from 'node:buffer';
 import { availableParallelism } from 'node:os';
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -30,6 +31,7 @@ import {
   usageError,
   type ExitCodeValue,
 } from '../errors.js';
+import { joinFsPath, listDirectory } from '../io/dir-names.js';
 import { resolveKeys, type KeyOptions, type ResolvedKeys } from '../io/keys.js';
 import { describeSize } from '../io/options.js';
 import { exposedFileWarning } from '../io/secrets.js';
@@ -49,6 +51,12 @@ export interface BatchFileResult {
   error?: string;
   /** The exit code this failure stands for: 1 bad input (bad decrypt, no key), 3 I/O. */
   exitCode?: ExitCodeValue;
+  /**
+   * Only for a path that is not UTF-8 (`input` and `output` show each such byte as `\xNN`):
+   * the path's bytes in hex, as a script needs them to open the file.
+   */
+  inputBytes?: string;
+  outputBytes?: string;
 }
 
 export interface BatchReport {
@@ -376,40 +384,80 @@ export async function listInputs(
     // `above`: the directories being walked (device:inode), against a symlink loop.
     // A directory it cannot list (EACCES as a user other than root) is listed as a failure of
     // its own: the rest of the batch goes on, as it does past a file it cannot read.
-    const walk = async (dir: string, relDir: string, above: Set<string>): Promise<void> => {
+    // A name that is not UTF-8 (see src/io/dir-names.ts): `path` and `rel` show it escaped,
+    // `fsPath` and `fsRel` hold its bytes, by which it is read and its output written.
+    const walk = async (
+      dir: string,
+      relDir: string,
+      above: Set<string>,
+      bytes?: { dir: Buffer; rel: Buffer },
+    ): Promise<void> => {
       let listed;
       try {
-        listed = await readdir(dir, { withFileTypes: true });
+        listed = await listDirectory(bytes?.dir ?? dir);
       } catch (err) {
         const why = describeSystemError(err, '').replace(/^: /, '');
         out.push({ path: dir, rel: relDir, error: `cannot read the directory: ${why}` });
         return;
       }
       const entries = listed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      for (const e of entries) {
-        if (e.name.startsWith('.')) continue;
-        const path = join(dir, e.name);
-        const rel = relDir === '' ? e.name : `${relDir}${sep}${e.name}`;
+      for (const { name, fsName, entry: e } of entries) {
+        if (name.startsWith('.')) continue;
+        const path = join(dir, name);
+        const rel = relDir === '' ? name : `${relDir}${sep}${name}`;
+        const inBytes =
+          bytes !== undefined || typeof fsName !== 'string'
+            ? {
+                dir: joinFsPath(bytes?.dir ?? dir, fsName) as Buffer,
+                rel: (relDir === ''
+                  ? toBytes(fsName)
+                  : joinFsPath(bytes?.rel ?? relDir, fsName)) as Buffer,
+              }
+            : undefined;
+        const file: BatchFile = inBytes
+          ? { path, rel, fsPath: inBytes.dir, fsRel: inBytes.rel }
+          : { path, rel };
         let isDirectory = e.isDirectory();
         if (e.isSymbolicLink()) {
-          const target = await stat(path).catch(() => undefined);
+          const target = await stat(inBytes?.dir ?? path).catch(() => undefined);
           if (target === undefined || target.isFile()) {
-            out.push({ path, rel });
+            out.push(file);
             continue;
           }
           isDirectory = target.isDirectory();
         }
         if (isDirectory) {
-          const found = await stat(path).catch(() => undefined);
+          const found = await stat(inBytes?.dir ?? path).catch(() => undefined);
           const id = found === undefined ? '' : idOf(found);
           if (id !== '' && (id === skipId || above.has(id))) continue;
-          await walk(path, rel, new Set([...above, id]));
-        } else if (e.isFile()) out.push({ path, rel });
+          await walk(path, rel, new Set([...above, id]), inBytes);
+        } else if (e.isFile()) out.push(file);
       }
     };
     await walk(input, '', new Set([idOf(info)]));
   }
   return out;
+}
+
+function toBytes(name: string | Buffer): Buffer {
+  return typeof name === 'string' ? Buffer.from(name) : name;
+}
+
+/** As encryptedName, for a name in bytes (not UTF-8): the same bytes, the extension replaced. */
+function encryptedNameBytes(rel: Buffer, cipher: Cipher): Buffer {
+  if (cipher === 'aes128gcm') return rel;
+  const start = rel.lastIndexOf(sep.charCodeAt(0)) + 1;
+  const dot = rel.lastIndexOf(0x2e);
+  const stemEnd = dot > start ? dot : rel.length;
+  return Buffer.concat([rel.subarray(0, stemEnd), Buffer.from('.cfg')]);
+}
+
+/** As decryptedName, for a name in bytes (not UTF-8). */
+function decryptedNameBytes(rel: Buffer): Buffer {
+  const cfg = Buffer.from('.cfg');
+  return rel.length > cfg.length && rel.subarray(rel.length - cfg.length).equals(cfg)
+    ? Buffer.concat([rel.subarray(0, rel.length - cfg.length), Buffer.from('.xml')])
+    : rel;
 }
 
 /** AES-256-CBC output is `<name>.cfg` (extension replaced), aes128gcm keeps the name. */
@@ -456,6 +504,9 @@ interface BatchFile {
   rel: string;
   /** Set for a directory of the walk it could not list: failed before the batch runs. */
   error?: string;
+  /** A path that is not UTF-8 (`path` and `rel` show it escaped): its bytes, for node:fs. */
+  fsPath?: Buffer;
+  fsRel?: Buffer;
 }
 
 /**
@@ -499,6 +550,10 @@ export async function runBatch(
   // this process, the workers' included (the directory does not depend on the cipher).
   for (const dir of new Set(files.map((f) => dirname(join(outDir, f.rel))))) {
     sweepTempFilesOnSignal(dir);
+  }
+  // Those whose names are not UTF-8 by their bytes (the writer sets them apart by their bytes).
+  for (const f of files) {
+    if (f.fsRel) sweepTempFilesOnSignal(bytesDirname(joinFsPath(outDir, f.fsRel) as Buffer));
   }
   const threads = batchThreads(options.jobs, files.length);
   const ran =
@@ -675,8 +730,8 @@ async function runOnThreads(
   const results = new Array<BatchFileResult>(files.length);
   function* items(): Generator<CryptoBatchItem> {
     for (let index = 0; index < files.length; index++) {
-      const { path, rel } = files[index]!;
-      yield { path, rel, index };
+      const { path, rel, fsPath, fsRel } = files[index]!;
+      yield fsPath && fsRel ? { path, rel, fsPath, fsRel, index } : { path, rel, index };
     }
   }
   await runInWorkers('crypto', { outDir, settings }, items(), {
@@ -713,6 +768,7 @@ function runOne(
     status: 'failed',
     error,
     exitCode,
+    ...(file.fsPath ? { inputBytes: hex(file.fsPath) } : {}),
   });
   const key = keysFor(rel, settings.table, settings.keys);
   if (!key)
@@ -722,7 +778,7 @@ function runOne(
   // take gigabytes a thread. A profile's ciphertext is about its size; the cap is --max-size.
   if (settings.command === 'decrypt') {
     const limit = settings.open?.maxSize ?? DEFAULT_MAX_SIZE;
-    const size = statSizeOf(path);
+    const size = statSizeOf(fsPathOf(file.fsPath) ?? path);
     if (size !== undefined && size > limit) {
       return fail(
         `the file exceeds --max-size ${describeSize(limit)}: a batch holds each file whole — decrypt it on its own (-o streams it) or raise --max-size`,
@@ -732,7 +788,7 @@ function runOne(
   }
   let data: Uint8Array;
   try {
-    data = readFileSync(path);
+    data = readFileSync(fsPathOf(file.fsPath) ?? path);
   } catch (err) {
     return fail(
       `cannot read: ${describeSystemError(err, '').replace(/^: /, '')}`,
@@ -788,28 +844,70 @@ function runOne(
   if (absolutePath(output, state) === absolutePath(path, state)) {
     return fail('the output would replace the input: choose another --out-dir', ExitCode.Usage);
   }
+  // A name that is not UTF-8: the output keeps its bytes (`output` shows it escaped).
+  const fsRel = fsPathOf(file.fsRel);
+  const fsOutput =
+    fsRel === undefined
+      ? output
+      : (joinFsPath(outDir, fsOutputName(fsRel, settings, cipher)) as Buffer);
   try {
     const dir = dirname(output);
     if (!state.made.has(dir)) {
       // As render --out: a symlinked subdirectory of --out-dir that leads elsewhere is refused
       // before anything is written through it (the names come from the inputs' directories).
-      makeDirectoryWithin(dir, outDir);
+      const fsDir = fsRel === undefined ? dir : bytesDirname(fsOutput as Buffer);
+      makeDirectoryWithin(fsDir, outDir, dir);
       // Temp files a run killed before left there: gone (a signal to this one: see runBatch).
-      removeStaleTempFiles(dir);
+      removeStaleTempFiles(fsDir);
       state.made.add(dir);
     }
     // A file already there keeps its mode and group, as with -o (plaintext: none for others).
     const plain = settings.command === 'decrypt';
-    writeFileReplacing(output, parts, plain ? PLAINTEXT_MODE : CIPHERTEXT_MODE, plain);
+    writeFileReplacing(fsOutput, parts, plain ? PLAINTEXT_MODE : CIPHERTEXT_MODE, plain);
   } catch (err) {
     if (err instanceof CliError) return fail(err.message, err.exitCode, output);
     return fail(`cannot write ${describeSystemError(err, output)}`, ExitCode.Failure, output);
   }
-  return { input: path, output, status: 'written', ...(cipher ? { cipher } : {}) };
+  return {
+    input: path,
+    output,
+    status: 'written',
+    ...(cipher ? { cipher } : {}),
+    ...(file.fsPath && typeof fsOutput !== 'string'
+      ? { inputBytes: hex(file.fsPath), outputBytes: hex(fsOutput) }
+      : {}),
+  };
+}
+
+/** Bytes as hex (Buffer's own encoder: it takes a Uint8Array from a worker's message too). */
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+}
+
+/** A path of bytes as node:fs takes it: from a worker's message it arrives as a Uint8Array. */
+function fsPathOf(bytes: Uint8Array | undefined): Buffer | undefined {
+  if (bytes === undefined || Buffer.isBuffer(bytes)) return bytes;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/** The output name under --out-dir, in bytes, of an input named by bytes. */
+function fsOutputName(rel: Buffer, settings: BatchSettings, cipher: Cipher | undefined): Buffer {
+  return settings.command === 'decrypt' || cipher === undefined
+    ? decryptedNameBytes(rel)
+    : encryptedNameBytes(rel, cipher);
+}
+
+/**
+ * The directory of a path in bytes (always below --out-dir here: a separator is in it); a string
+ * when it is UTF-8, as the directories of every other output are.
+ */
+function bytesDirname(path: Buffer): string | Buffer {
+  const dir = path.subarray(0, path.lastIndexOf(sep.charCodeAt(0)));
+  return isUtf8(dir) ? dir.toString('utf8') : dir;
 }
 
 /** A file's size, or undefined when it cannot be stat'ed (the read that follows says why). */
-function statSizeOf(path: string): number | undefined {
+function statSizeOf(path: string | Buffer): number | undefined {
   try {
     return statSync(path).size;
   } catch {

@@ -3,11 +3,12 @@
  * stdin; opens gzip'd and encrypted profiles with the key given; runs the rules. No printing,
  * no process.exit: usage and I/O problems are thrown as CliError.
  */
-import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { findModel, MODELS } from '../device/models.js';
 import { CliError, ExitCode, describeSystemError, type ExitCodeValue } from '../errors.js';
+import { joinFsPath, listDirectorySync, type FsPath, type ListedEntry } from '../io/dir-names.js';
 import { readStdinUpTo } from '../io/input.js';
 import { resolveKeys } from '../io/keys.js';
 import type { SecretSources } from '../io/secrets.js';
@@ -123,40 +124,61 @@ function loadCatalog(path: string | undefined, cwd: string): Catalog {
 
 /**
  * Collects profile files under `dir` (shown as given, read relative to `cwd`), sorted, hidden
- * entries skipped. Symlinked directories are followed once (a loop is not walked twice).
+ * entries skipped. Symlinked directories are followed once (a loop is not walked twice). A name
+ * that is not UTF-8 is read by its bytes and shown escaped (src/io/dir-names.ts).
+ * @param fsDir `dir` for node:fs: the bytes, once a name on the way is not UTF-8
  */
-function walkDirectory(dir: string, cwd: string, out: Input[], seen: Set<string>): void {
-  const absolute = resolve(cwd, dir);
-  let entries: Dirent[];
+function walkDirectory(
+  dir: string,
+  cwd: string,
+  out: Input[],
+  seen: Set<string>,
+  fsDir: FsPath = dir,
+): void {
+  const absolute = absoluteFsPath(cwd, fsDir);
+  let entries: ListedEntry[];
   try {
-    const real = realpathSync(absolute);
+    // realpathSync itself decodes a path of bytes as UTF-8 first; its native form does not.
+    const real =
+      typeof absolute === 'string'
+        ? realpathSync(absolute)
+        : realpathSync.native(absolute, { encoding: 'buffer' }).toString('latin1');
     if (seen.has(real)) return;
     seen.add(real);
-    entries = readdirSync(absolute, { withFileTypes: true });
+    entries = listDirectorySync(absolute);
   } catch (err) {
     // One directory it cannot read stops no run: it is reported, the rest is walked.
     out.push(unreadableFile(dir, err));
     return;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const entry of entries) {
-    const name = entry.name;
+  for (const { name, fsName, entry } of entries) {
     if (name.startsWith('.')) continue;
     const path = join(dir, name);
+    const fsPath =
+      typeof fsDir === 'string' && typeof fsName === 'string' ? path : joinFsPath(fsDir, fsName);
     // The listing gives each entry's type: a stat per file (10,000 of them ahead of the
     // workers' start) only for what it does not settle, a symbolic link, which is followed.
     let kind: { isDirectory(): boolean; isFile(): boolean } = entry;
     if (entry.isSymbolicLink() || !(entry.isFile() || entry.isDirectory())) {
       try {
-        kind = statSync(resolve(cwd, path));
+        kind = statSync(absoluteFsPath(cwd, fsPath));
       } catch (err) {
         out.push(unreadableFile(path, err));
         continue;
       }
     }
-    if (kind.isDirectory()) walkDirectory(path, cwd, out, seen);
-    else if (kind.isFile() && PROFILE_FILE.test(name)) out.push(path);
+    if (kind.isDirectory()) walkDirectory(path, cwd, out, seen, fsPath);
+    else if (kind.isFile() && PROFILE_FILE.test(name)) {
+      out.push(typeof fsPath === 'string' ? path : { shown: path, fsPath });
+    }
   }
+}
+
+/** `path` resolved against `cwd`, bytes kept bytes. */
+function absoluteFsPath(cwd: string, path: FsPath): FsPath {
+  if (typeof path === 'string') return resolve(cwd, path);
+  return path[0] === sep.charCodeAt(0) ? path : joinFsPath(resolve(cwd), path);
 }
 
 /**
@@ -179,8 +201,14 @@ function mayNeedWorkers(inputs: readonly string[], cwd: string): boolean {
   return false;
 }
 
+/** A file found by a walk whose path is not UTF-8: shown escaped, read by its bytes. */
+interface BytePathFile {
+  shown: string;
+  fsPath: Buffer;
+}
+
 /** A file to check, or the result for one (or a directory) that cannot be read. */
-type Input = string | FileDiagnostics;
+type Input = string | BytePathFile | FileDiagnostics;
 
 /**
  * Expands the inputs: a directory means every profile file in it, recursively. What cannot be
@@ -284,10 +312,12 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
       else results.push(result);
     };
     const readStdin = options.readStdin ?? readLimitedStdin;
-    const onDisk = files.filter((f): f is string => typeof f === 'string' && f !== '-');
+    const onDisk = files.filter(
+      (f): f is string | BytePathFile => (typeof f === 'string' && f !== '-') || isBytePath(f),
+    );
     if (onDisk.length >= WORKER_THRESHOLD && jobs > 1) {
       // What could not be listed is reported first; the files then come in input order.
-      for (const f of files) if (typeof f !== 'string') take(f);
+      for (const f of files) if (typeof f !== 'string' && !isBytePath(f)) take(f);
       // stdin is checked first, so that its result can take its place among the workers' ones.
       const stdinAt = files.indexOf('-');
       const fromStdin =
@@ -295,8 +325,8 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
       let at = 0;
       const { checkFilesInWorkers } = await import('../io/worker-pool.js');
       await checkFilesInWorkers(
-        onDisk.map((f) => resolve(cwd, f)),
-        onDisk,
+        onDisk.map((f) => absoluteFsPath(cwd, typeof f === 'string' ? f : f.fsPath)),
+        onDisk.map((f) => (typeof f === 'string' ? f : f.shown)),
         {
           ...settings,
           catalog: options.catalog === undefined ? undefined : catalog,
@@ -313,14 +343,15 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
       );
       if (at === stdinAt && fromStdin) take(fromStdin);
     } else {
-      for (const file of files) {
+      for (const input of files) {
+        const file = isBytePath(input) ? input.shown : input;
         if (typeof file !== 'string') take(file);
         else if (file === '-')
           take(checkProfileFile('<stdin>', await readStdin(), catalog, settings));
         else {
           let bytes: Uint8Array;
           try {
-            bytes = readFileUpTo(resolve(cwd, file));
+            bytes = readFileUpTo(absoluteFsPath(cwd, isBytePath(input) ? input.fsPath : file));
           } catch (err) {
             take(unreadableFile(file, err));
             continue;
@@ -344,6 +375,10 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
     // Those no run took (too few files, or a failure before the run): ended, not left waiting.
     discardWorkers?.();
   }
+}
+
+function isBytePath(input: Input): input is BytePathFile {
+  return typeof input !== 'string' && 'fsPath' in input;
 }
 
 /** Reads one file; a failure is a one-line I/O error (exit 3). */

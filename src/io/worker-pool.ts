@@ -59,7 +59,7 @@ interface Tasks {
   validate: {
     settings: ValidateWorkerSettings;
     /** `index`: the file's place in the input, so results can be put back in order. */
-    item: { path: string; name: string; index: number };
+    item: { path: string | Uint8Array; name: string; index: number };
     result: { index: number; result: FileDiagnostics & { bytes?: Uint8Array } };
   };
   crypto: { settings: CryptoWorkerSettings; item: CryptoBatchItem; result: CryptoBatchResult };
@@ -608,11 +608,11 @@ export const prestartValidateWorkers = (count: number): (() => void) => {
  * Checks files on worker threads; results come back in input order. With `onResult`, each
  * result goes there as soon as those before it are in (at most the batches in flight wait),
  * and none is kept: memory does not grow with the number of files.
- * @param paths absolute paths to read
+ * @param paths absolute paths to read (bytes for a path that is not UTF-8)
  * @param names the names to show in diagnostics (as the user gave them)
  */
 export async function checkFilesInWorkers(
-  paths: readonly string[],
+  paths: readonly (string | Uint8Array)[],
   names: readonly string[],
   settings: ValidateWorkerSettings,
   jobs: number,

@@ -226,7 +226,10 @@ let tempTag: string | undefined;
 let tempCounter = 0;
 const TEMP_NAME = /^\..*\.cp(\d+)-[0-9a-f]+[0-9a-z]*\.tmp$/;
 
-function tempPathFor(path: string): string {
+function tempPathFor(path: string): string;
+function tempPathFor(path: string | Buffer): string | Buffer;
+function tempPathFor(path: string | Buffer): string | Buffer {
+  if (typeof path !== 'string') return tempPathForBytes(path);
   // node:crypto through getBuiltinModule: loaded when the first temp file is named, not at
   // start-up (an encryption has loaded it by then anyway). randomFillSync into a Uint32Array and
   // Number#toString, not randomBytes(4).toString('hex'): a one-shot encrypt draws its salt with
@@ -245,6 +248,18 @@ function tempPathFor(path: string): string {
   // one-shot run (dirname gives a directory without a trailing separator, except a root).
   const dir = dirname(path);
   return `${dir}${dir.endsWith(sep) ? '' : sep}.${base}.cp${process.pid}-${tempTag}${(tempCounter++).toString(36)}.tmp`;
+}
+
+/**
+ * A temp name as tempPathFor's for a target named by bytes that are not UTF-8 (a Latin-1 name
+ * from an old share, see src/io/dir-names.ts): the same name, in bytes.
+ */
+function tempPathForBytes(path: Buffer): Buffer {
+  const name = tempPathFor(`x${sep}x`);
+  const tail = Buffer.from(name.slice(name.lastIndexOf('.cp')));
+  const cut = path.lastIndexOf(sep.charCodeAt(0)) + 1;
+  const base = path.subarray(cut).subarray(0, TEMP_BASE_BYTES);
+  return Buffer.concat([path.subarray(0, cut), Buffer.from('.'), base, tail]);
 }
 
 /** The most of a target's name a temp name keeps, in bytes of UTF-8. */
@@ -266,9 +281,9 @@ function headOfUtf8(text: string, maxBytes: number): string {
 }
 
 /** Temp files of this thread not yet renamed or removed. */
-const liveTemps = new Set<string>();
+const liveTemps = new Set<string | Buffer>();
 /** Directories whose temp files of this process a signal handler sweeps (render's workers). */
-const sweptDirectories = new Set<string>();
+const sweptDirectories = new Map<string, string | Buffer>();
 let signalHandlersInstalled = false;
 
 const SIGNAL_EXIT: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
@@ -276,12 +291,12 @@ const SIGNAL_EXIT: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 14
 function removeTempsOfThisProcess(): void {
   for (const tmp of liveTemps) rmSync(tmp, { force: true });
   liveTemps.clear();
-  for (const dir of sweptDirectories) {
+  for (const dir of sweptDirectories.values()) {
     try {
-      for (const name of readdirSync(dir)) {
-        if (TEMP_NAME.exec(name)?.[1] === String(process.pid))
-          rmSync(join(dir, name), { force: true });
-      }
+      const { names, pathOf } = listNames(dir);
+      names.forEach((name, i) => {
+        if (TEMP_NAME.exec(name)?.[1] === String(process.pid)) rmSync(pathOf(i), { force: true });
+      });
     } catch {
       // the directory is gone: nothing to sweep
     }
@@ -331,9 +346,41 @@ export function stopBeforeSignalSweep(stop: () => Promise<unknown>): () => void 
  * Also sweep `dir` for temp files of this process on a signal: render's worker threads write
  * there, and a signal reaches only the main thread.
  */
-export function sweepTempFilesOnSignal(dir: string): void {
+export function sweepTempFilesOnSignal(dir: string | Buffer): void {
   installSignalHandlers();
-  sweptDirectories.add(dir);
+  sweptDirectories.set(keyOf(dir), dir);
+}
+
+/** A path as a key of a Set or Map: bytes as their Latin-1 text (one character a byte). */
+function keyOf(path: string | Buffer): string {
+  return typeof path === 'string' ? path : `\0${path.toString('latin1')}`;
+}
+
+/**
+ * The names in `dir`, each with its path. A name is given as its text, or, when it is not
+ * UTF-8, as its Latin-1 text (the ASCII of a temp name's pattern reads the same) with its path
+ * in bytes: listed as strings, Node would give `caf\ufffd.xml`, which names no file. Listed as
+ * strings first (what nearly every directory needs), again as bytes only when a name needs it.
+ */
+function listNames(dir: string | Buffer): ListedNames {
+  if (typeof dir === 'string') {
+    const names = readdirSync(dir);
+    if (!names.some((name) => name.includes('\ufffd'))) {
+      return { names, pathOf: (i) => join(dir, names[i]!) };
+    }
+  }
+  const head = typeof dir === 'string' ? Buffer.from(dir) : dir;
+  const bytes = readdirSync(dir, { encoding: 'buffer' });
+  return {
+    names: bytes.map((name) => name.toString('latin1')),
+    pathOf: (i) => Buffer.concat([head, Buffer.from(sep), bytes[i]!]),
+  };
+}
+
+/** A listing's names and, made only for the few it is asked for, their paths. */
+interface ListedNames {
+  names: string[];
+  pathOf(index: number): string | Buffer;
 }
 
 /** Directories already cleaned of stale temp files by this thread. */
@@ -352,22 +399,25 @@ function isRunning(pid: number): boolean {
  * Removes temp files of ours in `dir` whose process no longer runs (killed with SIGKILL, a
  * crash, a power loss). Once per directory per thread; never throws.
  */
-export function removeStaleTempFiles(dir: string): void {
-  if (cleanedDirectories.has(dir)) return;
-  cleanedDirectories.add(dir);
-  let names: string[];
+export function removeStaleTempFiles(dir: string | Buffer): void {
+  const key = keyOf(dir);
+  if (cleanedDirectories.has(key)) return;
+  cleanedDirectories.add(key);
+  let listed: ListedNames;
   try {
-    names = readdirSync(dir);
+    listed = listNames(dir);
   } catch {
     return;
   }
-  for (const name of names) {
+  const { names, pathOf } = listed;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!;
     // Most names are no temp file: no regular expression run (its first run compiles it).
     if (!name.endsWith('.tmp')) continue;
     const pid = TEMP_NAME.exec(name)?.[1];
     if (pid === undefined || Number(pid) === process.pid || isRunning(Number(pid))) continue;
     try {
-      rmSync(join(dir, name), { force: true });
+      rmSync(pathOf(i), { force: true });
     } catch {
       // not ours to remove (another user's, in a sticky directory such as /tmp): it stays
     }
@@ -563,13 +613,14 @@ function throughSink(target: string): Sink {
  * the file was not ours to replace, as `cp` or a shell's `>` would not write it. Root may write
  * any file: not looked at for root (nor where there are no user ids).
  */
-function refuseOthersReadOnlyFile(target: string, existing: Stats | undefined): void {
+function refuseOthersReadOnlyFile(target: string | Buffer, existing: Stats | undefined): void {
   const euid = process.geteuid?.();
   if (existing === undefined || euid === undefined || euid === 0 || existing.uid === euid) return;
   try {
     accessSync(target, constants.W_OK);
   } catch {
-    throw Object.assign(new Error(`${target}: permission denied`), { code: 'EACCES' });
+    const shown = typeof target === 'string' ? target : target.toString('latin1');
+    throw Object.assign(new Error(`${shown}: permission denied`), { code: 'EACCES' });
   }
 }
 
@@ -711,7 +762,7 @@ export async function writeOutputChunks(
  * @throws the system error (the caller names the file)
  */
 export function writeFileReplacing(
-  path: string,
+  path: string | Buffer,
   parts: readonly Uint8Array[],
   mode: number,
   secret = false,
@@ -787,7 +838,12 @@ function writeAll(fd: number, bytes: Uint8Array): void {
  * rename's too) with lstat, which a one-shot run has compiled for its target already; fstat's
  * first call would cost ~0.1 M instructions more (issue 12).
  */
-function keepOwnerAndMode(fd: number, existing: Stats, secret: boolean, tmp: string): void {
+function keepOwnerAndMode(
+  fd: number,
+  existing: Stats,
+  secret: boolean,
+  tmp: string | Buffer,
+): void {
   const own = lstatSync(tmp);
   if (own.uid !== existing.uid || own.gid !== existing.gid) {
     try {
@@ -836,7 +892,11 @@ function isInside(path: string, root: string): boolean {
  * created through it.
  * @throws CliError (exit 3) naming the directory
  */
-export function makeDirectoryWithin(dir: string, root: string): void {
+export function makeDirectoryWithin(
+  dir: string | Buffer,
+  root: string,
+  shownDir = String(dir),
+): void {
   let rootReal: string;
   try {
     mkdirSync(root, { recursive: true });
@@ -851,18 +911,21 @@ export function makeDirectoryWithin(dir: string, root: string): void {
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new CliError(ExitCode.Failure, `cannot write ${describeSystemError(err, existing)}`);
+        const shown = typeof existing === 'string' ? existing : shownDir;
+        throw new CliError(ExitCode.Failure, `cannot write ${describeSystemError(err, shown)}`);
       }
-      const parent = dirname(existing);
-      if (parent === existing) break;
+      const parent = parentOf(existing);
+      if (keyOf(parent) === keyOf(existing)) break;
       existing = parent;
     }
   }
-  const check = (path: string): void => {
-    if (!isInside(realpathSync(path), rootReal)) {
+  const check = (path: string | Buffer): void => {
+    // realpathSync itself decodes a path of bytes as UTF-8 first; its native form does not.
+    const real = typeof path === 'string' ? realpathSync(path) : realpathSync.native(path);
+    if (!isInside(real, rootReal)) {
       throw new CliError(
         ExitCode.Failure,
-        `cannot write into ${dir}: its real path leaves the output directory (a symbolic link?)`,
+        `cannot write into ${shownDir}: its real path leaves the output directory (a symbolic link?)`,
       );
     }
   };
@@ -872,6 +935,14 @@ export function makeDirectoryWithin(dir: string, root: string): void {
     check(dir);
   } catch (err) {
     if (err instanceof CliError) throw err;
-    throw new CliError(ExitCode.Failure, `cannot write ${describeSystemError(err, dir)}`);
+    throw new CliError(ExitCode.Failure, `cannot write ${describeSystemError(err, shownDir)}`);
   }
+}
+
+/** The directory a path is in; of bytes (a name that is not UTF-8), in bytes while it needs them. */
+function parentOf(path: string | Buffer): string | Buffer {
+  if (typeof path === 'string') return dirname(path);
+  const parent = path.subarray(0, Math.max(path.lastIndexOf(sep.charCodeAt(0)), 0));
+  if (parent.length === 0) return path[0] === sep.charCodeAt(0) ? sep : '.';
+  return parent.every((byte) => byte < 0x80) ? parent.toString('latin1') : parent;
 }

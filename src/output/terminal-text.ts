@@ -38,3 +38,55 @@ export function escapeControls(text: string): string {
 export function escapeControlsKeepingLines(text: string): string {
   return text.replace(UNSAFE_IN_LINES, escapeChar);
 }
+
+/**
+ * A file name's bytes as text for a report: valid UTF-8 as its characters (controls escaped as
+ * by escapeControls), each byte that is no part of a valid UTF-8 sequence as `\xNN` — a
+ * Latin-1 name from an old Windows share, `caf\xe9.xml`, instead of Node's `caf\ufffd.xml`,
+ * which names no file.
+ * @example escapeBytes(Buffer.from([0x63, 0x61, 0x66, 0xe9])) // 'caf\\xe9'
+ */
+export function escapeBytes(bytes: Buffer): string {
+  let out = '';
+  let run = 0;
+  let i = 0;
+  const flush = (end: number): void => {
+    if (end > run) out += escapeControls(bytes.toString('utf8', run, end));
+  };
+  while (i < bytes.length) {
+    const length = utf8SequenceLength(bytes, i);
+    if (length > 0) {
+      i += length;
+      continue;
+    }
+    flush(i);
+    out += `\\x${bytes[i]!.toString(16).padStart(2, '0')}`;
+    run = ++i;
+  }
+  flush(i);
+  return out;
+}
+
+/** The length of the valid UTF-8 sequence at `at` (RFC 3629 §4), or 0 if there is none. */
+function utf8SequenceLength(bytes: Buffer, at: number): number {
+  const lead = bytes[at]!;
+  if (lead < 0x80) return 1;
+  const length =
+    lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead <= 0xf4 ? 4 : 0;
+  if (length === 0 || lead < 0xc2 || at + length > bytes.length) return 0;
+  const second = bytes[at + 1]!;
+  // The second byte's range excludes overlongs and surrogates (RFC 3629 §4, its table).
+  const [low, high] =
+    lead === 0xe0
+      ? [0xa0, 0xbf]
+      : lead === 0xed
+        ? [0x80, 0x9f]
+        : lead === 0xf0
+          ? [0x90, 0xbf]
+          : lead === 0xf4
+            ? [0x80, 0x8f]
+            : [0x80, 0xbf];
+  if (second < low || second > high) return 0;
+  for (let k = 2; k < length; k++) if ((bytes[at + k]! & 0xc0) !== 0x80) return 0;
+  return length;
+}

@@ -44,7 +44,7 @@ const TOO_LARGE = `larger than ${MAX_PROFILE_BYTES} bytes (the limit for a profi
  * Reads at most `max` bytes of a file: a larger profile is reported by checkProfileFile (its
  * length is then above MAX_PROFILE_BYTES), never read whole. Throws the system error.
  */
-export function readFileUpTo(path: string, max = MAX_PROFILE_BYTES + 1): Uint8Array {
+export function readFileUpTo(path: string | Uint8Array, max = MAX_PROFILE_BYTES + 1): Uint8Array {
   return readInto(path, max, false);
 }
 
@@ -56,8 +56,14 @@ let batchBuffer: Buffer | undefined;
 const BATCH_BUFFER_BYTES = 1 << 20;
 
 /** Reads at most `max` bytes; with `reuse`, a small file lands in batchBuffer (see below). */
-function readInto(path: string, max: number, reuse: boolean): Uint8Array {
-  const fd = openSync(path, 'r');
+function readInto(path: string | Uint8Array, max: number, reuse: boolean): Uint8Array {
+  // A path of bytes (a name that is not UTF-8) arrives from a worker message as a Uint8Array.
+  const fd = openSync(
+    typeof path === 'string' || Buffer.isBuffer(path)
+      ? path
+      : Buffer.from(path.buffer, path.byteOffset, path.byteLength),
+    'r',
+  );
   try {
     const size = Math.min(fstatSync(fd).size, max);
     const bytes =
@@ -204,12 +210,12 @@ export function checkProfileFile(
 
 /**
  * Reads and checks a batch of files (a worker's share of a large `validate`).
- * @param paths absolute paths to read
+ * @param paths absolute paths to read (bytes for a path that is not UTF-8)
  * @param names the names to show in diagnostics (as the user gave them)
  * A file that cannot be read comes back with `readError` set (see unreadableFile).
  */
 export function checkProfileFiles(
-  paths: readonly string[],
+  paths: readonly (string | Uint8Array)[],
   names: readonly string[],
   catalog: Catalog,
   settings: FileCheckSettings,
