@@ -168,7 +168,7 @@ export async function drift(options: DriftOptions): Promise<DriftResult> {
     // A report of another user (0600) is that phone's error, named as the user named it; the
     // other phones are compared.
     try {
-      closeSync(openSync(report.path, 'r'));
+      closeSync(openSync(report.fsPath ?? report.path, 'r'));
     } catch (err) {
       phone.status = 'error';
       phone.error = `cannot read report ${describeSystemError(err, phone.report)}`;
@@ -176,7 +176,7 @@ export async function drift(options: DriftOptions): Promise<DriftResult> {
     }
     let reported;
     try {
-      reported = await loadProfile(report.path, {
+      reported = await loadProfile(report.fsPath ?? report.path, {
         keys,
         ...(options.md ? { md: options.md } : {}),
         from: 'xml',

@@ -39,7 +39,10 @@ export async function readStdinUpTo(max: number): Promise<Uint8Array> {
 }
 
 /** Reads a file, or stdin when the path is absent or `-`. Errors name the file (exit 3). */
-export async function readInput(path: string | undefined): Promise<Uint8Array> {
+export async function readInput(
+  path: string | Buffer | undefined,
+  shown = typeof path === 'string' ? path : '<file>',
+): Promise<Uint8Array> {
   if (path === undefined || path === '-') {
     refuseStdinTakenBySecret();
     if (process.stdin.isTTY) {
@@ -54,6 +57,6 @@ export async function readInput(path: string | undefined): Promise<Uint8Array> {
   try {
     return readFileSync(path);
   } catch (err) {
-    throw new CliError(ExitCode.Failure, `cannot read ${describeSystemError(err, path)}`);
+    throw new CliError(ExitCode.Failure, `cannot read ${describeSystemError(err, shown)}`);
   }
 }

@@ -53,20 +53,22 @@ export interface LoadedProfile extends ParsedProfile {
 
 /** Reads, decrypts, gunzips and parses one profile. */
 export async function loadProfile(
-  path: string | undefined,
+  path: string | Buffer | undefined,
   options: LoadProfileOptions,
 ): Promise<LoadedProfile> {
-  const name = options.displayName ?? inputName(path);
+  // A path of bytes (a name that is not UTF-8, see src/io/dir-names.ts) comes with its
+  // displayName, the escaped name.
+  const name = options.displayName ?? inputName(typeof path === 'string' ? path : undefined);
   const bad = (message: string, hint?: string): CliError =>
     new CliError(options.badInputExit ?? ExitCode.Bad, message, hint);
-  const bytes = await readInput(path);
+  const bytes = await readInput(path, name);
   // Nothing to detect: saying so beats "not XML, JSON, YAML…" and a hint about aes128gcm.
   if (bytes.length === 0) throw bad(`${name}: empty (no profile in it)`);
   // UTF-16/32 text has no magic bytes and is no UTF-8: say what it is (not "not a profile").
   // With an IKM, bytes with no header are an aes128gcm body, whose random salt is no text.
   const foreign = options.keys.ikm === undefined ? sniffUtf16Or32(bytes) : undefined;
   if (foreign) throw bad(`${name}: ${foreignUnicodeMessage(foreign)}`);
-  const nameSays = path ? notationOfFileName(path) : undefined;
+  const nameSays = path ? notationOfFileName(typeof path === 'string' ? path : name) : undefined;
   const readAsText = (): { plaintext: Uint8Array; opened: 'plain' } | undefined => {
     // JSON and YAML have no magic bytes either: UTF-8 text that says it is one of them is plain.
     if (detectContainer(bytes, false) !== 'unknown' || !isUtf8(bytes)) return undefined;

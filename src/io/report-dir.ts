@@ -6,8 +6,9 @@
  * The latest file of a phone is the one modified last (ties: the greater name, which for
  * time-stamped names is the later one). Hidden and temporary files are skipped.
  */
-import { readdirSync, statSync, type Dirent } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { joinFsPath, listDirectorySync, type FsPath, type ListedEntry } from './dir-names.js';
 import { normalizeMac } from '../device/mac.js';
 import { CliError, ExitCode, describeSystemError } from '../errors.js';
 
@@ -15,7 +16,10 @@ export interface ReportFile {
   /** The MAC (12 lower-case hex digits) when the name carries one, else the name as a serial. */
   id: string;
   mac: string | null;
+  /** The path; a name in it that is not UTF-8 shown with each such byte as `\xNN`. */
   path: string;
+  /** Only for a path that is not UTF-8: its bytes, to open it by (see src/io/dir-names.ts). */
+  fsPath?: Buffer;
   /** Modification time, ms since the epoch. */
   mtime: number;
   /** Report files of this phone in the directory (the latest is `path`). */
@@ -42,9 +46,9 @@ function skipped(name: string): boolean {
   return name.startsWith('.') || name.endsWith('.tmp') || name.endsWith('~');
 }
 
-function list(dir: string, shown: string): Dirent[] {
+function list(dir: string, shown: string): ListedEntry[] {
   try {
-    return readdirSync(dir, { withFileTypes: true });
+    return listDirectorySync(dir);
   } catch (err) {
     throw new CliError(
       ExitCode.Failure,
@@ -60,10 +64,10 @@ function list(dir: string, shown: string): Dirent[] {
  */
 export function latestReports(dir: string, shown = dir): ReportFile[] {
   const latest = new Map<string, ReportFile>();
-  const consider = (id: { id: string; mac: string | null }, path: string): void => {
+  const consider = (id: { id: string; mac: string | null }, path: string, fsPath: FsPath): void => {
     let mtime: number;
     try {
-      const stat = statSync(path);
+      const stat = statSync(fsPath);
       if (!stat.isFile()) return;
       mtime = stat.mtimeMs;
     } catch {
@@ -72,26 +76,33 @@ export function latestReports(dir: string, shown = dir): ReportFile[] {
     const known = latest.get(id.id);
     const count = (known?.count ?? 0) + 1;
     if (!known || mtime > known.mtime || (mtime === known.mtime && path > known.path)) {
-      latest.set(id.id, { ...id, path, mtime, count });
+      latest.set(id.id, {
+        ...id,
+        path,
+        ...(typeof fsPath !== 'string' ? { fsPath } : {}),
+        mtime,
+        count,
+      });
     } else known.count = count;
   };
-  for (const entry of list(dir, shown)) {
-    if (skipped(entry.name)) continue;
-    const path = join(dir, entry.name);
+  for (const { name, fsName, entry } of list(dir, shown)) {
+    if (skipped(name)) continue;
+    const path = join(dir, name);
+    const fsPath = joinFsPath(dir, fsName);
     if (entry.isDirectory()) {
-      const id = normalizeMac(entry.name)
-        ? { id: normalizeMac(entry.name)!, mac: normalizeMac(entry.name)! }
-        : reportIdOf(entry.name);
+      const id = normalizeMac(name)
+        ? { id: normalizeMac(name)!, mac: normalizeMac(name)! }
+        : reportIdOf(name);
       if (!id) continue;
-      let inside: Dirent[];
+      let inside: ListedEntry[];
       try {
-        inside = readdirSync(path, { withFileTypes: true });
+        inside = listDirectorySync(fsPath);
       } catch (err) {
         // One phone's directory it cannot read (another user's 0700) is that phone's error.
-        const where = join(shown, entry.name);
+        const where = join(shown, name);
         let mtime = 0;
         try {
-          mtime = statSync(path).mtimeMs;
+          mtime = statSync(fsPath).mtimeMs;
         } catch {
           // removed meanwhile: the time stays unknown
         }
@@ -105,11 +116,13 @@ export function latestReports(dir: string, shown = dir): ReportFile[] {
         continue;
       }
       for (const inner of inside) {
-        if (!skipped(inner.name) && inner.isFile()) consider(id, join(path, inner.name));
+        if (!skipped(inner.name) && inner.entry.isFile()) {
+          consider(id, join(path, inner.name), joinFsPath(fsPath, inner.fsName));
+        }
       }
     } else if (entry.isFile()) {
-      const id = reportIdOf(entry.name);
-      if (id) consider(id, path);
+      const id = reportIdOf(name);
+      if (id) consider(id, path, fsPath);
     }
   }
   return [...latest.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -5,10 +5,18 @@
 // in a temp directory; a file system that refuses them skips these tests, saying so.
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../helpers/run-cli.js';
+import { ROOT, runCli } from '../helpers/run-cli.js';
 
 const base = mkdtempSync(join(tmpdir(), 'cisco-prov-names6-'));
 after(() => rmSync(base, { recursive: true, force: true }));
@@ -130,5 +138,47 @@ describe('encrypt/decrypt <dir> --out-dir with a file name that is not UTF-8', {
     const r = await runCli(['encrypt', dir, '--out-dir', out, ...KEY], { env });
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(namesIn(out), ['a.cfg']);
+  });
+});
+
+describe('drift --reports <dir> with a report name that is not UTF-8', { skip }, () => {
+  test('the latest report is read by its bytes (not dropped for an older one)', async () => {
+    const out = join(base, 'd1/out');
+    const rendered = await runCli([
+      'render',
+      '--inventory',
+      join(ROOT, 'examples/inventory.csv'),
+      '--template',
+      join(ROOT, 'templates'),
+      '--out',
+      out,
+    ]);
+    assert.equal(rendered.code, 0, rendered.stderr);
+    const reports = freshDir('d1/reports');
+    // The phone's older report matches what is rendered; its newer one, named in Latin-1, drifts.
+    const older = join(reports, '00562b043615.xml');
+    writeFileSync(older, readFileSync(join(out, '00562b043615.xml')));
+    utimesSync(older, new Date('2020-01-01'), new Date('2020-01-01'));
+    writeFileSync(
+      bytePath(reports, '00562b043615-r\xe9.xml'),
+      '<flat-profile><Station_Name>Changed</Station_Name></flat-profile>',
+    );
+    const r = await runCli([
+      'drift',
+      '--reports',
+      reports,
+      '-i',
+      join(ROOT, 'examples/inventory.csv'),
+      '-t',
+      join(ROOT, 'templates'),
+      '--json',
+    ]);
+    assert.doesNotMatch(r.stderr, /no such file/);
+    const report = JSON.parse(r.stdout) as {
+      phones: { device: string; status: string; report: string }[];
+    };
+    const phone = report.phones.find((p) => p.device === '00562b043615');
+    assert.equal(phone?.status, 'drift', r.stdout);
+    assert.match(phone.report, /00562b043615-r\\xe9\.xml$/);
   });
 });
