@@ -36,9 +36,9 @@ function coreRules(up) {
       },
       {
         selector:
-          "MemberExpression[object.name='process'][property.name=/^(env|stdout|stderr|stdin|exit|exitCode|argv)$/]",
+          "MemberExpression[object.name='process'][property.name=/^(env|stdout|stderr|stdin|exit|exitCode|argv|cwd|chdir)$/]",
         message:
-          'the core never reads the environment or argv, prints, or exits: take a parameter, return data',
+          'the core never reads the environment, argv or working directory, prints, or exits: take a parameter, return data',
       },
       {
         selector: "MemberExpression[object.property.name='process'][property.name='env']",

@@ -131,6 +131,8 @@ export async function renderCommand(
 ): Promise<RenderCommandResult> {
   const fromStdin = opts.inventory === '-';
   const base: RenderOptions = {
+    // The core reads no process state: the directory relative paths start from is given.
+    cwd: process.cwd(),
     inventory: fromStdin ? inputName('-') : opts.inventory,
     ...(fromStdin ? { inventoryBytes: await stdinInventory() } : {}),
     ...(opts.inventoryFormat !== undefined ? { inventoryFormat: opts.inventoryFormat } : {}),

@@ -72,7 +72,11 @@ export interface RenderEncryption {
 }
 
 export interface RenderOptions {
-  /** Base for relative paths (default process.cwd()). */
+  /**
+   * Base for relative paths. Without it a relative path is taken as node:path takes it: from
+   * the process's working directory (the core itself reads no process state; the CLI passes
+   * its directory).
+   */
   cwd?: string;
   /** The inventory file; with `inventoryText`, only its name in messages (`<stdin>`). */
   inventory: string;
@@ -295,7 +299,8 @@ interface Loaded {
  * devices `--device` selects; `devices()` makes a second pass for rendering.
  */
 function load(options: RenderOptions): Loaded {
-  const cwd = options.cwd ?? process.cwd();
+  // '.': path.resolve starts a relative path from the working directory, as it always did.
+  const cwd = options.cwd ?? '.';
   const inventoryPath = resolve(cwd, options.inventory);
   const bytes = options.inventoryText === undefined ? options.inventoryBytes : undefined;
   const given = options.inventoryText !== undefined || bytes !== undefined;
