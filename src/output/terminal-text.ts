@@ -3,6 +3,7 @@
  * would act on is shown as an escape instead. Small and dependency-free: the one-shot `encrypt`
  * path loads it with every failure line.
  */
+import { isUtf8 } from 'node:buffer';
 
 // C0 controls (but tab), DEL, C1 controls (U+009B is a one-byte CSI on some terminals), and
 // the format characters that reorder or hide text (bidi overrides U+202A-E, U+2066-9, line and
@@ -67,26 +68,13 @@ export function escapeBytes(bytes: Buffer): string {
   return out;
 }
 
-/** The length of the valid UTF-8 sequence at `at` (RFC 3629 §4), or 0 if there is none. */
+/**
+ * The length of the valid UTF-8 sequence at `at`, or 0 if there is none: the first of 1–4 bytes
+ * that node:buffer's isUtf8 (the platform's validator: no overlongs, no surrogates) accepts.
+ */
 function utf8SequenceLength(bytes: Buffer, at: number): number {
-  const lead = bytes[at]!;
-  if (lead < 0x80) return 1;
-  const length =
-    lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead <= 0xf4 ? 4 : 0;
-  if (length === 0 || lead < 0xc2 || at + length > bytes.length) return 0;
-  const second = bytes[at + 1]!;
-  // The second byte's range excludes overlongs and surrogates (RFC 3629 §4, its table).
-  const [low, high] =
-    lead === 0xe0
-      ? [0xa0, 0xbf]
-      : lead === 0xed
-        ? [0x80, 0x9f]
-        : lead === 0xf0
-          ? [0x90, 0xbf]
-          : lead === 0xf4
-            ? [0x80, 0x8f]
-            : [0x80, 0xbf];
-  if (second < low || second > high) return 0;
-  for (let k = 2; k < length; k++) if ((bytes[at + k]! & 0xc0) !== 0x80) return 0;
-  return length;
+  for (let length = 1; length <= 4 && at + length <= bytes.length; length++) {
+    if (isUtf8(bytes.subarray(at, at + length))) return length;
+  }
+  return 0;
 }
