@@ -121,6 +121,27 @@ test('inspect --log and fleet read a UTF-16LE log with its byte-order mark (Wind
   assert.match(readFileSync(join(dir, 'utf16.html'), 'utf8'), /00562b043615/);
 });
 
+/** drift over a reports directory `name` holding `profile` as the 8841's report (the drift fixtures). */
+async function driftOnReport(profile: string, name: string, extra: string[] = []) {
+  const fixtures = join(ROOT, 'test/fixtures/drift');
+  const reports = join(dir, name);
+  mkdirSync(reports);
+  writeFileSync(join(reports, '00562b043615.xml'), profile);
+  return runCli(
+    [
+      'drift',
+      '--reports',
+      reports,
+      '-i',
+      join(fixtures, 'inventory.csv'),
+      '-t',
+      join(fixtures, 'templates'),
+      ...extra,
+    ],
+    { cwd: dir },
+  );
+}
+
 test('validate and drift: a bad & reference inside a password never quotes the password', async () => {
   // A password written with a raw '&' (my&secretpw;x): the reference error must not show it.
   const profile =
@@ -132,24 +153,8 @@ test('validate and drift: a bad & reference inside a password never quotes the p
   assert.doesNotMatch(run.stdout + run.stderr, /secretpw/);
   assert.match(run.stdout, /bad '&' reference in the value of Password_1_ \(not shown: a secret/);
   // The same file as a phone's report, read by drift (another reader).
-  const fixtures = join(ROOT, 'test/fixtures/drift');
-  const reports = join(dir, 'amp-reports');
-  mkdirSync(reports);
-  writeFileSync(join(reports, '00562b043615.xml'), profile);
   for (const json of [false, true]) {
-    const drift = await runCli(
-      [
-        'drift',
-        '--reports',
-        reports,
-        '-i',
-        join(fixtures, 'inventory.csv'),
-        '-t',
-        join(fixtures, 'templates'),
-        ...(json ? ['--json'] : []),
-      ],
-      { cwd: dir },
-    );
+    const drift = await driftOnReport(profile, `amp-reports-${json}`, json ? ['--json'] : []);
     assert.equal(drift.code, 1, drift.stderr);
     assert.doesNotMatch(drift.stdout + drift.stderr, /secretpw/);
     assert.match(
@@ -160,7 +165,6 @@ test('validate and drift: a bad & reference inside a password never quotes the p
 });
 
 test('validate and drift: a raw < inside a password never shows the piece after it', async () => {
-  const fixtures = join(ROOT, 'test/fixtures/drift');
   for (const [i, value] of [
     'a<bsecret>c',
     'a</bsecret>c',
@@ -176,21 +180,7 @@ test('validate and drift: a raw < inside a password never shows the piece after 
     if (i < 2) assert.match(run.stdout, /inside the value of Password_1_ \(not shown: a secret/);
     if (i === 3)
       assert.match(run.stdout, /nested inside parameter Password_1_ \(not shown: a secret/);
-    const reports = join(dir, `lt-reports${i}`);
-    mkdirSync(reports);
-    writeFileSync(join(reports, '00562b043615.xml'), profile);
-    const drift = await runCli(
-      [
-        'drift',
-        '--reports',
-        reports,
-        '-i',
-        join(fixtures, 'inventory.csv'),
-        '-t',
-        join(fixtures, 'templates'),
-      ],
-      { cwd: dir },
-    );
+    const drift = await driftOnReport(profile, `lt-reports${i}`);
     assert.equal(drift.code, 1, drift.stderr);
     assert.doesNotMatch(drift.stdout + drift.stderr, /bsecret/, value);
   }
