@@ -114,7 +114,7 @@ const KEY_TABLE_COLUMNS = new Set(['file', 'mac', 'key', 'ikm']);
  * Errors name the file and line, never a value.
  * @param warnings gets the warning for a file other users can read
  */
-export function readKeyTable(path: string, warnings: string[]): KeyTable {
+function readKeyTable(path: string, warnings: string[]): KeyTable {
   let text: string | undefined;
   try {
     text = readUpTo(path, KEY_TABLE_LIMIT, warnings);
@@ -361,10 +361,7 @@ export function keysForOneFile(
  * inside an input directory (`skipDir`), is not walked: a re-run would otherwise encrypt the last
  * run's output into `out/out/`.
  */
-export async function listInputs(
-  inputs: readonly string[],
-  skipDir?: string,
-): Promise<BatchFile[]> {
+async function listInputs(inputs: readonly string[], skipDir?: string): Promise<BatchFile[]> {
   const out: BatchFile[] = [];
   const skip = skipDir === undefined ? undefined : await stat(skipDir).catch(() => undefined);
   const idOf = (s: { dev: number; ino: number }): string => `${s.dev}:${s.ino}`;
@@ -461,7 +458,7 @@ function decryptedNameBytes(rel: Buffer): Buffer {
 }
 
 /** AES-256-CBC output is `<name>.cfg` (extension replaced), aes128gcm keeps the name. */
-export function encryptedName(rel: string, cipher: Cipher): string {
+function encryptedName(rel: string, cipher: Cipher): string {
   if (cipher === 'aes128gcm') return rel;
   const base = basename(rel);
   const dot = base.lastIndexOf('.');
@@ -470,7 +467,7 @@ export function encryptedName(rel: string, cipher: Cipher): string {
 }
 
 /** Decrypted output: `.cfg` becomes `.xml`; any other name is kept. */
-export function decryptedName(rel: string): string {
+function decryptedName(rel: string): string {
   return rel.endsWith('.cfg') ? `${rel.slice(0, -4)}.xml` : rel;
 }
 

@@ -48,7 +48,7 @@ function digestName(opened: Pick<StreamOpenInfo, 'derivation'>): string | null {
 }
 
 /** Exit 1 naming what grew past --max-size. */
-export function sizeLimitHit(name: string, err: SizeLimitError) {
+function sizeLimitHit(name: string, err: SizeLimitError) {
   return badInput(
     `${name}: ${err.what} exceeds --max-size ${describeSize(err.limit)}`,
     'raise --max-size if the file is genuine',

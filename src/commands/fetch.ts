@@ -54,14 +54,14 @@ import {
 import type { ExpandedAssignment, MacroValues, RuleExpansion } from '../profile/rule-expand.js';
 import { RuleCheckFailed, ruleExpand, type DeviceOptions } from './rule.js';
 
-export type { FetchCipher, FetchHop, FetchResult, RuleFetch };
+export type { FetchResult };
 
 /** [open] Cisco documents no timeout; 30 s. */
-export const DEFAULT_TIMEOUT_SECONDS = 30;
+const DEFAULT_TIMEOUT_SECONDS = 30;
 /** [open] Cisco documents no redirect limit; 5. */
-export const DEFAULT_MAX_REDIRECTS = 5;
+const DEFAULT_MAX_REDIRECTS = 5;
 /** Reference §5: "at most 2 retries" on 401/407. */
-export const AUTH_RETRIES = 2;
+const AUTH_RETRIES = 2;
 
 export interface FetchOptions extends DeviceOptions, KeyOptions {
   md?: Digest;
@@ -107,7 +107,7 @@ function checkSchedule(flag: string, value: string | undefined): TimerValue | un
  * operation has completed. If a resync is triggered and Profile Rule is blank, Profile Rule B,
  * C, and D are still evaluated and executed."
  */
-export const PROFILE_RULES = [
+const PROFILE_RULES = [
   'Profile_Rule',
   'Profile_Rule_B',
   'Profile_Rule_C',
@@ -121,7 +121,7 @@ export type { ProfileRuleName };
  * failure stops them. Default: go on; `stop` ends the resync at the first failure.
  */
 export type AfterFailure = 'continue' | 'stop';
-export const DEFAULT_AFTER_FAILURE: AfterFailure = 'continue';
+const DEFAULT_AFTER_FAILURE: AfterFailure = 'continue';
 
 /** What is shared by every rule of one resync: the device, secrets, limits, notes. */
 interface Session {

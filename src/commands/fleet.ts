@@ -53,7 +53,7 @@ export interface FleetResult {
 }
 
 /** Checks the resync options at the door. */
-export function fleetSettings(options: {
+function fleetSettings(options: {
   resyncPeriodic?: string | undefined;
   errorRetryDelay?: string | undefined;
   grace?: number | undefined;
@@ -84,7 +84,7 @@ export function fleetSettings(options: {
 }
 
 /** Parses --now. */
-export function parseNow(text: string | undefined): Date {
+function parseNow(text: string | undefined): Date {
   if (text === undefined) return new Date();
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) {

@@ -22,12 +22,7 @@ import { AccessLogAggregator } from '../device/access-log.js';
 import { parseUserAgent, type UserAgentInfo } from '../device/user-agent.js';
 import type { InspectFormat, InspectLogResult, InspectResult } from '../output/inspect-format.js';
 
-export type {
-  InspectFormat,
-  InspectLogResult,
-  InspectResult,
-  InspectUserAgentsResult,
-} from '../output/inspect-format.js';
+export type { InspectFormat, InspectResult } from '../output/inspect-format.js';
 
 export interface InspectOptions {
   /** User-Agents given as arguments; none = read them from stdin, one per line. */
@@ -125,7 +120,7 @@ class LogDecoder {
  * not a log, and without a cap one line with no newline (a gzip bomb of zeros) would grow until
  * memory runs out. User-Agents on stdin are not capped.
  */
-export const MAX_LINE_LENGTH = 1024 * 1024;
+const MAX_LINE_LENGTH = 1024 * 1024;
 
 /**
  * Watches the decoded text of a log for a line longer than MAX_LINE_LENGTH, before the text is

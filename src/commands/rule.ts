@@ -33,10 +33,7 @@ export interface DeviceOptions {
 }
 
 /** Splits repeated `NAME=value` options into a record; the value may contain `=`. */
-export function parseNameValues(
-  flag: string,
-  list: readonly string[] = [],
-): Record<string, string> {
+function parseNameValues(flag: string, list: readonly string[] = []): Record<string, string> {
   const out: Record<string, string> = {};
   for (const item of list) {
     const eq = item.indexOf('=');
@@ -50,7 +47,7 @@ export function parseNameValues(
 }
 
 /** Device facts from the shared options; bad facts are usage errors (exit 2). */
-export function resolveDevice(opts: DeviceOptions): DeviceFacts & { warnings: string[] } {
+function resolveDevice(opts: DeviceOptions): DeviceFacts & { warnings: string[] } {
   const gpp = parseNameValues('--gpp', opts.gpp);
   const vars = parseNameValues('--var', opts.var);
   const warnings: string[] = [];
@@ -89,7 +86,7 @@ export interface RuleExpandResult {
 }
 
 /** Turns grammar errors into diagnostics (line/column 1-based) for the validate formatters. */
-export function ruleDiagnostics(text: string, errors: readonly RuleSyntaxError[]): Diagnostic[] {
+function ruleDiagnostics(text: string, errors: readonly RuleSyntaxError[]): Diagnostic[] {
   return errors.map((e) => {
     const before = text.slice(0, e.offset);
     const line = before.split('\n').length;

@@ -102,7 +102,7 @@ const WORKER_THRESHOLD = 64;
  * Exit code from the counts: 1 on errors, or on warnings with --strict; else 0.
  * @example exitCodeFor(0, 2, true) // 1
  */
-export function exitCodeFor(errors: number, warnings: number, strict: boolean): ExitCodeValue {
+function exitCodeFor(errors: number, warnings: number, strict: boolean): ExitCodeValue {
   return errors > 0 || (strict && warnings > 0) ? ExitCode.Bad : ExitCode.Ok;
 }
 
@@ -379,16 +379,6 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
 
 function isBytePath(input: Input): input is BytePathFile {
   return typeof input !== 'string' && 'fsPath' in input;
-}
-
-/** Reads one file; a failure is a one-line I/O error (exit 3). */
-export function readProfile(path: string, shownAs: string): Uint8Array {
-  try {
-    // At most one byte over the limit: a larger profile is reported, never read whole.
-    return readFileUpTo(path);
-  } catch (err) {
-    throw new CliError(ExitCode.Failure, `cannot read ${describeSystemError(err, shownAs)}`);
-  }
 }
 
 /** stdin, at most one byte over the profile limit (checkProfileFile reports a larger one). */

@@ -13,15 +13,15 @@ import { concatBytes, toBytes } from './bytes.js';
 import { detectContainer } from './detect.js';
 import { DecryptError, SizeLimitError } from './errors.js';
 
-export const SALT_LENGTH = 16;
-export const TAG_LENGTH = 16;
-export const KEY_LENGTH = 16;
-export const NONCE_LENGTH = 12;
+const SALT_LENGTH = 16;
+const TAG_LENGTH = 16;
+const KEY_LENGTH = 16;
+const NONCE_LENGTH = 12;
 /** salt ‖ rs ‖ idlen, before the keyid. */
 export const HEADER_BASE_LENGTH = SALT_LENGTH + 4 + 1;
 /** RFC 8188 §2: a record holds at least one octet of data or delimiter beyond its tag. */
 export const MIN_RS = TAG_LENGTH + 2;
-export const MAX_RS = 0xffffffff;
+const MAX_RS = 0xffffffff;
 export const DEFAULT_RS = 4096;
 const DELIMITER = 0x01;
 const FINAL_DELIMITER = 0x02;
@@ -59,7 +59,7 @@ export function readHeader(body: Uint8Array): Aes128gcmHeader {
 }
 
 /** Writes the header (RFC 8188 §2.1). */
-export function writeHeader(salt: Uint8Array, rs: number, keyid: Uint8Array): Uint8Array {
+function writeHeader(salt: Uint8Array, rs: number, keyid: Uint8Array): Uint8Array {
   const header = new Uint8Array(HEADER_BASE_LENGTH + keyid.length);
   header.set(salt, 0);
   new DataView(header.buffer).setUint32(SALT_LENGTH, rs, false);
@@ -207,7 +207,7 @@ export interface Aes128gcmDecryptResult {
 }
 
 /** Removes padding and the delimiter from a decrypted record (RFC 8188 §2). */
-export function unpad(record: Uint8Array, isLast: boolean): Uint8Array {
+function unpad(record: Uint8Array, isLast: boolean): Uint8Array {
   let i = record.length - 1;
   while (i >= 0 && record[i] === 0) i--;
   if (i < 0) throw new DecryptError('zero-plaintext');

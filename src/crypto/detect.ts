@@ -13,7 +13,7 @@ const GZIP_MAGIC = Uint8Array.of(0x1f, 0x8b);
 const UTF8_BOM = Uint8Array.of(0xef, 0xbb, 0xbf);
 
 /** How many leading bytes {@link detectContainer} looks at. */
-export const DETECT_LENGTH = 64;
+const DETECT_LENGTH = 64;
 
 /** Whether bytes start with the gzip magic `1f 8b`. */
 export function isGzip(data: Uint8Array): boolean {

@@ -28,7 +28,7 @@ export {
   looksLikeProfilePlaintext,
   type Container,
 } from './detect.js';
-export { gzip, gunzip, gunzipStream } from './gzip.js';
+export { gzip, gunzip } from './gzip.js';
 
 export type Digest = HashName;
 export type Cipher = 'aes-256-cbc' | 'aes128gcm';

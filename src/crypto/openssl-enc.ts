@@ -17,8 +17,8 @@ import { DecryptError } from './errors.js';
 /** The 8-byte magic OpenSSL writes before the salt. */
 export const SALTED_MAGIC = new TextEncoder().encode('Salted__');
 export const SALT_LENGTH = 8;
-export const KEY_LENGTH = 32;
-export const IV_LENGTH = 16;
+const KEY_LENGTH = 32;
+const IV_LENGTH = 16;
 export const HEADER_LENGTH = SALTED_MAGIC.length + SALT_LENGTH;
 const BLOCK_SIZE = 16;
 /** `openssl enc -pbkdf2` default iteration count. */

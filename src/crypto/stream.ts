@@ -36,7 +36,7 @@ function nodeStream(): Stream {
 }
 
 /** gzip (RFC 1952) of a stream. */
-export async function* gzipStream(source: ByteSource): AsyncGenerator<Uint8Array> {
+async function* gzipStream(source: ByteSource): AsyncGenerator<Uint8Array> {
   const { Readable, pipeline } = nodeStream();
   const deflater = zlib().createGzip();
   pipeline(Readable.from(source, { objectMode: false }), deflater, () => {});

@@ -104,7 +104,7 @@ export interface FleetTrackerOptions extends SummarizeOptions {
 }
 
 /** Requests kept per phone: enough to see a failure streak, small enough for 10,000 phones. */
-export const DEFAULT_HISTORY_LIMIT = 20;
+const DEFAULT_HISTORY_LIMIT = 20;
 
 /** A request as held until snapshot(): raw time and path. */
 interface HeldRequest {

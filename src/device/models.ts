@@ -45,15 +45,15 @@ const AG_6800 = 'Cisco IP Phone 6800 Series Multiplatform Phones Administration 
 const AG_7800 =
   'Cisco IP Phone 7800 Series Multiplatform Phones Administration Guide for Release 11.3(1) and Later [doc]';
 /** The 7800 hardware is the same under both firmwares; the CUCM guide is the one that tabulates the keys. */
-export const AG_7800_KEYS =
+const AG_7800_KEYS =
   'Cisco IP Phone 7800 Series Administration Guide for Cisco Unified Communications Manager, chapter "Cisco IP Phone Hardware" (updated 2025-05-29), table "Phone / Supported Line Keys": 7811 0, 7821 2, 7841 4, 7861 16; "The Cisco IP Phone 7811 does not have programmable feature buttons or line buttons" (cisco.com/c/en/us/td/docs/voice_ip_comm/cuipph/7800-series/english/admin-guide/pa2d_b_7800-series-admin-guide-cucm/pa2d_b_7800-series-admin-guide-cucm_chapter_011.html) [doc]';
 /** 8800 MPP 11.0(0): the session buttons became line keys, on by default. */
-export const RN_8800_ELM =
+const RN_8800_ELM =
   'Cisco IP Phone 8800 Series Multiplatform Phones Release Notes for Firmware Release 11.0(0), "Enhanced Line Mode": "The buttons on the left and right of the phone screen can be set up as line buttons, giving up to five more line keys", "Enhanced line mode is enabled by default" (cisco.com/c/en/us/td/docs/voice_ip_comm/cuipph/8800-series/3pcc/11-0-0/english/release-notes/p881_b_8800-mpp-1101.html) [doc]';
 const AG_8800_CUCM_KEYS =
   'Cisco IP Phone 8800 Series Administration Guide for Cisco Unified Communications Manager, chapter "Cisco IP Phone Hardware" (updated 2025-11-06): "Programmable feature buttons that support up to 5 lines in Session Line Mode or up to 10 lines with Enhanced Line Mode" [doc]';
 /** Cisco's XML reference: parameter-level facts for every MPP model. */
-export const XML_REF =
+const XML_REF =
   'XML Reference Guide for Cisco IP Phone Multiplatform Phones (updated 2025-11-19, cisco.com/c/en/us/td/docs/voice_ip_comm/cuipph/MPP/common/xml_ref_guide/tpcc_b_xml-command-ref.html) [doc]';
 const XML_REF_KEYS = `${XML_REF}: Extension_n_ "n is the extension (1-10) assigned to a line key"`;
 const XML_REF_NO_PLK = `${XML_REF}: Enable_Direct_PLK_Configuration (label "Line Key") applies to "All MPP phones except 7811, 7832, and 8832"; ACD_Logged-off_LED (line-key LED) to "All MPP phones except 7832 and 8832"`;
@@ -81,7 +81,7 @@ const FW_88XX =
 const FW_78XX =
   '7800 MPP admin guide Upgrade_Rule example tftp://…/sip78xx.11-0-1MPP-BN.loads [doc]';
 /** 6800 MPP 12.0(7)SR3 release notes: the 6821 has its own load, the others share sip68xx. */
-export const RN_6800_LOADS =
+const RN_6800_LOADS =
   'Cisco IP Phone 6800 Series Multiplatform Phones Release Notes for Firmware Release 12.0(7)SR3 (2025-11-19), "Upgrade Firmware": "6821: …/sip6821.12-0-7MPP0301-92.loads", "Other phones in 6800 series: …/sip68xx.12-0-7MPP0301-92.loads" [doc]';
 const FW_68XX = `${RN_6800_LOADS}; docs/cisco-mpp-reference.md §7 example sip68xx.11-2-1MPP-630.loads [doc]`;
 const RN_6861 =
@@ -96,10 +96,10 @@ const KEM_CHAPTER =
 const WEBEX_LAYOUTS =
   'Webex help "Configure layouts for Cisco phones in Control Hub" (article nb0brcp, updated 2025-12-04): "Supported on Cisco Video Phone 8875 and Cisco 6800, 7800, 8800, and 9800 Series phones"; KEMs "for Cisco Desk Phones 9851, 9861, and 9871, Cisco 6800 and 8800 Series phones" [doc]';
 /** Webex help, Cisco Desk Phone 9800 Key Expansion Module: KEMs and lines per 9800 model. */
-export const WEBEX_9800_KEM =
+const WEBEX_9800_KEM =
   'Webex help "Cisco Desk Phone 9800 Key Expansion Module" (article ngr795j, updated 2025-04-22), Table 1: 9851 "Supports 1 KEM and 46 lines (6 lines on phone)", 9861 "Supports up to 3 KEMs and 130 lines (10 lines on phone)", 9871 "Supports up to 3 KEMs and 124-128 lines … (4 or 8 lines on phone screen)"; the 9841 is not listed [doc]';
 /** PhoneOS 5.0(1): 9871 and 8875 virtual line keys 16 → 32, SIP lines stay 16. */
-export const RN_PHONEOS_KEYS =
+const RN_PHONEOS_KEYS =
   'Webex help "Release Notes for Cisco PhoneOS Phones 9800 and 8875" (article n1trwjh), PhoneOS 5.0(1) (2026-08-19), "Support more line keys on 8875 and 9871": "the number of programmable virtual line keys has increased from 16 to 32", "the maximum number of extension SIP line remains 16" [doc]';
 const LAYOUT_9871 = `${WEBEX_LAYOUTS}: the 9871 "supports a total of 16 programmable virtual line keys"`;
 /** Why 16, not 32: the catalog indexes line keys 1–16; the later firmware's 32 is open. */

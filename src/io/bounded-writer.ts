@@ -13,7 +13,7 @@ export interface BacklogStream {
 }
 
 /** Bytes a stream may hold unread before lines are dropped: seconds of a busy server's log. */
-export const MAX_BACKLOG_BYTES = 4 << 20;
+const MAX_BACKLOG_BYTES = 4 << 20;
 
 export class BoundedWriter {
   private dropped = 0;

@@ -6,7 +6,7 @@ import { usageError } from '../errors.js';
 import { isRuleId, RULE_IDS, type RuleId } from '../validate/rule-ids.js';
 
 /** Parses an integer option within a range. */
-export function parseIntegerOption(flag: string, value: string, min: number, max: number): number {
+function parseIntegerOption(flag: string, value: string, min: number, max: number): number {
   const n = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `${min}..${max}`;
@@ -85,7 +85,7 @@ const SIZE_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 10
  * Parses a size in bytes: a whole number with an optional binary unit, `K`/`KiB`, `M`/`MiB`,
  * `G`/`GiB` (`64M` = 64 × 1024² bytes).
  */
-export function parseSizeOption(flag: string, value: string): number {
+function parseSizeOption(flag: string, value: string): number {
   const m = /^\s*(\d+)\s*(?:([kKmMgG])(?:i?[bB])?)?\s*$/.exec(value);
   const n = m ? Number(m[1]) * (SIZE_UNITS[(m[2] ?? '').toLowerCase()] ?? NaN) : NaN;
   if (!Number.isSafeInteger(n) || n < 1) {
@@ -112,7 +112,7 @@ export function describeSize(bytes: number): string {
  * `--mode 640`: permission bits as 3 or 4 octal digits (set-id and sticky bits refused).
  * @returns `{ mode }` for the writer, or `{}` when the option is absent
  */
-export function parseModeOption(value: string | undefined): { mode?: number } {
+function parseModeOption(value: string | undefined): { mode?: number } {
   if (value === undefined) return {};
   const t = value.trim();
   if (!/^0?[0-7]{3}$/.test(t)) {

@@ -187,7 +187,7 @@ function isPipe(stats: { isFIFO(): boolean; isSocket(): boolean }): boolean {
  * for the whole stream and was then lost when the process ended — exit 0, the output written.
  * One setImmediate per MiB costs microseconds.
  */
-export async function* withSignalTurns(
+async function* withSignalTurns(
   chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   every = CHUNK_SIZE,
 ): AsyncGenerator<Uint8Array> {
@@ -212,7 +212,7 @@ export async function* withSignalTurns(
  * passes 4 MiB, so a one-shot command never pays for it. If a future Node refuses, streams still
  * work and only the peak grows: test/cli/crypto-stream.test.ts measures it.
  */
-export class MemoryReleaser {
+class MemoryReleaser {
   private since = 0;
   private count = 0;
   private gc: ((options?: { type: 'minor' }) => void) | null | undefined;

@@ -87,7 +87,7 @@ export function stdoutTakesPlainWrites(): boolean {
  * that went away (EPIPE) drops the rest without an error, as the streamed writer does; a full
  * non-blocking pipe (EAGAIN) is waited for; any other failure is one line, exit 3.
  */
-export function writeStdoutSync(bytes: Uint8Array): void {
+function writeStdoutSync(bytes: Uint8Array): void {
   let offset = 0;
   while (offset < bytes.length) {
     try {

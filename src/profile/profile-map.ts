@@ -318,9 +318,6 @@ function checkParameter(name: string, entry: ProfileEntry, where: string): void 
   }
 }
 
-/** A parameter in the JSON/YAML form: the value alone, or `{ value, ua }`. */
-export type ProfileObjectEntry = string | { value: string; ua?: string };
-
 /**
  * The JSON/YAML form of a profile: `{ "<name>": { "value": "…", "ua": "na" } }` in document
  * order (`ua` only when the XML has it).

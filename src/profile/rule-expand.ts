@@ -395,9 +395,7 @@ function compareOperands(
 const VERSION_PREFIX = /^[A-Za-z][A-Za-z0-9_]*\./;
 
 /** Splits a version into components; undefined when the text is not a version number. */
-export function versionComponents(
-  text: string,
-): { digits: bigint | null; rest: string }[] | undefined {
+function versionComponents(text: string): { digits: bigint | null; rest: string }[] | undefined {
   const body = text.replace(VERSION_PREFIX, '');
   if (!/^[0-9]/.test(body) || /\s/.test(body)) return undefined;
   // MPP: `v1-v2-v3MPP-BN` ("MPP" separates the version from the build); SPA:

@@ -917,7 +917,7 @@ class InputFiles {
 }
 
 /** Batches below this many devices render in this thread: a worker costs ~0.3 s of CPU to start. */
-export const MIN_DEVICES_FOR_WORKERS = 1000;
+const MIN_DEVICES_FOR_WORKERS = 1000;
 
 /** `--jobs`, or one thread per core (at most 4) for a batch large enough to gain from it. */
 export function chooseWorkerCount(jobs: number | undefined, deviceCount: number): number {
@@ -941,7 +941,7 @@ const refuseWrite: WriteFile = (path) => {
  * Ctrl-C of a one-thread `render -o dir` waited for every device to be written and the run could
  * then exit 0 (as crypto-batch.ts's one-thread batch did).
  */
-export async function renderInProcess(
+async function renderInProcess(
   jobs: Iterable<RenderJob | RenderJobResult>,
   settings: RendererSettings,
   writeFile: WriteFile,

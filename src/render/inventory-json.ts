@@ -34,7 +34,7 @@ import {
 import { DomainError, describeSystemError } from '../domain-errors.js';
 
 /** How many bytes a pass hands the tokenizer at once, and the block of a file's digests. */
-export const JSON_CHUNK_BYTES = 64 * 1024;
+const JSON_CHUNK_BYTES = 64 * 1024;
 
 /**
  * The deepest nesting of lists and maps a JSON inventory may have, the top level counted: a

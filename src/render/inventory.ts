@@ -436,12 +436,12 @@ export function emptyVars(): Vars {
  * The highest 1-based list position a field path may use. Cisco's models have at most 16 lines
  * and a few hundred keys; anything above is a typo that would make a huge sparse list.
  */
-export const MAX_LIST_POSITION = 1000;
+const MAX_LIST_POSITION = 1000;
 
 // ---- CSV ----
 
 /** Splits a dotted header into path segments; numbers are 1-based list positions. */
-export function parseFieldPath(header: string): (string | number)[] | string {
+function parseFieldPath(header: string): (string | number)[] | string {
   const segments = header.split('.');
   if (segments.length > MAX_JSON_DEPTH) {
     return `"${header.slice(0, 40)}…" nests deeper than ${MAX_JSON_DEPTH} levels`;
@@ -626,7 +626,7 @@ type CsvRecord = { record: string[]; info: { lines: number } };
 export const CSV_KEPT_CHARS = 2 * 1024 * 1024;
 
 /** How much CSV text is parsed at once (characters; a piece ends at a record boundary). */
-export const CSV_PIECE_SIZE = 64 * 1024;
+const CSV_PIECE_SIZE = 64 * 1024;
 
 /**
  * Splits CSV text into pieces that end at record boundaries, each with the number of lines
@@ -1318,7 +1318,7 @@ export function yamlErrorProblem(
  * its end, the first letter lower-cased as the other readers' reasons are
  * (`Map keys must be unique at line 3, column 5:` → `map keys must be unique`).
  */
-export function yamlErrorReason(message: string): string {
+function yamlErrorReason(message: string): string {
   const first = (message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '').trim();
   return /^[A-Z][a-z]/.test(first) ? first.charAt(0).toLowerCase() + first.slice(1) : first;
 }

@@ -23,7 +23,7 @@ export interface NameSubject {
 }
 
 /** The macros a file name may use; the others ($IP, $SWVER…) are only known on the phone. */
-export const NAME_MACROS = ['MA', 'MAU', 'MAC', 'SN', 'PN', 'PSN'] as const;
+const NAME_MACROS = ['MA', 'MAU', 'MAC', 'SN', 'PN', 'PSN'] as const;
 
 function macroValue(name: string, s: NameSubject): string | undefined {
   switch (name) {
@@ -87,7 +87,7 @@ export function fileNameFor(pattern: string, s: NameSubject): { name: string } |
 }
 
 /** A file name must stay inside --out: relative, no `..`, no empty segment, no control character. */
-export function checkRelativeName(name: string): { name: string } | { error: string } {
+function checkRelativeName(name: string): { name: string } | { error: string } {
   if (name === '') return { error: '--name gives an empty file name' };
   if (name.startsWith('/') || name.startsWith('\\') || /^[A-Za-z]:/.test(name)) {
     return { error: `file name "${name}" is absolute; --name must give a name inside --out` };

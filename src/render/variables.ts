@@ -16,7 +16,7 @@ import {
   yamlErrorProblem,
   yamlToData,
 } from './inventory.js';
-import { SECRET_MASK, isSecretVariablePath, maskSecretValues } from '../profile/secrets.js';
+import { SECRET_MASK, isSecretVariablePath } from '../profile/secrets.js';
 
 /** One layer of variables and the name `--explain` shows for it. */
 export interface Layer {
@@ -317,9 +317,4 @@ function isSecretSegment(key: string): boolean {
     secretSegments.set(key, secret);
   }
   return secret;
-}
-
-/** A message with every secret value of `vars` (and any `extra` secret) masked. */
-export function maskSecretsOf(message: string, vars: Vars, extra: readonly string[] = []): string {
-  return maskSecretValues(message, [...secretValuesOf(vars), ...extra]);
 }

@@ -22,7 +22,7 @@ import { LineIndex, newTextOffsetCursor, sourceOffsetOfText } from './xml-scanne
 export type { Diagnostic, Severity } from './diagnostic.js';
 export type { EmptyValueMode } from './define-rule.js';
 export { RULE_IDS, isRuleId, type RuleId } from './rule-ids.js';
-export { RULES, RULE_LIST } from './registry.js';
+export { RULES } from './registry.js';
 export { firstInvalidUtf8 } from '../profile/text-encoding.js';
 
 export interface ValidateOptions {

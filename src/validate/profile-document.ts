@@ -95,7 +95,7 @@ export interface ProfileDocument {
 }
 
 /** The ATA191/192's router section: a child of `<flat-profile>` holding groups of leaves. */
-export const ROUTER_CONFIGURATION = 'router-configuration';
+const ROUTER_CONFIGURATION = 'router-configuration';
 
 const FLAT_PROFILE = 'flat-profile';
 const USER_ACCESS = 'ua';
