@@ -10,8 +10,11 @@ function quote(value: string): string {
   return JSON.stringify(shown);
 }
 
-/** Parses a guide integer: decimal or `0x` hex, optional sign. NaN when malformed. */
-function parseGuideInteger(text: string): number {
+/**
+ * Parses a guide integer: decimal or `0x` hex, optional sign. NaN when malformed.
+ * @example parseGuideInteger('0x1F') // 31
+ */
+export function parseGuideInteger(text: string): number {
   const m = /^([+-]?)(?:0[xX]([0-9a-fA-F]+)|([0-9]+))$/.exec(text);
   if (!m) return Number.NaN;
   const magnitude = m[2] !== undefined ? parseInt(m[2], 16) : parseInt(m[3] ?? '', 10);

@@ -13,6 +13,7 @@
  *   on the phone's web page or in its reports").
  */
 import { lookupParameter, type Catalog, type ParameterType } from './catalog.js';
+import { parseGuideInteger } from './catalog-values.js';
 import { phoneValue, type ProfileMap } from './profile-map.js';
 import { SECRET_MASK, isSecretParameter } from './secrets.js';
 
@@ -67,14 +68,6 @@ function isHiddenSecret(value: string): boolean {
   return v === '' || /^\*+$/.test(v);
 }
 
-/** Parses a guide integer (decimal or `0x` hex, optional sign); NaN when malformed. */
-function guideInteger(text: string): number {
-  const m = /^([+-]?)(?:0[xX]([0-9a-fA-F]+)|([0-9]+))$/.exec(text);
-  if (!m) return Number.NaN;
-  const magnitude = m[2] !== undefined ? parseInt(m[2], 16) : parseInt(m[3] ?? '', 10);
-  return m[1] === '-' ? -magnitude : magnitude;
-}
-
 /** A `Time` value (reference §1 value types: seconds, optional decimals) as a number; NaN else. */
 function guideSeconds(text: string): number {
   return /^[0-9]+(\.[0-9]*)?$|^\.[0-9]+$/.test(text) ? Number(text) : Number.NaN;
@@ -100,8 +93,8 @@ export function sameSetting(type: ParameterType | undefined, a: string, b: strin
       return !type.caseSensitive && x.toLowerCase() === y.toLowerCase();
     case 'integer':
     case 'port': {
-      const m = guideInteger(x);
-      return !Number.isNaN(m) && m === guideInteger(y);
+      const m = parseGuideInteger(x);
+      return !Number.isNaN(m) && m === parseGuideInteger(y);
     }
     case 'time': {
       const seconds = guideSeconds(x);
