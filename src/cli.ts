@@ -1193,7 +1193,16 @@ ${SECRETS_HELP}`,
           .action(
             run(async (opts) => {
               const { runServe } = await import('./commands/serve.js');
-              return await runServe(opts);
+              const { warn } = await import('./io/writer.js');
+              return await runServe(opts, {
+                stdout: process.stdout,
+                stderr: process.stderr,
+                warn,
+                exitIfOutputUnread: (code) => {
+                  const unread = process.stdout.writableLength + process.stderr.writableLength;
+                  if (unread > 0) process.exit(code);
+                },
+              });
             }),
           ),
         ' for every device',

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { ExitCode, ioError, usageError, type ExitCodeValue } from '../errors.js';
 import { describeSystemError } from '../domain-errors.js';
 import { AccessLogFile } from '../io/access-log-file.js';
-import { BoundedWriter } from '../io/bounded-writer.js';
+import { BoundedWriter, type BacklogStream } from '../io/bounded-writer.js';
 import { commandLineSecretWarning, resolveSecret } from '../io/secrets.js';
 import { parseAuthFile } from '../serve/auth.js';
 import {
@@ -245,11 +245,10 @@ export function fleetFeed(
 }
 
 /** Runs the server until SIGTERM or SIGINT; resolves with the exit code. */
-export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
+export async function runServe(opts: ServeCliOptions, out: ServeOutput): Promise<ExitCodeValue> {
   // stdout and stderr may be pipes no one reads for a while: bounded (src/io/bounded-writer.ts).
-  const errorOut = new BoundedWriter(process.stderr, (m) =>
-    process.stderr.write(`cisco-prov: warning: stderr ${m}\n`),
-  );
+  const errorOut = new BoundedWriter(out.stderr, (m) => out.warn(`stderr ${m}`));
+  const exitIfOutputUnread = (code: ExitCodeValue): void => out.exitIfOutputUnread(code);
   const stderr = (line: string): void => {
     errorOut.write(`cisco-prov: ${line}\n`);
   };
@@ -355,7 +354,7 @@ export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
   // stdout's reader gone (`serve | tee log` and tee killed): EPIPE comes to the write's callback
   // only; said once — the stream stays closed, and its later writes fail as "destroyed".
   let stdoutFailed = false;
-  const accessOut = new BoundedWriter(process.stdout, (m) =>
+  const accessOut = new BoundedWriter(out.stdout, (m) =>
     stderr(`warning: the access log on stdout is ${m}`),
   );
   const accessLog = new LineBuffer(
@@ -476,11 +475,22 @@ export async function runServe(opts: ServeCliOptions): Promise<ExitCodeValue> {
 const STOP_OUTPUT_GRACE_MS = 5000;
 
 /**
- * Ends the stopped process when stdout or stderr still holds what its reader has not taken: Node
- * cannot close them (their destroy() does nothing), so the rest is dropped by exiting.
+ * Where serve writes and how a stopped serve ends: given by the CLI (src/cli.ts), so the command
+ * itself neither prints nor exits (style.md habit 1).
  */
-function exitIfOutputUnread(code: ExitCodeValue): void {
-  if (process.stdout.writableLength > 0 || process.stderr.writableLength > 0) process.exit(code);
+export interface ServeOutput {
+  /** The access log, when there is no --access-log file. */
+  stdout: BacklogStream;
+  /** Status lines, request reasons and warnings. */
+  stderr: BacklogStream;
+  /** A warning that cannot wait in stderr's bound: stderr itself is not read. */
+  warn(message: string): void;
+  /**
+   * Called STOP_OUTPUT_GRACE_MS after serve stopped, or at a signal after that: ends the process
+   * with `code` when stdout or stderr still holds what its reader has not taken — Node cannot
+   * close them (their destroy() does nothing), so the rest is dropped by exiting.
+   */
+  exitIfOutputUnread(code: ExitCodeValue): void;
 }
 
 /** Young-generation semi-space (MB) for serve's worker processes; see the README's serve speed. */
