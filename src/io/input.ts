@@ -38,20 +38,28 @@ export async function readStdinUpTo(max: number): Promise<Uint8Array> {
   return Buffer.concat(chunks);
 }
 
+/**
+ * Stdin as the input (`-` or no path) is refused, exit 2, when a secret option already took it
+ * (`--key-file -`) or when it is a terminal: a command would wait for typing nobody means to do.
+ */
+export function refuseStdinAsInput(): void {
+  refuseStdinTakenBySecret();
+  if (process.stdin.isTTY) {
+    throw new CliError(
+      ExitCode.Usage,
+      'no input file given and stdin is a terminal',
+      'pass a file name, or pipe the input in',
+    );
+  }
+}
+
 /** Reads a file, or stdin when the path is absent or `-`. Errors name the file (exit 3). */
 export async function readInput(
   path: string | Buffer | undefined,
   shown = typeof path === 'string' ? path : '<file>',
 ): Promise<Uint8Array> {
   if (path === undefined || path === '-') {
-    refuseStdinTakenBySecret();
-    if (process.stdin.isTTY) {
-      throw new CliError(
-        ExitCode.Usage,
-        'no input file given and stdin is a terminal',
-        'pass a file name, or pipe the input in',
-      );
-    }
+    refuseStdinAsInput();
     return readStdin();
   }
   try {

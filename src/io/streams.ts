@@ -5,7 +5,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { CliError, ExitCode, describeSystemError } from '../errors.js';
 import { isStdoutClosed, stdoutError, writeOutputChunks, type WriteOptions } from './writer.js';
-import { refuseStdinTakenBySecret } from './secrets.js';
+import { refuseStdinAsInput } from './input.js';
 
 /** Bytes per read: large enough for native-speed crypto, small enough to keep memory flat. */
 export const CHUNK_SIZE = 1 << 20;
@@ -18,14 +18,7 @@ export function readChunks(
   path: string | undefined,
 ): AsyncIterable<Uint8Array> | Iterable<Uint8Array> {
   if (path === undefined || path === '-') {
-    refuseStdinTakenBySecret();
-    if (process.stdin.isTTY) {
-      throw new CliError(
-        ExitCode.Usage,
-        'no input file given and stdin is a terminal',
-        'pass a file name, or pipe the input in',
-      );
-    }
+    refuseStdinAsInput();
     return process.stdin as AsyncIterable<Uint8Array>;
   }
   let fd: number;
