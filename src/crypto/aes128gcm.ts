@@ -19,9 +19,17 @@ const KEY_LENGTH = 16;
 const NONCE_LENGTH = 12;
 /** salt ‖ rs ‖ idlen, before the keyid. */
 export const HEADER_BASE_LENGTH = SALT_LENGTH + 4 + 1;
-/** RFC 8188 §2: a record holds at least one octet of data or delimiter beyond its tag. */
+/**
+ * RFC 8188 §2: a record holds at least one octet of data or delimiter beyond its tag.
+ * @example encryptAes128gcm(plaintext, ikm, { rs: MIN_RS }) // one octet of data per record
+ */
 export const MIN_RS = TAG_LENGTH + 2;
 const MAX_RS = 0xffffffff;
+/**
+ * The record size `encryptAes128gcm` uses when none is given (RFC 8188 §2.1 leaves it to the
+ * sender).
+ * @example readAes128gcmHeader(encryptAes128gcm(plaintext, ikm)).rs // DEFAULT_RS
+ */
 export const DEFAULT_RS = 4096;
 const DELIMITER = 0x01;
 const FINAL_DELIMITER = 0x02;
@@ -41,6 +49,9 @@ export interface Aes128gcmHeader {
  * Reads the header (RFC 8188 §2.1). Checks the buffer is long enough before reading each field,
  * and that rs read from the wire is at least 18.
  * @throws DecryptError ("bad decrypt")
+ * @example // RFC 8188 §3.1 (the library exports it as readAes128gcmHeader):
+ * const body = 'I1BsxtFttlv3u_Oo94xnmwAAEAAA-NAVub2qFgBEuQKRapoZu-IxkIva3MEB1PD-ly8Thjg';
+ * readAes128gcmHeader(fromBase64url(body, 'body')) // rs 4096, empty keyid, length 21
  */
 export function readHeader(body: Uint8Array): Aes128gcmHeader {
   if (body.length < HEADER_BASE_LENGTH) throw new DecryptError('header-too-short');
@@ -79,6 +90,9 @@ export interface KeyAndNonce {
  * HKDF-SHA-256 (RFC 5869) with one output block, as RFC 8188 §2.2–2.3 use it:
  * PRK = HMAC(salt, IKM); CEK = HMAC(PRK, cek_info ‖ 0x01)[0..16);
  * NONCE0 = HMAC(PRK, nonce_info ‖ 0x01)[0..12).
+ * @example // RFC 8188 §3.1: CEK _wniytB-ofscZDh4tbSjHw, NONCE Bcs8gkIRKLI8GeI8 (base64url)
+ * const ikm = fromBase64url('yqdlZ-tYemfogSmv7Ws5PQ', 'ikm');
+ * deriveKeyAndNonce(ikm, fromBase64url('I1BsxtFttlv3u_Oo94xnmw', 'salt'), getBackend())
  */
 export function deriveKeyAndNonce(
   ikm: Uint8Array,
@@ -96,6 +110,8 @@ export function deriveKeyAndNonce(
 /**
  * The nonce of record `seq` (§2.3): NONCE0 XOR seq as a 96-bit big-endian integer. Plain
  * arithmetic, not 32-bit bitwise operators: seq may exceed 2^32.
+ * @example generateNonce(nonceBase, 0) // nonceBase itself
+ * toHex(generateNonce(new Uint8Array(12), 2 ** 32)) // '000000000000000100000000'
  */
 export function generateNonce(nonceBase: Uint8Array, seq: number): Uint8Array {
   if (!Number.isSafeInteger(seq) || seq < 0) {
@@ -223,6 +239,10 @@ function unpad(record: Uint8Array, isLast: boolean): Uint8Array {
  * than a tag plus one byte, a bad tag, an all-zero record, a wrong delimiter and a truncated
  * body (no 0x02 record).
  * @throws DecryptError ("bad decrypt")
+ * @example // RFC 8188 §3.1
+ * const body = 'I1BsxtFttlv3u_Oo94xnmwAAEAAA-NAVub2qFgBEuQKRapoZu-IxkIva3MEB1PD-ly8Thjg';
+ * const ikm = fromBase64url('yqdlZ-tYemfogSmv7Ws5PQ', 'ikm');
+ * decryptAes128gcm(fromBase64url(body, 'body'), ikm).plaintext // the bytes of 'I am the walrus'
  */
 export function decryptAes128gcm(
   body: Uint8Array,

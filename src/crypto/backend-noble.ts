@@ -10,6 +10,11 @@ import { pbkdf2 as noblePbkdf2 } from '@noble/hashes/pbkdf2.js';
 import { registerBackend, type CryptoBackend, type IncrementalCipher } from './backend.js';
 import { concatBytes } from './bytes.js';
 
+/**
+ * The pure-JS backend (noble-ciphers, noble-hashes): the same bytes as node:crypto, for runtimes
+ * without it. Registered on import, chosen by name.
+ * @example encryptOpensslEnc(profile, passphrase, { backend: 'noble' })
+ */
 export const nobleBackend: CryptoBackend = {
   name: 'noble',
   hash: (name, data) => (name === 'md5' ? nobleMd5(data) : nobleSha256(data)),

@@ -77,7 +77,10 @@ const shared = globalThis as {
 };
 const registered: Partial<Record<BackendName, CryptoBackend>> = (shared[REGISTRY] ??= {});
 
-/** Makes a backend available to getBackend(). */
+/**
+ * Makes a backend available to getBackend().
+ * @example registerBackend(nobleBackend); getBackend('noble').name // 'noble'
+ */
 export function registerBackend(backend: CryptoBackend): void {
   registered[backend.name] = backend;
 }
@@ -92,7 +95,10 @@ export function setDefaultBackend(name: BackendName | undefined): void {
   shared[DEFAULT] = name;
 }
 
-/** The backend a call that names none gets. */
+/**
+ * The backend a call that names none gets.
+ * @example defaultBackendName() // 'node' under Node, 'noble' where node:crypto is missing
+ */
 export function defaultBackendName(): BackendName {
   return shared[DEFAULT] ?? (nodeBackend ? 'node' : 'noble');
 }
@@ -171,7 +177,10 @@ const nodeCrypto: NodeCrypto | undefined = (
   globalThis.process as { getBuiltinModule?: (id: string) => unknown } | undefined
 )?.getBuiltinModule?.('node:crypto') as NodeCrypto | undefined;
 
-/** The node:crypto backend, or undefined where node:crypto is missing. */
+/**
+ * The node:crypto backend, or undefined where node:crypto is missing.
+ * @example nodeBackend?.name // 'node'
+ */
 export const nodeBackend: CryptoBackend | undefined = nodeCrypto
   ? makeNodeBackend(nodeCrypto)
   : undefined;

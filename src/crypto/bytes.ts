@@ -28,7 +28,10 @@ export function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** Lower-case hex of bytes. */
+/**
+ * Lower-case hex of bytes.
+ * @example toHex(Uint8Array.of(0x1f, 0x8b)) // '1f8b'
+ */
 export function toHex(bytes: Uint8Array): string {
   let s = '';
   for (const b of bytes) s += b.toString(16).padStart(2, '0');
@@ -38,6 +41,8 @@ export function toHex(bytes: Uint8Array): string {
 /**
  * Hex text → bytes. Throws naming what was expected and what arrived.
  * @param what the field's name for the message, e.g. `"salt"`
+ * @example fromHex('1f8b', 'salt') // Uint8Array [0x1f, 0x8b]
+ * fromHex('1f8', 'salt') // throws: salt expected hex digits in pairs, got 3 characters
  */
 export function fromHex(text: string, what: string): Uint8Array {
   const t = text.trim();
@@ -56,12 +61,18 @@ export function startsWith(data: Uint8Array, prefix: Uint8Array): boolean {
   return true;
 }
 
-/** Base64url without padding (RFC 4648 §5), as RFC 8188 examples are written. */
+/**
+ * Base64url without padding (RFC 4648 §5), as RFC 8188 examples are written.
+ * @example toBase64url(new TextEncoder().encode('hi?')) // 'aGk_'
+ */
 export function toBase64url(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64url');
 }
 
-/** Base64url (padding optional) → bytes; throws on characters outside the alphabet. */
+/**
+ * Base64url (padding optional) → bytes; throws on characters outside the alphabet.
+ * @example fromBase64url('aGk_', 'salt') // the bytes of 'hi?'
+ */
 export function fromBase64url(text: string, what: string): Uint8Array {
   const t = text.trim().replace(/=+$/, '');
   if (!/^[A-Za-z0-9_-]*$/.test(t) || t.length % 4 === 1) {

@@ -15,7 +15,10 @@ const UTF8_BOM = Uint8Array.of(0xef, 0xbb, 0xbf);
 /** How many leading bytes {@link detectContainer} looks at. */
 const DETECT_LENGTH = 64;
 
-/** Whether bytes start with the gzip magic `1f 8b`. */
+/**
+ * Whether bytes start with the gzip magic `1f 8b`.
+ * @example isGzip(gzip(new TextEncoder().encode('<flat-profile/>'))) // true
+ */
 export function isGzip(data: Uint8Array): boolean {
   return startsWith(data, GZIP_MAGIC);
 }
@@ -23,6 +26,8 @@ export function isGzip(data: Uint8Array): boolean {
 /**
  * Whether bytes look like an XML document: optional UTF-8 BOM and white space, then `<`
  * followed by `?`, `!` or a name character. Used to tell a right key from a wrong one.
+ * @example looksLikeXml(new TextEncoder().encode('\ufeff <flat-profile/>')) // true
+ * looksLikeXml(new TextEncoder().encode('Salted__')) // false
  */
 export function looksLikeXml(data: Uint8Array): boolean {
   let i = startsWith(data, UTF8_BOM) ? 3 : 0;
@@ -44,7 +49,10 @@ export function looksLikeXml(data: Uint8Array): boolean {
   );
 }
 
-/** The check a decrypted plaintext's first bytes must pass: XML, or gzip (the phone reads both). */
+/**
+ * The check a decrypted plaintext's first bytes must pass: XML, or gzip (the phone reads both).
+ * @example looksLikeProfilePlaintext(gzip(new TextEncoder().encode('<flat-profile/>'))) // true
+ */
 export function looksLikeProfilePlaintext(data: Uint8Array): boolean {
   return (isGzip(data) && data.length >= 18 && data[2] === 0x08) || looksLikeXml(data);
 }
@@ -52,6 +60,8 @@ export function looksLikeProfilePlaintext(data: Uint8Array): boolean {
 /**
  * Detects the container from its first bytes. aes128gcm has no magic: it is reported only when
  * the caller says so (`assumeAes128gcm`), otherwise such data is `unknown`.
+ * @example detectContainer(new TextEncoder().encode('<flat-profile/>')) // 'plain'
+ * detectContainer(encryptOpensslEnc(profile, 'passphrase')) // 'openssl-enc'
  */
 export function detectContainer(data: Uint8Array, assumeAes128gcm = false): Container {
   if (startsWith(data, SALTED_MAGIC)) return 'openssl-enc';

@@ -293,7 +293,11 @@ export interface ContainerInfo {
   keyid?: string;
 }
 
-/** Describes a file's container from its header alone (no key needed). */
+/**
+ * Describes a file's container from its header alone (no key needed).
+ * @example describeContainer(new TextEncoder().encode('<flat-profile/>'))
+ * // { container: 'plain', size: 15 }
+ */
 export function describeContainer(data: Uint8Array, assumeAes128gcm = false): ContainerInfo {
   const container = detectContainer(data, assumeAes128gcm);
   const info: ContainerInfo = { container, size: data.length };

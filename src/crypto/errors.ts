@@ -19,6 +19,13 @@ export type DecryptFailure =
   | 'bad-gzip'
   | 'corrupt-plaintext';
 
+/**
+ * Every decrypt failure. Its message is always "bad decrypt" (no oracle); `reason` says why,
+ * for tests and for logs the caller chooses to keep.
+ * @example try { decryptOpensslEnc(ciphertext, 'wrong passphrase') } catch (err) {
+ *   err instanceof DecryptError // true: err.message 'bad decrypt', err.reason 'wrong-key'
+ * }
+ */
 export class DecryptError extends Error {
   readonly reason: DecryptFailure;
 
@@ -29,13 +36,18 @@ export class DecryptError extends Error {
   }
 }
 
-/** 64 MiB: the default cap on what decrypting or gunzipping may produce. */
+/**
+ * 64 MiB: the default cap on what decrypting or gunzipping may produce.
+ * @example openProfile(file, { passphrase, maxSize: DEFAULT_MAX_SIZE * 2 }) // allow up to 128 MiB
+ */
 export const DEFAULT_MAX_SIZE = 64 * 1024 * 1024;
 
 /**
  * A decoding limit was hit: the output would be larger than the caller allowed (a gzip bomb, or
  * simply a bigger file than expected). Not a decrypt failure: its message says what was
  * exceeded, e.g. "gunzipped data exceeds 67108864 bytes".
+ * @example new SizeLimitError('gunzipped data', 1024).message
+ * // 'gunzipped data exceeds 1024 bytes'
  */
 export class SizeLimitError extends Error {
   /** What grew too large, e.g. "gunzipped data". */

@@ -21,7 +21,10 @@ export function zlib(): Zlib {
   return builtin<Zlib>('node:zlib');
 }
 
-/** gzip (RFC 1952) of bytes. */
+/**
+ * gzip (RFC 1952) of bytes.
+ * @example gzip(new TextEncoder().encode('<flat-profile/>'))[0] // 0x1f (the gzip magic)
+ */
 export function gzip(data: Uint8Array): Uint8Array {
   return zlib().gzipSync(data);
 }

@@ -21,7 +21,11 @@ const KEY_LENGTH = 32;
 const IV_LENGTH = 16;
 export const HEADER_LENGTH = SALTED_MAGIC.length + SALT_LENGTH;
 const BLOCK_SIZE = 16;
-/** `openssl enc -pbkdf2` default iteration count. */
+/**
+ * `openssl enc -pbkdf2` default iteration count.
+ * @example // a file of `openssl enc -pbkdf2` (no -iter):
+ * openProfile(file, { passphrase, pbkdf2: { iterations: DEFAULT_PBKDF2_ITERATIONS } })
+ */
 export const DEFAULT_PBKDF2_ITERATIONS = 10000;
 
 export interface KeyAndIv {
@@ -57,7 +61,10 @@ export function evpBytesToKey(
   };
 }
 
-/** PBKDF2 key ‖ iv as `openssl enc -pbkdf2 [-iter n] [-md md]` derives them. */
+/**
+ * PBKDF2 key ‖ iv as `openssl enc -pbkdf2 [-iter n] [-md md]` derives them.
+ * @example pbkdf2KeyAndIv('sha256', 'secret', salt, 10000) // { key: 32 bytes, iv: 16 bytes }
+ */
 export function pbkdf2KeyAndIv(
   md: HashName,
   passphrase: string | Uint8Array,
@@ -136,6 +143,7 @@ export interface OpensslHeader {
 /**
  * Reads the `Salted__` header. Lengths are checked before anything is read.
  * @throws DecryptError when the data is not an OpenSSL `enc` file with a whole number of blocks
+ * @example readOpensslHeader(encryptOpensslEnc(profile, 'secret')).salt.length // 8
  */
 export function readOpensslHeader(data: Uint8Array): OpensslHeader {
   if (data.length < HEADER_LENGTH + BLOCK_SIZE || !startsWith(data, SALTED_MAGIC)) {
@@ -197,7 +205,11 @@ export function decryptOpensslEnc(
   throw new DecryptError('wrong-key');
 }
 
-/** Base64 as `openssl enc -a` writes it: 64 characters a line, each line ended by a newline. */
+/**
+ * Base64 as `openssl enc -a` writes it: 64 characters a line, each line ended by a newline.
+ * @example toOpensslBase64(new TextEncoder().encode('Salted__12345678'))
+ * // 'U2FsdGVkX18xMjM0NTY3OA==\n'
+ */
 export function toOpensslBase64(data: Uint8Array): string {
   const b64 = Buffer.from(data.buffer, data.byteOffset, data.length).toString('base64');
   const lines = b64.match(/.{1,64}/g) ?? [];
@@ -207,7 +219,10 @@ export function toOpensslBase64(data: Uint8Array): string {
 /** The base64 form of `Salted__` begins with these characters. */
 export const SALTED_BASE64_PREFIX = 'U2FsdGVkX1';
 
-/** Decodes `openssl enc -a` text (line breaks and surrounding white space allowed). */
+/**
+ * Decodes `openssl enc -a` text (line breaks and surrounding white space allowed).
+ * @example fromOpensslBase64('U2FsdGVkX18xMjM0NTY3OA==\n') // the bytes of 'Salted__12345678'
+ */
 export function fromOpensslBase64(text: string): Uint8Array {
   const compact = text.replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) throw new DecryptError('bad-base64');

@@ -72,6 +72,9 @@ const MAX_NAME = 1024;
 /**
  * The incremental check. `update` returns false as soon as the plaintext is known to be bad;
  * `finish` returns whether the whole of it was good.
+ * @example const check = new XmlPlaintextCheck();
+ * check.update(new TextEncoder().encode('<flat-profile>')); // true
+ * check.update(new TextEncoder().encode('</flat-profile>')) && check.finish(); // true
  */
 export class XmlPlaintextCheck {
   private state = State.Text;
@@ -390,7 +393,12 @@ export class XmlPlaintextCheck {
   }
 }
 
-/** Whether a whole plaintext is UTF-8 text structured as one XML element (see the module). */
+/**
+ * Whether a whole plaintext is UTF-8 text structured as one XML element (see the module).
+ * @example const bytes = (text: string) => new TextEncoder().encode(text);
+ * isWellFormedXmlText(bytes('<flat-profile><A>1</A></flat-profile>')) // true
+ * isWellFormedXmlText(bytes('<flat-profile><A>1</flat-profile>')) // false
+ */
 export function isWellFormedXmlText(data: Uint8Array): boolean {
   const check = new XmlPlaintextCheck();
   return check.update(data) && check.finish();
@@ -400,6 +408,9 @@ export function isWellFormedXmlText(data: Uint8Array): boolean {
  * Whether bytes are UTF-8 text with no character XML 1.0 forbids — a weaker check than
  * {@link isWellFormedXmlText}, for telling a plain profile (perhaps with mistakes the validator
  * should report) from binary data that merely starts with `<` and a letter.
+ * @example const bytes = (text: string) => new TextEncoder().encode(text);
+ * isXmlCharacterText(bytes('<flat-profile><A>1</flat-profile>')) // true: not well-formed, but text
+ * isXmlCharacterText(Uint8Array.of(0x3c, 0x61, 0x00)) // false: U+0000
  */
 export function isXmlCharacterText(data: Uint8Array): boolean {
   let i = data.length >= 3 && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf ? 3 : 0;
