@@ -59,6 +59,7 @@ export class DomainError extends Error {
 /**
  * Whether a value is a DomainError — by brand, not `instanceof`: the CLI's CommonJS bundle and
  * the ESM chunks of the batch commands each carry their own copy of the class.
+ * @example isDomainError(new DeviceFactError('x')) // true; isDomainError(new Error('x')) // false
  */
 export function isDomainError(err: unknown): err is DomainError {
   return typeof err === 'object' && err !== null && DOMAIN_ERROR_BRAND in err;

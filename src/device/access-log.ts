@@ -87,6 +87,8 @@ function digitsAt(text: string, start: number, count: number): number {
 /**
  * Parses the CLF time `10/Oct/2000:13:55:36 -0700` to ms since the epoch.
  * @returns null when the text is not in that shape or a field is out of range
+ * @example parseClfTime('10/Oct/2000:13:55:36 -0700') // 971211336000 (2000-10-10T20:55:36Z)
+ * parseClfTime('32/Oct/2000:13:55:36 -0700') // null
  */
 export function parseClfTime(text: string): number | null {
   return clfTimeAt(text, 0, text.length);
@@ -583,6 +585,9 @@ function firstNonBlank(text: string, start: number, end: number): number {
 /**
  * Streams log lines into per-phone rows. Feed it whole lines with addLine(), or a stream's text
  * as it comes with addText() and end(); read it with summary().
+ * @example const log = new AccessLogAggregator();
+ * log.addLine(accessLogLine); // e.g. an 8841's GET /00562b043615.xml, combined format
+ * log.summary().phones[0] // { mac: '00562b043615', model: '8841', firmware: '11.3.7', … }
  */
 export class AccessLogAggregator {
   private readonly options: SummarizeOptions;

@@ -92,6 +92,11 @@ export interface FleetSettings {
   graceSeconds: number;
 }
 
+/**
+ * Cisco's defaults: Resync_Periodic and Resync_Error_Retry_Delay 3600 s, 600 s of grace.
+ * @example const settings = { ...DEFAULT_FLEET_SETTINGS, resyncPeriodic: '600' };
+ * tracker.snapshot({ now: new Date(), source: 'access.log', settings })
+ */
 export const DEFAULT_FLEET_SETTINGS: FleetSettings = {
   resyncPeriodic: '3600',
   errorRetryDelay: '3600',
@@ -116,7 +121,11 @@ interface HeldRequest {
   firmware: string | null;
 }
 
-/** The path with the values of secret-looking query parameters masked (the shared classifier). */
+/**
+ * The path with the values of secret-looking query parameters masked (the shared classifier).
+ * @example maskQuery('/cfg.xml?mac=00562b043615&password=hunter22')
+ * // '/cfg.xml?mac=00562b043615&password=********'
+ */
 export const maskQuery = maskSecretQuery;
 
 const UA_CACHE_LIMIT = 10_000;
@@ -124,6 +133,9 @@ const UA_CACHE_LIMIT = 10_000;
 /**
  * Streams access-log lines into per-phone rows (the `inspect --log` aggregator) and each phone's
  * recent requests. Feed with addLine(); read with snapshot().
+ * @example const fleet = new FleetTracker();
+ * for (const line of accessLogLines) fleet.addLine(line);
+ * renderFleetPage(fleet.snapshot({ now: new Date(), source: 'access.log' }))
  */
 export class FleetTracker {
   private readonly aggregator: AccessLogAggregator;

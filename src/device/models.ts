@@ -116,6 +116,10 @@ const PHONEOS =
 const LINES_88XX = `${KEM_CHAPTER}: "Phone line keys also support 16 extensions", "the status of all 16 extensions" [open: the 8851 and 8861 exports enable lines 1–10 (${EXPORT_8851}); a third-party MPP tool addresses 10 [field]; the documented 16 is used]`;
 const KEYS_88XX = `10: ${RN_8800_ELM}; ${XML_REF_KEYS}; ${AG_8800_CUCM_KEYS}`;
 
+/**
+ * Every supported model, one row each, with the source of each fact (`cisco-prov models`).
+ * @example MODELS.find((m) => m.model === '8841')?.lineKeys // 10
+ */
 export const MODELS: readonly PhoneModel[] = [
   // ---- 6800 series (sip68xx) ----
   {

@@ -73,7 +73,11 @@ export function describeType(type: ParameterType): string {
   }
 }
 
-/** Describes one entry. */
+/**
+ * Describes one entry.
+ * @example const { entry } = lookupParameter(DEFAULT_CATALOG, 'Station_Name')!;
+ * describeEntry(entry).typeText // 'text'
+ */
 export function describeEntry(entry: CatalogEntry): ParameterInfo {
   const info: ParameterInfo = {
     name: entry.name,
@@ -199,6 +203,7 @@ export function searchWords(catalog: Catalog, query: string): CatalogEntry[] {
 /**
  * The entries a plain name finds: as the phone reads it (exact, an index, an alias), in the
  * flat profile and in the ATA's router section; else the same letters in another case.
+ * @example findParameter(DEFAULT_CATALOG, 'station_name').map((e) => e.name) // ['Station_Name']
  */
 export function findParameter(catalog: Catalog, name: string): CatalogEntry[] {
   const found = [

@@ -89,7 +89,10 @@ export interface IndexRange {
  */
 export type CatalogFamily = '6800' | '7800' | '8800' | '7832' | '8832' | '9800' | '8875' | 'ATA190';
 
-/** Every family, in display order. */
+/**
+ * Every family, in display order.
+ * @example CATALOG_FAMILIES.includes('8832') // true
+ */
 export const CATALOG_FAMILIES: readonly CatalogFamily[] = [
   '6800',
   '7800',
@@ -137,6 +140,8 @@ export function entryOnFamily(
 /**
  * The value type of an entry on a family: `familyTypes` where it names the family (the ATA's
  * numeric enums), else `type`. Without a family every type applies (see checkEntryValue).
+ * @example entryTypeOn(lookupParameter(DEFAULT_CATALOG, 'Line_Enable_1_')!.entry, '8800')
+ * // { kind: 'bool' }
  */
 export function entryTypeOn(entry: CatalogEntry, family: CatalogFamily): ParameterType {
   return entry.familyTypes?.[family] ?? entry.type;

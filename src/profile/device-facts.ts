@@ -40,7 +40,11 @@ export interface DeviceFacts {
   notes: string[];
 }
 
-/** A device fact that can't be used (a malformed MAC, an unknown GPP letter): a usage error. */
+/**
+ * A device fact that can't be used (a malformed MAC, an unknown GPP letter): a usage error.
+ * @example deviceMacroValues({ mac: '00:11' })
+ * // throws DeviceFactError: --mac expected 12 hex digits (…), got "00:11"
+ */
 export class DeviceFactError extends DomainError {
   constructor(message: string) {
     super('usage', 'device-fact', message);

@@ -21,7 +21,11 @@ export interface MacroDefinition {
 
 const GPP_LETTERS = 'ABCDEFGHIJKLMNOP'.split('');
 
-/** The macro names of Cisco's "Macro Expansion Variables" table (reference §2). */
+/**
+ * The macro names of Cisco's "Macro Expansion Variables" table (reference §2).
+ * @example KNOWN_MACROS.find((m) => m.name === 'MAU')?.meaning
+ * // 'MAC address, upper-case hex digits (000E08AABBCC)'
+ */
 export const KNOWN_MACROS: readonly MacroDefinition[] = [
   { name: 'MA', meaning: 'MAC address, lower-case hex digits (000e08aabbcc)' },
   { name: 'MAU', meaning: 'MAC address, upper-case hex digits (000E08AABBCC)' },
@@ -61,7 +65,10 @@ const NAMES_LONGEST_FIRST = [...KNOWN_BY_NAME.keys()].sort((a, b) => b.length - 
 /** `UID<n>`: User ID of line n. */
 const UID_NAME = /^UID[1-9][0-9]*/;
 
-/** Whether Cisco's table knows this macro name (`MA`, `UID3`, `A`…). */
+/**
+ * Whether Cisco's table knows this macro name (`MA`, `UID3`, `A`…).
+ * @example isKnownMacro('UID3') // true; isKnownMacro('FOO') // false
+ */
 export function isKnownMacro(name: string): boolean {
   return KNOWN_BY_NAME.has(name) || /^UID[1-9][0-9]*$/.test(name);
 }
@@ -153,7 +160,10 @@ export interface ExpandOptions {
   extraNames?: boolean;
 }
 
-/** Applies `$(NAME:p:q)` substring selection to a value (0-based offset p, length q). */
+/**
+ * Applies `$(NAME:p:q)` substring selection to a value (0-based offset p, length q).
+ * @example selectSubstring('000e08aabbcc', 6, 2) // 'aa' ($(MA:6:2))
+ */
 export function selectSubstring(value: string, offset?: number, length?: number): string {
   if (offset === undefined) return value;
   return length === undefined ? value.slice(offset) : value.slice(offset, offset + length);

@@ -19,7 +19,10 @@ import {
 
 export type ProfileNotation = 'xml' | 'json' | 'yaml';
 
-/** The notation a file name says: `.json`, `.yaml`/`.yml`; anything else (`.xml`, `.cfg`) XML. */
+/**
+ * The notation a file name says: `.json`, `.yaml`/`.yml`; anything else (`.xml`, `.cfg`) XML.
+ * @example notationOfFileName('site.YAML') // 'yaml'; notationOfFileName('0056.cfg') // undefined
+ */
 export function notationOfFileName(name: string): ProfileNotation | undefined {
   const lower = name.toLowerCase();
   if (lower.endsWith('.json')) return 'json';

@@ -32,7 +32,11 @@ export interface ParsedProfile {
   warnings: string[];
 }
 
-/** A profile that cannot be read: not well-formed XML, no `<flat-profile>`, bad JSON/YAML shape. */
+/**
+ * A profile that cannot be read: not well-formed XML, no `<flat-profile>`, bad JSON/YAML shape.
+ * @example parseProfileXml('<flat-profile><A>1</flat-profile>')
+ * // throws ProfileFormatError: end tag </flat-profile> does not match <A> (line 1)
+ */
 export class ProfileFormatError extends Error {
   readonly line: number | undefined;
   readonly column: number | undefined;
@@ -340,6 +344,8 @@ export function profileToObject(
  * string (its value, no `ua`); numbers and booleans are refused rather than guessed at
  * (YAML turns `yes` and `0012` into other things: quote them).
  * @throws ProfileFormatError naming the parameter and what was expected
+ * @example profileFromObject({ Station_Name: { value: 'Lobby', ua: 'na' }, Display_Name: 'Desk' })
+ * // Map { Station_Name → { value: 'Lobby', ua: 'na' }, Display_Name → { value: 'Desk' } }
  */
 export function profileFromObject(data: unknown): ProfileMap {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {

@@ -115,7 +115,11 @@ export interface RuleExpansion {
   problems: string[];
 }
 
-/** A rule with grammar errors: the phone would not use it; nothing is expanded. */
+/**
+ * A rule with grammar errors: the phone would not use it; nothing is expanded.
+ * @example expandRule('( 1 eq )? http://x', {})
+ * // throws RuleSyntaxFailure: the rule has 2 syntax errors (err.errors lists them)
+ */
 export class RuleSyntaxFailure extends DomainError {
   readonly errors: readonly RuleSyntaxError[];
   constructor(errors: readonly RuleSyntaxError[]) {
@@ -316,6 +320,8 @@ function evaluateAlternative(
  * One comparison. Cisco: integers and version numbers compare arithmetically with every
  * operator; quoted strings only for (in)equality. A comparison that can't be made (Cisco: "a
  * format parsing error") is false.
+ * @example const [comparison] = parseCondition('$SWVER ge 11.3.7').comparisons;
+ * evaluateComparison(comparison!, { SWVER: '11.3.6' }) // { as: 'version', result: false, … }
  */
 export function evaluateComparison(
   comparison: RuleComparison,

@@ -11,7 +11,10 @@
  *   secret.
  */
 
-/** The mask shown instead of a secret value. */
+/**
+ * The mask shown instead of a secret value.
+ * @example maskSecretValues('auth failed for hunter22', ['hunter22']) // 'auth failed for ********'
+ */
 export const SECRET_MASK = '********';
 
 /**

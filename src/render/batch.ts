@@ -189,7 +189,11 @@ export interface RenderResult {
   stdout?: Uint8Array;
 }
 
-/** The templates shipped with cisco-prov: `<package>/templates`. */
+/**
+ * The templates shipped with cisco-prov: `<package>/templates`.
+ * @example bundledTemplatesDir() // '<package>/templates'
+ * render({ inventory: 'inv.csv', template: bundledTemplatesDir(), devices: ['00562b043615'] })
+ */
 export function bundledTemplatesDir(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++) {
@@ -509,7 +513,11 @@ function deviceNotFound(wanted: string, file: string): DomainError {
   );
 }
 
-/** A device by MAC (any notation) or serial; a usage error when the inventory has none. */
+/**
+ * A device by MAC (any notation) or serial; a usage error when the inventory has none.
+ * @example const { devices } = parseInventory(text, 'inventory.csv');
+ * findDevice(devices, '0056.2b04.3615', 'inventory.csv').where // 'row 2'
+ */
 export function findDevice(
   devices: readonly InventoryDevice[],
   wanted: string,
@@ -558,6 +566,9 @@ function nameClash(name: string, owner: string, key: string, inventory: string):
 /**
  * `render --explain <mac|serial>`: every variable's final value and the layer that set it,
  * secrets masked, and the template the device would use.
+ * @example const options = { inventory: 'examples/inventory.csv', vars: ['examples/site.yaml'] };
+ * explainRender({ ...options, explain: '00:56:2b:04:36:15' }).variables
+ *   .find((v) => v.path === 'admin_password') // { value: '********', secret: true, … }
  */
 export function explainRender(
   options: RenderOptions & {

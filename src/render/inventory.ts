@@ -75,7 +75,13 @@ export interface InventoryProblem {
   message: string;
 }
 
-/** Thrown with every problem an inventory has; the CLI prints one line per problem (exit 1). */
+/**
+ * Thrown with every problem an inventory has; the CLI prints one line per problem (exit 1).
+ * @example try { parseInventory('mac,model\n00:11,8841\n', 'inventory.csv') } catch (err) {
+ *   (err as InventoryError).problems.map(formatInventoryProblem)
+ *   // ['inventory.csv: row 2, field mac: "00:11" is not a MAC address (…)']
+ * }
+ */
 export class InventoryError extends Error {
   readonly problems: readonly InventoryProblem[];
   constructor(problems: readonly InventoryProblem[]) {
@@ -132,7 +138,11 @@ function numberedMacHint(text: string | undefined): string {
   return '';
 }
 
-/** `inventory.csv: row 4, field mac: "00:11" is not a MAC address` — always one line. */
+/**
+ * `inventory.csv: row 4, field mac: "00:11" is not a MAC address` — always one line.
+ * @example const problem = { file: 'inventory.csv', where: 'row 4', field: 'mac', message: 'bad' };
+ * formatInventoryProblem(problem) // 'inventory.csv: row 4, field mac: bad'
+ */
 export function formatInventoryProblem(p: InventoryProblem): string {
   // A field name is echoed up to 80 characters: a header of thousands stays a short line.
   const field = p.field && p.field.length > 80 ? `${p.field.slice(0, 79)}…` : p.field;
@@ -142,7 +152,10 @@ export function formatInventoryProblem(p: InventoryProblem): string {
 /** The inventory formats, chosen by file extension. */
 export type InventoryFormat = 'csv' | 'json' | 'yaml';
 
-/** `.csv` → csv, `.json` → json, `.yaml`/`.yml` → yaml. */
+/**
+ * `.csv` → csv, `.json` → json, `.yaml`/`.yml` → yaml.
+ * @example inventoryFormatOf('fleet.YML') // 'yaml'; inventoryFormatOf('fleet.txt') // undefined
+ */
 export function inventoryFormatOf(file: string): InventoryFormat | undefined {
   const ext = /\.([a-z]+)$/i.exec(file)?.[1]?.toLowerCase();
   if (ext === 'csv') return 'csv';

@@ -9,7 +9,10 @@ import { selectSubstring, tokenizeMacros } from '../profile/macros.js';
 import type { Vars } from './inventory.js';
 import { getPath } from './variables.js';
 
-/** The default `--name`: `$MA.xml`, or `$MA.cfg` for an encrypted profile (reference §2). */
+/**
+ * The default `--name`: `$MA.xml`, or `$MA.cfg` for an encrypted profile (reference §2).
+ * @example defaultNamePattern(true) // '$MA.cfg'
+ */
 export function defaultNamePattern(encrypted: boolean): string {
   return encrypted ? '$MA.cfg' : '$MA.xml';
 }

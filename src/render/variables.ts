@@ -47,7 +47,11 @@ function isPlainObject(v: unknown): v is Vars {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Deep-merges `over` onto `base` into a new value (inputs are not changed). */
+/**
+ * Deep-merges `over` onto `base` into a new value (inputs are not changed).
+ * @example mergeValues({ sip: { proxy: 'a', port: 5060 } }, { sip: { proxy: 'b' } })
+ * // { sip: { proxy: 'b', port: 5060 } }
+ */
 export function mergeValues(base: unknown, over: unknown): unknown {
   if (over === undefined || over === null) return base;
   if (isPlainObject(base) && isPlainObject(over)) {
@@ -113,6 +117,8 @@ function collectLeaves(
 
 /**
  * Every final variable, the layer that set it, secrets masked: what `render --explain` prints.
+ * @example explainLayers([{ name: 'site.yaml', values: { sip: { password: 'x' } } }])
+ * // [{ path: 'sip.password', value: '********', layer: 'site.yaml', secret: true }]
  */
 export function explainLayers(
   layers: readonly Layer[],
@@ -169,6 +175,9 @@ export interface VarsFile {
  * Parses a `--vars` file (YAML or JSON: a map of variables). A top-level `groups` key defines
  * groups as an inventory's `groups` does, so a CSV inventory can use groups too.
  * @throws InventoryProblem[] (as an array) on malformed input
+ * @example parseVarsFile('sip_proxy: pbx\ngroups:\n  lobby:\n    station_name: Lobby\n', 'a.yaml')
+ * // { file: 'a.yaml', values: { sip_proxy: 'pbx' },
+ * //   groups: { lobby: { station_name: 'Lobby' } } }
  */
 export function parseVarsFile(text: string, file: string): VarsFile | InventoryProblem[] {
   const lineCounter = new LineCounter();
@@ -200,7 +209,10 @@ export interface LayerSources {
   groups: Readonly<Record<string, Vars>>;
 }
 
-/** Groups from every vars file, then the inventory's; a later definition replaces an earlier. */
+/**
+ * Groups from every vars file, then the inventory's; a later definition replaces an earlier.
+ * @example collectGroups([siteVars], inventory.groups) // site.yaml's groups, then the inventory's
+ */
 export function collectGroups(
   varsFiles: readonly VarsFile[],
   inventoryGroups: Readonly<Record<string, Vars>>,
@@ -214,6 +226,8 @@ export function collectGroups(
 /**
  * The layers of one device, lowest first. The device's group must exist (checked by
  * `checkGroups`).
+ * @example deviceLayers(device, sources).map((layer) => layer.name)
+ * // ['model 8841 built-ins', '--vars site.yaml', 'group lobby', 'inv.csv row 2']
  */
 export function deviceLayers(device: InventoryDevice, sources: LayerSources): Layer[] {
   const layers: Layer[] = [
@@ -231,7 +245,12 @@ export function deviceLayers(device: InventoryDevice, sources: LayerSources): La
   return layers;
 }
 
-/** Every device whose `group` names no known group. */
+/**
+ * Every device whose `group` names no known group.
+ * @example checkGroups(inventory.devices, {}, 'inv.csv')
+ * // [{ where: 'row 2', field: 'group',
+ * //    message: 'unknown group "lobby" (no groups are defined)', … }]
+ */
 export function checkGroups(
   devices: readonly InventoryDevice[],
   groups: Readonly<Record<string, Vars>>,
@@ -256,6 +275,8 @@ export function checkGroups(
 /**
  * Merges a device's layers, caching everything below the device layer per (model, group) so a
  * batch of 10,000 devices merges the shared layers a handful of times.
+ * @example const merger = new VariableMerger(sources);
+ * for (const device of inventory.devices) renderOne(device, merger.merge(device));
  */
 export class VariableMerger {
   private readonly base = new Map<string, Vars>();

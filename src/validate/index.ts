@@ -114,6 +114,11 @@ function validateText(text: string, options: ValidateOptions, hints: TextHints):
 /**
  * Validates a profile's bytes: checks the UTF-8 encoding first (fast-xml-parser does not), strips
  * a BOM, then runs {@link validateProfileText}.
+ * @example const text = '<flat-profile><Station_Nme>x</Station_Nme></flat-profile>';
+ * const bytes = new TextEncoder().encode(text);
+ * validateProfileBytes(bytes, { file: 'p.xml' })
+ * // [{ ruleId: 'unknown-parameter', severity: 'error', line: 1,
+ * //    message: 'unknown parameter Station_Nme; did you mean Station_Name?', … }]
  */
 export function validateProfileBytes(bytes: Uint8Array, options: ValidateOptions): Diagnostic[] {
   // UTF-16 of ASCII text is valid UTF-8 (its zero bytes are U+0000): told apart by its first

@@ -23,6 +23,11 @@ import unreadableProfile from './rules/unreadable-profile.js';
 import whitespaceValue from './rules/whitespace-value.js';
 import xmlWellFormed from './rules/xml-well-formed.js';
 
+/**
+ * Every rule by id, exactly one per RULE_IDS entry (the `satisfies` below makes the compiler
+ * check it).
+ * @example RULES['unknown-parameter'].severity // 'error'
+ */
 export const RULES = {
   'xml-well-formed': xmlWellFormed,
   'unreadable-profile': unreadableProfile,

@@ -1,6 +1,7 @@
 /**
  * The stable rule ids of `validate`, in the order they are documented. The registry
  * (registry.ts) must hold exactly one rule for each: the compiler checks it.
+ * @example RULE_IDS.includes('unknown-parameter') // true
  */
 export const RULE_IDS = [
   'xml-well-formed',
@@ -26,7 +27,10 @@ export const RULE_IDS = [
 /** A stable kebab-case rule id. */
 export type RuleId = (typeof RULE_IDS)[number];
 
-/** Whether a string is one of the rule ids (for `--ignore-rule`). */
+/**
+ * Whether a string is one of the rule ids (for `--ignore-rule`).
+ * @example isRuleId('unknown-parameter') // true; isRuleId('nope') // false
+ */
 export function isRuleId(text: string): text is RuleId {
   return (RULE_IDS as readonly string[]).includes(text);
 }

@@ -68,7 +68,10 @@ export function assembleCatalog(
   return out;
 }
 
-/** Every parameter cisco-prov knows: guides and exports, with a source on each entry. */
+/**
+ * Every parameter cisco-prov knows: guides and exports, with a source on each entry.
+ * @example lookupParameter(DEFAULT_CATALOG, 'Station_Name')?.entry.name // 'Station_Name'
+ */
 export const DEFAULT_CATALOG: readonly CatalogEntry[] = assembleCatalog(
   GUIDE_PARAMETERS,
   EXPORT_EVIDENCE,
