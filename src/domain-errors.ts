@@ -12,6 +12,12 @@
  */
 export type DomainErrorKind = 'usage' | 'bad-input' | 'io';
 
+/**
+ * Where a DomainError's problem is, and what to do about it.
+ * @example new DomainError('usage', 'device-not-found', 'no device 001122334455', {
+ *   file: 'inventory.csv',
+ * })
+ */
 export interface DomainErrorDetails {
   /** A hint for the user: what to do about it. */
   hint?: string | undefined;

@@ -37,6 +37,10 @@ const FINAL_DELIMITER = 0x02;
 const CEK_INFO = new TextEncoder().encode('Content-Encoding: aes128gcm\0');
 const NONCE_INFO = new TextEncoder().encode('Content-Encoding: nonce\0');
 
+/**
+ * An aes128gcm header (RFC 8188 §2.1): salt, record size, key id.
+ * @example readAes128gcmHeader(body).rs // 4096
+ */
 export interface Aes128gcmHeader {
   salt: Uint8Array;
   rs: number;
@@ -146,6 +150,10 @@ export function drawSalt(
   }
 }
 
+/**
+ * Options of encryptAes128gcm (RFC 8188 §2.1: salt, rs, keyid; §2: padding).
+ * @example encryptAes128gcm(xmlBytes, ikm, { rs: 4096, keyid: 'site-1', pad: 16 })
+ */
 export interface Aes128gcmEncryptOptions {
   /** 16-byte salt; random when absent. Fix it only for reproducible tests. */
   salt?: Uint8Array;
@@ -216,6 +224,11 @@ export function encryptAes128gcm(
   return out;
 }
 
+/**
+ * What decryptAes128gcm returns: the plaintext, the header read, and how many records there were.
+ * @example const { plaintext, header, records } = decryptAes128gcm(body, ikm);
+ * // header.rs, header.keyid
+ */
 export interface Aes128gcmDecryptResult {
   plaintext: Uint8Array;
   header: Aes128gcmHeader;

@@ -9,8 +9,16 @@
  * differential tests require both backends to produce identical bytes.
  */
 export type BackendName = 'node' | 'noble';
+/**
+ * The digests OpenSSL's key derivations use here (`-md md5`, `-md sha256`).
+ * @example evpBytesToKey('sha256', passphrase, salt) // `openssl enc -md sha256`
+ */
 export type HashName = 'md5' | 'sha256';
 
+/**
+ * The primitives the crypto core needs: node:crypto's backend or noble's give the same bytes.
+ * @example getBackend('noble').hash('sha256', new TextEncoder().encode('abc')) // 32 bytes
+ */
 export interface CryptoBackend {
   readonly name: BackendName;
   hash(name: HashName, data: Uint8Array): Uint8Array;

@@ -6,6 +6,10 @@
 import { startsWith } from './bytes.js';
 import { SALTED_BASE64_PREFIX, SALTED_MAGIC } from './openssl-enc.js';
 
+/**
+ * What a file is, judged from its first bytes (detectContainer).
+ * @example detectContainer(bytes, true) // 'aes128gcm' for a body with no other magic
+ */
 export type Container =
   'plain' | 'gzip' | 'openssl-enc' | 'openssl-enc-base64' | 'aes128gcm' | 'unknown';
 

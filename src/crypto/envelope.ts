@@ -30,7 +30,15 @@ export {
 } from './detect.js';
 export { gzip, gunzip } from './gzip.js';
 
+/**
+ * The EVP_BytesToKey digest of AES-256-CBC profiles: `md5` (Cisco's baseline) or `sha256`.
+ * @example sealProfile(xmlBytes, { cipher: 'aes-256-cbc', passphrase, md: 'sha256' })
+ */
 export type Digest = HashName;
+/**
+ * The two ciphers a Cisco MPP phone decrypts (reference §3).
+ * @example sealProfile(xmlBytes, { cipher: 'aes128gcm', ikm })
+ */
 export type Cipher = 'aes-256-cbc' | 'aes128gcm';
 
 /**
@@ -48,6 +56,10 @@ export function parseIkm(text: string): Uint8Array {
   return ikm;
 }
 
+/**
+ * How sealProfile encrypts: the cipher, its secret, gzip first or not, and the cipher's options.
+ * @example sealProfile(xmlBytes, { cipher: 'aes-256-cbc', passphrase: 'Secret1234', gzip: true })
+ */
 export interface SealOptions {
   cipher: Cipher;
   /** AES-256-CBC passphrase. */
@@ -117,6 +129,10 @@ export function sealProfile(plaintext: Uint8Array | string, options: SealOptions
   throw new TypeError(`"cipher" expected aes-256-cbc or aes128gcm, got ${String(options.cipher)}`);
 }
 
+/**
+ * How openProfile opens a file: the secret, which derivations to try, the checks and limits.
+ * @example openProfile(file, { passphrase: 'SecretPhrase1234', md: 'sha256', maxSize: 1 << 20 })
+ */
 export interface OpenOptions {
   passphrase?: string | Uint8Array;
   ikm?: Uint8Array;
@@ -139,6 +155,11 @@ export interface OpenOptions {
   backend?: BackendName;
 }
 
+/**
+ * What openProfile returns: the plaintext and how the file was made (never the key).
+ * @example const { plaintext, container, gzip } = openProfile(file, { passphrase });
+ * // 'openssl-enc', false
+ */
 export interface OpenedProfile {
   /** The plaintext after decrypting and (unless disabled) gunzipping. */
   plaintext: Uint8Array;

@@ -88,6 +88,10 @@ export function pbkdf2KeyAndIv(
   };
 }
 
+/**
+ * Options of encryptOpensslEnc.
+ * @example encryptOpensslEnc(xmlBytes, passphrase, { md: 'sha256' })
+ */
 export interface OpensslEncryptOptions {
   /** EVP_BytesToKey digest; default `md5` (the phone's documented baseline). */
   md?: HashName;
@@ -154,9 +158,19 @@ export function readOpensslHeader(data: Uint8Array): OpensslHeader {
   return { salt: data.slice(SALTED_MAGIC.length, HEADER_LENGTH), ciphertext };
 }
 
+/**
+ * How `openssl enc` turned the passphrase into key and IV: EVP_BytesToKey (`-md`) or PBKDF2
+ * (`-pbkdf2 -iter`).
+ * @example const pbkdf2: KeyDerivation = { kind: 'pbkdf2', md: 'sha256', iterations: 10000 };
+ * decryptOpensslEnc(data, passphrase, { derivations: [pbkdf2] })
+ */
 export type KeyDerivation =
   { kind: 'evp'; md: HashName } | { kind: 'pbkdf2'; md: HashName; iterations: number };
 
+/**
+ * Options of decryptOpensslEnc.
+ * @example decryptOpensslEnc(data, passphrase, { accept: looksLikeXml })
+ */
 export interface OpensslDecryptOptions {
   /** How key ‖ iv are derived: one or more to try in order; default EVP md5, then EVP sha256. */
   derivations?: readonly KeyDerivation[];
@@ -168,6 +182,10 @@ export interface OpensslDecryptOptions {
   backend?: BackendName;
 }
 
+/**
+ * What decryptOpensslEnc returns: the plaintext, the salt, and the derivation that worked.
+ * @example decryptOpensslEnc(data, passphrase).derivation // { kind: 'evp', md: 'md5' }
+ */
 export interface OpensslDecryptResult {
   plaintext: Uint8Array;
   salt: Uint8Array;

@@ -39,6 +39,10 @@ export interface AccessLogEntry {
 /** What the phone does next, reference §5: A success, B not found / corrupt, C other failure. */
 export type Outcome = 'A' | 'B' | 'C';
 
+/**
+ * What an HTTP status means for a phone's resync: Cisco's outcome A, B or C, and why.
+ * @example outcomeForStatus(200) // { outcome: 'A', meaning: … }
+ */
 export interface StatusOutcome {
   /** null when the phone retries at once (redirect, auth challenge) or the status is not covered. */
   outcome: Outcome | null;
@@ -507,6 +511,10 @@ export interface PhoneSummary {
   outcomeReason: string;
 }
 
+/**
+ * What an access log says: line counts, one row per phone, counts by model, firmware and outcome.
+ * @example summarizeAccessLog(logText.split('\n')).lines.phone // lines sent by a Cisco phone
+ */
 export interface AccessLogSummary {
   lines: {
     total: number;
@@ -525,6 +533,11 @@ export interface AccessLogSummary {
   outcomes: { A: number; B: number; C: number; none: number };
 }
 
+/**
+ * Options of summarizeAccessLog and AccessLogAggregator.
+ * @example summarizeAccessLog(lines, { allClients: true })
+ * // rows for every client, not only phones
+ */
 export interface SummarizeOptions extends OutcomeOptions {
   /** Also give a row to every non-phone client, keyed by address (useful for common-format logs). */
   allClients?: boolean;

@@ -58,6 +58,10 @@ export interface FleetDrift {
   error?: string;
 }
 
+/**
+ * One phone of the fleet page: its access-log row, resync due time, recent requests, drift.
+ * @example fleet.snapshot({ now, source }).phones[0]?.resync // when the phone is next due
+ */
 export interface FleetPhone {
   summary: PhoneSummary;
   resync: ResyncDue;
@@ -68,6 +72,10 @@ export interface FleetPhone {
   drift: FleetDrift | null;
 }
 
+/**
+ * The fleet at one moment (FleetTracker#snapshot), what renderFleetPage draws.
+ * @example renderFleetPage(fleet.snapshot({ now: new Date(), source: 'access.log' }))
+ */
 export interface FleetData {
   /** The time "late" is measured against, ISO 8601 UTC. */
   now: string;
@@ -83,6 +91,14 @@ export interface FleetData {
   drifted: number | null;
 }
 
+/**
+ * The phones' resync timers, as their profiles set them, for telling a late phone.
+ * @example const settings: FleetSettings = {
+ *   resyncPeriodic: '600',
+ *   errorRetryDelay: '60',
+ *   graceSeconds: 120,
+ * };
+ */
 export interface FleetSettings {
   /** Resync_Periodic as the phones have it (default 3600 s). */
   resyncPeriodic: string;

@@ -17,6 +17,10 @@ export type Series = '6800' | '7800' | '8800' | 'ATA190' | '9800' | '8875';
 /** Which template family a model belongs to. */
 export type TemplateFamily = 'mpp-desk' | 'mpp-conference' | 'ata';
 
+/**
+ * One row of the model table (`cisco-prov models`), each fact with its source.
+ * @example findModel('CP-8841-3PCC')?.templateFamily // 'mpp-desk'
+ */
 export interface PhoneModel {
   /** Model as `cisco-prov models` names it: `8841`, `7832`, `ATA191` (`191` is accepted too). */
   model: string;

@@ -118,6 +118,10 @@ export interface DriftChange {
   secret: boolean;
 }
 
+/**
+ * What compareWithReport returns: the changes, and how many parameters were compared or left out.
+ * @example compareWithReport(expected, reported, { catalog: DEFAULT_CATALOG }).ignored.status
+ */
 export interface DriftComparison {
   changes: DriftChange[];
   /** Parameters of the expected profile that were compared. */
@@ -126,6 +130,10 @@ export interface DriftComparison {
   ignored: { status: number; hiddenSecret: number };
 }
 
+/**
+ * Options of compareWithReport.
+ * @example compareWithReport(expected, reported, { catalog: DEFAULT_CATALOG, showSecrets: false })
+ */
 export interface DriftOptions {
   catalog: Catalog;
   /** Show secret values instead of the mask. */

@@ -153,6 +153,10 @@ export function tokenizeMacros(text: string): MacroToken[] {
   return tokens;
 }
 
+/**
+ * Options of expandMacros.
+ * @example expandMacros('$SA', { SA: 'k' }, { secretMacros: true }) // 'k'
+ */
 export interface ExpandOptions {
   /** Also expand `$SA`..`$SD` (the phone does so only inside `--key`, `--uid`, `--pwd`). */
   secretMacros?: boolean;

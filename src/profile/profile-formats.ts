@@ -17,6 +17,10 @@ import {
   type ProfileMap,
 } from './profile-map.js';
 
+/**
+ * The notations a profile is read and written in: Cisco's XML, or JSON/YAML maps.
+ * @example writeProfileText(profile, 'yaml')
+ */
 export type ProfileNotation = 'xml' | 'json' | 'yaml';
 
 /**
@@ -47,7 +51,8 @@ export function sniffNotation(text: string): ProfileNotation | undefined {
  * Reads a profile in any of the three notations. YAML is read with the failsafe schema, so
  * every scalar stays text: `Yes`, `0012` and `1e3` are values as written, never booleans or
  * numbers.
- * @example readProfileText('{"Station_Name":{"value":"Lobby"}}', 'json').parameters.get('Station_Name') // { value: 'Lobby' }
+ * @example readProfileText('{"Station_Name":{"value":"Lobby"}}', 'json').parameters.get('Station_Name')
+ * // { value: 'Lobby' }
  * @throws ProfileFormatError naming what is wrong (with line and column where known)
  */
 export function readProfileText(text: string, notation: ProfileNotation): ParsedProfile {
@@ -81,7 +86,8 @@ export function readProfileText(text: string, notation: ProfileNotation): Parsed
 /**
  * Writes a parameter map in a notation. JSON is indented by two spaces; YAML quotes every
  * value, so YAML 1.1 readers (PyYAML) do not turn `Yes` into a boolean.
- * @example writeProfileText(map, 'json') // '{\n  "Station_Name": {\n    "value": "Lobby"\n  }\n}\n'
+ * @example writeProfileText(map, 'json')
+ * // '{\n  "Station_Name": {\n    "value": "Lobby"\n  }\n}\n'
  */
 export function writeProfileText(parameters: ProfileMap, notation: ProfileNotation): string {
   if (notation === 'xml') return buildProfileXml(parameters);

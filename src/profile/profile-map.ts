@@ -24,6 +24,10 @@ export interface ProfileEntry {
 /** Parameter name → entry, in document order (a repeated name keeps its last place and value). */
 export type ProfileMap = Map<string, ProfileEntry>;
 
+/**
+ * What parseProfileXml returns: the parameters, and what it noticed on the way.
+ * @example parseProfileXml('<flat-profile><A>1</A><A>2</A></flat-profile>').duplicates // ['A']
+ */
 export interface ParsedProfile {
   parameters: ProfileMap;
   /** Names set more than once (the phone keeps the last value). */
@@ -178,7 +182,8 @@ function textOf(children: readonly OrderedNode[], parameter: string): string | u
 
 /**
  * Reads an XML profile into its parameter map.
- * @example parseProfileXml('<flat-profile><Station_Name ua="na">Lobby</Station_Name></flat-profile>').parameters.get('Station_Name') // { value: 'Lobby', ua: 'na' }
+ * @example parseProfileXml('<flat-profile><Station_Name ua="na">Lobby</Station_Name></flat-profile>').parameters.get('Station_Name')
+ * // { value: 'Lobby', ua: 'na' }
  * @throws ProfileFormatError when the text is not well-formed XML or has no `<flat-profile>`
  */
 export function parseProfileXml(text: string): ParsedProfile {
@@ -325,7 +330,8 @@ function checkParameter(name: string, entry: ProfileEntry, where: string): void 
 /**
  * The JSON/YAML form of a profile: `{ "<name>": { "value": "…", "ua": "na" } }` in document
  * order (`ua` only when the XML has it).
- * @example profileToObject(parseProfileXml(xml).parameters).Station_Name // { value: 'Lobby', ua: 'na' }
+ * @example profileToObject(parseProfileXml(xml).parameters).Station_Name
+ * // { value: 'Lobby', ua: 'na' }
  */
 export function profileToObject(
   parameters: ReadonlyMap<string, ProfileEntry>,
@@ -409,6 +415,10 @@ export function phoneValue(value: string): string {
   return value.replace(/\r\n|\r|\n/g, ' ').trim();
 }
 
+/**
+ * How a parameter differs between two profiles.
+ * @example compareProfiles(a, b).filter((c) => c.change === 'added')
+ */
 export type ChangeKind = 'added' | 'removed' | 'changed';
 
 /** One difference between two profiles. `a`/`b` are absent on the side that lacks the name. */
@@ -422,6 +432,10 @@ export interface ParameterChange {
   uaChanged: boolean;
 }
 
+/**
+ * Options of compareProfiles.
+ * @example compareProfiles(a, b, { sameValue: (_name, x, y) => x === y }) // byte for byte
+ */
 export interface CompareOptions {
   /** Whether two values are the same; default: equal as the phone reads them (phoneValue). */
   sameValue?: (name: string, a: string, b: string) => boolean;
@@ -433,7 +447,8 @@ const samePhoneValue = (_name: string, a: string, b: string): boolean =>
 /**
  * Compares two parameter maps, order ignored: removed (only in a), added (only in b), changed
  * (value or ua differ). Listed in a's order, then b's additions in b's order.
- * @example compareProfiles(a, b).map((c) => `${c.change} ${c.name}`) // ['changed Station_Name', 'added GPP_A']
+ * @example compareProfiles(a, b).map((c) => `${c.change} ${c.name}`)
+ * // ['changed Station_Name', 'added GPP_A']
  */
 export function compareProfiles(
   a: ReadonlyMap<string, ProfileEntry>,

@@ -82,6 +82,10 @@ export interface ExpandedRuleOptions {
   status: boolean;
 }
 
+/**
+ * The schemes a Cisco rule's URL may have (tftp when none is written).
+ * @example expandRule('http://prov/$MA.xml', { MA: '00562b043615' }).scheme // 'http'
+ */
 export type RuleScheme = 'tftp' | 'http' | 'https';
 
 /** What a rule resolves to for one device. */

@@ -40,14 +40,27 @@ export interface RuleSyntaxError {
   code?: 'unknown-macro' | 'control-character';
 }
 
+/**
+ * The comparison operators of Cisco's rule grammar (reference §2).
+ * @example parseCondition('$SWVER ge 11.3.7').comparisons[0]?.operator // 'ge'
+ */
 export type RuleOperator = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
 
+/**
+ * One side of a comparison, as written, and where.
+ * @example parseCondition('$SWVER ge 11.3.7').comparisons[0]?.right
+ * // { text: '11.3.7', quoted: false, offset: 10 }
+ */
 export interface RuleOperand {
   text: string;
   quoted: boolean;
   offset: number;
 }
 
+/**
+ * One comparison of a rule's condition: `left operator right`.
+ * @example parseCondition('$SWVER ge 11.3.7').comparisons[0]?.left?.text // '$SWVER'
+ */
 export interface RuleComparison {
   /** Absent in the legacy form `(ne 1.0.33)?`, which compares $SWVER. */
   left: RuleOperand | undefined;
@@ -55,12 +68,22 @@ export interface RuleComparison {
   right: RuleOperand;
 }
 
+/**
+ * One assignment of a rule's alternative: `(Name = "value"; …)!` (reference §2).
+ * @example parseRule('(GPP_A="1")! http://prov/x', 'profile').alternatives[0]?.assignments
+ * // [{ name: 'GPP_A', value: '1', offset: 1 }]
+ */
 export interface RuleAssignment {
   name: string;
   value: string;
   offset: number;
 }
 
+/**
+ * A bracketed option of a rule (`[--key …]`, `[--uid …]`, `[--post a]`…).
+ * @example parseRule('[--key $SA] http://prov/x', 'profile').alternatives[0]?.options[0]?.name
+ * // 'key'
+ */
 export interface RuleOption {
   /** Without the dashes: `key`, `uid`, `pwd`, `post`, `alias`, `srv`, `delta`, `status`. */
   name: string;
@@ -70,6 +93,10 @@ export interface RuleOption {
   valueOffset: number | undefined;
 }
 
+/**
+ * The URL of a rule's alternative, split as the phone reads it.
+ * @example parseRule('https://prov:8443/$MA.xml', 'profile').alternatives[0]?.url?.port // '8443'
+ */
 export interface RuleUrl {
   text: string;
   offset: number;
@@ -82,6 +109,10 @@ export interface RuleUrl {
   path: string;
 }
 
+/**
+ * One alternative of a rule: a condition, assignments, options and a URL, each optional.
+ * @example parseRule('( $A eq 1 )? http://a/x | http://b/x', 'profile').alternatives.length // 2
+ */
 export interface RuleAlternative {
   offset: number;
   condition: RuleComparison[] | undefined;
@@ -90,6 +121,10 @@ export interface RuleAlternative {
   url: RuleUrl | undefined;
 }
 
+/**
+ * What parseRule returns: the alternatives, and the grammar errors found.
+ * @example parseRule('http://prov/$MA.xml', 'profile').errors // []
+ */
 export interface ParsedRule {
   alternatives: RuleAlternative[];
   errors: RuleSyntaxError[];

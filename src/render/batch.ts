@@ -57,6 +57,11 @@ import {
   type VarsFile,
 } from './variables.js';
 
+/**
+ * How render encrypts each profile: the cipher, and one secret or an inventory field per device.
+ * @example const encryption: RenderEncryption = { cipher: 'aes-256-cbc', keyField: 'profile_key' };
+ * render({ ...options, out: 'out', encryption })
+ */
 export interface RenderEncryption {
   cipher: Cipher;
   /** EVP_BytesToKey digest for AES-256-CBC (default md5, reference §3). */
@@ -71,6 +76,10 @@ export interface RenderEncryption {
   ikmField?: string;
 }
 
+/**
+ * What render and explainRender read: the inventory, templates and vars, where to write, how.
+ * @example await render({ inventory: 'inventory.csv', vars: ['site.yaml'], out: 'out', writeFile })
+ */
 export interface RenderOptions {
   /**
    * Base for relative paths. Without it a relative path is taken as node:path takes it: from
@@ -153,6 +162,10 @@ export type RunInWorkers = (
   onResult: (result: RenderJobResult) => void,
 ) => Promise<void>;
 
+/**
+ * One device of a render: which, from where, to which file, and how it went.
+ * @example (await render(options)).report.devices.filter((d) => d.status === 'failed')
+ */
 export interface RenderDeviceReport {
   /** MAC (12 hex digits) or, without one, the serial. */
   device: string;
@@ -170,6 +183,11 @@ export interface RenderDeviceReport {
   bytes?: number;
 }
 
+/**
+ * What a render did: one entry per device and the totals.
+ * @example (await render(options)).report.summary
+ * // { total, written, unchanged, 'would-write', failed }: counts of devices
+ */
 export interface RenderReport {
   inventory: string;
   out?: string;
@@ -181,6 +199,10 @@ export interface RenderReport {
   devices: RenderDeviceReport[];
 }
 
+/**
+ * What render returns: the report, and the profile's bytes when no `out` was given.
+ * @example const { stdout } = await render({ inventory: 'inv.csv', devices: ['00562b043615'] });
+ */
 export interface RenderResult {
   report: RenderReport;
   /** Devices whose file could not be written (failure `io`: exit 3 in the CLI). */
@@ -528,6 +550,11 @@ export function findDevice(
   return found;
 }
 
+/**
+ * What explainRender returns: the device, its template, its layers and every final variable.
+ * @example explainRender({ ...options, explain: '00562b043615' }).layers
+ * // ['model 8841 built-ins', …]
+ */
 export interface ExplainResult {
   device: string;
   source: string;

@@ -58,6 +58,11 @@ export interface InventoryDevice {
   fields: Vars;
 }
 
+/**
+ * A parsed inventory: its devices, and the defaults and groups of a YAML/JSON one.
+ * @example parseInventory('mac,model\n00:56:2b:04:36:15,8841\n', 'inv.csv').devices[0]?.mac
+ * // '00562b043615'
+ */
 export interface Inventory {
   file: string;
   /** `defaults` of a `{ defaults, groups, devices }` inventory (empty for CSV and lists). */
@@ -1311,7 +1316,8 @@ function firstYamlError(doc: Document, file: string): InventoryProblem | undefin
  * message without what follows its first line (the file's text around the mistake, where a
  * password may be) nor the ` at line L, column C:` that first line ends with (the place is
  * said already; the colon introduced the text not shown).
- * @example yamlErrorProblem(err, 'inv.yaml', 'YAML') // { where: 'line 3, col 5', message: 'not valid YAML (map keys must be unique)' }
+ * @example yamlErrorProblem(err, 'inv.yaml', 'YAML')
+ * // { where: 'line 3, col 5', message: 'not valid YAML (map keys must be unique)' }
  */
 export function yamlErrorProblem(
   e: { message: string; linePos?: readonly { line: number; col: number }[] | undefined },

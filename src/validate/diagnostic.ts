@@ -4,6 +4,10 @@
  */
 import type { RuleId } from './rule-ids.js';
 
+/**
+ * How bad a diagnostic is: an `error` fails validate; a `warning` only with --strict.
+ * @example validateProfileText(text, { file }).filter((d) => d.severity === 'error')
+ */
 export type Severity = 'error' | 'warning';
 
 /**

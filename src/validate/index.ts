@@ -25,6 +25,10 @@ export { RULE_IDS, isRuleId, type RuleId } from './rule-ids.js';
 export { RULES } from './registry.js';
 export { firstInvalidUtf8 } from '../profile/text-encoding.js';
 
+/**
+ * Options of validateProfileText and validateProfileBytes.
+ * @example validateProfileText(text, { file: 'p.xml', model: '8841', ignoreRules: ['empty-value'] })
+ */
 export interface ValidateOptions {
   /** Name shown in diagnostics. */
   file: string;
