@@ -9,6 +9,7 @@
  * What went wrong, in the terms of the exit table: `usage` the request itself is wrong (an
  * option, a device that is not there); `bad-input` the input was read, checked and found bad;
  * `io` a file could not be read or written.
+ * @example if (isDomainError(err) && err.kind === 'usage') exitCode = 2;
  */
 export type DomainErrorKind = 'usage' | 'bad-input' | 'io';
 

@@ -7,6 +7,7 @@
  *   the CLI does that for CISCO_PROV_CRYPTO=noble).
  * The format logic (OpenSSL `enc` framing, RFC 8188) is written once above this layer, and the
  * differential tests require both backends to produce identical bytes.
+ * @example setDefaultBackend('noble') // every call without `backend` now uses noble
  */
 export type BackendName = 'node' | 'noble';
 /**

@@ -305,7 +305,11 @@ function sizes(input: Uint8Array, payload: Uint8Array, plaintext: Uint8Array) {
   return { input: input.length, payload: payload.length, plaintext: plaintext.length };
 }
 
-/** What can be told about a file without its key. */
+/**
+ * What can be told about a file without its key.
+ * @example describeContainer(encryptAes128gcm(xmlBytes, ikm, { keyid: 'k1' }), true)
+ * // { container: 'aes128gcm', size: …, salt: '…', rs: 4096, keyid: 'k1' }
+ */
 export interface ContainerInfo {
   container: Container;
   size: number;

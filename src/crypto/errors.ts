@@ -2,6 +2,7 @@
  * Every decrypt failure — wrong key, corrupt, truncated or tampered input — is one error whose
  * message is "bad decrypt" and nothing more, so no caller can become a padding or format oracle
  * by printing it. `reason` is for tests and debugging only: never show it to a remote party.
+ * @example catch (err) { if (err instanceof DecryptError && err.reason === 'wrong-key') … }
  */
 export type DecryptFailure =
   | 'not-openssl-enc'

@@ -14,7 +14,10 @@
 import { maskSecretQuery } from '../profile/secrets.js';
 import { parseUserAgent, type UserAgentFamily, type UserAgentInfo } from './user-agent.js';
 
-/** One parsed log line. */
+/**
+ * One parsed log line.
+ * @example parseAccessLogLine(line)?.status // 200
+ */
 export interface AccessLogEntry {
   format: 'common' | 'combined';
   /** Client address (`%h`). */
@@ -36,7 +39,10 @@ export interface AccessLogEntry {
   userAgent: string | null;
 }
 
-/** What the phone does next, reference §5: A success, B not found / corrupt, C other failure. */
+/**
+ * What the phone does next, reference §5: A success, B not found / corrupt, C other failure.
+ * @example outcomeForStatus(404).outcome // 'B'
+ */
 export type Outcome = 'A' | 'B' | 'C';
 
 /**
@@ -477,7 +483,10 @@ export function outcomeForStatus(
   return { outcome: null, meaning: `status ${status} is not covered by Cisco's table` };
 }
 
-/** One row per phone (or per client address with `allClients`). */
+/**
+ * One row per phone (or per client address with `allClients`).
+ * @example summarizeAccessLog(lines).phones.map((p) => `${p.key} ${p.model} ${p.firmware}`)
+ */
 export interface PhoneSummary {
   /** The MAC, else the serial, else the client address. */
   key: string;

@@ -24,7 +24,10 @@ import { parseUserAgent, type UserAgentInfo } from './user-agent.js';
 import { parseSchedule, scheduleStep, type ScheduleStep } from '../profile/resync.js';
 import { maskSecretQuery } from '../profile/secrets.js';
 
-/** One request of a phone, as the page shows it (no secret: secret query values masked). */
+/**
+ * One request of a phone, as the page shows it (no secret: secret query values masked).
+ * @example fleet.snapshot({ now, source }).phones[0]?.history[0]?.status // 200
+ */
 export interface FleetRequest {
   /** ISO 8601 UTC, or null when the log line's time did not parse. */
   time: string | null;
@@ -36,7 +39,10 @@ export interface FleetRequest {
   firmware: string | null;
 }
 
-/** When the phone should come back, and whether it is late. */
+/**
+ * When the phone should come back, and whether it is late.
+ * @example fleet.snapshot({ now, source }).phones.filter((p) => p.resync.late)
+ */
 export interface ResyncDue {
   /** ISO 8601 UTC; null when unknown (no outcome yet, or no readable time). */
   due: string | null;
@@ -48,7 +54,10 @@ export interface ResyncDue {
   lateBySeconds: number;
 }
 
-/** A phone's drift, from its last report (see `drift`). */
+/**
+ * A phone's drift, from its last report (see `drift`).
+ * @example fleet.snapshot({ now, source, drift: new Map([['00562b043615', fleetDrift]]) })
+ */
 export interface FleetDrift {
   status: 'in-sync' | 'drift' | 'error' | 'unknown';
   count: number;

@@ -3,7 +3,10 @@
  * admins write them in.
  */
 
-/** The notations a MAC can be printed in. */
+/**
+ * The notations a MAC can be printed in.
+ * @example formatMac('00562b043615', 'dot') // '0056.2b04.3615'
+ */
 export type MacFormat = 'lower' | 'upper' | 'colon' | 'colon-upper' | 'dash' | 'dot';
 
 const SEPARATED = /^[0-9a-f]{2}([:-])[0-9a-f]{2}(?:\1[0-9a-f]{2}){4}$/i;

@@ -11,10 +11,16 @@
  * their line counts come from Cisco's PhoneOS release notes and a 9861's own export.
  */
 
-/** Product series as Cisco names them. */
+/**
+ * Product series as Cisco names them.
+ * @example findModel('8841')?.series // '8800'
+ */
 export type Series = '6800' | '7800' | '8800' | 'ATA190' | '9800' | '8875';
 
-/** Which template family a model belongs to. */
+/**
+ * Which template family a model belongs to.
+ * @example findModel('7832')?.templateFamily // 'mpp-conference'
+ */
 export type TemplateFamily = 'mpp-desk' | 'mpp-conference' | 'ata';
 
 /**

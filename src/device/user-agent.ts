@@ -11,10 +11,15 @@ import { findModel } from './models.js';
 /**
  * Which family the User-Agent belongs to. `unknown`: not a Cisco User-Agent, or a Cisco-made
  * device that is neither MPP, ATA191/192 nor SPA (`isCisco` tells them apart).
+ * @example parseUserAgent('Cisco-ATA191-MPP/11.1.0 (00562b04361b)').family // 'ata'
  */
 export type UserAgentFamily = 'mpp' | 'ata' | 'spa' | 'unknown';
 
-/** What a User-Agent says about the device. Fields it does not state are null. */
+/**
+ * What a User-Agent says about the device. Fields it does not state are null.
+ * @example parseUserAgent('Cisco-CP-8841-3PCC/11.3.7 (00562b043615)')
+ * // { family: 'mpp', series: '8800', model: '8841', mac: '00562b043615', firmware: '11.3.7', … }
+ */
 export interface UserAgentInfo {
   /** The string as given. */
   userAgent: string;

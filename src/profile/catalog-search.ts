@@ -15,7 +15,11 @@ import {
 } from './catalog.js';
 import { isSecretParameter } from './secrets.js';
 
-/** One entry as `param` shows it. */
+/**
+ * One entry as `param` shows it.
+ * @example describeEntry(entry).families
+ * // ['6800', '7800', '7832', '8800', '8832', '9800', '8875']
+ */
 export interface ParameterInfo {
   /** The canonical (export) spelling; `{n}`/`{m}` stand for indexes. */
   name: string;

@@ -21,7 +21,10 @@
  *   `caseSensitive: true`; the guides never state the case rule for `{a,b,c}` choices.
  */
 
-/** Value types of the guides' data-type list, plus the syntaxes checked elsewhere. */
+/**
+ * Value types of the guides' data-type list, plus the syntaxes checked elsewhere.
+ * @example lookupParameter(DEFAULT_CATALOG, 'Resync_Periodic')?.entry.type // { kind: 'schedule' }
+ */
 export type ParameterType =
   /** `Bool`: `Yes` or `No`, any case. */
   | { kind: 'bool' }
@@ -68,13 +71,23 @@ export type ParameterType =
   /** Anything: free text whose syntax the guides do not pin down. */
   | { kind: 'free' };
 
-/** The `kind` tags of {@link ParameterType}. */
+/**
+ * The `kind` tags of {@link ParameterType}.
+ * @example describeType({ kind: 'bool' }) // 'Bool (Yes/No)'
+ */
 export type ParameterKind = ParameterType['kind'];
 
-/** What an index in a pattern name counts. */
+/**
+ * What an index in a pattern name counts.
+ * @example lookupParameter(DEFAULT_CATALOG, 'Extension_3_')?.entry.index?.kind // 'key'
+ */
 export type IndexKind = 'line' | 'key' | 'kem-unit' | 'kem-key' | 'other';
 
-/** The documented range of `{n}` (or `{m}`) in a pattern name. */
+/**
+ * The documented range of `{n}` (or `{m}`) in a pattern name.
+ * @example lookupParameter(DEFAULT_CATALOG, 'Extension_3_')?.entry.index
+ * // { min: 1, max: 16, kind: 'key' }
+ */
 export interface IndexRange {
   min: number;
   max: number;
@@ -86,6 +99,7 @@ export interface IndexRange {
  * their own families (their firmware is a separate load with its own parameter set). An entry
  * listing `7800` (or `8800`) also covers the 7832 (8832) unless it lists the conference family
  * on its own: the guides' series-wide statements include them.
+ * @example catalogFamilyOf(findModel('8832')!) // '8832'
  */
 export type CatalogFamily = '6800' | '7800' | '8800' | '7832' | '8832' | '9800' | '8875' | 'ATA190';
 
@@ -153,6 +167,7 @@ export function entryTypeOn(entry: CatalogEntry, family: CatalogFamily): Paramet
  * `name` is the exact XML element name (`Station_Name`), or a pattern where `{n}` stands for
  * an index (`Line_Enable_{n}_`) and, for two-index names, `{m}` for the second
  * (`Unit_{n}_Key_{m}_`). Indexes are written in decimal without leading zeros.
+ * @example const entry: CatalogEntry = { name: 'X_Site', type: { kind: 'free' }, source: 'site' };
  */
 export interface CatalogEntry {
   name: string;
@@ -190,10 +205,17 @@ export interface CatalogEntry {
   source: string;
 }
 
-/** The whole catalog: a list of entries, each name (or pattern) once. */
+/**
+ * The whole catalog: a list of entries, each name (or pattern) once.
+ * @example const catalog: Catalog = mergeCatalog(DEFAULT_CATALOG, parseCatalogJson(text, 'a.json'))
+ */
 export type Catalog = readonly CatalogEntry[];
 
-/** What {@link lookupParameter} found. Shared between calls (memoised): read, don't mutate. */
+/**
+ * What {@link lookupParameter} found. Shared between calls (memoised): read, don't mutate.
+ * @example lookupParameter(DEFAULT_CATALOG, 'Line_Enable_3_')
+ * // { entry: { name: 'Line_Enable_{n}_', … }, index: 3 }
+ */
 export interface ParameterMatch {
   readonly entry: CatalogEntry;
   /** The value of `{n}` when the entry is a pattern. */

@@ -12,7 +12,10 @@ import { findModel, productSeriesNumber } from '../device/models.js';
 import { parseUserAgent, type UserAgentInfo } from '../device/user-agent.js';
 import { isKnownMacro } from './macros.js';
 
-/** What is known about the device. Single facts override what the User-Agent says. */
+/**
+ * What is known about the device. Single facts override what the User-Agent says.
+ * @example deviceMacroValues({ mac: '00:56:2b:04:36:15', model: '8841', firmware: '11.3.7' })
+ */
 export interface DeviceFactsInput {
   /** A provisioning User-Agent: `Cisco-CP-8841-3PCC/11.0 (00562b043615)`. */
   userAgent?: string | undefined;
@@ -29,7 +32,12 @@ export interface DeviceFactsInput {
   vars?: Readonly<Record<string, string>> | undefined;
 }
 
-/** Macro values and where each came from. */
+/**
+ * Macro values and where each came from.
+ * @example const userAgent = 'Cisco-CP-8841-3PCC/11.3.7 (00562b043615)';
+ * const facts = deviceMacroValues({ userAgent });
+ * facts.values.PN // 'CP-8841-3PCC'; facts.sources.MA // 'user-agent'
+ */
 export interface DeviceFacts {
   values: Record<string, string>;
   /** Name → `user-agent`, `mac`, `model`, `serial`, `firmware`, `gpp`, `var`. */

@@ -46,7 +46,10 @@ const STATUS_PARAMETERS: readonly RegExp[] = [
   /^Call_\d+_(State|Tone|Encoder|Decoder|FAX|Type|Remote_Hold|Callback|Peer_Name|Peer_Phone|Duration|Packets_Sent|Packets_Recv|Bytes_Sent|Bytes_Recv|Decode_Latency|Jitter|Round_Trip_Delay|Packets_Lost|Packet_Error|Mapped_RTP_Port)_$/,
 ];
 
-/** The part of a catalog entry drift reads (a `readOnly` flag, when the catalog has one). */
+/**
+ * The part of a catalog entry drift reads (a `readOnly` flag, when the catalog has one).
+ * @example isStatusParameter('Station_Name', { readOnly: true }) // true: the entry's flag wins
+ */
 export interface ReadOnlyFlag {
   readOnly?: boolean | undefined;
 }
@@ -105,7 +108,11 @@ export function sameSetting(type: ParameterType | undefined, a: string, b: strin
   }
 }
 
-/** One parameter that differs from what the phone should have. */
+/**
+ * One parameter that differs from what the phone should have.
+ * @example compareWithReport(expected, reported, { catalog: DEFAULT_CATALOG }).changes[0]?.change
+ * // 'missing'
+ */
 export interface DriftChange {
   name: string;
   /** `changed`: the phone has another value or ua; `missing`: its report lacks the parameter. */

@@ -11,7 +11,10 @@
  * name at that point (`$MAC` before `$MA`), see docs/cisco-mpp-reference.md §2.
  */
 
-/** One macro the phone knows, with what it expands to. */
+/**
+ * One macro the phone knows, with what it expands to.
+ * @example KNOWN_MACROS.filter((m) => m.secretOnly).map((m) => m.name) // ['SA', 'SB', 'SC', 'SD']
+ */
 export interface MacroDefinition {
   name: string;
   meaning: string;
@@ -73,7 +76,10 @@ export function isKnownMacro(name: string): boolean {
   return KNOWN_BY_NAME.has(name) || /^UID[1-9][0-9]*$/.test(name);
 }
 
-/** A piece of tokenized text. */
+/**
+ * A piece of tokenized text.
+ * @example tokenizeMacros('cfg/$MA.xml')[1] // { kind: 'macro', name: 'MA', raw: '$MA', … }
+ */
 export type MacroToken =
   | { kind: 'text'; text: string }
   | {

@@ -14,14 +14,22 @@ import { isMistypedFlatProfile } from '../validate/suggest.js';
 import { LineIndex, indexXml } from '../validate/xml-scanner.js';
 import { isSecretParameter } from './secrets.js';
 
-/** One parameter: its value as decoded from the file, and its `ua` attribute when present. */
+/**
+ * One parameter: its value as decoded from the file, and its `ua` attribute when present.
+ * @example parseProfileXml('<flat-profile><A ua="na">1</A></flat-profile>').parameters.get('A')
+ * // { value: '1', ua: 'na' }
+ */
 export interface ProfileEntry {
   value: string;
   /** User access: `na`, `ro` or `rw` (kept as written; absent = keep the phone's access). */
   ua?: string;
 }
 
-/** Parameter name → entry, in document order (a repeated name keeps its last place and value). */
+/**
+ * Parameter name → entry, in document order (a repeated name keeps its last place and value).
+ * @example const profile: ProfileMap = new Map([['Station_Name', { value: 'Lobby' }]]);
+ * buildProfileXml(profile)
+ */
 export type ProfileMap = Map<string, ProfileEntry>;
 
 /**
@@ -421,7 +429,11 @@ export function phoneValue(value: string): string {
  */
 export type ChangeKind = 'added' | 'removed' | 'changed';
 
-/** One difference between two profiles. `a`/`b` are absent on the side that lacks the name. */
+/**
+ * One difference between two profiles. `a`/`b` are absent on the side that lacks the name.
+ * @example compareProfiles(a, b)[0]
+ * // { name: 'Station_Name', change: 'changed', a, b, valueChanged: true, uaChanged: false }
+ */
 export interface ParameterChange {
   name: string;
   change: ChangeKind;

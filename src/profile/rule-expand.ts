@@ -26,13 +26,22 @@ import {
   type RuleSyntaxError,
 } from './rule.js';
 
-/** Macro values by name (`MA`, `PN`, `A`, `SA`, `UID1`…); absent names stay as written. */
+/**
+ * Macro values by name (`MA`, `PN`, `A`, `SA`, `UID1`…); absent names stay as written.
+ * @example expandRule('http://prov/$MA.xml', { MA: '00562b043615' } satisfies MacroValues).url
+ */
 export type MacroValues = Readonly<Record<string, string | undefined>>;
 
-/** How two operands were compared (Cisco: integers, version numbers or quoted strings). */
+/**
+ * How two operands were compared (Cisco: integers, version numbers or quoted strings).
+ * @example evaluateComparison(comparison, { SWVER: '11.3.6' }).as // 'version'
+ */
 export type ComparisonKind = 'integer' | 'version' | 'string';
 
-/** One comparison of a condition, after expansion. */
+/**
+ * One comparison of a condition, after expansion.
+ * @example expandRule(rule, values).evaluated[0]?.comparisons[0]?.leftValue
+ */
 export interface EvaluatedComparison {
   /** The operands as written. */
   left: string;
@@ -49,7 +58,12 @@ export interface EvaluatedComparison {
   note?: string;
 }
 
-/** One alternative's condition and its outcome. */
+/**
+ * One alternative's condition and its outcome.
+ * @example const rule = '( $SWVER lt 11.3.7 )? http://a/x | http://b/x';
+ * expandRule(rule, { SWVER: '11.3.6' }).evaluated[0]?.result
+ * // true
+ */
 export interface EvaluatedAlternative {
   /** 1-based position in the rule. */
   index: number;
@@ -60,14 +74,21 @@ export interface EvaluatedAlternative {
   result: boolean | null;
 }
 
-/** An assignment `(Name = "value";)!` of the chosen alternative, expanded. */
+/**
+ * An assignment `(Name = "value";)!` of the chosen alternative, expanded.
+ * @example expandRule('(GPP_A="x";)! http://prov/$MA.cfg', {}).assignments
+ * // [{ parameter: 'GPP_A', value: 'x' }]
+ */
 export interface ExpandedAssignment {
   /** The parameter: `GPP_A` for the short form `a`. */
   parameter: string;
   value: string;
 }
 
-/** The bracketed options of the chosen alternative, expanded. Secrets as they are. */
+/**
+ * The bracketed options of the chosen alternative, expanded. Secrets as they are.
+ * @example expandRule('[--key $SA] http://prov/$MA.cfg', { SA: 'k' }).options.key // 'k'
+ */
 export interface ExpandedRuleOptions {
   key: string | null;
   uid: string | null;
@@ -88,7 +109,12 @@ export interface ExpandedRuleOptions {
  */
 export type RuleScheme = 'tftp' | 'http' | 'https';
 
-/** What a rule resolves to for one device. */
+/**
+ * What a rule resolves to for one device.
+ * @example const rule = '( $SWVER lt 11.3.7 )? http://prov/old/$MA.xml | http://prov/$MA.xml';
+ * expandRule(rule, { SWVER: '11.3.6', MA: '00562b043615' }).url
+ * // 'http://prov/old/00562b043615.xml'
+ */
 export interface RuleExpansion {
   /** 1-based index of the alternative taken; null when none applies (or it can't be told). */
   alternative: number | null;

@@ -23,10 +23,17 @@
  */
 import { isKnownMacro, KNOWN_MACROS } from './macros.js';
 
-/** Which parameter the rule comes from: Report_Rule allows `--delta` and `--status`. */
+/**
+ * Which parameter the rule comes from: Report_Rule allows `--delta` and `--status`.
+ * @example parseRule('[--delta] http://prov/report', 'report').errors
+ * // [] (a Profile_Rule would refuse --delta)
+ */
 export type RuleKind = 'profile' | 'upgrade' | 'report';
 
-/** A syntax error at an offset (0-based) in the rule text. */
+/**
+ * A syntax error at an offset (0-based) in the rule text.
+ * @example parseRule('( 1 eq )? http://x', 'profile').errors.length // 2
+ */
 export interface RuleSyntaxError {
   message: string;
   offset: number;
@@ -205,7 +212,11 @@ export function parseCondition(text: string): {
   return parser.parseBareCondition();
 }
 
-/** The parts of a rule URL `[scheme://][server[:port]]/path`, with offsets into the text. */
+/**
+ * The parts of a rule URL `[scheme://][server[:port]]/path`, with offsets into the text.
+ * @example splitRuleUrl('https://prov:8443/$MA.xml')
+ * // { schemeText: 'https', server: 'prov', port: '8443', path: '/$MA.xml', … }
+ */
 export interface RuleUrlParts {
   /** The scheme as written (any case), or undefined when none was written (tftp). */
   schemeText: string | undefined;

@@ -35,7 +35,10 @@ const SECRET_PARAMETER =
 const NOT_SECRET_PARAMETER =
   /(_prompt|_enable|_required|_length|_type|_policy|_expir\w*|_change|_complexity|_mode|_warnings?)_?$/i;
 
-/** The part of a catalog entry the classifier reads. */
+/**
+ * The part of a catalog entry the classifier reads.
+ * @example isSecretParameter('X_Site_Token', { secret: true }) // true: the entry says so
+ */
 export interface SecretFlag {
   secret?: boolean | undefined;
 }

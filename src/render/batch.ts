@@ -154,6 +154,7 @@ export interface RenderOptions {
 /**
  * Renders jobs on `workerCount` threads (the CLI's pool: this one and `workerCount` − 1 workers),
  * each result to `onResult` in completion order.
+ * @example render({ ...options, out: 'out', jobs: 4, runInWorkers }) // the CLI passes its pool
  */
 export type RunInWorkers = (
   jobs: Iterable<RenderJob | RenderJobResult>,

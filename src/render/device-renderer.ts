@@ -73,6 +73,8 @@ export interface WriteHints {
  * Puts a profile's bytes at `path`, replacing any file there atomically (the CLI passes its
  * one writer, src/io/writer.ts), making its directory inside `hints.within`. Throws an Error
  * whose message is one line naming the file.
+ * @example const writeFile: WriteFile = (path, data) => writeFileSync(path, data);
+ * // no temp file, no mode
  */
 export type WriteFile = (path: string, data: Uint8Array, hints: WriteHints) => void;
 

@@ -39,10 +39,17 @@ import {
   type YamlDeviceChunk,
 } from './inventory-yaml.js';
 
-/** Plain variables: what a template sees. Values are strings, numbers, booleans, lists, maps. */
+/**
+ * Plain variables: what a template sees. Values are strings, numbers, booleans, lists, maps.
+ * @example const vars: Vars = { sip: { proxy: 'pbx.example.com' }, lines: [{ extension: '201' }] };
+ */
 export type Vars = { [name: string]: unknown };
 
-/** One device of the inventory, checked. */
+/**
+ * One device of the inventory, checked.
+ * @example parseInventory('mac,model\n00:56:2b:04:36:15,8841\n', 'inv.csv').devices[0]
+ * // { where: 'row 2', index: 1, mac: '00562b043615', … }
+ */
 export interface InventoryDevice {
   /** Where it was written, for messages: `row 4` (CSV), `line 12` (YAML), `device 3` (JSON). */
   where: string;
@@ -72,7 +79,10 @@ export interface Inventory {
   devices: InventoryDevice[];
 }
 
-/** One problem found in an inventory. */
+/**
+ * One problem found in an inventory.
+ * @example formatInventoryProblem({ file: 'a.csv', where: 'row 4', field: 'mac', message: 'bad' })
+ */
 export interface InventoryProblem {
   file: string;
   where: string;
@@ -154,7 +164,10 @@ export function formatInventoryProblem(p: InventoryProblem): string {
   return printable(`${p.file}: ${p.where}${field ? `, field ${field}` : ''}: ${p.message}`);
 }
 
-/** The inventory formats, chosen by file extension. */
+/**
+ * The inventory formats, chosen by file extension.
+ * @example parseInventory(text, '<stdin>', 'yaml')
+ */
 export type InventoryFormat = 'csv' | 'json' | 'yaml';
 
 /**

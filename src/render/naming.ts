@@ -17,7 +17,11 @@ export function defaultNamePattern(encrypted: boolean): string {
   return encrypted ? '$MA.cfg' : '$MA.xml';
 }
 
-/** What a file name can be built from. */
+/**
+ * What a file name can be built from.
+ * @example fileNameFor('$MA.xml', { mac: '00562b043615', phone: findModel('8841')!, vars: {} })
+ * // { name: '00562b043615.xml' }
+ */
 export interface NameSubject {
   mac?: string;
   serial?: string;

@@ -18,7 +18,11 @@ import {
 } from './inventory.js';
 import { SECRET_MASK, isSecretVariablePath } from '../profile/secrets.js';
 
-/** One layer of variables and the name `--explain` shows for it. */
+/**
+ * One layer of variables and the name `--explain` shows for it.
+ * @example mergeLayers([{ name: 'a.yaml', values: { a: 1 } }, { name: 'row 2', values: { a: 2 } }])
+ * // { a: 2 }
+ */
 export interface Layer {
   name: string;
   values: Vars;
@@ -81,7 +85,10 @@ export function mergeLayers(layers: readonly Layer[]): Vars {
   return out;
 }
 
-/** One leaf of the merged variables and the layer that set it. */
+/**
+ * One leaf of the merged variables and the layer that set it.
+ * @example explainLayers(layers).filter((v) => v.secret).map((v) => v.path)
+ */
 export interface ExplainedVariable {
   /** Dotted path with 1-based list positions, as a CSV header would write it: `lines.1.extension`. */
   path: string;
@@ -164,7 +171,11 @@ export function getPath(vars: Vars, path: string): unknown {
   return node;
 }
 
-/** A `--vars` file: variables, plus an optional `groups` map (not a variable). */
+/**
+ * A `--vars` file: variables, plus an optional `groups` map (not a variable).
+ * @example parseVarsFile('sip_proxy: pbx\n', 'site.yaml')
+ * // { file: 'site.yaml', values: { sip_proxy: 'pbx' }, groups: {} }
+ */
 export interface VarsFile {
   file: string;
   values: Vars;
@@ -200,7 +211,15 @@ export function parseVarsFile(text: string, file: string): VarsFile | InventoryP
   return { file, values, groups };
 }
 
-/** Everything shared by all devices of one run, to build each device's layers. */
+/**
+ * Everything shared by all devices of one run, to build each device's layers.
+ * @example const sources: LayerSources = {
+ *   varsFiles: [site],
+ *   inventoryFile: 'inv.csv',
+ *   defaults: {},
+ *   groups: {},
+ * };
+ */
 export interface LayerSources {
   varsFiles: readonly VarsFile[];
   inventoryFile: string;

@@ -12,6 +12,7 @@ import type { RuleId } from './rule-ids.js';
  * What an empty value (`<X/>`, `<X></X>`) is taken for. Cisco's guides contradict each other —
  * "sets an empty value" against "resets to the default" (reference §1, [open]) — so by default
  * it is accepted for every type (`accept`); `warn` reports each one (rule `empty-value`).
+ * @example validateProfileText(text, { file: 'p.xml', emptyValues: 'warn' })
  */
 export type EmptyValueMode = 'accept' | 'warn';
 

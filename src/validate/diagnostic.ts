@@ -25,7 +25,10 @@ export interface Diagnostic {
   hint?: string;
 }
 
-/** The diagnostics of one file, with counts. */
+/**
+ * The diagnostics of one file, with counts.
+ * @example formatStylish([{ file: 'p.xml', diagnostics, errorCount: 1, warningCount: 0 }])
+ */
 export interface FileDiagnostics {
   file: string;
   diagnostics: Diagnostic[];

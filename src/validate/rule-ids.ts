@@ -24,7 +24,10 @@ export const RULE_IDS = [
   'model-family',
 ] as const;
 
-/** A stable kebab-case rule id. */
+/**
+ * A stable kebab-case rule id.
+ * @example const ignored: RuleId[] = ['plaintext-secret', 'empty-value'];
+ */
 export type RuleId = (typeof RULE_IDS)[number];
 
 /**
