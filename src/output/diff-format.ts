@@ -7,6 +7,7 @@ import { Chalk } from 'chalk';
 import type { ExitCodeValue } from '../errors.js';
 import type { ChangeKind } from '../profile/profile-map.js';
 import { escapeText, safeJson } from './inspect-format.js';
+import { escapeControls } from './terminal-text.js';
 
 /** One difference, ready for output: secret values already masked. */
 export interface DiffEntry {
@@ -63,7 +64,9 @@ export function formatDiff(result: DiffResult, options: { color?: boolean } = {}
     changed: chalk.yellow,
   };
   const counts = { added: 0, removed: 0, changed: 0 };
-  const lines = [`--- ${escapeText(result.a)}`, `+++ ${escapeText(result.b)}`];
+  // File names as every message shows them (escapeControls, as validate): a backslash in a name
+  // stays one; values below are escaped with escapeText, where `\` must double.
+  const lines = [`--- ${escapeControls(result.a)}`, `+++ ${escapeControls(result.b)}`];
   for (const c of result.changes) {
     counts[c.change]++;
     lines.push(paint[c.change](line(c)));

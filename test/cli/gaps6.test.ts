@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../helpers/run-cli.js';
+import { ROOT, runCli } from '../helpers/run-cli.js';
 
 const base = mkdtempSync(join(tmpdir(), 'cisco-prov-gaps6-'));
 after(() => rmSync(base, { recursive: true, force: true }));
@@ -18,6 +18,111 @@ function freshDir(name: string): string {
   mkdirSync(dir, { recursive: true });
   return dir;
 }
+
+/** `dir/name` as bytes: `name` is given in Latin-1 (one byte a character). */
+function bytePath(dir: string, latin1Name: string): Buffer {
+  return Buffer.concat([Buffer.from(`${dir}/`), Buffer.from(latin1Name, 'latin1')]);
+}
+
+/** Whether this file system takes a name that is not UTF-8 (some refuse it: EILSEQ). */
+function refusesByteNames(): string | false {
+  try {
+    writeFileSync(bytePath(base, 'probe\xe9'), '');
+    rmSync(bytePath(base, 'probe\xe9'));
+    return false;
+  } catch (err) {
+    return `this file system refuses a file name that is not UTF-8 (${(err as Error).message})`;
+  }
+}
+const byteNamesRefused = refusesByteNames();
+
+const INVENTORY = join(ROOT, 'examples/inventory.csv');
+const TEMPLATES = join(ROOT, 'templates');
+
+describe(
+  'a report name that is not UTF-8: escaped once, as validate shows it',
+  {
+    skip: byteNamesRefused,
+  },
+  () => {
+    test('drift table and JSON, validate stylish and JSON, fleet page, diff header', async () => {
+      const reports = freshDir('escape/reports');
+      writeFileSync(
+        bytePath(reports, '00562b043615-r\xe9.xml'),
+        '<flat-profile><Station_Name>Changed</Station_Name></flat-profile>\n',
+      );
+      // An unreadable one: its error line names it too.
+      writeFileSync(
+        bytePath(reports, '00562b043616-r\xe9.xml'),
+        '<flat-profile><Station_Name>Cut</Station_Name>\n',
+      );
+      const shown = (id: string): string => `${reports}/${id}-r\\xe9.xml`;
+      const once = (id: string): RegExp =>
+        new RegExp(`${shown(id).replace(/[.\\/]/g, (c) => `\\${c}`)}(?!\\w)`);
+      const doubled = /r\\\\xe9/;
+
+      const table = await runCli(['drift', '--reports', reports, '-i', INVENTORY, '-t', TEMPLATES]);
+      assert.equal(table.code, 1, table.stderr);
+      assert.match(table.stdout, once('00562b043615'));
+      assert.match(table.stdout, new RegExp(`  ! ${once('00562b043616').source}: line 1, col 1: `));
+      assert.doesNotMatch(table.stdout, doubled);
+
+      const json = await runCli([
+        'drift',
+        '--reports',
+        reports,
+        '-i',
+        INVENTORY,
+        '-t',
+        TEMPLATES,
+        '--json',
+      ]);
+      const report = JSON.parse(json.stdout) as { phones: { report: string; error?: string }[] };
+      assert.deepEqual(report.phones.map((p) => p.report).sort(), [
+        shown('00562b043615'),
+        shown('00562b043616'),
+      ]);
+
+      const stylish = await runCli(['validate', reports]);
+      assert.match(stylish.stdout, new RegExp(`^${once('00562b043616').source}$`, 'm'));
+      assert.doesNotMatch(stylish.stdout, doubled);
+      const validateJson = await runCli(['validate', '--format', 'json', reports]);
+      const files = (JSON.parse(validateJson.stdout) as { file: string }[]).map((f) => f.file);
+      assert.deepEqual(files.sort(), [shown('00562b043615'), shown('00562b043616')]);
+
+      const fleet = await runCli([
+        'fleet',
+        '--log',
+        join(ROOT, 'test/fixtures/fleet/access.log'),
+        '--now',
+        '2026-11-25T10:00:00Z',
+        '--reports',
+        reports,
+        '-i',
+        INVENTORY,
+        '-t',
+        TEMPLATES,
+      ]);
+      assert.match(fleet.stdout, new RegExp(`Report unreadable: ${once('00562b043616').source}`));
+      assert.doesNotMatch(fleet.stdout, doubled);
+    });
+
+    test('diff names its files as validate does: a backslash in a name is not doubled', async () => {
+      const dir = freshDir('escape/diff');
+      writeFileSync(
+        join(dir, 'a\\b.xml'),
+        '<flat-profile><Station_Name>A</Station_Name></flat-profile>',
+      );
+      writeFileSync(
+        join(dir, 'c.xml'),
+        '<flat-profile><Station_Name>C</Station_Name></flat-profile>',
+      );
+      const r = await runCli(['diff', 'a\\b.xml', 'c.xml'], { cwd: dir });
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stdout, /^--- a\\b\.xml$/m);
+    });
+  },
+);
 
 describe('validate --format json: the hint is part of each diagnostic', () => {
   // A password that must appear nowhere: in a value, an attribute, a nested element's place.
