@@ -4,10 +4,11 @@
 // render engine's template-source map bounded in a long-running serve.
 import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, runCli } from '../helpers/run-cli.js';
+import { httpRequest, startServe } from '../helpers/serve.js';
 
 const base = mkdtempSync(join(tmpdir(), 'cisco-prov-gaps6-'));
 after(() => rmSync(base, { recursive: true, force: true }));
@@ -123,6 +124,45 @@ describe(
     });
   },
 );
+
+describe('serve with templates whose names are not UTF-8', { skip: byteNamesRefused }, () => {
+  test('starts, serves, and says once which templates it left out; a reload says it again only when that changes', async () => {
+    const templates = join(freshDir('serve'), 'templates');
+    cpSync(TEMPLATES, templates, { recursive: true });
+    writeFileSync(bytePath(templates, 'caf\xe9.liquid'), '<flat-profile></flat-profile>\n');
+    mkdirSync(bytePath(templates, 'd\xe9r'));
+    writeFileSync(bytePath(templates, 'd\xe9r/line.liquid'), '{{ x }}\n');
+    writeFileSync(bytePath(templates, 'd\xe9r/notes.txt'), 'not a template\n');
+    const serve = await startServe([
+      '-i',
+      INVENTORY,
+      '--vars',
+      join(ROOT, 'examples/site.yaml'),
+      '-t',
+      templates,
+    ]);
+    try {
+      const r = await httpRequest(serve.port, '/00562b043615.xml', {
+        userAgent: 'Cisco-CP-8841-3PCC/11.0 (00562b043615)',
+      });
+      assert.equal(r.status, 200, serve.stderr());
+      const warning =
+        /left out 2 templates whose name \(or directory's\) is not UTF-8 .*: caf\\xe9\.liquid, d\\xe9r\/line\.liquid\n/;
+      assert.match(serve.stderr(), warning);
+      assert.doesNotMatch(serve.stderr(), /no such file|\ufffd/);
+      // A reload that leaves the same ones out says nothing about them.
+      serve.child.kill('SIGHUP');
+      await serve.waitForStderr(/SIGHUP: serving 8 devices \(generation 2/);
+      assert.equal(serve.stderr().match(/left out/g)?.length, 1);
+      // One more: said again, naming the three.
+      writeFileSync(bytePath(templates, 'x\xff.liquid'), '\n');
+      serve.child.kill('SIGHUP');
+      await serve.waitForStderr(/left out 3 templates[^\n]*x\\xff\.liquid/);
+    } finally {
+      await serve.stop();
+    }
+  });
+});
 
 describe('validate --format json: the hint is part of each diagnostic', () => {
   // A password that must appear nowhere: in a value, an attribute, a nested element's place.
