@@ -89,7 +89,9 @@ export async function diff(
       secret,
       valueChanged: c.valueChanged,
     };
-    if (c.uaChanged) entry.ua = { a: c.a?.ua ?? null, b: c.b?.ua ?? null };
+    for (const attribute of c.attributesChanged) {
+      entry[attribute] = { a: c.a?.[attribute] ?? null, b: c.b?.[attribute] ?? null };
+    }
     return entry;
   });
   return {

@@ -1,5 +1,6 @@
 /**
- * A profile as data: an ordered map from parameter name to `{ value, ua }`, read from the XML
+ * A profile as data: an ordered map from parameter name to `{ value, ua, preserve-value, group }`
+ * (the attributes only when written), read from the XML
  * ("open") profile of reference §1 with fast-xml-parser and written back with its builder.
  * `diff`, `convert` and `drift` work on this map.
  *
@@ -14,11 +15,40 @@ import { isMistypedFlatProfile } from '../validate/suggest.js';
 import { LineIndex, indexXml } from '../validate/xml-scanner.js';
 import { isSecretParameter } from './secrets.js';
 
-/** One parameter: its value as decoded from the file, and its `ua` attribute when present. */
+/**
+ * The attributes of a parameter that are kept, in the order they are written back (reference
+ * §1; validate's unknown-attribute reads the same list): `ua`, the user access; `preserve-value`
+ * (newer guides: `preserve-value="y"`), which the phone reads; `group`, the web-UI tab and
+ * section of an SPA/MPP export (`group="System/System_Configuration"`), kept so a round trip
+ * gives back the file it read. Any other attribute is read past with a warning.
+ */
+const PARAMETER_ATTRIBUTES = ['ua', 'preserve-value', 'group'] as const;
+type ParameterAttribute = (typeof PARAMETER_ATTRIBUTES)[number];
+
+/** One parameter: its value as decoded from the file, and its attributes when present. */
 export interface ProfileEntry {
   value: string;
   /** User access: `na`, `ro` or `rw` (kept as written; absent = keep the phone's access). */
   ua?: string;
+  /** `preserve-value="y"` of newer guides (kept as written). */
+  'preserve-value'?: string;
+  /** The web-UI tab/section of an export (kept as written). */
+  group?: string;
+}
+
+/**
+ * The attributes the phone reads, which a comparison counts: `group` is only where the web UI
+ * shows the parameter — an export has it on every parameter and a rendered profile on none, so
+ * comparing it would report every parameter of such a pair.
+ */
+export const COMPARED_ATTRIBUTES = [
+  'ua',
+  'preserve-value',
+] as const satisfies readonly ParameterAttribute[];
+export type ComparedAttribute = (typeof COMPARED_ATTRIBUTES)[number];
+
+function isParameterAttribute(name: string): name is ParameterAttribute {
+  return (PARAMETER_ATTRIBUTES as readonly string[]).includes(name);
 }
 
 /** Parameter name → entry, in document order (a repeated name keeps its last place and value). */
@@ -28,7 +58,7 @@ export interface ParsedProfile {
   parameters: ProfileMap;
   /** Names set more than once (the phone keeps the last value). */
   duplicates: string[];
-  /** Things read past: nested elements, attributes other than `ua`, stray text. Never values. */
+  /** Things read past: nested elements, attributes not kept, stray text. Never values. */
   warnings: string[];
 }
 
@@ -271,8 +301,13 @@ export function parseProfileXml(text: string): ParsedProfile {
       }
       const entry: ProfileEntry = { value };
       for (const [attribute, raw] of Object.entries(node[ATTRIBUTES] ?? {})) {
-        if (attribute === 'ua') entry.ua = decodeEntities(String(raw), `${name} ua`);
-        else warnings.push(`${name}: attribute ${attribute} is not kept (only ua is)`);
+        if (isParameterAttribute(attribute)) {
+          entry[attribute] = decodeEntities(String(raw), `${name} ${attribute}`);
+        } else {
+          warnings.push(
+            `${name}: attribute ${attribute} is not kept (only ${PARAMETER_ATTRIBUTES.join(', ')} are)`,
+          );
+        }
       }
       if (parameters.has(name)) {
         duplicates.add(name);
@@ -294,7 +329,8 @@ export function buildProfileXml(parameters: ReadonlyMap<string, ProfileEntry>): 
   for (const [name, entry] of parameters) {
     checkParameter(name, entry, 'parameter');
     const node: OrderedNode = { [name]: entry.value === '' ? [] : [{ [TEXT]: entry.value }] };
-    if (entry.ua !== undefined) node[ATTRIBUTES] = { ua: entry.ua };
+    const attributes = attributesOf(entry);
+    if (Object.keys(attributes).length > 0) node[ATTRIBUTES] = attributes;
     nodes.push(node);
   }
   const xml =
@@ -302,6 +338,16 @@ export function buildProfileXml(parameters: ReadonlyMap<string, ProfileEntry>): 
       ? '<flat-profile></flat-profile>'
       : builder.build([{ [FLAT_PROFILE]: nodes }]);
   return `<?xml version="1.0" encoding="UTF-8"?>\n${String(xml).trim()}\n`;
+}
+
+/** The attributes an entry has, in PARAMETER_ATTRIBUTES order. */
+function attributesOf(entry: ProfileEntry): Partial<Record<ParameterAttribute, string>> {
+  const out: Partial<Record<ParameterAttribute, string>> = {};
+  for (const attribute of PARAMETER_ATTRIBUTES) {
+    const value = entry[attribute];
+    if (value !== undefined) out[attribute] = value;
+  }
+  return out;
 }
 
 function checkParameter(name: string, entry: ProfileEntry, where: string): void {
@@ -313,27 +359,31 @@ function checkParameter(name: string, entry: ProfileEntry, where: string): void 
   if (FORBIDDEN_CONTROL.test(entry.value)) {
     throw new ProfileFormatError(`${name}: the value holds a control character XML cannot carry`);
   }
-  if (entry.ua !== undefined && FORBIDDEN_CONTROL.test(entry.ua)) {
-    throw new ProfileFormatError(`${name}: ua holds a control character XML cannot carry`);
+  for (const attribute of PARAMETER_ATTRIBUTES) {
+    const value = entry[attribute];
+    if (value !== undefined && FORBIDDEN_CONTROL.test(value)) {
+      throw new ProfileFormatError(
+        `${name}: ${attribute} holds a control character XML cannot carry`,
+      );
+    }
   }
 }
 
-/** A parameter in the JSON/YAML form: the value alone, or `{ value, ua }`. */
-export type ProfileObjectEntry = string | { value: string; ua?: string };
+/** A parameter in the JSON/YAML form: the value alone, or `{ value, ua, … }`. */
+export type ProfileObjectEntry = string | ProfileEntry;
 
 /**
  * The JSON/YAML form of a profile: `{ "<name>": { "value": "…", "ua": "na" } }` in document
- * order (`ua` only when the XML has it).
+ * order (`ua`, `preserve-value`, `group` only when the XML has them, spelt as in the XML).
  * @example profileToObject(parseProfileXml(xml).parameters).Station_Name // { value: 'Lobby', ua: 'na' }
  */
 export function profileToObject(
   parameters: ReadonlyMap<string, ProfileEntry>,
-): Record<string, { value: string; ua?: string }> {
+): Record<string, ProfileEntry> {
   // A null prototype: a parameter named `__proto__` is data, not the object's prototype.
-  const out = Object.create(null) as Record<string, { value: string; ua?: string }>;
+  const out = Object.create(null) as Record<string, ProfileEntry>;
   for (const [name, entry] of parameters) {
-    out[name] =
-      entry.ua !== undefined ? { value: entry.value, ua: entry.ua } : { value: entry.value };
+    out[name] = { value: entry.value, ...attributesOf(entry) };
   }
   return out;
 }
@@ -357,9 +407,9 @@ export function profileFromObject(data: unknown): ProfileMap {
     else if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
       const fields = raw as Record<string, unknown>;
       for (const key of Object.keys(fields)) {
-        if (key !== 'value' && key !== 'ua') {
+        if (key !== 'value' && !isParameterAttribute(key)) {
           throw new ProfileFormatError(
-            `${name}: unknown field ${JSON.stringify(key)} (expected value, ua)`,
+            `${name}: unknown field ${JSON.stringify(key)} (expected value, ${PARAMETER_ATTRIBUTES.join(', ')})`,
           );
         }
       }
@@ -370,11 +420,15 @@ export function profileFromObject(data: unknown): ProfileMap {
         );
       }
       entry = { value };
-      if (fields.ua !== undefined) {
-        if (typeof fields.ua !== 'string') {
-          throw new ProfileFormatError(`${name}: ua expected a string, got ${describe(fields.ua)}`);
+      for (const attribute of PARAMETER_ATTRIBUTES) {
+        const given = fields[attribute];
+        if (given === undefined) continue;
+        if (typeof given !== 'string') {
+          throw new ProfileFormatError(
+            `${name}: ${attribute} expected a string, got ${describe(given)} (quote it)`,
+          );
         }
-        entry.ua = fields.ua;
+        entry[attribute] = given;
       }
     } else {
       throw new ProfileFormatError(
@@ -417,6 +471,8 @@ export interface ParameterChange {
   /** For `changed`: whether the value, the ua, or both differ. */
   valueChanged: boolean;
   uaChanged: boolean;
+  /** For `changed`: the attributes the phone reads that differ (COMPARED_ATTRIBUTES, `ua` included). */
+  attributesChanged: ComparedAttribute[];
 }
 
 export interface CompareOptions {
@@ -429,7 +485,7 @@ const samePhoneValue = (_name: string, a: string, b: string): boolean =>
 
 /**
  * Compares two parameter maps, order ignored: removed (only in a), added (only in b), changed
- * (value or ua differ). Listed in a's order, then b's additions in b's order.
+ * (value or an attribute differ). Listed in a's order, then b's additions in b's order.
  * @example compareProfiles(a, b).map((c) => `${c.change} ${c.name}`) // ['changed Station_Name', 'added GPP_A']
  */
 export function compareProfiles(
@@ -442,18 +498,43 @@ export function compareProfiles(
   for (const [name, left] of a) {
     const right = b.get(name);
     if (right === undefined) {
-      changes.push({ name, change: 'removed', a: left, valueChanged: true, uaChanged: false });
+      changes.push({
+        name,
+        change: 'removed',
+        a: left,
+        valueChanged: true,
+        uaChanged: false,
+        attributesChanged: [],
+      });
       continue;
     }
     const valueChanged = !sameValue(name, left.value, right.value);
-    const uaChanged = left.ua !== right.ua;
-    if (valueChanged || uaChanged) {
-      changes.push({ name, change: 'changed', a: left, b: right, valueChanged, uaChanged });
+    // An attribute added, removed or changed is a change: ua="na" → "rw" shows the parameter
+    // to the user, preserve-value="y" added keeps the phone's value (reference §1).
+    const attributesChanged = COMPARED_ATTRIBUTES.filter((at) => left[at] !== right[at]);
+    const uaChanged = attributesChanged.includes('ua');
+    if (valueChanged || attributesChanged.length > 0) {
+      changes.push({
+        name,
+        change: 'changed',
+        a: left,
+        b: right,
+        valueChanged,
+        uaChanged,
+        attributesChanged,
+      });
     }
   }
   for (const [name, right] of b) {
     if (!a.has(name)) {
-      changes.push({ name, change: 'added', b: right, valueChanged: true, uaChanged: false });
+      changes.push({
+        name,
+        change: 'added',
+        b: right,
+        valueChanged: true,
+        uaChanged: false,
+        attributesChanged: [],
+      });
     }
   }
   return changes;

@@ -164,6 +164,76 @@ describe('serve with templates whose names are not UTF-8', { skip: byteNamesRefu
   });
 });
 
+describe('convert and diff keep the attributes the phone reads', () => {
+  const A = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    '<flat-profile>',
+    '  <Station_Name ua="na" preserve-value="y" group="Phone/General">Lobby</Station_Name>',
+    '  <Primary_NTP_Server ua="na">pool.ntp.org</Primary_NTP_Server>',
+    '  <Time_Zone group="Regional/Time">GMT-05:00</Time_Zone>',
+    '  <Resync_Periodic preserve-value="y">3600</Resync_Periodic>',
+    '</flat-profile>',
+    '',
+  ].join('\n');
+
+  test('XML → JSON → XML and XML → YAML → XML give the file back byte for byte', async () => {
+    const dir = freshDir('attributes');
+    writeFileSync(join(dir, 'a.xml'), A);
+    for (const notation of ['json', 'yaml']) {
+      const out = await runCli(['convert', 'a.xml', '--to', notation], { cwd: dir });
+      assert.equal(out.code, 0, out.stderr);
+      assert.equal(out.stderr, '');
+      assert.match(out.stdout, /preserve-value/);
+      writeFileSync(join(dir, `a.${notation}`), out.stdout);
+      const back = await runCli(['convert', `a.${notation}`, '--to', 'xml'], { cwd: dir });
+      assert.equal(back.code, 0, back.stderr);
+      assert.equal(back.stdout, A, notation);
+    }
+    const json = await runCli(['convert', 'a.xml', '--to', 'json'], { cwd: dir });
+    assert.deepEqual(JSON.parse(json.stdout).Station_Name, {
+      value: 'Lobby',
+      ua: 'na',
+      'preserve-value': 'y',
+      group: 'Phone/General',
+    });
+  });
+
+  test('diff: ua and preserve-value changes are changes; group (not read by the phone) is not', async () => {
+    const dir = freshDir('attributes-diff');
+    writeFileSync(join(dir, 'a.xml'), A);
+    writeFileSync(
+      join(dir, 'b.xml'),
+      [
+        '<flat-profile>',
+        '  <Station_Name ua="rw">Lobby</Station_Name>',
+        '  <Primary_NTP_Server ua="na" preserve-value="y">pool.ntp.org</Primary_NTP_Server>',
+        '  <Time_Zone>GMT-05:00</Time_Zone>',
+        '  <Resync_Periodic preserve-value="y">3600</Resync_Periodic>',
+        '</flat-profile>',
+        '',
+      ].join('\n'),
+    );
+    const r = await runCli(['diff', 'a.xml', 'b.xml'], { cwd: dir });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /^~ Station_Name: ua na → rw, preserve-value y → \(none\)$/m);
+    assert.match(r.stdout, /^~ Primary_NTP_Server: preserve-value \(none\) → y$/m);
+    assert.doesNotMatch(r.stdout, /Time_Zone|Resync_Periodic/);
+    const json = await runCli(['diff', '--json', 'a.xml', 'b.xml'], { cwd: dir });
+    const changes = JSON.parse(json.stdout) as Record<string, unknown>[];
+    assert.deepEqual(changes[1], {
+      name: 'Primary_NTP_Server',
+      change: 'changed',
+      a: 'pool.ntp.org',
+      b: 'pool.ntp.org',
+      'preserve-value': { a: null, b: 'y' },
+    });
+    // The same profile without its group attributes: no difference.
+    writeFileSync(join(dir, 'c.xml'), A.replace(/ group="[^"]*"/g, ''));
+    const same = await runCli(['diff', 'a.xml', 'c.xml'], { cwd: dir });
+    assert.equal(same.code, 0, same.stdout);
+  });
+});
+
 describe('validate --format json: the hint is part of each diagnostic', () => {
   // A password that must appear nowhere: in a value, an attribute, a nested element's place.
   const SECRET = 'Hunter2-Zq9x';

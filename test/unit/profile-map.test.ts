@@ -101,11 +101,13 @@ describe('parseProfileXml', () => {
 
   test('nested elements and other attributes are read past with a warning, not a value', () => {
     const parsed = parseProfileXml(
-      '<flat-profile><N><x>1</x></N><P preserve-value="y">v</P></flat-profile>',
+      '<flat-profile><N><x>1</x></N><P preserve-value="y" colour="red">v</P></flat-profile>',
     );
-    assert.deepEqual([...parsed.parameters], [['P', { value: 'v' }]]);
+    // preserve-value is read by the phone (reference §1): kept, as ua and group are.
+    assert.deepEqual([...parsed.parameters], [['P', { value: 'v', 'preserve-value': 'y' }]]);
     assert.equal(parsed.warnings.length, 2);
     assert.match(parsed.warnings[0]!, /^N has child elements/);
+    assert.match(parsed.warnings[1]!, /^P: attribute colour is not kept/);
   });
 
   const BAD: [string, string, RegExp, number | undefined][] = [
