@@ -234,6 +234,110 @@ describe('convert and diff keep the attributes the phone reads', () => {
   });
 });
 
+describe('one XML gate: what validate rejects, diff, convert and drift reject the same way', () => {
+  // [what, file text]; each is refused by validate's scanner (xml-well-formed). The first seven
+  // were read by diff, convert and drift as if well-formed (fast-xml-parser's validator passed
+  // them); the others were refused in other words, or without a place.
+  const MALFORMED: [string, string][] = [
+    ["']]>' in text", '<flat-profile>\n  <Station_Name>a ]]> b</Station_Name>\n</flat-profile>\n'],
+    [
+      "'--' in a comment",
+      '<flat-profile>\n  <!-- a -- b -->\n  <Station_Name>x</Station_Name>\n</flat-profile>\n',
+    ],
+    [
+      "'<' in an attribute value",
+      '<flat-profile>\n  <Station_Name ua="n<a">x</Station_Name>\n</flat-profile>\n',
+    ],
+    ['U+FFFF', '<flat-profile>\n  <Station_Name>a\uffffb</Station_Name>\n</flat-profile>\n'],
+    [
+      'a late XML declaration',
+      '<flat-profile>\n  <?xml version="1.0"?>\n  <Station_Name>x</Station_Name>\n</flat-profile>\n',
+    ],
+    [
+      'text before the root',
+      'junk<flat-profile>\n  <Station_Name>x</Station_Name>\n</flat-profile>\n',
+    ],
+    [
+      'an undefined entity',
+      '<flat-profile>\n  <Station_Name>a &foo; b</Station_Name>\n</flat-profile>\n',
+    ],
+    [
+      'a repeated attribute',
+      '<flat-profile>\n  <Station_Name ua="na" ua="rw">x</Station_Name>\n</flat-profile>\n',
+    ],
+    [
+      'text after the root',
+      '<flat-profile>\n  <Station_Name>x</Station_Name>\n</flat-profile>\ntrailing\n',
+    ],
+    [
+      'an unclosed comment',
+      '<flat-profile>\n  <Station_Name>x</Station_Name>\n  <!-- open\n</flat-profile>\n',
+    ],
+    [
+      'an end tag in another case',
+      '<flat-profile>\n  <Station_Name>x</station_name>\n</flat-profile>\n',
+    ],
+    ['a truncated file', '<flat-profile>\n  <Station_Name>x</Station_Name>\n  <Time_Zone>GMT-05:'],
+    ['two roots', '<flat-profile>\n</flat-profile>\n<flat-profile>\n</flat-profile>\n'],
+    ['a DOCTYPE', '<!DOCTYPE x>\n<flat-profile>\n</flat-profile>\n'],
+  ];
+  const OK = '<flat-profile>\n  <Station_Name>x</Station_Name>\n</flat-profile>\n';
+
+  /** validate's one finding for the file: `line, col: message`. */
+  async function validateSays(dir: string, file: string): Promise<string> {
+    const r = await runCli(['validate', '--format', 'json', file], { cwd: dir });
+    assert.equal(r.code, 1, `${file}: ${r.stdout}${r.stderr}`);
+    const [entry] = JSON.parse(r.stdout) as {
+      diagnostics: { ruleId: string; message: string; line: number; column: number }[];
+    }[];
+    const d = entry!.diagnostics[0]!;
+    assert.equal(d.ruleId, 'xml-well-formed', file);
+    return `line ${d.line}, col ${d.column}: ${d.message}`;
+  }
+
+  test("diff (exit 2, as diff(1)) and convert (exit 1): validate's message and place, one line", async () => {
+    const dir = freshDir('gate');
+    writeFileSync(join(dir, 'ok.xml'), OK);
+    for (const [i, [what, text]] of MALFORMED.entries()) {
+      const file = `bad${i}.xml`;
+      writeFileSync(join(dir, file), text);
+      const expected = `cisco-prov: ${file}: ${await validateSays(dir, file)}\n`;
+      const d = await runCli(['diff', 'ok.xml', file], { cwd: dir });
+      assert.equal(d.code, 2, `${what}: ${d.stdout}`);
+      assert.equal(d.stdout, '', what);
+      assert.equal(d.stderr, expected, what);
+      const c = await runCli(['convert', file, '--to', 'json'], { cwd: dir });
+      assert.equal(c.code, 1, `${what}: ${c.stdout}`);
+      assert.equal(c.stdout, '', what);
+      assert.equal(c.stderr, expected, what);
+    }
+  });
+
+  test("drift: such a report is that phone's error, in validate's words", async () => {
+    const dir = freshDir('gate-drift');
+    const reports = freshDir('gate-drift/reports');
+    const macs = ['00562b043615', '00562b043616', '00562b043617', '00562b043618', '00562b043619'];
+    const expected = new Map<string, string>();
+    for (const [i, mac] of macs.entries()) {
+      writeFileSync(join(reports, `${mac}.xml`), MALFORMED[i]![1]);
+      expected.set(mac, `reports/${mac}.xml: ${await validateSays(dir, `reports/${mac}.xml`)}`);
+    }
+    const r = await runCli(
+      ['drift', '--reports', 'reports', '-i', INVENTORY, '-t', TEMPLATES, '--json'],
+      { cwd: dir },
+    );
+    assert.equal(r.code, 1, r.stderr);
+    const phones = (
+      JSON.parse(r.stdout) as { phones: { device: string; status: string; error?: string }[] }
+    ).phones;
+    for (const mac of macs) {
+      const phone = phones.find((p) => p.device === mac);
+      assert.equal(phone?.status, 'error', `${mac}: ${JSON.stringify(phone)}`);
+      assert.equal(phone.error, expected.get(mac));
+    }
+  });
+});
+
 describe('validate --format json: the hint is part of each diagnostic', () => {
   // A password that must appear nowhere: in a value, an attribute, a nested element's place.
   const SECRET = 'Hunter2-Zq9x';
