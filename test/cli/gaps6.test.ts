@@ -7,6 +7,9 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { loadSite } from '../../src/serve/site.js';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 import { httpRequest, startServe } from '../helpers/serve.js';
 
@@ -376,5 +379,47 @@ describe('validate --format json: the hint is part of each diagnostic', () => {
     assert.ok(hints.length >= 6, `hints: ${hints.join(' | ')}`);
     for (const hint of hints) assert.doesNotMatch(hint, /Hunter2|Zq9x/);
     assert.doesNotMatch(r.stdout, /Hunter2|Zq9x/);
+  });
+});
+
+describe('the render engine keeps only the template texts in use', () => {
+  test('40 template edits, each loaded and rendered as a serve reload does: the heap stays flat', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const templates = join(freshDir('engine-growth'), 'templates');
+    mkdirSync(templates);
+    // About 560 KB a text: every edit is a new text (the engine keyed the file by its text).
+    const padding = '<!-- a long comment, as a template with many parameters has -->\n'.repeat(
+      8_500,
+    );
+    const edit = (i: number): void =>
+      writeFileSync(
+        join(templates, 'default.liquid'),
+        `<flat-profile>\n<!-- edit ${i} -->\n${padding}<Station_Name>{{ display_name }}</Station_Name>\n</flat-profile>\n`,
+      );
+    const sources = {
+      inventory: INVENTORY,
+      inventoryName: 'inventory.csv',
+      vars: [],
+      template: templates,
+    };
+    const reload = (generation: number): void => {
+      edit(generation);
+      const site = loadSite(sources, generation);
+      const device = site.devices[0]!;
+      assert.ok('path' in device.template, JSON.stringify(device.template));
+      assert.match(
+        site.chooser.render(device.template.path, device.vars),
+        /<Station_Name>Reception</,
+      );
+    };
+    for (let i = 1; i <= 3; i++) reload(i);
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 4; i <= 43; i++) reload(i);
+    gc();
+    const grown = process.memoryUsage().heapUsed - before;
+    // One process-wide map kept all 40 texts: ≥ 22 MB. Now only the live site's engine has one.
+    assert.ok(grown < 8_000_000, `heap grew by ${(grown / 1e6).toFixed(1)} MB over 40 edits`);
   });
 });
