@@ -423,3 +423,67 @@ describe('the render engine keeps only the template texts in use', () => {
     assert.ok(grown < 8_000_000, `heap grew by ${(grown / 1e6).toFixed(1)} MB over 40 edits`);
   });
 });
+
+describe('hostile attributes', () => {
+  test('diff: a password typed into the ua of a password parameter is masked, as its value is', async () => {
+    const dir = freshDir('hostile-ua');
+    writeFileSync(
+      join(dir, 'a.xml'),
+      '<flat-profile><Password_1_ ua="Tr0ub4dor-x">p</Password_1_></flat-profile>',
+    );
+    writeFileSync(
+      join(dir, 'b.xml'),
+      '<flat-profile><Password_1_ ua="na" preserve-value="Tr0ub4dor-y">p</Password_1_></flat-profile>',
+    );
+    const r = await runCli(['diff', 'a.xml', 'b.xml'], { cwd: dir });
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(
+      r.stdout.split('\n')[2],
+      '~ Password_1_: ua ******** → na, preserve-value (none) → ********',
+    );
+    const json = await runCli(['diff', '--json', 'a.xml', 'b.xml'], { cwd: dir });
+    assert.doesNotMatch(json.stdout + r.stdout + r.stderr + json.stderr, /Tr0ub4dor/);
+    const shown = await runCli(['diff', '--show-secrets', 'a.xml', 'b.xml'], { cwd: dir });
+    assert.match(shown.stdout, /ua Tr0ub4dor-x → na, preserve-value \(none\) → Tr0ub4dor-y/);
+    // On a parameter that is no secret, the value is shown as written.
+    writeFileSync(
+      join(dir, 'c.xml'),
+      '<flat-profile><Station_Name ua="RW">x</Station_Name></flat-profile>',
+    );
+    writeFileSync(
+      join(dir, 'd.xml'),
+      '<flat-profile><Station_Name ua="na">x</Station_Name></flat-profile>',
+    );
+    const plain = await runCli(['diff', 'c.xml', 'd.xml'], { cwd: dir });
+    assert.match(plain.stdout, /~ Station_Name: ua RW → na/);
+  });
+
+  test('20,000 attributes on one parameter: one warning; an 8 MB attribute value: read in seconds', async () => {
+    const dir = freshDir('hostile-size');
+    let many = '';
+    for (let i = 0; i < 20_000; i++) many += ` a${i}="x"`;
+    writeFileSync(
+      join(dir, 'many.xml'),
+      `<flat-profile>\n<Station_Name ua="na"${many}>x</Station_Name>\n</flat-profile>\n`,
+    );
+    const m = await runCli(['convert', 'many.xml', '--to', 'json'], { cwd: dir });
+    assert.equal(m.code, 0, m.stderr.slice(0, 500));
+    assert.equal(
+      m.stderr,
+      'cisco-prov: warning: many.xml: Station_Name: attributes a0, a1, a2 and 19997 more are not kept (only ua, preserve-value, group are)\n',
+    );
+    writeFileSync(
+      join(dir, 'huge.xml'),
+      `<flat-profile>\n<Station_Name group="${'g'.repeat(8_000_000)}">x</Station_Name>\n</flat-profile>\n`,
+    );
+    const started = Date.now();
+    const h = await runCli(['convert', 'huge.xml', '--to', 'xml'], { cwd: dir });
+    const seconds = (Date.now() - started) / 1000;
+    assert.equal(h.code, 0, h.stderr);
+    assert.ok(
+      h.stdout.length > 8_000_000 && h.stdout.endsWith('">x</Station_Name>\n</flat-profile>\n'),
+    );
+    // fast-xml-parser's validator took about a minute on it (2 MB: 4 s), the scanner well under one.
+    assert.ok(seconds < 20, `${seconds} s`);
+  });
+});
