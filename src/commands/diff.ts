@@ -11,7 +11,11 @@ import { loadProfile } from '../io/profile-input.js';
 import { lookupParameter } from '../profile/catalog.js';
 import { DEFAULT_CATALOG } from '../profile/catalog-data/index.js';
 import type { ProfileNotation } from '../profile/profile-formats.js';
-import { compareProfiles, type ProfileEntry } from '../profile/profile-map.js';
+import {
+  compareProfiles,
+  type ComparedAttribute,
+  type ProfileEntry,
+} from '../profile/profile-map.js';
 import { sameSetting } from '../profile/drift.js';
 import { SECRET_MASK, isSecretParameter } from '../profile/secrets.js';
 import type { DiffEntry, DiffResult } from '../output/diff-format.js';
@@ -44,6 +48,26 @@ export function isSecretParameterName(name: string): boolean {
 function shown(entry: ProfileEntry | undefined, secret: boolean): string | null {
   if (entry === undefined) return null;
   return secret && entry.value !== '' ? SECRET_MASK : entry.value;
+}
+
+/** The values an attribute is documented with (reference §1): what is shown even on a secret. */
+const ATTRIBUTE_WORDS: Readonly<Record<ComparedAttribute, readonly string[]>> = {
+  ua: ['na', 'ro', 'rw'],
+  'preserve-value': ['y', 'n', 'yes', 'no'],
+};
+
+/**
+ * An attribute's value for output. On a secret parameter (values masked) only a documented word
+ * is shown: `<Password_1_ ua="hunter2">` (the password typed into the wrong place) is masked.
+ */
+function shownAttribute(
+  attribute: ComparedAttribute,
+  value: string | undefined,
+  secret: boolean,
+): string | null {
+  if (value === undefined) return null;
+  if (!secret || ATTRIBUTE_WORDS[attribute].includes(value.trim().toLowerCase())) return value;
+  return SECRET_MASK;
 }
 
 /**
@@ -89,7 +113,12 @@ export async function diff(
       secret,
       valueChanged: c.valueChanged,
     };
-    if (c.uaChanged) entry.ua = { a: c.a?.ua ?? null, b: c.b?.ua ?? null };
+    for (const attribute of c.attributesChanged) {
+      entry[attribute] = {
+        a: shownAttribute(attribute, c.a?.[attribute], secret),
+        b: shownAttribute(attribute, c.b?.[attribute], secret),
+      };
+    }
     return entry;
   });
   return {

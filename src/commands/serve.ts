@@ -23,7 +23,7 @@ import { LineBuffer } from '../serve/line-buffer.js';
 import { SharedNonceLedger, nonceLedgerHost } from '../serve/nonce-ledger.js';
 import { DEFAULT_ROUTES } from '../serve/routes.js';
 import { ProvisioningServer, type RequestRecord, type ServeConfig } from '../serve/server.js';
-import { SiteLoadError, type Site } from '../serve/site.js';
+import { SiteLoadError, skippedTemplatesWarning, type Site } from '../serve/site.js';
 import { bundledTemplatesDir } from '../render/batch.js';
 import { FleetTracker } from '../device/fleet.js';
 import { renderFleetPage } from '../output/fleet-page.js';
@@ -323,6 +323,9 @@ export async function runServe(opts: ServeCliOptions, out: ServeOutput): Promise
     }
     throw err;
   }
+  // Templates whose names are not UTF-8, left out (src/serve/site.ts): said once, not per worker.
+  const skipped = skippedTemplatesWarning(server.site);
+  if (skipped !== undefined && !cluster.isWorker) stderr(`warning: ${skipped}`);
   if (workers > 1 && cluster.isPrimary) {
     // The primary only checks the input (above), forks and supervises.
     return superviseWorkers(

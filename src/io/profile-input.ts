@@ -72,8 +72,15 @@ export async function loadProfile(
   const readAsText = (): { plaintext: Uint8Array; opened: 'plain' } | undefined => {
     // JSON and YAML have no magic bytes either: UTF-8 text that says it is one of them is plain.
     if (detectContainer(bytes, false) !== 'unknown' || !isUtf8(bytes)) return undefined;
-    const says = options.from ?? nameSays ?? sniffNotation(Buffer.from(bytes).toString('utf8'));
-    return says === 'json' || says === 'yaml' ? { plaintext: bytes, opened: 'plain' } : undefined;
+    const named = options.from ?? nameSays;
+    const says = named ?? sniffNotation(Buffer.from(bytes).toString('utf8'));
+    if (says === 'json' || says === 'yaml') return { plaintext: bytes, opened: 'plain' };
+    // Text said to be XML (by --from or its name) that starts with no tag (`junk<flat-profile>`):
+    // read as XML, so the scanner says what validate says (text before the root element, 1:1).
+    // Not with an IKM: an aes128gcm body has no magic bytes either.
+    if (named === 'xml' && options.keys.ikm === undefined)
+      return { plaintext: bytes, opened: 'plain' };
+    return undefined;
   };
   const { plaintext, opened } = readAsText() ?? open(bytes, name, options, bad);
   // Gzipped UTF-16 (plain UTF-16 was told above; a decrypted one is left to the checks below:

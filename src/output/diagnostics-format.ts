@@ -186,7 +186,7 @@ function stylishStream(color: boolean): ReportStream {
 
 /**
  * The JSON report: `[{ file, errorCount, warningCount, diagnostics: [{ ruleId, severity,
- * message, line, column }] }]`, one entry per file (clean files included), pretty-printed.
+ * message, line, column, hint? }] }]`, one entry per file (clean files included), pretty-printed.
  */
 export function formatJson(results: readonly FileDiagnostics[]): string {
   return formatWhole(results, { format: 'json' });
@@ -214,7 +214,10 @@ function jsonEntry(r: FileDiagnostics): string {
       `${first ? '' : ','}\n      {\n        "ruleId": "${d.ruleId}",\n` +
       `        "severity": "${d.severity}",\n` +
       `        "message": ${jsonString(d.message)},\n` +
-      `        "line": ${d.line},\n        "column": ${d.column}\n      }`;
+      `        "line": ${d.line},\n        "column": ${d.column}` +
+      // The hint when the rule gives one (diagnostics are data: `hint?` is one of their fields).
+      // Hints are fixed texts or built from names and the ua vocabulary, never from a value.
+      `${d.hint === undefined ? '' : `,\n        "hint": ${jsonString(d.hint)}`}\n      }`;
     first = false;
   }
   return `${out}\n    ]\n  }`;

@@ -1,12 +1,14 @@
 /**
  * `diff` output: a line per parameter (`-` removed, `+` added, `~` changed) with both values,
- * or the JSON array `[{ "name", "change", "a", "b" }]` (plus `ua` when the access differs).
+ * or the JSON array `[{ "name", "change", "a", "b" }]` (plus `ua`, `preserve-value` when that
+ * attribute differs: `{ "a", "b" }`, null on the side without it).
  * Values are shown JSON-quoted and escaped: white space and control characters stay visible.
  */
 import { Chalk } from 'chalk';
 import type { ExitCodeValue } from '../errors.js';
-import type { ChangeKind } from '../profile/profile-map.js';
+import { COMPARED_ATTRIBUTES, type ChangeKind } from '../profile/profile-map.js';
 import { escapeText, safeJson } from './inspect-format.js';
+import { escapeControls } from './terminal-text.js';
 
 /** One difference, ready for output: secret values already masked. */
 export interface DiffEntry {
@@ -16,11 +18,19 @@ export interface DiffEntry {
   a: string | null;
   b: string | null;
   /** Present when the ua attribute differs: each side's ua, null when absent. */
-  ua?: { a: string | null; b: string | null };
+  ua?: AttributeChange;
+  /** Likewise `preserve-value` (reference §1). `group` is not compared: the phone ignores it. */
+  'preserve-value'?: AttributeChange;
   /** Whether the values were masked as secrets. */
   secret: boolean;
   /** Whether the value differs (a `changed` entry may differ in ua only). */
   valueChanged: boolean;
+}
+
+/** Each side's value of an attribute, null where it is absent. */
+export interface AttributeChange {
+  a: string | null;
+  b: string | null;
 }
 
 export interface DiffResult {
@@ -38,13 +48,17 @@ function quote(value: string | null): string {
   return value === null ? '(absent)' : `"${escapeText(value).replace(/"/g, '\\"')}"`;
 }
 
-function ua(value: string | null): string {
+function attributeValue(value: string | null): string {
   return value === null ? '(none)' : escapeText(value);
 }
 
 function line(c: DiffEntry): string {
   const name = escapeText(c.name);
-  const access = c.ua ? `ua ${ua(c.ua.a)} → ${ua(c.ua.b)}` : undefined;
+  const changed = COMPARED_ATTRIBUTES.flatMap((at) => {
+    const change = c[at];
+    return change ? [`${at} ${attributeValue(change.a)} → ${attributeValue(change.b)}`] : [];
+  });
+  const access = changed.length > 0 ? changed.join(', ') : undefined;
   let text: string;
   if (c.change === 'removed') text = `${name} = ${quote(c.a)}`;
   else if (c.change === 'added') text = `${name} = ${quote(c.b)}`;
@@ -63,7 +77,9 @@ export function formatDiff(result: DiffResult, options: { color?: boolean } = {}
     changed: chalk.yellow,
   };
   const counts = { added: 0, removed: 0, changed: 0 };
-  const lines = [`--- ${escapeText(result.a)}`, `+++ ${escapeText(result.b)}`];
+  // File names as every message shows them (escapeControls, as validate): a backslash in a name
+  // stays one; values below are escaped with escapeText, where `\` must double.
+  const lines = [`--- ${escapeControls(result.a)}`, `+++ ${escapeControls(result.b)}`];
   for (const c of result.changes) {
     counts[c.change]++;
     lines.push(paint[c.change](line(c)));
@@ -84,6 +100,7 @@ export function formatDiffJson(result: DiffResult): string {
       a: c.a,
       b: c.b,
       ...(c.ua ? { ua: c.ua } : {}),
+      ...(c['preserve-value'] ? { 'preserve-value': c['preserve-value'] } : {}),
       ...(c.secret ? { secret: true } : {}),
     })),
     2,

@@ -4,6 +4,7 @@
  */
 import type { DriftChange } from '../profile/drift.js';
 import { escapeText, safeJson } from './inspect-format.js';
+import { escapeControls } from './terminal-text.js';
 
 /** One phone that has a report. */
 export interface PhoneDrift {
@@ -77,7 +78,10 @@ export function formatDrift(report: DriftReport): string {
     p.status === 'error' || p.status === 'unknown' ? '-' : String(p.checked),
     p.status === 'error' || p.status === 'unknown' ? '-' : String(p.changes.length),
     p.reportTime.replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
-    escapeText(p.report),
+    // A path is display text already: a name that is not UTF-8 comes escaped (`caf\xe9.xml`,
+    // src/io/dir-names.ts). Only what a terminal would act on is escaped here, as validate shows
+    // a file name; escapeText would double that backslash (`caf\\xe9.xml`).
+    escapeControls(p.report),
   ]);
   const header = ['PHONE', 'MODEL', 'STATUS', 'CHECKED', 'DIFFER', 'REPORTED', 'REPORT FILE'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -90,7 +94,8 @@ export function formatDrift(report: DriftReport): string {
   const lines = [pad(header)];
   report.phones.forEach((p, i) => {
     lines.push(pad(rows[i]!));
-    if (p.error) lines.push(`  ! ${escapeText(p.error)}`);
+    // A message naming the report by its display name (see the REPORT FILE column).
+    if (p.error) lines.push(`  ! ${escapeControls(p.error)}`);
     for (const c of p.changes) lines.push(changeLine(c));
   });
   const s = report.summary;

@@ -14,6 +14,7 @@
 import { createHash } from 'node:crypto';
 import type { FleetData, FleetPhone, FleetRequest } from '../device/fleet.js';
 import { escapeText } from './inspect-format.js';
+import { escapeControls } from './terminal-text.js';
 
 export interface FleetPage {
   html: string;
@@ -24,7 +25,20 @@ export interface FleetPage {
 /** HTML-escapes text after making control and format characters visible. */
 function h(text: string | number | null | undefined): string {
   if (text === null || text === undefined) return '';
-  return escapeText(String(text))
+  return html(escapeText(String(text)));
+}
+
+/**
+ * As h, for a message of ours: it names a file by its display name, where a name that is not
+ * UTF-8 is escaped already (`caf\xe9.xml`, src/io/dir-names.ts) — only controls are escaped
+ * again, so the backslash is not doubled (as validate and drift show it).
+ */
+function hMessage(text: string | undefined): string {
+  return text === undefined ? '' : html(escapeControls(text));
+}
+
+function html(text: string): string {
+  return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -246,7 +260,8 @@ function driftSection(p: FleetPhone): string {
   const d = p.drift;
   if (!d) return '';
   const head = `<h3>Drift (report of ${h(shortTime(d.reportTime))})</h3>`;
-  if (d.status === 'error') return `${head}<p class="late">Report unreadable: ${h(d.error)}</p>`;
+  if (d.status === 'error')
+    return `${head}<p class="late">Report unreadable: ${hMessage(d.error)}</p>`;
   if (d.status === 'unknown') return `${head}<p>Not in the inventory: not compared.</p>`;
   if (d.changes.length === 0) return `${head}<p>In sync with its profile.</p>`;
   const rows = d.changes

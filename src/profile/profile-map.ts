@@ -1,5 +1,6 @@
 /**
- * A profile as data: an ordered map from parameter name to `{ value, ua }`, read from the XML
+ * A profile as data: an ordered map from parameter name to `{ value, ua, preserve-value, group }`
+ * (the attributes only when written), read from the XML
  * ("open") profile of reference §1 with fast-xml-parser and written back with its builder.
  * `diff`, `convert` and `drift` work on this map.
  *
@@ -9,13 +10,23 @@
  * references are decoded. Values are kept as written (white space included): `phoneValue`
  * gives what the phone makes of one (trimmed, a newline read as a space).
  */
-import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { isMistypedFlatProfile } from '../validate/suggest.js';
 import { LineIndex, indexXml } from '../validate/xml-scanner.js';
 import { isSecretParameter } from './secrets.js';
 
 /**
- * One parameter: its value as decoded from the file, and its `ua` attribute when present.
+ * The attributes of a parameter that are kept, in the order they are written back (reference
+ * §1; validate's unknown-attribute reads the same list): `ua`, the user access; `preserve-value`
+ * (newer guides: `preserve-value="y"`), which the phone reads; `group`, the web-UI tab and
+ * section of an SPA/MPP export (`group="System/System_Configuration"`), kept so a round trip
+ * gives back the file it read. Any other attribute is read past with a warning.
+ */
+const PARAMETER_ATTRIBUTES = ['ua', 'preserve-value', 'group'] as const;
+type ParameterAttribute = (typeof PARAMETER_ATTRIBUTES)[number];
+
+/**
+ * One parameter: its value as decoded from the file, and its attributes when present.
  * @example parseProfileXml('<flat-profile><A ua="na">1</A></flat-profile>').parameters.get('A')
  * // { value: '1', ua: 'na' }
  */
@@ -23,6 +34,25 @@ export interface ProfileEntry {
   value: string;
   /** User access: `na`, `ro` or `rw` (kept as written; absent = keep the phone's access). */
   ua?: string;
+  /** `preserve-value="y"` of newer guides (kept as written). */
+  'preserve-value'?: string;
+  /** The web-UI tab/section of an export (kept as written). */
+  group?: string;
+}
+
+/**
+ * The attributes the phone reads, which a comparison counts: `group` is only where the web UI
+ * shows the parameter — an export has it on every parameter and a rendered profile on none, so
+ * comparing it would report every parameter of such a pair.
+ */
+export const COMPARED_ATTRIBUTES = [
+  'ua',
+  'preserve-value',
+] as const satisfies readonly ParameterAttribute[];
+export type ComparedAttribute = (typeof COMPARED_ATTRIBUTES)[number];
+
+function isParameterAttribute(name: string): name is ParameterAttribute {
+  return (PARAMETER_ATTRIBUTES as readonly string[]).includes(name);
 }
 
 /**
@@ -40,7 +70,7 @@ export interface ParsedProfile {
   parameters: ProfileMap;
   /** Names set more than once (the phone keeps the last value). */
   duplicates: string[];
-  /** Things read past: nested elements, attributes other than `ua`, stray text. Never values. */
+  /** Things read past: nested elements, attributes not kept, stray text. Never values. */
   warnings: string[];
 }
 
@@ -196,66 +226,22 @@ function textOf(children: readonly OrderedNode[], parameter: string): string | u
  */
 export function parseProfileXml(text: string): ParsedProfile {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  // A profile has no DTD; refusing one also rules out entity-expansion bombs.
-  const doctype = /<!DOCTYPE/i.exec(body);
-  if (doctype) {
-    const line = body.slice(0, doctype.index).split('\n').length;
-    throw new ProfileFormatError('a DOCTYPE is not allowed in a profile', line, 1);
+  // validate's scanner is the gate (XML 1.0 as the phone needs it: one root, unique attributes,
+  // only the five entities, no DOCTYPE, no `--` in a comment, no `]]>` in text, no control
+  // character, no U+FFFF…): a file validate rejects is rejected here with the same message and
+  // place, never compared half-read. fast-xml-parser's validator passed some of these (`]]>`,
+  // `<` in an attribute value, `--` in a comment, a late `<?xml …?>`, U+FFFF), and where it
+  // refused, its message differed and could quote a piece of a password. A password is never
+  // quoted by the scanner (see its messages).
+  const scanned = indexXml(body).error;
+  if (scanned !== undefined) {
+    const at = new LineIndex(body).position(scanned.offset);
+    throw new ProfileFormatError(scanned.message, at.line, at.column);
   }
-  const control = FORBIDDEN_CONTROL.exec(body);
-  if (control) {
-    const before = body.slice(0, control.index);
-    const line = before.split('\n').length;
-    const column = control.index - before.lastIndexOf('\n');
-    throw new ProfileFormatError(
-      `control character U+${control[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()} is not allowed in XML`,
-      line,
-      column,
-    );
-  }
-  const verdict = XMLValidator.validate(body);
-  if (verdict !== true) {
-    const { msg, line, col } = verdict.err;
-    // fast-xml-parser lists the elements left open as a JSON array: say it in words.
-    const open = /^Invalid '(\[[^']*\])' found\.$/.exec(msg.replace(/\s+/g, ' '));
-    if (open) {
-      let names: string[] = [];
-      try {
-        names = JSON.parse(open[1]!) as string[];
-      } catch {
-        // keep the parser's words
-      }
-      if (names.length > 0) {
-        const lastLine = body.split('\n').length;
-        // Names opened inside a password may be pieces of its value (a raw '<'): not shown.
-        const secret = names.findIndex((n) => isSecretParameter(n));
-        const shown = secret >= 0 && secret < names.length - 1 ? names.slice(0, secret + 1) : names;
-        throw new ProfileFormatError(
-          `the file ends inside ${shown.map((n) => `<${n}>`).join(', ')}${shown.length < names.length ? ' (and more, not shown: inside a secret)' : ''} (truncated?)`,
-          lastLine,
-        );
-      }
-    }
-    // Anything else: validate's scanner says what is wrong, as `validate` words it, and never
-    // quotes a piece of a password that a raw '<' made look like a tag. fast-xml-parser's own
-    // message quoted it ("boolean attribute 'ef</Password_1_' is not allowed").
-    const scanned = indexXml(body).error;
-    if (scanned !== undefined) {
-      const at = new LineIndex(body).position(scanned.offset);
-      throw new ProfileFormatError(scanned.message, at.line, at.column);
-    }
-    const mismatch = /^Expected closing tag '([^']*)' .* instead of closing tag '([^']*)'/.exec(
-      msg,
-    );
-    if (mismatch && (isSecretParameter(mismatch[1]!) || isSecretParameter(mismatch[2]!))) {
-      throw new ProfileFormatError(
-        "an end tag does not match inside a secret parameter's value (not shown: a secret; a '<' in a value is written &lt;)",
-        line,
-        col,
-      );
-    }
-    throw new ProfileFormatError(msg, line, col);
-  }
+  // fast-xml-parser's own validator is not run as well: the scanner is the gate, and that
+  // validator takes seconds and hundreds of MB on one long attribute value (2 MB: 4 s), where
+  // the scanner takes milliseconds. 30,000 random mutations of a profile found no input one of
+  // them accepted and the other refused.
   const flats: OrderedNode[][] = [];
   const tree = parser.parse(body) as OrderedNode[];
   collectFlatProfiles(tree, flats);
@@ -287,10 +273,13 @@ export function parseProfileXml(text: string): ParsedProfile {
         continue;
       }
       const entry: ProfileEntry = { value };
+      const dropped: string[] = [];
       for (const [attribute, raw] of Object.entries(node[ATTRIBUTES] ?? {})) {
-        if (attribute === 'ua') entry.ua = decodeEntities(String(raw), `${name} ua`);
-        else warnings.push(`${name}: attribute ${attribute} is not kept (only ua is)`);
+        if (isParameterAttribute(attribute)) {
+          entry[attribute] = decodeEntities(String(raw), `${name} ${attribute}`);
+        } else dropped.push(attribute);
       }
+      if (dropped.length > 0) warnings.push(droppedAttributesWarning(name, dropped));
       if (parameters.has(name)) {
         duplicates.add(name);
         parameters.delete(name); // the last occurrence wins, in its own place
@@ -311,7 +300,8 @@ export function buildProfileXml(parameters: ReadonlyMap<string, ProfileEntry>): 
   for (const [name, entry] of parameters) {
     checkParameter(name, entry, 'parameter');
     const node: OrderedNode = { [name]: entry.value === '' ? [] : [{ [TEXT]: entry.value }] };
-    if (entry.ua !== undefined) node[ATTRIBUTES] = { ua: entry.ua };
+    const attributes = attributesOf(entry);
+    if (Object.keys(attributes).length > 0) node[ATTRIBUTES] = attributes;
     nodes.push(node);
   }
   const xml =
@@ -319,6 +309,30 @@ export function buildProfileXml(parameters: ReadonlyMap<string, ProfileEntry>): 
       ? '<flat-profile></flat-profile>'
       : builder.build([{ [FLAT_PROFILE]: nodes }]);
   return `<?xml version="1.0" encoding="UTF-8"?>\n${String(xml).trim()}\n`;
+}
+
+/**
+ * One warning for the attributes of a parameter that are not kept, naming at most three (each
+ * cut to 40 characters): a file with thousands of them on one element is one line, not thousands.
+ */
+function droppedAttributesWarning(parameter: string, dropped: readonly string[]): string {
+  const shown = dropped
+    .slice(0, 3)
+    .map((a) => (a.length > 40 ? `${a.slice(0, 39)}…` : a))
+    .join(', ');
+  const more = dropped.length > 3 ? ` and ${dropped.length - 3} more` : '';
+  const what = dropped.length === 1 ? `attribute ${shown} is` : `attributes ${shown}${more} are`;
+  return `${parameter}: ${what} not kept (only ${PARAMETER_ATTRIBUTES.join(', ')} are)`;
+}
+
+/** The attributes an entry has, in PARAMETER_ATTRIBUTES order. */
+function attributesOf(entry: ProfileEntry): Partial<Record<ParameterAttribute, string>> {
+  const out: Partial<Record<ParameterAttribute, string>> = {};
+  for (const attribute of PARAMETER_ATTRIBUTES) {
+    const value = entry[attribute];
+    if (value !== undefined) out[attribute] = value;
+  }
+  return out;
 }
 
 function checkParameter(name: string, entry: ProfileEntry, where: string): void {
@@ -330,25 +344,28 @@ function checkParameter(name: string, entry: ProfileEntry, where: string): void 
   if (FORBIDDEN_CONTROL.test(entry.value)) {
     throw new ProfileFormatError(`${name}: the value holds a control character XML cannot carry`);
   }
-  if (entry.ua !== undefined && FORBIDDEN_CONTROL.test(entry.ua)) {
-    throw new ProfileFormatError(`${name}: ua holds a control character XML cannot carry`);
+  for (const attribute of PARAMETER_ATTRIBUTES) {
+    const value = entry[attribute];
+    if (value !== undefined && FORBIDDEN_CONTROL.test(value)) {
+      throw new ProfileFormatError(
+        `${name}: ${attribute} holds a control character XML cannot carry`,
+      );
+    }
   }
 }
 
 /**
  * The JSON/YAML form of a profile: `{ "<name>": { "value": "…", "ua": "na" } }` in document
- * order (`ua` only when the XML has it).
- * @example profileToObject(parseProfileXml(xml).parameters).Station_Name
- * // { value: 'Lobby', ua: 'na' }
+ * order (`ua`, `preserve-value`, `group` only when the XML has them, spelt as in the XML).
+ * @example profileToObject(parseProfileXml(xml).parameters).Station_Name // { value: 'Lobby', ua: 'na' }
  */
 export function profileToObject(
   parameters: ReadonlyMap<string, ProfileEntry>,
-): Record<string, { value: string; ua?: string }> {
+): Record<string, ProfileEntry> {
   // A null prototype: a parameter named `__proto__` is data, not the object's prototype.
-  const out = Object.create(null) as Record<string, { value: string; ua?: string }>;
+  const out = Object.create(null) as Record<string, ProfileEntry>;
   for (const [name, entry] of parameters) {
-    out[name] =
-      entry.ua !== undefined ? { value: entry.value, ua: entry.ua } : { value: entry.value };
+    out[name] = { value: entry.value, ...attributesOf(entry) };
   }
   return out;
 }
@@ -374,9 +391,9 @@ export function profileFromObject(data: unknown): ProfileMap {
     else if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
       const fields = raw as Record<string, unknown>;
       for (const key of Object.keys(fields)) {
-        if (key !== 'value' && key !== 'ua') {
+        if (key !== 'value' && !isParameterAttribute(key)) {
           throw new ProfileFormatError(
-            `${name}: unknown field ${JSON.stringify(key)} (expected value, ua)`,
+            `${name}: unknown field ${JSON.stringify(key)} (expected value, ${PARAMETER_ATTRIBUTES.join(', ')})`,
           );
         }
       }
@@ -387,11 +404,15 @@ export function profileFromObject(data: unknown): ProfileMap {
         );
       }
       entry = { value };
-      if (fields.ua !== undefined) {
-        if (typeof fields.ua !== 'string') {
-          throw new ProfileFormatError(`${name}: ua expected a string, got ${describe(fields.ua)}`);
+      for (const attribute of PARAMETER_ATTRIBUTES) {
+        const given = fields[attribute];
+        if (given === undefined) continue;
+        if (typeof given !== 'string') {
+          throw new ProfileFormatError(
+            `${name}: ${attribute} expected a string, got ${describe(given)} (quote it)`,
+          );
         }
-        entry.ua = fields.ua;
+        entry[attribute] = given;
       }
     } else {
       throw new ProfileFormatError(
@@ -442,6 +463,8 @@ export interface ParameterChange {
   /** For `changed`: whether the value, the ua, or both differ. */
   valueChanged: boolean;
   uaChanged: boolean;
+  /** For `changed`: the attributes the phone reads that differ (COMPARED_ATTRIBUTES, `ua` included). */
+  attributesChanged: ComparedAttribute[];
 }
 
 /**
@@ -458,9 +481,8 @@ const samePhoneValue = (_name: string, a: string, b: string): boolean =>
 
 /**
  * Compares two parameter maps, order ignored: removed (only in a), added (only in b), changed
- * (value or ua differ). Listed in a's order, then b's additions in b's order.
- * @example compareProfiles(a, b).map((c) => `${c.change} ${c.name}`)
- * // ['changed Station_Name', 'added GPP_A']
+ * (value or an attribute differ). Listed in a's order, then b's additions in b's order.
+ * @example compareProfiles(a, b).map((c) => `${c.change} ${c.name}`) // ['changed Station_Name', 'added GPP_A']
  */
 export function compareProfiles(
   a: ReadonlyMap<string, ProfileEntry>,
@@ -472,18 +494,43 @@ export function compareProfiles(
   for (const [name, left] of a) {
     const right = b.get(name);
     if (right === undefined) {
-      changes.push({ name, change: 'removed', a: left, valueChanged: true, uaChanged: false });
+      changes.push({
+        name,
+        change: 'removed',
+        a: left,
+        valueChanged: true,
+        uaChanged: false,
+        attributesChanged: [],
+      });
       continue;
     }
     const valueChanged = !sameValue(name, left.value, right.value);
-    const uaChanged = left.ua !== right.ua;
-    if (valueChanged || uaChanged) {
-      changes.push({ name, change: 'changed', a: left, b: right, valueChanged, uaChanged });
+    // An attribute added, removed or changed is a change: ua="na" → "rw" shows the parameter
+    // to the user, preserve-value="y" added keeps the phone's value (reference §1).
+    const attributesChanged = COMPARED_ATTRIBUTES.filter((at) => left[at] !== right[at]);
+    const uaChanged = attributesChanged.includes('ua');
+    if (valueChanged || attributesChanged.length > 0) {
+      changes.push({
+        name,
+        change: 'changed',
+        a: left,
+        b: right,
+        valueChanged,
+        uaChanged,
+        attributesChanged,
+      });
     }
   }
   for (const [name, right] of b) {
     if (!a.has(name)) {
-      changes.push({ name, change: 'added', b: right, valueChanged: true, uaChanged: false });
+      changes.push({
+        name,
+        change: 'added',
+        b: right,
+        valueChanged: true,
+        uaChanged: false,
+        attributesChanged: [],
+      });
     }
   }
   return changes;

@@ -253,7 +253,7 @@ export class DeviceRenderer {
         id: job.id,
         status: 'failed',
         failure: isTemplateReadError(err) ? 'io' : 'template',
-        error: describeTemplateError(err, this.settings.templates.root),
+        error: describeTemplateError(err, this.settings.templates.root, this.chooser.engine),
       };
     }
     const diagnostics = checkRenderedProfile(text, {

@@ -107,8 +107,9 @@ export interface EngineOptions {
  * XML-escaped (the phone reads `&#34;` for a quote); `| raw` is the one explicit way out.
  */
 export function createEngine(root: string, options: EngineOptions = {}): Liquid {
+  const loaded = new Map<string, string>();
   const engine = new Liquid({
-    fs: options.sources ? snapshotFs(options.sources) : bomFreeFs(),
+    fs: options.sources ? snapshotFs(options.sources, loaded) : bomFreeFs(loaded),
     root: [root],
     partials: [root],
     layouts: [root],
@@ -142,6 +143,7 @@ export function createEngine(root: string, options: EngineOptions = {}): Liquid 
     String(value ?? '').replace(/\$/g, '$$$$'),
   );
   engine.registerTag('raise', RaiseTag);
+  loadedSourcesOf.set(engine, loaded);
   // Blocks, `if` and `unless` without generators in a synchronous render (fast-tags.ts).
   if (options.fastValues !== false) accelerateRenderer(engine);
   return engine;
@@ -152,50 +154,48 @@ function withoutBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-let bomFree: FS | undefined;
+let liquidFs: FS | undefined;
 
 /**
  * LiquidJS's own file system, reading each template and partial without a leading byte order
  * mark: a BOM is no content, but LiquidJS renders it — before `<?xml …?>` at the top of the
- * profile, and as a U+FEFF character between two parameters where a partial is included.
+ * profile, and as a U+FEFF character between two parameters where a partial is included. Each
+ * text read is recorded in `loaded` (the engine's, see loadedSourcesOf).
  */
-function bomFreeFs(): FS {
-  if (!bomFree) {
-    const fs = new Liquid().options.fs;
-    const loaded = (text: string, path: string): string => {
-      const source = withoutBom(text);
-      loadedSources.set(source, path);
-      return source;
-    };
-    bomFree = {
-      ...fs,
-      readFileSync: (path) => {
-        try {
-          return loaded(fs.readFileSync(path), path);
-        } catch (err) {
-          throw templateReadError(err, path);
-        }
-      },
-      readFile: async (path) => {
-        try {
-          return loaded(await fs.readFile(path), path);
-        } catch (err) {
-          throw templateReadError(err, path);
-        }
-      },
-    };
-  }
-  return bomFree;
+function bomFreeFs(loaded: Map<string, string>): FS {
+  const fs = (liquidFs ??= new Liquid().options.fs);
+  const read = (text: string, path: string): string => {
+    const source = withoutBom(text);
+    loaded.set(source, path);
+    return source;
+  };
+  return {
+    ...fs,
+    readFileSync: (path) => {
+      try {
+        return read(fs.readFileSync(path), path);
+      } catch (err) {
+        throw templateReadError(err, path);
+      }
+    },
+    readFile: async (path) => {
+      try {
+        return read(await fs.readFile(path), path);
+      } catch (err) {
+        throw templateReadError(err, path);
+      }
+    },
+  };
 }
 
 /** LiquidJS's file system over a snapshot of template texts, disk for any other file. */
-function snapshotFs(sources: ReadonlyMap<string, string>): FS {
-  const disk = bomFreeFs();
+function snapshotFs(sources: ReadonlyMap<string, string>, loaded: Map<string, string>): FS {
+  const disk = bomFreeFs(loaded);
   const text = (path: string): string | undefined => {
     const source = sources.get(resolve(path));
     if (source === undefined) return undefined;
     const clean = withoutBom(source);
-    loadedSources.set(clean, path);
+    loaded.set(clean, path);
     return clean;
   };
   return {
@@ -378,24 +378,24 @@ export class TemplateChooser {
 }
 
 /**
- * The file each template text LiquidJS has read came from (filled by bomFreeFs as it reads), to
- * name the file an error comes from: LiquidJS tokens carry the text, not the path. It replaced a
- * walk of every `.liquid` file under the template root at the first error — with `-t
- * /tmp/x.liquid` that read all of /tmp (10 s for 64,000 files), and named whichever file under
- * the root had the same text (a copy elsewhere) instead of the one rendered.
+ * For each engine, the file each template text it has read came from (filled by its file system
+ * as LiquidJS reads), to name the file an error comes from: LiquidJS tokens carry the text, not
+ * the path. It replaced a walk of every `.liquid` file under the template root at the first
+ * error — with `-t /tmp/x.liquid` that read all of /tmp (10 s for 64,000 files), and named
+ * whichever file under the root had the same text (a copy elsewhere) instead of the one rendered.
+ * Kept per engine, so it lives as long as the engine and holds only the texts the engine uses:
+ * one map for the whole process kept every text ever loaded, and a long-running serve (a new
+ * site and engine at each reload) grew by every template edit, for ever.
  */
-const loadedSources = new Map<string, string>();
-
-function templateFileOf(source: string): string | undefined {
-  return loadedSources.get(source);
-}
+const loadedSourcesOf = new WeakMap<Liquid, Map<string, string>>();
 
 /**
  * One line from a LiquidJS error: in which template file, line and column, and what went wrong.
- * LiquidJS tokens carry the template source, not its path: the path is found by content.
- * @example describeTemplateError(err, '/t') // 'partials/line.liquid line 3, col 5: undefined variable: line.extension'
+ * LiquidJS tokens carry the template source, not its path: the path is found by content, among
+ * the texts `engine` (the one that rendered) has read; without it the file is not named.
+ * @example describeTemplateError(err, '/t', chooser.engine) // 'partials/line.liquid line 3, col 5: undefined variable: line.extension'
  */
-export function describeTemplateError(err: unknown, root: string): string {
+export function describeTemplateError(err: unknown, root: string, engine?: Liquid): string {
   const e = err as { message?: string; token?: { input?: string } };
   let message = String(e?.message ?? err).split('\n')[0]!;
   const m = /^(.*?)(?:, file:(.*?))?, line:(\d+), col:(\d+)$/.exec(message);
@@ -403,7 +403,8 @@ export function describeTemplateError(err: unknown, root: string): string {
     const [, raw, named, line, col] = m;
     const what = LIMIT_MESSAGES[raw!] ?? raw;
     const source = e.token?.input;
-    const file = named ?? (source !== undefined ? templateFileOf(source) : undefined);
+    const loaded = engine ? loadedSourcesOf.get(engine) : undefined;
+    const file = named ?? (source !== undefined ? loaded?.get(source) : undefined);
     const where = file ? relative(root, file) : 'template';
     message = `${where} line ${line}, col ${col}: ${what}`;
   } else {

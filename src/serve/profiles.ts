@@ -258,7 +258,7 @@ export class ProfileService {
       return {
         ok: false,
         failure: 'template',
-        reason: this.mask(describeTemplateError(err, root), subject),
+        reason: this.mask(describeTemplateError(err, root, chooser.engine), subject),
         cached: false,
       };
     }

@@ -45,6 +45,7 @@ import {
   SiteLoadError,
   commonVars,
   loadSite,
+  skippedTemplatesWarning,
   type Site,
   type SiteDevice,
   type SiteSources,
@@ -466,8 +467,14 @@ export class ProvisioningServer {
       );
       return false;
     }
+    const skippedBefore = this.siteRef.skippedTemplates.join('\0');
     this.siteRef = next;
     if (templatesChanged) this.profiles.clearCache();
+    // Once per change of the templates left out by name, not at every reload.
+    const skipped = skippedTemplatesWarning(next);
+    if (skipped !== undefined && next.skippedTemplates.join('\0') !== skippedBefore) {
+      this.emitEvent('warn', `${why}: ${skipped}`);
+    }
     this.emitEvent(
       'info',
       `${why}: serving ${next.devices.length} devices (generation ${next.generation}${templatesChanged ? ', templates changed' : ''})`,

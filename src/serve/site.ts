@@ -7,7 +7,7 @@
  * TemplateChooser and the file-name macros — a device is served exactly what render writes.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { normalizeMac } from '../device/mac.js';
 import { describeSystemError } from '../domain-errors.js';
@@ -34,6 +34,7 @@ import {
   type VarsFile,
 } from '../render/variables.js';
 import { isSecretVariablePath } from '../profile/secrets.js';
+import { joinFsPath, listDirectorySync, type FsPath } from '../io/dir-names.js';
 
 /** Where a site is loaded from (paths resolved by the caller). */
 export interface SiteSources {
@@ -98,6 +99,12 @@ export interface Site {
   bootstrap?: { chooser: TemplateChooser; path: string } | undefined;
   /** The files a reload watches. */
   watched: readonly string[];
+  /**
+   * Templates under the template root whose name, or a directory's on the way, is not UTF-8,
+   * shown escaped and relative to the root (`caf\xe9.liquid`, `d\xe9r/x.liquid`): left out, see
+   * templateFiles.
+   */
+  skippedTemplates: readonly string[];
 }
 
 function readText(path: string, what: string): string {
@@ -108,27 +115,55 @@ function readText(path: string, what: string): string {
   }
 }
 
-/** Every template file under a root (or the one file), for hashing and watching. */
-function templateFiles(source: TemplateSource): string[] {
-  if (source.file) return [source.file];
-  const out: string[] = [];
-  const walk = (dir: string): void => {
+/**
+ * Every template file under a root (or the one file), for hashing and watching; listed by bytes
+ * (src/io/dir-names.ts). A `.liquid` file or a directory whose name is not UTF-8 (a Latin-1
+ * `caf\xe9.liquid` from an old share) is left out and named in `skipped`: serve reads no file
+ * by request path, and nothing that chooses a template can name it — inventory rows, model
+ * names and `{% include %}` are UTF-8 text. Node's default listing made its byte U+FFFD, a
+ * name of no file, and start-up failed with "cannot read template …: no such file".
+ */
+function templateFiles(source: TemplateSource): { files: string[]; skipped: string[] } {
+  if (source.file) return { files: [source.file], skipped: [] };
+  const files: string[] = [];
+  const skipped: string[] = [];
+  // `reachable`: every name on the way is UTF-8; below a directory whose name is not, each
+  // template is listed (by bytes) only to be named as left out.
+  const walk = (dir: FsPath, shown: string, reachable: boolean): void => {
     let entries;
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
+      entries = listDirectorySync(dir);
     } catch (err) {
+      // Below a name that is not UTF-8 nothing is served: not listed, nothing more to say.
+      if (!reachable) return;
       // A directory of templates it may not list (another user's 0700), named as it is.
       if (dir === source.root) throw err;
-      throw new SiteLoadError([`cannot read template ${describeSystemError(err, dir)}`], true);
+      throw new SiteLoadError(
+        [`cannot read template ${describeSystemError(err, dir as string)}`],
+        true,
+      );
     }
-    for (const entry of entries) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith(TEMPLATE_EXTENSION)) out.push(path);
+    for (const { name, fsName, entry } of entries) {
+      const inside = reachable && typeof fsName === 'string';
+      if (entry.isDirectory()) walk(joinFsPath(dir, fsName), `${shown}${name}/`, inside);
+      else if (!name.endsWith(TEMPLATE_EXTENSION)) continue;
+      else if (inside) files.push(join(dir as string, fsName as string));
+      else skipped.push(`${shown}${name}`);
     }
   };
-  walk(source.root);
-  return out.sort();
+  walk(source.root, '', true);
+  return { files: files.sort(), skipped: skipped.sort() };
+}
+
+/** The one warning for templates left out by name (see templateFiles); undefined: none. */
+export function skippedTemplatesWarning(site: Site): string | undefined {
+  const n = site.skippedTemplates.length;
+  if (n === 0) return undefined;
+  const shown = site.skippedTemplates.slice(0, 5).join(', ') + (n > 5 ? `, … (${n - 5} more)` : '');
+  return (
+    `--template ${site.templates.root}: left out ${n} template${n === 1 ? '' : 's'} whose name (or directory's) is not UTF-8 ` +
+    `(no inventory row, model or include can name ${n === 1 ? 'it' : 'them'}; rename in UTF-8): ${shown}`
+  );
 }
 
 /**
@@ -223,9 +258,10 @@ export function loadSite(sources: SiteSources, generation: number): Site {
 
   let templates: TemplateSource;
   let files: string[];
+  let skippedTemplates: string[];
   try {
     templates = templateSourceOf(sources.template);
-    files = templateFiles(templates);
+    ({ files, skipped: skippedTemplates } = templateFiles(templates));
   } catch (err) {
     if (err instanceof SiteLoadError) throw err;
     throw new SiteLoadError(
@@ -299,6 +335,7 @@ export function loadSite(sources: SiteSources, generation: number): Site {
       templates.file ?? templates.root,
       ...(bootstrap ? [bootstrap.path] : []),
     ],
+    skippedTemplates,
   };
 }
 

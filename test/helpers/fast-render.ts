@@ -22,7 +22,7 @@ export function outcome(
   try {
     return { text: chooser.render(path, vars) };
   } catch (err) {
-    return { error: describeTemplateError(err, root), name: (err as Error).name };
+    return { error: describeTemplateError(err, root, chooser.engine), name: (err as Error).name };
   }
 }
 

@@ -79,7 +79,7 @@ function renderChecked(path: string, vars: Vars, model: string, encrypted = fals
   try {
     text = chooser.render(path, vars);
   } catch (err) {
-    assert.fail(describeTemplateError(err, TEMPLATES));
+    assert.fail(describeTemplateError(err, TEMPLATES, chooser.engine));
   }
   // Warnings too: a bundled template writes no parameter its model's family lacks
   // (model-family), nothing deprecated, no alias — only what `validate --strict` passes.
