@@ -41,7 +41,7 @@ function samePhoneSetting(name: string, a: string, b: string): boolean {
 }
 
 /** Whether a parameter's values are secret: the catalog's flag, else the shared name patterns. */
-export function isSecretParameterName(name: string): boolean {
+function isSecretParameterName(name: string): boolean {
   return isSecretParameter(name, lookupParameter(DEFAULT_CATALOG, name)?.entry);
 }
 

@@ -201,7 +201,7 @@ export function serveConfigOf(
 }
 
 /** Phones not in the inventory the live fleet page keeps at most (a bound on its memory). */
-export const FLEET_UNKNOWN_LIMIT = 10_000;
+const FLEET_UNKNOWN_LIMIT = 10_000;
 
 /**
  * The --fleet listener: each request becomes a line of the fleet tracker. Phones of the
@@ -497,7 +497,7 @@ export interface ServeOutput {
 }
 
 /** Young-generation semi-space (MB) for serve's worker processes; see the README's serve speed. */
-export const SERVE_SEMI_SPACE_MB = 64;
+const SERVE_SEMI_SPACE_MB = 64;
 
 /**
  * `--workers <n>`: node:cluster forks n server processes that share the listening socket

@@ -365,7 +365,7 @@ export function formatLogTable(
 // ---------------------------------------------------------------- models
 
 /** The table rows with their sources, as a JSON array (2-space indent). */
-export function formatModelsJson(models: readonly PhoneModel[]): string {
+function formatModelsJson(models: readonly PhoneModel[]): string {
   return `${safeJson(models, 2)}\n`;
 }
 
@@ -381,14 +381,14 @@ const MODEL_FIELDS = [
   'firmwarePrefix',
 ] as const satisfies readonly (keyof PhoneModel)[];
 
-export function formatModelsCsv(models: readonly PhoneModel[]): string {
+function formatModelsCsv(models: readonly PhoneModel[]): string {
   return csv(
     MODEL_FIELDS,
     models.map((m) => MODEL_FIELDS.map((k) => m[k])),
   );
 }
 
-export function formatModelsTable(
+function formatModelsTable(
   models: readonly PhoneModel[],
   options: HumanFormatOptions & { sources?: boolean } = {},
 ): string {

@@ -4,11 +4,6 @@
 import type { ExplainResult, RenderDeviceReport, RenderReport } from '../render/batch.js';
 import { escapeControls } from './terminal-text.js';
 
-/** One stderr line per failed device: where it is in the inventory, which device, what failed. */
-export function formatRenderFailures(report: RenderReport): string[] {
-  return report.devices.filter((d) => d.status === 'failed').map(formatRenderFailure);
-}
-
 /** The stderr line of one failed device. */
 export function formatRenderFailure(d: RenderDeviceReport): string {
   return `${d.source} (${d.mac ? `mac ${d.mac}` : `serial ${d.serial ?? '?'}`}): ${d.error ?? 'failed'}`;
@@ -22,11 +17,6 @@ export function formatRenderSummary(report: RenderReport): string {
     : [`${s.written} written`, `${s.unchanged} unchanged`, `${s.failed} failed`];
   const where = report.out !== undefined ? ` → ${report.out}` : '';
   return `${s.total} device${s.total === 1 ? '' : 's'}${where}${report.dryRun ? ' (dry run)' : ''}: ${parts.join(', ')}`;
-}
-
-/** The `--json` report: summary and one entry per device. Holds no secret. */
-export function formatRenderJson(report: RenderReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
 }
 
 /**

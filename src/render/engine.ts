@@ -73,7 +73,7 @@ class RaiseTag extends Tag {
  * (memory: a range is charged its length) or after RENDER_TIME_LIMIT_MS, with a clear message,
  * instead of gigabytes and minutes.
  */
-export const TEMPLATE_LIMITS = {
+const TEMPLATE_LIMITS = {
   /** Characters of template source parsed in one parse. */
   parseLimit: 16_000_000,
   /** Milliseconds for one device's render. */

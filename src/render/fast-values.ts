@@ -280,7 +280,7 @@ function accelerateTree(node: unknown, seen: WeakSet<object>): void {
 }
 
 /** Gives every simple Value in parsed templates the fast path (idempotent). */
-export function accelerateTemplates(templates: Template[], seen = new WeakSet<object>()): void {
+function accelerateTemplates(templates: Template[], seen = new WeakSet<object>()): void {
   if (SUPPORTED) accelerateTree(templates, seen);
 }
 

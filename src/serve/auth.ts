@@ -18,9 +18,9 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { originFormOf } from './request-target.js';
 
-export const AUTH_REALM = 'cisco-prov';
+const AUTH_REALM = 'cisco-prov';
 /** How long a Digest nonce is accepted after it was issued. */
-export const NONCE_LIFETIME_MS = 5 * 60_000;
+const NONCE_LIFETIME_MS = 5 * 60_000;
 /** Nonces tracked at once per process; past that the oldest are dropped (and refused, stale). */
 const MAX_TRACKED_NONCES = 100_000;
 

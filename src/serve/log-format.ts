@@ -38,7 +38,7 @@ const PLAIN_FIELD = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
  * @param encoding how the value's characters become the bytes escaped: `latin1` for a header
  * as Node hands it over (one character per byte received), `utf8` for text of our own
  */
-export function escapeLogField(value: string, encoding: 'utf8' | 'latin1' = 'utf8'): string {
+function escapeLogField(value: string, encoding: 'utf8' | 'latin1' = 'utf8'): string {
   // Most fields (a Cisco User-Agent, a profile path) need no escaping at all.
   if (PLAIN_FIELD.test(value)) return value;
   let out = '';

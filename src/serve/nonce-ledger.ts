@@ -23,7 +23,7 @@ interface Answer {
 }
 
 /** How long a worker waits for the primary before it refuses the answer (stale, ask again). */
-export const LEDGER_TIMEOUT_MS = 2_000;
+const LEDGER_TIMEOUT_MS = 2_000;
 
 /** A worker's side: asks the primary; no answer in time (the primary is gone) is a refusal. */
 export class SharedNonceLedger implements NonceLedger {

@@ -33,11 +33,6 @@ export interface ReportStoreOptions {
   maxPlaintextBytes: number;
 }
 
-/** What a report upload came to. */
-export type ReportOutcome =
-  | { ok: true; file: string; container: string; bytes: number }
-  | { ok: false; status: 400 | 413 | 415; reason: string };
-
 /** The keys a device's report may be opened with. */
 export interface ReportKeys {
   passphrase?: string | undefined;

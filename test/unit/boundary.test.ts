@@ -16,7 +16,7 @@ const BOUNDARY_RULES = new Set(['no-restricted-imports', 'no-restricted-syntax',
 /** A probe that breaks the rule once per line; `up` leads from its directory to src/. */
 function probe(up: string): { code: string; offences: number } {
   const lines = [
-    `import { warn } from '${up}output/writer.js';`,
+    `import { warn } from '${up}io/writer.js';`,
     `import { CliError } from '${up}errors.js';`,
     `import type { RenderCliOptions } from '${up}commands/render.js';`,
     `export { readInput } from '${up}io/input.js';`,
