@@ -5,13 +5,23 @@
  * write of that target removes both; a writer that still runs keeps its own whatever else
  * writes beside it (a second writer of the same target, another target, a batch's sweep).
  */
-import { test } from 'node:test';
+import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { BIN, runCli } from '../helpers/run-cli.js';
 import { testDirectory } from '../helpers/temp-dir.js';
+import { NOBODY, SKIP_REASON, nobodyIn, workspace } from '../helpers/unprivileged.js';
 
 const base = testDirectory('cisco-prov-sweep7-');
 const KEY = 'Sweep-Test-Key-7';
@@ -115,4 +125,38 @@ test('a live writer’s temp file and marker are never removed, whatever writes 
   // Its rename is the last: p.cfg holds what it wrote; nothing of either writer is left.
   assert.equal(await decrypted(dir, 'p.cfg'), PROFILE);
   assert.deepEqual(readdirSync(dir).sort(), ['a.cfg', 'p.cfg', 'p.xml', 'q.cfg']);
+});
+
+describe('as an unprivileged user', () => {
+  const shared = workspace('cisco-prov-sweep7-nobody-');
+  const who = nobodyIn(shared);
+  after(() => rmSync(shared, { recursive: true, force: true }));
+
+  test(
+    'root’s dead marker and temp file in a sticky directory (not ours to remove) do not stop -o',
+    { skip: who === undefined ? SKIP_REASON : false },
+    async () => {
+      const dir = join(shared, 'sticky');
+      mkdirSync(dir);
+      chmodSync(dir, 0o1777);
+      const tmp = '.out.cfg.cp2147483646-0abc1234a.tmp';
+      writeFileSync(join(dir, tmp), 'left by a killed run of root');
+      writeFileSync(join(dir, '.out.cfg.cp.tmp'), tmp);
+      writeFileSync(join(dir, 'p.xml'), PROFILE, { mode: 0o644 });
+      const r = await runCli(['encrypt', '--key-env', 'K', 'p.xml', '-o', 'out.cfg'], {
+        cwd: dir,
+        env,
+        user: NOBODY,
+      });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, '');
+      assert.equal(statSync(join(dir, 'out.cfg')).uid, who!.uid);
+      assert.equal(readFileSync(join(dir, tmp), 'utf8'), 'left by a killed run of root');
+      assert.equal(readFileSync(join(dir, '.out.cfg.cp.tmp'), 'utf8'), tmp);
+      assert.deepEqual(
+        readdirSync(dir).sort(),
+        ['.out.cfg.cp.tmp', tmp, 'out.cfg', 'p.xml'].sort(),
+      );
+    },
+  );
 });
