@@ -104,6 +104,8 @@ export const writeRenderedProfile: WriteFile = (path, data, hints) => {
     ...(hints.mode !== undefined ? { mode: hints.mode } : {}),
     nonRegular: 'refuse',
     symlink: 'replace',
+    // Many files into one directory: listed once per thread, not one marker per file.
+    staleTemps: 'sweep',
     ...(hints.absent === true ? { absent: true } : {}),
   });
 };

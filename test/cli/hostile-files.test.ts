@@ -285,15 +285,17 @@ test('render: a gzip bomb at a .gz target name is not inflated (memory stays sma
   assert.ok(statSync(join(dir, 'out', `${MAC}.xml.gz`)).size < 1000);
 });
 
-test('a stale temp file of a killed run is removed by the next write into that directory', async () => {
+test('a stale temp file of a killed run is removed by the next write of its target', async () => {
   const dir = workDir();
   writeFileSync(join(dir, 'p.xml'), '<flat-profile/>\n');
   // A pid that no longer runs: a process that has exited.
   const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
     encoding: 'utf8',
   }).stdout;
+  // As a killed run leaves them: its temp file and the marker naming it (src/io/writer.ts).
   const stale = join(dir, `.p.cfg.cp${dead}-0badc0de0.tmp`);
   writeFileSync(stale, 'half a file');
+  writeFileSync(join(dir, '.p.cfg.cp.tmp'), `.p.cfg.cp${dead}-0badc0de0.tmp`);
   const foreign = join(dir, '.keep.tmp');
   writeFileSync(foreign, 'not ours');
   const r = await runCli(['encrypt', '--key-env', 'K', 'p.xml', '-o', 'p.cfg'], {
@@ -302,6 +304,7 @@ test('a stale temp file of a killed run is removed by the next write into that d
   });
   assert.equal(r.code, 0, r.stderr);
   assert.ok(!existsSync(stale), 'stale temp file removed');
+  assert.ok(!existsSync(join(dir, '.p.cfg.cp.tmp')), 'its marker removed');
   assert.ok(existsSync(foreign), 'a file that is not ours stays');
 });
 

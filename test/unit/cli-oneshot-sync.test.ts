@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encrypt, sealOptions, sealWhole, WHOLE_INPUT_LIMIT } from '../../src/commands/encrypt.js';
@@ -47,6 +47,33 @@ test('readInputUpTo: a file that ends within the limit comes back whole, at the 
       const read = readInputUpTo(path, 4096);
       if (size > 4096) {
         assert.ok(!(read instanceof Uint8Array), `${size}: over the limit, handed over`);
+        continue;
+      }
+      assert.ok(read instanceof Uint8Array, `${size}: whole`);
+      assert.deepEqual(Buffer.from(read), data);
+    }
+  }));
+
+test('readInputUpTo: across its first 64 KiB buffer (read on into one of the limit), whole or handed over', () =>
+  withDir((dir) => {
+    for (const [size, limit] of [
+      [65535, WHOLE_INPUT_LIMIT],
+      [65536, WHOLE_INPUT_LIMIT],
+      [65537, WHOLE_INPUT_LIMIT],
+      [300_001, WHOLE_INPUT_LIMIT],
+      [WHOLE_INPUT_LIMIT, WHOLE_INPUT_LIMIT],
+      [100_000, 100_000],
+      [100_001, 100_000],
+      [150_000, 100_000],
+    ] as const) {
+      const path = join(dir, `g${size}-${limit}`);
+      const data = Buffer.from(Array.from({ length: size }, (_, i) => (i * 13) % 251));
+      writeFileSync(path, data);
+      const read = readInputUpTo(path, limit);
+      if (size > limit) {
+        assert.ok(!(read instanceof Uint8Array), `${size}: over the limit, handed over`);
+        assert.deepEqual(Buffer.from(read.head), data.subarray(0, limit + 1), `${size}: its head`);
+        closeSync(read.fd);
         continue;
       }
       assert.ok(read instanceof Uint8Array, `${size}: whole`);

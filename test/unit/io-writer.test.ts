@@ -16,8 +16,10 @@ import {
   readdirSync,
   statSync,
   symlinkSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -162,3 +164,118 @@ test('a stream that fails part-way leaves the old file and no temp file', async 
   assert.equal(readFileSync(join(d, 'n'), 'utf8'), 'ab');
   assert.equal(mode(join(d, 'n')), 0o600);
 });
+
+/** Counts readdirSync calls made through node:fs (the writer's import included) while `run` runs. */
+function readdirCalls(run: () => void): number {
+  const fs = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
+  const original = fs.readdirSync;
+  let calls = 0;
+  fs.readdirSync = ((...args: Parameters<typeof original>) => {
+    calls++;
+    return original(...args);
+  }) as typeof original;
+  syncBuiltinESMExports();
+  try {
+    run();
+  } finally {
+    fs.readdirSync = original;
+    syncBuiltinESMExports();
+  }
+  return calls;
+}
+
+test('a write lists no directory: its cost does not grow with the files beside it', () => {
+  const d = dir();
+  for (let i = 0; i < 2000; i++)
+    writeFileSync(join(d, `SEP${String(i).padStart(12, '0')}.cfg`), '');
+  const calls = readdirCalls(() => {
+    writeOutputFile(join(d, 'new.cfg'), 'x');
+    writeOutputFile(join(d, 'SEP000000000007.cfg'), 'y', { secret: true });
+  });
+  assert.equal(calls, 0);
+  assert.equal(readdirSync(d).length, 2001, 'no temp file or marker left');
+});
+
+test('markers: a dead writer’s temp file and marker go; a live one’s, and what is not ours, stay', () => {
+  const d = dir();
+  const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+    encoding: 'utf8',
+  }).stdout;
+  const marker = (target: string, text: string): void =>
+    writeFileSync(join(d, `.${target}.cp.tmp`), text);
+  // Killed part-way: both go, with no listing.
+  writeFileSync(join(d, `.a.cp${dead}-00ff1.tmp`), 'half');
+  marker('a', `.a.cp${dead}-00ff1.tmp`);
+  // Killed between its rename and the marker's removal: the marker names no file.
+  marker('b', `.b.cp${dead}-00ff2.tmp`);
+  assert.equal(
+    readdirCalls(() => ['a', 'b'].forEach((t) => writeOutputFile(join(d, t), t))),
+    0,
+  );
+  assert.deepEqual(readdirSync(d).sort(), ['a', 'b']);
+  // A live writer (this test's parent) of c: its temp file and marker stay; c is written anyway.
+  writeFileSync(join(d, `.c.cp${process.ppid}-00ff3.tmp`), 'being written');
+  marker('c', `.c.cp${process.ppid}-00ff3.tmp`);
+  // Markers that are not ours to judge: a name of another target's temp file, a path, a file not
+  // named as our temp files, a fresh empty marker (its writer between two calls). Each write
+  // then falls back to a sweep of the directory (once per thread): a dead pid's temp file goes.
+  writeFileSync(join(d, `.x.cp${dead}-00ff4.tmp`), 'x');
+  marker('d', `.x.cp${dead}-00ff4.tmp`);
+  writeFileSync(join(d, 'keep'), 'keep');
+  marker('e', '../keep');
+  marker('f', 'keep');
+  marker('g', '');
+  // A symbolic link at a marker's name is not followed (nor removed): it is not ours.
+  symlinkSync('keep', join(d, '.h.cp.tmp'));
+  for (const t of ['c', 'd', 'e', 'f', 'g', 'h']) writeOutputFile(join(d, t), t);
+  for (const t of ['c', 'd', 'e', 'f', 'g', 'h']) assert.equal(readFileSync(join(d, t), 'utf8'), t);
+  const left = readdirSync(d).filter((n) => n.startsWith('.'));
+  assert.deepEqual(
+    left.sort(),
+    [
+      `.c.cp${process.ppid}-00ff3.tmp`,
+      '.c.cp.tmp',
+      '.d.cp.tmp',
+      '.e.cp.tmp',
+      '.f.cp.tmp',
+      '.g.cp.tmp',
+      '.h.cp.tmp',
+    ].sort(),
+  );
+  assert.equal(readFileSync(join(d, 'keep'), 'utf8'), 'keep');
+  // An empty marker a minute old: a writer killed between making it and naming its temp file.
+  const old = new Date(Date.now() - 120_000);
+  utimesSync(join(d, '.g.cp.tmp'), old, old);
+  writeOutputFile(join(d, 'g'), 'g2');
+  assert.ok(!existsSync(join(d, '.g.cp.tmp')));
+});
+
+test('a batch’s sweep removes a dead writer’s marker and temp file, keeps a live one’s', () => {
+  const d = dir();
+  const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+    encoding: 'utf8',
+  }).stdout;
+  writeFileSync(join(d, `.a.cp${dead}-00ff1.tmp`), 'half');
+  writeFileSync(join(d, '.a.cp.tmp'), `.a.cp${dead}-00ff1.tmp`);
+  writeFileSync(join(d, '.b.cp.tmp'), `.b.cp${dead}-00ff2.tmp`);
+  writeFileSync(join(d, `.c.cp${process.ppid}-00ff3.tmp`), 'being written');
+  writeFileSync(join(d, '.c.cp.tmp'), `.c.cp${process.ppid}-00ff3.tmp`);
+  writeFileSync(join(d, '.d.cp.tmp'), '');
+  removeStaleTempFiles(d);
+  assert.deepEqual(
+    readdirSync(d).sort(),
+    [`.c.cp${process.ppid}-00ff3.tmp`, '.c.cp.tmp', '.d.cp.tmp'].sort(),
+  );
+});
+
+test(
+  'a FIFO at a marker’s name does not block a write',
+  { skip: process.platform === 'win32' },
+  () => {
+    const d = dir();
+    if (spawnSync('mkfifo', [join(d, '.p.cp.tmp')]).status !== 0) return;
+    writeOutputFile(join(d, 'p'), 'x');
+    assert.equal(readFileSync(join(d, 'p'), 'utf8'), 'x');
+    assert.ok(lstatSync(join(d, '.p.cp.tmp')).isFIFO());
+  },
+);
