@@ -45,7 +45,7 @@ import { escapeControlsKeepingLines } from '../output/terminal-text.js';
 // ---------------------------------------------------------------- stderr and stdout
 
 /** Writes a line to stderr. */
-export function writeStderrLine(line: string): void {
+function writeStderrLine(line: string): void {
   process.stderr.write(line.endsWith('\n') ? line : `${line}\n`);
 }
 
