@@ -22,6 +22,7 @@ import { DEFAULT_RS } from '../crypto/aes128gcm.js';
 import { DEFAULT_MAX_SIZE, DecryptError, SizeLimitError } from '../crypto/errors.js';
 import { DEFAULT_PBKDF2_ITERATIONS } from '../crypto/openssl-enc.js';
 import { normalizeMac } from '../device/mac.js';
+import { sniffCsvDelimiter } from '../render/inventory.js';
 import { escapeControls } from '../output/terminal-text.js';
 import {
   CliError,
@@ -136,6 +137,8 @@ export function readKeyTable(path: string, warnings: string[]): KeyTable {
   let rows: { record: Record<string, string>; info: { lines: number } }[];
   try {
     rows = parseCsv(text, {
+      // Excel saves "CSV" with `;` in locales with a decimal comma, as render's inventory reads.
+      delimiter: sniffCsvDelimiter(text),
       columns: (names: string[]) => (header = names.map((h) => h.trim().toLowerCase())),
       skip_empty_lines: true,
       trim: true,

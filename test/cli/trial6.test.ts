@@ -5,7 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
@@ -43,4 +43,35 @@ test('render: a %YAML 1.1 inventory keeps NO, y and off as written (the Norway p
   assert.match(r.stdout, /<Password_1_ ua="na">y<\/Password_1_>/);
   assert.match(r.stdout, /<Voice_Mail_Number ua="na">Off<\/Voice_Mail_Number>/);
   assert.match(r.stdout, /<User_ID_1_ ua="na">0123<\/User_ID_1_>/);
+});
+
+test('encrypt/decrypt --keys: a key table Excel saved with `;` (BOM, CRLF, MAC;Key) is read as render reads a `;` inventory', async () => {
+  const profiles = join(dir, 'keys-semicolon');
+  mkdirSync(profiles);
+  const profile = (mac: string) =>
+    `<?xml version="1.0" encoding="UTF-8"?>\n<flat-profile>\n  <Station_Name>${mac}</Station_Name>\n</flat-profile>\n`;
+  writeFileSync(join(profiles, '00562b043615.xml'), profile('a'));
+  writeFileSync(join(profiles, '00562b043616.xml'), profile('b'));
+  const keys = join(dir, 'keys-semicolon.csv');
+  writeFileSync(
+    keys,
+    '\ufeffMAC;Key\r\n00:56:2B:04:36:15;trial6-one\r\n0056.2b04.3616;trial6-two\r\n',
+    { mode: 0o600 },
+  );
+  const out = join(dir, 'keys-semicolon-out');
+  const enc = await runCli(['encrypt', '--keys', keys, profiles, '--out-dir', out]);
+  assert.equal(enc.code, 0, enc.stderr);
+  for (const [mac, key, name] of [
+    ['00562b043615', 'trial6-one', 'a'],
+    ['00562b043616', 'trial6-two', 'b'],
+  ] as const) {
+    const dec = await runCli(['decrypt', '--key-env', 'K', join(out, `${mac}.cfg`)], {
+      env: { K: key },
+    });
+    assert.equal(dec.code, 0, dec.stderr);
+    assert.match(dec.stdout, new RegExp(`<Station_Name>${name}</Station_Name>`));
+  }
+  const back = await runCli(['decrypt', '--keys', keys, join(out, '00562b043616.cfg')]);
+  assert.equal(back.code, 0, back.stderr);
+  assert.match(back.stdout, /<Station_Name>b<\/Station_Name>/);
 });
