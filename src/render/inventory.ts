@@ -789,6 +789,9 @@ function* readCsvRows(
     }
     for (let r = first ? shape.preamble + 1 : 0; r < records.length; r++) {
       const { record, info } = records[r]!;
+      // A row of empty cells (`;;;;` — Excel saves rows it once formatted or whose cells were
+      // cleared as separators only) is no device, as a blank line is not.
+      if (record.every((c) => c === '')) continue;
       const where = `row ${info.lines}`;
       if (record.length > header.length && record.slice(header.length).some((c) => c !== '')) {
         problems.push({

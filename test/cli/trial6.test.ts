@@ -5,7 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
@@ -74,4 +74,31 @@ test('encrypt/decrypt --keys: a key table Excel saved with `;` (BOM, CRLF, MAC;K
   const back = await runCli(['decrypt', '--keys', keys, join(out, '00562b043616.cfg')]);
   assert.equal(back.code, 0, back.stderr);
   assert.match(back.stdout, /<Station_Name>b<\/Station_Name>/);
+});
+
+test('render: rows of empty cells Excel saves (;;;;, and between devices) are no devices; a bad row is still named by its line', async () => {
+  const header = 'mac;model;display_name;sip.proxy;lines.1.extension;lines.1.password;;';
+  const row = (mac: string, ext: string) =>
+    `${mac};8841;Desk ${ext};pbx.example.com;${ext};pw-${ext};;`;
+  const inventory = join(dir, 'excel-empty-rows.csv');
+  writeFileSync(
+    inventory,
+    `\ufeff${[header, row('0056.2b04.3615', '201'), ';;;;;;;', row('0056.2b04.3616', '202'), ';;;;;;;', ' ; ;;;;;;', ''].join('\r\n')}`,
+  );
+  const out = join(dir, 'excel-empty-rows-out');
+  const r = await runCli(['render', '-i', inventory, '-o', out, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as { summary: { total: number; written: number } };
+  assert.deepEqual([report.summary.total, report.summary.written], [2, 2]);
+  assert.deepEqual(readdirSync(out).sort(), ['00562b043615.xml', '00562b043616.xml']);
+
+  writeFileSync(inventory, [header, ';;;;;;;', row('bad', '203'), ''].join('\r\n'));
+  const bad = await runCli(['render', '-i', inventory, '-o', out]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /excel-empty-rows\.csv: row 3, field mac: "bad" is not a MAC address/);
+
+  writeFileSync(inventory, [header, ';;;;;;;', ';;;;;;;', ''].join('\r\n'));
+  const none = await runCli(['render', '-i', inventory, '-o', out]);
+  assert.equal(none.code, 1);
+  assert.match(none.stderr, /no devices/);
 });
