@@ -169,6 +169,9 @@ export function readKeyTable(path: string, warnings: string[]): KeyTable {
     // The line the row ends on (csv-parse counts lines, blank ones and quoted line breaks too).
     const line = info.lines;
     const where = `--keys ${path}:${line}`;
+    // A row of empty cells (`;` — Excel saves rows once formatted or cleared) is no key, as
+    // render's inventory reads it.
+    if (Object.values(row).every((cell) => cell === '')) continue;
     const file = row.file ?? '';
     const macText = row.mac ?? '';
     if (!file && !macText) throw usageError(`${where}: expected a file or mac column`);

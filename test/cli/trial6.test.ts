@@ -102,3 +102,29 @@ test('render: rows of empty cells Excel saves (;;;;, and between devices) are no
   assert.equal(none.code, 1);
   assert.match(none.stderr, /no devices/);
 });
+
+test('encrypt --keys: rows of empty cells after the keys (Excel’s `,,`) are no rows; a row with a key and no file or mac still fails', async () => {
+  const profile = join(dir, '00562b043617.xml');
+  writeFileSync(
+    profile,
+    '<?xml version="1.0" encoding="UTF-8"?>\n<flat-profile>\n  <Station_Name>c</Station_Name>\n</flat-profile>\n',
+  );
+  const keys = join(dir, 'keys-empty-rows.csv');
+  writeFileSync(keys, 'mac,key\r\n0056.2b04.3617,trial6-three\r\n,\r\n , \r\n', { mode: 0o600 });
+  const out = join(dir, 'keys-empty-rows-out');
+  const enc = await runCli(['encrypt', '--keys', keys, profile, '--out-dir', out]);
+  assert.equal(enc.code, 0, enc.stderr);
+  const dec = await runCli(['decrypt', '--key-env', 'K', join(out, '00562b043617.cfg')], {
+    env: { K: 'trial6-three' },
+  });
+  assert.equal(dec.code, 0, dec.stderr);
+  assert.match(dec.stdout, /<Station_Name>c<\/Station_Name>/);
+
+  writeFileSync(keys, 'mac,key\r\n0056.2b04.3617,trial6-three\r\n,\r\n,orphan-key\r\n', {
+    mode: 0o600,
+  });
+  const bad = await runCli(['encrypt', '--keys', keys, profile, '--out-dir', out]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /keys-empty-rows\.csv:4: expected a file or mac column/);
+  assert.doesNotMatch(bad.stderr, /orphan-key/);
+});
