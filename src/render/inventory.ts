@@ -104,17 +104,33 @@ function printable(text: string): string {
   });
 }
 
+/** Headers a spreadsheet's author gives the fields a device must have, spaces and case aside. */
+const FIELD_SPELLINGS: Readonly<Record<string, string>> = {
+  macaddress: 'mac',
+  serialnumber: 'serial',
+  serialno: 'serial',
+  modelnumber: 'model',
+  phonemodel: 'model',
+};
+
 /**
  * When a device lacks a field it must have but holds one of that name in other letters (a
- * spreadsheet's `MAC`, `Model` header): the hint that field names are case-sensitive.
+ * spreadsheet's `MAC`, `Model` header) or spelt out (`MAC Address`, `Serial Number`): the
+ * hint to write the field's name.
  */
 function otherCase(fields: Vars, ...names: string[]): string {
-  const found = Object.keys(fields).find(
-    (k) => !names.includes(k) && names.includes(k.toLowerCase()),
-  );
-  return found === undefined
-    ? ''
-    : `; it has ${found}: field names are case-sensitive, write ${found.toLowerCase()}`;
+  const meant = (k: string): string | undefined => {
+    const lower = k.toLowerCase();
+    if (names.includes(lower)) return lower;
+    const spelt = FIELD_SPELLINGS[lower.replace(/[\s_.-]+/g, '')];
+    return spelt !== undefined && names.includes(spelt) ? spelt : undefined;
+  };
+  const found = Object.keys(fields).find((k) => !names.includes(k) && meant(k) !== undefined);
+  if (found === undefined) return '';
+  const name = meant(found)!;
+  return found.toLowerCase() === name
+    ? `; it has ${found}: field names are case-sensitive, write ${name}`
+    : `; it has ${found}: write ${name}`;
 }
 
 /**

@@ -128,3 +128,26 @@ test('encrypt --keys: rows of empty cells after the keys (Excel’s `,,`) are no
   assert.match(bad.stderr, /keys-empty-rows\.csv:4: expected a file or mac column/);
   assert.doesNotMatch(bad.stderr, /orphan-key/);
 });
+
+test('render: a spreadsheet’s spelt-out header (MAC Address, Serial_Number, Phone Model) is named in the error with the field to write', async () => {
+  const inventory = join(dir, 'spelt-headers.csv');
+  writeFileSync(
+    inventory,
+    'MAC Address,Phone Model,display_name\r\n00:56:2B:04:36:15,8841,Lobby\r\n',
+  );
+  const r = await runCli(['render', '-i', inventory, '-o', join(dir, 'spelt-out')]);
+  assert.equal(r.code, 1);
+  assert.match(
+    r.stderr,
+    /row 2, field mac: a device needs a mac .*; it has MAC Address: write mac$/m,
+  );
+  assert.match(r.stderr, /row 2, field model: missing .*; it has Phone Model: write model$/m);
+
+  writeFileSync(inventory, 'Serial_Number,model\r\nFCH2443D9R5,ATA192\r\n');
+  const ata = await runCli(['render', '-i', inventory, '-o', join(dir, 'spelt-out')]);
+  assert.equal(ata.code, 1);
+  assert.match(
+    ata.stderr,
+    /field mac: a device needs a mac .*; it has Serial_Number: write serial$/m,
+  );
+});
