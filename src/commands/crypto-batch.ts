@@ -296,7 +296,12 @@ function sameKeys(a: KeyRow, b: KeyRow): boolean {
   return a.passphrase === b.passphrase && ikm(a) === ikm(b);
 }
 
-const MAC_IN_NAME = /(?:^|[^0-9a-f])([0-9a-f]{12})(?![0-9a-f])/i;
+/**
+ * A MAC in a file name, in the notations render's `--name` writes: `$MA`/`$MAU` (12 hex
+ * digits), `$MAC` (`00:56:2b:04:36:15`), dashes, or Cisco's dotted form.
+ */
+const MAC_IN_NAME =
+  /(?:^|[^0-9a-f])([0-9a-f]{2}([:-])[0-9a-f]{2}(?:\2[0-9a-f]{2}){4}|[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}|[0-9a-f]{12})(?![0-9a-f])/i;
 
 /**
  * The key for a file: its row by name (the input's, or the other side's: `lobby.xml` also finds
@@ -311,7 +316,8 @@ function keysFor(file: string, table: KeyTable | undefined, all: ResolvedKeys): 
     table?.byFile.get(`${stem}.xml`) ??
     table?.byFile.get(`${stem}.cfg`);
   if (row) return row;
-  const mac = MAC_IN_NAME.exec(name)?.[1]?.toLowerCase();
+  const inName = MAC_IN_NAME.exec(name)?.[1];
+  const mac = inName === undefined ? undefined : normalizeMac(inName);
   const byMac = mac ? table?.byMac.get(mac) : undefined;
   if (byMac) return byMac;
   if (all.passphrase === undefined && all.ikm === undefined) return undefined;

@@ -151,3 +151,41 @@ test('render: a spreadsheet’s spelt-out header (MAC Address, Serial_Number, Ph
     /field mac: a device needs a mac .*; it has Serial_Number: write serial$/m,
   );
 });
+
+test('encrypt/decrypt --keys find the MAC in names render --name gives ($MAC.xml, dotted), not only $MA', async () => {
+  const inventory = join(dir, 'mac-names.csv');
+  writeFileSync(
+    inventory,
+    'mac,model,display_name,sip.proxy,lines.1.extension,lines.1.password\n' +
+      '00:56:2b:04:36:21,8841,A,pbx.example.com,221,pw-221\n' +
+      '00:56:2b:04:36:22,8841,B,pbx.example.com,222,pw-222\n',
+  );
+  const profiles = join(dir, 'mac-names');
+  const colon = await runCli(['render', '-i', inventory, '-o', profiles, '--name', '$MAC.xml']);
+  assert.equal(colon.code, 0, colon.stderr);
+  const dotted = join(profiles, '0056.2b04.3623.xml');
+  writeFileSync(
+    dotted,
+    '<?xml version="1.0" encoding="UTF-8"?>\n<flat-profile>\n  <Station_Name>C</Station_Name>\n</flat-profile>\n',
+  );
+  const keys = join(dir, 'mac-names-keys.csv');
+  writeFileSync(
+    keys,
+    'mac,key\n00562b043621,trial6-21\n00562B043622,trial6-22\n0056.2b04.3623,trial6-23\n',
+    { mode: 0o600 },
+  );
+  const out = join(dir, 'mac-names-out');
+  const enc = await runCli(['encrypt', '--keys', keys, profiles, '--out-dir', out]);
+  assert.equal(enc.code, 0, enc.stderr);
+  for (const [name, key, station] of [
+    ['00:56:2b:04:36:21.cfg', 'trial6-21', 'A'],
+    ['00:56:2b:04:36:22.cfg', 'trial6-22', 'B'],
+    ['0056.2b04.3623.cfg', 'trial6-23', 'C'],
+  ] as const) {
+    const dec = await runCli(['decrypt', '--key-env', 'K', join(out, name)], { env: { K: key } });
+    assert.equal(dec.code, 0, `${name}: ${dec.stderr}`);
+    assert.match(dec.stdout, new RegExp(`<Station_Name ?[^>]*>${station}</Station_Name>`));
+    const back = await runCli(['decrypt', '--keys', keys, join(out, name)]);
+    assert.equal(back.code, 0, `${name}: ${back.stderr}`);
+  }
+});
