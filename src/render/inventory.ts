@@ -134,6 +134,14 @@ function otherCase(fields: Vars, ...names: string[]): string {
 }
 
 /**
+ * A cell as Excel (`1.55512E+11`, `1,55512E+11` with a decimal comma) or LibreOffice
+ * (`1.55512E+011`) saves a number of 12 digits or more — a phone number, an extension, a MAC —
+ * from a column it read as numbers: six significant digits, the rest gone. No value a phone
+ * takes is written so (reference §1: integers are decimal or 0x hex), so it is never rendered.
+ */
+const SPREADSHEET_EXPONENT = /^[1-9](?:[.,][0-9]+)?E\+[0-9]{2,3}$/;
+
+/**
  * Why a MAC may have become what it is: a spreadsheet that read the column as numbers writes
  * `001122334455` as `1122334455` and `112233445566` as `1.12233E+11` when it saves the CSV.
  */
@@ -826,6 +834,18 @@ function* readCsvRows(
             file,
             where: `${where}, column ${col + 1}`,
             message: 'a value in a column without a header',
+          });
+          return;
+        }
+        // The mac field has its own message (checked with the device), saying the same.
+        if (header[col] !== 'mac' && SPREADSHEET_EXPONENT.test(cell)) {
+          problems.push({
+            file,
+            where,
+            field: header[col],
+            // Not the value: the column may hold passwords.
+            message:
+              'a number a spreadsheet saved in scientific notation (its last digits are lost): format the column as Text, type the values again and export',
           });
           return;
         }

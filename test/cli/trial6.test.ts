@@ -5,7 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
@@ -188,4 +188,26 @@ test('encrypt/decrypt --keys find the MAC in names render --name gives ($MAC.xml
     const back = await runCli(['decrypt', '--keys', keys, join(out, name)]);
     assert.equal(back.code, 0, `${name}: ${back.stderr}`);
   }
+});
+
+test('render: a phone number Excel saved in scientific notation (1.55512E+11, 1,55512E+11) is the row’s error, never a speed dial', async () => {
+  const inventory = join(dir, 'excel-exponent.csv');
+  writeFileSync(
+    inventory,
+    'mac;model;display_name;sip.proxy;lines.1.extension;lines.1.password;keys.1.type;keys.2.type;keys.2.target;keys.2.label;voice_mail_number\r\n' +
+      '00:56:2b:04:36:15;8841;Lobby;pbx.example.com;201;1,2E+11;line;speed_dial;1,55512E+11;Mum;1.55512E+011\r\n',
+  );
+  const out = join(dir, 'excel-exponent-out');
+  const r = await runCli(['render', '-i', inventory, '-o', out]);
+  assert.equal(r.code, 1, r.stdout);
+  for (const field of ['keys.2.target', 'voice_mail_number', 'lines.1.password']) {
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `excel-exponent\\.csv: row 2, field ${field.replace(/\./g, '\\.')}: a number a spreadsheet saved in scientific notation`,
+      ),
+    );
+  }
+  assert.doesNotMatch(r.stderr, /1,2E\+11/);
+  assert.equal(existsSync(out), false);
 });
