@@ -1304,7 +1304,7 @@ function yamlConversionProblem(err: unknown, file: string, what: string): Invent
   );
   const message = unresolved
     ? `alias *${unresolved[1]} has no anchor before it`
-    : /alias/i.test(text)
+    : /^Excessive alias count/.test(text)
       ? 'too many alias expansions (an alias bomb?)'
       : withoutQuotedText(text);
   return { file, where: 'file', message: `not valid ${what} (${message})` };
@@ -1364,7 +1364,12 @@ export function yamlErrorReason(message: string): string {
 
 function readYamlInventory(text: string, file: string, problems: InventoryProblem[]): RawInventory {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, customTags: keepNumberText });
+  const doc = parseDocument(text, {
+    lineCounter,
+    uniqueKeys: true,
+    merge: true,
+    customTags: keepNumberText,
+  });
   return yamlDocumentInventory(doc, lineCounter, file, problems);
 }
 
@@ -1475,7 +1480,7 @@ function readYamlStreamed(
 
   const streamed = streamYamlDocument(
     text,
-    { uniqueKeys: true, customTags: keepNumberText },
+    { uniqueKeys: true, merge: true, customTags: keepNumberText },
     onChunk,
   );
   const { doc, lineCounter } = streamed;

@@ -211,3 +211,35 @@ test('render: a phone number Excel saved in scientific notation (1.55512E+11, 1,
   assert.doesNotMatch(r.stderr, /1,2E\+11/);
   assert.equal(existsSync(out), false);
 });
+
+test('render: a YAML merge key (<<: *desk) without %YAML 1.1 merges, in the inventory and --vars; a merge of a scalar is named', async () => {
+  const inventory = join(dir, 'merge.yaml');
+  writeFileSync(
+    inventory,
+    [
+      'devices:',
+      '  - &desk',
+      '    mac: 00:56:2b:04:36:31',
+      '    model: 8841',
+      '    voice_mail_number: "*97"',
+      '    lines: [{ extension: 231, password: pw-231 }]',
+      '  - <<: *desk',
+      '    mac: 00:56:2b:04:36:32',
+      '    lines: [{ extension: 232, password: pw-232 }]',
+      '',
+    ].join('\n'),
+  );
+  const vars = join(dir, 'merge-vars.yaml');
+  writeFileSync(vars, 'base: &base\n  proxy: pbx.example.com\nsip:\n  <<: *base\n');
+  const r = await runCli(['render', '-i', inventory, '--vars', vars, '--device', '00562b043632']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /<Voice_Mail_Number ua="na">\*97<\/Voice_Mail_Number>/);
+  assert.match(r.stdout, /<Proxy_1_ ua="na">pbx\.example\.com<\/Proxy_1_>/);
+  assert.match(r.stdout, /<User_ID_1_ ua="na">232<\/User_ID_1_>/);
+
+  writeFileSync(inventory, 'devices:\n  - mac: 00:56:2b:04:36:31\n    model: 8841\n    <<: 5\n');
+  const bad = await runCli(['render', '-i', inventory, '-o', join(dir, 'merge-out')]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /merge\.yaml: file: not valid YAML \(Merge sources must be maps/);
+  assert.doesNotMatch(bad.stderr, /alias bomb/);
+});
