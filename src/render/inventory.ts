@@ -1655,6 +1655,17 @@ class DeviceChecker {
     if (fields.template !== undefined && typeof fields.template !== 'string') {
       add('template', 'expected a template name');
     }
+    // A dotted name nests only as a CSV header (`sip.proxy`, split before it gets here). As a
+    // JSON or YAML key (a CSV flattened to JSON by a converter) it is a field of that literal
+    // name that no template reads: its value would be dropped without a word.
+    for (const key of Object.keys(fields)) {
+      if (key.includes('.')) {
+        add(
+          key,
+          `a dotted name nests only in a CSV header: in JSON or YAML write it nested (${key.split('.').join(' → ')})`,
+        );
+      }
+    }
     if (problems.length !== before || !phone) return undefined;
     return {
       where,

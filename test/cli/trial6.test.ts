@@ -243,3 +243,38 @@ test('render: a YAML merge key (<<: *desk) without %YAML 1.1 merges, in the inve
   assert.match(bad.stderr, /merge\.yaml: file: not valid YAML \(Merge sources must be maps/);
   assert.doesNotMatch(bad.stderr, /alias bomb/);
 });
+
+test('render: a dotted key in a JSON or YAML device (a CSV flattened by a converter) is named, not silently dropped', async () => {
+  const json = join(dir, 'flat.json');
+  writeFileSync(
+    json,
+    JSON.stringify([
+      {
+        mac: '00562b043641',
+        model: '8841',
+        sip: { proxy: 'pbx.example.com' },
+        lines: [{ extension: '241', password: 'pw-241' }],
+        'provisioning.resync_periodic': '600',
+      },
+    ]),
+  );
+  const yaml = join(dir, 'flat.yaml');
+  writeFileSync(
+    yaml,
+    '- mac: 00562b043641\n  model: 8841\n  sip: { proxy: pbx.example.com }\n  lines: [{ extension: "241", password: pw-241 }]\n  provisioning.resync_periodic: 600\n',
+  );
+  for (const [file, where] of [
+    [json, 'flat\\.json: device 1'],
+    [yaml, 'flat\\.yaml: line 1 \\(device 1\\)'],
+  ] as const) {
+    const r = await runCli(['render', '-i', file, '--device', '00562b043641']);
+    assert.equal(r.code, 1, r.stdout);
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `${where}, field provisioning\\.resync_periodic: a dotted name nests only in a CSV header: in JSON or YAML write it nested \\(provisioning → resync_periodic\\)`,
+      ),
+    );
+    assert.equal(r.stdout, '');
+  }
+});
