@@ -22,6 +22,7 @@ import { DEFAULT_RS } from '../crypto/aes128gcm.js';
 import { DEFAULT_MAX_SIZE, DecryptError, SizeLimitError } from '../crypto/errors.js';
 import { DEFAULT_PBKDF2_ITERATIONS } from '../crypto/openssl-enc.js';
 import { normalizeMac } from '../device/mac.js';
+import { sniffCsvDelimiter } from '../render/inventory.js';
 import { escapeControls } from '../output/terminal-text.js';
 import {
   CliError,
@@ -136,6 +137,8 @@ function readKeyTable(path: string, warnings: string[]): KeyTable {
   let rows: { record: Record<string, string>; info: { lines: number } }[];
   try {
     rows = parseCsv(text, {
+      // Excel saves "CSV" with `;` in locales with a decimal comma, as render's inventory reads.
+      delimiter: sniffCsvDelimiter(text),
       columns: (names: string[]) => (header = names.map((h) => h.trim().toLowerCase())),
       skip_empty_lines: true,
       trim: true,
@@ -166,6 +169,9 @@ function readKeyTable(path: string, warnings: string[]): KeyTable {
     // The line the row ends on (csv-parse counts lines, blank ones and quoted line breaks too).
     const line = info.lines;
     const where = `--keys ${path}:${line}`;
+    // A row of empty cells (`;` — Excel saves rows once formatted or cleared) is no key, as
+    // render's inventory reads it.
+    if (Object.values(row).every((cell) => cell === '')) continue;
     const file = row.file ?? '';
     const macText = row.mac ?? '';
     if (!file && !macText) throw usageError(`${where}: expected a file or mac column`);
@@ -290,7 +296,12 @@ function sameKeys(a: KeyRow, b: KeyRow): boolean {
   return a.passphrase === b.passphrase && ikm(a) === ikm(b);
 }
 
-const MAC_IN_NAME = /(?:^|[^0-9a-f])([0-9a-f]{12})(?![0-9a-f])/i;
+/**
+ * A MAC in a file name, in the notations render's `--name` writes: `$MA`/`$MAU` (12 hex
+ * digits), `$MAC` (`00:56:2b:04:36:15`), dashes, or Cisco's dotted form.
+ */
+const MAC_IN_NAME =
+  /(?:^|[^0-9a-f])([0-9a-f]{2}([:-])[0-9a-f]{2}(?:\2[0-9a-f]{2}){4}|[0-9a-f]{4}\.[0-9a-f]{4}\.[0-9a-f]{4}|[0-9a-f]{12})(?![0-9a-f])/i;
 
 /**
  * The key for a file: its row by name (the input's, or the other side's: `lobby.xml` also finds
@@ -305,7 +316,8 @@ function keysFor(file: string, table: KeyTable | undefined, all: ResolvedKeys): 
     table?.byFile.get(`${stem}.xml`) ??
     table?.byFile.get(`${stem}.cfg`);
   if (row) return row;
-  const mac = MAC_IN_NAME.exec(name)?.[1]?.toLowerCase();
+  const inName = MAC_IN_NAME.exec(name)?.[1];
+  const mac = inName === undefined ? undefined : normalizeMac(inName);
   const byMac = mac ? table?.byMac.get(mac) : undefined;
   if (byMac) return byMac;
   if (all.passphrase === undefined && all.ikm === undefined) return undefined;

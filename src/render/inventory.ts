@@ -125,18 +125,42 @@ function printable(text: string): string {
   });
 }
 
+/** Headers a spreadsheet's author gives the fields a device must have, spaces and case aside. */
+const FIELD_SPELLINGS: Readonly<Record<string, string>> = {
+  macaddress: 'mac',
+  serialnumber: 'serial',
+  serialno: 'serial',
+  modelnumber: 'model',
+  phonemodel: 'model',
+};
+
 /**
  * When a device lacks a field it must have but holds one of that name in other letters (a
- * spreadsheet's `MAC`, `Model` header): the hint that field names are case-sensitive.
+ * spreadsheet's `MAC`, `Model` header) or spelt out (`MAC Address`, `Serial Number`): the
+ * hint to write the field's name.
  */
 function otherCase(fields: Vars, ...names: string[]): string {
-  const found = Object.keys(fields).find(
-    (k) => !names.includes(k) && names.includes(k.toLowerCase()),
-  );
-  return found === undefined
-    ? ''
-    : `; it has ${found}: field names are case-sensitive, write ${found.toLowerCase()}`;
+  const meant = (k: string): string | undefined => {
+    const lower = k.toLowerCase();
+    if (names.includes(lower)) return lower;
+    const spelt = FIELD_SPELLINGS[lower.replace(/[\s_.-]+/g, '')];
+    return spelt !== undefined && names.includes(spelt) ? spelt : undefined;
+  };
+  const found = Object.keys(fields).find((k) => !names.includes(k) && meant(k) !== undefined);
+  if (found === undefined) return '';
+  const name = meant(found)!;
+  return found.toLowerCase() === name
+    ? `; it has ${found}: field names are case-sensitive, write ${name}`
+    : `; it has ${found}: write ${name}`;
 }
+
+/**
+ * A cell as Excel (`1.55512E+11`, `1,55512E+11` with a decimal comma) or LibreOffice
+ * (`1.55512E+011`) saves a number of 12 digits or more — a phone number, an extension, a MAC —
+ * from a column it read as numbers: six significant digits, the rest gone. No value a phone
+ * takes is written so (reference §1: integers are decimal or 0x hex), so it is never rendered.
+ */
+const SPREADSHEET_EXPONENT = /^[1-9](?:[.,][0-9]+)?E\+[0-9]{2,3}$/;
 
 /**
  * Why a MAC may have become what it is: a spreadsheet that read the column as numbers writes
@@ -820,6 +844,9 @@ function* readCsvRows(
     }
     for (let r = first ? shape.preamble + 1 : 0; r < records.length; r++) {
       const { record, info } = records[r]!;
+      // A row of empty cells (`;;;;` — Excel saves rows it once formatted or whose cells were
+      // cleared as separators only) is no device, as a blank line is not.
+      if (record.every((c) => c === '')) continue;
       const where = `row ${info.lines}`;
       if (record.length > header.length && record.slice(header.length).some((c) => c !== '')) {
         problems.push({
@@ -838,6 +865,18 @@ function* readCsvRows(
             file,
             where: `${where}, column ${col + 1}`,
             message: 'a value in a column without a header',
+          });
+          return;
+        }
+        // The mac field has its own message (checked with the device), saying the same.
+        if (header[col] !== 'mac' && SPREADSHEET_EXPONENT.test(cell)) {
+          problems.push({
+            file,
+            where,
+            field: header[col],
+            // Not the value: the column may hold passwords.
+            message:
+              'a number a spreadsheet saved in scientific notation (its last digits are lost): format the column as Text, type the values again and export',
           });
           return;
         }
@@ -1296,7 +1335,7 @@ function yamlConversionProblem(err: unknown, file: string, what: string): Invent
   );
   const message = unresolved
     ? `alias *${unresolved[1]} has no anchor before it`
-    : /alias/i.test(text)
+    : /^Excessive alias count/.test(text)
       ? 'too many alias expansions (an alias bomb?)'
       : withoutQuotedText(text);
   return { file, where: 'file', message: `not valid ${what} (${message})` };
@@ -1357,7 +1396,12 @@ function yamlErrorReason(message: string): string {
 
 function readYamlInventory(text: string, file: string, problems: InventoryProblem[]): RawInventory {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, customTags: keepNumberText });
+  const doc = parseDocument(text, {
+    lineCounter,
+    uniqueKeys: true,
+    merge: true,
+    customTags: keepNumberText,
+  });
   return yamlDocumentInventory(doc, lineCounter, file, problems);
 }
 
@@ -1468,7 +1512,7 @@ function readYamlStreamed(
 
   const streamed = streamYamlDocument(
     text,
-    { uniqueKeys: true, customTags: keepNumberText },
+    { uniqueKeys: true, merge: true, customTags: keepNumberText },
     onChunk,
   );
   const { doc, lineCounter } = streamed;
@@ -1642,6 +1686,17 @@ class DeviceChecker {
     }
     if (fields.template !== undefined && typeof fields.template !== 'string') {
       add('template', 'expected a template name');
+    }
+    // A dotted name nests only as a CSV header (`sip.proxy`, split before it gets here). As a
+    // JSON or YAML key (a CSV flattened to JSON by a converter) it is a field of that literal
+    // name that no template reads: its value would be dropped without a word.
+    for (const key of Object.keys(fields)) {
+      if (key.includes('.')) {
+        add(
+          key,
+          `a dotted name nests only in a CSV header: in JSON or YAML write it nested (${key.split('.').join(' → ')})`,
+        );
+      }
     }
     if (problems.length !== before || !phone) return undefined;
     return {

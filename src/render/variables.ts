@@ -192,7 +192,12 @@ export interface VarsFile {
  */
 export function parseVarsFile(text: string, file: string): VarsFile | InventoryProblem[] {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, customTags: keepNumberText });
+  const doc = parseDocument(text, {
+    lineCounter,
+    uniqueKeys: true,
+    merge: true,
+    customTags: keepNumberText,
+  });
   if (doc.errors.length > 0) {
     return [yamlErrorProblem(doc.errors[0]!, file, 'YAML or JSON')];
   }

@@ -8,17 +8,21 @@
  * The rule: a plain scalar becomes a number only when the number, written back, is the same
  * text (`12`, `-3`, `1.5`); any other spelling of a number (leading zeros, `0x…`, `0o…`, `1e3`,
  * `1.50`, `.inf`, `1_000`, `12:30`, an integer beyond 2^53) stays the string as written, and a
- * YAML 1.1 timestamp (`2024-01-05`) stays a string too. Booleans are left to the schema (YAML
- * 1.2 reads only `true`/`false`; `%YAML 1.1` also `yes`/`no`/`on`/`off`).
+ * YAML 1.1 timestamp (`2024-01-05`) stays a string too. Booleans follow the same rule, letter
+ * case aside: `true`/`True`/`FALSE` (all YAML 1.2 reads) are booleans, while the other spellings
+ * `%YAML 1.1` reads as booleans (`yes`, `no`, `on`, `off`, `y`, `n`) stay the text — the
+ * "Norway problem": `display_name: NO` would be `false` and drop the Station_Name, a SIP
+ * password `y` would be written `true`.
  */
 import { isScalar, type ScalarTag, type Tags } from 'yaml';
 
-/** The YAML tags whose scalars are numbers or dates (core and YAML 1.1 schemas). */
-const NUMERIC_TAG = /:(int|float|timestamp)$/;
+/** The YAML tags whose scalars are numbers, dates or booleans (core and YAML 1.1 schemas). */
+const READ_BACK_TAG = /:(int|float|timestamp|bool)$/;
 
-/** Whether a resolved number reads back as the text it came from. */
+/** Whether a resolved number (or boolean, in any letter case) reads back as its text. */
 function isSameText(resolved: unknown, text: string): boolean {
   const value = isScalar(resolved) ? resolved.value : resolved;
+  if (typeof value === 'boolean') return String(value) === text.toLowerCase();
   return typeof value === 'number' && String(value) === text;
 }
 
@@ -30,7 +34,7 @@ function isSameText(resolved: unknown, text: string): boolean {
  */
 export function keepNumberText(tags: Tags): Tags {
   return tags.map((tag) => {
-    if (typeof tag !== 'object' || tag.collection !== undefined || !NUMERIC_TAG.test(tag.tag)) {
+    if (typeof tag !== 'object' || tag.collection !== undefined || !READ_BACK_TAG.test(tag.tag)) {
       return tag;
     }
     const scalarTag = tag as ScalarTag;

@@ -52,10 +52,10 @@ test('YAML --vars: leading zeros and 0x survive; keepNumberText keeps what reads
     customTags: keepNumberText,
   }).toJS() as Record<string, unknown>;
   assert.deepEqual(js, { a: '.inf', b: '2024-01-05', c: 0.5, d: true, e: 'no' });
-  const js11 = parseDocument('%YAML 1.1\n---\na: 2024-01-05\nb: 017\nc: no\n', {
+  const js11 = parseDocument('%YAML 1.1\n---\na: 2024-01-05\nb: 017\nc: no\nd: TRUE\n', {
     customTags: keepNumberText,
   }).toJS() as Record<string, unknown>;
-  assert.deepEqual(js11, { a: '2024-01-05', b: '017', c: false });
+  assert.deepEqual(js11, { a: '2024-01-05', b: '017', c: 'no', d: true });
 });
 
 test('sniffCsvDelimiter: the header row decides between `,`, `;` and tab, quotes respected', () => {
