@@ -12,6 +12,7 @@ import { runInNewContext } from 'node:vm';
 import { loadSite } from '../../src/serve/site.js';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 import { httpRequest, startServe } from '../helpers/serve.js';
+import { bytePath, refusesByteNames } from '../helpers/byte-names.js';
 
 const base = mkdtempSync(join(tmpdir(), 'cisco-prov-gaps6-'));
 after(() => rmSync(base, { recursive: true, force: true }));
@@ -23,22 +24,7 @@ function freshDir(name: string): string {
   return dir;
 }
 
-/** `dir/name` as bytes: `name` is given in Latin-1 (one byte a character). */
-function bytePath(dir: string, latin1Name: string): Buffer {
-  return Buffer.concat([Buffer.from(`${dir}/`), Buffer.from(latin1Name, 'latin1')]);
-}
-
-/** Whether this file system takes a name that is not UTF-8 (some refuse it: EILSEQ). */
-function refusesByteNames(): string | false {
-  try {
-    writeFileSync(bytePath(base, 'probe\xe9'), '');
-    rmSync(bytePath(base, 'probe\xe9'));
-    return false;
-  } catch (err) {
-    return `this file system refuses a file name that is not UTF-8 (${(err as Error).message})`;
-  }
-}
-const byteNamesRefused = refusesByteNames();
+const byteNamesRefused = refusesByteNames(base);
 
 const INVENTORY = join(ROOT, 'examples/inventory.csv');
 const TEMPLATES = join(ROOT, 'templates');

@@ -17,26 +17,12 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, runCli } from '../helpers/run-cli.js';
+import { bytePath, refusesByteNames } from '../helpers/byte-names.js';
 
 const base = mkdtempSync(join(tmpdir(), 'cisco-prov-names6-'));
 after(() => rmSync(base, { recursive: true, force: true }));
 
-/** `dir/name` as bytes: `name` is given in Latin-1 (one byte a character). */
-function bytePath(dir: string, latin1Name: string): Buffer {
-  return Buffer.concat([Buffer.from(`${dir}/`), Buffer.from(latin1Name, 'latin1')]);
-}
-
-/** Whether this file system takes a name that is not UTF-8 (some refuse it: EILSEQ). */
-function refusesByteNames(): string | false {
-  try {
-    writeFileSync(bytePath(base, 'probe\xe9'), '');
-    rmSync(bytePath(base, 'probe\xe9'));
-    return false;
-  } catch (err) {
-    return `this file system refuses a file name that is not UTF-8 (${(err as Error).message})`;
-  }
-}
-const skip = refusesByteNames();
+const skip = refusesByteNames(base);
 
 const VALID = '<flat-profile>\n  <Station_Name>Lobby</Station_Name>\n</flat-profile>\n';
 const BAD = '<flat-profile>\n  <Bogus_Param_X_>1</Bogus_Param_X_>\n</flat-profile>\n';
