@@ -904,6 +904,34 @@ function isPlainObject(v: unknown): v is Vars {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * A dotted name nests only as a CSV header (`sip.proxy`, split before a device is checked). As a
+ * JSON or YAML key — of a device (a CSV flattened to JSON by a converter), of `defaults`, of a
+ * group or of a `--vars` file — it is a variable of that literal name that no template reads
+ * (`{{ sip.proxy }}` reads `sip` → `proxy`): its value would be dropped without a word.
+ */
+function dottedKeyMessage(key: string): string {
+  return `a dotted name nests only in a CSV header: in JSON or YAML write it nested (${key.split('.').join(' → ')})`;
+}
+
+/**
+ * Reports each dotted key at the top of a map of variables (`defaults`, a group, a `--vars`
+ * file) as the device checker reports one of a device: the file, where, and the key.
+ * @example dottedKeyProblems({ 'sip.proxy': 'pbx' }, 'inv.json', 'defaults', problems)
+ * // problems: [{ file: 'inv.json', where: 'defaults', field: 'sip.proxy', message: 'a dotted name…' }]
+ */
+export function dottedKeyProblems(
+  vars: Vars,
+  file: string,
+  where: string,
+  problems: InventoryProblem[],
+): void {
+  for (const key of Object.keys(vars)) {
+    if (key.includes('.'))
+      problems.push({ file, where, field: key, message: dottedKeyMessage(key) });
+  }
+}
+
 function shapeInventory(
   data: unknown,
   file: string,
@@ -941,7 +969,10 @@ function shapeInventory(
     if (data.defaults !== undefined) {
       if (!isPlainObject(data.defaults)) {
         problems.push({ file, where: 'top level', field: 'defaults', message: 'expected a map' });
-      } else defaults = data.defaults;
+      } else {
+        defaults = data.defaults;
+        dottedKeyProblems(defaults, file, 'defaults', problems);
+      }
     }
     if (data.groups !== undefined) {
       const g = readGroups(data.groups, file, problems);
@@ -1014,7 +1045,10 @@ export function readGroups(
         field: `groups.${name}`,
         message: 'expected a map of variables',
       });
-    } else groups[name] = vars;
+    } else {
+      groups[name] = vars;
+      dottedKeyProblems(vars, file, `group ${name}`, problems);
+    }
   }
   return groups;
 }
@@ -1687,16 +1721,8 @@ class DeviceChecker {
     if (fields.template !== undefined && typeof fields.template !== 'string') {
       add('template', 'expected a template name');
     }
-    // A dotted name nests only as a CSV header (`sip.proxy`, split before it gets here). As a
-    // JSON or YAML key (a CSV flattened to JSON by a converter) it is a field of that literal
-    // name that no template reads: its value would be dropped without a word.
     for (const key of Object.keys(fields)) {
-      if (key.includes('.')) {
-        add(
-          key,
-          `a dotted name nests only in a CSV header: in JSON or YAML write it nested (${key.split('.').join(' → ')})`,
-        );
-      }
+      if (key.includes('.')) add(key, dottedKeyMessage(key));
     }
     if (problems.length !== before || !phone) return undefined;
     return {

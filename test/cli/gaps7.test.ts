@@ -1,0 +1,106 @@
+// The leftovers of the previous round, each through the built CLI (and the core where the CLI
+// cannot show it): dotted keys in defaults, groups and --vars.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../helpers/run-cli.js';
+import { testDirectory } from '../helpers/temp-dir.js';
+import { outcome } from '../helpers/inventory-differential.js';
+
+const dir = testDirectory('cisco-prov-gaps7-');
+
+/** `text` as a regular expression matching it literally. */
+function literal(text: string): RegExp {
+  return new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+}
+
+const DOTTED = (key: string): string =>
+  `field ${key}: a dotted name nests only in a CSV header: in JSON or YAML write it nested (${key.split('.').join(' → ')})`;
+
+test('render: a dotted key in defaults, a group or a --vars file is named, as in a device, not silently dropped', async () => {
+  const root = dir.fresh('dotted');
+  const device = {
+    mac: '00562b043651',
+    model: '8841',
+    group: 'desk',
+    sip: { proxy: 'pbx.example.com' },
+    lines: [{ extension: '251', password: 'pw-251' }],
+  };
+  const json = join(root, 'inv.json');
+  writeFileSync(
+    json,
+    JSON.stringify({
+      defaults: { 'provisioning.resync_periodic': '600' },
+      groups: { desk: { 'sip.proxy': 'other.example.com' } },
+      devices: [device],
+    }),
+  );
+  const yaml = join(root, 'inv.yaml');
+  writeFileSync(
+    yaml,
+    'defaults:\n  provisioning.resync_periodic: 600\ngroups:\n  desk:\n    sip.proxy: other.example.com\n' +
+      'devices:\n  - mac: 00562b043651\n    model: 8841\n    group: desk\n    sip: { proxy: pbx.example.com }\n' +
+      '    lines: [{ extension: "251", password: pw-251 }]\n',
+  );
+  for (const file of [json, yaml]) {
+    const r = await runCli(['render', '-i', file]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, literal(`${file}: defaults, ${DOTTED('provisioning.resync_periodic')}`));
+    assert.match(r.stderr, literal(`${file}: group desk, ${DOTTED('sip.proxy')}`));
+  }
+
+  // --vars: a dotted variable, and one in a group the vars file defines (a CSV inventory's groups).
+  const vars = join(root, 'site.yaml');
+  writeFileSync(
+    vars,
+    'provisioning.resync_periodic: 600\ngroups:\n  desk:\n    display.name: Desk\n    ok: 1\n',
+  );
+  const csv = join(root, 'inv.csv');
+  writeFileSync(
+    csv,
+    'mac,model,group,sip.proxy,lines.1.extension,lines.1.password\n00562b043651,8841,desk,pbx.example.com,251,pw-251\n',
+  );
+  const r = await runCli(['render', '-i', csv, '--vars', vars]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, literal(`${vars}: top level, ${DOTTED('provisioning.resync_periodic')}`));
+  assert.match(r.stderr, literal(`${vars}: group desk, ${DOTTED('display.name')}`));
+
+  // The same file with the values nested renders them.
+  writeFileSync(
+    vars,
+    'provisioning: { resync_periodic: 600 }\ngroups:\n  desk:\n    display: { name: Desk }\n',
+  );
+  const nested = await runCli(['render', '-i', csv, '--vars', vars]);
+  assert.equal(nested.code, 0, nested.stderr);
+  assert.match(nested.stdout, /<Resync_Periodic ua="na">600<\/Resync_Periodic>/);
+});
+
+test('inventory reader: a dotted key in defaults or a group is refused the same whether the file is parsed whole or read a device at a time', () => {
+  const json = JSON.stringify({
+    devices: [{ mac: '00562b043652', model: '8841' }],
+    groups: { desk: { 'a.b': 1 } },
+    defaults: { 'c.d': 2 },
+  });
+  const yaml =
+    'defaults:\n  c.d: 2\ngroups:\n  desk:\n    a.b: 1\ndevices:\n  - mac: 00562b043652\n    model: 8841\n';
+  for (const [text, format] of [
+    [json, 'json'],
+    [yaml, 'yaml'],
+  ] as const) {
+    for (const streamed of [false, true]) {
+      const said = outcome(text, format, streamed);
+      // Refused when the reader is made, or by each pass (the streamed JSON reader's way).
+      assert.deepEqual(
+        'error' in said ? said.error : said.passes[0]!.problems,
+        [
+          `inv.${format}: defaults, ${DOTTED('c.d')}`,
+          `inv.${format}: group desk, ${DOTTED('a.b')}`,
+        ],
+        `${format}, ${streamed ? 'streamed' : 'whole'}`,
+      );
+    }
+  }
+});
