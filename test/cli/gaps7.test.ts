@@ -1,12 +1,15 @@
 // The leftovers of the previous round, each through the built CLI (and the core where the CLI
-// cannot show it): dotted keys in defaults, groups and --vars.
+// cannot show it): dotted keys in defaults, groups and --vars; serve pruning reports whose names
+// are not UTF-8.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
 import { testDirectory } from '../helpers/temp-dir.js';
 import { outcome } from '../helpers/inventory-differential.js';
+import { bytePath, refusesByteNames } from '../helpers/byte-names.js';
+import { httpRequest, startServe } from '../helpers/serve.js';
 
 const dir = testDirectory('cisco-prov-gaps7-');
 
@@ -103,4 +106,42 @@ test('inventory reader: a dotted key in defaults or a group is refused the same 
       );
     }
   }
+});
+
+test('serve --reports-keep prunes an old report whose name is not UTF-8 like any other', async (t) => {
+  const root = dir.fresh('reports');
+  const refused = refusesByteNames(root);
+  if (refused) return t.skip(refused);
+  const mac = '00562b043661';
+  const inventory = join(root, 'inv.csv');
+  writeFileSync(
+    inventory,
+    `mac,model,sip.proxy,lines.1.extension,lines.1.password\n${mac},8841,pbx.example.com,261,pw-261\n`,
+  );
+  const reports = join(root, 'reports');
+  const phone = join(reports, mac);
+  mkdirSync(phone, { recursive: true, mode: 0o700 });
+  // Older than anything serve names (its names lead with the time), one of them not UTF-8.
+  writeFileSync(bytePath(phone, '20200101T000000000Z-caf\xe9.xml'), '<flat-profile/>\n');
+  writeFileSync(join(phone, '20200101T000000001Z-old.xml'), '<flat-profile/>\n');
+  const report = '<flat-profile><Station_Name>Kept</Station_Name></flat-profile>\n';
+  const server = await startServe(['-i', inventory, '--reports', reports, '--reports-keep', '1']);
+  try {
+    const res = await httpRequest(server.port, `/reports/${mac}.xml`, {
+      method: 'PUT',
+      userAgent: `Cisco-CP-8841-3PCC/11.0 (${mac})`,
+      body: Buffer.from(report),
+    });
+    assert.equal(res.status, 200, res.body.toString());
+  } finally {
+    await server.stop();
+  }
+  const left = readdirSync(phone, { encoding: 'buffer' });
+  assert.deepEqual(
+    left.map((name) => name.toString('latin1')),
+    left.map((name) => name.toString('latin1')).filter((name) => !name.startsWith('2020')),
+    'the two old reports are pruned',
+  );
+  assert.equal(left.length, 1);
+  assert.equal(readFileSync(join(phone, left[0]!.toString())).toString(), report);
 });
