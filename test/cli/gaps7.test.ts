@@ -3,8 +3,19 @@
 // are not UTF-8.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import fs, {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
+import { writeOutputFile } from '../../src/io/writer.js';
 import { runCli } from '../helpers/run-cli.js';
 import { testDirectory } from '../helpers/temp-dir.js';
 import { outcome } from '../helpers/inventory-differential.js';
@@ -144,4 +155,94 @@ test('serve --reports-keep prunes an old report whose name is not UTF-8 like any
   );
   assert.equal(left.length, 1);
   assert.equal(readFileSync(join(phone, left[0]!.toString())).toString(), report);
+});
+
+/** A process that runs until killed (a writer that is still at work), and how to kill it. */
+async function liveProcess(): Promise<{ pid: number; kill(): Promise<void> }> {
+  const child = spawn('sleep', ['600'], { stdio: 'ignore' });
+  await once(child, 'spawn');
+  return {
+    pid: child.pid!,
+    kill: async () => {
+      child.kill('SIGKILL');
+      if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
+    },
+  };
+}
+
+/** The pid of a process that has ended (a writer killed with SIGKILL). */
+async function deadPid(): Promise<number> {
+  const child = spawn('true', [], { stdio: 'ignore' });
+  await once(child, 'exit');
+  return child.pid!;
+}
+
+/**
+ * Runs `write` with `after` called once, right after the writer has read the marker `marker`:
+ * the moment another writer of the same target may act before this one acts on what it read.
+ * The writer's node:fs imports are ESM bindings: patched through syncBuiltinESMExports.
+ */
+function withPauseAfterMarkerRead(marker: string, after: () => void, write: () => void): void {
+  const { openSync, readSync } = fs;
+  let markerFd: number | undefined;
+  let fired = false;
+  const call = (f: unknown, args: unknown[]): number =>
+    (f as (...args: unknown[]) => number)(...args);
+  fs.openSync = ((...args: unknown[]) => {
+    const fd = call(openSync, args);
+    if (args[0] === marker && typeof args[1] === 'number') markerFd = fd; // opened to be read
+    return fd;
+  }) as typeof fs.openSync;
+  fs.readSync = ((...args: unknown[]) => {
+    const read = call(readSync, args);
+    if (args[0] === markerFd && !fired) {
+      fired = true;
+      after();
+    }
+    return read;
+  }) as typeof fs.readSync;
+  syncBuiltinESMExports();
+  try {
+    write();
+  } finally {
+    fs.openSync = openSync;
+    fs.readSync = readSync;
+    syncBuiltinESMExports();
+  }
+  assert.ok(fired, 'the writer read the marker');
+}
+
+test('-o after a killed run, two writers of the target at once: neither removes the other’s marker, so a later kill leaves nothing the next write misses', async () => {
+  const root = dir.fresh('markers');
+  const target = join(root, 'p.cfg');
+  const marker = join(root, '.p.cfg.cp.tmp');
+  // A run killed with SIGKILL left its temp file and marker.
+  const killed = `.p.cfg.cp${await deadPid()}-0badc0de0.tmp`;
+  writeFileSync(join(root, killed), 'half of K');
+  writeFileSync(marker, killed);
+  // Writer A, still at work: between this writer's read of K's marker and what it does next,
+  // A removes K's temp file and marker (as this writer is about to) and marks its own temp file.
+  const a = await liveProcess();
+  const ofA = `.p.cfg.cp${a.pid}-0a0a0a0a0.tmp`;
+  try {
+    withPauseAfterMarkerRead(
+      marker,
+      () => {
+        rmSync(join(root, killed));
+        rmSync(marker);
+        writeFileSync(marker, ofA);
+        writeFileSync(join(root, ofA), 'half of A', { mode: 0o600 });
+      },
+      () => writeOutputFile(target, 'all of B\n'),
+    );
+    assert.equal(readFileSync(target, 'utf8'), 'all of B\n');
+    // A's marker still names A's temp file: this writer read K's, and took nothing else for it.
+    assert.equal(existsSync(marker) ? readFileSync(marker, 'utf8') : '(none)', ofA, 'A’s marker');
+  } finally {
+    await a.kill();
+  }
+  // A is killed in turn: the next write of the target finds its temp file through the marker.
+  writeOutputFile(target, 'all of C\n');
+  assert.equal(readFileSync(target, 'utf8'), 'all of C\n');
+  assert.deepEqual(readdirSync(root), ['p.cfg']);
 });
