@@ -9,11 +9,11 @@ import { productSeriesNumber, type PhoneModel } from '../device/models.js';
 import type { InventoryDevice, InventoryProblem, Vars } from './inventory.js';
 import { keepNumberText } from './yaml-numbers.js';
 import {
-  dottedKeyProblems,
   emptyVars,
   forbiddenYamlKeys,
   isForbiddenKey,
   readGroups,
+  sharedLayerKeyProblems,
   yamlErrorProblem,
   yamlToData,
 } from './inventory.js';
@@ -212,7 +212,7 @@ export function parseVarsFile(text: string, file: string): VarsFile | InventoryP
   }
   const problems: InventoryProblem[] = [];
   const { groups: rawGroups, ...values } = data;
-  dottedKeyProblems(values, file, 'top level', problems);
+  sharedLayerKeyProblems(values, file, 'top level', '--vars', problems);
   const groups = rawGroups === undefined ? {} : readGroups(rawGroups, file, problems);
   if (problems.length > 0 || !groups) return problems;
   return { file, values, groups };

@@ -246,3 +246,54 @@ test('-o after a killed run, two writers of the target at once: neither removes 
   assert.equal(readFileSync(target, 'utf8'), 'all of C\n');
   assert.deepEqual(readdirSync(root), ['p.cfg']);
 });
+
+test('render: a device’s own fields (group, template, model, mac, serial) and the inventory’s keys in defaults, a group or a --vars file are refused, not silently ignored', async () => {
+  const root = dir.fresh('choosers');
+  mkdirSync(join(root, 't'));
+  writeFileSync(join(root, 't/default.liquid'), '<flat-profile></flat-profile>\n');
+  writeFileSync(join(root, 't/special.liquid'), '<flat-profile></flat-profile>\n');
+  const inventory = join(root, 'inv.json');
+  writeFileSync(
+    inventory,
+    JSON.stringify({
+      defaults: { group: 'hq', model: '8841', groups: { x: {} } },
+      groups: {
+        hq: { template: 'special.liquid', display_name: 'HQ' },
+        annex: { group: 'hq', devices: [] },
+      },
+      devices: [
+        { mac: '00562b043671', model: '8841' },
+        { mac: '00562b043672', model: '8841', group: 'annex' },
+      ],
+    }),
+  );
+  const vars = join(root, 'site.yaml');
+  writeFileSync(
+    vars,
+    'group: hq\ntemplate: special.liquid\nmac: 001122334455\nserial: FCH0000\ndefaults: { a: 1 }\ndevices: []\n',
+  );
+  const r = await runCli(['render', '-i', inventory, '--vars', vars, '-t', join(root, 't')]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(r.stdout, '');
+  const lines = r.stderr.split('\n').filter((line) => line.startsWith('cisco-prov: '));
+  const group = (where: string) =>
+    `a device's group is read from the device alone: in ${where} it would choose no group (put here the variables it should give every device)`;
+  const template = (where: string) =>
+    `a device's template is read from the device alone: in ${where} it would choose none (give each device its template, or --template <file> for all)`;
+  const identifies = (key: string) =>
+    `identifies one device and is read from the device alone: in a --vars file it would be the ${key} of every device that has none (give each device its own)`;
+  assert.deepEqual(lines, [
+    `cisco-prov: ${vars}: top level, field group: ${group('a --vars file')}`,
+    `cisco-prov: ${vars}: top level, field template: ${template('a --vars file')}`,
+    `cisco-prov: ${vars}: top level, field mac: ${identifies('mac')}`,
+    `cisco-prov: ${vars}: top level, field serial: ${identifies('serial')}`,
+    `cisco-prov: ${vars}: top level, field defaults: the top level of a --vars file is what every device gets: write these variables there`,
+    `cisco-prov: ${vars}: top level, field devices: a --vars file holds variables, not devices: give devices in the --inventory`,
+    `cisco-prov: ${inventory}: defaults, field group: ${group('defaults')}`,
+    `cisco-prov: ${inventory}: defaults, field model: a device's model is read from the device alone: in defaults it would give none its model (give each device its model)`,
+    `cisco-prov: ${inventory}: defaults, field groups: belongs at the top level of the inventory (or of a --vars file), beside defaults and devices: here it would be a variable no template reads`,
+    `cisco-prov: ${inventory}: group hq, field template: ${template('a group')}`,
+    `cisco-prov: ${inventory}: group annex, field group: groups do not nest: a device's group is read from the device alone (build one group on another with a YAML merge key, <<: *name, or repeat its variables)`,
+    `cisco-prov: ${inventory}: group annex, field devices: belongs at the top level of the inventory, beside defaults and groups: here it would be a variable no template reads`,
+  ]);
+});
