@@ -297,3 +297,22 @@ test('render: a device’s own fields (group, template, model, mac, serial) and 
     `cisco-prov: ${inventory}: group annex, field devices: belongs at the top level of the inventory, beside defaults and groups: here it would be a variable no template reads`,
   ]);
 });
+
+test('render: a group defined in a --vars file and again in the inventory is both merged, as layers merge, not the first dropped', async () => {
+  const root = dir.fresh('group-twice');
+  const vars = join(root, 'site.yaml');
+  writeFileSync(
+    vars,
+    'groups:\n  hq:\n    sip: { proxy: vars-pbx.example.com }\n    voice_mail_number: "*1"\n',
+  );
+  const inventory = join(root, 'inv.yaml');
+  writeFileSync(
+    inventory,
+    'groups:\n  hq:\n    voice_mail_number: "*2"\ndevices:\n  - mac: 00562b043681\n    model: 8841\n    group: hq\n' +
+      '    lines: [{ extension: "281", password: pw-281 }]\n',
+  );
+  const r = await runCli(['render', '-i', inventory, '--vars', vars]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /<Proxy_1_ ua="na">vars-pbx\.example\.com<\/Proxy_1_>/);
+  assert.match(r.stdout, /<Voice_Mail_Number ua="na">\*2<\/Voice_Mail_Number>/);
+});
