@@ -1773,6 +1773,14 @@ class DeviceChecker {
     }
     for (const key of Object.keys(fields)) {
       if (key.includes('.')) add(key, dottedKeyMessage(key));
+      else if ((key.length === 5 || key.length === 8) && fields[key.toLowerCase()] === undefined) {
+        // A spreadsheet's `Group` or `Template` header: a variable of that name chose no group
+        // or template, and the device rendered without them, exit 0.
+        const chooser = key.toLowerCase();
+        if (chooser === 'group' || chooser === 'template') {
+          add(chooser, `not given${otherCase(fields, chooser)}`);
+        }
+      }
     }
     if (problems.length !== before || !phone) return undefined;
     return {

@@ -316,3 +316,29 @@ test('render: a group defined in a --vars file and again in the inventory is bot
   assert.match(r.stdout, /<Proxy_1_ ua="na">vars-pbx\.example\.com<\/Proxy_1_>/);
   assert.match(r.stdout, /<Voice_Mail_Number ua="na">\*2<\/Voice_Mail_Number>/);
 });
+
+test('render: a spreadsheet’s Group or Template header (no group or template field) is named, not a variable that chose nothing', async () => {
+  const root = dir.fresh('group-case');
+  const vars = join(root, 'site.yaml');
+  writeFileSync(vars, 'groups:\n  hq:\n    voice_mail_number: "*9"\n');
+  const csv = join(root, 'inv.csv');
+  writeFileSync(
+    csv,
+    'mac,model,Group,TEMPLATE,sip.proxy,lines.1.extension,lines.1.password\n00562b043691,8841,hq,x.liquid,pbx.example.com,291,pw-291\n',
+  );
+  const r = await runCli(['render', '-i', csv, '--vars', vars]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.match(
+    r.stderr,
+    literal(
+      `${csv}: row 2, field group: not given; it has Group: field names are case-sensitive, write group`,
+    ),
+  );
+  assert.match(
+    r.stderr,
+    literal(
+      `${csv}: row 2, field template: not given; it has TEMPLATE: field names are case-sensitive, write template`,
+    ),
+  );
+});
