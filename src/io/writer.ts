@@ -24,6 +24,7 @@ import {
   fchownSync,
   fstatSync,
   fsyncSync,
+  linkSync,
   lstatSync,
   mkdirSync,
   openSync,
@@ -506,6 +507,12 @@ const MARKER_MODE = 0o644;
  * process that runs, nor a file not named as our temp files are; of a marker's name only a
  * regular file of a few bytes is read (never followed: a symbolic link or a FIFO there is not
  * ours), and an empty one is removed only after EMPTY_MARKER_AGE_MS. Never throws.
+ *
+ * The marker is taken aside before it is removed ({@link takeStaleMarker}): two writers of the
+ * target that start after a killed one both read its marker as stale, and the first may remove
+ * it and make its own before the second acts on what it read — removed by name, the second would
+ * remove the first's marker, and a kill of the first would then leave its temp file where no
+ * later write of the target looks (test: gaps7, writers after a killed run).
  */
 function removeStaleMarker(marker: string | Buffer): boolean {
   let held: Buffer;
@@ -513,9 +520,8 @@ function removeStaleMarker(marker: string | Buffer): boolean {
     const stats = lstatSync(marker);
     if (typeOf(stats) !== constants.S_IFREG || stats.size > 1024) return false;
     if (stats.size === 0) {
-      if (Date.now() - stats.mtimeMs < EMPTY_MARKER_AGE_MS) return false;
-      unlinkIfThere(marker);
-      return true;
+      if (!isOldEmptyMarker(stats)) return false;
+      return takeStaleMarker(marker, EMPTY_MARKER);
     }
     held = readMarker(marker);
   } catch (err) {
@@ -534,12 +540,79 @@ function removeStaleMarker(marker: string | Buffer): boolean {
       ? `${marker.slice(0, cut)}${name}`
       : Buffer.concat([marker.subarray(0, cut), held]);
   try {
+    // By the name read: a temp file of a process that has ended, whoever else sees it so.
     unlinkIfThere(tmp);
-    unlinkIfThere(marker);
   } catch {
     return false; // not ours to remove (another user's, in a sticky directory such as /tmp)
   }
-  return true;
+  return takeStaleMarker(marker, held);
+}
+
+const EMPTY_MARKER = Buffer.alloc(0);
+
+function isOldEmptyMarker(stats: Stats): boolean {
+  return stats.size === 0 && Date.now() - stats.mtimeMs >= EMPTY_MARKER_AGE_MS;
+}
+
+/**
+ * Removes a marker judged stale, holding `held`, only if that is still what the name holds:
+ * rename(2) moves whatever is there now to a temp name of this thread (atomically: of two
+ * writers taking it, one gets it), which is then read. The marker read: removed, the name is
+ * free (true). Another writer's, made since it was read: linked back, and the name is not free
+ * (false) — a third writer that marks its temp file in between keeps its own, and the one moved
+ * aside is lost (its temp file then goes unmarked: three writers at once after a kill); a writer
+ * that finishes in between finds its marker gone, and the one put back names a file renamed
+ * already, which the next write removes once that writer's process has ended. Killed here, the
+ * file moved aside is a temp file of this process: a sweep removes it. Never throws.
+ */
+function takeStaleMarker(marker: string | Buffer, held: Buffer): boolean {
+  const aside = asidePathOf(marker);
+  try {
+    renameSync(marker, aside);
+  } catch (err) {
+    // Gone meanwhile (another writer took it): free. Anything else: not ours to remove.
+    return (err as NodeJS.ErrnoException).code === 'ENOENT';
+  }
+  let same = false;
+  try {
+    const stats = lstatSync(aside);
+    same =
+      held.length === 0
+        ? isOldEmptyMarker(stats)
+        : stats.size === held.length && readMarker(aside).equals(held);
+  } catch {
+    // unreadable now: put back, as another's
+  }
+  if (!same) {
+    try {
+      linkSync(aside, marker);
+    } catch (err) {
+      // A marker made meanwhile (EEXIST) stays. A file system without hard links (FAT, some
+      // shares): renamed back, which would replace only a marker made in these microseconds.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+        try {
+          renameSync(aside, marker);
+        } catch {
+          // removed below
+        }
+      }
+    }
+  }
+  try {
+    unlinkIfThere(aside);
+  } catch {
+    // the directory went read-only: a sweep removes it
+  }
+  return same;
+}
+
+/** A marker's path with a temp name of this thread: `.NAME.cp.tmp` → `.NAME.cp<pid>-<tag><n>.tmp`. */
+function asidePathOf(marker: string | Buffer): string | Buffer {
+  const own = tempPathFor(`x${sep}x`);
+  const tail = own.slice(own.lastIndexOf('.cp') + '.cp'.length);
+  return typeof marker === 'string'
+    ? `${marker.slice(0, -'.tmp'.length)}${tail}`
+    : Buffer.concat([marker.subarray(0, marker.length - '.tmp'.length), Buffer.from(tail)]);
 }
 
 /** A marker's bytes (at most 1 KiB), its name not followed; a FIFO there does not block. */

@@ -904,6 +904,84 @@ function isPlainObject(v: unknown): v is Vars {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * A dotted name nests only as a CSV header (`sip.proxy`, split before a device is checked). As a
+ * JSON or YAML key — of a device (a CSV flattened to JSON by a converter), of `defaults`, of a
+ * group or of a `--vars` file — it is a variable of that literal name that no template reads
+ * (`{{ sip.proxy }}` reads `sip` → `proxy`): its value would be dropped without a word.
+ */
+function dottedKeyMessage(key: string): string {
+  return `a dotted name nests only in a CSV header: in JSON or YAML write it nested (${key.split('.').join(' → ')})`;
+}
+
+/** The layers below a device's own fields whose keys are checked by sharedLayerKeyProblems. */
+export type SharedLayer = 'defaults' | 'group' | '--vars';
+
+/** What a shared layer is called in a message. */
+const LAYER_NAMES: Readonly<Record<SharedLayer, string>> = {
+  defaults: 'defaults',
+  group: 'a group',
+  '--vars': 'a --vars file',
+};
+
+/**
+ * Why a key at the top of a shared layer would be dropped without a word (undefined: it is a
+ * variable like any other). The fields that pick or identify a device are read from the device
+ * alone; the inventory's own keys have their place at its top level.
+ */
+function sharedLayerKeyMessage(key: string, layer: SharedLayer): string | undefined {
+  const where = LAYER_NAMES[layer];
+  switch (key) {
+    case 'group':
+      return layer === 'group'
+        ? "groups do not nest: a device's group is read from the device alone (build one group on another with a YAML merge key, <<: *name, or repeat its variables)"
+        : `a device's group is read from the device alone: in ${where} it would choose no group (put here the variables it should give every device)`;
+    case 'template':
+      return `a device's template is read from the device alone: in ${where} it would choose none (give each device its template, or --template <file> for all)`;
+    case 'model':
+      return `a device's model is read from the device alone: in ${where} it would give none its model (give each device its model)`;
+    case 'mac':
+    case 'serial':
+      return `identifies one device and is read from the device alone: in ${where} it would be the ${key} of every device that has none (give each device its own)`;
+    case 'defaults':
+      return layer === '--vars'
+        ? 'the top level of a --vars file is what every device gets: write these variables there'
+        : 'belongs at the top level of the inventory, beside groups and devices: here it would be a variable no template reads';
+    case 'devices':
+      return layer === '--vars'
+        ? 'a --vars file holds variables, not devices: give devices in the --inventory'
+        : 'belongs at the top level of the inventory, beside defaults and groups: here it would be a variable no template reads';
+    case 'groups':
+      return 'belongs at the top level of the inventory (or of a --vars file), beside defaults and devices: here it would be a variable no template reads';
+    default:
+      return key.includes('.') ? dottedKeyMessage(key) : undefined;
+  }
+}
+
+/**
+ * Reports each key at the top of a map of variables (`defaults`, a group, a `--vars` file) whose
+ * value would be dropped, or land where it does not belong, without a word: a dotted one (as the
+ * device checker reports one of a device); `group`, `template`, `model`, `mac` and `serial`,
+ * which are read from each device alone — `defaults: { group: hq }` applied no group, a group's
+ * `template` chose no template, a `mac` in `--vars` became a serial-only ATA's `{{ mac }}`, all
+ * rendered, exit 0 —; and an inventory's own keys (`devices` in a `--vars` file). One problem
+ * each: the file, where, and the key.
+ * @example sharedLayerKeyProblems({ 'sip.proxy': 'pbx' }, 'inv.json', 'defaults', 'defaults', problems)
+ * // problems: [{ file: 'inv.json', where: 'defaults', field: 'sip.proxy', message: 'a dotted name…' }]
+ */
+export function sharedLayerKeyProblems(
+  vars: Vars,
+  file: string,
+  where: string,
+  layer: SharedLayer,
+  problems: InventoryProblem[],
+): void {
+  for (const key of Object.keys(vars)) {
+    const message = sharedLayerKeyMessage(key, layer);
+    if (message !== undefined) problems.push({ file, where, field: key, message });
+  }
+}
+
 function shapeInventory(
   data: unknown,
   file: string,
@@ -941,7 +1019,10 @@ function shapeInventory(
     if (data.defaults !== undefined) {
       if (!isPlainObject(data.defaults)) {
         problems.push({ file, where: 'top level', field: 'defaults', message: 'expected a map' });
-      } else defaults = data.defaults;
+      } else {
+        defaults = data.defaults;
+        sharedLayerKeyProblems(defaults, file, 'defaults', 'defaults', problems);
+      }
     }
     if (data.groups !== undefined) {
       const g = readGroups(data.groups, file, problems);
@@ -1014,7 +1095,10 @@ export function readGroups(
         field: `groups.${name}`,
         message: 'expected a map of variables',
       });
-    } else groups[name] = vars;
+    } else {
+      groups[name] = vars;
+      sharedLayerKeyProblems(vars, file, `group ${name}`, 'group', problems);
+    }
   }
   return groups;
 }
@@ -1687,15 +1771,15 @@ class DeviceChecker {
     if (fields.template !== undefined && typeof fields.template !== 'string') {
       add('template', 'expected a template name');
     }
-    // A dotted name nests only as a CSV header (`sip.proxy`, split before it gets here). As a
-    // JSON or YAML key (a CSV flattened to JSON by a converter) it is a field of that literal
-    // name that no template reads: its value would be dropped without a word.
     for (const key of Object.keys(fields)) {
-      if (key.includes('.')) {
-        add(
-          key,
-          `a dotted name nests only in a CSV header: in JSON or YAML write it nested (${key.split('.').join(' → ')})`,
-        );
+      if (key.includes('.')) add(key, dottedKeyMessage(key));
+      else if ((key.length === 5 || key.length === 8) && fields[key.toLowerCase()] === undefined) {
+        // A spreadsheet's `Group` or `Template` header: a variable of that name chose no group
+        // or template, and the device rendered without them, exit 0.
+        const chooser = key.toLowerCase();
+        if (chooser === 'group' || chooser === 'template') {
+          add(chooser, `not given${otherCase(fields, chooser)}`);
+        }
       }
     }
     if (problems.length !== before || !phone) return undefined;

@@ -13,6 +13,7 @@ import {
   forbiddenYamlKeys,
   isForbiddenKey,
   readGroups,
+  sharedLayerKeyProblems,
   yamlErrorProblem,
   yamlToData,
 } from './inventory.js';
@@ -211,6 +212,7 @@ export function parseVarsFile(text: string, file: string): VarsFile | InventoryP
   }
   const problems: InventoryProblem[] = [];
   const { groups: rawGroups, ...values } = data;
+  sharedLayerKeyProblems(values, file, 'top level', '--vars', problems);
   const groups = rawGroups === undefined ? {} : readGroups(rawGroups, file, problems);
   if (problems.length > 0 || !groups) return problems;
   return { file, values, groups };
@@ -234,7 +236,9 @@ export interface LayerSources {
 }
 
 /**
- * Groups from every vars file, then the inventory's; a later definition replaces an earlier.
+ * Groups from every vars file, then the inventory's. A group defined again is merged onto the
+ * earlier definition as layers merge (key by key, the later winning): replaced whole, a site-wide
+ * `hq` in `--vars` lost every value the inventory's `hq` did not repeat, without a word.
  * @example collectGroups([siteVars], inventory.groups) // site.yaml's groups, then the inventory's
  */
 export function collectGroups(
@@ -242,8 +246,13 @@ export function collectGroups(
   inventoryGroups: Readonly<Record<string, Vars>>,
 ): Record<string, Vars> {
   const groups = emptyVars() as Record<string, Vars>;
-  for (const v of varsFiles) Object.assign(groups, v.groups);
-  Object.assign(groups, inventoryGroups);
+  const add = (defined: Readonly<Record<string, Vars>>): void => {
+    for (const [name, vars] of Object.entries(defined)) {
+      groups[name] = Object.hasOwn(groups, name) ? (mergeValues(groups[name], vars) as Vars) : vars;
+    }
+  };
+  for (const v of varsFiles) add(v.groups);
+  add(inventoryGroups);
   return groups;
 }
 

@@ -23,6 +23,7 @@ import {
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { DecryptError, isGzip, looksLikeXml, openProfile } from '../crypto/index.js';
+import { joinFsPath } from '../io/dir-names.js';
 import type { FormChoice } from './profiles.js';
 
 export interface ReportStoreOptions {
@@ -110,6 +111,9 @@ function stamp(now: Date): string {
   return now.toISOString().replace(/[-:.]/g, '');
 }
 
+const DOT = '.'.charCodeAt(0);
+const XML = Buffer.from('.xml');
+
 /** Stores decrypted reports, the last `keep` per device. */
 export class ReportStore {
   constructor(readonly options: ReportStoreOptions) {
@@ -150,13 +154,18 @@ export class ReportStore {
     return target;
   }
 
-  /** Removes all but the newest `keep` reports of a device directory. */
+  /**
+   * Removes all but the newest `keep` reports of a device directory (by name: the time stamp
+   * leads it). Names are listed as bytes: as strings, Node would turn a name that is not UTF-8
+   * (`caf\xe9.xml`, copied in from an old share) into `caf\ufffd.xml`, which names no file, and
+   * `rmSync(…, { force: true })` would pass over it without a word — kept for ever.
+   */
   private prune(dir: string): void {
-    const reports = readdirSync(dir)
-      .filter((n) => !n.startsWith('.') && n.endsWith('.xml'))
-      .sort();
+    const reports = readdirSync(dir, { encoding: 'buffer' })
+      .filter((n) => n[0] !== DOT && n.length > XML.length && n.subarray(-XML.length).equals(XML))
+      .sort(Buffer.compare);
     for (const old of reports.slice(0, Math.max(0, reports.length - this.options.keep))) {
-      rmSync(join(dir, old), { force: true });
+      rmSync(joinFsPath(dir, old), { force: true });
     }
   }
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { loadSite } from '../../src/serve/site.js';
-import { ROOT, runCli } from '../helpers/run-cli.js';
+import { ROOT, runCli, type CliRun } from '../helpers/run-cli.js';
 import { httpRequest, startServe } from '../helpers/serve.js';
 import { bytePath, refusesByteNames } from '../helpers/byte-names.js';
 
@@ -25,6 +25,17 @@ function freshDir(name: string): string {
 }
 
 const byteNamesRefused = refusesByteNames(base);
+
+/** Writes two profiles into `dir` and runs `diff a b` there (names as given). */
+async function diffFiles(
+  dir: string,
+  [a, aText]: readonly [string, string],
+  [b, bText]: readonly [string, string],
+): Promise<CliRun> {
+  writeFileSync(join(dir, a), aText);
+  writeFileSync(join(dir, b), bText);
+  return runCli(['diff', a, b], { cwd: dir });
+}
 
 const INVENTORY = join(ROOT, 'examples/inventory.csv');
 const TEMPLATES = join(ROOT, 'templates');
@@ -98,16 +109,11 @@ describe(
     });
 
     test('diff names its files as validate does: a backslash in a name is not doubled', async () => {
-      const dir = freshDir('escape/diff');
-      writeFileSync(
-        join(dir, 'a\\b.xml'),
-        '<flat-profile><Station_Name>A</Station_Name></flat-profile>',
+      const r = await diffFiles(
+        freshDir('escape/diff'),
+        ['a\\b.xml', '<flat-profile><Station_Name>A</Station_Name></flat-profile>'],
+        ['c.xml', '<flat-profile><Station_Name>C</Station_Name></flat-profile>'],
       );
-      writeFileSync(
-        join(dir, 'c.xml'),
-        '<flat-profile><Station_Name>C</Station_Name></flat-profile>',
-      );
-      const r = await runCli(['diff', 'a\\b.xml', 'c.xml'], { cwd: dir });
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stdout, /^--- a\\b\.xml$/m);
     });
@@ -189,20 +195,22 @@ describe('convert and diff keep the attributes the phone reads', () => {
 
   test('diff: ua and preserve-value changes are changes; group (not read by the phone) is not', async () => {
     const dir = freshDir('attributes-diff');
-    writeFileSync(join(dir, 'a.xml'), A);
-    writeFileSync(
-      join(dir, 'b.xml'),
+    const r = await diffFiles(
+      dir,
+      ['a.xml', A],
       [
-        '<flat-profile>',
-        '  <Station_Name ua="rw">Lobby</Station_Name>',
-        '  <Primary_NTP_Server ua="na" preserve-value="y">pool.ntp.org</Primary_NTP_Server>',
-        '  <Time_Zone>GMT-05:00</Time_Zone>',
-        '  <Resync_Periodic preserve-value="y">3600</Resync_Periodic>',
-        '</flat-profile>',
-        '',
-      ].join('\n'),
+        'b.xml',
+        [
+          '<flat-profile>',
+          '  <Station_Name ua="rw">Lobby</Station_Name>',
+          '  <Primary_NTP_Server ua="na" preserve-value="y">pool.ntp.org</Primary_NTP_Server>',
+          '  <Time_Zone>GMT-05:00</Time_Zone>',
+          '  <Resync_Periodic preserve-value="y">3600</Resync_Periodic>',
+          '</flat-profile>',
+          '',
+        ].join('\n'),
+      ],
     );
-    const r = await runCli(['diff', 'a.xml', 'b.xml'], { cwd: dir });
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stdout, /^~ Station_Name: ua na → rw, preserve-value y → \(none\)$/m);
     assert.match(r.stdout, /^~ Primary_NTP_Server: preserve-value \(none\) → y$/m);
@@ -413,15 +421,14 @@ describe('the render engine keeps only the template texts in use', () => {
 describe('hostile attributes', () => {
   test('diff: a password typed into the ua of a password parameter is masked, as its value is', async () => {
     const dir = freshDir('hostile-ua');
-    writeFileSync(
-      join(dir, 'a.xml'),
-      '<flat-profile><Password_1_ ua="Tr0ub4dor-x">p</Password_1_></flat-profile>',
+    const r = await diffFiles(
+      dir,
+      ['a.xml', '<flat-profile><Password_1_ ua="Tr0ub4dor-x">p</Password_1_></flat-profile>'],
+      [
+        'b.xml',
+        '<flat-profile><Password_1_ ua="na" preserve-value="Tr0ub4dor-y">p</Password_1_></flat-profile>',
+      ],
     );
-    writeFileSync(
-      join(dir, 'b.xml'),
-      '<flat-profile><Password_1_ ua="na" preserve-value="Tr0ub4dor-y">p</Password_1_></flat-profile>',
-    );
-    const r = await runCli(['diff', 'a.xml', 'b.xml'], { cwd: dir });
     assert.equal(r.code, 1, r.stderr);
     assert.equal(
       r.stdout.split('\n')[2],
@@ -432,15 +439,11 @@ describe('hostile attributes', () => {
     const shown = await runCli(['diff', '--show-secrets', 'a.xml', 'b.xml'], { cwd: dir });
     assert.match(shown.stdout, /ua Tr0ub4dor-x → na, preserve-value \(none\) → Tr0ub4dor-y/);
     // On a parameter that is no secret, the value is shown as written.
-    writeFileSync(
-      join(dir, 'c.xml'),
-      '<flat-profile><Station_Name ua="RW">x</Station_Name></flat-profile>',
+    const plain = await diffFiles(
+      dir,
+      ['c.xml', '<flat-profile><Station_Name ua="RW">x</Station_Name></flat-profile>'],
+      ['d.xml', '<flat-profile><Station_Name ua="na">x</Station_Name></flat-profile>'],
     );
-    writeFileSync(
-      join(dir, 'd.xml'),
-      '<flat-profile><Station_Name ua="na">x</Station_Name></flat-profile>',
-    );
-    const plain = await runCli(['diff', 'c.xml', 'd.xml'], { cwd: dir });
     assert.match(plain.stdout, /~ Station_Name: ua RW → na/);
   });
 
