@@ -22,6 +22,7 @@ const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
 
 /** The consumer: strict TypeScript against the shipped .d.ts; prints one JSON object. */
 const CONSUMER = `
+import { inspect } from 'node:util';
 import {
   DEFAULT_CATALOG,
   DecryptError,
@@ -115,6 +116,9 @@ try {
   openProfile(cbc, { passphrase: 'wrong' });
 } catch (err) {
   out.wrongKey = answer(err);
+  if (err instanceof DecryptError) {
+    out.wrongKeyReason = [err.reason, err.message, inspect(err).includes('wrong-key')];
+  }
 }
 try {
   await render({ inventory: '<request>', inventoryText: 'mac,model\\n0056.2b04.3615,8841\\n', devices: ['00:11:22:33:44:55'] });
@@ -218,7 +222,10 @@ test('a TypeScript service importing the packed tarball: compiles under --strict
       status: 400,
       body: 'no device 00:11:22:33:44:55 in <request> (give a MAC or a serial number)',
     });
-    assert.equal((out.wrongKey as { status: number }).status, 400);
+    // A framework's error body (JSON.stringify of the error) tells nothing beyond "bad decrypt":
+    // the reason (bad padding vs. a plaintext that fails its check) would be an oracle.
+    assert.deepEqual(out.wrongKey, { status: 400, body: '{"error":{"name":"DecryptError"}}' });
+    assert.deepEqual(out.wrongKeyReason, ['wrong-key', 'bad decrypt', false]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
