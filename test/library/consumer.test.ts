@@ -116,6 +116,7 @@ try {
   openProfile(cbc, { passphrase: 'wrong' });
 } catch (err) {
   out.wrongKey = answer(err);
+  out.classNames = [(err as Error).constructor.name];
   if (err instanceof DecryptError) {
     out.wrongKeyReason = [err.reason, err.message, inspect(err).includes('wrong-key')];
   }
@@ -124,8 +125,15 @@ try {
   await render({ inventory: '<request>', inventoryText: 'mac,model\\n0056.2b04.3615,8841\\n', devices: ['00:11:22:33:44:55'] });
 } catch (err) {
   out.noDevice = answer(err);
+  (out.classNames as string[]).push((err as Error).constructor.name);
 }
 process.stdout.write(JSON.stringify(out));
+`;
+
+/** A mistake left uncaught: what Node prints is the developer's only clue. */
+const CRASH = `
+import { openProfile, sealProfile } from 'cisco-prov';
+openProfile(sealProfile('<flat-profile/>', { cipher: 'aes-256-cbc', passphrase: 'a' }), { passphrase: 'b' });
 `;
 
 function tsconfig(module: string, moduleResolution: string, emit: boolean): string {
@@ -141,7 +149,7 @@ function tsconfig(module: string, moduleResolution: string, emit: boolean): stri
       typeRoots: [join(ROOT, 'node_modules', '@types')],
       ...(emit ? { outDir: 'out', rootDir: 'src' } : { noEmit: true }),
     },
-    files: ['src/consumer.ts'],
+    files: ['src/consumer.ts', 'src/crash.ts'],
   });
 }
 
@@ -182,6 +190,7 @@ test('a TypeScript service importing the packed tarball: compiles under --strict
     );
     mkdirSync(join(app, 'src'));
     writeFileSync(join(app, 'src', 'consumer.ts'), CONSUMER);
+    writeFileSync(join(app, 'src', 'crash.ts'), CRASH);
     writeFileSync(join(app, 'tsconfig.json'), tsconfig('nodenext', 'nodenext', true));
     writeFileSync(join(app, 'tsconfig.bundler.json'), tsconfig('esnext', 'bundler', false));
 
@@ -226,6 +235,18 @@ test('a TypeScript service importing the packed tarball: compiles under --strict
     // the reason (bad padding vs. a plaintext that fails its check) would be an oracle.
     assert.deepEqual(out.wrongKey, { status: 400, body: '{"error":{"name":"DecryptError"}}' });
     assert.deepEqual(out.wrongKeyReason, ['wrong-key', 'bad decrypt', false]);
+    assert.deepEqual(out.classNames, ['DecryptError', 'DomainError']);
+
+    // Uncaught: Node shows the line that threw and a stack naming the library's functions —
+    // not one minified line of kilobytes and frames such as \`at Br (index.js:2:4649)\`.
+    const crash = spawnSync(process.execPath, ['out/crash.js'], { cwd: app, encoding: 'utf8' });
+    assert.equal(crash.status, 1);
+    const long = crash.stderr.split('\n').filter((line) => line.length > 200);
+    assert.deepEqual(long, [], 'no line of the report is longer than 200 characters');
+    assert.match(
+      crash.stderr,
+      /^DecryptError: bad decrypt\n\s+at decryptOpensslEnc .*\n\s+at .*openProfile /m,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
