@@ -33,6 +33,7 @@ import {
   openProfile,
   openStream,
   parseAccessLogLine,
+  parseCatalogJson,
   parseIkm,
   parseUserAgent,
   render,
@@ -126,6 +127,12 @@ try {
 } catch (err) {
   out.noDevice = answer(err);
   (out.classNames as string[]).push((err as Error).constructor.name);
+}
+// A site catalog from the service's configuration, with a mistake in it.
+try {
+  parseCatalogJson('[{"name":"X_Site","type":"number"}]', 'site-catalog.json');
+} catch (err) {
+  out.catalog = isDomainError(err) ? [err.kind, err.code, err.file] : String(err);
 }
 process.stdout.write(JSON.stringify(out));
 `;
@@ -236,6 +243,7 @@ test('a TypeScript service importing the packed tarball: compiles under --strict
     assert.deepEqual(out.wrongKey, { status: 400, body: '{"error":{"name":"DecryptError"}}' });
     assert.deepEqual(out.wrongKeyReason, ['wrong-key', 'bad decrypt', false]);
     assert.deepEqual(out.classNames, ['DecryptError', 'DomainError']);
+    assert.deepEqual(out.catalog, ['bad-input', 'catalog-invalid', 'site-catalog.json']);
 
     // Uncaught: Node shows the line that threw and a stack naming the library's functions —
     // not one minified line of kilobytes and frames such as \`at Br (index.js:2:4649)\`.

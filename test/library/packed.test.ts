@@ -78,6 +78,13 @@ const DOCUMENTED_FIELDS = new Set([
   'problems',
   'line',
   'column',
+  // SizeLimitError's fields, openProfile's and sealProfile's options, the argument errors
+  'what',
+  'limit',
+  'maxSize',
+  'rs',
+  'TypeError',
+  'RangeError',
   // Node's and TypeScript's words
   'require',
   'moduleResolution',
