@@ -60,6 +60,25 @@ const { stdout: xml, report } = await render({
 if (xml === undefined) throw new Error('not rendered: ' + JSON.stringify(report.devices));
 out.rendered = report.devices[0]?.status;
 
+// The service's own template and variables, from its database: no file at all.
+const site = await render({
+  inventory: '<request>',
+  inventoryText: 'mac,model,station\\n0056.2b04.3615,8841,Lobby\\n',
+  template: 'desk.liquid',
+  templateText:
+    '<flat-profile>\\n  <Station_Name ua="na">{{ station }}</Station_Name>\\n' +
+    '  <Proxy_1_ ua="na">{{ sip.proxy }}</Proxy_1_>\\n</flat-profile>\\n',
+  varsFiles: [{ file: 'request', values: { sip: { proxy: 'pbx.example.com' } }, groups: {} }],
+});
+out.fromText = site.stdout && new TextDecoder().decode(site.stdout);
+const typo = await render({
+  inventory: '<request>',
+  inventoryText: 'mac,model\\n0056.2b04.3615,8841\\n',
+  template: 'desk.liquid',
+  templateText: '<flat-profile>\\n  <Station_Name>{{ staton }}</Station_Name>\\n</flat-profile>\\n',
+});
+out.typo = typo.report.devices[0]?.error;
+
 // Both ciphers, in memory.
 const cbc = sealProfile(xml, { cipher: 'aes-256-cbc', passphrase, gzip: true });
 const gcm = sealProfile(xml, { cipher: 'aes128gcm', ikm });
@@ -222,6 +241,12 @@ test('a TypeScript service importing the packed tarball: compiles under --strict
     assert.equal(run.stderr, '');
     const out = JSON.parse(run.stdout) as Record<string, unknown>;
     assert.equal(out.rendered, 'written');
+    assert.equal(
+      out.fromText,
+      '<flat-profile>\n  <Station_Name ua="na">Lobby</Station_Name>\n' +
+        '  <Proxy_1_ ua="na">pbx.example.com</Proxy_1_>\n</flat-profile>\n',
+    );
+    assert.equal(out.typo, 'desk.liquid line 2, col 20: undefined variable: staton');
     assert.deepEqual([out.cbc, out.gcm], [true, true]);
     assert.deepEqual(
       [out.streamSameAsSeal, out.streamBack, out.streamGcmBack],

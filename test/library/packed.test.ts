@@ -62,6 +62,9 @@ const DOCUMENTED_FIELDS = new Set([
   'gzip',
   'dryRun',
   'cwd',
+  'inventoryText',
+  'templateText',
+  'varsFiles',
   'out',
   'stdout',
   'writeFile',
@@ -130,6 +133,7 @@ const TYPES_TS = `
 import type { RenderOptions, RenderResult, DomainError, DecryptError } from 'cisco-prov';
 const renderOptions: (keyof RenderOptions)[] = [
   'inventory', 'template', 'vars', 'devices', 'name', 'encryption', 'gzip', 'dryRun', 'cwd', 'out', 'writeFile',
+  'inventoryText', 'templateText', 'varsFiles',
 ];
 const result: (keyof RenderResult)[] = ['stdout', 'report'];
 const domain: (keyof DomainError)[] = ['kind', 'code', 'message', 'file', 'where', 'field'];
