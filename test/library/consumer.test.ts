@@ -162,6 +162,12 @@ import { openProfile, sealProfile } from 'cisco-prov';
 openProfile(sealProfile('<flat-profile/>', { cipher: 'aes-256-cbc', passphrase: 'a' }), { passphrase: 'b' });
 `;
 
+/** The same service's older CommonJS part: TypeScript emits require('cisco-prov'). */
+const LEGACY = `
+import { parseUserAgent } from 'cisco-prov';
+process.stdout.write(parseUserAgent('Cisco-CP-8841-3PCC/12.0.1 (00562b043615)').model ?? '');
+`;
+
 function tsconfig(module: string, moduleResolution: string, emit: boolean): string {
   return JSON.stringify({
     compilerOptions: {
@@ -175,7 +181,7 @@ function tsconfig(module: string, moduleResolution: string, emit: boolean): stri
       typeRoots: [join(ROOT, 'node_modules', '@types')],
       ...(emit ? { outDir: 'out', rootDir: 'src' } : { noEmit: true }),
     },
-    files: ['src/consumer.ts', 'src/crash.ts'],
+    files: ['src/consumer.ts', 'src/crash.ts', ...(emit ? ['src/legacy.cts'] : [])],
   });
 }
 
@@ -217,6 +223,7 @@ test('a TypeScript service importing the packed tarball: compiles under --strict
     mkdirSync(join(app, 'src'));
     writeFileSync(join(app, 'src', 'consumer.ts'), CONSUMER);
     writeFileSync(join(app, 'src', 'crash.ts'), CRASH);
+    writeFileSync(join(app, 'src', 'legacy.cts'), LEGACY);
     writeFileSync(join(app, 'tsconfig.json'), tsconfig('nodenext', 'nodenext', true));
     writeFileSync(join(app, 'tsconfig.bundler.json'), tsconfig('esnext', 'bundler', false));
 
@@ -269,6 +276,11 @@ test('a TypeScript service importing the packed tarball: compiles under --strict
     assert.deepEqual(out.wrongKeyReason, ['wrong-key', 'bad decrypt', false]);
     assert.deepEqual(out.classNames, ['DecryptError', 'DomainError']);
     assert.deepEqual(out.catalog, ['bad-input', 'catalog-invalid', 'site-catalog.json']);
+
+    // CommonJS: module nodenext type-checks the require of an ES module, and Node runs it.
+    assert.match(readFileSync(join(app, 'out', 'legacy.cjs'), 'utf8'), /require\("cisco-prov"\)/);
+    const legacy = spawnSync(process.execPath, ['out/legacy.cjs'], { cwd: app, encoding: 'utf8' });
+    assert.deepEqual([legacy.status, legacy.stdout, legacy.stderr], [0, '8841', '']);
 
     // Uncaught: Node shows the line that threw and a stack naming the library's functions —
     // not one minified line of kilobytes and frames such as \`at Br (index.js:2:4649)\`.
