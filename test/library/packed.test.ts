@@ -91,6 +91,7 @@ const DOCUMENTED_FIELDS = new Set([
   // Node's and TypeScript's words
   'require',
   'moduleResolution',
+  'module',
   'nodenext',
   'node16',
   'bundler',
