@@ -82,6 +82,11 @@ const library = await build({
   format: 'esm',
   packages: 'external',
   metafile: true,
+  // Readable, not minified: a library user's stack traces name our functions (`at openProfile`,
+  // not `at Br`), Node shows the line that threw (not 8 KB of one minified line), and classes
+  // keep their names (`err.constructor.name` is DecryptError, not `q`).
+  minify: false,
+  keepNames: true,
 });
 
 await build({

@@ -4,6 +4,15 @@
  */
 // Crypto core: OpenSSL enc (AES-256-CBC), RFC 8188 aes128gcm, gzip and the profile envelope.
 export * from './crypto/index.js';
+// The envelope as streams (a profile of any size in constant memory): what the CLI's encrypt and
+// decrypt use for stdin and large files.
+export {
+  sealStream,
+  openStream,
+  type ByteSource,
+  type OpenStreamOptions,
+  type StreamOpenInfo,
+} from './crypto/stream.js';
 // The pure-JS backend, registered on import so `backend: 'noble'` works for library users.
 export { nobleBackend } from './crypto/backend-noble.js';
 export { normalizeMac, formatMac, type MacFormat } from './device/mac.js';

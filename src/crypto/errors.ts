@@ -28,12 +28,16 @@ export type DecryptFailure =
  * }
  */
 export class DecryptError extends Error {
-  readonly reason: DecryptFailure;
+  /**
+   * Not enumerable: `JSON.stringify(err)`, `console.log(err)` and a framework's error body show
+   * no reason (which would tell a bad padding from a bad plaintext: an oracle). Read it by name.
+   */
+  declare readonly reason: DecryptFailure;
 
   constructor(reason: DecryptFailure) {
     super('bad decrypt');
     this.name = 'DecryptError';
-    this.reason = reason;
+    Object.defineProperty(this, 'reason', { value: reason, enumerable: false });
   }
 }
 

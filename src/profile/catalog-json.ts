@@ -10,6 +10,7 @@ import {
   type ParameterKind,
   type ParameterType,
 } from './catalog.js';
+import { DomainError } from '../domain-errors.js';
 import { describeJsonSyntaxError } from './json-syntax-error.js';
 
 /*
@@ -220,10 +221,15 @@ function parseIndex(
   return { min, max, kind: kind as IndexKind };
 }
 
+/** A problem of a catalog file: bad input (`catalog-invalid`), its message one line. */
+function catalogInvalid(fileName: string, message: string): DomainError {
+  return new DomainError('bad-input', 'catalog-invalid', message, { file: fileName });
+}
+
 /**
- * Parses and checks a user catalog file (format in the comment above). Throws an Error whose
- * message names the file, the entry (by position and name) and the field, and says what was
- * expected and what arrived.
+ * Parses and checks a user catalog file (format in the comment above). Throws a DomainError
+ * (`bad-input`, code `catalog-invalid`) whose message names the file, the entry (by position and
+ * name) and the field, and says what was expected and what arrived.
  *
  * @example
  * parseCatalogJson('{"parameters":[{"name":"X_Custom","type":"bool"}]}', 'site.json');
@@ -239,13 +245,17 @@ export function parseCatalogJson(text: string, fileName: string): CatalogEntry[]
     doc = JSON.parse(source);
   } catch (error) {
     // Where, and never the text V8 quotes around the mistake (a catalog may hold a default).
-    throw new Error(`${fileName}: ${describeJsonSyntaxError((error as Error).message, source)}`);
+    throw catalogInvalid(
+      fileName,
+      `${fileName}: ${describeJsonSyntaxError((error as Error).message, source)}`,
+    );
   }
   let list: Json;
   if (Array.isArray(doc)) list = doc;
   else if (isObject(doc) && Array.isArray(doc.parameters)) list = doc.parameters;
   else
-    throw new Error(
+    throw catalogInvalid(
+      fileName,
       `${fileName}: expected an array of entries or { "parameters": [...] }, got ${describe(doc)}`,
     );
 
@@ -257,16 +267,21 @@ export function parseCatalogJson(text: string, fileName: string): CatalogEntry[]
         ? `entry ${position} (${JSON.stringify(raw.name)})`
         : `entry ${position}`;
     const fail = (field: string, expected: string, got: Json): never => {
-      throw new Error(
+      throw catalogInvalid(
+        fileName,
         `${fileName}: ${label()}: "${field}" expected ${expected}, got ${got === undefined ? 'nothing' : describe(got)}`,
       );
     };
     if (!isObject(raw)) {
-      throw new Error(`${fileName}: ${label()}: expected an object, got ${describe(raw)}`);
+      throw catalogInvalid(
+        fileName,
+        `${fileName}: ${label()}: expected an object, got ${describe(raw)}`,
+      );
     }
     for (const key of Object.keys(raw)) {
       if (!ENTRY_KEYS.includes(key)) {
-        throw new Error(
+        throw catalogInvalid(
+          fileName,
           `${fileName}: ${label()}: unknown field "${key}" (expected ${ENTRY_KEYS.join(', ')})`,
         );
       }
@@ -293,7 +308,8 @@ export function parseCatalogJson(text: string, fileName: string): CatalogEntry[]
     const key = `${raw.section === 'router-configuration' ? 'router:' : ''}${name}`;
     const previous = seen.get(key);
     if (previous !== undefined) {
-      throw new Error(
+      throw catalogInvalid(
+        fileName,
         `${fileName}: ${label()}: duplicate name, already defined by entry ${previous}`,
       );
     }

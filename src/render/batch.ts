@@ -102,9 +102,22 @@ export interface RenderOptions {
    * one — sniffed from the text (sniffInventoryFormat).
    */
   inventoryFormat?: InventoryFormat;
-  /** Template file or directory (default: the bundled templates/). */
+  /** Template file or directory (default: the bundled templates/); with `templateText`, its name. */
   template?: string;
+  /**
+   * The template's text, when it does not come from a file (a service's template from its
+   * database): every device uses it. `template` names it in messages (default
+   * `template.liquid`); its `{% include %}`s are read from files beside that name, under `cwd`.
+   */
+  templateText?: string;
+  /** `--vars` files, layered in order over the model's built-ins. */
   vars?: readonly string[];
+  /**
+   * Variables given as data, layered after `vars` as if they were more files (`file` names
+   * the layer in `explainRender`; `groups` as a vars file's).
+   * @example varsFiles: [{ file: 'request', values: { sip: { proxy: 'pbx' } }, groups: {} }]
+   */
+  varsFiles?: readonly VarsFile[];
   /** Output directory; absent with one device → the profile is returned for stdout. */
   out?: string;
   /** File name pattern with Cisco macros (default `$MA.xml`, `$MA.cfg` when encrypting). */
@@ -366,6 +379,7 @@ function load(options: RenderOptions): Loaded {
     if (Array.isArray(parsed)) for (const p of parsed) problems.push(p);
     else varsFiles.push(parsed);
   }
+  varsFiles.push(...(options.varsFiles ?? []));
   const discardPrestarted = prestartFor(options, format, inventoryText);
   try {
     return checked(options, cwd, inventory, varsFiles, problems, discardPrestarted);
@@ -447,6 +461,19 @@ function checked(
     count = list.length;
   }
 
+  if (options.templateText !== undefined) {
+    const file = resolve(cwd, options.template ?? 'template.liquid');
+    const templates = { root: dirname(file), file, texts: { [file]: options.templateText } };
+    return {
+      cwd,
+      count,
+      devices,
+      sources,
+      templates,
+      discardPrestarted,
+      ...(names ? { names } : {}),
+    };
+  }
   const templatePath =
     options.template !== undefined ? resolve(cwd, options.template) : bundledTemplatesDir();
   let templates: TemplateSource;

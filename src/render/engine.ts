@@ -188,6 +188,12 @@ function bomFreeFs(loaded: Map<string, string>): FS {
   };
 }
 
+/** Whether `path` is under the directory `root`, by name. */
+function within(root: string, path: string): boolean {
+  const rel = relative(resolve(root), resolve(path));
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}
+
 /** LiquidJS's file system over a snapshot of template texts, disk for any other file. */
 function snapshotFs(sources: ReadonlyMap<string, string>, loaded: Map<string, string>): FS {
   const disk = bomFreeFs(loaded);
@@ -198,8 +204,16 @@ function snapshotFs(sources: ReadonlyMap<string, string>, loaded: Map<string, st
     loaded.set(clean, path);
     return clean;
   };
+  const textOnly = (path: string): boolean =>
+    sources.has(resolve(path)) && !(disk.existsSync?.(path) ?? false);
   return {
     ...disk,
+    // A text with no file behind it (render's templateText) has no real path to compare: it is
+    // inside the root by name. A text read from a file (serve's) is checked as LiquidJS does.
+    contains: async (root, path) =>
+      textOnly(path) ? within(root, path) : (disk.contains?.(root, path) ?? true),
+    containsSync: (root, path) =>
+      textOnly(path) ? within(root, path) : (disk.containsSync?.(root, path) ?? true),
     exists: async (path) => sources.has(resolve(path)) || disk.exists(path),
     existsSync: (path) => sources.has(resolve(path)) || disk.existsSync(path),
     readFileSync: (path) => text(path) ?? disk.readFileSync(path),
@@ -239,6 +253,11 @@ export interface TemplateSource {
   root: string;
   /** Set when `--template` named a file: every device uses it. */
   file?: string;
+  /**
+   * Template texts by absolute path, used instead of the files (render's `templateText`): plain
+   * data, so that it reaches worker threads with the rest of the settings.
+   */
+  texts?: Readonly<Record<string, string>>;
 }
 
 /** `--template <file|dir>` → where templates come from. Throws when the path does not exist. */
@@ -287,8 +306,10 @@ export class TemplateChooser {
     readonly source: TemplateSource,
     options: EngineOptions = {},
   ) {
-    this.engine = createEngine(source.root, options);
-    this.sources = options.sources;
+    const sources =
+      options.sources ?? (source.texts ? new Map(Object.entries(source.texts)) : undefined);
+    this.engine = createEngine(source.root, { ...options, ...(sources ? { sources } : {}) });
+    this.sources = sources;
   }
 
   /**

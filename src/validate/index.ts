@@ -51,7 +51,7 @@ export interface ValidateOptions {
  * Validates one profile's text. Diagnostics come sorted by line and column.
  * @example
  * validateProfileText('<flat-profile><Station_Name ua="xx">A</Station_Name></flat-profile>', { file: 'a.xml' })
- * // [{ ruleId: 'invalid-ua', severity: 'error', message: 'ua="xx" on Station_Name must be …', file: 'a.xml', line: 1, column: 34 }]
+ * // [{ ruleId: 'invalid-ua', severity: 'error', message: 'ua="xx" on Station_Name must be …', file: 'a.xml', line: 1, column: 33 }]
  */
 export function validateProfileText(text: string, options: ValidateOptions): Diagnostic[] {
   return validateText(text, options, NO_HINTS);

@@ -62,6 +62,9 @@ const DOCUMENTED_FIELDS = new Set([
   'gzip',
   'dryRun',
   'cwd',
+  'inventoryText',
+  'templateText',
+  'varsFiles',
   'out',
   'stdout',
   'writeFile',
@@ -78,9 +81,17 @@ const DOCUMENTED_FIELDS = new Set([
   'problems',
   'line',
   'column',
+  // SizeLimitError's fields, openProfile's and sealProfile's options, the argument errors
+  'what',
+  'limit',
+  'maxSize',
+  'rs',
+  'TypeError',
+  'RangeError',
   // Node's and TypeScript's words
   'require',
   'moduleResolution',
+  'module',
   'nodenext',
   'node16',
   'bundler',
@@ -123,6 +134,7 @@ const TYPES_TS = `
 import type { RenderOptions, RenderResult, DomainError, DecryptError } from 'cisco-prov';
 const renderOptions: (keyof RenderOptions)[] = [
   'inventory', 'template', 'vars', 'devices', 'name', 'encryption', 'gzip', 'dryRun', 'cwd', 'out', 'writeFile',
+  'inventoryText', 'templateText', 'varsFiles',
 ];
 const result: (keyof RenderResult)[] = ['stdout', 'report'];
 const domain: (keyof DomainError)[] = ['kind', 'code', 'message', 'file', 'where', 'field'];
