@@ -195,7 +195,8 @@ function openLogFile(path: string, cwd: string): { fd: number; isGzip: boolean }
  * usual ASCII log) then stays under V8's largest young-generation object (128 KiB): a 1 MiB
  * chunk's string went to large-object space, fresh pages each time, and its copy, with the read
  * and the ASCII check on a fresh 1 MiB buffer each, cost 0.95 s of CPU on a 134 MB log against
- * 0.06 s for 64 KiB reads into one buffer (bench/RESULTS-perf8.md).
+ * 0.06 s for 64 KiB reads into one buffer (bench/RESULTS-perf8.md). Streamed files (fleet,
+ * gzip) are read in chunks of this size too.
  */
 const READ_CHUNK = 64 * 1024;
 
@@ -224,7 +225,7 @@ export function openLog(path: string, cwd: string): Readable {
 
 /** A stream of an open log file's bytes, gunzipped when it is gzip. */
 function logStream(fd: number, isGzip: boolean): Readable {
-  const file = createReadStream('', { fd, start: 0, highWaterMark: 1 << 20 });
+  const file = createReadStream('', { fd, start: 0, highWaterMark: READ_CHUNK });
   if (!isGzip) return file;
   const gunzip = createGunzip();
   pipeline(file, gunzip, () => {
