@@ -408,8 +408,8 @@ function splitRequest(request: string): [string | null, string | null, string | 
 /**
  * A copy of `text` that does not share memory with the string it was sliced from. V8 makes a
  * slice of 13 or more characters a view into its parent, and a log line's fields are slices of a
- * 1 MiB chunk: a row that kept one would keep the whole chunk alive. Concatenation makes a new
- * string that slice() then flattens into its own memory.
+ * chunk of the log (64 KiB of a file): a row that kept one would keep the whole chunk alive.
+ * Concatenation makes a new string that slice() then flattens into its own memory.
  */
 function detach(text: string): string {
   return ` ${text}`.slice(1);
