@@ -41,9 +41,18 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
+/** Each command's --help, run once (most commands have several cases). */
+const helps = new Map<string, Promise<string>>();
+
 /** The option's help, wrapped lines joined, white space made one space. */
 async function optionHelp(command: string[], flag: string): Promise<string> {
-  const help = (await runCli([...command, '--help'])).stdout;
+  const key = command.join(' ');
+  if (!helps.has(key))
+    helps.set(
+      key,
+      runCli([...command, '--help']).then((r) => r.stdout),
+    );
+  const help = await helps.get(key)!;
   const lines = help.split('\n');
   const start = lines.findIndex((l) => new RegExp(`^ {2}(-\\w, )?${flag}(?= |,|$)`).test(l));
   assert.notEqual(start, -1, `${command.join(' ')} --help has ${flag}`);
