@@ -461,24 +461,27 @@ function checked(
     count = list.length;
   }
 
+  return {
+    cwd,
+    count,
+    devices,
+    sources,
+    templates: templatesOf(options, cwd),
+    discardPrestarted,
+    ...(names ? { names } : {}),
+  };
+}
+
+/** The templates: `templateText` (a service's template, no file), or read from `--template`. */
+function templatesOf(options: RenderOptions, cwd: string): TemplateSource {
   if (options.templateText !== undefined) {
     const file = resolve(cwd, options.template ?? 'template.liquid');
-    const templates = { root: dirname(file), file, texts: { [file]: options.templateText } };
-    return {
-      cwd,
-      count,
-      devices,
-      sources,
-      templates,
-      discardPrestarted,
-      ...(names ? { names } : {}),
-    };
+    return { root: dirname(file), file, texts: { [file]: options.templateText } };
   }
   const templatePath =
     options.template !== undefined ? resolve(cwd, options.template) : bundledTemplatesDir();
-  let templates: TemplateSource;
   try {
-    templates = templateSourceOf(templatePath);
+    return templateSourceOf(templatePath);
   } catch (err) {
     const shownAs = options.template ?? templatePath;
     throw new DomainError(
@@ -488,15 +491,6 @@ function checked(
       { file: shownAs, field: '--template' },
     );
   }
-  return {
-    cwd,
-    count,
-    devices,
-    sources,
-    templates,
-    discardPrestarted,
-    ...(names ? { names } : {}),
-  };
 }
 
 /** The `--name` pattern: the user's, or the default (`$MA.xml`, `$MA.cfg` when encrypting). */
