@@ -29,6 +29,14 @@ function literal(text: string): RegExp {
   return new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
 }
 
+/** Runs `cisco-prov render …args`, which must refuse (exit 1) and write nothing; its stderr. */
+async function renderRefused(args: string[]): Promise<string> {
+  const r = await runCli(['render', ...args]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.equal(r.stdout, '');
+  return r.stderr;
+}
+
 const DOTTED = (key: string): string =>
   `field ${key}: a dotted name nests only in a CSV header: in JSON or YAML write it nested (${key.split('.').join(' → ')})`;
 
@@ -58,11 +66,9 @@ test('render: a dotted key in defaults, a group or a --vars file is named, as in
       '    lines: [{ extension: "251", password: pw-251 }]\n',
   );
   for (const file of [json, yaml]) {
-    const r = await runCli(['render', '-i', file]);
-    assert.equal(r.code, 1, r.stderr);
-    assert.equal(r.stdout, '');
-    assert.match(r.stderr, literal(`${file}: defaults, ${DOTTED('provisioning.resync_periodic')}`));
-    assert.match(r.stderr, literal(`${file}: group desk, ${DOTTED('sip.proxy')}`));
+    const stderr = await renderRefused(['-i', file]);
+    assert.match(stderr, literal(`${file}: defaults, ${DOTTED('provisioning.resync_periodic')}`));
+    assert.match(stderr, literal(`${file}: group desk, ${DOTTED('sip.proxy')}`));
   }
 
   // --vars: a dotted variable, and one in a group the vars file defines (a CSV inventory's groups).
@@ -76,11 +82,9 @@ test('render: a dotted key in defaults, a group or a --vars file is named, as in
     csv,
     'mac,model,group,sip.proxy,lines.1.extension,lines.1.password\n00562b043651,8841,desk,pbx.example.com,251,pw-251\n',
   );
-  const r = await runCli(['render', '-i', csv, '--vars', vars]);
-  assert.equal(r.code, 1, r.stderr);
-  assert.equal(r.stdout, '');
-  assert.match(r.stderr, literal(`${vars}: top level, ${DOTTED('provisioning.resync_periodic')}`));
-  assert.match(r.stderr, literal(`${vars}: group desk, ${DOTTED('display.name')}`));
+  const stderr = await renderRefused(['-i', csv, '--vars', vars]);
+  assert.match(stderr, literal(`${vars}: top level, ${DOTTED('provisioning.resync_periodic')}`));
+  assert.match(stderr, literal(`${vars}: group desk, ${DOTTED('display.name')}`));
 
   // The same file with the values nested renders them.
   writeFileSync(
@@ -272,10 +276,8 @@ test('render: a device’s own fields (group, template, model, mac, serial) and 
     vars,
     'group: hq\ntemplate: special.liquid\nmac: 001122334455\nserial: FCH0000\ndefaults: { a: 1 }\ndevices: []\n',
   );
-  const r = await runCli(['render', '-i', inventory, '--vars', vars, '-t', join(root, 't')]);
-  assert.equal(r.code, 1, r.stderr);
-  assert.equal(r.stdout, '');
-  const lines = r.stderr.split('\n').filter((line) => line.startsWith('cisco-prov: '));
+  const stderr = await renderRefused(['-i', inventory, '--vars', vars, '-t', join(root, 't')]);
+  const lines = stderr.split('\n').filter((line) => line.startsWith('cisco-prov: '));
   const group = (where: string) =>
     `a device's group is read from the device alone: in ${where} it would choose no group (put here the variables it should give every device)`;
   const template = (where: string) =>
@@ -326,17 +328,15 @@ test('render: a spreadsheet’s Group or Template header (no group or template f
     csv,
     'mac,model,Group,TEMPLATE,sip.proxy,lines.1.extension,lines.1.password\n00562b043691,8841,hq,x.liquid,pbx.example.com,291,pw-291\n',
   );
-  const r = await runCli(['render', '-i', csv, '--vars', vars]);
-  assert.equal(r.code, 1, r.stderr);
-  assert.equal(r.stdout, '');
+  const stderr = await renderRefused(['-i', csv, '--vars', vars]);
   assert.match(
-    r.stderr,
+    stderr,
     literal(
       `${csv}: row 2, field group: not given; it has Group: field names are case-sensitive, write group`,
     ),
   );
   assert.match(
-    r.stderr,
+    stderr,
     literal(
       `${csv}: row 2, field template: not given; it has TEMPLATE: field names are case-sensitive, write template`,
     ),
