@@ -2,7 +2,9 @@
  * Variable layers. A template sees one merged map; later layers win:
  *   model built-ins → --vars files in order → inventory defaults → the device's group → the device.
  * Maps merge key by key and lists position by position (so `lines.1.proxy` from a group and
- * `lines.1.extension` from the device both reach line 1); any other value replaces what was there.
+ * `lines.1.extension` from the device both reach line 1); a map whose keys are all list positions
+ * (`lines: { 1: { proxy: … } }`, YAML's spelling of a CSV's `lines.1.proxy`) merges with a list
+ * position by position too; any other value replaces what was there.
  */
 import { LineCounter, parseDocument } from 'yaml';
 import { productSeriesNumber, type PhoneModel } from '../device/models.js';
@@ -73,7 +75,39 @@ export function mergeValues(base: unknown, over: unknown): unknown {
     for (let i = 0; i < over.length; i++) out[i] = mergeValues(base[i], over[i]);
     return out;
   }
+  // A list meeting a map keyed by positions (`1`, `2`: README's 1-based paths) in another layer:
+  // replaced whole, `defaults: { lines: { 1: { proxy: x } } }` lost every device's line 1 proxy
+  // (and a device's such map lost the defaults' list) while `--explain` showed both.
+  if (Array.isArray(base) && isPlainObject(over)) {
+    const positions = listPositionsOf(over);
+    if (positions) return mergeValues(base, positions);
+  }
+  if (isPlainObject(base) && Array.isArray(over)) {
+    const positions = listPositionsOf(base);
+    if (positions) return mergeValues(positions, over);
+  }
   return over;
+}
+
+/** The highest list position a map key may name, as in a CSV header (`lines.1000.x`). */
+const MAX_MAP_LIST_POSITION = 1000;
+
+/**
+ * A map whose every key is a 1-based list position (`{ 1: a, 3: b }`) as the sparse list it
+ * stands for (`[a, , b]`); undefined for any other map (an empty one, a name among the keys, `0`,
+ * a position above 1000), which stays a map.
+ */
+function listPositionsOf(map: Vars): unknown[] | undefined {
+  const keys = Object.keys(map);
+  if (keys.length === 0) return undefined;
+  const out: unknown[] = [];
+  for (const k of keys) {
+    if (!/^[0-9]+$/.test(k)) return undefined;
+    const n = Number(k);
+    if (n < 1 || n > MAX_MAP_LIST_POSITION) return undefined;
+  }
+  for (const k of keys) out[Number(k) - 1] = mergeValues(out[Number(k) - 1], map[k]);
+  return out;
 }
 
 /**
