@@ -221,14 +221,94 @@ export function assertStdoutAcceptsBinary(isBinary: boolean, force: boolean): vo
 // ---------------------------------------------------------------- temp files
 
 /**
- * Temp names: `.NAME.cp<pid>-<tag><counter>.tmp` — the pid says whose it is (a temp of a process
- * that no longer runs is stale), a random tag drawn once per thread and a counter make it unique
- * across threads without a CSPRNG call per file. The temp file is opened with O_EXCL ('wx'), so
- * a name that exists (or a planted symlink) is an error, never followed.
+ * Temp names: `.NAME.cp<pid>-<where>h<tag><counter>.tmp` — the pid says whose it is, `<where>`
+ * in which boot and pid namespace that pid means it (see {@link whereTag}; left out where there
+ * is no /proc: `.NAME.cp<pid>-<tag><counter>.tmp`, as before), a random tag drawn once per thread
+ * and a counter make it unique across threads without a CSPRNG call per file. The temp file is
+ * opened with O_EXCL ('wx'), so a name that exists (or a planted symlink) is an error, never
+ * followed. Whether a temp file's writer has ended: {@link isAbandonedTemp}.
  */
 let tempTag: string | undefined;
 let tempCounter = 0;
-const TEMP_NAME = /^\..*\.cp(\d+)-[0-9a-f]+[0-9a-z]*\.tmp$/;
+const TEMP_NAME = /^\..*\.cp(\d+)-(?:([0-9a-f]{8})h(?=[0-9a-f]{8}))?[0-9a-f]+[0-9a-z]*\.tmp$/;
+
+/**
+ * This process's boot and pid namespace as 8 hex digits: the first 32 bits of the kernel's boot
+ * id (a random UUID drawn at each boot) folded with the inode of /proc/self/ns/pid (one per pid
+ * namespace: a container has its own). A pid in a temp name is judged by kill(pid, 0) only where
+ * it was written with this same tag: another container sharing the output directory, another
+ * host on a network share, or the boot before a reboot numbers its processes apart from ours.
+ * Undefined (read once) where /proc has neither (not Linux).
+ */
+function whereTag(): string | undefined {
+  if (whereTagRead) return whereTagValue;
+  whereTagRead = true;
+  try {
+    const fd = openSync('/proc/sys/kernel/random/boot_id', constants.O_RDONLY);
+    let boot: Buffer;
+    try {
+      boot = Buffer.alloc(36);
+      boot = boot.subarray(0, readSync(fd, boot, 0, 36, 0));
+    } finally {
+      closeSync(fd);
+    }
+    const head = Number.parseInt(boot.toString('latin1', 0, 8), 16);
+    const namespace = statSync('/proc/self/ns/pid').ino;
+    if (Number.isNaN(head) || !namespace) return undefined;
+    whereTagValue = ((head ^ namespace) >>> 0).toString(16).padStart(8, '0');
+  } catch {
+    // no /proc: temp names without it, judged by their pid alone
+  }
+  return whereTagValue;
+}
+let whereTagRead = false;
+let whereTagValue: string | undefined;
+
+/**
+ * How long a temp file whose writer cannot be judged alive or dead stays: one written under
+ * another boot, pid namespace or host (its pid means nothing here), or whose pid runs here (it may
+ * be another process that got the pid again). Past this age without a write it is taken as left
+ * by a killed run; before, as being written.
+ */
+export const UNJUDGED_TEMP_AGE_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Whether the temp file `name` (at `path`; its marker's stats when it has one) was left by a writer
+ * that has ended: its pid, written in our boot and pid namespace (or in a name without that tag),
+ * runs no process here; or, whoever wrote it, neither it nor its marker was modified for
+ * {@link UNJUDGED_TEMP_AGE_MS}. Never a temp file of this process. "Cannot tell" is alive.
+ */
+function isAbandonedTemp(name: string, path: string | Buffer, marker?: Stats): boolean {
+  const m = TEMP_NAME.exec(name);
+  if (!m) return false;
+  const pid = Number(m[1]);
+  const written = m[2];
+  const here = whereTag();
+  const judged = written === undefined || here === undefined || written === here;
+  if (judged && pid === process.pid) return false;
+  if (judged && !isRunning(pid)) return true;
+  return isOlderThan(path, UNJUDGED_TEMP_AGE_MS, marker);
+}
+
+/** Whether the file at `path` (and `marker`, if given) was last modified more than `ms` ago. */
+function isOlderThan(path: string | Buffer, ms: number, marker?: Stats): boolean {
+  const since = Date.now() - ms;
+  if (marker !== undefined && marker.mtimeMs > since) return false;
+  try {
+    return lstatSync(path).mtimeMs <= since;
+  } catch (err) {
+    // Gone (renamed into place, or not made yet): the marker's age decides, if there is one.
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' && marker !== undefined;
+  }
+}
+
+/** Whether a temp name is one of this process's (its pid, and its boot and namespace if named). */
+function isOwnTempName(name: string): boolean {
+  const m = TEMP_NAME.exec(name);
+  if (!m || Number(m[1]) !== process.pid) return false;
+  const here = whereTag();
+  return m[2] === undefined || here === undefined || m[2] === here;
+}
 
 function tempPathFor(path: string): string;
 function tempPathFor(path: string | Buffer): string | Buffer;
@@ -251,7 +331,8 @@ function tempPathFor(path: string | Buffer): string | Buffer {
   // Joined by hand: path.join (and the normalize it calls) would be compiled for this alone in a
   // one-shot run (dirname gives a directory without a trailing separator, except a root).
   const dir = dirname(path);
-  return `${dir}${dir.endsWith(sep) ? '' : sep}.${base}.cp${process.pid}-${tempTag}${(tempCounter++).toString(36)}.tmp`;
+  const where = whereTag();
+  return `${dir}${dir.endsWith(sep) ? '' : sep}.${base}.cp${process.pid}-${where === undefined ? '' : `${where}h`}${tempTag}${(tempCounter++).toString(36)}.tmp`;
 }
 
 /**
@@ -302,7 +383,7 @@ function removeTempsOfThisProcess(): void {
     try {
       const { names, pathOf } = listNames(dir);
       names.forEach((name, i) => {
-        if (TEMP_NAME.exec(name)?.[1] === String(process.pid)) rmSync(pathOf(i), { force: true });
+        if (isOwnTempName(name)) rmSync(pathOf(i), { force: true });
       });
     } catch {
       // the directory is gone: nothing to sweep
@@ -428,8 +509,7 @@ export function removeStaleTempFiles(dir: string | Buffer): void {
       removeStaleMarker(pathOf(i));
       continue;
     }
-    const pid = TEMP_NAME.exec(name)?.[1];
-    if (pid === undefined || Number(pid) === process.pid || isRunning(Number(pid))) continue;
+    if (!isAbandonedTemp(name, pathOf(i))) continue;
     try {
       rmSync(pathOf(i), { force: true });
     } catch {
@@ -502,9 +582,9 @@ const MARKER_MODE = 0o644;
 
 /**
  * Removes a marker, and the temp file it names if that is a temp file of ours for the same target
- * whose process no longer runs (pid checked with kill(pid, 0), as the sweep does); whether the
- * name is free now (true too when the marker went meanwhile). Never removes a temp file of a
- * process that runs, nor a file not named as our temp files are; of a marker's name only a
+ * whose writer has ended ({@link isAbandonedTemp}, as the sweep judges); whether the name is free
+ * now (true too when the marker went meanwhile). Never removes a temp file of a process that
+ * runs here (for a day), nor a file not named as our temp files are; of a marker's name only a
  * regular file of a few bytes is read (never followed: a symbolic link or a FIFO there is not
  * ours), and an empty one is removed only after EMPTY_MARKER_AGE_MS. Never throws.
  *
@@ -516,8 +596,9 @@ const MARKER_MODE = 0o644;
  */
 function removeStaleMarker(marker: string | Buffer): boolean {
   let held: Buffer;
+  let stats: Stats;
   try {
-    const stats = lstatSync(marker);
+    stats = lstatSync(marker);
     if (typeOf(stats) !== constants.S_IFREG || stats.size > 1024) return false;
     if (stats.size === 0) {
       if (!isOldEmptyMarker(stats)) return false;
@@ -533,12 +614,11 @@ function removeStaleMarker(marker: string | Buffer): boolean {
   const cut = text.lastIndexOf(sep) + 1;
   // `.NAME.cp`: the temp file's name starts as its marker's does.
   if (name.includes(sep) || !name.startsWith(text.slice(cut, -'.tmp'.length))) return false;
-  const pid = TEMP_NAME.exec(name)?.[1];
-  if (pid === undefined || Number(pid) === process.pid || isRunning(Number(pid))) return false;
   const tmp =
     typeof marker === 'string'
       ? `${marker.slice(0, cut)}${name}`
       : Buffer.concat([marker.subarray(0, cut), held]);
+  if (!isAbandonedTemp(name, tmp, stats)) return false;
   try {
     // By the name read: a temp file of a process that has ended, whoever else sees it so.
     unlinkIfThere(tmp);

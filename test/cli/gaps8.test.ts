@@ -2,9 +2,13 @@
 // each through the built CLI (and the core where the CLI cannot show it).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import fs, { existsSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { mergeValues } from '../../src/render/variables.js';
+import { UNJUDGED_TEMP_AGE_MS, writeOutputFile } from '../../src/io/writer.js';
 import { runCli } from '../helpers/run-cli.js';
 import { testDirectory } from '../helpers/temp-dir.js';
 
@@ -58,4 +62,90 @@ test('render: `lines` as a map keyed by line numbers in defaults or a group merg
   });
   assert.deepEqual(merged([1], { a: 2 }), { a: 2 });
   assert.deepEqual(merged([1], { 0: 2 }), { 0: 2 });
+});
+
+/** The pid of a process that has ended (a writer killed with SIGKILL). */
+async function deadPid(): Promise<number> {
+  const child = spawn('true', [], { stdio: 'ignore' });
+  await once(child, 'exit');
+  return child.pid!;
+}
+
+/** The temp files `write` opens (O_EXCL, 'wx'), by name. The writer's node:fs imports are ESM bindings. */
+function tempNamesOpenedBy(write: () => void): string[] {
+  const { openSync } = fs;
+  const names: string[] = [];
+  fs.openSync = ((...args: Parameters<typeof fs.openSync>) => {
+    if (args[1] === 'wx' && typeof args[0] === 'string') names.push(args[0]);
+    return openSync(...args);
+  }) as typeof fs.openSync;
+  syncBuiltinESMExports();
+  try {
+    write();
+  } finally {
+    fs.openSync = openSync;
+    syncBuiltinESMExports();
+  }
+  return names.map((path) => path.slice(path.lastIndexOf('/') + 1));
+}
+
+test('-o: a temp file whose pid was written in another pid namespace, host or boot is not taken for a dead writer’s; after a day without a write it is', async () => {
+  const root = dir.fresh('namespaces');
+  const target = join(root, 'p.cfg');
+  // This process's temp names: `.p.cfg.cp<pid>-<where>h<tag><n>.tmp`, <where> its boot and pid namespace.
+  const own = tempNamesOpenedBy(() => writeOutputFile(target, 'first\n')).find(
+    (n) => !n.endsWith('.cp.tmp'),
+  );
+  const where = /^\.p\.cfg\.cp\d+-([0-9a-f]{8})h[0-9a-f]{8}[0-9a-z]+\.tmp$/.exec(own ?? '')?.[1];
+  assert.ok(where, `a temp name with its boot and namespace: ${own}`);
+  const elsewhere = ((Number.parseInt(where, 16) ^ 1) >>> 0).toString(16).padStart(8, '0');
+  const dead = await deadPid();
+  const marker = join(root, '.p.cfg.cp.tmp');
+
+  // A writer in a container sharing the directory: its pid is no process here, yet it runs.
+  const theirs = `.p.cfg.cp${dead}-${elsewhere}h0badc0de0.tmp`;
+  writeFileSync(join(root, theirs), 'half of theirs');
+  writeFileSync(marker, theirs);
+  writeOutputFile(target, 'second\n');
+  assert.equal(readFileSync(target, 'utf8'), 'second\n');
+  assert.equal(readFileSync(join(root, theirs), 'utf8'), 'half of theirs', 'their temp file stays');
+  assert.equal(readFileSync(marker, 'utf8'), theirs, 'their marker stays');
+  // The same, unmarked, in a batch's one sweep of its directory (render -o, encrypt --out-dir);
+  // a day old, removed.
+  const batch = `.q.cfg.cp${dead}-${elsewhere}h0badc0de1.tmp`;
+  const old = (Date.now() - UNJUDGED_TEMP_AGE_MS - 60_000) / 1000;
+  for (const [name, age] of [
+    ['fresh', undefined],
+    ['old', old],
+  ] as const) {
+    const out = dir.fresh(`namespaces-batch-${name}`);
+    writeFileSync(join(out, batch), 'half of a batch');
+    if (age !== undefined) utimesSync(join(out, batch), age, age);
+    writeOutputFile(join(out, 'q.cfg'), 'q\n', { staleTemps: 'sweep' });
+    assert.equal(existsSync(join(out, batch)), age === undefined, `${name}: unmarked temp file`);
+  }
+
+  // Neither written to for a day: a run killed there (or before a reboot) left them.
+  for (const name of [theirs, '.p.cfg.cp.tmp']) utimesSync(join(root, name), old, old);
+  writeOutputFile(target, 'third\n');
+  assert.ok(!existsSync(join(root, theirs)), 'their temp file, a day old, is removed');
+  assert.ok(!existsSync(marker));
+
+  // Written here: a dead pid is a killed writer at once; a running one (perhaps the pid again) a day later.
+  const killed = `.p.cfg.cp${dead}-${where}h0badc0de2.tmp`;
+  writeFileSync(join(root, killed), 'half of a killed run');
+  writeFileSync(marker, killed);
+  writeOutputFile(target, 'fourth\n');
+  assert.ok(!existsSync(join(root, killed)), 'a killed writer’s temp file is removed');
+  const running = `.p.cfg.cp${process.ppid}-${where}h0badc0de3.tmp`;
+  writeFileSync(join(root, running), 'half of a running one');
+  writeFileSync(marker, running);
+  writeOutputFile(target, 'fifth\n');
+  assert.ok(existsSync(join(root, running)), 'a running writer’s temp file stays');
+  utimesSync(join(root, running), old, old);
+  utimesSync(marker, old, old);
+  writeOutputFile(target, 'sixth\n');
+  assert.ok(!existsSync(join(root, running)), 'a day old, it is removed');
+  assert.equal(readFileSync(target, 'utf8'), 'sixth\n');
+  assert.deepEqual(readdirSync(root), ['p.cfg']);
 });
