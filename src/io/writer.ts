@@ -376,7 +376,7 @@ const SIGNAL_EXIT: Readonly<Record<string, number>> = { SIGINT: 130, SIGTERM: 14
 function removeTempsOfThisProcess(): void {
   for (const [tmp, marker] of liveTemps) {
     rmSync(tmp, { force: true });
-    if (marker !== undefined) dropMarker(marker);
+    if (marker !== undefined && typeof tmp === 'string') dropMarker(marker, tmp);
   }
   liveTemps.clear();
   for (const dir of sweptDirectories.values()) {
@@ -640,7 +640,8 @@ function isOldEmptyMarker(stats: Stats): boolean {
  * writers taking it, one gets it), which is then read. The marker read: removed, the name is
  * free (true). Another writer's, made since it was read: linked back, and the name is not free
  * (false) — a third writer that marks its temp file in between keeps its own, and the one moved
- * aside is lost (its temp file then goes unmarked: three writers at once after a kill); a writer
+ * aside is lost (its temp file then goes unmarked: three writers at once after a kill; its writer,
+ * finishing, leaves the third's marker, see {@link dropMarker}); a writer
  * that finishes in between finds its marker gone, and the one put back names a file renamed
  * already, which the next write removes once that writer's process has ended. Killed here, the
  * file moved aside is a temp file of this process: a sweep removes it. Never throws.
@@ -715,9 +716,22 @@ function unlinkIfThere(path: string | Buffer): void {
   }
 }
 
-/** Removes our marker once its temp file is renamed or removed; never throws. */
-function dropMarker(marker: string): void {
+/**
+ * Removes our marker once its temp file `tmp` is renamed or removed, if it is still ours: it still
+ * names `tmp` (without `tmp`: whatever is there, a marker this writer failed to fill). Three
+ * writers at once after a killed run: one may move ours aside to check it and find the name taken
+ * by a third's marker when it puts ours back ({@link takeStaleMarker}); removed by name, that
+ * marker would go when we finish, and a kill of the third would leave its temp file where no later
+ * write of the target looks (test: gaps8, three writers). Never throws.
+ */
+function dropMarker(marker: string, tmp?: string): void {
   try {
+    if (
+      tmp !== undefined &&
+      !readMarker(marker).equals(Buffer.from(tmp.slice(tmp.lastIndexOf(sep) + 1)))
+    ) {
+      return;
+    }
     unlinkSync(marker);
   } catch {
     // gone already, or the directory went read-only: the next write of the target removes it
@@ -952,7 +966,7 @@ function atomicSink(
     if (fd !== undefined) closeSync(fd);
     fd = undefined;
     rmSync(tmp, { force: true });
-    if (marker !== undefined) dropMarker(marker);
+    if (marker !== undefined) dropMarker(marker, tmp);
     liveTemps.delete(tmp);
   };
   try {
@@ -973,7 +987,7 @@ function atomicSink(
       renameSync(tmp, target);
       liveTemps.delete(tmp);
       // After the rename: killed between the two, the next write finds a marker naming no file.
-      if (marker !== undefined) dropMarker(marker);
+      if (marker !== undefined) dropMarker(marker, tmp);
     },
     abort,
   };

@@ -149,3 +149,105 @@ test('-o: a temp file whose pid was written in another pid namespace, host or bo
   assert.equal(readFileSync(target, 'utf8'), 'sixth\n');
   assert.deepEqual(readdirSync(root), ['p.cfg']);
 });
+
+/** A process that runs until killed (a writer still at work). */
+async function liveProcess(): Promise<{ pid: number; kill(): Promise<void> }> {
+  const child = spawn('sleep', ['600'], { stdio: 'ignore' });
+  await once(child, 'spawn');
+  return {
+    pid: child.pid!,
+    kill: async () => {
+      child.kill('SIGKILL');
+      if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
+    },
+  };
+}
+
+/**
+ * Runs `write` with `during` called once, right after the writer has opened its temp file `wx`
+ * (its marker made): what other writers of the target do while this one writes.
+ */
+function withOthersWhileWriting(during: () => void, write: () => void): void {
+  const { openSync } = fs;
+  let fired = false;
+  fs.openSync = ((...args: Parameters<typeof fs.openSync>) => {
+    const fd = openSync(...args);
+    const path = args[0];
+    if (!fired && args[1] === 'wx' && typeof path === 'string' && !path.endsWith('.cp.tmp')) {
+      fired = true;
+      during();
+    }
+    return fd;
+  }) as typeof fs.openSync;
+  syncBuiltinESMExports();
+  try {
+    write();
+  } finally {
+    fs.openSync = openSync;
+    syncBuiltinESMExports();
+  }
+  assert.ok(fired, 'the writer opened its temp file');
+}
+
+test('-o after a killed run, three writers at once: the one that finishes first leaves the marker another made, so a later kill of that one leaves nothing the next write misses', async () => {
+  const root = dir.fresh('three-writers');
+  const target = join(root, 'p.cfg');
+  const marker = join(root, '.p.cfg.cp.tmp');
+  const killed = `.p.cfg.cp${await deadPid()}-0badc0de0.tmp`;
+  writeFileSync(join(root, killed), 'half of K');
+  writeFileSync(marker, killed);
+  const c = await liveProcess();
+  const ofC = `.p.cfg.cp${c.pid}-0c0c0c0c0.tmp`;
+  try {
+    // A (this writer) takes K's marker and makes its own. B, which read K's marker before A took
+    // it, moves A's aside to check it; C finds the name free and marks its temp file; B cannot put
+    // A's back (the name is C's now) and removes it. A goes on unmarked; C's marker names C's.
+    withOthersWhileWriting(
+      () => {
+        const aside = join(root, `.p.cfg.cp${process.ppid}-0b0b0b0b0.tmp`);
+        fs.renameSync(marker, aside);
+        writeFileSync(marker, ofC);
+        writeFileSync(join(root, ofC), 'half of C', { mode: 0o600 });
+        fs.unlinkSync(aside);
+      },
+      () => writeOutputFile(target, 'all of A\n'),
+    );
+    assert.equal(readFileSync(target, 'utf8'), 'all of A\n');
+    assert.equal(existsSync(marker) ? readFileSync(marker, 'utf8') : '(none)', ofC, 'C’s marker');
+  } finally {
+    await c.kill();
+  }
+  // C is killed: the next write of the target finds its temp file through its marker.
+  writeOutputFile(target, 'all of D\n');
+  assert.equal(readFileSync(target, 'utf8'), 'all of D\n');
+  assert.deepEqual(readdirSync(root), ['p.cfg']);
+});
+
+test('-o after a killed run, three real writers of one target at once, rounds for a few seconds: each exits 0, the target is one of theirs whole, nothing else is left', async () => {
+  const root = dir.fresh('three-real-writers');
+  const env = { K: 'Three-Writers-Key-8' };
+  const target = join(root, 'p.cfg');
+  const profiles = ['a', 'b', 'c'].map(
+    (w) =>
+      `<flat-profile>\n${`  <Display_Name_1_>${w}</Display_Name_1_>\n`.repeat(2000)}</flat-profile>\n`,
+  );
+  const deadline = Date.now() + 5000;
+  let rounds = 0;
+  do {
+    const killed = `.p.cfg.cp${await deadPid()}-0badc0de${rounds.toString(16)}.tmp`;
+    writeFileSync(join(root, killed), 'half of a killed run');
+    writeFileSync(join(root, '.p.cfg.cp.tmp'), killed);
+    const runs = await Promise.all(
+      profiles.map((p) =>
+        runCli(['encrypt', '--key-env', 'K', '-o', target], { input: p, env, cwd: root }),
+      ),
+    );
+    for (const r of runs) assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(readdirSync(root), ['p.cfg'], `round ${rounds}`);
+    const plain = await runCli(['decrypt', '--key-env', 'K', target], { env });
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.ok(profiles.includes(plain.stdout), `round ${rounds}: the target is one writer’s whole`);
+    rounds++;
+  } while (Date.now() < deadline);
+  assert.ok(rounds >= 2, `${rounds} rounds`);
+});
