@@ -7,7 +7,15 @@
 import { isUtf8 } from 'node:buffer';
 import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
-import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  realpathSync,
+  statSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import {
@@ -550,6 +558,7 @@ export async function runBatch(
   // which one silently replaced the other.
   const clashes = findOutputClashes(listed, settings);
   const files = clashes.size === 0 ? listed : listed.filter((_, i) => !clashes.has(i));
+  const inputEntries = entriesOf(listed);
   // A file in the way: one line, not mkdir's EEXIST once per input.
   const outStat = await stat(outDir).catch(() => undefined);
   if (outStat !== undefined && !outStat.isDirectory()) {
@@ -567,8 +576,8 @@ export async function runBatch(
   const threads = batchThreads(options.jobs, files.length);
   const ran =
     threads > 1
-      ? await runOnThreads(files, outDir, settings, threads)
-      : await runHere(files, outDir, settings);
+      ? await runOnThreads(files, { outDir, settings, inputEntries }, threads)
+      : await runHere(files, { outDir, settings, inputEntries });
   const results = clashes.size === 0 ? ran : mergeClashes(listed, ran, clashes);
   const written = results.filter((r) => r.status === 'written').length;
   return {
@@ -659,6 +668,46 @@ interface ThreadState {
   made: Set<string>;
   /** Directories resolved to absolute paths (one path.resolve per directory, not per file). */
   resolved: Map<string, string>;
+  /** Directories' real paths, their links followed (one realpath per directory). */
+  real: Map<string, string>;
+}
+
+function newThreadState(): ThreadState {
+  return { made: new Set(), resolved: new Map(), real: new Map() };
+}
+
+/**
+ * A file's directory entry, the same whatever path names it: the real path of its directory (its
+ * symbolic links followed, as the kernel follows them) and its own name, in Latin-1 text of its
+ * bytes (a name that is not UTF-8 keeps them). Undefined when the directory cannot be resolved.
+ */
+function entryOf(path: string | Buffer, real: Map<string, string>): string | undefined {
+  const bytes = typeof path === 'string' ? Buffer.from(path) : path;
+  const cut = bytes.lastIndexOf(sep.charCodeAt(0));
+  const dir = cut === -1 ? Buffer.from('.') : cut === 0 ? Buffer.from(sep) : bytes.subarray(0, cut);
+  const key = dir.toString('latin1');
+  let realDir = real.get(key);
+  if (realDir === undefined) {
+    try {
+      realDir = realpathSync(dir, { encoding: 'buffer' }).toString('latin1');
+    } catch {
+      return undefined;
+    }
+    real.set(key, realDir);
+  }
+  return `${realDir}${realDir.endsWith(sep) ? '' : sep}${bytes.subarray(cut + 1).toString('latin1')}`;
+}
+
+/** The directory entries of a batch's inputs (see {@link entryOf}): no output may replace one. */
+function entriesOf(files: readonly BatchFile[]): string[] {
+  const real = new Map<string, string>();
+  const entries: string[] = [];
+  for (const f of files) {
+    if (f.error !== undefined) continue;
+    const entry = entryOf(f.fsPath ?? f.path, real);
+    if (entry !== undefined) entries.push(entry);
+  }
+  return entries;
 }
 
 /** The absolute path of a file, its directory resolved once per thread. */
@@ -680,22 +729,36 @@ function absolutePath(path: string, state: ThreadState): string {
  */
 async function runHere(
   files: readonly BatchFile[],
-  outDir: string,
-  settings: BatchSettings,
+  run: CryptoWorkerSettings,
 ): Promise<BatchFileResult[]> {
-  const state: ThreadState = { made: new Set(), resolved: new Map() };
+  const runFile = cryptoBatchFileRunner(run);
   const results: BatchFileResult[] = [];
   for (let i = 0; i < files.length; i++) {
     if (i > 0 && i % FILES_PER_MESSAGE === 0) await new Promise((done) => setImmediate(done));
-    results.push(runOne(files[i]!, outDir, settings, state));
+    results.push(runFile(files[i]!));
   }
   return results;
 }
 
-/** What a worker thread of the batch is given once: the output directory and the settings. */
+/**
+ * What a worker thread of the batch is given once: the output directory, the settings and the
+ * directory entries of every input of the run ({@link entryOf}).
+ */
 export interface CryptoWorkerSettings {
   outDir: string;
   settings: BatchSettings;
+  inputEntries: readonly string[];
+}
+
+/** One thread's per-file work, its state kept across files. */
+function cryptoBatchFileRunner({
+  outDir,
+  settings,
+  inputEntries,
+}: CryptoWorkerSettings): (file: BatchFile) => BatchFileResult {
+  const state = newThreadState();
+  const inputs = new Set(inputEntries);
+  return (file) => runOne(file, outDir, settings, state, inputs);
 }
 
 /** One file as it goes to a thread; `index`, its place in the input, puts its result back. */
@@ -712,13 +775,11 @@ export interface CryptoBatchResult {
  * One thread's side of the batch (this thread's, or a worker's of src/io/worker-pool.ts): runs
  * a message of files, keeping the thread's state (directories made and resolved) across them.
  */
-export function cryptoBatchRunner({
-  outDir,
-  settings,
-}: CryptoWorkerSettings): (items: readonly CryptoBatchItem[]) => CryptoBatchResult[] {
-  const state: ThreadState = { made: new Set(), resolved: new Map() };
-  return (items) =>
-    items.map((item) => ({ index: item.index, result: runOne(item, outDir, settings, state) }));
+export function cryptoBatchRunner(
+  run: CryptoWorkerSettings,
+): (items: readonly CryptoBatchItem[]) => CryptoBatchResult[] {
+  const runFile = cryptoBatchFileRunner(run);
+  return (items) => items.map((item) => ({ index: item.index, result: runFile(item) }));
 }
 
 /**
@@ -730,8 +791,7 @@ export function cryptoBatchRunner({
  */
 async function runOnThreads(
   files: readonly BatchFile[],
-  outDir: string,
-  settings: BatchSettings,
+  run: CryptoWorkerSettings,
   threads: number,
 ): Promise<BatchFileResult[]> {
   // Loaded only here: a one-thread batch never needs the pool.
@@ -743,11 +803,11 @@ async function runOnThreads(
       yield fsPath && fsRel ? { path, rel, fsPath, fsRel, index } : { path, rel, index };
     }
   }
-  await runInWorkers('crypto', { outDir, settings }, items(), {
+  await runInWorkers('crypto', run, items(), {
     workerCount: threads - 1,
     batchSize: FILES_PER_MESSAGE,
     isItem: (value): value is CryptoBatchItem => 'path' in value,
-    here: cryptoBatchRunner({ outDir, settings }),
+    here: cryptoBatchRunner(run),
     stopOnSignal: true,
     onResults: (batch) => {
       for (const { index, result } of batch) results[index] = result;
@@ -765,6 +825,7 @@ function runOne(
   outDir: string,
   settings: BatchSettings,
   state: ThreadState,
+  inputs: ReadonlySet<string>,
 ): BatchFileResult {
   const { path, rel } = file;
   const fail = (
@@ -869,6 +930,19 @@ function runOne(
       // Temp files a run killed before left there: gone (a signal to this one: see runBatch).
       removeStaleTempFiles(fsDir);
       state.made.add(dir);
+    }
+    // By any path: an --out-dir that is a symbolic link to an input directory made every output
+    // that keeps its name (aes128gcm, decrypt of a .xml) replace its own input, and
+    // `decrypt d --out-dir d` wrote lobby.cfg's plaintext over the lobby.xml beside it.
+    const entry = entryOf(fsOutput, state.real);
+    if (entry !== undefined && inputs.has(entry)) {
+      const own = entry === entryOf(fsPathOf(file.fsPath) ?? path, state.real);
+      return fail(
+        own
+          ? 'the output would replace the input: choose another --out-dir'
+          : `the output ${output} would replace an input of this run: choose another --out-dir`,
+        ExitCode.Usage,
+      );
     }
     // A file already there keeps its mode and group, as with -o (plaintext: none for others).
     const plain = settings.command === 'decrypt';

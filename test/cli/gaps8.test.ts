@@ -4,7 +4,15 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import fs, { existsSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import fs, {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { mergeValues } from '../../src/render/variables.js';
@@ -250,4 +258,45 @@ test('-o after a killed run, three real writers of one target at once, rounds fo
     rounds++;
   } while (Date.now() < deadline);
   assert.ok(rounds >= 2, `${rounds} rounds`);
+});
+
+const profileOf = (name: string): string =>
+  `<flat-profile>\n  <Display_Name_1_>${name}</Display_Name_1_>\n</flat-profile>\n`;
+
+test('encrypt/decrypt --out-dir: an output never replaces an input of the run, by any path (a symlinked --out-dir, the input directory itself)', async () => {
+  const root = dir.fresh('out-dir-inputs');
+  const env = { I: 'gaps8-ikm-0123456789', K: 'gaps8-passphrase' };
+  // aes128gcm keeps the name: through a link to the input directory, each output was its input.
+  for (const count of [2, 130]) {
+    const input = join(root, `in-${count}`);
+    mkdirSync(input);
+    const names = Array.from({ length: count }, (_, i) => `p${String(i).padStart(3, '0')}.xml`);
+    for (const n of names) writeFileSync(join(input, n), profileOf(n));
+    const link = join(root, `link-${count}`);
+    symlinkSync(input, link);
+    const r = await runCli(
+      ['encrypt', '--ikm-env', 'I', input, '--out-dir', link, '--jobs', '2', '--json'],
+      { env },
+    );
+    assert.equal(r.code, 2, r.stderr);
+    const report = JSON.parse(r.stdout) as { written: number; files: { error?: string }[] };
+    assert.equal(report.written, 0);
+    assert.match(report.files[0]!.error!, /the output would replace the input/);
+    for (const n of names) assert.equal(readFileSync(join(input, n), 'utf8'), profileOf(n), n);
+  }
+
+  // decrypt d --out-dir d: lobby.cfg would open to lobby.xml, an input of the run beside it (an
+  // edited profile): not replaced.
+  const d = join(root, 'both');
+  mkdirSync(d);
+  const sealed = await runCli(['encrypt', '--key-env', 'K', '-o', join(d, 'lobby.cfg'), '-'], {
+    env,
+    input: profileOf('old'),
+  });
+  assert.equal(sealed.code, 0, sealed.stderr);
+  writeFileSync(join(d, 'lobby.xml'), profileOf('edited'));
+  const r = await runCli(['decrypt', '--key-env', 'K', d, '--out-dir', d], { env });
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /lobby\.cfg: the output .*lobby\.xml would replace an input of this run/);
+  assert.equal(readFileSync(join(d, 'lobby.xml'), 'utf8'), profileOf('edited'));
 });
