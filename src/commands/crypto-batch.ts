@@ -513,6 +513,8 @@ export interface BatchSettings {
   open?: Parameters<typeof openProfile>[1];
   /** encrypt: an empty (0-byte) file is encrypted instead of failing (exit 1). */
   allowEmpty?: boolean;
+  /** The files the keys came from (`device:inode`): an input that is one of them fails. */
+  secretFiles?: { option: string; id: string }[];
 }
 
 /** One input of the batch: its path, its name under --out-dir, and its output path. */
@@ -857,12 +859,21 @@ function runOne(
     }
   }
   let data: Uint8Array;
+  let secret: string | undefined;
   try {
-    data = readFileSync(fsPathOf(file.fsPath) ?? path);
+    data = readInput(fsPathOf(file.fsPath) ?? path, settings.secretFiles, (option) => {
+      secret = option;
+    });
   } catch (err) {
     return fail(
       `cannot read: ${describeSystemError(err, '').replace(/^: /, '')}`,
       ExitCode.Failure,
+    );
+  }
+  if (secret !== undefined) {
+    return fail(
+      `the ${secret} of this run, a file of secrets: not ${settings.command}ed (keep it out of the input directories)`,
+      ExitCode.Usage,
     );
   }
   if (data.length === 0 && !(settings.command === 'encrypt' && settings.allowEmpty)) {
@@ -989,6 +1000,31 @@ function bytesDirname(path: Buffer): string | Buffer {
   return isUtf8(dir) ? dir.toString('utf8') : dir;
 }
 
+/**
+ * A batch input's bytes; with `secretFiles`, read through a descriptor whose fstat is checked
+ * first: a file of secrets of the run (by device and inode: also through a link) is not read,
+ * `onSecret` is told which option named it and the result is empty.
+ */
+function readInput(
+  path: string | Buffer,
+  secretFiles: BatchSettings['secretFiles'],
+  onSecret: (option: string) => void,
+): Uint8Array {
+  if (secretFiles === undefined) return readFileSync(path);
+  const fd = openSync(path, 'r');
+  try {
+    const stats = fstatSync(fd);
+    const secret = secretFiles.find((f) => f.id === `${stats.dev}:${stats.ino}`);
+    if (secret !== undefined) {
+      onSecret(secret.option);
+      return new Uint8Array(0);
+    }
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** A file's size, or undefined when it cannot be stat'ed (the read that follows says why). */
 function statSizeOf(path: string | Buffer): number | undefined {
   try {
@@ -1066,6 +1102,17 @@ export async function cryptoBatch(
     );
   }
   const settings: BatchSettings = { command, keys, table, allowEmpty: opts.allowEmpty === true };
+  // The files the keys came from are no inputs: a --keys CSV in the profiles directory was
+  // encrypted with the key for all, every phone's own key then open to any phone that has it.
+  const keysFile =
+    opts.keys !== undefined ? statSync(opts.keys, { throwIfNoEntry: false }) : undefined;
+  const secretFiles = [
+    ...(keys.secretFiles ?? []),
+    ...(keysFile?.isFile()
+      ? [{ option: '--keys CSV', id: `${keysFile.dev}:${keysFile.ino}` }]
+      : []),
+  ];
+  if (secretFiles.length > 0) settings.secretFiles = secretFiles;
   if (command === 'encrypt') {
     if (opts.salt !== undefined) {
       throw usageError('--salt with --out-dir would give every file the same salt');

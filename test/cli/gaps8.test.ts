@@ -300,3 +300,37 @@ test('encrypt/decrypt --out-dir: an output never replaces an input of the run, b
   assert.match(r.stderr, /lobby\.cfg: the output .*lobby\.xml would replace an input of this run/);
   assert.equal(readFileSync(join(d, 'lobby.xml'), 'utf8'), profileOf('edited'));
 });
+
+test('encrypt --out-dir: the --keys CSV or --key-file met among the inputs is not encrypted (with the key for all, any phone could open every phone’s key)', async () => {
+  const root = dir.fresh('keys-in-inputs');
+  const input = join(root, 'profiles');
+  mkdirSync(input);
+  const names = Array.from(
+    { length: 130 },
+    (_, i) => `SEP00562b04${(0x3600 + i).toString(16)}.xml`,
+  );
+  for (const n of names) writeFileSync(join(input, n), profileOf(n));
+  const keys = join(input, 'keys.csv');
+  writeFileSync(keys, 'mac,key\n00562b043600,own-key-of-3600\n', { mode: 0o600 });
+  symlinkSync('keys.csv', join(input, 'keys-link.csv'));
+  for (const jobs of ['1', '2']) {
+    const out = join(root, `out-${jobs}`);
+    const r = await runCli(
+      ['encrypt', '--keys', keys, '--key-env', 'K', input, '--out-dir', out, '--jobs', jobs],
+      { env: { K: 'key-for-all' } },
+    );
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(
+      r.stderr,
+      /keys\.csv: the --keys CSV of this run, a file of secrets: not encrypted/,
+    );
+    assert.match(r.stderr, /keys-link\.csv: the --keys CSV of this run/);
+    assert.match(r.stderr, /encrypted 130 of 132 file\(s\)/);
+    assert.ok(!existsSync(join(out, 'keys.cfg')) && !existsSync(join(out, 'keys-link.cfg')));
+  }
+  const keyFile = join(input, 'key.txt');
+  writeFileSync(keyFile, 'key-for-all\n', { mode: 0o600 });
+  const r = await runCli(['encrypt', '--key-file', keyFile, input, '--out-dir', join(root, 'o')]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /key\.txt: the --key-file of this run, a file of secrets: not encrypted/);
+});
