@@ -554,7 +554,9 @@ export async function runBatch(
   settings: BatchSettings,
 ): Promise<BatchReport> {
   const outDir = options.outDir;
-  const listed = await listInputs(inputs, outDir);
+  // The same file named twice (in a directory given and by its own name, or one directory given
+  // as `in` and `./in`) is one input, not a clash with itself.
+  const listed = dropRepeatedFiles(await listInputs(inputs, outDir), settings);
   // Two inputs with one output name (`a.xml` and `a.txt` both make `a.cfg`; the same name from
   // two directories): the first is written, each later one fails — never two "written" files of
   // which one silently replaced the other.
@@ -609,6 +611,29 @@ function outputName(file: BatchFile, settings: BatchSettings): string | undefine
   const key = keysFor(file.rel, settings.table, settings.keys);
   const cipher = key && cipherFor(key, settings.seal ?? {});
   return cipher && encryptedName(file.rel, cipher);
+}
+
+/**
+ * The files without each one that repeats an earlier one: the same directory entry (see
+ * {@link entryOf}) under the same output name.
+ */
+function dropRepeatedFiles(files: BatchFile[], settings: BatchSettings): BatchFile[] {
+  const first = new Map<string, BatchFile>();
+  const real = new Map<string, string>();
+  const repeated = new Set<BatchFile>();
+  for (const file of files) {
+    if (file.error !== undefined) continue;
+    const name = outputName(file, settings) ?? `\0${file.rel}`;
+    const earlier = first.get(name);
+    if (earlier === undefined) first.set(name, file);
+    else {
+      const entry = entryOf(file.fsPath ?? file.path, real);
+      if (entry !== undefined && entry === entryOf(earlier.fsPath ?? earlier.path, real)) {
+        repeated.add(file);
+      }
+    }
+  }
+  return repeated.size === 0 ? files : files.filter((f) => !repeated.has(f));
 }
 
 /**

@@ -334,3 +334,35 @@ test('encrypt --out-dir: the --keys CSV or --key-file met among the inputs is no
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /key\.txt: the --key-file of this run, a file of secrets: not encrypted/);
 });
+
+test('encrypt --out-dir: a file named twice (in a directory given and by its own name; `in` and `./in`) is one input, written once, exit 0 — not a clash with itself', async () => {
+  const root = dir.fresh('named-twice');
+  const input = join(root, 'in');
+  mkdirSync(input);
+  for (const n of ['a.xml', 'b.xml']) writeFileSync(join(input, n), profileOf(n));
+  const env = { K: 'gaps8-passphrase' };
+  for (const [i, args] of [
+    [input, join(input, 'a.xml')],
+    ['in', './in'],
+    [join(input, 'a.xml'), join(input, 'a.xml'), join(input, 'b.xml')],
+  ].entries()) {
+    const out = join(root, `out-${i}`);
+    const r = await runCli(['encrypt', '--key-env', 'K', ...args, '--out-dir', out, '--json'], {
+      env,
+      cwd: root,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as { written: number; failed: number };
+    assert.deepEqual([report.written, report.failed], [2, 0], args.join(' '));
+    assert.deepEqual(readdirSync(out).sort(), ['a.cfg', 'b.cfg']);
+  }
+  // Two files of one name from two directories still clash.
+  mkdirSync(join(root, 'other'));
+  writeFileSync(join(root, 'other/a.xml'), profileOf('other'));
+  const r = await runCli(
+    ['encrypt', '--key-env', 'K', 'in/a.xml', 'other/a.xml', '--out-dir', 'clash'],
+    { env, cwd: root },
+  );
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /other\/a\.xml: its output name is in\/a\.xml's too/);
+});
