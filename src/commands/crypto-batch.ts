@@ -10,6 +10,7 @@ import { stat } from 'node:fs/promises';
 import {
   closeSync,
   fstatSync,
+  lstatSync,
   openSync,
   readFileSync,
   readSync,
@@ -980,6 +981,15 @@ function runOne(
         ExitCode.Usage,
       );
     }
+    // Nor the file a key came from (`--keys out/keys.csv` and an aes128gcm keys.csv among the
+    // inputs): as `-o` refuses it (a symbolic link there is replaced, not followed: lstat).
+    const secretThere = secretFileAt(fsOutput, settings.secretFiles);
+    if (secretThere !== undefined) {
+      return fail(
+        `the output ${output} would replace the ${secretThere} of this run: choose another --out-dir`,
+        ExitCode.Usage,
+      );
+    }
     // A file already there keeps its mode and group, as with -o (plaintext: none for others).
     const plain = settings.command === 'decrypt';
     writeFileReplacing(fsOutput, parts, plain ? PLAINTEXT_MODE : CIPHERTEXT_MODE, plain);
@@ -1048,6 +1058,17 @@ function readInput(
   } finally {
     closeSync(fd);
   }
+}
+
+/** The option that named the file of secrets at `path` (not followed), if it is one. */
+function secretFileAt(
+  path: string | Buffer,
+  secretFiles: BatchSettings['secretFiles'],
+): string | undefined {
+  if (secretFiles === undefined) return undefined;
+  const stats = lstatSync(path, { throwIfNoEntry: false });
+  if (stats === undefined) return undefined;
+  return secretFiles.find((f) => f.id === `${stats.dev}:${stats.ino}`)?.option;
 }
 
 /** A file's size, or undefined when it cannot be stat'ed (the read that follows says why). */

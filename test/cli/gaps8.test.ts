@@ -366,3 +366,26 @@ test('encrypt --out-dir: a file named twice (in a directory given and by its own
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /other\/a\.xml: its output name is in\/a\.xml's too/);
 });
+
+test('encrypt --out-dir: an output never replaces the run’s --keys CSV (aes128gcm keeps a name: in/keys.csv → out/keys.csv)', async () => {
+  const root = dir.fresh('output-over-keys');
+  const input = join(root, 'in');
+  const out = join(root, 'out');
+  mkdirSync(input);
+  mkdirSync(out);
+  writeFileSync(join(input, 'SEP00562b043615.xml'), profileOf('a'));
+  writeFileSync(join(input, 'keys.csv'), 'not the keys, a file of the same name\n');
+  const keys = join(out, 'keys.csv');
+  const table = 'mac,ikm\n00562b043615,own-ikm-0123456789\n';
+  writeFileSync(keys, table, { mode: 0o600 });
+  const r = await runCli(['encrypt', '--ikm-env', 'I', '--keys', keys, input, '--out-dir', out], {
+    env: { I: 'ikm-for-all-0123456789' },
+  });
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(
+    r.stderr,
+    /in\/keys\.csv: the output .*out\/keys\.csv would replace the --keys CSV of this run/,
+  );
+  assert.equal(readFileSync(keys, 'utf8'), table);
+  assert.ok(existsSync(join(out, 'SEP00562b043615.xml')));
+});
