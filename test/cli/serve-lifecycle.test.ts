@@ -46,54 +46,67 @@ describe('serve: reload', () => {
   test('under load: no request fails while the inventory changes and SIGHUP arrives', async () => {
     const fx = fixture([row('00562b043615', 'Reception')]);
     const server = await startServe(['-i', fx.inventory]);
-    const agent = new Agent({ keepAlive: true, maxSockets: 8 });
-    const statuses = new Map<number, number>();
-    let errors = 0;
-    let running = true;
-    const loop = async (): Promise<void> => {
-      while (running) {
-        try {
-          const res = await httpRequest(server.port, '/00562b043615.xml', {
-            userAgent: UA('00562b043615'),
-            agent,
-          });
-          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-        } catch {
-          errors++;
-        }
-      }
-    };
-    const loops = Array.from({ length: 6 }, loop);
+    // Stopped whatever fails below: a failed assertion must not leave the server running (one
+    // did, and held a full `npm test` up for 17 minutes at load 12).
     try {
-      for (let i = 0; i < 8; i++) {
-        await new Promise((r) => setTimeout(r, 60));
-        const text = `${HEADER}\n${row('00562b043615', `Reception ${i}`)}\n${row('00562b043620', 'New')}\n`;
-        // Alternate: rename over (editors, config management) and rewrite in place.
-        if (i % 2 === 0) replaceFile(fx.inventory, text);
-        else writeFileSync(fx.inventory, text);
-        if (i % 3 === 0) server.child.kill('SIGHUP');
+      const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+      const statuses = new Map<number, number>();
+      let errors = 0;
+      let total = 0;
+      let reloading = true;
+      // The requests go on until the reloads are done and at least 60 were made (a loaded box
+      // makes fewer in the same time), at most 30 s: the point is that requests overlap reloads.
+      const deadline = Date.now() + 30_000;
+      const loop = async (): Promise<void> => {
+        while ((reloading || total < 60) && Date.now() < deadline) {
+          try {
+            const res = await httpRequest(server.port, '/00562b043615.xml', {
+              userAgent: UA('00562b043615'),
+              agent,
+            });
+            statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          } catch {
+            errors++;
+          }
+          total++;
+        }
+      };
+      const loops = Array.from({ length: 6 }, loop);
+      let duringReloads = 0;
+      try {
+        for (let i = 0; i < 8; i++) {
+          await new Promise((r) => setTimeout(r, 60));
+          const text = `${HEADER}\n${row('00562b043615', `Reception ${i}`)}\n${row('00562b043620', 'New')}\n`;
+          // Alternate: rename over (editors, config management) and rewrite in place.
+          if (i % 2 === 0) replaceFile(fx.inventory, text);
+          else writeFileSync(fx.inventory, text);
+          if (i % 3 === 0) server.child.kill('SIGHUP');
+        }
+        await server.waitForStderr(/SIGHUP: serving 2 devices/);
+        await server.waitForStderr(/change: serving 2 devices/);
+        duringReloads = total;
+        await new Promise((r) => setTimeout(r, 300));
+      } finally {
+        reloading = false;
+        await Promise.all(loops);
+        agent.destroy();
       }
-      await server.waitForStderr(/SIGHUP: serving 2 devices/);
-      await server.waitForStderr(/change: serving 2 devices/);
-      await new Promise((r) => setTimeout(r, 300));
+      assert.ok(duringReloads > 8, `only ${duringReloads} requests were made during the reloads`);
+      assert.ok(total >= 60, `only ${total} requests were made`);
+      assert.equal(errors, 0);
+      assert.deepEqual([...statuses.keys()], [200], JSON.stringify([...statuses]));
+      const added = await httpRequest(server.port, '/00562b043620.xml', {
+        userAgent: UA('00562b043620'),
+      });
+      assert.equal(added.status, 200);
+      const latest = await httpRequest(server.port, '/00562b043615.xml', {
+        userAgent: UA('00562b043615'),
+      });
+      assert.match(latest.body.toString(), /<Station_Name ua="na">Reception 7<\/Station_Name>/);
+      assert.equal(await server.stop(), 0);
     } finally {
-      running = false;
-      await Promise.all(loops);
-      agent.destroy();
+      await server.stop('SIGKILL');
     }
-    const total = [...statuses.values()].reduce((a, b) => a + b, 0);
-    assert.ok(total > 50, `only ${total} requests were made`);
-    assert.equal(errors, 0);
-    assert.deepEqual([...statuses.keys()], [200], JSON.stringify([...statuses]));
-    const added = await httpRequest(server.port, '/00562b043620.xml', {
-      userAgent: UA('00562b043620'),
-    });
-    assert.equal(added.status, 200);
-    const latest = await httpRequest(server.port, '/00562b043615.xml', {
-      userAgent: UA('00562b043615'),
-    });
-    assert.match(latest.body.toString(), /<Station_Name ua="na">Reception 7<\/Station_Name>/);
-    assert.equal(await server.stop(), 0);
   });
 
   test('a broken edit keeps the previous site and says why', async () => {
