@@ -123,7 +123,7 @@ export const COMMAND_EXIT_CODES: Readonly<
   fleet: [
     'page written',
     'an empty log or no line in the common or combined format; with --reports: the inventory is invalid',
-    'usage: a bad --resync-periodic/--error-retry-delay/--now, no log on a terminal',
+    'usage: a bad --resync-periodic/--error-retry-delay/--now, no log on a terminal, --reports without --inventory, or --inventory/--template/--vars/--key… without --reports',
     'the log cannot be read (or is corrupt gzip), the page cannot be written, or an unexpected failure',
   ],
   fetch: [

@@ -5,7 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
@@ -33,4 +33,48 @@ test('fetch: an https:// URL at a plain-HTTP port says so, not only "failed: EPR
   } finally {
     await server.close();
   }
+});
+
+test('fleet: --inventory, --template or a --key… without --reports is a usage error (was ignored: a page without drift, exit 0)', async () => {
+  const log = join(dir, 'fleet-access.log');
+  writeFileSync(
+    log,
+    `10.0.0.10 - - [25/Nov/2026:09:00:00 +0000] "GET /00562b043615.xml HTTP/1.1" 200 2048 "-" "${UA}"\n`,
+  );
+  const page = join(dir, 'fleet.html');
+  const r = await runCli([
+    'fleet',
+    '--log',
+    log,
+    '-i',
+    'examples/inventory.csv',
+    '-t',
+    'templates',
+    '-o',
+    page,
+  ]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /^cisco-prov: --inventory, --template only apply with --reports/);
+  assert.equal(existsSync(page), false);
+  const k = await runCli(['fleet', '--log', log, '--key-env', 'PROV_KEY', '-o', page]);
+  assert.equal(k.code, 2, k.stderr);
+  assert.match(k.stderr, /--key-env only applies with --reports/);
+  // Without the drift options the page is written, as before.
+  const ok = await runCli(['fleet', '--log', log, '-o', page]);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.equal(existsSync(page), true);
+});
+
+test('fleet: --reports without --inventory is refused before the log is read (a usage error, not the log’s I/O error)', async () => {
+  const r = await runCli([
+    'fleet',
+    '--log',
+    join(dir, 'no-such-access.log'),
+    '--reports',
+    dir,
+    '-o',
+    join(dir, 'never.html'),
+  ]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /--reports needs --inventory/);
 });
