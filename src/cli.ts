@@ -68,7 +68,7 @@ export const COMMAND_EXIT_CODES: Readonly<
   models: [
     'listed',
     'not used',
-    'usage: an unknown model, conflicting options',
+    'usage: an unknown model, conflicting options (--json with --format csv, --sources with csv)',
     'stdout cannot be written, or an unexpected failure',
   ],
   param: [

@@ -78,3 +78,23 @@ test('fleet: --reports without --inventory is refused before the log is read (a 
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /--reports needs --inventory/);
 });
+
+test('models: --sources with --format csv is a usage error (the sources were silently dropped, exit 0)', async () => {
+  const r = await runCli(['models', '8851', '--format', 'csv', '--sources']);
+  assert.equal(r.code, 2, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.match(
+    r.stderr,
+    /^cisco-prov: --sources lists the sources under the table; CSV has no place for them\n {2}hint: --json/,
+  );
+  // The table and JSON keep them; plain CSV still works.
+  const table = await runCli(['models', '8851', '--sources']);
+  assert.equal(table.code, 0, table.stderr);
+  assert.match(table.stdout, /\n8851 \(CP-8851-3PCC\)\n {2}row: /);
+  const json = await runCli(['models', '8851', '--json', '--sources']);
+  assert.equal(json.code, 0, json.stderr);
+  assert.ok((JSON.parse(json.stdout) as { sources: object }[])[0]!.sources);
+  const csv = await runCli(['models', '8851', '--format', 'csv']);
+  assert.equal(csv.code, 0, csv.stderr);
+  assert.match(csv.stdout, /^model,productName,/);
+});
