@@ -98,3 +98,13 @@ test('models: --sources with --format csv is a usage error (the sources were sil
   assert.equal(csv.code, 0, csv.stderr);
   assert.match(csv.stdout, /^model,productName,/);
 });
+
+test('diff: one difference is "1 parameter differs", not "1 parameter differ"', async () => {
+  const a = join(dir, 'one-a.xml');
+  const b = join(dir, 'one-b.xml');
+  writeFileSync(a, '<flat-profile>\n  <Station_Name>Lobby</Station_Name>\n</flat-profile>\n');
+  writeFileSync(b, '<flat-profile>\n  <Station_Name>Front desk</Station_Name>\n</flat-profile>\n');
+  const r = await runCli(['diff', a, b]);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stdout, /\n1 parameter differs: 0 removed, 0 added, 1 changed\n$/);
+});
