@@ -108,3 +108,23 @@ test('diff: one difference is "1 parameter differs", not "1 parameter differ"', 
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stdout, /\n1 parameter differs: 0 removed, 0 added, 1 changed\n$/);
 });
+
+test('rule check: coloured as validate colours the same layout (FORCE_COLOR), plain with NO_COLOR', async () => {
+  const rule = '/cfg/$ZZZ.cfg | ftp://x/a';
+  const colour = await runCli(['rule', 'check', rule], {
+    env: { NO_COLOR: undefined, FORCE_COLOR: '1' },
+  });
+  assert.equal(colour.code, 1, colour.stderr);
+  assert.ok(colour.stdout.includes('\u001b[31merror\u001b[39m'), colour.stdout);
+  const expand = await runCli(['rule', 'expand', rule], {
+    env: { NO_COLOR: undefined, FORCE_COLOR: '1' },
+  });
+  assert.equal(expand.code, 1);
+  assert.ok(expand.stderr.includes('\u001b[31merror\u001b[39m'), expand.stderr);
+  const plain = await runCli(['rule', 'check', rule], {
+    env: { NO_COLOR: '1', FORCE_COLOR: '1' },
+  });
+  assert.equal(plain.code, 1);
+  assert.ok(!plain.stdout.includes('\u001b'), plain.stdout);
+  assert.match(plain.stdout, /^ {2}1:17 {2}error {2}unsupported scheme 'ftp'/m);
+});
