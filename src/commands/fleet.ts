@@ -23,7 +23,7 @@ import {
 } from '../errors.js';
 import { renderFleetPage } from '../output/fleet-page.js';
 import { drift } from './drift.js';
-import { guardedLogText, openLog, readLineBatches } from './inspect.js';
+import { guardedLogText, logChunksOf, openLog, readLineBatches } from './inspect.js';
 
 export interface FleetOptions extends KeyOptions {
   log: string;
@@ -182,13 +182,13 @@ export async function fleet(options: FleetOptions): Promise<FleetResult> {
   checkDriftOptions(options);
   const warnings: string[] = [];
   const source = options.log === '-' ? '<stdin>' : options.log;
-  let stream: Readable;
+  let stream: AsyncIterable<unknown>;
   if (options.log === '-') {
     const stdin = options.stdin ?? process.stdin;
     if ((stdin as { isTTY?: boolean }).isTTY) {
       throw usageError('no log given and stdin is a terminal', 'give --log <file>, or pipe it in');
     }
-    stream = stdin;
+    stream = logChunksOf(stdin);
   } else stream = openLog(options.log, options.cwd ?? process.cwd());
   const tracker = new FleetTracker({
     fnfIsSuccess: options.fnfSuccess === true,

@@ -3,11 +3,10 @@
  * web-server access log summarised per phone. Returns data; printing is the formatter's job.
  */
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
-import { pipeline } from 'node:stream';
+import { Readable, pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { StringDecoder } from 'node:string_decoder';
 import { isAscii } from 'node:buffer';
-import type { Readable } from 'node:stream';
 import { resolve } from 'node:path';
 import {
   CliError,
@@ -234,6 +233,44 @@ function logStream(fd: number, isGzip: boolean): Readable {
   return gunzip;
 }
 
+/**
+ * A piped log's bytes, gunzipped when they start with the gzip magic (RFC 1952: 1f 8b), as a
+ * log file is: `cat access.log.2.gz | cisco-prov inspect --log -` reads the log, not the
+ * compressed bytes as text (which matched no line). Text chunks (a test's stream) pass as given.
+ */
+export async function* logChunksOf(stream: AsyncIterable<unknown>): AsyncGenerator<unknown> {
+  const it = stream[Symbol.asyncIterator]();
+  let head: Buffer = Buffer.alloc(0);
+  // Enough bytes to tell: the magic is two bytes, a first chunk may be one.
+  while (head.length < 2) {
+    const next = await it.next();
+    if (next.done) {
+      if (head.length > 0) yield head;
+      return;
+    }
+    if (typeof next.value === 'string') {
+      if (head.length > 0) yield head;
+      yield next.value;
+      for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+      return;
+    }
+    head = head.length === 0 ? (next.value as Buffer) : Buffer.concat([head, next.value as Buffer]);
+  }
+  const rest = async function* (): AsyncGenerator<unknown> {
+    yield head;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+  };
+  if (head[0] !== 0x1f || head[1] !== 0x8b) {
+    yield* rest();
+    return;
+  }
+  const gunzip = createGunzip();
+  pipeline(Readable.from(rest()), gunzip, () => {
+    // Errors reach the consumer through `gunzip`, which pipeline destroys with them.
+  });
+  yield* gunzip;
+}
+
 function stdinOf(options: InspectOptions, what: string): Readable {
   const stdin = options.stdin ?? process.stdin;
   if (stdin.isTTY) {
@@ -253,7 +290,7 @@ async function summarizeLog(
   const source = path === '-' ? '<stdin>' : path;
   // A plain file is read in place, synchronously (fileChunks); stdin and gzip are streamed.
   let chunks: Iterable<unknown> | AsyncIterable<unknown>;
-  if (path === '-') chunks = stdinOf(options, 'log');
+  if (path === '-') chunks = logChunksOf(stdinOf(options, 'log'));
   else {
     const file = openLogFile(path, options.cwd ?? process.cwd());
     chunks = file.isGzip ? logStream(file.fd, true) : fileChunks(file.fd);

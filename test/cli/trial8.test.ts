@@ -5,7 +5,8 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/run-cli.js';
@@ -127,4 +128,29 @@ test('rule check: coloured as validate colours the same layout (FORCE_COLOR), pl
   assert.equal(plain.code, 1);
   assert.ok(!plain.stdout.includes('\u001b'), plain.stdout);
   assert.match(plain.stdout, /^ {2}1:17 {2}error {2}unsupported scheme 'ftp'/m);
+});
+
+test('inspect --log - and fleet --log -: a gzipped log piped in is read as the log (as a .gz file is), not as text that matches no line', async () => {
+  const log = [
+    `10.0.0.10 - - [25/Nov/2026:09:00:00 +0000] "GET /00562b043615.xml HTTP/1.1" 200 2048 "-" "${UA}"`,
+    '10.0.0.20 - - [25/Nov/2026:09:07:00 +0000] "GET /ata191.cfg HTTP/1.1" 404 0 "-" "Cisco/ATA191-MPP-11-1-0-MSR4 (FCH2443D9R4)"',
+    '',
+  ].join('\n');
+  const gz = gzipSync(log);
+  const r = await runCli(['inspect', '--log', '-', '--json'], { input: gz });
+  assert.equal(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as { lines: { phone: number }; outcomes: object };
+  assert.equal(doc.lines.phone, 2);
+  assert.deepEqual(doc.outcomes, { A: 1, B: 1, C: 0, none: 0 });
+  const page = join(dir, 'fleet-gz.html');
+  const f = await runCli(['fleet', '--log', '-', '-o', page], { input: gz });
+  assert.equal(f.code, 0, f.stderr);
+  assert.match(readFileSync(page, 'utf8'), /FCH2443D9R4/);
+  // A damaged one is the .gz file's error (exit 3), and plain text still passes as before.
+  const cut = await runCli(['inspect', '--log', '-'], { input: gz.subarray(0, 40) });
+  assert.equal(cut.code, 3);
+  assert.match(cut.stderr, /^cisco-prov: cannot read <stdin>: corrupt gzip data/);
+  const plain = await runCli(['inspect', '--log', '-', '--json'], { input: log });
+  assert.equal(plain.code, 0, plain.stderr);
+  assert.deepEqual(JSON.parse(plain.stdout), doc);
 });
