@@ -170,9 +170,11 @@ export async function* guardedLogText(
 
 /**
  * Opens a log file; a missing or unreadable file is a one-line error (exit 3). Rotated logs are
- * often gzipped (access.log.2.gz): `isGzip` tells them by the RFC 1952 magic.
+ * often gzipped (access.log.2.gz): `isGzip` tells them by the RFC 1952 magic. A FIFO or other
+ * non-regular file (`--log <(zcat access.log.2.gz)`, a named pipe) cannot be read at a
+ * position: `regular: false`, and it is read in order as stdin is (`pipeChunks`).
  */
-function openLogFile(path: string, cwd: string): { fd: number; isGzip: boolean } {
+function openLogFile(path: string, cwd: string): { fd: number; isGzip: boolean; regular: boolean } {
   const full = resolve(cwd, path);
   let fd: number;
   try {
@@ -180,13 +182,20 @@ function openLogFile(path: string, cwd: string): { fd: number; isGzip: boolean }
   } catch (err) {
     throw new CliError(ExitCode.Failure, `cannot read ${describeSystemError(err, path)}`);
   }
-  if (fstatSync(fd).isDirectory()) {
+  const stat = fstatSync(fd);
+  if (stat.isDirectory()) {
     closeSync(fd);
     throw new CliError(ExitCode.Failure, `cannot read ${path}: is a directory`);
   }
+  if (!stat.isFile()) return { fd, isGzip: false, regular: false };
   const magic = Buffer.alloc(2);
   const isGzip = readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
-  return { fd, isGzip };
+  return { fd, isGzip, regular: true };
+}
+
+/** A pipe's bytes in order (no positioned reads), gunzipped when they are gzip. */
+function pipeChunks(fd: number): AsyncIterable<unknown> {
+  return logChunksOf(createReadStream('', { fd, highWaterMark: READ_CHUNK }));
 }
 
 /**
@@ -217,9 +226,9 @@ function* fileChunks(fd: number): Generator<Buffer> {
 }
 
 /** Opens a log file for streaming; a missing or unreadable file is a one-line error (exit 3). */
-export function openLog(path: string, cwd: string): Readable {
-  const { fd, isGzip } = openLogFile(path, cwd);
-  return logStream(fd, isGzip);
+export function openLog(path: string, cwd: string): AsyncIterable<unknown> {
+  const { fd, isGzip, regular } = openLogFile(path, cwd);
+  return regular ? logStream(fd, isGzip) : pipeChunks(fd);
 }
 
 /** A stream of an open log file's bytes, gunzipped when it is gzip. */
@@ -293,7 +302,11 @@ async function summarizeLog(
   if (path === '-') chunks = logChunksOf(stdinOf(options, 'log'));
   else {
     const file = openLogFile(path, options.cwd ?? process.cwd());
-    chunks = file.isGzip ? logStream(file.fd, true) : fileChunks(file.fd);
+    chunks = !file.regular
+      ? pipeChunks(file.fd)
+      : file.isGzip
+        ? logStream(file.fd, true)
+        : fileChunks(file.fd);
   }
   const aggregator = new AccessLogAggregator({
     fnfIsSuccess: options.fnfSuccess ?? false,

@@ -5,6 +5,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
@@ -153,4 +154,36 @@ test('inspect --log - and fleet --log -: a gzipped log piped in is read as the l
   const plain = await runCli(['inspect', '--log', '-', '--json'], { input: log });
   assert.equal(plain.code, 0, plain.stderr);
   assert.deepEqual(JSON.parse(plain.stdout), doc);
+});
+
+test('inspect --log / fleet --log: a named pipe or <(zcat …) is read in order, gzip or not (was "unexpected failure: ESPIPE", exit 3)', async () => {
+  const log = join(dir, 'pipe-access.log');
+  writeFileSync(
+    log,
+    `10.0.0.10 - - [25/Nov/2026:09:00:00 +0000] "GET /00562b043615.xml HTTP/1.1" 200 2048 "-" "${UA}"\n`,
+  );
+  writeFileSync(`${log}.gz`, gzipSync(readFileSync(log)));
+  const feed = (file: string, fifo: string): Promise<void> => {
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', 'cat "$1" > "$2"', 'sh', file, fifo], { stdio: 'ignore' });
+    return new Promise((done) => writer.on('close', () => done()));
+  };
+  for (const [file, name] of [
+    [log, 'plain'],
+    [`${log}.gz`, 'gzip'],
+  ] as const) {
+    const fifo = join(dir, `inspect-${name}.fifo`);
+    const fed = feed(file, fifo);
+    const r = await runCli(['inspect', '--log', fifo, '--json']);
+    await fed;
+    assert.equal(r.code, 0, `${name}: ${r.stderr}`);
+    assert.equal((JSON.parse(r.stdout) as { lines: { phone: number } }).lines.phone, 1);
+    const ffifo = join(dir, `fleet-${name}.fifo`);
+    const ffed = feed(file, ffifo);
+    const page = join(dir, `fleet-${name}.html`);
+    const f = await runCli(['fleet', '--log', ffifo, '-o', page]);
+    await ffed;
+    assert.equal(f.code, 0, `${name}: ${f.stderr}`);
+    assert.match(readFileSync(page, 'utf8'), /00562b043615/);
+  }
 });
