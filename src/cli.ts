@@ -68,7 +68,7 @@ export const COMMAND_EXIT_CODES: Readonly<
   models: [
     'listed',
     'not used',
-    'usage: an unknown model, conflicting options',
+    'usage: an unknown model, conflicting options (--json with --format csv, --sources with csv)',
     'stdout cannot be written, or an unexpected failure',
   ],
   param: [
@@ -123,7 +123,7 @@ export const COMMAND_EXIT_CODES: Readonly<
   fleet: [
     'page written',
     'an empty log or no line in the common or combined format; with --reports: the inventory is invalid',
-    'usage: a bad --resync-periodic/--error-retry-delay/--now, no log on a terminal',
+    'usage: a bad --resync-periodic/--error-retry-delay/--now, no log on a terminal, --reports without --inventory, or --inventory/--template/--vars/--key… without --reports',
     'the log cannot be read (or is corrupt gzip), the page cannot be written, or an unexpected failure',
   ],
   fetch: [
@@ -1017,7 +1017,11 @@ Examples:
             // --json: the grammar errors as `rule check --json` prints them, on stdout for jq.
             if (opts.json === true)
               await writeStdout(formatJson([fileDiagnostics(err.diagnostics)]));
-            else process.stderr.write(formatStylish([fileDiagnostics(err.diagnostics)]));
+            else {
+              const { shouldColor } = await import('./output/inspect-format.js');
+              const color = shouldColor(process.stderr.isTTY, process.env);
+              process.stderr.write(formatStylish([fileDiagnostics(err.diagnostics)], { color }));
+            }
             return ExitCode.Bad;
           }
         }),
@@ -1040,9 +1044,12 @@ Examples:
             const { ruleCheck } = await import('./commands/rule.js');
             const { formatJson, formatStylish } = await import('./output/diagnostics-format.js');
             const { writeStdout } = await import('./io/writer.js');
+            const { shouldColor } = await import('./output/inspect-format.js');
             const diagnostics = ruleCheck(text, opts);
             const file = fileDiagnostics(diagnostics);
-            await writeStdout(opts.json ? formatJson([file]) : formatStylish([file]));
+            // validate's layout, coloured as validate colours it (a terminal, no NO_COLOR).
+            const color = shouldColor(process.stdout.isTTY, process.env);
+            await writeStdout(opts.json ? formatJson([file]) : formatStylish([file], { color }));
             return diagnostics.length > 0 ? ExitCode.Bad : ExitCode.Ok;
           }),
         );

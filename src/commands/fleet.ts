@@ -23,7 +23,7 @@ import {
 } from '../errors.js';
 import { renderFleetPage } from '../output/fleet-page.js';
 import { drift } from './drift.js';
-import { guardedLogText, openLog, readLineBatches } from './inspect.js';
+import { guardedLogText, logChunksOf, openLog, readLineBatches } from './inspect.js';
 
 export interface FleetOptions extends KeyOptions {
   log: string;
@@ -83,6 +83,47 @@ function fleetSettings(options: {
   };
 }
 
+/** The options that only feed the drift column, by the flag a user typed. */
+const DRIFT_ONLY_OPTIONS: ReadonlyArray<[keyof FleetOptions, string]> = [
+  ['inventory', '--inventory'],
+  ['template', '--template'],
+  ['vars', '--vars'],
+  ['key', '--key'],
+  ['keyFile', '--key-file'],
+  ['keyEnv', '--key-env'],
+  ['ikm', '--ikm'],
+  ['ikmFile', '--ikm-file'],
+  ['ikmEnv', '--ikm-env'],
+  ['md', '--md'],
+];
+
+/**
+ * Checks the drift options at the door, before a long log is read: --reports needs an
+ * inventory, and an inventory, template, vars or key without --reports would be ignored
+ * (a page without the drift column the admin asked for), so it is a usage error, as
+ * `inspect --fnf-success` without --log is.
+ */
+function checkDriftOptions(options: FleetOptions): void {
+  if (options.reports === undefined) {
+    const given = DRIFT_ONLY_OPTIONS.filter(([key]) => options[key] !== undefined).map(
+      ([, flag]) => flag,
+    );
+    if (given.length > 0) {
+      throw usageError(
+        `${given.join(', ')} only ${given.length === 1 ? 'applies' : 'apply'} with --reports (each phone's drift)`,
+        'give --reports <dir> with the inventory the phones should match, or leave them out',
+      );
+    }
+    return;
+  }
+  if (options.inventory === undefined) {
+    throw usageError(
+      '--reports needs --inventory (and --template/--vars as for render)',
+      'drift compares each report with the profile rendered for the phone',
+    );
+  }
+}
+
 /** Parses --now. */
 function parseNow(text: string | undefined): Date {
   if (text === undefined) return new Date();
@@ -103,13 +144,8 @@ export async function fleetDrift(
   options: FleetOptions,
   warnings: string[],
 ): Promise<Map<string, FleetDrift> | undefined> {
-  if (options.reports === undefined) return undefined;
-  if (options.inventory === undefined) {
-    throw usageError(
-      '--reports needs --inventory (and --template/--vars as for render)',
-      'drift compares each report with the profile rendered for the phone',
-    );
-  }
+  checkDriftOptions(options);
+  if (options.reports === undefined || options.inventory === undefined) return undefined;
   const result = await drift({
     ...options,
     reports: options.reports,
@@ -143,15 +179,16 @@ export async function fleetDrift(
 export async function fleet(options: FleetOptions): Promise<FleetResult> {
   const settings = fleetSettings(options);
   const now = parseNow(options.now);
+  checkDriftOptions(options);
   const warnings: string[] = [];
   const source = options.log === '-' ? '<stdin>' : options.log;
-  let stream: Readable;
+  let stream: AsyncIterable<unknown>;
   if (options.log === '-') {
     const stdin = options.stdin ?? process.stdin;
     if ((stdin as { isTTY?: boolean }).isTTY) {
       throw usageError('no log given and stdin is a terminal', 'give --log <file>, or pipe it in');
     }
-    stream = stdin;
+    stream = logChunksOf(stdin);
   } else stream = openLog(options.log, options.cwd ?? process.cwd());
   const tracker = new FleetTracker({
     fnfIsSuccess: options.fnfSuccess === true,

@@ -22,6 +22,14 @@ export interface ModelsOptions {
  */
 export function models(options: ModelsOptions = {}): ModelsResult {
   const format = resolveTableFormat(options);
+  if (options.sources === true && format === 'csv') {
+    // CSV has one line per row and no place for a row's sources: silently dropping them would
+    // leave an admin believing the file holds them.
+    throw usageError(
+      '--sources lists the sources under the table; CSV has no place for them',
+      '--json prints every row with its sources',
+    );
+  }
   let rows: readonly PhoneModel[] = MODELS;
   if (options.model !== undefined) {
     const row = findModel(options.model);

@@ -120,6 +120,16 @@ function failureOf(err: NodeJS.ErrnoException, url: URL, caGiven = false): HttpF
     case 'HPE_INVALID_CONTENT_LENGTH':
     case 'HPE_UNEXPECTED_CONTENT_LENGTH':
       return new HttpFailure('protocol', `${where} answered with malformed HTTP (${err.code})`);
+    case 'EPROTO':
+      // OpenSSL's "wrong version number": the first bytes back were not a TLS record, which is
+      // what an https:// URL at a plain-HTTP port gets (Node names only the OpenSSL routine).
+      if (url.protocol === 'https:' && /wrong version number/i.test(err.message)) {
+        return new HttpFailure(
+          'tls',
+          `TLS with ${where} failed: the server did not answer in TLS (EPROTO): is it plain HTTP? check the URL's scheme and port`,
+        );
+      }
+      return new HttpFailure('tls', `TLS with ${where} failed: a TLS protocol error (EPROTO)`);
     default:
       if (err.code && TLS_CODES.test(err.code)) return tlsFailure(err, where, url, caGiven);
       return new HttpFailure(

@@ -86,7 +86,7 @@ export function formatDiff(result: DiffResult, options: { color?: boolean } = {}
   }
   const n = result.changes.length;
   lines.push(
-    `${n} parameter${n === 1 ? '' : 's'} differ: ${counts.removed} removed, ${counts.added} added, ${counts.changed} changed`,
+    `${n} ${n === 1 ? 'parameter differs' : 'parameters differ'}: ${counts.removed} removed, ${counts.added} added, ${counts.changed} changed`,
   );
   return `${lines.join('\n')}\n`;
 }
