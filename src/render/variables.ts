@@ -86,7 +86,34 @@ export function mergeValues(base: unknown, over: unknown): unknown {
     const positions = listPositionsOf(base);
     if (positions) return mergeValues(positions, over);
   }
-  return over;
+  return listsOf(over);
+}
+
+/**
+ * `value` with every map keyed by list positions turned into the list it stands for, at any
+ * depth: a YAML or JSON `lines: { 1: {…}, 2: {…} }` with no list in another layer is a list too,
+ * as a CSV's `lines.1.x` columns are, so a template's `for line in lines` sees lines. The same
+ * object when nothing changes (the per-device merge allocates nothing for plain values).
+ * @example listsOf({ lines: { 1: { extension: '201' } } }) // { lines: [{ extension: '201' }] }
+ */
+function listsOf(value: unknown): unknown {
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v = listsOf(value[i]);
+      if (v !== value[i]) (out ??= value.slice())[i] = v;
+    }
+    return out ?? value;
+  }
+  if (!isPlainObject(value)) return value;
+  const positions = listPositionsOf(value);
+  if (positions) return positions;
+  let out: Vars | undefined;
+  for (const k of Object.keys(value)) {
+    const v = listsOf(value[k]);
+    if (v !== value[k]) (out ??= Object.assign(emptyVars(), value))[k] = v;
+  }
+  return out ?? value;
 }
 
 /** The highest list position a map key may name, as in a CSV header (`lines.1000.x`). */
