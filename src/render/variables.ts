@@ -4,7 +4,7 @@
  * Maps merge key by key and lists position by position (so `lines.1.proxy` from a group and
  * `lines.1.extension` from the device both reach line 1); any other value replaces what was there.
  */
-import { LineCounter, parseDocument } from 'yaml';
+import { yaml } from '../lazy-deps.js';
 import { productSeriesNumber, type PhoneModel } from '../device/models.js';
 import type { InventoryDevice, InventoryProblem, Vars } from './inventory.js';
 import { keepNumberText } from './yaml-numbers.js';
@@ -192,6 +192,7 @@ export interface VarsFile {
  * //   groups: { lobby: { station_name: 'Lobby' } } }
  */
 export function parseVarsFile(text: string, file: string): VarsFile | InventoryProblem[] {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter,
