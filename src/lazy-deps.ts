@@ -1,11 +1,11 @@
 /**
- * The heavy npm dependencies, loaded on first use instead of when the library is imported: a
- * caller of parseUserAgent or sealProfile does not pay for the template engine, the YAML, CSV
- * and XML parsers, chalk or the noble ciphers (importing them all cost ~350 ms of CPU, against
+ * The npm dependencies, loaded on first use instead of when the library is imported: a caller
+ * of parseUserAgent or sealProfile does not pay for the template engine, the YAML, CSV, JSON and
+ * XML parsers, chalk or the noble ciphers (importing them all cost ~350 ms of CPU, against
  * ~70 ms for the library's own code). Each getter loads its package once, synchronously
  * (createRequire: every synchronous export stays synchronous), through the package's CommonJS
  * build where it has one (fast-xml-parser's and csv-parse's load in a fifth of the time of
- * their ES module graphs); the noble packages are ES modules only, loaded by require(esm)
+ * their ES module graphs); noble and chalk are ES modules only, loaded by require(esm)
  * (Node >= 20.19, the package's `engines`).
  *
  * Not in the pure core's directories, but pure all the same: loading a module is all it does
@@ -18,6 +18,7 @@ import type * as Chalk from 'chalk';
 import type * as CsvParseSync from 'csv-parse/sync';
 import type * as FastXmlParser from 'fast-xml-parser';
 import type * as LiquidJs from 'liquidjs';
+import type * as StreamparserJson from '@streamparser/json';
 import type * as Yaml from 'yaml';
 import type * as NobleAes from '@noble/ciphers/aes.js';
 import type * as NobleHmac from '@noble/hashes/hmac.js';
@@ -50,6 +51,12 @@ let xml: typeof FastXmlParser | undefined;
 /** fast-xml-parser. */
 export function fastXmlParser(): typeof FastXmlParser {
   return (xml ??= require('fast-xml-parser') as typeof FastXmlParser);
+}
+
+let streamparser: typeof StreamparserJson | undefined;
+/** @streamparser/json (JSON inventories). */
+export function streamparserJson(): typeof StreamparserJson {
+  return (streamparser ??= require('@streamparser/json') as typeof StreamparserJson);
 }
 
 let chalkModule: typeof Chalk | undefined;

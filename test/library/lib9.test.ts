@@ -1,7 +1,8 @@
 /**
  * The library's import cost: a user pays only for what they use. Importing dist/index.js and
  * calling parseUserAgent, sealProfile/openProfile or validateProfileText loads none of the heavy
- * packages (liquidjs, yaml, csv-parse, fast-xml-parser, chalk, the noble ciphers), through
+ * packages (liquidjs, yaml, csv-parse, fast-xml-parser, chalk, the noble ciphers,
+ * @streamparser/json), through
  * import or require (src/lazy-deps.ts loads each on first use); the functions that need one
  * still work, synchronously where they were, and load it then. The CLI's bundles still inline
  * those packages (nothing of them is read from node_modules when the CLI renders).
@@ -16,7 +17,15 @@ import { pathToFileURL } from 'node:url';
 import { ROOT } from '../helpers/run-cli.js';
 
 const INDEX = join(ROOT, 'dist', 'index.js');
-const HEAVY = ['liquidjs', 'yaml', 'csv-parse', 'fast-xml-parser', 'chalk', '@noble/ciphers'];
+const HEAVY = [
+  'liquidjs',
+  'yaml',
+  'csv-parse',
+  'fast-xml-parser',
+  'chalk',
+  '@noble/ciphers',
+  '@streamparser/json',
+];
 
 /** Records every module import() resolves (ESM), for the child below. */
 const HOOKS = `
@@ -53,6 +62,7 @@ const light = loadedNow();
 
 const inventory = lib.parseInventory('devices:\\n  - mac: 00562b043615\\n    model: 8841\\n', 'i.yaml');
 const csv = lib.parseInventory('mac,model\\n00562b043615,8841\\n', 'i.csv');
+const json = lib.parseInventory('[{"mac": "00562b043615", "model": "8841"}]', 'i.json');
 const parsed = lib.parseProfileXml('<flat-profile><Station_Name>a</Station_Name></flat-profile>');
 const yamlText = lib.writeProfileText(parsed.parameters, 'yaml');
 const stylish = lib.formatStylish([{ file: 'b.xml', diagnostics: lib.validateProfileText('<flat-profile><Nope>1</Nope></flat-profile>', { file: 'b.xml' }) }], { color: true });
@@ -62,8 +72,8 @@ const explained = lib.explainRender({ cwd: process.env.ROOT, inventory: 'example
 const rendered = await lib.render({ cwd: process.env.ROOT, inventory: 'examples/inventory.csv', devices: ['0056.2b04.3615'] });
 console.log(JSON.stringify({
   light, model: ua.model, opened, diagnostics: diagnostics.length,
-  sync: [inventory, csv, parsed, explained].map((x) => typeof x?.then),
-  devices: [inventory.devices.length, csv.devices.length],
+  sync: [inventory, csv, json, parsed, explained].map((x) => typeof x?.then),
+  devices: [inventory.devices.length, csv.devices.length, json.devices.length],
   station: parsed.parameters.get('Station_Name')?.value, yamlText,
   colored: stylish.includes('\\u001b['), nobleOpened,
   template: explained.template,
@@ -99,15 +109,21 @@ test('importing the library and using parseUserAgent, encrypt or validate loads 
     assert.equal(out.opened, '<flat-profile/>');
     assert.equal(out.diagnostics, 0);
     // What needs a heavy package works, synchronously where it was.
-    assert.deepEqual(out.sync, ['undefined', 'undefined', 'undefined', 'undefined']);
-    assert.deepEqual(out.devices, [1, 1]);
+    assert.deepEqual(out.sync, ['undefined', 'undefined', 'undefined', 'undefined', 'undefined']);
+    assert.deepEqual(out.devices, [1, 1, 1]);
     assert.equal(out.station, 'a');
     assert.match(String(out.yamlText), /^Station_Name:/m);
     assert.equal(out.colored, true);
     assert.equal(out.nobleOpened, '<flat-profile/>');
     assert.match(String(out.template), /templates\/.*\.liquid$/);
     assert.match(String(out.profile), /<flat-profile|<\?xml/);
-    assert.deepEqual(out.all, HEAVY, 'each loaded when first needed');
+    // @streamparser/json reads JSON inventories beyond 8 MiB only (smaller ones are JSON.parse'd;
+    // test/unit/render-inventory-json-*.test.ts stream theirs through lazy-deps.ts).
+    assert.deepEqual(
+      out.all,
+      HEAVY.filter((p) => p !== '@streamparser/json'),
+      'each loaded when first needed',
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
