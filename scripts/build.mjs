@@ -61,6 +61,23 @@ const ESM_COMMANDS = {
   'param-format': 'src/output/param-format.ts',
 };
 
+/**
+ * The CLI bundles inline the packages src/lazy-deps.ts loads on first use: without its
+ * createRequire line, each `require('…')` there is esbuild's own (the package bundled, evaluated
+ * at the first call, as in the library).
+ */
+const bundledRequire = {
+  name: 'bundled-require',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]lazy-deps\.ts$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const line = 'const require = createRequire(import.meta.url);';
+      if (!text.includes(line)) throw new Error(`build: no "${line}" in ${args.path}`);
+      return { contents: text.replace(line, ''), loader: 'ts' };
+    });
+  },
+};
+
 const common = {
   absWorkingDir: root,
   bundle: true,
@@ -98,6 +115,7 @@ await build({
   splitting: true,
   format: 'esm',
   chunkNames: 'chunks/[name]-[hash]',
+  plugins: [bundledRequire],
   // CommonJS dependencies inside an ESM bundle call require(): give them one.
   banner: {
     js: "import { createRequire as __cpCreateRequire } from 'node:module'; const require = __cpCreateRequire(import.meta.url);",
@@ -118,6 +136,7 @@ await build({
   format: 'cjs',
   outExtension: { '.js': '.cjs' },
   plugins: [
+    bundledRequire,
     {
       name: 'cli-split',
       setup(b) {

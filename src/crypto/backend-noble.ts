@@ -1,12 +1,9 @@
 /**
  * The pure-JS backend: @noble/ciphers (AES) and @noble/hashes (MD5, SHA-256, HMAC, PBKDF2).
- * Importing this module registers it with getBackend().
+ * Importing this module registers it with getBackend(); the noble packages themselves load when
+ * it is first used (lazy-deps.ts).
  */
-import { cbc, gcm } from '@noble/ciphers/aes.js';
-import { md5 as nobleMd5 } from '@noble/hashes/legacy.js';
-import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
-import { hmac as nobleHmac } from '@noble/hashes/hmac.js';
-import { pbkdf2 as noblePbkdf2 } from '@noble/hashes/pbkdf2.js';
+import { noble } from '../lazy-deps.js';
 import { registerBackend, type CryptoBackend, type IncrementalCipher } from './backend.js';
 import { concatBytes } from './bytes.js';
 
@@ -17,17 +14,17 @@ import { concatBytes } from './bytes.js';
  */
 export const nobleBackend: CryptoBackend = {
   name: 'noble',
-  hash: (name, data) => (name === 'md5' ? nobleMd5(data) : nobleSha256(data)),
-  hmacSha256: (key, data) => nobleHmac(nobleSha256, key, data),
+  hash: (name, data) => (name === 'md5' ? noble().md5(data) : noble().sha256(data)),
+  hmacSha256: (key, data) => noble().hmac(noble().sha256, key, data),
   pbkdf2: (hash, password, salt, iterations, length) =>
-    noblePbkdf2(hash === 'md5' ? nobleMd5 : nobleSha256, password, salt, {
+    noble().pbkdf2(hash === 'md5' ? noble().md5 : noble().sha256, password, salt, {
       c: iterations,
       dkLen: length,
     }),
-  aes256CbcEncrypt: (key, iv, plaintext) => cbc(key, iv).encrypt(plaintext),
+  aes256CbcEncrypt: (key, iv, plaintext) => noble().cbc(key, iv).encrypt(plaintext),
   aes256CbcDecrypt: (key, iv, ciphertext) => {
     try {
-      return cbc(key, iv).decrypt(ciphertext);
+      return noble().cbc(key, iv).decrypt(ciphertext);
     } catch {
       return undefined;
     }
@@ -36,11 +33,11 @@ export const nobleBackend: CryptoBackend = {
     const record = new Uint8Array(data.length + trailer.length);
     record.set(data, 0);
     record.set(trailer, data.length);
-    out.set(gcm(key, nonce).encrypt(record), offset);
+    out.set(noble().gcm(key, nonce).encrypt(record), offset);
   },
   aes128GcmDecrypt: (key, nonce, sealed) => {
     try {
-      return gcm(key, nonce).decrypt(sealed);
+      return noble().gcm(key, nonce).decrypt(sealed);
     } catch {
       return undefined;
     }
@@ -100,7 +97,7 @@ class NobleCbcStream implements IncrementalCipher {
 
   private run(blocks: Uint8Array): Uint8Array {
     if (blocks.length === 0) return blocks;
-    const cipher = cbc(this.key, this.iv, { disablePadding: true });
+    const cipher = noble().cbc(this.key, this.iv, { disablePadding: true });
     const out = this.direction === 'encrypt' ? cipher.encrypt(blocks) : cipher.decrypt(blocks);
     this.iv = (this.direction === 'encrypt' ? out : blocks).slice(-BLOCK);
     return out;

@@ -2,7 +2,8 @@
  * Formatters for `validate`: ESLint's "stylish" layout for people, JSON for machines. Both
  * return strings; the CLI's writer prints them.
  */
-import { Chalk } from 'chalk';
+import type { ChalkInstance } from 'chalk';
+import { chalk as loadChalk } from '../lazy-deps.js';
 import type { FileDiagnostics } from '../validate/diagnostic.js';
 
 export type { FileDiagnostics };
@@ -117,12 +118,19 @@ export function reportStream(format: ReportFormat): ReportStream {
   return format.format === 'json' ? jsonStream() : stylishStream(format.color === true);
 }
 
-const chalks = [new Chalk({ level: 0 }), new Chalk({ level: 1 })] as const;
+let chalks: readonly [ChalkInstance, ChalkInstance] | undefined;
+
+/** The plain and the coloured chalk, made on first use (chalk loads then: lazy-deps.ts). */
+function chalkOf(color: boolean): ChalkInstance {
+  const { Chalk } = loadChalk();
+  chalks ??= [new Chalk({ level: 0 }), new Chalk({ level: 1 })];
+  return chalks[color ? 1 : 0];
+}
 
 /** The stylish rows of one file ('' when it has none). */
 function stylishBlock(result: FileDiagnostics, color: boolean): string {
   if (result.diagnostics.length === 0) return '';
-  const chalk = chalks[color ? 1 : 0];
+  const chalk = chalkOf(color);
   let output = `${chalk.underline(escapeControls(result.file))}\n`;
   const rows = result.diagnostics.map((d) => ({
     position: `${d.line}:${d.column}`,
@@ -158,7 +166,7 @@ function stylishBlock(result: FileDiagnostics, color: boolean): string {
 }
 
 function stylishStream(color: boolean): ReportStream {
-  const chalk = chalks[color ? 1 : 0];
+  const chalk = chalkOf(color);
   let errors = 0;
   let warnings = 0;
   /** What goes before a file's text: a blank line opens the report, once it has something. */

@@ -8,7 +8,8 @@
  * `\xHH` / `\uHHHH` escapes, never interpreted. CSV cells that a spreadsheet would run as a
  * formula (`=`, `+`, `-`, `@`) are prefixed with `'` (OWASP "CSV injection").
  */
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
+import { chalk as loadChalk } from '../lazy-deps.js';
 import type { TableFormat } from '../io/options.js';
 import type { AccessLogSummary, PhoneSummary } from '../device/access-log.js';
 import type { PhoneModel } from '../device/models.js';
@@ -210,7 +211,7 @@ export function formatUserAgentsTable(
   results: readonly UserAgentInfo[],
   options: HumanFormatOptions = {},
 ): string {
-  const chalk = new Chalk({ level: options.color ? 1 : 0 });
+  const chalk = new (loadChalk().Chalk)({ level: options.color ? 1 : 0 });
   const columns: Column[] = [
     { title: 'FAMILY' },
     { title: 'MODEL' },
@@ -294,7 +295,7 @@ export function formatLogTable(
   summary: AccessLogSummary,
   options: HumanFormatOptions = {},
 ): string {
-  const chalk = new Chalk({ level: options.color ? 1 : 0 });
+  const chalk = new (loadChalk().Chalk)({ level: options.color ? 1 : 0 });
   const outcomePaint: Record<string, Paint> = {
     A: chalk.green,
     B: chalk.yellow,
@@ -392,7 +393,7 @@ function formatModelsTable(
   models: readonly PhoneModel[],
   options: HumanFormatOptions & { sources?: boolean } = {},
 ): string {
-  const chalk = new Chalk({ level: options.color ? 1 : 0 });
+  const chalk = new (loadChalk().Chalk)({ level: options.color ? 1 : 0 });
   const columns: Column[] = [
     { title: 'MODEL' },
     { title: 'PRODUCT NAME' },

@@ -4,7 +4,7 @@
  *
  * JSON/YAML form: `{ "<name>": { "value": "…", "ua": "na" } }`, document order kept.
  */
-import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import { yaml } from '../lazy-deps.js';
 import { describeJsonSyntaxError } from './json-syntax-error.js';
 import { jsonPositions, jsonTextSource, scanJson } from '../render/inventory-json.js';
 import {
@@ -70,7 +70,7 @@ export function readProfileText(text: string, notation: ProfileNotation): Parsed
     refuseDuplicateJsonKey(json);
   } else {
     try {
-      data = parseYaml(text, { schema: 'failsafe', uniqueKeys: true, maxAliasCount: 0 });
+      data = yaml().parse(text, { schema: 'failsafe', uniqueKeys: true, maxAliasCount: 0 });
     } catch (err) {
       const e = err as Error & { linePos?: { line: number; col: number }[] };
       const pos = e.linePos?.[0];
@@ -95,7 +95,7 @@ export function writeProfileText(parameters: ProfileMap, notation: ProfileNotati
   if (notation === 'json') return `${JSON.stringify(data, null, 2)}\n`;
   // A parameter name with such a character (XML allows U+200C in a name) is quoted too.
   const plainKeys = ![...parameters.keys()].some((name) => YAML_ESCAPED_ONE.test(name));
-  const text = stringifyYaml(
+  const text = yaml().stringify(
     { ...data },
     { defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: plainKeys ? 'PLAIN' : null, lineWidth: 0 },
   );

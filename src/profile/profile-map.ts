@@ -10,7 +10,8 @@
  * references are decoded. Values are kept as written (white space included): `phoneValue`
  * gives what the phone makes of one (trimmed, a newline read as a space).
  */
-import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import type { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { fastXmlParser } from '../lazy-deps.js';
 import { isMistypedFlatProfile } from '../validate/suggest.js';
 import { LineIndex, indexXml } from '../validate/xml-scanner.js';
 import { isSecretParameter } from './secrets.js';
@@ -116,29 +117,38 @@ type OrderedNode = Record<string, unknown> & { [ATTRIBUTES]?: Record<string, str
  * references are decoded here in one pass, so `&amp;#40;` stays `&#40;` and CDATA stays raw.
  * Values are strings as written: `parseTagValue: false` keeps `0012`, `Yes`, `1e3` intact.
  */
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  processEntities: false,
-  htmlEntities: false,
-  cdataPropName: CDATA,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-});
+let parser: XMLParser | undefined;
+let builder: XMLBuilder | undefined;
 
-const builder = new XMLBuilder({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  format: true,
-  indentBy: '  ',
-  suppressEmptyNode: false,
-  processEntities: true,
-});
+/** The parser, made on first use (fast-xml-parser loads then: lazy-deps.ts). */
+function xmlParser(): XMLParser {
+  return (parser ??= new (fastXmlParser().XMLParser)({
+    preserveOrder: true,
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: false,
+    processEntities: false,
+    htmlEntities: false,
+    cdataPropName: CDATA,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+  }));
+}
+
+/** The builder, made on first use. */
+function xmlBuilder(): XMLBuilder {
+  return (builder ??= new (fastXmlParser().XMLBuilder)({
+    preserveOrder: true,
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    format: true,
+    indentBy: '  ',
+    suppressEmptyNode: false,
+    processEntities: true,
+  }));
+}
 
 /** `&…;` and bare `&`: each must be one of the five XML entities or a character reference. */
 const AMPERSAND = /&(#x[0-9a-fA-F]{1,6}|#[0-9]{1,7}|[A-Za-z_][A-Za-z0-9_.-]{0,31})?(;)?/g;
@@ -243,7 +253,7 @@ export function parseProfileXml(text: string): ParsedProfile {
   // the scanner takes milliseconds. 30,000 random mutations of a profile found no input one of
   // them accepted and the other refused.
   const flats: OrderedNode[][] = [];
-  const tree = parser.parse(body) as OrderedNode[];
+  const tree = xmlParser().parse(body) as OrderedNode[];
   collectFlatProfiles(tree, flats);
   if (flats.length === 0) {
     const near = findNearFlatProfile(tree);
@@ -307,7 +317,7 @@ export function buildProfileXml(parameters: ReadonlyMap<string, ProfileEntry>): 
   const xml =
     nodes.length === 0
       ? '<flat-profile></flat-profile>'
-      : builder.build([{ [FLAT_PROFILE]: nodes }]);
+      : xmlBuilder().build([{ [FLAT_PROFILE]: nodes }]);
   return `<?xml version="1.0" encoding="UTF-8"?>\n${String(xml).trim()}\n`;
 }
 

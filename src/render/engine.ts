@@ -5,16 +5,8 @@
  */
 import { statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import {
-  Liquid,
-  Tag,
-  Value,
-  type Context,
-  type FS,
-  type TagToken,
-  type Template,
-  type TopLevelToken,
-} from 'liquidjs';
+import type { Context, FS, Liquid, TagToken, Template, TopLevelToken, Value } from 'liquidjs';
+import { liquidjs } from '../lazy-deps.js';
 import { formatMac, normalizeMac, type MacFormat } from '../device/mac.js';
 import { describeSystemError } from '../domain-errors.js';
 import type { PhoneModel } from '../device/models.js';
@@ -55,17 +47,23 @@ export function toYesNo(value: unknown): 'Yes' | 'No' {
  * `{% raise "line 5 is beyond the model's line keys" %}`: a template's own check. The device
  * fails with this message (and the template line) instead of a profile the phone would misread.
  */
-class RaiseTag extends Tag {
-  private readonly message: Value;
-  constructor(token: TagToken, remainTokens: TopLevelToken[], liquid: Liquid) {
-    super(token, remainTokens, liquid);
-    this.message = new Value(token.args, liquid);
-  }
-  *render(ctx: Context): Generator<unknown, void, unknown> {
-    const message: unknown = yield this.message.value(ctx, false);
-    throw new Error(String(message));
-  }
+function raiseTagClass() {
+  const { Tag, Value } = liquidjs();
+  return class RaiseTag extends Tag {
+    private readonly message: Value;
+    constructor(token: TagToken, remainTokens: TopLevelToken[], liquid: Liquid) {
+      super(token, remainTokens, liquid);
+      this.message = new Value(token.args, liquid);
+    }
+    *render(ctx: Context): Generator<unknown, void, unknown> {
+      const message: unknown = yield this.message.value(ctx, false);
+      throw new Error(String(message));
+    }
+  };
 }
+
+/** RaiseTag, made when the first engine is (liquidjs loads then: lazy-deps.ts). */
+let RaiseTag: ReturnType<typeof raiseTagClass> | undefined;
 
 /**
  * LiquidJS's DoS limits, per render of one device. A profile is tens of KB and renders in well
@@ -107,6 +105,7 @@ export interface EngineOptions {
  * XML-escaped (the phone reads `&#34;` for a quote); `| raw` is the one explicit way out.
  */
 export function createEngine(root: string, options: EngineOptions = {}): Liquid {
+  const { Liquid } = liquidjs();
   const loaded = new Map<string, string>();
   const engine = new Liquid({
     fs: options.sources ? snapshotFs(options.sources, loaded) : bomFreeFs(loaded),
@@ -142,7 +141,7 @@ export function createEngine(root: string, options: EngineOptions = {}): Liquid 
   engine.registerFilter('macro_escape', (value: unknown) =>
     String(value ?? '').replace(/\$/g, '$$$$'),
   );
-  engine.registerTag('raise', RaiseTag);
+  engine.registerTag('raise', (RaiseTag ??= raiseTagClass()));
   loadedSourcesOf.set(engine, loaded);
   // Blocks, `if` and `unless` without generators in a synchronous render (fast-tags.ts).
   if (options.fastValues !== false) accelerateRenderer(engine);
@@ -163,7 +162,7 @@ let liquidFs: FS | undefined;
  * text read is recorded in `loaded` (the engine's, see loadedSourcesOf).
  */
 function bomFreeFs(loaded: Map<string, string>): FS {
-  const fs = (liquidFs ??= new Liquid().options.fs);
+  const fs = (liquidFs ??= new (liquidjs().Liquid)().options.fs);
   const read = (text: string, path: string): string => {
     const source = withoutBom(text);
     loaded.set(source, path);

@@ -26,34 +26,44 @@
  * The test suite renders every bundled template and hostile cases both ways and compares the
  * bytes and the errors.
  */
-import {
-  AssignTag,
-  CaseTag,
-  Drop,
-  ForTag,
-  IfTag,
-  IncludeTag,
-  Liquid,
-  LiquidError,
-  LookupType,
-  RenderError,
-  TypeGuards,
-  UnlessTag,
-  defaultOperators,
-  isTruthy as liquidIsTruthy,
-  toValue as liquidToValue,
-  toValueSync as liquidToValueSync,
-  type Context,
-  type Emitter,
-  type Template,
-  type Token,
-} from 'liquidjs';
+import type * as LiquidJs from 'liquidjs';
+import type { Context, Drop, Emitter, Liquid, Template, Token } from 'liquidjs';
+import { liquidjs } from '../lazy-deps.js';
 
-// LiquidJS is a CommonJS package: in the bundle each use of an imported name goes through an
-// export getter (a tenth of a render). The hot ones are bound once here.
-const toValue = liquidToValue;
-const toValueSync = liquidToValueSync;
-const isTruthy = liquidIsTruthy;
+// LiquidJS is a CommonJS package: each use of a name through its exports object is a property
+// look-up (a getter in a bundle, a tenth of a render). The names used here are bound once, by
+// bindLiquid(), when the first engine is accelerated: LiquidJS is loaded then, not when the
+// library is imported (lazy-deps.ts). Every function below runs on an engine's templates, so
+// after that.
+let AssignTag: typeof LiquidJs.AssignTag;
+let CaseTag: typeof LiquidJs.CaseTag;
+let ForTag: typeof LiquidJs.ForTag;
+let IfTag: typeof LiquidJs.IfTag;
+let IncludeTag: typeof LiquidJs.IncludeTag;
+let LiquidError: typeof LiquidJs.LiquidError;
+let LookupType: typeof LiquidJs.LookupType;
+let RenderError: typeof LiquidJs.RenderError;
+let TypeGuards: typeof LiquidJs.TypeGuards;
+let UnlessTag: typeof LiquidJs.UnlessTag;
+let toValue: typeof LiquidJs.toValue;
+let toValueSync: typeof LiquidJs.toValueSync;
+let isTruthy: typeof LiquidJs.isTruthy;
+let bound = false;
+
+/** Binds LiquidJS's names and the classes taken from it (once; see above). */
+export function bindLiquid(): void {
+  if (bound) return;
+  const liquid = liquidjs();
+  ({ AssignTag, CaseTag, ForTag, IfTag, IncludeTag, LiquidError, LookupType, RenderError } =
+    liquid);
+  ({ TypeGuards, UnlessTag, toValue, toValueSync, isTruthy } = liquid);
+  HTML_CLASS = (new liquid.Liquid().parse('text')[0] as object | undefined)?.constructor;
+  FORLOOP_CLASS = forloopClass(liquid.Liquid);
+  EQUALS = (
+    liquid.defaultOperators as unknown as Record<string, (l: unknown, r: unknown) => unknown>
+  )['=='];
+  bound = true;
+}
 
 type Test = (value: unknown, ctx: Context) => boolean;
 
@@ -126,6 +136,7 @@ function checkRenderLimit(state: ContextState): void {
 
 /** Replaces an engine's block renderer by a plain function for synchronous renders (idempotent). */
 export function accelerateRenderer(engine: Liquid): void {
+  bindLiquid();
   const renderer = engine.renderer as unknown as {
     renderTemplates: RenderTemplates & { fast?: true };
   };
@@ -186,7 +197,7 @@ export function accelerateConditional(node: object): boolean {
 }
 
 /** LiquidJS's class for template text between tags (not exported: taken from a parse). */
-const HTML_CLASS: unknown = (new Liquid().parse('text')[0] as object | undefined)?.constructor;
+let HTML_CLASS: unknown;
 
 /**
  * Gives parsed template text a plain render (LiquidJS's is a generator that only writes its
@@ -288,7 +299,8 @@ export function accelerateInclude(node: object, getterOf: GetterOf): boolean {
 /** A constructor LiquidJS does not export, taken from what it renders: its `forloop` drop. */
 type ForloopDrop = Drop & { next(): void };
 type ForloopDropClass = new (length: number, collection: string, variable: string) => ForloopDrop;
-const FORLOOP_CLASS: ForloopDropClass | undefined = (() => {
+let FORLOOP_CLASS: ForloopDropClass | undefined;
+function forloopClass(Liquid: typeof LiquidJs.Liquid): ForloopDropClass | undefined {
   try {
     const probe = new Liquid();
     const found: { cls?: unknown } = {};
@@ -304,7 +316,7 @@ const FORLOOP_CLASS: ForloopDropClass | undefined = (() => {
   } catch {
     return undefined;
   }
-})();
+}
 
 /** LiquidJS's `isArray` (compatible with its `toEnumerable`). */
 const isArrayLike = (v: unknown): v is unknown[] =>
@@ -456,9 +468,7 @@ interface ParsedCase {
 }
 
 /** LiquidJS's `==` (its `equals`): a primitive on both sides is `===`, anything else its own. */
-const EQUALS = (defaultOperators as unknown as Record<string, (l: unknown, r: unknown) => unknown>)[
-  '=='
-];
+let EQUALS: ((l: unknown, r: unknown) => unknown) | undefined;
 function caseEquals(target: unknown, value: unknown): boolean {
   const primitive = (x: unknown): boolean =>
     x === null || (typeof x !== 'object' && typeof x !== 'function');

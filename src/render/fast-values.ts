@@ -20,29 +20,40 @@
  * It hooks in through the engine's template cache (a public option): every parsed file, root,
  * partial or layout, is stored there once, and is rewritten on the way in.
  */
-import {
-  Context,
-  Drop,
-  Output,
-  Token,
-  TypeGuards,
-  UndefinedVariableError,
-  Value,
-  filters as builtinFilters,
-  toValue as liquidToValue,
-  toValueSync as liquidToValueSync,
-  type Emitter,
-  type LiquidOptions,
-  type Template,
-} from 'liquidjs';
+import type * as LiquidJs from 'liquidjs';
+import type { Context, Emitter, LiquidOptions, Template, Token as LiquidToken } from 'liquidjs';
+import { liquidjs } from '../lazy-deps.js';
 
-// LiquidJS is a CommonJS package: in the bundle each use of an imported name goes through an
-// export getter (a tenth of a render). The hot ones are bound once here.
-const toValue = liquidToValue;
-const toValueSync = liquidToValueSync;
+// LiquidJS's names, bound once by bindValues() when the first AcceleratingCache is made
+// (LiquidJS loads then, not when the library is imported: lazy-deps.ts). Each use of a name
+// through a CommonJS package's exports is a property look-up (a getter in a bundle, a tenth of
+// a render); a binding is not.
+let Drop: typeof LiquidJs.Drop;
+let Output: typeof LiquidJs.Output;
+let Token: typeof LiquidJs.Token;
+let TypeGuards: typeof LiquidJs.TypeGuards;
+let UndefinedVariableError: typeof LiquidJs.UndefinedVariableError;
+let Value: typeof LiquidJs.Value;
+let toValue: typeof LiquidJs.toValue;
+let toValueSync: typeof LiquidJs.toValueSync;
+let bound = false;
+
+function bindValues(): void {
+  if (bound) return;
+  const liquid = liquidjs();
+  ({ Drop, Output, Token, TypeGuards, UndefinedVariableError, Value, toValue, toValueSync } =
+    liquid);
+  SUPPORTED =
+    typeof (liquid.Context.prototype as unknown as Partial<ContextInternals>).findScope ===
+    'function';
+  ESCAPE = (liquid.filters as Record<string, unknown>)['escape'];
+  bindLiquid();
+  bound = true;
+}
 
 import {
   CONSTANT_TIME,
+  bindLiquid,
   accelerateAssign,
   accelerateCase,
   accelerateConditional,
@@ -88,8 +99,7 @@ interface ContextInternals {
 }
 
 /** Whether this LiquidJS has the internals the fast path relies on; if not, none is used. */
-const SUPPORTED =
-  typeof (Context.prototype as unknown as Partial<ContextInternals>).findScope === 'function';
+let SUPPORTED = false;
 
 /** A literal, or a variable path made only of literal segments (`a.b`, `a[0]`, `a["b c"]`). */
 function getterOf(token: unknown): Getter | undefined {
@@ -99,7 +109,10 @@ function getterOf(token: unknown): Getter | undefined {
     const content = t.content;
     return () => content;
   }
-  if (!TypeGuards.isPropertyAccessToken(token as unknown as Token) || t.variable !== undefined) {
+  if (
+    !TypeGuards.isPropertyAccessToken(token as unknown as LiquidToken) ||
+    t.variable !== undefined
+  ) {
     return undefined;
   }
   const props = t.props;
@@ -132,7 +145,7 @@ function getterOf(token: unknown): Getter | undefined {
         const name = path.slice(0, i + 1).join('.');
         throw new UndefinedVariableError(
           new Error(`undefined variable: ${name}`),
-          token as unknown as Token,
+          token as unknown as LiquidToken,
         );
       }
     }
@@ -154,7 +167,7 @@ function expressionOf(postfix: unknown[]): Getter | undefined {
   const steps: (Getter | string)[] = [];
   let depth = 0;
   for (const token of postfix) {
-    if (TypeGuards.isOperatorToken(token as Token)) {
+    if (TypeGuards.isOperatorToken(token as LiquidToken)) {
       const op = (token as unknown as { operator: string }).operator;
       if (!BINARY.has(op) || depth < 2) return undefined;
       steps.push(op);
@@ -184,7 +197,7 @@ function expressionOf(postfix: unknown[]): Getter | undefined {
 }
 
 /** LiquidJS's `escape` filter (the engine's outputEscape), and what it replaces. */
-const ESCAPE: unknown = (builtinFilters as Record<string, unknown>)['escape'];
+let ESCAPE: unknown;
 const NEEDS_ESCAPE = /[&<>"']/;
 
 /** Gives one parsed Value the fast path, when it is simple enough; says whether it did. */
@@ -291,6 +304,10 @@ function accelerateTemplates(templates: Template[], seen = new WeakSet<object>()
 export class AcceleratingCache implements LiquidCache {
   private readonly entries = new Map<string, Template[] | Promise<Template[]>>();
   private readonly seen = new WeakSet<object>();
+
+  constructor() {
+    bindValues();
+  }
 
   read(key: string): Template[] | Promise<Template[]> | undefined {
     return this.entries.get(key);

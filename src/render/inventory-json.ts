@@ -22,15 +22,13 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import {
+import type {
+  ParsedElementInfo,
+  ParsedTokenInfo,
   TokenParser,
-  TokenParserError,
   TokenType,
-  Tokenizer,
-  TokenizerError,
-  type ParsedElementInfo,
-  type ParsedTokenInfo,
 } from '@streamparser/json';
+import { streamparserJson } from '../lazy-deps.js';
 import { DomainError, describeSystemError } from '../domain-errors.js';
 
 /** How many bytes a pass hands the tokenizer at once, and the block of a file's digests. */
@@ -261,20 +259,26 @@ interface Frame {
 /** Keys of one map searched in order; a map with more gets a Map. */
 const MANY_KEYS = 32;
 
-const TOKEN_NAMES: Record<TokenType, string> = {
-  [TokenType.LEFT_BRACE]: "'{'",
-  [TokenType.RIGHT_BRACE]: "'}'",
-  [TokenType.LEFT_BRACKET]: "'['",
-  [TokenType.RIGHT_BRACKET]: "']'",
-  [TokenType.COLON]: "':'",
-  [TokenType.COMMA]: "','",
-  [TokenType.TRUE]: 'true',
-  [TokenType.FALSE]: 'false',
-  [TokenType.NULL]: 'null',
-  [TokenType.STRING]: 'string',
-  [TokenType.NUMBER]: 'number',
-  [TokenType.SEPARATOR]: 'separator',
-};
+let TOKEN_NAMES: Record<TokenType, string> | undefined;
+
+/** Each token's name in a message (made on first use: the parser loads then, lazy-deps.ts). */
+function tokenNames(): Record<TokenType, string> {
+  const { TokenType } = streamparserJson();
+  return (TOKEN_NAMES ??= {
+    [TokenType.LEFT_BRACE]: "'{'",
+    [TokenType.RIGHT_BRACE]: "'}'",
+    [TokenType.LEFT_BRACKET]: "'['",
+    [TokenType.RIGHT_BRACKET]: "']'",
+    [TokenType.COLON]: "':'",
+    [TokenType.COMMA]: "','",
+    [TokenType.TRUE]: 'true',
+    [TokenType.FALSE]: 'false',
+    [TokenType.NULL]: 'null',
+    [TokenType.STRING]: 'string',
+    [TokenType.NUMBER]: 'number',
+    [TokenType.SEPARATOR]: 'separator',
+  });
+}
 
 /** Whitespace and the structural characters of JSON (RFC 8259 §2), as bytes. */
 const STRUCTURE_BYTES: ReadonlySet<number> = new Set(
@@ -295,6 +299,8 @@ function walk(
   scan: JsonScan,
   onItem: (item: JsonItem, list: number) => void,
 ): Generator<void> {
+  const { TokenParser, TokenParserError, TokenType, Tokenizer, TokenizerError } =
+    streamparserJson();
   const frames: Frame[] = [];
   let expectKey = false;
   let parser: TokenParser | undefined;
@@ -470,7 +476,7 @@ function walk(
           ? { offset: Math.max(0, Number(at) - bom), message: 'unexpected character' }
           : { offset: bytes - bom, message: 'unexpected end of input' };
     } else if (err instanceof TokenParserError && lastToken !== undefined) {
-      scan.syntaxError = { offset: tokenOffset, message: `unexpected ${TOKEN_NAMES[lastToken]}` };
+      scan.syntaxError = { offset: tokenOffset, message: `unexpected ${tokenNames()[lastToken]}` };
     } else if (atEnd && err instanceof Error && /ended in mid-parsing/.test(err.message)) {
       // The library's TokenParser.end(): the text stops inside a value.
       scan.syntaxError = { offset: bytes - bom, message: 'unexpected end of input' };

@@ -22,18 +22,16 @@
  */
 import { deserialize, serialize } from 'node:v8';
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import {
+import type {
   CST,
   Composer,
-  Lexer,
-  Parser,
-  isSeq,
-  type Document,
-  type DocumentOptions,
-  type ParseOptions,
-  type SchemaOptions,
+  Document,
+  DocumentOptions,
+  ParseOptions,
+  SchemaOptions,
   YAMLParseError,
 } from 'yaml';
+import { yaml } from '../lazy-deps.js';
 
 /**
  * A YAML text longer than this (characters) is read a device at a time. Parsing whole peaks at
@@ -86,7 +84,7 @@ type Token = CST.Token;
 /** Whether a token is the key `devices` (plain or quoted). */
 function isDevicesKey(key: Token | null | undefined): boolean {
   if (!key) return false;
-  return CST.resolveAsScalar(key)?.value === 'devices';
+  return yaml().CST.resolveAsScalar(key)?.value === 'devices';
 }
 
 function hasProps(tokens: readonly CST.SourceToken[] | undefined): boolean {
@@ -105,6 +103,7 @@ export function streamYamlDocument(
   options: YamlOptions,
   onChunk: (chunk: YamlDeviceChunk) => void,
 ): YamlStreamed {
+  const { Composer, Lexer, Parser, isSeq } = yaml();
   const lineCounter = new TextLines(text);
   const parser = new Parser();
   const directives: Token[] = [];
@@ -263,7 +262,7 @@ const PLACE_HOLDER_ERROR = `Unexpected ${PLACE_HOLDER_TYPE} token`;
 
 /** parseDocument's error for a second document (its wording). */
 function multipleDocuments(range: readonly number[]): YAMLParseError {
-  return new YAMLParseError(
+  return new (yaml().YAMLParseError)(
     [range[0]!, range[1]!],
     'MULTIPLE_DOCS',
     'Source contains multiple documents; please use YAML.parseAllDocuments()',

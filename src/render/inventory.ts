@@ -4,19 +4,8 @@
  * checked at the door — MAC notation, unique MAC and serial, known model — and every problem is
  * reported with the file, the row and the field.
  */
-import { parse as parseCsv } from 'csv-parse/sync';
-import {
-  LineCounter,
-  isAlias,
-  isMap,
-  isNode,
-  isScalar,
-  isSeq,
-  parseDocument,
-  visit,
-  type Document,
-  type Node as YamlNode,
-} from 'yaml';
+import type { Document, LineCounter, Node as YamlNode } from 'yaml';
+import { csvParseSync, yaml } from '../lazy-deps.js';
 import { findModel, type PhoneModel } from '../device/models.js';
 import { normalizeMac } from '../device/mac.js';
 import { keepNumberText } from './yaml-numbers.js';
@@ -738,7 +727,7 @@ function parseCsvPiece(
 ): CsvRecord[] | InventoryProblem {
   try {
     const options = delimiter === ',' ? CSV_OPTIONS : { ...CSV_OPTIONS, delimiter };
-    const records = parseCsv(piece, options) as unknown as CsvRecord[];
+    const records = csvParseSync().parse(piece, options) as unknown as CsvRecord[];
     // csv-parse's `info.lines` is the line a record ends on, and counts every CR in a quoted
     // cell as a line of its own (a CR LF as two). A record is named by the line it starts on
     // (the line an editor or a spreadsheet shows for it), lines counted at LF as csvPieces does.
@@ -1361,6 +1350,7 @@ function walkForbiddenYamlKeys(
   path: (string | number)[],
   found: (key: string, offset: number | undefined, path: (string | number)[]) => void,
 ): void {
+  const { isMap, isScalar, isSeq } = yaml();
   if (isMap(node)) {
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
@@ -1479,6 +1469,7 @@ function yamlErrorReason(message: string): string {
 }
 
 function readYamlInventory(text: string, file: string, problems: InventoryProblem[]): RawInventory {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter,
@@ -1502,6 +1493,7 @@ function yamlDocumentInventory(
     return { defaults: {}, groups: {}, devices: [] };
   }
   // Line of each device, for messages: the list itself, or the `devices` list of a map.
+  const { isMap, isSeq } = yaml();
   const root = doc.contents;
   const seq = isSeq(root) ? root : isMap(root) ? root.get('devices', true) : undefined;
   const lines: number[] = [];
@@ -1560,6 +1552,7 @@ function readYamlStreamed(
   const kept = new SerializedValues();
   const places: number[] = [];
   const notMaps: string[] = [];
+  const { isNode, isSeq } = yaml();
 
   const onChunk = (chunk: YamlDeviceChunk): void => {
     const { doc, firstIndex, lineCounter, listPath, hasAliases, anchors } = chunk;
@@ -1645,6 +1638,7 @@ function aliasOutside(
 ): { name: string; offset: number; elsewhere: boolean } | undefined {
   const own = new Set<string>();
   let found: { name: string; offset: number; elsewhere: boolean } | undefined;
+  const { isAlias, visit } = yaml();
   visit(node, {
     Node: (_key, n) => {
       if (isAlias(n)) {

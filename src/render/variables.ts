@@ -6,7 +6,7 @@
  * (`lines: { 1: { proxy: … } }`, YAML's spelling of a CSV's `lines.1.proxy`) merges with a list
  * position by position too; any other value replaces what was there.
  */
-import { LineCounter, parseDocument } from 'yaml';
+import { yaml } from '../lazy-deps.js';
 import { productSeriesNumber, type PhoneModel } from '../device/models.js';
 import type { InventoryDevice, InventoryProblem, Vars } from './inventory.js';
 import { keepNumberText } from './yaml-numbers.js';
@@ -253,6 +253,7 @@ export interface VarsFile {
  * //   groups: { lobby: { station_name: 'Lobby' } } }
  */
 export function parseVarsFile(text: string, file: string): VarsFile | InventoryProblem[] {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter,

@@ -14,14 +14,15 @@
  * "Norway problem": `display_name: NO` would be `false` and drop the Station_Name, a SIP
  * password `y` would be written `true`.
  */
-import { isScalar, type ScalarTag, type Tags } from 'yaml';
+import type { ScalarTag, Tags } from 'yaml';
+import { yaml } from '../lazy-deps.js';
 
 /** The YAML tags whose scalars are numbers, dates or booleans (core and YAML 1.1 schemas). */
 const READ_BACK_TAG = /:(int|float|timestamp|bool)$/;
 
 /** Whether a resolved number (or boolean, in any letter case) reads back as its text. */
 function isSameText(resolved: unknown, text: string): boolean {
-  const value = isScalar(resolved) ? resolved.value : resolved;
+  const value = yaml().isScalar(resolved) ? resolved.value : resolved;
   if (typeof value === 'boolean') return String(value) === text.toLowerCase();
   return typeof value === 'number' && String(value) === text;
 }

@@ -22,7 +22,11 @@ function packageOf(specifier: string): string {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
 }
 
-/** Every import specifier of an ES module (static, dynamic, re-export), read by ESLint's parser. */
+/**
+ * Every import specifier of an ES module (static, dynamic, re-export), and every package it
+ * `require()`s through createRequire (src/lazy-deps.ts: `require2('yaml')` once bundled), read
+ * by ESLint's parser.
+ */
 function importSpecifiers(code: string): string[] {
   const found: string[] = [];
   const record = (node: { source?: unknown }): void => {
@@ -35,6 +39,17 @@ function importSpecifiers(code: string): string[] {
       ImportExpression: record,
       ExportAllDeclaration: record,
       ExportNamedDeclaration: record,
+      CallExpression: (node) => {
+        const [first] = node.arguments;
+        if (
+          node.callee.type === 'Identifier' &&
+          /^require\d*$/.test(node.callee.name) &&
+          first?.type === 'Literal' &&
+          typeof first.value === 'string'
+        ) {
+          found.push(first.value);
+        }
+      },
     }),
   };
   const messages = new Linter().verify(code, {
@@ -77,7 +92,7 @@ export async function resolve(specifier, context, next) {
 `;
 
 const ROUND_TRIP = `
-import { register } from 'node:module';
+import { createRequire, register } from 'node:module';
 register(process.env.HOOKS_URL, { data: { log: process.env.LOAD_LOG } });
 const lib = await import(process.env.INDEX_URL);
 const { report, stdout } = await lib.render({
@@ -101,6 +116,7 @@ console.log(JSON.stringify({
   container: opened.container, gzip: opened.gzip, gcm: back.container,
   wrongKey, errors: diagnostics.filter((d) => d.severity === 'error').length,
   brokenRules: broken.map((d) => d.ruleId), domain,
+  required: Object.keys(createRequire(process.env.INDEX_URL).cache),
   startsWith: Buffer.from(back.plaintext).subarray(0, 200).toString('utf8'),
 }));
 `;
@@ -136,7 +152,12 @@ test('dist/index.js alone: render → encrypt → decrypt → validate, no CLI m
     assert.deepEqual(out.domain, { isDomainError: true, kind: 'usage', code: 'device-not-found' });
     assert.match(String(out.startsWith), /<flat-profile|<\?xml/);
 
-    const loaded = readFileSync(log, 'utf8').trim().split('\n');
+    // What import() resolved (the hook), and what the library require()d on first use (the
+    // CommonJS cache: Node 20's module hooks do not see require).
+    const loaded = [
+      ...readFileSync(log, 'utf8').trim().split('\n'),
+      ...(out.required as string[]).map((path) => pathToFileURL(path).href),
+    ];
     assert.ok(loaded.includes(pathToFileURL(INDEX).href), 'the hook saw dist/index.js');
     assert.ok(
       loaded.some((u) => u.includes('/node_modules/liquidjs/')),
