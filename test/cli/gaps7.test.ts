@@ -3,8 +3,6 @@
 // are not UTF-8.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import fs, {
   existsSync,
   mkdirSync,
@@ -13,11 +11,11 @@ import fs, {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { writeOutputFile } from '../../src/io/writer.js';
 import { runCli } from '../helpers/run-cli.js';
 import { testDirectory } from '../helpers/temp-dir.js';
+import { deadPid, liveProcess, withFsPatched } from '../helpers/writers.js';
 import { outcome } from '../helpers/inventory-differential.js';
 import { bytePath, refusesByteNames } from '../helpers/byte-names.js';
 import { httpRequest, startServe } from '../helpers/serve.js';
@@ -161,58 +159,34 @@ test('serve --reports-keep prunes an old report whose name is not UTF-8 like any
   assert.equal(readFileSync(join(phone, left[0]!.toString())).toString(), report);
 });
 
-/** A process that runs until killed (a writer that is still at work), and how to kill it. */
-async function liveProcess(): Promise<{ pid: number; kill(): Promise<void> }> {
-  const child = spawn('sleep', ['600'], { stdio: 'ignore' });
-  await once(child, 'spawn');
-  return {
-    pid: child.pid!,
-    kill: async () => {
-      child.kill('SIGKILL');
-      if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
-    },
-  };
-}
-
-/** The pid of a process that has ended (a writer killed with SIGKILL). */
-async function deadPid(): Promise<number> {
-  const child = spawn('true', [], { stdio: 'ignore' });
-  await once(child, 'exit');
-  return child.pid!;
-}
-
 /**
  * Runs `write` with `after` called once, right after the writer has read the marker `marker`:
  * the moment another writer of the same target may act before this one acts on what it read.
  * The writer's node:fs imports are ESM bindings: patched through syncBuiltinESMExports.
  */
 function withPauseAfterMarkerRead(marker: string, after: () => void, write: () => void): void {
-  const { openSync, readSync } = fs;
   let markerFd: number | undefined;
   let fired = false;
   const call = (f: unknown, args: unknown[]): number =>
     (f as (...args: unknown[]) => number)(...args);
-  fs.openSync = ((...args: unknown[]) => {
-    const fd = call(openSync, args);
-    if (args[0] === marker && typeof args[1] === 'number') markerFd = fd; // opened to be read
-    return fd;
-  }) as typeof fs.openSync;
-  fs.readSync = ((...args: unknown[]) => {
-    const read = call(readSync, args);
-    if (args[0] === markerFd && !fired) {
-      fired = true;
-      after();
-    }
-    return read;
-  }) as typeof fs.readSync;
-  syncBuiltinESMExports();
-  try {
-    write();
-  } finally {
-    fs.openSync = openSync;
-    fs.readSync = readSync;
-    syncBuiltinESMExports();
-  }
+  withFsPatched(
+    ({ openSync, readSync }) => ({
+      openSync: ((...args: unknown[]) => {
+        const fd = call(openSync, args);
+        if (args[0] === marker && typeof args[1] === 'number') markerFd = fd; // opened to be read
+        return fd;
+      }) as typeof fs.openSync,
+      readSync: ((...args: unknown[]) => {
+        const read = call(readSync, args);
+        if (args[0] === markerFd && !fired) {
+          fired = true;
+          after();
+        }
+        return read;
+      }) as typeof fs.readSync,
+    }),
+    write,
+  );
   assert.ok(fired, 'the writer read the marker');
 }
 

@@ -2,8 +2,6 @@
 // each through the built CLI (and the core where the CLI cannot show it).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import fs, {
   existsSync,
   mkdirSync,
@@ -13,12 +11,12 @@ import fs, {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { mergeValues } from '../../src/render/variables.js';
 import { UNJUDGED_TEMP_AGE_MS, writeOutputFile } from '../../src/io/writer.js';
 import { runCli } from '../helpers/run-cli.js';
 import { testDirectory } from '../helpers/temp-dir.js';
+import { deadPid, liveProcess, withFsPatched } from '../helpers/writers.js';
 
 const dir = testDirectory('cisco-prov-gaps8-');
 
@@ -72,28 +70,18 @@ test('render: `lines` as a map keyed by line numbers in defaults or a group merg
   assert.deepEqual(merged([1], { 0: 2 }), { 0: 2 });
 });
 
-/** The pid of a process that has ended (a writer killed with SIGKILL). */
-async function deadPid(): Promise<number> {
-  const child = spawn('true', [], { stdio: 'ignore' });
-  await once(child, 'exit');
-  return child.pid!;
-}
-
 /** The temp files `write` opens (O_EXCL, 'wx'), by name. The writer's node:fs imports are ESM bindings. */
 function tempNamesOpenedBy(write: () => void): string[] {
-  const { openSync } = fs;
   const names: string[] = [];
-  fs.openSync = ((...args: Parameters<typeof fs.openSync>) => {
-    if (args[1] === 'wx' && typeof args[0] === 'string') names.push(args[0]);
-    return openSync(...args);
-  }) as typeof fs.openSync;
-  syncBuiltinESMExports();
-  try {
-    write();
-  } finally {
-    fs.openSync = openSync;
-    syncBuiltinESMExports();
-  }
+  withFsPatched(
+    ({ openSync }) => ({
+      openSync: ((...args: Parameters<typeof fs.openSync>) => {
+        if (args[1] === 'wx' && typeof args[0] === 'string') names.push(args[0]);
+        return openSync(...args);
+      }) as typeof fs.openSync,
+    }),
+    write,
+  );
   return names.map((path) => path.slice(path.lastIndexOf('/') + 1));
 }
 
@@ -158,42 +146,26 @@ test('-o: a temp file whose pid was written in another pid namespace, host or bo
   assert.deepEqual(readdirSync(root), ['p.cfg']);
 });
 
-/** A process that runs until killed (a writer still at work). */
-async function liveProcess(): Promise<{ pid: number; kill(): Promise<void> }> {
-  const child = spawn('sleep', ['600'], { stdio: 'ignore' });
-  await once(child, 'spawn');
-  return {
-    pid: child.pid!,
-    kill: async () => {
-      child.kill('SIGKILL');
-      if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
-    },
-  };
-}
-
 /**
  * Runs `write` with `during` called once, right after the writer has opened its temp file `wx`
  * (its marker made): what other writers of the target do while this one writes.
  */
 function withOthersWhileWriting(during: () => void, write: () => void): void {
-  const { openSync } = fs;
   let fired = false;
-  fs.openSync = ((...args: Parameters<typeof fs.openSync>) => {
-    const fd = openSync(...args);
-    const path = args[0];
-    if (!fired && args[1] === 'wx' && typeof path === 'string' && !path.endsWith('.cp.tmp')) {
-      fired = true;
-      during();
-    }
-    return fd;
-  }) as typeof fs.openSync;
-  syncBuiltinESMExports();
-  try {
-    write();
-  } finally {
-    fs.openSync = openSync;
-    syncBuiltinESMExports();
-  }
+  withFsPatched(
+    ({ openSync }) => ({
+      openSync: ((...args: Parameters<typeof fs.openSync>) => {
+        const fd = openSync(...args);
+        const path = args[0];
+        if (!fired && args[1] === 'wx' && typeof path === 'string' && !path.endsWith('.cp.tmp')) {
+          fired = true;
+          during();
+        }
+        return fd;
+      }) as typeof fs.openSync,
+    }),
+    write,
+  );
   assert.ok(fired, 'the writer opened its temp file');
 }
 

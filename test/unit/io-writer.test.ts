@@ -19,7 +19,6 @@ import {
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -29,6 +28,7 @@ import {
   writeOutputFile,
 } from '../../src/io/writer.js';
 import { isCliError } from '../../src/errors.js';
+import { withFsPatched } from '../helpers/writers.js';
 
 const dir = (): string => mkdtempSync(join(tmpdir(), 'cp-writer-'));
 const mode = (p: string): number => statSync(p).mode & 0o777;
@@ -167,20 +167,16 @@ test('a stream that fails part-way leaves the old file and no temp file', async 
 
 /** Counts readdirSync calls made through node:fs (the writer's import included) while `run` runs. */
 function readdirCalls(run: () => void): number {
-  const fs = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
-  const original = fs.readdirSync;
   let calls = 0;
-  fs.readdirSync = ((...args: Parameters<typeof original>) => {
-    calls++;
-    return original(...args);
-  }) as typeof original;
-  syncBuiltinESMExports();
-  try {
-    run();
-  } finally {
-    fs.readdirSync = original;
-    syncBuiltinESMExports();
-  }
+  withFsPatched(
+    ({ readdirSync }) => ({
+      readdirSync: ((...args: Parameters<typeof readdirSync>) => {
+        calls++;
+        return readdirSync(...args);
+      }) as typeof readdirSync,
+    }),
+    run,
+  );
   return calls;
 }
 
