@@ -23,6 +23,8 @@ const commands = specs.map((spec) => {
     cpu: [],
     user: [],
     rss: [],
+    sys: [],
+    faults: [],
   };
 });
 const median = (values) => {
@@ -35,7 +37,7 @@ const load0 = loadavg()[0];
 for (let i = 0; i < runs; i++) {
   for (const c of commands) {
     const t0 = performance.now();
-    const r = spawnSync('/usr/bin/time', ['-f', '%U %S %M', 'sh', '-c', `exec ${c.command}`], {
+    const r = spawnSync('/usr/bin/time', ['-f', '%U %S %M %R', 'sh', '-c', `exec ${c.command}`], {
       encoding: 'utf8',
       env,
       maxBuffer: 1 << 28,
@@ -45,11 +47,13 @@ for (let i = 0; i < runs; i++) {
       console.error(`${c.label}: exit ${r.status}\n${r.stderr}`);
       process.exit(1);
     }
-    const [user, sys, rss] = r.stderr.trim().split('\n').at(-1).split(' ').map(Number);
+    const [user, sys, rss, faults] = r.stderr.trim().split('\n').at(-1).split(' ').map(Number);
     c.wall.push(wall);
     c.cpu.push((user + sys) * 1000);
     c.user.push(user * 1000);
     c.rss.push(rss / 1024);
+    c.sys.push(sys * 1000);
+    c.faults.push(faults);
   }
 }
 const load1 = loadavg()[0];
@@ -58,15 +62,18 @@ console.log(
   `${new Date().toISOString()}  ${runs} interleaved runs each, medians; load ${load0.toFixed(2)} → ${load1.toFixed(2)}\n`,
 );
 console.log(
-  `| command | wall ms | user+sys ms | user ms | peak RSS MB |${lines ? ' lines/s (wall) |' : ''}`,
+  `| command | wall ms | user+sys ms | user ms | sys ms | minor faults | peak RSS MB |${lines ? ' lines/s (wall) |' : ''}`,
 );
-console.log(`|---|---:|---:|---:|---:|${lines ? '---:|' : ''}`);
+console.log(`|---|---:|---:|---:|---:|---:|---:|${lines ? '---:|' : ''}`);
 for (const c of commands) {
   const wall = median(c.wall);
   const rate = lines ? ` ${Math.round((lines / wall) * 1000).toLocaleString('en')} |` : '';
   console.log(
-    `| ${c.label} | ${wall.toFixed(0)} | ${median(c.cpu).toFixed(0)} | ${median(c.user).toFixed(0)} | ${median(c.rss).toFixed(0)} |${rate}`,
+    `| ${c.label} | ${wall.toFixed(0)} | ${median(c.cpu).toFixed(0)} | ${median(c.user).toFixed(0)} | ${median(c.sys).toFixed(0)} | ${median(c.faults).toFixed(0)} | ${median(c.rss).toFixed(0)} |${rate}`,
   );
 }
 if (process.env.AB_ALL)
-  for (const c of commands) console.log(c.label, c.wall.map((w) => w.toFixed(0)).join(' '));
+  for (const c of commands) {
+    console.log(c.label, 'wall', c.wall.map((w) => w.toFixed(0)).join(' '));
+    console.log(c.label, 'cpu ', c.cpu.map((w) => w.toFixed(0)).join(' '));
+  }

@@ -49,7 +49,10 @@ export interface ValidateCommandOptions {
   md?: Digest;
   /** Directory relative paths are resolved against (default: process.cwd()). */
   cwd?: string;
-  /** Worker threads for many files: a number, or undefined for automatic. */
+  /**
+   * Threads for many files (this one and `jobs` − 1 workers): a number, or undefined for
+   * automatic.
+   */
   jobs?: number | undefined;
   /** Reads stdin (injectable for tests). */
   readStdin?: () => Promise<Uint8Array>;

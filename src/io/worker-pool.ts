@@ -177,11 +177,20 @@ async function handlerFor(data: WorkerData): Promise<(batch: unknown[]) => Promi
     const run = cryptoBatchRunner(data.settings as CryptoWorkerSettings);
     return async (batch) => run(batch as CryptoBatchItem[]);
   }
-  const settings = data.settings as ValidateWorkerSettings;
+  const run = await validateRunner(data.settings as ValidateWorkerSettings);
+  return async (batch) => run(batch as Tasks['validate']['item'][]);
+}
+
+/**
+ * A validate batch's check, in a worker or in the thread that feeds them: each file read and
+ * checked, and with `renderWith`, its report rendered as UTF-8 bytes in place of diagnostics.
+ */
+async function validateRunner(
+  settings: ValidateWorkerSettings,
+): Promise<(items: Tasks['validate']['item'][]) => Tasks['validate']['result'][]> {
   const [{ checkProfileFiles }, { renderFile }, { DEFAULT_CATALOG }] = await validateModules();
   const catalog = settings.catalog ?? DEFAULT_CATALOG;
-  return async (batch) => {
-    const items = batch as Tasks['validate']['item'][];
+  return (items) => {
     const results = checkProfileFiles(
       items.map((i) => i.path),
       items.map((i) => i.name),
@@ -597,19 +606,27 @@ const VALIDATE_YOUNG_GENERATION_MB = 64;
 const VALIDATE_BATCH = 32;
 
 /**
- * `validate`'s early start of its workers: their start-up (Node, the bundle, the catalog:
- * ≈ 50–100 ms each) overlaps the main thread's listing of the inputs. Returns what ends those no
- * run took (too few files for workers after all).
+ * `validate`'s early start of its workers for a run on `threads` threads (this one and
+ * `threads` − 1 workers, see checkFilesInWorkers): their start-up (Node, the bundle, the
+ * catalog: ≈ 50–100 ms each) overlaps the main thread's listing of the inputs. Returns what ends
+ * those no run took (too few files for workers after all).
  */
-export const prestartValidateWorkers = (count: number): (() => void) => {
-  prestartWorkers('validate', count, VALIDATE_YOUNG_GENERATION_MB);
+export const prestartValidateWorkers = (threads: number): (() => void) => {
+  prestartWorkers('validate', Math.max(1, threads - 1), VALIDATE_YOUNG_GENERATION_MB);
   return discardPrestarted;
 };
 
 /**
- * Checks files on worker threads; results come back in input order. With `onResult`, each
- * result goes there as soon as those before it are in (at most the batches in flight wait),
- * and none is kept: memory does not grow with the number of files.
+ * Checks files on `jobs` threads: this one, between feeding the workers, and `jobs` − 1 worker
+ * threads (at least one). Results come back in input order. With `onResult`, each result goes
+ * there as soon as those before it are in (at most the batches in flight wait), and none is
+ * kept: memory does not grow with the number of files.
+ *
+ * This thread checks files too, rather than only pass on the workers' reports: on 2 cores a
+ * second worker was a whole isolate more to start, to compile the checks for and to give a
+ * young generation. 10,000 × 30 KB profiles, 9 interleaved runs: minor page faults 57,600 →
+ * 48,100 (≈ 15 µs each on this VM), CPU −4 % (lower in each of the 9 pairs), peak RSS 208 →
+ * 174 MB.
  * @param paths absolute paths to read (bytes for a path that is not UTF-8)
  * @param names the names to show in diagnostics (as the user gave them)
  */
@@ -629,8 +646,10 @@ export async function checkFilesInWorkers(
       yield { path: paths[index]!, name: names[index]!, index };
     }
   }
+  const here = await validateRunner(settings);
   await runInWorkers('validate', settings, items(), {
-    workerCount: Math.max(1, Math.min(jobs, Math.ceil(paths.length / VALIDATE_BATCH))),
+    workerCount: Math.max(1, Math.min(jobs - 1, Math.ceil(paths.length / VALIDATE_BATCH) - 1)),
+    here,
     batchSize: VALIDATE_BATCH,
     youngGenerationMb: VALIDATE_YOUNG_GENERATION_MB,
     isItem: (value): value is Tasks['validate']['item'] => 'path' in value,

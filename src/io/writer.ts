@@ -87,26 +87,51 @@ export function writeStdout(data: string | Uint8Array): Promise<void> {
  * stdout written a chunk of about a megabyte at a time as text and bytes come in, in order: a
  * long report is never held whole, and bytes made elsewhere (a worker's part of the report) are
  * written as they are, not decoded and encoded again.
+ *
+ * Text and bytes are copied into one chunk buffer, reused once its write has finished (a second
+ * one only while a write is still under way): a new megabyte per flush (Buffer.concat), and the
+ * text joined into one string and encoded afresh, cost ≈ 6,000 page faults of a 10,000-file
+ * validate (≈ 15 µs each on this VM). A part larger than a chunk is written as it is.
  */
 export class ChunkedStdout {
-  private pending = '';
-  private parts: Uint8Array[] = [];
-  private size = 0;
+  /** The chunk being filled (undefined until something comes), and how much of it is used. */
+  private chunk: Buffer | undefined;
+  private used = 0;
+  /** Chunks whose write has finished, to be filled again. */
+  private readonly spare: Buffer[] = [];
   private written = Promise.resolve();
 
   constructor(private readonly chunkBytes = 1 << 20) {}
 
   text(text: string): void {
-    this.pending += text;
-    this.flushIfFull();
+    if (text === '') return;
+    let room = this.chunkBytes - this.used;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: only a long text is measured first.
+    if (text.length * 3 > room) {
+      const length = Buffer.byteLength(text);
+      if (length > room) {
+        this.flush();
+        room = this.chunkBytes;
+        if (length > room) {
+          this.write(Buffer.from(text));
+          return;
+        }
+      }
+    }
+    this.used += this.current().write(text, this.used);
   }
 
   bytes(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
-    this.takePending();
-    this.parts.push(bytes);
-    this.size += bytes.length;
-    this.flushIfFull();
+    if (bytes.length > this.chunkBytes - this.used) {
+      this.flush();
+      if (bytes.length >= this.chunkBytes) {
+        this.write(bytes);
+        return;
+      }
+    }
+    this.current().set(bytes, this.used);
+    this.used += bytes.length;
   }
 
   /** Writes what is left; resolves once everything is handed to the OS. */
@@ -115,25 +140,24 @@ export class ChunkedStdout {
     await this.written;
   }
 
-  private takePending(): void {
-    if (this.pending === '') return;
-    const bytes = Buffer.from(this.pending);
-    this.pending = '';
-    this.parts.push(bytes);
-    this.size += bytes.length;
-  }
-
-  private flushIfFull(): void {
-    if (this.pending.length + this.size >= this.chunkBytes) this.flush();
+  private current(): Buffer {
+    return (this.chunk ??= this.spare.pop() ?? Buffer.allocUnsafeSlow(this.chunkBytes));
   }
 
   private flush(): void {
-    this.takePending();
-    if (this.size === 0) return;
-    const chunk = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.size);
-    this.parts = [];
-    this.size = 0;
-    this.written = this.written.then(() => writeStdout(chunk));
+    const chunk = this.chunk;
+    if (chunk === undefined || this.used === 0) return;
+    this.write(chunk.subarray(0, this.used), chunk);
+    this.chunk = undefined;
+    this.used = 0;
+  }
+
+  /** Writes `data` after what came before; then `reuse` (data's buffer) may be filled again. */
+  private write(data: Uint8Array, reuse?: Buffer): void {
+    this.written = this.written.then(async () => {
+      await writeStdout(data);
+      if (reuse) this.spare.push(reuse);
+    });
   }
 }
 
