@@ -86,6 +86,8 @@ interface KeyRow {
 export interface KeyTable {
   byFile: Map<string, KeyRow>;
   byMac: Map<string, KeyRow>;
+  /** The line each `file` row is on, for a row that names no input. */
+  fileLines: Map<string, number>;
 }
 
 /** 64 MiB: a `--keys` CSV of a million phones is a tenth of that. */
@@ -160,7 +162,7 @@ function readKeyTable(path: string, warnings: string[]): KeyTable {
     throw usageError(`--keys ${path}${line ? `:${line}` : ''}: not a valid CSV file`);
   }
   checkKeyTableHeader(path, header);
-  const table: KeyTable = { byFile: new Map(), byMac: new Map() };
+  const table: KeyTable = { byFile: new Map(), byMac: new Map(), fileLines: new Map() };
   // Where each file name and MAC was first given, for a row that gives it again.
   const firstLine = new Map<string, number>();
   /** Adds a row under a name; the same name again with other keys is an error (which wins?). */
@@ -197,7 +199,10 @@ function readKeyTable(path: string, warnings: string[]): KeyTable {
     if (row.key?.includes('\0') || row.ikm?.includes('\0')) {
       throw usageError(`${where}: a key or ikm contains a NUL byte`);
     }
-    if (file) add(table.byFile, file, entry, line, `file ${file}`);
+    if (file) {
+      add(table.byFile, file, entry, line, `file ${file}`);
+      if (!table.fileLines.has(file)) table.fileLines.set(file, line);
+    }
     if (macText) {
       const mac = normalizeMac(macText);
       if (!mac) throw usageError(`${where}: mac expected 12 hex digits (any notation)`);
@@ -317,15 +322,9 @@ const MAC_IN_NAME =
  * `lobby.cfg`), else by the MAC in its name, else the one for all.
  */
 function keysFor(file: string, table: KeyTable | undefined, all: ResolvedKeys): KeyRow | undefined {
-  const name = basename(file);
-  const stem = name.replace(/\.[^.]*$/, '');
-  const row =
-    table?.byFile.get(name) ??
-    table?.byFile.get(file) ??
-    table?.byFile.get(`${stem}.xml`) ??
-    table?.byFile.get(`${stem}.cfg`);
-  if (row) return row;
-  const inName = MAC_IN_NAME.exec(name)?.[1];
+  const byName = table && fileRowOf(file, table);
+  if (byName !== undefined) return table!.byFile.get(byName);
+  const inName = MAC_IN_NAME.exec(basename(file))?.[1];
   const mac = inName === undefined ? undefined : normalizeMac(inName);
   const byMac = mac ? table?.byMac.get(mac) : undefined;
   if (byMac) return byMac;
@@ -334,6 +333,49 @@ function keysFor(file: string, table: KeyTable | undefined, all: ResolvedKeys): 
     ...(all.passphrase !== undefined ? { passphrase: all.passphrase } : {}),
     ...(all.ikm !== undefined ? { ikm: all.ikm } : {}),
   };
+}
+
+/** The `file` cell of the row that names `file` (see keysFor), if one does. */
+function fileRowOf(file: string, table: KeyTable): string | undefined {
+  if (table.byFile.size === 0) return undefined;
+  const name = basename(file);
+  const stem = name.replace(/\.[^.]*$/, '');
+  return [name, file, `${stem}.xml`, `${stem}.cfg`].find((id) => table.byFile.has(id));
+}
+
+/**
+ * A warning when a run with a key for all has files that fell back to it while `file` rows of
+ * `--keys` name no input: a row written as a path (`in/lobby.xml` for the `lobby.xml` of `in`)
+ * matches nothing, and that profile is sealed with the key every phone may hold, exit 0.
+ */
+function unmatchedRowsWarning(
+  files: readonly BatchFile[],
+  settings: BatchSettings,
+  keysPath: string | undefined,
+): string | undefined {
+  const table = settings.table;
+  if (!table || table.byFile.size === 0) return undefined;
+  if (settings.keys.passphrase === undefined && settings.keys.ikm === undefined) return undefined;
+  const used = new Set<string>();
+  const fellBack: string[] = [];
+  for (const f of files) {
+    if (f.error !== undefined) continue;
+    const row = fileRowOf(f.rel, table);
+    if (row !== undefined) used.add(row);
+    else if (!keysFor(f.rel, table, { warnings: [] })) fellBack.push(f.rel);
+  }
+  const unused = [...table.fileLines].filter(([file]) => !used.has(file));
+  if (unused.length === 0 || fellBack.length === 0) return undefined;
+  const list = (names: string[]) =>
+    names
+      .slice(0, 3)
+      .map((n) => escapeControls(n))
+      .join(', ') + (names.length > 3 ? `, … (${names.length} in all)` : '');
+  return (
+    `--keys ${escapeControls(keysPath ?? '')}: ${fellBack.length} file(s) had no row and were given the key for all (${list(fellBack)}), ` +
+    `while ${unused.length} file row(s) name no input (${list(unused.map(([f, line]) => `line ${line} ${f}`))}): ` +
+    'a row names a file by its name, or its path under the directory given'
+  );
 }
 
 /**
@@ -553,6 +595,7 @@ export async function runBatch(
   inputs: readonly string[],
   options: BatchOptions,
   settings: BatchSettings,
+  warnings: string[] = [],
 ): Promise<BatchReport> {
   const outDir = options.outDir;
   // The same file named twice (in a directory given and by its own name, or one directory given
@@ -563,6 +606,8 @@ export async function runBatch(
   // which one silently replaced the other.
   const clashes = findOutputClashes(listed, settings);
   const files = clashes.size === 0 ? listed : listed.filter((_, i) => !clashes.has(i));
+  const unmatched = unmatchedRowsWarning(files, settings, options.keys);
+  if (unmatched !== undefined) warnings.push(unmatched);
   const inputEntries = entriesOf(listed);
   // A file in the way: one line, not mkdir's EEXIST once per input.
   const outStat = await stat(outDir).catch(() => undefined);
@@ -1188,5 +1233,5 @@ export async function cryptoBatch(
       maxSize: opts.maxSize ?? DEFAULT_MAX_SIZE,
     };
   }
-  return { report: await runBatch(inputs, opts, settings), warnings };
+  return { report: await runBatch(inputs, opts, settings, warnings), warnings };
 }

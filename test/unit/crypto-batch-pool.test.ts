@@ -30,7 +30,7 @@ const profile = (i: number) =>
 
 let dir: string;
 let inDir: string;
-const table: KeyTable = { byFile: new Map(), byMac: new Map() };
+const table: KeyTable = { byFile: new Map(), byMac: new Map(), fileLines: new Map() };
 const settings: BatchSettings = {
   command: 'encrypt',
   keys: { passphrase: ALL_KEY, warnings: [] },
