@@ -27,17 +27,10 @@ const HEAVY = [
   '@streamparser/json',
 ];
 
-/** Records every module import() resolves (ESM), for the child below. */
-const HOOKS = `
-import { appendFileSync } from 'node:fs';
-let log;
-export function initialize(data) { log = data.log; }
-export async function resolve(specifier, context, next) {
-  const result = await next(specifier, context);
-  appendFileSync(log, result.url + '\\n');
-  return result;
-}
-`;
+/** Appends the URL of every module import() resolves to LOAD_LOG (module hooks). */
+const HOOKS_URL = pathToFileURL(
+  join(import.meta.dirname, '..', 'helpers', 'resolve-log-hooks.mjs'),
+).href;
 
 /**
  * Imports the library, uses the light exports, prints which heavy packages are loaded; then
@@ -85,9 +78,7 @@ console.log(JSON.stringify({
 test('importing the library and using parseUserAgent, encrypt or validate loads no heavy package; the rest load on first use', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cp-lib9-'));
   try {
-    const hooks = join(dir, 'hooks.mjs');
     const log = join(dir, 'loaded.txt');
-    writeFileSync(hooks, HOOKS);
     writeFileSync(log, '');
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', SCRIPT], {
       cwd: dir,
@@ -97,7 +88,7 @@ test('importing the library and using parseUserAgent, encrypt or validate loads 
         ROOT,
         HEAVY: JSON.stringify(HEAVY),
         INDEX_URL: pathToFileURL(INDEX).href,
-        HOOKS_URL: pathToFileURL(hooks).href,
+        HOOKS_URL,
         LOAD_LOG: log,
       },
     });

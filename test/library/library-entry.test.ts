@@ -80,16 +80,10 @@ test('the npm packages dist/index.js imports are exactly package.json dependenci
   }
 });
 
-const HOOKS = `
-import { appendFileSync } from 'node:fs';
-let log;
-export function initialize(data) { log = data.log; }
-export async function resolve(specifier, context, next) {
-  const result = await next(specifier, context);
-  appendFileSync(log, result.url + '\\n');
-  return result;
-}
-`;
+/** Appends the URL of every module import() resolves to LOAD_LOG (module hooks). */
+const HOOKS_URL = pathToFileURL(
+  join(import.meta.dirname, '..', 'helpers', 'resolve-log-hooks.mjs'),
+).href;
 
 const ROUND_TRIP = `
 import { createRequire, register } from 'node:module';
@@ -124,9 +118,7 @@ console.log(JSON.stringify({
 test('dist/index.js alone: render → encrypt → decrypt → validate, no CLI module loaded', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cp-library-'));
   try {
-    const hooks = join(dir, 'hooks.mjs');
     const log = join(dir, 'loaded.txt');
-    writeFileSync(hooks, HOOKS);
     writeFileSync(log, '');
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', ROUND_TRIP], {
       cwd: dir,
@@ -135,7 +127,7 @@ test('dist/index.js alone: render → encrypt → decrypt → validate, no CLI m
         PATH: process.env.PATH,
         ROOT,
         INDEX_URL: pathToFileURL(INDEX).href,
-        HOOKS_URL: pathToFileURL(hooks).href,
+        HOOKS_URL,
         LOAD_LOG: log,
       },
     });
