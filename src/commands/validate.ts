@@ -215,9 +215,10 @@ type Input = string | BytePathFile | FileDiagnostics;
 
 /**
  * Expands the inputs: a directory means every profile file in it, recursively. What cannot be
- * read inside a directory is an unreadableFile result in its place.
+ * read inside a directory is an unreadableFile result in its place. An input named that is not
+ * a regular file (a FIFO, a device) goes into `special` as well (a walk takes regular files only).
  */
-function expandInputs(inputs: readonly string[], cwd: string): Input[] {
+function expandInputs(inputs: readonly string[], cwd: string, special: Set<string>): Input[] {
   const files: Input[] = [];
   for (const input of inputs) {
     if (input === '-') {
@@ -241,7 +242,10 @@ function expandInputs(inputs: readonly string[], cwd: string): Input[] {
         );
       }
       for (const f of found) files.push(f); // no spread: 150,000 files overflow the stack
-    } else files.push(input);
+    } else {
+      if (!stats.isFile()) special.add(input);
+      files.push(input);
+    }
   }
   return files;
 }
@@ -296,7 +300,8 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
       : undefined;
   try {
     const catalog = loadCatalog(options.catalog, cwd);
-    const files = expandInputs(options.inputs, cwd);
+    const special = new Set<string>();
+    const files = expandInputs(options.inputs, cwd, special);
 
     const results: FileDiagnostics[] = [];
     let errorCount = 0;
@@ -343,6 +348,7 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
           }
           take(result);
         },
+        new Set(onDisk.flatMap((f, i) => (typeof f === 'string' && special.has(f) ? [i] : []))),
       );
       if (at === stdinAt && fromStdin) take(fromStdin);
     } else {

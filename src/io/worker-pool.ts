@@ -58,8 +58,11 @@ interface Tasks {
   };
   validate: {
     settings: ValidateWorkerSettings;
-    /** `index`: the file's place in the input, so results can be put back in order. */
-    item: { path: string | Uint8Array; name: string; index: number };
+    /**
+     * `index`: the file's place in the input, so results can be put back in order; `special`:
+     * it may be other than a regular file (see checkProfileFiles).
+     */
+    item: { path: string | Uint8Array; name: string; index: number; special?: true };
     result: { index: number; result: FileDiagnostics & { bytes?: Uint8Array } };
   };
   crypto: { settings: CryptoWorkerSettings; item: CryptoBatchItem; result: CryptoBatchResult };
@@ -196,6 +199,7 @@ async function validateRunner(
       items.map((i) => i.name),
       catalog,
       settings,
+      (i) => items[i]!.special === true,
     );
     const format = settings.renderWith;
     if (!format) return results.map((result, i) => ({ index: items[i]!.index, result }));
@@ -629,6 +633,8 @@ export const prestartValidateWorkers = (threads: number): (() => void) => {
  * 174 MB.
  * @param paths absolute paths to read (bytes for a path that is not UTF-8)
  * @param names the names to show in diagnostics (as the user gave them)
+ * @param special indexes of files that may be other than regular files (named on the command
+ *   line: a FIFO, a device), read by their size as before; the others are read without a stat
  */
 export async function checkFilesInWorkers(
   paths: readonly (string | Uint8Array)[],
@@ -636,6 +642,7 @@ export async function checkFilesInWorkers(
   settings: ValidateWorkerSettings,
   jobs: number,
   onResult?: (result: FileDiagnostics & { bytes?: Uint8Array }) => void,
+  special: ReadonlySet<number> = new Set(),
 ): Promise<FileDiagnostics[]> {
   const collected: FileDiagnostics[] = [];
   const emit = onResult ?? ((result: FileDiagnostics) => collected.push(result));
@@ -643,7 +650,9 @@ export async function checkFilesInWorkers(
   let next = 0;
   function* items(): Generator<Tasks['validate']['item']> {
     for (let index = 0; index < paths.length; index++) {
-      yield { path: paths[index]!, name: names[index]!, index };
+      yield special.has(index)
+        ? { path: paths[index]!, name: names[index]!, index, special: true }
+        : { path: paths[index]!, name: names[index]!, index };
     }
   }
   const here = await validateRunner(settings);
