@@ -34,6 +34,17 @@ function secretNamesOf(catalog: Catalog): {
   return names;
 }
 
+/**
+ * Whether the value is empty or white space (`value.trim() === ''`), without trimming a value
+ * that starts with a printable ASCII character: nearly every value, and the trimmed copy of
+ * each was ≈ 0.5 % of validate's time (10,000 × 30 KB profiles, perf).
+ */
+function isBlank(value: string): boolean {
+  const first = value.charCodeAt(0);
+  if (first > 0x20 && first < 0x7f) return false;
+  return value.trim() === '';
+}
+
 export default defineRule({
   id: 'plaintext-secret',
   severity: 'warning',
@@ -43,7 +54,7 @@ export default defineRule({
     if (context.encrypted) return;
     const { byId, byName } = secretNamesOf(context.catalog);
     for (const parameter of context.document.everyParameter) {
-      if (parameter.nested || parameter.value.trim() === '') continue;
+      if (parameter.nested || isBlank(parameter.value)) continue;
       // A router leaf may share a name with a flat parameter but not its entry: not kept.
       const flat = parameter.section === undefined;
       let secret = flat ? (byId.get(parameter.nameId) ?? byName.get(parameter.name)) : undefined;
