@@ -14,6 +14,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { validateProfileText } from '../../src/validate/index.js';
 import { runCli, type CliRun } from '../helpers/run-cli.js';
 import { testDirectory } from '../helpers/temp-dir.js';
 import { NOBODY, SKIP_REASON, nobodyIn, workspace } from '../helpers/unprivileged.js';
@@ -184,4 +185,31 @@ test('validate: a file it cannot read (as nobody) is one line on stderr, exit 3,
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+});
+
+test('plaintext-secret: a blank secret (white space of any kind) is not reported, any other is', () => {
+  const values = [
+    '',
+    ' ',
+    '\t',
+    '\u00a0',
+    '\u3000 ',
+    '\u2028',
+    '\ufeff',
+    'x',
+    ' x',
+    '\u00a0x',
+    'é',
+  ];
+  const text =
+    '<?xml version="1.0" encoding="UTF-8"?>\n<flat-profile>\n' +
+    values
+      .map((v, i) => `  <GPP_S${'ABCD'[i % 4]} ua="na">${v}</GPP_S${'ABCD'[i % 4]}>\n`)
+      .join('') +
+    '</flat-profile>\n';
+  const lines = validateProfileText(text, { file: 'p.xml', ignoreRules: ['duplicate-parameter'] })
+    .filter((d) => d.ruleId === 'plaintext-secret')
+    .map((d) => d.line);
+  // Lines 3.. hold the values in order: 'x', ' x', '\u00a0x' and 'é' are secrets in plain text.
+  assert.deepEqual(lines, [10, 11, 12, 13]);
 });
