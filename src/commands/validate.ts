@@ -204,10 +204,15 @@ function mayNeedWorkers(inputs: readonly string[], cwd: string): boolean {
   return false;
 }
 
-/** A file found by a walk whose path is not UTF-8: shown escaped, read by its bytes. */
+/**
+ * A file found by a walk whose path is not UTF-8: shown escaped, read by its bytes; or a file
+ * named on the command line that is not a regular file (`special`: a FIFO, a device), which the
+ * pool reads by its size (see checkProfileFiles), as it always was.
+ */
 interface BytePathFile {
   shown: string;
-  fsPath: Buffer;
+  fsPath: Buffer | string;
+  special?: true;
 }
 
 /** A file to check, or the result for one (or a directory) that cannot be read. */
@@ -215,10 +220,9 @@ type Input = string | BytePathFile | FileDiagnostics;
 
 /**
  * Expands the inputs: a directory means every profile file in it, recursively. What cannot be
- * read inside a directory is an unreadableFile result in its place. An input named that is not
- * a regular file (a FIFO, a device) goes into `special` as well (a walk takes regular files only).
+ * read inside a directory is an unreadableFile result in its place.
  */
-function expandInputs(inputs: readonly string[], cwd: string, special: Set<string>): Input[] {
+function expandInputs(inputs: readonly string[], cwd: string): Input[] {
   const files: Input[] = [];
   for (const input of inputs) {
     if (input === '-') {
@@ -242,10 +246,7 @@ function expandInputs(inputs: readonly string[], cwd: string, special: Set<strin
         );
       }
       for (const f of found) files.push(f); // no spread: 150,000 files overflow the stack
-    } else {
-      if (!stats.isFile()) special.add(input);
-      files.push(input);
-    }
+    } else files.push(stats.isFile() ? input : { shown: input, fsPath: input, special: true });
   }
   return files;
 }
@@ -300,8 +301,7 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
       : undefined;
   try {
     const catalog = loadCatalog(options.catalog, cwd);
-    const special = new Set<string>();
-    const files = expandInputs(options.inputs, cwd, special);
+    const files = expandInputs(options.inputs, cwd);
 
     const results: FileDiagnostics[] = [];
     let errorCount = 0;
@@ -348,7 +348,7 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
           }
           take(result);
         },
-        new Set(onDisk.flatMap((f, i) => (typeof f === 'string' && special.has(f) ? [i] : []))),
+        specialIndexes(onDisk),
       );
       if (at === stdinAt && fromStdin) take(fromStdin);
     } else {
@@ -384,6 +384,15 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
     // Those no run took (too few files, or a failure before the run): ended, not left waiting.
     discardWorkers?.();
   }
+}
+
+/** The indexes of the special files (see BytePathFile) among `files`. */
+function specialIndexes(files: readonly (string | BytePathFile)[]): Set<number> {
+  const special = new Set<number>();
+  files.forEach((f, i) => {
+    if (typeof f !== 'string' && f.special === true) special.add(i);
+  });
+  return special;
 }
 
 function isBytePath(input: Input): input is BytePathFile {
