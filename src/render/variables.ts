@@ -17,6 +17,7 @@ import {
   readGroups,
   sharedLayerKeyProblems,
   yamlErrorProblem,
+  yamlOverflowProblem,
   yamlToData,
 } from './inventory.js';
 import { SECRET_MASK, isSecretVariablePath } from '../profile/secrets.js';
@@ -255,12 +256,17 @@ export interface VarsFile {
 export function parseVarsFile(text: string, file: string): VarsFile | InventoryProblem[] {
   const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter,
-    uniqueKeys: true,
-    merge: true,
-    customTags: keepNumberText,
-  });
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, {
+      lineCounter,
+      uniqueKeys: true,
+      merge: true,
+      customTags: keepNumberText,
+    });
+  } catch (err) {
+    return [yamlOverflowProblem(err, file, 'YAML or JSON')];
+  }
   if (doc.errors.length > 0) {
     return [yamlErrorProblem(doc.errors[0]!, file, 'YAML or JSON')];
   }
