@@ -14,7 +14,7 @@ const dir = testDirectory('cisco-prov-fuzz9-');
 /** Stderr of a clean failure: every line a message or a hint, no stack frame. */
 function assertCleanStderr(stderr: string): void {
   assert.doesNotMatch(stderr, /^\s+at /m, stderr);
-  assert.doesNotMatch(stderr, /unexpected failure|RangeError|Maximum call stack/i, stderr);
+  assert.doesNotMatch(stderr, /unexpected failure|RangeError|Maximum call stack|SECURITY|Pi Tag|Maximum nested/i, stderr);
 }
 
 // `{ a: b: b: b: …` — a few thousand implicit keys in one flow map (12 KB on one line) — makes
@@ -65,4 +65,62 @@ test('render: a YAML inventory, vars file or streamed inventory whose parser ove
   );
   const problems = parseVarsFile(`x: ${DEEP_FLOW}\n`, 'v.yaml');
   assert.ok(Array.isArray(problems));
+});
+
+// fast-xml-parser, behind diff, convert, drift and fetch, after the scanner accepted the text:
+// a processing instruction with a lone quote failed ("Pi Tag is not closed."), `__proto__`,
+// `constructor` or `prototype` as a name threw its "[SECURITY] Invalid name", 101 nested
+// elements "Maximum nested tags exceeded" — each "unexpected failure", exit 3 — and
+// `<toString>`, `<hasOwnProperty>`… came out renamed `__toString`, `__hasOwnProperty`.
+test('convert and diff: a PI with a quote reads; reserved names and deep nesting are one clean line, exit 1 (2 for diff)', async () => {
+  const root = dir.fresh('fxp');
+  const write = (name: string, text: string): string => {
+    const path = join(root, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const pi = write(
+    'pi.xml',
+    `<?xml version="1.0"?>\n<?editor don't touch?>\n<flat-profile>\n` +
+      `  <Station_Name ua="na">Lobby<?x "?></Station_Name>\n</flat-profile>\n`,
+  );
+  let run = await runCli(['convert', pi, '--to', 'json']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(JSON.parse(run.stdout), { Station_Name: { value: 'Lobby', ua: 'na' } });
+
+  const names = write(
+    'names.xml',
+    '<flat-profile><toString ua="na">1</toString><hasOwnProperty>2</hasOwnProperty></flat-profile>',
+  );
+  run = await runCli(['convert', names, '--to', 'json']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(Object.keys(JSON.parse(run.stdout)), ['toString', 'hasOwnProperty']);
+
+  const cases: [string, RegExp][] = [
+    [
+      '<flat-profile><__proto__>1</__proto__></flat-profile>',
+      /: the name __proto__ \(an element or attribute\) cannot be read: it is reserved in JavaScript$/m,
+    ],
+    [
+      '<flat-profile><Station_Name constructor="x">1</Station_Name></flat-profile>',
+      /: the name constructor \(an element or attribute\) cannot be read/m,
+    ],
+    [
+      `<flat-profile>${'<a>'.repeat(101)}${'</a>'.repeat(101)}</flat-profile>`,
+      /: elements are nested more than 100 deep$/m,
+    ],
+  ];
+  for (const [i, [text, message]] of cases.entries()) {
+    const file = write(`case-${i}.xml`, text);
+    for (const [args, code] of [
+      [['convert', file, '--to', 'json'], 1],
+      [['diff', file, pi], 2],
+    ] as const) {
+      run = await runCli(args);
+      assert.equal(run.code, code, `${args.join(' ')}: ${run.stderr}`);
+      assertCleanStderr(run.stderr);
+      assert.match(run.stderr, message);
+      assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
+    }
+  }
 });
