@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseClfTime } from '../../src/device/access-log.js';
 import { InventoryError, parseInventory } from '../../src/render/inventory.js';
 import { parseVarsFile } from '../../src/render/variables.js';
 import { runCli } from '../helpers/run-cli.js';
@@ -14,7 +15,11 @@ const dir = testDirectory('cisco-prov-fuzz9-');
 /** Stderr of a clean failure: every line a message or a hint, no stack frame. */
 function assertCleanStderr(stderr: string): void {
   assert.doesNotMatch(stderr, /^\s+at /m, stderr);
-  assert.doesNotMatch(stderr, /unexpected failure|RangeError|Maximum call stack|SECURITY|Pi Tag|Maximum nested/i, stderr);
+  assert.doesNotMatch(
+    stderr,
+    /unexpected failure|RangeError|Maximum call stack|SECURITY|Pi Tag|Maximum nested/i,
+    stderr,
+  );
 }
 
 // `{ a: b: b: b: …` — a few thousand implicit keys in one flow map (12 KB on one line) — makes
@@ -123,4 +128,32 @@ test('convert and diff: a PI with a quote reads; reserved names and deep nesting
       assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
     }
   }
+});
+
+// A CLF time whose year is not four digits (`2\x7f26`, a byte flipped) passed the shape checks
+// and came back NaN, not null: `inspect --log` then failed "unexpected failure: Invalid time
+// value" (exit 3) when it printed the phone's first-seen time.
+test('inspect --log and fleet: a time whose year is not digits is no time, not a crash', async () => {
+  const root = dir.fresh('clf-year');
+  const log = join(root, 'access.log');
+  writeFileSync(
+    log,
+    '10.0.0.8 - - [25/Nov/2\x7f26:09:25:00 +0000] "GET /00562b043615.xml HTTP/1.1" 200 10 "-" ' +
+      '"Cisco/CP-8841-3PCC-11.3.7 (00562b043615)"\n',
+  );
+  assert.equal(parseClfTime('25/Nov/2\x7f26:09:25:00 +0000'), null);
+  assert.equal(parseClfTime('25/Nov/2x26:09:25:00 +0000'), null);
+  for (const args of [
+    ['inspect', '--log', log],
+    ['inspect', '--log', log, '--json'],
+    ['fleet', '--log', log, '-o', join(root, 'fleet.html')],
+  ]) {
+    const run = await runCli(args);
+    assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);
+    assertCleanStderr(run.stderr);
+  }
+  const json = JSON.parse((await runCli(['inspect', '--log', log, '--json'])).stdout) as {
+    phones: { firstSeen: string | null }[];
+  };
+  assert.equal(json.phones[0]?.firstSeen, null);
 });
