@@ -440,9 +440,14 @@ export interface Target {
   run(input: Uint8Array): void | Promise<void>;
   /** Whether a thrown value is one of the documented errors for this target. */
   expected(err: unknown): boolean;
+  /**
+   * Where an expected error carries a planted secret (a field name, a rule id), or undefined:
+   * the finding's signature, so that minimising keeps the same leak.
+   */
+  leak?(err: unknown): string | undefined;
   /** Further checks on a thrown error's message or on the result (planted secrets…). */
   maxLength?: number;
-  /** Per-input time bound in ms (default 2000). */
+  /** Per-input time bound in ms (default FUZZ_TIME_LIMIT, else 3000). */
   timeLimitMs?: number;
 }
 
@@ -453,6 +458,13 @@ export interface Finding {
   detail: string;
   input: Uint8Array;
   ms: number;
+}
+
+/** The message, hint and any listed problems of an error. */
+export function errorText(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const e = err as Error & { hint?: unknown; problems?: unknown; errors?: unknown };
+  return [e.message, String(e.hint ?? ''), JSON.stringify(e.problems ?? e.errors ?? '')].join('\n');
 }
 
 function signatureOf(err: unknown): string {
@@ -475,7 +487,11 @@ async function classify(
     return { ok: true, ms: performance.now() - t0, threw: false };
   } catch (err) {
     const ms = performance.now() - t0;
-    if (target.expected(err)) return { ok: true, ms, threw: true };
+    if (target.expected(err)) {
+      const leak = target.leak?.(err);
+      if (leak === undefined) return { ok: true, ms, threw: true };
+      return { ok: false, ms, sig: `secret in message: ${leak}`, detail: errorText(err) };
+    }
     return {
       ok: false,
       ms,
@@ -527,7 +543,7 @@ export interface RunStats {
 /** Runs `execs` mutated inputs through a target (the seeds first, unchanged). */
 export async function fuzzTarget(target: Target, seed: number, execs: number): Promise<RunStats> {
   const rng = new Rng(seed);
-  const limit = target.timeLimitMs ?? 2000;
+  const limit = target.timeLimitMs ?? Number(process.env.FUZZ_TIME_LIMIT ?? 3000);
   const stats: RunStats = {
     target: target.name,
     execs: 0,
