@@ -157,3 +157,23 @@ test('inspect --log and fleet: a time whose year is not digits is no time, not a
   };
   assert.equal(json.phones[0]?.firstSeen, null);
 });
+
+// yaml's parse() hands a document's warnings to process.emitWarning, which Node prints on stderr
+// with the line they are on: an unresolved tag before a password put the password on stderr of
+// diff (which masks secrets) and convert, in a five-line "(node:…) YAMLWarning" block.
+test('diff and convert: a YAML warning is one line without the text, never the value it is on', async () => {
+  const root = dir.fresh('yaml-warning');
+  const secret = 'Pl4nted-Adm1n-Secret';
+  const file = join(root, 'p.yaml');
+  writeFileSync(file, `Admin_Passwd: !pw ${secret}\nStation_Name: Lobby\n`);
+  for (const args of [
+    ['diff', file, file],
+    ['convert', file, '--to', 'xml'],
+  ]) {
+    const run = await runCli(args);
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(!run.stderr.includes(secret), run.stderr);
+    assert.doesNotMatch(run.stderr, /YAMLWarning|\(node:\d+\)/);
+    assert.match(run.stderr, /p\.yaml: line 1, col 15: Unresolved tag: !pw$/m);
+  }
+});
