@@ -82,7 +82,11 @@ function leakOf(err: unknown): string | undefined {
     }
     return undefined;
   }
-  return plantedIn(errorText(err)) === undefined ? undefined : 'error text';
+  if (plantedIn(errorText(err)) === undefined) return undefined;
+  // A DomainError names its field: a secret in a field not named as a secret is no secret.
+  const field = (err as { field?: string }).field;
+  if (field !== undefined && !isSecretVariablePath(field)) return undefined;
+  return `error text (field ${field ?? 'none'})`;
 }
 
 const profileSeeds = (): Uint8Array[] => [
@@ -288,10 +292,12 @@ function deviceTargets(): Target[] {
         const summary = summarizeAccessLog(lines);
         const tracker = new FleetTracker();
         for (const line of lines) tracker.addLine(line);
+        // Only a secret in a query value (`?key=…`) is masked; one moved into a path is none.
+        const planted = SECRET_VALUES.filter((v) => text(input).includes(`=${v}`));
         const out =
           JSON.stringify(summary) +
           JSON.stringify(tracker.snapshot({ now: new Date(Date.UTC(2026, 11, 1)), source: 'log' }));
-        for (const s of SECRET_VALUES) {
+        for (const s of planted) {
           if (out.includes(s)) throw new Error(`planted secret in access-log summary`);
         }
       },
