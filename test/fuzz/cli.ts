@@ -5,7 +5,7 @@
  * planted password, key or IKM in stdout or stderr (where the command promises to mask or not
  * to print it); no temp file left and no output file written by a failed run; a time bound.
  * Usage: node --import tsx test/fuzz/cli.ts [target-substring…]
- * Env: FUZZ_SEED (default 9), FUZZ_EXECS (runs per target, default 30), FUZZ_OUT (save findings).
+ * Env: FUZZ_SEED (default 9), FUZZ_EXECS (runs per target, default 15), FUZZ_OUT (save findings).
  */
 import {
   chmodSync,
@@ -40,7 +40,7 @@ import {
 } from './lib.js';
 
 const seed = Number(process.env.FUZZ_SEED ?? 9);
-const execs = Number(process.env.FUZZ_EXECS ?? 30);
+const execs = Number(process.env.FUZZ_EXECS ?? 15);
 const filters = process.argv.slice(2);
 const TIME_LIMIT_MS = 20_000;
 

@@ -1,7 +1,7 @@
 /**
  * In-process fuzz driver: every core parser on mutated seeds (test/fuzz/core-targets.ts).
  * Usage: node --import tsx test/fuzz/core.ts [target-substring…]
- * Env: FUZZ_SEED (default 9), FUZZ_EXECS (inputs per target, default 300), FUZZ_OUT (a directory
+ * Env: FUZZ_SEED (default 9), FUZZ_EXECS (inputs per target, default 200), FUZZ_OUT (a directory
  * to write each finding's minimised input to), FUZZ_VERBOSE (print each finding's stack).
  * Exit 1 when a target threw an undocumented error, exceeded its time bound, or leaked a planted
  * secret; each finding is printed with its minimised input.
@@ -12,7 +12,7 @@ import { coreTargets } from './core-targets.js';
 import { fuzzTarget, show } from './lib.js';
 
 const seed = Number(process.env.FUZZ_SEED ?? 9);
-const execs = Number(process.env.FUZZ_EXECS ?? 300);
+const execs = Number(process.env.FUZZ_EXECS ?? 200);
 const filters = process.argv.slice(2);
 
 let failed = 0;

@@ -608,33 +608,3 @@ export function show(input: Uint8Array, max = 300): string {
   const s = JSON.stringify(latin(input.subarray(0, max)));
   return input.length > max ? `${s}… (${input.length} bytes)` : `${s} (${input.length} bytes)`;
 }
-
-/**
- * Time at n and at 2n for a growth function: flags a ratio above `maxRatio` (linear work gives
- * ~2). Takes the best of `rounds` so noise from other processes does not pass for growth.
- */
-export function growth(
-  build: (n: number) => Uint8Array,
-  run: (input: Uint8Array) => void,
-  n: number,
-  rounds = 3,
-): { n: number; msN: number; ms2n: number; ratio: number } {
-  const best = (input: Uint8Array) => {
-    let min = Infinity;
-    for (let r = 0; r < rounds; r++) {
-      const t0 = performance.now();
-      try {
-        run(input);
-      } catch {
-        // the error path's time counts as well
-      }
-      min = Math.min(min, performance.now() - t0);
-    }
-    return min;
-  };
-  const a = build(n);
-  const b = build(2 * n);
-  const msN = best(a);
-  const ms2n = best(b);
-  return { n, msN, ms2n, ratio: ms2n / Math.max(msN, 0.05) };
-}
