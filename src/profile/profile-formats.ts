@@ -75,7 +75,12 @@ export function readProfileText(text: string, notation: ProfileNotation): Parsed
       // which printed them on stderr with the line they are on — `Admin_Passwd: !pw s3cret`
       // put the password on diff's stderr, masked values or not (fuzz9). They are the
       // profile's warnings now, one line each, without the text.
-      const doc = yaml().parseDocument(text, { schema: 'failsafe', uniqueKeys: true });
+      // logLevel error: toJS warns through process.emitWarning too (a collection as a key).
+      const doc = yaml().parseDocument(text, {
+        schema: 'failsafe',
+        uniqueKeys: true,
+        logLevel: 'error',
+      });
       if (doc.errors[0] !== undefined) throw doc.errors[0];
       data = doc.toJS({ maxAliasCount: 0 });
       for (const w of doc.warnings) {

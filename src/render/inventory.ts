@@ -1469,6 +1469,14 @@ function yamlErrorReason(message: string): string {
 }
 
 /**
+ * The yaml library's log level for every document read: `error`, not its default `warn`, which
+ * hands warnings to process.emitWarning — Node printed `Warning: Keys with collection values
+ * will be stringified …: "{ admin_password: s3cret }"` on stderr, the key's text with it, for
+ * `? { admin_password: s3cret } : x` in an inventory or vars file (fuzz9).
+ */
+export const YAML_LOG_LEVEL = 'error';
+
+/**
  * The problem of a YAML text whose parsing overflowed the call stack. The yaml library's
  * composer turns a stack overflow into a document error, its parser does not: a few thousand
  * `b: ` after `{ a: ` (a 12 KB line) threw RangeError out of parseDocument, which render
@@ -1489,6 +1497,7 @@ function readYamlInventory(text: string, file: string, problems: InventoryProble
       uniqueKeys: true,
       merge: true,
       customTags: keepNumberText,
+      logLevel: YAML_LOG_LEVEL,
     });
   } catch (err) {
     problems.push(yamlOverflowProblem(err, file, 'YAML'));
@@ -1609,7 +1618,7 @@ function readYamlStreamed(
   try {
     streamed = streamYamlDocument(
       text,
-      { uniqueKeys: true, merge: true, customTags: keepNumberText },
+      { uniqueKeys: true, merge: true, customTags: keepNumberText, logLevel: YAML_LOG_LEVEL },
       onChunk,
     );
   } catch (err) {

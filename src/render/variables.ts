@@ -18,6 +18,7 @@ import {
   sharedLayerKeyProblems,
   yamlErrorProblem,
   yamlOverflowProblem,
+  YAML_LOG_LEVEL,
   yamlToData,
 } from './inventory.js';
 import { SECRET_MASK, isSecretVariablePath } from '../profile/secrets.js';
@@ -263,6 +264,7 @@ export function parseVarsFile(text: string, file: string): VarsFile | InventoryP
       uniqueKeys: true,
       merge: true,
       customTags: keepNumberText,
+      logLevel: YAML_LOG_LEVEL,
     });
   } catch (err) {
     return [yamlOverflowProblem(err, file, 'YAML or JSON')];

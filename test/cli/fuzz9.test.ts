@@ -177,3 +177,46 @@ test('diff and convert: a YAML warning is one line without the text, never the v
     assert.match(run.stderr, /p\.yaml: line 1, col 15: Unresolved tag: !pw$/m);
   }
 });
+
+// A YAML key that is a collection (`? { admin_password: s3cret } : x`) made the yaml library
+// warn through process.emitWarning when it built the object: Node printed "Warning: Keys with
+// collection values will be stringified …" with the key's text — a password — on stderr of
+// render (inventory, --vars, the streamed reader above 1 MiB) and convert.
+test('render and convert: a collection as a YAML key prints no Node warning with its text', async () => {
+  const root = dir.fresh('yaml-collection-key');
+  const secret = 'Pl4nted-Adm1n-Secret';
+  const key = `  ? { admin_password: ${secret} }\n  : x\n`;
+  const inventory = join(root, 'inv.yaml');
+  writeFileSync(
+    inventory,
+    `defaults:\n${key}devices:\n  - mac: 00562b043615\n    model: 8841\n    lines: [{ extension: "201" }]\n`,
+  );
+  const vars = join(root, 'site.yaml');
+  writeFileSync(vars, `sip:\n${key}`);
+  const big = join(root, 'big.yaml');
+  let devices = '';
+  for (let i = 0; i < 20_000; i++) {
+    devices += `  - mac: 0056${i.toString(16).padStart(8, '0')}\n    model: "8841"\n`;
+  }
+  writeFileSync(
+    big,
+    `devices:\n${devices}  - mac: 00562bffffff\n    model: "8841"\n    x:\n  ${key.replace(/\n {2}/g, '\n    ')}`,
+  );
+  const profile = join(root, 'p.yaml');
+  writeFileSync(profile, `Station_Name:\n${key}`);
+  for (const args of [
+    ['render', '-i', inventory, '-d', '00562b043615'],
+    ['render', '-i', 'examples/inventory.csv', '--vars', vars, '-d', '00562b043615'],
+    ['render', '-i', big, '--dry-run'],
+    ['convert', profile, '--to', 'json'],
+  ]) {
+    const run = await runCli(args);
+    assert.ok(run.code !== null && run.code <= 3, `${args.join(' ')}: ${run.stderr}`);
+    assert.doesNotMatch(
+      run.stderr,
+      /Warning: Keys with collection values|\(node:\d+\)/,
+      run.stderr,
+    );
+    if (args[0] === 'render') assert.ok(!run.stderr.includes(secret), run.stderr);
+  }
+});
