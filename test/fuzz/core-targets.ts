@@ -78,6 +78,8 @@ function leakOf(err: unknown): string | undefined {
       if (plantedIn(`${p.message} ${p.field ?? ''}`) === undefined) continue;
       // A secret moved by the mutation into a column not named as a secret is no secret.
       if (p.field !== undefined && !isSecretVariablePath(p.field)) continue;
+      // Nor is one moved into a header: it names the field.
+      if (p.field !== undefined && plantedIn(p.field) !== undefined) continue;
       return `problem field ${p.field ?? '(none)'} at ${p.where ?? ''}`;
     }
     return undefined;
@@ -85,7 +87,7 @@ function leakOf(err: unknown): string | undefined {
   if (plantedIn(errorText(err)) === undefined) return undefined;
   // A DomainError names its field: a secret in a field not named as a secret is no secret.
   const field = (err as { field?: string }).field;
-  if (field !== undefined && !isSecretVariablePath(field)) return undefined;
+  if (field !== undefined && (!isSecretVariablePath(field) || plantedIn(field))) return undefined;
   return `error text (field ${field ?? 'none'})`;
 }
 

@@ -15,10 +15,20 @@ const seed = Number(process.env.FUZZ_SEED ?? 9);
 const execs = Number(process.env.FUZZ_EXECS ?? 200);
 const filters = process.argv.slice(2);
 
+// A library's process warning is printed by Node on stderr, past every message of ours (the
+// yaml library quoted the text it warned about): each kind seen during a target is a finding.
+const warnings = new Set<string>();
+process.on('warning', (w) => warnings.add(`${w.name}: ${w.message.split('\n')[0]?.slice(0, 100)}`));
+
 let failed = 0;
 for (const target of coreTargets()) {
   if (filters.length > 0 && !filters.some((f) => target.name.includes(f))) continue;
+  warnings.clear();
   const stats = await fuzzTarget(target, seed, execs);
+  for (const w of warnings) {
+    failed++;
+    console.log(`  FINDING [process warning] ${w}`);
+  }
   console.log(
     `${target.name}: ${stats.execs} execs, ${stats.expectedErrors} typed errors, ` +
       `max ${stats.maxMs.toFixed(0)} ms, total ${(stats.totalMs / 1000).toFixed(1)} s, ` +
