@@ -447,7 +447,7 @@ export interface Target {
   leak?(err: unknown): string | undefined;
   /** Further checks on a thrown error's message or on the result (planted secrets…). */
   maxLength?: number;
-  /** Per-input time bound in ms (default FUZZ_TIME_LIMIT, else 3000). */
+  /** Per-input CPU time bound in ms (default FUZZ_TIME_LIMIT, else 3000). */
   timeLimitMs?: number;
 }
 
@@ -481,12 +481,17 @@ async function classify(
 ): Promise<
   { ok: true; ms: number; threw: boolean } | { ok: false; ms: number; sig: string; detail: string }
 > {
-  const t0 = performance.now();
+  // CPU time, not wall time: on a shared machine being descheduled is not slowness.
+  const t0 = process.cpuUsage();
+  const cpuMs = () => {
+    const used = process.cpuUsage(t0);
+    return (used.user + used.system) / 1000;
+  };
   try {
     await target.run(input);
-    return { ok: true, ms: performance.now() - t0, threw: false };
+    return { ok: true, ms: cpuMs(), threw: false };
   } catch (err) {
-    const ms = performance.now() - t0;
+    const ms = cpuMs();
     if (target.expected(err)) {
       const leak = target.leak?.(err);
       if (leak === undefined) return { ok: true, ms, threw: true };
