@@ -278,10 +278,17 @@ function judge(target: CliTarget, run: CliRun, ms: number, dir: string): string[
 }
 
 let findings = 0;
-const rng = new Rng(seed);
+/** A PRNG per target, so that a run narrowed to one target makes the same inputs. */
+const rngFor = (name: string): Rng => {
+  let h = seed;
+  for (const c of name) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+  return new Rng(h);
+};
 try {
   for (const target of targets) {
     if (filters.length > 0 && !filters.some((f) => target.name.includes(f))) continue;
+    const rng = rngFor(target.name);
+    let slowest: { ms: number; input: Uint8Array } = { ms: 0, input: new Uint8Array() };
     const seen = new Set<string>();
     const codes: Record<string, number> = {};
     let maxMs = 0;
@@ -300,6 +307,7 @@ try {
       });
       const ms = performance.now() - t0;
       maxMs = Math.max(maxMs, ms);
+      if (ms > slowest.ms) slowest = { ms, input };
       codes[String(run.code)] = (codes[String(run.code)] ?? 0) + 1;
       const problems = judge(target, run, ms, dir);
       for (const p of problems) {
@@ -318,6 +326,15 @@ try {
         }
       }
       rmSync(dir, { recursive: true, force: true });
+    }
+    if (process.env.FUZZ_OUT && slowest.ms > 5000) {
+      const saved = join(
+        process.env.FUZZ_OUT,
+        `slowest-${target.name.replace(/[^A-Za-z0-9]+/g, '-')}`,
+      );
+      mkdirSync(process.env.FUZZ_OUT, { recursive: true });
+      writeFileSync(saved, slowest.input);
+      console.log(`  slowest input (${(slowest.ms / 1000).toFixed(1)} s wall) saved: ${saved}`);
     }
     console.log(
       `${target.name}: ${execs} runs, exit codes ${JSON.stringify(codes)}, max ${(maxMs / 1000).toFixed(1)} s`,
