@@ -132,15 +132,18 @@ function clfTimeAt(text: string, start: number, end: number): number | null {
   if (month === undefined || sign === 0) return null;
   if (text.charCodeAt(at + 14) !== 0x3a || text.charCodeAt(at + 17) !== 0x3a) return null;
   if (text.charCodeAt(at + 20) !== 0x20) return null;
-  if (!(day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 60)) return null;
+  // `year >= 0` is false for NaN: a year that is not four digits (`2\x7f26`) made the time
+  // NaN, and `inspect --log` failed on it ("Invalid time value", exit 3; fuzz9).
+  if (!(year >= 0 && day >= 1 && day <= 31 && hour <= 23 && minute <= 59 && second <= 60)) {
+    return null;
+  }
   if (!(offH <= 23 && offM <= 59)) return null;
   // Date.UTC(y, m, d, h, mi, s) is MakeDay(y, m, d) × msPerDay + MakeTime(h, mi, s, 0)
   // (ECMA-262 §21.4.3.4): the day part is computed once per day, not once per line.
   const dayKey = (year * 12 + month) * 32 + day;
   if (dayKey !== lastDayKey) {
     lastDayValue = Date.UTC(year, month, day);
-    // A NaN year (not digits) gives NaN, as Date.UTC does; it is never cached.
-    lastDayKey = Number.isNaN(dayKey) ? -1 : dayKey;
+    lastDayKey = dayKey;
   }
   const utc = lastDayValue + ((hour * 60 + minute) * 60 + second) * 1000;
   return utc - sign * (offH * 60 + offM) * 60_000;

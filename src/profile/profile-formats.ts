@@ -58,6 +58,7 @@ export function sniffNotation(text: string): ProfileNotation | undefined {
 export function readProfileText(text: string, notation: ProfileNotation): ParsedProfile {
   if (notation === 'xml') return parseProfileXml(text);
   let data: unknown;
+  const yamlWarnings: string[] = [];
   if (notation === 'json') {
     // A BOM is no part of JSON (RFC 8259 §8.1), but Windows editors save one: read past it.
     const json = text.replace(/^\uFEFF/, '');
@@ -70,18 +71,37 @@ export function readProfileText(text: string, notation: ProfileNotation): Parsed
     refuseDuplicateJsonKey(json);
   } else {
     try {
-      data = yaml().parse(text, { schema: 'failsafe', uniqueKeys: true, maxAliasCount: 0 });
+      // parseDocument, not parse: parse hands the document's warnings to process.emitWarning,
+      // which printed them on stderr with the line they are on — `Admin_Passwd: !pw s3cret`
+      // put the password on diff's stderr, masked values or not (fuzz9). They are the
+      // profile's warnings now, one line each, without the text.
+      // logLevel error: toJS warns through process.emitWarning too (a collection as a key).
+      const doc = yaml().parseDocument(text, {
+        schema: 'failsafe',
+        uniqueKeys: true,
+        logLevel: 'error',
+      });
+      if (doc.errors[0] !== undefined) throw doc.errors[0];
+      data = doc.toJS({ maxAliasCount: 0 });
+      for (const w of doc.warnings) {
+        const pos = w.linePos?.[0];
+        const where = pos ? `line ${pos.line}, col ${pos.col}: ` : '';
+        yamlWarnings.push(`${where}${(w.message.split('\n')[0] ?? '').replace(YAML_AT, '')}`);
+      }
     } catch (err) {
       const e = err as Error & { linePos?: { line: number; col: number }[] };
       const pos = e.linePos?.[0];
       // The first line only (the next ones quote the file), without the ` at line L, column
       // C:` it ends with: the place is said before the message.
-      const reason = (e.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+      const reason = (e.message.split('\n')[0] ?? '').replace(YAML_AT, '');
       throw new ProfileFormatError(`not valid YAML: ${reason}`, pos?.line, pos?.col);
     }
   }
-  return { parameters: profileFromObject(data), duplicates: [], warnings: [] };
+  return { parameters: profileFromObject(data), duplicates: [], warnings: yamlWarnings };
 }
+
+/** The ` at line L, column C:` the yaml library ends the first line of a message with. */
+const YAML_AT = / at line \d+, column \d+:?$/;
 
 /**
  * Writes a parameter map in a notation. JSON is indented by two spaces; YAML quotes every

@@ -134,7 +134,73 @@ function xmlParser(): XMLParser {
     cdataPropName: CDATA,
     ignoreDeclaration: true,
     ignorePiTags: true,
+    // Its default renames `<toString>`, `<hasOwnProperty>`… to `__toString`…: a name is only
+    // ever a key read by Object.keys here (fuzz9). `__proto__`, `constructor` and `prototype`
+    // still throw (see parseOrdered).
+    onDangerousProperty: (name: string) => name,
+    // Deeper than this is an error (parseOrdered); the walks below recurse once per level.
+    maxNestedTags: MAX_NESTED_TAGS,
   }));
+}
+
+const MAX_NESTED_TAGS = 100;
+
+/**
+ * A profile's text without its processing instructions (`<?xml …?>` included), outside comments
+ * and CDATA sections, for fast-xml-parser: it reads a PI as a tag with quoted attributes and
+ * fails on one with a lone quote (`<?note don't edit?>`: "Pi Tag is not closed.", fuzz9). It
+ * ignores PIs anyway (`ignorePiTags`), so a value around one reads the same. The text passed
+ * the scanner: a `<` is markup, never inside an attribute value.
+ */
+function withoutProcessingInstructions(xml: string): string {
+  if (!xml.includes('<?')) return xml;
+  let out = '';
+  let copied = 0;
+  let i = 0;
+  for (let lt = xml.indexOf('<', i); lt !== -1; lt = xml.indexOf('<', i)) {
+    const close = xml.startsWith('<!--', lt)
+      ? '-->'
+      : xml.startsWith('<![CDATA[', lt)
+        ? ']]>'
+        : xml.startsWith('<?', lt)
+          ? '?>'
+          : undefined;
+    if (close === undefined) {
+      i = lt + 1;
+      continue;
+    }
+    const end = xml.indexOf(close, lt + 2);
+    if (end === -1) break;
+    i = end + close.length;
+    if (close === '?>') {
+      out += xml.slice(copied, lt);
+      copied = i;
+    }
+  }
+  return out + xml.slice(copied);
+}
+
+/**
+ * fast-xml-parser's ordered tree of a text the scanner accepted. What it still refuses is a
+ * ProfileFormatError with our own words (its messages can quote the text): a name it reserves
+ * (`<__proto__>`, `constructor=`…), elements nested deeper than MAX_NESTED_TAGS.
+ */
+function parseOrdered(body: string): OrderedNode[] {
+  try {
+    return xmlParser().parse(withoutProcessingInstructions(body)) as OrderedNode[];
+  } catch (err) {
+    const message = err instanceof Error ? err.message : '';
+    const reserved = /^\[SECURITY\] Invalid name: "(__proto__|constructor|prototype)"/.exec(
+      message,
+    );
+    throw new ProfileFormatError(
+      reserved
+        ? `the name ${reserved[1]} (an element or attribute) cannot be read: it is reserved in JavaScript`
+        : message === 'Maximum nested tags exceeded'
+          ? `elements are nested more than ${MAX_NESTED_TAGS} deep`
+          : 'the XML parser could not read the file',
+    );
+  }
 }
 
 /** The builder, made on first use. */
@@ -253,7 +319,7 @@ export function parseProfileXml(text: string): ParsedProfile {
   // the scanner takes milliseconds. 30,000 random mutations of a profile found no input one of
   // them accepted and the other refused.
   const flats: OrderedNode[][] = [];
-  const tree = xmlParser().parse(body) as OrderedNode[];
+  const tree = parseOrdered(body);
   collectFlatProfiles(tree, flats);
   if (flats.length === 0) {
     const near = findNearFlatProfile(tree);

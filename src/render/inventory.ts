@@ -1468,15 +1468,41 @@ function yamlErrorReason(message: string): string {
   return /^[A-Z][a-z]/.test(first) ? first.charAt(0).toLowerCase() + first.slice(1) : first;
 }
 
+/**
+ * The yaml library's log level for every document read: `error`, not its default `warn`, which
+ * hands warnings to process.emitWarning — Node printed `Warning: Keys with collection values
+ * will be stringified …: "{ admin_password: s3cret }"` on stderr, the key's text with it, for
+ * `? { admin_password: s3cret } : x` in an inventory or vars file (fuzz9).
+ */
+export const YAML_LOG_LEVEL = 'error';
+
+/**
+ * The problem of a YAML text whose parsing overflowed the call stack. The yaml library's
+ * composer turns a stack overflow into a document error, its parser does not: a few thousand
+ * `b: ` after `{ a: ` (a 12 KB line) threw RangeError out of parseDocument, which render
+ * reported as "unexpected failure" (fuzz9). Any other exception is rethrown.
+ */
+export function yamlOverflowProblem(err: unknown, file: string, what: string): InventoryProblem {
+  if (!(err instanceof RangeError)) throw err;
+  return { file, where: 'file', message: `not valid ${what} (nested too deeply)` };
+}
+
 function readYamlInventory(text: string, file: string, problems: InventoryProblem[]): RawInventory {
   const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter,
-    uniqueKeys: true,
-    merge: true,
-    customTags: keepNumberText,
-  });
+  let doc: Document;
+  try {
+    doc = parseDocument(text, {
+      lineCounter,
+      uniqueKeys: true,
+      merge: true,
+      customTags: keepNumberText,
+      logLevel: YAML_LOG_LEVEL,
+    });
+  } catch (err) {
+    problems.push(yamlOverflowProblem(err, file, 'YAML'));
+    return { defaults: {}, groups: {}, devices: [] };
+  }
   return yamlDocumentInventory(doc, lineCounter, file, problems);
 }
 
@@ -1587,15 +1613,21 @@ function readYamlStreamed(
     });
   };
 
-  const streamed = streamYamlDocument(
-    text,
-    { uniqueKeys: true, merge: true, customTags: keepNumberText },
-    onChunk,
-  );
+  const empty: RawInventory = { defaults: {}, groups: {}, devices: [] };
+  let streamed: ReturnType<typeof streamYamlDocument>;
+  try {
+    streamed = streamYamlDocument(
+      text,
+      { uniqueKeys: true, merge: true, customTags: keepNumberText, logLevel: YAML_LOG_LEVEL },
+      onChunk,
+    );
+  } catch (err) {
+    problems.push(yamlOverflowProblem(err, file, 'YAML'));
+    return empty;
+  }
   const { doc, lineCounter } = streamed;
   if (streamed.listPath === undefined)
     return yamlDocumentInventory(doc, lineCounter, file, problems);
-  const empty: RawInventory = { defaults: {}, groups: {}, devices: [] };
   const error = firstYamlError(doc, file);
   if (error) {
     problems.push(error);

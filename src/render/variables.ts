@@ -17,6 +17,8 @@ import {
   readGroups,
   sharedLayerKeyProblems,
   yamlErrorProblem,
+  yamlOverflowProblem,
+  YAML_LOG_LEVEL,
   yamlToData,
 } from './inventory.js';
 import { SECRET_MASK, isSecretVariablePath } from '../profile/secrets.js';
@@ -255,12 +257,18 @@ export interface VarsFile {
 export function parseVarsFile(text: string, file: string): VarsFile | InventoryProblem[] {
   const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, {
-    lineCounter,
-    uniqueKeys: true,
-    merge: true,
-    customTags: keepNumberText,
-  });
+  let doc: ReturnType<typeof parseDocument>;
+  try {
+    doc = parseDocument(text, {
+      lineCounter,
+      uniqueKeys: true,
+      merge: true,
+      customTags: keepNumberText,
+      logLevel: YAML_LOG_LEVEL,
+    });
+  } catch (err) {
+    return [yamlOverflowProblem(err, file, 'YAML or JSON')];
+  }
   if (doc.errors.length > 0) {
     return [yamlErrorProblem(doc.errors[0]!, file, 'YAML or JSON')];
   }
