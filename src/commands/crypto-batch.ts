@@ -209,6 +209,12 @@ function readKeyTable(path: string, warnings: string[]): KeyTable {
       add(table.byMac, mac, entry, line, `mac ${mac}`);
     }
   }
+  // A table with no key in it would fail every input, one line each, for one cause: say it once.
+  if (table.byFile.size === 0 && table.byMac.size === 0) {
+    throw usageError(
+      `--keys ${path}: no key rows (${header.length === 0 ? 'the file is empty' : 'a header only'}): give a row of file or mac, and key or ikm, per phone`,
+    );
+  }
   return table;
 }
 

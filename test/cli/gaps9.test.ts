@@ -1,10 +1,10 @@
 // Leftovers of the previous rounds, each through the built CLI (and the core where it changed).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { ROOT } from '../helpers/run-cli.js';
+import { ROOT, runCli } from '../helpers/run-cli.js';
 import { startServe } from '../helpers/serve.js';
 import { testDirectory } from '../helpers/temp-dir.js';
 
@@ -45,5 +45,39 @@ test('serve: one device is "1 device" at start, at a reload and in /healthz; two
     await server.waitForStderr(/SIGHUP: serving 1 device \(generation 3/);
   } finally {
     await server.stop();
+  }
+});
+
+test('encrypt --keys: a CSV with no key rows is one error naming it (exit 2), nothing written', async () => {
+  const root = dir.fresh('keys-header-only');
+  const inputs = dir.fresh('keys-header-only/in');
+  for (const mac of ['00562b043615', '00562b043616']) {
+    writeFileSync(join(inputs, `${mac}.xml`), '<flat-profile><A>1</A></flat-profile>\n');
+  }
+  const cases: [string, string, string][] = [
+    ['header.csv', 'mac,key\n', 'a header only'],
+    ['header-blank.csv', 'file;key\n\n;\n', 'a header only'],
+    ['empty.csv', '', 'the file is empty'],
+  ];
+  for (const [name, text, why] of cases) {
+    const keys = join(root, name);
+    writeFileSync(keys, text);
+    chmodSync(keys, 0o600);
+    const out = join(root, `out-${name}`);
+    for (const args of [
+      ['encrypt', inputs, '--out-dir', out, '--keys', keys],
+      ['encrypt', inputs, '--out-dir', out, '--keys', keys, '--json'],
+      ['decrypt', inputs, '--out-dir', out, '--keys', keys],
+      ['encrypt', join(inputs, '00562b043615.xml'), '--keys', keys],
+    ]) {
+      const r = await runCli(args);
+      assert.equal(r.code, 2, `${args.join(' ')}\n${r.stderr}`);
+      assert.equal(
+        r.stderr,
+        `cisco-prov: --keys ${keys}: no key rows (${why}): give a row of file or mac, and key or ikm, per phone\n`,
+      );
+      assert.equal(r.stdout, '');
+      assert.equal(existsSync(out), false);
+    }
   }
 });
