@@ -23,7 +23,8 @@ import {
 } from '../errors.js';
 import { renderFleetPage } from '../output/fleet-page.js';
 import { drift } from './drift.js';
-import { guardedLogText, logChunksOf, openLog, readLineBatches } from './inspect.js';
+import { guardedLogText, logChunksOf, notALogError, openLog, readLineBatches } from './inspect.js';
+import type { ForeignUnicode } from '../profile/text-encoding.js';
 
 export interface FleetOptions extends KeyOptions {
   log: string;
@@ -194,8 +195,9 @@ export async function fleet(options: FleetOptions): Promise<FleetResult> {
     fnfIsSuccess: options.fnfSuccess === true,
     ...(options.history !== undefined ? { historyLimit: options.history } : {}),
   });
+  const found: { foreign?: ForeignUnicode } = {};
   try {
-    for await (const batch of readLineBatches(guardedLogText(stream, source))) {
+    for await (const batch of readLineBatches(guardedLogText(stream, source, found))) {
       for (const line of batch) tracker.addLine(line);
     }
   } catch (err) {
@@ -213,10 +215,7 @@ export async function fleet(options: FleetOptions): Promise<FleetResult> {
     throw badInput(`${source}: the log is empty: no request to show`);
   }
   if (lines.malformed === lines.total - lines.blank) {
-    throw badInput(
-      `${source}: no line is in the common or combined log format`,
-      'fleet --log reads web-server access logs (nginx, Apache, lighttpd: common or combined)',
-    );
+    throw notALogError(source, 'fleet', found.foreign);
   }
   const driftByPhone = await fleetDrift(options, warnings);
   const data = tracker.snapshot({
