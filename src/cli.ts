@@ -201,6 +201,14 @@ function mdOption(): Option {
     .default('md5');
 }
 
+/** `--inventory-format` of render, drift and fleet: one name, one help text. */
+function inventoryFormatOption(): Option {
+  return new Option(
+    '--inventory-format <format>',
+    'the inventory format, whatever its name (default: by extension; on stdin, sniffed: { or [ json, a first line like key: or - yaml, else csv)',
+  ).choices(['csv', 'json', 'yaml']);
+}
+
 /** The device facts of `rule expand` and `fetch`: a User-Agent, or one fact at a time. */
 function withDeviceOptions(command: Command): Command {
   const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -583,12 +591,7 @@ Examples:
             '-i, --inventory <file>',
             'devices: .csv (header row), .json or .yaml; - reads stdin',
           )
-          .addOption(
-            new Option(
-              '--inventory-format <format>',
-              'the inventory format, whatever its name (default: by extension; on stdin, sniffed: { or [ json, a first line like key: or - yaml, else csv)',
-            ).choices(['csv', 'json', 'yaml']),
-          )
+          .addOption(inventoryFormatOption())
           .option(
             '-t, --template <file|dir>',
             'a template for every device, or a directory to choose from per device: the row’s ' +
@@ -1328,7 +1331,11 @@ ${SECRETS_HELP}`,
               'compared as the phone reads them (trimmed; Bool and choices in any case; 0x10 = 16).',
           )
           .requiredOption('--reports <dir>', 'reported profiles, the latest file per phone')
-          .requiredOption('-i, --inventory <file>', 'devices: .csv (header row), .json or .yaml')
+          .requiredOption(
+            '-i, --inventory <file>',
+            'devices: .csv (header row), .json or .yaml; - reads stdin',
+          )
+          .addOption(inventoryFormatOption())
           .option(
             '-t, --template <file|dir>',
             'templates, as for render (default: bundled templates/)',
@@ -1392,7 +1399,11 @@ ${SECRETS_HELP}`,
             '--reports <dir>',
             "reported profiles, for each phone's drift (needs --inventory)",
           )
-          .option('-i, --inventory <file>', 'devices, as for render (with --reports)')
+          .option(
+            '-i, --inventory <file>',
+            'devices, as for render (with --reports); - reads stdin (then --log is a file)',
+          )
+          .addOption(inventoryFormatOption())
           .option('-t, --template <file|dir>', 'templates, as for render (with --reports)')
           .option('--vars <file>', 'variables, as for render (repeatable, with --reports)', collect)
           .option(

@@ -25,11 +25,15 @@ import { renderFleetPage } from '../output/fleet-page.js';
 import { drift } from './drift.js';
 import { guardedLogText, logChunksOf, notALogError, openLog, readLineBatches } from './inspect.js';
 import type { ForeignUnicode } from '../profile/text-encoding.js';
+import type { InventoryFormat } from '../render/inventory.js';
 
 export interface FleetOptions extends KeyOptions {
   log: string;
   reports?: string;
+  /** A file, or `-` for stdin (then the log is a file). */
   inventory?: string;
+  /** `--inventory-format`: csv, json or yaml (default: by extension; sniffed on stdin). */
+  inventoryFormat?: InventoryFormat;
   template?: string;
   vars?: readonly string[];
   /** The time "late" is measured against (ISO 8601); default now. */
@@ -87,6 +91,7 @@ function fleetSettings(options: {
 /** The options that only feed the drift column, by the flag a user typed. */
 const DRIFT_ONLY_OPTIONS: ReadonlyArray<[keyof FleetOptions, string]> = [
   ['inventory', '--inventory'],
+  ['inventoryFormat', '--inventory-format'],
   ['template', '--template'],
   ['vars', '--vars'],
   ['key', '--key'],
@@ -122,6 +127,9 @@ function checkDriftOptions(options: FleetOptions): void {
       '--reports needs --inventory (and --template/--vars as for render)',
       'drift compares each report with the profile rendered for the phone',
     );
+  }
+  if (options.inventory === '-' && options.log === '-') {
+    throw usageError('--log - and -i - both read stdin: give one of them as a file');
   }
 }
 

@@ -1,10 +1,12 @@
 // Leftovers of the previous rounds, each through the built CLI (and the core where it changed).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { ROOT, runCli } from '../helpers/run-cli.js';
+import { promisify } from 'node:util';
+import { BIN, ROOT, runCli, type CliRun } from '../helpers/run-cli.js';
 import { startServe } from '../helpers/serve.js';
 import { testDirectory } from '../helpers/temp-dir.js';
 
@@ -128,4 +130,83 @@ test('inspect --log, fleet --log: UTF-16BE after its BOM is read as UTF-16LE is;
       );
     }
   }
+});
+
+/** `cisco-prov …args` run by bash, so an argument may be a process substitution (`<(cat x)`). */
+async function runInBash(args: string, cwd: string): Promise<CliRun> {
+  const env = { ...process.env, NO_COLOR: '1' };
+  try {
+    const { stdout, stderr } = await promisify(execFile)(
+      'bash',
+      ['-c', `'${process.execPath}' '${BIN}' ${args}`],
+      { cwd, env },
+    );
+    return { code: 0, stdout, stderr, stdoutBytes: Buffer.from(stdout) };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr, stdoutBytes: Buffer.from(e.stdout) };
+  }
+}
+
+test('drift, fleet: -i <(…) with --inventory-format, and -i - (sniffed), read the inventory as -i <file> does', async () => {
+  const root = dir.fresh('drift-inventory-format');
+  cpSync(join(ROOT, 'test/fixtures/drift'), root, { recursive: true });
+  const drift = 'drift --reports reports -t templates --json';
+  const byFile = await runInBash(`${drift} -i inventory.csv`, root);
+  assert.equal(byFile.code, 1, byFile.stderr); // the fixture's reports drift
+  // The report with the inventory's name (in `inventory` and each `source`) as `x`.
+  const report = (r: CliRun, inventory: string): unknown => {
+    assert.equal((JSON.parse(r.stdout) as { inventory: string }).inventory, inventory);
+    return JSON.parse(r.stdout.split(inventory).join('x'));
+  };
+  const expected = report(byFile, 'inventory.csv');
+
+  const untold = await runInBash(`${drift} -i <(cat inventory.csv)`, root);
+  assert.equal(untold.code, 2);
+  assert.match(
+    untold.stderr,
+    /^cisco-prov: -i \/dev\/fd\/\d+: cannot tell the inventory's format from its name \(expected \.csv, \.json, \.yaml or \.yml\)\n {2}hint: give --inventory-format csv\|json\|yaml\n$/,
+  );
+  assert.equal(untold.stdout, '');
+  const told = await runInBash(`${drift} -i <(cat inventory.csv) --inventory-format csv`, root);
+  assert.equal(told.code, 1, told.stderr);
+  assert.deepEqual(
+    report(told, /^\/dev\/fd\/\d+$/.exec(JSON.parse(told.stdout).inventory)![0]),
+    expected,
+  );
+  const piped = await runInBash(`${drift} -i - < inventory.csv`, root);
+  assert.equal(piped.code, 1, piped.stderr);
+  assert.deepEqual(report(piped, '<stdin>'), expected);
+  const wrong = await runInBash(`${drift} -i <(cat inventory.csv) --inventory-format json`, root);
+  assert.equal(wrong.code, 1);
+  assert.match(wrong.stderr, /\/dev\/fd\/\d+: line 1, col 1: not valid JSON/);
+
+  // fleet --reports: the same options; stdin for one of --log and -i only.
+  writeFileSync(
+    join(root, 'access.log'),
+    '10.0.0.5 - - [26/Nov/2026:09:00:00 +0000] "GET /cfg/00562b043616.xml HTTP/1.1" 200 123 "-" ' +
+      '"Cisco/CP-8851-3PCC-12.0.1 (00562b043616)"\n',
+  );
+  const fleet = 'fleet --log access.log --reports reports -t templates --now 2026-11-26T09:05:00Z';
+  const page = await runInBash(`${fleet} -i inventory.csv`, root);
+  assert.equal(page.code, 0, page.stderr);
+  assert.match(page.stdout, /Station_Name/);
+  const fleetTold = await runInBash(
+    `${fleet} -i <(cat inventory.csv) --inventory-format csv`,
+    root,
+  );
+  assert.equal(fleetTold.code, 0, fleetTold.stderr);
+  assert.equal(fleetTold.stdout, page.stdout);
+  const fleetPiped = await runInBash(`${fleet} -i - < inventory.csv`, root);
+  assert.equal(fleetPiped.code, 0, fleetPiped.stderr);
+  assert.equal(fleetPiped.stdout, page.stdout);
+  const fleetUntold = await runInBash(`${fleet} -i <(cat inventory.csv)`, root);
+  assert.equal(fleetUntold.code, 2);
+  assert.match(fleetUntold.stderr, /cannot tell the inventory's format from its name/);
+  const both = await runInBash('fleet --log - --reports reports -i - < inventory.csv', root);
+  assert.equal(both.code, 2);
+  assert.equal(
+    both.stderr,
+    'cisco-prov: --log - and -i - both read stdin: give one of them as a file\n',
+  );
 });
