@@ -989,7 +989,10 @@ Examples:
           .argument('<rule>', 'the rule text, e.g. "[--key $SA]https://prov.example.com/$MA.cfg"')
           .addOption(RULE_KIND_OPTION())
           .option('--json', 'print JSON: url, scheme, host, port, path, options, alternative, …')
-          .option('--show-secrets', 'show --key and --pwd values (masked by default)')
+          .option(
+            '--show-secrets',
+            'show --key and --pwd values, a --uid drawn from a secret, and values assigned to secret parameters (masked by default)',
+          )
           .addHelpText(
             'after',
             `
@@ -1012,6 +1015,7 @@ Examples:
               formatRuleExpansion(result.expansion, {
                 json: opts.json === true,
                 showSecrets: opts.showSecrets === true,
+                uidIsSecret: result.uidIsSecret,
               }),
             );
             return ExitCode.Ok;

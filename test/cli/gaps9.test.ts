@@ -6,6 +6,7 @@ import { chmodSync, cpSync, existsSync, readFileSync, writeFileSync } from 'node
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { parseRule } from '../../src/profile/rule.js';
 import { BIN, ROOT, runCli, type CliRun } from '../helpers/run-cli.js';
 import { startServe } from '../helpers/serve.js';
 import { testDirectory } from '../helpers/temp-dir.js';
@@ -209,4 +210,65 @@ test('drift, fleet: -i <(…) with --inventory-format, and -i - (sniffed), read 
     both.stderr,
     'cisco-prov: --log - and -i - both read stdin: give one of them as a file\n',
   );
+});
+
+test('rule expand masks a --uid drawn from a secret as --key and --pwd; no macro is named from a value assigned to a secret parameter', async () => {
+  const gpp = ['--gpp', 'SA=gpp-sa-secret', '--gpp', 'SB=gpp-sb-secret'];
+  const rules = [
+    '[--uid $SA --pwd $SB]https://h/$MA.cfg',
+    '[--key k3y-literal --uid bob$ZZZ --pwd pwd-literal]https://h/a.cfg',
+    '(GPP_SC = "assigned-secret$ZZZtail";)! [--key $SC --uid $SC]https://h/a.cfg',
+    '(Admin_Password = "admin-secret$(QQQ)";)! https://h/a.cfg',
+  ];
+  const secrets =
+    /gpp-s[ab]-secret|k3y-literal|uid-literal|pwd-literal|assigned-secret|ZZZ|admin-secret|QQQ/;
+  for (const rule of rules) {
+    for (const json of [[], ['--json']]) {
+      const r = await runCli(['rule', 'expand', rule, '--mac', '00562b043615', ...gpp, ...json]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.doesNotMatch(r.stdout + r.stderr, secrets, `${rule} ${json.join('')}`);
+      assert.match(r.stdout, json.length > 0 ? /"uid": ("\*{8}"|null)/ : /\*{8}/);
+      // --show-secrets shows them, as asked.
+      const shown = await runCli(['rule', 'expand', rule, ...gpp, ...json, '--show-secrets']);
+      assert.match(shown.stdout, /gpp-sa-secret|bob\$ZZZ|assigned-secret|admin-secret/);
+    }
+    const check = await runCli(['rule', 'check', rule]);
+    const checkJson = await runCli(['rule', 'check', rule, '--json']);
+    assert.doesNotMatch(check.stdout + checkJson.stdout, secrets, rule);
+  }
+  // A macro in a value assigned to a parameter that is no secret is still named.
+  const plain = await runCli(['rule', 'check', '(GPP_B = "x$ZZZ";)! https://h/a.cfg']);
+  assert.match(plain.stdout, /unknown macro \$ZZZ/);
+  // The unexpanded macro of a --uid is shown as written, as for --key: it holds no secret.
+  const missing = await runCli(['rule', 'expand', '[--uid $SA]https://h/a.cfg', '--json']);
+  assert.match(missing.stdout, /"uid": "\$SA"/);
+  // A plain user id is no secret: shown (`$$` is a literal `$`, no macro left as written).
+  for (const [uid, shownAs] of [
+    ['admin', 'admin'],
+    ['$MA', '00562b043615'],
+    ['a$$b', 'a$b'],
+  ]) {
+    const r = await runCli([
+      'rule',
+      'expand',
+      `[--uid ${uid}]https://h/a.cfg`,
+      '--mac',
+      '00562b043615',
+    ]);
+    assert.match(r.stdout, new RegExp(`^uid +${shownAs.replace('$', '\\$')}$`, 'm'), uid);
+  }
+});
+
+test('parseRule (core): an unknown macro in a value assigned to a secret parameter is not named', () => {
+  const messages = (rule: string): string[] =>
+    parseRule(rule, 'profile').errors.map((e) => e.message);
+  assert.deepEqual(messages('(GPP_SA = "pa$XYZss";)! https://h/a.cfg'), [
+    "unknown macro in this secret value (not shown) (write $$ for a literal '$')",
+  ]);
+  assert.deepEqual(messages('(User_Password = "$(XYZ)";)! https://h/a.cfg'), [
+    'unknown macro in this secret value (not shown)',
+  ]);
+  assert.deepEqual(messages('(GPP_A = "pa$XYZss";)! https://h/a.cfg'), [
+    "unknown macro $XYZss (write $$ for a literal '$')",
+  ]);
 });
