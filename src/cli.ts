@@ -201,6 +201,11 @@ function mdOption(): Option {
     .default('md5');
 }
 
+/** `--follow-links` of every command that walks input directories (src/io/walk-links.ts). */
+const FOLLOW_LINKS_HELP =
+  'follow symbolic links met while walking an input directory (default: skip each with a ' +
+  'warning, as grep -r and find do; a link named as an input is always followed; a cycle is walked once)';
+
 /** `--inventory-format` of render, drift and fleet: one name, one help text. */
 function inventoryFormatOption(): Option {
   return new Option(
@@ -342,6 +347,7 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
             integerArg('--jobs', 1, 64),
           )
           .option('--json', 'batch: print a JSON report on stdout')
+          .option('--follow-links', `batch: ${FOLLOW_LINKS_HELP}`)
           .addOption(
             new Option('-c, --cipher <cipher>', 'cipher (default: from --key or --ikm)').choices([
               'aes-256-cbc',
@@ -456,6 +462,7 @@ ${SECRETS_HELP}`,
             'describe the file (container, digest, salt, rs, sizes) instead of decrypting to output',
           )
           .option('--json', 'with --info: print JSON; with --out-dir: a JSON report')
+          .option('--follow-links', `batch: ${FOLLOW_LINKS_HELP}`)
           .option('-f, --force', 'write binary output to a terminal')
           .option('--mode <octal>', MODE_HELP, modeArg)
           .addHelpText(
@@ -738,6 +745,7 @@ ${SECRETS_HELP}`,
               .default('stylish'),
           )
           .option('--strict', 'exit 1 on warnings too')
+          .option('--follow-links', FOLLOW_LINKS_HELP)
           .option(
             '--ignore-rule <id>',
             'do not run this rule (repeatable, or a comma-separated list)',
@@ -814,6 +822,7 @@ ${SECRETS_HELP}`,
                 ignoreRules: opts.ignoreRule,
                 emptyValues: opts.emptyValues,
                 ...(opts.md !== undefined ? { md: opts.md as Digest } : {}),
+                followLinks: opts.followLinks === true,
                 onNotes: (notes) => notes.forEach(warn),
                 // A file or directory it cannot read: one line, the others checked, exit 3.
                 onReadError: note,

@@ -1,8 +1,18 @@
 // Leftovers of the previous rounds, each through the built CLI (and the core where it changed).
 import { test } from 'node:test';
+import type fs from 'node:fs';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -243,7 +253,7 @@ test('rule expand masks a --uid drawn from a secret as --key and --pwd; no macro
   const missing = await runCli(['rule', 'expand', '[--uid $SA]https://h/a.cfg', '--json']);
   assert.match(missing.stdout, /"uid": "\$SA"/);
   // A plain user id is no secret: shown (`$$` is a literal `$`, no macro left as written).
-  for (const [uid, shownAs] of [
+  for (const [uid, shownAs] of <[string, string][]>[
     ['admin', 'admin'],
     ['$MA', '00562b043615'],
     ['a$$b', 'a$b'],
@@ -271,4 +281,121 @@ test('parseRule (core): an unknown macro in a value assigned to a secret paramet
   assert.deepEqual(messages('(GPP_A = "pa$XYZss";)! https://h/a.cfg'), [
     "unknown macro $XYZss (write $$ for a literal '$')",
   ]);
+});
+
+/** Every file under `dir`, relative, sorted. */
+function tree(dir: string): string[] {
+  return (readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[])
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+    .sort();
+}
+
+test('encrypt/decrypt --out-dir, validate: a symbolic link met in an input directory is skipped with a warning, unless --follow-links (a cycle walked once)', async () => {
+  const root = dir.fresh('walk-links');
+  const secret = dir.fresh('walk-links/secret');
+  writeFileSync(
+    join(secret, 'shadow.xml'),
+    '<flat-profile><Station_Name>s</Station_Name></flat-profile>\n',
+  );
+  const inDir = dir.fresh('walk-links/in');
+  mkdirSync(join(inDir, 'sub'));
+  writeFileSync(
+    join(inDir, 'a.xml'),
+    '<flat-profile><Station_Name>a</Station_Name></flat-profile>\n',
+  );
+  symlinkSync(join(secret, 'shadow.xml'), join(inDir, 'x.xml'));
+  symlinkSync(secret, join(inDir, 'sub', 'up'));
+  symlinkSync('..', join(inDir, 'sub', 'loop'));
+  symlinkSync('/', join(inDir, 'root'));
+  const skipped = ['root', 'sub/loop', 'sub/up', 'x.xml'].map((n) => join(inDir, n));
+  const warnings = skipped
+    .map(
+      (p) =>
+        `cisco-prov: warning: ${p}: a symbolic link in an input directory: skipped (--follow-links follows it)\n`,
+    )
+    .join('');
+  const env = { K: 'k3y-for-all' };
+
+  const out = join(root, 'out');
+  const r = await runCli(['encrypt', '--key-env', 'K', inDir, '--out-dir', out], { env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, `${warnings}cisco-prov: encrypted 1 of 1 file(s) into ${out}\n`);
+  assert.deepEqual(tree(out), ['a.cfg']);
+  const json = await runCli(
+    ['encrypt', '--key-env', 'K', inDir, '--out-dir', join(root, 'out-json'), '--json'],
+    { env },
+  );
+  assert.equal(json.code, 0, json.stderr);
+  assert.deepEqual(JSON.parse(json.stdout).skippedLinks, skipped);
+  assert.equal(json.stderr, warnings);
+  const back = await runCli(['decrypt', '--key-env', 'K', out, '--out-dir', join(root, 'back')], {
+    env,
+  });
+  assert.equal(back.code, 0, back.stderr);
+  // A link named as an input is followed, as grep -r and tar follow one on the command line.
+  const named = await runCli(
+    [
+      'encrypt',
+      '--key-env',
+      'K',
+      join(inDir, 'x.xml'),
+      join(inDir, 'a.xml'),
+      '--out-dir',
+      join(root, 'out-named'),
+    ],
+    { env },
+  );
+  assert.equal(named.code, 0, named.stderr);
+  assert.deepEqual(tree(join(root, 'out-named')), ['a.cfg', 'x.cfg']);
+
+  // --follow-links: followed, the cycle (sub/loop -> ..) walked once; `/` left out of it here.
+  const inFollow = dir.fresh('walk-links/in-follow');
+  mkdirSync(join(inFollow, 'sub'));
+  writeFileSync(
+    join(inFollow, 'a.xml'),
+    '<flat-profile><Station_Name>a</Station_Name></flat-profile>\n',
+  );
+  symlinkSync(join(secret, 'shadow.xml'), join(inFollow, 'x.xml'));
+  symlinkSync(secret, join(inFollow, 'sub', 'up'));
+  symlinkSync('..', join(inFollow, 'sub', 'loop'));
+  const followed = await runCli(
+    [
+      'encrypt',
+      '--key-env',
+      'K',
+      inFollow,
+      '--out-dir',
+      join(root, 'out-follow'),
+      '--follow-links',
+    ],
+    { env },
+  );
+  assert.equal(followed.code, 0, followed.stderr);
+  assert.deepEqual(tree(join(root, 'out-follow')), ['a.cfg', 'sub/up/shadow.cfg', 'x.cfg']);
+
+  // validate: the same walk rule, the same warnings on stderr.
+  const v = await runCli(['validate', inDir]);
+  assert.equal(v.code, 0, v.stderr);
+  assert.equal(v.stderr, warnings);
+  const vJson = await runCli(['validate', inDir, '--format', 'json']);
+  assert.deepEqual(
+    (JSON.parse(vJson.stdout) as { file: string }[]).map((f) => f.file),
+    [join(inDir, 'a.xml')],
+  );
+  const vFollow = await runCli(['validate', inFollow, '--follow-links', '--format', 'json']);
+  assert.equal(vFollow.code, 0, vFollow.stderr);
+  assert.deepEqual(
+    (JSON.parse(vFollow.stdout) as { file: string }[]).map((f) => f.file).sort(),
+    ['a.xml', 'sub/up/shadow.xml', 'x.xml'].map((n) => join(inFollow, n)),
+  );
+  // A directory of links only: no profiles, and the hint says why.
+  const onlyLinks = dir.fresh('walk-links/only-links');
+  symlinkSync(join(secret, 'shadow.xml'), join(onlyLinks, 'x.xml'));
+  const none = await runCli(['validate', onlyLinks]);
+  assert.equal(none.code, 2);
+  assert.match(
+    none.stderr,
+    /no profiles in this directory\n {2}hint: its symbolic links were skipped \(1\): give --follow-links to follow them/,
+  );
 });
