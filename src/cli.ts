@@ -201,6 +201,19 @@ function mdOption(): Option {
     .default('md5');
 }
 
+/** `--follow-links` of every command that walks input directories (src/io/walk-links.ts). */
+const FOLLOW_LINKS_HELP =
+  'follow symbolic links met while walking an input directory (default: skip each with a ' +
+  'warning, as grep -r and find do; a link named as an input is always followed; a cycle is walked once)';
+
+/** `--inventory-format` of render, drift and fleet: one name, one help text. */
+function inventoryFormatOption(): Option {
+  return new Option(
+    '--inventory-format <format>',
+    'the inventory format, whatever its name (default: by extension; on stdin, sniffed: { or [ json, a first line like key: or - yaml, else csv)',
+  ).choices(['csv', 'json', 'yaml']);
+}
+
 /** The device facts of `rule expand` and `fetch`: a User-Agent, or one fact at a time. */
 function withDeviceOptions(command: Command): Command {
   const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -334,6 +347,7 @@ export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
             integerArg('--jobs', 1, 64),
           )
           .option('--json', 'batch: print a JSON report on stdout')
+          .option('--follow-links', `batch: ${FOLLOW_LINKS_HELP}`)
           .addOption(
             new Option('-c, --cipher <cipher>', 'cipher (default: from --key or --ikm)').choices([
               'aes-256-cbc',
@@ -448,6 +462,7 @@ ${SECRETS_HELP}`,
             'describe the file (container, digest, salt, rs, sizes) instead of decrypting to output',
           )
           .option('--json', 'with --info: print JSON; with --out-dir: a JSON report')
+          .option('--follow-links', `batch: ${FOLLOW_LINKS_HELP}`)
           .option('-f, --force', 'write binary output to a terminal')
           .option('--mode <octal>', MODE_HELP, modeArg)
           .addHelpText(
@@ -583,12 +598,7 @@ Examples:
             '-i, --inventory <file>',
             'devices: .csv (header row), .json or .yaml; - reads stdin',
           )
-          .addOption(
-            new Option(
-              '--inventory-format <format>',
-              'the inventory format, whatever its name (default: by extension; on stdin, sniffed: { or [ json, a first line like key: or - yaml, else csv)',
-            ).choices(['csv', 'json', 'yaml']),
-          )
+          .addOption(inventoryFormatOption())
           .option(
             '-t, --template <file|dir>',
             'a template for every device, or a directory to choose from per device: the row’s ' +
@@ -735,6 +745,7 @@ ${SECRETS_HELP}`,
               .default('stylish'),
           )
           .option('--strict', 'exit 1 on warnings too')
+          .option('--follow-links', FOLLOW_LINKS_HELP)
           .option(
             '--ignore-rule <id>',
             'do not run this rule (repeatable, or a comma-separated list)',
@@ -811,6 +822,7 @@ ${SECRETS_HELP}`,
                 ignoreRules: opts.ignoreRule,
                 emptyValues: opts.emptyValues,
                 ...(opts.md !== undefined ? { md: opts.md as Digest } : {}),
+                followLinks: opts.followLinks === true,
                 onNotes: (notes) => notes.forEach(warn),
                 // A file or directory it cannot read: one line, the others checked, exit 3.
                 onReadError: note,
@@ -986,7 +998,10 @@ Examples:
           .argument('<rule>', 'the rule text, e.g. "[--key $SA]https://prov.example.com/$MA.cfg"')
           .addOption(RULE_KIND_OPTION())
           .option('--json', 'print JSON: url, scheme, host, port, path, options, alternative, …')
-          .option('--show-secrets', 'show --key and --pwd values (masked by default)')
+          .option(
+            '--show-secrets',
+            'show --key and --pwd values, a --uid drawn from a secret, and values assigned to secret parameters (masked by default)',
+          )
           .addHelpText(
             'after',
             `
@@ -1009,6 +1024,7 @@ Examples:
               formatRuleExpansion(result.expansion, {
                 json: opts.json === true,
                 showSecrets: opts.showSecrets === true,
+                uidIsSecret: result.uidIsSecret,
               }),
             );
             return ExitCode.Ok;
@@ -1328,7 +1344,11 @@ ${SECRETS_HELP}`,
               'compared as the phone reads them (trimmed; Bool and choices in any case; 0x10 = 16).',
           )
           .requiredOption('--reports <dir>', 'reported profiles, the latest file per phone')
-          .requiredOption('-i, --inventory <file>', 'devices: .csv (header row), .json or .yaml')
+          .requiredOption(
+            '-i, --inventory <file>',
+            'devices: .csv (header row), .json or .yaml; - reads stdin',
+          )
+          .addOption(inventoryFormatOption())
           .option(
             '-t, --template <file|dir>',
             'templates, as for render (default: bundled templates/)',
@@ -1392,7 +1412,11 @@ ${SECRETS_HELP}`,
             '--reports <dir>',
             "reported profiles, for each phone's drift (needs --inventory)",
           )
-          .option('-i, --inventory <file>', 'devices, as for render (with --reports)')
+          .option(
+            '-i, --inventory <file>',
+            'devices, as for render (with --reports); - reads stdin (then --log is a file)',
+          )
+          .addOption(inventoryFormatOption())
           .option('-t, --template <file|dir>', 'templates, as for render (with --reports)')
           .option('--vars <file>', 'variables, as for render (repeatable, with --reports)', collect)
           .option(

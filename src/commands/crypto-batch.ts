@@ -42,6 +42,7 @@ import {
   type ExitCodeValue,
 } from '../errors.js';
 import { joinFsPath, listDirectory } from '../io/dir-names.js';
+import { followsLink, skippedLinkWarning, walkLinks, type WalkLinks } from '../io/walk-links.js';
 import { resolveKeys, type KeyOptions, type ResolvedKeys } from '../io/keys.js';
 import { describeSize } from '../io/options.js';
 import { exposedFileWarning } from '../io/secrets.js';
@@ -75,6 +76,8 @@ export interface BatchReport {
   files: BatchFileResult[];
   written: number;
   failed: number;
+  /** Symbolic links met in an input directory and skipped (no --follow-links), as shown. */
+  skippedLinks: string[];
 }
 
 /** A key row of a `--keys` CSV: by `file` name or by `mac`, a `key` and/or an `ikm`. */
@@ -208,6 +211,12 @@ function readKeyTable(path: string, warnings: string[]): KeyTable {
       if (!mac) throw usageError(`${where}: mac expected 12 hex digits (any notation)`);
       add(table.byMac, mac, entry, line, `mac ${mac}`);
     }
+  }
+  // A table with no key in it would fail every input, one line each, for one cause: say it once.
+  if (table.byFile.size === 0 && table.byMac.size === 0) {
+    throw usageError(
+      `--keys ${path}: no key rows (${header.length === 0 ? 'the file is empty' : 'a header only'}): give a row of file or mac, and key or ikm, per phone`,
+    );
   }
   return table;
 }
@@ -418,13 +427,18 @@ export function keysForOneFile(
 
 /**
  * Input files: files as given, directories walked (hidden entries skipped), in order. A symlink
- * met in the walk is followed — to a file it is an input like any other, to a directory it is
- * walked (a link back to a directory being walked is not: it would never end); a dangling one is
- * listed, so it fails with its own line instead of vanishing. The `--out-dir`, when it lies
+ * met in the walk is skipped (recorded in `links.skipped`) unless `links.follow`
+ * (src/io/walk-links.ts); followed, to a file it is an input like any other, to a directory it
+ * is walked (a link back to a directory being walked is not: it would never end); a dangling one
+ * is listed, so it fails with its own line instead of vanishing. The `--out-dir`, when it lies
  * inside an input directory (`skipDir`), is not walked: a re-run would otherwise encrypt the last
  * run's output into `out/out/`.
  */
-async function listInputs(inputs: readonly string[], skipDir?: string): Promise<BatchFile[]> {
+async function listInputs(
+  inputs: readonly string[],
+  links: WalkLinks,
+  skipDir?: string,
+): Promise<BatchFile[]> {
   const out: BatchFile[] = [];
   const skip = skipDir === undefined ? undefined : await stat(skipDir).catch(() => undefined);
   const idOf = (s: { dev: number; ino: number }): string => `${s.dev}:${s.ino}`;
@@ -479,6 +493,7 @@ async function listInputs(inputs: readonly string[], skipDir?: string): Promise<
           : { path, rel };
         let isDirectory = e.isDirectory();
         if (e.isSymbolicLink()) {
+          if (!followsLink(links, path)) continue;
           const target = await stat(inBytes?.dir ?? path).catch(() => undefined);
           if (target === undefined || target.isFile()) {
             out.push(file);
@@ -536,6 +551,8 @@ function decryptedName(rel: string): string {
 
 export interface BatchOptions {
   outDir: string;
+  /** `--follow-links`: follow symbolic links met in an input directory (see walk-links.ts). */
+  followLinks?: boolean;
   /** Threads encrypting or decrypting at once (default 1: this thread). */
   jobs?: number;
   keys?: string;
@@ -600,7 +617,9 @@ export async function runBatch(
   const outDir = options.outDir;
   // The same file named twice (in a directory given and by its own name, or one directory given
   // as `in` and `./in`) is one input, not a clash with itself.
-  const listed = dropRepeatedFiles(await listInputs(inputs, outDir), settings);
+  const links = walkLinks(options.followLinks);
+  const listed = dropRepeatedFiles(await listInputs(inputs, links, outDir), settings);
+  for (const link of links.skipped) warnings.push(skippedLinkWarning(link));
   // Two inputs with one output name (`a.xml` and `a.txt` both make `a.cfg`; the same name from
   // two directories): the first is written, each later one fails — never two "written" files of
   // which one silently replaced the other.
@@ -636,6 +655,7 @@ export async function runBatch(
     files: results,
     written,
     failed: results.length - written,
+    skippedLinks: links.skipped,
   };
 }
 

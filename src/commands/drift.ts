@@ -8,7 +8,15 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import type { Digest } from '../crypto/index.js';
-import { CliError, ExitCode, badInput, describeSystemError, ioError } from '../errors.js';
+import {
+  CliError,
+  ExitCode,
+  badInput,
+  describeSystemError,
+  ioError,
+  usageError,
+} from '../errors.js';
+import { inputName, readStdin } from '../io/input.js';
 import { resolveKeys, type KeyOptions } from '../io/keys.js';
 import { loadProfile } from '../io/profile-input.js';
 import { latestReports, type ReportFile } from '../io/report-dir.js';
@@ -17,16 +25,25 @@ import { DEFAULT_CATALOG } from '../profile/catalog-data/index.js';
 import { compareWithReport } from '../profile/drift.js';
 import { parseProfileXml } from '../profile/profile-map.js';
 import { render } from '../render/batch.js';
+import { decodeTextFile } from '../render/decode-text.js';
 import {
   InventoryError,
   formatInventoryProblem,
+  inventoryFormatOf,
   parseInventory,
+  sniffInventoryFormat,
   type InventoryDevice,
+  type InventoryFormat,
 } from '../render/inventory.js';
 
 export interface DriftOptions extends KeyOptions {
   reports: string;
+  /** A file, or `-` for stdin. */
   inventory: string;
+  /** `--inventory-format`: csv, json or yaml (default: by extension; sniffed on stdin). */
+  inventoryFormat?: InventoryFormat;
+  /** Where `-i -` reads (default process.stdin). */
+  stdin?: AsyncIterable<unknown> & { isTTY?: boolean };
   template?: string;
   vars?: readonly string[];
   md?: Digest;
@@ -49,21 +66,62 @@ export interface DriftResult {
   exitCode: 0 | 1;
 }
 
-function readInventory(path: string, shown: string): InventoryDevice[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw ioError(`cannot read inventory ${describeSystemError(err, shown)}`);
+/** The inventory as read once (a pipe or `<(…)` cannot be read twice): its text and format. */
+interface ReadInventory {
+  /** As messages name it: the path as given, or `<stdin>`. */
+  shown: string;
+  text: string;
+  format: InventoryFormat;
+  devices: InventoryDevice[];
+}
+
+/**
+ * Reads the inventory (`-`: stdin) once. Its format is `--inventory-format`, else the file's
+ * extension, else — on stdin only, as render does — sniffed from its first characters; a name
+ * that tells nothing (`<(…)` is `/dev/fd/63`) without the option is a usage error.
+ */
+async function readInventory(options: DriftOptions, cwd: string): Promise<ReadInventory> {
+  const fromStdin = options.inventory === '-';
+  const shown = inputName(options.inventory);
+  let bytes: Uint8Array;
+  if (fromStdin) {
+    const stdin = options.stdin ?? process.stdin;
+    if (stdin.isTTY) {
+      throw usageError('-i - reads the inventory from stdin, which is a terminal: pipe it in');
+    }
+    bytes = options.stdin ? await readAll(options.stdin) : await readStdin();
+  } else {
+    try {
+      bytes = readFileSync(resolve(cwd, options.inventory));
+    } catch (err) {
+      throw ioError(`cannot read inventory ${describeSystemError(err, shown)}`);
+    }
+  }
+  const text = decodeTextFile(bytes);
+  if (typeof text !== 'string') throw badInput(formatInventoryProblem({ file: shown, ...text }));
+  const format =
+    options.inventoryFormat ??
+    (fromStdin ? sniffInventoryFormat(text) : inventoryFormatOf(options.inventory));
+  if (format === undefined) {
+    throw usageError(
+      `-i ${shown}: cannot tell the inventory's format from its name (expected .csv, .json, .yaml or .yml)`,
+      'give --inventory-format csv|json|yaml',
+    );
   }
   try {
-    return parseInventory(text, shown).devices;
+    return { shown, text, format, devices: parseInventory(text, shown, format).devices };
   } catch (err) {
     if (err instanceof InventoryError) {
       throw badInput(err.problems.slice(0, 5).map(formatInventoryProblem).join('\ncisco-prov: '));
     }
     throw err;
   }
+}
+
+async function readAll(stream: AsyncIterable<unknown>): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk as Uint8Array));
+  return Buffer.concat(chunks);
 }
 
 function findInInventory(
@@ -84,7 +142,8 @@ export async function drift(options: DriftOptions): Promise<DriftResult> {
   const keys = resolveKeys(options);
   const reportsDir = resolve(cwd, options.reports);
   const reports = latestReports(reportsDir, options.reports);
-  const devices = readInventory(resolve(cwd, options.inventory), options.inventory);
+  const inventory = await readInventory(options, cwd);
+  const { devices } = inventory;
   const notes: string[] = [];
   // No report is nothing checked, not "every phone in sync": a wrong --reports path (or phones
   // whose Report_Rule uploads elsewhere) must not pass a cron job's exit-code check.
@@ -109,7 +168,9 @@ export async function drift(options: DriftOptions): Promise<DriftResult> {
     try {
       const { report } = await render({
         cwd,
-        inventory: options.inventory,
+        inventory: inventory.shown,
+        inventoryText: inventory.text,
+        inventoryFormat: inventory.format,
         ...(options.template !== undefined ? { template: options.template } : {}),
         ...(options.vars ? { vars: options.vars } : {}),
         devices: wanted,
@@ -205,7 +266,7 @@ export async function drift(options: DriftOptions): Promise<DriftResult> {
   const reported = new Set(matched.flatMap((m) => (m.device ? [m.device.index] : [])));
   const withoutReport = devices
     .filter((d) => !reported.has(d.index))
-    .map((d) => d.mac ?? d.serial ?? `${options.inventory} ${d.where}`);
+    .map((d) => d.mac ?? d.serial ?? `${inventory.shown} ${d.where}`);
   const byParameter = new Map<string, number>();
   for (const p of phones) {
     for (const c of p.changes) byParameter.set(c.name, (byParameter.get(c.name) ?? 0) + 1);
@@ -225,16 +286,16 @@ export async function drift(options: DriftOptions): Promise<DriftResult> {
   };
   for (const p of phones) {
     if (p.status === 'unknown') {
-      notes.push(`${p.report}: ${p.device} is not in ${options.inventory} (not compared)`);
+      notes.push(`${p.report}: ${p.device} is not in ${inventory.shown} (not compared)`);
     }
   }
   if (summary.phones > 0 && summary.phones === summary.unknown) {
-    notes.push(`no reporting phone is in ${options.inventory}: nothing was compared`);
+    notes.push(`no reporting phone is in ${inventory.shown}: nothing was compared`);
   }
   return {
     report: {
       reports: options.reports,
-      inventory: options.inventory,
+      inventory: inventory.shown,
       phones,
       withoutReport,
       summary,

@@ -23,12 +23,17 @@ import {
 } from '../errors.js';
 import { renderFleetPage } from '../output/fleet-page.js';
 import { drift } from './drift.js';
-import { guardedLogText, logChunksOf, openLog, readLineBatches } from './inspect.js';
+import { guardedLogText, logChunksOf, notALogError, openLog, readLineBatches } from './inspect.js';
+import type { ForeignUnicode } from '../profile/text-encoding.js';
+import type { InventoryFormat } from '../render/inventory.js';
 
 export interface FleetOptions extends KeyOptions {
   log: string;
   reports?: string;
+  /** A file, or `-` for stdin (then the log is a file). */
   inventory?: string;
+  /** `--inventory-format`: csv, json or yaml (default: by extension; sniffed on stdin). */
+  inventoryFormat?: InventoryFormat;
   template?: string;
   vars?: readonly string[];
   /** The time "late" is measured against (ISO 8601); default now. */
@@ -86,6 +91,7 @@ function fleetSettings(options: {
 /** The options that only feed the drift column, by the flag a user typed. */
 const DRIFT_ONLY_OPTIONS: ReadonlyArray<[keyof FleetOptions, string]> = [
   ['inventory', '--inventory'],
+  ['inventoryFormat', '--inventory-format'],
   ['template', '--template'],
   ['vars', '--vars'],
   ['key', '--key'],
@@ -121,6 +127,9 @@ function checkDriftOptions(options: FleetOptions): void {
       '--reports needs --inventory (and --template/--vars as for render)',
       'drift compares each report with the profile rendered for the phone',
     );
+  }
+  if (options.inventory === '-' && options.log === '-') {
+    throw usageError('--log - and -i - both read stdin: give one of them as a file');
   }
 }
 
@@ -194,8 +203,9 @@ export async function fleet(options: FleetOptions): Promise<FleetResult> {
     fnfIsSuccess: options.fnfSuccess === true,
     ...(options.history !== undefined ? { historyLimit: options.history } : {}),
   });
+  const found: { foreign?: ForeignUnicode } = {};
   try {
-    for await (const batch of readLineBatches(guardedLogText(stream, source))) {
+    for await (const batch of readLineBatches(guardedLogText(stream, source, found))) {
       for (const line of batch) tracker.addLine(line);
     }
   } catch (err) {
@@ -213,10 +223,7 @@ export async function fleet(options: FleetOptions): Promise<FleetResult> {
     throw badInput(`${source}: the log is empty: no request to show`);
   }
   if (lines.malformed === lines.total - lines.blank) {
-    throw badInput(
-      `${source}: no line is in the common or combined log format`,
-      'fleet --log reads web-server access logs (nginx, Apache, lighttpd: common or combined)',
-    );
+    throw notALogError(source, 'fleet', found.foreign);
   }
   const driftByPhone = await fleetDrift(options, warnings);
   const data = tracker.snapshot({

@@ -19,6 +19,7 @@ import {
 import { resolveTableFormat } from '../io/options.js';
 import { AccessLogAggregator } from '../device/access-log.js';
 import { parseUserAgent, type UserAgentInfo } from '../device/user-agent.js';
+import { sniffUtf16Or32, type ForeignUnicode } from '../profile/text-encoding.js';
 import type { InspectFormat, InspectLogResult, InspectResult } from '../output/inspect-format.js';
 
 export type { InspectFormat, InspectResult } from '../output/inspect-format.js';
@@ -83,23 +84,40 @@ export async function* readLineBatches(
  * holds no partial sequence, i.e. the last chunk it decoded ended on an ASCII byte.
  */
 class LogDecoder {
-  private utf8 = new StringDecoder('utf8');
+  private utf8: { write(chunk: Buffer): string; end(): string } = new StringDecoder('utf8');
   private clean = true;
   private first = true;
   /** UTF-16: never copied as Latin-1. */
   private wide = false;
+  /**
+   * UTF-16 (or UTF-32) told by zero bytes in the first characters, with no byte-order mark to
+   * read it by: read as UTF-8 it is no log line, and the error says what it is instead.
+   */
+  foreign: ForeignUnicode | undefined;
 
   write(chunk: Buffer): string {
     if (this.first && chunk.length > 0) {
       this.first = false;
-      // A byte-order mark: UTF-16LE (a Windows editor's "Unicode"), or UTF-8's, is skipped.
+      // A byte-order mark: UTF-16LE (a Windows editor's "Unicode"), UTF-16BE, or UTF-8's, is
+      // skipped. StringDecoder has no UTF-16BE; TextDecoder has (WHATWG Encoding, "UTF-16BE").
       if (chunk[0] === 0xff && chunk[1] === 0xfe) {
         this.utf8 = new StringDecoder('utf16le');
         this.clean = false;
         this.wide = true;
         return this.utf8.write(chunk.subarray(2));
       }
+      if (chunk[0] === 0xfe && chunk[1] === 0xff) {
+        const utf16be = new TextDecoder('utf-16be', { ignoreBOM: true });
+        this.utf8 = {
+          write: (bytes) => utf16be.decode(bytes, { stream: true }),
+          end: () => utf16be.decode(),
+        };
+        this.clean = false;
+        this.wide = true;
+        return this.utf8.write(chunk.subarray(2));
+      }
       if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+      else this.foreign = sniffUtf16Or32(chunk);
     }
     if (this.clean && isAscii(chunk)) return chunk.toString('latin1');
     const text = this.utf8.write(chunk);
@@ -143,6 +161,37 @@ class LineLengthGuard {
 }
 
 /**
+ * The error for a log with no line in an access-log format (exit 1). Text read as UTF-8 that was
+ * UTF-16 with no byte-order mark (zero bytes in its first characters: `LogDecoder.foreign`)
+ * says so, and how to convert it; JSON lines (serve's `--log-format json`) say that.
+ */
+export function notALogError(
+  source: string,
+  command: 'inspect' | 'fleet',
+  foreign: ForeignUnicode | undefined,
+  jsonLines = false,
+): CliError {
+  const head = `${source}: no line is in the common or combined log format`;
+  if (foreign !== undefined) {
+    const what = foreign.bom ? `BOM ${foreign.bom}` : `${foreign.order}, no BOM`;
+    return badInput(
+      `${head}: it is ${foreign.encoding} text (${what})`,
+      `${command} --log reads UTF-8, or UTF-16 after its byte-order mark: add one, or convert it with iconv -f ${foreign.iconvFrom} -t UTF-8`,
+    );
+  }
+  if (jsonLines) {
+    return badInput(
+      `${head} (these are JSON lines)`,
+      `${command} --log reads common or combined access logs; serve writes one unless given --log-format json`,
+    );
+  }
+  return badInput(
+    head,
+    `${command} --log reads web-server access logs (nginx, Apache, lighttpd: common or combined)`,
+  );
+}
+
+/**
  * The decoded text of a log, chunk by chunk, stopped with a one-line error (exit 1) at a line
  * longer than MAX_LINE_LENGTH — for readers without their own guard (`fleet`): without it a
  * 3 MB gzip bomb of zeros without a newline grew to 800 MB before failing.
@@ -150,6 +199,7 @@ class LineLengthGuard {
 export async function* guardedLogText(
   stream: AsyncIterable<unknown>,
   source: string,
+  found: { foreign?: ForeignUnicode } = {},
 ): AsyncGenerator<string> {
   const decoder = new LogDecoder();
   const guard = new LineLengthGuard();
@@ -165,6 +215,7 @@ export async function* guardedLogText(
     yield text;
   }
   const rest = decoder.end();
+  if (decoder.foreign !== undefined) found.foreign = decoder.foreign;
   if (rest !== '') yield rest;
 }
 
@@ -312,9 +363,9 @@ async function summarizeLog(
     fnfIsSuccess: options.fnfSuccess ?? false,
     allClients: options.allClients ?? false,
   });
+  // The aggregator splits the decoded text into lines itself, reading them in place.
+  const decoder = new LogDecoder();
   try {
-    // The aggregator splits the decoded text into lines itself, reading them in place.
-    const decoder = new LogDecoder();
     const guard = new LineLengthGuard();
     const add = (chunk: unknown): void => {
       const text = typeof chunk === 'string' ? chunk : decoder.write(chunk as Buffer);
@@ -350,13 +401,7 @@ async function summarizeLog(
   }
   if (lines.malformed === lines.total - lines.blank) {
     const json = aggregator.jsonLikeLines === lines.malformed;
-    throw badInput(
-      `${source}: no line is in the common or combined log format` +
-        (json ? ' (these are JSON lines)' : ''),
-      json
-        ? 'inspect --log reads common or combined access logs; serve writes one unless given --log-format json'
-        : 'inspect --log reads web-server access logs (nginx, Apache, lighttpd: common or combined)',
-    );
+    throw notALogError(source, 'inspect', decoder.foreign, json);
   }
   if (lines.malformed > 0) {
     notes.push(

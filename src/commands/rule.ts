@@ -5,6 +5,7 @@
  */
 import { usageError } from '../errors.js';
 import { DeviceFactError, deviceMacroValues, type DeviceFacts } from '../profile/device-facts.js';
+import { tokenizeMacros } from '../profile/macros.js';
 import { parseRule, type RuleKind, type RuleSyntaxError } from '../profile/rule.js';
 import {
   RuleSyntaxFailure,
@@ -83,6 +84,8 @@ export interface RuleExpandResult {
   values: MacroValues;
   /** Notes and warnings for stderr (never a secret). */
   warnings: string[];
+  /** The `--uid` of the alternative taken draws on a secret: masked as --key and --pwd are. */
+  uidIsSecret: boolean;
 }
 
 /** Turns grammar errors into diagnostics (line/column 1-based) for the validate formatters. */
@@ -137,7 +140,24 @@ export function ruleExpand(rule: string, opts: RuleCommandOptions): RuleExpandRe
     warnings.push(`$${name} has no value and stays as written (give ${macroHint(name)})`);
   }
   warnings.push(...expansion.problems);
-  return { expansion, values: device.values, warnings };
+  const uidIsSecret = uidHoldsSecret(rule, opts.kind ?? 'profile', expansion);
+  return { expansion, values: device.values, warnings, uidIsSecret };
+}
+
+/**
+ * Whether the `--uid` of the alternative taken draws on a secret: `$SA`..`$SD` (GPP_SA..SD hold
+ * keys and passwords, Cisco), or a `$` the phone leaves as written — a literal that `rule check`
+ * names no macro from ("in this secret value (not shown)"). A plain user id (`admin`, `$MA`) is
+ * shown.
+ */
+function uidHoldsSecret(rule: string, kind: RuleKind, expansion: RuleExpansion): boolean {
+  if (expansion.alternative === null) return false;
+  const alternative = parseRule(rule, kind).alternatives[expansion.alternative - 1];
+  const raw = alternative?.options.find((o) => o.name === 'uid')?.value;
+  if (raw === undefined) return false;
+  return tokenizeMacros(raw.replaceAll('$$', '')).some((token) =>
+    token.kind === 'text' ? token.text.includes('$') : !token.known || /^S[A-D]$/.test(token.name),
+  );
 }
 
 /** The option that gives a macro its value. */

@@ -467,7 +467,7 @@ export async function runServe(opts: ServeCliOptions, out: ServeOutput): Promise
   const site = server.site;
   if (cluster.isWorker) return stopped; // the primary says where it listens
   stderr(
-    `serve: listening on ${scheme}://${shownHost}:${address.port} (${site.devices.length} devices` +
+    `serve: listening on ${scheme}://${shownHost}:${address.port} (${site.devices.length} device${site.devices.length === 1 ? '' : 's'}` +
       `${site.bootstrap ? ', bootstrap profiles' : ''}${config.reports ? `, reports to ${opts.reports}` : ''})`,
   );
 
@@ -523,7 +523,7 @@ function superviseWorkers(
         if (listening === count) {
           const host = address.addressType === 6 ? `[${address.address}]` : address.address;
           stderr(
-            `serve: listening on ${scheme}://${host ?? '127.0.0.1'}:${address.port} (${devices} devices, ${count} workers)`,
+            `serve: listening on ${scheme}://${host ?? '127.0.0.1'}:${address.port} (${devices} device${devices === 1 ? '' : 's'}, ${count} workers)`,
           );
         }
       });

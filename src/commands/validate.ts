@@ -9,6 +9,7 @@ import { join, resolve, sep } from 'node:path';
 import { findModel, MODELS } from '../device/models.js';
 import { CliError, ExitCode, describeSystemError, type ExitCodeValue } from '../errors.js';
 import { joinFsPath, listDirectorySync, type FsPath, type ListedEntry } from '../io/dir-names.js';
+import { followsLink, skippedLinkWarning, walkLinks, type WalkLinks } from '../io/walk-links.js';
 import { readStdinUpTo } from '../io/input.js';
 import { resolveKeys } from '../io/keys.js';
 import type { SecretSources } from '../io/secrets.js';
@@ -74,6 +75,8 @@ export interface ValidateCommandOptions {
   onReadError?: (message: string) => void;
   /** Takes the notes (see ValidateResult) before the first file is checked. */
   onNotes?: (notes: readonly string[]) => void;
+  /** `--follow-links`: follow symbolic links met in an input directory (src/io/walk-links.ts). */
+  followLinks?: boolean;
 }
 
 /**
@@ -127,7 +130,8 @@ function loadCatalog(path: string | undefined, cwd: string): Catalog {
 
 /**
  * Collects profile files under `dir` (shown as given, read relative to `cwd`), sorted, hidden
- * entries skipped. Symlinked directories are followed once (a loop is not walked twice). A name
+ * entries skipped. A symbolic link is skipped unless --follow-links (src/io/walk-links.ts); then
+ * symlinked directories are followed once (a loop is not walked twice). A name
  * that is not UTF-8 is read by its bytes and shown escaped (src/io/dir-names.ts).
  * @param fsDir `dir` for node:fs: the bytes, once a name on the way is not UTF-8
  */
@@ -136,6 +140,7 @@ function walkDirectory(
   cwd: string,
   out: Input[],
   seen: Set<string>,
+  links: WalkLinks,
   fsDir: FsPath = dir,
 ): void {
   const absolute = absoluteFsPath(cwd, fsDir);
@@ -163,6 +168,7 @@ function walkDirectory(
     // The listing gives each entry's type: a stat per file (10,000 of them ahead of the
     // workers' start) only for what it does not settle, a symbolic link, which is followed.
     let kind: { isDirectory(): boolean; isFile(): boolean } = entry;
+    if (entry.isSymbolicLink() && !followsLink(links, path)) continue;
     if (entry.isSymbolicLink() || !(entry.isFile() || entry.isDirectory())) {
       try {
         kind = statSync(absoluteFsPath(cwd, fsPath));
@@ -171,7 +177,7 @@ function walkDirectory(
         continue;
       }
     }
-    if (kind.isDirectory()) walkDirectory(path, cwd, out, seen, fsPath);
+    if (kind.isDirectory()) walkDirectory(path, cwd, out, seen, links, fsPath);
     else if (kind.isFile() && PROFILE_FILE.test(name)) {
       out.push(typeof fsPath === 'string' ? path : { shown: path, fsPath });
     }
@@ -222,7 +228,7 @@ type Input = string | BytePathFile | FileDiagnostics;
  * Expands the inputs: a directory means every profile file in it, recursively. What cannot be
  * read inside a directory is an unreadableFile result in its place.
  */
-function expandInputs(inputs: readonly string[], cwd: string): Input[] {
+function expandInputs(inputs: readonly string[], cwd: string, links: WalkLinks): Input[] {
   const files: Input[] = [];
   for (const input of inputs) {
     if (input === '-') {
@@ -237,12 +243,14 @@ function expandInputs(inputs: readonly string[], cwd: string): Input[] {
     }
     if (stats.isDirectory()) {
       const found: Input[] = [];
-      walkDirectory(input, cwd, found, new Set());
+      walkDirectory(input, cwd, found, new Set(), links);
       if (found.length === 0) {
         throw new CliError(
           ExitCode.Usage,
           `${input}: no profiles in this directory`,
-          'profiles end in .xml, .cfg, .gz, .enc, .ece, .aes or .bin',
+          links.skipped.length > 0
+            ? `its symbolic links were skipped (${links.skipped.length}): give --follow-links to follow them`
+            : 'profiles end in .xml, .cfg, .gz, .enc, .ece, .aes or .bin',
         );
       }
       for (const f of found) files.push(f); // no spread: 150,000 files overflow the stack
@@ -301,7 +309,13 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
       : undefined;
   try {
     const catalog = loadCatalog(options.catalog, cwd);
-    const files = expandInputs(options.inputs, cwd);
+    const links = walkLinks(options.followLinks);
+    const files = expandInputs(options.inputs, cwd, links);
+    const skippedLinks = links.skipped.map(skippedLinkWarning);
+    if (skippedLinks.length > 0) {
+      notes.push(...skippedLinks);
+      options.onNotes?.(skippedLinks);
+    }
 
     const results: FileDiagnostics[] = [];
     let errorCount = 0;

@@ -1,6 +1,6 @@
 /**
- * `rule expand` output: a table for people, JSON for scripts. Secrets (`--key`, `--pwd`, values
- * assigned to secret parameters) are masked unless asked for.
+ * `rule expand` output: a table for people, JSON for scripts. Secrets (`--key`, `--pwd`, a
+ * `--uid` drawn from a secret, values assigned to secret parameters) are masked unless asked for.
  */
 import type { RuleExpansion } from '../profile/rule-expand.js';
 import { SECRET_MASK, isSecretParameter, maskSecretQuery } from '../profile/secrets.js';
@@ -58,8 +58,15 @@ function maskOption(value: string | null, show: boolean, unexpanded: readonly st
   return mask(value, show);
 }
 
-/** The expansion as data, secrets masked unless `showSecrets`. */
-export function ruleExpansionJson(e: RuleExpansion, showSecrets: boolean): RuleExpansionJson {
+/**
+ * The expansion as data, secrets masked unless `showSecrets`.
+ * @param uidIsSecret the `--uid` draws on a secret (`$SA`..`$SD`, or a `$` left as written)
+ */
+export function ruleExpansionJson(
+  e: RuleExpansion,
+  showSecrets: boolean,
+  uidIsSecret = false,
+): RuleExpansionJson {
   // A secret in the query (`?pwd=…`) is masked like --pwd.
   const query = (value: string | null): string | null =>
     value === null || showSecrets ? value : maskSecretQuery(value);
@@ -72,6 +79,9 @@ export function ruleExpansionJson(e: RuleExpansion, showSecrets: boolean): RuleE
     options: {
       ...e.options,
       key: maskOption(e.options.key, showSecrets, e.unexpanded),
+      // A user id is shown (`--uid admin`, `--uid $MA`), unless it draws on a secret: masked
+      // as --key and --pwd are (see uidHoldsSecret in src/commands/rule.ts).
+      uid: uidIsSecret ? maskOption(e.options.uid, showSecrets, e.unexpanded) : e.options.uid,
       pwd: maskOption(e.options.pwd, showSecrets, e.unexpanded),
     },
     alternative: e.alternative,
@@ -102,9 +112,9 @@ export function ruleExpansionJson(e: RuleExpansion, showSecrets: boolean): RuleE
 /** A two-column table for people. */
 export function formatRuleExpansion(
   e: RuleExpansion,
-  options: { json: boolean; showSecrets: boolean },
+  options: { json: boolean; showSecrets: boolean; uidIsSecret?: boolean },
 ): string {
-  const data = ruleExpansionJson(e, options.showSecrets);
+  const data = ruleExpansionJson(e, options.showSecrets, options.uidIsSecret === true);
   if (options.json) return `${JSON.stringify(data, null, 2)}\n`;
   const rows: [string, string][] = [];
   for (const a of data.conditions) {

@@ -22,6 +22,7 @@
  * values of `--key`, `--uid` and `--pwd`.
  */
 import { isKnownMacro, KNOWN_MACROS } from './macros.js';
+import { isSecretParameter } from './secrets.js';
 
 /**
  * Which parameter the rule comes from: Report_Rule allows `--delta` and `--status`.
@@ -604,7 +605,9 @@ class RuleParser {
         this.error('quoted string is never closed', i);
         return list;
       }
-      this.checkMacros(i + 1, q, false);
+      // A value assigned to a secret parameter (GPP_SA, Admin_Password) is a secret as a --pwd
+      // is: no macro is named from it (its output is masked too: src/output/rule-format.ts).
+      this.checkMacros(i + 1, q, false, isSecretParameter(name));
       list.push({ name, value: text.slice(i + 1, q), offset });
       i = this.skipSpace(q + 1, end);
       if (i < end && text[i] !== ';') {
@@ -747,7 +750,8 @@ class RuleParser {
 
   /** Checks `$` macros in [start, end): known names, `$SA`..`$SD` only where allowed. */
   private checkMacros(start: number, end: number, secretAllowed: boolean, secret = false): void {
-    // In a --key/--uid/--pwd value the text may be a literal secret: name no macro from it.
+    // In a --key/--uid/--pwd value, or one assigned to a secret parameter, the text may be a
+    // literal secret: name no macro from it.
     const show = (macro: string): string => (secret ? 'in this secret value (not shown)' : macro);
     const { text } = this;
     let i = this.nextDollar(start);

@@ -477,7 +477,7 @@ export class ProvisioningServer {
     }
     this.emitEvent(
       'info',
-      `${why}: serving ${next.devices.length} devices (generation ${next.generation}${templatesChanged ? ', templates changed' : ''})`,
+      `${why}: serving ${next.devices.length} device${next.devices.length === 1 ? '' : 's'} (generation ${next.generation}${templatesChanged ? ', templates changed' : ''})`,
     );
     return true;
   }
@@ -807,7 +807,10 @@ export class ProvisioningServer {
 
     if (path === 'healthz' && isRead) {
       record.kind = 'health';
-      return send(200, `ok ${site.devices.length} devices, generation ${site.generation}\n`);
+      return send(
+        200,
+        `ok ${site.devices.length} device${site.devices.length === 1 ? '' : 's'}, generation ${site.generation}\n`,
+      );
     }
     if (!isRead && !(isWrite && this.reportStore)) {
       discardBody(req, this.config.maxBodyBytes);

@@ -84,7 +84,7 @@ describe('encrypt/decrypt --out-dir: names and the walk', () => {
     assert.deepEqual(tree(out), ['00562b043615.cfg']);
   });
 
-  test('symlinks in a walked directory are followed (a file, a directory), a loop is not, a dangling one fails alone', async () => {
+  test('--follow-links: symlinks in a walked directory are followed (a file, a directory), a loop is not, a dangling one fails alone', async () => {
     const root = fresh('links');
     const elsewhere = fresh('links/elsewhere');
     writeFileSync(join(elsewhere, 'target.xml'), profile('linked'));
@@ -96,7 +96,10 @@ describe('encrypt/decrypt --out-dir: names and the walk', () => {
     symlinkSync('..', join(inDir, 'sub', 'loop'));
     symlinkSync(join(root, 'missing.xml'), join(inDir, 'dangling.xml'));
     const out = join(root, 'out');
-    const r = await runCli(['encrypt', '--key-env', 'KEY', inDir, '--out-dir', out], { env });
+    const r = await runCli(
+      ['encrypt', '--key-env', 'KEY', inDir, '--out-dir', out, '--follow-links'],
+      { env },
+    );
     assert.equal(r.code, 3, r.stderr);
     assert.match(r.stderr, /dangling\.xml: cannot read: no such file or directory/);
     assert.match(r.stderr, /encrypted 3 of 4 file\(s\)/);

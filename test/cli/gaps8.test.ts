@@ -288,7 +288,11 @@ test('encrypt --out-dir: the --keys CSV or --key-file met among the inputs is no
   for (const jobs of ['1', '2']) {
     const out = join(root, `out-${jobs}`);
     const r = await runCli(
-      ['encrypt', '--keys', keys, '--key-env', 'K', input, '--out-dir', out, '--jobs', jobs],
+      // --follow-links: the link to the CSV is an input, found by the file it leads to.
+      [
+        ...['encrypt', '--keys', keys, '--key-env', 'K', input, '--out-dir', out, '--jobs', jobs],
+        '--follow-links',
+      ],
       { env: { K: 'key-for-all' } },
     );
     assert.equal(r.code, 2, r.stderr);

@@ -142,7 +142,7 @@ describe('serve: reload', () => {
         '<flat-profile><Station_Name>{{ display_name }} (v2)</Station_Name></flat-profile>\n',
       );
       server.child.kill('SIGHUP');
-      await server.waitForStderr(/SIGHUP: serving 1 devices \(generation 2, templates changed\)/);
+      await server.waitForStderr(/SIGHUP: serving 1 device \(generation 2, templates changed\)/);
       const second = await httpRequest(server.port, '/00562b043615.xml', {
         userAgent: UA('00562b043615'),
       });
@@ -242,7 +242,7 @@ describe('serve: --workers', () => {
     try {
       assert.match(
         server.stderr(),
-        /listening on http:\/\/127\.0\.0\.1:\d+ \(1 devices, 2 workers\)/,
+        /listening on http:\/\/127\.0\.0\.1:\d+ \(1 device, 2 workers\)/,
       );
       const before = await Promise.all(
         Array.from({ length: 8 }, () =>
