@@ -10,7 +10,7 @@
  *
  * Stateless but for --reports: several instances behind a load balancer serve the same fleet.
  */
-import { watch, type FSWatcher } from 'node:fs';
+import { statSync, watch, type FSWatcher } from 'node:fs';
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -283,6 +283,8 @@ export class ProvisioningServer {
   private readonly eventListeners = new Set<(e: ServerEvent) => void>();
   private watchers: FSWatcher[] = [];
   private reloadTimer: NodeJS.Timeout | undefined;
+  /** The once-a-second look-up of the watched directories (watchSources). */
+  private watchPoll: NodeJS.Timeout | undefined;
   private shuttingDown = false;
   private inFlight = 0;
   /** Every TCP connection open now (for TLS, the socket under the TLS one). */
@@ -482,25 +484,45 @@ export class ProvisioningServer {
     return true;
   }
 
-  /** Reloads when the inventory, a vars file or a template changes (debounced). */
+  /**
+   * Reloads when the inventory, a vars file or a template changes (debounced). A watch follows
+   * the directory it was set on, so once a second the watched directories are looked up again
+   * by path: one replaced (a deploy's `mv templates.new templates`, a `current` symlink moved to
+   * another release) is watched anew and the site reloaded.
+   */
   watchSources(debounceMs = 200): void {
     const schedule = (): void => {
       if (this.shuttingDown) return;
       clearTimeout(this.reloadTimer);
       this.reloadTimer = setTimeout(() => this.reload('change'), debounceMs);
     };
-    const byDir = new Map<string, Set<string> | 'all'>();
     const site = this.siteRef;
     const templateDir = site.templates.file ? undefined : site.templates.root;
+    const byDir = new Map<string, Set<string>>();
     for (const path of site.watched) {
       if (path === templateDir) continue;
       // Watch the directory: an editor's save replaces the file (a new inode), which a watch on
       // the file itself would miss.
       const dir = dirname(path);
-      const names = byDir.get(dir);
-      if (names === 'all') continue;
-      (names ?? (byDir.set(dir, new Set()).get(dir) as Set<string>)).add(basename(path));
+      (byDir.get(dir) ?? (byDir.set(dir, new Set()).get(dir) as Set<string>)).add(basename(path));
     }
+    // The template directory's own name, in its parent: it may be renamed away and back.
+    if (templateDir) {
+      const parent = dirname(templateDir);
+      (byDir.get(parent) ?? (byDir.set(parent, new Set()).get(parent) as Set<string>)).add(
+        basename(templateDir),
+      );
+    }
+    const identity = (dir: string): string => {
+      try {
+        const st = statSync(dir);
+        return `${st.dev}:${st.ino}`;
+      } catch {
+        return '';
+      }
+    };
+    const watchedDirs = [...byDir.keys(), ...(templateDir ? [templateDir] : [])];
+    const seen = new Map<string, string>();
     const add = (dir: string, recursive: boolean, names?: Set<string>): void => {
       try {
         const w = watch(dir, { recursive, persistent: false }, (_event, name) => {
@@ -515,8 +537,23 @@ export class ProvisioningServer {
         );
       }
     };
-    for (const [dir, names] of byDir) if (names !== 'all') add(dir, false, names);
-    if (templateDir) add(templateDir, true);
+    const arm = (): void => {
+      for (const w of this.watchers) w.close();
+      this.watchers = [];
+      for (const dir of watchedDirs) seen.set(dir, identity(dir));
+      for (const [dir, names] of byDir) if (seen.get(dir) !== '') add(dir, false, names);
+      if (templateDir && seen.get(templateDir) !== '') add(templateDir, true);
+    };
+    arm();
+    clearInterval(this.watchPoll);
+    this.watchPoll = setInterval(() => {
+      if (this.shuttingDown) return;
+      if (watchedDirs.some((dir) => identity(dir) !== seen.get(dir))) {
+        arm();
+        schedule();
+      }
+    }, 1000);
+    this.watchPoll.unref();
   }
 
   /**
@@ -526,6 +563,7 @@ export class ProvisioningServer {
   close(graceMs = 10_000): Promise<void> {
     this.shuttingDown = true;
     clearTimeout(this.reloadTimer);
+    clearInterval(this.watchPoll);
     for (const w of this.watchers) w.close();
     this.watchers = [];
     return new Promise((resolve) => {
@@ -553,6 +591,7 @@ export class ProvisioningServer {
   closeNow(): void {
     this.shuttingDown = true;
     clearTimeout(this.reloadTimer);
+    clearInterval(this.watchPoll);
     for (const w of this.watchers) w.close();
     this.watchers = [];
     if (this.server.listening) this.server.close();
