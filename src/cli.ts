@@ -1183,6 +1183,11 @@ Examples:
             integerArg('--idle-timeout', 1, 3600),
             30,
           )
+          .option(
+            '--trust-proxy <address>',
+            "a reverse proxy (address or network: 10.0.0.5, 10.0.0.0/8) whose X-Forwarded-For names the phone: the phone's address is logged, not the proxy's (repeatable)",
+            (value: string, previous: string[] = []): string[] => [...previous, value],
+          )
           .addHelpText(
             'after',
             `

@@ -13,6 +13,7 @@ import { AccessLogFile } from '../io/access-log-file.js';
 import { BoundedWriter, type BacklogStream } from '../io/bounded-writer.js';
 import { commandLineSecretWarning, resolveSecret } from '../io/secrets.js';
 import { parseAuthFile } from '../serve/auth.js';
+import { trustedProxies, type TrustedProxies } from '../serve/client-address.js';
 import {
   formatCombined,
   formatEvent,
@@ -73,6 +74,7 @@ export interface ServeCliOptions {
   fleet?: boolean;
   headerTimeout?: number;
   idleTimeout?: number;
+  trustProxy?: string[];
 }
 
 function readOptionFile(flag: string, path: string): Buffer {
@@ -154,6 +156,16 @@ export function serveConfigOf(
     auth = parsed;
   }
   const routes = opts.route && opts.route.length > 0 ? opts.route : [...DEFAULT_ROUTES];
+  let proxies: TrustedProxies | undefined;
+  if (opts.trustProxy !== undefined && opts.trustProxy.length > 0) {
+    const parsed = trustedProxies(opts.trustProxy);
+    if ('error' in parsed) {
+      throw usageError(
+        `--trust-proxy ${JSON.stringify(parsed.error)}: expected an IP address or a network (10.0.0.5, 10.0.0.0/8, fd00::/8)`,
+      );
+    }
+    proxies = parsed;
+  }
   const config: ServeConfig = {
     sources: {
       inventory: resolve(cwd, opts.inventory),
@@ -182,6 +194,7 @@ export function serveConfigOf(
         : undefined,
     auth,
     maxBodyBytes: opts.maxBody,
+    trustedProxies: proxies,
     strictUserAgent: opts.strictUserAgent === true,
     timeouts: {
       headersMs: (opts.headerTimeout ?? 10) * 1000,

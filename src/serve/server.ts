@@ -39,6 +39,7 @@ import {
   type RenderSubject,
   type ServeKeys,
 } from './profiles.js';
+import { clientAddress, type TrustedProxies } from './client-address.js';
 import { ReportStore, openReport, reportKeysOf } from './reports.js';
 import { checkRequestPath, compileRoute, matchRoute, type Route } from './routes.js';
 import {
@@ -75,6 +76,8 @@ export interface ServeConfig {
   fleet?: { page(): Promise<{ html: string; csp: string }> } | undefined;
   /** Where Digest nonce counts are kept; default this process's own (NonceCounts). */
   nonceLedger?: NonceLedger | undefined;
+  /** `--trust-proxy`: peers whose `X-Forwarded-For` names the client (its address is logged). */
+  trustedProxies?: TrustedProxies | undefined;
 }
 
 /**
@@ -723,7 +726,11 @@ export class ProvisioningServer {
     const target = req.url ?? '';
     const record: RequestRecord = {
       time: new Date(),
-      address: req.socket.remoteAddress ?? '-',
+      address: clientAddress(
+        req.socket.remoteAddress ?? '-',
+        req.headers['x-forwarded-for'],
+        this.config.trustedProxies,
+      ),
       user: null,
       method: req.method ?? '-',
       target: maskTarget(target),

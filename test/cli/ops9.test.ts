@@ -4,7 +4,8 @@ import { cpSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ROOT } from '../helpers/run-cli.js';
+import { clientAddress, trustedProxies } from '../../src/serve/client-address.js';
+import { ROOT, runCli } from '../helpers/run-cli.js';
 import { httpRequest, startServe, type ServeProcess } from '../helpers/serve.js';
 import { testDirectory } from '../helpers/temp-dir.js';
 
@@ -93,5 +94,87 @@ describe('serve: a deploy that replaces the template directory is watched', () =
     } finally {
       await server.stop();
     }
+  });
+});
+
+describe('serve --trust-proxy: the phone’s address behind a reverse proxy', () => {
+  const inventory = (): string => {
+    const path = join(dir.fresh('proxy'), 'inventory.csv');
+    writeFileSync(path, INVENTORY);
+    return path;
+  };
+  const asked = (server: ServeProcess, forwardedFor: string): Promise<unknown> =>
+    httpRequest(server.port, '/00562b043615.xml', {
+      userAgent: UA('00562b043615'),
+      headers: { 'X-Forwarded-For': forwardedFor },
+    });
+
+  test('from a trusted proxy, the rightmost untrusted X-Forwarded-For address is logged', async () => {
+    const server = await startServe([
+      '-i',
+      inventory(),
+      '--trust-proxy',
+      '127.0.0.1',
+      '--trust-proxy',
+      '10.0.0.0/8',
+      '--fleet',
+      '--log-format',
+      'json',
+    ]);
+    try {
+      // A value that is no address: the proxy's own is logged.
+      await asked(server, '<script>');
+      await asked(server, '[2001:db8::1]:443');
+      // What the phone wrote itself (1.2.3.4) is not believed; 10.1.1.1 is a trusted proxy.
+      await asked(server, '1.2.3.4, 192.0.2.7, 10.1.1.1');
+      await server.waitForStdout(/(?:.*\n){3}/);
+      const addresses = server
+        .stdout()
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { address: string }).address);
+      assert.deepEqual(addresses, ['127.0.0.1', '2001:db8::1', '192.0.2.7']);
+      // The fleet page shows the phone where it is, not the proxy.
+      const page = (await httpRequest(server.port, '/fleet')).body.toString('utf8');
+      assert.match(page, /<td>192\.0\.2\.7<\/td>/);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('from any other peer, or without the option, the header is ignored', async () => {
+    for (const args of [[], ['--trust-proxy', '10.0.0.0/8']]) {
+      const server = await startServe(['-i', inventory(), ...args]);
+      try {
+        await asked(server, '192.0.2.7');
+        await server.waitForStdout(/\n/);
+        assert.match(server.stdout(), /^127\.0\.0\.1 - - \[/, args.join(' '));
+      } finally {
+        await server.stop();
+      }
+    }
+  });
+
+  test('a value that is no address or network is a usage error, exit 2', async () => {
+    for (const bad of ['10.0.0.300', 'proxy.example.com', '10.0.0.0/33', '10.0.0.0/8/1']) {
+      const r = await runCli(['serve', '-i', inventory(), '--port', '0', '--trust-proxy', bad], {
+        stopAfterMs: 10_000,
+      });
+      assert.equal(r.code, 2, `${bad}: ${r.stderr}`);
+      assert.match(r.stderr, /--trust-proxy .*expected an IP address or a network/);
+    }
+  });
+
+  test('clientAddress: IPv4-mapped peers, ports, a value that is no address', () => {
+    const list = trustedProxies(['10.0.0.0/8', 'fd00::/8']);
+    assert.ok(!('error' in list));
+    assert.equal(clientAddress('::ffff:10.0.0.2', '192.0.2.7', list), '192.0.2.7');
+    assert.equal(clientAddress('10.0.0.2', '192.0.2.7:5060', list), '192.0.2.7');
+    assert.equal(clientAddress('fd00::1', '10.9.9.9, 192.0.2.8 , 10.0.0.3', list), '192.0.2.8');
+    // Every hop trusted: the leftmost; a hop that is no address: the last trusted one.
+    assert.equal(clientAddress('10.0.0.2', '10.0.0.4, 10.0.0.3', list), '10.0.0.4');
+    assert.equal(clientAddress('10.0.0.2', 'unknown, 10.0.0.3', list), '10.0.0.3');
+    assert.equal(clientAddress('192.0.2.1', '10.0.0.3', list), '192.0.2.1');
+    assert.equal(clientAddress('10.0.0.2', undefined, list), '10.0.0.2');
   });
 });
