@@ -96,10 +96,10 @@ export const COMMAND_EXIT_CODES: Readonly<
     'an unexpected failure',
   ],
   serve: [
-    'stopped by SIGINT or SIGTERM',
+    'stopped by SIGINT or SIGTERM, every request in flight answered',
     'not used (a request that fails is an HTTP status, not an exit)',
     'usage: a bad option value, templates or an inventory that do not load',
-    'cannot listen on the address, a file that cannot be read, or an unexpected failure',
+    'cannot listen on the address, a file that cannot be read, requests in flight cut off at stop (a second signal, or still running 10 s after the first), or an unexpected failure',
   ],
   diff: [
     'the profiles hold the same parameters (as diff(1))',
@@ -1199,7 +1199,7 @@ Examples:
 
 Signals: SIGHUP reloads inventory, vars and templates (a bad file keeps the old ones)
 and reopens --access-log (logrotate; a log moved or deleted is also reopened within a second);
-SIGTERM/SIGINT finish the requests in flight, then exit 0.
+SIGTERM/SIGINT finish the requests in flight (10 s at most), then exit 0 (3 if some were cut off).
 ${SECRETS_HELP}`,
           )
           .action(

@@ -452,11 +452,19 @@ export async function runServe(opts: ServeCliOptions, out: ServeOutput): Promise
       return;
     }
     stopping = true;
-    const closing = server.close(); // stops listening at once
+    const closing = server.close(STOP_GRACE_MS); // stops listening at once
     stderr(
       `serve: ${signal}: finishing ${server.requestsInFlight} request(s) in flight, then stopping (${signal} again: at once)`,
     );
-    void closing.then(() => exit(ExitCode.Ok, 'serve: stopped'));
+    // Requests still in flight when the grace time ends are cut off, as at a second signal.
+    void closing.then((cut) =>
+      exit(
+        cut > 0 ? ExitCode.Failure : ExitCode.Ok,
+        cut > 0
+          ? `serve: stopped: ${cut} request${cut === 1 ? '' : 's'} still in flight after ${STOP_GRACE_MS / 1000} s cut off`
+          : 'serve: stopped',
+      ),
+    );
   };
   process.on('SIGHUP', onHup);
   process.on('SIGTERM', () => stop('SIGTERM'));
@@ -486,6 +494,9 @@ export async function runServe(opts: ServeCliOptions, out: ServeOutput): Promise
 
   return stopped;
 }
+
+/** How long a stopping serve lets requests in flight finish before it cuts them off. */
+const STOP_GRACE_MS = 10_000;
 
 /** How long a stopped serve waits for stdout and stderr to be read before dropping the rest. */
 const STOP_OUTPUT_GRACE_MS = 5000;

@@ -562,15 +562,18 @@ export class ProvisioningServer {
   /**
    * Stops accepting connections, lets requests in flight finish (keep-alive connections are
    * closed after their current response), and after `graceMs` closes whatever is left.
+   * @returns how many requests were still in flight at `graceMs`, and cut off (0: none)
    */
-  close(graceMs = 10_000): Promise<void> {
+  close(graceMs = 10_000): Promise<number> {
     this.shuttingDown = true;
     clearTimeout(this.reloadTimer);
     clearInterval(this.watchPoll);
     for (const w of this.watchers) w.close();
     this.watchers = [];
+    let cut = 0;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
+        cut = this.inFlight;
         this.server.closeAllConnections();
         // A TLS client still in its handshake is no HTTP connection yet.
         for (const socket of this.connections) socket.destroy();
@@ -578,7 +581,7 @@ export class ProvisioningServer {
       timer.unref();
       this.server.close(() => {
         clearTimeout(timer);
-        resolve();
+        resolve(cut);
       });
       this.server.closeIdleConnections();
       // A connection with no request being answered (silent, or half a request sent) is no

@@ -1,6 +1,7 @@
 // An operator's trial of `serve`, `fetch` and `fleet` as run behind a provisioning web server:
 // what a deploy does to the files serve watches, the client address behind a reverse proxy.
 import { cpSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -176,5 +177,49 @@ describe('serve --trust-proxy: the phone’s address behind a reverse proxy', ()
     assert.equal(clientAddress('10.0.0.2', 'unknown, 10.0.0.3', list), '10.0.0.3');
     assert.equal(clientAddress('192.0.2.1', '10.0.0.3', list), '192.0.2.1');
     assert.equal(clientAddress('10.0.0.2', undefined, list), '10.0.0.2');
+  });
+});
+
+describe('serve: stopping with a request still in flight', () => {
+  test('a report upload still arriving 10 s after SIGTERM is cut off: stderr says so, exit 3', async () => {
+    const root = dir.fresh('stop');
+    writeFileSync(join(root, 'inventory.csv'), INVENTORY);
+    const server = await startServe([
+      '-i',
+      join(root, 'inventory.csv'),
+      '--reports',
+      join(root, 'reports'),
+    ]);
+    // A phone uploading its report slowly: 2,000 bytes announced, 50 every half second.
+    const req = request({
+      host: '127.0.0.1',
+      port: server.port,
+      path: '/00562b043615.xml',
+      method: 'POST',
+      headers: { 'User-Agent': UA('00562b043615'), 'Content-Length': 2000 },
+    });
+    req.on('error', () => {});
+    req.write('x'.repeat(50));
+    const drip = setInterval(() => req.write('x'.repeat(50)), 500);
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      const code = await server.stop('SIGTERM');
+      assert.equal(code, 3, server.stderr());
+      assert.match(server.stderr(), /serve: stopped: 1 request still in flight after 10 s cut off/);
+      assert.match(server.stdout(), /"POST \/00562b043615\.xml HTTP\/1\.1" 499 /);
+    } finally {
+      clearInterval(drip);
+      req.destroy();
+      await server.stop();
+    }
+  });
+
+  test('nothing in flight: "stopped", exit 0', async () => {
+    const root = dir.fresh('stop-idle');
+    writeFileSync(join(root, 'inventory.csv'), INVENTORY);
+    const server = await startServe(['-i', join(root, 'inventory.csv')]);
+    await httpRequest(server.port, '/healthz');
+    assert.equal(await server.stop('SIGINT'), 0, server.stderr());
+    assert.match(server.stderr(), /serve: stopped\n/);
   });
 });
