@@ -1184,6 +1184,19 @@ Examples:
             30,
           )
           .option(
+            '--resync-periodic <s>',
+            "with --fleet: the phones' Resync_Periodic (seconds, list or spread), for telling a late phone [open: the server does not read it from the profiles; default 3600, Cisco's default]",
+          )
+          .option(
+            '--error-retry-delay <s>',
+            "with --fleet: the phones' Resync_Error_Retry_Delay, e.g. 60,120,240,… on 2025 firmware [open: default 3600]",
+          )
+          .option(
+            '--grace <s>',
+            'with --fleet: seconds after the due time before a phone counts as late (default 600)',
+            integerArg('--grace', 0, 10 * 86_400),
+          )
+          .option(
             '--trust-proxy <address>',
             "a reverse proxy (address or network: 10.0.0.5, 10.0.0.0/8) whose X-Forwarded-For names the phone: the phone's address is logged, not the proxy's (repeatable)",
             (value: string, previous: string[] = []): string[] => [...previous, value],

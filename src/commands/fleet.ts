@@ -52,8 +52,8 @@ export interface FleetResult {
   warnings: string[];
 }
 
-/** Checks the resync options at the door. */
-function fleetSettings(options: {
+/** Checks the resync options at the door (also serve --fleet's). */
+export function fleetSettings(options: {
   resyncPeriodic?: string | undefined;
   errorRetryDelay?: string | undefined;
   grace?: number | undefined;

@@ -28,7 +28,7 @@ import { SiteLoadError, skippedTemplatesWarning, type Site } from '../serve/site
 import { bundledTemplatesDir } from '../render/batch.js';
 import { FleetTracker } from '../device/fleet.js';
 import { renderFleetPage } from '../output/fleet-page.js';
-import { fleetDrift } from './fleet.js';
+import { fleetDrift, fleetSettings } from './fleet.js';
 
 /** The options commander hands over (see the serve block of cli.ts). */
 /** What the usual listen errors mean to an admin (the code stays, for searching). */
@@ -75,6 +75,10 @@ export interface ServeCliOptions {
   headerTimeout?: number;
   idleTimeout?: number;
   trustProxy?: string[];
+  /** --fleet: the phones' timers, for telling a late phone (as `fleet`). */
+  resyncPeriodic?: string;
+  errorRetryDelay?: string;
+  grace?: number;
 }
 
 function readOptionFile(flag: string, path: string): Buffer {
@@ -276,6 +280,16 @@ export async function runServe(opts: ServeCliOptions, out: ServeOutput): Promise
   // --fleet: every request feeds the tracker (as a log line, so the page reads serve's requests
   // as `fleet --log` reads any server's); /fleet renders the page, with drift from --reports.
   const fleetTracker = opts.fleet ? new FleetTracker() : undefined;
+  const timers = (['resyncPeriodic', 'errorRetryDelay', 'grace'] as const).find(
+    (k) => opts[k] !== undefined,
+  );
+  if (timers !== undefined && !fleetTracker) {
+    const flag = `--${timers.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    throw usageError(`${flag} is for the --fleet page: add --fleet, or leave it out`);
+  }
+  // The page's "late" needs the phones' own timers: a fleet on Resync_Periodic 86400 would
+  // otherwise be all late an hour after its resync, measured against Cisco's default 3600.
+  const settings = fleetSettings(opts);
   if (fleetTracker) {
     const tracker = fleetTracker;
     config.fleet = {
@@ -300,6 +314,7 @@ export async function runServe(opts: ServeCliOptions, out: ServeOutput): Promise
         const data = tracker.snapshot({
           now: new Date(),
           source: `cisco-prov serve (live, since ${startedAt})`,
+          settings,
           ...(drift ? { drift } : {}),
         });
         return renderFleetPage(data, { title: 'Cisco phone fleet (live)' });

@@ -223,3 +223,55 @@ describe('serve: stopping with a request still in flight', () => {
     assert.match(server.stderr(), /serve: stopped\n/);
   });
 });
+
+describe('serve --fleet: the phones’ own resync timers', () => {
+  /** The "Next resync" cell's time of the one phone on the page, in ms. */
+  const nextResync = (page: string): number =>
+    Date.parse(/data-label="Next resync \(UTC\)" data-sort="([^"]+)"/.exec(page)![1]!);
+
+  test('--resync-periodic 86400: a phone is next due a day after its resync, not an hour', async () => {
+    const root = dir.fresh('fleet-timers');
+    writeFileSync(join(root, 'inventory.csv'), INVENTORY);
+    const server = await startServe([
+      '-i',
+      join(root, 'inventory.csv'),
+      '--fleet',
+      '--resync-periodic',
+      '86400',
+      '--error-retry-delay',
+      '60,120,240',
+      '--grace',
+      '900',
+    ]);
+    try {
+      const asked = Date.now();
+      await profile(server);
+      const page = (await httpRequest(server.port, '/fleet')).body.toString('utf8');
+      const due = nextResync(page) - asked;
+      assert.ok(due > 86_000_000 && due < 86_500_000, `due in ${due} ms`);
+      assert.match(
+        page,
+        /15 min after it was due, assuming Resync_Periodic 86400 and Resync_Error_Retry_Delay 60,120,240/,
+      );
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('without --fleet, or a schedule that is none, is a usage error (exit 2)', async () => {
+    const root = dir.fresh('fleet-timers-bad');
+    writeFileSync(join(root, 'inventory.csv'), INVENTORY);
+    for (const args of [
+      ['--resync-periodic', '86400'],
+      ['--grace', '60'],
+      ['--fleet', '--resync-periodic', 'often'],
+      ['--fleet', '--error-retry-delay', '60,,120'],
+    ]) {
+      const r = await runCli(['serve', '-i', join(root, 'inventory.csv'), '--port', '0', ...args], {
+        stopAfterMs: 10_000,
+      });
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.doesNotMatch(r.stderr, /listening/);
+    }
+  });
+});
