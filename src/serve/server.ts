@@ -372,6 +372,15 @@ export class ProvisioningServer {
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) =>
       this.clientError(err, socket),
     );
+    // Plain HTTP at the HTTPS port (a rule with http:// for it): Node closes the connection
+    // without a word and no request exists to log, so the operator is told here.
+    this.server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+      if (err.code !== 'ERR_SSL_HTTP_REQUEST') return;
+      this.emitEvent(
+        'warn',
+        `plain HTTP from ${socket.remoteAddress ?? '-'} at this HTTPS port, closed unanswered: a phone's rule with http:// for it? (https://, or another port for plain HTTP)`,
+      );
+    });
     // Node hands CONNECT to this event only (without a listener it drops the connection unlogged).
     this.server.on('connect', (req: IncomingMessage, socket: Socket) =>
       this.refuseConnect(req, socket),

@@ -1,5 +1,6 @@
 // An operator's trial of `serve`, `fetch` and `fleet` as run behind a provisioning web server:
 // what a deploy does to the files serve watches, the client address behind a reverse proxy.
+import { execFileSync } from 'node:child_process';
 import { cpSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -272,6 +273,48 @@ describe('serve --fleet: the phones’ own resync timers', () => {
       });
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.doesNotMatch(r.stderr, /listening/);
+    }
+  });
+});
+
+describe('plain HTTP at the HTTPS port (a rule with http:// for it)', () => {
+  test('serve says so on stderr; fetch says the port may be HTTPS', async () => {
+    const root = dir.fresh('http-at-https');
+    writeFileSync(join(root, 'inventory.csv'), INVENTORY);
+    execFileSync(
+      'openssl',
+      [
+        ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'],
+        ...['-keyout', join(root, 'key.pem'), '-out', join(root, 'cert.pem'), '-days', '2'],
+        ...['-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'],
+      ],
+      { stdio: 'ignore' },
+    );
+    const server = await startServe([
+      '-i',
+      join(root, 'inventory.csv'),
+      '--tls-cert',
+      join(root, 'cert.pem'),
+      '--tls-key',
+      join(root, 'key.pem'),
+    ]);
+    try {
+      const r = await runCli([
+        'fetch',
+        `http://127.0.0.1:${server.port}/$MA.xml`,
+        '--ua',
+        UA('00562b043615'),
+      ]);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(
+        r.stdout,
+        /outcome {2}C \(other failure\): connection to 127\.0\.0\.1:\d+ closed before any answer: is the port HTTPS\?/,
+      );
+      await server.waitForStderr(
+        /warn: plain HTTP from 127\.0\.0\.1 at this HTTPS port, closed unanswered/,
+      );
+    } finally {
+      await server.stop();
     }
   });
 });
