@@ -213,9 +213,14 @@ export async function fleet(options: FleetOptions): Promise<FleetResult> {
     throw badInput(`${source}: the log is empty: no request to show`);
   }
   if (lines.malformed === lines.total - lines.blank) {
+    // serve --log-format json's own log, most likely: say so, as `inspect --log` does.
+    const json = tracker.jsonLikeLines === lines.malformed;
     throw badInput(
-      `${source}: no line is in the common or combined log format`,
-      'fleet --log reads web-server access logs (nginx, Apache, lighttpd: common or combined)',
+      `${source}: no line is in the common or combined log format` +
+        (json ? ' (these are JSON lines)' : ''),
+      json
+        ? 'fleet --log reads common or combined access logs; serve writes one unless given --log-format json (serve --fleet shows the live page)'
+        : 'fleet --log reads web-server access logs (nginx, Apache, lighttpd: common or combined)',
     );
   }
   const driftByPhone = await fleetDrift(options, warnings);

@@ -1,7 +1,7 @@
 // An operator's trial of `serve`, `fetch` and `fleet` as run behind a provisioning web server:
 // what a deploy does to the files serve watches, the client address behind a reverse proxy.
 import { execFileSync } from 'node:child_process';
-import { cpSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -316,5 +316,34 @@ describe('plain HTTP at the HTTPS port (a rule with http:// for it)', () => {
     } finally {
       await server.stop();
     }
+  });
+});
+
+describe('fleet --log on serve’s own JSON log', () => {
+  test('says these are JSON lines and how to get a log it reads (exit 1, no page)', async () => {
+    const root = dir.fresh('fleet-json');
+    writeFileSync(join(root, 'inventory.csv'), INVENTORY);
+    const server = await startServe(['-i', join(root, 'inventory.csv'), '--log-format', 'json']);
+    try {
+      await profile(server);
+      await server.waitForStdout(/\n/);
+    } finally {
+      await server.stop();
+    }
+    writeFileSync(join(root, 'access.json'), server.stdout());
+    const r = await runCli([
+      'fleet',
+      '--log',
+      join(root, 'access.json'),
+      '-o',
+      join(root, 'fleet.html'),
+    ]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(
+      r.stderr,
+      /no line is in the common or combined log format \(these are JSON lines\)/,
+    );
+    assert.match(r.stderr, /serve writes one unless given --log-format json/);
+    assert.equal(existsSync(join(root, 'fleet.html')), false);
   });
 });
