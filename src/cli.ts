@@ -96,10 +96,10 @@ export const COMMAND_EXIT_CODES: Readonly<
     'an unexpected failure',
   ],
   serve: [
-    'stopped by SIGINT or SIGTERM',
+    'stopped by SIGINT or SIGTERM, every request in flight answered',
     'not used (a request that fails is an HTTP status, not an exit)',
     'usage: a bad option value, templates or an inventory that do not load',
-    'cannot listen on the address, a file that cannot be read, or an unexpected failure',
+    'cannot listen on the address, a file that cannot be read, requests in flight cut off at stop (a second signal, or still running 10 s after the first), or an unexpected failure',
   ],
   diff: [
     'the profiles hold the same parameters (as diff(1))',
@@ -1199,6 +1199,24 @@ Examples:
             integerArg('--idle-timeout', 1, 3600),
             30,
           )
+          .option(
+            '--resync-periodic <s>',
+            "with --fleet: the phones' Resync_Periodic (seconds, list or spread), for telling a late phone [open: the server does not read it from the profiles; default 3600, Cisco's default]",
+          )
+          .option(
+            '--error-retry-delay <s>',
+            "with --fleet: the phones' Resync_Error_Retry_Delay, e.g. 60,120,240,… on 2025 firmware [open: default 3600]",
+          )
+          .option(
+            '--grace <s>',
+            'with --fleet: seconds after the due time before a phone counts as late (default 600)',
+            integerArg('--grace', 0, 10 * 86_400),
+          )
+          .option(
+            '--trust-proxy <address>',
+            "a reverse proxy (address or network: 10.0.0.5, 10.0.0.0/8) whose X-Forwarded-For names the phone: the phone's address is logged, not the proxy's (repeatable)",
+            (value: string, previous: string[] = []): string[] => [...previous, value],
+          )
           .addHelpText(
             'after',
             `
@@ -1210,7 +1228,7 @@ Examples:
 
 Signals: SIGHUP reloads inventory, vars and templates (a bad file keeps the old ones)
 and reopens --access-log (logrotate; a log moved or deleted is also reopened within a second);
-SIGTERM/SIGINT finish the requests in flight, then exit 0.
+SIGTERM/SIGINT finish the requests in flight (10 s at most), then exit 0 (3 if some were cut off).
 ${SECRETS_HELP}`,
           )
           .action(

@@ -57,8 +57,8 @@ export interface FleetResult {
   warnings: string[];
 }
 
-/** Checks the resync options at the door. */
-function fleetSettings(options: {
+/** Checks the resync options at the door (also serve --fleet's). */
+export function fleetSettings(options: {
   resyncPeriodic?: string | undefined;
   errorRetryDelay?: string | undefined;
   grace?: number | undefined;
@@ -223,7 +223,8 @@ export async function fleet(options: FleetOptions): Promise<FleetResult> {
     throw badInput(`${source}: the log is empty: no request to show`);
   }
   if (lines.malformed === lines.total - lines.blank) {
-    throw notALogError(source, 'fleet', found.foreign);
+    // serve --log-format json's own log, most likely: notALogError says so, as inspect --log does.
+    throw notALogError(source, 'fleet', found.foreign, tracker.jsonLikeLines === lines.malformed);
   }
   const driftByPhone = await fleetDrift(options, warnings);
   const data = tracker.snapshot({

@@ -13,6 +13,7 @@ import { AccessLogFile } from '../io/access-log-file.js';
 import { BoundedWriter, type BacklogStream } from '../io/bounded-writer.js';
 import { commandLineSecretWarning, resolveSecret } from '../io/secrets.js';
 import { parseAuthFile } from '../serve/auth.js';
+import { trustedProxies, type TrustedProxies } from '../serve/client-address.js';
 import {
   formatCombined,
   formatEvent,
@@ -27,7 +28,7 @@ import { SiteLoadError, skippedTemplatesWarning, type Site } from '../serve/site
 import { bundledTemplatesDir } from '../render/batch.js';
 import { FleetTracker } from '../device/fleet.js';
 import { renderFleetPage } from '../output/fleet-page.js';
-import { fleetDrift } from './fleet.js';
+import { fleetDrift, fleetSettings } from './fleet.js';
 
 /** The options commander hands over (see the serve block of cli.ts). */
 /** What the usual listen errors mean to an admin (the code stays, for searching). */
@@ -73,6 +74,11 @@ export interface ServeCliOptions {
   fleet?: boolean;
   headerTimeout?: number;
   idleTimeout?: number;
+  trustProxy?: string[];
+  /** --fleet: the phones' timers, for telling a late phone (as `fleet`). */
+  resyncPeriodic?: string;
+  errorRetryDelay?: string;
+  grace?: number;
 }
 
 function readOptionFile(flag: string, path: string): Buffer {
@@ -154,6 +160,16 @@ export function serveConfigOf(
     auth = parsed;
   }
   const routes = opts.route && opts.route.length > 0 ? opts.route : [...DEFAULT_ROUTES];
+  let proxies: TrustedProxies | undefined;
+  if (opts.trustProxy !== undefined && opts.trustProxy.length > 0) {
+    const parsed = trustedProxies(opts.trustProxy);
+    if ('error' in parsed) {
+      throw usageError(
+        `--trust-proxy ${JSON.stringify(parsed.error)}: expected an IP address or a network (10.0.0.5, 10.0.0.0/8, fd00::/8)`,
+      );
+    }
+    proxies = parsed;
+  }
   const config: ServeConfig = {
     sources: {
       inventory: resolve(cwd, opts.inventory),
@@ -182,6 +198,7 @@ export function serveConfigOf(
         : undefined,
     auth,
     maxBodyBytes: opts.maxBody,
+    trustedProxies: proxies,
     strictUserAgent: opts.strictUserAgent === true,
     timeouts: {
       headersMs: (opts.headerTimeout ?? 10) * 1000,
@@ -263,6 +280,16 @@ export async function runServe(opts: ServeCliOptions, out: ServeOutput): Promise
   // --fleet: every request feeds the tracker (as a log line, so the page reads serve's requests
   // as `fleet --log` reads any server's); /fleet renders the page, with drift from --reports.
   const fleetTracker = opts.fleet ? new FleetTracker() : undefined;
+  const timers = (['resyncPeriodic', 'errorRetryDelay', 'grace'] as const).find(
+    (k) => opts[k] !== undefined,
+  );
+  if (timers !== undefined && !fleetTracker) {
+    const flag = `--${timers.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    throw usageError(`${flag} is for the --fleet page: add --fleet, or leave it out`);
+  }
+  // The page's "late" needs the phones' own timers: a fleet on Resync_Periodic 86400 would
+  // otherwise be all late an hour after its resync, measured against Cisco's default 3600.
+  const settings = fleetSettings(opts);
   if (fleetTracker) {
     const tracker = fleetTracker;
     config.fleet = {
@@ -287,6 +314,7 @@ export async function runServe(opts: ServeCliOptions, out: ServeOutput): Promise
         const data = tracker.snapshot({
           now: new Date(),
           source: `cisco-prov serve (live, since ${startedAt})`,
+          settings,
           ...(drift ? { drift } : {}),
         });
         return renderFleetPage(data, { title: 'Cisco phone fleet (live)' });
@@ -439,11 +467,19 @@ export async function runServe(opts: ServeCliOptions, out: ServeOutput): Promise
       return;
     }
     stopping = true;
-    const closing = server.close(); // stops listening at once
+    const closing = server.close(STOP_GRACE_MS); // stops listening at once
     stderr(
       `serve: ${signal}: finishing ${server.requestsInFlight} request(s) in flight, then stopping (${signal} again: at once)`,
     );
-    void closing.then(() => exit(ExitCode.Ok, 'serve: stopped'));
+    // Requests still in flight when the grace time ends are cut off, as at a second signal.
+    void closing.then((cut) =>
+      exit(
+        cut > 0 ? ExitCode.Failure : ExitCode.Ok,
+        cut > 0
+          ? `serve: stopped: ${cut} request${cut === 1 ? '' : 's'} still in flight after ${STOP_GRACE_MS / 1000} s cut off`
+          : 'serve: stopped',
+      ),
+    );
   };
   process.on('SIGHUP', onHup);
   process.on('SIGTERM', () => stop('SIGTERM'));
@@ -473,6 +509,9 @@ export async function runServe(opts: ServeCliOptions, out: ServeOutput): Promise
 
   return stopped;
 }
+
+/** How long a stopping serve lets requests in flight finish before it cuts them off. */
+const STOP_GRACE_MS = 10_000;
 
 /** How long a stopped serve waits for stdout and stderr to be read before dropping the rest. */
 const STOP_OUTPUT_GRACE_MS = 5000;

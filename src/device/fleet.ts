@@ -232,6 +232,12 @@ export class FleetTracker {
     return { ...this.counts };
   }
 
+  /** How many of the lines in no access-log format start with `{` (JSON lines, such as `serve
+   * --log-format json` writes). */
+  get jsonLikeLines(): number {
+    return this.aggregator.jsonLikeLines;
+  }
+
   /**
    * The fleet now: rows, due times, history newest first, and drift joined by MAC or serial.
    * @param drift drift per phone id (MAC or serial), from `drift`

@@ -111,6 +111,14 @@ function failureOf(err: NodeJS.ErrnoException, url: URL, caGiven = false): HttpF
       return new HttpFailure('dns', `cannot resolve ${url.hostname}`);
     case 'ECONNRESET':
     case 'EPIPE':
+      // Node's "socket hang up": closed before any answer began, which is what an http:// URL at
+      // a port that speaks TLS gets from many servers (serve --tls-cert, Node, Go).
+      if (url.protocol === 'http:' && err.message === 'socket hang up') {
+        return new HttpFailure(
+          'connection',
+          `connection to ${where} closed before any answer: is the port HTTPS? check the URL's scheme and port`,
+        );
+      }
       return new HttpFailure('connection', `connection to ${where} closed before a full answer`);
     case 'HPE_INVALID_CONSTANT':
     case 'HPE_INVALID_STATUS':

@@ -10,7 +10,7 @@
  *
  * Stateless but for --reports: several instances behind a load balancer serve the same fleet.
  */
-import { watch, type FSWatcher } from 'node:fs';
+import { statSync, watch, type FSWatcher } from 'node:fs';
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -39,6 +39,7 @@ import {
   type RenderSubject,
   type ServeKeys,
 } from './profiles.js';
+import { clientAddress, type TrustedProxies } from './client-address.js';
 import { ReportStore, openReport, reportKeysOf } from './reports.js';
 import { checkRequestPath, compileRoute, matchRoute, type Route } from './routes.js';
 import {
@@ -75,6 +76,8 @@ export interface ServeConfig {
   fleet?: { page(): Promise<{ html: string; csp: string }> } | undefined;
   /** Where Digest nonce counts are kept; default this process's own (NonceCounts). */
   nonceLedger?: NonceLedger | undefined;
+  /** `--trust-proxy`: peers whose `X-Forwarded-For` names the client (its address is logged). */
+  trustedProxies?: TrustedProxies | undefined;
 }
 
 /**
@@ -283,6 +286,8 @@ export class ProvisioningServer {
   private readonly eventListeners = new Set<(e: ServerEvent) => void>();
   private watchers: FSWatcher[] = [];
   private reloadTimer: NodeJS.Timeout | undefined;
+  /** The once-a-second look-up of the watched directories (watchSources). */
+  private watchPoll: NodeJS.Timeout | undefined;
   private shuttingDown = false;
   private inFlight = 0;
   /** Every TCP connection open now (for TLS, the socket under the TLS one). */
@@ -367,6 +372,15 @@ export class ProvisioningServer {
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) =>
       this.clientError(err, socket),
     );
+    // Plain HTTP at the HTTPS port (a rule with http:// for it): Node closes the connection
+    // without a word and no request exists to log, so the operator is told here.
+    this.server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+      if (err.code !== 'ERR_SSL_HTTP_REQUEST') return;
+      this.emitEvent(
+        'warn',
+        `plain HTTP from ${socket.remoteAddress ?? '-'} at this HTTPS port, closed unanswered: a phone's rule with http:// for it? (https://, or another port for plain HTTP)`,
+      );
+    });
     // Node hands CONNECT to this event only (without a listener it drops the connection unlogged).
     this.server.on('connect', (req: IncomingMessage, socket: Socket) =>
       this.refuseConnect(req, socket),
@@ -482,25 +496,45 @@ export class ProvisioningServer {
     return true;
   }
 
-  /** Reloads when the inventory, a vars file or a template changes (debounced). */
+  /**
+   * Reloads when the inventory, a vars file or a template changes (debounced). A watch follows
+   * the directory it was set on, so once a second the watched directories are looked up again
+   * by path: one replaced (a deploy's `mv templates.new templates`, a `current` symlink moved to
+   * another release) is watched anew and the site reloaded.
+   */
   watchSources(debounceMs = 200): void {
     const schedule = (): void => {
       if (this.shuttingDown) return;
       clearTimeout(this.reloadTimer);
       this.reloadTimer = setTimeout(() => this.reload('change'), debounceMs);
     };
-    const byDir = new Map<string, Set<string> | 'all'>();
     const site = this.siteRef;
     const templateDir = site.templates.file ? undefined : site.templates.root;
+    const byDir = new Map<string, Set<string>>();
     for (const path of site.watched) {
       if (path === templateDir) continue;
       // Watch the directory: an editor's save replaces the file (a new inode), which a watch on
       // the file itself would miss.
       const dir = dirname(path);
-      const names = byDir.get(dir);
-      if (names === 'all') continue;
-      (names ?? (byDir.set(dir, new Set()).get(dir) as Set<string>)).add(basename(path));
+      (byDir.get(dir) ?? (byDir.set(dir, new Set()).get(dir) as Set<string>)).add(basename(path));
     }
+    // The template directory's own name, in its parent: it may be renamed away and back.
+    if (templateDir) {
+      const parent = dirname(templateDir);
+      (byDir.get(parent) ?? (byDir.set(parent, new Set()).get(parent) as Set<string>)).add(
+        basename(templateDir),
+      );
+    }
+    const identity = (dir: string): string => {
+      try {
+        const st = statSync(dir);
+        return `${st.dev}:${st.ino}`;
+      } catch {
+        return '';
+      }
+    };
+    const watchedDirs = [...byDir.keys(), ...(templateDir ? [templateDir] : [])];
+    const seen = new Map<string, string>();
     const add = (dir: string, recursive: boolean, names?: Set<string>): void => {
       try {
         const w = watch(dir, { recursive, persistent: false }, (_event, name) => {
@@ -515,21 +549,40 @@ export class ProvisioningServer {
         );
       }
     };
-    for (const [dir, names] of byDir) if (names !== 'all') add(dir, false, names);
-    if (templateDir) add(templateDir, true);
+    const arm = (): void => {
+      for (const w of this.watchers) w.close();
+      this.watchers = [];
+      for (const dir of watchedDirs) seen.set(dir, identity(dir));
+      for (const [dir, names] of byDir) if (seen.get(dir) !== '') add(dir, false, names);
+      if (templateDir && seen.get(templateDir) !== '') add(templateDir, true);
+    };
+    arm();
+    clearInterval(this.watchPoll);
+    this.watchPoll = setInterval(() => {
+      if (this.shuttingDown) return;
+      if (watchedDirs.some((dir) => identity(dir) !== seen.get(dir))) {
+        arm();
+        schedule();
+      }
+    }, 1000);
+    this.watchPoll.unref();
   }
 
   /**
    * Stops accepting connections, lets requests in flight finish (keep-alive connections are
    * closed after their current response), and after `graceMs` closes whatever is left.
+   * @returns how many requests were still in flight at `graceMs`, and cut off (0: none)
    */
-  close(graceMs = 10_000): Promise<void> {
+  close(graceMs = 10_000): Promise<number> {
     this.shuttingDown = true;
     clearTimeout(this.reloadTimer);
+    clearInterval(this.watchPoll);
     for (const w of this.watchers) w.close();
     this.watchers = [];
+    let cut = 0;
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
+        cut = this.inFlight;
         this.server.closeAllConnections();
         // A TLS client still in its handshake is no HTTP connection yet.
         for (const socket of this.connections) socket.destroy();
@@ -537,7 +590,7 @@ export class ProvisioningServer {
       timer.unref();
       this.server.close(() => {
         clearTimeout(timer);
-        resolve();
+        resolve(cut);
       });
       this.server.closeIdleConnections();
       // A connection with no request being answered (silent, or half a request sent) is no
@@ -553,6 +606,7 @@ export class ProvisioningServer {
   closeNow(): void {
     this.shuttingDown = true;
     clearTimeout(this.reloadTimer);
+    clearInterval(this.watchPoll);
     for (const w of this.watchers) w.close();
     this.watchers = [];
     if (this.server.listening) this.server.close();
@@ -684,7 +738,11 @@ export class ProvisioningServer {
     const target = req.url ?? '';
     const record: RequestRecord = {
       time: new Date(),
-      address: req.socket.remoteAddress ?? '-',
+      address: clientAddress(
+        req.socket.remoteAddress ?? '-',
+        req.headers['x-forwarded-for'],
+        this.config.trustedProxies,
+      ),
       user: null,
       method: req.method ?? '-',
       target: maskTarget(target),
