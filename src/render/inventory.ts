@@ -1474,7 +1474,7 @@ function yamlErrorReason(message: string): string {
  * will be stringified …: "{ admin_password: s3cret }"` on stderr, the key's text with it, for
  * `? { admin_password: s3cret } : x` in an inventory or vars file (fuzz9).
  */
-export const YAML_LOG_LEVEL = 'error';
+const YAML_LOG_LEVEL = 'error';
 
 /**
  * The problem of a YAML text whose parsing overflowed the call stack. The yaml library's
@@ -1482,28 +1482,46 @@ export const YAML_LOG_LEVEL = 'error';
  * `b: ` after `{ a: ` (a 12 KB line) threw RangeError out of parseDocument, which render
  * reported as "unexpected failure" (fuzz9). Any other exception is rethrown.
  */
-export function yamlOverflowProblem(err: unknown, file: string, what: string): InventoryProblem {
+function yamlOverflowProblem(err: unknown, file: string, what: string): InventoryProblem {
   if (!(err instanceof RangeError)) throw err;
   return { file, where: 'file', message: `not valid ${what} (nested too deeply)` };
 }
 
-function readYamlInventory(text: string, file: string, problems: InventoryProblem[]): RawInventory {
+/**
+ * An inventory's or a vars file's YAML text as a document, read the one way both are read
+ * (unique keys, merge keys, numbers kept as written, no warnings printed), or the one problem
+ * of a document nested too deeply for the parser.
+ * @example parseInventoryYaml('mac: 001122334455', 'inv.yaml', 'YAML').doc?.toJS()
+ * // { mac: '001122334455' }
+ */
+export function parseInventoryYaml(
+  text: string,
+  file: string,
+  what: string,
+): { doc: Document; lineCounter: LineCounter } | { problem: InventoryProblem } {
   const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
-  let doc: Document;
   try {
-    doc = parseDocument(text, {
+    const doc = parseDocument(text, {
       lineCounter,
       uniqueKeys: true,
       merge: true,
       customTags: keepNumberText,
       logLevel: YAML_LOG_LEVEL,
     });
+    return { doc, lineCounter };
   } catch (err) {
-    problems.push(yamlOverflowProblem(err, file, 'YAML'));
+    return { problem: yamlOverflowProblem(err, file, what) };
+  }
+}
+
+function readYamlInventory(text: string, file: string, problems: InventoryProblem[]): RawInventory {
+  const parsed = parseInventoryYaml(text, file, 'YAML');
+  if ('problem' in parsed) {
+    problems.push(parsed.problem);
     return { defaults: {}, groups: {}, devices: [] };
   }
-  return yamlDocumentInventory(doc, lineCounter, file, problems);
+  return yamlDocumentInventory(parsed.doc, parsed.lineCounter, file, problems);
 }
 
 /** A YAML inventory from its whole document (parsed whole, or streamed with nothing to stream). */

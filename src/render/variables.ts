@@ -6,19 +6,16 @@
  * (`lines: { 1: { proxy: … } }`, YAML's spelling of a CSV's `lines.1.proxy`) merges with a list
  * position by position too; any other value replaces what was there.
  */
-import { yaml } from '../lazy-deps.js';
 import { productSeriesNumber, type PhoneModel } from '../device/models.js';
 import type { InventoryDevice, InventoryProblem, Vars } from './inventory.js';
-import { keepNumberText } from './yaml-numbers.js';
 import {
   emptyVars,
   forbiddenYamlKeys,
   isForbiddenKey,
   readGroups,
   sharedLayerKeyProblems,
+  parseInventoryYaml,
   yamlErrorProblem,
-  yamlOverflowProblem,
-  YAML_LOG_LEVEL,
   yamlToData,
 } from './inventory.js';
 import { SECRET_MASK, isSecretVariablePath } from '../profile/secrets.js';
@@ -255,20 +252,9 @@ export interface VarsFile {
  * //   groups: { lobby: { station_name: 'Lobby' } } }
  */
 export function parseVarsFile(text: string, file: string): VarsFile | InventoryProblem[] {
-  const { LineCounter, parseDocument } = yaml();
-  const lineCounter = new LineCounter();
-  let doc: ReturnType<typeof parseDocument>;
-  try {
-    doc = parseDocument(text, {
-      lineCounter,
-      uniqueKeys: true,
-      merge: true,
-      customTags: keepNumberText,
-      logLevel: YAML_LOG_LEVEL,
-    });
-  } catch (err) {
-    return [yamlOverflowProblem(err, file, 'YAML or JSON')];
-  }
+  const parsed = parseInventoryYaml(text, file, 'YAML or JSON');
+  if ('problem' in parsed) return [parsed.problem];
+  const { doc, lineCounter } = parsed;
   if (doc.errors.length > 0) {
     return [yamlErrorProblem(doc.errors[0]!, file, 'YAML or JSON')];
   }
