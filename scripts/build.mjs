@@ -106,6 +106,51 @@ const library = await build({
   keepNames: true,
 });
 
+/** The packages src/lazy-deps.ts requires: the specifiers of its `require('…')` calls. */
+const LAZY_DEPS = [
+  ...readFileSync(join(root, 'src/lazy-deps.ts'), 'utf8').matchAll(/\brequire\('([^']+)'\)/g),
+].map((m) => m[1]);
+/** A package's own file among the ESM build's chunks: `@noble/hashes/sha2.js` → deps/noble-hashes-sha2.cjs. */
+const depFile = (specifier) =>
+  `deps/${specifier
+    .replace(/^@/, '')
+    .replace(/\.js$/, '')
+    .replace(/[^a-z0-9]+/gi, '-')}.cjs`;
+
+/**
+ * The ESM build (the commands' chunks) gives each of those packages a file of its own,
+ * dist/chunks/deps/<package>.cjs, required from there on first use: bundled into the chunk that
+ * holds lazy-deps, they were 377 KB of JavaScript that every command importing it parsed —
+ * ≈ 45 ms of CPU for a chalk that `validate` does not even call without colour, in each thread.
+ * (The CommonJS bundles keep them inline: the shim compiles those from V8's code cache.)
+ */
+const depsOwnFiles = {
+  name: 'deps-own-files',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]src[\\/]lazy-deps\.ts$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      const line = 'const require = createRequire(import.meta.url);';
+      if (!text.includes(line)) throw new Error(`build: no "${line}" in ${args.path}`);
+      // The chunk's banner defines `require` (Node's, relative to the chunk).
+      const contents = text
+        .replace(line, '')
+        .replace(/\brequire\('([^']+)'\)/g, (_, specifier) => `require('./${depFile(specifier)}')`);
+      return { contents, loader: 'ts' };
+    });
+    b.onResolve({ filter: /^\.\/deps\// }, (args) => ({ path: args.path, external: true }));
+  },
+};
+
+await build({
+  ...common,
+  entryPoints: Object.fromEntries(
+    LAZY_DEPS.map((specifier) => [`chunks/${depFile(specifier).replace(/\.cjs$/, '')}`, specifier]),
+  ),
+  outdir: 'dist',
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+});
+
 await build({
   ...common,
   entryPoints: {
@@ -115,7 +160,7 @@ await build({
   splitting: true,
   format: 'esm',
   chunkNames: 'chunks/[name]-[hash]',
-  plugins: [bundledRequire],
+  plugins: [depsOwnFiles],
   // CommonJS dependencies inside an ESM bundle call require(): give them one.
   banner: {
     js: "import { createRequire as __cpCreateRequire } from 'node:module'; const require = __cpCreateRequire(import.meta.url);",
