@@ -89,7 +89,8 @@ async function run(argv) {
     const code = await oneShot.main(argv, () => load('oneshot-stream.cjs'));
     if (code !== undefined) return oneShot.exitWith(code);
   }
-  process.exitCode = await load('cli.cjs').main(argv);
+  const cli = load('cli.cjs');
+  cli.exitWith(await cli.main(argv));
 }
 
 run(process.argv.slice(2));

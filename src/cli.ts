@@ -6,7 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, ExitCode, usageError, type ExitCodeValue } from './errors.js';
 import { integerArg, modeArg, ruleIdListArg, sizeArg } from './io/options.js';
-import { guardStandardStreams, ownDescriptorOf } from './io/writer.js';
+import { guardStandardStreams, ownDescriptorOf, standardStreamsDrained } from './io/writer.js';
 import { reportFailure } from './output/failure.js';
 import { version } from './version.js';
 import type { FileDiagnostics, ReportFormat } from './output/diagnostics-format.js';
@@ -276,6 +276,24 @@ function onlyCommand(argv: readonly string[]): string | undefined {
 }
 
 /** Runs the CLI on argv (without node and script) and returns the exit code. */
+/**
+ * Set by a command that has finished all its work when its action returns and leaves a large
+ * heap behind (validate over 10,000 files: ≈ 180 MB), see exitWith.
+ */
+let exitAtOnce = false;
+
+/**
+ * How the shim ends a run: at once (process.exit) after a command that set exitAtOnce, when
+ * stdout and stderr hold nothing unwritten; else by setting the exit code and letting Node end
+ * when nothing is left to do. A natural exit first tears the whole heap down: after a
+ * 10,000-file validate ≈ 110–130 ms from the 'exit' event to the process's end, against 55–70
+ * with process.exit (3 interleaved runs each, load 14).
+ */
+export function exitWith(code: ExitCodeValue): void {
+  if (exitAtOnce && standardStreamsDrained()) process.exit(code);
+  process.exitCode = code;
+}
+
 export async function main(argv: readonly string[]): Promise<ExitCodeValue> {
   let exitCode: ExitCodeValue = ExitCode.Ok;
   /**
@@ -838,6 +856,9 @@ ${SECRETS_HELP}`,
               });
               out.text(report.end());
               await out.end();
+              // Nothing of the run is left (workers ended, report flushed): exitWith may end the
+              // process without tearing its heap down.
+              exitAtOnce = true;
               return result.exitCode;
             }),
           ),

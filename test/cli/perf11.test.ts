@@ -127,3 +127,37 @@ test('validate: 200 names in one directory take one listing, not 200 stats', asy
   // mayNeedWorkers stats the first 64 names to count them; the listing types the rest.
   assert.ok(statsOfProfiles <= 64, `${statsOfProfiles} stats of named profiles`);
 });
+
+test('validate: ends at once after its report is out (no heap teardown), the report whole', async () => {
+  const root = dir.fresh('exit');
+  const names: string[] = [];
+  for (let f = 0; f < 70; f++) {
+    names.push(`p${String(f).padStart(3, '0')}.xml`);
+    writeFileSync(join(root, names[f]!), profile(f));
+  }
+  // A natural exit emits 'beforeExit' once the event loop is empty; process.exit does not.
+  const probe = join(root, 'probe.cjs');
+  writeFileSync(
+    probe,
+    "process.on('beforeExit', () => process.stderr.write('natural exit\\n'));\n",
+  );
+  const env = { NODE_OPTIONS: `--require ${probe}` };
+  const run = await runCli(['validate', '--format', 'json', ...names], { cwd: root, env });
+  assert.equal(run.code, 1, run.stderr);
+  assert.equal(run.stderr, '');
+  assert.equal(reportedFiles(run.stdout).length, 70);
+  // The probe is loaded: a command that does not end at once (models) shows it.
+  const models = await runCli(['models'], { cwd: root, env });
+  assert.equal(models.code, 0, models.stderr);
+  assert.match(models.stderr, /natural exit/);
+  // A reader slower than the report (a pipe that fills): nothing is cut off.
+  const slow = spawnSync(
+    'sh',
+    [
+      '-c',
+      `"${process.execPath}" "${BIN}" validate --format json ${names.join(' ')} | (sleep 1; cat)`,
+    ],
+    { cwd: root, env: { ...process.env, NO_COLOR: '1' }, encoding: 'utf8', maxBuffer: 1 << 26 },
+  );
+  assert.equal(slow.stdout, run.stdout);
+});
