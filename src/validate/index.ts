@@ -166,20 +166,25 @@ function isForbiddenControl(byte: number): boolean {
  * buffer is aligned: `(x - 0x20202020) & ~x & 0x80808080` is non-zero exactly when one of the
  * word's bytes is below 0x20 (a borrow only runs on from a byte that is); such a word, as
  * every line's LF makes some, is then checked byte by byte.
+ *
+ * The bytes after the last whole word are checked first, not last: V8 compiles the word loop
+ * while it runs (on-stack replacement, in a profile's first call), and a byte access after it
+ * that had not run yet had no type feedback, so the compiled loop was thrown away at the end of
+ * each call — 1,342 times in the main thread of one 10,000-file run, 19 % of its CPU profile.
  */
 export function hasForbiddenControl(bytes: Uint8Array): boolean {
-  let i = 0;
-  if ((bytes.byteOffset & 3) === 0) {
-    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2);
-    for (let w = 0; w < words.length; w++) {
-      const x = words[w] as number;
-      if (((x - 0x20202020) & ~x & 0x80808080) === 0) continue;
-      const at = w << 2;
-      for (let k = at; k < at + 4; k++) if (isForbiddenControl(bytes[k] as number)) return true;
-    }
-    i = words.length << 2;
+  const wordsEnd = (bytes.byteOffset & 3) === 0 ? bytes.length & ~3 : 0;
+  for (let i = wordsEnd; i < bytes.length; i++) {
+    if (isForbiddenControl(bytes[i] as number)) return true;
   }
-  for (; i < bytes.length; i++) if (isForbiddenControl(bytes[i] as number)) return true;
+  if (wordsEnd === 0) return false; // unaligned (all checked above), or shorter than a word
+  const words = new Uint32Array(bytes.buffer, bytes.byteOffset, wordsEnd >> 2);
+  for (let w = 0; w < words.length; w++) {
+    const x = words[w] as number;
+    if (((x - 0x20202020) & ~x & 0x80808080) === 0) continue;
+    const at = w << 2;
+    for (let k = at; k < at + 4; k++) if (isForbiddenControl(bytes[k] as number)) return true;
+  }
   return false;
 }
 

@@ -161,3 +161,29 @@ test('validate: ends at once after its report is out (no heap teardown), the rep
   );
   assert.equal(slow.stdout, run.stdout);
 });
+
+test('hasForbiddenControl: compiled once, not thrown away at every call (V8 deopts)', () => {
+  // 2,000 profiles of ≈ 30 KB whose lengths are not all multiples of 4, as validate reads them.
+  // Before the fix the loop compiled on stack lost its code at each call's end: 307 deopts here.
+  const root = dir.fresh('deopt');
+  const probe = join(root, 'probe.mts');
+  const source = new URL('../../src/validate/index.ts', import.meta.url).href;
+  writeFileSync(
+    probe,
+    `import { hasForbiddenControl } from ${JSON.stringify(source)};\n` +
+      'const line = \'  <Station_Name ua="na">phone</Station_Name>\\n\';\n' +
+      'for (let n = 0; n < 2000; n++) {\n' +
+      '  const size = 30000 + (n % 4);\n' +
+      '  if (hasForbiddenControl(Buffer.alloc(size, line))) throw new Error("control?");\n' +
+      '}\n',
+  );
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '--trace-deopt', probe], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  assert.equal(run.status, 0, run.stderr);
+  const deopts = run.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('[bailout') && l.includes('hasForbiddenControl')).length;
+  assert.ok(deopts <= 2, `${deopts} deopts of hasForbiddenControl`);
+});
