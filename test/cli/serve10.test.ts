@@ -2,7 +2,7 @@
 // a health check with a phone's User-Agent on the fleet page, the order of the last log lines at
 // shutdown, and symbolic links in the directories serve, drift and fleet read.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { connect as netConnect } from 'node:net';
@@ -10,6 +10,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { ROOT, runCli } from '../helpers/run-cli.js';
 import { httpRequest, startServe } from '../helpers/serve.js';
 import { testDirectory } from '../helpers/temp-dir.js';
 
@@ -226,6 +227,140 @@ describe('serve: stopping with requests in flight', () => {
     } finally {
       upload.socket.destroy();
       await server.stop();
+    }
+  });
+});
+
+describe('drift and fleet --reports: symbolic links in the reports directory', () => {
+  test('skipped with a warning each, unless --follow-links (as the other directory walks)', async () => {
+    const root = dir.fresh('report-links');
+    const inventory = join(root, 'inventory.csv');
+    writeFileSync(inventory, INVENTORY);
+    const rendered = join(root, 'rendered');
+    const made = await runCli(['render', '-i', inventory, '-o', rendered]);
+    assert.equal(made.code, 0, made.stderr);
+    // One phone's report in place, one linked from elsewhere (a file), and a phone's directory
+    // linked from elsewhere.
+    const reports = dir.fresh('report-links/reports');
+    renameSync(join(rendered, '00562b043615.xml'), join(reports, '00562b043615.xml'));
+    const elsewhere = dir.fresh('report-links/elsewhere/00562b043616');
+    renameSync(join(rendered, '00562b043616.xml'), join(elsewhere, '20261201-1.xml'));
+    symlinkSync(elsewhere, join(reports, '00562b043616'));
+    mkdirSync(join(root, 'other'));
+    writeFileSync(join(root, 'other', '00562b043699.xml'), '<flat-profile/>\n');
+    symlinkSync(join(root, 'other', '00562b043699.xml'), join(reports, '00562b043699.xml'));
+
+    const skipped = await runCli(['drift', '--reports', reports, '-i', inventory, '--json']);
+    assert.equal(skipped.code, 0, skipped.stderr);
+    const shown = JSON.parse(skipped.stdout) as { phones: { device: string }[] };
+    assert.deepEqual(
+      shown.phones.map((p) => p.device),
+      ['00562b043615'],
+    );
+    const warned = skipped.stderr.split('\n').filter((l) => /symbolic link/.test(l));
+    assert.equal(warned.length, 2, skipped.stderr);
+    assert.match(
+      skipped.stderr,
+      /00562b043616: a symbolic link in an input directory: skipped \(--follow-links follows it\)/,
+    );
+    assert.match(
+      skipped.stderr,
+      /00562b043699\.xml: a symbolic link in an input directory: skipped/,
+    );
+
+    const followed = await runCli([
+      ...['drift', '--reports', reports, '-i', inventory, '--json', '--follow-links'],
+    ]);
+    assert.equal(followed.code, 0, followed.stderr);
+    assert.match(followed.stderr, /00562b043699 is not in .*\(not compared\)/);
+    assert.doesNotMatch(followed.stderr, /symbolic link/);
+    const all = JSON.parse(followed.stdout) as { phones: { device: string; status: string }[] };
+    assert.deepEqual(
+      all.phones.map((p) => `${p.device} ${p.status}`),
+      ['00562b043615 in-sync', '00562b043616 in-sync', '00562b043699 unknown'],
+    );
+
+    // The directory named by --reports is read wherever it leads (a link named by the user).
+    symlinkSync(reports, join(root, 'reports-link'));
+    const named = await runCli(['drift', '--reports', join(root, 'reports-link'), '-i', inventory]);
+    assert.equal(named.code, 0, named.stderr);
+
+    // fleet --reports alike; --follow-links without --reports is a usage error.
+    const log = join(root, 'access.log');
+    writeFileSync(
+      log,
+      `127.0.0.1 - - [01/Dec/2026:10:00:00 +0000] "GET /00562b043616.xml HTTP/1.1" 200 10 "-" "${UA('00562b043616')}"\n`,
+    );
+    const page = await runCli([...['fleet', '--log', log, '--reports', reports, '-i', inventory]]);
+    assert.equal(page.code, 0, page.stderr);
+    assert.match(page.stderr, /00562b043616: a symbolic link in an input directory: skipped/);
+    const usage = await runCli(['fleet', '--log', log, '--follow-links']);
+    assert.equal(usage.code, 2, usage.stderr);
+    assert.match(usage.stderr, /--follow-links only applies with --reports/);
+  });
+});
+
+describe('serve and render: symbolic links among the templates', () => {
+  test('followed inside the template directory, refused by both when they lead out of it', async () => {
+    const root = dir.fresh('template-links');
+    const inventory = join(root, 'inventory.csv');
+    writeFileSync(inventory, INVENTORY);
+    const templates = join(root, 'templates');
+    cpSync(join(ROOT, 'templates'), templates, { recursive: true });
+    // Inside: the desk template and the partials moved to real/, linked from where they were.
+    mkdirSync(join(templates, 'real'));
+    renameSync(join(templates, 'mpp-desk.liquid'), join(templates, 'real', 'desk.liquid'));
+    symlinkSync('real/desk.liquid', join(templates, 'mpp-desk.liquid'));
+    renameSync(join(templates, 'partials'), join(templates, 'real', 'partials'));
+    symlinkSync('real/partials', join(templates, 'partials'));
+    const rendered = await runCli([
+      'render',
+      '-i',
+      inventory,
+      '-t',
+      templates,
+      '-o',
+      join(root, 'out'),
+    ]);
+    assert.equal(rendered.code, 0, rendered.stderr);
+    const server = await startServe(['-i', inventory, '-t', templates]);
+    try {
+      const res = await httpRequest(server.port, '/00562b043615.xml', {
+        userAgent: UA('00562b043615'),
+      });
+      assert.equal(res.status, 200, server.stderr());
+      assert.equal(
+        res.body.toString('utf8'),
+        readFileSync(join(root, 'out', '00562b043615.xml'), 'utf8'),
+      );
+    } finally {
+      await server.stop();
+    }
+    // Out of it: both refuse that device's template.
+    const outside = dir.fresh('template-links/outside');
+    renameSync(join(templates, 'real', 'desk.liquid'), join(outside, 'desk.liquid'));
+    renameSync(join(templates, 'mpp-desk.liquid'), join(root, 'old-link'));
+    symlinkSync(join(outside, 'desk.liquid'), join(templates, 'mpp-desk.liquid'));
+    const refused = await runCli([
+      'render',
+      '-i',
+      inventory,
+      '-t',
+      templates,
+      '-o',
+      join(root, 'out2'),
+    ]);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /Failed to lookup/);
+    const again = await startServe(['-i', inventory, '-t', templates]);
+    try {
+      const res = await httpRequest(again.port, '/00562b043615.xml', {
+        userAgent: UA('00562b043615'),
+      });
+      assert.equal(res.status, 500);
+      await again.waitForStderr(/500 GET \/00562b043615\.xml: not served: .*Failed to lookup/);
+    } finally {
+      await again.stop();
     }
   });
 });
