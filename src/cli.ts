@@ -1399,6 +1399,7 @@ ${SECRETS_HELP}`,
           )
           .option('--json', 'print the report as JSON')
           .option('--show-secrets', 'show secret values the report carries instead of ********')
+          .option('--follow-links', `--reports: ${FOLLOW_LINKS_HELP}`)
           .addOption(
             new Option('--md <digest>', `encrypted reports: ${DECRYPT_MD_HELP}`).choices([
               'md5',
@@ -1479,6 +1480,7 @@ ${SECRETS_HELP}`,
             integerArg('--history', 1, 10_000),
           )
           .option('--title <text>', 'page title', 'Cisco phone fleet')
+          .option('--follow-links', `--reports: ${FOLLOW_LINKS_HELP}`)
           .addOption(
             new Option('--md <digest>', `encrypted reports: ${DECRYPT_MD_HELP}`).choices([
               'md5',

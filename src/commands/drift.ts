@@ -20,6 +20,7 @@ import { inputName, readStdin } from '../io/input.js';
 import { resolveKeys, type KeyOptions } from '../io/keys.js';
 import { loadProfile } from '../io/profile-input.js';
 import { latestReports, type ReportFile } from '../io/report-dir.js';
+import { skippedLinkWarning, walkLinks } from '../io/walk-links.js';
 import type { DriftReport, PhoneDrift } from '../output/drift-format.js';
 import { DEFAULT_CATALOG } from '../profile/catalog-data/index.js';
 import { compareWithReport } from '../profile/drift.js';
@@ -50,6 +51,8 @@ export interface DriftOptions extends KeyOptions {
   showSecrets?: boolean;
   /** Base for relative paths (default process.cwd()). */
   cwd?: string;
+  /** `--follow-links`: follow symbolic links in the reports directory (src/io/walk-links.ts). */
+  followLinks?: boolean;
   /**
    * Whether a reports directory without a report is an error (exit 1, the `drift` command) or
    * a note and an empty report (the fleet page, serve before the first upload). Default true.
@@ -141,10 +144,12 @@ export async function drift(options: DriftOptions): Promise<DriftResult> {
   const cwd = options.cwd ?? process.cwd();
   const keys = resolveKeys(options);
   const reportsDir = resolve(cwd, options.reports);
-  const reports = latestReports(reportsDir, options.reports);
+  const links = walkLinks(options.followLinks);
+  const reports = latestReports(reportsDir, options.reports, links);
   const inventory = await readInventory(options, cwd);
   const { devices } = inventory;
   const notes: string[] = [];
+  const linkWarnings = links.skipped.map(skippedLinkWarning);
   // No report is nothing checked, not "every phone in sync": a wrong --reports path (or phones
   // whose Report_Rule uploads elsewhere) must not pass a cron job's exit-code check.
   if (reports.length === 0 && options.noReportsIsError === false) {
@@ -152,7 +157,9 @@ export async function drift(options: DriftOptions): Promise<DriftResult> {
   } else if (reports.length === 0) {
     throw badInput(
       `${options.reports}: no report files found: nothing to compare`,
-      'phones upload reports by Report_Rule; files are named by MAC (<mac>.xml) or kept per phone by serve --reports',
+      links.skipped.length > 0
+        ? `its symbolic links were skipped (${links.skipped.length}): give --follow-links to follow them`
+        : 'phones upload reports by Report_Rule; files are named by MAC (<mac>.xml) or kept per phone by serve --reports',
     );
   }
 
@@ -301,7 +308,7 @@ export async function drift(options: DriftOptions): Promise<DriftResult> {
       summary,
     },
     notes,
-    warnings: keys.warnings,
+    warnings: [...linkWarnings, ...keys.warnings],
     // Reports only from phones the inventory lacks: nothing was compared, so nothing is in sync.
     exitCode:
       summary.drift + summary.error > 0 || summary.inSync === 0 ? ExitCode.Bad : ExitCode.Ok,

@@ -47,6 +47,8 @@ export interface FleetOptions extends KeyOptions {
   title?: string;
   /** Encrypted reports: only this EVP_BytesToKey digest (default md5, then sha256), as drift. */
   md?: Digest;
+  /** `--follow-links`: follow symbolic links in the reports directory, as drift. */
+  followLinks?: boolean;
   cwd?: string;
   stdin?: Readable & { isTTY?: boolean };
 }
@@ -101,6 +103,7 @@ const DRIFT_ONLY_OPTIONS: ReadonlyArray<[keyof FleetOptions, string]> = [
   ['ikmFile', '--ikm-file'],
   ['ikmEnv', '--ikm-env'],
   ['md', '--md'],
+  ['followLinks', '--follow-links'],
 ];
 
 /**

@@ -235,6 +235,9 @@ export function fleetFeed(
   const unknown = new Set<string>();
   let warned = false;
   return (r) => {
+    // The server's own endpoints (/healthz for a load balancer, /fleet itself) are no resync,
+    // even asked with a phone's User-Agent (a health check copying it, a phone's browser).
+    if (r.kind === 'health' || r.kind === 'page') return;
     const ua = r.ua;
     if (ua?.isCisco) {
       const { byMac, bySerial } = site();
@@ -459,11 +462,15 @@ export async function runServe(opts: ServeCliOptions, out: ServeOutput): Promise
       // A second signal while requests finish: stop now, as most servers do (Ctrl-C twice).
       // Requests cut off are answers lost: exit 3; none in flight, nothing lost: exit 0.
       const cut = server.requestsInFlight;
-      server.closeNow();
-      exit(
-        cut > 0 ? ExitCode.Failure : ExitCode.Ok,
-        `serve: ${signal} again: stopped at once${cut > 0 ? `, ${cut} request(s) in flight cut off` : ''}`,
-      );
+      // The lines of the requests cut off (499) come before the stop line.
+      void server
+        .closeNow()
+        .then(() =>
+          exit(
+            cut > 0 ? ExitCode.Failure : ExitCode.Ok,
+            `serve: ${signal} again: stopped at once${cut > 0 ? `, ${cut} request(s) in flight cut off` : ''}`,
+          ),
+        );
       return;
     }
     stopping = true;

@@ -4,13 +4,17 @@
  *   (a MAC in any notation, alone or leading the name; else the name is taken as a serial);
  * - a directory per phone, as `serve --reports` keeps them: `<dir>/00562b043615/<time>.xml`.
  * The latest file of a phone is the one modified last (ties: the greater name, which for
- * time-stamped names is the later one). Hidden and temporary files are skipped.
+ * time-stamped names is the later one). Hidden and temporary files are skipped. A symbolic link
+ * in the directory, or in a phone's, is skipped (named in `links.skipped`) unless --follow-links,
+ * as every walk of an input directory does (src/io/walk-links.ts); the directory named by
+ * --reports is read wherever it leads.
  */
-import { statSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { joinFsPath, listDirectorySync, type FsPath, type ListedEntry } from './dir-names.js';
 import { normalizeMac } from '../device/mac.js';
 import { CliError, ExitCode, describeSystemError } from '../errors.js';
+import { followsLink, walkLinks, type WalkLinks } from './walk-links.js';
 
 export interface ReportFile {
   /** The MAC (12 lower-case hex digits) when the name carries one, else the name as a serial. */
@@ -58,11 +62,39 @@ function list(dir: string, shown: string): ListedEntry[] {
 }
 
 /**
+ * What an entry is: a directory, a file or neither (undefined). A symbolic link is skipped
+ * (recorded in `links`) unless followed; followed, it is what it leads to (a dangling one is
+ * neither).
+ */
+function kindOf(
+  entry: ListedEntry['entry'],
+  fsPath: FsPath,
+  shown: string,
+  links: WalkLinks,
+): 'directory' | 'file' | undefined {
+  if (entry.isDirectory()) return 'directory';
+  if (entry.isFile()) return 'file';
+  if (!entry.isSymbolicLink() || !followsLink(links, shown)) return undefined;
+  let target: Stats;
+  try {
+    target = statSync(fsPath);
+  } catch {
+    return undefined;
+  }
+  return target.isDirectory() ? 'directory' : target.isFile() ? 'file' : undefined;
+}
+
+/**
  * The latest report per phone in a directory, sorted by id.
+ * @param links --follow-links, and where the links skipped are recorded (default: skip them)
  * @throws CliError (exit 3) when the directory cannot be read (a phone's own directory that
  *   cannot be read is that phone's `error`)
  */
-export function latestReports(dir: string, shown = dir): ReportFile[] {
+export function latestReports(
+  dir: string,
+  shown = dir,
+  links: WalkLinks = walkLinks(false),
+): ReportFile[] {
   const latest = new Map<string, ReportFile>();
   const consider = (id: { id: string; mac: string | null }, path: string, fsPath: FsPath): void => {
     let mtime: number;
@@ -89,7 +121,8 @@ export function latestReports(dir: string, shown = dir): ReportFile[] {
     if (skipped(name)) continue;
     const path = join(dir, name);
     const fsPath = joinFsPath(dir, fsName);
-    if (entry.isDirectory()) {
+    const kind = kindOf(entry, fsPath, join(shown, name), links);
+    if (kind === 'directory') {
       const id = normalizeMac(name)
         ? { id: normalizeMac(name)!, mac: normalizeMac(name)! }
         : reportIdOf(name);
@@ -116,11 +149,13 @@ export function latestReports(dir: string, shown = dir): ReportFile[] {
         continue;
       }
       for (const inner of inside) {
-        if (!skipped(inner.name) && inner.entry.isFile()) {
-          consider(id, join(path, inner.name), joinFsPath(fsPath, inner.fsName));
+        if (skipped(inner.name)) continue;
+        const innerPath = joinFsPath(fsPath, inner.fsName);
+        if (kindOf(inner.entry, innerPath, join(shown, name, inner.name), links) === 'file') {
+          consider(id, join(path, inner.name), innerPath);
         }
       }
-    } else if (entry.isFile()) {
+    } else if (kind === 'file') {
       const id = reportIdOf(name);
       if (id) consider(id, path, fsPath);
     }

@@ -82,9 +82,12 @@ export interface ServeConfig {
 
 /**
  * What kind of request it was. `malformed`: refused by Node's HTTP parser before it became a
- * request (method, target and protocol are then `-`).
+ * request (method, target and protocol are then `-`). `health` (`/healthz`) and `page` (`/fleet`,
+ * an addPage page) are the server's own endpoints: no phone's provisioning request, whatever
+ * User-Agent asks for them.
  */
-export type RequestKind = 'profile' | 'bootstrap' | 'report' | 'health' | 'other' | 'malformed';
+export type RequestKind =
+  'profile' | 'bootstrap' | 'report' | 'health' | 'page' | 'other' | 'malformed';
 
 /**
  * One request, as it ended: what a log line or a fleet tracker needs. Never holds a secret:
@@ -290,6 +293,8 @@ export class ProvisioningServer {
   private watchPoll: NodeJS.Timeout | undefined;
   private shuttingDown = false;
   private inFlight = 0;
+  /** Called when the last request in flight has ended (allRecorded). */
+  private readonly idleWaiters: (() => void)[] = [];
   /** Every TCP connection open now (for TLS, the socket under the TLS one). */
   private readonly connections = new Set<Socket>();
   /**
@@ -307,6 +312,8 @@ export class ProvisioningServer {
   private readonly answeredSockets = new WeakSet<Socket>();
   /** Connections Node cut at the request timeout while their body was still awaited. */
   private readonly timedOutSockets = new WeakSet<Socket>();
+  /** --tls-cert: connections whose first byte has not come yet (sortConnection). */
+  private readonly unsorted = new Set<Socket>();
   /** Connections already answered for a parser error: closing, nothing more is said on them. */
   private readonly refusedSockets = new WeakSet<Socket>();
   private readonly pages = new Map<string, ServerPage>();
@@ -357,6 +364,24 @@ export class ProvisioningServer {
           handler,
         )
       : createHttpServer(serverOptions, handler);
+    if (config.tls) {
+      // What the TLS server does with a new connection (Node's handshake), done only once its
+      // first byte shows it is TLS: see sortConnection.
+      const tlsListeners = this.server.listeners('connection') as ((socket: Socket) => void)[];
+      this.server.removeAllListeners('connection');
+      const plain = createHttpServer(serverOptions, (req, res) => this.plainAtTlsPort(req, res));
+      plain.on('connection', (socket: Socket) => {
+        this.requestSockets.set(socket, 0);
+        socket.once('close', () => this.requestSockets.delete(socket));
+      });
+      plain.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) =>
+        this.plainClientError(err, socket),
+      );
+      plain.setTimeout(t.headersMs, (socket) => socket.destroy());
+      this.server.on('connection', (socket: Socket) =>
+        this.sortConnection(socket, tlsListeners, plain),
+      );
+    }
     // Tracked so that stopping need not wait for a client that is not asking anything:
     // Node's server.close() waits for every connection, and closeIdleConnections() leaves one
     // that has sent nothing, half a request, or (TLS) not finished its handshake.
@@ -372,15 +397,6 @@ export class ProvisioningServer {
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) =>
       this.clientError(err, socket),
     );
-    // Plain HTTP at the HTTPS port (a rule with http:// for it): Node closes the connection
-    // without a word and no request exists to log, so the operator is told here.
-    this.server.on('tlsClientError', (err: NodeJS.ErrnoException, socket: Socket) => {
-      if (err.code !== 'ERR_SSL_HTTP_REQUEST') return;
-      this.emitEvent(
-        'warn',
-        `plain HTTP from ${socket.remoteAddress ?? '-'} at this HTTPS port, closed unanswered: a phone's rule with http:// for it? (https://, or another port for plain HTTP)`,
-      );
-    });
     // Node hands CONNECT to this event only (without a listener it drops the connection unlogged).
     this.server.on('connect', (req: IncomingMessage, socket: Socket) =>
       this.refuseConnect(req, socket),
@@ -590,20 +606,23 @@ export class ProvisioningServer {
       timer.unref();
       this.server.close(() => {
         clearTimeout(timer);
-        resolve(cut);
+        // Once every request's record is out: no access-log line after the caller's "stopped".
+        void this.allRecorded().then(() => resolve(cut));
       });
       this.server.closeIdleConnections();
       // A connection with no request being answered (silent, or half a request sent) is no
       // request in flight: closed now, as an idle keep-alive one is.
       for (const [socket, answering] of this.requestSockets) if (answering === 0) socket.destroy();
+      for (const socket of this.unsorted) socket.destroy();
     });
   }
 
   /**
    * Stops now (a second stop signal): every connection is cut, requests in flight included.
    * The promise of close(), when it was called, resolves once they are gone.
+   * @returns a promise resolved once the requests cut off have had their records (their 499)
    */
-  closeNow(): void {
+  closeNow(): Promise<void> {
     this.shuttingDown = true;
     clearTimeout(this.reloadTimer);
     clearInterval(this.watchPoll);
@@ -612,6 +631,29 @@ export class ProvisioningServer {
     if (this.server.listening) this.server.close();
     this.server.closeAllConnections();
     for (const socket of this.connections) socket.destroy();
+    return this.allRecorded();
+  }
+
+  /** One request fewer in flight, its record handed out. */
+  private requestEnded(): void {
+    this.inFlight--;
+    if (this.inFlight === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  /**
+   * Resolves once no request is in flight, each having handed its record to the onRequest
+   * listeners (a request cut off gets it a few ticks after its connection closes). At most
+   * RECORD_WAIT_MS: a stop never hangs on a request that never ends.
+   */
+  private allRecorded(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, RECORD_WAIT_MS);
+      this.idleWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
   }
 
   /** Requests being answered now. */
@@ -620,14 +662,130 @@ export class ProvisioningServer {
   }
 
   /**
-   * What Node's HTTP parser refused before it became a request (a bad request line, headers over
-   * 16 KiB, Content-Length with Transfer-Encoding…), or a request whose headers did not arrive in
-   * time. Node would answer 400/431/408 and log nothing; here the answer is a whole response
-   * (Connection: close) and the access log gets one record: the address, the status and llhttp's
-   * reason with its code — never the bytes received, which may hold a secret or a terminal
-   * escape. A client gone, or one that never sent a byte before the header timeout (a browser's
-   * preconnect), gets no record; a connection whose response is already under way is closed.
+   * --tls-cert: each connection is sorted by its first byte. 0x16 opens a TLS handshake record:
+   * the connection goes to Node's TLS server as it would have without this step (the byte is
+   * put back first). Anything else is plain text at the HTTPS port — a phone's rule with
+   * http:// for it — and goes to a plain node:http server that answers 400 "the plain HTTP
+   * request was sent to the HTTPS port", as nginx does, and logs the request (plainAtTlsPort).
+   * A connection that sends nothing within --header-timeout is closed unlogged, as before (the
+   * TLS handshake had that time).
    */
+  private sortConnection(
+    socket: Socket,
+    tlsListeners: readonly ((socket: Socket) => void)[],
+    plain: Server,
+  ): void {
+    this.unsorted.add(socket);
+    const timer = setTimeout(() => socket.destroy(), this.config.timeouts.headersMs);
+    const ignore = (): void => {}; // a reset before the first byte: nothing to say
+    const done = (): void => {
+      clearTimeout(timer);
+      this.unsorted.delete(socket);
+      socket.off('error', ignore);
+      socket.off('close', done);
+    };
+    socket.on('error', ignore);
+    socket.once('close', done);
+    socket.once('data', (chunk: Buffer) => {
+      done();
+      socket.pause();
+      socket.unshift(chunk);
+      if (chunk[0] === 0x16) {
+        for (const listener of tlsListeners) listener.call(this.server, socket);
+        return;
+      }
+      // A plain exchange is one request, answered at once: all of it within the header timeout.
+      const cut = setTimeout(() => socket.destroy(), this.config.timeouts.headersMs);
+      socket.once('close', () => clearTimeout(cut));
+      plain.emit('connection', socket);
+      // node:http reads on once the socket flows again; the chunk put back is read first.
+      process.nextTick(() => socket.resume());
+    });
+  }
+
+  /** A request in plain HTTP at the --tls-cert port: 400, Connection: close, one record. */
+  private plainAtTlsPort(req: IncomingMessage, res: ServerResponse): void {
+    const started = process.hrtime.bigint();
+    this.inFlight++;
+    const socket = req.socket;
+    const answering = this.requestSockets.get(socket);
+    if (answering !== undefined) this.requestSockets.set(socket, answering + 1);
+    discardBody(req, this.config.maxBodyBytes);
+    const uaHeader = req.headers['user-agent'];
+    const status = 400;
+    const body = PLAIN_AT_TLS_PORT_BODY;
+    const record: RequestRecord = {
+      time: new Date(),
+      address: clientAddress(
+        socket.remoteAddress ?? '-',
+        req.headers['x-forwarded-for'],
+        this.config.trustedProxies,
+      ),
+      user: null,
+      method: req.method ?? '-',
+      target: maskTarget(req.url ?? ''),
+      protocol: `HTTP/${req.httpVersion}`,
+      status,
+      bytes: req.method === 'HEAD' ? 0 : Buffer.byteLength(body),
+      referer: typeof req.headers.referer === 'string' ? req.headers.referer : null,
+      userAgent: uaHeader ?? null,
+      ua: uaHeader !== undefined ? cachedUserAgent(uaHeader) : null,
+      kind: 'other',
+      device: null,
+      outcome: outcomeForStatus(status).outcome,
+      reason: PLAIN_AT_TLS_PORT_REASON,
+      durationMs: 0,
+    };
+    res.writeHead(status, [
+      ...COMMON_HEADERS,
+      'Content-Type',
+      'text/plain; charset=utf-8',
+      'Content-Length',
+      String(Buffer.byteLength(body)),
+      'Connection',
+      'close',
+    ]);
+    res.end(req.method === 'HEAD' ? undefined : body);
+    res.once('close', () => {
+      const answering = this.requestSockets.get(socket);
+      if (answering !== undefined) this.requestSockets.set(socket, answering - 1);
+      record.durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      for (const l of this.requestListeners) l(record);
+      this.requestEnded();
+    });
+  }
+
+  /** Plain bytes at the --tls-cert port that are no HTTP request either: the same 400. */
+  private plainClientError(err: NodeJS.ErrnoException, socket: Socket): void {
+    const code = typeof err.code === 'string' ? err.code : '';
+    if (!code.startsWith('HPE_') || !socket.writable || this.refusedSockets.has(socket)) {
+      socket.destroy();
+      return;
+    }
+    this.refusedSockets.add(socket);
+    const status = 400;
+    const record: RequestRecord = {
+      time: new Date(),
+      address: socket.remoteAddress ?? '-',
+      user: null,
+      method: '-',
+      target: '-',
+      protocol: '-',
+      status,
+      bytes: Buffer.byteLength(PLAIN_AT_TLS_PORT_BODY),
+      referer: null,
+      userAgent: null,
+      ua: null,
+      kind: 'malformed',
+      device: null,
+      outcome: outcomeForStatus(status).outcome,
+      reason: `malformed request: neither TLS nor HTTP at this HTTPS port (${code})`,
+      durationMs: 0,
+    };
+    for (const l of this.requestListeners) l(record);
+    endWithAnswer(socket, status, PLAIN_AT_TLS_PORT_BODY);
+  }
+
   /**
    * A CONNECT request (a client taking serve for a proxy): 405 like any other method not served,
    * one access-log record, and the connection closed.
@@ -667,6 +825,15 @@ export class ProvisioningServer {
     ]);
   }
 
+  /**
+   * What Node's HTTP parser refused before it became a request (a bad request line, headers over
+   * 16 KiB, Content-Length with Transfer-Encoding…), or a request whose headers did not arrive in
+   * time. Node would answer 400/431/408 and log nothing; here the answer is a whole response
+   * (Connection: close) and the access log gets one record: the address, the status and llhttp's
+   * reason with its code — never the bytes received, which may hold a secret or a terminal
+   * escape. A client gone, or one that never sent a byte before the header timeout (a browser's
+   * preconnect), gets no record; a connection whose response is already under way is closed.
+   */
   private clientError(err: NodeJS.ErrnoException, socket: Socket): void {
     if (this.refusedSockets.has(socket)) return;
     const code = typeof err.code === 'string' ? err.code : '';
@@ -809,12 +976,12 @@ export class ProvisioningServer {
       }
     };
     const finish = (): void => {
-      this.inFlight--;
       const answering = this.requestSockets.get(socket);
       if (answering !== undefined) this.requestSockets.set(socket, answering - 1);
       record.durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       record.outcome = record.kind === 'report' ? null : outcomeForStatus(record.status).outcome;
       for (const l of this.requestListeners) l(record);
+      this.requestEnded();
     };
     const done = (): void => {
       if (res.writableFinished || res.closed) finish();
@@ -875,6 +1042,10 @@ export class ProvisioningServer {
       return fail(405, `method ${method} not allowed`, {
         Allow: this.reportStore ? 'GET, HEAD, POST, PUT' : 'GET, HEAD',
       });
+    }
+    // Known before authentication: a refused /fleet is no phone's request either.
+    if (isRead && ((path === 'fleet' && this.config.fleet) || this.pages.has(path))) {
+      record.kind = 'page';
     }
     const auth = this.config.auth;
     if (auth === undefined) return this.answer(req, site, path, record, ua, send, fail);
@@ -1137,6 +1308,15 @@ function profileHeaders(form: ProfileForm, gzip: boolean): HeaderList {
   if (form === 'aes-256-cbc' || gzip) return HEADERS_BINARY;
   return HEADERS_XML;
 }
+
+/** How long stopping waits for the records of requests cut off (allRecorded). */
+const RECORD_WAIT_MS = 2000;
+
+/** The answer to plain HTTP at the --tls-cert port, with nginx's words. */
+const PLAIN_AT_TLS_PORT_BODY =
+  '400 Bad Request: the plain HTTP request was sent to HTTPS port (use https://)\n';
+const PLAIN_AT_TLS_PORT_REASON =
+  "plain HTTP request sent to this HTTPS port: a phone's rule with http:// for it? (https://, or another port for plain HTTP)";
 
 const PHRASES: Readonly<Record<number, string>> = {
   200: 'OK',

@@ -278,7 +278,7 @@ describe('serve --fleet: the phones’ own resync timers', () => {
 });
 
 describe('plain HTTP at the HTTPS port (a rule with http:// for it)', () => {
-  test('serve says so on stderr; fetch says the port may be HTTPS', async () => {
+  test('serve answers 400 and says so on stderr; fetch reports the 400', async () => {
     const root = dir.fresh('http-at-https');
     writeFileSync(join(root, 'inventory.csv'), INVENTORY);
     execFileSync(
@@ -306,12 +306,10 @@ describe('plain HTTP at the HTTPS port (a rule with http:// for it)', () => {
         UA('00562b043615'),
       ]);
       assert.equal(r.code, 1, r.stderr);
-      assert.match(
-        r.stdout,
-        /outcome {2}C \(other failure\): connection to 127\.0\.0\.1:\d+ closed before any answer: is the port HTTPS\?/,
-      );
+      // Answered in plain HTTP since serve10 (as nginx does), no longer closed unanswered.
+      assert.match(r.stdout, /outcome {2}C \(other failure\): 400 Bad Request/);
       await server.waitForStderr(
-        /warn: plain HTTP from 127\.0\.0\.1 at this HTTPS port, closed unanswered/,
+        /serve: 400 GET \/00562b043615\.xml: plain HTTP request sent to this HTTPS port/,
       );
     } finally {
       await server.stop();

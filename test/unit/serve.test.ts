@@ -526,7 +526,7 @@ describe('ProvisioningServer in-process: the fleet hook', () => {
           [200, 'profile', 'A', '00562b043615'],
           [403, 'profile', 'C', '00562b043616'],
           [404, 'profile', 'B', null],
-          [200, 'other', 'A', null],
+          [200, 'page', 'A', null], // an addPage page: the server's own (serve10)
         ],
       );
       assert.match(
