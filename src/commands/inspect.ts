@@ -482,6 +482,11 @@ async function summarizeLog(
   return { kind: 'log', format, source, summary, notes };
 }
 
+/** `1 line`, `2 lines`: a count with its noun in agreement. */
+function countOf(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 /**
  * The note for a log with some malformed lines: how many, of how many, and the first one's
  * number (and, in a JSON log, why it is none): `access.log: 1 of 3 lines is not …`.
@@ -497,7 +502,8 @@ export function malformedNote(source: string, aggregator: AccessLogAggregator): 
     first === null
       ? ''
       : `; the first: ${source}:${first.line}${first.reason ? `: ${first.reason}` : ''}`;
-  return `${source}: ${lines.malformed} of ${lines.total} lines are not ${what} (counted, skipped${where})`;
+  const verb = lines.malformed === 1 ? 'is' : 'are';
+  return `${source}: ${lines.malformed} of ${countOf(lines.total, 'line')} ${verb} not ${what} (counted, skipped${where})`;
 }
 
 /** Whether the User-Agent arguments are `-` (read stdin); `-` among others is a usage error. */

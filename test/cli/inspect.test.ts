@@ -105,7 +105,7 @@ test('inspect --log combined.log: one row per phone, the summary, non-phones onl
     r.stdout,
     /Lines: 17 read, 13 from phones, 2 from other clients \(not shown\), 1 malformed, 1 blank/,
   );
-  assert.match(r.stderr, /1 of 17 lines are not in the common or combined log format/);
+  assert.match(r.stderr, /1 of 17 lines is not in the common or combined log format/);
 });
 
 test('inspect --log - --json reads stdin and prints one JSON document', async () => {

@@ -125,7 +125,7 @@ test('inspect --log reads a Caddy JSON access log by itself: rows, times from ts
   assert.match(
     r.stderr,
     new RegExp(
-      `1 of 6 lines are not a JSON access-log record \\(counted, skipped; the first: ${log.replace(/[.]/g, '\\.')}:3: no status field \\(status, DownstreamStatus\\)\\)`,
+      `1 of 6 lines is not a JSON access-log record \\(counted, skipped; the first: ${log.replace(/[.]/g, '\\.')}:3: no status field \\(status, DownstreamStatus\\)\\)`,
     ),
   );
 });
@@ -412,4 +412,23 @@ test('summarizeAccessLog: logFormat text keeps JSON lines malformed; auto decide
   ]).lines;
   assert.equal(mixed.combined, 1);
   assert.equal(mixed.malformed, 1);
+});
+
+test('inspect --log: the malformed-line note agrees in number (1 of 2 lines is, 2 of 3 lines are)', async () => {
+  const root = dir.fresh('plural');
+  const good = `10.0.0.5 - - [25/Nov/2026:10:00:00 +0000] "GET /00562b043615.xml HTTP/1.1" 200 5120 "-" "${UA_8841}"`;
+  writeFileSync(join(root, 'one.log'), `${good}\nnot a log line\n`);
+  const one = await runCli(['inspect', '--log', join(root, 'one.log')]);
+  assert.equal(one.code, 0, one.stderr);
+  assert.match(
+    one.stderr,
+    /: 1 of 2 lines is not in the common or combined log format \(counted, skipped; the first: .*one\.log:2\)\n/,
+  );
+  writeFileSync(join(root, 'two.log'), `junk\n${good}\nmore junk\n`);
+  const two = await runCli(['inspect', '--log', join(root, 'two.log')]);
+  assert.match(
+    two.stderr,
+    /: 2 of 3 lines are not in the common or combined log format \(counted, skipped; the first: .*two\.log:1\)\n/,
+  );
+  assert.doesNotMatch(one.stderr + two.stderr, /\b1 lines\b|\b1 of \d+ lines are\b/);
 });
