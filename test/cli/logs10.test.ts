@@ -13,10 +13,10 @@
 // - serve: `cisco-prov serve --log-format json` (formatJsonRecord).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { runCli } from '../helpers/run-cli.js';
+import { ROOT, runCli } from '../helpers/run-cli.js';
 import { testDirectory } from '../helpers/temp-dir.js';
 import { JsonLogReader, parseJsonLogTime } from '../../src/device/access-log-json.js';
 import { summarizeAccessLog } from '../../src/device/access-log.js';
@@ -144,7 +144,6 @@ test('fleet --log reads the same Caddy log, plain or gzipped', async () => {
     '2025-12-01T10:05:00Z',
   ]);
   assert.equal(r.code, 0, r.stderr);
-  const { readFileSync } = await import('node:fs');
   const html = readFileSync(page, 'utf8');
   assert.match(html, /00562b043615/);
   assert.match(html, /aabbccddeeff/);
@@ -431,4 +430,32 @@ test('inspect --log: the malformed-line note agrees in number (1 of 2 lines is, 
     /: 2 of 3 lines are not in the common or combined log format \(counted, skipped; the first: .*two\.log:1\)\n/,
   );
   assert.doesNotMatch(one.stderr + two.stderr, /\b1 lines\b|\b1 of \d+ lines are\b/);
+});
+
+test('render -i <a name without an extension>: the format cannot be told from the name; --inventory-format (exit 2)', async () => {
+  const root = dir.fresh('render-fd');
+  // What `-i <(…)` hands over: /dev/fd/63, a name that says nothing of the format.
+  const inventory = join(root, '63');
+  writeFileSync(inventory, readFileSync(join(ROOT, 'examples/inventory.csv')));
+  const r = await runCli(['render', '-i', inventory, '-t', 'templates', '-o', join(root, 'out')]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(
+    r.stderr,
+    /63: the inventory format cannot be told from the name \(no \.csv, \.json, \.yaml or \.yml\)\n/,
+  );
+  assert.match(r.stderr, /hint: give --inventory-format csv\|json\|yaml\n/);
+  assert.doesNotMatch(r.stderr, /fix the file/);
+  noStack(r.stderr);
+  const ok = await runCli([
+    'render',
+    '-i',
+    inventory,
+    '--inventory-format',
+    'csv',
+    '-t',
+    'templates',
+    '-o',
+    join(root, 'out'),
+  ]);
+  assert.equal(ok.code, 0, ok.stderr);
 });
