@@ -207,6 +207,22 @@ const FOLLOW_LINKS_HELP =
   'warning, as grep -r and find do; a link named as an input is always followed; a cycle is walked once)';
 
 /** `--inventory-format` of render, drift and fleet: one name, one help text. */
+/** inspect's and fleet's --log-format (JSON access logs). */
+function logFormatOption(): Option {
+  return new Option(
+    '--log-format <format>',
+    'text (common/combined), json (one object a line: Caddy, Traefik, nginx escape=json, serve), or auto (default): json when the first line starts with {',
+  ).choices(['auto', 'text', 'json']);
+}
+
+/** inspect's and fleet's --log-field: where a JSON log keeps a field. */
+function logFieldOption(): Option {
+  return new Option(
+    '--log-field <field=key>',
+    "JSON logs: a field's key, > between levels (userAgent=request>headers>User-Agent); fields: address, user, time, request, method, path, protocol, status, bytes, referer, userAgent (repeatable)",
+  ).argParser((value: string, previous: string[] = []): string[] => [...previous, value]);
+}
+
 function inventoryFormatOption(): Option {
   return new Option(
     '--inventory-format <format>',
@@ -896,6 +912,8 @@ ${SECRETS_HELP}`,
           'with --log: phones have Resync_Fails_On_FNF=No, so 404 counts as A',
         )
         .option('--all-clients', 'with --log: also list non-phone clients by address')
+        .addOption(logFormatOption())
+        .addOption(logFieldOption())
         .addHelpText(
           'after',
           `
@@ -903,6 +921,7 @@ Examples:
   cisco-prov inspect 'Cisco-CP-8841-3PCC/11.0 (00562b043615)'
   cisco-prov inspect --json < user-agents.txt
   cisco-prov inspect --log /var/log/nginx/access.log
+  cisco-prov inspect --log access.json --log-field userAgent=agent
   zcat access.log.2.gz | cisco-prov inspect --log - --format csv > phones.csv`,
         )
         .action(
@@ -1447,6 +1466,8 @@ ${SECRETS_HELP}`,
               'and with --reports and an inventory its drift. Sortable and filterable in the browser.',
           )
           .requiredOption('--log <file>', "access log, plain or gzipped ('-' for stdin)")
+          .addOption(logFormatOption())
+          .addOption(logFieldOption())
           .option('-o, --output <file>', 'write the page here (atomically) instead of stdout')
           .option(
             '--reports <dir>',

@@ -56,6 +56,8 @@ export {
   parseClfTime,
   summarizeAccessLog,
 } from './device/access-log.js';
+export { JSON_LOG_FIELD_NAMES, JsonLogReader, parseJsonLogTime } from './device/access-log-json.js';
+export type { JsonLogField, JsonLogFieldNames, JsonLogRecord } from './device/access-log-json.js';
 export type {
   AccessLogEntry,
   AccessLogSummary,
@@ -63,6 +65,7 @@ export type {
   PhoneSummary,
   StatusOutcome,
   SummarizeOptions,
+  AccessLogFormat,
 } from './device/access-log.js';
 export {
   validateProfileText,

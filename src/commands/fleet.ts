@@ -23,12 +23,25 @@ import {
 } from '../errors.js';
 import { renderFleetPage } from '../output/fleet-page.js';
 import { drift } from './drift.js';
-import { guardedLogText, logChunksOf, notALogError, openLog, readLineBatches } from './inspect.js';
+import {
+  guardedLogText,
+  jsonFieldNames,
+  logChunksOf,
+  notAJsonLogError,
+  notALogError,
+  openLog,
+  readLineBatches,
+} from './inspect.js';
+import type { AccessLogFormat } from '../device/access-log.js';
 import type { ForeignUnicode } from '../profile/text-encoding.js';
 import type { InventoryFormat } from '../render/inventory.js';
 
 export interface FleetOptions extends KeyOptions {
   log: string;
+  /** --log-format: `auto` (JSON when the first line starts with `{`), `text` or `json`. */
+  logFormat?: AccessLogFormat;
+  /** --log-field `<field>=<key>` (repeatable): where a JSON log keeps a field. */
+  logField?: readonly string[];
   reports?: string;
   /** A file, or `-` for stdin (then the log is a file). */
   inventory?: string;
@@ -192,6 +205,7 @@ export async function fleet(options: FleetOptions): Promise<FleetResult> {
   const settings = fleetSettings(options);
   const now = parseNow(options.now);
   checkDriftOptions(options);
+  const jsonFields = jsonFieldNames(options.logField, options.logFormat);
   const warnings: string[] = [];
   const source = options.log === '-' ? '<stdin>' : options.log;
   let stream: AsyncIterable<unknown>;
@@ -204,6 +218,8 @@ export async function fleet(options: FleetOptions): Promise<FleetResult> {
   } else stream = openLog(options.log, options.cwd ?? process.cwd());
   const tracker = new FleetTracker({
     fnfIsSuccess: options.fnfSuccess === true,
+    logFormat: options.logFormat ?? 'auto',
+    jsonFields,
     ...(options.history !== undefined ? { historyLimit: options.history } : {}),
   });
   const found: { foreign?: ForeignUnicode } = {};
@@ -226,6 +242,9 @@ export async function fleet(options: FleetOptions): Promise<FleetResult> {
     throw badInput(`${source}: the log is empty: no request to show`);
   }
   if (lines.malformed === lines.total - lines.blank) {
+    if (tracker.logFormat === 'json') {
+      throw notAJsonLogError(source, 'fleet', tracker.firstMalformedLine);
+    }
     // serve --log-format json's own log, most likely: notALogError says so, as inspect --log does.
     throw notALogError(source, 'fleet', found.foreign, tracker.jsonLikeLines === lines.malformed);
   }

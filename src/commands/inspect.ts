@@ -17,7 +17,12 @@ import {
   usageError,
 } from '../errors.js';
 import { resolveTableFormat } from '../io/options.js';
-import { AccessLogAggregator } from '../device/access-log.js';
+import { AccessLogAggregator, type AccessLogFormat } from '../device/access-log.js';
+import {
+  JSON_LOG_FIELDS,
+  type JsonLogField,
+  type JsonLogFieldNames,
+} from '../device/access-log-json.js';
 import { parseUserAgent, type UserAgentInfo } from '../device/user-agent.js';
 import { sniffUtf16Or32, type ForeignUnicode } from '../profile/text-encoding.js';
 import type { InspectFormat, InspectLogResult, InspectResult } from '../output/inspect-format.js';
@@ -36,6 +41,10 @@ export interface InspectOptions {
   fnfSuccess?: boolean;
   /** --log: also give a row to every non-phone client, keyed by address. */
   allClients?: boolean;
+  /** --log-format: `auto` (JSON when the first line starts with `{`), `text` or `json`. */
+  logFormat?: AccessLogFormat;
+  /** --log-field `<field>=<key>` (repeatable): where a JSON log keeps a field. */
+  logField?: readonly string[];
   /** Injected for tests; defaults to process.stdin. */
   stdin?: Readable & { isTTY?: boolean };
   /** Base for a relative --log path; defaults to process.cwd(). */
@@ -182,12 +191,64 @@ export function notALogError(
   if (jsonLines) {
     return badInput(
       `${head} (these are JSON lines)`,
-      `${command} --log reads common or combined access logs; serve writes one unless given --log-format json`,
+      `${command} --log reads JSON lines unless given --log-format text: leave it out`,
     );
   }
   return badInput(
     head,
     `${command} --log reads web-server access logs (nginx, Apache, lighttpd: common or combined)`,
+  );
+}
+
+/**
+ * Checks --log-format and --log-field at the door: `--log-field <field>=<key>`, a field of
+ * JSON_LOG_FIELDS and a key (`>` between levels), each field once, not with `--log-format text`.
+ * @example jsonFieldNames(['userAgent=agent'], 'auto') // { userAgent: 'agent' }
+ */
+export function jsonFieldNames(
+  values: readonly string[] | undefined,
+  format: AccessLogFormat | undefined,
+): JsonLogFieldNames {
+  const names: JsonLogFieldNames = {};
+  if (values === undefined || values.length === 0) return names;
+  if (format === 'text') {
+    throw usageError('--log-field names the fields of a JSON log: not with --log-format text');
+  }
+  for (const value of values) {
+    const eq = value.indexOf('=');
+    const field = eq === -1 ? value : value.slice(0, eq);
+    const key = eq === -1 ? '' : value.slice(eq + 1);
+    if (!(JSON_LOG_FIELDS as readonly string[]).includes(field)) {
+      throw usageError(
+        `--log-field expected <field>=<key> with a field of ${JSON_LOG_FIELDS.join(', ')}, got ${JSON.stringify(value)}`,
+      );
+    }
+    if (key === '' || key.split('>').includes('')) {
+      throw usageError(
+        `--log-field ${field} needs a key: ${field}=<key>, '>' between levels (request>headers>User-Agent)`,
+      );
+    }
+    if (names[field as JsonLogField] !== undefined) {
+      throw usageError(`--log-field ${field} is given twice`);
+    }
+    names[field as JsonLogField] = key;
+  }
+  return names;
+}
+
+/**
+ * The error for a JSON log in which no line is an access-log record (exit 1): which line was
+ * first, why (never quoting it), and how to name the fields.
+ */
+export function notAJsonLogError(
+  source: string,
+  command: 'inspect' | 'fleet',
+  first: { line: number; reason: string | null } | null,
+): CliError {
+  const why = first === null ? '' : `; ${source}:${first.line}: ${first.reason ?? 'malformed'}`;
+  return badInput(
+    `${source}: no line is a JSON access-log record${why}`,
+    `${command} --log reads Caddy, Traefik, nginx (escape=json) and serve JSON logs by their fields' names; name yours with --log-field <field>=<key>, or give --log-format text for a text log`,
   );
 }
 
@@ -362,6 +423,8 @@ async function summarizeLog(
   const aggregator = new AccessLogAggregator({
     fnfIsSuccess: options.fnfSuccess ?? false,
     allClients: options.allClients ?? false,
+    logFormat: options.logFormat ?? 'auto',
+    jsonFields: jsonFieldNames(options.logField, options.logFormat),
   });
   // The aggregator splits the decoded text into lines itself, reading them in place.
   const decoder = new LogDecoder();
@@ -399,13 +462,16 @@ async function summarizeLog(
   if (lines.total === lines.blank) {
     throw badInput(`${source}: the log is empty: no request to inspect`);
   }
+  const isJson = aggregator.logFormat === 'json';
   if (lines.malformed === lines.total - lines.blank) {
+    if (isJson) throw notAJsonLogError(source, 'inspect', aggregator.firstMalformedLine);
     const json = aggregator.jsonLikeLines === lines.malformed;
     throw notALogError(source, 'inspect', decoder.foreign, json);
   }
-  if (lines.malformed > 0) {
+  if (lines.malformed > 0) notes.push(malformedNote(source, aggregator));
+  if (isJson && lines.json > 0 && aggregator.jsonUserAgents === 0 && !options.allClients) {
     notes.push(
-      `${source}: ${lines.malformed} of ${lines.total} lines are not in the common or combined log format (counted, skipped)`,
+      `${source}: no line has a User-Agent field (${aggregator.json.keysOf('userAgent').join(', ')}), so no phone can be identified; name it with --log-field userAgent=<key> (Traefik drops headers unless told to keep them), or --all-clients lists clients by address`,
     );
   }
   if (lines.common > 0 && lines.combined === 0 && !options.allClients) {
@@ -414,6 +480,30 @@ async function summarizeLog(
     );
   }
   return { kind: 'log', format, source, summary, notes };
+}
+
+/** `1 line`, `2 lines`: a count with its noun in agreement. */
+function countOf(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * The note for a log with some malformed lines: how many, of how many, and the first one's
+ * number (and, in a JSON log, why it is none): `access.log: 1 of 3 lines is not …`.
+ */
+export function malformedNote(source: string, aggregator: AccessLogAggregator): string {
+  const { lines } = aggregator.summary();
+  const first = aggregator.firstMalformedLine;
+  const what =
+    aggregator.logFormat === 'json'
+      ? 'a JSON access-log record'
+      : 'in the common or combined log format';
+  const where =
+    first === null
+      ? ''
+      : `; the first: ${source}:${first.line}${first.reason ? `: ${first.reason}` : ''}`;
+  const verb = lines.malformed === 1 ? 'is' : 'are';
+  return `${source}: ${lines.malformed} of ${countOf(lines.total, 'line')} ${verb} not ${what} (counted, skipped${where})`;
 }
 
 /** Whether the User-Agent arguments are `-` (read stdin); `-` among others is a usage error. */
@@ -443,10 +533,15 @@ export async function inspect(options: InspectOptions): Promise<InspectResult> {
   // `-` alone is stdin, as for every other command that reads a file (a lone `-` is also what an
   // access log writes for "no User-Agent", which is nothing to parse).
   const userAgents = readsStdin(options.userAgents) ? [] : (options.userAgents ?? []);
-  if (options.fnfSuccess || options.allClients) {
-    throw usageError(
-      `${options.fnfSuccess ? '--fnf-success' : '--all-clients'} only applies with --log`,
-    );
+  if (options.fnfSuccess || options.allClients || options.logFormat || options.logField) {
+    const flag = options.fnfSuccess
+      ? '--fnf-success'
+      : options.allClients
+        ? '--all-clients'
+        : options.logFormat
+          ? '--log-format'
+          : '--log-field';
+    throw usageError(`${flag} only applies with --log`);
   }
   const results: UserAgentInfo[] = [];
   if (userAgents.length > 0) {

@@ -18,7 +18,7 @@ import {
   type RenderOptions,
   type RenderReport,
 } from '../render/batch.js';
-import type { InventoryFormat } from '../render/inventory.js';
+import { inventoryFormatOf, type InventoryFormat } from '../render/inventory.js';
 
 /** The options commander hands over (see the render block of cli.ts). */
 export interface RenderCliOptions {
@@ -130,6 +130,14 @@ export async function renderCommand(
   onDevice?: (device: RenderDeviceReport, head: RenderReportHead) => void,
 ): Promise<RenderCommandResult> {
   const fromStdin = opts.inventory === '-';
+  // A name without .csv/.json/.yaml/.yml (`-i <(…)` is /dev/fd/63) says nothing of the format:
+  // the file is not at fault, the command line lacks --inventory-format (exit 2, nothing read).
+  if (!fromStdin && opts.inventoryFormat === undefined && !inventoryFormatOf(opts.inventory)) {
+    throw usageError(
+      `${opts.inventory}: the inventory format cannot be told from the name (no .csv, .json, .yaml or .yml)`,
+      'give --inventory-format csv|json|yaml',
+    );
+  }
   const base: RenderOptions = {
     // The core reads no process state: the directory relative paths start from is given.
     cwd: process.cwd(),

@@ -13,13 +13,15 @@
  */
 import { maskSecretQuery } from '../profile/secrets.js';
 import { parseUserAgent, type UserAgentFamily, type UserAgentInfo } from './user-agent.js';
+import { JsonLogReader, type JsonLogFieldNames, type JsonLogRecord } from './access-log-json.js';
 
 /**
  * One parsed log line.
  * @example parseAccessLogLine(line)?.status // 200
  */
 export interface AccessLogEntry {
-  format: 'common' | 'combined';
+  /** `json`: a JSON record (access-log-json.ts), its fields read into this shape. */
+  format: 'common' | 'combined' | 'json';
   /** Client address (`%h`). */
   address: string;
   ident: string | null;
@@ -531,6 +533,7 @@ export interface AccessLogSummary {
   lines: {
     total: number;
     blank: number;
+    /** Lines in no access-log format (or, in a JSON log, no JSON access-log record). */
     malformed: number;
     /** Lines whose User-Agent is a Cisco phone's. */
     phone: number;
@@ -538,6 +541,8 @@ export interface AccessLogSummary {
     other: number;
     combined: number;
     common: number;
+    /** JSON access-log records (a JSON log: Caddy, Traefik, nginx escape=json, serve). */
+    json: number;
   };
   phones: PhoneSummary[];
   byModel: { model: string; productName: string | null; phones: number }[];
@@ -553,7 +558,17 @@ export interface AccessLogSummary {
 export interface SummarizeOptions extends OutcomeOptions {
   /** Also give a row to every non-phone client, keyed by address (useful for common-format logs). */
   allClients?: boolean;
+  /**
+   * `text` (common/combined), `json` (one JSON object a line), or `auto` (the default): JSON when
+   * the first line that is not blank starts with `{`.
+   */
+  logFormat?: AccessLogFormat;
+  /** JSON logs: the key of a field, replacing its default names (access-log-json.ts). */
+  jsonFields?: JsonLogFieldNames;
 }
+
+/** How a log's lines are read: see SummarizeOptions.logFormat. */
+export type AccessLogFormat = 'auto' | 'text' | 'json';
 
 interface PhoneState {
   row: PhoneSummary;
@@ -578,6 +593,8 @@ interface PhoneState {
   /** The User-Agent whose fields the row holds, and the last one whose firmware was noted. */
   rowInfo: UserAgentInfo | null;
   firmwareInfo: UserAgentInfo | null;
+  /** A JSON log's latest request: its address and request line are in it, not in the text. */
+  record: JsonLogRecord | null;
 }
 
 /** A parsed User-Agent, and the row it keys (by MAC or serial) once looked up. */
@@ -636,7 +653,19 @@ export class AccessLogAggregator {
     other: 0,
     combined: 0,
     common: 0,
+    json: 0,
   };
+  /** `auto` until the first line that is not blank decides. */
+  private format: AccessLogFormat;
+  private readonly jsonFields: JsonLogFieldNames;
+  private jsonReader: JsonLogReader | null = null;
+  /** The first malformed line: its number and why (a JSON line's reason; else null). */
+  private firstMalformed: { line: number; reason: string | null } | null = null;
+  /** parseLine()'s last line and entry, which addLine() of the same line uses again. */
+  private parsedLine: string | null = null;
+  private parsedRecord: JsonLogRecord | string | null = null;
+  /** JSON records with a User-Agent: none means the log does not keep it (or names it otherwise). */
+  private userAgents = 0;
 
   /** Malformed lines that start with `{`: JSON lines, such as serve --log-format json writes. */
   private jsonLike = 0;
@@ -644,6 +673,67 @@ export class AccessLogAggregator {
   constructor(options: SummarizeOptions = {}) {
     this.options = options;
     this.allClients = options.allClients ?? false;
+    this.format = options.logFormat ?? 'auto';
+    this.jsonFields = options.jsonFields ?? {};
+  }
+
+  /** How many JSON records had a User-Agent. */
+  get jsonUserAgents(): number {
+    return this.userAgents;
+  }
+
+  /** How the lines are read: `auto` until a line that is not blank has been added. */
+  get logFormat(): AccessLogFormat {
+    return this.format;
+  }
+
+  /** The first malformed line's number, and why it is one for a JSON log; null when none is. */
+  get firstMalformedLine(): { line: number; reason: string | null } | null {
+    return this.firstMalformed;
+  }
+
+  /** The JSON reader, made on first use (its keys are what a message names). */
+  get json(): JsonLogReader {
+    return (this.jsonReader ??= new JsonLogReader(this.jsonFields));
+  }
+
+  /** Settles `auto` by the line `text[start, end)` (not blank): JSON when it starts with `{`. */
+  private decideFormat(text: string, start: number, end: number): AccessLogFormat {
+    if (this.format === 'auto') {
+      this.format = text.charCodeAt(firstNonBlank(text, start, end)) === 0x7b ? 'json' : 'text';
+    }
+    return this.format;
+  }
+
+  /**
+   * Parses one line as this log's lines are read (its format settled by the first line that is
+   * not blank, as addLine does); addLine() of the same line then reads it without parsing again.
+   * @returns the entry, or null for a blank or malformed line
+   */
+  parseLine(line: string): AccessLogEntry | null {
+    if (isBlank(line, 0, line.length)) return null;
+    if (this.decideFormat(line, 0, line.length) !== 'json') return parseAccessLogLine(line);
+    const record = this.json.read(line);
+    this.parsedLine = line;
+    this.parsedRecord = record;
+    if (typeof record === 'string') return null;
+    const [method, path, protocol] = splitRequest(record.request);
+    return {
+      format: 'json',
+      address: record.address,
+      ident: null,
+      user: record.user,
+      time: record.time,
+      timestamp: record.timestamp,
+      request: record.request,
+      method,
+      path,
+      protocol,
+      status: record.status,
+      bytes: record.bytes,
+      referer: record.referer,
+      userAgent: record.userAgent,
+    };
   }
 
   /** Parses a User-Agent through a bounded cache: a log repeats the same few strings. */
@@ -681,10 +771,13 @@ export class AccessLogAggregator {
     for (const state of this.touched) {
       state.pending = false;
       const row = state.row;
-      const address = text.slice(state.lineStart, state.addressEnd);
+      const record = state.record;
+      const address =
+        record !== null ? record.address : text.slice(state.lineStart, state.addressEnd);
       if (address !== row.address) row.address = detach(address);
-      const raw = text.slice(state.requestStart, state.requestEnd);
-      const request = state.requestEscaped ? unescapeLogField(raw) : raw;
+      const raw =
+        record !== null ? record.request : text.slice(state.requestStart, state.requestEnd);
+      const request = record === null && state.requestEscaped ? unescapeLogField(raw) : raw;
       if (request !== state.lastRequest) {
         const own = detach(request);
         const [method, path] = splitRequest(own);
@@ -750,8 +843,13 @@ export class AccessLogAggregator {
       this.lines.blank++;
       return;
     }
+    if (this.format !== 'text' && this.decideFormat(f.text, start, end) === 'json') {
+      this.addJsonLine(f.text.slice(start, end));
+      return;
+    }
     if (!scanLine(f, start, end)) {
       this.lines.malformed++;
+      this.firstMalformed ??= { line: this.lines.total, reason: null };
       if (f.text.charCodeAt(firstNonBlank(f.text, start, end)) === 0x7b) this.jsonLike++;
       return;
     }
@@ -767,17 +865,45 @@ export class AccessLogAggregator {
       this.lines.other++;
       if (!this.allClients) return;
     }
-    this.record(f, agent, isCisco);
+    this.record(f, agent, isCisco, clfTimeAt(f.text, f.timeStart, f.timeEnd), null);
+  }
+
+  /** Adds a line of a JSON log (JSON.parse per line, in access-log-json.ts). */
+  private addJsonLine(line: string): void {
+    const record = line === this.parsedLine ? this.parsedRecord! : this.json.read(line);
+    this.parsedLine = null;
+    this.parsedRecord = null;
+    if (typeof record === 'string') {
+      this.lines.malformed++;
+      this.firstMalformed ??= { line: this.lines.total, reason: record };
+      return;
+    }
+    this.lines.json++;
+    if (record.userAgent !== null) this.userAgents++;
+    const agent = record.userAgent === null ? null : this.userAgentEntry(record.userAgent);
+    const isCisco = agent !== null && agent.info.isCisco;
+    if (isCisco) this.lines.phone++;
+    else {
+      this.lines.other++;
+      if (!this.allClients) return;
+    }
+    const f = this.fields;
+    f.status = record.status;
+    this.record(f, agent, isCisco, record.timestamp, record);
   }
 
   /** The row of a line: by MAC, else serial (both cached with the User-Agent), else address. */
-  private stateOf(f: LineFields, info: UserAgentInfo | null): PhoneState {
+  private stateOf(
+    f: LineFields,
+    info: UserAgentInfo | null,
+    record: JsonLogRecord | null,
+  ): PhoneState {
     const keyKind: PhoneSummary['keyKind'] = info?.mac
       ? 'mac'
       : info?.serial
         ? 'serial'
         : 'address';
-    const address = f.text.slice(f.start, f.addressEnd);
+    const address = record !== null ? record.address : f.text.slice(f.start, f.addressEnd);
     const map =
       keyKind === 'mac' ? this.byMac : keyKind === 'serial' ? this.bySerial : this.byAddress;
     let state = map.get(info?.mac ?? info?.serial ?? address);
@@ -822,6 +948,7 @@ export class AccessLogAggregator {
         requestEscaped: false,
         rowInfo: null,
         firmwareInfo: null,
+        record: null,
       };
       map.set(key, state);
       this.states.push(state);
@@ -829,18 +956,27 @@ export class AccessLogAggregator {
     return state;
   }
 
-  private record(f: LineFields, agent: AgentCacheEntry | null, isCisco: boolean): void {
+  /**
+   * Counts a request in its row. `f` holds the status and, for a text line, where its address
+   * and request line are; a JSON log's line gives them as `record`.
+   */
+  private record(
+    f: LineFields,
+    agent: AgentCacheEntry | null,
+    isCisco: boolean,
+    ts: number | null,
+    record: JsonLogRecord | null,
+  ): void {
     const info = isCisco && agent !== null ? agent.info : null;
     let state: PhoneState;
     if (info !== null && agent !== null && (info.mac || info.serial)) {
-      state = agent.state ??= this.stateOf(f, info);
-    } else state = this.stateOf(f, info);
+      state = agent.state ??= this.stateOf(f, info, record);
+    } else state = this.stateOf(f, info, record);
     const row = state.row;
     row.requests++;
     const status = f.status;
     const statusKey = status === null ? -1 : status;
     state.statusCounts.set(statusKey, (state.statusCounts.get(statusKey) ?? 0) + 1);
-    const ts = clfTimeAt(f.text, f.timeStart, f.timeEnd);
     if (ts !== null) {
       if (state.first === null || ts < state.first) state.first = ts;
       if (state.last === null || ts > state.last) state.last = ts;
@@ -859,6 +995,7 @@ export class AccessLogAggregator {
       state.pending = true;
       this.touched.push(state);
     }
+    state.record = record;
     state.lineStart = f.start;
     state.addressEnd = f.addressEnd;
     state.requestStart = f.requestStart;

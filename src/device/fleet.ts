@@ -14,7 +14,7 @@
 import {
   AccessLogAggregator,
   outcomeForStatus,
-  parseAccessLogLine,
+  type AccessLogFormat,
   type AccessLogSummary,
   type Outcome,
   type PhoneSummary,
@@ -184,9 +184,9 @@ export class FleetTracker {
     return info;
   }
 
-  /** Adds one access-log line (common or combined format, without its newline). */
+  /** Adds one access-log line (common, combined or JSON, without its newline). */
   addLine(line: string): void {
-    const entry = parseAccessLogLine(line);
+    const entry = this.aggregator.parseLine(line);
     this.counts.total++;
     if (entry === null) {
       if (line.trim() === '') this.counts.blank++;
@@ -230,6 +230,16 @@ export class FleetTracker {
    */
   get lineCounts(): { total: number; blank: number; malformed: number } {
     return { ...this.counts };
+  }
+
+  /** How the lines are read (`auto` until a line that is not blank has been added). */
+  get logFormat(): AccessLogFormat {
+    return this.aggregator.logFormat;
+  }
+
+  /** The first malformed line's number, and why it is none in a JSON log. */
+  get firstMalformedLine(): { line: number; reason: string | null } | null {
+    return this.aggregator.firstMalformedLine;
   }
 
   /** How many of the lines in no access-log format start with `{` (JSON lines, such as `serve

@@ -318,7 +318,7 @@ describe('plain HTTP at the HTTPS port (a rule with http:// for it)', () => {
 });
 
 describe('fleet --log on serve’s own JSON log', () => {
-  test('says these are JSON lines and how to get a log it reads (exit 1, no page)', async () => {
+  test('reads it (JSON lines are told by their first line); as a text log it says what they are', async () => {
     const root = dir.fresh('fleet-json');
     writeFileSync(join(root, 'inventory.csv'), INVENTORY);
     const server = await startServe(['-i', join(root, 'inventory.csv'), '--log-format', 'json']);
@@ -329,10 +329,21 @@ describe('fleet --log on serve’s own JSON log', () => {
       await server.stop();
     }
     writeFileSync(join(root, 'access.json'), server.stdout());
+    const read = await runCli([
+      'fleet',
+      '--log',
+      join(root, 'access.json'),
+      '-o',
+      join(root, 'read.html'),
+    ]);
+    assert.equal(read.code, 0, read.stderr);
+    assert.match(readFileSync(join(root, 'read.html'), 'utf8'), /00562b043615/);
     const r = await runCli([
       'fleet',
       '--log',
       join(root, 'access.json'),
+      '--log-format',
+      'text',
       '-o',
       join(root, 'fleet.html'),
     ]);
@@ -341,7 +352,7 @@ describe('fleet --log on serve’s own JSON log', () => {
       r.stderr,
       /no line is in the common or combined log format \(these are JSON lines\)/,
     );
-    assert.match(r.stderr, /serve writes one unless given --log-format json/);
+    assert.match(r.stderr, /reads JSON lines unless given --log-format text/);
     assert.equal(existsSync(join(root, 'fleet.html')), false);
   });
 });
