@@ -8,6 +8,90 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const filters = process.argv.slice(2);
 
+/**
+ * Seconds each slow file took (the sum of its top-level tests' duration_ms in the TAP of a quiet
+ * clean-clone CI run; files under 3 s are not listed and count as 2). Only the order depends on
+ * it: a missing, renamed or new file still runs, in the order of its estimate. Refresh it from a
+ * run's TAP (sum the `duration_ms` of each file's top-level tests) when files change much.
+ */
+const SECONDS = {
+  'test/cli/help-defaults-run.test.ts': 27, // 29.5 before 8 runs were shared
+  'test/cli/gaps6.test.ts': 21, // 26.8 before one validate run for the gate
+  'test/unit/timing-helper.test.ts': 8, // 23.4 before its quadratic case ran 2 rounds
+  'test/cli/gaps9.test.ts': 22.3,
+  'test/cli/ops9.test.ts': 20.8,
+  'test/cli/usertrial3.test.ts': 19.6,
+  'test/cli/gaps4.test.ts': 17.1,
+  'test/unit/inventory-yaml-memory.test.ts': 16.8,
+  'test/browser/fleet-page.test.ts': 16.1,
+  'test/cli/diff-convert.test.ts': 15.9,
+  'test/cli/validate.test.ts': 15.2,
+  'test/cli/crypto-stream.test.ts': 14.6,
+  'test/cli/help-exit-codes.test.ts': 12, // 14.0 before one --help a command
+  'test/cli/trial5.test.ts': 13.7,
+  'test/cli/render.test.ts': 13.6,
+  'test/unit/render-rerender.test.ts': 13.5,
+  'test/cli/hostile-limits.test.ts': 11.4,
+  'test/cli/startup-oneshot.test.ts': 11.2,
+  'test/cli/gaps8.test.ts': 11.1,
+  'test/library/packed.test.ts': 11.0,
+  'test/unit/render-inventory-json-memory.test.ts': 11.0,
+  'test/cli/serve-lifecycle.test.ts': 10.4,
+  'test/unit/render-inventory-json-stream.test.ts': 10.2,
+  'test/unit/render-batch.test.ts': 10.2,
+  'test/cli/fuzz9.test.ts': 10.1,
+  'test/cli/hostile-inventory.test.ts': 9.9,
+  'test/cli/render-json-stream.test.ts': 9.7,
+  'test/cli/readme5.test.ts': 9.6,
+  'test/cli/nonroot4.test.ts': 9.0,
+  'test/cli/crypto.test.ts': 8.9,
+  'test/cli/serve.test.ts': 8.7,
+  'test/cli/trial4.test.ts': 8.6,
+  'test/cli/crypto-trial3.test.ts': 8.6,
+  'test/unit/boundary.test.ts': 8.3,
+  'test/cli/hostile-files.test.ts': 7.5,
+  'test/unit/validate-linear.test.ts': 7.3,
+  'test/library/consumer.test.ts': 7.3,
+  'test/cli/inspect.test.ts': 7.2,
+  'test/cli/trial6.test.ts': 6.9,
+  'test/cli/usertrial2.test.ts': 6.8,
+  'test/cli/trial8.test.ts': 6.7,
+  'test/cli/fetch.test.ts': 6.6,
+  'test/cli/validate-workers.test.ts': 6.3,
+  'test/cli/gaps5.test.ts': 6.3,
+  'test/cli/usertrial.test.ts': 6.3,
+  'test/cli/perf10.test.ts': 6.2,
+  'test/cli/help-examples.test.ts': 6.2,
+  'test/unit/crypto-interop.test.ts': 6.1,
+  'test/cli/render-stdin.test.ts': 5.9,
+  'test/cli/rule.test.ts': 5.7,
+  'test/unit/catalog-loo.test.ts': 5.6,
+  'test/unit/inventory-yaml-stream.test.ts': 5.6,
+  'test/cli/qa-walkthrough.test.ts': 5.5,
+  'test/cli/crypto-batch-threads.test.ts': 5.5,
+  'test/browser/serve-fleet.test.ts': 5.4,
+  'test/unit/render-inventory-stream.test.ts': 5.4,
+  'test/cli/follow4b.test.ts': 5.0,
+  'test/cli/serve-protocol.test.ts': 4.8,
+  'test/cli/crypto-hardening.test.ts': 4.7,
+  'test/cli/render-yaml-stream.test.ts': 4.3,
+  'test/cli/follow4a.test.ts': 4.2,
+  'test/unit/serve-trial4.test.ts': 4.1,
+  'test/cli/help-readme-examples.test.ts': 3.9,
+  'test/cli/fleet.test.ts': 3.8,
+  'test/cli/names6.test.ts': 3.7,
+  'test/cli/drift.test.ts': 3.6,
+  'test/unit/worker-pool.test.ts': 3.4,
+  'test/cli/hostile-output.test.ts': 3.4,
+  'test/cli/gaps7.test.ts': 3.3,
+  'test/library/library-entry.test.ts': 3.1,
+  'test/unit/crypto-hardening.test.ts': 3.1,
+  'test/unit/crypto-stream.test.ts': 3.0,
+  'test/unit/render-cwd.test.ts': 3.0,
+  'test/cli/hostile-secrets.test.ts': 3.0,
+};
+const seconds = (file) => SECONDS[file] ?? 2;
+
 function walk(dir) {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -19,7 +103,10 @@ const files = walk(join(root, 'test'))
   .filter((f) => f.endsWith('.test.ts'))
   .map((f) => relative(root, f))
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
-  .sort();
+  .sort()
+  // Longest first, so the two lanes end together: a long file started last keeps one core busy
+  // alone at the end (alphabetical order started test/unit/timing-helper, 23 s, near the end).
+  .sort((a, b) => seconds(b) - seconds(a));
 
 if (files.length === 0) {
   console.error('run-tests: no test files matched');

@@ -280,25 +280,36 @@ describe('one XML gate: what validate rejects, diff, convert and drift reject th
   ];
   const OK = '<flat-profile>\n  <Station_Name>x</Station_Name>\n</flat-profile>\n';
 
-  /** validate's one finding for the file: `line, col: message`. */
-  async function validateSays(dir: string, file: string): Promise<string> {
-    const r = await runCli(['validate', '--format', 'json', file], { cwd: dir });
-    assert.equal(r.code, 1, `${file}: ${r.stdout}${r.stderr}`);
-    const [entry] = JSON.parse(r.stdout) as {
+  /**
+   * validate's first finding for each file, `line, col: message`, from one run over them all
+   * (one run of the CLI, not one a file: each file is its own entry of the JSON).
+   */
+  async function validateSays(dir: string, files: string[]): Promise<Map<string, string>> {
+    const r = await runCli(['validate', '--format', 'json', ...files], { cwd: dir });
+    assert.equal(r.code, 1, `${r.stdout}${r.stderr}`);
+    const entries = JSON.parse(r.stdout) as {
+      file: string;
       diagnostics: { ruleId: string; message: string; line: number; column: number }[];
     }[];
-    const d = entry!.diagnostics[0]!;
-    assert.equal(d.ruleId, 'xml-well-formed', file);
-    return `line ${d.line}, col ${d.column}: ${d.message}`;
+    const says = new Map<string, string>();
+    for (const file of files) {
+      const d = entries.find((e) => e.file === file)?.diagnostics[0];
+      assert.ok(d, `${file}: no finding in ${r.stdout}`);
+      assert.equal(d.ruleId, 'xml-well-formed', file);
+      says.set(file, `line ${d.line}, col ${d.column}: ${d.message}`);
+    }
+    return says;
   }
 
   test("diff (exit 2, as diff(1)) and convert (exit 1): validate's message and place, one line", async () => {
     const dir = freshDir('gate');
     writeFileSync(join(dir, 'ok.xml'), OK);
-    for (const [i, [what, text]] of MALFORMED.entries()) {
-      const file = `bad${i}.xml`;
-      writeFileSync(join(dir, file), text);
-      const expected = `cisco-prov: ${file}: ${await validateSays(dir, file)}\n`;
+    const files = MALFORMED.map((_, i) => `bad${i}.xml`);
+    for (const [i, [, text]] of MALFORMED.entries()) writeFileSync(join(dir, files[i]!), text);
+    const says = await validateSays(dir, files);
+    for (const [i, [what]] of MALFORMED.entries()) {
+      const file = files[i]!;
+      const expected = `cisco-prov: ${file}: ${says.get(file)}\n`;
       const d = await runCli(['diff', 'ok.xml', file], { cwd: dir });
       assert.equal(d.code, 2, `${what}: ${d.stdout}`);
       assert.equal(d.stdout, '', what);
@@ -314,11 +325,15 @@ describe('one XML gate: what validate rejects, diff, convert and drift reject th
     const dir = freshDir('gate-drift');
     const reports = freshDir('gate-drift/reports');
     const macs = ['00562b043615', '00562b043616', '00562b043617', '00562b043618', '00562b043619'];
-    const expected = new Map<string, string>();
-    for (const [i, mac] of macs.entries()) {
+    for (const [i, mac] of macs.entries())
       writeFileSync(join(reports, `${mac}.xml`), MALFORMED[i]![1]);
-      expected.set(mac, `reports/${mac}.xml: ${await validateSays(dir, `reports/${mac}.xml`)}`);
-    }
+    const says = await validateSays(
+      dir,
+      macs.map((mac) => `reports/${mac}.xml`),
+    );
+    const expected = new Map(
+      macs.map((mac) => [mac, `reports/${mac}.xml: ${says.get(`reports/${mac}.xml`)}`]),
+    );
     const r = await runCli(
       ['drift', '--reports', 'reports', '-i', INVENTORY, '-t', TEMPLATES, '--json'],
       { cwd: dir },

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMMAND_EXIT_CODES } from '../../src/cli.js';
 import { closedPort } from '../helpers/http-server.js';
-import { ROOT, runCli } from '../helpers/run-cli.js';
+import { ROOT, runCli, type CliRun } from '../helpers/run-cli.js';
 
 /** Command names from the "Commands:" section of a help text (without `help`). */
 function commandsIn(help: string): string[] {
@@ -26,15 +26,18 @@ test('every command and subcommand ends its --help with its own four exit-code l
   assert.equal(top.code, 0);
   assert.match(top.stdout, EXIT_LINES, 'cisco-prov --help');
   const paths: string[] = [];
+  // Each command's --help, run once: read here for its subcommands, checked below.
+  const helps = new Map<string, CliRun>();
   for (const name of commandsIn(top.stdout)) {
     paths.push(name);
     const help = await runCli([name, '--help']);
+    helps.set(name, help);
     for (const sub of commandsIn(help.stdout)) paths.push(`${name} ${sub}`);
   }
   assert.ok(paths.includes('encrypt') && paths.includes('rule check'), paths.join(', '));
   assert.deepEqual([...paths].sort(), Object.keys(COMMAND_EXIT_CODES).sort());
   for (const path of paths) {
-    const help = await runCli([...path.split(' '), '--help']);
+    const help = helps.get(path) ?? (await runCli([...path.split(' '), '--help']));
     assert.equal(help.code, 0, path);
     assert.match(help.stdout, EXIT_LINES, `${path} --help`);
     const [ok, bad, usage, failure] = COMMAND_EXIT_CODES[path]!;

@@ -35,6 +35,14 @@ const MIN_MS_AT_N = 8;
 /** Rounds of (n, 2n) measurements before a ratio above 3 fails the test. */
 const ROUNDS = 6;
 
+export interface LinearOptions {
+  /**
+   * Rounds at each size before it grows (default ROUNDS). Fewer rounds make a failure cheaper
+   * to reach and a noisy pass rarer: for the helper's own test of quadratic work, not for code.
+   */
+  rounds?: number;
+}
+
 /**
  * Asserts that `run(make(2n))` takes at most 3× `run(make(n))`. Inputs are built before timing.
  * `n` is a starting size: while the work at n takes less than MIN_MS_AT_N of CPU, n is doubled
@@ -46,6 +54,7 @@ export function assertLinear<T>(
   make: (n: number) => T,
   run: (input: T) => void,
   n: number,
+  { rounds = ROUNDS }: LinearOptions = {},
 ): DoublingResult {
   let size = n;
   let small = make(size);
@@ -64,7 +73,7 @@ export function assertLinear<T>(
     const large = make(2 * size);
     let msAtN = Infinity;
     let msAt2n = Infinity;
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < rounds; round++) {
       msAtN = Math.min(
         msAtN,
         Math.max(
