@@ -41,8 +41,11 @@ function scriptOf(html: string): {
 } {
   const script = /<script>([\s\S]*?)<\/script>/.exec(html)![1]!;
   assert.ok(script.startsWith(`${SCRIPT_CODE}(`) && script.endsWith(');'));
+  // The data: `JSON.parse('…')`, a string of JSON text.
   const json = script.slice(SCRIPT_CODE.length + 1, -2);
-  return { script, json, data: JSON.parse(json) as { s: string[]; p: unknown[][] } };
+  assert.ok(json.startsWith("JSON.parse('") && json.endsWith("')"));
+  const data = new Function(`return ${json};`)() as { s: string[]; p: unknown[][] };
+  return { script, json, data };
 }
 
 let dir: string;
@@ -98,6 +101,7 @@ describe('fleet page data in the script', () => {
     '/a.xml?x=</script><script>alert(1)</script>',
     '/b.xml?x=<!--<script>',
     '/c.xml?x=\u2028\u2029',
+    "/d.xml?x=');alert(1);('\\",
   ];
   const tracker = new FleetTracker();
   HOSTILE.forEach((path, i) =>
@@ -118,12 +122,17 @@ describe('fleet page data in the script', () => {
     assert.equal(page.indexOf('</script>'), page.lastIndexOf('</script>'));
     assert.ok(data.s.includes(HOSTILE[0]!));
     assert.ok(data.s.includes(HOSTILE[1]!));
+    // Quotes and backslashes cannot end the string of JSON the data is in.
+    assert.ok(
+      data.s.some((s) => s.startsWith("/d.xml?x=');alert(1);('")),
+      data.s.join(' '),
+    );
     // Format characters are made visible, as in the table.
     assert.ok(data.s.includes('/c.xml?x=\\u2028\\u2029'));
   });
 
   test('a fleet of a page or less: every phone listed without JavaScript, no line about it', () => {
-    assert.equal((page.match(/<tr class="phone">/g) ?? []).length, 3);
+    assert.equal((page.match(/<tr class="phone">/g) ?? []).length, 4);
     assert.doesNotMatch(page, /Without JavaScript this list shows/);
   });
 });
