@@ -15,6 +15,17 @@ import { createHash } from 'node:crypto';
 import type { FleetData, FleetPhone, FleetRequest } from '../device/fleet.js';
 import { escapeText } from './inspect-format.js';
 import { escapeControls } from './terminal-text.js';
+import {
+  driftCount,
+  driftText,
+  duration,
+  firmwareText,
+  fleetPageJson,
+  metaText,
+  phoneLabel,
+  shortTime,
+} from './fleet-page-data.js';
+import { SCRIPT_CODE } from './fleet-page-script.js';
 
 export interface FleetPage {
   html: string;
@@ -50,21 +61,9 @@ function hash(text: string): string {
   return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 }
 
-/** `2026-11-25T09:00:00.000Z` → `2026-11-25 09:00:00Z` */
-function shortTime(iso: string | null): string {
-  return iso === null ? '' : iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
-}
-
 /** `2026-11-25T09:00:00.000Z` → `2026-11-25 09:00` (the table's columns say UTC). */
 function minuteTime(iso: string | null): string {
   return iso === null ? '' : iso.slice(0, 16).replace('T', ' ');
-}
-
-function duration(seconds: number): string {
-  if (seconds < 90) return `${seconds}s`;
-  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
-  if (seconds < 172_800) return `${Math.round(seconds / 3600)} h`;
-  return `${Math.round(seconds / 86_400)} d`;
 }
 
 const OUTCOME_TEXT: Record<string, string> = {
@@ -77,11 +76,6 @@ const OUTCOME_TEXT: Record<string, string> = {
 function outcomeBadge(outcome: string | null): string {
   const o = outcome ?? 'none';
   return `<span class="badge o-${o}" title="${h(OUTCOME_TEXT[o])}">${o === 'none' ? '–' : o}</span>`;
-}
-
-function phoneLabel(p: FleetPhone): string {
-  const s = p.summary;
-  return s.keyKind === 'address' ? `${s.key} (address)` : s.key;
 }
 
 const STYLE = `
@@ -99,17 +93,17 @@ table{border-collapse:collapse}
 th,td{text-align:left;padding:.3rem .45rem;border-bottom:1px solid var(--line);vertical-align:top}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
 .wrap{overflow-x:auto}
-#phones{width:100%;font-size:.93rem}
+table.phones{width:100%;font-size:.93rem}
 small{color:var(--mute)}
-#phones thead th{position:sticky;top:0;background:var(--bg);white-space:nowrap}
-#phones th button{font:inherit;font-weight:600;color:inherit;background:none;border:0;padding:0;cursor:pointer}
-#phones th[aria-sort=ascending] button::after{content:" ▲"}
-#phones th[aria-sort=descending] button::after{content:" ▼"}
+table.phones thead th{position:sticky;top:0;background:var(--bg);white-space:nowrap}
+table.phones th button{font:inherit;font-weight:600;color:inherit;background:none;border:0;padding:0;cursor:pointer}
+table.phones th[aria-sort=ascending] button::after{content:" ▲"}
+table.phones th[aria-sort=descending] button::after{content:" ▼"}
 button.toggle{font:inherit;font-family:ui-monospace,SFMono-Regular,Menlo,monospace;color:var(--focus);background:none;border:0;padding:0;cursor:pointer;text-align:left}
 button.toggle::before{content:"▸ "}button.toggle[aria-expanded=true]::before{content:"▾ "}
 :focus-visible{outline:2px solid var(--focus);outline-offset:2px}
 .mono{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.92em;overflow-wrap:anywhere}
-#phones tr.phone>td{white-space:nowrap}#phones tr.phone>td.path>span{display:inline-block;max-width:15rem;overflow:hidden;text-overflow:ellipsis;vertical-align:bottom}#phones tr.phone>td.due{white-space:normal;min-width:9.5rem}
+table.phones tr.phone>td{white-space:nowrap}table.phones tr.phone>td.path>span{display:inline-block;max-width:15rem;overflow:hidden;text-overflow:ellipsis;vertical-align:bottom}table.phones tr.phone>td.due{white-space:normal;min-width:9.5rem}
 .card h3{margin:0 0 .25rem;font-size:.95rem}
 .badge{display:inline-block;min-width:1.6em;text-align:center;border-radius:4px;padding:0 .3em;font-weight:700;color:#fff;background:var(--n)}
 .o-A{background:var(--a)}.o-B{background:var(--b)}.o-C{background:var(--c)}
@@ -123,77 +117,14 @@ svg text{fill:var(--fg);font-size:12px}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (max-width:720px){
  body{padding:.5rem}
- #phones thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
- #phones,#phones tbody,#phones tr.phone,#phones tr.phone>td{display:block;width:100%}
- #phones tr.phone{border:1px solid var(--line);border-radius:8px;margin:.5rem 0 0;padding:.25rem .5rem}
- #phones tr.phone>td.path>span{max-width:none;white-space:normal}
- #phones tr.phone>td{white-space:normal;border:0;padding:.15rem 0;display:grid;grid-template-columns:8.5rem 1fr;gap:.5rem;text-align:left}
- #phones tr.phone>td::before{content:attr(data-label);color:var(--mute)}
- #phones tr.details,#phones tr.details>td{display:block}
+ table.phones thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+ table.phones,table.phones tbody,table.phones tr.phone,table.phones tr.phone>td{display:block;width:100%}
+ table.phones tr.phone{border:1px solid var(--line);border-radius:8px;margin:.5rem 0 0;padding:.25rem .5rem}
+ table.phones tr.phone>td.path>span{max-width:none;white-space:normal}
+ table.phones tr.phone>td{white-space:normal;border:0;padding:.15rem 0;display:grid;grid-template-columns:8.5rem 1fr;gap:.5rem;text-align:left}
+ table.phones tr.phone>td::before{content:attr(data-label);color:var(--mute)}
+ table.phones tr.details,table.phones tr.details>td{display:block}
 }
-`;
-
-const SCRIPT = `
-(function () {
-  var table = document.getElementById('phones');
-  var bodies = Array.prototype.slice.call(table.tBodies);
-  var count = document.getElementById('shown');
-  bodies.forEach(function (tb) {
-    var button = tb.querySelector('button.toggle');
-    var details = tb.querySelector('tr.details');
-    if (!button || !details) return;
-    details.hidden = true;
-    button.setAttribute('aria-expanded', 'false');
-    button.addEventListener('click', function () {
-      var open = button.getAttribute('aria-expanded') === 'true';
-      button.setAttribute('aria-expanded', open ? 'false' : 'true');
-      details.hidden = open;
-    });
-  });
-  var heads = Array.prototype.slice.call(table.tHead.rows[0].cells);
-  heads.forEach(function (th, column) {
-    var b = th.querySelector('button');
-    if (!b) return;
-    b.addEventListener('click', function () {
-      var dir = th.getAttribute('aria-sort') === 'ascending' ? -1 : 1;
-      heads.forEach(function (o) { o.removeAttribute('aria-sort'); });
-      th.setAttribute('aria-sort', dir === 1 ? 'ascending' : 'descending');
-      var numeric = th.classList.contains('num');
-      var key = function (tb) {
-        var v = tb.rows[0].cells[column].getAttribute('data-sort');
-        return numeric ? Number(v) : (v || '').toLowerCase();
-      };
-      bodies.sort(function (x, y) {
-        var a = key(x), c = key(y);
-        return (a < c ? -1 : a > c ? 1 : 0) * dir;
-      });
-      bodies.forEach(function (tb) { table.appendChild(tb); });
-    });
-  });
-  var search = document.getElementById('q');
-  var outcome = document.getElementById('outcome');
-  var late = document.getElementById('late');
-  var drift = document.getElementById('drifted');
-  function filter() {
-    var text = search.value.trim().toLowerCase();
-    var shown = 0;
-    bodies.forEach(function (tb) {
-      var ok = (!text || tb.getAttribute('data-search').indexOf(text) !== -1) &&
-        (!outcome.value || tb.getAttribute('data-outcome') === outcome.value) &&
-        (!late.checked || tb.getAttribute('data-late') === '1') &&
-        (!drift.checked || Number(tb.getAttribute('data-drift')) > 0);
-      tb.hidden = !ok;
-      if (ok) shown++;
-    });
-    count.textContent = shown + ' of ' + bodies.length + ' phones shown';
-  }
-  [search, outcome, late, drift].forEach(function (el) {
-    el.addEventListener('input', filter);
-    el.addEventListener('change', filter);
-  });
-  document.getElementById('controls').hidden = false;
-  filter();
-})();
 `;
 
 function chart(data: FleetData): string {
@@ -285,69 +216,68 @@ const COLUMNS: { label: string; numeric?: boolean }[] = [
   { label: 'Requests', numeric: true },
 ];
 
+/**
+ * One phone of the table without JavaScript: its row, and its requests and drift open below.
+ * (With JavaScript the script draws the rows from the page's data instead.)
+ */
 function phoneBody(p: FleetPhone, index: number, showDrift: boolean): string {
   const s = p.summary;
   const id = `d${index}`;
-  const outcome = s.outcome ?? 'none';
-  const driftCount = p.drift && p.drift.status === 'drift' ? p.drift.count : 0;
-  const driftText = p.drift
-    ? p.drift.status === 'error'
-      ? 'unreadable'
-      : p.drift.status === 'unknown'
-        ? 'not in inventory'
-        : String(p.drift.count)
-    : '';
+  const drifts = driftCount(p);
   const due = p.resync.due
     ? `<time datetime="${h(p.resync.due)}">${h(minuteTime(p.resync.due))}</time>${p.resync.late ? ` <span class="late">late ${h(duration(p.resync.lateBySeconds))}</span>` : ''}`
     : '';
-  const firmware =
-    s.firmwares.length > 1
-      ? `${s.firmware ?? ''} (was ${s.firmwares.slice(0, -1).join(', ')})`
-      : s.firmware;
-  const cells: [string, string, string][] = [
+  // [the cell's sort key (as the column sorts it), its markup]
+  const cells: [string, string][] = [
     [
       phoneLabel(p),
-      `<button type="button" class="toggle mono" aria-expanded="true" aria-controls="${id}">${h(phoneLabel(p))}</button><br><small>${s.serial && s.serial !== s.key ? `serial ${h(s.serial)} · ` : ''}${h(s.address)}</small>`,
-      `${phoneLabel(p)} ${s.serial ?? ''} ${s.address}`,
+      `<span class="mono">${h(phoneLabel(p))}</span><br><small>${s.serial && s.serial !== s.key ? `serial ${h(s.serial)} · ` : ''}${h(s.address)}</small>`,
     ],
-    [s.model ?? '', h(s.model ?? '?'), s.productName ?? ''],
-    [firmware ?? '', h(firmware), firmware ?? ''],
-    [
-      s.lastSeen ?? '',
-      `<time datetime="${h(s.lastSeen)}">${h(minuteTime(s.lastSeen))}</time>`,
-      s.lastSeen ?? '',
-    ],
+    [s.model ?? '', h(s.model ?? '?')],
+    [firmwareText(p) ?? '', h(firmwareText(p))],
+    [s.lastSeen ?? '', `<time datetime="${h(s.lastSeen)}">${h(minuteTime(s.lastSeen))}</time>`],
     [
       s.lastPath ?? '',
       `<span class="mono" title="${h(s.lastPath)}">${h(s.lastPath === null ? '' : maskPath(s.lastPath))}</span>`,
-      '',
     ],
+    [s.outcome ?? 'none', `${outcomeBadge(s.outcome)} <small>${h(s.lastStatus ?? '-')}</small>`],
+    [p.resync.due ?? '', due],
     [
-      outcome,
-      `${outcomeBadge(s.outcome)} <small>${h(s.lastStatus ?? '-')}</small>`,
-      `${outcome} ${s.lastStatus ?? ''}`,
+      String(drifts),
+      drifts > 0 ? `<span class="drift">${h(driftText(p))}</span>` : h(driftText(p)),
     ],
-    [p.resync.due ?? '', due, p.resync.late ? 'late' : ''],
-    [
-      String(driftCount),
-      driftCount > 0 ? `<span class="drift">${h(driftText)}</span>` : h(driftText),
-      '',
-    ],
-    [String(s.requests), h(s.requests), ''],
+    [String(s.requests), h(s.requests)],
   ];
-  const search = cells
-    .map((c) => c[2])
-    .concat([s.userAgent ?? ''])
-    .join(' ')
-    .toLowerCase();
   const tds = cells
     .map(
       ([sort, html], i) =>
         `<td data-label="${h(COLUMNS[i]!.label)}" data-sort="${h(sort)}"${COLUMNS[i]!.numeric ? ' class="num"' : COLUMNS[i]!.label === 'Path' ? ' class="path"' : COLUMNS[i]!.label.startsWith('Next') ? ' class="due"' : ''}><span>${html}</span></td>`,
     )
     .join('');
-  const details = `<tr class="details" id="${id}"><td colspan="${COLUMNS.length}"><h3>Latest requests, newest first${p.consecutiveFailures > 0 ? ` — ${p.consecutiveFailures} failed in a row` : ''}</h3>${historyTable(p.history)}${showDrift ? driftSection(p) : ''}<p class="meta">${h(s.outcomeReason)}${p.resync.basis ? `; next request expected ${h(duration(p.resync.delaySeconds ?? 0))} after the last one (${h(p.resync.basis)})` : ''}. User-Agent: <span class="mono">${h(s.userAgent)}</span></p></td></tr>`;
-  return `<tbody data-search="${h(search)}" data-outcome="${h(outcome)}" data-late="${p.resync.late ? 1 : 0}" data-drift="${driftCount}"><tr class="phone">${tds}</tr>${details}</tbody>`;
+  const details = `<tr class="details" id="${id}"><td colspan="${COLUMNS.length}"><h3>Latest requests, newest first${p.consecutiveFailures > 0 ? ` — ${p.consecutiveFailures} failed in a row` : ''}</h3>${historyTable(p.history)}${showDrift ? driftSection(p) : ''}<p class="meta">${h(metaText(p))} User-Agent: <span class="mono">${h(s.userAgent)}</span></p></td></tr>`;
+  return `<tbody><tr class="phone">${tds}</tr>${details}</tbody>`;
+}
+
+/**
+ * Phones listed without JavaScript: every phone up to this many; beyond, this many, those that
+ * need a look first (failing or retrying, late, drifted or unreadable report).
+ */
+const STATIC_PHONES = 200;
+
+function needsLook(p: FleetPhone): boolean {
+  return (
+    p.summary.outcome !== 'A' || p.resync.late || driftCount(p) > 0 || p.drift?.status === 'error'
+  );
+}
+
+/** The phones of the table without JavaScript, with their index in the data. */
+function staticPhones(phones: readonly FleetPhone[]): [FleetPhone, number][] {
+  const all = phones.map((p, i): [FleetPhone, number] => [p, i]);
+  if (all.length <= STATIC_PHONES) return all;
+  return all
+    .filter(([p]) => needsLook(p))
+    .concat(all.filter(([p]) => !needsLook(p)))
+    .slice(0, STATIC_PHONES);
 }
 
 /** Paths come masked from the tracker; this only shortens absurdly long ones. */
@@ -361,8 +291,13 @@ function maskPath(path: string): string {
  */
 export function renderFleetPage(data: FleetData, options: { title?: string } = {}): FleetPage {
   const title = options.title ?? 'Cisco phone fleet';
-  const csp = `default-src 'none'; style-src ${hash(STYLE)}; script-src ${hash(SCRIPT)}; img-src 'none'; base-uri 'none'; form-action 'none'`;
   const showDrift = data.drifted !== null;
+  const script = `${SCRIPT_CODE}(${fleetPageJson(
+    data,
+    COLUMNS.map((c) => c.label),
+    showDrift,
+  )});`;
+  const csp = `default-src 'none'; style-src ${hash(STYLE)}; script-src ${hash(script)}; img-src 'none'; base-uri 'none'; form-action 'none'`;
   const phones = data.phones;
   const o = data.outcomes;
   const summaryLine = `${phones.length} phone${phones.length === 1 ? '' : 's'} · outcome A ${o.A}, B ${o.B}, C ${o.C}, retrying ${o.none} · ${data.late} late${showDrift ? ` · ${data.drifted} with drift` : ''}`;
@@ -371,6 +306,8 @@ export function renderFleetPage(data: FleetData, options: { title?: string } = {
       `<th scope="col"${c.numeric ? ' class="num"' : ''}><button type="button">${h(c.label)}</button></th>`,
   ).join('');
   const settings = data.settings;
+  const listed = staticPhones(phones);
+  const caption = `the first cell of a row opens its requests${showDrift ? ' and drift' : ''}`;
   const html = `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -411,19 +348,39 @@ export function renderFleetPage(data: FleetData, options: { title?: string } = {
 <label>Outcome <select id="outcome"><option value="">any</option><option value="A">A success</option><option value="B">B not found / corrupt</option><option value="C">C failure</option><option value="none">retrying</option></select></label>
 <label><input type="checkbox" id="late"> late only</label>
 <label${showDrift ? '' : ' hidden'}><input type="checkbox" id="drifted"> with drift only</label>
+<label>Per page <select id="size"><option>50</option><option selected>100</option><option>250</option><option>1000</option></select></label>
 <span id="shown" role="status" aria-live="polite"></span>
 </div>
-<div class="wrap">
-<table id="phones">
-<caption class="visually-hidden">Every phone seen; the first cell of a row opens its requests${showDrift ? ' and drift' : ''}</caption>
+<div class="wrap" id="live" hidden>
+<table class="phones" id="phones">
+<caption class="visually-hidden">Every phone seen, a page at a time; ${caption}</caption>
 <thead><tr>${head}</tr></thead>
-${phones.map((p, i) => phoneBody(p, i, showDrift)).join('\n')}
 </table>
 </div>
+<nav class="controls" id="pager" aria-label="Pages of phones" hidden>
+<button type="button" id="first">« First</button>
+<button type="button" id="prev">‹ Previous</button>
+<span id="where"></span>
+<button type="button" id="next">Next ›</button>
+<button type="button" id="last">Last »</button>
+</nav>
+<noscript>
+${
+  listed.length < phones.length
+    ? `<p class="notice">Without JavaScript this list shows ${listed.length} of the ${phones.length} phones, those that need a look first (failing or retrying, late, drifted); with JavaScript the page shows them all, to sort and filter.</p>\n`
+    : ''
+}<div class="wrap">
+<table class="phones">
+<caption class="visually-hidden">${listed.length < phones.length ? `${listed.length} of the phones seen` : 'Every phone seen'}, each with its requests${showDrift ? ' and drift' : ''}</caption>
+<thead><tr>${COLUMNS.map((c) => `<th scope="col"${c.numeric ? ' class="num"' : ''}>${h(c.label)}</th>`).join('')}</tr></thead>
+${listed.map(([p, i]) => phoneBody(p, i, showDrift)).join('\n')}
+</table>
+</div>
+</noscript>
 ${phones.length === 0 ? '<p>No phone has asked yet.</p>' : ''}
 </section>
 </main>
-<script>${SCRIPT}</script>
+<script>${script}</script>
 </body>
 </html>
 `;
