@@ -491,7 +491,7 @@ function countOf(n: number, noun: string): string {
  * The note for a log with some malformed lines: how many, of how many, and the first one's
  * number (and, in a JSON log, why it is none): `access.log: 1 of 3 lines is not …`.
  */
-export function malformedNote(source: string, aggregator: AccessLogAggregator): string {
+function malformedNote(source: string, aggregator: AccessLogAggregator): string {
   const { lines } = aggregator.summary();
   const first = aggregator.firstMalformedLine;
   const what =

@@ -227,7 +227,7 @@ interface FieldKeys {
 /**
  * Reads JSON access-log lines with one field mapping.
  * @example new JsonLogReader().read('{"ts":1764583200.5,"request":{"remote_ip":"10.0.0.5","method":"GET","uri":"/cfg/00562b043615.xml","proto":"HTTP/1.1","headers":{"User-Agent":["Cisco-CP-8841-3PCC/11.0 (00562b043615)"]}},"size":5120,"status":200}')
- * // { address: '10.0.0.5', status: 200, path: '/cfg/00562b043615.xml', userAgent: 'Cisco-CP-8841-3PCC/11.0 (00562b043615)', … }
+ * // { address: '10.0.0.5', status: 200, request: 'GET /cfg/00562b043615.xml HTTP/1.1', userAgent: 'Cisco-CP-8841-3PCC/11.0 (00562b043615)', … }
  */
 export class JsonLogReader {
   private readonly fields: Record<JsonLogField, FieldKeys>;

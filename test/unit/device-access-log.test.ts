@@ -154,6 +154,8 @@ test('combined.log: one row per phone, keyed by MAC, else serial, else address',
     other: 2,
     combined: 15,
     common: 0,
+    // JSON access-log records (none in a text log).
+    json: 0,
   });
   assert.deepEqual(
     s.phones.map((p) => [p.model, p.keyKind, p.key, p.requests, p.outcome]),
@@ -255,6 +257,7 @@ test('hostile.log: escapes, CRLF, a 100 kB line, an unreadable time, non-phone U
     other: 5,
     combined: 7,
     common: 0,
+    json: 0,
   });
   assert.deepEqual(
     s.phones.map((p) => [p.model, p.key, p.outcome, p.firstSeen]),
