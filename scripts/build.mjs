@@ -69,14 +69,20 @@ const ESM_COMMANDS = {
 const bundledRequire = {
   name: 'bundled-require',
   setup(b) {
-    b.onLoad({ filter: /[\\/]src[\\/]lazy-deps\.ts$/ }, (args) => {
-      const text = readFileSync(args.path, 'utf8');
-      const line = 'const require = createRequire(import.meta.url);';
-      if (!text.includes(line)) throw new Error(`build: no "${line}" in ${args.path}`);
-      return { contents: text.replace(line, ''), loader: 'ts' };
-    });
+    b.onLoad({ filter: /[\\/]src[\\/]lazy-deps\.ts$/ }, (args) => ({
+      contents: lazyDepsWithoutCreateRequire(args.path),
+      loader: 'ts',
+    }));
   },
 };
+
+/** src/lazy-deps.ts without its createRequire line: its `require`s are then the bundle's own. */
+function lazyDepsWithoutCreateRequire(path) {
+  const text = readFileSync(path, 'utf8');
+  const line = 'const require = createRequire(import.meta.url);';
+  if (!text.includes(line)) throw new Error(`build: no "${line}" in ${path}`);
+  return text.replace(line, '');
+}
 
 const common = {
   absWorkingDir: root,
@@ -128,13 +134,11 @@ const depsOwnFiles = {
   name: 'deps-own-files',
   setup(b) {
     b.onLoad({ filter: /[\\/]src[\\/]lazy-deps\.ts$/ }, (args) => {
-      const text = readFileSync(args.path, 'utf8');
-      const line = 'const require = createRequire(import.meta.url);';
-      if (!text.includes(line)) throw new Error(`build: no "${line}" in ${args.path}`);
       // The chunk's banner defines `require` (Node's, relative to the chunk).
-      const contents = text
-        .replace(line, '')
-        .replace(/\brequire\('([^']+)'\)/g, (_, specifier) => `require('./${depFile(specifier)}')`);
+      const contents = lazyDepsWithoutCreateRequire(args.path).replace(
+        /\brequire\('([^']+)'\)/g,
+        (_, specifier) => `require('./${depFile(specifier)}')`,
+      );
       return { contents, loader: 'ts' };
     });
     b.onResolve({ filter: /^\.\/deps\// }, (args) => ({ path: args.path, external: true }));

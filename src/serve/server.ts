@@ -755,6 +755,29 @@ export class ProvisioningServer {
     });
   }
 
+  /** The access-log record of a request that could not be read as one (kind malformed). */
+  private logMalformed(socket: Socket, status: number, bytes: number, why: string): void {
+    const record: RequestRecord = {
+      time: new Date(),
+      address: socket.remoteAddress ?? '-',
+      user: null,
+      method: '-',
+      target: '-',
+      protocol: '-',
+      status,
+      bytes,
+      referer: null,
+      userAgent: null,
+      ua: null,
+      kind: 'malformed',
+      device: null,
+      outcome: outcomeForStatus(status).outcome,
+      reason: `malformed request: ${why}`,
+      durationMs: 0,
+    };
+    for (const l of this.requestListeners) l(record);
+  }
+
   /** Plain bytes at the --tls-cert port that are no HTTP request either: the same 400. */
   private plainClientError(err: NodeJS.ErrnoException, socket: Socket): void {
     const code = typeof err.code === 'string' ? err.code : '';
@@ -764,25 +787,12 @@ export class ProvisioningServer {
     }
     this.refusedSockets.add(socket);
     const status = 400;
-    const record: RequestRecord = {
-      time: new Date(),
-      address: socket.remoteAddress ?? '-',
-      user: null,
-      method: '-',
-      target: '-',
-      protocol: '-',
+    this.logMalformed(
+      socket,
       status,
-      bytes: Buffer.byteLength(PLAIN_AT_TLS_PORT_BODY),
-      referer: null,
-      userAgent: null,
-      ua: null,
-      kind: 'malformed',
-      device: null,
-      outcome: outcomeForStatus(status).outcome,
-      reason: `malformed request: neither TLS nor HTTP at this HTTPS port (${code})`,
-      durationMs: 0,
-    };
-    for (const l of this.requestListeners) l(record);
+      Buffer.byteLength(PLAIN_AT_TLS_PORT_BODY),
+      `neither TLS nor HTTP at this HTTPS port (${code})`,
+    );
     endWithAnswer(socket, status, PLAIN_AT_TLS_PORT_BODY);
   }
 
@@ -863,25 +873,12 @@ export class ProvisioningServer {
             : typeof llhttpReason === 'string'
               ? llhttpReason.slice(0, 100)
               : 'unreadable request';
-      const record: RequestRecord = {
-        time: new Date(),
-        address: socket.remoteAddress ?? '-',
-        user: null,
-        method: '-',
-        target: '-',
-        protocol: '-',
+      this.logMalformed(
+        socket,
         status,
-        bytes: socket.writable ? Buffer.byteLength(body) : 0,
-        referer: null,
-        userAgent: null,
-        ua: null,
-        kind: 'malformed',
-        device: null,
-        outcome: outcomeForStatus(status).outcome,
-        reason: `malformed request: ${why}${timeout ? '' : ` (${code})`}`,
-        durationMs: 0,
-      };
-      for (const l of this.requestListeners) l(record);
+        socket.writable ? Buffer.byteLength(body) : 0,
+        `${why}${timeout ? '' : ` (${code})`}`,
+      );
     }
     this.refusedSockets.add(socket);
     if (!socket.writable) {
