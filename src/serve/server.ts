@@ -703,13 +703,19 @@ export class ProvisioningServer {
     });
   }
 
-  /** A request in plain HTTP at the --tls-cert port: 400, Connection: close, one record. */
-  private plainAtTlsPort(req: IncomingMessage, res: ServerResponse): void {
-    const started = process.hrtime.bigint();
+  /** Counts a request in flight, and on its connection; its socket. */
+  private beginRequest(req: IncomingMessage): Socket {
     this.inFlight++;
     const socket = req.socket;
     const answering = this.requestSockets.get(socket);
     if (answering !== undefined) this.requestSockets.set(socket, answering + 1);
+    return socket;
+  }
+
+  /** A request in plain HTTP at the --tls-cert port: 400, Connection: close, one record. */
+  private plainAtTlsPort(req: IncomingMessage, res: ServerResponse): void {
+    const started = process.hrtime.bigint();
+    const socket = this.beginRequest(req);
     discardBody(req, this.config.maxBodyBytes);
     const uaHeader = req.headers['user-agent'];
     const status = 400;
@@ -890,10 +896,7 @@ export class ProvisioningServer {
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
     const started = process.hrtime.bigint();
-    this.inFlight++;
-    const socket = req.socket;
-    const answering = this.requestSockets.get(socket);
-    if (answering !== undefined) this.requestSockets.set(socket, answering + 1);
+    const socket = this.beginRequest(req);
     this.bytesAtRequest.set(socket, socket.bytesRead);
     this.answeredSockets.add(socket);
     const site = this.siteRef; // one site for the whole request, whatever a reload does
