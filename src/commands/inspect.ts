@@ -196,7 +196,7 @@ export function notALogError(
   }
   return badInput(
     head,
-    `${command} --log reads web-server access logs (nginx, Apache, lighttpd: common or combined)`,
+    `${command} --log reads web-server access logs: common or combined (nginx, Apache, lighttpd), or JSON lines (Caddy, Traefik, nginx escape=json)`,
   );
 }
 

@@ -459,3 +459,19 @@ test('render -i <a name without an extension>: the format cannot be told from th
   ]);
   assert.equal(ok.code, 0, ok.stderr);
 });
+
+test('a file that is no access log: the hint names the JSON logs read too, for inspect and fleet', async () => {
+  const root = dir.fresh('not-a-log');
+  const file = join(root, 'profile.xml');
+  writeFileSync(
+    file,
+    '<flat-profile>\n  <Station_Name ua="na">x</Station_Name>\n</flat-profile>\n',
+  );
+  for (const command of ['inspect', 'fleet']) {
+    const run = await runCli([command, '--log', file]);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /common or combined/);
+    assert.match(run.stderr, /JSON lines \(Caddy, Traefik, nginx escape=json\)/);
+    assert.equal(run.stderr.trim().split('\n').length, 2, run.stderr);
+  }
+});
