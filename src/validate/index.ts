@@ -17,7 +17,7 @@ import { compareDiagnostics, type Diagnostic } from './diagnostic.js';
 import { readProfileDocument, type ProfileParameter } from './profile-document.js';
 import { RULE_LIST } from './registry.js';
 import type { RuleId } from './rule-ids.js';
-import { LineIndex, newTextOffsetCursor, sourceOffsetOfText } from './xml-scanner.js';
+import { emptyList, LineIndex, newTextOffsetCursor, sourceOffsetOfText } from './xml-scanner.js';
 
 export type { Diagnostic, Severity } from './diagnostic.js';
 export type { EmptyValueMode } from './define-rule.js';
@@ -96,23 +96,21 @@ function validateText(text: string, options: ValidateOptions, hints: TextHints):
     };
     rule.check(context);
   }
-  if (findings.length === 0) return [];
+  // One kind of array and two shapes of diagnostic, each made whole (see emptyList).
+  const diagnostics = emptyList<Diagnostic>();
+  if (findings.length === 0) return diagnostics;
   const lines = new LineIndex(text);
-  return findings
-    .map(({ ruleId, severity, finding }) => {
-      const { line, column } = lines.position(finding.offset);
-      const diagnostic: Diagnostic = {
-        ruleId,
-        severity,
-        message: finding.message,
-        file: options.file,
-        line,
-        column,
-      };
-      if (finding.hint !== undefined) diagnostic.hint = finding.hint;
-      return diagnostic;
-    })
-    .sort(compareDiagnostics);
+  for (const { ruleId, severity, finding } of findings) {
+    const { line, column } = lines.position(finding.offset);
+    const { message, hint } = finding;
+    const { file } = options;
+    diagnostics.push(
+      hint === undefined
+        ? { ruleId, severity, message, file, line, column }
+        : { ruleId, severity, message, file, line, column, hint },
+    );
+  }
+  return diagnostics.sort(compareDiagnostics);
 }
 
 /**

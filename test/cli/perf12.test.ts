@@ -1,0 +1,94 @@
+/**
+ * perf12 (issue 12): validate's hot functions are compiled once per thread, not thrown away when
+ * a new document's first arrays or an unusual finding show up (V8's --trace-deopt), and many
+ * plain names (`*.xml`) resolve as path.resolve resolves them.
+ * - 300 profiles of ≈ 25 KB checked and rendered as JSON, as a validate worker does: no bailout
+ *   of the scanner's startTag or replayTail, validateText, count or the JSON formatter's
+ *   jsonEntry (before: "wrong map" for each, "not a Smi" for replayTail).
+ * - validate() with a relative `cwd` and 70 plain names, one of them missing: the same files,
+ *   and the same unreadable one, as named by absolute paths.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { validate } from '../../src/commands/validate.js';
+import { testDirectory } from '../helpers/temp-dir.js';
+
+const dir = testDirectory('cisco-prov-perf12-');
+
+test('validate: the scanner, validateText and jsonEntry are not deoptimized as documents go by', () => {
+  const root = dir.fresh('deopt');
+  const probe = join(root, 'probe.mts');
+  const src = (path: string): string =>
+    JSON.stringify(new URL(`../../src/${path}`, import.meta.url).href);
+  writeFileSync(
+    probe,
+    `import { checkProfileFile } from ${src('validate/file.ts')};\n` +
+      `import { renderFile } from ${src('output/diagnostics-format.ts')};\n` +
+      `import { DEFAULT_CATALOG } from ${src('profile/catalog-data/index.ts')};\n` +
+      `import { catalogNames, lookupParameter } from ${src('profile/catalog.ts')};\n` +
+      'const names = catalogNames(DEFAULT_CATALOG).slice(0, 600);\n' +
+      'const settings = { model: undefined, ignoreRules: [] };\n' +
+      'for (let f = 0; f < 300; f++) {\n' +
+      '  let body = \'<?xml version="1.0" encoding="UTF-8"?>\\n<flat-profile>\\n\';\n' +
+      '  names.forEach((name, n) => {\n' +
+      '    const kind = lookupParameter(DEFAULT_CATALOG, name)?.entry.type?.kind;\n' +
+      "    const value = kind === 'bool' ? (n % 2 ? 'Yes' : 'No') : f % 5 === 0 ? '' : `value-${f + n}`;\n" +
+      '    body += `  <${name} ua="na">${value}</${name}>\\n`;\n' +
+      '  });\n' +
+      "  body += '</flat-profile>\\n';\n" +
+      '  const result = checkProfileFile(`p${f}.xml`, Buffer.from(body), DEFAULT_CATALOG, settings);\n' +
+      "  renderFile(result, { format: 'json' });\n" +
+      '  if (f === 299 && result.errorCount === 0) throw new Error("no findings: the probe checks nothing");\n' +
+      '}\n',
+  );
+  const run = spawnSync(process.execPath, ['--import', 'tsx', '--trace-deopt', probe], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
+  assert.equal(run.status, 0, run.stderr);
+  const watched = /<JSFunction (startTag|replayTail|validateText|count|jsonEntry) /;
+  const deopts = run.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('[bailout') && watched.test(l))
+    .map((l) => `${watched.exec(l)![1]}: ${/reason: ([^)]*)/.exec(l)?.[1]}`);
+  assert.deepEqual(deopts, []);
+});
+
+test('validate: plain names under a relative cwd are the files path.resolve names', async () => {
+  const root = dir.fresh('names');
+  const profiles = join(root, 'site', 'profiles');
+  mkdirSync(profiles, { recursive: true });
+  const names: string[] = [];
+  const write = (f: number): void =>
+    writeFileSync(
+      join(profiles, `p${String(f).padStart(2, '0')}.xml`),
+      `<flat-profile><Station_Name ua="na">phone-${f}</Station_Name></flat-profile>\n`,
+    );
+  for (let f = 0; f < 70; f++) {
+    names.push(`p${String(f).padStart(2, '0')}.xml`);
+    if (f !== 41) write(f);
+  }
+  const cwd = relative(process.cwd(), profiles);
+  assert.ok(!cwd.startsWith('/') && cwd.includes('/'), cwd);
+  // A missing name: the one line a stat of it gives.
+  await assert.rejects(validate({ inputs: names, cwd, jobs: 1 }), {
+    message: 'cannot read p41.xml: no such file or directory',
+  });
+  write(41);
+  const byName = await validate({ inputs: names, cwd, jobs: 1 });
+  const byPath = await validate({ inputs: names.map((n) => join(profiles, n)), jobs: 1 });
+  assert.deepEqual(
+    byName.files.map((f) => f.file),
+    names,
+  );
+  assert.equal(byName.files.length, 70);
+  assert.deepEqual(
+    byName.files.map((f) => f.diagnostics),
+    byPath.files.map((f) =>
+      f.diagnostics.map((d) => ({ ...d, file: d.file.slice(profiles.length + 1) })),
+    ),
+  );
+});
