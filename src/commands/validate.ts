@@ -191,9 +191,41 @@ function walkDirectory(
 
 /** `path` resolved against `cwd`, bytes kept bytes. */
 function absoluteFsPath(cwd: string, path: FsPath): FsPath {
-  if (typeof path === 'string') return resolve(cwd, path);
+  if (typeof path === 'string')
+    return isPlainName(path) ? inDirectory(cwd, path) : resolve(cwd, path);
   return path[0] === sep.charCodeAt(0) ? path : joinFsPath(resolve(cwd), path);
 }
+
+/**
+ * Whether `name` is one name with nothing for path.resolve to do (no separator, not `.` or `..`,
+ * not empty): a shell's `*.xml` gives 10,000 of them, and path.resolve's scan of each (with its
+ * dirname and basename) took ≈ 100 ms of the main thread before the first file could be checked
+ * (issue 12). POSIX only: on Windows, path.resolve decides (drive letters, both separators).
+ */
+function isPlainName(name: string): boolean {
+  return sep === '/' && name !== '' && name !== '.' && name !== '..' && !name.includes('/');
+}
+
+/** A plain name (see isPlainName) in `dir`, as path.resolve(dir, name) would give it. */
+function inDirectory(dir: string, name: string): string {
+  const base = absoluteDirectory(dir);
+  return base.endsWith('/') ? base + name : `${base}/${name}`;
+}
+
+/**
+ * path.resolve(dir); once per directory when `dir` is absolute (a relative one depends on the
+ * process's working directory, which may change between calls).
+ */
+function absoluteDirectory(dir: string): string {
+  if (!dir.startsWith('/')) return resolve(dir);
+  let base = absoluteDirectories.get(dir);
+  if (base === undefined) {
+    base = resolve(dir);
+    absoluteDirectories.set(dir, base);
+  }
+  return base;
+}
+const absoluteDirectories = new Map<string, string>();
 
 /**
  * Whether the inputs will likely need workers: at least WORKER_THRESHOLD of them, counting a
@@ -282,27 +314,38 @@ function listedKinds(
   cwd: string,
 ): (index: number) => Dirent | undefined {
   if (inputs.length < LISTED_INPUTS) return () => undefined;
-  const paths = inputs.map((input) => resolve(cwd, input));
-  const perDirectory = new Map<string, number>();
-  for (const path of paths) {
-    const dir = dirname(path);
-    perDirectory.set(dir, (perDirectory.get(dir) ?? 0) + 1);
+  // Each input's directory and name; a plain name's without path.resolve (see isPlainName).
+  const dirs: string[] = [];
+  const names: string[] = [];
+  let base: string | undefined;
+  for (const input of inputs) {
+    if (isPlainName(input)) {
+      dirs.push((base ??= absoluteDirectory(cwd)));
+      names.push(input);
+    } else {
+      const path = resolve(cwd, input);
+      dirs.push(dirname(path));
+      names.push(basename(path));
+    }
   }
+  const perDirectory = new Map<string, number>();
+  for (const dir of dirs) perDirectory.set(dir, (perDirectory.get(dir) ?? 0) + 1);
   const listings = new Map<string, Map<string, Dirent> | null>();
   return (index) => {
-    const path = paths[index]!;
-    const dir = dirname(path);
+    const dir = dirs[index]!;
     if ((perDirectory.get(dir) ?? 0) < LISTED_INPUTS) return undefined;
     let listing = listings.get(dir);
     if (listing === undefined) {
       try {
-        listing = new Map(readdirSync(dir, { withFileTypes: true }).map((e) => [e.name, e]));
+        listing = new Map();
+        for (const entry of readdirSync(dir, { withFileTypes: true }))
+          listing.set(entry.name, entry);
       } catch {
         listing = null;
       }
       listings.set(dir, listing);
     }
-    const entry = listing?.get(basename(path));
+    const entry = listing?.get(names[index]!);
     return entry !== undefined && (entry.isFile() || entry.isDirectory()) ? entry : undefined;
   };
 }
