@@ -40,6 +40,7 @@ const ESM_COMMANDS = {
   'render-format': 'src/output/render-format.ts',
   progress: 'src/output/progress.ts',
   validate: 'src/commands/validate.ts',
+  'validate-workers': 'src/commands/validate-workers.ts',
   'diagnostics-format': 'src/output/diagnostics-format.ts',
   inspect: 'src/commands/inspect.ts',
   'inspect-format': 'src/output/inspect-format.ts',

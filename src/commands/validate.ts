@@ -4,7 +4,6 @@
  * no process.exit: usage and I/O problems are thrown as CliError.
  */
 import { readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { findModel, MODELS } from '../device/models.js';
 import { CliError, ExitCode, describeSystemError, type ExitCodeValue } from '../errors.js';
@@ -20,13 +19,8 @@ import type { RuleId } from '../validate/rule-ids.js';
 import type { EmptyValueMode } from '../validate/define-rule.js';
 import type { Digest } from '../crypto/index.js';
 import type { FileCheckSettings } from '../validate/file.js';
-
-/**
- * The checks and the built-in catalog: ≈ 300 KB of JavaScript, ≈ 90 ms to load. validate()
- * imports them after it has started its workers, so that their start-up (a thread, the same
- * modules) overlaps this thread's loading, not follows it.
- */
-type Checks = typeof import('../validate/file.js');
+import { unreadableFile } from '../validate/unreadable.js';
+import { validateThreads, workersFor, WORKER_THRESHOLD } from './validate-workers.js';
 
 export interface ValidateCommandOptions {
   /** Files, directories, or `-` for stdin. */
@@ -100,8 +94,6 @@ export interface ValidateResult {
 
 /** File names a directory walk takes as profiles. */
 const PROFILE_FILE = /\.(xml|cfg|gz|enc|ece|aes|bin)$/i;
-/** Below this many files, threads cost more than they save. */
-const WORKER_THRESHOLD = 64;
 
 /**
  * Exit code from the counts: 1 on errors, or on warnings with --strict; else 0.
@@ -145,7 +137,6 @@ function walkDirectory(
   out: Input[],
   seen: Set<string>,
   links: WalkLinks,
-  unreadableFile: Checks['unreadableFile'],
   fsDir: FsPath = dir,
 ): void {
   const absolute = absoluteFsPath(cwd, fsDir);
@@ -182,7 +173,7 @@ function walkDirectory(
         continue;
       }
     }
-    if (kind.isDirectory()) walkDirectory(path, cwd, out, seen, links, unreadableFile, fsPath);
+    if (kind.isDirectory()) walkDirectory(path, cwd, out, seen, links, fsPath);
     else if (kind.isFile() && PROFILE_FILE.test(name)) {
       out.push(typeof fsPath === 'string' ? path : { shown: path, fsPath });
     }
@@ -228,26 +219,6 @@ function absoluteDirectory(dir: string): string {
 const absoluteDirectories = new Map<string, string>();
 
 /**
- * Whether the inputs will likely need workers: at least WORKER_THRESHOLD of them, counting a
- * directory's entries (one listing without types: ≈ 3 ms for 10,000; a small directory must not
- * pay for workers it never uses).
- */
-function mayNeedWorkers(inputs: readonly string[], cwd: string): boolean {
-  let count = 0;
-  for (const input of inputs) {
-    if (input === '-') continue;
-    try {
-      const path = resolve(cwd, input);
-      count += statSync(path).isDirectory() ? readdirSync(path).length : 1;
-    } catch {
-      // expandInputs reports it.
-    }
-    if (count >= WORKER_THRESHOLD) return true;
-  }
-  return false;
-}
-
-/**
  * A file found by a walk whose path is not UTF-8: shown escaped, read by its bytes; or a file
  * named on the command line that is not a regular file (`special`: a FIFO, a device), which the
  * pool reads by its size (see checkProfileFiles), as it always was.
@@ -265,12 +236,7 @@ type Input = string | BytePathFile | FileDiagnostics;
  * Expands the inputs: a directory means every profile file in it, recursively. What cannot be
  * read inside a directory is an unreadableFile result in its place.
  */
-function expandInputs(
-  inputs: readonly string[],
-  cwd: string,
-  links: WalkLinks,
-  unreadableFile: Checks['unreadableFile'],
-): Input[] {
+function expandInputs(inputs: readonly string[], cwd: string, links: WalkLinks): Input[] {
   const files: Input[] = [];
   const listed = listedKinds(inputs, cwd);
   for (const [index, input] of inputs.entries()) {
@@ -286,7 +252,7 @@ function expandInputs(
     }
     if (stats.isDirectory()) {
       const found: Input[] = [];
-      walkDirectory(input, cwd, found, new Set(), links, unreadableFile);
+      walkDirectory(input, cwd, found, new Set(), links);
       if (found.length === 0) {
         throw new CliError(
           ExitCode.Usage,
@@ -392,21 +358,23 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
     ...(options.emptyValues !== undefined ? { emptyValues: options.emptyValues } : {}),
     ...(options.md !== undefined ? { md: options.md } : {}),
   };
-  const jobs =
-    options.jobs ??
-    (Number(process.env.CISCO_PROV_VALIDATE_JOBS) || Math.min(availableParallelism(), 8));
-  // Workers are likely (a directory, or many files): start them now, so that their start-up
-  // overlaps this thread's loading of the checks (see Checks) and the listing below (10,000
-  // files: ≈ 80 ms); the run takes them, or they are ended.
-  const discardWorkers =
-    jobs > 1 && mayNeedWorkers(options.inputs, cwd)
-      ? (await import('../io/worker-pool.js')).prestartValidateWorkers(jobs)
-      : undefined;
+  const jobs = validateThreads(options.jobs);
+  // Workers are likely (a directory, or many files): start them now (the CLI may have already),
+  // so that their start-up overlaps this thread's listing of the inputs and loading of the
+  // checks (≈ 300 KB of JavaScript with the built-in catalog); the run takes them, or they are
+  // ended.
+  const discardWorkers = await workersFor(options.inputs, cwd, jobs);
+  // The checks and the catalog load while the inputs are listed and the workers fed: the
+  // workers need neither from this thread (unless --catalog), and this thread's own share of the
+  // files waits for them. Awaited on every path below; the empty catch only keeps a rejection
+  // from counting as unhandled before then.
+  const loading = Promise.all([loadCatalog(options.catalog, cwd), import('../validate/file.js')]);
+  loading.catch(() => {});
   try {
-    const [catalog, { MAX_PROFILE_BYTES, checkProfileFile, readFileUpTo, unreadableFile }] =
-      await Promise.all([loadCatalog(options.catalog, cwd), import('../validate/file.js')]);
+    // A --catalog that cannot be read or used is reported first, before any input.
+    if (options.catalog !== undefined) await loading;
     const links = walkLinks(options.followLinks);
-    const files = expandInputs(options.inputs, cwd, links, unreadableFile);
+    const files = expandInputs(options.inputs, cwd, links);
     const skippedLinks = links.skipped.map(skippedLinkWarning);
     if (skippedLinks.length > 0) {
       notes.push(...skippedLinks);
@@ -429,7 +397,10 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
       if (options.onFile) options.onFile(result);
       else results.push(result);
     };
-    const readStdin = options.readStdin ?? (() => readLimitedStdin(MAX_PROFILE_BYTES));
+    const readStdin = async (): Promise<Uint8Array> =>
+      options.readStdin
+        ? options.readStdin()
+        : readLimitedStdin((await loading)[1].MAX_PROFILE_BYTES);
     const onDisk = files.filter(
       (f): f is string | BytePathFile => (typeof f === 'string' && f !== '-') || isBytePath(f),
     );
@@ -438,8 +409,11 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
       for (const f of files) if (typeof f !== 'string' && !isBytePath(f)) take(f);
       // stdin is checked first, so that its result can take its place among the workers' ones.
       const stdinAt = files.indexOf('-');
-      const fromStdin =
-        stdinAt < 0 ? undefined : checkProfileFile('<stdin>', await readStdin(), catalog, settings);
+      let fromStdin: CheckedFile | undefined;
+      if (stdinAt >= 0) {
+        const [catalog, { checkProfileFile }] = await loading;
+        fromStdin = checkProfileFile('<stdin>', await readStdin(), catalog, settings);
+      }
       let at = 0;
       const { checkFilesInWorkers } = await import('../io/worker-pool.js');
       await checkFilesInWorkers(
@@ -447,7 +421,8 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
         onDisk.map((f) => (typeof f === 'string' ? f : f.shown)),
         {
           ...settings,
-          catalog: options.catalog === undefined ? undefined : catalog,
+          // The built-in catalog is each thread's own; a --catalog's, merged here, goes along.
+          catalog: options.catalog === undefined ? undefined : (await loading)[0],
           renderWith: options.onFile ? options.renderWith : undefined,
         },
         jobs,
@@ -462,6 +437,7 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
       );
       if (at === stdinAt && fromStdin) take(fromStdin);
     } else {
+      const [catalog, { checkProfileFile, readFileUpTo }] = await loading;
       for (const input of files) {
         const file = isBytePath(input) ? input.shown : input;
         if (typeof file !== 'string') take(file);

@@ -314,8 +314,11 @@ export async function runInWorkers<T extends TaskName>(
     /**
      * This thread works through batches too, with this function, between feeding the workers
      * (each has a second batch queued meanwhile): one thread more without a worker's start-up.
+     * A promise of it: the workers are fed first, this thread starts once it settles.
      */
-    here?: (batch: Tasks[T]['item'][]) => Tasks[T]['result'][];
+    here?:
+      | ((batch: Tasks[T]['item'][]) => Tasks[T]['result'][])
+      | Promise<(batch: Tasks[T]['item'][]) => Tasks[T]['result'][]>;
     /** The workers write files: a signal terminates them before its sweep of temp files. */
     stopOnSignal?: boolean;
     /** Batches each worker has at once (default 2: one runs while the next waits). */
@@ -402,10 +405,11 @@ export async function runInWorkers<T extends TaskName>(
       ),
       here &&
         (async () => {
+          const check = await here;
           for (let batch = nextBatch(); batch.length > 0; batch = nextBatch()) {
             let results: Tasks[T]['result'][];
             try {
-              results = here(batch);
+              results = check(batch);
             } catch (err) {
               exhausted = true;
               throw err;
@@ -462,7 +466,10 @@ function prestartWorkers(task: TaskName, count: number, youngGenerationMb?: numb
   const limits = youngGenerationMb
     ? { resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb } }
     : {};
-  for (let i = 0; i < count; i++) {
+  // Those already waiting for this task count (the CLI starts validate's before the command
+  // has loaded, and the command asks again).
+  const waiting = prestarted.filter((p) => p.task === task && p.alive).length;
+  for (let i = waiting; i < count; i++) {
     const entry = { worker: new Worker(url, { workerData: data, ...limits }), task, alive: true };
     const dead = (): void => {
       entry.alive = false;
@@ -663,7 +670,8 @@ export async function checkFilesInWorkers(
         : { path: paths[index]!, name: names[index]!, index };
     }
   }
-  const here = await validateRunner(settings);
+  // The workers are fed while this thread loads the checks for its own share.
+  const here = validateRunner(settings);
   await runInWorkers('validate', settings, items(), {
     workerCount: Math.max(1, Math.min(jobs - 1, Math.ceil(paths.length / VALIDATE_BATCH) - 1)),
     here,

@@ -13,13 +13,13 @@ import {
   type Digest,
   type OpenOptions,
 } from '../crypto/index.js';
-import { describeSystemError } from '../domain-errors.js';
 import type { Catalog } from '../profile/catalog.js';
 import { sniffUtf16Or32 } from '../profile/text-encoding.js';
 import type { EmptyValueMode } from './define-rule.js';
 import type { RuleId } from './rule-ids.js';
 import type { Diagnostic, FileDiagnostics } from './diagnostic.js';
 import { validateProfileBytes } from './index.js';
+import { unreadableFile } from './unreadable.js';
 
 export interface FileCheckSettings {
   model: string | undefined;
@@ -272,18 +272,4 @@ export function checkProfileFiles(
     results.push(checkProfileFile(name, bytes, catalog, settings));
   }
   return results;
-}
-
-/**
- * The result for a file that cannot be read: no diagnostics, `readError` one line naming it.
- * @example unreadableFile('d/b.xml', err).readError // 'cannot read d/b.xml: permission denied'
- */
-export function unreadableFile(file: string, err: unknown): FileDiagnostics {
-  return {
-    file,
-    diagnostics: [],
-    errorCount: 0,
-    warningCount: 0,
-    readError: `cannot read ${describeSystemError(err, file)}`,
-  };
 }

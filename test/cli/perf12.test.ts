@@ -14,6 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { validate } from '../../src/commands/validate.js';
+import { runCli } from '../helpers/run-cli.js';
 import { testDirectory } from '../helpers/temp-dir.js';
 
 const dir = testDirectory('cisco-prov-perf12-');
@@ -91,4 +92,43 @@ test('validate: plain names under a relative cwd are the files path.resolve name
       f.diagnostics.map((d) => ({ ...d, file: d.file.slice(profiles.length + 1) })),
     ),
   );
+});
+
+test('validate: hundreds of names among options reach the command in their order', async () => {
+  // The CLI hands runs of names to commander packed (PackedArguments in src/cli.ts): an option's
+  // value right before a run stays that option's value, the names after it stay names.
+  const root = dir.fresh('packed');
+  const group = (prefix: string, count: number): string[] =>
+    Array.from({ length: count }, (_, f) => `${prefix}${String(f).padStart(3, '0')}.xml`);
+  const a = group('a', 100);
+  const b = group('b', 100);
+  const c = group('c', 70);
+  for (const name of [...a, ...b, ...c, '-dash.xml']) {
+    writeFileSync(
+      join(root, name),
+      `<flat-profile><Station_Name ua="na">${name}</Station_Name><Line_Enable_9_ ua="na">Yes</Line_Enable_9_></flat-profile>\n`,
+    );
+  }
+  const args = [
+    'validate',
+    ...a,
+    '--model',
+    '6821',
+    ...b,
+    '--format',
+    'json',
+    '--',
+    '-dash.xml',
+    ...c,
+  ];
+  const run = await runCli(args, { cwd: root });
+  assert.equal(run.code, 1, run.stderr);
+  assert.equal(run.stderr, '');
+  const report = JSON.parse(run.stdout) as { file: string; diagnostics: { ruleId: string }[] }[];
+  assert.deepEqual(
+    report.map((f) => f.file),
+    [...a, ...b, '-dash.xml', ...c],
+  );
+  // --model 6821 (2 lines) applied: line 9 is beyond its capacity in every file.
+  assert.ok(report.every((f) => f.diagnostics.some((d) => d.ruleId === 'model-capacity')));
 });
