@@ -11,7 +11,7 @@
 //   benchmarks need is a devDependency.
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -97,6 +97,62 @@ const common = {
   logLevel: 'warning',
 };
 
+/**
+ * The built-in catalog as data: src/profile/catalog-data/index.ts assembles ≈ 1,200 entries from
+ * ≈ 190 KB of object literals (guides, export evidence, corrections) at every load, in every
+ * thread. The bundles get its result instead, as JSON.parse of one single-quoted string: V8
+ * scans such a literal fast and parses JSON faster than it compiles and runs the same literals.
+ * Importing the module, 5 runs each: the literals 38–58 ms, JSON in a single-quoted string
+ * 24–26 ms (a template literal, which esbuild's minifier would choose for a string full of
+ * double quotes, 30–53 ms: so the bundles hold a placeholder, replaced after the build; issue
+ * 12). The source stays the truth: the data are what its own code assembles here, once per
+ * build (test/cli/perf12.test.ts holds the library bundle's catalog equal to the source's).
+ */
+async function catalogAsJson() {
+  const assembled = await build({
+    ...common,
+    entryPoints: ['src/profile/catalog-data/index.ts'],
+    format: 'esm',
+    write: false,
+    minify: false,
+  });
+  const { DEFAULT_CATALOG } = await import(
+    `data:text/javascript;base64,${Buffer.from(assembled.outputFiles[0].text).toString('base64')}`
+  );
+  // ASCII, with what a single-quoted literal must escape escaped (JSON escapes control
+  // characters and '"' itself).
+  const literal = `'${JSON.stringify(DEFAULT_CATALOG)
+    .replace(/[\\']/g, (c) => `\\${c}`)
+    .replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)}'`;
+  return {
+    plugin: {
+      name: 'catalog-as-json',
+      setup(b) {
+        b.onLoad({ filter: /[\\/]src[\\/]profile[\\/]catalog-data[\\/]index\.ts$/ }, () => ({
+          contents:
+            "import type { CatalogEntry } from '../catalog.js';\n" +
+            `declare const ${CATALOG_PLACEHOLDER}: string;\n` +
+            `export const DEFAULT_CATALOG: readonly CatalogEntry[] = JSON.parse(${CATALOG_PLACEHOLDER});\n`,
+          loader: 'ts',
+          resolveDir: join(root, 'src/profile/catalog-data'),
+        }));
+      },
+    },
+    /** Puts the catalog's literal in place of the placeholder in each built file holding it. */
+    inject(files) {
+      for (const file of files) {
+        const text = readFileSync(file, 'utf8');
+        const parts = text.split(CATALOG_PLACEHOLDER);
+        if (parts.length === 1) continue;
+        if (parts.length !== 2) throw new Error(`build: the catalog placeholder twice in ${file}`);
+        writeFileSync(file, parts[0] + literal + parts[1]);
+      }
+    },
+  };
+}
+const CATALOG_PLACEHOLDER = '__ciscoProvCatalogJson';
+const catalogData = await catalogAsJson();
+
 // The library entry: one ESM file whose runtime dependencies stay external (they are the
 // package's `dependencies`; test/unit/package-truth.test.ts holds the two lists equal).
 const library = await build({
@@ -105,6 +161,7 @@ const library = await build({
   outdir: 'dist',
   format: 'esm',
   packages: 'external',
+  plugins: [catalogData.plugin],
   metafile: true,
   // Readable, not minified: a library user's stack traces name our functions (`at openProfile`,
   // not `at Br`), Node shows the line that threw (not 8 KB of one minified line), and classes
@@ -165,7 +222,7 @@ await build({
   splitting: true,
   format: 'esm',
   chunkNames: 'chunks/[name]-[hash]',
-  plugins: [depsOwnFiles],
+  plugins: [depsOwnFiles, catalogData.plugin],
   // CommonJS dependencies inside an ESM bundle call require(): give them one.
   banner: {
     js: "import { createRequire as __cpCreateRequire } from 'node:module'; const require = __cpCreateRequire(import.meta.url);",
@@ -187,6 +244,7 @@ await build({
   outExtension: { '.js': '.cjs' },
   plugins: [
     bundledRequire,
+    catalogData.plugin,
     {
       name: 'cli-split',
       setup(b) {
@@ -215,6 +273,15 @@ await build({
     },
   ],
 });
+
+// Every built JavaScript file: the catalog's literal where its placeholder is.
+catalogData.inject(
+  [
+    ...readdirSync(join(root, 'dist'), { recursive: true, encoding: 'utf8' }).filter((f) =>
+      /\.(c?js)$/.test(f),
+    ),
+  ].map((f) => join(root, 'dist', f)),
+);
 
 // The bin shim compiles the three bundles through vm.Script with V8's code cache; on
 // Node 20 a script compiled from a code cache loses its dynamic-import callback ("A dynamic

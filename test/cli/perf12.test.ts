@@ -132,3 +132,23 @@ test('validate: hundreds of names among options reach the command in their order
   // --model 6821 (2 lines) applied: line 9 is beyond its capacity in every file.
   assert.ok(report.every((f) => f.diagnostics.some((d) => d.ruleId === 'model-capacity')));
 });
+
+test('the bundles carry the built-in catalog as data: the same entries the source assembles', async () => {
+  const { DEFAULT_CATALOG: source } = await import('../../src/profile/catalog-data/index.js');
+  const built = (await import(new URL('../../dist/index.js', import.meta.url).href)) as {
+    DEFAULT_CATALOG: typeof source;
+  };
+  assert.ok(source.length > 1000);
+  assert.deepEqual(built.DEFAULT_CATALOG, source);
+  // The CLI's chunks hold it as a JSON string, not as the object literals the source has.
+  const chunks = new URL('../../dist/chunks/', import.meta.url);
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const holding = readdirSync(chunks)
+    .filter((f) => f.endsWith('.js'))
+    .filter((f) =>
+      readFileSync(new URL(f, chunks), 'utf8').includes(
+        `JSON.parse('[{"name":"${source[0]!.name}"`,
+      ),
+    );
+  assert.equal(holding.length, 1);
+});
