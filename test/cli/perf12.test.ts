@@ -152,3 +152,22 @@ test('the bundles carry the built-in catalog as data: the same entries the sourc
     );
   assert.equal(holding.length, 1);
 });
+
+test('the ESM chunks define a require only where they use one', async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const dist = new URL('../../dist/', import.meta.url);
+  let without = 0;
+  for (const dir of ['esm/', 'chunks/']) {
+    for (const name of readdirSync(new URL(dir, dist)).filter((f) => f.endsWith('.js'))) {
+      const text = readFileSync(new URL(dir + name, dist), 'utf8');
+      const banner = text.indexOf('__cpCreateRequire(import.meta.url);');
+      if (banner < 0) {
+        without++;
+        continue;
+      }
+      const rest = text.slice(banner + 34);
+      assert.match(rest, /\brequire\b/, `${dir}${name} defines a require it never uses`);
+    }
+  }
+  assert.ok(without > 20, `${without} chunks without the banner`);
+});
