@@ -64,6 +64,8 @@ const CACHE_LIMIT = 1 << 16;
 function load(name) {
   const file = `${dist}${sep}${name}`;
   const cachedData = readCache(`${file}.cache`);
+  // Where the bundles are, for a worker the CLI starts early (src/io/early-workers.ts).
+  globalThis.__ciscoProvDist ??= dist;
   // The bundle's chunks (see scripts/build.mjs): imported from here, where import() works.
   globalThis.__ciscoProvImport ??= (specifier) =>
     import(require('node:url').pathToFileURL(require('node:path').join(dist, specifier)).href);

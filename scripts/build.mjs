@@ -41,6 +41,8 @@ const ESM_COMMANDS = {
   progress: 'src/output/progress.ts',
   validate: 'src/commands/validate.ts',
   'validate-workers': 'src/commands/validate-workers.ts',
+  // A worker's entry with a name of its own (see src/io/early-workers.ts).
+  worker: 'src/io/worker-entry.ts',
   'diagnostics-format': 'src/output/diagnostics-format.ts',
   inspect: 'src/commands/inspect.ts',
   'inspect-format': 'src/output/inspect-format.ts',

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, ExitCode, usageError, type ExitCodeValue } from './errors.js';
+import { startValidateWorkerEarly } from './io/early-workers.js';
 import { integerArg, modeArg, ruleIdListArg, sizeArg } from './io/options.js';
 import { guardStandardStreams, ownDescriptorOf, standardStreamsDrained } from './io/writer.js';
 import { reportFailure } from './output/failure.js';
@@ -1746,6 +1747,11 @@ ${SECRETS_HELP}`,
   // validate over many files: its workers start now, while commander parses the command line
   // and the command loads (they wait, unreferenced, for the run to take them).
   if (only === 'validate') {
+    try {
+      startValidateWorkerEarly(argv.slice(1));
+    } catch {
+      // The command starts its workers itself.
+    }
     void import('./commands/validate-workers.js')
       .then((w) => w.startAhead(argv.slice(1), process.cwd()))
       .catch(() => {});

@@ -4,21 +4,10 @@
  * ≈ 100–200 ms to start; the main thread has the CLI and the command to load meanwhile).
  */
 import { readdirSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { validateThreads, WORKER_THRESHOLD } from '../io/early-workers.js';
 
-/** Below this many files, threads cost more than they save. */
-export const WORKER_THRESHOLD = 64;
-
-/**
- * The threads a run uses: `jobs` when given, else CISCO_PROV_VALIDATE_JOBS, else one per core
- * (at most 8).
- */
-export function validateThreads(jobs?: number): number {
-  return (
-    jobs ?? (Number(process.env.CISCO_PROV_VALIDATE_JOBS) || Math.min(availableParallelism(), 8))
-  );
-}
+export { validateThreads, WORKER_THRESHOLD };
 
 /**
  * Whether the inputs will likely need workers: at least WORKER_THRESHOLD of them, counting a

@@ -32,8 +32,12 @@ import type {
 } from '../commands/crypto-batch.js';
 import type { RenderedBytes, RenderedFile, ReportFormat } from '../output/diagnostics-format.js';
 import type { FileCheckSettings } from '../validate/file.js';
-
-const WORKER_KIND = 'cisco-prov-worker';
+import {
+  addWaiting,
+  VALIDATE_YOUNG_GENERATION_MB,
+  waitingWorkers,
+  WORKER_KIND,
+} from './early-workers.js';
 
 /** Settings of a validate worker: the file checks plus the catalog. */
 export interface ValidateWorkerSettings extends FileCheckSettings {
@@ -426,8 +430,11 @@ export async function runInWorkers<T extends TaskName>(
   }
 }
 
-/** Workers started ahead of their run (render's checking pass runs meanwhile), not yet taken. */
-const prestarted: { worker: Worker; task: TaskName; alive: boolean }[] = [];
+/**
+ * Workers started ahead of their run (render's checking pass runs meanwhile; the CLI's early
+ * start of validate's), not yet taken: shared with the CLI bundle (see early-workers.ts).
+ */
+const prestarted = waitingWorkers();
 
 /** A live worker started ahead for `task`, taken out of the waiting list; or undefined. */
 function takePrestarted(task: TaskName): Worker | undefined {
@@ -470,14 +477,7 @@ function prestartWorkers(task: TaskName, count: number, youngGenerationMb?: numb
   // has loaded, and the command asks again).
   const waiting = prestarted.filter((p) => p.task === task && p.alive).length;
   for (let i = waiting; i < count; i++) {
-    const entry = { worker: new Worker(url, { workerData: data, ...limits }), task, alive: true };
-    const dead = (): void => {
-      entry.alive = false;
-    };
-    entry.worker.on('error', dead);
-    entry.worker.on('exit', dead);
-    entry.worker.unref();
-    prestarted.push(entry);
+    addWaiting(new Worker(url, { workerData: data, ...limits }), task);
   }
 }
 
@@ -606,12 +606,6 @@ function finishBatch(
     return failedBatch(jobs, 'render failed', err);
   }
 }
-
-/**
- * A validate worker makes ≈ 250 KB of short-lived objects per 30 KB profile: a larger young
- * generation than V8's default means fewer scavenges (10,000 profiles: ≈ 10 % less CPU).
- */
-const VALIDATE_YOUNG_GENERATION_MB = 64;
 
 /** Files per validate batch: small files, so a batch is cheap; 32 keeps the workers even. */
 const VALIDATE_BATCH = 32;

@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { validate } from '../../src/commands/validate.js';
-import { runCli } from '../helpers/run-cli.js';
+import { BIN, runCli } from '../helpers/run-cli.js';
 import { testDirectory } from '../helpers/temp-dir.js';
 
 const dir = testDirectory('cisco-prov-perf12-');
@@ -170,4 +170,42 @@ test('the ESM chunks define a require only where they use one', async () => {
     }
   }
   assert.ok(without > 20, `${without} chunks without the banner`);
+});
+
+test('validate over many names: one worker, started by the CLI before the command loads', () => {
+  const root = dir.fresh('early');
+  const names: string[] = [];
+  for (let f = 0; f < 70; f++) {
+    names.push(`p${String(f).padStart(2, '0')}.xml`);
+    writeFileSync(
+      join(root, names[f]!),
+      `<flat-profile><Station_Name ua="na">phone-${f}</Station_Name></flat-profile>\n`,
+    );
+  }
+  // Counts the workers the process constructs, and what each runs.
+  const probe = join(root, 'probe.cjs');
+  writeFileSync(
+    probe,
+    "const threads = require('node:worker_threads');\n" +
+      'const started = [];\n' +
+      'const Original = threads.Worker;\n' +
+      'threads.Worker = class extends Original {\n' +
+      '  constructor(entry, options) { super(entry, options); started.push(String(entry)); }\n' +
+      '};\n' +
+      "process.on('exit', () => process._rawDebug('workers: ' + JSON.stringify(started)));\n",
+  );
+  const run = spawnSync(
+    process.execPath,
+    ['--require', probe, BIN, 'validate', '--format', 'json', ...names],
+    {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: '1', CISCO_PROV_VALIDATE_JOBS: '2' },
+      encoding: 'utf8',
+    },
+  );
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal((JSON.parse(run.stdout) as unknown[]).length, 70);
+  const started = JSON.parse(/workers: (.*)/.exec(run.stderr)?.[1] ?? 'null') as string[];
+  assert.equal(started.length, 1, run.stderr);
+  assert.match(started[0]!, /\/dist\/esm\/worker\.js$/);
 });
