@@ -887,10 +887,15 @@ ${SECRETS_HELP}`,
           .action(
             run(async (given: string[], opts) => {
               const inputs = packed ? packed.unpack(given) : given;
-              const { validate } = await import('./commands/validate.js');
-              const { renderFile, reportStream } = await import('./output/diagnostics-format.js');
-              const { shouldColor } = await import('./output/inspect-format.js');
-              const { ChunkedStdout, note, warn } = await import('./io/writer.js');
+              // Imported together: one after the other, each waited for its files to be read.
+              const [{ validate }, { renderFile, reportStream }, { shouldColor }, writer] =
+                await Promise.all([
+                  import('./commands/validate.js'),
+                  import('./output/diagnostics-format.js'),
+                  import('./output/inspect-format.js'),
+                  import('./io/writer.js'),
+                ]);
+              const { ChunkedStdout, note, warn } = writer;
               // The report is printed as the files come in, a megabyte at a time: never held whole.
               // Files checked on worker threads come as UTF-8 bytes, written as they are.
               const format: ReportFormat =

@@ -363,7 +363,9 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
   // so that their start-up overlaps this thread's listing of the inputs and loading of the
   // checks (≈ 300 KB of JavaScript with the built-in catalog); the run takes them, or they are
   // ended.
-  const discardWorkers = await workersFor(options.inputs, cwd, jobs);
+  // Not waited for here: the pool's module loads while the inputs are listed.
+  const starting = workersFor(options.inputs, cwd, jobs);
+  starting.catch(() => {});
   // The checks and the catalog load while the inputs are listed and the workers fed: the
   // workers need neither from this thread (unless --catalog), and this thread's own share of the
   // files waits for them. Awaited on every path below; the empty catch only keeps a rejection
@@ -415,6 +417,8 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
         fromStdin = checkProfileFile('<stdin>', await readStdin(), catalog, settings);
       }
       let at = 0;
+      // The workers started ahead are in the pool's list before it looks for them.
+      await starting;
       const { checkFilesInWorkers } = await import('../io/worker-pool.js');
       await checkFilesInWorkers(
         onDisk.map((f) => absoluteFsPath(cwd, typeof f === 'string' ? f : f.fsPath)),
@@ -468,7 +472,7 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
     };
   } finally {
     // Those no run took (too few files, or a failure before the run): ended, not left waiting.
-    discardWorkers?.();
+    (await starting.catch(() => undefined))?.();
   }
 }
 
