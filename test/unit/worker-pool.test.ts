@@ -116,6 +116,49 @@ test('`here`: this thread works through batches too, after the workers got their
   }
 });
 
+test('hereTail: the last items are left to this thread, even when the workers got the rest', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-pool-'));
+  try {
+    const items = Array.from({ length: 200 }, (_, index) => {
+      const name = `${index}.xml`;
+      writeFileSync(join(dir, name), '<flat-profile/>\n');
+      return { path: join(dir, name), name, index };
+    });
+    const here: number[] = [];
+    const seen: number[] = [];
+    await runInWorkers('validate', SETTINGS, items, {
+      workerCount: 1,
+      batchSize: 4,
+      hereTail: { total: items.length, items: 24 },
+      isItem: (v): v is (typeof items)[number] => 'path' in v,
+      onResults: (results) => seen.push(...results.map((r) => r.index)),
+      // This thread is ready late (its checks loading): the worker has had time for all but
+      // the tail.
+      here: new Promise((resolve) =>
+        setTimeout(
+          () =>
+            resolve((batch) => {
+              here.push(...batch.map((i) => i.index));
+              return batch.map(({ index }) => ({
+                index,
+                result: { file: 'here', diagnostics: [], errorCount: 0, warningCount: 0 },
+              }));
+            }),
+          1500,
+        ),
+      ),
+    });
+    assert.deepEqual(
+      seen.sort((a, b) => a - b),
+      items.map((i) => i.index),
+    );
+    for (let index = 176; index < 200; index++) assert.ok(here.includes(index), `${index}`);
+    assert.ok(here.length < 100, `this thread took ${here.length} items`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('`here` failing rejects the run (and the workers are ended)', async () => {
   const items = Array.from({ length: 40 }, (_, index) => ({
     path: join(tmpdir(), `cp-pool-none-${index}.xml`),
