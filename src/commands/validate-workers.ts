@@ -14,7 +14,7 @@ export { validateThreads, WORKER_THRESHOLD };
  * directory's entries (one listing without types: ≈ 3 ms for 10,000; a small directory must not
  * pay for workers it never uses). What cannot be read counts for nothing (the run reports it).
  */
-export function mayNeedWorkers(inputs: readonly string[], cwd: string): boolean {
+function mayNeedWorkers(inputs: readonly string[], cwd: string): boolean {
   let count = 0;
   for (const input of inputs) {
     if (input === '-') continue;
