@@ -7,8 +7,6 @@ import { readdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { validateThreads, WORKER_THRESHOLD } from '../io/early-workers.js';
 
-export { validateThreads, WORKER_THRESHOLD };
-
 /**
  * Whether the inputs will likely need workers: at least WORKER_THRESHOLD of them, counting a
  * directory's entries (one listing without types: ≈ 3 ms for 10,000; a small directory must not

@@ -20,7 +20,8 @@ import type { EmptyValueMode } from '../validate/define-rule.js';
 import type { Digest } from '../crypto/index.js';
 import type { FileCheckSettings } from '../validate/file.js';
 import { unreadableFile } from '../validate/unreadable.js';
-import { validateThreads, workersFor, WORKER_THRESHOLD } from './validate-workers.js';
+import { validateThreads, WORKER_THRESHOLD } from '../io/early-workers.js';
+import { workersFor } from './validate-workers.js';
 
 export interface ValidateCommandOptions {
   /** Files, directories, or `-` for stdin. */
