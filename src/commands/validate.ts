@@ -363,8 +363,7 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
   // Workers are likely (a directory, or many files): start them now (the CLI may have already),
   // so that their start-up overlaps this thread's listing of the inputs and loading of the
   // checks (≈ 300 KB of JavaScript with the built-in catalog); the run takes them, or they are
-  // ended.
-  // Not waited for here: the pool's module loads while the inputs are listed.
+  // ended. Not waited for here: the pool's module loads while the inputs are listed.
   const starting = workersFor(options.inputs, cwd, jobs);
   starting.catch(() => {});
   // The checks and the catalog load while the inputs are listed and the workers fed: the
