@@ -12,6 +12,8 @@ import { writeFileSync } from 'node:fs';
 import { parseCatalogJson } from '../../src/profile/catalog-json.js';
 import { checkRenderedProfile } from '../../src/render/check.js';
 import { hasSecretValue } from '../../src/render/variables.js';
+import { ProfileService } from '../../src/serve/profiles.js';
+import { loadSite } from '../../src/serve/site.js';
 import { validateProfileText } from '../../src/validate/index.js';
 import { runCli, type CliRun } from '../helpers/run-cli.js';
 import { testDirectory } from '../helpers/temp-dir.js';
@@ -227,4 +229,33 @@ test('in process: render checks quote no value for a device with secrets', () =>
   assert.equal(hasSecretValue({ lines: [{ pin: 1234 }] }), true);
   assert.equal(hasSecretValue({ sip: { password: '' }, name: 'x' }), false);
   assert.equal(hasSecretValue({ name: 'x', list: [1, 'a'] }), false);
+});
+
+test('in process: serve checks a device with secrets as render does (no value quoted)', () => {
+  const cwd = dir.fresh('serve');
+  writeFileSync(`${cwd}/inv.csv`, `mac,model,sip.password\n${MAC},8841,${SECRET}\n`);
+  writeFileSync(
+    `${cwd}/t.liquid`,
+    '<flat-profile><Line_Enable_1_>{{ sip.password | upcase }}</Line_Enable_1_></flat-profile>\n',
+  );
+  const site = loadSite(
+    {
+      inventory: `${cwd}/inv.csv`,
+      inventoryName: 'inv.csv',
+      vars: [],
+      template: `${cwd}/t.liquid`,
+    },
+    1,
+  );
+  const device = site.devices[0]!;
+  const keys = { md: 'md5' as const, keyField: 'profile_key', ikmField: 'profile_ikm' };
+  const r = new ProfileService({ keys, gzip: false, cacheSize: 0 }).profile(
+    site,
+    ProfileService.deviceSubject(device, (device.template as { path: string }).path, 'x.xml'),
+    { form: 'plain' },
+  );
+  assert.ok(!r.ok);
+  assert.equal(r.ruleId, 'invalid-value');
+  assert.match(r.reason, /Line_Enable_1_: expected Yes or No, got a string of 11 characters/);
+  assert.ok(!r.reason.includes(SECRET.toUpperCase()), r.reason);
 });
