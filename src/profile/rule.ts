@@ -708,6 +708,7 @@ class RuleParser {
         `control character U+${code} inside the URL`,
         start + control,
         'control-character',
+        'a control character (not shown) inside the URL',
       );
     }
     const space = raw.search(/\s/);
@@ -738,7 +739,12 @@ class RuleParser {
     }
     const { server, port, path } = parts;
     if (parts.schemeText !== undefined && server === '') {
-      this.error(`missing server after ${parts.schemeText}://`, restOffset);
+      this.error(
+        `missing server after ${parts.schemeText}://`,
+        restOffset,
+        undefined,
+        'missing server after the scheme',
+      );
     }
     if (server !== '' && !/^[A-Za-z0-9._\-$()[\]:]+$/.test(server)) {
       // Not echoed: `user:password@host` would put a password in the message.

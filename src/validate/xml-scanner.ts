@@ -684,6 +684,7 @@ class Scanner {
       throw new ScanFailure(
         `character U+${code.toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML`,
         bad.index,
+        'a control character or non-character (not shown) is not allowed in XML',
       );
     }
     const wellFormed = (this.text as unknown as { isWellFormed?: () => boolean }).isWellFormed;

@@ -190,6 +190,7 @@ test('in process: quoteValues false quotes no value in any rule that quoted one'
     `<Station_Name ua="${v}">x</Station_Name>`,
     `<Station_Name>\u00e9${v}</Station_Name>`,
     `<Profile_Rule>${v}://h/a.xml</Profile_Rule>`,
+    `<Profile_Rule>${v}:///a.xml</Profile_Rule>`,
     `<Profile_Rule>https://h:${v}/a.xml</Profile_Rule>`,
     `<Profile_Rule>https://h/$(${v})/a.xml</Profile_Rule>`,
     `<Profile_Rule>https://h/$${v}/a.xml</Profile_Rule>`,
@@ -258,4 +259,22 @@ test('in process: serve checks a device with secrets as render does (no value qu
   assert.equal(r.ruleId, 'invalid-value');
   assert.match(r.reason, /Line_Enable_1_: expected Yes or No, got a string of 11 characters/);
   assert.ok(!r.reason.includes(SECRET.toUpperCase()), r.reason);
+});
+
+test('in process: quoteValues false names no control character of a value by its code', () => {
+  for (const body of [
+    '<Station_Name>ab\u0001cd</Station_Name>',
+    '<Profile_Rule>https://h/a\u001bb.xml</Profile_Rule>',
+  ]) {
+    const text = `<flat-profile>\n${body}\n</flat-profile>\n`;
+    const quoted = validateProfileText(text, { file: 'x' });
+    const unquoted = validateProfileText(text, { file: 'x', quoteValues: false });
+    assert.match(quoted.map((d) => d.message).join(), /U\+00(01|1B)/, body);
+    assert.deepEqual(
+      unquoted.map((d) => `${d.ruleId} ${d.line}:${d.column}`),
+      quoted.map((d) => `${d.ruleId} ${d.line}:${d.column}`),
+    );
+    assert.doesNotMatch(unquoted.map((d) => d.message).join(), /U\+/, body);
+    assert.match(unquoted.map((d) => d.message).join(), /control character.*\(not shown\)/);
+  }
 });
