@@ -5,9 +5,23 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import type { ParameterType } from './catalog.js';
 
-function quote(value: string): string {
+/**
+ * How a message shows the value it got: quoted (at most 40 characters), or — when values may
+ * not be quoted (`quoteValues: false`: `render` of a device with secrets, whose values a
+ * template may have transformed) — only what kind of value it was, as the template filters say.
+ */
+function quote(value: string, quoteValues: boolean): string {
+  if (!quoteValues) return describeUnquoted(value);
   const shown = value.length > 40 ? `${value.slice(0, 37)}...` : value;
   return JSON.stringify(shown);
+}
+
+/**
+ * A value described without showing any of it: `a string of 19 characters`.
+ * @example describeUnquoted('hunter22') // 'a string of 8 characters'
+ */
+export function describeUnquoted(value: string): string {
+  return `a string of ${value.length} character${value.length === 1 ? '' : 's'}`;
 }
 
 /**
@@ -35,11 +49,11 @@ function isHostName(text: string): boolean {
 /** One entry of a static SRV list: `host:port`, then `:p=<priority>` and/or `:w=<weight>`. */
 const SRV_ENTRY = /^([^:|]+):([0-9]{1,5})((?::[pw]=[0-9]{1,5}){0,2})$/;
 
-function checkSrvList(value: string): string | undefined {
+function checkSrvList(value: string, quoteValues: boolean): string | undefined {
   const at = value.indexOf(':SRV=');
   const host = value.slice(0, at);
   const entries = value.slice(at + ':SRV='.length).split('|');
-  const bad = `expected <host>:SRV=<host>:<port>:p=<priority>[:w=<weight>]|…, got ${quote(value)}`;
+  const bad = `expected <host>:SRV=<host>:<port>:p=<priority>[:w=<weight>]|…, got ${quote(value, quoteValues)}`;
   if (!isHostName(host) && !isIPv4(host)) return bad;
   for (const entry of entries) {
     const m = SRV_ENTRY.exec(entry);
@@ -51,11 +65,12 @@ function checkSrvList(value: string): string | undefined {
 function checkHost(
   type: { port?: boolean; maxLength?: number; srv?: boolean },
   value: string,
+  quoteValues: boolean,
 ): string | undefined {
-  if (type.srv === true && value.includes(':SRV=')) return checkSrvList(value);
+  if (type.srv === true && value.includes(':SRV=')) return checkSrvList(value, quoteValues);
   const max = type.maxLength ?? 63;
   const allowPort = type.port !== false;
-  const expected = `expected an IP address or host name${allowPort ? ' (optional :port)' : ''} of at most ${max} characters, got ${quote(value)}`;
+  const expected = `expected an IP address or host name${allowPort ? ' (optional :port)' : ''} of at most ${max} characters, got ${quote(value, quoteValues)}`;
   if (value.length > max) return expected;
   let host = value;
   let port: string | undefined;
@@ -82,26 +97,26 @@ function checkHost(
   return undefined;
 }
 
-function checkSchedule(value: string): string | undefined {
+function checkSchedule(value: string, quoteValues: boolean): string | undefined {
   const item = /^[0-9]+(\+[0-9]+)?$/;
   const items = value.split(',').map((s) => s.trim());
   if (items.every((s) => item.test(s))) return undefined;
-  return `expected seconds (3600), a list (60,120,240) or a random spread (1800+300), got ${quote(value)}`;
+  return `expected seconds (3600), a list (60,120,240) or a random spread (1800+300), got ${quote(value, quoteValues)}`;
 }
 
-function checkDialPlan(value: string): string | undefined {
+function checkDialPlan(value: string, quoteValues: boolean): string | undefined {
   const closers: Record<string, string> = { ')': '(', ']': '[', '>': '<' };
   const stack: string[] = [];
   for (const ch of value) {
     if (ch === '(' || ch === '[' || ch === '<') stack.push(ch);
     else if (ch in closers) {
       if (stack.pop() !== closers[ch]) {
-        return `expected a dial plan with balanced ( ), [ ] and < >, got an unmatched "${ch}" in ${quote(value)}`;
+        return `expected a dial plan with balanced ( ), [ ] and < >, got an unmatched "${ch}" in ${quote(value, quoteValues)}`;
       }
     }
   }
   if (stack.length > 0) {
-    return `expected a dial plan with balanced ( ), [ ] and < >, got an unclosed "${stack[stack.length - 1]}" in ${quote(value)}`;
+    return `expected a dial plan with balanced ( ), [ ] and < >, got an unclosed "${stack[stack.length - 1]}" in ${quote(value, quoteValues)}`;
   }
   return undefined;
 }
@@ -114,19 +129,27 @@ function describeRange(min: number, max: number): string {
  * Checks a value against a parameter type. Returns undefined when the value is acceptable,
  * otherwise a short message saying what was expected and what arrived. The value is trimmed
  * first and an empty value is always accepted (see the module comment). Messages for
- * `password` never repeat the value.
+ * `password` never repeat the value; with `quoteValues` false no message does (it says what
+ * kind of value arrived: `got a string of 8 characters`).
  *
  * @example
  * checkValue({ kind: 'bool' }, 'yes');        // undefined
  * checkValue({ kind: 'bool' }, 'yes please'); // 'expected Yes or No, got "yes please"'
  * checkValue({ kind: 'integer', min: 0, max: 255 }, '0x100'); // 'expected an integer from 0 to 255, got "0x100"'
+ * checkValue({ kind: 'bool' }, 'HUNTER22', false); // 'expected Yes or No, got a string of 8 characters'
  */
-export function checkValue(type: ParameterType, rawValue: string): string | undefined {
+export function checkValue(
+  type: ParameterType,
+  rawValue: string,
+  quoteValues = true,
+): string | undefined {
   const value = rawValue.trim();
   if (value === '') return undefined;
   switch (type.kind) {
     case 'bool':
-      return /^(yes|no)$/i.test(value) ? undefined : `expected Yes or No, got ${quote(value)}`;
+      return /^(yes|no)$/i.test(value)
+        ? undefined
+        : `expected Yes or No, got ${quote(value, quoteValues)}`;
     case 'enum': {
       const ok = type.caseSensitive
         ? type.values.includes(value)
@@ -134,19 +157,19 @@ export function checkValue(type: ParameterType, rawValue: string): string | unde
       if (ok) return undefined;
       const list = type.values.map((v) => JSON.stringify(v));
       const shown = list.length > 8 ? [...list.slice(0, 8), '…'] : list;
-      return `expected one of ${shown.join(', ')}, got ${quote(value)}`;
+      return `expected one of ${shown.join(', ')}, got ${quote(value, quoteValues)}`;
     }
     case 'integer': {
       const n = parseGuideInteger(value);
       return Number.isFinite(n) && n >= type.min && n <= type.max
         ? undefined
-        : `expected ${describeRange(type.min, type.max)}, got ${quote(value)}`;
+        : `expected ${describeRange(type.min, type.max)}, got ${quote(value, quoteValues)}`;
     }
     case 'port': {
       const n = parseGuideInteger(value);
       return Number.isFinite(n) && n >= 0 && n <= 65535
         ? undefined
-        : `expected a port from 0 to 65535, got ${quote(value)}`;
+        : `expected a port from 0 to 65535, got ${quote(value, quoteValues)}`;
     }
     case 'time': {
       const ok = /^[0-9]+(\.[0-9]*)?$|^\.[0-9]+$/.test(value);
@@ -155,20 +178,20 @@ export function checkValue(type: ParameterType, rawValue: string): string | unde
       const max = type.max ?? Number.POSITIVE_INFINITY;
       if (ok && n >= min && n <= max) return undefined;
       const bounds = Number.isFinite(max) ? ` from ${min} to ${max}` : '';
-      return `expected a time in seconds${bounds} (decimals allowed), got ${quote(value)}`;
+      return `expected a time in seconds${bounds} (decimals allowed), got ${quote(value, quoteValues)}`;
     }
     case 'ip':
-      return isIp(value) ? undefined : `expected an IP address, got ${quote(value)}`;
+      return isIp(value) ? undefined : `expected an IP address, got ${quote(value, quoteValues)}`;
     case 'host':
-      return checkHost(type, value);
+      return checkHost(type, value, quoteValues);
     case 'string':
       return value.length <= type.maxLength
         ? undefined
         : `expected at most ${type.maxLength} characters, got ${value.length}`;
     case 'schedule':
-      return checkSchedule(value);
+      return checkSchedule(value, quoteValues);
     case 'dialplan':
-      return checkDialPlan(value);
+      return checkDialPlan(value, quoteValues);
     case 'password':
       return type.maxLength === undefined || value.length <= type.maxLength
         ? undefined
@@ -176,7 +199,7 @@ export function checkValue(type: ParameterType, rawValue: string): string | unde
     case 'pattern':
       return compilePattern(type.regex).test(value)
         ? undefined
-        : `expected ${type.expected}, got ${quote(value)}`;
+        : `expected ${type.expected}, got ${quote(value, quoteValues)}`;
     case 'rule':
     case 'free':
       return undefined;

@@ -46,6 +46,12 @@ export interface RuleSyntaxError {
    * job); `rule check` and `validate` report it, since no file name holds one.
    */
   code?: 'unknown-macro' | 'control-character';
+  /**
+   * The message without the text of the rule it quotes (a scheme, a port, a macro or option
+   * name), for a finding that may not quote values (`validate`'s `quoteValues: false`: a
+   * template may have written a transformed secret there); absent when the message quotes none.
+   */
+  unquoted?: string;
 }
 
 /**
@@ -152,9 +158,9 @@ const OPTIONS: Readonly<Record<string, { value: boolean; reportOnly?: boolean }>
 /**
  * The error for an unknown option. The word may hold a passphrase (`--pwd=secret`, `--keysecret`,
  * or the tail of an unquoted value with a space in it), so only a plain option-like name is
- * echoed.
+ * echoed, and none when `quote` is false (RuleSyntaxError.unquoted).
  */
-function unknownOptionMessage(name: string): string {
+function unknownOptionMessage(name: string, quote = true): string {
   const glued = Object.keys(OPTIONS).find((o) => OPTIONS[o]!.value && name.startsWith(o));
   if (glued !== undefined) {
     return `--${glued} takes its value after a space: --${glued} <value> (the word is not shown: it may hold a secret)`;
@@ -162,6 +168,7 @@ function unknownOptionMessage(name: string): string {
   const known = Object.keys(OPTIONS)
     .map((o) => `--${o}`)
     .join(' ');
+  if (!quote) return `unknown option (not shown; known: ${known})`;
   if (/^[A-Za-z][A-Za-z-]{0,19}$/.test(name)) return `unknown option --${name} (known: ${known})`;
   return `unknown option (not shown: part of a value with spaces? It needs double quotes; known: ${known})`;
 }
@@ -389,8 +396,15 @@ class RuleParser {
     return this.dollarAt;
   }
 
-  private error(message: string, offset: number, code?: RuleSyntaxError['code']): void {
-    this.errors.push(code ? { message, offset, code } : { message, offset });
+  private error(
+    message: string,
+    offset: number,
+    code?: RuleSyntaxError['code'],
+    unquoted?: string,
+  ): void {
+    const error: RuleSyntaxError = code ? { message, offset, code } : { message, offset };
+    if (unquoted !== undefined) error.unquoted = unquoted;
+    this.errors.push(error);
   }
 
   /** Splits at `|` outside quotes, parentheses, brackets and `$( )`. */
@@ -637,7 +651,7 @@ class RuleParser {
       const name = word.slice(2);
       const spec = OPTIONS[name];
       if (!spec) {
-        this.error(unknownOptionMessage(name), i);
+        this.error(unknownOptionMessage(name), i, undefined, unknownOptionMessage(name, false));
         return;
       }
       if (spec.reportOnly && this.kind !== 'report') {
@@ -694,6 +708,7 @@ class RuleParser {
         `control character U+${code} inside the URL`,
         start + control,
         'control-character',
+        'a control character (not shown) inside the URL',
       );
     }
     const space = raw.search(/\s/);
@@ -703,7 +718,14 @@ class RuleParser {
     if (parts.schemeText !== undefined) {
       const written = parts.schemeText.toLowerCase();
       if (SCHEMES.has(written)) scheme = written as RuleUrl['scheme'];
-      else this.error(`unsupported scheme '${parts.schemeText}' (tftp, http or https)`, start);
+      else {
+        this.error(
+          `unsupported scheme '${parts.schemeText}' (tftp, http or https)`,
+          start,
+          undefined,
+          'unsupported scheme (not shown; tftp, http or https)',
+        );
+      }
     } else if (parts.schemeMissingSlash >= 0) {
       this.error("expected '://' after the scheme", start + parts.schemeMissingSlash);
     }
@@ -717,7 +739,12 @@ class RuleParser {
     }
     const { server, port, path } = parts;
     if (parts.schemeText !== undefined && server === '') {
-      this.error(`missing server after ${parts.schemeText}://`, restOffset);
+      this.error(
+        `missing server after ${parts.schemeText}://`,
+        restOffset,
+        undefined,
+        'missing server after the scheme',
+      );
     }
     if (server !== '' && !/^[A-Za-z0-9._\-$()[\]:]+$/.test(server)) {
       // Not echoed: `user:password@host` would put a password in the message.
@@ -730,7 +757,12 @@ class RuleParser {
       const portOffset = start + parts.pathOffset - port.length;
       const n = Number(port);
       if (!/^\$/.test(port) && (!/^[0-9]+$/.test(port) || n < 1 || n > 65535)) {
-        this.error(`port '${port}' is not a number from 1 to 65535`, portOffset);
+        this.error(
+          `port '${port}' is not a number from 1 to 65535`,
+          portOffset,
+          undefined,
+          'the port (not shown) is not a number from 1 to 65535',
+        );
       }
     }
     if (path === '') {
@@ -775,11 +807,18 @@ class RuleParser {
           this.error(
             `malformed macro ${show(`$(${inner})`)} (expected $(NAME), $(NAME:p) or $(NAME:p:q))`,
             i,
+            undefined,
+            'malformed macro (not shown; expected $(NAME), $(NAME:p) or $(NAME:p:q))',
           );
         } else {
           name = m[1];
           if (name && !isKnownMacro(name)) {
-            this.error(`unknown macro ${show(`$(${name})`)}`, i, 'unknown-macro');
+            this.error(
+              `unknown macro ${show(`$(${name})`)}`,
+              i,
+              'unknown-macro',
+              'unknown macro (not shown)',
+            );
           }
         }
         length = close + 1 - i;
@@ -793,6 +832,7 @@ class RuleParser {
             `unknown macro ${show(`$${word}`)} (write $$ for a literal '$')`,
             i,
             'unknown-macro',
+            "unknown macro (not shown; write $$ for a literal '$')",
           );
           length = word.length + 1;
         }

@@ -16,6 +16,13 @@ export interface CheckContext {
   model?: string;
   /** Whether the profile is written encrypted (a secret in it is then fine). */
   encrypted?: boolean;
+  /**
+   * Whether the device has secrets (a secret variable, a key or an IKM): then no finding quotes
+   * a value (ValidateOptions.quoteValues), since a template may have transformed a secret
+   * (`| upcase`, `| slice`, `| base64_encode`) into any parameter, where masking the secret's
+   * own text would not find it.
+   */
+  hasSecrets?: boolean;
 }
 
 /**
@@ -27,5 +34,6 @@ export function checkRenderedProfile(text: string, ctx: CheckContext): RenderDia
     file: ctx.file,
     ...(ctx.model !== undefined ? { model: ctx.model } : {}),
     encrypted: ctx.encrypted === true,
+    ...(ctx.hasSecrets === true ? { quoteValues: false } : {}),
   });
 }

@@ -31,7 +31,7 @@ import {
 import type { Vars } from './inventory.js';
 import { NameTable } from './name-table.js';
 import { ProfileGzip } from './profile-gzip.js';
-import { secretValuesOf } from './variables.js';
+import { hasSecretValue, secretValuesOf } from './variables.js';
 
 /** What every device of a run shares. Plain data: it is copied to each worker. */
 export interface RendererSettings {
@@ -242,6 +242,22 @@ export class DeviceRenderer {
     return result;
   }
 
+  /**
+   * Whether the device has a secret a template could transform into a value (a key, an IKM, a
+   * secret variable): its findings then quote no value (CheckContext.hasSecrets), since masking
+   * matches a secret's own text only, not `| upcase` or `| base64_encode` of it.
+   */
+  private hasSecrets(job: RenderJob): boolean {
+    const encryption = this.settings.encryption;
+    return (
+      job.passphrase !== undefined ||
+      job.ikm !== undefined ||
+      encryption?.passphrase !== undefined ||
+      encryption?.ikm !== undefined ||
+      hasSecretValue(job.vars)
+    );
+  }
+
   private renderTextUnmasked(
     job: RenderJob,
   ): { text: string; diagnostics?: RenderDiagnostic[] } | RenderJobResult {
@@ -260,6 +276,7 @@ export class DeviceRenderer {
       file: job.file ?? '<stdout>',
       model: job.model,
       encrypted: this.settings.encryption !== undefined,
+      hasSecrets: this.hasSecrets(job),
     });
     const errors = diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0) {

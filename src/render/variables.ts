@@ -395,6 +395,33 @@ export function secretValuesOf(vars: Vars): string[] {
 }
 
 /**
+ * Whether any secret variable (by the shared classifier's path rules) holds a non-empty value:
+ * then `render` quotes no value in its findings (see CheckContext.hasSecrets). Stops at the
+ * first one; the keys are classified through the same memo as secretValuesOf.
+ * @example hasSecretValue({ sip: { password: 'hunter22' } }) // true
+ * @example hasSecretValue({ sip: { password: '' }, name: 'x' }) // false
+ */
+export function hasSecretValue(vars: Vars): boolean {
+  return containsSecretValue(vars, false);
+}
+
+function containsSecretValue(value: unknown, secret: boolean): boolean {
+  if (isPlainObject(value)) {
+    for (const k in value) {
+      if (containsSecretValue(value[k], secret || isSecretSegment(k))) return true;
+    }
+    return false;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      if (containsSecretValue(value[i], secret || isSecretSegment(String(i + 1)))) return true;
+    }
+    return false;
+  }
+  return secret && (typeof value === 'number' || (typeof value === 'string' && value !== ''));
+}
+
+/**
  * The leaves of `value` whose path names a secret, in collectLeaves' order. A path names a
  * secret when one of its segments does (isSecretVariablePath), so the walk classifies each key
  * once (memoised: a fleet repeats its keys) and builds no path strings — 2/11 of the bench's

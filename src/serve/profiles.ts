@@ -266,6 +266,8 @@ export class ProfileService {
       file: subject.file,
       model: subject.model,
       encrypted: choice.form !== 'plain',
+      // As render: no value quoted for a device with secrets (a template may transform one).
+      hasSecrets: this.sharedSecrets.length > 0 || subject.secretValues.some((s) => s !== ''),
     });
     const errors = diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0) {

@@ -38,6 +38,12 @@ export interface RuleContext {
   readonly encrypted: boolean;
   /** What an empty value is taken for (`--empty-values`; default `accept`). */
   readonly emptyValues: EmptyValueMode;
+  /**
+   * Whether a finding may quote a value (ValidateOptions.quoteValues). When false, a rule says
+   * what kind of value it got (`a string of 8 characters`), never any part of it. A secret
+   * parameter's value is never quoted, whatever this says.
+   */
+  readonly quoteValues: boolean;
   /** Offset in the source of index `index` of a parameter's decoded value. */
   valueOffset(parameter: ProfileParameter, index: number): number;
   report(finding: Finding): void;

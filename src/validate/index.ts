@@ -45,6 +45,14 @@ export interface ValidateOptions {
    * reference §1 [open]) or `warn` (an `empty-value` warning for each).
    */
   emptyValues?: EmptyValueMode;
+  /**
+   * Whether a finding may quote the value it is about (`got "yes please"`). Default true; a
+   * secret parameter's value is never quoted either way. `render` turns it off for a device
+   * with secrets (a secret variable, a key or an IKM): a template may have transformed a secret
+   * (`| upcase`, `| base64_encode`) into any parameter, so every finding then says what kind
+   * of value it got (`a string of 8 characters`) instead of quoting it.
+   */
+  quoteValues?: boolean;
 }
 
 /**
@@ -88,6 +96,7 @@ function validateText(text: string, options: ValidateOptions, hints: TextHints):
       family,
       encrypted: options.encrypted === true,
       emptyValues: options.emptyValues ?? 'accept',
+      quoteValues: options.quoteValues !== false,
       valueOffset: (parameter: ProfileParameter, index: number) =>
         sourceOffsetOfText(text, parameter, index, cursor),
       report(finding) {

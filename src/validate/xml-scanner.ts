@@ -56,6 +56,11 @@ export interface XmlElement extends XmlContent {
 export interface XmlScanError {
   message: string;
   offset: number;
+  /**
+   * The message without the text it quotes (a reference's body), for a finding that may not
+   * quote values (ValidateOptions.quoteValues); absent when the message quotes none.
+   */
+  unquoted?: string;
 }
 
 export interface XmlScan {
@@ -69,6 +74,8 @@ class ScanFailure extends Error {
   constructor(
     message: string,
     readonly offset: number,
+    /** See XmlScanError.unquoted. */
+    readonly unquoted?: string,
   ) {
     super(message);
   }
@@ -668,7 +675,10 @@ class Scanner {
       this.scanDocument();
     } catch (err) {
       if (!(err instanceof ScanFailure)) throw err;
-      this.index.error = { message: err.message, offset: err.offset };
+      this.index.error =
+        err.unquoted === undefined
+          ? { message: err.message, offset: err.offset }
+          : { message: err.message, offset: err.offset, unquoted: err.unquoted };
     } finally {
       const elements = this.names.length * ELEMENT_FIELDS;
       const attributes = this.attributeNames.length * ATTRIBUTE_FIELDS;
@@ -689,6 +699,7 @@ class Scanner {
       throw new ScanFailure(
         `character U+${code.toString(16).toUpperCase().padStart(4, '0')} is not allowed in XML`,
         bad.index,
+        'a control character or non-character (not shown) is not allowed in XML',
       );
     }
     const wellFormed = (this.text as unknown as { isWellFormed?: () => boolean }).isWellFormed;
@@ -831,7 +842,11 @@ class Scanner {
       const valid = hex ? /^[0-9a-fA-F]+$/.test(digits) : /^[0-9]+$/.test(digits);
       const cp = valid ? parseInt(digits, hex ? 16 : 10) : NaN;
       if (!valid || !isXmlChar(cp)) {
-        throw new ScanFailure(`&${body}; is not an allowed character reference`, offset);
+        throw new ScanFailure(
+          `&${body}; is not an allowed character reference`,
+          offset,
+          'a character reference that is not allowed (not shown)',
+        );
       }
       return String.fromCodePoint(cp);
     }
@@ -840,6 +855,7 @@ class Scanner {
       throw new ScanFailure(
         `undefined entity &${body}; (only &lt; &gt; &amp; &apos; &quot; and &#…; exist)`,
         offset,
+        'undefined entity (not shown; only &lt; &gt; &amp; &apos; &quot; and &#…; exist)',
       );
     }
     return value;

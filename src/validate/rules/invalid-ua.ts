@@ -1,3 +1,4 @@
+import { describeUnquoted } from '../../profile/catalog-values.js';
 import { defineRule } from '../define-rule.js';
 import { levenshtein } from '../suggest.js';
 
@@ -30,7 +31,10 @@ export default defineRule({
       const lower = ua.trim().toLowerCase();
       context.report({
         offset: parameter.uaOffset,
-        message: `ua="${ua}" on ${parameter.name} must be "na", "ro" or "rw"`,
+        // Without quoting (see RuleContext.quoteValues) the value is described, not shown.
+        message: context.quoteValues
+          ? `ua="${ua}" on ${parameter.name} must be "na", "ro" or "rw"`
+          : `ua on ${parameter.name} must be "na", "ro" or "rw", got ${describeUnquoted(ua)}`,
         ...(USER_ACCESS.includes(lower) ? { hint: `write ua="${lower}"` } : {}),
       });
     }

@@ -5,6 +5,7 @@ import {
   type CatalogFamily,
 } from '../../profile/catalog.js';
 import { checkValue } from '../../profile/catalog-values.js';
+import { isSecretParameter } from '../../profile/secrets.js';
 import { defineRule } from '../define-rule.js';
 import type { ProfileParameter } from '../profile-document.js';
 import { NameMemo, flatCopy } from '../xml-scanner.js';
@@ -17,9 +18,10 @@ function checkEntryValue(
   entry: CatalogEntry,
   value: string,
   family: CatalogFamily | undefined,
+  quoteValues = true,
 ): string | undefined {
-  if (family !== undefined) return checkValue(entryTypeOn(entry, family), value);
-  const problem = checkValue(entry.type, value);
+  if (family !== undefined) return checkValue(entryTypeOn(entry, family), value, quoteValues);
+  const problem = checkValue(entry.type, value, quoteValues);
   if (problem === undefined || !entry.familyTypes) return problem;
   for (const type of Object.values(entry.familyTypes)) {
     if (type && checkValue(type, value) === undefined) return undefined;
@@ -99,6 +101,8 @@ function problemOf(
   return problem;
 }
 
+const NOT_SHOWN = ' (value not shown)';
+
 /** Values of the guides' data types: Bool, enumerations, integer ranges, ports, hosts… */
 export default defineRule({
   id: 'invalid-value',
@@ -113,13 +117,20 @@ export default defineRule({
       const problem = problemOf(parameter, entry, context.family, verdicts);
       if (problem === undefined) continue;
       const leading = parameter.value.length - parameter.value.trimStart().length;
-      const secret = entry.secret === true && entry.type.kind !== 'password';
+      // A secret parameter's value (by the catalog, else the shared classifier) is never
+      // quoted; nor is any value when the context says so (render of a device with secrets).
+      // Asked only here, for a value that does not fit: nothing is added per value.
+      const secret = isSecretParameter(parameter.name, entry);
+      let message = problem;
+      if (secret || !context.quoteValues) {
+        message =
+          checkEntryValue(entry, parameter.value, context.family, false) ??
+          'value does not fit its type';
+        if (secret && !message.endsWith(NOT_SHOWN)) message += NOT_SHOWN;
+      }
       context.report({
         offset: context.valueOffset(parameter, leading),
-        // checkValue never repeats a password's value; for other secrets we drop the detail.
-        message: secret
-          ? `${parameter.name}: value does not fit its type (value not shown)`
-          : `${parameter.name}: ${problem}`,
+        message: `${parameter.name}: ${message}`,
       });
     }
   },

@@ -1,3 +1,4 @@
+import { isSecretParameter } from '../../profile/secrets.js';
 import { defineRule } from '../define-rule.js';
 
 /** `U+00E9 'é'`; the glyph only when it is visible (never a control or bidi character). */
@@ -23,10 +24,13 @@ export default defineRule({
         const code = value.charCodeAt(i);
         if (code < 0x80) continue;
         const cp = value.codePointAt(i) ?? code;
-        const secret = parameter.match?.entry.secret === true;
+        // Not even one character of a secret (catalog or classifier), nor of any value when
+        // values are not quoted (see RuleContext.quoteValues).
+        const hidden =
+          !context.quoteValues || isSecretParameter(parameter.name, parameter.match?.entry);
         context.report({
           offset: context.valueOffset(parameter, i),
-          message: secret
+          message: hidden
             ? `${parameter.name} contains a non-ASCII character (value not shown)`
             : `${parameter.name} contains ${describeCodePoint(cp)}; the phone supports ASCII only`,
           hint: 'replace it with an ASCII character',

@@ -27,7 +27,9 @@ export default defineRule({
       for (const error of errors) {
         context.report({
           offset: context.valueOffset(parameter, leading + error.offset),
-          message: `${parameter.name}: ${error.message}`,
+          // A scheme, port or macro name may be a piece of a value: not quoted when values
+          // may not be (see RuleContext.quoteValues).
+          message: `${parameter.name}: ${context.quoteValues ? error.message : (error.unquoted ?? error.message)}`,
         });
       }
     }

@@ -12,7 +12,8 @@ export default defineRule({
     if (error) {
       context.report({
         offset: error.offset,
-        message: error.message,
+        // A reference's text may be a piece of a value: not quoted when values may not be.
+        message: context.quoteValues ? error.message : (error.unquoted ?? error.message),
         hint: 'the phone rejects the whole file as a corrupt profile',
       });
     }
