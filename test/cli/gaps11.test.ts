@@ -1,10 +1,11 @@
-// Operator gaps in fetch, serve and fleet: a plain-HTTP fetch of an HTTPS port says what happened.
-import { writeFileSync } from 'node:fs';
+// Operator gaps in fetch, serve and fleet: a plain-HTTP fetch of an HTTPS port says what happened;
+// the serve test helper kills a server that never says it listens.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli } from '../helpers/run-cli.js';
-import { startServe } from '../helpers/serve.js';
+import { startListening, startServe } from '../helpers/serve.js';
 import { selfSignedCertificate, startServer } from '../helpers/http-server.js';
 import { testDirectory } from '../helpers/temp-dir.js';
 
@@ -89,6 +90,68 @@ describe('fetch: plain HTTP to an HTTPS port', () => {
       assert.doesNotMatch(other.stdout, /HTTPS/);
     } finally {
       await server.close();
+    }
+  });
+});
+
+/** Whether a process is gone (a zombie waiting for its reaper counts as gone). */
+function gone(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return true;
+  }
+  const stat = `/proc/${pid}/stat`;
+  return existsSync(stat) && / Z /.test(readFileSync(stat, 'utf8'));
+}
+
+async function waitGone(pid: number, ms = 5000): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (!gone(pid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return true;
+}
+
+describe('test helper startServe/startListening', () => {
+  test('a process that never says "listening" is killed (its group too) before the promise rejects', async () => {
+    const root = dir.fresh('never-listens');
+    // Writes its pid and a child's, then says something else forever.
+    const script = (file: string): string =>
+      `const { spawn } = require('node:child_process');
+       const g = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+       require('node:fs').writeFileSync(${JSON.stringify(file)}, process.pid + ' ' + g.pid);
+       process.stderr.write('starting…\\n');
+       setInterval(() => {}, 1000);`;
+    const pids: number[] = [];
+    try {
+      for (const detached of [false, true]) {
+        const file = join(root, `pids-${detached}`);
+        const started = Date.now();
+        await assert.rejects(
+          startListening(process.execPath, ['-e', script(file)], {
+            listenTimeoutMs: 1500,
+            detached,
+          }),
+          /timed out waiting for .*listening.* in stderr:\nstarting…/,
+        );
+        assert.ok(Date.now() - started < 10_000);
+        const [pid, grandchild] = readFileSync(file, 'utf8').split(' ').map(Number);
+        pids.push(pid!, grandchild!);
+        // Killed, and reaped, before the promise rejected.
+        assert.ok(gone(pid!), `detached ${detached}: the process ${pid} still runs`);
+        // Its group (when it leads one) is killed too.
+        if (detached) assert.ok(await waitGone(grandchild!), `its child ${grandchild} still runs`);
+      }
+    } finally {
+      for (const pid of pids) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone
+        }
+      }
     }
   });
 });
