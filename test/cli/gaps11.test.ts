@@ -1,11 +1,13 @@
 // Operator gaps in fetch, serve and fleet: a plain-HTTP fetch of an HTTPS port says what happened;
-// the serve test helper kills a server that never says it listens.
+// health checks and the fleet page are no phone's resync in any log fleet reads; the serve test
+// helper kills a server that never says it listens.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runCli } from '../helpers/run-cli.js';
-import { startListening, startServe } from '../helpers/serve.js';
+import { httpRequest, startListening, startServe } from '../helpers/serve.js';
+import { FleetTracker } from '../../src/device/fleet.js';
 import { selfSignedCertificate, startServer } from '../helpers/http-server.js';
 import { testDirectory } from '../helpers/temp-dir.js';
 
@@ -131,10 +133,10 @@ describe('test helper startServe/startListening', () => {
         const started = Date.now();
         await assert.rejects(
           startListening(process.execPath, ['-e', script(file)], {
-            listenTimeoutMs: 1500,
+            listenTimeoutMs: 4000,
             detached,
           }),
-          /timed out waiting for .*listening.* in stderr:\nstarting…/,
+          /timed out waiting for .*listening.* in stderr/,
         );
         assert.ok(Date.now() - started < 10_000);
         const [pid, grandchild] = readFileSync(file, 'utf8').split(' ').map(Number);
@@ -152,6 +154,105 @@ describe('test helper startServe/startListening', () => {
           // gone
         }
       }
+    }
+  });
+});
+
+describe('fleet: /healthz and /fleet are no resync, whoever logged them', () => {
+  // One request each: a health check and the page with a phone's User-Agent (01, 02, 03), a
+  // phone's resync (15), and a phone whose 404 is followed by a health check in its name (16).
+  const requests: [string, string, number][] = [
+    ['/healthz', '00562b043601', 200],
+    ['/cisco/healthz?probe=lb1', '00562b043602', 200],
+    ['/fleet', '00562b043603', 200],
+    ['/cfg/00562b043615.xml', '00562b043615', 200],
+    ['/cfg/00562b043616.xml', '00562b043616', 404],
+    ['/healthz', '00562b043616', 200],
+  ];
+  const combined = requests
+    .map(
+      ([path, mac, status], i) =>
+        `10.0.0.${i + 1} - - [01/Dec/2026:10:00:0${i} +0000] "GET ${path} HTTP/1.1" ${status} 12 "-" "${UA(mac)}"\n`,
+    )
+    .join('');
+  // Caddy's JSON access-log shape (caddyserver.com/docs/logging).
+  const caddy = requests
+    .map(
+      ([uri, mac, status], i) =>
+        JSON.stringify({
+          level: 'info',
+          ts: Date.UTC(2026, 11, 1, 10, 0, i) / 1000,
+          logger: 'http.log.access',
+          msg: 'handled request',
+          request: {
+            remote_ip: `10.0.0.${i + 1}`,
+            client_ip: `10.0.0.${i + 1}`,
+            proto: 'HTTP/1.1',
+            method: 'GET',
+            host: 'prov.example.com',
+            uri,
+            headers: { 'User-Agent': [UA(mac)] },
+          },
+          size: 12,
+          status,
+        }) + '\n',
+    )
+    .join('');
+  const onPage = (html: string): string[] =>
+    [...new Set(html.match(/00562b0436\d\d/g) ?? [])].sort();
+
+  test('fleet --log: a combined and a JSON log show only the phones that asked for a profile', async () => {
+    const root = dir.fresh('fleet-endpoints');
+    for (const [name, text] of [
+      ['nginx.log', combined],
+      ['caddy.log', caddy],
+    ] as const) {
+      writeFileSync(join(root, name), text);
+      const page = join(root, `${name}.html`);
+      const r = await runCli(['fleet', '--log', join(root, name), '-o', page]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(onPage(readFileSync(page, 'utf8')), ['00562b043615', '00562b043616'], name);
+    }
+  });
+
+  test("a health check after a phone's 404 leaves its outcome B (the library's FleetTracker)", () => {
+    const fleet = new FleetTracker();
+    for (const line of combined.trimEnd().split('\n')) fleet.addLine(line);
+    const data = fleet.snapshot({ now: new Date('2026-12-01T10:05:00Z'), source: 'test' });
+    const rows = new Map(data.phones.map((p) => [p.summary.mac, p]));
+    assert.deepEqual([...rows.keys()].sort(), ['00562b043615', '00562b043616']);
+    assert.equal(rows.get('00562b043616')!.summary.outcome, 'B');
+    assert.deepEqual(
+      rows.get('00562b043616')!.history.map((h) => h.path),
+      ['/cfg/00562b043616.xml'],
+    );
+    assert.equal(data.outcomes.B, 1);
+  });
+
+  test("serve's own logs, combined and JSON, read by fleet --log: as its live page", async () => {
+    const root = dir.fresh('fleet-serve-logs');
+    writeFileSync(join(root, 'inventory.csv'), INVENTORY);
+    for (const format of ['combined', 'json']) {
+      const log = join(root, `access-${format}.log`);
+      const server = await startServe([
+        ...['-i', join(root, 'inventory.csv'), '--fleet'],
+        ...['--access-log', log, '--log-format', format],
+      ]);
+      try {
+        const ask = (path: string, mac: string) =>
+          httpRequest(server.port, path, { userAgent: UA(mac) });
+        assert.equal((await ask('/healthz', '00562b043601')).status, 200);
+        assert.equal((await ask('/fleet', '00562b043602')).status, 200);
+        assert.equal((await ask('/00562b043615.xml', '00562b043615')).status, 200);
+        const live = (await httpRequest(server.port, '/fleet')).body.toString('utf8');
+        assert.deepEqual(onPage(live), ['00562b043615'], format);
+      } finally {
+        await server.stop();
+      }
+      const page = join(root, `${format}.html`);
+      const r = await runCli(['fleet', '--log', log, '-o', page]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(onPage(readFileSync(page, 'utf8')), ['00562b043615'], format);
     }
   });
 });
