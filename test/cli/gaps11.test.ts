@@ -1,11 +1,20 @@
 // Operator gaps in fetch, serve and fleet: a plain-HTTP fetch of an HTTPS port says what happened;
-// health checks and the fleet page are no phone's resync in any log fleet reads; the serve test
-// helper kills a server that never says it listens.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+// health checks and the fleet page are no phone's resync in any log fleet reads; serve names a
+// template link out of its directory at start; the serve test helper kills a server that never
+// says it listens.
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli } from '../helpers/run-cli.js';
+import { ROOT, runCli } from '../helpers/run-cli.js';
 import { httpRequest, startListening, startServe } from '../helpers/serve.js';
 import { FleetTracker } from '../../src/device/fleet.js';
 import { selfSignedCertificate, startServer } from '../helpers/http-server.js';
@@ -253,6 +262,125 @@ describe('fleet: /healthz and /fleet are no resync, whoever logged them', () => 
       const r = await runCli(['fleet', '--log', log, '-o', page]);
       assert.equal(r.code, 0, r.stderr);
       assert.deepEqual(onPage(readFileSync(page, 'utf8')), ['00562b043615'], format);
+    }
+  });
+});
+
+describe('serve: template links out of the template directory are named at start', () => {
+  /** The bundled templates copied to `root/templates`, and a directory `root/elsewhere`. */
+  function templatesWithLinks(root: string): { templates: string; elsewhere: string } {
+    const templates = join(root, 'templates');
+    cpSync(join(ROOT, 'templates'), templates, { recursive: true });
+    const elsewhere = join(root, 'elsewhere');
+    mkdirSync(elsewhere);
+    return { templates, elsewhere };
+  }
+
+  test('one line per link (a template, a partials directory), naming link and target, not content; none for a link inside', async () => {
+    const root = dir.fresh('links-start');
+    writeFileSync(join(root, 'inventory.csv'), INVENTORY);
+    const { templates, elsewhere } = templatesWithLinks(root);
+    // Out: the desk template and the partials, moved elsewhere and linked from where they were.
+    renameSync(join(templates, 'mpp-desk.liquid'), join(elsewhere, 'desk.liquid'));
+    writeFileSync(
+      join(elsewhere, 'desk.liquid'),
+      '{% comment %}SECRET-CONTENT{% endcomment %}' +
+        readFileSync(join(elsewhere, 'desk.liquid'), 'utf8'),
+    );
+    symlinkSync(join(elsewhere, 'desk.liquid'), join(templates, 'mpp-desk.liquid'));
+    renameSync(join(templates, 'partials'), join(elsewhere, 'partials'));
+    symlinkSync(join(elsewhere, 'partials'), join(templates, 'partials'));
+    // In: a link to a template of the same directory, and one to a file that is no template.
+    mkdirSync(join(templates, 'more'));
+    symlinkSync('../mpp-conference.liquid', join(templates, 'more', '7832.liquid'));
+    symlinkSync(join(elsewhere, 'desk.liquid'), join(templates, 'notes.txt'));
+    const server = await startServe(['-i', join(root, 'inventory.csv'), '-t', templates]);
+    try {
+      const warned = server
+        .stderr()
+        .split('\n')
+        .filter((l) => /symbolic link/.test(l));
+      assert.equal(warned.length, 2, server.stderr());
+      const esc = (p: string): string => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      assert.match(
+        warned[0]!,
+        new RegExp(
+          `^cisco-prov: warning: --template ${esc(templates)}: mpp-desk\\.liquid is a symbolic link out of the template directory \\(to ${esc(join(elsewhere, 'desk.liquid'))}\\), which LiquidJS does not read through: the devices that need it get 500; copy it in, or link the whole directory$`,
+        ),
+      );
+      assert.match(
+        warned[1]!,
+        /: partials\/ is a symbolic link out of the template directory \(to .*elsewhere\/partials\)/,
+      );
+      assert.doesNotMatch(server.stderr(), /SECRET-CONTENT|7832|notes\.txt/);
+      // Before "listening": an operator reads it before any phone asks.
+      assert.ok(server.stderr().indexOf('symbolic link') < server.stderr().indexOf('listening on'));
+      // What the warning announces: that device's profile is refused.
+      const res = await httpRequest(server.port, '/00562b043615.xml', {
+        userAgent: UA('00562b043615'),
+      });
+      assert.equal(res.status, 500);
+    } finally {
+      await server.stop();
+    }
+  });
+
+  test('many links: one summary line, again at a reload that changes them (only then); -t naming a link', async () => {
+    const root = dir.fresh('links-many');
+    writeFileSync(join(root, 'inventory.csv'), INVENTORY);
+    const { templates, elsewhere } = templatesWithLinks(root);
+    for (let i = 1; i <= 6; i++) {
+      writeFileSync(join(elsewhere, `x${i}.liquid`), 'x');
+      symlinkSync(join(elsewhere, `x${i}.liquid`), join(templates, `x${i}.liquid`));
+    }
+    const server = await startServe([
+      ...['-i', join(root, 'inventory.csv'), '-t', templates, '--no-watch'],
+    ]);
+    try {
+      const warned = (): string[] =>
+        server
+          .stderr()
+          .split('\n')
+          .filter((l) => /symbolic link/.test(l));
+      assert.equal(warned().length, 1, server.stderr());
+      assert.match(
+        warned()[0]!,
+        /^cisco-prov: warning: --template .*templates: 6 symbolic links out of the template directory, .*: x1\.liquid, x2\.liquid, x3\.liquid, x4\.liquid, x5\.liquid, … \(1 more\); copy them in/,
+      );
+      // A reload that changes nothing says nothing more.
+      server.child.kill('SIGHUP');
+      await server.waitForStderr(/generation 2/);
+      assert.equal(warned().length, 1, server.stderr());
+      // One more, a directory linked from elsewhere: the reload names them again.
+      symlinkSync(elsewhere, join(templates, 'shared'));
+      server.child.kill('SIGHUP');
+      await server.waitForStderr(/generation 3/);
+      assert.equal(warned().length, 2, server.stderr());
+      assert.match(
+        warned()[1]!,
+        /serve: warn: SIGHUP: .*: 7 symbolic links .*: shared\/, x1\.liquid, .*\(2 more\)/,
+      );
+    } finally {
+      await server.stop();
+    }
+    // -t naming a file that is a link out of its directory.
+    const link = join(dir.fresh('links-many/named'), 'desk-link.liquid');
+    symlinkSync(join(templates, 'mpp-desk.liquid'), link);
+    const single = await startServe(['-i', join(root, 'inventory.csv'), '-t', link]);
+    try {
+      assert.match(
+        single.stderr(),
+        new RegExp(
+          `warning: --template ${link.replace(/[.]/g, '\\.')}: a symbolic link out of its directory \\(to .*templates/mpp-desk\\.liquid\\)`,
+        ),
+      );
+      // What it announces: the device's profile is refused.
+      const res = await httpRequest(single.port, '/00562b043615.xml', {
+        userAgent: UA('00562b043615'),
+      });
+      assert.equal(res.status, 500);
+    } finally {
+      await single.stop();
     }
   });
 });
