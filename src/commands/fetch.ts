@@ -641,9 +641,10 @@ async function fetchRule(
         verdict.outcome === null
           ? `status ${status} is not in Cisco's table: a failure`
           : verdict.meaning;
+      const tls = status === 400 ? plainHttpAtTlsPort(response, url) : undefined;
       return failure(
         verdict.outcome ?? 'C',
-        `${status} ${response.statusText}: ${reason}`.trim(),
+        `${status} ${response.statusText}: ${reason}`.trim() + (tls ? `; ${tls}` : ''),
         status,
       );
     }
@@ -705,6 +706,31 @@ async function fetchRule(
       profile: decoded.plaintext,
     };
   }
+}
+
+/**
+ * What servers answer plain HTTP sent to their HTTPS port with (a 400 whose body says so): nginx
+ * and `serve --tls-cert` ("The plain HTTP request was sent to HTTPS port"), Apache ("You're
+ * speaking plain HTTP to an SSL-enabled server port"), Go's net/http as in Caddy and Traefik
+ * ("Client sent an HTTP request to an HTTPS server").
+ */
+const PLAIN_AT_TLS_PORT =
+  /plain HTTP request was sent to HTTPS port|speaking plain HTTP to an SSL-enabled server port|sent an HTTP request to an HTTPS server/i;
+
+/**
+ * The hint for a 400 to an http:// URL whose body says the port speaks TLS: most likely the rule
+ * names http:// for an HTTPS port. Undefined when the answer does not say so (a 400 stays as it is).
+ */
+function plainHttpAtTlsPort(response: HttpResponse, url: URL): string | undefined {
+  if (url.protocol !== 'http:') return undefined;
+  // The words are near the start of a short body: the first 2 KiB, as Latin-1 (no decoding error).
+  const head = Buffer.from(response.body.subarray(0, 2048)).toString('latin1');
+  if (!PLAIN_AT_TLS_PORT.test(head)) return undefined;
+  const tls = new URL(url.href);
+  tls.protocol = 'https:';
+  // An http:// URL without a port is port 80: https:// would go to 443, so the port is kept.
+  if (url.port === '') tls.port = '80';
+  return `the server says this port speaks HTTPS (plain HTTP was sent to its HTTPS port): use https:// for it, ${maskSecretQuery(tls.href)}`;
 }
 
 type Decoded =

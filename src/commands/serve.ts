@@ -24,7 +24,12 @@ import { LineBuffer } from '../serve/line-buffer.js';
 import { SharedNonceLedger, nonceLedgerHost } from '../serve/nonce-ledger.js';
 import { DEFAULT_ROUTES } from '../serve/routes.js';
 import { ProvisioningServer, type RequestRecord, type ServeConfig } from '../serve/server.js';
-import { SiteLoadError, skippedTemplatesWarning, type Site } from '../serve/site.js';
+import {
+  SiteLoadError,
+  linksOutsideWarnings,
+  skippedTemplatesWarning,
+  type Site,
+} from '../serve/site.js';
 import { bundledTemplatesDir } from '../render/batch.js';
 import { FleetTracker } from '../device/fleet.js';
 import { renderFleetPage } from '../output/fleet-page.js';
@@ -357,6 +362,8 @@ export async function runServe(opts: ServeCliOptions, out: ServeOutput): Promise
   // Templates whose names are not UTF-8, left out (src/serve/site.ts): said once, not per worker.
   const skipped = skippedTemplatesWarning(server.site);
   if (skipped !== undefined && !cluster.isWorker) stderr(`warning: ${skipped}`);
+  // Template links LiquidJS will refuse: said at start, before a phone gets a 500 for them.
+  if (!cluster.isWorker) for (const w of linksOutsideWarnings(server.site)) stderr(`warning: ${w}`);
   if (workers > 1 && cluster.isPrimary) {
     // The primary only checks the input (above), forks and supervises.
     return superviseWorkers(

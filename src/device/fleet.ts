@@ -155,6 +155,28 @@ export const maskQuery = maskSecretQuery;
 
 const UA_CACHE_LIMIT = 10_000;
 
+/** The last segments of serve's own endpoints: `/healthz` (a load balancer's) and `/fleet`. */
+const SERVER_ENDPOINTS: ReadonlySet<string> = new Set(['healthz', 'fleet']);
+
+/**
+ * Whether a logged request target is a health check or the fleet page — `/healthz`, `/fleet`,
+ * with a query, or under a proxy's prefix (`/cisco/healthz`, a `location /cisco/` in front of
+ * serve) — and so no resync, whatever User-Agent asked (a health check copying a phone's, a
+ * phone's browser).
+ * @example isServerEndpoint('/healthz?probe=lb1') // true
+ * isServerEndpoint('/cfg/00562b043615.xml') // false
+ */
+function isServerEndpoint(path: string | null): boolean {
+  if (path === null) return false;
+  let end = path.length;
+  const query = path.indexOf('?');
+  if (query !== -1) end = query;
+  const hash = path.indexOf('#');
+  if (hash !== -1 && hash < end) end = hash;
+  const slash = path.lastIndexOf('/', end - 1);
+  return slash !== -1 && SERVER_ENDPOINTS.has(path.slice(slash + 1, end));
+}
+
 /**
  * Streams access-log lines into per-phone rows (the `inspect --log` aggregator) and each phone's
  * recent requests. Feed with addLine(); read with snapshot().
@@ -192,6 +214,9 @@ export class FleetTracker {
       if (line.trim() === '') this.counts.blank++;
       else this.counts.malformed++;
     }
+    // A health check or the fleet page itself is no phone's request, whoever logged it: as
+    // serve's own --fleet page leaves them out, so does every log read here.
+    if (entry !== null && isServerEndpoint(entry.path)) return;
     // A POST/PUT is a Report_Rule upload, not a resync: it joins the history, not the outcome.
     const upload = entry?.method === 'POST' || entry?.method === 'PUT';
     if (!upload) this.aggregator.addLine(line);

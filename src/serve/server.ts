@@ -46,6 +46,7 @@ import {
   SiteLoadError,
   commonVars,
   loadSite,
+  linksOutsideWarnings,
   skippedTemplatesWarning,
   type Site,
   type SiteDevice,
@@ -498,6 +499,7 @@ export class ProvisioningServer {
       return false;
     }
     const skippedBefore = this.siteRef.skippedTemplates.join('\0');
+    const linksBefore = linksOutsideWarnings(this.siteRef).join('\n');
     this.siteRef = next;
     if (templatesChanged) this.profiles.clearCache();
     // Once per change of the templates left out by name, not at every reload.
@@ -505,6 +507,10 @@ export class ProvisioningServer {
     if (skipped !== undefined && next.skippedTemplates.join('\0') !== skippedBefore) {
       this.emitEvent('warn', `${why}: ${skipped}`);
     }
+    // Links out of the template directory: again only when they change.
+    const links = linksOutsideWarnings(next);
+    if (links.join('\n') !== linksBefore)
+      for (const w of links) this.emitEvent('warn', `${why}: ${w}`);
     this.emitEvent(
       'info',
       `${why}: serving ${next.devices.length} device${next.devices.length === 1 ? '' : 's'} (generation ${next.generation}${templatesChanged ? ', templates changed' : ''})`,

@@ -7,8 +7,8 @@
  * TemplateChooser and the file-name macros — a device is served exactly what render writes.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
 import { normalizeMac } from '../device/mac.js';
 import { describeSystemError } from '../domain-errors.js';
 import { findModel, type PhoneModel } from '../device/models.js';
@@ -35,6 +35,7 @@ import {
 } from '../render/variables.js';
 import { isSecretVariablePath } from '../profile/secrets.js';
 import { joinFsPath, listDirectorySync, type FsPath } from '../io/dir-names.js';
+import { escapeControls } from '../output/terminal-text.js';
 
 /** Where a site is loaded from (paths resolved by the caller). */
 export interface SiteSources {
@@ -105,6 +106,27 @@ export interface Site {
    * templateFiles.
    */
   skippedTemplates: readonly string[];
+  /**
+   * Symbolic links among the templates that lead out of their directory (see templateFiles):
+   * LiquidJS refuses to read through them, so the devices that need them get 500.
+   */
+  linksOutside: readonly LinkOutside[];
+}
+
+/** A template, or a directory of them, that is a symbolic link leading out of its root. */
+export interface LinkOutside {
+  /** `--template` or `--bootstrap-template`, and the directory it is out of. */
+  option: string;
+  root: string;
+  /** The file named by the option is the link (else one found under the template directory). */
+  named: boolean;
+  /**
+   * The link, escaped for a terminal: relative to the root (a directory's ends with `/`), or the
+   * file as named.
+   */
+  link: string;
+  /** Where it leads (its real path), escaped. */
+  target: string;
 }
 
 function readText(path: string, what: string): string {
@@ -123,10 +145,19 @@ function readText(path: string, what: string): string {
  * names and `{% include %}` are UTF-8 text. Node's default listing made its byte U+FFFD, a
  * name of no file, and start-up failed with "cannot read template …: no such file".
  */
-function templateFiles(source: TemplateSource): { files: string[]; skipped: string[] } {
-  if (source.file) return { files: [source.file], skipped: [] };
+function templateFiles(source: TemplateSource): {
+  files: string[];
+  skipped: string[];
+  outside: LinkOutside[];
+} {
+  if (source.file) {
+    const outside = fileLinkOutside(source.file, '--template');
+    return { files: [source.file], skipped: [], outside: outside ? [outside] : [] };
+  }
   const files: string[] = [];
   const skipped: string[] = [];
+  const outside: LinkOutside[] = [];
+  let realRoot: string | undefined;
   // `reachable`: every name on the way is UTF-8; below a directory whose name is not, each
   // template is listed (by bytes) only to be named as left out.
   const walk = (dir: FsPath, shown: string, reachable: boolean): void => {
@@ -145,6 +176,25 @@ function templateFiles(source: TemplateSource): { files: string[]; skipped: stri
     }
     for (const { name, fsName, entry } of entries) {
       const inside = reachable && typeof fsName === 'string';
+      // A link to a template or to a directory of them: LiquidJS reads it only when its real
+      // path is inside the root's (its own check), so one leading out is named at start.
+      if (inside && entry.isSymbolicLink()) {
+        const path = join(dir as string, fsName);
+        const isTemplate = name.endsWith(TEMPLATE_EXTENSION);
+        if (isTemplate || statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
+          realRoot ??= realpathSync(source.root);
+          const target = outsideOf(path, realRoot);
+          if (target !== undefined) {
+            outside.push({
+              option: '--template',
+              root: source.root,
+              named: false,
+              link: escapeControls(`${shown}${name}${isTemplate ? '' : '/'}`),
+              target: escapeControls(target),
+            });
+          }
+        }
+      }
       if (entry.isDirectory()) walk(joinFsPath(dir, fsName), `${shown}${name}/`, inside);
       else if (!name.endsWith(TEMPLATE_EXTENSION)) continue;
       else if (inside) files.push(join(dir as string, fsName as string));
@@ -152,7 +202,67 @@ function templateFiles(source: TemplateSource): { files: string[]; skipped: stri
     }
   };
   walk(source.root, '', true);
-  return { files: files.sort(), skipped: skipped.sort() };
+  outside.sort((a, b) => (a.link < b.link ? -1 : a.link > b.link ? 1 : 0));
+  return { files: files.sort(), skipped: skipped.sort(), outside };
+}
+
+/** The real path a link leads to when it is not inside `realRoot`; undefined when it is (or leads nowhere: reading it fails on its own). */
+function outsideOf(path: string, realRoot: string): string | undefined {
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    return undefined;
+  }
+  return real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep) ? undefined : real;
+}
+
+/**
+ * A template file named on the command line that is itself a link out of its directory: the
+ * directory is LiquidJS's root, so it refuses the file as it refuses a link among the templates.
+ */
+function fileLinkOutside(file: string, option: string): LinkOutside | undefined {
+  let target: string | undefined;
+  try {
+    if (!lstatSync(file).isSymbolicLink()) return undefined;
+    target = outsideOf(file, realpathSync(dirname(file)));
+  } catch {
+    return undefined;
+  }
+  if (target === undefined) return undefined;
+  return {
+    option,
+    root: dirname(file),
+    named: true,
+    link: escapeControls(file),
+    target: escapeControls(target),
+  };
+}
+
+/** Links named one line each; more than this, one line for them all. */
+const LINK_WARNING_LINES = 5;
+
+/**
+ * The warnings for template links leading out of their directory: one line per link (up to 5),
+ * else one line naming the first 5 and how many more. Names the link and where it leads, never
+ * what is there.
+ */
+export function linksOutsideWarnings(site: Site): string[] {
+  const links = site.linksOutside;
+  if (links.length <= LINK_WARNING_LINES) {
+    return links.map((l) =>
+      l.named
+        ? `${l.option} ${l.link}: a symbolic link out of its directory (to ${l.target}), which LiquidJS does not read through: every device it is for gets 500; name the file it leads to`
+        : `${l.option} ${l.root}: ${l.link} is a symbolic link out of the template directory (to ${l.target}), which LiquidJS does not read through: the devices that need it get 500; copy it in, or link the whole directory`,
+    );
+  }
+  const shown = links
+    .slice(0, LINK_WARNING_LINES)
+    .map((l) => (l.named ? `${l.option} ${l.link}` : l.link))
+    .join(', ');
+  return [
+    `--template ${site.templates.root}: ${links.length} symbolic links out of the template directory, which LiquidJS does not read through (the devices that need them get 500): ${shown}, … (${links.length - LINK_WARNING_LINES} more); copy them in, or link the whole directory`,
+  ];
 }
 
 /** The one warning for templates left out by name (see templateFiles); undefined: none. */
@@ -259,9 +369,10 @@ export function loadSite(sources: SiteSources, generation: number): Site {
   let templates: TemplateSource;
   let files: string[];
   let skippedTemplates: string[];
+  let linksOutside: LinkOutside[];
   try {
     templates = templateSourceOf(sources.template);
-    ({ files, skipped: skippedTemplates } = templateFiles(templates));
+    ({ files, skipped: skippedTemplates, outside: linksOutside } = templateFiles(templates));
   } catch (err) {
     if (err instanceof SiteLoadError) throw err;
     throw new SiteLoadError(
@@ -275,7 +386,12 @@ export function loadSite(sources: SiteSources, generation: number): Site {
       const source = templateSourceOf(sources.bootstrapTemplate);
       if (!source.file) throw new Error('not a file');
       bootstrapSource = source;
-      if (!files.includes(source.file)) files.push(source.file);
+      if (!files.includes(source.file)) {
+        files.push(source.file);
+        // Outside the template directory (--bootstrap-template elsewhere): its own link check.
+        const outside = fileLinkOutside(source.file, '--bootstrap-template');
+        if (outside) linksOutside.push(outside);
+      }
     } catch (err) {
       throw new SiteLoadError(
         [`cannot read --bootstrap-template ${describeSystemError(err, sources.bootstrapTemplate)}`],
@@ -336,6 +452,7 @@ export function loadSite(sources: SiteSources, generation: number): Site {
       ...(bootstrap ? [bootstrap.path] : []),
     ],
     skippedTemplates,
+    linksOutside,
   };
 }
 

@@ -22,15 +22,39 @@ export interface ServeProcess {
   exited(): Promise<number | null>;
 }
 
+/** How long startServe waits for "listening on" by default. */
+const LISTEN_TIMEOUT_MS = 15_000;
+
 /** Spawns `cisco-prov serve --port 0 …args` and waits for it to listen. */
 export function startServe(
   args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string } = {},
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; listenTimeoutMs?: number } = {},
 ): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', ...args], {
+  return startListening(process.execPath, [BIN, 'serve', '--port', '0', ...args], options);
+}
+
+/**
+ * Spawns `command …args` and waits until its stderr says "listening on http(s)://host:port".
+ * When that does not come within `listenTimeoutMs`, the process is killed (SIGKILL; its whole
+ * process group when it leads one, `detached`) and awaited before the promise rejects: a server
+ * that starts late must not outlive the test.
+ */
+export function startListening(
+  command: string,
+  args: readonly string[],
+  options: {
+    env?: NodeJS.ProcessEnv;
+    cwd?: string;
+    listenTimeoutMs?: number;
+    /** Its own process group (setsid), which a timeout kills whole. */
+    detached?: boolean;
+  } = {},
+): Promise<ServeProcess> {
+  const child = spawn(command, args, {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: '1', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached ?? false,
   });
   let out = '';
   let err = '';
@@ -63,9 +87,30 @@ export function startServe(
         },
       });
     });
+  /** Kills what never said it listens (its group too, when it leads one), then rejects. */
+  let killed = false;
+  const giveUp = async (why: unknown): Promise<never> => {
+    killed = true;
+    if (child.exitCode === null && child.signalCode === null && child.pid !== undefined) {
+      try {
+        // -pid names a group only when the child leads one (detached); else ESRCH.
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+      await exited;
+    }
+    throw why;
+  };
   return new Promise((resolve, reject) => {
-    exited.then((code) => reject(new Error(`serve exited with ${code} before listening:\n${err}`)));
-    waitForStderr(/listening on https?:\/\/[^:]+:(\d+)/).then(() => {
+    exited.then((code) => {
+      if (!killed) reject(new Error(`serve exited with ${code} before listening:\n${err}`));
+    });
+    const listening = waitForStderr(
+      /listening on https?:\/\/[^:]+:(\d+)/,
+      options.listenTimeoutMs ?? LISTEN_TIMEOUT_MS,
+    ).catch(giveUp);
+    listening.then(() => {
       const port = Number(/listening on https?:\/\/[^\s]+:(\d+)/.exec(err)![1]);
       resolve({
         port,
