@@ -161,7 +161,7 @@ process.exit(status);
  * the options (for a .ts file a test writes during the run).
  */
 async function compile(dir) {
-  const { transform } = await import('esbuild');
+  const { stop, transform } = await import('esbuild');
   const { compilerOptions } = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8'));
   const sources = ['src', 'test', 'bench', 'scripts']
     .flatMap((d) => walk(join(root, d)))
@@ -195,5 +195,7 @@ async function compile(dir) {
   );
   const path = join(dir, 'manifest.json');
   writeFileSync(path, JSON.stringify({ options, files }));
+  // esbuild's service process would otherwise wait beside the whole run.
+  await stop();
   return path;
 }
