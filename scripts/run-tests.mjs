@@ -170,7 +170,9 @@ async function compile(dir) {
     loader: 'ts',
     format: 'esm',
     platform: 'node',
-    target: 'node20',
+    // The running Node's own version, as tsx does: for 'node20' esbuild drops import attributes
+    // (`with { type: 'json' }`, src/version.ts), which Node 20.19 requires.
+    target: `node${process.versions.node}`,
     // Inline source maps whose source is the file's own name (`sourcefile`, set per file): Node
     // resolves it against the module's URL, the .ts file's.
     sourcemap: 'inline',
