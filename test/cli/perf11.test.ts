@@ -15,6 +15,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, runCli } from '../helpers/run-cli.js';
 import { testDirectory } from '../helpers/temp-dir.js';
+import { TS_IMPORT } from '../helpers/ts-import.js';
 
 const dir = testDirectory('cisco-prov-perf11-');
 
@@ -177,7 +178,7 @@ test('hasForbiddenControl: compiled once, not thrown away at every call (V8 deop
       '  if (hasForbiddenControl(Buffer.alloc(size, line))) throw new Error("control?");\n' +
       '}\n',
   );
-  const run = spawnSync(process.execPath, ['--import', 'tsx', '--trace-deopt', probe], {
+  const run = spawnSync(process.execPath, [...TS_IMPORT, '--trace-deopt', probe], {
     encoding: 'utf8',
     maxBuffer: 1 << 26,
   });

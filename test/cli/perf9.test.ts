@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { TS_IMPORT } from '../helpers/ts-import.js';
 
 const WRITER = fileURLToPath(new URL('../../src/io/writer.ts', import.meta.url));
 
@@ -35,7 +36,7 @@ function chunkedOutput(chunkBytes: number, pieces: (string | number | 'await')[]
   `;
   const r = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--input-type=module', '-e', script, JSON.stringify(pieces)],
+    [...TS_IMPORT, '--input-type=module', '-e', script, JSON.stringify(pieces)],
     { maxBuffer: 1 << 26 },
   );
   assert.equal(r.status, 0, r.stderr.toString());

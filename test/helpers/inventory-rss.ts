@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { TS_IMPORT } from './ts-import.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MAX_RSS_HOOK = new URL('./max-rss.mjs', import.meta.url).href;
@@ -37,7 +38,7 @@ function peakRssMb(
   const rssFile = join(dir, 'rss');
   const r = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--import', MAX_RSS_HOOK, c.child, path, mode],
+    [...TS_IMPORT, '--import', MAX_RSS_HOOK, c.child, path, mode],
     { cwd: ROOT, env: { ...process.env, MAX_RSS_FILE: rssFile }, encoding: 'utf8' },
   );
   assert.equal(r.status, 0, r.stderr);

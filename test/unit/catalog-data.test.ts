@@ -15,6 +15,7 @@ import { assembleCatalog } from '../../src/profile/catalog-data/index.js';
 import * as exported from '../../src/profile/catalog-data/exported.js';
 import { GUIDE_PARAMETERS } from '../../src/profile/catalog-data/guide.js';
 import { GUIDES } from '../../src/profile/catalog-data/sources.js';
+import { TS_IMPORT } from '../helpers/ts-import.js';
 
 const names = catalogNames(DEFAULT_CATALOG);
 
@@ -196,7 +197,7 @@ describe('the catalog built from exports', () => {
       const out = join(dir, 'exported.ts');
       const r = spawnSync(
         process.execPath,
-        ['--import', 'tsx', 'scripts/catalog-from-exports.ts', out],
+        [...TS_IMPORT, 'scripts/catalog-from-exports.ts', out],
         {
           encoding: 'utf8',
         },
