@@ -16,6 +16,7 @@ import { join, relative } from 'node:path';
 import { validate } from '../../src/commands/validate.js';
 import { BIN, runCli } from '../helpers/run-cli.js';
 import { testDirectory } from '../helpers/temp-dir.js';
+import { TS_IMPORT } from '../helpers/ts-import.js';
 
 const dir = testDirectory('cisco-prov-perf12-');
 
@@ -45,7 +46,7 @@ test('validate: the scanner, validateText and jsonEntry are not deoptimized as d
       '  if (f === 299 && result.errorCount === 0) throw new Error("no findings: the probe checks nothing");\n' +
       '}\n',
   );
-  const run = spawnSync(process.execPath, ['--import', 'tsx', '--trace-deopt', probe], {
+  const run = spawnSync(process.execPath, [...TS_IMPORT, '--trace-deopt', probe], {
     encoding: 'utf8',
     maxBuffer: 1 << 26,
   });
