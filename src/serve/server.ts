@@ -723,31 +723,20 @@ export class ProvisioningServer {
     const started = process.hrtime.bigint();
     const socket = this.beginRequest(req);
     discardBody(req, this.config.maxBodyBytes);
-    const uaHeader = req.headers['user-agent'];
     const status = 400;
     const body = PLAIN_AT_TLS_PORT_BODY;
-    const record: RequestRecord = {
-      time: new Date(),
+    const record = unservedRecord(req, {
       address: clientAddress(
         socket.remoteAddress ?? '-',
         req.headers['x-forwarded-for'],
         this.config.trustedProxies,
       ),
-      user: null,
       method: req.method ?? '-',
       target: maskTarget(req.url ?? ''),
-      protocol: `HTTP/${req.httpVersion}`,
       status,
       bytes: req.method === 'HEAD' ? 0 : Buffer.byteLength(body),
-      referer: typeof req.headers.referer === 'string' ? req.headers.referer : null,
-      userAgent: uaHeader ?? null,
-      ua: uaHeader !== undefined ? cachedUserAgent(uaHeader) : null,
-      kind: 'other',
-      device: null,
-      outcome: outcomeForStatus(status).outcome,
       reason: PLAIN_AT_TLS_PORT_REASON,
-      durationMs: 0,
-    };
+    });
     res.writeHead(status, [
       ...COMMON_HEADERS,
       'Content-Type',
@@ -815,28 +804,17 @@ export class ProvisioningServer {
   private refuseConnect(req: IncomingMessage, socket: Socket): void {
     const status = 405;
     const body = `${status} ${reasonPhrase(status)}\n`;
-    const uaHeader = req.headers['user-agent'];
     // The authority form (host:port); a user:password@ before it is masked.
     const raw = req.url ?? '';
     const at = raw.lastIndexOf('@');
-    const record: RequestRecord = {
-      time: new Date(),
+    const record = unservedRecord(req, {
       address: socket.remoteAddress ?? '-',
-      user: null,
       method: 'CONNECT',
       target: at < 0 ? maskTarget(raw) : `${SECRET_MASK}@${maskTarget(raw.slice(at + 1))}`,
-      protocol: `HTTP/${req.httpVersion}`,
       status,
       bytes: socket.writable ? Buffer.byteLength(body) : 0,
-      referer: typeof req.headers.referer === 'string' ? req.headers.referer : null,
-      userAgent: uaHeader ?? null,
-      ua: uaHeader !== undefined ? cachedUserAgent(uaHeader) : null,
-      kind: 'other',
-      device: null,
-      outcome: outcomeForStatus(status).outcome,
       reason: 'method CONNECT not allowed',
-      durationMs: 0,
-    };
+    });
     for (const l of this.requestListeners) l(record);
     if (!socket.writable) {
       socket.destroy();
@@ -1394,4 +1372,33 @@ function newlyBrokenTemplate(previous: Site, next: Site): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * The access-log record of a request serve answers without its handler (plain HTTP at the TLS
+ * port, CONNECT): no device, kind other, its duration filled in when it ends.
+ */
+function unservedRecord(
+  req: IncomingMessage,
+  fields: Pick<RequestRecord, 'address' | 'method' | 'target' | 'status' | 'bytes' | 'reason'>,
+): RequestRecord {
+  const uaHeader = req.headers['user-agent'];
+  return {
+    time: new Date(),
+    address: fields.address,
+    user: null,
+    method: fields.method,
+    target: fields.target,
+    protocol: `HTTP/${req.httpVersion}`,
+    status: fields.status,
+    bytes: fields.bytes,
+    referer: typeof req.headers.referer === 'string' ? req.headers.referer : null,
+    userAgent: uaHeader ?? null,
+    ua: uaHeader !== undefined ? cachedUserAgent(uaHeader) : null,
+    kind: 'other',
+    device: null,
+    outcome: outcomeForStatus(fields.status).outcome,
+    reason: fields.reason,
+    durationMs: 0,
+  };
 }
