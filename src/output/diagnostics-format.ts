@@ -200,10 +200,17 @@ export function formatJson(results: readonly FileDiagnostics[]): string {
   return formatWhole(results, { format: 'json' });
 }
 
-/** A string as JSON, with what a terminal may act on escaped (as terminalSafeJson does). */
+/**
+ * A string as JSON, with what a terminal may act on escaped (as terminalSafeJson does). Printable
+ * ASCII other than the quote and the backslash is its own JSON: most messages and hints, written without
+ * JSON.stringify and the escaping pass (190,000 findings of 10,000 files: ≈ 215 → 55 ms of CPU,
+ * issue 12).
+ */
 function jsonString(text: string): string {
-  return terminalSafeJson(text);
+  return PLAIN_JSON.test(text) ? `"${text}"` : terminalSafeJson(text);
 }
+
+const PLAIN_JSON = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
 /**
  * One file's entry of the JSON array, indented as `JSON.stringify(all, null, 2)` would: written

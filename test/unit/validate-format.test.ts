@@ -209,3 +209,51 @@ test('a report joined from files rendered as UTF-8 bytes is the report formatJso
     }
   }
 });
+
+test('JSON: every character is written as JSON.stringify writes it, or escaped where a terminal would act on it', () => {
+  // The terminal-unsafe characters (terminalSafeJson) become \u escapes; every other character
+  // is what JSON.stringify(report, null, 2) writes, plain ASCII included (the fast path).
+  const UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+  const expected = (files: FileDiagnostics[]): string =>
+    JSON.stringify(files, null, 2).replace(
+      UNSAFE,
+      (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    ) + '\n';
+  for (let from = 0; from < 0x10000; from += 0x400) {
+    const diagnostics: Diagnostic[] = [];
+    for (let code = from; code < from + 0x400; code++) {
+      const ch = String.fromCharCode(code);
+      diagnostics.push({
+        ruleId: 'invalid-value',
+        severity: 'error',
+        message: `A_${code}: got "${ch}" and \\${ch}`,
+        file: 'x.xml',
+        line: 1,
+        column: code + 1,
+        hint: `write ${ch}`,
+      });
+    }
+    const files: FileDiagnostics[] = [
+      { file: `f${String.fromCharCode(from)}.xml`, diagnostics, errorCount: 1024, warningCount: 0 },
+    ];
+    // JSON.stringify writes every key: the report's diagnostics have no `file` key.
+    const shown = files.map((f) => ({
+      file: f.file,
+      errorCount: f.errorCount,
+      warningCount: f.warningCount,
+      diagnostics: f.diagnostics.map(({ ruleId, severity, message, line, column, hint }) => ({
+        ruleId,
+        severity,
+        message,
+        line,
+        column,
+        hint,
+      })),
+    }));
+    assert.equal(
+      formatJson(files),
+      expected(shown as unknown as FileDiagnostics[]),
+      `from ${from}`,
+    );
+  }
+});
