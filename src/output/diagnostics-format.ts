@@ -136,7 +136,9 @@ function stylishBlock(result: FileDiagnostics, color: boolean): string {
     position: `${d.line}:${d.column}`,
     line: String(d.line),
     severity: d.severity,
-    message: escapeControls(d.message.replace(/([^ ])\.$/, '$1')),
+    message: escapeControls(
+      d.message.endsWith('.') ? d.message.replace(/([^ ])\.$/, '$1') : d.message,
+    ),
     ruleId: d.ruleId,
   }));
   // ESLint aligns line (right) and column (left) as separate columns, then joins them with ':'.

@@ -29,8 +29,12 @@ function escapeChar(ch: string): string {
  * @example escapeControls('a\u202eb') // 'a\\u202eb'
  */
 export function escapeControls(text: string): string {
-  return text.replace(UNSAFE_IN_TERMINAL, escapeChar);
+  // Most text has none: a test, without replace's global search and its new string.
+  return HAS_UNSAFE_IN_TERMINAL.test(text) ? text.replace(UNSAFE_IN_TERMINAL, escapeChar) : text;
 }
+
+/** UNSAFE_IN_TERMINAL without the global flag (a test of it keeps no lastIndex). */
+const HAS_UNSAFE_IN_TERMINAL = new RegExp(UNSAFE_IN_TERMINAL.source);
 
 /**
  * As escapeControls, but a newline stays a newline: for a message of several lines.
