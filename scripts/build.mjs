@@ -5,7 +5,8 @@
 //   and nothing else is parsed for those commands.
 // - dist/esm/*.js + dist/chunks/: ESM with code splitting for the batch commands (render,
 //   validate, inspect, models): cli.cjs import()s them only when asked. Their worker threads
-//   start from their own chunk (import.meta.url), which needs ESM.
+//   start from their own chunk (import.meta.url), which needs ESM; but validate's early worker,
+//   started before the command loads, runs dist/worker.cjs (CommonJS, with its code cache).
 // - dist/index.js: the library entry (ESM, its npm dependencies left as imports), plus .d.ts
 //   files. The CLI bundles everything it uses, so what only the CLI, the tests or the
 //   benchmarks need is a devDependency.
@@ -41,8 +42,6 @@ const ESM_COMMANDS = {
   progress: 'src/output/progress.ts',
   validate: 'src/commands/validate.ts',
   'validate-workers': 'src/commands/validate-workers.ts',
-  // A worker's entry with a name of its own (see src/io/early-workers.ts).
-  worker: 'src/io/worker-entry.ts',
   'diagnostics-format': 'src/output/diagnostics-format.ts',
   inspect: 'src/commands/inspect.ts',
   'inspect-format': 'src/output/inspect-format.ts',
@@ -291,6 +290,41 @@ await build({
   ],
 });
 
+// validate's early worker (src/io/early-workers.ts): the worker side of the pool and the checks
+// in one CommonJS bundle, compiled from its code cache in the worker as the shim compiles the
+// CLI's, without Node's ESM loader. The pool's main-thread side (its import.meta.url, for
+// starting workers) comes along unused.
+await build({
+  ...common,
+  entryPoints: { worker: 'src/io/worker-entry.ts' },
+  outdir: 'dist',
+  format: 'cjs',
+  outExtension: { '.js': '.cjs' },
+  plugins: [
+    bundledRequire,
+    catalogData.plugin,
+    {
+      // A validate worker never renders nor runs a crypto batch: the pool's import()s of those
+      // (never run here) get a module that says so, not the template engine and the batch.
+      name: 'validate-worker-only',
+      setup(b) {
+        b.onResolve(
+          { filter: /\/(render\/device-renderer|commands\/crypto-batch)\.js$/ },
+          (args) => ({
+            path: args.path,
+            namespace: 'not-in-validate-worker',
+          }),
+        );
+        b.onLoad({ filter: /.*/, namespace: 'not-in-validate-worker' }, (args) => ({
+          contents: `throw new Error('the validate worker has no ${args.path}');`,
+          loader: 'js',
+        }));
+      },
+    },
+  ],
+  logOverride: { 'empty-import-meta': 'silent' },
+});
+
 // Every built JavaScript file: the catalog's literal where its placeholder is.
 catalogData.inject(
   [
@@ -304,11 +338,14 @@ catalogData.inject(
 // Node 20 a script compiled from a code cache loses its dynamic-import callback ("A dynamic
 // import callback was not specified"). So the bundle's import()s of its ESM chunks go through a
 // function the shim provides (a plain import() where none is given).
-for (const name of ['cli.cjs', 'oneshot.cjs', 'oneshot-stream.cjs']) {
+for (const name of ['cli.cjs', 'oneshot.cjs', 'oneshot-stream.cjs', 'worker.cjs']) {
   const cli = join(root, 'dist', name);
   const text = readFileSync(cli, 'utf8');
   const rewritten = text.replaceAll('import("./esm/', '__cpImport("./esm/');
-  if (rewritten.includes('import('))
+  // The worker's bundle holds the pool's bootstrap for a worker from source as text (its
+  // `import('tsx/esm/api')`, never run in the worker): only a call of import() counts there.
+  const imports = name === 'worker.cjs' ? /\bimport\((?![`'$])/ : /\bimport\(/;
+  if (imports.test(rewritten))
     throw new Error(`build: an import() in ${name} that the shim cannot serve`);
   const strict = '"use strict";';
   const body = rewritten.startsWith(strict) ? rewritten.slice(strict.length) : rewritten;

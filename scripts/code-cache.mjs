@@ -1,6 +1,7 @@
-// Makes dist/cli.cjs.cache, dist/oneshot.cjs.cache and dist/oneshot-stream.cjs.cache: V8's code
-// cache of each bundle, taken after a warm-up run of a one-shot `encrypt` so that the functions it
-// runs are in the cache too (bin/cisco-prov.cjs reads them). Run by scripts/build.mjs in a child
+// Makes dist/cli.cjs.cache, dist/oneshot.cjs.cache, dist/oneshot-stream.cjs.cache and
+// dist/worker.cjs.cache: V8's code cache of each bundle, taken after a warm-up run (a one-shot
+// `encrypt`; for the validate worker's bundle, its checks over a small profile) so that the
+// functions it runs are in the cache too (bin/cisco-prov.cjs and src/io/early-workers.ts read them). Run by scripts/build.mjs in a child
 // process whose stdout is /dev/null (`node scripts/code-cache.mjs >/dev/null`): oneshot.cjs is
 // warmed up writing to stdout as well, where stdout is the null device.
 import { fstatSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -38,6 +39,11 @@ try {
       });
       // stdin's usual way out: the stream to stdout.
       if (stdoutIsNull()) await bundle.runOneShot({ input, options: { ...options, keyEnv } });
+      return [0];
+    },
+    // validate's early worker: the checks run once over a small profile (its warm-up).
+    'worker.cjs': async (bundle) => {
+      await bundle.warmValidate();
       return [0];
     },
   };

@@ -79,8 +79,8 @@ export function addWaiting(worker: Worker, task: string): void {
  * WORKER_THRESHOLD arguments that are not options (a shell's `*.xml`): before commander parses
  * them and the command loads (≈ 80 ms of the main thread with 10,000 names, then the ESM
  * loader's start), since a worker takes ≈ 100–200 ms to start. Only from the built CLI: the
- * shim says where its bundles are (globalThis.__ciscoProvDist); the worker's entry is
- * dist/esm/worker.js. A directory, or fewer names, is left to the command (validate-workers.ts).
+ * shim says where its bundles are (globalThis.__ciscoProvDist); the worker runs dist/worker.cjs
+ * (see workerLoader). A directory, or fewer names, is left to the command (validate-workers.ts).
  */
 export function startValidateWorkerEarly(args: readonly string[]): void {
   const dist = (globalThis as { __ciscoProvDist?: string }).__ciscoProvDist;
@@ -93,8 +93,8 @@ export function startValidateWorkerEarly(args: readonly string[]): void {
   if (names < WORKER_THRESHOLD) return;
   serialScavenges();
   const { Worker } = builtin('node:worker_threads') as typeof import('node:worker_threads');
-  const { pathToFileURL } = builtin('node:url') as typeof import('node:url');
-  const worker = new Worker(new URL('esm/worker.js', pathToFileURL(`${dist}/`)), {
+  const worker = new Worker(workerLoader(dist), {
+    eval: true,
     workerData: {
       kind: WORKER_KIND,
       task: 'validate',
@@ -104,4 +104,23 @@ export function startValidateWorkerEarly(args: readonly string[]): void {
     resourceLimits: { maxYoungGenerationSizeMb: VALIDATE_YOUNG_GENERATION_MB },
   });
   addWaiting(worker, 'validate');
+}
+
+/**
+ * The early worker's code: dist/worker.cjs compiled with V8's code cache (dist/worker.cjs.cache,
+ * taken by the build after a warm-up), as bin/cisco-prov.cjs compiles the CLI's bundles, and run
+ * as CommonJS — not an ES module: Node's ESM loader and the compiling of ≈ 500 KB of the checks'
+ * JavaScript were ≈ 50–90 ms of each such worker's start (issue 12). Without the cache, or with
+ * one V8 rejects, the bundle is compiled as usual.
+ */
+function workerLoader(dist: string): string {
+  const file = JSON.stringify(`${dist}/worker.cjs`);
+  return (
+    "const fs = require('node:fs');\n" +
+    'let cachedData;\n' +
+    `try { cachedData = fs.readFileSync(${file} + '.cache'); } catch {}\n` +
+    `const script = new (require('node:vm').Script)(fs.readFileSync(${file}, 'utf8'), { filename: ${file}, cachedData });\n` +
+    'const bundle = { exports: {} };\n' +
+    `script.runInThisContext()(bundle.exports, require, bundle, ${file}, ${JSON.stringify(dist)});\n`
+  );
 }

@@ -136,7 +136,7 @@ const validateModules = () =>
  * and the checks' regular expressions, compiling the functions the first file calls — is done
  * in time it would otherwise wait. Its result is dropped.
  */
-async function warmValidate(): Promise<void> {
+export async function warmValidate(): Promise<void> {
   const [{ checkProfileFile }, { renderFile }, { DEFAULT_CATALOG }] = await validateModules();
   const { catalogNames } = await import('../profile/catalog.js');
   let body = '<?xml version="1.0" encoding="UTF-8"?>\n<flat-profile>\n';

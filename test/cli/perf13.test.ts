@@ -66,3 +66,42 @@ test('validate over many files: scavenges without helper tasks, names and a dire
     assert.ok(seen.parallel <= 3, `${how}: ${JSON.stringify(seen)}`);
   }
 });
+
+test('validate over many names: the early worker compiles dist/worker.cjs from its code cache', () => {
+  const root = dir.fresh('cache');
+  const names: string[] = [];
+  for (let f = 0; f < 70; f++) {
+    names.push(`p${String(f).padStart(2, '0')}.xml`);
+    writeFileSync(
+      join(root, names[f]!),
+      `<flat-profile><Station_Name ua="na">phone-${f}</Station_Name></flat-profile>\n`,
+    );
+  }
+  // Loaded in every thread (a worker inherits --require): says, for each script compiled with
+  // a code cache, whether V8 took the cache.
+  const probe = join(root, 'probe.cjs');
+  writeFileSync(
+    probe,
+    "const vm = require('node:vm');\n" +
+      "const { isMainThread } = require('node:worker_threads');\n" +
+      'const Script = vm.Script;\n' +
+      'vm.Script = class extends Script {\n' +
+      '  constructor(code, options) {\n' +
+      '    super(code, options);\n' +
+      '    if (options && options.cachedData) process._rawDebug(`${isMainThread ? "main" : "worker"} ${options.filename} rejected=${this.cachedDataRejected}`);\n' +
+      '  }\n' +
+      '};\n',
+  );
+  const run = spawnSync(
+    process.execPath,
+    ['--require', probe, BIN, 'validate', '--format', 'json', ...names],
+    {
+      cwd: root,
+      env: { ...process.env, NO_COLOR: '1', CISCO_PROV_VALIDATE_JOBS: '2' },
+      encoding: 'utf8',
+    },
+  );
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal((JSON.parse(run.stdout) as unknown[]).length, 70);
+  assert.match(run.stderr, /^worker \S*[\\/]dist[\\/]worker\.cjs rejected=false$/m, run.stderr);
+});
