@@ -80,7 +80,7 @@ export function addWaiting(worker: Worker, task: string): void {
  * them and the command loads (≈ 80 ms of the main thread with 10,000 names, then the ESM
  * loader's start), since a worker takes ≈ 100–200 ms to start. Only from the built CLI: the
  * shim says where its bundles are (globalThis.__ciscoProvDist); the worker runs dist/worker.cjs
- * (see workerLoader). A directory, or fewer names, is left to the command (validate-workers.ts).
+ * (see validateWorkerCode). A directory, or fewer names, is left to the command (validate-workers.ts).
  */
 export function startValidateWorkerEarly(args: readonly string[]): void {
   const dist = (globalThis as { __ciscoProvDist?: string }).__ciscoProvDist;
@@ -93,7 +93,7 @@ export function startValidateWorkerEarly(args: readonly string[]): void {
   if (names < WORKER_THRESHOLD) return;
   serialScavenges();
   const { Worker } = builtin('node:worker_threads') as typeof import('node:worker_threads');
-  const worker = new Worker(workerLoader(dist), {
+  const worker = new Worker(validateWorkerCode(dist), {
     eval: true,
     workerData: {
       kind: WORKER_KIND,
@@ -113,7 +113,7 @@ export function startValidateWorkerEarly(args: readonly string[]): void {
  * JavaScript were ≈ 50–90 ms of each such worker's start (issue 12). Without the cache, or with
  * one V8 rejects, the bundle is compiled as usual.
  */
-function workerLoader(dist: string): string {
+function validateWorkerCode(dist: string): string {
   const file = JSON.stringify(`${dist}/worker.cjs`);
   return (
     "const fs = require('node:fs');\n" +
@@ -123,4 +123,14 @@ function workerLoader(dist: string): string {
     'const bundle = { exports: {} };\n' +
     `script.runInThisContext()(bundle.exports, require, bundle, ${file}, ${JSON.stringify(dist)});\n`
   );
+}
+
+/**
+ * The code of a validate worker (validateWorkerCode, run with `eval: true`) when this process
+ * runs the built CLI (the shim says where dist/ is); undefined from source, where the pool
+ * starts its workers from its own module.
+ */
+export function validateWorkerLoader(): string | undefined {
+  const dist = (globalThis as { __ciscoProvDist?: string }).__ciscoProvDist;
+  return dist === undefined ? undefined : validateWorkerCode(dist);
 }

@@ -36,6 +36,7 @@ import {
   addWaiting,
   VALIDATE_YOUNG_GENERATION_MB,
   serialScavenges,
+  validateWorkerLoader,
   waitingWorkers,
   WORKER_KIND,
 } from './early-workers.js';
@@ -427,9 +428,12 @@ export async function runInWorkers<T extends TaskName>(
       early.ref();
       return early;
     }
+    const loader = task === 'validate' ? validateWorkerLoader() : undefined;
     return fromSource
       ? new Worker(bootstrap, { eval: true, workerData: data, ...limits })
-      : new Worker(url, { workerData: data, ...limits });
+      : loader !== undefined
+        ? new Worker(loader, { eval: true, workerData: data, ...limits })
+        : new Worker(url, { workerData: data, ...limits });
   });
   discardPrestarted();
   const release = options.stopOnSignal
@@ -543,8 +547,14 @@ function prestartWorkers(task: TaskName, count: number, youngGenerationMb?: numb
   // Those already waiting for this task count (the CLI starts validate's before the command
   // has loaded, and the command asks again).
   const waiting = prestarted.filter((p) => p.task === task && p.alive).length;
+  // validate's workers run dist/worker.cjs (as the CLI's early one: see early-workers.ts).
+  const loader = task === 'validate' ? validateWorkerLoader() : undefined;
   for (let i = waiting; i < count; i++) {
-    addWaiting(new Worker(url, { workerData: data, ...limits }), task);
+    const worker =
+      loader !== undefined
+        ? new Worker(loader, { eval: true, workerData: data, ...limits })
+        : new Worker(url, { workerData: data, ...limits });
+    addWaiting(worker, task);
   }
 }
 

@@ -208,6 +208,6 @@ test('validate over many names: one worker, started by the CLI before the comman
   assert.equal((JSON.parse(run.stdout) as unknown[]).length, 70);
   const started = JSON.parse(/workers: (.*)/.exec(run.stderr)?.[1] ?? 'null') as string[];
   assert.equal(started.length, 1, run.stderr);
-  // Its code loads dist/worker.cjs (see workerLoader in src/io/early-workers.ts).
+  // Its code loads dist/worker.cjs (see validateWorkerCode in src/io/early-workers.ts).
   assert.match(started[0]!, /\/dist\/worker\.cjs"/);
 });

@@ -67,7 +67,7 @@ test('validate over many files: scavenges without helper tasks, names and a dire
   }
 });
 
-test('validate over many names: the early worker compiles dist/worker.cjs from its code cache', () => {
+test('validate over many names or a directory: its worker compiles dist/worker.cjs from its code cache', () => {
   const root = dir.fresh('cache');
   const names: string[] = [];
   for (let f = 0; f < 70; f++) {
@@ -92,16 +92,20 @@ test('validate over many names: the early worker compiles dist/worker.cjs from i
       '  }\n' +
       '};\n',
   );
-  const run = spawnSync(
-    process.execPath,
-    ['--require', probe, BIN, 'validate', '--format', 'json', ...names],
-    {
-      cwd: root,
-      env: { ...process.env, NO_COLOR: '1', CISCO_PROV_VALIDATE_JOBS: '2' },
-      encoding: 'utf8',
-    },
-  );
-  assert.equal(run.status, 0, run.stderr);
-  assert.equal((JSON.parse(run.stdout) as unknown[]).length, 70);
-  assert.match(run.stderr, /^worker \S*[\\/]dist[\\/]worker\.cjs rejected=false$/m, run.stderr);
+  // Names: the CLI's early worker; a directory: the command's own start of its worker.
+  for (const inputs of [names, ['.']]) {
+    const run = spawnSync(
+      process.execPath,
+      ['--require', probe, BIN, 'validate', '--format', 'json', ...inputs],
+      {
+        cwd: root,
+        env: { ...process.env, NO_COLOR: '1', CISCO_PROV_VALIDATE_JOBS: '2' },
+        encoding: 'utf8',
+      },
+    );
+    assert.equal(run.status, 0, run.stderr);
+    assert.equal((JSON.parse(run.stdout) as unknown[]).length, 70);
+    const shown = `${inputs.length} inputs: ${run.stderr}`;
+    assert.match(run.stderr, /^worker \S*[\\/]dist[\\/]worker\.cjs rejected=false$/m, shown);
+  }
 });
