@@ -30,14 +30,16 @@ export function validateThreads(jobs?: number): number {
 }
 
 /**
- * Young-generation collections on the collecting thread alone, for the rest of the process: a
- * parallel run of validate keeps every core busy with a JavaScript thread (this one and the
- * workers), and V8's parallel scavenge then ran its helper tasks on cores that had no time for
- * them. A process-wide V8 flag (read at each scavenge, in every isolate): set before the workers
- * start. 10,000 × 30 KB profiles on 2 cores, 9 interleaved runs under load: CPU −8 %, wall
- * −8 % (issue 12; see bench/RESULTS-perf13.md).
+ * Young-generation collections on the collecting thread alone, for the rest of the process, when
+ * a parallel run of validate keeps every core busy with a JavaScript thread (this one and the
+ * workers: `threads` at least the cores): V8's parallel scavenge then ran its helper tasks on
+ * cores that had no time for them. With cores to spare they keep their helpers. A process-wide
+ * V8 flag (read at each scavenge, in every isolate): set before the workers start.
+ * 10,000 × 30 KB profiles on 2 cores, 9 interleaved runs under load: CPU −8 %, wall −8 % (issue
+ * 12; see bench/RESULTS-perf13.md).
  */
-export function serialScavenges(): void {
+export function serialScavenges(threads: number): void {
+  if (threads < availableParallelism()) return;
   // Not a top-level import: node:v8 would load for every command (see startValidateWorkerEarly).
   const builtin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
   const v8 = builtin?.('node:v8') as typeof import('node:v8') | undefined;
@@ -91,7 +93,7 @@ export function startValidateWorkerEarly(args: readonly string[]): void {
   let names = 0;
   for (const arg of args) if (!arg.startsWith('-') && ++names >= WORKER_THRESHOLD) break;
   if (names < WORKER_THRESHOLD) return;
-  serialScavenges();
+  serialScavenges(validateThreads());
   const { Worker } = builtin('node:worker_threads') as typeof import('node:worker_threads');
   const worker = new Worker(validateWorkerCode(dist), {
     eval: true,

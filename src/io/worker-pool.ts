@@ -702,7 +702,7 @@ const VALIDATE_IN_FLIGHT = 4;
  * those no run took (too few files for workers after all).
  */
 export const prestartValidateWorkers = (threads: number): (() => void) => {
-  serialScavenges();
+  serialScavenges(threads);
   prestartWorkers('validate', Math.max(1, threads - 1), VALIDATE_YOUNG_GENERATION_MB);
   return discardPrestarted;
 };
@@ -742,7 +742,7 @@ export async function checkFilesInWorkers(
         : { path: paths[index]!, name: names[index]!, index };
     }
   }
-  serialScavenges();
+  serialScavenges(jobs);
   // The workers are fed while this thread loads the checks for its own share.
   const here = validateRunner(settings);
   await runInWorkers('validate', settings, items(), {

@@ -33,9 +33,17 @@ function profiles(root: string): string[] {
   return files;
 }
 
-/** The scavenges of a run under --trace-gc-nvp: how many had helper tasks, how many not. */
-function scavenges(args: string[], cwd: string): { parallel: number; serial: number } {
-  const run = spawnSync(process.execPath, ['--trace-gc-nvp', BIN, 'validate', ...args], {
+/**
+ * The scavenges of a run under --trace-gc-nvp: how many had helper tasks, how many not.
+ * `preload`: a --require module for every thread.
+ */
+function scavenges(
+  args: string[],
+  cwd: string,
+  preload: string[] = [],
+): { parallel: number; serial: number } {
+  const node = [...preload.flatMap((p) => ['--require', p]), '--trace-gc-nvp'];
+  const run = spawnSync(process.execPath, [...node, BIN, 'validate', ...args], {
     cwd,
     env: { ...process.env, NO_COLOR: '1', CISCO_PROV_VALIDATE_JOBS: '2' },
     encoding: 'utf8',
@@ -65,6 +73,15 @@ test('validate over many files: scavenges without helper tasks, names and a dire
     // directory, whose workers start once the command has parsed its options).
     assert.ok(seen.parallel <= 3, `${how}: ${JSON.stringify(seen)}`);
   }
+});
+
+test('validate with cores to spare (2 threads of 8 cores) keeps the parallel scavenge of V8', () => {
+  const root = dir.fresh('spare');
+  const files = profiles(root);
+  const eight = join(root, 'eight-cores.cjs');
+  writeFileSync(eight, "require('node:os').availableParallelism = () => 8;\n");
+  const seen = scavenges(['--format', 'json', ...files], join(root, 'profiles'), [eight]);
+  assert.ok(seen.parallel >= 10, JSON.stringify(seen));
 });
 
 test('validate over many names or a directory: its worker compiles dist/worker.cjs from its code cache', () => {
