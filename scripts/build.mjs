@@ -98,6 +98,9 @@ const common = {
   logLevel: 'warning',
 };
 
+/** The CommonJS files of dist/: `<entry>.cjs`. */
+const commonCjs = { ...common, outdir: 'dist', format: 'cjs', outExtension: { '.js': '.cjs' } };
+
 /**
  * The built-in catalog as data: src/profile/catalog-data/index.ts assembles ≈ 1,200 entries from
  * ≈ 190 KB of object literals (guides, export evidence, corrections) at every load, in every
@@ -207,13 +210,10 @@ const depsOwnFiles = {
 };
 
 await build({
-  ...common,
+  ...commonCjs,
   entryPoints: Object.fromEntries(
     LAZY_DEPS.map((specifier) => [`chunks/${depFile(specifier).replace(/\.cjs$/, '')}`, specifier]),
   ),
-  outdir: 'dist',
-  format: 'cjs',
-  outExtension: { '.js': '.cjs' },
 });
 
 await build({
@@ -246,7 +246,7 @@ for (const dir of ['esm', 'chunks']) {
 }
 
 await build({
-  ...common,
+  ...commonCjs,
   // oneshot: `encrypt` in its plainest forms, without commander (src/cli-oneshot.ts); the shim
   // runs it first for `encrypt` and falls back to cli.cjs for any other argv. oneshot-stream:
   // its streamed path (stdin, a large file), loaded by the shim only when oneshot asks for it.
@@ -255,9 +255,6 @@ await build({
     oneshot: 'src/cli-oneshot.ts',
     'oneshot-stream': 'src/cli-oneshot-stream.ts',
   },
-  outdir: 'dist',
-  format: 'cjs',
-  outExtension: { '.js': '.cjs' },
   plugins: [
     bundledRequire,
     catalogData.plugin,
@@ -295,11 +292,8 @@ await build({
 // CLI's, without Node's ESM loader. The pool's main-thread side (its import.meta.url, for
 // starting workers) comes along unused.
 await build({
-  ...common,
+  ...commonCjs,
   entryPoints: { worker: 'src/io/worker-entry.ts' },
-  outdir: 'dist',
-  format: 'cjs',
-  outExtension: { '.js': '.cjs' },
   plugins: [
     bundledRequire,
     catalogData.plugin,
