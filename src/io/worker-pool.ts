@@ -132,7 +132,7 @@ const validateModules = () =>
 
 /**
  * What a validate worker started ahead does while it waits for its settings: loads the checks,
- * and checks one small profile of the built-in catalog's names (rendered as a report), so that
+ * and checks one small profile of the built-in catalog's names (rendered in both layouts), so that
  * what a thread does once, before its first file is through — compiling the catalog's look-up
  * and the checks' regular expressions, compiling the functions the first file calls — is done
  * in time it would otherwise wait. Its result is dropped.
@@ -155,7 +155,9 @@ export async function warmValidate(): Promise<void> {
       ignoreRules: [],
     },
   );
+  // Both layouts: the first stylish report also loads chalk.
   renderFile(result, { format: 'json' });
+  renderFile(result, { format: 'stylish', color: false });
 }
 
 /** Parameters in warmValidate's profile. */
