@@ -26,8 +26,12 @@ export interface ServeProcess {
   exited(): Promise<number | null>;
 }
 
-/** How long startServe waits for "listening on" by default. */
-const LISTEN_TIMEOUT_MS = 15_000;
+/**
+ * How long startServe waits for "listening on", and waitForStderr/waitForStdout for their line,
+ * by default. Far above a quiet start (~0.2 s): at load 12 with the tests at nice 19 a serve
+ * start was seen to take over 15 s (the limit before), failing tests that check nothing timed.
+ */
+const LISTEN_TIMEOUT_MS = 60_000;
 /** How long stop() waits after its signal before SIGKILL (serve's own grace is 10 s). */
 const STOP_TIMEOUT_MS = 30_000;
 /** How long httpRequest waits for its whole response by default. */
@@ -83,7 +87,7 @@ export function startListening(
   const exited = new Promise<number | null>((resolve) =>
     child.on('close', (code) => resolve(code)),
   );
-  const waitForStderr = (pattern: RegExp, timeoutMs = 15_000): Promise<void> =>
+  const waitForStderr = (pattern: RegExp, timeoutMs = LISTEN_TIMEOUT_MS): Promise<void> =>
     new Promise((resolve, reject) => {
       if (pattern.test(err)) return resolve();
       const timer = setTimeout(
@@ -129,7 +133,7 @@ export function startListening(
         stdout: () => out,
         stderr: () => err,
         waitForStderr,
-        waitForStdout: async (pattern, timeoutMs = 15_000) => {
+        waitForStdout: async (pattern, timeoutMs = LISTEN_TIMEOUT_MS) => {
           const deadline = Date.now() + timeoutMs;
           while (!pattern.test(out)) {
             if (Date.now() > deadline)
