@@ -97,7 +97,10 @@ try {
     { cwd: root, stdio: 'inherit', env },
   );
   status = result.status ?? 1;
-  if (writeTimings) saveTimings(JSON.parse(readFileSync(env.TEST_TIMES, 'utf8')));
+  // Only from a run that passed: a failing file's time (a timeout, a crash) says little.
+  if (writeTimings && status === 0) saveTimings(JSON.parse(readFileSync(env.TEST_TIMES, 'utf8')));
+  else if (writeTimings)
+    console.error('run-tests: a test failed: test/timings.json left as it was');
 } finally {
   if (compiled) rmSync(compiled, { recursive: true, force: true });
   rmSync(times, { recursive: true, force: true });
@@ -115,7 +118,7 @@ function saveTimings(measured) {
   );
   writeFileSync(TIMINGS, `${JSON.stringify(sorted, null, 2)}\n`);
   console.error(
-    `run-tests: ${Object.keys(measured).length} files' times written to test/timings.json`,
+    `run-tests: the times of ${Object.keys(measured).length} files written to test/timings.json`,
   );
 }
 
