@@ -2,7 +2,8 @@
 // run one after another they leave the second core idle (on the 2-core CI machine, ~half of
 // their wall time). Each check's output is printed whole when it ends, under its name; the exit
 // code is 1 when any check failed (every check still runs, so one run names every failure).
-// Usage: node scripts/check.mjs — CHECK_CONCURRENCY overrides the 2.
+// Usage: node scripts/check.mjs [--tests [run-tests arguments…]] — CHECK_CONCURRENCY overrides
+// the 2; with --tests (what npm test runs) the tests run beside the checks (below).
 import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +22,8 @@ const declarations = mkdtempSync(join(tmpdir(), 'cisco-prov-types-'));
 
 /**
  * Longest first (CPU seconds measured on the shared machine at 20:15 UTC, so the two lanes end
- * together): tsc 24 (22:55), prettier 22, eslint 19, knip 6.
+ * together): tsc 24 (22:55), prettier 22, eslint 19, knip 6. tsc comes first also because with
+ * --tests the tests wait for it (the first check here).
  */
 const CHECKS = [
   [
@@ -66,27 +68,66 @@ function run([name, args, after]) {
           ok = false;
         }
       }
-      process.stdout.write(
-        `\n> ${name}: ${ok ? 'ok' : `FAILED (${signal ?? code})`}, ${seconds} s\n`,
-      );
-      process.stdout.write(Buffer.concat(output));
+      say(`\n> ${name}: ${ok ? 'ok' : `FAILED (${signal ?? code})`}, ${seconds} s\n`);
+      say(Buffer.concat(output));
       resolve(ok);
     });
   });
 }
 
 const concurrency = Number(process.env.CHECK_CONCURRENCY ?? 2);
+// --tests (npm test): once tsc has written dist/types (test/library/ checks the shipped .d.ts),
+// scripts/run-tests.mjs starts, with what follows --tests as its arguments, and the checks left
+// go on one at a time beside its two test files: the tests spend part of their time waiting (for
+// servers, timers, the CLI's output), and the checks fill those gaps instead of running first,
+// alone. The tests' output streams as it comes; the checks' reports then wait for the tests' end.
+const testsAt = process.argv.indexOf('--tests');
+const withTests = testsAt !== -1;
+const testArgs = withTests ? process.argv.slice(testsAt + 1) : [];
 const queue = [...CHECKS];
 const failed = [];
-await Promise.all(
-  Array.from({ length: concurrency }, async () => {
-    for (let check = queue.shift(); check; check = queue.shift()) {
-      if (!(await run(check))) failed.push(check[0]);
+let limit = concurrency;
+let active = 0;
+/** null until the tests start; then their exit code, once they end. */
+let tests = null;
+const deferred = [];
+const say = (text) => (tests === null ? process.stdout.write(text) : deferred.push(text));
+
+await new Promise((resolve) => {
+  const pump = () => {
+    while (active < limit && queue.length > 0) {
+      const check = queue.shift();
+      active++;
+      run(check).then((ok) => {
+        active--;
+        if (!ok) failed.push(check[0]);
+        if (withTests && tests === null && check === CHECKS[0]) startTests();
+        pump();
+        if (active === 0 && queue.length === 0) resolve();
+      });
     }
-  }),
-);
+  };
+  pump();
+});
+if (tests !== null) {
+  const code = await tests;
+  for (const text of deferred) process.stdout.write(text);
+  if (code !== 0) failed.push(`tests (run-tests.mjs: ${code})`);
+}
 rmSync(declarations, { recursive: true, force: true });
 if (failed.length > 0) {
   console.error(`\ncheck: ${failed.length} failed: ${failed.join('; ')}`);
   process.exit(1);
+}
+
+function startTests() {
+  limit = Number(process.env.CHECK_CONCURRENCY_WITH_TESTS ?? 1);
+  const child = spawn(process.execPath, [join(root, 'scripts/run-tests.mjs'), ...testArgs], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  tests = new Promise((resolve) => {
+    child.on('error', () => resolve(1));
+    child.on('close', (code, signal) => resolve(code ?? signal));
+  });
 }

@@ -3,100 +3,42 @@
 // test process loads it through scripts/load-tests.mjs under its own .ts URL; tsx, which the
 // tests ran under before, cost ~0.45 s of CPU at every test process's start (its own code and
 // esbuild's, in the main thread and in its hooks thread), ~70 s of CPU in all.
-// Usage: node scripts/run-tests.mjs [filter…] — a filter keeps files whose path contains it.
+// Usage: node scripts/run-tests.mjs [--timings] [filter…] — a filter keeps files whose path
+// contains it; --timings writes the files' measured times to test/timings.json (below).
 // TEST_LOADER=tsx runs the tests under tsx instead (no compile step).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const filters = process.argv.slice(2);
+const args = process.argv.slice(2);
+// --timings: after the run, the measured wall time of every file that ran goes into TIMINGS.
+const writeTimings = args.includes('--timings');
+const filters = args.filter((arg) => arg !== '--timings');
 
 /**
- * Seconds each slow file took (the sum of its top-level tests' duration_ms in the TAP of a quiet
- * clean-clone CI run; files under 3 s are not listed and count as 2). Only the order depends on
- * it: a missing, renamed or new file still runs, in the order of its estimate. Refresh it from a
- * run's TAP (sum the `duration_ms` of each file's top-level tests) when files change much.
+ * Seconds each file took, from its process's start to its end, two files at a time (what
+ * scripts/run-test-files.mjs measures; `node scripts/run-tests.mjs --timings` rewrites the
+ * entries of the files it ran: do it on the quiet box after adding or growing test files). The
+ * files start longest first, so the two lanes end together: a long file started last keeps one
+ * core busy alone at the end. A file it does not list (a new one) starts before all of them. The
+ * table is committed, not rewritten by every run, so that a clean clone's order is always the
+ * same. (Before this table, a list in this file gave the order, but `node --test <files>` sorts
+ * its files by name: it never applied.)
  */
-const SECONDS = {
-  'test/cli/help-defaults-run.test.ts': 27, // 29.5 before 8 runs were shared
-  'test/cli/gaps6.test.ts': 21, // 26.8 before one validate run for the gate
-  'test/unit/timing-helper.test.ts': 8, // 23.4 before its quadratic case ran 2 rounds
-  'test/cli/gaps9.test.ts': 22.3,
-  'test/cli/ops9.test.ts': 20.8,
-  'test/cli/usertrial3.test.ts': 19.6,
-  'test/cli/gaps4.test.ts': 17.1,
-  'test/unit/inventory-yaml-memory.test.ts': 16.8,
-  'test/browser/fleet-page.test.ts': 16.1,
-  'test/cli/diff-convert.test.ts': 15.9,
-  'test/cli/validate.test.ts': 15.2,
-  'test/cli/crypto-stream.test.ts': 14.6,
-  'test/cli/help-exit-codes.test.ts': 12, // 14.0 before one --help a command
-  'test/cli/trial5.test.ts': 13.7,
-  'test/cli/render.test.ts': 13.6,
-  'test/unit/render-rerender.test.ts': 13.5,
-  'test/cli/hostile-limits.test.ts': 11.4,
-  'test/cli/startup-oneshot.test.ts': 11.2,
-  'test/cli/gaps8.test.ts': 11.1,
-  'test/library/packed.test.ts': 11.0,
-  'test/unit/render-inventory-json-memory.test.ts': 11.0,
-  'test/cli/serve-lifecycle.test.ts': 10.4,
-  'test/unit/render-inventory-json-stream.test.ts': 10.2,
-  'test/unit/render-batch.test.ts': 10.2,
-  'test/cli/fuzz9.test.ts': 10.1,
-  'test/cli/hostile-inventory.test.ts': 9.9,
-  'test/cli/render-json-stream.test.ts': 9.7,
-  'test/cli/readme5.test.ts': 9.6,
-  'test/cli/nonroot4.test.ts': 9.0,
-  'test/cli/crypto.test.ts': 8.9,
-  'test/cli/serve.test.ts': 8.7,
-  'test/cli/trial4.test.ts': 8.6,
-  'test/cli/crypto-trial3.test.ts': 8.6,
-  'test/unit/boundary.test.ts': 8.3,
-  'test/cli/hostile-files.test.ts': 7.5,
-  'test/unit/validate-linear.test.ts': 7.3,
-  'test/library/consumer.test.ts': 7.3,
-  'test/cli/inspect.test.ts': 7.2,
-  'test/cli/trial6.test.ts': 6.9,
-  'test/cli/usertrial2.test.ts': 6.8,
-  'test/cli/trial8.test.ts': 6.7,
-  'test/cli/fetch.test.ts': 6.6,
-  'test/cli/validate-workers.test.ts': 6.3,
-  'test/cli/gaps5.test.ts': 6.3,
-  'test/cli/usertrial.test.ts': 6.3,
-  'test/cli/perf10.test.ts': 6.2,
-  'test/cli/help-examples.test.ts': 6.2,
-  'test/unit/crypto-interop.test.ts': 6.1,
-  'test/cli/render-stdin.test.ts': 5.9,
-  'test/cli/rule.test.ts': 5.7,
-  'test/unit/catalog-loo.test.ts': 5.6,
-  'test/unit/inventory-yaml-stream.test.ts': 5.6,
-  'test/cli/qa-walkthrough.test.ts': 5.5,
-  'test/cli/crypto-batch-threads.test.ts': 5.5,
-  'test/browser/serve-fleet.test.ts': 5.4,
-  'test/unit/render-inventory-stream.test.ts': 5.4,
-  'test/cli/follow4b.test.ts': 5.0,
-  'test/cli/serve-protocol.test.ts': 4.8,
-  'test/cli/crypto-hardening.test.ts': 4.7,
-  'test/cli/render-yaml-stream.test.ts': 4.3,
-  'test/cli/follow4a.test.ts': 4.2,
-  'test/unit/serve-trial4.test.ts': 4.1,
-  'test/cli/help-readme-examples.test.ts': 3.9,
-  'test/cli/fleet.test.ts': 3.8,
-  'test/cli/names6.test.ts': 3.7,
-  'test/cli/drift.test.ts': 3.6,
-  'test/unit/worker-pool.test.ts': 3.4,
-  'test/cli/hostile-output.test.ts': 3.4,
-  'test/cli/gaps7.test.ts': 3.3,
-  'test/library/library-entry.test.ts': 3.1,
-  'test/unit/crypto-hardening.test.ts': 3.1,
-  'test/unit/crypto-stream.test.ts': 3.0,
-  'test/unit/render-cwd.test.ts': 3.0,
-  'test/cli/hostile-secrets.test.ts': 3.0,
-};
-const seconds = (file) => SECONDS[file] ?? 2;
+const TIMINGS = join(root, 'test/timings.json');
+const recorded = existsSync(TIMINGS) ? JSON.parse(readFileSync(TIMINGS, 'utf8')) : {};
+const seconds = (file) => recorded[file] ?? Infinity;
 
 function walk(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -110,9 +52,8 @@ const files = walk(join(root, 'test'))
   .map((f) => relative(root, f))
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort()
-  // Longest first, so the two lanes end together: a long file started last keeps one core busy
-  // alone at the end (alphabetical order started test/unit/timing-helper, 23 s, near the end).
-  .sort((a, b) => seconds(b) - seconds(a));
+  // Longest first. Array.prototype.sort is stable: ties (new files among them) stay by name.
+  .sort((a, b) => (seconds(a) === seconds(b) ? 0 : seconds(b) - seconds(a)));
 
 if (files.length === 0) {
   console.error('run-tests: no test files matched');
@@ -140,18 +81,46 @@ if (process.env.TEST_LOADER !== 'tsx') {
     pathToFileURL(join(root, 'scripts/load-tests.mjs')).href,
   ];
 }
+// A file still running after TEST_FILE_TIMEOUT_MS fails, and node:test ends its process
+// (SIGTERM; test/helpers/children.ts then kills the servers and CLI runs it started): a test that
+// hangs costs that much, not the whole CI job. The slowest file takes ~30 s on the quiet box.
+env.TEST_CONCURRENCY = concurrency;
+env.TEST_FILE_TIMEOUT_MS = process.env.TEST_FILE_TIMEOUT_MS ?? '300000';
+const times = mkdtempSync(join(tmpdir(), 'cisco-prov-times-'));
+env.TEST_TIMES = join(times, 'times.json');
 let status;
 try {
+  // scripts/run-test-files.mjs runs them in this order (node --test would sort them by name).
   const result = spawnSync(
     process.execPath,
-    [...loader, '--test', `--test-concurrency=${concurrency}`, ...files],
+    [...loader, join(root, 'scripts/run-test-files.mjs'), ...files.map((f) => join(root, f))],
     { cwd: root, stdio: 'inherit', env },
   );
   status = result.status ?? 1;
+  // Only from a run that passed: a failing file's time (a timeout, a crash) says little.
+  if (writeTimings && status === 0) saveTimings(JSON.parse(readFileSync(env.TEST_TIMES, 'utf8')));
+  else if (writeTimings)
+    console.error('run-tests: a test failed: test/timings.json left as it was');
 } finally {
   if (compiled) rmSync(compiled, { recursive: true, force: true });
+  rmSync(times, { recursive: true, force: true });
 }
 process.exit(status);
+
+/** Merges `measured` into TIMINGS (files that no longer exist dropped), sorted by name. */
+function saveTimings(measured) {
+  const merged = { ...recorded, ...measured };
+  const sorted = Object.fromEntries(
+    Object.keys(merged)
+      .filter((file) => existsSync(join(root, file)))
+      .sort()
+      .map((file) => [file, merged[file]]),
+  );
+  writeFileSync(TIMINGS, `${JSON.stringify(sorted, null, 2)}\n`);
+  console.error(
+    `run-tests: the times of ${Object.keys(measured).length} files written to test/timings.json`,
+  );
+}
 
 /**
  * Compiles every .ts of src, test, bench and scripts (not .d.ts) to ESM in `dir`, one file each

@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
+import { track } from './children.js';
 import { BIN } from './run-cli.js';
 
 export interface Interrupted {
@@ -25,11 +26,13 @@ export async function interruptOnceWritten(
   suffix: string,
   options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<Interrupted> {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
-    env: { ...process.env, ...options.env },
-    stdio: 'ignore',
-  });
+  const child = track(
+    spawn(process.execPath, [BIN, ...args], {
+      ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+      env: { ...process.env, ...options.env },
+      stdio: 'ignore',
+    }),
+  );
   const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
   let started = false;
   while (!started) {

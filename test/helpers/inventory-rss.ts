@@ -3,7 +3,7 @@
  * inventory and makes render's two passes over it may grow by at most `boundMb` when the
  * inventory doubles, and the control — the same texts parsed whole — must grow by more, or the
  * measurement could not tell them apart. Peak RSS does not depend on the machine's load; the
- * best of three runs absorbs the garbage collector's timing.
+ * best of three runs (of each) absorbs the garbage collector's timing.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -63,8 +63,18 @@ export function assertRssGrowthFlat(c: RssGrowthCase): void {
     }
     const best = Math.min(...streamed);
     assert.ok(best <= c.boundMb, `streamed: +${best.toFixed(1)} MB at 2n (runs: ${streamed})`);
-    const whole = growth('whole');
-    assert.ok(whole > c.boundMb, `control, parsed whole: only +${whole.toFixed(1)} MB at 2n`);
+    // The control likewise gets up to three runs, its best the largest: one run of the smaller
+    // inventory was seen to peak 20.9 MB above the larger (a clean-clone CI run at load 10).
+    const whole: number[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      whole.push(growth('whole'));
+      if (whole[whole.length - 1]! > c.boundMb) break;
+    }
+    const most = Math.max(...whole);
+    assert.ok(
+      most > c.boundMb,
+      `control, parsed whole: only +${most.toFixed(1)} MB at 2n (runs: ${whole})`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,6 +1,7 @@
 /** Spawns the built CLI (bin/cisco-prov.cjs → dist/) the way a user's shell would. */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { track } from './children.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = fileURLToPath(new URL('../../bin/cisco-prov.cjs', import.meta.url));
@@ -20,7 +21,15 @@ export interface RunOptions {
   user?: string;
   /** Send SIGTERM after this many ms (a server that started where it should have refused). */
   stopAfterMs?: number;
+  /**
+   * SIGKILL it and reject after this many ms (default RUN_TIMEOUT_MS): a run that hangs fails its
+   * test, naming the command, instead of holding the test file until node --test ends it.
+   */
+  timeoutMs?: number;
 }
+
+/** How long runCli waits for the CLI by default: far beyond any run's time on a loaded box. */
+const RUN_TIMEOUT_MS = 240_000;
 
 /** Runs `cisco-prov …args` with optional stdin; resolves with exit code and both streams. */
 export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliRun> {
@@ -29,11 +38,13 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
       options.user === undefined
         ? [process.execPath, BIN, ...args]
         : ['runuser', '-u', options.user, '--', process.execPath, BIN, ...args];
-    const child = spawn(command[0]!, command.slice(1), {
-      cwd: options.cwd ?? ROOT,
-      env: { ...process.env, NO_COLOR: '1', ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = track(
+      spawn(command[0]!, command.slice(1), {
+        cwd: options.cwd ?? ROOT,
+        env: { ...process.env, NO_COLOR: '1', ...options.env },
+        stdio: ['pipe', 'pipe', 'pipe'],
+      }),
+    );
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (c: Buffer) => out.push(c));
@@ -43,8 +54,24 @@ export function runCli(args: readonly string[], options: RunOptions = {}): Promi
       options.stopAfterMs === undefined
         ? undefined
         : setTimeout(() => child.kill('SIGTERM'), options.stopAfterMs);
+    const timeoutMs = options.timeoutMs ?? RUN_TIMEOUT_MS;
+    let timedOut = false;
+    const deadline = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
+      clearTimeout(deadline);
+      if (timedOut) {
+        const stderr = Buffer.concat(err).toString('utf8').slice(-2000);
+        reject(
+          new Error(
+            `cisco-prov ${args.join(' ')}: still running after ${timeoutMs} ms, killed\n${stderr}`,
+          ),
+        );
+        return;
+      }
       const stdoutBytes = Buffer.concat(out);
       resolve({
         code,

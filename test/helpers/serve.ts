@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { request } from 'node:http';
+import { track } from './children.js';
 import { BIN, ROOT } from './run-cli.js';
 
 export interface ServeProcess {
@@ -16,14 +17,25 @@ export interface ServeProcess {
   waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<void>;
   /** Waits until stdout matches (the access line is written once the response has gone). */
   waitForStdout(pattern: RegExp, timeoutMs?: number): Promise<void>;
-  /** SIGTERM, then resolves with the exit code. */
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /**
+   * SIGTERM (or `signal`), then resolves with the exit code; SIGKILL when it has not exited
+   * `killAfterMs` later (the code is then null: a test that expects one fails, none hangs).
+   */
+  stop(signal?: NodeJS.Signals, killAfterMs?: number): Promise<number | null>;
   /** Resolves with the exit code once the process has exited, sending no signal. */
   exited(): Promise<number | null>;
 }
 
-/** How long startServe waits for "listening on" by default. */
-const LISTEN_TIMEOUT_MS = 15_000;
+/**
+ * How long startServe waits for "listening on", and waitForStderr/waitForStdout for their line,
+ * by default. Far above a quiet start (~0.2 s): at load 12 with the tests at nice 19 a serve
+ * start was seen to take over 15 s (the limit before), failing tests that check nothing timed.
+ */
+const LISTEN_TIMEOUT_MS = 60_000;
+/** How long stop() waits after its signal before SIGKILL (serve's own grace is 10 s). */
+const STOP_TIMEOUT_MS = 30_000;
+/** How long httpRequest waits for its whole response by default. */
+const REQUEST_TIMEOUT_MS = 60_000;
 
 /** Spawns `cisco-prov serve --port 0 …args` and waits for it to listen. */
 export function startServe(
@@ -50,12 +62,15 @@ export function startListening(
     detached?: boolean;
   } = {},
 ): Promise<ServeProcess> {
-  const child = spawn(command, args, {
-    cwd: options.cwd ?? ROOT,
-    env: { ...process.env, NO_COLOR: '1', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: options.detached ?? false,
-  });
+  const child = track(
+    spawn(command, args, {
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: options.detached ?? false,
+    }),
+    { group: options.detached ?? false },
+  );
   let out = '';
   let err = '';
   const waiters: { pattern: RegExp; resolve: () => void }[] = [];
@@ -72,7 +87,7 @@ export function startListening(
   const exited = new Promise<number | null>((resolve) =>
     child.on('close', (code) => resolve(code)),
   );
-  const waitForStderr = (pattern: RegExp, timeoutMs = 15_000): Promise<void> =>
+  const waitForStderr = (pattern: RegExp, timeoutMs = LISTEN_TIMEOUT_MS): Promise<void> =>
     new Promise((resolve, reject) => {
       if (pattern.test(err)) return resolve();
       const timer = setTimeout(
@@ -118,7 +133,7 @@ export function startListening(
         stdout: () => out,
         stderr: () => err,
         waitForStderr,
-        waitForStdout: async (pattern, timeoutMs = 15_000) => {
+        waitForStdout: async (pattern, timeoutMs = LISTEN_TIMEOUT_MS) => {
           const deadline = Date.now() + timeoutMs;
           while (!pattern.test(out)) {
             if (Date.now() > deadline)
@@ -127,9 +142,15 @@ export function startListening(
           }
         },
         exited: () => exited,
-        stop: (signal = 'SIGTERM') => {
-          if (child.exitCode === null) child.kill(signal);
-          return exited;
+        stop: async (signal = 'SIGTERM', killAfterMs = STOP_TIMEOUT_MS) => {
+          if (child.exitCode !== null || child.signalCode !== null) return exited;
+          child.kill(signal);
+          const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+          try {
+            return await exited;
+          } finally {
+            clearTimeout(timer);
+          }
         },
       });
     }, reject);
@@ -144,7 +165,10 @@ export interface HttpResult {
   body: Buffer;
 }
 
-/** One HTTP request to 127.0.0.1:port (a raw path, sent as written). */
+/**
+ * One HTTP request to 127.0.0.1:port (a raw path, sent as written). Rejects when the whole
+ * response has not come within `timeoutMs` (a server that stopped answering fails the test).
+ */
 export function httpRequest(
   port: number,
   path: string,
@@ -154,8 +178,10 @@ export function httpRequest(
     headers?: Record<string, string | number>;
     body?: Uint8Array;
     agent?: import('node:http').Agent | false;
+    timeoutMs?: number;
   } = {},
 ): Promise<HttpResult> {
+  const timeoutMs = options.timeoutMs ?? REQUEST_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -183,6 +209,11 @@ export function httpRequest(
         res.on('error', reject);
       },
     );
+    const timer = setTimeout(() => {
+      reject(new Error(`${options.method ?? 'GET'} ${path}: no whole answer in ${timeoutMs} ms`));
+      req.destroy();
+    }, timeoutMs);
+    req.on('close', () => clearTimeout(timer));
     req.on('error', reject);
     req.end(options.body);
   });

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
+import { track } from './children.js';
 
 /** The pid of a process that has ended (a writer killed with SIGKILL). */
 export async function deadPid(): Promise<number> {
@@ -16,6 +17,7 @@ export async function deadPid(): Promise<number> {
 export async function liveProcess(): Promise<{ pid: number; kill(): Promise<void> }> {
   const child = spawn('sleep', ['600'], { stdio: 'ignore' });
   await once(child, 'spawn');
+  track(child);
   return {
     pid: child.pid!,
     kill: async () => {
