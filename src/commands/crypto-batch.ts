@@ -45,6 +45,7 @@ import { joinFsPath, listDirectory } from '../io/dir-names.js';
 import { followsLink, skippedLinkWarning, walkLinks, type WalkLinks } from '../io/walk-links.js';
 import { resolveKeys, type KeyOptions, type ResolvedKeys } from '../io/keys.js';
 import { describeSize } from '../io/options.js';
+import { refuseEmptyPaths } from '../io/empty-path.js';
 import { exposedFileWarning } from '../io/secrets.js';
 import {
   makeDirectoryWithin,
@@ -398,6 +399,7 @@ export function keysForOneFile(
   input: string | undefined,
   opts: KeyOptions & { keys: string },
 ): ResolvedKeys {
+  refuseEmptyPaths({ '--keys': opts.keys });
   if (input === undefined || input === '-') {
     throw usageError(
       `--keys finds a key by the input's file name: give ${command} a file, not stdin`,
@@ -1197,6 +1199,7 @@ export async function cryptoBatch(
   inputs: readonly string[],
   opts: BatchCommandOptions,
 ): Promise<{ report: BatchReport; warnings: string[] }> {
+  refuseEmptyPaths({ '--out-dir': opts.outDir, '--keys': opts.keys });
   if (inputs.length === 0) throw usageError('--out-dir needs input files or directories');
   if (inputs.includes('-')) {
     throw usageError(

@@ -2,10 +2,10 @@
 // would run them (by hand, in shell loops, in CI). Each test here failed before its fix.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../helpers/run-cli.js';
+import { ROOT, runCli } from '../helpers/run-cli.js';
 import { models } from '../../src/commands/models.js';
 
 let dir: string;
@@ -40,4 +40,48 @@ describe('models <pattern>', () => {
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, /^cisco-prov: unknown model "\*{30}Z"\n/);
   });
+});
+
+describe('an empty path ("$OUT" with OUT unset) is a usage error before any work', () => {
+  const PROFILE = '<flat-profile>\n  <Station_Name>Lobby</Station_Name>\n</flat-profile>\n';
+  const inventory = join(ROOT, 'examples', 'inventory.csv');
+  const templates = join(ROOT, 'templates');
+  // Each ran before: -o '' wrote nowhere and failed late with "cannot write is a directory"
+  // (exit 3), --out-dir '' failed every file, --key-file/--keys/--log '' said "cannot read no
+  // such file or directory" (exit 3), drift --reports '' read the current directory as the
+  // reports (exit 1), fetch -o '' made its request first.
+  const cases: [string, string[]][] = [
+    ['-o', ['encrypt', '--key-env', 'K', 'p.xml', '-o', '']],
+    ['-o', ['decrypt', '-o', '', 'p.xml']],
+    ['-o', ['convert', 'p.xml', '--to', 'json', '-o', '']],
+    ['-o', ['keygen', '-o', '']],
+    ['--out-dir', ['encrypt', '--key-env', 'K', 'in', '--out-dir', '']],
+    ['--out-dir', ['decrypt', '--key-env', 'K', 'in', '--out-dir', '']],
+    ['--key-file', ['encrypt', '--key-file', '', 'p.xml']],
+    ['--keys', ['encrypt', '--keys', '', 'in', '--out-dir', 'out']],
+    ['--keys', ['decrypt', '--keys', '', 'p.xml']],
+    ['--log', ['inspect', '--log', '']],
+    ['--log', ['fleet', '--log', '']],
+    ['--reports', ['drift', '--reports', '', '-i', inventory, '-t', templates]],
+    ['--reports', ['fleet', '--log', 'p.xml', '--reports', '', '-i', inventory, '-t', templates]],
+    ['--ca', ['fetch', 'http://127.0.0.1:9/x', '--ua', 'Cisco-CP-8841-3PCC/11.0', '--ca', '']],
+    ['-o', ['fetch', 'http://127.0.0.1:9/x', '--ua', 'Cisco-CP-8841-3PCC/11.0', '-o', '']],
+  ];
+  for (const [flag, args] of cases) {
+    test(`${args[0]} ${flag} ''`, async () => {
+      const cwd = mkdtempSync(join(dir, 'empty-'));
+      writeFileSync(join(cwd, 'p.xml'), PROFILE);
+      mkdirSync(join(cwd, 'in'));
+      writeFileSync(join(cwd, 'in', '00562b043615.xml'), PROFILE);
+      // A report the current directory holds: `--reports ''` must not read it.
+      writeFileSync(join(cwd, '00562b043615.xml'), PROFILE);
+      const before = readdirSync(cwd).sort();
+      const run = await runCli(args, { cwd, env: { K: 'a-common-key' } });
+      assert.equal(run.code, 2, `${run.code}: ${run.stderr}`);
+      assert.equal(run.stdout, '');
+      assert.match(run.stderr, new RegExp(`^cisco-prov: ${flag} is empty: give a path\\n  hint: `));
+      assert.equal(run.stderr.split('\n').length, 3, run.stderr);
+      assert.deepEqual(readdirSync(cwd).sort(), before);
+    });
+  }
 });
