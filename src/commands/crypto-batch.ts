@@ -409,6 +409,22 @@ export function keysForOneFile(
   const warnings = [...all.warnings];
   const row = keysFor(basename(input), readKeyTable(opts.keys, warnings), all);
   const table = statSync(opts.keys, { throwIfNoEntry: false });
+  const secretFiles = [
+    ...(all.secretFiles ?? []),
+    ...(table?.isFile() ? [{ option: '--keys CSV', id: `${table.dev}:${table.ino}` }] : []),
+  ];
+  // As in a batch: the run's CSV (or key file) given as the input — by any name or link — is
+  // not sealed, with the key for all or its own row, for the phones holding that key to read
+  // every phone's own key.
+  const given = statSync(input, { throwIfNoEntry: false });
+  const secret = secretFiles.find(
+    (f) => given !== undefined && f.id === `${given.dev}:${given.ino}`,
+  );
+  if (secret !== undefined) {
+    throw usageError(
+      `${escapeControls(input)}: the ${secret.option} of this run, a file of secrets: not ${command}ed`,
+    );
+  }
   if (!row) {
     throw new CliError(
       ExitCode.Bad,
@@ -420,10 +436,7 @@ export function keysForOneFile(
     ...row,
     warnings,
     // The CSV is a file of secrets too: `-o` must not replace it (see refuseOutputOverSecretFile).
-    secretFiles: [
-      ...(all.secretFiles ?? []),
-      ...(table?.isFile() ? [{ option: '--keys CSV', id: `${table.dev}:${table.ino}` }] : []),
-    ],
+    secretFiles,
   };
 }
 

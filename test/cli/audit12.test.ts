@@ -2,7 +2,15 @@
 // would run them (by hand, in shell loops, in CI). Each test here failed before its fix.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, runCli } from '../helpers/run-cli.js';
@@ -84,4 +92,50 @@ describe('an empty path ("$OUT" with OUT unset) is a usage error before any work
       assert.deepEqual(readdirSync(cwd).sort(), before);
     });
   }
+});
+
+describe('encrypt --keys <csv> of one file: the CSV itself is not sealed (as in a batch)', () => {
+  // Before: `encrypt --keys keys.csv --key-env K keys.csv -o keys.cfg` found no row for
+  // keys.csv, sealed every phone's key with the key for all (exit 0), and any phone holding
+  // that key could open it. The batch refused the same input (exit 2).
+  for (const via of ['its name', 'a symbolic link']) {
+    test(`by ${via}: exit 2, nothing written`, async () => {
+      const cwd = mkdtempSync(join(dir, 'keys-input-'));
+      writeFileSync(join(cwd, 'keys.csv'), 'mac,key\n00562b043615,the-phones-own-key\n', {
+        mode: 0o600,
+      });
+      symlinkSync('keys.csv', join(cwd, 'link.csv'));
+      const input = via === 'its name' ? 'keys.csv' : 'link.csv';
+      const run = await runCli(
+        ['encrypt', '--keys', 'keys.csv', '--key-env', 'K', input, '-o', 'keys.cfg'],
+        { cwd, env: { K: 'a-common-key' } },
+      );
+      assert.equal(run.code, 2, run.stderr);
+      assert.equal(
+        run.stderr,
+        `cisco-prov: ${input}: the --keys CSV of this run, a file of secrets: not encrypted\n`,
+      );
+      assert.equal(existsSync(join(cwd, 'keys.cfg')), false);
+      assert.equal(run.stderr.includes('the-phones-own-key'), false);
+    });
+  }
+
+  test('a profile beside it still encrypts with its row', async () => {
+    const cwd = mkdtempSync(join(dir, 'keys-row-'));
+    writeFileSync(join(cwd, 'keys.csv'), 'mac,key\n00562b043615,the-phones-own-key\n', {
+      mode: 0o600,
+    });
+    writeFileSync(join(cwd, 'SEP00562b043615.xml'), '<flat-profile/>\n');
+    const run = await runCli(
+      ['encrypt', '--keys', 'keys.csv', 'SEP00562b043615.xml', '-o', 'p.cfg'],
+      { cwd },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const back = await runCli(['decrypt', '--key-env', 'K', 'p.cfg'], {
+      cwd,
+      env: { K: 'the-phones-own-key' },
+    });
+    assert.equal(back.code, 0, back.stderr);
+    assert.equal(back.stdout, '<flat-profile/>\n');
+  });
 });
