@@ -14,6 +14,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, runCli } from '../helpers/run-cli.js';
+import { formatProfileInfo } from '../../src/output/decrypt-format.js';
+import type { ProfileInfo } from '../../src/crypto/profile-info.js';
 import { models } from '../../src/commands/models.js';
 
 let dir: string;
@@ -137,5 +139,51 @@ describe('encrypt --keys <csv> of one file: the CSV itself is not sealed (as in 
     });
     assert.equal(back.code, 0, back.stderr);
     assert.equal(back.stdout, '<flat-profile/>\n');
+  });
+});
+
+describe('decrypt --info: a hostile file name or key id cannot drive the terminal', () => {
+  // Before: the name and the aes128gcm keyid were printed raw (the keyid through
+  // JSON.stringify, which leaves C1 controls and bidi overrides): ESC ] 0 ; … BEL set the
+  // terminal's title, U+009B is a one-byte CSI, U+202E reversed the rest of the line.
+  const hostile = 'x\u001b]0;pwn\u0007\u009b\u202e.cfg';
+  const info: ProfileInfo = {
+    file: hostile,
+    container: 'aes128gcm',
+    decrypted: true,
+    digest: null,
+    salt: '00'.repeat(16),
+    rs: 4096,
+    keyid: '\u001b[2J\u009b31m\u202e',
+    records: 1,
+    gzip: false,
+    sizes: { input: 150, payload: 101, plaintext: 101 },
+  };
+  // eslint-disable-next-line no-control-regex
+  const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+  test('the lines escape them', () => {
+    const text = formatProfileInfo(info, false);
+    assert.doesNotMatch(text, UNSAFE);
+    assert.match(text, /^file: {11}x\\x1b\]0;pwn\\x07\\x9b\\u202e\.cfg\n/);
+    assert.match(text, /\nkeyid: {10}"\\u001b\[2J\\x9b31m\\u202e"\n/);
+  });
+
+  test('the JSON escapes them and parses back to the same values', () => {
+    const text = formatProfileInfo(info, true);
+    assert.doesNotMatch(text, UNSAFE);
+    const back = JSON.parse(text) as ProfileInfo;
+    assert.equal(back.file, info.file);
+    assert.equal(back.keyid, info.keyid);
+  });
+
+  test('spawned, on a file with such a name', async () => {
+    const cwd = mkdtempSync(join(dir, 'info-'));
+    writeFileSync(join(cwd, hostile), '<flat-profile/>\n');
+    for (const args of [['--info'], ['--info', '--json']]) {
+      const run = await runCli(['decrypt', ...args, hostile], { cwd });
+      assert.equal(run.code, 0, run.stderr);
+      assert.doesNotMatch(run.stdout, UNSAFE);
+    }
   });
 });
