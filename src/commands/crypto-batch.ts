@@ -33,6 +33,7 @@ import { DEFAULT_PBKDF2_ITERATIONS } from '../crypto/openssl-enc.js';
 import { normalizeMac } from '../device/mac.js';
 import { sniffCsvDelimiter } from '../render/inventory.js';
 import { escapeControls } from '../output/terminal-text.js';
+import { safeJson } from '../output/inspect-format.js';
 import {
   CliError,
   ExitCode,
@@ -1182,7 +1183,8 @@ export function formatBatchText(report: BatchReport): string {
 
 /** The report as JSON for stdout (no keys in it: only names, status and the error line). */
 export function formatBatchJson(report: BatchReport): string {
-  return `${JSON.stringify({
+  // safeJson: a name's C1 controls and bidi overrides as \uHHHH, as every other --json.
+  return `${safeJson({
     ...report,
     files: report.files.map(({ exitCode: _exitCode, ...f }) => f),
   })}\n`;

@@ -187,3 +187,23 @@ describe('decrypt --info: a hostile file name or key id cannot drive the termina
     }
   });
 });
+
+describe('encrypt --out-dir --json: a file name with C1 controls or bidi overrides', () => {
+  // Before: the batch report went through JSON.stringify, which leaves U+009B (a one-byte CSI)
+  // and U+202E raw on a terminal; validate, drift, inspect and diff --json escape them.
+  test('is escaped as \\uHHHH and parses back to the name', async () => {
+    const cwd = mkdtempSync(join(dir, 'batch-json-'));
+    mkdirSync(join(cwd, 'in'));
+    writeFileSync(join(cwd, 'in', 'x\u009b\u202e.xml'), '<flat-profile/>\n');
+    const run = await runCli(['encrypt', '--key-env', 'K', 'in', '--out-dir', 'out', '--json'], {
+      cwd,
+      env: { K: 'a-common-key' },
+    });
+    assert.equal(run.code, 0, run.stderr);
+    assert.doesNotMatch(run.stdout, /[\u0080-\u009f\u202a-\u202e]/);
+    assert.match(run.stdout, /"input":"in\/x\\u009b\\u202e\.xml"/);
+    const report = JSON.parse(run.stdout) as { files: { input: string; output: string }[] };
+    assert.equal(report.files[0]!.input, join('in', 'x\u009b\u202e.xml'));
+    assert.equal(report.files[0]!.output, join('out', 'x\u009b\u202e.cfg'));
+  });
+});
