@@ -33,6 +33,7 @@ import { DEFAULT_PBKDF2_ITERATIONS } from '../crypto/openssl-enc.js';
 import { normalizeMac } from '../device/mac.js';
 import { sniffCsvDelimiter } from '../render/inventory.js';
 import { escapeControls } from '../output/terminal-text.js';
+import { safeJson } from '../output/inspect-format.js';
 import {
   CliError,
   ExitCode,
@@ -45,6 +46,7 @@ import { joinFsPath, listDirectory } from '../io/dir-names.js';
 import { followsLink, skippedLinkWarning, walkLinks, type WalkLinks } from '../io/walk-links.js';
 import { resolveKeys, type KeyOptions, type ResolvedKeys } from '../io/keys.js';
 import { describeSize } from '../io/options.js';
+import { refuseEmptyPaths } from '../io/empty-path.js';
 import { exposedFileWarning } from '../io/secrets.js';
 import {
   makeDirectoryWithin,
@@ -398,6 +400,7 @@ export function keysForOneFile(
   input: string | undefined,
   opts: KeyOptions & { keys: string },
 ): ResolvedKeys {
+  refuseEmptyPaths({ '--keys': opts.keys });
   if (input === undefined || input === '-') {
     throw usageError(
       `--keys finds a key by the input's file name: give ${command} a file, not stdin`,
@@ -407,6 +410,22 @@ export function keysForOneFile(
   const warnings = [...all.warnings];
   const row = keysFor(basename(input), readKeyTable(opts.keys, warnings), all);
   const table = statSync(opts.keys, { throwIfNoEntry: false });
+  const secretFiles = [
+    ...(all.secretFiles ?? []),
+    ...(table?.isFile() ? [{ option: '--keys CSV', id: `${table.dev}:${table.ino}` }] : []),
+  ];
+  // As in a batch: the run's CSV (or key file) given as the input — by any name or link — is
+  // not sealed, with the key for all or its own row, for the phones holding that key to read
+  // every phone's own key.
+  const given = statSync(input, { throwIfNoEntry: false });
+  const secret = secretFiles.find(
+    (f) => given !== undefined && f.id === `${given.dev}:${given.ino}`,
+  );
+  if (secret !== undefined) {
+    throw usageError(
+      `${escapeControls(input)}: the ${secret.option} of this run, a file of secrets: not ${command}ed`,
+    );
+  }
   if (!row) {
     throw new CliError(
       ExitCode.Bad,
@@ -418,10 +437,7 @@ export function keysForOneFile(
     ...row,
     warnings,
     // The CSV is a file of secrets too: `-o` must not replace it (see refuseOutputOverSecretFile).
-    secretFiles: [
-      ...(all.secretFiles ?? []),
-      ...(table?.isFile() ? [{ option: '--keys CSV', id: `${table.dev}:${table.ino}` }] : []),
-    ],
+    secretFiles,
   };
 }
 
@@ -1167,7 +1183,8 @@ export function formatBatchText(report: BatchReport): string {
 
 /** The report as JSON for stdout (no keys in it: only names, status and the error line). */
 export function formatBatchJson(report: BatchReport): string {
-  return `${JSON.stringify({
+  // safeJson: a name's C1 controls and bidi overrides as \uHHHH, as every other --json.
+  return `${safeJson({
     ...report,
     files: report.files.map(({ exitCode: _exitCode, ...f }) => f),
   })}\n`;
@@ -1197,6 +1214,7 @@ export async function cryptoBatch(
   inputs: readonly string[],
   opts: BatchCommandOptions,
 ): Promise<{ report: BatchReport; warnings: string[] }> {
+  refuseEmptyPaths({ '--out-dir': opts.outDir, '--keys': opts.keys });
   if (inputs.length === 0) throw usageError('--out-dir needs input files or directories');
   if (inputs.includes('-')) {
     throw usageError(

@@ -16,6 +16,7 @@ import {
   ioError,
   usageError,
 } from '../errors.js';
+import { refuseEmptyPaths } from '../io/empty-path.js';
 import { inputName, readStdin } from '../io/input.js';
 import { resolveKeys, type KeyOptions } from '../io/keys.js';
 import { loadProfile } from '../io/profile-input.js';
@@ -141,6 +142,11 @@ function findInInventory(
  * @example await drift({ reports: 'reports', inventory: 'inventory.csv', template: 'templates' })
  */
 export async function drift(options: DriftOptions): Promise<DriftResult> {
+  refuseEmptyPaths({
+    '--reports': options.reports,
+    '--inventory': options.inventory,
+    '--template': options.template,
+  });
   const cwd = options.cwd ?? process.cwd();
   const keys = resolveKeys(options);
   const reportsDir = resolve(cwd, options.reports);

@@ -21,6 +21,7 @@ import { startsWith } from '../crypto/bytes.js';
 import { outcomeForStatus } from '../device/access-log.js';
 import { maskSecretQuery } from '../profile/secrets.js';
 import { CliError, ExitCode, describeSystemError, usageError } from '../errors.js';
+import { refuseEmptyPaths } from '../io/empty-path.js';
 import { authorize, parseChallenges } from '../io/http-auth.js';
 import { HttpFailure, httpExchange, type HttpResponse } from '../io/http-request.js';
 import { resolveKeys, type KeyOptions } from '../io/keys.js';
@@ -71,6 +72,8 @@ export interface FetchOptions extends DeviceOptions, KeyOptions {
   pwdEnv?: string;
   insecure?: boolean;
   ca?: string;
+  /** `-o`: checked here (an empty path is refused before any request); the CLI writes it. */
+  output?: string;
   timeout?: number;
   maxSize?: number;
   maxRedirects?: number;
@@ -259,6 +262,7 @@ export async function fetchProfile(target: string, opts: FetchOptions): Promise<
     randomDelay: checkSchedule('--resync-random-delay', opts.resyncRandomDelay),
     errorRetry: checkSchedule('--error-retry-delay', opts.errorRetryDelay),
   };
+  refuseEmptyPaths({ '--ca': opts.ca, '-o': opts.output });
   let ca: string | undefined;
   if (opts.ca !== undefined) {
     try {

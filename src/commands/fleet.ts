@@ -21,6 +21,7 @@ import {
   isCliError,
   usageError,
 } from '../errors.js';
+import { refuseEmptyPaths } from '../io/empty-path.js';
 import { renderFleetPage } from '../output/fleet-page.js';
 import { drift } from './drift.js';
 import {
@@ -202,6 +203,12 @@ export async function fleetDrift(
  * @example await fleet({ log: '/var/log/nginx/access.log' }) // { data: '<!DOCTYPE html>…' }
  */
 export async function fleet(options: FleetOptions): Promise<FleetResult> {
+  refuseEmptyPaths({
+    '--log': options.log,
+    '--reports': options.reports,
+    '--inventory': options.inventory,
+    '--template': options.template,
+  });
   const settings = fleetSettings(options);
   const now = parseNow(options.now);
   checkDriftOptions(options);

@@ -16,6 +16,7 @@ import {
   isCliError,
   usageError,
 } from '../errors.js';
+import { refuseEmptyPaths } from '../io/empty-path.js';
 import { resolveTableFormat } from '../io/options.js';
 import { AccessLogAggregator, type AccessLogFormat } from '../device/access-log.js';
 import {
@@ -523,6 +524,7 @@ function readsStdin(userAgents: readonly string[] | undefined): boolean {
  */
 export async function inspect(options: InspectOptions): Promise<InspectResult> {
   const format = resolveTableFormat(options);
+  refuseEmptyPaths({ '--log': options.log });
   if (options.log !== undefined) {
     // `-` too: stdin of User-Agents beside a log is two inputs (`--log -` reads the log there).
     if ((options.userAgents ?? []).length > 0) {

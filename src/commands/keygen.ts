@@ -13,6 +13,7 @@ import { dirname } from 'node:path';
 import { randomBytes } from '../crypto/backend.js';
 import { toBase64url, toHex } from '../crypto/bytes.js';
 import { describeSystemError, ioError, usageError } from '../errors.js';
+import { refuseEmptyPaths } from '../io/empty-path.js';
 
 export interface KeygenOptions {
   ikm?: boolean;
@@ -52,6 +53,7 @@ export function keygen(opts: KeygenOptions): string {
  * @throws CliError exit 2 when the file exists, exit 3 on any other I/O error
  */
 export function writeKeyFile(path: string, text: string): void {
+  refuseEmptyPaths({ '-o': path });
   let fd: number;
   try {
     fd = openSync(path, 'wx', 0o600);

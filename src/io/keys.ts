@@ -5,6 +5,7 @@
 import { parseIkm } from '../crypto/envelope.js';
 import { statSync } from 'node:fs';
 import { usageError } from '../errors.js';
+import { refuseEmptyPaths } from './empty-path.js';
 import { commandLineSecretWarning, resolveSecret } from './secrets.js';
 
 export interface KeyOptions {
@@ -79,6 +80,7 @@ export function refuseSecretAndInputOnStdin(opts: KeyOptions, input: string | un
  * sealed, and both were lost.
  */
 export function refuseOutputOverSecretFile(output: string | undefined, keys: ResolvedKeys): void {
+  refuseEmptyPaths({ '-o': output });
   if (keys.secretFiles === undefined || output === undefined || output === '-') return;
   let stats;
   try {

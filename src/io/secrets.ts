@@ -5,6 +5,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { CliError, ExitCode, describeSystemError } from '../errors.js';
+import { refuseEmptyPaths } from './empty-path.js';
 
 export interface SecretSources {
   /** The secret itself, given on the command line. */
@@ -46,6 +47,7 @@ export function resolveSecret(flag: string, sources: SecretSources): ResolvedSec
     return checked({ value: sources.value, origin: `--${flag}`, fromCommandLine: true });
   }
   if (sources.file !== undefined) {
+    refuseEmptyPaths({ [`--${flag}-file`]: sources.file });
     if (sources.file === '-') {
       if (secretFromStdin !== undefined) {
         throw new CliError(

@@ -42,6 +42,7 @@ import {
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { CliError, ExitCode, describeSystemError } from '../errors.js';
 import { escapeControlsKeepingLines } from '../output/terminal-text.js';
+import { refuseEmptyPaths } from './empty-path.js';
 
 // ---------------------------------------------------------------- stderr and stdout
 
@@ -916,6 +917,8 @@ interface Sink {
 
 /** Opens the sink of a target (see the module comment for what happens to each kind). */
 function openSink(path: string, options: WriteOptions): Sink {
+  // Every -o comes here: '' (an unset "$OUT") would resolve to the current directory.
+  refuseEmptyPaths({ '-o': path });
   const destination = destinationOf(path, options);
   if (destination.kind === 'through') {
     if (options.nonRegular === 'refuse') {
