@@ -10,6 +10,7 @@ import { CliError, ExitCode, describeSystemError, type ExitCodeValue } from '../
 import { joinFsPath, listDirectorySync, type FsPath, type ListedEntry } from '../io/dir-names.js';
 import { followsLink, skippedLinkWarning, walkLinks, type WalkLinks } from '../io/walk-links.js';
 import { readStdinUpTo } from '../io/input.js';
+import { refuseEmptyPaths } from '../io/empty-path.js';
 import { resolveKeys } from '../io/keys.js';
 import type { SecretSources } from '../io/secrets.js';
 import type { FileDiagnostics } from '../validate/diagnostic.js';
@@ -329,6 +330,11 @@ export async function validate(options: ValidateCommandOptions): Promise<Validat
   if (options.inputs.length === 0) {
     throw new CliError(ExitCode.Usage, 'no input given', 'pass files, directories, or - for stdin');
   }
+  // An input or --catalog given as '' ("$DIR" with DIR unset) would be the current directory.
+  refuseEmptyPaths({
+    'an input': options.inputs.includes('') ? '' : undefined,
+    '--catalog': options.catalog,
+  });
   if (options.inputs.filter((i) => i === '-').length > 1) {
     throw new CliError(ExitCode.Usage, 'stdin (-) can be given only once');
   }

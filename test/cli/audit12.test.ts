@@ -76,6 +76,10 @@ describe('an empty path ("$OUT" with OUT unset) is a usage error before any work
     ['--reports', ['fleet', '--log', 'p.xml', '--reports', '', '-i', inventory, '-t', templates]],
     ['--ca', ['fetch', 'http://127.0.0.1:9/x', '--ua', 'Cisco-CP-8841-3PCC/11.0', '--ca', '']],
     ['-o', ['fetch', 'http://127.0.0.1:9/x', '--ua', 'Cisco-CP-8841-3PCC/11.0', '-o', '']],
+    // validate '' checked the whole current directory (exit 1); --catalog '' was exit 3.
+    ['an input', ['validate', '']],
+    ['an input', ['validate', 'p.xml', '']],
+    ['--catalog', ['validate', '--catalog', '', 'p.xml']],
   ];
   for (const [flag, args] of cases) {
     test(`${args[0]} ${flag} ''`, async () => {
