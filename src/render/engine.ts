@@ -3,7 +3,7 @@
  * an error before any file is written, output values are XML-escaped, and Cisco macros in the
  * template text (`$MA`, `$(A:2:3)`) pass through untouched for the phone to expand.
  */
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Context, FS, Liquid, TagToken, Template, TopLevelToken, Value } from 'liquidjs';
 import { liquidjs } from '../lazy-deps.js';
@@ -250,8 +250,13 @@ export function isTemplateReadError(err: unknown): boolean {
 export interface TemplateSource {
   /** The directory includes are looked up in. */
   root: string;
-  /** Set when `--template` named a file: every device uses it. */
+  /**
+   * Set when `--template` named a file: every device uses it. The file's real path: a name that
+   * is a symbolic link (`site.xml -> ../shared/templates/mpp.xml`) stands for the file it leads to.
+   */
   file?: string;
+  /** The file as named, when that name is a symbolic link to `file` (watched for a re-pointing). */
+  link?: string;
   /**
    * Template texts by absolute path, used instead of the files (render's `templateText`): plain
    * data, so that it reaches worker threads with the rest of the settings.
@@ -259,11 +264,23 @@ export interface TemplateSource {
   texts?: Readonly<Record<string, string>>;
 }
 
-/** `--template <file|dir>` → where templates come from. Throws when the path does not exist. */
+/**
+ * `--template <file|dir>` → where templates come from. Throws when the path does not exist.
+ * A file named through a symbolic link is the file it leads to, its directory the root: its
+ * `{% include %}`, `{% render %}` and `{% layout %}` partials are found beside it, as when it is
+ * named itself (where its author keeps and tests them), and LiquidJS keeps every template inside
+ * that directory by real path. The link's own directory took the root's place before: LiquidJS
+ * refused the file itself as outside it ("Failed to lookup").
+ * @example templateSourceOf('site.xml') // { root: '/srv/shared/templates', file: '/srv/shared/templates/mpp.xml', link: '/srv/prov/site.xml' }
+ */
 export function templateSourceOf(path: string): TemplateSource {
   const full = resolve(path);
   const st = statSync(full);
-  return st.isDirectory() ? { root: full } : { root: dirname(full), file: full };
+  if (st.isDirectory()) return { root: full };
+  const real = realpathSync(full);
+  return real === full
+    ? { root: dirname(full), file: full }
+    : { root: dirname(real), file: real, link: full };
 }
 
 /**
