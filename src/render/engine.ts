@@ -57,10 +57,13 @@ function raiseTagClass() {
     }
     *render(ctx: Context): Generator<unknown, void, unknown> {
       const message: unknown = yield this.message.value(ctx, false);
-      throw new Error(String(message));
+      throw Object.assign(new Error(String(message)), { [RAISED]: true });
     }
   };
 }
+
+/** Marks the error of a `{% raise %}` (LiquidJS wraps it, keeping it as `originalError`). */
+const RAISED = Symbol.for('cisco-prov.Raised');
 
 /** RaiseTag, made when the first engine is (liquidjs loads then: lazy-deps.ts). */
 let RaiseTag: ReturnType<typeof raiseTagClass> | undefined;
@@ -239,8 +242,13 @@ function templateReadError(err: unknown, path: string): unknown {
  * error as LiquidJS threw it (it wraps a partial's error, keeping it as `originalError`).
  */
 export function isTemplateReadError(err: unknown): boolean {
+  return hasMark(err, TEMPLATE_READ_ERROR);
+}
+
+/** Whether an error, or one LiquidJS wrapped in it (`originalError`), carries `mark`. */
+function hasMark(err: unknown, mark: symbol): boolean {
   for (let e = err as { originalError?: unknown } | undefined, depth = 0; e && depth < 8; depth++) {
-    if (typeof e === 'object' && TEMPLATE_READ_ERROR in e) return true;
+    if (typeof e === 'object' && mark in e) return true;
     e = e.originalError as { originalError?: unknown } | undefined;
   }
   return false;
@@ -426,26 +434,58 @@ export class TemplateChooser {
  */
 const loadedSourcesOf = new WeakMap<Liquid, Map<string, string>>();
 
+/** A LiquidJS error taken apart: where (`partials/line.liquid line 3, col 5`), and what. */
+export interface TemplateErrorParts {
+  /** The file (relative to the root, or `template`), line and column; absent when not known. */
+  where?: string;
+  /** What went wrong: LiquidJS's message, a limit's, or the text of a `{% raise %}`. */
+  what: string;
+  /** Whether it is a `{% raise %}` of the template's own. */
+  raised: boolean;
+  /** Whether it is a render limit (time, memory, parse length): it shows no value. */
+  limit: boolean;
+}
+
 /**
- * One line from a LiquidJS error: in which template file, line and column, and what went wrong.
- * LiquidJS tokens carry the template source, not its path: the path is found by content, among
- * the texts `engine` (the one that rendered) has read; without it the file is not named.
- * @example describeTemplateError(err, '/t', chooser.engine) // 'partials/line.liquid line 3, col 5: undefined variable: line.extension'
+ * A LiquidJS error in parts (see describeTemplateError). LiquidJS tokens carry the template
+ * source, not its path: the path is found by content, among the texts `engine` (the one that
+ * rendered) has read; without it the file is not named.
  */
-export function describeTemplateError(err: unknown, root: string, engine?: Liquid): string {
+export function templateErrorParts(
+  err: unknown,
+  root: string,
+  engine?: Liquid,
+): TemplateErrorParts {
   const e = err as { message?: string; token?: { input?: string } };
-  let message = String(e?.message ?? err).split('\n')[0]!;
+  const message = String(e?.message ?? err).split('\n')[0]!;
+  const raised = hasMark(err, RAISED);
   const m = /^(.*?)(?:, file:(.*?))?, line:(\d+), col:(\d+)$/.exec(message);
   if (m) {
     const [, raw, named, line, col] = m;
-    const what = LIMIT_MESSAGES[raw!] ?? raw;
     const source = e.token?.input;
     const loaded = engine ? loadedSourcesOf.get(engine) : undefined;
     const file = named ?? (source !== undefined ? loaded?.get(source) : undefined);
-    const where = file ? relative(root, file) : 'template';
-    message = `${where} line ${line}, col ${col}: ${what}`;
-  } else {
-    message = LIMIT_MESSAGES[message] ?? message;
+    const limit = LIMIT_MESSAGES[raw!];
+    return {
+      where: `${file ? relative(root, file) : 'template'} line ${line}, col ${col}`,
+      what: limit ?? raw!,
+      raised,
+      limit: limit !== undefined,
+    };
   }
-  return message;
+  const limit = LIMIT_MESSAGES[message];
+  return { what: limit ?? message, raised, limit: limit !== undefined };
+}
+
+/**
+ * One line from a LiquidJS error: in which template file, line and column, and what went wrong.
+ * @example describeTemplateError(err, '/t', chooser.engine) // 'partials/line.liquid line 3, col 5: undefined variable: line.extension'
+ */
+export function describeTemplateError(err: unknown, root: string, engine?: Liquid): string {
+  return joinTemplateError(templateErrorParts(err, root, engine));
+}
+
+/** `where: what`, or `what` alone. */
+export function joinTemplateError(parts: Pick<TemplateErrorParts, 'where' | 'what'>): string {
+  return parts.where !== undefined ? `${parts.where}: ${parts.what}` : parts.what;
 }

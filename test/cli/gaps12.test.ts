@@ -10,6 +10,7 @@ import { runCli } from '../helpers/run-cli.js';
 import { httpRequest, startServe, type ServeProcess } from '../helpers/serve.js';
 import { testDirectory } from '../helpers/temp-dir.js';
 import { templateSourceOf } from '../../src/render/engine.js';
+import { maskSecretVariables } from '../../src/render/variables.js';
 
 const dir = testDirectory('cisco-prov-gaps12-');
 const MAC = '00562b043615';
@@ -171,6 +172,161 @@ describe('a -t file named through a symbolic link into another directory', () =>
       await servedMatches(server, /^200 [^]*VIA-LINK/);
     } finally {
       assert.equal(await server.stop(), 0, server.stderr());
+    }
+  });
+});
+
+describe('template errors and {% raise %} show no secret in any form', () => {
+  const SECRET = 'Hunter22/Pw';
+  /** Every form a filter may give the secret, and parts of it. */
+  const FORMS = [
+    SECRET,
+    SECRET.toUpperCase(),
+    SECRET.toLowerCase(),
+    Buffer.from(SECRET).toString('base64'),
+    encodeURIComponent(SECRET),
+    'unter22',
+    'UNTER22',
+  ];
+  /** Template → what its error must still say (file, line, column, what went wrong). */
+  const CASES: [string, RegExp][] = [
+    [
+      '{% raise "bad password " | append: sip.password | upcase %}',
+      /t\.liquid line 1, col 1: BAD PASSWORD \*{11}$/m,
+    ],
+    ['{% raise sip.password | base64_encode %}', /t\.liquid line 1, col 1: \S+$/m],
+    ['{% raise "pw " | append: sip.password | slice: 3, 8 %}', /t\.liquid line 1, col 1: \*{8}$/m],
+    [
+      '{% raise sip.password | url_encode | prepend: "pw=" | downcase %}',
+      /t\.liquid line 1, col 1: pw=\*{11}$/m,
+    ],
+    [
+      '{% assign k = sip.password | upcase %}{{ sip[k] }}',
+      /t\.liquid line 1, col 42: undefined variable: sip\.\*{11}$/m,
+    ],
+    [
+      '{% assign f = sip.password | downcase %}{% include f %}',
+      /t\.liquid line 1, col 41: ENOENT: Failed to lookup "\*{11}"/m,
+    ],
+    [
+      '{% assign f = sip.password | slice: 0, 7 %}{{ mac | mac: f }}',
+      /t\.liquid line 1, col 44: mac: format expected one of .*, got "\*{7}"$/m,
+    ],
+    // The secret's own text changes the way: the place and kind only.
+    [
+      '{% if sip.password contains "22/" %}{% raise sip.password | upcase %}{% endif %}',
+      /t\.liquid line 1, col 37: \{% raise %\} \(its message is not shown: without the secrets of this device the template does not fail here, so it may show one\)$/m,
+    ],
+    // What depends on its length only is said in full.
+    [
+      '{% if sip.password.size < 12 %}{% raise "password shorter than 12 characters" %}{% endif %}',
+      /t\.liquid line 1, col 32: password shorter than 12 characters$/m,
+    ],
+  ];
+
+  function assertNoSecret(text: string, what: string): void {
+    for (const form of FORMS) assert.ok(!text.includes(form), `${what} shows ${form}:\n${text}`);
+  }
+
+  /** The MAC of case i (each case is a device naming its template c<i>.liquid). */
+  const macOf = (i: number): string => `00562b0436${(0x20 + i).toString(16)}`;
+
+  /** templates/c<i>.liquid per case, and an inventory of one device per case. */
+  function caseSite(root: string): string {
+    const templates = join(root, 'templates');
+    mkdirSync(templates);
+    let inventory = 'mac,model,template,sip.password\n';
+    for (const [i, [template]] of CASES.entries()) {
+      writeFileSync(join(templates, `c${i}.liquid`), template);
+      inventory += `${macOf(i)},8841,c${i},${SECRET}\n`;
+    }
+    writeFileSync(join(root, 'inventory.csv'), inventory);
+    return templates;
+  }
+
+  /** The expectation of case i for its own template file. */
+  const expectedOf = (i: number): RegExp =>
+    new RegExp(CASES[i]![1].source.replace('t\\.liquid', `c${i}\\.liquid`), 'm');
+
+  test('render: text and --json', async () => {
+    const root = dir.fresh('mask-render');
+    caseSite(root);
+    const r = await runCli(
+      ['render', '-i', 'inventory.csv', '-t', 'templates', '--json', '-o', 'out'],
+      { cwd: root },
+    );
+    assert.equal(r.code, 1, r.stderr);
+    assertNoSecret(r.stdout + r.stderr, 'render');
+    const doc = JSON.parse(r.stdout) as { devices: { mac: string; error: string }[] };
+    for (const [i, [template]] of CASES.entries()) {
+      const device = doc.devices.find((d) => d.mac === macOf(i))!;
+      assert.match(device.error, expectedOf(i), template);
+      assert.match(r.stderr, new RegExp(`\\(mac ${macOf(i)}\\): ${expectedOf(i).source}`, 'm'));
+    }
+  });
+
+  test('maskSecretVariables: secret fields by the shared classifier, a key under any name, lengths kept', () => {
+    const vars = {
+      sip: { password: 'hunter22', proxy: 'pbx' },
+      enckey: 'k3y!x',
+      vm: { pin: 1234 },
+    };
+    assert.deepEqual(JSON.parse(JSON.stringify(maskSecretVariables(vars, ['k3y!x']))), {
+      sip: { password: '********', proxy: 'pbx' },
+      enckey: '*****',
+      vm: { pin: '****' },
+    });
+    // The input is not changed; nothing to mask: undefined (no second render).
+    assert.equal(vars.sip.password, 'hunter22');
+    assert.equal(maskSecretVariables({ sip: { proxy: 'pbx' } }, []), undefined);
+  });
+
+  test('a device without secrets keeps the whole message', async () => {
+    const root = dir.fresh('mask-none');
+    writeFileSync(join(root, 'inventory.csv'), INVENTORY);
+    writeFileSync(join(root, 't.liquid'), '{% raise "proxy " | append: sip.proxy | upcase %}');
+    const r = await runCli(['render', '-i', 'inventory.csv', '-t', 't.liquid'], { cwd: root });
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /t\.liquid line 1, col 1: PROXY PBX\.EXAMPLE\.COM$/m);
+  });
+
+  test('serve: the 500, the stderr reason and the JSON access log', async () => {
+    const root = dir.fresh('mask-serve');
+    const templates = caseSite(root);
+    const server = await startServe(['-i', join(root, 'inventory.csv'), '-t', templates]);
+    const json = await startServe([
+      ...['-i', join(root, 'inventory.csv'), '-t', templates, '--log-format', 'json'],
+    ]);
+    try {
+      for (const [i, [template]] of CASES.entries()) {
+        const ua = `Cisco-CP-8841-3PCC/11.0 (${macOf(i)})`;
+        for (const s of [server, json]) {
+          const res = await httpRequest(s.port, `/${macOf(i)}.xml`, { userAgent: ua });
+          assert.equal(res.status, 500, template);
+          assertNoSecret(res.body.toString('utf8'), template);
+        }
+        await server.waitForStderr(
+          new RegExp(`500 GET /${macOf(i)}\\.xml: not served: ${expectedOf(i).source}`, 'm'),
+        );
+        await json.waitForStdout(new RegExp(`"device":"${macOf(i)}"`));
+      }
+      const reasons = json
+        .stdout()
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { device: string; reason: string });
+      for (const [i, [template]] of CASES.entries()) {
+        const record = reasons.find((r) => r.device === macOf(i))!;
+        assert.match(
+          record.reason,
+          new RegExp(`^not served: ${expectedOf(i).source}`, 'm'),
+          template,
+        );
+      }
+      for (const s of [server, json]) assertNoSecret(s.stdout() + s.stderr(), 'serve');
+    } finally {
+      assert.equal(await server.stop(), 0, server.stderr());
+      assert.equal(await json.stop(), 0, json.stderr());
     }
   });
 });
