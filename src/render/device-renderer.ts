@@ -26,7 +26,7 @@ import { TemplateChooser, isTemplateReadError, type TemplateSource } from './eng
 import type { Vars } from './inventory.js';
 import { NameTable } from './name-table.js';
 import { ProfileGzip } from './profile-gzip.js';
-import { describeRenderFailure } from './template-failure.js';
+import { describeRenderFailure, maskSecretForms } from './template-failure.js';
 import { hasSecretValue, secretValuesOf } from './variables.js';
 
 /** What every device of a run shares. Plain data: it is copied to each worker. */
@@ -286,6 +286,15 @@ export class DeviceRenderer {
     });
     const errors = diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0) {
+      // An element named by a secret (`<{{ sip.password | upcase }}>`): its name is masked too.
+      if (this.hasSecrets(job)) {
+        maskSecretForms(diagnostics, text, {
+          chooser: this.chooser,
+          templatePath: job.templatePath,
+          vars: job.vars,
+          keys: this.keysOf(job),
+        });
+      }
       const first = errors[0]!;
       return {
         id: job.id,

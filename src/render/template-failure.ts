@@ -15,6 +15,8 @@
  * findings there say what kind of value they got; here the value comes from a render that has
  * no secret to show.
  */
+import { maskSecretValues } from '../profile/secrets.js';
+import type { RenderDiagnostic } from './check.js';
 import type { Vars } from './inventory.js';
 import { joinTemplateError, templateErrorParts, type TemplateChooser } from './engine.js';
 import { maskSecretVariables } from './variables.js';
@@ -62,4 +64,88 @@ function withheld(parts: ReturnType<typeof templateErrorParts>): string {
   const colon = parts.what.indexOf(':');
   const kind = colon > 0 ? parts.what.slice(0, colon) : 'template error';
   return `${kind} (the rest is ${note})`;
+}
+
+/** Runs of changed characters this close together are one run (a secret holding a `*`). */
+const RUN_GAP = 3;
+
+/**
+ * The parts of a rendered profile made from the device's secrets, in whatever form a filter gave
+ * them: the template rendered again with the secrets masked (maskSecretVariables), and what
+ * differs line by line — character by character where a line kept its length (the mask keeps a
+ * secret's length, as `upcase`, `slice` and `base64_encode` of it do), else the line between what
+ * both share at its start and end. A finding about such a part (`unknown parameter HUNTER22`
+ * from `<{{ sip.password | upcase }}>`) is masked with these. Undefined when the two renders do
+ * not line up (the secret's own text changed the way): then nothing found in it can be trusted
+ * to be free of one. Empty when the device has no secret the template can see.
+ * @example secretFormsIn('<HUNTER22>x</HUNTER22>', failed) // ['HUNTER22', 'HUNTER22']
+ */
+export function secretFormsIn(text: string, failed: FailedRender): string[] | undefined {
+  const masked = maskSecretVariables(failed.vars, failed.keys);
+  if (!masked) return [];
+  let other: string;
+  try {
+    other = failed.chooser.render(failed.templatePath, masked);
+  } catch {
+    return undefined;
+  }
+  const lines = text.split('\n');
+  const otherLines = other.split('\n');
+  if (lines.length !== otherLines.length) return undefined;
+  const forms: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const a = lines[i]!;
+    const b = otherLines[i]!;
+    if (a === b) continue;
+    if (a.length !== b.length) {
+      let start = 0;
+      while (start < a.length && start < b.length && a[start] === b[start]) start++;
+      let end = 0;
+      while (
+        end < a.length - start &&
+        end < b.length - start &&
+        a[a.length - 1 - end] === b[b.length - 1 - end]
+      ) {
+        end++;
+      }
+      forms.push(a.slice(start, a.length - end));
+      continue;
+    }
+    let runStart = -1;
+    let lastDiff = -1;
+    for (let j = 0; j <= a.length; j++) {
+      const differs = j < a.length && a[j] !== b[j];
+      if (differs) {
+        if (runStart < 0) runStart = j;
+        lastDiff = j;
+      } else if (runStart >= 0 && (j === a.length || j - lastDiff > RUN_GAP)) {
+        forms.push(a.slice(runStart, lastDiff + 1));
+        runStart = -1;
+      }
+    }
+  }
+  return forms;
+}
+
+/**
+ * Masks, in the findings of a profile that failed its check, every part of it made from a secret
+ * (secretFormsIn): an element named by a secret's `| upcase` is a secret's value, shown as
+ * `unknown parameter ********`. When the renders do not line up, an unknown parameter's name is
+ * not shown at all. Changes the findings in place; the caller masks the secrets' own text after.
+ */
+export function maskSecretForms(
+  diagnostics: RenderDiagnostic[],
+  text: string,
+  failed: FailedRender,
+): void {
+  const forms = secretFormsIn(text, failed);
+  if (forms?.length === 0) return;
+  for (const d of diagnostics) {
+    if (forms) {
+      d.message = maskSecretValues(d.message, forms);
+      if (d.hint !== undefined) d.hint = maskSecretValues(d.hint, forms);
+    } else if (d.ruleId === 'unknown-parameter') {
+      d.message = `unknown parameter (its name is not shown: it may be made from a secret of this device)`;
+    }
+  }
 }

@@ -12,7 +12,7 @@ import {
   type Cipher,
   type Digest,
 } from '../crypto/index.js';
-import { describeRenderFailure } from '../render/template-failure.js';
+import { describeRenderFailure, maskSecretForms } from '../render/template-failure.js';
 import { checkRenderedProfile, type RenderDiagnostic } from '../render/check.js';
 import type { Vars } from '../render/inventory.js';
 import { maskSecretValues } from '../profile/secrets.js';
@@ -273,6 +273,15 @@ export class ProfileService {
     });
     const errors = diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0) {
+      // As render: an element named by a secret (`<{{ sip.password | upcase }}>`) is masked too.
+      if (hasSecrets) {
+        maskSecretForms(diagnostics, text, {
+          chooser,
+          templatePath: subject.templatePath,
+          vars: subject.vars,
+          keys: [...subject.secretValues, ...this.sharedSecrets],
+        });
+      }
       const first = errors[0]!;
       const more = errors.length > 1 ? ` (+${errors.length - 1} more)` : '';
       return {

@@ -329,4 +329,58 @@ describe('template errors and {% raise %} show no secret in any form', () => {
       assert.equal(await json.stop(), 0, json.stderr());
     }
   });
+
+  test('an element named by a secret: unknown parameter ******** in render, --json and serve', async () => {
+    const root = dir.fresh('mask-name');
+    const secret = 'Hunter22Pw';
+    writeFileSync(join(root, 'inventory.csv'), `mac,model,sip.password\n${MAC},8841,${secret}\n`);
+    writeFileSync(
+      join(root, 't.liquid'),
+      '<?xml version="1.0"?>\n<flat-profile>\n  <Station_Name ua="na">x</Station_Name>\n' +
+        '  <{{ sip.password | upcase }} ua="na">{{ sip.password | downcase }}</{{ sip.password | upcase }}>\n' +
+        '  <X_{{ sip.password | slice: 2, 6 }}_ ua="na">1</X_{{ sip.password | slice: 2, 6 }}_>\n</flat-profile>\n',
+    );
+    const forms = [secret, secret.toUpperCase(), secret.toLowerCase(), 'nter22'];
+    const noSecret = (text: string): void => {
+      for (const f of forms) assert.ok(!text.includes(f), `shows ${f}:\n${text}`);
+    };
+    const r = await runCli(
+      ['render', '-i', 'inventory.csv', '-t', 't.liquid', '--json', '-o', 'out'],
+      {
+        cwd: root,
+      },
+    );
+    assert.equal(r.code, 1, r.stderr);
+    noSecret(r.stdout + r.stderr);
+    assert.match(
+      r.stderr,
+      /rendered profile line 4, col 4: unknown parameter \*{8}.* \[unknown-parameter\] \(\+1 more\)/,
+    );
+    const doc = JSON.parse(r.stdout) as { devices: { diagnostics: { message: string }[] }[] };
+    const messages = doc.devices[0]!.diagnostics.map((d) => d.message);
+    assert.ok(
+      messages.some((m) => /^unknown parameter \*{8}/.test(m)),
+      messages.join('\n'),
+    );
+    assert.ok(
+      messages.some((m) => /^unknown parameter X_\*{8}_/.test(m)),
+      messages.join('\n'),
+    );
+    const server = await startServe([
+      '-i',
+      join(root, 'inventory.csv'),
+      '-t',
+      join(root, 't.liquid'),
+    ]);
+    try {
+      const res = await httpRequest(server.port, `/${MAC}.xml`, { userAgent: UA });
+      assert.equal(res.status, 500);
+      await server.waitForStderr(
+        /not served: rendered profile line 4, col 4: unknown parameter \*{8}/,
+      );
+      noSecret(server.stdout() + server.stderr() + res.body.toString('utf8'));
+    } finally {
+      assert.equal(await server.stop(), 0, server.stderr());
+    }
+  });
 });
