@@ -80,7 +80,7 @@ const RUN_GAP = 3;
  * to be free of one. Empty when the device has no secret the template can see.
  * @example secretFormsIn('<HUNTER22>x</HUNTER22>', failed) // ['HUNTER22', 'HUNTER22']
  */
-export function secretFormsIn(text: string, failed: FailedRender): string[] | undefined {
+function secretFormsIn(text: string, failed: FailedRender): string[] | undefined {
   const masked = maskSecretVariables(failed.vars, failed.keys);
   if (!masked) return [];
   let other: string;
