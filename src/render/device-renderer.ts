@@ -22,15 +22,11 @@ import { openProfile, parseIkm, sealProfile, type Cipher, type Digest } from '..
 import { maskSecretValues } from '../profile/secrets.js';
 import { describeSystemError } from '../domain-errors.js';
 import { checkRenderedProfile, type RenderDiagnostic } from './check.js';
-import {
-  TemplateChooser,
-  describeTemplateError,
-  isTemplateReadError,
-  type TemplateSource,
-} from './engine.js';
+import { TemplateChooser, isTemplateReadError, type TemplateSource } from './engine.js';
 import type { Vars } from './inventory.js';
 import { NameTable } from './name-table.js';
 import { ProfileGzip } from './profile-gzip.js';
+import { describeRenderFailure, maskSecretForms } from './template-failure.js';
 import { hasSecretValue, secretValuesOf } from './variables.js';
 
 /** What every device of a run shares. Plain data: it is copied to each worker. */
@@ -223,13 +219,7 @@ export class DeviceRenderer {
     const result = this.renderTextUnmasked(job);
     if (!('error' in result && result.error !== undefined) && !result.diagnostics) return result;
     // Only a run with something to say pays for collecting the secret values.
-    const keys = [
-      job.passphrase,
-      job.ikm,
-      this.settings.encryption?.passphrase,
-      this.settings.encryption?.ikm,
-    ].filter((k): k is string => k !== undefined);
-    const secrets = [...secretValuesOf(job.vars), ...keys];
+    const secrets = [...secretValuesOf(job.vars), ...this.keysOf(job)];
     // Most messages hold no secret (a model's unknown parameter): those skip the masking's
     // sort and splits. maskSecretValues leaves values under 3 characters alone, as here.
     const mask = (m: string): string =>
@@ -240,6 +230,16 @@ export class DeviceRenderer {
       if (d.hint !== undefined) d.hint = mask(d.hint);
     }
     return result;
+  }
+
+  /** The device's passphrase and IKM (its own or the run's), as given. */
+  private keysOf(job: RenderJob): string[] {
+    return [
+      job.passphrase,
+      job.ikm,
+      this.settings.encryption?.passphrase,
+      this.settings.encryption?.ikm,
+    ].filter((k): k is string => k !== undefined);
   }
 
   /**
@@ -269,7 +269,13 @@ export class DeviceRenderer {
         id: job.id,
         status: 'failed',
         failure: isTemplateReadError(err) ? 'io' : 'template',
-        error: describeTemplateError(err, this.settings.templates.root, this.chooser.engine),
+        // No secret in any form, a filter's output of one included (template-failure.ts).
+        error: describeRenderFailure(err, {
+          chooser: this.chooser,
+          templatePath: job.templatePath,
+          vars: job.vars,
+          keys: this.keysOf(job),
+        }),
       };
     }
     const diagnostics = checkRenderedProfile(text, {
@@ -280,6 +286,15 @@ export class DeviceRenderer {
     });
     const errors = diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0) {
+      // An element named by a secret (`<{{ sip.password | upcase }}>`): its name is masked too.
+      if (this.hasSecrets(job)) {
+        maskSecretForms(diagnostics, text, {
+          chooser: this.chooser,
+          templatePath: job.templatePath,
+          vars: job.vars,
+          keys: this.keysOf(job),
+        });
+      }
       const first = errors[0]!;
       return {
         id: job.id,

@@ -3,7 +3,7 @@
  * an error before any file is written, output values are XML-escaped, and Cisco macros in the
  * template text (`$MA`, `$(A:2:3)`) pass through untouched for the phone to expand.
  */
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Context, FS, Liquid, TagToken, Template, TopLevelToken, Value } from 'liquidjs';
 import { liquidjs } from '../lazy-deps.js';
@@ -57,10 +57,13 @@ function raiseTagClass() {
     }
     *render(ctx: Context): Generator<unknown, void, unknown> {
       const message: unknown = yield this.message.value(ctx, false);
-      throw new Error(String(message));
+      throw Object.assign(new Error(String(message)), { [RAISED]: true });
     }
   };
 }
+
+/** Marks the error of a `{% raise %}` (LiquidJS wraps it, keeping it as `originalError`). */
+const RAISED = Symbol.for('cisco-prov.Raised');
 
 /** RaiseTag, made when the first engine is (liquidjs loads then: lazy-deps.ts). */
 let RaiseTag: ReturnType<typeof raiseTagClass> | undefined;
@@ -239,8 +242,13 @@ function templateReadError(err: unknown, path: string): unknown {
  * error as LiquidJS threw it (it wraps a partial's error, keeping it as `originalError`).
  */
 export function isTemplateReadError(err: unknown): boolean {
+  return hasMark(err, TEMPLATE_READ_ERROR);
+}
+
+/** Whether an error, or one LiquidJS wrapped in it (`originalError`), carries `mark`. */
+function hasMark(err: unknown, mark: symbol): boolean {
   for (let e = err as { originalError?: unknown } | undefined, depth = 0; e && depth < 8; depth++) {
-    if (typeof e === 'object' && TEMPLATE_READ_ERROR in e) return true;
+    if (typeof e === 'object' && mark in e) return true;
     e = e.originalError as { originalError?: unknown } | undefined;
   }
   return false;
@@ -250,8 +258,13 @@ export function isTemplateReadError(err: unknown): boolean {
 export interface TemplateSource {
   /** The directory includes are looked up in. */
   root: string;
-  /** Set when `--template` named a file: every device uses it. */
+  /**
+   * Set when `--template` named a file: every device uses it. The file's real path: a name that
+   * is a symbolic link (`site.xml -> ../shared/templates/mpp.xml`) stands for the file it leads to.
+   */
   file?: string;
+  /** The file as named, when that name is a symbolic link to `file` (watched for a re-pointing). */
+  link?: string;
   /**
    * Template texts by absolute path, used instead of the files (render's `templateText`): plain
    * data, so that it reaches worker threads with the rest of the settings.
@@ -259,11 +272,23 @@ export interface TemplateSource {
   texts?: Readonly<Record<string, string>>;
 }
 
-/** `--template <file|dir>` → where templates come from. Throws when the path does not exist. */
+/**
+ * `--template <file|dir>` → where templates come from. Throws when the path does not exist.
+ * A file named through a symbolic link is the file it leads to, its directory the root: its
+ * `{% include %}`, `{% render %}` and `{% layout %}` partials are found beside it, as when it is
+ * named itself (where its author keeps and tests them), and LiquidJS keeps every template inside
+ * that directory by real path. The link's own directory took the root's place before: LiquidJS
+ * refused the file itself as outside it ("Failed to lookup").
+ * @example templateSourceOf('site.xml') // { root: '/srv/shared/templates', file: '/srv/shared/templates/mpp.xml', link: '/srv/prov/site.xml' }
+ */
 export function templateSourceOf(path: string): TemplateSource {
   const full = resolve(path);
   const st = statSync(full);
-  return st.isDirectory() ? { root: full } : { root: dirname(full), file: full };
+  if (st.isDirectory()) return { root: full };
+  const real = realpathSync(full);
+  return real === full
+    ? { root: dirname(full), file: full }
+    : { root: dirname(real), file: real, link: full };
 }
 
 /**
@@ -409,26 +434,58 @@ export class TemplateChooser {
  */
 const loadedSourcesOf = new WeakMap<Liquid, Map<string, string>>();
 
+/** A LiquidJS error taken apart: where (`partials/line.liquid line 3, col 5`), and what. */
+export interface TemplateErrorParts {
+  /** The file (relative to the root, or `template`), line and column; absent when not known. */
+  where?: string;
+  /** What went wrong: LiquidJS's message, a limit's, or the text of a `{% raise %}`. */
+  what: string;
+  /** Whether it is a `{% raise %}` of the template's own. */
+  raised: boolean;
+  /** Whether it is a render limit (time, memory, parse length): it shows no value. */
+  limit: boolean;
+}
+
 /**
- * One line from a LiquidJS error: in which template file, line and column, and what went wrong.
- * LiquidJS tokens carry the template source, not its path: the path is found by content, among
- * the texts `engine` (the one that rendered) has read; without it the file is not named.
- * @example describeTemplateError(err, '/t', chooser.engine) // 'partials/line.liquid line 3, col 5: undefined variable: line.extension'
+ * A LiquidJS error in parts (see describeTemplateError). LiquidJS tokens carry the template
+ * source, not its path: the path is found by content, among the texts `engine` (the one that
+ * rendered) has read; without it the file is not named.
  */
-export function describeTemplateError(err: unknown, root: string, engine?: Liquid): string {
+export function templateErrorParts(
+  err: unknown,
+  root: string,
+  engine?: Liquid,
+): TemplateErrorParts {
   const e = err as { message?: string; token?: { input?: string } };
-  let message = String(e?.message ?? err).split('\n')[0]!;
+  const message = String(e?.message ?? err).split('\n')[0]!;
+  const raised = hasMark(err, RAISED);
   const m = /^(.*?)(?:, file:(.*?))?, line:(\d+), col:(\d+)$/.exec(message);
   if (m) {
     const [, raw, named, line, col] = m;
-    const what = LIMIT_MESSAGES[raw!] ?? raw;
     const source = e.token?.input;
     const loaded = engine ? loadedSourcesOf.get(engine) : undefined;
     const file = named ?? (source !== undefined ? loaded?.get(source) : undefined);
-    const where = file ? relative(root, file) : 'template';
-    message = `${where} line ${line}, col ${col}: ${what}`;
-  } else {
-    message = LIMIT_MESSAGES[message] ?? message;
+    const limit = LIMIT_MESSAGES[raw!];
+    return {
+      where: `${file ? relative(root, file) : 'template'} line ${line}, col ${col}`,
+      what: limit ?? raw!,
+      raised,
+      limit: limit !== undefined,
+    };
   }
-  return message;
+  const limit = LIMIT_MESSAGES[message];
+  return { what: limit ?? message, raised, limit: limit !== undefined };
+}
+
+/**
+ * One line from a LiquidJS error: in which template file, line and column, and what went wrong.
+ * @example describeTemplateError(err, '/t', chooser.engine) // 'partials/line.liquid line 3, col 5: undefined variable: line.extension'
+ */
+export function describeTemplateError(err: unknown, root: string, engine?: Liquid): string {
+  return joinTemplateError(templateErrorParts(err, root, engine));
+}
+
+/** `where: what`, or `what` alone. */
+export function joinTemplateError(parts: Pick<TemplateErrorParts, 'where' | 'what'>): string {
+  return parts.where !== undefined ? `${parts.where}: ${parts.what}` : parts.what;
 }

@@ -455,3 +455,34 @@ function isSecretSegment(key: string): boolean {
   }
   return secret;
 }
+
+/**
+ * A copy of `vars` with every secret value replaced by as many `*` as it has characters: the
+ * leaves whose path names a secret (the shared classifier, as secretValuesOf) and any leaf equal
+ * to one of `secrets` (a key or IKM field the classifier does not name). A template rendered with
+ * it can show no secret in any form — upcased, sliced, base64-encoded — while what depends on a
+ * secret's length (`{% if sip.password.size < 8 %}`) goes the same way. Undefined when nothing
+ * was replaced.
+ * @example maskSecretVariables({ sip: { password: 'hunter22' }, name: 'x' }, []) // { sip: { password: '********' }, name: 'x' }
+ */
+export function maskSecretVariables(vars: Vars, secrets: readonly string[]): Vars | undefined {
+  const exact = new Set(secrets.filter((s) => s !== ''));
+  let masked = 0;
+  const mask = (value: unknown, secret: boolean): unknown => {
+    if (isPlainObject(value)) {
+      const out: Vars = emptyVars();
+      for (const [k, v] of Object.entries(value)) out[k] = mask(v, secret || isSecretSegment(k));
+      return out;
+    }
+    if (Array.isArray(value)) {
+      return value.map((v, i) => mask(v, secret || isSecretSegment(String(i + 1))));
+    }
+    if (typeof value !== 'string' && typeof value !== 'number') return value;
+    const text = String(value);
+    if (text === '' || (!secret && !exact.has(text))) return value;
+    masked++;
+    return '*'.repeat(text.length);
+  };
+  const out = mask(vars, false) as Vars;
+  return masked > 0 ? out : undefined;
+}

@@ -12,7 +12,7 @@ import {
   type Cipher,
   type Digest,
 } from '../crypto/index.js';
-import { describeTemplateError } from '../render/engine.js';
+import { describeRenderFailure, maskSecretForms } from '../render/template-failure.js';
 import { checkRenderedProfile, type RenderDiagnostic } from '../render/check.js';
 import type { Vars } from '../render/inventory.js';
 import { maskSecretValues } from '../profile/secrets.js';
@@ -232,11 +232,11 @@ export class ProfileService {
       this.cache?.clear();
       this.cachedTemplatesHash = site.templatesHash;
     }
-    if (!this.cache) return this.renderUncached(subject, choice, chooser, site.templates.root);
+    if (!this.cache) return this.renderUncached(subject, choice, chooser);
     const key = `${subject.id}\0${subject.varsHash}\0${subject.templatePath}\0${choice.form}`;
     const hit = this.cache.get(key);
     if (hit) return { ...(hit as ProfileResult), cached: true };
-    const result = this.renderUncached(subject, choice, chooser, site.templates.root);
+    const result = this.renderUncached(subject, choice, chooser);
     this.cache.set(key, result);
     return result;
   }
@@ -249,28 +249,39 @@ export class ProfileService {
     subject: RenderSubject,
     choice: FormChoice,
     chooser: Site['chooser'],
-    root: string,
   ): ProfileResult {
     let text: string;
     try {
       text = chooser.render(subject.templatePath, subject.vars);
     } catch (err) {
-      return {
-        ok: false,
-        failure: 'template',
-        reason: this.mask(describeTemplateError(err, root, chooser.engine), subject),
-        cached: false,
-      };
+      // No secret in any form, a filter's output of one included (render/template-failure.ts).
+      const reason = describeRenderFailure(err, {
+        chooser,
+        templatePath: subject.templatePath,
+        vars: subject.vars,
+        keys: [...subject.secretValues, ...this.sharedSecrets],
+      });
+      return { ok: false, failure: 'template', reason: this.mask(reason, subject), cached: false };
     }
+    const hasSecrets = this.sharedSecrets.length > 0 || subject.secretValues.some((s) => s !== '');
     const diagnostics = checkRenderedProfile(text, {
       file: subject.file,
       model: subject.model,
       encrypted: choice.form !== 'plain',
       // As render: no value quoted for a device with secrets (a template may transform one).
-      hasSecrets: this.sharedSecrets.length > 0 || subject.secretValues.some((s) => s !== ''),
+      hasSecrets,
     });
     const errors = diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0) {
+      // As render: an element named by a secret (`<{{ sip.password | upcase }}>`) is masked too.
+      if (hasSecrets) {
+        maskSecretForms(diagnostics, text, {
+          chooser,
+          templatePath: subject.templatePath,
+          vars: subject.vars,
+          keys: [...subject.secretValues, ...this.sharedSecrets],
+        });
+      }
       const first = errors[0]!;
       const more = errors.length > 1 ? ` (+${errors.length - 1} more)` : '';
       return {

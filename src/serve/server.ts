@@ -280,6 +280,35 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
  * server.onRequest((r) => console.log(r.status, r.target));
  * await server.listen(8080, '127.0.0.1');
  */
+/** What watchSources watches for a site: files by name in their directories, whole trees. */
+interface WatchPlan {
+  /** Directory → the names in it that matter (an editor's save replaces a file: a new inode). */
+  byDir: Map<string, Set<string>>;
+  /** Template directories, watched recursively. */
+  trees: string[];
+  /** Every directory watched, looked up again by path once a second. */
+  dirs: string[];
+  /** Equal for equal plans. */
+  key: string;
+}
+
+function watchPlan(site: Site): WatchPlan {
+  const templateDir = site.templates.file ? undefined : site.templates.root;
+  const byDir = new Map<string, Set<string>>();
+  const addName = (path: string): void => {
+    const dir = dirname(path);
+    (byDir.get(dir) ?? (byDir.set(dir, new Set()).get(dir) as Set<string>)).add(basename(path));
+  };
+  // A template file named through a link is watched by its real path and by the link's name.
+  for (const path of site.watched) if (path !== templateDir) addName(path);
+  // The template directory's own name, in its parent: it may be renamed away and back.
+  if (templateDir) addName(templateDir);
+  const trees = templateDir ? [templateDir] : [];
+  const dirs = [...byDir.keys(), ...trees];
+  const key = JSON.stringify([[...byDir].map(([d, n]) => [d, [...n].sort()]), trees]);
+  return { byDir, trees, dirs, key };
+}
+
 export class ProvisioningServer {
   private siteRef: Site;
   private readonly routes: Route[];
@@ -292,6 +321,8 @@ export class ProvisioningServer {
   private reloadTimer: NodeJS.Timeout | undefined;
   /** The once-a-second look-up of the watched directories (watchSources). */
   private watchPoll: NodeJS.Timeout | undefined;
+  /** Re-arms the watches when the site now served watches other paths (set by watchSources). */
+  private rewatch: (() => void) | undefined;
   private shuttingDown = false;
   private inFlight = 0;
   /** Called when the last request in flight has ended (allRecorded). */
@@ -502,6 +533,7 @@ export class ProvisioningServer {
     const linksBefore = linksOutsideWarnings(this.siteRef).join('\n');
     this.siteRef = next;
     if (templatesChanged) this.profiles.clearCache();
+    this.rewatch?.();
     // Once per change of the templates left out by name, not at every reload.
     const skipped = skippedTemplatesWarning(next);
     if (skipped !== undefined && next.skippedTemplates.join('\0') !== skippedBefore) {
@@ -530,23 +562,6 @@ export class ProvisioningServer {
       clearTimeout(this.reloadTimer);
       this.reloadTimer = setTimeout(() => this.reload('change'), debounceMs);
     };
-    const site = this.siteRef;
-    const templateDir = site.templates.file ? undefined : site.templates.root;
-    const byDir = new Map<string, Set<string>>();
-    for (const path of site.watched) {
-      if (path === templateDir) continue;
-      // Watch the directory: an editor's save replaces the file (a new inode), which a watch on
-      // the file itself would miss.
-      const dir = dirname(path);
-      (byDir.get(dir) ?? (byDir.set(dir, new Set()).get(dir) as Set<string>)).add(basename(path));
-    }
-    // The template directory's own name, in its parent: it may be renamed away and back.
-    if (templateDir) {
-      const parent = dirname(templateDir);
-      (byDir.get(parent) ?? (byDir.set(parent, new Set()).get(parent) as Set<string>)).add(
-        basename(templateDir),
-      );
-    }
     const identity = (dir: string): string => {
       try {
         const st = statSync(dir);
@@ -555,7 +570,9 @@ export class ProvisioningServer {
         return '';
       }
     };
-    const watchedDirs = [...byDir.keys(), ...(templateDir ? [templateDir] : [])];
+    // What is watched comes from the site served now: a reload that changes it (a `-t` link
+    // re-pointed to a file in another directory) re-arms the watches (see reload).
+    let plan = watchPlan(this.siteRef);
     const seen = new Map<string, string>();
     const add = (dir: string, recursive: boolean, names?: Set<string>): void => {
       try {
@@ -574,15 +591,22 @@ export class ProvisioningServer {
     const arm = (): void => {
       for (const w of this.watchers) w.close();
       this.watchers = [];
-      for (const dir of watchedDirs) seen.set(dir, identity(dir));
-      for (const [dir, names] of byDir) if (seen.get(dir) !== '') add(dir, false, names);
-      if (templateDir && seen.get(templateDir) !== '') add(templateDir, true);
+      seen.clear();
+      for (const dir of plan.dirs) seen.set(dir, identity(dir));
+      for (const [dir, names] of plan.byDir) if (seen.get(dir) !== '') add(dir, false, names);
+      for (const dir of plan.trees) if (seen.get(dir) !== '') add(dir, true);
     };
     arm();
+    this.rewatch = (): void => {
+      const next = watchPlan(this.siteRef);
+      if (next.key === plan.key) return;
+      plan = next;
+      arm();
+    };
     clearInterval(this.watchPoll);
     this.watchPoll = setInterval(() => {
       if (this.shuttingDown) return;
-      if (watchedDirs.some((dir) => identity(dir) !== seen.get(dir))) {
+      if (plan.dirs.some((dir) => identity(dir) !== seen.get(dir))) {
         arm();
         schedule();
       }

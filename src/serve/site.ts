@@ -7,8 +7,8 @@
  * TemplateChooser and the file-name macros — a device is served exactly what render writes.
  */
 import { createHash } from 'node:crypto';
-import { lstatSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { dirname, join, resolve, sep } from 'node:path';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, resolve, sep } from 'node:path';
 import { normalizeMac } from '../device/mac.js';
 import { describeSystemError } from '../domain-errors.js';
 import { findModel, type PhoneModel } from '../device/models.js';
@@ -113,17 +113,11 @@ export interface Site {
   linksOutside: readonly LinkOutside[];
 }
 
-/** A template, or a directory of them, that is a symbolic link leading out of its root. */
+/** A template, or a directory of them, under the template directory that is a symbolic link leading out of it. */
 export interface LinkOutside {
-  /** `--template` or `--bootstrap-template`, and the directory it is out of. */
-  option: string;
+  /** The template directory it is out of. */
   root: string;
-  /** The file named by the option is the link (else one found under the template directory). */
-  named: boolean;
-  /**
-   * The link, escaped for a terminal: relative to the root (a directory's ends with `/`), or the
-   * file as named.
-   */
+  /** The link, relative to the root (a directory's ends with `/`), escaped for a terminal. */
   link: string;
   /** Where it leads (its real path), escaped. */
   target: string;
@@ -150,10 +144,8 @@ function templateFiles(source: TemplateSource): {
   skipped: string[];
   outside: LinkOutside[];
 } {
-  if (source.file) {
-    const outside = fileLinkOutside(source.file, '--template');
-    return { files: [source.file], skipped: [], outside: outside ? [outside] : [] };
-  }
+  // A file named through a link is the file it leads to (templateSourceOf): nothing to warn of.
+  if (source.file) return { files: [source.file], skipped: [], outside: [] };
   const files: string[] = [];
   const skipped: string[] = [];
   const outside: LinkOutside[] = [];
@@ -186,9 +178,7 @@ function templateFiles(source: TemplateSource): {
           const target = outsideOf(path, realRoot);
           if (target !== undefined) {
             outside.push({
-              option: '--template',
               root: source.root,
-              named: false,
               link: escapeControls(`${shown}${name}${isTemplate ? '' : '/'}`),
               target: escapeControls(target),
             });
@@ -217,28 +207,6 @@ function outsideOf(path: string, realRoot: string): string | undefined {
   return real.startsWith(realRoot.endsWith(sep) ? realRoot : realRoot + sep) ? undefined : real;
 }
 
-/**
- * A template file named on the command line that is itself a link out of its directory: the
- * directory is LiquidJS's root, so it refuses the file as it refuses a link among the templates.
- */
-function fileLinkOutside(file: string, option: string): LinkOutside | undefined {
-  let target: string | undefined;
-  try {
-    if (!lstatSync(file).isSymbolicLink()) return undefined;
-    target = outsideOf(file, realpathSync(dirname(file)));
-  } catch {
-    return undefined;
-  }
-  if (target === undefined) return undefined;
-  return {
-    option,
-    root: dirname(file),
-    named: true,
-    link: escapeControls(file),
-    target: escapeControls(target),
-  };
-}
-
 /** Links named one line each; more than this, one line for them all. */
 const LINK_WARNING_LINES = 5;
 
@@ -250,15 +218,14 @@ const LINK_WARNING_LINES = 5;
 export function linksOutsideWarnings(site: Site): string[] {
   const links = site.linksOutside;
   if (links.length <= LINK_WARNING_LINES) {
-    return links.map((l) =>
-      l.named
-        ? `${l.option} ${l.link}: a symbolic link out of its directory (to ${l.target}), which LiquidJS does not read through: every device it is for gets 500; name the file it leads to`
-        : `${l.option} ${l.root}: ${l.link} is a symbolic link out of the template directory (to ${l.target}), which LiquidJS does not read through: the devices that need it get 500; copy it in, or link the whole directory`,
+    return links.map(
+      (l) =>
+        `--template ${l.root}: ${l.link} is a symbolic link out of the template directory (to ${l.target}), which LiquidJS does not read through: the devices that need it get 500; copy it in, or link the whole directory`,
     );
   }
   const shown = links
     .slice(0, LINK_WARNING_LINES)
-    .map((l) => (l.named ? `${l.option} ${l.link}` : l.link))
+    .map((l) => l.link)
     .join(', ');
   return [
     `--template ${site.templates.root}: ${links.length} symbolic links out of the template directory, which LiquidJS does not read through (the devices that need them get 500): ${shown}, … (${links.length - LINK_WARNING_LINES} more); copy them in, or link the whole directory`,
@@ -386,12 +353,7 @@ export function loadSite(sources: SiteSources, generation: number): Site {
       const source = templateSourceOf(sources.bootstrapTemplate);
       if (!source.file) throw new Error('not a file');
       bootstrapSource = source;
-      if (!files.includes(source.file)) {
-        files.push(source.file);
-        // Outside the template directory (--bootstrap-template elsewhere): its own link check.
-        const outside = fileLinkOutside(source.file, '--bootstrap-template');
-        if (outside) linksOutside.push(outside);
-      }
+      if (!files.includes(source.file)) files.push(source.file);
     } catch (err) {
       throw new SiteLoadError(
         [`cannot read --bootstrap-template ${describeSystemError(err, sources.bootstrapTemplate)}`],
@@ -449,7 +411,10 @@ export function loadSite(sources: SiteSources, generation: number): Site {
       sources.inventory,
       ...sources.vars.map((v) => v.path),
       templates.file ?? templates.root,
+      // A file named through a link: the link's name too, re-pointed (`ln -sfn`) or replaced.
+      ...(templates.link !== undefined ? [templates.link] : []),
       ...(bootstrap ? [bootstrap.path] : []),
+      ...(bootstrapSource?.link !== undefined ? [bootstrapSource.link] : []),
     ],
     skippedTemplates,
     linksOutside,

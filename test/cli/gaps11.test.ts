@@ -363,22 +363,17 @@ describe('serve: template links out of the template directory are named at start
     } finally {
       await server.stop();
     }
-    // -t naming a file that is a link out of its directory.
+    // -t naming a file that is a link out of its directory: the file it leads to, rendered with
+    // the partials beside it (gaps12), so no warning.
     const link = join(dir.fresh('links-many/named'), 'desk-link.liquid');
     symlinkSync(join(templates, 'mpp-desk.liquid'), link);
     const single = await startServe(['-i', join(root, 'inventory.csv'), '-t', link]);
     try {
-      assert.match(
-        single.stderr(),
-        new RegExp(
-          `warning: --template ${link.replace(/[.]/g, '\\.')}: a symbolic link out of its directory \\(to .*templates/mpp-desk\\.liquid\\)`,
-        ),
-      );
-      // What it announces: the device's profile is refused.
+      assert.doesNotMatch(single.stderr(), /symbolic link/, single.stderr());
       const res = await httpRequest(single.port, '/00562b043615.xml', {
         userAgent: UA('00562b043615'),
       });
-      assert.equal(res.status, 500);
+      assert.equal(res.status, 200);
     } finally {
       await single.stop();
     }
