@@ -6,6 +6,7 @@
  */
 import { ExitCode, usageError, type ExitCodeValue } from '../errors.js';
 import { inputName, readStdin } from '../io/input.js';
+import { refuseEmptyPaths } from '../io/empty-path.js';
 import { commandLineSecretWarning, resolveSecret } from '../io/secrets.js';
 import { prestartRenderWorkers, renderInWorkers, writeRenderedProfile } from '../io/worker-pool.js';
 import { sweepTempFilesOnSignal } from '../io/writer.js';
@@ -129,6 +130,13 @@ export async function renderCommand(
   onProgress?: (done: number, total: number) => void,
   onDevice?: (device: RenderDeviceReport, head: RenderReportHead) => void,
 ): Promise<RenderCommandResult> {
+  // A path given as '' ("$OUT" with OUT unset) would be the current directory: `--out ''` wrote
+  // every profile there, `-t ''` took it for the templates.
+  refuseEmptyPaths({
+    '--inventory': opts.inventory,
+    '--template': opts.template,
+    '--out': opts.out,
+  });
   const fromStdin = opts.inventory === '-';
   // A name without .csv/.json/.yaml/.yml (`-i <(…)` is /dev/fd/63) says nothing of the format:
   // the file is not at fault, the command line lacks --inventory-format (exit 2, nothing read).

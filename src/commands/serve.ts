@@ -12,6 +12,7 @@ import { describeSystemError } from '../domain-errors.js';
 import { AccessLogFile } from '../io/access-log-file.js';
 import { BoundedWriter, type BacklogStream } from '../io/bounded-writer.js';
 import { commandLineSecretWarning, resolveSecret } from '../io/secrets.js';
+import { refuseEmptyPaths } from '../io/empty-path.js';
 import { parseAuthFile } from '../serve/auth.js';
 import { trustedProxies, type TrustedProxies } from '../serve/client-address.js';
 import {
@@ -104,6 +105,17 @@ export function serveConfigOf(
   host: string;
   port: number;
 } {
+  // A path given as '' ("$DIR" with DIR unset) would be the current directory (-t '' served it
+  // as the templates).
+  refuseEmptyPaths({
+    '--inventory': opts.inventory,
+    '--template': opts.template,
+    '--tls-cert': opts.tlsCert,
+    '--tls-key': opts.tlsKey,
+    '--auth-file': opts.authFile,
+    '--access-log': opts.accessLog,
+    '--bootstrap-template': opts.bootstrapTemplate,
+  });
   const key = resolveSecret('key', { value: opts.key, file: opts.keyFile, env: opts.keyEnv });
   const ikm = resolveSecret('ikm', { value: opts.ikm, file: opts.ikmFile, env: opts.ikmEnv });
   if (key?.fromCommandLine) warn(commandLineSecretWarning('key'));

@@ -80,6 +80,13 @@ describe('an empty path ("$OUT" with OUT unset) is a usage error before any work
     ['an input', ['validate', '']],
     ['an input', ['validate', 'p.xml', '']],
     ['--catalog', ['validate', '--catalog', '', 'p.xml']],
+    // render --out '' wrote every profile into the current directory (exit 0); -t '' took it
+    // for the templates. serve -t '' served it so.
+    ['--out', ['render', '-i', inventory, '-t', templates, '--out', '']],
+    ['--template', ['render', '-i', inventory, '-t', '', '--out', 'o']],
+    ['--inventory', ['render', '-i', '', '--out', 'o']],
+    ['--template', ['serve', '-i', inventory, '-t', '', '--port', '0']],
+    ['--access-log', ['serve', '-i', inventory, '--access-log', '', '--port', '0']],
   ];
   for (const [flag, args] of cases) {
     test(`${args[0]} ${flag} ''`, async () => {
