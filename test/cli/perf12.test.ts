@@ -14,7 +14,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { validate } from '../../src/commands/validate.js';
-import { BIN, runCli } from '../helpers/run-cli.js';
+import { runCli } from '../helpers/run-cli.js';
+import { validateWithProbe, writeStationProfiles } from '../helpers/validate-probe.js';
 import { testDirectory } from '../helpers/temp-dir.js';
 import { TS_IMPORT } from '../helpers/ts-import.js';
 
@@ -175,18 +176,10 @@ test('the ESM chunks define a require only where they use one', async () => {
 
 test('validate over many names: one worker, started by the CLI before the command loads', () => {
   const root = dir.fresh('early');
-  const names: string[] = [];
-  for (let f = 0; f < 70; f++) {
-    names.push(`p${String(f).padStart(2, '0')}.xml`);
-    writeFileSync(
-      join(root, names[f]!),
-      `<flat-profile><Station_Name ua="na">phone-${f}</Station_Name></flat-profile>\n`,
-    );
-  }
+  const names = writeStationProfiles(root, 70);
   // Counts the workers the process constructs, and what each runs.
-  const probe = join(root, 'probe.cjs');
-  writeFileSync(
-    probe,
+  const run = validateWithProbe(
+    root,
     "const threads = require('node:worker_threads');\n" +
       'const started = [];\n' +
       'const Original = threads.Worker;\n' +
@@ -194,15 +187,7 @@ test('validate over many names: one worker, started by the CLI before the comman
       '  constructor(entry, options) { super(entry, options); started.push(String(entry)); }\n' +
       '};\n' +
       "process.on('exit', () => process._rawDebug('workers: ' + JSON.stringify(started)));\n",
-  );
-  const run = spawnSync(
-    process.execPath,
-    ['--require', probe, BIN, 'validate', '--format', 'json', ...names],
-    {
-      cwd: root,
-      env: { ...process.env, NO_COLOR: '1', CISCO_PROV_VALIDATE_JOBS: '2' },
-      encoding: 'utf8',
-    },
+    names,
   );
   assert.equal(run.status, 0, run.stderr);
   assert.equal((JSON.parse(run.stdout) as unknown[]).length, 70);

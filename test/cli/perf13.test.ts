@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { catalogNames } from '../../src/profile/catalog.js';
 import { DEFAULT_CATALOG } from '../../src/profile/catalog-data/index.js';
 import { BIN } from '../helpers/run-cli.js';
+import { validateWithProbe, writeStationProfiles } from '../helpers/validate-probe.js';
 import { testDirectory } from '../helpers/temp-dir.js';
 
 const dir = testDirectory('cisco-prov-perf13-');
@@ -86,40 +87,22 @@ test('validate with cores to spare (2 threads of 8 cores) keeps the parallel sca
 
 test('validate over many names or a directory: its worker compiles dist/worker.cjs from its code cache', () => {
   const root = dir.fresh('cache');
-  const names: string[] = [];
-  for (let f = 0; f < 70; f++) {
-    names.push(`p${String(f).padStart(2, '0')}.xml`);
-    writeFileSync(
-      join(root, names[f]!),
-      `<flat-profile><Station_Name ua="na">phone-${f}</Station_Name></flat-profile>\n`,
-    );
-  }
+  const names = writeStationProfiles(root, 70);
   // Loaded in every thread (a worker inherits --require): says, for each script compiled with
   // a code cache, whether V8 took the cache.
-  const probe = join(root, 'probe.cjs');
-  writeFileSync(
-    probe,
+  const probe =
     "const vm = require('node:vm');\n" +
-      "const { isMainThread } = require('node:worker_threads');\n" +
-      'const Script = vm.Script;\n' +
-      'vm.Script = class extends Script {\n' +
-      '  constructor(code, options) {\n' +
-      '    super(code, options);\n' +
-      '    if (options && options.cachedData) process._rawDebug(`${isMainThread ? "main" : "worker"} ${options.filename} rejected=${this.cachedDataRejected}`);\n' +
-      '  }\n' +
-      '};\n',
-  );
+    "const { isMainThread } = require('node:worker_threads');\n" +
+    'const Script = vm.Script;\n' +
+    'vm.Script = class extends Script {\n' +
+    '  constructor(code, options) {\n' +
+    '    super(code, options);\n' +
+    '    if (options && options.cachedData) process._rawDebug(`${isMainThread ? "main" : "worker"} ${options.filename} rejected=${this.cachedDataRejected}`);\n' +
+    '  }\n' +
+    '};\n';
   // Names: the CLI's early worker; a directory: the command's own start of its worker.
   for (const inputs of [names, ['.']]) {
-    const run = spawnSync(
-      process.execPath,
-      ['--require', probe, BIN, 'validate', '--format', 'json', ...inputs],
-      {
-        cwd: root,
-        env: { ...process.env, NO_COLOR: '1', CISCO_PROV_VALIDATE_JOBS: '2' },
-        encoding: 'utf8',
-      },
-    );
+    const run = validateWithProbe(root, probe, inputs);
     assert.equal(run.status, 0, run.stderr);
     assert.equal((JSON.parse(run.stdout) as unknown[]).length, 70);
     const shown = `${inputs.length} inputs: ${run.stderr}`;
