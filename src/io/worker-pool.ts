@@ -317,9 +317,24 @@ interface SettingsMessage {
   settings: unknown;
 }
 
+/**
+ * Gives up this isolate's ArrayBuffer-detaching protector now, before any code is optimized: a
+ * validate worker moves each batch's report to the main thread (movedBuffers), and the first
+ * move detaches a buffer, which tells V8 that typed-array code can no longer assume no buffer is
+ * ever detached. Every optimized function that read a typed array (the scanner's, the index's:
+ * ≈ 20 of them, compiled during the warm-up and the first batch) was then thrown away and
+ * compiled again by TurboFan, on cores both threads keep busy (V8's --trace-deopt:
+ * "code dependencies" right after --trace-protector-invalidation's "ArrayBufferDetaching").
+ */
+function detachBeforeOptimizing(): void {
+  const scratch = new ArrayBuffer(8);
+  structuredClone(scratch, { transfer: [scratch] });
+}
+
 if (!isMainThread && parentPort && (workerData as WorkerData | undefined)?.kind === WORKER_KIND) {
   const port = parentPort;
   const data = workerData as WorkerData;
+  if (data.task === 'validate') detachBeforeOptimizing();
   const ready =
     data.cryptoBackend === 'noble'
       ? import('../crypto/backend-noble.js').then(() => setDefaultBackend('noble'))
