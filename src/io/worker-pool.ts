@@ -35,7 +35,7 @@ import type { FileCheckSettings } from '../validate/file.js';
 import {
   addWaiting,
   VALIDATE_YOUNG_GENERATION_MB,
-  serialScavenges,
+  flagsForBusyCores,
   validateWorkerLoader,
   waitingWorkers,
   WORKER_KIND,
@@ -719,7 +719,7 @@ const VALIDATE_IN_FLIGHT = 4;
  * those no run took (too few files for workers after all).
  */
 export const prestartValidateWorkers = (threads: number): (() => void) => {
-  serialScavenges(threads);
+  flagsForBusyCores(threads);
   prestartWorkers('validate', Math.max(1, threads - 1), VALIDATE_YOUNG_GENERATION_MB);
   return discardPrestarted;
 };
@@ -759,7 +759,7 @@ export async function checkFilesInWorkers(
         : { path: paths[index]!, name: names[index]!, index };
     }
   }
-  serialScavenges(jobs);
+  flagsForBusyCores(jobs);
   // The workers are fed while this thread loads the checks for its own share.
   const here = validateRunner(settings);
   await runInWorkers('validate', settings, items(), {
