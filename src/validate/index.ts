@@ -135,7 +135,11 @@ export function validateProfileBytes(bytes: Uint8Array, options: ValidateOptions
   // UTF-16 of ASCII text is valid UTF-8 (its zero bytes are U+0000): told apart by its first
   // bytes, before the UTF-8 check, at the cost of two comparisons for a UTF-8 profile.
   const foreign = sniffUtf16Or32(bytes);
-  if (foreign !== undefined || !isUtf8(bytes)) {
+  // ASCII bytes (a native check) are UTF-8 already, and decode as Latin-1 does: the UTF-8 check
+  // and decoder are for the rest. A 30 KB profile: ≈ 4 µs less for the check, ≈ 3 µs less
+  // for the decoding, of ≈ 300 µs (issue 12).
+  const ascii = foreign === undefined && isAscii(bytes);
+  if (foreign !== undefined || (!ascii && !isUtf8(bytes))) {
     if (options.ignoreRules?.includes('xml-well-formed')) return [];
     const where = foreign ? { line: 1, column: 1 } : locateInvalidUtf8(bytes);
     return [
@@ -152,12 +156,12 @@ export function validateProfileBytes(bytes: Uint8Array, options: ValidateOptions
       },
     ];
   }
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8');
-  // ASCII bytes (a native check): no U+FFFE/U+FFFF, and after isUtf8 no lone surrogate either,
-  // so only the C0 controls are left to look for — on the bytes, four at a time, in less than
-  // half the time of the scanner's regular expression over the text. When one is there, the
-  // scanner looks again and reports it.
-  const ascii = isAscii(bytes);
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString(
+    ascii ? 'latin1' : 'utf8',
+  );
+  // ASCII text has no U+FFFE/U+FFFF and no lone surrogate, so only the C0 controls are left to
+  // look for — on the bytes, four at a time, in less than half the time of the scanner's
+  // regular expression over the text. When one is there, the scanner looks again and reports it.
   const hints: TextHints = { charactersChecked: ascii && !hasForbiddenControl(bytes), ascii };
   // A UTF-8 BOM is no character of the document: columns on line 1 start after it.
   return validateText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, options, hints);
