@@ -189,3 +189,20 @@ test('start-tag tails predicted from the document before are taken only when the
   );
   assert.match(scanXml('<flat-profile><A ua="na"').error?.message ?? '', /not closed/);
 });
+
+test('two-character attribute values read as their source (the ua values come from a table)', () => {
+  const letters = ['n', 'a', 'r', 'o', 'w', 'N', 'A', 'R', 'O', 'W', 'x', '1', 'é', ' '];
+  for (const a of letters) {
+    for (const b of letters) {
+      const value = a + b;
+      const root = scanXml(
+        `<flat-profile><A ua="${value}">1</A><B x='${value}'/><C ua="${value}z">2</C></flat-profile>`,
+      ).root;
+      assert.deepEqual(
+        root?.children.map((c) => c.attributes.map((at) => at.value)),
+        [[value], [value], [`${value}z`]],
+        value,
+      );
+    }
+  }
+});
