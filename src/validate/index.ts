@@ -71,6 +71,8 @@ interface TextHints {
   charactersChecked: boolean;
   /** Every character is ASCII (references aside). */
   ascii: boolean;
+  /** The text's bytes, when it is ASCII: the scanner reads them where that is cheaper. */
+  bytes?: Uint8Array;
 }
 
 const NO_HINTS: TextHints = { charactersChecked: false, ascii: false };
@@ -83,6 +85,7 @@ function validateText(text: string, options: ValidateOptions, hints: TextHints):
   const document = readProfileDocument(text, catalog, {
     charactersChecked: hints.charactersChecked,
     ascii: hints.ascii,
+    ...(hints.bytes !== undefined ? { bytes: hints.bytes } : {}),
   });
   const findings: { ruleId: RuleId; severity: Diagnostic['severity']; finding: Finding }[] = [];
   const malformed = document.scan.error !== undefined;
@@ -162,7 +165,9 @@ export function validateProfileBytes(bytes: Uint8Array, options: ValidateOptions
   // ASCII text has no U+FFFE/U+FFFF and no lone surrogate, so only the C0 controls are left to
   // look for — on the bytes, four at a time, in less than half the time of the scanner's
   // regular expression over the text. When one is there, the scanner looks again and reports it.
-  const hints: TextHints = { charactersChecked: ascii && !hasForbiddenControl(bytes), ascii };
+  const hints: TextHints = ascii
+    ? { charactersChecked: !hasForbiddenControl(bytes), ascii, bytes }
+    : { charactersChecked: false, ascii };
   // A UTF-8 BOM is no character of the document: columns on line 1 start after it.
   return validateText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, options, hints);
 }

@@ -319,16 +319,18 @@ function findNearFlatProfile(index: XmlIndex, element: number): number {
  * Scans the text and collects the parameters.
  * @param options.charactersChecked the caller has checked the text for characters XML forbids
  * @param options.ascii the caller knows every character of the text is ASCII
+ * @param options.bytes the text's bytes, when it is ASCII (see IndexOptions.bytes)
  */
 export function readProfileDocument(
   text: string,
   catalog: Catalog,
-  options: { charactersChecked?: boolean; ascii?: boolean } = {},
+  options: { charactersChecked?: boolean; ascii?: boolean; bytes?: Uint8Array } = {},
 ): ProfileDocument {
   // Read here and dropped: the records stay in the scanner's scratch space.
   const scan = indexXml(text, {
     charactersChecked: options.charactersChecked === true,
     transient: true,
+    bytes: options.bytes,
   });
   const flatProfiles: XmlNode[] = [];
   const parameters: ProfileParameter[] = [];

@@ -265,6 +265,23 @@ function storedNameEnd(text: string, at: number, id: number): number {
   return storedNameAt(text, at, length, nameStarts[id] as number) ? end : -1;
 }
 
+/**
+ * {@link storedNameEnd} on the text's bytes, for an ASCII text (a byte per character, at the
+ * same offsets): a typed-array read per character instead of charCodeAt, which TurboFan's code
+ * makes look at the string's kind at each call.
+ */
+function storedNameEndIn(bytes: Uint8Array, at: number, id: number): number {
+  const length = nameLengths[id] as number;
+  const end = at + length;
+  if (end >= bytes.length || ASCII_NAME[bytes[end] as number] !== 0) return -1;
+  const chars = nameChars;
+  const from = nameStarts[id] as number;
+  for (let k = 0; k < length; k++) {
+    if (bytes[at + k] !== chars[from + k]) return -1;
+  }
+  return end;
+}
+
 /*
  * Start-tag tails predicted by place, like names: what follows an element's name up to and
  * including its `>` (` ua="na">`), with the attributes it holds. A fleet's profiles repeat
@@ -323,11 +340,40 @@ function twoCharacters(text: string, at: number): string {
   return text.slice(at, at + 2);
 }
 
+/** {@link storedTailAt} on an ASCII text's bytes (see storedNameEndIn). */
+function storedTailIn(bytes: Uint8Array, at: number, tail: number): boolean {
+  const length = tailLengths[tail] as number;
+  if (at + length > bytes.length) return false;
+  const chars = tailChars;
+  const from = tailStarts[tail] as number;
+  for (let k = 0; k < length; k++) {
+    if (bytes[at + k] !== chars[from + k]) return false;
+  }
+  return true;
+}
+
+/**
+ * The next `<` at or after `from` in an ASCII text's bytes, or -1: the first few bytes looked
+ * at here (the usual distance, from an end tag to the next start tag or over a value), the rest
+ * by the native search.
+ */
+function nextLessThanIn(bytes: Uint8Array, text: string, from: number): number {
+  const near = Math.min(from + 16, bytes.length);
+  for (let i = from; i < near; i++) if (bytes[i] === 60 /* < */) return i;
+  return near < bytes.length ? text.indexOf('<', near) : -1;
+}
+
 /** Whether `text` holds the same characters at `a` and at `b`, `length` of them. */
 function sameCharacters(text: string, a: number, b: number, length: number): boolean {
   for (let k = 0; k < length; k++) {
     if (text.charCodeAt(a + k) !== text.charCodeAt(b + k)) return false;
   }
+  return true;
+}
+
+/** {@link isAllWhiteSpace} on an ASCII text's bytes (see storedNameEndIn). */
+function isAllWhiteSpaceIn(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (!isWhiteSpace(bytes[i] as number)) return false;
   return true;
 }
 
@@ -601,7 +647,10 @@ export class XmlIndex {
  */
 export function indexXml(text: string, options: IndexOptions = {}): XmlIndex {
   const index = new XmlIndex(text);
-  new Scanner(text, index).run(options.charactersChecked === true, options.transient === true);
+  new Scanner(text, index, options.bytes).run(
+    options.charactersChecked === true,
+    options.transient === true,
+  );
   return index;
 }
 
@@ -613,6 +662,11 @@ export interface IndexOptions {
    * scratch space, not copied out (the next scan overwrites them).
    */
   transient?: boolean;
+  /**
+   * The text's own bytes, when it is ASCII (a byte per character, at the same offsets): the
+   * scanner compares and searches in them where that is cheaper.
+   */
+  bytes?: Uint8Array | undefined;
 }
 
 /**
@@ -668,11 +722,15 @@ class Scanner {
   private carriageReturn: number;
   /** Hash of the name {@link readName} read last (for {@link internName}). */
   private nameHash = 0;
+  /** The text's bytes when it is ASCII (see IndexOptions.bytes), else undefined. */
+  private readonly bytes: Uint8Array | undefined;
 
   constructor(
     private readonly text: string,
     private readonly index: XmlIndex,
+    bytes?: Uint8Array,
   ) {
+    this.bytes = bytes !== undefined && bytes.length === text.length ? bytes : undefined;
     this.elements = elementScratch;
     this.names = index.names;
     this.attributes = attributeScratch;
@@ -728,8 +786,10 @@ class Scanner {
     const { text } = this;
     const length = text.length;
     this.pos = this.start;
+    const bytes = this.bytes;
     while (this.pos < length) {
-      const lt = text.indexOf('<', this.pos);
+      const lt =
+        bytes !== undefined ? nextLessThanIn(bytes, text, this.pos) : text.indexOf('<', this.pos);
       const end = lt < 0 ? length : lt;
       if (end > this.pos) this.characterData(this.pos, end);
       if (lt < 0) break;
@@ -770,7 +830,13 @@ class Scanner {
     }
     const base = top * ELEMENT_FIELDS;
     const elements = this.elements;
-    if (elements[base + F_FIRST_CHILD] !== NONE && isAllWhiteSpace(text, start, end)) {
+    const bytes = this.bytes;
+    if (
+      elements[base + F_FIRST_CHILD] !== NONE &&
+      (bytes !== undefined
+        ? isAllWhiteSpaceIn(bytes, start, end)
+        : isAllWhiteSpace(text, start, end))
+    ) {
       return; // indentation between child elements: no one reads it, so nothing is kept
     }
     const cdataEnd = this.nextCdataEnd(start);
@@ -944,7 +1010,13 @@ class Scanner {
     // profiles come from one template, so it is usually the same, and one comparison with the
     // stored name replaces reading, hashing and comparing it.
     const predicted = element < PREDICTED_ELEMENTS ? (predictedNames[element] as number) : NONE;
-    let nameEnd = predicted >= 0 ? storedNameEnd(text, lt + 1, predicted) : NONE;
+    const bytes = this.bytes;
+    let nameEnd =
+      predicted < 0
+        ? NONE
+        : bytes !== undefined
+          ? storedNameEndIn(bytes, lt + 1, predicted)
+          : storedNameEnd(text, lt + 1, predicted);
     const hit = nameEnd >= 0;
     if (!hit) {
       nameEnd = this.readName(lt + 1);
@@ -987,7 +1059,10 @@ class Scanner {
     let names: Set<string> | undefined;
     let selfClosing = false;
     const tail = hit && element < PREDICTED_ELEMENTS ? (predictedTails[element] as number) : NONE;
-    if (tail >= 0 && storedTailAt(text, nameEnd, tail)) {
+    if (
+      tail >= 0 &&
+      (bytes !== undefined ? storedTailIn(bytes, nameEnd, tail) : storedTailAt(text, nameEnd, tail))
+    ) {
       this.replayTail(tail, nameEnd);
       i = nameEnd + (tailLengths[tail] as number);
     } else {
@@ -1074,8 +1149,8 @@ class Scanner {
    * (and finds any error) as before.
    */
   private leafEnd(start: number, name: string): number {
-    const { text } = this;
-    const lt = text.indexOf('<', start);
+    const { text, bytes } = this;
+    const lt = bytes !== undefined ? nextLessThanIn(bytes, text, start) : text.indexOf('<', start);
     if (lt < 0 || text.charCodeAt(lt + 1) !== CH_SLASH) return NONE;
     const gt = lt + 2 + name.length;
     if (gt >= text.length || text.charCodeAt(gt) !== CH_GT) return NONE;

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { formatJson } from '../../src/output/diagnostics-format.js';
 import type { FileDiagnostics } from '../../src/validate/diagnostic.js';
 import { RULE_IDS } from '../../src/validate/rule-ids.js';
-import { scanXml } from '../../src/validate/xml-scanner.js';
+import { indexXml, scanXml, type XmlIndex } from '../../src/validate/xml-scanner.js';
 import {
   hasForbiddenControl,
   validateProfileBytes,
@@ -203,6 +203,52 @@ test('two-character attribute values read as their source (the ua values come fr
         [[value], [value], [`${value}z`]],
         value,
       );
+    }
+  }
+});
+
+/** Everything an index holds, element by element. */
+function indexDump(index: XmlIndex): string[] {
+  const out = [
+    `error ${JSON.stringify(index.error)}`,
+    `comments ${JSON.stringify(index.comments)}`,
+  ];
+  for (let e = 0; e < index.count; e++) {
+    const { first, end } = index.attributesOf(e);
+    const attributes: string[] = [];
+    for (let a = first; a < end; a++) {
+      attributes.push(
+        `${index.attributeName(a)}@${index.attributeNameOffset(a)}=${index.attributeValue(a)}@${index.attributeValueOffset(a)}`,
+      );
+    }
+    out.push(
+      `${index.nameOf(e)}#${index.nameIdOf(e) >= 0} @${index.offsetOf(e)} [${index.contentStartOf(e)},${index.contentEndOf(e)}) ` +
+        `parent ${index.parentOf(e)} self ${index.selfClosing(e)} (${attributes.join(' ')}) ${JSON.stringify(index.textOf(e))}`,
+    );
+  }
+  return out;
+}
+
+test('an ASCII text scanned on its bytes is indexed exactly as on its characters', () => {
+  const documents = [
+    '<flat-profile>\n  <A ua="na">1</A>\n  <Bb ua="rw">two words here, and more than sixteen</Bb>\n  <C/>\n</flat-profile>\n',
+    // Near misses of the names, tails and values predicted from the document before.
+    '<flat-profile>\n  <A\tua="na">1</A>\n  <Bb ua="rw">2</Bb>\n  <C/>\n</flat-profile>\n',
+    '<flat-profile>\n  <A ua="na">1</A>\n  <Bb/ua="rw">2</Bb>\n</flat-profile>\n',
+    '<flat-profile>\n  <Ab ua="na">1</Ab>\n  <B ua="rw" x="1">2</B>\n  <C ua="na"/>\n</flat-profile>\n',
+    '<flat-profile>\n  <A  ua="na">1</A>\n  <Bb ua="ro">&amp;x</Bb>\n  <C>3</C>\n</flat-profile>\n',
+    '<flat-profile>\r\n  <A ua="na">a\r\nb</A>\r\n  <Bb ua="rw"><![CDATA[x<y]]></Bb><!-- c -->\n</flat-profile>',
+    '<flat-profile>\n  <A ua="na">1</A>\n  <Bb ua="rw">2</B>\n</flat-profile>\n',
+    '<flat-profile>\n  <A ua="na">1</A>\n  <Bb ua="rw">2</Bb>\n  <A ua="na">\n    <D>4</D>\n  </A>\n</flat-profile>\n',
+    '<flat-profile>\n  <A ua="na">1</A\n  <Bb ua="rw">                                   </Bb>\n</flat-profile>\n',
+    '<flat-profile><A ua="na">1</A><Bb ua="rw">2</Bb></flat-profile>',
+    `<flat-profile>${'\n  <A ua="na">1</A>'.repeat(3)}${' '.repeat(40)}\n</flat-profile>`,
+  ];
+  for (let round = 0; round < 2; round++) {
+    for (const text of documents) {
+      const onBytes = indexDump(indexXml(text, { bytes: Buffer.from(text, 'latin1') }));
+      assert.deepEqual(onBytes, indexDump(indexXml(text)), text);
+      assert.deepEqual(indexDump(indexXml(text)), onBytes, text);
     }
   }
 });
