@@ -43,14 +43,22 @@ async function prestartFor(
 /** The CLI's early start (startAhead), until validate() takes it. */
 let ahead: Promise<(() => void) | undefined> | undefined;
 
+/** Whether validate() has asked for its workers: a start ahead comes too late after that. */
+let asked = false;
+
 /**
  * The CLI's start of the workers, before it has parsed the command line and loaded the
  * command: `args` is the command's whole argument list, options included (an option or its
- * value that names no file counts for nothing).
+ * value that names no file counts for nothing). Returns whether it started: not when validate()
+ * has already asked for its workers (the CLI imports this module without waiting for it, and on
+ * a busy machine the command could get there first: the inputs were then counted twice, and a
+ * worker started that no run would take).
  */
-export function startAhead(args: readonly string[], cwd: string): void {
+export function startAhead(args: readonly string[], cwd: string): boolean {
+  if (asked) return false;
   ahead = prestartFor(args, cwd, validateThreads());
   ahead.catch(() => {});
+  return true;
 }
 
 /**
@@ -62,6 +70,7 @@ export async function workersFor(
   cwd: string,
   threads: number,
 ): Promise<(() => void) | undefined> {
+  asked = true;
   const early = ahead;
   ahead = undefined;
   return (await early) ?? prestartFor(inputs, cwd, threads);

@@ -96,3 +96,14 @@ test('validate on every core: its worker compiles with TurboFan on its own threa
   assert.equal(spare.Synchronous ?? 0, 0, JSON.stringify(spare));
   assert.ok((spare.Concurrent ?? 0) >= 10, JSON.stringify(spare));
 });
+
+test('a start ahead that comes after validate has asked for its workers does nothing', async () => {
+  // The CLI imports validate-workers without waiting for it; on a busy machine the command got
+  // there first, and the late start ahead counted the inputs again (128 stats of 200 named
+  // profiles in perf11's strace test, one full run under load) and started a worker no run took.
+  const { startAhead, workersFor } = await import('../../src/commands/validate-workers.js');
+  const root = dir.fresh('late-ahead');
+  const files = profiles(root, 70);
+  assert.equal(await workersFor(files.slice(0, 1), root, 2), undefined);
+  assert.equal(startAhead(files, root), false);
+});
