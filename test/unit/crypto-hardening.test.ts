@@ -170,15 +170,13 @@ describe('AES-256-CBC has no MAC: the whole plaintext is checked (issue 10 item 
   // XML text (~3.5e-6: multi-byte characters count), the result is another well-formed profile:
   // with a random salt that happened for some position in about one run in a thousand (salts 0 to
   // 3999: 194, 528, 827 and 3528), which is why this test once failed. So: fixed salts, where
-  // every position is caught, and the case where one is not, as the limit it is.
-  test('a flipped bit in every ciphertext position is caught (salts 0 to 3)', () => {
-    for (const n of [0, 1, 2, 3]) {
-      const fixed = sealCbc(saltNumbered(n));
-      for (let at = 16; at < fixed.length; at++) {
-        const tampered = new Uint8Array(fixed);
-        tampered[at] = (tampered[at] as number) ^ 0x20;
-        throwsBadDecrypt(() => openProfile(tampered, { passphrase: PASS }));
-      }
+  // every position is caught (salts 0 to 3 all are; one costs as much as the old test), and the
+  // case where one is not, as the limit it is.
+  test('a flipped bit in every ciphertext position is caught (salt 0)', () => {
+    for (let at = 16; at < sealed.length; at++) {
+      const tampered = new Uint8Array(sealed);
+      tampered[at] = (tampered[at] as number) ^ 0x20;
+      throwsBadDecrypt(() => openProfile(tampered, { passphrase: PASS }));
     }
   });
 
