@@ -145,6 +145,13 @@ async function compile(dir) {
     // Inline source maps whose source is the file's own name (`sourcefile`, set per file): Node
     // resolves it against the module's URL, the .ts file's.
     sourcemap: 'inline',
+    // Without a copy of the source in each map: under --enable-source-maps Node decodes and
+    // parses every module's map as it loads it, and the copies were half the compiled bytes
+    // (11 MB -> 5.8 MB). A stack trace still names the .ts file and line (the mappings), and
+    // Node reads a source line it shows from the .ts file itself. A test process that imports
+    // src/index.ts, commands/render.ts and commands/validate.ts: 0.99 -> 0.87 s of CPU
+    // (medians of 3 × 3 runs, interleaved, load 12-16).
+    sourcesContent: false,
     tsconfigRaw: { compilerOptions },
   };
   const files = {};
