@@ -432,9 +432,8 @@ export async function runInWorkers<T extends TaskName>(
     settings,
     cryptoBackend: defaultBackendName(),
   };
-  // From source (tests, bench under tsx) a worker needs tsx registered before it loads a .ts file.
   const fromSource = url.pathname.endsWith('.ts');
-  const bootstrap = `import('tsx/esm/api').then((api) => { api.register(); return import(${JSON.stringify(url.href)}); })`;
+  const bootstrap = sourceBootstrap(url.href);
   const limits = options.youngGenerationMb
     ? { resourceLimits: { maxYoungGenerationSizeMb: options.youngGenerationMb } }
     : {};
@@ -539,6 +538,30 @@ function takePrestarted(task: TaskName): Worker | undefined {
 /** Ends the workers started ahead that no run took. */
 function discardPrestarted(): void {
   for (const p of prestarted.splice(0)) void p.worker.terminate();
+}
+
+/**
+ * What a worker runs to load this module from source (tests, bench): .ts needs the TypeScript
+ * loader this thread was started with, which Node 20 gives a worker neither as module hooks nor
+ * by running the `--import` modules of its execArgv. So the worker imports those first: under
+ * scripts/run-tests.mjs that is scripts/load-tests.mjs (the run's compiled copies, ~0.1 s of CPU),
+ * under `node --import tsx`, tsx. With none given, tsx's API registers it (~0.5 s of CPU).
+ * @example sourceBootstrap('file:///repo/src/io/worker-pool.ts') // code for new Worker(…, { eval: true })
+ */
+function sourceBootstrap(moduleUrl: string): string {
+  const preloads: string[] = [];
+  const argv = process.execArgv;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--import' && i + 1 < argv.length) preloads.push(argv[++i] as string);
+    else if (arg.startsWith('--import=')) preloads.push(arg.slice('--import='.length));
+  }
+  const target = JSON.stringify(moduleUrl);
+  if (preloads.length === 0) {
+    return `import('tsx/esm/api').then((api) => { api.register(); return import(${target}); })`;
+  }
+  // One after another, in their order, as Node runs them at a start.
+  return `${JSON.stringify(preloads)}.reduce((p, m) => p.then(() => import(m)), Promise.resolve()).then(() => import(${target}))`;
 }
 
 /**
