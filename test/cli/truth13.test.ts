@@ -1,0 +1,85 @@
+// The README and the bundled docs held to what they cite and to what the tool does (truth13): a
+// figure quoted from a section of bench/RESULTS*.md is in that section, and templates/README.md's
+// built-in variables are the ones `render --explain` shows.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { README } from '../helpers/readme.js';
+import { ROOT, runCli } from '../helpers/run-cli.js';
+
+/** The lines of a Markdown file's section: its heading to the next heading of its level or above. */
+function section(text: string, isHeading: (heading: string) => boolean): string | undefined {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => /^#{1,6} /.test(l) && isHeading(l.replace(/^#+ /, '')));
+  if (start === -1) return undefined;
+  const level = /^#+/.exec(lines[start]!)![0].length;
+  const end = lines.findIndex(
+    (l, i) => i > start && /^#{1,6} /.test(l) && /^#+/.exec(l)![0].length <= level,
+  );
+  return lines.slice(start, end === -1 ? undefined : end).join('\n');
+}
+
+// A citation of a section: `bench/RESULTS….md`, "<heading's start>" or `bench/RESULTS….md`, the
+// section of <date> <from>–<to> (a heading naming that date and span). The figures it vouches for
+// are the ratios (×) and milliseconds quoted between the sentence's start (or the citation before
+// it) and the citation; each must be in the section cited, so a section renamed or a newer run
+// quoted under an older heading shows.
+const CITATION =
+  /`(bench\/RESULTS[\w-]*\.md)`,\s+(?:"([^"]+)"|the\s+section\s+of\s+(\d{4}-\d\d-\d\d)\s+(\d\d:\d\d)–(\d\d:\d\d))/g;
+const FIGURE = /\d[\d,]*(?:\.\d+)?(?:×| ms\b)/g;
+
+test('each figure the README quotes from a named section of bench/RESULTS*.md is in that section', () => {
+  const text = README.replace(/\s+/g, ' ');
+  const boundaries = [...text.matchAll(/bench\/RESULTS/g)].map((m) => m.index);
+  const checked: string[] = [];
+  const wrong: string[] = [];
+  for (const m of text.matchAll(CITATION)) {
+    const [cite, file, name, date, from, to] = m;
+    const before = boundaries.filter((b) => b < m.index - 1).pop() ?? 0;
+    const sentence = Math.max(text.lastIndexOf('. ', m.index), text.lastIndexOf('# ', m.index));
+    const span = text.slice(Math.max(before, sentence), m.index);
+    const results = readFileSync(join(ROOT, file!), 'utf8');
+    const cited = section(results, (h) =>
+      name !== undefined
+        ? h.startsWith(name) || h.startsWith(name.replace(/\)$/, '')) // "Targets (history)"
+        : h.includes(`${date}, ${from}–${to}`) || h.includes(`${date} ${from}–${to}`),
+    );
+    if (cited === undefined) {
+      wrong.push(`${cite}: no such section`);
+      continue;
+    }
+    const plain = cited.replace(/\*\*/g, '');
+    for (const figure of span.match(FIGURE) ?? []) {
+      checked.push(`${figure} (${cite})`);
+      if (!plain.includes(figure)) wrong.push(`${figure} is not in ${cite}: …${span}`);
+    }
+  }
+  assert.deepEqual(wrong, []);
+  // The citations fixed in this round are among those checked (the test checks something).
+  for (const figure of ['28.8×', '829 ms', '1.16×', '21.4×', '26.0×'])
+    assert.ok(
+      checked.some((c) => c.startsWith(`${figure} `)),
+      `${figure}: ${checked.join(', ')}`,
+    );
+});
+
+test("templates/README.md's built-in variables are the model's, as render --explain shows them", async () => {
+  const doc = readFileSync(join(ROOT, 'templates/README.md'), 'utf8');
+  const table = section(doc, (h) => h.startsWith('Built-in'))!;
+  const rows = [...table.matchAll(/^\| `(\w+)` \| `([^`]*)` \|/gm)].map((r) => [r[1]!, r[2]!]);
+  assert.ok(rows.length >= 9, table);
+  // The table's examples are one model's: the 8841 (model, product_name and psn say so).
+  assert.deepEqual(
+    rows.find(([name]) => name === 'model'),
+    ['model', '8841'],
+  );
+  const run = await runCli(
+    ['render', '-i', 'examples/inventory.csv', '--explain', '0056.2b04.3615', '--json'],
+    { cwd: ROOT },
+  );
+  assert.equal(run.code, 0, run.stderr);
+  const explain = JSON.parse(run.stdout) as { variables: { path: string; value: unknown }[] };
+  const values = new Map(explain.variables.map((v) => [v.path, String(v.value)]));
+  for (const [name, example] of rows) assert.equal(values.get(name), example, name);
+});
