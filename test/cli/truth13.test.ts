@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { COMMAND_EXIT_CODES } from '../../src/cli.js';
 import { README } from '../helpers/readme.js';
 import { ROOT, runCli } from '../helpers/run-cli.js';
 
@@ -82,4 +83,38 @@ test("templates/README.md's built-in variables are the model's, as render --expl
   const explain = JSON.parse(run.stdout) as { variables: { path: string; value: unknown }[] };
   const values = new Map(explain.variables.map((v) => [v.path, String(v.value)]));
   for (const [name, example] of rows) assert.equal(values.get(name), example, name);
+});
+
+// README's "Compatibility choices" promises that each [open] choice is an option whose --help
+// says so; the other way round, every option whose --help marks an [open] choice is in that
+// table, by its own name or by the fact it shares with one there.
+const SAME_FACT: Record<string, string> = {
+  '--ikm': 'hex:', // how the phone reads IKM text
+  '--encoding': 'hex:',
+  '--encrypt': '--rs', // render/serve: aes128gcm rs and keyid fixed
+  '--name': '$PSN',
+  '--model': '$PSN',
+  '--bootstrap-template': '$PSN',
+};
+
+test('every option whose --help marks an [open] choice is in the README\'s "Compatibility choices"', async () => {
+  const table = section(README, (h) => h === 'Compatibility choices')!;
+  const rows = table.split('\n').filter((l) => l.startsWith('| '));
+  const commands = Object.keys(COMMAND_EXIT_CODES);
+  const missing: string[] = [];
+  let open = 0;
+  for (const command of commands) {
+    const help = (await runCli([...command.split(' '), '--help'])).stdout;
+    const options = (help.split('\nOptions:\n')[1]?.split('\n\n')[0] ?? '').split(/\n(?= {2}-)/);
+    for (const option of options) {
+      if (!option.includes('[open')) continue;
+      open++;
+      const flag = /--[a-z-]+/.exec(option)![0];
+      const named = SAME_FACT[flag] ?? flag;
+      const inRow = new RegExp(`(^|[\\s\`])${named.replace(/\$/g, '\\$')}(?![\\w-])`);
+      if (!rows.some((row) => inRow.test(row))) missing.push(`${command} ${flag}`);
+    }
+  }
+  assert.ok(open >= 30, `${open} [open] options`);
+  assert.deepEqual(missing, []);
 });
