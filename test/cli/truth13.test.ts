@@ -68,7 +68,9 @@ test('each figure the README quotes from a named section of bench/RESULTS*.md is
 test("templates/README.md's built-in variables are the model's, as render --explain shows them", async () => {
   const doc = readFileSync(join(ROOT, 'templates/README.md'), 'utf8');
   const table = section(doc, (h) => h.startsWith('Built-in'))!;
-  const rows = [...table.matchAll(/^\| `(\w+)` \| `([^`]*)` \|/gm)].map((r) => [r[1]!, r[2]!]);
+  const rows = [...table.matchAll(/^\| `(\w+)` \| `([^`]*)` \|/gm)].map(
+    (r) => [r[1]!, r[2]!] as const,
+  );
   assert.ok(rows.length >= 9, table);
   // The table's examples are one model's: the 8841 (model, product_name and psn say so).
   assert.deepEqual(
@@ -117,4 +119,27 @@ test('every option whose --help marks an [open] choice is in the README\'s "Comp
   }
   assert.ok(open >= 30, `${open} [open] options`);
   assert.deepEqual(missing, []);
+});
+
+// README, "Exit codes": an empty path option is exit 2 before anything is read. `--vars ''` (a
+// script's "$VARS" unset) named the working directory and failed after the inventory was read,
+// exit 3, `cannot read --vars is a directory`.
+test('an empty --vars is a usage error (exit 2) naming --vars, in render and drift', async () => {
+  for (const args of [
+    ['render', '-i', 'examples/inventory.csv', '--device', '0056.2b04.3615', '--vars', ''],
+    [
+      'drift',
+      '--reports',
+      'test/fixtures/drift/reports',
+      '-i',
+      'examples/inventory.csv',
+      '--vars',
+      '',
+    ],
+  ]) {
+    const run = await runCli(args, { cwd: ROOT });
+    assert.equal(run.code, 2, `${args[0]}: ${run.stderr}`);
+    assert.match(run.stderr, /^cisco-prov: --vars is empty: give a path\n/, args[0]);
+    assert.equal(run.stdout, '', args[0]);
+  }
 });
