@@ -3,7 +3,8 @@
 // built-in variables are the ones `render --explain` shows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMMAND_EXIT_CODES } from '../../src/cli.js';
 import { README } from '../helpers/readme.js';
@@ -141,5 +142,36 @@ test('an empty --vars is a usage error (exit 2) naming --vars, in render and dri
     assert.equal(run.code, 2, `${args[0]}: ${run.stderr}`);
     assert.match(run.stderr, /^cisco-prov: --vars is empty: give a path\n/, args[0]);
     assert.equal(run.stdout, '', args[0]);
+  }
+});
+
+// README, "Get started": what a first user sees after the round trip — validate exits 0 with the
+// plaintext-secret warnings the README names — and why render made the profile 0600.
+test('Get started: the round trip warns of the passwords the README names; the profile is 0600', async () => {
+  const said = /exits 0 there with two `plaintext-secret` warnings \(`(\w+)`, `(\w+)`\)/.exec(
+    README.replace(/\s+/g, ' '),
+  );
+  assert.ok(said, 'README names the warnings');
+  const dir = mkdtempSync(join(tmpdir(), 'cp-truth13-'));
+  try {
+    const out = join(dir, 'out');
+    const render = await runCli(
+      ['render', '-i', 'examples/inventory.csv', '--device', '0056.2b04.3615', '--out', out],
+      { cwd: ROOT },
+    );
+    assert.equal(render.code, 0, render.stderr);
+    const file = join(out, '00562b043615.xml');
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    const validate = await runCli(['validate', '-'], { input: readFileSync(file) });
+    assert.equal(validate.code, 0, validate.stderr);
+    const warned = [
+      ...validate.stdout.matchAll(/warning {2}(\w+) holds a secret.*plaintext-secret/g),
+    ];
+    assert.deepEqual(
+      warned.map((w) => w[1]),
+      [said[1], said[2]],
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
