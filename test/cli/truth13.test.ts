@@ -66,7 +66,7 @@ test('each figure the README quotes from a named section of bench/RESULTS*.md is
     );
 });
 
-test("templates/README.md's built-in variables are the model's, as render --explain shows them", async () => {
+test("templates/README.md's built-in variables are the model's, as render --explain --json shows them", async () => {
   const doc = readFileSync(join(ROOT, 'templates/README.md'), 'utf8');
   const table = section(doc, (h) => h.startsWith('Built-in'))!;
   const rows = [...table.matchAll(/^\| `(\w+)` \| `([^`]*)` \|/gm)].map(
@@ -84,6 +84,13 @@ test("templates/README.md's built-in variables are the model's, as render --expl
   );
   assert.equal(run.code, 0, run.stderr);
   const explain = JSON.parse(run.stdout) as { variables: { path: string; value: unknown }[] };
+  // …and its document has the fields README's render section lists for --explain --json.
+  const shape = /prints one document instead: `\{ (.+?), variables: \[\{ (.+?) \}\] \}`/.exec(
+    README.replace(/\s+/g, ' '),
+  );
+  assert.ok(shape, 'README shows the --explain --json shape');
+  assert.deepEqual(Object.keys(explain), [...shape[1]!.split(', '), 'variables']);
+  for (const v of explain.variables) assert.deepEqual(Object.keys(v), shape[2]!.split(', '));
   const values = new Map(explain.variables.map((v) => [v.path, String(v.value)]));
   for (const [name, example] of rows) assert.equal(values.get(name), example, name);
 });
