@@ -113,8 +113,10 @@ test('every option whose --help marks an [open] choice is in the README\'s "Comp
   const commands = Object.keys(COMMAND_EXIT_CODES);
   const missing: string[] = [];
   let open = 0;
-  for (const command of commands) {
-    const help = (await runCli([...command.split(' '), '--help'])).stdout;
+  // The helps in parallel (the same CPU, less wall time on a loaded box).
+  const helps = await Promise.all(commands.map((c) => runCli([...c.split(' '), '--help'])));
+  for (const [i, command] of commands.entries()) {
+    const help = helps[i]!.stdout;
     const options = (help.split('\nOptions:\n')[1]?.split('\n\n')[0] ?? '').split(/\n(?= {2}-)/);
     for (const option of options) {
       if (!option.includes('[open')) continue;
