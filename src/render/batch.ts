@@ -339,6 +339,14 @@ interface Loaded {
  * devices `--device` selects; `devices()` makes a second pass for rendering.
  */
 function load(options: RenderOptions): Loaded {
+  // An empty --vars ("$VARS" unset) would name the working directory and fail, after the
+  // inventory was read, as `cannot read --vars is a directory` (exit 3): a usage error at the door,
+  // as for every other path option (src/io/empty-path.ts).
+  if (options.vars?.includes('')) {
+    throw new DomainError('usage', 'path-empty', '--vars is empty: give a path', {
+      hint: 'a shell variable that is not set expands to nothing ("$VARS" with VARS unset)',
+    });
+  }
   // '.': path.resolve starts a relative path from the working directory, as it always did.
   const cwd = options.cwd ?? '.';
   const inventoryPath = resolve(cwd, options.inventory);
