@@ -5,8 +5,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { runCli } from '../helpers/run-cli.js';
 import { httpRequest, startServe, type ServeProcess } from '../helpers/serve.js';
 import { testDirectory } from '../helpers/temp-dir.js';
+import { formatJsonRecord } from '../../src/serve/log-format.js';
+import type { RequestRecord } from '../../src/serve/server.js';
+import { formatFetchJson } from '../../src/output/fetch-format.js';
+import type { FetchResult } from '../../src/commands/fetch.js';
 
 const dir = testDirectory('cisco-prov-gaps13-');
 const MAC = '00562b043615';
@@ -61,5 +66,111 @@ describe('serve -t <file>: the partials beside it', () => {
     } finally {
       assert.equal(await server.stop(), 0, server.stderr());
     }
+  });
+});
+
+/** DEL, C1 controls (U+009B: a CSI), bidi overrides and isolates, zero-width marks, separators, BOM. */
+const RAW_UNSAFE = /[\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/;
+const HOSTILE = 'a\u009b\u202eb\u2066c\u200bd\u0085e\u007f';
+
+describe('JSON output: C1 controls and bidi marks as \\u escapes, values exact', () => {
+  test('convert --to json escapes them, and --from json gives the same bytes back', async () => {
+    const root = dir.fresh('convert-json');
+    const xml = join(root, 'p.xml');
+    writeFileSync(
+      xml,
+      `<flat-profile><Display_Name_1_>${HOSTILE}</Display_Name_1_></flat-profile>`,
+    );
+    const json = await runCli(['convert', xml, '--to', 'json']);
+    assert.equal(json.code, 0, json.stderr);
+    assert.doesNotMatch(json.stdout, RAW_UNSAFE);
+    assert.match(json.stdout, /"a\\u009b\\u202eb\\u2066c\\u200bd\\u0085e\\u007f"/);
+    assert.equal(
+      (JSON.parse(json.stdout) as Record<string, { value: string }>).Display_Name_1_!.value,
+      HOSTILE,
+    );
+    const back = await runCli(['convert', '-', '--from', 'json', '--to', 'xml'], {
+      input: json.stdout,
+    });
+    assert.equal(back.code, 0, back.stderr);
+    assert.ok(
+      back.stdoutBytes.includes(Buffer.from(`>${HOSTILE}</Display_Name_1_>`, 'utf8')),
+      back.stdout,
+    );
+  });
+
+  test('rule expand --json and render --explain --json', async () => {
+    const root = dir.fresh('rule-render-json');
+    const rule = await runCli([
+      'rule',
+      'expand',
+      '--json',
+      `http://h/${HOSTILE}/$MA.cfg`,
+      '--mac',
+      MAC,
+    ]);
+    assert.equal(rule.code, 0, rule.stderr);
+    assert.doesNotMatch(rule.stdout, RAW_UNSAFE);
+    assert.equal((JSON.parse(rule.stdout) as { path: string }).path, `/${HOSTILE}/${MAC}.cfg`);
+    writeFileSync(join(root, 'inv.csv'), `mac,model,display_name\n${MAC},8841,${HOSTILE}\n`);
+    const explain = await runCli([
+      'render',
+      '-i',
+      join(root, 'inv.csv'),
+      '--explain',
+      MAC,
+      '--json',
+    ]);
+    assert.equal(explain.code, 0, explain.stderr);
+    assert.doesNotMatch(explain.stdout, RAW_UNSAFE);
+    assert.match(explain.stdout, /a\\u009b\\u202eb/);
+  });
+
+  test("serve --log-format json and fetch --json (in process): a client's or server's text", () => {
+    const record = {
+      time: new Date(0),
+      address: '127.0.0.1',
+      user: null,
+      method: 'GET',
+      target: '/x.xml',
+      protocol: 'HTTP/1.1',
+      status: 404,
+      bytes: 0,
+      referer: null,
+      // Node hands header bytes over as Latin-1: UTF-8 sent by the client.
+      userAgent: Buffer.from(`Cisco ${HOSTILE}`, 'utf8').toString('latin1'),
+      ua: null,
+      kind: 'profile',
+      device: null,
+      outcome: 'B',
+      reason: 'unknown',
+      durationMs: 1,
+    } as unknown as RequestRecord;
+    const line = formatJsonRecord(record);
+    assert.doesNotMatch(line, RAW_UNSAFE);
+    assert.equal((JSON.parse(line) as { userAgent: string }).userAgent, `Cisco ${HOSTILE}`);
+    const hop = { url: 'http://h/x', status: 200, method: 'GET', statusText: `O${HOSTILE}` };
+    const fetched = {
+      outcome: 'A',
+      status: 200,
+      url: 'http://h/x',
+      chain: [hop],
+      cipher: 'none',
+      diagnostics: [],
+      reason: HOSTILE,
+      digest: null,
+      gzip: false,
+      next: {
+        seconds: 3600,
+        randomUpTo: 0,
+        parameter: 'Resync_Periodic',
+        value: '3600',
+        source: 'default',
+      },
+      rules: [],
+    } as unknown as FetchResult;
+    const text = formatFetchJson(fetched);
+    assert.doesNotMatch(text, RAW_UNSAFE);
+    assert.equal((JSON.parse(text) as { reason: string }).reason, HOSTILE);
   });
 });
