@@ -208,6 +208,7 @@ export async function fleet(options: FleetOptions): Promise<FleetResult> {
     '--reports': options.reports,
     '--inventory': options.inventory,
     '--template': options.template,
+    '--vars': (options.vars ?? []).includes('') ? '' : undefined,
   });
   const settings = fleetSettings(options);
   const now = parseNow(options.now);

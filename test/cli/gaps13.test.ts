@@ -1,7 +1,7 @@
 // Gaps of serve, convert and the newer commands: serve reloads a `-t` file's partials; JSON
 // output escapes C1 controls and bidi marks; an empty positional input is a usage error naming
 // it; careless and hostile use of rule, fetch, diff, drift and fleet.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,6 +12,14 @@ import { formatJsonRecord } from '../../src/serve/log-format.js';
 import type { RequestRecord } from '../../src/serve/server.js';
 import { formatFetchJson } from '../../src/output/fetch-format.js';
 import type { FetchResult } from '../../src/commands/fetch.js';
+import { decrypt } from '../../src/commands/decrypt.js';
+import { convert } from '../../src/commands/convert.js';
+import { diff } from '../../src/commands/diff.js';
+import { cryptoBatch } from '../../src/commands/crypto-batch.js';
+import { serveConfigOf } from '../../src/commands/serve.js';
+import { renderCommand } from '../../src/commands/render.js';
+import { drift } from '../../src/commands/drift.js';
+import { fleet } from '../../src/commands/fleet.js';
 
 const dir = testDirectory('cisco-prov-gaps13-');
 const MAC = '00562b043615';
@@ -172,5 +180,62 @@ describe('JSON output: C1 controls and bidi marks as \\u escapes, values exact',
     const text = formatFetchJson(fetched);
     assert.doesNotMatch(text, RAW_UNSAFE);
     assert.equal((JSON.parse(text) as { reason: string }).reason, HOSTILE);
+  });
+});
+
+describe('an empty positional input or path: a usage error naming it, before any work', () => {
+  test('spawned: encrypt (the one-shot path) and diff', async () => {
+    const root = dir.fresh('empty-spawned');
+    writeFileSync(join(root, 'k'), 'passphrase-for-test\n', { mode: 0o600 });
+    writeFileSync(join(root, 'b.xml'), '<flat-profile/>');
+    const enc = await runCli(['encrypt', '', '--key-file', join(root, 'k'), '-o', 'x.cfg'], {
+      cwd: root,
+    });
+    assert.equal(enc.code, 2, enc.stderr);
+    assert.match(enc.stderr, /^cisco-prov: the input is empty: give a path$/m);
+    assert.equal(existsSync(join(root, 'x.cfg')), false);
+    const d = await runCli(['diff', join(root, 'b.xml'), '']);
+    assert.equal(d.code, 2, d.stderr);
+    assert.match(d.stderr, /^cisco-prov: the second profile \(<b>\) is empty: give a path$/m);
+  });
+
+  test('in process: decrypt, convert, diff, --out-dir batches, serve --reports/--vars, render/drift/fleet --vars', async () => {
+    const root = dir.fresh('empty-in-process');
+    writeFileSync(join(root, 'b.xml'), '<flat-profile/>');
+    writeFileSync(join(root, 'inv.csv'), INVENTORY);
+    const usage = async (run: () => unknown, message: RegExp): Promise<void> => {
+      await assert.rejects(
+        async () => run(),
+        (err: Error & { exitCode?: number }) => {
+          assert.equal(err.exitCode, 2, err.message);
+          assert.match(err.message, message);
+          return true;
+        },
+      );
+    };
+    const key = { key: 'passphrase-for-test' };
+    await usage(() => decrypt('', {}), /^the input is empty/);
+    await usage(() => convert('', { to: 'json' }), /^the input is empty/);
+    await usage(() => diff('', join(root, 'b.xml'), {}), /^the first profile \(<a>\) is empty/);
+    await usage(
+      () => cryptoBatch('encrypt', [join(root, 'b.xml'), ''], { ...key, outDir: join(root, 'o') }),
+      /^input 2 is empty/,
+    );
+    assert.equal(existsSync(join(root, 'o')), false);
+    await usage(
+      () => serveConfigOf({ inventory: join(root, 'inv.csv'), reports: '' } as never, root),
+      /^--reports is empty/,
+    );
+    await usage(
+      () => serveConfigOf({ inventory: join(root, 'inv.csv'), vars: [''] } as never, root),
+      /^--vars is empty/,
+    );
+    await usage(
+      () => renderCommand({ inventory: join(root, 'inv.csv'), vars: [''] } as never),
+      /^--vars is empty/,
+    );
+    const drifted = { reports: root, inventory: join(root, 'inv.csv'), vars: [''] };
+    await usage(() => drift(drifted), /^--vars is empty/);
+    await usage(() => fleet({ log: join(root, 'b.xml'), ...drifted }), /^--vars is empty/);
   });
 });
