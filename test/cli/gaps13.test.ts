@@ -20,6 +20,7 @@ import { serveConfigOf } from '../../src/commands/serve.js';
 import { renderCommand } from '../../src/commands/render.js';
 import { drift } from '../../src/commands/drift.js';
 import { fleet } from '../../src/commands/fleet.js';
+import { expandRule, RuleSyntaxFailure } from '../../src/profile/rule-expand.js';
 
 const dir = testDirectory('cisco-prov-gaps13-');
 const MAC = '00562b043615';
@@ -237,5 +238,30 @@ describe('an empty positional input or path: a usage error naming it, before any
     const drifted = { reports: root, inventory: join(root, 'inv.csv'), vars: [''] };
     await usage(() => drift(drifted), /^--vars is empty/);
     await usage(() => fleet({ log: join(root, 'b.xml'), ...drifted }), /^--vars is empty/);
+  });
+});
+
+describe('rule and fetch: careless and hostile rules', () => {
+  // Thirty assignments that each repeat the value four times: 4^30 times GPP_A.
+  const GROWING = `(${'a = "$A$A$A$A";'.repeat(30)})! http://h/$A.cfg`;
+
+  test('an assignment that grows a value without end is a rule error, not a crash (exit 1)', async () => {
+    assert.throws(
+      () => expandRule(GROWING, { MA: MAC, A: 'x' }),
+      (err: Error) => {
+        assert.ok(err instanceof RuleSyntaxFailure, String(err));
+        assert.match(err.errors[0]!.message, /expands to more than 65536 characters/);
+        return true;
+      },
+    );
+    // A value used many times in the URL, each use within the limit, is refused the same way.
+    assert.throws(
+      () => expandRule(`http://h/${'$A'.repeat(20)}`, { A: 'y'.repeat(4000) }),
+      RuleSyntaxFailure,
+    );
+    const r = await runCli(['rule', 'expand', GROWING, '--mac', MAC, '--gpp', 'A=x']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout + r.stderr, /expands to more than 65536 characters/);
+    assert.doesNotMatch(r.stderr, /unexpected failure|Invalid string length/);
   });
 });
