@@ -1,7 +1,7 @@
 // Gaps of serve, convert and the newer commands: serve reloads a `-t` file's partials; JSON
 // output escapes C1 controls and bidi marks; an empty positional input is a usage error naming
 // it; careless and hostile use of rule, fetch, diff, drift and fleet.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -263,5 +263,28 @@ describe('rule and fetch: careless and hostile rules', () => {
     assert.equal(r.code, 1, r.stderr);
     assert.match(r.stdout + r.stderr, /expands to more than 65536 characters/);
     assert.doesNotMatch(r.stderr, /unexpected failure|Invalid string length/);
+  });
+});
+
+describe('an -o that is the input', () => {
+  test('fleet -o over its --log (by a link too) and convert -o over its profile are refused, exit 2, the input kept', async () => {
+    const root = dir.fresh('output-over-input');
+    const log = join(root, 'access.log');
+    const line = `10.0.0.7 - - [30/Nov/2026:08:52:32 +0000] "GET /${MAC}.xml HTTP/1.1" 200 14 "-" "${UA}"\n`;
+    writeFileSync(log, line);
+    symlinkSync(log, join(root, 'link.log'));
+    const r = await runCli(['fleet', '--log', join(root, 'link.log'), '-o', log]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /the output .*access\.log would replace the input: choose another -o/);
+    assert.equal(readFileSync(log, 'utf8'), line);
+    const xml = join(root, 'p.xml');
+    const profile = '<flat-profile><Station_Name>a</Station_Name></flat-profile>';
+    writeFileSync(xml, profile);
+    await assert.rejects(
+      () => convert(xml, { to: 'json', output: xml }),
+      (err: Error & { exitCode?: number }) =>
+        err.exitCode === 2 && /would replace the input/.test(err.message),
+    );
+    assert.equal(readFileSync(xml, 'utf8'), profile);
   });
 });
