@@ -188,7 +188,8 @@ async function encryptOneShot(
   streamed: () => StreamedOneShot,
 ): Promise<void> {
   const { input, options } = oneShot;
-  if (input === undefined || input === '-') return streamed().runOneShot(oneShot);
+  // '' too: encrypt() refuses it as the streamed path does (a usage error naming it).
+  if (input === undefined || input === '-' || input === '') return streamed().runOneShot(oneShot);
   const { options: seal, warnings } = sealOptions(options);
   const read = readInputUpTo(input, WHOLE_INPUT_LIMIT);
   if (!(read instanceof Uint8Array)) return streamed().runOneShot(oneShot, read);

@@ -5,8 +5,10 @@
  */
 import type { Digest } from '../crypto/index.js';
 import { badInput, usageError } from '../errors.js';
+import { refuseEmptyPaths } from '../io/empty-path.js';
 import { refuseOutputOverSecretFile, resolveKeys, type KeyOptions } from '../io/keys.js';
 import { loadProfile } from '../io/profile-input.js';
+import { refuseOutputOverInput } from '../io/writer.js';
 import { writeProfileText, type ProfileNotation } from '../profile/profile-formats.js';
 import { ProfileFormatError } from '../profile/profile-map.js';
 
@@ -34,6 +36,8 @@ export async function convert(
   options: ConvertOptions,
 ): Promise<ConvertResult> {
   if (options.to === undefined) throw usageError('--to json|yaml|xml is required');
+  refuseEmptyPaths({ 'the input': input });
+  refuseOutputOverInput(options.output, input === undefined || input === '-' ? 0 : input);
   const keys = resolveKeys(options);
   refuseOutputOverSecretFile(options.output, keys);
   const loaded = await loadProfile(input, {

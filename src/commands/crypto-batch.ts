@@ -1214,7 +1214,11 @@ export async function cryptoBatch(
   inputs: readonly string[],
   opts: BatchCommandOptions,
 ): Promise<{ report: BatchReport; warnings: string[] }> {
-  refuseEmptyPaths({ '--out-dir': opts.outDir, '--keys': opts.keys });
+  refuseEmptyPaths({
+    '--out-dir': opts.outDir,
+    '--keys': opts.keys,
+    [`input ${inputs.indexOf('') + 1}`]: inputs.includes('') ? '' : undefined,
+  });
   if (inputs.length === 0) throw usageError('--out-dir needs input files or directories');
   if (inputs.includes('-')) {
     throw usageError(

@@ -5,6 +5,7 @@ import { DEFAULT_MAX_SIZE, DecryptError, SizeLimitError } from '../crypto/errors
 import { DEFAULT_PBKDF2_ITERATIONS } from '../crypto/openssl-enc.js';
 import { containerName, type ProfileInfo } from '../crypto/profile-info.js';
 import { badInput, usageError } from '../errors.js';
+import { refuseEmptyPaths } from '../io/empty-path.js';
 import { inputName } from '../io/input.js';
 import { nonEmptyChunks, readChunks } from '../io/streams.js';
 import {
@@ -60,6 +61,7 @@ export async function decrypt(
   input: string | undefined,
   opts: DecryptOptions,
 ): Promise<DecryptResult> {
+  refuseEmptyPaths({ 'the input': input });
   refuseSecretAndInputOnStdin(opts, input);
   const keys = resolveKeys(opts);
   refuseOutputOverSecretFile(opts.output, keys);

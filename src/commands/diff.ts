@@ -6,6 +6,7 @@
  */
 import type { Digest } from '../crypto/index.js';
 import { ExitCode, usageError } from '../errors.js';
+import { refuseEmptyPaths } from '../io/empty-path.js';
 import { resolveKeys, type KeyOptions } from '../io/keys.js';
 import { loadProfile } from '../io/profile-input.js';
 import { lookupParameter } from '../profile/catalog.js';
@@ -79,6 +80,7 @@ export async function diff(
   b: string,
   options: DiffOptions,
 ): Promise<DiffResult & { warnings: string[] }> {
+  refuseEmptyPaths({ 'the first profile (<a>)': a, 'the second profile (<b>)': b });
   if (a === '-' && b === '-') throw usageError('only one of the two profiles can be stdin (-)');
   const keys = resolveKeys(options);
   const load = (path: string) =>

@@ -146,6 +146,7 @@ export async function drift(options: DriftOptions): Promise<DriftResult> {
     '--reports': options.reports,
     '--inventory': options.inventory,
     '--template': options.template,
+    '--vars': (options.vars ?? []).includes('') ? '' : undefined,
   });
   const cwd = options.cwd ?? process.cwd();
   const keys = resolveKeys(options);

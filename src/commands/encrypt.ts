@@ -8,6 +8,7 @@ import {
 import { DEFAULT_RS } from '../crypto/aes128gcm.js';
 import { sealStream } from '../crypto/stream.js';
 import { usageError } from '../errors.js';
+import { refuseEmptyPaths } from '../io/empty-path.js';
 import { inputName } from '../io/input.js';
 import { emptyInputError, nonEmptyChunks, openedFileChunks, readChunks } from '../io/streams.js';
 import type { OpenedInput } from '../io/sync-io.js';
@@ -54,6 +55,8 @@ export async function encrypt(
   opts: EncryptOptions,
   opened?: OpenedInput,
 ): Promise<EncryptResult> {
+  // '' ("$IN" with IN unset): a usage error naming it, not "cannot read no such file" (exit 3).
+  refuseEmptyPaths({ 'the input': input });
   refuseSecretAndInputOnStdin(opts, input);
   const { options, cipher, warnings } = sealOptions(opts);
   const source = await nonEmptyChunks(

@@ -22,6 +22,7 @@ import {
   usageError,
 } from '../errors.js';
 import { refuseEmptyPaths } from '../io/empty-path.js';
+import { refuseOutputOverInput } from '../io/writer.js';
 import { renderFleetPage } from '../output/fleet-page.js';
 import { drift } from './drift.js';
 import {
@@ -58,6 +59,8 @@ export interface FleetOptions extends KeyOptions {
   fnfSuccess?: boolean;
   /** Requests shown per phone (default 20). */
   history?: number;
+  /** `-o`: where the page goes (stdout when absent); never the log or the inventory. */
+  output?: string;
   title?: string;
   /** Encrypted reports: only this EVP_BytesToKey digest (default md5, then sha256), as drift. */
   md?: Digest;
@@ -208,7 +211,13 @@ export async function fleet(options: FleetOptions): Promise<FleetResult> {
     '--reports': options.reports,
     '--inventory': options.inventory,
     '--template': options.template,
+    '--vars': (options.vars ?? []).includes('') ? '' : undefined,
   });
+  // `-o access.log` (the --log) replaced the log with the page; the inventory alike.
+  refuseOutputOverInput(options.output, options.log === '-' ? 0 : options.log);
+  if (options.inventory !== undefined) {
+    refuseOutputOverInput(options.output, options.inventory === '-' ? 0 : options.inventory);
+  }
   const settings = fleetSettings(options);
   const now = parseNow(options.now);
   checkDriftOptions(options);

@@ -136,6 +136,7 @@ export async function renderCommand(
     '--inventory': opts.inventory,
     '--template': opts.template,
     '--out': opts.out,
+    '--vars': (opts.vars ?? []).includes('') ? '' : undefined,
   });
   const fromStdin = opts.inventory === '-';
   // A name without .csv/.json/.yaml/.yml (`-i <(…)` is /dev/fd/63) says nothing of the format:

@@ -115,6 +115,9 @@ export function serveConfigOf(
     '--auth-file': opts.authFile,
     '--access-log': opts.accessLog,
     '--bootstrap-template': opts.bootstrapTemplate,
+    // --reports '' stored every phone's report in the current directory.
+    '--reports': opts.reports,
+    '--vars': (opts.vars ?? []).includes('') ? '' : undefined,
   });
   const key = resolveSecret('key', { value: opts.key, file: opts.keyFile, env: opts.keyEnv });
   const ikm = resolveSecret('ikm', { value: opts.ikm, file: opts.ikmFile, env: opts.ikmEnv });

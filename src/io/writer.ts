@@ -889,6 +889,24 @@ function refuseInput(path: string, target: Stats, input: string | number): void 
 }
 
 /**
+ * Refuses, before any work, an `-o` that is the input file (by any name: device and inode
+ * compared): `fleet --log access.log -o access.log` replaced the log with the page, `convert
+ * p.xml --to json -o p.xml` the profile with its JSON. The write refuses it too when told its
+ * input (emit's `input`); this is for a command whose input is known before it reads.
+ * @param input the input's path, or 0 for stdin (`-` or none)
+ */
+export function refuseOutputOverInput(output: string | undefined, input: string | number): void {
+  if (output === undefined || output === '-' || output === '') return;
+  let target: Stats;
+  try {
+    target = followed(output);
+  } catch {
+    return; // nothing there yet
+  }
+  if (typeOf(target) === constants.S_IFREG) refuseInput(output, target, input);
+}
+
+/**
  * stat(2) of a path as lstatSync and, for a symlink only, statSync: the same answer as statSync,
  * but a one-shot run that has lstat-ed its target already compiles no second stat function
  * (statSync's first call: ~0.1 M instructions, issue 12).

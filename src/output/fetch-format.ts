@@ -4,6 +4,7 @@
  */
 import type { NextAttempt, ResyncOutcome } from '../profile/resync.js';
 import type { Diagnostic } from '../validate/diagnostic.js';
+import { jsonForTerminal } from './terminal-text.js';
 
 /** One request of the chain. */
 export interface FetchHop {
@@ -112,6 +113,14 @@ export interface FetchJson {
     failure?: number;
   };
   rules: RuleFetchJson[];
+}
+
+/**
+ * `fetch --json`'s text: fetchJson's data as JSON, with what a server sent (a status line's C1
+ * controls, a bidi override in a fetched profile) as `\uHHHH`, never raw on a terminal.
+ */
+export function formatFetchJson(r: FetchResult): string {
+  return `${jsonForTerminal(fetchJson(r), 2)}\n`;
 }
 
 /** The result as data (no profile bytes, no secrets). */

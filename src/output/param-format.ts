@@ -1,6 +1,7 @@
 /** Output of `cisco-prov param`: one block per parameter, or JSON. */
 import type { ParamResult } from '../commands/param.js';
 import type { ParameterInfo } from '../profile/catalog-search.js';
+import { jsonForTerminal } from './terminal-text.js';
 
 function familyList(info: ParameterInfo): string {
   const names = info.families.map((f) => (f === 'ATA190' ? 'ATA191/192' : f));
@@ -42,7 +43,7 @@ function block(info: ParameterInfo, exports: Record<string, string>): string {
 export function renderParam(result: ParamResult): string {
   if (result.json) {
     const matches = result.matches.map((m) => ({ ...m, type: m.type }));
-    return `${JSON.stringify({ query: result.query, matches, exports: result.exports }, null, 2)}\n`;
+    return `${jsonForTerminal({ query: result.query, matches, exports: result.exports }, 2)}\n`;
   }
   const head = result.pattern
     ? `${result.matches.length} ${result.matches.length === 1 ? 'parameter matches' : 'parameters match'} ${result.query}\n\n`

@@ -2,7 +2,7 @@
  * Formatters for `render`: they return strings; the CLI adapter decides where they go.
  */
 import type { ExplainResult, RenderDeviceReport, RenderReport } from '../render/batch.js';
-import { escapeControls } from './terminal-text.js';
+import { escapeControls, jsonForTerminal } from './terminal-text.js';
 
 /** The stderr line of one failed device. */
 export function formatRenderFailure(d: RenderDeviceReport): string {
@@ -34,13 +34,13 @@ export class RenderJsonStream {
   private start(): string {
     if (this.started) return '';
     this.started = true;
-    const head = JSON.stringify(this.head, null, 2);
+    const head = jsonForTerminal(this.head, 2);
     return `${head.slice(0, -2)},\n  "devices": [`;
   }
 
   /** The text for one more device. */
   device(d: RenderDeviceReport): string {
-    const text = JSON.stringify(d, null, 2).replace(/\n/g, '\n    ');
+    const text = jsonForTerminal(d, 2).replace(/\n/g, '\n    ');
     const out = `${this.start()}${this.first ? '' : ','}\n    ${text}`;
     this.first = false;
     return out;
@@ -49,7 +49,7 @@ export class RenderJsonStream {
   /** The rest of the report: the end of the device list and the summary. */
   end(summary: RenderReport['summary']): string {
     const list = this.first ? ']' : '\n  ]';
-    const tail = JSON.stringify(summary, null, 2).replace(/\n/g, '\n  ');
+    const tail = jsonForTerminal(summary, 2).replace(/\n/g, '\n  ');
     return `${this.start()}${list},\n  "summary": ${tail}\n}\n`;
   }
 }
@@ -77,5 +77,5 @@ export function formatExplain(result: ExplainResult): string {
 
 /** `render --explain --json`. */
 export function formatExplainJson(result: ExplainResult): string {
-  return `${JSON.stringify(result, null, 2)}\n`;
+  return `${jsonForTerminal(result, 2)}\n`;
 }

@@ -5,6 +5,7 @@
 import type { RuleExpansion } from '../profile/rule-expand.js';
 import { SECRET_MASK, isSecretParameter, maskSecretQuery } from '../profile/secrets.js';
 import { printable } from './fetch-format.js';
+import { jsonForTerminal } from './terminal-text.js';
 
 /** The JSON document of `rule expand --json`. */
 export interface RuleExpansionJson {
@@ -115,7 +116,7 @@ export function formatRuleExpansion(
   options: { json: boolean; showSecrets: boolean; uidIsSecret?: boolean },
 ): string {
   const data = ruleExpansionJson(e, options.showSecrets, options.uidIsSecret === true);
-  if (options.json) return `${JSON.stringify(data, null, 2)}\n`;
+  if (options.json) return `${jsonForTerminal(data, 2)}\n`;
   const rows: [string, string][] = [];
   for (const a of data.conditions) {
     for (const c of a.comparisons) {

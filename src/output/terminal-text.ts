@@ -82,3 +82,20 @@ function utf8SequenceLength(bytes: Buffer, at: number): number {
   }
   return 0;
 }
+
+/** What JSON.stringify leaves raw that a terminal may act on (it escapes C0 itself). */
+const UNSAFE_IN_JSON =
+  /[\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
+
+/**
+ * JSON text (JSON.stringify's) with DEL, the C1 controls and the format characters a terminal
+ * may act on (bidi overrides, isolates, zero-width marks, separators, BOM) as JSON's own
+ * `\uHHHH`: valid JSON that parses back to the same value (jq, JSON.parse), and safe to show.
+ * @example jsonForTerminal({ v: 'a\u202eb' }) // '{"v":"a\\u202eb"}'
+ */
+export function jsonForTerminal(value: unknown, indent?: number): string {
+  return JSON.stringify(value, null, indent).replace(
+    UNSAFE_IN_JSON,
+    (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}

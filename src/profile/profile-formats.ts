@@ -112,7 +112,11 @@ const YAML_AT = / at line \d+, column \d+:?$/;
 export function writeProfileText(parameters: ProfileMap, notation: ProfileNotation): string {
   if (notation === 'xml') return buildProfileXml(parameters);
   const data = profileToObject(parameters);
-  if (notation === 'json') return `${JSON.stringify(data, null, 2)}\n`;
+  // The characters YAML is written with escapes for (below), as JSON's own `\u009b`: the value
+  // read back (jq, JSON.parse, `convert --from json`) is the same, and the text shown on a
+  // terminal cannot be driven or reordered by a value (JSON.stringify escapes only C0).
+  if (notation === 'json')
+    return `${JSON.stringify(data, null, 2).replace(YAML_ESCAPED, jsonEscape)}\n`;
   // A parameter name with such a character (XML allows U+200C in a name) is quoted too.
   const plainKeys = ![...parameters.keys()].some((name) => YAML_ESCAPED_ONE.test(name));
   const text = yaml().stringify(
@@ -135,6 +139,10 @@ export function writeProfileText(parameters: ProfileMap, notation: ProfileNotati
 const YAML_ESCAPED =
   /[\u007f-\u009f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g;
 const YAML_ESCAPED_ONE = new RegExp(YAML_ESCAPED.source);
+
+function jsonEscape(ch: string): string {
+  return `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
 
 function yamlEscape(ch: string): string {
   const code = ch.charCodeAt(0);

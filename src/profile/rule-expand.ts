@@ -235,13 +235,25 @@ export function expandRule(
 
   const current: Record<string, string | undefined> = { ...values };
   const unexpanded = new Set<string>();
-  const expand = (raw: string, secretMacros: boolean): string => {
+  const expand = (raw: string, secretMacros: boolean, offset = 0): string => {
     for (const name of missingMacros(raw, current, secretMacros)) unexpanded.add(name);
-    return expandMacros(raw, current, { secretMacros });
+    let expanded: string;
+    try {
+      expanded = expandMacros(raw, current, { secretMacros });
+    } catch (err) {
+      // Longer than a string can be ("Invalid string length"): not a crash, a rule refused.
+      if (err instanceof RangeError) throw tooLong(offset);
+      throw err;
+    }
+    if (expanded.length > EXPANDED_VALUE_LIMIT) throw tooLong(offset);
+    return expanded;
   };
   for (const assignment of chosen.assignments ?? []) {
     const parameter = assignmentParameter(assignment.name);
-    const value = expand(assignment.value, false);
+    // Each assignment may use the value before it several times (`a = "$A$A";` thirty times
+    // over): bounded at each step, else it doubled to a crash ("unexpected failure: Invalid
+    // string length", exit 3), from a rule a fetched profile sets too.
+    const value = expand(assignment.value, false, assignment.offset);
     result.assignments.push({ parameter, value });
     const macro = gppMacro(parameter);
     if (macro) current[macro] = value;
@@ -255,7 +267,7 @@ export function expandRule(
     } else if (name === 'key' || name === 'uid' || name === 'pwd') {
       // Cisco: $SA..$SD "are only macro expanded as the argument of the --key, --uid, and
       // --pwd options in a resync URL".
-      result.options[name] = expand(option.value ?? '', true);
+      result.options[name] = expand(option.value ?? '', true, option.offset);
     }
   }
   if (result.options.post !== null) {
@@ -264,9 +276,25 @@ export function expandRule(
     result.postBody = gpp === undefined ? null : expand(gpp, false);
     if (gpp === undefined) unexpanded.add(result.options.post);
   }
-  if (chosen.url) decomposeUrl(expand(chosen.url.text, false), result);
+  if (chosen.url) decomposeUrl(expand(chosen.url.text, false, chosen.url.offset), result);
   result.unexpanded = [...unexpanded];
   return result;
+}
+
+/**
+ * The longest value an expansion may give (characters): far beyond any parameter a phone keeps
+ * or URL it fetches, and short of what would take a process's memory.
+ */
+const EXPANDED_VALUE_LIMIT = 65_536;
+
+/** The rule refused for a value expanded past EXPANDED_VALUE_LIMIT, at `offset`. */
+function tooLong(offset: number): RuleSyntaxFailure {
+  return new RuleSyntaxFailure([
+    {
+      message: `this expands to more than ${EXPANDED_VALUE_LIMIT} characters (an assignment that repeats a macro grows it at each step); the phone could not use it`,
+      offset,
+    },
+  ]);
 }
 
 /** `a`..`p` are short for GPP_A..GPP_P (Cisco, "Assignment Expressions"). */

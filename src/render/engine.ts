@@ -434,6 +434,15 @@ export class TemplateChooser {
  */
 const loadedSourcesOf = new WeakMap<Liquid, Map<string, string>>();
 
+/**
+ * Every file an engine has read so far (templates and partials, from its snapshot or from disk),
+ * by absolute path: serve learns from it which partials a template pulls in.
+ */
+export function filesReadBy(engine: Liquid): string[] {
+  const loaded = loadedSourcesOf.get(engine);
+  return loaded ? [...new Set([...loaded.values()].map((p) => resolve(p)))] : [];
+}
+
 /** A LiquidJS error taken apart: where (`partials/line.liquid line 3, col 5`), and what. */
 export interface TemplateErrorParts {
   /** The file (relative to the root, or `template`), line and column; absent when not known. */

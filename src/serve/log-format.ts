@@ -5,7 +5,7 @@
  * fields are escaped the way nginx does (`\"`, `\\`, `\xHH` for control and non-ASCII bytes), so
  * a hostile User-Agent cannot forge a second line.
  */
-import { escapeControls } from '../output/terminal-text.js';
+import { escapeControls, jsonForTerminal } from '../output/terminal-text.js';
 import type { RequestRecord, ServerEvent } from './server.js';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -82,7 +82,9 @@ function headerText(value: string | null): string | null {
 
 /** One JSON object per request (no newline): the record, flattened for collectors. */
 export function formatJsonRecord(r: RequestRecord): string {
-  return JSON.stringify({
+  // A User-Agent or Referer may carry C1 controls and bidi overrides (UTF-8 bytes, decoded
+  // below): as `\u202e`, so that `tail -f` on the log cannot be driven or reordered by a client.
+  return jsonForTerminal({
     time: r.time.toISOString(),
     address: r.address,
     user: r.user,
@@ -123,6 +125,7 @@ export function formatReason(r: RequestRecord): string | undefined {
 
 /** A server event as a text line or JSON. */
 export function formatEvent(e: ServerEvent, json: boolean): string {
-  if (json) return JSON.stringify({ time: e.time.toISOString(), level: e.level, event: e.message });
+  if (json)
+    return jsonForTerminal({ time: e.time.toISOString(), level: e.level, event: e.message });
   return `serve: ${e.level === 'info' ? '' : `${e.level}: `}${e.message}`;
 }

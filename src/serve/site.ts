@@ -8,11 +8,17 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, realpathSync, statSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { normalizeMac } from '../device/mac.js';
 import { describeSystemError } from '../domain-errors.js';
 import { findModel, type PhoneModel } from '../device/models.js';
-import { TEMPLATE_EXTENSION, TemplateChooser, templateSourceOf } from '../render/engine.js';
+import {
+  TEMPLATE_EXTENSION,
+  TemplateChooser,
+  createEngine,
+  filesReadBy,
+  templateSourceOf,
+} from '../render/engine.js';
 import type { TemplateSource } from '../render/engine.js';
 import {
   InventoryError,
@@ -269,6 +275,68 @@ function readTemplateFiles(files: readonly string[]): {
   return { hash: h.digest('hex'), sources };
 }
 
+/**
+ * The files the templates include (`{% include %}`, `{% render %}`, `{% layout %}` with a name
+ * written in the template, followed through partials) that are not in `texts`: LiquidJS's static
+ * analysis, on an engine of each root reading `texts` and, for the rest, the disk. A template
+ * that does not parse, or names a partial that is not there, is left to fail at its render; a
+ * partial named by a variable is read at its first render, as before (not watched).
+ */
+function partialsOutside(
+  roots: readonly TemplateSource[],
+  files: readonly string[],
+  texts: ReadonlyMap<string, string>,
+): string[] {
+  const found = new Set<string>();
+  for (const source of roots) {
+    // An engine and an analysis cost 8 times a whole load of the example templates: only for
+    // the files that name a partial which is not among the texts (a `-t` file's, a `.xml` one).
+    const needed = (source.file ? [source.file] : files).filter((file) =>
+      namesPartialOutside(source.root, file, texts),
+    );
+    if (needed.length === 0) continue;
+    const engine = createEngine(source.root, { sources: texts });
+    for (const file of needed) {
+      try {
+        engine.analyzeSync(engine.parseFileSync(file));
+      } catch {
+        // Reported when a device renders it.
+      }
+    }
+    for (const path of filesReadBy(engine)) if (!texts.has(path)) found.add(path);
+  }
+  return [...found].sort();
+}
+
+/** `include 'name'`, `render "name"`, `layout 'name'`: a partial named in the text (or what looks like one). */
+const PARTIAL_NAME = /\b(?:include|render|layout)\s+(['"])([^'"\n]+)\1/g;
+
+/**
+ * Whether a template names a partial that is not among `texts`, where LiquidJS looks for it (the
+ * root, or beside the file for `./` and `../`; `.liquid` added to a name without an extension).
+ * A false alarm (the words in a comment) costs only the analysis.
+ */
+function namesPartialOutside(
+  root: string,
+  file: string,
+  texts: ReadonlyMap<string, string>,
+): boolean {
+  const text = texts.get(resolve(file)) ?? '';
+  for (const m of text.matchAll(PARTIAL_NAME)) {
+    const name = m[2]!;
+    const withExt = extname(name) === '' ? `${name}${TEMPLATE_EXTENSION}` : name;
+    if (!texts.has(resolve(root, withExt))) return true;
+    if (name.startsWith('.') && !texts.has(resolve(dirname(file), withExt))) return true;
+  }
+  return false;
+}
+
+/** Whether `path` is inside the directory `root`, by name. */
+function within(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}
+
 /** Whether a non-empty text stops without a line break (LF; CRLF ends with one too). */
 function endsMidLine(text: string): boolean {
   return text.length > 0 && !text.endsWith('\n');
@@ -362,7 +430,19 @@ export function loadSite(sources: SiteSources, generation: number): Site {
     }
   }
   // Read once: this site renders these texts until the next reload (EngineOptions.sources).
-  const { hash: templatesHash, sources: templateTexts } = readTemplateFiles(files);
+  let { hash: templatesHash, sources: templateTexts } = readTemplateFiles(files);
+  // The partials a template pulls in that are not among them (those beside a `-t` file, or a
+  // non-.liquid one) are read, hashed and watched too: else an edited partial was never served
+  // (its parse kept by the engine, the render cache keyed by a hash that had not changed).
+  const partials = partialsOutside(
+    [templates, ...(bootstrapSource ? [bootstrapSource] : [])],
+    files,
+    templateTexts,
+  );
+  if (partials.length > 0) {
+    files = [...files, ...partials];
+    ({ hash: templatesHash, sources: templateTexts } = readTemplateFiles(files));
+  }
   const chooser = new TemplateChooser(templates, { sources: templateTexts });
   const bootstrap: Site['bootstrap'] = bootstrapSource?.file
     ? {
@@ -415,6 +495,8 @@ export function loadSite(sources: SiteSources, generation: number): Site {
       ...(templates.link !== undefined ? [templates.link] : []),
       ...(bootstrap ? [bootstrap.path] : []),
       ...(bootstrapSource?.link !== undefined ? [bootstrapSource.link] : []),
+      // A directory's partials are watched with it; a file's, found beside it, one by one.
+      ...(templates.file ? partials : partials.filter((p) => !within(templates.root, p))),
     ],
     skippedTemplates,
     linksOutside,
