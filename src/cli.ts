@@ -153,7 +153,8 @@ function addExitCodesHelp(command: Command, path: string): void {
 const SECRETS_HELP = `
 Secrets: --key <pass> works but is visible in 'ps' (a warning says so); prefer
 --key-file <path> (first line) or --key-env <VAR>. The same goes for --ikm.
-Secrets never appear in output, errors or --json.`;
+The key or IKM given never appears in output, errors or --json (decrypt and
+convert print the profile itself, its own passwords included).`;
 
 const IKM_TEXT =
   'UTF-8 text, or hex:<hex> / base64url:<b64> for raw bytes [open: how the phone decodes ' +
@@ -1693,7 +1694,8 @@ ${SECRETS_HELP}`,
         .action(
           run(async (target: string, opts) => {
             const { fetchProfile } = await import('./commands/fetch.js');
-            const { fetchJson, formatFetch, printable } = await import('./output/fetch-format.js');
+            const { formatFetch, formatFetchJson, printable } =
+              await import('./output/fetch-format.js');
             const { formatStylish } = await import('./output/diagnostics-format.js');
             const { warn, writeFileAtomic, writeStdout } = await import('./io/writer.js');
             const result = await fetchProfile(target, opts);
@@ -1707,7 +1709,8 @@ ${SECRETS_HELP}`,
               );
             }
             if (opts.json) {
-              await writeStdout(`${JSON.stringify(fetchJson(result), null, 2)}\n`);
+              // Escaped where a terminal would act on it (a server's status line, its headers).
+              await writeStdout(formatFetchJson(result));
             } else {
               const diagnostics = formatStylish(
                 result.rules.map((rule) => {

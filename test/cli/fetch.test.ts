@@ -354,3 +354,26 @@ test('a status line with escape sequences is shown escaped, never sent to the te
     await raw.close();
   }
 });
+
+test('--json: what a server sends (its status line) reaches the terminal escaped, the JSON the same', async () => {
+  const raw = await startRawServer((socket) => {
+    // A C1 CSI (U+009B, a one-byte escape on some terminals) and a bidi override in the reason.
+    socket.end(
+      Buffer.concat([
+        Buffer.from('HTTP/1.1 404 Not'),
+        Buffer.from('\u009b2J\u202e', 'utf8'),
+        Buffer.from('Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'),
+      ]),
+    );
+  });
+  try {
+    const run = await runCli(['fetch', `http://127.0.0.1:${raw.port}/a.xml`, '--ua', UA, '--json']);
+    assert.equal(run.code, 1, run.stderr);
+    assert.doesNotMatch(run.stdout, /[\u0080-\u009f\u202a-\u202e]/);
+    const json = JSON.parse(run.stdout);
+    assert.equal(json.outcome, 'B');
+    assert.match(JSON.stringify(json), /\\u009b|\u009b|Â/);
+  } finally {
+    await raw.close();
+  }
+});
