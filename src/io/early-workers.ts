@@ -30,29 +30,20 @@ export function validateThreads(jobs?: number): number {
 }
 
 /**
- * V8 flags for the rest of the process (read by every isolate; set before the workers start)
- * when a parallel run of validate keeps every core busy with a JavaScript thread (this one and
- * the workers: `threads` at least the cores). With cores to spare, V8's defaults stay.
- *
- * - `--no-parallel-scavenge`: young-generation collections on the collecting thread alone. V8's
- *   parallel scavenge ran its helper tasks on cores that had no time for them. 10,000 × 30 KB
- *   profiles on 2 cores, 9 interleaved runs under load: CPU −8 %, wall −8 % (issue 12; see
- *   bench/RESULTS-perf13.md).
- * - `--no-concurrent-recompilation`: a worker compiles a hot function with TurboFan on its own
- *   thread, at once, instead of queueing it for V8's compiler threads, which then waited for a
- *   core while the worker ran the slower code meanwhile (a TurboFan job of the scanner's
- *   startTag took 200–500 ms of wall time for ≈ 30 ms of work; TurboFan was ≈ 15 % of the
- *   run's CPU samples, `perf record -e cpu-clock`). It applies to isolates made after it is set:
- *   the workers, not this thread's, whose compiles stay concurrent. 10,000 × 30 KB profiles,
- *   7 interleaved runs under load: CPU −5 % (see bench/RESULTS-perf14.md).
+ * Young-generation collections on the collecting thread alone, for the rest of the process, when
+ * a parallel run of validate keeps every core busy with a JavaScript thread (this one and the
+ * workers: `threads` at least the cores): V8's parallel scavenge then ran its helper tasks on
+ * cores that had no time for them. With cores to spare they keep their helpers. A process-wide
+ * V8 flag (read at each scavenge, in every isolate): set before the workers start.
+ * 10,000 × 30 KB profiles on 2 cores, 9 interleaved runs under load: CPU −8 %, wall −8 % (issue
+ * 12; see bench/RESULTS-perf13.md).
  */
-export function flagsForBusyCores(threads: number): void {
+export function serialScavenges(threads: number): void {
   if (threads < availableParallelism()) return;
   // Not a top-level import: node:v8 would load for every command (see startValidateWorkerEarly).
   const builtin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
   const v8 = builtin?.('node:v8') as typeof import('node:v8') | undefined;
   v8?.setFlagsFromString('--no-parallel-scavenge');
-  v8?.setFlagsFromString('--no-concurrent-recompilation');
 }
 
 /** A worker started ahead, waiting for a run of its task to take it. */
@@ -102,7 +93,7 @@ export function startValidateWorkerEarly(args: readonly string[]): void {
   let names = 0;
   for (const arg of args) if (!arg.startsWith('-') && ++names >= WORKER_THRESHOLD) break;
   if (names < WORKER_THRESHOLD) return;
-  flagsForBusyCores(validateThreads());
+  serialScavenges(validateThreads());
   const { Worker } = builtin('node:worker_threads') as typeof import('node:worker_threads');
   const worker = new Worker(validateWorkerCode(dist), {
     eval: true,

@@ -35,7 +35,7 @@ import type { FileCheckSettings } from '../validate/file.js';
 import {
   addWaiting,
   VALIDATE_YOUNG_GENERATION_MB,
-  flagsForBusyCores,
+  serialScavenges,
   validateWorkerLoader,
   waitingWorkers,
   WORKER_KIND,
@@ -742,7 +742,7 @@ const VALIDATE_IN_FLIGHT = 4;
  * those no run took (too few files for workers after all).
  */
 export const prestartValidateWorkers = (threads: number): (() => void) => {
-  flagsForBusyCores(threads);
+  serialScavenges(threads);
   prestartWorkers('validate', Math.max(1, threads - 1), VALIDATE_YOUNG_GENERATION_MB);
   return discardPrestarted;
 };
@@ -782,7 +782,7 @@ export async function checkFilesInWorkers(
         : { path: paths[index]!, name: names[index]!, index };
     }
   }
-  flagsForBusyCores(jobs);
+  serialScavenges(jobs);
   // The workers are fed while this thread loads the checks for its own share.
   const here = validateRunner(settings);
   await runInWorkers('validate', settings, items(), {

@@ -63,40 +63,6 @@ test('a validate worker gives up the ArrayBuffer-detaching protector before its 
   assert.deepEqual(thrownAway, []);
 });
 
-/** The TurboFan compiles of a validate run of `files` on 2 threads, as if the machine had `cores`. */
-function compileModes(root: string, files: string[], cores: number): Record<string, number> {
-  const preload = join(root, `cores-${cores}.cjs`);
-  writeFileSync(preload, `require('node:os').availableParallelism = () => ${cores};\n`);
-  const run = spawnSync(
-    process.execPath,
-    ['--require', preload, '--trace-opt', BIN, 'validate', '--format', 'json', ...files],
-    {
-      cwd: root,
-      env: { ...process.env, NO_COLOR: '1', CISCO_PROV_VALIDATE_JOBS: '2' },
-      encoding: 'utf8',
-      maxBuffer: 1 << 28,
-    },
-  );
-  assert.ok(run.status === 0 || run.status === 1, run.stderr.slice(-2000));
-  const modes: Record<string, number> = {};
-  for (const m of run.stdout.matchAll(/compiling method .* mode: ConcurrencyMode::k(\w+)/g)) {
-    modes[m[1]!] = (modes[m[1]!] ?? 0) + 1;
-  }
-  return modes;
-}
-
-test('validate on every core: its worker compiles with TurboFan on its own thread; with cores to spare, V8 queues as usual', () => {
-  const root = dir.fresh('turbofan');
-  const files = profiles(root, 96);
-  const busy = compileModes(root, files, 2);
-  // The worker's compiles (the scanner's, the checks'); this thread's stay concurrent.
-  assert.ok((busy.Synchronous ?? 0) >= 10, JSON.stringify(busy));
-  assert.ok((busy.Concurrent ?? 0) >= 1, JSON.stringify(busy));
-  const spare = compileModes(root, files, 8);
-  assert.equal(spare.Synchronous ?? 0, 0, JSON.stringify(spare));
-  assert.ok((spare.Concurrent ?? 0) >= 10, JSON.stringify(spare));
-});
-
 test('a start ahead that comes after validate has asked for its workers does nothing', async () => {
   // The CLI imports validate-workers without waiting for it; on a busy machine the command got
   // there first, and the late start ahead counted the inputs again (128 stats of 200 named
