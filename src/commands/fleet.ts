@@ -208,6 +208,7 @@ export async function fleetDrift(
 export async function fleet(options: FleetOptions): Promise<FleetResult> {
   refuseEmptyPaths({
     '--log': options.log,
+    '-o': options.output,
     '--reports': options.reports,
     '--inventory': options.inventory,
     '--template': options.template,

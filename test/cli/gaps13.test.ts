@@ -288,3 +288,12 @@ describe('an -o that is the input', () => {
     assert.equal(readFileSync(xml, 'utf8'), profile);
   });
 });
+
+test("fleet -o '' is refused before the log is read (exit 2, naming -o)", async () => {
+  const root = dir.fresh('fleet-empty-out');
+  // A log that does not exist: reading it first would be exit 3.
+  const run = await runCli(['fleet', '--log', join(root, 'missing.log'), '-o', ''], { cwd: root });
+  assert.equal(run.code, 2, run.stderr);
+  assert.match(run.stderr, /-o/);
+  assert.doesNotMatch(run.stderr, /missing\.log/);
+});
