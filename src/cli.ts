@@ -615,6 +615,11 @@ ${SECRETS_HELP}`,
       program
         .command('keygen')
         .summary('print a strong random passphrase or IKM')
+        .description(
+          'Print a random AES-256-CBC passphrase (24 random bytes as 32 base64url characters), or ' +
+            "with --ikm an RFC 8188 IKM (16 random bytes), from the operating system's random " +
+            'source. With -o it goes to a new file, created 0600, never over an existing one.',
+        )
         .option('--ikm', 'an RFC 8188 IKM instead of an AES-256-CBC passphrase')
         .option(
           '--bytes <n>',
@@ -1012,7 +1017,10 @@ Examples:
             'marked [open] in its source (see --sources); validate --ignore-rule model-capacity when a ' +
             'phone has more.',
         )
-        .argument('[model]', 'show one model: 8841, CP-8841-3PCC, ATA191…')
+        .argument(
+          '[model]',
+          'show the models that match: a model (8841, CP-8841-3PCC, ATA191…), a series (8800) or a pattern with * (88*)',
+        )
         .addOption(
           new Option('--format <format>', 'output format (default: table; --json is json)').choices(
             ['table', 'csv', 'json'],
