@@ -617,7 +617,8 @@ ${SECRETS_HELP}`,
         .summary('print a strong random passphrase or IKM')
         .description(
           'Print a random AES-256-CBC passphrase (24 random bytes as 32 base64url characters), or ' +
-            "with --ikm an RFC 8188 IKM (16 random bytes), from the operating system's random " +
+            'with --ikm an RFC 8188 IKM (16 random bytes as base64url text, whose UTF-8 bytes are ' +
+            "the IKM, unless --encoding says otherwise), from the operating system's random " +
             'source. With -o it goes to a new file, created 0600, never over an existing one.',
         )
         .option('--ikm', 'an RFC 8188 IKM instead of an AES-256-CBC passphrase')
