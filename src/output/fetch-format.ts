@@ -124,7 +124,7 @@ export function formatFetchJson(r: FetchResult): string {
 }
 
 /** The result as data (no profile bytes, no secrets). */
-export function fetchJson(r: FetchResult): FetchJson {
+function fetchJson(r: FetchResult): FetchJson {
   return {
     outcome: r.outcome,
     status: r.status,
