@@ -105,8 +105,8 @@ export const COMMAND_EXIT_CODES: Readonly<
   diff: [
     'the profiles hold the same parameters (as diff(1))',
     'they differ',
-    'trouble: usage, an unreadable or bad profile, a wrong key (as diff(1))',
-    'a file that cannot be read, or an unexpected failure',
+    'trouble: usage, a profile that is not well-formed, a wrong key (as diff(1))',
+    'a file that cannot be read (diff(1) would say 2), or an unexpected failure',
   ],
   convert: [
     'converted',
@@ -731,7 +731,8 @@ Examples:
           .option('-n, --dry-run', 'render and check, report what would be written, write nothing')
           .option(
             '--json',
-            'print a JSON report (written / unchanged / failed per device) on stdout',
+            'print a JSON report (written / unchanged / failed per device) on stdout; with ' +
+              '--explain, the explanation as JSON',
           )
           .option('--mode <octal>', MODE_HELP, modeArg)
           .option(
