@@ -277,7 +277,10 @@ function whereTag(): string | undefined {
     } finally {
       closeSync(fd);
     }
-    const head = Number.parseInt(boot.toString('latin1', 0, 8), 16);
+    // The bytes as Latin-1 characters, without Buffer's toString: its encoding look-up and slice
+    // helpers would be compiled for these 8 characters alone (callgrind, a one-shot `encrypt -o`:
+    // ≈ 0.45 M instructions, issue 12).
+    const head = Number.parseInt(String.fromCharCode(...boot.subarray(0, 8)), 16);
     const namespace = statSync('/proc/self/ns/pid').ino;
     if (Number.isNaN(head) || !namespace) return undefined;
     whereTagValue = ((head ^ namespace) >>> 0).toString(16).padStart(8, '0');

@@ -7,6 +7,7 @@ import fs, {
   mkdirSync,
   readFileSync,
   readdirSync,
+  statSync,
   symlinkSync,
   utimesSync,
   writeFileSync,
@@ -94,6 +95,14 @@ test('-o: a temp file whose pid was written in another pid namespace, host or bo
   );
   const where = /^\.p\.cfg\.cp\d+-([0-9a-f]{8})h[0-9a-f]{8}[0-9a-z]+\.tmp$/.exec(own ?? '')?.[1];
   assert.ok(where, `a temp name with its boot and namespace: ${own}`);
+  // <where> as documented: the boot id's first 32 bits XOR the pid namespace's inode, read here
+  // from the kernel's own files.
+  const bootHead = Number.parseInt(
+    readFileSync('/proc/sys/kernel/random/boot_id', 'latin1').slice(0, 8),
+    16,
+  );
+  const namespaceInode = statSync('/proc/self/ns/pid').ino;
+  assert.equal(where, ((bootHead ^ namespaceInode) >>> 0).toString(16).padStart(8, '0'));
   const elsewhere = ((Number.parseInt(where, 16) ^ 1) >>> 0).toString(16).padStart(8, '0');
   const dead = await deadPid();
   const marker = join(root, '.p.cfg.cp.tmp');
