@@ -520,3 +520,56 @@ test('an output that is the input is refused (exit 2, one line, the input untouc
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the one-shot ends by process.reallyExit with its exit code; with an exit listener, by process.exit, which runs it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cisco-prov-oneshot-exit-'));
+  try {
+    writeFileSync(join(dir, 'p.xml'), PROFILE);
+    const log = join(dir, 'calls.log');
+    // Preloaded before the shim: records which way the process ends (appendFileSync, not a
+    // stream: the process ends in the call).
+    const preload = join(dir, 'record-exit.cjs');
+    writeFileSync(
+      preload,
+      [
+        "const { appendFileSync } = require('node:fs');",
+        'const log = process.env.EXIT_LOG;',
+        'const { exit, reallyExit } = process;',
+        'process.exit = function (code) { appendFileSync(log, `exit ${code}\\n`); return exit.call(this, code); };',
+        'process.reallyExit = function (code) { appendFileSync(log, `reallyExit ${code}\\n`); return reallyExit.call(this, code); };',
+        "if (process.env.EXIT_LISTENER) process.on('exit', (code) => appendFileSync(log, `listener ${code}\\n`));",
+      ].join('\n'),
+    );
+    const run = (listener: boolean, ...args: string[]) => {
+      rmSync(log, { force: true });
+      const result = spawnSync(process.execPath, ['--require', preload, BIN, ...args], {
+        cwd: dir,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          PROV_KEY: PASS,
+          EXIT_LOG: log,
+          ...(listener ? { EXIT_LISTENER: '1' } : {}),
+        },
+      });
+      return { status: result.status, stderr: result.stderr, calls: readFileSync(log, 'utf8') };
+    };
+    const ok = run(false, 'encrypt', '--key-env', 'PROV_KEY', 'p.xml', '-o', 'p.cfg');
+    assert.deepEqual([ok.status, ok.calls], [0, 'reallyExit 0\n'], ok.stderr);
+    assert.ok(existsSync(join(dir, 'p.cfg')));
+    const missing = run(false, 'encrypt', '--key-env', 'PROV_KEY', 'nothing.xml', '-o', 'q.cfg');
+    assert.deepEqual([missing.status, missing.calls], [3, 'reallyExit 3\n']);
+    assert.match(
+      missing.stderr,
+      /^cisco-prov: cannot read nothing\.xml: no such file or directory\n$/,
+    );
+    const heard = run(true, 'encrypt', '--key-env', 'PROV_KEY', 'p.xml', '-o', 'p.cfg');
+    assert.deepEqual(
+      [heard.status, heard.calls],
+      [0, 'exit 0\nlistener 0\nreallyExit 0\n'],
+      heard.stderr,
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
