@@ -96,6 +96,9 @@ env.TEST_CONCURRENCY = concurrency;
 env.TEST_FILE_TIMEOUT_MS = process.env.TEST_FILE_TIMEOUT_MS ?? '300000';
 const times = mkdtempSync(join(tmpdir(), 'cisco-prov-times-'));
 env.TEST_TIMES = join(times, 'times.json');
+// Where test/helpers/run-cli.ts's runCliShared leaves the runs every file may share (--help).
+env.CISCO_PROV_TEST_SHARED = join(times, 'shared');
+mkdirSync(env.CISCO_PROV_TEST_SHARED);
 let status;
 try {
   // scripts/run-test-files.mjs runs them in this order (node --test would sort them by name).

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, runCli, type CliRun } from '../helpers/run-cli.js';
+import { ROOT, runCli, runCliShared, type CliRun } from '../helpers/run-cli.js';
 import { startServer, type TestServer } from '../helpers/http-server.js';
 import { README, matchesShown, outputLines } from '../helpers/readme.js';
 
@@ -50,7 +50,7 @@ async function optionHelp(command: string[], flag: string): Promise<string> {
   if (!helps.has(key))
     helps.set(
       key,
-      runCli([...command, '--help']).then((r) => r.stdout),
+      runCliShared([...command, '--help']).then((r) => r.stdout),
     );
   const help = await helps.get(key)!;
   const lines = help.split('\n');
