@@ -9,15 +9,17 @@
 import { spawnSync } from 'node:child_process';
 import {
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -70,10 +72,16 @@ const env = { ...process.env };
 delete env.NODE_EXTRA_CA_CERTS;
 
 let loader = ['--import', 'tsx'];
+let paths = files.map((f) => join(root, f));
 let compiled;
 if (process.env.TEST_LOADER !== 'tsx') {
   compiled = mkdtempSync(join(tmpdir(), 'cisco-prov-tests-'));
-  env.CISCO_PROV_TEST_MANIFEST = await compile(compiled);
+  const { manifest, tree, hooked, mirrored } = await compile(compiled);
+  env.CISCO_PROV_TEST_MANIFEST = manifest;
+  // Each test file runs from the tree (scripts/load-tests.mjs registers no hooks there) unless it
+  // needs the hooks in its own process.
+  env.CISCO_PROV_TEST_TREE = tree;
+  paths = paths.map((path) => (hooked.has(path) ? path : mirrored(path)));
   loader = [
     // Stack traces name the .ts line (esbuild's inline source maps), as under tsx.
     '--enable-source-maps',
@@ -88,12 +96,15 @@ env.TEST_CONCURRENCY = concurrency;
 env.TEST_FILE_TIMEOUT_MS = process.env.TEST_FILE_TIMEOUT_MS ?? '300000';
 const times = mkdtempSync(join(tmpdir(), 'cisco-prov-times-'));
 env.TEST_TIMES = join(times, 'times.json');
+// Where test/helpers/run-cli.ts's runCliShared leaves the runs every file may share (--help).
+env.CISCO_PROV_TEST_SHARED = join(times, 'shared');
+mkdirSync(env.CISCO_PROV_TEST_SHARED);
 let status;
 try {
   // scripts/run-test-files.mjs runs them in this order (node --test would sort them by name).
   const result = spawnSync(
     process.execPath,
-    [...loader, join(root, 'scripts/run-test-files.mjs'), ...files.map((f) => join(root, f))],
+    [...loader, join(root, 'scripts/run-test-files.mjs'), ...paths],
     { cwd: root, stdio: 'inherit', env },
   );
   status = result.status ?? 1;
@@ -123,18 +134,30 @@ function saveTimings(measured) {
 }
 
 /**
- * Compiles every .ts of src, test, bench and scripts (not .d.ts) to ESM in `dir`, one file each
- * (no bundling: a module keeps its own URL, so import.meta.url and the paths built from it are
- * those of the source), with tsconfig.json's compiler options, as tsx would. Returns the path of
- * the manifest scripts/load-tests-hooks.mjs reads: each .ts file's URL → its compiled file, and
- * the options (for a .ts file a test writes during the run).
+ * Compiles every .ts of src, test, bench and scripts (not .d.ts) to ESM, one file each (no
+ * bundling), with tsconfig.json's compiler options, as tsx would, into a copy of the repository's
+ * tree under `dir`/tree: each x.ts as x.js beside it, every other file and directory a symbolic
+ * link to the original (package.json, node_modules, dist, fixtures, .mjs helpers…). The tests'
+ * own processes load their file from there with no module hooks at all: its relative imports
+ * (`./x.js`, as TypeScript's NodeNext imports name them) find the compiled neighbours, anything
+ * else the links. In each compiled file import.meta.url, .dirname and .filename are the source's
+ * (esbuild's `define`), so the paths a test builds from them (its fixtures, the CLI's bin) are
+ * what they were. Module hooks (scripts/load-tests-hooks.mjs: its own thread in each process,
+ * and a message to it for every module loaded) cost ~0.17 s of CPU per test process.
+ *
+ * Returns the path of the manifest scripts/load-tests.mjs and its hooks read: each .ts file's URL
+ * → its compiled file (the hooks serve it under its .ts URL, to a child a test starts with
+ * TS_IMPORT and to a worker thread started from a .ts module), the options (for a .ts file a test
+ * writes during the run), the tree, and the test files that still need the hooks in their own
+ * process (below).
  */
 async function compile(dir) {
   const { stop, transform } = await import('esbuild');
   const { compilerOptions } = JSON.parse(readFileSync(join(root, 'tsconfig.json'), 'utf8'));
-  const sources = ['src', 'test', 'bench', 'scripts']
-    .flatMap((d) => walk(join(root, d)))
-    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.includes('/.work/'));
+  const MIRRORED = ['src', 'test', 'bench', 'scripts'];
+  const sources = MIRRORED.flatMap((d) => walk(join(root, d))).filter(
+    (f) => f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.includes('/.work/'),
+  );
   const options = {
     loader: 'ts',
     format: 'esm',
@@ -142,8 +165,8 @@ async function compile(dir) {
     // The running Node's own version, as tsx does: for 'node20' esbuild drops import attributes
     // (`with { type: 'json' }`, src/version.ts), which Node 20.19 requires.
     target: `node${process.versions.node}`,
-    // Inline source maps whose source is the file's own name (`sourcefile`, set per file): Node
-    // resolves it against the module's URL, the .ts file's.
+    // Inline source maps whose source is the .ts file's absolute path (`sourcefile`, set per
+    // file): a stack trace names the .ts file and line, wherever the compiled copy is.
     sourcemap: 'inline',
     // Without a copy of the source in each map: under --enable-source-maps Node decodes and
     // parses every module's map as it loads it, and the copies were half the compiled bytes
@@ -154,26 +177,85 @@ async function compile(dir) {
     sourcesContent: false,
     tsconfigRaw: { compilerOptions },
   };
+  const tree = join(dir, 'tree');
   const files = {};
+  let failed = 0;
   await Promise.all(
-    sources.map(async (source, i) => {
+    sources.map(async (source) => {
       const code = readFileSync(source, 'utf8');
-      const out = join(dir, `${i}.js`);
+      const out = join(tree, relative(root, source).replace(/\.ts$/, '.js'));
+      const url = pathToFileURL(source).href;
       let compiled;
       try {
-        compiled = await transform(code, { ...options, sourcefile: basename(source) });
+        compiled = await transform(code, {
+          ...options,
+          sourcefile: source,
+          define: {
+            'import.meta.url': JSON.stringify(url),
+            'import.meta.filename': JSON.stringify(source),
+            'import.meta.dirname': JSON.stringify(dirname(source)),
+          },
+        });
       } catch {
         // Left to the hook, which compiles it when a test imports it: that test fails with
         // esbuild's message, the others run (as under tsx).
+        failed++;
         return;
       }
+      mkdirSync(dirname(out), { recursive: true });
       writeFileSync(out, compiled.code);
-      files[pathToFileURL(source).href] = out;
+      files[url] = out;
     }),
   );
-  const path = join(dir, 'manifest.json');
-  writeFileSync(path, JSON.stringify({ options, files }));
+  // The rest of the tree: links to the originals, a directory that holds a compiled file made.
+  const holds = new Set(Object.values(files).flatMap((f) => ancestors(relative(tree, f))));
+  const link = (rel) => {
+    for (const name of readdirSync(join(root, rel))) {
+      const path = join(rel, name);
+      if (path === '.git') continue;
+      if (holds.has(path)) link(path);
+      else if (!existsSync(join(tree, path)) && !(name.endsWith('.ts') && !name.endsWith('.d.ts')))
+        symlinkSync(join(root, path), join(tree, path));
+    }
+  };
+  link('');
+  // Test files whose own process needs the hooks: one that imports a module by a computed
+  // specifier (a .ts file by its URL) or registers hooks of its own. A file that failed to
+  // compile: all of them (a test importing it fails with esbuild's message, as before).
+  const hooked = new Set(failed > 0 ? sources : sources.filter((f) => needsHooks(f)));
+  const manifest = join(dir, 'manifest.json');
+  writeFileSync(manifest, JSON.stringify({ options, files }));
   // esbuild's service process would otherwise wait beside the whole run.
   await stop();
-  return path;
+  return { manifest, tree, hooked, mirrored };
+
+  /** A source file's compiled copy in the tree. */
+  function mirrored(source) {
+    return join(tree, relative(root, source).replace(/\.ts$/, '.js'));
+  }
+}
+
+/** `a/b/c.js` → ['a', 'a/b']. */
+function ancestors(rel) {
+  const parts = rel.split(sep).slice(0, -1);
+  return parts.map((_, i) => parts.slice(0, i + 1).join(sep));
+}
+
+/**
+ * Whether a test file, or a module of test/ it imports, imports by a specifier computed at run
+ * time or registers module hooks (a .ts file by its URL needs the run's hooks). src/ is left out:
+ * its dynamic imports name their module literally (a source worker thread gets the hooks anyway).
+ */
+function needsHooks(file, seen = new Set()) {
+  if (!file.endsWith('.test.ts') && seen.size === 0) return false;
+  if (seen.has(file)) return false;
+  seen.add(file);
+  const code = readFileSync(file, 'utf8');
+  if (/\bimport\(\s*[^'"\s)]/.test(code) || /\bregister\(/.test(code)) return true;
+  for (const [, specifier] of code.matchAll(/(?:from|import)\s*\(?\s*'(\.\.?\/[^']+)'/g)) {
+    const target = join(dirname(file), specifier.replace(/\.js$/, '.ts'));
+    if (target.startsWith(join(root, 'test')) && existsSync(target) && needsHooks(target, seen))
+      return true;
+  }
+  return false;
 }

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../helpers/run-cli.js';
+import { runCli, runCliShared } from '../helpers/run-cli.js';
 import {
   closedPort,
   selfSignedCertificate,
@@ -188,7 +188,7 @@ test('TFTP is not supported (exit 2); a missing --ua is exit 2', async () => {
 });
 
 test('--help names the [open] defaults', async () => {
-  const run = await runCli(['fetch', '--help']);
+  const run = await runCliShared(['fetch', '--help']);
   assert.equal(run.code, 0);
   const help = run.stdout.replace(/\s+/g, ' '); // commander wraps lines
   assert.match(

@@ -128,20 +128,18 @@ async function waitGone(pid: number, ms = 5000): Promise<boolean> {
 describe('test helper startServe/startListening', () => {
   test('a process that never says "listening" is killed (its group too) before the promise rejects', async () => {
     const root = dir.fresh('never-listens');
-    // Writes its pid and a child's, then says something else forever.
-    const script = (file: string): string =>
-      `const { spawn } = require('node:child_process');
-       const g = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-       require('node:fs').writeFileSync(${JSON.stringify(file)}, process.pid + ' ' + g.pid);
-       process.stderr.write('starting…\\n');
-       setInterval(() => {}, 1000);`;
+    // Writes its pid and a child's, then says something else and waits forever. A shell, not
+    // Node: it must have written its pids before the 4 s below run out, and a Node process took
+    // longer than that to start in a full run at load 13 (the pid file was never written).
+    const script =
+      'sleep 1000 </dev/null >/dev/null 2>&1 & echo "$$ $!" > "$1"; echo starting… >&2; exec sleep 1000';
     const pids: number[] = [];
     try {
       for (const detached of [false, true]) {
         const file = join(root, `pids-${detached}`);
         const started = Date.now();
         await assert.rejects(
-          startListening(process.execPath, ['-e', script(file)], {
+          startListening('sh', ['-c', script, 'sh', file], {
             listenTimeoutMs: 4000,
             detached,
           }),

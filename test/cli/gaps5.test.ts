@@ -4,7 +4,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { runCli } from '../helpers/run-cli.js';
+import { runCli, runCliShared } from '../helpers/run-cli.js';
 import { testDirectory } from '../helpers/temp-dir.js';
 
 const dir = testDirectory('cisco-prov-gaps5-');
@@ -60,7 +60,7 @@ describe("inspect: '-' is stdin", () => {
   });
 
   test("--help says '-' reads stdin", async () => {
-    const r = await runCli(['inspect', '--help']);
+    const r = await runCliShared(['inspect', '--help']);
     assert.match(
       r.stdout.replace(/\s+/g, ' '),
       /stdin \(one per line\) when none is given or for '-'/,

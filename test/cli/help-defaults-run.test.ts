@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, runCli, type CliRun } from '../helpers/run-cli.js';
+import { ROOT, runCli, runCliShared, type CliRun } from '../helpers/run-cli.js';
 import { startServer, type TestServer } from '../helpers/http-server.js';
 import { README, matchesShown, outputLines } from '../helpers/readme.js';
 
@@ -50,7 +50,7 @@ async function optionHelp(command: string[], flag: string): Promise<string> {
   if (!helps.has(key))
     helps.set(
       key,
-      runCli([...command, '--help']).then((r) => r.stdout),
+      runCliShared([...command, '--help']).then((r) => r.stdout),
     );
   const help = await helps.get(key)!;
   const lines = help.split('\n');
@@ -242,6 +242,16 @@ function args(c: Case, extra: string[]): string[] {
   return [...c.command, ...c.base.map((a) => files[a] ?? a), ...extra];
 }
 
+/** runCli, one run per distinct command line (the runs here read fixed inputs and write nothing). */
+function memoRuns(options: { env?: NodeJS.ProcessEnv } = {}): (a: string[]) => Promise<CliRun> {
+  const runs = new Map<string, Promise<CliRun>>();
+  return (a) => {
+    const key = JSON.stringify(a);
+    if (!runs.has(key)) runs.set(key, runCli(a, options));
+    return runs.get(key)!;
+  };
+}
+
 /** Same exit and stdout; fetch names where a value came from ("from the option"): not compared. */
 const same = (a: CliRun, b: CliRun): boolean => {
   const source = (run: CliRun): string => run.stdout.replace(/from the option/g, "Cisco's default");
@@ -250,23 +260,22 @@ const same = (a: CliRun, b: CliRun): boolean => {
 
 test('each default --help states is what the command does without the option', async () => {
   const wrong: string[] = [];
-  // Cases that share a command line share its run without the option (the inputs are fixed, so
-  // the run is the same): encrypt's four aes128gcm and two aes-256-cbc cases, fleet's four,
-  // decrypt's two; 8 runs of the CLI fewer.
-  const withoutRuns = new Map<string, Promise<CliRun>>();
+  // Runs with the same command line are one run (the inputs are fixed, so the run is the same):
+  // cases that share a command line share its run without the option (encrypt's four aes128gcm
+  // and two aes-256-cbc cases, fleet's four, decrypt's two), and validate --empty-values warn is
+  // both that case's neighbour and --format's run without the option; 9 runs of the CLI fewer.
+  const run = memoRuns({ env });
   for (const c of CASES) {
     const name = `${c.command.join(' ')} ${c.option} ${c.value}`;
     assert.match(await optionHelp(c.command, c.option), c.says, `${name}: --help says it`);
-    const key = JSON.stringify(args(c, []));
-    if (!withoutRuns.has(key)) withoutRuns.set(key, runCli(args(c, []), { env }));
-    const without = await withoutRuns.get(key)!;
-    const given = await runCli(args(c, [c.option, c.value]), { env });
+    const without = await run(args(c, []));
+    const given = await run(args(c, [c.option, c.value]));
     assert.notEqual(without.code, null, name);
     if (!same(without, given)) {
       wrong.push(`${name}: without the option exit ${without.code}, with it exit ${given.code}`);
     }
     if (c.neighbour !== undefined) {
-      const other = await runCli(args(c, [c.option, c.neighbour]), { env });
+      const other = await run(args(c, [c.option, c.neighbour]));
       if (same(without, other)) wrong.push(`${name}: ${c.option} ${c.neighbour} changes nothing`);
     }
   }
@@ -352,22 +361,25 @@ test('fetch: the defaults --help states (resync timers, redirects) are the ones 
     },
   ];
   const wrong: string[] = [];
+  // As above, one run per command line: the first two cases' run without the option, and the
+  // README's two checks below read the runs of `ok` and of missing.xml without options.
+  const run = memoRuns();
   for (const c of fetchCases) {
     const name = `fetch ${c.option} ${c.value}`;
     assert.match(await optionHelp(c.command, c.option), c.says, name);
-    const without = await runCli(args(c, []));
-    const given = await runCli(args(c, [c.option, c.value]));
+    const without = await run(args(c, []));
+    const given = await run(args(c, [c.option, c.value]));
     if (!same(without, given)) wrong.push(`${name}: ${without.stdout}\n---\n${given.stdout}`);
-    const other = await runCli(args(c, [c.option, c.neighbour!]));
+    const other = await run(args(c, [c.option, c.neighbour!]));
     if (same(without, other)) wrong.push(`${name}: ${c.option} ${c.neighbour} changes nothing`);
   }
   assert.deepEqual(wrong, []);
   assert.ok(redirects > 0, 'the redirect chain was followed');
   // what the README's fetch section shows for these defaults: "up to 40 s", and its B line
-  const run = await runCli(['fetch', ...ok]);
-  assert.equal(run.code, 0, run.stderr);
-  assert.match(run.stdout, /^next +in 3600 s \+ up to 40 s at random/m);
-  const missing = await runCli(['fetch', `${server.origin}/missing.xml`, ...ua]);
+  const okRun = await run(['fetch', ...ok]);
+  assert.equal(okRun.code, 0, okRun.stderr);
+  assert.match(okRun.stdout, /^next +in 3600 s \+ up to 40 s at random/m);
+  const missing = await run(['fetch', `${server.origin}/missing.xml`, ...ua]);
   assert.equal(missing.code, 1);
   const shown = README.split('\n').find((l) => l.startsWith('next     in 60 s'));
   assert.ok(shown, 'the README shows the retry after a B');

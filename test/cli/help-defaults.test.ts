@@ -3,7 +3,7 @@
 // [open] choice the bracket may repeat it. Options whose absence means something say what.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli } from '../helpers/run-cli.js';
+import { runCliShared } from '../helpers/run-cli.js';
 
 const COMMANDS = [
   'encrypt',
@@ -39,7 +39,7 @@ const helps = new Map<string, Promise<string>>();
 function helpOf(command: string): Promise<string> {
   let help = helps.get(command);
   if (!help) {
-    help = runCli([...command.split(' '), '--help']).then((r) => {
+    help = runCliShared([...command.split(' '), '--help']).then((r) => {
       assert.equal(r.code, 0, command);
       return r.stdout;
     });

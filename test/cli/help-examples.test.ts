@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMMAND_EXIT_CODES } from '../../src/cli.js';
 import { shellWords } from '../helpers/readme.js';
-import { ROOT, runCli } from '../helpers/run-cli.js';
+import { ROOT, runCli, runCliShared } from '../helpers/run-cli.js';
 
 /** The example lines of a help text, continuation lines joined. */
 function examples(help: string): string[] {
@@ -35,7 +35,7 @@ test("the runnable examples of every command's --help exit 0", async () => {
       // serve runs until stopped (test/cli/readme5.test.ts starts its example); fetch's examples
       // name servers on the Internet (readme5 replays the README's against a local one)
       if (path === 'serve' || path === 'fetch') continue;
-      const help = (await runCli([...path.split(' '), '--help'])).stdout;
+      const help = (await runCliShared([...path.split(' '), '--help'])).stdout;
       for (const example of examples(help)) {
         const words = shellWords(example);
         if (words === undefined || words.includes('…')) continue;

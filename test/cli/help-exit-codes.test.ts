@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMMAND_EXIT_CODES } from '../../src/cli.js';
 import { closedPort } from '../helpers/http-server.js';
-import { ROOT, runCli, type CliRun } from '../helpers/run-cli.js';
+import { ROOT, runCli, runCliShared, type CliRun } from '../helpers/run-cli.js';
 
 /** Command names from the "Commands:" section of a help text (without `help`). */
 function commandsIn(help: string): string[] {
@@ -22,7 +22,7 @@ function commandsIn(help: string): string[] {
 const EXIT_LINES = /\nExit codes:\n {2}0 {2}\S.*\n {2}1 {2}\S.*\n {2}2 {2}\S.*\n {2}3 {2}\S.*\n$/;
 
 test('every command and subcommand ends its --help with its own four exit-code lines', async () => {
-  const top = await runCli(['--help']);
+  const top = await runCliShared(['--help']);
   assert.equal(top.code, 0);
   assert.match(top.stdout, EXIT_LINES, 'cisco-prov --help');
   const paths: string[] = [];
@@ -30,14 +30,14 @@ test('every command and subcommand ends its --help with its own four exit-code l
   const helps = new Map<string, CliRun>();
   for (const name of commandsIn(top.stdout)) {
     paths.push(name);
-    const help = await runCli([name, '--help']);
+    const help = await runCliShared([name, '--help']);
     helps.set(name, help);
     for (const sub of commandsIn(help.stdout)) paths.push(`${name} ${sub}`);
   }
   assert.ok(paths.includes('encrypt') && paths.includes('rule check'), paths.join(', '));
   assert.deepEqual([...paths].sort(), Object.keys(COMMAND_EXIT_CODES).sort());
   for (const path of paths) {
-    const help = helps.get(path) ?? (await runCli([...path.split(' '), '--help']));
+    const help = helps.get(path) ?? (await runCliShared([...path.split(' '), '--help']));
     assert.equal(help.code, 0, path);
     assert.match(help.stdout, EXIT_LINES, `${path} --help`);
     const [ok, bad, usage, failure] = COMMAND_EXIT_CODES[path]!;

@@ -4,7 +4,7 @@
 // description when the choice is not an option of that command). One row per (fact, command).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli } from '../helpers/run-cli.js';
+import { runCliShared } from '../helpers/run-cli.js';
 
 /**
  * The help of one option: its line in "Options:" and the wrapped lines after it, with runs of
@@ -147,7 +147,7 @@ test('every [open] fact of the reference is stated, with its default, in the --h
     const key = command.join(' ');
     let help = helps.get(key);
     if (help === undefined) {
-      const run = await runCli([...command, '--help']);
+      const run = await runCliShared([...command, '--help']);
       assert.equal(run.code, 0, key);
       help = run.stdout;
       helps.set(key, help);

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { ROOT, runCli } from '../helpers/run-cli.js';
+import { ROOT, runCli, runCliShared } from '../helpers/run-cli.js';
 import {
   README,
   matchesShown,
@@ -152,7 +152,7 @@ test("the README's usage blocks list the options --help lists", async () => {
   );
   for (const [, usage, command] of usages) {
     const shown = new Set([...usage!.matchAll(/--[a-z][a-z0-9-]*/g)].map((m) => m[0]));
-    const help = (await runCli([command!, '--help'])).stdout;
+    const help = (await runCliShared([command!, '--help'])).stdout;
     const options = help.split('\nOptions:\n')[1]!.split('\n\n')[0]!;
     const listed = [...options.matchAll(/^ {2}(?:-\w, )?(--[a-z][a-z0-9-]*)/gm)]
       .map((m) => m[1]!)

@@ -1,7 +1,7 @@
 /** `cisco-prov inspect` and `cisco-prov models`, spawned like a user's shell runs them. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli } from '../helpers/run-cli.js';
+import { runCli, runCliShared } from '../helpers/run-cli.js';
 
 const LOGS = 'test/fixtures/logs';
 const UA_8841 = 'Cisco-CP-8841-3PCC/11.0 (00562b043615)';
@@ -231,7 +231,7 @@ test('colour: FORCE_COLOR colours the table, NO_COLOR wins over it, JSON is neve
 });
 
 test('--help of both commands shows the options and examples', async () => {
-  const inspect = await runCli(['inspect', '--help']);
+  const inspect = await runCliShared(['inspect', '--help']);
   assert.equal(inspect.code, 0);
   for (const flag of [
     '--log <file>',
@@ -243,7 +243,7 @@ test('--help of both commands shows the options and examples', async () => {
   ]) {
     assert.ok(inspect.stdout.includes(flag), flag);
   }
-  const models = await runCli(['models', '--help']);
+  const models = await runCliShared(['models', '--help']);
   assert.equal(models.code, 0);
   assert.match(models.stdout, /--sources/);
 });

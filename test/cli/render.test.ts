@@ -18,7 +18,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, runCli } from '../helpers/run-cli.js';
+import { ROOT, runCli, runCliShared } from '../helpers/run-cli.js';
 
 const GOLDEN = join(ROOT, 'test', 'golden', 'render');
 const UPDATE = process.env.UPDATE_SNAPSHOTS === '1';
@@ -348,7 +348,7 @@ test('a secret given with --key is never echoed, and --quiet keeps the ps warnin
 });
 
 test('--help shows the options and examples', async () => {
-  const r = await runCli(['render', '--help']);
+  const r = await runCliShared(['render', '--help']);
   assert.equal(r.code, 0);
   for (const o of [
     '--inventory',

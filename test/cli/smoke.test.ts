@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli } from '../helpers/run-cli.js';
+import { runCli, runCliShared } from '../helpers/run-cli.js';
 
 test('--version prints the package version and exits 0', async () => {
   const r = await runCli(['--version']);
@@ -16,7 +16,7 @@ test('an unknown command is a usage error (exit 2), no stack trace', async () =>
 });
 
 test('--help lists the exit codes', async () => {
-  const r = await runCli(['--help']);
+  const r = await runCliShared(['--help']);
   assert.equal(r.code, 0);
   assert.match(r.stdout, /Exit codes:/);
 });

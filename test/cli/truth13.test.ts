@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMMAND_EXIT_CODES } from '../../src/cli.js';
 import { README } from '../helpers/readme.js';
-import { ROOT, runCli } from '../helpers/run-cli.js';
+import { ROOT, runCli, runCliShared } from '../helpers/run-cli.js';
 
 /** The lines of a Markdown file's section: its heading to the next heading of its level or above. */
 function section(text: string, isHeading: (heading: string) => boolean): string | undefined {
@@ -114,7 +114,7 @@ test('every option whose --help marks an [open] choice is in the README\'s "Comp
   const missing: string[] = [];
   let open = 0;
   // The helps in parallel (the same CPU, less wall time on a loaded box).
-  const helps = await Promise.all(commands.map((c) => runCli([...c.split(' '), '--help'])));
+  const helps = await Promise.all(commands.map((c) => runCliShared([...c.split(' '), '--help'])));
   for (const [i, command] of commands.entries()) {
     const help = helps[i]!.stdout;
     const options = (help.split('\nOptions:\n')[1]?.split('\n\n')[0] ?? '').split(/\n(?= {2}-)/);

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { assertGolden } from '../helpers/golden.js';
-import { runCli, type CliRun } from '../helpers/run-cli.js';
+import { runCli, runCliShared, type CliRun } from '../helpers/run-cli.js';
 
 const CATALOG = 'test/fixtures/profiles/catalog.json';
 const GOOD = 'test/fixtures/profiles/good/full.xml';
@@ -220,7 +220,7 @@ test('many files go through the worker threads and come back in order', async ()
 });
 
 test('--help lists every rule id and the exit codes', async () => {
-  const r = await runCli(['validate', '--help']);
+  const r = await runCliShared(['validate', '--help']);
   assert.equal(r.code, 0);
   const { RULE_IDS } = await import('../../src/validate/rule-ids.js');
   for (const id of RULE_IDS) assert.match(r.stdout, new RegExp(`^  ${id} `, 'm'), id);

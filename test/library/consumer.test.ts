@@ -15,6 +15,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ROOT } from '../helpers/run-cli.js';
+import { packedTarball } from '../helpers/npm-pack.js';
 
 const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
   dependencies: Record<string, string>;
@@ -192,21 +193,16 @@ test('a TypeScript service importing the packed tarball: compiles under --strict
   }
   const dir = mkdtempSync(join(tmpdir(), 'cp-consumer-'));
   try {
-    // npm test has built dist/ already: pack it as it is (--ignore-scripts: no second build).
-    const pack = spawnSync(
-      'npm',
-      ['pack', '--ignore-scripts', '--json', '--pack-destination', dir],
-      { cwd: ROOT, encoding: 'utf8' },
-    );
-    assert.equal(pack.status, 0, pack.stderr);
-    const [packed] = JSON.parse(pack.stdout) as { filename: string }[];
+    // npm test has built dist/ already: pack it as it is (--ignore-scripts: no second build),
+    // once for the run (packed.test.ts tests the same tarball).
+    const packed = packedTarball(dir);
 
     const app = join(dir, 'app');
     const modules = join(app, 'node_modules');
     mkdirSync(join(modules, 'cisco-prov'), { recursive: true });
     const untar = spawnSync('tar', [
       '-xzf',
-      join(dir, packed!.filename),
+      packed.path,
       '-C',
       join(modules, 'cisco-prov'),
       '--strip-components=1',

@@ -29,6 +29,7 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ROOT } from '../helpers/run-cli.js';
+import { packedTarball } from '../helpers/npm-pack.js';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
 const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
@@ -263,15 +264,10 @@ function tsconfig(module: string, moduleResolution: string, files: string[]): st
 test('the packed tarball, installed in a fresh project: contents, exports, types, no environment', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cp-packed-'));
   try {
-    // npm test has built dist/ already: pack what is there (--ignore-scripts: no second build).
-    const packed = JSON.parse(
-      execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], {
-        cwd: ROOT,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'pipe'],
-      }),
-    ) as { filename: string; files: { path: string }[] }[];
-    const files = packed[0]!.files.map((f) => f.path);
+    // npm test has built dist/ already: pack what is there (--ignore-scripts: no second build),
+    // once for the run (consumer.test.ts tests the same tarball).
+    const packed = packedTarball(dir);
+    const files = packed.report.files.map((f) => f.path);
 
     // Contents: what import and the bin need, nothing else.
     for (const needed of [
@@ -323,7 +319,7 @@ test('the packed tarball, installed in a fresh project: contents, exports, types
     const app = join(dir, 'app');
     const modules = join(app, 'node_modules');
     mkdirSync(modules, { recursive: true });
-    execFileSync('tar', ['-xzf', join(dir, packed[0]!.filename), '-C', modules]);
+    execFileSync('tar', ['-xzf', packed.path, '-C', modules]);
     renameSync(join(modules, 'package'), join(modules, 'cisco-prov'));
     for (const dep of Object.keys(PKG.dependencies)) {
       mkdirSync(dirname(join(modules, dep)), { recursive: true });
