@@ -4,8 +4,11 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runCli, ROOT } from '../helpers/run-cli.js';
+import { spawn } from 'node:child_process';
+import { BIN, runCli, ROOT, type CliRun } from '../helpers/run-cli.js';
+import { bytePath, refusesByteNames } from '../helpers/byte-names.js';
 import { testDirectory } from '../helpers/temp-dir.js';
+import { undecodableArguments } from '../../src/io/argv-bytes.js';
 import { render as renderBatch } from '../../src/render/batch.js';
 
 const dir = testDirectory('cisco-prov-gaps15-');
@@ -48,6 +51,117 @@ describe("an empty path's hint names what was empty, not a made-up $OUT", () => 
         assert.match(error.hint ?? '', /^--vars was given as ''/);
         return true;
       },
+    );
+  });
+});
+
+/**
+ * Runs the CLI from a shell, so an argument can be bytes that are not UTF-8 (node's spawn takes
+ * strings only): `script` is the argument list in sh syntax, e.g. `validate "$(printf 'caf\\351.xml')"`.
+ */
+function runSh(script: string, cwd: string): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('sh', ['-c', `exec "$NODE" "$BIN" ${script}`], {
+      cwd,
+      env: { ...process.env, NODE: process.execPath, BIN, NO_COLOR: '1', K: 'a-common-key' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const stdoutBytes = Buffer.concat(out);
+      resolve({
+        code,
+        stdout: stdoutBytes.toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        stdoutBytes,
+      });
+    });
+  });
+}
+
+describe('a file name on the command line that is not UTF-8 (a Latin-1 é)', () => {
+  test('undecodableArguments: U+FFFD from Node, not one given as UTF-8; no bytes without /proc', () => {
+    // process.argv of this test process does not end in these: the bytes are not known.
+    assert.deepEqual(undecodableArguments(['node', 'bin', 'validate', 'ok.xml', 'caf\uFFFD.xml']), [
+      { text: 'caf\uFFFD.xml', bytes: undefined },
+    ]);
+    assert.deepEqual(undecodableArguments(['node', 'bin', 'validate', 'ok.xml']), []);
+  });
+
+  const WHY =
+    'the name given is not valid UTF-8 (a byte shown as \\xNN) and Node cannot open a file by such a name: rename the file to UTF-8 (convmv -f latin1 -t utf-8), or give its directory to validate or to an --out-dir batch';
+  const E = `"$(printf 'caf\\351.xml')"`;
+  const I = `"$(printf 'inv\\351.csv')"`;
+  // Before: "cannot read caf\ufffd.xml: no such file or directory" (U+FFFD as the terminal's
+  // replacement glyph) and no hint, though the file is there.
+  const cases: [string, string][] = [
+    [`validate ${E}`, 'caf\\xe9.xml'],
+    [`validate ok.xml ${E}`, 'caf\\xe9.xml'],
+    [`encrypt --key-env K ${E} -o x.cfg`, 'caf\\xe9.xml'],
+    [`encrypt --key-env K ${E} ok.xml --out-dir out`, 'caf\\xe9.xml'],
+    [`decrypt --key-env K ${E}`, 'caf\\xe9.xml'],
+    [`convert ${E} --to json`, 'caf\\xe9.xml'],
+    [`diff ok.xml ${E}`, 'caf\\xe9.xml'],
+    [`inspect --log ${E}`, 'caf\\xe9.xml'],
+    [`validate --catalog ${E} ok.xml`, '--catalog caf\\xe9.xml'],
+    [
+      `render -i ${I} -t ${JSON.stringify(join(ROOT, 'templates'))} --out out`,
+      'inventory inv\\xe9.csv',
+    ],
+    [`render -i inv.csv -t "$(printf 'tpl\\351')" --out out`, '--template tpl\\xe9'],
+  ];
+  for (const [args, shown] of cases) {
+    test(args, async (t) => {
+      const cwd = dir.fresh(`latin1-${cases.findIndex((c) => c[0] === args)}`);
+      const skip = refusesByteNames(cwd);
+      if (skip) return t.skip(skip);
+      writeFileSync(bytePath(cwd, 'caf\xe9.xml'), PROFILE);
+      writeFileSync(bytePath(cwd, 'inv\xe9.csv'), 'mac,model\n00562b043615,8841\n');
+      mkdirSync(bytePath(cwd, 'tpl\xe9'));
+      writeFileSync(join(cwd, 'ok.xml'), PROFILE);
+      writeFileSync(join(cwd, 'inv.csv'), 'mac,model\n00562b043615,8841\n');
+      const run = await runSh(args, cwd);
+      assert.equal(run.code, 3, run.stderr);
+      assert.equal(
+        run.stderr,
+        `cisco-prov: cannot read ${shown}: no such file or directory\n  hint: ${WHY}\n`,
+      );
+      assert.equal(run.stderr.includes('\uFFFD'), false);
+    });
+  }
+
+  test('serve -i <Latin-1 name>: the name escaped, both hints on one line', async (t) => {
+    const cwd = dir.fresh('latin1-serve');
+    const skip = refusesByteNames(cwd);
+    if (skip) return t.skip(skip);
+    writeFileSync(bytePath(cwd, 'inv\xe9.csv'), 'mac,model\n00562b043615,8841\n');
+    const run = await runSh(`serve -i ${I} --port 0`, cwd);
+    assert.equal(run.code, 3, run.stderr);
+    assert.equal(
+      run.stderr,
+      `cisco-prov: cannot read inventory ${join(cwd, 'inv\\xe9.csv')}: no such file or directory\n` +
+        `  hint: ${WHY}; the server did not start: fix the input and run again\n`,
+    );
+  });
+
+  test('validate <dir> holding it: the file is read and reported by its escaped name', async (t) => {
+    const cwd = dir.fresh('latin1-dir');
+    const skip = refusesByteNames(cwd);
+    if (skip) return t.skip(skip);
+    mkdirSync(join(cwd, 'd'));
+    writeFileSync(
+      bytePath(join(cwd, 'd'), 'caf\xe9.xml'),
+      '<flat-profile>\n  <Station_Nam>Lobby</Station_Nam>\n</flat-profile>\n',
+    );
+    const run = await runCli(['validate', 'd'], { cwd });
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(
+      run.stdout,
+      /^d\/caf\\xe9\.xml\n {2}2:4 {2}error {2}unknown parameter Station_Nam/m,
     );
   });
 });
