@@ -71,7 +71,10 @@ function runSh(script: string, cwd: string): Promise<CliRun> {
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => err.push(c));
     child.on('error', reject);
+    // A server that started where it should have refused (or any hang) ends its test, failed.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
     child.on('close', (code) => {
+      clearTimeout(timer);
       const stdoutBytes = Buffer.concat(out);
       resolve({
         code,
@@ -164,4 +167,42 @@ describe('a file name on the command line that is not UTF-8 (a Latin-1 é)', () 
       /^d\/caf\\xe9\.xml\n {2}2:4 {2}error {2}unknown parameter Station_Nam/m,
     );
   });
+});
+
+describe('an output named by bytes that are not UTF-8 is refused, not written under another name', () => {
+  const X = `"$(printf 'x\\351')"`;
+  // Before: each exited 0 (or made its request) and wrote x\ufffd… (EF BF BD on disk), a name
+  // other than the one given.
+  const cases: [string, string, string][] = [
+    [`encrypt --key-env K ok.xml -o ${X}.cfg`, '-o', '.cfg'],
+    [`encrypt --key-env K ok.xml --output=${X}.cfg`, '-o', '.cfg'],
+    [`encrypt --key-env K in --out-dir ${X}`, '--out-dir', ''],
+    [`convert ok.xml --to json -o ${X}.json`, '-o', '.json'],
+    [`keygen -o ${X}.key`, '-o', '.key'],
+    [`render -i inv.csv -t ${JSON.stringify(join(ROOT, 'templates'))} --out ${X}`, '--out', ''],
+    [`fleet --log ok.xml -o ${X}.html`, '-o', '.html'],
+    [`fetch http://127.0.0.1:9/x --ua Cisco-CP-8841-3PCC/11.0 -o ${X}`, '-o', ''],
+    [`serve -i inv.csv --port 0 --access-log ${X}.log`, '--access-log', '.log'],
+    [`serve -i inv.csv --port 0 --reports ${X}`, '--reports', ''],
+  ];
+  for (const [args, flag, ext] of cases) {
+    test(args, async (t) => {
+      const cwd = dir.fresh(`latin1-out-${cases.findIndex((c) => c[0] === args)}`);
+      const skip = refusesByteNames(cwd);
+      if (skip) return t.skip(skip);
+      writeFileSync(join(cwd, 'ok.xml'), PROFILE);
+      mkdirSync(join(cwd, 'in'));
+      writeFileSync(join(cwd, 'in', '00562b043615.xml'), PROFILE);
+      writeFileSync(join(cwd, 'inv.csv'), 'mac,model\n00562b043615,8841\n');
+      const before = readdirSync(cwd).sort();
+      const run = await runSh(args, cwd);
+      assert.equal(run.code, 2, run.stderr);
+      assert.equal(
+        run.stderr,
+        `cisco-prov: ${flag} x\\xe9${ext}: the name is not valid UTF-8, and Node would write x\\ufffd${ext}, another name\n` +
+          '  hint: give the name in UTF-8 (convmv -f latin1 -t utf-8 converts names already written)\n',
+      );
+      assert.deepEqual(readdirSync(cwd).sort(), before);
+    });
+  }
 });
