@@ -1,14 +1,16 @@
 // Gaps of careless and hostile use: the empty-path hint names the option at fault; a file name
 // that is not UTF-8; fetch -o <directory> refused before the request; serve's partials.
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { BIN, runCli, ROOT, type CliRun } from '../helpers/run-cli.js';
 import { bytePath, refusesByteNames } from '../helpers/byte-names.js';
+import { startServer } from '../helpers/http-server.js';
 import { testDirectory } from '../helpers/temp-dir.js';
 import { undecodableArguments } from '../../src/io/argv-bytes.js';
+import { fetchProfile } from '../../src/commands/fetch.js';
 import { render as renderBatch } from '../../src/render/batch.js';
 
 const dir = testDirectory('cisco-prov-gaps15-');
@@ -205,4 +207,52 @@ describe('an output named by bytes that are not UTF-8 is refused, not written un
       assert.deepEqual(readdirSync(cwd).sort(), before);
     });
   }
+});
+
+describe('fetch -o that cannot be written: refused before any request (exit 3), no temp file', () => {
+  const UA = 'Cisco-CP-8841-3PCC/11.0 (00562b043615)';
+  // Before: the request was made (the server logged a resync), then "cannot write out: is a
+  // directory" (exit 3), or with no profile only a warning and exit 0/1.
+  const cases: [string, string][] = [
+    ['out', 'cannot write out: is a directory'],
+    ['link', 'cannot write link: is a directory'],
+    ['missing/p.xml', 'cannot write missing/p.xml: no such file or directory'],
+    ['file/p.xml', 'cannot write file/p.xml: not a directory'],
+  ];
+  for (const [output, message] of cases) {
+    test(`-o ${output}`, async () => {
+      const cwd = dir.fresh(`fetch-o-${output.replace(/\W/g, '')}`);
+      mkdirSync(join(cwd, 'out'));
+      symlinkSync('out', join(cwd, 'link'));
+      writeFileSync(join(cwd, 'file'), 'x');
+      const server = await startServer((_req, res) => res.end(PROFILE));
+      try {
+        const run = await runCli(['fetch', `${server.origin}/p.xml`, '--ua', UA, '-o', output], {
+          cwd,
+        });
+        assert.equal(run.code, 3, run.stderr);
+        assert.equal(run.stderr, `cisco-prov: ${message}\n`);
+        assert.equal(run.stdout, '');
+        assert.equal(server.requests.length, 0);
+        assert.deepEqual(readdirSync(cwd).sort(), ['file', 'link', 'out']);
+        assert.deepEqual(readdirSync(join(cwd, 'out')), []);
+      } finally {
+        await server.close();
+      }
+    });
+  }
+
+  test('in process: fetchProfile rejects before its request', async () => {
+    const cwd = dir.fresh('fetch-o-core');
+    const server = await startServer((_req, res) => res.end(PROFILE));
+    try {
+      await assert.rejects(fetchProfile(`${server.origin}/p.xml`, { ua: UA, output: cwd }), {
+        exitCode: 3,
+        message: `cannot write ${cwd}: is a directory`,
+      });
+      assert.equal(server.requests.length, 0);
+    } finally {
+      await server.close();
+    }
+  });
 });
