@@ -9,6 +9,7 @@ import { BIN, runCli, ROOT, type CliRun } from '../helpers/run-cli.js';
 import { bytePath, refusesByteNames } from '../helpers/byte-names.js';
 import { startServer } from '../helpers/http-server.js';
 import { testDirectory } from '../helpers/temp-dir.js';
+import { httpRequest, startServe, type ServeProcess } from '../helpers/serve.js';
 import { undecodableArguments } from '../../src/io/argv-bytes.js';
 import { fetchProfile } from '../../src/commands/fetch.js';
 import { render as renderBatch } from '../../src/render/batch.js';
@@ -253,6 +254,83 @@ describe('fetch -o that cannot be written: refused before any request (exit 3), 
       assert.equal(server.requests.length, 0);
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('serve: a partial named by a variable is watched once used', () => {
+  const MAC = '00562b043615';
+  const UA = `Cisco-CP-8841-3PCC/11.0 (${MAC})`;
+
+  /** Waits until the served profile matches (a reload is debounced 200 ms, the poll is 1 s). */
+  async function servedMatches(server: ServeProcess, pattern: RegExp): Promise<string> {
+    const until = Date.now() + 20_000;
+    let body = '';
+    while (Date.now() < until) {
+      const res = await httpRequest(server.port, `/${MAC}.xml`, { userAgent: UA });
+      body = `${res.status} ${res.body.toString('utf8')}`;
+      if (pattern.test(body)) return body;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.fail(`no profile matching ${pattern} within 20 s; last: ${body}\n${server.stderr()}`);
+  }
+
+  // Before: the partial was read at first use and never again: an edit, even a SIGHUP (the
+  // render cache is keyed by a hash that did not name the partial), kept serving the old text.
+  for (const [mode, tag] of [
+    ['-t <file>', 'include'],
+    ['-t <file>', 'render'],
+    ['-t <dir>', 'include'],
+  ] as const) {
+    test(`${mode}, {% ${tag} part %} with part from the inventory: an edit is served`, async () => {
+      const root = dir.fresh(`serve-var-${mode.replace(/\W/g, '')}-${tag}`);
+      mkdirSync(join(root, 'tpl', 'parts'), { recursive: true });
+      writeFileSync(join(root, 'inventory.csv'), `mac,model,part\n${MAC},8841,parts/logo.xml\n`);
+      const site = join(root, 'tpl', mode === '-t <dir>' ? '8841.liquid' : 'site.liquid');
+      writeFileSync(
+        site,
+        `<?xml version="1.0"?>\n<flat-profile>\n{% ${tag} part %}\n</flat-profile>\n`,
+      );
+      // Not .liquid: in a -t <dir> only the .liquid files are read with the site.
+      const logo = join(root, 'tpl', 'parts', 'logo.xml');
+      writeFileSync(logo, '  <Text_Logo ua="na">LOGO-1</Text_Logo>');
+      const server = await startServe([
+        '-i',
+        join(root, 'inventory.csv'),
+        '-t',
+        mode === '-t <dir>' ? join(root, 'tpl') : site,
+      ]);
+      try {
+        await servedMatches(server, /^200 [^]*LOGO-1/);
+        // The poll (1 s) learns of the partial; an edit after that is a change like any other.
+        await new Promise((r) => setTimeout(r, 1500));
+        writeFileSync(logo, '  <Text_Logo ua="na">LOGO-2</Text_Logo>');
+        await servedMatches(server, /^200 [^]*LOGO-2/);
+        writeFileSync(logo, '  <Text_Logo ua="na">LOGO-3</Text_Logo>');
+        await servedMatches(server, /^200 [^]*LOGO-3/);
+      } finally {
+        assert.equal(await server.stop(), 0, server.stderr());
+      }
+    });
+  }
+
+  test('--no-watch: a SIGHUP serves the edited partial (the cache is not kept)', async () => {
+    const root = dir.fresh('serve-var-sighup');
+    writeFileSync(join(root, 'inventory.csv'), `mac,model,part\n${MAC},8841,logo\n`);
+    const site = join(root, 'site.liquid');
+    writeFileSync(
+      site,
+      '<?xml version="1.0"?>\n<flat-profile>\n{% include part %}\n</flat-profile>\n',
+    );
+    writeFileSync(join(root, 'logo.liquid'), '  <Text_Logo ua="na">LOGO-1</Text_Logo>');
+    const server = await startServe(['-i', join(root, 'inventory.csv'), '-t', site, '--no-watch']);
+    try {
+      await servedMatches(server, /^200 [^]*LOGO-1/);
+      writeFileSync(join(root, 'logo.liquid'), '  <Text_Logo ua="na">LOGO-2</Text_Logo>');
+      server.child.kill('SIGHUP');
+      await servedMatches(server, /^200 [^]*LOGO-2/);
+    } finally {
+      assert.equal(await server.stop(), 0, server.stderr());
     }
   });
 });
