@@ -7,7 +7,7 @@
  * TemplateChooser and the file-name macros — a device is served exactly what render writes.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { normalizeMac } from '../device/mac.js';
 import { describeSystemError } from '../domain-errors.js';
@@ -136,7 +136,14 @@ export interface LinkOutside {
   target: string;
 }
 
-function readText(path: string, what: string): string {
+function readText(path: string, what: string, again: boolean): string {
+  // A FIFO (`mkfifo inv.csv`, fed once by a script) has no writer at a reload: the read
+  // blocked the event loop for good, requests and signals with it. Read once, at start.
+  if (again && isSpecial(path)) {
+    throw new SiteLoadError([
+      `${what} ${path} is a FIFO, socket or device, read once at start: restart serve to read it again`,
+    ]);
+  }
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
@@ -200,8 +207,12 @@ function templateFiles(source: TemplateSource): {
       }
       if (entry.isDirectory()) walk(joinFsPath(dir, fsName), `${shown}${name}/`, inside);
       else if (!name.endsWith(TEMPLATE_EXTENSION)) continue;
-      else if (inside) files.push(join(dir as string, fsName as string));
-      else skipped.push(`${shown}${name}`);
+      else if (!inside) skipped.push(`${shown}${name}`);
+      // A FIFO, socket or device named *.liquid (or a link to one) is no template: reading a
+      // FIFO with no writer blocked serve's start for good.
+      else if (!isSpecialEntry(entry, join(dir as string, fsName as string))) {
+        files.push(join(dir as string, fsName as string));
+      }
     }
   };
   walk(source.root, '', true);
@@ -338,6 +349,22 @@ function namesPartialOutside(
   return false;
 }
 
+/** Whether `path` is (or leads to) a FIFO, socket or device: false when it cannot be looked at. */
+function isSpecial(path: string): boolean {
+  try {
+    const st = statSync(path, { throwIfNoEntry: false });
+    return st !== undefined && !st.isFile() && !st.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** isSpecial for a listed entry: its type from the listing, a link's from stat. */
+function isSpecialEntry(entry: Dirent<Buffer>, path: string): boolean {
+  if (entry.isFile() || entry.isDirectory()) return false;
+  return entry.isSymbolicLink() ? isSpecial(path) : true;
+}
+
 /** Whether `path` is a file now (false when it is gone or cannot be looked at). */
 function isFile(path: string): boolean {
   try {
@@ -400,7 +427,7 @@ export function loadSite(
   const problems: InventoryProblem[] = [];
   let inventory;
   try {
-    const text = readText(sources.inventory, 'inventory');
+    const text = readText(sources.inventory, 'inventory', generation > 1);
     if (endsMidLine(text)) unterminated.push(sources.inventory);
     inventory = parseInventory(text, sources.inventoryName);
   } catch (err) {
@@ -411,7 +438,7 @@ export function loadSite(
   }
   const varsFiles: VarsFile[] = [];
   for (const v of sources.vars) {
-    const text = readText(v.path, '--vars');
+    const text = readText(v.path, '--vars', generation > 1);
     if (endsMidLine(text)) unterminated.push(v.path);
     const parsed = parseVarsFile(text, v.name);
     // Loops, not push(...list): a spread of 120,000+ problems overflows the call stack.

@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { BIN, runCli, ROOT, type CliRun } from '../helpers/run-cli.js';
 import { bytePath, refusesByteNames } from '../helpers/byte-names.js';
 import { startServer } from '../helpers/http-server.js';
@@ -331,6 +331,59 @@ describe('serve: a partial named by a variable is watched once used', () => {
       await servedMatches(server, /^200 [^]*LOGO-2/);
     } finally {
       assert.equal(await server.stop(), 0, server.stderr());
+    }
+  });
+});
+
+describe('serve and FIFOs: a stray FIFO among the templates, an inventory that is a FIFO', () => {
+  const MAC = '00562b043615';
+  const UA = `Cisco-CP-8841-3PCC/11.0 (${MAC})`;
+  const TEMPLATE =
+    '<?xml version="1.0"?>\n<flat-profile>\n  <Station_Name ua="na">{{ display_name }}</Station_Name>\n</flat-profile>\n';
+
+  // Before: serve read every *.liquid at start, the FIFO too, and waited for a writer for good
+  // (no "listening" line, SIGTERM not handled).
+  test('-t <dir> holding a FIFO named x.liquid: serve starts and serves', async () => {
+    const root = dir.fresh('fifo-template');
+    mkdirSync(join(root, 'tpl'));
+    writeFileSync(join(root, 'tpl', '8841.liquid'), TEMPLATE);
+    execFileSync('mkfifo', [join(root, 'tpl', 'stray.liquid')]);
+    writeFileSync(join(root, 'inventory.csv'), `mac,model,display_name\n${MAC},8841,Lobby\n`);
+    const server = await startServe(['-i', join(root, 'inventory.csv'), '-t', join(root, 'tpl')], {
+      listenTimeoutMs: 20_000,
+    });
+    try {
+      const res = await httpRequest(server.port, `/${MAC}.xml`, { userAgent: UA });
+      assert.equal(res.status, 200, server.stderr());
+      assert.match(res.body.toString('utf8'), /Lobby/);
+    } finally {
+      assert.equal(await server.stop(), 0, server.stderr());
+    }
+  });
+
+  // Before: a SIGHUP (or a watch event) read the FIFO again with no writer: the event loop
+  // blocked for good, no request was answered, and SIGTERM did nothing.
+  test('-i <FIFO>, fed once: a SIGHUP keeps the site and says why; requests are answered', async () => {
+    const root = dir.fresh('fifo-inventory');
+    writeFileSync(join(root, 'site.liquid'), TEMPLATE);
+    const fifo = join(root, 'inventory.csv');
+    execFileSync('mkfifo', [fifo]);
+    const writer = spawn('sh', ['-c', 'printf "%s" "$INV" > "$FIFO"'], {
+      env: { ...process.env, FIFO: fifo, INV: `mac,model,display_name\n${MAC},8841,Lobby\n` },
+      stdio: 'ignore',
+    });
+    const server = await startServe(['-i', fifo, '-t', join(root, 'site.liquid')]);
+    try {
+      server.child.kill('SIGHUP');
+      await server.waitForStderr(
+        /SIGHUP: kept the previous site \(generation 1\): inventory .*inventory\.csv is a FIFO, socket or device, read once at start: restart serve to read it again/,
+        20_000,
+      );
+      const res = await httpRequest(server.port, `/${MAC}.xml`, { userAgent: UA });
+      assert.equal(res.status, 200, server.stderr());
+    } finally {
+      assert.equal(await server.stop('SIGTERM', 20_000), 0, server.stderr());
+      writer.kill();
     }
   });
 });
