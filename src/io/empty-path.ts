@@ -11,7 +11,7 @@ const WRITTEN = new Set(['-o', '--out', '--out-dir', '--access-log']);
  * the usual cause, without guessing the variable's name (`--keys "$KEYS"` is not `$OUT`).
  * @param what the option (`--inventory`) or argument (`the input`) given as ''
  */
-export function emptyPathHint(what: string): string {
+function emptyPathHint(what: string): string {
   return `${what} was given as '' (a quoted shell variable that is not set expands to nothing)`;
 }
 
