@@ -6,7 +6,8 @@
  * else plain), gunzip, validate, and report the outcome — A applied, B not found or corrupt, C any
  * other failure — with the next attempt time.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { decryptAes128gcm } from '../crypto/aes128gcm.js';
 import { isGzip, looksLikeProfilePlaintext, type Digest } from '../crypto/envelope.js';
 import { DEFAULT_MAX_SIZE, DecryptError, SizeLimitError } from '../crypto/errors.js';
@@ -238,6 +239,32 @@ function judgeRule(expanded: ReturnType<typeof ruleExpand>, session: Session): R
   return { kind: 'fetch', url, expansion, values, warnings };
 }
 
+/**
+ * Refuses (exit 3), before any request, an `-o` that no profile could be written to: a
+ * directory (or a link to one), or a new file whose directory is missing or is a file. Before,
+ * fetch made its requests (a phone's resync in a server's log, a profile decrypted) and failed
+ * only at the write, `cannot write out: is a directory`. Same words as the write's own failure.
+ */
+function refuseUnwritableOutput(output: string): void {
+  const cannotWrite = (err: unknown): CliError =>
+    new CliError(ExitCode.Failure, `cannot write ${describeSystemError(err, output)}`);
+  let stats;
+  try {
+    stats = statSync(output, { throwIfNoEntry: false });
+  } catch (err) {
+    throw cannotWrite(err); // a file on the way (ENOTDIR), a loop of links, no search permission
+  }
+  if (stats?.isDirectory()) throw cannotWrite({ code: 'EISDIR' });
+  if (stats !== undefined) return;
+  let parent;
+  try {
+    parent = statSync(dirname(resolve(output)));
+  } catch (err) {
+    throw cannotWrite(err);
+  }
+  if (!parent.isDirectory()) throw cannotWrite({ code: 'ENOTDIR' });
+}
+
 /** `Profile_Rule_B: ` before a message about a rule other than the argument. */
 function about(name: ProfileRuleName, message: string): string {
   return name === 'Profile_Rule' ? message : `${name}: ${message}`;
@@ -249,7 +276,8 @@ function about(name: ProfileRuleName, message: string): string {
  * decrypted and validated on its own; the resync succeeds (A) when every rule fetched did, else it
  * takes the outcome of the first rule that failed. `only` runs one rule.
  * @throws CliError (exit 2) for usage errors: no User-Agent, a rule given on the command line
- *   that does not parse or cannot be fetched (TFTP, --srv), nothing to fetch
+ *   that does not parse or cannot be fetched (TFTP, --srv), nothing to fetch; (exit 3) an `-o`
+ *   that cannot be written (a directory, a missing directory), before any request
  */
 export async function fetchProfile(target: string, opts: FetchOptions): Promise<FetchResult> {
   if (opts.ua === undefined) throw usageError('fetch needs --ua <User-Agent>: the phone sends one');
@@ -263,6 +291,7 @@ export async function fetchProfile(target: string, opts: FetchOptions): Promise<
     errorRetry: checkSchedule('--error-retry-delay', opts.errorRetryDelay),
   };
   refuseEmptyPaths({ '--ca': opts.ca, '-o': opts.output });
+  if (opts.output !== undefined) refuseUnwritableOutput(opts.output);
   let ca: string | undefined;
   if (opts.ca !== undefined) {
     try {

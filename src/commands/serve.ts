@@ -12,7 +12,7 @@ import { describeSystemError } from '../domain-errors.js';
 import { AccessLogFile } from '../io/access-log-file.js';
 import { BoundedWriter, type BacklogStream } from '../io/bounded-writer.js';
 import { commandLineSecretWarning, resolveSecret } from '../io/secrets.js';
-import { refuseEmptyPaths } from '../io/empty-path.js';
+import { refuseEmptyPaths, refuseUndecodableOutput } from '../io/empty-path.js';
 import { parseAuthFile } from '../serve/auth.js';
 import { trustedProxies, type TrustedProxies } from '../serve/client-address.js';
 import {
@@ -119,6 +119,8 @@ export function serveConfigOf(
     '--reports': opts.reports,
     '--vars': (opts.vars ?? []).includes('') ? '' : undefined,
   });
+  // The reports are written there: a name that was not UTF-8 would be another directory.
+  if (opts.reports?.includes('\uFFFD')) refuseUndecodableOutput('--reports', opts.reports);
   const key = resolveSecret('key', { value: opts.key, file: opts.keyFile, env: opts.keyEnv });
   const ikm = resolveSecret('ikm', { value: opts.ikm, file: opts.ikmFile, env: opts.ikmEnv });
   if (key?.fromCommandLine) warn(commandLineSecretWarning('key'));

@@ -4,7 +4,8 @@
  * commander (src/cli-oneshot.ts), so both report a failure alike.
  */
 import { ExitCode, asCliError, describeSystemError, type ExitCodeValue } from '../errors.js';
-import { escapeControls } from './terminal-text.js';
+import { undecodableArguments } from '../io/argv-bytes.js';
+import { escapeBytes, escapeControls } from './terminal-text.js';
 
 /**
  * Turns any thrown value into one line on stderr and an exit code. Never a stack trace (unless
@@ -14,20 +15,56 @@ import { escapeControls } from './terminal-text.js';
 export function reportFailure(err: unknown): ExitCodeValue {
   const userError = asCliError(err);
   if (userError) {
+    const { message, hint } = withUndecodableNames(userError.message, userError.hint);
     // A message names files and echoes values (a file name from a directory walk, a server's
     // status line): whatever the terminal would act on is shown as an escape instead.
-    process.stderr.write(`cisco-prov: ${escapeLines(userError.message)}\n`);
-    if (userError.hint) process.stderr.write(`  hint: ${escapeControls(userError.hint)}\n`);
+    process.stderr.write(`cisco-prov: ${escapeLines(message)}\n`);
+    if (hint) process.stderr.write(`  hint: ${escapeControls(hint)}\n`);
     return userError.exitCode;
   }
-  const message =
+  const { message, hint } = withUndecodableNames(
     systemErrorLine(err) ??
-    `unexpected failure: ${String(err instanceof Error ? err.message : err)}`;
+      `unexpected failure: ${String(err instanceof Error ? err.message : err)}`,
+    undefined,
+  );
   process.stderr.write(`cisco-prov: ${escapeControls(message)}\n`);
+  if (hint) process.stderr.write(`  hint: ${escapeControls(hint)}\n`);
   if (process.env.CISCO_PROV_DEBUG && err instanceof Error && err.stack) {
     process.stderr.write(`${err.stack}\n`);
   }
   return ExitCode.Failure;
+}
+
+/** The end of a message about a path that names no file. */
+const NO_SUCH_FILE = /: (?:no such file or directory|not a directory)$/;
+
+/**
+ * A failure's message with each command-line argument that was not UTF-8 shown by its bytes
+ * (`caf\xe9.xml`, or `caf\ufffd.xml` where the system keeps no bytes) instead of Node's U+FFFD,
+ * and, when such a name was not found, a hint that says why: Node decodes the command line as
+ * UTF-8 and cannot open a file by a name that is not (a file inside a directory given as input
+ * is listed by its bytes and reached; src/io/dir-names.ts).
+ */
+function withUndecodableNames(
+  message: string,
+  hint: string | undefined,
+): { message: string; hint: string | undefined } {
+  if (!message.includes('\uFFFD')) return { message, hint };
+  let shown = message;
+  let named = false;
+  for (const arg of undecodableArguments(process.argv)) {
+    if (!shown.includes(arg.text)) continue;
+    named = true;
+    const escaped =
+      arg.bytes === undefined ? arg.text.replaceAll('\uFFFD', '\\ufffd') : escapeBytes(arg.bytes);
+    shown = shown.replaceAll(arg.text, escaped);
+  }
+  if (!named || !NO_SUCH_FILE.test(shown)) return { message: shown, hint };
+  const why =
+    'the name given is not valid UTF-8 (a byte shown as \\xNN) and Node cannot open a file by ' +
+    'such a name: rename the file to UTF-8 (convmv -f latin1 -t utf-8), or give its directory ' +
+    'to validate or to an --out-dir batch';
+  return { message: shown, hint: hint === undefined ? why : `${why}; ${hint}` };
 }
 
 /** What joins the lines of a failure that is several on purpose (an inventory's problems). */

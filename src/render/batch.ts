@@ -344,7 +344,8 @@ function load(options: RenderOptions): Loaded {
   // as for every other path option (src/io/empty-path.ts).
   if (options.vars?.includes('')) {
     throw new DomainError('usage', 'path-empty', '--vars is empty: give a path', {
-      hint: 'a shell variable that is not set expands to nothing ("$VARS" with VARS unset)',
+      // The wording of emptyPathHint (src/io/empty-path.ts, which the core may not import).
+      hint: "--vars was given as '' (a quoted shell variable that is not set expands to nothing)",
     });
   }
   // '.': path.resolve starts a relative path from the working directory, as it always did.

@@ -110,8 +110,13 @@ export interface EngineOptions {
 export function createEngine(root: string, options: EngineOptions = {}): Liquid {
   const { Liquid } = liquidjs();
   const loaded = new Map<string, string>();
+  const byPath = new Map<string, string>();
+  const record = (text: string, path: string): void => {
+    loaded.set(text, path);
+    byPath.set(path, text);
+  };
   const engine = new Liquid({
-    fs: options.sources ? snapshotFs(options.sources, loaded) : bomFreeFs(loaded),
+    fs: options.sources ? snapshotFs(options.sources, record) : bomFreeFs(record),
     root: [root],
     partials: [root],
     layouts: [root],
@@ -146,6 +151,7 @@ export function createEngine(root: string, options: EngineOptions = {}): Liquid 
   );
   engine.registerTag('raise', (RaiseTag ??= raiseTagClass()));
   loadedSourcesOf.set(engine, loaded);
+  readPathsOf.set(engine, byPath);
   // Blocks, `if` and `unless` without generators in a synchronous render (fast-tags.ts).
   if (options.fastValues !== false) accelerateRenderer(engine);
   return engine;
@@ -162,13 +168,13 @@ let liquidFs: FS | undefined;
  * LiquidJS's own file system, reading each template and partial without a leading byte order
  * mark: a BOM is no content, but LiquidJS renders it — before `<?xml …?>` at the top of the
  * profile, and as a U+FEFF character between two parameters where a partial is included. Each
- * text read is recorded in `loaded` (the engine's, see loadedSourcesOf).
+ * text read is recorded (the engine's, see loadedSourcesOf and readPathsOf).
  */
-function bomFreeFs(loaded: Map<string, string>): FS {
+function bomFreeFs(record: (text: string, path: string) => void): FS {
   const fs = (liquidFs ??= new (liquidjs().Liquid)().options.fs);
   const read = (text: string, path: string): string => {
     const source = withoutBom(text);
-    loaded.set(source, path);
+    record(source, path);
     return source;
   };
   return {
@@ -197,13 +203,16 @@ function within(root: string, path: string): boolean {
 }
 
 /** LiquidJS's file system over a snapshot of template texts, disk for any other file. */
-function snapshotFs(sources: ReadonlyMap<string, string>, loaded: Map<string, string>): FS {
-  const disk = bomFreeFs(loaded);
+function snapshotFs(
+  sources: ReadonlyMap<string, string>,
+  record: (text: string, path: string) => void,
+): FS {
+  const disk = bomFreeFs(record);
   const text = (path: string): string | undefined => {
     const source = sources.get(resolve(path));
     if (source === undefined) return undefined;
     const clean = withoutBom(source);
-    loaded.set(clean, path);
+    record(clean, path);
     return clean;
   };
   const textOnly = (path: string): boolean =>
@@ -441,6 +450,26 @@ const loadedSourcesOf = new WeakMap<Liquid, Map<string, string>>();
 export function filesReadBy(engine: Liquid): string[] {
   const loaded = loadedSourcesOf.get(engine);
   return loaded ? [...new Set([...loaded.values()].map((p) => resolve(p)))] : [];
+}
+
+/**
+ * Every text an engine has read so far, with the file it came from (absolute path): serve
+ * compares a partial read at first use (named by a variable) with the file now.
+ */
+export function sourcesReadBy(engine: Liquid): { path: string; text: string }[] {
+  const byPath = readPathsOf.get(engine);
+  return byPath ? [...byPath].map(([path, text]) => ({ path: resolve(path), text })) : [];
+}
+
+/**
+ * For each engine, each file it has read and the text read (the last, if read again): by path,
+ * where loadedSourcesOf is by text (two partials with the same text are one entry there).
+ */
+const readPathsOf = new WeakMap<Liquid, Map<string, string>>();
+
+/** A template's text as an engine reads it: without a leading byte order mark. */
+export function asTemplateText(bytes: Buffer): string {
+  return withoutBom(bytes.toString('utf8'));
 }
 
 /** A LiquidJS error taken apart: where (`partials/line.liquid line 3, col 5`), and what. */

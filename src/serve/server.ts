@@ -10,7 +10,7 @@
  *
  * Stateless but for --reports: several instances behind a load balancer serve the same fleet.
  */
-import { statSync, watch, type FSWatcher } from 'node:fs';
+import { readFileSync, statSync, watch, type FSWatcher } from 'node:fs';
 import {
   createServer as createHttpServer,
   type IncomingMessage,
@@ -19,7 +19,8 @@ import {
 } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, isAbsolute, relative, sep } from 'node:path';
+import { asTemplateText } from '../render/engine.js';
 import { outcomeForStatus, type Outcome } from '../device/access-log.js';
 import { parseUserAgent, type UserAgentInfo } from '../device/user-agent.js';
 import { SECRET_MASK, maskSecretQuery } from '../profile/secrets.js';
@@ -47,6 +48,7 @@ import {
   commonVars,
   loadSite,
   linksOutsideWarnings,
+  partialsReadAtUse,
   skippedTemplatesWarning,
   type Site,
   type SiteDevice,
@@ -301,12 +303,31 @@ function watchPlan(site: Site): WatchPlan {
   };
   // A template file named through a link is watched by its real path and by the link's name.
   for (const path of site.watched) if (path !== templateDir) addName(path);
+  // A partial named by a variable, once a render has read it (a directory's are in its tree).
+  for (const { path } of partialsReadAtUse(site)) {
+    if (templateDir === undefined || !within(templateDir, path)) addName(path);
+  }
   // The template directory's own name, in its parent: it may be renamed away and back.
   if (templateDir) addName(templateDir);
   const trees = templateDir ? [templateDir] : [];
   const dirs = [...byDir.keys(), ...trees];
   const key = JSON.stringify([[...byDir].map(([d, n]) => [d, [...n].sort()]), trees]);
   return { byDir, trees, dirs, key };
+}
+
+/** Whether `path` is in the same directory as `root` or below it, by name. */
+function within(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+}
+
+/** Whether a template file holds `text` now (as an engine reads it); false when it is gone. */
+function sameText(path: string, text: string): boolean {
+  try {
+    return asTemplateText(readFileSync(path)) === text;
+  } catch {
+    return false;
+  }
 }
 
 export class ProvisioningServer {
@@ -492,7 +513,10 @@ export class ProvisioningServer {
   reload(why = 'reload'): boolean {
     let next: Site;
     try {
-      next = loadSite(this.config.sources, this.siteRef.generation + 1);
+      // The partials named by a variable that the served site read are read with the next one.
+      const carried = new Set(this.siteRef.carriedPartials);
+      for (const { path } of partialsReadAtUse(this.siteRef)) carried.add(path);
+      next = loadSite(this.config.sources, this.siteRef.generation + 1, [...carried]);
     } catch (err) {
       const lines = err instanceof SiteLoadError ? err.lines : [(err as Error).message];
       this.emitEvent(
@@ -604,12 +628,22 @@ export class ProvisioningServer {
       arm();
     };
     clearInterval(this.watchPoll);
+    // The partials named by a variable that the site served has read (see partialsReadAtUse).
+    let atUse = { site: this.siteRef, seen: new Set<string>() };
     this.watchPoll = setInterval(() => {
       if (this.shuttingDown) return;
       if (plan.dirs.some((dir) => identity(dir) !== seen.get(dir))) {
         arm();
         schedule();
+        return;
       }
+      if (atUse.site !== this.siteRef) atUse = { site: this.siteRef, seen: new Set() };
+      const fresh = partialsReadAtUse(this.siteRef).filter(({ path }) => !atUse.seen.has(path));
+      if (fresh.length === 0) return;
+      // New ones: watched from now on; one edited since its render read it reloads now.
+      for (const { path } of fresh) atUse.seen.add(path);
+      this.rewatch?.();
+      if (fresh.some(({ path, text }) => !sameText(path, text))) schedule();
     }, 1000);
     this.watchPoll.unref();
   }

@@ -7,7 +7,7 @@
  * TemplateChooser and the file-name macros — a device is served exactly what render writes.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { normalizeMac } from '../device/mac.js';
 import { describeSystemError } from '../domain-errors.js';
@@ -17,6 +17,7 @@ import {
   TemplateChooser,
   createEngine,
   filesReadBy,
+  sourcesReadBy,
   templateSourceOf,
 } from '../render/engine.js';
 import type { TemplateSource } from '../render/engine.js';
@@ -107,6 +108,12 @@ export interface Site {
   /** The files a reload watches. */
   watched: readonly string[];
   /**
+   * Partials named by a variable (`{% include part %}`) that an earlier site of this serve read
+   * at their first use: this site read, hashed and watches them with the templates (see
+   * partialsReadAtUse).
+   */
+  carriedPartials: readonly string[];
+  /**
    * Templates under the template root whose name, or a directory's on the way, is not UTF-8,
    * shown escaped and relative to the root (`caf\xe9.liquid`, `d\xe9r/x.liquid`): left out, see
    * templateFiles.
@@ -129,7 +136,14 @@ export interface LinkOutside {
   target: string;
 }
 
-function readText(path: string, what: string): string {
+function readText(path: string, what: string, again: boolean): string {
+  // A FIFO (`mkfifo inv.csv`, fed once by a script) has no writer at a reload: the read
+  // blocked the event loop for good, requests and signals with it. Read once, at start.
+  if (again && isSpecial(path)) {
+    throw new SiteLoadError([
+      `${what} ${path} is a FIFO, socket or device, read once at start: restart serve to read it again`,
+    ]);
+  }
   try {
     return readFileSync(path, 'utf8');
   } catch (err) {
@@ -193,8 +207,12 @@ function templateFiles(source: TemplateSource): {
       }
       if (entry.isDirectory()) walk(joinFsPath(dir, fsName), `${shown}${name}/`, inside);
       else if (!name.endsWith(TEMPLATE_EXTENSION)) continue;
-      else if (inside) files.push(join(dir as string, fsName as string));
-      else skipped.push(`${shown}${name}`);
+      else if (!inside) skipped.push(`${shown}${name}`);
+      // A FIFO, socket or device named *.liquid (or a link to one) is no template: reading a
+      // FIFO with no writer blocked serve's start for good.
+      else if (!isSpecialEntry(entry, join(dir as string, fsName as string))) {
+        files.push(join(dir as string, fsName as string));
+      }
     }
   };
   walk(source.root, '', true);
@@ -280,7 +298,7 @@ function readTemplateFiles(files: readonly string[]): {
  * written in the template, followed through partials) that are not in `texts`: LiquidJS's static
  * analysis, on an engine of each root reading `texts` and, for the rest, the disk. A template
  * that does not parse, or names a partial that is not there, is left to fail at its render; a
- * partial named by a variable is read at its first render, as before (not watched).
+ * partial named by a variable is read at its first render (see partialsReadAtUse).
  */
 function partialsOutside(
   roots: readonly TemplateSource[],
@@ -331,6 +349,31 @@ function namesPartialOutside(
   return false;
 }
 
+/** Whether `path` is (or leads to) a FIFO, socket or device: false when it cannot be looked at. */
+function isSpecial(path: string): boolean {
+  try {
+    const st = statSync(path, { throwIfNoEntry: false });
+    return st !== undefined && !st.isFile() && !st.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** isSpecial for a listed entry: its type from the listing, a link's from stat. */
+function isSpecialEntry(entry: Dirent<Buffer>, path: string): boolean {
+  if (entry.isFile() || entry.isDirectory()) return false;
+  return entry.isSymbolicLink() ? isSpecial(path) : true;
+}
+
+/** Whether `path` is a file now (false when it is gone or cannot be looked at). */
+function isFile(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false })?.isFile() === true;
+  } catch {
+    return false;
+  }
+}
+
 /** Whether `path` is inside the directory `root`, by name. */
 function within(root: string, path: string): boolean {
   const rel = relative(root, path);
@@ -371,14 +414,20 @@ function stableJson(value: unknown): string {
 
 /**
  * Loads and checks a site. Throws SiteLoadError naming every problem.
+ * @param carried partials an earlier site read at first use (partialsReadAtUse): read, hashed
+ *   and watched with the templates; one no longer there is dropped
  * @example loadSite({ inventory: '/srv/inv.csv', inventoryName: 'inv.csv', vars: [], template: '/srv/templates' }, 1)
  */
-export function loadSite(sources: SiteSources, generation: number): Site {
+export function loadSite(
+  sources: SiteSources,
+  generation: number,
+  carried: readonly string[] = [],
+): Site {
   const unterminated: string[] = [];
   const problems: InventoryProblem[] = [];
   let inventory;
   try {
-    const text = readText(sources.inventory, 'inventory');
+    const text = readText(sources.inventory, 'inventory', generation > 1);
     if (endsMidLine(text)) unterminated.push(sources.inventory);
     inventory = parseInventory(text, sources.inventoryName);
   } catch (err) {
@@ -389,7 +438,7 @@ export function loadSite(sources: SiteSources, generation: number): Site {
   }
   const varsFiles: VarsFile[] = [];
   for (const v of sources.vars) {
-    const text = readText(v.path, '--vars');
+    const text = readText(v.path, '--vars', generation > 1);
     if (endsMidLine(text)) unterminated.push(v.path);
     const parsed = parseVarsFile(text, v.name);
     // Loops, not push(...list): a spread of 120,000+ problems overflows the call stack.
@@ -439,8 +488,13 @@ export function loadSite(sources: SiteSources, generation: number): Site {
     files,
     templateTexts,
   );
-  if (partials.length > 0) {
-    files = [...files, ...partials];
+  // A partial named by a variable, read at a render of an earlier site: its text is part of
+  // what this site renders (and hashes: an edit clears the render cache), and it is watched.
+  const carriedPartials = carried.filter(
+    (p) => !templateTexts.has(p) && !partials.includes(p) && isFile(p),
+  );
+  if (partials.length > 0 || carriedPartials.length > 0) {
+    files = [...files, ...partials, ...carriedPartials];
     ({ hash: templatesHash, sources: templateTexts } = readTemplateFiles(files));
   }
   const chooser = new TemplateChooser(templates, { sources: templateTexts });
@@ -497,10 +551,32 @@ export function loadSite(sources: SiteSources, generation: number): Site {
       ...(bootstrapSource?.link !== undefined ? [bootstrapSource.link] : []),
       // A directory's partials are watched with it; a file's, found beside it, one by one.
       ...(templates.file ? partials : partials.filter((p) => !within(templates.root, p))),
+      ...(templates.file
+        ? carriedPartials
+        : carriedPartials.filter((p) => !within(templates.root, p))),
     ],
+    carriedPartials,
     skippedTemplates,
     linksOutside,
   };
+}
+
+/**
+ * The partials this site's engines read from disk at a render, not among the texts it loaded:
+ * those named by a variable (`{% include part %}`, `{% render part %}` with `part` from the
+ * inventory), which no analysis finds before a device uses them. Each with the text it was read
+ * as. serve watches them from then on and carries them into the next site (loadSite's
+ * `carried`), so an edit reloads and clears the render cache like any template's.
+ */
+export function partialsReadAtUse(site: Site): { path: string; text: string }[] {
+  const engines = [site.chooser.engine, ...(site.bootstrap ? [site.bootstrap.chooser.engine] : [])];
+  const found = new Map<string, string>();
+  for (const engine of engines) {
+    for (const { path, text } of sourcesReadBy(engine)) {
+      if (!site.templateTexts.has(path) && !found.has(path)) found.set(path, text);
+    }
+  }
+  return [...found].map(([path, text]) => ({ path, text }));
 }
 
 /** A device by MAC (any notation) or serial; undefined when the site has none. */
