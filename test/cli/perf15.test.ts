@@ -10,7 +10,7 @@ import { validateProfileText } from '../../src/validate/index.js';
 /** invalid-value's messages for one profile setting `Resync_On_Reset` (a Bool) to `value`. */
 function invalidValues(value: string): string[] {
   const text = `<flat-profile>\n  <Resync_On_Reset ua="na">${value}</Resync_On_Reset>\n</flat-profile>\n`;
-  return validateProfileText(text, { catalog: DEFAULT_CATALOG })
+  return validateProfileText(text, { file: 'p.xml', catalog: DEFAULT_CATALOG })
     .filter((d) => d.ruleId === 'invalid-value')
     .map((d) => d.message);
 }
