@@ -27,3 +27,23 @@ test("invalid-value's verdicts kept from profile to profile are each value's own
     assert.deepEqual(invalidValues(value), expected(value), value);
   }
 });
+
+test('a catalog without the rule parameters: their names still hold rules (rule-syntax)', () => {
+  const names = [
+    'Profile_Rule',
+    'Profile_Rule_B',
+    'Profile_Rule_C',
+    'Profile_Rule_D',
+    'Upgrade_Rule',
+    'Report_Rule',
+  ];
+  const catalog = DEFAULT_CATALOG.filter((entry) => !names.includes(entry.name));
+  // Each of the names, and names like them that hold no rule (their lengths, their letters).
+  for (const name of [...names, 'Profile_Rule_E', 'Report_Rules', 'Proxy_Rule', 'Upgrade_Rulex']) {
+    const text = `<flat-profile>\n  <${name}>( $PN eq "x" ? http://a/b</${name}>\n</flat-profile>\n`;
+    const found = validateProfileText(text, { file: 'p.xml', catalog })
+      .filter((d) => d.ruleId === 'rule-syntax')
+      .map((d) => d.message);
+    assert.deepEqual(found, names.includes(name) ? [`${name}: '(' is never closed`] : [], name);
+  }
+});
