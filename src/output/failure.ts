@@ -59,11 +59,24 @@ function withUndecodableNames(
       arg.bytes === undefined ? arg.text.replaceAll('\uFFFD', '\\ufffd') : escapeBytes(arg.bytes);
     shown = shown.replaceAll(arg.text, escaped);
   }
-  if (!named || !NO_SUCH_FILE.test(shown)) return { message: shown, hint };
-  const why =
-    'the name given is not valid UTF-8 (a byte shown as \\xNN) and Node cannot open a file by ' +
-    'such a name: rename the file to UTF-8 (convmv -f latin1 -t utf-8), or give its directory ' +
-    'to validate or to an --out-dir batch';
+  if (!NO_SUCH_FILE.test(shown)) return { message: shown, hint };
+  let why: string;
+  if (named) {
+    why =
+      'the name given is not valid UTF-8 (a byte shown as \\xNN) and Node cannot open a file by ' +
+      'such a name: rename the file to UTF-8 (convmv -f latin1 -t utf-8), or give its directory ' +
+      'to validate or to an --out-dir batch';
+  } else if (process.argv.slice(2).some((arg) => arg.includes('\uFFFD') && shown.includes(arg))) {
+    // The argument reached us as UTF-8 holding U+FFFD itself: whatever ran cisco-prov (npx, a
+    // wrapper script) decoded a name that was not UTF-8 before passing it on, and its bytes are
+    // gone. A file by that name would have been found.
+    why =
+      'the name holds U+FFFD, the mark a program that passes arguments on (npx, a ' +
+      'wrapper script) leaves where a name was not valid UTF-8: rename the file to UTF-8 ' +
+      '(convmv -f latin1 -t utf-8), or give its directory to validate or to an --out-dir batch';
+  } else {
+    return { message: shown, hint };
+  }
   return { message: shown, hint: hint === undefined ? why : `${why}; ${hint}` };
 }
 

@@ -140,6 +140,27 @@ describe('a file name on the command line that is not UTF-8 (a Latin-1 é)', () 
     });
   }
 
+  // npx (and any wrapper that decodes its arguments before passing them on) hands the CLI the
+  // name as UTF-8 holding U+FFFD itself: its bytes are gone, /proc shows EF BF BD. Before: no hint.
+  test('a name that reached the CLI holding U+FFFD (through npx): the hint says what that mark means', async () => {
+    const cwd = dir.fresh('fffd-upstream');
+    writeFileSync(join(cwd, 'ok.xml'), PROFILE);
+    const upstream =
+      'the name holds U+FFFD, the mark a program that passes arguments on (npx, a wrapper script) leaves where a name was not valid UTF-8: rename the file to UTF-8 (convmv -f latin1 -t utf-8), or give its directory to validate or to an --out-dir batch';
+    for (const args of [
+      ['encrypt', '--key-env', 'K', 'caf\uFFFD.xml', '-o', 'x.cfg'],
+      ['validate', 'ok.xml', 'caf\uFFFD.xml'],
+    ]) {
+      const run = await runCli(args, { cwd, env: { K: 'a passphrase' } });
+      assert.equal(run.code, 3, run.stderr);
+      assert.equal(
+        run.stderr,
+        `cisco-prov: cannot read caf\uFFFD.xml: no such file or directory\n  hint: ${upstream}\n`,
+      );
+    }
+    assert.deepEqual(readdirSync(cwd).sort(), ['ok.xml']);
+  });
+
   test('serve -i <Latin-1 name>: the name escaped, both hints on one line', async (t) => {
     const cwd = dir.fresh('latin1-serve');
     const skip = refusesByteNames(cwd);
